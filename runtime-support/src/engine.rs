@@ -1,0 +1,31 @@
+//! A module ready to instantiate: metadata plus one engine's code for it.
+
+use crate::interp::InterpModule;
+use crate::module::ModuleInfo;
+use std::sync::Arc;
+
+/// The executable form of a module's functions.
+#[derive(Debug)]
+pub enum Code {
+    /// Translated for the bundled interpreter.
+    Interpreted(InterpModule),
+}
+
+/// A decoded, validated module with its code: what instantiation takes. `Send + Sync`, so
+/// one module can be shared by runtimes on several threads.
+#[derive(Debug)]
+pub struct Module {
+    /// Metadata shared by both engines.
+    pub info: Arc<ModuleInfo>,
+    /// The executable code.
+    pub code: Code,
+}
+
+impl Module {
+    /// The interpreter's translation, when this module runs on the interpreter.
+    pub fn interp(&self) -> Option<&InterpModule> {
+        match &self.code {
+            Code::Interpreted(m) => Some(m),
+        }
+    }
+}

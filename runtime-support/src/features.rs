@@ -1,0 +1,89 @@
+//! Core feature sets, selected like wazero's `WithCoreFeatures`.
+
+/// A set of WebAssembly core features a runtime accepts.
+///
+/// [`CoreFeatures::V2`] (the default) is WebAssembly Core 2.0 without SIMD: mutable-global
+/// import/export, non-trapping float-to-int conversions, sign-extension operators,
+/// multi-value, bulk memory and reference types. [`CoreFeatures::V1`] is Core 1.0 (the MVP)
+/// plus mutable-global import/export, as the 1.0 spec suite assumes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CoreFeatures(u32);
+
+impl CoreFeatures {
+    /// Import and export of mutable globals.
+    pub const MUTABLE_GLOBAL: Self = Self(1 << 0);
+    /// `i32.trunc_sat_f32_s` and friends (non-trapping float-to-int).
+    pub const NONTRAPPING_FLOAT_TO_INT: Self = Self(1 << 1);
+    /// `i32.extend8_s` and friends.
+    pub const SIGN_EXTENSION: Self = Self(1 << 2);
+    /// Blocks and functions with several results.
+    pub const MULTI_VALUE: Self = Self(1 << 3);
+    /// `memory.copy`, `memory.fill`, passive segments, `table.copy` ...
+    pub const BULK_MEMORY: Self = Self(1 << 4);
+    /// `funcref`/`externref` values, several tables, `table.get` ...
+    pub const REFERENCE_TYPES: Self = Self(1 << 5);
+    /// 128-bit SIMD. Not implemented yet: modules using it are rejected with a clear error.
+    pub const SIMD: Self = Self(1 << 6);
+
+    /// WebAssembly Core 1.0 with mutable-global import/export.
+    pub const V1: Self = Self::MUTABLE_GLOBAL;
+    /// WebAssembly Core 2.0 without SIMD (the default).
+    pub const V2: Self = Self(
+        Self::MUTABLE_GLOBAL.0
+            | Self::NONTRAPPING_FLOAT_TO_INT.0
+            | Self::SIGN_EXTENSION.0
+            | Self::MULTI_VALUE.0
+            | Self::BULK_MEMORY.0
+            | Self::REFERENCE_TYPES.0,
+    );
+
+    /// Whether every feature of `other` is in `self`.
+    pub const fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// `self` with the features of `other` added.
+    pub const fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// `self` without the features of `other`.
+    pub const fn difference(self, other: Self) -> Self {
+        Self(self.0 & !other.0)
+    }
+
+    /// The raw bit set (stable within one Kiln version; used in setting fingerprints).
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// The wasmparser feature set that validates exactly this Kiln feature set.
+    ///
+    /// SIMD is always enabled in the validator so that a module that uses it decodes and can
+    /// be rejected by Kiln with a "SIMD is not supported yet" error rather than a parse error.
+    pub(crate) fn to_wasmparser(self) -> wasmparser::WasmFeatures {
+        use wasmparser::WasmFeatures as W;
+        let mut f = W::WASM1.difference(W::MUTABLE_GLOBAL);
+        let pairs = [
+            (Self::MUTABLE_GLOBAL, W::MUTABLE_GLOBAL),
+            (Self::NONTRAPPING_FLOAT_TO_INT, W::SATURATING_FLOAT_TO_INT),
+            (Self::SIGN_EXTENSION, W::SIGN_EXTENSION),
+            (Self::MULTI_VALUE, W::MULTI_VALUE),
+            (Self::BULK_MEMORY, W::BULK_MEMORY),
+            (Self::REFERENCE_TYPES, W::REFERENCE_TYPES),
+            (Self::SIMD, W::SIMD),
+        ];
+        for (k, w) in pairs {
+            if self.contains(k) {
+                f |= w;
+            }
+        }
+        f
+    }
+}
+
+impl Default for CoreFeatures {
+    fn default() -> Self {
+        Self::V2
+    }
+}

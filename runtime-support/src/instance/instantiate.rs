@@ -1,0 +1,273 @@
+//! Instantiation (spec 4.5.4): resolve imports, allocate the VMContext, initialize globals,
+//! memories and tables, apply active segments, run the start function.
+
+use super::resolve::check_import;
+use super::*;
+use crate::error::{InstantiationError, LinkError, LinkErrorKind, Unwind};
+use crate::module::{ConstExpr, ConstOp, DataMode, ElementMode};
+use crate::trap::TrapCode;
+use crate::types::RefType;
+
+/// Supplies the entity for each import by module and field name.
+pub trait ImportResolver {
+    /// The entity registered as `module`.`name`, if any.
+    fn resolve(&self, module: &str, name: &str) -> Option<Extern>;
+}
+
+impl<F: Fn(&str, &str) -> Option<Extern>> ImportResolver for F {
+    fn resolve(&self, module: &str, name: &str) -> Option<Extern> {
+        self(module, name)
+    }
+}
+
+/// Instantiates `module` in `store`, resolving its imports with `resolver`.
+///
+/// The instance is owned by the store from the moment its VMContext exists, so functions a
+/// failed instantiation already wrote into imported tables stay callable (spec 2.0
+/// semantics). Returns the instance's stable address.
+///
+/// # Errors
+/// [`InstantiationError::Link`] for an unknown or mistyped import,
+/// [`InstantiationError::Resource`] for a memory or table over the limits, and
+/// [`InstantiationError::Start`] when a segment is out of bounds or the start function
+/// traps.
+pub fn instantiate(
+    store: &Store,
+    module: Arc<Module>,
+    resolver: &dyn ImportResolver,
+    name: Option<String>,
+) -> Result<*mut InstanceData, InstantiationError> {
+    let info = module.info.clone();
+    // 1. Resolve and check every import before allocating anything.
+    let mut resolved = Vec::with_capacity(info.imports.len());
+    for import in &info.imports {
+        let ext = resolver.resolve(&import.module, &import.name).ok_or_else(|| LinkError {
+            kind: LinkErrorKind::UnknownImport,
+            module: import.module.clone(),
+            name: import.name.clone(),
+            detail: String::new(),
+        })?;
+        check_import(&import.module, &import.name, &ext, &info.entity_type(import.index))?;
+        resolved.push(ext);
+    }
+
+    // 2. Allocate the VMContext and the instance record.
+    let offsets = VMOffsets::new(&info);
+    let layout = Layout::from_size_align(offsets.size().max(16) as usize, 16)
+        .map_err(|e| crate::error::ResourceError { message: e.to_string() })?;
+    // SAFETY: the layout has non-zero size.
+    let vmctx = unsafe { std::alloc::alloc_zeroed(layout) };
+    if vmctx.is_null() {
+        std::alloc::handle_alloc_error(layout);
+    }
+    let type_ids: Box<[VMSharedTypeId]> = info.types.iter().map(type_registry::intern).collect();
+    let num_defined = info.num_defined_funcs();
+    let inst = Box::new(InstanceData {
+        module: module.clone(),
+        offsets,
+        vmctx,
+        layout,
+        memories: Vec::with_capacity(info.memories.len()),
+        tables: Vec::with_capacity(info.tables.len()),
+        globals: Vec::with_capacity(info.globals.len()),
+        owned_memories: Vec::new(),
+        owned_tables: Vec::new(),
+        type_ids,
+        dropped_elems: info.elements.iter().map(|_| Cell::new(false)).collect(),
+        elem_values: Vec::new(),
+        dropped_data: info.data.iter().map(|_| Cell::new(false)).collect(),
+        name: name.or_else(|| info.names.module.clone()),
+        interp_funcs: (0..num_defined)
+            .map(|i| InterpFuncContext {
+                magic: INTERP_FUNC_MAGIC,
+                func_index: info.num_imported_funcs + i,
+                instance: std::ptr::null_mut(),
+            })
+            .collect(),
+        store,
+    });
+    let ip = store.push_instance(inst);
+    // SAFETY: the store owns the instance at a stable address for its whole life; nothing
+    // else refers to it yet.
+    let inst = unsafe { &mut *ip };
+    for f in inst.interp_funcs.iter_mut() {
+        f.instance = ip;
+    }
+
+    // SAFETY (for the writes below): every pointer is `inst.at(offset)` with an offset from
+    // `inst.offsets`, inside the zeroed VMContext allocation and suitably aligned.
+    unsafe {
+        let header = inst.vmctx as *mut VMContextHeader;
+        (*header).magic = VMCONTEXT_MAGIC;
+        (*header).store = store.vm_context();
+        (*header).builtins = std::ptr::null();
+        (*header).type_ids = inst.type_ids.as_ptr();
+        (*header).instance = ip.cast();
+    }
+
+    // 3. Imports.
+    let (mut fi, mut ti, mut mi, mut gi) = (0u32, 0u32, 0u32, 0u32);
+    for ext in &resolved {
+        match *ext {
+            Extern::Func(f) => {
+                // SAFETY: `f` is a live funcref of the store; offsets as above.
+                unsafe {
+                    let f = &*f;
+                    *inst.func_import(fi) =
+                        VMFunctionImport { wasm_call: f.wasm_call, array_call: f.array_call, vmctx: f.vmctx };
+                    *inst.funcref(fi) = *f;
+                }
+                fi += 1;
+            }
+            Extern::Table(t) => {
+                // SAFETY: offsets as above.
+                unsafe { *inst.at::<*mut VMTableDefinition>(inst.offsets.imported_table(ti)) = t.def };
+                inst.tables.push(t);
+                ti += 1;
+            }
+            Extern::Memory(m) => {
+                // SAFETY: offsets as above.
+                unsafe { *inst.at::<*mut VMMemoryDefinition>(inst.offsets.imported_memory(mi)) = m.def };
+                inst.memories.push(m);
+                mi += 1;
+            }
+            Extern::Global(g) => {
+                // SAFETY: offsets as above.
+                unsafe { *inst.at::<*mut VMGlobalDefinition>(inst.offsets.imported_global(gi)) = g.def };
+                inst.globals.push(g.def);
+                gi += 1;
+            }
+        }
+    }
+
+    // 4. Funcrefs of defined functions (before globals: `ref.func` initializers need them).
+    for f in info.num_imported_funcs..info.functions.len() as u32 {
+        let type_id = inst.type_id(info.functions[f as usize]);
+        let fr = VMFuncRef {
+            array_call: crate::interp::array_call_entry,
+            wasm_call: std::ptr::null(),
+            type_id,
+            vmctx: inst.interp_func_ctx(f).cast(),
+        };
+        // SAFETY: offsets as above.
+        unsafe { *inst.funcref(f) = fr };
+    }
+
+    // 5. Globals, in order (an initializer may read imported and earlier globals).
+    for g in info.num_imported_globals..info.globals.len() as u32 {
+        let def: *mut VMGlobalDefinition =
+            inst.at(inst.offsets.defined_global(g - info.num_imported_globals));
+        let init = info.globals[g as usize].init.as_ref().expect("defined globals have initializers");
+        let v = eval_const(inst, init);
+        // SAFETY: offsets as above.
+        unsafe { (*def).set(v) };
+        inst.globals.push(def);
+    }
+
+    // 6. Memories and tables.
+    for m in info.num_imported_memories..info.memories.len() as u32 {
+        let mut mem = Box::new(LinearMemory::new(&info.memories[m as usize], store.config().memory)?);
+        let def: *mut VMMemoryDefinition =
+            inst.at(inst.offsets.defined_memory(m - info.num_imported_memories));
+        // SAFETY: the definition lives in the VMContext, which outlives the owned memory.
+        unsafe { mem.bind(def) };
+        let memory: *mut LinearMemory = &mut *mem;
+        inst.owned_memories.push(mem);
+        inst.memories.push(MemoryRef { def, memory });
+    }
+    for t in info.num_imported_tables..info.tables.len() as u32 {
+        let decl = &info.tables[t as usize];
+        let init = decl.init.as_ref().map(|e| eval_const(inst, e).bits() as usize).unwrap_or(0);
+        let mut table = Box::new(Table::new(decl.ty, init)?);
+        let def: *mut VMTableDefinition = inst.at(inst.offsets.defined_table(t - info.num_imported_tables));
+        // SAFETY: the definition lives in the VMContext, which outlives the owned table.
+        unsafe { table.bind(def) };
+        let tp: *mut Table = &mut *table;
+        inst.owned_tables.push(table);
+        inst.tables.push(TableRef { def, table: tp });
+    }
+
+    // Passive element segments keep their references for `table.init`.
+    let elem_values: Vec<Box<[usize]>> = info
+        .elements
+        .iter()
+        .map(|seg| match seg.mode {
+            ElementMode::Passive => seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect(),
+            _ => Box::default(),
+        })
+        .collect();
+    inst.elem_values = elem_values;
+
+    // 7. Element segments, then data segments, in order; a failure leaves earlier writes.
+    for (i, seg) in info.elements.iter().enumerate() {
+        match &seg.mode {
+            ElementMode::Active { table, offset } => {
+                let start = eval_const(inst, offset).bits() as u32;
+                let values: Vec<usize> = seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect();
+                // SAFETY: table refs of a live instance point to live tables.
+                let t = unsafe { &mut *inst.tables[*table as usize].table };
+                let end = start as u64 + values.len() as u64;
+                if end > t.size() as u64 {
+                    return Err(Unwind::Trap(TrapCode::TableOutOfBounds.into()).into());
+                }
+                t.elements_mut()[start as usize..end as usize].copy_from_slice(&values);
+                inst.dropped_elems[i].set(true);
+            }
+            ElementMode::Declared => inst.dropped_elems[i].set(true),
+            ElementMode::Passive => {}
+        }
+    }
+    for (i, seg) in info.data.iter().enumerate() {
+        if let DataMode::Active { memory, offset } = &seg.mode {
+            let start = eval_const(inst, offset).bits() as u32 as usize;
+            let bytes = &info.wasm[seg.bytes.clone()];
+            let m = inst.memories[*memory as usize];
+            // SAFETY: memory refs of a live instance point to live definitions.
+            let (base, len) = unsafe { ((*m.def).base, (*m.def).current_length) };
+            if start.checked_add(bytes.len()).is_none_or(|end| end > len) {
+                return Err(Unwind::Trap(TrapCode::MemoryOutOfBounds.into()).into());
+            }
+            // SAFETY: [start, start+len) was just checked to lie inside the memory.
+            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(start), bytes.len()) };
+            inst.dropped_data[i].set(true);
+        }
+    }
+
+    // 8. The start function.
+    if let Some(start) = info.start {
+        crate::call::invoke(store, inst.funcref(start), &mut [])?;
+    }
+    Ok(ip)
+}
+
+/// Evaluates a validated constant expression in the context of a (partially built) instance.
+pub(crate) fn eval_const(inst: &InstanceData, expr: &ConstExpr) -> ValRaw {
+    let mut stack: Vec<ValRaw> = Vec::with_capacity(2);
+    let bin = |stack: &mut Vec<ValRaw>, f: &dyn Fn(u64, u64) -> u64| {
+        let b = stack.pop().unwrap_or_default().bits();
+        let a = stack.pop().unwrap_or_default().bits();
+        stack.push(ValRaw::from_bits(f(a, b)));
+    };
+    for op in &expr.ops {
+        match *op {
+            ConstOp::I32(v) => stack.push(ValRaw::from_bits(v as u32 as u64)),
+            ConstOp::I64(v) => stack.push(ValRaw::from_bits(v as u64)),
+            ConstOp::F32(v) => stack.push(ValRaw::from_bits(v as u64)),
+            ConstOp::F64(v) => stack.push(ValRaw::from_bits(v)),
+            ConstOp::V128(v) => stack.push(ValRaw::from_v128(v)),
+            ConstOp::RefNull(RefType::FuncRef | RefType::ExternRef) => stack.push(ValRaw::from_bits(0)),
+            ConstOp::RefFunc(f) => stack.push(ValRaw::from_bits(inst.funcref(f) as u64)),
+            ConstOp::GlobalGet(g) => {
+                // SAFETY: validation allows only globals that are already initialized.
+                stack.push(unsafe { (*inst.globals[g as usize]).get() })
+            }
+            ConstOp::I32Add => bin(&mut stack, &|a, b| (a as u32).wrapping_add(b as u32) as u64),
+            ConstOp::I32Sub => bin(&mut stack, &|a, b| (a as u32).wrapping_sub(b as u32) as u64),
+            ConstOp::I32Mul => bin(&mut stack, &|a, b| (a as u32).wrapping_mul(b as u32) as u64),
+            ConstOp::I64Add => bin(&mut stack, &|a, b| a.wrapping_add(b)),
+            ConstOp::I64Sub => bin(&mut stack, &|a, b| a.wrapping_sub(b)),
+            ConstOp::I64Mul => bin(&mut stack, &|a, b| a.wrapping_mul(b)),
+        }
+    }
+    stack.pop().unwrap_or_default()
+}

@@ -1,0 +1,123 @@
+//! Instances: a module's runtime state in the VM layout (spec 4.2.5, "Module Instances").
+
+mod instantiate;
+mod resolve;
+mod table_ops;
+
+pub use instantiate::{ImportResolver, instantiate};
+pub use resolve::{Extern, GlobalRef, MemoryRef, TableRef};
+
+use crate::engine::Module;
+use crate::module::EntityIndex;
+use crate::vm::*;
+use std::alloc::Layout;
+use std::cell::Cell;
+use std::sync::Arc;
+
+/// An interpreted function's array-call context: what its funcref's `vmctx` points to.
+#[repr(C)]
+#[derive(Debug)]
+pub struct InterpFuncContext {
+    /// [`INTERP_FUNC_MAGIC`].
+    pub magic: u32,
+    /// The function's index in its module.
+    pub func_index: u32,
+    /// The instance the function belongs to.
+    pub instance: *mut InstanceData,
+}
+
+/// Magic at the start of every [`InterpFuncContext`]: `"intp"`.
+pub const INTERP_FUNC_MAGIC: u32 = u32::from_le_bytes(*b"intp");
+
+/// One instance's state. Owned by its [`Store`]; lives as long as the store.
+pub struct InstanceData {
+    /// The module instantiated.
+    pub module: Arc<Module>,
+    /// The VMContext layout.
+    pub offsets: VMOffsets,
+    vmctx: *mut u8,
+    layout: Layout,
+    /// Every memory, imported ones first.
+    pub memories: Vec<MemoryRef>,
+    /// Every table, imported ones first.
+    pub tables: Vec<TableRef>,
+    /// Every global's storage, imported ones first.
+    pub globals: Vec<*mut VMGlobalDefinition>,
+    owned_memories: Vec<Box<LinearMemory>>,
+    owned_tables: Vec<Box<Table>>,
+    type_ids: Box<[VMSharedTypeId]>,
+    /// `elem.drop` flags, by element segment index.
+    pub dropped_elems: Box<[Cell<bool>]>,
+    /// The raw references of each passive element segment (empty for others).
+    pub elem_values: Vec<Box<[usize]>>,
+    /// `data.drop` flags, by data segment index.
+    pub dropped_data: Box<[Cell<bool>]>,
+    /// The name this instance was given (ModuleConfig or name section).
+    pub name: Option<String>,
+    interp_funcs: Box<[InterpFuncContext]>,
+    store: *const Store,
+}
+
+impl InstanceData {
+    /// The instance's VMContext.
+    pub fn vmctx(&self) -> *mut VMContext {
+        self.vmctx.cast()
+    }
+
+    /// The store owning this instance.
+    pub fn store(&self) -> &Store {
+        // SAFETY: the store owns the instance and so outlives it.
+        unsafe { &*self.store }
+    }
+
+    /// The canonical type id of the module's type `ty`.
+    pub fn type_id(&self, ty: u32) -> VMSharedTypeId {
+        self.type_ids[ty as usize]
+    }
+
+    fn at<T>(&self, offset: u32) -> *mut T {
+        // SAFETY: offsets come from `self.offsets` and lie within the VMContext allocation.
+        unsafe { self.vmctx.add(offset as usize).cast() }
+    }
+
+    /// The funcref of function `f` (function index space).
+    pub fn funcref(&self, f: u32) -> *mut VMFuncRef {
+        self.at(self.offsets.funcref(f))
+    }
+
+    /// The import record of imported function `f`.
+    pub fn func_import(&self, f: u32) -> *mut VMFunctionImport {
+        self.at(self.offsets.imported_func(f))
+    }
+
+    /// The array-call context of defined function `f` on the interpreter.
+    pub fn interp_func_ctx(&self, f: u32) -> *mut InterpFuncContext {
+        let i = (f - self.module.info.num_imported_funcs) as usize;
+        &self.interp_funcs[i] as *const InterpFuncContext as *mut InterpFuncContext
+    }
+
+    /// The entity behind an export or index.
+    pub fn get_entity(&self, index: EntityIndex) -> Extern {
+        match index {
+            EntityIndex::Func(f) => Extern::Func(self.funcref(f)),
+            EntityIndex::Table(t) => Extern::Table(self.tables[t as usize]),
+            EntityIndex::Memory(m) => Extern::Memory(self.memories[m as usize]),
+            EntityIndex::Global(g) => Extern::Global(GlobalRef {
+                def: self.globals[g as usize],
+                ty: self.module.info.globals[g as usize].ty,
+            }),
+        }
+    }
+
+    /// The export named `name`.
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        self.module.info.export(name).map(|e| self.get_entity(e.index))
+    }
+}
+
+impl Drop for InstanceData {
+    fn drop(&mut self) {
+        // SAFETY: allocated in `instantiate` with exactly this layout.
+        unsafe { std::alloc::dealloc(self.vmctx, self.layout) };
+    }
+}

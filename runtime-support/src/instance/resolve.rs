@@ -1,0 +1,115 @@
+//! Resolved imports and exports, and import matching (spec 4.5.2, "Import Subtyping").
+
+use crate::error::{LinkError, LinkErrorKind};
+use crate::types::{ExternType, GlobalType, Limits, MemoryType, TableType};
+use crate::vm::*;
+
+/// A memory as seen from outside its owner: its definition and the object that grows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryRef {
+    /// The definition wasm reads (base, length).
+    pub def: *mut VMMemoryDefinition,
+    /// The owning memory object.
+    pub memory: *mut LinearMemory,
+}
+
+impl MemoryRef {
+    /// The memory's current type: its size as minimum, its maximum.
+    pub fn ty(&self) -> MemoryType {
+        // SAFETY: memory refs point to store-owned memories that outlive every handle.
+        let m = unsafe { &*self.memory };
+        MemoryType { limits: Limits { min: m.size_pages(), max: m.declared_max() } }
+    }
+}
+
+/// A table as seen from outside its owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableRef {
+    /// The definition wasm reads (base, length).
+    pub def: *mut VMTableDefinition,
+    /// The owning table object.
+    pub table: *mut Table,
+}
+
+impl TableRef {
+    /// The table's current type: its size as minimum.
+    pub fn ty(&self) -> TableType {
+        // SAFETY: table refs point to store-owned tables that outlive every handle.
+        unsafe { (*self.table).ty() }
+    }
+}
+
+/// A global as seen from outside its owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GlobalRef {
+    /// Its storage.
+    pub def: *mut VMGlobalDefinition,
+    /// Its type.
+    pub ty: GlobalType,
+}
+
+/// Something an instance or host module exports, and an import can be satisfied with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extern {
+    /// A function, by its funcref.
+    Func(*mut VMFuncRef),
+    /// A table.
+    Table(TableRef),
+    /// A memory.
+    Memory(MemoryRef),
+    /// A global.
+    Global(GlobalRef),
+}
+
+impl Extern {
+    /// The current type of this entity.
+    pub fn ty(&self) -> ExternType {
+        match self {
+            // SAFETY: funcrefs handed out point into live store-owned contexts.
+            Extern::Func(f) => ExternType::Func(
+                type_registry::lookup(unsafe { (**f).type_id }).unwrap_or_default(),
+            ),
+            Extern::Table(t) => ExternType::Table(t.ty()),
+            Extern::Memory(m) => ExternType::Memory(m.ty()),
+            Extern::Global(g) => ExternType::Global(g.ty),
+        }
+    }
+}
+
+/// Checks that `actual` may satisfy an import declared as `expected`.
+pub(crate) fn check_import(
+    module: &str,
+    name: &str,
+    actual: &Extern,
+    expected: &ExternType,
+) -> Result<(), LinkError> {
+    let actual_ty = actual.ty();
+    let ok = match (&actual_ty, expected) {
+        (ExternType::Func(a), ExternType::Func(e)) => a == e,
+        (ExternType::Table(a), ExternType::Table(e)) => {
+            a.element == e.element && a.limits.matches(&e.limits)
+        }
+        (ExternType::Memory(a), ExternType::Memory(e)) => a.limits.matches(&e.limits),
+        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(LinkError {
+            kind: LinkErrorKind::IncompatibleImportType,
+            module: module.to_string(),
+            name: name.to_string(),
+            detail: format!("expected {}, found {}", describe(expected), describe(&actual_ty)),
+        })
+    }
+}
+
+fn describe(t: &ExternType) -> String {
+    match t {
+        ExternType::Func(f) => format!("func {f}"),
+        ExternType::Table(t) => format!("table {} {:?}", t.element, t.limits),
+        ExternType::Memory(m) => format!("memory {:?}", m.limits),
+        ExternType::Global(g) => format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content),
+    }
+}

@@ -1,0 +1,357 @@
+//! The interpreter's instruction set.
+//!
+//! Operands are frame slots: `Slot` is the index of an 8-byte cell relative to the current
+//! frame's base. A frame holds the function's parameters and locals (slots `0..num_locals`)
+//! followed by its operand stack (one slot per stack height). Calls place the callee's
+//! frame on top of the caller's arguments, so arguments and results are never copied.
+//! Integers and floats occupy the low bits of a slot; `i32`/`f32` readers ignore the upper
+//! 32 bits. References are raw pointers or handles (0 is null).
+//!
+//! Instruction targets (`target`) are indices into the function's instruction array.
+
+/// A frame slot index.
+pub type Slot = u32;
+
+/// One interpreter instruction (16 bytes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[allow(missing_docs)]
+pub enum Op {
+    // ---- control ----
+    Unreachable,
+    Br { target: u32 },
+    BrIfNez { cond: Slot, target: u32 },
+    BrIfEqz { cond: Slot, target: u32 },
+    /// Followed by `len + 1` `Br` instructions: the targets, default last.
+    BrTable { index: Slot, len: u32 },
+    /// Results are already in slots `0..n`.
+    Return,
+    /// Call defined function `func` with its frame at `base`.
+    Call { func: u32, base: Slot },
+    /// Call imported function `func` with arguments (and results) at `base`.
+    CallImport { func: u32, base: Slot },
+    /// Call through `table` expecting module type `ty`; the element index is in slot
+    /// `base + params(ty)`.
+    CallIndirect { table: u32, ty: u32, base: Slot },
+    /// Extra operand of the preceding instruction.
+    Aux { slot: Slot },
+
+    // ---- moves and constants ----
+    Copy { dst: Slot, src: Slot },
+    Const32 { dst: Slot, value: u32 },
+    Const64 { dst: Slot, value: u64 },
+    /// `dst = cond != 0 ? a : b`, with `cond` in the following `Aux`.
+    Select { dst: Slot, a: Slot, b: Slot },
+
+    // ---- variables and references ----
+    GlobalGet { dst: Slot, global: u32 },
+    GlobalSet { src: Slot, global: u32 },
+    RefFunc { dst: Slot, func: u32 },
+
+    // ---- memory 0 ----
+    I32Load { dst: Slot, addr: Slot, offset: u32 },
+    I64Load { dst: Slot, addr: Slot, offset: u32 },
+    I32Load8S { dst: Slot, addr: Slot, offset: u32 },
+    I32Load8U { dst: Slot, addr: Slot, offset: u32 },
+    I32Load16S { dst: Slot, addr: Slot, offset: u32 },
+    I32Load16U { dst: Slot, addr: Slot, offset: u32 },
+    I64Load8S { dst: Slot, addr: Slot, offset: u32 },
+    I64Load8U { dst: Slot, addr: Slot, offset: u32 },
+    I64Load16S { dst: Slot, addr: Slot, offset: u32 },
+    I64Load16U { dst: Slot, addr: Slot, offset: u32 },
+    I64Load32S { dst: Slot, addr: Slot, offset: u32 },
+    I64Load32U { dst: Slot, addr: Slot, offset: u32 },
+    I32Store { addr: Slot, value: Slot, offset: u32 },
+    I64Store { addr: Slot, value: Slot, offset: u32 },
+    I32Store8 { addr: Slot, value: Slot, offset: u32 },
+    I32Store16 { addr: Slot, value: Slot, offset: u32 },
+    MemorySize { dst: Slot },
+    MemoryGrow { dst: Slot, delta: Slot },
+    /// Operands (dst, value, len) in `base..base+3`.
+    MemoryFill { base: Slot },
+    /// Operands (dst, src, len) in `base..base+3`.
+    MemoryCopy { base: Slot },
+    /// Operands (dst, src, len) in `base..base+3`.
+    MemoryInit { base: Slot, segment: u32 },
+    DataDrop { segment: u32 },
+
+    // ---- tables ----
+    TableGet { dst: Slot, index: Slot, table: u32 },
+    TableSet { index: Slot, value: Slot, table: u32 },
+    TableSize { dst: Slot, table: u32 },
+    /// Operands (init, delta) in `base..base+2`; result in `base`.
+    TableGrow { base: Slot, table: u32 },
+    /// Operands (index, value, len) in `base..base+3`.
+    TableFill { base: Slot, table: u32 },
+    /// Operands (dst, src, len) in `base..base+3`.
+    TableCopy { base: Slot, dst_table: u32, src_table: u32 },
+    /// Operands (dst, src, len) in `base..base+3`.
+    TableInit { base: Slot, table: u32, segment: u32 },
+    ElemDrop { segment: u32 },
+
+    // ---- i32 ----
+    I32Eqz { dst: Slot, src: Slot },
+    I32Eq { dst: Slot, a: Slot, b: Slot },
+    I32Ne { dst: Slot, a: Slot, b: Slot },
+    I32LtS { dst: Slot, a: Slot, b: Slot },
+    I32LtU { dst: Slot, a: Slot, b: Slot },
+    I32GtS { dst: Slot, a: Slot, b: Slot },
+    I32GtU { dst: Slot, a: Slot, b: Slot },
+    I32LeS { dst: Slot, a: Slot, b: Slot },
+    I32LeU { dst: Slot, a: Slot, b: Slot },
+    I32GeS { dst: Slot, a: Slot, b: Slot },
+    I32GeU { dst: Slot, a: Slot, b: Slot },
+    I32Clz { dst: Slot, src: Slot },
+    I32Ctz { dst: Slot, src: Slot },
+    I32Popcnt { dst: Slot, src: Slot },
+    I32Add { dst: Slot, a: Slot, b: Slot },
+    I32Sub { dst: Slot, a: Slot, b: Slot },
+    I32Mul { dst: Slot, a: Slot, b: Slot },
+    I32DivS { dst: Slot, a: Slot, b: Slot },
+    I32DivU { dst: Slot, a: Slot, b: Slot },
+    I32RemS { dst: Slot, a: Slot, b: Slot },
+    I32RemU { dst: Slot, a: Slot, b: Slot },
+    I32And { dst: Slot, a: Slot, b: Slot },
+    I32Or { dst: Slot, a: Slot, b: Slot },
+    I32Xor { dst: Slot, a: Slot, b: Slot },
+    I32Shl { dst: Slot, a: Slot, b: Slot },
+    I32ShrS { dst: Slot, a: Slot, b: Slot },
+    I32ShrU { dst: Slot, a: Slot, b: Slot },
+    I32Rotl { dst: Slot, a: Slot, b: Slot },
+    I32Rotr { dst: Slot, a: Slot, b: Slot },
+    // i32 with an immediate right operand
+    I32EqImm { dst: Slot, a: Slot, imm: i32 },
+    I32NeImm { dst: Slot, a: Slot, imm: i32 },
+    I32LtSImm { dst: Slot, a: Slot, imm: i32 },
+    I32LtUImm { dst: Slot, a: Slot, imm: i32 },
+    I32GtSImm { dst: Slot, a: Slot, imm: i32 },
+    I32GtUImm { dst: Slot, a: Slot, imm: i32 },
+    I32LeSImm { dst: Slot, a: Slot, imm: i32 },
+    I32LeUImm { dst: Slot, a: Slot, imm: i32 },
+    I32GeSImm { dst: Slot, a: Slot, imm: i32 },
+    I32GeUImm { dst: Slot, a: Slot, imm: i32 },
+    I32AddImm { dst: Slot, a: Slot, imm: i32 },
+    I32MulImm { dst: Slot, a: Slot, imm: i32 },
+    I32AndImm { dst: Slot, a: Slot, imm: i32 },
+    I32OrImm { dst: Slot, a: Slot, imm: i32 },
+    I32XorImm { dst: Slot, a: Slot, imm: i32 },
+    I32ShlImm { dst: Slot, a: Slot, imm: i32 },
+    I32ShrSImm { dst: Slot, a: Slot, imm: i32 },
+    I32ShrUImm { dst: Slot, a: Slot, imm: i32 },
+
+    // ---- i64 ----
+    I64Eqz { dst: Slot, src: Slot },
+    I64Eq { dst: Slot, a: Slot, b: Slot },
+    I64Ne { dst: Slot, a: Slot, b: Slot },
+    I64LtS { dst: Slot, a: Slot, b: Slot },
+    I64LtU { dst: Slot, a: Slot, b: Slot },
+    I64GtS { dst: Slot, a: Slot, b: Slot },
+    I64GtU { dst: Slot, a: Slot, b: Slot },
+    I64LeS { dst: Slot, a: Slot, b: Slot },
+    I64LeU { dst: Slot, a: Slot, b: Slot },
+    I64GeS { dst: Slot, a: Slot, b: Slot },
+    I64GeU { dst: Slot, a: Slot, b: Slot },
+    I64Clz { dst: Slot, src: Slot },
+    I64Ctz { dst: Slot, src: Slot },
+    I64Popcnt { dst: Slot, src: Slot },
+    I64Add { dst: Slot, a: Slot, b: Slot },
+    I64Sub { dst: Slot, a: Slot, b: Slot },
+    I64Mul { dst: Slot, a: Slot, b: Slot },
+    I64DivS { dst: Slot, a: Slot, b: Slot },
+    I64DivU { dst: Slot, a: Slot, b: Slot },
+    I64RemS { dst: Slot, a: Slot, b: Slot },
+    I64RemU { dst: Slot, a: Slot, b: Slot },
+    I64And { dst: Slot, a: Slot, b: Slot },
+    I64Or { dst: Slot, a: Slot, b: Slot },
+    I64Xor { dst: Slot, a: Slot, b: Slot },
+    I64Shl { dst: Slot, a: Slot, b: Slot },
+    I64ShrS { dst: Slot, a: Slot, b: Slot },
+    I64ShrU { dst: Slot, a: Slot, b: Slot },
+    I64Rotl { dst: Slot, a: Slot, b: Slot },
+    I64Rotr { dst: Slot, a: Slot, b: Slot },
+    I64EqImm { dst: Slot, a: Slot, imm: i32 },
+    I64NeImm { dst: Slot, a: Slot, imm: i32 },
+    I64LtSImm { dst: Slot, a: Slot, imm: i32 },
+    I64LtUImm { dst: Slot, a: Slot, imm: i32 },
+    I64GtSImm { dst: Slot, a: Slot, imm: i32 },
+    I64GtUImm { dst: Slot, a: Slot, imm: i32 },
+    I64LeSImm { dst: Slot, a: Slot, imm: i32 },
+    I64LeUImm { dst: Slot, a: Slot, imm: i32 },
+    I64GeSImm { dst: Slot, a: Slot, imm: i32 },
+    I64GeUImm { dst: Slot, a: Slot, imm: i32 },
+    I64AddImm { dst: Slot, a: Slot, imm: i32 },
+    I64MulImm { dst: Slot, a: Slot, imm: i32 },
+    I64AndImm { dst: Slot, a: Slot, imm: i32 },
+    I64OrImm { dst: Slot, a: Slot, imm: i32 },
+    I64XorImm { dst: Slot, a: Slot, imm: i32 },
+    I64ShlImm { dst: Slot, a: Slot, imm: i32 },
+    I64ShrSImm { dst: Slot, a: Slot, imm: i32 },
+    I64ShrUImm { dst: Slot, a: Slot, imm: i32 },
+
+    // ---- f32 ----
+    F32Eq { dst: Slot, a: Slot, b: Slot },
+    F32Ne { dst: Slot, a: Slot, b: Slot },
+    F32Lt { dst: Slot, a: Slot, b: Slot },
+    F32Gt { dst: Slot, a: Slot, b: Slot },
+    F32Le { dst: Slot, a: Slot, b: Slot },
+    F32Ge { dst: Slot, a: Slot, b: Slot },
+    F32Abs { dst: Slot, src: Slot },
+    F32Neg { dst: Slot, src: Slot },
+    F32Ceil { dst: Slot, src: Slot },
+    F32Floor { dst: Slot, src: Slot },
+    F32Trunc { dst: Slot, src: Slot },
+    F32Nearest { dst: Slot, src: Slot },
+    F32Sqrt { dst: Slot, src: Slot },
+    F32Add { dst: Slot, a: Slot, b: Slot },
+    F32Sub { dst: Slot, a: Slot, b: Slot },
+    F32Mul { dst: Slot, a: Slot, b: Slot },
+    F32Div { dst: Slot, a: Slot, b: Slot },
+    F32Min { dst: Slot, a: Slot, b: Slot },
+    F32Max { dst: Slot, a: Slot, b: Slot },
+    F32Copysign { dst: Slot, a: Slot, b: Slot },
+
+    // ---- f64 ----
+    F64Eq { dst: Slot, a: Slot, b: Slot },
+    F64Ne { dst: Slot, a: Slot, b: Slot },
+    F64Lt { dst: Slot, a: Slot, b: Slot },
+    F64Gt { dst: Slot, a: Slot, b: Slot },
+    F64Le { dst: Slot, a: Slot, b: Slot },
+    F64Ge { dst: Slot, a: Slot, b: Slot },
+    F64Abs { dst: Slot, src: Slot },
+    F64Neg { dst: Slot, src: Slot },
+    F64Ceil { dst: Slot, src: Slot },
+    F64Floor { dst: Slot, src: Slot },
+    F64Trunc { dst: Slot, src: Slot },
+    F64Nearest { dst: Slot, src: Slot },
+    F64Sqrt { dst: Slot, src: Slot },
+    F64Add { dst: Slot, a: Slot, b: Slot },
+    F64Sub { dst: Slot, a: Slot, b: Slot },
+    F64Mul { dst: Slot, a: Slot, b: Slot },
+    F64Div { dst: Slot, a: Slot, b: Slot },
+    F64Min { dst: Slot, a: Slot, b: Slot },
+    F64Max { dst: Slot, a: Slot, b: Slot },
+    F64Copysign { dst: Slot, a: Slot, b: Slot },
+
+    // ---- conversions ----
+    I32TruncF32S { dst: Slot, src: Slot },
+    I32TruncF32U { dst: Slot, src: Slot },
+    I32TruncF64S { dst: Slot, src: Slot },
+    I32TruncF64U { dst: Slot, src: Slot },
+    I64ExtendI32S { dst: Slot, src: Slot },
+    I64ExtendI32U { dst: Slot, src: Slot },
+    I64TruncF32S { dst: Slot, src: Slot },
+    I64TruncF32U { dst: Slot, src: Slot },
+    I64TruncF64S { dst: Slot, src: Slot },
+    I64TruncF64U { dst: Slot, src: Slot },
+    F32ConvertI32S { dst: Slot, src: Slot },
+    F32ConvertI32U { dst: Slot, src: Slot },
+    F32ConvertI64S { dst: Slot, src: Slot },
+    F32ConvertI64U { dst: Slot, src: Slot },
+    F32DemoteF64 { dst: Slot, src: Slot },
+    F64ConvertI32S { dst: Slot, src: Slot },
+    F64ConvertI32U { dst: Slot, src: Slot },
+    F64ConvertI64S { dst: Slot, src: Slot },
+    F64ConvertI64U { dst: Slot, src: Slot },
+    F64PromoteF32 { dst: Slot, src: Slot },
+    I32Extend8S { dst: Slot, src: Slot },
+    I32Extend16S { dst: Slot, src: Slot },
+    I64Extend8S { dst: Slot, src: Slot },
+    I64Extend16S { dst: Slot, src: Slot },
+    I64Extend32S { dst: Slot, src: Slot },
+    I32TruncSatF32S { dst: Slot, src: Slot },
+    I32TruncSatF32U { dst: Slot, src: Slot },
+    I32TruncSatF64S { dst: Slot, src: Slot },
+    I32TruncSatF64U { dst: Slot, src: Slot },
+    I64TruncSatF32S { dst: Slot, src: Slot },
+    I64TruncSatF32U { dst: Slot, src: Slot },
+    I64TruncSatF64S { dst: Slot, src: Slot },
+    I64TruncSatF64U { dst: Slot, src: Slot },
+}
+
+impl Op {
+    /// The slot this instruction writes as its single result, if it has one (used to
+    /// retarget a result straight into a local).
+    pub fn dst_mut(&mut self) -> Option<&mut Slot> {
+        use Op::*;
+        match self {
+            Copy { dst, .. } | Const32 { dst, .. } | Const64 { dst, .. } | GlobalGet { dst, .. }
+            | RefFunc { dst, .. } | I32Load { dst, .. } | I64Load { dst, .. }
+            | I32Load8S { dst, .. } | I32Load8U { dst, .. } | I32Load16S { dst, .. }
+            | I32Load16U { dst, .. } | I64Load8S { dst, .. } | I64Load8U { dst, .. }
+            | I64Load16S { dst, .. } | I64Load16U { dst, .. } | I64Load32S { dst, .. }
+            | I64Load32U { dst, .. } | MemorySize { dst } | MemoryGrow { dst, .. }
+            | TableGet { dst, .. } | TableSize { dst, .. } => Some(dst),
+            I32Eqz { dst, .. } | I32Eq { dst, .. } | I32Ne { dst, .. } | I32LtS { dst, .. }
+            | I32LtU { dst, .. } | I32GtS { dst, .. } | I32GtU { dst, .. } | I32LeS { dst, .. }
+            | I32LeU { dst, .. } | I32GeS { dst, .. } | I32GeU { dst, .. } | I32Clz { dst, .. }
+            | I32Ctz { dst, .. } | I32Popcnt { dst, .. } | I32Add { dst, .. } | I32Sub { dst, .. }
+            | I32Mul { dst, .. } | I32DivS { dst, .. } | I32DivU { dst, .. } | I32RemS { dst, .. }
+            | I32RemU { dst, .. } | I32And { dst, .. } | I32Or { dst, .. } | I32Xor { dst, .. }
+            | I32Shl { dst, .. } | I32ShrS { dst, .. } | I32ShrU { dst, .. } | I32Rotl { dst, .. }
+            | I32Rotr { dst, .. } | I32EqImm { dst, .. } | I32NeImm { dst, .. }
+            | I32LtSImm { dst, .. } | I32LtUImm { dst, .. } | I32GtSImm { dst, .. }
+            | I32GtUImm { dst, .. } | I32LeSImm { dst, .. } | I32LeUImm { dst, .. }
+            | I32GeSImm { dst, .. } | I32GeUImm { dst, .. } | I32AddImm { dst, .. }
+            | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32OrImm { dst, .. }
+            | I32XorImm { dst, .. } | I32ShlImm { dst, .. } | I32ShrSImm { dst, .. }
+            | I32ShrUImm { dst, .. } => Some(dst),
+            I64Eqz { dst, .. } | I64Eq { dst, .. } | I64Ne { dst, .. } | I64LtS { dst, .. }
+            | I64LtU { dst, .. } | I64GtS { dst, .. } | I64GtU { dst, .. } | I64LeS { dst, .. }
+            | I64LeU { dst, .. } | I64GeS { dst, .. } | I64GeU { dst, .. } | I64Clz { dst, .. }
+            | I64Ctz { dst, .. } | I64Popcnt { dst, .. } | I64Add { dst, .. } | I64Sub { dst, .. }
+            | I64Mul { dst, .. } | I64DivS { dst, .. } | I64DivU { dst, .. } | I64RemS { dst, .. }
+            | I64RemU { dst, .. } | I64And { dst, .. } | I64Or { dst, .. } | I64Xor { dst, .. }
+            | I64Shl { dst, .. } | I64ShrS { dst, .. } | I64ShrU { dst, .. } | I64Rotl { dst, .. }
+            | I64Rotr { dst, .. } | I64EqImm { dst, .. } | I64NeImm { dst, .. }
+            | I64LtSImm { dst, .. } | I64LtUImm { dst, .. } | I64GtSImm { dst, .. }
+            | I64GtUImm { dst, .. } | I64LeSImm { dst, .. } | I64LeUImm { dst, .. }
+            | I64GeSImm { dst, .. } | I64GeUImm { dst, .. } | I64AddImm { dst, .. }
+            | I64MulImm { dst, .. } | I64AndImm { dst, .. } | I64OrImm { dst, .. }
+            | I64XorImm { dst, .. } | I64ShlImm { dst, .. } | I64ShrSImm { dst, .. }
+            | I64ShrUImm { dst, .. } => Some(dst),
+            F32Eq { dst, .. } | F32Ne { dst, .. } | F32Lt { dst, .. } | F32Gt { dst, .. }
+            | F32Le { dst, .. } | F32Ge { dst, .. } | F32Abs { dst, .. } | F32Neg { dst, .. }
+            | F32Ceil { dst, .. } | F32Floor { dst, .. } | F32Trunc { dst, .. }
+            | F32Nearest { dst, .. } | F32Sqrt { dst, .. } | F32Add { dst, .. } | F32Sub { dst, .. }
+            | F32Mul { dst, .. } | F32Div { dst, .. } | F32Min { dst, .. } | F32Max { dst, .. }
+            | F32Copysign { dst, .. } => Some(dst),
+            F64Eq { dst, .. } | F64Ne { dst, .. } | F64Lt { dst, .. } | F64Gt { dst, .. }
+            | F64Le { dst, .. } | F64Ge { dst, .. } | F64Abs { dst, .. } | F64Neg { dst, .. }
+            | F64Ceil { dst, .. } | F64Floor { dst, .. } | F64Trunc { dst, .. }
+            | F64Nearest { dst, .. } | F64Sqrt { dst, .. } | F64Add { dst, .. } | F64Sub { dst, .. }
+            | F64Mul { dst, .. } | F64Div { dst, .. } | F64Min { dst, .. } | F64Max { dst, .. }
+            | F64Copysign { dst, .. } => Some(dst),
+            I32TruncF32S { dst, .. } | I32TruncF32U { dst, .. } | I32TruncF64S { dst, .. }
+            | I32TruncF64U { dst, .. } | I64ExtendI32S { dst, .. } | I64ExtendI32U { dst, .. }
+            | I64TruncF32S { dst, .. } | I64TruncF32U { dst, .. } | I64TruncF64S { dst, .. }
+            | I64TruncF64U { dst, .. } | F32ConvertI32S { dst, .. } | F32ConvertI32U { dst, .. }
+            | F32ConvertI64S { dst, .. } | F32ConvertI64U { dst, .. } | F32DemoteF64 { dst, .. }
+            | F64ConvertI32S { dst, .. } | F64ConvertI32U { dst, .. } | F64ConvertI64S { dst, .. }
+            | F64ConvertI64U { dst, .. } | F64PromoteF32 { dst, .. } | I32Extend8S { dst, .. }
+            | I32Extend16S { dst, .. } | I64Extend8S { dst, .. } | I64Extend16S { dst, .. }
+            | I64Extend32S { dst, .. } | I32TruncSatF32S { dst, .. } | I32TruncSatF32U { dst, .. }
+            | I32TruncSatF64S { dst, .. } | I32TruncSatF64U { dst, .. }
+            | I64TruncSatF32S { dst, .. } | I64TruncSatF32U { dst, .. }
+            | I64TruncSatF64S { dst, .. } | I64TruncSatF64U { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+}
+
+/// One function translated for the interpreter.
+#[derive(Debug)]
+pub struct CompiledFunc {
+    /// The function index in its module.
+    pub func_index: u32,
+    /// The instructions.
+    pub code: Box<[Op]>,
+    /// The wasm byte offset of each instruction (for backtraces), parallel to `code`.
+    pub offsets: Box<[u32]>,
+    /// Parameters.
+    pub num_params: u32,
+    /// Parameters plus declared locals.
+    pub num_locals: u32,
+    /// Slots the frame needs: locals plus the maximum operand-stack height.
+    pub frame_size: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<Op>() == 16);

@@ -1,0 +1,99 @@
+//! Constant expressions (spec 3.3.10): global initializers, segment offsets, element items.
+
+use crate::types::RefType;
+
+/// One instruction of a constant expression.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ConstOp {
+    /// `i32.const`.
+    I32(i32),
+    /// `i64.const`.
+    I64(i64),
+    /// `f32.const`, as bits.
+    F32(u32),
+    /// `f64.const`, as bits.
+    F64(u64),
+    /// `v128.const`, as little-endian bytes.
+    V128(u128),
+    /// `ref.null t`.
+    RefNull(RefType),
+    /// `ref.func f`.
+    RefFunc(u32),
+    /// `global.get g` (an imported or earlier global).
+    GlobalGet(u32),
+    /// `i32.add` (extended-const).
+    I32Add,
+    /// `i32.sub` (extended-const).
+    I32Sub,
+    /// `i32.mul` (extended-const).
+    I32Mul,
+    /// `i64.add` (extended-const).
+    I64Add,
+    /// `i64.sub` (extended-const).
+    I64Sub,
+    /// `i64.mul` (extended-const).
+    I64Mul,
+}
+
+/// A validated constant expression: a short stack program ending with one value.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ConstExpr {
+    /// The instructions in order (without the final `end`).
+    pub ops: Vec<ConstOp>,
+}
+
+impl ConstExpr {
+    /// A one-instruction expression.
+    pub fn single(op: ConstOp) -> Self {
+        Self { ops: vec![op] }
+    }
+
+    /// The `ref.func` target if this expression is just `ref.func f`.
+    pub fn as_ref_func(&self) -> Option<u32> {
+        match self.ops.as_slice() {
+            [ConstOp::RefFunc(f)] => Some(*f),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn decode(expr: &wasmparser::ConstExpr<'_>) -> Result<Self, crate::CompileError> {
+        use wasmparser::Operator as O;
+        let mut ops = Vec::new();
+        let mut reader = expr.get_operators_reader();
+        while !reader.eof() {
+            let offset = reader.original_position() as usize;
+            let op = reader.read().map_err(crate::CompileError::from_wasmparser)?;
+            ops.push(match op {
+                O::I32Const { value } => ConstOp::I32(value),
+                O::I64Const { value } => ConstOp::I64(value),
+                O::F32Const { value } => ConstOp::F32(value.bits()),
+                O::F64Const { value } => ConstOp::F64(value.bits()),
+                O::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
+                O::RefNull { hty } => {
+                    let r = if hty == wasmparser::HeapType::FUNC {
+                        RefType::FuncRef
+                    } else {
+                        RefType::ExternRef
+                    };
+                    ConstOp::RefNull(r)
+                }
+                O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+                O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+                O::I32Add => ConstOp::I32Add,
+                O::I32Sub => ConstOp::I32Sub,
+                O::I32Mul => ConstOp::I32Mul,
+                O::I64Add => ConstOp::I64Add,
+                O::I64Sub => ConstOp::I64Sub,
+                O::I64Mul => ConstOp::I64Mul,
+                O::End => break,
+                other => {
+                    return Err(crate::CompileError::unsupported(
+                        offset,
+                        format!("unsupported instruction in constant expression: {other:?}"),
+                    ));
+                }
+            });
+        }
+        Ok(Self { ops })
+    }
+}

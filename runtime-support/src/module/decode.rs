@@ -1,0 +1,278 @@
+//! Decoding and validation with wasmparser into [`ModuleInfo`].
+
+use super::*;
+use crate::error::CompileError;
+use crate::features::CoreFeatures;
+use crate::types::{Limits, ValType};
+use wasmparser::{Parser, Payload, Validator};
+
+/// Options for [`decode`].
+#[derive(Clone, Copy, Debug)]
+pub struct DecodeOptions {
+    /// The features the module may use.
+    pub features: CoreFeatures,
+    /// Whether to keep custom sections (other than `name`, always decoded).
+    pub keep_custom_sections: bool,
+}
+
+/// Decodes and validates a module binary (spec 5, "Binary Format", and 3, "Validation").
+///
+/// # Errors
+/// [`CompileError`] with the byte offset when the binary is malformed or invalid, and with
+/// `unsupported` set when it uses a feature Kiln does not execute yet (SIMD) or one outside
+/// `options.features`.
+pub fn decode(wasm: &[u8], options: DecodeOptions) -> Result<ModuleInfo, CompileError> {
+    let features = options.features.difference(CoreFeatures::SIMD);
+    match decode_with(wasm, features, options.keep_custom_sections) {
+        Ok(info) => Ok(info),
+        Err(e) => {
+            // Tell a SIMD module apart from a broken one: re-validate with SIMD on.
+            if !options.features.contains(CoreFeatures::SIMD)
+                && validate_only(wasm, features.union(CoreFeatures::SIMD)).is_ok()
+            {
+                return Err(CompileError::unsupported(
+                    e.offset.unwrap_or(0),
+                    "SIMD is not supported yet",
+                ));
+            }
+            if options.features.contains(CoreFeatures::SIMD) && e.message.contains("SIMD") {
+                return Err(CompileError::unsupported(
+                    e.offset.unwrap_or(0),
+                    "SIMD is not supported yet",
+                ));
+            }
+            Err(e)
+        }
+    }
+}
+
+fn validate_only(wasm: &[u8], features: CoreFeatures) -> Result<(), CompileError> {
+    Validator::new_with_features(features.to_wasmparser())
+        .validate_all(wasm)
+        .map(drop)
+        .map_err(CompileError::from_wasmparser)
+}
+
+fn limits(min: u64, max: Option<u64>) -> Limits {
+    Limits { min, max }
+}
+
+fn val_type(t: wasmparser::ValType, offset: usize) -> Result<ValType, CompileError> {
+    ValType::from_wasmparser(t)
+        .ok_or_else(|| CompileError::unsupported(offset, format!("unsupported value type {t:?}")))
+}
+
+fn table_type(t: &wasmparser::TableType, offset: usize) -> Result<TableType, CompileError> {
+    let element = RefType::from_wasmparser(t.element_type).ok_or_else(|| {
+        CompileError::unsupported(offset, format!("unsupported table element type {:?}", t.element_type))
+    })?;
+    Ok(TableType { element, limits: limits(t.initial, t.maximum) })
+}
+
+fn decode_with(
+    wasm: &[u8],
+    features: CoreFeatures,
+    keep_custom: bool,
+) -> Result<ModuleInfo, CompileError> {
+    let err = CompileError::from_wasmparser;
+    let mut validator = Validator::new_with_features(features.to_wasmparser());
+    let mut info = ModuleInfo {
+        wasm: Arc::from(wasm),
+        types: Vec::new(),
+        imports: Vec::new(),
+        functions: Vec::new(),
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        exports: Vec::new(),
+        start: None,
+        elements: Vec::new(),
+        data: Vec::new(),
+        bodies: Vec::new(),
+        names: Names::default(),
+        custom_sections: Vec::new(),
+        num_imported_funcs: 0,
+        num_imported_tables: 0,
+        num_imported_memories: 0,
+        num_imported_globals: 0,
+    };
+    let mut allocs = wasmparser::FuncValidatorAllocations::default();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(err)?;
+        match validator.payload(&payload).map_err(err)? {
+            wasmparser::ValidPayload::Func(func, body) => {
+                let mut fv = func.into_validator(std::mem::take(&mut allocs));
+                fv.validate(&body).map_err(err)?;
+                allocs = fv.into_allocations();
+            }
+            wasmparser::ValidPayload::End(_) => {}
+            _ => {}
+        }
+        match payload {
+            Payload::TypeSection(reader) => {
+                for ft in reader.into_iter_err_on_gc_types() {
+                    let ft = ft.map_err(err)?;
+                    let offset = 0;
+                    let params = ft.params().iter().map(|t| val_type(*t, offset)).collect::<Result<Vec<_>, _>>()?;
+                    let results = ft.results().iter().map(|t| val_type(*t, offset)).collect::<Result<Vec<_>, _>>()?;
+                    info.types.push(FuncType::new(params, results));
+                }
+            }
+            Payload::ImportSection(reader) => {
+                let offset = reader.range().start as usize;
+                for import in reader.into_imports() {
+                    let import = import.map_err(err)?;
+                    let index = match import.ty {
+                        wasmparser::TypeRef::Func(ty) | wasmparser::TypeRef::FuncExact(ty) => {
+                            info.functions.push(ty);
+                            info.num_imported_funcs += 1;
+                            EntityIndex::Func(info.functions.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Table(t) => {
+                            info.tables.push(TableDecl { ty: table_type(&t, offset)?, init: None });
+                            info.num_imported_tables += 1;
+                            EntityIndex::Table(info.tables.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Memory(m) => {
+                            info.memories.push(MemoryType { limits: limits(m.initial, m.maximum) });
+                            info.num_imported_memories += 1;
+                            EntityIndex::Memory(info.memories.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Global(g) => {
+                            let ty = GlobalType { content: val_type(g.content_type, offset)?, mutable: g.mutable };
+                            info.globals.push(GlobalDecl { ty, init: None });
+                            info.num_imported_globals += 1;
+                            EntityIndex::Global(info.globals.len() as u32 - 1)
+                        }
+                        wasmparser::TypeRef::Tag(_) => {
+                            return Err(CompileError::unsupported(offset, "exception tags are not supported"));
+                        }
+                    };
+                    info.imports.push(Import {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        index,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    info.functions.push(ty.map_err(err)?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                let offset = reader.range().start as usize;
+                for table in reader {
+                    let table = table.map_err(err)?;
+                    let init = match &table.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(ConstExpr::decode(e)?),
+                    };
+                    info.tables.push(TableDecl { ty: table_type(&table.ty, offset)?, init });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for m in reader {
+                    let m = m.map_err(err)?;
+                    info.memories.push(MemoryType { limits: limits(m.initial, m.maximum) });
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                let offset = reader.range().start as usize;
+                for g in reader {
+                    let g = g.map_err(err)?;
+                    let ty = GlobalType { content: val_type(g.ty.content_type, offset)?, mutable: g.ty.mutable };
+                    let init = ConstExpr::decode(&g.init_expr)?;
+                    info.globals.push(GlobalDecl { ty, init: Some(init) });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e.map_err(err)?;
+                    let index = match e.kind {
+                        wasmparser::ExternalKind::Func | wasmparser::ExternalKind::FuncExact => {
+                            EntityIndex::Func(e.index)
+                        }
+                        wasmparser::ExternalKind::Table => EntityIndex::Table(e.index),
+                        wasmparser::ExternalKind::Memory => EntityIndex::Memory(e.index),
+                        wasmparser::ExternalKind::Global => EntityIndex::Global(e.index),
+                        wasmparser::ExternalKind::Tag => {
+                            return Err(CompileError::unsupported(0, "exception tags are not supported"));
+                        }
+                    };
+                    info.exports.push(Export { name: e.name.to_string(), index });
+                }
+            }
+            Payload::StartSection { func, .. } => info.start = Some(func),
+            Payload::ElementSection(reader) => {
+                let offset = reader.range().start as usize;
+                for e in reader {
+                    let e = e.map_err(err)?;
+                    let mode = match &e.kind {
+                        wasmparser::ElementKind::Passive => ElementMode::Passive,
+                        wasmparser::ElementKind::Declared => ElementMode::Declared,
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => ElementMode::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: ConstExpr::decode(offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match e.items {
+                        wasmparser::ElementItems::Functions(r) => {
+                            let mut items = Vec::new();
+                            for f in r {
+                                let f = f.map_err(err)?;
+                                items.push(ConstExpr::single(ConstOp::RefFunc(f)));
+                            }
+                            (RefType::FuncRef, items)
+                        }
+                        wasmparser::ElementItems::Expressions(rt, r) => {
+                            let ty = RefType::from_wasmparser(rt).ok_or_else(|| {
+                                CompileError::unsupported(offset, format!("unsupported element type {rt:?}"))
+                            })?;
+                            let mut items = Vec::new();
+                            for ex in r {
+                                let ex = ConstExpr::decode(&ex.map_err(err)?)?;
+                                items.push(ex);
+                            }
+                            (ty, items)
+                        }
+                    };
+                    info.elements.push(ElementSegment { mode, ty, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for d in reader {
+                    let d = d.map_err(err)?;
+                    let mode = match &d.kind {
+                        wasmparser::DataKind::Passive => DataMode::Passive,
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => DataMode::Active {
+                            memory: *memory_index,
+                            offset: ConstExpr::decode(offset_expr)?,
+                        },
+                    };
+                    let start = d.data.as_ptr() as usize - wasm.as_ptr() as usize;
+                    info.data.push(DataSegment { mode, bytes: start..start + d.data.len() });
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let r = body.range();
+                info.bodies.push(FuncBody { range: r.start as usize..r.end as usize });
+            }
+            Payload::CustomSection(section) => {
+                let start = section.data_offset() as usize;
+                if section.name() == "name" {
+                    info.names = Names::decode(section.data(), start);
+                }
+                if keep_custom {
+                    info.custom_sections.push(CustomSection {
+                        name: section.name().to_string(),
+                        data: start..start + section.data().len(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(info)
+}
+

@@ -1,0 +1,211 @@
+//! Module metadata: everything Kiln knows about a decoded and validated module
+//! (spec section 2.5, "Modules").
+
+mod const_expr;
+mod decode;
+mod names;
+
+pub use const_expr::{ConstExpr, ConstOp};
+pub use decode::decode;
+pub use names::Names;
+
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The kind of an import or export, with the index in its index space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EntityIndex {
+    /// A function index.
+    Func(u32),
+    /// A table index.
+    Table(u32),
+    /// A memory index.
+    Memory(u32),
+    /// A global index.
+    Global(u32),
+}
+
+/// An import: where it comes from and what it must be.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    /// The module name to import from.
+    pub module: String,
+    /// The field name within that module.
+    pub name: String,
+    /// The index this import occupies in its index space.
+    pub index: EntityIndex,
+}
+
+/// An export: a name for one entity of the module.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Export {
+    /// The export name.
+    pub name: String,
+    /// What is exported.
+    pub index: EntityIndex,
+}
+
+/// A table declaration with its optional initializer (function-references style
+/// `(table 10 funcref (ref.func 0))`; null when absent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableDecl {
+    /// The table's type.
+    pub ty: TableType,
+    /// The initial value of every element, if not null.
+    pub init: Option<ConstExpr>,
+}
+
+/// A global declaration: type and, for defined globals, the initializer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlobalDecl {
+    /// The global's type.
+    pub ty: GlobalType,
+    /// The initializer; `None` for imported globals.
+    pub init: Option<ConstExpr>,
+}
+
+/// How an element segment is used (spec 2.5.7).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ElementMode {
+    /// Usable by `table.init` until dropped.
+    Passive,
+    /// Copied into `table` at `offset` during instantiation, then dropped.
+    Active {
+        /// The target table index.
+        table: u32,
+        /// The start element index.
+        offset: ConstExpr,
+    },
+    /// Only declares functions for `ref.func`; dropped at instantiation.
+    Declared,
+}
+
+/// An element segment: references to put into tables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElementSegment {
+    /// How it is used.
+    pub mode: ElementMode,
+    /// The reference type of its items.
+    pub ty: RefType,
+    /// The items, each a constant expression (usually `ref.func f` or `ref.null`).
+    pub items: Vec<ConstExpr>,
+}
+
+/// How a data segment is used (spec 2.5.8).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataMode {
+    /// Usable by `memory.init` until dropped.
+    Passive,
+    /// Copied into `memory` at `offset` during instantiation, then dropped.
+    Active {
+        /// The target memory index.
+        memory: u32,
+        /// The start byte address.
+        offset: ConstExpr,
+    },
+}
+
+/// A data segment: bytes to put into a memory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataSegment {
+    /// How it is used.
+    pub mode: DataMode,
+    /// The bytes, as a range of the module binary ([`ModuleInfo::wasm`]).
+    pub bytes: Range<usize>,
+}
+
+/// A function body: its location in the module binary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncBody {
+    /// The body's bytes (locals and code) as a range of [`ModuleInfo::wasm`].
+    pub range: Range<usize>,
+}
+
+/// A custom section kept on request (`RuntimeConfig::with_custom_sections`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomSection {
+    /// The section's name.
+    pub name: String,
+    /// Its payload, as a range of [`ModuleInfo::wasm`].
+    pub data: Range<usize>,
+}
+
+/// A decoded, validated module: types, imports, definitions, segments and names. Shared by
+/// both engines; the engine-specific code hangs off it elsewhere.
+#[derive(Debug)]
+pub struct ModuleInfo {
+    /// The module binary this was decoded from.
+    pub wasm: Arc<[u8]>,
+    /// The type section's function types, by type index.
+    pub types: Vec<FuncType>,
+    /// Imports in declaration order.
+    pub imports: Vec<Import>,
+    /// The type index of every function, imported ones first (the function index space).
+    pub functions: Vec<u32>,
+    /// Every table, imported ones first.
+    pub tables: Vec<TableDecl>,
+    /// Every memory, imported ones first.
+    pub memories: Vec<MemoryType>,
+    /// Every global, imported ones first.
+    pub globals: Vec<GlobalDecl>,
+    /// Exports in declaration order.
+    pub exports: Vec<Export>,
+    /// The start function, if any.
+    pub start: Option<u32>,
+    /// Element segments.
+    pub elements: Vec<ElementSegment>,
+    /// Data segments.
+    pub data: Vec<DataSegment>,
+    /// Bodies of the defined functions, in order (function index minus imported functions).
+    pub bodies: Vec<FuncBody>,
+    /// The name section.
+    pub names: Names,
+    /// Custom sections kept on request.
+    pub custom_sections: Vec<CustomSection>,
+    /// Number of imported functions.
+    pub num_imported_funcs: u32,
+    /// Number of imported tables.
+    pub num_imported_tables: u32,
+    /// Number of imported memories.
+    pub num_imported_memories: u32,
+    /// Number of imported globals.
+    pub num_imported_globals: u32,
+}
+
+impl ModuleInfo {
+    /// The type of function `func`.
+    pub fn func_type(&self, func: u32) -> &FuncType {
+        &self.types[self.functions[func as usize] as usize]
+    }
+
+    /// Whether function `func` is imported.
+    pub fn is_imported_func(&self, func: u32) -> bool {
+        func < self.num_imported_funcs
+    }
+
+    /// The type of an entity.
+    pub fn entity_type(&self, index: EntityIndex) -> ExternType {
+        match index {
+            EntityIndex::Func(f) => ExternType::Func(self.func_type(f).clone()),
+            EntityIndex::Table(t) => ExternType::Table(self.tables[t as usize].ty),
+            EntityIndex::Memory(m) => ExternType::Memory(self.memories[m as usize]),
+            EntityIndex::Global(g) => ExternType::Global(self.globals[g as usize].ty),
+        }
+    }
+
+    /// The export named `name`.
+    pub fn export(&self, name: &str) -> Option<&Export> {
+        self.exports.iter().find(|e| e.name == name)
+    }
+
+    /// The bytes of a custom section kept in the module.
+    pub fn custom_section_data(&self, s: &CustomSection) -> &[u8] {
+        &self.wasm[s.data.clone()]
+    }
+
+    /// The number of defined (not imported) functions.
+    pub fn num_defined_funcs(&self) -> u32 {
+        self.functions.len() as u32 - self.num_imported_funcs
+    }
+}

@@ -1,0 +1,153 @@
+//! Traps: the error value a wasm execution ends with (DESIGN.md principle 5).
+
+use std::fmt;
+
+/// Why execution trapped. [`TrapCode::message`] gives the spec's message text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrapCode {
+    /// `unreachable` executed.
+    Unreachable,
+    /// A load, store or bulk memory operation out of the memory's bounds.
+    MemoryOutOfBounds,
+    /// A table access (get, set, fill, copy, init) out of the table's bounds.
+    TableOutOfBounds,
+    /// `call_indirect` with an index beyond the table's size.
+    UndefinedElement,
+    /// `call_indirect` through a null table entry.
+    UninitializedElement,
+    /// `call_indirect` whose callee has another signature.
+    IndirectCallTypeMismatch,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero,
+    /// Signed division overflow (`INT_MIN / -1`) or a float-to-int result out of range.
+    IntegerOverflow,
+    /// A float-to-int conversion of NaN.
+    InvalidConversionToInteger,
+    /// The wasm call stack ran out (deep or infinite recursion).
+    CallStackExhausted,
+    /// The embedder interrupted execution (epoch deadline or timeout).
+    Interrupted,
+    /// A host function failed; the trap's message says how.
+    HostError,
+}
+
+impl TrapCode {
+    /// The message text the WebAssembly spec test suite uses for this trap.
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapCode::CallStackExhausted => "call stack exhausted",
+            TrapCode::Interrupted => "interrupted",
+            TrapCode::HostError => "host error",
+        }
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// One wasm frame of a trap's backtrace, innermost first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// The module's name (from `ModuleConfig` or the name section), if it has one.
+    pub module: Option<String>,
+    /// The function's index in the module's function index space.
+    pub func_index: u32,
+    /// The function's name from the name section, if present.
+    pub func_name: Option<String>,
+    /// The function's signature, as `(i32) -> (i64)`.
+    pub signature: String,
+    /// Byte offset in the module binary of the instruction executing in this frame.
+    pub wasm_offset: Option<u32>,
+}
+
+impl fmt::Display for FrameInfo {
+    /// Formats as `0x2a - mod!name (func[3] (i32) -> (i32))`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.wasm_offset {
+            Some(o) => write!(f, "{o:#x} - ")?,
+            None => write!(f, "?? - ")?,
+        }
+        let module = self.module.as_deref().unwrap_or("<unknown>");
+        match &self.func_name {
+            Some(n) => write!(f, "{module}!{n}")?,
+            None => write!(f, "{module}!<wasm function {}>", self.func_index)?,
+        }
+        write!(f, " (func[{}] {})", self.func_index, self.signature)
+    }
+}
+
+/// A trap: the code, the spec message (or a host's message), and the wasm backtrace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trap {
+    code: TrapCode,
+    message: String,
+    backtrace: Vec<FrameInfo>,
+}
+
+impl Trap {
+    /// A trap with the spec's message for `code` and no backtrace yet.
+    pub fn new(code: TrapCode) -> Self {
+        Self { code, message: code.message().to_string(), backtrace: Vec::new() }
+    }
+
+    /// A trap raised by a host function, with its own message.
+    pub fn host(message: impl Into<String>) -> Self {
+        Self { code: TrapCode::HostError, message: message.into(), backtrace: Vec::new() }
+    }
+
+    /// What trapped.
+    pub fn code(&self) -> TrapCode {
+        self.code
+    }
+
+    /// The message: the spec's text for wasm traps, the host's for host errors.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Wasm frames active when the trap happened, innermost first.
+    pub fn backtrace(&self) -> &[FrameInfo] {
+        &self.backtrace
+    }
+
+    /// Appends a frame (the unwinder calls this, innermost frame first).
+    pub fn push_frame(&mut self, frame: FrameInfo) {
+        self.backtrace.push(frame);
+    }
+}
+
+impl From<TrapCode> for Trap {
+    fn from(code: TrapCode) -> Self {
+        Trap::new(code)
+    }
+}
+
+impl fmt::Display for Trap {
+    /// Formats as `wasm trap: <message>` and, when there are frames, a `wasm backtrace:`
+    /// section with one numbered line per frame.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "wasm trap: {}", self.message)?;
+        if !self.backtrace.is_empty() {
+            write!(f, "\nwasm backtrace:")?;
+            for (i, frame) in self.backtrace.iter().enumerate() {
+                write!(f, "\n  {i:>3}: {frame}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Trap {}

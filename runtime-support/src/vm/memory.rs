@@ -1,0 +1,191 @@
+//! Linear memories (spec 4.2.8): a reserved virtual address range, the accessible prefix
+//! read-write, the rest inaccessible.
+
+use super::vmcontext::VMMemoryDefinition;
+use crate::error::ResourceError;
+use crate::types::{MemoryType, WASM_PAGE_SIZE};
+
+/// How a memory reserves address space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryStyle {
+    /// Largest number of pages any memory may reach (the embedder's limit, at most 65536).
+    pub limit_pages: u64,
+    /// Reserve address space for the maximum (or the limit) up front, so the memory never
+    /// moves when it grows.
+    pub reserve_to_max: bool,
+    /// Inaccessible bytes reserved after the maximum (guard region for compiled code).
+    pub guard_bytes: u64,
+}
+
+impl Default for MemoryStyle {
+    fn default() -> Self {
+        Self { limit_pages: crate::types::WASM32_MAX_PAGES, reserve_to_max: false, guard_bytes: 0 }
+    }
+}
+
+/// One linear memory. Owns its mapping; keeps the [`VMMemoryDefinition`] it is bound to up
+/// to date when it grows or moves.
+#[derive(Debug)]
+pub struct LinearMemory {
+    ptr: *mut u8,
+    reserved: usize,
+    len: usize,
+    max_pages: u64,
+    declared_max: Option<u64>,
+    style: MemoryStyle,
+    def: *mut VMMemoryDefinition,
+}
+
+fn host_page() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if p > 0 { p as usize } else { 4096 }
+}
+
+fn round_up(v: usize, to: usize) -> usize {
+    v.div_ceil(to) * to
+}
+
+/// Maps `reserved` bytes inaccessible, then makes the first `accessible` read-write.
+fn map(reserved: usize, accessible: usize) -> Result<*mut u8, ResourceError> {
+    // SAFETY: an anonymous private mapping at an address of the kernel's choosing touches no
+    // existing memory.
+    let ptr = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            reserved,
+            libc::PROT_NONE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if ptr == libc::MAP_FAILED {
+        return Err(ResourceError { message: format!("cannot reserve {reserved} bytes for a linear memory") });
+    }
+    if accessible > 0 {
+        // SAFETY: [ptr, ptr+accessible) lies in the mapping just created.
+        let rc = unsafe { libc::mprotect(ptr, accessible, libc::PROT_READ | libc::PROT_WRITE) };
+        if rc != 0 {
+            // SAFETY: unmapping the mapping just created, which nothing else refers to.
+            unsafe { libc::munmap(ptr, reserved) };
+            return Err(ResourceError { message: format!("cannot commit {accessible} bytes of linear memory") });
+        }
+    }
+    Ok(ptr.cast())
+}
+
+impl LinearMemory {
+    /// Creates a memory of type `ty` under `style`, bound to no definition yet.
+    ///
+    /// # Errors
+    /// [`ResourceError`] when the minimum exceeds the limit or the host refuses the mapping.
+    pub fn new(ty: &MemoryType, style: MemoryStyle) -> Result<Self, ResourceError> {
+        let limit = style.limit_pages.min(crate::types::WASM32_MAX_PAGES);
+        if ty.limits.min > limit {
+            return Err(ResourceError {
+                message: format!("memory minimum of {} pages exceeds the limit of {limit} pages", ty.limits.min),
+            });
+        }
+        let max_pages = ty.limits.max.unwrap_or(limit).min(limit);
+        let len = (ty.limits.min * WASM_PAGE_SIZE) as usize;
+        let want = if style.reserve_to_max { (max_pages * WASM_PAGE_SIZE) as usize } else { len };
+        let reserved = round_up(want.max(len) + style.guard_bytes as usize, host_page()).max(host_page());
+        let ptr = map(reserved, len)?;
+        Ok(Self { ptr, reserved, len, max_pages, declared_max: ty.limits.max, style, def: std::ptr::null_mut() })
+    }
+
+    /// Binds this memory to `def` and writes its current base and length there.
+    ///
+    /// # Safety
+    /// `def` must stay valid for writes for as long as this memory lives or until it is
+    /// rebound.
+    pub unsafe fn bind(&mut self, def: *mut VMMemoryDefinition) {
+        self.def = def;
+        self.publish();
+    }
+
+    fn publish(&self) {
+        if !self.def.is_null() {
+            // SAFETY: `bind`'s contract keeps `def` valid while bound.
+            unsafe {
+                (*self.def).base = self.ptr;
+                (*self.def).current_length = self.len;
+            }
+        }
+    }
+
+    /// Current size in pages of 64 KiB.
+    pub fn size_pages(&self) -> u64 {
+        self.len as u64 / WASM_PAGE_SIZE
+    }
+
+    /// Current size in bytes.
+    pub fn size_bytes(&self) -> usize {
+        self.len
+    }
+
+    /// The maximum number of pages this memory may reach (its type's maximum capped by the
+    /// embedder's limit).
+    pub fn max_pages(&self) -> u64 {
+        self.max_pages
+    }
+
+    /// The maximum the memory's type declares, in pages, if any.
+    pub fn declared_max(&self) -> Option<u64> {
+        self.declared_max
+    }
+
+    /// Address of byte 0 (changes when a growth has to move the memory).
+    pub fn base(&self) -> *mut u8 {
+        self.ptr
+    }
+
+    /// Grows by `delta` pages (spec `memory.grow`). Returns the previous size in pages, or
+    /// `None` when the result would exceed the maximum or the host refuses the memory; the
+    /// memory is then unchanged.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.size_pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        if delta == 0 {
+            return Some(old);
+        }
+        let new_len = (new * WASM_PAGE_SIZE) as usize;
+        if new_len + self.style.guard_bytes as usize <= self.reserved {
+            // SAFETY: [ptr+len, ptr+new_len) lies inside our reservation.
+            let rc = unsafe {
+                libc::mprotect(self.ptr.add(self.len).cast(), new_len - self.len, libc::PROT_READ | libc::PROT_WRITE)
+            };
+            if rc != 0 {
+                return None;
+            }
+        } else {
+            let reserved = round_up(
+                (new_len.max(self.len.saturating_mul(2)).min((self.max_pages * WASM_PAGE_SIZE) as usize).max(new_len))
+                    + self.style.guard_bytes as usize,
+                host_page(),
+            );
+            let ptr = map(reserved, new_len).ok()?;
+            // SAFETY: both ranges are mapped readable/writable for `len` bytes and distinct.
+            unsafe {
+                std::ptr::copy_nonoverlapping(self.ptr, ptr, self.len);
+                libc::munmap(self.ptr.cast(), self.reserved);
+            }
+            self.ptr = ptr;
+            self.reserved = reserved;
+        }
+        self.len = new_len;
+        self.publish();
+        Some(old)
+    }
+}
+
+impl Drop for LinearMemory {
+    fn drop(&mut self) {
+        // SAFETY: we own the mapping; nothing refers to it once the memory is dropped.
+        unsafe { libc::munmap(self.ptr.cast(), self.reserved) };
+    }
+}

@@ -1,0 +1,18 @@
+//! The VM layout shared by both engines (DESIGN.md principle 1) and the objects behind it.
+
+mod externref;
+mod host_func;
+mod memory;
+mod offsets;
+mod store;
+mod table;
+pub mod type_registry;
+mod vmcontext;
+
+pub use externref::{ExternRef, ExternRefs};
+pub use host_func::{CallerCtx, HOST_FUNC_MAGIC, HostFn, HostFuncContext};
+pub use memory::{LinearMemory, MemoryStyle};
+pub use offsets::VMOffsets;
+pub use store::{HostMemory, HostTable, Store, StoreConfig};
+pub use table::{TABLE_ELEMENT_LIMIT, Table};
+pub use vmcontext::*;

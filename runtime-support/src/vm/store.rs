@@ -1,0 +1,197 @@
+//! The store: owner of every instance, host function, memory, table and global created in
+//! one runtime, and of the per-store execution state (DESIGN.md: "a pointer to
+//! per-thread/store state").
+//!
+//! A store and everything in it live on one thread; objects are freed when the store is
+//! dropped (as with wasmtime's `Store` and wazero's `Runtime.Close`).
+
+use super::externref::ExternRefs;
+use super::host_func::HostFuncContext;
+use super::memory::{LinearMemory, MemoryStyle};
+use super::table::Table;
+use super::vmcontext::*;
+use crate::error::Unwind;
+use crate::instance::InstanceData;
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::rc::{Rc, Weak};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+/// Limits and knobs a store is created with.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// How memories reserve address space, and the page limit.
+    pub memory: MemoryStyle,
+    /// Size of the interpreter's value stack, in 8-byte slots.
+    pub interp_stack_slots: usize,
+    /// Most nested wasm calls (frames) before `call stack exhausted`.
+    pub max_call_depth: usize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self { memory: MemoryStyle::default(), interp_stack_slots: 1 << 20, max_call_depth: 50_000 }
+    }
+}
+
+/// A memory created by the host (not by a module), with its definition.
+pub struct HostMemory {
+    /// The definition wasm reads.
+    pub def: Box<VMMemoryDefinition>,
+    /// The memory.
+    pub memory: LinearMemory,
+}
+
+/// A table created by the host, with its definition.
+pub struct HostTable {
+    /// The definition wasm reads.
+    pub def: Box<VMTableDefinition>,
+    /// The table.
+    pub table: Table,
+}
+
+/// See the module documentation.
+pub struct Store {
+    ctx: UnsafeCell<VMStoreContext>,
+    config: StoreConfig,
+    instances: RefCell<Vec<Box<InstanceData>>>,
+    host_funcs: RefCell<Vec<Box<HostFuncContext>>>,
+    host_memories: RefCell<Vec<Box<HostMemory>>>,
+    host_tables: RefCell<Vec<Box<HostTable>>>,
+    host_globals: RefCell<Vec<Box<VMGlobalDefinition>>>,
+    externrefs: RefCell<ExternRefs>,
+    pending: RefCell<Option<Unwind>>,
+    /// Interpreter value stack (8-byte slots) and its in-use top.
+    pub(crate) interp_stack: UnsafeCell<Box<[u64]>>,
+    pub(crate) interp_top: Cell<usize>,
+    pub(crate) call_depth: Cell<usize>,
+    epoch: Arc<AtomicU64>,
+    self_ref: Weak<Store>,
+}
+
+impl Store {
+    /// A new, empty store.
+    pub fn new(config: StoreConfig) -> Rc<Store> {
+        let epoch = Arc::new(AtomicU64::new(0));
+        Rc::new_cyclic(|weak: &Weak<Store>| Store {
+            ctx: UnsafeCell::new(VMStoreContext {
+                stack_limit: 0,
+                epoch_deadline: u64::MAX,
+                epoch_counter: Arc::as_ptr(&epoch),
+                last_wasm_entry_fp: 0,
+                store: weak.as_ptr().cast(),
+            }),
+            interp_stack: UnsafeCell::new(vec![0u64; config.interp_stack_slots].into_boxed_slice()),
+            interp_top: Cell::new(0),
+            call_depth: Cell::new(0),
+            config,
+            instances: RefCell::default(),
+            host_funcs: RefCell::default(),
+            host_memories: RefCell::default(),
+            host_tables: RefCell::default(),
+            host_globals: RefCell::default(),
+            externrefs: RefCell::default(),
+            pending: RefCell::default(),
+            epoch,
+            self_ref: weak.clone(),
+        })
+    }
+
+    /// A strong handle to this store.
+    pub fn rc(&self) -> Rc<Store> {
+        self.self_ref.upgrade().expect("a live store is always reachable from itself")
+    }
+
+    /// The store's configuration.
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// The shared state compiled code and the interpreter read.
+    pub fn vm_context(&self) -> *mut VMStoreContext {
+        self.ctx.get()
+    }
+
+    /// The epoch counter that interruption checks compare with the deadline.
+    pub fn epoch(&self) -> &Arc<AtomicU64> {
+        &self.epoch
+    }
+
+    /// Records why the current call unwinds (read back by the host-to-wasm entry).
+    pub fn set_pending_unwind(&self, u: Unwind) {
+        *self.pending.borrow_mut() = Some(u);
+    }
+
+    /// Takes the recorded unwind reason, if any.
+    pub fn take_pending_unwind(&self) -> Option<Unwind> {
+        self.pending.borrow_mut().take()
+    }
+
+    /// Takes ownership of an instance; returns its stable address.
+    pub(crate) fn push_instance(&self, mut inst: Box<InstanceData>) -> *mut InstanceData {
+        let p: *mut InstanceData = &mut *inst;
+        self.instances.borrow_mut().push(inst);
+        p
+    }
+
+    /// Takes ownership of a host function context; returns its stable address.
+    pub fn push_host_func(&self, mut f: Box<HostFuncContext>) -> *mut HostFuncContext {
+        let p: *mut HostFuncContext = &mut *f;
+        self.host_funcs.borrow_mut().push(f);
+        p
+    }
+
+    /// Takes ownership of a host memory, binding it to its definition; returns its address.
+    pub fn push_host_memory(&self, memory: LinearMemory) -> *mut HostMemory {
+        let mut m = Box::new(HostMemory {
+            def: Box::new(VMMemoryDefinition { base: std::ptr::null_mut(), current_length: 0 }),
+            memory,
+        });
+        let def: *mut VMMemoryDefinition = &mut *m.def;
+        // SAFETY: the definition is boxed next to the memory and lives exactly as long.
+        unsafe { m.memory.bind(def) };
+        let p: *mut HostMemory = &mut *m;
+        self.host_memories.borrow_mut().push(m);
+        p
+    }
+
+    /// Takes ownership of a host table, binding it to its definition; returns its address.
+    pub fn push_host_table(&self, table: Table) -> *mut HostTable {
+        let mut t = Box::new(HostTable {
+            def: Box::new(VMTableDefinition { base: std::ptr::null_mut(), current_elements: 0 }),
+            table,
+        });
+        let def: *mut VMTableDefinition = &mut *t.def;
+        // SAFETY: the definition is boxed next to the table and lives exactly as long.
+        unsafe { t.table.bind(def) };
+        let p: *mut HostTable = &mut *t;
+        self.host_tables.borrow_mut().push(t);
+        p
+    }
+
+    /// Takes ownership of a host global's storage; returns its stable address.
+    pub fn push_host_global(&self, value: ValRaw) -> *mut VMGlobalDefinition {
+        let mut g = Box::new(VMGlobalDefinition::default());
+        g.set(value);
+        let p: *mut VMGlobalDefinition = &mut *g;
+        self.host_globals.borrow_mut().push(g);
+        p
+    }
+
+    /// The raw reference for an externref value (see [`ExternRefs::to_raw`]).
+    pub fn externref_to_raw(&self, v: &super::ExternRef) -> usize {
+        self.externrefs.borrow_mut().to_raw(v)
+    }
+
+    /// The externref value behind a raw reference.
+    pub fn externref_from_raw(&self, raw: usize) -> Option<super::ExternRef> {
+        self.externrefs.borrow().from_raw(raw)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Instances refer to host objects and to each other; drop instances first.
+        self.instances.get_mut().clear();
+    }
+}
