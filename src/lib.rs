@@ -1,1 +1,54 @@
-//! Kiln placeholder
+//! # Kiln
+//!
+//! A WebAssembly runtime for Rust programs: wazero's concepts (Runtime, RuntimeConfig,
+//! CompiledModule, ModuleConfig, host modules, sandbox by default) in Rust idioms, with a
+//! fast bundled interpreter and an ahead-of-time compiler pipeline.
+//!
+//! ```
+//! use kiln::{Runtime, ModuleConfig};
+//!
+//! let rt = Runtime::new();
+//! rt.host_module("env").func("double", |x: i32| x * 2).instantiate().unwrap();
+//! let wasm = wat::parse_str(r#"
+//!     (module
+//!       (import "env" "double" (func $double (param i32) (result i32)))
+//!       (func (export "quad") (param i32) (result i32)
+//!         (call $double (call $double (local.get 0)))))
+//! "#).unwrap();
+//! let module = rt.compile(&wasm).unwrap();
+//! let instance = rt.instantiate(&module, ModuleConfig::new()).unwrap();
+//! let quad = instance.typed_func::<i32, i32>("quad").unwrap();
+//! assert_eq!(quad.call(5).unwrap(), 20);
+//! ```
+
+#![warn(missing_docs)]
+
+mod config;
+mod error;
+mod func;
+mod global;
+mod host;
+mod instance;
+mod memory;
+mod module;
+mod runtime;
+mod table;
+mod typed;
+mod val;
+
+pub use config::{Engine, ModuleConfig, RuntimeConfig};
+pub use error::{CompileError, Error, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode};
+pub use func::{Func, TypedFunc};
+pub use global::Global;
+pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
+pub use instance::{Extern, Instance};
+pub use kiln_runtime_support::CoreFeatures;
+pub use kiln_runtime_support::trap::FrameInfo;
+pub use kiln_runtime_support::types::{ExternType, FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
+pub use kiln_runtime_support::vm::ExternRef;
+pub use memory::Memory;
+pub use module::{CompiledModule, ExportType, ImportType};
+pub use runtime::Runtime;
+pub use table::Table;
+pub use typed::{WasmList, WasmTy};
+pub use val::Val;

@@ -83,6 +83,7 @@ struct Translator<'a> {
     offset: u32,
     last_result: Option<usize>,
     skip_depth: u32,
+    func_results: u32,
 }
 
 fn unsupported(offset: u32, what: impl std::fmt::Display) -> CompileError {
@@ -105,6 +106,7 @@ impl<'a> Translator<'a> {
             offset: 0,
             last_result: None,
             skip_depth: 0,
+            func_results: 0,
         }
     }
 
@@ -120,6 +122,7 @@ impl<'a> Translator<'a> {
             return Err(unsupported(body.range().start as u32, "a function with this many locals"));
         }
         self.num_locals = locals as u32;
+        self.func_results = ty.results().len() as u32;
         let label = self.new_label();
         self.ctrls.push(Ctrl {
             kind: Kind::Func,
@@ -298,7 +301,7 @@ impl<'a> Translator<'a> {
 
     /// Emits the function return: results to slots `0..n`, then `Return`.
     fn emit_return(&mut self) {
-        let n = self.ctrls[0].results as usize;
+        let n = self.func_results as usize;
         let len = self.stack.len();
         for i in len - n..len {
             if let Entry::Local(x) = self.stack[i] {

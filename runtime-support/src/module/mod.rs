@@ -2,11 +2,11 @@
 //! (spec section 2.5, "Modules").
 
 mod const_expr;
-mod decode;
+pub mod decode;
 mod names;
 
 pub use const_expr::{ConstExpr, ConstOp};
-pub use decode::decode;
+pub use decode::{DecodeOptions, decode};
 pub use names::Names;
 
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};

@@ -1,0 +1,232 @@
+//! Runtime and module configuration, after wazero's `RuntimeConfig` and `ModuleConfig`.
+
+use kiln_runtime_support::CoreFeatures;
+use std::io::{Read, Write};
+
+/// Which engine runs modules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The compiler when it is built in and supports the host, else the interpreter.
+    #[default]
+    Auto,
+    /// Ahead-of-time compiled native code (Cranelift). Compiling fails with
+    /// [`crate::Error::EngineUnavailable`] when the compiler is not available.
+    Compiler,
+    /// The bundled interpreter: runs any module at once, on any host.
+    Interpreter,
+}
+
+/// How a [`crate::Runtime`] compiles and runs modules. Built with `with_*` methods:
+///
+/// ```
+/// let config = kiln::RuntimeConfig::interpreter().with_memory_limit_pages(256);
+/// let runtime = kiln::Runtime::with_config(config);
+/// # drop(runtime);
+/// ```
+#[derive(Clone, Debug)]
+pub struct RuntimeConfig {
+    pub(crate) engine: Engine,
+    pub(crate) features: CoreFeatures,
+    pub(crate) memory_limit_pages: u32,
+    pub(crate) memory_capacity_from_max: bool,
+    pub(crate) custom_sections: bool,
+    pub(crate) max_call_depth: usize,
+    pub(crate) interpreter_stack_slots: usize,
+}
+
+impl Default for RuntimeConfig {
+    fn default() -> Self {
+        Self {
+            engine: Engine::Auto,
+            features: CoreFeatures::V2,
+            memory_limit_pages: 65536,
+            memory_capacity_from_max: false,
+            custom_sections: false,
+            max_call_depth: 50_000,
+            interpreter_stack_slots: 1 << 20,
+        }
+    }
+}
+
+impl RuntimeConfig {
+    /// The default configuration: [`Engine::Auto`], Core 2.0 features, 65536-page (4 GiB)
+    /// memory limit.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The default configuration on the interpreter.
+    pub fn interpreter() -> Self {
+        Self::default().with_engine(Engine::Interpreter)
+    }
+
+    /// The default configuration on the compiler.
+    pub fn compiler() -> Self {
+        Self::default().with_engine(Engine::Compiler)
+    }
+
+    /// Selects the engine.
+    pub fn with_engine(mut self, engine: Engine) -> Self {
+        self.engine = engine;
+        self
+    }
+
+    /// The engine selected.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Selects the core features modules may use (like wazero's `WithCoreFeatures`);
+    /// default [`CoreFeatures::V2`].
+    pub fn with_core_features(mut self, features: CoreFeatures) -> Self {
+        self.features = features;
+        self
+    }
+
+    /// The most pages of 64 KiB any memory may have (default and cap: 65536, 4 GiB). A
+    /// module whose memory minimum is larger fails to instantiate; `memory.grow` beyond it
+    /// returns -1.
+    pub fn with_memory_limit_pages(mut self, pages: u32) -> Self {
+        self.memory_limit_pages = pages.min(65536);
+        self
+    }
+
+    /// Reserve each memory's maximum (or the limit) up front, so growth never moves it
+    /// (wazero's `WithMemoryCapacityFromMax`). Default off.
+    pub fn with_memory_capacity_from_max(mut self, on: bool) -> Self {
+        self.memory_capacity_from_max = on;
+        self
+    }
+
+    /// Keep custom sections in compiled modules ([`crate::CompiledModule::custom_sections`]).
+    /// Default off (the `name` section is always read).
+    pub fn with_custom_sections(mut self, on: bool) -> Self {
+        self.custom_sections = on;
+        self
+    }
+
+    /// The most nested wasm calls before a `call stack exhausted` trap (default 50,000).
+    pub fn with_max_call_depth(mut self, depth: usize) -> Self {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+
+    /// Size of the interpreter's value stack in 8-byte slots (default 1 Mi slots, 8 MiB);
+    /// exceeding it traps with `call stack exhausted`.
+    pub fn with_interpreter_stack_slots(mut self, slots: usize) -> Self {
+        self.interpreter_stack_slots = slots.max(1024);
+        self
+    }
+}
+
+/// Per-instantiation settings, after wazero's `ModuleConfig`: the instance's name, the
+/// start functions to run, and what a WASI guest sees (args, environment, stdio).
+pub struct ModuleConfig {
+    pub(crate) name: Option<String>,
+    pub(crate) start_functions: Vec<String>,
+    pub(crate) args: Vec<String>,
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) stdin: Option<Box<dyn Read>>,
+    pub(crate) stdout: Option<Box<dyn Write>>,
+    pub(crate) stderr: Option<Box<dyn Write>>,
+}
+
+impl Default for ModuleConfig {
+    fn default() -> Self {
+        Self {
+            name: None,
+            start_functions: vec!["_start".to_string()],
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: None,
+            stdout: None,
+            stderr: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ModuleConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModuleConfig")
+            .field("name", &self.name)
+            .field("start_functions", &self.start_functions)
+            .field("args", &self.args)
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ModuleConfig {
+    /// Defaults: the name from the module's name section, start function `_start`, no
+    /// args, no environment, stdio discarded.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The name the instance is registered under, so later modules can import from it.
+    /// An empty name instantiates anonymously (not importable).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Exported functions called, in order, after instantiation, when exported (default
+    /// `["_start"]`; empty to call none).
+    pub fn with_start_functions<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.start_functions = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Command-line arguments a WASI guest sees (`args_get`), program name first.
+    pub fn with_args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.args = args.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds an environment variable a WASI guest sees (`environ_get`).
+    pub fn with_env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// The guest's standard input (default: empty).
+    pub fn with_stdin(mut self, r: impl Read + 'static) -> Self {
+        self.stdin = Some(Box::new(r));
+        self
+    }
+
+    /// The guest's standard output (default: discarded).
+    pub fn with_stdout(mut self, w: impl Write + 'static) -> Self {
+        self.stdout = Some(Box::new(w));
+        self
+    }
+
+    /// The guest's standard error (default: discarded).
+    pub fn with_stderr(mut self, w: impl Write + 'static) -> Self {
+        self.stderr = Some(Box::new(w));
+        self
+    }
+
+    /// The configured name, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The configured arguments.
+    pub fn args(&self) -> &[String] {
+        &self.args
+    }
+
+    /// The configured environment.
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+}

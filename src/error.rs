@@ -1,0 +1,127 @@
+//! The facade's error type.
+
+pub use kiln_runtime_support::{CompileError, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode};
+use std::fmt;
+
+/// Everything a Kiln API call can fail with.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The module is malformed, invalid, or uses an unsupported feature.
+    Compile(CompileError),
+    /// An import could not be resolved (`unknown import`) or has the wrong type
+    /// (`incompatible import type`).
+    Link(LinkError),
+    /// A memory or table could not be created within the limits.
+    Resource(ResourceError),
+    /// Execution trapped.
+    Trap(Trap),
+    /// A WASI guest called `proc_exit`.
+    Exit(ExitError),
+    /// The requested engine is not available in this build or on this host.
+    EngineUnavailable(String),
+    /// No export (or host module entry) of that name and kind.
+    NotFound {
+        /// `func`, `memory`, `table`, `global` or `module`.
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+    },
+    /// Arguments, results or values of the wrong number or type.
+    TypeMismatch(String),
+    /// A module of that name is already registered in the runtime.
+    DuplicateModuleName(String),
+    /// A memory or table access through the API was out of bounds.
+    OutOfBounds {
+        /// The first index or byte offset accessed.
+        offset: u64,
+        /// The number of bytes or elements accessed.
+        len: u64,
+    },
+    /// A `global.set` through the API on an immutable global.
+    ImmutableGlobal,
+}
+
+impl Error {
+    /// The trap, if this error is one.
+    pub fn as_trap(&self) -> Option<&Trap> {
+        match self {
+            Error::Trap(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Compile(e) => write!(f, "compile error: {e}"),
+            Error::Link(e) => write!(f, "link error: {e}"),
+            Error::Resource(e) => write!(f, "resource limit: {e}"),
+            Error::Trap(e) => e.fmt(f),
+            Error::Exit(e) => e.fmt(f),
+            Error::EngineUnavailable(m) => write!(f, "engine unavailable: {m}"),
+            Error::NotFound { kind, name } => write!(f, "no {kind} named \"{name}\""),
+            Error::TypeMismatch(m) => write!(f, "type mismatch: {m}"),
+            Error::DuplicateModuleName(n) => write!(f, "a module named \"{n}\" is already instantiated"),
+            Error::OutOfBounds { offset, len } => write!(f, "out of bounds access of {len} at {offset}"),
+            Error::ImmutableGlobal => f.write_str("global is immutable"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Compile(e) => Some(e),
+            Error::Link(e) => Some(e),
+            Error::Resource(e) => Some(e),
+            Error::Trap(e) => Some(e),
+            Error::Exit(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<CompileError> for Error {
+    fn from(e: CompileError) -> Self {
+        Error::Compile(e)
+    }
+}
+impl From<LinkError> for Error {
+    fn from(e: LinkError) -> Self {
+        Error::Link(e)
+    }
+}
+impl From<ResourceError> for Error {
+    fn from(e: ResourceError) -> Self {
+        Error::Resource(e)
+    }
+}
+impl From<Trap> for Error {
+    fn from(e: Trap) -> Self {
+        Error::Trap(e)
+    }
+}
+impl From<ExitError> for Error {
+    fn from(e: ExitError) -> Self {
+        Error::Exit(e)
+    }
+}
+impl From<kiln_runtime_support::Unwind> for Error {
+    fn from(u: kiln_runtime_support::Unwind) -> Self {
+        match u {
+            kiln_runtime_support::Unwind::Trap(t) => Error::Trap(t),
+            kiln_runtime_support::Unwind::Exit(e) => Error::Exit(e),
+        }
+    }
+}
+impl From<kiln_runtime_support::InstantiationError> for Error {
+    fn from(e: kiln_runtime_support::InstantiationError) -> Self {
+        match e {
+            kiln_runtime_support::InstantiationError::Link(e) => Error::Link(e),
+            kiln_runtime_support::InstantiationError::Resource(e) => Error::Resource(e),
+            kiln_runtime_support::InstantiationError::Start(u) => u.into(),
+        }
+    }
+}

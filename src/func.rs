@@ -1,0 +1,127 @@
+//! Functions: untyped ([`Func`]) and statically typed ([`TypedFunc`]) calls into wasm or
+//! host functions.
+
+use crate::error::Error;
+use crate::typed::WasmList;
+use crate::val::Val;
+use kiln_runtime_support::call::invoke;
+use kiln_runtime_support::types::FuncType;
+use kiln_runtime_support::vm::{Store, VMFuncRef, ValRaw, type_registry};
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+/// A function of some instance or host module.
+#[derive(Clone)]
+pub struct Func {
+    pub(crate) store: Rc<Store>,
+    pub(crate) funcref: *mut VMFuncRef,
+    ty: FuncType,
+}
+
+impl std::fmt::Debug for Func {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Func({:p}: {})", self.funcref, self.ty)
+    }
+}
+
+impl Func {
+    pub(crate) fn from_funcref(store: Rc<Store>, funcref: *mut VMFuncRef) -> Func {
+        // SAFETY: funcrefs handed to the API point into live, store-owned contexts.
+        let ty = type_registry::lookup(unsafe { (*funcref).type_id }).unwrap_or_default();
+        Func { store, funcref, ty }
+    }
+
+    /// The function's type.
+    pub fn ty(&self) -> &FuncType {
+        &self.ty
+    }
+
+    /// Whether two handles name the same function reference.
+    pub fn ptr_eq(&self, other: &Func) -> bool {
+        self.funcref == other.funcref
+    }
+
+    /// Calls the function with `args`, returning its results.
+    ///
+    /// # Errors
+    /// [`Error::TypeMismatch`] when the arguments do not match the parameter types;
+    /// [`Error::Trap`] or [`Error::Exit`] when the call traps or the guest exits.
+    pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Error> {
+        let params = self.ty.params();
+        if args.len() != params.len() || args.iter().zip(params).any(|(a, p)| a.ty() != *p) {
+            let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
+            return Err(Error::TypeMismatch(format!(
+                "function expects {}, given ({})",
+                self.ty,
+                given.join(", ")
+            )));
+        }
+        let n = params.len().max(self.ty.results().len());
+        let mut slots = vec![ValRaw::default(); n];
+        for (s, a) in slots.iter_mut().zip(args) {
+            *s = a.to_raw(&self.store);
+        }
+        invoke(&self.store, self.funcref, &mut slots)?;
+        Ok(self
+            .ty
+            .results()
+            .iter()
+            .zip(&slots)
+            .map(|(t, s)| Val::from_raw(&self.store, *s, *t))
+            .collect())
+    }
+
+    /// A statically typed view of this function.
+    ///
+    /// # Errors
+    /// [`Error::TypeMismatch`] when `P` and `R` do not match the function's type.
+    pub fn typed<P: WasmList, R: WasmList>(&self) -> Result<TypedFunc<P, R>, Error> {
+        if P::types() != self.ty.params() || R::types() != self.ty.results() {
+            return Err(Error::TypeMismatch(format!(
+                "function has type {}, not {}",
+                self.ty,
+                FuncType::new(P::types(), R::types())
+            )));
+        }
+        Ok(TypedFunc { func: self.clone(), _marker: PhantomData })
+    }
+}
+
+/// A function whose parameter and result types were checked once, so calls convert no
+/// dynamic values: `P` and `R` are `()`, a [`crate::WasmTy`] or a tuple of them.
+pub struct TypedFunc<P, R> {
+    func: Func,
+    _marker: PhantomData<fn(P) -> R>,
+}
+
+impl<P, R> Clone for TypedFunc<P, R> {
+    fn clone(&self) -> Self {
+        Self { func: self.func.clone(), _marker: PhantomData }
+    }
+}
+
+impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
+    /// Calls the function.
+    ///
+    /// # Errors
+    /// [`Error::Trap`] or [`Error::Exit`] when the call traps or the guest exits.
+    pub fn call(&self, params: P) -> Result<R, Error> {
+        let n = self.func.ty.params().len().max(self.func.ty.results().len());
+        let mut small = [ValRaw::default(); 8];
+        let mut big = Vec::new();
+        let slots: &mut [ValRaw] = if n <= 8 {
+            &mut small[..n]
+        } else {
+            big.resize(n, ValRaw::default());
+            &mut big
+        };
+        params.store(slots);
+        invoke(&self.func.store, self.func.funcref, slots)?;
+        Ok(R::load(slots))
+    }
+
+    /// The untyped function.
+    pub fn func(&self) -> &Func {
+        &self.func
+    }
+}

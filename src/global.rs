@@ -1,0 +1,53 @@
+//! Globals seen from the host.
+
+use crate::error::Error;
+use crate::val::Val;
+use kiln_runtime_support::instance::GlobalRef;
+use kiln_runtime_support::types::GlobalType;
+use kiln_runtime_support::vm::Store;
+use std::rc::Rc;
+
+/// A global of an instance or host module.
+#[derive(Clone)]
+pub struct Global {
+    pub(crate) store: Rc<Store>,
+    pub(crate) global: GlobalRef,
+}
+
+impl std::fmt::Debug for Global {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Global({:?} = {:?})", self.global.ty, self.get())
+    }
+}
+
+impl Global {
+    /// The global's type.
+    pub fn ty(&self) -> GlobalType {
+        self.global.ty
+    }
+
+    /// The current value.
+    pub fn get(&self) -> Val {
+        // SAFETY: global refs point to storage that lives as long as the store.
+        let raw = unsafe { (*self.global.def).get() };
+        Val::from_raw(&self.store, raw, self.global.ty.content)
+    }
+
+    /// Sets the value (spec `global.set` semantics).
+    ///
+    /// # Errors
+    /// [`Error::ImmutableGlobal`] for an immutable global; [`Error::TypeMismatch`] for a
+    /// value of another type.
+    pub fn set(&self, v: Val) -> Result<(), Error> {
+        if !self.global.ty.mutable {
+            return Err(Error::ImmutableGlobal);
+        }
+        if v.ty() != self.global.ty.content {
+            return Err(Error::TypeMismatch(format!("global is {}, value is {}", self.global.ty.content, v.ty())));
+        }
+        let raw = v.to_raw(&self.store);
+        // SAFETY: as in `get`.
+        unsafe { (*self.global.def).set(raw) };
+        Ok(())
+    }
+}

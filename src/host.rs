@@ -1,0 +1,268 @@
+//! Host modules: Rust closures, globals, memories and tables that wasm can import
+//! (wazero's `HostModuleBuilder`).
+
+use crate::error::Error;
+use crate::instance::{Extern, Instance};
+use crate::memory::Memory;
+use crate::runtime::Runtime;
+use crate::typed::{WasmList, WasmTy};
+use crate::val::Val;
+use kiln_runtime_support::instance::{Extern as RawExtern, GlobalRef, InstanceData, MemoryRef, TableRef};
+use kiln_runtime_support::types::{FuncType, GlobalType, MemoryType, TableType};
+use kiln_runtime_support::vm::{CallerCtx, HostFn, HostFuncContext, LinearMemory, Store, ValRaw};
+use kiln_runtime_support::{Trap, Unwind};
+
+/// What a host function sees of the wasm instance that called it.
+pub struct Caller<'a> {
+    store: &'a Store,
+    instance: *mut InstanceData,
+}
+
+impl Caller<'_> {
+    fn data(&self) -> Option<&InstanceData> {
+        // SAFETY: a non-null caller instance is live for the duration of the call.
+        (!self.instance.is_null()).then(|| unsafe { &*self.instance })
+    }
+
+    /// The calling instance, or `None` when the host called this function directly.
+    pub fn instance(&self) -> Option<Instance> {
+        self.data().map(|_| Instance { store: self.store.rc(), data: self.instance })
+    }
+
+    /// The caller's memory 0, exported or not (like wazero's `api.Module.Memory()`).
+    pub fn memory(&self) -> Option<Memory> {
+        let m = *self.data()?.memories.first()?;
+        Some(Memory { _store: self.store.rc(), mem: m })
+    }
+
+    /// The caller's export named `name`.
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        let e = self.data()?.get_export(name)?;
+        Some(Extern::from_raw(&self.store.rc(), e))
+    }
+}
+
+/// What a host closure may return: nothing, one [`WasmTy`], a tuple of them, or any of
+/// these in a `Result` with [`Trap`] or [`Error`] (an [`Error::Exit`] ends the guest the
+/// way WASI `proc_exit` does).
+pub trait HostResult: 'static {
+    /// The results as wasm values.
+    type List: WasmList;
+    #[doc(hidden)]
+    fn into_result(self) -> Result<Self::List, Unwind>;
+}
+
+impl<T: WasmList> HostResult for T {
+    type List = T;
+    fn into_result(self) -> Result<T, Unwind> {
+        Ok(self)
+    }
+}
+
+impl<T: WasmList> HostResult for Result<T, Trap> {
+    type List = T;
+    fn into_result(self) -> Result<T, Unwind> {
+        self.map_err(Unwind::Trap)
+    }
+}
+
+impl<T: WasmList> HostResult for Result<T, Error> {
+    type List = T;
+    fn into_result(self) -> Result<T, Unwind> {
+        self.map_err(|e| match e {
+            Error::Trap(t) => Unwind::Trap(t),
+            Error::Exit(x) => Unwind::Exit(x),
+            other => Unwind::Trap(Trap::host(other.to_string())),
+        })
+    }
+}
+
+/// A Rust closure usable as a host function: `Fn(A1, .., An) -> R` or
+/// `Fn(Caller<'_>, A1, .., An) -> R` with up to 8 [`WasmTy`] parameters and a
+/// [`HostResult`].
+pub trait IntoHostFunc<Params, Results>: 'static {
+    #[doc(hidden)]
+    fn into_host(self) -> (FuncType, HostFn);
+}
+
+/// Marker for closures that take a [`Caller`] first.
+pub struct WithCaller;
+
+macro_rules! into_host {
+    ($($a:ident)*) => {
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
+        impl<F, R, $($a: WasmTy,)*> IntoHostFunc<($($a,)*), R> for F
+        where
+            F: Fn($($a),*) -> R + 'static,
+            R: HostResult,
+        {
+            fn into_host(self) -> (FuncType, HostFn) {
+                let ty = FuncType::new(vec![$($a::TYPE),*], R::List::types());
+                let f: HostFn = Box::new(move |_caller: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
+                    let mut i = 0;
+                    $(let $a = $a::from_raw(slots[i]); i += 1;)*
+                    self($($a),*).into_result()?.store(slots);
+                    Ok(())
+                });
+                (ty, f)
+            }
+        }
+
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
+        impl<F, R, $($a: WasmTy,)*> IntoHostFunc<(WithCaller, $($a,)*), R> for F
+        where
+            F: Fn(Caller<'_>, $($a),*) -> R + 'static,
+            R: HostResult,
+        {
+            fn into_host(self) -> (FuncType, HostFn) {
+                let ty = FuncType::new(vec![$($a::TYPE),*], R::List::types());
+                let f: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
+                    let caller = Caller { store: ctx.store, instance: ctx.instance };
+                    let mut i = 0;
+                    $(let $a = $a::from_raw(slots[i]); i += 1;)*
+                    self(caller, $($a),*).into_result()?.store(slots);
+                    Ok(())
+                });
+                (ty, f)
+            }
+        }
+    };
+}
+into_host!();
+into_host!(A1);
+into_host!(A1 A2);
+into_host!(A1 A2 A3);
+into_host!(A1 A2 A3 A4);
+into_host!(A1 A2 A3 A4 A5);
+into_host!(A1 A2 A3 A4 A5 A6);
+into_host!(A1 A2 A3 A4 A5 A6 A7);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8);
+
+/// Builds a host module: named functions, globals, memories and tables that modules can
+/// import as `"<module name>" "<field>"`. Created by [`Runtime::host_module`].
+///
+/// ```
+/// let rt = kiln::Runtime::new();
+/// rt.host_module("env")
+///     .func("add", |a: i32, b: i32| a + b)
+///     .instantiate()
+///     .unwrap();
+/// ```
+pub struct HostModuleBuilder<'r> {
+    runtime: &'r Runtime,
+    name: String,
+    exports: Vec<(String, RawExtern)>,
+    error: Option<Error>,
+}
+
+impl<'r> HostModuleBuilder<'r> {
+    pub(crate) fn new(runtime: &'r Runtime, name: String) -> Self {
+        Self { runtime, name, exports: Vec::new(), error: None }
+    }
+
+    fn store(&self) -> &Store {
+        self.runtime.store()
+    }
+
+    /// Exports a typed Rust closure as function `name`.
+    pub fn func<P, R>(mut self, name: &str, f: impl IntoHostFunc<P, R>) -> Self {
+        let (ty, host) = f.into_host();
+        let ctx = HostFuncContext::create(self.store(), ty, host);
+        // SAFETY: the context was just created and is owned by the store.
+        let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
+        self.exports.push((name.to_string(), RawExtern::Func(funcref)));
+        self
+    }
+
+    /// Exports an untyped function of type `ty`: the closure receives the arguments and
+    /// fills `results` (pre-filled with zero values of the result types).
+    pub fn func_untyped(
+        mut self,
+        name: &str,
+        ty: FuncType,
+        f: impl Fn(Caller<'_>, &[Val], &mut [Val]) -> Result<(), Error> + 'static,
+    ) -> Self {
+        let fty = ty.clone();
+        let host: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
+            let store = ctx.store.rc();
+            let args: Vec<Val> =
+                fty.params().iter().zip(slots.iter()).map(|(t, s)| Val::from_raw(&store, *s, *t)).collect();
+            let mut results: Vec<Val> = fty.results().iter().map(|t| Val::default_for(*t)).collect();
+            let caller = Caller { store: ctx.store, instance: ctx.instance };
+            f(caller, &args, &mut results).map_err(|e| match e {
+                Error::Trap(t) => Unwind::Trap(t),
+                Error::Exit(x) => Unwind::Exit(x),
+                other => Unwind::Trap(Trap::host(other.to_string())),
+            })?;
+            for ((slot, v), t) in slots.iter_mut().zip(&results).zip(fty.results()) {
+                if v.ty() != *t {
+                    return Err(Unwind::Trap(Trap::host(format!("host function returned {} for {t}", v.ty()))));
+                }
+                *slot = v.to_raw(&store);
+            }
+            Ok(())
+        });
+        let ctx = HostFuncContext::create(self.store(), ty, host);
+        // SAFETY: the context was just created and is owned by the store.
+        let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
+        self.exports.push((name.to_string(), RawExtern::Func(funcref)));
+        self
+    }
+
+    /// Exports a global holding `value`.
+    pub fn global(mut self, name: &str, value: Val, mutable: bool) -> Self {
+        let raw = value.to_raw(self.store());
+        let def = self.store().push_host_global(raw);
+        let ty = GlobalType { content: value.ty(), mutable };
+        self.exports.push((name.to_string(), RawExtern::Global(GlobalRef { def, ty })));
+        self
+    }
+
+    /// Exports a new memory of type `ty` (limits in pages of 64 KiB).
+    pub fn memory(mut self, name: &str, ty: MemoryType) -> Self {
+        match LinearMemory::new(&ty, self.runtime.memory_style()) {
+            Ok(m) => {
+                let hm = self.store().push_host_memory(m);
+                // SAFETY: the host memory is store-owned at a stable address.
+                let (def, memory) = unsafe { (&mut *(*hm).def as *mut _, &mut (*hm).memory as *mut _) };
+                self.exports.push((name.to_string(), RawExtern::Memory(MemoryRef { def, memory })));
+            }
+            Err(e) => self.error = Some(e.into()),
+        }
+        self
+    }
+
+    /// Exports a new table of type `ty` with every element set to `init`.
+    pub fn table(mut self, name: &str, ty: TableType, init: Val) -> Self {
+        let raw = init.to_raw(self.store()).bits() as usize;
+        match kiln_runtime_support::vm::Table::new(ty, raw) {
+            Ok(t) => {
+                let ht = self.store().push_host_table(t);
+                // SAFETY: the host table is store-owned at a stable address.
+                let (def, table) = unsafe { (&mut *(*ht).def as *mut _, &mut (*ht).table as *mut _) };
+                self.exports.push((name.to_string(), RawExtern::Table(TableRef { def, table })));
+            }
+            Err(e) => self.error = Some(e.into()),
+        }
+        self
+    }
+
+    /// Exports an existing entity (for example another instance's memory) under `name`.
+    pub fn export(mut self, name: &str, item: &Extern) -> Self {
+        self.exports.push((name.to_string(), item.to_raw()));
+        self
+    }
+
+    /// Registers the module in the runtime so that modules instantiated later can import
+    /// from it.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateModuleName`] if the name is taken; [`Error::Resource`] if a memory
+    /// or table could not be created.
+    pub fn instantiate(self) -> Result<(), Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.runtime.register_namespace(&self.name, self.exports.into_iter().collect(), None)
+    }
+}

@@ -1,0 +1,122 @@
+//! Linear memory access from the host: size, grow, bounds-checked little-endian reads and
+//! writes.
+
+use crate::error::Error;
+use kiln_runtime_support::instance::MemoryRef;
+use kiln_runtime_support::types::{MemoryType, WASM_PAGE_SIZE};
+use kiln_runtime_support::vm::Store;
+use std::rc::Rc;
+
+/// A linear memory (pages of 64 KiB) of an instance or host module.
+#[derive(Clone)]
+pub struct Memory {
+    pub(crate) _store: Rc<Store>,
+    pub(crate) mem: MemoryRef,
+}
+
+impl std::fmt::Debug for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Memory({} pages)", self.size())
+    }
+}
+
+macro_rules! rw {
+    ($read:ident, $write:ident, $t:ty, $doc:literal) => {
+        #[doc = concat!("Reads ", $doc, " at byte `offset` (little-endian).\n\n# Errors\n[`Error::OutOfBounds`] past the end of memory.")]
+        pub fn $read(&self, offset: u64) -> Result<$t, Error> {
+            let mut b = [0u8; std::mem::size_of::<$t>()];
+            self.read(offset, &mut b)?;
+            Ok(<$t>::from_le_bytes(b))
+        }
+        #[doc = concat!("Writes ", $doc, " at byte `offset` (little-endian).\n\n# Errors\n[`Error::OutOfBounds`] past the end of memory.")]
+        pub fn $write(&self, offset: u64, v: $t) -> Result<(), Error> {
+            self.write(offset, &v.to_le_bytes())
+        }
+    };
+}
+
+impl Memory {
+    fn def(&self) -> (*mut u8, u64) {
+        // SAFETY: memory refs point to store-owned definitions that live as long as `_store`.
+        unsafe { ((*self.mem.def).base, (*self.mem.def).current_length as u64) }
+    }
+
+    /// Current size in pages of 64 KiB.
+    pub fn size(&self) -> u32 {
+        (self.def().1 / WASM_PAGE_SIZE) as u32
+    }
+
+    /// Current size in bytes.
+    pub fn data_size(&self) -> u64 {
+        self.def().1
+    }
+
+    /// The memory's type: current size as minimum, declared maximum.
+    pub fn ty(&self) -> MemoryType {
+        self.mem.ty()
+    }
+
+    /// Grows by `delta` pages (spec `memory.grow`), returning the previous size in pages.
+    ///
+    /// # Errors
+    /// [`Error::Resource`] when the memory would exceed its maximum or the runtime's limit.
+    pub fn grow(&self, delta: u32) -> Result<u32, Error> {
+        // SAFETY: the memory object is store-owned and not borrowed elsewhere during this call.
+        let m = unsafe { &mut *self.mem.memory };
+        m.grow(delta as u64).map(|old| old as u32).ok_or_else(|| {
+            Error::Resource(kiln_runtime_support::ResourceError {
+                message: format!("cannot grow memory of {} pages by {delta} pages", m.size_pages()),
+            })
+        })
+    }
+
+    fn check(&self, offset: u64, len: usize) -> Result<*mut u8, Error> {
+        let (base, size) = self.def();
+        match offset.checked_add(len as u64) {
+            Some(end) if end <= size => {
+                // SAFETY: offset < size, inside the accessible mapping.
+                Ok(unsafe { base.add(offset as usize) })
+            }
+            _ => Err(Error::OutOfBounds { offset, len: len as u64 }),
+        }
+    }
+
+    /// Copies `buf.len()` bytes starting at `offset` into `buf`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfBounds`] when the range passes the end of memory.
+    pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), Error> {
+        let p = self.check(offset, buf.len())?;
+        // SAFETY: the range was checked; `buf` cannot overlap guest memory it doesn't own.
+        unsafe { std::ptr::copy(p, buf.as_mut_ptr(), buf.len()) };
+        Ok(())
+    }
+
+    /// Copies `bytes` into memory at `offset`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfBounds`] when the range passes the end of memory.
+    pub fn write(&self, offset: u64, bytes: &[u8]) -> Result<(), Error> {
+        let p = self.check(offset, bytes.len())?;
+        // SAFETY: the range was checked.
+        unsafe { std::ptr::copy(bytes.as_ptr(), p, bytes.len()) };
+        Ok(())
+    }
+
+    /// Reads `len` bytes at `offset` into a new vector.
+    ///
+    /// # Errors
+    /// [`Error::OutOfBounds`] when the range passes the end of memory.
+    pub fn read_vec(&self, offset: u64, len: usize) -> Result<Vec<u8>, Error> {
+        let mut v = vec![0; len];
+        self.read(offset, &mut v)?;
+        Ok(v)
+    }
+
+    rw!(read_u8, write_u8, u8, "a `u8`");
+    rw!(read_u16_le, write_u16_le, u16, "a `u16`");
+    rw!(read_u32_le, write_u32_le, u32, "a `u32`");
+    rw!(read_u64_le, write_u64_le, u64, "a `u64`");
+    rw!(read_f32_le, write_f32_le, f32, "an `f32`");
+    rw!(read_f64_le, write_f64_le, f64, "an `f64`");
+}

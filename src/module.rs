@@ -1,0 +1,71 @@
+//! Compiled modules: decoded, validated and ready to instantiate any number of times.
+
+use kiln_runtime_support::engine::Module;
+use kiln_runtime_support::types::ExternType;
+use std::sync::Arc;
+
+/// An import a module declares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportType {
+    /// The module name imported from.
+    pub module: String,
+    /// The field name.
+    pub name: String,
+    /// The expected type.
+    pub ty: ExternType,
+}
+
+/// An export a module declares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExportType {
+    /// The export name.
+    pub name: String,
+    /// Its type (as declared; memories and tables report their declared minimum).
+    pub ty: ExternType,
+}
+
+/// A module compiled for one engine (wazero's `CompiledModule`). Cheap to clone; `Send` and
+/// `Sync`, so it can be shared with runtimes on other threads.
+#[derive(Clone, Debug)]
+pub struct CompiledModule {
+    pub(crate) inner: Arc<Module>,
+}
+
+impl CompiledModule {
+    /// The module's name from its name section, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.info.names.module.as_deref()
+    }
+
+    /// The imports, in declaration order.
+    pub fn imports(&self) -> Vec<ImportType> {
+        let info = &self.inner.info;
+        info.imports
+            .iter()
+            .map(|i| ImportType { module: i.module.clone(), name: i.name.clone(), ty: info.entity_type(i.index) })
+            .collect()
+    }
+
+    /// The exports, in declaration order.
+    pub fn exports(&self) -> Vec<ExportType> {
+        let info = &self.inner.info;
+        info.exports.iter().map(|e| ExportType { name: e.name.clone(), ty: info.entity_type(e.index) }).collect()
+    }
+
+    /// Custom sections kept when [`crate::RuntimeConfig::with_custom_sections`] is on, as
+    /// `(name, payload)` in module order.
+    pub fn custom_sections(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let info = &self.inner.info;
+        info.custom_sections.iter().map(move |s| (s.name.as_str(), info.custom_section_data(s)))
+    }
+
+    /// The name-section name of function `index`, if present.
+    pub fn function_name(&self, index: u32) -> Option<&str> {
+        self.inner.info.names.functions.get(&index).map(String::as_str)
+    }
+
+    /// The engine-level module (for the compiler and loader crates).
+    pub fn engine_module(&self) -> &Arc<Module> {
+        &self.inner
+    }
+}

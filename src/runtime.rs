@@ -1,0 +1,186 @@
+//! The runtime: compiles modules, instantiates them, and holds the namespace of named
+//! modules that imports resolve against (wazero's `Runtime`).
+
+use crate::config::{Engine, ModuleConfig, RuntimeConfig};
+use crate::error::Error;
+use crate::host::HostModuleBuilder;
+use crate::instance::Instance;
+use crate::module::CompiledModule;
+use kiln_runtime_support::engine::{Code, Module};
+use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
+use kiln_runtime_support::module::decode::DecodeOptions;
+use kiln_runtime_support::vm::{MemoryStyle, Store, StoreConfig};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+struct Namespace {
+    exports: HashMap<String, RawExtern>,
+    _instance: Option<*mut InstanceData>,
+}
+
+/// Compiles and instantiates modules. Everything instantiated in a runtime lives until the
+/// runtime is dropped. A runtime and its instances stay on the thread that created them;
+/// [`CompiledModule`]s can be shared across threads.
+///
+/// ```
+/// let rt = kiln::Runtime::new();
+/// let wasm = wat::parse_str(r#"(module (func (export "one") (result i32) i32.const 1))"#).unwrap();
+/// let inst = rt.instantiate_wasm(&wasm).unwrap();
+/// let one = inst.typed_func::<(), i32>("one").unwrap();
+/// assert_eq!(one.call(()).unwrap(), 1);
+/// ```
+pub struct Runtime {
+    config: RuntimeConfig,
+    store: Rc<Store>,
+    namespaces: RefCell<HashMap<String, Namespace>>,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Runtime {
+    /// A runtime with the default [`RuntimeConfig`].
+    pub fn new() -> Self {
+        Self::with_config(RuntimeConfig::default())
+    }
+
+    /// A runtime with `config`.
+    pub fn with_config(config: RuntimeConfig) -> Self {
+        let store = Store::new(StoreConfig {
+            memory: MemoryStyle {
+                limit_pages: config.memory_limit_pages as u64,
+                reserve_to_max: config.memory_capacity_from_max,
+                guard_bytes: 0,
+            },
+            interp_stack_slots: config.interpreter_stack_slots,
+            max_call_depth: config.max_call_depth,
+        });
+        Self { config, store, namespaces: RefCell::default() }
+    }
+
+    /// The configuration this runtime was created with.
+    pub fn config(&self) -> &RuntimeConfig {
+        &self.config
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn memory_style(&self) -> MemoryStyle {
+        self.store.config().memory
+    }
+
+    /// Decodes, validates and compiles a module binary for this runtime's engine.
+    ///
+    /// # Errors
+    /// [`Error::Compile`] (with the byte offset) for malformed or invalid modules and for
+    /// unsupported features such as SIMD; [`Error::EngineUnavailable`] when the configured
+    /// engine cannot run here.
+    pub fn compile(&self, wasm: &[u8]) -> Result<CompiledModule, Error> {
+        let info = kiln_runtime_support::module::decode(
+            wasm,
+            DecodeOptions { features: self.config.features, keep_custom_sections: self.config.custom_sections },
+        )?;
+        let code = match self.config.engine {
+            Engine::Compiler => {
+                return Err(Error::EngineUnavailable(
+                    "the native compiler is not part of this build of Kiln yet; use Engine::Interpreter or Engine::Auto"
+                        .to_string(),
+                ));
+            }
+            Engine::Auto | Engine::Interpreter => Code::Interpreted(kiln_runtime_support::interp::translate_module(&info)?),
+        };
+        Ok(CompiledModule { inner: Arc::new(Module { info: Arc::new(info), code }) })
+    }
+
+    /// Instantiates `module`: resolves its imports against the modules registered in this
+    /// runtime, initializes it, runs its start section, registers it under its name, and
+    /// calls the configured start functions (default `_start`) when exported.
+    ///
+    /// # Errors
+    /// [`Error::Link`] for unresolved or mistyped imports, [`Error::Resource`] for memories
+    /// or tables over the limits, [`Error::Trap`] when a segment is out of bounds or a start
+    /// function traps, [`Error::Exit`] when it exits, [`Error::DuplicateModuleName`] if the
+    /// name is taken.
+    pub fn instantiate(&self, module: &CompiledModule, config: ModuleConfig) -> Result<Instance, Error> {
+        let name = match config.name.as_deref() {
+            Some("") => None,
+            Some(n) => Some(n.to_string()),
+            None => module.name().map(str::to_string),
+        };
+        if let Some(n) = &name {
+            if self.namespaces.borrow().contains_key(n) {
+                return Err(Error::DuplicateModuleName(n.clone()));
+            }
+        }
+        let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.exports.get(f).copied());
+        let data = kiln_runtime_support::instance::instantiate(&self.store, module.inner.clone(), &resolver, name.clone())?;
+        let instance = Instance { store: self.store.clone(), data };
+        if let Some(n) = &name {
+            let exports = instance_exports(data);
+            self.register_namespace(n, exports, Some(data))?;
+        }
+        for start in &config.start_functions {
+            if let Some(f) = instance.exported_function(start) {
+                f.call(&[])?;
+            }
+        }
+        Ok(instance)
+    }
+
+    /// Compiles `wasm` and instantiates it with the default [`ModuleConfig`].
+    ///
+    /// # Errors
+    /// As [`Runtime::compile`] and [`Runtime::instantiate`].
+    pub fn instantiate_wasm(&self, wasm: &[u8]) -> Result<Instance, Error> {
+        let module = self.compile(wasm)?;
+        self.instantiate(&module, ModuleConfig::new())
+    }
+
+    /// Makes `instance`'s exports importable as module `name` (as the spec's `register`
+    /// does), in addition to any name it already has.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateModuleName`] if the name is taken.
+    pub fn register(&self, name: &str, instance: &Instance) -> Result<(), Error> {
+        self.register_namespace(name, instance_exports(instance.data), Some(instance.data))
+    }
+
+    /// The instance registered as `name`, if it is a wasm instance.
+    pub fn module(&self, name: &str) -> Option<Instance> {
+        let ns = self.namespaces.borrow();
+        let data = ns.get(name)?._instance?;
+        Some(Instance { store: self.store.clone(), data })
+    }
+
+    /// Starts building a host module named `name`.
+    pub fn host_module(&self, name: &str) -> HostModuleBuilder<'_> {
+        HostModuleBuilder::new(self, name.to_string())
+    }
+
+    pub(crate) fn register_namespace(
+        &self,
+        name: &str,
+        exports: HashMap<String, RawExtern>,
+        instance: Option<*mut InstanceData>,
+    ) -> Result<(), Error> {
+        let mut ns = self.namespaces.borrow_mut();
+        if ns.contains_key(name) {
+            return Err(Error::DuplicateModuleName(name.to_string()));
+        }
+        ns.insert(name.to_string(), Namespace { exports, _instance: instance });
+        Ok(())
+    }
+}
+
+fn instance_exports(data: *mut InstanceData) -> HashMap<String, RawExtern> {
+    // SAFETY: `data` is a live store-owned instance.
+    let inst = unsafe { &*data };
+    inst.module.info.exports.iter().map(|e| (e.name.clone(), inst.get_entity(e.index))).collect()
+}

@@ -1,0 +1,82 @@
+//! Tables seen from the host.
+
+use crate::error::Error;
+use crate::val::Val;
+use kiln_runtime_support::instance::TableRef;
+use kiln_runtime_support::types::{TableType, ValType};
+use kiln_runtime_support::vm::Store;
+use std::rc::Rc;
+
+/// A table of references of an instance or host module.
+#[derive(Clone)]
+pub struct Table {
+    pub(crate) store: Rc<Store>,
+    pub(crate) table: TableRef,
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Table({:?})", self.ty())
+    }
+}
+
+impl Table {
+    fn inner(&self) -> &mut kiln_runtime_support::vm::Table {
+        // SAFETY: table refs point to store-owned tables alive as long as `store`; no wasm
+        // runs while this borrow is held.
+        unsafe { &mut *self.table.table }
+    }
+
+    /// The table's type: current size as minimum.
+    pub fn ty(&self) -> TableType {
+        self.table.ty()
+    }
+
+    /// Number of elements.
+    pub fn size(&self) -> u32 {
+        self.inner().size()
+    }
+
+    /// The element at `index`, or `None` past the end.
+    pub fn get(&self, index: u32) -> Option<Val> {
+        let raw = *self.inner().elements().get(index as usize)?;
+        let ty: ValType = self.ty().element.into();
+        Some(Val::from_raw(&self.store, kiln_runtime_support::vm::ValRaw::from_bits(raw as u64), ty))
+    }
+
+    fn raw(&self, v: &Val) -> Result<usize, Error> {
+        let ty: ValType = self.ty().element.into();
+        if v.ty() != ty {
+            return Err(Error::TypeMismatch(format!("table holds {ty}, value is {}", v.ty())));
+        }
+        Ok(v.to_raw(&self.store).bits() as usize)
+    }
+
+    /// Sets the element at `index`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfBounds`] past the end; [`Error::TypeMismatch`] for a value of another type.
+    pub fn set(&self, index: u32, v: Val) -> Result<(), Error> {
+        let raw = self.raw(&v)?;
+        let slot = self
+            .inner()
+            .elements_mut()
+            .get_mut(index as usize)
+            .ok_or(Error::OutOfBounds { offset: index as u64, len: 1 })?;
+        *slot = raw;
+        Ok(())
+    }
+
+    /// Grows by `delta` elements set to `init`, returning the previous size.
+    ///
+    /// # Errors
+    /// [`Error::Resource`] past the maximum; [`Error::TypeMismatch`] for a value of another type.
+    pub fn grow(&self, delta: u32, init: Val) -> Result<u32, Error> {
+        let raw = self.raw(&init)?;
+        self.inner().grow(delta, raw).ok_or_else(|| {
+            Error::Resource(kiln_runtime_support::ResourceError {
+                message: format!("cannot grow table of {} elements by {delta}", self.size()),
+            })
+        })
+    }
+}

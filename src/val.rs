@@ -1,0 +1,114 @@
+//! Values passed to and from wasm.
+
+use crate::func::Func;
+use kiln_runtime_support::types::ValType;
+use kiln_runtime_support::vm::{ExternRef, Store, VMFuncRef, ValRaw};
+use std::rc::Rc;
+
+/// A WebAssembly value.
+#[derive(Clone, Debug)]
+pub enum Val {
+    /// An `i32` (also used for unsigned 32-bit values).
+    I32(i32),
+    /// An `i64`.
+    I64(i64),
+    /// An `f32`; NaN payloads are preserved bit for bit.
+    F32(f32),
+    /// An `f64`; NaN payloads are preserved bit for bit.
+    F64(f64),
+    /// A `funcref`, or null.
+    FuncRef(Option<Func>),
+    /// An `externref`, or null.
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The `i32`, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        if let Val::I32(v) = self { Some(*v) } else { None }
+    }
+    /// The `i64`, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        if let Val::I64(v) = self { Some(*v) } else { None }
+    }
+    /// The `f32`, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        if let Val::F32(v) = self { Some(*v) } else { None }
+    }
+    /// The `f64`, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        if let Val::F64(v) = self { Some(*v) } else { None }
+    }
+
+    /// The null reference of a reference type, or zero of a numeric type.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0.0),
+            ValType::F64 => Val::F64(0.0),
+            ValType::V128 => Val::I64(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    pub(crate) fn to_raw(&self, store: &Store) -> ValRaw {
+        match self {
+            Val::I32(v) => ValRaw::from_bits(*v as u32 as u64),
+            Val::I64(v) => ValRaw::from_bits(*v as u64),
+            Val::F32(v) => ValRaw::from_bits(v.to_bits() as u64),
+            Val::F64(v) => ValRaw::from_bits(v.to_bits()),
+            Val::FuncRef(None) | Val::ExternRef(None) => ValRaw::from_bits(0),
+            Val::FuncRef(Some(f)) => ValRaw::from_bits(f.funcref as u64),
+            Val::ExternRef(Some(e)) => ValRaw::from_bits(store.externref_to_raw(e) as u64),
+        }
+    }
+
+    pub(crate) fn from_raw(store: &Rc<Store>, raw: ValRaw, ty: ValType) -> Val {
+        let bits = raw.bits();
+        match ty {
+            ValType::I32 => Val::I32(bits as u32 as i32),
+            ValType::I64 | ValType::V128 => Val::I64(bits as i64),
+            ValType::F32 => Val::F32(f32::from_bits(bits as u32)),
+            ValType::F64 => Val::F64(f64::from_bits(bits)),
+            ValType::FuncRef => Val::FuncRef(
+                (bits != 0).then(|| Func::from_funcref(store.clone(), bits as usize as *mut VMFuncRef)),
+            ),
+            ValType::ExternRef => Val::ExternRef(store.externref_from_raw(bits as usize)),
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v)
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v)
+    }
+}
