@@ -16,6 +16,11 @@ struct Frame {
     inst: *mut InstanceData,
 }
 
+thread_local! {
+    /// Frame stacks of finished runs, reused so that calls allocate nothing once warm.
+    static FRAME_POOL: std::cell::RefCell<Vec<Vec<Frame>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Per-instance values the loop keeps at hand; reloaded when the instance changes.
 struct InstCache {
     inst: *mut InstanceData,
@@ -110,10 +115,13 @@ fn execute(store: &Store, inst: *mut InstanceData, func_index: u32, slots: &mut 
     // SAFETY: [num_params, num_locals) lies inside the frame.
     unsafe { std::ptr::write_bytes(fp.add(func.num_params as usize), 0, (func.num_locals - func.num_params) as usize) };
     let saved_depth = store.call_depth.get();
+    let mut frames = FRAME_POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default();
     let result = {
         // SAFETY: the frame is set up; the stack bounds are the store's.
-        unsafe { run(store, cache, func, fp, stack_base.add(stack_len)) }
+        unsafe { run(store, cache, func, fp, stack_base.add(stack_len), &mut frames) }
     };
+    frames.clear();
+    FRAME_POOL.with(|p| p.borrow_mut().push(frames));
     store.interp_top.set(top);
     store.call_depth.set(saved_depth);
     result?;
@@ -263,12 +271,12 @@ unsafe fn run(
     func: &CompiledFunc,
     mut fp: *mut u64,
     stack_end: *mut u64,
+    frames: &mut Vec<Frame>,
 ) -> Result<(), Unwind> {
     // SAFETY: the store's stack box outlives the run.
     let stack_base = unsafe { (*store.interp_stack.get()).as_mut_ptr() };
     let max_depth = store.config().max_call_depth;
     let base_depth = store.call_depth.get();
-    let mut frames: Vec<Frame> = Vec::new();
     let mut cur: *const CompiledFunc = func;
     let mut pc: *const Op = func.code.as_ptr();
     let (mut mem_base, mut mem_len) = cache.memory();
@@ -290,13 +298,13 @@ unsafe fn run(
         ($code:expr) => {{
             let u: Unwind = Trap::new($code).into();
             let cur_frame = Frame { pc, fp, func: cur, inst: cache.inst };
-            return Err(with_backtrace(u, &frames, cur_frame));
+            return Err(with_backtrace(u, frames, cur_frame));
         }};
     }
     macro_rules! unwind {
         ($u:expr) => {{
             let cur_frame = Frame { pc, fp, func: cur, inst: cache.inst };
-            return Err(with_backtrace($u, &frames, cur_frame));
+            return Err(with_backtrace($u, frames, cur_frame));
         }};
     }
     macro_rules! try_trap {
@@ -480,6 +488,126 @@ unsafe fn run(
             }
             Op::BrIfEqz { cond, target } => {
                 if r!(cond) as u32 == 0 {
+                    jump!(target)
+                }
+            }
+            Op::BrI32Eq { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if x == y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32Ne { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if x != y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32LtS { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if (x as i32) < (y as i32) {
+                    jump!(target)
+                }
+            }
+            Op::BrI32LtU { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if x < y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32GtS { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if (x as i32) > (y as i32) {
+                    jump!(target)
+                }
+            }
+            Op::BrI32GtU { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if x > y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32LeS { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if (x as i32) <= (y as i32) {
+                    jump!(target)
+                }
+            }
+            Op::BrI32LeU { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if x <= y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32GeS { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if (x as i32) >= (y as i32) {
+                    jump!(target)
+                }
+            }
+            Op::BrI32GeU { a, b, target } => {
+                let (x, y) = (r!(a) as u32, r!(b) as u32);
+                if x >= y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32EqImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if x == y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32NeImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if x != y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32LtSImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if (x as i32) < (y as i32) {
+                    jump!(target)
+                }
+            }
+            Op::BrI32LtUImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if x < y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32GtSImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if (x as i32) > (y as i32) {
+                    jump!(target)
+                }
+            }
+            Op::BrI32GtUImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if x > y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32LeSImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if (x as i32) <= (y as i32) {
+                    jump!(target)
+                }
+            }
+            Op::BrI32LeUImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if x <= y {
+                    jump!(target)
+                }
+            }
+            Op::BrI32GeSImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if (x as i32) >= (y as i32) {
+                    jump!(target)
+                }
+            }
+            Op::BrI32GeUImm { a, imm, target } => {
+                let (x, y) = (r!(a) as u32, imm as u32);
+                if x >= y {
                     jump!(target)
                 }
             }

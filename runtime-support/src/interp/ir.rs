@@ -23,6 +23,27 @@ pub enum Op {
     BrIfEqz { cond: Slot, target: u32 },
     /// Followed by `len + 1` `Br` instructions: the targets, default last.
     BrTable { index: Slot, len: u32 },
+    // Fused i32 compare-and-branch: jump to `target` when `a <op> b` holds.
+    BrI32Eq { a: Slot, b: Slot, target: u32 },
+    BrI32Ne { a: Slot, b: Slot, target: u32 },
+    BrI32LtS { a: Slot, b: Slot, target: u32 },
+    BrI32LtU { a: Slot, b: Slot, target: u32 },
+    BrI32GtS { a: Slot, b: Slot, target: u32 },
+    BrI32GtU { a: Slot, b: Slot, target: u32 },
+    BrI32LeS { a: Slot, b: Slot, target: u32 },
+    BrI32LeU { a: Slot, b: Slot, target: u32 },
+    BrI32GeS { a: Slot, b: Slot, target: u32 },
+    BrI32GeU { a: Slot, b: Slot, target: u32 },
+    BrI32EqImm { a: Slot, imm: i32, target: u32 },
+    BrI32NeImm { a: Slot, imm: i32, target: u32 },
+    BrI32LtSImm { a: Slot, imm: i32, target: u32 },
+    BrI32LtUImm { a: Slot, imm: i32, target: u32 },
+    BrI32GtSImm { a: Slot, imm: i32, target: u32 },
+    BrI32GtUImm { a: Slot, imm: i32, target: u32 },
+    BrI32LeSImm { a: Slot, imm: i32, target: u32 },
+    BrI32LeUImm { a: Slot, imm: i32, target: u32 },
+    BrI32GeSImm { a: Slot, imm: i32, target: u32 },
+    BrI32GeUImm { a: Slot, imm: i32, target: u32 },
     /// Results are already in slots `0..n`.
     Return,
     /// Call defined function `func` with its frame at `base`.

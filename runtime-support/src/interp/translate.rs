@@ -31,6 +31,57 @@ pub fn translate_module(info: &ModuleInfo) -> Result<InterpModule, CompileError>
     Ok(InterpModule { funcs })
 }
 
+/// The fused branch for a comparison `op` that computed a branch condition: it jumps when
+/// the condition holds (or, with `negate`, when it does not). `None` if `op` is no i32
+/// comparison.
+fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
+    Some(match (op, negate) {
+        (Op::I32Eqz { src, .. }, false) => Op::BrIfEqz { cond: src, target: 0 },
+        (Op::I32Eqz { src, .. }, true) => Op::BrIfNez { cond: src, target: 0 },
+        (Op::I32Eq { a, b, .. }, false) => Op::BrI32Eq { a, b, target: 0 },
+        (Op::I32Eq { a, b, .. }, true) => Op::BrI32Ne { a, b, target: 0 },
+        (Op::I32EqImm { a, imm, .. }, false) => Op::BrI32EqImm { a, imm, target: 0 },
+        (Op::I32EqImm { a, imm, .. }, true) => Op::BrI32NeImm { a, imm, target: 0 },
+        (Op::I32Ne { a, b, .. }, false) => Op::BrI32Ne { a, b, target: 0 },
+        (Op::I32Ne { a, b, .. }, true) => Op::BrI32Eq { a, b, target: 0 },
+        (Op::I32NeImm { a, imm, .. }, false) => Op::BrI32NeImm { a, imm, target: 0 },
+        (Op::I32NeImm { a, imm, .. }, true) => Op::BrI32EqImm { a, imm, target: 0 },
+        (Op::I32LtS { a, b, .. }, false) => Op::BrI32LtS { a, b, target: 0 },
+        (Op::I32LtS { a, b, .. }, true) => Op::BrI32GeS { a, b, target: 0 },
+        (Op::I32LtSImm { a, imm, .. }, false) => Op::BrI32LtSImm { a, imm, target: 0 },
+        (Op::I32LtSImm { a, imm, .. }, true) => Op::BrI32GeSImm { a, imm, target: 0 },
+        (Op::I32LtU { a, b, .. }, false) => Op::BrI32LtU { a, b, target: 0 },
+        (Op::I32LtU { a, b, .. }, true) => Op::BrI32GeU { a, b, target: 0 },
+        (Op::I32LtUImm { a, imm, .. }, false) => Op::BrI32LtUImm { a, imm, target: 0 },
+        (Op::I32LtUImm { a, imm, .. }, true) => Op::BrI32GeUImm { a, imm, target: 0 },
+        (Op::I32GtS { a, b, .. }, false) => Op::BrI32GtS { a, b, target: 0 },
+        (Op::I32GtS { a, b, .. }, true) => Op::BrI32LeS { a, b, target: 0 },
+        (Op::I32GtSImm { a, imm, .. }, false) => Op::BrI32GtSImm { a, imm, target: 0 },
+        (Op::I32GtSImm { a, imm, .. }, true) => Op::BrI32LeSImm { a, imm, target: 0 },
+        (Op::I32GtU { a, b, .. }, false) => Op::BrI32GtU { a, b, target: 0 },
+        (Op::I32GtU { a, b, .. }, true) => Op::BrI32LeU { a, b, target: 0 },
+        (Op::I32GtUImm { a, imm, .. }, false) => Op::BrI32GtUImm { a, imm, target: 0 },
+        (Op::I32GtUImm { a, imm, .. }, true) => Op::BrI32LeUImm { a, imm, target: 0 },
+        (Op::I32LeS { a, b, .. }, false) => Op::BrI32LeS { a, b, target: 0 },
+        (Op::I32LeS { a, b, .. }, true) => Op::BrI32GtS { a, b, target: 0 },
+        (Op::I32LeSImm { a, imm, .. }, false) => Op::BrI32LeSImm { a, imm, target: 0 },
+        (Op::I32LeSImm { a, imm, .. }, true) => Op::BrI32GtSImm { a, imm, target: 0 },
+        (Op::I32LeU { a, b, .. }, false) => Op::BrI32LeU { a, b, target: 0 },
+        (Op::I32LeU { a, b, .. }, true) => Op::BrI32GtU { a, b, target: 0 },
+        (Op::I32LeUImm { a, imm, .. }, false) => Op::BrI32LeUImm { a, imm, target: 0 },
+        (Op::I32LeUImm { a, imm, .. }, true) => Op::BrI32GtUImm { a, imm, target: 0 },
+        (Op::I32GeS { a, b, .. }, false) => Op::BrI32GeS { a, b, target: 0 },
+        (Op::I32GeS { a, b, .. }, true) => Op::BrI32LtS { a, b, target: 0 },
+        (Op::I32GeSImm { a, imm, .. }, false) => Op::BrI32GeSImm { a, imm, target: 0 },
+        (Op::I32GeSImm { a, imm, .. }, true) => Op::BrI32LtSImm { a, imm, target: 0 },
+        (Op::I32GeU { a, b, .. }, false) => Op::BrI32GeU { a, b, target: 0 },
+        (Op::I32GeU { a, b, .. }, true) => Op::BrI32LtU { a, b, target: 0 },
+        (Op::I32GeUImm { a, imm, .. }, false) => Op::BrI32GeUImm { a, imm, target: 0 },
+        (Op::I32GeUImm { a, imm, .. }, true) => Op::BrI32LtUImm { a, imm, target: 0 },
+        _ => return None,
+    })
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Entry {
     Temp,
@@ -185,6 +236,7 @@ impl<'a> Translator<'a> {
     fn set_target(&mut self, at: usize, pc: u32) {
         match &mut self.code[at] {
             Op::Br { target } | Op::BrIfNez { target, .. } | Op::BrIfEqz { target, .. } => *target = pc,
+            Op::BrI32Eq { target, .. } | Op::BrI32Ne { target, .. } | Op::BrI32LtS { target, .. } | Op::BrI32LtU { target, .. } | Op::BrI32GtS { target, .. } | Op::BrI32GtU { target, .. } | Op::BrI32LeS { target, .. } | Op::BrI32LeU { target, .. } | Op::BrI32GeS { target, .. } | Op::BrI32GeU { target, .. } | Op::BrI32EqImm { target, .. } | Op::BrI32NeImm { target, .. } | Op::BrI32LtSImm { target, .. } | Op::BrI32LtUImm { target, .. } | Op::BrI32GtSImm { target, .. } | Op::BrI32GtUImm { target, .. } | Op::BrI32LeSImm { target, .. } | Op::BrI32LeUImm { target, .. } | Op::BrI32GeSImm { target, .. } | Op::BrI32GeUImm { target, .. } => *target = pc,
             other => unreachable!("patching a non-branch {other:?}"),
         }
     }
@@ -325,6 +377,29 @@ impl<'a> Translator<'a> {
             }
         }
         self.emit(Op::Return);
+    }
+
+    /// Pops the i32 branch condition on top of the stack and returns the branch that jumps
+    /// when it is non-zero (or zero, with `negate`). When the instruction just emitted
+    /// computed the condition with an i32 comparison, that instruction is replaced by a
+    /// fused compare-and-branch.
+    fn pop_cond(&mut self, negate: bool) -> Op {
+        let t = self.top();
+        if self.stack[t] == Entry::Temp && self.last_result == Some(self.code.len() - 1) {
+            let last = *self.code.last().expect("last_result names an instruction");
+            let own = self.own(t);
+            let writes_cond = last.clone().dst_mut().is_some_and(|d| *d == own);
+            if let (true, Some(fused)) = (writes_cond, fuse_compare(last, negate)) {
+                self.code.pop();
+                self.offsets.pop();
+                self.last_result = None;
+                self.pop();
+                return fused;
+            }
+        }
+        let cond = self.slot(t);
+        self.pop();
+        if negate { Op::BrIfEqz { cond, target: 0 } } else { Op::BrIfNez { cond, target: 0 } }
     }
 
     /// Emits an unconditional branch to the frame `depth` levels out.
@@ -519,11 +594,9 @@ impl<'a> Translator<'a> {
                         self.materialize(i);
                     }
                 }
-                let t = self.top();
-                let cond = self.slot(t);
-                self.pop();
+                let branch = self.pop_cond(true);
                 let else_label = self.new_label();
-                self.emit_branch(Op::BrIfEqz { cond, target: 0 }, else_label);
+                self.emit_branch(branch, else_label);
                 self.push_ctrl(Kind::If, blockty);
                 self.ctrls.last_mut().expect("just pushed").else_label = Some(else_label);
             }
@@ -572,16 +645,19 @@ impl<'a> Translator<'a> {
                 self.set_unreachable();
             }
             O::BrIf { relative_depth } => {
-                let t = self.top();
-                let cond = self.slot(t);
-                self.pop();
                 let c = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
                 let (kind, n, h, label) = (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
-                if kind != Kind::Func && !self.needs_copy(n, h) {
-                    self.emit_branch(Op::BrIfNez { cond, target: 0 }, label);
+                // Whether the branch needs copies is decided with the condition popped.
+                let top = self.pop();
+                let direct = kind != Kind::Func && !self.needs_copy(n, h);
+                self.stack.push(top);
+                if direct {
+                    let branch = self.pop_cond(false);
+                    self.emit_branch(branch, label);
                 } else {
+                    let branch = self.pop_cond(true);
                     let skip = self.new_label();
-                    self.emit_branch(Op::BrIfEqz { cond, target: 0 }, skip);
+                    self.emit_branch(branch, skip);
                     self.emit_br(relative_depth);
                     self.bind(skip);
                 }
