@@ -220,6 +220,18 @@ macro_rules! f64_of {
     };
 }
 
+/// A rounding operator (`ceil`, `floor`, `trunc`, `nearest`) on f32 bits: a NaN operand
+/// gives a quiet NaN (the host's libm may pass signalling NaNs through unchanged).
+fn f32_round(bits: u64, f: fn(f32) -> f32) -> u64 {
+    let x = f32::from_bits(bits as u32);
+    if x.is_nan() { (bits as u32 | 0x0040_0000) as u64 } else { f(x).to_bits() as u64 }
+}
+/// As [`f32_round`], for f64.
+fn f64_round(bits: u64, f: fn(f64) -> f64) -> u64 {
+    let x = f64::from_bits(bits);
+    if x.is_nan() { bits | 0x0008_0000_0000_0000 } else { f(x).to_bits() }
+}
+
 fn wasm_min_f32(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {
         return f32::from_bits(0x7fc0_0000);
@@ -947,10 +959,10 @@ unsafe fn run(
             Op::F32Ge { dst, a, b } => f32cmp!(dst, a, b, |x, y| x >= y),
             Op::F32Abs { dst, src } => un!(dst, src, |x| (x as u32 & 0x7fff_ffff) as u64),
             Op::F32Neg { dst, src } => un!(dst, src, |x| (x as u32 ^ 0x8000_0000) as u64),
-            Op::F32Ceil { dst, src } => un!(dst, src, |x| f32_of!(x).ceil().to_bits() as u64),
-            Op::F32Floor { dst, src } => un!(dst, src, |x| f32_of!(x).floor().to_bits() as u64),
-            Op::F32Trunc { dst, src } => un!(dst, src, |x| f32_of!(x).trunc().to_bits() as u64),
-            Op::F32Nearest { dst, src } => un!(dst, src, |x| f32_of!(x).round_ties_even().to_bits() as u64),
+            Op::F32Ceil { dst, src } => un!(dst, src, |x| f32_round(x, f32::ceil)),
+            Op::F32Floor { dst, src } => un!(dst, src, |x| f32_round(x, f32::floor)),
+            Op::F32Trunc { dst, src } => un!(dst, src, |x| f32_round(x, f32::trunc)),
+            Op::F32Nearest { dst, src } => un!(dst, src, |x| f32_round(x, f32::round_ties_even)),
             Op::F32Sqrt { dst, src } => un!(dst, src, |x| f32_of!(x).sqrt().to_bits() as u64),
             Op::F32Add { dst, a, b } => f32bin!(dst, a, b, |x, y| x + y),
             Op::F32Sub { dst, a, b } => f32bin!(dst, a, b, |x, y| x - y),
@@ -971,10 +983,10 @@ unsafe fn run(
             Op::F64Ge { dst, a, b } => f64cmp!(dst, a, b, |x, y| x >= y),
             Op::F64Abs { dst, src } => un!(dst, src, |x| x & 0x7fff_ffff_ffff_ffff),
             Op::F64Neg { dst, src } => un!(dst, src, |x| x ^ 0x8000_0000_0000_0000),
-            Op::F64Ceil { dst, src } => un!(dst, src, |x| f64_of!(x).ceil().to_bits()),
-            Op::F64Floor { dst, src } => un!(dst, src, |x| f64_of!(x).floor().to_bits()),
-            Op::F64Trunc { dst, src } => un!(dst, src, |x| f64_of!(x).trunc().to_bits()),
-            Op::F64Nearest { dst, src } => un!(dst, src, |x| f64_of!(x).round_ties_even().to_bits()),
+            Op::F64Ceil { dst, src } => un!(dst, src, |x| f64_round(x, f64::ceil)),
+            Op::F64Floor { dst, src } => un!(dst, src, |x| f64_round(x, f64::floor)),
+            Op::F64Trunc { dst, src } => un!(dst, src, |x| f64_round(x, f64::trunc)),
+            Op::F64Nearest { dst, src } => un!(dst, src, |x| f64_round(x, f64::round_ties_even)),
             Op::F64Sqrt { dst, src } => un!(dst, src, |x| f64_of!(x).sqrt().to_bits()),
             Op::F64Add { dst, a, b } => f64bin!(dst, a, b, |x, y| x + y),
             Op::F64Sub { dst, a, b } => f64bin!(dst, a, b, |x, y| x - y),

@@ -97,7 +97,11 @@ fn decode_with(
         num_imported_globals: 0,
     };
     let mut allocs = wasmparser::FuncValidatorAllocations::default();
-    for payload in Parser::new(0).parse_all(wasm) {
+    // Parse with the validator's features: wasmparser's default (all features) would,
+    // e.g., read memory limits as 64-bit LEB128s and accept overlong 32-bit encodings.
+    let mut parser = Parser::new(0);
+    parser.set_features(features.to_wasmparser());
+    for payload in parser.parse_all(wasm) {
         let payload = payload.map_err(err)?;
         match validator.payload(&payload).map_err(err)? {
             wasmparser::ValidPayload::Func(func, body) => {

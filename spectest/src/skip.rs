@@ -1,0 +1,28 @@
+//! Assertions the runner does not execute, each with the reason. Only for genuine
+//! limitations (e.g. a feature an engine does not have yet), never to hide a bug; the
+//! interpreter's list is empty.
+
+use kiln::Engine;
+
+/// One skipped assertion.
+#[derive(Clone, Copy, Debug)]
+pub struct Skip {
+    /// The file, as `<set dir>/<name>`, e.g. `wasm-v2/float_exprs.wast`.
+    pub file: &'static str,
+    /// The 1-based line of the directive.
+    pub line: usize,
+    /// The engine it applies to, or `None` for every engine.
+    pub engine: Option<Engine>,
+    /// Why it is skipped.
+    pub reason: &'static str,
+}
+
+/// The skip list.
+pub const SKIPS: &[Skip] = &[];
+
+/// The skip entry for `file:line` on `engine`, if any.
+pub fn lookup(file: &str, line: usize, engine: Engine) -> Option<&'static Skip> {
+    SKIPS
+        .iter()
+        .find(|s| s.file == file && s.line == line && s.engine.is_none_or(|e| e == engine))
+}

@@ -1,0 +1,92 @@
+//! The runner itself: each directive kind passes when Kiln behaves as the file expects and
+//! fails, with file:line, when it does not.
+
+use kiln_spectest::{RunOptions, run_file};
+
+fn run(src: &str) -> kiln_spectest::FileReport {
+    run_file(
+        RunOptions::new(kiln::Engine::Interpreter),
+        "selftest.wast",
+        src,
+    )
+}
+
+#[test]
+fn passing_directives_pass() {
+    let r = run(r#"
+(module $m
+  (import "spectest" "global_i32" (global $g i32))
+  (import "spectest" "print_i32" (func $print (param i32)))
+  (global (export "g") i32 (global.get $g))
+  (func (export "add") (param i32 i32) (result i32) (local.get 0) (local.get 1) (i32.add))
+  (func (export "nan") (result f32) (f32.div (f32.const 0) (f32.const 0)))
+  (func (export "id") (param externref) (result externref) (local.get 0))
+  (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+  (func $rec (export "rec") (call $rec))
+  (func (export "print") (call $print (i32.const 1))))
+(register "m" $m)
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+(assert_return (invoke $m "nan") (f32.const nan:canonical))
+(assert_return (invoke "nan") (f32.const nan:arithmetic))
+(assert_return (invoke "id" (ref.extern 7)) (ref.extern 7))
+(assert_return (invoke "id" (ref.null extern)) (ref.null extern))
+(assert_return (get "g") (i32.const 666))
+(assert_trap (invoke "div" (i32.const 0)) "integer divide by zero")
+(assert_exhaustion (invoke "rec") "call stack exhausted")
+(invoke "print")
+(module (import "m" "add" (func (param i32 i32) (result i32))))
+(assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
+(assert_malformed (module quote "(func (i32.const))") "unexpected token")
+(assert_malformed (module binary "\00asm\02\00\00\00") "unknown binary version")
+(assert_unlinkable (module (import "m" "nope" (func))) "unknown import")
+(assert_trap (module (func $f unreachable) (start $f)) "unreachable")
+"#);
+    assert_eq!(
+        r.failures.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+        Vec::<String>::new()
+    );
+    assert_eq!((r.passed, r.failed, r.skipped), (17, 0, 0));
+}
+
+#[test]
+fn wrong_expectations_fail_with_location() {
+    let r = run(r#"(module
+  (func (export "one") (result i32) (i32.const 1))
+  (func (export "f") (result f32) (f32.const 1))
+  (func (export "id") (param externref) (result externref) (local.get 0))
+  (func (export "trap") unreachable))
+(assert_return (invoke "one") (i32.const 2))
+(assert_return (invoke "f") (f32.const nan:canonical))
+(assert_return (invoke "id" (ref.extern 1)) (ref.extern 2))
+(assert_trap (invoke "one") "unreachable")
+(assert_trap (invoke "trap") "integer overflow")
+(assert_invalid (module (func (result i32) (i32.const 0))) "type mismatch")
+(assert_malformed (module binary "\00asm\01\00\00\00") "anything")
+(assert_unlinkable (module) "unknown import")
+(invoke "missing")
+(module (import "nowhere" "f" (func)))
+"#);
+    let lines: Vec<usize> = r.failures.iter().map(|f| f.line).collect();
+    assert_eq!(lines, (6..=15).collect::<Vec<_>>(), "{:#?}", r.failures);
+    assert_eq!((r.passed, r.failed), (1, 10));
+    assert!(r.failures[0].message.contains("i32:1"), "{}", r.failures[0]);
+    assert_eq!(r.failures[0].kind, "assert_return");
+    assert!(
+        r.failures[0]
+            .to_string()
+            .starts_with("selftest.wast:6: assert_return")
+    );
+}
+
+#[test]
+fn features_are_applied() {
+    let src = r#"(module (func (export "e") (param i32) (result i32) (i32.extend8_s (local.get 0))))
+(assert_return (invoke "e" (i32.const 0x80)) (i32.const -128))
+"#;
+    let v2 = run_file(RunOptions::new(kiln::Engine::Interpreter), "f.wast", src);
+    assert_eq!((v2.passed, v2.failed), (2, 0), "{:#?}", v2.failures);
+    let v1 = RunOptions { features: kiln::CoreFeatures::V1, ..RunOptions::new(kiln::Engine::Interpreter) };
+    let r = run_file(v1, "f.wast", src);
+    assert_eq!((r.passed, r.failed), (0, 2), "{:#?}", r.failures);
+    assert_eq!(r.failures[0].kind, "module");
+}

@@ -1,0 +1,32 @@
+//! Runs the 1.0 and 2.0 spec suites on the interpreter; fails on any failure (assertions in
+//! the skip list are not run).
+
+use kiln_spectest::{RunOptions, SpecSet, report, run_suite};
+
+#[test]
+fn spec_suite_interpreter() {
+    let opts = RunOptions::new(kiln::Engine::Interpreter);
+    let mut suites = Vec::new();
+    for set in [SpecSet::V1, SpecSet::V2] {
+        let suite = run_suite(opts, set);
+        println!("\n== {} ==", set.dir());
+        print!("{}", report::table(std::slice::from_ref(&suite)));
+        suites.push(suite);
+    }
+    let failures: Vec<String> = suites
+        .iter()
+        .flat_map(|s| s.failures())
+        .map(|f| f.to_string())
+        .collect();
+    for f in &failures {
+        println!("FAIL {f}");
+    }
+    let passed: usize = suites.iter().map(|s| s.passed()).sum();
+    assert!(passed > 0, "no directive ran");
+    assert!(
+        failures.is_empty(),
+        "{} spec directives failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
