@@ -61,7 +61,8 @@ impl Func {
         for (s, a) in slots.iter_mut().zip(args) {
             *s = a.to_raw(&self.store);
         }
-        invoke(&self.store, self.funcref, &mut slots)?;
+        // SAFETY: the funcref belongs to this store and the arguments were type-checked.
+        unsafe { invoke(&self.store, self.funcref, &mut slots)? };
         Ok(self
             .ty
             .results()
@@ -116,7 +117,8 @@ impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
             &mut big
         };
         params.store(slots);
-        invoke(&self.func.store, self.func.funcref, slots)?;
+        // SAFETY: the funcref belongs to this store and `P` matches its parameters.
+        unsafe { invoke(&self.func.store, self.func.funcref, slots)? };
         Ok(R::load(slots))
     }
 

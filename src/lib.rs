@@ -52,3 +52,8 @@ pub use runtime::Runtime;
 pub use table::Table;
 pub use typed::{WasmList, WasmTy};
 pub use val::Val;
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

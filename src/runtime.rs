@@ -114,10 +114,8 @@ impl Runtime {
             Some(n) => Some(n.to_string()),
             None => module.name().map(str::to_string),
         };
-        if let Some(n) = &name {
-            if self.namespaces.borrow().contains_key(n) {
-                return Err(Error::DuplicateModuleName(n.clone()));
-            }
+        if let Some(n) = name.as_ref().filter(|n| self.namespaces.borrow().contains_key(*n)) {
+            return Err(Error::DuplicateModuleName(n.clone()));
         }
         let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.exports.get(f).copied());
         let data = kiln_runtime_support::instance::instantiate(&self.store, module.inner.clone(), &resolver, name.clone())?;

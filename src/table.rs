@@ -21,10 +21,11 @@ impl std::fmt::Debug for Table {
 }
 
 impl Table {
-    fn inner(&self) -> &mut kiln_runtime_support::vm::Table {
+    /// Runs `f` on the table, the only borrow of it while `f` runs.
+    fn with<R>(&self, f: impl FnOnce(&mut kiln_runtime_support::vm::Table) -> R) -> R {
         // SAFETY: table refs point to store-owned tables alive as long as `store`; no wasm
-        // runs while this borrow is held.
-        unsafe { &mut *self.table.table }
+        // runs while `f` holds the borrow and `f` cannot reach the table another way.
+        f(unsafe { &mut *self.table.table })
     }
 
     /// The table's type: current size as minimum.
@@ -34,12 +35,12 @@ impl Table {
 
     /// Number of elements.
     pub fn size(&self) -> u32 {
-        self.inner().size()
+        self.with(|t| t.size())
     }
 
     /// The element at `index`, or `None` past the end.
     pub fn get(&self, index: u32) -> Option<Val> {
-        let raw = *self.inner().elements().get(index as usize)?;
+        let raw = self.with(|t| t.elements().get(index as usize).copied())?;
         let ty: ValType = self.ty().element.into();
         Some(Val::from_raw(&self.store, kiln_runtime_support::vm::ValRaw::from_bits(raw as u64), ty))
     }
@@ -58,13 +59,11 @@ impl Table {
     /// [`Error::OutOfBounds`] past the end; [`Error::TypeMismatch`] for a value of another type.
     pub fn set(&self, index: u32, v: Val) -> Result<(), Error> {
         let raw = self.raw(&v)?;
-        let slot = self
-            .inner()
-            .elements_mut()
-            .get_mut(index as usize)
-            .ok_or(Error::OutOfBounds { offset: index as u64, len: 1 })?;
-        *slot = raw;
-        Ok(())
+        self.with(|t| {
+            *t.elements_mut().get_mut(index as usize).ok_or(Error::OutOfBounds { offset: index as u64, len: 1 })? =
+                raw;
+            Ok(())
+        })
     }
 
     /// Grows by `delta` elements set to `init`, returning the previous size.
@@ -73,7 +72,7 @@ impl Table {
     /// [`Error::Resource`] past the maximum; [`Error::TypeMismatch`] for a value of another type.
     pub fn grow(&self, delta: u32, init: Val) -> Result<u32, Error> {
         let raw = self.raw(&init)?;
-        self.inner().grow(delta, raw).ok_or_else(|| {
+        self.with(|t| t.grow(delta, raw)).ok_or_else(|| {
             Error::Resource(kiln_runtime_support::ResourceError {
                 message: format!("cannot grow table of {} elements by {delta}", self.size()),
             })

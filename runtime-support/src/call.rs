@@ -10,8 +10,12 @@ use crate::vm::{Store, VMFuncRef, ValRaw};
 ///
 /// # Errors
 /// The [`Unwind`] (trap or exit) the call ended with.
-pub fn invoke(store: &Store, func: *const VMFuncRef, slots: &mut [ValRaw]) -> Result<(), Unwind> {
-    // SAFETY: callers pass funcrefs of live store-owned functions.
+///
+/// # Safety
+/// `func` must be a funcref of a live function of `store`, and `slots` must hold arguments
+/// of the function's parameter types.
+pub unsafe fn invoke(store: &Store, func: *const VMFuncRef, slots: &mut [ValRaw]) -> Result<(), Unwind> {
+    // SAFETY: per this function's contract.
     let f = unsafe { &*func };
     // SAFETY: the array-call contract: `slots` is long enough, caller is the host (null).
     let ok = unsafe { (f.array_call)(f.vmctx, std::ptr::null_mut(), slots.as_mut_ptr(), slots.len()) };

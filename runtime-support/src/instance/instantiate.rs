@@ -235,7 +235,8 @@ pub fn instantiate(
 
     // 8. The start function.
     if let Some(start) = info.start {
-        crate::call::invoke(store, inst.funcref(start), &mut [])?;
+        // SAFETY: the start function is a live function of this store taking no arguments.
+        unsafe { crate::call::invoke(store, inst.funcref(start), &mut [])? };
     }
     Ok(ip)
 }

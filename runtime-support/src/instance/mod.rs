@@ -30,6 +30,7 @@ pub struct InterpFuncContext {
 pub const INTERP_FUNC_MAGIC: u32 = u32::from_le_bytes(*b"intp");
 
 /// One instance's state. Owned by its [`Store`]; lives as long as the store.
+#[allow(clippy::vec_box)] // boxed so each object keeps its address when the Vec grows
 pub struct InstanceData {
     /// The module instantiated.
     pub module: Arc<Module>,

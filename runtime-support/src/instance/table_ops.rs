@@ -4,12 +4,13 @@ use super::InstanceData;
 use crate::trap::TrapCode;
 
 impl InstanceData {
-    fn table_mut(&self, table: u32) -> &mut crate::vm::Table {
-        // SAFETY: table refs of a live instance point to live, store-owned tables; wasm
-        // execution is single-threaded within a store, so no other reference is active.
+    /// Runs `f` on table `table`, the only borrow of it while `f` runs.
+    fn with_table<R>(&self, table: u32, f: impl FnOnce(&mut crate::vm::Table) -> R) -> R {
         let t = self.tables[table as usize].table;
-        // SAFETY: see above.
-        unsafe { &mut *t }
+        // SAFETY: table refs of a live instance point to live, store-owned tables; wasm
+        // execution is single-threaded within a store and `f` cannot reach this table by
+        // another path, so this is the only active reference.
+        f(unsafe { &mut *t })
     }
 
     /// `table.get`: the raw reference at `index`.
@@ -17,7 +18,7 @@ impl InstanceData {
     /// # Errors
     /// [`TrapCode::TableOutOfBounds`] when `index` is not below the table's size.
     pub fn table_get(&self, table: u32, index: u32) -> Result<usize, TrapCode> {
-        self.table_mut(table).elements().get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds)
+        self.with_table(table, |t| t.elements().get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds))
     }
 
     /// `table.set`: stores a raw reference at `index`.
@@ -25,14 +26,15 @@ impl InstanceData {
     /// # Errors
     /// [`TrapCode::TableOutOfBounds`] when `index` is not below the table's size.
     pub fn table_set(&self, table: u32, index: u32, value: usize) -> Result<(), TrapCode> {
-        let slot = self.table_mut(table).elements_mut().get_mut(index as usize).ok_or(TrapCode::TableOutOfBounds)?;
-        *slot = value;
-        Ok(())
+        self.with_table(table, |t| {
+            *t.elements_mut().get_mut(index as usize).ok_or(TrapCode::TableOutOfBounds)? = value;
+            Ok(())
+        })
     }
 
     /// `table.grow`: the old size, or `None` if the table cannot grow by `delta`.
     pub fn table_grow(&self, table: u32, delta: u32, init: usize) -> Option<u32> {
-        self.table_mut(table).grow(delta, init)
+        self.with_table(table, |t| t.grow(delta, init))
     }
 
     /// `table.fill`: sets `len` elements from `start` to `value`.
@@ -40,13 +42,15 @@ impl InstanceData {
     /// # Errors
     /// [`TrapCode::TableOutOfBounds`] when the range exceeds the table.
     pub fn table_fill(&self, table: u32, start: u32, value: usize, len: u32) -> Result<(), TrapCode> {
-        let elems = self.table_mut(table).elements_mut();
-        let end = start as u64 + len as u64;
-        if end > elems.len() as u64 {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        elems[start as usize..end as usize].fill(value);
-        Ok(())
+        self.with_table(table, |t| {
+            let elems = t.elements_mut();
+            let end = start as u64 + len as u64;
+            if end > elems.len() as u64 {
+                return Err(TrapCode::TableOutOfBounds);
+            }
+            elems[start as usize..end as usize].fill(value);
+            Ok(())
+        })
     }
 
     /// `table.copy`: copies `len` elements, overlapping ranges allowed.
@@ -56,26 +60,30 @@ impl InstanceData {
     pub fn table_copy(&self, dst_table: u32, src_table: u32, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
         let (d_end, s_end) = (dst as u64 + len as u64, src as u64 + len as u64);
         if dst_table == src_table {
-            let elems = self.table_mut(dst_table).elements_mut();
-            if d_end > elems.len() as u64 || s_end > elems.len() as u64 {
-                return Err(TrapCode::TableOutOfBounds);
-            }
-            elems.copy_within(src as usize..s_end as usize, dst as usize);
-        } else {
-            let src_elems: Vec<usize> = {
-                let s = self.table_mut(src_table).elements();
-                if s_end > s.len() as u64 {
+            return self.with_table(dst_table, |t| {
+                let elems = t.elements_mut();
+                if d_end > elems.len() as u64 || s_end > elems.len() as u64 {
                     return Err(TrapCode::TableOutOfBounds);
                 }
-                s[src as usize..s_end as usize].to_vec()
-            };
-            let d = self.table_mut(dst_table).elements_mut();
+                elems.copy_within(src as usize..s_end as usize, dst as usize);
+                Ok(())
+            });
+        }
+        let src_elems = self.with_table(src_table, |t| {
+            let s = t.elements();
+            if s_end > s.len() as u64 {
+                return Err(TrapCode::TableOutOfBounds);
+            }
+            Ok(s[src as usize..s_end as usize].to_vec())
+        })?;
+        self.with_table(dst_table, |t| {
+            let d = t.elements_mut();
             if d_end > d.len() as u64 {
                 return Err(TrapCode::TableOutOfBounds);
             }
             d[dst as usize..d_end as usize].copy_from_slice(&src_elems);
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// `table.init`: copies `len` references of element segment `segment` from `src` to
@@ -90,12 +98,14 @@ impl InstanceData {
         if s_end > seg.len() as u64 {
             return Err(TrapCode::TableOutOfBounds);
         }
-        let d = self.table_mut(table).elements_mut();
-        let d_end = dst as u64 + len as u64;
-        if d_end > d.len() as u64 {
-            return Err(TrapCode::TableOutOfBounds);
-        }
-        d[dst as usize..d_end as usize].copy_from_slice(&seg[src as usize..s_end as usize]);
-        Ok(())
+        self.with_table(table, |t| {
+            let d = t.elements_mut();
+            let d_end = dst as u64 + len as u64;
+            if d_end > d.len() as u64 {
+                return Err(TrapCode::TableOutOfBounds);
+            }
+            d[dst as usize..d_end as usize].copy_from_slice(&seg[src as usize..s_end as usize]);
+            Ok(())
+        })
     }
 }

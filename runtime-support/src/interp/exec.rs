@@ -85,7 +85,7 @@ pub unsafe extern "C" fn array_call_entry(
 }
 
 fn is_interp(f: ArrayCallFn) -> bool {
-    f as *const () as usize == array_call_entry as *const () as usize
+    std::ptr::fn_addr_eq(f, array_call_entry as ArrayCallFn)
 }
 
 /// Runs `func_index` of `inst` with arguments from `slots`, leaving results there.
@@ -165,6 +165,7 @@ fn with_backtrace(mut u: Unwind, frames: &[Frame], cur: Frame) -> Unwind {
 /// # Safety
 /// `args` must cover `max(params, results)` slots of the current frame region; `callee`
 /// and `vmctx` must form a valid array-call pair for a function of type `ty`.
+#[allow(clippy::too_many_arguments)]
 unsafe fn call_out(
     store: &Store,
     caller: *mut InstanceData,

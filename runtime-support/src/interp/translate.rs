@@ -356,10 +356,8 @@ impl<'a> Translator<'a> {
         let n = self.func_results as usize;
         let len = self.stack.len();
         for i in len - n..len {
-            if let Entry::Local(x) = self.stack[i] {
-                if (x as usize) < n {
-                    self.materialize(i);
-                }
+            if matches!(self.stack[i], Entry::Local(x) if (x as usize) < n) {
+                self.materialize(i);
             }
         }
         for i in 0..n {

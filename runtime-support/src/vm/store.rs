@@ -51,6 +51,7 @@ pub struct HostTable {
 }
 
 /// See the module documentation.
+#[allow(clippy::vec_box)] // boxed so each object keeps its address when the Vec grows
 pub struct Store {
     ctx: UnsafeCell<VMStoreContext>,
     config: StoreConfig,
