@@ -1,1 +1,215 @@
-//! Integration tests live in tests/tests/.
+//! Helpers for Kiln's cross-crate integration tests (the tests themselves live in
+//! `tests/tests/`) and benchmarks: building the freestanding C programs under `tests/c/`
+//! into wasm modules with `python3 -m ziglang cc`.
+//!
+//! Builds are cached under `<workspace>/target/kiln-c-cache/`, keyed by a hash of the
+//! source, the target and the flags, so a test run compiles each program once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The target triple for freestanding wasm modules without WASI.
+pub const WASM32_FREESTANDING: &str = "wasm32-freestanding";
+
+/// The flags every build gets (before the caller's extra flags): optimised, no libc, no
+/// entry point, every exported symbol visible.
+pub const BASE_FLAGS: &[&str] = &["-O2", "-nostdlib", "-Wl,--no-entry", "-Wl,--export-dynamic"];
+
+/// Bump to invalidate every cached build (for example after changing [`BASE_FLAGS`]
+/// semantics).
+const CACHE_FORMAT: &str = "kiln-c-cache-v1";
+
+/// The workspace root (the directory holding the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The directory of the C sources (`<workspace>/tests/c`).
+pub fn c_dir() -> PathBuf {
+    workspace_root().join("tests").join("c")
+}
+
+/// Cargo's target directory (`CARGO_TARGET_DIR` when set, else `<workspace>/target`).
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) if !d.is_empty() => {
+            let d = PathBuf::from(d);
+            if d.is_absolute() {
+                d
+            } else {
+                workspace_root().join(d)
+            }
+        }
+        _ => workspace_root().join("target"),
+    }
+}
+
+/// The directory where built C programs are cached.
+pub fn cache_dir() -> PathBuf {
+    target_dir().join("kiln-c-cache")
+}
+
+/// 64-bit FNV-1a, written out so the cache key is stable across Rust releases (unlike
+/// `DefaultHasher`).
+fn fnv1a64(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        // Length-prefix each part so ("ab","c") and ("a","bc") differ.
+        for b in (part.len() as u64).to_le_bytes().iter().chain(part.iter()) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// What to tell the user when `python3 -m ziglang` is not usable.
+fn missing_zig_message(detail: &str) -> String {
+    format!(
+        "cannot build the C test programs: `python3 -m ziglang` is not available ({detail}).\n\
+         Run `scripts/setup-deps.sh` from the repository root (it installs the `ziglang` \
+         package from PyPI with pip), then run the tests again."
+    )
+}
+
+/// Compiles the C file `src` for `target` (for example [`WASM32_FREESTANDING`]) with
+/// `python3 -m ziglang cc`, [`BASE_FLAGS`] and then `extra`, writes the module to `out`,
+/// and returns its bytes.
+///
+/// The result is cached under [`cache_dir`] keyed by a hash of the source text, the target
+/// and the flags; a cache hit copies the cached module to `out` without running the
+/// compiler.
+///
+/// # Errors
+/// A message when the source cannot be read, when `python3 -m ziglang` is missing (telling
+/// the user to run `scripts/setup-deps.sh`), or when compilation fails (with the
+/// compiler's output).
+pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<Vec<u8>, String> {
+    let source =
+        std::fs::read(src).map_err(|e| format!("cannot read C source {}: {e}", src.display()))?;
+    let mut key_parts: Vec<&[u8]> = vec![CACHE_FORMAT.as_bytes(), &source, target.as_bytes()];
+    key_parts.extend(BASE_FLAGS.iter().map(|f| f.as_bytes()));
+    key_parts.extend(extra.iter().map(|f| f.as_bytes()));
+    let key = fnv1a64(&key_parts);
+    let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("module");
+    let cache = cache_dir();
+    let cached = cache.join(format!("{stem}-{key:016x}.wasm"));
+
+    if let Ok(bytes) = std::fs::read(&cached)
+        && bytes.starts_with(b"\0asm")
+    {
+        write_atomically(out, &bytes)?;
+        return Ok(bytes);
+    }
+
+    std::fs::create_dir_all(&cache)
+        .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
+    // Build to a private temporary name, then rename: concurrent test threads or processes
+    // building the same program never see a half-written file.
+    let tmp = cache.join(format!(
+        "{stem}-{key:016x}.{}.{}.tmp.wasm",
+        std::process::id(),
+        unique_suffix()
+    ));
+    let mut cmd = Command::new("python3");
+    cmd.args(["-m", "ziglang", "cc", "-target", target])
+        .args(BASE_FLAGS)
+        .args(extra)
+        .arg(src)
+        .arg("-o")
+        .arg(&tmp);
+    let output = cmd
+        .output()
+        .map_err(|e| missing_zig_message(&format!("cannot run python3: {e}")))?;
+    if !output.status.success() {
+        let _ = std::fs::remove_file(&tmp);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if stderr.contains("No module named ziglang")
+            || stderr.contains("No module named 'ziglang'")
+        {
+            return Err(missing_zig_message(stderr.trim()));
+        }
+        return Err(format!(
+            "`python3 -m ziglang cc` failed for {} ({}):\n{}{}",
+            src.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            stderr
+        ));
+    }
+    let bytes = std::fs::read(&tmp).map_err(|e| format!("cannot read {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &cached)
+        .map_err(|e| format!("cannot move build into cache {}: {e}", cached.display()))?;
+    write_atomically(out, &bytes)?;
+    Ok(bytes)
+}
+
+/// Builds `tests/c/<name>` for [`WASM32_FREESTANDING`] with no extra flags, placing the
+/// module at `<cache_dir>/<stem>.wasm`, and returns its bytes.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn build_test_program(name: &str) -> Result<Vec<u8>, String> {
+    let src = c_dir().join(name);
+    let stem = src
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("module")
+        .to_string();
+    let out = cache_dir().join(format!("{stem}.wasm"));
+    build_c(&src, &out, WASM32_FREESTANDING, &[])
+}
+
+/// The C kernels (`tests/c/kernels.c`) as a wasm module. Exports, each returning a `u32`
+/// checksum: `crc32_bench(rounds)`, `crc32_check()`, `sha256_bench(rounds)`,
+/// `sha256_check()`, `quicksort_bench(n)`, `mandelbrot(size)`, `nbody(steps)`,
+/// `sum_to(n)`.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn kernels_wasm() -> Result<Vec<u8>, String> {
+    build_test_program("kernels.c")
+}
+
+fn unique_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    nanos
+        ^ COUNTER
+            .fetch_add(1, Ordering::Relaxed)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(dir) = out.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+
+    if std::fs::read(out).is_ok_and(|old| old == bytes) {
+        return Ok(());
+    }
+    let tmp = out.with_extension(format!("{}.{}.tmp", std::process::id(), unique_suffix()));
+    std::fs::write(&tmp, bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, out).map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_is_stable_and_length_prefixed() {
+        assert_eq!(fnv1a64(&[b"ab", b"c"]), fnv1a64(&[b"ab", b"c"]));
+        assert_ne!(fnv1a64(&[b"ab", b"c"]), fnv1a64(&[b"a", b"bc"]));
+    }
+}

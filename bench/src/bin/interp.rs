@@ -1,0 +1,79 @@
+//! Kiln's interpreter beside wasmi on CPU-bound workloads.
+//!
+//! ```text
+//! cargo run -p kiln-bench --release --bin interp [-- --samples N] [--filter NAME] [--smoke]
+//! ```
+//!
+//! Each workload is compiled and instantiated once per engine outside the timing, called
+//! once to warm up and check its result, then timed over N samples (default 5); the table
+//! shows the median per call. The engines must return the same checksum, or the run aborts.
+
+use kiln_bench::{Scale, run_workload, table, workloads};
+
+fn usage() -> ! {
+    eprintln!("usage: interp [--samples N] [--filter SUBSTRING] [--smoke]");
+    std::process::exit(2);
+}
+
+fn main() {
+    let mut samples = 5usize;
+    let mut filter: Option<String> = None;
+    let mut scale = Scale::Full;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--samples" => {
+                samples = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| usage())
+            }
+            "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
+            "--smoke" => scale = Scale::Smoke,
+            "--bench" => {} // passed by `cargo bench`
+            _ => usage(),
+        }
+    }
+    if cfg!(debug_assertions) {
+        eprintln!(
+            "warning: this is a debug build; use `cargo run -p kiln-bench --release --bin interp`"
+        );
+    }
+    let ws = match workloads(scale) {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mut rows = Vec::new();
+    for w in ws
+        .iter()
+        .filter(|w| filter.as_deref().is_none_or(|f| w.name.contains(f)))
+    {
+        eprintln!(
+            "running {} ({}({}), {samples} samples) ...",
+            w.name, w.export, w.arg
+        );
+        match run_workload(w, samples) {
+            Ok(row) => rows.push(row),
+            Err(e) => {
+                eprintln!("\nerror: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    println!(
+        "Kiln interpreter vs wasmi 2.0 ({} samples, median time per call; {} logical CPUs, {} build)\n",
+        samples,
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
+    );
+    print!("{}", table(&rows));
+}
