@@ -1066,4 +1066,18 @@ impl InterpModule {
     pub fn num_funcs(&self) -> usize {
         self.funcs.len()
     }
+
+    /// A listing of defined function `defined_index`'s instructions, one per line with its
+    /// index and wasm offset (for inspecting the translation).
+    pub fn disassemble(&self, defined_index: usize) -> Option<String> {
+        let f = self.funcs.get(defined_index)?;
+        let mut out = format!(
+            "func[{}] params={} locals={} frame={}\n",
+            f.func_index, f.num_params, f.num_locals, f.frame_size
+        );
+        for (i, (op, off)) in f.code.iter().zip(f.offsets.iter()).enumerate() {
+            out.push_str(&format!("{i:5} @{off:#06x}  {op:?}\n"));
+        }
+        Some(out)
+    }
 }
