@@ -1,5 +1,6 @@
 //! The VM layout shared by both engines (DESIGN.md principle 1) and the objects behind it.
 
+pub mod builtins;
 mod externref;
 mod host_func;
 mod memory;

@@ -1,0 +1,193 @@
+//! Driving Cranelift: translating and compiling every defined function (in parallel) and
+//! turning Cranelift's finalized buffers into [`CompiledFunction`]s.
+
+use crate::code::{
+    AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, Relocation, TrapSite,
+};
+use crate::settings::{CompilerSettings, error};
+use crate::translate::{ModuleEnv, translate_function};
+use crate::traps;
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::ir::{ExternalName, Function};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_codegen::{Context, FinalizedRelocTarget};
+use cranelift_frontend::FunctionBuilderContext;
+use kiln_runtime_support::CompileError;
+use kiln_runtime_support::module::ModuleInfo;
+use kiln_runtime_support::vm::VMOffsets;
+
+/// Number of compile threads.
+const THREADS: usize = 2;
+
+/// Compiles every defined function of `info` (see the crate docs for the ABI).
+pub fn compile_module(
+    info: &ModuleInfo,
+    settings: &CompilerSettings,
+) -> Result<CompiledCode, CompileError> {
+    let isa = settings.build_isa()?;
+    let offsets = VMOffsets::new(info);
+    let env = ModuleEnv {
+        module: info,
+        offsets: &offsets,
+        settings,
+        frontend: isa.frontend_config(),
+    };
+    let first = info.num_imported_funcs;
+    let count = info.num_defined_funcs();
+    let threads = THREADS.min(count as usize).max(1);
+
+    let results: Vec<Vec<Result<CompiledFunction, CompileError>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let env = &env;
+                let isa = &*isa;
+                s.spawn(move || {
+                    let mut fctx = FunctionBuilderContext::new();
+                    let mut ctx = Context::new();
+                    (0..count)
+                        .filter(|i| *i as usize % threads == t)
+                        .map(|i| compile_function(env, isa, first + i, &mut fctx, &mut ctx))
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("compile thread panicked"))
+            .collect()
+    });
+
+    // Interleave back into function order.
+    let mut iters: Vec<_> = results.into_iter().map(Vec::into_iter).collect();
+    let mut functions = Vec::with_capacity(count as usize);
+    for i in 0..count as usize {
+        let f = iters[i % threads]
+            .next()
+            .expect("one result per function")?;
+        functions.push(f);
+    }
+    Ok(CompiledCode { functions })
+}
+
+fn compile_function(
+    env: &ModuleEnv<'_>,
+    isa: &dyn TargetIsa,
+    func_index: u32,
+    fctx: &mut FunctionBuilderContext,
+    ctx: &mut Context,
+) -> Result<CompiledFunction, CompileError> {
+    let func = translate_function(env, func_index, fctx)?;
+    finish(isa, ctx, func, func_index)
+}
+
+/// Compiles `func` in `ctx` and extracts its code and metadata (`func_index` names it in
+/// errors and in the result).
+pub(crate) fn finish(
+    isa: &dyn TargetIsa,
+    ctx: &mut Context,
+    func: Function,
+    func_index: u32,
+) -> Result<CompiledFunction, CompileError> {
+    ctx.clear();
+    ctx.func = func;
+    ctx.compile(isa, &mut ControlPlane::default())
+        .map_err(|e| {
+            error(format!(
+                "function {func_index}: code generation failed: {:?}",
+                e.inner
+            ))
+        })?;
+    let buffer = &ctx.compiled_code().expect("just compiled").buffer;
+    let func: &Function = &ctx.func;
+
+    let mut relocations = Vec::new();
+    for r in buffer.relocs() {
+        let kind = match r.kind {
+            Reloc::X86CallPCRel4 => RelocKind::X86CallPcRel4,
+            Reloc::Arm64Call => RelocKind::Arm64Call,
+            other => {
+                return Err(error(format!(
+                    "function {func_index}: unexpected relocation {other:?}"
+                )));
+            }
+        };
+        let target_func = match &r.target {
+            FinalizedRelocTarget::ExternalName(ExternalName::User(name)) => {
+                let name = &func.params.user_named_funcs()[*name];
+                debug_assert_eq!(name.namespace, 0);
+                name.index
+            }
+            other => {
+                return Err(error(format!(
+                    "function {func_index}: unexpected relocation target {other:?}"
+                )));
+            }
+        };
+        relocations.push(Relocation {
+            offset: r.offset,
+            kind,
+            target_func,
+            addend: r.addend,
+        });
+    }
+
+    let mut trap_sites = Vec::new();
+    for t in buffer.traps() {
+        let code = traps::from_clif(t.code).ok_or_else(|| {
+            error(format!(
+                "function {func_index}: unexpected trap code {}",
+                t.code
+            ))
+        })?;
+        trap_sites.push(TrapSite {
+            code_offset: t.offset,
+            code,
+        });
+    }
+    trap_sites.sort_by_key(|t| t.code_offset);
+
+    let address_map = buffer
+        .get_srclocs_sorted()
+        .iter()
+        .filter(|s| !s.loc.is_default())
+        .map(|s| AddressMapEntry {
+            code_start: s.start,
+            code_end: s.end,
+            wasm_offset: s.loc.bits(),
+        })
+        .collect();
+
+    Ok(CompiledFunction {
+        func_index,
+        code: buffer.data().to_vec(),
+        alignment: buffer.alignment,
+        relocations,
+        trap_sites,
+        address_map,
+    })
+}
+
+/// The Cranelift IR of defined function `func_index` as text, before compilation (for tests
+/// and debugging).
+pub fn function_ir(
+    info: &ModuleInfo,
+    settings: &CompilerSettings,
+    func_index: u32,
+) -> Result<String, CompileError> {
+    let isa = settings.build_isa()?;
+    let offsets = VMOffsets::new(info);
+    let env = ModuleEnv {
+        module: info,
+        offsets: &offsets,
+        settings,
+        frontend: isa.frontend_config(),
+    };
+    if info.is_imported_func(func_index) || func_index as usize >= info.functions.len() {
+        return Err(error(format!(
+            "function {func_index} is not a defined function"
+        )));
+    }
+    let func = translate_function(&env, func_index, &mut FunctionBuilderContext::new())?;
+    Ok(func.display().to_string())
+}

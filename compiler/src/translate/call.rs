@@ -1,0 +1,102 @@
+//! Calls: direct calls to defined functions (relocated `call`), calls to imported functions
+//! (through their `VMFunctionImport`), and `call_indirect` (checked through a table).
+
+use super::Translator;
+use super::env::vm_flags;
+use crate::abi::{POINTER, offsets};
+use crate::traps;
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::types::I32;
+use cranelift_codegen::ir::{Inst, InstBuilder, Value};
+use wasmparser::Operator;
+
+impl Translator<'_, '_> {
+    /// Handles `call` and `call_indirect`; returns `false` for other operators.
+    pub(super) fn call_operator(&mut self, op: &Operator<'_>) -> bool {
+        match *op {
+            Operator::Call { function_index } => self.call(function_index),
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index),
+            _ => return false,
+        }
+        true
+    }
+
+    /// `(callee_vmctx, caller_vmctx, args...)` with the popped wasm arguments.
+    fn call_args(&mut self, callee_vmctx: Value, num_params: usize) -> Vec<Value> {
+        let mut args = Vec::with_capacity(num_params + 2);
+        args.push(callee_vmctx);
+        args.push(self.vmctx);
+        args.extend(self.popn(num_params));
+        args
+    }
+
+    fn push_results(&mut self, call: Inst) {
+        let results = self.b.inst_results(call).to_vec();
+        self.stack.extend(results);
+    }
+
+    fn call(&mut self, func: u32) {
+        let module = self.env.module;
+        let ty = module.functions[func as usize];
+        let num_params = module.types[ty as usize].params().len();
+        let call = if module.is_imported_func(func) {
+            let off = self.env.offsets.imported_func(func) as i32;
+            let flags = vm_flags().with_readonly();
+            let code =
+                self.b
+                    .ins()
+                    .load(POINTER, flags, self.vmctx, off + offsets::IMPORT_WASM_CALL);
+            let callee_vmctx =
+                self.b
+                    .ins()
+                    .load(POINTER, flags, self.vmctx, off + offsets::IMPORT_VMCTX);
+            let sig = self.wasm_sig(ty);
+            let args = self.call_args(callee_vmctx, num_params);
+            self.b.ins().call_indirect(sig, code, &args)
+        } else {
+            let fref = self.func_ref(func);
+            let args = self.call_args(self.vmctx, num_params);
+            self.b.ins().call(fref, &args)
+        };
+        self.push_results(call);
+    }
+
+    fn call_indirect(&mut self, ty: u32, table: u32) {
+        let index = self.pop();
+        let addr = self.table_element_addr(table, index, traps::UNDEFINED_ELEMENT);
+        let funcref = self.b.ins().load(POINTER, vm_flags(), addr, 0);
+        self.b.ins().trapz(funcref, traps::UNINITIALIZED_ELEMENT);
+
+        let flags = vm_flags().with_readonly();
+        let type_ids = self
+            .b
+            .ins()
+            .load(POINTER, flags, self.vmctx, offsets::HEADER_TYPE_IDS);
+        let expected = self.b.ins().load(I32, flags, type_ids, (ty * 4) as i32);
+        let actual = self
+            .b
+            .ins()
+            .load(I32, vm_flags(), funcref, offsets::FUNCREF_TYPE_ID);
+        let mismatch = self.b.ins().icmp(IntCC::NotEqual, expected, actual);
+        self.b
+            .ins()
+            .trapnz(mismatch, traps::INDIRECT_CALL_TYPE_MISMATCH);
+
+        let code = self
+            .b
+            .ins()
+            .load(POINTER, vm_flags(), funcref, offsets::FUNCREF_WASM_CALL);
+        let callee_vmctx = self
+            .b
+            .ins()
+            .load(POINTER, vm_flags(), funcref, offsets::FUNCREF_VMCTX);
+        let sig = self.wasm_sig(ty);
+        let num_params = self.env.module.types[ty as usize].params().len();
+        let args = self.call_args(callee_vmctx, num_params);
+        let call = self.b.ins().call_indirect(sig, code, &args);
+        self.push_results(call);
+    }
+}

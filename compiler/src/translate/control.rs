@@ -1,0 +1,390 @@
+//! Structured control flow: the control stack, blocks with block parameters for results,
+//! branches (including `br_table` with values), `return`, `unreachable`, and skipping code
+//! that cannot be reached.
+
+use super::{Translator, err_at};
+use crate::abi::POINTER;
+use crate::traps;
+use cranelift_codegen::ir::{self, Block, BlockArg, InstBuilder, JumpTableData, Value, types};
+use kiln_runtime_support::CompileError;
+use std::collections::HashMap;
+use wasmparser::{BlockType, Operator};
+
+/// What kind of construct a control frame is.
+pub(crate) enum FrameKind {
+    /// The function body; its exit is the return block.
+    Function,
+    /// `block`.
+    Block,
+    /// `loop`: branches go to `header`.
+    Loop {
+        /// The loop header (parameters: the loop's params).
+        header: Block,
+    },
+    /// `if`: `else_block` runs when the condition is zero.
+    If {
+        /// The block the false edge goes to.
+        else_block: Block,
+        /// The values of the `if`'s parameters, for the else arm.
+        params: Vec<Value>,
+        /// Whether an `else` was seen.
+        has_else: bool,
+    },
+}
+
+/// One entry of the control stack.
+pub(crate) struct Frame {
+    /// The construct.
+    pub kind: FrameKind,
+    /// The block after the construct (parameters: its results).
+    pub dest: Block,
+    /// Number of parameters.
+    pub num_params: usize,
+    /// Number of results.
+    pub num_results: usize,
+    /// Operand stack height below the parameters.
+    pub base: usize,
+    /// Whether anything branches to (or falls through to) `dest`.
+    pub dest_reachable: bool,
+}
+
+impl Frame {
+    /// The block a branch to this frame goes to, and how many values it carries.
+    fn branch_target(&self) -> (Block, usize) {
+        match self.kind {
+            FrameKind::Loop { header } => (header, self.num_params),
+            _ => (self.dest, self.num_results),
+        }
+    }
+}
+
+/// The Cranelift type of a wasm value type in a function body.
+pub(crate) fn val_type(ty: wasmparser::ValType, offset: usize) -> Result<ir::Type, CompileError> {
+    Ok(match ty {
+        wasmparser::ValType::I32 => types::I32,
+        wasmparser::ValType::I64 => types::I64,
+        wasmparser::ValType::F32 => types::F32,
+        wasmparser::ValType::F64 => types::F64,
+        wasmparser::ValType::Ref(_) => POINTER,
+        wasmparser::ValType::V128 => {
+            return Err(CompileError {
+                offset: Some(offset),
+                message: "SIMD is not supported by the compiler yet".into(),
+                unsupported: true,
+            });
+        }
+    })
+}
+
+/// Block arguments from values.
+pub(crate) fn block_args(values: &[Value]) -> Vec<BlockArg> {
+    values.iter().map(|&v| BlockArg::Value(v)).collect()
+}
+
+impl Translator<'_, '_> {
+    /// Pushes the outermost frame, whose exit returns from the function.
+    pub(super) fn push_function_frame(&mut self, results: Vec<ir::Type>) {
+        let dest = self.b.create_block();
+        for &t in &results {
+            self.b.append_block_param(dest, t);
+        }
+        self.control.push(Frame {
+            kind: FrameKind::Function,
+            dest,
+            num_params: 0,
+            num_results: results.len(),
+            base: 0,
+            dest_reachable: false,
+        });
+    }
+
+    fn block_type(
+        &self,
+        bt: BlockType,
+        offset: usize,
+    ) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
+        Ok(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (vec![], vec![val_type(t, offset)?]),
+            BlockType::FuncType(i) => {
+                let ft = &self.env.module.types[i as usize];
+                (
+                    ft.params()
+                        .iter()
+                        .map(|&t| crate::abi::clif_type(t))
+                        .collect(),
+                    ft.results()
+                        .iter()
+                        .map(|&t| crate::abi::clif_type(t))
+                        .collect(),
+                )
+            }
+        })
+    }
+
+    fn new_block_with(&mut self, tys: &[ir::Type]) -> Block {
+        let b = self.b.create_block();
+        for &t in tys {
+            self.b.append_block_param(b, t);
+        }
+        b
+    }
+
+    /// Jumps to `block` with the top `n` operands (not popped).
+    fn jump_with_top(&mut self, block: Block, n: usize) {
+        let args = block_args(self.peekn(n));
+        self.b.ins().jump(block, &args);
+    }
+
+    /// Marks that `dest` of frame `depth` (relative) is a branch target now.
+    fn branch_to(&mut self, depth: u32) -> (Block, usize) {
+        let i = self.control.len() - 1 - depth as usize;
+        let frame = &mut self.control[i];
+        if !matches!(frame.kind, FrameKind::Loop { .. }) {
+            frame.dest_reachable = true;
+        }
+        frame.branch_target()
+    }
+
+    /// Handles control operators; returns `false` for other operators.
+    pub(super) fn control_operator(
+        &mut self,
+        op: &Operator<'_>,
+        offset: usize,
+    ) -> Result<bool, CompileError> {
+        match *op {
+            Operator::Block { blockty } => {
+                let (params, results) = self.block_type(blockty, offset)?;
+                let dest = self.new_block_with(&results);
+                self.control.push(Frame {
+                    kind: FrameKind::Block,
+                    dest,
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    base: self.stack.len() - params.len(),
+                    dest_reachable: false,
+                });
+            }
+            Operator::Loop { blockty } => {
+                let (params, results) = self.block_type(blockty, offset)?;
+                let header = self.new_block_with(&params);
+                let dest = self.new_block_with(&results);
+                self.jump_with_top(header, params.len());
+                let base = self.stack.len() - params.len();
+                self.stack.truncate(base);
+                self.b.switch_to_block(header);
+                self.stack.extend_from_slice(self.b.block_params(header));
+                self.control.push(Frame {
+                    kind: FrameKind::Loop { header },
+                    dest,
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    base,
+                    dest_reachable: false,
+                });
+                if self.env.settings.epoch_interruption {
+                    self.epoch_check();
+                }
+            }
+            Operator::If { blockty } => {
+                let (params, results) = self.block_type(blockty, offset)?;
+                let cond = self.pop();
+                let dest = self.new_block_with(&results);
+                let then_block = self.b.create_block();
+                let else_block = self.b.create_block();
+                self.b.ins().brif(cond, then_block, &[], else_block, &[]);
+                self.b.switch_to_block(then_block);
+                self.b.seal_block(then_block);
+                let saved = self.peekn(params.len()).to_vec();
+                self.control.push(Frame {
+                    kind: FrameKind::If {
+                        else_block,
+                        params: saved,
+                        has_else: false,
+                    },
+                    dest,
+                    num_params: params.len(),
+                    num_results: results.len(),
+                    base: self.stack.len() - params.len(),
+                    dest_reachable: false,
+                });
+            }
+            Operator::Else => self.else_(offset)?,
+            Operator::End => self.end(),
+            Operator::Br { relative_depth } => {
+                let (target, n) = self.branch_to(relative_depth);
+                self.jump_with_top(target, n);
+                self.reachable = false;
+            }
+            Operator::BrIf { relative_depth } => {
+                let cond = self.pop();
+                let (target, n) = self.branch_to(relative_depth);
+                let args = block_args(self.peekn(n));
+                let next = self.b.create_block();
+                self.b.ins().brif(cond, target, &args, next, &[]);
+                self.b.switch_to_block(next);
+                self.b.seal_block(next);
+            }
+            Operator::BrTable { ref targets } => {
+                let index = self.pop();
+                let mut depths = Vec::with_capacity(targets.len() as usize);
+                for t in targets.targets() {
+                    depths.push(t.map_err(super::wasm_err)?);
+                }
+                let default = targets.default();
+                self.br_table(index, &depths, default);
+                self.reachable = false;
+            }
+            Operator::Return => {
+                self.return_();
+            }
+            Operator::Unreachable => {
+                self.b.ins().trap(traps::UNREACHABLE);
+                self.reachable = false;
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn return_(&mut self) {
+        let n = self.control[0].num_results;
+        let results = self.peekn(n).to_vec();
+        self.b.ins().return_(&results);
+        self.reachable = false;
+    }
+
+    fn br_table(&mut self, index: Value, depths: &[u32], default: u32) {
+        // All targets take the same number of values (validation).
+        let mut targets: HashMap<u32, Block> = HashMap::new();
+        let mut edge = |t: &mut Self, depth: u32| -> Block {
+            if let Some(&b) = targets.get(&depth) {
+                return b;
+            }
+            let (target, n) = t.branch_to(depth);
+            let b = if n == 0 {
+                target
+            } else {
+                // An edge block per distinct target forwards the values as block args.
+                let e = t.b.create_block();
+                targets.insert(depth, e);
+                e
+            };
+            targets.insert(depth, b);
+            b
+        };
+        let default_block = edge(self, default);
+        let blocks: Vec<Block> = depths.iter().map(|&d| edge(self, d)).collect();
+        let default_call = self.b.func.dfg.block_call(default_block, &[]);
+        let calls: Vec<_> = blocks
+            .iter()
+            .map(|&b| self.b.func.dfg.block_call(b, &[]))
+            .collect();
+        let jt = self
+            .b
+            .create_jump_table(JumpTableData::new(default_call, &calls));
+        self.b.ins().br_table(index, jt);
+        // Fill the edge blocks.
+        let mut seen: Vec<u32> = Vec::new();
+        for &depth in depths.iter().chain(std::iter::once(&default)) {
+            if seen.contains(&depth) {
+                continue;
+            }
+            seen.push(depth);
+            let (target, n) = self.control[self.control.len() - 1 - depth as usize].branch_target();
+            if n == 0 {
+                continue;
+            }
+            let e = targets[&depth];
+            self.b.switch_to_block(e);
+            self.b.seal_block(e);
+            self.jump_with_top(target, n);
+        }
+    }
+
+    fn else_(&mut self, offset: usize) -> Result<(), CompileError> {
+        let frame = self
+            .control
+            .last_mut()
+            .ok_or_else(|| err_at(offset, "else outside if".into()))?;
+        let FrameKind::If {
+            else_block,
+            ref params,
+            ref mut has_else,
+        } = frame.kind
+        else {
+            return Err(err_at(offset, "else outside if".into()));
+        };
+        *has_else = true;
+        let params = params.clone();
+        let (dest, n, base) = (frame.dest, frame.num_results, frame.base);
+        if self.reachable {
+            frame.dest_reachable = true;
+            self.jump_with_top(dest, n);
+        }
+        self.stack.truncate(base);
+        self.stack.extend_from_slice(&params);
+        self.b.switch_to_block(else_block);
+        self.b.seal_block(else_block);
+        self.reachable = true;
+        Ok(())
+    }
+
+    fn end(&mut self) {
+        let mut frame = self.control.pop().expect("validated: end matches a frame");
+        if self.reachable {
+            frame.dest_reachable = true;
+            self.jump_with_top(frame.dest, frame.num_results);
+        }
+        match frame.kind {
+            FrameKind::If {
+                else_block,
+                ref params,
+                has_else: false,
+            } => {
+                // The implicit else passes the parameters through (params == results).
+                self.b.switch_to_block(else_block);
+                self.b.seal_block(else_block);
+                let args = block_args(params);
+                self.b.ins().jump(frame.dest, &args);
+                frame.dest_reachable = true;
+            }
+            FrameKind::Loop { header } => self.b.seal_block(header),
+            _ => {}
+        }
+        self.stack.truncate(frame.base);
+        if frame.dest_reachable {
+            self.b.switch_to_block(frame.dest);
+            self.b.seal_block(frame.dest);
+            self.stack
+                .extend_from_slice(self.b.block_params(frame.dest));
+            self.reachable = true;
+            if let FrameKind::Function = frame.kind {
+                let results = self.b.block_params(frame.dest).to_vec();
+                self.b.ins().return_(&results);
+                self.reachable = false;
+            }
+        } else {
+            self.reachable = false;
+        }
+    }
+
+    /// Handles an operator in unreachable code: only nesting matters until the `else` or
+    /// `end` that makes code reachable again.
+    pub(super) fn unreachable_operator(
+        &mut self,
+        op: Operator<'_>,
+        offset: usize,
+    ) -> Result<(), CompileError> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.unreachable_depth += 1;
+            }
+            Operator::Else if self.unreachable_depth == 0 => self.else_(offset)?,
+            Operator::End if self.unreachable_depth > 0 => self.unreachable_depth -= 1,
+            Operator::End => self.end(),
+            _ => {}
+        }
+        Ok(())
+    }
+}

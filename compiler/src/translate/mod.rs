@@ -1,0 +1,341 @@
+//! Translation of one wasm function body to Cranelift IR.
+//!
+//! The translator walks wasmparser's operators once, keeping the wasm operand stack as a
+//! vector of SSA values, locals as frontend [`Variable`]s, and an explicit control stack
+//! (see [`control`]) whose frames own the Cranelift blocks that structured control flow
+//! branches to; block results travel as block parameters.
+
+mod call;
+mod control;
+mod env;
+mod memory;
+mod numeric;
+mod table;
+
+use crate::abi::{self, clif_type};
+use crate::settings::CompilerSettings;
+use control::Frame;
+use cranelift_codegen::ir::{
+    self, ExtFuncData, ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, MemFlagsData,
+    SigRef, SourceLoc, UserExternalName, UserFuncName, Value,
+};
+use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use kiln_runtime_support::CompileError;
+use kiln_runtime_support::module::ModuleInfo;
+use kiln_runtime_support::vm::VMOffsets;
+use kiln_runtime_support::vm::builtins::Builtin;
+use std::collections::HashMap;
+use wasmparser::{BinaryReader, FunctionBody, Operator};
+
+/// What the translator needs to know about the module and the target.
+pub(crate) struct ModuleEnv<'a> {
+    /// The module.
+    pub module: &'a ModuleInfo,
+    /// Its VMContext layout.
+    pub offsets: &'a VMOffsets,
+    /// Code-changing settings.
+    pub settings: &'a CompilerSettings,
+    /// The target's frontend configuration (default call conv, pointer width).
+    pub frontend: TargetFrontendConfig,
+}
+
+/// Translates defined function `func_index` of `env.module` into a Cranelift function.
+pub(crate) fn translate_function(
+    env: &ModuleEnv<'_>,
+    func_index: u32,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<Function, CompileError> {
+    let module = env.module;
+    let ty = module.func_type(func_index);
+    let sig = abi::wasm_signature(ty, env.frontend.default_call_conv);
+    let mut func = Function::with_name_signature(UserFuncName::user(0, func_index), sig);
+
+    let body_range = module.bodies[(func_index - module.num_imported_funcs) as usize]
+        .range
+        .clone();
+    let body = FunctionBody::new(BinaryReader::new(
+        &module.wasm[body_range.clone()],
+        body_range.start as u64,
+    ));
+
+    // Stack limit: vmctx -> store context -> stack_limit, checked in the prologue.
+    let vmctx_gv = func.create_global_value(GlobalValueData::VMContext);
+    let trusted = func
+        .dfg
+        .mem_flags
+        .insert_unchecked(MemFlagsData::trusted().with_readonly());
+    let store_gv = func.create_global_value(GlobalValueData::Load {
+        base: vmctx_gv,
+        offset: abi::offsets::HEADER_STORE.into(),
+        global_type: abi::POINTER,
+        flags: trusted,
+    });
+    let limit_gv = func.create_global_value(GlobalValueData::Load {
+        base: store_gv,
+        offset: abi::offsets::STORE_STACK_LIMIT.into(),
+        global_type: abi::POINTER,
+        flags: trusted,
+    });
+    func.stack_limit = Some(limit_gv);
+
+    let mut t = Translator {
+        b: FunctionBuilder::new(&mut func, fctx),
+        env,
+        call_conv: env.frontend.default_call_conv,
+        vmctx: Value::from_u32(0),
+        locals: Vec::new(),
+        stack: Vec::new(),
+        control: Vec::new(),
+        reachable: true,
+        unreachable_depth: 0,
+        func_refs: HashMap::new(),
+        wasm_sigs: HashMap::new(),
+        builtin_sigs: HashMap::new(),
+    };
+    t.b.set_srcloc(SourceLoc::new(body_range.start as u32));
+    t.prologue(ty.params(), ty.results(), &body)?;
+
+    let mut ops = body.get_operators_reader().map_err(wasm_err)?;
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset().map_err(wasm_err)?;
+        t.b.set_srcloc(SourceLoc::new(offset as u32));
+        t.operator(op, offset as usize)?;
+    }
+    if !t.control.is_empty() {
+        return Err(err_at(
+            body_range.end,
+            "function body ended inside a block".into(),
+        ));
+    }
+    let frontend = env.frontend;
+    t.b.finalize(frontend);
+    Ok(func)
+}
+
+/// The state of one function's translation.
+pub(crate) struct Translator<'a, 'f> {
+    /// The IR builder.
+    pub b: FunctionBuilder<'f>,
+    /// Module and settings.
+    pub env: &'a ModuleEnv<'a>,
+    /// The call conv of every wasm function and builtin.
+    pub call_conv: CallConv,
+    /// This function's own VMContext (first parameter).
+    pub vmctx: Value,
+    /// One variable per wasm local (parameters first).
+    pub locals: Vec<Variable>,
+    /// The wasm operand stack.
+    pub stack: Vec<Value>,
+    /// The control stack; the function body is the outermost frame.
+    pub control: Vec<Frame>,
+    /// Whether the current position is reachable.
+    pub reachable: bool,
+    /// Blocks opened in unreachable code, which are skipped as a whole.
+    pub unreachable_depth: u32,
+    func_refs: HashMap<u32, FuncRef>,
+    wasm_sigs: HashMap<u32, SigRef>,
+    builtin_sigs: HashMap<Builtin, SigRef>,
+}
+
+impl Translator<'_, '_> {
+    fn prologue(
+        &mut self,
+        params: &[kiln_runtime_support::types::ValType],
+        results: &[kiln_runtime_support::types::ValType],
+        body: &FunctionBody<'_>,
+    ) -> Result<(), CompileError> {
+        let entry = self.b.create_block();
+        self.b.append_block_params_for_function_params(entry);
+        self.b.switch_to_block(entry);
+        self.b.seal_block(entry);
+        let args = self.b.block_params(entry).to_vec();
+        self.vmctx = args[0];
+        for (i, &p) in params.iter().enumerate() {
+            let var = self.b.declare_var(clif_type(p));
+            self.b.def_var(var, args[2 + i]);
+            self.locals.push(var);
+        }
+        let mut locals = body.get_locals_reader().map_err(wasm_err)?;
+        for _ in 0..locals.get_count() {
+            let (offset, (count, ty)) = {
+                let offset = locals.original_position();
+                (offset, locals.read().map_err(wasm_err)?)
+            };
+            let ty = control::val_type(ty, offset as usize)?;
+            for _ in 0..count {
+                let var = self.b.declare_var(ty);
+                let zero = self.zero(ty);
+                self.b.def_var(var, zero);
+                self.locals.push(var);
+            }
+        }
+        if self.env.settings.epoch_interruption {
+            self.epoch_check();
+        }
+        let results: Vec<ir::Type> = results.iter().map(|&t| clif_type(t)).collect();
+        self.push_function_frame(results);
+        Ok(())
+    }
+
+    /// A zero (or null) of type `ty`.
+    pub fn zero(&mut self, ty: ir::Type) -> Value {
+        match ty {
+            ir::types::F32 => self.b.ins().f32const(0.0),
+            ir::types::F64 => self.b.ins().f64const(0.0),
+            _ => self.b.ins().iconst(ty, 0),
+        }
+    }
+
+    /// Pops one operand.
+    pub fn pop(&mut self) -> Value {
+        self.stack
+            .pop()
+            .expect("operand stack underflow (module was validated)")
+    }
+
+    /// Pops `n` operands, in push order.
+    pub fn popn(&mut self, n: usize) -> Vec<Value> {
+        let at = self.stack.len() - n;
+        self.stack.split_off(at)
+    }
+
+    /// The top `n` operands, in push order.
+    pub fn peekn(&self, n: usize) -> &[Value] {
+        &self.stack[self.stack.len() - n..]
+    }
+
+    /// Pushes one operand.
+    pub fn push(&mut self, v: Value) {
+        self.stack.push(v);
+    }
+
+    /// The signature reference of module type `ty`, imported into the function once.
+    pub fn wasm_sig(&mut self, ty: u32) -> SigRef {
+        if let Some(&s) = self.wasm_sigs.get(&ty) {
+            return s;
+        }
+        let sig = abi::wasm_signature(&self.env.module.types[ty as usize], self.call_conv);
+        let s = self.b.import_signature(sig);
+        self.wasm_sigs.insert(ty, s);
+        s
+    }
+
+    /// The function reference for a direct call to defined function `func`.
+    pub fn func_ref(&mut self, func: u32) -> FuncRef {
+        if let Some(&f) = self.func_refs.get(&func) {
+            return f;
+        }
+        let signature = self.wasm_sig(self.env.module.functions[func as usize]);
+        let name = self
+            .b
+            .func
+            .declare_imported_user_function(UserExternalName::new(0, func));
+        let f = self.b.import_function(ExtFuncData {
+            name: ExternalName::user(name),
+            signature,
+            colocated: true,
+            patchable: false,
+        });
+        self.func_refs.insert(func, f);
+        f
+    }
+
+    fn builtin_sig(&mut self, b: Builtin) -> SigRef {
+        if let Some(&s) = self.builtin_sigs.get(&b) {
+            return s;
+        }
+        let s = self
+            .b
+            .import_signature(abi::builtin_signature(b, self.call_conv));
+        self.builtin_sigs.insert(b, s);
+        s
+    }
+
+    /// Dispatches one operator.
+    fn operator(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
+        if !self.reachable {
+            return self.unreachable_operator(op, offset);
+        }
+        if self.control_operator(&op, offset)? {
+            return Ok(());
+        }
+        if self.numeric_operator(&op) {
+            return Ok(());
+        }
+        if self.memory_operator(&op, offset)? {
+            return Ok(());
+        }
+        if self.table_operator(&op) {
+            return Ok(());
+        }
+        if self.call_operator(&op) {
+            return Ok(());
+        }
+        if self.variable_operator(&op) {
+            return Ok(());
+        }
+        Err(CompileError {
+            offset: Some(offset),
+            message: format!("unsupported operator {op:?}"),
+            unsupported: true,
+        })
+    }
+
+    /// Locals, globals, `drop`, `select`, `nop`.
+    fn variable_operator(&mut self, op: &Operator<'_>) -> bool {
+        match *op {
+            Operator::Nop => {}
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let c = self.pop();
+                let y = self.pop();
+                let x = self.pop();
+                let v = self.b.ins().select(c, x, y);
+                self.push(v);
+            }
+            Operator::LocalGet { local_index } => {
+                let v = self.b.use_var(self.locals[local_index as usize]);
+                self.push(v);
+            }
+            Operator::LocalSet { local_index } => {
+                let v = self.pop();
+                self.b.def_var(self.locals[local_index as usize], v);
+            }
+            Operator::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("validated");
+                self.b.def_var(self.locals[local_index as usize], v);
+            }
+            Operator::GlobalGet { global_index } => {
+                let v = self.global_get(global_index);
+                self.push(v);
+            }
+            Operator::GlobalSet { global_index } => {
+                let v = self.pop();
+                self.global_set(global_index, v);
+            }
+            _ => return false,
+        }
+        true
+    }
+}
+
+/// A [`CompileError`] from a wasmparser error.
+pub(crate) fn wasm_err(e: wasmparser::BinaryReaderError) -> CompileError {
+    CompileError {
+        offset: Some(e.offset() as usize),
+        message: e.message().to_string(),
+        unsupported: false,
+    }
+}
+
+/// A [`CompileError`] at `offset`.
+pub(crate) fn err_at(offset: usize, message: String) -> CompileError {
+    CompileError {
+        offset: Some(offset),
+        message,
+        unsupported: false,
+    }
+}

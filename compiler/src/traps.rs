@@ -1,0 +1,86 @@
+//! The mapping between the spec's traps and Cranelift trap codes.
+//!
+//! Cranelift's built-in codes are used where they mean the same thing (heap out of bounds,
+//! integer overflow, division by zero, bad conversion, stack overflow); the other spec traps
+//! get user codes 1 to 6. These numbers end up in artifacts' trap tables via
+//! [`crate::TrapSite`], which stores the Kiln code, so they only matter inside one compile.
+
+use cranelift_codegen::ir::TrapCode as ClifTrap;
+use kiln_runtime_support::TrapCode;
+
+/// `unreachable`.
+pub const UNREACHABLE: ClifTrap = ClifTrap::unwrap_user(1);
+/// `out of bounds table access`.
+pub const TABLE_OUT_OF_BOUNDS: ClifTrap = ClifTrap::unwrap_user(2);
+/// `undefined element`.
+pub const UNDEFINED_ELEMENT: ClifTrap = ClifTrap::unwrap_user(3);
+/// `uninitialized element`.
+pub const UNINITIALIZED_ELEMENT: ClifTrap = ClifTrap::unwrap_user(4);
+/// `indirect call type mismatch`.
+pub const INDIRECT_CALL_TYPE_MISMATCH: ClifTrap = ClifTrap::unwrap_user(5);
+/// `interrupted`.
+pub const INTERRUPTED: ClifTrap = ClifTrap::unwrap_user(6);
+/// `out of bounds memory access`.
+pub const MEMORY_OUT_OF_BOUNDS: ClifTrap = ClifTrap::HEAP_OUT_OF_BOUNDS;
+
+/// The Cranelift trap code compiled code uses for a spec trap; `None` for traps that never
+/// come from compiled code ([`TrapCode::HostError`]).
+pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
+    Some(match code {
+        TrapCode::Unreachable => UNREACHABLE,
+        TrapCode::MemoryOutOfBounds => MEMORY_OUT_OF_BOUNDS,
+        TrapCode::TableOutOfBounds => TABLE_OUT_OF_BOUNDS,
+        TrapCode::UndefinedElement => UNDEFINED_ELEMENT,
+        TrapCode::UninitializedElement => UNINITIALIZED_ELEMENT,
+        TrapCode::IndirectCallTypeMismatch => INDIRECT_CALL_TYPE_MISMATCH,
+        TrapCode::IntegerDivideByZero => ClifTrap::INTEGER_DIVISION_BY_ZERO,
+        TrapCode::IntegerOverflow => ClifTrap::INTEGER_OVERFLOW,
+        TrapCode::InvalidConversionToInteger => ClifTrap::BAD_CONVERSION_TO_INTEGER,
+        TrapCode::CallStackExhausted => ClifTrap::STACK_OVERFLOW,
+        TrapCode::Interrupted => INTERRUPTED,
+        _ => return None,
+    })
+}
+
+/// The spec trap a Cranelift trap code stands for; `None` for codes Kiln never emits.
+pub fn from_clif(code: ClifTrap) -> Option<TrapCode> {
+    const ALL: [TrapCode; 11] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::IntegerDivideByZero,
+        TrapCode::IntegerOverflow,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::CallStackExhausted,
+        TrapCode::Interrupted,
+    ];
+    ALL.into_iter().find(|&t| to_clif(t) == Some(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        for t in [
+            TrapCode::Unreachable,
+            TrapCode::MemoryOutOfBounds,
+            TrapCode::TableOutOfBounds,
+            TrapCode::UndefinedElement,
+            TrapCode::UninitializedElement,
+            TrapCode::IndirectCallTypeMismatch,
+            TrapCode::IntegerDivideByZero,
+            TrapCode::IntegerOverflow,
+            TrapCode::InvalidConversionToInteger,
+            TrapCode::CallStackExhausted,
+            TrapCode::Interrupted,
+        ] {
+            assert_eq!(from_clif(to_clif(t).unwrap()), Some(t));
+        }
+        assert_eq!(to_clif(TrapCode::HostError), None);
+    }
+}

@@ -1,0 +1,289 @@
+//! Focused checks of the compiler's output: trap sites, relocations, multi-value returns,
+//! settings and IR shape.
+
+use kiln_compiler::{
+    BoundsChecks, CompiledCode, CompilerSettings, CpuLevel, RelocKind, compile_module, function_ir,
+};
+use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
+use kiln_runtime_support::{CoreFeatures, TrapCode};
+
+const TARGETS: [&str; 2] = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"];
+
+fn module(wat: &str) -> ModuleInfo {
+    let wasm = wat::parse_str(wat).unwrap();
+    decode(
+        &wasm,
+        DecodeOptions {
+            features: CoreFeatures::V2,
+            keep_custom_sections: false,
+        },
+    )
+    .unwrap()
+}
+
+fn settings(target: &str, bounds: BoundsChecks) -> CompilerSettings {
+    let mut s = CompilerSettings::for_target_name(target).unwrap();
+    s.bounds_checks = bounds;
+    s.verify_ir = true;
+    s
+}
+
+fn compile(wat: &str, target: &str, bounds: BoundsChecks) -> (ModuleInfo, CompiledCode) {
+    let info = module(wat);
+    let code = compile_module(&info, &settings(target, bounds)).unwrap();
+    (info, code)
+}
+
+fn trap_codes(code: &CompiledCode, func: u32) -> Vec<TrapCode> {
+    code.function(func)
+        .unwrap()
+        .trap_sites
+        .iter()
+        .map(|t| t.code)
+        .collect()
+}
+
+#[test]
+fn division_and_explicit_load_record_trap_sites() {
+    let wat = r#"(module
+        (memory 1)
+        (func (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+        (func (param i32) (result i32) (i32.load offset=8 (local.get 0))))"#;
+    for target in TARGETS {
+        let (_, code) = compile(wat, target, BoundsChecks::Explicit);
+        let div = trap_codes(&code, 0);
+        assert!(
+            div.contains(&TrapCode::IntegerDivideByZero),
+            "{target}: {div:?}"
+        );
+        assert!(
+            div.contains(&TrapCode::IntegerOverflow),
+            "{target}: {div:?}"
+        );
+        let load = trap_codes(&code, 1);
+        assert!(
+            load.contains(&TrapCode::MemoryOutOfBounds),
+            "{target}: {load:?}"
+        );
+
+        // Trap sites are sorted and inside the code.
+        for f in &code.functions {
+            assert!(
+                f.trap_sites
+                    .windows(2)
+                    .all(|w| w[0].code_offset <= w[1].code_offset)
+            );
+            assert!(
+                f.trap_sites
+                    .iter()
+                    .all(|t| (t.code_offset as usize) < f.code.len())
+            );
+        }
+    }
+}
+
+#[test]
+fn guard_page_load_is_a_trap_site_without_a_check() {
+    let wat = r#"(module (memory 1)
+        (func (param i32) (result i32) (i32.load (local.get 0))))"#;
+    for target in TARGETS {
+        let (info, code) = compile(wat, target, BoundsChecks::GuardPages);
+        assert_eq!(
+            trap_codes(&code, 0),
+            vec![TrapCode::MemoryOutOfBounds],
+            "{target}"
+        );
+        let ir = function_ir(&info, &settings(target, BoundsChecks::GuardPages), 0).unwrap();
+        assert!(!ir.contains("trapnz"), "{ir}");
+        let ir = function_ir(&info, &settings(target, BoundsChecks::Explicit), 0).unwrap();
+        assert!(ir.contains("trapnz"), "{ir}");
+    }
+}
+
+#[test]
+fn large_offsets_are_checked_even_with_guard_pages() {
+    let wat = r#"(module (memory 1)
+        (func (param i32) (result i32) (i32.load offset=0xffff0000 (local.get 0))))"#;
+    let info = module(wat);
+    let ir = function_ir(&info, &settings(TARGETS[0], BoundsChecks::GuardPages), 0).unwrap();
+    assert!(ir.contains("trapnz"), "{ir}");
+}
+
+#[test]
+fn direct_call_has_a_relocation() {
+    let wat = r#"(module
+        (import "env" "f" (func (param i32) (result i32)))
+        (func $callee (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+        (func (param i32) (result i32)
+            (call $callee (call 0 (local.get 0)))))"#;
+    for (target, kind) in TARGETS
+        .iter()
+        .zip([RelocKind::X86CallPcRel4, RelocKind::Arm64Call])
+    {
+        let (_, code) = compile(wat, target, BoundsChecks::GuardPages);
+        assert_eq!(code.functions.len(), 2);
+        let caller = code.function(2).unwrap();
+        // The import is called indirectly; only the defined callee is relocated.
+        assert_eq!(
+            caller.relocations.len(),
+            1,
+            "{target}: {:?}",
+            caller.relocations
+        );
+        let r = caller.relocations[0];
+        assert_eq!(r.target_func, 1);
+        assert_eq!(r.kind, kind);
+        assert!((r.offset as usize) < caller.code.len());
+        assert!(code.function(1).unwrap().relocations.is_empty());
+    }
+}
+
+#[test]
+fn multi_value_function_and_blocks() {
+    let wat = r#"(module
+        (func $swap (param i32 i64) (result i64 i32) (local.get 1) (local.get 0))
+        (func $many (result i32 i64 f32 f64 i32 i64 f32 f64 i32)
+            (i32.const 1) (i64.const 2) (f32.const 3) (f64.const 4)
+            (i32.const 5) (i64.const 6) (f32.const 7) (f64.const 8) (i32.const 9))
+        (func (param i32) (result i32 i32)
+            (block (result i32 i32)
+                (i32.const 1) (i32.const 2)
+                (br_if 0 (local.get 0))
+                (drop) (drop)
+                (i32.const 9)
+                (call $swap (i32.const 3) (i64.const 4))
+                (drop)
+                (i32.wrap_i64))
+            (loop (param i32 i32) (result i32 i32)))
+        (func (result i32)
+            (call $many)
+            (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop)))"#;
+    for target in TARGETS {
+        let (info, code) = compile(wat, target, BoundsChecks::GuardPages);
+        assert_eq!(code.functions.len(), 4);
+        let ir = function_ir(&info, &settings(target, BoundsChecks::GuardPages), 0).unwrap();
+        assert!(ir.contains("-> i64, i32"), "{ir}");
+        let ir = function_ir(&info, &settings(target, BoundsChecks::GuardPages), 1).unwrap();
+        assert!(
+            ir.contains("-> i32, i64, f32, f64, i32, i64, f32, f64, i32"),
+            "{ir}"
+        );
+    }
+}
+
+#[test]
+fn call_indirect_checks_bounds_null_and_type() {
+    let wat = r#"(module
+        (type $t (func (param i32) (result i32)))
+        (table 2 funcref)
+        (func (param i32) (result i32) (call_indirect (type $t) (i32.const 7) (local.get 0))))"#;
+    for target in TARGETS {
+        let (_, code) = compile(wat, target, BoundsChecks::GuardPages);
+        let codes = trap_codes(&code, 0);
+        for c in [
+            TrapCode::UndefinedElement,
+            TrapCode::UninitializedElement,
+            TrapCode::IndirectCallTypeMismatch,
+        ] {
+            assert!(codes.contains(&c), "{target}: {codes:?}");
+        }
+    }
+}
+
+#[test]
+fn address_map_points_into_the_function_body() {
+    let wat = r#"(module (func (param i32 i32) (result i32)
+        (i32.mul (i32.add (local.get 0) (local.get 1)) (local.get 1))))"#;
+    let info = module(wat);
+    let code = compile_module(&info, &settings(TARGETS[0], BoundsChecks::GuardPages)).unwrap();
+    let f = &code.functions[0];
+    let body = &info.bodies[0].range;
+    assert!(!f.address_map.is_empty());
+    for e in &f.address_map {
+        assert!(
+            body.contains(&(e.wasm_offset as usize)),
+            "{e:?} outside {body:?}"
+        );
+        assert!(e.code_start <= e.code_end && e.code_end as usize <= f.code.len());
+    }
+    assert!(
+        f.address_map
+            .windows(2)
+            .all(|w| w[0].code_start <= w[1].code_start)
+    );
+}
+
+#[test]
+fn stack_limit_and_epoch_checks() {
+    let wat = r#"(module (func $f (param i32) (result i32)
+        (loop (br_if 0 (local.get 0)))
+        (call $f (local.get 0))))"#;
+    let info = module(wat);
+    let mut s = settings(TARGETS[0], BoundsChecks::GuardPages);
+    let ir = function_ir(&info, &s, 0).unwrap();
+    assert!(ir.contains("stack_limit"), "{ir}");
+    assert!(!ir.contains("call_indirect"), "{ir}");
+    s.epoch_interruption = true;
+    let ir = function_ir(&info, &s, 0).unwrap();
+    // Entry and loop header each call the EpochReached builtin on their slow path.
+    assert_eq!(ir.matches("call_indirect").count(), 2, "{ir}");
+    let code = compile_module(&info, &s).unwrap();
+    assert!(trap_codes(&code, 0).contains(&TrapCode::Interrupted));
+    assert!(trap_codes(&code, 0).contains(&TrapCode::CallStackExhausted));
+}
+
+#[test]
+fn fingerprint_tracks_code_changing_settings() {
+    let base = CompilerSettings::for_target_name(TARGETS[0]).unwrap();
+    let fp = base.settings_fingerprint();
+    assert_eq!(fp, base.clone().settings_fingerprint());
+    let mut verify = base.clone();
+    verify.verify_ir = !verify.verify_ir;
+    assert_eq!(
+        fp,
+        verify.settings_fingerprint(),
+        "the verifier does not change code"
+    );
+    let mut variants = Vec::new();
+    let mut s = base.clone();
+    s.bounds_checks = BoundsChecks::Explicit;
+    variants.push(s);
+    let mut s = base.clone();
+    s.epoch_interruption = true;
+    variants.push(s);
+    let mut s = base.clone();
+    s.opt_level = kiln_compiler::OptLevel::None;
+    variants.push(s);
+    let mut s = base.clone();
+    s.guard_bytes = 1 << 20;
+    variants.push(s);
+    variants.push(CompilerSettings::for_target_name(TARGETS[1]).unwrap());
+    for v in &variants {
+        assert_ne!(fp, v.settings_fingerprint(), "{v:?}");
+    }
+}
+
+#[test]
+fn native_cpu_needs_the_host_target() {
+    let host = target_lexicon::Triple::host().to_string();
+    let other = if host.starts_with("x86_64") {
+        TARGETS[1]
+    } else {
+        TARGETS[0]
+    };
+    let mut s = CompilerSettings::for_target_name(other).unwrap();
+    s.cpu = CpuLevel::Native;
+    assert!(s.build_isa().is_err());
+    let s = CompilerSettings {
+        cpu: CpuLevel::Native,
+        ..Default::default()
+    };
+    assert!(s.build_isa().is_ok());
+}
+
+#[test]
+fn unsupported_target_is_an_error() {
+    let s = CompilerSettings::for_target_name("riscv64gc-unknown-linux-gnu").unwrap();
+    let info = module("(module (func))");
+    assert!(compile_module(&info, &s).is_err());
+}
