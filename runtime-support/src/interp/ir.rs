@@ -7,7 +7,11 @@
 //! Integers and floats occupy the low bits of a slot; `i32`/`f32` readers ignore the upper
 //! 32 bits. References are raw pointers or handles (0 is null).
 //!
-//! Instruction targets (`target`) are indices into the function's instruction array.
+//! Instruction targets (`target`) are indices into the function's instruction array while
+//! translating; [`super::exec::thread`] turns them into offsets relative to the branching
+//! instruction (as `i32` bits) when it pairs each instruction with its handler.
+
+use super::exec::Handler;
 
 /// A frame slot index.
 pub type Slot = u32;
@@ -85,6 +89,11 @@ pub enum Op {
     I64Store { addr: Slot, value: Slot, offset: u32 },
     I32Store8 { addr: Slot, value: Slot, offset: u32 },
     I32Store16 { addr: Slot, value: Slot, offset: u32 },
+    // Stores of a constant (`value` sign-extended to 64 bits, then truncated to the width).
+    I32StoreImm { addr: Slot, value: i32, offset: u32 },
+    I64StoreImm { addr: Slot, value: i32, offset: u32 },
+    I32Store8Imm { addr: Slot, value: i32, offset: u32 },
+    I32Store16Imm { addr: Slot, value: i32, offset: u32 },
     MemorySize { dst: Slot },
     MemoryGrow { dst: Slot, delta: Slot },
     /// Operands (dst, value, len) in `base..base+3`.
@@ -158,6 +167,8 @@ pub enum Op {
     I32ShlImm { dst: Slot, a: Slot, imm: i32 },
     I32ShrSImm { dst: Slot, a: Slot, imm: i32 },
     I32ShrUImm { dst: Slot, a: Slot, imm: i32 },
+    /// Rotate left by a constant (`rotr` by `c` becomes `rotl` by `32 - c`).
+    I32RotlImm { dst: Slot, a: Slot, imm: i32 },
 
     // ---- i64 ----
     I64Eqz { dst: Slot, src: Slot },
@@ -207,6 +218,8 @@ pub enum Op {
     I64ShlImm { dst: Slot, a: Slot, imm: i32 },
     I64ShrSImm { dst: Slot, a: Slot, imm: i32 },
     I64ShrUImm { dst: Slot, a: Slot, imm: i32 },
+    /// Rotate left by a constant (`rotr` by `c` becomes `rotl` by `64 - c`).
+    I64RotlImm { dst: Slot, a: Slot, imm: i32 },
 
     // ---- f32 ----
     F32Eq { dst: Slot, a: Slot, b: Slot },
@@ -289,6 +302,22 @@ pub enum Op {
 }
 
 impl Op {
+    /// The branch target of a branch instruction.
+    pub fn target_mut(&mut self) -> Option<&mut u32> {
+        use Op::*;
+        match self {
+            Br { target } | BrIfNez { target, .. } | BrIfEqz { target, .. } | BrI32Eq { target, .. }
+            | BrI32Ne { target, .. } | BrI32LtS { target, .. } | BrI32LtU { target, .. }
+            | BrI32GtS { target, .. } | BrI32GtU { target, .. } | BrI32LeS { target, .. }
+            | BrI32LeU { target, .. } | BrI32GeS { target, .. } | BrI32GeU { target, .. }
+            | BrI32EqImm { target, .. } | BrI32NeImm { target, .. } | BrI32LtSImm { target, .. }
+            | BrI32LtUImm { target, .. } | BrI32GtSImm { target, .. } | BrI32GtUImm { target, .. }
+            | BrI32LeSImm { target, .. } | BrI32LeUImm { target, .. } | BrI32GeSImm { target, .. }
+            | BrI32GeUImm { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+
     /// The slot this instruction writes as its single result, if it has one (used to
     /// retarget a result straight into a local).
     pub fn dst_mut(&mut self) -> Option<&mut Slot> {
@@ -314,7 +343,7 @@ impl Op {
             | I32GeSImm { dst, .. } | I32GeUImm { dst, .. } | I32AddImm { dst, .. }
             | I32MulImm { dst, .. } | I32AndImm { dst, .. } | I32OrImm { dst, .. }
             | I32XorImm { dst, .. } | I32ShlImm { dst, .. } | I32ShrSImm { dst, .. }
-            | I32ShrUImm { dst, .. } => Some(dst),
+            | I32ShrUImm { dst, .. } | I32RotlImm { dst, .. } => Some(dst),
             I64Eqz { dst, .. } | I64Eq { dst, .. } | I64Ne { dst, .. } | I64LtS { dst, .. }
             | I64LtU { dst, .. } | I64GtS { dst, .. } | I64GtU { dst, .. } | I64LeS { dst, .. }
             | I64LeU { dst, .. } | I64GeS { dst, .. } | I64GeU { dst, .. } | I64Clz { dst, .. }
@@ -328,7 +357,7 @@ impl Op {
             | I64GeSImm { dst, .. } | I64GeUImm { dst, .. } | I64AddImm { dst, .. }
             | I64MulImm { dst, .. } | I64AndImm { dst, .. } | I64OrImm { dst, .. }
             | I64XorImm { dst, .. } | I64ShlImm { dst, .. } | I64ShrSImm { dst, .. }
-            | I64ShrUImm { dst, .. } => Some(dst),
+            | I64ShrUImm { dst, .. } | I64RotlImm { dst, .. } => Some(dst),
             F32Eq { dst, .. } | F32Ne { dst, .. } | F32Lt { dst, .. } | F32Gt { dst, .. }
             | F32Le { dst, .. } | F32Ge { dst, .. } | F32Abs { dst, .. } | F32Neg { dst, .. }
             | F32Ceil { dst, .. } | F32Floor { dst, .. } | F32Trunc { dst, .. }
@@ -363,8 +392,8 @@ impl Op {
 pub struct CompiledFunc {
     /// The function index in its module.
     pub func_index: u32,
-    /// The instructions.
-    pub code: Box<[Op]>,
+    /// The instructions, each paired with its handler (branch targets relative).
+    pub code: Box<[Instr]>,
     /// The wasm byte offset of each instruction (for backtraces), parallel to `code`.
     pub offsets: Box<[u32]>,
     /// Parameters.
@@ -375,4 +404,14 @@ pub struct CompiledFunc {
     pub frame_size: u32,
 }
 
+/// One threaded instruction: the handler that executes it and its operands.
+#[derive(Clone, Copy, Debug)]
+pub struct Instr {
+    /// Executes `op` (always the handler of `op`'s variant).
+    pub handler: Handler,
+    /// The instruction; a branch's `target` is relative to this instruction.
+    pub op: Op,
+}
+
 const _: () = assert!(std::mem::size_of::<Op>() == 16);
+const _: () = assert!(std::mem::size_of::<Instr>() == 24);

@@ -196,7 +196,7 @@ impl<'a> Translator<'a> {
         }
         Ok(CompiledFunc {
             func_index: self.func_index,
-            code: self.code.into_boxed_slice(),
+            code: super::exec::thread(self.code),
             offsets: self.offsets.into_boxed_slice(),
             num_params: self.num_params,
             num_locals: self.num_locals,
@@ -486,6 +486,19 @@ impl<'a> Translator<'a> {
         }
     }
 
+    /// A rotate of `bits`-bit values: by a constant amount it becomes `imm` (a left rotate by
+    /// the amount modulo `bits`, negated first for a right rotate), else `make`.
+    fn rotate(&mut self, bits: u64, right: bool, make: fn(Slot, Slot, Slot) -> Op, imm: fn(Slot, Slot, i32) -> Op) {
+        let t = self.top();
+        if let (Entry::Const(c), false) = (self.stack[t], matches!(self.stack[t - 1], Entry::Const(_))) {
+            let amount = if right { bits.wrapping_sub(c) } else { c } & (bits - 1);
+            self.stack[t] = Entry::Const(amount);
+            self.binop_imm32(make, imm, false)
+        } else {
+            self.binop(make)
+        }
+    }
+
     /// Like [`Self::binop_imm32`] for i64 operations: the constant must fit in an i32.
     fn binop_imm64(&mut self, make: fn(Slot, Slot, Slot) -> Op, imm: fn(Slot, Slot, i32) -> Op, commutes: bool) {
         let t = self.top();
@@ -528,6 +541,30 @@ impl<'a> Translator<'a> {
         self.pop();
         self.emit(make(addr, value, memarg.offset as u32));
         Ok(())
+    }
+
+    /// A store with a constant-value form `imm`: used when the value is a constant that
+    /// fits (any constant for `narrow` stores, which keep only its low bits; else one that
+    /// sign-extends from an i32).
+    fn store_imm(
+        &mut self,
+        make: fn(Slot, Slot, u32) -> Op,
+        imm: fn(Slot, i32, u32) -> Op,
+        narrow: bool,
+        memarg: wasmparser::MemArg,
+    ) -> Result<(), CompileError> {
+        let t = self.top();
+        match self.stack[t] {
+            Entry::Const(c) if narrow || c as i64 == c as i32 as i64 => {
+                self.check_memarg(memarg)?;
+                let addr = self.slot(t - 1);
+                self.pop();
+                self.pop();
+                self.emit(imm(addr, c as i32, memarg.offset as u32));
+                Ok(())
+            }
+            _ => self.store(make, memarg),
+        }
     }
 
     fn check_memarg(&self, memarg: wasmparser::MemArg) -> Result<(), CompileError> {
@@ -827,12 +864,30 @@ impl<'a> Translator<'a> {
             O::I64Load16U { memarg } => self.load(|dst, addr, offset| Op::I64Load16U { dst, addr, offset }, memarg)?,
             O::I64Load32S { memarg } => self.load(|dst, addr, offset| Op::I64Load32S { dst, addr, offset }, memarg)?,
             O::I64Load32U { memarg } => self.load(|dst, addr, offset| Op::I64Load32U { dst, addr, offset }, memarg)?,
-            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
-                self.store(|addr, value, offset| Op::I32Store { addr, value, offset }, memarg)?
-            }
-            O::I64Store { memarg } | O::F64Store { memarg } => self.store(|addr, value, offset| Op::I64Store { addr, value, offset }, memarg)?,
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(|addr, value, offset| Op::I32Store8 { addr, value, offset }, memarg)?,
-            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(|addr, value, offset| Op::I32Store16 { addr, value, offset }, memarg)?,
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self.store_imm(
+                |addr, value, offset| Op::I32Store { addr, value, offset },
+                |addr, value, offset| Op::I32StoreImm { addr, value, offset },
+                true,
+                memarg,
+            )?,
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store_imm(
+                |addr, value, offset| Op::I64Store { addr, value, offset },
+                |addr, value, offset| Op::I64StoreImm { addr, value, offset },
+                false,
+                memarg,
+            )?,
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store_imm(
+                |addr, value, offset| Op::I32Store8 { addr, value, offset },
+                |addr, value, offset| Op::I32Store8Imm { addr, value, offset },
+                true,
+                memarg,
+            )?,
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store_imm(
+                |addr, value, offset| Op::I32Store16 { addr, value, offset },
+                |addr, value, offset| Op::I32Store16Imm { addr, value, offset },
+                true,
+                memarg,
+            )?,
             O::MemorySize { mem } => {
                 if mem != 0 {
                     return Err(unsupported(self.offset, "multiple memories"));
@@ -922,8 +977,8 @@ impl<'a> Translator<'a> {
             O::I32Shl => self.binop_imm32(|dst, a, b| Op::I32Shl { dst, a, b }, |dst, a, imm| Op::I32ShlImm { dst, a, imm }, false),
             O::I32ShrS => self.binop_imm32(|dst, a, b| Op::I32ShrS { dst, a, b }, |dst, a, imm| Op::I32ShrSImm { dst, a, imm }, false),
             O::I32ShrU => self.binop_imm32(|dst, a, b| Op::I32ShrU { dst, a, b }, |dst, a, imm| Op::I32ShrUImm { dst, a, imm }, false),
-            O::I32Rotl => self.binop(|dst, a, b| Op::I32Rotl { dst, a, b }),
-            O::I32Rotr => self.binop(|dst, a, b| Op::I32Rotr { dst, a, b }),
+            O::I32Rotl => self.rotate(32, false, |dst, a, b| Op::I32Rotl { dst, a, b }, |dst, a, imm| Op::I32RotlImm { dst, a, imm }),
+            O::I32Rotr => self.rotate(32, true, |dst, a, b| Op::I32Rotr { dst, a, b }, |dst, a, imm| Op::I32RotlImm { dst, a, imm }),
 
             O::I64Eqz => self.unop(|dst, src| Op::I64Eqz { dst, src }),
             O::I64Eq => self.binop_imm64(|dst, a, b| Op::I64Eq { dst, a, b }, |dst, a, imm| Op::I64EqImm { dst, a, imm }, true),
@@ -961,8 +1016,8 @@ impl<'a> Translator<'a> {
             O::I64Shl => self.binop_imm64(|dst, a, b| Op::I64Shl { dst, a, b }, |dst, a, imm| Op::I64ShlImm { dst, a, imm }, false),
             O::I64ShrS => self.binop_imm64(|dst, a, b| Op::I64ShrS { dst, a, b }, |dst, a, imm| Op::I64ShrSImm { dst, a, imm }, false),
             O::I64ShrU => self.binop_imm64(|dst, a, b| Op::I64ShrU { dst, a, b }, |dst, a, imm| Op::I64ShrUImm { dst, a, imm }, false),
-            O::I64Rotl => self.binop(|dst, a, b| Op::I64Rotl { dst, a, b }),
-            O::I64Rotr => self.binop(|dst, a, b| Op::I64Rotr { dst, a, b }),
+            O::I64Rotl => self.rotate(64, false, |dst, a, b| Op::I64Rotl { dst, a, b }, |dst, a, imm| Op::I64RotlImm { dst, a, imm }),
+            O::I64Rotr => self.rotate(64, true, |dst, a, b| Op::I64Rotr { dst, a, b }, |dst, a, imm| Op::I64RotlImm { dst, a, imm }),
 
             O::F32Eq => self.binop(|dst, a, b| Op::F32Eq { dst, a, b }),
             O::F32Ne => self.binop(|dst, a, b| Op::F32Ne { dst, a, b }),

@@ -1,0 +1,148 @@
+//! Branch handlers, plus moves, constants and `select`.
+
+use super::*;
+
+/// Fused compare-and-branch handlers: jump to `target` when `f(a, b)` holds.
+macro_rules! branch {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { a, b, target } {
+            // SAFETY: translated slots lie inside the frame; the target and the next
+            // instruction belong to the current function.
+            unsafe {
+                let $x = <$t as Bits>::of(get(fp, a));
+                let $y = <$u as Bits>::of(get(fp, b));
+                if $e {
+                    dispatch(jump(pc, target), fp, mem, len, st)
+                } else {
+                    dispatch(pc.add(1), fp, mem, len, st)
+                }
+            }
+        });
+    )*};
+}
+
+/// As [`branch!`] with an immediate right operand.
+macro_rules! branch_imm {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { a, imm, target } {
+            // SAFETY: as in `branch!`.
+            unsafe {
+                let $x = <$t as Bits>::of(get(fp, a));
+                let $y = <$u as Bits>::of(imm as i64 as u64);
+                if $e {
+                    dispatch(jump(pc, target), fp, mem, len, st)
+                } else {
+                    dispatch(pc.add(1), fp, mem, len, st)
+                }
+            }
+        });
+    )*};
+}
+
+handler!(fn unreachable(pc, fp, mem, len, st) = Unreachable {} {
+    // SAFETY: `pc` and `st` are the running instruction and state.
+    unsafe { trap(pc, st, TrapCode::Unreachable) }
+});
+
+handler!(fn br(pc, fp, mem, len, st) = Br { target } {
+    // SAFETY: the target belongs to the current function.
+    unsafe { dispatch(jump(pc, target), fp, mem, len, st) }
+});
+
+handler!(fn aux(pc, fp, mem, len, st) = Aux { slot } {
+    // SAFETY: the owner of an `Aux` skips it; were one reached, the next instruction exists.
+    unsafe { dispatch(pc.add(1), fp, mem, len, st) }
+});
+
+branch! {
+    br_i32_eq = BrI32Eq, |x: u32, y: u32| x == y;
+    br_i32_ne = BrI32Ne, |x: u32, y: u32| x != y;
+    br_i32_lt_s = BrI32LtS, |x: i32, y: i32| x < y;
+    br_i32_lt_u = BrI32LtU, |x: u32, y: u32| x < y;
+    br_i32_gt_s = BrI32GtS, |x: i32, y: i32| x > y;
+    br_i32_gt_u = BrI32GtU, |x: u32, y: u32| x > y;
+    br_i32_le_s = BrI32LeS, |x: i32, y: i32| x <= y;
+    br_i32_le_u = BrI32LeU, |x: u32, y: u32| x <= y;
+    br_i32_ge_s = BrI32GeS, |x: i32, y: i32| x >= y;
+    br_i32_ge_u = BrI32GeU, |x: u32, y: u32| x >= y;
+}
+
+branch_imm! {
+    br_i32_eq_imm = BrI32EqImm, |x: u32, y: u32| x == y;
+    br_i32_ne_imm = BrI32NeImm, |x: u32, y: u32| x != y;
+    br_i32_lt_s_imm = BrI32LtSImm, |x: i32, y: i32| x < y;
+    br_i32_lt_u_imm = BrI32LtUImm, |x: u32, y: u32| x < y;
+    br_i32_gt_s_imm = BrI32GtSImm, |x: i32, y: i32| x > y;
+    br_i32_gt_u_imm = BrI32GtUImm, |x: u32, y: u32| x > y;
+    br_i32_le_s_imm = BrI32LeSImm, |x: i32, y: i32| x <= y;
+    br_i32_le_u_imm = BrI32LeUImm, |x: u32, y: u32| x <= y;
+    br_i32_ge_s_imm = BrI32GeSImm, |x: i32, y: i32| x >= y;
+    br_i32_ge_u_imm = BrI32GeUImm, |x: u32, y: u32| x >= y;
+}
+
+handler!(fn br_if_nez(pc, fp, mem, len, st) = BrIfNez { cond, target } {
+    // SAFETY: as in `branch!`.
+    unsafe {
+        if get(fp, cond) as u32 != 0 {
+            dispatch(jump(pc, target), fp, mem, len, st)
+        } else {
+            dispatch(pc.add(1), fp, mem, len, st)
+        }
+    }
+});
+
+handler!(fn br_if_eqz(pc, fp, mem, len, st) = BrIfEqz { cond, target } {
+    // SAFETY: as in `branch!`.
+    unsafe {
+        if get(fp, cond) as u32 == 0 {
+            dispatch(jump(pc, target), fp, mem, len, st)
+        } else {
+            dispatch(pc.add(1), fp, mem, len, st)
+        }
+    }
+});
+
+handler!(fn br_table(pc, fp, mem, len, st) = BrTable { index, len: entries } {
+    // SAFETY: `entries + 1` `Br` instructions follow a `BrTable`; their targets are relative
+    // to themselves and belong to the current function.
+    unsafe {
+        let entry = pc.add(1 + (get(fp, index) as u32).min(entries) as usize);
+        let Op::Br { target } = (*entry).op else { std::hint::unreachable_unchecked() };
+        dispatch(jump(entry, target), fp, mem, len, st)
+    }
+});
+
+handler!(fn copy(pc, fp, mem, len, st) = Copy { dst, src } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        set(fp, dst, get(fp, src));
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn const32(pc, fp, mem, len, st) = Const32 { dst, value } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        set(fp, dst, value as u64);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn const64(pc, fp, mem, len, st) = Const64 { dst, value } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        set(fp, dst, value);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn select(pc, fp, mem, len, st) = Select { dst, a, b } {
+    // SAFETY: a `Select` is always followed by its `Aux` (then by at least a `Return`);
+    // the slots lie inside the frame.
+    unsafe {
+        let Op::Aux { slot } = (*pc.add(1)).op else { std::hint::unreachable_unchecked() };
+        let v = if get(fp, slot) as u32 != 0 { get(fp, a) } else { get(fp, b) };
+        set(fp, dst, v);
+        dispatch(pc.add(2), fp, mem, len, st)
+    }
+});

@@ -1,0 +1,237 @@
+//! The instruction handlers, one per [`Op`] variant, grouped by family. Each is named after
+//! its variant in snake case (`Op::I32Add` -> `i32_add`, `Op::Return` -> `ret`).
+//!
+//! The family macros below generate the many handlers of one shape; [`handler`] is the
+//! common frame: it binds the operands of the handler's own variant and the hot state.
+
+use super::super::ir::{Instr, Op, Slot};
+use super::backtrace::trap;
+use super::dispatch::{Exit, dispatch};
+use super::state::State;
+use crate::trap::TrapCode;
+
+/// Defines handler `$name` for `Op::$var`, binding its fields and naming the hot state.
+macro_rules! handler {
+    ($(#[$m:meta])* fn $name:ident($pc:ident, $fp:ident, $mem:ident, $len:ident, $st:ident) = $var:ident { $($f:ident $(: $bind:ident)?),* } $body:block) => {
+        $(#[$m])*
+        #[allow(unused_variables)]
+        pub unsafe fn $name($pc: *const Instr, $fp: *mut u64, $mem: *mut u8, $len: u64, $st: *mut State) -> Exit {
+            let Op::$var { $($f $(: $bind)?),* } = (
+                // SAFETY: `thread` pairs every handler only with instructions of its variant.
+                unsafe { (*$pc).op }
+            ) else {
+                // SAFETY: as above.
+                unsafe { std::hint::unreachable_unchecked() }
+            };
+            $body
+        }
+    };
+}
+
+/// Handlers computing `dst = f(src)`.
+macro_rules! unary {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, src } {
+            // SAFETY: translated slots lie inside the current frame; `pc` is not the last
+            // instruction (every function ends in `Return`).
+            unsafe {
+                let $x = <$t as Bits>::of(get(fp, src));
+                set(fp, dst, Bits::bits($e));
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+}
+
+/// Handlers computing `dst = f(src)` or trapping.
+macro_rules! unary_try {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, src } {
+            // SAFETY: as in `unary!`.
+            unsafe {
+                let $x = <$t as Bits>::of(get(fp, src));
+                match $e {
+                    Ok(v) => set(fp, dst, Bits::bits(v)),
+                    Err(code) => return trap(pc, st, code),
+                }
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+}
+
+/// Handlers computing `dst = f(a, b)`.
+macro_rules! binary {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b } {
+            // SAFETY: as in `unary!`.
+            unsafe {
+                let $x = <$t as Bits>::of(get(fp, a));
+                let $y = <$u as Bits>::of(get(fp, b));
+                set(fp, dst, Bits::bits($e));
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+}
+
+/// Handlers computing `dst = f(a, b)` or trapping.
+macro_rules! binary_try {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b } {
+            // SAFETY: as in `unary!`.
+            unsafe {
+                let $x = <$t as Bits>::of(get(fp, a));
+                let $y = <$u as Bits>::of(get(fp, b));
+                match $e {
+                    Ok(v) => set(fp, dst, Bits::bits(v)),
+                    Err(code) => return trap(pc, st, code),
+                }
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+}
+
+/// Handlers computing `dst = f(a, imm)`; the immediate is sign-extended to 64 bits first.
+macro_rules! binary_imm {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, imm } {
+            // SAFETY: as in `unary!`.
+            unsafe {
+                let $x = <$t as Bits>::of(get(fp, a));
+                let $y = <$u as Bits>::of(imm as i64 as u64);
+                set(fp, dst, Bits::bits($e));
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+}
+
+/// A value kept in the low bits of a slot.
+pub trait Bits: Copy {
+    /// The value in slot bits `v`.
+    fn of(v: u64) -> Self;
+    /// The slot bits of the value (i32/f32 zero-extended).
+    fn bits(self) -> u64;
+}
+
+impl Bits for u32 {
+    #[inline(always)]
+    fn of(v: u64) -> Self {
+        v as u32
+    }
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self as u64
+    }
+}
+impl Bits for i32 {
+    #[inline(always)]
+    fn of(v: u64) -> Self {
+        v as i32
+    }
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self as u32 as u64
+    }
+}
+impl Bits for u64 {
+    #[inline(always)]
+    fn of(v: u64) -> Self {
+        v
+    }
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self
+    }
+}
+impl Bits for i64 {
+    #[inline(always)]
+    fn of(v: u64) -> Self {
+        v as i64
+    }
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self as u64
+    }
+}
+impl Bits for f32 {
+    #[inline(always)]
+    fn of(v: u64) -> Self {
+        f32::from_bits(v as u32)
+    }
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self.to_bits() as u64
+    }
+}
+impl Bits for f64 {
+    #[inline(always)]
+    fn of(v: u64) -> Self {
+        f64::from_bits(v)
+    }
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self.to_bits()
+    }
+}
+impl Bits for bool {
+    #[inline(always)]
+    fn of(v: u64) -> Self {
+        v as u32 != 0
+    }
+    #[inline(always)]
+    fn bits(self) -> u64 {
+        self as u64
+    }
+}
+
+/// Reads slot `s` of frame `fp`.
+///
+/// # Safety
+/// `s` must be a slot of the frame (the translator only emits slots below `frame_size`, and
+/// every frame is checked to fit the stack when entered).
+#[inline(always)]
+unsafe fn get(fp: *mut u64, s: Slot) -> u64 {
+    // SAFETY: per the contract.
+    unsafe { *fp.add(s as usize) }
+}
+
+/// Writes slot `s` of frame `fp`.
+///
+/// # Safety
+/// As [`get`].
+#[inline(always)]
+unsafe fn set(fp: *mut u64, s: Slot, v: u64) {
+    // SAFETY: per the contract.
+    unsafe { *fp.add(s as usize) = v }
+}
+
+/// The instruction `rel` instructions away from `pc` (a relative branch target).
+///
+/// # Safety
+/// `rel` must be a branch target made relative to `pc` by `thread`.
+#[inline(always)]
+unsafe fn jump(pc: *const Instr, rel: u32) -> *const Instr {
+    // SAFETY: per the contract, the target is an instruction of the same function.
+    unsafe { pc.offset(rel as i32 as isize) }
+}
+
+mod call;
+mod control;
+mod convert;
+mod float;
+mod int;
+mod memory;
+mod table;
+mod variable;
+
+pub use call::*;
+pub use control::*;
+pub use convert::*;
+pub use float::*;
+pub use int::*;
+pub use memory::*;
+pub use table::*;
+pub use variable::*;

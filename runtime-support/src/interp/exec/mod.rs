@@ -1,0 +1,155 @@
+//! Execution: threaded dispatch over the translated code.
+//!
+//! Every instruction carries the address of its handler ([`Instr`]). A handler executes
+//! one instruction and hands the hot state (`pc`, frame pointer, memory 0 base and length,
+//! and a pointer to the rest of the [`State`]) to the next instruction's handler. In
+//! optimized builds on x86_64 and aarch64 (`cfg(kiln_tail_dispatch)`, see `build.rs`) it
+//! does so by a call in tail position, which LLVM compiles to an indirect jump, so every
+//! handler has its own well-predicted dispatch branch and the hot state stays in registers.
+//! Elsewhere, handlers store the state and return to a trampoline loop ([`dispatch`]).
+//!
+//! Handlers never hold values with destructors, and anything needing stack temporaries
+//! (calls out to the host, traps, `memory.grow`) lives in out-of-line helpers, so that each
+//! handler's final call stays a sibling call.
+
+mod backtrace;
+mod dispatch;
+mod handlers;
+mod state;
+
+pub use dispatch::{Exit, Handler, thread};
+pub use state::State;
+
+use super::InterpModule;
+use crate::error::Unwind;
+use crate::instance::{INTERP_FUNC_MAGIC, InstanceData, InterpFuncContext};
+use crate::trap::TrapCode;
+use crate::vm::*;
+use state::{Frame, InstCache};
+
+thread_local! {
+    /// Frame stacks of finished runs, reused so that calls allocate nothing once warm.
+    static FRAME_POOL: std::cell::RefCell<Vec<Vec<Frame>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The array-call entry of every interpreted function (see [`ArrayCallFn`]).
+///
+/// # Safety
+/// `callee` must point to an [`InterpFuncContext`] of a live instance; `args` must point to
+/// `len >= max(params, results)` slots.
+pub unsafe extern "C" fn array_call_entry(
+    callee: *mut VMOpaqueContext,
+    _caller: *mut VMContext,
+    args: *mut ValRaw,
+    len: usize,
+) -> bool {
+    // SAFETY: per this function's contract.
+    let ctx = unsafe { &*(callee as *const InterpFuncContext) };
+    debug_assert_eq!(ctx.magic, INTERP_FUNC_MAGIC);
+    // SAFETY: the context's instance is live (owned by its store, which outlives calls).
+    let store = unsafe { (*ctx.instance).store() };
+    // SAFETY: per this function's contract.
+    let slots = unsafe { std::slice::from_raw_parts_mut(args, len) };
+    match execute(store, ctx.instance, ctx.func_index, slots) {
+        Ok(()) => true,
+        Err(u) => {
+            store.set_pending_unwind(u);
+            false
+        }
+    }
+}
+
+/// Whether `f` is the interpreter's own entry (so the callee can run in the same loop).
+fn is_interp(f: ArrayCallFn) -> bool {
+    std::ptr::fn_addr_eq(f, array_call_entry as ArrayCallFn)
+}
+
+/// Runs `func_index` of `inst` with arguments from `slots`, leaving results there.
+fn execute(store: &Store, inst: *mut InstanceData, func_index: u32, slots: &mut [ValRaw]) -> Result<(), Unwind> {
+    if !crate::native_stack::has_headroom() {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    // SAFETY: `inst` is live (see `array_call_entry`).
+    let cache = unsafe { InstCache::new(inst) };
+    // SAFETY: the instance runs on the interpreter, so `funcs` covers its defined functions.
+    let func = unsafe { &*cache.funcs.add((func_index - cache.num_imported_funcs) as usize) };
+    let top = store.interp_top.get();
+    // SAFETY: the stack box is never resized; we take its bounds, not a reference.
+    let (stack_base, stack_len) = unsafe {
+        let s = &mut *store.interp_stack.get();
+        (s.as_mut_ptr(), s.len())
+    };
+    let base_depth = store.call_depth.get();
+    let max_depth = store.config().max_call_depth;
+    if top + func.frame_size as usize > stack_len || base_depth >= max_depth {
+        return Err(TrapCode::CallStackExhausted.into());
+    }
+    // SAFETY: `top + frame_size <= stack_len`, checked above.
+    let fp = unsafe { stack_base.add(top) };
+    for (i, v) in slots.iter().take(func.num_params as usize).enumerate() {
+        // SAFETY: i < num_params <= frame_size.
+        unsafe { *fp.add(i) = v.bits() };
+    }
+    // SAFETY: [num_params, num_locals) lies inside the frame.
+    unsafe { std::ptr::write_bytes(fp.add(func.num_params as usize), 0, (func.num_locals - func.num_params) as usize) };
+    let (mem, mem_len) = cache.memory();
+    let mut state = State {
+        store,
+        frames: FRAME_POOL.with(|p| p.borrow_mut().pop()).unwrap_or_default(),
+        func,
+        cache,
+        stack_base,
+        // SAFETY: one past the end of the stack allocation.
+        stack_end: unsafe { stack_base.add(stack_len) },
+        depth_limit: max_depth - base_depth,
+        base_depth,
+        unwind: None,
+        #[cfg(not(kiln_tail_dispatch))]
+        regs: dispatch::Regs { pc: func.code.as_ptr(), fp, mem, len: mem_len },
+    };
+    // SAFETY: the frame is set up for `func` inside the store's stack; the state describes it.
+    let exit = unsafe { dispatch::run(func.code.as_ptr(), fp, mem, mem_len, &mut state) };
+    let mut frames = std::mem::take(&mut state.frames);
+    frames.clear();
+    FRAME_POOL.with(|p| p.borrow_mut().push(frames));
+    store.interp_top.set(top);
+    store.call_depth.set(base_depth);
+    if let Exit::Unwind = exit {
+        return Err(state.unwind.take().expect("an unwinding exit records its reason"));
+    }
+    // SAFETY: the interpreted function's type has this many results; they are in the frame.
+    let nresults = unsafe { (&*inst).module.info.func_type(func_index).results().len() };
+    for (i, v) in slots.iter_mut().take(nresults).enumerate() {
+        // SAFETY: i < nresults <= frame_size.
+        *v = ValRaw::from_bits(unsafe { *fp.add(i) });
+    }
+    Ok(())
+}
+
+impl InterpModule {
+    /// Number of translated functions.
+    pub fn num_funcs(&self) -> usize {
+        self.funcs.len()
+    }
+
+    /// A listing of defined function `defined_index`'s instructions, one per line with its
+    /// index and wasm offset (for inspecting the translation; branch targets absolute).
+    pub fn disassemble(&self, defined_index: usize) -> Option<String> {
+        let f = self.funcs.get(defined_index)?;
+        let mut out = format!(
+            "func[{}] params={} locals={} frame={}\n",
+            f.func_index, f.num_params, f.num_locals, f.frame_size
+        );
+        for (i, (instr, off)) in f.code.iter().zip(f.offsets.iter()).enumerate() {
+            let mut op = instr.op;
+            if let Some(t) = op.target_mut() {
+                *t = (i as i64 + *t as i32 as i64) as u32;
+            }
+            out.push_str(&format!("{i:5} @{off:#06x}  {op:?}\n"));
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests;
