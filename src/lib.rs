@@ -31,6 +31,8 @@ mod host;
 mod instance;
 mod memory;
 mod module;
+#[cfg(feature = "compiler")]
+mod native;
 mod runtime;
 mod table;
 mod typed;

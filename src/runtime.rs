@@ -51,12 +51,19 @@ impl Runtime {
 
     /// A runtime with `config`.
     pub fn with_config(config: RuntimeConfig) -> Self {
+        #[cfg_attr(not(feature = "compiler"), allow(unused_mut))]
+        let mut memory = MemoryStyle {
+            limit_pages: config.memory_limit_pages as u64,
+            reserve_to_max: config.memory_capacity_from_max,
+            guard_bytes: 0,
+            min_reserve_bytes: 0,
+        };
+        #[cfg(feature = "compiler")]
+        if resolve_engine(config.engine) == Engine::Compiler {
+            memory = crate::native::memory_style(memory);
+        }
         let store = Store::new(StoreConfig {
-            memory: MemoryStyle {
-                limit_pages: config.memory_limit_pages as u64,
-                reserve_to_max: config.memory_capacity_from_max,
-                guard_bytes: 0,
-            },
+            memory,
             interp_stack_slots: config.interpreter_stack_slots,
             max_call_depth: config.max_call_depth,
         });
@@ -87,16 +94,20 @@ impl Runtime {
             wasm,
             DecodeOptions { features: self.config.features, keep_custom_sections: self.config.custom_sections },
         )?;
-        let code = match self.config.engine {
+        let info = Arc::new(info);
+        let code = match resolve_engine(self.config.engine) {
+            #[cfg(feature = "compiler")]
+            Engine::Compiler if crate::native::available() => Code::Compiled(crate::native::compile(&info)?),
             Engine::Compiler => {
                 return Err(Error::EngineUnavailable(
-                    "the native compiler is not part of this build of Kiln yet; use Engine::Interpreter or Engine::Auto"
+                    "the native compiler is not part of this build of Kiln or does not support this host; \
+                     use Engine::Interpreter or Engine::Auto"
                         .to_string(),
                 ));
             }
             Engine::Auto | Engine::Interpreter => Code::Interpreted(kiln_runtime_support::interp::translate_module(&info)?),
         };
-        Ok(CompiledModule { inner: Arc::new(Module { info: Arc::new(info), code }) })
+        Ok(CompiledModule { inner: Arc::new(Module { info, code }) })
     }
 
     /// Instantiates `module`: resolves its imports against the modules registered in this
@@ -174,6 +185,18 @@ impl Runtime {
         }
         ns.insert(name.to_string(), Namespace { exports, _instance: instance });
         Ok(())
+    }
+}
+
+/// The engine `engine` stands for in this build on this host: [`Engine::Auto`] is the
+/// compiler where it runs (x86_64 and aarch64 Linux; it passes the whole spec suite there),
+/// the interpreter elsewhere.
+fn resolve_engine(engine: Engine) -> Engine {
+    match engine {
+        #[cfg(feature = "compiler")]
+        Engine::Auto if crate::native::available() => Engine::Compiler,
+        Engine::Auto => Engine::Interpreter,
+        e => e,
     }
 }
 

@@ -86,6 +86,8 @@ pub mod offsets {
     pub const IMPORT_WASM_CALL: i32 = offset_of!(VMFunctionImport, wasm_call) as i32;
     /// `VMFunctionImport::vmctx`.
     pub const IMPORT_VMCTX: i32 = offset_of!(VMFunctionImport, vmctx) as i32;
+    /// `VMFuncRef::array_call`.
+    pub const FUNCREF_ARRAY_CALL: i32 = offset_of!(VMFuncRef, array_call) as i32;
     /// `VMFuncRef::wasm_call`.
     pub const FUNCREF_WASM_CALL: i32 = offset_of!(VMFuncRef, wasm_call) as i32;
     /// `VMFuncRef::type_id` (u32).

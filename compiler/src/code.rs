@@ -43,17 +43,36 @@ pub enum RelocKind {
     /// aarch64 `bl`: write `(target + addend - (code + offset)) >> 2` into the low 26 bits of
     /// the instruction.
     Arm64Call,
+    /// aarch64 `adrp`: the page delta `((target + addend) >> 12) - ((code + offset) >> 12)`
+    /// into the instruction's immlo (bits 29-30) and immhi (bits 5-23) fields.
+    Arm64AdrPrelPgHi21,
+    /// aarch64 `add x, x, #lo12`: the low 12 bits of `target + addend` into bits 10-21.
+    Arm64AddAbsLo12Nc,
 }
 
-/// A reference from one function's code to another function's entry.
+/// What a relocation refers to. Every target is code of the same module, so a module's
+/// relocations can be resolved once its code is laid out (DESIGN.md principle 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RelocTarget {
+    /// The wasm-call entry of a defined function (by function index).
+    Function(u32),
+    /// The array-to-wasm body trampoline of a defined function (by function index), see
+    /// [`crate::compile_array_to_wasm_trampoline`].
+    ArrayToWasm(u32),
+    /// The wasm-to-array trampoline of a signature (by the module type index returned by
+    /// [`crate::wasm_to_array_type`]), see [`crate::compile_wasm_to_array_trampoline`].
+    WasmToArray(u32),
+}
+
+/// A reference from one function's code to another function's (or trampoline's) entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Relocation {
     /// Offset of the patched bytes in the code.
     pub offset: u32,
     /// How to patch.
     pub kind: RelocKind,
-    /// The called function (a defined function of the same module).
-    pub target_func: u32,
+    /// The referenced code (of the same module).
+    pub target: RelocTarget,
     /// Added to the target's address.
     pub addend: i64,
 }

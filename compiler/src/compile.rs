@@ -2,7 +2,7 @@
 //! turning Cranelift's finalized buffers into [`CompiledFunction`]s.
 
 use crate::code::{
-    AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, Relocation, TrapSite,
+    AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation, TrapSite,
 };
 use crate::settings::{CompilerSettings, error};
 use crate::translate::{ModuleEnv, translate_function};
@@ -16,6 +16,15 @@ use cranelift_frontend::FunctionBuilderContext;
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::VMOffsets;
+
+/// `UserExternalName` namespace of defined functions' wasm-call entries.
+pub(crate) const NS_FUNCTION: u32 = 0;
+/// Namespace of array-to-wasm body trampolines (index: function index).
+pub(crate) const NS_ARRAY_TO_WASM: u32 = 1;
+/// Namespace of wasm-to-array trampolines (index: canonical module type index).
+pub(crate) const NS_WASM_TO_ARRAY: u32 = 2;
+/// Namespace of array-call entry trampolines (index: function index); never a target.
+pub(crate) const NS_ARRAY_ENTRY: u32 = 3;
 
 /// Number of compile threads.
 const THREADS: usize = 2;
@@ -106,17 +115,27 @@ pub(crate) fn finish(
         let kind = match r.kind {
             Reloc::X86CallPCRel4 => RelocKind::X86CallPcRel4,
             Reloc::Arm64Call => RelocKind::Arm64Call,
+            Reloc::Aarch64AdrPrelPgHi21 => RelocKind::Arm64AdrPrelPgHi21,
+            Reloc::Aarch64AddAbsLo12Nc => RelocKind::Arm64AddAbsLo12Nc,
             other => {
                 return Err(error(format!(
                     "function {func_index}: unexpected relocation {other:?}"
                 )));
             }
         };
-        let target_func = match &r.target {
+        let target = match &r.target {
             FinalizedRelocTarget::ExternalName(ExternalName::User(name)) => {
                 let name = &func.params.user_named_funcs()[*name];
-                debug_assert_eq!(name.namespace, 0);
-                name.index
+                match name.namespace {
+                    NS_FUNCTION => RelocTarget::Function(name.index),
+                    NS_ARRAY_TO_WASM => RelocTarget::ArrayToWasm(name.index),
+                    NS_WASM_TO_ARRAY => RelocTarget::WasmToArray(name.index),
+                    other => {
+                        return Err(error(format!(
+                            "function {func_index}: relocation to unknown namespace {other}"
+                        )));
+                    }
+                }
             }
             other => {
                 return Err(error(format!(
@@ -127,7 +146,7 @@ pub(crate) fn finish(
         relocations.push(Relocation {
             offset: r.offset,
             kind,
-            target_func,
+            target,
             addend: r.addend,
         });
     }

@@ -46,13 +46,19 @@
 //!   function index ([`RelocKind::X86CallPcRel4`] or [`RelocKind::Arm64Call`]), resolved when
 //!   the module's functions are laid out.
 //! - A call to an imported function loads its `VMFunctionImport` and calls `wasm_call`
-//!   (which the runtime guarantees non-null: native code or a trampoline) with
-//!   `(import.vmctx, own vmctx, args...)`.
+//!   (which the runtime guarantees non-null) with `(import.vmctx, own vmctx, args...)`. For a
+//!   callee with native code these are its own entry and VMContext; for a callee without
+//!   (host or interpreted function) the runtime stores this module's wasm-to-array
+//!   trampoline of the import's signature in `wasm_call` and the address of the importer's
+//!   own `VMFuncRef` copy of the import in `vmctx` (see [`trampoline`]).
 //! - `call_indirect ty, t`: the index is checked against `current_elements` (trap
 //!   `undefined element`); the element is a `*const VMFuncRef` (null traps
 //!   `uninitialized element`); its `type_id` must equal `type_ids[ty]` (trap `indirect call
-//!   type mismatch`); then its `wasm_call` (non-null, as for imports) is called with
-//!   `(funcref.vmctx, own vmctx, args...)`.
+//!   type mismatch`); then, when its `wasm_call` is non-null, that is called with
+//!   `(funcref.vmctx, own vmctx, args...)`; when it is null (host or interpreted callee),
+//!   the module's wasm-to-array trampoline for `ty` is called directly (a
+//!   [`RelocTarget::WasmToArray`] relocation) with `(funcref, own vmctx, args...)`. Any
+//!   funcref, from any engine, is therefore callable from compiled code.
 //! - `ref.func f` is the address of the instance's own `VMFuncRef` for `f` in its VMContext
 //!   (for imported functions the runtime fills that slot from the import).
 //!
@@ -85,12 +91,21 @@
 //! `*epoch_counter` with `epoch_deadline` and call the `EpochReached` builtin when reached.
 //! Frame pointers are always kept.
 //!
-//! ## Array-call entries
+//! ## Trampolines
 //!
-//! [`compile_array_to_wasm_trampoline`] builds a function's `array_call` entry
-//! (`(callee_vmctx, caller_vmctx, *mut ValRaw, len) -> bool`): arguments are read from and
-//! results written to the low bytes of the 16-byte slots (the rest of a result slot is left
-//! as it was), and it calls the function directly (a relocation to its index).
+//! [`compile_trampolines`] builds, per defined function, the array-to-wasm body and the
+//! array-call entry (what `VMFuncRef::array_call` points to; it enters wasm through the
+//! `EnterWasm` builtin, which handles traps), and per distinct signature a wasm-to-array
+//! trampoline; see [`trampoline`] for their contracts. A wasm-to-array trampoline whose
+//! array call returns `false` executes a trap whose site code is
+//! [`kiln_runtime_support::TrapCode::HostError`] ([`traps::UNWIND_PENDING`]): the callee's
+//! reason is already the store's pending unwind.
+//!
+//! ## Relocations
+//!
+//! Every relocation targets code of the same module ([`RelocTarget`]) and is PC-relative
+//! (`call`/`lea` rel32 on x86_64; `bl`, `adrp`+`add` on aarch64), so a module's code is
+//! position-independent once laid out.
 
 #![warn(missing_docs)]
 
@@ -98,12 +113,17 @@ mod abi;
 mod code;
 mod compile;
 mod settings;
-mod trampoline;
+pub mod trampoline;
 mod translate;
 pub mod traps;
 
-pub use code::{AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, Relocation, TrapSite};
+pub use code::{
+    AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation, TrapSite,
+};
 pub use compile::{compile_module, function_ir};
 pub use settings::{BoundsChecks, CRANELIFT_VERSION, CompilerSettings, CpuLevel, OptLevel};
 pub use target_lexicon::Triple;
-pub use trampoline::compile_array_to_wasm_trampoline;
+pub use trampoline::{
+    Trampolines, compile_array_entry_trampoline, compile_array_to_wasm_trampoline,
+    compile_trampolines, compile_wasm_to_array_trampoline, wasm_to_array_type,
+};

@@ -148,7 +148,10 @@ impl CompilerSettings {
         set(&mut flags, "enable_probestack", "false")?;
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
         set(&mut flags, "unwind_info", "false")?;
-        set(&mut flags, "is_pic", "true")?;
+        // Not PIC in Cranelift's sense (no GOT): every symbol compiled code refers to is
+        // colocated code of the same module, reached PC-relatively (`call rel32`, `lea
+        // [rip+rel32]`, `bl`, `adrp`+`add`), so the code is position-independent anyway.
+        set(&mut flags, "is_pic", "false")?;
         set(
             &mut flags,
             "enable_verifier",

@@ -20,11 +20,16 @@ pub const UNINITIALIZED_ELEMENT: ClifTrap = ClifTrap::unwrap_user(4);
 pub const INDIRECT_CALL_TYPE_MISMATCH: ClifTrap = ClifTrap::unwrap_user(5);
 /// `interrupted`.
 pub const INTERRUPTED: ClifTrap = ClifTrap::unwrap_user(6);
+/// After an array call that returned `false` (in a wasm-to-array trampoline): the callee
+/// already recorded why it unwound in the store's pending unwind; the runtime keeps that
+/// reason and only adds the compiled frames to its backtrace. Reported as
+/// [`TrapCode::HostError`] in trap tables.
+pub const UNWIND_PENDING: ClifTrap = ClifTrap::unwrap_user(7);
 /// `out of bounds memory access`.
 pub const MEMORY_OUT_OF_BOUNDS: ClifTrap = ClifTrap::HEAP_OUT_OF_BOUNDS;
 
-/// The Cranelift trap code compiled code uses for a spec trap; `None` for traps that never
-/// come from compiled code ([`TrapCode::HostError`]).
+/// The Cranelift trap code compiled code uses for a trap ([`TrapCode::HostError`] stands for
+/// [`UNWIND_PENDING`]).
 pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
     Some(match code {
         TrapCode::Unreachable => UNREACHABLE,
@@ -38,13 +43,15 @@ pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
         TrapCode::InvalidConversionToInteger => ClifTrap::BAD_CONVERSION_TO_INTEGER,
         TrapCode::CallStackExhausted => ClifTrap::STACK_OVERFLOW,
         TrapCode::Interrupted => INTERRUPTED,
+        TrapCode::HostError => UNWIND_PENDING,
         _ => return None,
     })
 }
 
 /// The spec trap a Cranelift trap code stands for; `None` for codes Kiln never emits.
 pub fn from_clif(code: ClifTrap) -> Option<TrapCode> {
-    const ALL: [TrapCode; 11] = [
+    const ALL: [TrapCode; 12] = [
+        TrapCode::HostError,
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -81,6 +88,6 @@ mod tests {
         ] {
             assert_eq!(from_clif(to_clif(t).unwrap()), Some(t));
         }
-        assert_eq!(to_clif(TrapCode::HostError), None);
+        assert_eq!(to_clif(TrapCode::HostError), Some(UNWIND_PENDING));
     }
 }

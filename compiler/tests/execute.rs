@@ -46,10 +46,14 @@ impl Drop for Code {
 }
 
 impl Code {
-    fn load(funcs: &[CompiledFunction], trampolines: &[CompiledFunction]) -> Code {
+    fn load(
+        funcs: &[CompiledFunction],
+        trampolines: &[CompiledFunction],
+        wasm_to_array: &[CompiledFunction],
+    ) -> Code {
         let mut layout = Vec::new();
         let mut size = 0usize;
-        for f in funcs.iter().chain(trampolines) {
+        for f in funcs.iter().chain(trampolines).chain(wasm_to_array) {
             size = size.next_multiple_of(f.alignment.max(16) as usize);
             layout.push(size);
             size += f.code.len();
@@ -77,12 +81,25 @@ impl Code {
         for (i, t) in trampolines.iter().enumerate() {
             tramp_addrs.insert(t.func_index, base + layout[funcs.len() + i]);
         }
-        for (f, &off) in funcs.iter().chain(trampolines).zip(&layout) {
+        let mut w2a_addrs = HashMap::new();
+        for (i, t) in wasm_to_array.iter().enumerate() {
+            w2a_addrs.insert(t.func_index, base + layout[funcs.len() + trampolines.len() + i]);
+        }
+        for (f, &off) in funcs
+            .iter()
+            .chain(trampolines)
+            .chain(wasm_to_array)
+            .zip(&layout)
+        {
             // SAFETY: `off + code.len() <= size <= len`, inside the writable mapping.
             unsafe { std::ptr::copy_nonoverlapping(f.code.as_ptr(), map.add(off), f.code.len()) };
             for r in &f.relocations {
                 let site = base + off + r.offset as usize;
-                let target = func_addrs[&r.target_func] as i64 + r.addend;
+                let target = match r.target {
+                    kiln_compiler::RelocTarget::Function(f) => func_addrs[&f] as i64,
+                    kiln_compiler::RelocTarget::WasmToArray(t) => w2a_addrs[&t] as i64,
+                    other => panic!("unexpected relocation target {other:?}"),
+                } + r.addend;
                 let delta = target - site as i64;
                 match r.kind {
                     RelocKind::X86CallPcRel4 => {
@@ -90,6 +107,9 @@ impl Code {
                         unsafe {
                             (site as *mut i32).write_unaligned(i32::try_from(delta).unwrap())
                         };
+                    }
+                    RelocKind::Arm64AdrPrelPgHi21 | RelocKind::Arm64AddAbsLo12Nc => {
+                        panic!("unexpected relocation kind {:?}", r.kind)
                     }
                     RelocKind::Arm64Call => {
                         // SAFETY: as above; `bl` is a 4-byte aligned instruction.
@@ -256,7 +276,12 @@ impl Instance {
                 tramps.push(compile_array_to_wasm_trampoline(info, settings, f).unwrap());
             }
         }
-        let code = Code::load(&compiled.functions, &tramps);
+        // Referenced by `call_indirect` for callees without native code (never taken here).
+        let w2a: Vec<CompiledFunction> = (0..info.types.len() as u32)
+            .filter(|&t| kiln_compiler::wasm_to_array_type(info, t) == t)
+            .map(|t| kiln_compiler::compile_wasm_to_array_trampoline(info, settings, t).unwrap())
+            .collect();
+        let code = Code::load(&compiled.functions, &tramps, &w2a);
         let offsets = VMOffsets::new(info);
 
         // Canonical type ids: equal function types get equal ids.

@@ -131,7 +131,7 @@ fn direct_call_has_a_relocation() {
             caller.relocations
         );
         let r = caller.relocations[0];
-        assert_eq!(r.target_func, 1);
+        assert_eq!(r.target, kiln_compiler::RelocTarget::Function(1));
         assert_eq!(r.kind, kind);
         assert!((r.offset as usize) < caller.code.len());
         assert!(code.function(1).unwrap().relocations.is_empty());

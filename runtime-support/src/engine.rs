@@ -2,6 +2,7 @@
 
 use crate::interp::InterpModule;
 use crate::module::ModuleInfo;
+use crate::vm::CompiledModuleCode;
 use std::sync::Arc;
 
 /// The executable form of a module's functions.
@@ -9,6 +10,8 @@ use std::sync::Arc;
 pub enum Code {
     /// Translated for the bundled interpreter.
     Interpreted(InterpModule),
+    /// Native code from the compiler (or, later, a loaded artifact).
+    Compiled(CompiledModuleCode),
 }
 
 /// A decoded, validated module with its code: what instantiation takes. `Send + Sync`, so
@@ -26,6 +29,15 @@ impl Module {
     pub fn interp(&self) -> Option<&InterpModule> {
         match &self.code {
             Code::Interpreted(m) => Some(m),
+            Code::Compiled(_) => None,
+        }
+    }
+
+    /// The native code, when this module runs compiled.
+    pub fn compiled(&self) -> Option<&CompiledModuleCode> {
+        match &self.code {
+            Code::Compiled(c) => Some(c),
+            Code::Interpreted(_) => None,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod interp;
 pub mod module;
 pub mod native_stack;
 pub mod trap;
+pub mod traphandlers;
 pub mod types;
 pub mod vm;
 

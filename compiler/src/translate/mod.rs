@@ -90,6 +90,7 @@ pub(crate) fn translate_function(
         reachable: true,
         unreachable_depth: 0,
         func_refs: HashMap::new(),
+        w2a_refs: HashMap::new(),
         wasm_sigs: HashMap::new(),
         builtin_sigs: HashMap::new(),
     };
@@ -134,6 +135,7 @@ pub(crate) struct Translator<'a, 'f> {
     /// Blocks opened in unreachable code, which are skipped as a whole.
     pub unreachable_depth: u32,
     func_refs: HashMap<u32, FuncRef>,
+    w2a_refs: HashMap<u32, FuncRef>,
     wasm_sigs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<Builtin, SigRef>,
 }
@@ -238,6 +240,28 @@ impl Translator<'_, '_> {
             patchable: false,
         });
         self.func_refs.insert(func, f);
+        f
+    }
+
+    /// The function reference for a direct call to the module's wasm-to-array trampoline
+    /// of type `ty`'s signature (see [`crate::trampoline`]).
+    pub fn wasm_to_array_ref(&mut self, ty: u32) -> FuncRef {
+        let ty = crate::trampoline::wasm_to_array_type(self.env.module, ty);
+        if let Some(&f) = self.w2a_refs.get(&ty) {
+            return f;
+        }
+        let signature = self.wasm_sig(ty);
+        let name = self.b.func.declare_imported_user_function(UserExternalName::new(
+            crate::compile::NS_WASM_TO_ARRAY,
+            ty,
+        ));
+        let f = self.b.import_function(ExtFuncData {
+            name: ExternalName::user(name),
+            signature,
+            colocated: true,
+            patchable: false,
+        });
+        self.w2a_refs.insert(ty, f);
         f
     }
 

@@ -100,7 +100,7 @@ pub fn instantiate(
         let header = inst.vmctx as *mut VMContextHeader;
         (*header).magic = VMCONTEXT_MAGIC;
         (*header).store = store.vm_context();
-        (*header).builtins = std::ptr::null();
+        (*header).builtins = builtins_table();
         (*header).type_ids = inst.type_ids.as_ptr();
         (*header).instance = ip.cast();
     }
@@ -113,9 +113,18 @@ pub fn instantiate(
                 // SAFETY: `f` is a live funcref of the store; offsets as above.
                 unsafe {
                     let f = &*f;
-                    *inst.func_import(fi) =
-                        VMFunctionImport { wasm_call: f.wasm_call, array_call: f.array_call, vmctx: f.vmctx };
                     *inst.funcref(fi) = *f;
+                    *inst.func_import(fi) = match module.compiled() {
+                        // A compiled importer calls `wasm_call(vmctx, ..)`; a callee without
+                        // native code is reached through the module's wasm-to-array
+                        // trampoline, which takes the importer's funcref copy as `vmctx`.
+                        Some(code) if f.wasm_call.is_null() => VMFunctionImport {
+                            wasm_call: code.wasm_to_array(info.functions[fi as usize]),
+                            array_call: f.array_call,
+                            vmctx: inst.funcref(fi).cast(),
+                        },
+                        _ => VMFunctionImport { wasm_call: f.wasm_call, array_call: f.array_call, vmctx: f.vmctx },
+                    };
                 }
                 fi += 1;
             }
@@ -143,11 +152,22 @@ pub fn instantiate(
     // 4. Funcrefs of defined functions (before globals: `ref.func` initializers need them).
     for f in info.num_imported_funcs..info.functions.len() as u32 {
         let type_id = inst.type_id(info.functions[f as usize]);
-        let fr = VMFuncRef {
-            array_call: crate::interp::array_call_entry,
-            wasm_call: std::ptr::null(),
-            type_id,
-            vmctx: inst.interp_func_ctx(f).cast(),
+        let fr = match module.compiled() {
+            Some(code) => {
+                let d = f - info.num_imported_funcs;
+                VMFuncRef {
+                    array_call: code.array_call(d),
+                    wasm_call: code.wasm_call(d),
+                    type_id,
+                    vmctx: inst.vmctx.cast(),
+                }
+            }
+            None => VMFuncRef {
+                array_call: crate::interp::array_call_entry,
+                wasm_call: std::ptr::null(),
+                type_id,
+                vmctx: inst.interp_func_ctx(f).cast(),
+            },
         };
         // SAFETY: offsets as above.
         unsafe { *inst.funcref(f) = fr };

@@ -77,11 +77,19 @@ pub enum Builtin {
     /// `() -> status`. Returns [`BUILTIN_OK`] after moving `VMStoreContext::epoch_deadline`
     /// forward to continue, anything else to trap `interrupted`.
     EpochReached = 10,
+    /// The host-to-wasm entry (not called by wasm code): `(caller_vmctx: ptr, values: ptr,
+    /// len: ptr, body: ptr) -> i32`, with the callee's VMContext as the leading `vmctx`.
+    /// A compiled function's array-call entry trampoline calls it with the address of the
+    /// function's array-to-wasm body (an [`ArrayCallFn`](super::ArrayCallFn)); it records the
+    /// entry state that trap handling resumes at, runs the body, and returns 1 when the body
+    /// returned normally, 0 when the call unwound (the reason is then the store's pending
+    /// unwind). Never unwinds itself.
+    EnterWasm = 11,
 }
 
 impl Builtin {
     /// Every builtin, in slot order (`ALL[i].slot() == i`).
-    pub const ALL: [Builtin; 11] = [
+    pub const ALL: [Builtin; 12] = [
         Builtin::MemoryGrow,
         Builtin::MemoryFill,
         Builtin::MemoryCopy,
@@ -93,6 +101,7 @@ impl Builtin {
         Builtin::TableInit,
         Builtin::ElemDrop,
         Builtin::EpochReached,
+        Builtin::EnterWasm,
     ];
 
     /// The number of slots in the builtins table.
@@ -122,6 +131,7 @@ impl Builtin {
             Builtin::TableInit => "table_init",
             Builtin::ElemDrop => "elem_drop",
             Builtin::EpochReached => "epoch_reached",
+            Builtin::EnterWasm => "enter_wasm",
         }
     }
 
@@ -137,6 +147,7 @@ impl Builtin {
             Builtin::TableFill => &[I32, I32, Ptr, I32],
             Builtin::TableCopy | Builtin::TableInit => &[I32, I32, I32, I32, I32],
             Builtin::EpochReached => &[],
+            Builtin::EnterWasm => &[Ptr, Ptr, Ptr, Ptr],
         }
     }
 
@@ -159,7 +170,11 @@ impl Builtin {
                 Some(TrapCode::TableOutOfBounds)
             }
             Builtin::EpochReached => Some(TrapCode::Interrupted),
-            Builtin::MemoryGrow | Builtin::TableGrow | Builtin::DataDrop | Builtin::ElemDrop => {
+            Builtin::MemoryGrow
+            | Builtin::TableGrow
+            | Builtin::DataDrop
+            | Builtin::ElemDrop
+            | Builtin::EnterWasm => {
                 None
             }
         }

@@ -15,11 +15,15 @@ pub struct MemoryStyle {
     pub reserve_to_max: bool,
     /// Inaccessible bytes reserved after the maximum (guard region for compiled code).
     pub guard_bytes: u64,
+    /// Address space reserved at least (before the guard), whatever the memory's size and
+    /// maximum: 4 GiB for compiled code that relies on guard pages instead of bounds
+    /// checks (DESIGN.md principle 4); 0 otherwise.
+    pub min_reserve_bytes: u64,
 }
 
 impl Default for MemoryStyle {
     fn default() -> Self {
-        Self { limit_pages: crate::types::WASM32_MAX_PAGES, reserve_to_max: false, guard_bytes: 0 }
+        Self { limit_pages: crate::types::WASM32_MAX_PAGES, reserve_to_max: false, guard_bytes: 0, min_reserve_bytes: 0 }
     }
 }
 
@@ -90,6 +94,7 @@ impl LinearMemory {
         let max_pages = ty.limits.max.unwrap_or(limit).min(limit);
         let len = (ty.limits.min * WASM_PAGE_SIZE) as usize;
         let want = if style.reserve_to_max { (max_pages * WASM_PAGE_SIZE) as usize } else { len };
+        let want = want.max(style.min_reserve_bytes as usize);
         let reserved = round_up(want.max(len) + style.guard_bytes as usize, host_page()).max(host_page());
         let ptr = map(reserved, len)?;
         Ok(Self { ptr, reserved, len, max_pages, declared_max: ty.limits.max, style, def: std::ptr::null_mut() })

@@ -1,0 +1,148 @@
+//! The implementations of the runtime builtins ([`super::builtins::Builtin`]) and the table
+//! that every instance's `VMContextHeader::builtins` points to.
+//!
+//! Each builtin finds its instance through the header of the `vmctx` it is passed and reuses
+//! the code both engines share (the instance's table operations, [`super::LinearMemory`]).
+
+use super::builtins::{BUILTIN_OK, Builtin};
+use super::vmcontext::{VMContext, VMContextHeader};
+use crate::instance::InstanceData;
+use std::ffi::c_void;
+
+const TRAP: u32 = 1;
+
+/// The instance owning `vmctx`.
+///
+/// # Safety
+/// `vmctx` must be the VMContext of a live instance.
+unsafe fn instance<'a>(vmctx: *mut VMContext) -> &'a InstanceData {
+    // SAFETY: per the contract, the header's `instance` points to the live owner.
+    unsafe { &*(*(vmctx as *const VMContextHeader)).instance.cast::<InstanceData>() }
+}
+
+/// Bounds of memory `mem` of `inst`: `(base, length)`.
+fn memory(inst: &InstanceData, mem: u32) -> (*mut u8, usize) {
+    let def = inst.memories[mem as usize].def;
+    // SAFETY: memory refs of a live instance point to live definitions.
+    unsafe { ((*def).base, (*def).current_length) }
+}
+
+fn in_bounds(start: u32, len: u32, size: usize) -> bool {
+    u64::from(start) + u64::from(len) <= size as u64
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let m = inst.memories[mem as usize].memory;
+    // SAFETY: memory refs point to live, store-owned memories; execution in a store is
+    // single-threaded, so this is the only reference while it grows.
+    unsafe { (*m).grow(u64::from(delta)) }.map_or(u32::MAX, |old| old as u32)
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u32, val: u32, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let (base, size) = memory(unsafe { instance(vmctx) }, mem);
+    if !in_bounds(dst, len, size) {
+        return TRAP;
+    }
+    // SAFETY: [dst, dst+len) was checked to lie in the memory.
+    unsafe { std::ptr::write_bytes(base.add(dst as usize), val as u8, len as usize) };
+    BUILTIN_OK
+}
+
+unsafe extern "C" fn memory_copy(vmctx: *mut VMContext, dm: u32, sm: u32, dst: u32, src: u32, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let (dbase, dsize) = memory(inst, dm);
+    let (sbase, ssize) = memory(inst, sm);
+    if !in_bounds(dst, len, dsize) || !in_bounds(src, len, ssize) {
+        return TRAP;
+    }
+    // SAFETY: both ranges were checked; `copy` allows overlap.
+    unsafe { std::ptr::copy(sbase.add(src as usize), dbase.add(dst as usize), len as usize) };
+    BUILTIN_OK
+}
+
+unsafe extern "C" fn memory_init(vmctx: *mut VMContext, mem: u32, data: u32, dst: u32, src: u32, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let info = &inst.module.info;
+    let seg: &[u8] = if inst.dropped_data[data as usize].get() {
+        &[]
+    } else {
+        &info.wasm[info.data[data as usize].bytes.clone()]
+    };
+    let (base, size) = memory(inst, mem);
+    if !in_bounds(src, len, seg.len()) || !in_bounds(dst, len, size) {
+        return TRAP;
+    }
+    // SAFETY: both ranges were checked; the segment is not inside linear memory.
+    unsafe { std::ptr::copy_nonoverlapping(seg.as_ptr().add(src as usize), base.add(dst as usize), len as usize) };
+    BUILTIN_OK
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut VMContext, data: u32) {
+    // SAFETY: compiled code passes its own live VMContext.
+    unsafe { instance(vmctx) }.dropped_data[data as usize].set(true);
+}
+
+unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: usize, delta: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    unsafe { instance(vmctx) }.table_grow(table, delta, init).unwrap_or(u32::MAX)
+}
+
+unsafe extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u32, val: usize, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let r = unsafe { instance(vmctx) }.table_fill(table, dst, val, len);
+    if r.is_ok() { BUILTIN_OK } else { TRAP }
+}
+
+unsafe extern "C" fn table_copy(vmctx: *mut VMContext, dt: u32, st: u32, dst: u32, src: u32, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let r = unsafe { instance(vmctx) }.table_copy(dt, st, dst, src, len);
+    if r.is_ok() { BUILTIN_OK } else { TRAP }
+}
+
+unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let r = unsafe { instance(vmctx) }.table_init(table, elem, dst, src, len);
+    if r.is_ok() { BUILTIN_OK } else { TRAP }
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
+    // SAFETY: compiled code passes its own live VMContext.
+    unsafe { instance(vmctx) }.dropped_elems[elem as usize].set(true);
+}
+
+unsafe extern "C" fn epoch_reached(_vmctx: *mut VMContext) -> u32 {
+    // No epoch callback exists yet: reaching the deadline interrupts.
+    TRAP
+}
+
+/// The builtins table: function pointers in slot order.
+#[repr(transparent)]
+struct Table([*const c_void; Builtin::COUNT]);
+
+// SAFETY: the table is immutable and holds only addresses of functions.
+unsafe impl Sync for Table {}
+
+static TABLE: Table = Table([
+    memory_grow as *const c_void,
+    memory_fill as *const c_void,
+    memory_copy as *const c_void,
+    memory_init as *const c_void,
+    data_drop as *const c_void,
+    table_grow as *const c_void,
+    table_fill as *const c_void,
+    table_copy as *const c_void,
+    table_init as *const c_void,
+    elem_drop as *const c_void,
+    epoch_reached as *const c_void,
+    crate::traphandlers::enter_wasm as *const c_void,
+]);
+
+/// The address of the builtins table (`VMContextHeader::builtins`).
+pub fn builtins_table() -> *const c_void {
+    TABLE.0.as_ptr().cast()
+}

@@ -1,0 +1,138 @@
+//! Traps of compiled code (Engine::Compiler) through the public API: spec messages, backtraces with names, signatures and
+//! offsets, and stack exhaustion that never overflows the native stack.
+
+use kiln::{Engine, Error, ModuleConfig, Runtime, RuntimeConfig, TrapCode};
+
+fn runtime() -> Runtime {
+    Runtime::with_config(RuntimeConfig::new().with_engine(Engine::Compiler))
+}
+
+fn trap_of(r: Result<Vec<kiln::Val>, Error>) -> kiln::Trap {
+    match r {
+        Err(Error::Trap(t)) => t,
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+const TRAPS: &str = r#"
+(module $traps
+  (memory 1)
+  (table 2 funcref)
+  (type $i2i (func (param i32) (result i32)))
+  (type $v2i (func (result i32)))
+  (elem (i32.const 0) $ident)
+  (func $ident (param i32) (result i32) local.get 0)
+  (func $div (export "div") (param i32 i32) (result i32)
+    (i32.div_s (local.get 0) (local.get 1)))
+  (func $outer (export "outer") (param i32 i32) (result i32)
+    (call $div (local.get 0) (local.get 1)))
+  (func (export "oob") (result i32) (i32.load (i32.const 65534)))
+  (func (export "unreachable") unreachable)
+  (func (export "overflow") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "bad_sig") (result i32) (call_indirect (type $v2i) (i32.const 0)))
+  (func (export "undefined") (result i32) (call_indirect (type $i2i) (i32.const 7) (i32.const 9)))
+  (func (export "uninit") (result i32) (call_indirect (type $i2i) (i32.const 7) (i32.const 1)))
+  (func (export "conv") (result i32) (i32.trunc_f32_s (f32.const nan)))
+  (func $rec (export "rec") (param i32) (result i32) (call $rec (i32.add (local.get 0) (i32.const 1))))
+)"#;
+
+#[test]
+fn trap_codes_and_spec_messages() {
+    let rt = runtime();
+    let inst = rt.instantiate_wasm(&wat::parse_str(TRAPS).unwrap()).unwrap();
+    let cases: &[(&str, Vec<kiln::Val>, TrapCode, &str)] = &[
+        ("div", vec![1.into(), 0.into()], TrapCode::IntegerDivideByZero, "integer divide by zero"),
+        ("oob", vec![], TrapCode::MemoryOutOfBounds, "out of bounds memory access"),
+        ("unreachable", vec![], TrapCode::Unreachable, "unreachable"),
+        ("overflow", vec![], TrapCode::IntegerOverflow, "integer overflow"),
+        ("bad_sig", vec![], TrapCode::IndirectCallTypeMismatch, "indirect call type mismatch"),
+        ("undefined", vec![], TrapCode::UndefinedElement, "undefined element"),
+        ("uninit", vec![], TrapCode::UninitializedElement, "uninitialized element"),
+        ("conv", vec![], TrapCode::InvalidConversionToInteger, "invalid conversion to integer"),
+        ("rec", vec![0.into()], TrapCode::CallStackExhausted, "call stack exhausted"),
+    ];
+    for (name, args, code, msg) in cases {
+        let t = trap_of(inst.call(name, args));
+        assert_eq!(t.code(), *code, "{name}");
+        assert_eq!(t.message(), *msg, "{name}");
+    }
+}
+
+#[test]
+fn backtrace_names_functions_signatures_and_offsets() {
+    let rt = runtime();
+    let wasm = wat::parse_str(TRAPS).unwrap();
+    let inst = rt.instantiate(&rt.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
+    let t = trap_of(inst.call("outer", &[7.into(), 0.into()]));
+    let bt = t.backtrace();
+    assert_eq!(bt.len(), 2, "{t}");
+    assert_eq!(bt[0].func_name.as_deref(), Some("div"));
+    assert_eq!(bt[1].func_name.as_deref(), Some("outer"));
+    assert_eq!(bt[0].module.as_deref(), Some("traps"));
+    assert_eq!(bt[0].signature, "(i32, i32) -> (i32)");
+    // The offsets point at the faulting `i32.div_s` (0x6d) and at the `call` in $outer.
+    let div_off = bt[0].wasm_offset.unwrap() as usize;
+    let call_off = bt[1].wasm_offset.unwrap() as usize;
+    assert_eq!(wasm[div_off], 0x6d, "i32.div_s opcode at {div_off:#x}");
+    assert_eq!(wasm[call_off], 0x10, "call opcode at {call_off:#x}");
+    let text = t.to_string();
+    assert!(text.starts_with("wasm trap: integer divide by zero"), "{text}");
+    assert!(text.contains("traps!div (func[1] (i32, i32) -> (i32))"), "{text}");
+}
+
+#[test]
+fn deep_recursion_traps_on_a_small_native_stack() {
+    // A host function that re-enters wasm makes every wasm call use native stack; the
+    // runtime must stop before the 256 KiB thread stack overflows.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let rt = runtime();
+            let wasm = wat::parse_str(
+                r#"(module
+                  (import "env" "reenter" (func $reenter (param i32) (result i32)))
+                  (func (export "down") (param i32) (result i32)
+                    (call $reenter (i32.add (local.get 0) (i32.const 1)))))"#,
+            )
+            .unwrap();
+            let module = rt.compile(&wasm).unwrap();
+            let slot: std::rc::Rc<std::cell::RefCell<Option<kiln::Instance>>> = Default::default();
+            let s2 = slot.clone();
+            rt.host_module("env")
+                .func("reenter", move |n: i32| -> Result<i32, Error> {
+                    let inst = s2.borrow().clone().expect("instance set");
+                    let f = inst.typed_func::<i32, i32>("down")?;
+                    f.call(n)
+                })
+                .instantiate()
+                .unwrap();
+            let inst = rt.instantiate(&module, ModuleConfig::new()).unwrap();
+            *slot.borrow_mut() = Some(inst.clone());
+            let r = inst.call("down", &[0.into()]);
+            *slot.borrow_mut() = None;
+            match r {
+                Err(Error::Trap(t)) => t.code(),
+                other => panic!("expected stack exhaustion, got {other:?}"),
+            }
+        })
+        .unwrap();
+    assert_eq!(handle.join().unwrap(), TrapCode::CallStackExhausted);
+}
+
+#[test]
+fn host_errors_propagate_as_traps_with_wasm_frames() {
+    let rt = runtime();
+    rt.host_module("env")
+        .func("fail", || -> Result<(), kiln::Trap> { Err(kiln::Trap::host("host said no")) })
+        .instantiate()
+        .unwrap();
+    let wasm = wat::parse_str(
+        r#"(module (import "env" "fail" (func $fail)) (func $caller (export "go") (call $fail)))"#,
+    )
+    .unwrap();
+    let inst = rt.instantiate_wasm(&wasm).unwrap();
+    let t = trap_of(inst.call("go", &[]));
+    assert_eq!(t.code(), TrapCode::HostError);
+    assert_eq!(t.message(), "host said no");
+    assert_eq!(t.backtrace()[0].func_name.as_deref(), Some("caller"));
+}
