@@ -11,8 +11,18 @@ fn instance(rt: &Runtime) -> kiln::Instance {
 }
 
 #[test]
-fn c_kernels_produce_known_check_values() {
-    let rt = Runtime::with_config(RuntimeConfig::interpreter());
+fn c_kernels_produce_known_check_values_interpreted() {
+    check_values(RuntimeConfig::interpreter());
+}
+
+#[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[test]
+fn c_kernels_produce_known_check_values_compiled() {
+    check_values(RuntimeConfig::compiler());
+}
+
+fn check_values(config: RuntimeConfig) {
+    let rt = Runtime::with_config(config);
     let inst = instance(&rt);
     let call0 = |name: &str| inst.typed_func::<(), u32>(name).unwrap().call(()).unwrap();
     let call1 = |name: &str, a: u32| inst.typed_func::<u32, u32>(name).unwrap().call(a).unwrap();
