@@ -48,6 +48,28 @@ pub enum Op {
     BrI32LeUImm { a: Slot, imm: i32, target: u32 },
     BrI32GeSImm { a: Slot, imm: i32, target: u32 },
     BrI32GeUImm { a: Slot, imm: i32, target: u32 },
+    // Fused float compare-and-branch: jump when the comparison holds (`Not*`: when it
+    // does not, NaN operands included).
+    BrF32Eq { a: Slot, b: Slot, target: u32 },
+    BrF32Ne { a: Slot, b: Slot, target: u32 },
+    BrF32Lt { a: Slot, b: Slot, target: u32 },
+    BrF32Gt { a: Slot, b: Slot, target: u32 },
+    BrF32Le { a: Slot, b: Slot, target: u32 },
+    BrF32Ge { a: Slot, b: Slot, target: u32 },
+    BrF32NotLt { a: Slot, b: Slot, target: u32 },
+    BrF32NotGt { a: Slot, b: Slot, target: u32 },
+    BrF32NotLe { a: Slot, b: Slot, target: u32 },
+    BrF32NotGe { a: Slot, b: Slot, target: u32 },
+    BrF64Eq { a: Slot, b: Slot, target: u32 },
+    BrF64Ne { a: Slot, b: Slot, target: u32 },
+    BrF64Lt { a: Slot, b: Slot, target: u32 },
+    BrF64Gt { a: Slot, b: Slot, target: u32 },
+    BrF64Le { a: Slot, b: Slot, target: u32 },
+    BrF64Ge { a: Slot, b: Slot, target: u32 },
+    BrF64NotLt { a: Slot, b: Slot, target: u32 },
+    BrF64NotGt { a: Slot, b: Slot, target: u32 },
+    BrF64NotLe { a: Slot, b: Slot, target: u32 },
+    BrF64NotGe { a: Slot, b: Slot, target: u32 },
     /// Results are already in slots `0..n`.
     Return,
     /// Call defined function `func` with its frame at `base`.
@@ -314,6 +336,7 @@ impl Op {
             | BrI32LtUImm { target, .. } | BrI32GtSImm { target, .. } | BrI32GtUImm { target, .. }
             | BrI32LeSImm { target, .. } | BrI32LeUImm { target, .. } | BrI32GeSImm { target, .. }
             | BrI32GeUImm { target, .. } => Some(target),
+            BrF32Eq { target, .. } | BrF32Ne { target, .. } | BrF32Lt { target, .. } | BrF32Gt { target, .. } | BrF32Le { target, .. } | BrF32Ge { target, .. } | BrF32NotLt { target, .. } | BrF32NotGt { target, .. } | BrF32NotLe { target, .. } | BrF32NotGe { target, .. } | BrF64Eq { target, .. } | BrF64Ne { target, .. } | BrF64Lt { target, .. } | BrF64Gt { target, .. } | BrF64Le { target, .. } | BrF64Ge { target, .. } | BrF64NotLt { target, .. } | BrF64NotGt { target, .. } | BrF64NotLe { target, .. } | BrF64NotGe { target, .. } => Some(target),
             _ => None,
         }
     }
@@ -400,6 +423,9 @@ pub struct CompiledFunc {
     pub num_params: u32,
     /// Parameters plus declared locals.
     pub num_locals: u32,
+    /// Values of the constant slots `num_locals..num_locals + consts.len()`, written when
+    /// the frame is entered.
+    pub consts: Box<[u64]>,
     /// Slots the frame needs: locals plus the maximum operand-stack height.
     pub frame_size: u32,
 }

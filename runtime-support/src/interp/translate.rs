@@ -11,6 +11,7 @@ use super::InterpModule;
 use super::ir::{CompiledFunc, Op, Slot};
 use crate::error::CompileError;
 use crate::module::ModuleInfo;
+use std::collections::HashMap;
 use wasmparser::{BlockType, Operator};
 
 /// Translates every defined function of `info`.
@@ -26,14 +27,23 @@ pub fn translate_module(info: &ModuleInfo) -> Result<InterpModule, CompileError>
             &info.wasm[body.range.clone()],
             body.range.start as u64,
         ));
-        funcs.push(Translator::new(info, func_index).translate(&reader)?);
+        let (func, loop_consts) = Translator::new(info, func_index, &[]).translate(&reader)?;
+        // Constants used as operands inside loops get slots of their own, filled once per
+        // call, so loops do not rematerialize them: translate such functions again with
+        // those slots assigned.
+        let func = if loop_consts.is_empty() {
+            func
+        } else {
+            Translator::new(info, func_index, &loop_consts).translate(&reader)?.0
+        };
+        funcs.push(func);
     }
     Ok(InterpModule { funcs })
 }
 
 /// The fused branch for a comparison `op` that computed a branch condition: it jumps when
 /// the condition holds (or, with `negate`, when it does not). `None` if `op` is no i32
-/// comparison.
+/// or float comparison.
 fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
     Some(match (op, negate) {
         (Op::I32Eqz { src, .. }, false) => Op::BrIfEqz { cond: src, target: 0 },
@@ -78,9 +88,36 @@ fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
         (Op::I32GeU { a, b, .. }, true) => Op::BrI32LtU { a, b, target: 0 },
         (Op::I32GeUImm { a, imm, .. }, false) => Op::BrI32GeUImm { a, imm, target: 0 },
         (Op::I32GeUImm { a, imm, .. }, true) => Op::BrI32LtUImm { a, imm, target: 0 },
+        (Op::F32Eq { a, b, .. }, false) => Op::BrF32Eq { a, b, target: 0 },
+        (Op::F32Eq { a, b, .. }, true) => Op::BrF32Ne { a, b, target: 0 },
+        (Op::F32Ne { a, b, .. }, false) => Op::BrF32Ne { a, b, target: 0 },
+        (Op::F32Ne { a, b, .. }, true) => Op::BrF32Eq { a, b, target: 0 },
+        (Op::F32Lt { a, b, .. }, false) => Op::BrF32Lt { a, b, target: 0 },
+        (Op::F32Lt { a, b, .. }, true) => Op::BrF32NotLt { a, b, target: 0 },
+        (Op::F32Gt { a, b, .. }, false) => Op::BrF32Gt { a, b, target: 0 },
+        (Op::F32Gt { a, b, .. }, true) => Op::BrF32NotGt { a, b, target: 0 },
+        (Op::F32Le { a, b, .. }, false) => Op::BrF32Le { a, b, target: 0 },
+        (Op::F32Le { a, b, .. }, true) => Op::BrF32NotLe { a, b, target: 0 },
+        (Op::F32Ge { a, b, .. }, false) => Op::BrF32Ge { a, b, target: 0 },
+        (Op::F32Ge { a, b, .. }, true) => Op::BrF32NotGe { a, b, target: 0 },
+        (Op::F64Eq { a, b, .. }, false) => Op::BrF64Eq { a, b, target: 0 },
+        (Op::F64Eq { a, b, .. }, true) => Op::BrF64Ne { a, b, target: 0 },
+        (Op::F64Ne { a, b, .. }, false) => Op::BrF64Ne { a, b, target: 0 },
+        (Op::F64Ne { a, b, .. }, true) => Op::BrF64Eq { a, b, target: 0 },
+        (Op::F64Lt { a, b, .. }, false) => Op::BrF64Lt { a, b, target: 0 },
+        (Op::F64Lt { a, b, .. }, true) => Op::BrF64NotLt { a, b, target: 0 },
+        (Op::F64Gt { a, b, .. }, false) => Op::BrF64Gt { a, b, target: 0 },
+        (Op::F64Gt { a, b, .. }, true) => Op::BrF64NotGt { a, b, target: 0 },
+        (Op::F64Le { a, b, .. }, false) => Op::BrF64Le { a, b, target: 0 },
+        (Op::F64Le { a, b, .. }, true) => Op::BrF64NotLe { a, b, target: 0 },
+        (Op::F64Ge { a, b, .. }, false) => Op::BrF64Ge { a, b, target: 0 },
+        (Op::F64Ge { a, b, .. }, true) => Op::BrF64NotGe { a, b, target: 0 },
         _ => return None,
     })
 }
+
+/// The most constants one function keeps in slots of their own (each costs a store per call).
+const MAX_CONST_SLOTS: usize = 32;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Entry {
@@ -130,6 +167,15 @@ struct Translator<'a> {
     labels: Vec<Label>,
     num_params: u32,
     num_locals: u32,
+    /// Constants with slots of their own (`num_locals..stack_base`), by value.
+    const_slots: HashMap<u64, Slot>,
+    consts: Vec<u64>,
+    /// First operand-stack slot: after the locals and the constant slots.
+    stack_base: u32,
+    /// Enclosing `loop`s of the current position.
+    loop_depth: u32,
+    /// Constants materialized inside loops, in first-use order (requests for pass two).
+    loop_consts: Vec<u64>,
     max_height: u32,
     offset: u32,
     last_result: Option<usize>,
@@ -142,7 +188,7 @@ fn unsupported(offset: u32, what: impl std::fmt::Display) -> CompileError {
 }
 
 impl<'a> Translator<'a> {
-    fn new(info: &'a ModuleInfo, func_index: u32) -> Self {
+    fn new(info: &'a ModuleInfo, func_index: u32, consts: &[u64]) -> Self {
         Self {
             info,
             func_index,
@@ -153,6 +199,11 @@ impl<'a> Translator<'a> {
             labels: Vec::new(),
             num_params: 0,
             num_locals: 0,
+            const_slots: HashMap::new(),
+            consts: consts.to_vec(),
+            stack_base: 0,
+            loop_depth: 0,
+            loop_consts: Vec::new(),
             max_height: 0,
             offset: 0,
             last_result: None,
@@ -161,7 +212,9 @@ impl<'a> Translator<'a> {
         }
     }
 
-    fn translate(mut self, body: &wasmparser::FunctionBody<'_>) -> Result<CompiledFunc, CompileError> {
+    /// Translates the body; also returns the constants that pass one had to materialize
+    /// inside loops (empty when this translation already had constant slots).
+    fn translate(mut self, body: &wasmparser::FunctionBody<'_>) -> Result<(CompiledFunc, Vec<u64>), CompileError> {
         let err = CompileError::from_wasmparser;
         let ty = self.info.func_type(self.func_index);
         self.num_params = ty.params().len() as u32;
@@ -173,6 +226,10 @@ impl<'a> Translator<'a> {
             return Err(unsupported(body.range().start as u32, "a function with this many locals"));
         }
         self.num_locals = locals as u32;
+        for (k, v) in self.consts.iter().enumerate() {
+            self.const_slots.insert(*v, self.num_locals + k as u32);
+        }
+        self.stack_base = self.num_locals + self.consts.len() as u32;
         self.func_results = ty.results().len() as u32;
         let label = self.new_label();
         self.ctrls.push(Ctrl {
@@ -190,18 +247,20 @@ impl<'a> Translator<'a> {
             let op = reader.read().map_err(err)?;
             self.op(op)?;
         }
-        let frame_size = self.num_locals as u64 + self.max_height as u64;
+        let frame_size = self.stack_base as u64 + self.max_height as u64;
         if frame_size > (u32::MAX / 4) as u64 {
             return Err(unsupported(self.offset, "a function with this large a frame"));
         }
-        Ok(CompiledFunc {
+        let func = CompiledFunc {
             func_index: self.func_index,
             code: super::exec::thread(self.code),
             offsets: self.offsets.into_boxed_slice(),
             num_params: self.num_params,
             num_locals: self.num_locals,
+            consts: self.consts.into_boxed_slice(),
             frame_size: frame_size as u32,
-        })
+        };
+        Ok((func, self.loop_consts))
     }
 
     // ---------------------------------------------------------------- emission helpers
@@ -234,10 +293,9 @@ impl<'a> Translator<'a> {
     }
 
     fn set_target(&mut self, at: usize, pc: u32) {
-        match &mut self.code[at] {
-            Op::Br { target } | Op::BrIfNez { target, .. } | Op::BrIfEqz { target, .. } => *target = pc,
-            Op::BrI32Eq { target, .. } | Op::BrI32Ne { target, .. } | Op::BrI32LtS { target, .. } | Op::BrI32LtU { target, .. } | Op::BrI32GtS { target, .. } | Op::BrI32GtU { target, .. } | Op::BrI32LeS { target, .. } | Op::BrI32LeU { target, .. } | Op::BrI32GeS { target, .. } | Op::BrI32GeU { target, .. } | Op::BrI32EqImm { target, .. } | Op::BrI32NeImm { target, .. } | Op::BrI32LtSImm { target, .. } | Op::BrI32LtUImm { target, .. } | Op::BrI32GtSImm { target, .. } | Op::BrI32GtUImm { target, .. } | Op::BrI32LeSImm { target, .. } | Op::BrI32LeUImm { target, .. } | Op::BrI32GeSImm { target, .. } | Op::BrI32GeUImm { target, .. } => *target = pc,
-            other => unreachable!("patching a non-branch {other:?}"),
+        match self.code[at].target_mut() {
+            Some(target) => *target = pc,
+            None => unreachable!("patching a non-branch {:?}", self.code[at]),
         }
     }
 
@@ -251,7 +309,7 @@ impl<'a> Translator<'a> {
     }
 
     fn own(&self, height: usize) -> Slot {
-        self.num_locals + height as u32
+        self.stack_base + height as u32
     }
 
     fn push(&mut self, e: Entry) {
@@ -293,7 +351,15 @@ impl<'a> Translator<'a> {
         match self.stack[i] {
             Entry::Temp => self.own(i),
             Entry::Local(x) => x,
-            Entry::Const(_) => {
+            Entry::Const(v) => {
+                if let Some(&s) = self.const_slots.get(&v) {
+                    return s;
+                }
+                if self.loop_depth > 0 && self.consts.is_empty() && !self.loop_consts.contains(&v)
+                    && self.loop_consts.len() < MAX_CONST_SLOTS
+                {
+                    self.loop_consts.push(v);
+                }
                 self.materialize(i);
                 self.own(i)
             }
@@ -617,6 +683,7 @@ impl<'a> Translator<'a> {
                 self.push_ctrl(Kind::Block, blockty);
             }
             O::Loop { blockty } => {
+                self.loop_depth += 1;
                 let label = self.push_ctrl(Kind::Loop, blockty);
                 self.bind(label);
             }
@@ -665,6 +732,9 @@ impl<'a> Translator<'a> {
                 }
                 if reachable {
                     self.materialize_top(c.results as usize);
+                }
+                if c.kind == Kind::Loop {
+                    self.loop_depth -= 1;
                 }
                 if let Some(el) = c.else_label {
                     self.bind(el);

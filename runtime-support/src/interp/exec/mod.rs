@@ -90,8 +90,8 @@ fn execute(store: &Store, inst: *mut InstanceData, func_index: u32, slots: &mut 
         // SAFETY: i < num_params <= frame_size.
         unsafe { *fp.add(i) = v.bits() };
     }
-    // SAFETY: [num_params, num_locals) lies inside the frame.
-    unsafe { std::ptr::write_bytes(fp.add(func.num_params as usize), 0, (func.num_locals - func.num_params) as usize) };
+    // SAFETY: the frame fits in the stack (checked above).
+    unsafe { init_frame(func, fp) };
     let (mem, mem_len) = cache.memory();
     let mut state = State {
         store,
@@ -153,3 +153,18 @@ impl InterpModule {
 
 #[cfg(test)]
 mod tests;
+
+/// Zeroes `func`'s declared locals and writes its constant slots in the frame at `fp`.
+///
+/// # Safety
+/// `fp..fp + func.frame_size` must lie inside the value stack.
+#[inline(always)]
+pub(super) unsafe fn init_frame(func: &super::ir::CompiledFunc, fp: *mut u64) {
+    // SAFETY: [num_params, num_locals + consts) lies inside the frame per the contract.
+    unsafe {
+        std::ptr::write_bytes(fp.add(func.num_params as usize), 0, (func.num_locals - func.num_params) as usize);
+        if !func.consts.is_empty() {
+            std::ptr::copy_nonoverlapping(func.consts.as_ptr(), fp.add(func.num_locals as usize), func.consts.len());
+        }
+    }
+}

@@ -3,7 +3,7 @@
 //! entry.
 
 use super::super::backtrace::unwind;
-use super::super::is_interp;
+use super::super::{init_frame, is_interp};
 use super::super::state::{Frame, InstCache};
 use super::*;
 use crate::error::Unwind;
@@ -26,13 +26,7 @@ unsafe fn push_frame(s: &mut State, pc: *const Instr, fp: *mut u64, callee: &Com
         return false;
     }
     // SAFETY: the callee's frame fits in the stack (checked just above).
-    unsafe {
-        std::ptr::write_bytes(
-            new_fp.add(callee.num_params as usize),
-            0,
-            (callee.num_locals - callee.num_params) as usize,
-        )
-    };
+    unsafe { init_frame(callee, new_fp) };
     // SAFETY: the calling instruction is not the function's last (that is a `Return`).
     s.frames.push(Frame { pc: unsafe { pc.add(1) }, fp, func: s.func, inst: s.cache.inst });
     s.func = callee;

@@ -80,6 +80,29 @@ branch_imm! {
     br_i32_ge_u_imm = BrI32GeUImm, |x: u32, y: u32| x >= y;
 }
 
+branch! {
+    br_f32_eq = BrF32Eq, |x: f32, y: f32| x == y;
+    br_f32_ne = BrF32Ne, |x: f32, y: f32| x != y;
+    br_f32_lt = BrF32Lt, |x: f32, y: f32| x < y;
+    br_f32_gt = BrF32Gt, |x: f32, y: f32| x > y;
+    br_f32_le = BrF32Le, |x: f32, y: f32| x <= y;
+    br_f32_ge = BrF32Ge, |x: f32, y: f32| x >= y;
+    br_f32_not_lt = BrF32NotLt, |x: f32, y: f32| !(x < y);
+    br_f32_not_gt = BrF32NotGt, |x: f32, y: f32| !(x > y);
+    br_f32_not_le = BrF32NotLe, |x: f32, y: f32| !(x <= y);
+    br_f32_not_ge = BrF32NotGe, |x: f32, y: f32| !(x >= y);
+    br_f64_eq = BrF64Eq, |x: f64, y: f64| x == y;
+    br_f64_ne = BrF64Ne, |x: f64, y: f64| x != y;
+    br_f64_lt = BrF64Lt, |x: f64, y: f64| x < y;
+    br_f64_gt = BrF64Gt, |x: f64, y: f64| x > y;
+    br_f64_le = BrF64Le, |x: f64, y: f64| x <= y;
+    br_f64_ge = BrF64Ge, |x: f64, y: f64| x >= y;
+    br_f64_not_lt = BrF64NotLt, |x: f64, y: f64| !(x < y);
+    br_f64_not_gt = BrF64NotGt, |x: f64, y: f64| !(x > y);
+    br_f64_not_le = BrF64NotLe, |x: f64, y: f64| !(x <= y);
+    br_f64_not_ge = BrF64NotGe, |x: f64, y: f64| !(x >= y);
+}
+
 handler!(fn br_if_nez(pc, fp, mem, len, st) = BrIfNez { cond, target } {
     // SAFETY: as in `branch!`.
     unsafe {
