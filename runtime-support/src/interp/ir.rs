@@ -97,6 +97,14 @@ pub enum Op {
     // ---- memory 0 ----
     I32Load { dst: Slot, addr: Slot, offset: u32 },
     I64Load { dst: Slot, addr: Slot, offset: u32 },
+    /// `i32.load` (offset 0) from the 32-bit wrapping sum `a + b`.
+    I32LoadAdd { dst: Slot, a: Slot, b: Slot },
+    /// `i64.load` (offset 0) from the 32-bit wrapping sum `a + b`.
+    I64LoadAdd { dst: Slot, a: Slot, b: Slot },
+    /// `i32.load` (offset 0) from the 32-bit wrapping sum `a + imm`.
+    I32LoadAddImm { dst: Slot, a: Slot, imm: i32 },
+    /// `i64.load` (offset 0) from the 32-bit wrapping sum `a + imm`.
+    I64LoadAddImm { dst: Slot, a: Slot, imm: i32 },
     I32Load8S { dst: Slot, addr: Slot, offset: u32 },
     I32Load8U { dst: Slot, addr: Slot, offset: u32 },
     I32Load16S { dst: Slot, addr: Slot, offset: u32 },
@@ -347,7 +355,8 @@ impl Op {
         use Op::*;
         match self {
             Copy { dst, .. } | Const32 { dst, .. } | Const64 { dst, .. } | GlobalGet { dst, .. }
-            | RefFunc { dst, .. } | I32Load { dst, .. } | I64Load { dst, .. }
+            | RefFunc { dst, .. } | I32Load { dst, .. } | I64Load { dst, .. } | I32LoadAdd { dst, .. }
+            | I64LoadAdd { dst, .. } | I32LoadAddImm { dst, .. } | I64LoadAddImm { dst, .. }
             | I32Load8S { dst, .. } | I32Load8U { dst, .. } | I32Load16S { dst, .. }
             | I32Load16U { dst, .. } | I64Load8S { dst, .. } | I64Load8U { dst, .. }
             | I64Load16S { dst, .. } | I64Load16U { dst, .. } | I64Load32S { dst, .. }

@@ -116,6 +116,55 @@ fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
     })
 }
 
+/// The conditional branch that jumps exactly when `op` (a conditional branch) does not.
+fn negate_branch(op: Op) -> Option<Op> {
+    Some(match op {
+        Op::BrIfNez { cond, .. } => Op::BrIfEqz { cond, target: 0 },
+        Op::BrIfEqz { cond, .. } => Op::BrIfNez { cond, target: 0 },
+        Op::BrI32Eq { a, b, .. } => Op::BrI32Ne { a, b, target: 0 },
+        Op::BrI32EqImm { a, imm, .. } => Op::BrI32NeImm { a, imm, target: 0 },
+        Op::BrI32Ne { a, b, .. } => Op::BrI32Eq { a, b, target: 0 },
+        Op::BrI32NeImm { a, imm, .. } => Op::BrI32EqImm { a, imm, target: 0 },
+        Op::BrI32LtS { a, b, .. } => Op::BrI32GeS { a, b, target: 0 },
+        Op::BrI32LtSImm { a, imm, .. } => Op::BrI32GeSImm { a, imm, target: 0 },
+        Op::BrI32LtU { a, b, .. } => Op::BrI32GeU { a, b, target: 0 },
+        Op::BrI32LtUImm { a, imm, .. } => Op::BrI32GeUImm { a, imm, target: 0 },
+        Op::BrI32GtS { a, b, .. } => Op::BrI32LeS { a, b, target: 0 },
+        Op::BrI32GtSImm { a, imm, .. } => Op::BrI32LeSImm { a, imm, target: 0 },
+        Op::BrI32GtU { a, b, .. } => Op::BrI32LeU { a, b, target: 0 },
+        Op::BrI32GtUImm { a, imm, .. } => Op::BrI32LeUImm { a, imm, target: 0 },
+        Op::BrI32LeS { a, b, .. } => Op::BrI32GtS { a, b, target: 0 },
+        Op::BrI32LeSImm { a, imm, .. } => Op::BrI32GtSImm { a, imm, target: 0 },
+        Op::BrI32LeU { a, b, .. } => Op::BrI32GtU { a, b, target: 0 },
+        Op::BrI32LeUImm { a, imm, .. } => Op::BrI32GtUImm { a, imm, target: 0 },
+        Op::BrI32GeS { a, b, .. } => Op::BrI32LtS { a, b, target: 0 },
+        Op::BrI32GeSImm { a, imm, .. } => Op::BrI32LtSImm { a, imm, target: 0 },
+        Op::BrI32GeU { a, b, .. } => Op::BrI32LtU { a, b, target: 0 },
+        Op::BrI32GeUImm { a, imm, .. } => Op::BrI32LtUImm { a, imm, target: 0 },
+        Op::BrF32Eq { a, b, .. } => Op::BrF32Ne { a, b, target: 0 },
+        Op::BrF32Ne { a, b, .. } => Op::BrF32Eq { a, b, target: 0 },
+        Op::BrF32Lt { a, b, .. } => Op::BrF32NotLt { a, b, target: 0 },
+        Op::BrF32Gt { a, b, .. } => Op::BrF32NotGt { a, b, target: 0 },
+        Op::BrF32Le { a, b, .. } => Op::BrF32NotLe { a, b, target: 0 },
+        Op::BrF32Ge { a, b, .. } => Op::BrF32NotGe { a, b, target: 0 },
+        Op::BrF32NotLt { a, b, .. } => Op::BrF32Lt { a, b, target: 0 },
+        Op::BrF32NotGt { a, b, .. } => Op::BrF32Gt { a, b, target: 0 },
+        Op::BrF32NotLe { a, b, .. } => Op::BrF32Le { a, b, target: 0 },
+        Op::BrF32NotGe { a, b, .. } => Op::BrF32Ge { a, b, target: 0 },
+        Op::BrF64Eq { a, b, .. } => Op::BrF64Ne { a, b, target: 0 },
+        Op::BrF64Ne { a, b, .. } => Op::BrF64Eq { a, b, target: 0 },
+        Op::BrF64Lt { a, b, .. } => Op::BrF64NotLt { a, b, target: 0 },
+        Op::BrF64Gt { a, b, .. } => Op::BrF64NotGt { a, b, target: 0 },
+        Op::BrF64Le { a, b, .. } => Op::BrF64NotLe { a, b, target: 0 },
+        Op::BrF64Ge { a, b, .. } => Op::BrF64NotGe { a, b, target: 0 },
+        Op::BrF64NotLt { a, b, .. } => Op::BrF64Lt { a, b, target: 0 },
+        Op::BrF64NotGt { a, b, .. } => Op::BrF64Gt { a, b, target: 0 },
+        Op::BrF64NotLe { a, b, .. } => Op::BrF64Le { a, b, target: 0 },
+        Op::BrF64NotGe { a, b, .. } => Op::BrF64Ge { a, b, target: 0 },
+        _ => return None,
+    })
+}
+
 /// The most constants one function keeps in slots of their own (each costs a store per call).
 const MAX_CONST_SLOTS: usize = 32;
 
@@ -473,9 +522,29 @@ impl<'a> Translator<'a> {
             self.emit_return();
             return;
         }
-        let (n, h, label) = (c.branch_arity() as usize, c.height as usize, c.label);
+        let (n, h, label, kind) = (c.branch_arity() as usize, c.height as usize, c.label, c.kind);
+        if kind == Kind::Loop && n == 0 && self.rotate_loop(label) {
+            return;
+        }
         self.copy_top_to(n, h);
         self.emit_branch(Op::Br { target: 0 }, label);
+    }
+
+    /// Loop rotation at a back edge: when the loop starts with a conditional exit, emit that
+    /// test negated so the back edge jumps straight into the body, followed by the exit
+    /// jump. Saves one dispatch per iteration. Returns false when the loop's first
+    /// instruction is no conditional branch to a label of an enclosing open block.
+    fn rotate_loop(&mut self, loop_label: usize) -> bool {
+        let Some(head) = self.labels[loop_label].pc else { return false };
+        let Some(&first) = self.code.get(head as usize) else { return false };
+        let Some(negated) = negate_branch(first) else { return false };
+        // The exit label: an open block's label still waiting for `head` to be patched.
+        let exit = self.ctrls.iter().map(|c| c.label).find(|&l| self.labels[l].patches.contains(&head));
+        let Some(exit) = exit else { return false };
+        let at = self.emit(negated);
+        self.set_target(at, head + 1);
+        self.emit_branch(Op::Br { target: 0 }, exit);
+        true
     }
 
     fn set_unreachable(&mut self) {
@@ -592,6 +661,28 @@ impl<'a> Translator<'a> {
     fn load(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<(), CompileError> {
         self.check_memarg(memarg)?;
         let t = self.top();
+        if memarg.offset == 0 && self.stack[t] == Entry::Temp && self.last_result == Some(self.code.len() - 1) {
+            // The address was just computed by an add into this temp: fuse it.
+            let own = self.own(t);
+            let wide = match make(0, 0, 0) {
+                Op::I32Load { .. } => Some(false),
+                Op::I64Load { .. } => Some(true),
+                _ => None,
+            };
+            let fused = match (*self.code.last().expect("last_result names an instruction"), wide) {
+                (Op::I32Add { dst, a, b }, Some(false)) if dst == own => Some(Op::I32LoadAdd { dst, a, b }),
+                (Op::I32Add { dst, a, b }, Some(true)) if dst == own => Some(Op::I64LoadAdd { dst, a, b }),
+                (Op::I32AddImm { dst, a, imm }, Some(false)) if dst == own => Some(Op::I32LoadAddImm { dst, a, imm }),
+                (Op::I32AddImm { dst, a, imm }, Some(true)) if dst == own => Some(Op::I64LoadAddImm { dst, a, imm }),
+                _ => None,
+            };
+            if let Some(op) = fused {
+                self.code.pop();
+                self.offsets.pop();
+                self.emit_result(op);
+                return Ok(());
+            }
+        }
         let addr = self.slot(t);
         self.stack[t] = Entry::Temp;
         self.emit_result(make(self.own(t), addr, memarg.offset as u32));

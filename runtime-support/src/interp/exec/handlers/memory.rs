@@ -57,6 +57,36 @@ macro_rules! store_imm {
     )*};
 }
 
+/// Loads from a computed address: `dst = mem[(a + b) mod 2^32]` (`b` a slot or an
+/// immediate), the add fused into the load.
+macro_rules! load_add {
+    ($($name:ident = $var:ident { $b:ident: $mode:ident }, $t:ty;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, $b } {
+            // SAFETY: slots lie inside the frame; the access is bounds-checked against
+            // memory 0's current length.
+            unsafe {
+                let addend = load_add!(@addend $mode, fp, $b);
+                let ea = (get(fp, a) as u32).wrapping_add(addend) as u64;
+                if ea + size_of::<$t>() as u64 > len {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                }
+                let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
+                set(fp, dst, v as u64);
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+    (@addend slot, $fp:ident, $b:ident) => { get($fp, $b) as u32 };
+    (@addend imm, $fp:ident, $b:ident) => { $b as u32 };
+}
+
+load_add! {
+    i32_load_add = I32LoadAdd { b: slot }, u32;
+    i64_load_add = I64LoadAdd { b: slot }, u64;
+    i32_load_add_imm = I32LoadAddImm { imm: imm }, u32;
+    i64_load_add_imm = I64LoadAddImm { imm: imm }, u64;
+}
+
 load! {
     i32_load = I32Load, u32, |v| v as u64;
     i64_load = I64Load, u64, |v| v;
