@@ -1,10 +1,19 @@
-//! Traps through the public API: spec messages, backtraces with names, signatures and
-//! offsets, and stack exhaustion that never overflows the native stack.
+//! Traps through the public API, on every engine: spec messages, backtraces with names,
+//! signatures and offsets, and stack exhaustion that never overflows the native stack.
 
 use kiln::{Engine, Error, ModuleConfig, Runtime, RuntimeConfig, TrapCode};
 
-fn runtime() -> Runtime {
-    Runtime::with_config(RuntimeConfig::new().with_engine(Engine::Interpreter))
+/// The engines every test runs on: the interpreter everywhere, the compiler where it exists.
+fn engines() -> Vec<Engine> {
+    let mut v = vec![Engine::Interpreter];
+    if cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
+        v.push(Engine::Compiler);
+    }
+    v
+}
+
+fn runtime_on(engine: Engine) -> Runtime {
+    Runtime::with_config(RuntimeConfig::new().with_engine(engine))
 }
 
 fn trap_of(r: Result<Vec<kiln::Val>, Error>) -> kiln::Trap {
@@ -38,7 +47,14 @@ const TRAPS: &str = r#"
 
 #[test]
 fn trap_codes_and_spec_messages() {
-    let rt = runtime();
+    for engine in engines() {
+        println!("engine: {engine:?}");
+        trap_codes_and_spec_messages_on(engine);
+    }
+}
+
+fn trap_codes_and_spec_messages_on(engine: Engine) {
+    let rt = runtime_on(engine);
     let inst = rt.instantiate_wasm(&wat::parse_str(TRAPS).unwrap()).unwrap();
     let cases: &[(&str, Vec<kiln::Val>, TrapCode, &str)] = &[
         ("div", vec![1.into(), 0.into()], TrapCode::IntegerDivideByZero, "integer divide by zero"),
@@ -60,7 +76,14 @@ fn trap_codes_and_spec_messages() {
 
 #[test]
 fn backtrace_names_functions_signatures_and_offsets() {
-    let rt = runtime();
+    for engine in engines() {
+        println!("engine: {engine:?}");
+        backtrace_names_functions_signatures_and_offsets_on(engine);
+    }
+}
+
+fn backtrace_names_functions_signatures_and_offsets_on(engine: Engine) {
+    let rt = runtime_on(engine);
     let wasm = wat::parse_str(TRAPS).unwrap();
     let inst = rt.instantiate(&rt.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
     let t = trap_of(inst.call("outer", &[7.into(), 0.into()]));
@@ -82,12 +105,19 @@ fn backtrace_names_functions_signatures_and_offsets() {
 
 #[test]
 fn deep_recursion_traps_on_a_small_native_stack() {
+    for engine in engines() {
+        println!("engine: {engine:?}");
+        deep_recursion_traps_on_a_small_native_stack_on(engine);
+    }
+}
+
+fn deep_recursion_traps_on_a_small_native_stack_on(engine: Engine) {
     // A host function that re-enters wasm makes every wasm call use native stack; the
     // runtime must stop before the 256 KiB thread stack overflows.
     let handle = std::thread::Builder::new()
         .stack_size(256 * 1024)
-        .spawn(|| {
-            let rt = runtime();
+        .spawn(move || {
+            let rt = runtime_on(engine);
             let wasm = wat::parse_str(
                 r#"(module
                   (import "env" "reenter" (func $reenter (param i32) (result i32)))
@@ -121,7 +151,14 @@ fn deep_recursion_traps_on_a_small_native_stack() {
 
 #[test]
 fn host_errors_propagate_as_traps_with_wasm_frames() {
-    let rt = runtime();
+    for engine in engines() {
+        println!("engine: {engine:?}");
+        host_errors_propagate_as_traps_with_wasm_frames_on(engine);
+    }
+}
+
+fn host_errors_propagate_as_traps_with_wasm_frames_on(engine: Engine) {
+    let rt = runtime_on(engine);
     rt.host_module("env")
         .func("fail", || -> Result<(), kiln::Trap> { Err(kiln::Trap::host("host said no")) })
         .instantiate()
