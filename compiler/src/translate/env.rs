@@ -14,23 +14,28 @@ pub(crate) fn vm_flags() -> MemFlagsData {
 }
 
 impl Translator<'_, '_> {
+    /// Where an entity's definition lives: for an imported one, the pointer stored in the
+    /// VMContext at `off`; for a defined one, the VMContext itself at `off`. Returns a base
+    /// value and the constant offset to add to it.
+    fn definition_addr(&mut self, imported: bool, off: u32) -> (Value, i32) {
+        if imported {
+            let p = self.b.ins().load(POINTER, vm_flags().with_readonly(), self.vmctx, off as i32);
+            (p, 0)
+        } else {
+            (self.vmctx, off as i32)
+        }
+    }
+
     /// A pointer to memory `index`'s `VMMemoryDefinition` and the constant offset to add.
     pub fn memory_definition(&mut self, index: u32) -> (Value, i32) {
         let module = self.env.module;
-        if index < module.num_imported_memories {
-            let off = self.env.offsets.imported_memory(index) as i32;
-            let p = self
-                .b
-                .ins()
-                .load(POINTER, vm_flags().with_readonly(), self.vmctx, off);
-            (p, 0)
+        let imported = index < module.num_imported_memories;
+        let off = if imported {
+            self.env.offsets.imported_memory(index)
         } else {
-            let off = self
-                .env
-                .offsets
-                .defined_memory(index - module.num_imported_memories);
-            (self.vmctx, off as i32)
-        }
+            self.env.offsets.defined_memory(index - module.num_imported_memories)
+        };
+        self.definition_addr(imported, off)
     }
 
     /// The current base address of memory `index`.
@@ -52,20 +57,13 @@ impl Translator<'_, '_> {
     /// A pointer to table `index`'s `VMTableDefinition` and the constant offset to add.
     pub fn table_definition(&mut self, index: u32) -> (Value, i32) {
         let module = self.env.module;
-        if index < module.num_imported_tables {
-            let off = self.env.offsets.imported_table(index) as i32;
-            let p = self
-                .b
-                .ins()
-                .load(POINTER, vm_flags().with_readonly(), self.vmctx, off);
-            (p, 0)
+        let imported = index < module.num_imported_tables;
+        let off = if imported {
+            self.env.offsets.imported_table(index)
         } else {
-            let off = self
-                .env
-                .offsets
-                .defined_table(index - module.num_imported_tables);
-            (self.vmctx, off as i32)
-        }
+            self.env.offsets.defined_table(index - module.num_imported_tables)
+        };
+        self.definition_addr(imported, off)
     }
 
     /// The address of element `index` (an i32) of table `table`, after checking it against
@@ -101,20 +99,13 @@ impl Translator<'_, '_> {
     /// The address of global `index`'s storage.
     fn global_addr(&mut self, index: u32) -> (Value, i32) {
         let module = self.env.module;
-        if index < module.num_imported_globals {
-            let off = self.env.offsets.imported_global(index) as i32;
-            let p = self
-                .b
-                .ins()
-                .load(POINTER, vm_flags().with_readonly(), self.vmctx, off);
-            (p, 0)
+        let imported = index < module.num_imported_globals;
+        let off = if imported {
+            self.env.offsets.imported_global(index)
         } else {
-            let off = self
-                .env
-                .offsets
-                .defined_global(index - module.num_imported_globals);
-            (self.vmctx, off as i32)
-        }
+            self.env.offsets.defined_global(index - module.num_imported_globals)
+        };
+        self.definition_addr(imported, off)
     }
 
     /// `global.get`.
