@@ -105,7 +105,9 @@ impl RuntimeConfig {
         self
     }
 
-    /// The most nested wasm calls before a `call stack exhausted` trap (default 50,000).
+    /// The most nested wasm calls on the interpreter before a `call stack exhausted` trap
+    /// (default 50,000). Compiled code is bounded by the native stack of the calling thread
+    /// instead (it traps `call stack exhausted` before the stack overflows), not by this count.
     pub fn with_max_call_depth(mut self, depth: usize) -> Self {
         self.max_call_depth = depth.max(1);
         self

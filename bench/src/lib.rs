@@ -6,6 +6,8 @@
 //!
 //! Run with `cargo run -p kiln-bench --release --bin interp` (see [`BenchOptions`]).
 
+#![warn(missing_docs)]
+
 use std::time::{Duration, Instant};
 
 /// Recursive Fibonacci: `run(n)` = fib(n). Call-heavy.

@@ -7,6 +7,8 @@
 //! print!("{}", report::table(&[suite]));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod report;
 pub mod runner;
 pub mod skip;

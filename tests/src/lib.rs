@@ -5,6 +5,8 @@
 //! Builds are cached under `<workspace>/target/kiln-c-cache/`, keyed by a hash of the
 //! source, the target and the flags, so a test run compiles each program once.
 
+#![warn(missing_docs)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -4,8 +4,9 @@
 //! wat module that uses most Core 2.0 features, and a generated one with many functions)
 //! and derives thousands of variants from them: every truncation length up to a prefix,
 //! more truncations spread over the rest, and deterministic single- and multi-bit flips,
-//! byte replacements, insertions and deletions. Each variant must compile, instantiate
-//! and run, or fail with a `kiln::Error`; none may panic, crash the process, or hang while
+//! byte replacements, insertions and deletions. Each variant runs on every engine (the
+//! interpreter, and the compiler where it exists) and must compile, instantiate and run,
+//! or fail with a `kiln::Error`; none may panic, crash the process, or hang while
 //! compiling or instantiating.
 //!
 //! Running a mutated module can loop forever (a flipped loop bound is valid wasm), and the
@@ -15,7 +16,7 @@
 //! (counted as a timeout, not a failure) and restarts it after that variant; a child that
 //! dies, hangs before the calls, or reports a panic fails the test with the variant named.
 
-use kiln::{Error, ModuleConfig, Runtime, RuntimeConfig};
+use kiln::{Engine, Error, ModuleConfig, Runtime, RuntimeConfig};
 use std::io::{BufRead, BufReader};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::{Command, Stdio};
@@ -185,7 +186,8 @@ const FEATURES_WAT: &str = r#"
 
   (func (export "unreachable_trap") unreachable)
   (func (export "oob_trap") (result i32) (i32.load (i32.const 0x7ffffff0)))
-  (func (export "deep") (result i32) (call $fib (i32.const 0x7fff)))
+  ;; Unbounded recursion: ends in `call stack exhausted` on every engine.
+  (func $down (export "deep") (result i32) (i32.add (call $down) (i32.const 1)))
 )
 "#;
 
@@ -293,11 +295,21 @@ enum Mutation {
     Delete { pos: usize },
 }
 
-/// A base module and a mutation of it.
+/// A base module, a mutation of it, and the engine that runs the result.
 #[derive(Clone, Debug)]
 struct Variant {
     base: usize,
     mutation: Mutation,
+    engine: Engine,
+}
+
+/// Every engine the variants run on: the interpreter, and the compiler where it exists.
+fn engines() -> Vec<Engine> {
+    let mut v = vec![Engine::Interpreter];
+    if cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
+        v.push(Engine::Compiler);
+    }
+    v
 }
 
 /// Every truncation length below this is tried; past it, a spread of lengths.
@@ -314,7 +326,11 @@ fn variants(bases: &[(&str, Vec<u8>)]) -> Vec<Variant> {
     let mut out = Vec::new();
     for (b, (_, wasm)) in bases.iter().enumerate() {
         let len = wasm.len();
-        let mut push = |mutation| out.push(Variant { base: b, mutation });
+        let mut push = |mutation: Mutation| {
+            for engine in engines() {
+                out.push(Variant { base: b, mutation: mutation.clone(), engine });
+            }
+        };
         for l in 0..len.min(TRUNCATE_PREFIX) {
             push(Mutation::Truncate { len: l });
         }
@@ -412,8 +428,9 @@ enum Outcome {
     },
 }
 
-fn runtime() -> Runtime {
-    let config = RuntimeConfig::interpreter()
+fn runtime(engine: Engine) -> Runtime {
+    let config = RuntimeConfig::new()
+        .with_engine(engine)
         .with_memory_limit_pages(32)
         .with_max_call_depth(200)
         .with_interpreter_stack_slots(1 << 16);
@@ -441,8 +458,8 @@ fn runtime() -> Runtime {
 
 /// Compiles, instantiates and calls one variant. `entered_calls` is called once the
 /// variant is instantiated, before its exports run.
-fn run_variant(wasm: &[u8], entered_calls: &mut dyn FnMut()) -> Outcome {
-    let rt = runtime();
+fn run_variant(wasm: &[u8], engine: Engine, entered_calls: &mut dyn FnMut()) -> Outcome {
+    let rt = runtime(engine);
     let module = match rt.compile(wasm) {
         Ok(m) => m,
         Err(e) => {
@@ -497,7 +514,7 @@ fn child(first: usize) {
         let wasm = apply(&bases[v.base].1, &v.mutation);
         println!("{TAG} begin {i}");
         let result = catch_unwind(AssertUnwindSafe(|| {
-            run_variant(&wasm, &mut || println!("{TAG} calls {i}"))
+            run_variant(&wasm, v.engine, &mut || println!("{TAG} calls {i}"))
         }));
         match result {
             Ok(Outcome::CompileErr) => println!("{TAG} end {i} compile-err"),
@@ -534,9 +551,11 @@ fn malformed_inputs_never_crash() {
     // Build (and cache) the C kernels before the children need them.
     let bases = bases();
     for (name, wasm) in &bases {
-        let rt = runtime();
-        rt.compile(wasm)
-            .unwrap_or_else(|e| panic!("base module {name} must compile: {e}"));
+        for engine in engines() {
+            runtime(engine)
+                .compile(wasm)
+                .unwrap_or_else(|e| panic!("base module {name} must compile on {engine:?}: {e}"));
+        }
     }
     let all = variants(&bases);
     let total = all.len();
@@ -548,10 +567,11 @@ fn malformed_inputs_never_crash() {
     let describe = |i: usize| {
         let v = &all[i];
         format!(
-            "variant #{i}: base {} ({} bytes), {:?}",
+            "variant #{i}: base {} ({} bytes), {:?}, on {:?}",
             bases[v.base].0,
             bases[v.base].1.len(),
-            v.mutation
+            v.mutation,
+            v.engine
         )
     };
     let mut next = 0usize;
@@ -670,9 +690,10 @@ fn malformed_inputs_never_crash() {
 
     let errs = tally.compile_err + tally.instantiate_err;
     println!(
-        "malformed-input test: {total} variants from {} base modules in {:.1?}: {} ok (instantiated and ran \
+        "malformed-input test: {total} runs ({} engines) from {} base modules in {:.1?}: {} ok (instantiated and ran \
          {} export calls: {} returned, {} failed with an Error, {} killed after {CALL_TIMEOUT:?}), {errs} Err \
          ({} at compile, {} at instantiation), {} crashed; {} child processes",
+        engines().len(),
         bases.len(),
         started.elapsed(),
         tally.ran + tally.timeouts,
@@ -707,9 +728,11 @@ fn base_modules_run_cleanly() {
         return;
     }
     for (name, wasm) in bases() {
-        match run_variant(&wasm, &mut || {}) {
-            Outcome::Ran { ok, .. } => assert!(ok > 0, "{name}: no export ran"),
-            other => panic!("{name}: {other:?}"),
+        for engine in engines() {
+            match run_variant(&wasm, engine, &mut || {}) {
+                Outcome::Ran { ok, .. } => assert!(ok > 0, "{name} on {engine:?}: no export ran"),
+                other => panic!("{name} on {engine:?}: {other:?}"),
+            }
         }
     }
 }

@@ -1,5 +1,9 @@
 //! Branch handlers, plus moves, constants and `select`.
 
+// `!(x < y)` on floats is the point of the `Not*` branches: it is true for NaN operands,
+// which `x >= y` is not.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 use super::*;
 
 /// Fused compare-and-branch handlers: jump to `target` when `f(a, b)` holds.
