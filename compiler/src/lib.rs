@@ -3,8 +3,8 @@
 //! Translates a validated module ([`kiln_runtime_support::module::ModuleInfo`]) to Cranelift
 //! IR and produces machine code for x86_64 or aarch64 ([`compile_module`]): per function the
 //! code bytes, relocations for direct calls, trap sites and a map from code to wasm offsets
-//! (DESIGN.md, principles 2 to 5). Writing artifacts (blobs, ELF objects, DWARF) and linking
-//! them into the runtime come later; this crate is the translator.
+//! (DESIGN.md, principles 2 to 5), and lays that code out into one position-independent,
+//! already-linked text with its tables ([`link()`]).
 //!
 //! # The compiled-code ABI
 //!
@@ -43,8 +43,8 @@
 //!
 //! - A call to a defined function is a direct `call` to that function, with
 //!   `callee_vmctx = caller_vmctx`; it is recorded as a [`Relocation`] naming the target
-//!   function index ([`RelocKind::X86CallPcRel4`] or [`RelocKind::Arm64Call`]), resolved when
-//!   the module's functions are laid out.
+//!   function index ([`RelocKind::X86CallPcRel4`] or [`RelocKind::Arm64Call`]), resolved by
+//!   [`link()`] when it lays the module's functions out.
 //! - A call to an imported function loads its `VMFunctionImport` and calls `wasm_call`
 //!   (which the runtime guarantees non-null) with `(import.vmctx, own vmctx, args...)`. For a
 //!   callee with native code these are its own entry and VMContext; for a callee without
@@ -105,13 +105,14 @@
 //!
 //! Every relocation targets code of the same module ([`RelocTarget`]) and is PC-relative
 //! (`call`/`lea` rel32 on x86_64; `bl`, `adrp`+`add` on aarch64), so a module's code is
-//! position-independent once laid out.
+//! position-independent once [`link()`] has laid it out and applied them.
 
 #![warn(missing_docs)]
 
 mod abi;
 mod code;
 mod compile;
+mod link;
 mod settings;
 pub mod trampoline;
 mod translate;
@@ -121,6 +122,7 @@ pub use code::{
     AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation, TrapSite,
 };
 pub use compile::{compile_module, function_ir};
+pub use link::link;
 pub use settings::{BoundsChecks, CRANELIFT_VERSION, CompilerSettings, CpuLevel, OptLevel};
 pub use target_lexicon::Triple;
 pub use trampoline::{

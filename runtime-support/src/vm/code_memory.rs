@@ -1,34 +1,27 @@
-//! Executable memory for compiled code: map, copy, relocate, then flip to read+execute
-//! (W^X: the pages are never writable and executable at once; DESIGN.md principle 2).
+//! Executable memory for compiled code (W^X: pages are never writable and executable at
+//! once; DESIGN.md principle 2). Code arrives already linked (position-independent, no
+//! relocations left), so it is either mapped read+execute straight from an artifact file
+//! ([`CodeMemory::map_file`]) or copied into fresh pages that are then flipped to
+//! read+execute ([`CodeMemory::copy`]).
+//!
+//! Every executable mapping is counted per thread ([`executable_mappings_on_this_thread`]),
+//! so tests can prove that a rejected artifact mapped nothing executable.
 
 use crate::error::ResourceError;
+use std::cell::Cell;
 
-/// How a relocation in code is patched (all are PC-relative, so code stays
-/// position-independent once its in-module references are resolved).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CodeRelocKind {
-    /// x86_64 rel32 (`call`, `lea [rip+..]`): `target + addend - site` as a little-endian
-    /// `i32`.
-    X86PcRel4,
-    /// aarch64 `bl`: `(target + addend - site) >> 2` into the low 26 bits.
-    Arm64Call,
-    /// aarch64 `adrp`: the 4 KiB page delta into immlo/immhi.
-    Arm64AdrPrelPgHi21,
-    /// aarch64 `add #lo12`: the low 12 bits of the target into bits 10-21.
-    Arm64AddAbsLo12Nc,
+thread_local! {
+    static EXEC_MAPPINGS: Cell<u64> = const { Cell::new(0) };
 }
 
-/// One relocation of a code image; offsets are relative to the image's start.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CodeReloc {
-    /// Offset of the patched bytes.
-    pub offset: u32,
-    /// How to patch.
-    pub kind: CodeRelocKind,
-    /// Offset of the referenced code.
-    pub target: u32,
-    /// Added to the target's address.
-    pub addend: i64,
+/// How many executable mappings this thread has created so far (mappings are counted when
+/// they become executable, not when they are dropped).
+pub fn executable_mappings_on_this_thread() -> u64 {
+    EXEC_MAPPINGS.with(Cell::get)
+}
+
+fn count_mapping() {
+    EXEC_MAPPINGS.with(|c| c.set(c.get() + 1));
 }
 
 /// A read+execute mapping holding one module's code.
@@ -36,6 +29,7 @@ pub struct CodeReloc {
 pub struct CodeMemory {
     ptr: *mut u8,
     len: usize,
+    file_backed: bool,
 }
 
 // SAFETY: the mapping is immutable (read+execute) once constructed and owned by this value;
@@ -44,54 +38,20 @@ unsafe impl Send for CodeMemory {}
 // SAFETY: as above; no interior mutability.
 unsafe impl Sync for CodeMemory {}
 
-fn page_size() -> usize {
+/// The host's page size in bytes.
+pub fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
     let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     if p > 0 { p as usize } else { 4096 }
 }
 
-fn patch(text: &mut [u8], r: &CodeReloc, base: usize) -> Result<(), String> {
-    let site = r.offset as usize;
-    let width = 4;
-    if site + width > text.len() {
-        return Err(format!("relocation at {site:#x} lies outside the code"));
-    }
-    let pc = (base + site) as i64;
-    let target = (base as i64) + i64::from(r.target) + r.addend;
-    let field = &mut text[site..site + 4];
-    let old = u32::from_le_bytes(field.try_into().expect("4 bytes"));
-    let new = match r.kind {
-        CodeRelocKind::X86PcRel4 => {
-            let delta = i32::try_from(target - pc).map_err(|_| "rel32 out of range".to_string())?;
-            delta as u32
-        }
-        CodeRelocKind::Arm64Call => {
-            let delta = target - pc;
-            if delta % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&delta) {
-                return Err("bl target out of range".into());
-            }
-            (old & !0x03ff_ffff) | ((delta >> 2) as u32 & 0x03ff_ffff)
-        }
-        CodeRelocKind::Arm64AdrPrelPgHi21 => {
-            let pages = (target >> 12) - (pc >> 12);
-            if !(-(1 << 20)..(1 << 20)).contains(&pages) {
-                return Err("adrp target out of range".into());
-            }
-            let imm = pages as u32 & 0x1f_ffff;
-            (old & !((0x3 << 29) | (0x7_ffff << 5))) | ((imm & 0x3) << 29) | ((imm >> 2) << 5)
-        }
-        CodeRelocKind::Arm64AddAbsLo12Nc => (old & !(0xfff << 10)) | (((target as u32) & 0xfff) << 10),
-    };
-    field.copy_from_slice(&new.to_le_bytes());
-    Ok(())
-}
-
 impl CodeMemory {
-    /// Maps `text` executable after applying `relocs`.
+    /// Copies `text` (linked, position-independent code) into fresh pages and makes them
+    /// read+execute.
     ///
     /// # Errors
-    /// [`ResourceError`] when the host refuses the mapping or a relocation does not fit.
-    pub fn new(text: &[u8], relocs: &[CodeReloc]) -> Result<Self, ResourceError> {
+    /// [`ResourceError`] when the host refuses the mapping or the protection change.
+    pub fn copy(text: &[u8]) -> Result<Self, ResourceError> {
         let err = |message: String| ResourceError { message };
         let len = text.len().next_multiple_of(page_size()).max(page_size());
         // SAFETY: an anonymous private mapping at a kernel-chosen address touches no
@@ -109,13 +69,10 @@ impl CodeMemory {
         if ptr == libc::MAP_FAILED {
             return Err(err(format!("cannot map {len} bytes of code")));
         }
-        let mem = CodeMemory { ptr: ptr.cast(), len };
+        let mem = CodeMemory { ptr: ptr.cast(), len, file_backed: false };
         // SAFETY: the mapping is `len >= text.len()` bytes, readable and writable, and ours.
         let dst = unsafe { std::slice::from_raw_parts_mut(mem.ptr, text.len()) };
         dst.copy_from_slice(text);
-        for r in relocs {
-            patch(dst, r, mem.ptr as usize).map_err(|m| err(format!("code relocation: {m}")))?;
-        }
         // SAFETY: the mapping is ours; from here on it is read+execute only (W^X).
         let rc = unsafe { libc::mprotect(mem.ptr.cast(), len, libc::PROT_READ | libc::PROT_EXEC) };
         if rc != 0 {
@@ -123,7 +80,49 @@ impl CodeMemory {
         }
         #[cfg(target_arch = "aarch64")]
         clear_icache(mem.ptr, text.len());
+        count_mapping();
         Ok(mem)
+    }
+
+    /// Maps `len` bytes of `file` at byte `offset` read+execute, private, straight from the
+    /// file: the pages stay clean and are shared with every other process mapping the same
+    /// artifact. `offset` must be a multiple of [`page_size`].
+    ///
+    /// The caller must have verified those bytes (the artifact's payload checksum) first;
+    /// the file should not be modified while mapped (artifacts are written to a temporary
+    /// file and renamed into place, so a rewrite gets a new file).
+    ///
+    /// # Errors
+    /// [`ResourceError`] when `offset` is not page-aligned, `len` is 0 or the host refuses
+    /// the mapping.
+    pub fn map_file(file: &std::fs::File, offset: u64, len: usize) -> Result<Self, ResourceError> {
+        use std::os::fd::AsRawFd;
+        let err = |message: String| ResourceError { message };
+        if offset % page_size() as u64 != 0 || len == 0 {
+            return Err(err(format!("code at file offset {offset:#x} ({len} bytes) cannot be mapped")));
+        }
+        let off = libc::off_t::try_from(offset).map_err(|_| err("code offset too large".into()))?;
+        // SAFETY: a new private read+execute mapping of an open file at a kernel-chosen
+        // address; it aliases no Rust object. Bytes past the file's end (none here: the
+        // caller checked the section lies in the file) would read as zero or fault.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_EXEC,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                off,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            return Err(err(format!(
+                "cannot map {len} bytes of code from the artifact: {}",
+                std::io::Error::last_os_error()
+            )));
+        }
+        count_mapping();
+        Ok(CodeMemory { ptr: ptr.cast(), len, file_backed: true })
     }
 
     /// Address of the code's first byte.
@@ -139,6 +138,11 @@ impl CodeMemory {
     /// Whether the mapping is empty (never: at least one page is mapped).
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Whether the pages are mapped from a file (`true`) or were copied (`false`).
+    pub fn is_file_backed(&self) -> bool {
+        self.file_backed
     }
 }
 

@@ -2,7 +2,8 @@
 
 pub mod builtins;
 mod builtin_impls;
-mod code_memory;
+pub mod code_memory;
+mod code_tables;
 mod compiled_code;
 mod externref;
 mod host_func;
@@ -14,8 +15,12 @@ pub mod type_registry;
 mod vmcontext;
 
 pub use builtin_impls::builtins_table;
-pub use code_memory::{CodeMemory, CodeReloc, CodeRelocKind};
-pub use compiled_code::{CodeImage, CodeKind, CodeMeta, CompiledModuleCode, FunctionCode};
+pub use code_memory::CodeMemory;
+pub use code_tables::{
+    ADDRESS_RECORD_BYTES, CodeKind, CodeTables, EncodedTables, FUNCTION_RECORD_BYTES, FunctionRecord, SharedBytes,
+    TRAP_RECORD_BYTES, TableRanges, bytes_of,
+};
+pub use compiled_code::{CodeImage, CodeMeta, CompiledModuleCode};
 pub use externref::{ExternRef, ExternRefs};
 pub use host_func::{CallerCtx, HOST_FUNC_MAGIC, HostFn, HostFuncContext};
 pub use memory::{LinearMemory, MemoryStyle};

@@ -1,0 +1,180 @@
+//! Laying out a module's code and resolving its relocations at compile time (DESIGN.md
+//! principle 3): functions first, then array-to-wasm bodies, array-call entries and
+//! wasm-to-array trampolines, each aligned; every relocation targets code of the same module
+//! and is PC-relative, so once applied the text is position-independent and needs no
+//! patching when loaded at any page-aligned address (`adrp` page deltas assume 4 KiB-aligned
+//! placement, which every page size satisfies).
+
+use crate::code::{CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation};
+use crate::settings::error;
+use crate::trampoline::{Trampolines, wasm_to_array_type};
+use kiln_runtime_support::CompileError;
+use kiln_runtime_support::module::ModuleInfo;
+use kiln_runtime_support::vm::{CodeImage, CodeKind};
+use std::collections::HashMap;
+
+/// Minimum alignment of every function's first byte.
+const FUNCTION_ALIGN: u32 = 16;
+
+/// Lays out `code` and `trampolines` of `info` into one text with every relocation applied,
+/// plus the tables (functions, trap sites, address map, entry points) of
+/// [`kiln_runtime_support::vm::CodeTables`].
+///
+/// # Errors
+/// When a relocation names code that was not compiled, lies outside its function, or its
+/// target is out of the instruction's range (a module of more than 128 MiB of code on
+/// aarch64, 2 GiB on x86_64).
+pub fn link(
+    info: &ModuleInfo,
+    code: &CompiledCode,
+    trampolines: &Trampolines,
+) -> Result<CodeImage, CompileError> {
+    let mut image = CodeImage::default();
+    let place = |f: &CompiledFunction, kind: CodeKind, image: &mut CodeImage| -> u32 {
+        let start = image
+            .text
+            .len()
+            .next_multiple_of(f.alignment.max(FUNCTION_ALIGN) as usize);
+        image.text.resize(start, 0);
+        image.text.extend_from_slice(&f.code);
+        image.tables.push_function(
+            kind,
+            start as u32,
+            f.code.len() as u32,
+            f.trap_sites.iter().map(|s| (s.code_offset, s.code)),
+            f.address_map
+                .iter()
+                .map(|e| (e.code_start, e.code_end, e.wasm_offset)),
+        );
+        start as u32
+    };
+    let mut func_at = HashMap::new();
+    let mut a2w_at = HashMap::new();
+    let mut w2a_at = HashMap::new();
+    let mut wasm_call = Vec::with_capacity(code.functions.len());
+    let mut array_call = Vec::with_capacity(code.functions.len());
+    let mut placed: Vec<(u32, &CompiledFunction)> = Vec::new();
+    for f in &code.functions {
+        let at = place(f, CodeKind::Wasm(f.func_index), &mut image);
+        func_at.insert(f.func_index, at);
+        wasm_call.push(at);
+        placed.push((at, f));
+    }
+    for f in &trampolines.array_to_wasm {
+        let at = place(f, CodeKind::Trampoline, &mut image);
+        a2w_at.insert(f.func_index, at);
+        placed.push((at, f));
+    }
+    for f in &trampolines.array_entries {
+        let at = place(f, CodeKind::Trampoline, &mut image);
+        array_call.push(at);
+        placed.push((at, f));
+    }
+    for f in &trampolines.wasm_to_array {
+        let at = place(f, CodeKind::Trampoline, &mut image);
+        w2a_at.insert(f.func_index, at);
+        placed.push((at, f));
+    }
+    let wasm_to_array = (0..info.types.len() as u32)
+        .map(|ty| {
+            w2a_at
+                .get(&wasm_to_array_type(info, ty))
+                .copied()
+                .ok_or_else(|| error(format!("internal error: no wasm-to-array trampoline for type {ty}")))
+        })
+        .collect::<Result<Vec<u32>, _>>()?;
+    image
+        .tables
+        .set_entries(&wasm_call, &array_call, &wasm_to_array);
+
+    for (at, f) in placed {
+        for r in &f.relocations {
+            let target = match r.target {
+                RelocTarget::Function(i) => func_at.get(&i),
+                RelocTarget::ArrayToWasm(i) => a2w_at.get(&i),
+                RelocTarget::WasmToArray(ty) => w2a_at.get(&ty),
+            }
+            .copied()
+            .ok_or_else(|| {
+                error(format!(
+                    "internal error: relocation to missing {:?}",
+                    r.target
+                ))
+            })?;
+            if r.offset as usize + 4 > f.code.len() {
+                return Err(error(format!(
+                    "internal error: relocation at {:#x} lies outside function {}",
+                    r.offset, f.func_index
+                )));
+            }
+            patch(&mut image.text, at + r.offset, r, target)?;
+        }
+    }
+    Ok(image)
+}
+
+/// Applies relocation `r` at text offset `site`, pointing it at text offset `target`.
+fn patch(text: &mut [u8], site: u32, r: &Relocation, target: u32) -> Result<(), CompileError> {
+    let pc = i64::from(site);
+    let target = i64::from(target) + r.addend;
+    let field = &mut text[site as usize..site as usize + 4];
+    let old = u32::from_le_bytes(field.try_into().expect("4 bytes"));
+    let out_of_range = |what: &str| error(format!("{what} target out of range at {site:#x}"));
+    let new = match r.kind {
+        RelocKind::X86CallPcRel4 => {
+            i32::try_from(target - pc).map_err(|_| out_of_range("rel32"))? as u32
+        }
+        RelocKind::Arm64Call => {
+            let delta = target - pc;
+            if delta % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&delta) {
+                return Err(out_of_range("bl"));
+            }
+            (old & !0x03ff_ffff) | ((delta >> 2) as u32 & 0x03ff_ffff)
+        }
+        RelocKind::Arm64AdrPrelPgHi21 => {
+            let pages = (target >> 12) - (pc >> 12);
+            if !(-(1 << 20)..(1 << 20)).contains(&pages) {
+                return Err(out_of_range("adrp"));
+            }
+            let imm = pages as u32 & 0x1f_ffff;
+            (old & !((0x3 << 29) | (0x7_ffff << 5))) | ((imm & 0x3) << 29) | ((imm >> 2) << 5)
+        }
+        RelocKind::Arm64AddAbsLo12Nc => (old & !(0xfff << 10)) | (((target as u32) & 0xfff) << 10),
+    };
+    field.copy_from_slice(&new.to_le_bytes());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x86_call_is_resolved_pc_relative() {
+        // f0: e8 <rel32> at offset 1; f1 placed at 16.
+        let call = Relocation {
+            offset: 1,
+            kind: RelocKind::X86CallPcRel4,
+            target: RelocTarget::Function(1),
+            addend: -4,
+        };
+        let mut text = vec![0xe8, 0, 0, 0, 0];
+        text.resize(32, 0);
+        patch(&mut text, 1, &call, 16).unwrap();
+        assert_eq!(i32::from_le_bytes(text[1..5].try_into().unwrap()), 16 - 4 - 1);
+    }
+
+    #[test]
+    fn arm64_branch_out_of_range_is_an_error() {
+        let bl = Relocation {
+            offset: 0,
+            kind: RelocKind::Arm64Call,
+            target: RelocTarget::Function(1),
+            addend: 0,
+        };
+        let mut text = vec![0u8; 8];
+        assert!(patch(&mut text, 0, &bl, 4).is_ok());
+        assert_eq!(u32::from_le_bytes(text[0..4].try_into().unwrap()) & 0x03ff_ffff, 1);
+        assert!(patch(&mut text, 0, &bl, 1 << 28).is_err());
+    }
+}
