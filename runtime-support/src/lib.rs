@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod artifact;
 pub mod call;
 pub mod engine;
 pub mod error;

@@ -1,9 +1,10 @@
 //! WebAssembly types as Kiln models them (spec section 2.3, "Types").
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A value type: `i32`, `i64`, `f32`, `f64`, `v128`, `funcref` or `externref`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValType {
     /// 32-bit integer.
     I32,
@@ -55,7 +56,7 @@ impl fmt::Display for ValType {
 }
 
 /// A reference type: the element type of a table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RefType {
     /// `funcref`.
     FuncRef,
@@ -94,7 +95,7 @@ impl fmt::Display for RefType {
 }
 
 /// A function type: parameter and result types (spec 2.3.5).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct FuncType {
     params: Box<[ValType]>,
     results: Box<[ValType]>,
@@ -129,7 +130,7 @@ impl fmt::Display for FuncType {
 }
 
 /// Size limits in units of pages (memories) or elements (tables).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Limits {
     /// Initial size.
     pub min: u64,
@@ -150,7 +151,7 @@ impl Limits {
 }
 
 /// A table type: element type and limits in elements.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TableType {
     /// The reference type stored.
     pub element: RefType,
@@ -159,14 +160,14 @@ pub struct TableType {
 }
 
 /// A memory type: limits in pages of 64 KiB.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MemoryType {
     /// Limits, in pages of 64 KiB.
     pub limits: Limits,
 }
 
 /// A global type: content type and mutability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GlobalType {
     /// The value type held.
     pub content: ValType,

@@ -1,9 +1,10 @@
 //! Constant expressions (spec 3.3.10): global initializers, segment offsets, element items.
 
 use crate::types::RefType;
+use serde::{Deserialize, Serialize};
 
 /// One instruction of a constant expression.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ConstOp {
     /// `i32.const`.
     I32(i32),
@@ -36,7 +37,7 @@ pub enum ConstOp {
 }
 
 /// A validated constant expression: a short stack program ending with one value.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConstExpr {
     /// The instructions in order (without the final `end`).
     pub ops: Vec<ConstOp>,

@@ -10,11 +10,12 @@ pub use decode::{DecodeOptions, decode};
 pub use names::Names;
 
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::Arc;
 
 /// The kind of an import or export, with the index in its index space.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EntityIndex {
     /// A function index.
     Func(u32),
@@ -27,7 +28,7 @@ pub enum EntityIndex {
 }
 
 /// An import: where it comes from and what it must be.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Import {
     /// The module name to import from.
     pub module: String,
@@ -38,7 +39,7 @@ pub struct Import {
 }
 
 /// An export: a name for one entity of the module.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Export {
     /// The export name.
     pub name: String,
@@ -48,7 +49,7 @@ pub struct Export {
 
 /// A table declaration with its optional initializer (function-references style
 /// `(table 10 funcref (ref.func 0))`; null when absent).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TableDecl {
     /// The table's type.
     pub ty: TableType,
@@ -57,7 +58,7 @@ pub struct TableDecl {
 }
 
 /// A global declaration: type and, for defined globals, the initializer.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GlobalDecl {
     /// The global's type.
     pub ty: GlobalType,
@@ -66,7 +67,7 @@ pub struct GlobalDecl {
 }
 
 /// How an element segment is used (spec 2.5.7).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ElementMode {
     /// Usable by `table.init` until dropped.
     Passive,
@@ -82,7 +83,7 @@ pub enum ElementMode {
 }
 
 /// An element segment: references to put into tables.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ElementSegment {
     /// How it is used.
     pub mode: ElementMode,
@@ -93,7 +94,7 @@ pub struct ElementSegment {
 }
 
 /// How a data segment is used (spec 2.5.8).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum DataMode {
     /// Usable by `memory.init` until dropped.
     Passive,
@@ -107,7 +108,7 @@ pub enum DataMode {
 }
 
 /// A data segment: bytes to put into a memory.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataSegment {
     /// How it is used.
     pub mode: DataMode,
@@ -116,14 +117,14 @@ pub struct DataSegment {
 }
 
 /// A function body: its location in the module binary.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FuncBody {
     /// The body's bytes (locals and code) as a range of [`ModuleInfo::wasm`].
     pub range: Range<usize>,
 }
 
 /// A custom section kept on request (`RuntimeConfig::with_custom_sections`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomSection {
     /// The section's name.
     pub name: String,
@@ -133,9 +134,13 @@ pub struct CustomSection {
 
 /// A decoded, validated module: types, imports, definitions, segments and names. Shared by
 /// both engines; the engine-specific code hangs off it elsewhere.
-#[derive(Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ModuleInfo {
-    /// The module binary this was decoded from.
+    /// The bytes the ranges of [`DataSegment`], [`FuncBody`] and [`CustomSection`] index:
+    /// the module binary this was decoded from, or for a module loaded from an artifact its
+    /// initialized-data image (data segments and kept custom sections only). Not part of
+    /// the serialized metadata (the artifact stores the data image in its own section).
+    #[serde(skip)]
     pub wasm: Arc<[u8]>,
     /// The type section's function types, by type index.
     pub types: Vec<FuncType>,
@@ -158,6 +163,9 @@ pub struct ModuleInfo {
     /// Data segments.
     pub data: Vec<DataSegment>,
     /// Bodies of the defined functions, in order (function index minus imported functions).
+    /// Only the interpreter and the compiler read them; empty for a module loaded from an
+    /// artifact (whose functions are native code), and not serialized.
+    #[serde(skip)]
     pub bodies: Vec<FuncBody>,
     /// The name section.
     pub names: Names,

@@ -1,10 +1,11 @@
 //! The `name` custom section (spec appendix 7.4), decoded leniently: a malformed name section
 //! is ignored, as the spec allows.
 
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Names from the name section.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Names {
     /// The module's name, if given.
     pub module: Option<String>,

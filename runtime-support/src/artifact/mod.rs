@@ -1,0 +1,190 @@
+//! The artifact format ("`.kiln` blob"), shared by the compiler (which writes it) and the
+//! loader (which maps it): DESIGN.md principles 2 and 3.
+//!
+//! An artifact is a fixed-size [`header`] followed by page-aligned [`sections`]:
+//! linked position-independent code, the bincode [`metadata`] (encoded only in the private `codec` module), the code tables
+//! as fixed-layout little-endian arrays read in place ([`crate::vm::CodeTables`]), DWARF,
+//! and the initialized-data image.
+//!
+//! [`verify`] performs every check in order: magic, format version, header length and
+//! checksum, ABI version, target, CPU features, settings, file length, section table,
+//! payload SHA-256. Nothing of an artifact may be mapped executable before it returns `Ok`.
+//!
+//! Trust model: the checksums establish integrity (the file is what a Kiln compiler
+//! wrote, not truncated or bit-flipped), not authenticity: anyone who can write an artifact
+//! can write one with valid checksums. An artifact is native code; load only artifacts from
+//! a source you would run a native binary from.
+
+mod codec;
+mod cpu;
+mod error;
+pub mod header;
+pub mod metadata;
+pub mod sections;
+
+pub use cpu::CpuFeatures;
+pub use error::{ArtifactError, ArtifactPart};
+pub use header::{
+    ABI_VERSION, ArtifactHeader, BoundsMode, CodeSettings, FORMAT_VERSION, HEADER_SIZE, MAGIC, host_target,
+    target_matches_host,
+};
+pub use metadata::ArtifactMetadata;
+pub use sections::{SECTION_COUNT, Section, SectionRange, SectionTable};
+
+use crate::vm::EncodedTables;
+use sha2::{Digest, Sha256};
+
+/// Everything [`write`] puts into an artifact.
+#[derive(Debug)]
+pub struct ArtifactParts<'a> {
+    /// Target triple of the code (at most 64 bytes).
+    pub target: String,
+    /// CPU level name (at most 16 bytes).
+    pub cpu_level: String,
+    /// CPU features the code requires.
+    pub cpu_features: CpuFeatures,
+    /// The compiler's settings fingerprint.
+    pub settings_fingerprint: u64,
+    /// The settings the runtime must match.
+    pub settings: CodeSettings,
+    /// Section alignment in bytes: a power of two of at least 4096, and a multiple of the
+    /// target's page size so code maps straight from the file.
+    pub section_align: u32,
+    /// Metadata (the module with data ranges relative to `data`; see
+    /// [`metadata::split_module`]).
+    pub metadata: &'a ArtifactMetadata,
+    /// SHA-256 of the source module binary.
+    pub wasm_sha256: [u8; 32],
+    /// Linked code.
+    pub code: &'a [u8],
+    /// The code tables.
+    pub tables: &'a EncodedTables,
+    /// DWARF for the code (may be empty).
+    pub dwarf: &'a [u8],
+    /// The initialized-data image.
+    pub data: &'a [u8],
+}
+
+/// The Kiln version recorded in headers.
+const KILN_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Encodes an artifact.
+///
+/// # Errors
+/// A message when a header text field is too long or the alignment is invalid.
+pub fn write(p: &ArtifactParts<'_>) -> Result<Vec<u8>, String> {
+    if p.target.len() > 64 || p.cpu_level.len() > 16 {
+        return Err(format!("target `{}` or CPU level `{}` is too long for the header", p.target, p.cpu_level));
+    }
+    if !p.section_align.is_power_of_two() || p.section_align < 4096 {
+        return Err(format!("invalid section alignment {}", p.section_align));
+    }
+    let metadata = codec::encode(p.metadata);
+    let parts: [&[u8]; SECTION_COUNT] = [
+        p.code,
+        &metadata,
+        &p.tables.functions,
+        &p.tables.trap_sites,
+        &p.tables.address_map,
+        &p.tables.entries,
+        p.dwarf,
+        p.data,
+    ];
+    let (sections, file_len) = SectionTable::layout(parts.map(<[u8]>::len), u64::from(p.section_align));
+    let mut out = vec![0u8; file_len as usize];
+    for (s, bytes) in Section::ALL.iter().zip(parts) {
+        out[sections.range(*s)].copy_from_slice(bytes);
+    }
+    let header = ArtifactHeader {
+        format_version: FORMAT_VERSION,
+        abi_version: ABI_VERSION,
+        section_align: p.section_align,
+        target: p.target.clone(),
+        cpu_level: p.cpu_level.clone(),
+        cpu_features: p.cpu_features,
+        settings_fingerprint: p.settings_fingerprint,
+        settings: p.settings,
+        wasm_sha256: p.wasm_sha256,
+        payload_sha256: Sha256::digest(&out[HEADER_SIZE..]).into(),
+        file_len,
+        sections,
+        kiln_version: KILN_VERSION.to_string(),
+    };
+    out[..HEADER_SIZE].copy_from_slice(&header.encode());
+    Ok(out)
+}
+
+/// SHA-256 of `bytes` (of a module binary, for [`ArtifactHeader::wasm_sha256`] and cache
+/// keys).
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// An artifact whose every check passed: its header and its bytes.
+#[derive(Debug)]
+pub struct VerifiedArtifact<'a> {
+    /// The header.
+    pub header: ArtifactHeader,
+    bytes: &'a [u8],
+}
+
+impl<'a> VerifiedArtifact<'a> {
+    /// Section `s`'s bytes.
+    pub fn section(&self, s: Section) -> &'a [u8] {
+        &self.bytes[self.header.sections.range(s)]
+    }
+
+    /// Decodes the metadata section.
+    ///
+    /// # Errors
+    /// [`ArtifactError::Corrupt`] for the metadata when it does not decode.
+    pub fn metadata(&self) -> Result<ArtifactMetadata, ArtifactError> {
+        codec::decode(self.section(Section::Metadata))
+            .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })
+    }
+}
+
+/// Checks the artifact in `bytes` in full (see the module docs for the order) against the
+/// runtime's `expected` settings.
+///
+/// # Errors
+/// The first failed check as an [`ArtifactError`].
+pub fn verify<'a>(bytes: &'a [u8], expected: &CodeSettings) -> Result<VerifiedArtifact<'a>, ArtifactError> {
+    let header = ArtifactHeader::decode(bytes)?;
+    header.check_compatible(expected)?;
+    check_integrity(&header, bytes)?;
+    Ok(VerifiedArtifact { header, bytes })
+}
+
+/// Checks the artifact's structure and integrity without asking whether this host can run
+/// it (for `kiln inspect`, which describes artifacts for any target).
+///
+/// # Errors
+/// As [`verify`], minus the compatibility checks.
+pub fn verify_integrity(bytes: &[u8]) -> Result<VerifiedArtifact<'_>, ArtifactError> {
+    let header = ArtifactHeader::decode(bytes)?;
+    check_integrity(&header, bytes)?;
+    Ok(VerifiedArtifact { header, bytes })
+}
+
+fn check_integrity(header: &ArtifactHeader, bytes: &[u8]) -> Result<(), ArtifactError> {
+    let len = bytes.len() as u64;
+    if len < header.file_len {
+        return Err(ArtifactError::Truncated { found: len, expected: header.file_len });
+    }
+    if len > header.file_len {
+        return Err(ArtifactError::Corrupt {
+            part: ArtifactPart::Payload,
+            detail: format!("{} bytes after the end the header gives", len - header.file_len),
+        });
+    }
+    header.sections.validate(header.section_align, header.file_len)?;
+    let sum: [u8; 32] = Sha256::digest(&bytes[HEADER_SIZE..]).into();
+    if sum != header.payload_sha256 {
+        return Err(ArtifactError::Corrupt {
+            part: ArtifactPart::Payload,
+            detail: "payload checksum mismatch".into(),
+        });
+    }
+    Ok(())
+}
