@@ -16,6 +16,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::VMOffsets;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `UserExternalName` namespace of defined functions' wasm-call entries.
 pub(crate) const NS_FUNCTION: u32 = 0;
@@ -30,9 +31,26 @@ pub(crate) const NS_ARRAY_ENTRY: u32 = 3;
 const THREADS: usize = 2;
 
 /// Compiles every defined function of `info` (see the crate docs for the ABI).
+///
+/// # Errors
+/// When the settings do not describe a supported target or a function fails to compile.
 pub fn compile_module(
     info: &ModuleInfo,
     settings: &CompilerSettings,
+) -> Result<CompiledCode, CompileError> {
+    compile_module_with_progress(info, settings, &|_, _| {})
+}
+
+/// [`compile_module`], calling `progress(done, total)` from the compile threads after each
+/// defined function is compiled (`total` is the number of defined functions; calls may
+/// arrive out of order across threads, `done` is a shared counter).
+///
+/// # Errors
+/// As [`compile_module`].
+pub fn compile_module_with_progress(
+    info: &ModuleInfo,
+    settings: &CompilerSettings,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<CompiledCode, CompileError> {
     let isa = settings.build_isa()?;
     let offsets = VMOffsets::new(info);
@@ -45,18 +63,24 @@ pub fn compile_module(
     let first = info.num_imported_funcs;
     let count = info.num_defined_funcs();
     let threads = THREADS.min(count as usize).max(1);
+    let done = AtomicUsize::new(0);
 
     let results: Vec<Vec<Result<CompiledFunction, CompileError>>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let env = &env;
                 let isa = &*isa;
+                let done = &done;
                 s.spawn(move || {
                     let mut fctx = FunctionBuilderContext::new();
                     let mut ctx = Context::new();
                     (0..count)
                         .filter(|i| *i as usize % threads == t)
-                        .map(|i| compile_function(env, isa, first + i, &mut fctx, &mut ctx))
+                        .map(|i| {
+                            let r = compile_function(env, isa, first + i, &mut fctx, &mut ctx);
+                            progress(done.fetch_add(1, Ordering::Relaxed) + 1, count as usize);
+                            r
+                        })
                         .collect()
                 })
             })

@@ -3,8 +3,9 @@
 //! Translates a validated module ([`kiln_runtime_support::module::ModuleInfo`]) to Cranelift
 //! IR and produces machine code for x86_64 or aarch64 ([`compile_module`]): per function the
 //! code bytes, relocations for direct calls, trap sites and a map from code to wasm offsets
-//! (DESIGN.md, principles 2 to 5), and lays that code out into one position-independent,
-//! already-linked text with its tables ([`link()`]).
+//! (DESIGN.md, principles 2 to 5), lays that code out into one position-independent,
+//! already-linked text with its tables ([`link()`]), and writes it as an artifact
+//! ([`compile_artifact`]).
 //!
 //! # The compiled-code ABI
 //!
@@ -110,6 +111,7 @@
 #![warn(missing_docs)]
 
 mod abi;
+pub mod artifact;
 mod code;
 mod compile;
 mod link;
@@ -121,7 +123,8 @@ pub mod traps;
 pub use code::{
     AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation, TrapSite,
 };
-pub use compile::{compile_module, function_ir};
+pub use artifact::{compile_artifact, write_artifact};
+pub use compile::{compile_module, compile_module_with_progress, function_ir};
 pub use link::link;
 pub use settings::{BoundsChecks, CRANELIFT_VERSION, CompilerSettings, CpuLevel, OptLevel};
 pub use target_lexicon::Triple;
