@@ -32,6 +32,7 @@ pub struct RuntimeConfig {
     pub(crate) custom_sections: bool,
     pub(crate) max_call_depth: usize,
     pub(crate) interpreter_stack_slots: usize,
+    pub(crate) cache: Option<crate::CompilationCache>,
 }
 
 impl Default for RuntimeConfig {
@@ -44,6 +45,7 @@ impl Default for RuntimeConfig {
             custom_sections: false,
             max_call_depth: 50_000,
             interpreter_stack_slots: 1 << 20,
+            cache: None,
         }
     }
 }
@@ -111,6 +113,20 @@ impl RuntimeConfig {
     pub fn with_max_call_depth(mut self, depth: usize) -> Self {
         self.max_call_depth = depth.max(1);
         self
+    }
+
+    /// Caches natively compiled modules (wazero's `WithCompilationCache`): with a cache,
+    /// [`crate::Runtime::compile`] on the compiler engine returns the module compiled
+    /// before for the same binary and settings, from memory or from the cache's directory,
+    /// and stores what it compiles. Modules run on the interpreter are not cached.
+    pub fn with_compilation_cache(mut self, cache: crate::CompilationCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The compilation cache, if one is configured.
+    pub fn compilation_cache(&self) -> Option<&crate::CompilationCache> {
+        self.cache.as_ref()
     }
 
     /// Size of the interpreter's value stack in 8-byte slots (default 1 Mi slots, 8 MiB);

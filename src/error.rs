@@ -1,5 +1,6 @@
 //! The facade's error type.
 
+pub use kiln_runtime_support::artifact::{ArtifactError, ArtifactPart};
 pub use kiln_runtime_support::{CompileError, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode};
 use std::fmt;
 
@@ -18,6 +19,9 @@ pub enum Error {
     Trap(Trap),
     /// A WASI guest called `proc_exit`.
     Exit(ExitError),
+    /// An artifact could not be loaded (incompatible, corrupted or unreadable), or could not
+    /// be written.
+    Artifact(ArtifactError),
     /// The requested engine is not available in this build or on this host.
     EngineUnavailable(String),
     /// No export (or host module entry) of that name and kind.
@@ -43,6 +47,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// The artifact error, if this error is one.
+    pub fn as_artifact(&self) -> Option<&ArtifactError> {
+        match self {
+            Error::Artifact(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The trap, if this error is one.
     pub fn as_trap(&self) -> Option<&Trap> {
         match self {
@@ -60,6 +72,7 @@ impl fmt::Display for Error {
             Error::Resource(e) => write!(f, "resource limit: {e}"),
             Error::Trap(e) => e.fmt(f),
             Error::Exit(e) => e.fmt(f),
+            Error::Artifact(e) => e.fmt(f),
             Error::EngineUnavailable(m) => write!(f, "engine unavailable: {m}"),
             Error::NotFound { kind, name } => write!(f, "no {kind} named \"{name}\""),
             Error::TypeMismatch(m) => write!(f, "type mismatch: {m}"),
@@ -78,6 +91,7 @@ impl std::error::Error for Error {
             Error::Resource(e) => Some(e),
             Error::Trap(e) => Some(e),
             Error::Exit(e) => Some(e),
+            Error::Artifact(e) => Some(e),
             _ => None,
         }
     }
@@ -86,6 +100,11 @@ impl std::error::Error for Error {
 impl From<CompileError> for Error {
     fn from(e: CompileError) -> Self {
         Error::Compile(e)
+    }
+}
+impl From<ArtifactError> for Error {
+    fn from(e: ArtifactError) -> Self {
+        Error::Artifact(e)
     }
 }
 impl From<LinkError> for Error {

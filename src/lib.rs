@@ -23,6 +23,11 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "compiler")]
+pub mod aot;
+mod artifact;
+mod atomic_file;
+mod cache;
 mod config;
 mod error;
 mod func;
@@ -33,18 +38,23 @@ mod memory;
 mod module;
 #[cfg(feature = "compiler")]
 mod native;
+mod reservation;
 mod runtime;
 mod table;
 mod typed;
 mod val;
 
+pub use artifact::{ArtifactFallback, ArtifactSummary, inspect_artifact, is_artifact};
+pub use atomic_file::write_atomically;
+pub use cache::{CacheStats, CompilationCache};
 pub use config::{Engine, ModuleConfig, RuntimeConfig};
-pub use error::{CompileError, Error, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode};
+pub use error::{ArtifactError, ArtifactPart, CompileError, Error, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode};
 pub use func::{Func, TypedFunc};
 pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
 pub use instance::{Extern, Instance};
 pub use kiln_runtime_support::CoreFeatures;
+pub use kiln_runtime_support::artifact::{ArtifactHeader, BoundsMode, CodeSettings, CpuFeatures, Section};
 pub use kiln_runtime_support::trap::FrameInfo;
 pub use kiln_runtime_support::types::{ExternType, FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
 pub use kiln_runtime_support::vm::ExternRef;

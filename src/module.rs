@@ -2,6 +2,7 @@
 
 use kiln_runtime_support::engine::Module;
 use kiln_runtime_support::types::ExternType;
+use kiln_runtime_support::vm::SharedBytes;
 use std::sync::Arc;
 
 /// An import a module declares.
@@ -24,11 +25,23 @@ pub struct ExportType {
     pub ty: ExternType,
 }
 
-/// A module compiled for one engine (wazero's `CompiledModule`). Cheap to clone; `Send` and
-/// `Sync`, so it can be shared with runtimes on other threads.
-#[derive(Clone, Debug)]
+/// A module compiled for one engine (wazero's `CompiledModule`), or loaded from an
+/// artifact. Cheap to clone; `Send` and `Sync`, so it can be shared with runtimes on other
+/// threads.
+#[derive(Clone)]
 pub struct CompiledModule {
     pub(crate) inner: Arc<Module>,
+    /// The artifact this module was loaded from (the mapped file or a copy of the bytes).
+    pub(crate) artifact: Option<SharedBytes>,
+}
+
+impl std::fmt::Debug for CompiledModule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledModule")
+            .field("inner", &self.inner)
+            .field("from_artifact", &self.artifact.is_some())
+            .finish()
+    }
 }
 
 impl CompiledModule {
@@ -62,6 +75,17 @@ impl CompiledModule {
     /// The name-section name of function `index`, if present.
     pub fn function_name(&self, index: u32) -> Option<&str> {
         self.inner.info.names.functions.get(&index).map(String::as_str)
+    }
+
+    /// Whether the module runs native code (compiled in process or loaded from an
+    /// artifact) rather than on the interpreter.
+    pub fn is_native(&self) -> bool {
+        self.inner.compiled().is_some()
+    }
+
+    /// Whether the module was loaded from an artifact.
+    pub fn is_from_artifact(&self) -> bool {
+        self.artifact.is_some()
     }
 
     /// The engine-level module (for the compiler and loader crates).

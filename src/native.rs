@@ -4,38 +4,18 @@
 //! through the same link step and is mapped from its file instead.
 
 use crate::error::Error;
-use kiln_compiler::{BoundsChecks, CompilerSettings};
+use crate::reservation::{GUARD_BYTES, guard_pages};
+use kiln_compiler::{BoundsChecks, CompilerSettings, CpuLevel};
 use kiln_runtime_support::module::ModuleInfo;
-use kiln_runtime_support::vm::{CompiledModuleCode, MemoryStyle};
+use kiln_runtime_support::engine::Module;
+use kiln_runtime_support::vm::{CodeImage, CompiledModuleCode};
 use std::sync::Arc;
 
-/// Guard region after each memory's 4 GiB reservation when compiled code relies on guard
-/// pages.
-pub(crate) const GUARD_BYTES: u64 = 2 << 30;
-
-/// Whether compiled code can run on this host.
-pub(crate) fn available() -> bool {
-    kiln_runtime_support::traphandlers::SUPPORTED
-}
-
-/// Whether memories are reserved with guard pages (64-bit hosts) so compiled code needs no
-/// bounds checks.
-pub(crate) fn guard_pages() -> bool {
-    cfg!(target_pointer_width = "64")
-}
-
-/// The memory style compiled modules of a runtime need.
-pub(crate) fn memory_style(mut style: MemoryStyle) -> MemoryStyle {
-    if guard_pages() {
-        style.min_reserve_bytes = 1 << 32;
-        style.guard_bytes = GUARD_BYTES;
-    }
-    style
-}
-
-/// Compiler settings for the host.
-fn settings() -> CompilerSettings {
+/// Compiler settings for code that runs in this process's memories (see
+/// [`crate::reservation`]), at CPU level `cpu`.
+pub(crate) fn host_settings(cpu: CpuLevel) -> CompilerSettings {
     CompilerSettings {
+        cpu,
         bounds_checks: if guard_pages() { BoundsChecks::GuardPages } else { BoundsChecks::Explicit },
         guard_bytes: GUARD_BYTES,
         verify_ir: false,
@@ -45,9 +25,24 @@ fn settings() -> CompilerSettings {
 
 /// Compiles `info` for the host and loads the code.
 pub(crate) fn compile(info: &Arc<ModuleInfo>) -> Result<CompiledModuleCode, Error> {
-    let settings = settings();
+    let settings = host_settings(CpuLevel::Baseline);
     let code = kiln_compiler::compile_module(info, &settings)?;
     let tramps = kiln_compiler::compile_trampolines(info, &settings)?;
     let image = kiln_compiler::link(info, &code, &tramps)?;
     Ok(CompiledModuleCode::load(image, info.clone())?)
+}
+
+/// Writes `module`, compiled in this process by [`compile`], as an artifact: its linked
+/// code read back from the executable mapping, its tables, and its metadata.
+pub(crate) fn serialize(module: &Module) -> Result<Vec<u8>, Error> {
+    let code = module.compiled().ok_or_else(not_native)?;
+    let image = CodeImage { text: code.text().to_vec(), tables: code.meta().tables.to_encoded() };
+    Ok(kiln_compiler::write_artifact(&module.info, &host_settings(CpuLevel::Baseline), &image, &[])?)
+}
+
+/// The error for serializing a module that has no native code.
+pub(crate) fn not_native() -> Error {
+    Error::EngineUnavailable(
+        "only natively compiled modules can be serialized; this one runs on the interpreter".to_string(),
+    )
 }

@@ -51,17 +51,13 @@ impl Runtime {
 
     /// A runtime with `config`.
     pub fn with_config(config: RuntimeConfig) -> Self {
-        #[cfg_attr(not(feature = "compiler"), allow(unused_mut))]
-        let mut memory = MemoryStyle {
+        let memory = MemoryStyle {
             limit_pages: config.memory_limit_pages as u64,
             reserve_to_max: config.memory_capacity_from_max,
             guard_bytes: 0,
             min_reserve_bytes: 0,
         };
-        #[cfg(feature = "compiler")]
-        if resolve_engine(config.engine) == Engine::Compiler {
-            memory = crate::native::memory_style(memory);
-        }
+        let memory = crate::reservation::memory_style(config.engine, memory);
         let store = Store::new(StoreConfig {
             memory,
             interp_stack_slots: config.interpreter_stack_slots,
@@ -90,14 +86,27 @@ impl Runtime {
     /// unsupported features such as SIMD; [`Error::EngineUnavailable`] when the configured
     /// engine cannot run here.
     pub fn compile(&self, wasm: &[u8]) -> Result<CompiledModule, Error> {
+        let engine = resolve_engine(self.config.engine);
+        #[cfg(feature = "compiler")]
+        if let Some(cache) = &self.config.cache
+            && engine == Engine::Compiler
+            && crate::reservation::native_code_supported()
+        {
+            return cache.get_or_compile(self, wasm);
+        }
+        self.compile_with_engine(wasm, engine)
+    }
+
+    /// Compiles `wasm` for `engine` (resolved: not [`Engine::Auto`]), bypassing the cache.
+    pub(crate) fn compile_with_engine(&self, wasm: &[u8], engine: Engine) -> Result<CompiledModule, Error> {
         let info = kiln_runtime_support::module::decode(
             wasm,
             DecodeOptions { features: self.config.features, keep_custom_sections: self.config.custom_sections },
         )?;
         let info = Arc::new(info);
-        let code = match resolve_engine(self.config.engine) {
+        let code = match engine {
             #[cfg(feature = "compiler")]
-            Engine::Compiler if crate::native::available() => Code::Compiled(crate::native::compile(&info)?),
+            Engine::Compiler if crate::reservation::native_code_supported() => Code::Compiled(crate::native::compile(&info)?),
             Engine::Compiler => {
                 return Err(Error::EngineUnavailable(
                     "the native compiler is not part of this build of Kiln or does not support this host; \
@@ -107,7 +116,7 @@ impl Runtime {
             }
             Engine::Auto | Engine::Interpreter => Code::Interpreted(kiln_runtime_support::interp::translate_module(&info)?),
         };
-        Ok(CompiledModule { inner: Arc::new(Module { info, code }) })
+        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None })
     }
 
     /// Instantiates `module`: resolves its imports against the modules registered in this
@@ -194,7 +203,7 @@ impl Runtime {
 fn resolve_engine(engine: Engine) -> Engine {
     match engine {
         #[cfg(feature = "compiler")]
-        Engine::Auto if crate::native::available() => Engine::Compiler,
+        Engine::Auto if crate::reservation::native_code_supported() => Engine::Compiler,
         Engine::Auto => Engine::Interpreter,
         e => e,
     }

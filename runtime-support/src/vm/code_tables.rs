@@ -271,6 +271,16 @@ impl CodeTables {
         (word(b, j), word(b, j + 1), word(b, j + 2))
     }
 
+    /// A copy of the four tables, encoded (to write them into an artifact again).
+    pub fn to_encoded(&self) -> EncodedTables {
+        EncodedTables {
+            functions: self.slice(&self.ranges.functions).to_vec(),
+            trap_sites: self.slice(&self.ranges.trap_sites).to_vec(),
+            address_map: self.slice(&self.ranges.address_map).to_vec(),
+            entries: self.slice(&self.ranges.entries).to_vec(),
+        }
+    }
+
     /// Length of the code these tables describe, in bytes.
     pub fn code_len(&self) -> usize {
         self.code_len

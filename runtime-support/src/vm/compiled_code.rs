@@ -104,6 +104,13 @@ impl CompiledModuleCode {
         Ok(Self { memory, meta })
     }
 
+    /// The machine code (readable: the mapping is read+execute).
+    pub fn text(&self) -> &[u8] {
+        // SAFETY: the mapping is readable and at least `code_len` bytes long
+        // (`from_parts` checked it), immutable, and lives as long as `self`.
+        unsafe { std::slice::from_raw_parts(self.memory.base(), self.meta.tables.code_len()) }
+    }
+
     /// The executable mapping.
     pub fn memory(&self) -> &CodeMemory {
         &self.memory

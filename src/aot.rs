@@ -1,0 +1,107 @@
+//! Ahead-of-time compilation to artifacts (`kiln compile`): a module binary in, a `.kiln`
+//! blob out, for this host or another target.
+
+use crate::error::Error;
+use crate::reservation::GUARD_BYTES;
+use kiln_compiler::{BoundsChecks, CompilerSettings, CpuLevel};
+use kiln_runtime_support::CoreFeatures;
+use kiln_runtime_support::module::decode::DecodeOptions;
+
+/// Which CPU features the code may use.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CpuTarget {
+    /// A named baseline that runs on every CPU of the architecture: x86-64-v2 or armv8.0-a.
+    #[default]
+    Baseline,
+    /// Everything this host's CPU has (only for the host target); the artifact refuses to
+    /// load on a CPU that lacks one of them.
+    Native,
+}
+
+/// What to produce.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Emit {
+    /// A `.kiln` blob that [`crate::Runtime::load_artifact`] maps.
+    #[default]
+    Blob,
+    /// A relocatable ELF object (`--emit obj`). Not built yet: asking for it is an error.
+    Obj,
+}
+
+/// Options of [`compile_artifact`].
+#[derive(Clone, Debug)]
+pub struct AotOptions {
+    /// Target triple, e.g. `aarch64-unknown-linux-gnu`; `None` for the host.
+    pub target: Option<String>,
+    /// CPU features the code may use.
+    pub cpu: CpuTarget,
+    /// What to produce.
+    pub emit: Emit,
+    /// The core features the module may use (default [`CoreFeatures::V2`]).
+    pub features: CoreFeatures,
+    /// Keep custom sections (other than `name`) in the artifact's data image.
+    pub custom_sections: bool,
+}
+
+impl Default for AotOptions {
+    /// The host, baseline CPU, a blob, Core 2.0 features, no custom sections.
+    fn default() -> Self {
+        Self { target: None, cpu: CpuTarget::Baseline, emit: Emit::Blob, features: CoreFeatures::V2, custom_sections: false }
+    }
+}
+
+impl AotOptions {
+    /// The compiler settings these options stand for: the code runs in memories reserved
+    /// as every 64-bit Kiln runtime reserves them (4 GiB plus a 2 GiB guard region, no
+    /// bounds checks).
+    ///
+    /// # Errors
+    /// [`Error::Compile`] for a triple that does not parse.
+    pub fn compiler_settings(&self) -> Result<CompilerSettings, Error> {
+        let base = match &self.target {
+            Some(t) => CompilerSettings::for_target_name(t)?,
+            None => CompilerSettings::default(),
+        };
+        Ok(CompilerSettings {
+            cpu: match self.cpu {
+                CpuTarget::Baseline => CpuLevel::Baseline,
+                CpuTarget::Native => CpuLevel::Native,
+            },
+            bounds_checks: BoundsChecks::GuardPages,
+            guard_bytes: GUARD_BYTES,
+            verify_ir: false,
+            ..base
+        })
+    }
+}
+
+/// Compiles `wasm` to an artifact.
+///
+/// # Errors
+/// [`Error::Compile`] for a malformed, invalid or unsupported module, an unknown or
+/// unsupported target, `Native` for a foreign target, or a code-generation failure;
+/// [`Error::EngineUnavailable`] for [`Emit::Obj`].
+pub fn compile_artifact(wasm: &[u8], options: &AotOptions) -> Result<Vec<u8>, Error> {
+    compile_artifact_with_progress(wasm, options, &|_, _| {})
+}
+
+/// [`compile_artifact`], calling `progress(done, total)` from the compile threads after
+/// each of the `total` defined functions is compiled.
+///
+/// # Errors
+/// As [`compile_artifact`].
+pub fn compile_artifact_with_progress(
+    wasm: &[u8],
+    options: &AotOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<u8>, Error> {
+    if options.emit == Emit::Obj {
+        return Err(Error::EngineUnavailable("relocatable object output (--emit obj) is not built yet".into()));
+    }
+    let settings = options.compiler_settings()?;
+    let info = kiln_runtime_support::module::decode(
+        wasm,
+        DecodeOptions { features: options.features, keep_custom_sections: options.custom_sections },
+    )?;
+    Ok(kiln_compiler::compile_artifact(&info, &settings, progress)?)
+}

@@ -1,0 +1,214 @@
+//! Loading artifacts into a runtime, serializing compiled modules, and describing
+//! artifacts (DESIGN.md principles 2 and 3; the format is
+//! [`kiln_runtime_support::artifact`], the loader `kiln-loader`).
+//!
+//! Trust model: an artifact's checksums prove it is intact (not truncated, not
+//! bit-flipped, header and payload belong together), not who wrote it. Artifacts are native
+//! code: load only those you would run as a native binary.
+
+use crate::config::Engine;
+use crate::error::Error;
+use crate::module::{CompiledModule, ExportType, ImportType};
+use crate::runtime::Runtime;
+use kiln_runtime_support::artifact::{
+    self, ArtifactError, ArtifactHeader, ArtifactMetadata, CodeSettings, MAGIC, Section,
+};
+use kiln_runtime_support::vm::bytes_of;
+use std::path::Path;
+use std::sync::Arc;
+
+/// What [`Runtime::load_artifact_or_wasm`] does when the artifact is missing, incompatible
+/// with this host or runtime, corrupted, or compiled from another module binary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArtifactFallback {
+    /// Run the module binary on the interpreter.
+    Interpret,
+    /// Compile the module binary natively for this host and replace the artifact file
+    /// with the result (atomically), then load that.
+    Recompile,
+    /// Return the artifact's error.
+    Fail,
+}
+
+/// Whether `bytes` start like a Kiln artifact (its magic), as opposed to a wasm binary.
+pub fn is_artifact(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
+impl Runtime {
+    /// The settings native code must have been compiled with to run in this runtime's
+    /// memories.
+    pub fn code_settings(&self) -> CodeSettings {
+        crate::reservation::code_settings(&self.memory_style())
+    }
+
+    fn check_native(&self) -> Result<(), Error> {
+        if !crate::reservation::native_code_supported() {
+            return Err(Error::EngineUnavailable("native code cannot run on this host".into()));
+        }
+        Ok(())
+    }
+
+    /// Loads the artifact at `path`: maps it (read-only), verifies its header against this
+    /// host and runtime and its payload checksum, then maps its code read+execute straight
+    /// from the file. The module instantiates like any other.
+    ///
+    /// # Errors
+    /// [`Error::Artifact`] naming what differs or is broken (see
+    /// [`ArtifactError`]); [`Error::EngineUnavailable`] when native code cannot run on this
+    /// host. Nothing is mapped executable when it fails.
+    pub fn load_artifact(&self, path: impl AsRef<Path>) -> Result<CompiledModule, Error> {
+        self.check_native()?;
+        let loaded = kiln_loader::load_file(path.as_ref(), &self.code_settings())?;
+        let bytes = loaded.bytes().clone();
+        Ok(CompiledModule { inner: Arc::new(loaded.module), artifact: Some(bytes) })
+    }
+
+    /// Loads an artifact from memory (copied once; its code is copied into fresh
+    /// executable pages).
+    ///
+    /// # Errors
+    /// As [`Runtime::load_artifact`], minus the I/O errors.
+    pub fn load_artifact_bytes(&self, bytes: &[u8]) -> Result<CompiledModule, Error> {
+        self.check_native()?;
+        let loaded = kiln_loader::load_bytes(bytes, &self.code_settings())?;
+        let bytes = loaded.bytes().clone();
+        Ok(CompiledModule { inner: Arc::new(loaded.module), artifact: Some(bytes) })
+    }
+
+    /// Loads the artifact at `path` if it is usable here and was compiled from `wasm`;
+    /// otherwise applies `fallback` to `wasm`.
+    ///
+    /// # Errors
+    /// With [`ArtifactFallback::Fail`], the artifact's error ([`ArtifactError::WasmMismatch`]
+    /// when it belongs to another binary); otherwise the errors of compiling `wasm` and, for
+    /// [`ArtifactFallback::Recompile`], of writing and loading the new artifact.
+    pub fn load_artifact_or_wasm(
+        &self,
+        path: impl AsRef<Path>,
+        wasm: &[u8],
+        fallback: ArtifactFallback,
+    ) -> Result<CompiledModule, Error> {
+        let path = path.as_ref();
+        let failure = match self.load_artifact(path) {
+            Ok(m) => {
+                let header = m.artifact_header().expect("loaded from an artifact");
+                if header.wasm_sha256 == artifact::sha256(wasm) {
+                    return Ok(m);
+                }
+                Error::Artifact(ArtifactError::WasmMismatch)
+            }
+            Err(e @ (Error::Artifact(_) | Error::EngineUnavailable(_))) => e,
+            Err(e) => return Err(e),
+        };
+        match fallback {
+            ArtifactFallback::Fail => Err(failure),
+            ArtifactFallback::Interpret => self.compile_with_engine(wasm, Engine::Interpreter),
+            ArtifactFallback::Recompile => self.recompile_artifact(path, wasm),
+        }
+    }
+
+    #[cfg(feature = "compiler")]
+    fn recompile_artifact(&self, path: &Path, wasm: &[u8]) -> Result<CompiledModule, Error> {
+        self.check_native()?;
+        let opts = crate::aot::AotOptions {
+            features: self.config().features,
+            custom_sections: self.config().custom_sections,
+            ..crate::aot::AotOptions::default()
+        };
+        let bytes = crate::aot::compile_artifact(wasm, &opts)?;
+        crate::atomic_file::write_atomically(path, &bytes)
+            .map_err(|e| ArtifactError::Io(format!("cannot write {}: {e}", path.display())))?;
+        self.load_artifact(path)
+    }
+
+    #[cfg(not(feature = "compiler"))]
+    fn recompile_artifact(&self, _path: &Path, _wasm: &[u8]) -> Result<CompiledModule, Error> {
+        Err(Error::EngineUnavailable("this build of Kiln has no compiler to recompile the artifact".into()))
+    }
+}
+
+impl CompiledModule {
+    /// The module as an artifact (a `.kiln` blob) that [`Runtime::load_artifact`] and
+    /// [`Runtime::load_artifact_bytes`] load: the loaded bytes for a module that came from
+    /// an artifact, else its natively compiled code, tables and metadata written out.
+    ///
+    /// # Errors
+    /// [`Error::EngineUnavailable`] for a module that runs on the interpreter (it has no
+    /// native code) or, without the `compiler` feature, one compiled in process.
+    pub fn serialize(&self) -> Result<Vec<u8>, Error> {
+        if let Some(bytes) = &self.artifact {
+            return Ok(bytes_of(bytes).to_vec());
+        }
+        #[cfg(feature = "compiler")]
+        {
+            crate::native::serialize(&self.inner)
+        }
+        #[cfg(not(feature = "compiler"))]
+        {
+            Err(Error::EngineUnavailable("serializing needs the compiler feature or a loaded artifact".into()))
+        }
+    }
+
+    /// The header of the artifact this module was loaded from, if it was.
+    pub fn artifact_header(&self) -> Option<ArtifactHeader> {
+        ArtifactHeader::decode(bytes_of(self.artifact.as_ref()?)).ok()
+    }
+}
+
+/// What an artifact holds, for `kiln inspect`: the header plus the module's shape.
+#[derive(Clone, Debug)]
+pub struct ArtifactSummary {
+    /// The header (target, CPU level and features, settings, checksums, sections).
+    pub header: ArtifactHeader,
+    /// Who compiled it.
+    pub producer: String,
+    /// The module's name from its name section.
+    pub name: Option<String>,
+    /// Defined functions.
+    pub defined_functions: u32,
+    /// Imported functions.
+    pub imported_functions: u32,
+    /// Size of the code section in bytes.
+    pub code_bytes: u64,
+    /// Number of trap sites in the code.
+    pub trap_sites: u64,
+    /// Imports, in declaration order.
+    pub imports: Vec<ImportType>,
+    /// Exports, in declaration order.
+    pub exports: Vec<ExportType>,
+    /// Whether this host and a default runtime can load it, or why not.
+    pub loadable_here: Result<(), ArtifactError>,
+}
+
+/// Describes the artifact in `bytes` after checking its integrity (header and payload
+/// checksums), whatever target it was compiled for.
+///
+/// # Errors
+/// [`Error::Artifact`] when it is not an artifact or is corrupted.
+pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
+    let v = artifact::verify_integrity(bytes)?;
+    let meta: ArtifactMetadata = v.metadata()?;
+    let m = &artifact::metadata::join_module(meta.module, Arc::from(v.section(Section::Data)))
+        .map_err(|detail| ArtifactError::Corrupt { part: kiln_runtime_support::artifact::ArtifactPart::Metadata, detail })?;
+    let default_settings = crate::reservation::code_settings(&crate::reservation::memory_style(
+        Engine::Auto,
+        kiln_runtime_support::vm::MemoryStyle::default(),
+    ));
+    Ok(ArtifactSummary {
+        loadable_here: v.header.check_compatible(&default_settings),
+        producer: meta.producer.clone(),
+        name: m.names.module.clone(),
+        defined_functions: m.num_defined_funcs(),
+        imported_functions: m.num_imported_funcs,
+        code_bytes: v.header.sections.get(Section::Code).len,
+        trap_sites: v.header.sections.get(Section::TrapSites).len / kiln_runtime_support::vm::TRAP_RECORD_BYTES as u64,
+        imports: m
+            .imports
+            .iter()
+            .map(|i| ImportType { module: i.module.clone(), name: i.name.clone(), ty: m.entity_type(i.index) })
+            .collect(),
+        exports: m.exports.iter().map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) }).collect(),
+        header: v.header,
+    })
+}
