@@ -1,4 +1,5 @@
-//! `kiln`: run and inspect WebAssembly modules from the command line.
+//! `kiln`: compile, run and inspect WebAssembly modules and Kiln artifacts from the command
+//! line.
 
 mod commands;
 mod values;
@@ -16,15 +17,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a module: call `--invoke NAME` with ARGS, or its `_start` function.
+    /// Compile a module ahead of time to a `.kiln` artifact.
+    Compile(commands::compile::CompileArgs),
+    /// Run a module or an artifact: call `--invoke NAME` with ARGS, or its `_start` function.
     Run(commands::run::RunArgs),
-    /// Print a module's imports, exports, functions and sizes.
+    /// Print a module's or an artifact's imports, exports, functions and sizes (and an
+    /// artifact's header).
     Inspect(commands::inspect::InspectArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Compile(a) => commands::compile::compile(a),
         Command::Run(a) => commands::run::run(a),
         Command::Inspect(a) => commands::inspect::inspect(a),
     };

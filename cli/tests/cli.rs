@@ -64,3 +64,135 @@ fn inspect_lists_exports() {
     assert!(out.contains("functions: 2 defined, 0 imported"), "{out}");
     assert!(out.contains("  fib: func (i32) -> (i32)"), "{out}");
 }
+
+const HOSTLESS_PROGRAM: &str = r#"(module $prog
+  (memory (export "mem") 1)
+  (data (i32.const 8) "\2a\00\00\00")
+  (func $load (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get 0) (i32.const 2)) (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func $inner (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+  (func (export "divide") (param i32) (result i32) (call $inner (local.get 0))))"#;
+
+#[test]
+fn compile_then_run_the_artifact_in_a_fresh_process() {
+    let m = module_file("prog.wasm", HOSTLESS_PROGRAM);
+    let (code, out, err) = kiln(&["compile", &m]);
+    assert_eq!(code, 0, "{err}");
+    let artifact = m.replace(".wasm", ".kiln");
+    assert!(out.starts_with(&format!("wrote {artifact} (")), "{out}");
+    // Same answers as the module binary on the interpreter, including data and a trap.
+    for args in [&["--invoke", "fib", "20"][..], &["--invoke", "load", "8"][..]] {
+        let from_artifact = kiln(&[&["run", &artifact][..], args].concat());
+        let interpreted = kiln(&[&["run", "--interpreter", &m][..], args].concat());
+        assert_eq!(from_artifact.0, 0, "{}", from_artifact.2);
+        assert_eq!(from_artifact, interpreted);
+    }
+    assert_eq!(kiln(&["run", &artifact, "--invoke", "fib", "20"]).1, "6765\n");
+    let (code, _, err) = kiln(&["run", &artifact, "--invoke", "divide", "0"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: wasm trap: integer divide by zero"), "{err}");
+    // `--interpreter` cannot run native code.
+    let (code, _, err) = kiln(&["run", "--interpreter", &artifact, "--invoke", "fib", "1"]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("--interpreter needs the .wasm"), "{err}");
+}
+
+#[test]
+fn compile_with_output_target_and_cpu() {
+    let m = module_file("prog2.wasm", HOSTLESS_PROGRAM);
+    let dir = std::path::Path::new(&m).parent().unwrap().to_path_buf();
+    let native = dir.join("native.kiln");
+    let (code, _, err) = kiln(&["compile", &m, "-o", native.to_str().unwrap(), "--cpu", "native"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(kiln(&["run", native.to_str().unwrap(), "--invoke", "fib", "10"]).1, "55\n");
+    let (_, out, _) = kiln(&["inspect", native.to_str().unwrap()]);
+    assert!(out.contains("cpu: native"), "{out}");
+
+    let other = if cfg!(target_arch = "x86_64") { "aarch64-unknown-linux-gnu" } else { "x86_64-unknown-linux-gnu" };
+    let foreign = dir.join("foreign.kiln");
+    let (code, _, err) = kiln(&["compile", &m, "-o", foreign.to_str().unwrap(), "--target", other]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = kiln(&["run", foreign.to_str().unwrap(), "--invoke", "fib", "10"]);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(&format!("artifact was compiled for {other}, this host is")), "{err}");
+    let (code, out, _) = kiln(&["inspect", foreign.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains(&format!("target: {other}")), "{out}");
+    assert!(out.contains("loadable here: no"), "{out}");
+
+    let (code, _, err) = kiln(&["compile", &m, "--target", "nonsense-triple-x"]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    let (code, _, err) = kiln(&["compile", &m, "--emit", "obj"]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("not built yet"), "{err}");
+}
+
+#[test]
+fn inspect_prints_the_artifact_header() {
+    let m = module_file("prog3.wasm", HOSTLESS_PROGRAM);
+    let out_path = m.replace(".wasm", ".kiln");
+    assert_eq!(kiln(&["compile", &m]).0, 0);
+    let (code, out, err) = kiln(&["inspect", &out_path]);
+    assert_eq!(code, 0, "{err}");
+    for needle in [
+        "kind: Kiln artifact",
+        "format version: 1",
+        "runtime ABI version: 1",
+        "loadable here: yes",
+        "name: prog",
+        "functions: 4 defined, 0 imported; code ",
+        "  fib: func (i32) -> (i32)",
+        "  mem: memory 1 .. None pages",
+        "wasm sha256: ",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
+    }
+    let level = if cfg!(target_arch = "x86_64") { "cpu: x86-64-v2" } else { "cpu: armv8.0-a" };
+    assert!(out.contains(level), "{out}");
+}
+
+#[test]
+fn corrupted_artifacts_are_one_line_errors() {
+    let m = module_file("prog4.wasm", HOSTLESS_PROGRAM);
+    let good = m.replace(".wasm", ".kiln");
+    assert_eq!(kiln(&["compile", &m]).0, 0);
+    let bytes = std::fs::read(&good).unwrap();
+    let bad = m.replace(".wasm", "-bad.kiln");
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    std::fs::write(&bad, &flipped).unwrap();
+    let (code, _, err) = kiln(&["run", &bad, "--invoke", "fib", "3"]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("artifact is corrupted (payload): payload checksum mismatch"), "{err}");
+    std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
+    let (code, _, err) = kiln(&["run", &bad]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("artifact is truncated"), "{err}");
+    let (code, _, err) = kiln(&["inspect", &bad]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+}
+
+#[test]
+fn run_with_a_cache_directory_reuses_the_artifact() {
+    let m = module_file("prog5.wasm", HOSTLESS_PROGRAM);
+    let cache = std::env::temp_dir().join(format!("kiln-cli-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let c = cache.to_str().unwrap();
+    assert_eq!(kiln(&["run", "--cache-dir", c, &m, "--invoke", "fib", "15"]).1, "610\n");
+    let entries: Vec<_> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(entries[0].extension().is_some_and(|e| e == "kiln"));
+    let written = std::fs::metadata(&entries[0]).unwrap().modified().unwrap();
+    assert_eq!(kiln(&["run", "--cache-dir", c, &m, "--invoke", "fib", "16"]).1, "987\n");
+    assert_eq!(std::fs::metadata(&entries[0]).unwrap().modified().unwrap(), written, "a hit does not rewrite");
+    // A corrupted entry is replaced, not an error.
+    std::fs::write(&entries[0], b"\0KILN\r\n\x1agarbage").unwrap();
+    assert_eq!(kiln(&["run", "--cache-dir", c, &m, "--invoke", "fib", "12"]).1, "144\n");
+    assert!(kiln::is_artifact(&std::fs::read(&entries[0]).unwrap()));
+    assert!(std::fs::read(&entries[0]).unwrap().len() > 4096);
+}

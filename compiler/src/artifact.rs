@@ -85,7 +85,7 @@ pub fn code_settings(settings: &CompilerSettings) -> CodeSettings {
     }
 }
 
-/// Section alignment for `settings.target`: 4 KiB on x86_64; 64 KiB on aarch64, whose
+/// Code-section alignment for `settings.target`: 4 KiB on x86_64; 64 KiB on aarch64, whose
 /// hosts run with 4, 16 or 64 KiB pages, so code maps straight from the file on any of them.
 fn section_align(settings: &CompilerSettings) -> u32 {
     match settings.target.architecture {

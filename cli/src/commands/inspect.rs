@@ -1,14 +1,14 @@
 //! `kiln inspect`.
 
 use clap::Args;
-use kiln::{ExternType, Runtime, RuntimeConfig};
+use kiln::{ArtifactSummary, ExportType, ExternType, ImportType, Runtime, RuntimeConfig, Section};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `kiln inspect`.
 #[derive(Args)]
 pub struct InspectArgs {
-    /// The module to describe (.wasm).
+    /// The module (.wasm) or artifact (.kiln) to describe.
     module: PathBuf,
 }
 
@@ -21,26 +21,72 @@ fn describe(t: &ExternType) -> String {
     }
 }
 
-/// Prints the module's name, size, functions, imports, exports and custom sections.
+fn print_interface(imports: &[ImportType], exports: &[ExportType]) {
+    println!("imports ({}):", imports.len());
+    for i in imports {
+        println!("  {}.{}: {}", i.module, i.name, describe(&i.ty));
+    }
+    println!("exports ({}):", exports.len());
+    for e in exports {
+        println!("  {}: {}", e.name, describe(&e.ty));
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Prints the module's or artifact's description.
 pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
-    let wasm = super::read_module(&a.module)?;
+    let bytes = super::read_module(&a.module)?;
+    if kiln::is_artifact(&bytes) {
+        let s = kiln::inspect_artifact(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
+        print_artifact(&a.module, bytes.len(), &s);
+        return Ok(ExitCode::SUCCESS);
+    }
     let rt = Runtime::with_config(RuntimeConfig::interpreter().with_custom_sections(true));
-    let m = rt.compile(&wasm).map_err(|e| format!("{}: {e}", a.module.display()))?;
+    let m = rt.compile(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
     let info = &m.engine_module().info;
     println!("module: {}", a.module.display());
-    println!("kind: wasm binary, {} bytes", wasm.len());
+    println!("kind: wasm binary, {} bytes", bytes.len());
     println!("name: {}", m.name().unwrap_or("-"));
     let code: usize = info.bodies.iter().map(|b| b.range.len()).sum();
     println!("functions: {} defined, {} imported; code {} bytes", info.num_defined_funcs(), info.num_imported_funcs, code);
-    println!("imports ({}):", m.imports().len());
-    for i in m.imports() {
-        println!("  {}.{}: {}", i.module, i.name, describe(&i.ty));
-    }
-    println!("exports ({}):", m.exports().len());
-    for e in m.exports() {
-        println!("  {}: {}", e.name, describe(&e.ty));
-    }
+    print_interface(&m.imports(), &m.exports());
     let customs: Vec<_> = m.custom_sections().map(|(n, d)| format!("{n} ({} bytes)", d.len())).collect();
     println!("custom sections: {}", if customs.is_empty() { "-".to_string() } else { customs.join(", ") });
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
+    let h = &s.header;
+    println!("module: {}", path.display());
+    println!("kind: Kiln artifact, {len} bytes");
+    println!("format version: {}", h.format_version);
+    println!("runtime ABI version: {}", h.abi_version);
+    println!("written by: Kiln {} ({})", h.kiln_version, s.producer);
+    println!("target: {}", h.target);
+    println!("cpu: {} (features: {})", h.cpu_level, h.cpu_features);
+    println!("settings: {}", h.settings);
+    println!("settings fingerprint: {:016x}", h.settings_fingerprint);
+    println!("wasm sha256: {}", hex(&h.wasm_sha256));
+    println!("payload sha256: {}", hex(&h.payload_sha256));
+    match &s.loadable_here {
+        Ok(()) => println!("loadable here: yes"),
+        Err(e) => println!("loadable here: no ({e})"),
+    }
+    println!("name: {}", s.name.as_deref().unwrap_or("-"));
+    println!(
+        "functions: {} defined, {} imported; code {} bytes, {} trap sites",
+        s.defined_functions, s.imported_functions, s.code_bytes, s.trap_sites
+    );
+    let sections: Vec<String> = Section::ALL
+        .iter()
+        .map(|sec| {
+            let r = h.sections.get(*sec);
+            format!("{} {}@{:#x}", sec.name(), r.len, r.offset)
+        })
+        .collect();
+    println!("sections: {}", sections.join(", "));
+    print_interface(&s.imports, &s.exports);
 }

@@ -2,21 +2,24 @@
 
 use crate::values;
 use clap::Args;
-use kiln::{Engine, Error, ModuleConfig, Runtime, RuntimeConfig};
+use kiln::{CompilationCache, Engine, Error, ModuleConfig, Runtime, RuntimeConfig};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `kiln run`.
 #[derive(Args)]
 pub struct RunArgs {
-    /// The module to run (.wasm).
+    /// The module (.wasm) or artifact (.kiln, recognized by its magic) to run.
     module: PathBuf,
     /// Call this exported function instead of `_start`, printing its results.
     #[arg(long)]
     invoke: Option<String>,
-    /// Run on the interpreter.
+    /// Run on the interpreter (a .wasm only).
     #[arg(long)]
     interpreter: bool,
+    /// Cache compiled modules as artifacts in this directory.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
     /// Arguments for the invoked function.
     #[arg(allow_hyphen_values = true)]
     args: Vec<String>,
@@ -24,10 +27,21 @@ pub struct RunArgs {
 
 /// Runs the module; the exit code is 0 on success, 1 on any error or trap.
 pub fn run(a: RunArgs) -> Result<ExitCode, String> {
-    let wasm = super::read_module(&a.module)?;
     let engine = if a.interpreter { Engine::Interpreter } else { Engine::Auto };
-    let rt = Runtime::with_config(RuntimeConfig::new().with_engine(engine));
-    let module = rt.compile(&wasm).map_err(|e| format!("{}: {e}", a.module.display()))?;
+    let mut config = RuntimeConfig::new().with_engine(engine);
+    if let Some(dir) = &a.cache_dir {
+        config = config.with_compilation_cache(CompilationCache::with_directory(dir).map_err(describe)?);
+    }
+    let rt = Runtime::with_config(config);
+    let module = if super::is_artifact_file(&a.module)? {
+        if a.interpreter {
+            return Err(format!("{} is a compiled artifact; --interpreter needs the .wasm", a.module.display()));
+        }
+        rt.load_artifact(&a.module)
+    } else {
+        rt.compile(&super::read_module(&a.module)?)
+    }
+    .map_err(|e| format!("{}: {e}", a.module.display()))?;
     let start: Vec<String> = if a.invoke.is_some() { Vec::new() } else { vec!["_start".to_string()] };
     let instance = rt.instantiate(&module, ModuleConfig::new().with_start_functions(start)).map_err(describe)?;
     let Some(name) = a.invoke else {

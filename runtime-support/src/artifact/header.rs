@@ -9,7 +9,7 @@
 //! | 8 | 4 | artifact format version ([`FORMAT_VERSION`]) |
 //! | 12 | 4 | header size ([`HEADER_SIZE`]) |
 //! | 16 | 4 | runtime ABI version ([`ABI_VERSION`]) |
-//! | 20 | 4 | section alignment in bytes |
+//! | 20 | 4 | code-section alignment in bytes (other sections: 4 KiB) |
 //! | 24 | 64 | target triple, UTF-8, NUL-padded |
 //! | 88 | 16 | CPU level name, NUL-padded |
 //! | 104 | 8 | required CPU features ([`CpuFeatures`] bits) |
@@ -117,7 +117,8 @@ pub struct ArtifactHeader {
     pub format_version: u32,
     /// Runtime ABI version.
     pub abi_version: u32,
-    /// Alignment of every section's offset, in bytes (a power of two, at least 4096).
+    /// Alignment of the code section's offset, in bytes (a power of two, at least 4096;
+    /// the other sections are 4 KiB-aligned).
     pub section_align: u32,
     /// Target triple the code was compiled for (at most 64 bytes).
     pub target: String,

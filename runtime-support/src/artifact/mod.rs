@@ -47,8 +47,8 @@ pub struct ArtifactParts<'a> {
     pub settings_fingerprint: u64,
     /// The settings the runtime must match.
     pub settings: CodeSettings,
-    /// Section alignment in bytes: a power of two of at least 4096, and a multiple of the
-    /// target's page size so code maps straight from the file.
+    /// Code-section alignment in bytes: a power of two of at least 4096, and a multiple of
+    /// the target's page size so code maps straight from the file.
     pub section_align: u32,
     /// Metadata (the module with data ranges relative to `data`; see
     /// [`metadata::split_module`]).

@@ -1,10 +1,14 @@
 //! The sections of an artifact's payload: which exist, where they lie (the header's section
-//! table), and how the writer lays them out (each at an offset aligned to the section
-//! alignment, so code can be mapped straight from the file).
+//! table), and how the writer lays them out: every section starts on a 4 KiB page
+//! ([`PAGE`]); the code section on a multiple of the header's code alignment (the largest
+//! page size of the target's hosts), so it can be mapped straight from the file.
 
 use super::error::{ArtifactError, ArtifactPart};
 use super::header::HEADER_SIZE;
 use std::ops::Range;
+
+/// Alignment of every section but the code, in bytes.
+pub const PAGE: u64 = 4096;
 
 /// Number of sections (every artifact has all of them; unused ones are empty).
 pub const SECTION_COUNT: usize = 8;
@@ -95,33 +99,36 @@ impl SectionTable {
     }
 
     /// Lays out sections of lengths `lens` (in [`Section::ALL`] order) after the header,
-    /// each at a multiple of `align`; returns the table and the file length.
-    pub fn layout(lens: [usize; SECTION_COUNT], align: u64) -> (SectionTable, u64) {
+    /// the code at a multiple of `code_align`, the others at multiples of [`PAGE`]; returns
+    /// the table and the file length.
+    pub fn layout(lens: [usize; SECTION_COUNT], code_align: u64) -> (SectionTable, u64) {
         let mut t = SectionTable::default();
         let mut at = HEADER_SIZE as u64;
         for (s, len) in Section::ALL.iter().zip(lens) {
-            at = at.next_multiple_of(align);
+            at = at.next_multiple_of(if *s == Section::Code { code_align } else { PAGE });
             t.set(*s, at, len as u64);
             at += len as u64;
         }
         (t, at)
     }
 
-    /// Checks that the alignment is a power of two of at least 4 KiB and every section is
-    /// aligned, after the header, in file order, without overlap, and inside `file_len`.
+    /// Checks that the code alignment is a power of two of at least 4 KiB and every section
+    /// is aligned (see [`SectionTable::layout`]), after the header, in file order, without
+    /// overlap, and inside `file_len`.
     ///
     /// # Errors
     /// [`ArtifactError::Corrupt`] naming the section table.
-    pub fn validate(&self, align: u32, file_len: u64) -> Result<(), ArtifactError> {
+    pub fn validate(&self, code_align: u32, file_len: u64) -> Result<(), ArtifactError> {
         let bad = |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Sections, detail };
-        if !align.is_power_of_two() || align < 4096 {
-            return Err(bad(format!("section alignment {align} is not a power of two of at least 4096")));
+        if !code_align.is_power_of_two() || u64::from(code_align) < PAGE {
+            return Err(bad(format!("code alignment {code_align} is not a power of two of at least 4096")));
         }
         let mut end = HEADER_SIZE as u64;
         for s in Section::ALL {
             let r = self.get(s);
             let stop = r.offset.checked_add(r.len).ok_or_else(|| bad(format!("{} section overflows", s.name())))?;
-            if r.offset % u64::from(align) != 0 || r.offset < end || stop > file_len {
+            let align = if s == Section::Code { u64::from(code_align) } else { PAGE };
+            if r.offset % align != 0 || r.offset < end || stop > file_len {
                 return Err(bad(format!(
                     "{} section at {:#x} ({} bytes) is misaligned, overlaps another or lies outside the file",
                     s.name(),
@@ -141,15 +148,16 @@ mod tests {
 
     #[test]
     fn layout_is_aligned_and_validates() {
-        let (t, len) = SectionTable::layout([100, 20, 0, 8, 0, 12, 0, 5000], 4096);
-        assert_eq!(t.get(Section::Code).offset, 4096);
-        assert_eq!(t.get(Section::Metadata).offset, 8192);
+        let (t, len) = SectionTable::layout([100, 20, 0, 8, 0, 12, 0, 5000], 65536);
+        assert_eq!(t.get(Section::Code).offset, 65536);
+        assert_eq!(t.get(Section::Metadata).offset, 65536 + 4096);
         assert!(Section::ALL.iter().all(|s| t.get(*s).offset % 4096 == 0));
-        t.validate(4096, len).unwrap();
-        assert!(t.validate(4096, len - 1).is_err());
+        t.validate(65536, len).unwrap();
+        assert!(t.validate(65536, len - 1).is_err());
         assert!(t.validate(1000, len).is_err());
+        assert!(t.validate(1 << 17, len).is_err(), "code misaligned for a larger alignment");
         let mut bad = t.clone();
-        bad.set(Section::Data, 4096, 10);
-        assert!(bad.validate(4096, len).is_err(), "overlap");
+        bad.set(Section::Data, 65536, 10);
+        assert!(bad.validate(65536, len).is_err(), "overlap");
     }
 }
