@@ -86,3 +86,262 @@ fn round_trip_through_a_file_behaves_like_the_interpreter() {
     // The same backtrace as the interpreter's (compared above), naming the inner frame.
     assert!(got[5].contains("wasm backtrace:") && got[5].contains("(func[5] (i32) -> (i32))"), "{}", got[5]);
 }
+
+#[test]
+fn bytes_and_serialize_round_trips_match() {
+    let wasm = wasm();
+    let interp = runtime(RuntimeConfig::interpreter());
+    let expected = exercise(&interp, &interp.compile(&wasm).unwrap());
+
+    // A module compiled in process serializes to an artifact that loads from bytes.
+    let rt = runtime(RuntimeConfig::compiler());
+    let compiled = rt.compile(&wasm).unwrap();
+    assert!(!compiled.is_from_artifact());
+    let blob = compiled.serialize().unwrap();
+    let loaded = rt.load_artifact_bytes(&blob).unwrap();
+    assert!(!loaded.engine_module().compiled().unwrap().memory().is_file_backed());
+    assert_eq!(exercise(&rt, &loaded), expected);
+    // A loaded artifact serializes to exactly its bytes.
+    assert_eq!(loaded.serialize().unwrap(), blob);
+    // The header names this module binary.
+    let header = loaded.artifact_header().unwrap();
+    assert_eq!(header.wasm_sha256, kiln_runtime_support::artifact::sha256(&wasm));
+    // Interpreted modules have no native code to serialize.
+    assert!(matches!(interp.compile(&wasm).unwrap().serialize(), Err(kiln::Error::EngineUnavailable(_))));
+}
+
+#[test]
+fn loaded_modules_link_with_other_engines_and_instances() {
+    // A loaded artifact exports a function and a memory that an interpreted module
+    // imports, and the other way round.
+    let provider = wat::parse_str(
+        r#"(module (memory (export "mem") 1)
+             (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))"#,
+    )
+    .unwrap();
+    let user = wat::parse_str(
+        r#"(module (import "p" "add" (func $add (param i32 i32) (result i32)))
+             (import "p" "mem" (memory 1))
+             (func (export "go") (result i32)
+               (i32.store (i32.const 0) (call $add (i32.const 40) (i32.const 2)))
+               (i32.load (i32.const 0))))"#,
+    )
+    .unwrap();
+    let rt = Runtime::new();
+    let p = rt.load_artifact_bytes(&compile_artifact(&provider, &AotOptions::default()).unwrap()).unwrap();
+    rt.instantiate(&p, ModuleConfig::new().with_name("p")).unwrap();
+    let interp = Runtime::with_config(RuntimeConfig::interpreter());
+    let u = rt.load_artifact_bytes(&compile_artifact(&user, &AotOptions::default()).unwrap()).unwrap();
+    let inst = rt.instantiate(&u, ModuleConfig::new().with_name("u")).unwrap();
+    assert_eq!(inst.typed_func::<(), i32>("go").unwrap().call(()).unwrap(), 42);
+    // The interpreted user of the loaded provider.
+    let interp_user = interp.compile(&user).unwrap();
+    let inst = rt.instantiate(&interp_user, ModuleConfig::new().with_name("u2")).unwrap();
+    assert_eq!(inst.typed_func::<(), i32>("go").unwrap().call(()).unwrap(), 42);
+}
+
+// ---------------------------------------------------------------------------------------
+// Robustness: every broken or incompatible artifact gets its own typed error, and nothing
+// of it is mapped executable.
+
+use kiln::{ArtifactError, ArtifactHeader, ArtifactPart, Error, Section};
+use kiln_runtime_support::artifact::{HEADER_SIZE, sha256};
+use kiln_runtime_support::vm::code_memory::executable_mappings_on_this_thread;
+
+/// Loads `bytes` in a default runtime and returns the artifact error, asserting that no
+/// executable mapping was created on the way.
+fn refused(rt: &Runtime, bytes: &[u8]) -> ArtifactError {
+    let before = executable_mappings_on_this_thread();
+    let result = rt.load_artifact_bytes(bytes);
+    assert_eq!(executable_mappings_on_this_thread(), before, "a refused artifact mapped code executable");
+    match result {
+        Err(Error::Artifact(e)) => e,
+        Err(other) => panic!("expected an artifact error, got {other}"),
+        Ok(_) => panic!("a broken artifact loaded"),
+    }
+}
+
+/// Re-encodes the header of `blob` after `edit`, keeping the payload (and its checksum).
+fn reseal(blob: &[u8], edit: impl FnOnce(&mut ArtifactHeader)) -> Vec<u8> {
+    let mut h = ArtifactHeader::decode(blob).unwrap();
+    edit(&mut h);
+    let mut out = blob.to_vec();
+    out[..HEADER_SIZE].copy_from_slice(&h.encode());
+    out
+}
+
+/// Replaces section `s` of `blob` with `f(bytes)` (same length) and re-seals the payload
+/// checksum and header: an artifact that is intact but whose content is inconsistent.
+fn reseal_section(blob: &[u8], s: Section, f: impl FnOnce(&mut [u8])) -> Vec<u8> {
+    let h = ArtifactHeader::decode(blob).unwrap();
+    let mut out = blob.to_vec();
+    f(&mut out[h.sections.range(s)]);
+    let sum = sha256(&out[HEADER_SIZE..]);
+    reseal(&out, |h| h.payload_sha256 = sum)
+}
+
+fn blob() -> Vec<u8> {
+    compile_artifact(&wasm(), &AotOptions::default()).unwrap()
+}
+
+#[test]
+fn a_good_artifact_maps_code_exactly_once() {
+    let rt = runtime(RuntimeConfig::new());
+    let before = executable_mappings_on_this_thread();
+    let m = rt.load_artifact_bytes(&blob()).unwrap();
+    assert_eq!(executable_mappings_on_this_thread(), before + 1, "the counter sees mappings");
+    drop(m);
+}
+
+#[test]
+fn truncated_artifacts_are_refused_at_every_length() {
+    let rt = runtime(RuntimeConfig::new());
+    let blob = blob();
+    let h = ArtifactHeader::decode(&blob).unwrap();
+    let mut lengths: Vec<usize> = vec![0, 1, 7, 8, 11, 12, 100, HEADER_SIZE - 1, HEADER_SIZE, HEADER_SIZE + 1, blob.len() - 1];
+    for s in Section::ALL {
+        let r = h.sections.get(s);
+        lengths.extend([r.offset as usize, r.offset as usize + 1, (r.offset + r.len) as usize - 1]);
+    }
+    lengths.extend((0..blob.len()).step_by(211));
+    for len in lengths.into_iter().filter(|l| *l < blob.len()) {
+        match refused(&rt, &blob[..len]) {
+            ArtifactError::Truncated { found, expected } => {
+                assert_eq!(found, len as u64);
+                assert!(expected > found);
+            }
+            other => panic!("length {len}: {other:?}"),
+        }
+    }
+    // Through the file path too.
+    let path = tmp("truncated.kiln");
+    std::fs::write(&path, &blob[..blob.len() / 2]).unwrap();
+    let before = executable_mappings_on_this_thread();
+    let e = rt.load_artifact(&path).unwrap_err();
+    assert_eq!(executable_mappings_on_this_thread(), before);
+    assert!(matches!(e, Error::Artifact(ArtifactError::Truncated { .. })), "{e}");
+    // Trailing bytes are corruption too.
+    let mut longer = blob.clone();
+    longer.push(0);
+    assert!(matches!(refused(&rt, &longer), ArtifactError::Corrupt { part: ArtifactPart::Payload, .. }));
+}
+
+#[test]
+fn bit_flips_anywhere_are_detected() {
+    let rt = runtime(RuntimeConfig::new());
+    let blob = blob();
+    let h = ArtifactHeader::decode(&blob).unwrap();
+    // Every header byte.
+    for i in 0..HEADER_SIZE {
+        let mut b = blob.clone();
+        b[i] ^= 0x04;
+        let e = refused(&rt, &b);
+        let ok = match i {
+            0..8 => e == ArtifactError::BadMagic,
+            8..12 => matches!(e, ArtifactError::FormatVersion { .. }),
+            _ => matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Header, .. }),
+        };
+        assert!(ok, "flip at header byte {i}: {e:?}");
+    }
+    // Bytes of every non-empty section, and of the padding between sections.
+    let mut positions = Vec::new();
+    for s in Section::ALL {
+        let r = h.sections.range(s);
+        if !r.is_empty() {
+            positions.extend([r.start, r.start + r.len() / 2, r.end - 1]);
+        }
+    }
+    positions.push(HEADER_SIZE + 1);
+    for i in positions {
+        let mut b = blob.clone();
+        b[i] ^= 0x80;
+        let e = refused(&rt, &b);
+        assert_eq!(
+            e,
+            ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "payload checksum mismatch".into() },
+            "flip at {i}"
+        );
+    }
+}
+
+#[test]
+fn incompatible_artifacts_name_what_differs() {
+    let rt = runtime(RuntimeConfig::new());
+    let blob = blob();
+
+    let e = refused(&rt, &reseal(&blob, |h| h.format_version = 99));
+    assert_eq!(e, ArtifactError::FormatVersion { found: 99, expected: 1 });
+    let e = refused(&rt, &reseal(&blob, |h| h.abi_version = 7));
+    assert_eq!(e, ArtifactError::AbiVersion { found: 7, expected: kiln_runtime_support::artifact::ABI_VERSION });
+    assert!(e.to_string().contains("runtime ABI 7"), "{e}");
+
+    // A real foreign-target artifact.
+    let other = if cfg!(target_arch = "x86_64") { "aarch64-unknown-linux-gnu" } else { "x86_64-unknown-linux-gnu" };
+    let foreign = compile_artifact(&wasm(), &AotOptions { target: Some(other.into()), ..AotOptions::default() }).unwrap();
+    match refused(&rt, &foreign) {
+        ArtifactError::Target { found, expected } => {
+            assert_eq!(found, other);
+            assert_eq!(expected, format!("{}-{}", std::env::consts::ARCH, std::env::consts::OS));
+        }
+        e => panic!("{e:?}"),
+    }
+
+    // CPU features this host lacks: a known one if there is one, else a bit this Kiln does
+    // not know (an artifact from a newer compiler).
+    let host = kiln::CpuFeatures::host();
+    let candidates = ["avxvnni", "avx512vnni", "avx512vbmi", "avx512bitalg", "lse", "fp16", "i8mm", "dotprod", "paca"];
+    let (lacking, name) = candidates
+        .iter()
+        .filter_map(|n| kiln::CpuFeatures::from_name(n).map(|f| (f, n.to_string())))
+        .find(|(f, _)| f.difference(host) == *f)
+        .unwrap_or((kiln::CpuFeatures(1 << 62), "unknown feature bit 62".to_string()));
+    match refused(&rt, &reseal(&blob, |h| h.cpu_features = h.cpu_features.union(lacking))) {
+        ArtifactError::CpuFeatures { missing, .. } => assert_eq!(missing, vec![name]),
+        e => panic!("{e:?}"),
+    }
+
+    // Settings: a runtime that reserves no guard region (the interpreter's memories), and
+    // an artifact compiled with epoch checks.
+    let interp = runtime(RuntimeConfig::interpreter());
+    match refused(&interp, &blob) {
+        ArtifactError::Settings { found, expected } => {
+            assert_eq!(found.bounds_checks, kiln::BoundsMode::GuardPages);
+            assert_eq!(expected.bounds_checks, kiln::BoundsMode::Explicit);
+        }
+        e => panic!("{e:?}"),
+    }
+    let e = refused(&rt, &reseal(&blob, |h| h.settings.epoch_interruption = true));
+    assert!(matches!(e, ArtifactError::Settings { .. }), "{e:?}");
+    assert!(e.to_string().contains("epoch interruption: on in the artifact, off here"), "{e}");
+}
+
+#[test]
+fn swapped_payloads_and_inconsistent_sections_are_corruption() {
+    let rt = runtime(RuntimeConfig::new());
+    let blob = blob();
+    // Same shape, other constant: the same section sizes, another payload.
+    let other = compile_artifact(&wat::parse_str(PROGRAM.replace("(i32.const 7)", "(i32.const 9)")).unwrap(), &AotOptions::default()).unwrap();
+    assert_eq!(other.len(), blob.len());
+    let mut swapped = blob[..HEADER_SIZE].to_vec();
+    swapped.extend_from_slice(&other[HEADER_SIZE..]);
+    assert_eq!(
+        refused(&rt, &swapped),
+        ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "payload checksum mismatch".into() }
+    );
+    // A sealed header whose section table is wrong.
+    let e = refused(&rt, &reseal(&blob, |h| {
+        let code = h.sections.get(Section::Code);
+        h.sections.set(Section::Code, code.offset + 1, code.len);
+    }));
+    assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Sections, .. }), "{e:?}");
+    // Intact checksums over inconsistent content: metadata that does not decode, tables
+    // that point outside the code.
+    let e = refused(&rt, &reseal_section(&blob, Section::Metadata, |m| m.iter_mut().for_each(|b| *b = 0xff)));
+    assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Metadata, .. }), "{e:?}");
+    let e = refused(&rt, &reseal_section(&blob, Section::Entries, |t| t[..4].copy_from_slice(&u32::MAX.to_le_bytes())));
+    assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Tables, .. }), "{e:?}");
+    let e = refused(&rt, &reseal_section(&blob, Section::Functions, |t| t[4..8].copy_from_slice(&u32::MAX.to_le_bytes())));
+    assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Tables, .. }), "{e:?}");
+    // Not an artifact at all.
+    assert_eq!(refused(&rt, &wasm()), ArtifactError::BadMagic);
+}
