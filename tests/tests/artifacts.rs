@@ -345,3 +345,146 @@ fn swapped_payloads_and_inconsistent_sections_are_corruption() {
     // Not an artifact at all.
     assert_eq!(refused(&rt, &wasm()), ArtifactError::BadMagic);
 }
+
+// ---------------------------------------------------------------------------------------
+// Fallback policy and the compilation cache.
+
+use kiln::{ArtifactFallback, CacheStats, CompilationCache};
+
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let d = tmp(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn load_artifact_or_wasm_applies_the_fallback() {
+    let wasm = wasm();
+    let rt = runtime(RuntimeConfig::new());
+    let dir = fresh_dir("fallback");
+    let path = dir.join("prog.kiln");
+
+    // Missing artifact.
+    let e = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Fail).unwrap_err();
+    assert!(matches!(e, Error::Artifact(ArtifactError::Io(_))), "{e}");
+    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Interpret).unwrap();
+    assert!(!m.is_native());
+    assert_eq!(exercise(&rt, &m)[0], "[I32(6765)]");
+    assert!(!path.exists(), "Interpret writes nothing");
+    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Recompile).unwrap();
+    assert!(m.is_from_artifact() && path.exists());
+    assert_eq!(exercise(&rt, &m)[1], "[I32(22)]");
+
+    // Now it is there and matches: used as is, whatever the policy.
+    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Fail).unwrap();
+    assert!(m.is_from_artifact());
+
+    // An artifact of another module binary.
+    let other_wasm = wat::parse_str(PROGRAM.replace("(i32.const 7)", "(i32.const 8)")).unwrap();
+    let e = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
+    assert!(matches!(e, Error::Artifact(ArtifactError::WasmMismatch)), "{e}");
+    let m = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Recompile).unwrap();
+    assert_eq!(exercise(&rt, &m)[1], "[I32(23)]", "rebuilt from the new binary");
+
+    // A corrupted artifact.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n - 1] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    let e = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
+    assert!(matches!(e, Error::Artifact(ArtifactError::Corrupt { .. })), "{e}");
+    let m = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Interpret).unwrap();
+    assert!(!m.is_native());
+    assert_eq!(exercise(&rt, &m)[1], "[I32(23)]");
+}
+
+fn cache_runtime(cache: &CompilationCache) -> Runtime {
+    runtime(RuntimeConfig::compiler().with_compilation_cache(cache.clone()))
+}
+
+fn entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn cache_hits_misses_and_rebuilds() {
+    let wasm = wasm();
+    let interp = runtime(RuntimeConfig::interpreter());
+    let expected = exercise(&interp, &interp.compile(&wasm).unwrap());
+    let dir = fresh_dir("cache");
+    let cache = CompilationCache::with_directory(&dir).unwrap();
+    let rt = cache_runtime(&cache);
+
+    // Miss, then a memory hit.
+    let m = rt.compile(&wasm).unwrap();
+    assert_eq!(cache.stats(), CacheStats { misses: 1, ..CacheStats::default() });
+    assert!(m.is_from_artifact());
+    assert_eq!(exercise(&rt, &m), expected);
+    let header = m.artifact_header().unwrap();
+    assert_eq!(header.cpu_level, "native", "the local cache compiles for the host CPU");
+    let files = entries(&dir);
+    assert_eq!(files.len(), 1, "one entry, no temporary files left: {files:?}");
+    rt.compile(&wasm).unwrap();
+    assert_eq!(cache.stats().memory_hits, 1);
+
+    // A disk hit, from a new runtime sharing the directory (another process would too).
+    cache.clear_memory();
+    let m = cache_runtime(&cache).compile(&wasm).unwrap();
+    assert_eq!(cache.stats().disk_hits, 1);
+    assert!(m.engine_module().compiled().unwrap().memory().is_file_backed());
+    let other_cache = CompilationCache::with_directory(&dir).unwrap();
+    cache_runtime(&other_cache).compile(&wasm).unwrap();
+    assert_eq!(other_cache.stats(), CacheStats { disk_hits: 1, ..CacheStats::default() });
+
+    // A corrupted entry is removed and rebuilt.
+    let mut bytes = std::fs::read(&files[0]).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&files[0], &bytes).unwrap();
+    let fresh = CompilationCache::with_directory(&dir).unwrap();
+    let rt2 = cache_runtime(&fresh);
+    let m = rt2.compile(&wasm).unwrap();
+    assert_eq!(fresh.stats(), CacheStats { misses: 1, evictions: 1, ..CacheStats::default() });
+    assert_eq!(exercise(&rt2, &m), expected);
+    assert_eq!(entries(&dir), files);
+    assert!(kiln_runtime_support::artifact::verify_integrity(&std::fs::read(&files[0]).unwrap()).is_ok());
+
+    // A stale entry (same key, compiled with other settings: baseline CPU) is rebuilt.
+    std::fs::write(&files[0], compile_artifact(&wasm, &AotOptions::default()).unwrap()).unwrap();
+    let fresh = CompilationCache::with_directory(&dir).unwrap();
+    let rt3 = cache_runtime(&fresh);
+    let m = rt3.compile(&wasm).unwrap();
+    assert_eq!(fresh.stats(), CacheStats { misses: 1, evictions: 1, ..CacheStats::default() });
+    assert_eq!(m.artifact_header().unwrap().cpu_level, "native");
+    assert_eq!(exercise(&rt3, &m), expected);
+
+    // Truncated to nothing: rebuilt as well.
+    std::fs::write(&files[0], b"").unwrap();
+    let fresh = CompilationCache::with_directory(&dir).unwrap();
+    cache_runtime(&fresh).compile(&wasm).unwrap();
+    assert_eq!(fresh.stats().evictions, 1);
+
+    // Another module binary is another entry; an invalid one is an error, not an entry.
+    rt3.compile(&wat::parse_str("(module (func (export \"f\")))").unwrap()).unwrap();
+    assert_eq!(entries(&dir).len(), 2);
+    assert!(matches!(rt3.compile(b"\0asm\x01\0\0\0\x01"), Err(Error::Compile(_))));
+    assert_eq!(entries(&dir).len(), 2);
+}
+
+#[test]
+fn memory_only_cache_and_interpreter_bypass() {
+    let wasm = wasm();
+    let cache = CompilationCache::new();
+    let rt = cache_runtime(&cache);
+    let a = rt.compile(&wasm).unwrap();
+    let b = runtime(RuntimeConfig::compiler().with_compilation_cache(cache.clone())).compile(&wasm).unwrap();
+    assert_eq!(cache.stats(), CacheStats { misses: 1, memory_hits: 1, ..CacheStats::default() });
+    assert!(std::sync::Arc::ptr_eq(a.engine_module(), b.engine_module()), "the same module is shared");
+    // The interpreter does not use the cache.
+    let interp = runtime(RuntimeConfig::interpreter().with_compilation_cache(cache.clone()));
+    assert!(!interp.compile(&wasm).unwrap().is_native());
+    assert_eq!(cache.stats().misses, 1);
+}
