@@ -488,3 +488,33 @@ fn memory_only_cache_and_interpreter_bypass() {
     assert!(!interp.compile(&wasm).unwrap().is_native());
     assert_eq!(cache.stats().misses, 1);
 }
+
+#[test]
+fn c_kernels_run_from_an_artifact_with_progress_reported() {
+    let wasm = kiln_tests::kernels_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let last_total = std::sync::atomic::AtomicUsize::new(0);
+    let blob = kiln::aot::compile_artifact_with_progress(&wasm, &AotOptions::default(), &|done, total| {
+        assert!(done >= 1 && done <= total);
+        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        last_total.store(total, std::sync::atomic::Ordering::Relaxed);
+    })
+    .unwrap();
+    let path = tmp("kernels.kiln");
+    kiln::write_atomically(&path, &blob).unwrap();
+    let rt = Runtime::new();
+    let m = rt.load_artifact(&path).unwrap();
+    let defined = m.engine_module().info.num_defined_funcs() as usize;
+    assert!(defined > 5);
+    assert_eq!(calls.into_inner(), defined, "one progress call per defined function");
+    assert_eq!(last_total.into_inner(), defined);
+    let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+    let call0 = |name: &str| inst.typed_func::<(), u32>(name).unwrap().call(()).unwrap();
+    let call1 = |name: &str, a: u32| inst.typed_func::<u32, u32>(name).unwrap().call(a).unwrap();
+    // The known values of tests/c_kernels.rs.
+    assert_eq!(call0("crc32_check"), 0xCBF4_3926);
+    assert_eq!(call0("sha256_check"), 0xba78_16bf);
+    assert_eq!(call1("quicksort_bench", 2000), 2_941_719_755);
+    assert_eq!(call1("mandelbrot", 32), 71_998);
+    assert_eq!(call1("nbody", 1000) as i32, -169_087_605);
+}
