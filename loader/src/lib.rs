@@ -145,7 +145,7 @@ fn finish(
     let code_range = v.header.sections.get(Section::Code);
     let memory = match source {
         CodeSource::File(file)
-            if !code.is_empty() && code_range.offset % kiln_runtime_support::vm::code_memory::page_size() as u64 == 0 =>
+            if !code.is_empty() && code_range.offset.is_multiple_of(kiln_runtime_support::vm::code_memory::page_size() as u64) =>
         {
             CodeMemory::map_file(file, code_range.offset, code.len())
         }

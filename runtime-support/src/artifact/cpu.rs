@@ -40,7 +40,7 @@ impl CpuFeatures {
     /// The empty set.
     pub const NONE: CpuFeatures = CpuFeatures(0);
 
-    /// The feature named `name` (as in [`FEATURES`]'s names, e.g. `"sse4.2"`, `"lse"`).
+    /// The feature named `name` (Rust's feature-detection name, e.g. `"sse4.2"`, `"lse"`).
     pub fn from_name(name: &str) -> Option<CpuFeatures> {
         FEATURES.iter().find(|f| f.2 == name).map(|f| CpuFeatures(1 << f.0))
     }

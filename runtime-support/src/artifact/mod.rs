@@ -34,7 +34,7 @@ pub use sections::{SECTION_COUNT, Section, SectionRange, SectionTable};
 use crate::vm::EncodedTables;
 use sha2::{Digest, Sha256};
 
-/// Everything [`write`] puts into an artifact.
+/// Everything [`write()`] puts into an artifact.
 #[derive(Debug)]
 pub struct ArtifactParts<'a> {
     /// Target triple of the code (at most 64 bytes).

@@ -128,7 +128,7 @@ impl SectionTable {
             let r = self.get(s);
             let stop = r.offset.checked_add(r.len).ok_or_else(|| bad(format!("{} section overflows", s.name())))?;
             let align = if s == Section::Code { u64::from(code_align) } else { PAGE };
-            if r.offset % align != 0 || r.offset < end || stop > file_len {
+            if !r.offset.is_multiple_of(align) || r.offset < end || stop > file_len {
                 return Err(bad(format!(
                     "{} section at {:#x} ({} bytes) is misaligned, overlaps another or lies outside the file",
                     s.name(),

@@ -98,7 +98,7 @@ impl CodeMemory {
     pub fn map_file(file: &std::fs::File, offset: u64, len: usize) -> Result<Self, ResourceError> {
         use std::os::fd::AsRawFd;
         let err = |message: String| ResourceError { message };
-        if offset % page_size() as u64 != 0 || len == 0 {
+        if !offset.is_multiple_of(page_size() as u64) || len == 0 {
             return Err(err(format!("code at file offset {offset:#x} ({len} bytes) cannot be mapped")));
         }
         let off = libc::off_t::try_from(offset).map_err(|_| err("code offset too large".into()))?;
