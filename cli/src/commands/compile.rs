@@ -81,7 +81,10 @@ pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
             }
             b
         });
-        b.set_position(done as u64);
+        // Threads report out of order; the bar only moves forward.
+        if done as u64 > b.position() {
+            b.set_position(done as u64);
+        }
     };
     let result = kiln::aot::compile_artifact_with_progress(&wasm, &options, &progress);
     if let Some(b) = bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
