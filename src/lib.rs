@@ -50,7 +50,7 @@ pub use kiln_runtime_support::types::{ExternType, FuncType, GlobalType, Limits, 
 pub use kiln_runtime_support::vm::ExternRef;
 pub use memory::Memory;
 pub use module::{CompiledModule, ExportType, ImportType};
-pub use runtime::Runtime;
+pub use runtime::{InterruptHandle, Runtime};
 pub use table::Table;
 pub use typed::{WasmList, WasmTy};
 pub use val::Val;

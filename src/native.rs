@@ -36,9 +36,10 @@ pub(crate) fn memory_style(mut style: MemoryStyle) -> MemoryStyle {
     style
 }
 
-/// Compiler settings for the host.
-fn settings() -> CompilerSettings {
+/// Compiler settings for the host; `interruptible` compiles epoch checks in.
+fn settings(interruptible: bool) -> CompilerSettings {
     CompilerSettings {
+        epoch_interruption: interruptible,
         bounds_checks: if guard_pages() { BoundsChecks::GuardPages } else { BoundsChecks::Explicit },
         guard_bytes: GUARD_BYTES,
         verify_ir: false,
@@ -46,9 +47,9 @@ fn settings() -> CompilerSettings {
     }
 }
 
-/// Compiles `info` for the host and loads the code.
-pub(crate) fn compile(info: &Arc<ModuleInfo>) -> Result<CompiledModuleCode, Error> {
-    let settings = settings();
+/// Compiles `info` for the host (with epoch checks when `interruptible`) and loads the code.
+pub(crate) fn compile(info: &Arc<ModuleInfo>, interruptible: bool) -> Result<CompiledModuleCode, Error> {
+    let settings = settings(interruptible);
     let code = kiln_compiler::compile_module(info, &settings)?;
     let tramps = kiln_compiler::compile_trampolines(info, &settings)?;
     let image = layout(info, &code.functions, &tramps)?;
