@@ -112,6 +112,7 @@
 mod abi;
 mod code;
 mod compile;
+pub mod object;
 mod settings;
 pub mod trampoline;
 mod translate;
@@ -121,6 +122,7 @@ pub use code::{
     AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation, TrapSite,
 };
 pub use compile::{compile_module, function_ir};
+pub use object::{emit_object, write_object};
 pub use settings::{BoundsChecks, CRANELIFT_VERSION, CompilerSettings, CpuLevel, OptLevel};
 pub use target_lexicon::Triple;
 pub use trampoline::{
