@@ -176,6 +176,39 @@ pub fn kernels_wasm() -> Result<Vec<u8>, String> {
     build_test_program("kernels.c")
 }
 
+/// The target triple for modules built against the WASI preview1 ABI.
+pub const WASM32_WASI: &str = "wasm32-wasi";
+
+/// `tests/c/dwarf_traps.c` built for [`WASM32_WASI`] with `-g`, so the module carries DWARF
+/// custom sections (`.debug_info`, `.debug_line`, ...). Exports `run_divide(a, b)`
+/// (divides by `b`), `run_load(address)` (loads an `i32` from `address`) and
+/// `run_trap(x)` (`__builtin_trap()` when `x > 0`), each calling a `noinline` helper
+/// (`divide`, `load_at`, `fail`) where the trap happens.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn dwarf_traps_wasm() -> Result<Vec<u8>, String> {
+    let src = c_dir().join("dwarf_traps.c");
+    build_c(&src, &cache_dir().join("dwarf_traps.wasm"), WASM32_WASI, &["-g"])
+}
+
+/// The 1-based line of `tests/c/<file>` holding the marker comment `LINE:<marker>` (the
+/// C test programs mark the lines tests expect in backtraces this way).
+///
+/// # Panics
+/// When the file cannot be read or has no such marker (a broken test program).
+pub fn marked_line(file: &str, marker: &str) -> u32 {
+    let path = c_dir().join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let needle = format!("LINE:{marker}");
+    let index = text
+        .lines()
+        .position(|l| l.trim_end().ends_with(&needle))
+        .unwrap_or_else(|| panic!("no `{needle}` marker in {}", path.display()));
+    index as u32 + 1
+}
+
 fn unique_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
