@@ -19,7 +19,7 @@ pub const BASE_FLAGS: &[&str] = &["-O2", "-nostdlib", "-Wl,--no-entry", "-Wl,--e
 
 /// Bump to invalidate every cached build (for example after changing [`BASE_FLAGS`]
 /// semantics).
-const CACHE_FORMAT: &str = "kiln-c-cache-v1";
+const CACHE_FORMAT: &str = "kiln-c-cache-v2";
 
 /// The workspace root (the directory holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -109,13 +109,18 @@ pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<V
 
     std::fs::create_dir_all(&cache)
         .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
-    // Build to a private temporary name, then rename: concurrent test threads or processes
-    // building the same program never see a half-written file.
-    let tmp = cache.join(format!(
-        "{stem}-{key:016x}.{}.{}.tmp.wasm",
+    // Build in a private temporary directory, then rename: concurrent test threads or
+    // processes building the same program never see a half-written file. The file itself
+    // is `<stem>.wasm` because the linker names the module after it (the name section's
+    // module name, which backtraces show).
+    let tmp_dir = cache.join(format!(
+        "{stem}-{key:016x}.{}.{}.tmp",
         std::process::id(),
         unique_suffix()
     ));
+    std::fs::create_dir_all(&tmp_dir)
+        .map_err(|e| format!("cannot create {}: {e}", tmp_dir.display()))?;
+    let tmp = tmp_dir.join(format!("{stem}.wasm"));
     let mut cmd = Command::new("python3");
     cmd.args(["-m", "ziglang", "cc", "-target", target])
         .args(BASE_FLAGS)
@@ -127,7 +132,7 @@ pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<V
         .output()
         .map_err(|e| missing_zig_message(&format!("cannot run python3: {e}")))?;
     if !output.status.success() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_dir_all(&tmp_dir);
         let stderr = String::from_utf8_lossy(&output.stderr);
         if stderr.contains("No module named ziglang")
             || stderr.contains("No module named 'ziglang'")
@@ -143,8 +148,9 @@ pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<V
         ));
     }
     let bytes = std::fs::read(&tmp).map_err(|e| format!("cannot read {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &cached)
-        .map_err(|e| format!("cannot move build into cache {}: {e}", cached.display()))?;
+    let moved = std::fs::rename(&tmp, &cached);
+    let _ = std::fs::remove_dir_all(&tmp_dir);
+    moved.map_err(|e| format!("cannot move build into cache {}: {e}", cached.display()))?;
     write_atomically(out, &bytes)?;
     Ok(bytes)
 }

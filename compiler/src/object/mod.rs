@@ -171,11 +171,10 @@ pub fn write_object(
 }
 
 /// The module's name for the object's file symbol and DWARF compile unit: the name
-/// section's module name, else `module`.
+/// section's module name without a `.wasm` suffix (linkers name modules after their
+/// output file), else `module`.
 fn module_name(info: &ModuleInfo) -> String {
-    info.names
-        .module
-        .clone()
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "module".to_string())
+    let name = info.names.module.as_deref().unwrap_or("");
+    let name = name.strip_suffix(".wasm").unwrap_or(name);
+    if name.is_empty() { "module".to_string() } else { name.to_string() }
 }
