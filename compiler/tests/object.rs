@@ -219,3 +219,23 @@ fn module_without_functions_gives_an_empty_object() {
     assert!(meta.items.is_empty());
     assert!(decode_traps(section(&elf, TRAPS_SECTION)).unwrap().is_empty());
 }
+
+#[test]
+fn malformed_module_dwarf_falls_back_to_wasm_offsets() {
+    let wasm = wat::parse_str(
+        r#"(module $broken
+          (@custom ".debug_info" "\04\00\00\00\ff\ff")
+          (@custom ".debug_line" "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
+          (func (param i32) (result i32) local.get 0 local.get 0 i32.div_u))"#,
+    )
+    .unwrap();
+    let info = module(&wasm);
+    assert!(info.dwarf.has_line_info());
+    for target in ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"] {
+        let bytes = emit_object(&info, &settings(target)).unwrap();
+        let elf = ElfFile64::<object::Endianness>::parse(&*bytes).unwrap();
+        let rows = line_rows(&elf);
+        assert!(!rows.is_empty());
+        assert!(rows.iter().all(|(_, file, _)| file == "broken.wasm"), "{rows:?}");
+    }
+}

@@ -113,3 +113,23 @@ fn module_without_dwarf_has_no_source_locations() {
         assert!(!t.to_string().contains(" at "), "{engine}: {t}");
     }
 }
+
+#[test]
+fn malformed_dwarf_is_ignored() {
+    // Custom sections may hold anything: broken DWARF gives no locations, never an error.
+    let wasm = wat::parse_str(
+        r#"(module
+          (@custom ".debug_info" "\04\00\00\00\ff\ff")
+          (@custom ".debug_abbrev" "\01\11")
+          (@custom ".debug_line" "\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff\ff")
+          (func $boom (export "boom") unreachable))"#,
+    )
+    .unwrap();
+    for (engine, config) in configs() {
+        let rt = Runtime::with_config(config);
+        let t = trap_of(rt.instantiate_wasm(&wasm).unwrap().call("boom", &[]));
+        assert_eq!(t.code(), TrapCode::Unreachable, "{engine}");
+        assert_eq!(t.backtrace()[0].func_name.as_deref(), Some("boom"), "{engine}");
+        assert_eq!(t.backtrace()[0].source, None, "{engine}");
+    }
+}
