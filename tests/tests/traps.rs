@@ -60,7 +60,8 @@ fn trap_codes_and_spec_messages_on(engine: Engine) {
     // Export, arguments, trap, message, and the opcode of the trapping instruction the
     // innermost frame's wasm offset points at (`None`: stack exhaustion, which traps on
     // entry to a function).
-    let cases: &[(&str, Vec<kiln::Val>, TrapCode, &str, Option<u8>)] = &[
+    type Case = (&'static str, Vec<kiln::Val>, TrapCode, &'static str, Option<u8>);
+    let cases: &[Case] = &[
         ("div", vec![1.into(), 0.into()], TrapCode::IntegerDivideByZero, "integer divide by zero", Some(0x6d)),
         ("oob", vec![], TrapCode::MemoryOutOfBounds, "out of bounds memory access", Some(0x28)),
         ("unreachable", vec![], TrapCode::Unreachable, "unreachable", Some(0x00)),

@@ -65,7 +65,7 @@ pub fn encode_traps(records: &[TrapRecord]) -> Vec<u8> {
 /// # Errors
 /// When its length is not a multiple of 12 or a trap number is unknown.
 pub fn decode_traps(bytes: &[u8]) -> Result<Vec<TrapRecord>, CompileError> {
-    if bytes.len() % RECORD != 0 {
+    if !bytes.len().is_multiple_of(RECORD) {
         return Err(error(format!(
             "`.kiln.traps`: {} bytes is not a whole number of records",
             bytes.len()
