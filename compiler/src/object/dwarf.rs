@@ -99,14 +99,18 @@ pub(super) fn write_dwarf(
         let body_start = info.bodies[(item.index - info.num_imported_funcs) as usize].range.start;
         program.begin_sequence(Some(Address::Symbol { symbol: i, addend: 0 }));
         let mut last = None;
-        // The prologue (before the first mapped instruction) maps to the body's start.
-        let first = item.code.address_map[0].code_start;
-        let rows = (first > 0)
-            .then_some((0, body_start as u32))
-            .into_iter()
-            .chain(item.code.address_map.iter().map(|e| (e.code_start, e.wasm_offset)));
-        for (code_offset, wasm_offset) in rows {
-            let location = has_dwarf.then(|| info.source_location(wasm_offset)).flatten();
+        // The prologue (before the first mapped instruction) maps to the source line of the
+        // first instruction, or else to the body's start.
+        let first = item.code.address_map[0];
+        let prologue = (first.code_start > 0).then(|| {
+            let location = has_dwarf.then(|| info.source_location(first.wasm_offset)).flatten();
+            (0, body_start as u32, location)
+        });
+        let rows = prologue.into_iter().chain(item.code.address_map.iter().map(|e| {
+            let location = has_dwarf.then(|| info.source_location(e.wasm_offset)).flatten();
+            (e.code_start, e.wasm_offset, location)
+        }));
+        for (code_offset, wasm_offset, location) in rows {
             let (file, line, column) = match &location {
                 Some(l) => (files.get(&mut program, &l.file), u64::from(l.line), u64::from(l.column)),
                 None => (files.fallback, u64::from(wasm_offset), 0),
