@@ -45,6 +45,7 @@ pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
 pub use instance::{Extern, Instance};
 pub use kiln_runtime_support::CoreFeatures;
+pub use kiln_runtime_support::module::SourceLocation;
 pub use kiln_runtime_support::trap::FrameInfo;
 pub use kiln_runtime_support::types::{ExternType, FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
 pub use kiln_runtime_support::vm::ExternRef;

@@ -3,8 +3,8 @@
 //! Translates a validated module ([`kiln_runtime_support::module::ModuleInfo`]) to Cranelift
 //! IR and produces machine code for x86_64 or aarch64 ([`compile_module`]): per function the
 //! code bytes, relocations for direct calls, trap sites and a map from code to wasm offsets
-//! (DESIGN.md, principles 2 to 5). Writing artifacts (blobs, ELF objects, DWARF) and linking
-//! them into the runtime come later; this crate is the translator.
+//! (DESIGN.md, principles 2 to 5), and writes it as a relocatable ELF object with DWARF
+//! ([`emit_object`], see [`object`]).
 //!
 //! # The compiled-code ABI
 //!
@@ -112,6 +112,7 @@
 mod abi;
 mod code;
 mod compile;
+pub mod object;
 mod settings;
 pub mod trampoline;
 mod translate;
@@ -121,6 +122,7 @@ pub use code::{
     AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation, TrapSite,
 };
 pub use compile::{compile_module, function_ir};
+pub use object::{emit_object, write_object};
 pub use settings::{BoundsChecks, CRANELIFT_VERSION, CompilerSettings, CpuLevel, OptLevel};
 pub use target_lexicon::Triple;
 pub use trampoline::{
