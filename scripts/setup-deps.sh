@@ -4,9 +4,12 @@
 # Idempotent and safe to rerun: every step checks first and does nothing when its tool is
 # already present, so a rerun on a ready machine takes well under a second.
 #
-# Needs: python3 (3.8+) with pip. Installs:
+# Needs: python3 (3.8+) with pip; on Debian/Ubuntu, apt-get (run as root). Installs:
 #   - ziglang (PyPI): a self-contained clang/lld used as `python3 -m ziglang cc` to build
 #     the freestanding C test and benchmark programs under tests/c/ into wasm32 modules.
+#   - binutils-aarch64-linux-gnu (Debian): `aarch64-linux-gnu-objdump`, with which
+#     tests/tests/cross.rs disassembles the aarch64 objects `kiln_compiler::emit_object`
+#     writes (the host's readelf/objdump/addr2line check the x86_64 ones).
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3}"
@@ -35,4 +38,43 @@ else
         exit 1
     fi
     log "ziglang $("$PYTHON" -m ziglang version) installed"
+fi
+
+# GNU binutils for the object-file tests: the host's readelf/objdump/addr2line (package
+# binutils) and aarch64-linux-gnu-objdump (package binutils-aarch64-linux-gnu).
+missing=()
+for tool in readelf:binutils objdump:binutils addr2line:binutils \
+    aarch64-linux-gnu-objdump:binutils-aarch64-linux-gnu; do
+    if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+        missing+=("${tool#*:}")
+    fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    log "binutils (readelf, objdump, addr2line, aarch64-linux-gnu-objdump) already installed"
+else
+    packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+    if ! command -v apt-get >/dev/null 2>&1; then
+        log "error: need the packages $packages but apt-get is not available;"
+        log "       install GNU binutils (host and aarch64-linux-gnu) with your package manager"
+        exit 1
+    fi
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+    log "installing $packages with apt-get ..."
+    # A fresh machine may have no package lists yet: update them once when one is unknown.
+    for p in $packages; do
+        if ! apt-cache show "$p" >/dev/null 2>&1; then
+            $SUDO apt-get update -qq
+            break
+        fi
+    done
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $packages >/dev/null
+    for tool in readelf objdump addr2line aarch64-linux-gnu-objdump; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            log "error: installed $packages but $tool is still missing"
+            exit 1
+        fi
+    done
+    log "installed $packages"
 fi

@@ -24,7 +24,8 @@ pub enum Emit {
     /// A `.kiln` blob that [`crate::Runtime::load_artifact`] maps.
     #[default]
     Blob,
-    /// A relocatable ELF object (`--emit obj`). Not built yet: asking for it is an error.
+    /// A relocatable ELF object (`--emit obj`, see `kiln_compiler::object`), for tools and
+    /// for linking into a binary.
     Obj,
 }
 
@@ -41,12 +42,24 @@ pub struct AotOptions {
     pub features: CoreFeatures,
     /// Keep custom sections (other than `name`) in the artifact's data image.
     pub custom_sections: bool,
+    /// Compile interruption checks in; the artifact then loads only into runtimes with
+    /// [`crate::RuntimeConfig::with_interruption`] on, and the default artifact only into
+    /// runtimes with it off.
+    pub interruption: bool,
 }
 
 impl Default for AotOptions {
-    /// The host, baseline CPU, a blob, Core 2.0 features, no custom sections.
+    /// The host, baseline CPU, a blob, Core 2.0 features, no custom sections, no
+    /// interruption checks.
     fn default() -> Self {
-        Self { target: None, cpu: CpuTarget::Baseline, emit: Emit::Blob, features: CoreFeatures::V2, custom_sections: false }
+        Self {
+            target: None,
+            cpu: CpuTarget::Baseline,
+            emit: Emit::Blob,
+            features: CoreFeatures::V2,
+            custom_sections: false,
+            interruption: false,
+        }
     }
 }
 
@@ -69,18 +82,19 @@ impl AotOptions {
             },
             bounds_checks: BoundsChecks::GuardPages,
             guard_bytes: GUARD_BYTES,
+            epoch_interruption: self.interruption,
             verify_ir: false,
             ..base
         })
     }
 }
 
-/// Compiles `wasm` to an artifact.
+/// Compiles `wasm` to an artifact (a blob or an object, per [`AotOptions::emit`]).
 ///
 /// # Errors
 /// [`Error::Compile`] for a malformed, invalid or unsupported module, an unknown or
-/// unsupported target, `Native` for a foreign target, or a code-generation failure;
-/// [`Error::EngineUnavailable`] for [`Emit::Obj`].
+/// unsupported target (objects: ELF targets only), `Native` for a foreign target, or a
+/// code-generation failure.
 pub fn compile_artifact(wasm: &[u8], options: &AotOptions) -> Result<Vec<u8>, Error> {
     compile_artifact_with_progress(wasm, options, &|_, _| {})
 }
@@ -95,13 +109,17 @@ pub fn compile_artifact_with_progress(
     options: &AotOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<u8>, Error> {
-    if options.emit == Emit::Obj {
-        return Err(Error::EngineUnavailable("relocatable object output (--emit obj) is not built yet".into()));
-    }
     let settings = options.compiler_settings()?;
     let info = kiln_runtime_support::module::decode(
         wasm,
         DecodeOptions { features: options.features, keep_custom_sections: options.custom_sections },
     )?;
-    Ok(kiln_compiler::compile_artifact(&info, &settings, progress)?)
+    Ok(match options.emit {
+        Emit::Blob => kiln_compiler::compile_artifact(&info, &settings, progress)?,
+        Emit::Obj => {
+            let code = kiln_compiler::compile_module_with_progress(&info, &settings, progress)?;
+            let trampolines = kiln_compiler::compile_trampolines(&info, &settings)?;
+            kiln_compiler::write_object(&info, &settings, &code, &trampolines)?
+        }
+    })
 }

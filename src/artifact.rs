@@ -39,7 +39,7 @@ impl Runtime {
     /// The settings native code must have been compiled with to run in this runtime's
     /// memories.
     pub fn code_settings(&self) -> CodeSettings {
-        crate::reservation::code_settings(&self.memory_style())
+        crate::reservation::code_settings(&self.memory_style(), self.config().interruption)
     }
 
     fn check_native(&self) -> Result<(), Error> {
@@ -61,7 +61,8 @@ impl Runtime {
         self.check_native()?;
         let loaded = kiln_loader::load_file(path.as_ref(), &self.code_settings())?;
         let bytes = loaded.bytes().clone();
-        Ok(CompiledModule { inner: Arc::new(loaded.module), artifact: Some(bytes) })
+        let interruption = loaded.header.settings.epoch_interruption;
+        Ok(CompiledModule { inner: Arc::new(loaded.module), artifact: Some(bytes), interruption })
     }
 
     /// Loads an artifact from memory (copied once; its code is copied into fresh
@@ -73,7 +74,8 @@ impl Runtime {
         self.check_native()?;
         let loaded = kiln_loader::load_bytes(bytes, &self.code_settings())?;
         let bytes = loaded.bytes().clone();
-        Ok(CompiledModule { inner: Arc::new(loaded.module), artifact: Some(bytes) })
+        let interruption = loaded.header.settings.epoch_interruption;
+        Ok(CompiledModule { inner: Arc::new(loaded.module), artifact: Some(bytes), interruption })
     }
 
     /// Loads the artifact at `path` if it is usable here and was compiled from `wasm`;
@@ -114,6 +116,7 @@ impl Runtime {
         let opts = crate::aot::AotOptions {
             features: self.config().features,
             custom_sections: self.config().custom_sections,
+            interruption: self.config().interruption,
             ..crate::aot::AotOptions::default()
         };
         let bytes = crate::aot::compile_artifact(wasm, &opts)?;
@@ -142,7 +145,7 @@ impl CompiledModule {
         }
         #[cfg(feature = "compiler")]
         {
-            crate::native::serialize(&self.inner)
+            crate::native::serialize(&self.inner, self.interruption)
         }
         #[cfg(not(feature = "compiler"))]
         {
@@ -177,7 +180,8 @@ pub struct ArtifactSummary {
     pub imports: Vec<ImportType>,
     /// Exports, in declaration order.
     pub exports: Vec<ExportType>,
-    /// Whether this host and a default runtime can load it, or why not.
+    /// Whether this host and a default runtime (no interruption checks) can load it, or
+    /// why not.
     pub loadable_here: Result<(), ArtifactError>,
 }
 
@@ -191,10 +195,10 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
     let meta: ArtifactMetadata = v.metadata()?;
     let m = &artifact::metadata::join_module(meta.module, Arc::from(v.section(Section::Data)))
         .map_err(|detail| ArtifactError::Corrupt { part: kiln_runtime_support::artifact::ArtifactPart::Metadata, detail })?;
-    let default_settings = crate::reservation::code_settings(&crate::reservation::memory_style(
-        Engine::Auto,
-        kiln_runtime_support::vm::MemoryStyle::default(),
-    ));
+    let default_settings = crate::reservation::code_settings(
+        &crate::reservation::memory_style(Engine::Auto, kiln_runtime_support::vm::MemoryStyle::default()),
+        false,
+    );
     Ok(ArtifactSummary {
         loadable_here: v.header.check_compatible(&default_settings),
         producer: meta.producer.clone(),

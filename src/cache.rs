@@ -113,6 +113,7 @@ mod lookup {
                 cpu: CpuTarget::Native,
                 features: rt.config().features,
                 custom_sections: rt.config().custom_sections,
+                interruption: rt.config().interruption(),
                 ..AotOptions::default()
             };
             let settings = opts.compiler_settings()?;

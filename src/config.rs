@@ -32,6 +32,7 @@ pub struct RuntimeConfig {
     pub(crate) custom_sections: bool,
     pub(crate) max_call_depth: usize,
     pub(crate) interpreter_stack_slots: usize,
+    pub(crate) interruption: bool,
     pub(crate) cache: Option<crate::CompilationCache>,
 }
 
@@ -45,6 +46,7 @@ impl Default for RuntimeConfig {
             custom_sections: false,
             max_call_depth: 50_000,
             interpreter_stack_slots: 1 << 20,
+            interruption: false,
             cache: None,
         }
     }
@@ -113,6 +115,21 @@ impl RuntimeConfig {
     pub fn with_max_call_depth(mut self, depth: usize) -> Self {
         self.max_call_depth = depth.max(1);
         self
+    }
+
+    /// Compile interruption checks into every function entry and loop header, on both
+    /// engines (wasmtime's epoch interruption; wazero's `WithCloseOnContextDone`), so that
+    /// [`crate::InterruptHandle::interrupt`] stops running wasm with a trap whose code is
+    /// [`crate::TrapCode::Interrupted`] (message `interrupted`). Default off: code then carries
+    /// no check at all; on, a check costs one load and compare per loop iteration.
+    pub fn with_interruption(mut self, on: bool) -> Self {
+        self.interruption = on;
+        self
+    }
+
+    /// Whether interruption checks are compiled in ([`RuntimeConfig::with_interruption`]).
+    pub fn interruption(&self) -> bool {
+        self.interruption
     }
 
     /// Caches natively compiled modules (wazero's `WithCompilationCache`): with a cache,

@@ -33,6 +33,8 @@ pub struct CompiledModule {
     pub(crate) inner: Arc<Module>,
     /// The artifact this module was loaded from (the mapped file or a copy of the bytes).
     pub(crate) artifact: Option<SharedBytes>,
+    /// Whether native code compiled in process has interruption (epoch) checks.
+    pub(crate) interruption: bool,
 }
 
 impl std::fmt::Debug for CompiledModule {

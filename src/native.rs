@@ -6,16 +6,17 @@
 use crate::error::Error;
 use crate::reservation::{GUARD_BYTES, guard_pages};
 use kiln_compiler::{BoundsChecks, CompilerSettings, CpuLevel};
-use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::engine::Module;
+use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::{CodeImage, CompiledModuleCode};
 use std::sync::Arc;
 
 /// Compiler settings for code that runs in this process's memories (see
-/// [`crate::reservation`]), at CPU level `cpu`.
-pub(crate) fn host_settings(cpu: CpuLevel) -> CompilerSettings {
+/// [`crate::reservation`]), at CPU level `cpu`, with epoch checks when `interruptible`.
+pub(crate) fn host_settings(cpu: CpuLevel, interruptible: bool) -> CompilerSettings {
     CompilerSettings {
         cpu,
+        epoch_interruption: interruptible,
         bounds_checks: if guard_pages() { BoundsChecks::GuardPages } else { BoundsChecks::Explicit },
         guard_bytes: GUARD_BYTES,
         verify_ir: false,
@@ -23,21 +24,23 @@ pub(crate) fn host_settings(cpu: CpuLevel) -> CompilerSettings {
     }
 }
 
-/// Compiles `info` for the host and loads the code.
-pub(crate) fn compile(info: &Arc<ModuleInfo>) -> Result<CompiledModuleCode, Error> {
-    let settings = host_settings(CpuLevel::Baseline);
+/// Compiles `info` for the host (with epoch checks when `interruptible`) and loads the code.
+pub(crate) fn compile(info: &Arc<ModuleInfo>, interruptible: bool) -> Result<CompiledModuleCode, Error> {
+    let settings = host_settings(CpuLevel::Baseline, interruptible);
     let code = kiln_compiler::compile_module(info, &settings)?;
     let tramps = kiln_compiler::compile_trampolines(info, &settings)?;
     let image = kiln_compiler::link(info, &code, &tramps)?;
     Ok(CompiledModuleCode::load(image, info.clone())?)
 }
 
-/// Writes `module`, compiled in this process by [`compile`], as an artifact: its linked
-/// code read back from the executable mapping, its tables, and its metadata.
-pub(crate) fn serialize(module: &Module) -> Result<Vec<u8>, Error> {
+/// Writes `module`, compiled in this process by [`compile`] with `interruptible`, as an
+/// artifact: its linked code read back from the executable mapping, its tables, and its
+/// metadata.
+pub(crate) fn serialize(module: &Module, interruptible: bool) -> Result<Vec<u8>, Error> {
     let code = module.compiled().ok_or_else(not_native)?;
     let image = CodeImage { text: code.text().to_vec(), tables: code.meta().tables.to_encoded() };
-    Ok(kiln_compiler::write_artifact(&module.info, &host_settings(CpuLevel::Baseline), &image, &[])?)
+    let settings = host_settings(CpuLevel::Baseline, interruptible);
+    Ok(kiln_compiler::write_artifact(&module.info, &settings, &image, &[])?)
 }
 
 /// The error for serializing a module that has no native code.

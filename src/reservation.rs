@@ -34,11 +34,16 @@ pub(crate) fn memory_style(engine: Engine, mut style: MemoryStyle) -> MemoryStyl
     style
 }
 
-/// The settings native code must have been compiled with to run in memories of `style`.
-pub(crate) fn code_settings(style: &MemoryStyle) -> CodeSettings {
+/// The settings native code must have been compiled with to run in memories of `style`,
+/// in a runtime with interruption checks on or off (`interruption`).
+pub(crate) fn code_settings(style: &MemoryStyle, interruption: bool) -> CodeSettings {
     if style.guard_bytes > 0 && style.min_reserve_bytes >= 1 << 32 {
-        CodeSettings { bounds_checks: BoundsMode::GuardPages, guard_bytes: style.guard_bytes, epoch_interruption: false }
+        CodeSettings {
+            bounds_checks: BoundsMode::GuardPages,
+            guard_bytes: style.guard_bytes,
+            epoch_interruption: interruption,
+        }
     } else {
-        CodeSettings { bounds_checks: BoundsMode::Explicit, guard_bytes: 0, epoch_interruption: false }
+        CodeSettings { bounds_checks: BoundsMode::Explicit, guard_bytes: 0, epoch_interruption: interruption }
     }
 }

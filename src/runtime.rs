@@ -62,8 +62,15 @@ impl Runtime {
             memory,
             interp_stack_slots: config.interpreter_stack_slots,
             max_call_depth: config.max_call_depth,
+            interruption: config.interruption,
         });
         Self { config, store, namespaces: RefCell::default() }
+    }
+
+    /// A handle that interrupts wasm running in this runtime from any thread (see
+    /// [`RuntimeConfig::with_interruption`]; without it, interrupting has no effect).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle { epoch: self.store.epoch().clone() }
     }
 
     /// The configuration this runtime was created with.
@@ -106,7 +113,9 @@ impl Runtime {
         let info = Arc::new(info);
         let code = match engine {
             #[cfg(feature = "compiler")]
-            Engine::Compiler if crate::reservation::native_code_supported() => Code::Compiled(crate::native::compile(&info)?),
+            Engine::Compiler if crate::reservation::native_code_supported() => {
+                Code::Compiled(crate::native::compile(&info, self.config.interruption)?)
+            }
             Engine::Compiler => {
                 return Err(Error::EngineUnavailable(
                     "the native compiler is not part of this build of Kiln or does not support this host; \
@@ -114,9 +123,10 @@ impl Runtime {
                         .to_string(),
                 ));
             }
-            Engine::Auto | Engine::Interpreter => Code::Interpreted(kiln_runtime_support::interp::translate_module(&info)?),
+            Engine::Auto | Engine::Interpreter => Code::Interpreted(kiln_runtime_support::interp::translate_module(&info, self.config.interruption)?),
         };
-        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None })
+        let interruption = self.config.interruption;
+        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, interruption })
     }
 
     /// Instantiates `module`: resolves its imports against the modules registered in this
@@ -213,4 +223,35 @@ fn instance_exports(data: *mut InstanceData) -> HashMap<String, RawExtern> {
     // SAFETY: `data` is a live store-owned instance.
     let inst = unsafe { &*data };
     inst.module.info.exports.iter().map(|e| (e.name.clone(), inst.get_entity(e.index))).collect()
+}
+
+/// Stops wasm running in a [`Runtime`] from another thread (or a timer): the current
+/// outermost call, and whatever it called, ends with a trap of code
+/// [`crate::TrapCode::Interrupted`] at its next function entry or loop header. Calls started
+/// after the interruption run normally. Needs [`RuntimeConfig::with_interruption`].
+///
+/// ```
+/// use kiln::{Runtime, RuntimeConfig, TrapCode};
+/// let rt = Runtime::with_config(RuntimeConfig::new().with_interruption(true));
+/// let wasm = wat::parse_str(r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
+/// let spin = rt.instantiate_wasm(&wasm).unwrap().exported_function("spin").unwrap();
+/// let handle = rt.interrupt_handle();
+/// std::thread::spawn(move || {
+///     std::thread::sleep(std::time::Duration::from_millis(50));
+///     handle.interrupt();
+/// });
+/// let err = spin.call(&[]).unwrap_err();
+/// assert_eq!(err.as_trap().unwrap().code(), TrapCode::Interrupted);
+/// ```
+#[derive(Clone, Debug)]
+pub struct InterruptHandle {
+    epoch: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl InterruptHandle {
+    /// Interrupts the call running now (if any); safe to call from any thread, any number
+    /// of times.
+    pub fn interrupt(&self) {
+        self.epoch.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }

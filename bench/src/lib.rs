@@ -10,6 +10,9 @@
 
 use std::time::{Duration, Instant};
 
+mod wasmtime_runner;
+pub use wasmtime_runner::WasmtimeRunner;
+
 /// Recursive Fibonacci: `run(n)` = fib(n). Call-heavy.
 pub const FIB_WAT: &str = r#"
 (module
@@ -197,7 +200,7 @@ pub trait Runner {
     fn call(&mut self, arg: i32) -> Result<i32, String>;
 }
 
-/// Kiln's interpreter running one workload.
+/// Kiln (the interpreter by default) running one workload.
 pub struct KilnRunner {
     // The instance and function borrow the runtime's store; keep the runtime alive.
     _runtime: kiln::Runtime,
@@ -210,7 +213,15 @@ impl KilnRunner {
     /// # Errors
     /// Compilation, instantiation or export lookup failures, as text.
     pub fn new(w: &Workload) -> Result<Self, String> {
-        let runtime = kiln::Runtime::with_config(kiln::RuntimeConfig::interpreter());
+        Self::with_config(w, kiln::RuntimeConfig::interpreter())
+    }
+
+    /// Compiles and instantiates `w` on a Kiln runtime with `config` (any engine).
+    ///
+    /// # Errors
+    /// Compilation, instantiation or export lookup failures, as text.
+    pub fn with_config(w: &Workload, config: kiln::RuntimeConfig) -> Result<Self, String> {
+        let runtime = kiln::Runtime::with_config(config);
         let module = runtime.compile(&w.wasm).map_err(|e| e.to_string())?;
         let instance = runtime
             .instantiate(&module, kiln::ModuleConfig::new())
@@ -349,7 +360,8 @@ pub fn run_workload(w: &Workload, samples: usize) -> Result<Row, String> {
     })
 }
 
-fn fmt_ms(d: Duration) -> String {
+/// `d` in milliseconds with two decimals.
+pub fn fmt_ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1e3)
 }
 

@@ -4,8 +4,9 @@
 //! IR and produces machine code for x86_64 or aarch64 ([`compile_module`]): per function the
 //! code bytes, relocations for direct calls, trap sites and a map from code to wasm offsets
 //! (DESIGN.md, principles 2 to 5), lays that code out into one position-independent,
-//! already-linked text with its tables ([`link()`]), and writes it as an artifact
-//! ([`compile_artifact`]).
+//! already-linked text with its tables ([`link()`]) and writes it as an artifact
+//! ([`compile_artifact`]), or writes it as a relocatable ELF object with DWARF
+//! ([`emit_object`], see [`object`]).
 //!
 //! # The compiled-code ABI
 //!
@@ -115,6 +116,7 @@ pub mod artifact;
 mod code;
 mod compile;
 mod link;
+pub mod object;
 mod settings;
 pub mod trampoline;
 mod translate;
@@ -126,6 +128,7 @@ pub use code::{
 pub use artifact::{compile_artifact, write_artifact};
 pub use compile::{compile_module, compile_module_with_progress, function_ir};
 pub use link::link;
+pub use object::{emit_object, write_object};
 pub use settings::{BoundsChecks, CRANELIFT_VERSION, CompilerSettings, CpuLevel, OptLevel};
 pub use target_lexicon::Triple;
 pub use trampoline::{

@@ -1,5 +1,6 @@
 //! Traps: the error value a wasm execution ends with (DESIGN.md principle 5).
 
+use crate::module::{ModuleInfo, SourceLocation};
 use std::fmt;
 
 /// Why execution trapped. [`TrapCode::message`] gives the spec's message text.
@@ -100,10 +101,31 @@ pub struct FrameInfo {
     pub signature: String,
     /// Byte offset in the module binary of the instruction executing in this frame.
     pub wasm_offset: Option<u32>,
+    /// The source file, line and column of that instruction, when the module carries
+    /// DWARF (custom sections `.debug_line` etc.) that covers it.
+    pub source: Option<SourceLocation>,
+}
+
+impl FrameInfo {
+    /// The frame of function `func_index` of `info` executing the instruction at
+    /// `wasm_offset` (a byte offset in the module binary), in the module instance named
+    /// `module`. Names the function from the name section and looks the offset up in the
+    /// module's DWARF (read on first use).
+    pub fn new(info: &ModuleInfo, module: Option<String>, func_index: u32, wasm_offset: Option<u32>) -> Self {
+        FrameInfo {
+            module,
+            func_index,
+            func_name: info.names.functions.get(&func_index).cloned(),
+            signature: info.func_type(func_index).to_string(),
+            wasm_offset,
+            source: wasm_offset.and_then(|o| info.source_location(o)),
+        }
+    }
 }
 
 impl fmt::Display for FrameInfo {
-    /// Formats as `0x2a - mod!name (func[3] (i32) -> (i32))`.
+    /// Formats as `0x2a - mod!name (func[3] (i32) -> (i32))`, followed by
+    /// ` at file.c:12:5` when the source location is known.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.wasm_offset {
             Some(o) => write!(f, "{o:#x} - ")?,
@@ -114,7 +136,11 @@ impl fmt::Display for FrameInfo {
             Some(n) => write!(f, "{module}!{n}")?,
             None => write!(f, "{module}!<wasm function {}>", self.func_index)?,
         }
-        write!(f, " (func[{}] {})", self.func_index, self.signature)
+        write!(f, " (func[{}] {})", self.func_index, self.signature)?;
+        if let Some(source) = &self.source {
+            write!(f, " at {source}")?;
+        }
+        Ok(())
     }
 }
 

@@ -19,7 +19,7 @@ pub const BASE_FLAGS: &[&str] = &["-O2", "-nostdlib", "-Wl,--no-entry", "-Wl,--e
 
 /// Bump to invalidate every cached build (for example after changing [`BASE_FLAGS`]
 /// semantics).
-const CACHE_FORMAT: &str = "kiln-c-cache-v1";
+const CACHE_FORMAT: &str = "kiln-c-cache-v2";
 
 /// The workspace root (the directory holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -109,13 +109,18 @@ pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<V
 
     std::fs::create_dir_all(&cache)
         .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
-    // Build to a private temporary name, then rename: concurrent test threads or processes
-    // building the same program never see a half-written file.
-    let tmp = cache.join(format!(
-        "{stem}-{key:016x}.{}.{}.tmp.wasm",
+    // Build in a private temporary directory, then rename: concurrent test threads or
+    // processes building the same program never see a half-written file. The file itself
+    // is `<stem>.wasm` because the linker names the module after it (the name section's
+    // module name, which backtraces show).
+    let tmp_dir = cache.join(format!(
+        "{stem}-{key:016x}.{}.{}.tmp",
         std::process::id(),
         unique_suffix()
     ));
+    std::fs::create_dir_all(&tmp_dir)
+        .map_err(|e| format!("cannot create {}: {e}", tmp_dir.display()))?;
+    let tmp = tmp_dir.join(format!("{stem}.wasm"));
     let mut cmd = Command::new("python3");
     cmd.args(["-m", "ziglang", "cc", "-target", target])
         .args(BASE_FLAGS)
@@ -127,7 +132,7 @@ pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<V
         .output()
         .map_err(|e| missing_zig_message(&format!("cannot run python3: {e}")))?;
     if !output.status.success() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_dir_all(&tmp_dir);
         let stderr = String::from_utf8_lossy(&output.stderr);
         if stderr.contains("No module named ziglang")
             || stderr.contains("No module named 'ziglang'")
@@ -143,8 +148,9 @@ pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<V
         ));
     }
     let bytes = std::fs::read(&tmp).map_err(|e| format!("cannot read {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &cached)
-        .map_err(|e| format!("cannot move build into cache {}: {e}", cached.display()))?;
+    let moved = std::fs::rename(&tmp, &cached);
+    let _ = std::fs::remove_dir_all(&tmp_dir);
+    moved.map_err(|e| format!("cannot move build into cache {}: {e}", cached.display()))?;
     write_atomically(out, &bytes)?;
     Ok(bytes)
 }
@@ -174,6 +180,39 @@ pub fn build_test_program(name: &str) -> Result<Vec<u8>, String> {
 /// As [`build_c`].
 pub fn kernels_wasm() -> Result<Vec<u8>, String> {
     build_test_program("kernels.c")
+}
+
+/// The target triple for modules built against the WASI preview1 ABI.
+pub const WASM32_WASI: &str = "wasm32-wasi";
+
+/// `tests/c/dwarf_traps.c` built for [`WASM32_WASI`] with `-g`, so the module carries DWARF
+/// custom sections (`.debug_info`, `.debug_line`, ...). Exports `run_divide(a, b)`
+/// (divides by `b`), `run_load(address)` (loads an `i32` from `address`) and
+/// `run_trap(x)` (`__builtin_trap()` when `x > 0`), each calling a `noinline` helper
+/// (`divide`, `load_at`, `fail`) where the trap happens.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn dwarf_traps_wasm() -> Result<Vec<u8>, String> {
+    let src = c_dir().join("dwarf_traps.c");
+    build_c(&src, &cache_dir().join("dwarf_traps.wasm"), WASM32_WASI, &["-g"])
+}
+
+/// The 1-based line of `tests/c/<file>` holding the marker comment `LINE:<marker>` (the
+/// C test programs mark the lines tests expect in backtraces this way).
+///
+/// # Panics
+/// When the file cannot be read or has no such marker (a broken test program).
+pub fn marked_line(file: &str, marker: &str) -> u32 {
+    let path = c_dir().join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let needle = format!("LINE:{marker}");
+    let index = text
+        .lines()
+        .position(|l| l.trim_end().ends_with(&needle))
+        .unwrap_or_else(|| panic!("no `{needle}` marker in {}", path.display()));
+    index as u32 + 1
 }
 
 fn unique_suffix() -> u64 {

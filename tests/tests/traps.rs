@@ -35,13 +35,13 @@ const TRAPS: &str = r#"
     (i32.div_s (local.get 0) (local.get 1)))
   (func $outer (export "outer") (param i32 i32) (result i32)
     (call $div (local.get 0) (local.get 1)))
-  (func (export "oob") (result i32) (i32.load (i32.const 65534)))
-  (func (export "unreachable") unreachable)
-  (func (export "overflow") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
-  (func (export "bad_sig") (result i32) (call_indirect (type $v2i) (i32.const 0)))
-  (func (export "undefined") (result i32) (call_indirect (type $i2i) (i32.const 7) (i32.const 9)))
-  (func (export "uninit") (result i32) (call_indirect (type $i2i) (i32.const 7) (i32.const 1)))
-  (func (export "conv") (result i32) (i32.trunc_f32_s (f32.const nan)))
+  (func $oob (export "oob") (result i32) (i32.load (i32.const 65534)))
+  (func $unreachable (export "unreachable") unreachable)
+  (func $overflow (export "overflow") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+  (func $bad_sig (export "bad_sig") (result i32) (call_indirect (type $v2i) (i32.const 0)))
+  (func $undefined (export "undefined") (result i32) (call_indirect (type $i2i) (i32.const 7) (i32.const 9)))
+  (func $uninit (export "uninit") (result i32) (call_indirect (type $i2i) (i32.const 7) (i32.const 1)))
+  (func $conv (export "conv") (result i32) (i32.trunc_f32_s (f32.const nan)))
   (func $rec (export "rec") (param i32) (result i32) (call $rec (i32.add (local.get 0) (i32.const 1))))
 )"#;
 
@@ -55,22 +55,41 @@ fn trap_codes_and_spec_messages() {
 
 fn trap_codes_and_spec_messages_on(engine: Engine) {
     let rt = runtime_on(engine);
-    let inst = rt.instantiate_wasm(&wat::parse_str(TRAPS).unwrap()).unwrap();
-    let cases: &[(&str, Vec<kiln::Val>, TrapCode, &str)] = &[
-        ("div", vec![1.into(), 0.into()], TrapCode::IntegerDivideByZero, "integer divide by zero"),
-        ("oob", vec![], TrapCode::MemoryOutOfBounds, "out of bounds memory access"),
-        ("unreachable", vec![], TrapCode::Unreachable, "unreachable"),
-        ("overflow", vec![], TrapCode::IntegerOverflow, "integer overflow"),
-        ("bad_sig", vec![], TrapCode::IndirectCallTypeMismatch, "indirect call type mismatch"),
-        ("undefined", vec![], TrapCode::UndefinedElement, "undefined element"),
-        ("uninit", vec![], TrapCode::UninitializedElement, "uninitialized element"),
-        ("conv", vec![], TrapCode::InvalidConversionToInteger, "invalid conversion to integer"),
-        ("rec", vec![0.into()], TrapCode::CallStackExhausted, "call stack exhausted"),
+    let wasm = wat::parse_str(TRAPS).unwrap();
+    let inst = rt.instantiate_wasm(&wasm).unwrap();
+    // Export, arguments, trap, message, and the opcode of the trapping instruction the
+    // innermost frame's wasm offset points at (`None`: stack exhaustion, which traps on
+    // entry to a function).
+    type Case = (&'static str, Vec<kiln::Val>, TrapCode, &'static str, Option<u8>);
+    let cases: &[Case] = &[
+        ("div", vec![1.into(), 0.into()], TrapCode::IntegerDivideByZero, "integer divide by zero", Some(0x6d)),
+        ("oob", vec![], TrapCode::MemoryOutOfBounds, "out of bounds memory access", Some(0x28)),
+        ("unreachable", vec![], TrapCode::Unreachable, "unreachable", Some(0x00)),
+        ("overflow", vec![], TrapCode::IntegerOverflow, "integer overflow", Some(0x6d)),
+        ("bad_sig", vec![], TrapCode::IndirectCallTypeMismatch, "indirect call type mismatch", Some(0x11)),
+        ("undefined", vec![], TrapCode::UndefinedElement, "undefined element", Some(0x11)),
+        ("uninit", vec![], TrapCode::UninitializedElement, "uninitialized element", Some(0x11)),
+        ("conv", vec![], TrapCode::InvalidConversionToInteger, "invalid conversion to integer", Some(0xa8)),
+        ("rec", vec![0.into()], TrapCode::CallStackExhausted, "call stack exhausted", None),
     ];
-    for (name, args, code, msg) in cases {
+    for (name, args, code, msg, opcode) in cases {
         let t = trap_of(inst.call(name, args));
         assert_eq!(t.code(), *code, "{name}");
         assert_eq!(t.message(), *msg, "{name}");
+        // Every trap names the function it happened in, with the wasm offset.
+        let frame = t.backtrace().first().unwrap_or_else(|| panic!("{name}: no backtrace: {t}"));
+        assert_eq!(frame.func_name.as_deref(), Some(*name), "{t}");
+        let offset = frame.wasm_offset.unwrap_or_else(|| panic!("{name}: no wasm offset: {t}"));
+        let text = t.to_string();
+        assert!(text.contains(&format!("{offset:#x} - traps!{name} (func[")), "{text}");
+        match opcode {
+            Some(op) => assert_eq!(wasm[offset as usize], *op, "{name}: opcode at {offset:#x}: {t}"),
+            None => {
+                // Recursion: every frame is `rec`, each at an offset inside its body.
+                assert!(t.backtrace().len() > 1, "{t}");
+                assert!(t.backtrace().iter().all(|f| f.func_name.as_deref() == Some("rec")), "{t}");
+            }
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! `kiln compile`: a module binary to a `.kiln` artifact.
+//! `kiln compile`: a module binary to a `.kiln` artifact (or, with `--emit obj`, a
+//! relocatable ELF object).
 
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,7 +26,7 @@ pub enum Cpu {
 pub enum EmitKind {
     /// A `.kiln` blob that `kiln run` and `Runtime::load_artifact` map.
     Blob,
-    /// A relocatable object (not built yet).
+    /// A relocatable ELF object (for tools and linkers; `kiln run` does not load it).
     Obj,
 }
 
@@ -34,7 +35,8 @@ pub enum EmitKind {
 pub struct CompileArgs {
     /// The module to compile (.wasm).
     module: PathBuf,
-    /// Where to write the artifact (default: the input with extension `.kiln`).
+    /// Where to write the artifact (default: the input with extension `.kiln`, or `.o`
+    /// with `--emit obj`).
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Target triple (default: this host), e.g. aarch64-unknown-linux-gnu.
@@ -54,7 +56,11 @@ pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
     if kiln::is_artifact(&wasm) {
         return Err(format!("{} is already a Kiln artifact", a.module.display()));
     }
-    let out = a.output.unwrap_or_else(|| a.module.with_extension("kiln"));
+    let extension = match a.emit {
+        EmitKind::Blob => "kiln",
+        EmitKind::Obj => "o",
+    };
+    let out = a.output.unwrap_or_else(|| a.module.with_extension(extension));
     let options = AotOptions {
         target: a.target,
         cpu: match a.cpu {

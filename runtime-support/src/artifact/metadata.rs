@@ -19,8 +19,9 @@ pub struct ArtifactMetadata {
 }
 
 /// Splits `info` into the metadata to serialize and the data image (every data segment's
-/// bytes, then every kept custom section's, concatenated), with ranges rewritten to index
-/// the image.
+/// bytes, then every kept custom section's, then the module's own `.debug_*` sections,
+/// concatenated), with ranges rewritten to index the image. Wasm offsets (address maps,
+/// the DWARF's Code-section start) keep referring to the original module binary.
 pub fn split_module(info: &ModuleInfo) -> (ModuleInfo, Vec<u8>) {
     let mut m = info.clone();
     let mut image = Vec::new();
@@ -32,7 +33,7 @@ pub fn split_module(info: &ModuleInfo) -> (ModuleInfo, Vec<u8>) {
     for d in &mut m.data {
         d.bytes = take(&d.bytes);
     }
-    for c in &mut m.custom_sections {
+    for c in m.custom_sections.iter_mut().chain(m.dwarf.sections.iter_mut()) {
         c.data = take(&c.data);
     }
     m.bodies = Vec::new();
@@ -100,8 +101,8 @@ pub fn join_module(mut m: ModuleInfo, data: Arc<[u8]>) -> Result<ModuleInfo, Str
             return bad("a data segment lies outside the data image or targets no memory");
         }
     }
-    if !m.custom_sections.iter().all(|c| in_data(&c.data)) {
-        return bad("a custom section lies outside the data image");
+    if !m.custom_sections.iter().chain(&m.dwarf.sections).all(|c| in_data(&c.data)) {
+        return bad("a custom or DWARF section lies outside the data image");
     }
     m.bodies = Vec::new();
     m.wasm = data;

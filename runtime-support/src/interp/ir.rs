@@ -22,6 +22,9 @@ pub type Slot = u32;
 pub enum Op {
     // ---- control ----
     Unreachable,
+    /// Interruption check (function entries and loop headers, only in modules translated
+    /// with interruption on): traps `interrupted` when the store's epoch deadline is reached.
+    CheckInterrupt,
     Br { target: u32 },
     BrIfNez { cond: Slot, target: u32 },
     BrIfEqz { cond: Slot, target: u32 },

@@ -14,12 +14,14 @@ use crate::module::ModuleInfo;
 use std::collections::HashMap;
 use wasmparser::{BlockType, Operator};
 
-/// Translates every defined function of `info`.
+/// Translates every defined function of `info`. With `interruptible`, every function entry
+/// and loop header checks the store's epoch deadline ([`Op::CheckInterrupt`]), so an
+/// embedder can stop runaway code; without it the code carries no check at all.
 ///
 /// # Errors
 /// [`CompileError`] if a body uses an instruction the interpreter does not implement
 /// (SIMD and post-2.0 proposals) or is too large for the interpreter's slot numbering.
-pub fn translate_module(info: &ModuleInfo) -> Result<InterpModule, CompileError> {
+pub fn translate_module(info: &ModuleInfo, interruptible: bool) -> Result<InterpModule, CompileError> {
     let mut funcs = Vec::with_capacity(info.bodies.len());
     for (i, body) in info.bodies.iter().enumerate() {
         let func_index = info.num_imported_funcs + i as u32;
@@ -27,14 +29,14 @@ pub fn translate_module(info: &ModuleInfo) -> Result<InterpModule, CompileError>
             &info.wasm[body.range.clone()],
             body.range.start as u64,
         ));
-        let (func, loop_consts) = Translator::new(info, func_index, &[]).translate(&reader)?;
+        let (func, loop_consts) = Translator::new(info, func_index, &[], interruptible).translate(&reader)?;
         // Constants used as operands inside loops get slots of their own, filled once per
         // call, so loops do not rematerialize them: translate such functions again with
         // those slots assigned.
         let func = if loop_consts.is_empty() {
             func
         } else {
-            Translator::new(info, func_index, &loop_consts).translate(&reader)?.0
+            Translator::new(info, func_index, &loop_consts, interruptible).translate(&reader)?.0
         };
         funcs.push(func);
     }
@@ -230,6 +232,8 @@ struct Translator<'a> {
     last_result: Option<usize>,
     skip_depth: u32,
     func_results: u32,
+    /// Whether to emit interruption checks at the entry and at loop headers.
+    interruptible: bool,
 }
 
 fn unsupported(offset: u32, what: impl std::fmt::Display) -> CompileError {
@@ -237,7 +241,7 @@ fn unsupported(offset: u32, what: impl std::fmt::Display) -> CompileError {
 }
 
 impl<'a> Translator<'a> {
-    fn new(info: &'a ModuleInfo, func_index: u32, consts: &[u64]) -> Self {
+    fn new(info: &'a ModuleInfo, func_index: u32, consts: &[u64], interruptible: bool) -> Self {
         Self {
             info,
             func_index,
@@ -258,6 +262,7 @@ impl<'a> Translator<'a> {
             last_result: None,
             skip_depth: 0,
             func_results: 0,
+            interruptible,
         }
     }
 
@@ -291,6 +296,10 @@ impl<'a> Translator<'a> {
             unreachable: false,
         });
         let mut reader = body.get_operators_reader().map_err(err)?;
+        if self.interruptible {
+            self.offset = reader.original_position() as u32;
+            self.emit(Op::CheckInterrupt);
+        }
         while !reader.eof() {
             self.offset = reader.original_position() as u32;
             let op = reader.read().map_err(err)?;
@@ -777,6 +786,9 @@ impl<'a> Translator<'a> {
                 self.loop_depth += 1;
                 let label = self.push_ctrl(Kind::Loop, blockty);
                 self.bind(label);
+                if self.interruptible {
+                    self.emit(Op::CheckInterrupt);
+                }
             }
             O::If { blockty } => {
                 let (params, _) = self.block_arity(blockty);

@@ -91,6 +91,7 @@ fn decode_with(
         bodies: Vec::new(),
         names: Names::default(),
         custom_sections: Vec::new(),
+        dwarf: WasmDwarf::default(),
         num_imported_funcs: 0,
         num_imported_tables: 0,
         num_imported_memories: 0,
@@ -258,6 +259,9 @@ fn decode_with(
                     info.data.push(DataSegment { mode, bytes: start..start + d.data.len() });
                 }
             }
+            Payload::CodeSectionStart { unchecked_range, .. } => {
+                info.dwarf.code_section_start = Some(unchecked_range.start as usize);
+            }
             Payload::CodeSectionEntry(body) => {
                 let r = body.range();
                 info.bodies.push(FuncBody { range: r.start as usize..r.end as usize });
@@ -266,6 +270,12 @@ fn decode_with(
                 let start = section.data_offset() as usize;
                 if section.name() == "name" {
                     info.names = Names::decode(section.data(), start);
+                }
+                if section.name().starts_with(".debug_") {
+                    info.dwarf.sections.push(CustomSection {
+                        name: section.name().to_string(),
+                        data: start..start + section.data().len(),
+                    });
                 }
                 if keep_custom {
                     info.custom_sections.push(CustomSection {

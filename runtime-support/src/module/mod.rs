@@ -3,10 +3,12 @@
 
 mod const_expr;
 pub mod decode;
+pub mod dwarf;
 mod names;
 
 pub use const_expr::{ConstExpr, ConstOp};
 pub use decode::{DecodeOptions, decode};
+pub use dwarf::{SourceLocation, WasmDwarf};
 pub use names::Names;
 
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
@@ -171,6 +173,8 @@ pub struct ModuleInfo {
     pub names: Names,
     /// Custom sections kept on request.
     pub custom_sections: Vec<CustomSection>,
+    /// The module's own DWARF (always recorded, read on first use).
+    pub dwarf: WasmDwarf,
     /// Number of imported functions.
     pub num_imported_funcs: u32,
     /// Number of imported tables.
@@ -210,6 +214,12 @@ impl ModuleInfo {
     /// The bytes of a custom section kept in the module.
     pub fn custom_section_data(&self, s: &CustomSection) -> &[u8] {
         &self.wasm[s.data.clone()]
+    }
+
+    /// The source file, line and column of the instruction at byte offset `wasm_offset` of
+    /// the module binary, when the module carries DWARF that covers it.
+    pub fn source_location(&self, wasm_offset: u32) -> Option<SourceLocation> {
+        self.dwarf.location(&self.wasm, wasm_offset)
     }
 
     /// The number of defined (not imported) functions.

@@ -148,13 +148,7 @@ fn backtrace(entry_instance: *mut InstanceData, e: &EntryState) -> Vec<FrameInfo
         } else {
             info.names.module.clone()
         };
-        frames.push(FrameInfo {
-            module,
-            func_index: func,
-            func_name: info.names.functions.get(&func).cloned(),
-            signature: info.func_type(func).to_string(),
-            wasm_offset,
-        });
+        frames.push(FrameInfo::new(info, module, func, wasm_offset));
     }
     frames
 }

@@ -116,7 +116,8 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
 }
 
 unsafe extern "C" fn epoch_reached(_vmctx: *mut VMContext) -> u32 {
-    // No epoch callback exists yet: reaching the deadline interrupts.
+    // The deadline is one past the epoch at the outermost host entry (`Store::enter_from_host`),
+    // so reaching it means the embedder interrupted: trap `interrupted`.
     TRAP
 }
 

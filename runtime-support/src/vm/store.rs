@@ -26,11 +26,15 @@ pub struct StoreConfig {
     pub interp_stack_slots: usize,
     /// Most nested wasm calls (frames) before `call stack exhausted`.
     pub max_call_depth: usize,
+    /// Whether code of this store carries interruption checks: each outermost call from
+    /// the host then runs until the epoch counter advances past its value at the call's
+    /// start (see [`Store::epoch`]).
+    pub interruption: bool,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        Self { memory: MemoryStyle::default(), interp_stack_slots: 1 << 20, max_call_depth: 50_000 }
+        Self { memory: MemoryStyle::default(), interp_stack_slots: 1 << 20, max_call_depth: 50_000, interruption: false }
     }
 }
 
@@ -66,6 +70,8 @@ pub struct Store {
     pub(crate) interp_stack: UnsafeCell<Box<[u64]>>,
     pub(crate) interp_top: Cell<usize>,
     pub(crate) call_depth: Cell<usize>,
+    /// Calls from the host into wasm in progress (nested through host functions).
+    host_entries: Cell<usize>,
     epoch: Arc<AtomicU64>,
     self_ref: Weak<Store>,
 }
@@ -85,6 +91,7 @@ impl Store {
             interp_stack: UnsafeCell::new(vec![0u64; config.interp_stack_slots].into_boxed_slice()),
             interp_top: Cell::new(0),
             call_depth: Cell::new(0),
+            host_entries: Cell::new(0),
             config,
             instances: RefCell::default(),
             host_funcs: RefCell::default(),
@@ -116,6 +123,25 @@ impl Store {
     /// The epoch counter that interruption checks compare with the deadline.
     pub fn epoch(&self) -> &Arc<AtomicU64> {
         &self.epoch
+    }
+
+    /// Marks the start of a call from the host; the outermost one of an interruptible store
+    /// sets the epoch deadline to one past the current epoch, so an interruption that
+    /// happens from now on (and only those) stops it. Pair with [`Store::leave_from_host`].
+    pub fn enter_from_host(&self) {
+        let n = self.host_entries.get();
+        if n == 0 && self.config.interruption {
+            let now = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
+            // SAFETY: the context is only accessed from this store's thread, and no wasm of
+            // this store runs at an outermost entry.
+            unsafe { (*self.ctx.get()).epoch_deadline = now.saturating_add(1) };
+        }
+        self.host_entries.set(n + 1);
+    }
+
+    /// Marks the end of a call from the host (see [`Store::enter_from_host`]).
+    pub fn leave_from_host(&self) {
+        self.host_entries.set(self.host_entries.get().saturating_sub(1));
     }
 
     /// Records why the current call unwinds (read back by the host-to-wasm entry).

@@ -12,14 +12,8 @@ fn frame_info(inst: *mut InstanceData, func: *const CompiledFunc, pc: *const Ins
     let (inst, func) = unsafe { (&*inst, &*func) };
     // SAFETY: `pc` points into `func.code`, just past the instruction being executed.
     let index = unsafe { pc.offset_from(func.code.as_ptr()) } as usize;
-    let info = &inst.module.info;
-    FrameInfo {
-        module: inst.name.clone(),
-        func_index: func.func_index,
-        func_name: info.names.functions.get(&func.func_index).cloned(),
-        signature: info.func_type(func.func_index).to_string(),
-        wasm_offset: func.offsets.get(index.saturating_sub(1)).copied(),
-    }
+    let wasm_offset = func.offsets.get(index.saturating_sub(1)).copied();
+    FrameInfo::new(&inst.module.info, inst.name.clone(), func.func_index, wasm_offset)
 }
 
 /// Ends the run with `u`, adding the backtrace when it is a trap; the instruction at `pc`

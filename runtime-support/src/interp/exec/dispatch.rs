@@ -106,6 +106,7 @@ pub fn thread(code: Vec<Op>) -> Box<[Instr]> {
 fn handler_for(op: &Op) -> Handler {
     match op {
         Op::Unreachable => unreachable,
+        Op::CheckInterrupt => check_interrupt,
         Op::Br { .. } => br,
         Op::BrIfNez { .. } => br_if_nez,
         Op::BrIfEqz { .. } => br_if_eqz,

@@ -29,7 +29,7 @@ fn long_loop_does_not_grow_the_native_stack() {
     let wasm = wat::parse_str(wat).expect("valid wat");
     let info = decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
         .expect("valid module");
-    let code = Code::Interpreted(super::super::translate_module(&info).expect("translates"));
+    let code = Code::Interpreted(super::super::translate_module(&info, false).expect("translates"));
     let module = Arc::new(Module { info: Arc::new(info), code });
     let store = Store::new(StoreConfig::default());
     let no_imports = |_: &str, _: &str| None;

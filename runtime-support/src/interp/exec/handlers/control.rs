@@ -48,6 +48,18 @@ handler!(fn unreachable(pc, fp, mem, len, st) = Unreachable {} {
     unsafe { trap(pc, st, TrapCode::Unreachable) }
 });
 
+handler!(fn check_interrupt(pc, fp, mem, len, st) = CheckInterrupt {} {
+    // SAFETY: `st` is the running state; its store and the store's context outlive the run,
+    // and the epoch counter is owned by the store for its whole life.
+    unsafe {
+        let ctx = (*(*st).store).vm_context();
+        if (*(*ctx).epoch_counter).load(std::sync::atomic::Ordering::Relaxed) >= (*ctx).epoch_deadline {
+            return trap(pc, st, TrapCode::Interrupted);
+        }
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
 handler!(fn br(pc, fp, mem, len, st) = Br { target } {
     // SAFETY: the target belongs to the current function.
     unsafe { dispatch(jump(pc, target), fp, mem, len, st) }
