@@ -518,3 +518,63 @@ fn c_kernels_run_from_an_artifact_with_progress_reported() {
     assert_eq!(call1("mandelbrot", 32), 71_998);
     assert_eq!(call1("nbody", 1000) as i32, -169_087_605);
 }
+
+#[test]
+fn a_loaded_artifact_keeps_the_modules_dwarf_source_lines() {
+    // The module's own DWARF (clang -g) travels in the artifact's data image, so
+    // backtraces from loaded code still name file:line:col.
+    let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
+    let rt = Runtime::new();
+    let m = rt.load_artifact_bytes(&blob).unwrap();
+    let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+    let t = match inst.call("run_divide", &[7.into(), 0.into()]) {
+        Err(Error::Trap(t)) => t,
+        other => panic!("expected a trap, got {other:?}"),
+    };
+    assert_eq!(t.code(), kiln::TrapCode::IntegerDivideByZero);
+    let frame = &t.backtrace()[0];
+    let source = frame.source.as_ref().unwrap_or_else(|| panic!("no source: {t}"));
+    assert!(source.file.ends_with("tests/c/dwarf_traps.c"), "{source}");
+    assert_eq!(source.line, kiln_tests::marked_line("dwarf_traps.c", "divide"), "{t}");
+    // The same frame as when compiled in process from the .wasm.
+    let direct = Runtime::with_config(RuntimeConfig::compiler());
+    let t2 = match direct.instantiate_wasm(&wasm).unwrap().call("run_divide", &[7.into(), 0.into()]) {
+        Err(Error::Trap(t)) => t,
+        other => panic!("expected a trap, got {other:?}"),
+    };
+    assert_eq!(t.backtrace()[..2], t2.backtrace()[..2]);
+}
+
+#[test]
+fn interruption_checks_are_a_code_setting() {
+    let spin = wat::parse_str(r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
+    let plain = compile_artifact(&spin, &AotOptions::default()).unwrap();
+    let checked = compile_artifact(&spin, &AotOptions { interruption: true, ..AotOptions::default() }).unwrap();
+    let rt = Runtime::with_config(RuntimeConfig::new().with_interruption(true));
+    // Code without checks could not be interrupted: refused.
+    match refused(&rt, &plain) {
+        ArtifactError::Settings { found, expected } => {
+            assert!(!found.epoch_interruption && expected.epoch_interruption);
+        }
+        e => panic!("{e:?}"),
+    }
+    assert!(matches!(refused(&runtime(RuntimeConfig::new()), &checked), ArtifactError::Settings { .. }));
+    // Code with checks stops when interrupted.
+    let m = rt.load_artifact_bytes(&checked).unwrap();
+    let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+    let h = rt.interrupt_handle();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.interrupt();
+    });
+    match inst.call("spin", &[]) {
+        Err(Error::Trap(t)) => assert_eq!(t.code(), kiln::TrapCode::Interrupted),
+        other => panic!("expected an interrupted trap, got {other:?}"),
+    }
+    // And the cache compiles for the runtime's setting.
+    let cache = CompilationCache::new();
+    let rt = Runtime::with_config(RuntimeConfig::compiler().with_interruption(true).with_compilation_cache(cache));
+    let m = rt.compile(&spin).unwrap();
+    assert!(m.artifact_header().unwrap().settings.epoch_interruption);
+}
