@@ -33,7 +33,9 @@ pub struct CompiledModule {
     pub(crate) inner: Arc<Module>,
     /// The artifact this module was loaded from (the mapped file or a copy of the bytes).
     pub(crate) artifact: Option<SharedBytes>,
-    /// Whether native code compiled in process has interruption (epoch) checks.
+    /// Whether native code compiled in process has interruption (epoch) checks (read when
+    /// serializing it).
+    #[cfg_attr(not(feature = "compiler"), allow(dead_code))]
     pub(crate) interruption: bool,
 }
 
