@@ -26,12 +26,8 @@ const MODULE: &str = r#"
 )"#;
 
 fn setup(rt: &Runtime) -> Instance {
-    rt.host_module("env")
-        .func("add", |a: i32, b: i32| a.wrapping_add(b))
-        .instantiate()
-        .unwrap();
-    rt.instantiate_wasm(&wat::parse_str(MODULE).unwrap())
-        .unwrap()
+    rt.host_module("env").func("add", |a: i32, b: i32| a.wrapping_add(b)).instantiate().unwrap();
+    rt.instantiate_wasm(&wat::parse_str(MODULE).unwrap()).unwrap()
 }
 
 #[test]
@@ -44,19 +40,10 @@ fn module_metadata() {
     assert_eq!(m.name(), Some("m"));
     let imports = m.imports();
     assert_eq!(imports.len(), 1);
-    assert_eq!(
-        (imports[0].module.as_str(), imports[0].name.as_str()),
-        ("env", "add")
-    );
-    assert_eq!(
-        imports[0].ty,
-        ExternType::Func(FuncType::new([ValType::I32, ValType::I32], [ValType::I32]))
-    );
+    assert_eq!((imports[0].module.as_str(), imports[0].name.as_str()), ("env", "add"));
+    assert_eq!(imports[0].ty, ExternType::Func(FuncType::new([ValType::I32, ValType::I32], [ValType::I32])));
     let names: Vec<_> = m.exports().into_iter().map(|e| e.name).collect();
-    assert_eq!(
-        names,
-        ["mem", "counter", "pi", "tab", "swap", "bump", "sum", "grow"]
-    );
+    assert_eq!(names, ["mem", "counter", "pi", "tab", "swap", "bump", "sum", "grow"]);
     let customs: Vec<_> = m.custom_sections().filter(|(n, _)| *n == "meta").collect();
     assert_eq!(customs, [("meta", &b"xyz"[..])]);
 }
@@ -72,22 +59,10 @@ fn calls_typed_and_untyped() {
     let r = inst.call("swap", &[Val::I32(3), Val::F32(-0.5)]).unwrap();
     assert_eq!((r[0].f32(), r[1].i32()), (Some(-0.5), Some(3)));
     // Wrong arity or types are typed errors, not panics.
-    assert!(matches!(
-        inst.call("swap", &[Val::I32(3)]),
-        Err(Error::TypeMismatch(_))
-    ));
-    assert!(matches!(
-        inst.call("swap", &[Val::F32(3.0), Val::I32(1)]),
-        Err(Error::TypeMismatch(_))
-    ));
-    assert!(matches!(
-        inst.typed_func::<i32, i32>("swap"),
-        Err(Error::TypeMismatch(_))
-    ));
-    assert!(matches!(
-        inst.call("nope", &[]),
-        Err(Error::NotFound { .. })
-    ));
+    assert!(matches!(inst.call("swap", &[Val::I32(3)]), Err(Error::TypeMismatch(_))));
+    assert!(matches!(inst.call("swap", &[Val::F32(3.0), Val::I32(1)]), Err(Error::TypeMismatch(_))));
+    assert!(matches!(inst.typed_func::<i32, i32>("swap"), Err(Error::TypeMismatch(_))));
+    assert!(matches!(inst.call("nope", &[]), Err(Error::NotFound { .. })));
 }
 
 #[test]
@@ -102,14 +77,8 @@ fn memory_access_is_bounds_checked() {
     assert_eq!(mem.read_u8(100).unwrap(), 0xef);
     mem.write_f64_le(200, 2.5).unwrap();
     assert_eq!(mem.read_f64_le(200).unwrap(), 2.5);
-    assert!(matches!(
-        mem.read_u64_le(65532),
-        Err(Error::OutOfBounds { .. })
-    ));
-    assert!(matches!(
-        mem.write(u64::MAX, b"x"),
-        Err(Error::OutOfBounds { .. })
-    ));
+    assert!(matches!(mem.read_u64_le(65532), Err(Error::OutOfBounds { .. })));
+    assert!(matches!(mem.write(u64::MAX, b"x"), Err(Error::OutOfBounds { .. })));
     assert_eq!(mem.grow(1).unwrap(), 1);
     assert_eq!(inst.call("grow", &[1.into()]).unwrap()[0].i32(), Some(2));
     assert_eq!(mem.size(), 3);
@@ -137,24 +106,13 @@ fn globals_and_tables() {
     let tab = inst.exported_table("tab").unwrap();
     assert_eq!(tab.size(), 2);
     assert!(matches!(tab.get(0), Some(Val::FuncRef(None))));
-    let Some(Val::FuncRef(Some(f))) = tab.get(1) else {
-        panic!("element 1 is $swap")
-    };
-    assert_eq!(
-        f.call(&[Val::I32(1), Val::F32(2.0)]).unwrap()[1].i32(),
-        Some(1)
-    );
+    let Some(Val::FuncRef(Some(f))) = tab.get(1) else { panic!("element 1 is $swap") };
+    assert_eq!(f.call(&[Val::I32(1), Val::F32(2.0)]).unwrap()[1].i32(), Some(1));
     assert_eq!(tab.grow(3, Val::FuncRef(Some(f.clone()))).unwrap(), 2);
     assert!(matches!(tab.get(4), Some(Val::FuncRef(Some(_)))));
     assert!(tab.get(5).is_none());
-    assert!(matches!(
-        tab.set(9, Val::FuncRef(None)),
-        Err(Error::OutOfBounds { .. })
-    ));
-    assert!(matches!(
-        tab.grow(100, Val::FuncRef(None)),
-        Err(Error::Resource(_))
-    ));
+    assert!(matches!(tab.set(9, Val::FuncRef(None)), Err(Error::OutOfBounds { .. })));
+    assert!(matches!(tab.grow(100, Val::FuncRef(None)), Err(Error::Resource(_))));
 }
 
 #[test]
@@ -168,10 +126,7 @@ fn link_errors_name_the_import() {
         }
         other => panic!("expected a link error, got {other:?}"),
     }
-    rt.host_module("env")
-        .func("add", |a: i64| a)
-        .instantiate()
-        .unwrap();
+    rt.host_module("env").func("add", |a: i64| a).instantiate().unwrap();
     match rt.instantiate_wasm(&wasm) {
         Err(Error::Link(e)) => assert_eq!(e.kind, LinkErrorKind::IncompatibleImportType),
         other => panic!("expected a link error, got {other:?}"),
@@ -187,20 +142,11 @@ fn named_instances_link_and_names_are_unique() {
     )
     .unwrap();
     let ma = rt.compile(&a).unwrap();
-    rt.instantiate(&ma, ModuleConfig::new().with_name("a"))
-        .unwrap();
-    assert!(matches!(
-        rt.instantiate(&ma, ModuleConfig::new().with_name("a")),
-        Err(Error::DuplicateModuleName(_))
-    ));
-    let ib = rt
-        .instantiate(&rt.compile(&b).unwrap(), ModuleConfig::new().with_name("b"))
-        .unwrap();
+    rt.instantiate(&ma, ModuleConfig::new().with_name("a")).unwrap();
+    assert!(matches!(rt.instantiate(&ma, ModuleConfig::new().with_name("a")), Err(Error::DuplicateModuleName(_))));
+    let ib = rt.instantiate(&rt.compile(&b).unwrap(), ModuleConfig::new().with_name("b")).unwrap();
     assert_eq!(ib.call("g", &[]).unwrap()[0].i32(), Some(42));
-    assert_eq!(
-        rt.module("b").unwrap().call("g", &[]).unwrap()[0].i32(),
-        Some(42)
-    );
+    assert_eq!(rt.module("b").unwrap().call("g", &[]).unwrap()[0].i32(), Some(42));
 }
 
 #[test]
@@ -208,10 +154,7 @@ fn start_functions_run_in_order() {
     let rt = rt();
     let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let c2 = calls.clone();
-    rt.host_module("env")
-        .func("note", move |x: i32| c2.borrow_mut().push(x))
-        .instantiate()
-        .unwrap();
+    rt.host_module("env").func("note", move |x: i32| c2.borrow_mut().push(x)).instantiate().unwrap();
     let wasm = wat::parse_str(
         r#"(module (import "env" "note" (func $note (param i32)))
              (start $s) (func $s (call $note (i32.const 1)))
@@ -223,22 +166,15 @@ fn start_functions_run_in_order() {
     rt.instantiate(&m, ModuleConfig::new()).unwrap();
     assert_eq!(*calls.borrow(), [1, 2]);
     calls.borrow_mut().clear();
-    rt.instantiate(
-        &m,
-        ModuleConfig::new().with_start_functions(["init", "_start"]),
-    )
-    .unwrap();
+    rt.instantiate(&m, ModuleConfig::new().with_start_functions(["init", "_start"])).unwrap();
     assert_eq!(*calls.borrow(), [1, 3, 2]);
 }
 
 #[test]
 fn features_and_limits() {
     // Core 1.0 rejects a 2.0 instruction; SIMD gets its own clear error.
-    let v1 =
-        Runtime::with_config(RuntimeConfig::interpreter().with_core_features(CoreFeatures::V1));
-    let sext =
-        wat::parse_str(r#"(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))"#)
-            .unwrap();
+    let v1 = Runtime::with_config(RuntimeConfig::interpreter().with_core_features(CoreFeatures::V1));
+    let sext = wat::parse_str(r#"(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))"#).unwrap();
     assert!(matches!(v1.compile(&sext), Err(Error::Compile(_))));
     assert!(rt().compile(&sext).is_ok());
     let simd = wat::parse_str(r#"(module (func (result v128) (v128.const i64x2 1 2)))"#).unwrap();
@@ -252,36 +188,23 @@ fn features_and_limits() {
     // Memory limit in pages.
     let small = Runtime::with_config(RuntimeConfig::interpreter().with_memory_limit_pages(2));
     let big = wat::parse_str(r#"(module (memory 3))"#).unwrap();
-    assert!(matches!(
-        small.instantiate_wasm(&big),
-        Err(Error::Resource(_))
-    ));
-    let growy = wat::parse_str(
-        r#"(module (memory 1) (func (export "g") (result i32) (memory.grow (i32.const 2))))"#,
-    )
-    .unwrap();
+    assert!(matches!(small.instantiate_wasm(&big), Err(Error::Resource(_))));
+    let growy = wat::parse_str(r#"(module (memory 1) (func (export "g") (result i32) (memory.grow (i32.const 2))))"#).unwrap();
     let inst = small.instantiate_wasm(&growy).unwrap();
     assert_eq!(inst.call("g", &[]).unwrap()[0].i32(), Some(-1));
     // Capacity reserved from the maximum up front: growth keeps the base address.
-    let fixed =
-        Runtime::with_config(RuntimeConfig::interpreter().with_memory_capacity_from_max(true));
+    let fixed = Runtime::with_config(RuntimeConfig::interpreter().with_memory_capacity_from_max(true));
     let wasm = wat::parse_str(r#"(module (memory (export "m") 1 4) (func (export "g") (result i32) (memory.grow (i32.const 3))))"#).unwrap();
     let inst = fixed.instantiate_wasm(&wasm).unwrap();
     assert_eq!(inst.call("g", &[]).unwrap()[0].i32(), Some(1));
     assert_eq!(inst.exported_memory("m").unwrap().size(), 4);
     // Compiler engine: the same limits apply to compiled code (memory.grow builtin).
     let c = Runtime::with_config(RuntimeConfig::compiler().with_memory_limit_pages(2));
-    if cfg!(all(
-        target_os = "linux",
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )) {
+    if cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
         let inst = c.instantiate_wasm(&growy).unwrap();
         assert_eq!(inst.call("g", &[]).unwrap()[0].i32(), Some(-1));
     } else {
-        assert!(matches!(
-            c.compile(&growy),
-            Err(Error::EngineUnavailable(_))
-        ));
+        assert!(matches!(c.compile(&growy), Err(Error::EngineUnavailable(_))));
     }
 }
 
@@ -291,20 +214,17 @@ fn caller_reads_guest_memory_and_exports() {
     let seen = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
     let s2 = seen.clone();
     rt.host_module("env")
-        .func(
-            "log",
-            move |caller: Caller<'_>, ptr: u32, len: u32| -> Result<(), Error> {
-                let mem = caller.memory().expect("caller has memory");
-                let bytes = mem.read_vec(ptr as u64, len as usize)?;
-                s2.borrow_mut().push_str(&String::from_utf8_lossy(&bytes));
-                let v = caller.get_export("answer").and_then(|e| match e {
-                    Extern::Global(g) => g.get().i32(),
-                    _ => None,
-                });
-                s2.borrow_mut().push_str(&format!(" {}", v.unwrap_or(-1)));
-                Ok(())
-            },
-        )
+        .func("log", move |caller: Caller<'_>, ptr: u32, len: u32| -> Result<(), Error> {
+            let mem = caller.memory().expect("caller has memory");
+            let bytes = mem.read_vec(ptr as u64, len as usize)?;
+            s2.borrow_mut().push_str(&String::from_utf8_lossy(&bytes));
+            let v = caller.get_export("answer").and_then(|e| match e {
+                Extern::Global(g) => g.get().i32(),
+                _ => None,
+            });
+            s2.borrow_mut().push_str(&format!(" {}", v.unwrap_or(-1)));
+            Ok(())
+        })
         .instantiate()
         .unwrap();
     let wasm = wat::parse_str(
@@ -323,10 +243,7 @@ fn caller_reads_guest_memory_and_exports() {
     )
     .unwrap();
     let r = rt.instantiate_wasm(&bad).unwrap().call("go", &[]);
-    assert!(
-        matches!(r, Err(Error::Trap(ref t)) if t.code() == TrapCode::HostError),
-        "{r:?}"
-    );
+    assert!(matches!(r, Err(Error::Trap(ref t)) if t.code() == TrapCode::HostError), "{r:?}");
 }
 
 #[test]
@@ -341,19 +258,10 @@ fn externrefs_round_trip() {
     .unwrap();
     let inst = rt.instantiate_wasm(&wasm).unwrap();
     let r = ExternRef::new(String::from("host value"));
-    inst.call("put", &[Val::ExternRef(Some(r.clone()))])
-        .unwrap();
+    inst.call("put", &[Val::ExternRef(Some(r.clone()))]).unwrap();
     let back = inst.call("get", &[]).unwrap();
-    let Val::ExternRef(Some(b)) = &back[0] else {
-        panic!("expected a reference")
-    };
+    let Val::ExternRef(Some(b)) = &back[0] else { panic!("expected a reference") };
     assert!(b.ptr_eq(&r));
-    assert_eq!(
-        b.downcast_ref::<String>().map(String::as_str),
-        Some("host value")
-    );
-    assert_eq!(
-        inst.call("isnull", &[Val::ExternRef(None)]).unwrap()[0].i32(),
-        Some(1)
-    );
+    assert_eq!(b.downcast_ref::<String>().map(String::as_str), Some("host value"));
+    assert_eq!(inst.call("isnull", &[Val::ExternRef(None)]).unwrap()[0].i32(), Some(1));
 }

@@ -15,10 +15,7 @@ fn c_kernels_produce_known_check_values_interpreted() {
     check_values(RuntimeConfig::interpreter());
 }
 
-#[cfg(all(
-    target_os = "linux",
-    any(target_arch = "x86_64", target_arch = "aarch64")
-))]
+#[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
 #[test]
 fn c_kernels_produce_known_check_values_compiled() {
     check_values(RuntimeConfig::compiler());

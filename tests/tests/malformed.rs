@@ -306,10 +306,7 @@ struct Variant {
 /// Every engine the variants run on: the interpreter, and the compiler where it exists.
 fn engines() -> Vec<Engine> {
     let mut v = vec![Engine::Interpreter];
-    if cfg!(all(
-        target_os = "linux",
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )) {
+    if cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
         v.push(Engine::Compiler);
     }
     v
@@ -331,11 +328,7 @@ fn variants(bases: &[(&str, Vec<u8>)]) -> Vec<Variant> {
         let len = wasm.len();
         let mut push = |mutation: Mutation| {
             for engine in engines() {
-                out.push(Variant {
-                    base: b,
-                    mutation: mutation.clone(),
-                    engine,
-                });
+                out.push(Variant { base: b, mutation: mutation.clone(), engine });
             }
         };
         for l in 0..len.min(TRUNCATE_PREFIX) {

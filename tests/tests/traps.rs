@@ -6,10 +6,7 @@ use kiln::{Engine, Error, ModuleConfig, Runtime, RuntimeConfig, TrapCode};
 /// The engines every test runs on: the interpreter everywhere, the compiler where it exists.
 fn engines() -> Vec<Engine> {
     let mut v = vec![Engine::Interpreter];
-    if cfg!(all(
-        target_os = "linux",
-        any(target_arch = "x86_64", target_arch = "aarch64")
-    )) {
+    if cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
         v.push(Engine::Compiler);
     }
     v
@@ -58,59 +55,17 @@ fn trap_codes_and_spec_messages() {
 
 fn trap_codes_and_spec_messages_on(engine: Engine) {
     let rt = runtime_on(engine);
-    let inst = rt
-        .instantiate_wasm(&wat::parse_str(TRAPS).unwrap())
-        .unwrap();
+    let inst = rt.instantiate_wasm(&wat::parse_str(TRAPS).unwrap()).unwrap();
     let cases: &[(&str, Vec<kiln::Val>, TrapCode, &str)] = &[
-        (
-            "div",
-            vec![1.into(), 0.into()],
-            TrapCode::IntegerDivideByZero,
-            "integer divide by zero",
-        ),
-        (
-            "oob",
-            vec![],
-            TrapCode::MemoryOutOfBounds,
-            "out of bounds memory access",
-        ),
+        ("div", vec![1.into(), 0.into()], TrapCode::IntegerDivideByZero, "integer divide by zero"),
+        ("oob", vec![], TrapCode::MemoryOutOfBounds, "out of bounds memory access"),
         ("unreachable", vec![], TrapCode::Unreachable, "unreachable"),
-        (
-            "overflow",
-            vec![],
-            TrapCode::IntegerOverflow,
-            "integer overflow",
-        ),
-        (
-            "bad_sig",
-            vec![],
-            TrapCode::IndirectCallTypeMismatch,
-            "indirect call type mismatch",
-        ),
-        (
-            "undefined",
-            vec![],
-            TrapCode::UndefinedElement,
-            "undefined element",
-        ),
-        (
-            "uninit",
-            vec![],
-            TrapCode::UninitializedElement,
-            "uninitialized element",
-        ),
-        (
-            "conv",
-            vec![],
-            TrapCode::InvalidConversionToInteger,
-            "invalid conversion to integer",
-        ),
-        (
-            "rec",
-            vec![0.into()],
-            TrapCode::CallStackExhausted,
-            "call stack exhausted",
-        ),
+        ("overflow", vec![], TrapCode::IntegerOverflow, "integer overflow"),
+        ("bad_sig", vec![], TrapCode::IndirectCallTypeMismatch, "indirect call type mismatch"),
+        ("undefined", vec![], TrapCode::UndefinedElement, "undefined element"),
+        ("uninit", vec![], TrapCode::UninitializedElement, "uninitialized element"),
+        ("conv", vec![], TrapCode::InvalidConversionToInteger, "invalid conversion to integer"),
+        ("rec", vec![0.into()], TrapCode::CallStackExhausted, "call stack exhausted"),
     ];
     for (name, args, code, msg) in cases {
         let t = trap_of(inst.call(name, args));
@@ -130,9 +85,7 @@ fn backtrace_names_functions_signatures_and_offsets() {
 fn backtrace_names_functions_signatures_and_offsets_on(engine: Engine) {
     let rt = runtime_on(engine);
     let wasm = wat::parse_str(TRAPS).unwrap();
-    let inst = rt
-        .instantiate(&rt.compile(&wasm).unwrap(), ModuleConfig::new())
-        .unwrap();
+    let inst = rt.instantiate(&rt.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
     let t = trap_of(inst.call("outer", &[7.into(), 0.into()]));
     let bt = t.backtrace();
     assert_eq!(bt.len(), 2, "{t}");
@@ -146,14 +99,8 @@ fn backtrace_names_functions_signatures_and_offsets_on(engine: Engine) {
     assert_eq!(wasm[div_off], 0x6d, "i32.div_s opcode at {div_off:#x}");
     assert_eq!(wasm[call_off], 0x10, "call opcode at {call_off:#x}");
     let text = t.to_string();
-    assert!(
-        text.starts_with("wasm trap: integer divide by zero"),
-        "{text}"
-    );
-    assert!(
-        text.contains("traps!div (func[1] (i32, i32) -> (i32))"),
-        "{text}"
-    );
+    assert!(text.starts_with("wasm trap: integer divide by zero"), "{text}");
+    assert!(text.contains("traps!div (func[1] (i32, i32) -> (i32))"), "{text}");
 }
 
 #[test]
@@ -213,9 +160,7 @@ fn host_errors_propagate_as_traps_with_wasm_frames() {
 fn host_errors_propagate_as_traps_with_wasm_frames_on(engine: Engine) {
     let rt = runtime_on(engine);
     rt.host_module("env")
-        .func("fail", || -> Result<(), kiln::Trap> {
-            Err(kiln::Trap::host("host said no"))
-        })
+        .func("fail", || -> Result<(), kiln::Trap> { Err(kiln::Trap::host("host said no")) })
         .instantiate()
         .unwrap();
     let wasm = wat::parse_str(
