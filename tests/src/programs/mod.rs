@@ -15,8 +15,8 @@
 //! as its current directory, so the same arguments work for both.
 
 pub mod engine;
-mod filters;
-mod inputs;
+pub mod filters;
+pub mod inputs;
 mod wav;
 pub mod workload;
 
