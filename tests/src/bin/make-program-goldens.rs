@@ -1,4 +1,4 @@
-//! Makes the real programs' golden files, tests/programs/golden/<workload>.txt, with the
+//! Makes the real programs' golden files, `tests/programs/golden/<workload>.txt`, with the
 //! reference runtime.
 //!
 //! ```text
