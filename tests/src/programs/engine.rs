@@ -189,7 +189,7 @@ pub fn run_workload(
                 i + 1,
                 steps.len(),
                 prepared.engine.label(),
-                step.args.join(" "),
+                abbreviate(&step.args.join(" ")),
                 work.display()
             )
         })?;
@@ -268,6 +268,18 @@ fn add_dirs(c: &mut Command, step: &Step, work: &Path) {
     }
 }
 
+/// The most characters of a command line a failure message quotes.
+const COMMAND_QUOTE: usize = 300;
+
+/// `text`, cut to [`COMMAND_QUOTE`] characters with an ellipsis when longer (Flite's
+/// argument is a whole speech).
+fn abbreviate(text: &str) -> String {
+    match text.char_indices().nth(COMMAND_QUOTE) {
+        Some((at, _)) => format!("{}...", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 /// The most stderr a failure message quotes (its tail), in bytes.
 const STDERR_QUOTE: usize = 4000;
 
@@ -285,7 +297,7 @@ pub fn run_process(
     cmd.stdin(stdin.map_or_else(Stdio::null, Stdio::from))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let shown = format!("{cmd:?}");
+    let shown = abbreviate(&format!("{cmd:?}"));
     let start = Instant::now();
     let mut child = cmd
         .spawn()
