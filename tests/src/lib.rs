@@ -4,8 +4,13 @@
 //!
 //! Builds are cached under `<workspace>/target/kiln-c-cache/`, keyed by a hash of the
 //! source, the target and the flags, so a test run compiles each program once.
+//!
+//! [`programs`] holds the real WASI programs (Yosys, Flite, minigzip, Lua, speedtest1) that
+//! `scripts/fetch-programs.sh` fetches, as workloads with golden outputs.
 
 #![warn(missing_docs)]
+
+pub mod programs;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

