@@ -37,6 +37,7 @@ mod runtime;
 mod table;
 mod typed;
 mod val;
+pub mod wasi;
 
 pub use config::{Engine, ModuleConfig, RuntimeConfig};
 pub use error::{CompileError, Error, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode};
@@ -54,6 +55,7 @@ pub use runtime::Runtime;
 pub use table::Table;
 pub use typed::{WasmList, WasmTy};
 pub use val::Val;
+pub use wasi::FSConfig;
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]
