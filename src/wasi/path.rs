@@ -191,8 +191,10 @@ pub(crate) fn open(
             if !reading {
                 r &= !rights::FD_READ;
             }
+            // The access mode shows in the rights (wasi-libc derives `O_ACCMODE` from
+            // them); other write-like rights stay, and their calls answer `EBADF`.
             if !writing {
-                r &= !(rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE);
+                r &= !rights::FD_WRITE;
             }
             let desc = Desc::File(FileDesc {
                 file,

@@ -123,20 +123,17 @@ pub(crate) fn poll_oneoff(cx: &mut WasiCtx, mem: &GuestMemory, input: u32, outpu
             let flags = if hup { poll::EVENT_FD_READWRITE_HANGUP } else { 0 };
             events.push(Event { userdata, error: Errno::SUCCESS, kind, nbytes, flags });
         }
-        if !fired_socket && !ready_now {
-            // Timed out: the earliest clocks are due.
-            if let Some(w) = wait {
-                fire_clocks(&mut events, &clocks, w);
-            }
+        // Due clocks fire when the poll timed out, or when nothing had to wait.
+        if let Some(w) = wait
+            && (!fired_socket || w == 0)
+        {
+            fire_clocks(&mut events, &clocks, w);
         }
     } else if let Some(w) = wait {
         if w > 0 {
             cx.clocks.sleep(w);
         }
         fire_clocks(&mut events, &clocks, w);
-    }
-    if ready_now {
-        fire_clocks(&mut events, &clocks, 0);
     }
 
     let mut out = Vec::with_capacity(events.len() * poll::EVENT_SIZE as usize);
