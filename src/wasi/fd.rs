@@ -58,13 +58,16 @@ pub(crate) fn advise(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64, adv: u8) 
 /// stream or socket.
 pub(crate) fn allocate(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64) -> WasiResult {
     let e = cx.fds.get(fd)?;
-    e.require(rights::FD_ALLOCATE)?;
+    let has = e.base & rights::FD_ALLOCATE != 0;
     let f = file_of(e, Errno::EBADF, Errno::ESPIPE)?;
     if f.read_only_mount {
         return Err(Errno::EROFS);
     }
     if !f.writable {
         return Err(Errno::EBADF);
+    }
+    if !has {
+        return Err(Errno::ENOTCAPABLE);
     }
     if len == 0 || offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
         return Err(if len == 0 { Errno::EINVAL } else { Errno::EFBIG });
@@ -196,13 +199,16 @@ pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u3
 /// stream or socket, `EFBIG` past `i64::MAX`.
 pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiResult {
     let e = cx.fds.get(fd)?;
-    e.require(rights::FD_FILESTAT_SET_SIZE)?;
+    let has = e.base & rights::FD_FILESTAT_SET_SIZE != 0;
     let f = file_of(e, Errno::EISDIR, Errno::EINVAL)?;
     if f.read_only_mount {
         return Err(Errno::EROFS);
     }
     if !f.writable {
         return Err(Errno::EBADF);
+    }
+    if !has {
+        return Err(Errno::ENOTCAPABLE);
     }
     if size > i64::MAX as u64 {
         return Err(Errno::EFBIG);
@@ -216,11 +222,13 @@ pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiRes
 pub(crate) fn filestat_set_times(cx: &mut WasiCtx, fd: u32, atim: u64, mtim: u64, flags: u16) -> WasiResult {
     let (a, m) = decode_times(atim, mtim, flags)?;
     let e = cx.fds.get(fd)?;
-    e.require(rights::FD_FILESTAT_SET_TIMES)?;
     let ts = rustix::fs::Timestamps { last_access: a.to_timespec(), last_modification: m.to_timespec() };
     match &e.desc {
-        Desc::File(f) if f.read_only_mount => Err(Errno::EROFS),
-        Desc::Dir(d) if d.read_only => Err(Errno::EROFS),
+        Desc::File(f) if f.read_only_mount => return Err(Errno::EROFS),
+        Desc::Dir(d) if d.read_only => return Err(Errno::EROFS),
+        _ => e.require(rights::FD_FILESTAT_SET_TIMES)?,
+    }
+    match &e.desc {
         Desc::File(f) => Ok(rustix::fs::futimens(&f.file, &ts)?),
         Desc::Dir(d) => Ok(rustix::fs::futimens(&d.dir, &ts)?),
         _ => Err(Errno::EBADF),
