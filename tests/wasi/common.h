@@ -55,7 +55,6 @@ static const char *errname(int e) {
 /* Stops the program (exit 99) when a setup step fails. */
 #define MUST(expr)                                                                 \
     do {                                                                           \
-        errno = 0;                                                                 \
         if ((long)(expr) < 0) {                                                    \
             printf("FAILED %s at line %d: %s\n", #expr, __LINE__, errname(errno));  \
             exit(99);                                                              \
