@@ -219,6 +219,7 @@ fn dir_entry(dir: cap_std::fs::Dir, read_only: bool, base: u64, inheriting: u64,
 /// `path_readlink(fd, path, path_len, buf, buf_len, bufused_ptr)`: the target of a
 /// symbolic link, cut to `buf_len` bytes (no NUL), as POSIX `readlink`. `EINVAL` when
 /// the path is not a symbolic link.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn readlink(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, p: u32, len: u32, buf: u32, buf_len: u32, out: u32) -> WasiResult {
     use std::os::unix::ffi::OsStrExt;
     let p = path(mem, p, len)?;

@@ -38,6 +38,7 @@ pub(crate) fn accept(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, flags: u16, o
 /// receives into the iovecs; `recv_peek` leaves the data queued, `recv_waitall` waits
 /// until the buffers are full (or the peer closes). `ro_flags` is always 0 (a stream
 /// socket never truncates).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn recv(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, ri: u16, out_len: u32, out_flags: u32) -> WasiResult {
     if ri & !(sock::RECV_PEEK | sock::RECV_WAITALL) != 0 {
         return Err(Errno::EINVAL);
