@@ -43,7 +43,6 @@ pub(crate) mod fstflags {
 }
 
 /// `rights` (u64).
-#[allow(dead_code)]
 pub(crate) mod rights {
     pub const FD_DATASYNC: u64 = 1 << 0;
     pub const FD_READ: u64 = 1 << 1;

@@ -19,12 +19,10 @@ use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::filestat::{Filestat, decode_times};
 use super::fs_table::{Desc, DirDesc, Entry, FileDesc, Listed, Stream, file_type_of};
-use super::guest_memory::{GuestMemory, iovecs_len};
+use super::guest_memory::{GuestMemory, MAX_IO, iovecs_len};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::num::NonZeroU64;
 
-/// The most bytes one read moves (a larger request is a short read, as POSIX allows).
-const MAX_READ: usize = 16 << 20;
 
 fn file_of(e: &mut Entry, on_dir: Errno, on_stream: Errno) -> WasiResult<&mut FileDesc> {
     match &mut e.desc {
@@ -237,17 +235,20 @@ pub(crate) fn filestat_set_times(cx: &mut WasiCtx, fd: u32, atim: u64, mtim: u64
 
 /// `fd_pread(fd, iovs, iovs_len, offset, nread_ptr)`: reads at `offset` without moving
 /// the file position. `EBADF` when not open for reading, `EISDIR` on a directory,
-/// `ESPIPE` on a stream or socket.
+/// `ESPIPE` on a stream or socket, `EINVAL` for an offset past `i64::MAX`.
 pub(crate) fn pread(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, offset: u64, out: u32) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
+    if offset > i64::MAX as u64 {
+        return Err(Errno::EINVAL);
+    }
     let e = cx.fds.get(fd)?;
     e.require(rights::FD_READ | rights::FD_SEEK)?;
     let f = file_of(e, Errno::EISDIR, Errno::ESPIPE)?;
     if !f.readable {
         return Err(Errno::EBADF);
     }
-    let mut buf = vec![0u8; iovecs_len(&iovs).min(MAX_READ)];
+    let mut buf = vec![0u8; iovecs_len(&iovs).min(MAX_IO)];
     let mut got = 0;
     while got < buf.len() {
         let n = rustix::io::pread(&f.file, &mut buf[got..], offset + got as u64)?;
@@ -262,11 +263,15 @@ pub(crate) fn pread(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: 
 
 /// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten_ptr)`: writes at `offset` without
 /// moving the file position. `EBADF` when not open for writing (every file of a
-/// read-only mount), `EISDIR` on a directory, `ESPIPE` on a stream or socket.
+/// read-only mount), `EISDIR` on a directory, `ESPIPE` on a stream or socket, `EINVAL`
+/// for an offset past `i64::MAX`.
 pub(crate) fn pwrite(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, offset: u64, out: u32) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
-    let data = mem.gather(&iovs)?;
+    let data = mem.gather(&iovs, MAX_IO)?;
+    if offset > i64::MAX as u64 {
+        return Err(Errno::EINVAL);
+    }
     let e = cx.fds.get(fd)?;
     e.require(rights::FD_WRITE | rights::FD_SEEK)?;
     let f = file_of(e, Errno::EISDIR, Errno::ESPIPE)?;
@@ -275,7 +280,10 @@ pub(crate) fn pwrite(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n:
     }
     let mut done = 0;
     while done < data.len() {
-        done += rustix::io::pwrite(&f.file, &data[done..], offset + done as u64)?;
+        match rustix::io::pwrite(&f.file, &data[done..], offset + done as u64)? {
+            0 => break,
+            n => done += n,
+        }
     }
     mem.write_u32(out, done as u32)
 }
@@ -316,7 +324,7 @@ pub(crate) fn read(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
     let e = cx.fds.get(fd)?;
-    let want = iovecs_len(&iovs).min(MAX_READ);
+    let want = iovecs_len(&iovs).min(MAX_IO);
     let has = e.base & rights::FD_READ != 0;
     let r: &mut dyn Read = match &mut e.desc {
         Desc::Stream(Stream::Out(_)) => return Err(Errno::EBADF),
@@ -353,7 +361,7 @@ fn read_retrying(r: &mut dyn Read, buf: &mut [u8]) -> WasiResult<usize> {
 pub(crate) fn write(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, out: u32) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
-    let data = mem.gather(&iovs)?;
+    let data = mem.gather(&iovs, MAX_IO)?;
     let e = cx.fds.get(fd)?;
     let has = e.base & rights::FD_WRITE != 0;
     let (w, is_socket): (&mut dyn Write, bool) = match &mut e.desc {

@@ -39,16 +39,18 @@ impl Filestat {
         }
     }
 
+    // The `stat` field types differ between architectures (`st_nlink` is u32 on aarch64).
+    #[allow(clippy::unnecessary_cast)]
     pub(crate) fn from_stat(s: &rustix::fs::Stat, filetype: u8) -> Self {
         Filestat {
-            dev: s.st_dev,
-            ino: s.st_ino,
+            dev: s.st_dev as u64,
+            ino: s.st_ino as u64,
             filetype,
-            nlink: s.st_nlink,
-            size: s.st_size.max(0) as u64,
-            atim: nanos(s.st_atime, s.st_atime_nsec as i64),
-            mtim: nanos(s.st_mtime, s.st_mtime_nsec as i64),
-            ctim: nanos(s.st_ctime, s.st_ctime_nsec as i64),
+            nlink: s.st_nlink as u64,
+            size: (s.st_size as i64).max(0) as u64,
+            atim: nanos(s.st_atime as i64, s.st_atime_nsec as i64),
+            mtim: nanos(s.st_mtime as i64, s.st_mtime_nsec as i64),
+            ctim: nanos(s.st_ctime as i64, s.st_ctime_nsec as i64),
         }
     }
 

@@ -74,12 +74,16 @@ impl GuestMemory {
             .collect()
     }
 
-    /// Gathers the bytes of a `ciovec` array (for writes).
-    pub(crate) fn gather(&self, iovs: &[(u32, u32)]) -> WasiResult<Vec<u8>> {
-        let total: u64 = iovs.iter().map(|&(_, l)| u64::from(l)).sum();
-        let mut out = Vec::with_capacity(total.min(1 << 24) as usize);
+    /// Gathers the bytes of a `ciovec` array (for writes), at most `limit` of them (a
+    /// larger request becomes a short write, as POSIX allows).
+    pub(crate) fn gather(&self, iovs: &[(u32, u32)], limit: usize) -> WasiResult<Vec<u8>> {
+        let mut out = Vec::with_capacity(iovecs_len(iovs).min(limit));
         for &(buf, len) in iovs {
-            out.extend_from_slice(&self.read(buf, len)?);
+            if out.len() >= limit {
+                break;
+            }
+            let take = (len as usize).min(limit - out.len());
+            out.extend_from_slice(&self.read(buf, take as u32)?);
         }
         Ok(out)
     }
@@ -97,6 +101,10 @@ impl GuestMemory {
         Ok(())
     }
 }
+
+/// The most bytes one read or write moves; a larger request is a short read or write,
+/// which POSIX allows and wasi-libc handles.
+pub(crate) const MAX_IO: usize = 16 << 20;
 
 /// The total capacity in bytes of an `iovec` array.
 pub(crate) fn iovecs_len(iovs: &[(u32, u32)]) -> usize {

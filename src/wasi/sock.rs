@@ -12,7 +12,7 @@ use super::abi::{fdflags, rights, sock};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::fs_table::{Desc, Entry};
-use super::guest_memory::{GuestMemory, iovecs_len};
+use super::guest_memory::{GuestMemory, MAX_IO, iovecs_len};
 use std::net::Shutdown;
 
 /// `sock_accept(fd, flags, fd_ptr)`: accepts a connection on a listener and writes its
@@ -56,7 +56,7 @@ pub(crate) fn recv(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u
     if ri & sock::RECV_WAITALL != 0 {
         flags |= rustix::net::RecvFlags::WAITALL;
     }
-    let mut buf = vec![0u8; iovecs_len(&iovs).min(16 << 20)];
+    let mut buf = vec![0u8; iovecs_len(&iovs).min(MAX_IO)];
     let got = loop {
         match rustix::net::recv(s, &mut buf[..], flags) {
             Ok((_, n)) => break n.min(buf.len()),
@@ -77,7 +77,7 @@ pub(crate) fn send(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u
     }
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
-    let data = mem.gather(&iovs)?;
+    let data = mem.gather(&iovs, MAX_IO)?;
     let e = cx.fds.get(fd)?;
     let Desc::Socket(s) = &e.desc else { return Err(Errno::ENOTSOCK) };
     e.require(rights::FD_WRITE)?;
