@@ -1,6 +1,10 @@
 //! Runtime and module configuration, after wazero's `RuntimeConfig` and `ModuleConfig`.
 
 use kiln_runtime_support::CoreFeatures;
+use crate::wasi::FSConfig;
+use crate::wasi::clock::{SleepSource, TimeSource};
+use crate::wasi::options::WasiOptions;
+use crate::wasi::random::RandSource;
 use std::io::{Read, Write};
 
 /// Which engine runs modules.
@@ -155,7 +159,10 @@ impl RuntimeConfig {
 }
 
 /// Per-instantiation settings, after wazero's `ModuleConfig`: the instance's name, the
-/// start functions to run, and what a WASI guest sees (args, environment, stdio).
+/// start functions to run, and what a WASI guest sees (args, environment, stdio, mounted
+/// directories, clocks, randomness, preopened sockets). A WASI guest is sandboxed by
+/// default: no filesystem, stdio discarded, fake deterministic clocks, a deterministic
+/// random source, until each is granted here (see [`crate::wasi`]).
 pub struct ModuleConfig {
     pub(crate) name: Option<String>,
     pub(crate) start_functions: Vec<String>,
@@ -164,6 +171,7 @@ pub struct ModuleConfig {
     pub(crate) stdin: Option<Box<dyn Read>>,
     pub(crate) stdout: Option<Box<dyn Write>>,
     pub(crate) stderr: Option<Box<dyn Write>>,
+    pub(crate) wasi: WasiOptions,
 }
 
 impl Default for ModuleConfig {
@@ -176,6 +184,7 @@ impl Default for ModuleConfig {
             stdin: None,
             stdout: None,
             stderr: None,
+            wasi: WasiOptions::default(),
         }
     }
 }
@@ -247,6 +256,76 @@ impl ModuleConfig {
     /// The guest's standard error (default: discarded).
     pub fn with_stderr(mut self, w: impl Write + 'static) -> Self {
         self.stderr = Some(Box::new(w));
+        self
+    }
+
+    /// The directories the guest may access (default: none). See [`FSConfig`].
+    pub fn with_fs_config(mut self, fs: FSConfig) -> Self {
+        self.wasi.fs = fs;
+        self
+    }
+
+    /// The guest's `clock_time_get(realtime)` reads the host's wall clock (wazero's
+    /// `WithSysWalltime`). Default: a fake clock starting at 2022-01-01T00:00:00Z that
+    /// advances 1 ms per read.
+    pub fn with_sys_walltime(mut self) -> Self {
+        self.wasi.walltime = TimeSource::System;
+        self
+    }
+
+    /// The guest's wall clock is `clock`, returning ns since the Unix epoch, with
+    /// `resolution` in ns (wazero's `WithWalltime`).
+    pub fn with_walltime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
+        self.wasi.walltime = TimeSource::Custom(Box::new(clock), resolution.max(1));
+        self
+    }
+
+    /// The guest's monotonic clock (and the CPU-time clocks) read the host's (wazero's
+    /// `WithSysNanotime`). Default: a fake clock starting at 0 that advances 1 ms per read.
+    pub fn with_sys_nanotime(mut self) -> Self {
+        self.wasi.nanotime = TimeSource::System;
+        self
+    }
+
+    /// The guest's monotonic clock is `clock`, returning ns, with `resolution` in ns
+    /// (wazero's `WithNanotime`).
+    pub fn with_nanotime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
+        self.wasi.nanotime = TimeSource::Custom(Box::new(clock), resolution.max(1));
+        self
+    }
+
+    /// `poll_oneoff` clock subscriptions really sleep (wazero's `WithSysNanosleep`).
+    /// Default: they return at once, advancing the fake clocks by the time asked for.
+    pub fn with_sys_nanosleep(mut self) -> Self {
+        self.wasi.sleep = SleepSource::System;
+        self
+    }
+
+    /// `poll_oneoff` clock subscriptions call `sleep(ns)` (wazero's `WithNanosleep`).
+    pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + 'static) -> Self {
+        self.wasi.sleep = SleepSource::Custom(Box::new(sleep));
+        self
+    }
+
+    /// `random_get` reads from `source` (wazero's `WithRandSource`); a source that ends
+    /// before filling a request makes `random_get` return `EIO`. Default: a fixed
+    /// deterministic sequence.
+    pub fn with_rand_source(mut self, source: impl Read + 'static) -> Self {
+        self.wasi.rand = RandSource::Custom(Box::new(source));
+        self
+    }
+
+    /// `random_get` reads the host's cryptographically secure source (`getrandom(2)`).
+    pub fn with_sys_rand(mut self) -> Self {
+        self.wasi.rand = RandSource::System;
+        self
+    }
+
+    /// Hands the guest a listening TCP socket as a preopened file descriptor (numbered
+    /// after stdio and the mounted directories, in the order added), usable with
+    /// `sock_accept`. Like wasmtime's `--tcplisten`.
+    pub fn with_tcp_listener(mut self, listener: std::net::TcpListener) -> Self {
+        self.wasi.listeners.push(listener);
         self
     }
 

@@ -44,6 +44,17 @@ pub enum Error {
     },
     /// A `global.set` through the API on an immutable global.
     ImmutableGlobal,
+    /// A directory mounted with [`crate::FSConfig`] could not be opened when the module
+    /// was instantiated.
+    Mount {
+        /// The host directory.
+        host_path: std::path::PathBuf,
+        /// Why it could not be opened.
+        source: std::io::Error,
+    },
+    /// A [`crate::ModuleConfig`] setting cannot be given to a WASI guest (for example an
+    /// argument containing a NUL byte, or an environment variable name containing `=`).
+    InvalidConfig(String),
 }
 
 impl Error {
@@ -79,6 +90,8 @@ impl fmt::Display for Error {
             Error::DuplicateModuleName(n) => write!(f, "a module named \"{n}\" is already instantiated"),
             Error::OutOfBounds { offset, len } => write!(f, "out of bounds access of {len} at {offset}"),
             Error::ImmutableGlobal => f.write_str("global is immutable"),
+            Error::Mount { host_path, source } => write!(f, "cannot mount {}: {source}", host_path.display()),
+            Error::InvalidConfig(m) => write!(f, "invalid module configuration: {m}"),
         }
     }
 }
@@ -92,6 +105,7 @@ impl std::error::Error for Error {
             Error::Trap(e) => Some(e),
             Error::Exit(e) => Some(e),
             Error::Artifact(e) => Some(e),
+            Error::Mount { source, .. } => Some(source),
             _ => None,
         }
     }

@@ -24,6 +24,12 @@ impl Caller<'_> {
         (!self.instance.is_null()).then(|| unsafe { &*self.instance })
     }
 
+    /// The calling instance's data (null when the host called directly), the key of its
+    /// per-instance host state such as WASI's.
+    pub(crate) fn instance_ptr(&self) -> *mut InstanceData {
+        self.instance
+    }
+
     /// The calling instance, or `None` when the host called this function directly.
     pub fn instance(&self) -> Option<Instance> {
         self.data().map(|_| Instance { store: self.store.rc(), data: self.instance })
@@ -78,7 +84,7 @@ impl<T: WasmList> HostResult for Result<T, Error> {
 }
 
 /// A Rust closure usable as a host function: `Fn(A1, .., An) -> R` or
-/// `Fn(Caller<'_>, A1, .., An) -> R` with up to 8 [`WasmTy`] parameters and a
+/// `Fn(Caller<'_>, A1, .., An) -> R` with up to 10 [`WasmTy`] parameters and a
 /// [`HostResult`].
 pub trait IntoHostFunc<Params, Results>: 'static {
     #[doc(hidden)]
@@ -137,6 +143,8 @@ into_host!(A1 A2 A3 A4 A5);
 into_host!(A1 A2 A3 A4 A5 A6);
 into_host!(A1 A2 A3 A4 A5 A6 A7);
 into_host!(A1 A2 A3 A4 A5 A6 A7 A8);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
 
 /// Builds a host module: named functions, globals, memories and tables that modules can
 /// import as `"<module name>" "<field>"`. Created by [`Runtime::host_module`].

@@ -43,6 +43,7 @@ mod runtime;
 mod table;
 mod typed;
 mod val;
+pub mod wasi;
 
 pub use artifact::{ArtifactFallback, ArtifactSummary, inspect_artifact, is_artifact};
 pub use atomic_file::write_atomically;
@@ -65,6 +66,7 @@ pub use runtime::{InterruptHandle, Runtime};
 pub use table::Table;
 pub use typed::{WasmList, WasmTy};
 pub use val::Val;
+pub use wasi::FSConfig;
 
 /// The README's code blocks, compiled and run as doctests.
 #[cfg(doctest)]

@@ -35,6 +35,7 @@ pub struct Runtime {
     config: RuntimeConfig,
     store: Rc<Store>,
     namespaces: RefCell<HashMap<String, Namespace>>,
+    wasi: Rc<crate::wasi::WasiRegistry>,
 }
 
 impl Default for Runtime {
@@ -64,7 +65,7 @@ impl Runtime {
             max_call_depth: config.max_call_depth,
             interruption: config.interruption,
         });
-        Self { config, store, namespaces: RefCell::default() }
+        Self { config, store, namespaces: RefCell::default(), wasi: Rc::default() }
     }
 
     /// A handle that interrupts wasm running in this runtime from any thread (see
@@ -80,6 +81,11 @@ impl Runtime {
 
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The WASI state of every instance of this runtime.
+    pub(crate) fn wasi_registry(&self) -> Rc<crate::wasi::WasiRegistry> {
+        self.wasi.clone()
     }
 
     pub(crate) fn memory_style(&self) -> MemoryStyle {
@@ -136,8 +142,10 @@ impl Runtime {
     /// # Errors
     /// [`Error::Link`] for unresolved or mistyped imports, [`Error::Resource`] for memories
     /// or tables over the limits, [`Error::Trap`] when a segment is out of bounds or a start
-    /// function traps, [`Error::Exit`] when it exits, [`Error::DuplicateModuleName`] if the
-    /// name is taken.
+    /// function traps, [`Error::Exit`] when it exits with a nonzero code (WASI `proc_exit(0)`
+    /// is success), [`Error::DuplicateModuleName`] if the name is taken, [`Error::Mount`]
+    /// when a mounted directory cannot be opened, [`Error::InvalidConfig`] for args or
+    /// environment a WASI guest cannot be given.
     pub fn instantiate(&self, module: &CompiledModule, config: ModuleConfig) -> Result<Instance, Error> {
         let name = match config.name.as_deref() {
             Some("") => None,
@@ -147,8 +155,12 @@ impl Runtime {
         if let Some(n) = name.as_ref().filter(|n| self.namespaces.borrow().contains_key(*n)) {
             return Err(Error::DuplicateModuleName(n.clone()));
         }
+        let mut config = config;
+        self.wasi.begin(crate::wasi::WasiCtx::from_config(&mut config)?);
         let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.exports.get(f).copied());
-        let data = kiln_runtime_support::instance::instantiate(&self.store, module.inner.clone(), &resolver, name.clone())?;
+        let data = kiln_runtime_support::instance::instantiate(&self.store, module.inner.clone(), &resolver, name.clone());
+        self.wasi.finish(data.as_ref().ok().copied());
+        let data = data?;
         let instance = Instance { store: self.store.clone(), data };
         if let Some(n) = &name {
             let exports = instance_exports(data);
@@ -156,7 +168,11 @@ impl Runtime {
         }
         for start in &config.start_functions {
             if let Some(f) = instance.exported_function(start) {
-                f.call(&[])?;
+                match f.call(&[]) {
+                    // WASI `proc_exit(0)` is a successful end of the program.
+                    Err(Error::Exit(e)) if e.code == 0 => {}
+                    r => drop(r?),
+                }
             }
         }
         Ok(instance)

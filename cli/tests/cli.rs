@@ -197,4 +197,89 @@ fn run_with_a_cache_directory_reuses_the_artifact() {
     assert_eq!(kiln(&["run", "--cache-dir", c, &m, "--invoke", "fib", "12"]).1, "144\n");
     assert!(kiln::is_artifact(&std::fs::read(&entries[0]).unwrap()));
     assert!(std::fs::read(&entries[0]).unwrap().len() > 4096);
+
+/// A WASI program from `tests/wasi/`, built once.
+fn wasi_program(name: &str) -> String {
+    kiln_tests::build_wasi_program(&format!("{name}.c")).unwrap_or_else(|e| panic!("{e}"));
+    kiln_tests::cache_dir().join(format!("wasi-{name}.wasm")).to_string_lossy().into_owned()
+}
+
+fn wasi_expected(name: &str) -> String {
+    std::fs::read_to_string(kiln_tests::wasi_dir().join(format!("{name}.expected"))).unwrap()
+}
+
+fn temp_dir(label: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("kiln-cli-wasi-{}-{label}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn run_exits_with_the_guest_exit_code() {
+    let m = wasi_program("exit");
+    for engine in [&[][..], &["--interpreter"][..]] {
+        let run = |args: &[&str]| kiln(&[&["run"], engine, &[m.as_str()], args].concat());
+        assert_eq!(run(&["exit", "42"]), (42, "exiting with 42 via exit\n".into(), String::new()));
+        assert_eq!(run(&["--", "return", "3"]).0, 3);
+        assert_eq!(run(&["raw", "0"]), (0, "exiting with 0 via raw\n".into(), String::new()));
+        assert_eq!(run(&["exit", "1000"]).0, 255, "codes above 255 are capped");
+    }
+}
+
+#[test]
+fn run_mounts_directories_with_dir_and_dir_ro() {
+    let files = wasi_program("files");
+    let sandbox = temp_dir("files");
+    let spec = format!("{}::/sandbox", sandbox.display());
+    let (code, out, err) = kiln(&["run", "--dir", &spec, &files]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, wasi_expected("files"));
+    assert_eq!(std::fs::read(sandbox.join("log")).unwrap(), b"one\ntwo\n");
+
+    let readonly = wasi_program("readonly");
+    let (ro, rw) = (temp_dir("ro"), temp_dir("rw"));
+    std::fs::write(ro.join("data"), "read-only data").unwrap();
+    std::fs::create_dir(ro.join("dir")).unwrap();
+    let ro_spec = format!("{}::/ro", ro.display());
+    let rw_spec = format!("{}::/rw", rw.display());
+    let (code, out, _) = kiln(&["run", "--interpreter", "--dir-ro", &ro_spec, "--dir", &rw_spec, &readonly]);
+    assert_eq!(code, 0);
+    assert_eq!(out, wasi_expected("readonly"));
+    // Without a grant the guest sees no filesystem at all.
+    let (code, out, _) = kiln(&["run", &files]);
+    assert_eq!(code, 99);
+    assert_eq!(out, "FAILED fd at line 10: ENOENT\n");
+    for d in [sandbox, ro, rw] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn run_passes_env_and_args() {
+    let m = wasi_program("args_env");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+        .args(["run", "--env", "EMPTY=", "--env", "KILN_PASSED", "--env", "KILN_UNSET_ON_HOST", "--env", "X=a=b", &m])
+        .args(["--", "", "héllo", "--dir", "-x"])
+        .env("KILN_PASSED", "from host")
+        .env_remove("KILN_UNSET_ON_HOST")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let want = [
+        "argc 5",
+        &format!("argv[0] ({} bytes): {m}", m.len()),
+        "argv[1] (0 bytes): ",
+        "argv[2] (6 bytes): h\\xc3\\xa9llo",
+        "argv[3] (5 bytes): --dir",
+        "argv[4] (2 bytes): -x",
+        "environ 3",
+        "EMPTY=",
+        "KILN_PASSED=from host",
+        "X=a=b",
+        "getenv EMPTY: set, empty",
+    ];
+    let got: Vec<&str> = stdout.lines().take(want.len()).collect();
+    assert_eq!(got, want);
 }

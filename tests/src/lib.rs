@@ -95,10 +95,26 @@ fn missing_zig_message(detail: &str) -> String {
 /// the user to run `scripts/setup-deps.sh`), or when compilation fails (with the
 /// compiler's output).
 pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<Vec<u8>, String> {
-    let source =
+    build_c_with(src, out, target, BASE_FLAGS, &[], extra)
+}
+
+/// Compiles `src` with `base` flags then `extra`; `headers` are hashed into the cache key
+/// (files the source includes).
+fn build_c_with(
+    src: &Path,
+    out: &Path,
+    target: &str,
+    base: &[&str],
+    headers: &[PathBuf],
+    extra: &[&str],
+) -> Result<Vec<u8>, String> {
+    let mut source =
         std::fs::read(src).map_err(|e| format!("cannot read C source {}: {e}", src.display()))?;
+    for h in headers {
+        source.extend(std::fs::read(h).map_err(|e| format!("cannot read {}: {e}", h.display()))?);
+    }
     let mut key_parts: Vec<&[u8]> = vec![CACHE_FORMAT.as_bytes(), &source, target.as_bytes()];
-    key_parts.extend(BASE_FLAGS.iter().map(|f| f.as_bytes()));
+    key_parts.extend(base.iter().map(|f| f.as_bytes()));
     key_parts.extend(extra.iter().map(|f| f.as_bytes()));
     let key = fnv1a64(&key_parts);
     let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("module");
@@ -128,7 +144,7 @@ pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<V
     let tmp = tmp_dir.join(format!("{stem}.wasm"));
     let mut cmd = Command::new("python3");
     cmd.args(["-m", "ziglang", "cc", "-target", target])
-        .args(BASE_FLAGS)
+        .args(base)
         .args(extra)
         .arg(src)
         .arg("-o")
@@ -174,6 +190,34 @@ pub fn build_test_program(name: &str) -> Result<Vec<u8>, String> {
         .to_string();
     let out = cache_dir().join(format!("{stem}.wasm"));
     build_c(&src, &out, WASM32_FREESTANDING, &[])
+}
+
+/// The target triple for WASI preview1 command modules.
+pub const WASM32_WASI: &str = "wasm32-wasi";
+
+/// The directory of the WASI conformance programs (`<workspace>/tests/wasi`): each
+/// `NAME.c` with its expected standard output `NAME.expected`.
+pub fn wasi_dir() -> PathBuf {
+    workspace_root().join("tests").join("wasi")
+}
+
+/// Builds `tests/wasi/<name>` as a WASI command (`-target wasm32-wasi -O2`, wasi-libc,
+/// `_start` entry point), with every `.h` file of that directory in the cache key, and
+/// returns the module's bytes.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn build_wasi_program(name: &str) -> Result<Vec<u8>, String> {
+    let src = wasi_dir().join(name);
+    let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("module").to_string();
+    let mut headers: Vec<PathBuf> = std::fs::read_dir(wasi_dir())
+        .map_err(|e| format!("cannot list {}: {e}", wasi_dir().display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "h"))
+        .collect();
+    headers.sort();
+    let out = cache_dir().join(format!("wasi-{stem}.wasm"));
+    build_c_with(&src, &out, WASM32_WASI, &["-O2"], &headers, &[])
 }
 
 /// The C kernels (`tests/c/kernels.c`) as a wasm module. Exports, each returning a `u32`

@@ -1,8 +1,15 @@
-//! `kiln run`.
+//! `kiln run`: runs a WASI command (its `_start`) or calls one exported function.
+//!
+//! A command gets what a command-line user expects: the host's clocks and random source,
+//! inherited stdin/stdout/stderr, the arguments after the module, and only the
+//! directories (`--dir`, `--dir-ro`), environment variables (`--env`) and sockets
+//! (`--tcplisten`) granted on the command line. The process exits with the guest's exit
+//! code.
 
 use crate::values;
 use clap::Args;
-use kiln::{CompilationCache, Engine, Error, ModuleConfig, Runtime, RuntimeConfig};
+use kiln::{ArtifactHeader, CompilationCache, Engine, Error, FSConfig, ModuleConfig, Runtime, RuntimeConfig, TrapCode};
+use std::time::Duration;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,7 +18,8 @@ use std::process::ExitCode;
 pub struct RunArgs {
     /// The module (.wasm) or artifact (.kiln, recognized by its magic) to run.
     module: PathBuf,
-    /// Call this exported function instead of `_start`, printing its results.
+    /// Call this exported function instead of `_start`, printing its results (after
+    /// `_initialize`, when the module exports one).
     #[arg(long)]
     invoke: Option<String>,
     /// Run on the interpreter (a .wasm only).
@@ -20,31 +28,69 @@ pub struct RunArgs {
     /// Cache compiled modules as artifacts in this directory.
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
-    /// Arguments for the invoked function.
-    #[arg(allow_hyphen_values = true)]
+    /// Stop the guest after this much wall-clock time (e.g. `500ms`, `10s`, `2m`), with an
+    /// error and exit code 124. An artifact must be compiled with `kiln compile --interruptible`.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<Duration>,
+    /// The most linear memory each memory of the guest may have, in bytes with an optional
+    /// unit (`64MiB`, `1GiB`, `65536`); rounded down to whole 64 KiB pages.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<u64>,
+    /// Grant read-write access to host directory HOST, seen by the guest as GUEST
+    /// (default: the same path as on the host). Repeatable.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// Grant read-only access to host directory HOST, seen by the guest as GUEST. Repeatable.
+    #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
+    dirs_ro: Vec<String>,
+    /// Set environment variable KEY to VALUE in the guest, or pass KEY through from the
+    /// host environment (skipped when the host has no KEY). Repeatable.
+    #[arg(long = "env", value_name = "KEY[=VALUE]")]
+    envs: Vec<String>,
+    /// Listen on TCP address ADDR (e.g. 127.0.0.1:8080) and hand the guest the listener as
+    /// a preopened socket (the descriptor after stdio and the directories). Repeatable.
+    #[arg(long = "tcplisten", value_name = "ADDR")]
+    tcp_listen: Vec<String>,
+    /// Arguments for the program (after the module, optionally after `--`), or for the
+    /// invoked function.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
 }
 
-/// Runs the module; the exit code is 0 on success, 1 on any error or trap.
+/// Runs the module. The exit code is the guest's `proc_exit` code (capped at 255), 0
+/// when it returns normally, 1 on any other error or trap.
 pub fn run(a: RunArgs) -> Result<ExitCode, String> {
-    let engine = if a.interpreter { Engine::Interpreter } else { Engine::Auto };
-    let mut config = RuntimeConfig::new().with_engine(engine);
-    if let Some(dir) = &a.cache_dir {
-        config = config.with_compilation_cache(CompilationCache::with_directory(dir).map_err(describe)?);
+    let artifact = super::is_artifact_file(&a.module)?;
+    if artifact && a.interpreter {
+        return Err(format!("{} is a compiled artifact; --interpreter needs the .wasm", a.module.display()));
     }
-    let rt = Runtime::with_config(config);
-    let module = if super::is_artifact_file(&a.module)? {
-        if a.interpreter {
-            return Err(format!("{} is a compiled artifact; --interpreter needs the .wasm", a.module.display()));
-        }
-        rt.load_artifact(&a.module)
+    let rt = Runtime::with_config(runtime_config(&a, artifact)?);
+    kiln::wasi::instantiate(&rt).map_err(describe)?;
+    let module = if artifact {
+        rt.load_artifact(&a.module).map_err(|e| {
+            let hint = if a.timeout.is_some() && !artifact_is_interruptible(&a.module) {
+                " (--timeout needs an artifact compiled with `kiln compile --interruptible`)"
+            } else {
+                ""
+            };
+            format!("{}: {e}{hint}", a.module.display())
+        })?
     } else {
-        rt.compile(&super::read_module(&a.module)?)
+        rt.compile(&super::read_module(&a.module)?).map_err(|e| format!("{}: {e}", a.module.display()))?
+    };
+    let config = module_config(&a)?;
+    if let Some(limit) = a.timeout {
+        let handle = rt.interrupt_handle();
+        std::thread::spawn(move || {
+            std::thread::sleep(limit);
+            handle.interrupt();
+        });
     }
-    .map_err(|e| format!("{}: {e}", a.module.display()))?;
-    let start: Vec<String> = if a.invoke.is_some() { Vec::new() } else { vec!["_start".to_string()] };
-    let instance = rt.instantiate(&module, ModuleConfig::new().with_start_functions(start)).map_err(describe)?;
-    let Some(name) = a.invoke else {
+    let instance = match rt.instantiate(&module, config) {
+        Ok(i) => i,
+        Err(e) => return finish_with_error(e, &a),
+    };
+    let Some(name) = a.invoke.clone() else {
         return Ok(ExitCode::SUCCESS);
     };
     let func = instance.exported_function(&name).ok_or_else(|| format!("no exported function \"{name}\""))?;
@@ -53,11 +99,136 @@ pub fn run(a: RunArgs) -> Result<ExitCode, String> {
         return Err(format!("\"{name}\" takes {} arguments ({}), {} given", params.len(), func.ty(), a.args.len()));
     }
     let args = a.args.iter().zip(params).map(|(t, ty)| values::parse(t, *ty)).collect::<Result<Vec<_>, _>>()?;
-    let results = func.call(&args).map_err(describe)?;
+    let results = match func.call(&args) {
+        Ok(r) => r,
+        Err(e) => return finish_with_error(e, &a),
+    };
     for r in &results {
         println!("{}", values::format(r));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The exit code for a run that ended in `e`: the guest's exit code for `proc_exit`, 124
+/// (as `timeout(1)`) when `--timeout` interrupted it, else an error message and 1.
+fn finish_with_error(e: Error, a: &RunArgs) -> Result<ExitCode, String> {
+    match e {
+        Error::Exit(e) => Ok(exit_code(e.code)),
+        Error::Trap(t) if t.code() == TrapCode::Interrupted && a.timeout.is_some() => {
+            let limit = a.timeout.unwrap_or_default();
+            eprintln!("error: {} did not finish within --timeout {limit:?}; stopped it", a.module.display());
+            Ok(ExitCode::from(124))
+        }
+        e => Err(describe(e)),
+    }
+}
+
+/// The runtime configuration the flags ask for. An artifact compiled with interruption
+/// checks needs a runtime with interruption on, with or without `--timeout`.
+fn runtime_config(a: &RunArgs, artifact: bool) -> Result<RuntimeConfig, String> {
+    let engine = if a.interpreter { Engine::Interpreter } else { Engine::Auto };
+    let interruption = a.timeout.is_some() || (artifact && artifact_is_interruptible(&a.module));
+    let mut config = RuntimeConfig::new().with_engine(engine).with_interruption(interruption);
+    if let Some(bytes) = a.max_memory {
+        let pages = u32::try_from(bytes / 65536).unwrap_or(u32::MAX);
+        config = config.with_memory_limit_pages(pages);
+    }
+    if let Some(dir) = &a.cache_dir {
+        config = config.with_compilation_cache(CompilationCache::with_directory(dir).map_err(describe)?);
+    }
+    Ok(config)
+}
+
+/// Whether the artifact at `path` carries interruption checks (false when its header does
+/// not decode; loading it reports why).
+fn artifact_is_interruptible(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    read.is_ok() && ArtifactHeader::decode(&head).is_ok_and(|h| h.settings.epoch_interruption)
+}
+
+/// `--timeout`: a number with a unit, `ms`, `s`, `m` or `h` (e.g. `500ms`, `10s`, `1.5s`).
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num.parse().map_err(|_| format!("`{s}` is not a duration like 500ms or 10s"))?;
+    let secs = match unit.trim() {
+        "ms" => n / 1e3,
+        "s" => n,
+        "m" | "min" => n * 60.0,
+        "h" => n * 3600.0,
+        "" => return Err(format!("`{s}` needs a unit: ms, s, m or h")),
+        u => return Err(format!("unknown unit `{u}` in `{s}`: use ms, s, m or h")),
+    };
+    Duration::try_from_secs_f64(secs).map_err(|_| format!("`{s}` is out of range"))
+}
+
+/// `--max-memory`: bytes, optionally with a unit (`KiB`, `MiB`, `GiB`, or `K`/`M`/`G` as
+/// the same binary units).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().map_err(|_| format!("`{s}` is not a size like 64MiB or 1GiB"))?;
+    let mult: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "K" | "KiB" | "k" => 1 << 10,
+        "M" | "MiB" => 1 << 20,
+        "G" | "GiB" => 1 << 30,
+        u => return Err(format!("unknown unit `{u}` in `{s}`: use KiB, MiB or GiB")),
+    };
+    n.checked_mul(mult).ok_or_else(|| format!("`{s}` is too large"))
+}
+
+/// The module configuration: the command-line grants.
+fn module_config(a: &RunArgs) -> Result<ModuleConfig, String> {
+    let start: Vec<&str> = if a.invoke.is_some() { vec!["_initialize"] } else { vec!["_start"] };
+    let program = a.module.to_string_lossy().into_owned();
+    let mut config = ModuleConfig::new()
+        .with_start_functions(start)
+        .with_args(std::iter::once(program).chain(a.args.iter().cloned()))
+        .with_stdin(std::io::stdin())
+        .with_stdout(std::io::stdout())
+        .with_stderr(std::io::stderr())
+        .with_sys_walltime()
+        .with_sys_nanotime()
+        .with_sys_nanosleep()
+        .with_sys_rand();
+    let mut fs = FSConfig::new();
+    for d in &a.dirs {
+        let (host, guest) = split_dir(d);
+        fs = fs.with_dir_mount(host, guest);
+    }
+    for d in &a.dirs_ro {
+        let (host, guest) = split_dir(d);
+        fs = fs.with_read_only_dir_mount(host, guest);
+    }
+    config = config.with_fs_config(fs);
+    for e in &a.envs {
+        match e.split_once('=') {
+            Some((k, v)) => config = config.with_env(k, v),
+            None => {
+                if let Some(v) = std::env::var_os(e) {
+                    let v = v.into_string().map_err(|_| format!("--env {e}: the host value is not UTF-8"))?;
+                    config = config.with_env(e.as_str(), v);
+                }
+            }
+        }
+    }
+    for addr in &a.tcp_listen {
+        let l = std::net::TcpListener::bind(addr).map_err(|e| format!("--tcplisten {addr}: {e}"))?;
+        config = config.with_tcp_listener(l);
+    }
+    Ok(config)
+}
+
+/// `HOST::GUEST`, or `HOST` seen under the same path.
+fn split_dir(spec: &str) -> (&str, &str) {
+    spec.split_once("::").unwrap_or((spec, spec))
+}
+
+fn exit_code(code: u32) -> ExitCode {
+    ExitCode::from(u8::try_from(code).unwrap_or(u8::MAX))
 }
 
 fn describe(e: Error) -> String {

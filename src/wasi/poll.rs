@@ -1,0 +1,160 @@
+//! `poll_oneoff`: waits for clock timeouts and for descriptors to become readable or
+//! writable.
+//!
+//! Files, directories and stdio streams are always ready (as POSIX `poll` reports regular
+//! files); a file's read event carries the bytes left after its position. Sockets and
+//! listeners are polled for real with the host's `poll(2)`, bounded by the earliest clock
+//! timeout. With only clocks to wait for, the instance's sleeper runs (fake by default:
+//! it advances the fake clocks and returns at once). When some subscription is ready at
+//! once, nothing waits: the ready descriptors and any clock already due are reported.
+//!
+//! Errno choices: `EINVAL` for no subscriptions or an unknown subscription tag (the whole
+//! call fails). Per event: `EBADF` for an unknown descriptor, `ENOTCAPABLE` without
+//! `poll_fd_readwrite`, `EINVAL` for an unknown clock id.
+
+use super::abi::{poll, rights};
+use super::ctx::WasiCtx;
+use super::errno::{Errno, WasiResult};
+use super::fs_table::Desc;
+use super::guest_memory::GuestMemory;
+use std::io::Seek;
+use std::os::fd::{AsFd, BorrowedFd};
+
+struct Event {
+    userdata: u64,
+    error: Errno,
+    kind: u8,
+    nbytes: u64,
+    flags: u16,
+}
+
+/// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`.
+pub(crate) fn poll_oneoff(cx: &mut WasiCtx, mem: &GuestMemory, input: u32, output: u32, nsubs: u32, nevents: u32) -> WasiResult {
+    if nsubs == 0 {
+        return Err(Errno::EINVAL);
+    }
+    let subs = mem.read(input, nsubs.checked_mul(poll::SUBSCRIPTION_SIZE).ok_or(Errno::EFAULT)?)?;
+    mem.check(output, u64::from(nsubs) * u64::from(poll::EVENT_SIZE))?;
+    mem.check(nevents, 4)?;
+
+    let mut events = Vec::new();
+    // (userdata, remaining ns) for each pending clock.
+    let mut clocks: Vec<(u64, u64)> = Vec::new();
+    // (userdata, kind, fd) for each socket to poll.
+    let mut sockets: Vec<(u64, u8, BorrowedFd<'_>)> = Vec::new();
+    let fds = &cx.fds;
+    for s in subs.chunks_exact(poll::SUBSCRIPTION_SIZE as usize) {
+        let u64_at = |o: usize| u64::from_le_bytes(s[o..o + 8].try_into().unwrap_or_default());
+        let u32_at = |o: usize| u32::from_le_bytes(s[o..o + 4].try_into().unwrap_or_default());
+        let userdata = u64_at(0);
+        let kind = s[8];
+        let event = |error: Errno, nbytes: u64, flags: u16| Event { userdata, error, kind, nbytes, flags };
+        match kind {
+            poll::EVENTTYPE_CLOCK => {
+                let (id, timeout) = (u32_at(16), u64_at(24));
+                let abstime = u16::from_le_bytes([s[40], s[41]]) & poll::SUBCLOCK_ABSTIME != 0;
+                let remaining = if abstime { cx.clocks.now(id).map(|now| timeout.saturating_sub(now)) } else { cx.clocks.resolution(id).map(|_| timeout) };
+                match remaining {
+                    Ok(r) => clocks.push((userdata, r)),
+                    Err(e) => events.push(event(e, 0, 0)),
+                }
+            }
+            poll::EVENTTYPE_FD_READ | poll::EVENTTYPE_FD_WRITE => {
+                let fd = u32_at(16);
+                let entry = match fds.get_ref(fd) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        events.push(event(e, 0, 0));
+                        continue;
+                    }
+                };
+                if entry.require(rights::POLL_FD_READWRITE).is_err() {
+                    events.push(event(Errno::ENOTCAPABLE, 0, 0));
+                    continue;
+                }
+                match &entry.desc {
+                    Desc::Socket(sock) => sockets.push((userdata, kind, sock.as_fd())),
+                    Desc::Listener(l) => sockets.push((userdata, kind, l.as_fd())),
+                    Desc::File(f) if kind == poll::EVENTTYPE_FD_READ => {
+                        let left = match (f.file.metadata(), (&f.file).stream_position()) {
+                            (Ok(m), Ok(pos)) => m.len().saturating_sub(pos),
+                            _ => 0,
+                        };
+                        events.push(event(Errno::SUCCESS, left, 0));
+                    }
+                    _ => events.push(event(Errno::SUCCESS, 0, 0)),
+                }
+            }
+            _ => return Err(Errno::EINVAL),
+        }
+    }
+
+    let ready_now = !events.is_empty() || clocks.iter().any(|&(_, r)| r == 0);
+    let wait = if ready_now { Some(0) } else { clocks.iter().map(|&(_, r)| r).min() };
+    let mut fired_socket = false;
+    if !sockets.is_empty() {
+        let mut pfds: Vec<rustix::event::PollFd<'_>> = sockets
+            .iter()
+            .map(|&(_, kind, fd)| {
+                let flags = if kind == poll::EVENTTYPE_FD_READ {
+                    rustix::event::PollFlags::IN
+                } else {
+                    rustix::event::PollFlags::OUT
+                };
+                rustix::event::PollFd::from_borrowed_fd(fd, flags)
+            })
+            .collect();
+        let ts = wait.map(|ns| rustix::event::Timespec { tv_sec: (ns / 1_000_000_000) as i64, tv_nsec: (ns % 1_000_000_000) as _ });
+        loop {
+            match rustix::event::poll(&mut pfds, ts.as_ref()) {
+                Ok(_) => break,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        for (p, &(userdata, kind, fd)) in pfds.iter().zip(&sockets) {
+            let rev = p.revents();
+            if rev.is_empty() {
+                continue;
+            }
+            fired_socket = true;
+            let hup = rev.intersects(rustix::event::PollFlags::HUP | rustix::event::PollFlags::ERR);
+            let nbytes = if kind == poll::EVENTTYPE_FD_READ { rustix::io::ioctl_fionread(fd).unwrap_or(0) } else { 0 };
+            let flags = if hup { poll::EVENT_FD_READWRITE_HANGUP } else { 0 };
+            events.push(Event { userdata, error: Errno::SUCCESS, kind, nbytes, flags });
+        }
+        // Due clocks fire when the poll timed out, or when nothing had to wait.
+        if let Some(w) = wait
+            && (!fired_socket || w == 0)
+        {
+            fire_clocks(&mut events, &clocks, w);
+        }
+    } else if let Some(w) = wait {
+        if w > 0 {
+            cx.clocks.sleep(w);
+        }
+        fire_clocks(&mut events, &clocks, w);
+    }
+
+    let mut out = Vec::with_capacity(events.len() * poll::EVENT_SIZE as usize);
+    for e in &events {
+        let mut b = [0u8; poll::EVENT_SIZE as usize];
+        b[0..8].copy_from_slice(&e.userdata.to_le_bytes());
+        b[8..10].copy_from_slice(&e.error.0.to_le_bytes());
+        b[10] = e.kind;
+        b[16..24].copy_from_slice(&e.nbytes.to_le_bytes());
+        b[24..26].copy_from_slice(&e.flags.to_le_bytes());
+        out.extend_from_slice(&b);
+    }
+    mem.write(output, &out)?;
+    mem.write_u32(nevents, events.len() as u32)
+}
+
+fn fire_clocks(events: &mut Vec<Event>, clocks: &[(u64, u64)], elapsed: u64) {
+    for &(userdata, remaining) in clocks {
+        if remaining <= elapsed {
+            events.push(Event { userdata, error: Errno::SUCCESS, kind: poll::EVENTTYPE_CLOCK, nbytes: 0, flags: 0 });
+        }
+    }
+}
+
