@@ -197,6 +197,7 @@ fn run_with_a_cache_directory_reuses_the_artifact() {
     assert_eq!(kiln(&["run", "--cache-dir", c, &m, "--invoke", "fib", "12"]).1, "144\n");
     assert!(kiln::is_artifact(&std::fs::read(&entries[0]).unwrap()));
     assert!(std::fs::read(&entries[0]).unwrap().len() > 4096);
+}
 
 /// A WASI program from `tests/wasi/`, built once.
 fn wasi_program(name: &str) -> String {
@@ -282,4 +283,53 @@ fn run_passes_env_and_args() {
     ];
     let got: Vec<&str> = stdout.lines().take(want.len()).collect();
     assert_eq!(got, want);
+}
+
+/// A WASI command whose `_start` never returns.
+const FOREVER: &str = r#"(module
+  (memory (export "memory") 1)
+  (func (export "_start") (loop (br 0))))"#;
+
+#[test]
+fn timeout_stops_a_guest_that_loops_forever_on_every_path() {
+    let m = module_file("forever.wasm", FOREVER);
+    let check = |args: &[&str], what: &str| {
+        let start = std::time::Instant::now();
+        let (code, out, err) = kiln(args);
+        let took = start.elapsed();
+        assert_eq!(code, 124, "{what}: {out} {err}");
+        assert_eq!(err.lines().count(), 1, "{what}: {err}");
+        assert!(err.contains("did not finish within --timeout 300ms"), "{what}: {err}");
+        assert!(took < std::time::Duration::from_secs(20), "{what} took {took:?}");
+    };
+    check(&["run", "--timeout", "300ms", &m], "compiled in process");
+    check(&["run", "--interpreter", "--timeout", "300ms", &m], "interpreter");
+    // An artifact needs interruption checks compiled in; without them the error says so.
+    let plain = m.replace(".wasm", "-plain.kiln");
+    assert_eq!(kiln(&["compile", &m, "-o", &plain]).0, 0);
+    let (code, _, err) = kiln(&["run", "--timeout", "300ms", &plain]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("kiln compile --interruptible"), "{err}");
+    let interruptible = m.replace(".wasm", "-int.kiln");
+    assert_eq!(kiln(&["compile", "--interruptible", &m, "-o", &interruptible]).0, 0);
+    check(&["run", "--timeout", "300ms", &interruptible], "artifact");
+    // Bad durations are one-line usage errors.
+    let (code, _, err) = kiln(&["run", "--timeout", "10", &m]);
+    assert_ne!(code, 0);
+    assert!(err.contains("needs a unit"), "{err}");
+}
+
+#[test]
+fn max_memory_limits_growth() {
+    let m = module_file(
+        "grow.wasm",
+        r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    // 4 pages allowed: growing by 3 works, by 4 more fails with -1.
+    assert_eq!(kiln(&["run", "--max-memory", "256KiB", &m, "--invoke", "grow", "3"]).1, "1\n");
+    assert_eq!(kiln(&["run", "--max-memory", "256KiB", &m, "--invoke", "grow", "4"]).1, "-1\n");
+    assert_eq!(kiln(&["run", &m, "--invoke", "grow", "4"]).1, "1\n");
+    let (code, _, err) = kiln(&["run", "--max-memory", "12XB", &m, "--invoke", "grow", "1"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("unknown unit"), "{err}");
 }

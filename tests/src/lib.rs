@@ -231,9 +231,6 @@ pub fn kernels_wasm() -> Result<Vec<u8>, String> {
     build_test_program("kernels.c")
 }
 
-/// The target triple for modules built against the WASI preview1 ABI.
-pub const WASM32_WASI: &str = "wasm32-wasi";
-
 /// `tests/c/dwarf_traps.c` built for [`WASM32_WASI`] with `-g`, so the module carries DWARF
 /// custom sections (`.debug_info`, `.debug_line`, ...). Exports `run_divide(a, b)`
 /// (divides by `b`), `run_load(address)` (loads an `i32` from `address`) and

@@ -48,6 +48,9 @@ pub struct CompileArgs {
     /// What to write.
     #[arg(long, value_enum, default_value = "blob")]
     emit: EmitKind,
+    /// Compile interruption checks in, so `kiln run --timeout` can stop the artifact.
+    #[arg(long)]
+    interruptible: bool,
 }
 
 /// Compiles the module and writes the artifact atomically; prints where it went.
@@ -71,6 +74,7 @@ pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
             EmitKind::Blob => Emit::Blob,
             EmitKind::Obj => Emit::Obj,
         },
+        interruption: a.interruptible,
         ..AotOptions::default()
     };
     let show = std::io::stderr().is_terminal();
