@@ -14,6 +14,7 @@ mkdir -p "$OUT/root"
 cp tests/programs/bench.lua "$OUT/root/"
 echo "== kiln compile $PROGRAMS/wasm/lua.wasm -o $OUT/lua.kiln" >&2
 "$KILN" compile "$PROGRAMS/wasm/lua.wasm" -o "$OUT/lua.kiln"
-"$KILN" inspect "$OUT/lua.kiln" | head -8 >&2
+"$KILN" inspect "$OUT/lua.kiln" > "$OUT/lua.inspect.txt"
+sed -n 1,8p "$OUT/lua.inspect.txt" >&2
 echo "== kiln run --dir $OUT/root::/ $OUT/lua.kiln bench.lua" >&2
 exec "$KILN" run --dir "$OUT/root::/" "$OUT/lua.kiln" bench.lua

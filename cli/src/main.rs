@@ -26,7 +26,21 @@ enum Command {
     Inspect(commands::inspect::InspectArgs),
 }
 
+/// Restores the default action of SIGPIPE (Rust ignores it), so `kiln ... | head` ends
+/// quietly when the reader goes away, like other command-line tools, instead of panicking
+/// in `println!`.
+#[cfg(unix)]
+fn default_sigpipe() {
+    // SAFETY: called first thing in `main`, before any other thread exists; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    default_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Compile(a) => commands::compile::compile(a),
