@@ -50,21 +50,7 @@ pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
 
 /// The spec trap a Cranelift trap code stands for; `None` for codes Kiln never emits.
 pub fn from_clif(code: ClifTrap) -> Option<TrapCode> {
-    const ALL: [TrapCode; 12] = [
-        TrapCode::HostError,
-        TrapCode::Unreachable,
-        TrapCode::MemoryOutOfBounds,
-        TrapCode::TableOutOfBounds,
-        TrapCode::UndefinedElement,
-        TrapCode::UninitializedElement,
-        TrapCode::IndirectCallTypeMismatch,
-        TrapCode::IntegerDivideByZero,
-        TrapCode::IntegerOverflow,
-        TrapCode::InvalidConversionToInteger,
-        TrapCode::CallStackExhausted,
-        TrapCode::Interrupted,
-    ];
-    ALL.into_iter().find(|&t| to_clif(t) == Some(code))
+    TrapCode::ALL.into_iter().find(|&t| to_clif(t) == Some(code))
 }
 
 #[cfg(test)]
@@ -73,19 +59,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        for t in [
-            TrapCode::Unreachable,
-            TrapCode::MemoryOutOfBounds,
-            TrapCode::TableOutOfBounds,
-            TrapCode::UndefinedElement,
-            TrapCode::UninitializedElement,
-            TrapCode::IndirectCallTypeMismatch,
-            TrapCode::IntegerDivideByZero,
-            TrapCode::IntegerOverflow,
-            TrapCode::InvalidConversionToInteger,
-            TrapCode::CallStackExhausted,
-            TrapCode::Interrupted,
-        ] {
+        for t in TrapCode::ALL {
             assert_eq!(from_clif(to_clif(t).unwrap()), Some(t));
         }
         assert_eq!(to_clif(TrapCode::HostError), Some(UNWIND_PENDING));

@@ -53,32 +53,32 @@ impl TrapCode {
     }
 }
 
-/// Every trap code, in the order of its stable number ([`TrapCode::to_u32`]).
-const TRAP_CODES: [TrapCode; 12] = [
-    TrapCode::Unreachable,
-    TrapCode::MemoryOutOfBounds,
-    TrapCode::TableOutOfBounds,
-    TrapCode::UndefinedElement,
-    TrapCode::UninitializedElement,
-    TrapCode::IndirectCallTypeMismatch,
-    TrapCode::IntegerDivideByZero,
-    TrapCode::IntegerOverflow,
-    TrapCode::InvalidConversionToInteger,
-    TrapCode::CallStackExhausted,
-    TrapCode::Interrupted,
-    TrapCode::HostError,
-];
-
 impl TrapCode {
+    /// Every trap code, in the order of its stable number ([`TrapCode::to_u32`]).
+    pub const ALL: [TrapCode; 12] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::IntegerDivideByZero,
+        TrapCode::IntegerOverflow,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::CallStackExhausted,
+        TrapCode::Interrupted,
+        TrapCode::HostError,
+    ];
+
     /// The code's stable number in trap tables of compiled code and artifacts (part of the
     /// runtime ABI: `unreachable` is 0, then in declaration order).
     pub fn to_u32(self) -> u32 {
-        TRAP_CODES.iter().position(|c| *c == self).expect("every code is listed") as u32
+        Self::ALL.iter().position(|c| *c == self).expect("every code is listed") as u32
     }
 
     /// The code numbered `n` by [`TrapCode::to_u32`], if any.
     pub fn from_u32(n: u32) -> Option<TrapCode> {
-        TRAP_CODES.get(n as usize).copied()
+        Self::ALL.get(n as usize).copied()
     }
 }
 

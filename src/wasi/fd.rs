@@ -32,6 +32,24 @@ fn file_of(e: &mut Entry, on_dir: Errno, on_stream: Errno) -> WasiResult<&mut Fi
     }
 }
 
+/// The file behind `e` for a call that changes it and needs `right`: as [`file_of`], then
+/// `EROFS` on a read-only mount, `EBADF` when not open for writing, `ENOTCAPABLE` without
+/// the right (checked in that order).
+fn file_to_change(e: &mut Entry, right: u64, on_dir: Errno, on_stream: Errno) -> WasiResult<&mut FileDesc> {
+    let has = e.base & right != 0;
+    let f = file_of(e, on_dir, on_stream)?;
+    if f.read_only_mount {
+        return Err(Errno::EROFS);
+    }
+    if !f.writable {
+        return Err(Errno::EBADF);
+    }
+    if !has {
+        return Err(Errno::ENOTCAPABLE);
+    }
+    Ok(f)
+}
+
 /// `fd_advise(fd, offset, len, advice)`: `posix_fadvise` on a file. `EINVAL` for an
 /// unknown advice, `EBADF` on a directory, `ESPIPE` on a stream or socket.
 pub(crate) fn advise(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64, adv: u8) -> WasiResult {
@@ -55,18 +73,7 @@ pub(crate) fn advise(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64, adv: u8) 
 /// read-only mount, `EBADF` when not open for writing or on a directory, `ESPIPE` on a
 /// stream or socket.
 pub(crate) fn allocate(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64) -> WasiResult {
-    let e = cx.fds.get(fd)?;
-    let has = e.base & rights::FD_ALLOCATE != 0;
-    let f = file_of(e, Errno::EBADF, Errno::ESPIPE)?;
-    if f.read_only_mount {
-        return Err(Errno::EROFS);
-    }
-    if !f.writable {
-        return Err(Errno::EBADF);
-    }
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
+    let f = file_to_change(cx.fds.get(fd)?, rights::FD_ALLOCATE, Errno::EBADF, Errno::ESPIPE)?;
     if len == 0 || offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
         return Err(if len == 0 { Errno::EINVAL } else { Errno::EFBIG });
     }
@@ -196,18 +203,7 @@ pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u3
 /// mount, `EBADF` when not open for writing, `EISDIR` on a directory, `EINVAL` on a
 /// stream or socket, `EFBIG` past `i64::MAX`.
 pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiResult {
-    let e = cx.fds.get(fd)?;
-    let has = e.base & rights::FD_FILESTAT_SET_SIZE != 0;
-    let f = file_of(e, Errno::EISDIR, Errno::EINVAL)?;
-    if f.read_only_mount {
-        return Err(Errno::EROFS);
-    }
-    if !f.writable {
-        return Err(Errno::EBADF);
-    }
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
+    let f = file_to_change(cx.fds.get(fd)?, rights::FD_FILESTAT_SET_SIZE, Errno::EISDIR, Errno::EINVAL)?;
     if size > i64::MAX as u64 {
         return Err(Errno::EFBIG);
     }

@@ -64,11 +64,13 @@ pub fn run(a: RunArgs) -> Result<ExitCode, String> {
     if artifact && a.interpreter {
         return Err(format!("{} is a compiled artifact; --interpreter needs the .wasm", a.module.display()));
     }
-    let rt = Runtime::with_config(runtime_config(&a, artifact)?);
+    // An artifact compiled with interruption checks needs a runtime with interruption on.
+    let interruptible_artifact = artifact && artifact_is_interruptible(&a.module);
+    let rt = Runtime::with_config(runtime_config(&a, interruptible_artifact)?);
     kiln::wasi::instantiate(&rt).map_err(describe)?;
     let module = if artifact {
         rt.load_artifact(&a.module).map_err(|e| {
-            let hint = if a.timeout.is_some() && !artifact_is_interruptible(&a.module) {
+            let hint = if a.timeout.is_some() && !interruptible_artifact {
                 " (--timeout needs an artifact compiled with `kiln compile --interruptible`)"
             } else {
                 ""
@@ -123,11 +125,11 @@ fn finish_with_error(e: Error, a: &RunArgs) -> Result<ExitCode, String> {
     }
 }
 
-/// The runtime configuration the flags ask for. An artifact compiled with interruption
-/// checks needs a runtime with interruption on, with or without `--timeout`.
-fn runtime_config(a: &RunArgs, artifact: bool) -> Result<RuntimeConfig, String> {
+/// The runtime configuration the flags ask for; interruption is on for `--timeout` and
+/// for an artifact compiled with interruption checks (`interruptible_artifact`).
+fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeConfig, String> {
     let engine = if a.interpreter { Engine::Interpreter } else { Engine::Auto };
-    let interruption = a.timeout.is_some() || (artifact && artifact_is_interruptible(&a.module));
+    let interruption = a.timeout.is_some() || interruptible_artifact;
     let mut config = RuntimeConfig::new().with_engine(engine).with_interruption(interruption);
     if let Some(bytes) = a.max_memory {
         let pages = u32::try_from(bytes / 65536).unwrap_or(u32::MAX);

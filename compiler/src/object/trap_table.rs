@@ -10,32 +10,15 @@ use kiln_runtime_support::{CompileError, TrapCode};
 
 const RECORD: usize = 12;
 
-/// The trap codes by number minus one: number 1 is `unreachable`, 12 `host error` (a callee
-/// without native code unwound).
-const CODES: [TrapCode; 12] = [
-    TrapCode::Unreachable,
-    TrapCode::MemoryOutOfBounds,
-    TrapCode::TableOutOfBounds,
-    TrapCode::UndefinedElement,
-    TrapCode::UninitializedElement,
-    TrapCode::IndirectCallTypeMismatch,
-    TrapCode::IntegerDivideByZero,
-    TrapCode::IntegerOverflow,
-    TrapCode::InvalidConversionToInteger,
-    TrapCode::CallStackExhausted,
-    TrapCode::Interrupted,
-    TrapCode::HostError,
-];
-
-/// The stable number of a trap code in `.kiln.traps` (1 to 12, in [`TrapCode`]'s
-/// declaration order).
+/// The number of a trap code in `.kiln.traps`: one more than its stable runtime number
+/// ([`TrapCode::to_u32`]), so 1 is `unreachable` and 0 never names a trap.
 pub fn trap_code_number(code: TrapCode) -> u32 {
-    CODES.iter().position(|c| *c == code).map_or(0, |i| i as u32 + 1)
+    code.to_u32() + 1
 }
 
 /// The trap code numbered `number`, if any.
 pub fn trap_code_from_number(number: u32) -> Option<TrapCode> {
-    CODES.get((number as usize).checked_sub(1)?).copied()
+    TrapCode::from_u32(number.checked_sub(1)?)
 }
 
 /// One record of `.kiln.traps`.
