@@ -6,10 +6,12 @@
 //! source, the target and the flags, so a test run compiles each program once.
 //!
 //! [`programs`] holds the real WASI programs (Yosys, Flite, minigzip, Lua, speedtest1) that
-//! `scripts/fetch-programs.sh` fetches, as workloads with golden outputs.
+//! `scripts/fetch-programs.sh` fetches, as workloads with golden outputs. [`aarch64_exec`]
+//! runs Kiln's aarch64 code under qemu-aarch64 to compare it with the interpreter.
 
 #![warn(missing_docs)]
 
+pub mod aarch64_exec;
 pub mod programs;
 
 use std::path::{Path, PathBuf};

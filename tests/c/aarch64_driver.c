@@ -1,0 +1,382 @@
+/*
+ * A test driver that runs Kiln's aarch64 code for one module under qemu-aarch64, without
+ * the Rust runtime (there is no aarch64 Rust target on the test host).
+ *
+ * Linked statically with `aarch64-linux-gnu-gcc` against the module's relocatable object
+ * (`kiln compile --target aarch64-unknown-linux-gnu --emit obj`, item symbols made global
+ * with objcopy) and the header `kiln_module.h`, which `kiln_tests::aarch64_exec` generates
+ * from runtime-support's VM layout for the module: every offset and size this file uses is
+ * a KILN_* macro from that header, none is written here.
+ *
+ * What it sets up, as the compiled-code ABI (compiler/src/lib.rs) expects:
+ *   - a VMContext: magic, store context (stack limit, epoch deadline and counter), the
+ *     builtins table, canonical type ids; the memory's { base, current_length }; defined
+ *     globals; tables of funcref pointers; one VMFuncRef per function;
+ *   - the linear memory as a real 4 GiB + guard reservation: PROT_NONE except the current
+ *     length, so guard-page bounds checks fault;
+ *   - the initial memory image, globals and table elements from a state file written by
+ *     the host after instantiating the module on Kiln's interpreter:
+ *       u64 memory length, the memory bytes (when the module has a memory),
+ *       KILN_NUM_GLOBALS slots of KILN_GLOBAL_SIZE bytes,
+ *       per table: u64 element count, then one u32 function index per element
+ *       (0xffffffff for null), all little-endian;
+ *   - builtins: memory.grow, memory.fill, memory.copy and the host-to-wasm entry in C;
+ *     every other slot is a stub that prints `builtin N` and exits with EXIT_BUILTIN;
+ *   - SIGILL/SIGSEGV/SIGBUS/SIGFPE handlers that find the code item (function or
+ *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
+ *
+ * Usage: driver STATE CALL...   where CALL is `EXPORT[:HEX[,HEX...]]`, EXPORT the export's
+ * position in KILN_EXPORTS and HEX the raw bits of each argument. Calls run in order in one
+ * instance. Per call, one line on stdout:
+ *   `ok HEX...`                 the results' raw bits (i32/f32 as 32 bits, i64/f64 as 64),
+ *   `trap ITEM OFFSET SIGNAL`   the faulting item (its position in KILN_ITEMS, which is its
+ *                               position in .kiln.meta) and the PC's offset from its symbol.
+ * Exit codes: 0 done, 2 bad usage or state file, 3 an unimplemented builtin was called,
+ * 4 a fault outside the module's code or outside a call.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+typedef struct {
+    uint64_t lo, hi;
+} __attribute__((aligned(16))) ValRaw;
+
+typedef bool (*array_call_fn)(void *callee_vmctx, void *caller_vmctx, ValRaw *values, size_t len);
+
+struct item {
+    const char *symbol;
+    const char *start;
+    uint32_t size;
+};
+struct func {
+    const char *array_entry;
+    const char *wasm_call;
+    uint32_t type_index;
+};
+struct export {
+    const char *name;
+    uint32_t func_index;
+    uint32_t params;
+    /* Width in bits of each result (32 or 64); at most 16 results. */
+    uint32_t results;
+    uint8_t result_bits[16];
+};
+
+#include "kiln_module.h"
+
+#define EXIT_USAGE 2
+#define EXIT_BUILTIN 3
+#define EXIT_FATAL 4
+
+/* Stack wasm may use below the entry's frame before the prologue check traps. */
+#define STACK_BUDGET (2u << 20)
+
+static const struct item ITEMS[] = KILN_ITEMS;
+static const struct func FUNCS[] = KILN_FUNCS;
+static const struct export EXPORTS[] = KILN_EXPORTS;
+#define NUM_ITEMS (sizeof ITEMS / sizeof ITEMS[0])
+#define NUM_EXPORTS (sizeof EXPORTS / sizeof EXPORTS[0])
+
+static unsigned char *vmctx;
+static unsigned char store_ctx[KILN_STORE_SIZE] __attribute__((aligned(16)));
+static uint64_t epoch_counter;
+static void *builtins[KILN_NUM_BUILTINS];
+static uint32_t type_ids[KILN_NUM_TYPES + 1];
+
+#define FIELD(base, off, type) (*(type *)((unsigned char *)(base) + (off)))
+
+/* ---- the innermost host-to-wasm entry and the last trap ---- */
+
+struct entry {
+    sigjmp_buf env;
+    struct entry *prev;
+};
+static struct entry *volatile current_entry;
+static volatile int trap_item = -1;
+static volatile uint32_t trap_offset;
+static volatile int trap_signal;
+
+static int find_item(uintptr_t pc) {
+    for (size_t i = 0; i < NUM_ITEMS; i++) {
+        uintptr_t start = (uintptr_t)ITEMS[i].start;
+        if (pc >= start && pc < start + ITEMS[i].size) return (int)i;
+    }
+    return -1;
+}
+
+static void on_fault(int sig, siginfo_t *info, void *context) {
+    ucontext_t *uc = context;
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext.pc;
+    int item = find_item(pc);
+    if (item < 0 || current_entry == NULL) {
+        /* Only async-signal-safe calls here. */
+        char msg[160];
+        int n = snprintf(msg, sizeof msg, "fatal signal %d at pc %#" PRIxPTR " (address %p) outside the module's code\n",
+                         sig, pc, info->si_addr);
+        if (n > 0) (void)!write(2, msg, (size_t)n);
+        _exit(EXIT_FATAL);
+    }
+    trap_item = item;
+    trap_offset = (uint32_t)(pc - (uintptr_t)ITEMS[item].start);
+    trap_signal = sig;
+    siglongjmp(current_entry->env, 1);
+}
+
+static void install_handlers(void) {
+    static char alt_stack[1 << 16] __attribute__((aligned(16)));
+    stack_t ss = {.ss_sp = alt_stack, .ss_size = sizeof alt_stack, .ss_flags = 0};
+    if (sigaltstack(&ss, NULL) != 0) {
+        perror("sigaltstack");
+        exit(EXIT_USAGE);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    int signals[] = {SIGILL, SIGSEGV, SIGBUS, SIGFPE};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        if (sigaction(signals[i], &sa, NULL) != 0) {
+            perror("sigaction");
+            exit(EXIT_USAGE);
+        }
+    }
+}
+
+/* ---- builtins ---- */
+
+static uint32_t enter_wasm(void *callee_vmctx, void *caller_vmctx, ValRaw *values, size_t len, array_call_fn body) {
+    struct entry e;
+    uintptr_t saved_limit = FIELD(store_ctx, KILN_OFF_STORE_STACK_LIMIT, uintptr_t);
+    FIELD(store_ctx, KILN_OFF_STORE_STACK_LIMIT, uintptr_t) = (uintptr_t)__builtin_frame_address(0) - STACK_BUDGET;
+    e.prev = current_entry;
+    current_entry = &e;
+    uint32_t ok;
+    if (sigsetjmp(e.env, 1) == 0) {
+        ok = body(callee_vmctx, caller_vmctx, values, len) ? 1 : 0;
+    } else {
+        ok = 0;
+    }
+    current_entry = e.prev;
+    FIELD(store_ctx, KILN_OFF_STORE_STACK_LIMIT, uintptr_t) = saved_limit;
+    return ok;
+}
+
+#if KILN_NUM_MEMORIES
+static unsigned char *memory_def(void) { return vmctx + KILN_OFF_MEMORY; }
+static unsigned char *memory_base(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_BASE, unsigned char *); }
+static uint64_t memory_length(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t); }
+
+static uint32_t memory_grow(void *ctx, uint32_t memory, uint32_t delta) {
+    (void)ctx;
+    (void)memory;
+    uint64_t old_pages = memory_length() / KILN_PAGE_SIZE;
+    uint64_t new_pages = old_pages + delta;
+    if (new_pages > KILN_MEMORY_MAX_PAGES) return UINT32_MAX;
+    if (delta != 0 &&
+        mprotect(memory_base() + memory_length(), (uint64_t)delta * KILN_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
+        return UINT32_MAX;
+    FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t) = new_pages * KILN_PAGE_SIZE;
+    return (uint32_t)old_pages;
+}
+
+static uint32_t memory_fill(void *ctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t len) {
+    (void)ctx;
+    (void)memory;
+    if ((uint64_t)dst + len > memory_length()) return 1;
+    memset(memory_base() + dst, (int)(value & 0xff), len);
+    return KILN_BUILTIN_OK;
+}
+
+static uint32_t memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst, uint32_t src,
+                            uint32_t len) {
+    (void)ctx;
+    (void)dst_memory;
+    (void)src_memory;
+    if ((uint64_t)dst + len > memory_length() || (uint64_t)src + len > memory_length()) return 1;
+    memmove(memory_base() + dst, memory_base() + src, len);
+    return KILN_BUILTIN_OK;
+}
+#endif
+
+/* A stub per slot: an unexpected builtin call ends the run loudly with its slot number. */
+#define STUB(n)                                                          \
+    static void builtin_stub_##n(void) {                                 \
+        printf("builtin %d\n", n);                                       \
+        fflush(stdout);                                                  \
+        _exit(EXIT_BUILTIN);                                             \
+    }
+STUB(0) STUB(1) STUB(2) STUB(3) STUB(4) STUB(5) STUB(6) STUB(7) STUB(8) STUB(9) STUB(10) STUB(11)
+STUB(12) STUB(13) STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20) STUB(21) STUB(22)
+STUB(23)
+static void (*const STUBS[])(void) = {
+    builtin_stub_0,  builtin_stub_1,  builtin_stub_2,  builtin_stub_3,  builtin_stub_4,  builtin_stub_5,
+    builtin_stub_6,  builtin_stub_7,  builtin_stub_8,  builtin_stub_9,  builtin_stub_10, builtin_stub_11,
+    builtin_stub_12, builtin_stub_13, builtin_stub_14, builtin_stub_15, builtin_stub_16, builtin_stub_17,
+    builtin_stub_18, builtin_stub_19, builtin_stub_20, builtin_stub_21, builtin_stub_22, builtin_stub_23,
+};
+_Static_assert(KILN_NUM_BUILTINS <= sizeof STUBS / sizeof STUBS[0], "add stubs for the new builtin slots");
+
+/* ---- setup ---- */
+
+static void read_exact(FILE *f, void *buf, size_t n, const char *what) {
+    if (n != 0 && fread(buf, 1, n, f) != n) {
+        fprintf(stderr, "state file: cannot read %s\n", what);
+        exit(EXIT_USAGE);
+    }
+}
+
+static void setup(const char *state_path) {
+    FILE *f = fopen(state_path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "cannot open state file %s: %s\n", state_path, strerror(errno));
+        exit(EXIT_USAGE);
+    }
+    vmctx = aligned_alloc(16, KILN_VMCTX_SIZE);
+    if (vmctx == NULL) exit(EXIT_USAGE);
+    memset(vmctx, 0, KILN_VMCTX_SIZE);
+
+    FIELD(store_ctx, KILN_OFF_STORE_STACK_LIMIT, uintptr_t) = 0;
+    FIELD(store_ctx, KILN_OFF_STORE_EPOCH_DEADLINE, uint64_t) = UINT64_MAX;
+    FIELD(store_ctx, KILN_OFF_STORE_EPOCH_COUNTER, uint64_t *) = &epoch_counter;
+
+    for (size_t i = 0; i < KILN_NUM_BUILTINS; i++) builtins[i] = (void *)STUBS[i];
+    builtins[KILN_BUILTIN_ENTER_WASM] = (void *)enter_wasm;
+#if KILN_NUM_MEMORIES
+    builtins[KILN_BUILTIN_MEMORY_GROW] = (void *)memory_grow;
+    builtins[KILN_BUILTIN_MEMORY_FILL] = (void *)memory_fill;
+    builtins[KILN_BUILTIN_MEMORY_COPY] = (void *)memory_copy;
+#endif
+    static const uint32_t canonical[KILN_NUM_TYPES + 1] = KILN_TYPE_IDS;
+    memcpy(type_ids, canonical, sizeof type_ids);
+
+    FIELD(vmctx, KILN_OFF_MAGIC, uint32_t) = KILN_VMCTX_MAGIC;
+    FIELD(vmctx, KILN_OFF_STORE, void *) = store_ctx;
+    FIELD(vmctx, KILN_OFF_BUILTINS, void **) = builtins;
+    FIELD(vmctx, KILN_OFF_TYPE_IDS, uint32_t *) = type_ids;
+
+#if KILN_NUM_MEMORIES
+    uint64_t length;
+    read_exact(f, &length, sizeof length, "the memory length");
+    if (length % KILN_PAGE_SIZE != 0 || length > KILN_MEMORY_MAX_PAGES * (uint64_t)KILN_PAGE_SIZE) {
+        fprintf(stderr, "state file: bad memory length %" PRIu64 "\n", length);
+        exit(EXIT_USAGE);
+    }
+    unsigned char *base = mmap(NULL, KILN_RESERVATION_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                               -1, 0);
+    if (base == MAP_FAILED) {
+        perror("mmap the memory reservation");
+        exit(EXIT_USAGE);
+    }
+    if (length != 0 && mprotect(base, length, PROT_READ | PROT_WRITE) != 0) {
+        perror("mprotect");
+        exit(EXIT_USAGE);
+    }
+    read_exact(f, base, length, "the memory image");
+    FIELD(vmctx + KILN_OFF_MEMORY, KILN_OFF_MEMDEF_BASE, unsigned char *) = base;
+    FIELD(vmctx + KILN_OFF_MEMORY, KILN_OFF_MEMDEF_LENGTH, uint64_t) = length;
+#endif
+
+    read_exact(f, vmctx + KILN_OFF_GLOBALS, (size_t)KILN_NUM_GLOBALS * KILN_GLOBAL_SIZE, "the globals");
+
+    for (uint32_t i = 0; i < KILN_NUM_FUNCS; i++) {
+        unsigned char *r = vmctx + KILN_OFF_FUNCREFS + (size_t)i * KILN_FUNCREF_SIZE;
+        FIELD(r, KILN_OFF_FUNCREF_ARRAY_CALL, const void *) = FUNCS[i].array_entry;
+        FIELD(r, KILN_OFF_FUNCREF_WASM_CALL, const void *) = FUNCS[i].wasm_call;
+        FIELD(r, KILN_OFF_FUNCREF_TYPE_ID, uint32_t) = type_ids[FUNCS[i].type_index];
+        FIELD(r, KILN_OFF_FUNCREF_VMCTX, void *) = vmctx;
+    }
+
+    static const uint32_t table_offsets[KILN_NUM_TABLES + 1] = KILN_TABLE_OFFSETS;
+    for (uint32_t t = 0; t < KILN_NUM_TABLES; t++) {
+        uint64_t n;
+        read_exact(f, &n, sizeof n, "a table length");
+        uintptr_t *elements = calloc(n ? n : 1, sizeof *elements);
+        if (elements == NULL) exit(EXIT_USAGE);
+        for (uint64_t i = 0; i < n; i++) {
+            uint32_t func;
+            read_exact(f, &func, sizeof func, "a table element");
+            if (func == UINT32_MAX) continue;
+            if (func >= KILN_NUM_FUNCS) {
+                fprintf(stderr, "state file: table %u element %" PRIu64 " names function %u\n", t, i, func);
+                exit(EXIT_USAGE);
+            }
+            elements[i] = (uintptr_t)(vmctx + KILN_OFF_FUNCREFS + (size_t)func * KILN_FUNCREF_SIZE);
+        }
+        FIELD(vmctx + table_offsets[t], KILN_OFF_TABLEDEF_BASE, uintptr_t *) = elements;
+        FIELD(vmctx + table_offsets[t], KILN_OFF_TABLEDEF_ELEMENTS, uint64_t) = n;
+    }
+    if (fgetc(f) != EOF) {
+        fprintf(stderr, "state file: trailing bytes\n");
+        exit(EXIT_USAGE);
+    }
+    fclose(f);
+}
+
+/* ---- calls ---- */
+
+static void run_call(const char *spec) {
+    char *end;
+    unsigned long k = strtoul(spec, &end, 10);
+    if (end == spec || k >= NUM_EXPORTS || (*end != '\0' && *end != ':')) {
+        fprintf(stderr, "bad call `%s`\n", spec);
+        exit(EXIT_USAGE);
+    }
+    const struct export *x = &EXPORTS[k];
+    size_t len = x->params > x->results ? x->params : x->results;
+    ValRaw values[len ? len : 1];
+    memset(values, 0, sizeof values);
+    const char *p = *end == ':' ? end + 1 : end;
+    for (uint32_t i = 0; i < x->params; i++) {
+        values[i].lo = strtoull(p, &end, 16);
+        if (end == p || (*end != ',' && *end != '\0')) {
+            fprintf(stderr, "bad arguments in `%s` (%s takes %u)\n", spec, x->name, x->params);
+            exit(EXIT_USAGE);
+        }
+        p = *end == ',' ? end + 1 : end;
+    }
+    if (*p != '\0') {
+        fprintf(stderr, "too many arguments in `%s` (%s takes %u)\n", spec, x->name, x->params);
+        exit(EXIT_USAGE);
+    }
+    array_call_fn entry = (array_call_fn)(const void *)FUNCS[x->func_index].array_entry;
+    trap_item = -1;
+    if (entry(vmctx, NULL, values, len)) {
+        printf("ok");
+        for (uint32_t i = 0; i < x->results; i++) {
+            uint64_t bits = x->result_bits[i] == 32 ? (values[i].lo & 0xffffffffu) : values[i].lo;
+            printf(" %" PRIx64, bits);
+        }
+        printf("\n");
+    } else if (trap_item >= 0) {
+        printf("trap %d %u %d\n", trap_item, trap_offset, trap_signal);
+    } else {
+        printf("fatal: the call returned false without a trap\n");
+        fflush(stdout);
+        _exit(EXIT_FATAL);
+    }
+    fflush(stdout);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s STATE CALL...\n", argv[0]);
+        return EXIT_USAGE;
+    }
+    install_handlers();
+    setup(argv[1]);
+    for (int i = 2; i < argc; i++) run_call(argv[i]);
+    return 0;
+}

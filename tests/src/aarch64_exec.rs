@@ -1,0 +1,618 @@
+//! Runs Kiln's aarch64 code on this x86_64 host under `qemu-aarch64`, to compare it with the
+//! interpreter (tests/tests/aarch64_exec.rs).
+//!
+//! There is no aarch64 Rust target on the test machines, so the runtime itself cannot run
+//! there; the generated code can. [`Aarch64Program::build`]:
+//! 1. compiles the module with the public API ([`kiln::aot::compile_artifact`], target
+//!    [`TARGET`], [`Emit::Obj`](kiln::aot::Emit::Obj)) into a relocatable object;
+//! 2. makes the object's local item symbols (functions and trampolines) global with
+//!    `aarch64-linux-gnu-objcopy --globalize-symbol` so a driver can name them — the code,
+//!    its relocations and its sections are unchanged;
+//! 3. generates `kiln_module.h` for the C driver `tests/c/aarch64_driver.c`: every
+//!    VMContext offset and size from runtime-support's layout for this module
+//!    ([`VMOffsets`] and the `#[repr(C)]` structures of `kiln_runtime_support::vm`, which
+//!    are the same on every 64-bit little-endian target), the builtin slot numbers, the
+//!    canonical type ids, the item symbols with their sizes, the defined functions'
+//!    array-call entries and the exports' signatures;
+//! 4. links driver and object statically with `aarch64-linux-gnu-gcc`;
+//! 5. instantiates the module on the host interpreter (before anything runs) and writes
+//!    its initial memory image, global values and table elements to the state file the
+//!    driver loads.
+//!
+//! [`Aarch64Program::run`] runs the driver under `qemu-aarch64` with a list of calls and
+//! turns each reported fault (code item + offset from its symbol) into a trap code through
+//! the object's `.kiln.traps`. [`interpret`] runs the same calls on the interpreter through
+//! the public API, and [`outcomes_match`] compares the two with the spec suite's NaN rules.
+//!
+//! Limits (each an error from [`Aarch64Program::build`], not a silent skip): modules with
+//! imports, more than one memory, reference-typed globals holding a non-null value, or
+//! exports taking or returning references or `v128`; only the builtins `memory.grow`,
+//! `memory.fill`, `memory.copy` and the host-to-wasm entry are implemented in C — any
+//! other builtin call ends the run with an error naming its slot.
+
+use kiln::aot::{AotOptions, Emit, compile_artifact};
+use kiln::{Error, RuntimeConfig, Val, ValType};
+use kiln_compiler::object::{ItemKind, ItemRecord, META_SECTION, ObjectMeta, TRAPS_SECTION, TrapRecord, decode_traps};
+use kiln_runtime_support::TrapCode;
+use kiln_runtime_support::engine::{Code, Module};
+use kiln_runtime_support::instance::{InstanceData, instantiate};
+use kiln_runtime_support::module::{DecodeOptions, EntityIndex, ModuleInfo, decode};
+use kiln_runtime_support::vm::builtins::{BUILTIN_OK, Builtin};
+use kiln_runtime_support::vm::{
+    Store, StoreConfig, VMCONTEXT_MAGIC, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMMemoryDefinition,
+    VMOffsets, VMStoreContext, VMTableDefinition,
+};
+use object::read::elf::ElfFile64;
+use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
+use std::fmt::Write as _;
+use std::mem::{offset_of, size_of};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+/// The target triple the code is compiled for.
+pub const TARGET: &str = "aarch64-unknown-linux-gnu";
+/// The cross C compiler (Debian package `gcc-aarch64-linux-gnu`).
+pub const GCC: &str = "aarch64-linux-gnu-gcc";
+/// The aarch64 objcopy (Debian package `binutils-aarch64-linux-gnu`).
+pub const OBJCOPY: &str = "aarch64-linux-gnu-objcopy";
+/// The user-mode emulator (Debian package `qemu-user`).
+pub const QEMU: &str = "qemu-aarch64";
+/// Most seconds one driver run may take under qemu before it counts as hung.
+pub const RUN_TIMEOUT_SECS: u32 = 300;
+
+/// Bytes of one wasm page.
+const PAGE: u64 = 65536;
+
+/// How modules are decoded: the features [`AotOptions::default`] compiles.
+const DECODE: DecodeOptions = DecodeOptions { features: kiln::CoreFeatures::V2, keep_custom_sections: false };
+
+/// Checks that the cross compiler, objcopy and qemu are installed.
+///
+/// # Errors
+/// A message naming the missing tool and telling to run `scripts/setup-deps.sh`, which
+/// installs them.
+pub fn check_tools() -> Result<(), String> {
+    for (tool, arg) in [(GCC, "--version"), (OBJCOPY, "--version"), (QEMU, "--version")] {
+        let ok = Command::new(tool).arg(arg).output().is_ok_and(|o| o.status.success());
+        if !ok {
+            return Err(format!(
+                "`{tool}` is not installed: run scripts/setup-deps.sh (it installs \
+                 gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, binutils-aarch64-linux-gnu and \
+                 qemu-user), then run the tests again"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One call of an exported function: its name and its arguments as raw bits (`i32`/`f32`
+/// in the low 32 bits).
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// The export's name.
+    pub export: String,
+    /// Argument bits, one per parameter.
+    pub args: Vec<u64>,
+}
+
+impl Call {
+    /// A call of `export` with `args` as raw bits.
+    pub fn new(export: &str, args: &[u64]) -> Self {
+        Self { export: export.to_string(), args: args.to_vec() }
+    }
+}
+
+/// What one call did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// It returned these results, as raw bits (`i32`/`f32` zero-extended from 32 bits).
+    Values(Vec<u64>),
+    /// It trapped.
+    Trap(TrapCode),
+}
+
+/// An exported function the driver can call.
+#[derive(Clone, Debug)]
+struct ExportSig {
+    name: String,
+    func_index: u32,
+    params: Vec<ValType>,
+    results: Vec<ValType>,
+}
+
+/// A module's aarch64 code linked into a static test driver, with the module's initial
+/// state; see the module docs.
+#[derive(Debug)]
+pub struct Aarch64Program {
+    name: String,
+    exe: PathBuf,
+    state: PathBuf,
+    exports: Vec<ExportSig>,
+    items: Vec<(ItemRecord, String)>,
+    traps: Vec<TrapRecord>,
+}
+
+/// Runs `cmd`, failing with its output when it does not succeed.
+fn run_tool(cmd: &mut Command) -> Result<std::process::Output, String> {
+    let out = cmd.output().map_err(|e| format!("cannot run {cmd:?} ({e}): run scripts/setup-deps.sh"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(out)
+}
+
+fn bits_of(ty: ValType) -> Result<u32, String> {
+    match ty {
+        ValType::I32 | ValType::F32 => Ok(32),
+        ValType::I64 | ValType::F64 => Ok(64),
+        other => Err(format!("{other:?} values cannot cross the driver's command line")),
+    }
+}
+
+impl Aarch64Program {
+    /// Compiles `wasm` for aarch64 and builds its driver under
+    /// `<target dir>/kiln-aarch64/<name>/` (see the module docs).
+    ///
+    /// # Errors
+    /// A message when a tool is missing, the module is outside the driver's limits (module
+    /// docs), compilation, linking or instantiation on the interpreter fails.
+    pub fn build(name: &str, wasm: &[u8]) -> Result<Self, String> {
+        check_tools()?;
+        let dir = crate::target_dir().join("kiln-aarch64").join(name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+
+        let options = AotOptions { target: Some(TARGET.to_string()), emit: Emit::Obj, ..AotOptions::default() };
+        let settings = options.compiler_settings().map_err(|e| e.to_string())?;
+        let object = compile_artifact(wasm, &options).map_err(|e| format!("{name}: aarch64 compile: {e}"))?;
+        let info = decode(wasm, DECODE).map_err(|e| format!("{name}: {e}"))?;
+        check_limits(&info)?;
+
+        let (items, traps) = read_object(&object)?;
+        let object_path = dir.join("module.o");
+        write(&object_path, &object)?;
+        let symbols_path = dir.join("symbols.txt");
+        let symbol_list: String = items.iter().map(|(_, s)| format!("{s}\n")).collect();
+        write(&symbols_path, symbol_list.as_bytes())?;
+        let global_object = dir.join("module-global.o");
+        run_tool(
+            Command::new(OBJCOPY)
+                .arg(format!("--globalize-symbols={}", symbols_path.display()))
+                .arg(&object_path)
+                .arg(&global_object),
+        )?;
+
+        let exports = exports(&info)?;
+        let reservation = (4u64 << 30) + settings.guard_bytes;
+        let header = module_header(&info, &items, &exports, reservation)?;
+        write(&dir.join("kiln_module.h"), header.as_bytes())?;
+        let exe = dir.join("driver");
+        run_tool(
+            Command::new(GCC)
+                .args(["-static", "-O1", "-std=c11", "-Wall", "-Werror"])
+                .arg("-I")
+                .arg(&dir)
+                .arg(crate::c_dir().join("aarch64_driver.c"))
+                .arg(&global_object)
+                .arg("-o")
+                .arg(&exe),
+        )?;
+
+        let state = dir.join("state.bin");
+        write(&state, &initial_state(wasm)?)?;
+        Ok(Self { name: name.to_string(), exe, state, exports, items, traps })
+    }
+
+    /// Runs `calls` in order in one instance of the module under qemu-aarch64.
+    ///
+    /// # Errors
+    /// A message for an unknown export or wrong argument count, when the driver does not
+    /// finish (an unimplemented builtin, a fault outside the module's code, a timeout), or
+    /// when a fault is not at one of the object's trap sites.
+    pub fn run(&self, calls: &[Call]) -> Result<Vec<Outcome>, String> {
+        let mut args = Vec::with_capacity(calls.len());
+        for c in calls {
+            let k = self
+                .exports
+                .iter()
+                .position(|x| x.name == c.export)
+                .ok_or_else(|| format!("{}: no callable export `{}`", self.name, c.export))?;
+            if c.args.len() != self.exports[k].params.len() {
+                return Err(format!("{}: `{}` takes {} arguments", self.name, c.export, self.exports[k].params.len()));
+            }
+            let hex: Vec<String> = c.args.iter().map(|a| format!("{a:x}")).collect();
+            args.push(if hex.is_empty() { k.to_string() } else { format!("{k}:{}", hex.join(",")) });
+        }
+        let out = Command::new("timeout")
+            .arg(RUN_TIMEOUT_SECS.to_string())
+            .arg(QEMU)
+            .arg(&self.exe)
+            .arg(&self.state)
+            .args(&args)
+            .output()
+            .map_err(|e| format!("cannot run {QEMU} ({e}): run scripts/setup-deps.sh"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() {
+            let why = match out.status.code() {
+                Some(3) => "compiled code called a builtin the driver does not implement",
+                Some(4) => "a fault outside the module's code or outside a call",
+                Some(124) => "timed out",
+                _ => "the driver failed",
+            };
+            return Err(format!("{}: {why} ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}", self.name, out.status));
+        }
+        let lines: Vec<&str> = stdout.lines().collect();
+        if lines.len() != calls.len() {
+            return Err(format!("{}: {} calls but {} result lines:\n{stdout}{stderr}", self.name, calls.len(), lines.len()));
+        }
+        lines.iter().map(|l| self.parse_line(l)).collect()
+    }
+
+    fn parse_line(&self, line: &str) -> Result<Outcome, String> {
+        let mut words = line.split_whitespace();
+        match words.next() {
+            Some("ok") => words
+                .map(|w| u64::from_str_radix(w, 16).map_err(|e| format!("bad result `{w}`: {e}")))
+                .collect::<Result<_, _>>()
+                .map(Outcome::Values),
+            Some("trap") => {
+                let nums: Vec<u32> = words.map(|w| w.parse().map_err(|e| format!("bad `{line}`: {e}"))).collect::<Result<_, _>>()?;
+                let [item, offset, signal] = nums[..] else {
+                    return Err(format!("bad trap line `{line}`"));
+                };
+                let symbol = self.items.get(item as usize).map_or("?", |(_, s)| s.as_str());
+                self.traps
+                    .iter()
+                    .find(|t| t.item == item && t.offset == offset)
+                    .map(|t| Outcome::Trap(t.code))
+                    .ok_or_else(|| {
+                        format!("{}: signal {signal} at {symbol}+{offset:#x}, which is not a trap site in .kiln.traps", self.name)
+                    })
+            }
+            _ => Err(format!("{}: unexpected driver output `{line}`", self.name)),
+        }
+    }
+
+    /// The trap sites of the object, for tests that check the code has some of a kind.
+    pub fn trap_sites(&self) -> &[TrapRecord] {
+        &self.traps
+    }
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn check_limits(info: &ModuleInfo) -> Result<(), String> {
+    if let Some(i) = info.imports.first() {
+        return Err(format!("the aarch64 driver cannot provide imports (`{}`.`{}`)", i.module, i.name));
+    }
+    if info.memories.len() > 1 {
+        return Err("the aarch64 driver supports at most one memory".to_string());
+    }
+    Ok(())
+}
+
+/// The item table (with symbol names) and trap sites of an aarch64 object.
+fn read_object(bytes: &[u8]) -> Result<(Vec<(ItemRecord, String)>, Vec<TrapRecord>), String> {
+    let elf = ElfFile64::<object::Endianness>::parse(bytes).map_err(|e| format!("object: {e}"))?;
+    let section = |name: &str| -> Result<&[u8], String> {
+        elf.section_by_name(name)
+            .and_then(|s| s.data().ok())
+            .ok_or_else(|| format!("object has no {name}"))
+    };
+    let meta = ObjectMeta::decode(section(META_SECTION)?).map_err(|e| e.to_string())?;
+    let traps = decode_traps(section(TRAPS_SECTION)?).map_err(|e| e.to_string())?;
+    let text = elf.section_by_name(".text").ok_or("object has no .text")?.index();
+    let mut items = Vec::with_capacity(meta.items.len());
+    for r in meta.items {
+        let symbol = elf
+            .symbols()
+            .find(|s| {
+                s.kind() == SymbolKind::Text
+                    && s.section_index() == Some(text)
+                    && s.address() == u64::from(r.text_offset)
+                    && s.size() == u64::from(r.size)
+            })
+            .ok_or_else(|| format!("no symbol for item {r:?}"))?;
+        items.push((r, symbol.name().map_err(|e| e.to_string())?.to_string()));
+    }
+    Ok((items, traps))
+}
+
+fn exports(info: &ModuleInfo) -> Result<Vec<ExportSig>, String> {
+    let mut out = Vec::new();
+    for e in &info.exports {
+        let EntityIndex::Func(f) = e.index else { continue };
+        let ty = info.func_type(f);
+        if ty.params().iter().chain(ty.results()).any(|t| bits_of(*t).is_err()) {
+            continue;
+        }
+        if ty.results().len() > 16 {
+            return Err(format!("export `{}` has more than 16 results", e.name));
+        }
+        out.push(ExportSig {
+            name: e.name.clone(),
+            func_index: f,
+            params: ty.params().to_vec(),
+            results: ty.results().to_vec(),
+        });
+    }
+    Ok(out)
+}
+
+/// A C string literal for `s` (symbols and export names; escapes everything unusual).
+fn c_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"_.$-".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "\\{b:03o}");
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `kiln_module.h` for `info` (see the module docs and tests/c/aarch64_driver.c).
+fn module_header(
+    info: &ModuleInfo,
+    items: &[(ItemRecord, String)],
+    exports: &[ExportSig],
+    reservation: u64,
+) -> Result<String, String> {
+    let o = VMOffsets::new(info);
+    let mut h = String::from("/* Generated by kiln_tests::aarch64_exec for one module; do not edit. */\n");
+    let mut def = |name: &str, value: String| {
+        let _ = writeln!(h, "#define KILN_{name} {value}");
+    };
+    def("VMCTX_SIZE", o.size().to_string());
+    def("VMCTX_MAGIC", format!("{VMCONTEXT_MAGIC:#x}u"));
+    def("OFF_MAGIC", offset_of!(VMContextHeader, magic).to_string());
+    def("OFF_STORE", offset_of!(VMContextHeader, store).to_string());
+    def("OFF_BUILTINS", offset_of!(VMContextHeader, builtins).to_string());
+    def("OFF_TYPE_IDS", offset_of!(VMContextHeader, type_ids).to_string());
+    def("STORE_SIZE", size_of::<VMStoreContext>().to_string());
+    def("OFF_STORE_STACK_LIMIT", offset_of!(VMStoreContext, stack_limit).to_string());
+    def("OFF_STORE_EPOCH_DEADLINE", offset_of!(VMStoreContext, epoch_deadline).to_string());
+    def("OFF_STORE_EPOCH_COUNTER", offset_of!(VMStoreContext, epoch_counter).to_string());
+    def("NUM_MEMORIES", info.memories.len().to_string());
+    def("OFF_MEMORY", o.defined_memory(0).to_string());
+    def("OFF_MEMDEF_BASE", offset_of!(VMMemoryDefinition, base).to_string());
+    def("OFF_MEMDEF_LENGTH", offset_of!(VMMemoryDefinition, current_length).to_string());
+    let max_pages = info.memories.first().and_then(|m| m.limits.max).unwrap_or(PAGE).min(PAGE);
+    def("MEMORY_MAX_PAGES", format!("{max_pages}ull"));
+    def("PAGE_SIZE", PAGE.to_string());
+    def("RESERVATION_BYTES", format!("{reservation}ull"));
+    def("NUM_GLOBALS", o.num_defined_globals.to_string());
+    def("OFF_GLOBALS", o.defined_global(0).to_string());
+    def("GLOBAL_SIZE", size_of::<VMGlobalDefinition>().to_string());
+    def("NUM_TABLES", o.num_defined_tables.to_string());
+    let tables: Vec<String> = (0..o.num_defined_tables).map(|t| o.defined_table(t).to_string()).chain(["0".into()]).collect();
+    def("TABLE_OFFSETS", format!("{{{}}}", tables.join(", ")));
+    def("OFF_TABLEDEF_BASE", offset_of!(VMTableDefinition, base).to_string());
+    def("OFF_TABLEDEF_ELEMENTS", offset_of!(VMTableDefinition, current_elements).to_string());
+    def("NUM_FUNCS", o.num_funcs.to_string());
+    def("OFF_FUNCREFS", o.funcref(0).to_string());
+    def("FUNCREF_SIZE", size_of::<VMFuncRef>().to_string());
+    def("OFF_FUNCREF_ARRAY_CALL", offset_of!(VMFuncRef, array_call).to_string());
+    def("OFF_FUNCREF_WASM_CALL", offset_of!(VMFuncRef, wasm_call).to_string());
+    def("OFF_FUNCREF_TYPE_ID", offset_of!(VMFuncRef, type_id).to_string());
+    def("OFF_FUNCREF_VMCTX", offset_of!(VMFuncRef, vmctx).to_string());
+    def("NUM_BUILTINS", Builtin::COUNT.to_string());
+    def("BUILTIN_OK", BUILTIN_OK.to_string());
+    for b in Builtin::ALL {
+        def(&format!("BUILTIN_{}", b.name().to_ascii_uppercase()), b.slot().to_string());
+    }
+    // Canonical type ids: equal signatures get equal ids (the first type index with it).
+    let ids: Vec<String> = (0..info.types.len() as u32)
+        .map(|t| kiln_compiler::wasm_to_array_type(info, t).to_string())
+        .chain(["0".into()])
+        .collect();
+    def("NUM_TYPES", info.types.len().to_string());
+    def("TYPE_IDS", format!("{{{}}}", ids.join(", ")));
+
+    // Item symbols, named through asm labels (symbols may hold `.` and `$`).
+    for (i, (_, symbol)) in items.iter().enumerate() {
+        let _ = writeln!(h, "extern const char kiln_item_{i}[] __asm__({});", c_string(symbol));
+    }
+    let list: Vec<String> = items
+        .iter()
+        .enumerate()
+        .map(|(i, (r, s))| format!("{{{}, kiln_item_{i}, {}}}", c_string(s), r.size))
+        .collect();
+    let _ = writeln!(h, "#define KILN_ITEMS {{ \\\n  {} }}", list.join(", \\\n  "));
+    let item_of = |kind: ItemKind, index: u32| {
+        items
+            .iter()
+            .position(|(r, _)| r.kind == kind && r.index == index)
+            .ok_or_else(|| format!("the object has no {kind:?} item for function {index}"))
+    };
+    let mut funcs = Vec::new();
+    for f in 0..o.num_funcs {
+        funcs.push(format!(
+            "{{kiln_item_{}, kiln_item_{}, {}}}",
+            item_of(ItemKind::ArrayEntry, f)?,
+            item_of(ItemKind::Function, f)?,
+            info.functions[f as usize]
+        ));
+    }
+    let _ = writeln!(h, "#define KILN_FUNCS {{ \\\n  {} }}", funcs.join(", \\\n  "));
+    let mut xs = Vec::new();
+    for x in exports {
+        let bits: Vec<String> = x.results.iter().map(|t| bits_of(*t).map(|b| b.to_string())).collect::<Result<_, _>>()?;
+        xs.push(format!(
+            "{{{}, {}, {}, {}, {{{}}}}}",
+            c_string(&x.name),
+            x.func_index,
+            x.params.len(),
+            x.results.len(),
+            bits.join(", ")
+        ));
+    }
+    let _ = writeln!(h, "#define KILN_EXPORTS {{ \\\n  {} }}", xs.join(", \\\n  "));
+    Ok(h)
+}
+
+/// Instantiates `wasm` on the host interpreter and encodes its initial state as the driver
+/// reads it (tests/c/aarch64_driver.c): memory length and bytes, defined globals, table
+/// elements as function indices.
+fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
+    let info = Arc::new(decode(wasm, DECODE).map_err(|e| e.to_string())?);
+    let interp = kiln_runtime_support::interp::translate_module(&info, false).map_err(|e| e.to_string())?;
+    let store = Store::new(StoreConfig::default());
+    let module = Arc::new(Module { info: info.clone(), code: Code::Interpreted(interp) });
+    let no_imports = |_: &str, _: &str| None;
+    let inst = instantiate(&store, module, &no_imports, None).map_err(|e| format!("instantiation: {e}"))?;
+    // SAFETY: `instantiate` returned a live instance owned by `store`, which outlives this
+    // function's use of it; nothing runs concurrently on the store.
+    let inst: &InstanceData = unsafe { &*inst };
+    let mut out = Vec::new();
+    if let Some(m) = inst.memories.first() {
+        // SAFETY: the definition belongs to the live instance; base points to
+        // `current_length` accessible bytes.
+        let bytes = unsafe {
+            let def = &*m.def;
+            std::slice::from_raw_parts(def.base, def.current_length)
+        };
+        out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    for (i, g) in inst.globals.iter().enumerate().skip(info.num_imported_globals as usize) {
+        let ty = info.globals[i].ty.content;
+        // SAFETY: every global pointer of a live instance points to its storage.
+        let value = unsafe { (**g).get() };
+        if matches!(ty, ValType::FuncRef | ValType::ExternRef) && value.bits() != 0 {
+            return Err(format!("global {i} holds a non-null reference, which the aarch64 driver cannot carry over"));
+        }
+        out.extend_from_slice(&value.v128().to_le_bytes());
+    }
+    let funcrefs: Vec<usize> = (0..info.functions.len() as u32).map(|f| inst.funcref(f) as usize).collect();
+    for t in &inst.tables {
+        // SAFETY: the definition belongs to the live instance and its base holds
+        // `current_elements` raw references.
+        let elements = unsafe {
+            let def = &*t.def;
+            std::slice::from_raw_parts(def.base, def.current_elements)
+        };
+        out.extend_from_slice(&(elements.len() as u64).to_le_bytes());
+        for &raw in elements {
+            let index = if raw == 0 {
+                u32::MAX
+            } else {
+                funcrefs.iter().position(|&r| r == raw).ok_or("a table holds a reference from outside the module")?
+                    as u32
+            };
+            out.extend_from_slice(&index.to_le_bytes());
+        }
+    }
+    Ok(out)
+}
+
+fn val_from_bits(ty: ValType, bits: u64) -> Result<Val, String> {
+    Ok(match ty {
+        ValType::I32 => Val::I32(bits as u32 as i32),
+        ValType::I64 => Val::I64(bits as i64),
+        ValType::F32 => Val::F32(f32::from_bits(bits as u32)),
+        ValType::F64 => Val::F64(f64::from_bits(bits)),
+        other => return Err(format!("{other:?} arguments are not supported")),
+    })
+}
+
+fn bits_from_val(v: &Val) -> Result<u64, String> {
+    Ok(match v {
+        Val::I32(x) => u64::from(*x as u32),
+        Val::I64(x) => *x as u64,
+        Val::F32(x) => u64::from(x.to_bits()),
+        Val::F64(x) => x.to_bits(),
+        other => return Err(format!("{other:?} results are not supported")),
+    })
+}
+
+/// Runs `calls` in order in one instance of `wasm` on Kiln's interpreter (public API).
+///
+/// # Errors
+/// A message when the module does not instantiate, an export is missing, or a call fails
+/// with something other than a trap.
+pub fn interpret(wasm: &[u8], calls: &[Call]) -> Result<Vec<Outcome>, String> {
+    let rt = kiln::Runtime::with_config(RuntimeConfig::interpreter());
+    let inst = rt.instantiate_wasm(wasm).map_err(|e| e.to_string())?;
+    let mut out = Vec::with_capacity(calls.len());
+    for c in calls {
+        let f = inst.exported_function(&c.export).ok_or_else(|| format!("no export `{}`", c.export))?;
+        let ty = f.ty().clone();
+        if ty.params().len() != c.args.len() {
+            return Err(format!("`{}` takes {} arguments", c.export, ty.params().len()));
+        }
+        let args: Vec<Val> =
+            ty.params().iter().zip(&c.args).map(|(t, b)| val_from_bits(*t, *b)).collect::<Result<_, _>>()?;
+        out.push(match f.call(&args) {
+            Ok(results) => Outcome::Values(results.iter().map(bits_from_val).collect::<Result<_, _>>()?),
+            Err(Error::Trap(t)) => Outcome::Trap(t.code()),
+            Err(e) => return Err(format!("`{}`: {e}", c.export)),
+        });
+    }
+    Ok(out)
+}
+
+/// Whether `bits` of type `ty` is a NaN, and whether it is canonical (spec 4.3.3: payload
+/// `1` followed by zeros, either sign).
+fn nan_kind(ty: ValType, bits: u64) -> Option<bool> {
+    match ty {
+        ValType::F32 => {
+            let b = bits as u32;
+            f32::from_bits(b).is_nan().then_some(b & 0x7fff_ffff == 0x7fc0_0000)
+        }
+        ValType::F64 => f64::from_bits(bits).is_nan().then_some(bits & (u64::MAX >> 1) == 0x7ff8_0000_0000_0000),
+        _ => None,
+    }
+}
+
+fn is_arithmetic_nan(ty: ValType, bits: u64) -> bool {
+    match ty {
+        ValType::F32 => f32::from_bits(bits as u32).is_nan() && bits & 0x0040_0000 != 0,
+        ValType::F64 => f64::from_bits(bits).is_nan() && bits & 0x0008_0000_0000_0000 != 0,
+        _ => false,
+    }
+}
+
+/// Whether aarch64's `actual` agrees with the interpreter's `expected` for `call` of a
+/// function with `results`: traps must have the same code; integer results and non-NaN
+/// float results must be bit-identical; where the interpreter returned a NaN, aarch64 must
+/// return an arithmetic NaN (quiet bit set, spec's `nan:arithmetic`), and a canonical one
+/// (`nan:canonical`) when the interpreter's is canonical and no argument was a NaN (so no
+/// input payload could propagate).
+pub fn outcomes_match(params: &[ValType], results: &[ValType], call: &Call, expected: &Outcome, actual: &Outcome) -> bool {
+    let (Outcome::Values(e), Outcome::Values(a)) = (expected, actual) else {
+        return expected == actual;
+    };
+    if e.len() != a.len() || e.len() != results.len() {
+        return false;
+    }
+    let nan_args = params.iter().zip(&call.args).any(|(t, b)| nan_kind(*t, *b).is_some());
+    results.iter().zip(e.iter().zip(a)).all(|(ty, (e, a))| match nan_kind(*ty, *e) {
+        None => e == a,
+        Some(canonical) => {
+            is_arithmetic_nan(*ty, *a) && (!canonical || nan_args || nan_kind(*ty, *a) == Some(true))
+        }
+    })
+}
+
+/// The parameter and result types of export `name` of `wasm`.
+///
+/// # Errors
+/// When the module does not decode or has no such function export.
+pub fn export_signature(wasm: &[u8], name: &str) -> Result<(Vec<ValType>, Vec<ValType>), String> {
+    let info = decode(wasm, DECODE).map_err(|e| e.to_string())?;
+    let e = info.export(name).ok_or_else(|| format!("no export `{name}`"))?;
+    let EntityIndex::Func(f) = e.index else { return Err(format!("`{name}` is not a function")) };
+    let ty = info.func_type(f);
+    Ok((ty.params().to_vec(), ty.results().to_vec()))
+}
