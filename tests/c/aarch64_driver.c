@@ -26,8 +26,9 @@
  *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
  *
  * Usage: driver STATE CALL...   where CALL is `EXPORT[:HEX[,HEX...]]`, EXPORT the export's
- * position in KILN_EXPORTS and HEX the raw bits of each argument. Calls run in order in one
- * instance. Per call, one line on stdout:
+ * position in KILN_EXPORTS and HEX the raw bits of each argument; or `driver STATE -`, which
+ * reads the CALLs from standard input, one a line (for call lists longer than a command
+ * line may be). Calls run in order in one instance. Per call, one line on stdout:
  *   `ok HEX...`                 the results' raw bits (i32/f32 as 32 bits, i64/f64 as 64),
  *   `trap ITEM OFFSET SIGNAL`   the faulting item (its position in KILN_ITEMS, which is its
  *                               position in .kiln.meta) and the PC's offset from its symbol.
@@ -377,6 +378,19 @@ int main(int argc, char **argv) {
     }
     install_handlers();
     setup(argv[1]);
+    if (argc == 3 && strcmp(argv[2], "-") == 0) {
+        char line[4096];
+        while (fgets(line, sizeof line, stdin) != NULL) {
+            size_t n = strlen(line);
+            if (n == 0 || line[n - 1] != '\n') {
+                fprintf(stderr, "call line too long or unterminated\n");
+                return EXIT_USAGE;
+            }
+            line[n - 1] = '\0';
+            run_call(line);
+        }
+        return 0;
+    }
     for (int i = 2; i < argc; i++) run_call(argv[i]);
     return 0;
 }
