@@ -219,6 +219,15 @@ impl Aarch64Program {
     /// finish (an unimplemented builtin, a fault outside the module's code, a timeout), or
     /// when a fault is not at one of the object's trap sites.
     pub fn run(&self, calls: &[Call]) -> Result<Vec<Outcome>, String> {
+        Ok(self.run_with_signals(calls)?.into_iter().map(|(o, _)| o).collect())
+    }
+
+    /// [`Aarch64Program::run`], also giving for each trap the signal that raised it
+    /// (`SIGILL` for trap instructions, `SIGSEGV` for guard-page faults).
+    ///
+    /// # Errors
+    /// As [`Aarch64Program::run`].
+    pub fn run_with_signals(&self, calls: &[Call]) -> Result<Vec<(Outcome, Option<i32>)>, String> {
         let mut args = Vec::with_capacity(calls.len());
         for c in calls {
             let k = self
@@ -275,13 +284,13 @@ impl Aarch64Program {
         lines.iter().map(|l| self.parse_line(l)).collect()
     }
 
-    fn parse_line(&self, line: &str) -> Result<Outcome, String> {
+    fn parse_line(&self, line: &str) -> Result<(Outcome, Option<i32>), String> {
         let mut words = line.split_whitespace();
         match words.next() {
             Some("ok") => words
                 .map(|w| u64::from_str_radix(w, 16).map_err(|e| format!("bad result `{w}`: {e}")))
                 .collect::<Result<_, _>>()
-                .map(Outcome::Values),
+                .map(|v| (Outcome::Values(v), None)),
             Some("trap") => {
                 let nums: Vec<u32> = words.map(|w| w.parse().map_err(|e| format!("bad `{line}`: {e}"))).collect::<Result<_, _>>()?;
                 let [item, offset, signal] = nums[..] else {
@@ -291,18 +300,13 @@ impl Aarch64Program {
                 self.traps
                     .iter()
                     .find(|t| t.item == item && t.offset == offset)
-                    .map(|t| Outcome::Trap(t.code))
+                    .map(|t| (Outcome::Trap(t.code), Some(signal as i32)))
                     .ok_or_else(|| {
                         format!("{}: signal {signal} at {symbol}+{offset:#x}, which is not a trap site in .kiln.traps", self.name)
                     })
             }
             _ => Err(format!("{}: unexpected driver output `{line}`", self.name)),
         }
-    }
-
-    /// The trap sites of the object, for tests that check the code has some of a kind.
-    pub fn trap_sites(&self) -> &[TrapRecord] {
-        &self.traps
     }
 }
 
@@ -655,4 +659,43 @@ pub fn export_signature(wasm: &[u8], name: &str) -> Result<(Vec<ValType>, Vec<Va
     let EntityIndex::Func(f) = e.index else { return Err(format!("`{name}` is not a function")) };
     let ty = info.func_type(f);
     Ok((ty.params().to_vec(), ty.results().to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const F32: &[ValType] = &[ValType::F32];
+
+    fn one(bits: u64) -> Outcome {
+        Outcome::Values(vec![bits])
+    }
+
+    #[test]
+    fn nan_rules_follow_the_spec_suite() {
+        let plain = Call::new("f", &[0x3f80_0000]);
+        let nan_in = Call::new("f", &[0x7fa0_0001]);
+        let m = |call: &Call, e: u64, a: u64, rule| outcomes_match(F32, F32, call, &one(e), &one(a), rule);
+        // Exact: only the same bits.
+        assert!(m(&nan_in, 0x7fa0_0001, 0x7fa0_0001, NanRule::Exact));
+        assert!(!m(&nan_in, 0x7fa0_0001, 0x7fe0_0001, NanRule::Exact));
+        // Arithmetic: any quiet NaN for a NaN, canonical when no input NaN could propagate.
+        assert!(m(&nan_in, 0x7fe0_0001, 0xffc0_0000, NanRule::Arithmetic));
+        assert!(!m(&nan_in, 0x7fe0_0001, 0x7fa0_0001, NanRule::Arithmetic), "signalling NaN");
+        assert!(!m(&nan_in, 0x7fe0_0001, 0x3f80_0000, NanRule::Arithmetic), "not a NaN");
+        assert!(m(&plain, 0x7fc0_0000, 0xffc0_0000, NanRule::Arithmetic));
+        assert!(!m(&plain, 0x7fc0_0000, 0x7fc0_0001, NanRule::Arithmetic), "must be canonical");
+        // Non-NaN floats and traps compare exactly.
+        assert!(!m(&plain, 0x8000_0000, 0x0000_0000, NanRule::Arithmetic), "-0 is not +0");
+        let trap = Outcome::Trap(TrapCode::IntegerOverflow);
+        assert!(outcomes_match(F32, F32, &plain, &trap, &trap, NanRule::Exact));
+        assert!(!outcomes_match(F32, F32, &plain, &trap, &Outcome::Trap(TrapCode::InvalidConversionToInteger), NanRule::Exact));
+        assert!(!outcomes_match(F32, F32, &plain, &trap, &one(0), NanRule::Exact));
+    }
+
+    #[test]
+    fn c_strings_escape_everything_unusual() {
+        assert_eq!(c_string("wasm_func_3_a.b$c"), "\"wasm_func_3_a.b$c\"");
+        assert_eq!(c_string("a\"b\\c d\u{e9}"), "\"a\\042b\\134c\\040d\\303\\251\"");
+    }
 }

@@ -13,6 +13,9 @@ use kiln_tests::aarch64_exec::{
 };
 use std::collections::HashMap;
 
+/// Linux's SIGSEGV (the same number on aarch64 and x86_64).
+const SIGSEGV: i32 = 11;
+
 /// Cases that cannot run under the driver, with the reason. Every case a test lists is
 /// either run or named here, never dropped silently.
 const SKIPPED: &[(&str, &str)] = &[];
@@ -24,8 +27,9 @@ fn tools() {
 }
 
 /// Runs `calls` on aarch64 (qemu) and on the interpreter and fails listing every call
-/// whose outcomes differ. Returns the interpreter's outcomes.
-fn compare(name: &str, wasm: &[u8], calls: &[Call]) -> Vec<Outcome> {
+/// whose outcomes differ. Returns the interpreter's outcomes and, per call, the signal
+/// that raised an aarch64 trap.
+fn compare_with_signals(name: &str, wasm: &[u8], calls: &[Call]) -> (Vec<Outcome>, Vec<Option<i32>>) {
     tools();
     let calls: Vec<Call> = calls
         .iter()
@@ -33,7 +37,8 @@ fn compare(name: &str, wasm: &[u8], calls: &[Call]) -> Vec<Outcome> {
         .cloned()
         .collect();
     let program = Aarch64Program::build(name, wasm).unwrap_or_else(|e| panic!("{e}"));
-    let actual = program.run(&calls).unwrap_or_else(|e| panic!("{e}"));
+    let (actual, signals): (Vec<Outcome>, Vec<Option<i32>>) =
+        program.run_with_signals(&calls).unwrap_or_else(|e| panic!("{e}")).into_iter().unzip();
     let expected = interpret(wasm, &calls).unwrap_or_else(|e| panic!("{name}: interpreter: {e}"));
     let mut signatures: HashMap<String, (Vec<ValType>, Vec<ValType>)> = HashMap::new();
     let mut mismatches = Vec::new();
@@ -54,7 +59,12 @@ fn compare(name: &str, wasm: &[u8], calls: &[Call]) -> Vec<Outcome> {
         calls.len(),
         mismatches.join("\n")
     );
-    expected
+    (expected, signals)
+}
+
+/// [`compare_with_signals`] without the signals.
+fn compare(name: &str, wasm: &[u8], calls: &[Call]) -> Vec<Outcome> {
+    compare_with_signals(name, wasm, calls).0
 }
 
 /// Operators that compute on float values may return any arithmetic NaN (canonical from
@@ -697,11 +707,32 @@ fn traps_match_the_interpreter() {
         calls.push(call.clone());
         calls.push(Call::new("ok", &[]));
     }
-    let expected = compare("traps", &wasm, &calls);
+    let (expected, signals) = compare_with_signals("traps", &wasm, &calls);
     for (i, (call, code)) in cases.iter().enumerate() {
         assert_eq!(expected[2 * i], Outcome::Trap(*code), "{}({}) on the interpreter", call.export, hex(&call.args));
         assert_eq!(expected[2 * i + 1], Outcome::Values(vec![42]));
+        // Plain out-of-bounds accesses fault in the guard region (SIGSEGV) rather than
+        // failing an explicit check (a trap instruction, SIGILL): the reservation is real.
+        if call.export == "load" || call.export == "store64" || call.export == "load_deep" {
+            assert_eq!(signals[2 * i], Some(SIGSEGV), "{}({}) faults", call.export, hex(&call.args));
+        }
     }
+}
+
+/// A builtin the driver does not implement ends the run with an error naming its slot,
+/// instead of running on with a wrong answer.
+#[test]
+fn unimplemented_builtins_fail_loudly() {
+    tools();
+    let wasm = wat::parse_str(
+        r#"(module (table 1 funcref)
+             (func (export "grow") (result i32) (table.grow (ref.null func) (i32.const 1))))"#,
+    )
+    .unwrap();
+    let program = Aarch64Program::build("builtin-stub", &wasm).unwrap_or_else(|e| panic!("{e}"));
+    let err = program.run(&[Call::new("grow", &[])]).unwrap_err();
+    let slot = kiln_runtime_support::vm::builtins::Builtin::TableGrow.slot();
+    assert!(err.contains(&format!("builtin {slot}")) && err.contains("does not implement"), "{err}");
 }
 
 /// The C kernels (tests/c/kernels.c, freestanding wasm32): every checksum equal to the
