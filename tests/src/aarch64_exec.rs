@@ -32,22 +32,24 @@
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};
 use kiln::{Error, RuntimeConfig, Val, ValType};
-use kiln_compiler::object::{ItemKind, ItemRecord, META_SECTION, ObjectMeta, TRAPS_SECTION, TrapRecord, decode_traps};
+use kiln_compiler::object::{
+    ItemKind, ItemRecord, META_SECTION, ObjectMeta, TRAPS_SECTION, TrapRecord, decode_traps,
+};
 use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{InstanceData, instantiate};
 use kiln_runtime_support::module::{DecodeOptions, EntityIndex, ModuleInfo, decode};
 use kiln_runtime_support::vm::builtins::{BUILTIN_OK, Builtin};
 use kiln_runtime_support::vm::{
-    Store, StoreConfig, VMCONTEXT_MAGIC, VMContextHeader, VMFuncRef, VMGlobalDefinition, VMMemoryDefinition,
-    VMOffsets, VMStoreContext, VMTableDefinition,
+    Store, StoreConfig, VMCONTEXT_MAGIC, VMContextHeader, VMFuncRef, VMGlobalDefinition,
+    VMMemoryDefinition, VMOffsets, VMStoreContext, VMTableDefinition,
 };
 use object::read::elf::ElfFile64;
 use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::mem::{offset_of, size_of};
 use std::path::{Path, PathBuf};
-use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
@@ -69,7 +71,10 @@ const COMMAND_LINE_BYTES: usize = 64 * 1024;
 const PAGE: u64 = 65536;
 
 /// How modules are decoded: the features [`AotOptions::default`] compiles.
-const DECODE: DecodeOptions = DecodeOptions { features: kiln::CoreFeatures::V2, keep_custom_sections: false };
+const DECODE: DecodeOptions = DecodeOptions {
+    features: kiln::CoreFeatures::V2,
+    keep_custom_sections: false,
+};
 
 /// Checks that the cross compiler, objcopy and qemu are installed.
 ///
@@ -77,8 +82,15 @@ const DECODE: DecodeOptions = DecodeOptions { features: kiln::CoreFeatures::V2, 
 /// A message naming the missing tool and telling to run `scripts/setup-deps.sh`, which
 /// installs them.
 pub fn check_tools() -> Result<(), String> {
-    for (tool, arg) in [(GCC, "--version"), (OBJCOPY, "--version"), (QEMU, "--version")] {
-        let ok = Command::new(tool).arg(arg).output().is_ok_and(|o| o.status.success());
+    for (tool, arg) in [
+        (GCC, "--version"),
+        (OBJCOPY, "--version"),
+        (QEMU, "--version"),
+    ] {
+        let ok = Command::new(tool)
+            .arg(arg)
+            .output()
+            .is_ok_and(|o| o.status.success());
         if !ok {
             return Err(format!(
                 "`{tool}` is not installed: run scripts/setup-deps.sh (it installs \
@@ -103,7 +115,10 @@ pub struct Call {
 impl Call {
     /// A call of `export` with `args` as raw bits.
     pub fn new(export: &str, args: &[u64]) -> Self {
-        Self { export: export.to_string(), args: args.to_vec() }
+        Self {
+            export: export.to_string(),
+            args: args.to_vec(),
+        }
     }
 }
 
@@ -133,13 +148,15 @@ pub struct Aarch64Program {
     exe: PathBuf,
     state: PathBuf,
     exports: Vec<ExportSig>,
-    items: Vec<(ItemRecord, String)>,
+    items: Items,
     traps: Vec<TrapRecord>,
 }
 
 /// Runs `cmd`, failing with its output when it does not succeed.
 fn run_tool(cmd: &mut Command) -> Result<std::process::Output, String> {
-    let out = cmd.output().map_err(|e| format!("cannot run {cmd:?} ({e}): run scripts/setup-deps.sh"))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?} ({e}): run scripts/setup-deps.sh"))?;
     if !out.status.success() {
         return Err(format!(
             "{cmd:?} failed ({}):\n{}{}",
@@ -155,7 +172,9 @@ fn bits_of(ty: ValType) -> Result<u32, String> {
     match ty {
         ValType::I32 | ValType::F32 => Ok(32),
         ValType::I64 | ValType::F64 => Ok(64),
-        other => Err(format!("{other:?} values cannot cross the driver's command line")),
+        other => Err(format!(
+            "{other:?} values cannot cross the driver's command line"
+        )),
     }
 }
 
@@ -169,11 +188,17 @@ impl Aarch64Program {
     pub fn build(name: &str, wasm: &[u8]) -> Result<Self, String> {
         check_tools()?;
         let dir = crate::target_dir().join("kiln-aarch64").join(name);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
 
-        let options = AotOptions { target: Some(TARGET.to_string()), emit: Emit::Obj, ..AotOptions::default() };
+        let options = AotOptions {
+            target: Some(TARGET.to_string()),
+            emit: Emit::Obj,
+            ..AotOptions::default()
+        };
         let settings = options.compiler_settings().map_err(|e| e.to_string())?;
-        let object = compile_artifact(wasm, &options).map_err(|e| format!("{name}: aarch64 compile: {e}"))?;
+        let object = compile_artifact(wasm, &options)
+            .map_err(|e| format!("{name}: aarch64 compile: {e}"))?;
         let info = decode(wasm, DECODE).map_err(|e| format!("{name}: {e}"))?;
         check_limits(&info)?;
 
@@ -209,7 +234,14 @@ impl Aarch64Program {
 
         let state = dir.join("state.bin");
         write(&state, &initial_state(wasm)?)?;
-        Ok(Self { name: name.to_string(), exe, state, exports, items, traps })
+        Ok(Self {
+            name: name.to_string(),
+            exe,
+            state,
+            exports,
+            items,
+            traps,
+        })
     }
 
     /// Runs `calls` in order in one instance of the module under qemu-aarch64.
@@ -219,7 +251,11 @@ impl Aarch64Program {
     /// finish (an unimplemented builtin, a fault outside the module's code, a timeout), or
     /// when a fault is not at one of the object's trap sites.
     pub fn run(&self, calls: &[Call]) -> Result<Vec<Outcome>, String> {
-        Ok(self.run_with_signals(calls)?.into_iter().map(|(o, _)| o).collect())
+        Ok(self
+            .run_with_signals(calls)?
+            .into_iter()
+            .map(|(o, _)| o)
+            .collect())
     }
 
     /// [`Aarch64Program::run`], also giving for each trap the signal that raised it
@@ -236,16 +272,28 @@ impl Aarch64Program {
                 .position(|x| x.name == c.export)
                 .ok_or_else(|| format!("{}: no callable export `{}`", self.name, c.export))?;
             if c.args.len() != self.exports[k].params.len() {
-                return Err(format!("{}: `{}` takes {} arguments", self.name, c.export, self.exports[k].params.len()));
+                return Err(format!(
+                    "{}: `{}` takes {} arguments",
+                    self.name,
+                    c.export,
+                    self.exports[k].params.len()
+                ));
             }
             let hex: Vec<String> = c.args.iter().map(|a| format!("{a:x}")).collect();
-            args.push(if hex.is_empty() { k.to_string() } else { format!("{k}:{}", hex.join(",")) });
+            args.push(if hex.is_empty() {
+                k.to_string()
+            } else {
+                format!("{k}:{}", hex.join(","))
+            });
         }
         // Long call lists go through standard input (a command line is limited to a few
         // hundred KiB); short ones on the command line.
         let total: usize = args.iter().map(|a| a.len() + 1).sum();
         let mut cmd = Command::new("timeout");
-        cmd.arg(RUN_TIMEOUT_SECS.to_string()).arg(QEMU).arg(&self.exe).arg(&self.state);
+        cmd.arg(RUN_TIMEOUT_SECS.to_string())
+            .arg(QEMU)
+            .arg(&self.exe)
+            .arg(&self.state);
         let mut input = String::new();
         if total <= COMMAND_LINE_BYTES {
             cmd.args(&args);
@@ -256,13 +304,21 @@ impl Aarch64Program {
                 input.push('\n');
             });
         }
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = cmd.spawn().map_err(|e| format!("cannot run {QEMU} ({e}): run scripts/setup-deps.sh"))?;
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot run {QEMU} ({e}): run scripts/setup-deps.sh"))?;
         let mut stdin = child.stdin.take().ok_or("no stdin pipe")?;
         // Feed standard input from a thread so a driver writing much output cannot block.
         let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let out = child.wait_with_output().map_err(|e| format!("waiting for {QEMU}: {e}"))?;
-        let fed = feeder.join().map_err(|_| "the stdin feeder panicked".to_string())?;
+        let out = child
+            .wait_with_output()
+            .map_err(|e| format!("waiting for {QEMU}: {e}"))?;
+        let fed = feeder
+            .join()
+            .map_err(|_| "the stdin feeder panicked".to_string())?;
         if out.status.success() {
             fed.map_err(|e| format!("writing the calls to the driver: {e}"))?;
         }
@@ -275,11 +331,19 @@ impl Aarch64Program {
                 Some(124) => "timed out",
                 _ => "the driver failed",
             };
-            return Err(format!("{}: {why} ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}", self.name, out.status));
+            return Err(format!(
+                "{}: {why} ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+                self.name, out.status
+            ));
         }
         let lines: Vec<&str> = stdout.lines().collect();
         if lines.len() != calls.len() {
-            return Err(format!("{}: {} calls but {} result lines:\n{stdout}{stderr}", self.name, calls.len(), lines.len()));
+            return Err(format!(
+                "{}: {} calls but {} result lines:\n{stdout}{stderr}",
+                self.name,
+                calls.len(),
+                lines.len()
+            ));
         }
         lines.iter().map(|l| self.parse_line(l)).collect()
     }
@@ -292,11 +356,16 @@ impl Aarch64Program {
                 .collect::<Result<_, _>>()
                 .map(|v| (Outcome::Values(v), None)),
             Some("trap") => {
-                let nums: Vec<u32> = words.map(|w| w.parse().map_err(|e| format!("bad `{line}`: {e}"))).collect::<Result<_, _>>()?;
+                let nums: Vec<u32> = words
+                    .map(|w| w.parse().map_err(|e| format!("bad `{line}`: {e}")))
+                    .collect::<Result<_, _>>()?;
                 let [item, offset, signal] = nums[..] else {
                     return Err(format!("bad trap line `{line}`"));
                 };
-                let symbol = self.items.get(item as usize).map_or("?", |(_, s)| s.as_str());
+                let symbol = self
+                    .items
+                    .get(item as usize)
+                    .map_or("?", |(_, s)| s.as_str());
                 self.traps
                     .iter()
                     .find(|t| t.item == item && t.offset == offset)
@@ -316,7 +385,10 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 fn check_limits(info: &ModuleInfo) -> Result<(), String> {
     if let Some(i) = info.imports.first() {
-        return Err(format!("the aarch64 driver cannot provide imports (`{}`.`{}`)", i.module, i.name));
+        return Err(format!(
+            "the aarch64 driver cannot provide imports (`{}`.`{}`)",
+            i.module, i.name
+        ));
     }
     if info.memories.len() > 1 {
         return Err("the aarch64 driver supports at most one memory".to_string());
@@ -324,8 +396,11 @@ fn check_limits(info: &ModuleInfo) -> Result<(), String> {
     Ok(())
 }
 
+/// An object's code items (`.kiln.meta` records, in order) with their symbol names.
+type Items = Vec<(ItemRecord, String)>;
+
 /// The item table (with symbol names) and trap sites of an aarch64 object.
-fn read_object(bytes: &[u8]) -> Result<(Vec<(ItemRecord, String)>, Vec<TrapRecord>), String> {
+fn read_object(bytes: &[u8]) -> Result<(Items, Vec<TrapRecord>), String> {
     let elf = ElfFile64::<object::Endianness>::parse(bytes).map_err(|e| format!("object: {e}"))?;
     let section = |name: &str| -> Result<&[u8], String> {
         elf.section_by_name(name)
@@ -334,7 +409,10 @@ fn read_object(bytes: &[u8]) -> Result<(Vec<(ItemRecord, String)>, Vec<TrapRecor
     };
     let meta = ObjectMeta::decode(section(META_SECTION)?).map_err(|e| e.to_string())?;
     let traps = decode_traps(section(TRAPS_SECTION)?).map_err(|e| e.to_string())?;
-    let text = elf.section_by_name(".text").ok_or("object has no .text")?.index();
+    let text = elf
+        .section_by_name(".text")
+        .ok_or("object has no .text")?
+        .index();
     let mut items = Vec::with_capacity(meta.items.len());
     for r in meta.items {
         let symbol = elf
@@ -354,9 +432,16 @@ fn read_object(bytes: &[u8]) -> Result<(Vec<(ItemRecord, String)>, Vec<TrapRecor
 fn exports(info: &ModuleInfo) -> Result<Vec<ExportSig>, String> {
     let mut out = Vec::new();
     for e in &info.exports {
-        let EntityIndex::Func(f) = e.index else { continue };
+        let EntityIndex::Func(f) = e.index else {
+            continue;
+        };
         let ty = info.func_type(f);
-        if ty.params().iter().chain(ty.results()).any(|t| bits_of(*t).is_err()) {
+        if ty
+            .params()
+            .iter()
+            .chain(ty.results())
+            .any(|t| bits_of(*t).is_err())
+        {
             continue;
         }
         if ty.results().len() > 16 {
@@ -394,7 +479,8 @@ fn module_header(
     reservation: u64,
 ) -> Result<String, String> {
     let o = VMOffsets::new(info);
-    let mut h = String::from("/* Generated by kiln_tests::aarch64_exec for one module; do not edit. */\n");
+    let mut h =
+        String::from("/* Generated by kiln_tests::aarch64_exec for one module; do not edit. */\n");
     let mut def = |name: &str, value: String| {
         let _ = writeln!(h, "#define KILN_{name} {value}");
     };
@@ -402,17 +488,43 @@ fn module_header(
     def("VMCTX_MAGIC", format!("{VMCONTEXT_MAGIC:#x}u"));
     def("OFF_MAGIC", offset_of!(VMContextHeader, magic).to_string());
     def("OFF_STORE", offset_of!(VMContextHeader, store).to_string());
-    def("OFF_BUILTINS", offset_of!(VMContextHeader, builtins).to_string());
-    def("OFF_TYPE_IDS", offset_of!(VMContextHeader, type_ids).to_string());
+    def(
+        "OFF_BUILTINS",
+        offset_of!(VMContextHeader, builtins).to_string(),
+    );
+    def(
+        "OFF_TYPE_IDS",
+        offset_of!(VMContextHeader, type_ids).to_string(),
+    );
     def("STORE_SIZE", size_of::<VMStoreContext>().to_string());
-    def("OFF_STORE_STACK_LIMIT", offset_of!(VMStoreContext, stack_limit).to_string());
-    def("OFF_STORE_EPOCH_DEADLINE", offset_of!(VMStoreContext, epoch_deadline).to_string());
-    def("OFF_STORE_EPOCH_COUNTER", offset_of!(VMStoreContext, epoch_counter).to_string());
+    def(
+        "OFF_STORE_STACK_LIMIT",
+        offset_of!(VMStoreContext, stack_limit).to_string(),
+    );
+    def(
+        "OFF_STORE_EPOCH_DEADLINE",
+        offset_of!(VMStoreContext, epoch_deadline).to_string(),
+    );
+    def(
+        "OFF_STORE_EPOCH_COUNTER",
+        offset_of!(VMStoreContext, epoch_counter).to_string(),
+    );
     def("NUM_MEMORIES", info.memories.len().to_string());
     def("OFF_MEMORY", o.defined_memory(0).to_string());
-    def("OFF_MEMDEF_BASE", offset_of!(VMMemoryDefinition, base).to_string());
-    def("OFF_MEMDEF_LENGTH", offset_of!(VMMemoryDefinition, current_length).to_string());
-    let max_pages = info.memories.first().and_then(|m| m.limits.max).unwrap_or(PAGE).min(PAGE);
+    def(
+        "OFF_MEMDEF_BASE",
+        offset_of!(VMMemoryDefinition, base).to_string(),
+    );
+    def(
+        "OFF_MEMDEF_LENGTH",
+        offset_of!(VMMemoryDefinition, current_length).to_string(),
+    );
+    let max_pages = info
+        .memories
+        .first()
+        .and_then(|m| m.limits.max)
+        .unwrap_or(PAGE)
+        .min(PAGE);
     def("MEMORY_MAX_PAGES", format!("{max_pages}ull"));
     def("PAGE_SIZE", PAGE.to_string());
     def("RESERVATION_BYTES", format!("{reservation}ull"));
@@ -420,21 +532,45 @@ fn module_header(
     def("OFF_GLOBALS", o.defined_global(0).to_string());
     def("GLOBAL_SIZE", size_of::<VMGlobalDefinition>().to_string());
     def("NUM_TABLES", o.num_defined_tables.to_string());
-    let tables: Vec<String> = (0..o.num_defined_tables).map(|t| o.defined_table(t).to_string()).chain(["0".into()]).collect();
+    let tables: Vec<String> = (0..o.num_defined_tables)
+        .map(|t| o.defined_table(t).to_string())
+        .chain(["0".into()])
+        .collect();
     def("TABLE_OFFSETS", format!("{{{}}}", tables.join(", ")));
-    def("OFF_TABLEDEF_BASE", offset_of!(VMTableDefinition, base).to_string());
-    def("OFF_TABLEDEF_ELEMENTS", offset_of!(VMTableDefinition, current_elements).to_string());
+    def(
+        "OFF_TABLEDEF_BASE",
+        offset_of!(VMTableDefinition, base).to_string(),
+    );
+    def(
+        "OFF_TABLEDEF_ELEMENTS",
+        offset_of!(VMTableDefinition, current_elements).to_string(),
+    );
     def("NUM_FUNCS", o.num_funcs.to_string());
     def("OFF_FUNCREFS", o.funcref(0).to_string());
     def("FUNCREF_SIZE", size_of::<VMFuncRef>().to_string());
-    def("OFF_FUNCREF_ARRAY_CALL", offset_of!(VMFuncRef, array_call).to_string());
-    def("OFF_FUNCREF_WASM_CALL", offset_of!(VMFuncRef, wasm_call).to_string());
-    def("OFF_FUNCREF_TYPE_ID", offset_of!(VMFuncRef, type_id).to_string());
-    def("OFF_FUNCREF_VMCTX", offset_of!(VMFuncRef, vmctx).to_string());
+    def(
+        "OFF_FUNCREF_ARRAY_CALL",
+        offset_of!(VMFuncRef, array_call).to_string(),
+    );
+    def(
+        "OFF_FUNCREF_WASM_CALL",
+        offset_of!(VMFuncRef, wasm_call).to_string(),
+    );
+    def(
+        "OFF_FUNCREF_TYPE_ID",
+        offset_of!(VMFuncRef, type_id).to_string(),
+    );
+    def(
+        "OFF_FUNCREF_VMCTX",
+        offset_of!(VMFuncRef, vmctx).to_string(),
+    );
     def("NUM_BUILTINS", Builtin::COUNT.to_string());
     def("BUILTIN_OK", BUILTIN_OK.to_string());
     for b in Builtin::ALL {
-        def(&format!("BUILTIN_{}", b.name().to_ascii_uppercase()), b.slot().to_string());
+        def(
+            &format!("BUILTIN_{}", b.name().to_ascii_uppercase()),
+            b.slot().to_string(),
+        );
     }
     // Canonical type ids: equal signatures get equal ids (the first type index with it).
     let ids: Vec<String> = (0..info.types.len() as u32)
@@ -446,14 +582,22 @@ fn module_header(
 
     // Item symbols, named through asm labels (symbols may hold `.` and `$`).
     for (i, (_, symbol)) in items.iter().enumerate() {
-        let _ = writeln!(h, "extern const char kiln_item_{i}[] __asm__({});", c_string(symbol));
+        let _ = writeln!(
+            h,
+            "extern const char kiln_item_{i}[] __asm__({});",
+            c_string(symbol)
+        );
     }
     let list: Vec<String> = items
         .iter()
         .enumerate()
         .map(|(i, (r, s))| format!("{{{}, kiln_item_{i}, {}}}", c_string(s), r.size))
         .collect();
-    let _ = writeln!(h, "#define KILN_ITEMS {{ \\\n  {} }}", list.join(", \\\n  "));
+    let _ = writeln!(
+        h,
+        "#define KILN_ITEMS {{ \\\n  {} }}",
+        list.join(", \\\n  ")
+    );
     let item_of = |kind: ItemKind, index: u32| {
         items
             .iter()
@@ -469,10 +613,18 @@ fn module_header(
             info.functions[f as usize]
         ));
     }
-    let _ = writeln!(h, "#define KILN_FUNCS {{ \\\n  {} }}", funcs.join(", \\\n  "));
+    let _ = writeln!(
+        h,
+        "#define KILN_FUNCS {{ \\\n  {} }}",
+        funcs.join(", \\\n  ")
+    );
     let mut xs = Vec::new();
     for x in exports {
-        let bits: Vec<String> = x.results.iter().map(|t| bits_of(*t).map(|b| b.to_string())).collect::<Result<_, _>>()?;
+        let bits: Vec<String> = x
+            .results
+            .iter()
+            .map(|t| bits_of(*t).map(|b| b.to_string()))
+            .collect::<Result<_, _>>()?;
         xs.push(format!(
             "{{{}, {}, {}, {}, {{{}}}}}",
             c_string(&x.name),
@@ -482,7 +634,11 @@ fn module_header(
             bits.join(", ")
         ));
     }
-    let _ = writeln!(h, "#define KILN_EXPORTS {{ \\\n  {} }}", xs.join(", \\\n  "));
+    let _ = writeln!(
+        h,
+        "#define KILN_EXPORTS {{ \\\n  {} }}",
+        xs.join(", \\\n  ")
+    );
     Ok(h)
 }
 
@@ -491,11 +647,16 @@ fn module_header(
 /// elements as function indices.
 fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     let info = Arc::new(decode(wasm, DECODE).map_err(|e| e.to_string())?);
-    let interp = kiln_runtime_support::interp::translate_module(&info, false).map_err(|e| e.to_string())?;
+    let interp =
+        kiln_runtime_support::interp::translate_module(&info, false).map_err(|e| e.to_string())?;
     let store = Store::new(StoreConfig::default());
-    let module = Arc::new(Module { info: info.clone(), code: Code::Interpreted(interp) });
+    let module = Arc::new(Module {
+        info: info.clone(),
+        code: Code::Interpreted(interp),
+    });
     let no_imports = |_: &str, _: &str| None;
-    let inst = instantiate(&store, module, &no_imports, None).map_err(|e| format!("instantiation: {e}"))?;
+    let inst = instantiate(&store, module, &no_imports, None)
+        .map_err(|e| format!("instantiation: {e}"))?;
     // SAFETY: `instantiate` returned a live instance owned by `store`, which outlives this
     // function's use of it; nothing runs concurrently on the store.
     let inst: &InstanceData = unsafe { &*inst };
@@ -510,16 +671,25 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         out.extend_from_slice(bytes);
     }
-    for (i, g) in inst.globals.iter().enumerate().skip(info.num_imported_globals as usize) {
+    for (i, g) in inst
+        .globals
+        .iter()
+        .enumerate()
+        .skip(info.num_imported_globals as usize)
+    {
         let ty = info.globals[i].ty.content;
         // SAFETY: every global pointer of a live instance points to its storage.
         let value = unsafe { (**g).get() };
         if matches!(ty, ValType::FuncRef | ValType::ExternRef) && value.bits() != 0 {
-            return Err(format!("global {i} holds a non-null reference, which the aarch64 driver cannot carry over"));
+            return Err(format!(
+                "global {i} holds a non-null reference, which the aarch64 driver cannot carry over"
+            ));
         }
         out.extend_from_slice(&value.v128().to_le_bytes());
     }
-    let funcrefs: Vec<usize> = (0..info.functions.len() as u32).map(|f| inst.funcref(f) as usize).collect();
+    let funcrefs: Vec<usize> = (0..info.functions.len() as u32)
+        .map(|f| inst.funcref(f) as usize)
+        .collect();
     for t in &inst.tables {
         // SAFETY: the definition belongs to the live instance and its base holds
         // `current_elements` raw references.
@@ -532,7 +702,10 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
             let index = if raw == 0 {
                 u32::MAX
             } else {
-                funcrefs.iter().position(|&r| r == raw).ok_or("a table holds a reference from outside the module")?
+                funcrefs
+                    .iter()
+                    .position(|&r| r == raw)
+                    .ok_or("a table holds a reference from outside the module")?
                     as u32
             };
             out.extend_from_slice(&index.to_le_bytes());
@@ -571,15 +744,30 @@ pub fn interpret(wasm: &[u8], calls: &[Call]) -> Result<Vec<Outcome>, String> {
     let inst = rt.instantiate_wasm(wasm).map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(calls.len());
     for c in calls {
-        let f = inst.exported_function(&c.export).ok_or_else(|| format!("no export `{}`", c.export))?;
+        let f = inst
+            .exported_function(&c.export)
+            .ok_or_else(|| format!("no export `{}`", c.export))?;
         let ty = f.ty().clone();
         if ty.params().len() != c.args.len() {
-            return Err(format!("`{}` takes {} arguments", c.export, ty.params().len()));
+            return Err(format!(
+                "`{}` takes {} arguments",
+                c.export,
+                ty.params().len()
+            ));
         }
-        let args: Vec<Val> =
-            ty.params().iter().zip(&c.args).map(|(t, b)| val_from_bits(*t, *b)).collect::<Result<_, _>>()?;
+        let args: Vec<Val> = ty
+            .params()
+            .iter()
+            .zip(&c.args)
+            .map(|(t, b)| val_from_bits(*t, *b))
+            .collect::<Result<_, _>>()?;
         out.push(match f.call(&args) {
-            Ok(results) => Outcome::Values(results.iter().map(bits_from_val).collect::<Result<_, _>>()?),
+            Ok(results) => Outcome::Values(
+                results
+                    .iter()
+                    .map(bits_from_val)
+                    .collect::<Result<_, _>>()?,
+            ),
             Err(Error::Trap(t)) => Outcome::Trap(t.code()),
             Err(e) => return Err(format!("`{}`: {e}", c.export)),
         });
@@ -593,9 +781,13 @@ fn nan_kind(ty: ValType, bits: u64) -> Option<bool> {
     match ty {
         ValType::F32 => {
             let b = bits as u32;
-            f32::from_bits(b).is_nan().then_some(b & 0x7fff_ffff == 0x7fc0_0000)
+            f32::from_bits(b)
+                .is_nan()
+                .then_some(b & 0x7fff_ffff == 0x7fc0_0000)
         }
-        ValType::F64 => f64::from_bits(bits).is_nan().then_some(bits & (u64::MAX >> 1) == 0x7ff8_0000_0000_0000),
+        ValType::F64 => f64::from_bits(bits)
+            .is_nan()
+            .then_some(bits & (u64::MAX >> 1) == 0x7ff8_0000_0000_0000),
         _ => None,
     }
 }
@@ -640,13 +832,20 @@ pub fn outcomes_match(
     if e.len() != a.len() || e.len() != results.len() {
         return false;
     }
-    let nan_args = params.iter().zip(&call.args).any(|(t, b)| nan_kind(*t, *b).is_some());
-    results.iter().zip(e.iter().zip(a)).all(|(ty, (e, a))| match (rule, nan_kind(*ty, *e)) {
-        (NanRule::Exact, _) | (_, None) => e == a,
-        (NanRule::Arithmetic, Some(canonical)) => {
-            is_arithmetic_nan(*ty, *a) && (!canonical || nan_args || nan_kind(*ty, *a) == Some(true))
-        }
-    })
+    let nan_args = params
+        .iter()
+        .zip(&call.args)
+        .any(|(t, b)| nan_kind(*t, *b).is_some());
+    results
+        .iter()
+        .zip(e.iter().zip(a))
+        .all(|(ty, (e, a))| match (rule, nan_kind(*ty, *e)) {
+            (NanRule::Exact, _) | (_, None) => e == a,
+            (NanRule::Arithmetic, Some(canonical)) => {
+                is_arithmetic_nan(*ty, *a)
+                    && (!canonical || nan_args || nan_kind(*ty, *a) == Some(true))
+            }
+        })
 }
 
 /// The parameter and result types of export `name` of `wasm`.
@@ -655,8 +854,12 @@ pub fn outcomes_match(
 /// When the module does not decode or has no such function export.
 pub fn export_signature(wasm: &[u8], name: &str) -> Result<(Vec<ValType>, Vec<ValType>), String> {
     let info = decode(wasm, DECODE).map_err(|e| e.to_string())?;
-    let e = info.export(name).ok_or_else(|| format!("no export `{name}`"))?;
-    let EntityIndex::Func(f) = e.index else { return Err(format!("`{name}` is not a function")) };
+    let e = info
+        .export(name)
+        .ok_or_else(|| format!("no export `{name}`"))?;
+    let EntityIndex::Func(f) = e.index else {
+        return Err(format!("`{name}` is not a function"));
+    };
     let ty = info.func_type(f);
     Ok((ty.params().to_vec(), ty.results().to_vec()))
 }
@@ -675,27 +878,65 @@ mod tests {
     fn nan_rules_follow_the_spec_suite() {
         let plain = Call::new("f", &[0x3f80_0000]);
         let nan_in = Call::new("f", &[0x7fa0_0001]);
-        let m = |call: &Call, e: u64, a: u64, rule| outcomes_match(F32, F32, call, &one(e), &one(a), rule);
+        let m = |call: &Call, e: u64, a: u64, rule| {
+            outcomes_match(F32, F32, call, &one(e), &one(a), rule)
+        };
         // Exact: only the same bits.
         assert!(m(&nan_in, 0x7fa0_0001, 0x7fa0_0001, NanRule::Exact));
         assert!(!m(&nan_in, 0x7fa0_0001, 0x7fe0_0001, NanRule::Exact));
         // Arithmetic: any quiet NaN for a NaN, canonical when no input NaN could propagate.
         assert!(m(&nan_in, 0x7fe0_0001, 0xffc0_0000, NanRule::Arithmetic));
-        assert!(!m(&nan_in, 0x7fe0_0001, 0x7fa0_0001, NanRule::Arithmetic), "signalling NaN");
-        assert!(!m(&nan_in, 0x7fe0_0001, 0x3f80_0000, NanRule::Arithmetic), "not a NaN");
+        assert!(
+            !m(&nan_in, 0x7fe0_0001, 0x7fa0_0001, NanRule::Arithmetic),
+            "signalling NaN"
+        );
+        assert!(
+            !m(&nan_in, 0x7fe0_0001, 0x3f80_0000, NanRule::Arithmetic),
+            "not a NaN"
+        );
         assert!(m(&plain, 0x7fc0_0000, 0xffc0_0000, NanRule::Arithmetic));
-        assert!(!m(&plain, 0x7fc0_0000, 0x7fc0_0001, NanRule::Arithmetic), "must be canonical");
+        assert!(
+            !m(&plain, 0x7fc0_0000, 0x7fc0_0001, NanRule::Arithmetic),
+            "must be canonical"
+        );
         // Non-NaN floats and traps compare exactly.
-        assert!(!m(&plain, 0x8000_0000, 0x0000_0000, NanRule::Arithmetic), "-0 is not +0");
+        assert!(
+            !m(&plain, 0x8000_0000, 0x0000_0000, NanRule::Arithmetic),
+            "-0 is not +0"
+        );
         let trap = Outcome::Trap(TrapCode::IntegerOverflow);
-        assert!(outcomes_match(F32, F32, &plain, &trap, &trap, NanRule::Exact));
-        assert!(!outcomes_match(F32, F32, &plain, &trap, &Outcome::Trap(TrapCode::InvalidConversionToInteger), NanRule::Exact));
-        assert!(!outcomes_match(F32, F32, &plain, &trap, &one(0), NanRule::Exact));
+        assert!(outcomes_match(
+            F32,
+            F32,
+            &plain,
+            &trap,
+            &trap,
+            NanRule::Exact
+        ));
+        assert!(!outcomes_match(
+            F32,
+            F32,
+            &plain,
+            &trap,
+            &Outcome::Trap(TrapCode::InvalidConversionToInteger),
+            NanRule::Exact
+        ));
+        assert!(!outcomes_match(
+            F32,
+            F32,
+            &plain,
+            &trap,
+            &one(0),
+            NanRule::Exact
+        ));
     }
 
     #[test]
     fn c_strings_escape_everything_unusual() {
         assert_eq!(c_string("wasm_func_3_a.b$c"), "\"wasm_func_3_a.b$c\"");
-        assert_eq!(c_string("a\"b\\c d\u{e9}"), "\"a\\042b\\134c\\040d\\303\\251\"");
+        assert_eq!(
+            c_string("a\"b\\c d\u{e9}"),
+            "\"a\\042b\\134c\\040d\\303\\251\""
+        );
     }
 }

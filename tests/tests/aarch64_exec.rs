@@ -9,7 +9,8 @@
 
 use kiln::{TrapCode, ValType};
 use kiln_tests::aarch64_exec::{
-    Aarch64Program, Call, NanRule, Outcome, check_tools, export_signature, interpret, outcomes_match,
+    Aarch64Program, Call, NanRule, Outcome, check_tools, export_signature, interpret,
+    outcomes_match,
 };
 use std::collections::HashMap;
 
@@ -29,7 +30,11 @@ fn tools() {
 /// Runs `calls` on aarch64 (qemu) and on the interpreter and fails listing every call
 /// whose outcomes differ. Returns the interpreter's outcomes and, per call, the signal
 /// that raised an aarch64 trap.
-fn compare_with_signals(name: &str, wasm: &[u8], calls: &[Call]) -> (Vec<Outcome>, Vec<Option<i32>>) {
+fn compare_with_signals(
+    name: &str,
+    wasm: &[u8],
+    calls: &[Call],
+) -> (Vec<Outcome>, Vec<Option<i32>>) {
     tools();
     let calls: Vec<Call> = calls
         .iter()
@@ -37,8 +42,11 @@ fn compare_with_signals(name: &str, wasm: &[u8], calls: &[Call]) -> (Vec<Outcome
         .cloned()
         .collect();
     let program = Aarch64Program::build(name, wasm).unwrap_or_else(|e| panic!("{e}"));
-    let (actual, signals): (Vec<Outcome>, Vec<Option<i32>>) =
-        program.run_with_signals(&calls).unwrap_or_else(|e| panic!("{e}")).into_iter().unzip();
+    let (actual, signals): (Vec<Outcome>, Vec<Option<i32>>) = program
+        .run_with_signals(&calls)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .unzip();
     let expected = interpret(wasm, &calls).unwrap_or_else(|e| panic!("{name}: interpreter: {e}"));
     let mut signatures: HashMap<String, (Vec<ValType>, Vec<ValType>)> = HashMap::new();
     let mut mismatches = Vec::new();
@@ -47,11 +55,24 @@ fn compare_with_signals(name: &str, wasm: &[u8], calls: &[Call]) -> (Vec<Outcome
             .entry(call.export.clone())
             .or_insert_with(|| export_signature(wasm, &call.export).unwrap());
         if !outcomes_match(params, results, call, e, a, nan_rule(&call.export)) {
-            mismatches.push(format!("{}({}): interpreter {}, aarch64 {}", call.export, hex(&call.args), show(e), show(a)));
+            mismatches.push(format!(
+                "{}({}): interpreter {}, aarch64 {}",
+                call.export,
+                hex(&call.args),
+                show(e),
+                show(a)
+            ));
         }
     }
-    let traps = expected.iter().filter(|o| matches!(o, Outcome::Trap(_))).count();
-    eprintln!("{name}: {} calls compared ({traps} trapping), {} mismatches", calls.len(), mismatches.len());
+    let traps = expected
+        .iter()
+        .filter(|o| matches!(o, Outcome::Trap(_)))
+        .count();
+    eprintln!(
+        "{name}: {} calls compared ({traps} trapping), {} mismatches",
+        calls.len(),
+        mismatches.len()
+    );
     assert!(
         mismatches.is_empty(),
         "{name}: {} of {} calls differ between aarch64 and the interpreter:\n{}",
@@ -70,7 +91,10 @@ fn compare(name: &str, wasm: &[u8], calls: &[Call]) -> Vec<Outcome> {
 /// Operators that compute on float values may return any arithmetic NaN (canonical from
 /// non-NaN inputs); everything else moves bits and must keep NaN payloads exactly.
 fn nan_rule(export: &str) -> NanRule {
-    let arithmetic = ["add", "sub", "mul", "div", "min", "max", "sqrt", "ceil", "floor", "trunc", "nearest", "demote", "promote", "convert"];
+    let arithmetic = [
+        "add", "sub", "mul", "div", "min", "max", "sqrt", "ceil", "floor", "trunc", "nearest",
+        "demote", "promote", "convert",
+    ];
     let float_op = export.starts_with("f32.") || export.starts_with("f64.");
     if (float_op && arithmetic.iter().any(|op| export.contains(op))) || export == "sum_spread" {
         NanRule::Arithmetic
@@ -80,7 +104,10 @@ fn nan_rule(export: &str) -> NanRule {
 }
 
 fn hex(v: &[u64]) -> String {
-    v.iter().map(|x| format!("{x:#x}")).collect::<Vec<_>>().join(", ")
+    v.iter()
+        .map(|x| format!("{x:#x}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn show(o: &Outcome) -> String {
@@ -93,8 +120,25 @@ fn show(o: &Outcome) -> String {
 // ---- edge inputs ----
 
 const I32_EDGES: &[u64] = &[
-    0, 1, 2, 0xffff_ffff, 0xffff_fffe, 0x8000_0000, 0x7fff_ffff, 0x8000_0001, 31, 32, 33, 63, 64, 0x80, 0xff, 0x8000,
-    0xffff, 0x1234_5678, 0xf0f0_f0f0,
+    0,
+    1,
+    2,
+    0xffff_ffff,
+    0xffff_fffe,
+    0x8000_0000,
+    0x7fff_ffff,
+    0x8000_0001,
+    31,
+    32,
+    33,
+    63,
+    64,
+    0x80,
+    0xff,
+    0x8000,
+    0xffff,
+    0x1234_5678,
+    0xf0f0_f0f0,
 ];
 
 const I64_EDGES: &[u64] = &[
@@ -167,11 +211,20 @@ fn f32_edges() -> Vec<u64> {
         9.223371e18,
         9.223372e18,
         -9.223372e18,
-        -9.2233725e18,
+        f32::from_bits(0xdf00_0001),
         1.8446743e19,
         1.8446744e19,
     ]);
-    v.extend([0x7fc0_0000, 0xffc0_0000, 0x7fa0_0001, 0x7fe0_0001, 0xffbf_ffff, 0x0000_0001, 0x8000_0001, 0x007f_ffff]);
+    v.extend([
+        0x7fc0_0000,
+        0xffc0_0000,
+        0x7fa0_0001,
+        0x7fe0_0001,
+        0xffbf_ffff,
+        0x0000_0001,
+        0x8000_0001,
+        0x007f_ffff,
+    ]);
     v
 }
 
@@ -253,19 +306,34 @@ fn i64_convert_edges() -> Vec<u64> {
 
 fn i32_convert_edges() -> Vec<u64> {
     let mut v = I32_EDGES.to_vec();
-    v.extend([16_777_217, 16_777_219, 0x7fff_ff80, 0x7fff_ffc0, 0xffff_ff7f, 0xffff_ff80, 0x8000_0080]);
+    v.extend([
+        16_777_217,
+        16_777_219,
+        0x7fff_ff80,
+        0x7fff_ffc0,
+        0xffff_ff7f,
+        0xffff_ff80,
+        0x8000_0080,
+    ]);
     v
 }
 
 fn pairs(values: &[u64]) -> Vec<[u64; 2]> {
-    values.iter().flat_map(|&a| values.iter().map(move |&b| [a, b])).collect()
+    values
+        .iter()
+        .flat_map(|&a| values.iter().map(move |&b| [a, b]))
+        .collect()
 }
 
 // ---- the numeric module ----
 
-const I_BINARY: &[&str] =
-    &["add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor", "shl", "shr_s", "shr_u", "rotl", "rotr"];
-const I_COMPARE: &[&str] = &["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
+const I_BINARY: &[&str] = &[
+    "add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor", "shl", "shr_s",
+    "shr_u", "rotl", "rotr",
+];
+const I_COMPARE: &[&str] = &[
+    "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
+];
 const F_BINARY: &[&str] = &["add", "sub", "mul", "div", "min", "max", "copysign"];
 const F_COMPARE: &[&str] = &["eq", "ne", "lt", "gt", "le", "ge"];
 const F_UNARY: &[&str] = &["abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest"];
@@ -277,7 +345,14 @@ fn unary_ops() -> Vec<(String, &'static str, &'static str)> {
         v.push((format!("i32.{op}"), "i32", "i32"));
     }
     v.push(("i32.eqz".into(), "i32", "i32"));
-    for op in ["clz", "ctz", "popcnt", "extend8_s", "extend16_s", "extend32_s"] {
+    for op in [
+        "clz",
+        "ctz",
+        "popcnt",
+        "extend8_s",
+        "extend16_s",
+        "extend32_s",
+    ] {
         v.push((format!("i64.{op}"), "i64", "i64"));
     }
     v.push(("i64.eqz".into(), "i64", "i32"));
@@ -289,7 +364,12 @@ fn unary_ops() -> Vec<(String, &'static str, &'static str)> {
     v.push(("i32.wrap_i64".into(), "i64", "i32"));
     v.push(("i64.extend_i32_s".into(), "i32", "i64"));
     v.push(("i64.extend_i32_u".into(), "i32", "i64"));
-    for (i, f) in [("i32", "f32"), ("i32", "f64"), ("i64", "f32"), ("i64", "f64")] {
+    for (i, f) in [
+        ("i32", "f32"),
+        ("i32", "f64"),
+        ("i64", "f32"),
+        ("i64", "f64"),
+    ] {
         for s in ["s", "u"] {
             v.push((format!("{i}.trunc_{f}_{s}"), f, i));
             v.push((format!("{i}.trunc_sat_{f}_{s}"), f, i));
@@ -338,7 +418,7 @@ const CONTROL_AND_MEMORY: &str = r#"
   (type $ii2i (func (param i32 i32) (result i32)))
   (memory 1 3)
   (data (i32.const 16) "\01\02\03\04\05\06\07\08\f0\f1\f2\f3\f4\f5\f6\f7\80\ff\7f\00")
-  (table 4 funcref)
+  (table 5 funcref)
   (elem (i32.const 0) $double $fib $add3)
   (global $gi32 (mut i32) (i32.const -7))
   (global $gi64 (mut i64) (i64.const 0x123456789))
@@ -425,6 +505,35 @@ const CONTROL_AND_MEMORY: &str = r#"
   (func (export "block_multi") (param i32) (result i32)
     (local.get 0) (i32.const 3) (block (param i32 i32) (result i32) (i32.sub)))
 
+  ;; Many parameters: past the 8 integer and 8 float argument registers, so the rest
+  ;; go on the stack, in direct, indirect and array calls.
+  (type $many (func (param i32 i64 f32 f64 i32 i64 f32 f64 i32 i64 f32 f64 i32 i64 f32 f64 i32 i64 f32 f64)
+                    (result i64 f64 i32 f32 i64 f64 i32 f32 i64 f64 i32 f32)))
+  (func $many (type $many)
+    (i64.add (i64.extend_i32_u (local.get 0)) (i64.add (local.get 1) (local.get 17)))
+    (f64.add (local.get 3) (f64.promote_f32 (local.get 18)))
+    (i32.xor (local.get 4) (local.get 16))
+    (f32.sub (local.get 6) (local.get 14))
+    (i64.sub (local.get 5) (local.get 13))
+    (f64.mul (local.get 7) (local.get 19))
+    (i32.rotl (local.get 8) (local.get 12))
+    (f32.mul (local.get 10) (local.get 2))
+    (i64.or (local.get 9) (i64.shl (local.get 17) (i64.const 7)))
+    (f64.div (local.get 11) (local.get 15))
+    (i32.add (local.get 12) (local.get 16))
+    (local.get 18))
+  (func (export "many") (type $many)
+    (call $many (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5)
+      (local.get 6) (local.get 7) (local.get 8) (local.get 9) (local.get 10) (local.get 11) (local.get 12)
+      (local.get 13) (local.get 14) (local.get 15) (local.get 16) (local.get 17) (local.get 18) (local.get 19)))
+  (elem (i32.const 3) $many)
+  (func (export "many_indirect") (param i32) (result i64 f64 i32 f32 i64 f64 i32 f32 i64 f64 i32 f32)
+    (call_indirect (type $many)
+      (i32.const 1) (i64.const 2) (f32.const 3.5) (f64.const 4.25) (i32.const 5) (i64.const -6)
+      (f32.const 7) (f64.const 8) (i32.const 9) (i64.const 10) (f32.const 11) (f64.const 12)
+      (i32.const 13) (i64.const 14) (f32.const 15) (f64.const 16) (i32.const 17) (i64.const 18)
+      (f32.const 19) (f64.const 20) (local.get 0)))
+
   ;; Globals: each setter returns the old value; state carries from call to call.
   (func (export "swap_gi32") (param i32) (result i32) (global.get $gi32) (global.set $gi32 (local.get 0)))
   (func (export "swap_gi64") (param i64) (result i64) (global.get $gi64) (global.set $gi64 (local.get 0)))
@@ -480,7 +589,9 @@ fn numeric_module() -> Vec<u8> {
         ));
     }
     for (op, a, r) in unary_ops() {
-        wat.push_str(&format!("  (func (export \"{op}\") (param {a}) (result {r}) ({op} (local.get 0)))\n"));
+        wat.push_str(&format!(
+            "  (func (export \"{op}\") (param {a}) (result {r}) ({op} (local.get 0)))\n"
+        ));
     }
     wat.push_str(CONTROL_AND_MEMORY);
     wat.push(')');
@@ -504,8 +615,15 @@ fn numeric_operators_match_the_interpreter() {
     }
     let expected = compare("numeric", &wasm, &calls);
     // The edge inputs reach every kind of numeric trap.
-    for code in [TrapCode::IntegerDivideByZero, TrapCode::IntegerOverflow, TrapCode::InvalidConversionToInteger] {
-        assert!(expected.contains(&Outcome::Trap(code)), "no call trapped with `{code}`");
+    for code in [
+        TrapCode::IntegerDivideByZero,
+        TrapCode::IntegerOverflow,
+        TrapCode::InvalidConversionToInteger,
+    ] {
+        assert!(
+            expected.contains(&Outcome::Trap(code)),
+            "no call trapped with `{code}`"
+        );
     }
 }
 
@@ -529,7 +647,10 @@ fn control_flow_calls_globals_and_memory_match_the_interpreter() {
         c("nested_br", &[2]),
         c("block_multi", &[10]),
         c("swap", &[0x1234_5678_9abc_def0, 0xffff_fffe]),
-        c("spread", &[0xffff_ffff, 1 << 63, f32b(-0.0), 0x7ff8_0000_0000_0001]),
+        c(
+            "spread",
+            &[0xffff_ffff, 1 << 63, f32b(-0.0), 0x7ff8_0000_0000_0001],
+        ),
         c("spread", &[7, 0x1_0000_0001, f32b(2.5), f64b(1e300)]),
         c("sum_spread", &[3, 5, f32b(1.25), f64b(-4.0)]),
         c("konst", &[]),
@@ -555,16 +676,60 @@ fn control_flow_calls_globals_and_memory_match_the_interpreter() {
     for (slot, arg) in [(0, 21), (1, 15), (3, 1), (4, 1), (2, 1), (0xffff_ffff, 1)] {
         calls.push(c("call_indirect", &[slot, arg]));
     }
+    let many: Vec<u64> = (0..20u64)
+        .map(|i| match i % 4 {
+            0 => 0xffff_fff0 + i,
+            1 => (1 << 63) + i * 0x1_0000_0001,
+            2 => u64::from((i as f32 * -1.25).to_bits()),
+            _ => (i as f64 * 1e10 + 0.5).to_bits(),
+        })
+        .collect();
+    calls.push(c("many", &many));
+    for slot in [3, 0, 4] {
+        calls.push(c("many_indirect", &[slot]));
+    }
     calls.push(c("call_indirect2", &[2, 40, 2]));
     calls.push(c("call_indirect2", &[0, 40, 2]));
 
     // Loads of every width at in-bounds, boundary, guard-page and far addresses (the
     // data segment sits at 16..36; each load has offset=3).
     let loads = [
-        "i32.load", "i32.load8_s", "i32.load8_u", "i32.load16_s", "i32.load16_u", "i64.load", "i64.load8_s",
-        "i64.load8_u", "i64.load16_s", "i64.load16_u", "i64.load32_s", "i64.load32_u", "f32.load", "f64.load",
+        "i32.load",
+        "i32.load8_s",
+        "i32.load8_u",
+        "i32.load16_s",
+        "i32.load16_u",
+        "i64.load",
+        "i64.load8_s",
+        "i64.load8_u",
+        "i64.load16_s",
+        "i64.load16_u",
+        "i64.load32_s",
+        "i64.load32_u",
+        "f32.load",
+        "f64.load",
     ];
-    let addresses = [0, 13, 14, 17, 21, 25, 28, 32, 65526, 65528, 65529, 65531, 65532, 65533, 65534, 65535, 65536, 0x7fff_ffff, 0xffff_fffc];
+    let addresses = [
+        0,
+        13,
+        14,
+        17,
+        21,
+        25,
+        28,
+        32,
+        65526,
+        65528,
+        65529,
+        65531,
+        65532,
+        65533,
+        65534,
+        65535,
+        65536,
+        0x7fff_ffff,
+        0xffff_fffc,
+    ];
     let load_all = |calls: &mut Vec<Call>| {
         for l in loads {
             for a in addresses {
@@ -592,7 +757,17 @@ fn control_flow_calls_globals_and_memory_match_the_interpreter() {
     for (i, (s, v)) in stores.iter().enumerate() {
         let at = 40 + 16 * i as u64;
         calls.push(c(s, &[at, *v]));
-        for a in [65522, 65523, 65524, 65525, 65526, 65527, 65528, 0xffff_fffb, 0xffff_fff0] {
+        for a in [
+            65522,
+            65523,
+            65524,
+            65525,
+            65526,
+            65527,
+            65528,
+            0xffff_fffb,
+            0xffff_fff0,
+        ] {
             calls.push(c(s, &[a, *v]));
         }
     }
@@ -622,8 +797,16 @@ fn control_flow_calls_globals_and_memory_match_the_interpreter() {
     calls.push(c("memory.fill", &[196_609, 1, 0]));
     calls.push(c("checksum", &[0, 300]));
     let expected = compare("control", &wasm, &calls);
-    for code in [TrapCode::MemoryOutOfBounds, TrapCode::UndefinedElement, TrapCode::UninitializedElement, TrapCode::IndirectCallTypeMismatch] {
-        assert!(expected.contains(&Outcome::Trap(code)), "no call trapped with `{code}`");
+    for code in [
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+    ] {
+        assert!(
+            expected.contains(&Outcome::Trap(code)),
+            "no call trapped with `{code}`"
+        );
     }
 }
 
@@ -671,24 +854,60 @@ fn traps_match_the_interpreter() {
         (Call::new("unreachable", &[]), Unreachable),
         (Call::new("i32.div_s", &[7, 0]), IntegerDivideByZero),
         (Call::new("i32.div_u", &[7, 0]), IntegerDivideByZero),
-        (Call::new("i32.rem_s", &[0x8000_0000, 0]), IntegerDivideByZero),
+        (
+            Call::new("i32.rem_s", &[0x8000_0000, 0]),
+            IntegerDivideByZero,
+        ),
         (Call::new("i32.rem_u", &[0, 0]), IntegerDivideByZero),
         (Call::new("i64.div_s", &[1, 0]), IntegerDivideByZero),
         (Call::new("i64.div_u", &[u64::MAX, 0]), IntegerDivideByZero),
         (Call::new("i64.rem_s", &[1 << 63, 0]), IntegerDivideByZero),
         (Call::new("i64.rem_u", &[5, 0]), IntegerDivideByZero),
-        (Call::new("i32.div_s", &[0x8000_0000, 0xffff_ffff]), IntegerOverflow),
-        (Call::new("i64.div_s", &[1 << 63, u64::MAX]), IntegerOverflow),
-        (Call::new("i32.trunc_f32_s", &[0x7fc0_0000]), InvalidConversionToInteger),
-        (Call::new("i32.trunc_f32_s", &[f32b(2147483648.0)]), IntegerOverflow),
-        (Call::new("i32.trunc_f32_s", &[f32b(-2147483904.0)]), IntegerOverflow),
+        (
+            Call::new("i32.div_s", &[0x8000_0000, 0xffff_ffff]),
+            IntegerOverflow,
+        ),
+        (
+            Call::new("i64.div_s", &[1 << 63, u64::MAX]),
+            IntegerOverflow,
+        ),
+        (
+            Call::new("i32.trunc_f32_s", &[0x7fc0_0000]),
+            InvalidConversionToInteger,
+        ),
+        (
+            Call::new("i32.trunc_f32_s", &[f32b(2147483648.0)]),
+            IntegerOverflow,
+        ),
+        (
+            Call::new("i32.trunc_f32_s", &[f32b(-2147483904.0)]),
+            IntegerOverflow,
+        ),
         (Call::new("i32.trunc_f64_u", &[f64b(-1.0)]), IntegerOverflow),
-        (Call::new("i32.trunc_f64_u", &[f64b(4294967296.0)]), IntegerOverflow),
-        (Call::new("i32.trunc_f64_u", &[0xfff8_0000_0000_0000]), InvalidConversionToInteger),
-        (Call::new("i64.trunc_f32_u", &[f32b(f32::INFINITY)]), IntegerOverflow),
-        (Call::new("i64.trunc_f32_u", &[0x7fa0_0000]), InvalidConversionToInteger),
-        (Call::new("i64.trunc_f64_s", &[f64b(9223372036854775808.0)]), IntegerOverflow),
-        (Call::new("i64.trunc_f64_s", &[f64b(f64::NEG_INFINITY)]), IntegerOverflow),
+        (
+            Call::new("i32.trunc_f64_u", &[f64b(4294967296.0)]),
+            IntegerOverflow,
+        ),
+        (
+            Call::new("i32.trunc_f64_u", &[0xfff8_0000_0000_0000]),
+            InvalidConversionToInteger,
+        ),
+        (
+            Call::new("i64.trunc_f32_u", &[f32b(f32::INFINITY)]),
+            IntegerOverflow,
+        ),
+        (
+            Call::new("i64.trunc_f32_u", &[0x7fa0_0000]),
+            InvalidConversionToInteger,
+        ),
+        (
+            Call::new("i64.trunc_f64_s", &[f64b(9223372036854775808.0)]),
+            IntegerOverflow,
+        ),
+        (
+            Call::new("i64.trunc_f64_s", &[f64b(f64::NEG_INFINITY)]),
+            IntegerOverflow,
+        ),
         (Call::new("load", &[65533]), MemoryOutOfBounds),
         (Call::new("load", &[65536]), MemoryOutOfBounds),
         (Call::new("load", &[0xffff_ffff]), MemoryOutOfBounds),
@@ -709,12 +928,24 @@ fn traps_match_the_interpreter() {
     }
     let (expected, signals) = compare_with_signals("traps", &wasm, &calls);
     for (i, (call, code)) in cases.iter().enumerate() {
-        assert_eq!(expected[2 * i], Outcome::Trap(*code), "{}({}) on the interpreter", call.export, hex(&call.args));
+        assert_eq!(
+            expected[2 * i],
+            Outcome::Trap(*code),
+            "{}({}) on the interpreter",
+            call.export,
+            hex(&call.args)
+        );
         assert_eq!(expected[2 * i + 1], Outcome::Values(vec![42]));
         // Plain out-of-bounds accesses fault in the guard region (SIGSEGV) rather than
         // failing an explicit check (a trap instruction, SIGILL): the reservation is real.
         if call.export == "load" || call.export == "store64" || call.export == "load_deep" {
-            assert_eq!(signals[2 * i], Some(SIGSEGV), "{}({}) faults", call.export, hex(&call.args));
+            assert_eq!(
+                signals[2 * i],
+                Some(SIGSEGV),
+                "{}({}) faults",
+                call.export,
+                hex(&call.args)
+            );
         }
     }
 }
@@ -732,7 +963,10 @@ fn unimplemented_builtins_fail_loudly() {
     let program = Aarch64Program::build("builtin-stub", &wasm).unwrap_or_else(|e| panic!("{e}"));
     let err = program.run(&[Call::new("grow", &[])]).unwrap_err();
     let slot = kiln_runtime_support::vm::builtins::Builtin::TableGrow.slot();
-    assert!(err.contains(&format!("builtin {slot}")) && err.contains("does not implement"), "{err}");
+    assert!(
+        err.contains(&format!("builtin {slot}")) && err.contains("does not implement"),
+        "{err}"
+    );
 }
 
 /// The C kernels (tests/c/kernels.c, freestanding wasm32): every checksum equal to the
@@ -760,5 +994,8 @@ fn c_kernels_match_the_interpreter() {
     assert_eq!(expected[1], Outcome::Values(vec![0xba78_16bf]));
     assert_eq!(expected[6], Outcome::Values(vec![2_941_719_755]));
     assert_eq!(expected[8], Outcome::Values(vec![71_998]));
-    assert_eq!(expected[10], Outcome::Values(vec![u64::from(-169_087_605i32 as u32)]));
+    assert_eq!(
+        expected[10],
+        Outcome::Values(vec![u64::from(-169_087_605i32 as u32)])
+    );
 }
