@@ -8,14 +8,15 @@
 //! ```
 //!
 //! With `--only-kiln` it runs only Kiln's loop (a small driver for `valgrind --tool=callgrind`
-//! or `strace -c`).
+//! or `strace -c`); with `--keep DIR` it leaves the artifacts (and the module binaries) in
+//! `DIR`.
 
 use kiln_bench::{Scale, WasmtimeRunner, workloads};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn usage() -> ! {
-    eprintln!("usage: load [--iters N] [--filter SUBSTRING] [--only-kiln]");
+    eprintln!("usage: load [--iters N] [--filter SUBSTRING] [--only-kiln] [--keep DIR]");
     std::process::exit(2);
 }
 
@@ -25,6 +26,7 @@ fn median(mut v: Vec<Duration>) -> f64 {
 }
 
 /// Per-phase timings of one Kiln load+instantiate.
+#[inline(never)]
 fn kiln_once(path: &Path, export: &str) -> Result<[Duration; 5], String> {
     let t0 = Instant::now();
     let runtime = kiln::Runtime::with_config(kiln::RuntimeConfig::compiler());
@@ -44,23 +46,25 @@ fn main() {
     let mut iters = 2000usize;
     let mut filter: Option<String> = None;
     let mut only_kiln = false;
+    let mut keep: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--iters" => iters = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()),
             "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
             "--only-kiln" => only_kiln = true,
+            "--keep" => keep = Some(args.next().unwrap_or_else(|| usage()).into()),
             _ => usage(),
         }
     }
-    if let Err(e) = run(iters.max(1), filter.as_deref(), only_kiln) {
+    if let Err(e) = run(iters.max(1), filter.as_deref(), only_kiln, keep) {
         eprintln!("error: {e}");
         std::process::exit(1);
     }
 }
 
-fn run(iters: usize, filter: Option<&str>, only_kiln: bool) -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("kiln-bench-load-{}", std::process::id()));
+fn run(iters: usize, filter: Option<&str>, only_kiln: bool, keep: Option<std::path::PathBuf>) -> Result<(), String> {
+    let dir = keep.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("kiln-bench-load-{}", std::process::id())));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let engine = wasmtime::Engine::default();
     let mut seen = std::collections::BTreeSet::new();
@@ -75,6 +79,9 @@ fn run(iters: usize, filter: Option<&str>, only_kiln: bool) -> Result<(), String
         let kpath = dir.join(format!("{stem}.kiln"));
         let kbytes = kiln::aot::compile_artifact(&w.wasm, &kiln::aot::AotOptions::default()).map_err(|e| e.to_string())?;
         std::fs::write(&kpath, kbytes).map_err(|e| e.to_string())?;
+        if keep.is_some() {
+            std::fs::write(dir.join(format!("{stem}.wasm")), &w.wasm).map_err(|e| e.to_string())?;
+        }
         let mut phases: [Vec<Duration>; 5] = Default::default();
         let mut totals = Vec::with_capacity(iters);
         for _ in 0..iters {
@@ -107,6 +114,8 @@ fn run(iters: usize, filter: Option<&str>, only_kiln: bool) -> Result<(), String
             median(totals)
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(())
 }
