@@ -70,9 +70,10 @@ fn io(path: &Path, e: std::io::Error) -> ArtifactError {
 }
 
 /// Where the code comes from once everything is verified.
-enum CodeSource<'a> {
-    /// Map the code section of this file.
-    File(&'a std::fs::File),
+enum CodeSource {
+    /// Make the code section executable in place: the bytes are a private read-only
+    /// mapping of the artifact file.
+    Mapped,
     /// Copy it out of the verified bytes.
     Copy,
 }
@@ -94,12 +95,15 @@ pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact,
         // Nothing to map; report what is wrong with an empty artifact.
         artifact::verify(&[], expected)?;
     }
+    let len = usize::try_from(len).map_err(|_| ArtifactError::Io(format!("{}: file too large", path.display())))?;
     // SAFETY: a read-only private mapping of a file we opened. Rust requires the bytes not
     // to change while borrowed: the file must not be modified in place while loaded (the
-    // documented contract; Kiln's own writers replace artifacts by rename).
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io(path, e))?;
+    // documented contract; Kiln's own writers replace artifacts by rename). It is never
+    // made writable (only its code pages become read+execute, after verification).
+    let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(|e| io(path, e))?;
+    drop(file);
     let shared: SharedBytes = Arc::new(map);
-    load(shared, expected, CodeSource::File(&file))
+    load(shared, expected, CodeSource::Mapped)
 }
 
 /// Loads the artifact in `bytes` for a runtime whose settings are `expected`. The bytes are
@@ -112,7 +116,7 @@ pub fn load_bytes(bytes: &[u8], expected: &CodeSettings) -> Result<LoadedArtifac
     load(Arc::new(bytes.to_vec()), expected, CodeSource::Copy)
 }
 
-fn load(shared: SharedBytes, expected: &CodeSettings, source: CodeSource<'_>) -> Result<LoadedArtifact, ArtifactError> {
+fn load(shared: SharedBytes, expected: &CodeSettings, source: CodeSource) -> Result<LoadedArtifact, ArtifactError> {
     let v = artifact::verify(bytes_of(&shared), expected)?;
     let s = &v.header.sections;
     let ranges = TableRanges {
@@ -129,7 +133,7 @@ fn finish(
     v: &VerifiedArtifact<'_>,
     shared: &SharedBytes,
     ranges: TableRanges,
-    source: CodeSource<'_>,
+    source: CodeSource,
     dwarf: Range<usize>,
 ) -> Result<LoadedArtifact, ArtifactError> {
     let meta = v.metadata()?;
@@ -142,12 +146,12 @@ fn finish(
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
 
     // Everything is verified: only now does any byte become executable.
-    let code_range = v.header.sections.get(Section::Code);
+    let code_range = v.header.sections.range(Section::Code);
     let memory = match source {
-        CodeSource::File(file)
-            if !code.is_empty() && code_range.offset.is_multiple_of(kiln_runtime_support::vm::code_memory::page_size() as u64) =>
+        CodeSource::Mapped
+            if !code.is_empty() && code_range.start.is_multiple_of(kiln_runtime_support::vm::code_memory::page_size()) =>
         {
-            CodeMemory::map_file(file, code_range.offset, code.len())
+            CodeMemory::protect_in_mapping(shared.clone(), code_range)
         }
         _ => CodeMemory::copy(code),
     }
