@@ -1,18 +1,21 @@
 //! Kiln's artifact loader.
 //!
-//! Maps a `.kiln` blob written by `kiln-compiler` (memmap2, read-only), verifies its header
-//! and the SHA-256 of its payload before anything else is trusted
-//! ([`kiln_runtime_support::artifact::verify`]), checks its code tables and metadata, and
-//! only then maps the code read+execute, straight from the file (the code is
-//! position-independent and already linked, so its pages stay clean and shared), registers
-//! its trap tables and hands back a [`Module`] that instantiates exactly like an
-//! interpreted one (DESIGN.md, principles 2 and 3).
+//! Maps a `.kiln` blob written by `kiln-compiler` (memmap2, read-only and private),
+//! verifies its header and the SHA-256 of its payload before anything else is trusted
+//! ([`kiln_runtime_support::artifact::verify`]; the payload is hashed once, in place, in
+//! the mapping), checks its code tables and metadata, and only then makes the code section
+//! of that same mapping read+execute (one `mprotect`: the code is position-independent and
+//! already linked, so its pages stay clean, file-backed and shared), registers its trap
+//! tables and hands back a [`Module`] that instantiates exactly like an interpreted one
+//! (DESIGN.md, principles 2 and 3).
 //!
 //! What is read in place: the code (file-backed executable pages), the function, trap-site,
-//! address-map and entry tables, and the DWARF section (through the read-only mapping).
-//! What is copied: the metadata (decoded into a [`ModuleInfo`]) and the initialized-data
-//! image (into the module's data bytes, then into each instance's linear memory). When the
-//! artifact comes as bytes ([`load_bytes`]) rather than a file, code and tables are copied.
+//! address-map and entry tables, and the DWARF section (through the mapping). What is
+//! copied: the metadata (decoded into a [`ModuleInfo`]) and the initialized-data image
+//! (into the module's data bytes, then each active segment into each instance's linear
+//! memory; the format puts an image of 64 KiB or more on a page of its own so it can be
+//! mapped copy-on-write instead, which this loader does not do yet). When the artifact
+//! comes as bytes ([`load_bytes`]) rather than a file, code and tables are copied.
 //!
 //! Trust model: the checksums prove integrity, not authenticity (see
 //! [`kiln_runtime_support::artifact`]); load only artifacts you would run as native code.
