@@ -142,7 +142,7 @@ fn inspect_prints_the_artifact_header() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln artifact",
-        "format version: 1",
+        "format version: 2",
         "runtime ABI version: 1",
         "loadable here: yes",
         "name: prog",

@@ -1,18 +1,21 @@
 //! Kiln's artifact loader.
 //!
-//! Maps a `.kiln` blob written by `kiln-compiler` (memmap2, read-only), verifies its header
-//! and the SHA-256 of its payload before anything else is trusted
-//! ([`kiln_runtime_support::artifact::verify`]), checks its code tables and metadata, and
-//! only then maps the code read+execute, straight from the file (the code is
-//! position-independent and already linked, so its pages stay clean and shared), registers
-//! its trap tables and hands back a [`Module`] that instantiates exactly like an
-//! interpreted one (DESIGN.md, principles 2 and 3).
+//! Maps a `.kiln` blob written by `kiln-compiler` (memmap2, read-only and private),
+//! verifies its header and the SHA-256 of its payload before anything else is trusted
+//! ([`kiln_runtime_support::artifact::verify`]; the payload is hashed once, in place, in
+//! the mapping), checks its code tables and metadata, and only then makes the code section
+//! of that same mapping read+execute (one `mprotect`: the code is position-independent and
+//! already linked, so its pages stay clean, file-backed and shared), registers its trap
+//! tables and hands back a [`Module`] that instantiates exactly like an interpreted one
+//! (DESIGN.md, principles 2 and 3).
 //!
 //! What is read in place: the code (file-backed executable pages), the function, trap-site,
-//! address-map and entry tables, and the DWARF section (through the read-only mapping).
-//! What is copied: the metadata (decoded into a [`ModuleInfo`]) and the initialized-data
-//! image (into the module's data bytes, then into each instance's linear memory). When the
-//! artifact comes as bytes ([`load_bytes`]) rather than a file, code and tables are copied.
+//! address-map and entry tables, and the DWARF section (through the mapping). What is
+//! copied: the metadata (decoded into a [`ModuleInfo`]) and the initialized-data image
+//! (into the module's data bytes, then each active segment into each instance's linear
+//! memory; the format puts an image of 64 KiB or more on a page of its own so it can be
+//! mapped copy-on-write instead, which this loader does not do yet). When the artifact
+//! comes as bytes ([`load_bytes`]) rather than a file, code and tables are copied.
 //!
 //! Trust model: the checksums prove integrity, not authenticity (see
 //! [`kiln_runtime_support::artifact`]); load only artifacts you would run as native code.
@@ -70,9 +73,10 @@ fn io(path: &Path, e: std::io::Error) -> ArtifactError {
 }
 
 /// Where the code comes from once everything is verified.
-enum CodeSource<'a> {
-    /// Map the code section of this file.
-    File(&'a std::fs::File),
+enum CodeSource {
+    /// Make the code section executable in place: the bytes are a private read-only
+    /// mapping of the artifact file.
+    Mapped,
     /// Copy it out of the verified bytes.
     Copy,
 }
@@ -94,12 +98,15 @@ pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact,
         // Nothing to map; report what is wrong with an empty artifact.
         artifact::verify(&[], expected)?;
     }
+    let len = usize::try_from(len).map_err(|_| ArtifactError::Io(format!("{}: file too large", path.display())))?;
     // SAFETY: a read-only private mapping of a file we opened. Rust requires the bytes not
     // to change while borrowed: the file must not be modified in place while loaded (the
-    // documented contract; Kiln's own writers replace artifacts by rename).
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io(path, e))?;
+    // documented contract; Kiln's own writers replace artifacts by rename). It is never
+    // made writable (only its code pages become read+execute, after verification).
+    let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(|e| io(path, e))?;
+    drop(file);
     let shared: SharedBytes = Arc::new(map);
-    load(shared, expected, CodeSource::File(&file))
+    load(shared, expected, CodeSource::Mapped)
 }
 
 /// Loads the artifact in `bytes` for a runtime whose settings are `expected`. The bytes are
@@ -112,7 +119,7 @@ pub fn load_bytes(bytes: &[u8], expected: &CodeSettings) -> Result<LoadedArtifac
     load(Arc::new(bytes.to_vec()), expected, CodeSource::Copy)
 }
 
-fn load(shared: SharedBytes, expected: &CodeSettings, source: CodeSource<'_>) -> Result<LoadedArtifact, ArtifactError> {
+fn load(shared: SharedBytes, expected: &CodeSettings, source: CodeSource) -> Result<LoadedArtifact, ArtifactError> {
     let v = artifact::verify(bytes_of(&shared), expected)?;
     let s = &v.header.sections;
     let ranges = TableRanges {
@@ -129,7 +136,7 @@ fn finish(
     v: &VerifiedArtifact<'_>,
     shared: &SharedBytes,
     ranges: TableRanges,
-    source: CodeSource<'_>,
+    source: CodeSource,
     dwarf: Range<usize>,
 ) -> Result<LoadedArtifact, ArtifactError> {
     let meta = v.metadata()?;
@@ -142,12 +149,12 @@ fn finish(
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
 
     // Everything is verified: only now does any byte become executable.
-    let code_range = v.header.sections.get(Section::Code);
+    let code_range = v.header.sections.range(Section::Code);
     let memory = match source {
-        CodeSource::File(file)
-            if !code.is_empty() && code_range.offset.is_multiple_of(kiln_runtime_support::vm::code_memory::page_size() as u64) =>
+        CodeSource::Mapped
+            if !code.is_empty() && code_range.start.is_multiple_of(kiln_runtime_support::vm::code_memory::page_size()) =>
         {
-            CodeMemory::map_file(file, code_range.offset, code.len())
+            CodeMemory::protect_in_mapping(shared.clone(), code_range)
         }
         _ => CodeMemory::copy(code),
     }

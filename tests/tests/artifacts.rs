@@ -270,7 +270,10 @@ fn incompatible_artifacts_name_what_differs() {
     let blob = blob();
 
     let e = refused(&rt, &reseal(&blob, |h| h.format_version = 99));
-    assert_eq!(e, ArtifactError::FormatVersion { found: 99, expected: 1 });
+    assert_eq!(
+        e,
+        ArtifactError::FormatVersion { found: 99, expected: kiln_runtime_support::artifact::FORMAT_VERSION }
+    );
     let e = refused(&rt, &reseal(&blob, |h| h.abi_version = 7));
     assert_eq!(e, ArtifactError::AbiVersion { found: 7, expected: kiln_runtime_support::artifact::ABI_VERSION });
     assert!(e.to_string().contains("runtime ABI 7"), "{e}");

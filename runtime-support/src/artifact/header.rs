@@ -9,7 +9,7 @@
 //! | 8 | 4 | artifact format version ([`FORMAT_VERSION`]) |
 //! | 12 | 4 | header size ([`HEADER_SIZE`]) |
 //! | 16 | 4 | runtime ABI version ([`ABI_VERSION`]) |
-//! | 20 | 4 | code-section alignment in bytes (other sections: 4 KiB) |
+//! | 20 | 4 | code-section alignment in bytes (other sections: see [`super::sections`]) |
 //! | 24 | 64 | target triple, UTF-8, NUL-padded |
 //! | 88 | 16 | CPU level name, NUL-padded |
 //! | 104 | 8 | required CPU features ([`CpuFeatures`] bits) |
@@ -36,7 +36,7 @@ use std::fmt;
 /// `\0asm` nor text; CR LF and ^Z catch text-mode transfers).
 pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// The artifact format version this Kiln writes and reads (bump on any layout change).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
@@ -118,7 +118,7 @@ pub struct ArtifactHeader {
     /// Runtime ABI version.
     pub abi_version: u32,
     /// Alignment of the code section's offset, in bytes (a power of two, at least 4096;
-    /// the other sections are 4 KiB-aligned).
+    /// the other sections' alignments are given in [`super::sections`]).
     pub section_align: u32,
     /// Target triple the code was compiled for (at most 64 bytes).
     pub target: String,

@@ -1,7 +1,8 @@
 //! The artifact format ("`.kiln` blob"), shared by the compiler (which writes it) and the
 //! loader (which maps it): DESIGN.md principles 2 and 3.
 //!
-//! An artifact is a fixed-size [`header`] followed by page-aligned [`sections`]:
+//! An artifact is a fixed-size [`header`] followed by its [`sections`] (only the mapped ones
+//! page-aligned):
 //! linked position-independent code, the bincode [`metadata`] (encoded only in the private `codec` module), the code tables
 //! as fixed-layout little-endian arrays read in place ([`crate::vm::CodeTables`]), DWARF,
 //! and the initialized-data image.

@@ -1,14 +1,31 @@
 //! The sections of an artifact's payload: which exist, where they lie (the header's section
-//! table), and how the writer lays them out: every section starts on a 4 KiB page
-//! ([`PAGE`]); the code section on a multiple of the header's code alignment (the largest
-//! page size of the target's hosts), so it can be mapped straight from the file.
+//! table), and how the writer lays them out ([`SectionTable::layout`]).
+//!
+//! Only what is mapped needs a page: the code section starts on a multiple of the header's
+//! code alignment (the largest page size of the target's hosts) so it maps straight from the
+//! file, and a data image of at least [`DATA_MAP_MIN`] bytes starts on a [`PAGE`] so its
+//! pages can be mapped copy-on-write into linear memories (today's loader still copies
+//! it). Everything else (metadata and the tables, read in
+//! place, DWARF, small data images) is packed at [`SMALL_ALIGN`]. The file order is
+//! [`FILE_ORDER`]: the small sections first, right after the header, then the data, then
+//! the code, so a small module's artifact is the header, one page at most of metadata and
+//! tables, and its code (the payload checksum covers every byte of it, padding included).
 
 use super::error::{ArtifactError, ArtifactPart};
 use super::header::HEADER_SIZE;
 use std::ops::Range;
 
-/// Alignment of every section but the code, in bytes.
+/// A page, in bytes: the alignment of a data image of at least [`DATA_MAP_MIN`] bytes.
 pub const PAGE: u64 = 4096;
+
+/// Alignment of the sections that are read, not mapped (metadata, tables, DWARF, a small
+/// data image), in bytes.
+pub const SMALL_ALIGN: u64 = 8;
+
+/// Size from which the writer puts the data image on a page of its own, in bytes (16
+/// pages): a smaller image is copied into each instance's memory, which costs less than
+/// mapping it.
+pub const DATA_MAP_MIN: u64 = 16 * PAGE;
 
 /// Number of sections (every artifact has all of them; unused ones are empty).
 pub const SECTION_COUNT: usize = 8;
@@ -66,7 +83,31 @@ impl Section {
     fn index(self) -> usize {
         Section::ALL.iter().position(|s| *s == self).expect("listed")
     }
+
+    /// The alignment section `self` of `len` bytes must have in the file, for code aligned to
+    /// `code_align` (an empty section needs none).
+    fn align(self, len: u64, code_align: u64) -> u64 {
+        match self {
+            _ if len == 0 => 1,
+            Section::Code => code_align,
+            Section::Data if len >= DATA_MAP_MIN => PAGE,
+            _ => SMALL_ALIGN,
+        }
+    }
 }
+
+/// The order of the sections in the file (their order in the section table is
+/// [`Section::ALL`]).
+pub const FILE_ORDER: [Section; SECTION_COUNT] = [
+    Section::Metadata,
+    Section::Functions,
+    Section::TrapSites,
+    Section::AddressMap,
+    Section::Entries,
+    Section::Dwarf,
+    Section::Data,
+    Section::Code,
+];
 
 /// A section's place in the file, in bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -98,23 +139,25 @@ impl SectionTable {
         r.offset as usize..(r.offset + r.len) as usize
     }
 
-    /// Lays out sections of lengths `lens` (in [`Section::ALL`] order) after the header,
-    /// the code at a multiple of `code_align`, the others at multiples of [`PAGE`]; returns
-    /// the table and the file length.
+    /// Lays out sections of lengths `lens` (in [`Section::ALL`] order) after the header, in
+    /// [`FILE_ORDER`], each at the alignment the module docs give; returns the table and
+    /// the file length.
     pub fn layout(lens: [usize; SECTION_COUNT], code_align: u64) -> (SectionTable, u64) {
         let mut t = SectionTable::default();
         let mut at = HEADER_SIZE as u64;
-        for (s, len) in Section::ALL.iter().zip(lens) {
-            at = at.next_multiple_of(if *s == Section::Code { code_align } else { PAGE });
-            t.set(*s, at, len as u64);
-            at += len as u64;
+        for s in FILE_ORDER {
+            let len = lens[s.index()] as u64;
+            at = at.next_multiple_of(s.align(len, code_align));
+            t.set(s, at, len);
+            at += len;
         }
         (t, at)
     }
 
-    /// Checks that the code alignment is a power of two of at least 4 KiB and every section
-    /// is aligned (see [`SectionTable::layout`]), after the header, in file order, without
-    /// overlap, and inside `file_len`.
+    /// Checks that the code alignment is a power of two of at least 4 KiB and that every
+    /// section lies after the header, in [`FILE_ORDER`], without overlap, inside `file_len`:
+    /// the code at a multiple of the code alignment, the others at multiples of
+    /// [`SMALL_ALIGN`] (empty sections anywhere).
     ///
     /// # Errors
     /// [`ArtifactError::Corrupt`] naming the section table.
@@ -124,10 +167,13 @@ impl SectionTable {
             return Err(bad(format!("code alignment {code_align} is not a power of two of at least 4096")));
         }
         let mut end = HEADER_SIZE as u64;
-        for s in Section::ALL {
+        for s in FILE_ORDER {
             let r = self.get(s);
             let stop = r.offset.checked_add(r.len).ok_or_else(|| bad(format!("{} section overflows", s.name())))?;
-            let align = if s == Section::Code { u64::from(code_align) } else { PAGE };
+            let align = match s {
+                Section::Code => s.align(r.len, u64::from(code_align)),
+                _ => s.align(r.len, 0).min(SMALL_ALIGN),
+            };
             if !r.offset.is_multiple_of(align) || r.offset < end || stop > file_len {
                 return Err(bad(format!(
                     "{} section at {:#x} ({} bytes) is misaligned, overlaps another or lies outside the file",
@@ -147,17 +193,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn layout_is_aligned_and_validates() {
-        let (t, len) = SectionTable::layout([100, 20, 0, 8, 0, 12, 0, 5000], 65536);
+    fn layout_packs_small_sections_and_aligns_what_is_mapped() {
+        let lens = [100, 20, 0, 8, 0, 12, 0, 5000];
+        let (t, len) = SectionTable::layout(lens, 65536);
+        assert_eq!(t.get(Section::Metadata).offset, HEADER_SIZE as u64);
+        assert_eq!(t.get(Section::TrapSites).offset, HEADER_SIZE as u64 + 24, "after 20 bytes, 8-aligned");
+        assert!(Section::ALL.iter().all(|s| t.get(*s).len == 0 || t.get(*s).offset % SMALL_ALIGN == 0));
+        assert!(t.get(Section::Data).offset < 4096, "a small data image is packed");
         assert_eq!(t.get(Section::Code).offset, 65536);
-        assert_eq!(t.get(Section::Metadata).offset, 65536 + 4096);
-        assert!(Section::ALL.iter().all(|s| t.get(*s).offset % 4096 == 0));
+        assert_eq!(len, 65536 + 100, "the code ends the file");
         t.validate(65536, len).unwrap();
         assert!(t.validate(65536, len - 1).is_err());
         assert!(t.validate(1000, len).is_err());
         assert!(t.validate(1 << 17, len).is_err(), "code misaligned for a larger alignment");
         let mut bad = t.clone();
-        bad.set(Section::Data, 65536, 10);
+        bad.set(Section::Data, HEADER_SIZE as u64, 10);
         assert!(bad.validate(65536, len).is_err(), "overlap");
+        let mut bad = t.clone();
+        bad.set(Section::Entries, t.get(Section::Entries).offset + 4, 12);
+        assert!(bad.validate(65536, len).is_err(), "misaligned");
+
+        let mut big = lens;
+        big[7] = DATA_MAP_MIN as usize;
+        let (t, len) = SectionTable::layout(big, 4096);
+        assert_eq!(t.get(Section::Data).offset, 4096, "a large data image gets its own page");
+        assert_eq!(t.get(Section::Code).offset, 4096 + DATA_MAP_MIN);
+        t.validate(4096, len).unwrap();
     }
 }

@@ -51,7 +51,11 @@ pub fn instantiate(
         resolved.push(ext);
     }
 
-    // 2. Allocate the VMContext and the instance record.
+    // 2. Allocate the VMContext and the instance record (and, for the interpreter's first
+    // module in this store, its value stack).
+    if module.interp().is_some() {
+        store.ensure_interp_stack()?;
+    }
     let offsets = VMOffsets::new(&info);
     let layout = Layout::from_size_align(offsets.size().max(16) as usize, 16)
         .map_err(|e| crate::error::ResourceError { message: e.to_string() })?;

@@ -1,14 +1,17 @@
 //! Executable memory for compiled code (W^X: pages are never writable and executable at
 //! once; DESIGN.md principle 2). Code arrives already linked (position-independent, no
-//! relocations left), so it is either mapped read+execute straight from an artifact file
-//! ([`CodeMemory::map_file`]) or copied into fresh pages that are then flipped to
+//! relocations left), so it is either made executable in place inside the read-only
+//! private mapping of an artifact file ([`CodeMemory::protect_in_mapping`]: its pages stay
+//! clean, file-backed and shared), or copied into fresh pages that are then flipped to
 //! read+execute ([`CodeMemory::copy`]).
 //!
 //! Every executable mapping is counted per thread ([`executable_mappings_on_this_thread`]),
 //! so tests can prove that a rejected artifact mapped nothing executable.
 
+use super::code_tables::{SharedBytes, bytes_of};
 use crate::error::ResourceError;
 use std::cell::Cell;
+use std::ops::Range;
 
 thread_local! {
     static EXEC_MAPPINGS: Cell<u64> = const { Cell::new(0) };
@@ -25,11 +28,24 @@ fn count_mapping() {
 }
 
 /// A read+execute mapping holding one module's code.
-#[derive(Debug)]
 pub struct CodeMemory {
     ptr: *mut u8,
     len: usize,
     file_backed: bool,
+    /// For code made executable inside a larger mapping: that mapping, which owns (and
+    /// finally unmaps) the pages; `None` when this value owns its mapping.
+    owner: Option<SharedBytes>,
+}
+
+impl std::fmt::Debug for CodeMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeMemory")
+            .field("ptr", &self.ptr)
+            .field("len", &self.len)
+            .field("file_backed", &self.file_backed)
+            .field("in_shared_mapping", &self.owner.is_some())
+            .finish()
+    }
 }
 
 // SAFETY: the mapping is immutable (read+execute) once constructed and owned by this value;
@@ -69,7 +85,7 @@ impl CodeMemory {
         if ptr == libc::MAP_FAILED {
             return Err(err(format!("cannot map {len} bytes of code")));
         }
-        let mem = CodeMemory { ptr: ptr.cast(), len, file_backed: false };
+        let mem = CodeMemory { ptr: ptr.cast(), len, file_backed: false, owner: None };
         // SAFETY: the mapping is `len >= text.len()` bytes, readable and writable, and ours.
         let dst = unsafe { std::slice::from_raw_parts_mut(mem.ptr, text.len()) };
         dst.copy_from_slice(text);
@@ -84,45 +100,42 @@ impl CodeMemory {
         Ok(mem)
     }
 
-    /// Maps `len` bytes of `file` at byte `offset` read+execute, private, straight from the
-    /// file: the pages stay clean and are shared with every other process mapping the same
-    /// artifact. `offset` must be a multiple of [`page_size`].
+    /// Makes bytes `range` of `mapping` read+execute in place, with one `mprotect`: for an
+    /// artifact file mapped read-only and private (never writable, so W^X holds), whose
+    /// code section is then executed from the very pages that were hashed. `range.start`
+    /// must be page-aligned in memory; the protection covers whole pages, so the bytes
+    /// after the range up to the next page boundary become executable too (in an
+    /// artifact, the code section ends the file, so that is the zero tail past its end).
+    /// The pages stay executable until `mapping` is unmapped (when its last owner, such as
+    /// the returned value, is dropped).
     ///
-    /// The caller must have verified those bytes (the artifact's payload checksum) first;
-    /// the file should not be modified while mapped (artifacts are written to a temporary
-    /// file and renamed into place, so a rewrite gets a new file).
+    /// The caller must have verified those bytes (the artifact's payload checksum) first,
+    /// and `mapping` must be a private read-only mapping of a file: it must never be made
+    /// writable.
     ///
     /// # Errors
-    /// [`ResourceError`] when `offset` is not page-aligned, `len` is 0 or the host refuses
-    /// the mapping.
-    pub fn map_file(file: &std::fs::File, offset: u64, len: usize) -> Result<Self, ResourceError> {
-        use std::os::fd::AsRawFd;
+    /// [`ResourceError`] when the range is empty, outside the mapping or misaligned, or the
+    /// host refuses the protection change.
+    pub fn protect_in_mapping(mapping: SharedBytes, range: Range<usize>) -> Result<Self, ResourceError> {
         let err = |message: String| ResourceError { message };
-        if !offset.is_multiple_of(page_size() as u64) || len == 0 {
-            return Err(err(format!("code at file offset {offset:#x} ({len} bytes) cannot be mapped")));
+        let bytes = bytes_of(&mapping);
+        if range.is_empty() || range.end > bytes.len() {
+            return Err(err(format!("code at {range:?} cannot be made executable")));
         }
-        let off = libc::off_t::try_from(offset).map_err(|_| err("code offset too large".into()))?;
-        // SAFETY: a new private read+execute mapping of an open file at a kernel-chosen
-        // address; it aliases no Rust object. Bytes past the file's end (none here: the
-        // caller checked the section lies in the file) would read as zero or fault.
-        let ptr = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_EXEC,
-                libc::MAP_PRIVATE,
-                file.as_raw_fd(),
-                off,
-            )
-        };
-        if ptr == libc::MAP_FAILED {
-            return Err(err(format!(
-                "cannot map {len} bytes of code from the artifact: {}",
-                std::io::Error::last_os_error()
-            )));
+        let ptr = bytes[range.clone()].as_ptr().cast_mut();
+        if !(ptr as usize).is_multiple_of(page_size()) {
+            return Err(err(format!("code at {range:?} is not page-aligned in memory")));
+        }
+        let len = range.len().next_multiple_of(page_size());
+        // SAFETY: [ptr, ptr+len) lies in `mapping` (a mapping is whole pages, and the range
+        // is inside it), which the returned value keeps alive; adding execute permission to
+        // read-only pages invalidates no reference to them.
+        let rc = unsafe { libc::mprotect(ptr.cast(), len, libc::PROT_READ | libc::PROT_EXEC) };
+        if rc != 0 {
+            return Err(err(format!("cannot make code executable: {}", std::io::Error::last_os_error())));
         }
         count_mapping();
-        Ok(CodeMemory { ptr: ptr.cast(), len, file_backed: true })
+        Ok(CodeMemory { ptr, len, file_backed: true, owner: Some(mapping) })
     }
 
     /// Address of the code's first byte.
@@ -157,6 +170,10 @@ fn clear_icache(ptr: *mut u8, len: usize) {
 
 impl Drop for CodeMemory {
     fn drop(&mut self) {
+        if self.owner.is_some() {
+            // The pages belong to the shared mapping, unmapped with its last owner.
+            return;
+        }
         // SAFETY: we own the mapping; the owner unregisters the code before dropping it and
         // no wasm of it runs any more.
         unsafe { libc::munmap(self.ptr.cast(), self.len) };

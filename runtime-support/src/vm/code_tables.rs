@@ -215,44 +215,56 @@ impl CodeTables {
             num_types: num_types as usize,
             code_len,
         };
-        let num_traps = (t.ranges.trap_sites.len() / TRAP_RECORD_BYTES) as u32;
-        let num_addrs = (t.ranges.address_map.len() / ADDRESS_RECORD_BYTES) as u32;
-        let code_len = code_len as u64;
+        t.check_records()?;
+        Ok(t)
+    }
+
+    /// The record checks of [`CodeTables::new`], over the tables' bytes in place (one pass
+    /// over each table; no allocation).
+    fn check_records(&self) -> Result<(), String> {
+        let traps = self.slice(&self.ranges.trap_sites);
+        let addrs = self.slice(&self.ranges.address_map);
+        let num_traps = (traps.len() / TRAP_RECORD_BYTES) as u32;
+        let num_addrs = (addrs.len() / ADDRESS_RECORD_BYTES) as u32;
+        let code_len = self.code_len as u64;
         let mut prev_end = 0u64;
-        for i in 0..t.num_functions {
-            let f = t.function(i);
-            let end = u64::from(f.start) + u64::from(f.len);
-            if u64::from(f.start) < prev_end || end > code_len {
+        for (i, rec) in self.slice(&self.ranges.functions).chunks_exact(FUNCTION_RECORD_BYTES).enumerate() {
+            let w = |k| word(rec, k);
+            let (start, len) = (w(0), w(1));
+            let end = u64::from(start) + u64::from(len);
+            if u64::from(start) < prev_end || end > code_len {
                 return Err(format!("function record {i} overlaps another or lies outside the code"));
             }
             prev_end = end;
-            let (ts, te) = f.traps;
-            let (as_, ae) = f.addrs;
+            let (ts, te, as_, ae) = (w(3), w(4), w(5), w(6));
             if ts > te || te > num_traps || as_ > ae || ae > num_addrs {
                 return Err(format!("function record {i} names table entries that do not exist"));
             }
-            let mut last = None;
-            for j in ts..te {
-                let (off, code) = t.trap_record(j);
-                if off >= f.len || last.is_some_and(|l| l > off) || TrapCode::from_u32(code).is_none() {
-                    return Err(format!("trap site {j} is unsorted, outside its function or unknown"));
+            let mut last = 0;
+            let records = traps[ts as usize * TRAP_RECORD_BYTES..te as usize * TRAP_RECORD_BYTES].chunks_exact(TRAP_RECORD_BYTES);
+            for (j, r) in records.enumerate() {
+                let (off, code) = (word(r, 0), word(r, 1));
+                if off >= len || off < last || TrapCode::from_u32(code).is_none() {
+                    return Err(format!("trap site {} is unsorted, outside its function or unknown", ts as usize + j));
                 }
-                last = Some(off);
+                last = off;
             }
             let mut last = 0;
-            for j in as_..ae {
-                let (s, e, _) = t.addr_record(j);
-                if s < last || s > e || e > f.len {
-                    return Err(format!("address map entry {j} is unsorted or outside its function"));
+            let records =
+                addrs[as_ as usize * ADDRESS_RECORD_BYTES..ae as usize * ADDRESS_RECORD_BYTES].chunks_exact(ADDRESS_RECORD_BYTES);
+            for (j, r) in records.enumerate() {
+                let (s, e) = (word(r, 0), word(r, 1));
+                if s < last || s > e || e > len {
+                    return Err(format!("address map entry {} is unsorted or outside its function", as_ as usize + j));
                 }
                 last = s;
             }
         }
-        let entries = t.slice(&t.ranges.entries);
-        if (0..entries.len() / 4).any(|i| u64::from(word(entries, i)) >= code_len) {
+        let entries = self.slice(&self.ranges.entries);
+        if entries.chunks_exact(4).any(|e| u64::from(word(e, 0)) >= code_len) {
             return Err("an entry point lies outside the code".into());
         }
-        Ok(t)
+        Ok(())
     }
 
     fn slice(&self, r: &Range<usize>) -> &[u8] {

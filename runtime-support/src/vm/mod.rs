@@ -7,6 +7,7 @@ mod code_tables;
 mod compiled_code;
 mod externref;
 mod host_func;
+mod interp_stack;
 mod memory;
 mod offsets;
 mod store;
@@ -23,6 +24,7 @@ pub use code_tables::{
 pub use compiled_code::{CodeImage, CodeMeta, CompiledModuleCode};
 pub use externref::{ExternRef, ExternRefs};
 pub use host_func::{CallerCtx, HOST_FUNC_MAGIC, HostFn, HostFuncContext};
+pub use interp_stack::InterpStack;
 pub use memory::{LinearMemory, MemoryStyle};
 pub use offsets::VMOffsets;
 pub use store::{HostMemory, HostTable, Store, StoreConfig};

@@ -7,10 +7,11 @@
 
 use super::externref::ExternRefs;
 use super::host_func::HostFuncContext;
+use super::interp_stack::InterpStack;
 use super::memory::{LinearMemory, MemoryStyle};
 use super::table::Table;
 use super::vmcontext::*;
-use crate::error::Unwind;
+use crate::error::{ResourceError, Unwind};
 use crate::instance::InstanceData;
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::rc::{Rc, Weak};
@@ -22,7 +23,8 @@ use std::sync::atomic::AtomicU64;
 pub struct StoreConfig {
     /// How memories reserve address space, and the page limit.
     pub memory: MemoryStyle,
-    /// Size of the interpreter's value stack, in 8-byte slots.
+    /// Size of the interpreter's value stack, in 8-byte slots (reserved when the store
+    /// first instantiates a module that runs on the interpreter).
     pub interp_stack_slots: usize,
     /// Most nested wasm calls (frames) before `call stack exhausted`.
     pub max_call_depth: usize,
@@ -66,8 +68,9 @@ pub struct Store {
     host_globals: RefCell<Vec<Box<VMGlobalDefinition>>>,
     externrefs: RefCell<ExternRefs>,
     pending: RefCell<Option<Unwind>>,
-    /// Interpreter value stack (8-byte slots) and its in-use top.
-    pub(crate) interp_stack: UnsafeCell<Box<[u64]>>,
+    /// Interpreter value stack (8-byte slots; reserved on demand, see
+    /// [`Store::ensure_interp_stack`]) and its in-use top.
+    pub(crate) interp_stack: UnsafeCell<InterpStack>,
     pub(crate) interp_top: Cell<usize>,
     pub(crate) call_depth: Cell<usize>,
     /// Calls from the host into wasm in progress (nested through host functions).
@@ -88,7 +91,7 @@ impl Store {
                 last_wasm_entry_fp: 0,
                 store: weak.as_ptr().cast(),
             }),
-            interp_stack: UnsafeCell::new(vec![0u64; config.interp_stack_slots].into_boxed_slice()),
+            interp_stack: UnsafeCell::new(InterpStack::new(config.interp_stack_slots)),
             interp_top: Cell::new(0),
             call_depth: Cell::new(0),
             host_entries: Cell::new(0),
@@ -113,6 +116,24 @@ impl Store {
     /// The store's configuration.
     pub fn config(&self) -> &StoreConfig {
         &self.config
+    }
+
+    /// Reserves the interpreter's value stack unless it already is (instantiating a module
+    /// that runs on the interpreter calls this first). A reserved stack never moves.
+    ///
+    /// # Errors
+    /// [`ResourceError`] when the host refuses the mapping.
+    pub fn ensure_interp_stack(&self) -> Result<(), ResourceError> {
+        // SAFETY: the store lives on this thread. Once reserved the stack is only read here
+        // (interpreter frames may hold pointers into it); before that, no frame can exist
+        // (an empty stack makes every interpreted call fail), so nothing aliases the
+        // exclusive borrow that reserves it.
+        unsafe {
+            if !(*self.interp_stack.get()).is_empty() {
+                return Ok(());
+            }
+            (*self.interp_stack.get()).ensure()
+        }
     }
 
     /// The shared state compiled code and the interpreter read.
