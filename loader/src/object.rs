@@ -83,6 +83,22 @@ impl<'a> VerifiedObject<'a> {
     pub fn code_len(&self) -> usize {
         self.text.len()
     }
+
+    /// A copy of `.text` with every relocation applied: the code as it runs when placed at
+    /// any 4 KiB-aligned address (every relocation is PC-relative within `.text`), and
+    /// byte for byte what a linker produces for `.text` placed at address 0.
+    ///
+    /// # Errors
+    /// [`ArtifactError::Corrupt`] for the relocations when a site lies outside `.text` or a
+    /// target is out of its instruction's range.
+    pub fn linked_text(&self) -> Result<Vec<u8>, ArtifactError> {
+        let mut text = self.text.to_vec();
+        for r in &self.relocations {
+            let target = self.meta.items[r.target_item as usize].text_offset;
+            object_relocs::apply(&mut text, r.site, r.kind, target, r.addend).map_err(reloc_error)?;
+        }
+        Ok(text)
+    }
 }
 
 fn elf_error(detail: impl Into<String>) -> ArtifactError {
@@ -288,11 +304,7 @@ pub(crate) fn load(shared: SharedBytes, expected: &CodeSettings) -> Result<Loade
     let tables = CodeTables::new(table_bytes, ranges, v.text.len(), info.num_defined_funcs(), info.types.len() as u32)
         .map_err(tables_error)?;
 
-    let mut text = v.text.to_vec();
-    for r in &v.relocations {
-        let target = v.meta.items[r.target_item as usize].text_offset;
-        object_relocs::apply(&mut text, r.site, r.kind, target, r.addend).map_err(reloc_error)?;
-    }
+    let text = v.linked_text()?;
     // Everything is verified and linked: only now does any byte become executable.
     let memory = CodeMemory::copy(&text).map_err(|e| ArtifactError::Io(e.message))?;
     let compiled = CompiledModuleCode::from_parts(memory, tables, info.clone())

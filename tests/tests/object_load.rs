@@ -419,3 +419,41 @@ fn incompatible_objects_name_what_differs() {
     let m = irt.load_artifact_bytes(&interruptible).unwrap();
     assert_eq!(exercise(&irt, &m)[0], "[I32(6765)]");
 }
+
+// ---------------------------------------------------------------------------------------
+// The loader's link step against GNU ld, for both architectures (whatever the host): the
+// relocated `.text` equals what `ld` makes of the object with `.text` at address 0.
+
+/// Runs `tool args`, failing the test when it is missing or fails (the binutils come from
+/// scripts/setup-deps.sh, as for tests/tests/cross.rs).
+fn run_tool(tool: &str, args: &[&str]) {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (from scripts/setup-deps.sh): {e}"));
+    assert!(out.status.success(), "{tool} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn relocated_text_matches_gnu_ld_on_both_architectures() {
+    let wasm = kiln_tests::kernels_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let dwarf = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let x86_tools = if cfg!(target_arch = "x86_64") { "" } else { "x86_64-linux-gnu-" };
+    let arm_tools = if cfg!(target_arch = "aarch64") { "" } else { "aarch64-linux-gnu-" };
+    for (target, tools) in [("x86_64-unknown-linux-gnu", x86_tools), ("aarch64-unknown-linux-gnu", arm_tools)] {
+        for (name, module) in [("kernels", &wasm), ("dwarf_traps", &dwarf)] {
+            let obj = compile_artifact(module, &AotOptions { target: Some(target.into()), ..obj_options() }).unwrap();
+            let v = kiln_loader::object::verify(&obj, None).unwrap_or_else(|e| panic!("{target} {name}: {e}"));
+            let ours = v.linked_text().unwrap();
+            let (o, elf, bin) = (tmp(&format!("{name}-{target}.o")), tmp(&format!("{name}-{target}.elf")), tmp(&format!("{name}-{target}.bin")));
+            std::fs::write(&o, &obj).unwrap();
+            let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+            run_tool(&format!("{tools}ld"), &["-Ttext=0", "-e", "0", "-o", &s(&elf), &s(&o)]);
+            run_tool(&format!("{tools}objcopy"), &["-O", "binary", "--only-section=.text", &s(&elf), &s(&bin)]);
+            let theirs = std::fs::read(&bin).unwrap();
+            assert_eq!(ours.len(), theirs.len(), "{target} {name}");
+            assert!(ours == theirs, "{target} {name}: the loader's relocated .text differs from ld's");
+            assert_ne!(ours, obj[section(&obj, ".text")].to_vec(), "{target} {name}: relocations changed the code");
+        }
+    }
+}
