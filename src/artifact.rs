@@ -58,15 +58,16 @@ pub fn is_artifact(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC) || bytes.starts_with(&kiln_loader::object::ELF_MAGIC)
 }
 
-/// The header of the artifact in `bytes` without loading it: a blob's header (its own
-/// checks only), or an object's facts after [`kiln_loader::object::verify`] checked its
-/// integrity (every digest), whatever its target.
+/// The header of the artifact in `bytes` without loading it: a blob's header, or an
+/// object's facts from its `.kiln.meta` section ([`kiln_loader::object::header`]),
+/// whatever the target. Only the header's own checks run (its checksum, or the ELF
+/// structure and the `.kiln.meta` seal); loading checks the rest.
 ///
 /// # Errors
-/// [`Error::Artifact`] when it is not an artifact, is truncated or is corrupted.
+/// [`Error::Artifact`] when it is not an artifact, or its header is truncated or corrupted.
 pub fn artifact_header(bytes: &[u8]) -> Result<ArtifactHeader, Error> {
     if kiln_loader::object::is_object(bytes) {
-        return Ok(kiln_loader::object::verify(bytes, None)?.header);
+        return Ok(kiln_loader::object::header(bytes)?);
     }
     Ok(ArtifactHeader::decode(bytes)?)
 }

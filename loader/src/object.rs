@@ -34,6 +34,7 @@ use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::vm::{CodeMemory, CodeTables, CompiledModuleCode, SharedBytes, bytes_of};
 use object::read::elf::ElfFile64;
 use object::{Architecture, LittleEndian, Object, ObjectKind, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, elf};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The first bytes of every ELF file.
@@ -175,7 +176,8 @@ fn section_data<'a>(elf: &Elf<'a>, name: &str) -> Result<(&'a [u8], (u64, u64)),
     Ok((data, s.file_range().unwrap_or_default()))
 }
 
-/// The relocations of `.text` (section `text_index`) as [`ObjectReloc`]s sorted by site.
+/// The relocations of `.text` as [`ObjectReloc`]s sorted by site, each target symbol
+/// resolved to the code item starting at its address.
 fn relocations(
     elf: &Elf<'_>,
     text: Option<&object::read::elf::ElfSection64<'_, '_, LittleEndian>>,
@@ -183,6 +185,8 @@ fn relocations(
     arch: Architecture,
 ) -> Result<Vec<ObjectReloc>, ArtifactError> {
     let Some(text) = text else { return Ok(Vec::new()) };
+    let item_at: HashMap<u64, u32> =
+        meta.items.iter().enumerate().map(|(i, item)| (u64::from(item.text_offset), i as u32)).collect();
     let mut out = Vec::new();
     for (offset, r) in text.relocations() {
         let RelocationFlags::Elf { r_type } = r.flags() else {
@@ -200,18 +204,83 @@ fn relocations(
             .symbol_by_index(index)
             .map_err(|e| reloc_error(format!("relocation at {offset:#x} names symbol {}: {e}", index.0)))?;
         let target_item = (symbol.section_index() == Some(text.index()))
-            .then(|| meta.items.iter().position(|item| u64::from(item.text_offset) == symbol.address()))
+            .then(|| item_at.get(&symbol.address()).copied())
             .flatten()
             .ok_or_else(|| reloc_error(format!("relocation at {offset:#x} targets symbol {}, which is not a code item", index.0)))?;
         out.push(ObjectReloc {
             site: u32::try_from(offset).map_err(|_| reloc_error(format!("relocation site {offset:#x} outside the code")))?,
             kind,
-            target_item: target_item as u32,
+            target_item,
             addend: r.addend(),
         });
     }
     out.sort_by_key(|r| r.site);
     Ok(out)
+}
+
+/// An object whose ELF structure and `.kiln.meta` passed their checks, with its Kiln
+/// sections located but not yet checked against their digests.
+struct Layout<'a> {
+    elf: Elf<'a>,
+    meta: ObjectMeta,
+    header: ArtifactHeader,
+    text_index: Option<object::SectionIndex>,
+    text: &'a [u8],
+    traps: &'a [u8],
+    address_map: &'a [u8],
+    metadata: &'a [u8],
+    data: &'a [u8],
+}
+
+/// Reads the ELF structure and `.kiln.meta` of the object in `bytes`, and locates its
+/// Kiln sections (every check of [`verify`] up to the compatibility checks).
+fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
+    check_identity(bytes)?;
+    let elf = Elf::parse(bytes).map_err(|e| elf_error(e.to_string()))?;
+    if elf.kind() != ObjectKind::Relocatable {
+        return Err(elf_error("not a relocatable object"));
+    }
+    let meta_section = unique_section(&elf, META_SECTION)?.ok_or(ArtifactError::BadMagic)?;
+    let meta_range = meta_section.file_range().unwrap_or_default();
+    let meta_bytes = meta_section.data().map_err(|e| elf_error(format!("{META_SECTION}: {e}")))?;
+    let (meta, seal) = ObjectMeta::decode(meta_bytes)?;
+
+    let (text_index, text, text_range, text_align) = match unique_section(&elf, ".text")? {
+        Some(s) => {
+            let data = s.data().map_err(|e| elf_error(format!(".text: {e}")))?;
+            (Some(s.index()), data, s.file_range().unwrap_or_default(), s.align())
+        }
+        None => (None, &[][..], (0, 0), 1),
+    };
+    let (traps, traps_range) = section_data(&elf, TRAPS_SECTION)?;
+    let (address_map, address_map_range) = section_data(&elf, ADDRESS_MAP_SECTION)?;
+    let (metadata, metadata_range) = section_data(&elf, METADATA_SECTION)?;
+    let (data, data_range) = section_data(&elf, DATA_SECTION)?;
+    let mut sections = SectionTable::default();
+    let dwarf = unique_section(&elf, ".debug_info")?.and_then(|s| s.file_range()).unwrap_or_default();
+    for (s, (offset, len)) in [
+        (Section::Code, text_range),
+        (Section::Metadata, metadata_range),
+        (Section::Functions, meta_range),
+        (Section::TrapSites, traps_range),
+        (Section::AddressMap, address_map_range),
+        (Section::Dwarf, dwarf),
+        (Section::Data, data_range),
+    ] {
+        sections.set(s, offset, len);
+    }
+    let header = meta.artifact_header(seal, bytes.len() as u64, u32::try_from(text_align).unwrap_or(u32::MAX), sections);
+    Ok(Layout { elf, meta, header, text_index, text, traps, address_map, metadata, data })
+}
+
+/// The facts of the object in `bytes` in header form, after checking only its ELF
+/// structure and the `.kiln.meta` seal: as [`ArtifactHeader::decode`] for a blob, it says
+/// nothing yet about the rest of the object ([`verify`] checks everything).
+///
+/// # Errors
+/// As [`verify`], up to and including the `.kiln.meta` checks.
+pub fn header(bytes: &[u8]) -> Result<ArtifactHeader, ArtifactError> {
+    Ok(read(bytes)?.header)
 }
 
 /// Checks the object in `bytes` (see the module docs for the order) and, when `expected`
@@ -225,38 +294,7 @@ fn relocations(
 /// [`ArtifactError::Corrupt`] naming the ELF structure, the header (`.kiln.meta`), the
 /// relocations, the payload, the tables or the metadata.
 pub fn verify<'a>(bytes: &'a [u8], expected: Option<&CodeSettings>) -> Result<VerifiedObject<'a>, ArtifactError> {
-    check_identity(bytes)?;
-    let elf = Elf::parse(bytes).map_err(|e| elf_error(e.to_string()))?;
-    if elf.kind() != ObjectKind::Relocatable {
-        return Err(elf_error("not a relocatable object"));
-    }
-    let meta_section = unique_section(&elf, META_SECTION)?.ok_or(ArtifactError::BadMagic)?;
-    let meta_bytes = meta_section.data().map_err(|e| elf_error(format!("{META_SECTION}: {e}")))?;
-    let (meta, seal) = ObjectMeta::decode(meta_bytes)?;
-
-    let text = unique_section(&elf, ".text")?;
-    let (text_bytes, text_range, text_align) = match &text {
-        Some(s) => (s.data().map_err(|e| elf_error(format!(".text: {e}")))?, s.file_range().unwrap_or_default(), s.align()),
-        None => (&[][..], (0, 0), 1),
-    };
-    let (traps, traps_range) = section_data(&elf, TRAPS_SECTION)?;
-    let (address_map, address_map_range) = section_data(&elf, ADDRESS_MAP_SECTION)?;
-    let (metadata_bytes, metadata_range) = section_data(&elf, METADATA_SECTION)?;
-    let (data, data_range) = section_data(&elf, DATA_SECTION)?;
-    let mut sections = SectionTable::default();
-    let dwarf = unique_section(&elf, ".debug_info")?.and_then(|s| s.file_range()).unwrap_or_default();
-    for (s, (offset, len)) in [
-        (Section::Code, text_range),
-        (Section::Metadata, metadata_range),
-        (Section::Functions, meta_section.file_range().unwrap_or_default()),
-        (Section::TrapSites, traps_range),
-        (Section::AddressMap, address_map_range),
-        (Section::Dwarf, dwarf),
-        (Section::Data, data_range),
-    ] {
-        sections.set(s, offset, len);
-    }
-    let header = meta.artifact_header(seal, bytes.len() as u64, u32::try_from(text_align).unwrap_or(u32::MAX), sections);
+    let Layout { elf, meta, header, text_index, text, traps, address_map, metadata, data } = read(bytes)?;
     if let Some(expected) = expected {
         header.check_compatible(expected)?;
     }
@@ -264,20 +302,18 @@ pub fn verify<'a>(bytes: &'a [u8], expected: Option<&CodeSettings>) -> Result<Ve
     if arch != triple_arch(&meta.target) {
         return Err(elf_error(format!("ELF machine {arch:?} is not the architecture of target {}", meta.target)));
     }
-    let relocations = relocations(&elf, text.as_ref(), &meta, arch)?;
-    verify_parts(
-        &meta,
-        &ObjectParts { text: text_bytes, relocations: &relocations, traps, address_map, metadata: metadata_bytes, data },
-    )?;
+    let text_section = text_index.map(|i| elf.section_by_index(i)).transpose().map_err(|e| elf_error(e.to_string()))?;
+    let relocations = relocations(&elf, text_section.as_ref(), &meta, arch)?;
+    verify_parts(&meta, &ObjectParts { text, relocations: &relocations, traps, address_map, metadata, data })?;
     let tables = |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail };
     Ok(VerifiedObject {
         traps: decode_traps(traps).map_err(tables)?,
         address_map: decode_address_map(address_map).map_err(tables)?,
         header,
         meta,
-        text: text_bytes,
+        text,
         relocations,
-        metadata: metadata_bytes,
+        metadata,
         data,
     })
 }

@@ -258,6 +258,9 @@ fn positions(r: Range<usize>) -> Vec<usize> {
     if r.len() <= 512 { r.collect() } else { r.clone().step_by(37).chain([r.start + 1, r.end - 1]).collect() }
 }
 
+/// Whether the error for a flip at an offset into a section is the expected one.
+type Expectation = fn(&ArtifactError, usize) -> bool;
+
 fn corrupt_part(e: &ArtifactError) -> Option<ArtifactPart> {
     match e {
         ArtifactError::Corrupt { part, .. } => Some(*part),
@@ -298,7 +301,7 @@ fn flipped_bytes_in_every_loaded_part_are_detected() {
     let rt = runtime(RuntimeConfig::new());
     let obj = object_of(&wasm());
     let meta = section(&obj, ".kiln.meta");
-    let expectations: [(&str, fn(&ArtifactError, usize) -> bool); 7] = [
+    let expectations: [(&str, Expectation); 7] = [
         (".text", |e, _| *e == ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "`.text` checksum mismatch".into() }),
         (".kiln.meta", |e, i| match i {
             0..8 => *e == ArtifactError::BadMagic,
@@ -368,7 +371,7 @@ fn structural_damage_and_foreign_objects_get_typed_errors() {
     // Relocations: an unknown type, and a symbol index out of range (RELA entries are
     // r_offset u64, r_info u64 = symbol << 32 | type, r_addend i64).
     let rela = section(&obj, ".rela.text");
-    assert!(rela.len() >= 24 && rela.len() % 24 == 0);
+    assert!(rela.len() >= 24 && rela.len().is_multiple_of(24));
     let mut b = obj.clone();
     b[rela.start + 8..rela.start + 12].copy_from_slice(&0x7fffu32.to_le_bytes());
     let e = refused(&rt, &b);
