@@ -2,7 +2,8 @@
 //! cranelift-object.
 //!
 //! An object holds, for x86_64 or aarch64 by the settings' target triple:
-//! - `.text`: every code item (see [`ItemKind`]) — the defined functions, then per defined
+//! - `.text`: every code item (see
+//!   [`ItemKind`](kiln_runtime_support::artifact::object_meta::ItemKind)) — the defined functions, then per defined
 //!   function its array-to-wasm body and array-call entry, then one wasm-to-array
 //!   trampoline per distinct signature — each a local `STT_FUNC` symbol:
 //!   `wasm_func_<index>[_<name>]` ([`function_symbol`]), `wasm_array_to_wasm_<index>`,
