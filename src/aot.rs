@@ -25,7 +25,7 @@ pub enum Emit {
     #[default]
     Blob,
     /// A relocatable ELF object (`--emit obj`, see `kiln_compiler::object`), for tools and
-    /// for linking into a binary.
+    /// for linking into a binary; [`crate::Runtime::load_artifact`] loads it too.
     Obj,
 }
 

@@ -1,6 +1,8 @@
 //! Loading artifacts into a runtime, serializing compiled modules, and describing
 //! artifacts (DESIGN.md principles 2 and 3; the format is
-//! [`kiln_runtime_support::artifact`], the loader `kiln-loader`).
+//! [`kiln_runtime_support::artifact`], the loader `kiln-loader`). An artifact is a `.kiln`
+//! blob or a relocatable ELF object (`kiln compile --emit obj`); every entry point here
+//! accepts either, told apart by the magic.
 //!
 //! Trust model: an artifact's checksums prove it is intact (not truncated, not
 //! bit-flipped, header and payload belong together), not who wrote it. Artifacts are native
@@ -11,11 +13,31 @@ use crate::error::Error;
 use crate::module::{CompiledModule, ExportType, ImportType};
 use crate::runtime::Runtime;
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, ArtifactMetadata, CodeSettings, MAGIC, Section,
+    self, ArtifactError, ArtifactHeader, CodeSettings, MAGIC, Section,
 };
-use kiln_runtime_support::vm::bytes_of;
+use kiln_runtime_support::vm::{SharedBytes, bytes_of};
 use std::path::Path;
 use std::sync::Arc;
+
+/// The artifact a module was loaded from: its bytes (the mapped file or a copy) and its
+/// header (for an object, its facts in header form).
+#[derive(Clone)]
+pub(crate) struct LoadedFrom {
+    pub(crate) bytes: SharedBytes,
+    pub(crate) header: ArtifactHeader,
+}
+
+impl From<kiln_loader::LoadedArtifact> for CompiledModule {
+    fn from(loaded: kiln_loader::LoadedArtifact) -> Self {
+        let bytes = loaded.bytes().clone();
+        let interruption = loaded.header.settings.epoch_interruption;
+        CompiledModule {
+            inner: Arc::new(loaded.module),
+            artifact: Some(LoadedFrom { bytes, header: loaded.header }),
+            interruption,
+        }
+    }
+}
 
 /// What [`Runtime::load_artifact_or_wasm`] does when the artifact is missing, incompatible
 /// with this host or runtime, corrupted, or compiled from another module binary.
@@ -30,9 +52,24 @@ pub enum ArtifactFallback {
     Fail,
 }
 
-/// Whether `bytes` start like a Kiln artifact (its magic), as opposed to a wasm binary.
+/// Whether `bytes` start like a Kiln artifact — a `.kiln` blob (its magic) or an ELF
+/// object (`\x7fELF`) — as opposed to a wasm binary.
 pub fn is_artifact(bytes: &[u8]) -> bool {
-    bytes.starts_with(&MAGIC)
+    bytes.starts_with(&MAGIC) || bytes.starts_with(&kiln_loader::object::ELF_MAGIC)
+}
+
+/// The header of the artifact in `bytes` without loading it: a blob's header, or an
+/// object's facts from its `.kiln.meta` section ([`kiln_loader::object::header`]),
+/// whatever the target. Only the header's own checks run (its checksum, or the ELF
+/// structure and the `.kiln.meta` seal); loading checks the rest.
+///
+/// # Errors
+/// [`Error::Artifact`] when it is not an artifact, or its header is truncated or corrupted.
+pub fn artifact_header(bytes: &[u8]) -> Result<ArtifactHeader, Error> {
+    if kiln_loader::object::is_object(bytes) {
+        return Ok(kiln_loader::object::header(bytes)?);
+    }
+    Ok(ArtifactHeader::decode(bytes)?)
 }
 
 impl Runtime {
@@ -51,7 +88,9 @@ impl Runtime {
 
     /// Loads the artifact at `path`: maps it (read-only), verifies its header against this
     /// host and runtime and its payload checksum, then maps its code read+execute straight
-    /// from the file. The module instantiates like any other.
+    /// from the file. A relocatable object (`kiln compile --emit obj`) is verified as
+    /// thoroughly, then its code is copied, relocated and made read+execute. The module
+    /// instantiates like any other.
     ///
     /// # Errors
     /// [`Error::Artifact`] naming what differs or is broken (see
@@ -59,23 +98,17 @@ impl Runtime {
     /// host. Nothing is mapped executable when it fails.
     pub fn load_artifact(&self, path: impl AsRef<Path>) -> Result<CompiledModule, Error> {
         self.check_native()?;
-        let loaded = kiln_loader::load_file(path.as_ref(), &self.code_settings())?;
-        let bytes = loaded.bytes().clone();
-        let interruption = loaded.header.settings.epoch_interruption;
-        Ok(CompiledModule { inner: Arc::new(loaded.module), artifact: Some(bytes), interruption })
+        Ok(kiln_loader::load_file(path.as_ref(), &self.code_settings())?.into())
     }
 
-    /// Loads an artifact from memory (copied once; its code is copied into fresh
-    /// executable pages).
+    /// Loads an artifact (blob or object) from memory (copied once; its code is copied into
+    /// fresh executable pages).
     ///
     /// # Errors
     /// As [`Runtime::load_artifact`], minus the I/O errors.
     pub fn load_artifact_bytes(&self, bytes: &[u8]) -> Result<CompiledModule, Error> {
         self.check_native()?;
-        let loaded = kiln_loader::load_bytes(bytes, &self.code_settings())?;
-        let bytes = loaded.bytes().clone();
-        let interruption = loaded.header.settings.epoch_interruption;
-        Ok(CompiledModule { inner: Arc::new(loaded.module), artifact: Some(bytes), interruption })
+        Ok(kiln_loader::load_bytes(bytes, &self.code_settings())?.into())
     }
 
     /// Loads the artifact at `path` if it is usable here and was compiled from `wasm`;
@@ -132,16 +165,17 @@ impl Runtime {
 }
 
 impl CompiledModule {
-    /// The module as an artifact (a `.kiln` blob) that [`Runtime::load_artifact`] and
-    /// [`Runtime::load_artifact_bytes`] load: the loaded bytes for a module that came from
-    /// an artifact, else its natively compiled code, tables and metadata written out.
+    /// The module as an artifact that [`Runtime::load_artifact`] and
+    /// [`Runtime::load_artifact_bytes`] load: the loaded bytes (blob or object) for a module
+    /// that came from an artifact, else a `.kiln` blob of its natively compiled code,
+    /// tables and metadata.
     ///
     /// # Errors
     /// [`Error::EngineUnavailable`] for a module that runs on the interpreter (it has no
     /// native code) or, without the `compiler` feature, one compiled in process.
     pub fn serialize(&self) -> Result<Vec<u8>, Error> {
-        if let Some(bytes) = &self.artifact {
-            return Ok(bytes_of(bytes).to_vec());
+        if let Some(a) = &self.artifact {
+            return Ok(bytes_of(&a.bytes).to_vec());
         }
         #[cfg(feature = "compiler")]
         {
@@ -153,16 +187,20 @@ impl CompiledModule {
         }
     }
 
-    /// The header of the artifact this module was loaded from, if it was.
+    /// The header of the artifact this module was loaded from, if it was (for an object,
+    /// its facts in header form: see `ObjectMeta::artifact_header`).
     pub fn artifact_header(&self) -> Option<ArtifactHeader> {
-        ArtifactHeader::decode(bytes_of(self.artifact.as_ref()?)).ok()
+        Some(self.artifact.as_ref()?.header.clone())
     }
 }
 
 /// What an artifact holds, for `kiln inspect`: the header plus the module's shape.
 #[derive(Clone, Debug)]
 pub struct ArtifactSummary {
-    /// The header (target, CPU level and features, settings, checksums, sections).
+    /// Whether it is a relocatable ELF object (`--emit obj`) rather than a `.kiln` blob.
+    pub is_object: bool,
+    /// The header (target, CPU level and features, settings, checksums, sections; for an
+    /// object, its facts in header form, with the ELF sections holding each part).
     pub header: ArtifactHeader,
     /// Who compiled it.
     pub producer: String,
@@ -185,34 +223,43 @@ pub struct ArtifactSummary {
     pub loadable_here: Result<(), ArtifactError>,
 }
 
-/// Describes the artifact in `bytes` after checking its integrity (header and payload
-/// checksums), whatever target it was compiled for.
+/// Describes the artifact (blob or object) in `bytes` after checking its integrity
+/// (header and payload checksums; every part digest of an object), whatever target it was
+/// compiled for.
 ///
 /// # Errors
 /// [`Error::Artifact`] when it is not an artifact or is corrupted.
 pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
-    let v = artifact::verify_integrity(bytes)?;
-    let meta: ArtifactMetadata = v.metadata()?;
-    let m = &artifact::metadata::join_module(meta.module, Arc::from(v.section(Section::Data)))
+    let is_object = kiln_loader::object::is_object(bytes);
+    let (header, meta, data, code_bytes, trap_sites) = if is_object {
+        let v = kiln_loader::object::verify(bytes, None)?;
+        (v.header.clone(), v.metadata()?, v.data(), v.code_len() as u64, v.traps.len() as u64)
+    } else {
+        let v = artifact::verify_integrity(bytes)?;
+        let traps = v.header.sections.get(Section::TrapSites).len / kiln_runtime_support::vm::TRAP_RECORD_BYTES as u64;
+        (v.header.clone(), v.metadata()?, v.section(Section::Data), v.header.sections.get(Section::Code).len, traps)
+    };
+    let m = &artifact::metadata::join_module(meta.module, Arc::from(data))
         .map_err(|detail| ArtifactError::Corrupt { part: kiln_runtime_support::artifact::ArtifactPart::Metadata, detail })?;
     let default_settings = crate::reservation::code_settings(
         &crate::reservation::memory_style(Engine::Auto, kiln_runtime_support::vm::MemoryStyle::default()),
         false,
     );
     Ok(ArtifactSummary {
-        loadable_here: v.header.check_compatible(&default_settings),
+        is_object,
+        loadable_here: header.check_compatible(&default_settings),
         producer: meta.producer.clone(),
         name: m.names.module.clone(),
         defined_functions: m.num_defined_funcs(),
         imported_functions: m.num_imported_funcs,
-        code_bytes: v.header.sections.get(Section::Code).len,
-        trap_sites: v.header.sections.get(Section::TrapSites).len / kiln_runtime_support::vm::TRAP_RECORD_BYTES as u64,
+        code_bytes,
+        trap_sites,
         imports: m
             .imports
             .iter()
             .map(|i| ImportType { module: i.module.clone(), name: i.name.clone(), ty: m.entity_type(i.index) })
             .collect(),
         exports: m.exports.iter().map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) }).collect(),
-        header: v.header,
+        header,
     })
 }

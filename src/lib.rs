@@ -45,7 +45,7 @@ mod typed;
 mod val;
 pub mod wasi;
 
-pub use artifact::{ArtifactFallback, ArtifactSummary, inspect_artifact, is_artifact};
+pub use artifact::{ArtifactFallback, ArtifactSummary, artifact_header, inspect_artifact, is_artifact};
 pub use atomic_file::write_atomically;
 pub use cache::{CacheStats, CompilationCache};
 pub use config::{Engine, ModuleConfig, RuntimeConfig};

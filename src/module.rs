@@ -2,7 +2,6 @@
 
 use kiln_runtime_support::engine::Module;
 use kiln_runtime_support::types::ExternType;
-use kiln_runtime_support::vm::SharedBytes;
 use std::sync::Arc;
 
 /// An import a module declares.
@@ -31,8 +30,9 @@ pub struct ExportType {
 #[derive(Clone)]
 pub struct CompiledModule {
     pub(crate) inner: Arc<Module>,
-    /// The artifact this module was loaded from (the mapped file or a copy of the bytes).
-    pub(crate) artifact: Option<SharedBytes>,
+    /// The artifact this module was loaded from (the mapped file or a copy of the bytes)
+    /// and its header.
+    pub(crate) artifact: Option<crate::artifact::LoadedFrom>,
     /// Whether native code compiled in process has interruption (epoch) checks (read when
     /// serializing it).
     #[cfg_attr(not(feature = "compiler"), allow(dead_code))]

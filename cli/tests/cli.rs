@@ -158,6 +158,48 @@ fn inspect_prints_the_artifact_header() {
 }
 
 #[test]
+fn compile_an_object_then_run_and_inspect_it() {
+    let m = module_file("prog-obj.wasm", HOSTLESS_PROGRAM);
+    let obj = m.replace(".wasm", ".o");
+    let (code, _, err) = kiln(&["compile", "--emit", "obj", &m, "-o", &obj]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&obj).unwrap().starts_with(b"\x7fELF"));
+    assert_eq!(kiln(&["run", &obj, "--invoke", "fib", "3"]), (0, "2\n".into(), String::new()));
+    // Same answers as the module binary on the interpreter, including data and a trap
+    // with its backtrace.
+    for args in [&["--invoke", "fib", "20"][..], &["--invoke", "load", "8"][..], &["--invoke", "divide", "0"][..]] {
+        let from_object = kiln(&[&["run", &obj][..], args].concat());
+        let interpreted = kiln(&[&["run", "--interpreter", &m][..], args].concat());
+        assert_eq!(from_object, interpreted, "{args:?}");
+    }
+    let (code, _, err) = kiln(&["run", &obj, "--invoke", "divide", "0"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: wasm trap: integer divide by zero"), "{err}");
+    let (code, out, err) = kiln(&["inspect", &obj]);
+    assert_eq!(code, 0, "{err}");
+    for needle in [
+        "kind: Kiln relocatable object (ELF)",
+        "format version: 2",
+        "loadable here: yes",
+        "name: prog",
+        "functions: 4 defined, 0 imported; code ",
+        "  fib: func (i32) -> (i32)",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
+    }
+    // An interruptible object runs under --timeout; a truncated one is a one-line error.
+    let slow = m.replace(".wasm", "-int.o");
+    assert_eq!(kiln(&["compile", "--emit", "obj", "--interruptible", &m, "-o", &slow]).0, 0);
+    assert_eq!(kiln(&["run", "--timeout", "10s", &slow, "--invoke", "fib", "10"]).1, "55\n");
+    let bytes = std::fs::read(&obj).unwrap();
+    let bad = m.replace(".wasm", "-bad.o");
+    std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
+    let (code, _, err) = kiln(&["run", &bad, "--invoke", "fib", "3"]);
+    assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+    assert!(err.contains("artifact is truncated"), "{err}");
+}
+
+#[test]
 fn corrupted_artifacts_are_one_line_errors() {
     let m = module_file("prog4.wasm", HOSTLESS_PROGRAM);
     let good = m.replace(".wasm", ".kiln");

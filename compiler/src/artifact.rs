@@ -85,6 +85,11 @@ pub fn code_settings(settings: &CompilerSettings) -> CodeSettings {
     }
 }
 
+/// Who compiled an artifact or object: `kiln-compiler <version>, cranelift <version>`.
+pub(crate) fn producer() -> String {
+    format!("kiln-compiler {}, cranelift {CRANELIFT_VERSION}", env!("CARGO_PKG_VERSION"))
+}
+
 /// Code-section alignment for `settings.target`: 4 KiB on x86_64; 64 KiB on aarch64, whose
 /// hosts run with 4, 16 or 64 KiB pages, so code maps straight from the file on any of them.
 fn section_align(settings: &CompilerSettings) -> u32 {
@@ -127,13 +132,7 @@ pub fn write_artifact(
 ) -> Result<Vec<u8>, CompileError> {
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
     let (module, data) = metadata::split_module(info);
-    let meta = ArtifactMetadata {
-        producer: format!(
-            "kiln-compiler {}, cranelift {CRANELIFT_VERSION}",
-            env!("CARGO_PKG_VERSION")
-        ),
-        module,
-    };
+    let meta = ArtifactMetadata { producer: producer(), module };
     artifact::write(&ArtifactParts {
         target: settings.target.to_string(),
         cpu_level,

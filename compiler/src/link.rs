@@ -9,6 +9,7 @@ use crate::code::{CompiledCode, CompiledFunction, RelocKind, RelocTarget, Reloca
 use crate::settings::error;
 use crate::trampoline::{Trampolines, wasm_to_array_type};
 use kiln_runtime_support::CompileError;
+use kiln_runtime_support::artifact::object_relocs;
 use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::{CodeImage, CodeKind};
 use std::collections::HashMap;
@@ -113,36 +114,20 @@ pub fn link(
     Ok(image)
 }
 
-/// Applies relocation `r` at text offset `site`, pointing it at text offset `target`.
+/// Applies relocation `r` at text offset `site`, pointing it at text offset `target`
+/// ([`object_relocs::apply`], shared with the loader's link step for objects).
 fn patch(text: &mut [u8], site: u32, r: &Relocation, target: u32) -> Result<(), CompileError> {
-    let pc = i64::from(site);
-    let target = i64::from(target) + r.addend;
-    let field = &mut text[site as usize..site as usize + 4];
-    let old = u32::from_le_bytes(field.try_into().expect("4 bytes"));
-    let out_of_range = |what: &str| error(format!("{what} target out of range at {site:#x}"));
-    let new = match r.kind {
-        RelocKind::X86CallPcRel4 => {
-            i32::try_from(target - pc).map_err(|_| out_of_range("rel32"))? as u32
-        }
-        RelocKind::Arm64Call => {
-            let delta = target - pc;
-            if delta % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&delta) {
-                return Err(out_of_range("bl"));
-            }
-            (old & !0x03ff_ffff) | ((delta >> 2) as u32 & 0x03ff_ffff)
-        }
-        RelocKind::Arm64AdrPrelPgHi21 => {
-            let pages = (target >> 12) - (pc >> 12);
-            if !(-(1 << 20)..(1 << 20)).contains(&pages) {
-                return Err(out_of_range("adrp"));
-            }
-            let imm = pages as u32 & 0x1f_ffff;
-            (old & !((0x3 << 29) | (0x7_ffff << 5))) | ((imm & 0x3) << 29) | ((imm >> 2) << 5)
-        }
-        RelocKind::Arm64AddAbsLo12Nc => (old & !(0xfff << 10)) | (((target as u32) & 0xfff) << 10),
-    };
-    field.copy_from_slice(&new.to_le_bytes());
-    Ok(())
+    object_relocs::apply(text, site, reloc_kind(r.kind), target, r.addend).map_err(error)
+}
+
+/// The shared relocation kind a compiler relocation is applied as.
+pub(crate) fn reloc_kind(kind: RelocKind) -> object_relocs::RelocKind {
+    match kind {
+        RelocKind::X86CallPcRel4 => object_relocs::RelocKind::X86PcRel32,
+        RelocKind::Arm64Call => object_relocs::RelocKind::Arm64Branch26,
+        RelocKind::Arm64AdrPrelPgHi21 => object_relocs::RelocKind::Arm64AdrPrelPgHi21,
+        RelocKind::Arm64AddAbsLo12Nc => object_relocs::RelocKind::Arm64AddAbsLo12Nc,
+    }
 }
 
 #[cfg(test)]

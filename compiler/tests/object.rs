@@ -3,7 +3,9 @@
 //! (the DWARF line table maps code to wasm offsets).
 
 use gimli::{EndianSlice, LittleEndian};
-use kiln_compiler::object::{ItemKind, META_SECTION, ObjectMeta, TRAPS_SECTION, decode_traps};
+use kiln_runtime_support::artifact::object_meta::{ItemKind, ObjectMeta};
+use kiln_runtime_support::artifact::object_sections::{META_SECTION, TRAPS_SECTION};
+use kiln_runtime_support::artifact::object_tables::decode_traps;
 use kiln_compiler::{CompilerSettings, emit_object};
 use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
@@ -77,7 +79,7 @@ fn check_object(target: &str, arch: Architecture) {
     assert_eq!(symbols.len(), 17, "{symbols:?}");
 
     // `.kiln.meta` agrees with the symbol table.
-    let meta = ObjectMeta::decode(section(&elf, META_SECTION)).unwrap();
+    let (meta, _) = ObjectMeta::decode(section(&elf, META_SECTION)).unwrap();
     assert_eq!(meta.items.len(), 17);
     assert_eq!((meta.num_imported_funcs, meta.num_defined_funcs), (0, 5));
     assert_eq!(meta.settings_fingerprint, settings(target).settings_fingerprint());
@@ -215,7 +217,7 @@ fn module_without_functions_gives_an_empty_object() {
     let info = module(&wat::parse_str("(module (memory 1))").unwrap());
     let bytes = emit_object(&info, &settings("x86_64-unknown-linux-gnu")).unwrap();
     let elf = ElfFile64::<object::Endianness>::parse(&*bytes).unwrap();
-    let meta = ObjectMeta::decode(section(&elf, META_SECTION)).unwrap();
+    let (meta, _) = ObjectMeta::decode(section(&elf, META_SECTION)).unwrap();
     assert!(meta.items.is_empty());
     assert!(decode_traps(section(&elf, TRAPS_SECTION)).unwrap().is_empty());
 }

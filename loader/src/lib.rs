@@ -17,10 +17,16 @@
 //! mapped copy-on-write instead, which this loader does not do yet). When the artifact
 //! comes as bytes ([`load_bytes`]) rather than a file, code and tables are copied.
 //!
+//! Relocatable ELF objects (`kiln compile --emit obj`) load through the same entry points,
+//! recognized by their magic: [`object`] verifies them as thoroughly, then copies their code,
+//! applies its relocations and maps it read+execute.
+//!
 //! Trust model: the checksums prove integrity, not authenticity (see
 //! [`kiln_runtime_support::artifact`]); load only artifacts you would run as native code.
 
 #![warn(missing_docs)]
+
+pub mod object;
 
 use kiln_runtime_support::artifact::{
     self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, Section, VerifiedArtifact, metadata,
@@ -57,7 +63,8 @@ impl std::fmt::Debug for LoadedArtifact {
 }
 
 impl LoadedArtifact {
-    /// The artifact's DWARF section (empty when the compiler wrote none).
+    /// The artifact's DWARF section (empty when the compiler wrote none, and for an object,
+    /// whose relocatable DWARF sections are for tools and linkers).
     pub fn dwarf(&self) -> &[u8] {
         &bytes_of(&self.bytes)[self.dwarf.clone()]
     }
@@ -81,16 +88,17 @@ enum CodeSource {
     Copy,
 }
 
-/// Maps the artifact at `path` and loads it for a runtime whose generated-code settings are
-/// `expected`.
+/// Maps the artifact at `path` — a `.kiln` blob or a relocatable object, told apart by
+/// their magic — and loads it for a runtime whose generated-code settings are `expected`.
 ///
 /// The file must not be modified while it is loaded (writers replace artifacts by renaming
 /// a new file over them, which leaves a loaded one intact).
 ///
 /// # Errors
 /// [`ArtifactError::Io`] when the file cannot be opened or mapped; otherwise the first
-/// failed check of [`artifact::verify`], or [`ArtifactError::Corrupt`] when the metadata
-/// or tables are inconsistent. Nothing is mapped executable in any error case.
+/// failed check of [`artifact::verify`] (of [`object::verify`] for an object), or
+/// [`ArtifactError::Corrupt`] when the metadata or tables are inconsistent. Nothing is
+/// mapped executable in any error case.
 pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact, ArtifactError> {
     let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
     let len = file.metadata().map_err(|e| io(path, e))?.len();
@@ -106,16 +114,23 @@ pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact,
     let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(|e| io(path, e))?;
     drop(file);
     let shared: SharedBytes = Arc::new(map);
+    if object::is_object(bytes_of(&shared)) {
+        return object::load(shared, expected);
+    }
     load(shared, expected, CodeSource::Mapped)
 }
 
-/// Loads the artifact in `bytes` for a runtime whose settings are `expected`. The bytes are
+/// Loads the artifact (blob or object) in `bytes` for a runtime whose settings are
+/// `expected`. The bytes are
 /// copied once (the tables and DWARF are then read in place from that copy) and the code is
 /// copied into fresh executable pages.
 ///
 /// # Errors
 /// As [`load_file`], minus the I/O errors.
 pub fn load_bytes(bytes: &[u8], expected: &CodeSettings) -> Result<LoadedArtifact, ArtifactError> {
+    if object::is_object(bytes) {
+        return object::load(Arc::new(bytes.to_vec()), expected);
+    }
     load(Arc::new(bytes.to_vec()), expected, CodeSource::Copy)
 }
 

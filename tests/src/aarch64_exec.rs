@@ -32,9 +32,9 @@
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};
 use kiln::{Error, RuntimeConfig, Val, ValType};
-use kiln_compiler::object::{
-    ItemKind, ItemRecord, META_SECTION, ObjectMeta, TRAPS_SECTION, TrapRecord, decode_traps,
-};
+use kiln_runtime_support::artifact::object_meta::{ItemKind, ItemRecord, ObjectMeta};
+use kiln_runtime_support::artifact::object_sections::{META_SECTION, TRAPS_SECTION};
+use kiln_runtime_support::artifact::object_tables::{TrapRecord, decode_traps};
 use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{InstanceData, instantiate};
@@ -407,7 +407,7 @@ fn read_object(bytes: &[u8]) -> Result<(Items, Vec<TrapRecord>), String> {
             .and_then(|s| s.data().ok())
             .ok_or_else(|| format!("object has no {name}"))
     };
-    let meta = ObjectMeta::decode(section(META_SECTION)?).map_err(|e| e.to_string())?;
+    let (meta, _seal) = ObjectMeta::decode(section(META_SECTION)?).map_err(|e| e.to_string())?;
     let traps = decode_traps(section(TRAPS_SECTION)?).map_err(|e| e.to_string())?;
     let text = elf
         .section_by_name(".text")

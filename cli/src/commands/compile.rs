@@ -26,7 +26,7 @@ pub enum Cpu {
 pub enum EmitKind {
     /// A `.kiln` blob that `kiln run` and `Runtime::load_artifact` map.
     Blob,
-    /// A relocatable ELF object (for tools and linkers; `kiln run` does not load it).
+    /// A relocatable ELF object (for tools and linkers; `kiln run` loads it too).
     Obj,
 }
 

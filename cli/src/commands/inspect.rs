@@ -8,7 +8,7 @@ use std::process::ExitCode;
 /// Arguments of `kiln inspect`.
 #[derive(Args)]
 pub struct InspectArgs {
-    /// The module (.wasm) or artifact (.kiln) to describe.
+    /// The module (.wasm) or artifact (.kiln blob or .o object) to describe.
     module: PathBuf,
 }
 
@@ -61,7 +61,11 @@ pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
 fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
     let h = &s.header;
     println!("module: {}", path.display());
-    println!("kind: Kiln artifact, {len} bytes");
+    if s.is_object {
+        println!("kind: Kiln relocatable object (ELF), {len} bytes");
+    } else {
+        println!("kind: Kiln artifact, {len} bytes");
+    }
     println!("format version: {}", h.format_version);
     println!("runtime ABI version: {}", h.abi_version);
     println!("written by: Kiln {} ({})", h.kiln_version, s.producer);

@@ -9,8 +9,8 @@ pub fn read_module(path: &std::path::Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// Whether the file at `path` starts with the Kiln artifact magic (reads only its first
-/// bytes).
+/// Whether the file at `path` starts like a Kiln artifact, blob or ELF object (reads only
+/// its first bytes).
 pub fn is_artifact_file(path: &std::path::Path) -> Result<bool, String> {
     use std::io::Read;
     let mut head = Vec::with_capacity(8);

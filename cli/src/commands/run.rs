@@ -8,7 +8,7 @@
 
 use crate::values;
 use clap::Args;
-use kiln::{ArtifactHeader, CompilationCache, Engine, Error, FSConfig, ModuleConfig, Runtime, RuntimeConfig, TrapCode};
+use kiln::{CompilationCache, Engine, Error, FSConfig, ModuleConfig, Runtime, RuntimeConfig, TrapCode};
 use std::time::Duration;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +16,8 @@ use std::process::ExitCode;
 /// Arguments of `kiln run`.
 #[derive(Args)]
 pub struct RunArgs {
-    /// The module (.wasm) or artifact (.kiln, recognized by its magic) to run.
+    /// The module (.wasm) or artifact (.kiln blob or .o object from `kiln compile --emit obj`,
+    /// recognized by its magic) to run.
     module: PathBuf,
     /// Call this exported function instead of `_start`, printing its results (after
     /// `_initialize`, when the module exports one).
@@ -142,12 +143,19 @@ fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeCo
 }
 
 /// Whether the artifact at `path` carries interruption checks (false when its header does
-/// not decode; loading it reports why).
+/// not decode; loading it reports why). A blob's header is its first bytes; an object's
+/// facts live in its `.kiln.meta` section, so an object is read whole.
 fn artifact_is_interruptible(path: &std::path::Path) -> bool {
     use std::io::Read;
     let mut head = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
-    read.is_ok() && ArtifactHeader::decode(&head).is_ok_and(|h| h.settings.epoch_interruption)
+    let Ok(mut file) = std::fs::File::open(path) else { return false };
+    if (&mut file).take(4096).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    if head.starts_with(b"\x7fELF") && file.read_to_end(&mut head).is_err() {
+        return false;
+    }
+    kiln::artifact_header(&head).is_ok_and(|h| h.settings.epoch_interruption)
 }
 
 /// `--timeout`: a number with a unit, `ms`, `s`, `m` or `h` (e.g. `500ms`, `10s`, `1.5s`).

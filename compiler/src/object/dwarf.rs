@@ -2,8 +2,8 @@
 //! sections are added to the object with relocations against the code items' symbols, so
 //! the addresses stay right when a linker moves `.text`.
 
-use super::items::{Item, ItemKind};
-use super::meta::ObjectMeta;
+use super::items::Item;
+use kiln_runtime_support::artifact::object_meta::ItemKind;
 use crate::settings::error;
 use ::object::write::{Object, Relocation as ObjRelocation, SectionId as ObjSectionId, SymbolId};
 use ::object::{RelocationEncoding, RelocationFlags, RelocationKind, SectionKind};
@@ -13,6 +13,7 @@ use gimli::write::{
 };
 use gimli::{Encoding, Format, LineEncoding, LittleEndian, SectionId};
 use kiln_runtime_support::CompileError;
+use kiln_runtime_support::artifact::object_meta::ItemRecord;
 use kiln_runtime_support::module::ModuleInfo;
 use std::collections::HashMap;
 
@@ -63,14 +64,14 @@ impl Files {
 }
 
 /// Adds `.debug_info`, `.debug_abbrev`, `.debug_line` and `.debug_str` for `items`
-/// (whose symbols are `symbols`, laid out as `meta` says) to `obj`.
+/// (whose symbols are `symbols`, laid out as `records` say) to `obj`.
 pub(super) fn write_dwarf(
     obj: &mut Object<'static>,
     info: &ModuleInfo,
     module_name: &str,
     items: &[Item<'_>],
     symbols: &[SymbolId],
-    meta: &ObjectMeta,
+    records: &[ItemRecord],
 ) -> Result<(), CompileError> {
     let fail = |e: gimli::write::Error| error(format!("writing DWARF: {e}"));
     let encoding = Encoding { format: Format::Dwarf32, version: 4, address_size: 8 };
@@ -130,7 +131,7 @@ pub(super) fn write_dwarf(
     }
     dwarf.unit.line_program = program;
 
-    let (first, last) = match (meta.items.first(), meta.items.last()) {
+    let (first, last) = match (records.first(), records.last()) {
         (Some(f), Some(l)) => (f.text_offset, l.text_offset + l.size),
         _ => (0, 0),
     };

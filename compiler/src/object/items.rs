@@ -4,35 +4,9 @@
 use crate::code::{CompiledCode, CompiledFunction, RelocTarget};
 use crate::trampoline::Trampolines;
 use kiln_runtime_support::CompileError;
+use kiln_runtime_support::artifact::object_meta::ItemKind;
 use kiln_runtime_support::module::ModuleInfo;
 use std::collections::HashMap;
-
-/// What a code item of an object is (the `kind` field of a `.kiln.meta` item record).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[repr(u32)]
-pub enum ItemKind {
-    /// A defined wasm function's wasm-call entry; the item's index is its function index.
-    Function = 0,
-    /// An array-to-wasm body trampoline; index: the function index it calls.
-    ArrayToWasm = 1,
-    /// An array-call entry trampoline; index: the function index it enters.
-    ArrayEntry = 2,
-    /// A wasm-to-array trampoline; index: the representative module type index.
-    WasmToArray = 3,
-}
-
-impl ItemKind {
-    /// The kind stored as `value` in a `.kiln.meta` record, if valid.
-    pub fn from_u32(value: u32) -> Option<Self> {
-        Some(match value {
-            0 => Self::Function,
-            1 => Self::ArrayToWasm,
-            2 => Self::ArrayEntry,
-            3 => Self::WasmToArray,
-            _ => return None,
-        })
-    }
-}
 
 /// One code item: its kind, index, symbol name and compiled code.
 pub(crate) struct Item<'a> {

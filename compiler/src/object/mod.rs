@@ -2,7 +2,8 @@
 //! cranelift-object.
 //!
 //! An object holds, for x86_64 or aarch64 by the settings' target triple:
-//! - `.text`: every code item (see [`ItemKind`]) — the defined functions, then per defined
+//! - `.text`: every code item (see
+//!   [`ItemKind`](kiln_runtime_support::artifact::object_meta::ItemKind)) — the defined functions, then per defined
 //!   function its array-to-wasm body and array-call entry, then one wasm-to-array
 //!   trampoline per distinct signature — each a local `STT_FUNC` symbol:
 //!   `wasm_func_<index>[_<name>]` ([`function_symbol`]), `wasm_array_to_wasm_<index>`,
@@ -11,8 +12,11 @@
 //!   `R_AARCH64_ADR_PREL_PG_HI21` + `R_AARCH64_ADD_ABS_LO12_NC`), against those symbols.
 //!   Runtime builtins and imports are reached through the VMContext, so there are no
 //!   undefined symbols;
-//! - `.kiln.meta` ([`ObjectMeta`]): the item table; `.kiln.traps` ([`TrapRecord`]): the
-//!   trap sites;
+//! - the Kiln sections ([`kiln_runtime_support::artifact::object_sections`]): `.kiln.meta`
+//!   (the blob header's verification facts, the item table and the SHA-256 of every part the
+//!   loader uses, sealed), `.kiln.traps` (trap sites), `.kiln.addrmap` (address map),
+//!   `.kiln.metadata` (the module's metadata, as in a blob) and `.kiln.data` (the
+//!   initialized-data image), so the loader can verify, link and instantiate the object;
 //! - DWARF (`.debug_info`, `.debug_abbrev`, `.debug_line`, `.debug_str`): see
 //!   [`dwarf`](self#dwarf) below.
 //!
@@ -25,32 +29,31 @@
 
 mod dwarf;
 mod items;
-mod meta;
-mod trap_table;
 
-pub use items::{ItemKind, function_symbol};
-pub use meta::{ItemRecord, META_MAGIC, META_VERSION, ObjectMeta};
-pub use trap_table::{
-    TrapRecord, decode_traps, encode_traps, trap_code_from_number, trap_code_number,
-};
+pub use items::function_symbol;
 
-use crate::code::{CompiledCode, RelocKind};
+use crate::artifact::{code_settings, cpu_requirements, producer};
+use crate::code::{CompiledCode, RelocKind, RelocTarget};
+use crate::link::reloc_kind;
 use crate::settings::{CompilerSettings, error};
-use crate::trampoline::{Trampolines, compile_trampolines};
-use ::object::write::Object;
+use crate::trampoline::{Trampolines, compile_trampolines, wasm_to_array_type};
+use ::object::write::{Object, StandardSection};
 use ::object::{SectionKind, SymbolKind};
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::ir::Signature;
 use cranelift_module::{FuncId, Linkage, Module, ModuleReloc, ModuleRelocTarget};
 use cranelift_object::{ObjectBuilder, ObjectModule};
 use kiln_runtime_support::CompileError;
+use kiln_runtime_support::artifact::object_meta::{ItemRecord, ObjectMeta, PartDigests};
+use kiln_runtime_support::artifact::object_relocs::ObjectReloc;
+use kiln_runtime_support::artifact::object_sections::{
+    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectContents, TRAPS_SECTION,
+    encode_sections,
+};
+use kiln_runtime_support::artifact::object_tables::{AddressRecord, TrapRecord};
+use kiln_runtime_support::artifact::{ABI_VERSION, ArtifactMetadata, metadata, sha256};
 use kiln_runtime_support::module::ModuleInfo;
 use target_lexicon::BinaryFormat;
-
-/// Name of the item-table section.
-pub const META_SECTION: &str = ".kiln.meta";
-/// Name of the trap-table section.
-pub const TRAPS_SECTION: &str = ".kiln.traps";
 
 /// Compiles every function and trampoline of `info` ([`crate::compile_module`],
 /// [`compile_trampolines`]) and writes them as a relocatable ELF object (see the module
@@ -134,6 +137,7 @@ pub fn write_object(
     let obj: &mut Object<'static> = &mut product.object;
     let mut records = Vec::with_capacity(items.len());
     let mut traps = Vec::new();
+    let mut address_map = Vec::new();
     for (i, (item, &sym)) in items.iter().zip(&symbols).enumerate() {
         let size = item.code.code.len() as u64;
         let symbol = obj.symbol_mut(sym);
@@ -147,24 +151,80 @@ pub fn write_object(
             text_offset,
             size: size as u32,
         });
+        let item_number = i as u32;
         traps.extend(item.code.trap_sites.iter().map(|t| TrapRecord {
-            item: i as u32,
+            item: item_number,
             offset: t.code_offset,
             code: t.code,
         }));
+        address_map.extend(item.code.address_map.iter().map(|e| AddressRecord {
+            item: item_number,
+            code_start: e.code_start,
+            code_end: e.code_end,
+            wasm_offset: e.wasm_offset,
+        }));
     }
-    let meta = ObjectMeta {
-        num_imported_funcs: info.num_imported_funcs,
-        num_defined_funcs: info.num_defined_funcs(),
-        settings_fingerprint: settings.settings_fingerprint(),
-        items: records,
-    };
-    let section = obj.add_section(Vec::new(), META_SECTION.into(), SectionKind::ReadOnlyData);
-    obj.set_section_data(section, meta.encode(), 8);
-    let section = obj.add_section(Vec::new(), TRAPS_SECTION.into(), SectionKind::ReadOnlyData);
-    obj.set_section_data(section, encode_traps(&traps), 4);
+    // The relocations as the loader reads them back: site in `.text`, target item.
+    let mut relocations = Vec::new();
+    for (item, record) in items.iter().zip(&records) {
+        for r in &item.code.relocations {
+            relocations.push(ObjectReloc {
+                site: record.text_offset + r.offset,
+                kind: reloc_kind(r.kind),
+                target_item: items::resolve(&positions, item, r.target)? as u32,
+                addend: r.addend,
+            });
+        }
+    }
+    relocations.sort_by_key(|r| r.site);
+    let wasm_to_array = (0..info.types.len() as u32)
+        .map(|ty| {
+            let target = RelocTarget::WasmToArray(wasm_to_array_type(info, ty));
+            positions.get(&target).map(|&i| i as u32).ok_or_else(|| {
+                error(format!("internal error: no wasm-to-array trampoline for type {ty}"))
+            })
+        })
+        .collect::<Result<Vec<u32>, _>>()?;
+    let (cpu_level, cpu_features) = cpu_requirements(settings)?;
+    let (module, data) = metadata::split_module(info);
+    let text_id = obj.section_id(StandardSection::Text);
+    let text = obj.section(text_id).data().to_vec();
+    let sections = encode_sections(ObjectContents {
+        meta: ObjectMeta {
+            abi_version: ABI_VERSION,
+            target: settings.target.to_string(),
+            cpu_level,
+            cpu_features,
+            settings_fingerprint: settings.settings_fingerprint(),
+            settings: code_settings(settings),
+            wasm_sha256: sha256(&info.wasm),
+            digests: PartDigests::default(),
+            kiln_version: String::new(),
+            num_imported_funcs: info.num_imported_funcs,
+            num_defined_funcs: info.num_defined_funcs(),
+            items: records.clone(),
+            wasm_to_array,
+        },
+        text: &text,
+        relocations: &relocations,
+        traps: &traps,
+        address_map: &address_map,
+        metadata: &ArtifactMetadata { producer: producer(), module },
+        data: &data,
+    })
+    .map_err(error)?;
+    for (name, bytes) in [
+        (META_SECTION, sections.meta),
+        (TRAPS_SECTION, sections.traps),
+        (ADDRESS_MAP_SECTION, sections.address_map),
+        (METADATA_SECTION, sections.metadata),
+        (DATA_SECTION, sections.data),
+    ] {
+        let section = obj.add_section(Vec::new(), name.into(), SectionKind::ReadOnlyData);
+        obj.set_section_data(section, bytes, 8);
+    }
 
-    dwarf::write_dwarf(obj, info, &module_name, &items, &symbols, &meta)?;
+    dwarf::write_dwarf(obj, info, &module_name, &items, &symbols, &records)?;
 
     obj.write()
         .map_err(|e| error(format!("writing the object: {e}")))

@@ -17,6 +17,11 @@ pub enum ArtifactPart {
     Metadata,
     /// The function, trap-site, address-map or entry tables.
     Tables,
+    /// The relocations of a relocatable object's code (unknown type, target outside the
+    /// code, or out of range).
+    Relocations,
+    /// The structure of a relocatable object's ELF file (headers, section table, symbols).
+    ObjectFile,
 }
 
 impl fmt::Display for ArtifactPart {
@@ -27,6 +32,8 @@ impl fmt::Display for ArtifactPart {
             ArtifactPart::Payload => "payload",
             ArtifactPart::Metadata => "metadata",
             ArtifactPart::Tables => "code tables",
+            ArtifactPart::Relocations => "relocations",
+            ArtifactPart::ObjectFile => "ELF structure",
         })
     }
 }

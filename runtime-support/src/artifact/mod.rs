@@ -11,6 +11,9 @@
 //! checksum, ABI version, target, CPU features, settings, file length, section table,
 //! payload SHA-256. Nothing of an artifact may be mapped executable before it returns `Ok`.
 //!
+//! The other output, the relocatable object (`--emit obj`), carries the same facts and
+//! parts in ELF sections: [`object_sections`] describes them, and the loader links it.
+//!
 //! Trust model: the checksums establish integrity (the file is what a Kiln compiler
 //! wrote, not truncated or bit-flipped), not authenticity: anyone who can write an artifact
 //! can write one with valid checksums. An artifact is native code; load only artifacts from
@@ -21,6 +24,10 @@ mod cpu;
 mod error;
 pub mod header;
 pub mod metadata;
+pub mod object_meta;
+pub mod object_relocs;
+pub mod object_sections;
+pub mod object_tables;
 pub mod sections;
 
 pub use cpu::CpuFeatures;
@@ -67,7 +74,7 @@ pub struct ArtifactParts<'a> {
 }
 
 /// The Kiln version recorded in headers.
-const KILN_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub(crate) const KILN_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Encodes an artifact.
 ///
