@@ -46,9 +46,7 @@ const CPU_FLAGS: &[(&str, &str)] = &[
 /// # Errors
 /// When the ISA cannot be built, or it enables a feature flag Kiln has no name for (so a
 /// requirement is never left out of the header).
-pub fn cpu_requirements(
-    settings: &CompilerSettings,
-) -> Result<(String, CpuFeatures), CompileError> {
+pub fn cpu_requirements(settings: &CompilerSettings) -> Result<(String, CpuFeatures), CompileError> {
     let isa = settings.build_isa()?;
     let mut set = CpuFeatures::NONE;
     for v in isa.isa_flags() {
@@ -59,14 +57,8 @@ pub fn cpu_requirements(
             .iter()
             .find(|(flag, _)| *flag == v.name)
             .map(|(_, n)| *n)
-            .ok_or_else(|| {
-                error(format!(
-                    "CPU feature flag `{}` has no artifact name",
-                    v.name
-                ))
-            })?;
-        let f = CpuFeatures::from_name(name)
-            .ok_or_else(|| error(format!("unknown CPU feature `{name}`")))?;
+            .ok_or_else(|| error(format!("CPU feature flag `{}` has no artifact name", v.name)))?;
+        let f = CpuFeatures::from_name(name).ok_or_else(|| error(format!("unknown CPU feature `{name}`")))?;
         set = set.union(f);
     }
     let level = match (settings.cpu, &settings.target.architecture) {

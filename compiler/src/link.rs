@@ -80,11 +80,7 @@ pub fn link(
             w2a_at
                 .get(&wasm_to_array_type(info, ty))
                 .copied()
-                .ok_or_else(|| {
-                    error(format!(
-                        "internal error: no wasm-to-array trampoline for type {ty}"
-                    ))
-                })
+                .ok_or_else(|| error(format!("internal error: no wasm-to-array trampoline for type {ty}")))
         })
         .collect::<Result<Vec<u32>, _>>()?;
     image
@@ -165,10 +161,7 @@ mod tests {
         let mut text = vec![0xe8, 0, 0, 0, 0];
         text.resize(32, 0);
         patch(&mut text, 1, &call, 16).unwrap();
-        assert_eq!(
-            i32::from_le_bytes(text[1..5].try_into().unwrap()),
-            16 - 4 - 1
-        );
+        assert_eq!(i32::from_le_bytes(text[1..5].try_into().unwrap()), 16 - 4 - 1);
     }
 
     #[test]
@@ -181,10 +174,7 @@ mod tests {
         };
         let mut text = vec![0u8; 8];
         assert!(patch(&mut text, 0, &bl, 4).is_ok());
-        assert_eq!(
-            u32::from_le_bytes(text[0..4].try_into().unwrap()) & 0x03ff_ffff,
-            1
-        );
+        assert_eq!(u32::from_le_bytes(text[0..4].try_into().unwrap()) & 0x03ff_ffff, 1);
         assert!(patch(&mut text, 0, &bl, 1 << 28).is_err());
     }
 }

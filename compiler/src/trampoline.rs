@@ -64,10 +64,7 @@ pub struct Trampolines {
 /// index with the same signature.
 pub fn wasm_to_array_type(info: &ModuleInfo, ty: u32) -> u32 {
     let t = &info.types[ty as usize];
-    info.types
-        .iter()
-        .position(|u| u == t)
-        .unwrap_or(ty as usize) as u32
+    info.types.iter().position(|u| u == t).unwrap_or(ty as usize) as u32
 }
 
 /// Compiles every trampoline of `info` (see the module docs).
@@ -82,14 +79,12 @@ pub fn compile_trampolines(
     let mut ctx = Context::new();
     let mut out = Trampolines::default();
     for f in info.num_imported_funcs..info.functions.len() as u32 {
-        out.array_to_wasm
-            .push(array_to_wasm(&*isa, &mut ctx, info, f)?);
+        out.array_to_wasm.push(array_to_wasm(&*isa, &mut ctx, info, f)?);
         out.array_entries.push(array_entry(&*isa, &mut ctx, f)?);
     }
     for ty in 0..info.types.len() as u32 {
         if wasm_to_array_type(info, ty) == ty {
-            out.wasm_to_array
-                .push(wasm_to_array(&*isa, &mut ctx, info, ty)?);
+            out.wasm_to_array.push(wasm_to_array(&*isa, &mut ctx, info, ty)?);
         }
     }
     Ok(out)
@@ -223,7 +218,9 @@ fn array_entry(
     b.seal_block(entry);
     let p = b.block_params(entry).to_vec();
     let flags = MemFlagsData::trusted().with_readonly();
-    let table = b.ins().load(POINTER, flags, p[0], offsets::HEADER_BUILTINS);
+    let table = b
+        .ins()
+        .load(POINTER, flags, p[0], offsets::HEADER_BUILTINS);
     let slot = (Builtin::EnterWasm.slot() * u32::from(abi::POINTER_BYTES)) as i32;
     let enter = b.ins().load(POINTER, flags, table, slot);
     let body_addr = b.ins().func_addr(POINTER, body);
@@ -262,8 +259,7 @@ fn wasm_to_array(
 ) -> Result<CompiledFunction, CompileError> {
     let ty = &info.types[ty_index as usize];
     let sig = abi::wasm_signature(ty, isa.default_call_conv());
-    let mut func =
-        Function::with_name_signature(UserFuncName::user(NS_WASM_TO_ARRAY, ty_index), sig);
+    let mut func = Function::with_name_signature(UserFuncName::user(NS_WASM_TO_ARRAY, ty_index), sig);
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
     let array_sig = b.import_signature(array_call_signature(isa));
@@ -288,15 +284,11 @@ fn wasm_to_array(
     let array_call = b
         .ins()
         .load(POINTER, flags, funcref, offsets::FUNCREF_ARRAY_CALL);
-    let callee_vmctx = b
-        .ins()
-        .load(POINTER, flags, funcref, offsets::FUNCREF_VMCTX);
+    let callee_vmctx = b.ins().load(POINTER, flags, funcref, offsets::FUNCREF_VMCTX);
     let len = b.ins().iconst(POINTER, len as i64);
-    let call = b.ins().call_indirect(
-        array_sig,
-        array_call,
-        &[callee_vmctx, caller_vmctx, values, len],
-    );
+    let call = b
+        .ins()
+        .call_indirect(array_sig, array_call, &[callee_vmctx, caller_vmctx, values, len]);
     let ok = b.inst_results(call)[0];
     b.ins().trapz(ok, traps::UNWIND_PENDING);
     let results: Vec<_> = ty

@@ -50,9 +50,7 @@ pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
 
 /// The spec trap a Cranelift trap code stands for; `None` for codes Kiln never emits.
 pub fn from_clif(code: ClifTrap) -> Option<TrapCode> {
-    TrapCode::ALL
-        .into_iter()
-        .find(|&t| to_clif(t) == Some(code))
+    TrapCode::ALL.into_iter().find(|&t| to_clif(t) == Some(code))
 }
 
 #[cfg(test)]

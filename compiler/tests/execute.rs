@@ -83,10 +83,7 @@ impl Code {
         }
         let mut w2a_addrs = HashMap::new();
         for (i, t) in wasm_to_array.iter().enumerate() {
-            w2a_addrs.insert(
-                t.func_index,
-                base + layout[funcs.len() + trampolines.len() + i],
-            );
+            w2a_addrs.insert(t.func_index, base + layout[funcs.len() + trampolines.len() + i]);
         }
         for (f, &off) in funcs
             .iter()

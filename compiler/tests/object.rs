@@ -5,9 +5,9 @@
 use gimli::{EndianSlice, LittleEndian};
 use kiln_compiler::object::{ItemKind, META_SECTION, ObjectMeta, TRAPS_SECTION, decode_traps};
 use kiln_compiler::{CompilerSettings, emit_object};
-use kiln_runtime_support::CoreFeatures;
 use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
+use kiln_runtime_support::CoreFeatures;
 use object::read::elf::ElfFile64;
 use object::{Architecture, Object, ObjectSection, ObjectSymbol, RelocationTarget, SymbolKind};
 use std::collections::HashMap;
@@ -30,14 +30,7 @@ const WAT: &str = r#"
 "#;
 
 fn module(wasm: &[u8]) -> ModuleInfo {
-    decode(
-        wasm,
-        DecodeOptions {
-            features: CoreFeatures::V2,
-            keep_custom_sections: false,
-        },
-    )
-    .unwrap()
+    decode(wasm, DecodeOptions { features: CoreFeatures::V2, keep_custom_sections: false }).unwrap()
 }
 
 fn settings(target: &str) -> CompilerSettings {
@@ -77,9 +70,7 @@ fn check_object(target: &str, arch: Architecture) {
         "wasm_to_array_type_0",
         "wasm_to_array_type_1",
     ] {
-        let (_, size) = symbols
-            .get(name)
-            .unwrap_or_else(|| panic!("{target}: no symbol {name} in {symbols:?}"));
+        let (_, size) = symbols.get(name).unwrap_or_else(|| panic!("{target}: no symbol {name} in {symbols:?}"));
         assert!(*size > 0, "{name} has a size");
     }
     // 5 functions, 5 + 5 array trampolines, 2 distinct signatures.
@@ -89,31 +80,18 @@ fn check_object(target: &str, arch: Architecture) {
     let meta = ObjectMeta::decode(section(&elf, META_SECTION)).unwrap();
     assert_eq!(meta.items.len(), 17);
     assert_eq!((meta.num_imported_funcs, meta.num_defined_funcs), (0, 5));
+    assert_eq!(meta.settings_fingerprint, settings(target).settings_fingerprint());
+    let main = meta.items.iter().position(|r| r.kind == ItemKind::Function && r.index == 3).unwrap();
     assert_eq!(
-        meta.settings_fingerprint,
-        settings(target).settings_fingerprint()
-    );
-    let main = meta
-        .items
-        .iter()
-        .position(|r| r.kind == ItemKind::Function && r.index == 3)
-        .unwrap();
-    assert_eq!(
-        (
-            u64::from(meta.items[main].text_offset),
-            u64::from(meta.items[main].size)
-        ),
+        (u64::from(meta.items[main].text_offset), u64::from(meta.items[main].size)),
         symbols["wasm_func_3_main"]
     );
 
     // Relocations: `main` calls `double` directly and the array-to-wasm body calls `main`.
-    let by_address: HashMap<u64, String> =
-        symbols.iter().map(|(n, (a, _))| (*a, n.clone())).collect();
+    let by_address: HashMap<u64, String> = symbols.iter().map(|(n, (a, _))| (*a, n.clone())).collect();
     let mut calls = Vec::new();
     for (offset, reloc) in text.relocations() {
-        let RelocationTarget::Symbol(sym) = reloc.target() else {
-            panic!("{target}: reloc target")
-        };
+        let RelocationTarget::Symbol(sym) = reloc.target() else { panic!("{target}: reloc target") };
         let sym = elf.symbol_by_index(sym).unwrap();
         let from = symbols
             .iter()
@@ -133,25 +111,14 @@ fn check_object(target: &str, arch: Architecture) {
             "{target}: no relocation {from} -> {to} in {calls:?}"
         );
     }
-    assert!(
-        elf.symbols().all(|s| !s.is_undefined() || s.index().0 == 0),
-        "no undefined symbols"
-    );
+    assert!(elf.symbols().all(|s| !s.is_undefined() || s.index().0 == 0), "no undefined symbols");
 
     // `.kiln.traps`: the division traps, the unreachable, the memory access, the
     // call_indirect checks and the stack checks.
     let traps = decode_traps(section(&elf, TRAPS_SECTION)).unwrap();
     let codes_of = |func: u32| -> Vec<TrapCode> {
-        let item = meta
-            .items
-            .iter()
-            .position(|r| r.kind == ItemKind::Function && r.index == func)
-            .unwrap();
-        traps
-            .iter()
-            .filter(|t| t.item == item as u32)
-            .map(|t| t.code)
-            .collect()
+        let item = meta.items.iter().position(|r| r.kind == ItemKind::Function && r.index == func).unwrap();
+        traps.iter().filter(|t| t.item == item as u32).map(|t| t.code).collect()
     };
     assert!(codes_of(1).contains(&TrapCode::IntegerDivideByZero));
     assert!(codes_of(1).contains(&TrapCode::IntegerOverflow));
@@ -176,9 +143,7 @@ fn check_object(target: &str, arch: Architecture) {
         let item = &meta.items[i];
         let lines: Vec<u64> = rows
             .iter()
-            .filter(|(addr, _, _)| {
-                (item.text_offset..item.text_offset + item.size).contains(&(*addr as u32))
-            })
+            .filter(|(addr, _, _)| (item.text_offset..item.text_offset + item.size).contains(&(*addr as u32)))
             .map(|(_, _, line)| *line)
             .collect();
         assert!(!lines.is_empty(), "{target}: function {i} has line rows");
@@ -200,9 +165,7 @@ fn line_rows(elf: &ElfFile64<'_>) -> Vec<(u64, String, u64)> {
     let mut line = section(elf, ".debug_line").to_vec();
     let debug_line = elf.section_by_name(".debug_line").unwrap();
     for (offset, reloc) in debug_line.relocations() {
-        let RelocationTarget::Symbol(sym) = reloc.target() else {
-            panic!()
-        };
+        let RelocationTarget::Symbol(sym) = reloc.target() else { panic!() };
         let value = elf.symbol_by_index(sym).unwrap().address() as i64 + reloc.addend();
         let o = offset as usize;
         match reloc.size() {
@@ -221,15 +184,9 @@ fn line_rows(elf: &ElfFile64<'_>) -> Vec<(u64, String, u64)> {
             continue;
         }
         let file = row.file(header).unwrap();
-        let gimli::AttributeValue::String(name) = file.path_name() else {
-            panic!()
-        };
+        let gimli::AttributeValue::String(name) = file.path_name() else { panic!() };
         let name: EndianSlice<'_, LittleEndian> = name;
-        out.push((
-            row.address(),
-            name.to_string_lossy().into_owned(),
-            row.line().unwrap().get(),
-        ));
+        out.push((row.address(), name.to_string_lossy().into_owned(), row.line().unwrap().get()));
     }
     out
 }
@@ -260,11 +217,7 @@ fn module_without_functions_gives_an_empty_object() {
     let elf = ElfFile64::<object::Endianness>::parse(&*bytes).unwrap();
     let meta = ObjectMeta::decode(section(&elf, META_SECTION)).unwrap();
     assert!(meta.items.is_empty());
-    assert!(
-        decode_traps(section(&elf, TRAPS_SECTION))
-            .unwrap()
-            .is_empty()
-    );
+    assert!(decode_traps(section(&elf, TRAPS_SECTION)).unwrap().is_empty());
 }
 
 #[test]
@@ -283,9 +236,6 @@ fn malformed_module_dwarf_falls_back_to_wasm_offsets() {
         let elf = ElfFile64::<object::Endianness>::parse(&*bytes).unwrap();
         let rows = line_rows(&elf);
         assert!(!rows.is_empty());
-        assert!(
-            rows.iter().all(|(_, file, _)| file == "broken.wasm"),
-            "{rows:?}"
-        );
+        assert!(rows.iter().all(|(_, file, _)| file == "broken.wasm"), "{rows:?}");
     }
 }

@@ -73,11 +73,7 @@ pub(super) fn write_dwarf(
     meta: &ObjectMeta,
 ) -> Result<(), CompileError> {
     let fail = |e: gimli::write::Error| error(format!("writing DWARF: {e}"));
-    let encoding = Encoding {
-        format: Format::Dwarf32,
-        version: 4,
-        address_size: 8,
-    };
+    let encoding = Encoding { format: Format::Dwarf32, version: 4, address_size: 8 };
     let mut dwarf = DwarfUnit::new(encoding);
     let wasm_file = format!("{module_name}.wasm");
     let mut program = LineProgram::new(
@@ -93,48 +89,30 @@ pub(super) fn write_dwarf(
         program.default_directory(),
         None,
     );
-    let mut files = Files {
-        fallback,
-        by_path: HashMap::new(),
-    };
+    let mut files = Files { fallback, by_path: HashMap::new() };
     let has_dwarf = info.dwarf.has_line_info();
 
     for (i, item) in items.iter().enumerate() {
         if item.kind != ItemKind::Function || item.code.address_map.is_empty() {
             continue;
         }
-        let body_start = info.bodies[(item.index - info.num_imported_funcs) as usize]
-            .range
-            .start;
-        program.begin_sequence(Some(Address::Symbol {
-            symbol: i,
-            addend: 0,
-        }));
+        let body_start = info.bodies[(item.index - info.num_imported_funcs) as usize].range.start;
+        program.begin_sequence(Some(Address::Symbol { symbol: i, addend: 0 }));
         let mut last = None;
         // The prologue (before the first mapped instruction) maps to the source line of the
         // first instruction, or else to the body's start.
         let first = item.code.address_map[0];
         let prologue = (first.code_start > 0).then(|| {
-            let location = has_dwarf
-                .then(|| info.source_location(first.wasm_offset))
-                .flatten();
+            let location = has_dwarf.then(|| info.source_location(first.wasm_offset)).flatten();
             (0, body_start as u32, location)
         });
-        let rows = prologue
-            .into_iter()
-            .chain(item.code.address_map.iter().map(|e| {
-                let location = has_dwarf
-                    .then(|| info.source_location(e.wasm_offset))
-                    .flatten();
-                (e.code_start, e.wasm_offset, location)
-            }));
+        let rows = prologue.into_iter().chain(item.code.address_map.iter().map(|e| {
+            let location = has_dwarf.then(|| info.source_location(e.wasm_offset)).flatten();
+            (e.code_start, e.wasm_offset, location)
+        }));
         for (code_offset, wasm_offset, location) in rows {
             let (file, line, column) = match &location {
-                Some(l) => (
-                    files.get(&mut program, &l.file),
-                    u64::from(l.line),
-                    u64::from(l.column),
-                ),
+                Some(l) => (files.get(&mut program, &l.file), u64::from(l.line), u64::from(l.column)),
                 None => (files.fallback, u64::from(wasm_offset), 0),
             };
             if last == Some((file, line, column)) {
@@ -157,9 +135,7 @@ pub(super) fn write_dwarf(
         _ => (0, 0),
     };
     let root = dwarf.unit.root();
-    let producer = dwarf
-        .strings
-        .add(format!("kiln-compiler {}", env!("CARGO_PKG_VERSION")));
+    let producer = dwarf.strings.add(format!("kiln-compiler {}", env!("CARGO_PKG_VERSION")));
     let name = dwarf.strings.add(wasm_file.as_bytes());
     let comp_dir = dwarf.strings.add(".");
     let entry = dwarf.unit.get_mut(root);
@@ -167,17 +143,8 @@ pub(super) fn write_dwarf(
     entry.set(gimli::DW_AT_name, AttributeValue::StringRef(name));
     entry.set(gimli::DW_AT_comp_dir, AttributeValue::StringRef(comp_dir));
     if !items.is_empty() {
-        entry.set(
-            gimli::DW_AT_low_pc,
-            AttributeValue::Address(Address::Symbol {
-                symbol: 0,
-                addend: 0,
-            }),
-        );
-        entry.set(
-            gimli::DW_AT_high_pc,
-            AttributeValue::Udata(u64::from(last - first)),
-        );
+        entry.set(gimli::DW_AT_low_pc, AttributeValue::Address(Address::Symbol { symbol: 0, addend: 0 }));
+        entry.set(gimli::DW_AT_high_pc, AttributeValue::Udata(u64::from(last - first)));
     }
     for (i, item) in items.iter().enumerate() {
         let wasm_name = match item.kind {
@@ -185,59 +152,36 @@ pub(super) fn write_dwarf(
             _ => None,
         };
         let sub = dwarf.unit.add(root, gimli::DW_TAG_subprogram);
-        let name = dwarf
-            .strings
-            .add(wasm_name.as_deref().unwrap_or(&item.symbol));
+        let name = dwarf.strings.add(wasm_name.as_deref().unwrap_or(&item.symbol));
         let linkage = dwarf.strings.add(item.symbol.as_bytes());
         let entry = dwarf.unit.get_mut(sub);
         entry.set(gimli::DW_AT_name, AttributeValue::StringRef(name));
-        entry.set(
-            gimli::DW_AT_linkage_name,
-            AttributeValue::StringRef(linkage),
-        );
-        entry.set(
-            gimli::DW_AT_low_pc,
-            AttributeValue::Address(Address::Symbol {
-                symbol: i,
-                addend: 0,
-            }),
-        );
-        entry.set(
-            gimli::DW_AT_high_pc,
-            AttributeValue::Udata(item.code.code.len() as u64),
-        );
+        entry.set(gimli::DW_AT_linkage_name, AttributeValue::StringRef(linkage));
+        entry.set(gimli::DW_AT_low_pc, AttributeValue::Address(Address::Symbol { symbol: i, addend: 0 }));
+        entry.set(gimli::DW_AT_high_pc, AttributeValue::Udata(item.code.code.len() as u64));
     }
 
-    let mut sections = Sections::new(RelocWriter {
-        data: EndianVec::new(LittleEndian),
-        relocs: Vec::new(),
-    });
+    let mut sections = Sections::new(RelocWriter { data: EndianVec::new(LittleEndian), relocs: Vec::new() });
     dwarf.write(&mut sections).map_err(fail)?;
 
     let mut ids: HashMap<SectionId, ObjSectionId> = HashMap::new();
-    sections.for_each(|id, w| -> Result<(), CompileError> {
-        if w.len() > 0 {
-            let kind = if id == SectionId::DebugStr {
-                SectionKind::DebugString
-            } else {
-                SectionKind::Debug
-            };
-            let section = obj.add_section(Vec::new(), id.name().into(), kind);
-            obj.set_section_data(section, w.data.slice().to_vec(), 1);
-            ids.insert(id, section);
-        }
-        Ok(())
-    })?;
+    sections
+        .for_each(|id, w| -> Result<(), CompileError> {
+            if w.len() > 0 {
+                let kind = if id == SectionId::DebugStr { SectionKind::DebugString } else { SectionKind::Debug };
+                let section = obj.add_section(Vec::new(), id.name().into(), kind);
+                obj.set_section_data(section, w.data.slice().to_vec(), 1);
+                ids.insert(id, section);
+            }
+            Ok(())
+        })?;
     sections.for_each(|id, w| -> Result<(), CompileError> {
         for r in &w.relocs {
             let symbol = match r.target {
                 RelocationTarget::Symbol(i) => symbols[i],
                 RelocationTarget::Section(s) => {
                     let target = *ids.get(&s).ok_or_else(|| {
-                        error(format!(
-                            "DWARF relocation against empty section {}",
-                            s.name()
-                        ))
+                        error(format!("DWARF relocation against empty section {}", s.name()))
                     })?;
                     obj.section_symbol(target)
                 }

@@ -59,11 +59,7 @@ pub(crate) fn items<'a>(
             code: f,
         });
     }
-    for (body, entry) in trampolines
-        .array_to_wasm
-        .iter()
-        .zip(&trampolines.array_entries)
-    {
+    for (body, entry) in trampolines.array_to_wasm.iter().zip(&trampolines.array_entries) {
         out.push(Item {
             kind: ItemKind::ArrayToWasm,
             index: body.func_index,

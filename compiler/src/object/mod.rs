@@ -59,10 +59,7 @@ pub const TRAPS_SECTION: &str = ".kiln.traps";
 /// # Errors
 /// [`CompileError`] when the target is not an ELF x86_64/aarch64 triple, when compilation
 /// fails, or when the object cannot be written.
-pub fn emit_object(
-    info: &ModuleInfo,
-    settings: &CompilerSettings,
-) -> Result<Vec<u8>, CompileError> {
+pub fn emit_object(info: &ModuleInfo, settings: &CompilerSettings) -> Result<Vec<u8>, CompileError> {
     let code = crate::compile_module(info, settings)?;
     let trampolines = compile_trampolines(info, settings)?;
     write_object(info, settings, &code, &trampolines)
@@ -179,9 +176,5 @@ pub fn write_object(
 fn module_name(info: &ModuleInfo) -> String {
     let name = info.names.module.as_deref().unwrap_or("");
     let name = name.strip_suffix(".wasm").unwrap_or(name);
-    if name.is_empty() {
-        "module".to_string()
-    } else {
-        name.to_string()
-    }
+    if name.is_empty() { "module".to_string() } else { name.to_string() }
 }

@@ -120,12 +120,7 @@ impl Translator<'_, '_> {
         let mut args = vec![callee_vmctx, self.vmctx];
         args.extend_from_slice(&wasm_args);
         let call = self.b.ins().call_indirect(sig, code, &args);
-        let results: Vec<_> = self
-            .b
-            .inst_results(call)
-            .iter()
-            .map(|&v| v.into())
-            .collect();
+        let results: Vec<_> = self.b.inst_results(call).iter().map(|&v| v.into()).collect();
         self.b.ins().jump(done, &results);
 
         self.b.switch_to_block(array);
@@ -133,12 +128,7 @@ impl Translator<'_, '_> {
         let tramp = self.wasm_to_array_ref(ty);
         args[0] = funcref;
         let call = self.b.ins().call(tramp, &args);
-        let results: Vec<_> = self
-            .b
-            .inst_results(call)
-            .iter()
-            .map(|&v| v.into())
-            .collect();
+        let results: Vec<_> = self.b.inst_results(call).iter().map(|&v| v.into()).collect();
         self.b.ins().jump(done, &results);
 
         self.b.switch_to_block(done);

@@ -97,9 +97,7 @@ impl Translator<'_, '_> {
         let off = if imported {
             self.env.offsets.imported_memory(index)
         } else {
-            self.env
-                .offsets
-                .defined_memory(index - module.num_imported_memories)
+            self.env.offsets.defined_memory(index - module.num_imported_memories)
         };
         self.definition_addr(imported, off)
     }
@@ -140,9 +138,7 @@ impl Translator<'_, '_> {
         let off = if imported {
             self.env.offsets.imported_table(index)
         } else {
-            self.env
-                .offsets
-                .defined_table(index - module.num_imported_tables)
+            self.env.offsets.defined_table(index - module.num_imported_tables)
         };
         self.definition_addr(imported, off)
     }
@@ -185,9 +181,7 @@ impl Translator<'_, '_> {
         let off = if imported {
             self.env.offsets.imported_global(index)
         } else {
-            self.env
-                .offsets
-                .defined_global(index - module.num_imported_globals)
+            self.env.offsets.defined_global(index - module.num_imported_globals)
         };
         self.definition_addr(imported, off)
     }

@@ -255,13 +255,10 @@ impl Translator<'_, '_> {
             return f;
         }
         let signature = self.wasm_sig(ty);
-        let name = self
-            .b
-            .func
-            .declare_imported_user_function(UserExternalName::new(
-                crate::compile::NS_WASM_TO_ARRAY,
-                ty,
-            ));
+        let name = self.b.func.declare_imported_user_function(UserExternalName::new(
+            crate::compile::NS_WASM_TO_ARRAY,
+            ty,
+        ));
         let f = self.b.import_function(ExtFuncData {
             name: ExternalName::user(name),
             signature,
