@@ -14,7 +14,8 @@ use target_lexicon::{Architecture, Triple};
 /// the runtime's ABI version instead.)
 ///
 /// Revision 2: alias regions for heap, VMContext, table and global accesses; the memory
-/// base is a hoistable invariant load in guard-page mode.
+/// base is a hoistable invariant load in guard-page mode; functions start at the target's
+/// preferred alignment.
 const CODEGEN_REVISION: u32 = 2;
 
 /// How compiled loads and stores stay inside linear memory (DESIGN.md principle 4).
