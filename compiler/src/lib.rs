@@ -31,7 +31,11 @@
 //! The layout is [`kiln_runtime_support::vm::VMOffsets::new`] for the module; compiled code
 //! loads at those offsets:
 //! - memory `i`: `VMMemoryDefinition { base, current_length }` inline for defined memories,
-//!   a pointer to it for imported ones; base and length are reloaded at every access;
+//!   a pointer to it for imported ones. With [`BoundsChecks::GuardPages`] compiled code
+//!   assumes `base` never changes once the instance exists (the runtime reserves 4 GiB plus
+//!   the guard for every memory, so growing never moves one) and loads it once per
+//!   function, hoisted out of loops; with [`BoundsChecks::Explicit`] it reloads `base` after
+//!   every call. `current_length` is reloaded after every call;
 //! - imported function `i`: `VMFunctionImport { wasm_call, array_call, vmctx }`;
 //! - table `i`: `VMTableDefinition { base, current_elements }` (inline / by pointer);
 //! - global `i`: a 16-byte slot with the value in its low bytes (inline / by pointer);

@@ -7,6 +7,17 @@ use kiln_runtime_support::CompileError;
 use std::str::FromStr;
 use target_lexicon::{Architecture, Triple};
 
+/// The revision of the code the translator generates for given settings, part of the
+/// settings fingerprint. Bump it whenever a change to translation alters the machine code,
+/// so compilation caches and artifact comparisons do not treat older code as
+/// interchangeable. (Changes to the contract between compiled code and the runtime bump
+/// the runtime's ABI version instead.)
+///
+/// Revision 2: alias regions for heap, VMContext, table and global accesses; the memory
+/// base is a hoistable invariant load in guard-page mode; functions start at the target's
+/// preferred alignment.
+const CODEGEN_REVISION: u32 = 2;
+
 /// How compiled loads and stores stay inside linear memory (DESIGN.md principle 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BoundsChecks {
@@ -99,9 +110,10 @@ impl CompilerSettings {
     /// artifact headers). For [`CpuLevel::Native`] it includes the detected CPU features.
     pub fn settings_fingerprint(&self) -> u64 {
         let mut text = format!(
-            "kiln-compiler {}; cranelift {}; target {}; cpu {:?}; bounds {:?}; guard {}; \
-             epoch {}; opt {:?}",
+            "kiln-compiler {} codegen {}; cranelift {}; target {}; cpu {:?}; bounds {:?}; \
+             guard {}; epoch {}; opt {:?}",
             env!("CARGO_PKG_VERSION"),
+            CODEGEN_REVISION,
             CRANELIFT_VERSION,
             self.target,
             self.cpu,

@@ -287,3 +287,45 @@ fn unsupported_target_is_an_error() {
     let info = module("(module (func))");
     assert!(compile_module(&info, &s).is_err());
 }
+
+/// The load of the memory base feeding the store in `ir` (the `iadd` operand of the store's
+/// address), as text.
+fn base_load_of_store(ir: &str) -> String {
+    let line = |def: &str| {
+        ir.lines()
+            .find(|l| l.contains(&format!("{def} = ")))
+            .unwrap_or_else(|| panic!("no definition of {def}:\n{ir}"))
+            .to_string()
+    };
+    let store = ir.lines().find(|l| l.contains("istore8")).expect("a store");
+    let store = store.split(';').next().unwrap();
+    let addr = store.rsplit(", ").next().unwrap().trim();
+    let add = line(addr);
+    let base = add.split("iadd ").nth(1).unwrap().split(',').next().unwrap().trim();
+    line(base)
+}
+
+#[test]
+fn memory_base_is_invariant_only_with_guard_pages() {
+    let wat = r#"(module (memory 1)
+        (func (param i32)
+            (loop
+                (i32.store8 (local.get 0) (i32.const 0))
+                (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#;
+    let info = module(wat);
+    for target in TARGETS {
+        // Heap accesses and VMContext loads are in different alias regions.
+        let ir = function_ir(&info, &settings(target, BoundsChecks::GuardPages), 0).unwrap();
+        assert!(ir.contains("region1 = 1 \"heap\""), "{ir}");
+        assert!(ir.contains("istore8 little region1"), "{ir}");
+        // Guard pages: the base never moves, so its load may be hoisted out of the loop.
+        let base = base_load_of_store(&ir);
+        assert!(base.contains("load.i64 notrap aligned readonly can_move region0"), "{base}\n{ir}");
+
+        // Explicit checks: a growth may move the memory, so the base is reloaded.
+        let ir = function_ir(&info, &settings(target, BoundsChecks::Explicit), 0).unwrap();
+        let base = base_load_of_store(&ir);
+        assert!(base.contains("load.i64 notrap aligned region0"), "{base}\n{ir}");
+        assert!(!base.contains("readonly"), "{base}\n{ir}");
+    }
+}

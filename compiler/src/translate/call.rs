@@ -2,7 +2,6 @@
 //! (through their `VMFunctionImport`), and `call_indirect` (checked through a table).
 
 use super::Translator;
-use super::env::vm_flags;
 use crate::abi::{POINTER, offsets};
 use crate::traps;
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -44,7 +43,7 @@ impl Translator<'_, '_> {
         let num_params = module.types[ty as usize].params().len();
         let call = if module.is_imported_func(func) {
             let off = self.env.offsets.imported_func(func) as i32;
-            let flags = vm_flags().with_readonly();
+            let flags = self.vmctx_invariant_flags();
             let code =
                 self.b
                     .ins()
@@ -67,19 +66,21 @@ impl Translator<'_, '_> {
     fn call_indirect(&mut self, ty: u32, table: u32) {
         let index = self.pop();
         let addr = self.table_element_addr(table, index, traps::UNDEFINED_ELEMENT);
-        let funcref = self.b.ins().load(POINTER, vm_flags(), addr, 0);
+        let flags = self.table_flags();
+        let funcref = self.b.ins().load(POINTER, flags, addr, 0);
         self.b.ins().trapz(funcref, traps::UNINITIALIZED_ELEMENT);
 
-        let flags = vm_flags().with_readonly();
+        let flags = self.vmctx_invariant_flags();
         let type_ids = self
             .b
             .ins()
             .load(POINTER, flags, self.vmctx, offsets::HEADER_TYPE_IDS);
         let expected = self.b.ins().load(I32, flags, type_ids, (ty * 4) as i32);
+        let vm = self.vmctx_flags();
         let actual = self
             .b
             .ins()
-            .load(I32, vm_flags(), funcref, offsets::FUNCREF_TYPE_ID);
+            .load(I32, vm, funcref, offsets::FUNCREF_TYPE_ID);
         let mismatch = self.b.ins().icmp(IntCC::NotEqual, expected, actual);
         self.b
             .ins()
@@ -88,7 +89,7 @@ impl Translator<'_, '_> {
         let code = self
             .b
             .ins()
-            .load(POINTER, vm_flags(), funcref, offsets::FUNCREF_WASM_CALL);
+            .load(POINTER, vm, funcref, offsets::FUNCREF_WASM_CALL);
         let sig = self.wasm_sig(ty);
         let num_params = self.env.module.types[ty as usize].params().len();
         let wasm_args = self.popn(num_params);
@@ -115,7 +116,7 @@ impl Translator<'_, '_> {
         let callee_vmctx = self
             .b
             .ins()
-            .load(POINTER, vm_flags(), funcref, offsets::FUNCREF_VMCTX);
+            .load(POINTER, vm, funcref, offsets::FUNCREF_VMCTX);
         let mut args = vec![callee_vmctx, self.vmctx];
         args.extend_from_slice(&wasm_args);
         let call = self.b.ins().call_indirect(sig, code, &args);

@@ -3,23 +3,87 @@
 
 use super::Translator;
 use crate::abi::{self, POINTER, POINTER_BYTES, clif_type, offsets};
+use crate::settings::BoundsChecks;
 use crate::traps;
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, condcodes::IntCC, types};
+use cranelift_codegen::ir::{
+    AliasRegion, AliasRegionData, Function, InstBuilder, MemFlagsData, Value, condcodes::IntCC,
+    types,
+};
 use kiln_runtime_support::vm::builtins::Builtin;
 
-/// Flags for loads and stores of VMContext fields and runtime structures: never trap,
-/// always aligned.
-pub(crate) fn vm_flags() -> MemFlagsData {
-    MemFlagsData::trusted()
+/// The disjoint kinds of memory compiled code touches, as Cranelift alias regions: a store
+/// to one never changes what a load from another reads, so Cranelift's alias analysis may
+/// reuse (and, for `readonly` + `can_move` loads, hoist) loads across stores to other
+/// regions. Every access to a location must use the location's one region.
+#[derive(Clone, Copy)]
+pub(crate) struct Regions {
+    /// VMContexts (header, memory and table definitions, function imports, funcrefs) and
+    /// the runtime structures they point to (builtins table, canonical type ids).
+    pub vmctx: AliasRegion,
+    /// Linear memories.
+    pub heap: AliasRegion,
+    /// Table element arrays.
+    pub table: AliasRegion,
+    /// Global slots (defined ones in a VMContext, imported ones in another's).
+    pub global: AliasRegion,
+}
+
+impl Regions {
+    /// Declares the regions in `func`.
+    pub fn declare(func: &mut Function) -> Self {
+        let mut region = |user_id: u32, description: &'static str| {
+            func.dfg.alias_regions.insert(AliasRegionData {
+                user_id,
+                description: description.into(),
+            })
+        };
+        Self {
+            vmctx: region(0, "vmctx"),
+            heap: region(1, "heap"),
+            table: region(2, "table elements"),
+            global: region(3, "globals"),
+        }
+    }
+}
+
+/// Flags of loads and stores of runtime structures: never trap, always aligned.
+fn trusted(region: AliasRegion) -> MemFlagsData {
+    MemFlagsData::trusted().with_alias_region(Some(region))
 }
 
 impl Translator<'_, '_> {
+    /// Flags of loads of VMContext fields that may change while the function runs.
+    pub fn vmctx_flags(&self) -> MemFlagsData {
+        trusted(self.regions.vmctx)
+    }
+
+    /// Flags of loads of VMContext fields (and of what they point to) written once, when
+    /// the instance is created, and always valid to read: they may be reused across any
+    /// store or call and hoisted anywhere (`readonly`, `can_move`).
+    pub fn vmctx_invariant_flags(&self) -> MemFlagsData {
+        trusted(self.regions.vmctx).with_readonly().with_can_move()
+    }
+
+    /// Flags of loads and stores of table elements.
+    pub fn table_flags(&self) -> MemFlagsData {
+        trusted(self.regions.table)
+    }
+
+    /// Flags of linear-memory accesses (little-endian, possibly unaligned; the caller sets
+    /// the trap code).
+    pub fn heap_flags(&self) -> MemFlagsData {
+        MemFlagsData::new()
+            .with_endianness(cranelift_codegen::ir::Endianness::Little)
+            .with_alias_region(Some(self.regions.heap))
+    }
+
     /// Where an entity's definition lives: for an imported one, the pointer stored in the
     /// VMContext at `off`; for a defined one, the VMContext itself at `off`. Returns a base
     /// value and the constant offset to add to it.
     fn definition_addr(&mut self, imported: bool, off: u32) -> (Value, i32) {
         if imported {
-            let p = self.b.ins().load(POINTER, vm_flags().with_readonly(), self.vmctx, off as i32);
+            let flags = self.vmctx_invariant_flags();
+            let p = self.b.ins().load(POINTER, flags, self.vmctx, off as i32);
             (p, 0)
         } else {
             (self.vmctx, off as i32)
@@ -39,19 +103,32 @@ impl Translator<'_, '_> {
     }
 
     /// The current base address of memory `index`.
+    ///
+    /// With [`BoundsChecks::GuardPages`] the base never changes: every memory of a runtime
+    /// that runs such code reserves 4 GiB plus the guard up front, so `memory.grow` (from
+    /// wasm or the host) only makes more of the reservation accessible and never moves it
+    /// (runtime-support `vm::memory`); imported memories come from the same runtime, so
+    /// from the same reservation style. The load is then invariant and Cranelift hoists it
+    /// out of loops. With [`BoundsChecks::Explicit`] a growth may move the memory, so the
+    /// base is reloaded (alias analysis still reuses it across heap stores).
     pub fn memory_base(&mut self, index: u32) -> Value {
         let (p, off) = self.memory_definition(index);
+        let flags = match self.env.settings.bounds_checks {
+            BoundsChecks::GuardPages => self.vmctx_invariant_flags(),
+            BoundsChecks::Explicit => self.vmctx_flags(),
+        };
         self.b
             .ins()
-            .load(POINTER, vm_flags(), p, off + offsets::MEMORY_BASE)
+            .load(POINTER, flags, p, off + offsets::MEMORY_BASE)
     }
 
     /// The current byte length of memory `index` (pointer-sized).
     pub fn memory_length(&mut self, index: u32) -> Value {
         let (p, off) = self.memory_definition(index);
+        let flags = self.vmctx_flags();
         self.b
             .ins()
-            .load(POINTER, vm_flags(), p, off + offsets::MEMORY_LENGTH)
+            .load(POINTER, flags, p, off + offsets::MEMORY_LENGTH)
     }
 
     /// A pointer to table `index`'s `VMTableDefinition` and the constant offset to add.
@@ -75,10 +152,11 @@ impl Translator<'_, '_> {
         trap: cranelift_codegen::ir::TrapCode,
     ) -> Value {
         let (p, off) = self.table_definition(table);
+        let flags = self.vmctx_flags();
         let len = self
             .b
             .ins()
-            .load(POINTER, vm_flags(), p, off + offsets::TABLE_ELEMENTS);
+            .load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
         let index = self.b.ins().uextend(POINTER, index);
         let oob = self
             .b
@@ -88,7 +166,7 @@ impl Translator<'_, '_> {
         let base = self
             .b
             .ins()
-            .load(POINTER, vm_flags(), p, off + offsets::TABLE_BASE);
+            .load(POINTER, flags, p, off + offsets::TABLE_BASE);
         let scaled = self
             .b
             .ins()
@@ -112,10 +190,12 @@ impl Translator<'_, '_> {
     pub fn global_get(&mut self, index: u32) -> Value {
         let gty = self.env.module.globals[index as usize].ty;
         let (p, off) = self.global_addr(index);
+        let flags = trusted(self.regions.global);
         let flags = if gty.mutable {
-            vm_flags()
+            flags
         } else {
-            vm_flags().with_readonly()
+            // Set when the instance is created, never written after.
+            flags.with_readonly().with_can_move()
         };
         self.b.ins().load(clif_type(gty.content), flags, p, off)
     }
@@ -123,24 +203,21 @@ impl Translator<'_, '_> {
     /// `global.set`.
     pub fn global_set(&mut self, index: u32, v: Value) {
         let (p, off) = self.global_addr(index);
-        self.b.ins().store(vm_flags(), v, p, off);
+        let flags = trusted(self.regions.global);
+        self.b.ins().store(flags, v, p, off);
     }
 
     /// Calls builtin `b` with `args` (after the implicit vmctx) and returns its results.
     /// For a fallible builtin, also emits the status check that raises its trap.
     pub fn call_builtin(&mut self, b: Builtin, args: &[Value]) -> Vec<Value> {
         let sig = self.builtin_sig(b);
-        let table = self.b.ins().load(
-            POINTER,
-            vm_flags().with_readonly(),
-            self.vmctx,
-            offsets::HEADER_BUILTINS,
-        );
-        let slot = (b.slot() * u32::from(POINTER_BYTES)) as i32;
-        let callee = self
+        let flags = self.vmctx_invariant_flags();
+        let table = self
             .b
             .ins()
-            .load(POINTER, vm_flags().with_readonly(), table, slot);
+            .load(POINTER, flags, self.vmctx, offsets::HEADER_BUILTINS);
+        let slot = (b.slot() * u32::from(POINTER_BYTES)) as i32;
+        let callee = self.b.ins().load(POINTER, flags, table, slot);
         let mut call_args = Vec::with_capacity(args.len() + 1);
         call_args.push(self.vmctx);
         call_args.extend_from_slice(args);
@@ -162,23 +239,24 @@ impl Translator<'_, '_> {
     /// the [`Builtin::EpochReached`] builtin (which traps `interrupted` or extends the
     /// deadline).
     pub fn epoch_check(&mut self) {
-        let store = self.b.ins().load(
-            POINTER,
-            vm_flags().with_readonly(),
-            self.vmctx,
-            offsets::HEADER_STORE,
-        );
-        let counter_ptr = self.b.ins().load(
-            POINTER,
-            vm_flags().with_readonly(),
-            store,
-            offsets::STORE_EPOCH_COUNTER,
-        );
-        let counter = self.b.ins().load(types::I64, vm_flags(), counter_ptr, 0);
+        let invariant = self.vmctx_invariant_flags();
+        let store = self
+            .b
+            .ins()
+            .load(POINTER, invariant, self.vmctx, offsets::HEADER_STORE);
+        let counter_ptr =
+            self.b
+                .ins()
+                .load(POINTER, invariant, store, offsets::STORE_EPOCH_COUNTER);
+        // The counter (advanced by other threads) and the deadline (moved by the builtin)
+        // get no alias region: they may alias anything, so any store or call in between
+        // forces a reload.
+        let changing = MemFlagsData::trusted();
+        let counter = self.b.ins().load(types::I64, changing, counter_ptr, 0);
         let deadline =
             self.b
                 .ins()
-                .load(types::I64, vm_flags(), store, offsets::STORE_EPOCH_DEADLINE);
+                .load(types::I64, changing, store, offsets::STORE_EPOCH_DEADLINE);
         let reached = self
             .b
             .ins()

@@ -1,15 +1,16 @@
 //! Linear memory: loads and stores with either bounds-check mode, `memory.size`,
 //! `memory.grow`, and the bulk-memory instructions (through builtins).
 //!
-//! Base and length are loaded from the VMContext at every access (correct across calls and
-//! `memory.grow`; Cranelift's alias analysis removes redundant reloads where it can).
+//! Base and length are loaded from the VMContext at every access; the loads are tagged so
+//! that Cranelift's alias analysis reuses them across heap stores, and with guard pages the
+//! base is invariant and hoisted out of loops (see [`Translator::memory_base`]).
 
 use super::Translator;
 use crate::settings::BoundsChecks;
 use crate::traps;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{F32, F64, I32, I64};
-use cranelift_codegen::ir::{self, Endianness, InstBuilder, MemFlagsData, Value};
+use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, Value};
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::vm::builtins::Builtin;
 use wasmparser::{MemArg, MemArgTarget, Operator};
@@ -41,7 +42,7 @@ impl Translator<'_, '_> {
             BoundsChecks::GuardPages => static_end > settings.guard_bytes,
             BoundsChecks::Explicit => true,
         };
-        let flags = MemFlagsData::new().with_endianness(Endianness::Little);
+        let flags = self.heap_flags();
         let flags = if checked {
             // index + offset + size <= length; cannot overflow in 64 bits.
             let end = self.b.ins().iadd_imm_u(index, static_end as i64);

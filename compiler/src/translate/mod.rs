@@ -79,7 +79,9 @@ pub(crate) fn translate_function(
     });
     func.stack_limit = Some(limit_gv);
 
+    let regions = env::Regions::declare(&mut func);
     let mut t = Translator {
+        regions,
         b: FunctionBuilder::new(&mut func, fctx),
         env,
         call_conv: env.frontend.default_call_conv,
@@ -124,6 +126,8 @@ pub(crate) struct Translator<'a, 'f> {
     pub call_conv: CallConv,
     /// This function's own VMContext (first parameter).
     pub vmctx: Value,
+    /// The alias regions of the memory the function touches.
+    pub regions: env::Regions,
     /// One variable per wasm local (parameters first).
     pub locals: Vec<Variable>,
     /// The wasm operand stack.

@@ -6,7 +6,6 @@
 //! instance's `VMFuncRef` for `f` in its VMContext.
 
 use super::Translator;
-use super::env::vm_flags;
 use crate::abi::{POINTER, offsets};
 use crate::traps;
 use cranelift_codegen::ir::InstBuilder;
@@ -23,21 +22,24 @@ impl Translator<'_, '_> {
             O::TableGet { table } => {
                 let index = self.pop();
                 let addr = self.table_element_addr(table, index, traps::TABLE_OUT_OF_BOUNDS);
-                let v = self.b.ins().load(POINTER, vm_flags(), addr, 0);
+                let flags = self.table_flags();
+                let v = self.b.ins().load(POINTER, flags, addr, 0);
                 self.push(v);
             }
             O::TableSet { table } => {
                 let v = self.pop();
                 let index = self.pop();
                 let addr = self.table_element_addr(table, index, traps::TABLE_OUT_OF_BOUNDS);
-                self.b.ins().store(vm_flags(), v, addr, 0);
+                let flags = self.table_flags();
+                self.b.ins().store(flags, v, addr, 0);
             }
             O::TableSize { table } => {
                 let (p, off) = self.table_definition(table);
+                let flags = self.vmctx_flags();
                 let n = self
                     .b
                     .ins()
-                    .load(POINTER, vm_flags(), p, off + offsets::TABLE_ELEMENTS);
+                    .load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
                 let n = self.b.ins().ireduce(I32, n);
                 self.push(n);
             }
