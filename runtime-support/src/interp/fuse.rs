@@ -259,7 +259,8 @@ fn fuse_loop_end(first: Op, second: Op) -> Option<Op> {
     })
 }
 
-/// Two copies, two constant adds, or the copy of a single result followed by `Return`.
+/// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
+/// indexing), a load added to an accumulator, or the copy of a single result and `Return`.
 fn fuse_pair(first: Op, second: Op) -> Option<Op> {
     Some(match (first, second) {
         (Op::Copy { dst: d1, src: s1 }, Op::Copy { dst: d2, src: s2 }) => {
@@ -273,7 +274,31 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
             a2: s16(a2)?,
             i2: i16_of(i2)?,
         },
+        // A constant add whose result is also copied (`local.tee x` + `local.set y`): an
+        // i32, so the copy is an add of zero.
+        (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::Copy { dst: d2, src }) if src == d1 => Op::I32AddImm2 {
+            d1: s16(d1)?,
+            a1: s16(a1)?,
+            i1: i16_of(i1)?,
+            d2: s16(d2)?,
+            a2: s16(d1)?,
+            i2: 0,
+        },
+        (Op::I32ShlImm { dst: t, a, imm: shift }, Op::I32AddImm { dst, a: x, imm }) if x == t => {
+            Op::I32ShlAddImm { t: s16(t)?, a: s16(a)?, shift: shift as u8 & 31, dst: s16(dst)?, imm }
+        }
+        (Op::I32Load { dst: t, addr, offset }, Op::I32Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+            Op::I32LoadAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
+        }
+        (Op::I32Load8U { dst: t, addr, offset }, Op::I32Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+            Op::I32Load8UAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
+        }
         (Op::Copy { dst: 0, src }, Op::Return) => Op::ReturnSlot { src },
         _ => return None,
     })
+}
+
+/// Whether `dst = a + b` adds slot `t` to `dst` (`dst` another slot).
+fn accumulates(dst: Slot, a: Slot, b: Slot, t: Slot) -> bool {
+    dst != t && ((dst == a && b == t) || (dst == b && a == t))
 }

@@ -92,6 +92,12 @@ pub enum Op {
     Copy2 { d1: u16, s1: u16, d2: u16, s2: u16 },
     /// `d1 = a1 + i1; d2 = a2 + i2` (i32, wrapping), in that order (two `I32AddImm`s).
     I32AddImm2 { d1: u16, a1: u16, i1: i16, d2: u16, a2: u16, i2: i16 },
+    /// `t = a << shift; dst = t + imm` (i32; `shift` below 32).
+    I32ShlAddImm { t: u16, a: u16, shift: u8, dst: u16, imm: i32 },
+    /// `t = i32.load(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
+    I32LoadAcc { t: u16, addr: u16, acc: u16, offset: u32 },
+    /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
+    I32Load8UAcc { t: u16, addr: u16, acc: u16, offset: u32 },
     // Loop ends: `x = x + y` (i32, wrapping; `y` a slot or, in `*Imm*` forms, the immediate
     // `imm`), then jump to `target` when the new `x` compares with slot `b` (or immediate
     // `cmp`, or zero) as named.

@@ -326,3 +326,61 @@ fn fused_eqz_compare_and_trap_offsets() {
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
     assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
 }
+
+/// Fused address arithmetic and accumulating loads: `I32ShlAddImm` (both results kept),
+/// `I32LoadAcc` / `I32Load8UAcc` (accumulator on either side, wrapping), and
+/// out-of-bounds accumulating loads that trap with the load's wasm offset.
+#[test]
+fn fused_indexing_and_accumulating_loads() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (data (i32.const 0) "\01\02\03\fe\ff\ff\ff\7f\10\00\00\80")
+          (data (i32.const 65528) "\05\00\00\00\07\00\00\00")
+          (global $g (mut i32) (i32.const 0))
+          (func (export "index") (param $i i32) (result i32) (local $t i32) (local $p i32)
+            (local.set $p (i32.add (local.tee $t (i32.shl (local.get $i) (i32.const 34))) (i32.const -8)))
+            (i32.xor (local.get $p) (i32.mul (local.get $t) (i32.const 3))))
+          (func (export "sum8") (param $n i32) (result i32) (local $i i32) (local $s i32)
+            (block $done (loop $l
+              (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+              (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $i))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $l)))
+            (local.get $s))
+          (func (export "sum32") (param $base i32) (param $n i32) (result i32) (local $s i32)
+            (block $done (loop $l
+              (br_if $done (i32.eqz (local.get $n)))
+              (local.set $s (i32.add (i32.load offset=4 (local.get $base)) (local.get $s)))
+              (global.set $g (local.get $s))
+              (local.set $base (i32.add (local.get $base) (i32.const 4)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $l)))
+            (local.get $s))
+          (func (export "partial") (result i32) (global.get $g)))"#,
+    );
+    for op in ["I32ShlAddImm", "I32Load8UAcc", "I32LoadAcc"] {
+        m.expect_op(op);
+    }
+    for i in [0i32, 1, 5, -1, 0x4000_0001] {
+        let t = i.wrapping_shl(34 % 32);
+        assert_eq!(m.i32("index", &[i]), t.wrapping_add(-8) ^ t.wrapping_mul(3), "index {i}");
+    }
+    let bytes = [1u8, 2, 3, 0xfe, 0xff, 0xff, 0xff, 0x7f, 0x10, 0, 0, 0x80];
+    for n in [0, 1, 4, 12, 20] {
+        let want: i32 = bytes.iter().take(n).map(|&b| b as i32).sum();
+        assert_eq!(m.i32("sum8", &[n as i32]), want, "sum8 {n}");
+    }
+    // Words at 4 and 8: 0x7fffffff + 0x80000010 wraps.
+    assert_eq!(m.i32("sum32", &[0, 2]), 0x7fff_ffffi32.wrapping_add(0x8000_0010u32 as i32));
+    // From 65524 the words at 65528 and 65532 are read, then 65536 is out of bounds.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum32", &[65524, 3]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+    assert_eq!(m.i32("partial", &[]), 12, "the two loads before the trap ran");
+    // `sum8` past the end traps too.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum8", &[65537]) else { panic!("expected a trap") };
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x2d, "the trapping instruction is i32.load8_u (offset {off:#x})");
+}

@@ -139,3 +139,13 @@ handler!(fn i32_add_imm2(pc, fp, mem, len, st) = I32AddImm2 { d1, a1, i1, d2, a2
         dispatch(pc.add(1), fp, mem, len, st)
     }
 });
+
+handler!(fn i32_shl_add_imm(pc, fp, mem, len, st) = I32ShlAddImm { t, a, shift, dst, imm } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        let v = (get(fp, a as Slot) as u32) << shift;
+        set(fp, t as Slot, v as u64);
+        set(fp, dst as Slot, v.wrapping_add(imm as u32) as u64);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
