@@ -4,8 +4,9 @@
 //!
 //! The peephole pass runs on absolute branch targets, before [`super::exec::thread`]. It
 //! only merges a pair when no branch targets its second instruction, so every path that
-//! reached the pair still executes both halves, in order; the merged instruction keeps the
-//! first one's wasm offset (no fused pair contains an instruction that can trap).
+//! reached the pair still executes both halves, in order. At most one half of a pair can
+//! trap, and the merged instruction takes that half's wasm offset (else the first's), so
+//! backtraces name the same instruction as without fusion.
 
 use super::ir::{Op, Slot};
 
@@ -140,10 +141,11 @@ pub fn fuse_eqz_compare(compare: Op, negate: bool) -> Option<Op> {
 }
 
 /// Merges fusable adjacent pairs of `code` (absolute branch targets; `offsets` parallel):
-/// first loop ends (an increment and the conditional branch testing it), then other pairs
+/// first branches (loop ends: an increment and the conditional branch testing it; a load and
+/// the signed comparison of the loaded value that branches), then other pairs
 /// (two copies, two constant adds, a result copy and `Return`).
 pub fn peephole(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
-    merge_pairs(code, offsets, fuse_loop_end);
+    merge_pairs(code, offsets, |a, b| fuse_loop_end(a, b).or_else(|| fuse_load_branch(a, b)));
     merge_pairs(code, offsets, fuse_pair);
 }
 
@@ -165,14 +167,16 @@ fn merge_pairs(code: &mut Vec<Op>, offsets: &mut Vec<u32>, merge: fn(Op, Op) -> 
     while i < n {
         map[i] = out.len() as u32;
         let merged = if i + 1 < n && !targeted[i + 1] { merge(code[i], code[i + 1]) } else { None };
-        out_offsets.push(offsets[i]);
         match merged {
             Some(op) => {
+                // The pair's wasm offset is its trapping half's (at most one half traps).
+                out_offsets.push(if may_trap(code[i + 1]) { offsets[i + 1] } else { offsets[i] });
                 map[i + 1] = out.len() as u32;
                 out.push(op);
                 i += 2;
             }
             None => {
+                out_offsets.push(offsets[i]);
                 out.push(code[i]);
                 i += 1;
             }
@@ -186,6 +190,11 @@ fn merge_pairs(code: &mut Vec<Op>, offsets: &mut Vec<u32>, merge: fn(Op, Op) -> 
     }
     *code = out;
     *offsets = out_offsets;
+}
+
+/// Whether `op` (an instruction that fusion may put second in a pair) can trap.
+fn may_trap(op: Op) -> bool {
+    matches!(op, Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. })
 }
 
 /// A slot that fits a 16-bit field.
@@ -256,6 +265,25 @@ fn fuse_loop_end(first: Op, second: Op) -> Option<Op> {
         (Addend::Imm(imm), Test::LtS(b)) => Op::I32AddImmBrLtS { x, imm, b, target },
         (Addend::Imm(imm), Test::NeImm(cmp)) => Op::I32AddImmBrNeImm { x, imm, cmp, target },
         (Addend::Imm(imm), Test::Nez) => Op::I32AddImmBrNez { x, imm, target },
+    })
+}
+
+/// An `i32.load` followed by a signed comparison of the loaded value that branches (search
+/// loops such as `while (a[i] < pivot) i++`).
+fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
+    let Op::I32Load { dst: t, addr, offset } = first else { return None };
+    let (less, b, target) = match second {
+        Op::BrI32LtS { a, b, target } if a == t => (true, b, target),
+        Op::BrI32GtS { a, b, target } if b == t => (true, a, target),
+        Op::BrI32GtS { a, b, target } if a == t => (false, b, target),
+        Op::BrI32LtS { a, b, target } if b == t => (false, a, target),
+        _ => return None,
+    };
+    let (t, addr, b) = (s16(t)?, s16(addr)?, s16(b)?);
+    Some(if less {
+        Op::I32LoadBrLtS { t, addr, b, offset, target }
+    } else {
+        Op::I32LoadBrGtS { t, addr, b, offset, target }
     })
 }
 

@@ -98,6 +98,10 @@ pub enum Op {
     I32LoadAcc { t: u16, addr: u16, acc: u16, offset: u32 },
     /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
     I32Load8UAcc { t: u16, addr: u16, acc: u16, offset: u32 },
+    /// `t = i32.load(addr + offset)`, then jump to `target` when `t <s b`; traps as the load.
+    I32LoadBrLtS { t: u16, addr: u16, b: u16, offset: u32, target: u32 },
+    /// `t = i32.load(addr + offset)`, then jump to `target` when `t >s b`; traps as the load.
+    I32LoadBrGtS { t: u16, addr: u16, b: u16, offset: u32, target: u32 },
     // Loop ends: `x = x + y` (i32, wrapping; `y` a slot or, in `*Imm*` forms, the immediate
     // `imm`), then jump to `target` when the new `x` compares with slot `b` (or immediate
     // `cmp`, or zero) as named.
@@ -375,7 +379,8 @@ impl Op {
             I32AddBrNe { target, .. } | I32AddBrLtU { target, .. } | I32AddBrLtS { target, .. }
             | I32AddImmBrNe { target, .. } | I32AddImmBrLtU { target, .. }
             | I32AddImmBrLtS { target, .. } | I32AddImmBrNeImm { target, .. }
-            | I32AddImmBrNez { target, .. } => Some(target),
+            | I32AddImmBrNez { target, .. } | I32LoadBrLtS { target, .. }
+            | I32LoadBrGtS { target, .. } => Some(target),
             BrF32Eq { target, .. } | BrF32Ne { target, .. } | BrF32Lt { target, .. } | BrF32Gt { target, .. } | BrF32Le { target, .. } | BrF32Ge { target, .. } | BrF32NotLt { target, .. } | BrF32NotGt { target, .. } | BrF32NotLe { target, .. } | BrF32NotGe { target, .. } | BrF64Eq { target, .. } | BrF64Ne { target, .. } | BrF64Lt { target, .. } | BrF64Gt { target, .. } | BrF64Le { target, .. } | BrF64Ge { target, .. } | BrF64NotLt { target, .. } | BrF64NotGt { target, .. } | BrF64NotLe { target, .. } | BrF64NotGe { target, .. } => Some(target),
             _ => None,
         }

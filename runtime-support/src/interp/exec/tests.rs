@@ -384,3 +384,65 @@ fn fused_indexing_and_accumulating_loads() {
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
     assert_eq!(m.module.info.wasm[off as usize], 0x2d, "the trapping instruction is i32.load8_u (offset {off:#x})");
 }
+
+/// Search loops: a load fused with the signed comparison that branches on the loaded value
+/// (`I32LoadBrLtS`, `I32LoadBrGtS`, both operand orders), with negative words and an
+/// out-of-bounds load that traps with the load's offset.
+#[test]
+fn fused_load_branches() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          ;; words: -5, -1, 0, 3, 7, 7, 100, -2147483648
+          (data (i32.const 0) "\fb\ff\ff\ff\ff\ff\ff\ff\00\00\00\00\03\00\00\00\07\00\00\00\07\00\00\00\64\00\00\00\00\00\00\80")
+          ;; first index from `i` whose word is not < pivot
+          (func (export "up") (param $i i32) (param $pivot i32) (result i32) (local $v i32)
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (loop $l
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_s (local.tee $v (i32.load (i32.shl (local.get $i) (i32.const 2)))) (local.get $pivot))))
+            (i32.add (i32.mul (local.get $i) (i32.const 1000)) (local.get $v)))
+          ;; last index down from `j` whose word is not > pivot (pivot on the left)
+          (func (export "down") (param $j i32) (param $pivot i32) (result i32)
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (loop $l
+              (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+              (br_if $l (i32.lt_s (local.get $pivot) (i32.load offset=0 (i32.shl (local.get $j) (i32.const 2))))))
+            (local.get $j))
+          ;; the same with the comparisons the other way round
+          (func (export "up2") (param $i i32) (param $pivot i32) (result i32)
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (loop $l
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.gt_s (local.get $pivot) (i32.load offset=0 (i32.shl (local.get $i) (i32.const 2))))))
+            (local.get $i))
+          (func (export "down2") (param $j i32) (param $pivot i32) (result i32)
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (loop $l
+              (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+              (br_if $l (i32.gt_s (i32.load offset=4 (i32.shl (local.get $j) (i32.const 2))) (local.get $pivot))))
+            (local.get $j)))"#,
+    );
+    m.expect_op("I32LoadBrLtS");
+    m.expect_op("I32LoadBrGtS");
+    let words = [-5i32, -1, 0, 3, 7, 7, 100, i32::MIN];
+    let up = |i: usize, p: i32| (i..words.len()).find(|&k| words[k] >= p).expect("a stop in the data") as i32;
+    let down = |j: usize, p: i32, off: usize| {
+        (0..=j).rev().find(|&k| words.get(k + off).copied().unwrap_or(0) <= p).map_or(-1, |k| k as i32)
+    };
+    for (i, p) in [(0, -5), (0, -4), (0, 4), (2, 7), (3, 8), (6, 100), (0, 0)] {
+        let k = up(i, p);
+        let v = words[k as usize];
+        assert_eq!(m.i32("up", &[i as i32, p]), k * 1000 + v, "up {i} {p}");
+        assert_eq!(m.i32("up2", &[i as i32, p]), k, "up2 {i} {p}");
+    }
+    for (j, p) in [(6, 7), (6, 6), (7, 0), (4, -1), (5, 100), (3, -1)] {
+        assert_eq!(m.i32("down", &[j, p]), down(j as usize, p, 0), "down {j} {p}");
+        assert_eq!(m.i32("down2", &[j, p]), down(j as usize, p, 1), "down2 {j} {p}");
+    }
+    // Every word from index 2 down is > -2^31, so the search walks to index -1: address -4.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("down", &[2, i32::MIN as u32 as u64]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+}
