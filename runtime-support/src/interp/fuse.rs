@@ -142,8 +142,9 @@ pub fn fuse_eqz_compare(compare: Op, negate: bool) -> Option<Op> {
 
 /// Merges fusable adjacent pairs of `code` (absolute branch targets; `offsets` parallel):
 /// first branches (loop ends: an increment and the conditional branch testing it; a load and
-/// the signed comparison of the loaded value that branches), then other pairs
-/// (two copies, two constant adds, a result copy and `Return`).
+/// the signed comparison of the loaded value that branches), then the other pairs of
+/// [`fuse_pair`]. Branch fusion goes first so that a loop's last add joins its branch
+/// rather than a neighbouring add.
 pub fn peephole(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     merge_pairs(code, offsets, |a, b| fuse_loop_end(a, b).or_else(|| fuse_load_branch(a, b)));
     merge_pairs(code, offsets, fuse_pair);
