@@ -84,6 +84,35 @@ pub enum Op {
     CallIndirect { table: u32, ty: u32, base: Slot },
     /// Extra operand of the preceding instruction.
     Aux { slot: Slot },
+    /// `Copy { dst: 0, src }` then `Return`: the single result moved into slot 0.
+    ReturnSlot { src: Slot },
+
+    // ---- fused pairs (made by `fuse::peephole`; 16-bit slots and immediates) ----
+    /// `d1 = s1; d2 = s2`, in that order (two `Copy`s).
+    Copy2 { d1: u16, s1: u16, d2: u16, s2: u16 },
+    /// `d1 = a1 + i1; d2 = a2 + i2` (i32, wrapping), in that order (two `I32AddImm`s).
+    I32AddImm2 { d1: u16, a1: u16, i1: i16, d2: u16, a2: u16, i2: i16 },
+    /// `t = a << shift; dst = t + imm` (i32; `shift` below 32).
+    I32ShlAddImm { t: u16, a: u16, shift: u8, dst: u16, imm: i32 },
+    /// `t = i32.load(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
+    I32LoadAcc { t: u16, addr: u16, acc: u16, offset: u32 },
+    /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
+    I32Load8UAcc { t: u16, addr: u16, acc: u16, offset: u32 },
+    /// `t = i32.load(addr + offset)`, then jump to `target` when `t <s b`; traps as the load.
+    I32LoadBrLtS { t: u16, addr: u16, b: u16, offset: u32, target: u32 },
+    /// `t = i32.load(addr + offset)`, then jump to `target` when `t >s b`; traps as the load.
+    I32LoadBrGtS { t: u16, addr: u16, b: u16, offset: u32, target: u32 },
+    // Loop ends: `x = x + y` (i32, wrapping; `y` a slot or, in `*Imm*` forms, the immediate
+    // `imm`), then jump to `target` when the new `x` compares with slot `b` (or immediate
+    // `cmp`, or zero) as named.
+    I32AddBrNe { x: u16, y: u16, b: u16, target: u32 },
+    I32AddBrLtU { x: u16, y: u16, b: u16, target: u32 },
+    I32AddBrLtS { x: u16, y: u16, b: u16, target: u32 },
+    I32AddImmBrNe { x: u16, imm: i16, b: u16, target: u32 },
+    I32AddImmBrLtU { x: u16, imm: i16, b: u16, target: u32 },
+    I32AddImmBrLtS { x: u16, imm: i16, b: u16, target: u32 },
+    I32AddImmBrNeImm { x: u16, imm: i16, cmp: i16, target: u32 },
+    I32AddImmBrNez { x: u16, imm: i16, target: u32 },
 
     // ---- moves and constants ----
     Copy { dst: Slot, src: Slot },
@@ -347,6 +376,11 @@ impl Op {
             | BrI32LtUImm { target, .. } | BrI32GtSImm { target, .. } | BrI32GtUImm { target, .. }
             | BrI32LeSImm { target, .. } | BrI32LeUImm { target, .. } | BrI32GeSImm { target, .. }
             | BrI32GeUImm { target, .. } => Some(target),
+            I32AddBrNe { target, .. } | I32AddBrLtU { target, .. } | I32AddBrLtS { target, .. }
+            | I32AddImmBrNe { target, .. } | I32AddImmBrLtU { target, .. }
+            | I32AddImmBrLtS { target, .. } | I32AddImmBrNeImm { target, .. }
+            | I32AddImmBrNez { target, .. } | I32LoadBrLtS { target, .. }
+            | I32LoadBrGtS { target, .. } => Some(target),
             BrF32Eq { target, .. } | BrF32Ne { target, .. } | BrF32Lt { target, .. } | BrF32Gt { target, .. } | BrF32Le { target, .. } | BrF32Ge { target, .. } | BrF32NotLt { target, .. } | BrF32NotGt { target, .. } | BrF32NotLe { target, .. } | BrF32NotGe { target, .. } | BrF64Eq { target, .. } | BrF64Ne { target, .. } | BrF64Lt { target, .. } | BrF64Gt { target, .. } | BrF64Le { target, .. } | BrF64Ge { target, .. } | BrF64NotLt { target, .. } | BrF64NotGt { target, .. } | BrF64NotLe { target, .. } | BrF64NotGe { target, .. } => Some(target),
             _ => None,
         }

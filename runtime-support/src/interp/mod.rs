@@ -7,6 +7,7 @@
 //! recursion ends in `call stack exhausted` rather than a native stack overflow.
 
 mod exec;
+mod fuse;
 mod ir;
 mod translate;
 

@@ -8,6 +8,7 @@
 //! instruction that computed its value rewrites that instruction to write the local directly.
 
 use super::InterpModule;
+use super::fuse::{fuse_compare, fuse_eqz_compare, negate_branch, peephole};
 use super::ir::{CompiledFunc, Op, Slot};
 use crate::error::CompileError;
 use crate::module::ModuleInfo;
@@ -41,130 +42,6 @@ pub fn translate_module(info: &ModuleInfo, interruptible: bool) -> Result<Interp
         funcs.push(func);
     }
     Ok(InterpModule { funcs })
-}
-
-/// The fused branch for a comparison `op` that computed a branch condition: it jumps when
-/// the condition holds (or, with `negate`, when it does not). `None` if `op` is no i32
-/// or float comparison.
-fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
-    Some(match (op, negate) {
-        (Op::I32Eqz { src, .. }, false) => Op::BrIfEqz { cond: src, target: 0 },
-        (Op::I32Eqz { src, .. }, true) => Op::BrIfNez { cond: src, target: 0 },
-        (Op::I32Eq { a, b, .. }, false) => Op::BrI32Eq { a, b, target: 0 },
-        (Op::I32Eq { a, b, .. }, true) => Op::BrI32Ne { a, b, target: 0 },
-        (Op::I32EqImm { a, imm, .. }, false) => Op::BrI32EqImm { a, imm, target: 0 },
-        (Op::I32EqImm { a, imm, .. }, true) => Op::BrI32NeImm { a, imm, target: 0 },
-        (Op::I32Ne { a, b, .. }, false) => Op::BrI32Ne { a, b, target: 0 },
-        (Op::I32Ne { a, b, .. }, true) => Op::BrI32Eq { a, b, target: 0 },
-        (Op::I32NeImm { a, imm, .. }, false) => Op::BrI32NeImm { a, imm, target: 0 },
-        (Op::I32NeImm { a, imm, .. }, true) => Op::BrI32EqImm { a, imm, target: 0 },
-        (Op::I32LtS { a, b, .. }, false) => Op::BrI32LtS { a, b, target: 0 },
-        (Op::I32LtS { a, b, .. }, true) => Op::BrI32GeS { a, b, target: 0 },
-        (Op::I32LtSImm { a, imm, .. }, false) => Op::BrI32LtSImm { a, imm, target: 0 },
-        (Op::I32LtSImm { a, imm, .. }, true) => Op::BrI32GeSImm { a, imm, target: 0 },
-        (Op::I32LtU { a, b, .. }, false) => Op::BrI32LtU { a, b, target: 0 },
-        (Op::I32LtU { a, b, .. }, true) => Op::BrI32GeU { a, b, target: 0 },
-        (Op::I32LtUImm { a, imm, .. }, false) => Op::BrI32LtUImm { a, imm, target: 0 },
-        (Op::I32LtUImm { a, imm, .. }, true) => Op::BrI32GeUImm { a, imm, target: 0 },
-        (Op::I32GtS { a, b, .. }, false) => Op::BrI32GtS { a, b, target: 0 },
-        (Op::I32GtS { a, b, .. }, true) => Op::BrI32LeS { a, b, target: 0 },
-        (Op::I32GtSImm { a, imm, .. }, false) => Op::BrI32GtSImm { a, imm, target: 0 },
-        (Op::I32GtSImm { a, imm, .. }, true) => Op::BrI32LeSImm { a, imm, target: 0 },
-        (Op::I32GtU { a, b, .. }, false) => Op::BrI32GtU { a, b, target: 0 },
-        (Op::I32GtU { a, b, .. }, true) => Op::BrI32LeU { a, b, target: 0 },
-        (Op::I32GtUImm { a, imm, .. }, false) => Op::BrI32GtUImm { a, imm, target: 0 },
-        (Op::I32GtUImm { a, imm, .. }, true) => Op::BrI32LeUImm { a, imm, target: 0 },
-        (Op::I32LeS { a, b, .. }, false) => Op::BrI32LeS { a, b, target: 0 },
-        (Op::I32LeS { a, b, .. }, true) => Op::BrI32GtS { a, b, target: 0 },
-        (Op::I32LeSImm { a, imm, .. }, false) => Op::BrI32LeSImm { a, imm, target: 0 },
-        (Op::I32LeSImm { a, imm, .. }, true) => Op::BrI32GtSImm { a, imm, target: 0 },
-        (Op::I32LeU { a, b, .. }, false) => Op::BrI32LeU { a, b, target: 0 },
-        (Op::I32LeU { a, b, .. }, true) => Op::BrI32GtU { a, b, target: 0 },
-        (Op::I32LeUImm { a, imm, .. }, false) => Op::BrI32LeUImm { a, imm, target: 0 },
-        (Op::I32LeUImm { a, imm, .. }, true) => Op::BrI32GtUImm { a, imm, target: 0 },
-        (Op::I32GeS { a, b, .. }, false) => Op::BrI32GeS { a, b, target: 0 },
-        (Op::I32GeS { a, b, .. }, true) => Op::BrI32LtS { a, b, target: 0 },
-        (Op::I32GeSImm { a, imm, .. }, false) => Op::BrI32GeSImm { a, imm, target: 0 },
-        (Op::I32GeSImm { a, imm, .. }, true) => Op::BrI32LtSImm { a, imm, target: 0 },
-        (Op::I32GeU { a, b, .. }, false) => Op::BrI32GeU { a, b, target: 0 },
-        (Op::I32GeU { a, b, .. }, true) => Op::BrI32LtU { a, b, target: 0 },
-        (Op::I32GeUImm { a, imm, .. }, false) => Op::BrI32GeUImm { a, imm, target: 0 },
-        (Op::I32GeUImm { a, imm, .. }, true) => Op::BrI32LtUImm { a, imm, target: 0 },
-        (Op::F32Eq { a, b, .. }, false) => Op::BrF32Eq { a, b, target: 0 },
-        (Op::F32Eq { a, b, .. }, true) => Op::BrF32Ne { a, b, target: 0 },
-        (Op::F32Ne { a, b, .. }, false) => Op::BrF32Ne { a, b, target: 0 },
-        (Op::F32Ne { a, b, .. }, true) => Op::BrF32Eq { a, b, target: 0 },
-        (Op::F32Lt { a, b, .. }, false) => Op::BrF32Lt { a, b, target: 0 },
-        (Op::F32Lt { a, b, .. }, true) => Op::BrF32NotLt { a, b, target: 0 },
-        (Op::F32Gt { a, b, .. }, false) => Op::BrF32Gt { a, b, target: 0 },
-        (Op::F32Gt { a, b, .. }, true) => Op::BrF32NotGt { a, b, target: 0 },
-        (Op::F32Le { a, b, .. }, false) => Op::BrF32Le { a, b, target: 0 },
-        (Op::F32Le { a, b, .. }, true) => Op::BrF32NotLe { a, b, target: 0 },
-        (Op::F32Ge { a, b, .. }, false) => Op::BrF32Ge { a, b, target: 0 },
-        (Op::F32Ge { a, b, .. }, true) => Op::BrF32NotGe { a, b, target: 0 },
-        (Op::F64Eq { a, b, .. }, false) => Op::BrF64Eq { a, b, target: 0 },
-        (Op::F64Eq { a, b, .. }, true) => Op::BrF64Ne { a, b, target: 0 },
-        (Op::F64Ne { a, b, .. }, false) => Op::BrF64Ne { a, b, target: 0 },
-        (Op::F64Ne { a, b, .. }, true) => Op::BrF64Eq { a, b, target: 0 },
-        (Op::F64Lt { a, b, .. }, false) => Op::BrF64Lt { a, b, target: 0 },
-        (Op::F64Lt { a, b, .. }, true) => Op::BrF64NotLt { a, b, target: 0 },
-        (Op::F64Gt { a, b, .. }, false) => Op::BrF64Gt { a, b, target: 0 },
-        (Op::F64Gt { a, b, .. }, true) => Op::BrF64NotGt { a, b, target: 0 },
-        (Op::F64Le { a, b, .. }, false) => Op::BrF64Le { a, b, target: 0 },
-        (Op::F64Le { a, b, .. }, true) => Op::BrF64NotLe { a, b, target: 0 },
-        (Op::F64Ge { a, b, .. }, false) => Op::BrF64Ge { a, b, target: 0 },
-        (Op::F64Ge { a, b, .. }, true) => Op::BrF64NotGe { a, b, target: 0 },
-        _ => return None,
-    })
-}
-
-/// The conditional branch that jumps exactly when `op` (a conditional branch) does not.
-fn negate_branch(op: Op) -> Option<Op> {
-    Some(match op {
-        Op::BrIfNez { cond, .. } => Op::BrIfEqz { cond, target: 0 },
-        Op::BrIfEqz { cond, .. } => Op::BrIfNez { cond, target: 0 },
-        Op::BrI32Eq { a, b, .. } => Op::BrI32Ne { a, b, target: 0 },
-        Op::BrI32EqImm { a, imm, .. } => Op::BrI32NeImm { a, imm, target: 0 },
-        Op::BrI32Ne { a, b, .. } => Op::BrI32Eq { a, b, target: 0 },
-        Op::BrI32NeImm { a, imm, .. } => Op::BrI32EqImm { a, imm, target: 0 },
-        Op::BrI32LtS { a, b, .. } => Op::BrI32GeS { a, b, target: 0 },
-        Op::BrI32LtSImm { a, imm, .. } => Op::BrI32GeSImm { a, imm, target: 0 },
-        Op::BrI32LtU { a, b, .. } => Op::BrI32GeU { a, b, target: 0 },
-        Op::BrI32LtUImm { a, imm, .. } => Op::BrI32GeUImm { a, imm, target: 0 },
-        Op::BrI32GtS { a, b, .. } => Op::BrI32LeS { a, b, target: 0 },
-        Op::BrI32GtSImm { a, imm, .. } => Op::BrI32LeSImm { a, imm, target: 0 },
-        Op::BrI32GtU { a, b, .. } => Op::BrI32LeU { a, b, target: 0 },
-        Op::BrI32GtUImm { a, imm, .. } => Op::BrI32LeUImm { a, imm, target: 0 },
-        Op::BrI32LeS { a, b, .. } => Op::BrI32GtS { a, b, target: 0 },
-        Op::BrI32LeSImm { a, imm, .. } => Op::BrI32GtSImm { a, imm, target: 0 },
-        Op::BrI32LeU { a, b, .. } => Op::BrI32GtU { a, b, target: 0 },
-        Op::BrI32LeUImm { a, imm, .. } => Op::BrI32GtUImm { a, imm, target: 0 },
-        Op::BrI32GeS { a, b, .. } => Op::BrI32LtS { a, b, target: 0 },
-        Op::BrI32GeSImm { a, imm, .. } => Op::BrI32LtSImm { a, imm, target: 0 },
-        Op::BrI32GeU { a, b, .. } => Op::BrI32LtU { a, b, target: 0 },
-        Op::BrI32GeUImm { a, imm, .. } => Op::BrI32LtUImm { a, imm, target: 0 },
-        Op::BrF32Eq { a, b, .. } => Op::BrF32Ne { a, b, target: 0 },
-        Op::BrF32Ne { a, b, .. } => Op::BrF32Eq { a, b, target: 0 },
-        Op::BrF32Lt { a, b, .. } => Op::BrF32NotLt { a, b, target: 0 },
-        Op::BrF32Gt { a, b, .. } => Op::BrF32NotGt { a, b, target: 0 },
-        Op::BrF32Le { a, b, .. } => Op::BrF32NotLe { a, b, target: 0 },
-        Op::BrF32Ge { a, b, .. } => Op::BrF32NotGe { a, b, target: 0 },
-        Op::BrF32NotLt { a, b, .. } => Op::BrF32Lt { a, b, target: 0 },
-        Op::BrF32NotGt { a, b, .. } => Op::BrF32Gt { a, b, target: 0 },
-        Op::BrF32NotLe { a, b, .. } => Op::BrF32Le { a, b, target: 0 },
-        Op::BrF32NotGe { a, b, .. } => Op::BrF32Ge { a, b, target: 0 },
-        Op::BrF64Eq { a, b, .. } => Op::BrF64Ne { a, b, target: 0 },
-        Op::BrF64Ne { a, b, .. } => Op::BrF64Eq { a, b, target: 0 },
-        Op::BrF64Lt { a, b, .. } => Op::BrF64NotLt { a, b, target: 0 },
-        Op::BrF64Gt { a, b, .. } => Op::BrF64NotGt { a, b, target: 0 },
-        Op::BrF64Le { a, b, .. } => Op::BrF64NotLe { a, b, target: 0 },
-        Op::BrF64Ge { a, b, .. } => Op::BrF64NotGe { a, b, target: 0 },
-        Op::BrF64NotLt { a, b, .. } => Op::BrF64Lt { a, b, target: 0 },
-        Op::BrF64NotGt { a, b, .. } => Op::BrF64Gt { a, b, target: 0 },
-        Op::BrF64NotLe { a, b, .. } => Op::BrF64Le { a, b, target: 0 },
-        Op::BrF64NotGe { a, b, .. } => Op::BrF64Ge { a, b, target: 0 },
-        _ => return None,
-    })
 }
 
 /// The most constants one function keeps in slots of their own (each costs a store per call).
@@ -230,6 +107,8 @@ struct Translator<'a> {
     max_height: u32,
     offset: u32,
     last_result: Option<usize>,
+    /// The position at which a label was last bound (branches may land there).
+    last_bind: Option<usize>,
     skip_depth: u32,
     func_results: u32,
     /// Whether to emit interruption checks at the entry and at loop headers.
@@ -260,6 +139,7 @@ impl<'a> Translator<'a> {
             max_height: 0,
             offset: 0,
             last_result: None,
+            last_bind: None,
             skip_depth: 0,
             func_results: 0,
             interruptible,
@@ -309,6 +189,7 @@ impl<'a> Translator<'a> {
         if frame_size > (u32::MAX / 4) as u64 {
             return Err(unsupported(self.offset, "a function with this large a frame"));
         }
+        peephole(&mut self.code, &mut self.offsets);
         let func = CompiledFunc {
             func_index: self.func_index,
             code: super::exec::thread(self.code),
@@ -348,6 +229,7 @@ impl<'a> Translator<'a> {
         }
         self.labels[label].pc = Some(pc);
         self.last_result = None;
+        self.last_bind = Some(pc as usize);
     }
 
     fn set_target(&mut self, at: usize, pc: u32) {
@@ -511,6 +393,20 @@ impl<'a> Translator<'a> {
             let last = *self.code.last().expect("last_result names an instruction");
             let own = self.own(t);
             let writes_cond = last.clone().dst_mut().is_some_and(|d| *d == own);
+            // `eqz` of a comparison just made into the same temp (no branch lands between
+            // them): test the comparison itself, with the opposite sense.
+            let len = self.code.len();
+            if let (true, Op::I32Eqz { src, .. }, true) = (writes_cond, last, len >= 2 && self.last_bind != Some(len - 1)) {
+                let prev = self.code[len - 2];
+                let prev_writes_src = src == own && prev.clone().dst_mut().is_some_and(|d| *d == own);
+                if let (true, Some(fused)) = (prev_writes_src, fuse_eqz_compare(prev, negate)) {
+                    self.code.truncate(len - 2);
+                    self.offsets.truncate(len - 2);
+                    self.last_result = None;
+                    self.pop();
+                    return fused;
+                }
+            }
             if let (true, Some(fused)) = (writes_cond, fuse_compare(last, negate)) {
                 self.code.pop();
                 self.offsets.pop();

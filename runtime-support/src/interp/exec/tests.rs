@@ -41,3 +41,408 @@ fn long_loop_does_not_grow_the_native_stack() {
     unsafe { crate::call::invoke(&store, f, &mut slots) }.expect("runs to completion");
     assert_eq!(slots[0].bits() as u32, ITERATIONS);
 }
+
+/// A module instantiated on the interpreter, for calling exports and reading its listing.
+struct Loaded {
+    store: std::rc::Rc<Store>,
+    module: Arc<Module>,
+    inst: *mut crate::instance::InstanceData,
+}
+
+fn load(wat: &str) -> Loaded {
+    let wasm = wat::parse_str(wat).expect("valid wat");
+    let info = decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
+        .expect("valid module");
+    let code = Code::Interpreted(super::super::translate_module(&info, false).expect("translates"));
+    let module = Arc::new(Module { info: Arc::new(info), code });
+    let store = Store::new(StoreConfig::default());
+    let no_imports = |_: &str, _: &str| None;
+    let inst = instantiate(&store, module.clone(), &no_imports, None).expect("instantiates");
+    Loaded { store, module, inst }
+}
+
+impl Loaded {
+    /// Calls export `name` with `args` (slot bits); its first result, or the unwind.
+    fn call(&self, name: &str, args: &[u64]) -> Result<u64, crate::error::Unwind> {
+        // SAFETY: the instance is owned by `self.store`, which is alive.
+        let Some(Extern::Func(f)) = (unsafe { &*self.inst }).get_export(name) else { panic!("{name} is exported") };
+        let mut slots: Vec<ValRaw> = args.iter().map(|&a| ValRaw::from_bits(a)).collect();
+        slots.resize(args.len().max(1), ValRaw::from_bits(0));
+        // SAFETY: `f` is a live funcref of the store; the slots cover its params and results.
+        unsafe { crate::call::invoke(&self.store, f, &mut slots) }?;
+        Ok(slots[0].bits())
+    }
+
+    /// Calls `name` expecting an i32 result.
+    fn i32(&self, name: &str, args: &[i32]) -> i32 {
+        let args: Vec<u64> = args.iter().map(|&a| a as u32 as u64).collect();
+        self.call(name, &args).unwrap_or_else(|e| panic!("{name}{args:?}: {e:?}")) as u32 as i32
+    }
+
+    /// The translation of every defined function.
+    fn listing(&self) -> String {
+        let m = self.module.interp().expect("interpreted");
+        (0..m.num_funcs()).map(|i| m.disassemble(i).unwrap_or_default()).collect()
+    }
+
+    /// Asserts that the translation contains an instruction named `op`.
+    fn expect_op(&self, op: &str) {
+        let listing = self.listing();
+        let found = listing.lines().any(|l| l.split_whitespace().nth(2) == Some(op));
+        assert!(found, "no {op} in the translation:\n{listing}");
+    }
+}
+
+/// Loop ends fused with their counter's add (`I32Add*Br*`): every form, with wrapping
+/// counters, signed and unsigned bounds, negative steps and bounds on either side.
+#[test]
+fn fused_loop_ends() {
+    let m = load(
+        r#"(module
+          ;; count up by a slot step while i <u n: iterations
+          (func (export "add_lt_u") (param $i i32) (param $step i32) (param $n i32) (result i32) (local $k i32)
+            (loop $l
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $i (i32.add (local.get $i) (local.get $step)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (i32.add (i32.mul (local.get $k) (i32.const 1000)) (local.get $i)))
+          ;; the bound on the left: n >s i
+          (func (export "add_lt_s") (param $i i32) (param $step i32) (param $n i32) (result i32) (local $k i32)
+            (loop $l
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $i (i32.add (local.get $step) (local.get $i)))
+              (br_if $l (i32.gt_s (local.get $n) (local.get $i))))
+            (i32.add (i32.mul (local.get $k) (i32.const 1000)) (local.get $i)))
+          (func (export "add_ne") (param $i i32) (param $step i32) (param $n i32) (result i32) (local $k i32)
+            (loop $l
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $i (i32.add (local.get $i) (local.get $step)))
+              (br_if $l (i32.ne (local.get $n) (local.get $i))))
+            (i32.add (i32.mul (local.get $k) (i32.const 1000)) (local.get $i)))
+          (func (export "imm_lt_u") (param $i i32) (param $n i32) (result i32) (local $k i32)
+            (loop $l
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $i (i32.add (local.get $i) (i32.const 3)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (i32.add (i32.mul (local.get $k) (i32.const 1000)) (local.get $i)))
+          (func (export "imm_lt_s") (param $i i32) (param $n i32) (result i32) (local $k i32)
+            (loop $l
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $i (i32.sub (local.get $i) (i32.const 2)))
+              (br_if $l (i32.gt_s (local.get $i) (local.get $n)))
+              (local.set $i (i32.add (local.get $i) (i32.const 0)))
+              (local.set $i (i32.add (local.get $i) (i32.const 5)))
+              (br_if $l (i32.lt_s (local.get $i) (local.get $n))))
+            (i32.add (i32.mul (local.get $k) (i32.const 1000)) (local.get $i)))
+          (func (export "imm_ne") (param $i i32) (param $n i32) (result i32) (local $k i32)
+            (loop $l
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $i (i32.add (local.get $i) (i32.const -1)))
+              (br_if $l (i32.ne (local.get $i) (local.get $n))))
+            (i32.add (i32.mul (local.get $k) (i32.const 1000)) (local.get $i)))
+          (func (export "imm_ne_imm") (param $i i32) (result i32) (local $k i32)
+            (loop $l
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (local.set $i (i32.add (local.get $i) (i32.const 7)))
+              (br_if $l (i32.ne (local.get $i) (i32.const -32768))))
+            (i32.add (i32.mul (local.get $k) (i32.const 1000)) (local.get $i)))
+          (func (export "imm_nez") (param $i i32) (result i32) (local $k i32)
+            (loop $l
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const -1)))))
+            (local.get $k)))"#,
+    );
+    for op in [
+        "I32AddBrLtU", "I32AddBrLtS", "I32AddBrNe", "I32AddImmBrLtU", "I32AddImmBrLtS", "I32AddImmBrNe",
+        "I32AddImmBrNeImm", "I32AddImmBrNez",
+    ] {
+        m.expect_op(op);
+    }
+    // Reference semantics: the loop body runs once, then while the test holds.
+    let run = |mut i: i32, step: i32, test: &dyn Fn(i32) -> bool| {
+        let mut k = 0i32;
+        loop {
+            k += 1;
+            i = i.wrapping_add(step);
+            if !test(i) || k > 100_000 {
+                break;
+            }
+        }
+        k.wrapping_mul(1000).wrapping_add(i)
+    };
+    for (i, step, n) in [(0, 1, 10), (0, 4, 10), (5, 1, 3), (-5, 1, 3), (i32::MAX - 2, 1, i32::MAX), (-3, 1, 0), (10, -1, 0)] {
+        let lt_u = |v: i32| (v as u32) < (n as u32);
+        let lt_s = |v: i32| v < n;
+        let ne = |v: i32| v != n;
+        assert_eq!(m.i32("add_lt_u", &[i, step, n]), run(i, step, &lt_u), "add_lt_u {i} {step} {n}");
+        assert_eq!(m.i32("add_lt_s", &[i, step, n]), run(i, step, &lt_s), "add_lt_s {i} {step} {n}");
+        assert_eq!(m.i32("imm_lt_u", &[i, n]), run(i, 3, &lt_u), "imm_lt_u {i} {n}");
+        // `!=` loops only where the counter reaches the bound in a few steps.
+        let d = n.wrapping_sub(i);
+        if step != 0 && d % step == 0 && (1..1000).contains(&(d / step)) {
+            assert_eq!(m.i32("add_ne", &[i, step, n]), run(i, step, &ne), "add_ne {i} {step} {n}");
+        }
+        if (1..1000).contains(&i.wrapping_sub(n)) {
+            assert_eq!(m.i32("imm_ne", &[i, n]), run(i, -1, &ne), "imm_ne {i} {n}");
+        }
+    }
+    assert_eq!(m.i32("add_ne", &[i32::MAX - 1, 1, i32::MIN + 1]), run(i32::MAX - 1, 1, &|v| v != i32::MIN + 1));
+    assert_eq!(m.i32("imm_ne", &[i32::MIN + 1, i32::MAX - 1]), run(i32::MIN + 1, -1, &|v| v != i32::MAX - 1));
+    // Unsigned bound with a counter wrapping past zero: -2 + 3 = 1 <u 10, and on.
+    assert_eq!(m.i32("imm_lt_u", &[-2, 10]), run(-2, 3, &|v| (v as u32) < 10));
+    // Signed bound with negative counters: down by 2 while > n, then up by 5 while < n.
+    let imm_lt_s = |mut i: i32, n: i32| {
+        let mut k = 0i32;
+        loop {
+            k += 1;
+            i = i.wrapping_sub(2);
+            if i > n {
+                continue;
+            }
+            i = i.wrapping_add(5);
+            if i < n {
+                continue;
+            }
+            break;
+        }
+        k * 1000 + i
+    };
+    for (i, n) in [(0, -7), (-20, -7), (-100, 50), (3, 3)] {
+        assert_eq!(m.i32("imm_lt_s", &[i, n]), imm_lt_s(i, n), "imm_lt_s {i} {n}");
+    }
+    // Equality with an immediate reached after wrapping past i32::MAX.
+    let start = -32768 - 7 * 5;
+    assert_eq!(m.i32("imm_ne_imm", &[start]), 5 * 1000 + -32768);
+    // Count down to zero; from 0 it wraps and would run 2^32 times, so start small.
+    assert_eq!(m.i32("imm_nez", &[1]), 1);
+    assert_eq!(m.i32("imm_nez", &[37]), 37);
+}
+
+/// Fused pairs: two copies (`Copy2`, including a swap through a temporary and a copy that
+/// reads the first one's destination), two constant adds (`I32AddImm2`), and a result copy
+/// with `Return` (`ReturnSlot`).
+#[test]
+fn fused_pairs() {
+    let m = load(
+        r#"(module
+          (func (export "rotate3") (param $a i64) (param $b i64) (param $c i64) (param $n i32) (result i64)
+            (local $t i64)
+            (block $done (loop $l
+              (br_if $done (i32.eqz (local.get $n)))
+              (local.set $t (local.get $a))
+              (local.set $a (local.get $b))
+              (local.set $b (local.get $c))
+              (local.set $c (local.get $t))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $l)))
+            (i64.add (i64.mul (local.get $a) (i64.const 100))
+              (i64.add (i64.mul (local.get $b) (i64.const 10)) (local.get $c))))
+          (func (export "chain") (param $a f64) (result f64) (local $b f64) (local $c f64)
+            (local.set $b (local.get $a))
+            (local.set $c (local.get $b))
+            (f64.add (local.get $b) (local.get $c)))
+          (func (export "bumps") (param $p i32) (param $q i32) (param $n i32) (result i32)
+            (loop $l
+              (local.set $p (i32.add (local.get $p) (i32.const 4)))
+              (local.set $q (i32.add (local.get $q) (i32.const -3)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br_if $l (i32.gt_s (local.get $n) (i32.const 0))))
+            (i32.xor (local.get $p) (i32.mul (local.get $q) (i32.const 65536))))
+          (func (export "bump_tee") (param $p i32) (result i32) (local $x i32) (local $y i32)
+            (local.set $y (local.tee $x (i32.add (local.get $p) (i32.const -4))))
+            (i32.add (i32.mul (local.get $x) (i32.const 3)) (local.get $y)))
+          (func (export "ret") (param $a i32) (param $b i32) (result i32)
+            (i32.add (local.get $a) (local.get $b))))"#,
+    );
+    for op in ["Copy2", "I32AddImm2", "ReturnSlot"] {
+        m.expect_op(op);
+    }
+    for n in 0..7u64 {
+        let mut v = [1u64, 2, 3];
+        for _ in 0..n {
+            v.rotate_left(1);
+        }
+        let want = v[0] * 100 + v[1] * 10 + v[2];
+        assert_eq!(m.call("rotate3", &[1, 2, 3, n]).unwrap(), want, "rotate3 n={n}");
+    }
+    // Full 64-bit values survive the copies (NaN payload and sign bits included).
+    let x = f64::from_bits(0x7ff8_0000_dead_beef);
+    assert_eq!(m.call("chain", &[1.5f64.to_bits()]).unwrap(), 3.0f64.to_bits());
+    assert!(f64::from_bits(m.call("chain", &[x.to_bits()]).unwrap()).is_nan());
+    let big = 0xffff_ffff_0000_0001u64;
+    assert_eq!(m.call("rotate3", &[big, 0, 0, 3]).unwrap(), big.wrapping_mul(100));
+    for (p, q, n) in [(0, 0, 1), (100, 7, 5), (i32::MAX - 5, i32::MIN + 2, 3)] {
+        let (mut pp, mut qq, mut nn) = (p, q, n);
+        loop {
+            pp = pp.wrapping_add(4);
+            qq = qq.wrapping_add(-3);
+            nn -= 1;
+            if nn <= 0 {
+                break;
+            }
+        }
+        assert_eq!(m.i32("bumps", &[p, q, n]), pp ^ qq.wrapping_mul(65536), "bumps {p} {q} {n}");
+    }
+    assert_eq!(m.i32("bump_tee", &[10]), 6 * 3 + 6);
+    assert_eq!(m.i32("bump_tee", &[i32::MIN]), (i32::MIN.wrapping_sub(4)).wrapping_mul(4));
+    assert_eq!(m.i32("ret", &[-1, 2]), 1);
+}
+
+/// `eqz` of a comparison branches on the comparison itself, with the opposite sense (NaN
+/// operands included), and a trap after fused pairs reports its own wasm offset.
+#[test]
+fn fused_eqz_compare_and_trap_offsets() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (func (export "not_le") (param $a f64) (param $b f64) (result i32)
+            (block $yes
+              (br_if $yes (i32.eqz (f64.le (local.get $a) (local.get $b))))
+              (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "not_lt_u") (param $a i32) (param $b i32) (result i32)
+            (if (result i32) (i32.eqz (i32.lt_u (local.get $a) (local.get $b)))
+              (then (i32.const 1)) (else (i32.const 0))))
+          (func (export "trap_after") (param $a i32) (param $b i32) (result i32) (local $x i32) (local $y i32)
+            (local.set $x (local.get $a))
+            (local.set $y (local.get $b))
+            (i32.load (i32.add (local.get $x) (local.get $y)))))"#,
+    );
+    m.expect_op("BrF64NotLe");
+    let nan = f64::NAN.to_bits();
+    for (a, b) in [(1.0f64, 2.0f64), (2.0, 1.0), (1.0, 1.0)] {
+        assert_eq!(m.call("not_le", &[a.to_bits(), b.to_bits()]).unwrap(), !(a <= b) as u64, "not_le {a} {b}");
+    }
+    assert_eq!(m.call("not_le", &[nan, 1.0f64.to_bits()]).unwrap(), 1);
+    assert_eq!(m.call("not_le", &[1.0f64.to_bits(), nan]).unwrap(), 1);
+    for (a, b) in [(1, 2), (2, 1), (-1, 1), (3, 3)] {
+        assert_eq!(m.i32("not_lt_u", &[a, b]), !((a as u32) < (b as u32)) as i32, "not_lt_u {a} {b}");
+    }
+    m.expect_op("Copy2");
+    assert_eq!(m.i32("trap_after", &[10, 20]), 0);
+    let Err(crate::error::Unwind::Trap(t)) = m.call("trap_after", &[65534, 0]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    // The offset is the `i32.load`'s (opcode 0x28), though the pairs before it were merged.
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+}
+
+/// Fused address arithmetic and accumulating loads: `I32ShlAddImm` (both results kept),
+/// `I32LoadAcc` / `I32Load8UAcc` (accumulator on either side, wrapping), and
+/// out-of-bounds accumulating loads that trap with the load's wasm offset.
+#[test]
+fn fused_indexing_and_accumulating_loads() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (data (i32.const 0) "\01\02\03\fe\ff\ff\ff\7f\10\00\00\80")
+          (data (i32.const 65528) "\05\00\00\00\07\00\00\00")
+          (global $g (mut i32) (i32.const 0))
+          (func (export "index") (param $i i32) (result i32) (local $t i32) (local $p i32)
+            (local.set $p (i32.add (local.tee $t (i32.shl (local.get $i) (i32.const 34))) (i32.const -8)))
+            (i32.xor (local.get $p) (i32.mul (local.get $t) (i32.const 3))))
+          (func (export "sum8") (param $n i32) (result i32) (local $i i32) (local $s i32)
+            (block $done (loop $l
+              (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+              (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $i))))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $l)))
+            (local.get $s))
+          (func (export "sum32") (param $base i32) (param $n i32) (result i32) (local $s i32)
+            (block $done (loop $l
+              (br_if $done (i32.eqz (local.get $n)))
+              (local.set $s (i32.add (i32.load offset=4 (local.get $base)) (local.get $s)))
+              (global.set $g (local.get $s))
+              (local.set $base (i32.add (local.get $base) (i32.const 4)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $l)))
+            (local.get $s))
+          (func (export "partial") (result i32) (global.get $g)))"#,
+    );
+    for op in ["I32ShlAddImm", "I32Load8UAcc", "I32LoadAcc"] {
+        m.expect_op(op);
+    }
+    for i in [0i32, 1, 5, -1, 0x4000_0001] {
+        let t = i.wrapping_shl(34 % 32);
+        assert_eq!(m.i32("index", &[i]), t.wrapping_add(-8) ^ t.wrapping_mul(3), "index {i}");
+    }
+    let bytes = [1u8, 2, 3, 0xfe, 0xff, 0xff, 0xff, 0x7f, 0x10, 0, 0, 0x80];
+    for n in [0, 1, 4, 12, 20] {
+        let want: i32 = bytes.iter().take(n).map(|&b| b as i32).sum();
+        assert_eq!(m.i32("sum8", &[n as i32]), want, "sum8 {n}");
+    }
+    // Words at 4 and 8: 0x7fffffff + 0x80000010 wraps.
+    assert_eq!(m.i32("sum32", &[0, 2]), 0x7fff_ffffi32.wrapping_add(0x8000_0010u32 as i32));
+    // From 65524 the words at 65528 and 65532 are read, then 65536 is out of bounds.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum32", &[65524, 3]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+    assert_eq!(m.i32("partial", &[]), 12, "the two loads before the trap ran");
+    // `sum8` past the end traps too.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum8", &[65537]) else { panic!("expected a trap") };
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x2d, "the trapping instruction is i32.load8_u (offset {off:#x})");
+}
+
+/// Search loops: a load fused with the signed comparison that branches on the loaded value
+/// (`I32LoadBrLtS`, `I32LoadBrGtS`, both operand orders), with negative words and an
+/// out-of-bounds load that traps with the load's offset.
+#[test]
+fn fused_load_branches() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          ;; words: -5, -1, 0, 3, 7, 7, 100, -2147483648
+          (data (i32.const 0) "\fb\ff\ff\ff\ff\ff\ff\ff\00\00\00\00\03\00\00\00\07\00\00\00\07\00\00\00\64\00\00\00\00\00\00\80")
+          ;; first index from `i` whose word is not < pivot
+          (func (export "up") (param $i i32) (param $pivot i32) (result i32) (local $v i32)
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (loop $l
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_s (local.tee $v (i32.load (i32.shl (local.get $i) (i32.const 2)))) (local.get $pivot))))
+            (i32.add (i32.mul (local.get $i) (i32.const 1000)) (local.get $v)))
+          ;; last index down from `j` whose word is not > pivot (pivot on the left)
+          (func (export "down") (param $j i32) (param $pivot i32) (result i32)
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (loop $l
+              (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+              (br_if $l (i32.lt_s (local.get $pivot) (i32.load offset=0 (i32.shl (local.get $j) (i32.const 2))))))
+            (local.get $j))
+          ;; the same with the comparisons the other way round
+          (func (export "up2") (param $i i32) (param $pivot i32) (result i32)
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (loop $l
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.gt_s (local.get $pivot) (i32.load offset=0 (i32.shl (local.get $i) (i32.const 2))))))
+            (local.get $i))
+          (func (export "down2") (param $j i32) (param $pivot i32) (result i32)
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (loop $l
+              (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+              (br_if $l (i32.gt_s (i32.load offset=4 (i32.shl (local.get $j) (i32.const 2))) (local.get $pivot))))
+            (local.get $j)))"#,
+    );
+    m.expect_op("I32LoadBrLtS");
+    m.expect_op("I32LoadBrGtS");
+    let words = [-5i32, -1, 0, 3, 7, 7, 100, i32::MIN];
+    let up = |i: usize, p: i32| (i..words.len()).find(|&k| words[k] >= p).expect("a stop in the data") as i32;
+    let down = |j: usize, p: i32, off: usize| {
+        (0..=j).rev().find(|&k| words.get(k + off).copied().unwrap_or(0) <= p).map_or(-1, |k| k as i32)
+    };
+    for (i, p) in [(0, -5), (0, -4), (0, 4), (2, 7), (3, 8), (6, 100), (0, 0)] {
+        let k = up(i, p);
+        let v = words[k as usize];
+        assert_eq!(m.i32("up", &[i as i32, p]), k * 1000 + v, "up {i} {p}");
+        assert_eq!(m.i32("up2", &[i as i32, p]), k, "up2 {i} {p}");
+    }
+    for (j, p) in [(6, 7), (6, 6), (7, 0), (4, -1), (5, 100), (3, -1)] {
+        assert_eq!(m.i32("down", &[j, p]), down(j as usize, p, 0), "down {j} {p}");
+        assert_eq!(m.i32("down2", &[j, p]), down(j as usize, p, 1), "down2 {j} {p}");
+    }
+    // Every word from index 2 down is > -2^31, so the search walks to index -1: address -4.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("down", &[2, i32::MIN as u32 as u64]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+}

@@ -63,7 +63,12 @@ handler!(fn call_indirect(pc, fp, mem, len, st) = CallIndirect { table, ty, base
     }
 });
 
-handler!(fn ret(pc, fp, mem, len, st) = Return {} {
+/// Returns to the suspended caller, or ends the run when there is none.
+///
+/// # Safety
+/// `st` is the run's state; the current function's results are in its frame.
+#[inline(always)]
+unsafe fn leave(st: *mut State) -> Exit {
     // SAFETY: suspended frames refer to live interpreted instances and their code; the
     // memory is reloaded since the callee may have grown it or belong to another instance.
     unsafe {
@@ -75,6 +80,19 @@ handler!(fn ret(pc, fp, mem, len, st) = Return {} {
         }
         let (mem, len) = s.cache.memory();
         dispatch(f.pc, f.fp, mem, len, st)
+    }
+}
+
+handler!(fn ret(pc, fp, mem, len, st) = Return {} {
+    // SAFETY: `st` is the running state.
+    unsafe { leave(st) }
+});
+
+handler!(fn ret_slot(pc, fp, mem, len, st) = ReturnSlot { src } {
+    // SAFETY: `src` and slot 0 lie in the frame; `st` is the running state.
+    unsafe {
+        set(fp, 0, get(fp, src));
+        leave(st)
     }
 });
 

@@ -159,6 +159,45 @@ handler!(fn copy(pc, fp, mem, len, st) = Copy { dst, src } {
     }
 });
 
+handler!(fn copy2(pc, fp, mem, len, st) = Copy2 { d1, s1, d2, s2 } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        set(fp, d1 as Slot, get(fp, s1 as Slot));
+        set(fp, d2 as Slot, get(fp, s2 as Slot));
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+/// Loop-end handlers: `x = x + addend` (i32, wrapping), then jump to `target` when `test`
+/// holds for the new value `v`.
+macro_rules! add_branch {
+    ($($name:ident = $var:ident { $($f:ident),* }, |$v:ident, $fp:ident| $add:expr, $test:expr;)*) => {$(
+        handler!(fn $name(pc, $fp, mem, len, st) = $var { x, $($f,)* target } {
+            // SAFETY: as in `branch!`.
+            unsafe {
+                let $v = (get($fp, x as Slot) as u32).wrapping_add($add);
+                set($fp, x as Slot, $v as u64);
+                if $test {
+                    dispatch(jump(pc, target), $fp, mem, len, st)
+                } else {
+                    dispatch(pc.add(1), $fp, mem, len, st)
+                }
+            }
+        });
+    )*};
+}
+
+add_branch! {
+    i32_add_br_ne = I32AddBrNe { y, b }, |v, fp| get(fp, y as Slot) as u32, v != get(fp, b as Slot) as u32;
+    i32_add_br_lt_u = I32AddBrLtU { y, b }, |v, fp| get(fp, y as Slot) as u32, v < get(fp, b as Slot) as u32;
+    i32_add_br_lt_s = I32AddBrLtS { y, b }, |v, fp| get(fp, y as Slot) as u32, (v as i32) < get(fp, b as Slot) as i32;
+    i32_add_imm_br_ne = I32AddImmBrNe { imm, b }, |v, fp| imm as i32 as u32, v != get(fp, b as Slot) as u32;
+    i32_add_imm_br_lt_u = I32AddImmBrLtU { imm, b }, |v, fp| imm as i32 as u32, v < get(fp, b as Slot) as u32;
+    i32_add_imm_br_lt_s = I32AddImmBrLtS { imm, b }, |v, fp| imm as i32 as u32, (v as i32) < get(fp, b as Slot) as i32;
+    i32_add_imm_br_ne_imm = I32AddImmBrNeImm { imm, cmp }, |v, fp| imm as i32 as u32, v != cmp as i32 as u32;
+    i32_add_imm_br_nez = I32AddImmBrNez { imm }, |v, fp| imm as i32 as u32, v != 0;
+}
+
 handler!(fn const32(pc, fp, mem, len, st) = Const32 { dst, value } {
     // SAFETY: as in `unary!`.
     unsafe {

@@ -130,3 +130,22 @@ binary_imm! {
     i64_shr_u_imm = I64ShrUImm, |x: u64, y: u64| x.wrapping_shr(y as u32);
     i64_rotl_imm = I64RotlImm, |x: u64, y: u64| x.rotate_left(y as u32);
 }
+
+handler!(fn i32_add_imm2(pc, fp, mem, len, st) = I32AddImm2 { d1, a1, i1, d2, a2, i2 } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        set(fp, d1 as Slot, (get(fp, a1 as Slot) as u32).wrapping_add(i1 as i32 as u32) as u64);
+        set(fp, d2 as Slot, (get(fp, a2 as Slot) as u32).wrapping_add(i2 as i32 as u32) as u64);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn i32_shl_add_imm(pc, fp, mem, len, st) = I32ShlAddImm { t, a, shift, dst, imm } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        let v = (get(fp, a as Slot) as u32) << shift;
+        set(fp, t as Slot, v as u64);
+        set(fp, dst as Slot, v.wrapping_add(imm as u32) as u64);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});

@@ -197,3 +197,56 @@ handler!(fn data_drop(pc, fp, mem, len, st) = DataDrop { segment } {
         dispatch(pc.add(1), fp, mem, len, st)
     }
 });
+
+/// Loads added to an accumulator: `t = conv(mem[addr + offset]); acc = acc + t` (i32).
+macro_rules! load_acc {
+    ($($name:ident = $var:ident, $t:ty;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { t, addr, acc, offset } {
+            // SAFETY: as in `load!`.
+            unsafe {
+                let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
+                if ea + size_of::<$t>() as u64 > len {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                }
+                let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t)) as u32;
+                set(fp, t as Slot, v as u64);
+                set(fp, acc as Slot, (get(fp, acc as Slot) as u32).wrapping_add(v) as u64);
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+}
+
+load_acc! {
+    i32_load_acc = I32LoadAcc, u32;
+    i32_load8_u_acc = I32Load8UAcc, u8;
+}
+
+/// Loads that branch on a signed comparison of the loaded word: `t = mem[addr + offset]`,
+/// then jump to `target` when `t <op> b`.
+macro_rules! load_branch {
+    ($($name:ident = $var:ident, |$x:ident, $y:ident| $test:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { t, addr, b, offset, target } {
+            // SAFETY: as in `load!`; the target belongs to the current function.
+            unsafe {
+                let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
+                if ea + 4 > len {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                }
+                let $x = u32::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u32)) as i32;
+                set(fp, t as Slot, $x as u32 as u64);
+                let $y = get(fp, b as Slot) as i32;
+                if $test {
+                    dispatch(jump(pc, target), fp, mem, len, st)
+                } else {
+                    dispatch(pc.add(1), fp, mem, len, st)
+                }
+            }
+        });
+    )*};
+}
+
+load_branch! {
+    i32_load_br_lt_s = I32LoadBrLtS, |x, y| x < y;
+    i32_load_br_gt_s = I32LoadBrGtS, |x, y| x > y;
+}

@@ -1,0 +1,333 @@
+//! Instruction fusion: branches fused with the comparison that computes their condition
+//! (used while translating), and a peephole pass over a translated function that merges
+//! adjacent instruction pairs into one instruction (one dispatch instead of two).
+//!
+//! The peephole pass runs on absolute branch targets, before [`super::exec::thread`]. It
+//! only merges a pair when no branch targets its second instruction, so every path that
+//! reached the pair still executes both halves, in order. At most one half of a pair can
+//! trap, and the merged instruction takes that half's wasm offset (else the first's), so
+//! backtraces name the same instruction as without fusion.
+
+use super::ir::{Op, Slot};
+
+/// The fused branch for a comparison `op` that computed a branch condition: it jumps when
+/// the condition holds (or, with `negate`, when it does not). `None` if `op` is no i32
+/// or float comparison.
+pub fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
+    Some(match (op, negate) {
+        (Op::I32Eqz { src, .. }, false) => Op::BrIfEqz { cond: src, target: 0 },
+        (Op::I32Eqz { src, .. }, true) => Op::BrIfNez { cond: src, target: 0 },
+        (Op::I32Eq { a, b, .. }, false) => Op::BrI32Eq { a, b, target: 0 },
+        (Op::I32Eq { a, b, .. }, true) => Op::BrI32Ne { a, b, target: 0 },
+        (Op::I32EqImm { a, imm, .. }, false) => Op::BrI32EqImm { a, imm, target: 0 },
+        (Op::I32EqImm { a, imm, .. }, true) => Op::BrI32NeImm { a, imm, target: 0 },
+        (Op::I32Ne { a, b, .. }, false) => Op::BrI32Ne { a, b, target: 0 },
+        (Op::I32Ne { a, b, .. }, true) => Op::BrI32Eq { a, b, target: 0 },
+        (Op::I32NeImm { a, imm, .. }, false) => Op::BrI32NeImm { a, imm, target: 0 },
+        (Op::I32NeImm { a, imm, .. }, true) => Op::BrI32EqImm { a, imm, target: 0 },
+        (Op::I32LtS { a, b, .. }, false) => Op::BrI32LtS { a, b, target: 0 },
+        (Op::I32LtS { a, b, .. }, true) => Op::BrI32GeS { a, b, target: 0 },
+        (Op::I32LtSImm { a, imm, .. }, false) => Op::BrI32LtSImm { a, imm, target: 0 },
+        (Op::I32LtSImm { a, imm, .. }, true) => Op::BrI32GeSImm { a, imm, target: 0 },
+        (Op::I32LtU { a, b, .. }, false) => Op::BrI32LtU { a, b, target: 0 },
+        (Op::I32LtU { a, b, .. }, true) => Op::BrI32GeU { a, b, target: 0 },
+        (Op::I32LtUImm { a, imm, .. }, false) => Op::BrI32LtUImm { a, imm, target: 0 },
+        (Op::I32LtUImm { a, imm, .. }, true) => Op::BrI32GeUImm { a, imm, target: 0 },
+        (Op::I32GtS { a, b, .. }, false) => Op::BrI32GtS { a, b, target: 0 },
+        (Op::I32GtS { a, b, .. }, true) => Op::BrI32LeS { a, b, target: 0 },
+        (Op::I32GtSImm { a, imm, .. }, false) => Op::BrI32GtSImm { a, imm, target: 0 },
+        (Op::I32GtSImm { a, imm, .. }, true) => Op::BrI32LeSImm { a, imm, target: 0 },
+        (Op::I32GtU { a, b, .. }, false) => Op::BrI32GtU { a, b, target: 0 },
+        (Op::I32GtU { a, b, .. }, true) => Op::BrI32LeU { a, b, target: 0 },
+        (Op::I32GtUImm { a, imm, .. }, false) => Op::BrI32GtUImm { a, imm, target: 0 },
+        (Op::I32GtUImm { a, imm, .. }, true) => Op::BrI32LeUImm { a, imm, target: 0 },
+        (Op::I32LeS { a, b, .. }, false) => Op::BrI32LeS { a, b, target: 0 },
+        (Op::I32LeS { a, b, .. }, true) => Op::BrI32GtS { a, b, target: 0 },
+        (Op::I32LeSImm { a, imm, .. }, false) => Op::BrI32LeSImm { a, imm, target: 0 },
+        (Op::I32LeSImm { a, imm, .. }, true) => Op::BrI32GtSImm { a, imm, target: 0 },
+        (Op::I32LeU { a, b, .. }, false) => Op::BrI32LeU { a, b, target: 0 },
+        (Op::I32LeU { a, b, .. }, true) => Op::BrI32GtU { a, b, target: 0 },
+        (Op::I32LeUImm { a, imm, .. }, false) => Op::BrI32LeUImm { a, imm, target: 0 },
+        (Op::I32LeUImm { a, imm, .. }, true) => Op::BrI32GtUImm { a, imm, target: 0 },
+        (Op::I32GeS { a, b, .. }, false) => Op::BrI32GeS { a, b, target: 0 },
+        (Op::I32GeS { a, b, .. }, true) => Op::BrI32LtS { a, b, target: 0 },
+        (Op::I32GeSImm { a, imm, .. }, false) => Op::BrI32GeSImm { a, imm, target: 0 },
+        (Op::I32GeSImm { a, imm, .. }, true) => Op::BrI32LtSImm { a, imm, target: 0 },
+        (Op::I32GeU { a, b, .. }, false) => Op::BrI32GeU { a, b, target: 0 },
+        (Op::I32GeU { a, b, .. }, true) => Op::BrI32LtU { a, b, target: 0 },
+        (Op::I32GeUImm { a, imm, .. }, false) => Op::BrI32GeUImm { a, imm, target: 0 },
+        (Op::I32GeUImm { a, imm, .. }, true) => Op::BrI32LtUImm { a, imm, target: 0 },
+        (Op::F32Eq { a, b, .. }, false) => Op::BrF32Eq { a, b, target: 0 },
+        (Op::F32Eq { a, b, .. }, true) => Op::BrF32Ne { a, b, target: 0 },
+        (Op::F32Ne { a, b, .. }, false) => Op::BrF32Ne { a, b, target: 0 },
+        (Op::F32Ne { a, b, .. }, true) => Op::BrF32Eq { a, b, target: 0 },
+        (Op::F32Lt { a, b, .. }, false) => Op::BrF32Lt { a, b, target: 0 },
+        (Op::F32Lt { a, b, .. }, true) => Op::BrF32NotLt { a, b, target: 0 },
+        (Op::F32Gt { a, b, .. }, false) => Op::BrF32Gt { a, b, target: 0 },
+        (Op::F32Gt { a, b, .. }, true) => Op::BrF32NotGt { a, b, target: 0 },
+        (Op::F32Le { a, b, .. }, false) => Op::BrF32Le { a, b, target: 0 },
+        (Op::F32Le { a, b, .. }, true) => Op::BrF32NotLe { a, b, target: 0 },
+        (Op::F32Ge { a, b, .. }, false) => Op::BrF32Ge { a, b, target: 0 },
+        (Op::F32Ge { a, b, .. }, true) => Op::BrF32NotGe { a, b, target: 0 },
+        (Op::F64Eq { a, b, .. }, false) => Op::BrF64Eq { a, b, target: 0 },
+        (Op::F64Eq { a, b, .. }, true) => Op::BrF64Ne { a, b, target: 0 },
+        (Op::F64Ne { a, b, .. }, false) => Op::BrF64Ne { a, b, target: 0 },
+        (Op::F64Ne { a, b, .. }, true) => Op::BrF64Eq { a, b, target: 0 },
+        (Op::F64Lt { a, b, .. }, false) => Op::BrF64Lt { a, b, target: 0 },
+        (Op::F64Lt { a, b, .. }, true) => Op::BrF64NotLt { a, b, target: 0 },
+        (Op::F64Gt { a, b, .. }, false) => Op::BrF64Gt { a, b, target: 0 },
+        (Op::F64Gt { a, b, .. }, true) => Op::BrF64NotGt { a, b, target: 0 },
+        (Op::F64Le { a, b, .. }, false) => Op::BrF64Le { a, b, target: 0 },
+        (Op::F64Le { a, b, .. }, true) => Op::BrF64NotLe { a, b, target: 0 },
+        (Op::F64Ge { a, b, .. }, false) => Op::BrF64Ge { a, b, target: 0 },
+        (Op::F64Ge { a, b, .. }, true) => Op::BrF64NotGe { a, b, target: 0 },
+        _ => return None,
+    })
+}
+
+/// The conditional branch that jumps exactly when `op` (a conditional branch) does not.
+pub fn negate_branch(op: Op) -> Option<Op> {
+    Some(match op {
+        Op::BrIfNez { cond, .. } => Op::BrIfEqz { cond, target: 0 },
+        Op::BrIfEqz { cond, .. } => Op::BrIfNez { cond, target: 0 },
+        Op::BrI32Eq { a, b, .. } => Op::BrI32Ne { a, b, target: 0 },
+        Op::BrI32EqImm { a, imm, .. } => Op::BrI32NeImm { a, imm, target: 0 },
+        Op::BrI32Ne { a, b, .. } => Op::BrI32Eq { a, b, target: 0 },
+        Op::BrI32NeImm { a, imm, .. } => Op::BrI32EqImm { a, imm, target: 0 },
+        Op::BrI32LtS { a, b, .. } => Op::BrI32GeS { a, b, target: 0 },
+        Op::BrI32LtSImm { a, imm, .. } => Op::BrI32GeSImm { a, imm, target: 0 },
+        Op::BrI32LtU { a, b, .. } => Op::BrI32GeU { a, b, target: 0 },
+        Op::BrI32LtUImm { a, imm, .. } => Op::BrI32GeUImm { a, imm, target: 0 },
+        Op::BrI32GtS { a, b, .. } => Op::BrI32LeS { a, b, target: 0 },
+        Op::BrI32GtSImm { a, imm, .. } => Op::BrI32LeSImm { a, imm, target: 0 },
+        Op::BrI32GtU { a, b, .. } => Op::BrI32LeU { a, b, target: 0 },
+        Op::BrI32GtUImm { a, imm, .. } => Op::BrI32LeUImm { a, imm, target: 0 },
+        Op::BrI32LeS { a, b, .. } => Op::BrI32GtS { a, b, target: 0 },
+        Op::BrI32LeSImm { a, imm, .. } => Op::BrI32GtSImm { a, imm, target: 0 },
+        Op::BrI32LeU { a, b, .. } => Op::BrI32GtU { a, b, target: 0 },
+        Op::BrI32LeUImm { a, imm, .. } => Op::BrI32GtUImm { a, imm, target: 0 },
+        Op::BrI32GeS { a, b, .. } => Op::BrI32LtS { a, b, target: 0 },
+        Op::BrI32GeSImm { a, imm, .. } => Op::BrI32LtSImm { a, imm, target: 0 },
+        Op::BrI32GeU { a, b, .. } => Op::BrI32LtU { a, b, target: 0 },
+        Op::BrI32GeUImm { a, imm, .. } => Op::BrI32LtUImm { a, imm, target: 0 },
+        Op::BrF32Eq { a, b, .. } => Op::BrF32Ne { a, b, target: 0 },
+        Op::BrF32Ne { a, b, .. } => Op::BrF32Eq { a, b, target: 0 },
+        Op::BrF32Lt { a, b, .. } => Op::BrF32NotLt { a, b, target: 0 },
+        Op::BrF32Gt { a, b, .. } => Op::BrF32NotGt { a, b, target: 0 },
+        Op::BrF32Le { a, b, .. } => Op::BrF32NotLe { a, b, target: 0 },
+        Op::BrF32Ge { a, b, .. } => Op::BrF32NotGe { a, b, target: 0 },
+        Op::BrF32NotLt { a, b, .. } => Op::BrF32Lt { a, b, target: 0 },
+        Op::BrF32NotGt { a, b, .. } => Op::BrF32Gt { a, b, target: 0 },
+        Op::BrF32NotLe { a, b, .. } => Op::BrF32Le { a, b, target: 0 },
+        Op::BrF32NotGe { a, b, .. } => Op::BrF32Ge { a, b, target: 0 },
+        Op::BrF64Eq { a, b, .. } => Op::BrF64Ne { a, b, target: 0 },
+        Op::BrF64Ne { a, b, .. } => Op::BrF64Eq { a, b, target: 0 },
+        Op::BrF64Lt { a, b, .. } => Op::BrF64NotLt { a, b, target: 0 },
+        Op::BrF64Gt { a, b, .. } => Op::BrF64NotGt { a, b, target: 0 },
+        Op::BrF64Le { a, b, .. } => Op::BrF64NotLe { a, b, target: 0 },
+        Op::BrF64Ge { a, b, .. } => Op::BrF64NotGe { a, b, target: 0 },
+        Op::BrF64NotLt { a, b, .. } => Op::BrF64Lt { a, b, target: 0 },
+        Op::BrF64NotGt { a, b, .. } => Op::BrF64Gt { a, b, target: 0 },
+        Op::BrF64NotLe { a, b, .. } => Op::BrF64Le { a, b, target: 0 },
+        Op::BrF64NotGe { a, b, .. } => Op::BrF64Ge { a, b, target: 0 },
+        _ => return None,
+    })
+}
+
+/// The branch that tests `i32.eqz(c)` for a comparison `c` whose only reader is that
+/// `eqz`: the comparison's branch with the sense flipped (see [`fuse_compare`]).
+pub fn fuse_eqz_compare(compare: Op, negate: bool) -> Option<Op> {
+    fuse_compare(compare, !negate)
+}
+
+/// Merges fusable adjacent pairs of `code` (absolute branch targets; `offsets` parallel):
+/// first branches (loop ends: an increment and the conditional branch testing it; a load and
+/// the signed comparison of the loaded value that branches), then the other pairs of
+/// [`fuse_pair`]. Branch fusion goes first so that a loop's last add joins its branch
+/// rather than a neighbouring add.
+pub fn peephole(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+    merge_pairs(code, offsets, |a, b| fuse_loop_end(a, b).or_else(|| fuse_load_branch(a, b)));
+    merge_pairs(code, offsets, fuse_pair);
+}
+
+/// One left-to-right pass merging each pair `(code[i], code[i + 1])` that `merge` accepts,
+/// unless some branch targets `code[i + 1]`; branch targets are renumbered.
+fn merge_pairs(code: &mut Vec<Op>, offsets: &mut Vec<u32>, merge: fn(Op, Op) -> Option<Op>) {
+    let n = code.len();
+    let mut targeted = vec![false; n + 1];
+    for op in code.iter_mut() {
+        if let Some(t) = op.target_mut() {
+            targeted[*t as usize] = true;
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    let mut out_offsets = Vec::with_capacity(n);
+    // New index of each old instruction (and of the end).
+    let mut map = vec![0u32; n + 1];
+    let mut i = 0;
+    while i < n {
+        map[i] = out.len() as u32;
+        let merged = if i + 1 < n && !targeted[i + 1] { merge(code[i], code[i + 1]) } else { None };
+        match merged {
+            Some(op) => {
+                // The pair's wasm offset is its trapping half's (at most one half traps).
+                out_offsets.push(if may_trap(code[i + 1]) { offsets[i + 1] } else { offsets[i] });
+                map[i + 1] = out.len() as u32;
+                out.push(op);
+                i += 2;
+            }
+            None => {
+                out_offsets.push(offsets[i]);
+                out.push(code[i]);
+                i += 1;
+            }
+        }
+    }
+    map[n] = out.len() as u32;
+    for op in &mut out {
+        if let Some(t) = op.target_mut() {
+            *t = map[*t as usize];
+        }
+    }
+    *code = out;
+    *offsets = out_offsets;
+}
+
+/// Whether `op` (an instruction that fusion may put second in a pair) can trap.
+fn may_trap(op: Op) -> bool {
+    matches!(op, Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. })
+}
+
+/// A slot that fits a 16-bit field.
+fn s16(s: Slot) -> Option<u16> {
+    u16::try_from(s).ok()
+}
+
+/// An immediate that fits a 16-bit field.
+fn i16_of(v: i32) -> Option<i16> {
+    i16::try_from(v).ok()
+}
+
+/// What a loop end adds to its counter.
+#[derive(Clone, Copy)]
+enum Addend {
+    Slot(u16),
+    Imm(i16),
+}
+
+/// What a loop end's branch compares the new counter with.
+#[derive(Clone, Copy)]
+enum Test {
+    Ne(u16),
+    LtU(u16),
+    LtS(u16),
+    NeImm(i16),
+    Nez,
+}
+
+/// `x = x + y` as (x, y).
+fn increment(op: Op) -> Option<(Slot, Addend)> {
+    match op {
+        Op::I32Add { dst, a, b } if dst == a => Some((dst, Addend::Slot(s16(b)?))),
+        Op::I32Add { dst, a, b } if dst == b => Some((dst, Addend::Slot(s16(a)?))),
+        Op::I32AddImm { dst, a, imm } if dst == a => Some((dst, Addend::Imm(i16_of(imm)?))),
+        _ => None,
+    }
+}
+
+/// The test of slot `x` by conditional branch `br`, with the branch target (comparisons
+/// with `x` on the right are mirrored).
+fn test_of(br: Op, x: Slot) -> Option<(Test, u32)> {
+    Some(match br {
+        Op::BrI32Ne { a, b, target } if a == x => (Test::Ne(s16(b)?), target),
+        Op::BrI32Ne { a, b, target } if b == x => (Test::Ne(s16(a)?), target),
+        Op::BrI32LtU { a, b, target } if a == x => (Test::LtU(s16(b)?), target),
+        Op::BrI32GtU { a, b, target } if b == x => (Test::LtU(s16(a)?), target),
+        Op::BrI32LtS { a, b, target } if a == x => (Test::LtS(s16(b)?), target),
+        Op::BrI32GtS { a, b, target } if b == x => (Test::LtS(s16(a)?), target),
+        Op::BrI32NeImm { a, imm, target } if a == x => (Test::NeImm(i16_of(imm)?), target),
+        Op::BrIfNez { cond, target } if cond == x => (Test::Nez, target),
+        _ => return None,
+    })
+}
+
+/// A counter increment followed by the conditional branch that tests the counter.
+fn fuse_loop_end(first: Op, second: Op) -> Option<Op> {
+    let (x, addend) = increment(first)?;
+    let (test, target) = test_of(second, x)?;
+    let x = s16(x)?;
+    Some(match (addend, test) {
+        (Addend::Slot(y), Test::Ne(b)) => Op::I32AddBrNe { x, y, b, target },
+        (Addend::Slot(y), Test::LtU(b)) => Op::I32AddBrLtU { x, y, b, target },
+        (Addend::Slot(y), Test::LtS(b)) => Op::I32AddBrLtS { x, y, b, target },
+        (Addend::Slot(_), Test::NeImm(_) | Test::Nez) => return None,
+        (Addend::Imm(imm), Test::Ne(b)) => Op::I32AddImmBrNe { x, imm, b, target },
+        (Addend::Imm(imm), Test::LtU(b)) => Op::I32AddImmBrLtU { x, imm, b, target },
+        (Addend::Imm(imm), Test::LtS(b)) => Op::I32AddImmBrLtS { x, imm, b, target },
+        (Addend::Imm(imm), Test::NeImm(cmp)) => Op::I32AddImmBrNeImm { x, imm, cmp, target },
+        (Addend::Imm(imm), Test::Nez) => Op::I32AddImmBrNez { x, imm, target },
+    })
+}
+
+/// An `i32.load` followed by a signed comparison of the loaded value that branches (search
+/// loops such as `while (a[i] < pivot) i++`).
+fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
+    let Op::I32Load { dst: t, addr, offset } = first else { return None };
+    let (less, b, target) = match second {
+        Op::BrI32LtS { a, b, target } if a == t => (true, b, target),
+        Op::BrI32GtS { a, b, target } if b == t => (true, a, target),
+        Op::BrI32GtS { a, b, target } if a == t => (false, b, target),
+        Op::BrI32LtS { a, b, target } if b == t => (false, a, target),
+        _ => return None,
+    };
+    let (t, addr, b) = (s16(t)?, s16(addr)?, s16(b)?);
+    Some(if less {
+        Op::I32LoadBrLtS { t, addr, b, offset, target }
+    } else {
+        Op::I32LoadBrGtS { t, addr, b, offset, target }
+    })
+}
+
+/// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
+/// indexing), a load added to an accumulator, or the copy of a single result and `Return`.
+fn fuse_pair(first: Op, second: Op) -> Option<Op> {
+    Some(match (first, second) {
+        (Op::Copy { dst: d1, src: s1 }, Op::Copy { dst: d2, src: s2 }) => {
+            Op::Copy2 { d1: s16(d1)?, s1: s16(s1)?, d2: s16(d2)?, s2: s16(s2)? }
+        }
+        (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::I32AddImm { dst: d2, a: a2, imm: i2 }) => Op::I32AddImm2 {
+            d1: s16(d1)?,
+            a1: s16(a1)?,
+            i1: i16_of(i1)?,
+            d2: s16(d2)?,
+            a2: s16(a2)?,
+            i2: i16_of(i2)?,
+        },
+        // A constant add whose result is also copied (`local.tee x` + `local.set y`): an
+        // i32, so the copy is an add of zero.
+        (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::Copy { dst: d2, src }) if src == d1 => Op::I32AddImm2 {
+            d1: s16(d1)?,
+            a1: s16(a1)?,
+            i1: i16_of(i1)?,
+            d2: s16(d2)?,
+            a2: s16(d1)?,
+            i2: 0,
+        },
+        (Op::I32ShlImm { dst: t, a, imm: shift }, Op::I32AddImm { dst, a: x, imm }) if x == t => {
+            Op::I32ShlAddImm { t: s16(t)?, a: s16(a)?, shift: shift as u8 & 31, dst: s16(dst)?, imm }
+        }
+        (Op::I32Load { dst: t, addr, offset }, Op::I32Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+            Op::I32LoadAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
+        }
+        (Op::I32Load8U { dst: t, addr, offset }, Op::I32Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+            Op::I32Load8UAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
+        }
+        (Op::Copy { dst: 0, src }, Op::Return) => Op::ReturnSlot { src },
+        _ => return None,
+    })
+}
+
+/// Whether `dst = a + b` adds slot `t` to `dst` (`dst` another slot).
+fn accumulates(dst: Slot, a: Slot, b: Slot, t: Slot) -> bool {
+    dst != t && ((dst == a && b == t) || (dst == b && a == t))
+}
