@@ -11,9 +11,9 @@ use crate::error::Error;
 use crate::module::{CompiledModule, ExportType, ImportType};
 use crate::runtime::Runtime;
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, ArtifactMetadata, CodeSettings, MAGIC, Section,
+    self, ArtifactError, ArtifactHeader, ArtifactMetadata, CodeSettings, DwarfSection, MAGIC, Section,
 };
-use kiln_runtime_support::vm::bytes_of;
+use kiln_runtime_support::vm::{SharedBytes, bytes_of};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -153,6 +153,17 @@ impl CompiledModule {
         }
     }
 
+    /// The DWARF section of the artifact this module was loaded from (the module's
+    /// `.debug_*` sections; empty when it has none), verified against the header's digest
+    /// on first use; `None` for a module not loaded from an artifact.
+    ///
+    /// # Errors
+    /// [`ArtifactError::Corrupt`] for the DWARF section when it does not match its digest
+    /// (the module still runs; its backtraces show wasm offsets without file:line).
+    pub fn artifact_dwarf(&self) -> Option<Result<&[u8], ArtifactError>> {
+        self.inner.info.dwarf.artifact_section().map(|s| s.bytes())
+    }
+
     /// The header of the artifact this module was loaded from, if it was.
     pub fn artifact_header(&self) -> Option<ArtifactHeader> {
         ArtifactHeader::decode(bytes_of(self.artifact.as_ref()?)).ok()
@@ -183,17 +194,24 @@ pub struct ArtifactSummary {
     /// Whether this host and a default runtime (no interruption checks) can load it, or
     /// why not.
     pub loadable_here: Result<(), ArtifactError>,
+    /// The DWARF section's length in bytes when it matches its digest (0: the module has
+    /// no DWARF), else [`ArtifactError::Corrupt`] for the DWARF: a corrupted DWARF section
+    /// does not stop the artifact from loading, only its backtraces lose file:line.
+    pub dwarf: Result<u64, ArtifactError>,
 }
 
 /// Describes the artifact in `bytes` after checking its integrity (header and payload
-/// checksums), whatever target it was compiled for.
+/// checksums, and the DWARF section's, reported in [`ArtifactSummary::dwarf`]), whatever
+/// target it was compiled for.
 ///
 /// # Errors
 /// [`Error::Artifact`] when it is not an artifact or is corrupted.
 pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
     let v = artifact::verify_integrity(bytes)?;
     let meta: ArtifactMetadata = v.metadata()?;
-    let m = &artifact::metadata::join_module(meta.module, Arc::from(v.section(Section::Data)))
+    let dwarf_bytes: SharedBytes = Arc::new(v.section(Section::Dwarf).to_vec());
+    let dwarf = Arc::new(DwarfSection::new(dwarf_bytes, 0..v.section(Section::Dwarf).len(), v.header.dwarf_sha256));
+    let m = &artifact::metadata::join_module(meta.module, Arc::from(v.section(Section::Data)), dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: kiln_runtime_support::artifact::ArtifactPart::Metadata, detail })?;
     let default_settings = crate::reservation::code_settings(
         &crate::reservation::memory_style(Engine::Auto, kiln_runtime_support::vm::MemoryStyle::default()),
@@ -213,6 +231,7 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
             .map(|i| ImportType { module: i.module.clone(), name: i.name.clone(), ty: m.entity_type(i.index) })
             .collect(),
         exports: m.exports.iter().map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) }).collect(),
+        dwarf: dwarf.bytes().map(|b| b.len() as u64),
         header: v.header,
     })
 }

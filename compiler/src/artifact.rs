@@ -107,14 +107,11 @@ pub fn compile_artifact(
     let code = compile_module_with_progress(info, settings, progress)?;
     let tramps = compile_trampolines(info, settings)?;
     let image = link(info, &code, &tramps)?;
-    // DWARF hook: the debug-info writer produces the section's bytes for `image` here;
-    // until it lands the section is empty.
-    let dwarf: &[u8] = &[];
-    write_artifact(info, settings, &image, dwarf)
+    write_artifact(info, settings, &image)
 }
 
-/// Encodes already-linked code of `info` (compiled with `settings`) and `dwarf` as an
-/// artifact.
+/// Encodes already-linked code of `info` (compiled with `settings`) as an artifact, with
+/// the module's metadata, data image and own DWARF ([`metadata::split_module`]).
 ///
 /// # Errors
 /// When the target triple does not fit the header or the ISA enables an unknown CPU
@@ -123,10 +120,9 @@ pub fn write_artifact(
     info: &ModuleInfo,
     settings: &CompilerSettings,
     image: &CodeImage,
-    dwarf: &[u8],
 ) -> Result<Vec<u8>, CompileError> {
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
-    let (module, data) = metadata::split_module(info);
+    let metadata::SplitModule { module, data, dwarf } = metadata::split_module(info);
     let meta = ArtifactMetadata {
         producer: format!(
             "kiln-compiler {}, cranelift {CRANELIFT_VERSION}",
@@ -145,7 +141,7 @@ pub fn write_artifact(
         wasm_sha256: artifact::sha256(&info.wasm),
         code: &image.text,
         tables: &image.tables,
-        dwarf,
+        dwarf: &dwarf,
         data: &data,
     })
     .map_err(error)

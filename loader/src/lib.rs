@@ -10,7 +10,10 @@
 //! (DESIGN.md, principles 2 and 3).
 //!
 //! What is read in place: the code (file-backed executable pages), the function, trap-site,
-//! address-map and entry tables, and the DWARF section (through the mapping). What is
+//! address-map and entry tables, and the DWARF section (through the mapping; it is not
+//! part of the payload checksum and is verified against its own digest the first time a
+//! backtrace or [`LoadedArtifact::dwarf`] reads it, see
+//! [`kiln_runtime_support::artifact::dwarf`]). What is
 //! copied: the metadata (decoded into a [`ModuleInfo`]) and the initialized-data image
 //! (into the module's data bytes, then each active segment into each instance's linear
 //! memory; the format puts an image of 64 KiB or more on a page of its own so it can be
@@ -23,14 +26,14 @@
 #![warn(missing_docs)]
 
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, Section, VerifiedArtifact, metadata,
+    self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, DwarfSection, Section, VerifiedArtifact,
+    metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::{
     CodeMemory, CodeTables, CompiledModuleCode, SharedBytes, TableRanges, bytes_of,
 };
-use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -44,7 +47,7 @@ pub struct LoadedArtifact {
     /// handling.
     pub module: Module,
     bytes: SharedBytes,
-    dwarf: Range<usize>,
+    dwarf: Arc<DwarfSection>,
 }
 
 impl std::fmt::Debug for LoadedArtifact {
@@ -57,9 +60,14 @@ impl std::fmt::Debug for LoadedArtifact {
 }
 
 impl LoadedArtifact {
-    /// The artifact's DWARF section (empty when the compiler wrote none).
-    pub fn dwarf(&self) -> &[u8] {
-        &bytes_of(&self.bytes)[self.dwarf.clone()]
+    /// The artifact's DWARF section: the module's `.debug_*` sections concatenated (empty
+    /// when it has none), verified against the header's digest on the first use.
+    ///
+    /// # Errors
+    /// [`ArtifactError::Corrupt`] for [`ArtifactPart::Dwarf`] when the section does not
+    /// match its digest.
+    pub fn dwarf(&self) -> Result<&[u8], ArtifactError> {
+        self.dwarf.bytes()
     }
 
     /// The whole artifact, as mapped (or copied, for [`load_bytes`]).
@@ -128,8 +136,7 @@ fn load(shared: SharedBytes, expected: &CodeSettings, source: CodeSource) -> Res
         address_map: s.range(Section::AddressMap),
         entries: s.range(Section::Entries),
     };
-    let dwarf = s.range(Section::Dwarf);
-    finish(&v, &shared, ranges, source, dwarf)
+    finish(&v, &shared, ranges, source)
 }
 
 fn finish(
@@ -137,11 +144,11 @@ fn finish(
     shared: &SharedBytes,
     ranges: TableRanges,
     source: CodeSource,
-    dwarf: Range<usize>,
 ) -> Result<LoadedArtifact, ArtifactError> {
     let meta = v.metadata()?;
     let data: Arc<[u8]> = Arc::from(v.section(Section::Data));
-    let info: ModuleInfo = metadata::join_module(meta.module, data)
+    let dwarf = Arc::new(v.dwarf(shared.clone()));
+    let info: ModuleInfo = metadata::join_module(meta.module, data, dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
     let code = v.section(Section::Code);
