@@ -64,8 +64,7 @@ pub fn instantiate(
     if vmctx.is_null() {
         std::alloc::handle_alloc_error(layout);
     }
-    let type_ids: Box<[VMSharedTypeId]> = info.types.iter().map(type_registry::intern).collect();
-    let num_defined = info.num_defined_funcs();
+    let num_defined = if module.interp().is_some() { info.num_defined_funcs() } else { 0 };
     let inst = Box::new(InstanceData {
         module: module.clone(),
         offsets,
@@ -76,7 +75,6 @@ pub fn instantiate(
         globals: Vec::with_capacity(info.globals.len()),
         owned_memories: Vec::new(),
         owned_tables: Vec::new(),
-        type_ids,
         dropped_elems: info.elements.iter().map(|_| Cell::new(false)).collect(),
         elem_values: Vec::new(),
         dropped_data: info.data.iter().map(|_| Cell::new(false)).collect(),
@@ -105,7 +103,7 @@ pub fn instantiate(
         (*header).magic = VMCONTEXT_MAGIC;
         (*header).store = store.vm_context();
         (*header).builtins = builtins_table();
-        (*header).type_ids = inst.type_ids.as_ptr();
+        (*header).type_ids = info.shared_type_ids().as_ptr();
         (*header).instance = ip.cast();
     }
 
@@ -154,8 +152,9 @@ pub fn instantiate(
     }
 
     // 4. Funcrefs of defined functions (before globals: `ref.func` initializers need them).
+    let type_ids = info.shared_type_ids();
     for f in info.num_imported_funcs..info.functions.len() as u32 {
-        let type_id = inst.type_id(info.functions[f as usize]);
+        let type_id = type_ids[info.functions[f as usize] as usize];
         let fr = match module.compiled() {
             Some(code) => {
                 let d = f - info.num_imported_funcs;
