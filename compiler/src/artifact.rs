@@ -111,7 +111,8 @@ pub fn compile_artifact(
 }
 
 /// Encodes already-linked code of `info` (compiled with `settings`) as an artifact, with
-/// the module's metadata, data image and own DWARF ([`metadata::split_module`]).
+/// the module's metadata, data image (starting with its memory image when
+/// [`crate::memory_image::build`] makes one) and own DWARF ([`metadata::split_module`]).
 ///
 /// # Errors
 /// When the target triple does not fit the header or the ISA enables an unknown CPU
@@ -122,8 +123,10 @@ pub fn write_artifact(
     image: &CodeImage,
 ) -> Result<Vec<u8>, CompileError> {
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
-    let metadata::SplitModule { module, data, dwarf } = metadata::split_module(info);
+    let memory_image = crate::memory_image::build(info);
+    let metadata::SplitModule { module, data, dwarf, memory_image } = metadata::split_module(info, memory_image.as_ref());
     let meta = ArtifactMetadata {
+        memory_image,
         producer: format!(
             "kiln-compiler {}, cranelift {CRANELIFT_VERSION}",
             env!("CARGO_PKG_VERSION")

@@ -116,6 +116,7 @@ pub mod artifact;
 mod code;
 mod compile;
 mod link;
+pub mod memory_image;
 pub mod object;
 mod settings;
 pub mod trampoline;

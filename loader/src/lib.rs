@@ -9,16 +9,19 @@
 //! tables and hands back a [`Module`] that instantiates exactly like an interpreted one
 //! (DESIGN.md, principles 2 and 3).
 //!
+//! A module whose artifact has a memory image
+//! ([`kiln_runtime_support::artifact::memory_image`]) and was loaded from a file keeps the
+//! file open: each instantiation maps the image copy-on-write from it into the new memory.
+//!
 //! What is read in place: the code (file-backed executable pages), the function, trap-site,
 //! address-map and entry tables, and the DWARF section (through the mapping; it is not
 //! part of the payload checksum and is verified against its own digest the first time a
 //! backtrace or [`LoadedArtifact::dwarf`] reads it, see
 //! [`kiln_runtime_support::artifact::dwarf`]). What is
-//! copied: the metadata (decoded into a [`ModuleInfo`]) and the initialized-data image
-//! (into the module's data bytes, then each active segment into each instance's linear
-//! memory; the format puts an image of 64 KiB or more on a page of its own so it can be
-//! mapped copy-on-write instead, which this loader does not do yet). When the artifact
-//! comes as bytes ([`load_bytes`]) rather than a file, code and tables are copied.
+//! copied: the metadata (decoded into a [`ModuleInfo`]) and the data section (into the
+//! module's data bytes, which passive segments, and active ones without a mapped image,
+//! are copied from). When the artifact comes as bytes ([`load_bytes`]) rather than a
+//! file, code and tables are copied, and so are the active segments.
 //!
 //! Trust model: the checksums prove integrity, not authenticity (see
 //! [`kiln_runtime_support::artifact`]); load only artifacts you would run as native code.
@@ -32,7 +35,7 @@ use kiln_runtime_support::artifact::{
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::{
-    CodeMemory, CodeTables, CompiledModuleCode, SharedBytes, TableRanges, bytes_of,
+    CodeMemory, CodeTables, CompiledModuleCode, MemoryImage, SharedBytes, TableRanges, bytes_of,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -83,8 +86,8 @@ fn io(path: &Path, e: std::io::Error) -> ArtifactError {
 /// Where the code comes from once everything is verified.
 enum CodeSource {
     /// Make the code section executable in place: the bytes are a private read-only
-    /// mapping of the artifact file.
-    Mapped,
+    /// mapping of the artifact file, kept open to map the memory image from.
+    Mapped(Arc<std::fs::File>),
     /// Copy it out of the verified bytes.
     Copy,
 }
@@ -112,9 +115,8 @@ pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact,
     // documented contract; Kiln's own writers replace artifacts by rename). It is never
     // made writable (only its code pages become read+execute, after verification).
     let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(|e| io(path, e))?;
-    drop(file);
     let shared: SharedBytes = Arc::new(map);
-    load(shared, expected, CodeSource::Mapped)
+    load(shared, expected, CodeSource::Mapped(Arc::new(file)))
 }
 
 /// Loads the artifact in `bytes` for a runtime whose settings are `expected`. The bytes are
@@ -156,9 +158,22 @@ fn finish(
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
 
     // Everything is verified: only now does any byte become executable.
+    let image = match &meta.memory_image {
+        Some(decl) => {
+            decl.validate(&info, v.section(Section::Data).len())
+                .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
+            match &source {
+                CodeSource::Mapped(file) => {
+                    MemoryImage::new(file.clone(), v.header.sections.get(Section::Data).offset, *decl)
+                }
+                CodeSource::Copy => None,
+            }
+        }
+        None => None,
+    };
     let code_range = v.header.sections.range(Section::Code);
     let memory = match source {
-        CodeSource::Mapped
+        CodeSource::Mapped(_)
             if !code.is_empty() && code_range.start.is_multiple_of(kiln_runtime_support::vm::code_memory::page_size()) =>
         {
             CodeMemory::protect_in_mapping(shared.clone(), code_range)
@@ -166,8 +181,11 @@ fn finish(
         _ => CodeMemory::copy(code),
     }
     .map_err(|e| ArtifactError::Io(e.message))?;
-    let compiled = CompiledModuleCode::from_parts(memory, tables, info.clone())
+    let mut compiled = CompiledModuleCode::from_parts(memory, tables, info.clone())
         .map_err(|e| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail: e.message })?;
+    if let Some(image) = image {
+        compiled = compiled.with_memory_image(image);
+    }
     Ok(LoadedArtifact {
         header: v.header.clone(),
         producer: meta.producer,

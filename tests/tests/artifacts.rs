@@ -145,7 +145,7 @@ fn loaded_modules_link_with_other_engines_and_instances() {
 // of it is mapped executable.
 
 use kiln::{ArtifactError, ArtifactHeader, ArtifactPart, Error, Section};
-use kiln_runtime_support::artifact::{HEADER_SIZE, payload_sha256, sha256};
+use kiln_runtime_support::artifact::{HEADER_SIZE, payload_sha256};
 use kiln_runtime_support::vm::code_memory::executable_mappings_on_this_thread;
 
 /// Loads `bytes` in a default runtime and returns the artifact error, asserting that no

@@ -5,6 +5,7 @@
 //! the artifact's data image instead of the module binary.
 
 use super::DwarfSection;
+use super::memory_image::{MemoryImageBytes, MemoryImageDecl};
 use crate::module::{ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex, ModuleInfo};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -17,6 +18,9 @@ pub struct ArtifactMetadata {
     pub producer: String,
     /// The module, with data and custom-section ranges relative to the data image.
     pub module: ModuleInfo,
+    /// The memory image at the start of the data image, if the compiler wrote one
+    /// ([`super::memory_image`]).
+    pub memory_image: Option<MemoryImageDecl>,
 }
 
 /// What [`split_module`] makes of a module.
@@ -24,18 +28,22 @@ pub struct ArtifactMetadata {
 pub struct SplitModule {
     /// The metadata to serialize.
     pub module: ModuleInfo,
-    /// The data image: every data segment's bytes, then every kept custom section's,
-    /// concatenated; the metadata's segment and custom-section ranges index it.
+    /// The data image: the memory image if there is one, then the bytes of every data
+    /// segment outside it, then every kept custom section's, concatenated; the metadata's
+    /// segment and custom-section ranges index it.
     pub data: Vec<u8>,
     /// The DWARF section: the module's own `.debug_*` sections concatenated; the
     /// metadata's [`crate::module::WasmDwarf`] ranges index it.
     pub dwarf: Vec<u8>,
+    /// Where the memory image at the start of `data` goes, if there is one.
+    pub memory_image: Option<MemoryImageDecl>,
 }
 
-/// Splits `info` into the metadata to serialize, the data image and the DWARF section,
-/// with ranges rewritten to index them. Wasm offsets (address maps, the DWARF's
-/// Code-section start) keep referring to the original module binary.
-pub fn split_module(info: &ModuleInfo) -> SplitModule {
+/// Splits `info` into the metadata to serialize, the data image (starting with the memory
+/// `image`, if given) and the DWARF section, with ranges rewritten to index them: an active
+/// segment inside the image points at its place there. Wasm offsets (address maps, the
+/// DWARF's Code-section start) keep referring to the original module binary.
+pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> SplitModule {
     let mut m = info.clone();
     let take = |image: &mut Vec<u8>, r: &Range<usize>| {
         let start = image.len();
@@ -43,8 +51,18 @@ pub fn split_module(info: &ModuleInfo) -> SplitModule {
         start..image.len()
     };
     let (mut data, mut dwarf) = (Vec::new(), Vec::new());
-    for d in &mut m.data {
-        d.bytes = take(&mut data, &d.bytes);
+    if let Some(image) = image {
+        data.extend_from_slice(&image.bytes);
+    }
+    for (i, d) in m.data.iter_mut().enumerate() {
+        let in_image = image.and_then(|img| Some((img.decl.offset, img.segments.get(i).copied()??)));
+        d.bytes = match in_image {
+            Some((image_offset, at)) => {
+                let start = (at - image_offset) as usize;
+                start..start + d.bytes.len()
+            }
+            None => take(&mut data, &d.bytes),
+        };
     }
     for c in &mut m.custom_sections {
         c.data = take(&mut data, &c.data);
@@ -54,7 +72,7 @@ pub fn split_module(info: &ModuleInfo) -> SplitModule {
     }
     m.bodies = Vec::new();
     m.wasm = Arc::from(&[][..]);
-    SplitModule { module: m, data, dwarf }
+    SplitModule { module: m, data, dwarf, memory_image: image.map(|i| i.decl) }
 }
 
 /// Puts a decoded module back together with its data image and its DWARF section (whose

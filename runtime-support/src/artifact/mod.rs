@@ -34,6 +34,7 @@ mod cpu;
 pub mod dwarf;
 mod error;
 pub mod header;
+pub mod memory_image;
 pub mod metadata;
 pub mod sections;
 

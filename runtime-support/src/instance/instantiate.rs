@@ -240,7 +240,25 @@ pub fn instantiate(
             ElementMode::Passive => {}
         }
     }
+    // A module loaded from an artifact file with a memory image maps it copy-on-write
+    // over the memory instead (see `crate::artifact::memory_image`): it holds exactly what
+    // the active segments, all in bounds, leave there.
+    if let Some(image) = module.compiled().and_then(|c| c.memory_image()) {
+        let m = inst.memories[image.decl().memory as usize];
+        // SAFETY: memory refs of a live instance point to live definitions; the image's
+        // memory is a defined memory of this instance (validated at load), which nothing
+        // else can reach yet.
+        unsafe { image.map_into((*m.def).base, (*m.def).current_length)? };
+        for (i, seg) in info.data.iter().enumerate() {
+            if matches!(seg.mode, DataMode::Active { .. }) {
+                inst.dropped_data[i].set(true);
+            }
+        }
+    }
     for (i, seg) in info.data.iter().enumerate() {
+        if inst.dropped_data[i].get() {
+            continue;
+        }
         if let DataMode::Active { memory, offset } = &seg.mode {
             let start = eval_const(inst, offset).bits() as u32 as usize;
             let bytes = &info.wasm[seg.bytes.clone()];
