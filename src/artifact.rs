@@ -198,6 +198,9 @@ pub struct ArtifactSummary {
     /// no DWARF), else [`ArtifactError::Corrupt`] for the DWARF: a corrupted DWARF section
     /// does not stop the artifact from loading, only its backtraces lose file:line.
     pub dwarf: Result<u64, ArtifactError>,
+    /// The memory image instantiation maps copy-on-write from an artifact file, if the
+    /// compiler wrote one (its memory, offset and length in bytes).
+    pub memory_image: Option<kiln_runtime_support::artifact::memory_image::MemoryImageDecl>,
 }
 
 /// Describes the artifact in `bytes` after checking its integrity (header and payload
@@ -232,6 +235,7 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
             .collect(),
         exports: m.exports.iter().map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) }).collect(),
         dwarf: dwarf.bytes().map(|b| b.len() as u64),
+        memory_image: meta.memory_image,
         header: v.header,
     })
 }

@@ -94,5 +94,12 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
         })
         .collect();
     println!("sections: {}", sections.join(", "));
+    match &s.memory_image {
+        Some(i) => println!(
+            "memory image: {} bytes at offset {:#x} of memory {} (mapped copy-on-write)",
+            i.len, i.offset, i.memory
+        ),
+        None => println!("memory image: none (data segments are copied)"),
+    }
     print_interface(&s.imports, &s.exports);
 }
