@@ -245,10 +245,10 @@ pub fn instantiate(
     // the active segments, all in bounds, leave there.
     if let Some(image) = module.compiled().and_then(|c| c.memory_image()) {
         let m = inst.memories[image.decl().memory as usize];
-        // SAFETY: memory refs of a live instance point to live definitions; the image's
-        // memory is a defined memory of this instance (validated at load), which nothing
-        // else can reach yet.
-        unsafe { image.map_into((*m.def).base, (*m.def).current_length)? };
+        // SAFETY: memory refs of a live instance point to live memories; the image's memory
+        // is a defined memory of this instance (validated at load), which nothing else
+        // uses while it is initialized.
+        unsafe { (*m.memory).map_image(image)? };
         for (i, seg) in info.data.iter().enumerate() {
             if matches!(seg.mode, DataMode::Active { .. }) {
                 inst.dropped_data[i].set(true);

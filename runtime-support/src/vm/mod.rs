@@ -11,6 +11,7 @@ mod interp_stack;
 mod memory;
 mod memory_image;
 mod offsets;
+mod reservation_pool;
 mod store;
 mod table;
 pub mod type_registry;
