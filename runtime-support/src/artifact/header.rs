@@ -19,7 +19,7 @@
 //! | 122 | 6 | zero |
 //! | 128 | 8 | guard bytes after each 4 GiB reservation (0 with explicit checks) |
 //! | 136 | 32 | SHA-256 of the source wasm |
-//! | 168 | 32 | SHA-256 of the payload: bytes `HEADER_SIZE..file length` minus the DWARF section |
+//! | 168 | 32 | payload digest: SHA-256 of every section but the DWARF ([`super::payload_digest`]) |
 //! | 200 | 8 | file length in bytes |
 //! | 208 | 128 | section table: [`SECTION_COUNT`] × (offset u64, length u64), in [`Section::ALL`] order |
 //! | 336 | 32 | Kiln version that wrote it, NUL-padded (informational) |
@@ -134,7 +134,8 @@ pub struct ArtifactHeader {
     pub settings: CodeSettings,
     /// SHA-256 of the module binary the artifact was compiled from.
     pub wasm_sha256: [u8; 32],
-    /// SHA-256 of the payload: everything after the header except the DWARF section.
+    /// The payload digest: SHA-256 of everything after the header except the DWARF section
+    /// and the padding, in 1 MiB chunks ([`super::payload_digest`]).
     pub payload_sha256: [u8; 32],
     /// SHA-256 of the DWARF section, checked the first time the DWARF is read (see
     /// [`super::dwarf`]), not at load.

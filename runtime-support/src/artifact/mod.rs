@@ -9,8 +9,8 @@
 //!
 //! [`verify`] performs every check in order: magic, format version, header length and
 //! checksum, ABI version, target, CPU features, settings, file length, section table,
-//! payload SHA-256 (over every section but the DWARF, in file order) and zero padding
-//! between sections. Nothing of an artifact may be mapped executable before it returns
+//! payload digest (SHA-256 over every section but the DWARF, on every core for a large
+//! artifact: [`payload_digest`]) and zero padding between sections. Nothing of an artifact may be mapped executable before it returns
 //! `Ok`.
 //!
 //! Trust model: the checksums establish integrity (the file is what a Kiln compiler
@@ -36,6 +36,7 @@ mod error;
 pub mod header;
 pub mod memory_image;
 pub mod metadata;
+pub mod payload_digest;
 pub mod sections;
 
 pub use cpu::CpuFeatures;
@@ -46,6 +47,7 @@ pub use header::{
     target_matches_host,
 };
 pub use metadata::ArtifactMetadata;
+pub use payload_digest::payload_sha256;
 pub use sections::{SECTION_COUNT, Section, SectionRange, SectionTable};
 
 use crate::vm::{EncodedTables, SharedBytes};
@@ -217,17 +219,6 @@ fn check_integrity(header: &ArtifactHeader, bytes: &[u8]) -> Result<(), Artifact
         });
     }
     Ok(())
-}
-
-/// The payload digest of the artifact `bytes` laid out as `sections` (validated): SHA-256
-/// of every section except [`Section::Dwarf`], concatenated in [`sections::FILE_ORDER`]
-/// (the padding between sections is checked to be zero instead of hashed).
-pub fn payload_sha256(bytes: &[u8], sections: &SectionTable) -> [u8; 32] {
-    let mut h = Sha256::new();
-    for s in sections::FILE_ORDER.into_iter().filter(|s| *s != Section::Dwarf) {
-        h.update(&bytes[sections.range(s)]);
-    }
-    h.finalize().into()
 }
 
 /// Whether every byte of `bytes` between the header and the end of the last section that
