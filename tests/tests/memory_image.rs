@@ -5,6 +5,7 @@
 
 use kiln::aot::{AotOptions, compile_artifact};
 use kiln::{Error, Instance, ModuleConfig, Runtime, RuntimeConfig};
+use kiln_runtime_support::artifact::memory_image::MemoryImageDecl;
 use kiln_runtime_support::artifact::metadata::ArtifactMetadata;
 use kiln_runtime_support::artifact::{ArtifactHeader, Section};
 use std::path::{Path, PathBuf};
@@ -237,7 +238,8 @@ fn a_sealed_artifact_whose_image_does_not_fit_is_refused() {
     let meta = metadata(&blob);
     std::fs::write(&path, rewrite(&blob, &meta)).unwrap();
     rt.load_artifact(&path).expect("rewriting alone keeps it loadable");
-    let cases: [(&str, fn(&mut kiln_runtime_support::artifact::memory_image::MemoryImageDecl)); 4] = [
+    type Edit = fn(&mut MemoryImageDecl);
+    let cases: [(&str, Edit); 4] = [
         ("past the memory's initial size", |d| d.offset = 19 << 16),
         ("misaligned", |d| d.offset += 1),
         ("an imported or missing memory", |d| d.memory = 1),
