@@ -5,12 +5,13 @@
 //! [`FILE_ORDER`] (the padding between sections is checked to be zero instead). It is cut
 //! into [`CHUNK`]-byte chunks (the last one shorter); the digest is SHA-256 of the
 //! concatenated SHA-256 digests of the chunks followed by the stream length as a
-//! little-endian `u64`. Chunks are hashed on up to [`MAX_THREADS`] threads when the stream
-//! is at least [`PARALLEL_MIN`] bytes (SHA-256 runs at 1.5-3 GB/s per core: a 100 MB
+//! little-endian `u64`. Chunks are hashed on up to [`MAX_THREADS`] threads, each taking
+//! the next chunk no thread has taken, when the stream is at least [`PARALLEL_MIN`] bytes (SHA-256 runs at 1.5-3 GB/s per core: a 100 MB
 //! artifact costs ~50 ms on one).
 
 use super::sections::{FILE_ORDER, Section, SectionTable};
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Chunk size of the digest, in bytes (1 MiB).
 pub const CHUNK: usize = 1 << 20;
@@ -34,13 +35,13 @@ pub fn payload_sha256(bytes: &[u8], sections: &SectionTable) -> [u8; 32] {
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS).min(chunks)
     };
-    let mut digests = vec![[0u8; 32]; chunks];
-    let per_thread = chunks.div_ceil(threads.max(1)).max(1);
-    if threads <= 1 {
-        hash_chunks(&parts, 0, &mut digests);
+    let digests = if threads <= 1 {
+        let mut d = vec![[0u8; 32]; chunks];
+        hash_chunks(&parts, 0, &mut d);
+        d
     } else {
-        hash_in_parallel(&parts, per_thread, &mut digests);
-    }
+        hash_in_parallel(&parts, chunks, threads)
+    };
     let mut h = Sha256::new();
     for d in &digests {
         h.update(d);
@@ -49,19 +50,36 @@ pub fn payload_sha256(bytes: &[u8], sections: &SectionTable) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// Hashes the chunks of the stream made of `parts` into `digests`, `per_thread` chunks per
-/// scoped thread (the calling thread takes the first group).
-fn hash_in_parallel(parts: &[&[u8]], per_thread: usize, digests: &mut [[u8; 32]]) {
-    std::thread::scope(|scope| {
-        let mut groups = digests.chunks_mut(per_thread).enumerate();
-        let first = groups.next();
-        for (g, out) in groups {
-            scope.spawn(move || hash_chunks(parts, g * per_thread, out));
+/// The digests of the `chunks` chunks of the stream made of `parts`, hashed by the calling
+/// thread and `threads - 1` scoped threads that each take the next unclaimed chunk (so a
+/// thread the scheduler delays holds up at most the chunk it took).
+fn hash_in_parallel(parts: &[&[u8]], chunks: usize, threads: usize) -> Vec<[u8; 32]> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= chunks {
+                return done;
+            }
+            let mut d = [[0u8; 32]];
+            hash_chunks(parts, i, &mut d);
+            done.push((i, d[0]));
         }
-        if let Some((_, out)) = first {
-            hash_chunks(parts, 0, out);
+    };
+    let mut digests = vec![[0u8; 32]; chunks];
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            // A panic while hashing is a bug in the hasher; re-raise it.
+            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        for (i, d) in all {
+            digests[i] = d;
         }
     });
+    digests
 }
 
 /// Hashes chunks `first..first + out.len()` of the stream made of `parts` into `out`.
