@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::module::{CompiledModule, ExportType, ImportType};
 use crate::runtime::Runtime;
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, CodeSettings, MAGIC, Section,
+    self, ArtifactError, ArtifactHeader, CodeSettings, DwarfSection, MAGIC, Section,
 };
 use kiln_runtime_support::vm::{SharedBytes, bytes_of};
 use std::path::Path;
@@ -187,6 +187,17 @@ impl CompiledModule {
         }
     }
 
+    /// The DWARF section of the artifact this module was loaded from (the module's
+    /// `.debug_*` sections; empty when it has none), verified against the header's digest
+    /// on first use; `None` for a module not loaded from an artifact.
+    ///
+    /// # Errors
+    /// [`ArtifactError::Corrupt`] for the DWARF section when it does not match its digest
+    /// (the module still runs; its backtraces show wasm offsets without file:line).
+    pub fn artifact_dwarf(&self) -> Option<Result<&[u8], ArtifactError>> {
+        self.inner.info.dwarf.artifact_section().map(|s| s.bytes())
+    }
+
     /// The header of the artifact this module was loaded from, if it was (for an object,
     /// its facts in header form: see `ObjectMeta::artifact_header`).
     pub fn artifact_header(&self) -> Option<ArtifactHeader> {
@@ -221,25 +232,36 @@ pub struct ArtifactSummary {
     /// Whether this host and a default runtime (no interruption checks) can load it, or
     /// why not.
     pub loadable_here: Result<(), ArtifactError>,
+    /// The DWARF section's length in bytes when it matches its digest (0: the module has
+    /// no DWARF), else [`ArtifactError::Corrupt`] for the DWARF: a corrupted DWARF section
+    /// does not stop the artifact from loading, only its backtraces lose file:line.
+    pub dwarf: Result<u64, ArtifactError>,
+    /// The memory image instantiation maps copy-on-write from an artifact file, if the
+    /// compiler wrote one (its memory, offset and length in bytes).
+    pub memory_image: Option<kiln_runtime_support::artifact::memory_image::MemoryImageDecl>,
 }
 
 /// Describes the artifact (blob or object) in `bytes` after checking its integrity
-/// (header and payload checksums; every part digest of an object), whatever target it was
-/// compiled for.
+/// (header and payload checksums; every part digest of an object; the DWARF section's
+/// digest is reported in [`ArtifactSummary::dwarf`]), whatever target it was compiled for.
 ///
 /// # Errors
 /// [`Error::Artifact`] when it is not an artifact or is corrupted.
 pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
     let is_object = kiln_loader::object::is_object(bytes);
-    let (header, meta, data, code_bytes, trap_sites) = if is_object {
+    let (header, meta, data, dwarf, code_bytes, trap_sites) = if is_object {
         let v = kiln_loader::object::verify(bytes, None)?;
-        (v.header.clone(), v.metadata()?, v.data(), v.code_len() as u64, v.traps.len() as u64)
+        let dwarf = v.wasm_dwarf(Arc::new(bytes.to_vec()));
+        (v.header.clone(), v.metadata()?, v.data(), dwarf, v.code_len() as u64, v.traps.len() as u64)
     } else {
         let v = artifact::verify_integrity(bytes)?;
         let traps = v.header.sections.get(Section::TrapSites).len / kiln_runtime_support::vm::TRAP_RECORD_BYTES as u64;
-        (v.header.clone(), v.metadata()?, v.section(Section::Data), v.header.sections.get(Section::Code).len, traps)
+        let dwarf_bytes: SharedBytes = Arc::new(v.section(Section::Dwarf).to_vec());
+        let dwarf = DwarfSection::new(dwarf_bytes, 0..v.section(Section::Dwarf).len(), v.header.dwarf_sha256);
+        (v.header.clone(), v.metadata()?, v.section(Section::Data), dwarf, v.header.sections.get(Section::Code).len, traps)
     };
-    let m = &artifact::metadata::join_module(meta.module, Arc::from(data))
+    let dwarf = Arc::new(dwarf);
+    let m = &artifact::metadata::join_module(meta.module, Arc::from(data), dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: kiln_runtime_support::artifact::ArtifactPart::Metadata, detail })?;
     let default_settings = crate::reservation::code_settings(
         &crate::reservation::memory_style(Engine::Auto, kiln_runtime_support::vm::MemoryStyle::default()),
@@ -260,6 +282,8 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
             .map(|i| ImportType { module: i.module.clone(), name: i.name.clone(), ty: m.entity_type(i.index) })
             .collect(),
         exports: m.exports.iter().map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) }).collect(),
+        dwarf: dwarf.bytes().map(|b| b.len() as u64),
+        memory_image: meta.memory_image,
         header,
     })
 }

@@ -271,6 +271,6 @@ impl<'r> HostModuleBuilder<'r> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        self.runtime.register_namespace(&self.name, self.exports.into_iter().collect(), None)
+        self.runtime.register_host(&self.name, self.exports.into_iter().collect())
     }
 }

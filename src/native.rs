@@ -40,7 +40,7 @@ pub(crate) fn serialize(module: &Module, interruptible: bool) -> Result<Vec<u8>,
     let code = module.compiled().ok_or_else(not_native)?;
     let image = CodeImage { text: code.text().to_vec(), tables: code.meta().tables.to_encoded() };
     let settings = host_settings(CpuLevel::Baseline, interruptible);
-    Ok(kiln_compiler::write_artifact(&module.info, &settings, &image, &[])?)
+    Ok(kiln_compiler::write_artifact(&module.info, &settings, &image)?)
 }
 
 /// The error for serializing a module that has no native code.

@@ -15,9 +15,25 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-struct Namespace {
-    exports: HashMap<String, RawExtern>,
-    _instance: Option<*mut InstanceData>,
+/// What a registered name resolves imports against.
+enum Namespace {
+    /// A host module's exports.
+    Host(HashMap<String, RawExtern>),
+    /// A wasm instance: imports look its exports up in its module's by-name export index
+    /// ([`kiln_runtime_support::module::ModuleInfo::export`]), so registering builds no map
+    /// per instance.
+    Instance(*mut InstanceData),
+}
+
+impl Namespace {
+    fn get(&self, name: &str) -> Option<RawExtern> {
+        match self {
+            Namespace::Host(exports) => exports.get(name).copied(),
+            // SAFETY: registered instances are owned by the runtime's store, which outlives
+            // its namespaces.
+            Namespace::Instance(data) => unsafe { (**data).get_export(name) },
+        }
+    }
 }
 
 /// Compiles and instantiates modules. Everything instantiated in a runtime lives until the
@@ -157,14 +173,13 @@ impl Runtime {
         }
         let mut config = config;
         self.wasi.begin(crate::wasi::WasiCtx::from_config(&mut config)?);
-        let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.exports.get(f).copied());
+        let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.get(f));
         let data = kiln_runtime_support::instance::instantiate(&self.store, module.inner.clone(), &resolver, name.clone());
         self.wasi.finish(data.as_ref().ok().copied());
         let data = data?;
         let instance = Instance { store: self.store.clone(), data };
         if let Some(n) = &name {
-            let exports = instance_exports(data);
-            self.register_namespace(n, exports, Some(data))?;
+            self.register_namespace(n, Namespace::Instance(data))?;
         }
         for start in &config.start_functions {
             if let Some(f) = instance.exported_function(start) {
@@ -193,14 +208,15 @@ impl Runtime {
     /// # Errors
     /// [`Error::DuplicateModuleName`] if the name is taken.
     pub fn register(&self, name: &str, instance: &Instance) -> Result<(), Error> {
-        self.register_namespace(name, instance_exports(instance.data), Some(instance.data))
+        self.register_namespace(name, Namespace::Instance(instance.data))
     }
 
     /// The instance registered as `name`, if it is a wasm instance.
     pub fn module(&self, name: &str) -> Option<Instance> {
-        let ns = self.namespaces.borrow();
-        let data = ns.get(name)?._instance?;
-        Some(Instance { store: self.store.clone(), data })
+        match self.namespaces.borrow().get(name)? {
+            Namespace::Instance(data) => Some(Instance { store: self.store.clone(), data: *data }),
+            Namespace::Host(_) => None,
+        }
     }
 
     /// Starts building a host module named `name`.
@@ -208,17 +224,20 @@ impl Runtime {
         HostModuleBuilder::new(self, name.to_string())
     }
 
-    pub(crate) fn register_namespace(
-        &self,
-        name: &str,
-        exports: HashMap<String, RawExtern>,
-        instance: Option<*mut InstanceData>,
-    ) -> Result<(), Error> {
+    /// Registers a host module's `exports` as `name`.
+    ///
+    /// # Errors
+    /// [`Error::DuplicateModuleName`] if the name is taken.
+    pub(crate) fn register_host(&self, name: &str, exports: HashMap<String, RawExtern>) -> Result<(), Error> {
+        self.register_namespace(name, Namespace::Host(exports))
+    }
+
+    fn register_namespace(&self, name: &str, namespace: Namespace) -> Result<(), Error> {
         let mut ns = self.namespaces.borrow_mut();
         if ns.contains_key(name) {
             return Err(Error::DuplicateModuleName(name.to_string()));
         }
-        ns.insert(name.to_string(), Namespace { exports, _instance: instance });
+        ns.insert(name.to_string(), namespace);
         Ok(())
     }
 }
@@ -233,12 +252,6 @@ fn resolve_engine(engine: Engine) -> Engine {
         Engine::Auto => Engine::Interpreter,
         e => e,
     }
-}
-
-fn instance_exports(data: *mut InstanceData) -> HashMap<String, RawExtern> {
-    // SAFETY: `data` is a live store-owned instance.
-    let inst = unsafe { &*data };
-    inst.module.info.exports.iter().map(|e| (e.name.clone(), inst.get_entity(e.index))).collect()
 }
 
 /// Stops wasm running in a [`Runtime`] from another thread (or a timer): the current

@@ -142,7 +142,8 @@ fn inspect_prints_the_artifact_header() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln artifact",
-        "format version: 2",
+        "format version: 3",
+        "dwarf: none",
         "runtime ABI version: 1",
         "loadable here: yes",
         "name: prog",
@@ -179,7 +180,7 @@ fn compile_an_object_then_run_and_inspect_it() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln relocatable object (ELF)",
-        "format version: 2",
+        "format version: 3",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
@@ -219,6 +220,31 @@ fn corrupted_artifacts_are_one_line_errors() {
     assert!(err.contains("artifact is truncated"), "{err}");
     let (code, _, err) = kiln(&["inspect", &bad]);
     assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+}
+
+#[test]
+fn inspect_reports_a_corrupt_dwarf_section_that_still_runs() {
+    // Custom `.debug_*` sections are the module's DWARF: they travel in the artifact's
+    // DWARF section, which is checked on first use, not at load.
+    let wat = r#"(module (@custom ".debug_str" "some strings") (@custom ".debug_info" "unit data")
+      (func (export "seven") (result i32) (i32.const 7)))"#;
+    let m = module_file("dwarfy.wasm", wat);
+    let art = m.replace(".wasm", ".kiln");
+    assert_eq!(kiln(&["compile", &m]).0, 0);
+    let (code, out, err) = kiln(&["inspect", &art]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dwarf: 21 bytes, checksum ok"), "{out}");
+    let mut bytes = std::fs::read(&art).unwrap();
+    let at = bytes.windows(9).position(|w| w == b"unit data").expect("the DWARF bytes are in the artifact");
+    bytes[at] ^= 1;
+    std::fs::write(&art, &bytes).unwrap();
+    let (code, out, err) = kiln(&["inspect", &art]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("dwarf: the DWARF section is corrupt (artifact is corrupted (DWARF section): DWARF checksum mismatch)"),
+        "{out}"
+    );
+    assert_eq!(kiln(&["run", &art, "--invoke", "seven"]), (0, "7\n".into(), String::new()));
 }
 
 #[test]

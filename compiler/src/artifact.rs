@@ -112,14 +112,12 @@ pub fn compile_artifact(
     let code = compile_module_with_progress(info, settings, progress)?;
     let tramps = compile_trampolines(info, settings)?;
     let image = link(info, &code, &tramps)?;
-    // DWARF hook: the debug-info writer produces the section's bytes for `image` here;
-    // until it lands the section is empty.
-    let dwarf: &[u8] = &[];
-    write_artifact(info, settings, &image, dwarf)
+    write_artifact(info, settings, &image)
 }
 
-/// Encodes already-linked code of `info` (compiled with `settings`) and `dwarf` as an
-/// artifact.
+/// Encodes already-linked code of `info` (compiled with `settings`) as an artifact, with
+/// the module's metadata, data image (starting with its memory image when
+/// [`crate::memory_image::build`] makes one) and own DWARF ([`metadata::split_module`]).
 ///
 /// # Errors
 /// When the target triple does not fit the header or the ISA enables an unknown CPU
@@ -128,11 +126,11 @@ pub fn write_artifact(
     info: &ModuleInfo,
     settings: &CompilerSettings,
     image: &CodeImage,
-    dwarf: &[u8],
 ) -> Result<Vec<u8>, CompileError> {
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
-    let (module, data) = metadata::split_module(info);
-    let meta = ArtifactMetadata { producer: producer(), module };
+    let memory_image = crate::memory_image::build(info);
+    let metadata::SplitModule { module, data, dwarf, memory_image } = metadata::split_module(info, memory_image.as_ref());
+    let meta = ArtifactMetadata { memory_image, producer: producer(), module };
     artifact::write(&ArtifactParts {
         target: settings.target.to_string(),
         cpu_level,
@@ -144,7 +142,7 @@ pub fn write_artifact(
         wasm_sha256: artifact::sha256(&info.wasm),
         code: &image.text,
         tables: &image.tables,
-        dwarf,
+        dwarf: &dwarf,
         data: &data,
     })
     .map_err(error)

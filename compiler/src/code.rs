@@ -33,6 +33,8 @@ pub struct CompiledFunction {
     pub trap_sites: Vec<TrapSite>,
     /// Code ranges and the wasm instruction each came from, sorted by code offset.
     pub address_map: Vec<AddressMapEntry>,
+    /// The return address of every call instruction (the offset just after it), sorted.
+    pub call_returns: Vec<u32>,
 }
 
 /// How a relocation is applied.

@@ -201,7 +201,11 @@ pub(crate) fn finish(
         })
         .collect();
 
+    let mut call_returns: Vec<u32> = buffer.call_sites().map(|c| c.ret_addr).collect();
+    call_returns.sort_unstable();
+
     Ok(CompiledFunction {
+        call_returns,
         func_index,
         code: buffer.data().to_vec(),
         // The target's preferred function alignment (32 bytes on x86_64 and aarch64, as

@@ -120,6 +120,7 @@ pub mod artifact;
 mod code;
 mod compile;
 mod link;
+pub mod memory_image;
 pub mod object;
 mod settings;
 pub mod trampoline;

@@ -17,6 +17,25 @@ use std::collections::HashMap;
 /// Minimum alignment of every function's first byte.
 const FUNCTION_ALIGN: u32 = 16;
 
+/// The records of `f`'s address map a backtrace can look up, as `(code start, code end,
+/// wasm offset)`: a backtrace looks up only trap sites and, for the frames of callers,
+/// the byte before a call's return address, and a lookup at offset `o` answers the last
+/// record starting at or before `o` ([`kiln_runtime_support::vm::CodeTables::wasm_location`]);
+/// so the records that answer those offsets give every backtrace exactly the full map's
+/// answer, in a fraction of its size (the loader hashes and checks every byte of it).
+fn looked_up_address_map(f: &CompiledFunction) -> Vec<(u32, u32, u32)> {
+    let map = &f.address_map;
+    let mut keep = vec![false; map.len()];
+    let queried = f.trap_sites.iter().map(|t| t.code_offset).chain(f.call_returns.iter().map(|r| r.saturating_sub(1)));
+    for o in queried {
+        let i = map.partition_point(|e| e.code_start <= o);
+        if i > 0 {
+            keep[i - 1] = true;
+        }
+    }
+    map.iter().zip(keep).filter(|(_, k)| *k).map(|(e, _)| (e.code_start, e.code_end, e.wasm_offset)).collect()
+}
+
 /// Lays out `code` and `trampolines` of `info` into one text with every relocation applied,
 /// plus the tables (functions, trap sites, address map, entry points) of
 /// [`kiln_runtime_support::vm::CodeTables`].
@@ -43,9 +62,7 @@ pub fn link(
             start as u32,
             f.code.len() as u32,
             f.trap_sites.iter().map(|s| (s.code_offset, s.code)),
-            f.address_map
-                .iter()
-                .map(|e| (e.code_start, e.code_end, e.wasm_offset)),
+            looked_up_address_map(f),
         );
         start as u32
     };
@@ -161,5 +178,54 @@ mod tests {
         assert!(patch(&mut text, 0, &bl, 4).is_ok());
         assert_eq!(u32::from_le_bytes(text[0..4].try_into().unwrap()) & 0x03ff_ffff, 1);
         assert!(patch(&mut text, 0, &bl, 1 << 28).is_err());
+    }
+
+    /// The function tables of `f` alone, with `map` as its address map.
+    fn tables(f: &CompiledFunction, map: Vec<(u32, u32, u32)>) -> kiln_runtime_support::vm::CodeTables {
+        let mut t = kiln_runtime_support::vm::EncodedTables::default();
+        t.push_function(CodeKind::Wasm(0), 0, f.code.len() as u32, f.trap_sites.iter().map(|s| (s.code_offset, s.code)), map);
+        t.set_entries(&[0], &[0], &[]);
+        let (bytes, ranges) = t.into_shared();
+        kiln_runtime_support::vm::CodeTables::new(bytes, ranges, f.code.len(), 1, 0).unwrap()
+    }
+
+    #[test]
+    fn the_kept_address_map_answers_every_backtrace_lookup_like_the_full_one() {
+        let wasm = wat::parse_str(
+            r#"(module
+              (import "env" "host" (func $host (param i32) (result i32)))
+              (type $t (func (param i32) (result i32)))
+              (table 2 funcref)
+              (memory 1)
+              (func $f (param i32) (result i32)
+                (local.get 0) (call $host) (i32.load (local.get 0)) (i32.add)
+                (call_indirect (type $t) (local.get 0) (i32.const 1))
+                (i32.div_s (i32.const 7))
+                (call $f (i32.sub (local.get 0) (i32.const 1)))
+                (i32.add) (memory.grow (i32.const 1)) (i32.add) (i32.add)))"#,
+        )
+        .unwrap();
+        let options = kiln_runtime_support::module::DecodeOptions {
+            features: kiln_runtime_support::CoreFeatures::V2,
+            keep_custom_sections: false,
+        };
+        let info = kiln_runtime_support::module::decode(&wasm, options).unwrap();
+        for target in ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"] {
+            let settings = crate::CompilerSettings::for_target_name(target).unwrap();
+            let code = crate::compile_module(&info, &settings).unwrap();
+            let f = &code.functions[0];
+            assert!(f.call_returns.len() >= 4, "{target}: calls to the import, indirect, itself and memory.grow");
+            assert!(!f.trap_sites.is_empty());
+            let kept = looked_up_address_map(f);
+            assert!(kept.len() < f.address_map.len(), "{target}: {} of {}", kept.len(), f.address_map.len());
+            let full = f.address_map.iter().map(|e| (e.code_start, e.code_end, e.wasm_offset)).collect();
+            let (full, kept) = (tables(f, full), tables(f, kept));
+            let queried = f.trap_sites.iter().map(|t| t.code_offset).chain(f.call_returns.iter().map(|r| r - 1));
+            for o in queried {
+                let answer = full.wasm_location(o);
+                assert!(answer.is_some_and(|(_, w)| w.is_some()), "{target}: offset {o} has a wasm offset");
+                assert_eq!(kept.wasm_location(o), answer, "{target}: offset {o}");
+            }
+        }
     }
 }

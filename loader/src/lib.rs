@@ -9,13 +9,19 @@
 //! tables and hands back a [`Module`] that instantiates exactly like an interpreted one
 //! (DESIGN.md, principles 2 and 3).
 //!
+//! A module whose artifact has a memory image
+//! ([`kiln_runtime_support::artifact::memory_image`]) and was loaded from a file keeps the
+//! file open: each instantiation maps the image copy-on-write from it into the new memory.
+//!
 //! What is read in place: the code (file-backed executable pages), the function, trap-site,
-//! address-map and entry tables, and the DWARF section (through the mapping). What is
-//! copied: the metadata (decoded into a [`ModuleInfo`]) and the initialized-data image
-//! (into the module's data bytes, then each active segment into each instance's linear
-//! memory; the format puts an image of 64 KiB or more on a page of its own so it can be
-//! mapped copy-on-write instead, which this loader does not do yet). When the artifact
-//! comes as bytes ([`load_bytes`]) rather than a file, code and tables are copied.
+//! address-map and entry tables, and the DWARF section (through the mapping; it is not
+//! part of the payload checksum and is verified against its own digest the first time a
+//! backtrace or [`LoadedArtifact::dwarf`] reads it, see
+//! [`kiln_runtime_support::artifact::dwarf`]). What is
+//! copied: the metadata (decoded into a [`ModuleInfo`]) and the data section (into the
+//! module's data bytes, which passive segments, and active ones without a mapped image,
+//! are copied from). When the artifact comes as bytes ([`load_bytes`]) rather than a
+//! file, code and tables are copied, and so are the active segments.
 //!
 //! Relocatable ELF objects (`kiln compile --emit obj`) load through the same entry points,
 //! recognized by their magic: [`object`] verifies them as thoroughly, then copies their code,
@@ -29,14 +35,14 @@
 pub mod object;
 
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, Section, VerifiedArtifact, metadata,
+    self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, DwarfSection, Section, VerifiedArtifact,
+    metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::{
-    CodeMemory, CodeTables, CompiledModuleCode, SharedBytes, TableRanges, bytes_of,
+    CodeMemory, CodeTables, CompiledModuleCode, MemoryImage, SharedBytes, TableRanges, bytes_of,
 };
-use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -50,7 +56,7 @@ pub struct LoadedArtifact {
     /// handling.
     pub module: Module,
     bytes: SharedBytes,
-    dwarf: Range<usize>,
+    dwarf: Arc<DwarfSection>,
 }
 
 impl std::fmt::Debug for LoadedArtifact {
@@ -63,10 +69,14 @@ impl std::fmt::Debug for LoadedArtifact {
 }
 
 impl LoadedArtifact {
-    /// The artifact's DWARF section (empty when the compiler wrote none, and for an object,
-    /// whose relocatable DWARF sections are for tools and linkers).
-    pub fn dwarf(&self) -> &[u8] {
-        &bytes_of(&self.bytes)[self.dwarf.clone()]
+    /// The artifact's DWARF section: the module's `.debug_*` sections concatenated (empty
+    /// when it has none), verified against the header's digest on the first use.
+    ///
+    /// # Errors
+    /// [`ArtifactError::Corrupt`] for [`ArtifactPart::Dwarf`] when the section does not
+    /// match its digest.
+    pub fn dwarf(&self) -> Result<&[u8], ArtifactError> {
+        self.dwarf.bytes()
     }
 
     /// The whole artifact, as mapped (or copied, for [`load_bytes`]).
@@ -82,8 +92,8 @@ fn io(path: &Path, e: std::io::Error) -> ArtifactError {
 /// Where the code comes from once everything is verified.
 enum CodeSource {
     /// Make the code section executable in place: the bytes are a private read-only
-    /// mapping of the artifact file.
-    Mapped,
+    /// mapping of the artifact file, kept open to map the memory image from.
+    Mapped(Arc<std::fs::File>),
     /// Copy it out of the verified bytes.
     Copy,
 }
@@ -112,12 +122,11 @@ pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact,
     // documented contract; Kiln's own writers replace artifacts by rename). It is never
     // made writable (only its code pages become read+execute, after verification).
     let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(|e| io(path, e))?;
-    drop(file);
     let shared: SharedBytes = Arc::new(map);
     if object::is_object(bytes_of(&shared)) {
         return object::load(shared, expected);
     }
-    load(shared, expected, CodeSource::Mapped)
+    load(shared, expected, CodeSource::Mapped(Arc::new(file)))
 }
 
 /// Loads the artifact (blob or object) in `bytes` for a runtime whose settings are
@@ -143,8 +152,7 @@ fn load(shared: SharedBytes, expected: &CodeSettings, source: CodeSource) -> Res
         address_map: s.range(Section::AddressMap),
         entries: s.range(Section::Entries),
     };
-    let dwarf = s.range(Section::Dwarf);
-    finish(&v, &shared, ranges, source, dwarf)
+    finish(&v, &shared, ranges, source)
 }
 
 fn finish(
@@ -152,11 +160,11 @@ fn finish(
     shared: &SharedBytes,
     ranges: TableRanges,
     source: CodeSource,
-    dwarf: Range<usize>,
 ) -> Result<LoadedArtifact, ArtifactError> {
     let meta = v.metadata()?;
     let data: Arc<[u8]> = Arc::from(v.section(Section::Data));
-    let info: ModuleInfo = metadata::join_module(meta.module, data)
+    let dwarf = Arc::new(v.dwarf(shared.clone()));
+    let info: ModuleInfo = metadata::join_module(meta.module, data, dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
     let code = v.section(Section::Code);
@@ -164,9 +172,22 @@ fn finish(
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
 
     // Everything is verified: only now does any byte become executable.
+    let image = match &meta.memory_image {
+        Some(decl) => {
+            decl.validate(&info, v.section(Section::Data).len())
+                .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
+            match &source {
+                CodeSource::Mapped(file) => {
+                    MemoryImage::new(file.clone(), v.header.sections.get(Section::Data).offset, *decl)
+                }
+                CodeSource::Copy => None,
+            }
+        }
+        None => None,
+    };
     let code_range = v.header.sections.range(Section::Code);
     let memory = match source {
-        CodeSource::Mapped
+        CodeSource::Mapped(_)
             if !code.is_empty() && code_range.start.is_multiple_of(kiln_runtime_support::vm::code_memory::page_size()) =>
         {
             CodeMemory::protect_in_mapping(shared.clone(), code_range)
@@ -174,8 +195,11 @@ fn finish(
         _ => CodeMemory::copy(code),
     }
     .map_err(|e| ArtifactError::Io(e.message))?;
-    let compiled = CompiledModuleCode::from_parts(memory, tables, info.clone())
+    let mut compiled = CompiledModuleCode::from_parts(memory, tables, info.clone())
         .map_err(|e| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail: e.message })?;
+    if let Some(image) = image {
+        compiled = compiled.with_memory_image(image);
+    }
     Ok(LoadedArtifact {
         header: v.header.clone(),
         producer: meta.producer,

@@ -21,20 +21,21 @@ use crate::LoadedArtifact;
 use kiln_runtime_support::artifact::object_meta::ObjectMeta;
 use kiln_runtime_support::artifact::object_relocs::{self, ObjectReloc, RelocKind};
 use kiln_runtime_support::artifact::object_sections::{
-    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectParts, TRAPS_SECTION,
+    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectParts, TRAPS_SECTION, WASM_DWARF_SECTION,
     decode_metadata, verify_parts,
 };
 use kiln_runtime_support::artifact::object_tables::{
     AddressRecord, TrapRecord, code_tables, decode_address_map, decode_traps,
 };
 use kiln_runtime_support::artifact::{
-    ArtifactError, ArtifactHeader, ArtifactMetadata, ArtifactPart, CodeSettings, Section, SectionTable, metadata,
+    ArtifactError, ArtifactHeader, ArtifactMetadata, ArtifactPart, CodeSettings, DwarfSection, Section, SectionTable, metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::vm::{CodeMemory, CodeTables, CompiledModuleCode, SharedBytes, bytes_of};
 use object::read::elf::ElfFile64;
 use object::{Architecture, LittleEndian, Object, ObjectKind, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, elf};
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// The first bytes of every ELF file.
@@ -64,9 +65,16 @@ pub struct VerifiedObject<'a> {
     relocations: Vec<ObjectReloc>,
     metadata: &'a [u8],
     data: &'a [u8],
+    wasm_dwarf: Range<usize>,
 }
 
 impl<'a> VerifiedObject<'a> {
+    /// The module's own DWARF (`.kiln.wasmdwarf`) in `bytes`, the object this was verified
+    /// from (shared), to be checked against its digest on first use.
+    pub fn wasm_dwarf(&self, bytes: SharedBytes) -> DwarfSection {
+        DwarfSection::new(bytes, self.wasm_dwarf.clone(), self.meta.digests.dwarf)
+    }
+
     /// Decodes `.kiln.metadata`.
     ///
     /// # Errors
@@ -230,6 +238,7 @@ struct Layout<'a> {
     address_map: &'a [u8],
     metadata: &'a [u8],
     data: &'a [u8],
+    wasm_dwarf: Range<usize>,
 }
 
 /// Reads the ELF structure and `.kiln.meta` of the object in `bytes`, and locates its
@@ -256,8 +265,10 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
     let (address_map, address_map_range) = section_data(&elf, ADDRESS_MAP_SECTION)?;
     let (metadata, metadata_range) = section_data(&elf, METADATA_SECTION)?;
     let (data, data_range) = section_data(&elf, DATA_SECTION)?;
+    let (wasm_dwarf, dwarf) = section_data(&elf, WASM_DWARF_SECTION)?;
+    // `section_data` read the section's bytes, so its file range lies inside `bytes`.
+    let wasm_dwarf = dwarf.0 as usize..dwarf.0 as usize + wasm_dwarf.len();
     let mut sections = SectionTable::default();
-    let dwarf = unique_section(&elf, ".debug_info")?.and_then(|s| s.file_range()).unwrap_or_default();
     for (s, (offset, len)) in [
         (Section::Code, text_range),
         (Section::Metadata, metadata_range),
@@ -270,7 +281,7 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
         sections.set(s, offset, len);
     }
     let header = meta.artifact_header(seal, bytes.len() as u64, u32::try_from(text_align).unwrap_or(u32::MAX), sections);
-    Ok(Layout { elf, meta, header, text_index, text, traps, address_map, metadata, data })
+    Ok(Layout { elf, meta, header, text_index, text, traps, address_map, metadata, data, wasm_dwarf })
 }
 
 /// The facts of the object in `bytes` in header form, after checking only its ELF
@@ -294,7 +305,7 @@ pub fn header(bytes: &[u8]) -> Result<ArtifactHeader, ArtifactError> {
 /// [`ArtifactError::Corrupt`] naming the ELF structure, the header (`.kiln.meta`), the
 /// relocations, the payload, the tables or the metadata.
 pub fn verify<'a>(bytes: &'a [u8], expected: Option<&CodeSettings>) -> Result<VerifiedObject<'a>, ArtifactError> {
-    let Layout { elf, meta, header, text_index, text, traps, address_map, metadata, data } = read(bytes)?;
+    let Layout { elf, meta, header, text_index, text, traps, address_map, metadata, data, wasm_dwarf } = read(bytes)?;
     if let Some(expected) = expected {
         header.check_compatible(expected)?;
     }
@@ -315,6 +326,7 @@ pub fn verify<'a>(bytes: &'a [u8], expected: Option<&CodeSettings>) -> Result<Ve
         relocations,
         metadata,
         data,
+        wasm_dwarf,
     })
 }
 
@@ -333,7 +345,8 @@ pub(crate) fn load(shared: SharedBytes, expected: &CodeSettings) -> Result<Loade
     let tables_error = |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail };
     let encoded = code_tables(&v.meta, &v.traps, &v.address_map).map_err(tables_error)?;
     let module_meta = v.metadata()?;
-    let info = metadata::join_module(module_meta.module, Arc::from(v.data))
+    let dwarf = Arc::new(v.wasm_dwarf(shared.clone()));
+    let info = metadata::join_module(module_meta.module, Arc::from(v.data), dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
     let (table_bytes, ranges) = encoded.into_shared();
@@ -350,6 +363,6 @@ pub(crate) fn load(shared: SharedBytes, expected: &CodeSettings) -> Result<Loade
         producer: module_meta.producer,
         module: Module { info, code: Code::Compiled(compiled) },
         bytes: shared.clone(),
-        dwarf: 0..0,
+        dwarf,
     })
 }

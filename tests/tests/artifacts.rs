@@ -145,7 +145,7 @@ fn loaded_modules_link_with_other_engines_and_instances() {
 // of it is mapped executable.
 
 use kiln::{ArtifactError, ArtifactHeader, ArtifactPart, Error, Section};
-use kiln_runtime_support::artifact::{HEADER_SIZE, sha256};
+use kiln_runtime_support::artifact::{HEADER_SIZE, payload_sha256};
 use kiln_runtime_support::vm::code_memory::executable_mappings_on_this_thread;
 
 /// Loads `bytes` in a default runtime and returns the artifact error, asserting that no
@@ -176,7 +176,7 @@ fn reseal_section(blob: &[u8], s: Section, f: impl FnOnce(&mut [u8])) -> Vec<u8>
     let h = ArtifactHeader::decode(blob).unwrap();
     let mut out = blob.to_vec();
     f(&mut out[h.sections.range(s)]);
-    let sum = sha256(&out[HEADER_SIZE..]);
+    let sum = payload_sha256(&out, &h.sections);
     reseal(&out, |h| h.payload_sha256 = sum)
 }
 
@@ -243,9 +243,10 @@ fn bit_flips_anywhere_are_detected() {
         };
         assert!(ok, "flip at header byte {i}: {e:?}");
     }
-    // Bytes of every non-empty section, and of the padding between sections.
+    // Bytes of every non-empty section but the DWARF (which is checked on first use, see
+    // `a_corrupted_dwarf_section_loads_and_fails_on_first_use`).
     let mut positions = Vec::new();
-    for s in Section::ALL {
+    for s in Section::ALL.into_iter().filter(|s| *s != Section::Dwarf) {
         let r = h.sections.range(s);
         if !r.is_empty() {
             positions.extend([r.start, r.start + r.len() / 2, r.end - 1]);
@@ -262,6 +263,89 @@ fn bit_flips_anywhere_are_detected() {
             "flip at {i}"
         );
     }
+    // The padding before the code section.
+    let code = h.sections.range(Section::Code);
+    let mut b = blob.clone();
+    b[code.start - 1] ^= 1;
+    assert_eq!(
+        refused(&rt, &b),
+        ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "nonzero padding between sections".into() }
+    );
+}
+
+/// The `run_divide` trap of an instance of `m` in `rt` (unnamed, so `m` instantiates again).
+fn divide_trap(rt: &Runtime, m: &kiln::CompiledModule) -> kiln::Trap {
+    let inst = rt.instantiate(m, ModuleConfig::new().with_name("")).unwrap();
+    match inst.call("run_divide", &[7.into(), 0.into()]) {
+        Err(Error::Trap(t)) => t,
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
+    let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
+    let h = ArtifactHeader::decode(&blob).unwrap();
+    let dwarf = h.sections.range(Section::Dwarf);
+    assert!(dwarf.len() > 1000, "clang -g DWARF travels in the DWARF section: {dwarf:?}");
+    let rt = Runtime::new();
+
+    // Intact: the DWARF verifies and gives source lines.
+    let m = rt.load_artifact_bytes(&blob).unwrap();
+    assert_eq!(m.artifact_dwarf().unwrap().unwrap().len(), dwarf.len());
+    assert!(divide_trap(&rt, &m).backtrace()[0].source.is_some());
+    assert_eq!(kiln::inspect_artifact(&blob).unwrap().dwarf, Ok(dwarf.len() as u64));
+
+    for i in [dwarf.start, dwarf.start + dwarf.len() / 2, dwarf.end - 1] {
+        let mut b = blob.clone();
+        b[i] ^= 0x20;
+        let corrupt = ArtifactError::Corrupt { part: ArtifactPart::Dwarf, detail: "DWARF checksum mismatch".into() };
+        // From bytes and from a file: the load succeeds.
+        let path = tmp("dwarf-flip.kiln");
+        std::fs::write(&path, &b).unwrap();
+        for m in [rt.load_artifact_bytes(&b).unwrap(), rt.load_artifact(&path).unwrap()] {
+            // A trap first: its backtrace has wasm offsets but no source line.
+            let t = divide_trap(&rt, &m);
+            assert_eq!(t.code(), kiln::TrapCode::IntegerDivideByZero);
+            assert!(!t.backtrace().is_empty());
+            for f in t.backtrace() {
+                assert!(f.source.is_none(), "flip at {i}: a source line from corrupted DWARF: {t}");
+                assert!(f.wasm_offset.is_some(), "{t}");
+            }
+            assert!(!t.to_string().contains("dwarf_traps.c"), "{t}");
+            // Then the typed error, every time.
+            assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
+            assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
+        }
+        // And a first use that is not a backtrace.
+        let m = rt.load_artifact_bytes(&b).unwrap();
+        assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
+        assert!(divide_trap(&rt, &m).backtrace()[0].source.is_none());
+        assert_eq!(kiln::inspect_artifact(&b).unwrap().dwarf, Err(corrupt));
+    }
+
+    // A flip in any other section of the same artifact still fails the load.
+    for s in Section::ALL.into_iter().filter(|s| *s != Section::Dwarf) {
+        let r = h.sections.range(s);
+        if r.is_empty() {
+            continue;
+        }
+        let mut b = blob.clone();
+        b[r.start + r.len() / 2] ^= 0x20;
+        let e = refused(&rt, &b);
+        assert_eq!(
+            e,
+            ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "payload checksum mismatch".into() },
+            "{}",
+            s.name()
+        );
+    }
+    // A sealed header with another DWARF digest: the same typed error on first use.
+    let m = rt.load_artifact_bytes(&reseal(&blob, |h| h.dwarf_sha256[0] ^= 1)).unwrap();
+    assert!(matches!(m.artifact_dwarf(), Some(Err(ArtifactError::Corrupt { part: ArtifactPart::Dwarf, .. }))));
+    // A module not loaded from an artifact has no artifact DWARF.
+    assert!(rt.compile(&wasm).unwrap().artifact_dwarf().is_none());
 }
 
 #[test]
@@ -524,7 +608,7 @@ fn c_kernels_run_from_an_artifact_with_progress_reported() {
 
 #[test]
 fn a_loaded_artifact_keeps_the_modules_dwarf_source_lines() {
-    // The module's own DWARF (clang -g) travels in the artifact's data image, so
+    // The module's own DWARF (clang -g) travels in the artifact's DWARF section, so
     // backtraces from loaded code still name file:line:col.
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();

@@ -213,6 +213,36 @@ fn traps_in_object_code_carry_the_interpreters_backtrace() {
 }
 
 #[test]
+fn a_corrupted_wasm_dwarf_section_loads_and_fails_on_first_use() {
+    let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let obj = object_of(&wasm);
+    let dwarf = section(&obj, ".kiln.wasmdwarf");
+    assert!(dwarf.len() > 1000, "clang -g DWARF travels in .kiln.wasmdwarf: {dwarf:?}");
+    let rt = Runtime::new();
+    let divide = |m: &kiln::CompiledModule| {
+        let inst = rt.instantiate(m, ModuleConfig::new().with_name("")).unwrap();
+        match inst.call("run_divide", &[Val::I32(7), Val::I32(0)]) {
+            Err(Error::Trap(t)) => t,
+            other => panic!("expected a trap, got {other:?}"),
+        }
+    };
+    let m = rt.load_artifact_bytes(&obj).unwrap();
+    assert_eq!(m.artifact_dwarf().unwrap().unwrap().len(), dwarf.len());
+    assert!(divide(&m).backtrace()[0].source.is_some());
+    assert_eq!(kiln::inspect_artifact(&obj).unwrap().dwarf, Ok(dwarf.len() as u64));
+    for i in [dwarf.start, dwarf.start + dwarf.len() / 2, dwarf.end - 1] {
+        let mut b = obj.clone();
+        b[i] ^= 0x20;
+        let corrupt = ArtifactError::Corrupt { part: ArtifactPart::Dwarf, detail: "DWARF checksum mismatch".into() };
+        let m = rt.load_artifact_bytes(&b).unwrap();
+        let t = divide(&m);
+        assert!(t.backtrace().iter().all(|f| f.source.is_none() && f.wasm_offset.is_some()), "flip at {i}: {t}");
+        assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
+        assert_eq!(kiln::inspect_artifact(&b).unwrap().dwarf, Err(corrupt));
+    }
+}
+
+#[test]
 fn load_artifact_or_wasm_takes_an_object() {
     let wasm = wasm();
     let rt = runtime(RuntimeConfig::new());

@@ -75,6 +75,12 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
     println!("settings fingerprint: {:016x}", h.settings_fingerprint);
     println!("wasm sha256: {}", hex(&h.wasm_sha256));
     println!("payload sha256: {}", hex(&h.payload_sha256));
+    println!("dwarf sha256: {}", hex(&h.dwarf_sha256));
+    match &s.dwarf {
+        Ok(0) => println!("dwarf: none"),
+        Ok(n) => println!("dwarf: {n} bytes, checksum ok"),
+        Err(e) => println!("dwarf: the DWARF section is corrupt ({e}); backtraces show wasm offsets only"),
+    }
     match &s.loadable_here {
         Ok(()) => println!("loadable here: yes"),
         Err(e) => println!("loadable here: no ({e})"),
@@ -92,5 +98,12 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
         })
         .collect();
     println!("sections: {}", sections.join(", "));
+    match &s.memory_image {
+        Some(i) => println!(
+            "memory image: {} bytes at offset {:#x} of memory {} (mapped copy-on-write)",
+            i.len, i.offset, i.memory
+        ),
+        None => println!("memory image: none (data segments are copied)"),
+    }
     print_interface(&s.imports, &s.exports);
 }

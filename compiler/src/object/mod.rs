@@ -47,7 +47,7 @@ use kiln_runtime_support::CompileError;
 use kiln_runtime_support::artifact::object_meta::{ItemRecord, ObjectMeta, PartDigests};
 use kiln_runtime_support::artifact::object_relocs::ObjectReloc;
 use kiln_runtime_support::artifact::object_sections::{
-    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectContents, TRAPS_SECTION,
+    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectContents, TRAPS_SECTION, WASM_DWARF_SECTION,
     encode_sections,
 };
 use kiln_runtime_support::artifact::object_tables::{AddressRecord, TrapRecord};
@@ -186,7 +186,7 @@ pub fn write_object(
         })
         .collect::<Result<Vec<u32>, _>>()?;
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
-    let (module, data) = metadata::split_module(info);
+    let metadata::SplitModule { module, data, dwarf: wasm_dwarf, .. } = metadata::split_module(info, None);
     let text_id = obj.section_id(StandardSection::Text);
     let text = obj.section(text_id).data().to_vec();
     let sections = encode_sections(ObjectContents {
@@ -209,8 +209,9 @@ pub fn write_object(
         relocations: &relocations,
         traps: &traps,
         address_map: &address_map,
-        metadata: &ArtifactMetadata { producer: producer(), module },
+        metadata: &ArtifactMetadata { producer: producer(), module, memory_image: None },
         data: &data,
+        wasm_dwarf: &wasm_dwarf,
     })
     .map_err(error)?;
     for (name, bytes) in [
@@ -219,6 +220,7 @@ pub fn write_object(
         (ADDRESS_MAP_SECTION, sections.address_map),
         (METADATA_SECTION, sections.metadata),
         (DATA_SECTION, sections.data),
+        (WASM_DWARF_SECTION, sections.wasm_dwarf),
     ] {
         let section = obj.add_section(Vec::new(), name.into(), SectionKind::ReadOnlyData);
         obj.set_section_data(section, bytes, 8);

@@ -11,8 +11,12 @@ pub enum ArtifactPart {
     /// The section table in the header (sections overlap, are misaligned or lie outside
     /// the file).
     Sections,
-    /// Everything after the header (its SHA-256 does not match the header's).
+    /// Everything after the header but the DWARF (its SHA-256 does not match the
+    /// header's, or the padding between sections is not zero).
     Payload,
+    /// The DWARF section (its SHA-256 does not match the header's); found on first use of
+    /// the DWARF, not at load.
+    Dwarf,
     /// The metadata section (does not decode, or disagrees with the other sections).
     Metadata,
     /// The function, trap-site, address-map or entry tables.
@@ -30,6 +34,7 @@ impl fmt::Display for ArtifactPart {
             ArtifactPart::Header => "header",
             ArtifactPart::Sections => "section table",
             ArtifactPart::Payload => "payload",
+            ArtifactPart::Dwarf => "DWARF section",
             ArtifactPart::Metadata => "metadata",
             ArtifactPart::Tables => "code tables",
             ArtifactPart::Relocations => "relocations",

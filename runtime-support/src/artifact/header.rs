@@ -19,11 +19,12 @@
 //! | 122 | 6 | zero |
 //! | 128 | 8 | guard bytes after each 4 GiB reservation (0 with explicit checks) |
 //! | 136 | 32 | SHA-256 of the source wasm |
-//! | 168 | 32 | SHA-256 of the payload (bytes `HEADER_SIZE..file length`) |
+//! | 168 | 32 | payload digest: SHA-256 of every section but the DWARF ([`super::payload_digest`]) |
 //! | 200 | 8 | file length in bytes |
 //! | 208 | 128 | section table: [`SECTION_COUNT`] × (offset u64, length u64), in [`Section::ALL`] order |
 //! | 336 | 32 | Kiln version that wrote it, NUL-padded (informational) |
-//! | 368 | 136 | zero |
+//! | 368 | 32 | SHA-256 of the DWARF section (checked on first use, see [`super::dwarf`]) |
+//! | 400 | 104 | zero |
 //! | 504 | 8 | header checksum: the first 8 bytes of SHA-256 of bytes 0..504 |
 
 use super::cpu::CpuFeatures;
@@ -36,7 +37,7 @@ use std::fmt;
 /// `\0asm` nor text; CR LF and ^Z catch text-mode transfers).
 pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// The artifact format version this Kiln writes and reads (bump on any layout change).
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
@@ -133,8 +134,12 @@ pub struct ArtifactHeader {
     pub settings: CodeSettings,
     /// SHA-256 of the module binary the artifact was compiled from.
     pub wasm_sha256: [u8; 32],
-    /// SHA-256 of the payload (everything after the header).
+    /// The payload digest: SHA-256 of everything after the header except the DWARF section
+    /// and the padding, in 1 MiB chunks ([`super::payload_digest`]).
     pub payload_sha256: [u8; 32],
+    /// SHA-256 of the DWARF section, checked the first time the DWARF is read (see
+    /// [`super::dwarf`]), not at load.
+    pub dwarf_sha256: [u8; 32],
     /// Total file length in bytes.
     pub file_len: u64,
     /// Where each section lies.
@@ -204,6 +209,7 @@ impl ArtifactHeader {
             b[at + 8..at + 16].copy_from_slice(&r.len.to_le_bytes());
         }
         put_str(&mut b[336..336 + VERSION_LEN], &self.kiln_version);
+        b[368..400].copy_from_slice(&self.dwarf_sha256);
         let sum = header_checksum(&b);
         b[CHECKSUM_AT..].copy_from_slice(&sum);
         b
@@ -281,6 +287,7 @@ impl ArtifactHeader {
             file_len: u64_at(b, 200),
             sections,
             kiln_version: get_str(&b[336..336 + VERSION_LEN])?,
+            dwarf_sha256: b[368..400].try_into().expect("32 bytes"),
         })
     }
 
@@ -349,6 +356,7 @@ mod tests {
             file_len: 8192,
             sections: SectionTable::default(),
             kiln_version: "0.1.0".into(),
+            dwarf_sha256: [3; 32],
         }
     }
 
@@ -357,7 +365,7 @@ mod tests {
         let h = header();
         let b = h.encode();
         assert_eq!(ArtifactHeader::decode(&b).unwrap(), h);
-        for i in [0, 9, 30, 130, 300, 340, 505] {
+        for i in [0, 9, 30, 130, 300, 340, 370, 505] {
             let mut c = b;
             c[i] ^= 0x10;
             let e = ArtifactHeader::decode(&c).unwrap_err();

@@ -4,6 +4,8 @@
 //! the compiler read (function bodies); data segments and kept custom sections point into
 //! the artifact's data image instead of the module binary.
 
+use super::DwarfSection;
+use super::memory_image::{MemoryImageBytes, MemoryImageDecl};
 use crate::module::{ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex, ModuleInfo};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -16,38 +18,71 @@ pub struct ArtifactMetadata {
     pub producer: String,
     /// The module, with data and custom-section ranges relative to the data image.
     pub module: ModuleInfo,
+    /// The memory image at the start of the data image, if the compiler wrote one
+    /// ([`super::memory_image`]).
+    pub memory_image: Option<MemoryImageDecl>,
 }
 
-/// Splits `info` into the metadata to serialize and the data image (every data segment's
-/// bytes, then every kept custom section's, then the module's own `.debug_*` sections,
-/// concatenated), with ranges rewritten to index the image. Wasm offsets (address maps,
-/// the DWARF's Code-section start) keep referring to the original module binary.
-pub fn split_module(info: &ModuleInfo) -> (ModuleInfo, Vec<u8>) {
+/// What [`split_module`] makes of a module.
+#[derive(Debug)]
+pub struct SplitModule {
+    /// The metadata to serialize.
+    pub module: ModuleInfo,
+    /// The data image: the memory image if there is one, then the bytes of every data
+    /// segment outside it, then every kept custom section's, concatenated; the metadata's
+    /// segment and custom-section ranges index it.
+    pub data: Vec<u8>,
+    /// The DWARF section: the module's own `.debug_*` sections concatenated; the
+    /// metadata's [`crate::module::WasmDwarf`] ranges index it.
+    pub dwarf: Vec<u8>,
+    /// Where the memory image at the start of `data` goes, if there is one.
+    pub memory_image: Option<MemoryImageDecl>,
+}
+
+/// Splits `info` into the metadata to serialize, the data image (starting with the memory
+/// `image`, if given) and the DWARF section, with ranges rewritten to index them: an active
+/// segment inside the image points at its place there. Wasm offsets (address maps, the
+/// DWARF's Code-section start) keep referring to the original module binary.
+pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> SplitModule {
     let mut m = info.clone();
-    let mut image = Vec::new();
-    let mut take = |r: &Range<usize>| {
+    let take = |image: &mut Vec<u8>, r: &Range<usize>| {
         let start = image.len();
         image.extend_from_slice(&info.wasm[r.clone()]);
         start..image.len()
     };
-    for d in &mut m.data {
-        d.bytes = take(&d.bytes);
+    let (mut data, mut dwarf) = (Vec::new(), Vec::new());
+    if let Some(image) = image {
+        data.extend_from_slice(&image.bytes);
     }
-    for c in m.custom_sections.iter_mut().chain(m.dwarf.sections.iter_mut()) {
-        c.data = take(&c.data);
+    for (i, d) in m.data.iter_mut().enumerate() {
+        let in_image = image.and_then(|img| Some((img.decl.offset, img.segments.get(i).copied()??)));
+        d.bytes = match in_image {
+            Some((image_offset, at)) => {
+                let start = (at - image_offset) as usize;
+                start..start + d.bytes.len()
+            }
+            None => take(&mut data, &d.bytes),
+        };
+    }
+    for c in &mut m.custom_sections {
+        c.data = take(&mut data, &c.data);
+    }
+    for c in &mut m.dwarf.sections {
+        c.data = take(&mut dwarf, &c.data);
     }
     m.bodies = Vec::new();
     m.wasm = Arc::from(&[][..]);
-    (m, image)
+    SplitModule { module: m, data, dwarf, memory_image: image.map(|i| i.decl) }
 }
 
-/// Puts a decoded module back together with its data image, after checking every index
-/// and range in it, so that a module loaded from an artifact cannot make instantiation
+/// Puts a decoded module back together with its data image and its DWARF section (whose
+/// bytes are verified on first use, not here), after checking every index and range in
+/// it, so that a module loaded from an artifact cannot make instantiation or a backtrace
 /// index out of bounds.
 ///
 /// # Errors
 /// A message naming the first inconsistency.
-pub fn join_module(mut m: ModuleInfo, data: Arc<[u8]>) -> Result<ModuleInfo, String> {
+pub fn join_module(mut m: ModuleInfo, data: Arc<[u8]>, dwarf: Arc<DwarfSection>) -> Result<ModuleInfo, String> {
     let bad = |what: &str| Err(format!("metadata: {what}"));
     let nfuncs = m.functions.len();
     if m.functions.iter().any(|t| *t as usize >= m.types.len()) {
@@ -101,9 +136,13 @@ pub fn join_module(mut m: ModuleInfo, data: Arc<[u8]>) -> Result<ModuleInfo, Str
             return bad("a data segment lies outside the data image or targets no memory");
         }
     }
-    if !m.custom_sections.iter().chain(&m.dwarf.sections).all(|c| in_data(&c.data)) {
-        return bad("a custom or DWARF section lies outside the data image");
+    if !m.custom_sections.iter().all(|c| in_data(&c.data)) {
+        return bad("a custom section lies outside the data image");
     }
+    if !m.dwarf.sections.iter().all(|c| c.data.start <= c.data.end && c.data.end <= dwarf.len()) {
+        return bad("a .debug_ section lies outside the DWARF section");
+    }
+    m.dwarf.attach(dwarf);
     m.bodies = Vec::new();
     m.wasm = data;
     Ok(m)

@@ -2,14 +2,16 @@
 //! loader (which maps it): DESIGN.md principles 2 and 3.
 //!
 //! An artifact is a fixed-size [`header`] followed by its [`sections`] (only the mapped ones
-//! page-aligned):
-//! linked position-independent code, the bincode [`metadata`] (encoded only in the private `codec` module), the code tables
-//! as fixed-layout little-endian arrays read in place ([`crate::vm::CodeTables`]), DWARF,
-//! and the initialized-data image.
+//! page-aligned): linked position-independent code, the bincode [`metadata`] (encoded only
+//! in the private `codec` module), the code tables as fixed-layout little-endian arrays
+//! read in place ([`crate::vm::CodeTables`]), the module's DWARF, and the initialized-data
+//! image.
 //!
 //! [`verify`] performs every check in order: magic, format version, header length and
 //! checksum, ABI version, target, CPU features, settings, file length, section table,
-//! payload SHA-256. Nothing of an artifact may be mapped executable before it returns `Ok`.
+//! payload digest (SHA-256 over every section but the DWARF, on every core for a large
+//! artifact: [`payload_digest`]) and zero padding between sections. Nothing of an artifact may be mapped executable before it returns
+//! `Ok`.
 //!
 //! The other output, the relocatable object (`--emit obj`), carries the same facts and
 //! parts in ELF sections: [`object_sections`] describes them, and the loader links it.
@@ -18,28 +20,44 @@
 //! wrote, not truncated or bit-flipped), not authenticity: anyone who can write an artifact
 //! can write one with valid checksums. An artifact is native code; load only artifacts from
 //! a source you would run a native binary from.
+//!
+//! What is verified when: everything that is executed or steers the loader or the runtime
+//! (header, section table, code, metadata, code tables, data image) is verified before the
+//! load returns. The DWARF section is not: it is never executed and only read to put
+//! file:line on a backtrace (or by `kiln inspect`), so it carries its own SHA-256 in the
+//! header, checked once, the first time it is read ([`dwarf::DwarfSection`]). A corrupted
+//! DWARF section therefore loads; its first use answers [`ArtifactError::Corrupt`] for
+//! [`ArtifactPart::Dwarf`], and backtraces fall back to wasm offsets without source lines
+//! (never lines read from unverified bytes). This keeps the load cost independent of the
+//! size of the debug information, which for a C program built with `-g` is often larger
+//! than its code.
 
 mod codec;
 mod cpu;
+pub mod dwarf;
 mod error;
 pub mod header;
+pub mod memory_image;
 pub mod metadata;
 pub mod object_meta;
 pub mod object_relocs;
 pub mod object_sections;
 pub mod object_tables;
+pub mod payload_digest;
 pub mod sections;
 
 pub use cpu::CpuFeatures;
+pub use dwarf::DwarfSection;
 pub use error::{ArtifactError, ArtifactPart};
 pub use header::{
     ABI_VERSION, ArtifactHeader, BoundsMode, CodeSettings, FORMAT_VERSION, HEADER_SIZE, MAGIC, host_target,
     target_matches_host,
 };
 pub use metadata::ArtifactMetadata;
+pub use payload_digest::payload_sha256;
 pub use sections::{SECTION_COUNT, Section, SectionRange, SectionTable};
 
-use crate::vm::EncodedTables;
+use crate::vm::{EncodedTables, SharedBytes};
 use sha2::{Digest, Sha256};
 
 /// Everything [`write()`] puts into an artifact.
@@ -67,7 +85,8 @@ pub struct ArtifactParts<'a> {
     pub code: &'a [u8],
     /// The code tables.
     pub tables: &'a EncodedTables,
-    /// DWARF for the code (may be empty).
+    /// The module's DWARF: its `.debug_*` sections concatenated (may be empty; see
+    /// [`metadata::split_module`]).
     pub dwarf: &'a [u8],
     /// The initialized-data image.
     pub data: &'a [u8],
@@ -113,7 +132,8 @@ pub fn write(p: &ArtifactParts<'_>) -> Result<Vec<u8>, String> {
         settings_fingerprint: p.settings_fingerprint,
         settings: p.settings,
         wasm_sha256: p.wasm_sha256,
-        payload_sha256: Sha256::digest(&out[HEADER_SIZE..]).into(),
+        payload_sha256: payload_sha256(&out, &sections),
+        dwarf_sha256: Sha256::digest(p.dwarf).into(),
         file_len,
         sections,
         kiln_version: KILN_VERSION.to_string(),
@@ -137,6 +157,12 @@ pub struct VerifiedArtifact<'a> {
 }
 
 impl<'a> VerifiedArtifact<'a> {
+    /// The DWARF section of `bytes` (the bytes this was verified from), checked on its
+    /// first use against the header's digest.
+    pub fn dwarf(&self, bytes: SharedBytes) -> DwarfSection {
+        DwarfSection::new(bytes, self.header.sections.range(Section::Dwarf), self.header.dwarf_sha256)
+    }
+
     /// Section `s`'s bytes.
     pub fn section(&self, s: Section) -> &'a [u8] {
         &self.bytes[self.header.sections.range(s)]
@@ -187,12 +213,34 @@ fn check_integrity(header: &ArtifactHeader, bytes: &[u8]) -> Result<(), Artifact
         });
     }
     header.sections.validate(header.section_align, header.file_len)?;
-    let sum: [u8; 32] = Sha256::digest(&bytes[HEADER_SIZE..]).into();
-    if sum != header.payload_sha256 {
+    if payload_sha256(bytes, &header.sections) != header.payload_sha256 {
         return Err(ArtifactError::Corrupt {
             part: ArtifactPart::Payload,
             detail: "payload checksum mismatch".into(),
         });
     }
+    if !padding_is_zero(bytes, &header.sections) {
+        return Err(ArtifactError::Corrupt {
+            part: ArtifactPart::Payload,
+            detail: "nonzero padding between sections".into(),
+        });
+    }
     Ok(())
+}
+
+/// Whether every byte of `bytes` between the header and the end of the last section that
+/// lies in no section (alignment padding) is zero.
+fn padding_is_zero(bytes: &[u8], sections: &SectionTable) -> bool {
+    let mut at = HEADER_SIZE;
+    for s in sections::FILE_ORDER {
+        let r = sections.range(s);
+        if r.is_empty() {
+            continue;
+        }
+        if bytes[at..r.start].iter().any(|b| *b != 0) {
+            return false;
+        }
+        at = r.end;
+    }
+    bytes[at..].iter().all(|b| *b == 0)
 }

@@ -6,7 +6,7 @@
 //! offset  size  field
 //!      0     8  magic META_MAGIC b"KILNOBJ\0"
 //!      8     4  layout version (META_VERSION)
-//!     12     4  fixed-part size (408)
+//!     12     4  fixed-part size (440)
 //!     16     4  runtime ABI version (super::ABI_VERSION)
 //!     20     4  item count n
 //!     24     4  module type count t
@@ -22,11 +22,12 @@
 //!    138     6  zero
 //!    144     8  guard bytes after each 4 GiB reservation
 //!    152    32  SHA-256 of the source wasm
-//!    184   192  SHA-256 of each loaded part, in PartDigests order: the `.text` bytes as
+//!    184   224  SHA-256 of each part, in PartDigests order: the `.text` bytes as
 //!               stored (before relocation), the relocations (object_relocs::digest),
-//!               `.kiln.traps`, `.kiln.addrmap`, `.kiln.metadata`, `.kiln.data`
-//!    376    32  Kiln version that wrote it, NUL-padded (informational)
-//!    408  16*n  item records: kind (ItemKind as u32), index, offset in .text, size in bytes
+//!               `.kiln.traps`, `.kiln.addrmap`, `.kiln.metadata`, `.kiln.data`,
+//!               `.kiln.wasmdwarf` (checked on first use, not at load)
+//!    408    32  Kiln version that wrote it, NUL-padded (informational)
+//!    440  16*n  item records: kind (ItemKind as u32), index, offset in .text, size in bytes
 //!     ..   4*t  per module type, the item number of its wasm-to-array trampoline
 //!     ..    32  SHA-256 of every byte before it
 //! ```
@@ -44,8 +45,8 @@ use sha2::{Digest, Sha256};
 pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
 /// Version of the `.kiln.meta`, `.kiln.traps` and `.kiln.addrmap` layouts (bump on any
 /// change); it is an object's format version.
-pub const META_VERSION: u32 = 2;
-const FIXED: usize = 408;
+pub const META_VERSION: u32 = 3;
+const FIXED: usize = 440;
 const RECORD: usize = 16;
 const SEAL: usize = 32;
 const TARGET_LEN: usize = 64;
@@ -108,14 +109,18 @@ pub struct PartDigests {
     pub metadata: [u8; 32],
     /// The `.kiln.data` section (the initialized-data image).
     pub data: [u8; 32],
+    /// The `.kiln.wasmdwarf` section (the module's own DWARF), which is checked the first
+    /// time a backtrace or `kiln inspect` reads it, not at load
+    /// ([`super::dwarf::DwarfSection`]), as a blob's DWARF section is.
+    pub dwarf: [u8; 32],
 }
 
 impl PartDigests {
-    fn all(&self) -> [&[u8; 32]; 6] {
-        [&self.text, &self.relocations, &self.traps, &self.address_map, &self.metadata, &self.data]
+    fn all(&self) -> [&[u8; 32]; 7] {
+        [&self.text, &self.relocations, &self.traps, &self.address_map, &self.metadata, &self.data, &self.dwarf]
     }
 
-    fn all_mut(&mut self) -> [&mut [u8; 32]; 6] {
+    fn all_mut(&mut self) -> [&mut [u8; 32]; 7] {
         [
             &mut self.text,
             &mut self.relocations,
@@ -123,6 +128,7 @@ impl PartDigests {
             &mut self.address_map,
             &mut self.metadata,
             &mut self.data,
+            &mut self.dwarf,
         ]
     }
 }
@@ -214,7 +220,7 @@ impl ObjectMeta {
         for (i, d) in self.digests.all().into_iter().enumerate() {
             b[184 + 32 * i..216 + 32 * i].copy_from_slice(d);
         }
-        put_str(&mut b[376..376 + VERSION_LEN], &self.kiln_version);
+        put_str(&mut b[408..408 + VERSION_LEN], &self.kiln_version);
         for r in &self.items {
             for v in [r.kind as u32, r.index, r.text_offset, r.size] {
                 b.extend_from_slice(&v.to_le_bytes());
@@ -298,7 +304,7 @@ impl ObjectMeta {
             settings: CodeSettings { bounds_checks, guard_bytes: u64_at(b, 144), epoch_interruption },
             wasm_sha256: b[152..184].try_into().expect("32 bytes"),
             digests,
-            kiln_version: get_str(&b[376..376 + VERSION_LEN])?,
+            kiln_version: get_str(&b[408..408 + VERSION_LEN])?,
             num_imported_funcs: u32_at(b, 28),
             num_defined_funcs: u32_at(b, 32),
             items,
@@ -313,7 +319,8 @@ impl ObjectMeta {
     /// `payload_sha256` the `.kiln.meta` seal (which covers, through the part digests,
     /// every byte the loader uses); `file_len` the object's length; `sections` where the
     /// ELF section holding each part lies in the file (the function and entry tables are
-    /// built from the item table, so both name `.kiln.meta`; DWARF names `.debug_info`).
+    /// built from the item table, so both name `.kiln.meta`; DWARF names `.kiln.wasmdwarf`);
+    /// `dwarf_sha256` the digest of `.kiln.wasmdwarf`.
     pub fn artifact_header(&self, seal: [u8; 32], file_len: u64, text_align: u32, sections: SectionTable) -> ArtifactHeader {
         ArtifactHeader {
             format_version: META_VERSION,
@@ -326,6 +333,7 @@ impl ObjectMeta {
             settings: self.settings,
             wasm_sha256: self.wasm_sha256,
             payload_sha256: seal,
+            dwarf_sha256: self.digests.dwarf,
             file_len,
             sections,
             kiln_version: self.kiln_version.clone(),

@@ -8,7 +8,10 @@
 //! - `.kiln.traps` and `.kiln.addrmap` ([`super::object_tables`]): trap sites and the
 //!   address map, per code item;
 //! - `.kiln.metadata`: the module's [`ArtifactMetadata`], encoded as in a blob;
-//! - `.kiln.data`: the initialized-data image ([`super::metadata::split_module`]).
+//! - `.kiln.data`: the initialized-data image ([`super::metadata::split_module`]);
+//! - `.kiln.wasmdwarf`: the module's own DWARF (its `.debug_*` custom sections), which
+//!   backtraces read for file:line; like a blob's DWARF section it is checked against its
+//!   digest on first use, not at load ([`super::dwarf::DwarfSection`]).
 //!
 //! The writer encodes them with [`encode_sections`]; the loader, once it has read the
 //! `.text` bytes and relocations out of the ELF file, checks every part against the seal
@@ -32,6 +35,8 @@ pub const ADDRESS_MAP_SECTION: &str = ".kiln.addrmap";
 pub const METADATA_SECTION: &str = ".kiln.metadata";
 /// Name of the initialized-data image section.
 pub const DATA_SECTION: &str = ".kiln.data";
+/// Name of the section holding the module's own DWARF.
+pub const WASM_DWARF_SECTION: &str = ".kiln.wasmdwarf";
 
 /// Everything the Kiln sections of an object describe (the writer's input).
 #[derive(Debug)]
@@ -51,6 +56,8 @@ pub struct ObjectContents<'a> {
     pub metadata: &'a ArtifactMetadata,
     /// The initialized-data image.
     pub data: &'a [u8],
+    /// The module's own DWARF ([`super::metadata::SplitModule::dwarf`]).
+    pub wasm_dwarf: &'a [u8],
 }
 
 /// The bytes of each Kiln section, ready to add to the object.
@@ -66,6 +73,8 @@ pub struct KilnSections {
     pub metadata: Vec<u8>,
     /// `.kiln.data`.
     pub data: Vec<u8>,
+    /// `.kiln.wasmdwarf`.
+    pub wasm_dwarf: Vec<u8>,
 }
 
 /// The parts of an object the loader uses, as read out of the ELF file.
@@ -107,12 +116,20 @@ pub fn encode_sections(c: ObjectContents<'_>) -> Result<KilnSections, String> {
         address_map: sha(&address_map),
         metadata: sha(&metadata),
         data: sha(c.data),
+        dwarf: sha(c.wasm_dwarf),
     };
-    Ok(KilnSections { meta: meta.encode()?, traps, address_map, metadata, data: c.data.to_vec() })
+    Ok(KilnSections {
+        meta: meta.encode()?,
+        traps,
+        address_map,
+        metadata,
+        data: c.data.to_vec(),
+        wasm_dwarf: c.wasm_dwarf.to_vec(),
+    })
 }
 
-/// Checks every part against the digests in `meta` (whose seal [`ObjectMeta::decode`]
-/// checked).
+/// Checks every part but `.kiln.wasmdwarf` (checked on first use) against the digests in
+/// `meta` (whose seal [`ObjectMeta::decode`] checked).
 ///
 /// # Errors
 /// [`ArtifactError::Corrupt`] naming the first part whose digest differs: the payload for
@@ -156,7 +173,7 @@ mod tests {
     fn every_part_is_sealed() {
         let options = DecodeOptions { features: crate::CoreFeatures::V2, keep_custom_sections: false };
         let module = crate::module::decode(b"\0asm\x01\0\0\0", options).unwrap();
-        let metadata = ArtifactMetadata { producer: "test".into(), module };
+        let metadata = ArtifactMetadata { producer: "test".into(), module, memory_image: None };
         let relocs = [ObjectReloc { site: 1, kind: RelocKind::X86PcRel32, target_item: 0, addend: -4 }];
         let traps = [TrapRecord { item: 0, offset: 3, code: TrapCode::Unreachable }];
         let addrs = [AddressRecord { item: 0, code_start: 0, code_end: 4, wasm_offset: 9 }];
@@ -169,6 +186,7 @@ mod tests {
             address_map: &addrs,
             metadata: &metadata,
             data: b"data",
+            wasm_dwarf: b"dwarf",
         })
         .unwrap();
         let (meta, _) = ObjectMeta::decode(&s.meta).unwrap();

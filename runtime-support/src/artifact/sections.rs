@@ -9,7 +9,9 @@
 //! place, DWARF, small data images) is packed at [`SMALL_ALIGN`]. The file order is
 //! [`FILE_ORDER`]: the small sections first, right after the header, then the data, then
 //! the code, so a small module's artifact is the header, one page at most of metadata and
-//! tables, and its code (the payload checksum covers every byte of it, padding included).
+//! tables, and its code. The payload checksum covers every section but the DWARF (which
+//! has its own, checked on first use: [`super::dwarf`]); the padding between sections
+//! must be zero.
 
 use super::error::{ArtifactError, ArtifactPart};
 use super::header::HEADER_SIZE;
@@ -46,7 +48,9 @@ pub enum Section {
     AddressMap,
     /// Entry-point offsets, read in place.
     Entries,
-    /// DWARF debug information for the code (empty when the compiler wrote none).
+    /// The module's own DWARF: its `.debug_*` custom sections concatenated (empty when it
+    /// has none), which the metadata's [`crate::module::WasmDwarf`] ranges index. Outside
+    /// the payload checksum; verified against its own digest on first use.
     Dwarf,
     /// The initialized-data image: the bytes of every data segment and kept custom
     /// section, which the metadata's ranges index.

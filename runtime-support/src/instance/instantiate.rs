@@ -64,8 +64,7 @@ pub fn instantiate(
     if vmctx.is_null() {
         std::alloc::handle_alloc_error(layout);
     }
-    let type_ids: Box<[VMSharedTypeId]> = info.types.iter().map(type_registry::intern).collect();
-    let num_defined = info.num_defined_funcs();
+    let num_defined = if module.interp().is_some() { info.num_defined_funcs() } else { 0 };
     let inst = Box::new(InstanceData {
         module: module.clone(),
         offsets,
@@ -76,7 +75,6 @@ pub fn instantiate(
         globals: Vec::with_capacity(info.globals.len()),
         owned_memories: Vec::new(),
         owned_tables: Vec::new(),
-        type_ids,
         dropped_elems: info.elements.iter().map(|_| Cell::new(false)).collect(),
         elem_values: Vec::new(),
         dropped_data: info.data.iter().map(|_| Cell::new(false)).collect(),
@@ -105,7 +103,7 @@ pub fn instantiate(
         (*header).magic = VMCONTEXT_MAGIC;
         (*header).store = store.vm_context();
         (*header).builtins = builtins_table();
-        (*header).type_ids = inst.type_ids.as_ptr();
+        (*header).type_ids = info.shared_type_ids().as_ptr();
         (*header).instance = ip.cast();
     }
 
@@ -154,8 +152,9 @@ pub fn instantiate(
     }
 
     // 4. Funcrefs of defined functions (before globals: `ref.func` initializers need them).
+    let type_ids = info.shared_type_ids();
     for f in info.num_imported_funcs..info.functions.len() as u32 {
-        let type_id = inst.type_id(info.functions[f as usize]);
+        let type_id = type_ids[info.functions[f as usize] as usize];
         let fr = match module.compiled() {
             Some(code) => {
                 let d = f - info.num_imported_funcs;
@@ -241,7 +240,25 @@ pub fn instantiate(
             ElementMode::Passive => {}
         }
     }
+    // A module loaded from an artifact file with a memory image maps it copy-on-write
+    // over the memory instead (see `crate::artifact::memory_image`): it holds exactly what
+    // the active segments, all in bounds, leave there.
+    if let Some(image) = module.compiled().and_then(|c| c.memory_image()) {
+        let m = inst.memories[image.decl().memory as usize];
+        // SAFETY: memory refs of a live instance point to live memories; the image's memory
+        // is a defined memory of this instance (validated at load), which nothing else
+        // uses while it is initialized.
+        unsafe { (*m.memory).map_image(image)? };
+        for (i, seg) in info.data.iter().enumerate() {
+            if matches!(seg.mode, DataMode::Active { .. }) {
+                inst.dropped_data[i].set(true);
+            }
+        }
+    }
     for (i, seg) in info.data.iter().enumerate() {
+        if inst.dropped_data[i].get() {
+            continue;
+        }
         if let DataMode::Active { memory, offset } = &seg.mode {
             let start = eval_const(inst, offset).bits() as u32 as usize;
             let bytes = &info.wasm[seg.bytes.clone()];

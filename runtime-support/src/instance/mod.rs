@@ -46,7 +46,6 @@ pub struct InstanceData {
     pub globals: Vec<*mut VMGlobalDefinition>,
     owned_memories: Vec<Box<LinearMemory>>,
     owned_tables: Vec<Box<Table>>,
-    type_ids: Box<[VMSharedTypeId]>,
     /// `elem.drop` flags, by element segment index.
     pub dropped_elems: Box<[Cell<bool>]>,
     /// The raw references of each passive element segment (empty for others).
@@ -55,6 +54,8 @@ pub struct InstanceData {
     pub dropped_data: Box<[Cell<bool>]>,
     /// The name this instance was given (ModuleConfig or name section).
     pub name: Option<String>,
+    /// Array-call contexts of the defined functions when the module is interpreted (empty
+    /// for native code, whose funcrefs point at the VMContext).
     interp_funcs: Box<[InterpFuncContext]>,
     store: *const Store,
 }
@@ -73,7 +74,7 @@ impl InstanceData {
 
     /// The canonical type id of the module's type `ty`.
     pub fn type_id(&self, ty: u32) -> VMSharedTypeId {
-        self.type_ids[ty as usize]
+        self.module.info.shared_type_ids()[ty as usize]
     }
 
     fn at<T>(&self, offset: u32) -> *mut T {

@@ -96,6 +96,8 @@ fn decode_with(
         num_imported_tables: 0,
         num_imported_memories: 0,
         num_imported_globals: 0,
+        export_index: OnceLock::new(),
+        shared_type_ids: OnceLock::new(),
     };
     let mut allocs = wasmparser::FuncValidatorAllocations::default();
     // Parse with the validator's features: wasmparser's default (all features) would,

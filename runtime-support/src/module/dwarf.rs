@@ -8,11 +8,12 @@
 //! first use and kept.
 
 use super::CustomSection;
+use crate::artifact::DwarfSection;
 use gimli::{EndianSlice, LittleEndian};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A place in the source the module was compiled from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -38,15 +39,20 @@ impl fmt::Display for SourceLocation {
 }
 
 /// Where a module's DWARF is: the Code section's start and its `.debug_*` custom sections.
-/// Decoding fills it for every module (the sections are kept as ranges, not copied). An
-/// artifact stores the sections in its data image and this (without the line table, which
-/// is rebuilt on first use) in its metadata.
+/// Decoding fills it for every module (the sections are kept as ranges of the module
+/// binary, not copied). An artifact stores the sections' bytes in its DWARF section and
+/// this (without the line table, which is rebuilt on first use) in its metadata, with
+/// ranges into that section; the loader attaches the section, whose checksum is verified
+/// the first time a location is asked for ([`crate::artifact::dwarf`]).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct WasmDwarf {
     /// Byte offset in the module binary of the Code section's payload, if there is one.
     pub code_section_start: Option<usize>,
-    /// The custom sections whose name starts with `.debug_`.
+    /// The custom sections whose name starts with `.debug_`: ranges of the module binary,
+    /// or of the artifact's DWARF section when one is attached.
     pub sections: Vec<CustomSection>,
+    #[serde(skip)]
+    artifact: Option<Arc<DwarfSection>>,
     #[serde(skip)]
     lines: OnceLock<LineTable>,
 }
@@ -57,6 +63,7 @@ impl Clone for WasmDwarf {
         Self {
             code_section_start: self.code_section_start,
             sections: self.sections.clone(),
+            artifact: self.artifact.clone(),
             lines: OnceLock::new(),
         }
     }
@@ -69,15 +76,35 @@ impl WasmDwarf {
     }
 
     /// The source location of the instruction at byte offset `wasm_offset` of the module
-    /// binary `wasm` (the binary this was decoded from), if the module's DWARF covers it.
-    /// Malformed DWARF is ignored (no locations), as custom sections may not fail a module.
+    /// binary, if the module's DWARF covers it. The DWARF is read from the attached
+    /// artifact section when there is one (after its checksum is verified, on first use),
+    /// else from `wasm` (the binary this was decoded from). Malformed DWARF is ignored (no
+    /// locations), as custom sections may not fail a module, and so is a corrupted
+    /// artifact DWARF section.
     pub fn location(&self, wasm: &[u8], wasm_offset: u32) -> Option<SourceLocation> {
         let start = self.code_section_start?;
         if !self.has_line_info() {
             return None;
         }
         let address = u64::from(wasm_offset).checked_sub(start as u64)?;
-        self.lines.get_or_init(|| LineTable::read(self, wasm).unwrap_or_default()).lookup(address)
+        let bytes = match &self.artifact {
+            Some(section) => section.bytes().ok()?,
+            None => wasm,
+        };
+        self.lines.get_or_init(|| LineTable::read(self, bytes).unwrap_or_default()).lookup(address)
+    }
+
+    /// The artifact DWARF section the ranges index, when the module was loaded from an
+    /// artifact.
+    pub fn artifact_section(&self) -> Option<&Arc<DwarfSection>> {
+        self.artifact.as_ref()
+    }
+
+    /// Makes the ranges index `section` (an artifact's DWARF section) instead of the
+    /// module binary.
+    pub(crate) fn attach(&mut self, section: Arc<DwarfSection>) {
+        self.artifact = Some(section);
+        self.lines = OnceLock::new();
     }
 }
 

@@ -11,10 +11,11 @@ pub use decode::{DecodeOptions, decode};
 pub use dwarf::{SourceLocation, WasmDwarf};
 pub use names::Names;
 
+use crate::vm::{VMSharedTypeId, type_registry};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The kind of an import or export, with the index in its index space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -183,6 +184,14 @@ pub struct ModuleInfo {
     pub num_imported_memories: u32,
     /// Number of imported globals.
     pub num_imported_globals: u32,
+    /// Positions in `exports` sorted by name, built on the first lookup (once per module,
+    /// not per instance).
+    #[serde(skip)]
+    export_index: OnceLock<Box<[u32]>>,
+    /// The process-wide canonical id of every type, interned on first use (once per
+    /// module, not per instance; ids are never reused, so they stay valid).
+    #[serde(skip)]
+    shared_type_ids: OnceLock<Box<[VMSharedTypeId]>>,
 }
 
 impl ModuleInfo {
@@ -206,9 +215,16 @@ impl ModuleInfo {
         }
     }
 
-    /// The export named `name`.
+    /// The export named `name` (a binary search of a by-name index of the exports, built
+    /// on the first call; export names are unique in a valid module).
     pub fn export(&self, name: &str) -> Option<&Export> {
-        self.exports.iter().find(|e| e.name == name)
+        let index = self.export_index.get_or_init(|| {
+            let mut v: Vec<u32> = (0..self.exports.len() as u32).collect();
+            v.sort_unstable_by(|a, b| self.exports[*a as usize].name.cmp(&self.exports[*b as usize].name));
+            v.into_boxed_slice()
+        });
+        let i = index.binary_search_by(|i| self.exports[*i as usize].name.as_str().cmp(name)).ok()?;
+        Some(&self.exports[index[i] as usize])
     }
 
     /// The bytes of a custom section kept in the module.
@@ -220,6 +236,12 @@ impl ModuleInfo {
     /// the module binary, when the module carries DWARF that covers it.
     pub fn source_location(&self, wasm_offset: u32) -> Option<SourceLocation> {
         self.dwarf.location(&self.wasm, wasm_offset)
+    }
+
+    /// The canonical id of every type of the type section, by type index
+    /// ([`crate::vm::type_registry`]), interned on the first call.
+    pub fn shared_type_ids(&self) -> &[VMSharedTypeId] {
+        self.shared_type_ids.get_or_init(|| self.types.iter().map(type_registry::intern).collect())
     }
 
     /// The number of defined (not imported) functions.

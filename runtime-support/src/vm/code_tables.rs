@@ -11,7 +11,10 @@
 //! - trap sites, [`TRAP_RECORD_BYTES`] each: `code_offset` (from the function's start),
 //!   `trap` ([`TrapCode::to_u32`]), sorted by offset within each function;
 //! - address map, [`ADDRESS_RECORD_BYTES`] each: `code_start, code_end` (from the
-//!   function's start), `wasm_offset` (in the module binary), sorted by start;
+//!   function's start), `wasm_offset` (in the module binary), sorted by start; the
+//!   compiler writes only the records backtraces look up (those answering its trap sites
+//!   and the byte before each call's return address), so a lookup elsewhere may answer an
+//!   earlier instruction's offset;
 //! - entries: the wasm-call entry of every defined function, then its array-call entry,
 //!   then the wasm-to-array trampoline of every module type (code offsets).
 

@@ -5,6 +5,7 @@
 
 use super::code_memory::CodeMemory;
 use super::code_tables::{CodeTables, EncodedTables, FunctionRecord};
+use super::memory_image::MemoryImage;
 use super::vmcontext::ArrayCallFn;
 use crate::error::ResourceError;
 use crate::module::ModuleInfo;
@@ -64,6 +65,7 @@ impl CodeMeta {
 pub struct CompiledModuleCode {
     memory: CodeMemory,
     meta: Arc<CodeMeta>,
+    memory_image: Option<MemoryImage>,
 }
 
 impl CompiledModuleCode {
@@ -101,7 +103,20 @@ impl CompiledModuleCode {
         crate::traphandlers::init();
         let meta = Arc::new(CodeMeta { base: memory.base() as usize, len: tables.code_len().max(1), tables, info });
         crate::traphandlers::registry::register(meta.clone());
-        Ok(Self { memory, meta })
+        Ok(Self { memory, meta, memory_image: None })
+    }
+
+    /// Makes instantiation map `image` into the memory it initializes instead of copying
+    /// the active data segments (the loader's choice for an artifact file with a memory
+    /// image).
+    pub fn with_memory_image(mut self, image: MemoryImage) -> Self {
+        self.memory_image = Some(image);
+        self
+    }
+
+    /// The memory image instantiation maps, if any.
+    pub fn memory_image(&self) -> Option<&MemoryImage> {
+        self.memory_image.as_ref()
     }
 
     /// The machine code (readable: the mapping is read+execute).

@@ -1,5 +1,6 @@
 //! Linear memories (spec 4.2.8): a reserved virtual address range, the accessible prefix
-//! read-write, the rest inaccessible.
+//! read-write, the rest inaccessible. Reservations are reused through
+//! [`super::reservation_pool`].
 
 use super::vmcontext::VMMemoryDefinition;
 use crate::error::ResourceError;
@@ -38,6 +39,8 @@ pub struct LinearMemory {
     declared_max: Option<u64>,
     style: MemoryStyle,
     def: *mut VMMemoryDefinition,
+    /// Whether a memory image was mapped from a file into the accessible pages.
+    file_backed: bool,
 }
 
 fn host_page() -> usize {
@@ -96,8 +99,33 @@ impl LinearMemory {
         let want = if style.reserve_to_max { (max_pages * WASM_PAGE_SIZE) as usize } else { len };
         let want = want.max(style.min_reserve_bytes as usize);
         let reserved = round_up(want.max(len) + style.guard_bytes as usize, host_page()).max(host_page());
-        let ptr = map(reserved, len)?;
-        Ok(Self { ptr, reserved, len, max_pages, declared_max: ty.limits.max, style, def: std::ptr::null_mut() })
+        let ptr = match super::reservation_pool::take(reserved, len) {
+            Some(ptr) => ptr,
+            None => map(reserved, len)?,
+        };
+        Ok(Self {
+            ptr,
+            reserved,
+            len,
+            max_pages,
+            declared_max: ty.limits.max,
+            style,
+            def: std::ptr::null_mut(),
+            file_backed: false,
+        })
+    }
+
+    /// Maps `image` copy-on-write over the bytes it initializes (instead of copying data
+    /// segments there).
+    ///
+    /// # Errors
+    /// [`ResourceError`] when the image does not fit the memory or the host refuses the
+    /// mapping (the memory must then not be used: its pages there may be inaccessible).
+    pub fn map_image(&mut self, image: &super::MemoryImage) -> Result<(), ResourceError> {
+        self.file_backed = true;
+        // SAFETY: `ptr..ptr+len` is this memory's read+write range, which `&mut self`
+        // borrows exclusively.
+        unsafe { image.map_into(self.ptr, self.len) }
     }
 
     /// Binds this memory to `def` and writes its current base and length there.
@@ -181,6 +209,7 @@ impl LinearMemory {
             }
             self.ptr = ptr;
             self.reserved = reserved;
+            self.file_backed = false;
         }
         self.len = new_len;
         self.publish();
@@ -190,7 +219,7 @@ impl LinearMemory {
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
-        // SAFETY: we own the mapping; nothing refers to it once the memory is dropped.
-        unsafe { libc::munmap(self.ptr.cast(), self.reserved) };
+        // SAFETY: we own the reservation; nothing refers to it once the memory is dropped.
+        unsafe { super::reservation_pool::give(self.ptr, self.reserved, self.len, self.file_backed) };
     }
 }
