@@ -446,3 +446,146 @@ fn fused_load_branches() {
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
     assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
 }
+
+/// f64 values that stress the fused float instructions: signed zeros, infinities, NaNs
+/// (with a payload), extremes that overflow or underflow, and values whose product rounds
+/// differently in a fused multiply-add.
+const F64_EDGES: [f64; 14] = [
+    0.0,
+    -0.0,
+    1.0,
+    -2.5,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::NAN,
+    1.0e308,
+    -1.0e308,
+    f64::MIN_POSITIVE,
+    5.0e-324,
+    1.0 + f64::EPSILON,
+    1.0 - f64::EPSILON,
+    -1.0,
+];
+
+/// Slot bits of `v`, or `None` for a NaN (any NaN is a valid result for a NaN operand).
+fn f64_bits_or_nan(v: f64) -> Option<u64> {
+    (!v.is_nan()).then_some(v.to_bits())
+}
+
+/// Fused f64 chains (`F64<Op1><Op2>`): every pair of add/sub/mul with the intermediate on
+/// either side of the second op, over edge values, give bit for bit the results of the two
+/// separately rounded ops (not a fused multiply-add); the intermediate is still written,
+/// and the second op may read it twice.
+#[test]
+fn fused_f64_chains() {
+    let ops: [(&str, &str, fn(f64, f64) -> f64); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let mut wat = String::from("(module\n");
+    for (n1, _, _) in ops {
+        for (n2, _, _) in ops {
+            // t on the left of the second op, then on the right.
+            wat += &format!(
+                "(func (export \"{n1}_{n2}_l\") (param $a f64) (param $b f64) (param $c f64) (result f64)
+                   (f64.{n2} (f64.{n1} (local.get $a) (local.get $b)) (local.get $c)))
+                 (func (export \"{n1}_{n2}_r\") (param $a f64) (param $b f64) (param $c f64) (result f64)
+                   (f64.{n2} (local.get $c) (f64.{n1} (local.get $a) (local.get $b))))\n"
+            );
+        }
+    }
+    // The intermediate kept in a local and read twice by the second op.
+    wat += "(func (export \"tee_t\") (param $a f64) (param $b f64) (result f64) (local $t f64) (local $d f64)
+              (local.set $d (f64.mul (local.tee $t (f64.sub (local.get $a) (local.get $b))) (local.get $t)))
+              (local.get $t))
+            (func (export \"tee_d\") (param $a f64) (param $b f64) (result f64) (local $t f64) (local $d f64)
+              (local.set $d (f64.mul (local.tee $t (f64.sub (local.get $a) (local.get $b))) (local.get $t)))
+              (local.get $d)))";
+    let m = load(&wat);
+    for (_, o1, _) in ops {
+        for o2 in ["Add", "Sub", "RSub", "Mul"] {
+            m.expect_op(&format!("F64{o1}{o2}"));
+        }
+    }
+    for (n1, _, f1) in ops {
+        for (n2, _, f2) in ops {
+            for &a in &F64_EDGES {
+                for &b in &F64_EDGES[..8] {
+                    for &c in &[0.0, -0.0, -1.0, f64::INFINITY, f64::NAN, 1.0e308] {
+                        let args = [a.to_bits(), b.to_bits(), c.to_bits()];
+                        let t = f1(a, b);
+                        for (side, want) in [("l", f2(t, c)), ("r", f2(c, t))] {
+                            let got = f64::from_bits(m.call(&format!("{n1}_{n2}_{side}"), &args).unwrap());
+                            assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "{n1}_{n2}_{side}({a:e}, {b:e}, {c:e})");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Rounded twice: (1 + e)(1 - e) rounds to 1, so adding -1 gives +0 (an FMA gives -e²).
+    let (a, b) = (1.0 + f64::EPSILON, 1.0 - f64::EPSILON);
+    let got = m.call("mul_add_l", &[a.to_bits(), b.to_bits(), (-1.0f64).to_bits()]).unwrap();
+    assert_eq!(got, 0.0f64.to_bits());
+    assert_eq!(got, (a * b + -1.0).to_bits());
+    for (a, b) in [(3.0f64, 1.0f64), (-0.0, 0.0), (f64::INFINITY, 1.0), (1.0e308, -1.0e308)] {
+        let t = a - b;
+        assert_eq!(m.call("tee_t", &[a.to_bits(), b.to_bits()]).unwrap(), t.to_bits(), "tee_t {a} {b}");
+        assert_eq!(m.call("tee_d", &[a.to_bits(), b.to_bits()]).unwrap(), (t * t).to_bits(), "tee_d {a} {b}");
+    }
+}
+
+/// An f64 add/sub/mul feeding a compare-and-branch (`F64<Op>Br<Cmp>`): every comparison,
+/// with the result on either side (mirrored) and negated by `eqz` (the `Not*` forms), jumps
+/// exactly when the separate instructions would, NaN and signed zeros included; the result
+/// is still written.
+#[test]
+fn fused_f64_op_branches() {
+    let ops: [(&str, &str, fn(f64, f64) -> f64); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let cmps: [(&str, fn(f64, f64) -> bool); 4] = [("lt", |x, y| x < y), ("gt", |x, y| x > y), ("le", |x, y| x <= y), ("ge", |x, y| x >= y)];
+    let mut wat = String::from("(module\n");
+    for (n1, _, _) in ops {
+        for (c, _) in cmps {
+            for (side, cond) in [
+                ("l", format!("(f64.{c} (local.tee $t (f64.{n1} (local.get $a) (local.get $b))) (local.get $c))")),
+                ("r", format!("(f64.{c} (local.get $c) (local.tee $t (f64.{n1} (local.get $a) (local.get $b))))")),
+            ] {
+                for (neg, cond) in [("", cond.clone()), ("not_", format!("(i32.eqz {cond})"))] {
+                    // 2 when the branch is taken, else 0; plus 1 when `t` holds a NaN.
+                    wat += &format!(
+                        "(func (export \"{n1}_{neg}{c}_{side}\") (param $a f64) (param $b f64) (param $c f64) (result i32) (local $t f64) (local $r i32)
+                           (block $yes
+                             (br_if $yes {cond})
+                             (local.set $r (i32.const 0))
+                             (return (i32.add (local.get $r) (f64.ne (local.get $t) (local.get $t)))))
+                           (i32.add (i32.const 2) (f64.ne (local.get $t) (local.get $t))))\n"
+                    );
+                }
+            }
+        }
+    }
+    wat += ")";
+    let m = load(&wat);
+    for (_, o1, _) in ops {
+        for c in ["Lt", "Gt", "Le", "Ge", "NotLt", "NotGt", "NotLe", "NotGe"] {
+            m.expect_op(&format!("F64{o1}Br{c}"));
+        }
+    }
+    for (n1, _, f1) in ops {
+        for (c, cmp) in cmps {
+            for &a in &F64_EDGES {
+                for &b in &F64_EDGES[..8] {
+                    for &cv in &[0.0, -0.0, 1.0, -1.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+                        let t = f1(a, b);
+                        let args = [a.to_bits(), b.to_bits(), cv.to_bits()];
+                        for (side, holds) in [("l", cmp(t, cv)), ("r", cmp(cv, t))] {
+                            for (neg, taken) in [("", holds), ("not_", !holds)] {
+                                let name = format!("{n1}_{neg}{c}_{side}");
+                                let want = 2 * taken as i32 + t.is_nan() as i32;
+                                let got = m.call(&name, &args).unwrap() as u32 as i32;
+                                assert_eq!(got, want, "{name}({a:e}, {b:e}, {cv:e})");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
