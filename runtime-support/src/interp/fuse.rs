@@ -292,7 +292,7 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
 }
 
 /// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
-/// indexing), a load added to an accumulator, the copy of a single result and `Return`, or
+/// indexing), an i32 or f64 load added to an accumulator, the copy of a single result and `Return`, or
 /// an f64 add/sub/mul feeding another ([`fuse_float_chain`]).
 fn fuse_pair(first: Op, second: Op) -> Option<Op> {
     Some(match (first, second) {
@@ -325,6 +325,10 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
         }
         (Op::I32Load8U { dst: t, addr, offset }, Op::I32Add { dst, a, b }) if accumulates(dst, a, b, t) => {
             Op::I32Load8UAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
+        }
+        // f64: the add commutes (wasm leaves the payload of a NaN from two NaNs open).
+        (Op::I64Load { dst: t, addr, offset }, Op::F64Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+            Op::F64LoadAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
         }
         (Op::Copy { dst: 0, src }, Op::Return) => Op::ReturnSlot { src },
         _ => return fuse_float_chain(first, second),

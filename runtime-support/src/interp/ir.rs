@@ -98,6 +98,8 @@ pub enum Op {
     I32LoadAcc { t: u16, addr: u16, acc: u16, offset: u32 },
     /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
     I32Load8UAcc { t: u16, addr: u16, acc: u16, offset: u32 },
+    /// `t = f64.load(addr + offset); acc = acc + t` (f64); traps as the load.
+    F64LoadAcc { t: u16, addr: u16, acc: u16, offset: u32 },
     /// `t = i32.load(addr + offset)`, then jump to `target` when `t <s b`; traps as the load.
     I32LoadBrLtS { t: u16, addr: u16, b: u16, offset: u32, target: u32 },
     /// `t = i32.load(addr + offset)`, then jump to `target` when `t >s b`; traps as the load.

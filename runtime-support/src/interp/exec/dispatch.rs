@@ -162,6 +162,7 @@ fn handler_for(op: &Op) -> Handler {
         Op::I32ShlAddImm { .. } => i32_shl_add_imm,
         Op::I32LoadAcc { .. } => i32_load_acc,
         Op::I32Load8UAcc { .. } => i32_load8_u_acc,
+        Op::F64LoadAcc { .. } => f64_load_acc,
         Op::I32LoadBrLtS { .. } => i32_load_br_lt_s,
         Op::I32LoadBrGtS { .. } => i32_load_br_gt_s,
         Op::I32AddBrNe { .. } => i32_add_br_ne,

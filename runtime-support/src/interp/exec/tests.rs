@@ -589,3 +589,66 @@ fn fused_f64_op_branches() {
         }
     }
 }
+
+/// f64 loads added to an accumulator (`F64LoadAcc`, accumulator on either side): sums of
+/// edge values (NaN, ±0, inf, overflow) match separate ops, the loaded value stays in its
+/// slot, and an out-of-bounds load traps with the load's wasm offset.
+#[test]
+fn fused_f64_accumulating_loads() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (func (export "put") (param $i i32) (param $v f64) (f64.store (local.get $i) (local.get $v)))
+          (func (export "sum") (param $base i32) (param $n i32) (param $s f64) (result f64)
+            (block $done (loop $l
+              (br_if $done (i32.eqz (local.get $n)))
+              (local.set $s (f64.add (local.get $s) (f64.load offset=8 (local.get $base))))
+              (local.set $base (i32.add (local.get $base) (i32.const 8)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $l)))
+            (local.get $s))
+          (func (export "sum_r") (param $base i32) (param $n i32) (param $s f64) (result f64)
+            (block $done (loop $l
+              (br_if $done (i32.eqz (local.get $n)))
+              (local.set $s (f64.add (f64.load (local.get $base)) (local.get $s)))
+              (local.set $base (i32.add (local.get $base) (i32.const 8)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $l)))
+            (local.get $s))
+          (func (export "last") (param $i i32) (result f64) (local $t f64) (local $s f64)
+            (local.set $s (f64.add (local.get $s) (local.tee $t (f64.load (local.get $i)))))
+            (local.get $t)))"#,
+    );
+    m.expect_op("F64LoadAcc");
+    let sets: [&[f64]; 5] = [
+        &[1.5, -0.25, 1.0e308, 1.0e308],
+        &[-0.0, -0.0],
+        &[f64::INFINITY, f64::NEG_INFINITY, 1.0],
+        &[f64::NAN, 2.0],
+        &[0.1, 0.2, 0.3, f64::MIN_POSITIVE, 5.0e-324],
+    ];
+    for vals in sets {
+        for (i, v) in vals.iter().enumerate() {
+            m.call("put", &[8 + 8 * i as u64, v.to_bits()]).unwrap();
+        }
+        let n = vals.len() as u64;
+        for start in [0.0f64, -0.0] {
+            let want = vals.iter().fold(start, |s, &v| s + v);
+            let got = f64::from_bits(m.call("sum", &[0, n, start.to_bits()]).unwrap());
+            assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "sum {vals:?} from {start}");
+            let want_r = vals.iter().fold(start, |s, &v| v + s);
+            let got = f64::from_bits(m.call("sum_r", &[8, n, start.to_bits()]).unwrap());
+            assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want_r), "sum_r {vals:?} from {start}");
+        }
+    }
+    let nan = 0x7ff8_0000_dead_beefu64;
+    m.call("put", &[16, nan]).unwrap();
+    assert_eq!(m.call("last", &[16]).unwrap(), nan, "the loaded bits stay in their slot");
+    assert_eq!(m.call("last", &[65528]).unwrap(), 0);
+    let Err(crate::error::Unwind::Trap(t)) = m.call("last", &[65529]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x2b, "the trapping instruction is f64.load (offset {off:#x})");
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum", &[65528, 1, 0]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+}

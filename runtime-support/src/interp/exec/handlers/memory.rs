@@ -222,6 +222,20 @@ load_acc! {
     i32_load8_u_acc = I32Load8UAcc, u8;
 }
 
+handler!(fn f64_load_acc(pc, fp, mem, len, st) = F64LoadAcc { t, addr, acc, offset } {
+    // SAFETY: as in `load!`.
+    unsafe {
+        let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
+        if ea + 8 > len {
+            return trap(pc, st, TrapCode::MemoryOutOfBounds);
+        }
+        let v = u64::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u64));
+        set(fp, t as Slot, v);
+        set(fp, acc as Slot, (f64::of(get(fp, acc as Slot)) + f64::of(v)).bits());
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
 /// Loads that branch on a signed comparison of the loaded word: `t = mem[addr + offset]`,
 /// then jump to `target` when `t <op> b`.
 macro_rules! load_branch {
