@@ -198,7 +198,7 @@ fn merge_pairs(code: &mut Vec<Op>, offsets: &mut Vec<u32>, merge: fn(Op, Op) -> 
 
 /// Whether `op` (an instruction that fusion may put second in a pair) can trap.
 fn may_trap(op: Op) -> bool {
-    matches!(op, Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. })
+    matches!(op, Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. } | Op::I64Store { .. })
 }
 
 /// A slot that fits a 16-bit field.
@@ -292,7 +292,8 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
 }
 
 /// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
-/// indexing), an i32 or f64 load added to an accumulator, the copy of a single result and `Return`, or
+/// indexing), an i32 or f64 load added to an accumulator, an f64 add/sub/mul whose result
+/// is stored, the copy of a single result and `Return`, or
 /// an f64 add/sub/mul feeding another ([`fuse_float_chain`]).
 fn fuse_pair(first: Op, second: Op) -> Option<Op> {
     Some(match (first, second) {
@@ -329,6 +330,15 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
         // f64: the add commutes (wasm leaves the payload of a NaN from two NaNs open).
         (Op::I64Load { dst: t, addr, offset }, Op::F64Add { dst, a, b }) if accumulates(dst, a, b, t) => {
             Op::F64LoadAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
+        }
+        (first, Op::I64Store { addr, value, offset }) if float_op(first).is_some_and(|(_, t, ..)| t as Slot == value) => {
+            let (kind, dst, a, b) = float_op(first)?;
+            let addr = s16(addr)?;
+            match kind {
+                FloatOp::Add => Op::F64AddStore { dst, a, b, addr, offset },
+                FloatOp::Sub => Op::F64SubStore { dst, a, b, addr, offset },
+                FloatOp::Mul => Op::F64MulStore { dst, a, b, addr, offset },
+            }
         }
         (Op::Copy { dst: 0, src }, Op::Return) => Op::ReturnSlot { src },
         _ => return fuse_float_chain(first, second),

@@ -100,6 +100,11 @@ pub enum Op {
     I32Load8UAcc { t: u16, addr: u16, acc: u16, offset: u32 },
     /// `t = f64.load(addr + offset); acc = acc + t` (f64); traps as the load.
     F64LoadAcc { t: u16, addr: u16, acc: u16, offset: u32 },
+    // f64 op whose result is stored: `dst = a <op> b` (f64), then `f64.store(addr + offset,
+    // dst)`; traps as the store (after `dst` is written).
+    F64AddStore { dst: u16, a: u16, b: u16, addr: u16, offset: u32 },
+    F64SubStore { dst: u16, a: u16, b: u16, addr: u16, offset: u32 },
+    F64MulStore { dst: u16, a: u16, b: u16, addr: u16, offset: u32 },
     /// `t = i32.load(addr + offset)`, then jump to `target` when `t <s b`; traps as the load.
     I32LoadBrLtS { t: u16, addr: u16, b: u16, offset: u32, target: u32 },
     /// `t = i32.load(addr + offset)`, then jump to `target` when `t >s b`; traps as the load.

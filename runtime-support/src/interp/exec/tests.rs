@@ -652,3 +652,43 @@ fn fused_f64_accumulating_loads() {
     let Err(crate::error::Unwind::Trap(t)) = m.call("sum", &[65528, 1, 0]) else { panic!("expected a trap") };
     assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
 }
+
+/// f64 add/sub/mul whose result is stored (`F64{Add,Sub,Mul}Store`): the stored bits and
+/// the result slot match separate ops (NaN, ±0, inf), and an out-of-bounds store traps with
+/// the store's wasm offset after nothing was written.
+#[test]
+fn fused_f64_op_stores() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (func (export "get") (param $i i32) (result f64) (f64.load (local.get $i)))
+          (func (export "add") (param $i i32) (param $a f64) (param $b f64) (result f64) (local $r f64)
+            (f64.store offset=8 (local.get $i) (local.tee $r (f64.add (local.get $a) (local.get $b))))
+            (local.get $r))
+          (func (export "sub") (param $i i32) (param $a f64) (param $b f64) (result f64) (local $r f64)
+            (f64.store offset=8 (local.get $i) (local.tee $r (f64.sub (local.get $a) (local.get $b))))
+            (local.get $r))
+          (func (export "mul") (param $i i32) (param $a f64) (param $b f64) (result f64) (local $r f64)
+            (f64.store offset=8 (local.get $i) (local.tee $r (f64.mul (local.get $a) (local.get $b))))
+            (local.get $r)))"#,
+    );
+    let ops: [(&str, &str, fn(f64, f64) -> f64); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    for (name, op, f) in ops {
+        m.expect_op(&format!("F64{op}Store"));
+        for &a in &F64_EDGES {
+            for &b in &F64_EDGES {
+                let want = f64_bits_or_nan(f(a, b));
+                let r = m.call(name, &[16, a.to_bits(), b.to_bits()]).unwrap();
+                assert_eq!(f64_bits_or_nan(f64::from_bits(r)), want, "{name}({a:e}, {b:e})");
+                assert_eq!(m.call("get", &[24]).unwrap(), r, "{name}({a:e}, {b:e}) stores its result");
+            }
+        }
+        let Err(crate::error::Unwind::Trap(t)) = m.call(name, &[65521, 1.0f64.to_bits(), 2.0f64.to_bits()]) else {
+            panic!("expected a trap")
+        };
+        assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+        let off = t.backtrace()[0].wasm_offset.expect("an offset");
+        assert_eq!(m.module.info.wasm[off as usize], 0x39, "the trapping instruction is f64.store (offset {off:#x})");
+        assert_eq!(m.call("get", &[65528]).unwrap(), 0, "a trapping store writes nothing");
+    }
+}
