@@ -692,3 +692,69 @@ fn fused_f64_op_stores() {
         assert_eq!(m.call("get", &[65528]).unwrap(), 0, "a trapping store writes nothing");
     }
 }
+
+/// Loop rotation: a back-edge `Br` is replaced by a copy of the loop head up to its first
+/// branch into the loop (the listing holds the head twice); results are unchanged (also for
+/// loops the translator already rotated), a trap in a copied instruction reports the
+/// original's wasm offset, and `br_table` entries that jump back stay in place.
+#[test]
+fn rotated_loops() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (data (i32.const 0) "\05\00\00\00\07\00\00\00\00\00\00\00\03\00\00\00\c8\00\00\00")
+          (data (i32.const 65524) "\01\00\00\00\02\00\00\00\03\00\00\00")
+          (func (export "collatz") (param $n i32) (result i32) (local $steps i32)
+            (block $done
+              (loop $l
+                (br_if $done (i32.le_u (local.get $n) (i32.const 1)))
+                (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+                (if (i32.and (local.get $n) (i32.const 1))
+                  (then
+                    (local.set $n (i32.add (i32.mul (local.get $n) (i32.const 3)) (i32.const 1)))
+                    (br $l)))
+                (local.set $n (i32.shr_u (local.get $n) (i32.const 1)))
+                (br $l)))
+            (local.get $steps))
+          (func (export "walk") (param $p i32) (result i32) (local $x i32) (local $s i32)
+            (block $done
+              (loop $l
+                (local.set $x (i32.load (local.get $p)))
+                (br_if $done (i32.eqz (local.get $x)))
+                (if (i32.gt_u (local.get $x) (i32.const 100))
+                  (then (return (i32.const 1000000))))
+                (local.set $s (i32.add (local.get $s) (local.get $x)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br $l)))
+            (local.get $s))
+          (func (export "table") (param $n i32) (result i32) (local $k i32)
+            (block $out
+              (loop $l
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (br_table $l $out (i32.eqz (local.get $n)))))
+            (local.get $k)))"#,
+    );
+    let listing = m.listing();
+    assert_eq!(listing.matches("I32Load ").count(), 2, "walk's head is copied:\n{listing}");
+    for n in [0, 1, 2, 3, 7, 27, 97, 871] {
+        let (mut x, mut steps) = (n as u32, 0);
+        while x > 1 {
+            steps += 1;
+            x = if x & 1 == 1 { x * 3 + 1 } else { x / 2 };
+        }
+        assert_eq!(m.i32("collatz", &[n]), steps, "collatz {n}");
+    }
+    assert_eq!(m.i32("walk", &[0]), 12);
+    assert_eq!(m.i32("walk", &[4]), 7);
+    assert_eq!(m.i32("walk", &[12]), 1000000);
+    assert_eq!(m.i32("walk", &[16]), 1000000);
+    // 1 + 2 + 3, then the load at 65536 (a copied instruction) is out of bounds.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("walk", &[65524]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+    for n in [1, 2, 10] {
+        assert_eq!(m.i32("table", &[n]), n, "table {n}");
+    }
+}
