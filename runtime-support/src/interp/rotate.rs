@@ -79,8 +79,8 @@ pub fn rotate_loops(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 /// [`MAX_COPY`] instructions or an instruction that cannot be copied comes first.
 fn rotated_head(code: &[Op], h: usize, j: usize) -> Option<Vec<usize>> {
     let mut prefix = Vec::new();
-    for p in h..j.min(h + MAX_COPY) {
-        let mut op = code[p];
+    for (p, &op) in code.iter().enumerate().take(j.min(h + MAX_COPY)).skip(h) {
+        let mut op = op;
         if !copyable(op) {
             return None;
         }

@@ -467,6 +467,12 @@ const F64_EDGES: [f64; 14] = [
     -1.0,
 ];
 
+/// An f64 operation computed the way a wasm instruction is specified (for expected values).
+type F64Op = fn(f64, f64) -> f64;
+
+/// An f64 comparison (for expected branch outcomes).
+type F64Cmp = fn(f64, f64) -> bool;
+
 /// Slot bits of `v`, or `None` for a NaN (any NaN is a valid result for a NaN operand).
 fn f64_bits_or_nan(v: f64) -> Option<u64> {
     (!v.is_nan()).then_some(v.to_bits())
@@ -478,7 +484,7 @@ fn f64_bits_or_nan(v: f64) -> Option<u64> {
 /// and the second op may read it twice.
 #[test]
 fn fused_f64_chains() {
-    let ops: [(&str, &str, fn(f64, f64) -> f64); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
     let mut wat = String::from("(module\n");
     for (n1, _, _) in ops {
         for (n2, _, _) in ops {
@@ -538,8 +544,8 @@ fn fused_f64_chains() {
 /// is still written.
 #[test]
 fn fused_f64_op_branches() {
-    let ops: [(&str, &str, fn(f64, f64) -> f64); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
-    let cmps: [(&str, fn(f64, f64) -> bool); 4] = [("lt", |x, y| x < y), ("gt", |x, y| x > y), ("le", |x, y| x <= y), ("ge", |x, y| x >= y)];
+    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let cmps: [(&str, F64Cmp); 4] = [("lt", |x, y| x < y), ("gt", |x, y| x > y), ("le", |x, y| x <= y), ("ge", |x, y| x >= y)];
     let mut wat = String::from("(module\n");
     for (n1, _, _) in ops {
         for (c, _) in cmps {
@@ -672,7 +678,7 @@ fn fused_f64_op_stores() {
             (f64.store offset=8 (local.get $i) (local.tee $r (f64.mul (local.get $a) (local.get $b))))
             (local.get $r)))"#,
     );
-    let ops: [(&str, &str, fn(f64, f64) -> f64); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
     for (name, op, f) in ops {
         m.expect_op(&format!("F64{op}Store"));
         for &a in &F64_EDGES {
