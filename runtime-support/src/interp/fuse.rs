@@ -144,13 +144,15 @@ pub fn fuse_eqz_compare(compare: Op, negate: bool) -> Option<Op> {
 /// first branches (loop ends: an increment and the conditional branch testing it; a load and
 /// the signed comparison of the loaded value that branches; an f64 add/sub/mul and the
 /// float compare-and-branch testing its result), then the other pairs of
-/// [`fuse_pair`]. Branch fusion goes first so that a loop's last add joins its branch
-/// rather than a neighbouring add.
+/// [`fuse_pair`], then f64 chains with the multiplication reading their result
+/// ([`fuse_chain_mul`]). Branch fusion goes first so that a loop's last add joins its
+/// branch rather than a neighbouring add.
 pub fn peephole(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     merge_pairs(code, offsets, |a, b| {
         fuse_loop_end(a, b).or_else(|| fuse_load_branch(a, b)).or_else(|| fuse_float_branch(a, b))
     });
     merge_pairs(code, offsets, fuse_pair);
+    merge_pairs(code, offsets, fuse_chain_mul);
 }
 
 /// One left-to-right pass merging each pair `(code[i], code[i + 1])` that `merge` accepts,
@@ -469,5 +471,43 @@ fn fuse_float_branch(first: Op, second: Op) -> Option<Op> {
         (FloatOp::Mul, NotGt) => Op::F64MulBrNotGt { t, a, b, c, target },
         (FloatOp::Mul, NotLe) => Op::F64MulBrNotLe { t, a, b, c, target },
         (FloatOp::Mul, NotGe) => Op::F64MulBrNotGe { t, a, b, c, target },
+    })
+}
+
+/// An f64 chain (see [`fuse_float_chain`]) and the f64 multiplication that reads its
+/// result `d` (on either side; the product commutes): one chain-then-multiply instruction.
+fn fuse_chain_mul(first: Op, second: Op) -> Option<Op> {
+    let Op::F64Mul { dst, a: x, b: y } = second else { return None };
+    let (t, a, b, c, d) = match first {
+        Op::F64AddAdd { t, a, b, c, dst }
+        | Op::F64AddSub { t, a, b, c, dst }
+        | Op::F64AddRSub { t, a, b, c, dst }
+        | Op::F64AddMul { t, a, b, c, dst }
+        | Op::F64SubAdd { t, a, b, c, dst }
+        | Op::F64SubSub { t, a, b, c, dst }
+        | Op::F64SubRSub { t, a, b, c, dst }
+        | Op::F64SubMul { t, a, b, c, dst }
+        | Op::F64MulAdd { t, a, b, c, dst }
+        | Op::F64MulSub { t, a, b, c, dst }
+        | Op::F64MulRSub { t, a, b, c, dst }
+        | Op::F64MulMul { t, a, b, c, dst } => (t, a, b, c, dst),
+        _ => return None,
+    };
+    let f = if x == d as Slot { y } else if y == d as Slot { x } else { return None };
+    let (e, f) = (s16(dst)?, s16(f)?);
+    Some(match first {
+        Op::F64AddAdd { .. } => Op::F64AddAddMul { t, a, b, c, d, e, f },
+        Op::F64AddSub { .. } => Op::F64AddSubMul { t, a, b, c, d, e, f },
+        Op::F64AddRSub { .. } => Op::F64AddRSubMul { t, a, b, c, d, e, f },
+        Op::F64AddMul { .. } => Op::F64AddMulMul { t, a, b, c, d, e, f },
+        Op::F64SubAdd { .. } => Op::F64SubAddMul { t, a, b, c, d, e, f },
+        Op::F64SubSub { .. } => Op::F64SubSubMul { t, a, b, c, d, e, f },
+        Op::F64SubRSub { .. } => Op::F64SubRSubMul { t, a, b, c, d, e, f },
+        Op::F64SubMul { .. } => Op::F64SubMulMul { t, a, b, c, d, e, f },
+        Op::F64MulAdd { .. } => Op::F64MulAddMul { t, a, b, c, d, e, f },
+        Op::F64MulSub { .. } => Op::F64MulSubMul { t, a, b, c, d, e, f },
+        Op::F64MulRSub { .. } => Op::F64MulRSubMul { t, a, b, c, d, e, f },
+        Op::F64MulMul { .. } => Op::F64MulMulMul { t, a, b, c, d, e, f },
+        _ => return None,
     })
 }

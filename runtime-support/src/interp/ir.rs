@@ -131,6 +131,14 @@ pub enum Op {
     F64SubRSub { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64SubMul { t: u16, a: u16, b: u16, c: u16, dst: u16 },
     F64MulAdd { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64MulSub { t: u16, a: u16, b: u16, c: u16, dst: u16 },
     F64MulRSub { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64MulMul { t: u16, a: u16, b: u16, c: u16, dst: u16 },
+    // f64 chains whose result a multiplication reads: as the chain above (`d` its result),
+    // then `e = d * f` (`f` read after `d` is written, so it may be `d`).
+    F64AddAddMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64AddSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64AddRSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64AddMulMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64SubAddMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64SubSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64SubRSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64SubMulMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64MulAddMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64MulSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64MulRSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64MulMulMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
     // f64 operation feeding a compare-and-branch: `t = a <op> b` (written), then jump to
     // `target` when `t <cmp> c` holds (`Not*`: when it does not, NaN operands included).
     F64AddBrLt { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64AddBrGt { t: u16, a: u16, b: u16, c: u16, target: u32 },

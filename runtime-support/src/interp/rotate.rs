@@ -5,8 +5,9 @@
 //! copied branch is taken (its usual case: it skips part of the loop body rather than
 //! leaving the loop), the `Br` of the back edge is no longer dispatched at all.
 //!
-//! Runs on absolute branch targets after [`super::fuse::peephole`], so the copies are of
-//! fused instructions; copies keep their wasm offsets (backtraces are unchanged).
+//! Runs on absolute branch targets before [`super::fuse::peephole`], so a copied head can
+//! fuse with the end of the loop body before it; copies keep their wasm offsets
+//! (backtraces are unchanged).
 
 use super::ir::Op;
 

@@ -190,8 +190,8 @@ impl<'a> Translator<'a> {
         if frame_size > (u32::MAX / 4) as u64 {
             return Err(unsupported(self.offset, "a function with this large a frame"));
         }
-        peephole(&mut self.code, &mut self.offsets);
         rotate_loops(&mut self.code, &mut self.offsets);
+        peephole(&mut self.code, &mut self.offsets);
         let func = CompiledFunc {
             func_index: self.func_index,
             code: super::exec::thread(self.code),

@@ -764,3 +764,52 @@ fn rotated_loops() {
         assert_eq!(m.i32("table", &[n]), n, "table {n}");
     }
 }
+
+/// f64 chains whose result a multiplication reads (`F64<Op1><Op2>Mul`): every chain, with
+/// the product's other operand a slot on either side or the chain's result itself (a
+/// square), matches three separately rounded ops over edge values.
+#[test]
+fn fused_f64_chain_muls() {
+    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let mut wat = String::from("(module\n");
+    for (n1, _, _) in ops {
+        for (n2, _, _) in ops {
+            wat += &format!(
+                "(func (export \"{n1}_{n2}_l\") (param $a f64) (param $b f64) (param $c f64) (param $g f64) (result f64)
+                   (f64.mul (f64.{n2} (f64.{n1} (local.get $a) (local.get $b)) (local.get $c)) (local.get $g)))
+                 (func (export \"{n1}_{n2}_r\") (param $a f64) (param $b f64) (param $c f64) (param $g f64) (result f64)
+                   (f64.mul (local.get $g) (f64.{n2} (local.get $c) (f64.{n1} (local.get $a) (local.get $b)))))
+                 (func (export \"{n1}_{n2}_sq\") (param $a f64) (param $b f64) (param $c f64) (param $g f64) (result f64) (local $d f64)
+                   (local.set $d (f64.{n2} (f64.{n1} (local.get $a) (local.get $b)) (local.get $c)))
+                   (f64.mul (local.get $d) (local.get $d)))\n"
+            );
+        }
+    }
+    wat += ")";
+    let m = load(&wat);
+    for (_, o1, _) in ops {
+        for o2 in ["Add", "Sub", "RSub", "Mul"] {
+            m.expect_op(&format!("F64{o1}{o2}Mul"));
+        }
+    }
+    let gs = [1.0, -0.0, f64::INFINITY, f64::NAN, 1.0e300];
+    for (n1, _, f1) in ops {
+        for (n2, _, f2) in ops {
+            for &a in &F64_EDGES {
+                for &b in &F64_EDGES[..8] {
+                    for &c in &[0.0, -0.0, -1.0, f64::INFINITY, f64::NAN] {
+                        for &g in &gs {
+                            let args = [a.to_bits(), b.to_bits(), c.to_bits(), g.to_bits()];
+                            let t = f1(a, b);
+                            let (dl, dr) = (f2(t, c), f2(c, t));
+                            for (side, want) in [("l", dl * g), ("r", g * dr), ("sq", dl * dl)] {
+                                let got = f64::from_bits(m.call(&format!("{n1}_{n2}_{side}"), &args).unwrap());
+                                assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "{n1}_{n2}_{side}({a:e}, {b:e}, {c:e}, {g:e})");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -28,6 +28,28 @@ macro_rules! chain {
     )*};
 }
 
+/// Chain-then-multiply handlers: as [`chain!`] with result `d`, then `e = d * f`, with `f`
+/// read after `d` is written.
+macro_rules! chain_mul {
+    ($($name:ident = $var:ident, |$x:ident, $y:ident| $first:expr, |$t:ident, $c:ident| $second:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { t, a, b, c, d, e, f } {
+            // SAFETY: as in `chain!`.
+            unsafe {
+                let $x = f64::of(get(fp, a as Slot));
+                let $y = f64::of(get(fp, b as Slot));
+                let $t: f64 = $first;
+                set(fp, t as Slot, $t.bits());
+                let $c = f64::of(get(fp, c as Slot));
+                let v: f64 = $second;
+                set(fp, d as Slot, v.bits());
+                let w = v * f64::of(get(fp, f as Slot));
+                set(fp, e as Slot, w.bits());
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+}
+
 /// Op-then-branch handlers: `t = f(a, b)` (written), then jump to `target` when
 /// `test(t, c)` holds, with `c` read after `t` is written.
 macro_rules! op_branch {
@@ -64,6 +86,21 @@ chain! {
     f64_mul_sub = F64MulSub, |x, y| x * y, |t, c| t - c;
     f64_mul_rsub = F64MulRSub, |x, y| x * y, |t, c| c - t;
     f64_mul_mul = F64MulMul, |x, y| x * y, |t, c| t * c;
+}
+
+chain_mul! {
+    f64_add_add_mul = F64AddAddMul, |x, y| x + y, |t, c| t + c;
+    f64_add_sub_mul = F64AddSubMul, |x, y| x + y, |t, c| t - c;
+    f64_add_rsub_mul = F64AddRSubMul, |x, y| x + y, |t, c| c - t;
+    f64_add_mul_mul = F64AddMulMul, |x, y| x + y, |t, c| t * c;
+    f64_sub_add_mul = F64SubAddMul, |x, y| x - y, |t, c| t + c;
+    f64_sub_sub_mul = F64SubSubMul, |x, y| x - y, |t, c| t - c;
+    f64_sub_rsub_mul = F64SubRSubMul, |x, y| x - y, |t, c| c - t;
+    f64_sub_mul_mul = F64SubMulMul, |x, y| x - y, |t, c| t * c;
+    f64_mul_add_mul = F64MulAddMul, |x, y| x * y, |t, c| t + c;
+    f64_mul_sub_mul = F64MulSubMul, |x, y| x * y, |t, c| t - c;
+    f64_mul_rsub_mul = F64MulRSubMul, |x, y| x * y, |t, c| c - t;
+    f64_mul_mul_mul = F64MulMulMul, |x, y| x * y, |t, c| t * c;
 }
 
 op_branch! {
