@@ -142,12 +142,17 @@ pub fn fuse_eqz_compare(compare: Op, negate: bool) -> Option<Op> {
 
 /// Merges fusable adjacent pairs of `code` (absolute branch targets; `offsets` parallel):
 /// first branches (loop ends: an increment and the conditional branch testing it; a load and
-/// the signed comparison of the loaded value that branches), then the other pairs of
-/// [`fuse_pair`]. Branch fusion goes first so that a loop's last add joins its branch
-/// rather than a neighbouring add.
+/// the signed comparison of the loaded value that branches; an f64 add/sub/mul and the
+/// float compare-and-branch testing its result), then the other pairs of
+/// [`fuse_pair`], then f64 chains with the multiplication reading their result
+/// ([`fuse_chain_mul`]). Branch fusion goes first so that a loop's last add joins its
+/// branch rather than a neighbouring add.
 pub fn peephole(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
-    merge_pairs(code, offsets, |a, b| fuse_loop_end(a, b).or_else(|| fuse_load_branch(a, b)));
+    merge_pairs(code, offsets, |a, b| {
+        fuse_loop_end(a, b).or_else(|| fuse_load_branch(a, b)).or_else(|| fuse_float_branch(a, b))
+    });
     merge_pairs(code, offsets, fuse_pair);
+    merge_pairs(code, offsets, fuse_chain_mul);
 }
 
 /// One left-to-right pass merging each pair `(code[i], code[i + 1])` that `merge` accepts,
@@ -195,7 +200,7 @@ fn merge_pairs(code: &mut Vec<Op>, offsets: &mut Vec<u32>, merge: fn(Op, Op) -> 
 
 /// Whether `op` (an instruction that fusion may put second in a pair) can trap.
 fn may_trap(op: Op) -> bool {
-    matches!(op, Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. })
+    matches!(op, Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. } | Op::I64Store { .. })
 }
 
 /// A slot that fits a 16-bit field.
@@ -289,7 +294,9 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
 }
 
 /// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
-/// indexing), a load added to an accumulator, or the copy of a single result and `Return`.
+/// indexing), an i32 or f64 load added to an accumulator, an f64 add/sub/mul whose result
+/// is stored, the copy of a single result and `Return`, or
+/// an f64 add/sub/mul feeding another ([`fuse_float_chain`]).
 fn fuse_pair(first: Op, second: Op) -> Option<Op> {
     Some(match (first, second) {
         (Op::Copy { dst: d1, src: s1 }, Op::Copy { dst: d2, src: s2 }) => {
@@ -322,12 +329,185 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
         (Op::I32Load8U { dst: t, addr, offset }, Op::I32Add { dst, a, b }) if accumulates(dst, a, b, t) => {
             Op::I32Load8UAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
         }
+        // f64: the add commutes (wasm leaves the payload of a NaN from two NaNs open).
+        (Op::I64Load { dst: t, addr, offset }, Op::F64Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+            Op::F64LoadAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
+        }
+        (first, Op::I64Store { addr, value, offset }) if float_op(first).is_some_and(|(_, t, ..)| t as Slot == value) => {
+            let (kind, dst, a, b) = float_op(first)?;
+            let addr = s16(addr)?;
+            match kind {
+                FloatOp::Add => Op::F64AddStore { dst, a, b, addr, offset },
+                FloatOp::Sub => Op::F64SubStore { dst, a, b, addr, offset },
+                FloatOp::Mul => Op::F64MulStore { dst, a, b, addr, offset },
+            }
+        }
         (Op::Copy { dst: 0, src }, Op::Return) => Op::ReturnSlot { src },
-        _ => return None,
+        _ => return fuse_float_chain(first, second),
     })
 }
 
 /// Whether `dst = a + b` adds slot `t` to `dst` (`dst` another slot).
 fn accumulates(dst: Slot, a: Slot, b: Slot, t: Slot) -> bool {
     dst != t && ((dst == a && b == t) || (dst == b && a == t))
+}
+
+/// An f64 add, sub or mul as `(kind, t, a, b)`: `t = a <kind> b`.
+fn float_op(op: Op) -> Option<(FloatOp, u16, u16, u16)> {
+    let (kind, dst, a, b) = match op {
+        Op::F64Add { dst, a, b } => (FloatOp::Add, dst, a, b),
+        Op::F64Sub { dst, a, b } => (FloatOp::Sub, dst, a, b),
+        Op::F64Mul { dst, a, b } => (FloatOp::Mul, dst, a, b),
+        _ => return None,
+    };
+    Some((kind, s16(dst)?, s16(a)?, s16(b)?))
+}
+
+/// The f64 operations that chains and op-then-branch instructions start with.
+#[derive(Clone, Copy)]
+enum FloatOp {
+    Add,
+    Sub,
+    Mul,
+}
+
+/// An f64 add/sub/mul whose result `t` a second f64 add/sub/mul reads: one chain
+/// instruction (`t` still written). Add and mul take `t` first whichever side it was on
+/// (identical results; wasm leaves the payload of a NaN from two NaN operands open); a
+/// sub with `t` on the right becomes `RSub` (`c - t`).
+fn fuse_float_chain(first: Op, second: Op) -> Option<Op> {
+    let (kind, t, a, b) = float_op(first)?;
+    let (kind2, dst, x, y) = float_op(second)?;
+    // Whether the second op reads `t` on the left, and its other operand.
+    let (left, c) = if x == t { (true, y) } else if y == t { (false, x) } else { return None };
+    use FloatOp::{Add, Mul, Sub};
+    Some(match (kind, kind2, left) {
+        (Add, Add, _) => Op::F64AddAdd { t, a, b, c, dst },
+        (Add, Mul, _) => Op::F64AddMul { t, a, b, c, dst },
+        (Add, Sub, true) => Op::F64AddSub { t, a, b, c, dst },
+        (Add, Sub, false) => Op::F64AddRSub { t, a, b, c, dst },
+        (Sub, Add, _) => Op::F64SubAdd { t, a, b, c, dst },
+        (Sub, Mul, _) => Op::F64SubMul { t, a, b, c, dst },
+        (Sub, Sub, true) => Op::F64SubSub { t, a, b, c, dst },
+        (Sub, Sub, false) => Op::F64SubRSub { t, a, b, c, dst },
+        (Mul, Add, _) => Op::F64MulAdd { t, a, b, c, dst },
+        (Mul, Mul, _) => Op::F64MulMul { t, a, b, c, dst },
+        (Mul, Sub, true) => Op::F64MulSub { t, a, b, c, dst },
+        (Mul, Sub, false) => Op::F64MulRSub { t, a, b, c, dst },
+    })
+}
+
+/// The comparisons an op-then-branch instruction makes of `t` (left) with `c`.
+#[derive(Clone, Copy)]
+enum FloatTest {
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    NotLt,
+    NotGt,
+    NotLe,
+    NotGe,
+}
+
+/// An f64 add/sub/mul whose result `t` the next float compare-and-branch tests: one
+/// op-then-branch instruction (`t` still written). A comparison with `t` on the right is
+/// mirrored (`c < t` is `t > c`, NaN included).
+fn fuse_float_branch(first: Op, second: Op) -> Option<Op> {
+    use FloatTest::*;
+    let (kind, t, a, b) = float_op(first)?;
+    let (test, x, y, target) = match second {
+        Op::BrF64Lt { a, b, target } => (Lt, a, b, target),
+        Op::BrF64Gt { a, b, target } => (Gt, a, b, target),
+        Op::BrF64Le { a, b, target } => (Le, a, b, target),
+        Op::BrF64Ge { a, b, target } => (Ge, a, b, target),
+        Op::BrF64NotLt { a, b, target } => (NotLt, a, b, target),
+        Op::BrF64NotGt { a, b, target } => (NotGt, a, b, target),
+        Op::BrF64NotLe { a, b, target } => (NotLe, a, b, target),
+        Op::BrF64NotGe { a, b, target } => (NotGe, a, b, target),
+        _ => return None,
+    };
+    let t32 = t as Slot;
+    let (test, c) = if x == t32 {
+        (test, y)
+    } else if y == t32 {
+        let mirrored = match test {
+            Lt => Gt,
+            Gt => Lt,
+            Le => Ge,
+            Ge => Le,
+            NotLt => NotGt,
+            NotGt => NotLt,
+            NotLe => NotGe,
+            NotGe => NotLe,
+        };
+        (mirrored, x)
+    } else {
+        return None;
+    };
+    let c = s16(c)?;
+    Some(match (kind, test) {
+        (FloatOp::Add, Lt) => Op::F64AddBrLt { t, a, b, c, target },
+        (FloatOp::Add, Gt) => Op::F64AddBrGt { t, a, b, c, target },
+        (FloatOp::Add, Le) => Op::F64AddBrLe { t, a, b, c, target },
+        (FloatOp::Add, Ge) => Op::F64AddBrGe { t, a, b, c, target },
+        (FloatOp::Add, NotLt) => Op::F64AddBrNotLt { t, a, b, c, target },
+        (FloatOp::Add, NotGt) => Op::F64AddBrNotGt { t, a, b, c, target },
+        (FloatOp::Add, NotLe) => Op::F64AddBrNotLe { t, a, b, c, target },
+        (FloatOp::Add, NotGe) => Op::F64AddBrNotGe { t, a, b, c, target },
+        (FloatOp::Sub, Lt) => Op::F64SubBrLt { t, a, b, c, target },
+        (FloatOp::Sub, Gt) => Op::F64SubBrGt { t, a, b, c, target },
+        (FloatOp::Sub, Le) => Op::F64SubBrLe { t, a, b, c, target },
+        (FloatOp::Sub, Ge) => Op::F64SubBrGe { t, a, b, c, target },
+        (FloatOp::Sub, NotLt) => Op::F64SubBrNotLt { t, a, b, c, target },
+        (FloatOp::Sub, NotGt) => Op::F64SubBrNotGt { t, a, b, c, target },
+        (FloatOp::Sub, NotLe) => Op::F64SubBrNotLe { t, a, b, c, target },
+        (FloatOp::Sub, NotGe) => Op::F64SubBrNotGe { t, a, b, c, target },
+        (FloatOp::Mul, Lt) => Op::F64MulBrLt { t, a, b, c, target },
+        (FloatOp::Mul, Gt) => Op::F64MulBrGt { t, a, b, c, target },
+        (FloatOp::Mul, Le) => Op::F64MulBrLe { t, a, b, c, target },
+        (FloatOp::Mul, Ge) => Op::F64MulBrGe { t, a, b, c, target },
+        (FloatOp::Mul, NotLt) => Op::F64MulBrNotLt { t, a, b, c, target },
+        (FloatOp::Mul, NotGt) => Op::F64MulBrNotGt { t, a, b, c, target },
+        (FloatOp::Mul, NotLe) => Op::F64MulBrNotLe { t, a, b, c, target },
+        (FloatOp::Mul, NotGe) => Op::F64MulBrNotGe { t, a, b, c, target },
+    })
+}
+
+/// An f64 chain (see [`fuse_float_chain`]) and the f64 multiplication that reads its
+/// result `d` (on either side; the product commutes): one chain-then-multiply instruction.
+fn fuse_chain_mul(first: Op, second: Op) -> Option<Op> {
+    let Op::F64Mul { dst, a: x, b: y } = second else { return None };
+    let (t, a, b, c, d) = match first {
+        Op::F64AddAdd { t, a, b, c, dst }
+        | Op::F64AddSub { t, a, b, c, dst }
+        | Op::F64AddRSub { t, a, b, c, dst }
+        | Op::F64AddMul { t, a, b, c, dst }
+        | Op::F64SubAdd { t, a, b, c, dst }
+        | Op::F64SubSub { t, a, b, c, dst }
+        | Op::F64SubRSub { t, a, b, c, dst }
+        | Op::F64SubMul { t, a, b, c, dst }
+        | Op::F64MulAdd { t, a, b, c, dst }
+        | Op::F64MulSub { t, a, b, c, dst }
+        | Op::F64MulRSub { t, a, b, c, dst }
+        | Op::F64MulMul { t, a, b, c, dst } => (t, a, b, c, dst),
+        _ => return None,
+    };
+    let f = if x == d as Slot { y } else if y == d as Slot { x } else { return None };
+    let (e, f) = (s16(dst)?, s16(f)?);
+    Some(match first {
+        Op::F64AddAdd { .. } => Op::F64AddAddMul { t, a, b, c, d, e, f },
+        Op::F64AddSub { .. } => Op::F64AddSubMul { t, a, b, c, d, e, f },
+        Op::F64AddRSub { .. } => Op::F64AddRSubMul { t, a, b, c, d, e, f },
+        Op::F64AddMul { .. } => Op::F64AddMulMul { t, a, b, c, d, e, f },
+        Op::F64SubAdd { .. } => Op::F64SubAddMul { t, a, b, c, d, e, f },
+        Op::F64SubSub { .. } => Op::F64SubSubMul { t, a, b, c, d, e, f },
+        Op::F64SubRSub { .. } => Op::F64SubRSubMul { t, a, b, c, d, e, f },
+        Op::F64SubMul { .. } => Op::F64SubMulMul { t, a, b, c, d, e, f },
+        Op::F64MulAdd { .. } => Op::F64MulAddMul { t, a, b, c, d, e, f },
+        Op::F64MulSub { .. } => Op::F64MulSubMul { t, a, b, c, d, e, f },
+        Op::F64MulRSub { .. } => Op::F64MulRSubMul { t, a, b, c, d, e, f },
+        Op::F64MulMul { .. } => Op::F64MulMulMul { t, a, b, c, d, e, f },
+        _ => return None,
+    })
 }

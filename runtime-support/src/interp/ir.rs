@@ -98,6 +98,13 @@ pub enum Op {
     I32LoadAcc { t: u16, addr: u16, acc: u16, offset: u32 },
     /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
     I32Load8UAcc { t: u16, addr: u16, acc: u16, offset: u32 },
+    /// `t = f64.load(addr + offset); acc = acc + t` (f64); traps as the load.
+    F64LoadAcc { t: u16, addr: u16, acc: u16, offset: u32 },
+    // f64 op whose result is stored: `dst = a <op> b` (f64), then `f64.store(addr + offset,
+    // dst)`; traps as the store (after `dst` is written).
+    F64AddStore { dst: u16, a: u16, b: u16, addr: u16, offset: u32 },
+    F64SubStore { dst: u16, a: u16, b: u16, addr: u16, offset: u32 },
+    F64MulStore { dst: u16, a: u16, b: u16, addr: u16, offset: u32 },
     /// `t = i32.load(addr + offset)`, then jump to `target` when `t <s b`; traps as the load.
     I32LoadBrLtS { t: u16, addr: u16, b: u16, offset: u32, target: u32 },
     /// `t = i32.load(addr + offset)`, then jump to `target` when `t >s b`; traps as the load.
@@ -113,6 +120,39 @@ pub enum Op {
     I32AddImmBrLtS { x: u16, imm: i16, b: u16, target: u32 },
     I32AddImmBrNeImm { x: u16, imm: i16, cmp: i16, target: u32 },
     I32AddImmBrNez { x: u16, imm: i16, target: u32 },
+    // f64 chains: `t = a <op1> b; dst = t <op2> c`, each op rounded on its own exactly as
+    // the two separate instructions (no fused multiply-add). `Sub` is `t - c`, `RSub` is
+    // `c - t`; `Add`/`Mul` as the second op take `t` first whichever side the wasm had it
+    // (wasm leaves the NaN payload of a two-NaN result open). `t` is written before `c` is
+    // read, so `c` may be `t`.
+    F64AddAdd { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64AddSub { t: u16, a: u16, b: u16, c: u16, dst: u16 },
+    F64AddRSub { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64AddMul { t: u16, a: u16, b: u16, c: u16, dst: u16 },
+    F64SubAdd { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64SubSub { t: u16, a: u16, b: u16, c: u16, dst: u16 },
+    F64SubRSub { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64SubMul { t: u16, a: u16, b: u16, c: u16, dst: u16 },
+    F64MulAdd { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64MulSub { t: u16, a: u16, b: u16, c: u16, dst: u16 },
+    F64MulRSub { t: u16, a: u16, b: u16, c: u16, dst: u16 }, F64MulMul { t: u16, a: u16, b: u16, c: u16, dst: u16 },
+    // f64 chains whose result a multiplication reads: as the chain above (`d` its result),
+    // then `e = d * f` (`f` read after `d` is written, so it may be `d`).
+    F64AddAddMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64AddSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64AddRSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64AddMulMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64SubAddMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64SubSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64SubRSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64SubMulMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64MulAddMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64MulSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    F64MulRSubMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 }, F64MulMulMul { t: u16, a: u16, b: u16, c: u16, d: u16, e: u16, f: u16 },
+    // f64 operation feeding a compare-and-branch: `t = a <op> b` (written), then jump to
+    // `target` when `t <cmp> c` holds (`Not*`: when it does not, NaN operands included).
+    F64AddBrLt { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64AddBrGt { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64AddBrLe { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64AddBrGe { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64AddBrNotLt { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64AddBrNotGt { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64AddBrNotLe { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64AddBrNotGe { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64SubBrLt { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64SubBrGt { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64SubBrLe { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64SubBrGe { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64SubBrNotLt { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64SubBrNotGt { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64SubBrNotLe { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64SubBrNotGe { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64MulBrLt { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64MulBrGt { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64MulBrLe { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64MulBrGe { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64MulBrNotLt { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64MulBrNotGt { t: u16, a: u16, b: u16, c: u16, target: u32 },
+    F64MulBrNotLe { t: u16, a: u16, b: u16, c: u16, target: u32 }, F64MulBrNotGe { t: u16, a: u16, b: u16, c: u16, target: u32 },
 
     // ---- moves and constants ----
     Copy { dst: Slot, src: Slot },
@@ -381,6 +421,12 @@ impl Op {
             | I32AddImmBrLtS { target, .. } | I32AddImmBrNeImm { target, .. }
             | I32AddImmBrNez { target, .. } | I32LoadBrLtS { target, .. }
             | I32LoadBrGtS { target, .. } => Some(target),
+            F64AddBrLt { target, .. } | F64AddBrGt { target, .. } | F64AddBrLe { target, .. } | F64AddBrGe { target, .. }
+            | F64AddBrNotLt { target, .. } | F64AddBrNotGt { target, .. } | F64AddBrNotLe { target, .. } | F64AddBrNotGe { target, .. }
+            | F64SubBrLt { target, .. } | F64SubBrGt { target, .. } | F64SubBrLe { target, .. } | F64SubBrGe { target, .. }
+            | F64SubBrNotLt { target, .. } | F64SubBrNotGt { target, .. } | F64SubBrNotLe { target, .. } | F64SubBrNotGe { target, .. }
+            | F64MulBrLt { target, .. } | F64MulBrGt { target, .. } | F64MulBrLe { target, .. } | F64MulBrGe { target, .. }
+            | F64MulBrNotLt { target, .. } | F64MulBrNotGt { target, .. } | F64MulBrNotLe { target, .. } | F64MulBrNotGe { target, .. } => Some(target),
             BrF32Eq { target, .. } | BrF32Ne { target, .. } | BrF32Lt { target, .. } | BrF32Gt { target, .. } | BrF32Le { target, .. } | BrF32Ge { target, .. } | BrF32NotLt { target, .. } | BrF32NotGt { target, .. } | BrF32NotLe { target, .. } | BrF32NotGe { target, .. } | BrF64Eq { target, .. } | BrF64Ne { target, .. } | BrF64Lt { target, .. } | BrF64Gt { target, .. } | BrF64Le { target, .. } | BrF64Ge { target, .. } | BrF64NotLt { target, .. } | BrF64NotGt { target, .. } | BrF64NotLe { target, .. } | BrF64NotGe { target, .. } => Some(target),
             _ => None,
         }

@@ -9,6 +9,7 @@
 mod exec;
 mod fuse;
 mod ir;
+mod rotate;
 mod translate;
 
 pub use exec::array_call_entry;

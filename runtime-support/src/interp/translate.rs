@@ -9,6 +9,7 @@
 
 use super::InterpModule;
 use super::fuse::{fuse_compare, fuse_eqz_compare, negate_branch, peephole};
+use super::rotate::rotate_loops;
 use super::ir::{CompiledFunc, Op, Slot};
 use crate::error::CompileError;
 use crate::module::ModuleInfo;
@@ -189,6 +190,7 @@ impl<'a> Translator<'a> {
         if frame_size > (u32::MAX / 4) as u64 {
             return Err(unsupported(self.offset, "a function with this large a frame"));
         }
+        rotate_loops(&mut self.code, &mut self.offsets);
         peephole(&mut self.code, &mut self.offsets);
         let func = CompiledFunc {
             func_index: self.func_index,

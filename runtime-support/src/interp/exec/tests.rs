@@ -446,3 +446,370 @@ fn fused_load_branches() {
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
     assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
 }
+
+/// f64 values that stress the fused float instructions: signed zeros, infinities, NaNs
+/// (with a payload), extremes that overflow or underflow, and values whose product rounds
+/// differently in a fused multiply-add.
+const F64_EDGES: [f64; 14] = [
+    0.0,
+    -0.0,
+    1.0,
+    -2.5,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::NAN,
+    1.0e308,
+    -1.0e308,
+    f64::MIN_POSITIVE,
+    5.0e-324,
+    1.0 + f64::EPSILON,
+    1.0 - f64::EPSILON,
+    -1.0,
+];
+
+/// An f64 operation computed the way a wasm instruction is specified (for expected values).
+type F64Op = fn(f64, f64) -> f64;
+
+/// An f64 comparison (for expected branch outcomes).
+type F64Cmp = fn(f64, f64) -> bool;
+
+/// Slot bits of `v`, or `None` for a NaN (any NaN is a valid result for a NaN operand).
+fn f64_bits_or_nan(v: f64) -> Option<u64> {
+    (!v.is_nan()).then_some(v.to_bits())
+}
+
+/// Fused f64 chains (`F64<Op1><Op2>`): every pair of add/sub/mul with the intermediate on
+/// either side of the second op, over edge values, give bit for bit the results of the two
+/// separately rounded ops (not a fused multiply-add); the intermediate is still written,
+/// and the second op may read it twice.
+#[test]
+fn fused_f64_chains() {
+    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let mut wat = String::from("(module\n");
+    for (n1, _, _) in ops {
+        for (n2, _, _) in ops {
+            // t on the left of the second op, then on the right.
+            wat += &format!(
+                "(func (export \"{n1}_{n2}_l\") (param $a f64) (param $b f64) (param $c f64) (result f64)
+                   (f64.{n2} (f64.{n1} (local.get $a) (local.get $b)) (local.get $c)))
+                 (func (export \"{n1}_{n2}_r\") (param $a f64) (param $b f64) (param $c f64) (result f64)
+                   (f64.{n2} (local.get $c) (f64.{n1} (local.get $a) (local.get $b))))\n"
+            );
+        }
+    }
+    // The intermediate kept in a local and read twice by the second op.
+    wat += "(func (export \"tee_t\") (param $a f64) (param $b f64) (result f64) (local $t f64) (local $d f64)
+              (local.set $d (f64.mul (local.tee $t (f64.sub (local.get $a) (local.get $b))) (local.get $t)))
+              (local.get $t))
+            (func (export \"tee_d\") (param $a f64) (param $b f64) (result f64) (local $t f64) (local $d f64)
+              (local.set $d (f64.mul (local.tee $t (f64.sub (local.get $a) (local.get $b))) (local.get $t)))
+              (local.get $d)))";
+    let m = load(&wat);
+    for (_, o1, _) in ops {
+        for o2 in ["Add", "Sub", "RSub", "Mul"] {
+            m.expect_op(&format!("F64{o1}{o2}"));
+        }
+    }
+    for (n1, _, f1) in ops {
+        for (n2, _, f2) in ops {
+            for &a in &F64_EDGES {
+                for &b in &F64_EDGES[..8] {
+                    for &c in &[0.0, -0.0, -1.0, f64::INFINITY, f64::NAN, 1.0e308] {
+                        let args = [a.to_bits(), b.to_bits(), c.to_bits()];
+                        let t = f1(a, b);
+                        for (side, want) in [("l", f2(t, c)), ("r", f2(c, t))] {
+                            let got = f64::from_bits(m.call(&format!("{n1}_{n2}_{side}"), &args).unwrap());
+                            assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "{n1}_{n2}_{side}({a:e}, {b:e}, {c:e})");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Rounded twice: (1 + e)(1 - e) rounds to 1, so adding -1 gives +0 (an FMA gives -e²).
+    let (a, b) = (1.0 + f64::EPSILON, 1.0 - f64::EPSILON);
+    let got = m.call("mul_add_l", &[a.to_bits(), b.to_bits(), (-1.0f64).to_bits()]).unwrap();
+    assert_eq!(got, 0.0f64.to_bits());
+    assert_eq!(got, (a * b + -1.0).to_bits());
+    for (a, b) in [(3.0f64, 1.0f64), (-0.0, 0.0), (f64::INFINITY, 1.0), (1.0e308, -1.0e308)] {
+        let t = a - b;
+        assert_eq!(m.call("tee_t", &[a.to_bits(), b.to_bits()]).unwrap(), t.to_bits(), "tee_t {a} {b}");
+        assert_eq!(m.call("tee_d", &[a.to_bits(), b.to_bits()]).unwrap(), (t * t).to_bits(), "tee_d {a} {b}");
+    }
+}
+
+/// An f64 add/sub/mul feeding a compare-and-branch (`F64<Op>Br<Cmp>`): every comparison,
+/// with the result on either side (mirrored) and negated by `eqz` (the `Not*` forms), jumps
+/// exactly when the separate instructions would, NaN and signed zeros included; the result
+/// is still written.
+#[test]
+fn fused_f64_op_branches() {
+    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let cmps: [(&str, F64Cmp); 4] = [("lt", |x, y| x < y), ("gt", |x, y| x > y), ("le", |x, y| x <= y), ("ge", |x, y| x >= y)];
+    let mut wat = String::from("(module\n");
+    for (n1, _, _) in ops {
+        for (c, _) in cmps {
+            for (side, cond) in [
+                ("l", format!("(f64.{c} (local.tee $t (f64.{n1} (local.get $a) (local.get $b))) (local.get $c))")),
+                ("r", format!("(f64.{c} (local.get $c) (local.tee $t (f64.{n1} (local.get $a) (local.get $b))))")),
+            ] {
+                for (neg, cond) in [("", cond.clone()), ("not_", format!("(i32.eqz {cond})"))] {
+                    // 2 when the branch is taken, else 0; plus 1 when `t` holds a NaN.
+                    wat += &format!(
+                        "(func (export \"{n1}_{neg}{c}_{side}\") (param $a f64) (param $b f64) (param $c f64) (result i32) (local $t f64) (local $r i32)
+                           (block $yes
+                             (br_if $yes {cond})
+                             (local.set $r (i32.const 0))
+                             (return (i32.add (local.get $r) (f64.ne (local.get $t) (local.get $t)))))
+                           (i32.add (i32.const 2) (f64.ne (local.get $t) (local.get $t))))\n"
+                    );
+                }
+            }
+        }
+    }
+    wat += ")";
+    let m = load(&wat);
+    for (_, o1, _) in ops {
+        for c in ["Lt", "Gt", "Le", "Ge", "NotLt", "NotGt", "NotLe", "NotGe"] {
+            m.expect_op(&format!("F64{o1}Br{c}"));
+        }
+    }
+    for (n1, _, f1) in ops {
+        for (c, cmp) in cmps {
+            for &a in &F64_EDGES {
+                for &b in &F64_EDGES[..8] {
+                    for &cv in &[0.0, -0.0, 1.0, -1.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+                        let t = f1(a, b);
+                        let args = [a.to_bits(), b.to_bits(), cv.to_bits()];
+                        for (side, holds) in [("l", cmp(t, cv)), ("r", cmp(cv, t))] {
+                            for (neg, taken) in [("", holds), ("not_", !holds)] {
+                                let name = format!("{n1}_{neg}{c}_{side}");
+                                let want = 2 * taken as i32 + t.is_nan() as i32;
+                                let got = m.call(&name, &args).unwrap() as u32 as i32;
+                                assert_eq!(got, want, "{name}({a:e}, {b:e}, {cv:e})");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// f64 loads added to an accumulator (`F64LoadAcc`, accumulator on either side): sums of
+/// edge values (NaN, ±0, inf, overflow) match separate ops, the loaded value stays in its
+/// slot, and an out-of-bounds load traps with the load's wasm offset.
+#[test]
+fn fused_f64_accumulating_loads() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (func (export "put") (param $i i32) (param $v f64) (f64.store (local.get $i) (local.get $v)))
+          (func (export "sum") (param $base i32) (param $n i32) (param $s f64) (result f64)
+            (block $done (loop $l
+              (br_if $done (i32.eqz (local.get $n)))
+              (local.set $s (f64.add (local.get $s) (f64.load offset=8 (local.get $base))))
+              (local.set $base (i32.add (local.get $base) (i32.const 8)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $l)))
+            (local.get $s))
+          (func (export "sum_r") (param $base i32) (param $n i32) (param $s f64) (result f64)
+            (block $done (loop $l
+              (br_if $done (i32.eqz (local.get $n)))
+              (local.set $s (f64.add (f64.load (local.get $base)) (local.get $s)))
+              (local.set $base (i32.add (local.get $base) (i32.const 8)))
+              (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+              (br $l)))
+            (local.get $s))
+          (func (export "last") (param $i i32) (result f64) (local $t f64) (local $s f64)
+            (local.set $s (f64.add (local.get $s) (local.tee $t (f64.load (local.get $i)))))
+            (local.get $t)))"#,
+    );
+    m.expect_op("F64LoadAcc");
+    let sets: [&[f64]; 5] = [
+        &[1.5, -0.25, 1.0e308, 1.0e308],
+        &[-0.0, -0.0],
+        &[f64::INFINITY, f64::NEG_INFINITY, 1.0],
+        &[f64::NAN, 2.0],
+        &[0.1, 0.2, 0.3, f64::MIN_POSITIVE, 5.0e-324],
+    ];
+    for vals in sets {
+        for (i, v) in vals.iter().enumerate() {
+            m.call("put", &[8 + 8 * i as u64, v.to_bits()]).unwrap();
+        }
+        let n = vals.len() as u64;
+        for start in [0.0f64, -0.0] {
+            let want = vals.iter().fold(start, |s, &v| s + v);
+            let got = f64::from_bits(m.call("sum", &[0, n, start.to_bits()]).unwrap());
+            assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "sum {vals:?} from {start}");
+            let want_r = vals.iter().fold(start, |s, &v| v + s);
+            let got = f64::from_bits(m.call("sum_r", &[8, n, start.to_bits()]).unwrap());
+            assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want_r), "sum_r {vals:?} from {start}");
+        }
+    }
+    let nan = 0x7ff8_0000_dead_beefu64;
+    m.call("put", &[16, nan]).unwrap();
+    assert_eq!(m.call("last", &[16]).unwrap(), nan, "the loaded bits stay in their slot");
+    assert_eq!(m.call("last", &[65528]).unwrap(), 0);
+    let Err(crate::error::Unwind::Trap(t)) = m.call("last", &[65529]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x2b, "the trapping instruction is f64.load (offset {off:#x})");
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum", &[65528, 1, 0]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+}
+
+/// f64 add/sub/mul whose result is stored (`F64{Add,Sub,Mul}Store`): the stored bits and
+/// the result slot match separate ops (NaN, ±0, inf), and an out-of-bounds store traps with
+/// the store's wasm offset after nothing was written.
+#[test]
+fn fused_f64_op_stores() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (func (export "get") (param $i i32) (result f64) (f64.load (local.get $i)))
+          (func (export "add") (param $i i32) (param $a f64) (param $b f64) (result f64) (local $r f64)
+            (f64.store offset=8 (local.get $i) (local.tee $r (f64.add (local.get $a) (local.get $b))))
+            (local.get $r))
+          (func (export "sub") (param $i i32) (param $a f64) (param $b f64) (result f64) (local $r f64)
+            (f64.store offset=8 (local.get $i) (local.tee $r (f64.sub (local.get $a) (local.get $b))))
+            (local.get $r))
+          (func (export "mul") (param $i i32) (param $a f64) (param $b f64) (result f64) (local $r f64)
+            (f64.store offset=8 (local.get $i) (local.tee $r (f64.mul (local.get $a) (local.get $b))))
+            (local.get $r)))"#,
+    );
+    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    for (name, op, f) in ops {
+        m.expect_op(&format!("F64{op}Store"));
+        for &a in &F64_EDGES {
+            for &b in &F64_EDGES {
+                let want = f64_bits_or_nan(f(a, b));
+                let r = m.call(name, &[16, a.to_bits(), b.to_bits()]).unwrap();
+                assert_eq!(f64_bits_or_nan(f64::from_bits(r)), want, "{name}({a:e}, {b:e})");
+                assert_eq!(m.call("get", &[24]).unwrap(), r, "{name}({a:e}, {b:e}) stores its result");
+            }
+        }
+        let Err(crate::error::Unwind::Trap(t)) = m.call(name, &[65521, 1.0f64.to_bits(), 2.0f64.to_bits()]) else {
+            panic!("expected a trap")
+        };
+        assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+        let off = t.backtrace()[0].wasm_offset.expect("an offset");
+        assert_eq!(m.module.info.wasm[off as usize], 0x39, "the trapping instruction is f64.store (offset {off:#x})");
+        assert_eq!(m.call("get", &[65528]).unwrap(), 0, "a trapping store writes nothing");
+    }
+}
+
+/// Loop rotation: a back-edge `Br` is replaced by a copy of the loop head up to its first
+/// branch into the loop (the listing holds the head twice); results are unchanged (also for
+/// loops the translator already rotated), a trap in a copied instruction reports the
+/// original's wasm offset, and `br_table` entries that jump back stay in place.
+#[test]
+fn rotated_loops() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (data (i32.const 0) "\05\00\00\00\07\00\00\00\00\00\00\00\03\00\00\00\c8\00\00\00")
+          (data (i32.const 65524) "\01\00\00\00\02\00\00\00\03\00\00\00")
+          (func (export "collatz") (param $n i32) (result i32) (local $steps i32)
+            (block $done
+              (loop $l
+                (br_if $done (i32.le_u (local.get $n) (i32.const 1)))
+                (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+                (if (i32.and (local.get $n) (i32.const 1))
+                  (then
+                    (local.set $n (i32.add (i32.mul (local.get $n) (i32.const 3)) (i32.const 1)))
+                    (br $l)))
+                (local.set $n (i32.shr_u (local.get $n) (i32.const 1)))
+                (br $l)))
+            (local.get $steps))
+          (func (export "walk") (param $p i32) (result i32) (local $x i32) (local $s i32)
+            (block $done
+              (loop $l
+                (local.set $x (i32.load (local.get $p)))
+                (br_if $done (i32.eqz (local.get $x)))
+                (if (i32.gt_u (local.get $x) (i32.const 100))
+                  (then (return (i32.const 1000000))))
+                (local.set $s (i32.add (local.get $s) (local.get $x)))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br $l)))
+            (local.get $s))
+          (func (export "table") (param $n i32) (result i32) (local $k i32)
+            (block $out
+              (loop $l
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (br_table $l $out (i32.eqz (local.get $n)))))
+            (local.get $k)))"#,
+    );
+    let listing = m.listing();
+    assert_eq!(listing.matches("I32Load ").count(), 2, "walk's head is copied:\n{listing}");
+    for n in [0, 1, 2, 3, 7, 27, 97, 871] {
+        let (mut x, mut steps) = (n as u32, 0);
+        while x > 1 {
+            steps += 1;
+            x = if x & 1 == 1 { x * 3 + 1 } else { x / 2 };
+        }
+        assert_eq!(m.i32("collatz", &[n]), steps, "collatz {n}");
+    }
+    assert_eq!(m.i32("walk", &[0]), 12);
+    assert_eq!(m.i32("walk", &[4]), 7);
+    assert_eq!(m.i32("walk", &[12]), 1000000);
+    assert_eq!(m.i32("walk", &[16]), 1000000);
+    // 1 + 2 + 3, then the load at 65536 (a copied instruction) is out of bounds.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("walk", &[65524]) else { panic!("expected a trap") };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+    for n in [1, 2, 10] {
+        assert_eq!(m.i32("table", &[n]), n, "table {n}");
+    }
+}
+
+/// f64 chains whose result a multiplication reads (`F64<Op1><Op2>Mul`): every chain, with
+/// the product's other operand a slot on either side or the chain's result itself (a
+/// square), matches three separately rounded ops over edge values.
+#[test]
+fn fused_f64_chain_muls() {
+    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let mut wat = String::from("(module\n");
+    for (n1, _, _) in ops {
+        for (n2, _, _) in ops {
+            wat += &format!(
+                "(func (export \"{n1}_{n2}_l\") (param $a f64) (param $b f64) (param $c f64) (param $g f64) (result f64)
+                   (f64.mul (f64.{n2} (f64.{n1} (local.get $a) (local.get $b)) (local.get $c)) (local.get $g)))
+                 (func (export \"{n1}_{n2}_r\") (param $a f64) (param $b f64) (param $c f64) (param $g f64) (result f64)
+                   (f64.mul (local.get $g) (f64.{n2} (local.get $c) (f64.{n1} (local.get $a) (local.get $b)))))
+                 (func (export \"{n1}_{n2}_sq\") (param $a f64) (param $b f64) (param $c f64) (param $g f64) (result f64) (local $d f64)
+                   (local.set $d (f64.{n2} (f64.{n1} (local.get $a) (local.get $b)) (local.get $c)))
+                   (f64.mul (local.get $d) (local.get $d)))\n"
+            );
+        }
+    }
+    wat += ")";
+    let m = load(&wat);
+    for (_, o1, _) in ops {
+        for o2 in ["Add", "Sub", "RSub", "Mul"] {
+            m.expect_op(&format!("F64{o1}{o2}Mul"));
+        }
+    }
+    let gs = [1.0, -0.0, f64::INFINITY, f64::NAN, 1.0e300];
+    for (n1, _, f1) in ops {
+        for (n2, _, f2) in ops {
+            for &a in &F64_EDGES {
+                for &b in &F64_EDGES[..8] {
+                    for &c in &[0.0, -0.0, -1.0, f64::INFINITY, f64::NAN] {
+                        for &g in &gs {
+                            let args = [a.to_bits(), b.to_bits(), c.to_bits(), g.to_bits()];
+                            let t = f1(a, b);
+                            let (dl, dr) = (f2(t, c), f2(c, t));
+                            for (side, want) in [("l", dl * g), ("r", g * dr), ("sq", dl * dl)] {
+                                let got = f64::from_bits(m.call(&format!("{n1}_{n2}_{side}"), &args).unwrap());
+                                assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "{n1}_{n2}_{side}({a:e}, {b:e}, {c:e}, {g:e})");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -222,6 +222,48 @@ load_acc! {
     i32_load8_u_acc = I32Load8UAcc, u8;
 }
 
+handler!(fn f64_load_acc(pc, fp, mem, len, st) = F64LoadAcc { t, addr, acc, offset } {
+    // SAFETY: as in `load!`.
+    unsafe {
+        let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
+        if ea + 8 > len {
+            return trap(pc, st, TrapCode::MemoryOutOfBounds);
+        }
+        let v = u64::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u64));
+        set(fp, t as Slot, v);
+        set(fp, acc as Slot, (f64::of(get(fp, acc as Slot)) + f64::of(v)).bits());
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+/// f64 ops whose result is stored: `dst = f(a, b)`, then `mem[addr + offset] = dst`
+/// (8 bytes), `addr` read after `dst` is written.
+macro_rules! op_store {
+    ($($name:ident = $var:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b, addr, offset } {
+            // SAFETY: as in `load!`.
+            unsafe {
+                let $x = f64::of(get(fp, a as Slot));
+                let $y = f64::of(get(fp, b as Slot));
+                let v = Bits::bits($e);
+                set(fp, dst as Slot, v);
+                let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
+                if ea + 8 > len {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                }
+                std::ptr::write_unaligned(mem.add(ea as usize) as *mut u64, v.to_le());
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
+    )*};
+}
+
+op_store! {
+    f64_add_store = F64AddStore, |x, y| x + y;
+    f64_sub_store = F64SubStore, |x, y| x - y;
+    f64_mul_store = F64MulStore, |x, y| x * y;
+}
+
 /// Loads that branch on a signed comparison of the loaded word: `t = mem[addr + offset]`,
 /// then jump to `target` when `t <op> b`.
 macro_rules! load_branch {
