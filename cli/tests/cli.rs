@@ -56,6 +56,33 @@ fn errors_are_one_line_with_nonzero_exit() {
 }
 
 #[test]
+fn webassembly_text_runs_and_bad_input_is_one_line() {
+    let dir = std::env::temp_dir().join(format!("kiln-cli-text-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = dir.join("fib.wat");
+    std::fs::write(&text, format!(";; a comment first\n{FIB}")).unwrap();
+    let t = text.to_str().unwrap();
+    assert_eq!(kiln(&["run", t, "--invoke", "fib", "10"]), (0, "55\n".into(), String::new()));
+    let out = dir.join("fib.kiln");
+    assert_eq!(kiln(&["compile", t, "-o", out.to_str().unwrap()]).0, 0);
+    assert_eq!(kiln(&["run", out.to_str().unwrap(), "--invoke", "fib", "10"]).1, "55\n");
+    // Invalid text: one line naming file, line and column.
+    let bad = dir.join("bad.wat");
+    std::fs::write(&bad, "(module\n  (func (result i32) i32.const))").unwrap();
+    let (code, _, err) = kiln(&["run", bad.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with(&format!("error: {}:2:", bad.display())), "{err}");
+    // Neither binary nor text: wasmparser's bad-magic message, on one line.
+    let junk = dir.join("junk.wasm");
+    std::fs::write(&junk, b"garbage!").unwrap();
+    let (code, _, err) = kiln(&["run", junk.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("magic header not detected"), "{err}");
+}
+
+#[test]
 fn inspect_lists_exports() {
     let m = module_file("fib3.wasm", FIB);
     let (code, out, _) = kiln(&["inspect", &m]);

@@ -17,7 +17,9 @@ pub struct CompileError {
 
 impl CompileError {
     pub(crate) fn from_wasmparser(e: wasmparser::BinaryReaderError) -> Self {
-        Self { offset: Some(e.offset() as usize), message: e.message().to_string(), unsupported: false }
+        // One line: some wasmparser messages pretty-print byte arrays over several lines.
+        let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+        Self { offset: Some(e.offset() as usize), message, unsupported: false }
     }
 
     pub(crate) fn unsupported(offset: usize, message: impl Into<String>) -> Self {
