@@ -261,7 +261,7 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
         (v.header.clone(), v.metadata()?, v.section(Section::Data), dwarf, v.header.sections.get(Section::Code).len, traps)
     };
     let dwarf = Arc::new(dwarf);
-    let m = &artifact::metadata::join_module(meta.module, Arc::from(data), dwarf.clone())
+    let m = &artifact::metadata::join_module(meta.module, kiln_runtime_support::module::ModuleBytes::from(data), dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: kiln_runtime_support::artifact::ArtifactPart::Metadata, detail })?;
     let default_settings = crate::reservation::code_settings(
         &crate::reservation::memory_style(Engine::Auto, kiln_runtime_support::vm::MemoryStyle::default()),

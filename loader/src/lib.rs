@@ -39,7 +39,7 @@ use kiln_runtime_support::artifact::{
     metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
-use kiln_runtime_support::module::ModuleInfo;
+use kiln_runtime_support::module::{ModuleBytes, ModuleInfo};
 use kiln_runtime_support::vm::{
     CodeMemory, CodeTables, CompiledModuleCode, MemoryImage, SharedBytes, TableRanges, bytes_of,
 };
@@ -162,7 +162,9 @@ fn finish(
     source: CodeSource,
 ) -> Result<LoadedArtifact, ArtifactError> {
     let meta = v.metadata()?;
-    let data: Arc<[u8]> = Arc::from(v.section(Section::Data));
+    // The data section stays in the mapping (or the copied bytes); nothing is copied here.
+    let data = ModuleBytes::slice(shared.clone(), v.header.sections.range(Section::Data))
+        .ok_or_else(|| ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "data section out of range".into() })?;
     let dwarf = Arc::new(v.dwarf(shared.clone()));
     let info: ModuleInfo = metadata::join_module(meta.module, data, dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;

@@ -346,7 +346,7 @@ pub(crate) fn load(shared: SharedBytes, expected: &CodeSettings) -> Result<Loade
     let encoded = code_tables(&v.meta, &v.traps, &v.address_map).map_err(tables_error)?;
     let module_meta = v.metadata()?;
     let dwarf = Arc::new(v.wasm_dwarf(shared.clone()));
-    let info = metadata::join_module(module_meta.module, Arc::from(v.data), dwarf.clone())
+    let info = metadata::join_module(module_meta.module, kiln_runtime_support::module::ModuleBytes::from(v.data), dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
     let (table_bytes, ranges) = encoded.into_shared();

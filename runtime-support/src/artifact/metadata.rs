@@ -6,7 +6,7 @@
 
 use super::DwarfSection;
 use super::memory_image::{MemoryImageBytes, MemoryImageDecl};
-use crate::module::{ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex, ModuleInfo};
+use crate::module::{ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex, ModuleBytes, ModuleInfo};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::Arc;
@@ -71,7 +71,7 @@ pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> Spli
         c.data = take(&mut dwarf, &c.data);
     }
     m.bodies = Vec::new();
-    m.wasm = Arc::from(&[][..]);
+    m.wasm = ModuleBytes::default();
     SplitModule { module: m, data, dwarf, memory_image: image.map(|i| i.decl) }
 }
 
@@ -82,7 +82,7 @@ pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> Spli
 ///
 /// # Errors
 /// A message naming the first inconsistency.
-pub fn join_module(mut m: ModuleInfo, data: Arc<[u8]>, dwarf: Arc<DwarfSection>) -> Result<ModuleInfo, String> {
+pub fn join_module(mut m: ModuleInfo, data: ModuleBytes, dwarf: Arc<DwarfSection>) -> Result<ModuleInfo, String> {
     let bad = |what: &str| Err(format!("metadata: {what}"));
     let nfuncs = m.functions.len();
     if m.functions.iter().any(|t| *t as usize >= m.types.len()) {

@@ -77,7 +77,7 @@ fn decode_with(
     let err = CompileError::from_wasmparser;
     let mut validator = Validator::new_with_features(features.to_wasmparser());
     let mut info = ModuleInfo {
-        wasm: Arc::from(wasm),
+        wasm: ModuleBytes::from(wasm),
         types: Vec::new(),
         imports: Vec::new(),
         functions: Vec::new(),

@@ -1,11 +1,13 @@
 //! Module metadata: everything Kiln knows about a decoded and validated module
 //! (spec section 2.5, "Modules").
 
+mod bytes;
 mod const_expr;
 pub mod decode;
 pub mod dwarf;
 mod names;
 
+pub use bytes::ModuleBytes;
 pub use const_expr::{ConstExpr, ConstOp};
 pub use decode::{DecodeOptions, decode};
 pub use dwarf::{SourceLocation, WasmDwarf};
@@ -15,7 +17,7 @@ use crate::vm::{VMSharedTypeId, type_registry};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// The kind of an import or export, with the index in its index space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -144,7 +146,7 @@ pub struct ModuleInfo {
     /// initialized-data image (data segments and kept custom sections only). Not part of
     /// the serialized metadata (the artifact stores the data image in its own section).
     #[serde(skip)]
-    pub wasm: Arc<[u8]>,
+    pub wasm: ModuleBytes,
     /// The type section's function types, by type index.
     pub types: Vec<FuncType>,
     /// Imports in declaration order.
