@@ -24,22 +24,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     runtime
         .host_module("env")
-        .func(
-            "log",
-            |caller: Caller<'_>, ptr: i32, len: i32| -> Result<(), Trap> {
-                let memory = caller
-                    .memory()
-                    .ok_or_else(|| Trap::host("log: the caller has no memory"))?;
-                // Wasm passes addresses as i32; they are unsigned offsets.
-                let bytes = memory
-                    .read_vec(u64::from(ptr as u32), len as u32 as usize)
-                    .map_err(|e| Trap::host(format!("log: {e}")))?;
-                let text = String::from_utf8(bytes)
-                    .map_err(|e| Trap::host(format!("log: not UTF-8: {e}")))?;
-                println!("{text}");
-                Ok(())
-            },
-        )
+        .func("log", |caller: Caller<'_>, ptr: i32, len: i32| -> Result<(), Trap> {
+            let memory =
+                caller.memory().ok_or_else(|| Trap::host("log: the caller has no memory"))?;
+            // Wasm passes addresses as i32; they are unsigned offsets.
+            let bytes = memory
+                .read_vec(u64::from(ptr as u32), len as u32 as usize)
+                .map_err(|e| Trap::host(format!("log: {e}")))?;
+            let text =
+                String::from_utf8(bytes).map_err(|e| Trap::host(format!("log: not UTF-8: {e}")))?;
+            println!("{text}");
+            Ok(())
+        })
         .instantiate()?;
 
     let wasm = wat::parse_str(GUEST)?;

@@ -160,7 +160,9 @@ impl Runtime {
 
     #[cfg(not(feature = "compiler"))]
     fn recompile_artifact(&self, _path: &Path, _wasm: &[u8]) -> Result<CompiledModule, Error> {
-        Err(Error::EngineUnavailable("this build of Kiln has no compiler to recompile the artifact".into()))
+        Err(Error::EngineUnavailable(
+            "this build of Kiln has no compiler to recompile the artifact".into(),
+        ))
     }
 }
 
@@ -183,7 +185,9 @@ impl CompiledModule {
         }
         #[cfg(not(feature = "compiler"))]
         {
-            Err(Error::EngineUnavailable("serializing needs the compiler feature or a loaded artifact".into()))
+            Err(Error::EngineUnavailable(
+                "serializing needs the compiler feature or a loaded artifact".into(),
+            ))
         }
     }
 
@@ -252,19 +256,48 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
     let (header, meta, data, dwarf, code_bytes, trap_sites) = if is_object {
         let v = kiln_loader::object::verify(bytes, None)?;
         let dwarf = v.wasm_dwarf(Arc::new(bytes.to_vec()));
-        (v.header.clone(), v.metadata()?, v.data(), dwarf, v.code_len() as u64, v.traps.len() as u64)
+        (
+            v.header.clone(),
+            v.metadata()?,
+            v.data(),
+            dwarf,
+            v.code_len() as u64,
+            v.traps.len() as u64,
+        )
     } else {
         let v = artifact::verify_integrity(bytes)?;
-        let traps = v.header.sections.get(Section::TrapSites).len / kiln_runtime_support::vm::TRAP_RECORD_BYTES as u64;
+        let traps = v.header.sections.get(Section::TrapSites).len
+            / kiln_runtime_support::vm::TRAP_RECORD_BYTES as u64;
         let dwarf_bytes: SharedBytes = Arc::new(v.section(Section::Dwarf).to_vec());
-        let dwarf = DwarfSection::new(dwarf_bytes, 0..v.section(Section::Dwarf).len(), v.header.dwarf_sha256);
-        (v.header.clone(), v.metadata()?, v.section(Section::Data), dwarf, v.header.sections.get(Section::Code).len, traps)
+        let dwarf = DwarfSection::new(
+            dwarf_bytes,
+            0..v.section(Section::Dwarf).len(),
+            v.header.dwarf_sha256,
+        );
+        (
+            v.header.clone(),
+            v.metadata()?,
+            v.section(Section::Data),
+            dwarf,
+            v.header.sections.get(Section::Code).len,
+            traps,
+        )
     };
     let dwarf = Arc::new(dwarf);
-    let m = &artifact::metadata::join_module(meta.module, kiln_runtime_support::module::ModuleBytes::from(data), dwarf.clone())
-        .map_err(|detail| ArtifactError::Corrupt { part: kiln_runtime_support::artifact::ArtifactPart::Metadata, detail })?;
+    let m = &artifact::metadata::join_module(
+        meta.module,
+        kiln_runtime_support::module::ModuleBytes::from(data),
+        dwarf.clone(),
+    )
+    .map_err(|detail| ArtifactError::Corrupt {
+        part: kiln_runtime_support::artifact::ArtifactPart::Metadata,
+        detail,
+    })?;
     let default_settings = crate::reservation::code_settings(
-        &crate::reservation::memory_style(Engine::Auto, kiln_runtime_support::vm::MemoryStyle::default()),
+        &crate::reservation::memory_style(
+            Engine::Auto,
+            kiln_runtime_support::vm::MemoryStyle::default(),
+        ),
         false,
     );
     Ok(ArtifactSummary {
@@ -279,9 +312,17 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
         imports: m
             .imports
             .iter()
-            .map(|i| ImportType { module: i.module.clone(), name: i.name.clone(), ty: m.entity_type(i.index) })
+            .map(|i| ImportType {
+                module: i.module.clone(),
+                name: i.name.clone(),
+                ty: m.entity_type(i.index),
+            })
             .collect(),
-        exports: m.exports.iter().map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) }).collect(),
+        exports: m
+            .exports
+            .iter()
+            .map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) })
+            .collect(),
         dwarf: dwarf.bytes().map(|b| b.len() as u64),
         memory_image: meta.memory_image,
         header,

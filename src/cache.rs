@@ -67,7 +67,10 @@ impl CompilationCache {
     pub fn with_directory(dir: impl AsRef<Path>) -> Result<Self, Error> {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir).map_err(|e| {
-            crate::ArtifactError::Io(format!("cannot create cache directory {}: {e}", dir.display()))
+            crate::ArtifactError::Io(format!(
+                "cannot create cache directory {}: {e}",
+                dir.display()
+            ))
         })?;
         Ok(Self { inner: Arc::new(Inner { dir: Some(dir.to_path_buf()), ..Inner::default() }) })
     }
@@ -108,7 +111,11 @@ mod lookup {
 
         /// The module for `wasm` in `rt`: from memory, from the directory, or compiled
         /// (natively, for this host's CPU) and stored.
-        pub(crate) fn get_or_compile(&self, rt: &Runtime, wasm: &[u8]) -> Result<CompiledModule, Error> {
+        pub(crate) fn get_or_compile(
+            &self,
+            rt: &Runtime,
+            wasm: &[u8],
+        ) -> Result<CompiledModule, Error> {
             let opts = AotOptions {
                 cpu: CpuTarget::Native,
                 features: rt.config().features,

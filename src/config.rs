@@ -1,10 +1,10 @@
 //! Runtime and module configuration, after wazero's `RuntimeConfig` and `ModuleConfig`.
 
-use kiln_runtime_support::CoreFeatures;
 use crate::wasi::FSConfig;
 use crate::wasi::clock::{SleepSource, TimeSource};
 use crate::wasi::options::WasiOptions;
 use crate::wasi::random::RandSource;
+use kiln_runtime_support::CoreFeatures;
 use std::io::{Read, Write};
 
 /// Which engine runs modules.

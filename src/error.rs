@@ -1,7 +1,9 @@
 //! The facade's error type.
 
 pub use kiln_runtime_support::artifact::{ArtifactError, ArtifactPart};
-pub use kiln_runtime_support::{CompileError, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode};
+pub use kiln_runtime_support::{
+    CompileError, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode,
+};
 use std::fmt;
 
 /// Everything a Kiln API call can fail with.
@@ -87,10 +89,16 @@ impl fmt::Display for Error {
             Error::EngineUnavailable(m) => write!(f, "engine unavailable: {m}"),
             Error::NotFound { kind, name } => write!(f, "no {kind} named \"{name}\""),
             Error::TypeMismatch(m) => write!(f, "type mismatch: {m}"),
-            Error::DuplicateModuleName(n) => write!(f, "a module named \"{n}\" is already instantiated"),
-            Error::OutOfBounds { offset, len } => write!(f, "out of bounds access of {len} at {offset}"),
+            Error::DuplicateModuleName(n) => {
+                write!(f, "a module named \"{n}\" is already instantiated")
+            }
+            Error::OutOfBounds { offset, len } => {
+                write!(f, "out of bounds access of {len} at {offset}")
+            }
             Error::ImmutableGlobal => f.write_str("global is immutable"),
-            Error::Mount { host_path, source } => write!(f, "cannot mount {}: {source}", host_path.display()),
+            Error::Mount { host_path, source } => {
+                write!(f, "cannot mount {}: {source}", host_path.display())
+            }
             Error::InvalidConfig(m) => write!(f, "invalid module configuration: {m}"),
         }
     }

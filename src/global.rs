@@ -43,7 +43,11 @@ impl Global {
             return Err(Error::ImmutableGlobal);
         }
         if v.ty() != self.global.ty.content {
-            return Err(Error::TypeMismatch(format!("global is {}, value is {}", self.global.ty.content, v.ty())));
+            return Err(Error::TypeMismatch(format!(
+                "global is {}, value is {}",
+                self.global.ty.content,
+                v.ty()
+            )));
         }
         let raw = v.to_raw(&self.store);
         // SAFETY: as in `get`.

@@ -7,7 +7,9 @@ use crate::memory::Memory;
 use crate::runtime::Runtime;
 use crate::typed::{WasmList, WasmTy};
 use crate::val::Val;
-use kiln_runtime_support::instance::{Extern as RawExtern, GlobalRef, InstanceData, MemoryRef, TableRef};
+use kiln_runtime_support::instance::{
+    Extern as RawExtern, GlobalRef, InstanceData, MemoryRef, TableRef,
+};
 use kiln_runtime_support::types::{FuncType, GlobalType, MemoryType, TableType};
 use kiln_runtime_support::vm::{CallerCtx, HostFn, HostFuncContext, LinearMemory, Store, ValRaw};
 use kiln_runtime_support::{Trap, Unwind};
@@ -193,9 +195,14 @@ impl<'r> HostModuleBuilder<'r> {
         let fty = ty.clone();
         let host: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
             let store = ctx.store.rc();
-            let args: Vec<Val> =
-                fty.params().iter().zip(slots.iter()).map(|(t, s)| Val::from_raw(&store, *s, *t)).collect();
-            let mut results: Vec<Val> = fty.results().iter().map(|t| Val::default_for(*t)).collect();
+            let args: Vec<Val> = fty
+                .params()
+                .iter()
+                .zip(slots.iter())
+                .map(|(t, s)| Val::from_raw(&store, *s, *t))
+                .collect();
+            let mut results: Vec<Val> =
+                fty.results().iter().map(|t| Val::default_for(*t)).collect();
             let caller = Caller { store: ctx.store, instance: ctx.instance };
             f(caller, &args, &mut results).map_err(|e| match e {
                 Error::Trap(t) => Unwind::Trap(t),
@@ -204,7 +211,10 @@ impl<'r> HostModuleBuilder<'r> {
             })?;
             for ((slot, v), t) in slots.iter_mut().zip(&results).zip(fty.results()) {
                 if v.ty() != *t {
-                    return Err(Unwind::Trap(Trap::host(format!("host function returned {} for {t}", v.ty()))));
+                    return Err(Unwind::Trap(Trap::host(format!(
+                        "host function returned {} for {t}",
+                        v.ty()
+                    ))));
                 }
                 *slot = v.to_raw(&store);
             }
@@ -232,7 +242,8 @@ impl<'r> HostModuleBuilder<'r> {
             Ok(m) => {
                 let hm = self.store().push_host_memory(m);
                 // SAFETY: the host memory is store-owned at a stable address.
-                let (def, memory) = unsafe { (&mut *(*hm).def as *mut _, &mut (*hm).memory as *mut _) };
+                let (def, memory) =
+                    unsafe { (&mut *(*hm).def as *mut _, &mut (*hm).memory as *mut _) };
                 self.exports.push((name.to_string(), RawExtern::Memory(MemoryRef { def, memory })));
             }
             Err(e) => self.error = Some(e.into()),
@@ -247,7 +258,8 @@ impl<'r> HostModuleBuilder<'r> {
             Ok(t) => {
                 let ht = self.store().push_host_table(t);
                 // SAFETY: the host table is store-owned at a stable address.
-                let (def, table) = unsafe { (&mut *(*ht).def as *mut _, &mut (*ht).table as *mut _) };
+                let (def, table) =
+                    unsafe { (&mut *(*ht).def as *mut _, &mut (*ht).table as *mut _) };
                 self.exports.push((name.to_string(), RawExtern::Table(TableRef { def, table })));
             }
             Err(e) => self.error = Some(e.into()),

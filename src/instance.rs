@@ -116,7 +116,10 @@ impl Instance {
     /// # Errors
     /// [`Error::NotFound`] if there is no such function; [`Error::TypeMismatch`] if its
     /// type is not `P -> R`.
-    pub fn typed_func<P: WasmList, R: WasmList>(&self, name: &str) -> Result<TypedFunc<P, R>, Error> {
+    pub fn typed_func<P: WasmList, R: WasmList>(
+        &self,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>, Error> {
         self.exported_function(name)
             .ok_or_else(|| Error::NotFound { kind: "func", name: name.to_string() })?
             .typed()

@@ -45,20 +45,29 @@ mod typed;
 mod val;
 pub mod wasi;
 
-pub use artifact::{ArtifactFallback, ArtifactSummary, artifact_header, inspect_artifact, is_artifact};
+pub use artifact::{
+    ArtifactFallback, ArtifactSummary, artifact_header, inspect_artifact, is_artifact,
+};
 pub use atomic_file::write_atomically;
 pub use cache::{CacheStats, CompilationCache};
 pub use config::{Engine, ModuleConfig, RuntimeConfig};
-pub use error::{ArtifactError, ArtifactPart, CompileError, Error, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode};
+pub use error::{
+    ArtifactError, ArtifactPart, CompileError, Error, ExitError, LinkError, LinkErrorKind,
+    ResourceError, Trap, TrapCode,
+};
 pub use func::{Func, TypedFunc};
 pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
 pub use instance::{Extern, Instance};
 pub use kiln_runtime_support::CoreFeatures;
+pub use kiln_runtime_support::artifact::{
+    ArtifactHeader, BoundsMode, CodeSettings, CpuFeatures, Section,
+};
 pub use kiln_runtime_support::module::SourceLocation;
-pub use kiln_runtime_support::artifact::{ArtifactHeader, BoundsMode, CodeSettings, CpuFeatures, Section};
 pub use kiln_runtime_support::trap::FrameInfo;
-pub use kiln_runtime_support::types::{ExternType, FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
+pub use kiln_runtime_support::types::{
+    ExternType, FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType,
+};
 pub use kiln_runtime_support::vm::ExternRef;
 pub use memory::Memory;
 pub use module::{CompiledModule, ExportType, ImportType};

@@ -59,14 +59,21 @@ impl CompiledModule {
         let info = &self.inner.info;
         info.imports
             .iter()
-            .map(|i| ImportType { module: i.module.clone(), name: i.name.clone(), ty: info.entity_type(i.index) })
+            .map(|i| ImportType {
+                module: i.module.clone(),
+                name: i.name.clone(),
+                ty: info.entity_type(i.index),
+            })
             .collect()
     }
 
     /// The exports, in declaration order.
     pub fn exports(&self) -> Vec<ExportType> {
         let info = &self.inner.info;
-        info.exports.iter().map(|e| ExportType { name: e.name.clone(), ty: info.entity_type(e.index) }).collect()
+        info.exports
+            .iter()
+            .map(|e| ExportType { name: e.name.clone(), ty: info.entity_type(e.index) })
+            .collect()
     }
 
     /// Custom sections kept when [`crate::RuntimeConfig::with_custom_sections`] is on, as

@@ -17,7 +17,11 @@ pub(crate) fn host_settings(cpu: CpuLevel, interruptible: bool) -> CompilerSetti
     CompilerSettings {
         cpu,
         epoch_interruption: interruptible,
-        bounds_checks: if guard_pages() { BoundsChecks::GuardPages } else { BoundsChecks::Explicit },
+        bounds_checks: if guard_pages() {
+            BoundsChecks::GuardPages
+        } else {
+            BoundsChecks::Explicit
+        },
         guard_bytes: GUARD_BYTES,
         verify_ir: false,
         ..CompilerSettings::default()
@@ -25,7 +29,10 @@ pub(crate) fn host_settings(cpu: CpuLevel, interruptible: bool) -> CompilerSetti
 }
 
 /// Compiles `info` for the host (with epoch checks when `interruptible`) and loads the code.
-pub(crate) fn compile(info: &Arc<ModuleInfo>, interruptible: bool) -> Result<CompiledModuleCode, Error> {
+pub(crate) fn compile(
+    info: &Arc<ModuleInfo>,
+    interruptible: bool,
+) -> Result<CompiledModuleCode, Error> {
     let settings = host_settings(CpuLevel::Baseline, interruptible);
     let code = kiln_compiler::compile_module(info, &settings)?;
     let tramps = kiln_compiler::compile_trampolines(info, &settings)?;
@@ -46,6 +53,7 @@ pub(crate) fn serialize(module: &Module, interruptible: bool) -> Result<Vec<u8>,
 /// The error for serializing a module that has no native code.
 pub(crate) fn not_native() -> Error {
     Error::EngineUnavailable(
-        "only natively compiled modules can be serialized; this one runs on the interpreter".to_string(),
+        "only natively compiled modules can be serialized; this one runs on the interpreter"
+            .to_string(),
     )
 }

@@ -44,6 +44,10 @@ pub(crate) fn code_settings(style: &MemoryStyle, interruption: bool) -> CodeSett
             epoch_interruption: interruption,
         }
     } else {
-        CodeSettings { bounds_checks: BoundsMode::Explicit, guard_bytes: 0, epoch_interruption: interruption }
+        CodeSettings {
+            bounds_checks: BoundsMode::Explicit,
+            guard_bytes: 0,
+            epoch_interruption: interruption,
+        }
     }
 }

@@ -127,10 +127,17 @@ impl Runtime {
     }
 
     /// Compiles `wasm` for `engine` (resolved: not [`Engine::Auto`]), bypassing the cache.
-    pub(crate) fn compile_with_engine(&self, wasm: &[u8], engine: Engine) -> Result<CompiledModule, Error> {
+    pub(crate) fn compile_with_engine(
+        &self,
+        wasm: &[u8],
+        engine: Engine,
+    ) -> Result<CompiledModule, Error> {
         let info = kiln_runtime_support::module::decode(
             wasm,
-            DecodeOptions { features: self.config.features, keep_custom_sections: self.config.custom_sections },
+            DecodeOptions {
+                features: self.config.features,
+                keep_custom_sections: self.config.custom_sections,
+            },
         )?;
         let info = Arc::new(info);
         let code = match engine {
@@ -145,7 +152,9 @@ impl Runtime {
                         .to_string(),
                 ));
             }
-            Engine::Auto | Engine::Interpreter => Code::Interpreted(kiln_runtime_support::interp::translate_module(&info, self.config.interruption)?),
+            Engine::Auto | Engine::Interpreter => Code::Interpreted(
+                kiln_runtime_support::interp::translate_module(&info, self.config.interruption)?,
+            ),
         };
         let interruption = self.config.interruption;
         Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, interruption })
@@ -162,7 +171,11 @@ impl Runtime {
     /// is success), [`Error::DuplicateModuleName`] if the name is taken, [`Error::Mount`]
     /// when a mounted directory cannot be opened, [`Error::InvalidConfig`] for args or
     /// environment a WASI guest cannot be given.
-    pub fn instantiate(&self, module: &CompiledModule, config: ModuleConfig) -> Result<Instance, Error> {
+    pub fn instantiate(
+        &self,
+        module: &CompiledModule,
+        config: ModuleConfig,
+    ) -> Result<Instance, Error> {
         let name = match config.name.as_deref() {
             Some("") => None,
             Some(n) => Some(n.to_string()),
@@ -174,7 +187,12 @@ impl Runtime {
         let mut config = config;
         self.wasi.begin(crate::wasi::WasiCtx::from_config(&mut config)?);
         let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.get(f));
-        let data = kiln_runtime_support::instance::instantiate(&self.store, module.inner.clone(), &resolver, name.clone());
+        let data = kiln_runtime_support::instance::instantiate(
+            &self.store,
+            module.inner.clone(),
+            &resolver,
+            name.clone(),
+        );
         self.wasi.finish(data.as_ref().ok().copied());
         let data = data?;
         let instance = Instance { store: self.store.clone(), data };
@@ -228,7 +246,11 @@ impl Runtime {
     ///
     /// # Errors
     /// [`Error::DuplicateModuleName`] if the name is taken.
-    pub(crate) fn register_host(&self, name: &str, exports: HashMap<String, RawExtern>) -> Result<(), Error> {
+    pub(crate) fn register_host(
+        &self,
+        name: &str,
+        exports: HashMap<String, RawExtern>,
+    ) -> Result<(), Error> {
         self.register_namespace(name, Namespace::Host(exports))
     }
 

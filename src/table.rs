@@ -42,7 +42,11 @@ impl Table {
     pub fn get(&self, index: u32) -> Option<Val> {
         let raw = self.with(|t| t.elements().get(index as usize).copied())?;
         let ty: ValType = self.ty().element.into();
-        Some(Val::from_raw(&self.store, kiln_runtime_support::vm::ValRaw::from_bits(raw as u64), ty))
+        Some(Val::from_raw(
+            &self.store,
+            kiln_runtime_support::vm::ValRaw::from_bits(raw as u64),
+            ty,
+        ))
     }
 
     fn raw(&self, v: &Val) -> Result<usize, Error> {
@@ -60,8 +64,9 @@ impl Table {
     pub fn set(&self, index: u32, v: Val) -> Result<(), Error> {
         let raw = self.raw(&v)?;
         self.with(|t| {
-            *t.elements_mut().get_mut(index as usize).ok_or(Error::OutOfBounds { offset: index as u64, len: 1 })? =
-                raw;
+            *t.elements_mut()
+                .get_mut(index as usize)
+                .ok_or(Error::OutOfBounds { offset: index as u64, len: 1 })? = raw;
             Ok(())
         })
     }

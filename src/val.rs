@@ -85,7 +85,8 @@ impl Val {
             ValType::F32 => Val::F32(f32::from_bits(bits as u32)),
             ValType::F64 => Val::F64(f64::from_bits(bits)),
             ValType::FuncRef => Val::FuncRef(
-                (bits != 0).then(|| Func::from_funcref(store.clone(), bits as usize as *mut VMFuncRef)),
+                (bits != 0)
+                    .then(|| Func::from_funcref(store.clone(), bits as usize as *mut VMFuncRef)),
             ),
             ValType::ExternRef => Val::ExternRef(store.externref_from_raw(bits as usize)),
         }

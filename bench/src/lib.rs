@@ -223,16 +223,10 @@ impl KilnRunner {
     pub fn with_config(w: &Workload, config: kiln::RuntimeConfig) -> Result<Self, String> {
         let runtime = kiln::Runtime::with_config(config);
         let module = runtime.compile(&w.wasm).map_err(|e| e.to_string())?;
-        let instance = runtime
-            .instantiate(&module, kiln::ModuleConfig::new())
-            .map_err(|e| e.to_string())?;
-        let func = instance
-            .typed_func::<i32, i32>(&w.export)
-            .map_err(|e| e.to_string())?;
-        Ok(Self {
-            _runtime: runtime,
-            func,
-        })
+        let instance =
+            runtime.instantiate(&module, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
+        let func = instance.typed_func::<i32, i32>(&w.export).map_err(|e| e.to_string())?;
+        Ok(Self { _runtime: runtime, func })
     }
 }
 
@@ -258,21 +252,17 @@ impl WasmiRunner {
         let module = wasmi::Module::new(&engine, &w.wasm).map_err(|e| e.to_string())?;
         let mut store = wasmi::Store::new(&engine, ());
         let linker = wasmi::Linker::<()>::new(&engine);
-        let instance = linker
-            .instantiate_and_start(&mut store, &module)
-            .map_err(|e| e.to_string())?;
-        let func = instance
-            .get_typed_func::<i32, i32>(&store, &w.export)
-            .map_err(|e| e.to_string())?;
+        let instance =
+            linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
+        let func =
+            instance.get_typed_func::<i32, i32>(&store, &w.export).map_err(|e| e.to_string())?;
         Ok(Self { store, func })
     }
 }
 
 impl Runner for WasmiRunner {
     fn call(&mut self, arg: i32) -> Result<i32, String> {
-        self.func
-            .call(&mut self.store, arg)
-            .map_err(|e| e.to_string())
+        self.func.call(&mut self.store, arg).map_err(|e| e.to_string())
     }
 }
 
@@ -352,12 +342,7 @@ pub fn run_workload(w: &Workload, samples: usize) -> Result<Row, String> {
             w.name, w.export, w.arg, tk.result, tk.result, tw.result, tw.result
         ));
     }
-    Ok(Row {
-        name: w.name.clone(),
-        arg: w.arg,
-        kiln: tk,
-        wasmi: tw,
-    })
+    Ok(Row { name: w.name.clone(), arg: w.arg, kiln: tk, wasmi: tw })
 }
 
 /// `d` in milliseconds with two decimals.
@@ -400,10 +385,6 @@ mod tests {
         }
         // Known answers.
         assert_eq!(run_workload(&ws[0], 1).unwrap().kiln.result, 610, "fib(15)");
-        assert_eq!(
-            run_workload(&ws[1], 1).unwrap().kiln.result,
-            168,
-            "primes below 1000"
-        );
+        assert_eq!(run_workload(&ws[1], 1).unwrap().kiln.result, 168, "primes below 1000");
     }
 }

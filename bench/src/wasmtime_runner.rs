@@ -23,10 +23,16 @@ impl WasmtimeRunner {
     ///
     /// # Errors
     /// Instantiation or export lookup failures, as text.
-    pub fn instantiate(engine: &wasmtime::Engine, module: &wasmtime::Module, export: &str) -> Result<Self, String> {
+    pub fn instantiate(
+        engine: &wasmtime::Engine,
+        module: &wasmtime::Module,
+        export: &str,
+    ) -> Result<Self, String> {
         let mut store = wasmtime::Store::new(engine, ());
-        let instance = wasmtime::Instance::new(&mut store, module, &[]).map_err(|e| e.to_string())?;
-        let func = instance.get_typed_func::<i32, i32>(&mut store, export).map_err(|e| e.to_string())?;
+        let instance =
+            wasmtime::Instance::new(&mut store, module, &[]).map_err(|e| e.to_string())?;
+        let func =
+            instance.get_typed_func::<i32, i32>(&mut store, export).map_err(|e| e.to_string())?;
         Ok(Self { store, func })
     }
 }

@@ -16,11 +16,15 @@ pub fn parse(text: &str, ty: ValType) -> Result<Val, String> {
     };
     match ty {
         ValType::I32 => {
-            let v = int(text).filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v)).ok_or_else(bad)?;
+            let v = int(text)
+                .filter(|v| (i32::MIN as i128..=u32::MAX as i128).contains(v))
+                .ok_or_else(bad)?;
             Ok(Val::I32(v as i64 as i32))
         }
         ValType::I64 => {
-            let v = int(text).filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v)).ok_or_else(bad)?;
+            let v = int(text)
+                .filter(|v| (i64::MIN as i128..=u64::MAX as i128).contains(v))
+                .ok_or_else(bad)?;
             Ok(Val::I64(v as i64))
         }
         ValType::F32 => text.parse::<f32>().map(Val::F32).map_err(|_| bad()),

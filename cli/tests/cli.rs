@@ -138,7 +138,11 @@ fn compile_with_output_target_and_cpu() {
     let (_, out, _) = kiln(&["inspect", native.to_str().unwrap()]);
     assert!(out.contains("cpu: native"), "{out}");
 
-    let other = if cfg!(target_arch = "x86_64") { "aarch64-unknown-linux-gnu" } else { "x86_64-unknown-linux-gnu" };
+    let other = if cfg!(target_arch = "x86_64") {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    };
     let foreign = dir.join("foreign.kiln");
     let (code, _, err) = kiln(&["compile", &m, "-o", foreign.to_str().unwrap(), "--target", other]);
     assert_eq!(code, 0, "{err}");
@@ -195,7 +199,11 @@ fn compile_an_object_then_run_and_inspect_it() {
     assert_eq!(kiln(&["run", &obj, "--invoke", "fib", "3"]), (0, "2\n".into(), String::new()));
     // Same answers as the module binary on the interpreter, including data and a trap
     // with its backtrace.
-    for args in [&["--invoke", "fib", "20"][..], &["--invoke", "load", "8"][..], &["--invoke", "divide", "0"][..]] {
+    for args in [
+        &["--invoke", "fib", "20"][..],
+        &["--invoke", "load", "8"][..],
+        &["--invoke", "divide", "0"][..],
+    ] {
         let from_object = kiln(&[&["run", &obj][..], args].concat());
         let interpreted = kiln(&[&["run", "--interpreter", &m][..], args].concat());
         assert_eq!(from_object, interpreted, "{args:?}");
@@ -262,7 +270,10 @@ fn inspect_reports_a_corrupt_dwarf_section_that_still_runs() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("dwarf: 21 bytes, checksum ok"), "{out}");
     let mut bytes = std::fs::read(&art).unwrap();
-    let at = bytes.windows(9).position(|w| w == b"unit data").expect("the DWARF bytes are in the artifact");
+    let at = bytes
+        .windows(9)
+        .position(|w| w == b"unit data")
+        .expect("the DWARF bytes are in the artifact");
     bytes[at] ^= 1;
     std::fs::write(&art, &bytes).unwrap();
     let (code, out, err) = kiln(&["inspect", &art]);
@@ -286,7 +297,11 @@ fn run_with_a_cache_directory_reuses_the_artifact() {
     assert!(entries[0].extension().is_some_and(|e| e == "kiln"));
     let written = std::fs::metadata(&entries[0]).unwrap().modified().unwrap();
     assert_eq!(kiln(&["run", "--cache-dir", c, &m, "--invoke", "fib", "16"]).1, "987\n");
-    assert_eq!(std::fs::metadata(&entries[0]).unwrap().modified().unwrap(), written, "a hit does not rewrite");
+    assert_eq!(
+        std::fs::metadata(&entries[0]).unwrap().modified().unwrap(),
+        written,
+        "a hit does not rewrite"
+    );
     // A corrupted entry is replaced, not an error.
     std::fs::write(&entries[0], b"\0KILN\r\n\x1agarbage").unwrap();
     assert_eq!(kiln(&["run", "--cache-dir", c, &m, "--invoke", "fib", "12"]).1, "144\n");
@@ -339,7 +354,8 @@ fn run_mounts_directories_with_dir_and_dir_ro() {
     std::fs::create_dir(ro.join("dir")).unwrap();
     let ro_spec = format!("{}::/ro", ro.display());
     let rw_spec = format!("{}::/rw", rw.display());
-    let (code, out, _) = kiln(&["run", "--interpreter", "--dir-ro", &ro_spec, "--dir", &rw_spec, &readonly]);
+    let (code, out, _) =
+        kiln(&["run", "--interpreter", "--dir-ro", &ro_spec, "--dir", &rw_spec, &readonly]);
     assert_eq!(code, 0);
     assert_eq!(out, wasi_expected("readonly"));
     // Without a grant the guest sees no filesystem at all.
@@ -355,7 +371,18 @@ fn run_mounts_directories_with_dir_and_dir_ro() {
 fn run_passes_env_and_args() {
     let m = wasi_program("args_env");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
-        .args(["run", "--env", "EMPTY=", "--env", "KILN_PASSED", "--env", "KILN_UNSET_ON_HOST", "--env", "X=a=b", &m])
+        .args([
+            "run",
+            "--env",
+            "EMPTY=",
+            "--env",
+            "KILN_PASSED",
+            "--env",
+            "KILN_UNSET_ON_HOST",
+            "--env",
+            "X=a=b",
+            &m,
+        ])
         .args(["--", "", "héllo", "--dir", "-x"])
         .env("KILN_PASSED", "from host")
         .env_remove("KILN_UNSET_ON_HOST")

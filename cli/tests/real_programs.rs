@@ -30,14 +30,19 @@ fn check(workload: Workload, engine: Engine) {
         .unwrap_or_else(|e| panic!("{e}"));
     let prepared = engine::prepare(engine, &tools, workload.program(), &scratch, TIMEOUT)
         .unwrap_or_else(|e| panic!("{e}"));
-    let run = engine::run_workload(&prepared, &tools, workload, TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
-    programs::check_golden(workload, &run.observed, engine.label()).unwrap_or_else(|e| panic!("{e}"));
+    let run = engine::run_workload(&prepared, &tools, workload, TIMEOUT)
+        .unwrap_or_else(|e| panic!("{e}"));
+    programs::check_golden(workload, &run.observed, engine.label())
+        .unwrap_or_else(|e| panic!("{e}"));
     eprintln!(
         "{} under {}: {:.2} s{}",
         workload.name(),
         engine.label(),
         run.elapsed.as_secs_f64(),
-        prepared.compile_time.map(|t| format!(" (+ {:.2} s compile)", t.as_secs_f64())).unwrap_or_default()
+        prepared
+            .compile_time
+            .map(|t| format!(" (+ {:.2} s compile)", t.as_secs_f64()))
+            .unwrap_or_default()
     );
     let _ = std::fs::remove_dir_all(&scratch);
 }

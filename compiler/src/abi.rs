@@ -32,13 +32,10 @@ pub fn clif_type(ty: ValType) -> ir::Type {
 /// `(callee_vmctx, caller_vmctx, params...) -> results`.
 pub fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
     let mut sig = Signature::new(call_conv);
-    sig.params
-        .push(AbiParam::special(POINTER, ArgumentPurpose::VMContext));
+    sig.params.push(AbiParam::special(POINTER, ArgumentPurpose::VMContext));
     sig.params.push(AbiParam::new(POINTER));
-    sig.params
-        .extend(ty.params().iter().map(|&t| AbiParam::new(clif_type(t))));
-    sig.returns
-        .extend(ty.results().iter().map(|&t| AbiParam::new(clif_type(t))));
+    sig.params.extend(ty.params().iter().map(|&t| AbiParam::new(clif_type(t))));
+    sig.returns.extend(ty.results().iter().map(|&t| AbiParam::new(clif_type(t))));
     sig
 }
 

@@ -46,19 +46,21 @@ const CPU_FLAGS: &[(&str, &str)] = &[
 /// # Errors
 /// When the ISA cannot be built, or it enables a feature flag Kiln has no name for (so a
 /// requirement is never left out of the header).
-pub fn cpu_requirements(settings: &CompilerSettings) -> Result<(String, CpuFeatures), CompileError> {
+pub fn cpu_requirements(
+    settings: &CompilerSettings,
+) -> Result<(String, CpuFeatures), CompileError> {
     let isa = settings.build_isa()?;
     let mut set = CpuFeatures::NONE;
     for v in isa.isa_flags() {
         if !v.name.starts_with("has_") || v.as_bool() != Some(true) {
             continue;
         }
-        let name = CPU_FLAGS
-            .iter()
-            .find(|(flag, _)| *flag == v.name)
-            .map(|(_, n)| *n)
-            .ok_or_else(|| error(format!("CPU feature flag `{}` has no artifact name", v.name)))?;
-        let f = CpuFeatures::from_name(name).ok_or_else(|| error(format!("unknown CPU feature `{name}`")))?;
+        let name =
+            CPU_FLAGS.iter().find(|(flag, _)| *flag == v.name).map(|(_, n)| *n).ok_or_else(
+                || error(format!("CPU feature flag `{}` has no artifact name", v.name)),
+            )?;
+        let f = CpuFeatures::from_name(name)
+            .ok_or_else(|| error(format!("unknown CPU feature `{name}`")))?;
         set = set.union(f);
     }
     let level = match (settings.cpu, &settings.target.architecture) {
@@ -129,7 +131,8 @@ pub fn write_artifact(
 ) -> Result<Vec<u8>, CompileError> {
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
     let memory_image = crate::memory_image::build(info);
-    let metadata::SplitModule { module, data, dwarf, memory_image } = metadata::split_module(info, memory_image.as_ref());
+    let metadata::SplitModule { module, data, dwarf, memory_image } =
+        metadata::split_module(info, memory_image.as_ref());
     let meta = ArtifactMetadata { memory_image, producer: producer(), module };
     artifact::write(&ArtifactParts {
         target: settings.target.to_string(),

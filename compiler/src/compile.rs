@@ -54,12 +54,8 @@ pub fn compile_module_with_progress(
 ) -> Result<CompiledCode, CompileError> {
     let isa = settings.build_isa()?;
     let offsets = VMOffsets::new(info);
-    let env = ModuleEnv {
-        module: info,
-        offsets: &offsets,
-        settings,
-        frontend: isa.frontend_config(),
-    };
+    let env =
+        ModuleEnv { module: info, offsets: &offsets, settings, frontend: isa.frontend_config() };
     let first = info.num_imported_funcs;
     let count = info.num_defined_funcs();
     let threads = THREADS.min(count as usize).max(1);
@@ -85,19 +81,14 @@ pub fn compile_module_with_progress(
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("compile thread panicked"))
-            .collect()
+        handles.into_iter().map(|h| h.join().expect("compile thread panicked")).collect()
     });
 
     // Interleave back into function order.
     let mut iters: Vec<_> = results.into_iter().map(Vec::into_iter).collect();
     let mut functions = Vec::with_capacity(count as usize);
     for i in 0..count as usize {
-        let f = iters[i % threads]
-            .next()
-            .expect("one result per function")?;
+        let f = iters[i % threads].next().expect("one result per function")?;
         functions.push(f);
     }
     Ok(CompiledCode { functions })
@@ -124,13 +115,9 @@ pub(crate) fn finish(
 ) -> Result<CompiledFunction, CompileError> {
     ctx.clear();
     ctx.func = func;
-    ctx.compile(isa, &mut ControlPlane::default())
-        .map_err(|e| {
-            error(format!(
-                "function {func_index}: code generation failed: {:?}",
-                e.inner
-            ))
-        })?;
+    ctx.compile(isa, &mut ControlPlane::default()).map_err(|e| {
+        error(format!("function {func_index}: code generation failed: {:?}", e.inner))
+    })?;
     let buffer = &ctx.compiled_code().expect("just compiled").buffer;
     let func: &Function = &ctx.func;
 
@@ -167,26 +154,15 @@ pub(crate) fn finish(
                 )));
             }
         };
-        relocations.push(Relocation {
-            offset: r.offset,
-            kind,
-            target,
-            addend: r.addend,
-        });
+        relocations.push(Relocation { offset: r.offset, kind, target, addend: r.addend });
     }
 
     let mut trap_sites = Vec::new();
     for t in buffer.traps() {
         let code = traps::from_clif(t.code).ok_or_else(|| {
-            error(format!(
-                "function {func_index}: unexpected trap code {}",
-                t.code
-            ))
+            error(format!("function {func_index}: unexpected trap code {}", t.code))
         })?;
-        trap_sites.push(TrapSite {
-            code_offset: t.offset,
-            code,
-        });
+        trap_sites.push(TrapSite { code_offset: t.offset, code });
     }
     trap_sites.sort_by_key(|t| t.code_offset);
 
@@ -228,16 +204,10 @@ pub fn function_ir(
 ) -> Result<String, CompileError> {
     let isa = settings.build_isa()?;
     let offsets = VMOffsets::new(info);
-    let env = ModuleEnv {
-        module: info,
-        offsets: &offsets,
-        settings,
-        frontend: isa.frontend_config(),
-    };
+    let env =
+        ModuleEnv { module: info, offsets: &offsets, settings, frontend: isa.frontend_config() };
     if info.is_imported_func(func_index) || func_index as usize >= info.functions.len() {
-        return Err(error(format!(
-            "function {func_index} is not a defined function"
-        )));
+        return Err(error(format!("function {func_index} is not a defined function")));
     }
     let func = translate_function(&env, func_index, &mut FunctionBuilderContext::new())?;
     Ok(func.display().to_string())

@@ -127,10 +127,10 @@ pub mod trampoline;
 mod translate;
 pub mod traps;
 
+pub use artifact::{compile_artifact, write_artifact};
 pub use code::{
     AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation, TrapSite,
 };
-pub use artifact::{compile_artifact, write_artifact};
 pub use compile::{compile_module, compile_module_with_progress, function_ir};
 pub use link::link;
 pub use object::{emit_object, write_object};

@@ -26,14 +26,22 @@ const FUNCTION_ALIGN: u32 = 16;
 fn looked_up_address_map(f: &CompiledFunction) -> Vec<(u32, u32, u32)> {
     let map = &f.address_map;
     let mut keep = vec![false; map.len()];
-    let queried = f.trap_sites.iter().map(|t| t.code_offset).chain(f.call_returns.iter().map(|r| r.saturating_sub(1)));
+    let queried = f
+        .trap_sites
+        .iter()
+        .map(|t| t.code_offset)
+        .chain(f.call_returns.iter().map(|r| r.saturating_sub(1)));
     for o in queried {
         let i = map.partition_point(|e| e.code_start <= o);
         if i > 0 {
             keep[i - 1] = true;
         }
     }
-    map.iter().zip(keep).filter(|(_, k)| *k).map(|(e, _)| (e.code_start, e.code_end, e.wasm_offset)).collect()
+    map.iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(e, _)| (e.code_start, e.code_end, e.wasm_offset))
+        .collect()
 }
 
 /// Lays out `code` and `trampolines` of `info` into one text with every relocation applied,
@@ -51,10 +59,7 @@ pub fn link(
 ) -> Result<CodeImage, CompileError> {
     let mut image = CodeImage::default();
     let place = |f: &CompiledFunction, kind: CodeKind, image: &mut CodeImage| -> u32 {
-        let start = image
-            .text
-            .len()
-            .next_multiple_of(f.alignment.max(FUNCTION_ALIGN) as usize);
+        let start = image.text.len().next_multiple_of(f.alignment.max(FUNCTION_ALIGN) as usize);
         image.text.resize(start, 0);
         image.text.extend_from_slice(&f.code);
         image.tables.push_function(
@@ -95,15 +100,12 @@ pub fn link(
     }
     let wasm_to_array = (0..info.types.len() as u32)
         .map(|ty| {
-            w2a_at
-                .get(&wasm_to_array_type(info, ty))
-                .copied()
-                .ok_or_else(|| error(format!("internal error: no wasm-to-array trampoline for type {ty}")))
+            w2a_at.get(&wasm_to_array_type(info, ty)).copied().ok_or_else(|| {
+                error(format!("internal error: no wasm-to-array trampoline for type {ty}"))
+            })
         })
         .collect::<Result<Vec<u32>, _>>()?;
-    image
-        .tables
-        .set_entries(&wasm_call, &array_call, &wasm_to_array);
+    image.tables.set_entries(&wasm_call, &array_call, &wasm_to_array);
 
     for (at, f) in placed {
         for r in &f.relocations {
@@ -114,10 +116,7 @@ pub fn link(
             }
             .copied()
             .ok_or_else(|| {
-                error(format!(
-                    "internal error: relocation to missing {:?}",
-                    r.target
-                ))
+                error(format!("internal error: relocation to missing {:?}", r.target))
             })?;
             if r.offset as usize + 4 > f.code.len() {
                 return Err(error(format!(
@@ -181,9 +180,18 @@ mod tests {
     }
 
     /// The function tables of `f` alone, with `map` as its address map.
-    fn tables(f: &CompiledFunction, map: Vec<(u32, u32, u32)>) -> kiln_runtime_support::vm::CodeTables {
+    fn tables(
+        f: &CompiledFunction,
+        map: Vec<(u32, u32, u32)>,
+    ) -> kiln_runtime_support::vm::CodeTables {
         let mut t = kiln_runtime_support::vm::EncodedTables::default();
-        t.push_function(CodeKind::Wasm(0), 0, f.code.len() as u32, f.trap_sites.iter().map(|s| (s.code_offset, s.code)), map);
+        t.push_function(
+            CodeKind::Wasm(0),
+            0,
+            f.code.len() as u32,
+            f.trap_sites.iter().map(|s| (s.code_offset, s.code)),
+            map,
+        );
         t.set_entries(&[0], &[0], &[]);
         let (bytes, ranges) = t.into_shared();
         kiln_runtime_support::vm::CodeTables::new(bytes, ranges, f.code.len(), 1, 0).unwrap()
@@ -214,16 +222,32 @@ mod tests {
             let settings = crate::CompilerSettings::for_target_name(target).unwrap();
             let code = crate::compile_module(&info, &settings).unwrap();
             let f = &code.functions[0];
-            assert!(f.call_returns.len() >= 4, "{target}: calls to the import, indirect, itself and memory.grow");
+            assert!(
+                f.call_returns.len() >= 4,
+                "{target}: calls to the import, indirect, itself and memory.grow"
+            );
             assert!(!f.trap_sites.is_empty());
             let kept = looked_up_address_map(f);
-            assert!(kept.len() < f.address_map.len(), "{target}: {} of {}", kept.len(), f.address_map.len());
-            let full = f.address_map.iter().map(|e| (e.code_start, e.code_end, e.wasm_offset)).collect();
+            assert!(
+                kept.len() < f.address_map.len(),
+                "{target}: {} of {}",
+                kept.len(),
+                f.address_map.len()
+            );
+            let full =
+                f.address_map.iter().map(|e| (e.code_start, e.code_end, e.wasm_offset)).collect();
             let (full, kept) = (tables(f, full), tables(f, kept));
-            let queried = f.trap_sites.iter().map(|t| t.code_offset).chain(f.call_returns.iter().map(|r| r - 1));
+            let queried = f
+                .trap_sites
+                .iter()
+                .map(|t| t.code_offset)
+                .chain(f.call_returns.iter().map(|r| r - 1));
             for o in queried {
                 let answer = full.wasm_location(o);
-                assert!(answer.is_some_and(|(_, w)| w.is_some()), "{target}: offset {o} has a wasm offset");
+                assert!(
+                    answer.is_some_and(|(_, w)| w.is_some()),
+                    "{target}: offset {o} has a wasm offset"
+                );
                 assert_eq!(kept.wasm_location(o), answer, "{target}: offset {o}");
             }
         }

@@ -1,7 +1,9 @@
 //! Building an artifact's initialized-memory image (the format and the conditions are
 //! described in [`kiln_runtime_support::artifact::memory_image`]).
 
-use kiln_runtime_support::artifact::memory_image::{IMAGE_MIN, IMAGE_PAGE, MemoryImageBytes, MemoryImageDecl};
+use kiln_runtime_support::artifact::memory_image::{
+    IMAGE_MIN, IMAGE_PAGE, MemoryImageBytes, MemoryImageDecl,
+};
 use kiln_runtime_support::module::{ConstExpr, ConstOp, DataMode, ModuleInfo};
 use kiln_runtime_support::types::WASM_PAGE_SIZE;
 
@@ -84,7 +86,8 @@ mod tests {
     use kiln_runtime_support::module::{DecodeOptions, decode};
 
     fn info(wat: &str) -> ModuleInfo {
-        let options = DecodeOptions { features: CoreFeatures::default(), keep_custom_sections: false };
+        let options =
+            DecodeOptions { features: CoreFeatures::default(), keep_custom_sections: false };
         decode(&wat::parse_str(wat).unwrap(), options).unwrap()
     }
 
@@ -100,7 +103,14 @@ mod tests {
             big("70000")
         ));
         let img = build(&m).unwrap();
-        assert_eq!(img.decl, MemoryImageDecl { memory: 0, offset: 69632, len: (150_000u64).next_multiple_of(4096) - 69632 });
+        assert_eq!(
+            img.decl,
+            MemoryImageDecl {
+                memory: 0,
+                offset: 69632,
+                len: (150_000u64).next_multiple_of(4096) - 69632
+            }
+        );
         assert_eq!(img.segments, vec![Some(70000), Some(71000), None]);
         assert_eq!(&img.bytes[71000 - 69632..][..4], b"XYZb", "then the first segment again");
         assert_eq!(&img.bytes[70000 - 69632..][..3], b"aba");
@@ -108,10 +118,19 @@ mod tests {
 
         // Too small; out of bounds; an imported global; an imported memory; far apart.
         assert!(build(&info(r#"(module (memory 1) (data (i32.const 0) "small"))"#)).is_none());
-        assert!(build(&info(&format!("(module (memory 1) {})", big("0")))).is_none(), "80 000 bytes > 1 page");
-        let imported = format!(r#"(module (global $g (import "e" "g") i32) (memory 4) {})"#, big("0").replace("(i32.const 0)", "(global.get $g)"));
+        assert!(
+            build(&info(&format!("(module (memory 1) {})", big("0")))).is_none(),
+            "80 000 bytes > 1 page"
+        );
+        let imported = format!(
+            r#"(module (global $g (import "e" "g") i32) (memory 4) {})"#,
+            big("0").replace("(i32.const 0)", "(global.get $g)")
+        );
         assert!(build(&info(&imported)).is_none());
-        assert!(build(&info(&format!(r#"(module (import "e" "m" (memory 4)) {})"#, big("0")))).is_none());
+        assert!(
+            build(&info(&format!(r#"(module (import "e" "m" (memory 4)) {})"#, big("0"))))
+                .is_none()
+        );
         let far = format!(r#"(module (memory 100) {} (data (i32.const 6000000) "x"))"#, big("0"));
         assert!(build(&info(&far)).is_none());
     }

@@ -118,11 +118,7 @@ impl CompilerSettings {
             self.target,
             self.cpu,
             self.bounds_checks,
-            if self.bounds_checks == BoundsChecks::GuardPages {
-                self.guard_bytes
-            } else {
-                0
-            },
+            if self.bounds_checks == BoundsChecks::GuardPages { self.guard_bytes } else { 0 },
             self.epoch_interruption,
             self.opt_level,
         );
@@ -142,8 +138,7 @@ impl CompilerSettings {
     pub fn build_isa(&self) -> Result<OwnedTargetIsa, CompileError> {
         let mut flags = settings::builder();
         let set = |b: &mut settings::Builder, k: &str, v: &str| {
-            b.set(k, v)
-                .map_err(|e| error(format!("cranelift setting {k}={v}: {e}")))
+            b.set(k, v).map_err(|e| error(format!("cranelift setting {k}={v}: {e}")))
         };
         set(
             &mut flags,
@@ -164,17 +159,9 @@ impl CompilerSettings {
         // colocated code of the same module, reached PC-relatively (`call rel32`, `lea
         // [rip+rel32]`, `bl`, `adrp`+`add`), so the code is position-independent anyway.
         set(&mut flags, "is_pic", "false")?;
-        set(
-            &mut flags,
-            "enable_verifier",
-            if self.verify_ir { "true" } else { "false" },
-        )?;
+        set(&mut flags, "enable_verifier", if self.verify_ir { "true" } else { "false" })?;
         set(&mut flags, "enable_heap_access_spectre_mitigation", "false")?;
-        set(
-            &mut flags,
-            "enable_table_access_spectre_mitigation",
-            "false",
-        )?;
+        set(&mut flags, "enable_table_access_spectre_mitigation", "false")?;
         let flags = settings::Flags::new(flags);
 
         match self.target.architecture {
@@ -206,17 +193,14 @@ impl CompilerSettings {
                         "has_popcnt",
                         "has_cmpxchg16b",
                     ] {
-                        b.enable(f)
-                            .map_err(|e| error(format!("cranelift ISA flag {f}: {e}")))?;
+                        b.enable(f).map_err(|e| error(format!("cranelift ISA flag {f}: {e}")))?;
                     }
                 }
                 // aarch64: the builder's defaults are armv8.0-a.
                 b
             }
         };
-        builder
-            .finish(flags)
-            .map_err(|e| error(format!("cranelift ISA: {e}")))
+        builder.finish(flags).map_err(|e| error(format!("cranelift ISA: {e}")))
     }
 }
 
@@ -224,11 +208,7 @@ impl CompilerSettings {
 pub const CRANELIFT_VERSION: &str = "0.135.8";
 
 pub(crate) fn error(message: String) -> CompileError {
-    CompileError {
-        offset: None,
-        message,
-        unsupported: false,
-    }
+    CompileError { offset: None, message, unsupported: false }
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {

@@ -138,9 +138,8 @@ fn array_to_wasm(
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
 
     let callee_sig = b.import_signature(abi::wasm_signature(ty, call_conv));
-    let name = b
-        .func
-        .declare_imported_user_function(UserExternalName::new(NS_FUNCTION, func_index));
+    let name =
+        b.func.declare_imported_user_function(UserExternalName::new(NS_FUNCTION, func_index));
     let callee = b.import_function(ExtFuncData {
         name: ExternalName::user(name),
         signature: callee_sig,
@@ -197,14 +196,11 @@ fn array_entry(
     );
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
-    let enter_sig = b.import_signature(abi::builtin_signature(
-        Builtin::EnterWasm,
-        isa.default_call_conv(),
-    ));
+    let enter_sig =
+        b.import_signature(abi::builtin_signature(Builtin::EnterWasm, isa.default_call_conv()));
     let body_sig = b.import_signature(array_call_signature(isa));
-    let name = b
-        .func
-        .declare_imported_user_function(UserExternalName::new(NS_ARRAY_TO_WASM, func_index));
+    let name =
+        b.func.declare_imported_user_function(UserExternalName::new(NS_ARRAY_TO_WASM, func_index));
     let body = b.import_function(ExtFuncData {
         name: ExternalName::user(name),
         signature: body_sig,
@@ -218,15 +214,11 @@ fn array_entry(
     b.seal_block(entry);
     let p = b.block_params(entry).to_vec();
     let flags = MemFlagsData::trusted().with_readonly();
-    let table = b
-        .ins()
-        .load(POINTER, flags, p[0], offsets::HEADER_BUILTINS);
+    let table = b.ins().load(POINTER, flags, p[0], offsets::HEADER_BUILTINS);
     let slot = (Builtin::EnterWasm.slot() * u32::from(abi::POINTER_BYTES)) as i32;
     let enter = b.ins().load(POINTER, flags, table, slot);
     let body_addr = b.ins().func_addr(POINTER, body);
-    let call = b
-        .ins()
-        .call_indirect(enter_sig, enter, &[p[0], p[1], p[2], p[3], body_addr]);
+    let call = b.ins().call_indirect(enter_sig, enter, &[p[0], p[1], p[2], p[3], body_addr]);
     let r = b.inst_results(call)[0];
     let ok = b.ins().ireduce(types::I8, r);
     b.ins().return_(&[ok]);
@@ -259,7 +251,8 @@ fn wasm_to_array(
 ) -> Result<CompiledFunction, CompileError> {
     let ty = &info.types[ty_index as usize];
     let sig = abi::wasm_signature(ty, isa.default_call_conv());
-    let mut func = Function::with_name_signature(UserFuncName::user(NS_WASM_TO_ARRAY, ty_index), sig);
+    let mut func =
+        Function::with_name_signature(UserFuncName::user(NS_WASM_TO_ARRAY, ty_index), sig);
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
     let array_sig = b.import_signature(array_call_signature(isa));
@@ -281,14 +274,11 @@ fn wasm_to_array(
     for (i, &v) in p[2..].iter().enumerate() {
         b.ins().store(flags, v, values, i as i32 * SLOT);
     }
-    let array_call = b
-        .ins()
-        .load(POINTER, flags, funcref, offsets::FUNCREF_ARRAY_CALL);
+    let array_call = b.ins().load(POINTER, flags, funcref, offsets::FUNCREF_ARRAY_CALL);
     let callee_vmctx = b.ins().load(POINTER, flags, funcref, offsets::FUNCREF_VMCTX);
     let len = b.ins().iconst(POINTER, len as i64);
-    let call = b
-        .ins()
-        .call_indirect(array_sig, array_call, &[callee_vmctx, caller_vmctx, values, len]);
+    let call =
+        b.ins().call_indirect(array_sig, array_call, &[callee_vmctx, caller_vmctx, values, len]);
     let ok = b.inst_results(call)[0];
     b.ins().trapz(ok, traps::UNWIND_PENDING);
     let results: Vec<_> = ty

@@ -85,12 +85,7 @@ impl Code {
         for (i, t) in wasm_to_array.iter().enumerate() {
             w2a_addrs.insert(t.func_index, base + layout[funcs.len() + trampolines.len() + i]);
         }
-        for (f, &off) in funcs
-            .iter()
-            .chain(trampolines)
-            .chain(wasm_to_array)
-            .zip(&layout)
-        {
+        for (f, &off) in funcs.iter().chain(trampolines).chain(wasm_to_array).zip(&layout) {
             // SAFETY: `off + code.len() <= size <= len`, inside the writable mapping.
             unsafe { std::ptr::copy_nonoverlapping(f.code.as_ptr(), map.add(off), f.code.len()) };
             for r in &f.relocations {
@@ -125,12 +120,7 @@ impl Code {
         // SAFETY: the mapping is ours; flip it to read+execute (W^X) before running it.
         let rc = unsafe { libc::mprotect(map.cast(), len, libc::PROT_READ | libc::PROT_EXEC) };
         assert_eq!(rc, 0);
-        Code {
-            map,
-            len,
-            func_addrs,
-            trampolines: tramp_addrs,
-        }
+        Code { map, len, func_addrs, trampolines: tramp_addrs }
     }
 }
 
@@ -160,11 +150,7 @@ unsafe extern "C" fn no_array_call(
 unsafe extern "C" fn memory_grow(vmctx: *mut u8, _mem: u32, delta: u32) -> u32 {
     // SAFETY: `vmctx` is an `Instance::vmctx` buffer whose header's `instance` field points
     // to that live, pinned (boxed) `Instance`.
-    let inst = unsafe {
-        &mut *(*(vmctx as *mut VMContextHeader))
-            .instance
-            .cast::<Instance>()
-    };
+    let inst = unsafe { &mut *(*(vmctx as *mut VMContextHeader)).instance.cast::<Instance>() };
     let old = inst.memory.len() / PAGE;
     let new = old + delta as usize;
     if new > MAX_PAGES.min(inst.max_pages) {
@@ -178,11 +164,7 @@ unsafe extern "C" fn memory_grow(vmctx: *mut u8, _mem: u32, delta: u32) -> u32 {
 /// The `memory.fill` builtin of this harness.
 unsafe extern "C" fn memory_fill(vmctx: *mut u8, _mem: u32, dst: u32, val: u32, len: u32) -> u32 {
     // SAFETY: as in `memory_grow`.
-    let inst = unsafe {
-        &mut *(*(vmctx as *mut VMContextHeader))
-            .instance
-            .cast::<Instance>()
-    };
+    let inst = unsafe { &mut *(*(vmctx as *mut VMContextHeader)).instance.cast::<Instance>() };
     let (dst, len) = (dst as usize, len as usize);
     if dst + len > inst.memory.len() {
         return 1;
@@ -201,11 +183,7 @@ unsafe extern "C" fn memory_copy(
     len: u32,
 ) -> u32 {
     // SAFETY: as in `memory_grow`.
-    let inst = unsafe {
-        &mut *(*(vmctx as *mut VMContextHeader))
-            .instance
-            .cast::<Instance>()
-    };
+    let inst = unsafe { &mut *(*(vmctx as *mut VMContextHeader)).instance.cast::<Instance>() };
     let (dst, src, len) = (dst as usize, src as usize, len as usize);
     if dst + len > inst.memory.len() || src + len > inst.memory.len() {
         return 1;
@@ -327,11 +305,7 @@ impl Instance {
             _builtins: Box::new([0; Builtin::COUNT]),
             _type_ids: type_ids,
             memory,
-            max_pages: info
-                .memories
-                .first()
-                .and_then(|m| m.limits.max)
-                .unwrap_or(65536) as usize,
+            max_pages: info.memories.first().and_then(|m| m.limits.max).unwrap_or(65536) as usize,
             tables: Vec::new(),
             offsets: offsets.clone(),
             code,
@@ -372,8 +346,7 @@ impl Instance {
                 Some(e) => const_value(&e.ops, &globals, vmctx, &offsets)?,
                 None => 0,
             };
-            inst.tables
-                .push(vec![init as usize; t.ty.limits.min as usize]);
+            inst.tables.push(vec![init as usize; t.ty.limits.min as usize]);
         }
         for e in &info.elements {
             if let ElementMode::Active { table, offset } = &e.mode {
@@ -388,9 +361,7 @@ impl Instance {
             if let DataMode::Active { offset, .. } = &d.mode {
                 let start = const_value(&offset.ops, &globals, vmctx, &offsets)? as usize;
                 let bytes = &info.wasm[d.bytes.clone()];
-                inst.memory
-                    .get_mut(start..start + bytes.len())?
-                    .copy_from_slice(bytes);
+                inst.memory.get_mut(start..start + bytes.len())?.copy_from_slice(bytes);
             }
         }
         inst.sync_memory();
@@ -405,10 +376,7 @@ impl Instance {
         };
         let ty = info.func_type(f);
         let mut vals: Vec<ValRaw> = args.iter().map(|&a| ValRaw::from_bits(a)).collect();
-        vals.resize(
-            ty.params().len().max(ty.results().len()).max(1),
-            ValRaw::default(),
-        );
+        vals.resize(ty.params().len().max(ty.results().len()).max(1), ValRaw::default());
         let entry = self.code.trampolines[&f];
         type ArrayCall = unsafe extern "C" fn(*mut u8, *mut u8, *mut ValRaw, usize) -> bool;
         // SAFETY: `entry` is the array-call trampoline compiled for `f`, in executable
@@ -420,12 +388,7 @@ impl Instance {
             call(vmctx, vmctx, vals.as_mut_ptr(), vals.len())
         };
         assert!(ok);
-        Some(
-            vals[..ty.results().len()]
-                .iter()
-                .map(|v| v.bits())
-                .collect(),
-        )
+        Some(vals[..ty.results().len()].iter().map(|v| v.bits()).collect())
     }
 }
 
@@ -481,10 +444,8 @@ fn run_file(name: &str, text: &str, settings: &CompilerSettings) -> (usize, Vec<
             WastDirective::Module(QuoteWat::Wat(mut m)) => {
                 current = None;
                 let Ok(bytes) = m.encode() else { continue };
-                let opts = DecodeOptions {
-                    features: CoreFeatures::V2,
-                    keep_custom_sections: false,
-                };
+                let opts =
+                    DecodeOptions { features: CoreFeatures::V2, keep_custom_sections: false };
                 let Ok(info) = decode(&bytes, opts) else {
                     continue;
                 };
@@ -492,11 +453,7 @@ fn run_file(name: &str, text: &str, settings: &CompilerSettings) -> (usize, Vec<
                     current = Some((info, inst));
                 }
             }
-            WastDirective::AssertReturn {
-                span,
-                exec: WastExecute::Invoke(inv),
-                results,
-            } => {
+            WastDirective::AssertReturn { span, exec: WastExecute::Invoke(inv), results } => {
                 let Some((info, inst)) = current.as_mut() else {
                     continue;
                 };

@@ -3,13 +3,13 @@
 //! (the DWARF line table maps code to wasm offsets).
 
 use gimli::{EndianSlice, LittleEndian};
+use kiln_compiler::{CompilerSettings, emit_object};
+use kiln_runtime_support::CoreFeatures;
+use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::artifact::object_meta::{ItemKind, ObjectMeta};
 use kiln_runtime_support::artifact::object_sections::{META_SECTION, TRAPS_SECTION};
 use kiln_runtime_support::artifact::object_tables::decode_traps;
-use kiln_compiler::{CompilerSettings, emit_object};
-use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
-use kiln_runtime_support::CoreFeatures;
 use object::read::elf::ElfFile64;
 use object::{Architecture, Object, ObjectSection, ObjectSymbol, RelocationTarget, SymbolKind};
 use std::collections::HashMap;
@@ -40,10 +40,7 @@ fn settings(target: &str) -> CompilerSettings {
 }
 
 fn section<'a>(elf: &ElfFile64<'a>, name: &str) -> &'a [u8] {
-    elf.section_by_name(name)
-        .unwrap_or_else(|| panic!("no section {name}"))
-        .data()
-        .unwrap()
+    elf.section_by_name(name).unwrap_or_else(|| panic!("no section {name}")).data().unwrap()
 }
 
 fn check_object(target: &str, arch: Architecture) {
@@ -72,7 +69,9 @@ fn check_object(target: &str, arch: Architecture) {
         "wasm_to_array_type_0",
         "wasm_to_array_type_1",
     ] {
-        let (_, size) = symbols.get(name).unwrap_or_else(|| panic!("{target}: no symbol {name} in {symbols:?}"));
+        let (_, size) = symbols
+            .get(name)
+            .unwrap_or_else(|| panic!("{target}: no symbol {name} in {symbols:?}"));
         assert!(*size > 0, "{name} has a size");
     }
     // 5 functions, 5 + 5 array trampolines, 2 distinct signatures.
@@ -83,17 +82,21 @@ fn check_object(target: &str, arch: Architecture) {
     assert_eq!(meta.items.len(), 17);
     assert_eq!((meta.num_imported_funcs, meta.num_defined_funcs), (0, 5));
     assert_eq!(meta.settings_fingerprint, settings(target).settings_fingerprint());
-    let main = meta.items.iter().position(|r| r.kind == ItemKind::Function && r.index == 3).unwrap();
+    let main =
+        meta.items.iter().position(|r| r.kind == ItemKind::Function && r.index == 3).unwrap();
     assert_eq!(
         (u64::from(meta.items[main].text_offset), u64::from(meta.items[main].size)),
         symbols["wasm_func_3_main"]
     );
 
     // Relocations: `main` calls `double` directly and the array-to-wasm body calls `main`.
-    let by_address: HashMap<u64, String> = symbols.iter().map(|(n, (a, _))| (*a, n.clone())).collect();
+    let by_address: HashMap<u64, String> =
+        symbols.iter().map(|(n, (a, _))| (*a, n.clone())).collect();
     let mut calls = Vec::new();
     for (offset, reloc) in text.relocations() {
-        let RelocationTarget::Symbol(sym) = reloc.target() else { panic!("{target}: reloc target") };
+        let RelocationTarget::Symbol(sym) = reloc.target() else {
+            panic!("{target}: reloc target")
+        };
         let sym = elf.symbol_by_index(sym).unwrap();
         let from = symbols
             .iter()
@@ -119,7 +122,11 @@ fn check_object(target: &str, arch: Architecture) {
     // call_indirect checks and the stack checks.
     let traps = decode_traps(section(&elf, TRAPS_SECTION)).unwrap();
     let codes_of = |func: u32| -> Vec<TrapCode> {
-        let item = meta.items.iter().position(|r| r.kind == ItemKind::Function && r.index == func).unwrap();
+        let item = meta
+            .items
+            .iter()
+            .position(|r| r.kind == ItemKind::Function && r.index == func)
+            .unwrap();
         traps.iter().filter(|t| t.item == item as u32).map(|t| t.code).collect()
     };
     assert!(codes_of(1).contains(&TrapCode::IntegerDivideByZero));
@@ -145,7 +152,9 @@ fn check_object(target: &str, arch: Architecture) {
         let item = &meta.items[i];
         let lines: Vec<u64> = rows
             .iter()
-            .filter(|(addr, _, _)| (item.text_offset..item.text_offset + item.size).contains(&(*addr as u32)))
+            .filter(|(addr, _, _)| {
+                (item.text_offset..item.text_offset + item.size).contains(&(*addr as u32))
+            })
             .map(|(_, _, line)| *line)
             .collect();
         assert!(!lines.is_empty(), "{target}: function {i} has line rows");

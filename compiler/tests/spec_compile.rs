@@ -16,10 +16,9 @@ use wast::{QuoteWat, Wast, WastDirective, WastExecute};
 /// Every module in the suites that decodes, with its file name.
 fn spec_modules() -> Vec<(String, ModuleInfo)> {
     let mut out = Vec::new();
-    for (version, features) in [
-        (SpecVersion::V1, CoreFeatures::V1),
-        (SpecVersion::V2, CoreFeatures::V2),
-    ] {
+    for (version, features) in
+        [(SpecVersion::V1, CoreFeatures::V1), (SpecVersion::V2, CoreFeatures::V2)]
+    {
         for file in spec(version) {
             let mut lexer = wast::lexer::Lexer::new(file.raw());
             lexer.allow_confusing_unicode(true);
@@ -32,18 +31,14 @@ fn spec_modules() -> Vec<(String, ModuleInfo)> {
             for directive in wast.directives {
                 let module: Option<QuoteWat<'_>> = match directive {
                     WastDirective::Module(m) | WastDirective::ModuleDefinition(m) => Some(m),
-                    WastDirective::AssertTrap {
-                        exec: WastExecute::Wat(w),
-                        ..
-                    } => Some(QuoteWat::Wat(w)),
+                    WastDirective::AssertTrap { exec: WastExecute::Wat(w), .. } => {
+                        Some(QuoteWat::Wat(w))
+                    }
                     _ => None,
                 };
                 let Some(mut module) = module else { continue };
                 let Ok(bytes) = module.encode() else { continue };
-                let options = DecodeOptions {
-                    features,
-                    keep_custom_sections: false,
-                };
+                let options = DecodeOptions { features, keep_custom_sections: false };
                 if let Ok(info) = decode(&bytes, options) {
                     out.push((file.name().to_string(), info));
                 }
@@ -63,18 +58,10 @@ fn compile_all(modules: &[(String, ModuleInfo)], triple: &str, bounds: BoundsChe
     for (name, info) in modules {
         match compile_module(info, &settings) {
             Ok(code) => {
-                assert_eq!(
-                    code.functions.len() as u32,
-                    info.num_defined_funcs(),
-                    "{name}"
-                );
+                assert_eq!(code.functions.len() as u32, info.num_defined_funcs(), "{name}");
                 for (i, f) in code.functions.iter().enumerate() {
                     assert_eq!(f.func_index, info.num_imported_funcs + i as u32);
-                    assert!(
-                        !f.code.is_empty(),
-                        "{name}: function {} has no code",
-                        f.func_index
-                    );
+                    assert!(!f.code.is_empty(), "{name}: function {} has no code", f.func_index);
                     bytes += f.code.len();
                 }
                 funcs += code.functions.len();
@@ -90,31 +77,15 @@ fn compile_all(modules: &[(String, ModuleInfo)], triple: &str, bounds: BoundsChe
     for e in errors.iter().take(20) {
         println!("  {e}");
     }
-    assert!(
-        errors.is_empty(),
-        "{} modules failed to compile",
-        errors.len()
-    );
+    assert!(errors.is_empty(), "{} modules failed to compile", errors.len());
 }
 
 #[test]
 fn spec_suite_compiles() {
     let modules = spec_modules();
     assert!(modules.len() > 1000, "only {} modules found", modules.len());
-    compile_all(
-        &modules,
-        "x86_64-unknown-linux-gnu",
-        BoundsChecks::GuardPages,
-    );
+    compile_all(&modules, "x86_64-unknown-linux-gnu", BoundsChecks::GuardPages);
     compile_all(&modules, "x86_64-unknown-linux-gnu", BoundsChecks::Explicit);
-    compile_all(
-        &modules,
-        "aarch64-unknown-linux-gnu",
-        BoundsChecks::GuardPages,
-    );
-    compile_all(
-        &modules,
-        "aarch64-unknown-linux-gnu",
-        BoundsChecks::Explicit,
-    );
+    compile_all(&modules, "aarch64-unknown-linux-gnu", BoundsChecks::GuardPages);
+    compile_all(&modules, "aarch64-unknown-linux-gnu", BoundsChecks::Explicit);
 }

@@ -11,14 +11,8 @@ const TARGETS: [&str; 2] = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-g
 
 fn module(wat: &str) -> ModuleInfo {
     let wasm = wat::parse_str(wat).unwrap();
-    decode(
-        &wasm,
-        DecodeOptions {
-            features: CoreFeatures::V2,
-            keep_custom_sections: false,
-        },
-    )
-    .unwrap()
+    decode(&wasm, DecodeOptions { features: CoreFeatures::V2, keep_custom_sections: false })
+        .unwrap()
 }
 
 fn settings(target: &str, bounds: BoundsChecks) -> CompilerSettings {
@@ -35,12 +29,7 @@ fn compile(wat: &str, target: &str, bounds: BoundsChecks) -> (ModuleInfo, Compil
 }
 
 fn trap_codes(code: &CompiledCode, func: u32) -> Vec<TrapCode> {
-    code.function(func)
-        .unwrap()
-        .trap_sites
-        .iter()
-        .map(|t| t.code)
-        .collect()
+    code.function(func).unwrap().trap_sites.iter().map(|t| t.code).collect()
 }
 
 #[test]
@@ -52,32 +41,15 @@ fn division_and_explicit_load_record_trap_sites() {
     for target in TARGETS {
         let (_, code) = compile(wat, target, BoundsChecks::Explicit);
         let div = trap_codes(&code, 0);
-        assert!(
-            div.contains(&TrapCode::IntegerDivideByZero),
-            "{target}: {div:?}"
-        );
-        assert!(
-            div.contains(&TrapCode::IntegerOverflow),
-            "{target}: {div:?}"
-        );
+        assert!(div.contains(&TrapCode::IntegerDivideByZero), "{target}: {div:?}");
+        assert!(div.contains(&TrapCode::IntegerOverflow), "{target}: {div:?}");
         let load = trap_codes(&code, 1);
-        assert!(
-            load.contains(&TrapCode::MemoryOutOfBounds),
-            "{target}: {load:?}"
-        );
+        assert!(load.contains(&TrapCode::MemoryOutOfBounds), "{target}: {load:?}");
 
         // Trap sites are sorted and inside the code.
         for f in &code.functions {
-            assert!(
-                f.trap_sites
-                    .windows(2)
-                    .all(|w| w[0].code_offset <= w[1].code_offset)
-            );
-            assert!(
-                f.trap_sites
-                    .iter()
-                    .all(|t| (t.code_offset as usize) < f.code.len())
-            );
+            assert!(f.trap_sites.windows(2).all(|w| w[0].code_offset <= w[1].code_offset));
+            assert!(f.trap_sites.iter().all(|t| (t.code_offset as usize) < f.code.len()));
         }
     }
 }
@@ -88,11 +60,7 @@ fn guard_page_load_is_a_trap_site_without_a_check() {
         (func (param i32) (result i32) (i32.load (local.get 0))))"#;
     for target in TARGETS {
         let (info, code) = compile(wat, target, BoundsChecks::GuardPages);
-        assert_eq!(
-            trap_codes(&code, 0),
-            vec![TrapCode::MemoryOutOfBounds],
-            "{target}"
-        );
+        assert_eq!(trap_codes(&code, 0), vec![TrapCode::MemoryOutOfBounds], "{target}");
         let ir = function_ir(&info, &settings(target, BoundsChecks::GuardPages), 0).unwrap();
         assert!(!ir.contains("trapnz"), "{ir}");
         let ir = function_ir(&info, &settings(target, BoundsChecks::Explicit), 0).unwrap();
@@ -116,20 +84,12 @@ fn direct_call_has_a_relocation() {
         (func $callee (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
         (func (param i32) (result i32)
             (call $callee (call 0 (local.get 0)))))"#;
-    for (target, kind) in TARGETS
-        .iter()
-        .zip([RelocKind::X86CallPcRel4, RelocKind::Arm64Call])
-    {
+    for (target, kind) in TARGETS.iter().zip([RelocKind::X86CallPcRel4, RelocKind::Arm64Call]) {
         let (_, code) = compile(wat, target, BoundsChecks::GuardPages);
         assert_eq!(code.functions.len(), 2);
         let caller = code.function(2).unwrap();
         // The import is called indirectly; only the defined callee is relocated.
-        assert_eq!(
-            caller.relocations.len(),
-            1,
-            "{target}: {:?}",
-            caller.relocations
-        );
+        assert_eq!(caller.relocations.len(), 1, "{target}: {:?}", caller.relocations);
         let r = caller.relocations[0];
         assert_eq!(r.target, kiln_compiler::RelocTarget::Function(1));
         assert_eq!(r.kind, kind);
@@ -164,10 +124,7 @@ fn multi_value_function_and_blocks() {
         let ir = function_ir(&info, &settings(target, BoundsChecks::GuardPages), 0).unwrap();
         assert!(ir.contains("-> i64, i32"), "{ir}");
         let ir = function_ir(&info, &settings(target, BoundsChecks::GuardPages), 1).unwrap();
-        assert!(
-            ir.contains("-> i32, i64, f32, f64, i32, i64, f32, f64, i32"),
-            "{ir}"
-        );
+        assert!(ir.contains("-> i32, i64, f32, f64, i32, i64, f32, f64, i32"), "{ir}");
     }
 }
 
@@ -200,17 +157,10 @@ fn address_map_points_into_the_function_body() {
     let body = &info.bodies[0].range;
     assert!(!f.address_map.is_empty());
     for e in &f.address_map {
-        assert!(
-            body.contains(&(e.wasm_offset as usize)),
-            "{e:?} outside {body:?}"
-        );
+        assert!(body.contains(&(e.wasm_offset as usize)), "{e:?} outside {body:?}");
         assert!(e.code_start <= e.code_end && e.code_end as usize <= f.code.len());
     }
-    assert!(
-        f.address_map
-            .windows(2)
-            .all(|w| w[0].code_start <= w[1].code_start)
-    );
+    assert!(f.address_map.windows(2).all(|w| w[0].code_start <= w[1].code_start));
 }
 
 #[test]
@@ -239,11 +189,7 @@ fn fingerprint_tracks_code_changing_settings() {
     assert_eq!(fp, base.clone().settings_fingerprint());
     let mut verify = base.clone();
     verify.verify_ir = !verify.verify_ir;
-    assert_eq!(
-        fp,
-        verify.settings_fingerprint(),
-        "the verifier does not change code"
-    );
+    assert_eq!(fp, verify.settings_fingerprint(), "the verifier does not change code");
     let mut variants = Vec::new();
     let mut s = base.clone();
     s.bounds_checks = BoundsChecks::Explicit;
@@ -266,18 +212,11 @@ fn fingerprint_tracks_code_changing_settings() {
 #[test]
 fn native_cpu_needs_the_host_target() {
     let host = target_lexicon::Triple::host().to_string();
-    let other = if host.starts_with("x86_64") {
-        TARGETS[1]
-    } else {
-        TARGETS[0]
-    };
+    let other = if host.starts_with("x86_64") { TARGETS[1] } else { TARGETS[0] };
     let mut s = CompilerSettings::for_target_name(other).unwrap();
     s.cpu = CpuLevel::Native;
     assert!(s.build_isa().is_err());
-    let s = CompilerSettings {
-        cpu: CpuLevel::Native,
-        ..Default::default()
-    };
+    let s = CompilerSettings { cpu: CpuLevel::Native, ..Default::default() };
     assert!(s.build_isa().is_ok());
 }
 

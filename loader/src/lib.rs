@@ -35,8 +35,8 @@
 pub mod object;
 
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, DwarfSection, Section, VerifiedArtifact,
-    metadata,
+    self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, DwarfSection, Section,
+    VerifiedArtifact, metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::module::{ModuleBytes, ModuleInfo};
@@ -116,12 +116,14 @@ pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact,
         // Nothing to map; report what is wrong with an empty artifact.
         artifact::verify(&[], expected)?;
     }
-    let len = usize::try_from(len).map_err(|_| ArtifactError::Io(format!("{}: file too large", path.display())))?;
+    let len = usize::try_from(len)
+        .map_err(|_| ArtifactError::Io(format!("{}: file too large", path.display())))?;
     // SAFETY: a read-only private mapping of a file we opened. Rust requires the bytes not
     // to change while borrowed: the file must not be modified in place while loaded (the
     // documented contract; Kiln's own writers replace artifacts by rename). It is never
     // made writable (only its code pages become read+execute, after verification).
-    let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(|e| io(path, e))?;
+    let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }
+        .map_err(|e| io(path, e))?;
     let shared: SharedBytes = Arc::new(map);
     if object::is_object(bytes_of(&shared)) {
         return object::load(shared, expected);
@@ -143,7 +145,11 @@ pub fn load_bytes(bytes: &[u8], expected: &CodeSettings) -> Result<LoadedArtifac
     load(Arc::new(bytes.to_vec()), expected, CodeSource::Copy)
 }
 
-fn load(shared: SharedBytes, expected: &CodeSettings, source: CodeSource) -> Result<LoadedArtifact, ArtifactError> {
+fn load(
+    shared: SharedBytes,
+    expected: &CodeSettings,
+    source: CodeSource,
+) -> Result<LoadedArtifact, ArtifactError> {
     let v = artifact::verify(bytes_of(&shared), expected)?;
     let s = &v.header.sections;
     let ranges = TableRanges {
@@ -164,24 +170,36 @@ fn finish(
     let meta = v.metadata()?;
     // The data section stays in the mapping (or the copied bytes); nothing is copied here.
     let data = ModuleBytes::slice(shared.clone(), v.header.sections.range(Section::Data))
-        .ok_or_else(|| ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "data section out of range".into() })?;
+        .ok_or_else(|| ArtifactError::Corrupt {
+            part: ArtifactPart::Payload,
+            detail: "data section out of range".into(),
+        })?;
     let dwarf = Arc::new(v.dwarf(shared.clone()));
     let info: ModuleInfo = metadata::join_module(meta.module, data, dwarf.clone())
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
     let code = v.section(Section::Code);
-    let tables = CodeTables::new(shared.clone(), ranges, code.len(), info.num_defined_funcs(), info.types.len() as u32)
-        .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
+    let tables = CodeTables::new(
+        shared.clone(),
+        ranges,
+        code.len(),
+        info.num_defined_funcs(),
+        info.types.len() as u32,
+    )
+    .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
 
     // Everything is verified: only now does any byte become executable.
     let image = match &meta.memory_image {
         Some(decl) => {
-            decl.validate(&info, v.section(Section::Data).len())
-                .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
+            decl.validate(&info, v.section(Section::Data).len()).map_err(|detail| {
+                ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail }
+            })?;
             match &source {
-                CodeSource::Mapped(file) => {
-                    MemoryImage::new(file.clone(), v.header.sections.get(Section::Data).offset, *decl)
-                }
+                CodeSource::Mapped(file) => MemoryImage::new(
+                    file.clone(),
+                    v.header.sections.get(Section::Data).offset,
+                    *decl,
+                ),
                 CodeSource::Copy => None,
             }
         }
@@ -190,7 +208,10 @@ fn finish(
     let code_range = v.header.sections.range(Section::Code);
     let memory = match source {
         CodeSource::Mapped(_)
-            if !code.is_empty() && code_range.start.is_multiple_of(kiln_runtime_support::vm::code_memory::page_size()) =>
+            if !code.is_empty()
+                && code_range
+                    .start
+                    .is_multiple_of(kiln_runtime_support::vm::code_memory::page_size()) =>
         {
             CodeMemory::protect_in_mapping(shared.clone(), code_range)
         }

@@ -21,19 +21,23 @@ use crate::LoadedArtifact;
 use kiln_runtime_support::artifact::object_meta::ObjectMeta;
 use kiln_runtime_support::artifact::object_relocs::{self, ObjectReloc, RelocKind};
 use kiln_runtime_support::artifact::object_sections::{
-    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectParts, TRAPS_SECTION, WASM_DWARF_SECTION,
-    decode_metadata, verify_parts,
+    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectParts, TRAPS_SECTION,
+    WASM_DWARF_SECTION, decode_metadata, verify_parts,
 };
 use kiln_runtime_support::artifact::object_tables::{
     AddressRecord, TrapRecord, code_tables, decode_address_map, decode_traps,
 };
 use kiln_runtime_support::artifact::{
-    ArtifactError, ArtifactHeader, ArtifactMetadata, ArtifactPart, CodeSettings, DwarfSection, Section, SectionTable, metadata,
+    ArtifactError, ArtifactHeader, ArtifactMetadata, ArtifactPart, CodeSettings, DwarfSection,
+    Section, SectionTable, metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::vm::{CodeMemory, CodeTables, CompiledModuleCode, SharedBytes, bytes_of};
 use object::read::elf::ElfFile64;
-use object::{Architecture, LittleEndian, Object, ObjectKind, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, elf};
+use object::{
+    Architecture, LittleEndian, Object, ObjectKind, ObjectSection, ObjectSymbol, RelocationFlags,
+    RelocationTarget, elf,
+};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -46,7 +50,11 @@ const ELF64_HEADER: usize = 64;
 /// Whether `bytes` look like an ELF file (or the start of one: a non-empty prefix of its
 /// magic, so that a truncated object is reported as truncated, not as a bad blob).
 pub fn is_object(bytes: &[u8]) -> bool {
-    if bytes.len() < ELF_MAGIC.len() { !bytes.is_empty() && ELF_MAGIC.starts_with(bytes) } else { bytes.starts_with(&ELF_MAGIC) }
+    if bytes.len() < ELF_MAGIC.len() {
+        !bytes.is_empty() && ELF_MAGIC.starts_with(bytes)
+    } else {
+        bytes.starts_with(&ELF_MAGIC)
+    }
 }
 
 /// An object whose checks all passed: its facts (as an [`ArtifactHeader`]), its item
@@ -104,7 +112,8 @@ impl<'a> VerifiedObject<'a> {
         let mut text = self.text.to_vec();
         for r in &self.relocations {
             let target = self.meta.items[r.target_item as usize].text_offset;
-            object_relocs::apply(&mut text, r.site, r.kind, target, r.addend).map_err(reloc_error)?;
+            object_relocs::apply(&mut text, r.site, r.kind, target, r.addend)
+                .map_err(reloc_error)?;
         }
         Ok(text)
     }
@@ -125,9 +134,14 @@ fn u16_at(b: &[u8], at: usize) -> u64 {
 /// Checks the ELF identity and that the file is as long as its section-header table says
 /// (objects keep that table after the section data, so any truncation cuts it).
 fn check_identity(bytes: &[u8]) -> Result<(), ArtifactError> {
-    let truncated = |expected: u64| ArtifactError::Truncated { found: bytes.len() as u64, expected };
+    let truncated =
+        |expected: u64| ArtifactError::Truncated { found: bytes.len() as u64, expected };
     if !bytes.starts_with(&ELF_MAGIC) {
-        return Err(if is_object(bytes) { truncated(ELF64_HEADER as u64) } else { ArtifactError::BadMagic });
+        return Err(if is_object(bytes) {
+            truncated(ELF64_HEADER as u64)
+        } else {
+            ArtifactError::BadMagic
+        });
     }
     if bytes.len() < ELF64_HEADER {
         return Err(truncated(ELF64_HEADER as u64));
@@ -138,7 +152,10 @@ fn check_identity(bytes: &[u8]) -> Result<(), ArtifactError> {
     }
     let shoff = u64::from_le_bytes(bytes[0x28..0x30].try_into().expect("8 bytes"));
     let (shentsize, shnum) = (u16_at(bytes, 0x3a), u16_at(bytes, 0x3c).max(1));
-    let end = shentsize.checked_mul(shnum).and_then(|n| n.checked_add(shoff)).ok_or_else(|| elf_error("section headers overflow"))?;
+    let end = shentsize
+        .checked_mul(shnum)
+        .and_then(|n| n.checked_add(shoff))
+        .ok_or_else(|| elf_error("section headers overflow"))?;
     if (bytes.len() as u64) < end {
         return Err(truncated(end));
     }
@@ -149,7 +166,9 @@ fn check_identity(bytes: &[u8]) -> Result<(), ArtifactError> {
 fn reloc_kind(arch: Architecture, r_type: u32) -> Option<RelocKind> {
     Some(match (arch, r_type) {
         (Architecture::X86_64, elf::R_X86_64_PLT32 | elf::R_X86_64_PC32) => RelocKind::X86PcRel32,
-        (Architecture::Aarch64, elf::R_AARCH64_CALL26 | elf::R_AARCH64_JUMP26) => RelocKind::Arm64Branch26,
+        (Architecture::Aarch64, elf::R_AARCH64_CALL26 | elf::R_AARCH64_JUMP26) => {
+            RelocKind::Arm64Branch26
+        }
         (Architecture::Aarch64, elf::R_AARCH64_ADR_PREL_PG_HI21) => RelocKind::Arm64AdrPrelPgHi21,
         (Architecture::Aarch64, elf::R_AARCH64_ADD_ABS_LO12_NC) => RelocKind::Arm64AddAbsLo12Nc,
         _ => return None,
@@ -169,7 +188,10 @@ fn triple_arch(triple: &str) -> Architecture {
 type Elf<'a> = ElfFile64<'a, LittleEndian>;
 
 /// The only section named `name`, if any.
-fn unique_section<'a, 'f>(elf: &'f Elf<'a>, name: &str) -> Result<Option<object::read::elf::ElfSection64<'a, 'f, LittleEndian>>, ArtifactError> {
+fn unique_section<'a, 'f>(
+    elf: &'f Elf<'a>,
+    name: &str,
+) -> Result<Option<object::read::elf::ElfSection64<'a, 'f, LittleEndian>>, ArtifactError> {
     let mut found = elf.sections().filter(|s| s.name() == Ok(name));
     let first = found.next();
     if found.next().is_some() {
@@ -193,30 +215,42 @@ fn relocations(
     arch: Architecture,
 ) -> Result<Vec<ObjectReloc>, ArtifactError> {
     let Some(text) = text else { return Ok(Vec::new()) };
-    let item_at: HashMap<u64, u32> =
-        meta.items.iter().enumerate().map(|(i, item)| (u64::from(item.text_offset), i as u32)).collect();
+    let item_at: HashMap<u64, u32> = meta
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (u64::from(item.text_offset), i as u32))
+        .collect();
     let mut out = Vec::new();
     for (offset, r) in text.relocations() {
         let RelocationFlags::Elf { r_type } = r.flags() else {
             return Err(reloc_error("not an ELF relocation"));
         };
-        let kind = reloc_kind(arch, r_type)
-            .ok_or_else(|| reloc_error(format!("unknown relocation type {r_type} at {offset:#x} for {arch:?}")))?;
+        let kind = reloc_kind(arch, r_type).ok_or_else(|| {
+            reloc_error(format!("unknown relocation type {r_type} at {offset:#x} for {arch:?}"))
+        })?;
         if r.has_implicit_addend() {
             return Err(reloc_error("REL relocations (implicit addends) are not Kiln's"));
         }
         let RelocationTarget::Symbol(index) = r.target() else {
             return Err(reloc_error(format!("relocation at {offset:#x} does not target a symbol")));
         };
-        let symbol = elf
-            .symbol_by_index(index)
-            .map_err(|e| reloc_error(format!("relocation at {offset:#x} names symbol {}: {e}", index.0)))?;
+        let symbol = elf.symbol_by_index(index).map_err(|e| {
+            reloc_error(format!("relocation at {offset:#x} names symbol {}: {e}", index.0))
+        })?;
         let target_item = (symbol.section_index() == Some(text.index()))
             .then(|| item_at.get(&symbol.address()).copied())
             .flatten()
-            .ok_or_else(|| reloc_error(format!("relocation at {offset:#x} targets symbol {}, which is not a code item", index.0)))?;
+            .ok_or_else(|| {
+                reloc_error(format!(
+                    "relocation at {offset:#x} targets symbol {}, which is not a code item",
+                    index.0
+                ))
+            })?;
         out.push(ObjectReloc {
-            site: u32::try_from(offset).map_err(|_| reloc_error(format!("relocation site {offset:#x} outside the code")))?,
+            site: u32::try_from(offset).map_err(|_| {
+                reloc_error(format!("relocation site {offset:#x} outside the code"))
+            })?,
             kind,
             target_item,
             addend: r.addend(),
@@ -280,8 +314,24 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
     ] {
         sections.set(s, offset, len);
     }
-    let header = meta.artifact_header(seal, bytes.len() as u64, u32::try_from(text_align).unwrap_or(u32::MAX), sections);
-    Ok(Layout { elf, meta, header, text_index, text, traps, address_map, metadata, data, wasm_dwarf })
+    let header = meta.artifact_header(
+        seal,
+        bytes.len() as u64,
+        u32::try_from(text_align).unwrap_or(u32::MAX),
+        sections,
+    );
+    Ok(Layout {
+        elf,
+        meta,
+        header,
+        text_index,
+        text,
+        traps,
+        address_map,
+        metadata,
+        data,
+        wasm_dwarf,
+    })
 }
 
 /// The facts of the object in `bytes` in header form, after checking only its ELF
@@ -304,18 +354,41 @@ pub fn header(bytes: &[u8]) -> Result<ArtifactHeader, ArtifactError> {
 /// compatibility errors of [`ArtifactHeader::check_compatible`], or
 /// [`ArtifactError::Corrupt`] naming the ELF structure, the header (`.kiln.meta`), the
 /// relocations, the payload, the tables or the metadata.
-pub fn verify<'a>(bytes: &'a [u8], expected: Option<&CodeSettings>) -> Result<VerifiedObject<'a>, ArtifactError> {
-    let Layout { elf, meta, header, text_index, text, traps, address_map, metadata, data, wasm_dwarf } = read(bytes)?;
+pub fn verify<'a>(
+    bytes: &'a [u8],
+    expected: Option<&CodeSettings>,
+) -> Result<VerifiedObject<'a>, ArtifactError> {
+    let Layout {
+        elf,
+        meta,
+        header,
+        text_index,
+        text,
+        traps,
+        address_map,
+        metadata,
+        data,
+        wasm_dwarf,
+    } = read(bytes)?;
     if let Some(expected) = expected {
         header.check_compatible(expected)?;
     }
     let arch = elf.architecture();
     if arch != triple_arch(&meta.target) {
-        return Err(elf_error(format!("ELF machine {arch:?} is not the architecture of target {}", meta.target)));
+        return Err(elf_error(format!(
+            "ELF machine {arch:?} is not the architecture of target {}",
+            meta.target
+        )));
     }
-    let text_section = text_index.map(|i| elf.section_by_index(i)).transpose().map_err(|e| elf_error(e.to_string()))?;
+    let text_section = text_index
+        .map(|i| elf.section_by_index(i))
+        .transpose()
+        .map_err(|e| elf_error(e.to_string()))?;
     let relocations = relocations(&elf, text_section.as_ref(), &meta, arch)?;
-    verify_parts(&meta, &ObjectParts { text, relocations: &relocations, traps, address_map, metadata, data })?;
+    verify_parts(
+        &meta,
+        &ObjectParts { text, relocations: &relocations, traps, address_map, metadata, data },
+    )?;
     let tables = |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail };
     Ok(VerifiedObject {
         traps: decode_traps(traps).map_err(tables)?,
@@ -340,18 +413,32 @@ pub fn verify<'a>(bytes: &'a [u8], expected: Option<&CodeSettings>) -> Result<Ve
 /// relocations (a target out of the instruction's range) when they are inconsistent;
 /// [`ArtifactError::Io`] when the host refuses the executable mapping. Nothing is mapped
 /// executable in any error case.
-pub(crate) fn load(shared: SharedBytes, expected: &CodeSettings) -> Result<LoadedArtifact, ArtifactError> {
+pub(crate) fn load(
+    shared: SharedBytes,
+    expected: &CodeSettings,
+) -> Result<LoadedArtifact, ArtifactError> {
     let v = verify(bytes_of(&shared), Some(expected))?;
-    let tables_error = |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail };
+    let tables_error =
+        |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail };
     let encoded = code_tables(&v.meta, &v.traps, &v.address_map).map_err(tables_error)?;
     let module_meta = v.metadata()?;
     let dwarf = Arc::new(v.wasm_dwarf(shared.clone()));
-    let info = metadata::join_module(module_meta.module, kiln_runtime_support::module::ModuleBytes::from(v.data), dwarf.clone())
-        .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
+    let info = metadata::join_module(
+        module_meta.module,
+        kiln_runtime_support::module::ModuleBytes::from(v.data),
+        dwarf.clone(),
+    )
+    .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
     let (table_bytes, ranges) = encoded.into_shared();
-    let tables = CodeTables::new(table_bytes, ranges, v.text.len(), info.num_defined_funcs(), info.types.len() as u32)
-        .map_err(tables_error)?;
+    let tables = CodeTables::new(
+        table_bytes,
+        ranges,
+        v.text.len(),
+        info.num_defined_funcs(),
+        info.types.len() as u32,
+    )
+    .map_err(tables_error)?;
 
     let text = v.linked_text()?;
     // Everything is verified and linked: only now does any byte become executable.

@@ -14,12 +14,17 @@ use crate::vm::{Store, VMFuncRef, ValRaw};
 /// # Safety
 /// `func` must be a funcref of a live function of `store`, and `slots` must hold arguments
 /// of the function's parameter types.
-pub unsafe fn invoke(store: &Store, func: *const VMFuncRef, slots: &mut [ValRaw]) -> Result<(), Unwind> {
+pub unsafe fn invoke(
+    store: &Store,
+    func: *const VMFuncRef,
+    slots: &mut [ValRaw],
+) -> Result<(), Unwind> {
     // SAFETY: per this function's contract.
     let f = unsafe { &*func };
     store.enter_from_host();
     // SAFETY: the array-call contract: `slots` is long enough, caller is the host (null).
-    let ok = unsafe { (f.array_call)(f.vmctx, std::ptr::null_mut(), slots.as_mut_ptr(), slots.len()) };
+    let ok =
+        unsafe { (f.array_call)(f.vmctx, std::ptr::null_mut(), slots.as_mut_ptr(), slots.len()) };
     store.leave_from_host();
     if ok {
         Ok(())

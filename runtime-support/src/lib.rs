@@ -21,6 +21,8 @@ pub mod traphandlers;
 pub mod types;
 pub mod vm;
 
-pub use error::{CompileError, ExitError, InstantiationError, LinkError, LinkErrorKind, ResourceError, Unwind};
+pub use error::{
+    CompileError, ExitError, InstantiationError, LinkError, LinkErrorKind, ResourceError, Unwind,
+};
 pub use features::CoreFeatures;
 pub use trap::{FrameInfo, Trap, TrapCode};

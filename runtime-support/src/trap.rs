@@ -111,7 +111,12 @@ impl FrameInfo {
     /// `wasm_offset` (a byte offset in the module binary), in the module instance named
     /// `module`. Names the function from the name section and looks the offset up in the
     /// module's DWARF (read on first use).
-    pub fn new(info: &ModuleInfo, module: Option<String>, func_index: u32, wasm_offset: Option<u32>) -> Self {
+    pub fn new(
+        info: &ModuleInfo,
+        module: Option<String>,
+        func_index: u32,
+        wasm_offset: Option<u32>,
+    ) -> Self {
         FrameInfo {
             module,
             func_index,

@@ -59,9 +59,8 @@ impl SpecSet {
             SpecSet::V1 => SpecVersion::V1,
             SpecSet::V2 => SpecVersion::V2,
         };
-        let mut files: Vec<(String, &'static str)> = spec(version)
-            .map(|f| (f.name().to_string(), f.raw()))
-            .collect();
+        let mut files: Vec<(String, &'static str)> =
+            spec(version).map(|f| (f.name().to_string(), f.raw())).collect();
         files.sort();
         files
     }
@@ -83,10 +82,8 @@ pub fn run_file_isolated(
     let (tx, rx) = std::sync::mpsc::channel();
     let thread_progress = progress.clone();
     let thread_file = file.clone();
-    let spawned = std::thread::Builder::new()
-        .name(file.clone())
-        .stack_size(256 << 20)
-        .spawn(move || {
+    let spawned =
+        std::thread::Builder::new().name(file.clone()).stack_size(256 << 20).spawn(move || {
             let report =
                 runner::run_file_with_progress(opts, &thread_file, contents, &thread_progress);
             let _ = tx.send(report);
@@ -100,11 +97,7 @@ pub fn run_file_isolated(
         Ok(r) => r,
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             let line = progress.load(Ordering::Relaxed);
-            report.fail(
-                line,
-                "timeout",
-                format!("file did not finish within {timeout:?}"),
-            );
+            report.fail(line, "timeout", format!("file did not finish within {timeout:?}"));
             report
         }
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
@@ -127,27 +120,16 @@ pub fn run_suite_filtered(
     set: SpecSet,
     filter: impl Fn(&str) -> bool,
 ) -> SuiteReport {
-    let opts = RunOptions {
-        features: set.features(),
-        ..opts
-    };
+    let opts = RunOptions { features: set.features(), ..opts };
     let files = set
         .files()
         .into_iter()
         .filter(|(name, _)| filter(name))
         .map(|(name, contents)| {
-            run_file_isolated(
-                opts,
-                format!("{}/{name}", set.dir()),
-                contents,
-                FILE_TIMEOUT,
-            )
+            run_file_isolated(opts, format!("{}/{name}", set.dir()), contents, FILE_TIMEOUT)
         })
         .collect();
-    SuiteReport {
-        engine: opts.engine,
-        files,
-    }
+    SuiteReport { engine: opts.engine, files }
 }
 
 /// Parses an engine name as the binary accepts it.

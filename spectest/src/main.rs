@@ -43,10 +43,7 @@ fn main() {
     for &set in &sets {
         let mut per_set = Vec::new();
         for &engine in &engines {
-            let opts = RunOptions {
-                verbose,
-                ..RunOptions::new(engine)
-            };
+            let opts = RunOptions { verbose, ..RunOptions::new(engine) };
             let suite = run_suite_filtered(opts, set, |name| {
                 filter.as_deref().is_none_or(|f| name.contains(f))
             });
@@ -61,9 +58,9 @@ fn main() {
     }
     if sets.len() > 1 {
         println!("\n== total ==");
-        let (p, f, s) = suites.iter().fold((0, 0, 0), |(a, b, c), x| {
-            (a + x.passed(), b + x.failed(), c + x.skipped())
-        });
+        let (p, f, s) = suites
+            .iter()
+            .fold((0, 0, 0), |(a, b, c), x| (a + x.passed(), b + x.failed(), c + x.skipped()));
         println!("{}", report::totals_line(p, f, s));
     }
     let failed: usize = suites.iter().map(|s| s.failed()).sum();

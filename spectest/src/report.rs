@@ -18,11 +18,7 @@ pub struct Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}: {}: {}",
-            self.file, self.line, self.kind, self.message
-        )
+        write!(f, "{}:{}: {}: {}", self.file, self.line, self.kind, self.message)
     }
 }
 
@@ -44,10 +40,7 @@ pub struct FileReport {
 impl FileReport {
     /// An empty report for `file`.
     pub fn new(file: impl Into<String>) -> Self {
-        Self {
-            file: file.into(),
-            ..Self::default()
-        }
+        Self { file: file.into(), ..Self::default() }
     }
 
     /// Records a failure.
@@ -146,11 +139,8 @@ pub fn table(suites: &[SuiteReport]) -> String {
             match lookup(*e, file) {
                 Some(r) => {
                     let mark = if r.failed > 0 { "*" } else { " " };
-                    let _ = write!(
-                        out,
-                        " | {:>8} {:>7}{mark} {:>8}",
-                        r.passed, r.failed, r.skipped
-                    );
+                    let _ =
+                        write!(out, " | {:>8} {:>7}{mark} {:>8}", r.passed, r.failed, r.skipped);
                 }
                 None => {
                     let _ = write!(out, " | {:>8} {:>8} {:>8}", "-", "-", "-");
@@ -163,9 +153,8 @@ pub fn table(suites: &[SuiteReport]) -> String {
     let (mut p, mut f, mut s) = (0, 0, 0);
     for e in &engines {
         let ours = suites.iter().filter(|x| x.engine == *e);
-        let (ep, ef, es) = ours.fold((0, 0, 0), |(a, b, c), x| {
-            (a + x.passed(), b + x.failed(), c + x.skipped())
-        });
+        let (ep, ef, es) =
+            ours.fold((0, 0, 0), |(a, b, c), x| (a + x.passed(), b + x.failed(), c + x.skipped()));
         if engines.len() > 1 {
             let _ = writeln!(out, "{}: {}", engine_name(*e), totals_line(ep, ef, es));
         }

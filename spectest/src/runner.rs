@@ -30,11 +30,7 @@ pub struct RunOptions {
 impl RunOptions {
     /// Core 2.0 features on `engine`, quiet.
     pub fn new(engine: Engine) -> Self {
-        Self {
-            engine,
-            features: CoreFeatures::V2,
-            verbose: false,
-        }
+        Self { engine, features: CoreFeatures::V2, verbose: false }
     }
 }
 
@@ -142,16 +138,10 @@ pub fn run_file_with_progress(
         }
     };
     let runtime = Runtime::with_config(
-        RuntimeConfig::new()
-            .with_engine(opts.engine)
-            .with_core_features(opts.features),
+        RuntimeConfig::new().with_engine(opts.engine).with_core_features(opts.features),
     );
     if let Err(e) = register_spectest(&runtime) {
-        report.fail(
-            0,
-            "spectest",
-            format!("cannot register the spectest host module: {e}"),
-        );
+        report.fail(0, "spectest", format!("cannot register the spectest host module: {e}"));
         return report;
     }
     let mut runner = FileRunner {
@@ -220,9 +210,7 @@ impl<'a> FileRunner<'a> {
     }
 
     fn module_config() -> ModuleConfig {
-        ModuleConfig::new()
-            .with_name("")
-            .with_start_functions(Vec::<String>::new())
+        ModuleConfig::new().with_name("").with_start_functions(Vec::<String>::new())
     }
 
     fn instance(&self, id: Option<Id<'_>>) -> Result<Instance, String> {
@@ -232,23 +220,16 @@ impl<'a> FileRunner<'a> {
                 .get(id.name())
                 .cloned()
                 .ok_or_else(|| format!("no module named ${}", id.name())),
-            None => self
-                .current
-                .clone()
-                .ok_or_else(|| "no current module".to_string()),
+            None => self.current.clone().ok_or_else(|| "no current module".to_string()),
         }
     }
 
     fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
-        module
-            .encode()
-            .map_err(|e| format!("the wast crate cannot encode the module: {e}"))
+        module.encode().map_err(|e| format!("the wast crate cannot encode the module: {e}"))
     }
 
     fn compile(&self, bytes: &[u8]) -> Result<CompiledModule, String> {
-        self.runtime
-            .compile(bytes)
-            .map_err(|e| format!("compile failed: {e}"))
+        self.runtime.compile(bytes).map_err(|e| format!("compile failed: {e}"))
     }
 
     fn instantiate(&self, module: &CompiledModule) -> Result<Instance, String> {
@@ -262,11 +243,7 @@ impl<'a> FileRunner<'a> {
         let func = instance
             .exported_function(inv.name)
             .ok_or_else(|| format!("no exported function \"{}\"", inv.name))?;
-        let args = inv
-            .args
-            .iter()
-            .map(arg_to_val)
-            .collect::<Result<Vec<_>, _>>()?;
+        let args = inv.args.iter().map(arg_to_val).collect::<Result<Vec<_>, _>>()?;
         Ok(func.call(&args))
     }
 
@@ -287,27 +264,19 @@ impl<'a> FileRunner<'a> {
                     .encode()
                     .map_err(|e| format!("the wast crate cannot encode the module: {e}"))?;
                 let module = self.compile(&bytes)?;
-                Ok(self
-                    .runtime
-                    .instantiate(&module, Self::module_config())
-                    .map(|_| Vec::new()))
+                Ok(self.runtime.instantiate(&module, Self::module_config()).map(|_| Vec::new()))
             }
         }
     }
 
     fn expect_trap(&mut self, exec: Exec, message: &str) -> Result<(), String> {
         match exec {
-            Ok(vals) => Err(format!(
-                "expected trap \"{message}\", got {}",
-                show_vals(&vals)
-            )),
+            Ok(vals) => Err(format!("expected trap \"{message}\", got {}", show_vals(&vals))),
             Err(Error::Trap(t)) => {
                 if trap_message_matches(t.message(), message) {
                     if !t.message().contains(message) {
-                        self.notes.push(format!(
-                            "trap \"{}\" accepted for \"{message}\"",
-                            t.message()
-                        ));
+                        self.notes
+                            .push(format!("trap \"{}\" accepted for \"{message}\"", t.message()));
                     }
                     Ok(())
                 } else {
@@ -334,24 +303,18 @@ impl<'a> FileRunner<'a> {
             // The text itself is rejected (a quoted module that does not parse, or a
             // module the text format cannot express): detected.
             Err(e) => {
-                self.notes.push(format!(
-                    "rejected by the text parser, not by Kiln: {}",
-                    e.message()
-                ));
+                self.notes
+                    .push(format!("rejected by the text parser, not by Kiln: {}", e.message()));
                 return Ok(());
             }
         };
         match self.runtime.compile(&bytes) {
-            Ok(_) => Err(format!(
-                "module compiled; expected it to be {what} (\"{message}\")"
-            )),
+            Ok(_) => Err(format!("module compiled; expected it to be {what} (\"{message}\")")),
             Err(Error::Compile(e)) if !e.unsupported => Ok(()),
-            Err(Error::Compile(e)) => Err(format!(
-                "rejected as unsupported, not {what} (\"{message}\"): {e}"
-            )),
-            Err(e) => Err(format!(
-                "expected a compile error ({what}: \"{message}\"), got: {e}"
-            )),
+            Err(Error::Compile(e)) => {
+                Err(format!("rejected as unsupported, not {what} (\"{message}\"): {e}"))
+            }
+            Err(e) => Err(format!("expected a compile error ({what}: \"{message}\"), got: {e}")),
         }
     }
 
@@ -378,9 +341,7 @@ impl<'a> FileRunner<'a> {
                 self.last_definition = Some(compiled);
                 Ok(())
             }
-            WastDirective::ModuleInstance {
-                instance, module, ..
-            } => {
+            WastDirective::ModuleInstance { instance, module, .. } => {
                 let def = match module {
                     Some(id) => self.definitions.get(id.name()).cloned(),
                     None => self.last_definition.clone(),
@@ -395,9 +356,7 @@ impl<'a> FileRunner<'a> {
             }
             WastDirective::Register { name, module, .. } => {
                 let instance = self.instance(module)?;
-                self.runtime
-                    .register(name, &instance)
-                    .map_err(|e| format!("register failed: {e}"))
+                self.runtime.register(name, &instance).map_err(|e| format!("register failed: {e}"))
             }
             WastDirective::Invoke(inv) => match self.invoke(&inv)? {
                 Ok(_) => Ok(()),
@@ -439,29 +398,21 @@ impl<'a> FileRunner<'a> {
                 let exec = self.invoke(&call)?;
                 self.expect_trap(exec, message)
             }
-            WastDirective::AssertInvalid {
-                mut module,
-                message,
-                ..
-            } => self.expect_compile_error(&mut module, message, "invalid"),
-            WastDirective::AssertMalformed {
-                mut module,
-                message,
-                ..
-            } => self.expect_compile_error(&mut module, message, "malformed"),
-            WastDirective::AssertUnlinkable {
-                mut module,
-                message,
-                ..
-            } => {
+            WastDirective::AssertInvalid { mut module, message, .. } => {
+                self.expect_compile_error(&mut module, message, "invalid")
+            }
+            WastDirective::AssertMalformed { mut module, message, .. } => {
+                self.expect_compile_error(&mut module, message, "malformed")
+            }
+            WastDirective::AssertUnlinkable { mut module, message, .. } => {
                 let bytes = module
                     .encode()
                     .map_err(|e| format!("the wast crate cannot encode the module: {e}"))?;
                 let compiled = self.compile(&bytes)?;
                 match self.runtime.instantiate(&compiled, Self::module_config()) {
-                    Ok(_) => Err(format!(
-                        "module instantiated; expected a link error (\"{message}\")"
-                    )),
+                    Ok(_) => {
+                        Err(format!("module instantiated; expected a link error (\"{message}\")"))
+                    }
                     Err(Error::Link(_)) => Ok(()),
                     Err(e) => Err(format!("expected a link error (\"{message}\"), got: {e}")),
                 }
@@ -477,14 +428,8 @@ mod tests {
 
     #[test]
     fn messages() {
-        assert!(trap_message_matches(
-            "integer divide by zero",
-            "integer divide by zero"
-        ));
-        assert!(trap_message_matches(
-            "uninitialized element",
-            "uninitialized element 2"
-        ));
+        assert!(trap_message_matches("integer divide by zero", "integer divide by zero"));
+        assert!(trap_message_matches("uninitialized element", "uninitialized element 2"));
         assert!(!trap_message_matches("unreachable", "integer overflow"));
         assert!(!trap_message_matches("", "integer overflow"));
     }

@@ -22,7 +22,5 @@ pub const SKIPS: &[Skip] = &[];
 
 /// The skip entry for `file:line` on `engine`, if any.
 pub fn lookup(file: &str, line: usize, engine: Engine) -> Option<&'static Skip> {
-    SKIPS
-        .iter()
-        .find(|s| s.file == file && s.line == line && s.engine.is_none_or(|e| e == engine))
+    SKIPS.iter().find(|s| s.file == file && s.line == line && s.engine.is_none_or(|e| e == engine))
 }

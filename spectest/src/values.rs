@@ -38,14 +38,8 @@ enum RefKind {
 
 fn heap_kind(ht: &HeapType<'_>) -> Option<RefKind> {
     match ht {
-        HeapType::Abstract {
-            shared: false,
-            ty: AbstractHeapType::Func,
-        } => Some(RefKind::Func),
-        HeapType::Abstract {
-            shared: false,
-            ty: AbstractHeapType::Extern,
-        } => Some(RefKind::Extern),
+        HeapType::Abstract { shared: false, ty: AbstractHeapType::Func } => Some(RefKind::Func),
+        HeapType::Abstract { shared: false, ty: AbstractHeapType::Extern } => Some(RefKind::Extern),
         _ => None,
     }
 }
@@ -95,19 +89,11 @@ fn show_ret_core(r: &WastRetCore<'_>) -> String {
         WastRetCore::I64(x) => format!("i64:{x} ({:#x})", *x as u64),
         WastRetCore::F32(p) => format!(
             "f32:{}",
-            show_nan(p, |v| format!(
-                "{:?} ({:#010x})",
-                f32::from_bits(v.bits),
-                v.bits
-            ))
+            show_nan(p, |v| format!("{:?} ({:#010x})", f32::from_bits(v.bits), v.bits))
         ),
         WastRetCore::F64(p) => format!(
             "f64:{}",
-            show_nan(p, |v| format!(
-                "{:?} ({:#018x})",
-                f64::from_bits(v.bits),
-                v.bits
-            ))
+            show_nan(p, |v| format!("{:?} ({:#018x})", f64::from_bits(v.bits), v.bits))
         ),
         WastRetCore::RefNull(Some(ht)) => match heap_kind(ht) {
             Some(RefKind::Func) => "ref.null func".to_string(),
@@ -180,12 +166,12 @@ fn core_matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
                 NanPattern::Value(v) => v.bits == bits,
             }
         }
-        (WastRetCore::RefNull(ht), Val::FuncRef(None)) => ht
-            .as_ref()
-            .is_none_or(|ht| heap_kind(ht) == Some(RefKind::Func)),
-        (WastRetCore::RefNull(ht), Val::ExternRef(None)) => ht
-            .as_ref()
-            .is_none_or(|ht| heap_kind(ht) == Some(RefKind::Extern)),
+        (WastRetCore::RefNull(ht), Val::FuncRef(None)) => {
+            ht.as_ref().is_none_or(|ht| heap_kind(ht) == Some(RefKind::Func))
+        }
+        (WastRetCore::RefNull(ht), Val::ExternRef(None)) => {
+            ht.as_ref().is_none_or(|ht| heap_kind(ht) == Some(RefKind::Extern))
+        }
         (WastRetCore::RefExtern(e), Val::ExternRef(Some(a))) => match e {
             None => true,
             Some(n) => a.downcast_ref::<u32>() == Some(n),

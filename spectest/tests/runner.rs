@@ -4,11 +4,7 @@
 use kiln_spectest::{RunOptions, run_file};
 
 fn run(src: &str) -> kiln_spectest::FileReport {
-    run_file(
-        RunOptions::new(kiln::Engine::Interpreter),
-        "selftest.wast",
-        src,
-    )
+    run_file(RunOptions::new(kiln::Engine::Interpreter), "selftest.wast", src)
 }
 
 #[test]
@@ -41,10 +37,7 @@ fn passing_directives_pass() {
 (assert_unlinkable (module (import "m" "nope" (func))) "unknown import")
 (assert_trap (module (func $f unreachable) (start $f)) "unreachable")
 "#);
-    assert_eq!(
-        r.failures.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
-        Vec::<String>::new()
-    );
+    assert_eq!(r.failures.iter().map(|f| f.to_string()).collect::<Vec<_>>(), Vec::<String>::new());
     assert_eq!((r.passed, r.failed, r.skipped), (17, 0, 0));
 }
 
@@ -71,11 +64,7 @@ fn wrong_expectations_fail_with_location() {
     assert_eq!((r.passed, r.failed), (1, 10));
     assert!(r.failures[0].message.contains("i32:1"), "{}", r.failures[0]);
     assert_eq!(r.failures[0].kind, "assert_return");
-    assert!(
-        r.failures[0]
-            .to_string()
-            .starts_with("selftest.wast:6: assert_return")
-    );
+    assert!(r.failures[0].to_string().starts_with("selftest.wast:6: assert_return"));
 }
 
 #[test]
@@ -85,7 +74,10 @@ fn features_are_applied() {
 "#;
     let v2 = run_file(RunOptions::new(kiln::Engine::Interpreter), "f.wast", src);
     assert_eq!((v2.passed, v2.failed), (2, 0), "{:#?}", v2.failures);
-    let v1 = RunOptions { features: kiln::CoreFeatures::V1, ..RunOptions::new(kiln::Engine::Interpreter) };
+    let v1 = RunOptions {
+        features: kiln::CoreFeatures::V1,
+        ..RunOptions::new(kiln::Engine::Interpreter)
+    };
     let r = run_file(v1, "f.wast", src);
     assert_eq!((r.passed, r.failed), (0, 2), "{:#?}", r.failures);
     assert_eq!(r.failures[0].kind, "module");

@@ -12,11 +12,8 @@ fn run(engine: kiln::Engine) {
         print!("{}", report::table(std::slice::from_ref(&suite)));
         suites.push(suite);
     }
-    let failures: Vec<String> = suites
-        .iter()
-        .flat_map(|s| s.failures())
-        .map(|f| f.to_string())
-        .collect();
+    let failures: Vec<String> =
+        suites.iter().flat_map(|s| s.failures()).map(|f| f.to_string()).collect();
     for f in &failures {
         println!("FAIL [{}] {f}", report::engine_name(engine));
     }

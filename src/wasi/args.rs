@@ -11,7 +11,12 @@ pub(crate) fn environ_strings(env: &[(String, String)]) -> Vec<String> {
 
 /// `*_sizes_get(count_ptr, buf_size_ptr)`: the number of strings and the bytes they take
 /// with their NUL terminators. `EFAULT` for pointers outside memory.
-pub(crate) fn sizes_get(strings: &[String], mem: &GuestMemory, count_ptr: u32, size_ptr: u32) -> WasiResult {
+pub(crate) fn sizes_get(
+    strings: &[String],
+    mem: &GuestMemory,
+    count_ptr: u32,
+    size_ptr: u32,
+) -> WasiResult {
     let size: usize = strings.iter().map(|s| s.len() + 1).sum();
     let count = u32::try_from(strings.len()).map_err(|_| Errno::E2BIG)?;
     let size = u32::try_from(size).map_err(|_| Errno::E2BIG)?;
@@ -47,7 +52,9 @@ pub(crate) fn validate(args: &[String], env: &[(String, String)]) -> Result<(), 
     }
     for (k, v) in env {
         if k.is_empty() || k.contains('=') || k.contains('\0') {
-            return Err(format!("WASI environment variable name {k:?} is empty or contains '=' or NUL"));
+            return Err(format!(
+                "WASI environment variable name {k:?} is empty or contains '=' or NUL"
+            ));
         }
         if v.contains('\0') {
             return Err(format!("WASI environment variable {k} has a value containing a NUL byte"));

@@ -53,7 +53,14 @@ pub(crate) struct Clocks {
 
 impl Clocks {
     pub(crate) fn new(walltime: TimeSource, nanotime: TimeSource, sleep: SleepSource) -> Self {
-        Self { walltime, nanotime, sleep, fake_wall: FAKE_EPOCH_NANOS, fake_mono: 0, start: Instant::now() }
+        Self {
+            walltime,
+            nanotime,
+            sleep,
+            fake_wall: FAKE_EPOCH_NANOS,
+            fake_mono: 0,
+            start: Instant::now(),
+        }
     }
 
     /// The resolution of clock `id` in ns, `EINVAL` for an unknown id.
@@ -97,9 +104,10 @@ impl Clocks {
                     self.fake_wall += FAKE_TICK_NANOS;
                     self.fake_wall - FAKE_TICK_NANOS
                 }
-                TimeSource::System => {
-                    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
-                }
+                TimeSource::System => SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(0),
                 TimeSource::Custom(f, _) => f(),
             }),
             clockid::MONOTONIC => Ok(self.monotonic()),

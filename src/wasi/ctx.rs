@@ -30,17 +30,41 @@ impl WasiCtx {
         super::args::validate(&config.args, &config.env).map_err(Error::InvalidConfig)?;
         let opts = std::mem::take(&mut config.wasi);
         let mut fds = FdTable::default();
-        let stdin: Box<dyn Read> = config.stdin.take().unwrap_or_else(|| Box::new(std::io::empty()));
-        let stdout: Box<dyn Write> = config.stdout.take().unwrap_or_else(|| Box::new(std::io::sink()));
-        let stderr: Box<dyn Write> = config.stderr.take().unwrap_or_else(|| Box::new(std::io::sink()));
-        fds.push_preopened(Entry::new(Desc::Stream(Stream::In(stdin)), rights::STREAM & !rights::FD_WRITE, 0));
-        fds.push_preopened(Entry::new(Desc::Stream(Stream::Out(stdout)), rights::STREAM & !rights::FD_READ, 0));
-        fds.push_preopened(Entry::new(Desc::Stream(Stream::Out(stderr)), rights::STREAM & !rights::FD_READ, 0));
+        let stdin: Box<dyn Read> =
+            config.stdin.take().unwrap_or_else(|| Box::new(std::io::empty()));
+        let stdout: Box<dyn Write> =
+            config.stdout.take().unwrap_or_else(|| Box::new(std::io::sink()));
+        let stderr: Box<dyn Write> =
+            config.stderr.take().unwrap_or_else(|| Box::new(std::io::sink()));
+        fds.push_preopened(Entry::new(
+            Desc::Stream(Stream::In(stdin)),
+            rights::STREAM & !rights::FD_WRITE,
+            0,
+        ));
+        fds.push_preopened(Entry::new(
+            Desc::Stream(Stream::Out(stdout)),
+            rights::STREAM & !rights::FD_READ,
+            0,
+        ));
+        fds.push_preopened(Entry::new(
+            Desc::Stream(Stream::Out(stderr)),
+            rights::STREAM & !rights::FD_READ,
+            0,
+        ));
         for m in &opts.fs.mounts {
             let dir = cap_std::fs::Dir::open_ambient_dir(&m.host, cap_std::ambient_authority())
                 .map_err(|source| Error::Mount { host_path: m.host.clone(), source })?;
-            let desc = Desc::Dir(DirDesc { dir, preopen: Some(m.guest.clone()), read_only: m.read_only, listing: None });
-            fds.push_preopened(Entry::new(desc, rights::DIRECTORY, rights::DIRECTORY | rights::FILE));
+            let desc = Desc::Dir(DirDesc {
+                dir,
+                preopen: Some(m.guest.clone()),
+                read_only: m.read_only,
+                listing: None,
+            });
+            fds.push_preopened(Entry::new(
+                desc,
+                rights::DIRECTORY,
+                rights::DIRECTORY | rights::FILE,
+            ));
         }
         for l in opts.listeners {
             fds.push_preopened(Entry::new(Desc::Listener(l), rights::LISTENER, rights::SOCKET));

@@ -261,8 +261,14 @@ mod tests {
     fn names_and_host_mapping() {
         assert_eq!(Errno::EBADF.name(), Some("EBADF"));
         assert_eq!(Errno(9999).name(), None);
-        assert_eq!(Errno::from(io::Error::from_raw_os_error(rustix::io::Errno::NOENT.raw_os_error())), Errno::ENOENT);
-        assert_eq!(Errno::from(io::Error::new(io::ErrorKind::PermissionDenied, "escape")), Errno::ENOTCAPABLE);
+        assert_eq!(
+            Errno::from(io::Error::from_raw_os_error(rustix::io::Errno::NOENT.raw_os_error())),
+            Errno::ENOENT
+        );
+        assert_eq!(
+            Errno::from(io::Error::new(io::ErrorKind::PermissionDenied, "escape")),
+            Errno::ENOTCAPABLE
+        );
         assert_eq!(Errno::from(rustix::io::Errno::ROFS), Errno::EROFS);
     }
 }

@@ -23,7 +23,6 @@ use super::guest_memory::{GuestMemory, MAX_IO, iovecs_len};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::num::NonZeroU64;
 
-
 fn file_of(e: &mut Entry, on_dir: Errno, on_stream: Errno) -> WasiResult<&mut FileDesc> {
     match &mut e.desc {
         Desc::File(f) => Ok(f),
@@ -35,7 +34,12 @@ fn file_of(e: &mut Entry, on_dir: Errno, on_stream: Errno) -> WasiResult<&mut Fi
 /// The file behind `e` for a call that changes it and needs `right`: as [`file_of`], then
 /// `EROFS` on a read-only mount, `EBADF` when not open for writing, `ENOTCAPABLE` without
 /// the right (checked in that order).
-fn file_to_change(e: &mut Entry, right: u64, on_dir: Errno, on_stream: Errno) -> WasiResult<&mut FileDesc> {
+fn file_to_change(
+    e: &mut Entry,
+    right: u64,
+    on_dir: Errno,
+    on_stream: Errno,
+) -> WasiResult<&mut FileDesc> {
     let has = e.base & right != 0;
     let f = file_of(e, on_dir, on_stream)?;
     if f.read_only_mount {
@@ -173,7 +177,12 @@ pub(crate) fn fdstat_set_flags(cx: &mut WasiCtx, fd: u32, flags: u16) -> WasiRes
 
 /// `fd_fdstat_set_rights(fd, base, inheriting)`: drops rights. `ENOTCAPABLE` when asked
 /// for a right the descriptor does not hold.
-pub(crate) fn fdstat_set_rights(cx: &mut WasiCtx, fd: u32, base: u64, inheriting: u64) -> WasiResult {
+pub(crate) fn fdstat_set_rights(
+    cx: &mut WasiCtx,
+    fd: u32,
+    base: u64,
+    inheriting: u64,
+) -> WasiResult {
     let e = cx.fds.get(fd)?;
     if base & !e.base != 0 || inheriting & !e.inheriting != 0 {
         return Err(Errno::ENOTCAPABLE);
@@ -193,8 +202,12 @@ pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u3
         Desc::File(f) => Filestat::from_metadata(&f.file.metadata()?),
         Desc::Dir(d) => Filestat::from_metadata(&d.dir.dir_metadata()?),
         Desc::Stream(_) => Filestat::character_device(),
-        Desc::Socket(s) => Filestat::from_stat(&rustix::fs::fstat(s)?, super::abi::filetype::SOCKET_STREAM),
-        Desc::Listener(l) => Filestat::from_stat(&rustix::fs::fstat(l)?, super::abi::filetype::SOCKET_STREAM),
+        Desc::Socket(s) => {
+            Filestat::from_stat(&rustix::fs::fstat(s)?, super::abi::filetype::SOCKET_STREAM)
+        }
+        Desc::Listener(l) => {
+            Filestat::from_stat(&rustix::fs::fstat(l)?, super::abi::filetype::SOCKET_STREAM)
+        }
     };
     st.write(mem, out)
 }
@@ -203,7 +216,12 @@ pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u3
 /// mount, `EBADF` when not open for writing, `EISDIR` on a directory, `EINVAL` on a
 /// stream or socket, `EFBIG` past `i64::MAX`.
 pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiResult {
-    let f = file_to_change(cx.fds.get(fd)?, rights::FD_FILESTAT_SET_SIZE, Errno::EISDIR, Errno::EINVAL)?;
+    let f = file_to_change(
+        cx.fds.get(fd)?,
+        rights::FD_FILESTAT_SET_SIZE,
+        Errno::EISDIR,
+        Errno::EINVAL,
+    )?;
     if size > i64::MAX as u64 {
         return Err(Errno::EFBIG);
     }
@@ -213,10 +231,17 @@ pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiRes
 /// `fd_filestat_set_times(fd, atim, mtim, fst_flags)`: sets access and modification
 /// times (ns since the epoch, or now). `EINVAL` for bad flags, `EROFS` on a read-only
 /// mount, `EBADF` on a stream or socket.
-pub(crate) fn filestat_set_times(cx: &mut WasiCtx, fd: u32, atim: u64, mtim: u64, flags: u16) -> WasiResult {
+pub(crate) fn filestat_set_times(
+    cx: &mut WasiCtx,
+    fd: u32,
+    atim: u64,
+    mtim: u64,
+    flags: u16,
+) -> WasiResult {
     let (a, m) = decode_times(atim, mtim, flags)?;
     let e = cx.fds.get(fd)?;
-    let ts = rustix::fs::Timestamps { last_access: a.to_timespec(), last_modification: m.to_timespec() };
+    let ts =
+        rustix::fs::Timestamps { last_access: a.to_timespec(), last_modification: m.to_timespec() };
     match &e.desc {
         Desc::File(f) if f.read_only_mount => return Err(Errno::EROFS),
         Desc::Dir(d) if d.read_only => return Err(Errno::EROFS),
@@ -232,7 +257,15 @@ pub(crate) fn filestat_set_times(cx: &mut WasiCtx, fd: u32, atim: u64, mtim: u64
 /// `fd_pread(fd, iovs, iovs_len, offset, nread_ptr)`: reads at `offset` without moving
 /// the file position. `EBADF` when not open for reading, `EISDIR` on a directory,
 /// `ESPIPE` on a stream or socket, `EINVAL` for an offset past `i64::MAX`.
-pub(crate) fn pread(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, offset: u64, out: u32) -> WasiResult {
+pub(crate) fn pread(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    offset: u64,
+    out: u32,
+) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
     if offset > i64::MAX as u64 {
@@ -261,7 +294,15 @@ pub(crate) fn pread(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: 
 /// moving the file position. `EBADF` when not open for writing (every file of a
 /// read-only mount), `EISDIR` on a directory, `ESPIPE` on a stream or socket, `EINVAL`
 /// for an offset past `i64::MAX`.
-pub(crate) fn pwrite(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, offset: u64, out: u32) -> WasiResult {
+pub(crate) fn pwrite(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    offset: u64,
+    out: u32,
+) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
     let data = mem.gather(&iovs, MAX_IO)?;
@@ -297,7 +338,13 @@ pub(crate) fn prestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32
 
 /// `fd_prestat_dir_name(fd, path, path_len)`: writes the mount's guest path (no NUL).
 /// `ENAMETOOLONG` when `path_len` is too small, `EBADF` when `fd` is not a preopen.
-pub(crate) fn prestat_dir_name(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, path: u32, len: u32) -> WasiResult {
+pub(crate) fn prestat_dir_name(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    path: u32,
+    len: u32,
+) -> WasiResult {
     let name = preopen_name(cx.fds.get(fd)?)?;
     if (len as usize) < name.len() {
         return Err(Errno::ENAMETOOLONG);
@@ -316,7 +363,14 @@ fn preopen_name(e: &mut Entry) -> WasiResult<String> {
 /// the stream, or the socket. `EBADF` when not open for reading, `EISDIR` on a
 /// directory, `EAGAIN` on a non-blocking socket with nothing to read, `ENOTCONN` on a
 /// listener.
-pub(crate) fn read(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, out: u32) -> WasiResult {
+pub(crate) fn read(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    out: u32,
+) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
     let e = cx.fds.get(fd)?;
@@ -354,7 +408,14 @@ fn read_retrying(r: &mut dyn Read, buf: &mut [u8]) -> WasiResult<usize> {
 /// the end with `append`), to the stream (flushed), or to the socket. `EBADF` when not
 /// open for writing (stdin, files opened read-only, every file of a read-only mount) or
 /// on a directory, `ENOTCONN` on a listener.
-pub(crate) fn write(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, out: u32) -> WasiResult {
+pub(crate) fn write(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    out: u32,
+) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
     let data = mem.gather(&iovs, MAX_IO)?;
@@ -389,7 +450,15 @@ pub(crate) fn write(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: 
 /// the entry after it. The listing is read from the host when cookie 0 is asked for and
 /// served from memory for later cookies. `..` reports the directory's own inode (a
 /// mount's parent is outside the sandbox). `ENOTDIR` when `fd` is not a directory.
-pub(crate) fn readdir(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, buf: u32, len: u32, cookie: u64, out: u32) -> WasiResult {
+pub(crate) fn readdir(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    buf: u32,
+    len: u32,
+    cookie: u64,
+    out: u32,
+) -> WasiResult {
     mem.check(buf, u64::from(len))?;
     mem.check(out, 4)?;
     let e = cx.fds.get(fd)?;
@@ -449,7 +518,14 @@ pub(crate) fn renumber(cx: &mut WasiCtx, fd: u32, to: u32) -> WasiResult {
 /// the new one. `EINVAL` for an unknown whence or a position before 0, `ESPIPE` on a
 /// stream or socket, `EBADF` on a directory. Needs `fd_seek`, or only `fd_tell` for
 /// `(0, cur)`.
-pub(crate) fn seek(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, offset: i64, wh: u8, out: u32) -> WasiResult {
+pub(crate) fn seek(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    offset: i64,
+    wh: u8,
+    out: u32,
+) -> WasiResult {
     mem.check(out, 8)?;
     let e = cx.fds.get(fd)?;
     let from = match wh {

@@ -38,16 +38,32 @@ impl FSConfig {
     /// `fd_prestat_dir_name` reports, e.g. `/`, `/data` or `.`). The directory is opened
     /// when a module is instantiated; a missing one fails instantiation with
     /// [`crate::Error::Mount`].
-    pub fn with_dir_mount(mut self, host_dir: impl Into<PathBuf>, guest_path: impl Into<String>) -> Self {
-        self.mounts.push(Mount { host: host_dir.into(), guest: guest_path.into(), read_only: false });
+    pub fn with_dir_mount(
+        mut self,
+        host_dir: impl Into<PathBuf>,
+        guest_path: impl Into<String>,
+    ) -> Self {
+        self.mounts.push(Mount {
+            host: host_dir.into(),
+            guest: guest_path.into(),
+            read_only: false,
+        });
         self
     }
 
     /// Mounts `host_dir` read-only at `guest_path`: reading works; anything that would
     /// change the mount (creating, writing, truncating, renaming, linking, removing files
     /// or directories, setting times) fails with `EROFS`.
-    pub fn with_read_only_dir_mount(mut self, host_dir: impl Into<PathBuf>, guest_path: impl Into<String>) -> Self {
-        self.mounts.push(Mount { host: host_dir.into(), guest: guest_path.into(), read_only: true });
+    pub fn with_read_only_dir_mount(
+        mut self,
+        host_dir: impl Into<PathBuf>,
+        guest_path: impl Into<String>,
+    ) -> Self {
+        self.mounts.push(Mount {
+            host: host_dir.into(),
+            guest: guest_path.into(),
+            read_only: true,
+        });
         self
     }
 }

@@ -73,7 +73,9 @@ impl Entry {
             Desc::Stream(_) => filetype::CHARACTER_DEVICE,
             Desc::Dir(_) => filetype::DIRECTORY,
             Desc::Listener(_) | Desc::Socket(_) => filetype::SOCKET_STREAM,
-            Desc::File(f) => f.file.metadata().map(|m| file_type_of(&m.file_type())).unwrap_or(filetype::UNKNOWN),
+            Desc::File(f) => {
+                f.file.metadata().map(|m| file_type_of(&m.file_type())).unwrap_or(filetype::UNKNOWN)
+            }
         }
     }
 

@@ -178,10 +178,16 @@ pub fn instantiate(runtime: &Runtime) -> Result<(), Error> {
     let mut b = runtime.host_module(MODULE_NAME);
 
     /// Runs a WASI function body against the caller's state and memory; its errno.
-    fn call(reg: &WasiRegistry, caller: &Caller<'_>, f: impl FnOnce(&mut WasiCtx, &GuestMemory) -> WasiResult) -> i32 {
+    fn call(
+        reg: &WasiRegistry,
+        caller: &Caller<'_>,
+        f: impl FnOnce(&mut WasiCtx, &GuestMemory) -> WasiResult,
+    ) -> i32 {
         // Without a calling instance (the host called the function directly) there is
         // no WASI state to act on.
-        let Some(ctx) = reg.lookup(caller.instance_ptr()) else { return i32::from(Errno::ENOSYS.0) };
+        let Some(ctx) = reg.lookup(caller.instance_ptr()) else {
+            return i32::from(Errno::ENOSYS.0);
+        };
         let mem = GuestMemory::new(caller.memory());
         // WASI functions never call back into wasm, so the state is never borrowed twice.
         let Ok(mut cx) = ctx.try_borrow_mut() else { return i32::from(Errno::EBUSY.0) };
@@ -202,15 +208,27 @@ pub fn instantiate(runtime: &Runtime) -> Result<(), Error> {
         };
     }
 
-    wasi_fn!("args_get", |cx, m, argv: i32, buf: i32| args::get(&cx.args, m, argv as u32, buf as u32));
-    wasi_fn!("args_sizes_get", |cx, m, argc: i32, size: i32| args::sizes_get(&cx.args, m, argc as u32, size as u32));
+    wasi_fn!("args_get", |cx, m, argv: i32, buf: i32| args::get(
+        &cx.args,
+        m,
+        argv as u32,
+        buf as u32
+    ));
+    wasi_fn!("args_sizes_get", |cx, m, argc: i32, size: i32| args::sizes_get(
+        &cx.args,
+        m,
+        argc as u32,
+        size as u32
+    ));
     wasi_fn!("environ_get", |cx, m, envp: i32, buf: i32| {
         args::get(&args::environ_strings(&cx.env), m, envp as u32, buf as u32)
     });
     wasi_fn!("environ_sizes_get", |cx, m, n: i32, size: i32| {
         args::sizes_get(&args::environ_strings(&cx.env), m, n as u32, size as u32)
     });
-    wasi_fn!("clock_res_get", |cx, m, id: i32, out: i32| clock::res_get(&cx.clocks, m, id as u32, out as u32));
+    wasi_fn!("clock_res_get", |cx, m, id: i32, out: i32| clock::res_get(
+        &cx.clocks, m, id as u32, out as u32
+    ));
     wasi_fn!("clock_time_get", |cx, m, id: i32, _precision: i64, out: i32| {
         clock::time_get(&mut cx.clocks, m, id as u32, out as u32)
     });
@@ -222,22 +240,32 @@ pub fn instantiate(runtime: &Runtime) -> Result<(), Error> {
     });
     wasi_fn!("fd_close", |cx, _m, fd: i32| fd::close(cx, fd as u32));
     wasi_fn!("fd_datasync", |cx, _m, fd: i32| fd::datasync(cx, fd as u32));
-    wasi_fn!("fd_fdstat_get", |cx, m, fd: i32, out: i32| fd::fdstat_get(cx, m, fd as u32, out as u32));
+    wasi_fn!("fd_fdstat_get", |cx, m, fd: i32, out: i32| fd::fdstat_get(
+        cx, m, fd as u32, out as u32
+    ));
     wasi_fn!("fd_fdstat_set_flags", |cx, _m, fd: i32, flags: i32| {
         fd::fdstat_set_flags(cx, fd as u32, flags as u16)
     });
     wasi_fn!("fd_fdstat_set_rights", |cx, _m, fd: i32, base: i64, inheriting: i64| {
         fd::fdstat_set_rights(cx, fd as u32, base as u64, inheriting as u64)
     });
-    wasi_fn!("fd_filestat_get", |cx, m, fd: i32, out: i32| fd::filestat_get(cx, m, fd as u32, out as u32));
-    wasi_fn!("fd_filestat_set_size", |cx, _m, fd: i32, size: i64| fd::filestat_set_size(cx, fd as u32, size as u64));
+    wasi_fn!("fd_filestat_get", |cx, m, fd: i32, out: i32| fd::filestat_get(
+        cx, m, fd as u32, out as u32
+    ));
+    wasi_fn!("fd_filestat_set_size", |cx, _m, fd: i32, size: i64| fd::filestat_set_size(
+        cx,
+        fd as u32,
+        size as u64
+    ));
     wasi_fn!("fd_filestat_set_times", |cx, _m, fd: i32, atim: i64, mtim: i64, flags: i32| {
         fd::filestat_set_times(cx, fd as u32, atim as u64, mtim as u64, flags as u16)
     });
     wasi_fn!("fd_pread", |cx, m, fd: i32, iovs: i32, n: i32, offset: i64, out: i32| {
         fd::pread(cx, m, fd as u32, iovs as u32, n as u32, offset as u64, out as u32)
     });
-    wasi_fn!("fd_prestat_get", |cx, m, fd: i32, out: i32| fd::prestat_get(cx, m, fd as u32, out as u32));
+    wasi_fn!("fd_prestat_get", |cx, m, fd: i32, out: i32| fd::prestat_get(
+        cx, m, fd as u32, out as u32
+    ));
     wasi_fn!("fd_prestat_dir_name", |cx, m, fd: i32, path: i32, len: i32| {
         fd::prestat_dir_name(cx, m, fd as u32, path as u32, len as u32)
     });
@@ -265,13 +293,59 @@ pub fn instantiate(runtime: &Runtime) -> Result<(), Error> {
     wasi_fn!("path_filestat_get", |cx, m, fd: i32, flags: i32, p: i32, len: i32, out: i32| {
         path::filestat_get(cx, m, fd as u32, flags as u32, p as u32, len as u32, out as u32)
     });
-    wasi_fn!("path_filestat_set_times", |cx, m, fd: i32, flags: i32, p: i32, len: i32, atim: i64, mtim: i64, fst: i32| {
-        path::filestat_set_times(cx, m, fd as u32, flags as u32, p as u32, len as u32, atim as u64, mtim as u64, fst as u16)
+    wasi_fn!("path_filestat_set_times", |cx,
+                                         m,
+                                         fd: i32,
+                                         flags: i32,
+                                         p: i32,
+                                         len: i32,
+                                         atim: i64,
+                                         mtim: i64,
+                                         fst: i32| {
+        path::filestat_set_times(
+            cx,
+            m,
+            fd as u32,
+            flags as u32,
+            p as u32,
+            len as u32,
+            atim as u64,
+            mtim as u64,
+            fst as u16,
+        )
     });
-    wasi_fn!("path_link", |cx, m, old_fd: i32, old_flags: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| {
-        path::link(cx, m, old_fd as u32, old_flags as u32, old as u32, old_len as u32, new_fd as u32, new as u32, new_len as u32)
+    wasi_fn!("path_link", |cx,
+                           m,
+                           old_fd: i32,
+                           old_flags: i32,
+                           old: i32,
+                           old_len: i32,
+                           new_fd: i32,
+                           new: i32,
+                           new_len: i32| {
+        path::link(
+            cx,
+            m,
+            old_fd as u32,
+            old_flags as u32,
+            old as u32,
+            old_len as u32,
+            new_fd as u32,
+            new as u32,
+            new_len as u32,
+        )
     });
-    wasi_fn!("path_open", |cx, m, fd: i32, dirflags: i32, p: i32, len: i32, oflags: i32, base: i64, inheriting: i64, fdflags: i32, out: i32| {
+    wasi_fn!("path_open", |cx,
+                           m,
+                           fd: i32,
+                           dirflags: i32,
+                           p: i32,
+                           len: i32,
+                           oflags: i32,
+                           base: i64,
+                           inheriting: i64,
+                           fdflags: i32,
+                           out: i32| {
         path::open(
             cx,
             m,
@@ -286,14 +360,46 @@ pub fn instantiate(runtime: &Runtime) -> Result<(), Error> {
             out as u32,
         )
     });
-    wasi_fn!("path_readlink", |cx, m, fd: i32, p: i32, len: i32, buf: i32, buf_len: i32, out: i32| {
-        path::readlink(cx, m, fd as u32, p as u32, len as u32, buf as u32, buf_len as u32, out as u32)
+    wasi_fn!("path_readlink", |cx,
+                               m,
+                               fd: i32,
+                               p: i32,
+                               len: i32,
+                               buf: i32,
+                               buf_len: i32,
+                               out: i32| {
+        path::readlink(
+            cx,
+            m,
+            fd as u32,
+            p as u32,
+            len as u32,
+            buf as u32,
+            buf_len as u32,
+            out as u32,
+        )
     });
     wasi_fn!("path_remove_directory", |cx, m, fd: i32, p: i32, len: i32| {
         path::remove_directory(cx, m, fd as u32, p as u32, len as u32)
     });
-    wasi_fn!("path_rename", |cx, m, fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32| {
-        path::rename(cx, m, fd as u32, old as u32, old_len as u32, new_fd as u32, new as u32, new_len as u32)
+    wasi_fn!("path_rename", |cx,
+                             m,
+                             fd: i32,
+                             old: i32,
+                             old_len: i32,
+                             new_fd: i32,
+                             new: i32,
+                             new_len: i32| {
+        path::rename(
+            cx,
+            m,
+            fd as u32,
+            old as u32,
+            old_len as u32,
+            new_fd as u32,
+            new as u32,
+            new_len as u32,
+        )
     });
     wasi_fn!("path_symlink", |cx, m, old: i32, old_len: i32, fd: i32, new: i32, new_len: i32| {
         path::symlink(cx, m, old as u32, old_len as u32, fd as u32, new as u32, new_len as u32)
@@ -307,12 +413,33 @@ pub fn instantiate(runtime: &Runtime) -> Result<(), Error> {
     b = b.func("proc_exit", |code: i32| -> Result<(), Error> { Err(proc::exit(code as u32)) });
     wasi_fn!("proc_raise", |_cx, _m, sig: i32| proc::raise(sig as u8));
     wasi_fn!("sched_yield", |_cx, _m| proc::sched_yield());
-    wasi_fn!("random_get", |cx, m, buf: i32, len: i32| random::get(&mut cx.rand, m, buf as u32, len as u32));
+    wasi_fn!("random_get", |cx, m, buf: i32, len: i32| random::get(
+        &mut cx.rand,
+        m,
+        buf as u32,
+        len as u32
+    ));
     wasi_fn!("sock_accept", |cx, m, fd: i32, flags: i32, out: i32| {
         sock::accept(cx, m, fd as u32, flags as u16, out as u32)
     });
-    wasi_fn!("sock_recv", |cx, m, fd: i32, iovs: i32, n: i32, flags: i32, out_len: i32, out_flags: i32| {
-        sock::recv(cx, m, fd as u32, iovs as u32, n as u32, flags as u16, out_len as u32, out_flags as u32)
+    wasi_fn!("sock_recv", |cx,
+                           m,
+                           fd: i32,
+                           iovs: i32,
+                           n: i32,
+                           flags: i32,
+                           out_len: i32,
+                           out_flags: i32| {
+        sock::recv(
+            cx,
+            m,
+            fd as u32,
+            iovs as u32,
+            n as u32,
+            flags as u16,
+            out_len as u32,
+            out_flags as u32,
+        )
     });
     wasi_fn!("sock_send", |cx, m, fd: i32, iovs: i32, n: i32, flags: i32, out: i32| {
         sock::send(cx, m, fd as u32, iovs as u32, n as u32, flags as u16, out as u32)

@@ -19,7 +19,9 @@ use super::errno::{Errno, WasiResult};
 use super::filestat::{Filestat, decode_times};
 use super::fs_table::{Desc, DirDesc, Entry, FileDesc};
 use super::guest_memory::GuestMemory;
-use cap_fs_ext::{DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt, OpenOptionsSyncExt};
+use cap_fs_ext::{
+    DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt, OpenOptionsSyncExt,
+};
 
 /// The directory behind `fd` after checking `needed` rights: `EBADF` if no such
 /// descriptor, `ENOTDIR` if not a directory, `ENOTCAPABLE` without the rights.
@@ -48,7 +50,13 @@ fn path(mem: &GuestMemory, ptr: u32, len: u32) -> WasiResult<String> {
 }
 
 /// `path_create_directory(fd, path, path_len)`: `mkdir`.
-pub(crate) fn create_directory(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, p: u32, len: u32) -> WasiResult {
+pub(crate) fn create_directory(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    p: u32,
+    len: u32,
+) -> WasiResult {
     let p = path(mem, p, len)?;
     let d = writable_dir_of(cx, fd, rights::PATH_CREATE_DIRECTORY)?;
     Ok(d.dir.create_dir(p)?)
@@ -56,11 +64,23 @@ pub(crate) fn create_directory(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, p: 
 
 /// `path_filestat_get(fd, flags, path, path_len, filestat_ptr)`: `stat` (with
 /// `symlink_follow`) or `lstat`.
-pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, flags: u32, p: u32, len: u32, out: u32) -> WasiResult {
+pub(crate) fn filestat_get(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    flags: u32,
+    p: u32,
+    len: u32,
+    out: u32,
+) -> WasiResult {
     let p = path(mem, p, len)?;
     mem.check(out, super::abi::FILESTAT_SIZE as u64)?;
     let (d, _) = dir_of(cx, fd, rights::PATH_FILESTAT_GET)?;
-    let m = if flags & LOOKUP_SYMLINK_FOLLOW != 0 { d.dir.metadata(p)? } else { d.dir.symlink_metadata(p)? };
+    let m = if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+        d.dir.metadata(p)?
+    } else {
+        d.dir.symlink_metadata(p)?
+    };
     Filestat::from_metadata(&m).write(mem, out)
 }
 
@@ -154,7 +174,8 @@ pub(crate) fn open(
         needed |= rights::PATH_FILESTAT_SET_SIZE;
     }
     let (d, parent) = dir_of(cx, fd, needed)?;
-    let writing = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE) != 0
+    let writing = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE)
+        != 0
         || fdf & fdflags::APPEND != 0;
     let reading = base & (rights::FD_READ | rights::FD_READDIR) != 0 || !writing;
     if of & oflags::TRUNC != 0 && !writing {
@@ -163,7 +184,11 @@ pub(crate) fn open(
     if d.read_only && (writing || of & (oflags::CREAT | oflags::TRUNC) != 0) {
         return Err(Errno::EROFS);
     }
-    let follow = if dirflags & LOOKUP_SYMLINK_FOLLOW != 0 { FollowSymlinks::Yes } else { FollowSymlinks::No };
+    let follow = if dirflags & LOOKUP_SYMLINK_FOLLOW != 0 {
+        FollowSymlinks::Yes
+    } else {
+        FollowSymlinks::No
+    };
     let read_only = d.read_only;
     let parent_inheriting = parent.inheriting;
 
@@ -175,11 +200,17 @@ pub(crate) fn open(
         .create_new(of & (oflags::CREAT | oflags::EXCL) == (oflags::CREAT | oflags::EXCL))
         .truncate(of & oflags::TRUNC != 0);
     opts.follow(follow).maybe_dir(!writing);
-    opts.sync(fdf & fdflags::SYNC != 0).dsync(fdf & fdflags::DSYNC != 0).rsync(fdf & fdflags::RSYNC != 0);
+    opts.sync(fdf & fdflags::SYNC != 0)
+        .dsync(fdf & fdflags::DSYNC != 0)
+        .rsync(fdf & fdflags::RSYNC != 0);
     opts.nonblock(fdf & fdflags::NONBLOCK != 0);
 
     let entry = if of & oflags::DIRECTORY != 0 {
-        let dir = if follow == FollowSymlinks::Yes { d.dir.open_dir(&p)? } else { d.dir.open_dir_nofollow(&p)? };
+        let dir = if follow == FollowSymlinks::Yes {
+            d.dir.open_dir(&p)?
+        } else {
+            d.dir.open_dir_nofollow(&p)?
+        };
         dir_entry(dir, read_only, base, inheriting, parent_inheriting)
     } else {
         let file = d.dir.open_with(&p, &opts)?;
@@ -211,7 +242,13 @@ pub(crate) fn open(
     mem.write_u32(out, new_fd)
 }
 
-fn dir_entry(dir: cap_std::fs::Dir, read_only: bool, base: u64, inheriting: u64, parent_inheriting: u64) -> Entry {
+fn dir_entry(
+    dir: cap_std::fs::Dir,
+    read_only: bool,
+    base: u64,
+    inheriting: u64,
+    parent_inheriting: u64,
+) -> Entry {
     let desc = Desc::Dir(DirDesc { dir, preopen: None, read_only, listing: None });
     Entry::new(desc, base & parent_inheriting & rights::DIRECTORY, inheriting & parent_inheriting)
 }
@@ -220,7 +257,16 @@ fn dir_entry(dir: cap_std::fs::Dir, read_only: bool, base: u64, inheriting: u64,
 /// symbolic link, cut to `buf_len` bytes (no NUL), as POSIX `readlink`. `EINVAL` when
 /// the path is not a symbolic link.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn readlink(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, p: u32, len: u32, buf: u32, buf_len: u32, out: u32) -> WasiResult {
+pub(crate) fn readlink(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    p: u32,
+    len: u32,
+    buf: u32,
+    buf_len: u32,
+    out: u32,
+) -> WasiResult {
     use std::os::unix::ffi::OsStrExt;
     let p = path(mem, p, len)?;
     mem.check(buf, u64::from(buf_len))?;
@@ -235,7 +281,13 @@ pub(crate) fn readlink(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, p: u32, len
 
 /// `path_remove_directory(fd, path, path_len)`: `rmdir`. `ENOTEMPTY` when not empty,
 /// `ENOTDIR` when not a directory.
-pub(crate) fn remove_directory(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, p: u32, len: u32) -> WasiResult {
+pub(crate) fn remove_directory(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    p: u32,
+    len: u32,
+) -> WasiResult {
     let p = path(mem, p, len)?;
     let d = writable_dir_of(cx, fd, rights::PATH_REMOVE_DIRECTORY)?;
     Ok(d.dir.remove_dir(p)?)
@@ -245,7 +297,16 @@ pub(crate) fn remove_directory(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, p: 
 /// possibly between two directory descriptors (of the same host filesystem; `EXDEV`
 /// otherwise).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn rename(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, old: u32, old_len: u32, new_fd: u32, new: u32, new_len: u32) -> WasiResult {
+pub(crate) fn rename(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    old: u32,
+    old_len: u32,
+    new_fd: u32,
+    new: u32,
+    new_len: u32,
+) -> WasiResult {
     let old = path(mem, old, old_len)?;
     let new = path(mem, new, new_len)?;
     let src = writable_dir_of(cx, fd, rights::PATH_RENAME_SOURCE)?;
@@ -257,7 +318,15 @@ pub(crate) fn rename(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, old: u32, old
 /// link `new_path` holding `old_path`. A relative target that points outside the mount
 /// can be created but never followed (`ENOTCAPABLE` then); an absolute target is refused
 /// at once with `ENOTCAPABLE`.
-pub(crate) fn symlink(cx: &mut WasiCtx, mem: &GuestMemory, old: u32, old_len: u32, fd: u32, new: u32, new_len: u32) -> WasiResult {
+pub(crate) fn symlink(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    old: u32,
+    old_len: u32,
+    fd: u32,
+    new: u32,
+    new_len: u32,
+) -> WasiResult {
     let old = path(mem, old, old_len)?;
     let new = path(mem, new, new_len)?;
     let d = writable_dir_of(cx, fd, rights::PATH_SYMLINK)?;
@@ -266,7 +335,13 @@ pub(crate) fn symlink(cx: &mut WasiCtx, mem: &GuestMemory, old: u32, old_len: u3
 
 /// `path_unlink_file(fd, path, path_len)`: `unlink` (a symbolic link itself, not its
 /// target). `EISDIR` on a directory.
-pub(crate) fn unlink_file(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, p: u32, len: u32) -> WasiResult {
+pub(crate) fn unlink_file(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    p: u32,
+    len: u32,
+) -> WasiResult {
     let p = path(mem, p, len)?;
     let d = writable_dir_of(cx, fd, rights::PATH_UNLINK_FILE)?;
     Ok(d.dir.remove_file(p)?)

@@ -29,7 +29,14 @@ struct Event {
 }
 
 /// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`.
-pub(crate) fn poll_oneoff(cx: &mut WasiCtx, mem: &GuestMemory, input: u32, output: u32, nsubs: u32, nevents: u32) -> WasiResult {
+pub(crate) fn poll_oneoff(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    input: u32,
+    output: u32,
+    nsubs: u32,
+    nevents: u32,
+) -> WasiResult {
     if nsubs == 0 {
         return Err(Errno::EINVAL);
     }
@@ -48,12 +55,17 @@ pub(crate) fn poll_oneoff(cx: &mut WasiCtx, mem: &GuestMemory, input: u32, outpu
         let u32_at = |o: usize| u32::from_le_bytes(s[o..o + 4].try_into().unwrap_or_default());
         let userdata = u64_at(0);
         let kind = s[8];
-        let event = |error: Errno, nbytes: u64, flags: u16| Event { userdata, error, kind, nbytes, flags };
+        let event =
+            |error: Errno, nbytes: u64, flags: u16| Event { userdata, error, kind, nbytes, flags };
         match kind {
             poll::EVENTTYPE_CLOCK => {
                 let (id, timeout) = (u32_at(16), u64_at(24));
                 let abstime = u16::from_le_bytes([s[40], s[41]]) & poll::SUBCLOCK_ABSTIME != 0;
-                let remaining = if abstime { cx.clocks.now(id).map(|now| timeout.saturating_sub(now)) } else { cx.clocks.resolution(id).map(|_| timeout) };
+                let remaining = if abstime {
+                    cx.clocks.now(id).map(|now| timeout.saturating_sub(now))
+                } else {
+                    cx.clocks.resolution(id).map(|_| timeout)
+                };
                 match remaining {
                     Ok(r) => clocks.push((userdata, r)),
                     Err(e) => events.push(event(e, 0, 0)),
@@ -104,7 +116,10 @@ pub(crate) fn poll_oneoff(cx: &mut WasiCtx, mem: &GuestMemory, input: u32, outpu
                 rustix::event::PollFd::from_borrowed_fd(fd, flags)
             })
             .collect();
-        let ts = wait.map(|ns| rustix::event::Timespec { tv_sec: (ns / 1_000_000_000) as i64, tv_nsec: (ns % 1_000_000_000) as _ });
+        let ts = wait.map(|ns| rustix::event::Timespec {
+            tv_sec: (ns / 1_000_000_000) as i64,
+            tv_nsec: (ns % 1_000_000_000) as _,
+        });
         loop {
             match rustix::event::poll(&mut pfds, ts.as_ref()) {
                 Ok(_) => break,
@@ -119,7 +134,11 @@ pub(crate) fn poll_oneoff(cx: &mut WasiCtx, mem: &GuestMemory, input: u32, outpu
             }
             fired_socket = true;
             let hup = rev.intersects(rustix::event::PollFlags::HUP | rustix::event::PollFlags::ERR);
-            let nbytes = if kind == poll::EVENTTYPE_FD_READ { rustix::io::ioctl_fionread(fd).unwrap_or(0) } else { 0 };
+            let nbytes = if kind == poll::EVENTTYPE_FD_READ {
+                rustix::io::ioctl_fionread(fd).unwrap_or(0)
+            } else {
+                0
+            };
             let flags = if hup { poll::EVENT_FD_READWRITE_HANGUP } else { 0 };
             events.push(Event { userdata, error: Errno::SUCCESS, kind, nbytes, flags });
         }
@@ -153,8 +172,13 @@ pub(crate) fn poll_oneoff(cx: &mut WasiCtx, mem: &GuestMemory, input: u32, outpu
 fn fire_clocks(events: &mut Vec<Event>, clocks: &[(u64, u64)], elapsed: u64) {
     for &(userdata, remaining) in clocks {
         if remaining <= elapsed {
-            events.push(Event { userdata, error: Errno::SUCCESS, kind: poll::EVENTTYPE_CLOCK, nbytes: 0, flags: 0 });
+            events.push(Event {
+                userdata,
+                error: Errno::SUCCESS,
+                kind: poll::EVENTTYPE_CLOCK,
+                nbytes: 0,
+                flags: 0,
+            });
         }
     }
 }
-

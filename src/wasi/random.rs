@@ -40,7 +40,10 @@ impl RandSource {
             RandSource::System => {
                 let mut filled = 0;
                 while filled < buf.len() {
-                    match rustix::rand::getrandom(&mut buf[filled..], rustix::rand::GetRandomFlags::empty()) {
+                    match rustix::rand::getrandom(
+                        &mut buf[filled..],
+                        rustix::rand::GetRandomFlags::empty(),
+                    ) {
                         Ok(n) => filled += n,
                         Err(rustix::io::Errno::INTR) => {}
                         Err(e) => return Err(e.into()),

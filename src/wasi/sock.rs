@@ -17,7 +17,13 @@ use std::net::Shutdown;
 
 /// `sock_accept(fd, flags, fd_ptr)`: accepts a connection on a listener and writes its
 /// new descriptor; `flags` may hold `fdflags::nonblock` for the new connection.
-pub(crate) fn accept(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, flags: u16, out: u32) -> WasiResult {
+pub(crate) fn accept(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    flags: u16,
+    out: u32,
+) -> WasiResult {
     mem.check(out, 4)?;
     if flags & !fdflags::NONBLOCK != 0 {
         return Err(Errno::EINVAL);
@@ -39,7 +45,16 @@ pub(crate) fn accept(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, flags: u16, o
 /// until the buffers are full (or the peer closes). `ro_flags` is always 0 (a stream
 /// socket never truncates).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn recv(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, ri: u16, out_len: u32, out_flags: u32) -> WasiResult {
+pub(crate) fn recv(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    ri: u16,
+    out_len: u32,
+    out_flags: u32,
+) -> WasiResult {
     if ri & !(sock::RECV_PEEK | sock::RECV_WAITALL) != 0 {
         return Err(Errno::EINVAL);
     }
@@ -71,7 +86,15 @@ pub(crate) fn recv(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u
 
 /// `sock_send(fd, si_data, si_data_len, si_flags, so_datalen_ptr)`: sends the iovecs
 /// (possibly part of them). `si_flags` has no defined bits: nonzero is `EINVAL`.
-pub(crate) fn send(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, iovs: u32, n: u32, si: u16, out: u32) -> WasiResult {
+pub(crate) fn send(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    iovs: u32,
+    n: u32,
+    si: u16,
+    out: u32,
+) -> WasiResult {
     if si != 0 {
         return Err(Errno::EINVAL);
     }

@@ -32,10 +32,10 @@
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};
 use kiln::{Error, RuntimeConfig, Val, ValType};
+use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::artifact::object_meta::{ItemKind, ItemRecord, ObjectMeta};
 use kiln_runtime_support::artifact::object_sections::{META_SECTION, TRAPS_SECTION};
 use kiln_runtime_support::artifact::object_tables::{TrapRecord, decode_traps};
-use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{InstanceData, instantiate};
 use kiln_runtime_support::module::{DecodeOptions, EntityIndex, ModuleInfo, decode};
@@ -71,10 +71,8 @@ const COMMAND_LINE_BYTES: usize = 64 * 1024;
 const PAGE: u64 = 65536;
 
 /// How modules are decoded: the features [`AotOptions::default`] compiles.
-const DECODE: DecodeOptions = DecodeOptions {
-    features: kiln::CoreFeatures::V2,
-    keep_custom_sections: false,
-};
+const DECODE: DecodeOptions =
+    DecodeOptions { features: kiln::CoreFeatures::V2, keep_custom_sections: false };
 
 /// Checks that the cross compiler, objcopy and qemu are installed.
 ///
@@ -82,15 +80,8 @@ const DECODE: DecodeOptions = DecodeOptions {
 /// A message naming the missing tool and telling to run `scripts/setup-deps.sh`, which
 /// installs them.
 pub fn check_tools() -> Result<(), String> {
-    for (tool, arg) in [
-        (GCC, "--version"),
-        (OBJCOPY, "--version"),
-        (QEMU, "--version"),
-    ] {
-        let ok = Command::new(tool)
-            .arg(arg)
-            .output()
-            .is_ok_and(|o| o.status.success());
+    for (tool, arg) in [(GCC, "--version"), (OBJCOPY, "--version"), (QEMU, "--version")] {
+        let ok = Command::new(tool).arg(arg).output().is_ok_and(|o| o.status.success());
         if !ok {
             return Err(format!(
                 "`{tool}` is not installed: run scripts/setup-deps.sh (it installs \
@@ -115,10 +106,7 @@ pub struct Call {
 impl Call {
     /// A call of `export` with `args` as raw bits.
     pub fn new(export: &str, args: &[u64]) -> Self {
-        Self {
-            export: export.to_string(),
-            args: args.to_vec(),
-        }
+        Self { export: export.to_string(), args: args.to_vec() }
     }
 }
 
@@ -154,9 +142,8 @@ pub struct Aarch64Program {
 
 /// Runs `cmd`, failing with its output when it does not succeed.
 fn run_tool(cmd: &mut Command) -> Result<std::process::Output, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?} ({e}): run scripts/setup-deps.sh"))?;
+    let out =
+        cmd.output().map_err(|e| format!("cannot run {cmd:?} ({e}): run scripts/setup-deps.sh"))?;
     if !out.status.success() {
         return Err(format!(
             "{cmd:?} failed ({}):\n{}{}",
@@ -172,9 +159,7 @@ fn bits_of(ty: ValType) -> Result<u32, String> {
     match ty {
         ValType::I32 | ValType::F32 => Ok(32),
         ValType::I64 | ValType::F64 => Ok(64),
-        other => Err(format!(
-            "{other:?} values cannot cross the driver's command line"
-        )),
+        other => Err(format!("{other:?} values cannot cross the driver's command line")),
     }
 }
 
@@ -234,14 +219,7 @@ impl Aarch64Program {
 
         let state = dir.join("state.bin");
         write(&state, &initial_state(wasm)?)?;
-        Ok(Self {
-            name: name.to_string(),
-            exe,
-            state,
-            exports,
-            items,
-            traps,
-        })
+        Ok(Self { name: name.to_string(), exe, state, exports, items, traps })
     }
 
     /// Runs `calls` in order in one instance of the module under qemu-aarch64.
@@ -251,11 +229,7 @@ impl Aarch64Program {
     /// finish (an unimplemented builtin, a fault outside the module's code, a timeout), or
     /// when a fault is not at one of the object's trap sites.
     pub fn run(&self, calls: &[Call]) -> Result<Vec<Outcome>, String> {
-        Ok(self
-            .run_with_signals(calls)?
-            .into_iter()
-            .map(|(o, _)| o)
-            .collect())
+        Ok(self.run_with_signals(calls)?.into_iter().map(|(o, _)| o).collect())
     }
 
     /// [`Aarch64Program::run`], also giving for each trap the signal that raised it
@@ -290,10 +264,7 @@ impl Aarch64Program {
         // hundred KiB); short ones on the command line.
         let total: usize = args.iter().map(|a| a.len() + 1).sum();
         let mut cmd = Command::new("timeout");
-        cmd.arg(RUN_TIMEOUT_SECS.to_string())
-            .arg(QEMU)
-            .arg(&self.exe)
-            .arg(&self.state);
+        cmd.arg(RUN_TIMEOUT_SECS.to_string()).arg(QEMU).arg(&self.exe).arg(&self.state);
         let mut input = String::new();
         if total <= COMMAND_LINE_BYTES {
             cmd.args(&args);
@@ -304,21 +275,15 @@ impl Aarch64Program {
                 input.push('\n');
             });
         }
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot run {QEMU} ({e}): run scripts/setup-deps.sh"))?;
         let mut stdin = child.stdin.take().ok_or("no stdin pipe")?;
         // Feed standard input from a thread so a driver writing much output cannot block.
         let feeder = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-        let out = child
-            .wait_with_output()
-            .map_err(|e| format!("waiting for {QEMU}: {e}"))?;
-        let fed = feeder
-            .join()
-            .map_err(|_| "the stdin feeder panicked".to_string())?;
+        let out = child.wait_with_output().map_err(|e| format!("waiting for {QEMU}: {e}"))?;
+        let fed = feeder.join().map_err(|_| "the stdin feeder panicked".to_string())?;
         if out.status.success() {
             fed.map_err(|e| format!("writing the calls to the driver: {e}"))?;
         }
@@ -362,10 +327,7 @@ impl Aarch64Program {
                 let [item, offset, signal] = nums[..] else {
                     return Err(format!("bad trap line `{line}`"));
                 };
-                let symbol = self
-                    .items
-                    .get(item as usize)
-                    .map_or("?", |(_, s)| s.as_str());
+                let symbol = self.items.get(item as usize).map_or("?", |(_, s)| s.as_str());
                 self.traps
                     .iter()
                     .find(|t| t.item == item && t.offset == offset)
@@ -409,10 +371,7 @@ fn read_object(bytes: &[u8]) -> Result<(Items, Vec<TrapRecord>), String> {
     };
     let (meta, _seal) = ObjectMeta::decode(section(META_SECTION)?).map_err(|e| e.to_string())?;
     let traps = decode_traps(section(TRAPS_SECTION)?).map_err(|e| e.to_string())?;
-    let text = elf
-        .section_by_name(".text")
-        .ok_or("object has no .text")?
-        .index();
+    let text = elf.section_by_name(".text").ok_or("object has no .text")?.index();
     let mut items = Vec::with_capacity(meta.items.len());
     for r in meta.items {
         let symbol = elf
@@ -436,12 +395,7 @@ fn exports(info: &ModuleInfo) -> Result<Vec<ExportSig>, String> {
             continue;
         };
         let ty = info.func_type(f);
-        if ty
-            .params()
-            .iter()
-            .chain(ty.results())
-            .any(|t| bits_of(*t).is_err())
-        {
+        if ty.params().iter().chain(ty.results()).any(|t| bits_of(*t).is_err()) {
             continue;
         }
         if ty.results().len() > 16 {
@@ -488,43 +442,17 @@ fn module_header(
     def("VMCTX_MAGIC", format!("{VMCONTEXT_MAGIC:#x}u"));
     def("OFF_MAGIC", offset_of!(VMContextHeader, magic).to_string());
     def("OFF_STORE", offset_of!(VMContextHeader, store).to_string());
-    def(
-        "OFF_BUILTINS",
-        offset_of!(VMContextHeader, builtins).to_string(),
-    );
-    def(
-        "OFF_TYPE_IDS",
-        offset_of!(VMContextHeader, type_ids).to_string(),
-    );
+    def("OFF_BUILTINS", offset_of!(VMContextHeader, builtins).to_string());
+    def("OFF_TYPE_IDS", offset_of!(VMContextHeader, type_ids).to_string());
     def("STORE_SIZE", size_of::<VMStoreContext>().to_string());
-    def(
-        "OFF_STORE_STACK_LIMIT",
-        offset_of!(VMStoreContext, stack_limit).to_string(),
-    );
-    def(
-        "OFF_STORE_EPOCH_DEADLINE",
-        offset_of!(VMStoreContext, epoch_deadline).to_string(),
-    );
-    def(
-        "OFF_STORE_EPOCH_COUNTER",
-        offset_of!(VMStoreContext, epoch_counter).to_string(),
-    );
+    def("OFF_STORE_STACK_LIMIT", offset_of!(VMStoreContext, stack_limit).to_string());
+    def("OFF_STORE_EPOCH_DEADLINE", offset_of!(VMStoreContext, epoch_deadline).to_string());
+    def("OFF_STORE_EPOCH_COUNTER", offset_of!(VMStoreContext, epoch_counter).to_string());
     def("NUM_MEMORIES", info.memories.len().to_string());
     def("OFF_MEMORY", o.defined_memory(0).to_string());
-    def(
-        "OFF_MEMDEF_BASE",
-        offset_of!(VMMemoryDefinition, base).to_string(),
-    );
-    def(
-        "OFF_MEMDEF_LENGTH",
-        offset_of!(VMMemoryDefinition, current_length).to_string(),
-    );
-    let max_pages = info
-        .memories
-        .first()
-        .and_then(|m| m.limits.max)
-        .unwrap_or(PAGE)
-        .min(PAGE);
+    def("OFF_MEMDEF_BASE", offset_of!(VMMemoryDefinition, base).to_string());
+    def("OFF_MEMDEF_LENGTH", offset_of!(VMMemoryDefinition, current_length).to_string());
+    let max_pages = info.memories.first().and_then(|m| m.limits.max).unwrap_or(PAGE).min(PAGE);
     def("MEMORY_MAX_PAGES", format!("{max_pages}ull"));
     def("PAGE_SIZE", PAGE.to_string());
     def("RESERVATION_BYTES", format!("{reservation}ull"));
@@ -537,40 +465,19 @@ fn module_header(
         .chain(["0".into()])
         .collect();
     def("TABLE_OFFSETS", format!("{{{}}}", tables.join(", ")));
-    def(
-        "OFF_TABLEDEF_BASE",
-        offset_of!(VMTableDefinition, base).to_string(),
-    );
-    def(
-        "OFF_TABLEDEF_ELEMENTS",
-        offset_of!(VMTableDefinition, current_elements).to_string(),
-    );
+    def("OFF_TABLEDEF_BASE", offset_of!(VMTableDefinition, base).to_string());
+    def("OFF_TABLEDEF_ELEMENTS", offset_of!(VMTableDefinition, current_elements).to_string());
     def("NUM_FUNCS", o.num_funcs.to_string());
     def("OFF_FUNCREFS", o.funcref(0).to_string());
     def("FUNCREF_SIZE", size_of::<VMFuncRef>().to_string());
-    def(
-        "OFF_FUNCREF_ARRAY_CALL",
-        offset_of!(VMFuncRef, array_call).to_string(),
-    );
-    def(
-        "OFF_FUNCREF_WASM_CALL",
-        offset_of!(VMFuncRef, wasm_call).to_string(),
-    );
-    def(
-        "OFF_FUNCREF_TYPE_ID",
-        offset_of!(VMFuncRef, type_id).to_string(),
-    );
-    def(
-        "OFF_FUNCREF_VMCTX",
-        offset_of!(VMFuncRef, vmctx).to_string(),
-    );
+    def("OFF_FUNCREF_ARRAY_CALL", offset_of!(VMFuncRef, array_call).to_string());
+    def("OFF_FUNCREF_WASM_CALL", offset_of!(VMFuncRef, wasm_call).to_string());
+    def("OFF_FUNCREF_TYPE_ID", offset_of!(VMFuncRef, type_id).to_string());
+    def("OFF_FUNCREF_VMCTX", offset_of!(VMFuncRef, vmctx).to_string());
     def("NUM_BUILTINS", Builtin::COUNT.to_string());
     def("BUILTIN_OK", BUILTIN_OK.to_string());
     for b in Builtin::ALL {
-        def(
-            &format!("BUILTIN_{}", b.name().to_ascii_uppercase()),
-            b.slot().to_string(),
-        );
+        def(&format!("BUILTIN_{}", b.name().to_ascii_uppercase()), b.slot().to_string());
     }
     // Canonical type ids: equal signatures get equal ids (the first type index with it).
     let ids: Vec<String> = (0..info.types.len() as u32)
@@ -582,22 +489,14 @@ fn module_header(
 
     // Item symbols, named through asm labels (symbols may hold `.` and `$`).
     for (i, (_, symbol)) in items.iter().enumerate() {
-        let _ = writeln!(
-            h,
-            "extern const char kiln_item_{i}[] __asm__({});",
-            c_string(symbol)
-        );
+        let _ = writeln!(h, "extern const char kiln_item_{i}[] __asm__({});", c_string(symbol));
     }
     let list: Vec<String> = items
         .iter()
         .enumerate()
         .map(|(i, (r, s))| format!("{{{}, kiln_item_{i}, {}}}", c_string(s), r.size))
         .collect();
-    let _ = writeln!(
-        h,
-        "#define KILN_ITEMS {{ \\\n  {} }}",
-        list.join(", \\\n  ")
-    );
+    let _ = writeln!(h, "#define KILN_ITEMS {{ \\\n  {} }}", list.join(", \\\n  "));
     let item_of = |kind: ItemKind, index: u32| {
         items
             .iter()
@@ -613,11 +512,7 @@ fn module_header(
             info.functions[f as usize]
         ));
     }
-    let _ = writeln!(
-        h,
-        "#define KILN_FUNCS {{ \\\n  {} }}",
-        funcs.join(", \\\n  ")
-    );
+    let _ = writeln!(h, "#define KILN_FUNCS {{ \\\n  {} }}", funcs.join(", \\\n  "));
     let mut xs = Vec::new();
     for x in exports {
         let bits: Vec<String> = x
@@ -634,11 +529,7 @@ fn module_header(
             bits.join(", ")
         ));
     }
-    let _ = writeln!(
-        h,
-        "#define KILN_EXPORTS {{ \\\n  {} }}",
-        xs.join(", \\\n  ")
-    );
+    let _ = writeln!(h, "#define KILN_EXPORTS {{ \\\n  {} }}", xs.join(", \\\n  "));
     Ok(h)
 }
 
@@ -650,10 +541,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     let interp =
         kiln_runtime_support::interp::translate_module(&info, false).map_err(|e| e.to_string())?;
     let store = Store::new(StoreConfig::default());
-    let module = Arc::new(Module {
-        info: info.clone(),
-        code: Code::Interpreted(interp),
-    });
+    let module = Arc::new(Module { info: info.clone(), code: Code::Interpreted(interp) });
     let no_imports = |_: &str, _: &str| None;
     let inst = instantiate(&store, module, &no_imports, None)
         .map_err(|e| format!("instantiation: {e}"))?;
@@ -671,12 +559,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         out.extend_from_slice(bytes);
     }
-    for (i, g) in inst
-        .globals
-        .iter()
-        .enumerate()
-        .skip(info.num_imported_globals as usize)
-    {
+    for (i, g) in inst.globals.iter().enumerate().skip(info.num_imported_globals as usize) {
         let ty = info.globals[i].ty.content;
         // SAFETY: every global pointer of a live instance points to its storage.
         let value = unsafe { (**g).get() };
@@ -687,17 +570,14 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         }
         out.extend_from_slice(&value.v128().to_le_bytes());
     }
-    let funcrefs: Vec<usize> = (0..info.functions.len() as u32)
-        .map(|f| inst.funcref(f) as usize)
-        .collect();
+    let funcrefs: Vec<usize> =
+        (0..info.functions.len() as u32).map(|f| inst.funcref(f) as usize).collect();
     let func_index = |raw: usize| -> Result<u32, String> {
         if raw == 0 {
             return Ok(u32::MAX);
         }
-        let i = funcrefs
-            .iter()
-            .position(|&r| r == raw)
-            .ok_or("a reference from outside the module")?;
+        let i =
+            funcrefs.iter().position(|&r| r == raw).ok_or("a reference from outside the module")?;
         Ok(i as u32)
     };
     for t in &inst.tables {
@@ -716,11 +596,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     // dropped by instantiation).
     out.extend_from_slice(&(info.data.len() as u32).to_le_bytes());
     for (seg, dropped) in info.data.iter().zip(&inst.dropped_data) {
-        let bytes = if dropped.get() {
-            &[][..]
-        } else {
-            &info.wasm[seg.bytes.clone()]
-        };
+        let bytes = if dropped.get() { &[][..] } else { &info.wasm[seg.bytes.clone()] };
         out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         out.extend_from_slice(bytes);
     }
@@ -728,11 +604,8 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     // dropped.
     out.extend_from_slice(&(info.elements.len() as u32).to_le_bytes());
     for (i, dropped) in inst.dropped_elems.iter().enumerate() {
-        let values: &[usize] = if dropped.get() {
-            &[]
-        } else {
-            inst.elem_values.get(i).map_or(&[], |v| v)
-        };
+        let values: &[usize] =
+            if dropped.get() { &[] } else { inst.elem_values.get(i).map_or(&[], |v| v) };
         out.extend_from_slice(&(values.len() as u32).to_le_bytes());
         for &raw in values {
             out.extend_from_slice(&func_index(raw)?.to_le_bytes());
@@ -771,16 +644,11 @@ pub fn interpret(wasm: &[u8], calls: &[Call]) -> Result<Vec<Outcome>, String> {
     let inst = rt.instantiate_wasm(wasm).map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(calls.len());
     for c in calls {
-        let f = inst
-            .exported_function(&c.export)
-            .ok_or_else(|| format!("no export `{}`", c.export))?;
+        let f =
+            inst.exported_function(&c.export).ok_or_else(|| format!("no export `{}`", c.export))?;
         let ty = f.ty().clone();
         if ty.params().len() != c.args.len() {
-            return Err(format!(
-                "`{}` takes {} arguments",
-                c.export,
-                ty.params().len()
-            ));
+            return Err(format!("`{}` takes {} arguments", c.export, ty.params().len()));
         }
         let args: Vec<Val> = ty
             .params()
@@ -789,12 +657,9 @@ pub fn interpret(wasm: &[u8], calls: &[Call]) -> Result<Vec<Outcome>, String> {
             .map(|(t, b)| val_from_bits(*t, *b))
             .collect::<Result<_, _>>()?;
         out.push(match f.call(&args) {
-            Ok(results) => Outcome::Values(
-                results
-                    .iter()
-                    .map(bits_from_val)
-                    .collect::<Result<_, _>>()?,
-            ),
+            Ok(results) => {
+                Outcome::Values(results.iter().map(bits_from_val).collect::<Result<_, _>>()?)
+            }
             Err(Error::Trap(t)) => Outcome::Trap(t.code()),
             Err(e) => return Err(format!("`{}`: {e}", c.export)),
         });
@@ -808,13 +673,11 @@ fn nan_kind(ty: ValType, bits: u64) -> Option<bool> {
     match ty {
         ValType::F32 => {
             let b = bits as u32;
-            f32::from_bits(b)
-                .is_nan()
-                .then_some(b & 0x7fff_ffff == 0x7fc0_0000)
+            f32::from_bits(b).is_nan().then_some(b & 0x7fff_ffff == 0x7fc0_0000)
         }
-        ValType::F64 => f64::from_bits(bits)
-            .is_nan()
-            .then_some(bits & (u64::MAX >> 1) == 0x7ff8_0000_0000_0000),
+        ValType::F64 => {
+            f64::from_bits(bits).is_nan().then_some(bits & (u64::MAX >> 1) == 0x7ff8_0000_0000_0000)
+        }
         _ => None,
     }
 }
@@ -859,20 +722,14 @@ pub fn outcomes_match(
     if e.len() != a.len() || e.len() != results.len() {
         return false;
     }
-    let nan_args = params
-        .iter()
-        .zip(&call.args)
-        .any(|(t, b)| nan_kind(*t, *b).is_some());
-    results
-        .iter()
-        .zip(e.iter().zip(a))
-        .all(|(ty, (e, a))| match (rule, nan_kind(*ty, *e)) {
-            (NanRule::Exact, _) | (_, None) => e == a,
-            (NanRule::Arithmetic, Some(canonical)) => {
-                is_arithmetic_nan(*ty, *a)
-                    && (!canonical || nan_args || nan_kind(*ty, *a) == Some(true))
-            }
-        })
+    let nan_args = params.iter().zip(&call.args).any(|(t, b)| nan_kind(*t, *b).is_some());
+    results.iter().zip(e.iter().zip(a)).all(|(ty, (e, a))| match (rule, nan_kind(*ty, *e)) {
+        (NanRule::Exact, _) | (_, None) => e == a,
+        (NanRule::Arithmetic, Some(canonical)) => {
+            is_arithmetic_nan(*ty, *a)
+                && (!canonical || nan_args || nan_kind(*ty, *a) == Some(true))
+        }
+    })
 }
 
 /// The parameter and result types of export `name` of `wasm`.
@@ -881,9 +738,7 @@ pub fn outcomes_match(
 /// When the module does not decode or has no such function export.
 pub fn export_signature(wasm: &[u8], name: &str) -> Result<(Vec<ValType>, Vec<ValType>), String> {
     let info = decode(wasm, DECODE).map_err(|e| e.to_string())?;
-    let e = info
-        .export(name)
-        .ok_or_else(|| format!("no export `{name}`"))?;
+    let e = info.export(name).ok_or_else(|| format!("no export `{name}`"))?;
     let EntityIndex::Func(f) = e.index else {
         return Err(format!("`{name}` is not a function"));
     };
@@ -913,33 +768,14 @@ mod tests {
         assert!(!m(&nan_in, 0x7fa0_0001, 0x7fe0_0001, NanRule::Exact));
         // Arithmetic: any quiet NaN for a NaN, canonical when no input NaN could propagate.
         assert!(m(&nan_in, 0x7fe0_0001, 0xffc0_0000, NanRule::Arithmetic));
-        assert!(
-            !m(&nan_in, 0x7fe0_0001, 0x7fa0_0001, NanRule::Arithmetic),
-            "signalling NaN"
-        );
-        assert!(
-            !m(&nan_in, 0x7fe0_0001, 0x3f80_0000, NanRule::Arithmetic),
-            "not a NaN"
-        );
+        assert!(!m(&nan_in, 0x7fe0_0001, 0x7fa0_0001, NanRule::Arithmetic), "signalling NaN");
+        assert!(!m(&nan_in, 0x7fe0_0001, 0x3f80_0000, NanRule::Arithmetic), "not a NaN");
         assert!(m(&plain, 0x7fc0_0000, 0xffc0_0000, NanRule::Arithmetic));
-        assert!(
-            !m(&plain, 0x7fc0_0000, 0x7fc0_0001, NanRule::Arithmetic),
-            "must be canonical"
-        );
+        assert!(!m(&plain, 0x7fc0_0000, 0x7fc0_0001, NanRule::Arithmetic), "must be canonical");
         // Non-NaN floats and traps compare exactly.
-        assert!(
-            !m(&plain, 0x8000_0000, 0x0000_0000, NanRule::Arithmetic),
-            "-0 is not +0"
-        );
+        assert!(!m(&plain, 0x8000_0000, 0x0000_0000, NanRule::Arithmetic), "-0 is not +0");
         let trap = Outcome::Trap(TrapCode::IntegerOverflow);
-        assert!(outcomes_match(
-            F32,
-            F32,
-            &plain,
-            &trap,
-            &trap,
-            NanRule::Exact
-        ));
+        assert!(outcomes_match(F32, F32, &plain, &trap, &trap, NanRule::Exact));
         assert!(!outcomes_match(
             F32,
             F32,
@@ -948,22 +784,12 @@ mod tests {
             &Outcome::Trap(TrapCode::InvalidConversionToInteger),
             NanRule::Exact
         ));
-        assert!(!outcomes_match(
-            F32,
-            F32,
-            &plain,
-            &trap,
-            &one(0),
-            NanRule::Exact
-        ));
+        assert!(!outcomes_match(F32, F32, &plain, &trap, &one(0), NanRule::Exact));
     }
 
     #[test]
     fn c_strings_escape_everything_unusual() {
         assert_eq!(c_string("wasm_func_3_a.b$c"), "\"wasm_func_3_a.b$c\"");
-        assert_eq!(
-            c_string("a\"b\\c d\u{e9}"),
-            "\"a\\042b\\134c\\040d\\303\\251\""
-        );
+        assert_eq!(c_string("a\"b\\c d\u{e9}"), "\"a\\042b\\134c\\040d\\303\\251\"");
     }
 }

@@ -30,10 +30,7 @@ const CACHE_FORMAT: &str = "kiln-c-cache-v2";
 
 /// The workspace root (the directory holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
 
 /// The directory of the C sources (`<workspace>/tests/c`).
@@ -46,11 +43,7 @@ pub fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(d) if !d.is_empty() => {
             let d = PathBuf::from(d);
-            if d.is_absolute() {
-                d
-            } else {
-                workspace_root().join(d)
-            }
+            if d.is_absolute() { d } else { workspace_root().join(d) }
         }
         _ => workspace_root().join("target"),
     }
@@ -136,11 +129,8 @@ fn build_c_with(
     // processes building the same program never see a half-written file. The file itself
     // is `<stem>.wasm` because the linker names the module after it (the name section's
     // module name, which backtraces show).
-    let tmp_dir = cache.join(format!(
-        "{stem}-{key:016x}.{}.{}.tmp",
-        std::process::id(),
-        unique_suffix()
-    ));
+    let tmp_dir =
+        cache.join(format!("{stem}-{key:016x}.{}.{}.tmp", std::process::id(), unique_suffix()));
     std::fs::create_dir_all(&tmp_dir)
         .map_err(|e| format!("cannot create {}: {e}", tmp_dir.display()))?;
     let tmp = tmp_dir.join(format!("{stem}.wasm"));
@@ -151,9 +141,8 @@ fn build_c_with(
         .arg(src)
         .arg("-o")
         .arg(&tmp);
-    let output = cmd
-        .output()
-        .map_err(|e| missing_zig_message(&format!("cannot run python3: {e}")))?;
+    let output =
+        cmd.output().map_err(|e| missing_zig_message(&format!("cannot run python3: {e}")))?;
     if !output.status.success() {
         let _ = std::fs::remove_dir_all(&tmp_dir);
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -185,11 +174,7 @@ fn build_c_with(
 /// As [`build_c`].
 pub fn build_test_program(name: &str) -> Result<Vec<u8>, String> {
     let src = c_dir().join(name);
-    let stem = src
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("module")
-        .to_string();
+    let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("module").to_string();
     let out = cache_dir().join(format!("{stem}.wasm"));
     build_c(&src, &out, WASM32_FREESTANDING, &[])
 }
@@ -270,10 +255,7 @@ fn unique_suffix() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
-    nanos
-        ^ COUNTER
-            .fetch_add(1, Ordering::Relaxed)
-            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    nanos ^ COUNTER.fetch_add(1, Ordering::Relaxed).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -36,17 +36,11 @@ fn compare_with_signals(
     calls: &[Call],
 ) -> (Vec<Outcome>, Vec<Option<i32>>) {
     tools();
-    let calls: Vec<Call> = calls
-        .iter()
-        .filter(|c| !SKIPPED.iter().any(|(s, _)| *s == c.export))
-        .cloned()
-        .collect();
+    let calls: Vec<Call> =
+        calls.iter().filter(|c| !SKIPPED.iter().any(|(s, _)| *s == c.export)).cloned().collect();
     let program = Aarch64Program::build(name, wasm).unwrap_or_else(|e| panic!("{e}"));
-    let (actual, signals): (Vec<Outcome>, Vec<Option<i32>>) = program
-        .run_with_signals(&calls)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .unzip();
+    let (actual, signals): (Vec<Outcome>, Vec<Option<i32>>) =
+        program.run_with_signals(&calls).unwrap_or_else(|e| panic!("{e}")).into_iter().unzip();
     let expected = interpret(wasm, &calls).unwrap_or_else(|e| panic!("{name}: interpreter: {e}"));
     let mut signatures: HashMap<String, (Vec<ValType>, Vec<ValType>)> = HashMap::new();
     let mut mismatches = Vec::new();
@@ -64,10 +58,7 @@ fn compare_with_signals(
             ));
         }
     }
-    let traps = expected
-        .iter()
-        .filter(|o| matches!(o, Outcome::Trap(_)))
-        .count();
+    let traps = expected.iter().filter(|o| matches!(o, Outcome::Trap(_))).count();
     eprintln!(
         "{name}: {} calls compared ({traps} trapping), {} mismatches",
         calls.len(),
@@ -104,10 +95,7 @@ fn nan_rule(export: &str) -> NanRule {
 }
 
 fn hex(v: &[u64]) -> String {
-    v.iter()
-        .map(|x| format!("{x:#x}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    v.iter().map(|x| format!("{x:#x}")).collect::<Vec<_>>().join(", ")
 }
 
 fn show(o: &Outcome) -> String {
@@ -319,10 +307,7 @@ fn i32_convert_edges() -> Vec<u64> {
 }
 
 fn pairs(values: &[u64]) -> Vec<[u64; 2]> {
-    values
-        .iter()
-        .flat_map(|&a| values.iter().map(move |&b| [a, b]))
-        .collect()
+    values.iter().flat_map(|&a| values.iter().map(move |&b| [a, b])).collect()
 }
 
 // ---- the numeric module ----
@@ -331,9 +316,8 @@ const I_BINARY: &[&str] = &[
     "add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor", "shl", "shr_s",
     "shr_u", "rotl", "rotr",
 ];
-const I_COMPARE: &[&str] = &[
-    "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
-];
+const I_COMPARE: &[&str] =
+    &["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
 const F_BINARY: &[&str] = &["add", "sub", "mul", "div", "min", "max", "copysign"];
 const F_COMPARE: &[&str] = &["eq", "ne", "lt", "gt", "le", "ge"];
 const F_UNARY: &[&str] = &["abs", "neg", "sqrt", "ceil", "floor", "trunc", "nearest"];
@@ -345,14 +329,7 @@ fn unary_ops() -> Vec<(String, &'static str, &'static str)> {
         v.push((format!("i32.{op}"), "i32", "i32"));
     }
     v.push(("i32.eqz".into(), "i32", "i32"));
-    for op in [
-        "clz",
-        "ctz",
-        "popcnt",
-        "extend8_s",
-        "extend16_s",
-        "extend32_s",
-    ] {
+    for op in ["clz", "ctz", "popcnt", "extend8_s", "extend16_s", "extend32_s"] {
         v.push((format!("i64.{op}"), "i64", "i64"));
     }
     v.push(("i64.eqz".into(), "i64", "i32"));
@@ -364,12 +341,7 @@ fn unary_ops() -> Vec<(String, &'static str, &'static str)> {
     v.push(("i32.wrap_i64".into(), "i64", "i32"));
     v.push(("i64.extend_i32_s".into(), "i32", "i64"));
     v.push(("i64.extend_i32_u".into(), "i32", "i64"));
-    for (i, f) in [
-        ("i32", "f32"),
-        ("i32", "f64"),
-        ("i64", "f32"),
-        ("i64", "f64"),
-    ] {
+    for (i, f) in [("i32", "f32"), ("i32", "f64"), ("i64", "f32"), ("i64", "f64")] {
         for s in ["s", "u"] {
             v.push((format!("{i}.trunc_{f}_{s}"), f, i));
             v.push((format!("{i}.trunc_sat_{f}_{s}"), f, i));
@@ -620,10 +592,7 @@ fn numeric_operators_match_the_interpreter() {
         TrapCode::IntegerOverflow,
         TrapCode::InvalidConversionToInteger,
     ] {
-        assert!(
-            expected.contains(&Outcome::Trap(code)),
-            "no call trapped with `{code}`"
-        );
+        assert!(expected.contains(&Outcome::Trap(code)), "no call trapped with `{code}`");
     }
 }
 
@@ -647,10 +616,7 @@ fn control_flow_calls_globals_and_memory_match_the_interpreter() {
         c("nested_br", &[2]),
         c("block_multi", &[10]),
         c("swap", &[0x1234_5678_9abc_def0, 0xffff_fffe]),
-        c(
-            "spread",
-            &[0xffff_ffff, 1 << 63, f32b(-0.0), 0x7ff8_0000_0000_0001],
-        ),
+        c("spread", &[0xffff_ffff, 1 << 63, f32b(-0.0), 0x7ff8_0000_0000_0001]),
         c("spread", &[7, 0x1_0000_0001, f32b(2.5), f64b(1e300)]),
         c("sum_spread", &[3, 5, f32b(1.25), f64b(-4.0)]),
         c("konst", &[]),
@@ -757,17 +723,7 @@ fn control_flow_calls_globals_and_memory_match_the_interpreter() {
     for (i, (s, v)) in stores.iter().enumerate() {
         let at = 40 + 16 * i as u64;
         calls.push(c(s, &[at, *v]));
-        for a in [
-            65522,
-            65523,
-            65524,
-            65525,
-            65526,
-            65527,
-            65528,
-            0xffff_fffb,
-            0xffff_fff0,
-        ] {
+        for a in [65522, 65523, 65524, 65525, 65526, 65527, 65528, 0xffff_fffb, 0xffff_fff0] {
             calls.push(c(s, &[a, *v]));
         }
     }
@@ -803,10 +759,7 @@ fn control_flow_calls_globals_and_memory_match_the_interpreter() {
         TrapCode::UninitializedElement,
         TrapCode::IndirectCallTypeMismatch,
     ] {
-        assert!(
-            expected.contains(&Outcome::Trap(code)),
-            "no call trapped with `{code}`"
-        );
+        assert!(expected.contains(&Outcome::Trap(code)), "no call trapped with `{code}`");
     }
 }
 
@@ -854,60 +807,24 @@ fn traps_match_the_interpreter() {
         (Call::new("unreachable", &[]), Unreachable),
         (Call::new("i32.div_s", &[7, 0]), IntegerDivideByZero),
         (Call::new("i32.div_u", &[7, 0]), IntegerDivideByZero),
-        (
-            Call::new("i32.rem_s", &[0x8000_0000, 0]),
-            IntegerDivideByZero,
-        ),
+        (Call::new("i32.rem_s", &[0x8000_0000, 0]), IntegerDivideByZero),
         (Call::new("i32.rem_u", &[0, 0]), IntegerDivideByZero),
         (Call::new("i64.div_s", &[1, 0]), IntegerDivideByZero),
         (Call::new("i64.div_u", &[u64::MAX, 0]), IntegerDivideByZero),
         (Call::new("i64.rem_s", &[1 << 63, 0]), IntegerDivideByZero),
         (Call::new("i64.rem_u", &[5, 0]), IntegerDivideByZero),
-        (
-            Call::new("i32.div_s", &[0x8000_0000, 0xffff_ffff]),
-            IntegerOverflow,
-        ),
-        (
-            Call::new("i64.div_s", &[1 << 63, u64::MAX]),
-            IntegerOverflow,
-        ),
-        (
-            Call::new("i32.trunc_f32_s", &[0x7fc0_0000]),
-            InvalidConversionToInteger,
-        ),
-        (
-            Call::new("i32.trunc_f32_s", &[f32b(2147483648.0)]),
-            IntegerOverflow,
-        ),
-        (
-            Call::new("i32.trunc_f32_s", &[f32b(-2147483904.0)]),
-            IntegerOverflow,
-        ),
+        (Call::new("i32.div_s", &[0x8000_0000, 0xffff_ffff]), IntegerOverflow),
+        (Call::new("i64.div_s", &[1 << 63, u64::MAX]), IntegerOverflow),
+        (Call::new("i32.trunc_f32_s", &[0x7fc0_0000]), InvalidConversionToInteger),
+        (Call::new("i32.trunc_f32_s", &[f32b(2147483648.0)]), IntegerOverflow),
+        (Call::new("i32.trunc_f32_s", &[f32b(-2147483904.0)]), IntegerOverflow),
         (Call::new("i32.trunc_f64_u", &[f64b(-1.0)]), IntegerOverflow),
-        (
-            Call::new("i32.trunc_f64_u", &[f64b(4294967296.0)]),
-            IntegerOverflow,
-        ),
-        (
-            Call::new("i32.trunc_f64_u", &[0xfff8_0000_0000_0000]),
-            InvalidConversionToInteger,
-        ),
-        (
-            Call::new("i64.trunc_f32_u", &[f32b(f32::INFINITY)]),
-            IntegerOverflow,
-        ),
-        (
-            Call::new("i64.trunc_f32_u", &[0x7fa0_0000]),
-            InvalidConversionToInteger,
-        ),
-        (
-            Call::new("i64.trunc_f64_s", &[f64b(9223372036854775808.0)]),
-            IntegerOverflow,
-        ),
-        (
-            Call::new("i64.trunc_f64_s", &[f64b(f64::NEG_INFINITY)]),
-            IntegerOverflow,
-        ),
+        (Call::new("i32.trunc_f64_u", &[f64b(4294967296.0)]), IntegerOverflow),
+        (Call::new("i32.trunc_f64_u", &[0xfff8_0000_0000_0000]), InvalidConversionToInteger),
+        (Call::new("i64.trunc_f32_u", &[f32b(f32::INFINITY)]), IntegerOverflow),
+        (Call::new("i64.trunc_f32_u", &[0x7fa0_0000]), InvalidConversionToInteger),
+        (Call::new("i64.trunc_f64_s", &[f64b(9223372036854775808.0)]), IntegerOverflow),
+        (Call::new("i64.trunc_f64_s", &[f64b(f64::NEG_INFINITY)]), IntegerOverflow),
         (Call::new("load", &[65533]), MemoryOutOfBounds),
         (Call::new("load", &[65536]), MemoryOutOfBounds),
         (Call::new("load", &[0xffff_ffff]), MemoryOutOfBounds),
@@ -994,10 +911,7 @@ fn c_kernels_match_the_interpreter() {
     assert_eq!(expected[1], Outcome::Values(vec![0xba78_16bf]));
     assert_eq!(expected[6], Outcome::Values(vec![2_941_719_755]));
     assert_eq!(expected[8], Outcome::Values(vec![71_998]));
-    assert_eq!(
-        expected[10],
-        Outcome::Values(vec![u64::from(-169_087_605i32 as u32)])
-    );
+    assert_eq!(expected[10], Outcome::Values(vec![u64::from(-169_087_605i32 as u32)]));
 }
 
 // ---- spec-suite files ----
@@ -1068,17 +982,9 @@ const SPEC_SKIPPED: &[(&str, usize, &str)] = &[
     ("br_table", 1189, "reference or v128 arguments"),
     ("br_table", 1190, "reference or v128 arguments"),
     ("memory_grow", 318, "imports (the driver provides none)"),
-    (
-        "memory_grow",
-        324,
-        "invokes a module that does not run under the driver",
-    ),
+    ("memory_grow", 324, "invokes a module that does not run under the driver"),
     ("memory_grow", 325, "imports (the driver provides none)"),
-    (
-        "memory_grow",
-        330,
-        "invokes a module that does not run under the driver",
-    ),
+    ("memory_grow", 330, "invokes a module that does not run under the driver"),
     ("select", 215, "reference or v128 arguments"),
     ("select", 216, "reference or v128 arguments"),
     ("select", 222, "reference or v128 arguments"),
@@ -1121,11 +1027,7 @@ fn spec_rule(results: &[wast::WastRet<'_>]) -> NanRule {
             ))
         )
     });
-    if pattern {
-        NanRule::Arithmetic
-    } else {
-        NanRule::Exact
-    }
+    if pattern { NanRule::Arithmetic } else { NanRule::Exact }
 }
 
 /// Splits `contents` into modules with their invocations; skipped modules and calls are
@@ -1188,23 +1090,15 @@ fn spec_groups(
                 continue;
             }
             WastDirective::Invoke(inv) => (inv, NanRule::Exact),
-            WastDirective::AssertReturn {
-                exec: WastExecute::Invoke(inv),
-                results,
-                ..
-            } => {
+            WastDirective::AssertReturn { exec: WastExecute::Invoke(inv), results, .. } => {
                 let rule = spec_rule(&results);
                 (inv, rule)
             }
-            WastDirective::AssertTrap {
-                exec: WastExecute::Invoke(inv),
-                ..
-            } => (inv, NanRule::Exact),
+            WastDirective::AssertTrap { exec: WastExecute::Invoke(inv), .. } => {
+                (inv, NanRule::Exact)
+            }
             WastDirective::AssertExhaustion { call, .. } => (call, NanRule::Exact),
-            WastDirective::AssertReturn {
-                exec: WastExecute::Get { .. },
-                ..
-            } => {
+            WastDirective::AssertReturn { exec: WastExecute::Get { .. }, .. } => {
                 skipped.push((file.into(), line, "reads a global (not a call)".into()));
                 continue;
             }
@@ -1219,12 +1113,7 @@ fn spec_groups(
             ));
             continue;
         }
-        let Some(args) = invoke
-            .args
-            .iter()
-            .map(spec_arg)
-            .collect::<Option<Vec<u64>>>()
-        else {
+        let Some(args) = invoke.args.iter().map(spec_arg).collect::<Option<Vec<u64>>>() else {
             skipped.push((file.into(), line, "reference or v128 arguments".into()));
             continue;
         };
@@ -1237,11 +1126,9 @@ fn spec_groups(
                 group.calls.push(Call::new(invoke.name, &args));
                 group.rules.push(rule);
             }
-            _ => skipped.push((
-                file.into(),
-                line,
-                "reference or v128 parameters or results".into(),
-            )),
+            _ => {
+                skipped.push((file.into(), line, "reference or v128 parameters or results".into()))
+            }
         }
     }
     groups
@@ -1252,22 +1139,13 @@ fn spec_groups(
 fn spec_group_mismatches(g: &SpecGroup) -> Vec<String> {
     let label = format!("spec-{}-{}", g.file, g.line);
     let program = Aarch64Program::build(&label, &g.wasm).unwrap_or_else(|e| panic!("{label}: {e}"));
-    let actual = program
-        .run(&g.calls)
-        .unwrap_or_else(|e| panic!("{label}: {e}"));
+    let actual = program.run(&g.calls).unwrap_or_else(|e| panic!("{label}: {e}"));
     let expected =
         interpret(&g.wasm, &g.calls).unwrap_or_else(|e| panic!("{label}: interpreter: {e}"));
     let mut out = Vec::new();
     for (i, call) in g.calls.iter().enumerate() {
         let (params, results) = export_signature(&g.wasm, &call.export).unwrap();
-        if !outcomes_match(
-            &params,
-            &results,
-            call,
-            &expected[i],
-            &actual[i],
-            g.rules[i],
-        ) {
+        if !outcomes_match(&params, &results, call, &expected[i], &actual[i], g.rules[i]) {
             out.push(format!(
                 "{label}: {}({}): interpreter {}, aarch64 {}",
                 call.export,
@@ -1290,19 +1168,12 @@ fn spec_suite_invocations_match_the_interpreter() {
     let mut skipped = Vec::new();
     let mut groups = Vec::new();
     for name in SPEC_FILES {
-        let contents = files
-            .get(*name)
-            .unwrap_or_else(|| panic!("no spec file {name}.wast"));
+        let contents = files.get(*name).unwrap_or_else(|| panic!("no spec file {name}.wast"));
         groups.extend(
-            spec_groups(name, contents, &mut skipped)
-                .into_iter()
-                .filter(|g| !g.calls.is_empty()),
+            spec_groups(name, contents, &mut skipped).into_iter().filter(|g| !g.calls.is_empty()),
         );
     }
-    let (modules, calls) = (
-        groups.len(),
-        groups.iter().map(|g| g.calls.len()).sum::<usize>(),
-    );
+    let (modules, calls) = (groups.len(), groups.iter().map(|g| g.calls.len()).sum::<usize>());
     // Each module is built (gcc) and run (qemu) on its own; a few workers share them.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 4));
@@ -1320,10 +1191,7 @@ fn spec_suite_invocations_match_the_interpreter() {
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("a spec worker panicked"))
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().expect("a spec worker panicked")).collect()
     });
     mismatches.sort();
     eprintln!(
@@ -1338,23 +1206,13 @@ fn spec_suite_invocations_match_the_interpreter() {
         mismatches.len(),
         mismatches.join("\n")
     );
-    let listed: Vec<(String, usize, String)> = SPEC_SKIPPED
-        .iter()
-        .map(|(f, l, r)| (f.to_string(), *l, r.to_string()))
-        .collect();
+    let listed: Vec<(String, usize, String)> =
+        SPEC_SKIPPED.iter().map(|(f, l, r)| (f.to_string(), *l, r.to_string())).collect();
     let mut unlisted: Vec<_> = skipped.iter().filter(|s| !listed.contains(s)).collect();
     unlisted.sort();
-    let unlisted_text: String = unlisted
-        .iter()
-        .map(|(f, l, r)| format!("    ({f:?}, {l}, {r:?}),\n"))
-        .collect();
-    assert!(
-        unlisted.is_empty(),
-        "skipped but not listed in SPEC_SKIPPED:\n{unlisted_text}"
-    );
+    let unlisted_text: String =
+        unlisted.iter().map(|(f, l, r)| format!("    ({f:?}, {l}, {r:?}),\n")).collect();
+    assert!(unlisted.is_empty(), "skipped but not listed in SPEC_SKIPPED:\n{unlisted_text}");
     let stale: Vec<_> = listed.iter().filter(|s| !skipped.contains(s)).collect();
-    assert!(
-        stale.is_empty(),
-        "listed in SPEC_SKIPPED but run: {stale:#?}"
-    );
+    assert!(stale.is_empty(), "listed in SPEC_SKIPPED but run: {stale:#?}");
 }

@@ -41,7 +41,10 @@ fn module_metadata() {
     let imports = m.imports();
     assert_eq!(imports.len(), 1);
     assert_eq!((imports[0].module.as_str(), imports[0].name.as_str()), ("env", "add"));
-    assert_eq!(imports[0].ty, ExternType::Func(FuncType::new([ValType::I32, ValType::I32], [ValType::I32])));
+    assert_eq!(
+        imports[0].ty,
+        ExternType::Func(FuncType::new([ValType::I32, ValType::I32], [ValType::I32]))
+    );
     let names: Vec<_> = m.exports().into_iter().map(|e| e.name).collect();
     assert_eq!(names, ["mem", "counter", "pi", "tab", "swap", "bump", "sum", "grow"]);
     let customs: Vec<_> = m.custom_sections().filter(|(n, _)| *n == "meta").collect();
@@ -60,7 +63,10 @@ fn calls_typed_and_untyped() {
     assert_eq!((r[0].f32(), r[1].i32()), (Some(-0.5), Some(3)));
     // Wrong arity or types are typed errors, not panics.
     assert!(matches!(inst.call("swap", &[Val::I32(3)]), Err(Error::TypeMismatch(_))));
-    assert!(matches!(inst.call("swap", &[Val::F32(3.0), Val::I32(1)]), Err(Error::TypeMismatch(_))));
+    assert!(matches!(
+        inst.call("swap", &[Val::F32(3.0), Val::I32(1)]),
+        Err(Error::TypeMismatch(_))
+    ));
     assert!(matches!(inst.typed_func::<i32, i32>("swap"), Err(Error::TypeMismatch(_))));
     assert!(matches!(inst.call("nope", &[]), Err(Error::NotFound { .. })));
 }
@@ -143,7 +149,10 @@ fn named_instances_link_and_names_are_unique() {
     .unwrap();
     let ma = rt.compile(&a).unwrap();
     rt.instantiate(&ma, ModuleConfig::new().with_name("a")).unwrap();
-    assert!(matches!(rt.instantiate(&ma, ModuleConfig::new().with_name("a")), Err(Error::DuplicateModuleName(_))));
+    assert!(matches!(
+        rt.instantiate(&ma, ModuleConfig::new().with_name("a")),
+        Err(Error::DuplicateModuleName(_))
+    ));
     let ib = rt.instantiate(&rt.compile(&b).unwrap(), ModuleConfig::new().with_name("b")).unwrap();
     assert_eq!(ib.call("g", &[]).unwrap()[0].i32(), Some(42));
     assert_eq!(rt.module("b").unwrap().call("g", &[]).unwrap()[0].i32(), Some(42));
@@ -154,7 +163,10 @@ fn start_functions_run_in_order() {
     let rt = rt();
     let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let c2 = calls.clone();
-    rt.host_module("env").func("note", move |x: i32| c2.borrow_mut().push(x)).instantiate().unwrap();
+    rt.host_module("env")
+        .func("note", move |x: i32| c2.borrow_mut().push(x))
+        .instantiate()
+        .unwrap();
     let wasm = wat::parse_str(
         r#"(module (import "env" "note" (func $note (param i32)))
              (start $s) (func $s (call $note (i32.const 1)))
@@ -173,8 +185,11 @@ fn start_functions_run_in_order() {
 #[test]
 fn features_and_limits() {
     // Core 1.0 rejects a 2.0 instruction; SIMD gets its own clear error.
-    let v1 = Runtime::with_config(RuntimeConfig::interpreter().with_core_features(CoreFeatures::V1));
-    let sext = wat::parse_str(r#"(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))"#).unwrap();
+    let v1 =
+        Runtime::with_config(RuntimeConfig::interpreter().with_core_features(CoreFeatures::V1));
+    let sext =
+        wat::parse_str(r#"(module (func (param i32) (result i32) (i32.extend8_s (local.get 0))))"#)
+            .unwrap();
     assert!(matches!(v1.compile(&sext), Err(Error::Compile(_))));
     assert!(rt().compile(&sext).is_ok());
     let simd = wat::parse_str(r#"(module (func (result v128) (v128.const i64x2 1 2)))"#).unwrap();
@@ -189,11 +204,15 @@ fn features_and_limits() {
     let small = Runtime::with_config(RuntimeConfig::interpreter().with_memory_limit_pages(2));
     let big = wat::parse_str(r#"(module (memory 3))"#).unwrap();
     assert!(matches!(small.instantiate_wasm(&big), Err(Error::Resource(_))));
-    let growy = wat::parse_str(r#"(module (memory 1) (func (export "g") (result i32) (memory.grow (i32.const 2))))"#).unwrap();
+    let growy = wat::parse_str(
+        r#"(module (memory 1) (func (export "g") (result i32) (memory.grow (i32.const 2))))"#,
+    )
+    .unwrap();
     let inst = small.instantiate_wasm(&growy).unwrap();
     assert_eq!(inst.call("g", &[]).unwrap()[0].i32(), Some(-1));
     // Capacity reserved from the maximum up front: growth keeps the base address.
-    let fixed = Runtime::with_config(RuntimeConfig::interpreter().with_memory_capacity_from_max(true));
+    let fixed =
+        Runtime::with_config(RuntimeConfig::interpreter().with_memory_capacity_from_max(true));
     let wasm = wat::parse_str(r#"(module (memory (export "m") 1 4) (func (export "g") (result i32) (memory.grow (i32.const 3))))"#).unwrap();
     let inst = fixed.instantiate_wasm(&wasm).unwrap();
     assert_eq!(inst.call("g", &[]).unwrap()[0].i32(), Some(1));

@@ -84,7 +84,11 @@ fn round_trip_through_a_file_behaves_like_the_interpreter() {
     assert_eq!(got[6], "hello, artifact");
     assert!(got[5].starts_with("wasm trap: integer divide by zero"), "{}", got[5]);
     // The same backtrace as the interpreter's (compared above), naming the inner frame.
-    assert!(got[5].contains("wasm backtrace:") && got[5].contains("(func[5] (i32) -> (i32))"), "{}", got[5]);
+    assert!(
+        got[5].contains("wasm backtrace:") && got[5].contains("(func[5] (i32) -> (i32))"),
+        "{}",
+        got[5]
+    );
 }
 
 #[test]
@@ -107,7 +111,10 @@ fn bytes_and_serialize_round_trips_match() {
     let header = loaded.artifact_header().unwrap();
     assert_eq!(header.wasm_sha256, kiln_runtime_support::artifact::sha256(&wasm));
     // Interpreted modules have no native code to serialize.
-    assert!(matches!(interp.compile(&wasm).unwrap().serialize(), Err(kiln::Error::EngineUnavailable(_))));
+    assert!(matches!(
+        interp.compile(&wasm).unwrap().serialize(),
+        Err(kiln::Error::EngineUnavailable(_))
+    ));
 }
 
 #[test]
@@ -128,10 +135,13 @@ fn loaded_modules_link_with_other_engines_and_instances() {
     )
     .unwrap();
     let rt = Runtime::new();
-    let p = rt.load_artifact_bytes(&compile_artifact(&provider, &AotOptions::default()).unwrap()).unwrap();
+    let p = rt
+        .load_artifact_bytes(&compile_artifact(&provider, &AotOptions::default()).unwrap())
+        .unwrap();
     rt.instantiate(&p, ModuleConfig::new().with_name("p")).unwrap();
     let interp = Runtime::with_config(RuntimeConfig::interpreter());
-    let u = rt.load_artifact_bytes(&compile_artifact(&user, &AotOptions::default()).unwrap()).unwrap();
+    let u =
+        rt.load_artifact_bytes(&compile_artifact(&user, &AotOptions::default()).unwrap()).unwrap();
     let inst = rt.instantiate(&u, ModuleConfig::new().with_name("u")).unwrap();
     assert_eq!(inst.typed_func::<(), i32>("go").unwrap().call(()).unwrap(), 42);
     // The interpreted user of the loaded provider.
@@ -153,7 +163,11 @@ use kiln_runtime_support::vm::code_memory::executable_mappings_on_this_thread;
 fn refused(rt: &Runtime, bytes: &[u8]) -> ArtifactError {
     let before = executable_mappings_on_this_thread();
     let result = rt.load_artifact_bytes(bytes);
-    assert_eq!(executable_mappings_on_this_thread(), before, "a refused artifact mapped code executable");
+    assert_eq!(
+        executable_mappings_on_this_thread(),
+        before,
+        "a refused artifact mapped code executable"
+    );
     match result {
         Err(Error::Artifact(e)) => e,
         Err(other) => panic!("expected an artifact error, got {other}"),
@@ -198,7 +212,19 @@ fn truncated_artifacts_are_refused_at_every_length() {
     let rt = runtime(RuntimeConfig::new());
     let blob = blob();
     let h = ArtifactHeader::decode(&blob).unwrap();
-    let mut lengths: Vec<usize> = vec![0, 1, 7, 8, 11, 12, 100, HEADER_SIZE - 1, HEADER_SIZE, HEADER_SIZE + 1, blob.len() - 1];
+    let mut lengths: Vec<usize> = vec![
+        0,
+        1,
+        7,
+        8,
+        11,
+        12,
+        100,
+        HEADER_SIZE - 1,
+        HEADER_SIZE,
+        HEADER_SIZE + 1,
+        blob.len() - 1,
+    ];
     for s in Section::ALL {
         let r = h.sections.get(s);
         lengths.extend([r.offset as usize, r.offset as usize + 1, (r.offset + r.len) as usize - 1]);
@@ -223,7 +249,10 @@ fn truncated_artifacts_are_refused_at_every_length() {
     // Trailing bytes are corruption too.
     let mut longer = blob.clone();
     longer.push(0);
-    assert!(matches!(refused(&rt, &longer), ArtifactError::Corrupt { part: ArtifactPart::Payload, .. }));
+    assert!(matches!(
+        refused(&rt, &longer),
+        ArtifactError::Corrupt { part: ArtifactPart::Payload, .. }
+    ));
 }
 
 #[test]
@@ -259,7 +288,10 @@ fn bit_flips_anywhere_are_detected() {
         let e = refused(&rt, &b);
         assert_eq!(
             e,
-            ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "payload checksum mismatch".into() },
+            ArtifactError::Corrupt {
+                part: ArtifactPart::Payload,
+                detail: "payload checksum mismatch".into()
+            },
             "flip at {i}"
         );
     }
@@ -269,7 +301,10 @@ fn bit_flips_anywhere_are_detected() {
     b[code.start - 1] ^= 1;
     assert_eq!(
         refused(&rt, &b),
-        ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "nonzero padding between sections".into() }
+        ArtifactError::Corrupt {
+            part: ArtifactPart::Payload,
+            detail: "nonzero padding between sections".into()
+        }
     );
 }
 
@@ -300,7 +335,10 @@ fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
     for i in [dwarf.start, dwarf.start + dwarf.len() / 2, dwarf.end - 1] {
         let mut b = blob.clone();
         b[i] ^= 0x20;
-        let corrupt = ArtifactError::Corrupt { part: ArtifactPart::Dwarf, detail: "DWARF checksum mismatch".into() };
+        let corrupt = ArtifactError::Corrupt {
+            part: ArtifactPart::Dwarf,
+            detail: "DWARF checksum mismatch".into(),
+        };
         // From bytes and from a file: the load succeeds.
         let path = tmp("dwarf-flip.kiln");
         std::fs::write(&path, &b).unwrap();
@@ -336,14 +374,20 @@ fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
         let e = refused(&rt, &b);
         assert_eq!(
             e,
-            ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "payload checksum mismatch".into() },
+            ArtifactError::Corrupt {
+                part: ArtifactPart::Payload,
+                detail: "payload checksum mismatch".into()
+            },
             "{}",
             s.name()
         );
     }
     // A sealed header with another DWARF digest: the same typed error on first use.
     let m = rt.load_artifact_bytes(&reseal(&blob, |h| h.dwarf_sha256[0] ^= 1)).unwrap();
-    assert!(matches!(m.artifact_dwarf(), Some(Err(ArtifactError::Corrupt { part: ArtifactPart::Dwarf, .. }))));
+    assert!(matches!(
+        m.artifact_dwarf(),
+        Some(Err(ArtifactError::Corrupt { part: ArtifactPart::Dwarf, .. }))
+    ));
     // A module not loaded from an artifact has no artifact DWARF.
     assert!(rt.compile(&wasm).unwrap().artifact_dwarf().is_none());
 }
@@ -356,15 +400,32 @@ fn incompatible_artifacts_name_what_differs() {
     let e = refused(&rt, &reseal(&blob, |h| h.format_version = 99));
     assert_eq!(
         e,
-        ArtifactError::FormatVersion { found: 99, expected: kiln_runtime_support::artifact::FORMAT_VERSION }
+        ArtifactError::FormatVersion {
+            found: 99,
+            expected: kiln_runtime_support::artifact::FORMAT_VERSION
+        }
     );
     let e = refused(&rt, &reseal(&blob, |h| h.abi_version = 7));
-    assert_eq!(e, ArtifactError::AbiVersion { found: 7, expected: kiln_runtime_support::artifact::ABI_VERSION });
+    assert_eq!(
+        e,
+        ArtifactError::AbiVersion {
+            found: 7,
+            expected: kiln_runtime_support::artifact::ABI_VERSION
+        }
+    );
     assert!(e.to_string().contains("runtime ABI 7"), "{e}");
 
     // A real foreign-target artifact.
-    let other = if cfg!(target_arch = "x86_64") { "aarch64-unknown-linux-gnu" } else { "x86_64-unknown-linux-gnu" };
-    let foreign = compile_artifact(&wasm(), &AotOptions { target: Some(other.into()), ..AotOptions::default() }).unwrap();
+    let other = if cfg!(target_arch = "x86_64") {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    };
+    let foreign = compile_artifact(
+        &wasm(),
+        &AotOptions { target: Some(other.into()), ..AotOptions::default() },
+    )
+    .unwrap();
     match refused(&rt, &foreign) {
         ArtifactError::Target { found, expected } => {
             assert_eq!(found, other);
@@ -376,7 +437,17 @@ fn incompatible_artifacts_name_what_differs() {
     // CPU features this host lacks: a known one if there is one, else a bit this Kiln does
     // not know (an artifact from a newer compiler).
     let host = kiln::CpuFeatures::host();
-    let candidates = ["avxvnni", "avx512vnni", "avx512vbmi", "avx512bitalg", "lse", "fp16", "i8mm", "dotprod", "paca"];
+    let candidates = [
+        "avxvnni",
+        "avx512vnni",
+        "avx512vbmi",
+        "avx512bitalg",
+        "lse",
+        "fp16",
+        "i8mm",
+        "dotprod",
+        "paca",
+    ];
     let (lacking, name) = candidates
         .iter()
         .filter_map(|n| kiln::CpuFeatures::from_name(n).map(|f| (f, n.to_string())))
@@ -407,27 +478,50 @@ fn swapped_payloads_and_inconsistent_sections_are_corruption() {
     let rt = runtime(RuntimeConfig::new());
     let blob = blob();
     // Same shape, other constant: the same section sizes, another payload.
-    let other = compile_artifact(&wat::parse_str(PROGRAM.replace("(i32.const 7)", "(i32.const 9)")).unwrap(), &AotOptions::default()).unwrap();
+    let other = compile_artifact(
+        &wat::parse_str(PROGRAM.replace("(i32.const 7)", "(i32.const 9)")).unwrap(),
+        &AotOptions::default(),
+    )
+    .unwrap();
     assert_eq!(other.len(), blob.len());
     let mut swapped = blob[..HEADER_SIZE].to_vec();
     swapped.extend_from_slice(&other[HEADER_SIZE..]);
     assert_eq!(
         refused(&rt, &swapped),
-        ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "payload checksum mismatch".into() }
+        ArtifactError::Corrupt {
+            part: ArtifactPart::Payload,
+            detail: "payload checksum mismatch".into()
+        }
     );
     // A sealed header whose section table is wrong.
-    let e = refused(&rt, &reseal(&blob, |h| {
-        let code = h.sections.get(Section::Code);
-        h.sections.set(Section::Code, code.offset + 1, code.len);
-    }));
+    let e = refused(
+        &rt,
+        &reseal(&blob, |h| {
+            let code = h.sections.get(Section::Code);
+            h.sections.set(Section::Code, code.offset + 1, code.len);
+        }),
+    );
     assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Sections, .. }), "{e:?}");
     // Intact checksums over inconsistent content: metadata that does not decode, tables
     // that point outside the code.
-    let e = refused(&rt, &reseal_section(&blob, Section::Metadata, |m| m.iter_mut().for_each(|b| *b = 0xff)));
+    let e = refused(
+        &rt,
+        &reseal_section(&blob, Section::Metadata, |m| m.iter_mut().for_each(|b| *b = 0xff)),
+    );
     assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Metadata, .. }), "{e:?}");
-    let e = refused(&rt, &reseal_section(&blob, Section::Entries, |t| t[..4].copy_from_slice(&u32::MAX.to_le_bytes())));
+    let e = refused(
+        &rt,
+        &reseal_section(&blob, Section::Entries, |t| {
+            t[..4].copy_from_slice(&u32::MAX.to_le_bytes())
+        }),
+    );
     assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Tables, .. }), "{e:?}");
-    let e = refused(&rt, &reseal_section(&blob, Section::Functions, |t| t[4..8].copy_from_slice(&u32::MAX.to_le_bytes())));
+    let e = refused(
+        &rt,
+        &reseal_section(&blob, Section::Functions, |t| {
+            t[4..8].copy_from_slice(&u32::MAX.to_le_bytes())
+        }),
+    );
     assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Tables, .. }), "{e:?}");
     // Not an artifact at all.
     assert_eq!(refused(&rt, &wasm()), ArtifactError::BadMagic);
@@ -537,7 +631,10 @@ fn cache_hits_misses_and_rebuilds() {
     assert_eq!(fresh.stats(), CacheStats { misses: 1, evictions: 1, ..CacheStats::default() });
     assert_eq!(exercise(&rt2, &m), expected);
     assert_eq!(entries(&dir), files);
-    assert!(kiln_runtime_support::artifact::verify_integrity(&std::fs::read(&files[0]).unwrap()).is_ok());
+    assert!(
+        kiln_runtime_support::artifact::verify_integrity(&std::fs::read(&files[0]).unwrap())
+            .is_ok()
+    );
 
     // A stale entry (same key, compiled with other settings: baseline CPU) is rebuilt.
     std::fs::write(&files[0], compile_artifact(&wasm, &AotOptions::default()).unwrap()).unwrap();
@@ -567,9 +664,14 @@ fn memory_only_cache_and_interpreter_bypass() {
     let cache = CompilationCache::new();
     let rt = cache_runtime(&cache);
     let a = rt.compile(&wasm).unwrap();
-    let b = runtime(RuntimeConfig::compiler().with_compilation_cache(cache.clone())).compile(&wasm).unwrap();
+    let b = runtime(RuntimeConfig::compiler().with_compilation_cache(cache.clone()))
+        .compile(&wasm)
+        .unwrap();
     assert_eq!(cache.stats(), CacheStats { misses: 1, memory_hits: 1, ..CacheStats::default() });
-    assert!(std::sync::Arc::ptr_eq(a.engine_module(), b.engine_module()), "the same module is shared");
+    assert!(
+        std::sync::Arc::ptr_eq(a.engine_module(), b.engine_module()),
+        "the same module is shared"
+    );
     // The interpreter does not use the cache.
     let interp = runtime(RuntimeConfig::interpreter().with_compilation_cache(cache.clone()));
     assert!(!interp.compile(&wasm).unwrap().is_native());
@@ -581,12 +683,13 @@ fn c_kernels_run_from_an_artifact_with_progress_reported() {
     let wasm = kiln_tests::kernels_wasm().unwrap_or_else(|e| panic!("{e}"));
     let calls = std::sync::atomic::AtomicUsize::new(0);
     let last_total = std::sync::atomic::AtomicUsize::new(0);
-    let blob = kiln::aot::compile_artifact_with_progress(&wasm, &AotOptions::default(), &|done, total| {
-        assert!(done >= 1 && done <= total);
-        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        last_total.store(total, std::sync::atomic::Ordering::Relaxed);
-    })
-    .unwrap();
+    let blob =
+        kiln::aot::compile_artifact_with_progress(&wasm, &AotOptions::default(), &|done, total| {
+            assert!(done >= 1 && done <= total);
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            last_total.store(total, std::sync::atomic::Ordering::Relaxed);
+        })
+        .unwrap();
     let path = tmp("kernels.kiln");
     kiln::write_atomically(&path, &blob).unwrap();
     let rt = Runtime::new();
@@ -626,7 +729,8 @@ fn a_loaded_artifact_keeps_the_modules_dwarf_source_lines() {
     assert_eq!(source.line, kiln_tests::marked_line("dwarf_traps.c", "divide"), "{t}");
     // The same frame as when compiled in process from the .wasm.
     let direct = Runtime::with_config(RuntimeConfig::compiler());
-    let t2 = match direct.instantiate_wasm(&wasm).unwrap().call("run_divide", &[7.into(), 0.into()]) {
+    let t2 = match direct.instantiate_wasm(&wasm).unwrap().call("run_divide", &[7.into(), 0.into()])
+    {
         Err(Error::Trap(t)) => t,
         other => panic!("expected a trap, got {other:?}"),
     };
@@ -637,7 +741,9 @@ fn a_loaded_artifact_keeps_the_modules_dwarf_source_lines() {
 fn interruption_checks_are_a_code_setting() {
     let spin = wat::parse_str(r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
     let plain = compile_artifact(&spin, &AotOptions::default()).unwrap();
-    let checked = compile_artifact(&spin, &AotOptions { interruption: true, ..AotOptions::default() }).unwrap();
+    let checked =
+        compile_artifact(&spin, &AotOptions { interruption: true, ..AotOptions::default() })
+            .unwrap();
     let rt = Runtime::with_config(RuntimeConfig::new().with_interruption(true));
     // Code without checks could not be interrupted: refused.
     match refused(&rt, &plain) {
@@ -646,7 +752,10 @@ fn interruption_checks_are_a_code_setting() {
         }
         e => panic!("{e:?}"),
     }
-    assert!(matches!(refused(&runtime(RuntimeConfig::new()), &checked), ArtifactError::Settings { .. }));
+    assert!(matches!(
+        refused(&runtime(RuntimeConfig::new()), &checked),
+        ArtifactError::Settings { .. }
+    ));
     // Code with checks stops when interrupted.
     let m = rt.load_artifact_bytes(&checked).unwrap();
     let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
@@ -661,7 +770,9 @@ fn interruption_checks_are_a_code_setting() {
     }
     // And the cache compiles for the runtime's setting.
     let cache = CompilationCache::new();
-    let rt = Runtime::with_config(RuntimeConfig::compiler().with_interruption(true).with_compilation_cache(cache));
+    let rt = Runtime::with_config(
+        RuntimeConfig::compiler().with_interruption(true).with_compilation_cache(cache),
+    );
     let m = rt.compile(&spin).unwrap();
     assert!(m.artifact_header().unwrap().settings.epoch_interruption);
 }

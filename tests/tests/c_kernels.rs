@@ -6,8 +6,7 @@ use kiln::{ModuleConfig, Runtime, RuntimeConfig};
 fn instance(rt: &Runtime) -> kiln::Instance {
     let wasm = kiln_tests::kernels_wasm().unwrap_or_else(|e| panic!("{e}"));
     let module = rt.compile(&wasm).expect("kernels.wasm compiles");
-    rt.instantiate(&module, ModuleConfig::new())
-        .expect("kernels.wasm instantiates")
+    rt.instantiate(&module, ModuleConfig::new()).expect("kernels.wasm instantiates")
 }
 
 #[test]
@@ -29,11 +28,7 @@ fn check_values(config: RuntimeConfig) {
 
     // Standard check values of the algorithms.
     assert_eq!(call0("crc32_check"), 0xCBF4_3926, "CRC-32 of \"123456789\"");
-    assert_eq!(
-        call0("sha256_check"),
-        0xba78_16bf,
-        "first word of SHA-256(\"abc\")"
-    );
+    assert_eq!(call0("sha256_check"), 0xba78_16bf, "first word of SHA-256(\"abc\")");
     assert_eq!(call1("sum_to", 100), 5050);
 
     // Workloads: the values the same C source gives when compiled natively with gcc -O2

@@ -7,10 +7,10 @@
 //!
 //! The binutils come from `scripts/setup-deps.sh`; a missing tool fails the test.
 
+use kiln_compiler::{CompilerSettings, emit_object};
 use kiln_runtime_support::artifact::object_meta::{ItemKind, ObjectMeta};
 use kiln_runtime_support::artifact::object_sections::{META_SECTION, TRAPS_SECTION};
 use kiln_runtime_support::artifact::object_tables::decode_traps;
-use kiln_compiler::{CompilerSettings, emit_object};
 use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
 use kiln_runtime_support::{CoreFeatures, TrapCode};
 use kiln_tests::{dwarf_traps_wasm, kernels_wasm, marked_line, target_dir};
@@ -23,8 +23,7 @@ const X86_64: &str = "x86_64-unknown-linux-gnu";
 const AARCH64: &str = "aarch64-unknown-linux-gnu";
 
 fn module(wasm: &[u8]) -> ModuleInfo {
-    decode(wasm, DecodeOptions { features: CoreFeatures::V2, keep_custom_sections: false })
-        .unwrap()
+    decode(wasm, DecodeOptions { features: CoreFeatures::V2, keep_custom_sections: false }).unwrap()
 }
 
 /// Compiles `wasm` for `target` and writes the object under the target directory.
@@ -56,11 +55,20 @@ fn check_structure(info: &ModuleInfo, bytes: &[u8], arch: Architecture) -> Vec<S
     let elf = ElfFile64::<object::Endianness>::parse(bytes).unwrap();
     assert_eq!(elf.architecture(), arch);
     assert_eq!(elf.kind(), object::ObjectKind::Relocatable);
-    for name in [".text", META_SECTION, TRAPS_SECTION, ".debug_info", ".debug_abbrev", ".debug_line", ".debug_str"] {
+    for name in [
+        ".text",
+        META_SECTION,
+        TRAPS_SECTION,
+        ".debug_info",
+        ".debug_abbrev",
+        ".debug_line",
+        ".debug_str",
+    ] {
         let section = elf.section_by_name(name).unwrap_or_else(|| panic!("{arch:?}: no {name}"));
         assert!(section.size() > 0, "{arch:?}: {name} is empty");
     }
-    let (meta, _) = ObjectMeta::decode(elf.section_by_name(META_SECTION).unwrap().data().unwrap()).unwrap();
+    let (meta, _) =
+        ObjectMeta::decode(elf.section_by_name(META_SECTION).unwrap().data().unwrap()).unwrap();
     let functions: Vec<_> = meta.items.iter().filter(|r| r.kind == ItemKind::Function).collect();
     assert_eq!(functions.len() as u32, info.num_defined_funcs());
     let text = elf.section_by_name(".text").unwrap();
@@ -135,9 +143,11 @@ fn x86_64_objects_work_with_readelf_objdump_and_addr2line() {
 /// The `.text` offset of the first trap site with `code` in defined function `func`.
 fn trap_address(bytes: &[u8], func: u32, code: TrapCode) -> u64 {
     let elf = ElfFile64::<object::Endianness>::parse(bytes).unwrap();
-    let (meta, _) = ObjectMeta::decode(elf.section_by_name(META_SECTION).unwrap().data().unwrap()).unwrap();
+    let (meta, _) =
+        ObjectMeta::decode(elf.section_by_name(META_SECTION).unwrap().data().unwrap()).unwrap();
     let traps = decode_traps(elf.section_by_name(TRAPS_SECTION).unwrap().data().unwrap()).unwrap();
-    let item = meta.items.iter().position(|r| r.kind == ItemKind::Function && r.index == func).unwrap();
+    let item =
+        meta.items.iter().position(|r| r.kind == ItemKind::Function && r.index == func).unwrap();
     let t = traps.iter().find(|t| t.item == item as u32 && t.code == code).unwrap();
     u64::from(meta.items[item].text_offset + t.offset)
 }
@@ -213,7 +223,8 @@ fn addr2line_falls_back_to_wasm_offsets() {
     let info = module(&wasm);
     let (_, path, bytes) = emit(&wasm, "kernels-nodwarf", X86_64);
     let elf = ElfFile64::<object::Endianness>::parse(&*bytes).unwrap();
-    let (meta, _) = ObjectMeta::decode(elf.section_by_name(META_SECTION).unwrap().data().unwrap()).unwrap();
+    let (meta, _) =
+        ObjectMeta::decode(elf.section_by_name(META_SECTION).unwrap().data().unwrap()).unwrap();
     let traps = decode_traps(elf.section_by_name(TRAPS_SECTION).unwrap().data().unwrap()).unwrap();
     let mut checked = 0;
     for t in traps.iter().filter(|t| t.code == TrapCode::MemoryOutOfBounds).take(20) {

@@ -45,7 +45,11 @@ fn check(
             .as_ref()
             .unwrap_or_else(|| panic!("{engine} {export}: no source for {name}: {t}"));
         assert!(source.file.ends_with("tests/c/dwarf_traps.c"), "{engine}: {source}");
-        assert_eq!(source.line, marked_line("dwarf_traps.c", marker), "{engine} {export} {name}: {t}");
+        assert_eq!(
+            source.line,
+            marked_line("dwarf_traps.c", marker),
+            "{engine} {export} {name}: {t}"
+        );
         assert!(source.column > 0, "{engine}: {source}");
         let text = frame.to_string();
         let expected = format!("dwarf_traps.c:{}:{}", source.line, source.column);
@@ -102,10 +106,7 @@ fn builtin_trap_shows_file_and_line_on_both_engines() {
 
 #[test]
 fn module_without_dwarf_has_no_source_locations() {
-    let wasm = wat::parse_str(
-        r#"(module (func $boom (export "boom") unreachable))"#,
-    )
-    .unwrap();
+    let wasm = wat::parse_str(r#"(module (func $boom (export "boom") unreachable))"#).unwrap();
     for (engine, config) in configs() {
         let rt = Runtime::with_config(config);
         let t = trap_of(rt.instantiate_wasm(&wasm).unwrap().call("boom", &[]));

@@ -25,11 +25,7 @@ fn newest(path: &Path) -> Option<SystemTime> {
     if meta.is_file() {
         return meta.modified().ok();
     }
-    std::fs::read_dir(path)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| newest(&e.path()))
-        .max()
+    std::fs::read_dir(path).ok()?.filter_map(|e| e.ok()).filter_map(|e| newest(&e.path())).max()
 }
 
 /// Whether `exe` exists and is newer than every source the example is built from.
@@ -38,26 +34,17 @@ fn is_fresh(exe: &Path) -> bool {
         return false;
     };
     let root = kiln_tests::workspace_root();
-    [
-        "examples",
-        "src",
-        "runtime-support",
-        "loader",
-        "compiler",
-        "Cargo.toml",
-        "Cargo.lock",
-    ]
-    .iter()
-    .filter_map(|p| newest(&root.join(p)))
-    .all(|t| t <= built)
+    ["examples", "src", "runtime-support", "loader", "compiler", "Cargo.toml", "Cargo.lock"]
+        .iter()
+        .filter_map(|p| newest(&root.join(p)))
+        .all(|t| t <= built)
 }
 
 #[test]
 fn host_string_example_prints_the_guest_string() {
     let profile_dir = profile_dir();
-    let exe = profile_dir
-        .join("examples")
-        .join(format!("host_string{}", std::env::consts::EXE_SUFFIX));
+    let exe =
+        profile_dir.join("examples").join(format!("host_string{}", std::env::consts::EXE_SUFFIX));
     if !is_fresh(&exe) {
         let dir_name = profile_dir
             .file_name()
@@ -65,11 +52,7 @@ fn host_string_example_prints_the_guest_string() {
             .expect("profile directory name")
             .to_string();
         // Cargo names the `dev` profile's directory `debug`.
-        let profile = if dir_name == "debug" {
-            "dev".to_string()
-        } else {
-            dir_name
-        };
+        let profile = if dir_name == "debug" { "dev".to_string() } else { dir_name };
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         let build = Command::new(&cargo)
             .current_dir(kiln_tests::workspace_root())
@@ -87,15 +70,10 @@ fn host_string_example_prints_the_guest_string() {
             .arg(profile_dir.parent().expect("target directory"))
             .status()
             .expect("run cargo build --example host_string");
-        assert!(
-            build.success(),
-            "cargo build --example host_string failed: {build}"
-        );
+        assert!(build.success(), "cargo build --example host_string failed: {build}");
     }
 
-    let out = Command::new(&exe)
-        .output()
-        .unwrap_or_else(|e| panic!("run {}: {e}", exe.display()));
+    let out = Command::new(&exe).output().unwrap_or_else(|e| panic!("run {}: {e}", exe.display()));
     assert!(
         out.status.success(),
         "{} failed ({}): {}",

@@ -55,15 +55,22 @@ fn expect_interrupted(r: Result<Vec<kiln::Val>, Error>, what: &str, engine: Engi
 #[test]
 fn interrupt_stops_loops_recursion_and_host_loops_then_calls_run_again() {
     for engine in engines() {
-        let rt = Runtime::with_config(RuntimeConfig::new().with_engine(engine).with_interruption(true));
+        let rt =
+            Runtime::with_config(RuntimeConfig::new().with_engine(engine).with_interruption(true));
         rt.host_module("host").func("tick", || {}).instantiate().unwrap();
         let inst = rt.instantiate_wasm(&wat::parse_str(SPIN).unwrap()).unwrap();
-        for (name, args) in [("spin", vec![]), ("fib", vec![kiln::Val::I32(60)]), ("spin_host", vec![])] {
+        for (name, args) in
+            [("spin", vec![]), ("fib", vec![kiln::Val::I32(60)]), ("spin_host", vec![])]
+        {
             let f = inst.exported_function(name).unwrap();
             let start = Instant::now();
             interrupt_after(&rt, 50);
             expect_interrupted(f.call(&args), name, engine);
-            assert!(start.elapsed() < Duration::from_secs(10), "{name} on {engine:?} took {:?}", start.elapsed());
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{name} on {engine:?} took {:?}",
+                start.elapsed()
+            );
         }
         // An interruption ends one call, not the runtime: the next call completes.
         let count = inst.typed_func::<i32, i32>("count").unwrap();
@@ -86,7 +93,8 @@ fn without_interruption_config_code_has_no_checks_and_interrupt_is_a_no_op() {
 #[test]
 fn interrupt_before_a_call_does_not_stop_that_call() {
     for engine in engines() {
-        let rt = Runtime::with_config(RuntimeConfig::new().with_engine(engine).with_interruption(true));
+        let rt =
+            Runtime::with_config(RuntimeConfig::new().with_engine(engine).with_interruption(true));
         rt.host_module("host").func("tick", || {}).instantiate().unwrap();
         let inst = rt.instantiate_wasm(&wat::parse_str(SPIN).unwrap()).unwrap();
         let h = rt.interrupt_handle();

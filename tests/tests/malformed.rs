@@ -253,11 +253,7 @@ fn bases() -> Vec<(&'static str, Vec<u8>)> {
     let kernels = kiln_tests::kernels_wasm().unwrap_or_else(|e| panic!("{e}"));
     let features = wat::parse_str(FEATURES_WAT).expect("features module parses");
     let generated = wat::parse_str(generated_wat()).expect("generated module parses");
-    vec![
-        ("kernels.c", kernels),
-        ("features.wat", features),
-        ("generated.wat", generated),
-    ]
+    vec![("kernels.c", kernels), ("features.wat", features), ("generated.wat", generated)]
 }
 
 // ---------------------------------------------------------------------------------------
@@ -346,9 +342,7 @@ fn variants(bases: &[(&str, Vec<u8>)]) -> Vec<Variant> {
         let body = |rng: &mut SplitMix64| 8 + rng.below(len - 8);
         for _ in 0..SINGLE_FLIPS {
             let pos = body(&mut rng);
-            push(Mutation::Flip {
-                edits: vec![(pos, 1u8 << rng.below(8))],
-            });
+            push(Mutation::Flip { edits: vec![(pos, 1u8 << rng.below(8))] });
         }
         for _ in 0..MULTI_FLIPS {
             let n = 2 + rng.below(4);
@@ -386,9 +380,7 @@ fn variants(bases: &[(&str, Vec<u8>)]) -> Vec<Variant> {
             push(Mutation::Insert { pos, byte });
         }
         for _ in 0..DELETES {
-            push(Mutation::Delete {
-                pos: body(&mut rng),
-            });
+            push(Mutation::Delete { pos: body(&mut rng) });
         }
     }
     out
@@ -437,19 +429,14 @@ fn runtime(engine: Engine) -> Runtime {
     let rt = Runtime::with_config(config);
     rt.host_module("env")
         .func("add", |a: i32, b: i32| a.wrapping_add(b))
-        .func(
-            "log",
-            |caller: kiln::Caller<'_>, ptr: i32, len: i32| -> Result<(), Error> {
-                let mem = caller.memory().ok_or(Error::NotFound {
-                    kind: "memory",
-                    name: "0".into(),
-                })?;
-                let mut buf = vec![0u8; (len as u32).min(4096) as usize];
-                mem.read(ptr as u32 as u64, &mut buf)?;
-                let _ = String::from_utf8_lossy(&buf);
-                Ok(())
-            },
-        )
+        .func("log", |caller: kiln::Caller<'_>, ptr: i32, len: i32| -> Result<(), Error> {
+            let mem =
+                caller.memory().ok_or(Error::NotFound { kind: "memory", name: "0".into() })?;
+            let mut buf = vec![0u8; (len as u32).min(4096) as usize];
+            mem.read(ptr as u32 as u64, &mut buf)?;
+            let _ = String::from_utf8_lossy(&buf);
+            Ok(())
+        })
         .global("base", kiln::Val::I32(100), false)
         .instantiate()
         .expect("host module env");
@@ -578,12 +565,7 @@ fn malformed_inputs_never_crash() {
     while next < total {
         tally.restarts += 1;
         let mut child = Command::new(&exe)
-            .args([
-                "malformed_inputs_never_crash",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["malformed_inputs_never_crash", "--exact", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, next.to_string())
             .env("RUST_BACKTRACE", "0")
             .stdout(Stdio::piped())
@@ -606,11 +588,7 @@ fn malformed_inputs_never_crash() {
         let mut last_panic_info = String::new();
         let mut finished = false;
         loop {
-            let timeout = if in_calls {
-                CALL_TIMEOUT
-            } else {
-                COMPILE_TIMEOUT
-            };
+            let timeout = if in_calls { CALL_TIMEOUT } else { COMPILE_TIMEOUT };
             match rx.recv_timeout(timeout) {
                 Ok(line) => {
                     let Some(rest) = line.strip_prefix(TAG) else {

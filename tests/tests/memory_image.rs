@@ -52,7 +52,9 @@ fn cow_mappings(path: &Path) -> usize {
     let path = std::fs::canonicalize(path).unwrap();
     let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
     maps.lines()
-        .filter(|l| l.ends_with(path.to_str().unwrap()) && l.split_whitespace().nth(1) == Some("rw-p"))
+        .filter(|l| {
+            l.ends_with(path.to_str().unwrap()) && l.split_whitespace().nth(1) == Some("rw-p")
+        })
         .count()
 }
 
@@ -87,10 +89,15 @@ fn a_file_artifact_maps_its_image_copy_on_write() {
     assert_eq!((decl.memory, decl.offset), (0, 4096));
     assert_eq!(decl.len, (4096u64 + (1 << 20)).next_multiple_of(4096) - 4096);
     let h = ArtifactHeader::decode(&blob).unwrap();
-    assert_eq!(h.sections.get(Section::Data).offset % 4096, 0, "the image is page-aligned in the file");
+    assert_eq!(
+        h.sections.get(Section::Data).offset % 4096,
+        0,
+        "the image is page-aligned in the file"
+    );
 
     let interp = Runtime::with_config(RuntimeConfig::interpreter());
-    let expected_inst = interp.instantiate(&interp.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
+    let expected_inst =
+        interp.instantiate(&interp.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
     let expected = memory_of(&expected_inst);
     assert_eq!(&expected[4096..4100], &pattern()[..4]);
     assert_eq!(&expected[500000..500007], b"OVERLAP");
@@ -125,7 +132,10 @@ fn a_file_artifact_maps_its_image_copy_on_write() {
     assert_eq!(call_i32(&a, "grow", &[30]), 20);
     let grown = memory_of(&a);
     assert_eq!(grown.len(), 50 << 16);
-    assert!(grown[8192..500000] == expected[8192..500000] && grown[500002..1 << 20] == expected[500002..1 << 20]);
+    assert!(
+        grown[8192..500000] == expected[8192..500000]
+            && grown[500002..1 << 20] == expected[500002..1 << 20]
+    );
     assert_eq!(grown[500001], b'#');
     assert!(grown[20 << 16..].iter().all(|b| *b == 0));
     call(&a, "store", &[(50 << 16) - 1, 9]).unwrap();
@@ -142,11 +152,14 @@ fn every_other_path_copies_with_the_same_result() {
     let wasm = big_module(DEFINED);
     let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
     let interp = Runtime::with_config(RuntimeConfig::interpreter());
-    let expected = memory_of(&interp.instantiate(&interp.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap());
+    let expected = memory_of(
+        &interp.instantiate(&interp.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap(),
+    );
 
     // From bytes: no file to map from.
     let rt = Runtime::new();
-    let inst = rt.instantiate(&rt.load_artifact_bytes(&blob).unwrap(), ModuleConfig::new()).unwrap();
+    let inst =
+        rt.instantiate(&rt.load_artifact_bytes(&blob).unwrap(), ModuleConfig::new()).unwrap();
     assert_eq!(memory_of(&inst), expected);
     // Compiled in process.
     let rt = Runtime::with_config(RuntimeConfig::compiler());
@@ -161,7 +174,9 @@ fn every_other_path_copies_with_the_same_result() {
     std::fs::write(&path, &blob).unwrap();
     let rt = Runtime::new();
     let provider = wat::parse_str(format!(r#"(module {DEFINED})"#)).unwrap();
-    let p = rt.instantiate(&rt.compile(&provider).unwrap(), ModuleConfig::new().with_name("host")).unwrap();
+    let p = rt
+        .instantiate(&rt.compile(&provider).unwrap(), ModuleConfig::new().with_name("host"))
+        .unwrap();
     rt.instantiate(&rt.load_artifact(&path).unwrap(), ModuleConfig::new()).unwrap();
     assert_eq!(cow_mappings(&path), 0);
     assert_eq!(memory_of(&p), expected);
@@ -189,7 +204,8 @@ fn out_of_bounds_segments_fail_instantiation_as_before() {
     let rt = Runtime::new();
     let e = rt.instantiate(&rt.load_artifact(&path).unwrap(), ModuleConfig::new()).unwrap_err();
     let interp = Runtime::with_config(RuntimeConfig::interpreter());
-    let e2 = interp.instantiate(&interp.compile(&defined).unwrap(), ModuleConfig::new()).unwrap_err();
+    let e2 =
+        interp.instantiate(&interp.compile(&defined).unwrap(), ModuleConfig::new()).unwrap_err();
     assert_eq!(e.to_string(), e2.to_string());
     assert!(e.to_string().contains("out of bounds memory access"), "{e}");
 
@@ -197,7 +213,9 @@ fn out_of_bounds_segments_fail_instantiation_as_before() {
     let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
     let rt = Runtime::new();
     let provider = wat::parse_str(r#"(module (memory (export "mem") 2))"#).unwrap();
-    let p = rt.instantiate(&rt.compile(&provider).unwrap(), ModuleConfig::new().with_name("host")).unwrap();
+    let p = rt
+        .instantiate(&rt.compile(&provider).unwrap(), ModuleConfig::new().with_name("host"))
+        .unwrap();
     assert!(rt.instantiate(&rt.load_artifact_bytes(&blob).unwrap(), ModuleConfig::new()).is_err());
     assert_eq!(&memory_of(&p)[..100_000], &pattern()[..100_000]);
 }
@@ -250,7 +268,10 @@ fn a_sealed_artifact_whose_image_does_not_fit_is_refused() {
         edit(meta.memory_image.as_mut().unwrap());
         std::fs::write(&path, rewrite(&blob, &meta)).unwrap();
         match rt.load_artifact(&path) {
-            Err(Error::Artifact(kiln::ArtifactError::Corrupt { part: kiln::ArtifactPart::Metadata, detail })) => {
+            Err(Error::Artifact(kiln::ArtifactError::Corrupt {
+                part: kiln::ArtifactPart::Metadata,
+                detail,
+            })) => {
                 assert!(detail.contains("memory image"), "{what}: {detail}")
             }
             other => panic!("{what}: {other:?}"),

@@ -76,7 +76,8 @@ fn compiled_call_indirect_through_a_shared_table_reaches_every_engine() {
 fn interpreted_code_calls_compiled_functions_through_the_shared_table() {
     let rt = compiler_runtime();
     rt.host_module("host").func("add", |a: i32, b: i32| a + b).instantiate().unwrap();
-    let interp = rt.instantiate(&interp_module(INTERP), ModuleConfig::new().with_name("interp")).unwrap();
+    let interp =
+        rt.instantiate(&interp_module(INTERP), ModuleConfig::new().with_name("interp")).unwrap();
     let _compiled = rt.instantiate_wasm(&wat::parse_str(COMPILED).unwrap()).unwrap();
     let caller = interp_module(
         r#"(module

@@ -7,7 +7,9 @@
 #![cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};
-use kiln::{ArtifactError, ArtifactFallback, ArtifactPart, Error, ModuleConfig, Runtime, RuntimeConfig, Val};
+use kiln::{
+    ArtifactError, ArtifactFallback, ArtifactPart, Error, ModuleConfig, Runtime, RuntimeConfig, Val,
+};
 use kiln_runtime_support::artifact::sha256;
 use kiln_runtime_support::vm::code_memory::executable_mappings_on_this_thread;
 use object::read::elf::ElfFile64;
@@ -100,7 +102,10 @@ fn a_wat_object_behaves_like_the_interpreter() {
     let m = rt.load_artifact(&path).unwrap();
     assert_eq!(executable_mappings_on_this_thread(), before + 1, "one executable mapping");
     assert!(m.is_from_artifact() && m.is_native());
-    assert!(!m.engine_module().compiled().unwrap().memory().is_file_backed(), "relocated code is a copy");
+    assert!(
+        !m.engine_module().compiled().unwrap().memory().is_file_backed(),
+        "relocated code is a copy"
+    );
     let got = exercise(&rt, &m);
     assert_eq!(got, expected);
     assert_eq!(got[0], "[I32(6765)]");
@@ -116,7 +121,10 @@ fn a_wat_object_behaves_like_the_interpreter() {
     assert_eq!(exercise(&rt, &m), expected);
     let header = m.artifact_header().unwrap();
     assert_eq!(header.wasm_sha256, sha256(&wasm));
-    assert_eq!(header.target, kiln::aot::AotOptions::default().compiler_settings().unwrap().target.to_string());
+    assert_eq!(
+        header.target,
+        kiln::aot::AotOptions::default().compiler_settings().unwrap().target.to_string()
+    );
     assert!(!header.settings.epoch_interruption);
     assert_eq!(m.serialize().unwrap(), obj);
     assert_eq!(kiln::artifact_header(&obj).unwrap(), header);
@@ -180,14 +188,19 @@ fn c_kernels_from_an_object_match_the_interpreter() {
     let call0 = |name: &str| native.typed_func::<(), u32>(name).unwrap().call(()).unwrap();
     assert_eq!(call0("crc32_check"), 0xCBF4_3926);
     assert_eq!(call0("sha256_check"), 0xba78_16bf);
-    assert_eq!(native.typed_func::<u32, u32>("nbody").unwrap().call(1000).unwrap() as i32, -169_087_605);
+    assert_eq!(
+        native.typed_func::<u32, u32>("nbody").unwrap().call(1000).unwrap() as i32,
+        -169_087_605
+    );
 }
 
 #[test]
 fn traps_in_object_code_carry_the_interpreters_backtrace() {
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let rt = Runtime::new();
-    let native = rt.instantiate(&rt.load_artifact_bytes(&object_of(&wasm)).unwrap(), ModuleConfig::new()).unwrap();
+    let native = rt
+        .instantiate(&rt.load_artifact_bytes(&object_of(&wasm)).unwrap(), ModuleConfig::new())
+        .unwrap();
     let irt = Runtime::with_config(RuntimeConfig::interpreter());
     let interp = irt.instantiate(&irt.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
     let cases: &[(&str, &[Val], &str)] = &[
@@ -206,9 +219,13 @@ fn traps_in_object_code_carry_the_interpreters_backtrace() {
         let bt = a.backtrace();
         assert_eq!(bt[0].func_name.as_deref(), Some(*inner), "{a}");
         assert_eq!(bt[1].func_name.as_deref(), Some(*export), "{a}");
-        let source = bt[0].source.as_ref().unwrap_or_else(|| panic!("{export}: no source line: {a}"));
+        let source =
+            bt[0].source.as_ref().unwrap_or_else(|| panic!("{export}: no source line: {a}"));
         assert!(source.file.ends_with("dwarf_traps.c"), "{source}");
-        assert_eq!(bt.iter().map(|f| f.wasm_offset).collect::<Vec<_>>(), b.backtrace().iter().map(|f| f.wasm_offset).collect::<Vec<_>>());
+        assert_eq!(
+            bt.iter().map(|f| f.wasm_offset).collect::<Vec<_>>(),
+            b.backtrace().iter().map(|f| f.wasm_offset).collect::<Vec<_>>()
+        );
     }
 }
 
@@ -233,10 +250,16 @@ fn a_corrupted_wasm_dwarf_section_loads_and_fails_on_first_use() {
     for i in [dwarf.start, dwarf.start + dwarf.len() / 2, dwarf.end - 1] {
         let mut b = obj.clone();
         b[i] ^= 0x20;
-        let corrupt = ArtifactError::Corrupt { part: ArtifactPart::Dwarf, detail: "DWARF checksum mismatch".into() };
+        let corrupt = ArtifactError::Corrupt {
+            part: ArtifactPart::Dwarf,
+            detail: "DWARF checksum mismatch".into(),
+        };
         let m = rt.load_artifact_bytes(&b).unwrap();
         let t = divide(&m);
-        assert!(t.backtrace().iter().all(|f| f.source.is_none() && f.wasm_offset.is_some()), "flip at {i}: {t}");
+        assert!(
+            t.backtrace().iter().all(|f| f.source.is_none() && f.wasm_offset.is_some()),
+            "flip at {i}: {t}"
+        );
         assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
         assert_eq!(kiln::inspect_artifact(&b).unwrap().dwarf, Err(corrupt));
     }
@@ -267,7 +290,11 @@ fn load_artifact_or_wasm_takes_an_object() {
 fn refused(rt: &Runtime, bytes: &[u8]) -> ArtifactError {
     let before = executable_mappings_on_this_thread();
     let result = rt.load_artifact_bytes(bytes);
-    assert_eq!(executable_mappings_on_this_thread(), before, "a refused object mapped code executable");
+    assert_eq!(
+        executable_mappings_on_this_thread(),
+        before,
+        "a refused object mapped code executable"
+    );
     match result {
         Err(Error::Artifact(e)) => e,
         Err(other) => panic!("expected an artifact error, got {other}"),
@@ -285,7 +312,11 @@ fn section(obj: &[u8], name: &str) -> Range<usize> {
 
 /// Offsets to flip in `r`: every byte of a small range, else its ends and every 37th.
 fn positions(r: Range<usize>) -> Vec<usize> {
-    if r.len() <= 512 { r.collect() } else { r.clone().step_by(37).chain([r.start + 1, r.end - 1]).collect() }
+    if r.len() <= 512 {
+        r.collect()
+    } else {
+        r.clone().step_by(37).chain([r.start + 1, r.end - 1]).collect()
+    }
 }
 
 /// Whether the error for a flip at an offset into a section is the expected one.
@@ -303,7 +334,15 @@ fn truncated_objects_are_refused_at_every_length() {
     let rt = runtime(RuntimeConfig::new());
     let obj = object_of(&wasm());
     let mut lengths: Vec<usize> = vec![0, 1, 2, 3, 4, 63, 64, 65, obj.len() - 1];
-    for name in [".text", ".kiln.meta", ".kiln.traps", ".kiln.metadata", ".kiln.data", ".rela.text", ".symtab"] {
+    for name in [
+        ".text",
+        ".kiln.meta",
+        ".kiln.traps",
+        ".kiln.metadata",
+        ".kiln.data",
+        ".rela.text",
+        ".symtab",
+    ] {
         let r = section(&obj, name);
         lengths.extend([r.start, r.start + 1, r.end.saturating_sub(1), r.end]);
     }
@@ -332,7 +371,12 @@ fn flipped_bytes_in_every_loaded_part_are_detected() {
     let obj = object_of(&wasm());
     let meta = section(&obj, ".kiln.meta");
     let expectations: [(&str, Expectation); 7] = [
-        (".text", |e, _| *e == ArtifactError::Corrupt { part: ArtifactPart::Payload, detail: "`.text` checksum mismatch".into() }),
+        (".text", |e, _| {
+            *e == ArtifactError::Corrupt {
+                part: ArtifactPart::Payload,
+                detail: "`.text` checksum mismatch".into(),
+            }
+        }),
         (".kiln.meta", |e, i| match i {
             0..8 => *e == ArtifactError::BadMagic,
             8..12 => matches!(e, ArtifactError::FormatVersion { .. }),
@@ -390,7 +434,10 @@ fn structural_damage_and_foreign_objects_get_typed_errors() {
     let obj = object_of(&wasm());
 
     // An ELF object that is not Kiln's (no `.kiln.meta`) is not a Kiln artifact.
-    assert_eq!(refused(&rt, &rename_section(&obj, ".kiln.meta", ".kiln.mota")), ArtifactError::BadMagic);
+    assert_eq!(
+        refused(&rt, &rename_section(&obj, ".kiln.meta", ".kiln.mota")),
+        ArtifactError::BadMagic
+    );
     // A missing or duplicated Kiln section.
     let e = refused(&rt, &rename_section(&obj, ".kiln.data", ".kiln.dat_"));
     assert_eq!(corrupt_part(&e), Some(ArtifactPart::ObjectFile), "{e:?}");
@@ -414,15 +461,23 @@ fn structural_damage_and_foreign_objects_get_typed_errors() {
 
     // Not an artifact at all, and a plain blob still goes the blob way.
     assert_eq!(refused(&rt, &wasm()), ArtifactError::BadMagic);
-    assert!(rt.load_artifact_bytes(&compile_artifact(&wasm(), &AotOptions::default()).unwrap()).is_ok());
+    assert!(
+        rt.load_artifact_bytes(&compile_artifact(&wasm(), &AotOptions::default()).unwrap()).is_ok()
+    );
 }
 
 #[test]
 fn incompatible_objects_name_what_differs() {
     let rt = runtime(RuntimeConfig::new());
     // A real object for the other architecture.
-    let other = if cfg!(target_arch = "x86_64") { "aarch64-unknown-linux-gnu" } else { "x86_64-unknown-linux-gnu" };
-    let foreign = compile_artifact(&wasm(), &AotOptions { target: Some(other.into()), ..obj_options() }).unwrap();
+    let other = if cfg!(target_arch = "x86_64") {
+        "aarch64-unknown-linux-gnu"
+    } else {
+        "x86_64-unknown-linux-gnu"
+    };
+    let foreign =
+        compile_artifact(&wasm(), &AotOptions { target: Some(other.into()), ..obj_options() })
+            .unwrap();
     match refused(&rt, &foreign) {
         ArtifactError::Target { found, expected } => {
             assert_eq!(found, other);
@@ -445,7 +500,8 @@ fn incompatible_objects_name_what_differs() {
         }
         e => panic!("{e:?}"),
     }
-    let interruptible = compile_artifact(&wasm(), &AotOptions { interruption: true, ..obj_options() }).unwrap();
+    let interruptible =
+        compile_artifact(&wasm(), &AotOptions { interruption: true, ..obj_options() }).unwrap();
     let e = refused(&rt, &interruptible);
     assert!(e.to_string().contains("epoch interruption: on in the artifact, off here"), "{e}");
     let irt = runtime(RuntimeConfig::new().with_interruption(true));
@@ -473,20 +529,41 @@ fn relocated_text_matches_gnu_ld_on_both_architectures() {
     let dwarf = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let x86_tools = if cfg!(target_arch = "x86_64") { "" } else { "x86_64-linux-gnu-" };
     let arm_tools = if cfg!(target_arch = "aarch64") { "" } else { "aarch64-linux-gnu-" };
-    for (target, tools) in [("x86_64-unknown-linux-gnu", x86_tools), ("aarch64-unknown-linux-gnu", arm_tools)] {
+    for (target, tools) in
+        [("x86_64-unknown-linux-gnu", x86_tools), ("aarch64-unknown-linux-gnu", arm_tools)]
+    {
         for (name, module) in [("kernels", &wasm), ("dwarf_traps", &dwarf)] {
-            let obj = compile_artifact(module, &AotOptions { target: Some(target.into()), ..obj_options() }).unwrap();
-            let v = kiln_loader::object::verify(&obj, None).unwrap_or_else(|e| panic!("{target} {name}: {e}"));
+            let obj = compile_artifact(
+                module,
+                &AotOptions { target: Some(target.into()), ..obj_options() },
+            )
+            .unwrap();
+            let v = kiln_loader::object::verify(&obj, None)
+                .unwrap_or_else(|e| panic!("{target} {name}: {e}"));
             let ours = v.linked_text().unwrap();
-            let (o, elf, bin) = (tmp(&format!("{name}-{target}.o")), tmp(&format!("{name}-{target}.elf")), tmp(&format!("{name}-{target}.bin")));
+            let (o, elf, bin) = (
+                tmp(&format!("{name}-{target}.o")),
+                tmp(&format!("{name}-{target}.elf")),
+                tmp(&format!("{name}-{target}.bin")),
+            );
             std::fs::write(&o, &obj).unwrap();
             let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
             run_tool(&format!("{tools}ld"), &["-Ttext=0", "-e", "0", "-o", &s(&elf), &s(&o)]);
-            run_tool(&format!("{tools}objcopy"), &["-O", "binary", "--only-section=.text", &s(&elf), &s(&bin)]);
+            run_tool(
+                &format!("{tools}objcopy"),
+                &["-O", "binary", "--only-section=.text", &s(&elf), &s(&bin)],
+            );
             let theirs = std::fs::read(&bin).unwrap();
             assert_eq!(ours.len(), theirs.len(), "{target} {name}");
-            assert!(ours == theirs, "{target} {name}: the loader's relocated .text differs from ld's");
-            assert_ne!(ours, obj[section(&obj, ".text")].to_vec(), "{target} {name}: relocations changed the code");
+            assert!(
+                ours == theirs,
+                "{target} {name}: the loader's relocated .text differs from ld's"
+            );
+            assert_ne!(
+                ours,
+                obj[section(&obj, ".text")].to_vec(),
+                "{target} {name}: relocations changed the code"
+            );
         }
     }
 }

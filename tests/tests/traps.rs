@@ -62,14 +62,32 @@ fn trap_codes_and_spec_messages_on(engine: Engine) {
     // entry to a function).
     type Case = (&'static str, Vec<kiln::Val>, TrapCode, &'static str, Option<u8>);
     let cases: &[Case] = &[
-        ("div", vec![1.into(), 0.into()], TrapCode::IntegerDivideByZero, "integer divide by zero", Some(0x6d)),
+        (
+            "div",
+            vec![1.into(), 0.into()],
+            TrapCode::IntegerDivideByZero,
+            "integer divide by zero",
+            Some(0x6d),
+        ),
         ("oob", vec![], TrapCode::MemoryOutOfBounds, "out of bounds memory access", Some(0x28)),
         ("unreachable", vec![], TrapCode::Unreachable, "unreachable", Some(0x00)),
         ("overflow", vec![], TrapCode::IntegerOverflow, "integer overflow", Some(0x6d)),
-        ("bad_sig", vec![], TrapCode::IndirectCallTypeMismatch, "indirect call type mismatch", Some(0x11)),
+        (
+            "bad_sig",
+            vec![],
+            TrapCode::IndirectCallTypeMismatch,
+            "indirect call type mismatch",
+            Some(0x11),
+        ),
         ("undefined", vec![], TrapCode::UndefinedElement, "undefined element", Some(0x11)),
         ("uninit", vec![], TrapCode::UninitializedElement, "uninitialized element", Some(0x11)),
-        ("conv", vec![], TrapCode::InvalidConversionToInteger, "invalid conversion to integer", Some(0xa8)),
+        (
+            "conv",
+            vec![],
+            TrapCode::InvalidConversionToInteger,
+            "invalid conversion to integer",
+            Some(0xa8),
+        ),
         ("rec", vec![0.into()], TrapCode::CallStackExhausted, "call stack exhausted", None),
     ];
     for (name, args, code, msg, opcode) in cases {
@@ -83,7 +101,9 @@ fn trap_codes_and_spec_messages_on(engine: Engine) {
         let text = t.to_string();
         assert!(text.contains(&format!("{offset:#x} - traps!{name} (func[")), "{text}");
         match opcode {
-            Some(op) => assert_eq!(wasm[offset as usize], *op, "{name}: opcode at {offset:#x}: {t}"),
+            Some(op) => {
+                assert_eq!(wasm[offset as usize], *op, "{name}: opcode at {offset:#x}: {t}")
+            }
             None => {
                 // Recursion: every frame is `rec`, each at an offset inside its body.
                 assert!(t.backtrace().len() > 1, "{t}");

@@ -72,12 +72,17 @@ fn expected(name: &str) -> Vec<u8> {
 
 /// Runs `wasm` as a command on `rt_config` with `config` (stdout and stderr captured):
 /// the instantiation result, stdout and stderr.
-fn run(rt_config: RuntimeConfig, wasm: &[u8], config: ModuleConfig) -> (Result<(), Error>, Vec<u8>, Vec<u8>) {
+fn run(
+    rt_config: RuntimeConfig,
+    wasm: &[u8],
+    config: ModuleConfig,
+) -> (Result<(), Error>, Vec<u8>, Vec<u8>) {
     let rt = Runtime::with_config(rt_config);
     kiln::wasi::instantiate(&rt).unwrap();
     let module = rt.compile(wasm).unwrap();
     let (out, err) = (Capture::default(), Capture::default());
-    let r = rt.instantiate(&module, config.with_stdout(out.clone()).with_stderr(err.clone())).map(drop);
+    let r =
+        rt.instantiate(&module, config.with_stdout(out.clone()).with_stderr(err.clone())).map(drop);
     (r, out.bytes(), err.bytes())
 }
 
@@ -106,7 +111,11 @@ fn check_in_sandbox(name: &str, args: &[&str]) -> Vec<TempDir> {
         let (r, out, err) = run(rc, &wasm, config);
         assert!(r.is_ok(), "{name} on {engine}: {r:?}; stdout:\n{}", String::from_utf8_lossy(&out));
         assert_output(&format!("{name} on {engine}"), &out, &want);
-        assert!(err.is_empty(), "{name} on {engine} wrote to stderr: {}", String::from_utf8_lossy(&err));
+        assert!(
+            err.is_empty(),
+            "{name} on {engine} wrote to stderr: {}",
+            String::from_utf8_lossy(&err)
+        );
         dirs.push(dir);
     }
     dirs
@@ -165,14 +174,18 @@ fn poll_oneoff_really_sleeps_with_sys_clocks() {
         assert!(r.is_ok(), "{engine}: {r:?}");
         assert_output(&format!("poll (real clocks) on {engine}"), &out, &expected("poll"));
         // 1 + 5 + 20 + 2 + 50 + 30 ms of sleeping, at least.
-        assert!(elapsed >= std::time::Duration::from_millis(108), "{engine}: slept only {elapsed:?}");
+        assert!(
+            elapsed >= std::time::Duration::from_millis(108),
+            "{engine}: slept only {elapsed:?}"
+        );
     }
 }
 
 #[test]
 fn args_and_environment_edge_cases() {
     let wasm = program("args_env");
-    let many_args: Vec<String> = std::iter::once("prog".to_string()).chain((1..1000).map(|i| format!("arg{i}"))).collect();
+    let many_args: Vec<String> =
+        std::iter::once("prog".to_string()).chain((1..1000).map(|i| format!("arg{i}"))).collect();
     let cases: Vec<(&str, ModuleConfig)> = vec![
         ("args_env_empty", ModuleConfig::new()),
         (
@@ -233,9 +246,15 @@ fn clocks_and_random_sources_from_the_embedder() {
         let (r, out, _) = run(rc.clone(), &wasm, config);
         assert!(r.is_ok(), "{engine}: {r:?}");
         let out = String::from_utf8(out).unwrap();
-        assert!(out.contains("resolution 7 ns, first read 1000000000000000000, advances 0 ns"), "{engine}: {out}");
+        assert!(
+            out.contains("resolution 7 ns, first read 1000000000000000000, advances 0 ns"),
+            "{engine}: {out}"
+        );
         assert!(out.contains("today: 2001-09-09"), "{engine}: {out}");
-        assert!(out.contains("bytes: ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab\n"), "{engine}: {out}");
+        assert!(
+            out.contains("bytes: ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab ab\n"),
+            "{engine}: {out}"
+        );
         // A source that runs dry: EIO.
         let config = ModuleConfig::new().with_rand_source(std::io::Cursor::new(vec![1u8; 20]));
         let (_, out, _) = run(rc.clone(), &wasm, config);
@@ -244,7 +263,9 @@ fn clocks_and_random_sources_from_the_embedder() {
         // The host's source differs between runs; the host's clock is today.
         let a = run(rc.clone(), &wasm, ModuleConfig::new().with_sys_rand().with_sys_walltime()).1;
         let b = run(rc.clone(), &wasm, ModuleConfig::new().with_sys_rand()).1;
-        let bytes = |o: &[u8]| String::from_utf8_lossy(o).lines().find(|l| l.starts_with("bytes:")).map(str::to_string);
+        let bytes = |o: &[u8]| {
+            String::from_utf8_lossy(o).lines().find(|l| l.starts_with("bytes:")).map(str::to_string)
+        };
         assert_ne!(bytes(&a), bytes(&b), "{engine}");
         assert!(!String::from_utf8_lossy(&a).contains("today: 2022-01-01"), "{engine}");
     }
@@ -254,7 +275,15 @@ fn clocks_and_random_sources_from_the_embedder() {
 fn proc_exit_codes() {
     let wasm = program("exit");
     for (engine, rc) in engines() {
-        for (mode, code) in [("exit", 3u32), ("return", 7), ("raw", 42), ("exit", 255), ("exit", 0), ("return", 0), ("raw", 0)] {
+        for (mode, code) in [
+            ("exit", 3u32),
+            ("return", 7),
+            ("raw", 42),
+            ("exit", 255),
+            ("exit", 0),
+            ("return", 0),
+            ("raw", 0),
+        ] {
             let config = ModuleConfig::new().with_args(["exit", mode, &code.to_string()]);
             let (r, out, _) = run(rc.clone(), &wasm, config);
             match r {
@@ -262,7 +291,11 @@ fn proc_exit_codes() {
                 Err(Error::Exit(ExitError { code: c })) => assert_eq!(c, code, "{engine} {mode}"),
                 Err(e) => panic!("{engine} {mode} {code}: {e}"),
             }
-            assert_eq!(String::from_utf8(out).unwrap(), format!("exiting with {code} via {mode}\n"), "{engine}");
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                format!("exiting with {code} via {mode}\n"),
+                "{engine}"
+            );
         }
         let (r, out, _) = run(rc, &wasm, ModuleConfig::new().with_args(["exit", "raise", "5"]));
         assert!(matches!(r, Err(Error::Exit(ExitError { code: 5 }))), "{engine}: {r:?}");
@@ -282,18 +315,24 @@ fn sandbox_escapes_are_refused() {
         std::fs::write(root.path().join("secret"), "secret").unwrap();
         std::os::unix::fs::symlink("/", sb.join("to_root")).unwrap();
         std::os::unix::fs::symlink("../..", sb.join("up")).unwrap();
-        let config = ModuleConfig::new().with_fs_config(FSConfig::new().with_dir_mount(&sb, "/sandbox"));
+        let config =
+            ModuleConfig::new().with_fs_config(FSConfig::new().with_dir_mount(&sb, "/sandbox"));
         let (r, out, _) = run(rc, &wasm, config);
         assert!(r.is_ok(), "{engine}: {r:?}");
         assert_output(&format!("sandbox on {engine}"), &out, &want);
         // Nothing outside the mount changed.
-        let mut outside: Vec<String> =
-            std::fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut outside: Vec<String> = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         outside.sort();
         assert_eq!(outside, ["sb", "secret"], "{engine}");
         assert_eq!(std::fs::read(root.path().join("secret")).unwrap(), b"secret");
         assert!(!Path::new("/tmp/kiln-escape").exists());
-        assert!(!sb.join("abs").exists() && !sb.join("slash").exists(), "{engine}: absolute symlinks were refused");
+        assert!(
+            !sb.join("abs").exists() && !sb.join("slash").exists(),
+            "{engine}: absolute symlinks were refused"
+        );
     }
 }
 
@@ -307,12 +346,16 @@ fn read_only_mounts_refuse_changes_with_erofs() {
         std::fs::write(ro.path().join("data"), "read-only data").unwrap();
         std::fs::create_dir(ro.path().join("dir")).unwrap();
         let before = std::fs::metadata(ro.path().join("data")).unwrap().modified().unwrap();
-        let fs = FSConfig::new().with_read_only_dir_mount(ro.path(), "/ro").with_dir_mount(rw.path(), "/rw");
+        let fs = FSConfig::new()
+            .with_read_only_dir_mount(ro.path(), "/ro")
+            .with_dir_mount(rw.path(), "/rw");
         let (r, out, _) = run(rc, &wasm, ModuleConfig::new().with_fs_config(fs));
         assert!(r.is_ok(), "{engine}: {r:?}");
         assert_output(&format!("readonly on {engine}"), &out, &want);
-        let mut names: Vec<String> =
-            std::fs::read_dir(ro.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let mut names: Vec<String> = std::fs::read_dir(ro.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         names.sort();
         assert_eq!(names, ["data", "dir"], "{engine}");
         assert_eq!(std::fs::read(ro.path().join("data")).unwrap(), b"read-only data");
@@ -346,7 +389,8 @@ fn stdio_is_discarded_and_stdin_empty_by_default() {
     let rt = Runtime::with_config(RuntimeConfig::interpreter());
     kiln::wasi::instantiate(&rt).unwrap();
     let module = rt.compile(&wasm).unwrap();
-    let config = ModuleConfig::new().with_fs_config(FSConfig::new().with_dir_mount(dir.path(), "/sandbox"));
+    let config =
+        ModuleConfig::new().with_fs_config(FSConfig::new().with_dir_mount(dir.path(), "/sandbox"));
     rt.instantiate(&module, config).unwrap();
     // And with stdout captured, stdin reads as empty.
     let (r, out, _) = run(
@@ -393,7 +437,10 @@ fn bad_configuration_is_a_typed_error() {
     let module = rt.compile(&wat::parse_str("(module)").unwrap()).unwrap();
     let missing = std::env::temp_dir().join("kiln-wasi-no-such-dir-for-mount");
     let err = rt
-        .instantiate(&module, ModuleConfig::new().with_fs_config(FSConfig::new().with_dir_mount(&missing, "/x")))
+        .instantiate(
+            &module,
+            ModuleConfig::new().with_fs_config(FSConfig::new().with_dir_mount(&missing, "/x")),
+        )
         .unwrap_err();
     assert!(matches!(&err, Error::Mount { host_path, .. } if *host_path == missing), "{err}");
     let err = rt.instantiate(&module, ModuleConfig::new().with_args(["a\0b"])).unwrap_err();
@@ -464,7 +511,11 @@ fn all_46_functions_link_with_their_witx_signatures() {
     assert_eq!(names, kiln::wasi::FUNCTIONS);
     let mut imports = String::new();
     for (name, params, results) in SIGNATURES {
-        let results = if results.is_empty() { String::new() } else { format!("(result{})", wat_types(results)) };
+        let results = if results.is_empty() {
+            String::new()
+        } else {
+            format!("(result{})", wat_types(results))
+        };
         imports.push_str(&format!(
             "(import \"wasi_snapshot_preview1\" \"{name}\" (func $${name} (param{}) {results}))\n",
             wat_types(params)
@@ -480,7 +531,10 @@ fn all_46_functions_link_with_their_witx_signatures() {
         let bad = wat::parse_str(r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32) (result i32))))"#)
             .unwrap();
         let bad = rt.compile(&bad).unwrap();
-        assert!(matches!(rt.instantiate(&bad, ModuleConfig::new()), Err(Error::Link(_))), "{engine}");
+        assert!(
+            matches!(rt.instantiate(&bad, ModuleConfig::new()), Err(Error::Link(_))),
+            "{engine}"
+        );
     }
 }
 
@@ -519,7 +573,12 @@ fn bad_pointers_are_efault_never_a_crash() {
         ("clock_time_get", "iIi", "(i32.const 0) (i64.const 0) (i32.const -1)", true),
         ("random_get", "ii", "(i32.const 65000) (i32.const 1000)", true),
         ("fd_read", "iiii", "(i32.const 0) (i32.const -8) (i32.const 1) (i32.const 0)", true),
-        ("poll_oneoff", "iiii", "(i32.const 0) (i32.const 65530) (i32.const 1) (i32.const 0)", true),
+        (
+            "poll_oneoff",
+            "iiii",
+            "(i32.const 0) (i32.const 65530) (i32.const 1) (i32.const 0)",
+            true,
+        ),
         // No memory at all.
         ("args_sizes_get", "ii", "(i32.const 0) (i32.const 4)", false),
         ("fd_write", "iiii", "(i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)", false),
@@ -543,8 +602,13 @@ fn bad_pointers_are_efault_never_a_crash() {
             } else {
                 call_module(f, params, args, memory)
             };
-            let config = ModuleConfig::new().with_args(["prog", "arg"]).with_stdout(Capture::default());
-            assert_eq!(errno_of(rc.clone(), &wasm, config), efault, "{engine}: {f} {args} memory={memory}");
+            let config =
+                ModuleConfig::new().with_args(["prog", "arg"]).with_stdout(Capture::default());
+            assert_eq!(
+                errno_of(rc.clone(), &wasm, config),
+                efault,
+                "{engine}: {f} {args} memory={memory}"
+            );
         }
     }
 }
@@ -563,7 +627,9 @@ fn proc_exit_from_wat_and_host_call_without_instance() {
         kiln::wasi::instantiate(&rt).unwrap();
         let module = rt.compile(&wasm).unwrap();
         // proc_exit(0) in _start: instantiation succeeds; the unreachable after it never runs.
-        let inst = rt.instantiate(&module, ModuleConfig::new()).unwrap_or_else(|e| panic!("{engine}: {e}"));
+        let inst = rt
+            .instantiate(&module, ModuleConfig::new())
+            .unwrap_or_else(|e| panic!("{engine}: {e}"));
         let err = inst.call("fail", &[]).unwrap_err();
         assert!(matches!(err, Error::Exit(ExitError { code: 9 })), "{engine}: {err}");
     }

@@ -18,7 +18,7 @@
 //!
 //! Every engine must return the same checksum, or the run aborts.
 
-use kiln_bench::{Runner, Scale, Timing, Workload, WasmtimeRunner, fmt_ms, time, workloads};
+use kiln_bench::{Runner, Scale, Timing, WasmtimeRunner, Workload, fmt_ms, time, workloads};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -29,7 +29,10 @@ fn usage() -> ! {
 }
 
 /// Median of `n` timings of `f`.
-fn median_of(n: usize, mut f: impl FnMut() -> Result<Duration, String>) -> Result<Duration, String> {
+fn median_of(
+    n: usize,
+    mut f: impl FnMut() -> Result<Duration, String>,
+) -> Result<Duration, String> {
     let mut v = (0..n.max(1)).map(|_| f()).collect::<Result<Vec<_>, _>>()?;
     v.sort();
     Ok(v[v.len() / 2])
@@ -45,7 +48,8 @@ impl KilnArtifactRunner {
     fn load(path: &Path, export: &str) -> Result<Self, String> {
         let runtime = kiln::Runtime::with_config(kiln::RuntimeConfig::compiler());
         let module = runtime.load_artifact(path).map_err(|e| e.to_string())?;
-        let instance = runtime.instantiate(&module, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
+        let instance =
+            runtime.instantiate(&module, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
         let func = instance.typed_func::<i32, i32>(export).map_err(|e| e.to_string())?;
         Ok(Self { _runtime: runtime, func })
     }
@@ -95,7 +99,9 @@ fn module_row(
     let opts = kiln::aot::AotOptions::default();
     let kc = median_of(samples, || {
         let t = Instant::now();
-        std::hint::black_box(kiln::aot::compile_artifact(&w.wasm, &opts).map_err(|e| e.to_string())?);
+        std::hint::black_box(
+            kiln::aot::compile_artifact(&w.wasm, &opts).map_err(|e| e.to_string())?,
+        );
         Ok(t.elapsed())
     })?;
     let wc = median_of(samples, || {
@@ -105,8 +111,12 @@ fn module_row(
     })?;
     let kbytes = kiln::aot::compile_artifact(&w.wasm, &opts).map_err(|e| e.to_string())?;
     let wbytes = engine.precompile_module(&w.wasm).map_err(|e| e.to_string())?;
-    let stem: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
-    let art = Artifacts { kiln: dir.join(format!("{stem}.kiln")), wasmtime: dir.join(format!("{stem}.cwasm")) };
+    let stem: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let art = Artifacts {
+        kiln: dir.join(format!("{stem}.kiln")),
+        wasmtime: dir.join(format!("{stem}.cwasm")),
+    };
     std::fs::write(&art.kiln, &kbytes).map_err(|e| e.to_string())?;
     std::fs::write(&art.wasmtime, &wbytes).map_err(|e| e.to_string())?;
     let loads = samples.max(1) * 20;
@@ -121,23 +131,36 @@ fn module_row(
         let t = Instant::now();
         // SAFETY: the file was just written by `Engine::precompile_module` of this engine and
         // nothing modifies it while it is mapped.
-        let module = unsafe { wasmtime::Module::deserialize_file(engine, &art.wasmtime) }.map_err(|e| e.to_string())?;
+        let module = unsafe { wasmtime::Module::deserialize_file(engine, &art.wasmtime) }
+            .map_err(|e| e.to_string())?;
         let r = WasmtimeRunner::instantiate(engine, &module, &w.export)?;
         let d = t.elapsed();
         drop(std::hint::black_box(r));
         Ok(d)
     })?;
     Ok((
-        ModuleRow { name: name.to_string(), compile: [kc, wc], size: [kbytes.len(), wbytes.len()], load: [kl, wl] },
+        ModuleRow {
+            name: name.to_string(),
+            compile: [kc, wc],
+            size: [kbytes.len(), wbytes.len()],
+            load: [kl, wl],
+        },
         art,
     ))
 }
 
-fn run_row(w: &Workload, art: &Artifacts, engine: &wasmtime::Engine, samples: usize) -> Result<RunRow, String> {
-    let mut kc = KilnArtifactRunner::load(&art.kiln, &w.export).map_err(|e| format!("kiln compiled: {e}"))?;
+fn run_row(
+    w: &Workload,
+    art: &Artifacts,
+    engine: &wasmtime::Engine,
+    samples: usize,
+) -> Result<RunRow, String> {
+    let mut kc = KilnArtifactRunner::load(&art.kiln, &w.export)
+        .map_err(|e| format!("kiln compiled: {e}"))?;
     let mut ki = kiln_bench::KilnRunner::new(w).map_err(|e| format!("kiln interp: {e}"))?;
     // SAFETY: as in `module_row`.
-    let module = unsafe { wasmtime::Module::deserialize_file(engine, &art.wasmtime) }.map_err(|e| e.to_string())?;
+    let module = unsafe { wasmtime::Module::deserialize_file(engine, &art.wasmtime) }
+        .map_err(|e| e.to_string())?;
     let mut wt = WasmtimeRunner::instantiate(engine, &module, &w.export)?;
     let t = [
         time(&mut kc, w, samples).map_err(|e| format!("kiln compiled: {e}"))?,
@@ -165,7 +188,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--samples" => samples = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()),
+            "--samples" => {
+                samples = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
+            }
             "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
             "--smoke" => scale = Scale::Smoke,
             "--bench" => {}
@@ -179,8 +204,10 @@ fn main() {
 }
 
 fn run(samples: usize, filter: Option<&str>, scale: Scale) -> Result<(), String> {
-    let ws: Vec<Workload> =
-        workloads(scale)?.into_iter().filter(|w| filter.is_none_or(|f| w.name.contains(f))).collect();
+    let ws: Vec<Workload> = workloads(scale)?
+        .into_iter()
+        .filter(|w| filter.is_none_or(|f| w.name.contains(f)))
+        .collect();
     let engine = wasmtime::Engine::default();
     let dir = std::env::temp_dir().join(format!("kiln-bench-aot-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -194,7 +221,9 @@ fn run(samples: usize, filter: Option<&str>, scale: Scale) -> Result<(), String>
             modules.insert(m.clone(), r);
         }
         eprintln!("running {} ({}({}), {samples} samples) ...", w.name, w.export, w.arg);
-        runs.push(run_row(w, &modules[&m].1, &engine, samples).map_err(|e| format!("{}: {e}", w.name))?);
+        runs.push(
+            run_row(w, &modules[&m].1, &engine, samples).map_err(|e| format!("{}: {e}", w.name))?,
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -219,7 +248,9 @@ fn run(samples: usize, filter: Option<&str>, scale: Scale) -> Result<(), String>
         );
     }
     println!("\n### Run time (median ms per call; ratios to wasmtime)\n");
-    println!("| workload | kiln compiled | kiln interp | wasmtime | compiled/wasmtime | interp/wasmtime |");
+    println!(
+        "| workload | kiln compiled | kiln interp | wasmtime | compiled/wasmtime | interp/wasmtime |"
+    );
     println!("|---|---:|---:|---:|---:|---:|");
     for r in &runs {
         println!(

@@ -17,7 +17,10 @@ fn main() -> ExitCode {
     let result = wasm.and_then(|wasm| {
         let rt = kiln::Runtime::with_config(kiln::RuntimeConfig::interpreter());
         let m = rt.compile(&wasm).map_err(|e| e.to_string())?;
-        let interp = m.engine_module().interp().ok_or("the module was not translated for the interpreter")?;
+        let interp = m
+            .engine_module()
+            .interp()
+            .ok_or("the module was not translated for the interpreter")?;
         let imported = m.engine_module().info.num_imported_funcs;
         for i in 0..interp.num_funcs() {
             let name = m.function_name(i as u32 + imported).unwrap_or("?");

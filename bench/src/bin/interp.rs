@@ -23,10 +23,7 @@ fn main() {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--samples" => {
-                samples = args
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or_else(|| usage())
+                samples = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
             }
             "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
             "--smoke" => scale = Scale::Smoke,
@@ -47,14 +44,8 @@ fn main() {
         }
     };
     let mut rows = Vec::new();
-    for w in ws
-        .iter()
-        .filter(|w| filter.as_deref().is_none_or(|f| w.name.contains(f)))
-    {
-        eprintln!(
-            "running {} ({}({}), {samples} samples) ...",
-            w.name, w.export, w.arg
-        );
+    for w in ws.iter().filter(|w| filter.as_deref().is_none_or(|f| w.name.contains(f))) {
+        eprintln!("running {} ({}({}), {samples} samples) ...", w.name, w.export, w.arg);
         match run_workload(w, samples) {
             Ok(row) => rows.push(row),
             Err(e) => {
@@ -66,14 +57,8 @@ fn main() {
     println!(
         "Kiln interpreter vs wasmi 2.0 ({} samples, median time per call; {} logical CPUs, {} build)\n",
         samples,
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1),
-        if cfg!(debug_assertions) {
-            "debug"
-        } else {
-            "release"
-        }
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
     );
     print!("{}", table(&rows));
 }

@@ -22,7 +22,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 fn usage() -> ! {
-    eprintln!("usage: load [--iters N] [--filter SUBSTRING] [--only-kiln] [--keep DIR] [--wasm PATH]...");
+    eprintln!(
+        "usage: load [--iters N] [--filter SUBSTRING] [--only-kiln] [--keep DIR] [--wasm PATH]..."
+    );
     std::process::exit(2);
 }
 
@@ -39,7 +41,8 @@ fn kiln_once(path: &Path, export: &str) -> Result<[Duration; 5], String> {
     let t1 = Instant::now();
     let module = runtime.load_artifact(path).map_err(|e| e.to_string())?;
     let t2 = Instant::now();
-    let instance = runtime.instantiate(&module, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
+    let instance =
+        runtime.instantiate(&module, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
     let t3 = Instant::now();
     let func = instance.typed_func::<i32, i32>(export).map_err(|e| e.to_string())?;
     let t4 = Instant::now();
@@ -57,7 +60,9 @@ fn main() {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--iters" => iters = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage()),
+            "--iters" => {
+                iters = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
+            }
             "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
             "--only-kiln" => only_kiln = true,
             "--keep" => keep = Some(args.next().unwrap_or_else(|| usage()).into()),
@@ -76,21 +81,35 @@ fn main() {
     }
 }
 
-fn run(iters: usize, filter: Option<&str>, only_kiln: bool, keep: Option<std::path::PathBuf>) -> Result<(), String> {
-    let dir = keep.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("kiln-bench-load-{}", std::process::id())));
+fn run(
+    iters: usize,
+    filter: Option<&str>,
+    only_kiln: bool,
+    keep: Option<std::path::PathBuf>,
+) -> Result<(), String> {
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("kiln-bench-load-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let engine = wasmtime::Engine::default();
     let mut seen = std::collections::BTreeSet::new();
-    println!("| module | runtime | load | instantiate | export | drop | kiln total | wasmtime (µs) |");
+    println!(
+        "| module | runtime | load | instantiate | export | drop | kiln total | wasmtime (µs) |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for w in workloads(Scale::Smoke)?.into_iter().filter(|w| filter.is_none_or(|f| w.name.contains(f))) {
-        let name = if w.name.ends_with("(C)") { "kernels.c (C)".to_string() } else { w.name.clone() };
+    for w in
+        workloads(Scale::Smoke)?.into_iter().filter(|w| filter.is_none_or(|f| w.name.contains(f)))
+    {
+        let name =
+            if w.name.ends_with("(C)") { "kernels.c (C)".to_string() } else { w.name.clone() };
         if !seen.insert(name.clone()) {
             continue;
         }
-        let stem: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let stem: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
         let kpath = dir.join(format!("{stem}.kiln"));
-        let kbytes = kiln::aot::compile_artifact(&w.wasm, &kiln::aot::AotOptions::default()).map_err(|e| e.to_string())?;
+        let kbytes = kiln::aot::compile_artifact(&w.wasm, &kiln::aot::AotOptions::default())
+            .map_err(|e| e.to_string())?;
         std::fs::write(&kpath, kbytes).map_err(|e| e.to_string())?;
         if keep.is_some() {
             std::fs::write(dir.join(format!("{stem}.wasm")), &w.wasm).map_err(|e| e.to_string())?;
@@ -114,7 +133,8 @@ fn run(iters: usize, filter: Option<&str>, only_kiln: bool, keep: Option<std::pa
             for _ in 0..iters {
                 let t = Instant::now();
                 // SAFETY: the file was just written by this engine and is not modified.
-                let m = unsafe { wasmtime::Module::deserialize_file(&engine, &wpath) }.map_err(|e| e.to_string())?;
+                let m = unsafe { wasmtime::Module::deserialize_file(&engine, &wpath) }
+                    .map_err(|e| e.to_string())?;
                 let r = WasmtimeRunner::instantiate(&engine, &m, &w.export)?;
                 v.push(t.elapsed());
                 drop(std::hint::black_box(r));
@@ -147,29 +167,41 @@ fn kiln_file_once(path: &Path) -> Result<Duration, String> {
     Ok(d)
 }
 
-fn run_files(iters: usize, files: &[std::path::PathBuf], only_kiln: bool, keep: Option<std::path::PathBuf>) -> Result<(), String> {
-    let dir = keep.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("kiln-bench-load-{}", std::process::id())));
+fn run_files(
+    iters: usize,
+    files: &[std::path::PathBuf],
+    only_kiln: bool,
+    keep: Option<std::path::PathBuf>,
+) -> Result<(), String> {
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("kiln-bench-load-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let engine = wasmtime::Engine::default();
-    println!("| module | wasm bytes | kiln artifact bytes | kiln load+instantiate (µs) | wasmtime (µs) | ratio |");
+    println!(
+        "| module | wasm bytes | kiln artifact bytes | kiln load+instantiate (µs) | wasmtime (µs) | ratio |"
+    );
     println!("|---|---:|---:|---:|---:|---:|");
     for file in files {
         let wasm = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let kpath = dir.join(format!("{stem}.kiln"));
         if keep.is_none() || !kpath.exists() {
-            let kbytes = kiln::aot::compile_artifact(&wasm, &kiln::aot::AotOptions::default()).map_err(|e| e.to_string())?;
+            let kbytes = kiln::aot::compile_artifact(&wasm, &kiln::aot::AotOptions::default())
+                .map_err(|e| e.to_string())?;
             std::fs::write(&kpath, kbytes).map_err(|e| e.to_string())?;
         }
         let wpath = dir.join(format!("{stem}.cwasm"));
         if !only_kiln && (keep.is_none() || !wpath.exists()) {
-            std::fs::write(&wpath, engine.precompile_module(&wasm).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            std::fs::write(&wpath, engine.precompile_module(&wasm).map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string())?;
         }
         let linker = if only_kiln {
             None
         } else {
             // SAFETY: the file was just written (or kept) by this engine and is not modified.
-            let m = unsafe { wasmtime::Module::deserialize_file(&engine, &wpath) }.map_err(|e| e.to_string())?;
+            let m = unsafe { wasmtime::Module::deserialize_file(&engine, &wpath) }
+                .map_err(|e| e.to_string())?;
             let mut linker = wasmtime::Linker::<()>::new(&engine);
             linker.define_unknown_imports_as_traps(&m).map_err(|e| e.to_string())?;
             Some(linker)
@@ -181,7 +213,8 @@ fn run_files(iters: usize, files: &[std::path::PathBuf], only_kiln: bool, keep: 
                 let t = Instant::now();
                 let mut store = wasmtime::Store::new(&engine, ());
                 // SAFETY: as above.
-                let m = unsafe { wasmtime::Module::deserialize_file(&engine, &wpath) }.map_err(|e| e.to_string())?;
+                let m = unsafe { wasmtime::Module::deserialize_file(&engine, &wpath) }
+                    .map_err(|e| e.to_string())?;
                 let inst = linker.instantiate(&mut store, &m).map_err(|e| e.to_string())?;
                 w.push(t.elapsed());
                 drop(std::hint::black_box((inst, m, store)));

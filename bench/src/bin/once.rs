@@ -27,7 +27,9 @@ fn run(engine: &str, filter: &str, arg: Option<i32>) -> Result<i32, String> {
         .find(|w| w.name.contains(filter))
         .ok_or_else(|| format!("no workload matches `{filter}`"))?;
     let mut runner: Box<dyn Runner> = match engine {
-        "kiln" => Box::new(kiln_bench::KilnRunner::with_config(&w, kiln::RuntimeConfig::compiler())?),
+        "kiln" => {
+            Box::new(kiln_bench::KilnRunner::with_config(&w, kiln::RuntimeConfig::compiler())?)
+        }
         "kiln-native" => Box::new(native_artifact(&w)?),
         "wasmtime" => Box::new(WasmtimeRunner::new(&wasmtime::Engine::default(), &w)?),
         other => return Err(format!("unknown engine `{other}` (kiln, kiln-native or wasmtime)")),
@@ -44,7 +46,8 @@ fn native_artifact(w: &kiln_bench::Workload) -> Result<NativeRunner, String> {
     let runtime = kiln::Runtime::with_config(kiln::RuntimeConfig::compiler());
     let module = runtime.load_artifact(&path).map_err(|e| e.to_string());
     let _ = std::fs::remove_file(&path);
-    let instance = runtime.instantiate(&module?, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
+    let instance =
+        runtime.instantiate(&module?, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
     let func = instance.typed_func::<i32, i32>(&w.export).map_err(|e| e.to_string())?;
     Ok(NativeRunner { _runtime: runtime, func })
 }

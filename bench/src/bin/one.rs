@@ -56,7 +56,11 @@ fn main() -> ExitCode {
         times.push(start.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(f64::total_cmp);
-    let (min, median) = (times.first().copied().unwrap_or(0.0), times.get(times.len() / 2).copied().unwrap_or(0.0));
-    println!("{} {}({arg}) x{calls} = {result}  min {min:.3} ms  median {median:.3} ms", w.name, w.export);
+    let (min, median) =
+        (times.first().copied().unwrap_or(0.0), times.get(times.len() / 2).copied().unwrap_or(0.0));
+    println!(
+        "{} {}({arg}) x{calls} = {result}  min {min:.3} ms  median {median:.3} ms",
+        w.name, w.export
+    );
     ExitCode::SUCCESS
 }

@@ -24,9 +24,8 @@ impl KilnArtifact {
         let runtime = kiln::Runtime::with_config(kiln::RuntimeConfig::compiler());
         let module = runtime.load_artifact(&path).map_err(|e| e.to_string());
         let _ = std::fs::remove_file(&path);
-        let instance = runtime
-            .instantiate(&module?, kiln::ModuleConfig::new())
-            .map_err(|e| e.to_string())?;
+        let instance =
+            runtime.instantiate(&module?, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
         let func = instance.typed_func::<i32, i32>(&w.export).map_err(|e| e.to_string())?;
         Ok(Self { _runtime: runtime, func })
     }

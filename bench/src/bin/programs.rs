@@ -40,14 +40,18 @@ fn usage() -> ! {
 }
 
 fn parse_args() -> Options {
-    let mut o = Options { samples: 3, startup_samples: 20, filter: None, kiln: None, interpreter: true };
+    let mut o =
+        Options { samples: 3, startup_samples: 20, filter: None, kiln: None, interpreter: true };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage());
         match a.as_str() {
-            "--samples" => o.samples = value().parse().ok().filter(|&n| n > 0).unwrap_or_else(|| usage()),
+            "--samples" => {
+                o.samples = value().parse().ok().filter(|&n| n > 0).unwrap_or_else(|| usage())
+            }
             "--startup-samples" => {
-                o.startup_samples = value().parse().ok().filter(|&n| n > 0).unwrap_or_else(|| usage())
+                o.startup_samples =
+                    value().parse().ok().filter(|&n| n > 0).unwrap_or_else(|| usage())
             }
             "--filter" => o.filter = Some(value()),
             "--kiln" => o.kiln = Some(PathBuf::from(value())),
@@ -133,7 +137,12 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// Runs the workload `samples` times with a prepared program, checking every output.
-fn measure(prepared: &Prepared, tools: &Tools, w: Workload, samples: usize) -> Result<Duration, String> {
+fn measure(
+    prepared: &Prepared,
+    tools: &Tools,
+    w: Workload,
+    samples: usize,
+) -> Result<Duration, String> {
     let mut times = Vec::with_capacity(samples);
     for _ in 0..samples {
         let run = engine::run_workload(prepared, tools, w, TIMEOUT)?;
@@ -154,41 +163,64 @@ struct Row {
     kiln_compile: Option<(Duration, u64)>,
 }
 
-fn bench_workload(w: Workload, tools: &Tools, o: &Options, scratch: &std::path::Path, errors: &mut Errors) -> Row {
+fn bench_workload(
+    w: Workload,
+    tools: &Tools,
+    o: &Options,
+    scratch: &std::path::Path,
+    errors: &mut Errors,
+) -> Row {
     let label = |e: Engine| format!("{} / {}", w.name(), e.label());
     let prepare = |e: Engine, errors: &mut Errors| {
         eprintln!("{}: preparing ...", label(e));
-        engine::prepare(e, tools, w.program(), scratch, TIMEOUT).map_err(|err| errors.add(&label(e), err))
+        engine::prepare(e, tools, w.program(), scratch, TIMEOUT)
+            .map_err(|err| errors.add(&label(e), err))
     };
     let run = |p: &Result<Prepared, Cell>, errors: &mut Errors| match p {
         Ok(p) => {
             eprintln!("{}: {} samples ...", label(p.engine), o.samples);
-            measure(p, tools, w, o.samples).map_or_else(|e| errors.add(&label(p.engine), e), Cell::Time)
+            measure(p, tools, w, o.samples)
+                .map_or_else(|e| errors.add(&label(p.engine), e), Cell::Time)
         }
         Err(Cell::Error(n)) => Cell::Error(*n),
         Err(_) => Cell::Skipped,
     };
-    let native = if w.has_native() { run(&prepare(Engine::Native, errors), errors) } else { Cell::Skipped };
+    let native =
+        if w.has_native() { run(&prepare(Engine::Native, errors), errors) } else { Cell::Skipped };
     let wt = prepare(Engine::WasmtimePrecompiled, errors);
     let wasmtime = run(&wt, errors);
     let art = prepare(Engine::KilnArtifact, errors);
     let artifact = run(&art, errors);
-    let interp = if o.interpreter { run(&prepare(Engine::KilnInterpreter, errors), errors) } else { Cell::Skipped };
-    let compiled = |p: &Result<Prepared, Cell>| p.as_ref().ok().and_then(|p| Some((p.compile_time?, p.module_bytes)));
+    let interp = if o.interpreter {
+        run(&prepare(Engine::KilnInterpreter, errors), errors)
+    } else {
+        Cell::Skipped
+    };
+    let compiled = |p: &Result<Prepared, Cell>| {
+        p.as_ref().ok().and_then(|p| Some((p.compile_time?, p.module_bytes)))
+    };
     Row {
         name: w.name(),
         native,
         wasmtime,
         artifact,
         interp,
-        wasm_bytes: std::fs::metadata(tools.programs.wasm(w.program())).map(|m| m.len()).unwrap_or(0),
+        wasm_bytes: std::fs::metadata(tools.programs.wasm(w.program()))
+            .map(|m| m.len())
+            .unwrap_or(0),
         wasmtime_compile: compiled(&wt),
         kiln_compile: compiled(&art),
     }
 }
 
 /// Startup: `hello.wasm` precompiled, run `samples` times, stdout checked.
-fn startup(tools: &Tools, e: Engine, samples: usize, scratch: &std::path::Path, errors: &mut Errors) -> Cell {
+fn startup(
+    tools: &Tools,
+    e: Engine,
+    samples: usize,
+    scratch: &std::path::Path,
+    errors: &mut Errors,
+) -> Cell {
     let what = format!("hello / {}", e.label());
     let result = (|| {
         let p = engine::prepare(e, tools, "hello", scratch, TIMEOUT)?;
@@ -209,7 +241,10 @@ fn startup(tools: &Tools, e: Engine, samples: usize, scratch: &std::path::Path, 
             cmd.arg(&p.module);
             let out = engine::run_process(cmd, None, TIMEOUT)?;
             if out.stdout != b"hello from wasi\n" {
-                return Err(format!("unexpected stdout {:?}", String::from_utf8_lossy(&out.stdout)));
+                return Err(format!(
+                    "unexpected stdout {:?}",
+                    String::from_utf8_lossy(&out.stdout)
+                ));
             }
             times.push(out.elapsed);
         }
@@ -221,7 +256,9 @@ fn startup(tools: &Tools, e: Engine, samples: usize, scratch: &std::path::Path, 
 fn main() {
     let o = parse_args();
     if cfg!(debug_assertions) {
-        eprintln!("warning: this is a debug build; use `cargo run -p kiln-bench --release --bin programs`");
+        eprintln!(
+            "warning: this is a debug build; use `cargo run -p kiln-bench --release --bin programs`"
+        );
     }
     let programs = match Programs::locate() {
         Ok(p) => p,
@@ -232,7 +269,9 @@ fn main() {
     };
     let kiln = o.kiln.clone().or_else(default_kiln);
     if kiln.is_none() {
-        eprintln!("note: no kiln binary beside this one; build it with `cargo build --release -p kiln-cli` or pass --kiln");
+        eprintln!(
+            "note: no kiln binary beside this one; build it with `cargo build --release -p kiln-cli` or pass --kiln"
+        );
     }
     let tools = Tools { programs, kiln };
     let scratch = match programs::scratch_dir("bench-programs") {
@@ -249,8 +288,10 @@ fn main() {
         .map(|w| bench_workload(w, &tools, &o, &scratch, &mut errors))
         .collect();
     eprintln!("startup: {} samples each ...", o.startup_samples);
-    let start_wt = startup(&tools, Engine::WasmtimePrecompiled, o.startup_samples, &scratch, &mut errors);
-    let start_kiln = startup(&tools, Engine::KilnArtifact, o.startup_samples, &scratch, &mut errors);
+    let start_wt =
+        startup(&tools, Engine::WasmtimePrecompiled, o.startup_samples, &scratch, &mut errors);
+    let start_kiln =
+        startup(&tools, Engine::KilnArtifact, o.startup_samples, &scratch, &mut errors);
 
     println!("{}", tools.programs.versions().unwrap_or_default().trim_end());
     println!("median of {} runs, wall time of the whole process(es)\n", o.samples);

@@ -86,7 +86,9 @@ pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
         let mut bar = bar.lock().unwrap_or_else(|e| e.into_inner());
         let b = bar.get_or_insert_with(|| {
             let b = ProgressBar::new(total as u64);
-            if let Ok(style) = ProgressStyle::with_template("compiling {bar:40} {pos}/{len} functions ({eta})") {
+            if let Ok(style) =
+                ProgressStyle::with_template("compiling {bar:40} {pos}/{len} functions ({eta})")
+            {
                 b.set_style(style);
             }
             b
@@ -101,7 +103,8 @@ pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
         b.finish_and_clear();
     }
     let blob = result.map_err(|e| format!("{}: {e}", a.module.display()))?;
-    kiln::write_atomically(&out, &blob).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    kiln::write_atomically(&out, &blob)
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     println!("wrote {} ({} bytes)", out.display(), blob.len());
     Ok(ExitCode::SUCCESS)
 }

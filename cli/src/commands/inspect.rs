@@ -16,8 +16,12 @@ fn describe(t: &ExternType) -> String {
     match t {
         ExternType::Func(f) => format!("func {f}"),
         ExternType::Memory(m) => format!("memory {} .. {:?} pages", m.limits.min, m.limits.max),
-        ExternType::Table(t) => format!("table {} {} .. {:?}", t.element, t.limits.min, t.limits.max),
-        ExternType::Global(g) => format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content),
+        ExternType::Table(t) => {
+            format!("table {} {} .. {:?}", t.element, t.limits.min, t.limits.max)
+        }
+        ExternType::Global(g) => {
+            format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content)
+        }
     }
 }
 
@@ -40,7 +44,8 @@ fn hex(bytes: &[u8]) -> String {
 pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
     let bytes = super::read_module(&a.module)?;
     if kiln::is_artifact(&bytes) {
-        let s = kiln::inspect_artifact(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
+        let s =
+            kiln::inspect_artifact(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
         print_artifact(&a.module, bytes.len(), &s);
         return Ok(ExitCode::SUCCESS);
     }
@@ -51,10 +56,19 @@ pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
     println!("kind: wasm binary, {} bytes", bytes.len());
     println!("name: {}", m.name().unwrap_or("-"));
     let code: usize = info.bodies.iter().map(|b| b.range.len()).sum();
-    println!("functions: {} defined, {} imported; code {} bytes", info.num_defined_funcs(), info.num_imported_funcs, code);
+    println!(
+        "functions: {} defined, {} imported; code {} bytes",
+        info.num_defined_funcs(),
+        info.num_imported_funcs,
+        code
+    );
     print_interface(&m.imports(), &m.exports());
-    let customs: Vec<_> = m.custom_sections().map(|(n, d)| format!("{n} ({} bytes)", d.len())).collect();
-    println!("custom sections: {}", if customs.is_empty() { "-".to_string() } else { customs.join(", ") });
+    let customs: Vec<_> =
+        m.custom_sections().map(|(n, d)| format!("{n} ({} bytes)", d.len())).collect();
+    println!(
+        "custom sections: {}",
+        if customs.is_empty() { "-".to_string() } else { customs.join(", ") }
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -79,7 +93,9 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
     match &s.dwarf {
         Ok(0) => println!("dwarf: none"),
         Ok(n) => println!("dwarf: {n} bytes, checksum ok"),
-        Err(e) => println!("dwarf: the DWARF section is corrupt ({e}); backtraces show wasm offsets only"),
+        Err(e) => {
+            println!("dwarf: the DWARF section is corrupt ({e}); backtraces show wasm offsets only")
+        }
     }
     match &s.loadable_here {
         Ok(()) => println!("loadable here: yes"),

@@ -8,10 +8,12 @@
 
 use crate::values;
 use clap::Args;
-use kiln::{CompilationCache, Engine, Error, FSConfig, ModuleConfig, Runtime, RuntimeConfig, TrapCode};
-use std::time::Duration;
+use kiln::{
+    CompilationCache, Engine, Error, FSConfig, ModuleConfig, Runtime, RuntimeConfig, TrapCode,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Arguments of `kiln run`.
 #[derive(Args)]
@@ -63,7 +65,10 @@ pub struct RunArgs {
 pub fn run(a: RunArgs) -> Result<ExitCode, String> {
     let artifact = super::is_artifact_file(&a.module)?;
     if artifact && a.interpreter {
-        return Err(format!("{} is a compiled artifact; --interpreter needs the .wasm", a.module.display()));
+        return Err(format!(
+            "{} is a compiled artifact; --interpreter needs the .wasm",
+            a.module.display()
+        ));
     }
     // An artifact compiled with interruption checks needs a runtime with interruption on.
     let interruptible_artifact = artifact && artifact_is_interruptible(&a.module);
@@ -79,7 +84,8 @@ pub fn run(a: RunArgs) -> Result<ExitCode, String> {
             format!("{}: {e}{hint}", a.module.display())
         })?
     } else {
-        rt.compile(&super::read_module(&a.module)?).map_err(|e| format!("{}: {e}", a.module.display()))?
+        rt.compile(&super::read_module(&a.module)?)
+            .map_err(|e| format!("{}: {e}", a.module.display()))?
     };
     let config = module_config(&a)?;
     if let Some(limit) = a.timeout {
@@ -96,12 +102,24 @@ pub fn run(a: RunArgs) -> Result<ExitCode, String> {
     let Some(name) = a.invoke.clone() else {
         return Ok(ExitCode::SUCCESS);
     };
-    let func = instance.exported_function(&name).ok_or_else(|| format!("no exported function \"{name}\""))?;
+    let func = instance
+        .exported_function(&name)
+        .ok_or_else(|| format!("no exported function \"{name}\""))?;
     let params = func.ty().params();
     if params.len() != a.args.len() {
-        return Err(format!("\"{name}\" takes {} arguments ({}), {} given", params.len(), func.ty(), a.args.len()));
+        return Err(format!(
+            "\"{name}\" takes {} arguments ({}), {} given",
+            params.len(),
+            func.ty(),
+            a.args.len()
+        ));
     }
-    let args = a.args.iter().zip(params).map(|(t, ty)| values::parse(t, *ty)).collect::<Result<Vec<_>, _>>()?;
+    let args = a
+        .args
+        .iter()
+        .zip(params)
+        .map(|(t, ty)| values::parse(t, *ty))
+        .collect::<Result<Vec<_>, _>>()?;
     let results = match func.call(&args) {
         Ok(r) => r,
         Err(e) => return finish_with_error(e, &a),
@@ -119,7 +137,10 @@ fn finish_with_error(e: Error, a: &RunArgs) -> Result<ExitCode, String> {
         Error::Exit(e) => Ok(exit_code(e.code)),
         Error::Trap(t) if t.code() == TrapCode::Interrupted && a.timeout.is_some() => {
             let limit = a.timeout.unwrap_or_default();
-            eprintln!("error: {} did not finish within --timeout {limit:?}; stopped it", a.module.display());
+            eprintln!(
+                "error: {} did not finish within --timeout {limit:?}; stopped it",
+                a.module.display()
+            );
             Ok(ExitCode::from(124))
         }
         e => Err(describe(e)),
@@ -137,7 +158,8 @@ fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeCo
         config = config.with_memory_limit_pages(pages);
     }
     if let Some(dir) = &a.cache_dir {
-        config = config.with_compilation_cache(CompilationCache::with_directory(dir).map_err(describe)?);
+        config =
+            config.with_compilation_cache(CompilationCache::with_directory(dir).map_err(describe)?);
     }
     Ok(config)
 }
@@ -219,14 +241,17 @@ fn module_config(a: &RunArgs) -> Result<ModuleConfig, String> {
             Some((k, v)) => config = config.with_env(k, v),
             None => {
                 if let Some(v) = std::env::var_os(e) {
-                    let v = v.into_string().map_err(|_| format!("--env {e}: the host value is not UTF-8"))?;
+                    let v = v
+                        .into_string()
+                        .map_err(|_| format!("--env {e}: the host value is not UTF-8"))?;
                     config = config.with_env(e.as_str(), v);
                 }
             }
         }
     }
     for addr in &a.tcp_listen {
-        let l = std::net::TcpListener::bind(addr).map_err(|e| format!("--tcplisten {addr}: {e}"))?;
+        let l =
+            std::net::TcpListener::bind(addr).map_err(|e| format!("--tcplisten {addr}: {e}"))?;
         config = config.with_tcp_listener(l);
     }
     Ok(config)

@@ -3,7 +3,6 @@
 //! the addresses stay right when a linker moves `.text`.
 
 use super::items::Item;
-use kiln_runtime_support::artifact::object_meta::ItemKind;
 use crate::settings::error;
 use ::object::write::{Object, Relocation as ObjRelocation, SectionId as ObjSectionId, SymbolId};
 use ::object::{RelocationEncoding, RelocationFlags, RelocationKind, SectionKind};
@@ -13,6 +12,7 @@ use gimli::write::{
 };
 use gimli::{Encoding, Format, LineEncoding, LittleEndian, SectionId};
 use kiln_runtime_support::CompileError;
+use kiln_runtime_support::artifact::object_meta::ItemKind;
 use kiln_runtime_support::artifact::object_meta::ItemRecord;
 use kiln_runtime_support::module::ModuleInfo;
 use std::collections::HashMap;
@@ -113,7 +113,9 @@ pub(super) fn write_dwarf(
         }));
         for (code_offset, wasm_offset, location) in rows {
             let (file, line, column) = match &location {
-                Some(l) => (files.get(&mut program, &l.file), u64::from(l.line), u64::from(l.column)),
+                Some(l) => {
+                    (files.get(&mut program, &l.file), u64::from(l.line), u64::from(l.column))
+                }
                 None => (files.fallback, u64::from(wasm_offset), 0),
             };
             if last == Some((file, line, column)) {
@@ -144,7 +146,10 @@ pub(super) fn write_dwarf(
     entry.set(gimli::DW_AT_name, AttributeValue::StringRef(name));
     entry.set(gimli::DW_AT_comp_dir, AttributeValue::StringRef(comp_dir));
     if !items.is_empty() {
-        entry.set(gimli::DW_AT_low_pc, AttributeValue::Address(Address::Symbol { symbol: 0, addend: 0 }));
+        entry.set(
+            gimli::DW_AT_low_pc,
+            AttributeValue::Address(Address::Symbol { symbol: 0, addend: 0 }),
+        );
         entry.set(gimli::DW_AT_high_pc, AttributeValue::Udata(u64::from(last - first)));
     }
     for (i, item) in items.iter().enumerate() {
@@ -158,24 +163,31 @@ pub(super) fn write_dwarf(
         let entry = dwarf.unit.get_mut(sub);
         entry.set(gimli::DW_AT_name, AttributeValue::StringRef(name));
         entry.set(gimli::DW_AT_linkage_name, AttributeValue::StringRef(linkage));
-        entry.set(gimli::DW_AT_low_pc, AttributeValue::Address(Address::Symbol { symbol: i, addend: 0 }));
+        entry.set(
+            gimli::DW_AT_low_pc,
+            AttributeValue::Address(Address::Symbol { symbol: i, addend: 0 }),
+        );
         entry.set(gimli::DW_AT_high_pc, AttributeValue::Udata(item.code.code.len() as u64));
     }
 
-    let mut sections = Sections::new(RelocWriter { data: EndianVec::new(LittleEndian), relocs: Vec::new() });
+    let mut sections =
+        Sections::new(RelocWriter { data: EndianVec::new(LittleEndian), relocs: Vec::new() });
     dwarf.write(&mut sections).map_err(fail)?;
 
     let mut ids: HashMap<SectionId, ObjSectionId> = HashMap::new();
-    sections
-        .for_each(|id, w| -> Result<(), CompileError> {
-            if w.len() > 0 {
-                let kind = if id == SectionId::DebugStr { SectionKind::DebugString } else { SectionKind::Debug };
-                let section = obj.add_section(Vec::new(), id.name().into(), kind);
-                obj.set_section_data(section, w.data.slice().to_vec(), 1);
-                ids.insert(id, section);
-            }
-            Ok(())
-        })?;
+    sections.for_each(|id, w| -> Result<(), CompileError> {
+        if w.len() > 0 {
+            let kind = if id == SectionId::DebugStr {
+                SectionKind::DebugString
+            } else {
+                SectionKind::Debug
+            };
+            let section = obj.add_section(Vec::new(), id.name().into(), kind);
+            obj.set_section_data(section, w.data.slice().to_vec(), 1);
+            ids.insert(id, section);
+        }
+        Ok(())
+    })?;
     sections.for_each(|id, w| -> Result<(), CompileError> {
         for r in &w.relocs {
             let symbol = match r.target {

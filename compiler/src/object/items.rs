@@ -99,11 +99,7 @@ pub fn function_symbol(info: &ModuleInfo, func_index: u32) -> String {
     {
         symbol.push('_');
         symbol.extend(name.chars().map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$') {
-                c
-            } else {
-                '_'
-            }
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '$') { c } else { '_' }
         }));
     }
     symbol

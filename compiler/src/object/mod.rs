@@ -47,8 +47,8 @@ use kiln_runtime_support::CompileError;
 use kiln_runtime_support::artifact::object_meta::{ItemRecord, ObjectMeta, PartDigests};
 use kiln_runtime_support::artifact::object_relocs::ObjectReloc;
 use kiln_runtime_support::artifact::object_sections::{
-    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectContents, TRAPS_SECTION, WASM_DWARF_SECTION,
-    encode_sections,
+    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectContents,
+    TRAPS_SECTION, WASM_DWARF_SECTION, encode_sections,
 };
 use kiln_runtime_support::artifact::object_tables::{AddressRecord, TrapRecord};
 use kiln_runtime_support::artifact::{ABI_VERSION, ArtifactMetadata, metadata, sha256};
@@ -62,7 +62,10 @@ use target_lexicon::BinaryFormat;
 /// # Errors
 /// [`CompileError`] when the target is not an ELF x86_64/aarch64 triple, when compilation
 /// fails, or when the object cannot be written.
-pub fn emit_object(info: &ModuleInfo, settings: &CompilerSettings) -> Result<Vec<u8>, CompileError> {
+pub fn emit_object(
+    info: &ModuleInfo,
+    settings: &CompilerSettings,
+) -> Result<Vec<u8>, CompileError> {
     let code = crate::compile_module(info, settings)?;
     let trampolines = compile_trampolines(info, settings)?;
     write_object(info, settings, &code, &trampolines)
@@ -186,7 +189,8 @@ pub fn write_object(
         })
         .collect::<Result<Vec<u32>, _>>()?;
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
-    let metadata::SplitModule { module, data, dwarf: wasm_dwarf, .. } = metadata::split_module(info, None);
+    let metadata::SplitModule { module, data, dwarf: wasm_dwarf, .. } =
+        metadata::split_module(info, None);
     let text_id = obj.section_id(StandardSection::Text);
     let text = obj.section(text_id).data().to_vec();
     let sections = encode_sections(ObjectContents {
@@ -228,8 +232,7 @@ pub fn write_object(
 
     dwarf::write_dwarf(obj, info, &module_name, &items, &symbols, &records)?;
 
-    obj.write()
-        .map_err(|e| error(format!("writing the object: {e}")))
+    obj.write().map_err(|e| error(format!("writing the object: {e}")))
 }
 
 /// The module's name for the object's file symbol and DWARF compile unit: the name

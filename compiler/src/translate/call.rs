@@ -14,10 +14,9 @@ impl Translator<'_, '_> {
     pub(super) fn call_operator(&mut self, op: &Operator<'_>) -> bool {
         match *op {
             Operator::Call { function_index } => self.call(function_index),
-            Operator::CallIndirect {
-                type_index,
-                table_index,
-            } => self.call_indirect(type_index, table_index),
+            Operator::CallIndirect { type_index, table_index } => {
+                self.call_indirect(type_index, table_index)
+            }
             _ => return false,
         }
         true
@@ -45,13 +44,9 @@ impl Translator<'_, '_> {
             let off = self.env.offsets.imported_func(func) as i32;
             let flags = self.vmctx_invariant_flags();
             let code =
-                self.b
-                    .ins()
-                    .load(POINTER, flags, self.vmctx, off + offsets::IMPORT_WASM_CALL);
+                self.b.ins().load(POINTER, flags, self.vmctx, off + offsets::IMPORT_WASM_CALL);
             let callee_vmctx =
-                self.b
-                    .ins()
-                    .load(POINTER, flags, self.vmctx, off + offsets::IMPORT_VMCTX);
+                self.b.ins().load(POINTER, flags, self.vmctx, off + offsets::IMPORT_VMCTX);
             let sig = self.wasm_sig(ty);
             let args = self.call_args(callee_vmctx, num_params);
             self.b.ins().call_indirect(sig, code, &args)
@@ -71,33 +66,19 @@ impl Translator<'_, '_> {
         self.b.ins().trapz(funcref, traps::UNINITIALIZED_ELEMENT);
 
         let flags = self.vmctx_invariant_flags();
-        let type_ids = self
-            .b
-            .ins()
-            .load(POINTER, flags, self.vmctx, offsets::HEADER_TYPE_IDS);
+        let type_ids = self.b.ins().load(POINTER, flags, self.vmctx, offsets::HEADER_TYPE_IDS);
         let expected = self.b.ins().load(I32, flags, type_ids, (ty * 4) as i32);
         let vm = self.vmctx_flags();
-        let actual = self
-            .b
-            .ins()
-            .load(I32, vm, funcref, offsets::FUNCREF_TYPE_ID);
+        let actual = self.b.ins().load(I32, vm, funcref, offsets::FUNCREF_TYPE_ID);
         let mismatch = self.b.ins().icmp(IntCC::NotEqual, expected, actual);
-        self.b
-            .ins()
-            .trapnz(mismatch, traps::INDIRECT_CALL_TYPE_MISMATCH);
+        self.b.ins().trapnz(mismatch, traps::INDIRECT_CALL_TYPE_MISMATCH);
 
-        let code = self
-            .b
-            .ins()
-            .load(POINTER, vm, funcref, offsets::FUNCREF_WASM_CALL);
+        let code = self.b.ins().load(POINTER, vm, funcref, offsets::FUNCREF_WASM_CALL);
         let sig = self.wasm_sig(ty);
         let num_params = self.env.module.types[ty as usize].params().len();
         let wasm_args = self.popn(num_params);
-        let result_types: Vec<_> = self.b.func.dfg.signatures[sig]
-            .returns
-            .iter()
-            .map(|r| r.value_type)
-            .collect();
+        let result_types: Vec<_> =
+            self.b.func.dfg.signatures[sig].returns.iter().map(|r| r.value_type).collect();
 
         // Native callee: call its wasm-call entry. No native code (host or interpreted
         // function): call this module's wasm-to-array trampoline of the signature with the
@@ -113,10 +94,7 @@ impl Translator<'_, '_> {
 
         self.b.switch_to_block(native);
         self.b.seal_block(native);
-        let callee_vmctx = self
-            .b
-            .ins()
-            .load(POINTER, vm, funcref, offsets::FUNCREF_VMCTX);
+        let callee_vmctx = self.b.ins().load(POINTER, vm, funcref, offsets::FUNCREF_VMCTX);
         let mut args = vec![callee_vmctx, self.vmctx];
         args.extend_from_slice(&wasm_args);
         let call = self.b.ins().call_indirect(sig, code, &args);

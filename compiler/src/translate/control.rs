@@ -109,14 +109,8 @@ impl Translator<'_, '_> {
             BlockType::FuncType(i) => {
                 let ft = &self.env.module.types[i as usize];
                 (
-                    ft.params()
-                        .iter()
-                        .map(|&t| crate::abi::clif_type(t))
-                        .collect(),
-                    ft.results()
-                        .iter()
-                        .map(|&t| crate::abi::clif_type(t))
-                        .collect(),
+                    ft.params().iter().map(|&t| crate::abi::clif_type(t)).collect(),
+                    ft.results().iter().map(|&t| crate::abi::clif_type(t)).collect(),
                 )
             }
         })
@@ -197,11 +191,7 @@ impl Translator<'_, '_> {
                 self.b.seal_block(then_block);
                 let saved = self.peekn(params.len()).to_vec();
                 self.control.push(Frame {
-                    kind: FrameKind::If {
-                        else_block,
-                        params: saved,
-                        has_else: false,
-                    },
+                    kind: FrameKind::If { else_block, params: saved, has_else: false },
                     dest,
                     num_params: params.len(),
                     num_results: results.len(),
@@ -276,13 +266,8 @@ impl Translator<'_, '_> {
         let default_block = edge(self, default);
         let blocks: Vec<Block> = depths.iter().map(|&d| edge(self, d)).collect();
         let default_call = self.b.func.dfg.block_call(default_block, &[]);
-        let calls: Vec<_> = blocks
-            .iter()
-            .map(|&b| self.b.func.dfg.block_call(b, &[]))
-            .collect();
-        let jt = self
-            .b
-            .create_jump_table(JumpTableData::new(default_call, &calls));
+        let calls: Vec<_> = blocks.iter().map(|&b| self.b.func.dfg.block_call(b, &[])).collect();
+        let jt = self.b.create_jump_table(JumpTableData::new(default_call, &calls));
         self.b.ins().br_table(index, jt);
         // Fill the edge blocks.
         let mut seen: Vec<u32> = Vec::new();
@@ -303,16 +288,9 @@ impl Translator<'_, '_> {
     }
 
     fn else_(&mut self, offset: usize) -> Result<(), CompileError> {
-        let frame = self
-            .control
-            .last_mut()
-            .ok_or_else(|| err_at(offset, "else outside if".into()))?;
-        let FrameKind::If {
-            else_block,
-            ref params,
-            ref mut has_else,
-        } = frame.kind
-        else {
+        let frame =
+            self.control.last_mut().ok_or_else(|| err_at(offset, "else outside if".into()))?;
+        let FrameKind::If { else_block, ref params, ref mut has_else } = frame.kind else {
             return Err(err_at(offset, "else outside if".into()));
         };
         *has_else = true;
@@ -337,11 +315,7 @@ impl Translator<'_, '_> {
             self.jump_with_top(frame.dest, frame.num_results);
         }
         match frame.kind {
-            FrameKind::If {
-                else_block,
-                ref params,
-                has_else: false,
-            } => {
+            FrameKind::If { else_block, ref params, has_else: false } => {
                 // The implicit else passes the parameters through (params == results).
                 self.b.switch_to_block(else_block);
                 self.b.seal_block(else_block);
@@ -356,8 +330,7 @@ impl Translator<'_, '_> {
         if frame.dest_reachable {
             self.b.switch_to_block(frame.dest);
             self.b.seal_block(frame.dest);
-            self.stack
-                .extend_from_slice(self.b.block_params(frame.dest));
+            self.stack.extend_from_slice(self.b.block_params(frame.dest));
             self.reachable = true;
             if let FrameKind::Function = frame.kind {
                 let results = self.b.block_params(frame.dest).to_vec();

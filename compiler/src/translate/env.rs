@@ -32,10 +32,9 @@ impl Regions {
     /// Declares the regions in `func`.
     pub fn declare(func: &mut Function) -> Self {
         let mut region = |user_id: u32, description: &'static str| {
-            func.dfg.alias_regions.insert(AliasRegionData {
-                user_id,
-                description: description.into(),
-            })
+            func.dfg
+                .alias_regions
+                .insert(AliasRegionData { user_id, description: description.into() })
         };
         Self {
             vmctx: region(0, "vmctx"),
@@ -117,18 +116,14 @@ impl Translator<'_, '_> {
             BoundsChecks::GuardPages => self.vmctx_invariant_flags(),
             BoundsChecks::Explicit => self.vmctx_flags(),
         };
-        self.b
-            .ins()
-            .load(POINTER, flags, p, off + offsets::MEMORY_BASE)
+        self.b.ins().load(POINTER, flags, p, off + offsets::MEMORY_BASE)
     }
 
     /// The current byte length of memory `index` (pointer-sized).
     pub fn memory_length(&mut self, index: u32) -> Value {
         let (p, off) = self.memory_definition(index);
         let flags = self.vmctx_flags();
-        self.b
-            .ins()
-            .load(POINTER, flags, p, off + offsets::MEMORY_LENGTH)
+        self.b.ins().load(POINTER, flags, p, off + offsets::MEMORY_LENGTH)
     }
 
     /// A pointer to table `index`'s `VMTableDefinition` and the constant offset to add.
@@ -153,24 +148,12 @@ impl Translator<'_, '_> {
     ) -> Value {
         let (p, off) = self.table_definition(table);
         let flags = self.vmctx_flags();
-        let len = self
-            .b
-            .ins()
-            .load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
+        let len = self.b.ins().load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
         let index = self.b.ins().uextend(POINTER, index);
-        let oob = self
-            .b
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.b.ins().trapnz(oob, trap);
-        let base = self
-            .b
-            .ins()
-            .load(POINTER, flags, p, off + offsets::TABLE_BASE);
-        let scaled = self
-            .b
-            .ins()
-            .ishl_imm_u(index, i64::from(POINTER_BYTES.trailing_zeros()));
+        let base = self.b.ins().load(POINTER, flags, p, off + offsets::TABLE_BASE);
+        let scaled = self.b.ins().ishl_imm_u(index, i64::from(POINTER_BYTES.trailing_zeros()));
         self.b.ins().iadd(base, scaled)
     }
 
@@ -212,10 +195,7 @@ impl Translator<'_, '_> {
     pub fn call_builtin(&mut self, b: Builtin, args: &[Value]) -> Vec<Value> {
         let sig = self.builtin_sig(b);
         let flags = self.vmctx_invariant_flags();
-        let table = self
-            .b
-            .ins()
-            .load(POINTER, flags, self.vmctx, offsets::HEADER_BUILTINS);
+        let table = self.b.ins().load(POINTER, flags, self.vmctx, offsets::HEADER_BUILTINS);
         let slot = (b.slot() * u32::from(POINTER_BYTES)) as i32;
         let callee = self.b.ins().load(POINTER, flags, table, slot);
         let mut call_args = Vec::with_capacity(args.len() + 1);
@@ -240,27 +220,17 @@ impl Translator<'_, '_> {
     /// deadline).
     pub fn epoch_check(&mut self) {
         let invariant = self.vmctx_invariant_flags();
-        let store = self
-            .b
-            .ins()
-            .load(POINTER, invariant, self.vmctx, offsets::HEADER_STORE);
+        let store = self.b.ins().load(POINTER, invariant, self.vmctx, offsets::HEADER_STORE);
         let counter_ptr =
-            self.b
-                .ins()
-                .load(POINTER, invariant, store, offsets::STORE_EPOCH_COUNTER);
+            self.b.ins().load(POINTER, invariant, store, offsets::STORE_EPOCH_COUNTER);
         // The counter (advanced by other threads) and the deadline (moved by the builtin)
         // get no alias region: they may alias anything, so any store or call in between
         // forces a reload.
         let changing = MemFlagsData::trusted();
         let counter = self.b.ins().load(types::I64, changing, counter_ptr, 0);
         let deadline =
-            self.b
-                .ins()
-                .load(types::I64, changing, store, offsets::STORE_EPOCH_DEADLINE);
-        let reached = self
-            .b
-            .ins()
-            .icmp(IntCC::UnsignedGreaterThanOrEqual, counter, deadline);
+            self.b.ins().load(types::I64, changing, store, offsets::STORE_EPOCH_DEADLINE);
+        let reached = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, counter, deadline);
         let slow = self.b.create_block();
         let cont = self.b.create_block();
         self.b.set_cold_block(slow);

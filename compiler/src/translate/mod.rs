@@ -51,9 +51,7 @@ pub(crate) fn translate_function(
     let sig = abi::wasm_signature(ty, env.frontend.default_call_conv);
     let mut func = Function::with_name_signature(UserFuncName::user(0, func_index), sig);
 
-    let body_range = module.bodies[(func_index - module.num_imported_funcs) as usize]
-        .range
-        .clone();
+    let body_range = module.bodies[(func_index - module.num_imported_funcs) as usize].range.clone();
     let body = FunctionBody::new(BinaryReader::new(
         &module.wasm[body_range.clone()],
         body_range.start as u64,
@@ -61,10 +59,7 @@ pub(crate) fn translate_function(
 
     // Stack limit: vmctx -> store context -> stack_limit, checked in the prologue.
     let vmctx_gv = func.create_global_value(GlobalValueData::VMContext);
-    let trusted = func
-        .dfg
-        .mem_flags
-        .insert_unchecked(MemFlagsData::trusted().with_readonly());
+    let trusted = func.dfg.mem_flags.insert_unchecked(MemFlagsData::trusted().with_readonly());
     let store_gv = func.create_global_value(GlobalValueData::Load {
         base: vmctx_gv,
         offset: abi::offsets::HEADER_STORE.into(),
@@ -106,10 +101,7 @@ pub(crate) fn translate_function(
         t.operator(op, offset as usize)?;
     }
     if !t.control.is_empty() {
-        return Err(err_at(
-            body_range.end,
-            "function body ended inside a block".into(),
-        ));
+        return Err(err_at(body_range.end, "function body ended inside a block".into()));
     }
     let frontend = env.frontend;
     t.b.finalize(frontend);
@@ -195,9 +187,7 @@ impl Translator<'_, '_> {
 
     /// Pops one operand.
     pub fn pop(&mut self) -> Value {
-        self.stack
-            .pop()
-            .expect("operand stack underflow (module was validated)")
+        self.stack.pop().expect("operand stack underflow (module was validated)")
     }
 
     /// Pops `n` operands, in push order.
@@ -233,10 +223,7 @@ impl Translator<'_, '_> {
             return f;
         }
         let signature = self.wasm_sig(self.env.module.functions[func as usize]);
-        let name = self
-            .b
-            .func
-            .declare_imported_user_function(UserExternalName::new(0, func));
+        let name = self.b.func.declare_imported_user_function(UserExternalName::new(0, func));
         let f = self.b.import_function(ExtFuncData {
             name: ExternalName::user(name),
             signature,
@@ -273,9 +260,7 @@ impl Translator<'_, '_> {
         if let Some(&s) = self.builtin_sigs.get(&b) {
             return s;
         }
-        let s = self
-            .b
-            .import_signature(abi::builtin_signature(b, self.call_conv));
+        let s = self.b.import_signature(abi::builtin_signature(b, self.call_conv));
         self.builtin_sigs.insert(b, s);
         s
     }
@@ -361,9 +346,5 @@ pub(crate) fn wasm_err(e: wasmparser::BinaryReaderError) -> CompileError {
 
 /// A [`CompileError`] at `offset`.
 pub(crate) fn err_at(offset: usize, message: String) -> CompileError {
-    CompileError {
-        offset: Some(offset),
-        message,
-        unsupported: false,
-    }
+    CompileError { offset: Some(offset), message, unsupported: false }
 }

@@ -74,17 +74,11 @@ impl Translator<'_, '_> {
                 self.push(v);
             }
             O::F32Const { value } => {
-                let v = self
-                    .b
-                    .ins()
-                    .f32const(ir::immediates::Ieee32::with_bits(value.bits()));
+                let v = self.b.ins().f32const(ir::immediates::Ieee32::with_bits(value.bits()));
                 self.push(v);
             }
             O::F64Const { value } => {
-                let v = self
-                    .b
-                    .ins()
-                    .f64const(ir::immediates::Ieee64::with_bits(value.bits()));
+                let v = self.b.ins().f64const(ir::immediates::Ieee64::with_bits(value.bits()));
                 self.push(v);
             }
 

@@ -36,10 +36,7 @@ impl Translator<'_, '_> {
             O::TableSize { table } => {
                 let (p, off) = self.table_definition(table);
                 let flags = self.vmctx_flags();
-                let n = self
-                    .b
-                    .ins()
-                    .load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
+                let n = self.b.ins().load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
                 let n = self.b.ins().ireduce(I32, n);
                 self.push(n);
             }
@@ -55,10 +52,7 @@ impl Translator<'_, '_> {
                 let t = self.i32_const(table);
                 self.call_builtin(Builtin::TableFill, &[t, dst, val, len]);
             }
-            O::TableCopy {
-                dst_table,
-                src_table,
-            } => {
+            O::TableCopy { dst_table, src_table } => {
                 let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
                 let dt = self.i32_const(dst_table);
                 let st = self.i32_const(src_table);

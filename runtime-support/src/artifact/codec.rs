@@ -26,7 +26,8 @@ pub(crate) fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 /// # Errors
 /// A message when the bytes do not decode or are not all used.
 pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    let (value, used) = bincode::serde::decode_from_slice(bytes, config()).map_err(|e| e.to_string())?;
+    let (value, used) =
+        bincode::serde::decode_from_slice(bytes, config()).map_err(|e| e.to_string())?;
     if used != bytes.len() {
         return Err(format!("{} trailing bytes", bytes.len() - used));
     }

@@ -145,7 +145,8 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_unknown_bits_are_named() {
-        let s = CpuFeatures::from_name("sse4.2").unwrap().union(CpuFeatures::from_name("lse").unwrap());
+        let s =
+            CpuFeatures::from_name("sse4.2").unwrap().union(CpuFeatures::from_name("lse").unwrap());
         assert_eq!(s.names(), ["sse4.2", "lse"]);
         assert_eq!(CpuFeatures(1 << 63).names(), ["unknown feature bit 63"]);
         assert_eq!(CpuFeatures::NONE.to_string(), "none");

@@ -62,7 +62,10 @@ impl DwarfSection {
                 if sum == self.sha256 {
                     Ok(())
                 } else {
-                    Err(ArtifactError::Corrupt { part: ArtifactPart::Dwarf, detail: "DWARF checksum mismatch".into() })
+                    Err(ArtifactError::Corrupt {
+                        part: ArtifactPart::Dwarf,
+                        detail: "DWARF checksum mismatch".into(),
+                    })
                 }
             })
             .clone()

@@ -78,7 +78,11 @@ impl CodeSettings {
     pub fn describe_difference(&self, other: &CodeSettings) -> String {
         let mut parts = Vec::new();
         if self.bounds_checks != other.bounds_checks || self.guard_bytes != other.guard_bytes {
-            parts.push(format!("bounds checks: {} in the artifact, {} here", self.bounds(), other.bounds()));
+            parts.push(format!(
+                "bounds checks: {} in the artifact, {} here",
+                self.bounds(),
+                other.bounds()
+            ));
         }
         if self.epoch_interruption != other.epoch_interruption {
             let on = |b: bool| if b { "on" } else { "off" };
@@ -230,7 +234,11 @@ impl ArtifactHeader {
             expected: expected as u64,
         };
         if bytes.len() < MAGIC.len() {
-            return Err(if MAGIC.starts_with(bytes) { truncated(HEADER_SIZE) } else { ArtifactError::BadMagic });
+            return Err(if MAGIC.starts_with(bytes) {
+                truncated(HEADER_SIZE)
+            } else {
+                ArtifactError::BadMagic
+            });
         }
         if bytes[..8] != MAGIC {
             return Err(ArtifactError::BadMagic);
@@ -240,13 +248,19 @@ impl ArtifactHeader {
         }
         let format_version = u32_at(bytes, 8);
         if format_version != FORMAT_VERSION {
-            return Err(ArtifactError::FormatVersion { found: format_version, expected: FORMAT_VERSION });
+            return Err(ArtifactError::FormatVersion {
+                found: format_version,
+                expected: FORMAT_VERSION,
+            });
         }
         if bytes.len() < HEADER_SIZE {
             return Err(truncated(HEADER_SIZE));
         }
         let b = &bytes[..HEADER_SIZE];
-        let corrupt = |detail: &str| ArtifactError::Corrupt { part: ArtifactPart::Header, detail: detail.into() };
+        let corrupt = |detail: &str| ArtifactError::Corrupt {
+            part: ArtifactPart::Header,
+            detail: detail.into(),
+        };
         if b[CHECKSUM_AT..] != header_checksum(b) {
             return Err(corrupt("header checksum mismatch"));
         }
@@ -301,14 +315,23 @@ impl ArtifactHeader {
     /// [`ArtifactError::Settings`], in that order.
     pub fn check_compatible(&self, expected: &CodeSettings) -> Result<(), ArtifactError> {
         if self.abi_version != ABI_VERSION {
-            return Err(ArtifactError::AbiVersion { found: self.abi_version, expected: ABI_VERSION });
+            return Err(ArtifactError::AbiVersion {
+                found: self.abi_version,
+                expected: ABI_VERSION,
+            });
         }
         if !target_matches_host(&self.target) {
-            return Err(ArtifactError::Target { found: self.target.clone(), expected: host_target() });
+            return Err(ArtifactError::Target {
+                found: self.target.clone(),
+                expected: host_target(),
+            });
         }
         let missing = self.cpu_features.difference(CpuFeatures::host());
         if !missing.is_empty() {
-            return Err(ArtifactError::CpuFeatures { level: self.cpu_level.clone(), missing: missing.names() });
+            return Err(ArtifactError::CpuFeatures {
+                level: self.cpu_level.clone(),
+                missing: missing.names(),
+            });
         }
         if self.settings != *expected {
             return Err(ArtifactError::Settings { found: self.settings, expected: *expected });
@@ -350,7 +373,11 @@ mod tests {
             cpu_level: "x86-64-v2".into(),
             cpu_features: CpuFeatures(0b11),
             settings_fingerprint: 42,
-            settings: CodeSettings { bounds_checks: BoundsMode::GuardPages, guard_bytes: 2 << 30, epoch_interruption: false },
+            settings: CodeSettings {
+                bounds_checks: BoundsMode::GuardPages,
+                guard_bytes: 2 << 30,
+                epoch_interruption: false,
+            },
             wasm_sha256: [1; 32],
             payload_sha256: [2; 32],
             file_len: 8192,
@@ -376,7 +403,10 @@ mod tests {
             };
             assert!(expected_kind, "flip at {i}: {e:?}");
         }
-        assert!(matches!(ArtifactHeader::decode(&b[..100]), Err(ArtifactError::Truncated { found: 100, .. })));
+        assert!(matches!(
+            ArtifactHeader::decode(&b[..100]),
+            Err(ArtifactError::Truncated { found: 100, .. })
+        ));
         assert!(matches!(ArtifactHeader::decode(&b[..3]), Err(ArtifactError::Truncated { .. })));
         assert!(matches!(ArtifactHeader::decode(b"\0asm\x01\0\0\0"), Err(ArtifactError::BadMagic)));
     }
@@ -387,6 +417,8 @@ mod tests {
         assert!(target_matches_host(&host));
         let other = if std::env::consts::ARCH == "x86_64" { "aarch64" } else { "x86_64" };
         assert!(!target_matches_host(&format!("{other}-unknown-{}-gnu", std::env::consts::OS)));
-        assert!(!target_matches_host("x86_64-pc-windows-msvc") || std::env::consts::OS == "windows");
+        assert!(
+            !target_matches_host("x86_64-pc-windows-msvc") || std::env::consts::OS == "windows"
+        );
     }
 }

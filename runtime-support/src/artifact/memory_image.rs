@@ -57,7 +57,10 @@ impl MemoryImageDecl {
     pub fn validate(&self, info: &ModuleInfo, data_len: usize) -> Result<(), String> {
         let m = self.memory as usize;
         if m >= info.memories.len() || self.memory < info.num_imported_memories {
-            return Err(format!("memory image targets memory {} that is not a defined memory", self.memory));
+            return Err(format!(
+                "memory image targets memory {} that is not a defined memory",
+                self.memory
+            ));
         }
         let initial = info.memories[m].limits.min.saturating_mul(WASM_PAGE_SIZE);
         let end = self.offset.checked_add(self.len);
@@ -72,9 +75,14 @@ impl MemoryImageDecl {
                 self.len, self.offset, self.memory
             ));
         }
-        let other = info.data.iter().any(|d| matches!(d.mode, DataMode::Active { memory, .. } if memory != self.memory));
+        let other = info
+            .data
+            .iter()
+            .any(|d| matches!(d.mode, DataMode::Active { memory, .. } if memory != self.memory));
         if other {
-            return Err("an active data segment targets another memory than the memory image".into());
+            return Err(
+                "an active data segment targets another memory than the memory image".into()
+            );
         }
         Ok(())
     }

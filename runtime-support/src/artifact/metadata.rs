@@ -6,7 +6,9 @@
 
 use super::DwarfSection;
 use super::memory_image::{MemoryImageBytes, MemoryImageDecl};
-use crate::module::{ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex, ModuleBytes, ModuleInfo};
+use crate::module::{
+    ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex, ModuleBytes, ModuleInfo,
+};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::Arc;
@@ -55,7 +57,8 @@ pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> Spli
         data.extend_from_slice(&image.bytes);
     }
     for (i, d) in m.data.iter_mut().enumerate() {
-        let in_image = image.and_then(|img| Some((img.decl.offset, img.segments.get(i).copied()??)));
+        let in_image =
+            image.and_then(|img| Some((img.decl.offset, img.segments.get(i).copied()??)));
         d.bytes = match in_image {
             Some((image_offset, at)) => {
                 let start = (at - image_offset) as usize;
@@ -82,7 +85,11 @@ pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> Spli
 ///
 /// # Errors
 /// A message naming the first inconsistency.
-pub fn join_module(mut m: ModuleInfo, data: ModuleBytes, dwarf: Arc<DwarfSection>) -> Result<ModuleInfo, String> {
+pub fn join_module(
+    mut m: ModuleInfo,
+    data: ModuleBytes,
+    dwarf: Arc<DwarfSection>,
+) -> Result<ModuleInfo, String> {
     let bad = |what: &str| Err(format!("metadata: {what}"));
     let nfuncs = m.functions.len();
     if m.functions.iter().any(|t| *t as usize >= m.types.len()) {
@@ -101,7 +108,9 @@ pub fn join_module(mut m: ModuleInfo, data: ModuleBytes, dwarf: Arc<DwarfSection
         EntityIndex::Memory(x) => (x as usize) < m.memories.len(),
         EntityIndex::Global(g) => (g as usize) < m.globals.len(),
     };
-    if !m.imports.iter().all(|i| in_space(&i.index)) || !m.exports.iter().all(|e| in_space(&e.index)) {
+    if !m.imports.iter().all(|i| in_space(&i.index))
+        || !m.exports.iter().all(|e| in_space(&e.index))
+    {
         return bad("an import or export names an entity that does not exist");
     }
     if m.start.is_some_and(|s| s as usize >= nfuncs) {
@@ -119,7 +128,9 @@ pub fn join_module(mut m: ModuleInfo, data: ModuleBytes, dwarf: Arc<DwarfSection
     let elems_ok = m.elements.iter().all(|e| {
         e.items.iter().all(expr_ok)
             && match &e.mode {
-                ElementMode::Active { table, offset } => (*table as usize) < m.tables.len() && expr_ok(offset),
+                ElementMode::Active { table, offset } => {
+                    (*table as usize) < m.tables.len() && expr_ok(offset)
+                }
                 _ => true,
             }
     });
@@ -129,7 +140,9 @@ pub fn join_module(mut m: ModuleInfo, data: ModuleBytes, dwarf: Arc<DwarfSection
     let in_data = |r: &Range<usize>| r.start <= r.end && r.end <= data.len();
     for d in &m.data {
         let target_ok = match &d.mode {
-            DataMode::Active { memory, offset } => (*memory as usize) < m.memories.len() && expr_ok(offset),
+            DataMode::Active { memory, offset } => {
+                (*memory as usize) < m.memories.len() && expr_ok(offset)
+            }
             DataMode::Passive => true,
         };
         if !target_ok || !in_data(&d.bytes) {

@@ -50,8 +50,8 @@ pub use cpu::CpuFeatures;
 pub use dwarf::DwarfSection;
 pub use error::{ArtifactError, ArtifactPart};
 pub use header::{
-    ABI_VERSION, ArtifactHeader, BoundsMode, CodeSettings, FORMAT_VERSION, HEADER_SIZE, MAGIC, host_target,
-    target_matches_host,
+    ABI_VERSION, ArtifactHeader, BoundsMode, CodeSettings, FORMAT_VERSION, HEADER_SIZE, MAGIC,
+    host_target, target_matches_host,
 };
 pub use metadata::ArtifactMetadata;
 pub use payload_digest::payload_sha256;
@@ -101,7 +101,10 @@ pub(crate) const KILN_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// A message when a header text field is too long or the alignment is invalid.
 pub fn write(p: &ArtifactParts<'_>) -> Result<Vec<u8>, String> {
     if p.target.len() > 64 || p.cpu_level.len() > 16 {
-        return Err(format!("target `{}` or CPU level `{}` is too long for the header", p.target, p.cpu_level));
+        return Err(format!(
+            "target `{}` or CPU level `{}` is too long for the header",
+            p.target, p.cpu_level
+        ));
     }
     if !p.section_align.is_power_of_two() || p.section_align < 4096 {
         return Err(format!("invalid section alignment {}", p.section_align));
@@ -117,7 +120,8 @@ pub fn write(p: &ArtifactParts<'_>) -> Result<Vec<u8>, String> {
         p.dwarf,
         p.data,
     ];
-    let (sections, file_len) = SectionTable::layout(parts.map(<[u8]>::len), u64::from(p.section_align));
+    let (sections, file_len) =
+        SectionTable::layout(parts.map(<[u8]>::len), u64::from(p.section_align));
     let mut out = vec![0u8; file_len as usize];
     for (s, bytes) in Section::ALL.iter().zip(parts) {
         out[sections.range(*s)].copy_from_slice(bytes);
@@ -160,7 +164,11 @@ impl<'a> VerifiedArtifact<'a> {
     /// The DWARF section of `bytes` (the bytes this was verified from), checked on its
     /// first use against the header's digest.
     pub fn dwarf(&self, bytes: SharedBytes) -> DwarfSection {
-        DwarfSection::new(bytes, self.header.sections.range(Section::Dwarf), self.header.dwarf_sha256)
+        DwarfSection::new(
+            bytes,
+            self.header.sections.range(Section::Dwarf),
+            self.header.dwarf_sha256,
+        )
     }
 
     /// Section `s`'s bytes.
@@ -183,7 +191,10 @@ impl<'a> VerifiedArtifact<'a> {
 ///
 /// # Errors
 /// The first failed check as an [`ArtifactError`].
-pub fn verify<'a>(bytes: &'a [u8], expected: &CodeSettings) -> Result<VerifiedArtifact<'a>, ArtifactError> {
+pub fn verify<'a>(
+    bytes: &'a [u8],
+    expected: &CodeSettings,
+) -> Result<VerifiedArtifact<'a>, ArtifactError> {
     let header = ArtifactHeader::decode(bytes)?;
     header.check_compatible(expected)?;
     check_integrity(&header, bytes)?;

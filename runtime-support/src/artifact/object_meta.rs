@@ -117,7 +117,15 @@ pub struct PartDigests {
 
 impl PartDigests {
     fn all(&self) -> [&[u8; 32]; 7] {
-        [&self.text, &self.relocations, &self.traps, &self.address_map, &self.metadata, &self.data, &self.dwarf]
+        [
+            &self.text,
+            &self.relocations,
+            &self.traps,
+            &self.address_map,
+            &self.metadata,
+            &self.data,
+            &self.dwarf,
+        ]
     }
 
     fn all_mut(&mut self) -> [&mut [u8; 32]; 7] {
@@ -177,7 +185,10 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
 }
 
 fn corrupt(detail: impl Into<String>) -> ArtifactError {
-    ArtifactError::Corrupt { part: ArtifactPart::Header, detail: format!("`.kiln.meta`: {}", detail.into()) }
+    ArtifactError::Corrupt {
+        part: ArtifactPart::Header,
+        detail: format!("`.kiln.meta`: {}", detail.into()),
+    }
 }
 
 fn get_str(b: &[u8]) -> Result<String, ArtifactError> {
@@ -192,10 +203,17 @@ impl ObjectMeta {
     /// When the target, CPU level or Kiln version does not fit its field (64, 16 and 32
     /// bytes), or there are more than `u32::MAX` items or types.
     pub fn encode(&self) -> Result<Vec<u8>, String> {
-        if self.target.len() > TARGET_LEN || self.cpu_level.len() > LEVEL_LEN || self.kiln_version.len() > VERSION_LEN {
-            return Err(format!("target `{}` or CPU level `{}` is too long for `.kiln.meta`", self.target, self.cpu_level));
+        if self.target.len() > TARGET_LEN
+            || self.cpu_level.len() > LEVEL_LEN
+            || self.kiln_version.len() > VERSION_LEN
+        {
+            return Err(format!(
+                "target `{}` or CPU level `{}` is too long for `.kiln.meta`",
+                self.target, self.cpu_level
+            ));
         }
-        let count = |n: usize| u32::try_from(n).map_err(|_| "too many items for `.kiln.meta`".to_string());
+        let count =
+            |n: usize| u32::try_from(n).map_err(|_| "too many items for `.kiln.meta`".to_string());
         let (n, t) = (count(self.items.len())?, count(self.wasm_to_array.len())?);
         let mut b = vec![0u8; FIXED];
         b[0..8].copy_from_slice(&META_MAGIC);
@@ -257,7 +275,10 @@ impl ObjectMeta {
             return Err(corrupt("truncated or unexpected header size"));
         }
         let (n, t) = (u32_at(bytes, 20) as usize, u32_at(bytes, 24) as usize);
-        let expected = n.checked_mul(RECORD).and_then(|s| s.checked_add(t.checked_mul(4)?)).and_then(|s| s.checked_add(FIXED + SEAL));
+        let expected = n
+            .checked_mul(RECORD)
+            .and_then(|s| s.checked_add(t.checked_mul(4)?))
+            .and_then(|s| s.checked_add(FIXED + SEAL));
         if expected != Some(bytes.len()) {
             return Err(corrupt(format!("{} bytes for {n} items and {t} types", bytes.len())));
         }
@@ -286,7 +307,8 @@ impl ObjectMeta {
                 let at = FIXED + i * RECORD;
                 let kind = u32_at(b, at);
                 Ok(ItemRecord {
-                    kind: ItemKind::from_u32(kind).ok_or_else(|| corrupt(format!("item {i} has unknown kind {kind}")))?,
+                    kind: ItemKind::from_u32(kind)
+                        .ok_or_else(|| corrupt(format!("item {i} has unknown kind {kind}")))?,
                     index: u32_at(b, at + 4),
                     text_offset: u32_at(b, at + 8),
                     size: u32_at(b, at + 12),
@@ -301,7 +323,11 @@ impl ObjectMeta {
             cpu_level: get_str(&b[112..112 + LEVEL_LEN])?,
             cpu_features: CpuFeatures(u64_at(b, 128)),
             settings_fingerprint: u64_at(b, 40),
-            settings: CodeSettings { bounds_checks, guard_bytes: u64_at(b, 144), epoch_interruption },
+            settings: CodeSettings {
+                bounds_checks,
+                guard_bytes: u64_at(b, 144),
+                epoch_interruption,
+            },
             wasm_sha256: b[152..184].try_into().expect("32 bytes"),
             digests,
             kiln_version: get_str(&b[408..408 + VERSION_LEN])?,
@@ -321,7 +347,13 @@ impl ObjectMeta {
     /// ELF section holding each part lies in the file (the function and entry tables are
     /// built from the item table, so both name `.kiln.meta`; DWARF names `.kiln.wasmdwarf`);
     /// `dwarf_sha256` the digest of `.kiln.wasmdwarf`.
-    pub fn artifact_header(&self, seal: [u8; 32], file_len: u64, text_align: u32, sections: SectionTable) -> ArtifactHeader {
+    pub fn artifact_header(
+        &self,
+        seal: [u8; 32],
+        file_len: u64,
+        text_align: u32,
+        sections: SectionTable,
+    ) -> ArtifactHeader {
         ArtifactHeader {
             format_version: META_VERSION,
             abi_version: self.abi_version,
@@ -350,7 +382,11 @@ pub(super) fn sample() -> ObjectMeta {
         cpu_level: "x86-64-v2".into(),
         cpu_features: CpuFeatures(0b101),
         settings_fingerprint: 0x1234,
-        settings: CodeSettings { bounds_checks: BoundsMode::GuardPages, guard_bytes: 2 << 30, epoch_interruption: true },
+        settings: CodeSettings {
+            bounds_checks: BoundsMode::GuardPages,
+            guard_bytes: 2 << 30,
+            epoch_interruption: true,
+        },
         wasm_sha256: [7; 32],
         digests: PartDigests { text: [1; 32], data: [6; 32], ..PartDigests::default() },
         kiln_version: "0.1.0".into(),

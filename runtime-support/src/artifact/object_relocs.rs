@@ -72,7 +72,13 @@ pub fn digest(relocs: &[ObjectReloc]) -> [u8; 32] {
 /// A message when the 4-byte field lies outside `text`, or the target is out of the
 /// instruction's range (±2 GiB for rel32, ±128 MiB for `bl`, ±4 GiB for `adrp`) or
 /// misaligned for a branch.
-pub fn apply(text: &mut [u8], site: u32, kind: RelocKind, target: u32, addend: i64) -> Result<(), String> {
+pub fn apply(
+    text: &mut [u8],
+    site: u32,
+    kind: RelocKind,
+    target: u32,
+    addend: i64,
+) -> Result<(), String> {
     let at = site as usize;
     let field = text
         .get_mut(at..at.saturating_add(4))
@@ -83,7 +89,9 @@ pub fn apply(text: &mut [u8], site: u32, kind: RelocKind, target: u32, addend: i
     let old = u32::from_le_bytes(field.as_ref().try_into().expect("4 bytes"));
     let out_of_range = |what: &str| format!("{what} target out of range at {site:#x}");
     let new = match kind {
-        RelocKind::X86PcRel32 => i32::try_from(target - pc).map_err(|_| out_of_range("rel32"))? as u32,
+        RelocKind::X86PcRel32 => {
+            i32::try_from(target - pc).map_err(|_| out_of_range("rel32"))? as u32
+        }
         RelocKind::Arm64Branch26 => {
             let delta = target - pc;
             if delta % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&delta) {

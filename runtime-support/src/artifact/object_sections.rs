@@ -139,7 +139,12 @@ pub fn verify_parts(meta: &ObjectMeta, parts: &ObjectParts<'_>) -> Result<(), Ar
     let d = &meta.digests;
     let checks = [
         (ArtifactPart::Payload, "`.text`", sha(parts.text), d.text),
-        (ArtifactPart::Relocations, "relocations of `.text`", object_relocs::digest(parts.relocations), d.relocations),
+        (
+            ArtifactPart::Relocations,
+            "relocations of `.text`",
+            object_relocs::digest(parts.relocations),
+            d.relocations,
+        ),
         (ArtifactPart::Tables, "`.kiln.traps`", sha(parts.traps), d.traps),
         (ArtifactPart::Tables, "`.kiln.addrmap`", sha(parts.address_map), d.address_map),
         (ArtifactPart::Metadata, "`.kiln.metadata`", sha(parts.metadata), d.metadata),
@@ -147,7 +152,10 @@ pub fn verify_parts(meta: &ObjectMeta, parts: &ObjectParts<'_>) -> Result<(), Ar
     ];
     for (part, what, found, expected) in checks {
         if found != expected {
-            return Err(ArtifactError::Corrupt { part, detail: format!("{what} checksum mismatch") });
+            return Err(ArtifactError::Corrupt {
+                part,
+                detail: format!("{what} checksum mismatch"),
+            });
         }
     }
     Ok(())
@@ -158,7 +166,8 @@ pub fn verify_parts(meta: &ObjectMeta, parts: &ObjectParts<'_>) -> Result<(), Ar
 /// # Errors
 /// [`ArtifactError::Corrupt`] for the metadata when it does not decode.
 pub fn decode_metadata(bytes: &[u8]) -> Result<ArtifactMetadata, ArtifactError> {
-    codec::decode(bytes).map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })
+    codec::decode(bytes)
+        .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })
 }
 
 #[cfg(test)]
@@ -171,10 +180,12 @@ mod tests {
 
     #[test]
     fn every_part_is_sealed() {
-        let options = DecodeOptions { features: crate::CoreFeatures::V2, keep_custom_sections: false };
+        let options =
+            DecodeOptions { features: crate::CoreFeatures::V2, keep_custom_sections: false };
         let module = crate::module::decode(b"\0asm\x01\0\0\0", options).unwrap();
         let metadata = ArtifactMetadata { producer: "test".into(), module, memory_image: None };
-        let relocs = [ObjectReloc { site: 1, kind: RelocKind::X86PcRel32, target_item: 0, addend: -4 }];
+        let relocs =
+            [ObjectReloc { site: 1, kind: RelocKind::X86PcRel32, target_item: 0, addend: -4 }];
         let traps = [TrapRecord { item: 0, offset: 3, code: TrapCode::Unreachable }];
         let addrs = [AddressRecord { item: 0, code_start: 0, code_end: 4, wasm_offset: 9 }];
         let text = [0x90u8; 80];

@@ -78,7 +78,10 @@ pub fn encode_traps(records: &[TrapRecord]) -> Vec<u8> {
 /// A message when its length is not a multiple of 12 or a trap number is unknown.
 pub fn decode_traps(bytes: &[u8]) -> Result<Vec<TrapRecord>, String> {
     if !bytes.len().is_multiple_of(TRAP_RECORD) {
-        return Err(format!("`.kiln.traps`: {} bytes is not a whole number of records", bytes.len()));
+        return Err(format!(
+            "`.kiln.traps`: {} bytes is not a whole number of records",
+            bytes.len()
+        ));
     }
     bytes
         .chunks_exact(TRAP_RECORD)
@@ -87,7 +90,8 @@ pub fn decode_traps(bytes: &[u8]) -> Result<Vec<TrapRecord>, String> {
             Ok(TrapRecord {
                 item: u32_at(r, 0),
                 offset: u32_at(r, 4),
-                code: trap_code_from_number(number).ok_or_else(|| format!("`.kiln.traps`: unknown trap number {number}"))?,
+                code: trap_code_from_number(number)
+                    .ok_or_else(|| format!("`.kiln.traps`: unknown trap number {number}"))?,
             })
         })
         .collect()
@@ -108,11 +112,19 @@ pub fn encode_address_map(records: &[AddressRecord]) -> Vec<u8> {
 /// A message when its length is not a multiple of 16.
 pub fn decode_address_map(bytes: &[u8]) -> Result<Vec<AddressRecord>, String> {
     if !bytes.len().is_multiple_of(ADDRESS_RECORD) {
-        return Err(format!("`.kiln.addrmap`: {} bytes is not a whole number of records", bytes.len()));
+        return Err(format!(
+            "`.kiln.addrmap`: {} bytes is not a whole number of records",
+            bytes.len()
+        ));
     }
     Ok(bytes
         .chunks_exact(ADDRESS_RECORD)
-        .map(|r| AddressRecord { item: u32_at(r, 0), code_start: u32_at(r, 4), code_end: u32_at(r, 8), wasm_offset: u32_at(r, 12) })
+        .map(|r| AddressRecord {
+            item: u32_at(r, 0),
+            code_start: u32_at(r, 4),
+            code_end: u32_at(r, 8),
+            wasm_offset: u32_at(r, 12),
+        })
         .collect())
 }
 
@@ -126,12 +138,18 @@ pub fn decode_address_map(bytes: &[u8]) -> Result<Vec<AddressRecord>, String> {
 /// A message when the trap or address records are not sorted by item or name an item that
 /// does not exist, when a defined function lacks its function or array-entry item (or has
 /// two), or when a type's wasm-to-array entry is not a wasm-to-array item.
-pub fn code_tables(meta: &ObjectMeta, traps: &[TrapRecord], addrs: &[AddressRecord]) -> Result<EncodedTables, String> {
+pub fn code_tables(
+    meta: &ObjectMeta,
+    traps: &[TrapRecord],
+    addrs: &[AddressRecord],
+) -> Result<EncodedTables, String> {
     let n = meta.items.len() as u32;
-    if traps.windows(2).any(|w| w[0].item > w[1].item) || traps.last().is_some_and(|t| t.item >= n) {
+    if traps.windows(2).any(|w| w[0].item > w[1].item) || traps.last().is_some_and(|t| t.item >= n)
+    {
         return Err("trap records are unsorted or name an unknown item".into());
     }
-    if addrs.windows(2).any(|w| w[0].item > w[1].item) || addrs.last().is_some_and(|a| a.item >= n) {
+    if addrs.windows(2).any(|w| w[0].item > w[1].item) || addrs.last().is_some_and(|a| a.item >= n)
+    {
         return Err("address records are unsorted or name an unknown item".into());
     }
     let defined = meta.num_defined_funcs as usize;
@@ -158,9 +176,14 @@ pub fn code_tables(meta: &ObjectMeta, traps: &[TrapRecord], addrs: &[AddressReco
                 .checked_sub(meta.num_imported_funcs)
                 .map(|d| d as usize)
                 .filter(|d| *d < defined)
-                .ok_or_else(|| format!("item {i} names function {}, which is not defined", item.index))?;
+                .ok_or_else(|| {
+                    format!("item {i} names function {}, which is not defined", item.index)
+                })?;
             if slot[d].replace(item.text_offset).is_some() {
-                return Err(format!("function {} has two items of kind {:?}", item.index, item.kind));
+                return Err(format!(
+                    "function {} has two items of kind {:?}",
+                    item.index, item.kind
+                ));
             }
         }
         tables.push_function(
@@ -173,14 +196,20 @@ pub fn code_tables(meta: &ObjectMeta, traps: &[TrapRecord], addrs: &[AddressReco
         (t, a) = (t_end, a_end);
     }
     let missing = |what: &str| format!("a defined function has no {what} item");
-    let wasm_call = wasm_call.into_iter().collect::<Option<Vec<u32>>>().ok_or_else(|| missing("function"))?;
-    let array_call = array_call.into_iter().collect::<Option<Vec<u32>>>().ok_or_else(|| missing("array-entry"))?;
+    let wasm_call =
+        wasm_call.into_iter().collect::<Option<Vec<u32>>>().ok_or_else(|| missing("function"))?;
+    let array_call = array_call
+        .into_iter()
+        .collect::<Option<Vec<u32>>>()
+        .ok_or_else(|| missing("array-entry"))?;
     let wasm_to_array = meta
         .wasm_to_array
         .iter()
         .map(|&item| match meta.items.get(item as usize) {
             Some(r) if r.kind == ItemKind::WasmToArray => Ok(r.text_offset),
-            _ => Err(format!("wasm-to-array entry names item {item}, not a wasm-to-array trampoline")),
+            _ => Err(format!(
+                "wasm-to-array entry names item {item}, not a wasm-to-array trampoline"
+            )),
         })
         .collect::<Result<Vec<u32>, String>>()?;
     tables.set_entries(&wasm_call, &array_call, &wasm_to_array);

@@ -26,14 +26,20 @@ pub const MAX_THREADS: usize = 8;
 /// The payload digest of the artifact `bytes` laid out as `sections` (already validated
 /// against `bytes`): see the module documentation.
 pub fn payload_sha256(bytes: &[u8], sections: &SectionTable) -> [u8; 32] {
-    let parts: Vec<&[u8]> =
-        FILE_ORDER.iter().filter(|s| **s != Section::Dwarf).map(|s| &bytes[sections.range(*s)]).collect();
+    let parts: Vec<&[u8]> = FILE_ORDER
+        .iter()
+        .filter(|s| **s != Section::Dwarf)
+        .map(|s| &bytes[sections.range(*s)])
+        .collect();
     let total: usize = parts.iter().map(|p| p.len()).sum();
     let chunks = total.div_ceil(CHUNK);
     let threads = if total < PARALLEL_MIN {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS).min(chunks)
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, MAX_THREADS)
+            .min(chunks)
     };
     let digests = if threads <= 1 {
         let mut d = vec![[0u8; 32]; chunks];
@@ -120,7 +126,8 @@ mod tests {
     #[test]
     fn chunks_span_sections_and_threads_agree_with_one_pass() {
         // Sections of awkward sizes around the chunk size, large enough to go parallel.
-        let lens: [usize; SECTION_COUNT] = [3 * CHUNK + 5, 7, CHUNK - 1, 0, 2 * CHUNK + 1, 13, 999, 4 * CHUNK];
+        let lens: [usize; SECTION_COUNT] =
+            [3 * CHUNK + 5, 7, CHUNK - 1, 0, 2 * CHUNK + 1, 13, 999, 4 * CHUNK];
         let (table, file_len) = SectionTable::layout(lens, 4096);
         let mut bytes = vec![0u8; file_len as usize];
         let mut stream = Vec::new();
@@ -148,8 +155,11 @@ mod tests {
         // A small stream: one thread, same definition.
         let (small, len) = SectionTable::layout([100, 20, 0, 8, 0, 12, 0, 5000], 4096);
         let bytes = vec![7u8; len as usize];
-        let stream: Vec<u8> =
-            FILE_ORDER.iter().filter(|s| **s != Section::Dwarf).flat_map(|s| bytes[small.range(*s)].to_vec()).collect();
+        let stream: Vec<u8> = FILE_ORDER
+            .iter()
+            .filter(|s| **s != Section::Dwarf)
+            .flat_map(|s| bytes[small.range(*s)].to_vec())
+            .collect();
         assert_eq!(payload_sha256(&bytes, &small), reference(&stream));
     }
 }

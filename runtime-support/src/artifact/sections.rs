@@ -168,12 +168,17 @@ impl SectionTable {
     pub fn validate(&self, code_align: u32, file_len: u64) -> Result<(), ArtifactError> {
         let bad = |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Sections, detail };
         if !code_align.is_power_of_two() || u64::from(code_align) < PAGE {
-            return Err(bad(format!("code alignment {code_align} is not a power of two of at least 4096")));
+            return Err(bad(format!(
+                "code alignment {code_align} is not a power of two of at least 4096"
+            )));
         }
         let mut end = HEADER_SIZE as u64;
         for s in FILE_ORDER {
             let r = self.get(s);
-            let stop = r.offset.checked_add(r.len).ok_or_else(|| bad(format!("{} section overflows", s.name())))?;
+            let stop = r
+                .offset
+                .checked_add(r.len)
+                .ok_or_else(|| bad(format!("{} section overflows", s.name())))?;
             let align = match s {
                 Section::Code => s.align(r.len, u64::from(code_align)),
                 _ => s.align(r.len, 0).min(SMALL_ALIGN),
@@ -201,8 +206,14 @@ mod tests {
         let lens = [100, 20, 0, 8, 0, 12, 0, 5000];
         let (t, len) = SectionTable::layout(lens, 65536);
         assert_eq!(t.get(Section::Metadata).offset, HEADER_SIZE as u64);
-        assert_eq!(t.get(Section::TrapSites).offset, HEADER_SIZE as u64 + 24, "after 20 bytes, 8-aligned");
-        assert!(Section::ALL.iter().all(|s| t.get(*s).len == 0 || t.get(*s).offset % SMALL_ALIGN == 0));
+        assert_eq!(
+            t.get(Section::TrapSites).offset,
+            HEADER_SIZE as u64 + 24,
+            "after 20 bytes, 8-aligned"
+        );
+        assert!(
+            Section::ALL.iter().all(|s| t.get(*s).len == 0 || t.get(*s).offset % SMALL_ALIGN == 0)
+        );
         assert!(t.get(Section::Data).offset < 4096, "a small data image is packed");
         assert_eq!(t.get(Section::Code).offset, 65536);
         assert_eq!(len, 65536 + 100, "the code ends the file");

@@ -125,26 +125,36 @@ pub fn instantiate(
                             array_call: f.array_call,
                             vmctx: inst.funcref(fi).cast(),
                         },
-                        _ => VMFunctionImport { wasm_call: f.wasm_call, array_call: f.array_call, vmctx: f.vmctx },
+                        _ => VMFunctionImport {
+                            wasm_call: f.wasm_call,
+                            array_call: f.array_call,
+                            vmctx: f.vmctx,
+                        },
                     };
                 }
                 fi += 1;
             }
             Extern::Table(t) => {
                 // SAFETY: offsets as above.
-                unsafe { *inst.at::<*mut VMTableDefinition>(inst.offsets.imported_table(ti)) = t.def };
+                unsafe {
+                    *inst.at::<*mut VMTableDefinition>(inst.offsets.imported_table(ti)) = t.def
+                };
                 inst.tables.push(t);
                 ti += 1;
             }
             Extern::Memory(m) => {
                 // SAFETY: offsets as above.
-                unsafe { *inst.at::<*mut VMMemoryDefinition>(inst.offsets.imported_memory(mi)) = m.def };
+                unsafe {
+                    *inst.at::<*mut VMMemoryDefinition>(inst.offsets.imported_memory(mi)) = m.def
+                };
                 inst.memories.push(m);
                 mi += 1;
             }
             Extern::Global(g) => {
                 // SAFETY: offsets as above.
-                unsafe { *inst.at::<*mut VMGlobalDefinition>(inst.offsets.imported_global(gi)) = g.def };
+                unsafe {
+                    *inst.at::<*mut VMGlobalDefinition>(inst.offsets.imported_global(gi)) = g.def
+                };
                 inst.globals.push(g.def);
                 gi += 1;
             }
@@ -180,7 +190,8 @@ pub fn instantiate(
     for g in info.num_imported_globals..info.globals.len() as u32 {
         let def: *mut VMGlobalDefinition =
             inst.at(inst.offsets.defined_global(g - info.num_imported_globals));
-        let init = info.globals[g as usize].init.as_ref().expect("defined globals have initializers");
+        let init =
+            info.globals[g as usize].init.as_ref().expect("defined globals have initializers");
         let v = eval_const(inst, init);
         // SAFETY: offsets as above.
         unsafe { (*def).set(v) };
@@ -189,7 +200,8 @@ pub fn instantiate(
 
     // 6. Memories and tables.
     for m in info.num_imported_memories..info.memories.len() as u32 {
-        let mut mem = Box::new(LinearMemory::new(&info.memories[m as usize], store.config().memory)?);
+        let mut mem =
+            Box::new(LinearMemory::new(&info.memories[m as usize], store.config().memory)?);
         let def: *mut VMMemoryDefinition =
             inst.at(inst.offsets.defined_memory(m - info.num_imported_memories));
         // SAFETY: the definition lives in the VMContext, which outlives the owned memory.
@@ -202,7 +214,8 @@ pub fn instantiate(
         let decl = &info.tables[t as usize];
         let init = decl.init.as_ref().map(|e| eval_const(inst, e).bits() as usize).unwrap_or(0);
         let mut table = Box::new(Table::new(decl.ty, init)?);
-        let def: *mut VMTableDefinition = inst.at(inst.offsets.defined_table(t - info.num_imported_tables));
+        let def: *mut VMTableDefinition =
+            inst.at(inst.offsets.defined_table(t - info.num_imported_tables));
         // SAFETY: the definition lives in the VMContext, which outlives the owned table.
         unsafe { table.bind(def) };
         let tp: *mut Table = &mut *table;
@@ -215,7 +228,9 @@ pub fn instantiate(
         .elements
         .iter()
         .map(|seg| match seg.mode {
-            ElementMode::Passive => seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect(),
+            ElementMode::Passive => {
+                seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect()
+            }
             _ => Box::default(),
         })
         .collect();
@@ -226,7 +241,8 @@ pub fn instantiate(
         match &seg.mode {
             ElementMode::Active { table, offset } => {
                 let start = eval_const(inst, offset).bits() as u32;
-                let values: Vec<usize> = seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect();
+                let values: Vec<usize> =
+                    seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect();
                 // SAFETY: table refs of a live instance point to live tables.
                 let t = unsafe { &mut *inst.tables[*table as usize].table };
                 let end = start as u64 + values.len() as u64;
@@ -297,7 +313,9 @@ pub(crate) fn eval_const(inst: &InstanceData, expr: &ConstExpr) -> ValRaw {
             ConstOp::F32(v) => stack.push(ValRaw::from_bits(v as u64)),
             ConstOp::F64(v) => stack.push(ValRaw::from_bits(v)),
             ConstOp::V128(v) => stack.push(ValRaw::from_v128(v)),
-            ConstOp::RefNull(RefType::FuncRef | RefType::ExternRef) => stack.push(ValRaw::from_bits(0)),
+            ConstOp::RefNull(RefType::FuncRef | RefType::ExternRef) => {
+                stack.push(ValRaw::from_bits(0))
+            }
             ConstOp::RefFunc(f) => stack.push(ValRaw::from_bits(inst.funcref(f) as u64)),
             ConstOp::GlobalGet(g) => {
                 // SAFETY: validation allows only globals that are already initialized.

@@ -110,6 +110,8 @@ fn describe(t: &ExternType) -> String {
         ExternType::Func(f) => format!("func {f}"),
         ExternType::Table(t) => format!("table {} {:?}", t.element, t.limits),
         ExternType::Memory(m) => format!("memory {:?}", m.limits),
-        ExternType::Global(g) => format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content),
+        ExternType::Global(g) => {
+            format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content)
+        }
     }
 }

@@ -18,7 +18,9 @@ impl InstanceData {
     /// # Errors
     /// [`TrapCode::TableOutOfBounds`] when `index` is not below the table's size.
     pub fn table_get(&self, table: u32, index: u32) -> Result<usize, TrapCode> {
-        self.with_table(table, |t| t.elements().get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds))
+        self.with_table(table, |t| {
+            t.elements().get(index as usize).copied().ok_or(TrapCode::TableOutOfBounds)
+        })
     }
 
     /// `table.set`: stores a raw reference at `index`.
@@ -41,7 +43,13 @@ impl InstanceData {
     ///
     /// # Errors
     /// [`TrapCode::TableOutOfBounds`] when the range exceeds the table.
-    pub fn table_fill(&self, table: u32, start: u32, value: usize, len: u32) -> Result<(), TrapCode> {
+    pub fn table_fill(
+        &self,
+        table: u32,
+        start: u32,
+        value: usize,
+        len: u32,
+    ) -> Result<(), TrapCode> {
         self.with_table(table, |t| {
             let elems = t.elements_mut();
             let end = start as u64 + len as u64;
@@ -57,7 +65,14 @@ impl InstanceData {
     ///
     /// # Errors
     /// [`TrapCode::TableOutOfBounds`] when either range exceeds its table.
-    pub fn table_copy(&self, dst_table: u32, src_table: u32, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
+    pub fn table_copy(
+        &self,
+        dst_table: u32,
+        src_table: u32,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> Result<(), TrapCode> {
         let (d_end, s_end) = (dst as u64 + len as u64, src as u64 + len as u64);
         if dst_table == src_table {
             return self.with_table(dst_table, |t| {
@@ -91,9 +106,19 @@ impl InstanceData {
     ///
     /// # Errors
     /// [`TrapCode::TableOutOfBounds`] when either range is out of bounds.
-    pub fn table_init(&self, table: u32, segment: u32, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
-        let seg: &[usize] =
-            if self.dropped_elems[segment as usize].get() { &[] } else { &self.elem_values[segment as usize] };
+    pub fn table_init(
+        &self,
+        table: u32,
+        segment: u32,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> Result<(), TrapCode> {
+        let seg: &[usize] = if self.dropped_elems[segment as usize].get() {
+            &[]
+        } else {
+            &self.elem_values[segment as usize]
+        };
         let s_end = src as u64 + len as u64;
         if s_end > seg.len() as u64 {
             return Err(TrapCode::TableOutOfBounds);

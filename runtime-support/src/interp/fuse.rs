@@ -200,7 +200,10 @@ fn merge_pairs(code: &mut Vec<Op>, offsets: &mut Vec<u32>, merge: fn(Op, Op) -> 
 
 /// Whether `op` (an instruction that fusion may put second in a pair) can trap.
 fn may_trap(op: Op) -> bool {
-    matches!(op, Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. } | Op::I64Store { .. })
+    matches!(
+        op,
+        Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. } | Op::I64Store { .. }
+    )
 }
 
 /// A slot that fits a 16-bit field.
@@ -302,38 +305,56 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
         (Op::Copy { dst: d1, src: s1 }, Op::Copy { dst: d2, src: s2 }) => {
             Op::Copy2 { d1: s16(d1)?, s1: s16(s1)?, d2: s16(d2)?, s2: s16(s2)? }
         }
-        (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::I32AddImm { dst: d2, a: a2, imm: i2 }) => Op::I32AddImm2 {
-            d1: s16(d1)?,
-            a1: s16(a1)?,
-            i1: i16_of(i1)?,
-            d2: s16(d2)?,
-            a2: s16(a2)?,
-            i2: i16_of(i2)?,
-        },
+        (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::I32AddImm { dst: d2, a: a2, imm: i2 }) => {
+            Op::I32AddImm2 {
+                d1: s16(d1)?,
+                a1: s16(a1)?,
+                i1: i16_of(i1)?,
+                d2: s16(d2)?,
+                a2: s16(a2)?,
+                i2: i16_of(i2)?,
+            }
+        }
         // A constant add whose result is also copied (`local.tee x` + `local.set y`): an
         // i32, so the copy is an add of zero.
-        (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::Copy { dst: d2, src }) if src == d1 => Op::I32AddImm2 {
-            d1: s16(d1)?,
-            a1: s16(a1)?,
-            i1: i16_of(i1)?,
-            d2: s16(d2)?,
-            a2: s16(d1)?,
-            i2: 0,
-        },
-        (Op::I32ShlImm { dst: t, a, imm: shift }, Op::I32AddImm { dst, a: x, imm }) if x == t => {
-            Op::I32ShlAddImm { t: s16(t)?, a: s16(a)?, shift: shift as u8 & 31, dst: s16(dst)?, imm }
+        (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::Copy { dst: d2, src }) if src == d1 => {
+            Op::I32AddImm2 {
+                d1: s16(d1)?,
+                a1: s16(a1)?,
+                i1: i16_of(i1)?,
+                d2: s16(d2)?,
+                a2: s16(d1)?,
+                i2: 0,
+            }
         }
-        (Op::I32Load { dst: t, addr, offset }, Op::I32Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+        (Op::I32ShlImm { dst: t, a, imm: shift }, Op::I32AddImm { dst, a: x, imm }) if x == t => {
+            Op::I32ShlAddImm {
+                t: s16(t)?,
+                a: s16(a)?,
+                shift: shift as u8 & 31,
+                dst: s16(dst)?,
+                imm,
+            }
+        }
+        (Op::I32Load { dst: t, addr, offset }, Op::I32Add { dst, a, b })
+            if accumulates(dst, a, b, t) =>
+        {
             Op::I32LoadAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
         }
-        (Op::I32Load8U { dst: t, addr, offset }, Op::I32Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+        (Op::I32Load8U { dst: t, addr, offset }, Op::I32Add { dst, a, b })
+            if accumulates(dst, a, b, t) =>
+        {
             Op::I32Load8UAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
         }
         // f64: the add commutes (wasm leaves the payload of a NaN from two NaNs open).
-        (Op::I64Load { dst: t, addr, offset }, Op::F64Add { dst, a, b }) if accumulates(dst, a, b, t) => {
+        (Op::I64Load { dst: t, addr, offset }, Op::F64Add { dst, a, b })
+            if accumulates(dst, a, b, t) =>
+        {
             Op::F64LoadAcc { t: s16(t)?, addr: s16(addr)?, acc: s16(dst)?, offset }
         }
-        (first, Op::I64Store { addr, value, offset }) if float_op(first).is_some_and(|(_, t, ..)| t as Slot == value) => {
+        (first, Op::I64Store { addr, value, offset })
+            if float_op(first).is_some_and(|(_, t, ..)| t as Slot == value) =>
+        {
             let (kind, dst, a, b) = float_op(first)?;
             let addr = s16(addr)?;
             match kind {
@@ -379,7 +400,13 @@ fn fuse_float_chain(first: Op, second: Op) -> Option<Op> {
     let (kind, t, a, b) = float_op(first)?;
     let (kind2, dst, x, y) = float_op(second)?;
     // Whether the second op reads `t` on the left, and its other operand.
-    let (left, c) = if x == t { (true, y) } else if y == t { (false, x) } else { return None };
+    let (left, c) = if x == t {
+        (true, y)
+    } else if y == t {
+        (false, x)
+    } else {
+        return None;
+    };
     use FloatOp::{Add, Mul, Sub};
     Some(match (kind, kind2, left) {
         (Add, Add, _) => Op::F64AddAdd { t, a, b, c, dst },
@@ -493,7 +520,13 @@ fn fuse_chain_mul(first: Op, second: Op) -> Option<Op> {
         | Op::F64MulMul { t, a, b, c, dst } => (t, a, b, c, dst),
         _ => return None,
     };
-    let f = if x == d as Slot { y } else if y == d as Slot { x } else { return None };
+    let f = if x == d as Slot {
+        y
+    } else if y == d as Slot {
+        x
+    } else {
+        return None;
+    };
     let (e, f) = (s16(dst)?, s16(f)?);
     Some(match first {
         Op::F64AddAdd { .. } => Op::F64AddAddMul { t, a, b, c, d, e, f },

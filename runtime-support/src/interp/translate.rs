@@ -9,8 +9,8 @@
 
 use super::InterpModule;
 use super::fuse::{fuse_compare, fuse_eqz_compare, negate_branch, peephole};
-use super::rotate::rotate_loops;
 use super::ir::{CompiledFunc, Op, Slot};
+use super::rotate::rotate_loops;
 use crate::error::CompileError;
 use crate::module::ModuleInfo;
 use std::collections::HashMap;
@@ -23,7 +23,10 @@ use wasmparser::{BlockType, Operator};
 /// # Errors
 /// [`CompileError`] if a body uses an instruction the interpreter does not implement
 /// (SIMD and post-2.0 proposals) or is too large for the interpreter's slot numbering.
-pub fn translate_module(info: &ModuleInfo, interruptible: bool) -> Result<InterpModule, CompileError> {
+pub fn translate_module(
+    info: &ModuleInfo,
+    interruptible: bool,
+) -> Result<InterpModule, CompileError> {
     let mut funcs = Vec::with_capacity(info.bodies.len());
     for (i, body) in info.bodies.iter().enumerate() {
         let func_index = info.num_imported_funcs + i as u32;
@@ -31,7 +34,8 @@ pub fn translate_module(info: &ModuleInfo, interruptible: bool) -> Result<Interp
             &info.wasm[body.range.clone()],
             body.range.start as u64,
         ));
-        let (func, loop_consts) = Translator::new(info, func_index, &[], interruptible).translate(&reader)?;
+        let (func, loop_consts) =
+            Translator::new(info, func_index, &[], interruptible).translate(&reader)?;
         // Constants used as operands inside loops get slots of their own, filled once per
         // call, so loops do not rematerialize them: translate such functions again with
         // those slots assigned.
@@ -149,7 +153,10 @@ impl<'a> Translator<'a> {
 
     /// Translates the body; also returns the constants that pass one had to materialize
     /// inside loops (empty when this translation already had constant slots).
-    fn translate(mut self, body: &wasmparser::FunctionBody<'_>) -> Result<(CompiledFunc, Vec<u64>), CompileError> {
+    fn translate(
+        mut self,
+        body: &wasmparser::FunctionBody<'_>,
+    ) -> Result<(CompiledFunc, Vec<u64>), CompileError> {
         let err = CompileError::from_wasmparser;
         let ty = self.info.func_type(self.func_index);
         self.num_params = ty.params().len() as u32;
@@ -297,7 +304,9 @@ impl<'a> Translator<'a> {
                 if let Some(&s) = self.const_slots.get(&v) {
                     return s;
                 }
-                if self.loop_depth > 0 && self.consts.is_empty() && !self.loop_consts.contains(&v)
+                if self.loop_depth > 0
+                    && self.consts.is_empty()
+                    && !self.loop_consts.contains(&v)
                     && self.loop_consts.len() < MAX_CONST_SLOTS
                 {
                     self.loop_consts.push(v);
@@ -398,9 +407,12 @@ impl<'a> Translator<'a> {
             // `eqz` of a comparison just made into the same temp (no branch lands between
             // them): test the comparison itself, with the opposite sense.
             let len = self.code.len();
-            if let (true, Op::I32Eqz { src, .. }, true) = (writes_cond, last, len >= 2 && self.last_bind != Some(len - 1)) {
+            if let (true, Op::I32Eqz { src, .. }, true) =
+                (writes_cond, last, len >= 2 && self.last_bind != Some(len - 1))
+            {
                 let prev = self.code[len - 2];
-                let prev_writes_src = src == own && prev.clone().dst_mut().is_some_and(|d| *d == own);
+                let prev_writes_src =
+                    src == own && prev.clone().dst_mut().is_some_and(|d| *d == own);
                 if let (true, Some(fused)) = (prev_writes_src, fuse_eqz_compare(prev, negate)) {
                     self.code.truncate(len - 2);
                     self.offsets.truncate(len - 2);
@@ -446,7 +458,8 @@ impl<'a> Translator<'a> {
         let Some(&first) = self.code.get(head as usize) else { return false };
         let Some(negated) = negate_branch(first) else { return false };
         // The exit label: an open block's label still waiting for `head` to be patched.
-        let exit = self.ctrls.iter().map(|c| c.label).find(|&l| self.labels[l].patches.contains(&head));
+        let exit =
+            self.ctrls.iter().map(|c| c.label).find(|&l| self.labels[l].patches.contains(&head));
         let Some(exit) = exit else { return false };
         let at = self.emit(negated);
         self.set_target(at, head + 1);
@@ -509,7 +522,12 @@ impl<'a> Translator<'a> {
 
     /// A binary i32 operation with an immediate form; `commutes` allows a constant left
     /// operand to be used as the immediate.
-    fn binop_imm32(&mut self, make: fn(Slot, Slot, Slot) -> Op, imm: fn(Slot, Slot, i32) -> Op, commutes: bool) {
+    fn binop_imm32(
+        &mut self,
+        make: fn(Slot, Slot, Slot) -> Op,
+        imm: fn(Slot, Slot, i32) -> Op,
+        commutes: bool,
+    ) {
         let t = self.top();
         let (ea, eb) = (self.stack[t - 1], self.stack[t]);
         let pick = match (ea, eb) {
@@ -530,9 +548,17 @@ impl<'a> Translator<'a> {
 
     /// A rotate of `bits`-bit values: by a constant amount it becomes `imm` (a left rotate by
     /// the amount modulo `bits`, negated first for a right rotate), else `make`.
-    fn rotate(&mut self, bits: u64, right: bool, make: fn(Slot, Slot, Slot) -> Op, imm: fn(Slot, Slot, i32) -> Op) {
+    fn rotate(
+        &mut self,
+        bits: u64,
+        right: bool,
+        make: fn(Slot, Slot, Slot) -> Op,
+        imm: fn(Slot, Slot, i32) -> Op,
+    ) {
         let t = self.top();
-        if let (Entry::Const(c), false) = (self.stack[t], matches!(self.stack[t - 1], Entry::Const(_))) {
+        if let (Entry::Const(c), false) =
+            (self.stack[t], matches!(self.stack[t - 1], Entry::Const(_)))
+        {
             let amount = if right { bits.wrapping_sub(c) } else { c } & (bits - 1);
             self.stack[t] = Entry::Const(amount);
             self.binop_imm32(make, imm, false)
@@ -542,7 +568,12 @@ impl<'a> Translator<'a> {
     }
 
     /// Like [`Self::binop_imm32`] for i64 operations: the constant must fit in an i32.
-    fn binop_imm64(&mut self, make: fn(Slot, Slot, Slot) -> Op, imm: fn(Slot, Slot, i32) -> Op, commutes: bool) {
+    fn binop_imm64(
+        &mut self,
+        make: fn(Slot, Slot, Slot) -> Op,
+        imm: fn(Slot, Slot, i32) -> Op,
+        commutes: bool,
+    ) {
         let t = self.top();
         let fits = |e: Entry| matches!(e, Entry::Const(c) if c as i64 == c as i64 as i32 as i64);
         let (ea, eb) = (self.stack[t - 1], self.stack[t]);
@@ -555,7 +586,9 @@ impl<'a> Translator<'a> {
         };
         match pick {
             Some(other) => {
-                let Entry::Const(c) = self.stack[if other == t { t - 1 } else { t }] else { unreachable!() };
+                let Entry::Const(c) = self.stack[if other == t { t - 1 } else { t }] else {
+                    unreachable!()
+                };
                 let a = self.slot(other);
                 self.pop();
                 self.stack[t - 1] = Entry::Temp;
@@ -565,10 +598,17 @@ impl<'a> Translator<'a> {
         }
     }
 
-    fn load(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<(), CompileError> {
+    fn load(
+        &mut self,
+        make: fn(Slot, Slot, u32) -> Op,
+        memarg: wasmparser::MemArg,
+    ) -> Result<(), CompileError> {
         self.check_memarg(memarg)?;
         let t = self.top();
-        if memarg.offset == 0 && self.stack[t] == Entry::Temp && self.last_result == Some(self.code.len() - 1) {
+        if memarg.offset == 0
+            && self.stack[t] == Entry::Temp
+            && self.last_result == Some(self.code.len() - 1)
+        {
             // The address was just computed by an add into this temp: fuse it.
             let own = self.own(t);
             let wide = match make(0, 0, 0) {
@@ -577,10 +617,18 @@ impl<'a> Translator<'a> {
                 _ => None,
             };
             let fused = match (*self.code.last().expect("last_result names an instruction"), wide) {
-                (Op::I32Add { dst, a, b }, Some(false)) if dst == own => Some(Op::I32LoadAdd { dst, a, b }),
-                (Op::I32Add { dst, a, b }, Some(true)) if dst == own => Some(Op::I64LoadAdd { dst, a, b }),
-                (Op::I32AddImm { dst, a, imm }, Some(false)) if dst == own => Some(Op::I32LoadAddImm { dst, a, imm }),
-                (Op::I32AddImm { dst, a, imm }, Some(true)) if dst == own => Some(Op::I64LoadAddImm { dst, a, imm }),
+                (Op::I32Add { dst, a, b }, Some(false)) if dst == own => {
+                    Some(Op::I32LoadAdd { dst, a, b })
+                }
+                (Op::I32Add { dst, a, b }, Some(true)) if dst == own => {
+                    Some(Op::I64LoadAdd { dst, a, b })
+                }
+                (Op::I32AddImm { dst, a, imm }, Some(false)) if dst == own => {
+                    Some(Op::I32LoadAddImm { dst, a, imm })
+                }
+                (Op::I32AddImm { dst, a, imm }, Some(true)) if dst == own => {
+                    Some(Op::I64LoadAddImm { dst, a, imm })
+                }
                 _ => None,
             };
             if let Some(op) = fused {
@@ -596,7 +644,11 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
-    fn store(&mut self, make: fn(Slot, Slot, u32) -> Op, memarg: wasmparser::MemArg) -> Result<(), CompileError> {
+    fn store(
+        &mut self,
+        make: fn(Slot, Slot, u32) -> Op,
+        memarg: wasmparser::MemArg,
+    ) -> Result<(), CompileError> {
         self.check_memarg(memarg)?;
         let t = self.top();
         let value = self.slot(t);
@@ -752,7 +804,8 @@ impl<'a> Translator<'a> {
             }
             O::BrIf { relative_depth } => {
                 let c = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
-                let (kind, n, h, label) = (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
+                let (kind, n, h, label) =
+                    (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
                 // Whether the branch needs copies is decided with the condition popped.
                 let top = self.pop();
                 let direct = kind != Kind::Func && !self.needs_copy(n, h);
@@ -781,7 +834,8 @@ impl<'a> Translator<'a> {
                 let mut stubs = Vec::new();
                 for &d in &depths {
                     let c = &self.ctrls[self.ctrls.len() - 1 - d as usize];
-                    let (kind, n, h, label) = (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
+                    let (kind, n, h, label) =
+                        (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
                     if kind != Kind::Func && !self.needs_copy(n, h) {
                         self.emit_branch(Op::Br { target: 0 }, label);
                     } else {
@@ -850,7 +904,8 @@ impl<'a> Translator<'a> {
                     && self.last_result == Some(self.code.len() - 1);
                 if retarget {
                     let own = self.own(t);
-                    let dst = self.code.last_mut().and_then(Op::dst_mut).expect("last_result has a dst");
+                    let dst =
+                        self.code.last_mut().and_then(Op::dst_mut).expect("last_result has a dst");
                     debug_assert_eq!(*dst, own);
                     *dst = local_index;
                     self.last_result = None;
@@ -923,24 +978,49 @@ impl<'a> Translator<'a> {
                 self.emit(Op::ElemDrop { segment: elem_index });
             }
 
-            O::I32Load { memarg } | O::F32Load { memarg } => self.load(|dst, addr, offset| Op::I32Load { dst, addr, offset }, memarg)?,
-            O::I64Load { memarg } | O::F64Load { memarg } => self.load(|dst, addr, offset| Op::I64Load { dst, addr, offset }, memarg)?,
-            O::I32Load8S { memarg } => self.load(|dst, addr, offset| Op::I32Load8S { dst, addr, offset }, memarg)?,
-            O::I32Load8U { memarg } => self.load(|dst, addr, offset| Op::I32Load8U { dst, addr, offset }, memarg)?,
-            O::I32Load16S { memarg } => self.load(|dst, addr, offset| Op::I32Load16S { dst, addr, offset }, memarg)?,
-            O::I32Load16U { memarg } => self.load(|dst, addr, offset| Op::I32Load16U { dst, addr, offset }, memarg)?,
-            O::I64Load8S { memarg } => self.load(|dst, addr, offset| Op::I64Load8S { dst, addr, offset }, memarg)?,
-            O::I64Load8U { memarg } => self.load(|dst, addr, offset| Op::I64Load8U { dst, addr, offset }, memarg)?,
-            O::I64Load16S { memarg } => self.load(|dst, addr, offset| Op::I64Load16S { dst, addr, offset }, memarg)?,
-            O::I64Load16U { memarg } => self.load(|dst, addr, offset| Op::I64Load16U { dst, addr, offset }, memarg)?,
-            O::I64Load32S { memarg } => self.load(|dst, addr, offset| Op::I64Load32S { dst, addr, offset }, memarg)?,
-            O::I64Load32U { memarg } => self.load(|dst, addr, offset| Op::I64Load32U { dst, addr, offset }, memarg)?,
-            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self.store_imm(
-                |addr, value, offset| Op::I32Store { addr, value, offset },
-                |addr, value, offset| Op::I32StoreImm { addr, value, offset },
-                true,
-                memarg,
-            )?,
+            O::I32Load { memarg } | O::F32Load { memarg } => {
+                self.load(|dst, addr, offset| Op::I32Load { dst, addr, offset }, memarg)?
+            }
+            O::I64Load { memarg } | O::F64Load { memarg } => {
+                self.load(|dst, addr, offset| Op::I64Load { dst, addr, offset }, memarg)?
+            }
+            O::I32Load8S { memarg } => {
+                self.load(|dst, addr, offset| Op::I32Load8S { dst, addr, offset }, memarg)?
+            }
+            O::I32Load8U { memarg } => {
+                self.load(|dst, addr, offset| Op::I32Load8U { dst, addr, offset }, memarg)?
+            }
+            O::I32Load16S { memarg } => {
+                self.load(|dst, addr, offset| Op::I32Load16S { dst, addr, offset }, memarg)?
+            }
+            O::I32Load16U { memarg } => {
+                self.load(|dst, addr, offset| Op::I32Load16U { dst, addr, offset }, memarg)?
+            }
+            O::I64Load8S { memarg } => {
+                self.load(|dst, addr, offset| Op::I64Load8S { dst, addr, offset }, memarg)?
+            }
+            O::I64Load8U { memarg } => {
+                self.load(|dst, addr, offset| Op::I64Load8U { dst, addr, offset }, memarg)?
+            }
+            O::I64Load16S { memarg } => {
+                self.load(|dst, addr, offset| Op::I64Load16S { dst, addr, offset }, memarg)?
+            }
+            O::I64Load16U { memarg } => {
+                self.load(|dst, addr, offset| Op::I64Load16U { dst, addr, offset }, memarg)?
+            }
+            O::I64Load32S { memarg } => {
+                self.load(|dst, addr, offset| Op::I64Load32S { dst, addr, offset }, memarg)?
+            }
+            O::I64Load32U { memarg } => {
+                self.load(|dst, addr, offset| Op::I64Load32U { dst, addr, offset }, memarg)?
+            }
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self
+                .store_imm(
+                    |addr, value, offset| Op::I32Store { addr, value, offset },
+                    |addr, value, offset| Op::I32StoreImm { addr, value, offset },
+                    true,
+                    memarg,
+                )?,
             O::I64Store { memarg } | O::F64Store { memarg } => self.store_imm(
                 |addr, value, offset| Op::I64Store { addr, value, offset },
                 |addr, value, offset| Op::I64StoreImm { addr, value, offset },
@@ -1014,81 +1094,257 @@ impl<'a> Translator<'a> {
             }
 
             O::I32Eqz => self.unop(|dst, src| Op::I32Eqz { dst, src }),
-            O::I32Eq => self.binop_imm32(|dst, a, b| Op::I32Eq { dst, a, b }, |dst, a, imm| Op::I32EqImm { dst, a, imm }, true),
-            O::I32Ne => self.binop_imm32(|dst, a, b| Op::I32Ne { dst, a, b }, |dst, a, imm| Op::I32NeImm { dst, a, imm }, true),
-            O::I32LtS => self.binop_imm32(|dst, a, b| Op::I32LtS { dst, a, b }, |dst, a, imm| Op::I32LtSImm { dst, a, imm }, false),
-            O::I32LtU => self.binop_imm32(|dst, a, b| Op::I32LtU { dst, a, b }, |dst, a, imm| Op::I32LtUImm { dst, a, imm }, false),
-            O::I32GtS => self.binop_imm32(|dst, a, b| Op::I32GtS { dst, a, b }, |dst, a, imm| Op::I32GtSImm { dst, a, imm }, false),
-            O::I32GtU => self.binop_imm32(|dst, a, b| Op::I32GtU { dst, a, b }, |dst, a, imm| Op::I32GtUImm { dst, a, imm }, false),
-            O::I32LeS => self.binop_imm32(|dst, a, b| Op::I32LeS { dst, a, b }, |dst, a, imm| Op::I32LeSImm { dst, a, imm }, false),
-            O::I32LeU => self.binop_imm32(|dst, a, b| Op::I32LeU { dst, a, b }, |dst, a, imm| Op::I32LeUImm { dst, a, imm }, false),
-            O::I32GeS => self.binop_imm32(|dst, a, b| Op::I32GeS { dst, a, b }, |dst, a, imm| Op::I32GeSImm { dst, a, imm }, false),
-            O::I32GeU => self.binop_imm32(|dst, a, b| Op::I32GeU { dst, a, b }, |dst, a, imm| Op::I32GeUImm { dst, a, imm }, false),
+            O::I32Eq => self.binop_imm32(
+                |dst, a, b| Op::I32Eq { dst, a, b },
+                |dst, a, imm| Op::I32EqImm { dst, a, imm },
+                true,
+            ),
+            O::I32Ne => self.binop_imm32(
+                |dst, a, b| Op::I32Ne { dst, a, b },
+                |dst, a, imm| Op::I32NeImm { dst, a, imm },
+                true,
+            ),
+            O::I32LtS => self.binop_imm32(
+                |dst, a, b| Op::I32LtS { dst, a, b },
+                |dst, a, imm| Op::I32LtSImm { dst, a, imm },
+                false,
+            ),
+            O::I32LtU => self.binop_imm32(
+                |dst, a, b| Op::I32LtU { dst, a, b },
+                |dst, a, imm| Op::I32LtUImm { dst, a, imm },
+                false,
+            ),
+            O::I32GtS => self.binop_imm32(
+                |dst, a, b| Op::I32GtS { dst, a, b },
+                |dst, a, imm| Op::I32GtSImm { dst, a, imm },
+                false,
+            ),
+            O::I32GtU => self.binop_imm32(
+                |dst, a, b| Op::I32GtU { dst, a, b },
+                |dst, a, imm| Op::I32GtUImm { dst, a, imm },
+                false,
+            ),
+            O::I32LeS => self.binop_imm32(
+                |dst, a, b| Op::I32LeS { dst, a, b },
+                |dst, a, imm| Op::I32LeSImm { dst, a, imm },
+                false,
+            ),
+            O::I32LeU => self.binop_imm32(
+                |dst, a, b| Op::I32LeU { dst, a, b },
+                |dst, a, imm| Op::I32LeUImm { dst, a, imm },
+                false,
+            ),
+            O::I32GeS => self.binop_imm32(
+                |dst, a, b| Op::I32GeS { dst, a, b },
+                |dst, a, imm| Op::I32GeSImm { dst, a, imm },
+                false,
+            ),
+            O::I32GeU => self.binop_imm32(
+                |dst, a, b| Op::I32GeU { dst, a, b },
+                |dst, a, imm| Op::I32GeUImm { dst, a, imm },
+                false,
+            ),
             O::I32Clz => self.unop(|dst, src| Op::I32Clz { dst, src }),
             O::I32Ctz => self.unop(|dst, src| Op::I32Ctz { dst, src }),
             O::I32Popcnt => self.unop(|dst, src| Op::I32Popcnt { dst, src }),
-            O::I32Add => self.binop_imm32(|dst, a, b| Op::I32Add { dst, a, b }, |dst, a, imm| Op::I32AddImm { dst, a, imm }, true),
+            O::I32Add => self.binop_imm32(
+                |dst, a, b| Op::I32Add { dst, a, b },
+                |dst, a, imm| Op::I32AddImm { dst, a, imm },
+                true,
+            ),
             O::I32Sub => {
                 let t = self.top();
-                if let (Entry::Const(c), false) = (self.stack[t], matches!(self.stack[t - 1], Entry::Const(_))) {
+                if let (Entry::Const(c), false) =
+                    (self.stack[t], matches!(self.stack[t - 1], Entry::Const(_)))
+                {
                     self.stack[t] = Entry::Const((c as u32).wrapping_neg() as u64);
-                    self.binop_imm32(|dst, a, b| Op::I32Add { dst, a, b }, |dst, a, imm| Op::I32AddImm { dst, a, imm }, false)
+                    self.binop_imm32(
+                        |dst, a, b| Op::I32Add { dst, a, b },
+                        |dst, a, imm| Op::I32AddImm { dst, a, imm },
+                        false,
+                    )
                 } else {
                     self.binop(|dst, a, b| Op::I32Sub { dst, a, b })
                 }
             }
-            O::I32Mul => self.binop_imm32(|dst, a, b| Op::I32Mul { dst, a, b }, |dst, a, imm| Op::I32MulImm { dst, a, imm }, true),
+            O::I32Mul => self.binop_imm32(
+                |dst, a, b| Op::I32Mul { dst, a, b },
+                |dst, a, imm| Op::I32MulImm { dst, a, imm },
+                true,
+            ),
             O::I32DivS => self.binop(|dst, a, b| Op::I32DivS { dst, a, b }),
             O::I32DivU => self.binop(|dst, a, b| Op::I32DivU { dst, a, b }),
             O::I32RemS => self.binop(|dst, a, b| Op::I32RemS { dst, a, b }),
             O::I32RemU => self.binop(|dst, a, b| Op::I32RemU { dst, a, b }),
-            O::I32And => self.binop_imm32(|dst, a, b| Op::I32And { dst, a, b }, |dst, a, imm| Op::I32AndImm { dst, a, imm }, true),
-            O::I32Or => self.binop_imm32(|dst, a, b| Op::I32Or { dst, a, b }, |dst, a, imm| Op::I32OrImm { dst, a, imm }, true),
-            O::I32Xor => self.binop_imm32(|dst, a, b| Op::I32Xor { dst, a, b }, |dst, a, imm| Op::I32XorImm { dst, a, imm }, true),
-            O::I32Shl => self.binop_imm32(|dst, a, b| Op::I32Shl { dst, a, b }, |dst, a, imm| Op::I32ShlImm { dst, a, imm }, false),
-            O::I32ShrS => self.binop_imm32(|dst, a, b| Op::I32ShrS { dst, a, b }, |dst, a, imm| Op::I32ShrSImm { dst, a, imm }, false),
-            O::I32ShrU => self.binop_imm32(|dst, a, b| Op::I32ShrU { dst, a, b }, |dst, a, imm| Op::I32ShrUImm { dst, a, imm }, false),
-            O::I32Rotl => self.rotate(32, false, |dst, a, b| Op::I32Rotl { dst, a, b }, |dst, a, imm| Op::I32RotlImm { dst, a, imm }),
-            O::I32Rotr => self.rotate(32, true, |dst, a, b| Op::I32Rotr { dst, a, b }, |dst, a, imm| Op::I32RotlImm { dst, a, imm }),
+            O::I32And => self.binop_imm32(
+                |dst, a, b| Op::I32And { dst, a, b },
+                |dst, a, imm| Op::I32AndImm { dst, a, imm },
+                true,
+            ),
+            O::I32Or => self.binop_imm32(
+                |dst, a, b| Op::I32Or { dst, a, b },
+                |dst, a, imm| Op::I32OrImm { dst, a, imm },
+                true,
+            ),
+            O::I32Xor => self.binop_imm32(
+                |dst, a, b| Op::I32Xor { dst, a, b },
+                |dst, a, imm| Op::I32XorImm { dst, a, imm },
+                true,
+            ),
+            O::I32Shl => self.binop_imm32(
+                |dst, a, b| Op::I32Shl { dst, a, b },
+                |dst, a, imm| Op::I32ShlImm { dst, a, imm },
+                false,
+            ),
+            O::I32ShrS => self.binop_imm32(
+                |dst, a, b| Op::I32ShrS { dst, a, b },
+                |dst, a, imm| Op::I32ShrSImm { dst, a, imm },
+                false,
+            ),
+            O::I32ShrU => self.binop_imm32(
+                |dst, a, b| Op::I32ShrU { dst, a, b },
+                |dst, a, imm| Op::I32ShrUImm { dst, a, imm },
+                false,
+            ),
+            O::I32Rotl => self.rotate(
+                32,
+                false,
+                |dst, a, b| Op::I32Rotl { dst, a, b },
+                |dst, a, imm| Op::I32RotlImm { dst, a, imm },
+            ),
+            O::I32Rotr => self.rotate(
+                32,
+                true,
+                |dst, a, b| Op::I32Rotr { dst, a, b },
+                |dst, a, imm| Op::I32RotlImm { dst, a, imm },
+            ),
 
             O::I64Eqz => self.unop(|dst, src| Op::I64Eqz { dst, src }),
-            O::I64Eq => self.binop_imm64(|dst, a, b| Op::I64Eq { dst, a, b }, |dst, a, imm| Op::I64EqImm { dst, a, imm }, true),
-            O::I64Ne => self.binop_imm64(|dst, a, b| Op::I64Ne { dst, a, b }, |dst, a, imm| Op::I64NeImm { dst, a, imm }, true),
-            O::I64LtS => self.binop_imm64(|dst, a, b| Op::I64LtS { dst, a, b }, |dst, a, imm| Op::I64LtSImm { dst, a, imm }, false),
-            O::I64LtU => self.binop_imm64(|dst, a, b| Op::I64LtU { dst, a, b }, |dst, a, imm| Op::I64LtUImm { dst, a, imm }, false),
-            O::I64GtS => self.binop_imm64(|dst, a, b| Op::I64GtS { dst, a, b }, |dst, a, imm| Op::I64GtSImm { dst, a, imm }, false),
-            O::I64GtU => self.binop_imm64(|dst, a, b| Op::I64GtU { dst, a, b }, |dst, a, imm| Op::I64GtUImm { dst, a, imm }, false),
-            O::I64LeS => self.binop_imm64(|dst, a, b| Op::I64LeS { dst, a, b }, |dst, a, imm| Op::I64LeSImm { dst, a, imm }, false),
-            O::I64LeU => self.binop_imm64(|dst, a, b| Op::I64LeU { dst, a, b }, |dst, a, imm| Op::I64LeUImm { dst, a, imm }, false),
-            O::I64GeS => self.binop_imm64(|dst, a, b| Op::I64GeS { dst, a, b }, |dst, a, imm| Op::I64GeSImm { dst, a, imm }, false),
-            O::I64GeU => self.binop_imm64(|dst, a, b| Op::I64GeU { dst, a, b }, |dst, a, imm| Op::I64GeUImm { dst, a, imm }, false),
+            O::I64Eq => self.binop_imm64(
+                |dst, a, b| Op::I64Eq { dst, a, b },
+                |dst, a, imm| Op::I64EqImm { dst, a, imm },
+                true,
+            ),
+            O::I64Ne => self.binop_imm64(
+                |dst, a, b| Op::I64Ne { dst, a, b },
+                |dst, a, imm| Op::I64NeImm { dst, a, imm },
+                true,
+            ),
+            O::I64LtS => self.binop_imm64(
+                |dst, a, b| Op::I64LtS { dst, a, b },
+                |dst, a, imm| Op::I64LtSImm { dst, a, imm },
+                false,
+            ),
+            O::I64LtU => self.binop_imm64(
+                |dst, a, b| Op::I64LtU { dst, a, b },
+                |dst, a, imm| Op::I64LtUImm { dst, a, imm },
+                false,
+            ),
+            O::I64GtS => self.binop_imm64(
+                |dst, a, b| Op::I64GtS { dst, a, b },
+                |dst, a, imm| Op::I64GtSImm { dst, a, imm },
+                false,
+            ),
+            O::I64GtU => self.binop_imm64(
+                |dst, a, b| Op::I64GtU { dst, a, b },
+                |dst, a, imm| Op::I64GtUImm { dst, a, imm },
+                false,
+            ),
+            O::I64LeS => self.binop_imm64(
+                |dst, a, b| Op::I64LeS { dst, a, b },
+                |dst, a, imm| Op::I64LeSImm { dst, a, imm },
+                false,
+            ),
+            O::I64LeU => self.binop_imm64(
+                |dst, a, b| Op::I64LeU { dst, a, b },
+                |dst, a, imm| Op::I64LeUImm { dst, a, imm },
+                false,
+            ),
+            O::I64GeS => self.binop_imm64(
+                |dst, a, b| Op::I64GeS { dst, a, b },
+                |dst, a, imm| Op::I64GeSImm { dst, a, imm },
+                false,
+            ),
+            O::I64GeU => self.binop_imm64(
+                |dst, a, b| Op::I64GeU { dst, a, b },
+                |dst, a, imm| Op::I64GeUImm { dst, a, imm },
+                false,
+            ),
             O::I64Clz => self.unop(|dst, src| Op::I64Clz { dst, src }),
             O::I64Ctz => self.unop(|dst, src| Op::I64Ctz { dst, src }),
             O::I64Popcnt => self.unop(|dst, src| Op::I64Popcnt { dst, src }),
-            O::I64Add => self.binop_imm64(|dst, a, b| Op::I64Add { dst, a, b }, |dst, a, imm| Op::I64AddImm { dst, a, imm }, true),
+            O::I64Add => self.binop_imm64(
+                |dst, a, b| Op::I64Add { dst, a, b },
+                |dst, a, imm| Op::I64AddImm { dst, a, imm },
+                true,
+            ),
             O::I64Sub => {
                 let t = self.top();
                 match (self.stack[t], self.stack[t - 1]) {
-                    (Entry::Const(c), a) if !matches!(a, Entry::Const(_)) && c as i64 != i64::MIN => {
+                    (Entry::Const(c), a)
+                        if !matches!(a, Entry::Const(_)) && c as i64 != i64::MIN =>
+                    {
                         self.stack[t] = Entry::Const((c as i64).wrapping_neg() as u64);
-                        self.binop_imm64(|dst, a, b| Op::I64Add { dst, a, b }, |dst, a, imm| Op::I64AddImm { dst, a, imm }, false)
+                        self.binop_imm64(
+                            |dst, a, b| Op::I64Add { dst, a, b },
+                            |dst, a, imm| Op::I64AddImm { dst, a, imm },
+                            false,
+                        )
                     }
                     _ => self.binop(|dst, a, b| Op::I64Sub { dst, a, b }),
                 }
             }
-            O::I64Mul => self.binop_imm64(|dst, a, b| Op::I64Mul { dst, a, b }, |dst, a, imm| Op::I64MulImm { dst, a, imm }, true),
+            O::I64Mul => self.binop_imm64(
+                |dst, a, b| Op::I64Mul { dst, a, b },
+                |dst, a, imm| Op::I64MulImm { dst, a, imm },
+                true,
+            ),
             O::I64DivS => self.binop(|dst, a, b| Op::I64DivS { dst, a, b }),
             O::I64DivU => self.binop(|dst, a, b| Op::I64DivU { dst, a, b }),
             O::I64RemS => self.binop(|dst, a, b| Op::I64RemS { dst, a, b }),
             O::I64RemU => self.binop(|dst, a, b| Op::I64RemU { dst, a, b }),
-            O::I64And => self.binop_imm64(|dst, a, b| Op::I64And { dst, a, b }, |dst, a, imm| Op::I64AndImm { dst, a, imm }, true),
-            O::I64Or => self.binop_imm64(|dst, a, b| Op::I64Or { dst, a, b }, |dst, a, imm| Op::I64OrImm { dst, a, imm }, true),
-            O::I64Xor => self.binop_imm64(|dst, a, b| Op::I64Xor { dst, a, b }, |dst, a, imm| Op::I64XorImm { dst, a, imm }, true),
-            O::I64Shl => self.binop_imm64(|dst, a, b| Op::I64Shl { dst, a, b }, |dst, a, imm| Op::I64ShlImm { dst, a, imm }, false),
-            O::I64ShrS => self.binop_imm64(|dst, a, b| Op::I64ShrS { dst, a, b }, |dst, a, imm| Op::I64ShrSImm { dst, a, imm }, false),
-            O::I64ShrU => self.binop_imm64(|dst, a, b| Op::I64ShrU { dst, a, b }, |dst, a, imm| Op::I64ShrUImm { dst, a, imm }, false),
-            O::I64Rotl => self.rotate(64, false, |dst, a, b| Op::I64Rotl { dst, a, b }, |dst, a, imm| Op::I64RotlImm { dst, a, imm }),
-            O::I64Rotr => self.rotate(64, true, |dst, a, b| Op::I64Rotr { dst, a, b }, |dst, a, imm| Op::I64RotlImm { dst, a, imm }),
+            O::I64And => self.binop_imm64(
+                |dst, a, b| Op::I64And { dst, a, b },
+                |dst, a, imm| Op::I64AndImm { dst, a, imm },
+                true,
+            ),
+            O::I64Or => self.binop_imm64(
+                |dst, a, b| Op::I64Or { dst, a, b },
+                |dst, a, imm| Op::I64OrImm { dst, a, imm },
+                true,
+            ),
+            O::I64Xor => self.binop_imm64(
+                |dst, a, b| Op::I64Xor { dst, a, b },
+                |dst, a, imm| Op::I64XorImm { dst, a, imm },
+                true,
+            ),
+            O::I64Shl => self.binop_imm64(
+                |dst, a, b| Op::I64Shl { dst, a, b },
+                |dst, a, imm| Op::I64ShlImm { dst, a, imm },
+                false,
+            ),
+            O::I64ShrS => self.binop_imm64(
+                |dst, a, b| Op::I64ShrS { dst, a, b },
+                |dst, a, imm| Op::I64ShrSImm { dst, a, imm },
+                false,
+            ),
+            O::I64ShrU => self.binop_imm64(
+                |dst, a, b| Op::I64ShrU { dst, a, b },
+                |dst, a, imm| Op::I64ShrUImm { dst, a, imm },
+                false,
+            ),
+            O::I64Rotl => self.rotate(
+                64,
+                false,
+                |dst, a, b| Op::I64Rotl { dst, a, b },
+                |dst, a, imm| Op::I64RotlImm { dst, a, imm },
+            ),
+            O::I64Rotr => self.rotate(
+                64,
+                true,
+                |dst, a, b| Op::I64Rotr { dst, a, b },
+                |dst, a, imm| Op::I64RotlImm { dst, a, imm },
+            ),
 
             O::F32Eq => self.binop(|dst, a, b| Op::F32Eq { dst, a, b }),
             O::F32Ne => self.binop(|dst, a, b| Op::F32Ne { dst, a, b }),
@@ -1171,7 +1427,9 @@ impl<'a> Translator<'a> {
             O::I64TruncSatF32U => self.unop(|dst, src| Op::I64TruncSatF32U { dst, src }),
             O::I64TruncSatF64S => self.unop(|dst, src| Op::I64TruncSatF64S { dst, src }),
             O::I64TruncSatF64U => self.unop(|dst, src| Op::I64TruncSatF64U { dst, src }),
-            other => return Err(unsupported(self.offset, format_args!("the instruction {other:?}"))),
+            other => {
+                return Err(unsupported(self.offset, format_args!("the instruction {other:?}")));
+            }
         }
         Ok(())
     }

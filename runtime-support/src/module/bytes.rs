@@ -17,7 +17,8 @@ pub struct ModuleBytes {
 impl ModuleBytes {
     /// Bytes `range` of `owner`, or `None` when the range does not lie inside them.
     pub fn slice(owner: SharedBytes, range: Range<usize>) -> Option<Self> {
-        (range.start <= range.end && range.end <= bytes_of(&owner).len()).then_some(Self { owner, range })
+        (range.start <= range.end && range.end <= bytes_of(&owner).len())
+            .then_some(Self { owner, range })
     }
 }
 

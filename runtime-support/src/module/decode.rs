@@ -64,7 +64,10 @@ fn val_type(t: wasmparser::ValType, offset: usize) -> Result<ValType, CompileErr
 
 fn table_type(t: &wasmparser::TableType, offset: usize) -> Result<TableType, CompileError> {
     let element = RefType::from_wasmparser(t.element_type).ok_or_else(|| {
-        CompileError::unsupported(offset, format!("unsupported table element type {:?}", t.element_type))
+        CompileError::unsupported(
+            offset,
+            format!("unsupported table element type {:?}", t.element_type),
+        )
     })?;
     Ok(TableType { element, limits: limits(t.initial, t.maximum) })
 }
@@ -120,8 +123,16 @@ fn decode_with(
                 for ft in reader.into_iter_err_on_gc_types() {
                     let ft = ft.map_err(err)?;
                     let offset = 0;
-                    let params = ft.params().iter().map(|t| val_type(*t, offset)).collect::<Result<Vec<_>, _>>()?;
-                    let results = ft.results().iter().map(|t| val_type(*t, offset)).collect::<Result<Vec<_>, _>>()?;
+                    let params = ft
+                        .params()
+                        .iter()
+                        .map(|t| val_type(*t, offset))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let results = ft
+                        .results()
+                        .iter()
+                        .map(|t| val_type(*t, offset))
+                        .collect::<Result<Vec<_>, _>>()?;
                     info.types.push(FuncType::new(params, results));
                 }
             }
@@ -146,13 +157,19 @@ fn decode_with(
                             EntityIndex::Memory(info.memories.len() as u32 - 1)
                         }
                         wasmparser::TypeRef::Global(g) => {
-                            let ty = GlobalType { content: val_type(g.content_type, offset)?, mutable: g.mutable };
+                            let ty = GlobalType {
+                                content: val_type(g.content_type, offset)?,
+                                mutable: g.mutable,
+                            };
                             info.globals.push(GlobalDecl { ty, init: None });
                             info.num_imported_globals += 1;
                             EntityIndex::Global(info.globals.len() as u32 - 1)
                         }
                         wasmparser::TypeRef::Tag(_) => {
-                            return Err(CompileError::unsupported(offset, "exception tags are not supported"));
+                            return Err(CompileError::unsupported(
+                                offset,
+                                "exception tags are not supported",
+                            ));
                         }
                     };
                     info.imports.push(Import {
@@ -188,7 +205,10 @@ fn decode_with(
                 let offset = reader.range().start as usize;
                 for g in reader {
                     let g = g.map_err(err)?;
-                    let ty = GlobalType { content: val_type(g.ty.content_type, offset)?, mutable: g.ty.mutable };
+                    let ty = GlobalType {
+                        content: val_type(g.ty.content_type, offset)?,
+                        mutable: g.ty.mutable,
+                    };
                     let init = ConstExpr::decode(&g.init_expr)?;
                     info.globals.push(GlobalDecl { ty, init: Some(init) });
                 }
@@ -204,7 +224,10 @@ fn decode_with(
                         wasmparser::ExternalKind::Memory => EntityIndex::Memory(e.index),
                         wasmparser::ExternalKind::Global => EntityIndex::Global(e.index),
                         wasmparser::ExternalKind::Tag => {
-                            return Err(CompileError::unsupported(0, "exception tags are not supported"));
+                            return Err(CompileError::unsupported(
+                                0,
+                                "exception tags are not supported",
+                            ));
                         }
                     };
                     info.exports.push(Export { name: e.name.to_string(), index });
@@ -218,10 +241,12 @@ fn decode_with(
                     let mode = match &e.kind {
                         wasmparser::ElementKind::Passive => ElementMode::Passive,
                         wasmparser::ElementKind::Declared => ElementMode::Declared,
-                        wasmparser::ElementKind::Active { table_index, offset_expr } => ElementMode::Active {
-                            table: table_index.unwrap_or(0),
-                            offset: ConstExpr::decode(offset_expr)?,
-                        },
+                        wasmparser::ElementKind::Active { table_index, offset_expr } => {
+                            ElementMode::Active {
+                                table: table_index.unwrap_or(0),
+                                offset: ConstExpr::decode(offset_expr)?,
+                            }
+                        }
                     };
                     let (ty, items) = match e.items {
                         wasmparser::ElementItems::Functions(r) => {
@@ -234,7 +259,10 @@ fn decode_with(
                         }
                         wasmparser::ElementItems::Expressions(rt, r) => {
                             let ty = RefType::from_wasmparser(rt).ok_or_else(|| {
-                                CompileError::unsupported(offset, format!("unsupported element type {rt:?}"))
+                                CompileError::unsupported(
+                                    offset,
+                                    format!("unsupported element type {rt:?}"),
+                                )
                             })?;
                             let mut items = Vec::new();
                             for ex in r {
@@ -252,10 +280,12 @@ fn decode_with(
                     let d = d.map_err(err)?;
                     let mode = match &d.kind {
                         wasmparser::DataKind::Passive => DataMode::Passive,
-                        wasmparser::DataKind::Active { memory_index, offset_expr } => DataMode::Active {
-                            memory: *memory_index,
-                            offset: ConstExpr::decode(offset_expr)?,
-                        },
+                        wasmparser::DataKind::Active { memory_index, offset_expr } => {
+                            DataMode::Active {
+                                memory: *memory_index,
+                                offset: ConstExpr::decode(offset_expr)?,
+                            }
+                        }
                     };
                     let start = d.data.as_ptr() as usize - wasm.as_ptr() as usize;
                     info.data.push(DataSegment { mode, bytes: start..start + d.data.len() });
@@ -291,4 +321,3 @@ fn decode_with(
     }
     Ok(info)
 }
-

@@ -155,7 +155,12 @@ impl LineTable {
                     let start = sequence.first().map_or(0, |r| r.address);
                     if start != 0 && start < 0xffff_fff0 {
                         table.rows.append(&mut sequence);
-                        table.rows.push(Row { address: row.address(), file: END, line: 0, column: 0 });
+                        table.rows.push(Row {
+                            address: row.address(),
+                            file: END,
+                            line: 0,
+                            column: 0,
+                        });
                     }
                     sequence.clear();
                     continue;

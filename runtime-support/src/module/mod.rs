@@ -13,8 +13,8 @@ pub use decode::{DecodeOptions, decode};
 pub use dwarf::{SourceLocation, WasmDwarf};
 pub use names::Names;
 
-use crate::vm::{VMSharedTypeId, type_registry};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
+use crate::vm::{VMSharedTypeId, type_registry};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -222,10 +222,13 @@ impl ModuleInfo {
     pub fn export(&self, name: &str) -> Option<&Export> {
         let index = self.export_index.get_or_init(|| {
             let mut v: Vec<u32> = (0..self.exports.len() as u32).collect();
-            v.sort_unstable_by(|a, b| self.exports[*a as usize].name.cmp(&self.exports[*b as usize].name));
+            v.sort_unstable_by(|a, b| {
+                self.exports[*a as usize].name.cmp(&self.exports[*b as usize].name)
+            });
             v.into_boxed_slice()
         });
-        let i = index.binary_search_by(|i| self.exports[*i as usize].name.as_str().cmp(name)).ok()?;
+        let i =
+            index.binary_search_by(|i| self.exports[*i as usize].name.as_str().cmp(name)).ok()?;
         Some(&self.exports[index[i] as usize])
     }
 

@@ -16,7 +16,8 @@ pub struct Names {
 impl Names {
     pub(crate) fn decode(data: &[u8], offset: usize) -> Names {
         let mut names = Names::default();
-        let reader = wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(data, offset as u64));
+        let reader =
+            wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(data, offset as u64));
         for sub in reader {
             let Ok(sub) = sub else { break };
             match sub {

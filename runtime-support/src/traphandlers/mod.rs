@@ -89,7 +89,8 @@ pub unsafe extern "C" fn enter_wasm(
         npcs: 0,
     };
     // SAFETY: the store context is live; the store runs on this thread only.
-    let saved_limit = unsafe { std::mem::replace(&mut (*sc).stack_limit, crate::native_stack::limit()) };
+    let saved_limit =
+        unsafe { std::mem::replace(&mut (*sc).stack_limit, crate::native_stack::limit()) };
     // SAFETY: as above.
     let saved_fp = unsafe { (*sc).last_wasm_entry_fp };
     e.prev = state::push(&mut e);
@@ -98,7 +99,14 @@ pub unsafe extern "C" fn enter_wasm(
     // SAFETY: `body` is an array-call function per the contract; the stub preserves every
     // callee-saved register even when the signal handler resumes at its landing pad.
     let ok = unsafe {
-        entry::kiln_wasm_entry(body, callee_vmctx.cast::<VMOpaqueContext>(), caller_vmctx, values, len, &mut e.regs)
+        entry::kiln_wasm_entry(
+            body,
+            callee_vmctx.cast::<VMOpaqueContext>(),
+            caller_vmctx,
+            values,
+            len,
+            &mut e.regs,
+        )
     };
     state::pop(e.prev);
     // SAFETY: as above.

@@ -47,7 +47,11 @@ unsafe fn regs(uc: *mut libc::c_void) -> (usize, usize, usize) {
         #[cfg(target_arch = "x86_64")]
         {
             let g = &(*uc).uc_mcontext.gregs;
-            (g[libc::REG_RIP as usize] as usize, g[libc::REG_RSP as usize] as usize, g[libc::REG_RBP as usize] as usize)
+            (
+                g[libc::REG_RIP as usize] as usize,
+                g[libc::REG_RSP as usize] as usize,
+                g[libc::REG_RBP as usize] as usize,
+            )
         }
         #[cfg(target_arch = "aarch64")]
         {
@@ -94,7 +98,14 @@ unsafe extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, uc: *
         let e = unsafe { &mut *entry };
         record(e, code, pc, fp);
         // SAFETY: the landing pad expects exactly the stub's saved SP and FP.
-        unsafe { resume_at(uc, super::entry::kiln_wasm_entry_landing as *const () as usize, e.regs.sp, e.regs.fp) };
+        unsafe {
+            resume_at(
+                uc,
+                super::entry::kiln_wasm_entry_landing as *const () as usize,
+                e.regs.sp,
+                e.regs.fp,
+            )
+        };
         return;
     }
     // SAFETY: chaining with the kernel's arguments.
@@ -115,7 +126,8 @@ fn record(e: &mut EntryState, code: crate::trap::TrapCode, pc: usize, mut fp: us
     };
     push(e, pc);
     let stop = e.regs.fp;
-    while fp != 0 && fp < stop && fp.is_multiple_of(std::mem::align_of::<usize>()) && e.npcs < e.cap {
+    while fp != 0 && fp < stop && fp.is_multiple_of(std::mem::align_of::<usize>()) && e.npcs < e.cap
+    {
         // SAFETY: `fp` is a frame pointer of compiled code between the fault and the entry
         // stub (checked to lie below the stub's frame); compiled code keeps frame pointers,
         // so `[fp]` is the caller's FP and `[fp + 8]` the return address.
@@ -211,7 +223,11 @@ impl Drop for AltStack {
         if !self.mapping.is_null() {
             // SAFETY: disable our alternate stack, then unmap it; no handler runs on it now.
             unsafe {
-                let st = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
+                let st = libc::stack_t {
+                    ss_sp: std::ptr::null_mut(),
+                    ss_flags: libc::SS_DISABLE,
+                    ss_size: 0,
+                };
                 libc::sigaltstack(&st, std::ptr::null_mut());
                 libc::munmap(self.mapping, self.size);
             }

@@ -40,7 +40,13 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) ->
     unsafe { (*m).grow(u64::from(delta)) }.map_or(u32::MAX, |old| old as u32)
 }
 
-unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u32, val: u32, len: u32) -> u32 {
+unsafe extern "C" fn memory_fill(
+    vmctx: *mut VMContext,
+    mem: u32,
+    dst: u32,
+    val: u32,
+    len: u32,
+) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let (base, size) = memory(unsafe { instance(vmctx) }, mem);
     if !in_bounds(dst, len, size) {
@@ -51,7 +57,14 @@ unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u32, val:
     BUILTIN_OK
 }
 
-unsafe extern "C" fn memory_copy(vmctx: *mut VMContext, dm: u32, sm: u32, dst: u32, src: u32, len: u32) -> u32 {
+unsafe extern "C" fn memory_copy(
+    vmctx: *mut VMContext,
+    dm: u32,
+    sm: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let inst = unsafe { instance(vmctx) };
     let (dbase, dsize) = memory(inst, dm);
@@ -64,7 +77,14 @@ unsafe extern "C" fn memory_copy(vmctx: *mut VMContext, dm: u32, sm: u32, dst: u
     BUILTIN_OK
 }
 
-unsafe extern "C" fn memory_init(vmctx: *mut VMContext, mem: u32, data: u32, dst: u32, src: u32, len: u32) -> u32 {
+unsafe extern "C" fn memory_init(
+    vmctx: *mut VMContext,
+    mem: u32,
+    data: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let inst = unsafe { instance(vmctx) };
     let info = &inst.module.info;
@@ -78,7 +98,13 @@ unsafe extern "C" fn memory_init(vmctx: *mut VMContext, mem: u32, data: u32, dst
         return TRAP;
     }
     // SAFETY: both ranges were checked; the segment is not inside linear memory.
-    unsafe { std::ptr::copy_nonoverlapping(seg.as_ptr().add(src as usize), base.add(dst as usize), len as usize) };
+    unsafe {
+        std::ptr::copy_nonoverlapping(
+            seg.as_ptr().add(src as usize),
+            base.add(dst as usize),
+            len as usize,
+        )
+    };
     BUILTIN_OK
 }
 
@@ -92,19 +118,39 @@ unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: usize, 
     unsafe { instance(vmctx) }.table_grow(table, delta, init).unwrap_or(u32::MAX)
 }
 
-unsafe extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u32, val: usize, len: u32) -> u32 {
+unsafe extern "C" fn table_fill(
+    vmctx: *mut VMContext,
+    table: u32,
+    dst: u32,
+    val: usize,
+    len: u32,
+) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let r = unsafe { instance(vmctx) }.table_fill(table, dst, val, len);
     if r.is_ok() { BUILTIN_OK } else { TRAP }
 }
 
-unsafe extern "C" fn table_copy(vmctx: *mut VMContext, dt: u32, st: u32, dst: u32, src: u32, len: u32) -> u32 {
+unsafe extern "C" fn table_copy(
+    vmctx: *mut VMContext,
+    dt: u32,
+    st: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let r = unsafe { instance(vmctx) }.table_copy(dt, st, dst, src, len);
     if r.is_ok() { BUILTIN_OK } else { TRAP }
 }
 
-unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> u32 {
+unsafe extern "C" fn table_init(
+    vmctx: *mut VMContext,
+    table: u32,
+    elem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let r = unsafe { instance(vmctx) }.table_init(table, elem, dst, src, len);
     if r.is_ok() { BUILTIN_OK } else { TRAP }

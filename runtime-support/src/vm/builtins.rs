@@ -174,9 +174,7 @@ impl Builtin {
             | Builtin::TableGrow
             | Builtin::DataDrop
             | Builtin::ElemDrop
-            | Builtin::EnterWasm => {
-                None
-            }
+            | Builtin::EnterWasm => None,
         }
     }
 }

@@ -116,7 +116,10 @@ impl CodeMemory {
     /// # Errors
     /// [`ResourceError`] when the range is empty, outside the mapping or misaligned, or the
     /// host refuses the protection change.
-    pub fn protect_in_mapping(mapping: SharedBytes, range: Range<usize>) -> Result<Self, ResourceError> {
+    pub fn protect_in_mapping(
+        mapping: SharedBytes,
+        range: Range<usize>,
+    ) -> Result<Self, ResourceError> {
         let err = |message: String| ResourceError { message };
         let bytes = bytes_of(&mapping);
         if range.is_empty() || range.end > bytes.len() {
@@ -132,7 +135,10 @@ impl CodeMemory {
         // read-only pages invalidates no reference to them.
         let rc = unsafe { libc::mprotect(ptr.cast(), len, libc::PROT_READ | libc::PROT_EXEC) };
         if rc != 0 {
-            return Err(err(format!("cannot make code executable: {}", std::io::Error::last_os_error())));
+            return Err(err(format!(
+                "cannot make code executable: {}",
+                std::io::Error::last_os_error()
+            )));
         }
         count_mapping();
         Ok(CodeMemory { ptr, len, file_backed: true, owner: Some(mapping) })

@@ -116,7 +116,10 @@ impl EncodedTables {
     /// [`CodeTables::new`]).
     pub fn into_shared(self) -> (SharedBytes, TableRanges) {
         let mut buf = Vec::with_capacity(
-            self.functions.len() + self.trap_sites.len() + self.address_map.len() + self.entries.len(),
+            self.functions.len()
+                + self.trap_sites.len()
+                + self.address_map.len()
+                + self.entries.len(),
         );
         let mut take = |v: &[u8]| {
             let start = buf.len();
@@ -231,12 +234,16 @@ impl CodeTables {
         let num_addrs = (addrs.len() / ADDRESS_RECORD_BYTES) as u32;
         let code_len = self.code_len as u64;
         let mut prev_end = 0u64;
-        for (i, rec) in self.slice(&self.ranges.functions).chunks_exact(FUNCTION_RECORD_BYTES).enumerate() {
+        for (i, rec) in
+            self.slice(&self.ranges.functions).chunks_exact(FUNCTION_RECORD_BYTES).enumerate()
+        {
             let w = |k| word(rec, k);
             let (start, len) = (w(0), w(1));
             let end = u64::from(start) + u64::from(len);
             if u64::from(start) < prev_end || end > code_len {
-                return Err(format!("function record {i} overlaps another or lies outside the code"));
+                return Err(format!(
+                    "function record {i} overlaps another or lies outside the code"
+                ));
             }
             prev_end = end;
             let (ts, te, as_, ae) = (w(3), w(4), w(5), w(6));
@@ -244,21 +251,29 @@ impl CodeTables {
                 return Err(format!("function record {i} names table entries that do not exist"));
             }
             let mut last = 0;
-            let records = traps[ts as usize * TRAP_RECORD_BYTES..te as usize * TRAP_RECORD_BYTES].chunks_exact(TRAP_RECORD_BYTES);
+            let records = traps[ts as usize * TRAP_RECORD_BYTES..te as usize * TRAP_RECORD_BYTES]
+                .chunks_exact(TRAP_RECORD_BYTES);
             for (j, r) in records.enumerate() {
                 let (off, code) = (word(r, 0), word(r, 1));
                 if off >= len || off < last || TrapCode::from_u32(code).is_none() {
-                    return Err(format!("trap site {} is unsorted, outside its function or unknown", ts as usize + j));
+                    return Err(format!(
+                        "trap site {} is unsorted, outside its function or unknown",
+                        ts as usize + j
+                    ));
                 }
                 last = off;
             }
             let mut last = 0;
-            let records =
-                addrs[as_ as usize * ADDRESS_RECORD_BYTES..ae as usize * ADDRESS_RECORD_BYTES].chunks_exact(ADDRESS_RECORD_BYTES);
+            let records = addrs
+                [as_ as usize * ADDRESS_RECORD_BYTES..ae as usize * ADDRESS_RECORD_BYTES]
+                .chunks_exact(ADDRESS_RECORD_BYTES);
             for (j, r) in records.enumerate() {
                 let (s, e) = (word(r, 0), word(r, 1));
                 if s < last || s > e || e > len {
-                    return Err(format!("address map entry {} is unsorted or outside its function", as_ as usize + j));
+                    return Err(format!(
+                        "address map entry {} is unsorted or outside its function",
+                        as_ as usize + j
+                    ));
                 }
                 last = s;
             }
@@ -440,7 +455,10 @@ mod tests {
     #[test]
     fn inconsistent_tables_are_rejected() {
         let (bytes, ranges) = tables().into_shared();
-        assert!(CodeTables::new(bytes.clone(), ranges.clone(), 40, 1, 1).is_err(), "code too short");
+        assert!(
+            CodeTables::new(bytes.clone(), ranges.clone(), 40, 1, 1).is_err(),
+            "code too short"
+        );
         assert!(CodeTables::new(bytes.clone(), ranges.clone(), 48, 2, 1).is_err(), "entry count");
         let mut v = bytes_of(&bytes).to_vec();
         v[ranges.trap_sites.start + 4] = 99; // unknown trap code

@@ -94,14 +94,25 @@ impl CompiledModuleCode {
     /// # Errors
     /// [`ResourceError`] when the tables describe more code than is mapped or another
     /// module shape than `info`'s.
-    pub fn from_parts(memory: CodeMemory, tables: CodeTables, info: Arc<ModuleInfo>) -> Result<Self, ResourceError> {
+    pub fn from_parts(
+        memory: CodeMemory,
+        tables: CodeTables,
+        info: Arc<ModuleInfo>,
+    ) -> Result<Self, ResourceError> {
         if tables.code_len() > memory.len()
             || tables.module_shape() != (info.num_defined_funcs(), info.types.len() as u32)
         {
-            return Err(ResourceError { message: "code tables do not match the code or the module".into() });
+            return Err(ResourceError {
+                message: "code tables do not match the code or the module".into(),
+            });
         }
         crate::traphandlers::init();
-        let meta = Arc::new(CodeMeta { base: memory.base() as usize, len: tables.code_len().max(1), tables, info });
+        let meta = Arc::new(CodeMeta {
+            base: memory.base() as usize,
+            len: tables.code_len().max(1),
+            tables,
+            info,
+        });
         crate::traphandlers::registry::register(meta.clone());
         Ok(Self { memory, meta, memory_image: None })
     }

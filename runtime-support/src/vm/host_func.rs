@@ -81,7 +81,8 @@ unsafe extern "C" fn host_array_call(
     // SAFETY: per this function's contract.
     let slots = unsafe { std::slice::from_raw_parts_mut(args, len) };
     let mut caller = CallerCtx { store, instance };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (ctx.func)(&mut caller, slots)));
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (ctx.func)(&mut caller, slots)));
     match result {
         Ok(Ok(())) => true,
         Ok(Err(u)) => {
@@ -94,7 +95,9 @@ unsafe extern "C" fn host_array_call(
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "host function panicked".to_string());
-            store.set_pending_unwind(Unwind::Trap(crate::Trap::host(format!("host function panicked: {msg}"))));
+            store.set_pending_unwind(Unwind::Trap(crate::Trap::host(format!(
+                "host function panicked: {msg}"
+            ))));
             false
         }
     }

@@ -24,7 +24,12 @@ pub struct MemoryStyle {
 
 impl Default for MemoryStyle {
     fn default() -> Self {
-        Self { limit_pages: crate::types::WASM32_MAX_PAGES, reserve_to_max: false, guard_bytes: 0, min_reserve_bytes: 0 }
+        Self {
+            limit_pages: crate::types::WASM32_MAX_PAGES,
+            reserve_to_max: false,
+            guard_bytes: 0,
+            min_reserve_bytes: 0,
+        }
     }
 }
 
@@ -68,7 +73,9 @@ fn map(reserved: usize, accessible: usize) -> Result<*mut u8, ResourceError> {
         )
     };
     if ptr == libc::MAP_FAILED {
-        return Err(ResourceError { message: format!("cannot reserve {reserved} bytes for a linear memory") });
+        return Err(ResourceError {
+            message: format!("cannot reserve {reserved} bytes for a linear memory"),
+        });
     }
     if accessible > 0 {
         // SAFETY: [ptr, ptr+accessible) lies in the mapping just created.
@@ -76,7 +83,9 @@ fn map(reserved: usize, accessible: usize) -> Result<*mut u8, ResourceError> {
         if rc != 0 {
             // SAFETY: unmapping the mapping just created, which nothing else refers to.
             unsafe { libc::munmap(ptr, reserved) };
-            return Err(ResourceError { message: format!("cannot commit {accessible} bytes of linear memory") });
+            return Err(ResourceError {
+                message: format!("cannot commit {accessible} bytes of linear memory"),
+            });
         }
     }
     Ok(ptr.cast())
@@ -91,14 +100,18 @@ impl LinearMemory {
         let limit = style.limit_pages.min(crate::types::WASM32_MAX_PAGES);
         if ty.limits.min > limit {
             return Err(ResourceError {
-                message: format!("memory minimum of {} pages exceeds the limit of {limit} pages", ty.limits.min),
+                message: format!(
+                    "memory minimum of {} pages exceeds the limit of {limit} pages",
+                    ty.limits.min
+                ),
             });
         }
         let max_pages = ty.limits.max.unwrap_or(limit).min(limit);
         let len = (ty.limits.min * WASM_PAGE_SIZE) as usize;
         let want = if style.reserve_to_max { (max_pages * WASM_PAGE_SIZE) as usize } else { len };
         let want = want.max(style.min_reserve_bytes as usize);
-        let reserved = round_up(want.max(len) + style.guard_bytes as usize, host_page()).max(host_page());
+        let reserved =
+            round_up(want.max(len) + style.guard_bytes as usize, host_page()).max(host_page());
         let ptr = match super::reservation_pool::take(reserved, len) {
             Some(ptr) => ptr,
             None => map(reserved, len)?,
@@ -190,14 +203,21 @@ impl LinearMemory {
         if new_len + self.style.guard_bytes as usize <= self.reserved {
             // SAFETY: [ptr+len, ptr+new_len) lies inside our reservation.
             let rc = unsafe {
-                libc::mprotect(self.ptr.add(self.len).cast(), new_len - self.len, libc::PROT_READ | libc::PROT_WRITE)
+                libc::mprotect(
+                    self.ptr.add(self.len).cast(),
+                    new_len - self.len,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                )
             };
             if rc != 0 {
                 return None;
             }
         } else {
             let reserved = round_up(
-                (new_len.max(self.len.saturating_mul(2)).min((self.max_pages * WASM_PAGE_SIZE) as usize).max(new_len))
+                (new_len
+                    .max(self.len.saturating_mul(2))
+                    .min((self.max_pages * WASM_PAGE_SIZE) as usize)
+                    .max(new_len))
                     + self.style.guard_bytes as usize,
                 host_page(),
             );
@@ -220,6 +240,8 @@ impl LinearMemory {
 impl Drop for LinearMemory {
     fn drop(&mut self) {
         // SAFETY: we own the reservation; nothing refers to it once the memory is dropped.
-        unsafe { super::reservation_pool::give(self.ptr, self.reserved, self.len, self.file_backed) };
+        unsafe {
+            super::reservation_pool::give(self.ptr, self.reserved, self.len, self.file_backed)
+        };
     }
 }

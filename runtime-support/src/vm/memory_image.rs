@@ -21,7 +21,8 @@ impl MemoryImage {
     /// [`IMAGE_PAGE`] or the host's page size is not [`IMAGE_PAGE`] (the segments are then
     /// copied).
     pub fn new(file: Arc<File>, file_offset: u64, decl: MemoryImageDecl) -> Option<Self> {
-        let aligned = file_offset.is_multiple_of(IMAGE_PAGE) && crate::vm::code_memory::page_size() as u64 == IMAGE_PAGE;
+        let aligned = file_offset.is_multiple_of(IMAGE_PAGE)
+            && crate::vm::code_memory::page_size() as u64 == IMAGE_PAGE;
         aligned.then_some(Self { file, file_offset, decl })
     }
 
@@ -44,7 +45,9 @@ impl MemoryImage {
     /// nothing else borrows while this runs (its contents there are replaced).
     pub unsafe fn map_into(&self, base: *mut u8, len: usize) -> Result<(), ResourceError> {
         let (offset, size) = (self.decl.offset as usize, self.decl.len as usize);
-        if offset.checked_add(size).is_none_or(|end| end > len) || !(base as usize).is_multiple_of(IMAGE_PAGE as usize) {
+        if offset.checked_add(size).is_none_or(|end| end > len)
+            || !(base as usize).is_multiple_of(IMAGE_PAGE as usize)
+        {
             return Err(ResourceError { message: "memory image does not fit the memory".into() });
         }
         let file_offset = libc::off_t::try_from(self.file_offset)
@@ -66,7 +69,10 @@ impl MemoryImage {
         };
         if p == libc::MAP_FAILED {
             return Err(ResourceError {
-                message: format!("cannot map the memory image: {}", std::io::Error::last_os_error()),
+                message: format!(
+                    "cannot map the memory image: {}",
+                    std::io::Error::last_os_error()
+                ),
             });
         }
         Ok(())

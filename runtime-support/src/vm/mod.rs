@@ -1,7 +1,7 @@
 //! The VM layout shared by both engines (DESIGN.md principle 1) and the objects behind it.
 
-pub mod builtins;
 mod builtin_impls;
+pub mod builtins;
 pub mod code_memory;
 mod code_tables;
 mod compiled_code;
@@ -20,8 +20,8 @@ mod vmcontext;
 pub use builtin_impls::builtins_table;
 pub use code_memory::CodeMemory;
 pub use code_tables::{
-    ADDRESS_RECORD_BYTES, CodeKind, CodeTables, EncodedTables, FUNCTION_RECORD_BYTES, FunctionRecord, SharedBytes,
-    TRAP_RECORD_BYTES, TableRanges, bytes_of,
+    ADDRESS_RECORD_BYTES, CodeKind, CodeTables, EncodedTables, FUNCTION_RECORD_BYTES,
+    FunctionRecord, SharedBytes, TRAP_RECORD_BYTES, TableRanges, bytes_of,
 };
 pub use compiled_code::{CodeImage, CodeMeta, CompiledModuleCode};
 pub use externref::{ExternRef, ExternRefs};

@@ -42,11 +42,17 @@ pub fn take(reserved: usize, accessible: usize) -> Option<*mut u8> {
     let ptr = r.ptr as *mut u8;
     let rc = if r.accessible > accessible {
         // SAFETY: the range lies inside the reservation, which this call now owns.
-        unsafe { libc::mprotect(ptr.add(accessible).cast(), r.accessible - accessible, libc::PROT_NONE) }
+        unsafe {
+            libc::mprotect(ptr.add(accessible).cast(), r.accessible - accessible, libc::PROT_NONE)
+        }
     } else if r.accessible < accessible {
         // SAFETY: as above.
         unsafe {
-            libc::mprotect(ptr.add(r.accessible).cast(), accessible - r.accessible, libc::PROT_READ | libc::PROT_WRITE)
+            libc::mprotect(
+                ptr.add(r.accessible).cast(),
+                accessible - r.accessible,
+                libc::PROT_READ | libc::PROT_WRITE,
+            )
         }
     } else {
         0
@@ -110,7 +116,8 @@ mod tests {
             let mut f = l.split_whitespace();
             let (range, perms) = (f.next().unwrap(), f.next().unwrap());
             let (a, b) = range.split_once('-').unwrap();
-            let (a, b) = (usize::from_str_radix(a, 16).unwrap(), usize::from_str_radix(b, 16).unwrap());
+            let (a, b) =
+                (usize::from_str_radix(a, 16).unwrap(), usize::from_str_radix(b, 16).unwrap());
             if (a..b).contains(&addr) {
                 return perms.to_string();
             }
@@ -125,7 +132,11 @@ mod tests {
     #[test]
     fn reused_reservations_are_zeroed_and_protected_to_the_new_size() {
         // A reservation size no other test uses, so this test gets its own back.
-        let style = MemoryStyle { guard_bytes: 3 << 20, min_reserve_bytes: 7 << 20, ..MemoryStyle::default() };
+        let style = MemoryStyle {
+            guard_bytes: 3 << 20,
+            min_reserve_bytes: 7 << 20,
+            ..MemoryStyle::default()
+        };
         let page = WASM_PAGE_SIZE as usize;
         let mut m = memory(3, style);
         m.grow(2).unwrap();

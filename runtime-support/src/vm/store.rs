@@ -36,7 +36,12 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        Self { memory: MemoryStyle::default(), interp_stack_slots: 1 << 20, max_call_depth: 50_000, interruption: false }
+        Self {
+            memory: MemoryStyle::default(),
+            interp_stack_slots: 1 << 20,
+            max_call_depth: 50_000,
+            interruption: false,
+        }
     }
 }
 

@@ -24,11 +24,19 @@ impl Table {
     pub fn new(ty: TableType, init: usize) -> Result<Self, ResourceError> {
         if ty.limits.min > TABLE_ELEMENT_LIMIT {
             return Err(ResourceError {
-                message: format!("table minimum of {} elements exceeds the limit of {TABLE_ELEMENT_LIMIT}", ty.limits.min),
+                message: format!(
+                    "table minimum of {} elements exceeds the limit of {TABLE_ELEMENT_LIMIT}",
+                    ty.limits.min
+                ),
             });
         }
         let max = ty.limits.max.unwrap_or(u32::MAX as u64).min(TABLE_ELEMENT_LIMIT);
-        Ok(Self { elements: vec![init; ty.limits.min as usize], max, ty, def: std::ptr::null_mut() })
+        Ok(Self {
+            elements: vec![init; ty.limits.min as usize],
+            max,
+            ty,
+            def: std::ptr::null_mut(),
+        })
     }
 
     /// Binds this table to `def` and writes its base and length there.

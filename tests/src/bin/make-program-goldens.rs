@@ -25,10 +25,7 @@ fn main() {
 }
 
 fn run(wanted: &[String]) -> Result<(), String> {
-    let tools = Tools {
-        programs: Programs::locate()?,
-        kiln: None,
-    };
+    let tools = Tools { programs: Programs::locate()?, kiln: None };
     for name in wanted {
         if !Workload::ALL.iter().any(|w| w.name() == name) {
             return Err(format!("unknown workload {name:?}"));
@@ -39,13 +36,8 @@ fn run(wanted: &[String]) -> Result<(), String> {
         if !wanted.is_empty() && !wanted.iter().any(|n| n == w.name()) {
             continue;
         }
-        let wt = engine::prepare(
-            Engine::WasmtimePrecompiled,
-            &tools,
-            w.program(),
-            &scratch,
-            TIMEOUT,
-        )?;
+        let wt =
+            engine::prepare(Engine::WasmtimePrecompiled, &tools, w.program(), &scratch, TIMEOUT)?;
         let first = engine::run_workload(&wt, &tools, w, TIMEOUT)?;
         let second = engine::run_workload(&wt, &tools, w, TIMEOUT)?;
         if first.observed != second.observed {

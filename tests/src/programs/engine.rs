@@ -52,10 +52,7 @@ impl Engine {
     }
 
     fn is_kiln(self) -> bool {
-        matches!(
-            self,
-            Engine::KilnInterpreter | Engine::KilnCompiled | Engine::KilnArtifact
-        )
+        matches!(self, Engine::KilnInterpreter | Engine::KilnCompiled | Engine::KilnArtifact)
     }
 }
 
@@ -143,13 +140,7 @@ pub fn prepare(
     let module_bytes = std::fs::metadata(&module)
         .map_err(|e| format!("{} for {}: {e}", module.display(), engine.label()))?
         .len();
-    Ok(Prepared {
-        engine,
-        program,
-        module,
-        compile_time,
-        module_bytes,
-    })
+    Ok(Prepared { engine, program, module, compile_time, module_bytes })
 }
 
 fn kiln_binary(tools: &Tools) -> Result<&Path, String> {
@@ -299,9 +290,7 @@ pub fn run_process(
         .stderr(Stdio::piped());
     let shown = abbreviate(&format!("{cmd:?}"));
     let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let mut child = cmd.spawn().map_err(|e| format!("cannot start {shown}: {e}"))?;
     let mut out_pipe = child.stdout.take().expect("stdout is piped");
     let mut err_pipe = child.stderr.take().expect("stderr is piped");
     let out_reader = std::thread::spawn(move || {
@@ -325,24 +314,14 @@ pub fn run_process(
         }
     };
     let elapsed = start.elapsed();
-    let stdout = out_reader
-        .join()
-        .expect("reader thread")
-        .unwrap_or_default();
-    let stderr = err_reader
-        .join()
-        .expect("reader thread")
-        .unwrap_or_default();
+    let stdout = out_reader.join().expect("reader thread").unwrap_or_default();
+    let stderr = err_reader.join().expect("reader thread").unwrap_or_default();
     let tail = || {
         let from = stderr.len().saturating_sub(STDERR_QUOTE);
         String::from_utf8_lossy(&stderr[from..]).into_owned()
     };
     match status {
-        Ok(s) if s.success() => Ok(StepOutput {
-            stdout,
-            stderr,
-            elapsed,
-        }),
+        Ok(s) if s.success() => Ok(StepOutput { stdout, stderr, elapsed }),
         Ok(s) => Err(format!("{shown} exited with {s}; stderr:\n{}", tail())),
         Err(e) => Err(format!("{shown} {e}; stderr:\n{}", tail())),
     }

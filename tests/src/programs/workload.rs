@@ -80,13 +80,8 @@ fn args(list: &[&str]) -> Vec<String> {
 
 impl Workload {
     /// Every workload, in the order tables list them.
-    pub const ALL: [Workload; 5] = [
-        Workload::Yosys,
-        Workload::Flite,
-        Workload::Minigzip,
-        Workload::Lua,
-        Workload::Speedtest1,
-    ];
+    pub const ALL: [Workload; 5] =
+        [Workload::Yosys, Workload::Flite, Workload::Minigzip, Workload::Lua, Workload::Speedtest1];
 
     /// The workload's name (also its golden file's stem).
     pub fn name(self) -> &'static str {
@@ -106,10 +101,7 @@ impl Workload {
 
     /// Whether fetch-programs.sh builds the program natively too (the Debian-source ones).
     pub fn has_native(self) -> bool {
-        matches!(
-            self,
-            Workload::Minigzip | Workload::Lua | Workload::Speedtest1
-        )
+        matches!(self, Workload::Minigzip | Workload::Lua | Workload::Speedtest1)
     }
 
     /// Writes the workload's inputs into the empty directory `work` and returns the steps
@@ -121,13 +113,7 @@ impl Workload {
         let copy = |from: PathBuf, name: &str| {
             std::fs::copy(&from, work.join(name))
                 .map(|_| ())
-                .map_err(|e| {
-                    format!(
-                        "cannot copy {} into {}: {e}",
-                        from.display(),
-                        work.display()
-                    )
-                })
+                .map_err(|e| format!("cannot copy {} into {}: {e}", from.display(), work.display()))
         };
         let write = |name: &str, bytes: &[u8]| {
             std::fs::write(work.join(name), bytes)
@@ -135,10 +121,7 @@ impl Workload {
         };
         Ok(match self {
             Workload::Yosys => {
-                copy(
-                    programs_source_dir().join("yosys").join("design.v"),
-                    "design.v",
-                )?;
+                copy(programs_source_dir().join("yosys").join("design.v"), "design.v")?;
                 vec![Step {
                     args: args(&["-Q", "-T", "-p", YOSYS_SCRIPT]),
                     dirs: vec![(programs.yosys_share(), "/share".to_string())],
@@ -154,10 +137,7 @@ impl Workload {
             Workload::Minigzip => {
                 write("input.txt", &inputs::prose(MINIGZIP_INPUT_BYTES))?;
                 vec![
-                    Step {
-                        args: args(&["-9", "input.txt"]),
-                        ..Step::default()
-                    },
+                    Step { args: args(&["-9", "input.txt"]), ..Step::default() },
                     Step {
                         args: args(&["-d"]),
                         stdin: Some("input.txt.gz".into()),
@@ -168,10 +148,7 @@ impl Workload {
             }
             Workload::Lua => {
                 copy(programs_source_dir().join("bench.lua"), "bench.lua")?;
-                vec![Step {
-                    args: args(&["bench.lua"]),
-                    ..Step::default()
-                }]
+                vec![Step { args: args(&["bench.lua"]), ..Step::default() }]
             }
             Workload::Speedtest1 => {
                 let size = SPEEDTEST1_SIZE.to_string();
@@ -205,12 +182,7 @@ impl Workload {
             Workload::Flite => {
                 let wav = read("speech.wav")?;
                 let mut o = format!("stdout: {:?}\n", text(0)?);
-                let _ = writeln!(
-                    o,
-                    "speech.wav: {} bytes, sha256 {}",
-                    wav.len(),
-                    sha256_hex(&wav)
-                );
+                let _ = writeln!(o, "speech.wav: {} bytes, sha256 {}", wav.len(), sha256_hex(&wav));
                 let _ = writeln!(o, "speech.wav header: {}", wav::describe(&wav));
                 o
             }
@@ -219,18 +191,9 @@ impl Workload {
                 let gz = read("input.txt.gz")?;
                 let back = read("roundtrip.txt")?;
                 let mut o = String::new();
-                let _ = writeln!(
-                    o,
-                    "input.txt: {} bytes, sha256 {}",
-                    input.len(),
-                    sha256_hex(&input)
-                );
-                let _ = writeln!(
-                    o,
-                    "input.txt.gz: {} bytes, sha256 {}",
-                    gz.len(),
-                    sha256_hex(&gz)
-                );
+                let _ =
+                    writeln!(o, "input.txt: {} bytes, sha256 {}", input.len(), sha256_hex(&input));
+                let _ = writeln!(o, "input.txt.gz: {} bytes, sha256 {}", gz.len(), sha256_hex(&gz));
                 let _ = writeln!(o, "gzip magic: {}", gz.starts_with(&[0x1f, 0x8b]));
                 let _ = writeln!(
                     o,
@@ -243,11 +206,7 @@ impl Workload {
                     if back == input {
                         "byte-exact".to_string()
                     } else {
-                        format!(
-                            "DIFFERS ({} bytes, sha256 {})",
-                            back.len(),
-                            sha256_hex(&back)
-                        )
+                        format!("DIFFERS ({} bytes, sha256 {})", back.len(), sha256_hex(&back))
                     }
                 );
                 let _ = writeln!(o, "stdout of step 1: {:?}", text(0)?);

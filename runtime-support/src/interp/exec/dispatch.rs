@@ -10,7 +10,8 @@ use super::handlers::*;
 /// # Safety
 /// `pc` must be an instruction of the state's current function whose handler this is, `fp`
 /// its frame, and `mem`/`mem_len` the current instance's memory 0.
-pub type Handler = unsafe fn(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u64, st: *mut State) -> Exit;
+pub type Handler =
+    unsafe fn(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u64, st: *mut State) -> Exit;
 
 /// How a run of handlers ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,7 +45,13 @@ pub struct Regs {
 /// As [`Handler`].
 #[cfg(kiln_tail_dispatch)]
 #[inline(always)]
-pub unsafe fn dispatch(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u64, st: *mut State) -> Exit {
+pub unsafe fn dispatch(
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: u64,
+    st: *mut State,
+) -> Exit {
     // SAFETY: per the contract.
     unsafe { ((*pc).handler)(pc, fp, mem, mem_len, st) }
 }
@@ -55,7 +62,13 @@ pub unsafe fn dispatch(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u6
 /// As [`Handler`].
 #[cfg(not(kiln_tail_dispatch))]
 #[inline(always)]
-pub unsafe fn dispatch(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u64, st: *mut State) -> Exit {
+pub unsafe fn dispatch(
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: u64,
+    st: *mut State,
+) -> Exit {
     // SAFETY: per the contract, `st` is the run's state.
     unsafe { (*st).regs = Regs { pc, fp, mem, len: mem_len } };
     Exit::Continue
@@ -66,7 +79,13 @@ pub unsafe fn dispatch(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u6
 /// # Safety
 /// As [`Handler`].
 #[cfg(kiln_tail_dispatch)]
-pub unsafe fn run(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u64, st: *mut State) -> Exit {
+pub unsafe fn run(
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: u64,
+    st: *mut State,
+) -> Exit {
     // SAFETY: per the contract.
     unsafe { dispatch(pc, fp, mem, mem_len, st) }
 }
@@ -76,7 +95,13 @@ pub unsafe fn run(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u64, st
 /// # Safety
 /// As [`Handler`].
 #[cfg(not(kiln_tail_dispatch))]
-pub unsafe fn run(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u64, st: *mut State) -> Exit {
+pub unsafe fn run(
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: u64,
+    st: *mut State,
+) -> Exit {
     let mut r = Regs { pc, fp, mem, len: mem_len };
     loop {
         // SAFETY: each handler leaves valid registers for the next one in `regs`.

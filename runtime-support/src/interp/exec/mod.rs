@@ -65,7 +65,12 @@ fn is_interp(f: ArrayCallFn) -> bool {
 }
 
 /// Runs `func_index` of `inst` with arguments from `slots`, leaving results there.
-fn execute(store: &Store, inst: *mut InstanceData, func_index: u32, slots: &mut [ValRaw]) -> Result<(), Unwind> {
+fn execute(
+    store: &Store,
+    inst: *mut InstanceData,
+    func_index: u32,
+    slots: &mut [ValRaw],
+) -> Result<(), Unwind> {
     if !crate::native_stack::has_headroom() {
         return Err(TrapCode::CallStackExhausted.into());
     }
@@ -162,9 +167,17 @@ mod tests;
 pub(super) unsafe fn init_frame(func: &super::ir::CompiledFunc, fp: *mut u64) {
     // SAFETY: [num_params, num_locals + consts) lies inside the frame per the contract.
     unsafe {
-        std::ptr::write_bytes(fp.add(func.num_params as usize), 0, (func.num_locals - func.num_params) as usize);
+        std::ptr::write_bytes(
+            fp.add(func.num_params as usize),
+            0,
+            (func.num_locals - func.num_params) as usize,
+        );
         if !func.consts.is_empty() {
-            std::ptr::copy_nonoverlapping(func.consts.as_ptr(), fp.add(func.num_locals as usize), func.consts.len());
+            std::ptr::copy_nonoverlapping(
+                func.consts.as_ptr(),
+                fp.add(func.num_locals as usize),
+                func.consts.len(),
+            );
         }
     }
 }

@@ -27,15 +27,18 @@ fn long_loop_does_not_grow_the_native_stack() {
             (local.get $acc)))
     "#;
     let wasm = wat::parse_str(wat).expect("valid wat");
-    let info = decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
-        .expect("valid module");
+    let info =
+        decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
+            .expect("valid module");
     let code = Code::Interpreted(super::super::translate_module(&info, false).expect("translates"));
     let module = Arc::new(Module { info: Arc::new(info), code });
     let store = Store::new(StoreConfig::default());
     let no_imports = |_: &str, _: &str| None;
     let inst = instantiate(&store, module, &no_imports, None).expect("instantiates");
     // SAFETY: the instance is owned by `store`, which is alive.
-    let Some(Extern::Func(f)) = (unsafe { &*inst }).get_export("count") else { panic!("count is exported") };
+    let Some(Extern::Func(f)) = (unsafe { &*inst }).get_export("count") else {
+        panic!("count is exported")
+    };
     let mut slots = [ValRaw::from_bits(ITERATIONS as u64)];
     // SAFETY: `f` is a live funcref of `store` taking and returning one i32.
     unsafe { crate::call::invoke(&store, f, &mut slots) }.expect("runs to completion");
@@ -51,8 +54,9 @@ struct Loaded {
 
 fn load(wat: &str) -> Loaded {
     let wasm = wat::parse_str(wat).expect("valid wat");
-    let info = decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
-        .expect("valid module");
+    let info =
+        decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
+            .expect("valid module");
     let code = Code::Interpreted(super::super::translate_module(&info, false).expect("translates"));
     let module = Arc::new(Module { info: Arc::new(info), code });
     let store = Store::new(StoreConfig::default());
@@ -65,7 +69,9 @@ impl Loaded {
     /// Calls export `name` with `args` (slot bits); its first result, or the unwind.
     fn call(&self, name: &str, args: &[u64]) -> Result<u64, crate::error::Unwind> {
         // SAFETY: the instance is owned by `self.store`, which is alive.
-        let Some(Extern::Func(f)) = (unsafe { &*self.inst }).get_export(name) else { panic!("{name} is exported") };
+        let Some(Extern::Func(f)) = (unsafe { &*self.inst }).get_export(name) else {
+            panic!("{name} is exported")
+        };
         let mut slots: Vec<ValRaw> = args.iter().map(|&a| ValRaw::from_bits(a)).collect();
         slots.resize(args.len().max(1), ValRaw::from_bits(0));
         // SAFETY: `f` is a live funcref of the store; the slots cover its params and results.
@@ -153,8 +159,14 @@ fn fused_loop_ends() {
             (local.get $k)))"#,
     );
     for op in [
-        "I32AddBrLtU", "I32AddBrLtS", "I32AddBrNe", "I32AddImmBrLtU", "I32AddImmBrLtS", "I32AddImmBrNe",
-        "I32AddImmBrNeImm", "I32AddImmBrNez",
+        "I32AddBrLtU",
+        "I32AddBrLtS",
+        "I32AddBrNe",
+        "I32AddImmBrLtU",
+        "I32AddImmBrLtS",
+        "I32AddImmBrNe",
+        "I32AddImmBrNeImm",
+        "I32AddImmBrNez",
     ] {
         m.expect_op(op);
     }
@@ -170,12 +182,28 @@ fn fused_loop_ends() {
         }
         k.wrapping_mul(1000).wrapping_add(i)
     };
-    for (i, step, n) in [(0, 1, 10), (0, 4, 10), (5, 1, 3), (-5, 1, 3), (i32::MAX - 2, 1, i32::MAX), (-3, 1, 0), (10, -1, 0)] {
+    for (i, step, n) in [
+        (0, 1, 10),
+        (0, 4, 10),
+        (5, 1, 3),
+        (-5, 1, 3),
+        (i32::MAX - 2, 1, i32::MAX),
+        (-3, 1, 0),
+        (10, -1, 0),
+    ] {
         let lt_u = |v: i32| (v as u32) < (n as u32);
         let lt_s = |v: i32| v < n;
         let ne = |v: i32| v != n;
-        assert_eq!(m.i32("add_lt_u", &[i, step, n]), run(i, step, &lt_u), "add_lt_u {i} {step} {n}");
-        assert_eq!(m.i32("add_lt_s", &[i, step, n]), run(i, step, &lt_s), "add_lt_s {i} {step} {n}");
+        assert_eq!(
+            m.i32("add_lt_u", &[i, step, n]),
+            run(i, step, &lt_u),
+            "add_lt_u {i} {step} {n}"
+        );
+        assert_eq!(
+            m.i32("add_lt_s", &[i, step, n]),
+            run(i, step, &lt_s),
+            "add_lt_s {i} {step} {n}"
+        );
         assert_eq!(m.i32("imm_lt_u", &[i, n]), run(i, 3, &lt_u), "imm_lt_u {i} {n}");
         // `!=` loops only where the counter reaches the bound in a few steps.
         let d = n.wrapping_sub(i);
@@ -186,8 +214,14 @@ fn fused_loop_ends() {
             assert_eq!(m.i32("imm_ne", &[i, n]), run(i, -1, &ne), "imm_ne {i} {n}");
         }
     }
-    assert_eq!(m.i32("add_ne", &[i32::MAX - 1, 1, i32::MIN + 1]), run(i32::MAX - 1, 1, &|v| v != i32::MIN + 1));
-    assert_eq!(m.i32("imm_ne", &[i32::MIN + 1, i32::MAX - 1]), run(i32::MIN + 1, -1, &|v| v != i32::MAX - 1));
+    assert_eq!(
+        m.i32("add_ne", &[i32::MAX - 1, 1, i32::MIN + 1]),
+        run(i32::MAX - 1, 1, &|v| v != i32::MIN + 1)
+    );
+    assert_eq!(
+        m.i32("imm_ne", &[i32::MIN + 1, i32::MAX - 1]),
+        run(i32::MIN + 1, -1, &|v| v != i32::MAX - 1)
+    );
     // Unsigned bound with a counter wrapping past zero: -2 + 3 = 1 <u 10, and on.
     assert_eq!(m.i32("imm_lt_u", &[-2, 10]), run(-2, 3, &|v| (v as u32) < 10));
     // Signed bound with negative counters: down by 2 while > n, then up by 5 while < n.
@@ -311,20 +345,33 @@ fn fused_eqz_compare_and_trap_offsets() {
     m.expect_op("BrF64NotLe");
     let nan = f64::NAN.to_bits();
     for (a, b) in [(1.0f64, 2.0f64), (2.0, 1.0), (1.0, 1.0)] {
-        assert_eq!(m.call("not_le", &[a.to_bits(), b.to_bits()]).unwrap(), !(a <= b) as u64, "not_le {a} {b}");
+        assert_eq!(
+            m.call("not_le", &[a.to_bits(), b.to_bits()]).unwrap(),
+            !(a <= b) as u64,
+            "not_le {a} {b}"
+        );
     }
     assert_eq!(m.call("not_le", &[nan, 1.0f64.to_bits()]).unwrap(), 1);
     assert_eq!(m.call("not_le", &[1.0f64.to_bits(), nan]).unwrap(), 1);
     for (a, b) in [(1, 2), (2, 1), (-1, 1), (3, 3)] {
-        assert_eq!(m.i32("not_lt_u", &[a, b]), !((a as u32) < (b as u32)) as i32, "not_lt_u {a} {b}");
+        assert_eq!(
+            m.i32("not_lt_u", &[a, b]),
+            !((a as u32) < (b as u32)) as i32,
+            "not_lt_u {a} {b}"
+        );
     }
     m.expect_op("Copy2");
     assert_eq!(m.i32("trap_after", &[10, 20]), 0);
-    let Err(crate::error::Unwind::Trap(t)) = m.call("trap_after", &[65534, 0]) else { panic!("expected a trap") };
+    let Err(crate::error::Unwind::Trap(t)) = m.call("trap_after", &[65534, 0]) else {
+        panic!("expected a trap")
+    };
     assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
     // The offset is the `i32.load`'s (opcode 0x28), though the pairs before it were merged.
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
-    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+    assert_eq!(
+        m.module.info.wasm[off as usize], 0x28,
+        "the trapping instruction is i32.load (offset {off:#x})"
+    );
 }
 
 /// Fused address arithmetic and accumulating loads: `I32ShlAddImm` (both results kept),
@@ -374,15 +421,25 @@ fn fused_indexing_and_accumulating_loads() {
     // Words at 4 and 8: 0x7fffffff + 0x80000010 wraps.
     assert_eq!(m.i32("sum32", &[0, 2]), 0x7fff_ffffi32.wrapping_add(0x8000_0010u32 as i32));
     // From 65524 the words at 65528 and 65532 are read, then 65536 is out of bounds.
-    let Err(crate::error::Unwind::Trap(t)) = m.call("sum32", &[65524, 3]) else { panic!("expected a trap") };
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum32", &[65524, 3]) else {
+        panic!("expected a trap")
+    };
     assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
-    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+    assert_eq!(
+        m.module.info.wasm[off as usize], 0x28,
+        "the trapping instruction is i32.load (offset {off:#x})"
+    );
     assert_eq!(m.i32("partial", &[]), 12, "the two loads before the trap ran");
     // `sum8` past the end traps too.
-    let Err(crate::error::Unwind::Trap(t)) = m.call("sum8", &[65537]) else { panic!("expected a trap") };
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum8", &[65537]) else {
+        panic!("expected a trap")
+    };
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
-    assert_eq!(m.module.info.wasm[off as usize], 0x2d, "the trapping instruction is i32.load8_u (offset {off:#x})");
+    assert_eq!(
+        m.module.info.wasm[off as usize], 0x2d,
+        "the trapping instruction is i32.load8_u (offset {off:#x})"
+    );
 }
 
 /// Search loops: a load fused with the signed comparison that branches on the loaded value
@@ -426,9 +483,14 @@ fn fused_load_branches() {
     m.expect_op("I32LoadBrLtS");
     m.expect_op("I32LoadBrGtS");
     let words = [-5i32, -1, 0, 3, 7, 7, 100, i32::MIN];
-    let up = |i: usize, p: i32| (i..words.len()).find(|&k| words[k] >= p).expect("a stop in the data") as i32;
+    let up = |i: usize, p: i32| {
+        (i..words.len()).find(|&k| words[k] >= p).expect("a stop in the data") as i32
+    };
     let down = |j: usize, p: i32, off: usize| {
-        (0..=j).rev().find(|&k| words.get(k + off).copied().unwrap_or(0) <= p).map_or(-1, |k| k as i32)
+        (0..=j)
+            .rev()
+            .find(|&k| words.get(k + off).copied().unwrap_or(0) <= p)
+            .map_or(-1, |k| k as i32)
     };
     for (i, p) in [(0, -5), (0, -4), (0, 4), (2, 7), (3, 8), (6, 100), (0, 0)] {
         let k = up(i, p);
@@ -441,10 +503,15 @@ fn fused_load_branches() {
         assert_eq!(m.i32("down2", &[j, p]), down(j as usize, p, 1), "down2 {j} {p}");
     }
     // Every word from index 2 down is > -2^31, so the search walks to index -1: address -4.
-    let Err(crate::error::Unwind::Trap(t)) = m.call("down", &[2, i32::MIN as u32 as u64]) else { panic!("expected a trap") };
+    let Err(crate::error::Unwind::Trap(t)) = m.call("down", &[2, i32::MIN as u32 as u64]) else {
+        panic!("expected a trap")
+    };
     assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
-    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+    assert_eq!(
+        m.module.info.wasm[off as usize], 0x28,
+        "the trapping instruction is i32.load (offset {off:#x})"
+    );
 }
 
 /// f64 values that stress the fused float instructions: signed zeros, infinities, NaNs
@@ -484,7 +551,8 @@ fn f64_bits_or_nan(v: f64) -> Option<u64> {
 /// and the second op may read it twice.
 #[test]
 fn fused_f64_chains() {
-    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let ops: [(&str, &str, F64Op); 3] =
+        [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
     let mut wat = String::from("(module\n");
     for (n1, _, _) in ops {
         for (n2, _, _) in ops {
@@ -518,8 +586,14 @@ fn fused_f64_chains() {
                         let args = [a.to_bits(), b.to_bits(), c.to_bits()];
                         let t = f1(a, b);
                         for (side, want) in [("l", f2(t, c)), ("r", f2(c, t))] {
-                            let got = f64::from_bits(m.call(&format!("{n1}_{n2}_{side}"), &args).unwrap());
-                            assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "{n1}_{n2}_{side}({a:e}, {b:e}, {c:e})");
+                            let got = f64::from_bits(
+                                m.call(&format!("{n1}_{n2}_{side}"), &args).unwrap(),
+                            );
+                            assert_eq!(
+                                f64_bits_or_nan(got),
+                                f64_bits_or_nan(want),
+                                "{n1}_{n2}_{side}({a:e}, {b:e}, {c:e})"
+                            );
                         }
                     }
                 }
@@ -533,8 +607,16 @@ fn fused_f64_chains() {
     assert_eq!(got, (a * b + -1.0).to_bits());
     for (a, b) in [(3.0f64, 1.0f64), (-0.0, 0.0), (f64::INFINITY, 1.0), (1.0e308, -1.0e308)] {
         let t = a - b;
-        assert_eq!(m.call("tee_t", &[a.to_bits(), b.to_bits()]).unwrap(), t.to_bits(), "tee_t {a} {b}");
-        assert_eq!(m.call("tee_d", &[a.to_bits(), b.to_bits()]).unwrap(), (t * t).to_bits(), "tee_d {a} {b}");
+        assert_eq!(
+            m.call("tee_t", &[a.to_bits(), b.to_bits()]).unwrap(),
+            t.to_bits(),
+            "tee_t {a} {b}"
+        );
+        assert_eq!(
+            m.call("tee_d", &[a.to_bits(), b.to_bits()]).unwrap(),
+            (t * t).to_bits(),
+            "tee_d {a} {b}"
+        );
     }
 }
 
@@ -544,14 +626,26 @@ fn fused_f64_chains() {
 /// is still written.
 #[test]
 fn fused_f64_op_branches() {
-    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
-    let cmps: [(&str, F64Cmp); 4] = [("lt", |x, y| x < y), ("gt", |x, y| x > y), ("le", |x, y| x <= y), ("ge", |x, y| x >= y)];
+    let ops: [(&str, &str, F64Op); 3] =
+        [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let cmps: [(&str, F64Cmp); 4] =
+        [("lt", |x, y| x < y), ("gt", |x, y| x > y), ("le", |x, y| x <= y), ("ge", |x, y| x >= y)];
     let mut wat = String::from("(module\n");
     for (n1, _, _) in ops {
         for (c, _) in cmps {
             for (side, cond) in [
-                ("l", format!("(f64.{c} (local.tee $t (f64.{n1} (local.get $a) (local.get $b))) (local.get $c))")),
-                ("r", format!("(f64.{c} (local.get $c) (local.tee $t (f64.{n1} (local.get $a) (local.get $b))))")),
+                (
+                    "l",
+                    format!(
+                        "(f64.{c} (local.tee $t (f64.{n1} (local.get $a) (local.get $b))) (local.get $c))"
+                    ),
+                ),
+                (
+                    "r",
+                    format!(
+                        "(f64.{c} (local.get $c) (local.tee $t (f64.{n1} (local.get $a) (local.get $b))))"
+                    ),
+                ),
             ] {
                 for (neg, cond) in [("", cond.clone()), ("not_", format!("(i32.eqz {cond})"))] {
                     // 2 when the branch is taken, else 0; plus 1 when `t` holds a NaN.
@@ -644,18 +738,29 @@ fn fused_f64_accumulating_loads() {
             assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "sum {vals:?} from {start}");
             let want_r = vals.iter().fold(start, |s, &v| v + s);
             let got = f64::from_bits(m.call("sum_r", &[8, n, start.to_bits()]).unwrap());
-            assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want_r), "sum_r {vals:?} from {start}");
+            assert_eq!(
+                f64_bits_or_nan(got),
+                f64_bits_or_nan(want_r),
+                "sum_r {vals:?} from {start}"
+            );
         }
     }
     let nan = 0x7ff8_0000_dead_beefu64;
     m.call("put", &[16, nan]).unwrap();
     assert_eq!(m.call("last", &[16]).unwrap(), nan, "the loaded bits stay in their slot");
     assert_eq!(m.call("last", &[65528]).unwrap(), 0);
-    let Err(crate::error::Unwind::Trap(t)) = m.call("last", &[65529]) else { panic!("expected a trap") };
+    let Err(crate::error::Unwind::Trap(t)) = m.call("last", &[65529]) else {
+        panic!("expected a trap")
+    };
     assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
-    assert_eq!(m.module.info.wasm[off as usize], 0x2b, "the trapping instruction is f64.load (offset {off:#x})");
-    let Err(crate::error::Unwind::Trap(t)) = m.call("sum", &[65528, 1, 0]) else { panic!("expected a trap") };
+    assert_eq!(
+        m.module.info.wasm[off as usize], 0x2b,
+        "the trapping instruction is f64.load (offset {off:#x})"
+    );
+    let Err(crate::error::Unwind::Trap(t)) = m.call("sum", &[65528, 1, 0]) else {
+        panic!("expected a trap")
+    };
     assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
 }
 
@@ -678,7 +783,8 @@ fn fused_f64_op_stores() {
             (f64.store offset=8 (local.get $i) (local.tee $r (f64.mul (local.get $a) (local.get $b))))
             (local.get $r)))"#,
     );
-    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let ops: [(&str, &str, F64Op); 3] =
+        [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
     for (name, op, f) in ops {
         m.expect_op(&format!("F64{op}Store"));
         for &a in &F64_EDGES {
@@ -686,15 +792,24 @@ fn fused_f64_op_stores() {
                 let want = f64_bits_or_nan(f(a, b));
                 let r = m.call(name, &[16, a.to_bits(), b.to_bits()]).unwrap();
                 assert_eq!(f64_bits_or_nan(f64::from_bits(r)), want, "{name}({a:e}, {b:e})");
-                assert_eq!(m.call("get", &[24]).unwrap(), r, "{name}({a:e}, {b:e}) stores its result");
+                assert_eq!(
+                    m.call("get", &[24]).unwrap(),
+                    r,
+                    "{name}({a:e}, {b:e}) stores its result"
+                );
             }
         }
-        let Err(crate::error::Unwind::Trap(t)) = m.call(name, &[65521, 1.0f64.to_bits(), 2.0f64.to_bits()]) else {
+        let Err(crate::error::Unwind::Trap(t)) =
+            m.call(name, &[65521, 1.0f64.to_bits(), 2.0f64.to_bits()])
+        else {
             panic!("expected a trap")
         };
         assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
         let off = t.backtrace()[0].wasm_offset.expect("an offset");
-        assert_eq!(m.module.info.wasm[off as usize], 0x39, "the trapping instruction is f64.store (offset {off:#x})");
+        assert_eq!(
+            m.module.info.wasm[off as usize], 0x39,
+            "the trapping instruction is f64.store (offset {off:#x})"
+        );
         assert_eq!(m.call("get", &[65528]).unwrap(), 0, "a trapping store writes nothing");
     }
 }
@@ -756,10 +871,15 @@ fn rotated_loops() {
     assert_eq!(m.i32("walk", &[12]), 1000000);
     assert_eq!(m.i32("walk", &[16]), 1000000);
     // 1 + 2 + 3, then the load at 65536 (a copied instruction) is out of bounds.
-    let Err(crate::error::Unwind::Trap(t)) = m.call("walk", &[65524]) else { panic!("expected a trap") };
+    let Err(crate::error::Unwind::Trap(t)) = m.call("walk", &[65524]) else {
+        panic!("expected a trap")
+    };
     assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
-    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load (offset {off:#x})");
+    assert_eq!(
+        m.module.info.wasm[off as usize], 0x28,
+        "the trapping instruction is i32.load (offset {off:#x})"
+    );
     for n in [1, 2, 10] {
         assert_eq!(m.i32("table", &[n]), n, "table {n}");
     }
@@ -770,7 +890,8 @@ fn rotated_loops() {
 /// square), matches three separately rounded ops over edge values.
 #[test]
 fn fused_f64_chain_muls() {
-    let ops: [(&str, &str, F64Op); 3] = [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
+    let ops: [(&str, &str, F64Op); 3] =
+        [("add", "Add", |x, y| x + y), ("sub", "Sub", |x, y| x - y), ("mul", "Mul", |x, y| x * y)];
     let mut wat = String::from("(module\n");
     for (n1, _, _) in ops {
         for (n2, _, _) in ops {
@@ -803,8 +924,14 @@ fn fused_f64_chain_muls() {
                             let t = f1(a, b);
                             let (dl, dr) = (f2(t, c), f2(c, t));
                             for (side, want) in [("l", dl * g), ("r", g * dr), ("sq", dl * dl)] {
-                                let got = f64::from_bits(m.call(&format!("{n1}_{n2}_{side}"), &args).unwrap());
-                                assert_eq!(f64_bits_or_nan(got), f64_bits_or_nan(want), "{n1}_{n2}_{side}({a:e}, {b:e}, {c:e}, {g:e})");
+                                let got = f64::from_bits(
+                                    m.call(&format!("{n1}_{n2}_{side}"), &args).unwrap(),
+                                );
+                                assert_eq!(
+                                    f64_bits_or_nan(got),
+                                    f64_bits_or_nan(want),
+                                    "{n1}_{n2}_{side}({a:e}, {b:e}, {c:e}, {g:e})"
+                                );
                             }
                         }
                     }

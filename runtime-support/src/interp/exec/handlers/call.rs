@@ -3,8 +3,8 @@
 //! entry.
 
 use super::super::backtrace::unwind;
-use super::super::{init_frame, is_interp};
 use super::super::state::{Frame, InstCache};
+use super::super::{init_frame, is_interp};
 use super::*;
 use crate::error::Unwind;
 use crate::instance::{InstanceData, InterpFuncContext};
@@ -19,7 +19,13 @@ use crate::vm::{ArrayCallFn, Store, VMFuncRef, VMOpaqueContext, ValRaw};
 /// # Safety
 /// `s` is the run's state, `pc` the calling instruction, `new_fp` inside the value stack.
 #[inline(always)]
-unsafe fn push_frame(s: &mut State, pc: *const Instr, fp: *mut u64, callee: &CompiledFunc, new_fp: *mut u64) -> bool {
+unsafe fn push_frame(
+    s: &mut State,
+    pc: *const Instr,
+    fp: *mut u64,
+    callee: &CompiledFunc,
+    new_fp: *mut u64,
+) -> bool {
     // SAFETY: `new_fp` and `stack_end` point into (or one past) the same stack allocation.
     let room = unsafe { s.stack_end.offset_from(new_fp) } as usize;
     if room < callee.frame_size as usize || s.frames.len() + 1 >= s.depth_limit {
@@ -123,7 +129,13 @@ const UNWIND: Resume = (std::ptr::null(), std::ptr::null_mut());
 /// # Safety
 /// `pc` is the calling instruction of the run `st`, `fp` its frame.
 #[inline(never)]
-unsafe fn call_import_slow(pc: *const Instr, fp: *mut u64, st: *mut State, func: u32, base: Slot) -> Resume {
+unsafe fn call_import_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    func: u32,
+    base: Slot,
+) -> Resume {
     // SAFETY: `func` is an imported function of the live current instance.
     unsafe {
         let inst = &*(*st).cache.inst;
@@ -138,7 +150,14 @@ unsafe fn call_import_slow(pc: *const Instr, fp: *mut u64, st: *mut State, func:
 /// # Safety
 /// As [`call_import_slow`].
 #[inline(never)]
-unsafe fn call_indirect_slow(pc: *const Instr, fp: *mut u64, st: *mut State, table: u32, ty: u32, base: Slot) -> Resume {
+unsafe fn call_indirect_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    table: u32,
+    ty: u32,
+    base: Slot,
+) -> Resume {
     // SAFETY: the current instance is live; `table`, `ty` are validated indices; the index
     // slot lies in the frame; non-null funcref table elements point to live funcrefs.
     unsafe {
@@ -208,7 +227,14 @@ unsafe fn call_any(
 ///
 /// # Safety
 /// As [`call_import_slow`]; `inst` is a live interpreted instance.
-unsafe fn enter(pc: *const Instr, fp: *mut u64, st: *mut State, inst: *mut InstanceData, index: u32, new_fp: *mut u64) -> Resume {
+unsafe fn enter(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    inst: *mut InstanceData,
+    index: u32,
+    new_fp: *mut u64,
+) -> Resume {
     // SAFETY: per the contract; `index` is a defined function of the instance's module.
     unsafe {
         let s = &mut *st;
