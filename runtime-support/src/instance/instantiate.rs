@@ -96,8 +96,8 @@ pub fn instantiate(
         f.instance = ip;
     }
 
-    // SAFETY (for the writes below): every pointer is `inst.at(offset)` with an offset from
-    // `inst.offsets`, inside the zeroed VMContext allocation and suitably aligned.
+    // SAFETY: `inst.vmctx` is the instance's zeroed VMContext allocation, which starts with
+    // a suitably aligned `VMContextHeader`.
     unsafe {
         let header = inst.vmctx as *mut VMContextHeader;
         (*header).magic = VMCONTEXT_MAGIC;
