@@ -547,6 +547,12 @@ fn malformed_inputs_never_crash() {
     let all = variants(&bases);
     let total = all.len();
     let exe = std::env::current_exe().expect("test binary path");
+    // This test's name in the test binary (`malformed::malformed_inputs_never_crash`): the
+    // module path without the crate name.
+    let this_test = format!(
+        "{}::malformed_inputs_never_crash",
+        module_path!().split_once("::").map_or("", |(_, m)| m)
+    );
 
     let mut tally = Tally::default();
     let mut failures: Vec<String> = Vec::new();
@@ -565,7 +571,7 @@ fn malformed_inputs_never_crash() {
     while next < total {
         tally.restarts += 1;
         let mut child = Command::new(&exe)
-            .args(["malformed_inputs_never_crash", "--exact", "--nocapture", "--test-threads=1"])
+            .args([this_test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, next.to_string())
             .env("RUST_BACKTRACE", "0")
             .stdout(Stdio::piped())

@@ -1,0 +1,18 @@
+//! Kiln's cross-crate integration tests, linked into one test binary (one link instead of
+//! one per file). Each module is one area; run one with `cargo test -p kiln-tests -- <module>::`.
+
+mod aarch64_exec;
+mod api;
+mod artifacts;
+mod c_kernels;
+mod compiled_memory;
+mod cross;
+mod dwarf_backtrace;
+mod example_host_string;
+mod interruption;
+mod malformed;
+mod memory_image;
+mod mixed_engines;
+mod object_load;
+mod traps;
+mod wasi;
