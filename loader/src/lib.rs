@@ -17,11 +17,13 @@
 //! address-map and entry tables, and the DWARF section (through the mapping; it is not
 //! part of the payload checksum and is verified against its own digest the first time a
 //! backtrace or [`LoadedArtifact::dwarf`] reads it, see
-//! [`kiln_runtime_support::artifact::dwarf`]). What is
-//! copied: the metadata (decoded into a [`ModuleInfo`]) and the data section (into the
-//! module's data bytes, which passive segments, and active ones without a mapped image,
-//! are copied from). When the artifact comes as bytes ([`load_bytes`]) rather than a
-//! file, code and tables are copied, and so are the active segments.
+//! [`kiln_runtime_support::artifact::dwarf`]), and the data section (the module's data
+//! segments are ranges of the mapping, [`kiln_runtime_support::module::ModuleBytes`]; passive
+//! segments, and active ones without a mapped image, are copied from there at
+//! instantiation). What is decoded: the metadata (into a [`ModuleInfo`]). When the artifact
+//! comes as bytes ([`load_bytes`]) rather than a file, the bytes are copied once and code is
+//! copied into fresh executable pages; there is no mapped image, so active segments are
+//! copied too.
 //!
 //! Relocatable ELF objects (`kiln compile --emit obj`) load through the same entry points,
 //! recognized by their magic: [`object`] verifies them as thoroughly, then copies their code,
