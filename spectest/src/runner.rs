@@ -51,8 +51,9 @@ pub fn run_script_with_progress(
 ) -> FileReport {
     let mut report = FileReport::new(name);
     let parse_failure = |report: &mut FileReport, e: wast::Error| {
-        let line = e.span().linecol_in(text).0 + 1;
-        report.fail(line, "parse", format!("cannot parse the script: {}", e.message()));
+        let (line, column) = e.span().linecol_in(text);
+        let message = format!("cannot parse the script at column {}: {}", column + 1, e.message());
+        report.fail(line + 1, "parse", message);
     };
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);

@@ -114,7 +114,11 @@ fn a_script_that_does_not_parse_is_one_failure_at_its_line() {
     let r = run("(module)\n\n(assert_return (invoke \"f\") (i32.const one))\n(module)\n");
     assert_eq!((r.passed, r.failed), (0, 1), "{:#?}", r.failures);
     assert_eq!((r.failures[0].line, r.failures[0].kind), (3, "parse"));
-    assert!(r.failures[0].message.starts_with("cannot parse the script: "), "{}", r.failures[0]);
+    assert!(
+        r.failures[0].message.starts_with("cannot parse the script at column 40: "),
+        "{}",
+        r.failures[0]
+    );
     let r = run("(assert_frobnicated (module))");
     assert_eq!((r.failures[0].line, r.failures[0].kind), (1, "parse"));
 }
