@@ -218,8 +218,15 @@ impl<'a> Script<'a> {
     /// Runs one directive: `Ok` when Kiln behaved as the script expects, else what differed.
     pub(crate) fn run(&mut self, directive: WastDirective<'_>) -> Result<(), String> {
         match directive {
+            // A module directive that fails leaves no current module (and no module under
+            // its name), so the assertions after it fail instead of running against an
+            // earlier module.
             WastDirective::Module(mut module) => {
                 let id = module.name().map(|i| i.name().to_string());
+                self.current = None;
+                if let Some(id) = &id {
+                    self.instances.remove(id);
+                }
                 let bytes = Self::encode(&mut module)?;
                 let compiled = self.compile(&bytes)?;
                 let instance = self.instantiate(&compiled)?;
@@ -231,6 +238,10 @@ impl<'a> Script<'a> {
             }
             WastDirective::ModuleDefinition(mut module) => {
                 let id = module.name().map(|i| i.name().to_string());
+                self.last_definition = None;
+                if let Some(id) = &id {
+                    self.definitions.remove(id);
+                }
                 let bytes = Self::encode(&mut module)?;
                 let compiled = self.compile(&bytes)?;
                 if let Some(id) = id {
@@ -240,6 +251,10 @@ impl<'a> Script<'a> {
                 Ok(())
             }
             WastDirective::ModuleInstance { instance, module, .. } => {
+                self.current = None;
+                if let Some(id) = instance {
+                    self.instances.remove(id.name());
+                }
                 let def = match module {
                     Some(id) => self.definitions.get(id.name()).cloned(),
                     None => self.last_definition.clone(),

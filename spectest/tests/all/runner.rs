@@ -148,3 +148,16 @@ fn skips_apply_only_when_given() {
     let r = run_script(RunOptions { skips: SKIPS, ..opts }, "s.wast", src);
     assert_eq!((r.passed, r.failed, r.skipped), (1, 0, 1));
 }
+
+#[test]
+fn assertions_after_a_failed_module_do_not_run_against_an_earlier_one() {
+    let r = run(r#"(module $m (func (export "f") (result i32) (i32.const 1)))
+(module $m (func (export "f") (result i32) (i64.const 2)))
+(assert_return (invoke "f") (i32.const 1))
+(assert_return (invoke $m "f") (i32.const 1))
+"#);
+    let kinds: Vec<(usize, &str)> = r.failures.iter().map(|f| (f.line, f.kind)).collect();
+    assert_eq!(kinds, [(2, "module"), (3, "assert_return"), (4, "assert_return")]);
+    assert_eq!(r.failures[1].message, "no current module");
+    assert_eq!(r.failures[2].message, "no module named $m");
+}
