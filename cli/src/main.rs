@@ -1,5 +1,5 @@
-//! `kiln`: compile, run and inspect WebAssembly modules and Kiln artifacts from the command
-//! line.
+//! `kiln`: compile, run and inspect WebAssembly modules and Kiln artifacts, and run `.wast`
+//! scripts, from the command line.
 
 mod commands;
 mod values;
@@ -24,6 +24,8 @@ enum Command {
     /// Print a module's or an artifact's imports, exports, functions and sizes (and an
     /// artifact's header).
     Inspect(commands::inspect::InspectArgs),
+    /// Run WebAssembly spec-format `.wast` scripts (files, or directories of `*.wast`).
+    Wast(commands::wast::WastArgs),
 }
 
 /// Restores the default action of SIGPIPE (Rust ignores it), so `kiln ... | head` ends
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Compile(a) => commands::compile::compile(a),
         Command::Run(a) => commands::run::run(a),
         Command::Inspect(a) => commands::inspect::inspect(a),
+        Command::Wast(a) => commands::wast::wast(a),
     };
     match result {
         Ok(code) => code,

@@ -1,68 +1,131 @@
-//! `kiln-spectest [--engine interpreter|compiler] [--set v1|v2|all] [--filter SUBSTR] [--verbose]`:
-//! runs the spec suite and prints the failures and the table (every engine in
-//! [`kiln_spectest::ENGINES`] unless `--engine` is given).
+//! `kiln-spectest`: runs the spec suite (or, with `--dir`, any folder of `.wast` scripts)
+//! and prints the failures and the per-file table, one column group per engine (every
+//! engine in [`kiln_spectest::ENGINES`] unless `--engine` is given). Exits 1 when any
+//! directive failed, 2 on a bad argument.
 
-use kiln_spectest::{RunOptions, SpecSet, parse_engine, report, run_suite_filtered};
+use clap::{Parser, ValueEnum};
+use kiln_spectest::{
+    ENGINES, FILE_TIMEOUT, RunOptions, SpecSet, SuiteReport, collect_scripts, features, report,
+    run_script_file, run_suite_filtered,
+};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
-fn usage() -> ! {
-    eprintln!(
-        "usage: kiln-spectest [--engine interpreter|compiler] [--set v1|v2|all] [--filter SUBSTR] [--verbose]"
-    );
-    std::process::exit(2)
+/// Runs WebAssembly spec-format scripts on Kiln's engines.
+#[derive(Parser)]
+#[command(name = "kiln-spectest")]
+struct Args {
+    /// Run on this engine (repeatable; default: interpreter and compiler).
+    #[arg(long, value_enum)]
+    engine: Vec<EngineArg>,
+    /// Which spec suite sets to run.
+    #[arg(long, value_enum, default_value = "all", conflicts_with = "dir")]
+    set: SetArg,
+    /// Run the `*.wast` scripts in this folder (and its subfolders) instead of the spec
+    /// suite (repeatable); the skip list does not apply.
+    #[arg(long, value_name = "PATH")]
+    dir: Vec<PathBuf>,
+    /// Features for `--dir` runs: v1, v2, all, or a comma list of proposal names.
+    #[arg(long, value_name = "LIST", default_value = "v2", value_parser = features::parse, requires = "dir")]
+    features: kiln::CoreFeatures,
+    /// Run only the files whose name contains this text.
+    #[arg(long, value_name = "SUBSTR")]
+    filter: Option<String>,
+    /// Print every directive and its outcome.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
-fn main() {
-    let mut engines = Vec::new();
-    let mut sets = vec![SpecSet::V1, SpecSet::V2];
-    let mut verbose = false;
-    let mut filter: Option<String> = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--engine" => match args.next().as_deref().and_then(parse_engine) {
-                Some(e) => engines.push(e),
-                None => usage(),
-            },
-            "--set" => {
-                sets = match args.next().as_deref() {
-                    Some("v1") => vec![SpecSet::V1],
-                    Some("v2") => vec![SpecSet::V2],
-                    Some("all") => vec![SpecSet::V1, SpecSet::V2],
-                    _ => usage(),
-                }
-            }
-            "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
-            "--verbose" | "-v" => verbose = true,
-            _ => usage(),
-        }
-    }
+#[derive(Clone, Copy, ValueEnum)]
+enum EngineArg {
+    #[value(alias = "interp")]
+    Interpreter,
+    Compiler,
+    Auto,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SetArg {
+    V1,
+    V2,
+    All,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut engines: Vec<kiln::Engine> = args
+        .engine
+        .iter()
+        .map(|e| match e {
+            EngineArg::Interpreter => kiln::Engine::Interpreter,
+            EngineArg::Compiler => kiln::Engine::Compiler,
+            EngineArg::Auto => kiln::Engine::Auto,
+        })
+        .collect();
     if engines.is_empty() {
-        engines.extend(kiln_spectest::ENGINES);
+        engines.extend(ENGINES);
     }
+    let accept = |name: &str| args.filter.as_deref().is_none_or(|f| name.contains(f));
     let mut suites = Vec::new();
-    for &set in &sets {
-        let mut per_set = Vec::new();
-        for &engine in &engines {
-            let opts = RunOptions { verbose, ..RunOptions::new(engine) };
-            let suite = run_suite_filtered(opts, set, |name| {
-                filter.as_deref().is_none_or(|f| name.contains(f))
-            });
-            for f in suite.failures() {
-                println!("FAIL [{}] {f}", report::engine_name(engine));
-            }
-            per_set.push(suite);
+    if args.dir.is_empty() {
+        let sets = match args.set {
+            SetArg::V1 => vec![SpecSet::V1],
+            SetArg::V2 => vec![SpecSet::V2],
+            SetArg::All => vec![SpecSet::V1, SpecSet::V2],
+        };
+        for &set in &sets {
+            let per_set: Vec<SuiteReport> = engines
+                .iter()
+                .map(|&engine| {
+                    let opts = RunOptions { verbose: args.verbose, ..RunOptions::new(engine) };
+                    let suite = run_suite_filtered(opts, set, accept);
+                    print_failures(&suite);
+                    suite
+                })
+                .collect();
+            println!("\n== {} ==", set.dir());
+            print!("{}", report::table(&per_set));
+            suites.extend(per_set);
         }
-        println!("\n== {} ==", set.dir());
-        print!("{}", report::table(&per_set));
-        suites.extend(per_set);
-    }
-    if sets.len() > 1 {
-        println!("\n== total ==");
-        let (p, f, s) = suites
-            .iter()
-            .fold((0, 0, 0), |(a, b, c), x| (a + x.passed(), b + x.failed(), c + x.skipped()));
-        println!("{}", report::totals_line(p, f, s));
+        if sets.len() > 1 {
+            println!("\n== total ==");
+            let (p, f, s) = suites
+                .iter()
+                .fold((0, 0, 0), |(a, b, c), x| (a + x.passed(), b + x.failed(), c + x.skipped()));
+            println!("{}", report::totals_line(p, f, s));
+        }
+    } else {
+        let scripts = match collect_scripts(&args.dir) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        for &engine in &engines {
+            let opts = RunOptions {
+                features: args.features,
+                verbose: args.verbose,
+                ..RunOptions::new(engine)
+            };
+            let files = scripts
+                .iter()
+                .filter(|p| accept(&p.display().to_string()))
+                .map(|p| run_script_file(opts, p, Some(FILE_TIMEOUT)))
+                .collect();
+            let suite = SuiteReport { engine, files };
+            print_failures(&suite);
+            suites.push(suite);
+        }
+        println!();
+        print!("{}", report::table(&suites));
     }
     let failed: usize = suites.iter().map(|s| s.failed()).sum();
-    std::process::exit(if failed == 0 { 0 } else { 1 });
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn print_failures(suite: &SuiteReport) {
+    for f in suite.failures() {
+        println!("FAIL [{}] {f}", report::engine_name(suite.engine));
+    }
 }

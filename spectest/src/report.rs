@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 /// One failed directive.
 #[derive(Clone, Debug)]
 pub struct Failure {
-    /// The file, as `<set dir>/<name>`.
+    /// The file, as [`FileReport::file`].
     pub file: String,
-    /// 1-based line of the directive.
+    /// 1-based line of the directive; 0 when the failure concerns the whole file (it
+    /// cannot be read, for instance).
     pub line: usize,
     /// The directive kind, e.g. `assert_return`.
     pub kind: &'static str,
@@ -18,14 +19,18 @@ pub struct Failure {
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.line, self.kind, self.message)
+        if self.line == 0 {
+            write!(f, "{}: {}: {}", self.file, self.kind, self.message)
+        } else {
+            write!(f, "{}:{}: {}: {}", self.file, self.line, self.kind, self.message)
+        }
     }
 }
 
 /// The outcome of one file on one engine.
 #[derive(Clone, Debug, Default)]
 pub struct FileReport {
-    /// The file, as `<set dir>/<name>`.
+    /// The file: `<set dir>/<name>` for the spec suite, else its path.
     pub file: String,
     /// Directives that passed.
     pub passed: usize,
@@ -41,6 +46,13 @@ impl FileReport {
     /// An empty report for `file`.
     pub fn new(file: impl Into<String>) -> Self {
         Self { file: file.into(), ..Self::default() }
+    }
+
+    /// `<file>: N passed, N failed` (and `, N skipped` when some were).
+    pub fn summary(&self) -> String {
+        let skipped =
+            if self.skipped > 0 { format!(", {} skipped", self.skipped) } else { String::new() };
+        format!("{}: {} passed, {} failed{skipped}", self.file, self.passed, self.failed)
     }
 
     /// Records a failure.

@@ -1,22 +1,20 @@
-//! Runs the directives of one `.wast` file against a fresh Kiln runtime.
+//! Runs one `.wast` script, given as a name and its text, against a fresh Kiln runtime
+//! through the public `kiln` API: the runner `kiln-spectest` and `kiln wast` share.
 
+use crate::directive::{Script, directive_kind, is_state_directive};
+use crate::panic_capture;
 use crate::report::FileReport;
-use crate::skip;
+use crate::skip::{self, Skip};
 use crate::spectest_host::register_spectest;
-use crate::values::{arg_to_val, show_rets, show_val, show_vals, val_matches};
-use kiln::{
-    CompiledModule, CoreFeatures, Engine, Error, Instance, ModuleConfig, Runtime, RuntimeConfig,
-    Val,
-};
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Once;
+use kiln::{CoreFeatures, Engine, Runtime, RuntimeConfig};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use wast::token::{Id, Span};
-use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke};
+use std::sync::mpsc::{RecvTimeoutError, channel};
+use std::time::Duration;
+use wast::Wast;
+use wast::parser::{self, ParseBuffer};
 
-/// How to run a file.
+/// How to run a script.
 #[derive(Clone, Copy, Debug)]
 pub struct RunOptions {
     /// The engine.
@@ -25,115 +23,51 @@ pub struct RunOptions {
     pub features: CoreFeatures,
     /// Print every directive and its outcome as it runs.
     pub verbose: bool,
+    /// Assertions not to run: [`skip::SKIPS`] for runs of the spec suite, none otherwise.
+    pub skips: &'static [Skip],
 }
 
 impl RunOptions {
-    /// Core 2.0 features on `engine`, quiet.
+    /// Core 2.0 features on `engine`, quiet, nothing skipped.
     pub fn new(engine: Engine) -> Self {
-        Self { engine, features: CoreFeatures::V2, verbose: false }
+        Self { engine, features: CoreFeatures::V2, verbose: false, skips: &[] }
     }
 }
 
-thread_local! {
-    static CAPTURE_PANICS: Cell<bool> = const { Cell::new(false) };
-    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+/// Runs every directive of the script `text` (named `name` in the report) in a fresh
+/// runtime that has the `spectest` host module. A script that does not parse is one
+/// failure (kind `parse`) at the line of the parse error.
+pub fn run_script(opts: RunOptions, name: &str, text: &str) -> FileReport {
+    run_script_with_progress(opts, name, text, &AtomicUsize::new(0))
 }
 
-/// Installs (once) a panic hook that, on threads running directives, records the panic
-/// message and location instead of printing it; other threads keep the default hook.
-fn install_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if CAPTURE_PANICS.with(Cell::get) {
-                LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// Whether a trap message satisfies the message a `.wast` file expects: the actual message
-/// contains the expected text (as wasmtime's runner checks), or the expected text starts
-/// with the actual message (the spec sometimes appends detail such as an element index).
-pub fn trap_message_matches(actual: &str, expected: &str) -> bool {
-    actual.contains(expected) || (!actual.is_empty() && expected.starts_with(actual))
-}
-
-fn directive_kind(d: &WastDirective<'_>) -> &'static str {
-    match d {
-        WastDirective::Module(_) => "module",
-        WastDirective::ModuleDefinition(_) => "module definition",
-        WastDirective::ModuleInstance { .. } => "module instance",
-        WastDirective::AssertMalformed { .. } => "assert_malformed",
-        WastDirective::AssertInvalid { .. } => "assert_invalid",
-        WastDirective::AssertInvalidCustom { .. } => "assert_invalid_custom",
-        WastDirective::Register { .. } => "register",
-        WastDirective::Invoke(_) => "invoke",
-        WastDirective::AssertTrap { .. } => "assert_trap",
-        WastDirective::AssertReturn { .. } => "assert_return",
-        WastDirective::AssertExhaustion { .. } => "assert_exhaustion",
-        WastDirective::AssertUnlinkable { .. } => "assert_unlinkable",
-        WastDirective::AssertException { .. } => "assert_exception",
-        WastDirective::AssertSuspension { .. } => "assert_suspension",
-        WastDirective::Thread(_) => "thread",
-        WastDirective::Wait { .. } => "wait",
-        WastDirective::AssertMalformedCustom { .. } => "assert_malformed_custom",
-    }
-}
-
-/// Whether a directive only changes the runner's state (so it must run even when skipped).
-fn is_state_directive(d: &WastDirective<'_>) -> bool {
-    matches!(
-        d,
-        WastDirective::Module(_)
-            | WastDirective::ModuleDefinition(_)
-            | WastDirective::ModuleInstance { .. }
-            | WastDirective::Register { .. }
-            | WastDirective::Invoke(_)
-    )
-}
-
-/// The state of one file's run.
-struct FileRunner<'a> {
+/// As [`run_script`]; `progress` receives the line of the directive being run (for
+/// timeout reports).
+pub fn run_script_with_progress(
     opts: RunOptions,
-    contents: &'a str,
-    runtime: Runtime,
-    instances: HashMap<String, Instance>,
-    definitions: HashMap<String, CompiledModule>,
-    last_definition: Option<CompiledModule>,
-    current: Option<Instance>,
-    /// Remarks on the directive being run (printed in verbose mode).
-    notes: Vec<String>,
-}
-
-/// Runs every directive of `contents` (the text of the file `file`, named
-/// `<set dir>/<name>`) in a fresh runtime. `progress` receives the line of the directive
-/// being run (for timeout reports).
-pub fn run_file_with_progress(
-    opts: RunOptions,
-    file: &str,
-    contents: &str,
+    name: &str,
+    text: &str,
     progress: &AtomicUsize,
 ) -> FileReport {
-    install_panic_hook();
-    let mut report = FileReport::new(file);
-    let mut lexer = wast::lexer::Lexer::new(contents);
+    let mut report = FileReport::new(name);
+    let parse_failure = |report: &mut FileReport, e: wast::Error| {
+        let (line, column) = e.span().linecol_in(text);
+        let message = format!("cannot parse the script at column {}: {}", column + 1, e.message());
+        report.fail(line + 1, "parse", message);
+    };
+    let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
-    let buf = match wast::parser::ParseBuffer::new_with_lexer(lexer) {
+    let buf = match ParseBuffer::new_with_lexer(lexer) {
         Ok(b) => b,
         Err(e) => {
-            report.fail(0, "parse", format!("cannot lex file: {e}"));
+            parse_failure(&mut report, e);
             return report;
         }
     };
-    let wast = match wast::parser::parse::<Wast<'_>>(&buf) {
-        Ok(w) => w,
-        Err(mut e) => {
-            e.set_text(contents);
-            report.fail(0, "parse", format!("cannot parse file: {e}"));
+    let directives = match parser::parse::<Wast<'_>>(&buf) {
+        Ok(w) => w.directives,
+        Err(e) => {
+            parse_failure(&mut report, e);
             return report;
         }
     };
@@ -144,49 +78,27 @@ pub fn run_file_with_progress(
         report.fail(0, "spectest", format!("cannot register the spectest host module: {e}"));
         return report;
     }
-    let mut runner = FileRunner {
-        opts,
-        contents,
-        runtime,
-        instances: HashMap::new(),
-        definitions: HashMap::new(),
-        last_definition: None,
-        current: None,
-        notes: Vec::new(),
-    };
-    for directive in wast.directives {
-        let line = runner.line(directive.span());
+    let mut script = Script::new(text, runtime);
+    for directive in directives {
+        let line = script.line(directive.span());
         progress.store(line, Ordering::Relaxed);
         let kind = directive_kind(&directive);
-        let skip = skip::lookup(file, line, opts.engine);
+        let skip = skip::lookup(opts.skips, name, line, opts.engine);
         if skip.is_some() && !is_state_directive(&directive) {
             report.skipped += 1;
             continue;
         }
-        CAPTURE_PANICS.with(|c| c.set(true));
-        let outcome = catch_unwind(AssertUnwindSafe(|| runner.run(directive)));
-        CAPTURE_PANICS.with(|c| c.set(false));
-        let outcome = outcome.unwrap_or_else(|payload| {
-            let recorded = LAST_PANIC.with(|p| p.borrow_mut().take());
-            let text = recorded.unwrap_or_else(|| {
-                payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "<non-string panic>".to_string())
-            });
-            Err(format!("PANIC: {text}"))
-        });
-        if runner.opts.verbose {
+        let outcome = panic_capture::catch(|| script.run(directive)).and_then(|r| r);
+        if opts.verbose {
             match &outcome {
-                Ok(()) => println!("{file}:{line}: {kind}: ok"),
-                Err(m) => println!("{file}:{line}: {kind}: FAILED: {m}"),
+                Ok(()) => println!("{name}:{line}: {kind}: ok"),
+                Err(m) => println!("{name}:{line}: {kind}: FAILED: {m}"),
             }
-            for note in &runner.notes {
+            for note in &script.notes {
                 println!("  note: {note}");
             }
         }
-        runner.notes.clear();
+        script.notes.clear();
         match (outcome, skip) {
             (_, Some(_)) => report.skipped += 1,
             (Ok(()), None) => report.passed += 1,
@@ -196,241 +108,50 @@ pub fn run_file_with_progress(
     report
 }
 
-/// Runs every directive of `contents` in a fresh runtime; see [`run_file_with_progress`].
-pub fn run_file(opts: RunOptions, file: &str, contents: &str) -> FileReport {
-    run_file_with_progress(opts, file, contents, &AtomicUsize::new(0))
-}
+/// The stack of the thread [`run_script_isolated`] runs a script on: deep enough for the
+/// spec's deepest recursion on the compiled engine (which runs on the calling thread's stack).
+const SCRIPT_THREAD_STACK: usize = 256 << 20;
 
-/// What an execution produced: values, or the error Kiln returned.
-type Exec = Result<Vec<Val>, Error>;
-
-impl<'a> FileRunner<'a> {
-    fn line(&self, span: Span) -> usize {
-        span.linecol_in(self.contents).0 + 1
+/// Runs a script as [`run_script`] on its own thread, with a large stack, giving up after
+/// `timeout` (if any): a script that does not finish is reported as one failure at the line
+/// it was running (its thread is left behind).
+pub fn run_script_isolated(
+    opts: RunOptions,
+    name: String,
+    text: String,
+    timeout: Option<Duration>,
+) -> FileReport {
+    let progress = Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = channel();
+    let thread_progress = progress.clone();
+    let thread_name = name.clone();
+    let spawned = std::thread::Builder::new()
+        .name(name.clone())
+        .stack_size(SCRIPT_THREAD_STACK)
+        .spawn(move || {
+            let report = run_script_with_progress(opts, &thread_name, &text, &thread_progress);
+            let _ = tx.send(report);
+        });
+    let mut report = FileReport::new(name);
+    if let Err(e) = spawned {
+        report.fail(0, "thread", format!("cannot spawn a thread: {e}"));
+        return report;
     }
-
-    fn module_config() -> ModuleConfig {
-        ModuleConfig::new().with_name("").with_start_functions(Vec::<String>::new())
-    }
-
-    fn instance(&self, id: Option<Id<'_>>) -> Result<Instance, String> {
-        match id {
-            Some(id) => self
-                .instances
-                .get(id.name())
-                .cloned()
-                .ok_or_else(|| format!("no module named ${}", id.name())),
-            None => self.current.clone().ok_or_else(|| "no current module".to_string()),
+    let received = match timeout {
+        Some(t) => rx.recv_timeout(t),
+        None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+    };
+    let line = progress.load(Ordering::Relaxed);
+    match received {
+        Ok(r) => r,
+        Err(RecvTimeoutError::Timeout) => {
+            let t = timeout.unwrap_or_default();
+            report.fail(line, "timeout", format!("the script did not finish within {t:?}"));
+            report
         }
-    }
-
-    fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
-        module.encode().map_err(|e| format!("the wast crate cannot encode the module: {e}"))
-    }
-
-    fn compile(&self, bytes: &[u8]) -> Result<CompiledModule, String> {
-        self.runtime.compile(bytes).map_err(|e| format!("compile failed: {e}"))
-    }
-
-    fn instantiate(&self, module: &CompiledModule) -> Result<Instance, String> {
-        self.runtime
-            .instantiate(module, Self::module_config())
-            .map_err(|e| format!("instantiation failed: {e}"))
-    }
-
-    fn invoke(&self, inv: &WastInvoke<'_>) -> Result<Exec, String> {
-        let instance = self.instance(inv.module)?;
-        let func = instance
-            .exported_function(inv.name)
-            .ok_or_else(|| format!("no exported function \"{}\"", inv.name))?;
-        let args = inv.args.iter().map(arg_to_val).collect::<Result<Vec<_>, _>>()?;
-        Ok(func.call(&args))
-    }
-
-    /// Runs an execution: an invocation, a global read, or (for the module form of
-    /// `assert_trap`) an instantiation, which yields no values.
-    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Exec, String> {
-        match exec {
-            WastExecute::Invoke(inv) => self.invoke(&inv),
-            WastExecute::Get { module, global, .. } => {
-                let instance = self.instance(module)?;
-                let g = instance
-                    .exported_global(global)
-                    .ok_or_else(|| format!("no exported global \"{global}\""))?;
-                Ok(Ok(vec![g.get()]))
-            }
-            WastExecute::Wat(mut wat) => {
-                let bytes = wat
-                    .encode()
-                    .map_err(|e| format!("the wast crate cannot encode the module: {e}"))?;
-                let module = self.compile(&bytes)?;
-                Ok(self.runtime.instantiate(&module, Self::module_config()).map(|_| Vec::new()))
-            }
+        Err(RecvTimeoutError::Disconnected) => {
+            report.fail(line, "crash", "the runner thread died outside a directive");
+            report
         }
-    }
-
-    fn expect_trap(&mut self, exec: Exec, message: &str) -> Result<(), String> {
-        match exec {
-            Ok(vals) => Err(format!("expected trap \"{message}\", got {}", show_vals(&vals))),
-            Err(Error::Trap(t)) => {
-                if trap_message_matches(t.message(), message) {
-                    if !t.message().contains(message) {
-                        self.notes
-                            .push(format!("trap \"{}\" accepted for \"{message}\"", t.message()));
-                    }
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "expected trap \"{message}\", got trap \"{}\" ({:?})",
-                        t.message(),
-                        t.code()
-                    ))
-                }
-            }
-            Err(e) => Err(format!("expected trap \"{message}\", got error: {e}")),
-        }
-    }
-
-    /// Expects `module` to be rejected at compile time (malformed or invalid).
-    fn expect_compile_error(
-        &mut self,
-        module: &mut QuoteWat<'_>,
-        message: &str,
-        what: &str,
-    ) -> Result<(), String> {
-        let bytes = match module.encode() {
-            Ok(b) => b,
-            // The text itself is rejected (a quoted module that does not parse, or a
-            // module the text format cannot express): detected.
-            Err(e) => {
-                self.notes
-                    .push(format!("rejected by the text parser, not by Kiln: {}", e.message()));
-                return Ok(());
-            }
-        };
-        match self.runtime.compile(&bytes) {
-            Ok(_) => Err(format!("module compiled; expected it to be {what} (\"{message}\")")),
-            Err(Error::Compile(e)) if !e.unsupported => Ok(()),
-            Err(Error::Compile(e)) => {
-                Err(format!("rejected as unsupported, not {what} (\"{message}\"): {e}"))
-            }
-            Err(e) => Err(format!("expected a compile error ({what}: \"{message}\"), got: {e}")),
-        }
-    }
-
-    fn run(&mut self, directive: WastDirective<'_>) -> Result<(), String> {
-        match directive {
-            WastDirective::Module(mut module) => {
-                let id = module.name().map(|i| i.name().to_string());
-                let bytes = Self::encode(&mut module)?;
-                let compiled = self.compile(&bytes)?;
-                let instance = self.instantiate(&compiled)?;
-                if let Some(id) = id {
-                    self.instances.insert(id, instance.clone());
-                }
-                self.current = Some(instance);
-                Ok(())
-            }
-            WastDirective::ModuleDefinition(mut module) => {
-                let id = module.name().map(|i| i.name().to_string());
-                let bytes = Self::encode(&mut module)?;
-                let compiled = self.compile(&bytes)?;
-                if let Some(id) = id {
-                    self.definitions.insert(id, compiled.clone());
-                }
-                self.last_definition = Some(compiled);
-                Ok(())
-            }
-            WastDirective::ModuleInstance { instance, module, .. } => {
-                let def = match module {
-                    Some(id) => self.definitions.get(id.name()).cloned(),
-                    None => self.last_definition.clone(),
-                }
-                .ok_or_else(|| "no such module definition".to_string())?;
-                let inst = self.instantiate(&def)?;
-                if let Some(id) = instance {
-                    self.instances.insert(id.name().to_string(), inst.clone());
-                }
-                self.current = Some(inst);
-                Ok(())
-            }
-            WastDirective::Register { name, module, .. } => {
-                let instance = self.instance(module)?;
-                self.runtime.register(name, &instance).map_err(|e| format!("register failed: {e}"))
-            }
-            WastDirective::Invoke(inv) => match self.invoke(&inv)? {
-                Ok(_) => Ok(()),
-                Err(e) => Err(format!("invocation of \"{}\" failed: {e}", inv.name)),
-            },
-            WastDirective::AssertReturn { exec, results, .. } => {
-                let vals = self
-                    .execute(exec)?
-                    .map_err(|e| format!("expected {}, got error: {e}", show_rets(&results)))?;
-                if vals.len() == results.len()
-                    && vals.iter().zip(&results).all(|(v, r)| val_matches(v, r))
-                {
-                    Ok(())
-                } else {
-                    let diffs: Vec<String> = vals
-                        .iter()
-                        .zip(&results)
-                        .enumerate()
-                        .filter(|(_, (v, r))| !val_matches(v, r))
-                        .map(|(i, (v, _))| format!("result {i} is {}", show_val(v)))
-                        .collect();
-                    Err(format!(
-                        "expected {}, got {}{}",
-                        show_rets(&results),
-                        show_vals(&vals),
-                        if diffs.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" ({})", diffs.join("; "))
-                        }
-                    ))
-                }
-            }
-            WastDirective::AssertTrap { exec, message, .. } => {
-                let exec = self.execute(exec)?;
-                self.expect_trap(exec, message)
-            }
-            WastDirective::AssertExhaustion { call, message, .. } => {
-                let exec = self.invoke(&call)?;
-                self.expect_trap(exec, message)
-            }
-            WastDirective::AssertInvalid { mut module, message, .. } => {
-                self.expect_compile_error(&mut module, message, "invalid")
-            }
-            WastDirective::AssertMalformed { mut module, message, .. } => {
-                self.expect_compile_error(&mut module, message, "malformed")
-            }
-            WastDirective::AssertUnlinkable { mut module, message, .. } => {
-                let bytes = module
-                    .encode()
-                    .map_err(|e| format!("the wast crate cannot encode the module: {e}"))?;
-                let compiled = self.compile(&bytes)?;
-                match self.runtime.instantiate(&compiled, Self::module_config()) {
-                    Ok(_) => {
-                        Err(format!("module instantiated; expected a link error (\"{message}\")"))
-                    }
-                    Err(Error::Link(_)) => Ok(()),
-                    Err(e) => Err(format!("expected a link error (\"{message}\"), got: {e}")),
-                }
-            }
-            other => Err(format!("unsupported directive {}", directive_kind(&other))),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages() {
-        assert!(trap_message_matches("integer divide by zero", "integer divide by zero"));
-        assert!(trap_message_matches("uninitialized element", "uninitialized element 2"));
-        assert!(!trap_message_matches("unreachable", "integer overflow"));
-        assert!(!trap_message_matches("", "integer overflow"));
     }
 }

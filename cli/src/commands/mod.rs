@@ -3,6 +3,7 @@
 pub mod compile;
 pub mod inspect;
 pub mod run;
+pub mod wast;
 
 /// Reads a module file, naming the path in the error. A file that is neither a wasm
 /// binary nor a Kiln artifact is read as WebAssembly text (`.wat`) and converted to binary,

