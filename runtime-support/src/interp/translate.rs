@@ -403,7 +403,7 @@ impl<'a> Translator<'a> {
         if self.stack[t] == Entry::Temp && self.last_result == Some(self.code.len() - 1) {
             let last = *self.code.last().expect("last_result names an instruction");
             let own = self.own(t);
-            let writes_cond = last.clone().dst_mut().is_some_and(|d| *d == own);
+            let writes_cond = last.dst() == Some(own);
             // `eqz` of a comparison just made into the same temp (no branch lands between
             // them): test the comparison itself, with the opposite sense.
             let len = self.code.len();
@@ -411,8 +411,7 @@ impl<'a> Translator<'a> {
                 (writes_cond, last, len >= 2 && self.last_bind != Some(len - 1))
             {
                 let prev = self.code[len - 2];
-                let prev_writes_src =
-                    src == own && prev.clone().dst_mut().is_some_and(|d| *d == own);
+                let prev_writes_src = src == own && prev.dst() == Some(own);
                 if let (true, Some(fused)) = (prev_writes_src, fuse_eqz_compare(prev, negate)) {
                     self.code.truncate(len - 2);
                     self.offsets.truncate(len - 2);
