@@ -108,8 +108,8 @@ macro_rules! define_op {
 
         // At most one result slot and one branch target per instruction.
         $(
-            const _: () = assert!(0 $($(+ count_role!(Dst, $role))*)? <= 1);
-            const _: () = assert!(0 $($(+ count_role!(Target, $role))*)? <= 1);
+            const _: () = assert!(0 $($(+ count_role!(Dst, $role))*)? < 2);
+            const _: () = assert!(0 $($(+ count_role!(Target, $role))*)? < 2);
         )*
 
         impl Op {

@@ -16,8 +16,9 @@
 use super::super::fuse::{fuse_compare, fuse_eqz_compare, negate_branch};
 use super::Translator;
 use super::stack::Entry;
+use crate::error::CompileError;
 use crate::interp::ir::{Op, Slot};
-use wasmparser::BlockType;
+use wasmparser::{BlockType, BrTable};
 
 /// What kind of construct a control frame is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -217,5 +218,77 @@ impl Translator<'_> {
             unreachable: false,
         });
         label
+    }
+}
+
+/// The branch operators.
+impl Translator<'_> {
+    /// `br`.
+    pub(super) fn br(&mut self, relative_depth: u32) {
+        self.emit_br(relative_depth);
+        self.set_unreachable();
+    }
+
+    /// `br_if`: a conditional branch straight to the label when no values need copying,
+    /// else a branch around an unconditional one that copies them.
+    pub(super) fn br_if(&mut self, relative_depth: u32) {
+        let c = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
+        let (kind, n, h, label) = (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
+        // Whether the branch needs copies is decided with the condition popped.
+        let top = self.pop();
+        let direct = kind != Kind::Func && !self.needs_copy(n, h);
+        self.stack.push(top);
+        if direct {
+            let branch = self.pop_cond(false);
+            self.emit_branch(branch, label);
+        } else {
+            let branch = self.pop_cond(true);
+            let skip = self.new_label();
+            self.emit_branch(branch, skip);
+            self.emit_br(relative_depth);
+            self.bind(skip);
+        }
+    }
+
+    /// `br_table`: a `BrTable` followed by one `Br` per target (default last); a target
+    /// whose values need copying gets a stub after the table that copies them and branches.
+    ///
+    /// # Errors
+    /// A malformed target list.
+    pub(super) fn br_table(&mut self, targets: BrTable<'_>) -> Result<(), CompileError> {
+        let t = self.top();
+        let index = self.slot(t);
+        self.pop();
+        let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+        for d in targets.targets() {
+            depths.push(d.map_err(CompileError::from_wasmparser)?);
+        }
+        depths.push(targets.default());
+        self.emit(Op::BrTable { index, len: targets.len() });
+        let mut stubs = Vec::new();
+        for &d in &depths {
+            let c = &self.ctrls[self.ctrls.len() - 1 - d as usize];
+            let (kind, n, h, label) =
+                (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
+            if kind != Kind::Func && !self.needs_copy(n, h) {
+                self.emit_branch(Op::Br { target: 0 }, label);
+            } else {
+                let stub = self.new_label();
+                self.emit_branch(Op::Br { target: 0 }, stub);
+                stubs.push((stub, d));
+            }
+        }
+        for (stub, d) in stubs {
+            self.bind(stub);
+            self.emit_br(d);
+        }
+        self.set_unreachable();
+        Ok(())
+    }
+
+    /// `return`.
+    pub(super) fn return_(&mut self) {
+        self.emit_return();
+        self.set_unreachable();
     }
 }

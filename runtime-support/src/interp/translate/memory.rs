@@ -1,19 +1,27 @@
-//! Memory operator families: loads (fused with the add that computed their address where
-//! possible), stores (with constant-value forms) and the checks of their memory arguments.
+//! Memory operators: loads (fused with the add that computed their address where
+//! possible), stores (with constant-value forms), `memory.size`/`memory.grow` and the bulk
+//! memory operators, and the checks of their memory arguments.
 //!
 //! Invariants: only memory 0 with offsets below 2^32 is translated; anything else is
-//! refused with an unsupported-feature error before code is emitted for the operator.
+//! refused by its proposal (multi-memory, memory64, GC arrays) before code is emitted for
+//! the operator. The bulk operators have their three operands materialized into
+//! consecutive slots at `base`.
 
+use super::Translator;
+use super::proposals::Proposal;
 use super::stack::Entry;
-use super::{Translator, unsupported};
 use crate::error::CompileError;
 use crate::interp::ir::{Op, Slot};
+use wasmparser::{MemArg, MemArgTarget};
 
 impl Translator<'_> {
+    /// A load made by `make(dst, addr, offset)`; at offset 0, right after the `i32.add` (or
+    /// constant add) that computed the address into the top entry, a fused add-and-load
+    /// (`i32.load` and `i64.load` only) replaces both.
     pub(super) fn load(
         &mut self,
         make: fn(Slot, Slot, u32) -> Op,
-        memarg: wasmparser::MemArg,
+        memarg: MemArg,
     ) -> Result<(), CompileError> {
         self.check_memarg(memarg)?;
         let t = self.top();
@@ -56,10 +64,11 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A store made by `make(addr, value, offset)`.
     pub(super) fn store(
         &mut self,
         make: fn(Slot, Slot, u32) -> Op,
-        memarg: wasmparser::MemArg,
+        memarg: MemArg,
     ) -> Result<(), CompileError> {
         self.check_memarg(memarg)?;
         let t = self.top();
@@ -79,7 +88,7 @@ impl Translator<'_> {
         make: fn(Slot, Slot, u32) -> Op,
         imm: fn(Slot, i32, u32) -> Op,
         narrow: bool,
-        memarg: wasmparser::MemArg,
+        memarg: MemArg,
     ) -> Result<(), CompileError> {
         let t = self.top();
         match self.stack[t] {
@@ -95,10 +104,66 @@ impl Translator<'_> {
         }
     }
 
-    pub(super) fn check_memarg(&self, memarg: wasmparser::MemArg) -> Result<(), CompileError> {
-        if memarg.target != wasmparser::MemArgTarget::Memory(0) || memarg.offset > u32::MAX as u64 {
-            return Err(unsupported(self.offset, "multiple or 64-bit memories"));
+    /// Refuses a memory argument the interpreter does not translate: another memory than
+    /// memory 0, an offset of 2^32 or more, or a GC array.
+    pub(super) fn check_memarg(&self, memarg: MemArg) -> Result<(), CompileError> {
+        match memarg.target {
+            MemArgTarget::Memory(0) if memarg.offset <= u32::MAX as u64 => Ok(()),
+            MemArgTarget::Memory(0) => Err(self.refuse(Proposal::Memory64)),
+            MemArgTarget::Memory(_) => Err(self.refuse(Proposal::MultiMemory)),
+            MemArgTarget::Array(_) => Err(self.refuse(Proposal::Gc)),
         }
+    }
+
+    /// Refuses a memory index other than 0.
+    fn check_memory(&self, mem: u32) -> Result<(), CompileError> {
+        if mem != 0 {
+            return Err(self.refuse(Proposal::MultiMemory));
+        }
+        Ok(())
+    }
+
+    /// `memory.size`.
+    pub(super) fn memory_size(&mut self, mem: u32) -> Result<(), CompileError> {
+        self.check_memory(mem)?;
+        let dst = self.own(self.stack.len());
+        self.push(Entry::Temp);
+        self.emit_result(Op::MemorySize { dst });
+        Ok(())
+    }
+
+    /// `memory.grow`.
+    pub(super) fn memory_grow(&mut self, mem: u32) -> Result<(), CompileError> {
+        self.check_memory(mem)?;
+        let t = self.top();
+        let delta = self.slot(t);
+        self.stack[t] = Entry::Temp;
+        self.emit_result(Op::MemoryGrow { dst: self.own(t), delta });
+        Ok(())
+    }
+
+    /// `memory.fill`.
+    pub(super) fn memory_fill(&mut self, mem: u32) -> Result<(), CompileError> {
+        self.check_memory(mem)?;
+        let base = self.take_args(3);
+        self.emit(Op::MemoryFill { base });
+        Ok(())
+    }
+
+    /// `memory.copy`.
+    pub(super) fn memory_copy(&mut self, dst_mem: u32, src_mem: u32) -> Result<(), CompileError> {
+        self.check_memory(dst_mem)?;
+        self.check_memory(src_mem)?;
+        let base = self.take_args(3);
+        self.emit(Op::MemoryCopy { base });
+        Ok(())
+    }
+
+    /// `memory.init` of data segment `data_index`.
+    pub(super) fn memory_init(&mut self, data_index: u32, mem: u32) -> Result<(), CompileError> {
+        self.check_memory(mem)?;
+        let base = self.take_args(3);
+        self.emit(Op::MemoryInit { base, segment: data_index });
         Ok(())
     }
 }

@@ -1,11 +1,13 @@
 //! Translation of validated wasm function bodies into the interpreter's slot form.
 //!
-//! One [`Translator`] per function body walks its operators once ([`visit`]), keeping a
-//! model of the operand stack ([`stack`]) and of the enclosing blocks ([`control`]), and
-//! emits [`Op`]s with absolute branch targets; the numeric and memory operator families
-//! choose between slot, immediate and fused forms ([`numeric`], [`memory`]). Loop rotation
-//! and the peephole pass then rewrite the code, and [`super::exec::thread`] pairs each
-//! instruction with its handler.
+//! One [`Translator`] per function body visits its operators once: every operator wasmparser
+//! knows is either translated ([`visit`]) or refused by its proposal ([`proposals`]), and
+//! unreachable code is skipped ([`dead_code`]). The translator keeps a model of the operand
+//! stack ([`stack`]) and of the enclosing blocks ([`control`]) and emits [`Op`]s with
+//! absolute branch targets; the operators are translated by kind ([`blocks`], [`control`],
+//! [`variables`], [`calls`], [`memory`], [`tables`], [`numeric`]), choosing between slot,
+//! immediate and fused forms. Loop rotation and the peephole pass then rewrite the code,
+//! and [`super::exec::thread`] pairs each instruction with its handler.
 //!
 //! Invariants shared by the parts: the code emitted so far is correct for every path that
 //! reaches the current position, given that each operand-stack entry's value is where its
@@ -14,11 +16,20 @@
 //! bound since, so that it may still be rewritten: retargeted into a local, or fused with
 //! the branch or load that consumes its result.
 
+mod blocks;
+mod calls;
 mod control;
+mod dead_code;
 mod memory;
 mod numeric;
+mod proposals;
 mod stack;
+mod tables;
+mod variables;
 mod visit;
+
+#[cfg(test)]
+mod tests;
 
 use super::InterpModule;
 use super::fuse::peephole;
@@ -27,6 +38,7 @@ use super::rotate::rotate_loops;
 use crate::error::CompileError;
 use crate::module::ModuleInfo;
 use control::{Ctrl, Kind, Label};
+use dead_code::DeadCode;
 use stack::Entry;
 use std::collections::HashMap;
 
@@ -35,8 +47,9 @@ use std::collections::HashMap;
 /// embedder can stop runaway code; without it the code carries no check at all.
 ///
 /// # Errors
-/// [`CompileError`] if a body uses an instruction the interpreter does not implement
-/// (SIMD and post-2.0 proposals) or is too large for the interpreter's slot numbering.
+/// [`CompileError`] (marked unsupported) if a body uses an operator of a proposal the
+/// interpreter does not translate (SIMD and the post-2.0 proposals; the message names the
+/// proposal) or is too large for the interpreter's slot numbering.
 pub fn translate_module(
     info: &ModuleInfo,
     interruptible: bool,
@@ -66,16 +79,25 @@ pub fn translate_module(
 /// The translation state of one function body.
 struct Translator<'a> {
     info: &'a ModuleInfo,
+    /// The function's index in its module.
     func_index: u32,
+    /// The instructions emitted so far (absolute branch targets).
     code: Vec<Op>,
+    /// The wasm byte offset of each instruction, parallel to `code`.
     offsets: Vec<u32>,
+    /// The operand-stack model, one entry per stack position ([`stack`]).
     stack: Vec<Entry>,
+    /// The open control frames, innermost last ([`control`]).
     ctrls: Vec<Ctrl>,
+    /// Every label made so far, by number.
     labels: Vec<Label>,
+    /// Parameters.
     num_params: u32,
+    /// Parameters plus declared locals.
     num_locals: u32,
     /// Constants with slots of their own (`num_locals..stack_base`), by value.
     const_slots: HashMap<u64, Slot>,
+    /// Values of the constant slots, in slot order.
     consts: Vec<u64>,
     /// First operand-stack slot: after the locals and the constant slots.
     stack_base: u32,
@@ -83,12 +105,18 @@ struct Translator<'a> {
     loop_depth: u32,
     /// Constants materialized inside loops, in first-use order (requests for pass two).
     loop_consts: Vec<u64>,
+    /// The greatest operand-stack height so far.
     max_height: u32,
+    /// The wasm byte offset of the operator being translated.
     offset: u32,
+    /// The instruction that computed the top entry into its own slot, while it may still be
+    /// rewritten (see the module docs).
     last_result: Option<usize>,
     /// The position at which a label was last bound (branches may land there).
     last_bind: Option<usize>,
+    /// Blocks opened inside the unreachable code being skipped ([`dead_code`]).
     skip_depth: u32,
+    /// The function's result count.
     func_results: u32,
     /// Whether to emit interruption checks at the entry and at loop headers.
     interruptible: bool,
@@ -170,8 +198,11 @@ impl<'a> Translator<'a> {
         }
         while !reader.eof() {
             self.offset = reader.original_position() as u32;
-            let op = reader.read().map_err(err)?;
-            self.op(op)?;
+            if self.ctrls.last().is_some_and(|c| c.unreachable) {
+                reader.visit_operator(&mut DeadCode(&mut self)).map_err(err)??;
+            } else {
+                reader.visit_operator(&mut self).map_err(err)??;
+            }
         }
         let frame_size = self.stack_base as u64 + self.max_height as u64;
         if frame_size > (u32::MAX / 4) as u64 {

@@ -105,4 +105,37 @@ impl Translator<'_> {
             None => self.binop(make),
         }
     }
+
+    /// `i32.sub`: by a constant, an add of its negation (with an immediate).
+    pub(super) fn i32_sub(&mut self) {
+        let t = self.top();
+        if let (Entry::Const(c), false) =
+            (self.stack[t], matches!(self.stack[t - 1], Entry::Const(_)))
+        {
+            self.stack[t] = Entry::Const((c as u32).wrapping_neg() as u64);
+            self.binop_imm32(
+                |dst, a, b| Op::I32Add { dst, a, b },
+                |dst, a, imm| Op::I32AddImm { dst, a, imm },
+                false,
+            )
+        } else {
+            self.binop(|dst, a, b| Op::I32Sub { dst, a, b })
+        }
+    }
+
+    /// `i64.sub`: by a constant other than `i64::MIN`, an add of its negation.
+    pub(super) fn i64_sub(&mut self) {
+        let t = self.top();
+        match (self.stack[t], self.stack[t - 1]) {
+            (Entry::Const(c), a) if !matches!(a, Entry::Const(_)) && c as i64 != i64::MIN => {
+                self.stack[t] = Entry::Const((c as i64).wrapping_neg() as u64);
+                self.binop_imm64(
+                    |dst, a, b| Op::I64Add { dst, a, b },
+                    |dst, a, imm| Op::I64AddImm { dst, a, imm },
+                    false,
+                )
+            }
+            _ => self.binop(|dst, a, b| Op::I64Sub { dst, a, b }),
+        }
+    }
 }

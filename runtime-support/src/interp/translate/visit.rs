@@ -1,738 +1,531 @@
-//! The operators.
+//! The operators: [`Translator`] implements wasmparser's [`VisitOperator`] with one method
+//! per operator of every proposal it translates (`mvp`, `sign_extension`,
+//! `saturating_float_to_int`, `bulk_memory`, `reference_types`), written out here: there is
+//! no catch-all, so an operator wasmparser adds to these groups does not compile until it is
+//! translated or refused here. The operators of every other proposal are refused by
+//! [`refuse_untranslated!`] (see [`super::proposals`]).
+//!
+//! The regular families (unary and binary numeric operators, loads, stores) are declared
+//! one line per operator with the local macros below; the others call the translator
+//! method of the same name in the file of their kind ([`super::blocks`],
+//! [`super::control`], [`super::variables`], [`super::calls`], [`super::memory`],
+//! [`super::tables`], [`super::numeric`]).
+//!
+//! Invariants: a visit method runs only in reachable code (the driver hands unreachable
+//! code to [`super::dead_code::DeadCode`]); it leaves the operand-stack model describing the
+//! stack after the operator.
 
-use super::control::Kind;
+use super::Translator;
+use super::proposals::{by_proposal, refusal, refuse_untranslated, visited_by_hand};
 use super::stack::Entry;
-use super::{Translator, unsupported};
+use super::unsupported;
 use crate::error::CompileError;
 use crate::interp::ir::Op;
-use wasmparser::Operator;
+use wasmparser::{
+    BlockType, BrTable, HeapType, Ieee32, Ieee64, MemArg, ValType, VisitOperator, VisitSimdOperator,
+};
 
-impl Translator<'_> {
-    pub(super) fn op(&mut self, op: Operator<'_>) -> Result<(), CompileError> {
-        use Operator as O;
-        if self.ctrls.last().is_some_and(|c| c.unreachable) {
-            match op {
-                O::Block { .. } | O::Loop { .. } | O::If { .. } => {
-                    self.skip_depth += 1;
-                    return Ok(());
-                }
-                O::End if self.skip_depth > 0 => {
-                    self.skip_depth -= 1;
-                    return Ok(());
-                }
-                O::Else if self.skip_depth > 0 => return Ok(()),
-                O::Else | O::End => {}
-                _ => return Ok(()),
-            }
+/// Operators that leave every value as it is in the slot representation.
+macro_rules! bit_preserving {
+    ($($visit:ident,)*) => {$(
+        fn $visit(&mut self) -> Self::Output {
+            Ok(())
         }
-        match op {
-            O::Unreachable => {
-                self.emit(Op::Unreachable);
-                self.set_unreachable();
-            }
-            O::Nop => {}
-            O::Block { blockty } => {
-                self.push_ctrl(Kind::Block, blockty);
-            }
-            O::Loop { blockty } => {
-                self.loop_depth += 1;
-                let label = self.push_ctrl(Kind::Loop, blockty);
-                self.bind(label);
-                if self.interruptible {
-                    self.emit(Op::CheckInterrupt);
-                }
-            }
-            O::If { blockty } => {
-                let (params, _) = self.block_arity(blockty);
-                // Everything that must survive on both paths is settled before the branch.
-                let len = self.stack.len();
-                for i in 0..len - 1 {
-                    if matches!(self.stack[i], Entry::Local(_)) || i >= len - 1 - params as usize {
-                        self.materialize(i);
-                    }
-                }
-                let branch = self.pop_cond(true);
-                let else_label = self.new_label();
-                self.emit_branch(branch, else_label);
-                self.push_ctrl(Kind::If, blockty);
-                self.ctrls.last_mut().expect("just pushed").else_label = Some(else_label);
-            }
-            O::Else => {
-                let reachable = !self.ctrls.last().expect("validated").unreachable;
-                if reachable {
-                    let n = self.ctrls.last().expect("validated").results as usize;
-                    self.materialize_top(n);
-                    let label = self.ctrls.last().expect("validated").label;
-                    self.emit_branch(Op::Br { target: 0 }, label);
-                }
-                let c = self.ctrls.last_mut().expect("validated");
-                c.kind = Kind::Else;
-                c.unreachable = false;
-                let (h, p, el) = (c.height as usize, c.params as usize, c.else_label.take());
-                if let Some(el) = el {
-                    self.bind(el);
-                }
-                self.stack.truncate(h);
-                self.push_temps(p);
-            }
-            O::End => {
-                let reachable = !self.ctrls.last().expect("validated").unreachable;
-                let c = self.ctrls.pop().expect("validated");
-                if c.kind == Kind::Func {
-                    if reachable {
-                        self.emit_return();
-                    }
-                    self.bind(c.label);
-                    return Ok(());
-                }
-                if reachable {
-                    self.materialize_top(c.results as usize);
-                }
-                if c.kind == Kind::Loop {
-                    self.loop_depth -= 1;
-                }
-                if let Some(el) = c.else_label {
-                    self.bind(el);
-                }
-                if c.kind != Kind::Loop {
-                    self.bind(c.label);
-                }
-                self.stack.truncate(c.height as usize);
-                self.push_temps(c.results as usize);
-            }
-            O::Br { relative_depth } => {
-                self.emit_br(relative_depth);
-                self.set_unreachable();
-            }
-            O::BrIf { relative_depth } => {
-                let c = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
-                let (kind, n, h, label) =
-                    (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
-                // Whether the branch needs copies is decided with the condition popped.
-                let top = self.pop();
-                let direct = kind != Kind::Func && !self.needs_copy(n, h);
-                self.stack.push(top);
-                if direct {
-                    let branch = self.pop_cond(false);
-                    self.emit_branch(branch, label);
-                } else {
-                    let branch = self.pop_cond(true);
-                    let skip = self.new_label();
-                    self.emit_branch(branch, skip);
-                    self.emit_br(relative_depth);
-                    self.bind(skip);
-                }
-            }
-            O::BrTable { targets } => {
-                let t = self.top();
-                let index = self.slot(t);
-                self.pop();
-                let mut depths = Vec::with_capacity(targets.len() as usize + 1);
-                for d in targets.targets() {
-                    depths.push(d.map_err(CompileError::from_wasmparser)?);
-                }
-                depths.push(targets.default());
-                self.emit(Op::BrTable { index, len: targets.len() });
-                let mut stubs = Vec::new();
-                for &d in &depths {
-                    let c = &self.ctrls[self.ctrls.len() - 1 - d as usize];
-                    let (kind, n, h, label) =
-                        (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
-                    if kind != Kind::Func && !self.needs_copy(n, h) {
-                        self.emit_branch(Op::Br { target: 0 }, label);
-                    } else {
-                        let stub = self.new_label();
-                        self.emit_branch(Op::Br { target: 0 }, stub);
-                        stubs.push((stub, d));
-                    }
-                }
-                for (stub, d) in stubs {
-                    self.bind(stub);
-                    self.emit_br(d);
-                }
-                self.set_unreachable();
-            }
-            O::Return => {
-                self.emit_return();
-                self.set_unreachable();
-            }
-            O::Call { function_index } => {
-                let ty = self.info.func_type(function_index);
-                let (np, nr) = (ty.params().len(), ty.results().len());
-                let base = self.take_args(np);
-                if self.info.is_imported_func(function_index) {
-                    self.emit(Op::CallImport { func: function_index, base });
-                } else {
-                    self.emit(Op::Call { func: function_index, base });
-                }
-                self.push_temps(nr);
-            }
-            O::CallIndirect { type_index, table_index } => {
-                let ty = &self.info.types[type_index as usize];
-                let (np, nr) = (ty.params().len(), ty.results().len());
-                let base = self.take_args(np + 1);
-                self.emit(Op::CallIndirect { table: table_index, ty: type_index, base });
-                self.push_temps(nr);
-            }
-            O::Drop => {
-                self.pop();
-            }
-            O::Select | O::TypedSelect { .. } => {
-                let t = self.top();
-                let cond = self.slot(t);
-                let b = self.slot(t - 1);
-                let a = self.slot(t - 2);
-                self.pop();
-                self.pop();
-                self.stack[t - 2] = Entry::Temp;
-                let dst = self.own(t - 2);
-                self.emit(Op::Select { dst, a, b });
-                self.emit(Op::Aux { slot: cond });
-            }
-            O::LocalGet { local_index } => self.push(Entry::Local(local_index)),
-            O::LocalSet { local_index } | O::LocalTee { local_index } => {
-                let tee = matches!(op, O::LocalTee { .. });
-                let t = self.top();
-                if self.stack[t] == Entry::Local(local_index) {
-                    if !tee {
-                        self.pop();
-                    }
-                    return Ok(());
-                }
-                let before = self.code.len();
-                self.preserve_local(local_index, t);
-                let retarget = self.code.len() == before
-                    && self.stack[t] == Entry::Temp
-                    && self.last_result == Some(self.code.len() - 1);
-                if retarget {
-                    let own = self.own(t);
-                    let dst =
-                        self.code.last_mut().and_then(Op::dst_mut).expect("last_result has a dst");
-                    debug_assert_eq!(*dst, own);
-                    *dst = local_index;
-                    self.last_result = None;
-                    if tee {
-                        self.stack[t] = Entry::Local(local_index);
-                    } else {
-                        self.pop();
-                    }
-                } else {
-                    match self.stack[t] {
-                        Entry::Const(v) => self.emit_const(local_index, v),
-                        e => {
-                            let src = if let Entry::Local(x) = e { x } else { self.own(t) };
-                            self.emit(Op::Copy { dst: local_index, src });
-                        }
-                    }
-                    if !tee {
-                        self.pop();
-                    }
-                }
-            }
-            O::GlobalGet { global_index } => {
-                let dst = self.own(self.stack.len());
-                self.push(Entry::Temp);
-                self.emit_result(Op::GlobalGet { dst, global: global_index });
-            }
-            O::GlobalSet { global_index } => {
-                let t = self.top();
-                let src = self.slot(t);
-                self.pop();
-                self.emit(Op::GlobalSet { src, global: global_index });
-            }
-            O::TableGet { table } => {
-                let t = self.top();
-                let index = self.slot(t);
-                self.stack[t] = Entry::Temp;
-                self.emit_result(Op::TableGet { dst: self.own(t), index, table });
-            }
-            O::TableSet { table } => {
-                let t = self.top();
-                let value = self.slot(t);
-                let index = self.slot(t - 1);
-                self.pop();
-                self.pop();
-                self.emit(Op::TableSet { index, value, table });
-            }
-            O::TableSize { table } => {
-                let dst = self.own(self.stack.len());
-                self.push(Entry::Temp);
-                self.emit_result(Op::TableSize { dst, table });
-            }
-            O::TableGrow { table } => {
-                let base = self.take_args(2);
-                self.emit(Op::TableGrow { base, table });
-                self.push(Entry::Temp);
-            }
-            O::TableFill { table } => {
-                let base = self.take_args(3);
-                self.emit(Op::TableFill { base, table });
-            }
-            O::TableCopy { dst_table, src_table } => {
-                let base = self.take_args(3);
-                self.emit(Op::TableCopy { base, dst_table, src_table });
-            }
-            O::TableInit { elem_index, table } => {
-                let base = self.take_args(3);
-                self.emit(Op::TableInit { base, table, segment: elem_index });
-            }
-            O::ElemDrop { elem_index } => {
-                self.emit(Op::ElemDrop { segment: elem_index });
-            }
+    )*};
+}
 
-            O::I32Load { memarg } | O::F32Load { memarg } => {
-                self.load(|dst, addr, offset| Op::I32Load { dst, addr, offset }, memarg)?
-            }
-            O::I64Load { memarg } | O::F64Load { memarg } => {
-                self.load(|dst, addr, offset| Op::I64Load { dst, addr, offset }, memarg)?
-            }
-            O::I32Load8S { memarg } => {
-                self.load(|dst, addr, offset| Op::I32Load8S { dst, addr, offset }, memarg)?
-            }
-            O::I32Load8U { memarg } => {
-                self.load(|dst, addr, offset| Op::I32Load8U { dst, addr, offset }, memarg)?
-            }
-            O::I32Load16S { memarg } => {
-                self.load(|dst, addr, offset| Op::I32Load16S { dst, addr, offset }, memarg)?
-            }
-            O::I32Load16U { memarg } => {
-                self.load(|dst, addr, offset| Op::I32Load16U { dst, addr, offset }, memarg)?
-            }
-            O::I64Load8S { memarg } => {
-                self.load(|dst, addr, offset| Op::I64Load8S { dst, addr, offset }, memarg)?
-            }
-            O::I64Load8U { memarg } => {
-                self.load(|dst, addr, offset| Op::I64Load8U { dst, addr, offset }, memarg)?
-            }
-            O::I64Load16S { memarg } => {
-                self.load(|dst, addr, offset| Op::I64Load16S { dst, addr, offset }, memarg)?
-            }
-            O::I64Load16U { memarg } => {
-                self.load(|dst, addr, offset| Op::I64Load16U { dst, addr, offset }, memarg)?
-            }
-            O::I64Load32S { memarg } => {
-                self.load(|dst, addr, offset| Op::I64Load32S { dst, addr, offset }, memarg)?
-            }
-            O::I64Load32U { memarg } => {
-                self.load(|dst, addr, offset| Op::I64Load32U { dst, addr, offset }, memarg)?
-            }
-            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self
-                .store_imm(
-                    |addr, value, offset| Op::I32Store { addr, value, offset },
-                    |addr, value, offset| Op::I32StoreImm { addr, value, offset },
-                    true,
-                    memarg,
-                )?,
-            O::I64Store { memarg } | O::F64Store { memarg } => self.store_imm(
-                |addr, value, offset| Op::I64Store { addr, value, offset },
-                |addr, value, offset| Op::I64StoreImm { addr, value, offset },
-                false,
-                memarg,
-            )?,
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store_imm(
-                |addr, value, offset| Op::I32Store8 { addr, value, offset },
-                |addr, value, offset| Op::I32Store8Imm { addr, value, offset },
-                true,
-                memarg,
-            )?,
-            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store_imm(
-                |addr, value, offset| Op::I32Store16 { addr, value, offset },
-                |addr, value, offset| Op::I32Store16Imm { addr, value, offset },
-                true,
-                memarg,
-            )?,
-            O::MemorySize { mem } => {
-                if mem != 0 {
-                    return Err(unsupported(self.offset, "multiple memories"));
-                }
-                let dst = self.own(self.stack.len());
-                self.push(Entry::Temp);
-                self.emit_result(Op::MemorySize { dst });
-            }
-            O::MemoryGrow { mem } => {
-                if mem != 0 {
-                    return Err(unsupported(self.offset, "multiple memories"));
-                }
-                let t = self.top();
-                let delta = self.slot(t);
-                self.stack[t] = Entry::Temp;
-                self.emit_result(Op::MemoryGrow { dst: self.own(t), delta });
-            }
-            O::MemoryFill { mem } => {
-                if mem != 0 {
-                    return Err(unsupported(self.offset, "multiple memories"));
-                }
-                let base = self.take_args(3);
-                self.emit(Op::MemoryFill { base });
-            }
-            O::MemoryCopy { dst_mem, src_mem } => {
-                if dst_mem != 0 || src_mem != 0 {
-                    return Err(unsupported(self.offset, "multiple memories"));
-                }
-                let base = self.take_args(3);
-                self.emit(Op::MemoryCopy { base });
-            }
-            O::MemoryInit { data_index, mem } => {
-                if mem != 0 {
-                    return Err(unsupported(self.offset, "multiple memories"));
-                }
-                let base = self.take_args(3);
-                self.emit(Op::MemoryInit { base, segment: data_index });
-            }
-            O::DataDrop { data_index } => {
-                self.emit(Op::DataDrop { segment: data_index });
-            }
-
-            O::I32Const { value } => self.push(Entry::Const(value as u32 as u64)),
-            O::I64Const { value } => self.push(Entry::Const(value as u64)),
-            O::F32Const { value } => self.push(Entry::Const(value.bits() as u64)),
-            O::F64Const { value } => self.push(Entry::Const(value.bits())),
-            O::RefNull { .. } => self.push(Entry::Const(0)),
-            O::RefIsNull => self.unop(|dst, src| Op::I64Eqz { dst, src }),
-            O::RefFunc { function_index } => {
-                let dst = self.own(self.stack.len());
-                self.push(Entry::Temp);
-                self.emit_result(Op::RefFunc { dst, func: function_index });
-            }
-
-            O::I32Eqz => self.unop(|dst, src| Op::I32Eqz { dst, src }),
-            O::I32Eq => self.binop_imm32(
-                |dst, a, b| Op::I32Eq { dst, a, b },
-                |dst, a, imm| Op::I32EqImm { dst, a, imm },
-                true,
-            ),
-            O::I32Ne => self.binop_imm32(
-                |dst, a, b| Op::I32Ne { dst, a, b },
-                |dst, a, imm| Op::I32NeImm { dst, a, imm },
-                true,
-            ),
-            O::I32LtS => self.binop_imm32(
-                |dst, a, b| Op::I32LtS { dst, a, b },
-                |dst, a, imm| Op::I32LtSImm { dst, a, imm },
-                false,
-            ),
-            O::I32LtU => self.binop_imm32(
-                |dst, a, b| Op::I32LtU { dst, a, b },
-                |dst, a, imm| Op::I32LtUImm { dst, a, imm },
-                false,
-            ),
-            O::I32GtS => self.binop_imm32(
-                |dst, a, b| Op::I32GtS { dst, a, b },
-                |dst, a, imm| Op::I32GtSImm { dst, a, imm },
-                false,
-            ),
-            O::I32GtU => self.binop_imm32(
-                |dst, a, b| Op::I32GtU { dst, a, b },
-                |dst, a, imm| Op::I32GtUImm { dst, a, imm },
-                false,
-            ),
-            O::I32LeS => self.binop_imm32(
-                |dst, a, b| Op::I32LeS { dst, a, b },
-                |dst, a, imm| Op::I32LeSImm { dst, a, imm },
-                false,
-            ),
-            O::I32LeU => self.binop_imm32(
-                |dst, a, b| Op::I32LeU { dst, a, b },
-                |dst, a, imm| Op::I32LeUImm { dst, a, imm },
-                false,
-            ),
-            O::I32GeS => self.binop_imm32(
-                |dst, a, b| Op::I32GeS { dst, a, b },
-                |dst, a, imm| Op::I32GeSImm { dst, a, imm },
-                false,
-            ),
-            O::I32GeU => self.binop_imm32(
-                |dst, a, b| Op::I32GeU { dst, a, b },
-                |dst, a, imm| Op::I32GeUImm { dst, a, imm },
-                false,
-            ),
-            O::I32Clz => self.unop(|dst, src| Op::I32Clz { dst, src }),
-            O::I32Ctz => self.unop(|dst, src| Op::I32Ctz { dst, src }),
-            O::I32Popcnt => self.unop(|dst, src| Op::I32Popcnt { dst, src }),
-            O::I32Add => self.binop_imm32(
-                |dst, a, b| Op::I32Add { dst, a, b },
-                |dst, a, imm| Op::I32AddImm { dst, a, imm },
-                true,
-            ),
-            O::I32Sub => {
-                let t = self.top();
-                if let (Entry::Const(c), false) =
-                    (self.stack[t], matches!(self.stack[t - 1], Entry::Const(_)))
-                {
-                    self.stack[t] = Entry::Const((c as u32).wrapping_neg() as u64);
-                    self.binop_imm32(
-                        |dst, a, b| Op::I32Add { dst, a, b },
-                        |dst, a, imm| Op::I32AddImm { dst, a, imm },
-                        false,
-                    )
-                } else {
-                    self.binop(|dst, a, b| Op::I32Sub { dst, a, b })
-                }
-            }
-            O::I32Mul => self.binop_imm32(
-                |dst, a, b| Op::I32Mul { dst, a, b },
-                |dst, a, imm| Op::I32MulImm { dst, a, imm },
-                true,
-            ),
-            O::I32DivS => self.binop(|dst, a, b| Op::I32DivS { dst, a, b }),
-            O::I32DivU => self.binop(|dst, a, b| Op::I32DivU { dst, a, b }),
-            O::I32RemS => self.binop(|dst, a, b| Op::I32RemS { dst, a, b }),
-            O::I32RemU => self.binop(|dst, a, b| Op::I32RemU { dst, a, b }),
-            O::I32And => self.binop_imm32(
-                |dst, a, b| Op::I32And { dst, a, b },
-                |dst, a, imm| Op::I32AndImm { dst, a, imm },
-                true,
-            ),
-            O::I32Or => self.binop_imm32(
-                |dst, a, b| Op::I32Or { dst, a, b },
-                |dst, a, imm| Op::I32OrImm { dst, a, imm },
-                true,
-            ),
-            O::I32Xor => self.binop_imm32(
-                |dst, a, b| Op::I32Xor { dst, a, b },
-                |dst, a, imm| Op::I32XorImm { dst, a, imm },
-                true,
-            ),
-            O::I32Shl => self.binop_imm32(
-                |dst, a, b| Op::I32Shl { dst, a, b },
-                |dst, a, imm| Op::I32ShlImm { dst, a, imm },
-                false,
-            ),
-            O::I32ShrS => self.binop_imm32(
-                |dst, a, b| Op::I32ShrS { dst, a, b },
-                |dst, a, imm| Op::I32ShrSImm { dst, a, imm },
-                false,
-            ),
-            O::I32ShrU => self.binop_imm32(
-                |dst, a, b| Op::I32ShrU { dst, a, b },
-                |dst, a, imm| Op::I32ShrUImm { dst, a, imm },
-                false,
-            ),
-            O::I32Rotl => self.rotate(
-                32,
-                false,
-                |dst, a, b| Op::I32Rotl { dst, a, b },
-                |dst, a, imm| Op::I32RotlImm { dst, a, imm },
-            ),
-            O::I32Rotr => self.rotate(
-                32,
-                true,
-                |dst, a, b| Op::I32Rotr { dst, a, b },
-                |dst, a, imm| Op::I32RotlImm { dst, a, imm },
-            ),
-
-            O::I64Eqz => self.unop(|dst, src| Op::I64Eqz { dst, src }),
-            O::I64Eq => self.binop_imm64(
-                |dst, a, b| Op::I64Eq { dst, a, b },
-                |dst, a, imm| Op::I64EqImm { dst, a, imm },
-                true,
-            ),
-            O::I64Ne => self.binop_imm64(
-                |dst, a, b| Op::I64Ne { dst, a, b },
-                |dst, a, imm| Op::I64NeImm { dst, a, imm },
-                true,
-            ),
-            O::I64LtS => self.binop_imm64(
-                |dst, a, b| Op::I64LtS { dst, a, b },
-                |dst, a, imm| Op::I64LtSImm { dst, a, imm },
-                false,
-            ),
-            O::I64LtU => self.binop_imm64(
-                |dst, a, b| Op::I64LtU { dst, a, b },
-                |dst, a, imm| Op::I64LtUImm { dst, a, imm },
-                false,
-            ),
-            O::I64GtS => self.binop_imm64(
-                |dst, a, b| Op::I64GtS { dst, a, b },
-                |dst, a, imm| Op::I64GtSImm { dst, a, imm },
-                false,
-            ),
-            O::I64GtU => self.binop_imm64(
-                |dst, a, b| Op::I64GtU { dst, a, b },
-                |dst, a, imm| Op::I64GtUImm { dst, a, imm },
-                false,
-            ),
-            O::I64LeS => self.binop_imm64(
-                |dst, a, b| Op::I64LeS { dst, a, b },
-                |dst, a, imm| Op::I64LeSImm { dst, a, imm },
-                false,
-            ),
-            O::I64LeU => self.binop_imm64(
-                |dst, a, b| Op::I64LeU { dst, a, b },
-                |dst, a, imm| Op::I64LeUImm { dst, a, imm },
-                false,
-            ),
-            O::I64GeS => self.binop_imm64(
-                |dst, a, b| Op::I64GeS { dst, a, b },
-                |dst, a, imm| Op::I64GeSImm { dst, a, imm },
-                false,
-            ),
-            O::I64GeU => self.binop_imm64(
-                |dst, a, b| Op::I64GeU { dst, a, b },
-                |dst, a, imm| Op::I64GeUImm { dst, a, imm },
-                false,
-            ),
-            O::I64Clz => self.unop(|dst, src| Op::I64Clz { dst, src }),
-            O::I64Ctz => self.unop(|dst, src| Op::I64Ctz { dst, src }),
-            O::I64Popcnt => self.unop(|dst, src| Op::I64Popcnt { dst, src }),
-            O::I64Add => self.binop_imm64(
-                |dst, a, b| Op::I64Add { dst, a, b },
-                |dst, a, imm| Op::I64AddImm { dst, a, imm },
-                true,
-            ),
-            O::I64Sub => {
-                let t = self.top();
-                match (self.stack[t], self.stack[t - 1]) {
-                    (Entry::Const(c), a)
-                        if !matches!(a, Entry::Const(_)) && c as i64 != i64::MIN =>
-                    {
-                        self.stack[t] = Entry::Const((c as i64).wrapping_neg() as u64);
-                        self.binop_imm64(
-                            |dst, a, b| Op::I64Add { dst, a, b },
-                            |dst, a, imm| Op::I64AddImm { dst, a, imm },
-                            false,
-                        )
-                    }
-                    _ => self.binop(|dst, a, b| Op::I64Sub { dst, a, b }),
-                }
-            }
-            O::I64Mul => self.binop_imm64(
-                |dst, a, b| Op::I64Mul { dst, a, b },
-                |dst, a, imm| Op::I64MulImm { dst, a, imm },
-                true,
-            ),
-            O::I64DivS => self.binop(|dst, a, b| Op::I64DivS { dst, a, b }),
-            O::I64DivU => self.binop(|dst, a, b| Op::I64DivU { dst, a, b }),
-            O::I64RemS => self.binop(|dst, a, b| Op::I64RemS { dst, a, b }),
-            O::I64RemU => self.binop(|dst, a, b| Op::I64RemU { dst, a, b }),
-            O::I64And => self.binop_imm64(
-                |dst, a, b| Op::I64And { dst, a, b },
-                |dst, a, imm| Op::I64AndImm { dst, a, imm },
-                true,
-            ),
-            O::I64Or => self.binop_imm64(
-                |dst, a, b| Op::I64Or { dst, a, b },
-                |dst, a, imm| Op::I64OrImm { dst, a, imm },
-                true,
-            ),
-            O::I64Xor => self.binop_imm64(
-                |dst, a, b| Op::I64Xor { dst, a, b },
-                |dst, a, imm| Op::I64XorImm { dst, a, imm },
-                true,
-            ),
-            O::I64Shl => self.binop_imm64(
-                |dst, a, b| Op::I64Shl { dst, a, b },
-                |dst, a, imm| Op::I64ShlImm { dst, a, imm },
-                false,
-            ),
-            O::I64ShrS => self.binop_imm64(
-                |dst, a, b| Op::I64ShrS { dst, a, b },
-                |dst, a, imm| Op::I64ShrSImm { dst, a, imm },
-                false,
-            ),
-            O::I64ShrU => self.binop_imm64(
-                |dst, a, b| Op::I64ShrU { dst, a, b },
-                |dst, a, imm| Op::I64ShrUImm { dst, a, imm },
-                false,
-            ),
-            O::I64Rotl => self.rotate(
-                64,
-                false,
-                |dst, a, b| Op::I64Rotl { dst, a, b },
-                |dst, a, imm| Op::I64RotlImm { dst, a, imm },
-            ),
-            O::I64Rotr => self.rotate(
-                64,
-                true,
-                |dst, a, b| Op::I64Rotr { dst, a, b },
-                |dst, a, imm| Op::I64RotlImm { dst, a, imm },
-            ),
-
-            O::F32Eq => self.binop(|dst, a, b| Op::F32Eq { dst, a, b }),
-            O::F32Ne => self.binop(|dst, a, b| Op::F32Ne { dst, a, b }),
-            O::F32Lt => self.binop(|dst, a, b| Op::F32Lt { dst, a, b }),
-            O::F32Gt => self.binop(|dst, a, b| Op::F32Gt { dst, a, b }),
-            O::F32Le => self.binop(|dst, a, b| Op::F32Le { dst, a, b }),
-            O::F32Ge => self.binop(|dst, a, b| Op::F32Ge { dst, a, b }),
-            O::F32Abs => self.unop(|dst, src| Op::F32Abs { dst, src }),
-            O::F32Neg => self.unop(|dst, src| Op::F32Neg { dst, src }),
-            O::F32Ceil => self.unop(|dst, src| Op::F32Ceil { dst, src }),
-            O::F32Floor => self.unop(|dst, src| Op::F32Floor { dst, src }),
-            O::F32Trunc => self.unop(|dst, src| Op::F32Trunc { dst, src }),
-            O::F32Nearest => self.unop(|dst, src| Op::F32Nearest { dst, src }),
-            O::F32Sqrt => self.unop(|dst, src| Op::F32Sqrt { dst, src }),
-            O::F32Add => self.binop(|dst, a, b| Op::F32Add { dst, a, b }),
-            O::F32Sub => self.binop(|dst, a, b| Op::F32Sub { dst, a, b }),
-            O::F32Mul => self.binop(|dst, a, b| Op::F32Mul { dst, a, b }),
-            O::F32Div => self.binop(|dst, a, b| Op::F32Div { dst, a, b }),
-            O::F32Min => self.binop(|dst, a, b| Op::F32Min { dst, a, b }),
-            O::F32Max => self.binop(|dst, a, b| Op::F32Max { dst, a, b }),
-            O::F32Copysign => self.binop(|dst, a, b| Op::F32Copysign { dst, a, b }),
-
-            O::F64Eq => self.binop(|dst, a, b| Op::F64Eq { dst, a, b }),
-            O::F64Ne => self.binop(|dst, a, b| Op::F64Ne { dst, a, b }),
-            O::F64Lt => self.binop(|dst, a, b| Op::F64Lt { dst, a, b }),
-            O::F64Gt => self.binop(|dst, a, b| Op::F64Gt { dst, a, b }),
-            O::F64Le => self.binop(|dst, a, b| Op::F64Le { dst, a, b }),
-            O::F64Ge => self.binop(|dst, a, b| Op::F64Ge { dst, a, b }),
-            O::F64Abs => self.unop(|dst, src| Op::F64Abs { dst, src }),
-            O::F64Neg => self.unop(|dst, src| Op::F64Neg { dst, src }),
-            O::F64Ceil => self.unop(|dst, src| Op::F64Ceil { dst, src }),
-            O::F64Floor => self.unop(|dst, src| Op::F64Floor { dst, src }),
-            O::F64Trunc => self.unop(|dst, src| Op::F64Trunc { dst, src }),
-            O::F64Nearest => self.unop(|dst, src| Op::F64Nearest { dst, src }),
-            O::F64Sqrt => self.unop(|dst, src| Op::F64Sqrt { dst, src }),
-            O::F64Add => self.binop(|dst, a, b| Op::F64Add { dst, a, b }),
-            O::F64Sub => self.binop(|dst, a, b| Op::F64Sub { dst, a, b }),
-            O::F64Mul => self.binop(|dst, a, b| Op::F64Mul { dst, a, b }),
-            O::F64Div => self.binop(|dst, a, b| Op::F64Div { dst, a, b }),
-            O::F64Min => self.binop(|dst, a, b| Op::F64Min { dst, a, b }),
-            O::F64Max => self.binop(|dst, a, b| Op::F64Max { dst, a, b }),
-            O::F64Copysign => self.binop(|dst, a, b| Op::F64Copysign { dst, a, b }),
-
-            // Value-preserving at the bit level in the slot representation.
-            O::I32WrapI64
-            | O::I32ReinterpretF32
-            | O::I64ReinterpretF64
-            | O::F32ReinterpretI32
-            | O::F64ReinterpretI64 => {}
-            O::I32TruncF32S => self.unop(|dst, src| Op::I32TruncF32S { dst, src }),
-            O::I32TruncF32U => self.unop(|dst, src| Op::I32TruncF32U { dst, src }),
-            O::I32TruncF64S => self.unop(|dst, src| Op::I32TruncF64S { dst, src }),
-            O::I32TruncF64U => self.unop(|dst, src| Op::I32TruncF64U { dst, src }),
-            O::I64ExtendI32S => self.unop(|dst, src| Op::I64ExtendI32S { dst, src }),
-            O::I64ExtendI32U => self.unop(|dst, src| Op::I64ExtendI32U { dst, src }),
-            O::I64TruncF32S => self.unop(|dst, src| Op::I64TruncF32S { dst, src }),
-            O::I64TruncF32U => self.unop(|dst, src| Op::I64TruncF32U { dst, src }),
-            O::I64TruncF64S => self.unop(|dst, src| Op::I64TruncF64S { dst, src }),
-            O::I64TruncF64U => self.unop(|dst, src| Op::I64TruncF64U { dst, src }),
-            O::F32ConvertI32S => self.unop(|dst, src| Op::F32ConvertI32S { dst, src }),
-            O::F32ConvertI32U => self.unop(|dst, src| Op::F32ConvertI32U { dst, src }),
-            O::F32ConvertI64S => self.unop(|dst, src| Op::F32ConvertI64S { dst, src }),
-            O::F32ConvertI64U => self.unop(|dst, src| Op::F32ConvertI64U { dst, src }),
-            O::F32DemoteF64 => self.unop(|dst, src| Op::F32DemoteF64 { dst, src }),
-            O::F64ConvertI32S => self.unop(|dst, src| Op::F64ConvertI32S { dst, src }),
-            O::F64ConvertI32U => self.unop(|dst, src| Op::F64ConvertI32U { dst, src }),
-            O::F64ConvertI64S => self.unop(|dst, src| Op::F64ConvertI64S { dst, src }),
-            O::F64ConvertI64U => self.unop(|dst, src| Op::F64ConvertI64U { dst, src }),
-            O::F64PromoteF32 => self.unop(|dst, src| Op::F64PromoteF32 { dst, src }),
-            O::I32Extend8S => self.unop(|dst, src| Op::I32Extend8S { dst, src }),
-            O::I32Extend16S => self.unop(|dst, src| Op::I32Extend16S { dst, src }),
-            O::I64Extend8S => self.unop(|dst, src| Op::I64Extend8S { dst, src }),
-            O::I64Extend16S => self.unop(|dst, src| Op::I64Extend16S { dst, src }),
-            O::I64Extend32S => self.unop(|dst, src| Op::I64Extend32S { dst, src }),
-            O::I32TruncSatF32S => self.unop(|dst, src| Op::I32TruncSatF32S { dst, src }),
-            O::I32TruncSatF32U => self.unop(|dst, src| Op::I32TruncSatF32U { dst, src }),
-            O::I32TruncSatF64S => self.unop(|dst, src| Op::I32TruncSatF64S { dst, src }),
-            O::I32TruncSatF64U => self.unop(|dst, src| Op::I32TruncSatF64U { dst, src }),
-            O::I64TruncSatF32S => self.unop(|dst, src| Op::I64TruncSatF32S { dst, src }),
-            O::I64TruncSatF32U => self.unop(|dst, src| Op::I64TruncSatF32U { dst, src }),
-            O::I64TruncSatF64S => self.unop(|dst, src| Op::I64TruncSatF64S { dst, src }),
-            O::I64TruncSatF64U => self.unop(|dst, src| Op::I64TruncSatF64U { dst, src }),
-            other => {
-                return Err(unsupported(self.offset, format_args!("the instruction {other:?}")));
-            }
+/// `dst = op(src)`.
+macro_rules! unary {
+    ($($visit:ident => $Var:ident,)*) => {$(
+        fn $visit(&mut self) -> Self::Output {
+            self.unop(|dst, src| Op::$Var { dst, src });
+            Ok(())
         }
+    )*};
+}
+
+/// `dst = op(a, b)`.
+macro_rules! binary {
+    ($($visit:ident => $Var:ident,)*) => {$(
+        fn $visit(&mut self) -> Self::Output {
+            self.binop(|dst, a, b| Op::$Var { dst, a, b });
+            Ok(())
+        }
+    )*};
+}
+
+/// `dst = op(a, b)` with an immediate form `$Imm` for a constant `b` (or, when the
+/// operation commutes, a constant `a`); `$family` is `binop_imm32` or `binop_imm64`.
+macro_rules! binary_imm {
+    ($family:ident; $($visit:ident => $Var:ident, $Imm:ident, commutes: $commutes:literal;)*) => {$(
+        fn $visit(&mut self) -> Self::Output {
+            self.$family(
+                |dst, a, b| Op::$Var { dst, a, b },
+                |dst, a, imm| Op::$Imm { dst, a, imm },
+                $commutes,
+            );
+            Ok(())
+        }
+    )*};
+}
+
+/// A rotate of `$bits`-bit values (`right` for a right rotate), with the left rotate by a
+/// constant `$Imm` for a constant amount.
+macro_rules! rotate {
+    ($($visit:ident => $Var:ident, $Imm:ident, $bits:literal, right: $right:literal;)*) => {$(
+        fn $visit(&mut self) -> Self::Output {
+            self.rotate(
+                $bits,
+                $right,
+                |dst, a, b| Op::$Var { dst, a, b },
+                |dst, a, imm| Op::$Imm { dst, a, imm },
+            );
+            Ok(())
+        }
+    )*};
+}
+
+/// Loads (float loads use the integer load of the same width).
+macro_rules! loads {
+    ($($visit:ident => $Var:ident,)*) => {$(
+        fn $visit(&mut self, memarg: MemArg) -> Self::Output {
+            self.load(|dst, addr, offset| Op::$Var { dst, addr, offset }, memarg)
+        }
+    )*};
+}
+
+/// Stores, with the constant-value form `$Imm`; `narrow` stores keep only the low bits
+/// of the value, so any constant fits their immediate.
+macro_rules! stores {
+    ($($visit:ident => $Var:ident, $Imm:ident, narrow: $narrow:literal;)*) => {$(
+        fn $visit(&mut self, memarg: MemArg) -> Self::Output {
+            self.store_imm(
+                |addr, value, offset| Op::$Var { addr, value, offset },
+                |addr, value, offset| Op::$Imm { addr, value, offset },
+                $narrow,
+                memarg,
+            )
+        }
+    )*};
+}
+
+impl<'a> VisitOperator<'a> for Translator<'_> {
+    type Output = Result<(), CompileError>;
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+
+    wasmparser::for_each_visit_operator!(refuse_untranslated);
+
+    // ---- control
+
+    fn visit_unreachable(&mut self) -> Self::Output {
+        self.emit(Op::Unreachable);
+        self.set_unreachable();
         Ok(())
+    }
+
+    fn visit_nop(&mut self) -> Self::Output {
+        Ok(())
+    }
+
+    fn visit_block(&mut self, blockty: BlockType) -> Self::Output {
+        self.block(blockty);
+        Ok(())
+    }
+
+    fn visit_loop(&mut self, blockty: BlockType) -> Self::Output {
+        self.loop_(blockty);
+        Ok(())
+    }
+
+    fn visit_if(&mut self, blockty: BlockType) -> Self::Output {
+        self.if_(blockty);
+        Ok(())
+    }
+
+    fn visit_else(&mut self) -> Self::Output {
+        self.else_();
+        Ok(())
+    }
+
+    fn visit_end(&mut self) -> Self::Output {
+        self.end();
+        Ok(())
+    }
+
+    fn visit_br(&mut self, relative_depth: u32) -> Self::Output {
+        self.br(relative_depth);
+        Ok(())
+    }
+
+    fn visit_br_if(&mut self, relative_depth: u32) -> Self::Output {
+        self.br_if(relative_depth);
+        Ok(())
+    }
+
+    fn visit_br_table(&mut self, targets: BrTable<'a>) -> Self::Output {
+        self.br_table(targets)
+    }
+
+    fn visit_return(&mut self) -> Self::Output {
+        self.return_();
+        Ok(())
+    }
+
+    fn visit_call(&mut self, function_index: u32) -> Self::Output {
+        self.call(function_index);
+        Ok(())
+    }
+
+    fn visit_call_indirect(&mut self, type_index: u32, table_index: u32) -> Self::Output {
+        self.call_indirect(type_index, table_index);
+        Ok(())
+    }
+
+    // ---- parametric and variables
+
+    fn visit_drop(&mut self) -> Self::Output {
+        self.pop();
+        Ok(())
+    }
+
+    fn visit_select(&mut self) -> Self::Output {
+        self.select();
+        Ok(())
+    }
+
+    fn visit_typed_select(&mut self, _: ValType) -> Self::Output {
+        self.select();
+        Ok(())
+    }
+
+    fn visit_typed_select_multi(&mut self, _: Vec<ValType>) -> Self::Output {
+        Err(unsupported(self.offset, "`select` with several results"))
+    }
+
+    fn visit_local_get(&mut self, local_index: u32) -> Self::Output {
+        self.push(Entry::Local(local_index));
+        Ok(())
+    }
+
+    fn visit_local_set(&mut self, local_index: u32) -> Self::Output {
+        self.local_set(local_index, false);
+        Ok(())
+    }
+
+    fn visit_local_tee(&mut self, local_index: u32) -> Self::Output {
+        self.local_set(local_index, true);
+        Ok(())
+    }
+
+    fn visit_global_get(&mut self, global_index: u32) -> Self::Output {
+        self.global_get(global_index);
+        Ok(())
+    }
+
+    fn visit_global_set(&mut self, global_index: u32) -> Self::Output {
+        self.global_set(global_index);
+        Ok(())
+    }
+
+    // ---- memory
+
+    loads! {
+        visit_i32_load => I32Load,
+        visit_i64_load => I64Load,
+        visit_f32_load => I32Load,
+        visit_f64_load => I64Load,
+        visit_i32_load8_s => I32Load8S,
+        visit_i32_load8_u => I32Load8U,
+        visit_i32_load16_s => I32Load16S,
+        visit_i32_load16_u => I32Load16U,
+        visit_i64_load8_s => I64Load8S,
+        visit_i64_load8_u => I64Load8U,
+        visit_i64_load16_s => I64Load16S,
+        visit_i64_load16_u => I64Load16U,
+        visit_i64_load32_s => I64Load32S,
+        visit_i64_load32_u => I64Load32U,
+    }
+
+    stores! {
+        visit_i32_store => I32Store, I32StoreImm, narrow: true;
+        visit_i64_store => I64Store, I64StoreImm, narrow: false;
+        visit_f32_store => I32Store, I32StoreImm, narrow: true;
+        visit_f64_store => I64Store, I64StoreImm, narrow: false;
+        visit_i32_store8 => I32Store8, I32Store8Imm, narrow: true;
+        visit_i32_store16 => I32Store16, I32Store16Imm, narrow: true;
+        visit_i64_store8 => I32Store8, I32Store8Imm, narrow: true;
+        visit_i64_store16 => I32Store16, I32Store16Imm, narrow: true;
+        visit_i64_store32 => I32Store, I32StoreImm, narrow: true;
+    }
+
+    fn visit_memory_size(&mut self, mem: u32) -> Self::Output {
+        self.memory_size(mem)
+    }
+
+    fn visit_memory_grow(&mut self, mem: u32) -> Self::Output {
+        self.memory_grow(mem)
+    }
+
+    fn visit_memory_init(&mut self, data_index: u32, mem: u32) -> Self::Output {
+        self.memory_init(data_index, mem)
+    }
+
+    fn visit_data_drop(&mut self, data_index: u32) -> Self::Output {
+        self.emit(Op::DataDrop { segment: data_index });
+        Ok(())
+    }
+
+    fn visit_memory_copy(&mut self, dst_mem: u32, src_mem: u32) -> Self::Output {
+        self.memory_copy(dst_mem, src_mem)
+    }
+
+    fn visit_memory_fill(&mut self, mem: u32) -> Self::Output {
+        self.memory_fill(mem)
+    }
+
+    // ---- references and tables
+
+    fn visit_ref_null(&mut self, _: HeapType) -> Self::Output {
+        self.push(Entry::Const(0));
+        Ok(())
+    }
+
+    fn visit_ref_is_null(&mut self) -> Self::Output {
+        self.unop(|dst, src| Op::I64Eqz { dst, src });
+        Ok(())
+    }
+
+    fn visit_ref_func(&mut self, function_index: u32) -> Self::Output {
+        self.ref_func(function_index);
+        Ok(())
+    }
+
+    fn visit_table_get(&mut self, table: u32) -> Self::Output {
+        self.table_get(table);
+        Ok(())
+    }
+
+    fn visit_table_set(&mut self, table: u32) -> Self::Output {
+        self.table_set(table);
+        Ok(())
+    }
+
+    fn visit_table_size(&mut self, table: u32) -> Self::Output {
+        self.table_size(table);
+        Ok(())
+    }
+
+    fn visit_table_grow(&mut self, table: u32) -> Self::Output {
+        self.table_grow(table);
+        Ok(())
+    }
+
+    fn visit_table_fill(&mut self, table: u32) -> Self::Output {
+        self.table_fill(table);
+        Ok(())
+    }
+
+    fn visit_table_copy(&mut self, dst_table: u32, src_table: u32) -> Self::Output {
+        self.table_copy(dst_table, src_table);
+        Ok(())
+    }
+
+    fn visit_table_init(&mut self, elem_index: u32, table: u32) -> Self::Output {
+        self.table_init(elem_index, table);
+        Ok(())
+    }
+
+    fn visit_elem_drop(&mut self, elem_index: u32) -> Self::Output {
+        self.emit(Op::ElemDrop { segment: elem_index });
+        Ok(())
+    }
+
+    // ---- constants
+
+    fn visit_i32_const(&mut self, value: i32) -> Self::Output {
+        self.push(Entry::Const(value as u32 as u64));
+        Ok(())
+    }
+
+    fn visit_i64_const(&mut self, value: i64) -> Self::Output {
+        self.push(Entry::Const(value as u64));
+        Ok(())
+    }
+
+    fn visit_f32_const(&mut self, value: Ieee32) -> Self::Output {
+        self.push(Entry::Const(value.bits() as u64));
+        Ok(())
+    }
+
+    fn visit_f64_const(&mut self, value: Ieee64) -> Self::Output {
+        self.push(Entry::Const(value.bits()));
+        Ok(())
+    }
+
+    // ---- numeric
+
+    fn visit_i32_sub(&mut self) -> Self::Output {
+        self.i32_sub();
+        Ok(())
+    }
+
+    fn visit_i64_sub(&mut self) -> Self::Output {
+        self.i64_sub();
+        Ok(())
+    }
+
+    binary_imm! { binop_imm32;
+        visit_i32_eq => I32Eq, I32EqImm, commutes: true;
+        visit_i32_ne => I32Ne, I32NeImm, commutes: true;
+        visit_i32_lt_s => I32LtS, I32LtSImm, commutes: false;
+        visit_i32_lt_u => I32LtU, I32LtUImm, commutes: false;
+        visit_i32_gt_s => I32GtS, I32GtSImm, commutes: false;
+        visit_i32_gt_u => I32GtU, I32GtUImm, commutes: false;
+        visit_i32_le_s => I32LeS, I32LeSImm, commutes: false;
+        visit_i32_le_u => I32LeU, I32LeUImm, commutes: false;
+        visit_i32_ge_s => I32GeS, I32GeSImm, commutes: false;
+        visit_i32_ge_u => I32GeU, I32GeUImm, commutes: false;
+        visit_i32_add => I32Add, I32AddImm, commutes: true;
+        visit_i32_mul => I32Mul, I32MulImm, commutes: true;
+        visit_i32_and => I32And, I32AndImm, commutes: true;
+        visit_i32_or => I32Or, I32OrImm, commutes: true;
+        visit_i32_xor => I32Xor, I32XorImm, commutes: true;
+        visit_i32_shl => I32Shl, I32ShlImm, commutes: false;
+        visit_i32_shr_s => I32ShrS, I32ShrSImm, commutes: false;
+        visit_i32_shr_u => I32ShrU, I32ShrUImm, commutes: false;
+    }
+
+    binary_imm! { binop_imm64;
+        visit_i64_eq => I64Eq, I64EqImm, commutes: true;
+        visit_i64_ne => I64Ne, I64NeImm, commutes: true;
+        visit_i64_lt_s => I64LtS, I64LtSImm, commutes: false;
+        visit_i64_lt_u => I64LtU, I64LtUImm, commutes: false;
+        visit_i64_gt_s => I64GtS, I64GtSImm, commutes: false;
+        visit_i64_gt_u => I64GtU, I64GtUImm, commutes: false;
+        visit_i64_le_s => I64LeS, I64LeSImm, commutes: false;
+        visit_i64_le_u => I64LeU, I64LeUImm, commutes: false;
+        visit_i64_ge_s => I64GeS, I64GeSImm, commutes: false;
+        visit_i64_ge_u => I64GeU, I64GeUImm, commutes: false;
+        visit_i64_add => I64Add, I64AddImm, commutes: true;
+        visit_i64_mul => I64Mul, I64MulImm, commutes: true;
+        visit_i64_and => I64And, I64AndImm, commutes: true;
+        visit_i64_or => I64Or, I64OrImm, commutes: true;
+        visit_i64_xor => I64Xor, I64XorImm, commutes: true;
+        visit_i64_shl => I64Shl, I64ShlImm, commutes: false;
+        visit_i64_shr_s => I64ShrS, I64ShrSImm, commutes: false;
+        visit_i64_shr_u => I64ShrU, I64ShrUImm, commutes: false;
+    }
+
+    rotate! {
+        visit_i32_rotl => I32Rotl, I32RotlImm, 32, right: false;
+        visit_i32_rotr => I32Rotr, I32RotlImm, 32, right: true;
+        visit_i64_rotl => I64Rotl, I64RotlImm, 64, right: false;
+        visit_i64_rotr => I64Rotr, I64RotlImm, 64, right: true;
+    }
+
+    binary! {
+        visit_i32_div_s => I32DivS,
+        visit_i32_div_u => I32DivU,
+        visit_i32_rem_s => I32RemS,
+        visit_i32_rem_u => I32RemU,
+        visit_i64_div_s => I64DivS,
+        visit_i64_div_u => I64DivU,
+        visit_i64_rem_s => I64RemS,
+        visit_i64_rem_u => I64RemU,
+        visit_f32_eq => F32Eq,
+        visit_f32_ne => F32Ne,
+        visit_f32_lt => F32Lt,
+        visit_f32_gt => F32Gt,
+        visit_f32_le => F32Le,
+        visit_f32_ge => F32Ge,
+        visit_f32_add => F32Add,
+        visit_f32_sub => F32Sub,
+        visit_f32_mul => F32Mul,
+        visit_f32_div => F32Div,
+        visit_f32_min => F32Min,
+        visit_f32_max => F32Max,
+        visit_f32_copysign => F32Copysign,
+        visit_f64_eq => F64Eq,
+        visit_f64_ne => F64Ne,
+        visit_f64_lt => F64Lt,
+        visit_f64_gt => F64Gt,
+        visit_f64_le => F64Le,
+        visit_f64_ge => F64Ge,
+        visit_f64_add => F64Add,
+        visit_f64_sub => F64Sub,
+        visit_f64_mul => F64Mul,
+        visit_f64_div => F64Div,
+        visit_f64_min => F64Min,
+        visit_f64_max => F64Max,
+        visit_f64_copysign => F64Copysign,
+    }
+
+    unary! {
+        visit_i32_eqz => I32Eqz,
+        visit_i32_clz => I32Clz,
+        visit_i32_ctz => I32Ctz,
+        visit_i32_popcnt => I32Popcnt,
+        visit_i64_eqz => I64Eqz,
+        visit_i64_clz => I64Clz,
+        visit_i64_ctz => I64Ctz,
+        visit_i64_popcnt => I64Popcnt,
+        visit_f32_abs => F32Abs,
+        visit_f32_neg => F32Neg,
+        visit_f32_ceil => F32Ceil,
+        visit_f32_floor => F32Floor,
+        visit_f32_trunc => F32Trunc,
+        visit_f32_nearest => F32Nearest,
+        visit_f32_sqrt => F32Sqrt,
+        visit_f64_abs => F64Abs,
+        visit_f64_neg => F64Neg,
+        visit_f64_ceil => F64Ceil,
+        visit_f64_floor => F64Floor,
+        visit_f64_trunc => F64Trunc,
+        visit_f64_nearest => F64Nearest,
+        visit_f64_sqrt => F64Sqrt,
+        visit_i32_trunc_f32_s => I32TruncF32S,
+        visit_i32_trunc_f32_u => I32TruncF32U,
+        visit_i32_trunc_f64_s => I32TruncF64S,
+        visit_i32_trunc_f64_u => I32TruncF64U,
+        visit_i64_extend_i32_s => I64ExtendI32S,
+        visit_i64_extend_i32_u => I64ExtendI32U,
+        visit_i64_trunc_f32_s => I64TruncF32S,
+        visit_i64_trunc_f32_u => I64TruncF32U,
+        visit_i64_trunc_f64_s => I64TruncF64S,
+        visit_i64_trunc_f64_u => I64TruncF64U,
+        visit_f32_convert_i32_s => F32ConvertI32S,
+        visit_f32_convert_i32_u => F32ConvertI32U,
+        visit_f32_convert_i64_s => F32ConvertI64S,
+        visit_f32_convert_i64_u => F32ConvertI64U,
+        visit_f32_demote_f64 => F32DemoteF64,
+        visit_f64_convert_i32_s => F64ConvertI32S,
+        visit_f64_convert_i32_u => F64ConvertI32U,
+        visit_f64_convert_i64_s => F64ConvertI64S,
+        visit_f64_convert_i64_u => F64ConvertI64U,
+        visit_f64_promote_f32 => F64PromoteF32,
+        visit_i32_extend8_s => I32Extend8S,
+        visit_i32_extend16_s => I32Extend16S,
+        visit_i64_extend8_s => I64Extend8S,
+        visit_i64_extend16_s => I64Extend16S,
+        visit_i64_extend32_s => I64Extend32S,
+        visit_i32_trunc_sat_f32_s => I32TruncSatF32S,
+        visit_i32_trunc_sat_f32_u => I32TruncSatF32U,
+        visit_i32_trunc_sat_f64_s => I32TruncSatF64S,
+        visit_i32_trunc_sat_f64_u => I32TruncSatF64U,
+        visit_i64_trunc_sat_f32_s => I64TruncSatF32S,
+        visit_i64_trunc_sat_f32_u => I64TruncSatF32U,
+        visit_i64_trunc_sat_f64_s => I64TruncSatF64S,
+        visit_i64_trunc_sat_f64_u => I64TruncSatF64U,
+    }
+
+    bit_preserving! {
+        visit_i32_wrap_i64,
+        visit_i32_reinterpret_f32,
+        visit_i64_reinterpret_f64,
+        visit_f32_reinterpret_i32,
+        visit_f64_reinterpret_i64,
     }
 }
