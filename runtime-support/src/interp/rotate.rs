@@ -81,12 +81,11 @@ pub fn rotate_loops(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 fn rotated_head(code: &[Op], h: usize, j: usize) -> Option<Vec<usize>> {
     let mut prefix = Vec::new();
     for (p, &op) in code.iter().enumerate().take(j.min(h + MAX_COPY)).skip(h) {
-        let mut op = op;
         if !copyable(op) {
             return None;
         }
         prefix.push(p);
-        if let Some(&mut t) = op.target_mut()
+        if let Some(t) = op.target()
             && (h..=j).contains(&(t as usize))
         {
             return Some(prefix);

@@ -150,7 +150,7 @@ impl InterpModule {
             if let Some(t) = op.target_mut() {
                 *t = (i as i64 + *t as i32 as i64) as u32;
             }
-            out.push_str(&format!("{i:5} @{off:#06x}  {op:?}\n"));
+            out.push_str(&format!("{i:5} @{off:#06x}  {op}\n"));
         }
         Some(out)
     }

@@ -91,11 +91,15 @@ impl Loaded {
         (0..m.num_funcs()).map(|i| m.disassemble(i).unwrap_or_default()).collect()
     }
 
-    /// Asserts that the translation contains an instruction named `op`.
+    /// Asserts that the translation contains an instruction of variant `Op::<op>`.
     fn expect_op(&self, op: &str) {
-        let listing = self.listing();
-        let found = listing.lines().any(|l| l.split_whitespace().nth(2) == Some(op));
-        assert!(found, "no {op} in the translation:\n{listing}");
+        let m = self.module.interp().expect("interpreted");
+        let found = m
+            .funcs
+            .iter()
+            .flat_map(|f| f.code.iter())
+            .any(|i| format!("{:?}", i.op).split_whitespace().next() == Some(op));
+        assert!(found, "no {op} in the translation:\n{}", self.listing());
     }
 }
 
@@ -857,7 +861,7 @@ fn rotated_loops() {
             (local.get $k)))"#,
     );
     let listing = m.listing();
-    assert_eq!(listing.matches("I32Load ").count(), 2, "walk's head is copied:\n{listing}");
+    assert_eq!(listing.matches(" i32_load ").count(), 2, "walk's head is copied:\n{listing}");
     for n in [0, 1, 2, 3, 7, 27, 97, 871] {
         let (mut x, mut steps) = (n as u32, 0);
         while x > 1 {
@@ -939,4 +943,36 @@ fn fused_f64_chain_muls() {
             }
         }
     }
+}
+
+/// The listing names each instruction as declared and prints each operand by its role:
+/// slots as `s<n>`, absolute branch targets as `@<n>`, immediates as numbers.
+#[test]
+fn disassembly_prints_names_and_operand_roles() {
+    let m = load(
+        r#"(module
+          (global $g (mut i32) (i32.const 0))
+          (func (export "f") (param i32) (result i32)
+            (block $skip
+              (br_if $skip (i32.eqz (local.get 0)))
+              (global.set $g (i32.mul (local.get 0) (i32.const 7))))
+            (i32.add (local.get 0) (global.get $g))))"#,
+    );
+    let listing = m.listing();
+    let ops: Vec<&str> =
+        listing.lines().skip(1).map(|l| l.trim_start().split_once("  ").unwrap().1).collect();
+    assert_eq!(
+        ops,
+        [
+            "br_if_eqz cond=s0 target=@3",
+            "i32_mul_imm dst=s1 a=s0 imm=7",
+            "global_set src=s1 global=0",
+            "global_get dst=s2 global=0",
+            "i32_add dst=s1 a=s0 b=s2",
+            "ret_slot src=s1",
+        ],
+        "{listing}"
+    );
+    assert_eq!(m.i32("f", &[3]), 3 + 21);
+    assert_eq!(m.i32("f", &[0]), 21, "the global keeps its value");
 }

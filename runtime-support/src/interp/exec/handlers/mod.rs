@@ -1,5 +1,7 @@
-//! The instruction handlers, one per [`Op`] variant, grouped by family. Each is named after
-//! its variant in snake case (`Op::I32Add` -> `i32_add`, `Op::Return` -> `ret`).
+//! The instruction handlers, one per instruction, grouped by family. Each has the name its
+//! instruction is declared with in [`for_each_op!`](super::super::ir::for_each_op)
+//! (`i32_add = I32Add { .. }`, `ret = Return`); the handler table generated from that
+//! declaration refers to them by that name.
 //!
 //! The family macros below generate the many handlers of one shape; [`handler`] is the
 //! common frame: it binds the operands of the handler's own variant and the hot state.

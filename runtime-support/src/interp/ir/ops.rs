@@ -1,0 +1,519 @@
+//! The interpreter's instruction set, declared once.
+//!
+//! [`for_each_op!`] lists every instruction, one line each: its handler's name (snake case,
+//! also the name the disassembly prints), its [`Op`](super::Op) variant, and its operands
+//! with their roles (see the role types in [`super`]: [`Dst`](super::Dst),
+//! [`Src`](super::Src), [`Base`](super::Base), [`Slot16`](super::Slot16),
+//! [`Target`](super::Target); any other type is an immediate). Everything else is
+//! generated from it: the `Op` enum, its operand accessors, names and `Display`
+//! ([`super`]), and the handler table (`exec::dispatch`), which names
+//! `handlers::<name>` for every line, so an instruction without a handler does not compile.
+//!
+//! Adding an instruction: one line here, and its handler in `exec::handlers`.
+
+/// Calls macro `$m` with the whole instruction set: for each instruction, its doc
+/// comments, then `name = Variant { operand: Role, ... };` (no braces without operands).
+macro_rules! for_each_op {
+    ($m:ident) => {
+        $m! {
+            // ---- control ----
+            unreachable = Unreachable;
+            /// Interruption check (function entries and loop headers, only in modules
+            /// translated with interruption on): traps `interrupted` when the store's epoch
+            /// deadline is reached.
+            check_interrupt = CheckInterrupt;
+            br = Br { target: Target };
+            br_if_nez = BrIfNez { cond: Src, target: Target };
+            br_if_eqz = BrIfEqz { cond: Src, target: Target };
+            /// Followed by `len + 1` `Br` instructions: the targets, default last.
+            br_table = BrTable { index: Src, len: u32 };
+            // Fused i32 compare-and-branch: jump to `target` when `a <op> b` holds.
+            br_i32_eq = BrI32Eq { a: Src, b: Src, target: Target };
+            br_i32_ne = BrI32Ne { a: Src, b: Src, target: Target };
+            br_i32_lt_s = BrI32LtS { a: Src, b: Src, target: Target };
+            br_i32_lt_u = BrI32LtU { a: Src, b: Src, target: Target };
+            br_i32_gt_s = BrI32GtS { a: Src, b: Src, target: Target };
+            br_i32_gt_u = BrI32GtU { a: Src, b: Src, target: Target };
+            br_i32_le_s = BrI32LeS { a: Src, b: Src, target: Target };
+            br_i32_le_u = BrI32LeU { a: Src, b: Src, target: Target };
+            br_i32_ge_s = BrI32GeS { a: Src, b: Src, target: Target };
+            br_i32_ge_u = BrI32GeU { a: Src, b: Src, target: Target };
+            br_i32_eq_imm = BrI32EqImm { a: Src, imm: i32, target: Target };
+            br_i32_ne_imm = BrI32NeImm { a: Src, imm: i32, target: Target };
+            br_i32_lt_s_imm = BrI32LtSImm { a: Src, imm: i32, target: Target };
+            br_i32_lt_u_imm = BrI32LtUImm { a: Src, imm: i32, target: Target };
+            br_i32_gt_s_imm = BrI32GtSImm { a: Src, imm: i32, target: Target };
+            br_i32_gt_u_imm = BrI32GtUImm { a: Src, imm: i32, target: Target };
+            br_i32_le_s_imm = BrI32LeSImm { a: Src, imm: i32, target: Target };
+            br_i32_le_u_imm = BrI32LeUImm { a: Src, imm: i32, target: Target };
+            br_i32_ge_s_imm = BrI32GeSImm { a: Src, imm: i32, target: Target };
+            br_i32_ge_u_imm = BrI32GeUImm { a: Src, imm: i32, target: Target };
+            // Fused float compare-and-branch: jump when the comparison holds (`Not*`: when it
+            // does not, NaN operands included).
+            br_f32_eq = BrF32Eq { a: Src, b: Src, target: Target };
+            br_f32_ne = BrF32Ne { a: Src, b: Src, target: Target };
+            br_f32_lt = BrF32Lt { a: Src, b: Src, target: Target };
+            br_f32_gt = BrF32Gt { a: Src, b: Src, target: Target };
+            br_f32_le = BrF32Le { a: Src, b: Src, target: Target };
+            br_f32_ge = BrF32Ge { a: Src, b: Src, target: Target };
+            br_f32_not_lt = BrF32NotLt { a: Src, b: Src, target: Target };
+            br_f32_not_gt = BrF32NotGt { a: Src, b: Src, target: Target };
+            br_f32_not_le = BrF32NotLe { a: Src, b: Src, target: Target };
+            br_f32_not_ge = BrF32NotGe { a: Src, b: Src, target: Target };
+            br_f64_eq = BrF64Eq { a: Src, b: Src, target: Target };
+            br_f64_ne = BrF64Ne { a: Src, b: Src, target: Target };
+            br_f64_lt = BrF64Lt { a: Src, b: Src, target: Target };
+            br_f64_gt = BrF64Gt { a: Src, b: Src, target: Target };
+            br_f64_le = BrF64Le { a: Src, b: Src, target: Target };
+            br_f64_ge = BrF64Ge { a: Src, b: Src, target: Target };
+            br_f64_not_lt = BrF64NotLt { a: Src, b: Src, target: Target };
+            br_f64_not_gt = BrF64NotGt { a: Src, b: Src, target: Target };
+            br_f64_not_le = BrF64NotLe { a: Src, b: Src, target: Target };
+            br_f64_not_ge = BrF64NotGe { a: Src, b: Src, target: Target };
+            /// Results are already in slots `0..n`.
+            ret = Return;
+            /// Call defined function `func` with its frame at `base`.
+            call = Call { func: u32, base: Base };
+            /// Call imported function `func` with arguments (and results) at `base`.
+            call_import = CallImport { func: u32, base: Base };
+            /// Call through `table` expecting module type `ty`; the element index is in slot
+            /// `base + params(ty)`.
+            call_indirect = CallIndirect { table: u32, ty: u32, base: Base };
+            /// Extra operand of the preceding instruction.
+            aux = Aux { slot: Src };
+            /// `Copy { dst: 0, src }` then `Return`: the single result moved into slot 0.
+            ret_slot = ReturnSlot { src: Src };
+
+            // ---- fused pairs (made by `fuse::peephole`; 16-bit slots and immediates) ----
+            /// `d1 = s1; d2 = s2`, in that order (two `Copy`s).
+            copy2 = Copy2 { d1: Slot16, s1: Slot16, d2: Slot16, s2: Slot16 };
+            /// `d1 = a1 + i1; d2 = a2 + i2` (i32, wrapping), in that order (two `I32AddImm`s).
+            i32_add_imm2 = I32AddImm2 {
+                d1: Slot16, a1: Slot16, i1: i16, d2: Slot16, a2: Slot16, i2: i16
+            };
+            /// `t = a << shift; dst = t + imm` (i32; `shift` below 32).
+            i32_shl_add_imm = I32ShlAddImm {
+                t: Slot16, a: Slot16, shift: u8, dst: Slot16, imm: i32
+            };
+            /// `t = i32.load(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
+            i32_load_acc = I32LoadAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
+            /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
+            i32_load8_u_acc = I32Load8UAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
+            /// `t = f64.load(addr + offset); acc = acc + t` (f64); traps as the load.
+            f64_load_acc = F64LoadAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
+            // f64 op whose result is stored: `dst = a <op> b` (f64), then `f64.store(addr + offset,
+            // dst)`; traps as the store (after `dst` is written).
+            f64_add_store = F64AddStore {
+                dst: Slot16, a: Slot16, b: Slot16, addr: Slot16, offset: u32
+            };
+            f64_sub_store = F64SubStore {
+                dst: Slot16, a: Slot16, b: Slot16, addr: Slot16, offset: u32
+            };
+            f64_mul_store = F64MulStore {
+                dst: Slot16, a: Slot16, b: Slot16, addr: Slot16, offset: u32
+            };
+            /// `t = i32.load(addr + offset)`, then jump to `target` when `t <s b`; traps as the
+            /// load.
+            i32_load_br_lt_s = I32LoadBrLtS {
+                t: Slot16, addr: Slot16, b: Slot16, offset: u32, target: Target
+            };
+            /// `t = i32.load(addr + offset)`, then jump to `target` when `t >s b`; traps as the
+            /// load.
+            i32_load_br_gt_s = I32LoadBrGtS {
+                t: Slot16, addr: Slot16, b: Slot16, offset: u32, target: Target
+            };
+            // Loop ends: `x = x + y` (i32, wrapping; `y` a slot or, in `*Imm*` forms, the immediate
+            // `imm`), then jump to `target` when the new `x` compares with slot `b` (or immediate
+            // `cmp`, or zero) as named.
+            i32_add_br_ne = I32AddBrNe { x: Slot16, y: Slot16, b: Slot16, target: Target };
+            i32_add_br_lt_u = I32AddBrLtU { x: Slot16, y: Slot16, b: Slot16, target: Target };
+            i32_add_br_lt_s = I32AddBrLtS { x: Slot16, y: Slot16, b: Slot16, target: Target };
+            i32_add_imm_br_ne = I32AddImmBrNe { x: Slot16, imm: i16, b: Slot16, target: Target };
+            i32_add_imm_br_lt_u = I32AddImmBrLtU { x: Slot16, imm: i16, b: Slot16, target: Target };
+            i32_add_imm_br_lt_s = I32AddImmBrLtS { x: Slot16, imm: i16, b: Slot16, target: Target };
+            i32_add_imm_br_ne_imm = I32AddImmBrNeImm {
+                x: Slot16, imm: i16, cmp: i16, target: Target
+            };
+            i32_add_imm_br_nez = I32AddImmBrNez { x: Slot16, imm: i16, target: Target };
+            // f64 chains: `t = a <op1> b; dst = t <op2> c`, each op rounded on its own exactly as
+            // the two separate instructions (no fused multiply-add). `Sub` is `t - c`, `RSub` is
+            // `c - t`; `Add`/`Mul` as the second op take `t` first whichever side the wasm had it
+            // (wasm leaves the NaN payload of a two-NaN result open). `t` is written before `c` is
+            // read, so `c` may be `t`.
+            f64_add_add = F64AddAdd { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_add_sub = F64AddSub { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_add_rsub = F64AddRSub { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_add_mul = F64AddMul { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_sub_add = F64SubAdd { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_sub_sub = F64SubSub { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_sub_rsub = F64SubRSub { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_sub_mul = F64SubMul { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_mul_add = F64MulAdd { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_mul_sub = F64MulSub { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_mul_rsub = F64MulRSub { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            f64_mul_mul = F64MulMul { t: Slot16, a: Slot16, b: Slot16, c: Slot16, dst: Slot16 };
+            // f64 chains whose result a multiplication reads: as the chain above (`d` its result),
+            // then `e = d * f` (`f` read after `d` is written, so it may be `d`).
+            f64_add_add_mul = F64AddAddMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_add_sub_mul = F64AddSubMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_add_rsub_mul = F64AddRSubMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_add_mul_mul = F64AddMulMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_sub_add_mul = F64SubAddMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_sub_sub_mul = F64SubSubMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_sub_rsub_mul = F64SubRSubMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_sub_mul_mul = F64SubMulMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_mul_add_mul = F64MulAddMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_mul_sub_mul = F64MulSubMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_mul_rsub_mul = F64MulRSubMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            f64_mul_mul_mul = F64MulMulMul {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, d: Slot16, e: Slot16, f: Slot16
+            };
+            // f64 operation feeding a compare-and-branch: `t = a <op> b` (written), then jump to
+            // `target` when `t <cmp> c` holds (`Not*`: when it does not, NaN operands included).
+            f64_add_br_lt = F64AddBrLt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_add_br_gt = F64AddBrGt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_add_br_le = F64AddBrLe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_add_br_ge = F64AddBrGe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_add_br_not_lt = F64AddBrNotLt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_add_br_not_gt = F64AddBrNotGt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_add_br_not_le = F64AddBrNotLe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_add_br_not_ge = F64AddBrNotGe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_sub_br_lt = F64SubBrLt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_sub_br_gt = F64SubBrGt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_sub_br_le = F64SubBrLe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_sub_br_ge = F64SubBrGe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_sub_br_not_lt = F64SubBrNotLt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_sub_br_not_gt = F64SubBrNotGt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_sub_br_not_le = F64SubBrNotLe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_sub_br_not_ge = F64SubBrNotGe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_mul_br_lt = F64MulBrLt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_mul_br_gt = F64MulBrGt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_mul_br_le = F64MulBrLe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_mul_br_ge = F64MulBrGe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_mul_br_not_lt = F64MulBrNotLt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_mul_br_not_gt = F64MulBrNotGt {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_mul_br_not_le = F64MulBrNotLe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+            f64_mul_br_not_ge = F64MulBrNotGe {
+                t: Slot16, a: Slot16, b: Slot16, c: Slot16, target: Target
+            };
+
+            // ---- moves and constants ----
+            copy = Copy { dst: Dst, src: Src };
+            const32 = Const32 { dst: Dst, value: u32 };
+            const64 = Const64 { dst: Dst, value: u64 };
+            /// `dst = cond != 0 ? a : b`, with `cond` in the following `Aux`.
+            select = Select { dst: Dst, a: Src, b: Src };
+
+            // ---- variables and references ----
+            global_get = GlobalGet { dst: Dst, global: u32 };
+            global_set = GlobalSet { src: Src, global: u32 };
+            ref_func = RefFunc { dst: Dst, func: u32 };
+
+            // ---- memory 0 ----
+            i32_load = I32Load { dst: Dst, addr: Src, offset: u32 };
+            i64_load = I64Load { dst: Dst, addr: Src, offset: u32 };
+            /// `i32.load` (offset 0) from the 32-bit wrapping sum `a + b`.
+            i32_load_add = I32LoadAdd { dst: Dst, a: Src, b: Src };
+            /// `i64.load` (offset 0) from the 32-bit wrapping sum `a + b`.
+            i64_load_add = I64LoadAdd { dst: Dst, a: Src, b: Src };
+            /// `i32.load` (offset 0) from the 32-bit wrapping sum `a + imm`.
+            i32_load_add_imm = I32LoadAddImm { dst: Dst, a: Src, imm: i32 };
+            /// `i64.load` (offset 0) from the 32-bit wrapping sum `a + imm`.
+            i64_load_add_imm = I64LoadAddImm { dst: Dst, a: Src, imm: i32 };
+            i32_load8_s = I32Load8S { dst: Dst, addr: Src, offset: u32 };
+            i32_load8_u = I32Load8U { dst: Dst, addr: Src, offset: u32 };
+            i32_load16_s = I32Load16S { dst: Dst, addr: Src, offset: u32 };
+            i32_load16_u = I32Load16U { dst: Dst, addr: Src, offset: u32 };
+            i64_load8_s = I64Load8S { dst: Dst, addr: Src, offset: u32 };
+            i64_load8_u = I64Load8U { dst: Dst, addr: Src, offset: u32 };
+            i64_load16_s = I64Load16S { dst: Dst, addr: Src, offset: u32 };
+            i64_load16_u = I64Load16U { dst: Dst, addr: Src, offset: u32 };
+            i64_load32_s = I64Load32S { dst: Dst, addr: Src, offset: u32 };
+            i64_load32_u = I64Load32U { dst: Dst, addr: Src, offset: u32 };
+            i32_store = I32Store { addr: Src, value: Src, offset: u32 };
+            i64_store = I64Store { addr: Src, value: Src, offset: u32 };
+            i32_store8 = I32Store8 { addr: Src, value: Src, offset: u32 };
+            i32_store16 = I32Store16 { addr: Src, value: Src, offset: u32 };
+            // Stores of a constant (`value` sign-extended to 64 bits, then truncated to the width).
+            i32_store_imm = I32StoreImm { addr: Src, value: i32, offset: u32 };
+            i64_store_imm = I64StoreImm { addr: Src, value: i32, offset: u32 };
+            i32_store8_imm = I32Store8Imm { addr: Src, value: i32, offset: u32 };
+            i32_store16_imm = I32Store16Imm { addr: Src, value: i32, offset: u32 };
+            memory_size = MemorySize { dst: Dst };
+            memory_grow = MemoryGrow { dst: Dst, delta: Src };
+            /// Operands (dst, value, len) in `base..base+3`.
+            memory_fill = MemoryFill { base: Base };
+            /// Operands (dst, src, len) in `base..base+3`.
+            memory_copy = MemoryCopy { base: Base };
+            /// Operands (dst, src, len) in `base..base+3`.
+            memory_init = MemoryInit { base: Base, segment: u32 };
+            data_drop = DataDrop { segment: u32 };
+
+            // ---- tables ----
+            table_get = TableGet { dst: Dst, index: Src, table: u32 };
+            table_set = TableSet { index: Src, value: Src, table: u32 };
+            table_size = TableSize { dst: Dst, table: u32 };
+            /// Operands (init, delta) in `base..base+2`; result in `base`.
+            table_grow = TableGrow { base: Base, table: u32 };
+            /// Operands (index, value, len) in `base..base+3`.
+            table_fill = TableFill { base: Base, table: u32 };
+            /// Operands (dst, src, len) in `base..base+3`.
+            table_copy = TableCopy { base: Base, dst_table: u32, src_table: u32 };
+            /// Operands (dst, src, len) in `base..base+3`.
+            table_init = TableInit { base: Base, table: u32, segment: u32 };
+            elem_drop = ElemDrop { segment: u32 };
+
+            // ---- i32 ----
+            i32_eqz = I32Eqz { dst: Dst, src: Src };
+            i32_eq = I32Eq { dst: Dst, a: Src, b: Src };
+            i32_ne = I32Ne { dst: Dst, a: Src, b: Src };
+            i32_lt_s = I32LtS { dst: Dst, a: Src, b: Src };
+            i32_lt_u = I32LtU { dst: Dst, a: Src, b: Src };
+            i32_gt_s = I32GtS { dst: Dst, a: Src, b: Src };
+            i32_gt_u = I32GtU { dst: Dst, a: Src, b: Src };
+            i32_le_s = I32LeS { dst: Dst, a: Src, b: Src };
+            i32_le_u = I32LeU { dst: Dst, a: Src, b: Src };
+            i32_ge_s = I32GeS { dst: Dst, a: Src, b: Src };
+            i32_ge_u = I32GeU { dst: Dst, a: Src, b: Src };
+            i32_clz = I32Clz { dst: Dst, src: Src };
+            i32_ctz = I32Ctz { dst: Dst, src: Src };
+            i32_popcnt = I32Popcnt { dst: Dst, src: Src };
+            i32_add = I32Add { dst: Dst, a: Src, b: Src };
+            i32_sub = I32Sub { dst: Dst, a: Src, b: Src };
+            i32_mul = I32Mul { dst: Dst, a: Src, b: Src };
+            i32_div_s = I32DivS { dst: Dst, a: Src, b: Src };
+            i32_div_u = I32DivU { dst: Dst, a: Src, b: Src };
+            i32_rem_s = I32RemS { dst: Dst, a: Src, b: Src };
+            i32_rem_u = I32RemU { dst: Dst, a: Src, b: Src };
+            i32_and = I32And { dst: Dst, a: Src, b: Src };
+            i32_or = I32Or { dst: Dst, a: Src, b: Src };
+            i32_xor = I32Xor { dst: Dst, a: Src, b: Src };
+            i32_shl = I32Shl { dst: Dst, a: Src, b: Src };
+            i32_shr_s = I32ShrS { dst: Dst, a: Src, b: Src };
+            i32_shr_u = I32ShrU { dst: Dst, a: Src, b: Src };
+            i32_rotl = I32Rotl { dst: Dst, a: Src, b: Src };
+            i32_rotr = I32Rotr { dst: Dst, a: Src, b: Src };
+            // i32 with an immediate right operand
+            i32_eq_imm = I32EqImm { dst: Dst, a: Src, imm: i32 };
+            i32_ne_imm = I32NeImm { dst: Dst, a: Src, imm: i32 };
+            i32_lt_s_imm = I32LtSImm { dst: Dst, a: Src, imm: i32 };
+            i32_lt_u_imm = I32LtUImm { dst: Dst, a: Src, imm: i32 };
+            i32_gt_s_imm = I32GtSImm { dst: Dst, a: Src, imm: i32 };
+            i32_gt_u_imm = I32GtUImm { dst: Dst, a: Src, imm: i32 };
+            i32_le_s_imm = I32LeSImm { dst: Dst, a: Src, imm: i32 };
+            i32_le_u_imm = I32LeUImm { dst: Dst, a: Src, imm: i32 };
+            i32_ge_s_imm = I32GeSImm { dst: Dst, a: Src, imm: i32 };
+            i32_ge_u_imm = I32GeUImm { dst: Dst, a: Src, imm: i32 };
+            i32_add_imm = I32AddImm { dst: Dst, a: Src, imm: i32 };
+            i32_mul_imm = I32MulImm { dst: Dst, a: Src, imm: i32 };
+            i32_and_imm = I32AndImm { dst: Dst, a: Src, imm: i32 };
+            i32_or_imm = I32OrImm { dst: Dst, a: Src, imm: i32 };
+            i32_xor_imm = I32XorImm { dst: Dst, a: Src, imm: i32 };
+            i32_shl_imm = I32ShlImm { dst: Dst, a: Src, imm: i32 };
+            i32_shr_s_imm = I32ShrSImm { dst: Dst, a: Src, imm: i32 };
+            i32_shr_u_imm = I32ShrUImm { dst: Dst, a: Src, imm: i32 };
+            /// Rotate left by a constant (`rotr` by `c` becomes `rotl` by `32 - c`).
+            i32_rotl_imm = I32RotlImm { dst: Dst, a: Src, imm: i32 };
+
+            // ---- i64 ----
+            i64_eqz = I64Eqz { dst: Dst, src: Src };
+            i64_eq = I64Eq { dst: Dst, a: Src, b: Src };
+            i64_ne = I64Ne { dst: Dst, a: Src, b: Src };
+            i64_lt_s = I64LtS { dst: Dst, a: Src, b: Src };
+            i64_lt_u = I64LtU { dst: Dst, a: Src, b: Src };
+            i64_gt_s = I64GtS { dst: Dst, a: Src, b: Src };
+            i64_gt_u = I64GtU { dst: Dst, a: Src, b: Src };
+            i64_le_s = I64LeS { dst: Dst, a: Src, b: Src };
+            i64_le_u = I64LeU { dst: Dst, a: Src, b: Src };
+            i64_ge_s = I64GeS { dst: Dst, a: Src, b: Src };
+            i64_ge_u = I64GeU { dst: Dst, a: Src, b: Src };
+            i64_clz = I64Clz { dst: Dst, src: Src };
+            i64_ctz = I64Ctz { dst: Dst, src: Src };
+            i64_popcnt = I64Popcnt { dst: Dst, src: Src };
+            i64_add = I64Add { dst: Dst, a: Src, b: Src };
+            i64_sub = I64Sub { dst: Dst, a: Src, b: Src };
+            i64_mul = I64Mul { dst: Dst, a: Src, b: Src };
+            i64_div_s = I64DivS { dst: Dst, a: Src, b: Src };
+            i64_div_u = I64DivU { dst: Dst, a: Src, b: Src };
+            i64_rem_s = I64RemS { dst: Dst, a: Src, b: Src };
+            i64_rem_u = I64RemU { dst: Dst, a: Src, b: Src };
+            i64_and = I64And { dst: Dst, a: Src, b: Src };
+            i64_or = I64Or { dst: Dst, a: Src, b: Src };
+            i64_xor = I64Xor { dst: Dst, a: Src, b: Src };
+            i64_shl = I64Shl { dst: Dst, a: Src, b: Src };
+            i64_shr_s = I64ShrS { dst: Dst, a: Src, b: Src };
+            i64_shr_u = I64ShrU { dst: Dst, a: Src, b: Src };
+            i64_rotl = I64Rotl { dst: Dst, a: Src, b: Src };
+            i64_rotr = I64Rotr { dst: Dst, a: Src, b: Src };
+            i64_eq_imm = I64EqImm { dst: Dst, a: Src, imm: i32 };
+            i64_ne_imm = I64NeImm { dst: Dst, a: Src, imm: i32 };
+            i64_lt_s_imm = I64LtSImm { dst: Dst, a: Src, imm: i32 };
+            i64_lt_u_imm = I64LtUImm { dst: Dst, a: Src, imm: i32 };
+            i64_gt_s_imm = I64GtSImm { dst: Dst, a: Src, imm: i32 };
+            i64_gt_u_imm = I64GtUImm { dst: Dst, a: Src, imm: i32 };
+            i64_le_s_imm = I64LeSImm { dst: Dst, a: Src, imm: i32 };
+            i64_le_u_imm = I64LeUImm { dst: Dst, a: Src, imm: i32 };
+            i64_ge_s_imm = I64GeSImm { dst: Dst, a: Src, imm: i32 };
+            i64_ge_u_imm = I64GeUImm { dst: Dst, a: Src, imm: i32 };
+            i64_add_imm = I64AddImm { dst: Dst, a: Src, imm: i32 };
+            i64_mul_imm = I64MulImm { dst: Dst, a: Src, imm: i32 };
+            i64_and_imm = I64AndImm { dst: Dst, a: Src, imm: i32 };
+            i64_or_imm = I64OrImm { dst: Dst, a: Src, imm: i32 };
+            i64_xor_imm = I64XorImm { dst: Dst, a: Src, imm: i32 };
+            i64_shl_imm = I64ShlImm { dst: Dst, a: Src, imm: i32 };
+            i64_shr_s_imm = I64ShrSImm { dst: Dst, a: Src, imm: i32 };
+            i64_shr_u_imm = I64ShrUImm { dst: Dst, a: Src, imm: i32 };
+            /// Rotate left by a constant (`rotr` by `c` becomes `rotl` by `64 - c`).
+            i64_rotl_imm = I64RotlImm { dst: Dst, a: Src, imm: i32 };
+
+            // ---- f32 ----
+            f32_eq = F32Eq { dst: Dst, a: Src, b: Src };
+            f32_ne = F32Ne { dst: Dst, a: Src, b: Src };
+            f32_lt = F32Lt { dst: Dst, a: Src, b: Src };
+            f32_gt = F32Gt { dst: Dst, a: Src, b: Src };
+            f32_le = F32Le { dst: Dst, a: Src, b: Src };
+            f32_ge = F32Ge { dst: Dst, a: Src, b: Src };
+            f32_abs = F32Abs { dst: Dst, src: Src };
+            f32_neg = F32Neg { dst: Dst, src: Src };
+            f32_ceil = F32Ceil { dst: Dst, src: Src };
+            f32_floor = F32Floor { dst: Dst, src: Src };
+            f32_trunc = F32Trunc { dst: Dst, src: Src };
+            f32_nearest = F32Nearest { dst: Dst, src: Src };
+            f32_sqrt = F32Sqrt { dst: Dst, src: Src };
+            f32_add = F32Add { dst: Dst, a: Src, b: Src };
+            f32_sub = F32Sub { dst: Dst, a: Src, b: Src };
+            f32_mul = F32Mul { dst: Dst, a: Src, b: Src };
+            f32_div = F32Div { dst: Dst, a: Src, b: Src };
+            f32_min = F32Min { dst: Dst, a: Src, b: Src };
+            f32_max = F32Max { dst: Dst, a: Src, b: Src };
+            f32_copysign = F32Copysign { dst: Dst, a: Src, b: Src };
+
+            // ---- f64 ----
+            f64_eq = F64Eq { dst: Dst, a: Src, b: Src };
+            f64_ne = F64Ne { dst: Dst, a: Src, b: Src };
+            f64_lt = F64Lt { dst: Dst, a: Src, b: Src };
+            f64_gt = F64Gt { dst: Dst, a: Src, b: Src };
+            f64_le = F64Le { dst: Dst, a: Src, b: Src };
+            f64_ge = F64Ge { dst: Dst, a: Src, b: Src };
+            f64_abs = F64Abs { dst: Dst, src: Src };
+            f64_neg = F64Neg { dst: Dst, src: Src };
+            f64_ceil = F64Ceil { dst: Dst, src: Src };
+            f64_floor = F64Floor { dst: Dst, src: Src };
+            f64_trunc = F64Trunc { dst: Dst, src: Src };
+            f64_nearest = F64Nearest { dst: Dst, src: Src };
+            f64_sqrt = F64Sqrt { dst: Dst, src: Src };
+            f64_add = F64Add { dst: Dst, a: Src, b: Src };
+            f64_sub = F64Sub { dst: Dst, a: Src, b: Src };
+            f64_mul = F64Mul { dst: Dst, a: Src, b: Src };
+            f64_div = F64Div { dst: Dst, a: Src, b: Src };
+            f64_min = F64Min { dst: Dst, a: Src, b: Src };
+            f64_max = F64Max { dst: Dst, a: Src, b: Src };
+            f64_copysign = F64Copysign { dst: Dst, a: Src, b: Src };
+
+            // ---- conversions ----
+            i32_trunc_f32_s = I32TruncF32S { dst: Dst, src: Src };
+            i32_trunc_f32_u = I32TruncF32U { dst: Dst, src: Src };
+            i32_trunc_f64_s = I32TruncF64S { dst: Dst, src: Src };
+            i32_trunc_f64_u = I32TruncF64U { dst: Dst, src: Src };
+            i64_extend_i32_s = I64ExtendI32S { dst: Dst, src: Src };
+            i64_extend_i32_u = I64ExtendI32U { dst: Dst, src: Src };
+            i64_trunc_f32_s = I64TruncF32S { dst: Dst, src: Src };
+            i64_trunc_f32_u = I64TruncF32U { dst: Dst, src: Src };
+            i64_trunc_f64_s = I64TruncF64S { dst: Dst, src: Src };
+            i64_trunc_f64_u = I64TruncF64U { dst: Dst, src: Src };
+            f32_convert_i32_s = F32ConvertI32S { dst: Dst, src: Src };
+            f32_convert_i32_u = F32ConvertI32U { dst: Dst, src: Src };
+            f32_convert_i64_s = F32ConvertI64S { dst: Dst, src: Src };
+            f32_convert_i64_u = F32ConvertI64U { dst: Dst, src: Src };
+            f32_demote_f64 = F32DemoteF64 { dst: Dst, src: Src };
+            f64_convert_i32_s = F64ConvertI32S { dst: Dst, src: Src };
+            f64_convert_i32_u = F64ConvertI32U { dst: Dst, src: Src };
+            f64_convert_i64_s = F64ConvertI64S { dst: Dst, src: Src };
+            f64_convert_i64_u = F64ConvertI64U { dst: Dst, src: Src };
+            f64_promote_f32 = F64PromoteF32 { dst: Dst, src: Src };
+            i32_extend8_s = I32Extend8S { dst: Dst, src: Src };
+            i32_extend16_s = I32Extend16S { dst: Dst, src: Src };
+            i64_extend8_s = I64Extend8S { dst: Dst, src: Src };
+            i64_extend16_s = I64Extend16S { dst: Dst, src: Src };
+            i64_extend32_s = I64Extend32S { dst: Dst, src: Src };
+            i32_trunc_sat_f32_s = I32TruncSatF32S { dst: Dst, src: Src };
+            i32_trunc_sat_f32_u = I32TruncSatF32U { dst: Dst, src: Src };
+            i32_trunc_sat_f64_s = I32TruncSatF64S { dst: Dst, src: Src };
+            i32_trunc_sat_f64_u = I32TruncSatF64U { dst: Dst, src: Src };
+            i64_trunc_sat_f32_s = I64TruncSatF32S { dst: Dst, src: Src };
+            i64_trunc_sat_f32_u = I64TruncSatF32U { dst: Dst, src: Src };
+            i64_trunc_sat_f64_s = I64TruncSatF64S { dst: Dst, src: Src };
+            i64_trunc_sat_f64_u = I64TruncSatF64U { dst: Dst, src: Src };
+        }
+    };
+}
+
+pub(crate) use for_each_op;

@@ -1,0 +1,294 @@
+//! Control frames, labels and branches.
+//!
+//! Every open block, loop, `if` and the function body itself has a [`Ctrl`] frame, and
+//! every frame a [`Label`] that branches to it jump to (a loop's label is its head, any other
+//! frame's label its end). A label is bound to one position once; a branch to a label not
+//! bound yet is recorded in its `patches` and patched when it is bound.
+//!
+//! Invariants: a frame's `height` is the operand-stack height at its entry, below its
+//! parameters. At a branch to a frame, the branch's values (the loop's parameters, else the
+//! frame's results) are first copied to the slots of stack heights `height..`, so every
+//! path into a label leaves them in the same slots. Once a frame's code is unreachable
+//! (after `br`, `return`, `unreachable`, ...), its stack is cut back to its height and
+//! nothing is emitted until its `else` or `end`. A branch to the function frame is a
+//! return.
+
+use super::super::fuse::{fuse_compare, fuse_eqz_compare, negate_branch};
+use super::Translator;
+use super::stack::Entry;
+use crate::error::CompileError;
+use crate::interp::ir::{Op, Slot};
+use wasmparser::{BlockType, BrTable};
+
+/// What kind of construct a control frame is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// A branch target: bound to an instruction index, or still waiting for one.
+#[derive(Default)]
+pub(super) struct Label {
+    pub(super) pc: Option<u32>,
+    pub(super) patches: Vec<u32>,
+}
+
+/// One open block, loop, `if`/`else` or the function body.
+pub(super) struct Ctrl {
+    pub(super) kind: Kind,
+    pub(super) height: u32,
+    pub(super) params: u32,
+    pub(super) results: u32,
+    pub(super) label: usize,
+    pub(super) else_label: Option<usize>,
+    pub(super) unreachable: bool,
+}
+
+impl Ctrl {
+    pub(super) fn branch_arity(&self) -> u32 {
+        if self.kind == Kind::Loop { self.params } else { self.results }
+    }
+}
+
+impl Translator<'_> {
+    pub(super) fn new_label(&mut self) -> usize {
+        self.labels.push(Label::default());
+        self.labels.len() - 1
+    }
+
+    pub(super) fn bind(&mut self, label: usize) {
+        let pc = self.code.len() as u32;
+        let patches = std::mem::take(&mut self.labels[label].patches);
+        for p in patches {
+            self.set_target(p as usize, pc);
+        }
+        self.labels[label].pc = Some(pc);
+        self.last_result = None;
+        self.last_bind = Some(pc as usize);
+    }
+
+    pub(super) fn set_target(&mut self, at: usize, pc: u32) {
+        match self.code[at].target_mut() {
+            Some(target) => *target = pc,
+            None => unreachable!("patching a non-branch {:?}", self.code[at]),
+        }
+    }
+
+    /// Emits a branch-type instruction whose target is `label`.
+    pub(super) fn emit_branch(&mut self, op: Op, label: usize) {
+        let at = self.emit(op);
+        match self.labels[label].pc {
+            Some(pc) => self.set_target(at, pc),
+            None => self.labels[label].patches.push(at as u32),
+        }
+    }
+
+    /// Emits the function return: results to slots `0..n`, then `Return`.
+    pub(super) fn emit_return(&mut self) {
+        let n = self.func_results as usize;
+        let len = self.stack.len();
+        for i in len - n..len {
+            if matches!(self.stack[i], Entry::Local(x) if (x as usize) < n) {
+                self.materialize(i);
+            }
+        }
+        for i in 0..n {
+            let dst = i as Slot;
+            match self.stack[len - n + i] {
+                Entry::Temp => {
+                    self.emit(Op::Copy { dst, src: self.own(len - n + i) });
+                }
+                Entry::Local(x) => {
+                    if x != dst {
+                        self.emit(Op::Copy { dst, src: x });
+                    }
+                }
+                Entry::Const(v) => self.emit_const(dst, v),
+            }
+        }
+        self.emit(Op::Return);
+    }
+
+    /// Pops the i32 branch condition on top of the stack and returns the branch that jumps
+    /// when it is non-zero (or zero, with `negate`). When the instruction just emitted
+    /// computed the condition with an i32 comparison, that instruction is replaced by a
+    /// fused compare-and-branch.
+    pub(super) fn pop_cond(&mut self, negate: bool) -> Op {
+        let t = self.top();
+        if self.stack[t] == Entry::Temp && self.last_result == Some(self.code.len() - 1) {
+            let last = *self.code.last().expect("last_result names an instruction");
+            let own = self.own(t);
+            let writes_cond = last.dst() == Some(own);
+            // `eqz` of a comparison just made into the same temp (no branch lands between
+            // them): test the comparison itself, with the opposite sense.
+            let len = self.code.len();
+            if let (true, Op::I32Eqz { src, .. }, true) =
+                (writes_cond, last, len >= 2 && self.last_bind != Some(len - 1))
+            {
+                let prev = self.code[len - 2];
+                let prev_writes_src = src == own && prev.dst() == Some(own);
+                if let (true, Some(fused)) = (prev_writes_src, fuse_eqz_compare(prev, negate)) {
+                    self.code.truncate(len - 2);
+                    self.offsets.truncate(len - 2);
+                    self.last_result = None;
+                    self.pop();
+                    return fused;
+                }
+            }
+            if let (true, Some(fused)) = (writes_cond, fuse_compare(last, negate)) {
+                self.code.pop();
+                self.offsets.pop();
+                self.last_result = None;
+                self.pop();
+                return fused;
+            }
+        }
+        let cond = self.slot(t);
+        self.pop();
+        if negate { Op::BrIfEqz { cond, target: 0 } } else { Op::BrIfNez { cond, target: 0 } }
+    }
+
+    /// Emits an unconditional branch to the frame `depth` levels out.
+    pub(super) fn emit_br(&mut self, depth: u32) {
+        let c = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
+        if c.kind == Kind::Func {
+            self.emit_return();
+            return;
+        }
+        let (n, h, label, kind) = (c.branch_arity() as usize, c.height as usize, c.label, c.kind);
+        if kind == Kind::Loop && n == 0 && self.rotate_loop(label) {
+            return;
+        }
+        self.copy_top_to(n, h);
+        self.emit_branch(Op::Br { target: 0 }, label);
+    }
+
+    /// Loop rotation at a back edge: when the loop starts with a conditional exit, emit that
+    /// test negated so the back edge jumps straight into the body, followed by the exit
+    /// jump. Saves one dispatch per iteration. Returns false when the loop's first
+    /// instruction is no conditional branch to a label of an enclosing open block.
+    pub(super) fn rotate_loop(&mut self, loop_label: usize) -> bool {
+        let Some(head) = self.labels[loop_label].pc else { return false };
+        let Some(&first) = self.code.get(head as usize) else { return false };
+        let Some(negated) = negate_branch(first) else { return false };
+        // The exit label: an open block's label still waiting for `head` to be patched.
+        let exit =
+            self.ctrls.iter().map(|c| c.label).find(|&l| self.labels[l].patches.contains(&head));
+        let Some(exit) = exit else { return false };
+        let at = self.emit(negated);
+        self.set_target(at, head + 1);
+        self.emit_branch(Op::Br { target: 0 }, exit);
+        true
+    }
+
+    pub(super) fn set_unreachable(&mut self) {
+        let c = self.ctrls.last_mut().expect("a control frame is open");
+        c.unreachable = true;
+        let h = c.height as usize;
+        self.stack.truncate(h);
+    }
+
+    pub(super) fn block_arity(&self, bt: BlockType) -> (u32, u32) {
+        match bt {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(t) => {
+                let ft = &self.info.types[t as usize];
+                (ft.params().len() as u32, ft.results().len() as u32)
+            }
+        }
+    }
+
+    pub(super) fn push_ctrl(&mut self, kind: Kind, bt: BlockType) -> usize {
+        let (params, results) = self.block_arity(bt);
+        self.materialize_locals();
+        self.materialize_top(params as usize);
+        let label = self.new_label();
+        self.ctrls.push(Ctrl {
+            kind,
+            height: self.stack.len() as u32 - params,
+            params,
+            results,
+            label,
+            else_label: None,
+            unreachable: false,
+        });
+        label
+    }
+}
+
+/// The branch operators.
+impl Translator<'_> {
+    /// `br`.
+    pub(super) fn br(&mut self, relative_depth: u32) {
+        self.emit_br(relative_depth);
+        self.set_unreachable();
+    }
+
+    /// `br_if`: a conditional branch straight to the label when no values need copying,
+    /// else a branch around an unconditional one that copies them.
+    pub(super) fn br_if(&mut self, relative_depth: u32) {
+        let c = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
+        let (kind, n, h, label) = (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
+        // Whether the branch needs copies is decided with the condition popped.
+        let top = self.pop();
+        let direct = kind != Kind::Func && !self.needs_copy(n, h);
+        self.stack.push(top);
+        if direct {
+            let branch = self.pop_cond(false);
+            self.emit_branch(branch, label);
+        } else {
+            let branch = self.pop_cond(true);
+            let skip = self.new_label();
+            self.emit_branch(branch, skip);
+            self.emit_br(relative_depth);
+            self.bind(skip);
+        }
+    }
+
+    /// `br_table`: a `BrTable` followed by one `Br` per target (default last); a target
+    /// whose values need copying gets a stub after the table that copies them and branches.
+    ///
+    /// # Errors
+    /// A malformed target list.
+    pub(super) fn br_table(&mut self, targets: BrTable<'_>) -> Result<(), CompileError> {
+        let t = self.top();
+        let index = self.slot(t);
+        self.pop();
+        let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+        for d in targets.targets() {
+            depths.push(d.map_err(CompileError::from_wasmparser)?);
+        }
+        depths.push(targets.default());
+        self.emit(Op::BrTable { index, len: targets.len() });
+        let mut stubs = Vec::new();
+        for &d in &depths {
+            let c = &self.ctrls[self.ctrls.len() - 1 - d as usize];
+            let (kind, n, h, label) =
+                (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
+            if kind != Kind::Func && !self.needs_copy(n, h) {
+                self.emit_branch(Op::Br { target: 0 }, label);
+            } else {
+                let stub = self.new_label();
+                self.emit_branch(Op::Br { target: 0 }, stub);
+                stubs.push((stub, d));
+            }
+        }
+        for (stub, d) in stubs {
+            self.bind(stub);
+            self.emit_br(d);
+        }
+        self.set_unreachable();
+        Ok(())
+    }
+
+    /// `return`.
+    pub(super) fn return_(&mut self) {
+        self.emit_return();
+        self.set_unreachable();
+    }
+}

@@ -1,0 +1,236 @@
+//! Translation of validated wasm function bodies into the interpreter's slot form.
+//!
+//! One [`Translator`] per function body visits its operators once: every operator wasmparser
+//! knows is either translated ([`visit`]) or refused by its proposal ([`proposals`]), and
+//! unreachable code is skipped ([`dead_code`]). The translator keeps a model of the operand
+//! stack ([`stack`]) and of the enclosing blocks ([`control`]) and emits [`Op`]s with
+//! absolute branch targets; the operators are translated by kind ([`blocks`], [`control`],
+//! [`variables`], [`calls`], [`memory`], [`tables`], [`numeric`]), choosing between slot,
+//! immediate and fused forms. Loop rotation and the peephole pass then rewrite the code,
+//! and [`super::exec::thread`] pairs each instruction with its handler.
+//!
+//! Invariants shared by the parts: the code emitted so far is correct for every path that
+//! reaches the current position, given that each operand-stack entry's value is where its
+//! [`stack::Entry`] says. `last_result` names the last instruction only while that
+//! instruction computed the top entry into the entry's own slot and nothing was emitted or
+//! bound since, so that it may still be rewritten: retargeted into a local, or fused with
+//! the branch or load that consumes its result.
+
+mod blocks;
+mod calls;
+mod control;
+mod dead_code;
+mod memory;
+mod numeric;
+mod proposals;
+mod stack;
+mod tables;
+mod variables;
+mod visit;
+
+#[cfg(test)]
+mod tests;
+
+use super::InterpModule;
+use super::fuse::peephole;
+use super::ir::{CompiledFunc, Op, Slot};
+use super::rotate::rotate_loops;
+use crate::error::CompileError;
+use crate::module::ModuleInfo;
+use control::{Ctrl, Kind, Label};
+use dead_code::DeadCode;
+use stack::Entry;
+use std::collections::HashMap;
+
+/// Translates every defined function of `info`. With `interruptible`, every function entry
+/// and loop header checks the store's epoch deadline ([`Op::CheckInterrupt`]), so an
+/// embedder can stop runaway code; without it the code carries no check at all.
+///
+/// # Errors
+/// [`CompileError`] (marked unsupported) if a body uses an operator of a proposal the
+/// interpreter does not translate (SIMD and the post-2.0 proposals; the message names the
+/// proposal) or is too large for the interpreter's slot numbering.
+pub fn translate_module(
+    info: &ModuleInfo,
+    interruptible: bool,
+) -> Result<InterpModule, CompileError> {
+    let mut funcs = Vec::with_capacity(info.bodies.len());
+    for (i, body) in info.bodies.iter().enumerate() {
+        let func_index = info.num_imported_funcs + i as u32;
+        let reader = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(
+            &info.wasm[body.range.clone()],
+            body.range.start as u64,
+        ));
+        let (func, loop_consts) =
+            Translator::new(info, func_index, &[], interruptible).translate(&reader)?;
+        // Constants used as operands inside loops get slots of their own, filled once per
+        // call, so loops do not rematerialize them: translate such functions again with
+        // those slots assigned.
+        let func = if loop_consts.is_empty() {
+            func
+        } else {
+            Translator::new(info, func_index, &loop_consts, interruptible).translate(&reader)?.0
+        };
+        funcs.push(func);
+    }
+    Ok(InterpModule { funcs })
+}
+
+/// The translation state of one function body.
+struct Translator<'a> {
+    info: &'a ModuleInfo,
+    /// The function's index in its module.
+    func_index: u32,
+    /// The instructions emitted so far (absolute branch targets).
+    code: Vec<Op>,
+    /// The wasm byte offset of each instruction, parallel to `code`.
+    offsets: Vec<u32>,
+    /// The operand-stack model, one entry per stack position ([`stack`]).
+    stack: Vec<Entry>,
+    /// The open control frames, innermost last ([`control`]).
+    ctrls: Vec<Ctrl>,
+    /// Every label made so far, by number.
+    labels: Vec<Label>,
+    /// Parameters.
+    num_params: u32,
+    /// Parameters plus declared locals.
+    num_locals: u32,
+    /// Constants with slots of their own (`num_locals..stack_base`), by value.
+    const_slots: HashMap<u64, Slot>,
+    /// Values of the constant slots, in slot order.
+    consts: Vec<u64>,
+    /// First operand-stack slot: after the locals and the constant slots.
+    stack_base: u32,
+    /// Enclosing `loop`s of the current position.
+    loop_depth: u32,
+    /// Constants materialized inside loops, in first-use order (requests for pass two).
+    loop_consts: Vec<u64>,
+    /// The greatest operand-stack height so far.
+    max_height: u32,
+    /// The wasm byte offset of the operator being translated.
+    offset: u32,
+    /// The instruction that computed the top entry into its own slot, while it may still be
+    /// rewritten (see the module docs).
+    last_result: Option<usize>,
+    /// The position at which a label was last bound (branches may land there).
+    last_bind: Option<usize>,
+    /// Blocks opened inside the unreachable code being skipped ([`dead_code`]).
+    skip_depth: u32,
+    /// The function's result count.
+    func_results: u32,
+    /// Whether to emit interruption checks at the entry and at loop headers.
+    interruptible: bool,
+}
+
+/// The error for a body the interpreter cannot translate (`what` it does not support).
+fn unsupported(offset: u32, what: impl std::fmt::Display) -> CompileError {
+    CompileError::unsupported(offset as usize, format!("the interpreter does not support {what}"))
+}
+
+impl<'a> Translator<'a> {
+    pub(super) fn new(
+        info: &'a ModuleInfo,
+        func_index: u32,
+        consts: &[u64],
+        interruptible: bool,
+    ) -> Self {
+        Self {
+            info,
+            func_index,
+            code: Vec::new(),
+            offsets: Vec::new(),
+            stack: Vec::new(),
+            ctrls: Vec::new(),
+            labels: Vec::new(),
+            num_params: 0,
+            num_locals: 0,
+            const_slots: HashMap::new(),
+            consts: consts.to_vec(),
+            stack_base: 0,
+            loop_depth: 0,
+            loop_consts: Vec::new(),
+            max_height: 0,
+            offset: 0,
+            last_result: None,
+            last_bind: None,
+            skip_depth: 0,
+            func_results: 0,
+            interruptible,
+        }
+    }
+
+    /// Translates the body; also returns the constants that pass one had to materialize
+    /// inside loops (empty when this translation already had constant slots).
+    pub(super) fn translate(
+        mut self,
+        body: &wasmparser::FunctionBody<'_>,
+    ) -> Result<(CompiledFunc, Vec<u64>), CompileError> {
+        let err = CompileError::from_wasmparser;
+        let ty = self.info.func_type(self.func_index);
+        self.num_params = ty.params().len() as u32;
+        let mut locals = self.num_params as u64;
+        for l in body.get_locals_reader().map_err(err)? {
+            locals += l.map_err(err)?.0 as u64;
+        }
+        if locals > (u32::MAX / 4) as u64 {
+            return Err(unsupported(body.range().start as u32, "a function with this many locals"));
+        }
+        self.num_locals = locals as u32;
+        for (k, v) in self.consts.iter().enumerate() {
+            self.const_slots.insert(*v, self.num_locals + k as u32);
+        }
+        self.stack_base = self.num_locals + self.consts.len() as u32;
+        self.func_results = ty.results().len() as u32;
+        let label = self.new_label();
+        self.ctrls.push(Ctrl {
+            kind: Kind::Func,
+            height: 0,
+            params: 0,
+            results: ty.results().len() as u32,
+            label,
+            else_label: None,
+            unreachable: false,
+        });
+        let mut reader = body.get_operators_reader().map_err(err)?;
+        if self.interruptible {
+            self.offset = reader.original_position() as u32;
+            self.emit(Op::CheckInterrupt);
+        }
+        while !reader.eof() {
+            self.offset = reader.original_position() as u32;
+            if self.ctrls.last().is_some_and(|c| c.unreachable) {
+                reader.visit_operator(&mut DeadCode(&mut self)).map_err(err)??;
+            } else {
+                reader.visit_operator(&mut self).map_err(err)??;
+            }
+        }
+        let frame_size = self.stack_base as u64 + self.max_height as u64;
+        if frame_size > (u32::MAX / 4) as u64 {
+            return Err(unsupported(self.offset, "a function with this large a frame"));
+        }
+        rotate_loops(&mut self.code, &mut self.offsets);
+        peephole(&mut self.code, &mut self.offsets);
+        let func = CompiledFunc {
+            func_index: self.func_index,
+            code: super::exec::thread(self.code),
+            offsets: self.offsets.into_boxed_slice(),
+            num_params: self.num_params,
+            num_locals: self.num_locals,
+            consts: self.consts.into_boxed_slice(),
+            frame_size: frame_size as u32,
+        };
+        Ok((func, self.loop_consts))
+    }
+
+    pub(super) fn emit(&mut self, op: Op) -> usize {
+        self.code.push(op);
+        self.offsets.push(self.offset);
+        self.last_result = None;
+        self.code.len() - 1
+    }
+
+    pub(super) fn emit_result(&mut self, op: Op) {
+        let i = self.emit(op);
+        self.last_result = Some(i);
+    }
+}

@@ -1,0 +1,89 @@
+//! Tests of the translator's refusals (the spec suite covers the translated operators).
+//!
+//! Kiln's decoder rejects the refused proposals before translation, so these tests hand
+//! the translator raw function bodies (for a function of a decoded module) directly.
+
+use super::Translator;
+use crate::error::CompileError;
+use crate::interp::ir::{CompiledFunc, Op};
+use crate::module::{DecodeOptions, ModuleInfo, decode};
+
+/// A module with one function `[] -> [i32]`, whose body the tests replace.
+fn module() -> ModuleInfo {
+    let wasm = wat::parse_str("(module (func (result i32) (i32.const 0)))").expect("valid wat");
+    decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
+        .expect("valid module")
+}
+
+/// Translates `code` (operators, ending in `end`; no locals) as function 0 of [`module`].
+fn translate(code: &[u8]) -> Result<CompiledFunc, CompileError> {
+    let info = module();
+    let mut bytes = vec![0x00]; // no local declarations
+    bytes.extend_from_slice(code);
+    let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(&bytes, 0));
+    Translator::new(&info, 0, &[], false).translate(&body).map(|(func, _)| func)
+}
+
+const I32_CONST_1: [u8; 2] = [0x41, 0x01];
+const RETURN: u8 = 0x0f;
+const DROP: u8 = 0x1a;
+const END: u8 = 0x0b;
+
+/// `v128.const 0`.
+fn v128_const() -> Vec<u8> {
+    let mut b = vec![0xfd, 0x0c];
+    b.extend_from_slice(&[0; 16]);
+    b
+}
+
+/// A SIMD operator is refused by its proposal, as an unsupported feature, at its offset.
+#[test]
+fn simd_is_refused_by_proposal() {
+    let mut code = v128_const();
+    code.extend_from_slice(&[0xfd, 0x1b, 0x00, END]); // i32x4.extract_lane 0
+    let e = translate(&code).map(drop).expect_err("SIMD is not translated");
+    assert!(e.unsupported, "{e}");
+    assert_eq!(e.message, "the interpreter does not support SIMD yet");
+    assert_eq!(e.offset, Some(1), "the offset of v128.const");
+}
+
+/// A tail call is refused by its proposal.
+#[test]
+fn tail_calls_are_refused_by_proposal() {
+    let e = translate(&[0x12, 0x00, END]).map(drop).expect_err("return_call is not translated");
+    assert!(e.unsupported, "{e}");
+    assert_eq!(e.message, "the interpreter does not support tail calls yet");
+}
+
+/// Unreachable code is skipped, but an operator of a refused proposal is refused there
+/// too, so that a block it might open cannot go unnoticed.
+#[test]
+fn refusals_reach_into_unreachable_code() {
+    let mut code = I32_CONST_1.to_vec();
+    code.push(RETURN);
+    code.extend(v128_const());
+    code.extend_from_slice(&[DROP, 0x41, 0x02, END]);
+    let e = translate(&code).map(drop).expect_err("SIMD is refused in dead code as well");
+    assert_eq!(e.message, "the interpreter does not support SIMD yet");
+    assert_eq!(e.offset, Some(4), "the offset of v128.const");
+    // Dead code of the translated proposals, nested blocks included, is skipped up to the
+    // end of its own block, after which code is live again.
+    let code = [
+        [0x02, 0x7f].as_slice(), // block (result i32)
+        &I32_CONST_1,
+        &[0x0c, 0x00], // br 0
+        // dead: block (loop (i32.const 0) (if (then (br 2)) (else nop)))
+        &[0x02, 0x40, 0x03, 0x40, 0x41, 0x00, 0x04, 0x40, 0x0c, 0x02, 0x05, 0x01, END, END, END],
+        &[END],
+        &[0x41, 0x02, 0x6a, END], // i32.const 2; i32.add
+    ]
+    .concat();
+    let func = translate(&code).expect("dead code with nested blocks translates");
+    assert!(
+        func.code
+            .iter()
+            .any(|i| matches!(i.op, Op::I32AddImm { imm: 2, .. } | Op::I32AddImm2 { i1: 2, .. })),
+        "the add after the block is translated: {:?}",
+        func.code.iter().map(|i| i.op).collect::<Vec<_>>()
+    );
+}

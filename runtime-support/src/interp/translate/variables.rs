@@ -1,0 +1,80 @@
+//! Variable and parametric operators: `local.*`, `global.*`, `drop` and `select`.
+//!
+//! Invariants: `local.get` copies nothing (the entry aliases the local, see [`super::stack`]);
+//! `local.set` and `local.tee` first preserve every entry that still aliases the local, then
+//! either retarget the instruction that just computed the value to write the local directly
+//! (when it is `last_result`, see [`super`]) or copy the value into the local.
+
+use super::Translator;
+use super::stack::Entry;
+use crate::interp::ir::Op;
+
+impl Translator<'_> {
+    /// `local.set` (or, with `tee`, `local.tee`) of local `local_index`.
+    pub(super) fn local_set(&mut self, local_index: u32, tee: bool) {
+        let t = self.top();
+        if self.stack[t] == Entry::Local(local_index) {
+            if !tee {
+                self.pop();
+            }
+            return;
+        }
+        let before = self.code.len();
+        self.preserve_local(local_index, t);
+        let retarget = self.code.len() == before
+            && self.stack[t] == Entry::Temp
+            && self.last_result == Some(self.code.len() - 1);
+        if retarget {
+            let own = self.own(t);
+            let dst = self.code.last_mut().and_then(Op::dst_mut).expect("last_result has a dst");
+            debug_assert_eq!(*dst, own);
+            *dst = local_index;
+            self.last_result = None;
+            if tee {
+                self.stack[t] = Entry::Local(local_index);
+            } else {
+                self.pop();
+            }
+        } else {
+            match self.stack[t] {
+                Entry::Const(v) => self.emit_const(local_index, v),
+                e => {
+                    let src = if let Entry::Local(x) = e { x } else { self.own(t) };
+                    self.emit(Op::Copy { dst: local_index, src });
+                }
+            }
+            if !tee {
+                self.pop();
+            }
+        }
+    }
+
+    /// `global.get`.
+    pub(super) fn global_get(&mut self, global_index: u32) {
+        let dst = self.own(self.stack.len());
+        self.push(Entry::Temp);
+        self.emit_result(Op::GlobalGet { dst, global: global_index });
+    }
+
+    /// `global.set`.
+    pub(super) fn global_set(&mut self, global_index: u32) {
+        let t = self.top();
+        let src = self.slot(t);
+        self.pop();
+        self.emit(Op::GlobalSet { src, global: global_index });
+    }
+
+    /// `select` (typed or not): `Select` with the condition in the following `Aux`.
+    pub(super) fn select(&mut self) {
+        let t = self.top();
+        let cond = self.slot(t);
+        let b = self.slot(t - 1);
+        let a = self.slot(t - 2);
+        self.pop();
+        self.pop();
+        self.stack[t - 2] = Entry::Temp;
+        let dst = self.own(t - 2);
+        self.emit(Op::Select { dst, a, b });
+        self.emit(Op::Aux { slot: cond });
+    }
+}
