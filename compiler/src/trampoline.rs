@@ -215,7 +215,7 @@ fn array_entry(
     let p = b.block_params(entry).to_vec();
     let flags = MemFlagsData::trusted().with_readonly();
     let table = b.ins().load(POINTER, flags, p[0], offsets::HEADER_BUILTINS);
-    let slot = (Builtin::EnterWasm.slot() * u32::from(abi::POINTER_BYTES)) as i32;
+    let slot = Builtin::EnterWasm.offset() as i32;
     let enter = b.ins().load(POINTER, flags, table, slot);
     let body_addr = b.ins().func_addr(POINTER, body);
     let call = b.ins().call_indirect(enter_sig, enter, &[p[0], p[1], p[2], p[3], body_addr]);
