@@ -8,6 +8,16 @@
 //! ([`compile_artifact`]), or writes it as a relocatable ELF object with DWARF
 //! ([`emit_object`], see [`object`]).
 //!
+//! # Operators
+//!
+//! The translator ([`compile_module`]) handles every operator of WebAssembly Core 2.0 without
+//! SIMD: the MVP, sign extension, saturating float-to-int conversions, multi-value, bulk
+//! memory and reference types. It visits wasmparser's operators exhaustively, so an operator
+//! of any other proposal is refused with an `unsupported`
+//! [`CompileError`](kiln_runtime_support::CompileError) naming the proposal (`SIMD is not
+//! supported yet (operator I8x16Splat)`), and an operator that a new wasmparser adds does not
+//! compile until it is translated or refused.
+//!
 //! # The compiled-code ABI
 //!
 //! This is the contract between compiled code and the runtime that loads it.

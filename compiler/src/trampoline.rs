@@ -9,10 +9,9 @@
 //!   `values[..results]` and returns `true`. It does not protect the call: traps unwind past
 //!   it.
 //! - the *array-call entry* ([`compile_array_entry_trampoline`]), what the function's
-//!   `VMFuncRef::array_call` points to: it calls the
-//!   [`Builtin::EnterWasm`](kiln_runtime_support::vm::builtins::Builtin::EnterWasm) builtin
-//!   of the callee's builtins table with `(callee_vmctx, caller_vmctx, values, len, body)`,
-//!   `body` being the address of the function's array-to-wasm body. The runtime's entry
+//!   `VMFuncRef::array_call` points to: it calls the [`Builtin::EnterWasm`] builtin of the
+//!   callee's builtins table with `(callee_vmctx, caller_vmctx, values, len, body)`, `body`
+//!   being the address of the function's array-to-wasm body. The runtime's entry
 //!   records where to resume when the call traps and returns `false` in that case.
 //!
 //! Per signature, one wasm-side trampoline, the *wasm-to-array* trampoline
