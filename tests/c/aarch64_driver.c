@@ -8,9 +8,10 @@
  * rendered from runtime-support's one declaration of the builtins (slot numbers, the typed
  * table `struct kiln_builtins`, a prototype per builtin), and `kiln_module.h`, from
  * runtime-support's VM layout for the module. Every offset, size, slot and builtin
- * signature this file uses comes from those headers, none is written here: each builtin
- * is defined below as the `kiln_builtin_*` function its prototype declares, so a new
- * builtin or a changed signature fails to build until this file follows.
+ * signature this file uses comes from those headers, none is written here: the builtins
+ * this driver implements are defined below as the `kiln_builtin_*` functions their
+ * prototypes declare (a changed signature fails to build), the others are the header's
+ * weak stubs, linked in from the header compiled with KILN_BUILTIN_WEAK_STUBS.
  *
  * What it sets up, as the compiled-code ABI (compiler/src/lib.rs) expects:
  *   - a VMContext: magic, store context (stack limit, epoch deadline and counter), the
@@ -28,8 +29,8 @@
  *       u32 element segment count, per segment u32 length and one u32 function index per
  *       element (empty unless passive and not dropped), all little-endian;
  *   - builtins in C: memory.grow/fill/copy/init, data.drop, table.fill/copy/init,
- *     elem.drop and the host-to-wasm entry; the others (table.grow, epoch_reached) print
- *     `builtin N` (the slot) and exit with EXIT_BUILTIN;
+ *     elem.drop and the host-to-wasm entry; the others (table.grow, epoch_reached, and any
+ *     new one) are stubs that print `builtin N` (the slot) and exit with EXIT_BUILTIN;
  *   - SIGILL/SIGSEGV/SIGBUS/SIGFPE handlers that find the code item (function or
  *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
  *
@@ -168,8 +169,8 @@ static void install_handlers(void) {
 
 /* ---- builtins ---- */
 
-/* A builtin this driver does not implement: ends the run loudly with its slot number. */
-static void unimplemented_builtin(int slot) {
+/* A builtin this driver does not implement (a weak stub): ends the run loudly with its slot. */
+void kiln_unimplemented_builtin(int slot) {
     printf("builtin %d\n", slot);
     fflush(stdout);
     _exit(EXIT_BUILTIN);
@@ -290,21 +291,6 @@ uint32_t kiln_builtin_table_init(void *ctx, uint32_t table, uint32_t elem, uint3
     const uint32_t *funcs = elem_segments[elem].items;
     for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = funcref(funcs[src + i]);
     return KILN_BUILTIN_OK;
-}
-
-uint32_t kiln_builtin_table_grow(void *ctx, uint32_t table, uintptr_t init, uint32_t delta) {
-    (void)ctx;
-    (void)table;
-    (void)init;
-    (void)delta;
-    unimplemented_builtin(KILN_BUILTIN_TABLE_GROW);
-    return UINT32_MAX;
-}
-
-uint32_t kiln_builtin_epoch_reached(void *ctx) {
-    (void)ctx;
-    unimplemented_builtin(KILN_BUILTIN_EPOCH_REACHED);
-    return 1;
 }
 
 /* ---- setup ---- */

@@ -17,7 +17,8 @@
 //!    are the same on every 64-bit little-endian target), the canonical type ids, the item
 //!    symbols with their sizes, the defined functions' array-call entries and the exports'
 //!    signatures;
-//! 4. links driver and object statically with `aarch64-linux-gnu-gcc`;
+//! 4. links driver and object statically with `aarch64-linux-gnu-gcc`, with the weak stubs
+//!    `kiln_builtins.h` defines for the builtins the driver does not implement;
 //! 5. instantiates the module on the host interpreter (before anything runs) and writes
 //!    its initial memory image, global values and table elements to the state file the
 //!    driver loads.
@@ -30,8 +31,8 @@
 //! Limits (each an error from [`Aarch64Program::build`], not a silent skip): modules with
 //! imports, more than one memory, reference-typed globals holding a non-null value, or
 //! exports taking or returning references or `v128`. Every builtin but `table.grow` and
-//! `epoch_reached` is implemented in C; a call of those ends the run with an error naming
-//! the slot.
+//! `epoch_reached` is implemented in C; a call of another (a stub) ends the run with an error
+//! naming the slot.
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};
 use kiln::{Error, RuntimeConfig, Val, ValType};
@@ -209,6 +210,16 @@ impl Aarch64Program {
         let header = module_header(&info, &items, &exports, reservation)?;
         write(&dir.join("kiln_module.h"), header.as_bytes())?;
         write(&dir.join("kiln_builtins.h"), c_header().as_bytes())?;
+        // The weak stubs of the builtins the driver does not implement, from the header.
+        let stubs = dir.join("builtin_stubs.o");
+        run_tool(
+            Command::new(GCC)
+                .args(["-c", "-O1", "-std=c11", "-Wall", "-Werror", "-DKILN_BUILTIN_WEAK_STUBS"])
+                .args(["-x", "c"])
+                .arg(dir.join("kiln_builtins.h"))
+                .arg("-o")
+                .arg(&stubs),
+        )?;
         let exe = dir.join("driver");
         run_tool(
             Command::new(GCC)
@@ -217,6 +228,7 @@ impl Aarch64Program {
                 .arg(&dir)
                 .arg(crate::c_dir().join("aarch64_driver.c"))
                 .arg(&global_object)
+                .arg(&stubs)
                 .arg("-o")
                 .arg(&exe),
         )?;

@@ -41,8 +41,13 @@ fn declarator(ty: &str, name: &str) -> String {
 /// - a prototype `kiln_builtin_<name>` of each builtin, which the includer defines;
 /// - `struct kiln_builtins`, the typed table (one function pointer per slot, in slot
 ///   order, checked with `_Static_assert`), and `KILN_BUILTINS_INIT`, an initializer that
-///   fills it with the `kiln_builtin_*` functions, so a builtin the includer does not
-///   define fails to link and one it defines with another signature fails to compile.
+///   fills it with the `kiln_builtin_*` functions, so one the includer defines with another
+///   signature fails to compile;
+/// - with `KILN_BUILTIN_WEAK_STUBS` defined (compile the header on its own as a C file
+///   with it), a weak definition of every `kiln_builtin_*` function that calls
+///   `kiln_unimplemented_builtin(slot)` (which the includer defines and which must not
+///   return): the includer implements the builtins it needs and links the stubs for the
+///   rest (GCC and Clang's `weak` attribute).
 pub fn c_header() -> String {
     let mut h = String::new();
     let mut line = |s: &str| {
@@ -78,6 +83,10 @@ pub fn c_header() -> String {
         line(&format!("{};", sig.declaration(&format!("kiln_builtin_{}", b.name()))));
     }
     line("");
+    line("/* Called by the weak stubs with the slot of a builtin the includer did not define;");
+    line(" * must not return. */");
+    line("void kiln_unimplemented_builtin(int slot);");
+    line("");
     line("/* The builtins table a VMContext points to, one entry per slot. */");
     line("struct kiln_builtins {");
     for sig in &C_SIGNATURES {
@@ -103,6 +112,18 @@ pub fn c_header() -> String {
     }
     init.push('}');
     line(&init);
+    line("");
+    line("#ifdef KILN_BUILTIN_WEAK_STUBS");
+    for sig in &C_SIGNATURES {
+        let b = sig.builtin;
+        let ret = if sig.result.is_some() { " return 0;" } else { "" };
+        line(&format!(
+            "__attribute__((weak)) {} {{ kiln_unimplemented_builtin({});{ret} }}",
+            sig.declaration(&format!("kiln_builtin_{}", b.name())),
+            b.slot()
+        ));
+    }
+    line("#endif /* KILN_BUILTIN_WEAK_STUBS */");
     line("");
     line("#endif /* KILN_BUILTINS_H */");
     h
@@ -147,5 +168,14 @@ mod tests {
         ));
         assert!(h.contains("    .epoch_reached = kiln_builtin_epoch_reached, \\\n"));
         assert_eq!(h.matches("_Static_assert").count(), Builtin::COUNT);
+        assert!(h.contains(
+            "__attribute__((weak)) void kiln_builtin_elem_drop(void *vmctx, uint32_t elem) { \
+             kiln_unimplemented_builtin(9); }\n"
+        ));
+        assert!(h.contains(
+            "__attribute__((weak)) uint32_t kiln_builtin_epoch_reached(void *vmctx) { \
+             kiln_unimplemented_builtin(10); return 0; }\n"
+        ));
+        assert_eq!(h.matches("__attribute__((weak))").count(), Builtin::COUNT);
     }
 }
