@@ -33,7 +33,10 @@ const THREADS: usize = 2;
 /// Compiles every defined function of `info` (see the crate docs for the ABI).
 ///
 /// # Errors
-/// When the settings do not describe a supported target or a function fails to compile.
+/// When the settings do not describe a supported target or a function fails to compile;
+/// an operator of a proposal the compiler does not translate (SIMD, threads, tail calls,
+/// exceptions, GC, ...) is a [`CompileError`] with `unsupported` set, naming the proposal and
+/// the operator.
 pub fn compile_module(
     info: &ModuleInfo,
     settings: &CompilerSettings,

@@ -8,6 +8,16 @@
 //! ([`compile_artifact`]), or writes it as a relocatable ELF object with DWARF
 //! ([`emit_object`], see [`object`]).
 //!
+//! # Operators
+//!
+//! The translator ([`compile_module`]) handles every operator of WebAssembly Core 2.0 without
+//! SIMD: the MVP, sign extension, saturating float-to-int conversions, multi-value, bulk
+//! memory and reference types. It visits wasmparser's operators exhaustively, so an operator
+//! of any other proposal is refused with an `unsupported`
+//! [`CompileError`](kiln_runtime_support::CompileError) naming the proposal (`SIMD is not
+//! supported yet (operator I8x16Splat)`), and an operator that a new wasmparser adds does not
+//! compile until it is translated or refused.
+//!
 //! # The compiled-code ABI
 //!
 //! This is the contract between compiled code and the runtime that loads it.
@@ -79,11 +89,14 @@
 //! ## Builtins
 //!
 //! Everything not inlined (`memory.grow`, `memory.fill`/`copy`/`init`, `data.drop`,
-//! `table.grow`/`fill`/`copy`/`init`, `elem.drop`, the epoch slow path) calls
-//! [`kiln_runtime_support::vm::builtins::Builtin`] number `i` by loading `builtins[i]` from
-//! the header's builtins table and calling it indirectly with `(vmctx, args...)` in the
-//! default calling convention. Builtins never unwind: a fallible one returns a `u32` status
-//! (0 = ok) and compiled code traps with the builtin's
+//! `table.grow`/`fill`/`copy`/`init`, `elem.drop`, the epoch slow path) calls a
+//! [`kiln_runtime_support::vm::builtins::Builtin`] by loading its entry (at
+//! [`Builtin::offset`](kiln_runtime_support::vm::builtins::Builtin::offset), slot times
+//! pointer size) from the header's typed builtins table
+//! ([`VMBuiltins`](kiln_runtime_support::vm::builtins::VMBuiltins)) and calling it indirectly
+//! with `(vmctx, args...)` in the default calling convention, with the signature built from
+//! the builtin's declared parameters and results. Builtins never unwind: a fallible one
+//! returns a `u32` status (0 = ok) and compiled code traps with the builtin's
 //! [`trap_code`](kiln_runtime_support::vm::builtins::Builtin::trap_code) when it is not 0.
 //! `memory.size`, `table.size`, `table.get`/`set` and `ref.*` are inline.
 //!

@@ -9,10 +9,9 @@
 //!   `values[..results]` and returns `true`. It does not protect the call: traps unwind past
 //!   it.
 //! - the *array-call entry* ([`compile_array_entry_trampoline`]), what the function's
-//!   `VMFuncRef::array_call` points to: it calls the
-//!   [`Builtin::EnterWasm`](kiln_runtime_support::vm::builtins::Builtin::EnterWasm) builtin
-//!   of the callee's builtins table with `(callee_vmctx, caller_vmctx, values, len, body)`,
-//!   `body` being the address of the function's array-to-wasm body. The runtime's entry
+//!   `VMFuncRef::array_call` points to: it calls the [`Builtin::EnterWasm`] builtin of the
+//!   callee's builtins table with `(callee_vmctx, caller_vmctx, values, len, body)`, `body`
+//!   being the address of the function's array-to-wasm body. The runtime's entry
 //!   records where to resume when the call traps and returns `false` in that case.
 //!
 //! Per signature, one wasm-side trampoline, the *wasm-to-array* trampoline
@@ -215,7 +214,7 @@ fn array_entry(
     let p = b.block_params(entry).to_vec();
     let flags = MemFlagsData::trusted().with_readonly();
     let table = b.ins().load(POINTER, flags, p[0], offsets::HEADER_BUILTINS);
-    let slot = (Builtin::EnterWasm.slot() * u32::from(abi::POINTER_BYTES)) as i32;
+    let slot = Builtin::EnterWasm.offset() as i32;
     let enter = b.ins().load(POINTER, flags, table, slot);
     let body_addr = b.ins().func_addr(POINTER, body);
     let call = b.ins().call_indirect(enter_sig, enter, &[p[0], p[1], p[2], p[3], body_addr]);

@@ -4,33 +4,38 @@ use crate::module::{ModuleInfo, SourceLocation};
 use std::fmt;
 
 /// Why execution trapped. [`TrapCode::message`] gives the spec's message text.
+///
+/// Each code's discriminant is its stable number in the trap tables of compiled code and
+/// artifacts ([`TrapCode::to_u32`]): part of the runtime ABI, so a number never changes
+/// meaning and new codes take new numbers.
+#[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TrapCode {
     /// `unreachable` executed.
-    Unreachable,
+    Unreachable = 0,
     /// A load, store or bulk memory operation out of the memory's bounds.
-    MemoryOutOfBounds,
+    MemoryOutOfBounds = 1,
     /// A table access (get, set, fill, copy, init) out of the table's bounds.
-    TableOutOfBounds,
+    TableOutOfBounds = 2,
     /// `call_indirect` with an index beyond the table's size.
-    UndefinedElement,
+    UndefinedElement = 3,
     /// `call_indirect` through a null table entry.
-    UninitializedElement,
+    UninitializedElement = 4,
     /// `call_indirect` whose callee has another signature.
-    IndirectCallTypeMismatch,
+    IndirectCallTypeMismatch = 5,
     /// Integer division or remainder by zero.
-    IntegerDivideByZero,
+    IntegerDivideByZero = 6,
     /// Signed division overflow (`INT_MIN / -1`) or a float-to-int result out of range.
-    IntegerOverflow,
+    IntegerOverflow = 7,
     /// A float-to-int conversion of NaN.
-    InvalidConversionToInteger,
+    InvalidConversionToInteger = 8,
     /// The wasm call stack ran out (deep or infinite recursion).
-    CallStackExhausted,
+    CallStackExhausted = 9,
     /// The embedder interrupted execution (epoch deadline or timeout).
-    Interrupted,
+    Interrupted = 10,
     /// A host function failed; the trap's message says how.
-    HostError,
+    HostError = 11,
 }
 
 impl TrapCode {
@@ -54,7 +59,7 @@ impl TrapCode {
 }
 
 impl TrapCode {
-    /// Every trap code, in the order of its stable number ([`TrapCode::to_u32`]).
+    /// Every trap code, by number (`ALL[n].to_u32() == n`).
     pub const ALL: [TrapCode; 12] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
@@ -70,17 +75,26 @@ impl TrapCode {
         TrapCode::HostError,
     ];
 
-    /// The code's stable number in trap tables of compiled code and artifacts (part of the
-    /// runtime ABI: `unreachable` is 0, then in declaration order).
-    pub fn to_u32(self) -> u32 {
-        Self::ALL.iter().position(|c| *c == self).expect("every code is listed") as u32
+    /// The code's stable number in trap tables of compiled code and artifacts (its
+    /// discriminant; part of the runtime ABI).
+    pub const fn to_u32(self) -> u32 {
+        self as u32
     }
 
     /// The code numbered `n` by [`TrapCode::to_u32`], if any.
-    pub fn from_u32(n: u32) -> Option<TrapCode> {
-        Self::ALL.get(n as usize).copied()
+    pub const fn from_u32(n: u32) -> Option<TrapCode> {
+        if (n as usize) < Self::ALL.len() { Some(Self::ALL[n as usize]) } else { None }
     }
 }
+
+// `ALL` lists the codes by number, so `from_u32` inverts `to_u32`.
+const _: () = {
+    let mut n = 0;
+    while n < TrapCode::ALL.len() {
+        assert!(TrapCode::ALL[n].to_u32() as usize == n, "TrapCode::ALL out of number order");
+        n += 1;
+    }
+};
 
 impl fmt::Display for TrapCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -4,9 +4,14 @@
  *
  * Linked statically with `aarch64-linux-gnu-gcc` against the module's relocatable object
  * (`kiln compile --target aarch64-unknown-linux-gnu --emit obj`, item symbols made global
- * with objcopy) and the header `kiln_module.h`, which `kiln_tests::aarch64_exec` generates
- * from runtime-support's VM layout for the module: every offset and size this file uses is
- * a KILN_* macro from that header, none is written here.
+ * with objcopy) and two headers `kiln_tests::aarch64_exec` generates: `kiln_builtins.h`,
+ * rendered from runtime-support's one declaration of the builtins (slot numbers, the typed
+ * table `struct kiln_builtins`, a prototype per builtin), and `kiln_module.h`, from
+ * runtime-support's VM layout for the module. Every offset, size, slot and builtin
+ * signature this file uses comes from those headers, none is written here: the builtins
+ * this driver implements are defined below as the `kiln_builtin_*` functions their
+ * prototypes declare (a changed signature fails to build), the others are the header's
+ * weak stubs, linked in from the header compiled with KILN_BUILTIN_WEAK_STUBS.
  *
  * What it sets up, as the compiled-code ABI (compiler/src/lib.rs) expects:
  *   - a VMContext: magic, store context (stack limit, epoch deadline and counter), the
@@ -24,8 +29,8 @@
  *       u32 element segment count, per segment u32 length and one u32 function index per
  *       element (empty unless passive and not dropped), all little-endian;
  *   - builtins in C: memory.grow/fill/copy/init, data.drop, table.fill/copy/init,
- *     elem.drop and the host-to-wasm entry; every other slot (table.grow, epoch_reached)
- *     is a stub that prints `builtin N` and exits with EXIT_BUILTIN;
+ *     elem.drop and the host-to-wasm entry; the others (table.grow, epoch_reached, and any
+ *     new one) are stubs that print `builtin N` (the slot) and exit with EXIT_BUILTIN;
  *   - SIGILL/SIGSEGV/SIGBUS/SIGFPE handlers that find the code item (function or
  *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
  *
@@ -54,11 +59,13 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-typedef struct {
+/* The array-call slot `kiln_builtins.h` leaves to its includer (runtime-support's ValRaw). */
+struct kiln_val_raw {
     uint64_t lo, hi;
-} __attribute__((aligned(16))) ValRaw;
+} __attribute__((aligned(16)));
+typedef struct kiln_val_raw ValRaw;
 
-typedef bool (*array_call_fn)(void *callee_vmctx, void *caller_vmctx, ValRaw *values, size_t len);
+#include "kiln_builtins.h"
 
 struct item {
     const char *symbol;
@@ -97,7 +104,7 @@ static const struct export EXPORTS[] = KILN_EXPORTS;
 static unsigned char *vmctx;
 static unsigned char store_ctx[KILN_STORE_SIZE] __attribute__((aligned(16)));
 static uint64_t epoch_counter;
-static void *builtins[KILN_NUM_BUILTINS];
+static const struct kiln_builtins builtins = KILN_BUILTINS_INIT;
 static uint32_t type_ids[KILN_NUM_TYPES + 1];
 
 #define FIELD(base, off, type) (*(type *)((unsigned char *)(base) + (off)))
@@ -162,7 +169,15 @@ static void install_handlers(void) {
 
 /* ---- builtins ---- */
 
-static uint32_t enter_wasm(void *callee_vmctx, void *caller_vmctx, ValRaw *values, size_t len, array_call_fn body) {
+/* A builtin this driver does not implement (a weak stub): ends the run loudly with its slot. */
+void kiln_unimplemented_builtin(int slot) {
+    printf("builtin %d\n", slot);
+    fflush(stdout);
+    _exit(EXIT_BUILTIN);
+}
+
+uint32_t kiln_builtin_enter_wasm(void *callee_vmctx, void *caller_vmctx, ValRaw *values, size_t len,
+                                 kiln_array_call_fn body) {
     struct entry e;
     uintptr_t saved_limit = FIELD(store_ctx, KILN_OFF_STORE_STACK_LIMIT, uintptr_t);
     FIELD(store_ctx, KILN_OFF_STORE_STACK_LIMIT, uintptr_t) = (uintptr_t)__builtin_frame_address(0) - STACK_BUDGET;
@@ -179,12 +194,12 @@ static uint32_t enter_wasm(void *callee_vmctx, void *caller_vmctx, ValRaw *value
     return ok;
 }
 
-#if KILN_NUM_MEMORIES
+/* The memory builtins are only called by modules with a memory. */
 static unsigned char *memory_def(void) { return vmctx + KILN_OFF_MEMORY; }
 static unsigned char *memory_base(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_BASE, unsigned char *); }
 static uint64_t memory_length(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t); }
 
-static uint32_t memory_grow(void *ctx, uint32_t memory, uint32_t delta) {
+uint32_t kiln_builtin_memory_grow(void *ctx, uint32_t memory, uint32_t delta) {
     (void)ctx;
     (void)memory;
     uint64_t old_pages = memory_length() / KILN_PAGE_SIZE;
@@ -197,7 +212,7 @@ static uint32_t memory_grow(void *ctx, uint32_t memory, uint32_t delta) {
     return (uint32_t)old_pages;
 }
 
-static uint32_t memory_fill(void *ctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t len) {
+uint32_t kiln_builtin_memory_fill(void *ctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t len) {
     (void)ctx;
     (void)memory;
     if ((uint64_t)dst + len > memory_length()) return 1;
@@ -205,8 +220,8 @@ static uint32_t memory_fill(void *ctx, uint32_t memory, uint32_t dst, uint32_t v
     return KILN_BUILTIN_OK;
 }
 
-static uint32_t memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst, uint32_t src,
-                            uint32_t len) {
+uint32_t kiln_builtin_memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst, uint32_t src,
+                                  uint32_t len) {
     (void)ctx;
     (void)dst_memory;
     (void)src_memory;
@@ -214,7 +229,6 @@ static uint32_t memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory,
     memmove(memory_base() + dst, memory_base() + src, len);
     return KILN_BUILTIN_OK;
 }
-#endif
 
 /* Passive segments (from the state file). */
 struct segment {
@@ -224,8 +238,7 @@ struct segment {
 static struct segment *data_segments, *elem_segments;
 static uint32_t num_data_segments, num_elem_segments;
 
-#if KILN_NUM_MEMORIES
-static uint32_t memory_init(void *ctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src, uint32_t len) {
+uint32_t kiln_builtin_memory_init(void *ctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src, uint32_t len) {
     (void)ctx;
     (void)memory;
     if (data >= num_data_segments) return 1;
@@ -233,14 +246,13 @@ static uint32_t memory_init(void *ctx, uint32_t memory, uint32_t data, uint32_t 
     if (len != 0) memcpy(memory_base() + dst, (unsigned char *)data_segments[data].items + src, len);
     return KILN_BUILTIN_OK;
 }
-#endif
 
-static void data_drop(void *ctx, uint32_t data) {
+void kiln_builtin_data_drop(void *ctx, uint32_t data) {
     (void)ctx;
     if (data < num_data_segments) data_segments[data].len = 0;
 }
 
-static void elem_drop(void *ctx, uint32_t elem) {
+void kiln_builtin_elem_drop(void *ctx, uint32_t elem) {
     (void)ctx;
     if (elem < num_elem_segments) elem_segments[elem].len = 0;
 }
@@ -256,15 +268,15 @@ static uintptr_t funcref(uint32_t func) {
     return func == UINT32_MAX ? 0 : (uintptr_t)(vmctx + KILN_OFF_FUNCREFS + (size_t)func * KILN_FUNCREF_SIZE);
 }
 
-static uint32_t table_fill(void *ctx, uint32_t table, uint32_t dst, uintptr_t value, uint32_t len) {
+uint32_t kiln_builtin_table_fill(void *ctx, uint32_t table, uint32_t dst, uintptr_t value, uint32_t len) {
     (void)ctx;
     if (table >= KILN_NUM_TABLES || (uint64_t)dst + len > table_length(table)) return 1;
     for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = value;
     return KILN_BUILTIN_OK;
 }
 
-static uint32_t table_copy(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
-                           uint32_t len) {
+uint32_t kiln_builtin_table_copy(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
+                                 uint32_t len) {
     (void)ctx;
     if (dst_table >= KILN_NUM_TABLES || src_table >= KILN_NUM_TABLES) return 1;
     if ((uint64_t)dst + len > table_length(dst_table) || (uint64_t)src + len > table_length(src_table)) return 1;
@@ -272,7 +284,7 @@ static uint32_t table_copy(void *ctx, uint32_t dst_table, uint32_t src_table, ui
     return KILN_BUILTIN_OK;
 }
 
-static uint32_t table_init(void *ctx, uint32_t table, uint32_t elem, uint32_t dst, uint32_t src, uint32_t len) {
+uint32_t kiln_builtin_table_init(void *ctx, uint32_t table, uint32_t elem, uint32_t dst, uint32_t src, uint32_t len) {
     (void)ctx;
     if (table >= KILN_NUM_TABLES || elem >= num_elem_segments) return 1;
     if ((uint64_t)src + len > elem_segments[elem].len || (uint64_t)dst + len > table_length(table)) return 1;
@@ -280,24 +292,6 @@ static uint32_t table_init(void *ctx, uint32_t table, uint32_t elem, uint32_t ds
     for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = funcref(funcs[src + i]);
     return KILN_BUILTIN_OK;
 }
-
-/* A stub per slot: an unexpected builtin call ends the run loudly with its slot number. */
-#define STUB(n)                                                          \
-    static void builtin_stub_##n(void) {                                 \
-        printf("builtin %d\n", n);                                       \
-        fflush(stdout);                                                  \
-        _exit(EXIT_BUILTIN);                                             \
-    }
-STUB(0) STUB(1) STUB(2) STUB(3) STUB(4) STUB(5) STUB(6) STUB(7) STUB(8) STUB(9) STUB(10) STUB(11)
-STUB(12) STUB(13) STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20) STUB(21) STUB(22)
-STUB(23)
-static void (*const STUBS[])(void) = {
-    builtin_stub_0,  builtin_stub_1,  builtin_stub_2,  builtin_stub_3,  builtin_stub_4,  builtin_stub_5,
-    builtin_stub_6,  builtin_stub_7,  builtin_stub_8,  builtin_stub_9,  builtin_stub_10, builtin_stub_11,
-    builtin_stub_12, builtin_stub_13, builtin_stub_14, builtin_stub_15, builtin_stub_16, builtin_stub_17,
-    builtin_stub_18, builtin_stub_19, builtin_stub_20, builtin_stub_21, builtin_stub_22, builtin_stub_23,
-};
-_Static_assert(KILN_NUM_BUILTINS <= sizeof STUBS / sizeof STUBS[0], "add stubs for the new builtin slots");
 
 /* ---- setup ---- */
 
@@ -337,25 +331,12 @@ static void setup(const char *state_path) {
     FIELD(store_ctx, KILN_OFF_STORE_EPOCH_DEADLINE, uint64_t) = UINT64_MAX;
     FIELD(store_ctx, KILN_OFF_STORE_EPOCH_COUNTER, uint64_t *) = &epoch_counter;
 
-    for (size_t i = 0; i < KILN_NUM_BUILTINS; i++) builtins[i] = (void *)STUBS[i];
-    builtins[KILN_BUILTIN_ENTER_WASM] = (void *)enter_wasm;
-#if KILN_NUM_MEMORIES
-    builtins[KILN_BUILTIN_MEMORY_GROW] = (void *)memory_grow;
-    builtins[KILN_BUILTIN_MEMORY_FILL] = (void *)memory_fill;
-    builtins[KILN_BUILTIN_MEMORY_COPY] = (void *)memory_copy;
-    builtins[KILN_BUILTIN_MEMORY_INIT] = (void *)memory_init;
-#endif
-    builtins[KILN_BUILTIN_DATA_DROP] = (void *)data_drop;
-    builtins[KILN_BUILTIN_ELEM_DROP] = (void *)elem_drop;
-    builtins[KILN_BUILTIN_TABLE_FILL] = (void *)table_fill;
-    builtins[KILN_BUILTIN_TABLE_COPY] = (void *)table_copy;
-    builtins[KILN_BUILTIN_TABLE_INIT] = (void *)table_init;
     static const uint32_t canonical[KILN_NUM_TYPES + 1] = KILN_TYPE_IDS;
     memcpy(type_ids, canonical, sizeof type_ids);
 
     FIELD(vmctx, KILN_OFF_MAGIC, uint32_t) = KILN_VMCTX_MAGIC;
     FIELD(vmctx, KILN_OFF_STORE, void *) = store_ctx;
-    FIELD(vmctx, KILN_OFF_BUILTINS, void **) = builtins;
+    FIELD(vmctx, KILN_OFF_BUILTINS, const struct kiln_builtins *) = &builtins;
     FIELD(vmctx, KILN_OFF_TYPE_IDS, uint32_t *) = type_ids;
 
 #if KILN_NUM_MEMORIES
@@ -452,7 +433,7 @@ static void run_call(const char *spec) {
         fprintf(stderr, "too many arguments in `%s` (%s takes %u)\n", spec, x->name, x->params);
         exit(EXIT_USAGE);
     }
-    array_call_fn entry = (array_call_fn)(const void *)FUNCS[x->func_index].array_entry;
+    kiln_array_call_fn entry = (kiln_array_call_fn)(const void *)FUNCS[x->func_index].array_entry;
     trap_item = -1;
     if (entry(vmctx, NULL, values, len)) {
         printf("ok");

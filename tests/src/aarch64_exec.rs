@@ -8,13 +8,17 @@
 //! 2. makes the object's local item symbols (functions and trampolines) global with
 //!    `aarch64-linux-gnu-objcopy --globalize-symbol` so a driver can name them — the code,
 //!    its relocations and its sections are unchanged;
-//! 3. generates `kiln_module.h` for the C driver `tests/c/aarch64_driver.c`: every
+//! 3. generates the headers of the C driver `tests/c/aarch64_driver.c`: `kiln_builtins.h`,
+//!    the builtins table, its slot numbers and each builtin's C signature, rendered from
+//!    runtime-support's one declaration of the builtins
+//!    ([`kiln_runtime_support::vm::builtins::c_header`]); and `kiln_module.h`, every
 //!    VMContext offset and size from runtime-support's layout for this module
 //!    ([`VMOffsets`] and the `#[repr(C)]` structures of `kiln_runtime_support::vm`, which
-//!    are the same on every 64-bit little-endian target), the builtin slot numbers, the
-//!    canonical type ids, the item symbols with their sizes, the defined functions'
-//!    array-call entries and the exports' signatures;
-//! 4. links driver and object statically with `aarch64-linux-gnu-gcc`;
+//!    are the same on every 64-bit little-endian target), the canonical type ids, the item
+//!    symbols with their sizes, the defined functions' array-call entries and the exports'
+//!    signatures;
+//! 4. links driver and object statically with `aarch64-linux-gnu-gcc`, with the weak stubs
+//!    `kiln_builtins.h` defines for the builtins the driver does not implement;
 //! 5. instantiates the module on the host interpreter (before anything runs) and writes
 //!    its initial memory image, global values and table elements to the state file the
 //!    driver loads.
@@ -27,8 +31,8 @@
 //! Limits (each an error from [`Aarch64Program::build`], not a silent skip): modules with
 //! imports, more than one memory, reference-typed globals holding a non-null value, or
 //! exports taking or returning references or `v128`. Every builtin but `table.grow` and
-//! `epoch_reached` is implemented in C; a call of those ends the run with an error naming
-//! the slot.
+//! `epoch_reached` is implemented in C; a call of another (a stub) ends the run with an error
+//! naming the slot.
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};
 use kiln::{Error, RuntimeConfig, Val, ValType};
@@ -39,7 +43,7 @@ use kiln_runtime_support::artifact::object_tables::{TrapRecord, decode_traps};
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{InstanceData, instantiate};
 use kiln_runtime_support::module::{DecodeOptions, EntityIndex, ModuleInfo, decode};
-use kiln_runtime_support::vm::builtins::{BUILTIN_OK, Builtin};
+use kiln_runtime_support::vm::builtins::c_header;
 use kiln_runtime_support::vm::{
     Store, StoreConfig, VMCONTEXT_MAGIC, VMContextHeader, VMFuncRef, VMGlobalDefinition,
     VMMemoryDefinition, VMOffsets, VMStoreContext, VMTableDefinition,
@@ -205,6 +209,17 @@ impl Aarch64Program {
         let reservation = (4u64 << 30) + settings.guard_bytes;
         let header = module_header(&info, &items, &exports, reservation)?;
         write(&dir.join("kiln_module.h"), header.as_bytes())?;
+        write(&dir.join("kiln_builtins.h"), c_header().as_bytes())?;
+        // The weak stubs of the builtins the driver does not implement, from the header.
+        let stubs = dir.join("builtin_stubs.o");
+        run_tool(
+            Command::new(GCC)
+                .args(["-c", "-O1", "-std=c11", "-Wall", "-Werror", "-DKILN_BUILTIN_WEAK_STUBS"])
+                .args(["-x", "c"])
+                .arg(dir.join("kiln_builtins.h"))
+                .arg("-o")
+                .arg(&stubs),
+        )?;
         let exe = dir.join("driver");
         run_tool(
             Command::new(GCC)
@@ -213,6 +228,7 @@ impl Aarch64Program {
                 .arg(&dir)
                 .arg(crate::c_dir().join("aarch64_driver.c"))
                 .arg(&global_object)
+                .arg(&stubs)
                 .arg("-o")
                 .arg(&exe),
         )?;
@@ -474,11 +490,6 @@ fn module_header(
     def("OFF_FUNCREF_WASM_CALL", offset_of!(VMFuncRef, wasm_call).to_string());
     def("OFF_FUNCREF_TYPE_ID", offset_of!(VMFuncRef, type_id).to_string());
     def("OFF_FUNCREF_VMCTX", offset_of!(VMFuncRef, vmctx).to_string());
-    def("NUM_BUILTINS", Builtin::COUNT.to_string());
-    def("BUILTIN_OK", BUILTIN_OK.to_string());
-    for b in Builtin::ALL {
-        def(&format!("BUILTIN_{}", b.name().to_ascii_uppercase()), b.slot().to_string());
-    }
     // Canonical type ids: equal signatures get equal ids (the first type index with it).
     let ids: Vec<String> = (0..info.types.len() as u32)
         .map(|t| kiln_compiler::wasm_to_array_type(info, t).to_string())

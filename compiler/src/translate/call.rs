@@ -7,21 +7,9 @@ use crate::traps;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I32;
 use cranelift_codegen::ir::{Inst, InstBuilder, Value};
-use wasmparser::Operator;
+use kiln_runtime_support::CompileError;
 
 impl Translator<'_, '_> {
-    /// Handles `call` and `call_indirect`; returns `false` for other operators.
-    pub(super) fn call_operator(&mut self, op: &Operator<'_>) -> bool {
-        match *op {
-            Operator::Call { function_index } => self.call(function_index),
-            Operator::CallIndirect { type_index, table_index } => {
-                self.call_indirect(type_index, table_index)
-            }
-            _ => return false,
-        }
-        true
-    }
-
     /// `(callee_vmctx, caller_vmctx, args...)` with the popped wasm arguments.
     fn call_args(&mut self, callee_vmctx: Value, num_params: usize) -> Vec<Value> {
         let mut args = Vec::with_capacity(num_params + 2);
@@ -36,7 +24,9 @@ impl Translator<'_, '_> {
         self.stack.extend(results);
     }
 
-    fn call(&mut self, func: u32) {
+    /// `call`: defined functions directly (a relocated call), imported ones through their
+    /// `VMFunctionImport`.
+    pub(super) fn call(&mut self, func: u32) -> Result<(), CompileError> {
         let module = self.env.module;
         let ty = module.functions[func as usize];
         let num_params = module.types[ty as usize].params().len();
@@ -56,9 +46,13 @@ impl Translator<'_, '_> {
             self.b.ins().call(fref, &args)
         };
         self.push_results(call);
+        Ok(())
     }
 
-    fn call_indirect(&mut self, ty: u32, table: u32) {
+    /// `call_indirect`: checks the element against the table's size, null and the expected
+    /// signature, then calls its wasm-call entry, or the wasm-to-array trampoline of the
+    /// signature when the callee has no native code.
+    pub(super) fn call_indirect(&mut self, ty: u32, table: u32) -> Result<(), CompileError> {
         let index = self.pop();
         let addr = self.table_element_addr(table, index, traps::UNDEFINED_ELEMENT);
         let flags = self.table_flags();
@@ -113,5 +107,6 @@ impl Translator<'_, '_> {
         self.b.seal_block(done);
         let results = self.b.block_params(done).to_vec();
         self.stack.extend(results);
+        Ok(())
     }
 }

@@ -2,13 +2,14 @@
 //! branches (including `br_table` with values), `return`, `unreachable`, and skipping code
 //! that cannot be reached.
 
+use super::proposal::Proposal;
 use super::{Translator, err_at};
 use crate::abi::POINTER;
 use crate::traps;
 use cranelift_codegen::ir::{self, Block, BlockArg, InstBuilder, JumpTableData, Value, types};
 use kiln_runtime_support::CompileError;
 use std::collections::HashMap;
-use wasmparser::{BlockType, Operator};
+use wasmparser::{BlockType, BrTable};
 
 /// What kind of construct a control frame is.
 pub(crate) enum FrameKind {
@@ -69,7 +70,10 @@ pub(crate) fn val_type(ty: wasmparser::ValType, offset: usize) -> Result<ir::Typ
         wasmparser::ValType::V128 => {
             return Err(CompileError {
                 offset: Some(offset),
-                message: "SIMD is not supported by the compiler yet".into(),
+                message: format!(
+                    "{} is not supported yet (value type v128)",
+                    Proposal::Simd.name()
+                ),
                 unsupported: true,
             });
         }
@@ -98,14 +102,10 @@ impl Translator<'_, '_> {
         });
     }
 
-    fn block_type(
-        &self,
-        bt: BlockType,
-        offset: usize,
-    ) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
+    fn block_type(&self, bt: BlockType) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
         Ok(match bt {
             BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (vec![], vec![val_type(t, offset)?]),
+            BlockType::Type(t) => (vec![], vec![val_type(t, self.offset)?]),
             BlockType::FuncType(i) => {
                 let ft = &self.env.module.types[i as usize];
                 (
@@ -140,111 +140,117 @@ impl Translator<'_, '_> {
         frame.branch_target()
     }
 
-    /// Handles control operators; returns `false` for other operators.
-    pub(super) fn control_operator(
-        &mut self,
-        op: &Operator<'_>,
-        offset: usize,
-    ) -> Result<bool, CompileError> {
-        match *op {
-            Operator::Block { blockty } => {
-                let (params, results) = self.block_type(blockty, offset)?;
-                let dest = self.new_block_with(&results);
-                self.control.push(Frame {
-                    kind: FrameKind::Block,
-                    dest,
-                    num_params: params.len(),
-                    num_results: results.len(),
-                    base: self.stack.len() - params.len(),
-                    dest_reachable: false,
-                });
-            }
-            Operator::Loop { blockty } => {
-                let (params, results) = self.block_type(blockty, offset)?;
-                let header = self.new_block_with(&params);
-                let dest = self.new_block_with(&results);
-                self.jump_with_top(header, params.len());
-                let base = self.stack.len() - params.len();
-                self.stack.truncate(base);
-                self.b.switch_to_block(header);
-                self.stack.extend_from_slice(self.b.block_params(header));
-                self.control.push(Frame {
-                    kind: FrameKind::Loop { header },
-                    dest,
-                    num_params: params.len(),
-                    num_results: results.len(),
-                    base,
-                    dest_reachable: false,
-                });
-                if self.env.settings.epoch_interruption {
-                    self.epoch_check();
-                }
-            }
-            Operator::If { blockty } => {
-                let (params, results) = self.block_type(blockty, offset)?;
-                let cond = self.pop();
-                let dest = self.new_block_with(&results);
-                let then_block = self.b.create_block();
-                let else_block = self.b.create_block();
-                self.b.ins().brif(cond, then_block, &[], else_block, &[]);
-                self.b.switch_to_block(then_block);
-                self.b.seal_block(then_block);
-                let saved = self.peekn(params.len()).to_vec();
-                self.control.push(Frame {
-                    kind: FrameKind::If { else_block, params: saved, has_else: false },
-                    dest,
-                    num_params: params.len(),
-                    num_results: results.len(),
-                    base: self.stack.len() - params.len(),
-                    dest_reachable: false,
-                });
-            }
-            Operator::Else => self.else_(offset)?,
-            Operator::End => self.end(),
-            Operator::Br { relative_depth } => {
-                let (target, n) = self.branch_to(relative_depth);
-                self.jump_with_top(target, n);
-                self.reachable = false;
-            }
-            Operator::BrIf { relative_depth } => {
-                let cond = self.pop();
-                let (target, n) = self.branch_to(relative_depth);
-                let args = block_args(self.peekn(n));
-                let next = self.b.create_block();
-                self.b.ins().brif(cond, target, &args, next, &[]);
-                self.b.switch_to_block(next);
-                self.b.seal_block(next);
-            }
-            Operator::BrTable { ref targets } => {
-                let index = self.pop();
-                let mut depths = Vec::with_capacity(targets.len() as usize);
-                for t in targets.targets() {
-                    depths.push(t.map_err(super::wasm_err)?);
-                }
-                let default = targets.default();
-                self.br_table(index, &depths, default);
-                self.reachable = false;
-            }
-            Operator::Return => {
-                self.return_();
-            }
-            Operator::Unreachable => {
-                self.b.ins().trap(traps::UNREACHABLE);
-                self.reachable = false;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+    /// `block`.
+    pub(super) fn block(&mut self, blockty: BlockType) -> Result<(), CompileError> {
+        let (params, results) = self.block_type(blockty)?;
+        let dest = self.new_block_with(&results);
+        self.control.push(Frame {
+            kind: FrameKind::Block,
+            dest,
+            num_params: params.len(),
+            num_results: results.len(),
+            base: self.stack.len() - params.len(),
+            dest_reachable: false,
+        });
+        Ok(())
     }
 
-    fn return_(&mut self) {
+    /// `loop`: the header takes the loop's parameters; the epoch check, when compiled in,
+    /// runs at every iteration.
+    pub(super) fn loop_(&mut self, blockty: BlockType) -> Result<(), CompileError> {
+        let (params, results) = self.block_type(blockty)?;
+        let header = self.new_block_with(&params);
+        let dest = self.new_block_with(&results);
+        self.jump_with_top(header, params.len());
+        let base = self.stack.len() - params.len();
+        self.stack.truncate(base);
+        self.b.switch_to_block(header);
+        self.stack.extend_from_slice(self.b.block_params(header));
+        self.control.push(Frame {
+            kind: FrameKind::Loop { header },
+            dest,
+            num_params: params.len(),
+            num_results: results.len(),
+            base,
+            dest_reachable: false,
+        });
+        if self.env.settings.epoch_interruption {
+            self.epoch_check();
+        }
+        Ok(())
+    }
+
+    /// `if`: the then-arm follows; the else-arm (or the implicit one) starts at `else`/`end`.
+    pub(super) fn if_(&mut self, blockty: BlockType) -> Result<(), CompileError> {
+        let (params, results) = self.block_type(blockty)?;
+        let cond = self.pop();
+        let dest = self.new_block_with(&results);
+        let then_block = self.b.create_block();
+        let else_block = self.b.create_block();
+        self.b.ins().brif(cond, then_block, &[], else_block, &[]);
+        self.b.switch_to_block(then_block);
+        self.b.seal_block(then_block);
+        let saved = self.peekn(params.len()).to_vec();
+        self.control.push(Frame {
+            kind: FrameKind::If { else_block, params: saved, has_else: false },
+            dest,
+            num_params: params.len(),
+            num_results: results.len(),
+            base: self.stack.len() - params.len(),
+            dest_reachable: false,
+        });
+        Ok(())
+    }
+
+    /// `br`.
+    pub(super) fn br(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        let (target, n) = self.branch_to(relative_depth);
+        self.jump_with_top(target, n);
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// `br_if`.
+    pub(super) fn br_if(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        let cond = self.pop();
+        let (target, n) = self.branch_to(relative_depth);
+        let args = block_args(self.peekn(n));
+        let next = self.b.create_block();
+        self.b.ins().brif(cond, target, &args, next, &[]);
+        self.b.switch_to_block(next);
+        self.b.seal_block(next);
+        Ok(())
+    }
+
+    /// `br_table`.
+    pub(super) fn br_table(&mut self, targets: &BrTable<'_>) -> Result<(), CompileError> {
+        let index = self.pop();
+        let mut depths = Vec::with_capacity(targets.len() as usize);
+        for t in targets.targets() {
+            depths.push(t.map_err(super::wasm_err)?);
+        }
+        self.br_table_to(index, &depths, targets.default());
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// `unreachable`.
+    pub(super) fn unreachable_(&mut self) -> Result<(), CompileError> {
+        self.b.ins().trap(traps::UNREACHABLE);
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// `return`.
+    pub(super) fn return_(&mut self) -> Result<(), CompileError> {
         let n = self.control[0].num_results;
         let results = self.peekn(n).to_vec();
         self.b.ins().return_(&results);
         self.reachable = false;
+        Ok(())
     }
 
-    fn br_table(&mut self, index: Value, depths: &[u32], default: u32) {
+    fn br_table_to(&mut self, index: Value, depths: &[u32], default: u32) {
         // All targets take the same number of values (validation).
         let mut targets: HashMap<u32, Block> = HashMap::new();
         let mut edge = |t: &mut Self, depth: u32| -> Block {
@@ -287,7 +293,10 @@ impl Translator<'_, '_> {
         }
     }
 
-    fn else_(&mut self, offset: usize) -> Result<(), CompileError> {
+    /// `else`: the then-arm (if reachable) jumps to the end; the else-arm starts with the
+    /// `if`'s parameters.
+    pub(super) fn else_(&mut self) -> Result<(), CompileError> {
+        let offset = self.offset;
         let frame =
             self.control.last_mut().ok_or_else(|| err_at(offset, "else outside if".into()))?;
         let FrameKind::If { else_block, ref params, ref mut has_else } = frame.kind else {
@@ -308,8 +317,12 @@ impl Translator<'_, '_> {
         Ok(())
     }
 
-    fn end(&mut self) {
-        let mut frame = self.control.pop().expect("validated: end matches a frame");
+    /// `end` of the innermost frame: its continuation becomes current (reachable when
+    /// anything branches or falls through to it); the function's `end` returns.
+    pub(super) fn end(&mut self) -> Result<(), CompileError> {
+        let offset = self.offset;
+        let mut frame =
+            self.control.pop().ok_or_else(|| err_at(offset, "end outside a block".into()))?;
         if self.reachable {
             frame.dest_reachable = true;
             self.jump_with_top(frame.dest, frame.num_results);
@@ -339,24 +352,6 @@ impl Translator<'_, '_> {
             }
         } else {
             self.reachable = false;
-        }
-    }
-
-    /// Handles an operator in unreachable code: only nesting matters until the `else` or
-    /// `end` that makes code reachable again.
-    pub(super) fn unreachable_operator(
-        &mut self,
-        op: Operator<'_>,
-        offset: usize,
-    ) -> Result<(), CompileError> {
-        match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                self.unreachable_depth += 1;
-            }
-            Operator::Else if self.unreachable_depth == 0 => self.else_(offset)?,
-            Operator::End if self.unreachable_depth > 0 => self.unreachable_depth -= 1,
-            Operator::End => self.end(),
-            _ => {}
         }
         Ok(())
     }

@@ -169,8 +169,8 @@ impl Translator<'_, '_> {
         self.definition_addr(imported, off)
     }
 
-    /// `global.get`.
-    pub fn global_get(&mut self, index: u32) -> Value {
+    /// The value of global `index`.
+    pub fn load_global(&mut self, index: u32) -> Value {
         let gty = self.env.module.globals[index as usize].ty;
         let (p, off) = self.global_addr(index);
         let flags = trusted(self.regions.global);
@@ -183,8 +183,8 @@ impl Translator<'_, '_> {
         self.b.ins().load(clif_type(gty.content), flags, p, off)
     }
 
-    /// `global.set`.
-    pub fn global_set(&mut self, index: u32, v: Value) {
+    /// Stores `v` in global `index`.
+    pub fn store_global(&mut self, index: u32, v: Value) {
         let (p, off) = self.global_addr(index);
         let flags = trusted(self.regions.global);
         self.b.ins().store(flags, v, p, off);
@@ -196,8 +196,7 @@ impl Translator<'_, '_> {
         let sig = self.builtin_sig(b);
         let flags = self.vmctx_invariant_flags();
         let table = self.b.ins().load(POINTER, flags, self.vmctx, offsets::HEADER_BUILTINS);
-        let slot = (b.slot() * u32::from(POINTER_BYTES)) as i32;
-        let callee = self.b.ins().load(POINTER, flags, table, slot);
+        let callee = self.b.ins().load(POINTER, flags, table, b.offset() as i32);
         let mut call_args = Vec::with_capacity(args.len() + 1);
         call_args.push(self.vmctx);
         call_args.extend_from_slice(args);

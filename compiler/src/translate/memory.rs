@@ -6,18 +6,19 @@
 //! base is invariant and hoisted out of loops (see [`Translator::memory_base`]).
 
 use super::Translator;
+use super::proposal::{Proposal, unsupported};
 use crate::settings::BoundsChecks;
 use crate::traps;
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::types::{F32, F64, I32, I64};
+use cranelift_codegen::ir::types::{I32, I64};
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, Value};
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::vm::builtins::Builtin;
-use wasmparser::{MemArg, MemArgTarget, Operator};
+use wasmparser::{MemArg, MemArgTarget};
 
 /// How a load extends its value.
 #[derive(Clone, Copy)]
-enum Load {
+pub(super) enum Load {
     /// A full-width load of the type.
     Plain,
     /// Load `bytes` and sign-extend.
@@ -29,11 +30,15 @@ enum Load {
 impl Translator<'_, '_> {
     /// Pops the address operand and computes the native address of an access of `size`
     /// bytes, with the flags to use for it; emits the bounds check the mode needs.
-    fn heap_addr(&mut self, memarg: &MemArg, size: u32) -> (Value, i32, MemFlagsData) {
-        let index = self.pop();
+    fn heap_addr(
+        &mut self,
+        memarg: &MemArg,
+        size: u32,
+    ) -> Result<(Value, i32, MemFlagsData), CompileError> {
         let MemArgTarget::Memory(mem) = memarg.target else {
-            unreachable!("checked by memory_operator")
+            return Err(unsupported(Proposal::Gc, "array access", self.offset));
         };
+        let index = self.pop();
         let offset = memarg.offset;
         let index = self.b.ins().uextend(I64, index);
         let settings = self.env.settings;
@@ -55,18 +60,24 @@ impl Translator<'_, '_> {
         };
         let base = self.memory_base(mem);
         let addr = self.b.ins().iadd(base, index);
-        match i32::try_from(offset) {
+        Ok(match i32::try_from(offset) {
             Ok(imm) => (addr, imm, flags),
             Err(_) => (self.b.ins().iadd_imm_u(addr, offset as i64), 0, flags),
-        }
+        })
     }
 
-    fn load(&mut self, memarg: &MemArg, ty: ir::Type, kind: Load) {
+    /// A load of type `ty`, extended per `kind`.
+    pub(super) fn load(
+        &mut self,
+        memarg: &MemArg,
+        ty: ir::Type,
+        kind: Load,
+    ) -> Result<(), CompileError> {
         let size = match kind {
             Load::Plain => ty.bytes(),
             Load::Signed(n) | Load::Unsigned(n) => u32::from(n),
         };
-        let (addr, off, flags) = self.heap_addr(memarg, size);
+        let (addr, off, flags) = self.heap_addr(memarg, size)?;
         let ins = self.b.ins();
         let v = match kind {
             Load::Plain => ins.load(ty, flags, addr, off),
@@ -78,12 +89,13 @@ impl Translator<'_, '_> {
             Load::Unsigned(_) => ins.uload32(flags, addr, off),
         };
         self.push(v);
+        Ok(())
     }
 
     /// Stores the low `size` bytes of the popped value.
-    fn store(&mut self, memarg: &MemArg, size: u32) {
+    pub(super) fn store(&mut self, memarg: &MemArg, size: u32) -> Result<(), CompileError> {
         let v = self.pop();
-        let (addr, off, flags) = self.heap_addr(memarg, size);
+        let (addr, off, flags) = self.heap_addr(memarg, size)?;
         let ty = self.b.func.dfg.value_type(v);
         let ins = self.b.ins();
         if size == ty.bytes() {
@@ -95,111 +107,57 @@ impl Translator<'_, '_> {
         } else {
             ins.istore32(flags, v, addr, off);
         }
+        Ok(())
     }
 
-    /// Handles memory operators; returns `false` for other operators.
-    pub(super) fn memory_operator(
-        &mut self,
-        op: &Operator<'_>,
-        offset: usize,
-    ) -> Result<bool, CompileError> {
-        use Load::*;
-        use Operator as O;
-        if let Some(memarg) = memarg_of(op)
-            && !matches!(memarg.target, MemArgTarget::Memory(_))
-        {
-            return Err(CompileError {
-                offset: Some(offset),
-                message: "GC array accesses are not supported".into(),
-                unsupported: true,
-            });
-        }
-        match *op {
-            O::I32Load { ref memarg } => self.load(memarg, I32, Plain),
-            O::I64Load { ref memarg } => self.load(memarg, I64, Plain),
-            O::F32Load { ref memarg } => self.load(memarg, F32, Plain),
-            O::F64Load { ref memarg } => self.load(memarg, F64, Plain),
-            O::I32Load8S { ref memarg } => self.load(memarg, I32, Signed(1)),
-            O::I32Load8U { ref memarg } => self.load(memarg, I32, Unsigned(1)),
-            O::I32Load16S { ref memarg } => self.load(memarg, I32, Signed(2)),
-            O::I32Load16U { ref memarg } => self.load(memarg, I32, Unsigned(2)),
-            O::I64Load8S { ref memarg } => self.load(memarg, I64, Signed(1)),
-            O::I64Load8U { ref memarg } => self.load(memarg, I64, Unsigned(1)),
-            O::I64Load16S { ref memarg } => self.load(memarg, I64, Signed(2)),
-            O::I64Load16U { ref memarg } => self.load(memarg, I64, Unsigned(2)),
-            O::I64Load32S { ref memarg } => self.load(memarg, I64, Signed(4)),
-            O::I64Load32U { ref memarg } => self.load(memarg, I64, Unsigned(4)),
-            O::I32Store { ref memarg } | O::F32Store { ref memarg } => self.store(memarg, 4),
-            O::I64Store { ref memarg } | O::F64Store { ref memarg } => self.store(memarg, 8),
-            O::I32Store8 { ref memarg } | O::I64Store8 { ref memarg } => self.store(memarg, 1),
-            O::I32Store16 { ref memarg } | O::I64Store16 { ref memarg } => self.store(memarg, 2),
-            O::I64Store32 { ref memarg } => self.store(memarg, 4),
-            O::MemorySize { mem } => {
-                let len = self.memory_length(mem);
-                let pages = self.b.ins().ushr_imm_u(len, 16);
-                let pages = self.b.ins().ireduce(I32, pages);
-                self.push(pages);
-            }
-            O::MemoryGrow { mem } => {
-                let delta = self.pop();
-                let mem = self.i32_const(mem);
-                let r = self.call_builtin(Builtin::MemoryGrow, &[mem, delta]);
-                self.push(r[0]);
-            }
-            O::MemoryFill { mem } => {
-                let [dst, val, len] = self.popn(3).try_into().expect("3 operands");
-                let mem = self.i32_const(mem);
-                self.call_builtin(Builtin::MemoryFill, &[mem, dst, val, len]);
-            }
-            O::MemoryCopy { dst_mem, src_mem } => {
-                let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
-                let dm = self.i32_const(dst_mem);
-                let sm = self.i32_const(src_mem);
-                self.call_builtin(Builtin::MemoryCopy, &[dm, sm, dst, src, len]);
-            }
-            O::MemoryInit { data_index, mem } => {
-                let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
-                let m = self.i32_const(mem);
-                let d = self.i32_const(data_index);
-                self.call_builtin(Builtin::MemoryInit, &[m, d, dst, src, len]);
-            }
-            O::DataDrop { data_index } => {
-                let d = self.i32_const(data_index);
-                self.call_builtin(Builtin::DataDrop, &[d]);
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+    /// `memory.size`: the length in 64 KiB pages.
+    pub(super) fn memory_size(&mut self, mem: u32) -> Result<(), CompileError> {
+        let len = self.memory_length(mem);
+        let pages = self.b.ins().ushr_imm_u(len, 16);
+        let pages = self.b.ins().ireduce(I32, pages);
+        self.push(pages);
+        Ok(())
     }
-}
 
-/// The memory immediate of a load or store.
-fn memarg_of<'a>(op: &'a Operator<'_>) -> Option<&'a MemArg> {
-    use Operator as O;
-    match op {
-        O::I32Load { memarg }
-        | O::I64Load { memarg }
-        | O::F32Load { memarg }
-        | O::F64Load { memarg }
-        | O::I32Load8S { memarg }
-        | O::I32Load8U { memarg }
-        | O::I32Load16S { memarg }
-        | O::I32Load16U { memarg }
-        | O::I64Load8S { memarg }
-        | O::I64Load8U { memarg }
-        | O::I64Load16S { memarg }
-        | O::I64Load16U { memarg }
-        | O::I64Load32S { memarg }
-        | O::I64Load32U { memarg }
-        | O::I32Store { memarg }
-        | O::I64Store { memarg }
-        | O::F32Store { memarg }
-        | O::F64Store { memarg }
-        | O::I32Store8 { memarg }
-        | O::I32Store16 { memarg }
-        | O::I64Store8 { memarg }
-        | O::I64Store16 { memarg }
-        | O::I64Store32 { memarg } => Some(memarg),
-        _ => None,
+    /// `memory.grow` (a builtin).
+    pub(super) fn memory_grow(&mut self, mem: u32) -> Result<(), CompileError> {
+        let delta = self.pop();
+        let mem = self.i32_const(mem);
+        let r = self.call_builtin(Builtin::MemoryGrow, &[mem, delta]);
+        self.push(r[0]);
+        Ok(())
+    }
+
+    /// `memory.fill` (a builtin).
+    pub(super) fn memory_fill(&mut self, mem: u32) -> Result<(), CompileError> {
+        let [dst, val, len] = self.popn(3).try_into().expect("3 operands");
+        let mem = self.i32_const(mem);
+        self.call_builtin(Builtin::MemoryFill, &[mem, dst, val, len]);
+        Ok(())
+    }
+
+    /// `memory.copy` (a builtin).
+    pub(super) fn memory_copy(&mut self, dst_mem: u32, src_mem: u32) -> Result<(), CompileError> {
+        let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
+        let dm = self.i32_const(dst_mem);
+        let sm = self.i32_const(src_mem);
+        self.call_builtin(Builtin::MemoryCopy, &[dm, sm, dst, src, len]);
+        Ok(())
+    }
+
+    /// `memory.init` (a builtin).
+    pub(super) fn memory_init(&mut self, data_index: u32, mem: u32) -> Result<(), CompileError> {
+        let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
+        let m = self.i32_const(mem);
+        let d = self.i32_const(data_index);
+        self.call_builtin(Builtin::MemoryInit, &[m, d, dst, src, len]);
+        Ok(())
+    }
+
+    /// `data.drop` (a builtin).
+    pub(super) fn data_drop(&mut self, data_index: u32) -> Result<(), CompileError> {
+        let d = self.i32_const(data_index);
+        self.call_builtin(Builtin::DataDrop, &[d]);
+        Ok(())
     }
 }

@@ -4,13 +4,23 @@
 //! vector of SSA values, locals as frontend [`Variable`]s, and an explicit control stack
 //! (see [`control`]) whose frames own the Cranelift blocks that structured control flow
 //! branches to; block results travel as block parameters.
+//!
+//! Operators are visited exhaustively through wasmparser's [`wasmparser::VisitOperator`]:
+//! [`visit`] handles every operator of the proposals the compiler translates, one method
+//! each, calling the family modules below; operators of other proposals are refused with a
+//! typed error naming the proposal ([`proposal`]); code that cannot be reached is skipped by
+//! [`unreachable`].
 
 mod call;
 mod control;
 mod env;
 mod memory;
 mod numeric;
+mod proposal;
 mod table;
+mod unreachable;
+mod variable;
+mod visit;
 
 use crate::abi::{self, clif_type};
 use crate::settings::CompilerSettings;
@@ -26,7 +36,7 @@ use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::VMOffsets;
 use kiln_runtime_support::vm::builtins::Builtin;
 use std::collections::HashMap;
-use wasmparser::{BinaryReader, FunctionBody, Operator};
+use wasmparser::{BinaryReader, FunctionBody};
 
 /// What the translator needs to know about the module and the target.
 pub(crate) struct ModuleEnv<'a> {
@@ -86,6 +96,7 @@ pub(crate) fn translate_function(
         control: Vec::new(),
         reachable: true,
         unreachable_depth: 0,
+        offset: body_range.start,
         func_refs: HashMap::new(),
         w2a_refs: HashMap::new(),
         wasm_sigs: HashMap::new(),
@@ -96,9 +107,13 @@ pub(crate) fn translate_function(
 
     let mut ops = body.get_operators_reader().map_err(wasm_err)?;
     while !ops.eof() {
-        let (op, offset) = ops.read_with_offset().map_err(wasm_err)?;
-        t.b.set_srcloc(SourceLoc::new(offset as u32));
-        t.operator(op, offset as usize)?;
+        t.offset = ops.original_position() as usize;
+        t.b.set_srcloc(SourceLoc::new(t.offset as u32));
+        if t.reachable {
+            ops.visit_operator(&mut t).map_err(wasm_err)??;
+        } else {
+            ops.visit_operator(&mut unreachable::Unreachable(&mut t)).map_err(wasm_err)??;
+        }
     }
     if !t.control.is_empty() {
         return Err(err_at(body_range.end, "function body ended inside a block".into()));
@@ -130,6 +145,8 @@ pub(crate) struct Translator<'a, 'f> {
     pub reachable: bool,
     /// Blocks opened in unreachable code, which are skipped as a whole.
     pub unreachable_depth: u32,
+    /// Byte offset in the module binary of the operator being translated.
+    offset: usize,
     func_refs: HashMap<u32, FuncRef>,
     w2a_refs: HashMap<u32, FuncRef>,
     wasm_sigs: HashMap<u32, SigRef>,
@@ -265,73 +282,9 @@ impl Translator<'_, '_> {
         s
     }
 
-    /// Dispatches one operator.
-    fn operator(&mut self, op: Operator<'_>, offset: usize) -> Result<(), CompileError> {
-        if !self.reachable {
-            return self.unreachable_operator(op, offset);
-        }
-        if self.control_operator(&op, offset)? {
-            return Ok(());
-        }
-        if self.numeric_operator(&op) {
-            return Ok(());
-        }
-        if self.memory_operator(&op, offset)? {
-            return Ok(());
-        }
-        if self.table_operator(&op) {
-            return Ok(());
-        }
-        if self.call_operator(&op) {
-            return Ok(());
-        }
-        if self.variable_operator(&op) {
-            return Ok(());
-        }
-        Err(CompileError {
-            offset: Some(offset),
-            message: format!("unsupported operator {op:?}"),
-            unsupported: true,
-        })
-    }
-
-    /// Locals, globals, `drop`, `select`, `nop`.
-    fn variable_operator(&mut self, op: &Operator<'_>) -> bool {
-        match *op {
-            Operator::Nop => {}
-            Operator::Drop => {
-                self.pop();
-            }
-            Operator::Select | Operator::TypedSelect { .. } => {
-                let c = self.pop();
-                let y = self.pop();
-                let x = self.pop();
-                let v = self.b.ins().select(c, x, y);
-                self.push(v);
-            }
-            Operator::LocalGet { local_index } => {
-                let v = self.b.use_var(self.locals[local_index as usize]);
-                self.push(v);
-            }
-            Operator::LocalSet { local_index } => {
-                let v = self.pop();
-                self.b.def_var(self.locals[local_index as usize], v);
-            }
-            Operator::LocalTee { local_index } => {
-                let v = *self.stack.last().expect("validated");
-                self.b.def_var(self.locals[local_index as usize], v);
-            }
-            Operator::GlobalGet { global_index } => {
-                let v = self.global_get(global_index);
-                self.push(v);
-            }
-            Operator::GlobalSet { global_index } => {
-                let v = self.pop();
-                self.global_set(global_index, v);
-            }
-            _ => return false,
-        }
-        true
+    /// The byte offset in the module binary of the operator being translated.
+    pub fn offset(&self) -> usize {
+        self.offset
     }
 }
 

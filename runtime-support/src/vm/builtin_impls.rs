@@ -1,13 +1,17 @@
-//! The implementations of the runtime builtins ([`super::builtins::Builtin`]) and the table
-//! that every instance's `VMContextHeader::builtins` points to.
+//! The implementations of the runtime builtins ([`super::builtins::Builtin`]): one
+//! function per builtin, named as its entry in [`VMBuiltins`], which the declaration in
+//! [`super::builtins`] fills with them (a missing or mistyped one does not compile).
 //!
 //! Each builtin finds its instance through the header of the `vmctx` it is passed and reuses
 //! the code both engines share (the instance's table operations, [`super::LinearMemory`]).
 
-use super::builtins::{BUILTIN_OK, Builtin};
+use super::builtins::{BUILTIN_OK, BUILTINS, VMBuiltins};
 use super::vmcontext::{VMContext, VMContextHeader};
 use crate::instance::InstanceData;
-use std::ffi::c_void;
+
+/// The host-to-wasm entry (`Builtin::EnterWasm`), which lives with the trap handling it
+/// sets up.
+pub(super) use crate::traphandlers::enter_wasm;
 
 const TRAP: u32 = 1;
 
@@ -31,7 +35,7 @@ fn in_bounds(start: u32, len: u32, size: usize) -> bool {
     u64::from(start) + u64::from(len) <= size as u64
 }
 
-unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) -> u32 {
+pub(super) unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let inst = unsafe { instance(vmctx) };
     let m = inst.memories[mem as usize].memory;
@@ -40,7 +44,7 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) ->
     unsafe { (*m).grow(u64::from(delta)) }.map_or(u32::MAX, |old| old as u32)
 }
 
-unsafe extern "C" fn memory_fill(
+pub(super) unsafe extern "C" fn memory_fill(
     vmctx: *mut VMContext,
     mem: u32,
     dst: u32,
@@ -57,7 +61,7 @@ unsafe extern "C" fn memory_fill(
     BUILTIN_OK
 }
 
-unsafe extern "C" fn memory_copy(
+pub(super) unsafe extern "C" fn memory_copy(
     vmctx: *mut VMContext,
     dm: u32,
     sm: u32,
@@ -77,7 +81,7 @@ unsafe extern "C" fn memory_copy(
     BUILTIN_OK
 }
 
-unsafe extern "C" fn memory_init(
+pub(super) unsafe extern "C" fn memory_init(
     vmctx: *mut VMContext,
     mem: u32,
     data: u32,
@@ -108,17 +112,22 @@ unsafe extern "C" fn memory_init(
     BUILTIN_OK
 }
 
-unsafe extern "C" fn data_drop(vmctx: *mut VMContext, data: u32) {
+pub(super) unsafe extern "C" fn data_drop(vmctx: *mut VMContext, data: u32) {
     // SAFETY: compiled code passes its own live VMContext.
     unsafe { instance(vmctx) }.dropped_data[data as usize].set(true);
 }
 
-unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: usize, delta: u32) -> u32 {
+pub(super) unsafe extern "C" fn table_grow(
+    vmctx: *mut VMContext,
+    table: u32,
+    init: usize,
+    delta: u32,
+) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     unsafe { instance(vmctx) }.table_grow(table, delta, init).unwrap_or(u32::MAX)
 }
 
-unsafe extern "C" fn table_fill(
+pub(super) unsafe extern "C" fn table_fill(
     vmctx: *mut VMContext,
     table: u32,
     dst: u32,
@@ -130,7 +139,7 @@ unsafe extern "C" fn table_fill(
     if r.is_ok() { BUILTIN_OK } else { TRAP }
 }
 
-unsafe extern "C" fn table_copy(
+pub(super) unsafe extern "C" fn table_copy(
     vmctx: *mut VMContext,
     dt: u32,
     st: u32,
@@ -143,7 +152,7 @@ unsafe extern "C" fn table_copy(
     if r.is_ok() { BUILTIN_OK } else { TRAP }
 }
 
-unsafe extern "C" fn table_init(
+pub(super) unsafe extern "C" fn table_init(
     vmctx: *mut VMContext,
     table: u32,
     elem: u32,
@@ -156,40 +165,18 @@ unsafe extern "C" fn table_init(
     if r.is_ok() { BUILTIN_OK } else { TRAP }
 }
 
-unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
+pub(super) unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
     // SAFETY: compiled code passes its own live VMContext.
     unsafe { instance(vmctx) }.dropped_elems[elem as usize].set(true);
 }
 
-unsafe extern "C" fn epoch_reached(_vmctx: *mut VMContext) -> u32 {
+pub(super) unsafe extern "C" fn epoch_reached(_vmctx: *mut VMContext) -> u32 {
     // The deadline is one past the epoch at the outermost host entry (`Store::enter_from_host`),
     // so reaching it means the embedder interrupted: trap `interrupted`.
     TRAP
 }
 
-/// The builtins table: function pointers in slot order.
-#[repr(transparent)]
-struct Table([*const c_void; Builtin::COUNT]);
-
-// SAFETY: the table is immutable and holds only addresses of functions.
-unsafe impl Sync for Table {}
-
-static TABLE: Table = Table([
-    memory_grow as *const c_void,
-    memory_fill as *const c_void,
-    memory_copy as *const c_void,
-    memory_init as *const c_void,
-    data_drop as *const c_void,
-    table_grow as *const c_void,
-    table_fill as *const c_void,
-    table_copy as *const c_void,
-    table_init as *const c_void,
-    elem_drop as *const c_void,
-    epoch_reached as *const c_void,
-    crate::traphandlers::enter_wasm as *const c_void,
-]);
-
 /// The address of the builtins table (`VMContextHeader::builtins`).
-pub fn builtins_table() -> *const c_void {
-    TABLE.0.as_ptr().cast()
+pub fn builtins_table() -> *const VMBuiltins {
+    &BUILTINS
 }

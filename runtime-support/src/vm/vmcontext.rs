@@ -160,8 +160,9 @@ pub struct VMContextHeader {
     pub _pad: u32,
     /// The store's shared state.
     pub store: *mut VMStoreContext,
-    /// The runtime builtins table (memory.grow, table ops, bulk memory, traps).
-    pub builtins: *const c_void,
+    /// The runtime builtins table (memory.grow, table ops, bulk memory, epoch checks, the
+    /// host-to-wasm entry).
+    pub builtins: *const super::builtins::VMBuiltins,
     /// Canonical type ids, indexed by the module's type index.
     pub type_ids: *const VMSharedTypeId,
     /// The owning Rust [`crate::instance::InstanceData`].

