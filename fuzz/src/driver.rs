@@ -78,9 +78,14 @@ fn shrink(target: &Target, seed: u64, input: &Input, kind: &str) -> Option<Vec<u
     let info = wasm_shrink::WasmShrink::default()
         .attempts(300)
         .seed(seed)
-        .run(input.bytes.clone(), |candidate| Ok(still_fails(target, seed, candidate, kind)))
-        .ok()?;
-    Some(info.output)
+        .run(input.bytes.clone(), |candidate| Ok(still_fails(target, seed, candidate, kind)));
+    match info {
+        Ok(info) => Some(info.output),
+        Err(e) => {
+            eprintln!("{}: seed {seed}: shrinking failed: {e:#}", target.name);
+            None
+        }
+    }
 }
 
 /// Where findings are saved: `$KILN_FUZZ_OUT`, else `fuzz/regressions/` of this crate.
@@ -97,6 +102,11 @@ pub fn save(target: &str, seed: u64, message: &str, input: Option<&Input>) -> Pa
     let stem = format!("{target}-{seed}");
     if let Some(i) = input {
         let _ = std::fs::write(dir.join(format!("{stem}.{}", i.ext)), &i.bytes);
+        if i.ext == "wasm"
+            && let Ok(text) = wasmprinter::print_bytes(&i.bytes)
+        {
+            let _ = std::fs::write(dir.join(format!("{stem}.wat")), text);
+        }
     }
     let txt = dir.join(format!("{stem}.txt"));
     let _ = std::fs::write(

@@ -48,7 +48,7 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "kiln-fuzz", about = "Kiln's fuzz targets, driven by seeds")]
 struct Args {
-    /// The target: differential, validate, artifact, wasi or api.
+    /// The target: differential, validate, artifact, wasi or api (or `print FILE`).
     target: String,
     /// The first seed; case `i` of the run uses seed `seed + i`.
     #[arg(long, default_value_t = 0)]
@@ -68,15 +68,47 @@ struct Args {
     /// Internal: this process is a child of the supervisor.
     #[arg(long, hide = true)]
     child: bool,
+    /// Replay the case of --seed on this module (`.wasm` or `.wat`) instead of generating
+    /// one (targets with inputs: differential, validate).
+    #[arg(long)]
+    input: Option<String>,
+    /// For `print`: the module file to print as text.
+    file: Option<String>,
 }
 
 fn main() {
     let args = Args::parse();
+    if args.target == "print" {
+        // `kiln-fuzz print FILE.wasm`: the module as text, for reading a saved finding.
+        let path = args.file.as_deref().unwrap_or_default();
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        match wasmprinter::print_bytes(&bytes) {
+            Ok(t) => println!("{t}"),
+            Err(e) => eprintln!("{path}: {e}"),
+        }
+        return;
+    }
     let Some(target) = targets::TARGETS.iter().find(|t| t.name == args.target) else {
         let names: Vec<&str> = targets::TARGETS.iter().map(|t| t.name).collect();
         eprintln!("unknown target {:?}; targets: {}", args.target, names.join(", "));
         std::process::exit(2);
     };
+    if let Some(path) = &args.input {
+        // Replays the case of --seed on a saved (or hand-reduced, `.wat`) input.
+        let Some(replay) = target.replay else {
+            eprintln!("{} cannot replay an input file", target.name);
+            std::process::exit(2);
+        };
+        let bytes = wat::parse_file(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        match replay(&bytes, args.seed) {
+            Ok(()) => println!("{}: {path} passes", target.name),
+            Err(m) => {
+                println!("{}: {path} fails: {m}", target.name);
+                std::process::exit(1);
+            }
+        }
+        return;
+    }
     let secs = args.seconds.or(args.minutes.map(|m| m * 60.0));
     let deadline = secs.map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0)));
     let iters = args.iters.unwrap_or(if deadline.is_some() { u64::MAX } else { 100 });

@@ -121,3 +121,74 @@ fn register_refuses_an_instance_of_another_runtime() {
     wrong_runtime(a.register("other", &ib));
     b.register("mine", &ib).unwrap();
 }
+
+/// Runs `wat`'s export `f` on both engines with `args`.
+fn run_both(wat: &str, args: &[Val]) -> Vec<Vec<Val>> {
+    [RuntimeConfig::interpreter(), RuntimeConfig::compiler()]
+        .into_iter()
+        .map(|c| {
+            let rt = Runtime::with_config(c);
+            rt.instantiate_wasm(&wat::parse_str(wat).unwrap()).unwrap().call("f", args).unwrap()
+        })
+        .collect()
+}
+
+/// Found by `differential` (seeds 20721 and 21840; reduced by hand): a `br_if` out of the
+/// function that is not taken left the interpreter's translator believing the value it
+/// returns had been moved into its own slot (the move was emitted on the branch's path
+/// only), so the fall-through returned a stale slot: 0 instead of the parameter.
+#[test]
+fn differential_21840_br_if_out_of_the_function_not_taken() {
+    let wat = r#"(module (func (export "f") (param i32) (result i32)
+        local.get 0 i32.const 0 br_if 0))"#;
+    for r in run_both(wat, &[Val::I32(-224005718)]) {
+        assert_eq!(r[0].i32(), Some(-224005718));
+    }
+    let wat = r#"(module (func (export "f") (param externref) (result externref)
+        local.get 0 i32.const 0 br_if 0 br 0))"#;
+    for r in run_both(wat, &[Val::ExternRef(Some(ExternRef::new(7u32)))]) {
+        let Val::ExternRef(Some(e)) = &r[0] else { panic!("{r:?}") };
+        assert_eq!(e.downcast_ref::<u32>(), Some(&7));
+    }
+}
+
+/// The same translator state, through the second of two `br_table` targets that return.
+#[test]
+fn differential_21840_br_table_returning_through_its_second_target() {
+    let wat = r#"(module (func (export "f") (param i32 i32) (result i32)
+        local.get 0 local.get 1 br_table 0 0))"#;
+    for sel in [0, 1, 5] {
+        for r in run_both(wat, &[Val::I32(41), Val::I32(sel)]) {
+            assert_eq!(r[0].i32(), Some(41), "selector {sel}");
+        }
+    }
+}
+
+/// Found by `artifact` (seed 139310 and 471 others in the first run): an object whose
+/// empty `.kiln.wasmdwarf` section names a file offset past the end of the file (the
+/// `object` crate reads nothing for an empty section, so it did not object) made loading
+/// and `inspect_artifact` panic slicing the DWARF range. Now every section the loader
+/// uses must lie inside the file.
+#[test]
+fn artifact_139310_empty_section_offset_outside_the_file() {
+    use object::{Object, ObjectSection};
+    let wasm = wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 1))"#).unwrap();
+    let opts = aot::AotOptions { emit: aot::Emit::Obj, ..Default::default() };
+    let obj = aot::compile_artifact(&wasm, &opts).unwrap();
+    let file = object::File::parse(&*obj).unwrap();
+    let shoff = u64::from_le_bytes(obj[0x28..0x30].try_into().unwrap()) as usize;
+    let shentsize = u16::from_le_bytes(obj[0x3a..0x3c].try_into().unwrap()) as usize;
+    for name in [".kiln.wasmdwarf", ".kiln.meta", ".text", ".kiln.traps"] {
+        let index = file.section_by_name(name).unwrap().index().0;
+        let mut bad = obj.clone();
+        let at = shoff + index * shentsize;
+        // sh_offset far past the end; sh_size 0.
+        bad[at + 24..at + 32].copy_from_slice(&0x4_2000_0000u64.to_le_bytes());
+        bad[at + 32..at + 40].copy_from_slice(&0u64.to_le_bytes());
+        let rt = Runtime::with_config(RuntimeConfig::compiler());
+        let err = rt.load_artifact_bytes(&bad).unwrap_err();
+        assert!(matches!(err, Error::Artifact(_)), "{name}: {err}");
+        assert!(matches!(inspect_artifact(&bad), Err(Error::Artifact(_))), "{name}");
+    }
+    Runtime::with_config(RuntimeConfig::compiler()).load_artifact_bytes(&obj).unwrap();
+}
