@@ -76,7 +76,12 @@ fn shrink(target: &Target, seed: u64, input: &Input, kind: &str) -> Option<Vec<u
         return None;
     }
     let info = wasm_shrink::WasmShrink::default()
-        .attempts(300)
+        .attempts(
+            std::env::var("KILN_FUZZ_SHRINK_ATTEMPTS")
+                .ok()
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(300),
+        )
         .seed(seed)
         .run(input.bytes.clone(), |candidate| Ok(still_fails(target, seed, candidate, kind)));
     match info {

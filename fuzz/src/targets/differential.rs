@@ -5,6 +5,11 @@
 //! trap codes) and every export's state (memories byte for byte, globals, tables) must
 //! agree, NaNs per [`crate::compare`].
 //!
+//! Every module canonicalizes its NaNs (wasm-smith's `canonicalize_nans`), so every bit
+//! an engine computes is determined by the spec; NaNs passed in as arguments still flow
+//! through the bitwise operations unchanged, and results are compared under the spec's
+//! NaN rules ([`crate::compare`]).
+//!
 //! Three in four modules are made to terminate (wasm-smith's `ensure_termination`); the
 //! others run with interruption compiled into Kiln (a [`CALL_BUDGET`] timer) and fuel in
 //! wasmtime. A call that hits a limit whose position differs between engines (time, fuel,
@@ -24,9 +29,16 @@ use kiln::aot::Emit;
 
 fn shape_of(seed: u64) -> Shape {
     let mut rng = Rng::new(seed, 1);
+    let terminates = rng.chance(3, 4);
+    let _ = rng.next_u64();
     Shape {
-        terminates: rng.chance(3, 4),
-        canonical_nans: rng.chance(1, 2),
+        terminates,
+        // Always canonical: without it a NaN's payload, which the spec leaves open for an
+        // arithmetic NaN, reaches integers through `reinterpret` (wasm-smith's modules
+        // fold float results into integer globals that way), and engines that legitimately
+        // pick different NaNs disagree in integers (seeds 21816, 45192, 45546, 57146,
+        // 58486 of the first run). A draw is skipped so the other choices keep their seeds.
+        canonical_nans: true,
         no_traps: rng.chance(1, 8),
     }
 }
@@ -50,7 +62,7 @@ pub fn run(seed: u64) -> Result<(), Finding> {
 /// # Errors
 /// As [`run`], as a message.
 pub fn replay(wasm: &[u8], seed: u64) -> Result<(), String> {
-    check(wasm, seed, shape_of(seed))
+    check(wasm, seed, shape_of(seed)).map_err(|m| format!("{m} [{:?}]", shape_of(seed)))
 }
 
 fn arg(rng: &mut Rng, ty: Ty) -> V {
