@@ -22,21 +22,6 @@ pub enum Mutation {
     Splice { at: usize, from: usize, len: usize },
 }
 
-impl Mutation {
-    /// The first byte offset this mutation changes, and whether it changes the buffer's
-    /// length (everything after it moves).
-    pub fn first_changed(&self) -> (usize, bool) {
-        match *self {
-            Mutation::FlipBit { at, .. }
-            | Mutation::SetByte { at, .. }
-            | Mutation::SetWord { at, .. }
-            | Mutation::Splice { at, .. } => (at, false),
-            Mutation::Truncate { len } => (len, true),
-            Mutation::Insert { at, .. } | Mutation::Delete { at, .. } => (at, true),
-        }
-    }
-}
-
 /// Applies 1 to `max` random mutations to `buf` (non-empty), splicing from `donor`.
 pub fn mutate(rng: &mut Rng, buf: &mut Vec<u8>, donor: &[u8], max: u64) -> Vec<Mutation> {
     let mut done = Vec::new();

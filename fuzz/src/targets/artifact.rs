@@ -9,29 +9,38 @@
 //!
 //! # Bytes no check covers
 //!
-//! A mutation confined to these loads and behaves the same (found by reading the
-//! loader and confirmed by the survey: `KILN_FUZZ_SURVEY=FILE` appends one line per
-//! mutated artifact that loaded, with the section each mutation touched):
+//! A mutation confined to these loads and behaves the same. Found by reading the loader
+//! and measured by the survey (`KILN_FUZZ_SURVEY=FILE` appends, for every mutant that
+//! loaded, the section of each run of bytes that differs from the original): in a
+//! 3-minute survey (seeds 700000.., 72,814 artifacts, 573,712 mutants, 39,611 loaded) the
+//! loaded mutants differed from their originals only in the places below.
 //!
-//! - **Blobs**: the DWARF section (outside the payload digest by design; its own digest is
-//!   checked on first use, so a corrupted DWARF section loads and its first read answers
-//!   `ArtifactError::Corrupt` for the DWARF part). Every other byte is under the header
-//!   checksum, the payload digest, or the zero-padding check.
-//! - **Objects**: the ELF parts the loader does not use: the symbol names and string
-//!   tables (`.strtab`; `.shstrtab` names do matter, sections are found by name), the
-//!   symbol table entries' unused fields, the `.comment` and `.note` sections, the ELF
-//!   header's `e_ident` padding, flags and entry, and section header fields the `object`
-//!   crate ignores for relocatable files (addresses, link/info of non-relocation sections,
-//!   alignment); the `.kiln.wasmdwarf` section (checked on first use, as in a blob) and
-//!   the relocations of debug sections, which are never applied. `.text`, every `.kiln.*`
-//!   section the loader reads and `.text`'s relocations are covered by the digests
-//!   sealed in `.kiln.meta`.
+//! - **Blobs**: no mutant loaded. Every byte is under the header checksum, the payload
+//!   digest or the zero-padding check, except the DWARF section (the module's own
+//!   `.debug_*` custom sections, outside the payload digest by design): its digest is
+//!   checked on first use, so a corrupted one loads and its first read answers
+//!   `ArtifactError::Corrupt` for the DWARF part. The generated modules carry no DWARF,
+//!   so the survey could not hit it.
+//! - **Objects**: the parts of the ELF file the loader does not read or does not trust:
+//!   - the ELF header's `e_ident` bytes 7..16 (OS ABI, ABI version, padding), `e_version`
+//!     (20..24), `e_entry` (24..32), `e_phoff` (32..40), `e_flags` (48..52), `e_ehsize`,
+//!     `e_phentsize` and `e_phnum` (52..58): a relocatable file has no program headers;
+//!   - section headers of sections the loader does not use, and bytes between sections
+//!     or after the last one (appending bytes also loads);
+//!   - `.symtab`, `.strtab` and `.shstrtab` where the change keeps the names and symbols
+//!     the loader resolves (`.text`, the `.kiln.*` sections, the code items' symbols);
+//!   - the native code's debug sections `.debug_info`, `.debug_abbrev`, `.debug_line`,
+//!     `.debug_str` and their relocations (`.rela.debug_*`), which tools read and the
+//!     loader never applies; and `.kiln.wasmdwarf`, checked on first use as in a blob.
+//!
+//!   `.text`, `.rela.text`, and every `.kiln.*` section the loader reads are covered by the
+//!   digests sealed in `.kiln.meta`: no mutant touching them loaded.
 
 use crate::compare::{kiln_outcomes_agree, state_difference};
 use crate::engines::kiln::{self as kiln_engine, KilnInstance, Path};
 use crate::exec::{ExportState, Instance, Outcome, V};
 use crate::finding::{Finding, Input, set_current_input};
-use crate::mutate::{Mutation, mutate};
+use crate::mutate::mutate;
 use crate::rng::Rng;
 use crate::smith::{Shape, generate, kiln_config};
 use kiln::aot::{AotOptions, Emit};
@@ -106,19 +115,37 @@ fn kiln_loader_is_object(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x7fELF")
 }
 
-fn survey(original: &[u8], ext: &str, muts: &[Mutation]) {
+/// Appends the sections of the bytes that differ between `original` and a `mutant` that
+/// loaded (one line per differing run of bytes; a length change is one line naming where
+/// the two first differ).
+fn survey(original: &[u8], mutant: &[u8], ext: &str) {
     let Some(path) = std::env::var_os("KILN_FUZZ_SURVEY") else { return };
     let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) else {
         return;
     };
-    for m in muts {
-        let (at, moves) = m.first_changed();
+    let first = original.iter().zip(mutant).position(|(a, b)| a != b);
+    if original.len() != mutant.len() {
+        let at = first.unwrap_or(original.len().min(mutant.len()));
         let _ = writeln!(
             f,
-            "{ext}\t{}\t{}\t{m:?}",
+            "{ext}\t{}\tlength {} -> {}",
             section_at(original, at),
-            if moves { "moves" } else { "" }
+            original.len(),
+            mutant.len()
         );
+        return;
+    }
+    let mut at = 0;
+    while at < original.len() {
+        if original[at] == mutant[at] {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < original.len() && original[at] != mutant[at] {
+            at += 1;
+        }
+        let _ = writeln!(f, "{ext}\t{}\tbytes {start}..{at}", section_at(original, start));
     }
 }
 
@@ -181,8 +208,13 @@ pub fn run(seed: u64) -> Result<(), Finding> {
                 };
                 let (out, state) =
                     behaviour(&rt, &m, seed).map_err(|e| Finding::new(e, input()))?;
+                // Two runs out of stack (or time) agree: the limit is the same, only the
+                // backtraces' text may differ.
                 let same_calls = out.len() == b_out.len()
-                    && out.iter().zip(b_out).all(|(a, b)| kiln_outcomes_agree(a, b));
+                    && out.iter().zip(b_out).all(|(a, b)| {
+                        kiln_outcomes_agree(a, b)
+                            || matches!((a, b), (Outcome::Exhausted(_), Outcome::Exhausted(_)))
+                    });
                 let diff = state_difference(&state, b_state, true);
                 if !same_calls || diff.is_some() {
                     return Err(Finding::new(
@@ -194,7 +226,7 @@ pub fn run(seed: u64) -> Result<(), Finding> {
                     ));
                 }
                 crate::stats::note("mutant loaded, same behaviour");
-                survey(&original, ext, &muts);
+                survey(&original, &mutant, ext);
             }
         }
     }
