@@ -3,7 +3,7 @@
 # formatting (`cargo fmt --all --check`, settings in rustfmt.toml) and lints (`cargo clippy
 # --workspace --all-targets -- -D warnings`, lints in the workspace Cargo.toml), then
 # `cargo test --workspace --release` (release, so the spec suite and the malformed-input test
-# are quick). The bench crate (wasmtime, wasmi) is linted but not built for tests. Extra
+# are quick). The bench and fuzz crates (wasmtime, wasmi) are linted but not built for tests. Extra
 # arguments go to cargo test, e.g. `scripts/test.sh -- --nocapture`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,4 +12,4 @@ echo "test.sh: cargo fmt --all --check" >&2
 cargo fmt --all --check
 echo "test.sh: cargo clippy --workspace --all-targets --release -- -D warnings" >&2
 cargo clippy --workspace --all-targets --release -- -D warnings
-exec cargo test --workspace --exclude kiln-bench --release "$@"
+exec cargo test --workspace --exclude kiln-bench --exclude kiln-fuzz --release "$@"

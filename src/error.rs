@@ -57,6 +57,10 @@ pub enum Error {
     /// A [`crate::ModuleConfig`] setting cannot be given to a WASI guest (for example an
     /// argument containing a NUL byte, or an environment variable name containing `=`).
     InvalidConfig(String),
+    /// A handle of one [`crate::Runtime`] (a [`crate::Func`] in a [`crate::Val`], a
+    /// [`crate::Extern`] or an [`crate::Instance`]) was given to another runtime, which
+    /// cannot keep it alive: nothing was stored or called.
+    WrongRuntime,
 }
 
 impl Error {
@@ -100,6 +104,7 @@ impl fmt::Display for Error {
                 write!(f, "cannot mount {}: {source}", host_path.display())
             }
             Error::InvalidConfig(m) => write!(f, "invalid module configuration: {m}"),
+            Error::WrongRuntime => f.write_str("the handle belongs to another runtime"),
         }
     }
 }

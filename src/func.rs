@@ -45,6 +45,7 @@ impl Func {
     ///
     /// # Errors
     /// [`Error::TypeMismatch`] when the arguments do not match the parameter types;
+    /// [`Error::WrongRuntime`] for a funcref argument of another runtime;
     /// [`Error::Trap`] or [`Error::Exit`] when the call traps or the guest exits.
     pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Error> {
         let params = self.ty.params();
@@ -59,7 +60,7 @@ impl Func {
         let n = params.len().max(self.ty.results().len());
         let mut slots = vec![ValRaw::default(); n];
         for (s, a) in slots.iter_mut().zip(args) {
-            *s = a.to_raw(&self.store);
+            *s = a.to_raw(&self.store)?;
         }
         // SAFETY: the funcref belongs to this store and the arguments were type-checked.
         unsafe { invoke(&self.store, self.funcref, &mut slots)? };

@@ -37,7 +37,7 @@ impl Global {
     ///
     /// # Errors
     /// [`Error::ImmutableGlobal`] for an immutable global; [`Error::TypeMismatch`] for a
-    /// value of another type.
+    /// value of another type; [`Error::WrongRuntime`] for a function of another runtime.
     pub fn set(&self, v: Val) -> Result<(), Error> {
         if !self.global.ty.mutable {
             return Err(Error::ImmutableGlobal);
@@ -49,7 +49,7 @@ impl Global {
                 v.ty()
             )));
         }
-        let raw = v.to_raw(&self.store);
+        let raw = v.to_raw(&self.store)?;
         // SAFETY: as in `get`.
         unsafe { (*self.global.def).set(raw) };
         Ok(())

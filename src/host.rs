@@ -13,6 +13,7 @@ use kiln_runtime_support::instance::{
 use kiln_runtime_support::types::{FuncType, GlobalType, MemoryType, TableType};
 use kiln_runtime_support::vm::{CallerCtx, HostFn, HostFuncContext, LinearMemory, Store, ValRaw};
 use kiln_runtime_support::{Trap, Unwind};
+use std::rc::Rc;
 
 /// What a host function sees of the wasm instance that called it.
 pub struct Caller<'a> {
@@ -216,7 +217,7 @@ impl<'r> HostModuleBuilder<'r> {
                         v.ty()
                     ))));
                 }
-                *slot = v.to_raw(&store);
+                *slot = v.to_raw(&store).map_err(|e| Unwind::Trap(Trap::host(e.to_string())))?;
             }
             Ok(())
         });
@@ -227,9 +228,16 @@ impl<'r> HostModuleBuilder<'r> {
         self
     }
 
-    /// Exports a global holding `value`.
+    /// Exports a global holding `value` (a funcref of another runtime makes
+    /// [`HostModuleBuilder::instantiate`] fail with [`Error::WrongRuntime`]).
     pub fn global(mut self, name: &str, value: Val, mutable: bool) -> Self {
-        let raw = value.to_raw(self.store());
+        let raw = match value.to_raw(self.store()) {
+            Ok(raw) => raw,
+            Err(e) => {
+                self.error = Some(e);
+                return self;
+            }
+        };
         let def = self.store().push_host_global(raw);
         let ty = GlobalType { content: value.ty(), mutable };
         self.exports.push((name.to_string(), RawExtern::Global(GlobalRef { def, ty })));
@@ -251,9 +259,17 @@ impl<'r> HostModuleBuilder<'r> {
         self
     }
 
-    /// Exports a new table of type `ty` with every element set to `init`.
+    /// Exports a new table of type `ty` with every element set to `init` (a funcref of
+    /// another runtime makes [`HostModuleBuilder::instantiate`] fail with
+    /// [`Error::WrongRuntime`]).
     pub fn table(mut self, name: &str, ty: TableType, init: Val) -> Self {
-        let raw = init.to_raw(self.store()).bits() as usize;
+        let raw = match init.to_raw(self.store()) {
+            Ok(raw) => raw.bits() as usize,
+            Err(e) => {
+                self.error = Some(e);
+                return self;
+            }
+        };
         match kiln_runtime_support::vm::Table::new(ty, raw) {
             Ok(t) => {
                 let ht = self.store().push_host_table(t);
@@ -267,8 +283,14 @@ impl<'r> HostModuleBuilder<'r> {
         self
     }
 
-    /// Exports an existing entity (for example another instance's memory) under `name`.
+    /// Exports an existing entity of this runtime (for example another instance's memory)
+    /// under `name`. An entity of another runtime makes [`HostModuleBuilder::instantiate`]
+    /// fail with [`Error::WrongRuntime`]: this runtime cannot keep it alive.
     pub fn export(mut self, name: &str, item: &Extern) -> Self {
+        if !std::ptr::eq(Rc::as_ptr(item.store()), self.store()) {
+            self.error = Some(Error::WrongRuntime);
+            return self;
+        }
         self.exports.push((name.to_string(), item.to_raw()));
         self
     }
@@ -278,7 +300,8 @@ impl<'r> HostModuleBuilder<'r> {
     ///
     /// # Errors
     /// [`Error::DuplicateModuleName`] if the name is taken; [`Error::Resource`] if a memory
-    /// or table could not be created.
+    /// or table could not be created; [`Error::WrongRuntime`] if a handle of another runtime
+    /// was exported or used as a value.
     pub fn instantiate(self) -> Result<(), Error> {
         if let Some(e) = self.error {
             return Err(e);

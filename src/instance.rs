@@ -34,6 +34,16 @@ impl Extern {
         }
     }
 
+    /// The store (runtime) the entity belongs to.
+    pub(crate) fn store(&self) -> &Rc<Store> {
+        match self {
+            Extern::Func(f) => &f.store,
+            Extern::Memory(m) => &m._store,
+            Extern::Table(t) => &t.store,
+            Extern::Global(g) => &g.store,
+        }
+    }
+
     pub(crate) fn to_raw(&self) -> RawExtern {
         match self {
             Extern::Func(f) => RawExtern::Func(f.funcref),

@@ -224,8 +224,12 @@ impl Runtime {
     /// does), in addition to any name it already has.
     ///
     /// # Errors
-    /// [`Error::DuplicateModuleName`] if the name is taken.
+    /// [`Error::DuplicateModuleName`] if the name is taken; [`Error::WrongRuntime`] if
+    /// `instance` belongs to another runtime.
     pub fn register(&self, name: &str, instance: &Instance) -> Result<(), Error> {
+        if !Rc::ptr_eq(&instance.store, &self.store) {
+            return Err(Error::WrongRuntime);
+        }
         self.register_namespace(name, Namespace::Instance(instance.data))
     }
 

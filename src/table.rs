@@ -54,13 +54,14 @@ impl Table {
         if v.ty() != ty {
             return Err(Error::TypeMismatch(format!("table holds {ty}, value is {}", v.ty())));
         }
-        Ok(v.to_raw(&self.store).bits() as usize)
+        Ok(v.to_raw(&self.store)?.bits() as usize)
     }
 
     /// Sets the element at `index`.
     ///
     /// # Errors
-    /// [`Error::OutOfBounds`] past the end; [`Error::TypeMismatch`] for a value of another type.
+    /// [`Error::OutOfBounds`] past the end; [`Error::TypeMismatch`] for a value of another type;
+    /// [`Error::WrongRuntime`] for a function of another runtime.
     pub fn set(&self, index: u32, v: Val) -> Result<(), Error> {
         let raw = self.raw(&v)?;
         self.with(|t| {
@@ -74,7 +75,8 @@ impl Table {
     /// Grows by `delta` elements set to `init`, returning the previous size.
     ///
     /// # Errors
-    /// [`Error::Resource`] past the maximum; [`Error::TypeMismatch`] for a value of another type.
+    /// [`Error::Resource`] past the maximum; [`Error::TypeMismatch`] for a value of another type;
+    /// [`Error::WrongRuntime`] for a function of another runtime.
     pub fn grow(&self, delta: u32, init: Val) -> Result<u32, Error> {
         let raw = self.raw(&init)?;
         self.with(|t| t.grow(delta, raw)).ok_or_else(|| {

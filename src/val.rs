@@ -1,5 +1,6 @@
 //! Values passed to and from wasm.
 
+use crate::error::Error;
 use crate::func::Func;
 use kiln_runtime_support::types::ValType;
 use kiln_runtime_support::vm::{ExternRef, Store, VMFuncRef, ValRaw};
@@ -65,8 +66,18 @@ impl Val {
         }
     }
 
-    pub(crate) fn to_raw(&self, store: &Store) -> ValRaw {
-        match self {
+    /// The raw form of this value for `store`.
+    ///
+    /// # Errors
+    /// [`Error::WrongRuntime`] for a funcref of another store: the store does not keep the
+    /// function's instance alive, so storing its pointer could outlive it.
+    pub(crate) fn to_raw(&self, store: &Store) -> Result<ValRaw, Error> {
+        if let Val::FuncRef(Some(f)) = self
+            && !std::ptr::eq(Rc::as_ptr(&f.store), store)
+        {
+            return Err(Error::WrongRuntime);
+        }
+        Ok(match self {
             Val::I32(v) => ValRaw::from_bits(*v as u32 as u64),
             Val::I64(v) => ValRaw::from_bits(*v as u64),
             Val::F32(v) => ValRaw::from_bits(v.to_bits() as u64),
@@ -74,7 +85,7 @@ impl Val {
             Val::FuncRef(None) | Val::ExternRef(None) => ValRaw::from_bits(0),
             Val::FuncRef(Some(f)) => ValRaw::from_bits(f.funcref as u64),
             Val::ExternRef(Some(e)) => ValRaw::from_bits(store.externref_to_raw(e) as u64),
-        }
+        })
     }
 
     pub(crate) fn from_raw(store: &Rc<Store>, raw: ValRaw, ty: ValType) -> Val {

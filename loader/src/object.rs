@@ -203,7 +203,21 @@ fn unique_section<'a, 'f>(
 fn section_data<'a>(elf: &Elf<'a>, name: &str) -> Result<(&'a [u8], (u64, u64)), ArtifactError> {
     let s = unique_section(elf, name)?.ok_or_else(|| elf_error(format!("no {name} section")))?;
     let data = s.data().map_err(|e| elf_error(format!("{name}: {e}")))?;
-    Ok((data, s.file_range().unwrap_or_default()))
+    Ok((data, file_range(elf, &s, name)?))
+}
+
+/// The section's file range (offset, length), checked to lie inside the file: the `object`
+/// crate reads nothing for an empty section, so its offset may be anything.
+fn file_range(
+    elf: &Elf<'_>,
+    s: &object::read::elf::ElfSection64<'_, '_, LittleEndian>,
+    name: &str,
+) -> Result<(u64, u64), ArtifactError> {
+    let (offset, len) = s.file_range().unwrap_or_default();
+    if offset.checked_add(len).is_none_or(|end| end > elf.data().len() as u64) {
+        return Err(elf_error(format!("{name} lies outside the file")));
+    }
+    Ok((offset, len))
 }
 
 /// The relocations of `.text` as [`ObjectReloc`]s sorted by site, each target symbol
@@ -284,14 +298,14 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
         return Err(elf_error("not a relocatable object"));
     }
     let meta_section = unique_section(&elf, META_SECTION)?.ok_or(ArtifactError::BadMagic)?;
-    let meta_range = meta_section.file_range().unwrap_or_default();
+    let meta_range = file_range(&elf, &meta_section, META_SECTION)?;
     let meta_bytes = meta_section.data().map_err(|e| elf_error(format!("{META_SECTION}: {e}")))?;
     let (meta, seal) = ObjectMeta::decode(meta_bytes)?;
 
     let (text_index, text, text_range, text_align) = match unique_section(&elf, ".text")? {
         Some(s) => {
             let data = s.data().map_err(|e| elf_error(format!(".text: {e}")))?;
-            (Some(s.index()), data, s.file_range().unwrap_or_default(), s.align())
+            (Some(s.index()), data, file_range(&elf, &s, ".text")?, s.align())
         }
         None => (None, &[][..], (0, 0), 1),
     };

@@ -152,8 +152,18 @@ impl Translator<'_> {
         if negate { Op::BrIfEqz { cond, target: 0 } } else { Op::BrIfNez { cond, target: 0 } }
     }
 
-    /// Emits an unconditional branch to the frame `depth` levels out.
+    /// Emits an unconditional branch to the frame `depth` levels out. The operand stack's
+    /// state is left as it was: what the branch materializes (a return moves locals it
+    /// would overwrite into their own slots) happens on the branch's path only, and a
+    /// `br_if`'s fall-through or the next `br_table` stub never ran it.
     pub(super) fn emit_br(&mut self, depth: u32) {
+        let saved = self.stack.clone();
+        self.emit_br_from(depth);
+        self.stack = saved;
+    }
+
+    /// [`Self::emit_br`] without restoring the operand stack's state.
+    fn emit_br_from(&mut self, depth: u32) {
         let c = &self.ctrls[self.ctrls.len() - 1 - depth as usize];
         if c.kind == Kind::Func {
             self.emit_return();

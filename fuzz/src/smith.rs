@@ -1,0 +1,89 @@
+//! wasm-smith configurations: exactly the features Kiln supports today (WebAssembly 2.0
+//! without SIMD, [`kiln::CoreFeatures::V2`]), and wider ones for the validator target.
+
+use crate::rng::Rng;
+use arbitrary::Unstructured;
+use wasm_smith::{Config, Module};
+
+/// How a generated module may behave when run.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Shape {
+    /// wasm-smith's `ensure_termination`: every loop and call decrements a fuel global and
+    /// traps `unreachable` at zero, so every call ends.
+    pub terminates: bool,
+    /// wasm-smith's `canonicalize_nans`: every float result is canonicalized, so NaN bits
+    /// (also in memory) are deterministic.
+    pub canonical_nans: bool,
+    /// wasm-smith's `disallow_traps`: the module traps only by running out of fuel.
+    pub no_traps: bool,
+}
+
+/// A configuration for Kiln's features (Core 2.0 minus SIMD), no imports, small limits.
+pub fn kiln_config(rng: &mut Rng, shape: Shape) -> Config {
+    Config {
+        // Kiln's CoreFeatures::V2.
+        bulk_memory_enabled: true,
+        reference_types_enabled: true,
+        multi_value_enabled: true,
+        saturating_float_to_int_enabled: true,
+        sign_extension_ops_enabled: true,
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        threads_enabled: false,
+        shared_everything_threads_enabled: false,
+        tail_call_enabled: false,
+        exceptions_enabled: false,
+        gc_enabled: false,
+        memory64_enabled: false,
+        wide_arithmetic_enabled: false,
+        extended_const_enabled: false,
+        custom_page_sizes_enabled: false,
+        custom_descriptors_enabled: false,
+        compact_imports_enabled: false,
+        max_memories: 1,
+        max_tables: rng.range(1, 4) as usize,
+        // No imports: every engine instantiates the module alone.
+        max_imports: 0,
+        min_funcs: 1,
+        max_funcs: rng.range(1, 40) as usize,
+        min_exports: 1,
+        export_everything: rng.chance(3, 4),
+        max_memory32_bytes: 40 * 65536,
+        max_table_elements: 1000,
+        max_instructions: rng.range(10, 400) as usize,
+        max_nesting_depth: rng.range(2, 12) as usize,
+        canonicalize_nans: shape.canonical_nans,
+        disallow_traps: shape.no_traps,
+        allow_start_export: rng.chance(1, 2),
+        ..Config::default()
+    }
+}
+
+/// Generates a module from `config` with `len` bytes of entropy; `None` if wasm-smith
+/// could not (not enough entropy for a required item).
+pub fn generate(rng: &mut Rng, config: Config, len: usize, shape: Shape) -> Option<Vec<u8>> {
+    let entropy = rng.bytes(len);
+    let mut u = Unstructured::new(&entropy);
+    let mut module = Module::new(config, &mut u).ok()?;
+    if shape.terminates {
+        module.ensure_termination(rng.range(100, 20_000) as u32).ok()?;
+    }
+    Some(module.to_bytes())
+}
+
+/// A configuration with wider features than Kiln's (SIMD, threads, tail calls, GC ...),
+/// and arbitrary imports, so the validator target sees modules Kiln must reject.
+pub fn wide_config(rng: &mut Rng) -> Config {
+    Config {
+        max_funcs: rng.range(0, 30) as usize,
+        max_instructions: rng.range(5, 200) as usize,
+        max_memories: rng.range(1, 3) as usize,
+        max_tables: rng.range(1, 3) as usize,
+        gc_enabled: rng.chance(1, 4),
+        memory64_enabled: rng.chance(1, 4),
+        custom_page_sizes_enabled: rng.chance(1, 8),
+        generate_custom_sections: rng.chance(1, 4),
+        allow_invalid_funcs: rng.chance(1, 4),
+        ..Config::default()
+    }
+}

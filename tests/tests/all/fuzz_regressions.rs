@@ -1,0 +1,194 @@
+//! Regression tests for what the fuzz targets (fuzz/, `kiln-fuzz`) found, one test per
+//! finding, named after the target and the seed that found it; and the cross-runtime
+//! handle checks (`Error::WrongRuntime`) the `api` target's first finding led to, one test
+//! per API that takes a handle.
+
+use kiln::*;
+
+const EXPORTER: &str = r#"(module
+  (memory (export "mem") 1)
+  (table (export "tab") 2 funcref)
+  (global (export "g") (mut i32) (i32.const 1))
+  (global (export "gf") (mut funcref) (ref.null func))
+  (func (export "f") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "take") (param funcref) (result i32) (ref.is_null (local.get 0))))"#;
+
+fn instance(rt: &Runtime) -> Instance {
+    let cfg = ModuleConfig::new().with_name("");
+    rt.instantiate(&rt.compile(&wat::parse_str(EXPORTER).unwrap()).unwrap(), cfg).unwrap()
+}
+
+/// Two runtimes, an instance in each, and a function of the second.
+fn pair() -> (Runtime, Instance, Runtime, Func) {
+    let a = Runtime::with_config(RuntimeConfig::interpreter());
+    let ia = instance(&a);
+    let b = Runtime::with_config(RuntimeConfig::interpreter());
+    let foreign = instance(&b).exported_function("f").unwrap();
+    (a, ia, b, foreign)
+}
+
+fn wrong_runtime<T: std::fmt::Debug>(r: Result<T, Error>) {
+    assert!(matches!(r, Err(Error::WrongRuntime)), "{r:?}");
+}
+
+/// Found by `api` (seed 1 of the first run): `Table::set` stored a function of another
+/// runtime; once that runtime and the handle were dropped, `call_indirect` through the
+/// table reached freed memory.
+#[test]
+fn table_set_refuses_a_function_of_another_runtime() {
+    let (_a, ia, b, foreign) = pair();
+    let table = ia.exported_table("tab").unwrap();
+    wrong_runtime(table.set(0, Val::FuncRef(Some(foreign))));
+    drop(b);
+    assert!(matches!(table.get(0), Some(Val::FuncRef(None))));
+    // A function of the same runtime is stored.
+    let own = ia.exported_function("f").unwrap();
+    table.set(1, Val::FuncRef(Some(own))).unwrap();
+    assert!(matches!(table.get(1), Some(Val::FuncRef(Some(_)))));
+}
+
+#[test]
+fn table_grow_refuses_a_function_of_another_runtime() {
+    let (_a, ia, _b, foreign) = pair();
+    let table = ia.exported_table("tab").unwrap();
+    wrong_runtime(table.grow(1, Val::FuncRef(Some(foreign))));
+    assert_eq!(table.size(), 2);
+}
+
+#[test]
+fn global_set_refuses_a_function_of_another_runtime() {
+    let (_a, ia, _b, foreign) = pair();
+    let g = ia.exported_global("gf").unwrap();
+    wrong_runtime(g.set(Val::FuncRef(Some(foreign))));
+    assert!(matches!(g.get(), Val::FuncRef(None)));
+}
+
+#[test]
+fn call_refuses_a_function_argument_of_another_runtime() {
+    let (_a, ia, _b, foreign) = pair();
+    let take = ia.exported_function("take").unwrap();
+    wrong_runtime(take.call(&[Val::FuncRef(Some(foreign))]));
+    assert_eq!(take.call(&[Val::FuncRef(None)]).unwrap()[0].i32(), Some(1));
+}
+
+#[test]
+fn host_export_refuses_every_kind_of_foreign_handle() {
+    let (a, _ia, b, _foreign) = pair();
+    let ib = instance(&b);
+    for (i, name) in ["f", "mem", "tab", "g"].into_iter().enumerate() {
+        let item = ib.get_export(name).unwrap();
+        wrong_runtime(a.host_module(&format!("h{i}")).export("x", &item).instantiate());
+    }
+    // The same handles export fine from their own runtime.
+    let item = ib.get_export("mem").unwrap();
+    b.host_module("own").export("mem", &item).instantiate().unwrap();
+}
+
+#[test]
+fn host_global_and_table_refuse_a_foreign_initial_value() {
+    let (a, _ia, _b, foreign) = pair();
+    wrong_runtime(
+        a.host_module("hg").global("g", Val::FuncRef(Some(foreign.clone())), true).instantiate(),
+    );
+    let ty = TableType { element: RefType::FuncRef, limits: Limits { min: 1, max: None } };
+    wrong_runtime(a.host_module("ht").table("t", ty, Val::FuncRef(Some(foreign))).instantiate());
+}
+
+#[test]
+fn host_function_returning_a_foreign_function_traps() {
+    let (a, _ia, _b, foreign) = pair();
+    let ty = FuncType::new(vec![], vec![ValType::FuncRef]);
+    a.host_module("env")
+        .func_untyped("leak", ty, move |_, _, out| {
+            out[0] = Val::FuncRef(Some(foreign.clone()));
+            Ok(())
+        })
+        .instantiate()
+        .unwrap();
+    let wasm = wat::parse_str(
+        r#"(module (import "env" "leak" (func $l (result funcref)))
+             (func (export "run") (result funcref) (call $l)))"#,
+    )
+    .unwrap();
+    let err = a.instantiate_wasm(&wasm).unwrap().call("run", &[]).unwrap_err();
+    assert_eq!(err.as_trap().map(Trap::code), Some(TrapCode::HostError), "{err}");
+}
+
+#[test]
+fn register_refuses_an_instance_of_another_runtime() {
+    let (a, _ia, b, _foreign) = pair();
+    let ib = instance(&b);
+    wrong_runtime(a.register("other", &ib));
+    b.register("mine", &ib).unwrap();
+}
+
+/// Runs `wat`'s export `f` on both engines with `args`.
+fn run_both(wat: &str, args: &[Val]) -> Vec<Vec<Val>> {
+    [RuntimeConfig::interpreter(), RuntimeConfig::compiler()]
+        .into_iter()
+        .map(|c| {
+            let rt = Runtime::with_config(c);
+            rt.instantiate_wasm(&wat::parse_str(wat).unwrap()).unwrap().call("f", args).unwrap()
+        })
+        .collect()
+}
+
+/// Found by `differential` (seeds 20721 and 21840; reduced by hand): a `br_if` out of the
+/// function that is not taken left the interpreter's translator believing the value it
+/// returns had been moved into its own slot (the move was emitted on the branch's path
+/// only), so the fall-through returned a stale slot: 0 instead of the parameter.
+#[test]
+fn differential_21840_br_if_out_of_the_function_not_taken() {
+    let wat = r#"(module (func (export "f") (param i32) (result i32)
+        local.get 0 i32.const 0 br_if 0))"#;
+    for r in run_both(wat, &[Val::I32(-224005718)]) {
+        assert_eq!(r[0].i32(), Some(-224005718));
+    }
+    let wat = r#"(module (func (export "f") (param externref) (result externref)
+        local.get 0 i32.const 0 br_if 0 br 0))"#;
+    for r in run_both(wat, &[Val::ExternRef(Some(ExternRef::new(7u32)))]) {
+        let Val::ExternRef(Some(e)) = &r[0] else { panic!("{r:?}") };
+        assert_eq!(e.downcast_ref::<u32>(), Some(&7));
+    }
+}
+
+/// The same translator state, through the second of two `br_table` targets that return.
+#[test]
+fn differential_21840_br_table_returning_through_its_second_target() {
+    let wat = r#"(module (func (export "f") (param i32 i32) (result i32)
+        local.get 0 local.get 1 br_table 0 0))"#;
+    for sel in [0, 1, 5] {
+        for r in run_both(wat, &[Val::I32(41), Val::I32(sel)]) {
+            assert_eq!(r[0].i32(), Some(41), "selector {sel}");
+        }
+    }
+}
+
+/// Found by `artifact` (seed 139310 and 471 others in the first run): an object whose
+/// empty `.kiln.wasmdwarf` section names a file offset past the end of the file (the
+/// `object` crate reads nothing for an empty section, so it did not object) made loading
+/// and `inspect_artifact` panic slicing the DWARF range. Now every section the loader
+/// uses must lie inside the file.
+#[test]
+fn artifact_139310_empty_section_offset_outside_the_file() {
+    use object::{Object, ObjectSection};
+    let wasm = wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 1))"#).unwrap();
+    let opts = aot::AotOptions { emit: aot::Emit::Obj, ..Default::default() };
+    let obj = aot::compile_artifact(&wasm, &opts).unwrap();
+    let file = object::File::parse(&*obj).unwrap();
+    let shoff = u64::from_le_bytes(obj[0x28..0x30].try_into().unwrap()) as usize;
+    let shentsize = u16::from_le_bytes(obj[0x3a..0x3c].try_into().unwrap()) as usize;
+    for name in [".kiln.wasmdwarf", ".kiln.meta", ".text", ".kiln.traps"] {
+        let index = file.section_by_name(name).unwrap().index().0;
+        let mut bad = obj.clone();
+        let at = shoff + index * shentsize;
+        // sh_offset far past the end; sh_size 0.
+        bad[at + 24..at + 32].copy_from_slice(&0x4_2000_0000u64.to_le_bytes());
+        bad[at + 32..at + 40].copy_from_slice(&0u64.to_le_bytes());
+        let rt = Runtime::with_config(RuntimeConfig::compiler());
+        let err = rt.load_artifact_bytes(&bad).unwrap_err();
+        assert!(matches!(err, Error::Artifact(_)), "{name}: {err}");
+        assert!(matches!(inspect_artifact(&bad), Err(Error::Artifact(_))), "{name}");
+    }
+    Runtime::with_config(RuntimeConfig::compiler()).load_artifact_bytes(&obj).unwrap();
+}
