@@ -4,6 +4,7 @@ use crate::wasi::FSConfig;
 use crate::wasi::clock::{SleepSource, TimeSource};
 use crate::wasi::options::WasiOptions;
 use crate::wasi::random::RandSource;
+use crate::wasi::stdio::StdioSource;
 use kiln_runtime_support::CoreFeatures;
 use std::io::{Read, Write};
 
@@ -168,9 +169,9 @@ pub struct ModuleConfig {
     pub(crate) start_functions: Vec<String>,
     pub(crate) args: Vec<String>,
     pub(crate) env: Vec<(String, String)>,
-    pub(crate) stdin: Option<Box<dyn Read>>,
-    pub(crate) stdout: Option<Box<dyn Write>>,
-    pub(crate) stderr: Option<Box<dyn Write>>,
+    pub(crate) stdin: Option<StdioSource>,
+    pub(crate) stdout: Option<StdioSource>,
+    pub(crate) stderr: Option<StdioSource>,
     pub(crate) wasi: WasiOptions,
 }
 
@@ -241,21 +242,48 @@ impl ModuleConfig {
         self
     }
 
-    /// The guest's standard input (default: empty).
+    /// The guest's standard input (default: empty). The guest sees a stream of unknown
+    /// type (not a terminal); [`ModuleConfig::with_stdin_fd`] hands over a host descriptor
+    /// instead.
     pub fn with_stdin(mut self, r: impl Read + 'static) -> Self {
-        self.stdin = Some(Box::new(r));
+        self.stdin = Some(StdioSource::Reader(Box::new(r)));
         self
     }
 
-    /// The guest's standard output (default: discarded).
+    /// The guest's standard output (default: discarded), seen as a stream of unknown type
+    /// (not a terminal).
     pub fn with_stdout(mut self, w: impl Write + 'static) -> Self {
-        self.stdout = Some(Box::new(w));
+        self.stdout = Some(StdioSource::Writer(Box::new(w)));
         self
     }
 
-    /// The guest's standard error (default: discarded).
+    /// The guest's standard error (default: discarded), seen as a stream of unknown type
+    /// (not a terminal).
     pub fn with_stderr(mut self, w: impl Write + 'static) -> Self {
-        self.stderr = Some(Box::new(w));
+        self.stderr = Some(StdioSource::Writer(Box::new(w)));
+        self
+    }
+
+    /// Standard input read directly from host descriptor `fd` (for example the process's
+    /// own stdin, a pipe or a file). The guest sees its real kind: a terminal is a
+    /// character device (so `isatty(0)` is true), a regular file a regular file, anything
+    /// else an unknown type; `poll_oneoff` waits until it is readable.
+    pub fn with_stdin_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
+        self.stdin = Some(StdioSource::Host(fd.into()));
+        self
+    }
+
+    /// Standard output written directly to host descriptor `fd`, of its real kind (see
+    /// [`ModuleConfig::with_stdin_fd`]): `isatty(1)` is true only for a terminal.
+    pub fn with_stdout_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
+        self.stdout = Some(StdioSource::Host(fd.into()));
+        self
+    }
+
+    /// Standard error written directly to host descriptor `fd`, of its real kind (see
+    /// [`ModuleConfig::with_stdin_fd`]).
+    pub fn with_stderr_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
+        self.stderr = Some(StdioSource::Host(fd.into()));
         self
     }
 

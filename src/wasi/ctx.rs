@@ -4,11 +4,11 @@
 
 use super::abi::rights;
 use super::clock::Clocks;
-use super::fs_table::{Desc, DirDesc, Entry, FdTable, Stream};
+use super::fs_table::{Desc, DirDesc, Entry, FdTable};
+use super::stdio::Stream;
 use super::random::RandSource;
 use crate::config::ModuleConfig;
 use crate::error::Error;
-use std::io::{Read, Write};
 
 /// The WASI state of one instance.
 pub(crate) struct WasiCtx {
@@ -30,27 +30,18 @@ impl WasiCtx {
         super::args::validate(&config.args, &config.env).map_err(Error::InvalidConfig)?;
         let opts = std::mem::take(&mut config.wasi);
         let mut fds = FdTable::default();
-        let stdin: Box<dyn Read> =
-            config.stdin.take().unwrap_or_else(|| Box::new(std::io::empty()));
-        let stdout: Box<dyn Write> =
-            config.stdout.take().unwrap_or_else(|| Box::new(std::io::sink()));
-        let stderr: Box<dyn Write> =
-            config.stderr.take().unwrap_or_else(|| Box::new(std::io::sink()));
         fds.push_preopened(Entry::new(
-            Desc::Stream(Stream::In(stdin)),
+            Desc::Stream(Stream::input(config.stdin.take())),
             rights::STREAM & !rights::FD_WRITE,
             0,
         ));
-        fds.push_preopened(Entry::new(
-            Desc::Stream(Stream::Out(stdout)),
-            rights::STREAM & !rights::FD_READ,
-            0,
-        ));
-        fds.push_preopened(Entry::new(
-            Desc::Stream(Stream::Out(stderr)),
-            rights::STREAM & !rights::FD_READ,
-            0,
-        ));
+        for out in [config.stdout.take(), config.stderr.take()] {
+            fds.push_preopened(Entry::new(
+                Desc::Stream(Stream::output(out)),
+                rights::STREAM & !rights::FD_READ,
+                0,
+            ));
+        }
         for m in &opts.fs.mounts {
             let dir = cap_std::fs::Dir::open_ambient_dir(&m.host, cap_std::ambient_authority())
                 .map_err(|source| Error::Mount { host_path: m.host.clone(), source })?;

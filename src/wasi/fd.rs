@@ -18,7 +18,7 @@ use super::abi::{DIRENT_SIZE, FDSTAT_SIZE, advice, fdflags, rights, whence};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::filestat::{Filestat, decode_times};
-use super::fs_table::{Desc, DirDesc, Entry, FileDesc, Listed, Stream, file_type_of};
+use super::fs_table::{Desc, DirDesc, Entry, FileDesc, Listed, file_type_of};
 use super::guest_memory::{GuestMemory, MAX_IO, iovecs_len};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::num::NonZeroU64;
@@ -115,8 +115,7 @@ fn sync_impl(cx: &mut WasiCtx, fd: u32, right: u64, data_only: bool) -> WasiResu
         Desc::File(f) if data_only => Ok(rustix::fs::fdatasync(&f.file)?),
         Desc::File(f) => Ok(rustix::fs::fsync(&f.file)?),
         Desc::Dir(d) => Ok(rustix::fs::fsync(&d.dir)?),
-        Desc::Stream(Stream::Out(w)) => Ok(w.flush()?),
-        Desc::Stream(Stream::In(_)) => Ok(()),
+        Desc::Stream(s) => s.flush(),
         Desc::Socket(_) | Desc::Listener(_) => Err(Errno::EINVAL),
     }
 }
@@ -167,7 +166,7 @@ pub(crate) fn fdstat_set_flags(cx: &mut WasiCtx, fd: u32, flags: u16) -> WasiRes
             }
             l.set_nonblocking(nonblock)?;
         }
-        Desc::Stream(Stream::Out(_)) if flags & !fdflags::APPEND == 0 => {}
+        Desc::Stream(s) if !s.input && flags & !fdflags::APPEND == 0 => {}
         Desc::Stream(_) | Desc::Dir(_) if flags == 0 => {}
         Desc::Stream(_) | Desc::Dir(_) => return Err(Errno::ENOTSUP),
     }
@@ -201,7 +200,7 @@ pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u3
     let st = match &e.desc {
         Desc::File(f) => Filestat::from_metadata(&f.file.metadata()?),
         Desc::Dir(d) => Filestat::from_metadata(&d.dir.dir_metadata()?),
-        Desc::Stream(_) => Filestat::character_device(),
+        Desc::Stream(s) => s.filestat(),
         Desc::Socket(s) => {
             Filestat::from_stat(&rustix::fs::fstat(s)?, super::abi::filetype::SOCKET_STREAM)
         }
@@ -376,20 +375,18 @@ pub(crate) fn read(
     let e = cx.fds.get(fd)?;
     let want = iovecs_len(&iovs).min(MAX_IO);
     let has = e.base & rights::FD_READ != 0;
-    let r: &mut dyn Read = match &mut e.desc {
-        Desc::Stream(Stream::Out(_)) => return Err(Errno::EBADF),
+    let mut buf = vec![0u8; want];
+    let got = match &mut e.desc {
+        Desc::Stream(s) if !s.input => return Err(Errno::EBADF),
         Desc::Dir(_) => return Err(Errno::EISDIR),
         Desc::Listener(_) => return Err(Errno::ENOTCONN),
         Desc::File(f) if !f.readable => return Err(Errno::EBADF),
-        Desc::Stream(Stream::In(r)) => r.as_mut(),
-        Desc::File(f) => &mut f.file,
-        Desc::Socket(s) => s,
+        _ if !has => return Err(Errno::ENOTCAPABLE),
+        _ if want == 0 => 0,
+        Desc::Stream(s) => s.read(&mut buf)?,
+        Desc::File(f) => read_retrying(&mut f.file, &mut buf)?,
+        Desc::Socket(s) => read_retrying(s, &mut buf)?,
     };
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
-    let mut buf = vec![0u8; want];
-    let got = if want == 0 { 0 } else { read_retrying(r, &mut buf)? };
     mem.scatter(&iovs, &buf[..got])?;
     mem.write_u32(out, got as u32)
 }
@@ -421,24 +418,22 @@ pub(crate) fn write(
     let data = mem.gather(&iovs, MAX_IO)?;
     let e = cx.fds.get(fd)?;
     let has = e.base & rights::FD_WRITE != 0;
-    let (w, is_socket): (&mut dyn Write, bool) = match &mut e.desc {
-        Desc::Stream(Stream::In(_)) | Desc::Dir(_) => return Err(Errno::EBADF),
+    let n = match &mut e.desc {
+        Desc::Stream(s) if s.input => return Err(Errno::EBADF),
+        Desc::Dir(_) => return Err(Errno::EBADF),
         Desc::Listener(_) => return Err(Errno::ENOTCONN),
         Desc::File(f) if !f.writable => return Err(Errno::EBADF),
-        Desc::File(f) => (&mut f.file, false),
-        Desc::Stream(Stream::Out(w)) => (w.as_mut(), false),
-        Desc::Socket(s) => (s, true),
-    };
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
-    // A socket may take part of the data (as `send` does); files and streams take all.
-    let n = if is_socket {
-        w.write(&data)?
-    } else {
-        w.write_all(&data)?;
-        w.flush()?;
-        data.len()
+        _ if !has => return Err(Errno::ENOTCAPABLE),
+        Desc::File(f) => {
+            f.file.write_all(&data)?;
+            data.len()
+        }
+        Desc::Stream(s) => {
+            s.write_all(&data)?;
+            data.len()
+        }
+        // A socket may take part of the data (as `send` does).
+        Desc::Socket(s) => s.write(&data)?,
     };
     mem.write_u32(out, n as u32)
 }

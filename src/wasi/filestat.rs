@@ -1,7 +1,7 @@
 //! The `filestat` record (`fd_filestat_get`, `path_filestat_get`) and the timestamp
 //! arguments of `*_filestat_set_times`.
 
-use super::abi::{FILESTAT_SIZE, filetype, fstflags};
+use super::abi::{FILESTAT_SIZE, fstflags};
 use super::errno::{Errno, WasiResult};
 use super::fs_table::file_type_of;
 use super::guest_memory::GuestMemory;
@@ -54,9 +54,9 @@ impl Filestat {
         }
     }
 
-    /// A stream with no host file behind it: only its type is known.
-    pub(crate) fn character_device() -> Self {
-        Filestat { filetype: filetype::CHARACTER_DEVICE, ..Default::default() }
+    /// Only the type known, everything else 0 (a stream that is not a host file).
+    pub(crate) fn of_type(filetype: u8) -> Self {
+        Filestat { filetype, ..Default::default() }
     }
 
     pub(crate) fn write(&self, mem: &GuestMemory, ptr: u32) -> WasiResult {

@@ -2,17 +2,9 @@
 
 use super::abi::filetype;
 use super::errno::{Errno, WasiResult};
+use super::stdio::Stream;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-
-/// A stdio stream supplied by the embedder.
-pub(crate) enum Stream {
-    /// Standard input: read until the reader ends.
-    In(Box<dyn Read>),
-    /// Standard output or error.
-    Out(Box<dyn Write>),
-}
 
 /// A regular file (or other non-directory) opened through a mount.
 pub(crate) struct FileDesc {
@@ -70,7 +62,7 @@ impl Entry {
     /// The `filetype` reported by `fd_fdstat_get`.
     pub(crate) fn filetype(&self) -> u8 {
         match &self.desc {
-            Desc::Stream(_) => filetype::CHARACTER_DEVICE,
+            Desc::Stream(s) => s.filetype,
             Desc::Dir(_) => filetype::DIRECTORY,
             Desc::Listener(_) | Desc::Socket(_) => filetype::SOCKET_STREAM,
             Desc::File(f) => {

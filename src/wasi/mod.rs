@@ -64,6 +64,7 @@ mod poll;
 mod proc;
 pub(crate) mod random;
 mod sock;
+pub(crate) mod stdio;
 
 pub use clock::{FAKE_EPOCH_NANOS, FAKE_RESOLUTION_NANOS, FAKE_TICK_NANOS};
 pub use errno::Errno;

@@ -10,7 +10,7 @@
 //!   through `path_open`, mkdir, rmdir, unlink, rename, link, symlink, set times).
 //! - `ENOTDIR`: the descriptor is not a directory.
 //! - `ENOENT`: an empty path.
-//! - `EINVAL`: unknown `oflags` bits, or `trunc` without write rights.
+//! - `EINVAL`: unknown `oflags` bits.
 //! - `EILSEQ`: a path that is not UTF-8.
 
 use super::abi::{LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
@@ -174,14 +174,13 @@ pub(crate) fn open(
         needed |= rights::PATH_FILESTAT_SET_SIZE;
     }
     let (d, parent) = dir_of(cx, fd, needed)?;
+    let append = fdf & fdflags::APPEND != 0;
+    let (creat, trunc) = (of & oflags::CREAT != 0, of & oflags::TRUNC != 0);
     let writing = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE)
         != 0
-        || fdf & fdflags::APPEND != 0;
+        || append;
     let reading = base & (rights::FD_READ | rights::FD_READDIR) != 0 || !writing;
-    if of & oflags::TRUNC != 0 && !writing {
-        return Err(Errno::EINVAL);
-    }
-    if d.read_only && (writing || of & (oflags::CREAT | oflags::TRUNC) != 0) {
+    if d.read_only && (writing || creat || trunc) {
         return Err(Errno::EROFS);
     }
     let follow = if dirflags & LOOKUP_SYMLINK_FOLLOW != 0 {
@@ -192,28 +191,39 @@ pub(crate) fn open(
     let read_only = d.read_only;
     let parent_inheriting = parent.inheriting;
 
-    let mut opts = cap_std::fs::OpenOptions::new();
-    opts.read(reading)
-        .write(writing)
-        .append(fdf & fdflags::APPEND != 0)
-        .create(of & oflags::CREAT != 0)
-        .create_new(of & (oflags::CREAT | oflags::EXCL) == (oflags::CREAT | oflags::EXCL))
-        .truncate(of & oflags::TRUNC != 0);
-    opts.follow(follow).maybe_dir(!writing);
-    opts.sync(fdf & fdflags::SYNC != 0)
-        .dsync(fdf & fdflags::DSYNC != 0)
-        .rsync(fdf & fdflags::RSYNC != 0);
-    opts.nonblock(fdf & fdflags::NONBLOCK != 0);
-
     let entry = if of & oflags::DIRECTORY != 0 {
         let dir = if follow == FollowSymlinks::Yes {
             d.dir.open_dir(&p)?
         } else {
             d.dir.open_dir_nofollow(&p)?
         };
+        // A directory cannot be opened for writing (as `open(O_DIRECTORY|O_RDWR)`).
+        if writing {
+            return Err(Errno::EISDIR);
+        }
         dir_entry(dir, read_only, base, inheriting, parent_inheriting)
     } else {
+        // Creating or truncating needs write access on the host whatever the rights ask
+        // for (POSIX allows `O_CREAT|O_RDONLY`; std's `OpenOptions` does not); the guest's
+        // descriptor still only writes when its rights say so. `append` is set after
+        // opening, so that `trunc` with `append` works as `open(2)` has it.
+        let mut opts = cap_std::fs::OpenOptions::new();
+        opts.read(reading)
+            .write(writing || creat || trunc)
+            .create(creat)
+            .create_new(creat && of & oflags::EXCL != 0)
+            .truncate(trunc);
+        opts.follow(follow).maybe_dir(!(writing || creat || trunc));
+        opts.sync(fdf & fdflags::SYNC != 0)
+            .dsync(fdf & fdflags::DSYNC != 0)
+            .rsync(fdf & fdflags::RSYNC != 0);
+        opts.nonblock(fdf & fdflags::NONBLOCK != 0);
         let file = d.dir.open_with(&p, &opts)?;
+        if append {
+            let mut fl = rustix::fs::fcntl_getfl(&file)?;
+            fl.insert(rustix::fs::OFlags::APPEND);
+            rustix::fs::fcntl_setfl(&file, fl)?;
+        }
         if file.metadata()?.is_dir() {
             let dir = cap_std::fs::Dir::from_std_file(file.into_std());
             dir_entry(dir, read_only, base, inheriting, parent_inheriting)

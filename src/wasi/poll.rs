@@ -1,9 +1,10 @@
 //! `poll_oneoff`: waits for clock timeouts and for descriptors to become readable or
 //! writable.
 //!
-//! Files, directories and stdio streams are always ready (as POSIX `poll` reports regular
-//! files); a file's read event carries the bytes left after its position. Sockets and
-//! listeners are polled for real with the host's `poll(2)`, bounded by the earliest clock
+//! Files, directories and an embedder's stdio readers and writers are always ready (as
+//! POSIX `poll` reports regular files); a file's read event carries the bytes left after its
+//! position. Sockets, listeners and stdio streams on host descriptors (a stdin pipe waits
+//! for data) are polled for real with the host's `poll(2)`, bounded by the earliest clock
 //! timeout. With only clocks to wait for, the instance's sleeper runs (fake by default:
 //! it advances the fake clocks and returns at once). When some subscription is ready at
 //! once, nothing waits: the ready descriptors and any clock already due are reported.
@@ -47,7 +48,7 @@ pub(crate) fn poll_oneoff(
     let mut events = Vec::new();
     // (userdata, remaining ns) for each pending clock.
     let mut clocks: Vec<(u64, u64)> = Vec::new();
-    // (userdata, kind, fd) for each socket to poll.
+    // (userdata, kind, fd) for each host descriptor to poll.
     let mut sockets: Vec<(u64, u8, BorrowedFd<'_>)> = Vec::new();
     let fds = &cx.fds;
     for s in subs.chunks_exact(poll::SUBSCRIPTION_SIZE as usize) {
@@ -87,6 +88,9 @@ pub(crate) fn poll_oneoff(
                 match &entry.desc {
                     Desc::Socket(sock) => sockets.push((userdata, kind, sock.as_fd())),
                     Desc::Listener(l) => sockets.push((userdata, kind, l.as_fd())),
+                    Desc::Stream(st) if st.host_fd().is_some() => {
+                        sockets.extend(st.host_fd().map(|fd| (userdata, kind, fd)));
+                    }
                     Desc::File(f) if kind == poll::EVENTTYPE_FD_READ => {
                         let left = match (f.file.metadata(), (&f.file).stream_position()) {
                             (Ok(m), Ok(pos)) => m.len().saturating_sub(pos),
