@@ -2,7 +2,6 @@
 //! instantiated: args, environment, the fd table (stdio, mounts, listeners), clocks and
 //! the random source.
 
-use super::abi::rights;
 use super::clock::Clocks;
 use super::fs_table::{Desc, DirDesc, Entry, FdTable};
 use super::stdio::Stream;
@@ -30,17 +29,9 @@ impl WasiCtx {
         super::args::validate(&config.args, &config.env).map_err(Error::InvalidConfig)?;
         let opts = std::mem::take(&mut config.wasi);
         let mut fds = FdTable::default();
-        fds.push_preopened(Entry::new(
-            Desc::Stream(Stream::input(config.stdin.take())),
-            rights::STREAM & !rights::FD_WRITE,
-            0,
-        ));
+        fds.push_preopened(Entry::new(Desc::Stream(Stream::input(config.stdin.take()))));
         for out in [config.stdout.take(), config.stderr.take()] {
-            fds.push_preopened(Entry::new(
-                Desc::Stream(Stream::output(out)),
-                rights::STREAM & !rights::FD_READ,
-                0,
-            ));
+            fds.push_preopened(Entry::new(Desc::Stream(Stream::output(out))));
         }
         for m in &opts.fs.mounts {
             let dir = cap_std::fs::Dir::open_ambient_dir(&m.host, cap_std::ambient_authority())
@@ -51,14 +42,10 @@ impl WasiCtx {
                 read_only: m.read_only,
                 listing: None,
             });
-            fds.push_preopened(Entry::new(
-                desc,
-                rights::DIRECTORY,
-                rights::DIRECTORY | rights::FILE,
-            ));
+            fds.push_preopened(Entry::new(desc));
         }
         for l in opts.listeners {
-            fds.push_preopened(Entry::new(Desc::Listener(l), rights::LISTENER, rights::SOCKET));
+            fds.push_preopened(Entry::new(Desc::Listener(l)));
         }
         Ok(WasiCtx {
             args: config.args.clone(),

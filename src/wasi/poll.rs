@@ -10,10 +10,10 @@
 //! once, nothing waits: the ready descriptors and any clock already due are reported.
 //!
 //! Errno choices: `EINVAL` for no subscriptions or an unknown subscription tag (the whole
-//! call fails). Per event: `EBADF` for an unknown descriptor, `ENOTCAPABLE` without
-//! `poll_fd_readwrite`, `EINVAL` for an unknown clock id.
+//! call fails). Per event: `EBADF` for an unknown descriptor, `EINVAL` for an unknown
+//! clock id.
 
-use super::abi::{poll, rights};
+use super::abi::poll;
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::fs_table::Desc;
@@ -81,10 +81,6 @@ pub(crate) fn poll_oneoff(
                         continue;
                     }
                 };
-                if entry.require(rights::POLL_FD_READWRITE).is_err() {
-                    events.push(event(Errno::ENOTCAPABLE, 0, 0));
-                    continue;
-                }
                 match &entry.desc {
                     Desc::Socket(sock) => sockets.push((userdata, kind, sock.as_fd())),
                     Desc::Listener(l) => sockets.push((userdata, kind, l.as_fd())),

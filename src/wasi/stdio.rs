@@ -106,14 +106,6 @@ impl Stream {
         }
     }
 
-    /// Flushes an embedder's writer (`fd_sync`, `fd_datasync`).
-    pub(crate) fn flush(&mut self) -> WasiResult {
-        match &mut self.io {
-            StreamIo::Writer(w) => Ok(w.flush()?),
-            _ => Ok(()),
-        }
-    }
-
     /// The `filestat` of the stream: a host regular file's real attributes; for anything
     /// else only the type (the rest 0, as wasmtime reports stdio).
     pub(crate) fn filestat(&self) -> Filestat {
