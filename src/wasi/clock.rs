@@ -63,22 +63,15 @@ impl Clocks {
         }
     }
 
-    /// The resolution of clock `id` in ns, `EINVAL` for an unknown id.
+    /// The resolution of clock `id` in ns, `EINVAL` for an unknown id. The CPU-time
+    /// clocks stand for the monotonic one (what a `poll_oneoff` clock subscription on them
+    /// waits for).
     pub(crate) fn resolution(&self, id: u32) -> WasiResult<u64> {
         let src = match id {
             clockid::REALTIME => &self.walltime,
-            clockid::MONOTONIC => &self.nanotime,
-            clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => match self.nanotime {
-                TimeSource::System => {
-                    let cid = if id == clockid::PROCESS_CPUTIME_ID {
-                        rustix::time::ClockId::ProcessCPUTime
-                    } else {
-                        rustix::time::ClockId::ThreadCPUTime
-                    };
-                    return Ok(timespec_nanos(rustix::time::clock_getres(cid)).max(1));
-                }
-                _ => &self.nanotime,
-            },
+            clockid::MONOTONIC | clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => {
+                &self.nanotime
+            }
             _ => return Err(Errno::EINVAL),
         };
         Ok(match src {
@@ -110,18 +103,9 @@ impl Clocks {
                     .unwrap_or(0),
                 TimeSource::Custom(f, _) => f(),
             }),
-            clockid::MONOTONIC => Ok(self.monotonic()),
-            clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => match self.nanotime {
-                TimeSource::System => {
-                    let cid = if id == clockid::PROCESS_CPUTIME_ID {
-                        rustix::time::ClockId::ProcessCPUTime
-                    } else {
-                        rustix::time::ClockId::ThreadCPUTime
-                    };
-                    Ok(timespec_nanos(rustix::time::clock_gettime(cid)))
-                }
-                _ => Ok(self.monotonic()),
-            },
+            clockid::MONOTONIC | clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => {
+                Ok(self.monotonic())
+            }
             _ => Err(Errno::EINVAL),
         }
     }
@@ -154,18 +138,29 @@ fn timespec_nanos(t: rustix::time::Timespec) -> u64 {
     (t.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(t.tv_nsec as u64)
 }
 
+/// `EBADF` for the CPU-time clocks, which are not provided (as in wasmtime): a guest's
+/// `clock()` and `CLOCK_PROCESS_CPUTIME_ID` report failure rather than a wrong time.
+fn provided(id: u32) -> WasiResult {
+    match id {
+        clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => Err(Errno::EBADF),
+        _ => Ok(()),
+    }
+}
+
 /// `clock_res_get(id, resolution_ptr)`: writes the resolution (u64 ns). `EINVAL` for an
-/// unknown clock id.
+/// unknown clock id, `EBADF` for the CPU-time clocks.
 pub(crate) fn res_get(clocks: &Clocks, mem: &GuestMemory, id: u32, out: u32) -> WasiResult {
+    provided(id)?;
     let res = clocks.resolution(id)?;
     mem.write_u64(out, res)
 }
 
 /// `clock_time_get(id, precision, time_ptr)`: writes the time (u64 ns). The precision
 /// hint is accepted and ignored (the clock is always read at its best). `EINVAL` for an
-/// unknown clock id.
+/// unknown clock id, `EBADF` for the CPU-time clocks.
 pub(crate) fn time_get(clocks: &mut Clocks, mem: &GuestMemory, id: u32, out: u32) -> WasiResult {
     mem.check(out, 8)?;
+    provided(id)?;
     let t = clocks.now(id)?;
     mem.write_u64(out, t)
 }

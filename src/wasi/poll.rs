@@ -1,24 +1,22 @@
 //! `poll_oneoff`: waits for clock timeouts and for descriptors to become readable or
 //! writable.
 //!
-//! Files, directories and an embedder's stdio readers and writers are always ready (as
-//! POSIX `poll` reports regular files); a file's read event carries the bytes left after its
-//! position. Sockets, listeners and stdio streams on host descriptors (a stdin pipe waits
+//! Files and an embedder's stdio readers and writers are always ready (as POSIX `poll`
+//! reports regular files); a file's event carries 1 byte (as wasmtime's does). Sockets, listeners and stdio streams on host descriptors (a stdin pipe waits
 //! for data) are polled for real with the host's `poll(2)`, bounded by the earliest clock
 //! timeout. With only clocks to wait for, the instance's sleeper runs (fake by default:
 //! it advances the fake clocks and returns at once). When some subscription is ready at
 //! once, nothing waits: the ready descriptors and any clock already due are reported.
 //!
-//! Errno choices: `EINVAL` for no subscriptions or an unknown subscription tag (the whole
-//! call fails). Per event: `EBADF` for an unknown descriptor, `EINVAL` for an unknown
-//! clock id.
+//! Errno choices (the whole call fails, as in wasmtime): `EINVAL` for no subscriptions,
+//! an unknown subscription tag or an unknown clock id; `EBADF` for an unknown descriptor or
+//! a directory.
 
 use super::abi::poll;
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::fs_table::Desc;
 use super::guest_memory::GuestMemory;
-use std::io::Seek;
 use std::os::fd::{AsFd, BorrowedFd};
 
 struct Event {
@@ -67,34 +65,20 @@ pub(crate) fn poll_oneoff(
                 } else {
                     cx.clocks.resolution(id).map(|_| timeout)
                 };
-                match remaining {
-                    Ok(r) => clocks.push((userdata, r)),
-                    Err(e) => events.push(event(e, 0, 0)),
-                }
+                clocks.push((userdata, remaining?));
             }
             poll::EVENTTYPE_FD_READ | poll::EVENTTYPE_FD_WRITE => {
                 let fd = u32_at(16);
-                let entry = match fds.get_ref(fd) {
-                    Ok(e) => e,
-                    Err(e) => {
-                        events.push(event(e, 0, 0));
-                        continue;
-                    }
-                };
-                match &entry.desc {
+                match &fds.get_ref(fd)?.desc {
                     Desc::Socket(sock) => sockets.push((userdata, kind, sock.as_fd())),
                     Desc::Listener(l) => sockets.push((userdata, kind, l.as_fd())),
                     Desc::Stream(st) if st.host_fd().is_some() => {
                         sockets.extend(st.host_fd().map(|fd| (userdata, kind, fd)));
                     }
-                    Desc::File(f) if kind == poll::EVENTTYPE_FD_READ => {
-                        let left = match (f.file.metadata(), (&f.file).stream_position()) {
-                            (Ok(m), Ok(pos)) => m.len().saturating_sub(pos),
-                            _ => 0,
-                        };
-                        events.push(event(Errno::SUCCESS, left, 0));
-                    }
-                    _ => events.push(event(Errno::SUCCESS, 0, 0)),
+                    // A file is always ready; its event carries 1 byte (as wasmtime reports).
+                    Desc::File(_) => events.push(event(Errno::SUCCESS, 1, 0)),
+                    Desc::Dir(_) => return Err(Errno::EBADF),
+                    Desc::Stream(_) => events.push(event(Errno::SUCCESS, 0, 0)),
                 }
             }
             _ => return Err(Errno::EINVAL),
