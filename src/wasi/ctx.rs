@@ -4,8 +4,8 @@
 
 use super::clock::Clocks;
 use super::fs_table::{Desc, DirDesc, Entry, FdTable};
-use super::stdio::Stream;
 use super::random::RandSource;
+use super::stdio::Stream;
 use crate::config::ModuleConfig;
 use crate::error::Error;
 

@@ -91,6 +91,9 @@ pub(crate) fn fdstat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32)
 /// (`nonblock` only on sockets). `EINVAL` for unknown bits and for `dsync`, `rsync` or
 /// `sync` (Linux cannot change them on an open file); `EBADF` on a directory or stream.
 pub(crate) fn fdstat_set_flags(cx: &mut WasiCtx, fd: u32, flags: u16) -> WasiResult {
+    if flags & !fdflags::ALL != 0 {
+        return Err(Errno::EINVAL);
+    }
     let e = cx.fds.get(fd)?;
     let nonblock = flags & fdflags::NONBLOCK != 0;
     match &mut e.desc {
@@ -448,8 +451,8 @@ pub(crate) fn renumber(cx: &mut WasiCtx, fd: u32, to: u32) -> WasiResult {
 }
 
 /// `fd_seek(fd, offset, whence, newoffset_ptr)`: moves a file's position and writes
-/// the new one. `ESPIPE` on a stream or socket, `EBADF` on a directory, then `EINVAL`
-/// for an unknown whence or a position before 0.
+/// the new one. `EINVAL` for an unknown whence, then `ESPIPE` on a stream or socket,
+/// `EBADF` on a directory, then `EINVAL` for a position before 0.
 pub(crate) fn seek(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -459,13 +462,15 @@ pub(crate) fn seek(
     out: u32,
 ) -> WasiResult {
     mem.check(out, 8)?;
+    if wh > whence::END {
+        return Err(Errno::EINVAL);
+    }
     let f = file_of(cx.fds.get(fd)?, Errno::ESPIPE)?;
     let from = match wh {
         whence::SET if offset < 0 => return Err(Errno::EINVAL),
         whence::SET => SeekFrom::Start(offset as u64),
         whence::CUR => SeekFrom::Current(offset),
-        whence::END => SeekFrom::End(offset),
-        _ => return Err(Errno::EINVAL),
+        _ => SeekFrom::End(offset),
     };
     let pos = f.file.seek(from)?;
     mem.write_u64(out, pos)

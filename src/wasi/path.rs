@@ -47,6 +47,14 @@ fn writable_dir_of(cx: &WasiCtx, fd: u32) -> WasiResult<&DirDesc> {
     Ok(d)
 }
 
+/// Whether `lookupflags` asks to follow a final symbolic link; `EINVAL` for unknown bits.
+fn follows(lookupflags: u32) -> WasiResult<bool> {
+    if lookupflags & !LOOKUP_SYMLINK_FOLLOW != 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok(lookupflags != 0)
+}
+
 fn path(mem: &GuestMemory, ptr: u32, len: u32) -> WasiResult<String> {
     let p = mem.read_path(ptr, len)?;
     if p.is_empty() {
@@ -82,11 +90,7 @@ pub(crate) fn filestat_get(
     let p = path(mem, p, len)?;
     mem.check(out, super::abi::FILESTAT_SIZE as u64)?;
     let d = dir_of(cx, fd)?;
-    let m = if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
-        d.dir.metadata(p)?
-    } else {
-        d.dir.symlink_metadata(p)?
-    };
+    let m = if follows(flags)? { d.dir.metadata(p)? } else { d.dir.symlink_metadata(p)? };
     Filestat::from_metadata(&m).write(mem, out)
 }
 
@@ -108,7 +112,7 @@ pub(crate) fn filestat_set_times(
     let p = path(mem, p, len)?;
     let (a, m) = decode_times(atim, mtim, fst)?;
     let d = writable_dir_of(cx, fd)?;
-    if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+    if follows(flags)? {
         Ok(d.dir.set_times(p, a.to_spec(), m.to_spec())?)
     } else {
         Ok(d.dir.set_symlink_times(p, a.to_spec(), m.to_spec())?)
@@ -134,7 +138,7 @@ pub(crate) fn link(
     let new = path(mem, new, new_len)?;
     let src = writable_dir_of(cx, old_fd)?;
     let dst = writable_dir_of(cx, new_fd)?;
-    if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+    if follows(old_flags)? {
         return Err(Errno::EINVAL);
     }
     not_dir_with_slash(&src.dir, &old)?;
@@ -176,13 +180,19 @@ pub(crate) fn open(
     len: u32,
     of: u16,
     base: u64,
-    _inheriting: u64,
+    inheriting: u64,
     fdf: u16,
     out: u32,
 ) -> WasiResult {
     let p = path(mem, p, len)?;
     mem.check(out, 4)?;
     if of & !oflags::ALL != 0 || fdf & !fdflags::ALL != 0 {
+        return Err(Errno::EINVAL);
+    }
+    if dirflags & !LOOKUP_SYMLINK_FOLLOW != 0
+        || base & !rights::ALL != 0
+        || inheriting & !rights::ALL != 0
+    {
         return Err(Errno::EINVAL);
     }
     let (creat, trunc) = (of & oflags::CREAT != 0, of & oflags::TRUNC != 0);
@@ -230,9 +240,7 @@ pub(crate) fn open(
         // POSIX allows; here they imply it. `append` is set after opening, so that `trunc`
         // with `append` works as `open(2)` has it.
         let mut opts = cap_std::fs::OpenOptions::new();
-        opts.read(reading).write(writing).create(creat).create_new(
-            creat && of & oflags::EXCL != 0,
-        );
+        opts.read(reading).write(writing).create(creat).create_new(creat && of & oflags::EXCL != 0);
         opts.truncate(trunc);
         opts.follow(follow).maybe_dir(!writing);
         opts.nonblock(fdf & fdflags::NONBLOCK != 0);

@@ -16,3 +16,4 @@ mod mixed_engines;
 mod object_load;
 mod traps;
 mod wasi;
+mod wasi_diff;

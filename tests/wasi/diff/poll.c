@@ -90,9 +90,7 @@ int main(void) {
     poll("file read", s, 1, 1);
     s[0] = fd_sub(12, __WASI_EVENTTYPE_FD_WRITE, f);
     poll("file write", s, 1, 1);
-    s[0] = fd_sub(11, __WASI_EVENTTYPE_FD_READ, f);
-    s[1] = fd_sub(12, __WASI_EVENTTYPE_FD_WRITE, f);
-    poll("file read and write", s, 2, 1);
+    /* (Both at once is not compared: wasmtime reports one or both, depending on timing.) */
     s[0] = fd_sub(13, __WASI_EVENTTYPE_FD_READ, 77);
     poll("closed fd", s, 1, 1);
     s[0] = fd_sub(14, __WASI_EVENTTYPE_FD_READ, SANDBOX);
