@@ -14,7 +14,7 @@ pub(crate) struct Mount {
 /// with no mounts the guest sees no filesystem at all. Each mount becomes a preopened
 /// directory (file descriptors 3, 4, ... in the order added) that the guest cannot leave:
 /// `..` past the mount's root, absolute paths and symbolic links pointing outside it are
-/// refused with `ENOTCAPABLE` (every access goes through `cap-std`).
+/// refused with `EPERM`, as wasmtime refuses them (every access goes through `cap-std`).
 ///
 /// ```
 /// let fs = kiln::FSConfig::new()

@@ -42,11 +42,16 @@
 //! discarded, fake deterministic clocks, a deterministic random source, no sockets.
 //!
 //! # Errno choices
-//! Where preview1 leaves the answer to the host, each function's module documents it
-//! (`fd`, `path`, `poll`, `sock`, `proc`). In short: a pointer outside memory is `EFAULT`
-//! (checked before anything changes where the function can); a path leaving its mount
-//! is `ENOTCAPABLE`; changing a read-only mount is `EROFS`; writing to a descriptor not
-//! open for writing is `EBADF`; `proc_raise` is `ENOSYS`.
+//! Each call gives the errno, output and file-system effect wasmtime gives (checked
+//! call by call by a differential suite against the wasmtime CLI), except for the
+//! deliberate differences in the table below. Where preview1 leaves the answer to the
+//! host, each function's module documents it (`fd`, `path`, `poll`, `sock`, `proc`). In
+//! short: a pointer outside memory is `EFAULT` (checked before anything changes where the
+//! function can); a path leaving its mount is `EPERM`; changing a read-only mount is
+//! `EROFS`; writing to a descriptor not open for writing is `EBADF`; `proc_raise` is
+//! `ENOSYS`. Rights are reported (by kind and access mode), never enforced.
+//!
+#![doc = include_str!("differences.md")]
 
 mod abi;
 mod args;

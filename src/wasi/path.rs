@@ -345,8 +345,8 @@ pub(crate) fn rename(
 
 /// `path_symlink(old_path, old_path_len, fd, new_path, new_path_len)`: creates symbolic
 /// link `new_path` holding `old_path`. A relative target that points outside the mount
-/// can be created but never followed (`ENOTCAPABLE` then); an absolute target is refused
-/// at once with `ENOTCAPABLE`.
+/// can be created but never followed (`EPERM` then); an absolute target is refused
+/// at once with `EPERM`.
 pub(crate) fn symlink(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
