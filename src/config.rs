@@ -1,10 +1,6 @@
 //! Runtime and module configuration, after wazero's `RuntimeConfig` and `ModuleConfig`.
 
-use crate::wasi::FSConfig;
-use crate::wasi::clock::{SleepSource, TimeSource};
-use crate::wasi::options::WasiOptions;
-use crate::wasi::random::RandSource;
-use crate::wasi::stdio::StdioSource;
+use crate::wasi::{FSConfig, WasiConfig};
 use kiln_runtime_support::CoreFeatures;
 use std::io::{Read, Write};
 
@@ -167,26 +163,12 @@ impl RuntimeConfig {
 pub struct ModuleConfig {
     pub(crate) name: Option<String>,
     pub(crate) start_functions: Vec<String>,
-    pub(crate) args: Vec<String>,
-    pub(crate) env: Vec<(String, String)>,
-    pub(crate) stdin: Option<StdioSource>,
-    pub(crate) stdout: Option<StdioSource>,
-    pub(crate) stderr: Option<StdioSource>,
-    pub(crate) wasi: WasiOptions,
+    pub(crate) wasi: WasiConfig,
 }
 
 impl Default for ModuleConfig {
     fn default() -> Self {
-        Self {
-            name: None,
-            start_functions: vec!["_start".to_string()],
-            args: Vec::new(),
-            env: Vec::new(),
-            stdin: None,
-            stdout: None,
-            stderr: None,
-            wasi: WasiOptions::default(),
-        }
+        Self { name: None, start_functions: vec!["_start".to_string()], wasi: WasiConfig::new() }
     }
 }
 
@@ -195,8 +177,8 @@ impl std::fmt::Debug for ModuleConfig {
         f.debug_struct("ModuleConfig")
             .field("name", &self.name)
             .field("start_functions", &self.start_functions)
-            .field("args", &self.args)
-            .field("env", &self.env)
+            .field("args", &self.wasi.args())
+            .field("env", &self.wasi.env())
             .finish_non_exhaustive()
     }
 }
@@ -232,13 +214,13 @@ impl ModuleConfig {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.args = args.into_iter().map(Into::into).collect();
+        self.wasi = self.wasi.with_args(args);
         self
     }
 
     /// Adds an environment variable a WASI guest sees (`environ_get`).
     pub fn with_env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.push((key.into(), value.into()));
+        self.wasi = self.wasi.with_env(key, value);
         self
     }
 
@@ -246,21 +228,21 @@ impl ModuleConfig {
     /// type (not a terminal); [`ModuleConfig::with_stdin_fd`] hands over a host descriptor
     /// instead.
     pub fn with_stdin(mut self, r: impl Read + 'static) -> Self {
-        self.stdin = Some(StdioSource::Reader(Box::new(r)));
+        self.wasi = self.wasi.with_stdin(r);
         self
     }
 
     /// The guest's standard output (default: discarded), seen as a stream of unknown type
     /// (not a terminal).
     pub fn with_stdout(mut self, w: impl Write + 'static) -> Self {
-        self.stdout = Some(StdioSource::Writer(Box::new(w)));
+        self.wasi = self.wasi.with_stdout(w);
         self
     }
 
     /// The guest's standard error (default: discarded), seen as a stream of unknown type
     /// (not a terminal).
     pub fn with_stderr(mut self, w: impl Write + 'static) -> Self {
-        self.stderr = Some(StdioSource::Writer(Box::new(w)));
+        self.wasi = self.wasi.with_stderr(w);
         self
     }
 
@@ -269,27 +251,27 @@ impl ModuleConfig {
     /// character device (so `isatty(0)` is true), a regular file a regular file, anything
     /// else an unknown type; `poll_oneoff` waits until it is readable.
     pub fn with_stdin_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
-        self.stdin = Some(StdioSource::Host(fd.into()));
+        self.wasi = self.wasi.with_stdin_fd(fd);
         self
     }
 
     /// Standard output written directly to host descriptor `fd`, of its real kind (see
     /// [`ModuleConfig::with_stdin_fd`]): `isatty(1)` is true only for a terminal.
     pub fn with_stdout_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
-        self.stdout = Some(StdioSource::Host(fd.into()));
+        self.wasi = self.wasi.with_stdout_fd(fd);
         self
     }
 
     /// Standard error written directly to host descriptor `fd`, of its real kind (see
     /// [`ModuleConfig::with_stdin_fd`]).
     pub fn with_stderr_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
-        self.stderr = Some(StdioSource::Host(fd.into()));
+        self.wasi = self.wasi.with_stderr_fd(fd);
         self
     }
 
     /// The directories the guest may access (default: none). See [`FSConfig`].
     pub fn with_fs_config(mut self, fs: FSConfig) -> Self {
-        self.wasi.fs = fs;
+        self.wasi = self.wasi.with_fs_config(fs);
         self
     }
 
@@ -297,41 +279,41 @@ impl ModuleConfig {
     /// `WithSysWalltime`). Default: a fake clock starting at 2022-01-01T00:00:00Z that
     /// advances 1 ms per read.
     pub fn with_sys_walltime(mut self) -> Self {
-        self.wasi.walltime = TimeSource::System;
+        self.wasi = self.wasi.with_sys_walltime();
         self
     }
 
     /// The guest's wall clock is `clock`, returning ns since the Unix epoch, with
     /// `resolution` in ns (wazero's `WithWalltime`).
     pub fn with_walltime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
-        self.wasi.walltime = TimeSource::Custom(Box::new(clock), resolution.max(1));
+        self.wasi = self.wasi.with_walltime(clock, resolution);
         self
     }
 
     /// The guest's monotonic clock (and the CPU-time clocks) read the host's (wazero's
     /// `WithSysNanotime`). Default: a fake clock starting at 0 that advances 1 ms per read.
     pub fn with_sys_nanotime(mut self) -> Self {
-        self.wasi.nanotime = TimeSource::System;
+        self.wasi = self.wasi.with_sys_nanotime();
         self
     }
 
     /// The guest's monotonic clock is `clock`, returning ns, with `resolution` in ns
     /// (wazero's `WithNanotime`).
     pub fn with_nanotime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
-        self.wasi.nanotime = TimeSource::Custom(Box::new(clock), resolution.max(1));
+        self.wasi = self.wasi.with_nanotime(clock, resolution);
         self
     }
 
     /// `poll_oneoff` clock subscriptions really sleep (wazero's `WithSysNanosleep`).
     /// Default: they return at once, advancing the fake clocks by the time asked for.
     pub fn with_sys_nanosleep(mut self) -> Self {
-        self.wasi.sleep = SleepSource::System;
+        self.wasi = self.wasi.with_sys_nanosleep();
         self
     }
 
     /// `poll_oneoff` clock subscriptions call `sleep(ns)` (wazero's `WithNanosleep`).
     pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + 'static) -> Self {
-        self.wasi.sleep = SleepSource::Custom(Box::new(sleep));
+        self.wasi = self.wasi.with_nanosleep(sleep);
         self
     }
 
@@ -339,13 +321,13 @@ impl ModuleConfig {
     /// before filling a request makes `random_get` return `EIO`. Default: a fixed
     /// deterministic sequence.
     pub fn with_rand_source(mut self, source: impl Read + 'static) -> Self {
-        self.wasi.rand = RandSource::Custom(Box::new(source));
+        self.wasi = self.wasi.with_rand_source(source);
         self
     }
 
     /// `random_get` reads the host's cryptographically secure source (`getrandom(2)`).
     pub fn with_sys_rand(mut self) -> Self {
-        self.wasi.rand = RandSource::System;
+        self.wasi = self.wasi.with_sys_rand();
         self
     }
 
@@ -353,7 +335,7 @@ impl ModuleConfig {
     /// after stdio and the mounted directories, in the order added), usable with
     /// `sock_accept`. Like wasmtime's `--tcplisten`.
     pub fn with_tcp_listener(mut self, listener: std::net::TcpListener) -> Self {
-        self.wasi.listeners.push(listener);
+        self.wasi = self.wasi.with_tcp_listener(listener);
         self
     }
 
@@ -364,11 +346,11 @@ impl ModuleConfig {
 
     /// The configured arguments.
     pub fn args(&self) -> &[String] {
-        &self.args
+        self.wasi.args()
     }
 
     /// The configured environment.
     pub fn env(&self) -> &[(String, String)] {
-        &self.env
+        self.wasi.env()
     }
 }

@@ -5,7 +5,7 @@
 //! artifact), each on a fresh copy of the same directory tree, with stdin a pipe that
 //! receives data after a while and stdout and stderr pipes. Their standard output, exit
 //! status and resulting directory trees must be equal, except for the differences listed
-//! in the table of deliberate differences (`src/wasi/differences.md`, part of the
+//! in the table of deliberate differences (`wasi/src/differences.md`, part of the
 //! `kiln::wasi` docs): an unlisted difference fails, and so does a listed one that no longer
 //! occurs.
 
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The table of deliberate differences.
-const DIFFERENCES: &str = include_str!("../../../src/wasi/differences.md");
+const DIFFERENCES: &str = include_str!("../../../wasi/src/differences.md");
 
 /// Each program with the argument lists it runs with (one run each).
 const PROGRAMS: &[(&str, &[&[&str]])] = &[

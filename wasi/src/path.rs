@@ -18,7 +18,7 @@
 //! - `ENOTSUP`: `path_open` with the `dsync`, `rsync` or `sync` fdflags.
 //! - `EILSEQ`: a path that is not UTF-8.
 
-use super::abi::{LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
+use super::abi::{Abi, LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::filestat::{Filestat, decode_times};
@@ -86,12 +86,13 @@ pub(crate) fn filestat_get(
     p: u32,
     len: u32,
     out: u32,
+    abi: Abi,
 ) -> WasiResult {
     let p = path(mem, p, len)?;
-    mem.check(out, super::abi::FILESTAT_SIZE as u64)?;
+    mem.check(out, abi.filestat_size() as u64)?;
     let d = dir_of(cx, fd)?;
     let m = if follows(flags)? { d.dir.metadata(p)? } else { d.dir.symlink_metadata(p)? };
-    Filestat::from_metadata(&m).write(mem, out)
+    Filestat::from_metadata(&m).write(mem, out, abi)
 }
 
 /// `path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags)`: sets

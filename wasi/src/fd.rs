@@ -15,7 +15,7 @@
 //!   file or directory (rights cannot be changed).
 //! - `EROFS`: changing a file or directory of a read-only mount.
 
-use super::abi::{DIRENT_SIZE, FDSTAT_SIZE, advice, fdflags, whence};
+use super::abi::{Abi, DIRENT_SIZE, FDSTAT_SIZE, advice, fdflags, whence};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::filestat::{Filestat, decode_times};
@@ -135,8 +135,14 @@ pub(crate) fn fdstat_set_rights(cx: &mut WasiCtx, fd: u32, _base: u64, _inh: u64
 
 /// `fd_filestat_get(fd, filestat_ptr)`: the file's attributes. A stdio stream reports its
 /// type (a host regular file its real attributes), everything else 0.
-pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32) -> WasiResult {
-    mem.check(out, super::abi::FILESTAT_SIZE as u64)?;
+pub(crate) fn filestat_get(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    out: u32,
+    abi: Abi,
+) -> WasiResult {
+    mem.check(out, abi.filestat_size() as u64)?;
     let e = cx.fds.get(fd)?;
     let st = match &e.desc {
         Desc::File(f) => Filestat::from_metadata(&f.file.metadata()?),
@@ -149,7 +155,7 @@ pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u3
             Filestat::from_stat(&rustix::fs::fstat(l)?, super::abi::filetype::SOCKET_STREAM)
         }
     };
-    st.write(mem, out)
+    st.write(mem, out, abi)
 }
 
 /// `fd_filestat_set_size(fd, size)`: truncates or extends a file. `EROFS` on a read-only

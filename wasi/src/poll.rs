@@ -12,7 +12,7 @@
 //! an unknown subscription tag or an unknown clock id; `EBADF` for an unknown descriptor or
 //! a directory.
 
-use super::abi::poll;
+use super::abi::{Abi, SUBSCRIPTION_SIZE_PREVIEW0, poll};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::fs_table::Desc;
@@ -27,7 +27,8 @@ struct Event {
     flags: u16,
 }
 
-/// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`.
+/// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`, reading subscriptions in `abi`'s
+/// layout (events are the same in both).
 pub(crate) fn poll_oneoff(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -35,11 +36,17 @@ pub(crate) fn poll_oneoff(
     output: u32,
     nsubs: u32,
     nevents: u32,
+    abi: Abi,
 ) -> WasiResult {
     if nsubs == 0 {
         return Err(Errno::EINVAL);
     }
-    let subs = mem.read(input, nsubs.checked_mul(poll::SUBSCRIPTION_SIZE).ok_or(Errno::EFAULT)?)?;
+    let (sub_size, clock_at) = match abi {
+        Abi::Preview1 => (poll::SUBSCRIPTION_SIZE, 16),
+        // The clock variant starts with an `identifier`.
+        Abi::Preview0 => (SUBSCRIPTION_SIZE_PREVIEW0, 24),
+    };
+    let subs = mem.read(input, nsubs.checked_mul(sub_size).ok_or(Errno::EFAULT)?)?;
     mem.check(output, u64::from(nsubs) * u64::from(poll::EVENT_SIZE))?;
     mem.check(nevents, 4)?;
 
@@ -49,7 +56,7 @@ pub(crate) fn poll_oneoff(
     // (userdata, kind, fd) for each host descriptor to poll.
     let mut sockets: Vec<(u64, u8, BorrowedFd<'_>)> = Vec::new();
     let fds = &cx.fds;
-    for s in subs.chunks_exact(poll::SUBSCRIPTION_SIZE as usize) {
+    for s in subs.chunks_exact(sub_size as usize) {
         let u64_at = |o: usize| u64::from_le_bytes(s[o..o + 8].try_into().unwrap_or_default());
         let u32_at = |o: usize| u32::from_le_bytes(s[o..o + 4].try_into().unwrap_or_default());
         let userdata = u64_at(0);
@@ -58,8 +65,9 @@ pub(crate) fn poll_oneoff(
             |error: Errno, nbytes: u64, flags: u16| Event { userdata, error, kind, nbytes, flags };
         match kind {
             poll::EVENTTYPE_CLOCK => {
-                let (id, timeout) = (u32_at(16), u64_at(24));
-                let abstime = u16::from_le_bytes([s[40], s[41]]) & poll::SUBCLOCK_ABSTIME != 0;
+                let (id, timeout) = (u32_at(clock_at), u64_at(clock_at + 8));
+                let flags = u16::from_le_bytes([s[clock_at + 24], s[clock_at + 25]]);
+                let abstime = flags & poll::SUBCLOCK_ABSTIME != 0;
                 let remaining = if abstime {
                     cx.clocks.now(id).map(|now| timeout.saturating_sub(now))
                 } else {

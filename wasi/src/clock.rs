@@ -22,8 +22,10 @@ pub const FAKE_TICK_NANOS: u64 = 1_000_000;
 pub const FAKE_RESOLUTION_NANOS: u64 = 1_000;
 
 /// Where a clock's readings come from.
+#[derive(Default)]
 pub(crate) enum TimeSource {
     /// Deterministic: starts at a fixed value, advances [`FAKE_TICK_NANOS`] per read.
+    #[default]
     Fake,
     /// The host's clock.
     System,
@@ -32,8 +34,10 @@ pub(crate) enum TimeSource {
 }
 
 /// How the guest sleeps.
+#[derive(Default)]
 pub(crate) enum SleepSource {
     /// Return at once, advancing the fake clocks by the duration.
+    #[default]
     Fake,
     /// `std::thread::sleep`.
     System,

@@ -208,3 +208,30 @@ pub(crate) const FDSTAT_SIZE: usize = 24;
 /// Size of a `dirent` header (the name follows): d_next u64 @0, d_ino u64 @8,
 /// d_namlen u32 @16, d_type u8 @20.
 pub(crate) const DIRENT_SIZE: usize = 24;
+
+/// Which WASI ABI a function speaks: preview1 (`wasi_snapshot_preview1`) or its
+/// predecessor preview0 (`wasi_unstable`), which differ in a few layouts and values
+/// (`filestat`, `subscription`, `whence`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Abi {
+    Preview1,
+    Preview0,
+}
+
+/// Size of a preview0 `filestat` in bytes: dev u64 @0, ino u64 @8, filetype u8 @16,
+/// nlink u32 @20, size u64 @24, atim u64 @32, mtim u64 @40, ctim u64 @48.
+pub(crate) const FILESTAT_SIZE_PREVIEW0: usize = 56;
+/// Size of a preview0 `subscription` in bytes: the clock variant carries an `identifier`
+/// (u64 @16) before its clock id (u32 @24), timeout (u64 @32), precision (u64 @40) and
+/// flags (u16 @48).
+pub(crate) const SUBSCRIPTION_SIZE_PREVIEW0: u32 = 56;
+
+impl Abi {
+    /// The size of a `filestat`.
+    pub(crate) fn filestat_size(self) -> usize {
+        match self {
+            Abi::Preview1 => FILESTAT_SIZE,
+            Abi::Preview0 => FILESTAT_SIZE_PREVIEW0,
+        }
+    }
+}
