@@ -211,7 +211,7 @@ pub(crate) const DIRENT_SIZE: usize = 24;
 
 /// Which WASI ABI a function speaks: preview1 (`wasi_snapshot_preview1`) or its
 /// predecessor preview0 (`wasi_unstable`), which differ in a few layouts and values
-/// (`filestat`, `subscription`, `whence`).
+/// (`filestat`, `whence`, the rights defined).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Abi {
     Preview1,
@@ -221,12 +221,16 @@ pub(crate) enum Abi {
 /// Size of a preview0 `filestat` in bytes: dev u64 @0, ino u64 @8, filetype u8 @16,
 /// nlink u32 @20, size u64 @24, atim u64 @32, mtim u64 @40, ctim u64 @48.
 pub(crate) const FILESTAT_SIZE_PREVIEW0: usize = 56;
-/// Size of a preview0 `subscription` in bytes: the clock variant carries an `identifier`
-/// (u64 @16) before its clock id (u32 @24), timeout (u64 @32), precision (u64 @40) and
-/// flags (u16 @48).
-pub(crate) const SUBSCRIPTION_SIZE_PREVIEW0: u32 = 56;
 
 impl Abi {
+    /// The rights this ABI defines (preview0 has no `sock_accept`).
+    pub(crate) fn rights(self) -> u64 {
+        match self {
+            Abi::Preview1 => rights::ALL,
+            Abi::Preview0 => rights::ALL & !rights::SOCK_ACCEPT,
+        }
+    }
+
     /// The size of a `filestat`.
     pub(crate) fn filestat_size(self) -> usize {
         match self {

@@ -74,11 +74,19 @@ pub(crate) fn sync(cx: &mut WasiCtx, fd: u32) -> WasiResult {
     Ok(rustix::fs::fsync(&f.file)?)
 }
 
-/// `fd_fdstat_get(fd, fdstat_ptr)`: writes the descriptor's type, flags and rights.
-pub(crate) fn fdstat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32) -> WasiResult {
+/// `fd_fdstat_get(fd, fdstat_ptr)`: writes the descriptor's type, flags and rights (those
+/// `abi` defines).
+pub(crate) fn fdstat_get(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    out: u32,
+    abi: Abi,
+) -> WasiResult {
     mem.check(out, FDSTAT_SIZE as u64)?;
     let e = cx.fds.get(fd)?;
     let (base, inheriting) = e.rights();
+    let (base, inheriting) = (base & abi.rights(), inheriting & abi.rights());
     let mut b = [0u8; FDSTAT_SIZE];
     b[0] = e.filetype();
     b[2..4].copy_from_slice(&e.flags.to_le_bytes());

@@ -23,7 +23,8 @@ wasi_functions! { PREVIEW1, FUNCTIONS:
         |cx, _| fd::allocate(cx, fd, offset, len);
     fn fd_close(fd: u32) -> errno = |cx, _| fd::close(cx, fd);
     fn fd_datasync(fd: u32) -> errno = |cx, _| fd::datasync(cx, fd);
-    fn fd_fdstat_get(fd: u32, out: u32) -> errno = |cx, m| fd::fdstat_get(cx, m, fd, out);
+    fn fd_fdstat_get(fd: u32, out: u32) -> errno =
+        |cx, m| fd::fdstat_get(cx, m, fd, out, Abi::Preview1);
     fn fd_fdstat_set_flags(fd: u32, flags: u16) -> errno =
         |cx, _| fd::fdstat_set_flags(cx, fd, flags);
     fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) -> errno =

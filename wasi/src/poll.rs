@@ -12,7 +12,7 @@
 //! an unknown subscription tag or an unknown clock id; `EBADF` for an unknown descriptor or
 //! a directory.
 
-use super::abi::{Abi, SUBSCRIPTION_SIZE_PREVIEW0, poll};
+use super::abi::{Abi, poll};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::fs_table::Desc;
@@ -27,8 +27,8 @@ struct Event {
     flags: u16,
 }
 
-/// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`, reading subscriptions in `abi`'s
-/// layout (events are the same in both).
+/// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`, reading clock subscriptions as
+/// `abi` lays them out.
 pub(crate) fn poll_oneoff(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -41,12 +41,7 @@ pub(crate) fn poll_oneoff(
     if nsubs == 0 {
         return Err(Errno::EINVAL);
     }
-    let (sub_size, clock_at) = match abi {
-        Abi::Preview1 => (poll::SUBSCRIPTION_SIZE, 16),
-        // The clock variant starts with an `identifier`.
-        Abi::Preview0 => (SUBSCRIPTION_SIZE_PREVIEW0, 24),
-    };
-    let subs = mem.read(input, nsubs.checked_mul(sub_size).ok_or(Errno::EFAULT)?)?;
+    let subs = mem.read(input, nsubs.checked_mul(poll::SUBSCRIPTION_SIZE).ok_or(Errno::EFAULT)?)?;
     mem.check(output, u64::from(nsubs) * u64::from(poll::EVENT_SIZE))?;
     mem.check(nevents, 4)?;
 
@@ -56,7 +51,7 @@ pub(crate) fn poll_oneoff(
     // (userdata, kind, fd) for each host descriptor to poll.
     let mut sockets: Vec<(u64, u8, BorrowedFd<'_>)> = Vec::new();
     let fds = &cx.fds;
-    for s in subs.chunks_exact(sub_size as usize) {
+    for (i, s) in subs.chunks_exact(poll::SUBSCRIPTION_SIZE as usize).enumerate() {
         let u64_at = |o: usize| u64::from_le_bytes(s[o..o + 8].try_into().unwrap_or_default());
         let u32_at = |o: usize| u32::from_le_bytes(s[o..o + 4].try_into().unwrap_or_default());
         let userdata = u64_at(0);
@@ -65,8 +60,19 @@ pub(crate) fn poll_oneoff(
             |error: Errno, nbytes: u64, flags: u16| Event { userdata, error, kind, nbytes, flags };
         match kind {
             poll::EVENTTYPE_CLOCK => {
-                let (id, timeout) = (u32_at(clock_at), u64_at(clock_at + 8));
-                let flags = u16::from_le_bytes([s[clock_at + 24], s[clock_at + 25]]);
+                let (id, timeout, flags) = match abi {
+                    Abi::Preview1 => (u32_at(16), u64_at(24), u16::from_le_bytes([s[40], s[41]])),
+                    // wasmtime reads a preview0 clock as witx lays it out (an `identifier`
+                    // first, so its flags at 48) but steps through the array 48 bytes at a
+                    // time: the flags are the first bytes of the next subscription (or
+                    // past the array, for the last one).
+                    Abi::Preview0 => {
+                        let at = u64::from(input) + i as u64 * 48 + 48;
+                        let at = u32::try_from(at).map_err(|_| Errno::EFAULT)?;
+                        let b = mem.read(at, 2)?;
+                        (u32_at(24), u64_at(32), u16::from_le_bytes([b[0], b[1]]))
+                    }
+                };
                 let abstime = flags & poll::SUBCLOCK_ABSTIME != 0;
                 let remaining = if abstime {
                     cx.clocks.now(id).map(|now| timeout.saturating_sub(now))

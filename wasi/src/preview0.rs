@@ -5,11 +5,12 @@
 //! - `filestat`: `nlink` is a `u32` (at offset 20), so `size`, `atim`, `mtim`, `ctim`
 //!   follow at 24..56 and the record is 56 bytes (`fd_filestat_get`, `path_filestat_get`);
 //! - `whence`: `cur` = 0, `end` = 1, `set` = 2 (`fd_seek`);
-//! - `subscription`: the clock variant starts with a `u64` `identifier`, so its clock id,
-//!   timeout, precision and flags are 8 bytes later and the record is 56 bytes
-//!   (`poll_oneoff`).
+//! - `rights`: there is no `sock_accept` right (`fd_fdstat_get`);
+//! - `subscription_clock` starts with a `u64` `identifier`, so its clock id is at offset 24
+//!   of the subscription, its timeout at 32 and its flags at 48 (`poll_oneoff`; as wasmtime
+//!   reads them, subscriptions stay 48 bytes apart).
 //!
-//! Only those four functions are declared again here; [`preview0`] takes every other one
+//! Only those five functions are declared again here; [`preview0`] takes every other one
 //! from the preview1 table.
 
 use super::abi::{Abi, whence};
@@ -28,6 +29,8 @@ wasi_functions! { PREVIEW0_ONLY:
         |cx, m| fd::seek(cx, m, fd, offset, whence_from_preview0(whence)?, out);
     fn path_filestat_get(fd: u32, flags: u32, p: u32, len: u32, out: u32) -> errno =
         |cx, m| path::filestat_get(cx, m, fd, flags, p, len, out, Abi::Preview0);
+    fn fd_fdstat_get(fd: u32, out: u32) -> errno =
+        |cx, m| fd::fdstat_get(cx, m, fd, out, Abi::Preview0);
     fn poll_oneoff(input: u32, output: u32, n: u32, out: u32) -> errno =
         |cx, m| poll::poll_oneoff(cx, m, input, output, n, out, Abi::Preview0);
 }

@@ -29,6 +29,12 @@ const PROGRAMS: &[(&str, &[&[&str]])] = &[
     ("stdio", &[&[]]),
 ];
 
+/// The programs that also run as `wasi_unstable` (preview0) modules: their imports renamed
+/// ([`as_preview0`]), so each call speaks the preview0 ABI, its layouts read through the
+/// program's preview1 structures (the same on both runtimes). Each of these runs is
+/// named `p0 <program>`.
+const PREVIEW0: &[&str] = &["open", "fdops", "paths", "readdir", "poll"];
+
 /// The programs that run with stdin read from a regular file and stdout written to one
 /// (the others get pipes).
 const FILE_STDIO: &[&str] = &["stdio"];
@@ -289,6 +295,119 @@ fn run_kiln(mode: Mode, name: &str, wasm: &[u8], args: &[&str]) -> Observed {
     observed
 }
 
+/// `wasm` with every import from `wasi_snapshot_preview1` imported from `wasi_unstable`
+/// instead: the import section rewritten, every other byte kept.
+fn as_preview0(wasm: &[u8]) -> Vec<u8> {
+    fn leb(b: &[u8], pos: &mut usize) -> u32 {
+        let (mut v, mut shift) = (0u32, 0);
+        loop {
+            let byte = b[*pos];
+            *pos += 1;
+            v |= u32::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+    fn put_leb(out: &mut Vec<u8>, mut v: u32) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+    fn name<'a>(b: &'a [u8], pos: &mut usize) -> &'a [u8] {
+        let len = leb(b, pos) as usize;
+        *pos += len;
+        &b[*pos - len..*pos]
+    }
+    fn limits(b: &[u8], pos: &mut usize) {
+        let flags = b[*pos];
+        *pos += 1;
+        leb(b, pos);
+        if flags & 1 != 0 {
+            leb(b, pos);
+        }
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut pos = 8;
+    while pos < wasm.len() {
+        let id = wasm[pos];
+        pos += 1;
+        let size = leb(wasm, &mut pos) as usize;
+        let body = &wasm[pos..pos + size];
+        pos += size;
+        if id != 2 {
+            out.push(id);
+            put_leb(&mut out, size as u32);
+            out.extend_from_slice(body);
+            continue;
+        }
+        let mut p = 0;
+        let count = leb(body, &mut p);
+        let mut section = Vec::new();
+        put_leb(&mut section, count);
+        for _ in 0..count {
+            let module = name(body, &mut p);
+            let field_start = p;
+            name(body, &mut p);
+            match body[p] {
+                0x00 => {
+                    p += 1;
+                    leb(body, &mut p);
+                }
+                0x01 => {
+                    p += 2;
+                    limits(body, &mut p);
+                }
+                0x02 => {
+                    p += 1;
+                    limits(body, &mut p);
+                }
+                0x03 => p += 3,
+                k => panic!("import kind {k} in a test program"),
+            }
+            let module: &[u8] =
+                if module == b"wasi_snapshot_preview1" { b"wasi_unstable" } else { module };
+            put_leb(&mut section, module.len() as u32);
+            section.extend_from_slice(module);
+            section.extend_from_slice(&body[field_start..p]);
+        }
+        out.push(2);
+        put_leb(&mut out, section.len() as u32);
+        out.extend_from_slice(&section);
+    }
+    out
+}
+
+/// `line` with every number of 16 digits or more replaced by `<time>`: a preview0 run reads
+/// its `filestat`s through preview1 structures, so host timestamps land in fields the
+/// program prints.
+fn hide_times(line: &str) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    for c in line.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        if digits.len() >= 16 {
+            out.push_str("<time>");
+        } else {
+            out.push_str(&digits);
+        }
+        digits.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
 /// The runs of `a` and `b` that differ: pairs of (lines only in `a`, lines only in `b`),
 /// from a longest-common-subsequence alignment.
 fn hunks(a: &[String], b: &[String]) -> Vec<(Vec<String>, Vec<String>)> {
@@ -355,41 +474,53 @@ fn kiln_matches_wasmtime_on_every_call() {
     let (mut runs, mut calls, mut listed_seen) = (0, 0, 0);
     let scratch = std::env::temp_dir().join(format!("kiln-wasi-diff-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
+    let mut plan: Vec<(String, &str, Vec<u8>, &[&str])> = Vec::new();
     for (name, arg_lists) in PROGRAMS {
         let wasm = kiln_tests::build_wasi_program(&format!("diff/{name}.c"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let wasm_file = scratch.join(format!("{name}.wasm"));
-        std::fs::write(&wasm_file, &wasm).unwrap();
         for args in *arg_lists {
             let run =
                 std::iter::once(*name).chain(args.iter().copied()).collect::<Vec<_>>().join(" ");
-            let reference = run_wasmtime(name, &wasm_file, args);
-            runs += 1;
-            calls += reference.lines.len() - 1;
-            for mode in [Mode::Interpreter, Mode::Compiler, Mode::Artifact] {
-                let kiln = run_kiln(mode, name, &wasm, args);
-                for (w, k) in hunks(&reference.lines, &kiln.lines) {
-                    let (w, k) = (w.join(" / "), k.join(" / "));
-                    match table.iter().position(|r| r.run == run && r.wasmtime == w && r.kiln == k)
-                    {
-                        Some(i) => {
-                            used[i] = true;
-                            listed_seen += 1;
-                        }
-                        None => problems.push(format!(
-                            "{run} on Kiln ({mode:?}): unlisted difference\n  wasmtime: {w}\n  \
-                             Kiln:     {k}"
-                        )),
+            plan.push((run, name, wasm.clone(), args));
+        }
+        if PREVIEW0.contains(name) {
+            plan.push((format!("p0 {name}"), name, as_preview0(&wasm), &[]));
+        }
+    }
+    for (run, name, wasm, args) in &plan {
+        let wasm_file = scratch.join(format!("{name}.wasm"));
+        std::fs::write(&wasm_file, wasm).unwrap();
+        let mut reference = run_wasmtime(name, &wasm_file, args);
+        if run.starts_with("p0 ") {
+            reference.lines = reference.lines.iter().map(|l| hide_times(l)).collect();
+        }
+        runs += 1;
+        calls += reference.lines.len() - 1;
+        for mode in [Mode::Interpreter, Mode::Compiler, Mode::Artifact] {
+            let mut kiln = run_kiln(mode, name, wasm, args);
+            if run.starts_with("p0 ") {
+                kiln.lines = kiln.lines.iter().map(|l| hide_times(l)).collect();
+            }
+            for (w, k) in hunks(&reference.lines, &kiln.lines) {
+                let (w, k) = (w.join(" / "), k.join(" / "));
+                match table.iter().position(|r| &r.run == run && r.wasmtime == w && r.kiln == k) {
+                    Some(i) => {
+                        used[i] = true;
+                        listed_seen += 1;
                     }
+                    None => problems.push(format!(
+                        "{run} on Kiln ({mode:?}): unlisted difference\n  wasmtime: {w}\n  \
+                         Kiln:     {k}"
+                    )),
                 }
-                for (w, k) in hunks(&reference.tree, &kiln.tree) {
-                    problems.push(format!(
-                        "{run} on Kiln ({mode:?}): the directory trees differ\n  wasmtime: {}\n  \
-                         Kiln:     {}",
-                        w.join(" / "),
-                        k.join(" / ")
-                    ));
-                }
+            }
+            for (w, k) in hunks(&reference.tree, &kiln.tree) {
+                problems.push(format!(
+                    "{run} on Kiln ({mode:?}): the directory trees differ\n  wasmtime: {}\n  \
+                     Kiln:     {}",
+                    w.join(" / "),
+                    k.join(" / ")
+                ));
             }
         }
     }
