@@ -1,8 +1,8 @@
 //! Clocks: `clock_res_get`, `clock_time_get`, and the sleeping `poll_oneoff` does.
 //!
 //! Sandboxed by default, as in wazero: unless the embedder enables the host's clocks
-//! ([`crate::ModuleConfig::with_sys_walltime`], [`crate::ModuleConfig::with_sys_nanotime`],
-//! [`crate::ModuleConfig::with_sys_nanosleep`]) the guest sees deterministic fake clocks:
+//! ([`crate::WasiConfig::with_sys_walltime`], [`crate::WasiConfig::with_sys_nanotime`],
+//! [`crate::WasiConfig::with_sys_nanosleep`]) the guest sees deterministic fake clocks:
 //! the wall clock starts at 2022-01-01T00:00:00Z and the monotonic clock at 0 ns, each
 //! advances 1 ms per read, and sleeping returns at once after advancing both by the time
 //! asked for. The CPU-time clocks follow the monotonic clock's choice: the host's process

@@ -37,7 +37,7 @@ impl FSConfig {
     /// Mounts host directory `host_dir` read-write at `guest_path` (the name the guest's
     /// `fd_prestat_dir_name` reports, e.g. `/`, `/data` or `.`). The directory is opened
     /// when a module is instantiated; a missing one fails instantiation with
-    /// [`crate::Error::Mount`].
+    /// [`crate::SetupError::Mount`] (the facade's `Error::Mount`).
     pub fn with_dir_mount(
         mut self,
         host_dir: impl Into<PathBuf>,

@@ -137,11 +137,15 @@ macro_rules! wasi_functions {
                         caller: &mut kiln_runtime_support::vm::CallerCtx<'_>,
                         slots: &mut [kiln_runtime_support::vm::ValRaw],
                     ) -> Result<(), kiln_runtime_support::Unwind> {
-                        let args: Result<_, $crate::errno::Errno> = (|| {
+                        #[allow(unused_variables, unused_mut, unused_assignments)]
+                        fn parse(
+                            slots: &[kiln_runtime_support::vm::ValRaw],
+                        ) -> Result<($($ty,)*), $crate::errno::Errno> {
                             let mut i = 0;
                             $(let $arg = <$ty as $crate::host_func::Arg>::from_raw(slots[i])?; i += 1;)*
                             Ok(($($arg,)*))
-                        })();
+                        }
+                        let args = parse(slots);
                         $crate::host_func::wasi_kind!(
                             run $kind, caller, slots, args, ($($arg,)*), $cx, $mem, $body
                         )

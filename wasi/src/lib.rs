@@ -11,6 +11,22 @@
 //! instance's host-data slot as a [`WasiState`]) and on that instance's memory 0. The same
 //! host functions serve both engines.
 //!
+//! # Where this crate sits
+//! `kiln-wasi` depends on `kiln-runtime-support` only, never on the facade: the facade
+//! depends on it and re-exports it, as DESIGN.md's dependency direction has it (the
+//! compiler, the loader and WASI below the facade). That is possible because the WASI
+//! functions use the engine-level host-function interface, which runtime-support already
+//! holds and both engines call: each [`HostFunc`] is an array-call body over
+//! `CallerCtx` and `ValRaw` slots. The facade turns the tables into host modules
+//! (`kiln::wasi::instantiate`) and, when it instantiates a module, builds its [`WasiCtx`]
+//! from the `ModuleConfig` (which holds a [`WasiConfig`]) and puts it in the instance's
+//! host-data slot (`kiln_runtime_support::instance::HostData`, which the facade's `Caller`
+//! exposes as `Caller::host_data`), where the functions find it through their caller. The
+//! other direction (`kiln-wasi` on top of `kiln`, using `Caller` and `HostModuleBuilder`)
+//! would have left `ModuleConfig`'s WASI settings and `kiln::wasi` without a home in the
+//! facade, or needed the host-function API split out of the facade into a crate of its
+//! own; runtime-support already is that crate.
+//!
 //! # Sandbox
 //! Nothing is granted by default ([`WasiConfig`]): no filesystem, stdin empty, stdout and
 //! stderr discarded, fake deterministic clocks, a deterministic random source, no sockets.

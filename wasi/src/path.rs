@@ -78,6 +78,7 @@ pub(crate) fn create_directory(
 
 /// `path_filestat_get(fd, flags, path, path_len, filestat_ptr)`: `stat` (with
 /// `symlink_follow`) or `lstat`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn filestat_get(
     cx: &mut WasiCtx,
     mem: &GuestMemory,

@@ -1,5 +1,5 @@
 //! `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown` on TCP listeners the
-//! embedder preopened ([`crate::ModuleConfig::with_tcp_listener`]) and the connections
+//! embedder preopened ([`crate::WasiConfig::with_tcp_listener`]) and the connections
 //! accepted from them. Preview1 has no way to create, bind or connect a socket.
 //!
 //! Errno choices: `ENOTSOCK` for a descriptor that is not a socket of the right kind
