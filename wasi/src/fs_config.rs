@@ -17,10 +17,10 @@ pub(crate) struct Mount {
 /// refused with `EPERM`, as wasmtime refuses them (every access goes through `cap-std`).
 ///
 /// ```
-/// let fs = kiln::FSConfig::new()
+/// let fs = kiln_wasi::FSConfig::new()
 ///     .with_dir_mount("/tmp", "/tmp")
 ///     .with_read_only_dir_mount("/usr/share", "/share");
-/// let config = kiln::ModuleConfig::new().with_fs_config(fs);
+/// let config = kiln_wasi::WasiConfig::new().with_fs_config(fs);
 /// # drop(config);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
