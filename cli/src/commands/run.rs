@@ -216,9 +216,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
 /// The module configuration: the command-line grants.
 fn module_config(a: &RunArgs) -> Result<ModuleConfig, String> {
     let start: Vec<&str> = if a.invoke.is_some() { vec!["_initialize"] } else { vec!["_start"] };
-    // argv[0] is the module's file name, as wasmtime gives it.
-    let program =
-        a.module.file_name().unwrap_or(a.module.as_os_str()).to_string_lossy().into_owned();
+    let program = a.module.to_string_lossy().into_owned();
     let mut config = ModuleConfig::new()
         .with_start_functions(start)
         .with_args(std::iter::once(program).chain(a.args.iter().cloned()))
