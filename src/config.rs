@@ -164,11 +164,17 @@ pub struct ModuleConfig {
     pub(crate) name: Option<String>,
     pub(crate) start_functions: Vec<String>,
     pub(crate) wasi: WasiConfig,
+    pub(crate) host_data: kiln_runtime_support::instance::HostData,
 }
 
 impl Default for ModuleConfig {
     fn default() -> Self {
-        Self { name: None, start_functions: vec!["_start".to_string()], wasi: WasiConfig::new() }
+        Self {
+            name: None,
+            start_functions: vec!["_start".to_string()],
+            wasi: WasiConfig::new(),
+            host_data: Default::default(),
+        }
     }
 }
 
@@ -188,6 +194,15 @@ impl ModuleConfig {
     /// args, no environment, stdio discarded.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Attaches `value` to the instance's host-data slot (one value per type; a later one
+    /// of the same type replaces it), where host functions find it through
+    /// [`crate::Caller::host_data`]. The instance's WASI state is kept there too
+    /// ([`crate::wasi::WasiState`]).
+    pub fn with_host_data<T: std::any::Any>(mut self, value: T) -> Self {
+        self.host_data.insert(value);
+        self
     }
 
     /// The name the instance is registered under, so later modules can import from it.

@@ -8,7 +8,7 @@ use crate::instance::Instance;
 use crate::module::CompiledModule;
 use crate::wasi::{WasiCtx, WasiState};
 use kiln_runtime_support::engine::{Code, Module};
-use kiln_runtime_support::instance::{Extern as RawExtern, HostData, InstanceData};
+use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
 use kiln_runtime_support::module::decode::DecodeOptions;
 use kiln_runtime_support::vm::{MemoryStyle, Store, StoreConfig};
 use std::cell::RefCell;
@@ -179,10 +179,9 @@ impl Runtime {
         if let Some(n) = name.as_ref().filter(|n| self.namespaces.borrow().contains_key(*n)) {
             return Err(Error::DuplicateModuleName(n.clone()));
         }
-        let ModuleConfig { wasi, start_functions, .. } = config;
+        let ModuleConfig { wasi, start_functions, mut host_data, .. } = config;
         // The instance's WASI state goes in its host-data slot, where the WASI functions
         // find it (its start section may already call them).
-        let mut host_data = HostData::default();
         host_data.insert::<WasiState>(RefCell::new(WasiCtx::new(wasi)?));
         let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.get(f));
         let data = kiln_runtime_support::instance::instantiate_with_host_data(
