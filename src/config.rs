@@ -1,9 +1,6 @@
 //! Runtime and module configuration, after wazero's `RuntimeConfig` and `ModuleConfig`.
 
-use crate::wasi::FSConfig;
-use crate::wasi::clock::{SleepSource, TimeSource};
-use crate::wasi::options::WasiOptions;
-use crate::wasi::random::RandSource;
+use crate::wasi::{FSConfig, WasiConfig};
 use kiln_runtime_support::CoreFeatures;
 use std::io::{Read, Write};
 
@@ -166,12 +163,8 @@ impl RuntimeConfig {
 pub struct ModuleConfig {
     pub(crate) name: Option<String>,
     pub(crate) start_functions: Vec<String>,
-    pub(crate) args: Vec<String>,
-    pub(crate) env: Vec<(String, String)>,
-    pub(crate) stdin: Option<Box<dyn Read>>,
-    pub(crate) stdout: Option<Box<dyn Write>>,
-    pub(crate) stderr: Option<Box<dyn Write>>,
-    pub(crate) wasi: WasiOptions,
+    pub(crate) wasi: WasiConfig,
+    pub(crate) host_data: kiln_runtime_support::instance::HostData,
 }
 
 impl Default for ModuleConfig {
@@ -179,12 +172,8 @@ impl Default for ModuleConfig {
         Self {
             name: None,
             start_functions: vec!["_start".to_string()],
-            args: Vec::new(),
-            env: Vec::new(),
-            stdin: None,
-            stdout: None,
-            stderr: None,
-            wasi: WasiOptions::default(),
+            wasi: WasiConfig::new(),
+            host_data: Default::default(),
         }
     }
 }
@@ -194,8 +183,8 @@ impl std::fmt::Debug for ModuleConfig {
         f.debug_struct("ModuleConfig")
             .field("name", &self.name)
             .field("start_functions", &self.start_functions)
-            .field("args", &self.args)
-            .field("env", &self.env)
+            .field("args", &self.wasi.args())
+            .field("env", &self.wasi.env())
             .finish_non_exhaustive()
     }
 }
@@ -205,6 +194,15 @@ impl ModuleConfig {
     /// args, no environment, stdio discarded.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Attaches `value` to the instance's host-data slot (one value per type; a later one
+    /// of the same type replaces it), where host functions find it through
+    /// [`crate::Caller::host_data`]. The instance's WASI state is kept there too
+    /// ([`crate::wasi::WasiState`]).
+    pub fn with_host_data<T: std::any::Any>(mut self, value: T) -> Self {
+        self.host_data.insert(value);
+        self
     }
 
     /// The name the instance is registered under, so later modules can import from it.
@@ -231,37 +229,64 @@ impl ModuleConfig {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.args = args.into_iter().map(Into::into).collect();
+        self.wasi = self.wasi.with_args(args);
         self
     }
 
     /// Adds an environment variable a WASI guest sees (`environ_get`).
     pub fn with_env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.push((key.into(), value.into()));
+        self.wasi = self.wasi.with_env(key, value);
         self
     }
 
-    /// The guest's standard input (default: empty).
+    /// The guest's standard input (default: empty). The guest sees a stream of unknown
+    /// type (not a terminal); [`ModuleConfig::with_stdin_fd`] hands over a host descriptor
+    /// instead.
     pub fn with_stdin(mut self, r: impl Read + 'static) -> Self {
-        self.stdin = Some(Box::new(r));
+        self.wasi = self.wasi.with_stdin(r);
         self
     }
 
-    /// The guest's standard output (default: discarded).
+    /// The guest's standard output (default: discarded), seen as a stream of unknown type
+    /// (not a terminal).
     pub fn with_stdout(mut self, w: impl Write + 'static) -> Self {
-        self.stdout = Some(Box::new(w));
+        self.wasi = self.wasi.with_stdout(w);
         self
     }
 
-    /// The guest's standard error (default: discarded).
+    /// The guest's standard error (default: discarded), seen as a stream of unknown type
+    /// (not a terminal).
     pub fn with_stderr(mut self, w: impl Write + 'static) -> Self {
-        self.stderr = Some(Box::new(w));
+        self.wasi = self.wasi.with_stderr(w);
+        self
+    }
+
+    /// Standard input read directly from host descriptor `fd` (for example the process's
+    /// own stdin, a pipe or a file). The guest sees its real kind: a terminal is a
+    /// character device (so `isatty(0)` is true), a regular file a regular file, anything
+    /// else an unknown type; `poll_oneoff` waits until it is readable.
+    pub fn with_stdin_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
+        self.wasi = self.wasi.with_stdin_fd(fd);
+        self
+    }
+
+    /// Standard output written directly to host descriptor `fd`, of its real kind (see
+    /// [`ModuleConfig::with_stdin_fd`]): `isatty(1)` is true only for a terminal.
+    pub fn with_stdout_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
+        self.wasi = self.wasi.with_stdout_fd(fd);
+        self
+    }
+
+    /// Standard error written directly to host descriptor `fd`, of its real kind (see
+    /// [`ModuleConfig::with_stdin_fd`]).
+    pub fn with_stderr_fd(mut self, fd: impl Into<std::os::fd::OwnedFd>) -> Self {
+        self.wasi = self.wasi.with_stderr_fd(fd);
         self
     }
 
     /// The directories the guest may access (default: none). See [`FSConfig`].
     pub fn with_fs_config(mut self, fs: FSConfig) -> Self {
-        self.wasi.fs = fs;
+        self.wasi = self.wasi.with_fs_config(fs);
         self
     }
 
@@ -269,41 +294,41 @@ impl ModuleConfig {
     /// `WithSysWalltime`). Default: a fake clock starting at 2022-01-01T00:00:00Z that
     /// advances 1 ms per read.
     pub fn with_sys_walltime(mut self) -> Self {
-        self.wasi.walltime = TimeSource::System;
+        self.wasi = self.wasi.with_sys_walltime();
         self
     }
 
     /// The guest's wall clock is `clock`, returning ns since the Unix epoch, with
     /// `resolution` in ns (wazero's `WithWalltime`).
     pub fn with_walltime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
-        self.wasi.walltime = TimeSource::Custom(Box::new(clock), resolution.max(1));
+        self.wasi = self.wasi.with_walltime(clock, resolution);
         self
     }
 
     /// The guest's monotonic clock (and the CPU-time clocks) read the host's (wazero's
     /// `WithSysNanotime`). Default: a fake clock starting at 0 that advances 1 ms per read.
     pub fn with_sys_nanotime(mut self) -> Self {
-        self.wasi.nanotime = TimeSource::System;
+        self.wasi = self.wasi.with_sys_nanotime();
         self
     }
 
     /// The guest's monotonic clock is `clock`, returning ns, with `resolution` in ns
     /// (wazero's `WithNanotime`).
     pub fn with_nanotime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
-        self.wasi.nanotime = TimeSource::Custom(Box::new(clock), resolution.max(1));
+        self.wasi = self.wasi.with_nanotime(clock, resolution);
         self
     }
 
     /// `poll_oneoff` clock subscriptions really sleep (wazero's `WithSysNanosleep`).
     /// Default: they return at once, advancing the fake clocks by the time asked for.
     pub fn with_sys_nanosleep(mut self) -> Self {
-        self.wasi.sleep = SleepSource::System;
+        self.wasi = self.wasi.with_sys_nanosleep();
         self
     }
 
     /// `poll_oneoff` clock subscriptions call `sleep(ns)` (wazero's `WithNanosleep`).
     pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + 'static) -> Self {
-        self.wasi.sleep = SleepSource::Custom(Box::new(sleep));
+        self.wasi = self.wasi.with_nanosleep(sleep);
         self
     }
 
@@ -311,13 +336,13 @@ impl ModuleConfig {
     /// before filling a request makes `random_get` return `EIO`. Default: a fixed
     /// deterministic sequence.
     pub fn with_rand_source(mut self, source: impl Read + 'static) -> Self {
-        self.wasi.rand = RandSource::Custom(Box::new(source));
+        self.wasi = self.wasi.with_rand_source(source);
         self
     }
 
     /// `random_get` reads the host's cryptographically secure source (`getrandom(2)`).
     pub fn with_sys_rand(mut self) -> Self {
-        self.wasi.rand = RandSource::System;
+        self.wasi = self.wasi.with_sys_rand();
         self
     }
 
@@ -325,7 +350,7 @@ impl ModuleConfig {
     /// after stdio and the mounted directories, in the order added), usable with
     /// `sock_accept`. Like wasmtime's `--tcplisten`.
     pub fn with_tcp_listener(mut self, listener: std::net::TcpListener) -> Self {
-        self.wasi.listeners.push(listener);
+        self.wasi = self.wasi.with_tcp_listener(listener);
         self
     }
 
@@ -336,11 +361,11 @@ impl ModuleConfig {
 
     /// The configured arguments.
     pub fn args(&self) -> &[String] {
-        &self.args
+        self.wasi.args()
     }
 
     /// The configured environment.
     pub fn env(&self) -> &[(String, String)] {
-        &self.env
+        self.wasi.env()
     }
 }

@@ -171,3 +171,14 @@ impl From<kiln_runtime_support::InstantiationError> for Error {
         }
     }
 }
+
+impl From<kiln_wasi::SetupError> for Error {
+    fn from(e: kiln_wasi::SetupError) -> Self {
+        match e {
+            kiln_wasi::SetupError::Mount { host_path, source } => {
+                Error::Mount { host_path, source }
+            }
+            kiln_wasi::SetupError::InvalidConfig(m) => Error::InvalidConfig(m),
+        }
+    }
+}

@@ -27,10 +27,12 @@ impl Caller<'_> {
         (!self.instance.is_null()).then(|| unsafe { &*self.instance })
     }
 
-    /// The calling instance's data (null when the host called directly), the key of its
-    /// per-instance host state such as WASI's.
-    pub(crate) fn instance_ptr(&self) -> *mut InstanceData {
-        self.instance
+    /// The value of type `T` in the calling instance's host-data slot (wazero's
+    /// `ModuleInstance.Sys`): what was attached to it when it was instantiated, such as its
+    /// WASI state ([`crate::wasi::WasiState`]). `None` when the host called directly or
+    /// nothing of that type is attached.
+    pub fn host_data<T: std::any::Any>(&self) -> Option<&T> {
+        self.data()?.host_data::<T>()
     }
 
     /// The calling instance, or `None` when the host called this function directly.

@@ -6,6 +6,7 @@ use crate::error::Error;
 use crate::host::HostModuleBuilder;
 use crate::instance::Instance;
 use crate::module::CompiledModule;
+use crate::wasi::{WasiCtx, WasiState};
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
 use kiln_runtime_support::module::decode::DecodeOptions;
@@ -51,7 +52,6 @@ pub struct Runtime {
     config: RuntimeConfig,
     store: Rc<Store>,
     namespaces: RefCell<HashMap<String, Namespace>>,
-    wasi: Rc<crate::wasi::WasiRegistry>,
 }
 
 impl Default for Runtime {
@@ -81,7 +81,7 @@ impl Runtime {
             max_call_depth: config.max_call_depth,
             interruption: config.interruption,
         });
-        Self { config, store, namespaces: RefCell::default(), wasi: Rc::default() }
+        Self { config, store, namespaces: RefCell::default() }
     }
 
     /// A handle that interrupts wasm running in this runtime from any thread (see
@@ -97,11 +97,6 @@ impl Runtime {
 
     pub(crate) fn store(&self) -> &Store {
         &self.store
-    }
-
-    /// The WASI state of every instance of this runtime.
-    pub(crate) fn wasi_registry(&self) -> Rc<crate::wasi::WasiRegistry> {
-        self.wasi.clone()
     }
 
     pub(crate) fn memory_style(&self) -> MemoryStyle {
@@ -184,22 +179,23 @@ impl Runtime {
         if let Some(n) = name.as_ref().filter(|n| self.namespaces.borrow().contains_key(*n)) {
             return Err(Error::DuplicateModuleName(n.clone()));
         }
-        let mut config = config;
-        self.wasi.begin(crate::wasi::WasiCtx::from_config(&mut config)?);
+        let ModuleConfig { wasi, start_functions, mut host_data, .. } = config;
+        // The instance's WASI state goes in its host-data slot, where the WASI functions
+        // find it (its start section may already call them).
+        host_data.insert::<WasiState>(RefCell::new(WasiCtx::new(wasi)?));
         let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.get(f));
-        let data = kiln_runtime_support::instance::instantiate(
+        let data = kiln_runtime_support::instance::instantiate_with_host_data(
             &self.store,
             module.inner.clone(),
             &resolver,
             name.clone(),
-        );
-        self.wasi.finish(data.as_ref().ok().copied());
-        let data = data?;
+            host_data,
+        )?;
         let instance = Instance { store: self.store.clone(), data };
         if let Some(n) = &name {
             self.register_namespace(n, Namespace::Instance(data))?;
         }
-        for start in &config.start_functions {
+        for start in &start_functions {
             if let Some(f) = instance.exported_function(start) {
                 match f.call(&[]) {
                     // WASI `proc_exit(0)` is a successful end of the program.

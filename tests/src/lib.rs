@@ -188,22 +188,23 @@ pub fn wasi_dir() -> PathBuf {
     workspace_root().join("tests").join("wasi")
 }
 
-/// Builds `tests/wasi/<name>` as a WASI command (`-target wasm32-wasi -O2`, wasi-libc,
-/// `_start` entry point), with every `.h` file of that directory in the cache key, and
-/// returns the module's bytes.
+/// Builds `tests/wasi/<name>` (`name` may name a subdirectory, `diff/open.c`) as a WASI
+/// command (`-target wasm32-wasi -O2`, wasi-libc, `_start` entry point), with every `.h`
+/// file of the source's directory in the cache key, and returns the module's bytes.
 ///
 /// # Errors
 /// As [`build_c`].
 pub fn build_wasi_program(name: &str) -> Result<Vec<u8>, String> {
     let src = wasi_dir().join(name);
-    let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("module").to_string();
-    let mut headers: Vec<PathBuf> = std::fs::read_dir(wasi_dir())
-        .map_err(|e| format!("cannot list {}: {e}", wasi_dir().display()))?
+    let dir = src.parent().map_or_else(wasi_dir, Path::to_path_buf);
+    let mut headers: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "h"))
         .collect();
     headers.sort();
-    let out = cache_dir().join(format!("wasi-{stem}.wasm"));
+    let out =
+        cache_dir().join(format!("wasi-{}.wasm", name.trim_end_matches(".c").replace('/', "-")));
     build_c_with(&src, &out, WASM32_WASI, &["-O2"], &headers, &[])
 }
 

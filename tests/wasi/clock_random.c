@@ -8,6 +8,11 @@ int main(void) {
     for (int id = 0; id < 4; id++) {
         __wasi_timestamp_t res, t1, t2;
         WASI(names[id], __wasi_clock_res_get(id, &res));
+        /* The CPU-time clocks are not provided (EBADF, as in wasmtime). */
+        if (id >= 2) {
+            WASI("  time", __wasi_clock_time_get(id, 1, &t1));
+            continue;
+        }
         if (__wasi_clock_time_get(id, 1, &t1) || __wasi_clock_time_get(id, 1, &t2)) return 1;
         printf("  resolution %llu ns, first read %llu, advances %llu ns per read\n", (unsigned long long)res,
                (unsigned long long)t1, (unsigned long long)(t2 - t1));

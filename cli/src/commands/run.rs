@@ -11,6 +11,7 @@ use clap::Args;
 use kiln::{
     CompilationCache, Engine, Error, FSConfig, ModuleConfig, Runtime, RuntimeConfig, TrapCode,
 };
+use std::os::fd::AsFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -219,9 +220,9 @@ fn module_config(a: &RunArgs) -> Result<ModuleConfig, String> {
     let mut config = ModuleConfig::new()
         .with_start_functions(start)
         .with_args(std::iter::once(program).chain(a.args.iter().cloned()))
-        .with_stdin(std::io::stdin())
-        .with_stdout(std::io::stdout())
-        .with_stderr(std::io::stderr())
+        .with_stdin_fd(dup(std::io::stdin().as_fd())?)
+        .with_stdout_fd(dup(std::io::stdout().as_fd())?)
+        .with_stderr_fd(dup(std::io::stderr().as_fd())?)
         .with_sys_walltime()
         .with_sys_nanotime()
         .with_sys_nanosleep()
@@ -255,6 +256,12 @@ fn module_config(a: &RunArgs) -> Result<ModuleConfig, String> {
         config = config.with_tcp_listener(l);
     }
     Ok(config)
+}
+
+/// A descriptor of its own for one of the process's standard streams: the guest reads
+/// and writes it directly and sees its real kind (terminal, pipe, file).
+fn dup(fd: std::os::fd::BorrowedFd<'_>) -> Result<std::os::fd::OwnedFd, String> {
+    fd.try_clone_to_owned().map_err(|e| format!("cannot duplicate a standard stream: {e}"))
 }
 
 /// `HOST::GUEST`, or `HOST` seen under the same path.

@@ -1,8 +1,10 @@
 //! The `kiln` binary's integration tests, linked into one test binary: the subcommands and
-//! their errors (`cli`), the real WASI programs (`real_programs`) and `kiln wast` (`wast`).
+//! their errors (`cli`), the real WASI programs (`real_programs`), `kiln wast` (`wast`) and
+//! the guest's view of the stdio it is given (`wasi_stdio`).
 
 mod cli;
 mod real_programs;
+mod wasi_stdio;
 mod wast;
 
 use std::path::PathBuf;

@@ -37,6 +37,22 @@ pub fn instantiate(
     resolver: &dyn ImportResolver,
     name: Option<String>,
 ) -> Result<*mut InstanceData, InstantiationError> {
+    instantiate_with_host_data(store, module, resolver, name, HostData::default())
+}
+
+/// [`instantiate`], with `host_data` in the instance's host-data slot from the start, so
+/// that host functions its start function calls already find it (see
+/// [`InstanceData::host_data`]).
+///
+/// # Errors
+/// As [`instantiate`].
+pub fn instantiate_with_host_data(
+    store: &Store,
+    module: Arc<Module>,
+    resolver: &dyn ImportResolver,
+    name: Option<String>,
+    host_data: HostData,
+) -> Result<*mut InstanceData, InstantiationError> {
     let info = module.info.clone();
     // 1. Resolve and check every import before allocating anything.
     let mut resolved = Vec::with_capacity(info.imports.len());
@@ -87,6 +103,7 @@ pub fn instantiate(
             })
             .collect(),
         store,
+        host_data,
     });
     let ip = store.push_instance(inst);
     // SAFETY: the store owns the instance at a stable address for its whole life; nothing

@@ -4,13 +4,14 @@ mod instantiate;
 mod resolve;
 mod table_ops;
 
-pub use instantiate::{ImportResolver, instantiate};
+pub use instantiate::{ImportResolver, instantiate, instantiate_with_host_data};
 pub use resolve::{Extern, GlobalRef, MemoryRef, TableRef};
 
 use crate::engine::Module;
 use crate::module::EntityIndex;
 use crate::vm::*;
 use std::alloc::Layout;
+use std::any::Any;
 use std::cell::Cell;
 use std::sync::Arc;
 
@@ -58,6 +59,28 @@ pub struct InstanceData {
     /// for native code, whose funcrefs point at the VMContext).
     interp_funcs: Box<[InterpFuncContext]>,
     store: *const Store,
+    host_data: HostData,
+}
+
+/// The host-data slot of an instance: values of any types the embedder or a host module
+/// (WASI keeps each instance's state here) attached when instantiating, at most one per
+/// type, found by type (wazero's `ModuleInstance.Sys`).
+#[derive(Default)]
+pub struct HostData {
+    values: Vec<Box<dyn Any>>,
+}
+
+impl HostData {
+    /// Attaches `value`, replacing a value of the same type.
+    pub fn insert<T: Any>(&mut self, value: T) {
+        self.values.retain(|v| !v.is::<T>());
+        self.values.push(Box::new(value));
+    }
+
+    /// The value of type `T`, if one is attached.
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.values.iter().find_map(|v| v.downcast_ref::<T>())
+    }
 }
 
 impl InstanceData {
@@ -109,6 +132,12 @@ impl InstanceData {
                 ty: self.module.info.globals[g as usize].ty,
             }),
         }
+    }
+
+    /// The value of type `T` in the instance's host-data slot, if one was attached when it
+    /// was instantiated ([`instantiate_with_host_data`]).
+    pub fn host_data<T: Any>(&self) -> Option<&T> {
+        self.host_data.get::<T>()
     }
 
     /// The export named `name`.

@@ -284,3 +284,37 @@ fn externrefs_round_trip() {
     assert_eq!(b.downcast_ref::<String>().map(String::as_str), Some("host value"));
     assert_eq!(inst.call("isnull", &[Val::ExternRef(None)]).unwrap()[0].i32(), Some(1));
 }
+
+/// A value attached with `ModuleConfig::with_host_data` is what the instance's host
+/// functions see through `Caller::host_data`; another instance sees its own.
+#[test]
+fn host_functions_see_their_callers_host_data() {
+    struct Counter(std::cell::Cell<i32>);
+    let rt = kiln::Runtime::new();
+    rt.host_module("env")
+        .func("bump", |caller: kiln::Caller<'_>| -> i32 {
+            let Some(c) = caller.host_data::<Counter>() else { return -1 };
+            c.0.set(c.0.get() + 1);
+            c.0.get()
+        })
+        .instantiate()
+        .unwrap();
+    let wasm = wat::parse_str(
+        r#"(module (import "env" "bump" (func $bump (result i32)))
+             (func (export "bump") (result i32) (call $bump)))"#,
+    )
+    .unwrap();
+    let module = rt.compile(&wasm).unwrap();
+    let config = |start: i32| {
+        kiln::ModuleConfig::new().with_name("").with_host_data(Counter(std::cell::Cell::new(start)))
+    };
+    let a = rt.instantiate(&module, config(0)).unwrap();
+    let b = rt.instantiate(&module, config(100)).unwrap();
+    let (fa, fb) =
+        (a.typed_func::<(), i32>("bump").unwrap(), b.typed_func::<(), i32>("bump").unwrap());
+    assert_eq!(fa.call(()).unwrap(), 1);
+    assert_eq!(fa.call(()).unwrap(), 2);
+    assert_eq!(fb.call(()).unwrap(), 101);
+    let plain = rt.instantiate(&module, kiln::ModuleConfig::new().with_name("")).unwrap();
+    assert_eq!(plain.typed_func::<(), i32>("bump").unwrap().call(()).unwrap(), -1);
+}

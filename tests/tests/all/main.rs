@@ -17,3 +17,4 @@ mod mixed_engines;
 mod object_load;
 mod traps;
 mod wasi;
+mod wasi_diff;

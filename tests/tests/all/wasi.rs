@@ -129,7 +129,8 @@ fn files() {
         assert_eq!(lines.lines().count(), 1000);
         assert_eq!(lines.lines().last(), Some("line 999"));
         assert_eq!(std::fs::read(dir.path().join("log")).unwrap(), b"one\ntwo\n");
-        assert_eq!(std::fs::metadata(dir.path().join("f.txt")).unwrap().len(), 4096);
+        // fd_allocate is ENOTSUP (as in wasmtime): the file keeps its size.
+        assert_eq!(std::fs::metadata(dir.path().join("f.txt")).unwrap().len(), 100);
     }
 }
 

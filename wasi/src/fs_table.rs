@@ -1,18 +1,10 @@
 //! The guest's file descriptor table: what each WASI fd refers to, its rights and flags.
 
-use super::abi::filetype;
+use super::abi::{filetype, rights};
 use super::errno::{Errno, WasiResult};
+use super::stdio::Stream;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-
-/// A stdio stream supplied by the embedder.
-pub(crate) enum Stream {
-    /// Standard input: read until the reader ends.
-    In(Box<dyn Read>),
-    /// Standard output or error.
-    Out(Box<dyn Write>),
-}
 
 /// A regular file (or other non-directory) opened through a mount.
 pub(crate) struct FileDesc {
@@ -49,28 +41,21 @@ pub(crate) enum Desc {
     Socket(TcpStream),
 }
 
-/// A file descriptor: its object, rights (`fd_fdstat_get`) and `fdflags`.
+/// A file descriptor: its object and `fdflags`.
 pub(crate) struct Entry {
     pub desc: Desc,
-    pub base: u64,
-    pub inheriting: u64,
     pub flags: u16,
 }
 
 impl Entry {
-    pub(crate) fn new(desc: Desc, base: u64, inheriting: u64) -> Self {
-        Self { desc, base, inheriting, flags: 0 }
-    }
-
-    /// `ENOTCAPABLE` unless the descriptor holds every right in `needed`.
-    pub(crate) fn require(&self, needed: u64) -> WasiResult {
-        if self.base & needed == needed { Ok(()) } else { Err(Errno::ENOTCAPABLE) }
+    pub(crate) fn new(desc: Desc) -> Self {
+        Self { desc, flags: 0 }
     }
 
     /// The `filetype` reported by `fd_fdstat_get`.
     pub(crate) fn filetype(&self) -> u8 {
         match &self.desc {
-            Desc::Stream(_) => filetype::CHARACTER_DEVICE,
+            Desc::Stream(s) => s.filetype,
             Desc::Dir(_) => filetype::DIRECTORY,
             Desc::Listener(_) | Desc::Socket(_) => filetype::SOCKET_STREAM,
             Desc::File(f) => {
@@ -79,11 +64,23 @@ impl Entry {
         }
     }
 
-    pub(crate) fn dir(&mut self) -> WasiResult<&mut DirDesc> {
-        match &mut self.desc {
-            Desc::Dir(d) => Ok(d),
-            _ => Err(Errno::ENOTDIR),
-        }
+    /// The (base, inheriting) rights `fd_fdstat_get` reports: they follow from the kind
+    /// of descriptor and the access it was opened with.
+    pub(crate) fn rights(&self) -> (u64, u64) {
+        let base = match &self.desc {
+            Desc::Stream(s) if s.input => rights::FD_READ,
+            Desc::Stream(_) => rights::FD_WRITE,
+            Desc::Dir(DirDesc { preopen: Some(_), .. }) => {
+                return (rights::PREOPEN, rights::PREOPEN_INHERITING);
+            }
+            Desc::Dir(_) => rights::DIRECTORY,
+            Desc::File(f) if f.readable && f.writable => rights::FILE_READ_WRITE,
+            Desc::File(f) if f.writable => rights::FILE_WRITE,
+            Desc::File(_) => rights::FILE_READ,
+            Desc::Listener(_) => return (rights::LISTENER, rights::SOCKET),
+            Desc::Socket(_) => return (rights::SOCKET, 0),
+        };
+        (base, base)
     }
 }
 

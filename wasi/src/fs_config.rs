@@ -14,13 +14,13 @@ pub(crate) struct Mount {
 /// with no mounts the guest sees no filesystem at all. Each mount becomes a preopened
 /// directory (file descriptors 3, 4, ... in the order added) that the guest cannot leave:
 /// `..` past the mount's root, absolute paths and symbolic links pointing outside it are
-/// refused with `ENOTCAPABLE` (every access goes through `cap-std`).
+/// refused with `EPERM`, as wasmtime refuses them (every access goes through `cap-std`).
 ///
 /// ```
-/// let fs = kiln::FSConfig::new()
+/// let fs = kiln_wasi::FSConfig::new()
 ///     .with_dir_mount("/tmp", "/tmp")
 ///     .with_read_only_dir_mount("/usr/share", "/share");
-/// let config = kiln::ModuleConfig::new().with_fs_config(fs);
+/// let config = kiln_wasi::WasiConfig::new().with_fs_config(fs);
 /// # drop(config);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,7 +37,7 @@ impl FSConfig {
     /// Mounts host directory `host_dir` read-write at `guest_path` (the name the guest's
     /// `fd_prestat_dir_name` reports, e.g. `/`, `/data` or `.`). The directory is opened
     /// when a module is instantiated; a missing one fails instantiation with
-    /// [`crate::Error::Mount`].
+    /// [`crate::SetupError::Mount`] (the facade's `Error::Mount`).
     pub fn with_dir_mount(
         mut self,
         host_dir: impl Into<PathBuf>,

@@ -130,14 +130,14 @@ impl From<io::Error> for Errno {
     /// Host errors carry the host's errno when they come from a system call; cap-std's own
     /// refusal of a path that would leave its directory (`..` past the root, an absolute
     /// path, a symlink pointing outside) has none and kind `PermissionDenied`: that is
-    /// `ENOTCAPABLE`.
+    /// `EPERM`, as wasmtime answers.
     fn from(e: io::Error) -> Self {
         if let Some(raw) = e.raw_os_error() {
             return from_host_errno(raw);
         }
         use io::ErrorKind as K;
         match e.kind() {
-            K::PermissionDenied => Errno::ENOTCAPABLE,
+            K::PermissionDenied => Errno::EPERM,
             K::NotFound => Errno::ENOENT,
             K::AlreadyExists => Errno::EEXIST,
             K::InvalidInput | K::InvalidData | K::InvalidFilename => Errno::EINVAL,
@@ -267,7 +267,7 @@ mod tests {
         );
         assert_eq!(
             Errno::from(io::Error::new(io::ErrorKind::PermissionDenied, "escape")),
-            Errno::ENOTCAPABLE
+            Errno::EPERM
         );
         assert_eq!(Errno::from(rustix::io::Errno::ROFS), Errno::EROFS);
     }

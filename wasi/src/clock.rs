@@ -1,8 +1,8 @@
 //! Clocks: `clock_res_get`, `clock_time_get`, and the sleeping `poll_oneoff` does.
 //!
 //! Sandboxed by default, as in wazero: unless the embedder enables the host's clocks
-//! ([`crate::ModuleConfig::with_sys_walltime`], [`crate::ModuleConfig::with_sys_nanotime`],
-//! [`crate::ModuleConfig::with_sys_nanosleep`]) the guest sees deterministic fake clocks:
+//! ([`crate::WasiConfig::with_sys_walltime`], [`crate::WasiConfig::with_sys_nanotime`],
+//! [`crate::WasiConfig::with_sys_nanosleep`]) the guest sees deterministic fake clocks:
 //! the wall clock starts at 2022-01-01T00:00:00Z and the monotonic clock at 0 ns, each
 //! advances 1 ms per read, and sleeping returns at once after advancing both by the time
 //! asked for. The CPU-time clocks follow the monotonic clock's choice: the host's process
@@ -22,8 +22,10 @@ pub const FAKE_TICK_NANOS: u64 = 1_000_000;
 pub const FAKE_RESOLUTION_NANOS: u64 = 1_000;
 
 /// Where a clock's readings come from.
+#[derive(Default)]
 pub(crate) enum TimeSource {
     /// Deterministic: starts at a fixed value, advances [`FAKE_TICK_NANOS`] per read.
+    #[default]
     Fake,
     /// The host's clock.
     System,
@@ -32,8 +34,10 @@ pub(crate) enum TimeSource {
 }
 
 /// How the guest sleeps.
+#[derive(Default)]
 pub(crate) enum SleepSource {
     /// Return at once, advancing the fake clocks by the duration.
+    #[default]
     Fake,
     /// `std::thread::sleep`.
     System,
@@ -63,22 +67,15 @@ impl Clocks {
         }
     }
 
-    /// The resolution of clock `id` in ns, `EINVAL` for an unknown id.
+    /// The resolution of clock `id` in ns, `EINVAL` for an unknown id. The CPU-time
+    /// clocks stand for the monotonic one (what a `poll_oneoff` clock subscription on them
+    /// waits for).
     pub(crate) fn resolution(&self, id: u32) -> WasiResult<u64> {
         let src = match id {
             clockid::REALTIME => &self.walltime,
-            clockid::MONOTONIC => &self.nanotime,
-            clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => match self.nanotime {
-                TimeSource::System => {
-                    let cid = if id == clockid::PROCESS_CPUTIME_ID {
-                        rustix::time::ClockId::ProcessCPUTime
-                    } else {
-                        rustix::time::ClockId::ThreadCPUTime
-                    };
-                    return Ok(timespec_nanos(rustix::time::clock_getres(cid)).max(1));
-                }
-                _ => &self.nanotime,
-            },
+            clockid::MONOTONIC | clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => {
+                &self.nanotime
+            }
             _ => return Err(Errno::EINVAL),
         };
         Ok(match src {
@@ -110,18 +107,9 @@ impl Clocks {
                     .unwrap_or(0),
                 TimeSource::Custom(f, _) => f(),
             }),
-            clockid::MONOTONIC => Ok(self.monotonic()),
-            clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => match self.nanotime {
-                TimeSource::System => {
-                    let cid = if id == clockid::PROCESS_CPUTIME_ID {
-                        rustix::time::ClockId::ProcessCPUTime
-                    } else {
-                        rustix::time::ClockId::ThreadCPUTime
-                    };
-                    Ok(timespec_nanos(rustix::time::clock_gettime(cid)))
-                }
-                _ => Ok(self.monotonic()),
-            },
+            clockid::MONOTONIC | clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => {
+                Ok(self.monotonic())
+            }
             _ => Err(Errno::EINVAL),
         }
     }
@@ -154,18 +142,29 @@ fn timespec_nanos(t: rustix::time::Timespec) -> u64 {
     (t.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(t.tv_nsec as u64)
 }
 
+/// `EBADF` for the CPU-time clocks, which are not provided (as in wasmtime): a guest's
+/// `clock()` and `CLOCK_PROCESS_CPUTIME_ID` report failure rather than a wrong time.
+fn provided(id: u32) -> WasiResult {
+    match id {
+        clockid::PROCESS_CPUTIME_ID | clockid::THREAD_CPUTIME_ID => Err(Errno::EBADF),
+        _ => Ok(()),
+    }
+}
+
 /// `clock_res_get(id, resolution_ptr)`: writes the resolution (u64 ns). `EINVAL` for an
-/// unknown clock id.
+/// unknown clock id, `EBADF` for the CPU-time clocks.
 pub(crate) fn res_get(clocks: &Clocks, mem: &GuestMemory, id: u32, out: u32) -> WasiResult {
+    provided(id)?;
     let res = clocks.resolution(id)?;
     mem.write_u64(out, res)
 }
 
 /// `clock_time_get(id, precision, time_ptr)`: writes the time (u64 ns). The precision
 /// hint is accepted and ignored (the clock is always read at its best). `EINVAL` for an
-/// unknown clock id.
+/// unknown clock id, `EBADF` for the CPU-time clocks.
 pub(crate) fn time_get(clocks: &mut Clocks, mem: &GuestMemory, id: u32, out: u32) -> WasiResult {
     mem.check(out, 8)?;
+    provided(id)?;
     let t = clocks.now(id)?;
     mem.write_u64(out, t)
 }

@@ -1,23 +1,22 @@
 //! `poll_oneoff`: waits for clock timeouts and for descriptors to become readable or
 //! writable.
 //!
-//! Files, directories and stdio streams are always ready (as POSIX `poll` reports regular
-//! files); a file's read event carries the bytes left after its position. Sockets and
-//! listeners are polled for real with the host's `poll(2)`, bounded by the earliest clock
+//! Files and an embedder's stdio readers and writers are always ready (as POSIX `poll`
+//! reports regular files); a file's event carries 1 byte (as wasmtime's does). Sockets, listeners and stdio streams on host descriptors (a stdin pipe waits
+//! for data) are polled for real with the host's `poll(2)`, bounded by the earliest clock
 //! timeout. With only clocks to wait for, the instance's sleeper runs (fake by default:
 //! it advances the fake clocks and returns at once). When some subscription is ready at
 //! once, nothing waits: the ready descriptors and any clock already due are reported.
 //!
-//! Errno choices: `EINVAL` for no subscriptions or an unknown subscription tag (the whole
-//! call fails). Per event: `EBADF` for an unknown descriptor, `ENOTCAPABLE` without
-//! `poll_fd_readwrite`, `EINVAL` for an unknown clock id.
+//! Errno choices (the whole call fails, as in wasmtime): `EINVAL` for no subscriptions,
+//! an unknown subscription tag or an unknown clock id; `EBADF` for an unknown descriptor or
+//! a directory.
 
-use super::abi::{poll, rights};
+use super::abi::{Abi, poll};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::fs_table::Desc;
 use super::guest_memory::GuestMemory;
-use std::io::Seek;
 use std::os::fd::{AsFd, BorrowedFd};
 
 struct Event {
@@ -28,7 +27,8 @@ struct Event {
     flags: u16,
 }
 
-/// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`.
+/// `poll_oneoff(in, out, nsubscriptions, nevents_ptr)`, reading clock subscriptions as
+/// `abi` lays them out.
 pub(crate) fn poll_oneoff(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -36,6 +36,7 @@ pub(crate) fn poll_oneoff(
     output: u32,
     nsubs: u32,
     nevents: u32,
+    abi: Abi,
 ) -> WasiResult {
     if nsubs == 0 {
         return Err(Errno::EINVAL);
@@ -47,10 +48,10 @@ pub(crate) fn poll_oneoff(
     let mut events = Vec::new();
     // (userdata, remaining ns) for each pending clock.
     let mut clocks: Vec<(u64, u64)> = Vec::new();
-    // (userdata, kind, fd) for each socket to poll.
+    // (userdata, kind, fd) for each host descriptor to poll.
     let mut sockets: Vec<(u64, u8, BorrowedFd<'_>)> = Vec::new();
     let fds = &cx.fds;
-    for s in subs.chunks_exact(poll::SUBSCRIPTION_SIZE as usize) {
+    for (i, s) in subs.chunks_exact(poll::SUBSCRIPTION_SIZE as usize).enumerate() {
         let u64_at = |o: usize| u64::from_le_bytes(s[o..o + 8].try_into().unwrap_or_default());
         let u32_at = |o: usize| u32::from_le_bytes(s[o..o + 4].try_into().unwrap_or_default());
         let userdata = u64_at(0);
@@ -59,42 +60,39 @@ pub(crate) fn poll_oneoff(
             |error: Errno, nbytes: u64, flags: u16| Event { userdata, error, kind, nbytes, flags };
         match kind {
             poll::EVENTTYPE_CLOCK => {
-                let (id, timeout) = (u32_at(16), u64_at(24));
-                let abstime = u16::from_le_bytes([s[40], s[41]]) & poll::SUBCLOCK_ABSTIME != 0;
+                let (id, timeout, flags) = match abi {
+                    Abi::Preview1 => (u32_at(16), u64_at(24), u16::from_le_bytes([s[40], s[41]])),
+                    // wasmtime reads a preview0 clock as witx lays it out (an `identifier`
+                    // first, so its flags at 48) but steps through the array 48 bytes at a
+                    // time: the flags are the first bytes of the next subscription (or
+                    // past the array, for the last one).
+                    Abi::Preview0 => {
+                        let at = u64::from(input) + i as u64 * 48 + 48;
+                        let at = u32::try_from(at).map_err(|_| Errno::EFAULT)?;
+                        let b = mem.read(at, 2)?;
+                        (u32_at(24), u64_at(32), u16::from_le_bytes([b[0], b[1]]))
+                    }
+                };
+                let abstime = flags & poll::SUBCLOCK_ABSTIME != 0;
                 let remaining = if abstime {
                     cx.clocks.now(id).map(|now| timeout.saturating_sub(now))
                 } else {
                     cx.clocks.resolution(id).map(|_| timeout)
                 };
-                match remaining {
-                    Ok(r) => clocks.push((userdata, r)),
-                    Err(e) => events.push(event(e, 0, 0)),
-                }
+                clocks.push((userdata, remaining?));
             }
             poll::EVENTTYPE_FD_READ | poll::EVENTTYPE_FD_WRITE => {
                 let fd = u32_at(16);
-                let entry = match fds.get_ref(fd) {
-                    Ok(e) => e,
-                    Err(e) => {
-                        events.push(event(e, 0, 0));
-                        continue;
-                    }
-                };
-                if entry.require(rights::POLL_FD_READWRITE).is_err() {
-                    events.push(event(Errno::ENOTCAPABLE, 0, 0));
-                    continue;
-                }
-                match &entry.desc {
+                match &fds.get_ref(fd)?.desc {
                     Desc::Socket(sock) => sockets.push((userdata, kind, sock.as_fd())),
                     Desc::Listener(l) => sockets.push((userdata, kind, l.as_fd())),
-                    Desc::File(f) if kind == poll::EVENTTYPE_FD_READ => {
-                        let left = match (f.file.metadata(), (&f.file).stream_position()) {
-                            (Ok(m), Ok(pos)) => m.len().saturating_sub(pos),
-                            _ => 0,
-                        };
-                        events.push(event(Errno::SUCCESS, left, 0));
+                    Desc::Stream(st) if st.host_fd().is_some() => {
+                        sockets.extend(st.host_fd().map(|fd| (userdata, kind, fd)));
                     }
-                    _ => events.push(event(Errno::SUCCESS, 0, 0)),
+                    // A file is always ready; its event carries 1 byte (as wasmtime reports).
+                    Desc::File(_) => events.push(event(Errno::SUCCESS, 1, 0)),
+                    Desc::Dir(_) => return Err(Errno::EBADF),
+                    Desc::Stream(_) => events.push(event(Errno::SUCCESS, 0, 0)),
                 }
             }
             _ => return Err(Errno::EINVAL),

@@ -1,7 +1,7 @@
 //! The `filestat` record (`fd_filestat_get`, `path_filestat_get`) and the timestamp
 //! arguments of `*_filestat_set_times`.
 
-use super::abi::{FILESTAT_SIZE, filetype, fstflags};
+use super::abi::{Abi, FILESTAT_SIZE, fstflags};
 use super::errno::{Errno, WasiResult};
 use super::fs_table::file_type_of;
 use super::guest_memory::GuestMemory;
@@ -54,22 +54,33 @@ impl Filestat {
         }
     }
 
-    /// A stream with no host file behind it: only its type is known.
-    pub(crate) fn character_device() -> Self {
-        Filestat { filetype: filetype::CHARACTER_DEVICE, ..Default::default() }
+    /// Only the type known, everything else 0 (a stream that is not a host file).
+    pub(crate) fn of_type(filetype: u8) -> Self {
+        Filestat { filetype, ..Default::default() }
     }
 
-    pub(crate) fn write(&self, mem: &GuestMemory, ptr: u32) -> WasiResult {
+    /// Writes the record at `ptr` in `abi`'s layout (preview0: a 32-bit `nlink`, so
+    /// everything after it 8 bytes earlier).
+    pub(crate) fn write(&self, mem: &GuestMemory, ptr: u32, abi: Abi) -> WasiResult {
         let mut b = [0u8; FILESTAT_SIZE];
         b[0..8].copy_from_slice(&self.dev.to_le_bytes());
         b[8..16].copy_from_slice(&self.ino.to_le_bytes());
         b[16] = self.filetype;
-        b[24..32].copy_from_slice(&self.nlink.to_le_bytes());
-        b[32..40].copy_from_slice(&self.size.to_le_bytes());
-        b[40..48].copy_from_slice(&self.atim.to_le_bytes());
-        b[48..56].copy_from_slice(&self.mtim.to_le_bytes());
-        b[56..64].copy_from_slice(&self.ctim.to_le_bytes());
-        mem.write(ptr, &b)
+        let rest = match abi {
+            Abi::Preview1 => {
+                b[24..32].copy_from_slice(&self.nlink.to_le_bytes());
+                32
+            }
+            Abi::Preview0 => {
+                let nlink = u32::try_from(self.nlink).unwrap_or(u32::MAX);
+                b[20..24].copy_from_slice(&nlink.to_le_bytes());
+                24
+            }
+        };
+        for (i, v) in [self.size, self.atim, self.mtim, self.ctim].into_iter().enumerate() {
+            b[rest + 8 * i..rest + 8 * i + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        mem.write(ptr, &b[..abi.filestat_size()])
     }
 }
 

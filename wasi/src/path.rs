@@ -1,19 +1,24 @@
 //! The `path_*` functions: operations on a path relative to a directory descriptor.
 //!
 //! Every path is resolved by `cap-std` beneath its directory descriptor, so no path can
-//! reach outside the mount it starts in. Errno choices beyond the host's own answers:
-//! - `ENOTCAPABLE`: the path leaves its directory (`..` past the mount root, an absolute
-//!   path, a symbolic link pointing outside, including one created by the guest), or
-//!   the descriptor lacks the right the operation needs; `path_symlink` with an absolute
-//!   target.
+//! reach outside the mount it starts in. Errno choices beyond the host's own answers (as
+//! wasmtime answers):
+//! - `EPERM`: the path leaves its directory (`..` past the mount root, an absolute path,
+//!   a symbolic link pointing outside, including one created by the guest);
+//!   `path_symlink` with an absolute target; `path_readlink` of a link holding an
+//!   absolute path.
 //! - `EROFS`: the operation would change a read-only mount (create, write or truncate
 //!   through `path_open`, mkdir, rmdir, unlink, rename, link, symlink, set times).
-//! - `ENOTDIR`: the descriptor is not a directory.
+//! - `ENOTDIR`: the descriptor is a file, not a directory; a trailing slash on a path
+//!   naming something that is not a directory.
+//! - `EBADF`: the descriptor is a stdio stream or socket.
 //! - `ENOENT`: an empty path.
-//! - `EINVAL`: unknown `oflags` bits, or `trunc` without write rights.
+//! - `EINVAL`: unknown `oflags` bits; `oflags::directory` with `creat` or `trunc`;
+//!   `path_link` asked to follow symbolic links.
+//! - `ENOTSUP`: `path_open` with the `dsync`, `rsync` or `sync` fdflags.
 //! - `EILSEQ`: a path that is not UTF-8.
 
-use super::abi::{LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
+use super::abi::{Abi, LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::filestat::{Filestat, decode_times};
@@ -23,22 +28,31 @@ use cap_fs_ext::{
     DirExt, FollowSymlinks, OpenOptionsFollowExt, OpenOptionsMaybeDirExt, OpenOptionsSyncExt,
 };
 
-/// The directory behind `fd` after checking `needed` rights: `EBADF` if no such
-/// descriptor, `ENOTDIR` if not a directory, `ENOTCAPABLE` without the rights.
-fn dir_of(cx: &WasiCtx, fd: u32, needed: u64) -> WasiResult<(&DirDesc, &Entry)> {
-    let e = cx.fds.get_ref(fd)?;
-    let Desc::Dir(d) = &e.desc else { return Err(Errno::ENOTDIR) };
-    e.require(needed)?;
-    Ok((d, e))
+/// The directory behind `fd`: `EBADF` if no such descriptor or a stream or socket,
+/// `ENOTDIR` for a file.
+fn dir_of(cx: &WasiCtx, fd: u32) -> WasiResult<&DirDesc> {
+    match &cx.fds.get_ref(fd)?.desc {
+        Desc::Dir(d) => Ok(d),
+        Desc::File(_) => Err(Errno::ENOTDIR),
+        _ => Err(Errno::EBADF),
+    }
 }
 
 /// Like [`dir_of`] for an operation that changes the mount: `EROFS` on a read-only one.
-fn writable_dir_of(cx: &WasiCtx, fd: u32, needed: u64) -> WasiResult<&DirDesc> {
-    let (d, _) = dir_of(cx, fd, needed)?;
+fn writable_dir_of(cx: &WasiCtx, fd: u32) -> WasiResult<&DirDesc> {
+    let d = dir_of(cx, fd)?;
     if d.read_only {
         return Err(Errno::EROFS);
     }
     Ok(d)
+}
+
+/// Whether `lookupflags` asks to follow a final symbolic link; `EINVAL` for unknown bits.
+fn follows(lookupflags: u32) -> WasiResult<bool> {
+    if lookupflags & !LOOKUP_SYMLINK_FOLLOW != 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok(lookupflags != 0)
 }
 
 fn path(mem: &GuestMemory, ptr: u32, len: u32) -> WasiResult<String> {
@@ -58,12 +72,13 @@ pub(crate) fn create_directory(
     len: u32,
 ) -> WasiResult {
     let p = path(mem, p, len)?;
-    let d = writable_dir_of(cx, fd, rights::PATH_CREATE_DIRECTORY)?;
+    let d = writable_dir_of(cx, fd)?;
     Ok(d.dir.create_dir(p)?)
 }
 
 /// `path_filestat_get(fd, flags, path, path_len, filestat_ptr)`: `stat` (with
 /// `symlink_follow`) or `lstat`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn filestat_get(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -72,16 +87,13 @@ pub(crate) fn filestat_get(
     p: u32,
     len: u32,
     out: u32,
+    abi: Abi,
 ) -> WasiResult {
     let p = path(mem, p, len)?;
-    mem.check(out, super::abi::FILESTAT_SIZE as u64)?;
-    let (d, _) = dir_of(cx, fd, rights::PATH_FILESTAT_GET)?;
-    let m = if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
-        d.dir.metadata(p)?
-    } else {
-        d.dir.symlink_metadata(p)?
-    };
-    Filestat::from_metadata(&m).write(mem, out)
+    mem.check(out, abi.filestat_size() as u64)?;
+    let d = dir_of(cx, fd)?;
+    let m = if follows(flags)? { d.dir.metadata(p)? } else { d.dir.symlink_metadata(p)? };
+    Filestat::from_metadata(&m).write(mem, out, abi)
 }
 
 /// `path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags)`: sets
@@ -101,8 +113,8 @@ pub(crate) fn filestat_set_times(
 ) -> WasiResult {
     let p = path(mem, p, len)?;
     let (a, m) = decode_times(atim, mtim, fst)?;
-    let d = writable_dir_of(cx, fd, rights::PATH_FILESTAT_SET_TIMES)?;
-    if flags & LOOKUP_SYMLINK_FOLLOW != 0 {
+    let d = writable_dir_of(cx, fd)?;
+    if follows(flags)? {
         Ok(d.dir.set_times(p, a.to_spec(), m.to_spec())?)
     } else {
         Ok(d.dir.set_symlink_times(p, a.to_spec(), m.to_spec())?)
@@ -110,8 +122,8 @@ pub(crate) fn filestat_set_times(
 }
 
 /// `path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path,
-/// new_path_len)`: a hard link. With `symlink_follow` a final symbolic link in
-/// `old_path` is resolved (inside the mount) first.
+/// new_path_len)`: a hard link (to a symbolic link itself, never its target). `EINVAL`
+/// with `symlink_follow`, as wasmtime answers.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn link(
     cx: &mut WasiCtx,
@@ -126,24 +138,37 @@ pub(crate) fn link(
 ) -> WasiResult {
     let old = path(mem, old, old_len)?;
     let new = path(mem, new, new_len)?;
-    let src = writable_dir_of(cx, old_fd, rights::PATH_LINK_SOURCE)?;
-    let dst = writable_dir_of(cx, new_fd, rights::PATH_LINK_TARGET)?;
-    if old_flags & LOOKUP_SYMLINK_FOLLOW != 0 {
-        let resolved = src.dir.canonicalize(&old)?;
-        Ok(src.dir.hard_link(resolved, &dst.dir, new)?)
-    } else {
-        Ok(src.dir.hard_link(old, &dst.dir, new)?)
+    let src = writable_dir_of(cx, old_fd)?;
+    let dst = writable_dir_of(cx, new_fd)?;
+    if follows(old_flags)? {
+        return Err(Errno::EINVAL);
     }
+    not_dir_with_slash(&src.dir, &old)?;
+    Ok(src.dir.hard_link(old, &dst.dir, new)?)
+}
+
+/// `ENOTDIR` when `p` ends in `/` but names something that exists and is not a directory
+/// (nor a symbolic link to one), as `rename(2)` and `link(2)` answer; cap-std resolves
+/// such a path to the file itself.
+fn not_dir_with_slash(dir: &cap_std::fs::Dir, p: &str) -> WasiResult {
+    if p.ends_with('/')
+        && let Ok(m) = dir.metadata(p.trim_end_matches('/'))
+        && !m.is_dir()
+    {
+        return Err(Errno::ENOTDIR);
+    }
+    Ok(())
 }
 
 /// `path_open(fd, dirflags, path, path_len, oflags, rights_base, rights_inheriting,
 /// fdflags, fd_ptr)`: opens or creates a file or directory and writes its new
 /// descriptor. The access mode comes from the rights asked for, as wasi-libc encodes
-/// `O_RDONLY`/`O_WRONLY`/`O_RDWR`: write access when any of `fd_write`, `fd_allocate`,
-/// `fd_filestat_set_size` is asked for (or `append`), read access otherwise or with
-/// `fd_read`/`fd_readdir`. The new descriptor's rights are those asked for, limited by
-/// the directory's inheriting rights and by what the object supports. Without
-/// `symlink_follow` a final symbolic link is not followed (`ELOOP`). `EROFS` on a
+/// `O_RDONLY`/`O_WRONLY`/`O_RDWR` and as wasmtime reads them: write access with
+/// `fd_write` (or `creat`, or `trunc`), read access with `fd_read` or when not asked to
+/// write. The other rights asked for are ignored (rights are not enforced); the new
+/// descriptor reports the rights of its access mode. Without `symlink_follow` a final
+/// symbolic link is not followed (`ELOOP`). `EINVAL` for `directory` with `creat` or
+/// `trunc`; `ENOTSUP` for the `dsync`, `rsync` and `sync` fdflags; `EROFS` on a
 /// read-only mount when asked to create, truncate or write; `EISDIR` when opening a
 /// directory for writing; `ENOTDIR` with `oflags::directory` on a non-directory;
 /// `EEXIST` with `creat|excl` on an existing path.
@@ -166,22 +191,26 @@ pub(crate) fn open(
     if of & !oflags::ALL != 0 || fdf & !fdflags::ALL != 0 {
         return Err(Errno::EINVAL);
     }
-    let mut needed = rights::PATH_OPEN;
-    if of & oflags::CREAT != 0 {
-        needed |= rights::PATH_CREATE_FILE;
-    }
-    if of & oflags::TRUNC != 0 {
-        needed |= rights::PATH_FILESTAT_SET_SIZE;
-    }
-    let (d, parent) = dir_of(cx, fd, needed)?;
-    let writing = base & (rights::FD_WRITE | rights::FD_ALLOCATE | rights::FD_FILESTAT_SET_SIZE)
-        != 0
-        || fdf & fdflags::APPEND != 0;
-    let reading = base & (rights::FD_READ | rights::FD_READDIR) != 0 || !writing;
-    if of & oflags::TRUNC != 0 && !writing {
+    if dirflags & !LOOKUP_SYMLINK_FOLLOW != 0
+        || base & !rights::ALL != 0
+        || inheriting & !rights::ALL != 0
+    {
         return Err(Errno::EINVAL);
     }
-    if d.read_only && (writing || of & (oflags::CREAT | oflags::TRUNC) != 0) {
+    let (creat, trunc) = (of & oflags::CREAT != 0, of & oflags::TRUNC != 0);
+    if of & oflags::DIRECTORY != 0 && (creat || trunc) {
+        return Err(Errno::EINVAL);
+    }
+    if fdf & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
+        return Err(Errno::ENOTSUP);
+    }
+    let d = dir_of(cx, fd)?;
+    // The access mode, as wasmtime derives it: write with `fd_write`, read with `fd_read`
+    // or when not writing; creating or truncating opens for writing too.
+    let asked_write = base & rights::FD_WRITE != 0;
+    let reading = base & rights::FD_READ != 0 || !asked_write;
+    let writing = asked_write || creat || trunc;
+    if d.read_only && writing {
         return Err(Errno::EROFS);
     }
     let follow = if dirflags & LOOKUP_SYMLINK_FOLLOW != 0 {
@@ -190,50 +219,49 @@ pub(crate) fn open(
         FollowSymlinks::No
     };
     let read_only = d.read_only;
-    let parent_inheriting = parent.inheriting;
-
-    let mut opts = cap_std::fs::OpenOptions::new();
-    opts.read(reading)
-        .write(writing)
-        .append(fdf & fdflags::APPEND != 0)
-        .create(of & oflags::CREAT != 0)
-        .create_new(of & (oflags::CREAT | oflags::EXCL) == (oflags::CREAT | oflags::EXCL))
-        .truncate(of & oflags::TRUNC != 0);
-    opts.follow(follow).maybe_dir(!writing);
-    opts.sync(fdf & fdflags::SYNC != 0)
-        .dsync(fdf & fdflags::DSYNC != 0)
-        .rsync(fdf & fdflags::RSYNC != 0);
-    opts.nonblock(fdf & fdflags::NONBLOCK != 0);
 
     let entry = if of & oflags::DIRECTORY != 0 {
         let dir = if follow == FollowSymlinks::Yes {
             d.dir.open_dir(&p)?
         } else {
+            // A final symbolic link is not followed: `ELOOP`, as `O_NOFOLLOW` answers.
+            if !p.ends_with('/')
+                && d.dir.symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(Errno::ELOOP);
+            }
             d.dir.open_dir_nofollow(&p)?
         };
-        dir_entry(dir, read_only, base, inheriting, parent_inheriting)
+        // A directory cannot be opened for writing (as `open(O_DIRECTORY|O_RDWR)`).
+        if writing {
+            return Err(Errno::EISDIR);
+        }
+        dir_entry(dir, read_only)
     } else {
+        // std's `OpenOptions` refuses `O_CREAT` and `O_TRUNC` without write access, which
+        // POSIX allows; here they imply it. `append` is set after opening, so that `trunc`
+        // with `append` works as `open(2)` has it.
+        let mut opts = cap_std::fs::OpenOptions::new();
+        opts.read(reading).write(writing).create(creat).create_new(creat && of & oflags::EXCL != 0);
+        opts.truncate(trunc);
+        opts.follow(follow).maybe_dir(!writing);
+        opts.nonblock(fdf & fdflags::NONBLOCK != 0);
         let file = d.dir.open_with(&p, &opts)?;
+        if fdf & fdflags::APPEND != 0 {
+            let mut fl = rustix::fs::fcntl_getfl(&file)?;
+            fl.insert(rustix::fs::OFlags::APPEND);
+            rustix::fs::fcntl_setfl(&file, fl)?;
+        }
         if file.metadata()?.is_dir() {
-            let dir = cap_std::fs::Dir::from_std_file(file.into_std());
-            dir_entry(dir, read_only, base, inheriting, parent_inheriting)
+            dir_entry(cap_std::fs::Dir::from_std_file(file.into_std()), read_only)
         } else {
-            let mut r = base & parent_inheriting & rights::FILE;
-            if !reading {
-                r &= !rights::FD_READ;
-            }
-            // The access mode shows in the rights (wasi-libc derives `O_ACCMODE` from
-            // them); other write-like rights stay, and their calls answer `EBADF`.
-            if !writing {
-                r &= !rights::FD_WRITE;
-            }
             let desc = Desc::File(FileDesc {
                 file,
-                readable: r & rights::FD_READ != 0,
+                readable: reading,
                 writable: writing,
                 read_only_mount: read_only,
             });
-            let mut e = Entry::new(desc, r, 0);
+            let mut e = Entry::new(desc);
             e.flags = fdf;
             e
         }
@@ -242,20 +270,13 @@ pub(crate) fn open(
     mem.write_u32(out, new_fd)
 }
 
-fn dir_entry(
-    dir: cap_std::fs::Dir,
-    read_only: bool,
-    base: u64,
-    inheriting: u64,
-    parent_inheriting: u64,
-) -> Entry {
-    let desc = Desc::Dir(DirDesc { dir, preopen: None, read_only, listing: None });
-    Entry::new(desc, base & parent_inheriting & rights::DIRECTORY, inheriting & parent_inheriting)
+fn dir_entry(dir: cap_std::fs::Dir, read_only: bool) -> Entry {
+    Entry::new(Desc::Dir(DirDesc { dir, preopen: None, read_only, listing: None }))
 }
 
 /// `path_readlink(fd, path, path_len, buf, buf_len, bufused_ptr)`: the target of a
 /// symbolic link, cut to `buf_len` bytes (no NUL), as POSIX `readlink`. `EINVAL` when
-/// the path is not a symbolic link.
+/// the path is not a symbolic link, `EPERM` when the link holds an absolute path.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn readlink(
     cx: &mut WasiCtx,
@@ -271,8 +292,11 @@ pub(crate) fn readlink(
     let p = path(mem, p, len)?;
     mem.check(buf, u64::from(buf_len))?;
     mem.check(out, 4)?;
-    let (d, _) = dir_of(cx, fd, rights::PATH_READLINK)?;
+    let d = dir_of(cx, fd)?;
     let target = d.dir.read_link_contents(p)?;
+    if target.is_absolute() {
+        return Err(Errno::EPERM);
+    }
     let bytes = target.as_os_str().as_bytes();
     let n = bytes.len().min(buf_len as usize);
     mem.write(buf, &bytes[..n])?;
@@ -289,7 +313,7 @@ pub(crate) fn remove_directory(
     len: u32,
 ) -> WasiResult {
     let p = path(mem, p, len)?;
-    let d = writable_dir_of(cx, fd, rights::PATH_REMOVE_DIRECTORY)?;
+    let d = writable_dir_of(cx, fd)?;
     Ok(d.dir.remove_dir(p)?)
 }
 
@@ -309,15 +333,22 @@ pub(crate) fn rename(
 ) -> WasiResult {
     let old = path(mem, old, old_len)?;
     let new = path(mem, new, new_len)?;
-    let src = writable_dir_of(cx, fd, rights::PATH_RENAME_SOURCE)?;
-    let dst = writable_dir_of(cx, new_fd, rights::PATH_RENAME_TARGET)?;
+    let src = writable_dir_of(cx, fd)?;
+    let dst = writable_dir_of(cx, new_fd)?;
+    if new.ends_with('/')
+        && let Ok(m) = src.dir.symlink_metadata(old.trim_end_matches('/'))
+        && !m.is_dir()
+    {
+        return Err(Errno::ENOTDIR);
+    }
+    not_dir_with_slash(&src.dir, &old)?;
     Ok(src.dir.rename(old, &dst.dir, new)?)
 }
 
 /// `path_symlink(old_path, old_path_len, fd, new_path, new_path_len)`: creates symbolic
 /// link `new_path` holding `old_path`. A relative target that points outside the mount
-/// can be created but never followed (`ENOTCAPABLE` then); an absolute target is refused
-/// at once with `ENOTCAPABLE`.
+/// can be created but never followed (`EPERM` then); an absolute target is refused
+/// at once with `EPERM`.
 pub(crate) fn symlink(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -329,7 +360,7 @@ pub(crate) fn symlink(
 ) -> WasiResult {
     let old = path(mem, old, old_len)?;
     let new = path(mem, new, new_len)?;
-    let d = writable_dir_of(cx, fd, rights::PATH_SYMLINK)?;
+    let d = writable_dir_of(cx, fd)?;
     Ok(d.dir.symlink(old, new)?)
 }
 
@@ -343,6 +374,6 @@ pub(crate) fn unlink_file(
     len: u32,
 ) -> WasiResult {
     let p = path(mem, p, len)?;
-    let d = writable_dir_of(cx, fd, rights::PATH_UNLINK_FILE)?;
+    let d = writable_dir_of(cx, fd)?;
     Ok(d.dir.remove_file(p)?)
 }

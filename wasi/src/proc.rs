@@ -1,13 +1,13 @@
 //! `proc_exit`, `proc_raise`, `sched_yield`.
 
 use super::errno::{Errno, WasiResult};
-use crate::error::{Error, ExitError};
+use kiln_runtime_support::{ExitError, Unwind};
 
-/// `proc_exit(rval)`: ends the instance. The call unwinds out of wasm as
-/// [`Error::Exit`] carrying `rval`; [`crate::Runtime::instantiate`] treats exit code 0
-/// from a start function as success.
-pub(crate) fn exit(code: u32) -> Error {
-    Error::Exit(ExitError { code })
+/// `proc_exit(rval)`: ends the instance. The call unwinds out of wasm as an exit carrying
+/// `rval` (the facade's `Error::Exit`; its `Runtime::instantiate` treats exit code 0 from a
+/// start function as success).
+pub(crate) fn exit(code: u32) -> Unwind {
+    Unwind::Exit(ExitError { code })
 }
 
 /// `proc_raise(sig)`: always `ENOSYS`. Preview1 lets a host refuse it, and Kiln does:

@@ -1,5 +1,5 @@
 //! `sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown` on TCP listeners the
-//! embedder preopened ([`crate::ModuleConfig::with_tcp_listener`]) and the connections
+//! embedder preopened ([`crate::WasiConfig::with_tcp_listener`]) and the connections
 //! accepted from them. Preview1 has no way to create, bind or connect a socket.
 //!
 //! Errno choices: `ENOTSOCK` for a descriptor that is not a socket of the right kind
@@ -8,7 +8,7 @@
 //! receive, `EINVAL` for unknown flag bits; `ENOTCONN` for `sock_shutdown` on a
 //! connection already shut down.
 
-use super::abi::{fdflags, rights, sock};
+use super::abi::{fdflags, sock};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::fs_table::{Desc, Entry};
@@ -30,11 +30,9 @@ pub(crate) fn accept(
     }
     let e = cx.fds.get(fd)?;
     let Desc::Listener(l) = &e.desc else { return Err(Errno::ENOTSOCK) };
-    e.require(rights::SOCK_ACCEPT)?;
-    let inheriting = e.inheriting;
     let (stream, _) = l.accept()?;
     stream.set_nonblocking(flags & fdflags::NONBLOCK != 0)?;
-    let mut entry = Entry::new(Desc::Socket(stream), rights::SOCKET & inheriting, 0);
+    let mut entry = Entry::new(Desc::Socket(stream));
     entry.flags = flags;
     let new_fd = cx.fds.push(entry)?;
     mem.write_u32(out, new_fd)
@@ -63,7 +61,6 @@ pub(crate) fn recv(
     mem.check(out_flags, 2)?;
     let e = cx.fds.get(fd)?;
     let Desc::Socket(s) = &e.desc else { return Err(Errno::ENOTSOCK) };
-    e.require(rights::FD_READ)?;
     let mut flags = rustix::net::RecvFlags::empty();
     if ri & sock::RECV_PEEK != 0 {
         flags |= rustix::net::RecvFlags::PEEK;
@@ -103,7 +100,6 @@ pub(crate) fn send(
     let data = mem.gather(&iovs, MAX_IO)?;
     let e = cx.fds.get(fd)?;
     let Desc::Socket(s) = &e.desc else { return Err(Errno::ENOTSOCK) };
-    e.require(rights::FD_WRITE)?;
     let sent = loop {
         match rustix::net::send(s, &data, rustix::net::SendFlags::NOSIGNAL) {
             Ok(n) => break n,
@@ -125,6 +121,5 @@ pub(crate) fn shutdown(cx: &mut WasiCtx, fd: u32, how: u8) -> WasiResult {
     };
     let e = cx.fds.get(fd)?;
     let Desc::Socket(s) = &e.desc else { return Err(Errno::ENOTSOCK) };
-    e.require(rights::SOCK_SHUTDOWN)?;
     Ok(s.shutdown(how)?)
 }

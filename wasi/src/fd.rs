@@ -1,63 +1,42 @@
 //! The `fd_*` functions: operations on an open file descriptor.
 //!
-//! Errno choices beyond the host's own answers (each function says which apply):
+//! What a descriptor may do follows from its kind and the access it was opened with, as
+//! in wasmtime (rights are reported, never enforced). Errno choices (each function says
+//! which apply):
 //! - `EBADF`: no such descriptor; reading from a descriptor not open for reading or
-//!   writing to one not open for writing (including stdout/stderr read, stdin written);
-//!   a file-only operation on a directory where POSIX has no better answer.
-//! - `EISDIR`: reading (`fd_read`, `fd_pread`) or truncating a directory.
-//! - `ESPIPE`: seeking, `fd_pread`/`fd_pwrite`, `fd_advise`, `fd_allocate` on a stream
-//!   (stdio) or socket.
-//! - `ENOTDIR`: `fd_readdir` on something that is not a directory.
+//!   writing to one not open for writing (stdin written, stdout read); a file operation
+//!   on a directory (read, write, seek, tell, advise, allocate, set_size, sync, set_flags);
+//!   a file operation other than reading, writing, seeking and `fd_fdstat_get`/
+//!   `fd_filestat_get` on a stdio stream.
+//! - `ESPIPE`: seeking, `fd_tell`, `fd_pread`, `fd_pwrite` on a stream (stdio) or socket.
+//! - `EINVAL`: a seek before position 0, `fd_filestat_set_size` on a file not open for
+//!   writing, `sync`/`dsync`/`rsync` in `fd_fdstat_set_flags`.
+//! - `ENOTSUP`: `fd_allocate` (not provided, as in wasmtime), `fd_fdstat_set_rights` on a
+//!   file or directory (rights cannot be changed).
 //! - `EROFS`: changing a file or directory of a read-only mount.
-//! - `ENOTCAPABLE`: the descriptor lacks the right the operation needs (rights only
-//!   shrink, through `fd_fdstat_set_rights` or when `path_open` asks for fewer).
-//! - `ENOTSUP`: `fd_fdstat_set_flags` changing `dsync`/`rsync`/`sync` after opening
-//!   (Linux cannot change them on an open file), or `nonblock` on a stdio stream.
 
-use super::abi::{DIRENT_SIZE, FDSTAT_SIZE, advice, fdflags, rights, whence};
+use super::abi::{Abi, DIRENT_SIZE, FDSTAT_SIZE, advice, fdflags, whence};
 use super::ctx::WasiCtx;
 use super::errno::{Errno, WasiResult};
 use super::filestat::{Filestat, decode_times};
-use super::fs_table::{Desc, DirDesc, Entry, FileDesc, Listed, Stream, file_type_of};
+use super::fs_table::{Desc, DirDesc, Entry, FileDesc, Listed, file_type_of};
 use super::guest_memory::{GuestMemory, MAX_IO, iovecs_len};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::num::NonZeroU64;
 
-fn file_of(e: &mut Entry, on_dir: Errno, on_stream: Errno) -> WasiResult<&mut FileDesc> {
+/// The file behind `e` for a file-only operation: `EBADF` on a directory or anything else
+/// but a stream, `on_stream` on a stream or socket.
+fn file_of(e: &mut Entry, on_stream: Errno) -> WasiResult<&mut FileDesc> {
     match &mut e.desc {
         Desc::File(f) => Ok(f),
-        Desc::Dir(_) => Err(on_dir),
-        _ => Err(on_stream),
+        Desc::Stream(_) | Desc::Socket(_) => Err(on_stream),
+        _ => Err(Errno::EBADF),
     }
-}
-
-/// The file behind `e` for a call that changes it and needs `right`: as [`file_of`], then
-/// `EROFS` on a read-only mount, `EBADF` when not open for writing, `ENOTCAPABLE` without
-/// the right (checked in that order).
-fn file_to_change(
-    e: &mut Entry,
-    right: u64,
-    on_dir: Errno,
-    on_stream: Errno,
-) -> WasiResult<&mut FileDesc> {
-    let has = e.base & right != 0;
-    let f = file_of(e, on_dir, on_stream)?;
-    if f.read_only_mount {
-        return Err(Errno::EROFS);
-    }
-    if !f.writable {
-        return Err(Errno::EBADF);
-    }
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
-    Ok(f)
 }
 
 /// `fd_advise(fd, offset, len, advice)`: `posix_fadvise` on a file. `EINVAL` for an
-/// unknown advice, `EBADF` on a directory, `ESPIPE` on a stream or socket.
+/// unknown advice, `EBADF` on anything but a file.
 pub(crate) fn advise(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64, adv: u8) -> WasiResult {
-    let e = cx.fds.get(fd)?;
     let a = match adv {
         advice::NORMAL => rustix::fs::Advice::Normal,
         advice::SEQUENTIAL => rustix::fs::Advice::Sequential,
@@ -67,30 +46,15 @@ pub(crate) fn advise(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64, adv: u8) 
         advice::NOREUSE => rustix::fs::Advice::NoReuse,
         _ => return Err(Errno::EINVAL),
     };
-    e.require(rights::FD_ADVISE)?;
-    let f = file_of(e, Errno::EBADF, Errno::ESPIPE)?;
+    let f = file_of(cx.fds.get(fd)?, Errno::EBADF)?;
     Ok(rustix::fs::fadvise(&f.file, offset, NonZeroU64::new(len), a)?)
 }
 
-/// `fd_allocate(fd, offset, len)`: ensures `[offset, offset + len)` is allocated,
-/// growing the file if needed (`posix_fallocate`). `EINVAL` for `len` 0, `EROFS` on a
-/// read-only mount, `EBADF` when not open for writing or on a directory, `ESPIPE` on a
-/// stream or socket.
-pub(crate) fn allocate(cx: &mut WasiCtx, fd: u32, offset: u64, len: u64) -> WasiResult {
-    let f = file_to_change(cx.fds.get(fd)?, rights::FD_ALLOCATE, Errno::EBADF, Errno::ESPIPE)?;
-    if len == 0 || offset.checked_add(len).is_none_or(|end| end > i64::MAX as u64) {
-        return Err(if len == 0 { Errno::EINVAL } else { Errno::EFBIG });
-    }
-    let size = f.file.metadata()?.len();
-    if offset + len <= size {
-        return Ok(());
-    }
-    match rustix::fs::fallocate(&f.file, rustix::fs::FallocateFlags::empty(), offset, len) {
-        Ok(()) => Ok(()),
-        // Filesystems without fallocate: extending the length allocates (sparsely).
-        Err(rustix::io::Errno::OPNOTSUPP) => Ok(f.file.set_len(offset + len)?),
-        Err(e) => Err(e.into()),
-    }
+/// `fd_allocate(fd, offset, len)`: `ENOTSUP` on a file (wasmtime does not provide it
+/// either: preview1 dropped it from later WASI), `EBADF` on anything else.
+pub(crate) fn allocate(cx: &mut WasiCtx, fd: u32, _offset: u64, _len: u64) -> WasiResult {
+    file_of(cx.fds.get(fd)?, Errno::EBADF)?;
+    Err(Errno::ENOTSUP)
 }
 
 /// `fd_close(fd)`: closes any descriptor, preopened directories included.
@@ -98,57 +62,52 @@ pub(crate) fn close(cx: &mut WasiCtx, fd: u32) -> WasiResult {
     cx.fds.remove(fd).map(drop)
 }
 
-/// `fd_datasync(fd)`: `fdatasync`. A stream is flushed; `EINVAL` on a socket.
+/// `fd_datasync(fd)`: `fdatasync` on a file; `EBADF` on anything else.
 pub(crate) fn datasync(cx: &mut WasiCtx, fd: u32) -> WasiResult {
-    sync_impl(cx, fd, rights::FD_DATASYNC, true)
+    let f = file_of(cx.fds.get(fd)?, Errno::EBADF)?;
+    Ok(rustix::fs::fdatasync(&f.file)?)
 }
 
-/// `fd_sync(fd)`: `fsync`. A stream is flushed; `EINVAL` on a socket.
+/// `fd_sync(fd)`: `fsync` on a file; `EBADF` on anything else.
 pub(crate) fn sync(cx: &mut WasiCtx, fd: u32) -> WasiResult {
-    sync_impl(cx, fd, rights::FD_SYNC, false)
+    let f = file_of(cx.fds.get(fd)?, Errno::EBADF)?;
+    Ok(rustix::fs::fsync(&f.file)?)
 }
 
-fn sync_impl(cx: &mut WasiCtx, fd: u32, right: u64, data_only: bool) -> WasiResult {
-    let e = cx.fds.get(fd)?;
-    e.require(right)?;
-    match &mut e.desc {
-        Desc::File(f) if data_only => Ok(rustix::fs::fdatasync(&f.file)?),
-        Desc::File(f) => Ok(rustix::fs::fsync(&f.file)?),
-        Desc::Dir(d) => Ok(rustix::fs::fsync(&d.dir)?),
-        Desc::Stream(Stream::Out(w)) => Ok(w.flush()?),
-        Desc::Stream(Stream::In(_)) => Ok(()),
-        Desc::Socket(_) | Desc::Listener(_) => Err(Errno::EINVAL),
-    }
-}
-
-/// `fd_fdstat_get(fd, fdstat_ptr)`: writes the descriptor's type, flags and rights.
-pub(crate) fn fdstat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32) -> WasiResult {
+/// `fd_fdstat_get(fd, fdstat_ptr)`: writes the descriptor's type, flags and rights (those
+/// `abi` defines).
+pub(crate) fn fdstat_get(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    out: u32,
+    abi: Abi,
+) -> WasiResult {
     mem.check(out, FDSTAT_SIZE as u64)?;
     let e = cx.fds.get(fd)?;
+    let (base, inheriting) = e.rights();
+    let (base, inheriting) = (base & abi.rights(), inheriting & abi.rights());
     let mut b = [0u8; FDSTAT_SIZE];
     b[0] = e.filetype();
     b[2..4].copy_from_slice(&e.flags.to_le_bytes());
-    b[8..16].copy_from_slice(&e.base.to_le_bytes());
-    b[16..24].copy_from_slice(&e.inheriting.to_le_bytes());
+    b[8..16].copy_from_slice(&base.to_le_bytes());
+    b[16..24].copy_from_slice(&inheriting.to_le_bytes());
     mem.write(out, &b)
 }
 
 /// `fd_fdstat_set_flags(fd, flags)`: sets `append` and `nonblock` on files and sockets
-/// (`nonblock` only on listeners). `EINVAL` for unknown bits; `ENOTSUP` to change
-/// `dsync`/`rsync`/`sync` after opening, for `nonblock` on stdio, or for any flag on a
-/// directory.
+/// (`nonblock` only on sockets). `EINVAL` for unknown bits and for `dsync`, `rsync` or
+/// `sync` (Linux cannot change them on an open file); `EBADF` on a directory or stream.
 pub(crate) fn fdstat_set_flags(cx: &mut WasiCtx, fd: u32, flags: u16) -> WasiResult {
     if flags & !fdflags::ALL != 0 {
         return Err(Errno::EINVAL);
     }
     let e = cx.fds.get(fd)?;
-    e.require(rights::FD_FDSTAT_SET_FLAGS)?;
-    let sync_bits = fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC;
     let nonblock = flags & fdflags::NONBLOCK != 0;
     match &mut e.desc {
         Desc::File(f) => {
-            if flags & sync_bits != e.flags & sync_bits {
-                return Err(Errno::ENOTSUP);
+            if flags & !(fdflags::APPEND | fdflags::NONBLOCK) != 0 {
+                return Err(Errno::EINVAL);
             }
             let mut of = rustix::fs::fcntl_getfl(&f.file)?;
             of.set(rustix::fs::OFlags::APPEND, flags & fdflags::APPEND != 0);
@@ -157,51 +116,46 @@ pub(crate) fn fdstat_set_flags(cx: &mut WasiCtx, fd: u32, flags: u16) -> WasiRes
         }
         Desc::Socket(s) => {
             if flags & !fdflags::NONBLOCK != 0 {
-                return Err(Errno::ENOTSUP);
+                return Err(Errno::EINVAL);
             }
             s.set_nonblocking(nonblock)?;
         }
         Desc::Listener(l) => {
             if flags & !fdflags::NONBLOCK != 0 {
-                return Err(Errno::ENOTSUP);
+                return Err(Errno::EINVAL);
             }
             l.set_nonblocking(nonblock)?;
         }
-        Desc::Stream(Stream::Out(_)) if flags & !fdflags::APPEND == 0 => {}
-        Desc::Stream(_) | Desc::Dir(_) if flags == 0 => {}
-        Desc::Stream(_) | Desc::Dir(_) => return Err(Errno::ENOTSUP),
+        Desc::Stream(_) | Desc::Dir(_) => return Err(Errno::EBADF),
     }
     e.flags = flags;
     Ok(())
 }
 
-/// `fd_fdstat_set_rights(fd, base, inheriting)`: drops rights. `ENOTCAPABLE` when asked
-/// for a right the descriptor does not hold.
-pub(crate) fn fdstat_set_rights(
-    cx: &mut WasiCtx,
-    fd: u32,
-    base: u64,
-    inheriting: u64,
-) -> WasiResult {
-    let e = cx.fds.get(fd)?;
-    if base & !e.base != 0 || inheriting & !e.inheriting != 0 {
-        return Err(Errno::ENOTCAPABLE);
+/// `fd_fdstat_set_rights(fd, base, inheriting)`: rights cannot be changed (they are not
+/// enforced): `ENOTSUP` on a file or directory, `EBADF` on anything else.
+pub(crate) fn fdstat_set_rights(cx: &mut WasiCtx, fd: u32, _base: u64, _inh: u64) -> WasiResult {
+    match cx.fds.get(fd)?.desc {
+        Desc::File(_) | Desc::Dir(_) => Err(Errno::ENOTSUP),
+        _ => Err(Errno::EBADF),
     }
-    e.base = base;
-    e.inheriting = inheriting;
-    Ok(())
 }
 
-/// `fd_filestat_get(fd, filestat_ptr)`: the file's attributes. A stdio stream reports a
-/// character device with everything else 0.
-pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32) -> WasiResult {
-    mem.check(out, super::abi::FILESTAT_SIZE as u64)?;
+/// `fd_filestat_get(fd, filestat_ptr)`: the file's attributes. A stdio stream reports its
+/// type (a host regular file its real attributes), everything else 0.
+pub(crate) fn filestat_get(
+    cx: &mut WasiCtx,
+    mem: &GuestMemory,
+    fd: u32,
+    out: u32,
+    abi: Abi,
+) -> WasiResult {
+    mem.check(out, abi.filestat_size() as u64)?;
     let e = cx.fds.get(fd)?;
-    e.require(rights::FD_FILESTAT_GET)?;
     let st = match &e.desc {
         Desc::File(f) => Filestat::from_metadata(&f.file.metadata()?),
         Desc::Dir(d) => Filestat::from_metadata(&d.dir.dir_metadata()?),
-        Desc::Stream(_) => Filestat::character_device(),
+        Desc::Stream(s) => s.filestat(),
         Desc::Socket(s) => {
             Filestat::from_stat(&rustix::fs::fstat(s)?, super::abi::filetype::SOCKET_STREAM)
         }
@@ -209,19 +163,20 @@ pub(crate) fn filestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u3
             Filestat::from_stat(&rustix::fs::fstat(l)?, super::abi::filetype::SOCKET_STREAM)
         }
     };
-    st.write(mem, out)
+    st.write(mem, out, abi)
 }
 
 /// `fd_filestat_set_size(fd, size)`: truncates or extends a file. `EROFS` on a read-only
-/// mount, `EBADF` when not open for writing, `EISDIR` on a directory, `EINVAL` on a
-/// stream or socket, `EFBIG` past `i64::MAX`.
+/// mount, `EINVAL` when not open for writing, `EBADF` on anything but a file, `EFBIG` past
+/// `i64::MAX`.
 pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiResult {
-    let f = file_to_change(
-        cx.fds.get(fd)?,
-        rights::FD_FILESTAT_SET_SIZE,
-        Errno::EISDIR,
-        Errno::EINVAL,
-    )?;
+    let f = file_of(cx.fds.get(fd)?, Errno::EBADF)?;
+    if f.read_only_mount {
+        return Err(Errno::EROFS);
+    }
+    if !f.writable {
+        return Err(Errno::EINVAL);
+    }
     if size > i64::MAX as u64 {
         return Err(Errno::EFBIG);
     }
@@ -229,8 +184,9 @@ pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiRes
 }
 
 /// `fd_filestat_set_times(fd, atim, mtim, fst_flags)`: sets access and modification
-/// times (ns since the epoch, or now). `EINVAL` for bad flags, `EROFS` on a read-only
-/// mount, `EBADF` on a stream or socket.
+/// times (ns since the epoch, or now). `EINVAL` for bad flags (checked first), `EROFS` on
+/// a read-only mount, `EBADF` on a stream, a socket or (unless nothing is to be set) a
+/// preopened directory.
 pub(crate) fn filestat_set_times(
     cx: &mut WasiCtx,
     fd: u32,
@@ -243,20 +199,22 @@ pub(crate) fn filestat_set_times(
     let ts =
         rustix::fs::Timestamps { last_access: a.to_timespec(), last_modification: m.to_timespec() };
     match &e.desc {
-        Desc::File(f) if f.read_only_mount => return Err(Errno::EROFS),
-        Desc::Dir(d) if d.read_only => return Err(Errno::EROFS),
-        _ => e.require(rights::FD_FILESTAT_SET_TIMES)?,
-    }
-    match &e.desc {
+        Desc::File(f) if f.read_only_mount => Err(Errno::EROFS),
         Desc::File(f) => Ok(rustix::fs::futimens(&f.file, &ts)?),
-        Desc::Dir(d) => Ok(rustix::fs::futimens(&d.dir, &ts)?),
+        Desc::Dir(DirDesc { preopen: Some(_), .. }) if flags == 0 => Ok(()),
+        Desc::Dir(DirDesc { preopen: Some(_), .. }) => Err(Errno::EBADF),
+        Desc::Dir(d) if d.read_only => Err(Errno::EROFS),
+        Desc::Dir(d) => {
+            use cap_fs_ext::DirExt;
+            Ok(d.dir.set_times(".", a.to_spec(), m.to_spec())?)
+        }
         _ => Err(Errno::EBADF),
     }
 }
 
 /// `fd_pread(fd, iovs, iovs_len, offset, nread_ptr)`: reads at `offset` without moving
-/// the file position. `EBADF` when not open for reading, `EISDIR` on a directory,
-/// `ESPIPE` on a stream or socket, `EINVAL` for an offset past `i64::MAX`.
+/// the file position. `EBADF` when not open for reading (stdout, a directory), `ESPIPE`
+/// on stdin or a socket, `EINVAL` for an offset past `i64::MAX`.
 pub(crate) fn pread(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -268,14 +226,15 @@ pub(crate) fn pread(
 ) -> WasiResult {
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
+    let e = cx.fds.get(fd)?;
+    let f = match &mut e.desc {
+        Desc::File(f) if f.readable => f,
+        Desc::Stream(s) if s.input => return Err(Errno::ESPIPE),
+        Desc::Socket(_) => return Err(Errno::ESPIPE),
+        _ => return Err(Errno::EBADF),
+    };
     if offset > i64::MAX as u64 {
         return Err(Errno::EINVAL);
-    }
-    let e = cx.fds.get(fd)?;
-    e.require(rights::FD_READ | rights::FD_SEEK)?;
-    let f = file_of(e, Errno::EISDIR, Errno::ESPIPE)?;
-    if !f.readable {
-        return Err(Errno::EBADF);
     }
     let mut buf = vec![0u8; iovecs_len(&iovs).min(MAX_IO)];
     let mut got = 0;
@@ -291,9 +250,9 @@ pub(crate) fn pread(
 }
 
 /// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten_ptr)`: writes at `offset` without
-/// moving the file position. `EBADF` when not open for writing (every file of a
-/// read-only mount), `EISDIR` on a directory, `ESPIPE` on a stream or socket, `EINVAL`
-/// for an offset past `i64::MAX`.
+/// moving the file position (at the end on a file opened with `append`, as `pwrite(2)`
+/// does on Linux). `EBADF` when not open for writing (stdin, a directory), `ESPIPE` on
+/// stdout, stderr or a socket, `EINVAL` for an offset past `i64::MAX`.
 pub(crate) fn pwrite(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -306,14 +265,15 @@ pub(crate) fn pwrite(
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
     let data = mem.gather(&iovs, MAX_IO)?;
+    let e = cx.fds.get(fd)?;
+    let f = match &mut e.desc {
+        Desc::File(f) if f.writable => f,
+        Desc::Stream(s) if !s.input => return Err(Errno::ESPIPE),
+        Desc::Socket(_) => return Err(Errno::ESPIPE),
+        _ => return Err(Errno::EBADF),
+    };
     if offset > i64::MAX as u64 {
         return Err(Errno::EINVAL);
-    }
-    let e = cx.fds.get(fd)?;
-    e.require(rights::FD_WRITE | rights::FD_SEEK)?;
-    let f = file_of(e, Errno::EISDIR, Errno::ESPIPE)?;
-    if !f.writable {
-        return Err(Errno::EBADF);
     }
     let mut done = 0;
     while done < data.len() {
@@ -329,7 +289,7 @@ pub(crate) fn pwrite(
 /// the length of its guest path. `EBADF` for any other descriptor (this is how guests
 /// find the end of the preopens).
 pub(crate) fn prestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32) -> WasiResult {
-    let name = preopen_name(cx.fds.get(fd)?)?;
+    let name = preopen_name(cx.fds.get(fd)?, Errno::EBADF)?;
     mem.check(out, 8)?;
     let mut b = [0u8; 8];
     b[4..8].copy_from_slice(&(name.len() as u32).to_le_bytes());
@@ -337,7 +297,8 @@ pub(crate) fn prestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32
 }
 
 /// `fd_prestat_dir_name(fd, path, path_len)`: writes the mount's guest path (no NUL).
-/// `ENAMETOOLONG` when `path_len` is too small, `EBADF` when `fd` is not a preopen.
+/// `ENAMETOOLONG` when `path_len` is too small, `ENOTDIR` on a file, `EBADF` on anything
+/// else that is not a preopen.
 pub(crate) fn prestat_dir_name(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -345,23 +306,24 @@ pub(crate) fn prestat_dir_name(
     path: u32,
     len: u32,
 ) -> WasiResult {
-    let name = preopen_name(cx.fds.get(fd)?)?;
+    let name = preopen_name(cx.fds.get(fd)?, Errno::ENOTDIR)?;
     if (len as usize) < name.len() {
         return Err(Errno::ENAMETOOLONG);
     }
     mem.write(path, name.as_bytes())
 }
 
-fn preopen_name(e: &mut Entry) -> WasiResult<String> {
+fn preopen_name(e: &mut Entry, on_file: Errno) -> WasiResult<String> {
     match &e.desc {
         Desc::Dir(DirDesc { preopen: Some(p), .. }) => Ok(p.clone()),
+        Desc::File(_) => Err(on_file),
         _ => Err(Errno::EBADF),
     }
 }
 
 /// `fd_read(fd, iovs, iovs_len, nread_ptr)`: reads from the current position (files),
-/// the stream, or the socket. `EBADF` when not open for reading, `EISDIR` on a
-/// directory, `EAGAIN` on a non-blocking socket with nothing to read, `ENOTCONN` on a
+/// the stream, or the socket. `EBADF` when not open for reading or on a directory,
+/// `EAGAIN` on a non-blocking socket with nothing to read, `ENOTCONN` on a
 /// listener.
 pub(crate) fn read(
     cx: &mut WasiCtx,
@@ -375,21 +337,17 @@ pub(crate) fn read(
     mem.check(out, 4)?;
     let e = cx.fds.get(fd)?;
     let want = iovecs_len(&iovs).min(MAX_IO);
-    let has = e.base & rights::FD_READ != 0;
-    let r: &mut dyn Read = match &mut e.desc {
-        Desc::Stream(Stream::Out(_)) => return Err(Errno::EBADF),
-        Desc::Dir(_) => return Err(Errno::EISDIR),
+    let mut buf = vec![0u8; want];
+    let got = match &mut e.desc {
+        Desc::Stream(s) if !s.input => return Err(Errno::EBADF),
+        Desc::Dir(_) => return Err(Errno::EBADF),
         Desc::Listener(_) => return Err(Errno::ENOTCONN),
         Desc::File(f) if !f.readable => return Err(Errno::EBADF),
-        Desc::Stream(Stream::In(r)) => r.as_mut(),
-        Desc::File(f) => &mut f.file,
-        Desc::Socket(s) => s,
+        _ if want == 0 => 0,
+        Desc::Stream(s) => s.read(&mut buf)?,
+        Desc::File(f) => read_retrying(&mut f.file, &mut buf)?,
+        Desc::Socket(s) => read_retrying(s, &mut buf)?,
     };
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
-    let mut buf = vec![0u8; want];
-    let got = if want == 0 { 0 } else { read_retrying(r, &mut buf)? };
     mem.scatter(&iovs, &buf[..got])?;
     mem.write_u32(out, got as u32)
 }
@@ -420,25 +378,21 @@ pub(crate) fn write(
     mem.check(out, 4)?;
     let data = mem.gather(&iovs, MAX_IO)?;
     let e = cx.fds.get(fd)?;
-    let has = e.base & rights::FD_WRITE != 0;
-    let (w, is_socket): (&mut dyn Write, bool) = match &mut e.desc {
-        Desc::Stream(Stream::In(_)) | Desc::Dir(_) => return Err(Errno::EBADF),
+    let n = match &mut e.desc {
+        Desc::Stream(s) if s.input => return Err(Errno::EBADF),
+        Desc::Dir(_) => return Err(Errno::EBADF),
         Desc::Listener(_) => return Err(Errno::ENOTCONN),
         Desc::File(f) if !f.writable => return Err(Errno::EBADF),
-        Desc::File(f) => (&mut f.file, false),
-        Desc::Stream(Stream::Out(w)) => (w.as_mut(), false),
-        Desc::Socket(s) => (s, true),
-    };
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
-    // A socket may take part of the data (as `send` does); files and streams take all.
-    let n = if is_socket {
-        w.write(&data)?
-    } else {
-        w.write_all(&data)?;
-        w.flush()?;
-        data.len()
+        Desc::File(f) => {
+            f.file.write_all(&data)?;
+            data.len()
+        }
+        Desc::Stream(s) => {
+            s.write_all(&data)?;
+            data.len()
+        }
+        // A socket may take part of the data (as `send` does).
+        Desc::Socket(s) => s.write(&data)?,
     };
     mem.write_u32(out, n as u32)
 }
@@ -449,7 +403,7 @@ pub(crate) fn write(
 /// so `bufused == buf_len` means "call again". Each record's `d_next` is the cookie of
 /// the entry after it. The listing is read from the host when cookie 0 is asked for and
 /// served from memory for later cookies. `..` reports the directory's own inode (a
-/// mount's parent is outside the sandbox). `ENOTDIR` when `fd` is not a directory.
+/// mount's parent is outside the sandbox). `EBADF` when `fd` is not a directory.
 pub(crate) fn readdir(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -462,11 +416,7 @@ pub(crate) fn readdir(
     mem.check(buf, u64::from(len))?;
     mem.check(out, 4)?;
     let e = cx.fds.get(fd)?;
-    let has = e.base & rights::FD_READDIR != 0;
-    let d = e.dir()?;
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
+    let Desc::Dir(d) = &mut e.desc else { return Err(Errno::EBADF) };
     if cookie == 0 || d.listing.is_none() {
         d.listing = Some(list(&d.dir)?);
     }
@@ -515,9 +465,8 @@ pub(crate) fn renumber(cx: &mut WasiCtx, fd: u32, to: u32) -> WasiResult {
 }
 
 /// `fd_seek(fd, offset, whence, newoffset_ptr)`: moves a file's position and writes
-/// the new one. `EINVAL` for an unknown whence or a position before 0, `ESPIPE` on a
-/// stream or socket, `EBADF` on a directory. Needs `fd_seek`, or only `fd_tell` for
-/// `(0, cur)`.
+/// the new one. `EINVAL` for an unknown whence, then `ESPIPE` on a stream or socket,
+/// `EBADF` on a directory, then `EINVAL` for a position before 0.
 pub(crate) fn seek(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -527,20 +476,16 @@ pub(crate) fn seek(
     out: u32,
 ) -> WasiResult {
     mem.check(out, 8)?;
-    let e = cx.fds.get(fd)?;
+    if wh > whence::END {
+        return Err(Errno::EINVAL);
+    }
+    let f = file_of(cx.fds.get(fd)?, Errno::ESPIPE)?;
     let from = match wh {
         whence::SET if offset < 0 => return Err(Errno::EINVAL),
         whence::SET => SeekFrom::Start(offset as u64),
         whence::CUR => SeekFrom::Current(offset),
-        whence::END => SeekFrom::End(offset),
-        _ => return Err(Errno::EINVAL),
+        _ => SeekFrom::End(offset),
     };
-    let needed = if offset == 0 && wh == whence::CUR { rights::FD_TELL } else { rights::FD_SEEK };
-    let has = e.base & needed != 0;
-    let f = file_of(e, Errno::EBADF, Errno::ESPIPE)?;
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
     let pos = f.file.seek(from)?;
     mem.write_u64(out, pos)
 }
@@ -549,12 +494,7 @@ pub(crate) fn seek(
 /// `EBADF` on a directory.
 pub(crate) fn tell(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32) -> WasiResult {
     mem.check(out, 8)?;
-    let e = cx.fds.get(fd)?;
-    let has = e.base & rights::FD_TELL != 0;
-    let f = file_of(e, Errno::EBADF, Errno::ESPIPE)?;
-    if !has {
-        return Err(Errno::ENOTCAPABLE);
-    }
+    let f = file_of(cx.fds.get(fd)?, Errno::ESPIPE)?;
     let pos = f.file.stream_position()?;
     mem.write_u64(out, pos)
 }

@@ -1,5 +1,9 @@
 //! The preview1 ABI: numeric values and in-memory layouts from
 //! `wasi_snapshot_preview1.witx` (all little-endian, wasm32 pointers are `u32`).
+//!
+//! Rights are reported, never enforced (as in wasmtime): what a descriptor may do follows
+//! from its kind and the access it was opened with, and `fd_fdstat_get` reports the rights
+//! that go with them ([`rights::FILE_READ`], [`rights::DIRECTORY`], ...).
 
 /// `filetype` (u8).
 pub(crate) mod filetype {
@@ -75,8 +79,8 @@ pub(crate) mod rights {
     pub const SOCK_SHUTDOWN: u64 = 1 << 28;
     pub const SOCK_ACCEPT: u64 = 1 << 29;
 
-    /// Every right a regular file can use.
-    pub const FILE: u64 = FD_DATASYNC
+    /// Every right preview1 defines.
+    pub const ALL: u64 = FD_DATASYNC
         | FD_READ
         | FD_SEEK
         | FD_FDSTAT_SET_FLAGS
@@ -85,14 +89,6 @@ pub(crate) mod rights {
         | FD_WRITE
         | FD_ADVISE
         | FD_ALLOCATE
-        | FD_FILESTAT_GET
-        | FD_FILESTAT_SET_SIZE
-        | FD_FILESTAT_SET_TIMES
-        | POLL_FD_READWRITE;
-    /// Every right a directory can use itself.
-    pub const DIRECTORY: u64 = FD_FDSTAT_SET_FLAGS
-        | FD_SYNC
-        | FD_DATASYNC
         | PATH_CREATE_DIRECTORY
         | PATH_CREATE_FILE
         | PATH_LINK_SOURCE
@@ -106,22 +102,51 @@ pub(crate) mod rights {
         | PATH_FILESTAT_SET_SIZE
         | PATH_FILESTAT_SET_TIMES
         | FD_FILESTAT_GET
+        | FD_FILESTAT_SET_SIZE
         | FD_FILESTAT_SET_TIMES
         | PATH_SYMLINK
         | PATH_REMOVE_DIRECTORY
         | PATH_UNLINK_FILE
-        | POLL_FD_READWRITE;
-    /// Rights a stream (stdio) has.
-    pub const STREAM: u64 =
-        FD_READ | FD_WRITE | FD_FDSTAT_SET_FLAGS | FD_FILESTAT_GET | POLL_FD_READWRITE;
-    /// Rights a connected socket has.
+        | POLL_FD_READWRITE
+        | SOCK_SHUTDOWN
+        | SOCK_ACCEPT;
+    /// What a regular file open for reading and writing reports.
+    pub const FILE_READ_WRITE: u64 = ALL;
+    /// What a regular file open for reading only reports.
+    pub const FILE_READ: u64 = ALL & !FD_WRITE;
+    /// What a regular file open for writing only reports.
+    pub const FILE_WRITE: u64 = ALL & !(FD_READ | FD_READDIR);
+    /// What a directory opened with `path_open` reports (base and inheriting).
+    pub const DIRECTORY: u64 =
+        ALL & !(FD_SEEK | FD_WRITE | PATH_FILESTAT_SET_SIZE | FD_FILESTAT_SET_SIZE);
+    /// What a preopened directory reports as its base rights.
+    pub const PREOPEN: u64 = PATH_CREATE_DIRECTORY
+        | PATH_CREATE_FILE
+        | PATH_LINK_SOURCE
+        | PATH_LINK_TARGET
+        | PATH_OPEN
+        | FD_READDIR
+        | PATH_READLINK
+        | PATH_RENAME_SOURCE
+        | PATH_RENAME_TARGET
+        | PATH_FILESTAT_GET
+        | PATH_FILESTAT_SET_TIMES
+        | FD_FILESTAT_GET
+        | FD_FILESTAT_SET_TIMES
+        | PATH_SYMLINK
+        | PATH_REMOVE_DIRECTORY
+        | PATH_UNLINK_FILE;
+    /// What a preopened directory reports as its inheriting rights.
+    pub const PREOPEN_INHERITING: u64 =
+        ALL & !(PATH_FILESTAT_SET_SIZE | SOCK_SHUTDOWN | SOCK_ACCEPT);
+    /// What a connected socket reports.
     pub const SOCKET: u64 = FD_READ
         | FD_WRITE
         | FD_FDSTAT_SET_FLAGS
         | FD_FILESTAT_GET
         | POLL_FD_READWRITE
         | SOCK_SHUTDOWN;
-    /// Rights a listening socket has.
+    /// What a listening socket reports.
     pub const LISTENER: u64 =
         FD_FDSTAT_SET_FLAGS | FD_FILESTAT_GET | POLL_FD_READWRITE | SOCK_ACCEPT;
 }
@@ -183,3 +208,34 @@ pub(crate) const FDSTAT_SIZE: usize = 24;
 /// Size of a `dirent` header (the name follows): d_next u64 @0, d_ino u64 @8,
 /// d_namlen u32 @16, d_type u8 @20.
 pub(crate) const DIRENT_SIZE: usize = 24;
+
+/// Which WASI ABI a function speaks: preview1 (`wasi_snapshot_preview1`) or its
+/// predecessor preview0 (`wasi_unstable`), which differ in a few layouts and values
+/// (`filestat`, `whence`, the rights defined).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Abi {
+    Preview1,
+    Preview0,
+}
+
+/// Size of a preview0 `filestat` in bytes: dev u64 @0, ino u64 @8, filetype u8 @16,
+/// nlink u32 @20, size u64 @24, atim u64 @32, mtim u64 @40, ctim u64 @48.
+pub(crate) const FILESTAT_SIZE_PREVIEW0: usize = 56;
+
+impl Abi {
+    /// The rights this ABI defines (preview0 has no `sock_accept`).
+    pub(crate) fn rights(self) -> u64 {
+        match self {
+            Abi::Preview1 => rights::ALL,
+            Abi::Preview0 => rights::ALL & !rights::SOCK_ACCEPT,
+        }
+    }
+
+    /// The size of a `filestat`.
+    pub(crate) fn filestat_size(self) -> usize {
+        match self {
+            Abi::Preview1 => FILESTAT_SIZE,
+            Abi::Preview0 => FILESTAT_SIZE_PREVIEW0,
+        }
+    }
+}

@@ -1,5 +1,5 @@
 //! `random_get`. Deterministic by default, as in wazero: unless the embedder gives a
-//! source ([`crate::ModuleConfig::with_rand_source`], [`crate::ModuleConfig::with_sys_rand`])
+//! source ([`crate::WasiConfig::with_rand_source`], [`crate::WasiConfig::with_sys_rand`])
 //! the guest reads a fixed pseudo-random sequence (SplitMix64 seeded with 42): the same
 //! bytes on every run. It is not cryptographically secure, and is not meant to be.
 

@@ -3,50 +3,72 @@
 //! no memory) is `EFAULT`, never a panic.
 
 use super::errno::{Errno, WasiResult};
-use crate::memory::Memory;
+use kiln_runtime_support::instance::MemoryRef;
 
 /// The caller's memory as WASI sees it (wasm32: pointers and lengths are `u32`).
 pub(crate) struct GuestMemory {
-    mem: Option<Memory>,
+    mem: Option<MemoryRef>,
 }
 
 impl GuestMemory {
-    pub(crate) fn new(mem: Option<Memory>) -> Self {
+    /// The memory behind `mem` (`None`: the caller has no memory, every access is
+    /// `EFAULT`). The memory must stay alive while this value is used: a WASI call runs
+    /// within the call of the instance that owns it.
+    pub(crate) fn new(mem: Option<MemoryRef>) -> Self {
         Self { mem }
     }
 
-    fn mem(&self) -> WasiResult<&Memory> {
-        self.mem.as_ref().ok_or(Errno::EFAULT)
+    /// The memory's base and current length in bytes, read afresh (a call never grows
+    /// the memory, but nothing here assumes it).
+    fn span(&self) -> WasiResult<(*mut u8, u64)> {
+        let m = self.mem.ok_or(Errno::EFAULT)?;
+        // SAFETY: a memory ref points to a store-owned definition that lives as long as the
+        // store, and the calling instance (which uses that store) is running.
+        Ok(unsafe { ((*m.def).base, (*m.def).current_length as u64) })
+    }
+
+    /// The address of `[ptr, ptr + len)`, `EFAULT` when it is not inside the memory.
+    fn at(&self, ptr: u32, len: usize) -> WasiResult<*mut u8> {
+        let (base, size) = self.span()?;
+        match u64::from(ptr).checked_add(len as u64) {
+            // SAFETY: the range lies inside the memory's accessible bytes.
+            Some(end) if end <= size => Ok(unsafe { base.add(ptr as usize) }),
+            _ => Err(Errno::EFAULT),
+        }
     }
 
     /// Reads `len` bytes at `ptr`.
     pub(crate) fn read(&self, ptr: u32, len: u32) -> WasiResult<Vec<u8>> {
-        let m = self.mem()?;
-        if u64::from(ptr) + u64::from(len) > m.data_size() {
-            return Err(Errno::EFAULT);
-        }
-        m.read_vec(u64::from(ptr), len as usize).map_err(|_| Errno::EFAULT)
+        let p = self.at(ptr, len as usize)?;
+        let mut v = vec![0u8; len as usize];
+        // SAFETY: `at` checked the range; `v` is a fresh host buffer.
+        unsafe { std::ptr::copy_nonoverlapping(p, v.as_mut_ptr(), v.len()) };
+        Ok(v)
     }
 
     /// Writes `bytes` at `ptr`.
     pub(crate) fn write(&self, ptr: u32, bytes: &[u8]) -> WasiResult {
-        self.mem()?.write(u64::from(ptr), bytes).map_err(|_| Errno::EFAULT)
+        let p = self.at(ptr, bytes.len())?;
+        // SAFETY: `at` checked the range; `bytes` is host memory, or guest memory copied
+        // with `copy` semantics (overlap allowed).
+        unsafe { std::ptr::copy(bytes.as_ptr(), p, bytes.len()) };
+        Ok(())
     }
 
     /// Checks that `[ptr, ptr + len)` is inside the memory, without copying.
     pub(crate) fn check(&self, ptr: u32, len: u64) -> WasiResult {
         match u64::from(ptr).checked_add(len) {
-            Some(end) if end <= self.mem()?.data_size() => Ok(()),
+            Some(end) if end <= self.span()?.1 => Ok(()),
             _ => Err(Errno::EFAULT),
         }
     }
 
     pub(crate) fn write_u32(&self, ptr: u32, v: u32) -> WasiResult {
-        self.mem()?.write_u32_le(u64::from(ptr), v).map_err(|_| Errno::EFAULT)
+        self.write(ptr, &v.to_le_bytes())
     }
 
     pub(crate) fn write_u64(&self, ptr: u32, v: u64) -> WasiResult {
-        self.mem()?.write_u64_le(u64::from(ptr), v).map_err(|_| Errno::EFAULT)
+        self.write(ptr, &v.to_le_bytes())
     }
 
     /// Reads a UTF-8 path of `len` bytes at `ptr`: `EFAULT` out of bounds, `EILSEQ` when
