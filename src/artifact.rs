@@ -5,16 +5,24 @@
 //! accepts either, told apart by the magic.
 //!
 //! Trust model: an artifact's checksums prove it is intact (not truncated, not
-//! bit-flipped, header and payload belong together), not who wrote it. Artifacts are native
-//! code: load only those you would run as a native binary.
+//! bit-flipped, header and payload belong together), not who wrote it; an Ed25519
+//! signature proves who built it. Under a signature policy
+//! ([`crate::RuntimeConfig::with_trusted_key`]) loading is safe: only artifacts signed by a
+//! trusted key load. Without one, loading is `unsafe` ([`Runtime::load_artifact_unsigned`]):
+//! artifacts are native code, and the caller vouches for where they come from (see
+//! `kiln_loader`'s crate docs for the threat model).
 
 use crate::config::Engine;
 use crate::error::Error;
 use crate::module::{CompiledModule, ExportType, ImportType};
 use crate::runtime::Runtime;
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, CodeSettings, DwarfSection, MAGIC, Section,
+    self, ArtifactError, ArtifactHeader, CodeSettings, DwarfSection, MAGIC, Section, Signer,
+    TrustedKeys,
 };
+
+/// No signature policy (for the artifacts this process's own compiler wrote).
+static NO_KEYS: TrustedKeys = TrustedKeys::none();
 use kiln_runtime_support::vm::{SharedBytes, bytes_of};
 use std::path::Path;
 use std::sync::Arc;
@@ -86,38 +94,122 @@ impl Runtime {
         Ok(())
     }
 
-    /// Loads the artifact at `path`: maps it (read-only), verifies its header against this
-    /// host and runtime and its payload checksum, then maps its code read+execute straight
-    /// from the file. A relocatable object (`kiln compile --emit obj`) is verified as
-    /// thoroughly, then its code is copied, relocated and made read+execute. The module
-    /// instantiates like any other.
-    ///
-    /// # Errors
-    /// [`Error::Artifact`] naming what differs or is broken (see
-    /// [`ArtifactError`]); [`Error::EngineUnavailable`] when native code cannot run on this
-    /// host. Nothing is mapped executable when it fails.
-    pub fn load_artifact(&self, path: impl AsRef<Path>) -> Result<CompiledModule, Error> {
-        self.check_native()?;
-        Ok(kiln_loader::load_file(path.as_ref(), &self.code_settings())?.into())
+    fn load_options<'a>(
+        &'a self,
+        settings: &'a CodeSettings,
+        trust: &'a TrustedKeys,
+    ) -> kiln_loader::LoadOptions<'a> {
+        kiln_loader::LoadOptions { settings, trust }
     }
 
-    /// Loads an artifact (blob or object) from memory (copied once; its code is copied into
-    /// fresh executable pages).
+    /// Loads the artifact at `path` under this runtime's signature policy
+    /// ([`crate::RuntimeConfig::with_trusted_key`]): maps it (read-only), checks its header,
+    /// that one of the trusted keys signed it, that this host and runtime can run it, and
+    /// its payload digest, then maps its code read+execute straight from the file. A
+    /// relocatable object (`kiln compile --emit obj`) is verified as thoroughly, then its
+    /// code is copied, relocated and made read+execute. The module instantiates like any
+    /// other.
+    ///
+    /// # Errors
+    /// [`Error::Artifact`] naming what differs or is broken (see [`ArtifactError`]):
+    /// [`ArtifactError::Signature`] when the runtime trusts no key
+    /// ([`crate::SignatureError::NoTrustedKeys`]: use [`Runtime::load_artifact_unsigned`]),
+    /// or the artifact is unsigned, signed by another key, or its signature does not verify;
+    /// [`Error::EngineUnavailable`] when native code cannot run on this host. Nothing is
+    /// mapped executable when it fails.
+    pub fn load_artifact(&self, path: impl AsRef<Path>) -> Result<CompiledModule, Error> {
+        self.check_native()?;
+        let settings = self.code_settings();
+        let options = self.load_options(&settings, self.config().trusted_keys());
+        Ok(kiln_loader::load_file(path.as_ref(), &options)?.into())
+    }
+
+    /// [`Runtime::load_artifact`] without a signature policy: when the runtime trusts no
+    /// key, the artifact loads whoever built it (every other check still runs). This is
+    /// wasmtime's `Module::deserialize_file` contract.
+    ///
+    /// # Safety
+    /// An artifact is native code that runs in this process with all of its rights, and
+    /// without a trusted key nothing proves who wrote it: anyone able to write the file can
+    /// make one that passes every check. The caller vouches that the file comes from a
+    /// source it would run a native binary from (a build it controls, its own compiler) and
+    /// is not modified while loaded. When the runtime trusts keys, this is
+    /// [`Runtime::load_artifact`].
+    ///
+    /// # Errors
+    /// As [`Runtime::load_artifact`], without [`crate::SignatureError::NoTrustedKeys`].
+    pub unsafe fn load_artifact_unsigned(
+        &self,
+        path: impl AsRef<Path>,
+    ) -> Result<CompiledModule, Error> {
+        self.check_native()?;
+        let settings = self.code_settings();
+        let options = self.load_options(&settings, self.config().trusted_keys());
+        // SAFETY: the caller vouches for the artifact (this function's contract).
+        Ok(unsafe { kiln_loader::load_file_unsigned(path.as_ref(), &options) }?.into())
+    }
+
+    /// Loads an artifact this process's own compiler wrote (the compilation cache's entries,
+    /// a recompiled artifact), with no signature policy.
+    pub(crate) fn load_own_artifact(&self, path: &Path) -> Result<CompiledModule, Error> {
+        self.check_native()?;
+        let settings = self.code_settings();
+        let options = self.load_options(&settings, &NO_KEYS);
+        // SAFETY: Kiln's compiler wrote this file (into the cache directory or over the path
+        // the caller named for recompilation), and Kiln replaces such files only by rename.
+        Ok(unsafe { kiln_loader::load_file_unsigned(path, &options) }?.into())
+    }
+
+    /// Loads an artifact (blob or object) from memory under this runtime's signature policy
+    /// (copied once; its code is copied into fresh executable pages).
     ///
     /// # Errors
     /// As [`Runtime::load_artifact`], minus the I/O errors.
     pub fn load_artifact_bytes(&self, bytes: &[u8]) -> Result<CompiledModule, Error> {
         self.check_native()?;
-        Ok(kiln_loader::load_bytes(bytes, &self.code_settings())?.into())
+        let settings = self.code_settings();
+        let options = self.load_options(&settings, self.config().trusted_keys());
+        Ok(kiln_loader::load_bytes(bytes, &options)?.into())
     }
 
-    /// Loads the artifact at `path` if it is usable here and was compiled from `wasm`;
-    /// otherwise applies `fallback` to `wasm`.
+    /// [`Runtime::load_artifact_bytes`] without a signature policy (wasmtime's
+    /// `Module::deserialize` contract).
+    ///
+    /// # Safety
+    /// As [`Runtime::load_artifact_unsigned`]: the caller vouches that the bytes come from a
+    /// source it would run a native binary from.
+    ///
+    /// # Errors
+    /// As [`Runtime::load_artifact_bytes`], without [`crate::SignatureError::NoTrustedKeys`].
+    pub unsafe fn load_artifact_bytes_unsigned(
+        &self,
+        bytes: &[u8],
+    ) -> Result<CompiledModule, Error> {
+        self.check_native()?;
+        let settings = self.code_settings();
+        let options = self.load_options(&settings, self.config().trusted_keys());
+        // SAFETY: the caller vouches for the bytes (this function's contract).
+        Ok(unsafe { kiln_loader::load_bytes_unsigned(bytes, &options) }?.into())
+    }
+
+    /// Loads an artifact compiled in this process (bytes its own compiler produced).
+    pub(crate) fn load_own_artifact_bytes(&self, bytes: &[u8]) -> Result<CompiledModule, Error> {
+        self.check_native()?;
+        let settings = self.code_settings();
+        let options = self.load_options(&settings, &NO_KEYS);
+        // SAFETY: Kiln's compiler produced these bytes in this process.
+        Ok(unsafe { kiln_loader::load_bytes_unsigned(bytes, &options) }?.into())
+    }
+
+    /// Loads the artifact at `path` under this runtime's signature policy if it is usable
+    /// here and was compiled from `wasm`; otherwise applies `fallback` to `wasm`. A
+    /// recompiled artifact is this process's own output and loads without a signature.
     ///
     /// # Errors
     /// With [`ArtifactFallback::Fail`], the artifact's error ([`ArtifactError::WasmMismatch`]
-    /// when it belongs to another binary); otherwise the errors of compiling `wasm` and, for
-    /// [`ArtifactFallback::Recompile`], of writing and loading the new artifact.
+    /// when it belongs to another binary, [`ArtifactError::Signature`] when it is not signed
+    /// by a trusted key or the runtime trusts none); otherwise the errors of compiling `wasm`
+    /// and, for [`ArtifactFallback::Recompile`], of writing and loading the new artifact.
     pub fn load_artifact_or_wasm(
         &self,
         path: impl AsRef<Path>,
@@ -125,7 +217,36 @@ impl Runtime {
         fallback: ArtifactFallback,
     ) -> Result<CompiledModule, Error> {
         let path = path.as_ref();
-        let failure = match self.load_artifact(path) {
+        self.artifact_or_wasm(self.load_artifact(path), path, wasm, fallback)
+    }
+
+    /// [`Runtime::load_artifact_or_wasm`] without a signature policy.
+    ///
+    /// # Safety
+    /// As [`Runtime::load_artifact_unsigned`], for the artifact at `path`.
+    ///
+    /// # Errors
+    /// As [`Runtime::load_artifact_or_wasm`].
+    pub unsafe fn load_artifact_or_wasm_unsigned(
+        &self,
+        path: impl AsRef<Path>,
+        wasm: &[u8],
+        fallback: ArtifactFallback,
+    ) -> Result<CompiledModule, Error> {
+        let path = path.as_ref();
+        // SAFETY: the caller vouches for the artifact (this function's contract).
+        let loaded = unsafe { self.load_artifact_unsigned(path) };
+        self.artifact_or_wasm(loaded, path, wasm, fallback)
+    }
+
+    fn artifact_or_wasm(
+        &self,
+        loaded: Result<CompiledModule, Error>,
+        path: &Path,
+        wasm: &[u8],
+        fallback: ArtifactFallback,
+    ) -> Result<CompiledModule, Error> {
+        let failure = match loaded {
             Ok(m) => {
                 let header = m.artifact_header().expect("loaded from an artifact");
                 if header.wasm_sha256 == artifact::sha256(wasm) {
@@ -155,7 +276,7 @@ impl Runtime {
         let bytes = crate::aot::compile_artifact(wasm, &opts)?;
         crate::atomic_file::write_atomically(path, &bytes)
             .map_err(|e| ArtifactError::Io(format!("cannot write {}: {e}", path.display())))?;
-        self.load_artifact(path)
+        self.load_own_artifact(path)
     }
 
     #[cfg(not(feature = "compiler"))]
@@ -243,6 +364,8 @@ pub struct ArtifactSummary {
     /// The memory image instantiation maps copy-on-write from an artifact file, if the
     /// compiler wrote one (its memory, offset and length in bytes).
     pub memory_image: Option<kiln_runtime_support::artifact::memory_image::MemoryImageDecl>,
+    /// Who signed it, and whether the signature verifies against that key.
+    pub signer: Signer,
 }
 
 /// Describes the artifact (blob or object) in `bytes` after checking its integrity
@@ -254,7 +377,7 @@ pub struct ArtifactSummary {
 pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
     let is_object = kiln_loader::object::is_object(bytes);
     let (header, meta, data, dwarf, code_bytes, trap_sites) = if is_object {
-        let v = kiln_loader::object::verify(bytes, None)?;
+        let v = kiln_loader::object::verify(bytes, &artifact::Checks::integrity())?;
         let dwarf = v.wasm_dwarf(Arc::new(bytes.to_vec()));
         (
             v.header.clone(),
@@ -325,6 +448,7 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
             .collect(),
         dwarf: dwarf.bytes().map(|b| b.len() as u64),
         memory_image: meta.memory_image,
+        signer: crate::signing::artifact_signer(bytes)?,
         header,
     })
 }

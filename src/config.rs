@@ -5,6 +5,7 @@ use crate::wasi::clock::{SleepSource, TimeSource};
 use crate::wasi::options::WasiOptions;
 use crate::wasi::random::RandSource;
 use kiln_runtime_support::CoreFeatures;
+use kiln_runtime_support::artifact::{PublicKey, TrustedKeys};
 use std::io::{Read, Write};
 
 /// Which engine runs modules.
@@ -38,6 +39,7 @@ pub struct RuntimeConfig {
     pub(crate) interpreter_stack_slots: usize,
     pub(crate) interruption: bool,
     pub(crate) cache: Option<crate::CompilationCache>,
+    pub(crate) trusted_keys: TrustedKeys,
 }
 
 impl Default for RuntimeConfig {
@@ -52,6 +54,7 @@ impl Default for RuntimeConfig {
             interpreter_stack_slots: 1 << 20,
             interruption: false,
             cache: None,
+            trusted_keys: TrustedKeys::none(),
         }
     }
 }
@@ -148,6 +151,24 @@ impl RuntimeConfig {
     /// The compilation cache, if one is configured.
     pub fn compilation_cache(&self) -> Option<&crate::CompilationCache> {
         self.cache.as_ref()
+    }
+
+    /// Requires artifacts to be signed, and trusts `key`'s signature (call again to trust
+    /// several keys at once, e.g. while rotating keys). With at least one trusted key,
+    /// [`crate::Runtime::load_artifact`] is safe to call: an artifact loads only when one of
+    /// these keys signed it, and an unsigned, wrongly signed or altered one is refused with
+    /// [`crate::ArtifactError::Signature`] or [`crate::ArtifactError::Corrupt`] before any
+    /// of its bytes is mapped executable. Default: no key, no signature policy. The
+    /// compilation cache's own files are not subject to it (this process's compiler wrote
+    /// them).
+    pub fn with_trusted_key(mut self, key: PublicKey) -> Self {
+        self.trusted_keys.add(key);
+        self
+    }
+
+    /// The keys whose signature artifacts must carry (empty: no signature policy).
+    pub fn trusted_keys(&self) -> &TrustedKeys {
+        &self.trusted_keys
     }
 
     /// Size of the interpreter's value stack in 8-byte slots (default 1 Mi slots, 8 MiB);

@@ -29,16 +29,32 @@
 //! recognized by their magic: [`object`] verifies them as thoroughly, then copies their code,
 //! applies its relocations and maps it read+execute.
 //!
-//! Trust model: the checksums prove integrity, not authenticity (see
-//! [`kiln_runtime_support::artifact`]); load only artifacts you would run as native code.
+//! # Trust model
+//!
+//! An artifact is native code: whoever wrote it can run anything in the loading process.
+//! The checksums (header checksum, payload digest, per-part digests of an object) prove
+//! integrity — the bytes are what a Kiln compiler wrote, not truncated, bit-flipped or
+//! spliced — but not authenticity: anyone who can write an artifact can write one with
+//! valid checksums. Authenticity comes from signatures
+//! ([`kiln_runtime_support::artifact::signature`]): under a signature policy (a set of
+//! trusted Ed25519 keys in [`LoadOptions::trust`]) an artifact loads only if one of those
+//! keys signed its header (blob) or `.kiln.meta` (object), which name every other byte by
+//! its digest; an unsigned, wrongly signed or altered artifact is refused with a typed
+//! error before any byte is mapped executable. That makes [`load_file`] and [`load_bytes`]
+//! safe functions. Loading with no policy is [`load_file_unsigned`] /
+//! [`load_bytes_unsigned`], `unsafe`: the caller vouches for where the artifact comes from.
+//!
+//! What the checks do not defend against: a trusted key that signs a malicious artifact
+//! (the signer is trusted to run code here), and anyone who can write the loading
+//! process's memory or its own binary.
 
 #![warn(missing_docs)]
 
 pub mod object;
 
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, DwarfSection, Section,
-    VerifiedArtifact, metadata,
+    self, ArtifactError, ArtifactHeader, ArtifactPart, Checks, CodeSettings, DwarfSection, Section,
+    SignatureError, TrustedKeys, VerifiedArtifact, metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::module::{ModuleBytes, ModuleInfo};
@@ -100,23 +116,84 @@ enum CodeSource {
     Copy,
 }
 
+/// How the loader treats an artifact.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions<'a> {
+    /// The code-generation settings of the runtime the module will run in (the artifact's
+    /// must equal them).
+    pub settings: &'a CodeSettings,
+    /// The keys one of which must have signed the artifact. Empty: no signature policy,
+    /// which only the `unsafe` loading functions accept.
+    pub trust: &'a TrustedKeys,
+}
+
+impl<'a> LoadOptions<'a> {
+    /// The checks of [`artifact::verify`] these options ask for.
+    fn checks(&self) -> Checks<'a> {
+        Checks {
+            settings: Some(self.settings),
+            trust: (!self.trust.is_empty()).then_some(self.trust),
+            payload_digest: true,
+        }
+    }
+
+    /// `Ok` when a signature policy is set (what the safe loading functions need).
+    fn require_policy(&self) -> Result<(), ArtifactError> {
+        if self.trust.is_empty() {
+            return Err(ArtifactError::Signature(SignatureError::NoTrustedKeys));
+        }
+        Ok(())
+    }
+}
+
 /// Maps the artifact at `path` — a `.kiln` blob or a relocatable object, told apart by
-/// their magic — and loads it for a runtime whose generated-code settings are `expected`.
+/// their magic — and loads it under the signature policy of `options`, which must trust at
+/// least one key: the artifact must be signed by one of them, so loading it runs only code
+/// whose builder the caller trusts.
 ///
 /// The file must not be modified while it is loaded (writers replace artifacts by renaming
 /// a new file over them, which leaves a loaded one intact).
 ///
 /// # Errors
-/// [`ArtifactError::Io`] when the file cannot be opened or mapped; otherwise the first
-/// failed check of [`artifact::verify`] (of [`object::verify`] for an object), or
-/// [`ArtifactError::Corrupt`] when the metadata or tables are inconsistent. Nothing is
-/// mapped executable in any error case.
-pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact, ArtifactError> {
+/// [`ArtifactError::Signature`] with [`SignatureError::NoTrustedKeys`] when `options`
+/// trusts no key; [`ArtifactError::Io`] when the file cannot be opened or mapped;
+/// otherwise the first failed check of [`artifact::verify`] (of [`object::verify`] for an
+/// object), or [`ArtifactError::Corrupt`] when the metadata or tables are inconsistent.
+/// Nothing is mapped executable in any error case.
+pub fn load_file(path: &Path, options: &LoadOptions<'_>) -> Result<LoadedArtifact, ArtifactError> {
+    options.require_policy()?;
+    load_file_checked(path, options)
+}
+
+/// [`load_file`] without requiring a signature policy: with no trusted key in `options`,
+/// an artifact loads whoever built it (its integrity and compatibility are still checked).
+///
+/// # Safety
+/// An artifact is native code that runs in this process. With no trusted key, nothing
+/// proves who wrote it: anyone who can write the file can make one that passes every
+/// check. The caller vouches that the file comes from a source it would run a native
+/// binary from (its own compiler, a build it controls). With trusted keys in `options` this
+/// is [`load_file`].
+///
+/// # Errors
+/// As [`load_file`], without [`SignatureError::NoTrustedKeys`].
+pub unsafe fn load_file_unsigned(
+    path: &Path,
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    load_file_checked(path, options)
+}
+
+fn load_file_checked(
+    path: &Path,
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    let checks = options.checks();
     let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
     let len = file.metadata().map_err(|e| io(path, e))?.len();
     if len == 0 {
         // Nothing to map; report what is wrong with an empty artifact.
-        artifact::verify(&[], expected)?;
+        artifact::verify(&[], &checks)?;
     }
     let len = usize::try_from(len)
         .map_err(|_| ArtifactError::Io(format!("{}: file too large", path.display())))?;
@@ -128,31 +205,58 @@ pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact,
         .map_err(|e| io(path, e))?;
     let shared: SharedBytes = Arc::new(map);
     if object::is_object(bytes_of(&shared)) {
-        return object::load(shared, expected);
+        return object::load(shared, &checks);
     }
-    load(shared, expected, CodeSource::Mapped(Arc::new(file)))
+    load(shared, &checks, CodeSource::Mapped(Arc::new(file)))
 }
 
-/// Loads the artifact (blob or object) in `bytes` for a runtime whose settings are
-/// `expected`. The bytes are
-/// copied once (the tables and DWARF are then read in place from that copy) and the code is
-/// copied into fresh executable pages.
+/// Loads the artifact (blob or object) in `bytes` under the signature policy of
+/// `options` (which must trust at least one key). The bytes are copied once (the tables
+/// are then read in place from that copy) and the code is copied into fresh executable
+/// pages.
 ///
 /// # Errors
 /// As [`load_file`], minus the I/O errors.
-pub fn load_bytes(bytes: &[u8], expected: &CodeSettings) -> Result<LoadedArtifact, ArtifactError> {
+pub fn load_bytes(
+    bytes: &[u8],
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    options.require_policy()?;
+    load_bytes_checked(bytes, options)
+}
+
+/// [`load_bytes`] without requiring a signature policy.
+///
+/// # Safety
+/// As [`load_file_unsigned`]: with no trusted key, the caller vouches that the bytes come
+/// from a source it would run a native binary from.
+///
+/// # Errors
+/// As [`load_bytes`], without [`SignatureError::NoTrustedKeys`].
+pub unsafe fn load_bytes_unsigned(
+    bytes: &[u8],
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    load_bytes_checked(bytes, options)
+}
+
+fn load_bytes_checked(
+    bytes: &[u8],
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    let checks = options.checks();
     if object::is_object(bytes) {
-        return object::load(Arc::new(bytes.to_vec()), expected);
+        return object::load(Arc::new(bytes.to_vec()), &checks);
     }
-    load(Arc::new(bytes.to_vec()), expected, CodeSource::Copy)
+    load(Arc::new(bytes.to_vec()), &checks, CodeSource::Copy)
 }
 
 fn load(
     shared: SharedBytes,
-    expected: &CodeSettings,
+    checks: &Checks<'_>,
     source: CodeSource,
 ) -> Result<LoadedArtifact, ArtifactError> {
-    let v = artifact::verify(bytes_of(&shared), expected)?;
+    let v = artifact::verify(bytes_of(&shared), checks)?;
     let s = &v.header.sections;
     let ranges = TableRanges {
         functions: s.range(Section::Functions),

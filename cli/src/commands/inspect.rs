@@ -1,7 +1,9 @@
 //! `kiln inspect`.
 
 use clap::Args;
-use kiln::{ArtifactSummary, ExportType, ExternType, ImportType, Runtime, RuntimeConfig, Section};
+use kiln::{
+    ArtifactSummary, ExportType, ExternType, ImportType, Runtime, RuntimeConfig, Section, Signer,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,6 +12,10 @@ use std::process::ExitCode;
 pub struct InspectArgs {
     /// The module (.wasm) or artifact (.kiln blob or .o object) to describe.
     module: PathBuf,
+    /// Say whether the artifact's signature verifies against the key in this public key
+    /// file (NAME.pub); repeatable.
+    #[arg(long = "trust-key", value_name = "KEY")]
+    trust_keys: Vec<PathBuf>,
 }
 
 fn describe(t: &ExternType) -> String {
@@ -43,10 +49,17 @@ fn hex(bytes: &[u8]) -> String {
 /// Prints the module's or artifact's description.
 pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
     let bytes = super::read_module(&a.module)?;
+    let keys = a
+        .trust_keys
+        .iter()
+        .map(|k| super::keygen::read_public_key(k))
+        .collect::<Result<Vec<_>, _>>()?;
     if kiln::is_artifact(&bytes) {
         let s =
             kiln::inspect_artifact(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
         print_artifact(&a.module, bytes.len(), &s);
+        print_signer(&s.signer, &keys);
+        print_interface(&s.imports, &s.exports);
         return Ok(ExitCode::SUCCESS);
     }
     let rt = Runtime::with_config(RuntimeConfig::interpreter().with_custom_sections(true));
@@ -121,5 +134,28 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
         ),
         None => println!("memory image: none (data segments are copied)"),
     }
-    print_interface(&s.imports, &s.exports);
+}
+
+/// Prints who signed the artifact and, when `keys` are given, whether it verifies against
+/// one of them (what `kiln run --trust-key` would decide).
+fn print_signer(signer: &Signer, keys: &[kiln::PublicKey]) {
+    match signer {
+        Signer::Unsigned => println!("signed by: nobody (unsigned)"),
+        Signer::Signed { key, valid } => println!(
+            "signed by: key {} (signature {})",
+            key.fingerprint(),
+            if *valid { "valid" } else { "INVALID: altered or forged" }
+        ),
+    }
+    if keys.is_empty() {
+        return;
+    }
+    let verdict = match signer {
+        Signer::Signed { key, valid: true } if keys.contains(key) => "yes".to_string(),
+        Signer::Signed { valid: true, .. } => "no (signed by a key not given)".to_string(),
+        Signer::Signed { valid: false, .. } => "no (the signature does not verify)".to_string(),
+        Signer::Unsigned => "no (unsigned)".to_string(),
+    };
+    let given: Vec<String> = keys.iter().map(|k| k.fingerprint().to_string()).collect();
+    println!("verifies against the given keys ({}): {verdict}", given.join(", "));
 }

@@ -16,7 +16,9 @@
 //!   (the blob header's verification facts, the item table and the SHA-256 of every part the
 //!   loader uses, sealed), `.kiln.traps` (trap sites), `.kiln.addrmap` (address map),
 //!   `.kiln.metadata` (the module's metadata, as in a blob) and `.kiln.data` (the
-//!   initialized-data image), so the loader can verify, link and instantiate the object;
+//!   initialized-data image) and `.kiln.sig` (the signature slot, zero until
+//!   `kiln compile --sign` fills it), so the loader can verify, link and instantiate the
+//!   object;
 //! - DWARF (`.debug_info`, `.debug_abbrev`, `.debug_line`, `.debug_str`): see
 //!   [`dwarf`](self#dwarf) below.
 //!
@@ -48,9 +50,10 @@ use kiln_runtime_support::artifact::object_meta::{ItemRecord, ObjectMeta, PartDi
 use kiln_runtime_support::artifact::object_relocs::ObjectReloc;
 use kiln_runtime_support::artifact::object_sections::{
     ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectContents,
-    TRAPS_SECTION, WASM_DWARF_SECTION, encode_sections,
+    SIGNATURE_SECTION, TRAPS_SECTION, WASM_DWARF_SECTION, encode_sections,
 };
 use kiln_runtime_support::artifact::object_tables::{AddressRecord, TrapRecord};
+use kiln_runtime_support::artifact::signature::SLOT_SIZE;
 use kiln_runtime_support::artifact::{ABI_VERSION, ArtifactMetadata, metadata, sha256};
 use kiln_runtime_support::module::ModuleInfo;
 use target_lexicon::BinaryFormat;
@@ -225,6 +228,8 @@ pub fn write_object(
         (METADATA_SECTION, sections.metadata),
         (DATA_SECTION, sections.data),
         (WASM_DWARF_SECTION, sections.wasm_dwarf),
+        // Unsigned: `kiln compile --sign` fills the slot in the written file.
+        (SIGNATURE_SECTION, vec![0; SLOT_SIZE]),
     ] {
         let section = obj.add_section(Vec::new(), name.into(), SectionKind::ReadOnlyData);
         obj.set_section_data(section, bytes, 8);

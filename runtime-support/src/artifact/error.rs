@@ -1,6 +1,7 @@
 //! Why an artifact was refused: one variant per check, naming what differs.
 
 use super::header::CodeSettings;
+use super::signature::SignatureError;
 use std::fmt;
 
 /// Which part of an artifact failed an integrity or consistency check.
@@ -101,6 +102,9 @@ pub enum ArtifactError {
         /// What was found.
         detail: String,
     },
+    /// The artifact's signature is missing, by a key that is not trusted, or does not
+    /// verify, under a runtime that requires signatures ([`super::signature`]).
+    Signature(SignatureError),
     /// The artifact could not be read or mapped.
     Io(String),
 }
@@ -139,6 +143,7 @@ impl fmt::Display for ArtifactError {
             ArtifactError::Corrupt { part, detail } => {
                 write!(f, "artifact is corrupted ({part}): {detail}")
             }
+            ArtifactError::Signature(e) => e.fmt(f),
             ArtifactError::Io(m) => write!(f, "cannot read artifact: {m}"),
         }
     }

@@ -24,12 +24,14 @@
 //! | 208 | 128 | section table: [`SECTION_COUNT`] × (offset u64, length u64), in [`Section::ALL`] order |
 //! | 336 | 32 | Kiln version that wrote it, NUL-padded (informational) |
 //! | 368 | 32 | SHA-256 of the DWARF section (checked on first use, see [`super::dwarf`]) |
-//! | 400 | 104 | zero |
+//! | 400 | 96 | signature slot: signer's Ed25519 public key, then the signature over [`super::signature::CONTEXT`] and bytes 0..400; all zero when unsigned ([`super::signature`]) |
+//! | 496 | 8 | zero |
 //! | 504 | 8 | header checksum: the first 8 bytes of SHA-256 of bytes 0..504 |
 
 use super::cpu::CpuFeatures;
 use super::error::{ArtifactError, ArtifactPart};
 use super::sections::{SECTION_COUNT, Section, SectionTable};
+use super::signature::SLOT_SIZE;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -37,7 +39,7 @@ use std::fmt;
 /// `\0asm` nor text; CR LF and ^Z catch text-mode transfers).
 pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// The artifact format version this Kiln writes and reads (bump on any layout change).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
@@ -47,6 +49,9 @@ pub const ABI_VERSION: u32 = 1;
 pub const HEADER_SIZE: usize = 512;
 
 const CHECKSUM_AT: usize = 504;
+/// The header bytes a signature covers: `0..SIGNED_LEN` (everything before the signature
+/// slot).
+pub const SIGNED_LEN: usize = 400;
 const TARGET_LEN: usize = 64;
 const LEVEL_LEN: usize = 16;
 const VERSION_LEN: usize = 32;
@@ -150,6 +155,9 @@ pub struct ArtifactHeader {
     pub sections: SectionTable,
     /// The Kiln version that wrote it (at most 32 bytes; informational only).
     pub kiln_version: String,
+    /// The signature slot ([`super::signature`]): all zero when unsigned. For an object,
+    /// the contents of its `.kiln.sig` section.
+    pub signature: [u8; SLOT_SIZE],
 }
 
 fn put_str(out: &mut [u8], s: &str) {
@@ -214,6 +222,7 @@ impl ArtifactHeader {
         }
         put_str(&mut b[336..336 + VERSION_LEN], &self.kiln_version);
         b[368..400].copy_from_slice(&self.dwarf_sha256);
+        b[SIGNED_LEN..SIGNED_LEN + SLOT_SIZE].copy_from_slice(&self.signature);
         let sum = header_checksum(&b);
         b[CHECKSUM_AT..].copy_from_slice(&sum);
         b
@@ -302,6 +311,7 @@ impl ArtifactHeader {
             sections,
             kiln_version: get_str(&b[336..336 + VERSION_LEN])?,
             dwarf_sha256: b[368..400].try_into().expect("32 bytes"),
+            signature: b[SIGNED_LEN..SIGNED_LEN + SLOT_SIZE].try_into().expect("slot"),
         })
     }
 
@@ -384,6 +394,7 @@ mod tests {
             sections: SectionTable::default(),
             kiln_version: "0.1.0".into(),
             dwarf_sha256: [3; 32],
+            signature: [0; SLOT_SIZE],
         }
     }
 

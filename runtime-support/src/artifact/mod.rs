@@ -8,18 +8,21 @@
 //! image.
 //!
 //! [`verify`] performs every check in order: magic, format version, header length and
-//! checksum, ABI version, target, CPU features, settings, file length, section table,
-//! payload digest (SHA-256 over every section but the DWARF, on every core for a large
-//! artifact: [`payload_digest`]) and zero padding between sections. Nothing of an artifact may be mapped executable before it returns
-//! `Ok`.
+//! checksum, the signature (under a signature policy: [`signature`]), ABI version, target,
+//! CPU features, settings, file length, section table, payload digest (SHA-256 over every
+//! section but the DWARF, on every core for a large artifact: [`payload_digest`]; skipped
+//! only when the caller knows these very bytes passed it before) and zero padding between
+//! sections. Nothing of an artifact may be mapped executable before it returns `Ok`.
 //!
 //! The other output, the relocatable object (`--emit obj`), carries the same facts and
 //! parts in ELF sections: [`object_sections`] describes them, and the loader links it.
 //!
 //! Trust model: the checksums establish integrity (the file is what a Kiln compiler
 //! wrote, not truncated or bit-flipped), not authenticity: anyone who can write an artifact
-//! can write one with valid checksums. An artifact is native code; load only artifacts from
-//! a source you would run a native binary from.
+//! can write one with valid checksums. A signature ([`signature`]) establishes
+//! authenticity: under a signature policy only artifacts signed by a trusted key load. An
+//! artifact is native code; without a policy, load only artifacts from a source you would
+//! run a native binary from.
 //!
 //! What is verified when: everything that is executed or steers the loader or the runtime
 //! (header, section table, code, metadata, code tables, data image) is verified before the
@@ -45,6 +48,7 @@ pub mod object_sections;
 pub mod object_tables;
 pub mod payload_digest;
 pub mod sections;
+pub mod signature;
 
 pub use cpu::CpuFeatures;
 pub use dwarf::DwarfSection;
@@ -56,6 +60,7 @@ pub use header::{
 pub use metadata::ArtifactMetadata;
 pub use payload_digest::payload_sha256;
 pub use sections::{SECTION_COUNT, Section, SectionRange, SectionTable};
+pub use signature::{KeyFingerprint, PublicKey, SecretKey, SignatureError, Signer, TrustedKeys};
 
 use crate::vm::{EncodedTables, SharedBytes};
 use sha2::{Digest, Sha256};
@@ -141,9 +146,28 @@ pub fn write(p: &ArtifactParts<'_>) -> Result<Vec<u8>, String> {
         file_len,
         sections,
         kiln_version: KILN_VERSION.to_string(),
+        signature: [0; signature::SLOT_SIZE],
     };
     out[..HEADER_SIZE].copy_from_slice(&header.encode());
     Ok(out)
+}
+
+/// Signs the blob in `bytes` with `key` in place: fills the header's signature slot with
+/// `key`'s signature over the header ([`signature`]) and reseals the header checksum.
+///
+/// # Errors
+/// The errors of [`ArtifactHeader::decode`] when `bytes` does not start with a valid header.
+pub fn sign(bytes: &mut [u8], key: &SecretKey) -> Result<(), ArtifactError> {
+    let mut header = ArtifactHeader::decode(bytes)?;
+    header.signature = key.sign(&bytes[..header::SIGNED_LEN]);
+    bytes[..HEADER_SIZE].copy_from_slice(&header.encode());
+    Ok(())
+}
+
+/// Who signed the blob whose header is `header` and whose bytes start with `bytes` (at
+/// least the header), and whether the signature verifies.
+pub fn signer(header: &ArtifactHeader, bytes: &[u8]) -> Signer {
+    signature::signer(&header.signature, &bytes[..header::SIGNED_LEN.min(bytes.len())])
 }
 
 /// SHA-256 of `bytes` (of a module binary, for [`ArtifactHeader::wasm_sha256`] and cache
@@ -186,33 +210,68 @@ impl<'a> VerifiedArtifact<'a> {
     }
 }
 
-/// Checks the artifact in `bytes` in full (see the module docs for the order) against the
-/// runtime's `expected` settings.
+/// What [`verify`] checks besides the structure of the artifact (magic, versions, header
+/// checksum, length, section table, padding), which it always checks.
+#[derive(Clone, Copy, Debug)]
+pub struct Checks<'a> {
+    /// The code settings of the runtime that will run the code: with them the ABI version,
+    /// target, CPU features and settings are checked; `None` (for `kiln inspect`, which
+    /// describes artifacts for any target) checks none of these.
+    pub settings: Option<&'a CodeSettings>,
+    /// The signature policy: the artifact must be signed by one of these keys. `None`
+    /// checks no signature.
+    pub trust: Option<&'a TrustedKeys>,
+    /// Whether to hash the payload and compare it with the header's digest. Only a caller
+    /// that knows these very bytes passed this check before may skip it (the loader's
+    /// verify-once record).
+    pub payload_digest: bool,
+}
+
+impl<'a> Checks<'a> {
+    /// Every check, for a runtime with `settings` and no signature policy.
+    pub fn all(settings: &'a CodeSettings) -> Self {
+        Self { settings: Some(settings), trust: None, payload_digest: true }
+    }
+
+    /// The structure and integrity only (no compatibility, no signature).
+    pub fn integrity() -> Self {
+        Self { settings: None, trust: None, payload_digest: true }
+    }
+}
+
+/// Checks the artifact in `bytes` (see the module docs for the order) as `checks` says.
 ///
 /// # Errors
 /// The first failed check as an [`ArtifactError`].
 pub fn verify<'a>(
     bytes: &'a [u8],
-    expected: &CodeSettings,
+    checks: &Checks<'_>,
 ) -> Result<VerifiedArtifact<'a>, ArtifactError> {
     let header = ArtifactHeader::decode(bytes)?;
-    header.check_compatible(expected)?;
-    check_integrity(&header, bytes)?;
+    if let Some(trust) = checks.trust {
+        trust.check(&header.signature, &bytes[..header::SIGNED_LEN])?;
+    }
+    if let Some(settings) = checks.settings {
+        header.check_compatible(settings)?;
+    }
+    check_integrity(&header, bytes, checks.payload_digest)?;
     Ok(VerifiedArtifact { header, bytes })
 }
 
 /// Checks the artifact's structure and integrity without asking whether this host can run
-/// it (for `kiln inspect`, which describes artifacts for any target).
+/// it or who signed it (for `kiln inspect`).
 ///
 /// # Errors
-/// As [`verify`], minus the compatibility checks.
+/// As [`verify`], minus the compatibility and signature checks.
 pub fn verify_integrity(bytes: &[u8]) -> Result<VerifiedArtifact<'_>, ArtifactError> {
-    let header = ArtifactHeader::decode(bytes)?;
-    check_integrity(&header, bytes)?;
-    Ok(VerifiedArtifact { header, bytes })
+    verify(bytes, &Checks::integrity())
 }
 
-fn check_integrity(header: &ArtifactHeader, bytes: &[u8]) -> Result<(), ArtifactError> {
+fn check_integrity(
+    header: &ArtifactHeader,
+    bytes: &[u8],
+    payload_digest: bool,
+) -> Result<(), ArtifactError> {
     let len = bytes.len() as u64;
     if len < header.file_len {
         return Err(ArtifactError::Truncated { found: len, expected: header.file_len });
@@ -224,7 +283,7 @@ fn check_integrity(header: &ArtifactHeader, bytes: &[u8]) -> Result<(), Artifact
         });
     }
     header.sections.validate(header.section_align, header.file_len)?;
-    if payload_sha256(bytes, &header.sections) != header.payload_sha256 {
+    if payload_digest && payload_sha256(bytes, &header.sections) != header.payload_sha256 {
         return Err(ArtifactError::Corrupt {
             part: ArtifactPart::Payload,
             detail: "payload checksum mismatch".into(),

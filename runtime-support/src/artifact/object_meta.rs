@@ -45,7 +45,7 @@ use sha2::{Digest, Sha256};
 pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
 /// Version of the `.kiln.meta`, `.kiln.traps` and `.kiln.addrmap` layouts (bump on any
 /// change); it is an object's format version.
-pub const META_VERSION: u32 = 3;
+pub const META_VERSION: u32 = 4;
 const FIXED: usize = 440;
 const RECORD: usize = 16;
 const SEAL: usize = 32;
@@ -346,13 +346,14 @@ impl ObjectMeta {
     /// every byte the loader uses); `file_len` the object's length; `sections` where the
     /// ELF section holding each part lies in the file (the function and entry tables are
     /// built from the item table, so both name `.kiln.meta`; DWARF names `.kiln.wasmdwarf`);
-    /// `dwarf_sha256` the digest of `.kiln.wasmdwarf`.
+    /// `dwarf_sha256` the digest of `.kiln.wasmdwarf`; `signature` the `.kiln.sig` section.
     pub fn artifact_header(
         &self,
         seal: [u8; 32],
         file_len: u64,
         text_align: u32,
         sections: SectionTable,
+        signature: [u8; super::signature::SLOT_SIZE],
     ) -> ArtifactHeader {
         ArtifactHeader {
             format_version: META_VERSION,
@@ -369,6 +370,7 @@ impl ObjectMeta {
             file_len,
             sections,
             kiln_version: self.kiln_version.clone(),
+            signature,
         }
     }
 }

@@ -9,6 +9,9 @@
 //!   address map, per code item;
 //! - `.kiln.metadata`: the module's [`ArtifactMetadata`], encoded as in a blob;
 //! - `.kiln.data`: the initialized-data image ([`super::metadata::split_module`]);
+//! - `.kiln.sig`: the signature slot ([`super::signature`]): the signer's public key and an
+//!   Ed25519 signature over `.kiln.meta` (which names every other part by its digest), or
+//!   [`super::signature::SLOT_SIZE`] zero bytes when the object is unsigned;
 //! - `.kiln.wasmdwarf`: the module's own DWARF (its `.debug_*` custom sections), which
 //!   backtraces read for file:line; like a blob's DWARF section it is checked against its
 //!   digest on first use, not at load ([`super::dwarf::DwarfSection`]).
@@ -35,6 +38,8 @@ pub const ADDRESS_MAP_SECTION: &str = ".kiln.addrmap";
 pub const METADATA_SECTION: &str = ".kiln.metadata";
 /// Name of the initialized-data image section.
 pub const DATA_SECTION: &str = ".kiln.data";
+/// Name of the signature section.
+pub const SIGNATURE_SECTION: &str = ".kiln.sig";
 /// Name of the section holding the module's own DWARF.
 pub const WASM_DWARF_SECTION: &str = ".kiln.wasmdwarf";
 

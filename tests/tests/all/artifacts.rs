@@ -73,7 +73,7 @@ fn round_trip_through_a_file_behaves_like_the_interpreter() {
     let path = tmp("prog.kiln");
     std::fs::write(&path, &blob).unwrap();
     let rt = runtime(RuntimeConfig::new());
-    let m = rt.load_artifact(&path).unwrap();
+    let m = kiln_tests::load_own(&rt, &path).unwrap();
     assert!(m.is_from_artifact() && m.is_native());
     let code = m.engine_module().compiled().unwrap();
     assert!(code.memory().is_file_backed(), "code is mapped from the file, not copied");
@@ -102,7 +102,7 @@ fn bytes_and_serialize_round_trips_match() {
     let compiled = rt.compile(&wasm).unwrap();
     assert!(!compiled.is_from_artifact());
     let blob = compiled.serialize().unwrap();
-    let loaded = rt.load_artifact_bytes(&blob).unwrap();
+    let loaded = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
     assert!(!loaded.engine_module().compiled().unwrap().memory().is_file_backed());
     assert_eq!(exercise(&rt, &loaded), expected);
     // A loaded artifact serializes to exactly its bytes.
@@ -135,13 +135,16 @@ fn loaded_modules_link_with_other_engines_and_instances() {
     )
     .unwrap();
     let rt = Runtime::new();
-    let p = rt
-        .load_artifact_bytes(&compile_artifact(&provider, &AotOptions::default()).unwrap())
-        .unwrap();
+    let p = kiln_tests::load_own_bytes(
+        &rt,
+        &compile_artifact(&provider, &AotOptions::default()).unwrap(),
+    )
+    .unwrap();
     rt.instantiate(&p, ModuleConfig::new().with_name("p")).unwrap();
     let interp = Runtime::with_config(RuntimeConfig::interpreter());
     let u =
-        rt.load_artifact_bytes(&compile_artifact(&user, &AotOptions::default()).unwrap()).unwrap();
+        kiln_tests::load_own_bytes(&rt, &compile_artifact(&user, &AotOptions::default()).unwrap())
+            .unwrap();
     let inst = rt.instantiate(&u, ModuleConfig::new().with_name("u")).unwrap();
     assert_eq!(inst.typed_func::<(), i32>("go").unwrap().call(()).unwrap(), 42);
     // The interpreted user of the loaded provider.
@@ -162,7 +165,7 @@ use kiln_runtime_support::vm::code_memory::executable_mappings_on_this_thread;
 /// executable mapping was created on the way.
 fn refused(rt: &Runtime, bytes: &[u8]) -> ArtifactError {
     let before = executable_mappings_on_this_thread();
-    let result = rt.load_artifact_bytes(bytes);
+    let result = kiln_tests::load_own_bytes(rt, bytes);
     assert_eq!(
         executable_mappings_on_this_thread(),
         before,
@@ -202,7 +205,7 @@ fn blob() -> Vec<u8> {
 fn a_good_artifact_maps_code_exactly_once() {
     let rt = runtime(RuntimeConfig::new());
     let before = executable_mappings_on_this_thread();
-    let m = rt.load_artifact_bytes(&blob()).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &blob()).unwrap();
     assert_eq!(executable_mappings_on_this_thread(), before + 1, "the counter sees mappings");
     drop(m);
 }
@@ -243,7 +246,7 @@ fn truncated_artifacts_are_refused_at_every_length() {
     let path = tmp("truncated.kiln");
     std::fs::write(&path, &blob[..blob.len() / 2]).unwrap();
     let before = executable_mappings_on_this_thread();
-    let e = rt.load_artifact(&path).unwrap_err();
+    let e = kiln_tests::load_own(&rt, &path).unwrap_err();
     assert_eq!(executable_mappings_on_this_thread(), before);
     assert!(matches!(e, Error::Artifact(ArtifactError::Truncated { .. })), "{e}");
     // Trailing bytes are corruption too.
@@ -327,7 +330,7 @@ fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
     let rt = Runtime::new();
 
     // Intact: the DWARF verifies and gives source lines.
-    let m = rt.load_artifact_bytes(&blob).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
     assert_eq!(m.artifact_dwarf().unwrap().unwrap().len(), dwarf.len());
     assert!(divide_trap(&rt, &m).backtrace()[0].source.is_some());
     assert_eq!(kiln::inspect_artifact(&blob).unwrap().dwarf, Ok(dwarf.len() as u64));
@@ -342,7 +345,10 @@ fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
         // From bytes and from a file: the load succeeds.
         let path = tmp("dwarf-flip.kiln");
         std::fs::write(&path, &b).unwrap();
-        for m in [rt.load_artifact_bytes(&b).unwrap(), rt.load_artifact(&path).unwrap()] {
+        for m in [
+            kiln_tests::load_own_bytes(&rt, &b).unwrap(),
+            kiln_tests::load_own(&rt, &path).unwrap(),
+        ] {
             // A trap first: its backtrace has wasm offsets but no source line.
             let t = divide_trap(&rt, &m);
             assert_eq!(t.code(), kiln::TrapCode::IntegerDivideByZero);
@@ -357,7 +363,7 @@ fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
             assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
         }
         // And a first use that is not a backtrace.
-        let m = rt.load_artifact_bytes(&b).unwrap();
+        let m = kiln_tests::load_own_bytes(&rt, &b).unwrap();
         assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
         assert!(divide_trap(&rt, &m).backtrace()[0].source.is_none());
         assert_eq!(kiln::inspect_artifact(&b).unwrap().dwarf, Err(corrupt));
@@ -383,7 +389,7 @@ fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
         );
     }
     // A sealed header with another DWARF digest: the same typed error on first use.
-    let m = rt.load_artifact_bytes(&reseal(&blob, |h| h.dwarf_sha256[0] ^= 1)).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &reseal(&blob, |h| h.dwarf_sha256[0] ^= 1)).unwrap();
     assert!(matches!(
         m.artifact_dwarf(),
         Some(Err(ArtifactError::Corrupt { part: ArtifactPart::Dwarf, .. }))
@@ -547,25 +553,27 @@ fn load_artifact_or_wasm_applies_the_fallback() {
     let path = dir.join("prog.kiln");
 
     // Missing artifact.
-    let e = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Fail).unwrap_err();
+    let e = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Fail).unwrap_err();
     assert!(matches!(e, Error::Artifact(ArtifactError::Io(_))), "{e}");
-    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Interpret).unwrap();
+    let m = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Interpret).unwrap();
     assert!(!m.is_native());
     assert_eq!(exercise(&rt, &m)[0], "[I32(6765)]");
     assert!(!path.exists(), "Interpret writes nothing");
-    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Recompile).unwrap();
+    let m = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Recompile).unwrap();
     assert!(m.is_from_artifact() && path.exists());
     assert_eq!(exercise(&rt, &m)[1], "[I32(22)]");
 
     // Now it is there and matches: used as is, whatever the policy.
-    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Fail).unwrap();
+    let m = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Fail).unwrap();
     assert!(m.is_from_artifact());
 
     // An artifact of another module binary.
     let other_wasm = wat::parse_str(PROGRAM.replace("(i32.const 7)", "(i32.const 8)")).unwrap();
-    let e = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
+    let e =
+        kiln_tests::load_own_or_wasm(&rt, &path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
     assert!(matches!(e, Error::Artifact(ArtifactError::WasmMismatch)), "{e}");
-    let m = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Recompile).unwrap();
+    let m =
+        kiln_tests::load_own_or_wasm(&rt, &path, &other_wasm, ArtifactFallback::Recompile).unwrap();
     assert_eq!(exercise(&rt, &m)[1], "[I32(23)]", "rebuilt from the new binary");
 
     // A corrupted artifact.
@@ -573,9 +581,11 @@ fn load_artifact_or_wasm_applies_the_fallback() {
     let n = bytes.len();
     bytes[n - 1] ^= 1;
     std::fs::write(&path, &bytes).unwrap();
-    let e = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
+    let e =
+        kiln_tests::load_own_or_wasm(&rt, &path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
     assert!(matches!(e, Error::Artifact(ArtifactError::Corrupt { .. })), "{e}");
-    let m = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Interpret).unwrap();
+    let m =
+        kiln_tests::load_own_or_wasm(&rt, &path, &other_wasm, ArtifactFallback::Interpret).unwrap();
     assert!(!m.is_native());
     assert_eq!(exercise(&rt, &m)[1], "[I32(23)]");
 }
@@ -693,7 +703,7 @@ fn c_kernels_run_from_an_artifact_with_progress_reported() {
     let path = tmp("kernels.kiln");
     kiln::write_atomically(&path, &blob).unwrap();
     let rt = Runtime::new();
-    let m = rt.load_artifact(&path).unwrap();
+    let m = kiln_tests::load_own(&rt, &path).unwrap();
     let defined = m.engine_module().info.num_defined_funcs() as usize;
     assert!(defined > 5);
     assert_eq!(calls.into_inner(), defined, "one progress call per defined function");
@@ -716,7 +726,7 @@ fn a_loaded_artifact_keeps_the_modules_dwarf_source_lines() {
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
     let rt = Runtime::new();
-    let m = rt.load_artifact_bytes(&blob).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
     let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
     let t = match inst.call("run_divide", &[7.into(), 0.into()]) {
         Err(Error::Trap(t)) => t,
@@ -757,7 +767,7 @@ fn interruption_checks_are_a_code_setting() {
         ArtifactError::Settings { .. }
     ));
     // Code with checks stops when interrupted.
-    let m = rt.load_artifact_bytes(&checked).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &checked).unwrap();
     let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
     let h = rt.interrupt_handle();
     std::thread::spawn(move || {

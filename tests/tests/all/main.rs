@@ -14,5 +14,6 @@ mod malformed;
 mod memory_image;
 mod mixed_engines;
 mod object_load;
+mod signatures;
 mod traps;
 mod wasi;
