@@ -12,7 +12,7 @@
 //! artifacts are native code, and the caller vouches for where they come from (see
 //! `kiln_loader`'s crate docs for the threat model).
 
-use crate::config::Engine;
+use crate::config::{Engine, VerifyOnce};
 use crate::error::Error;
 use crate::module::{CompiledModule, ExportType, ImportType};
 use crate::runtime::Runtime;
@@ -94,12 +94,26 @@ impl Runtime {
         Ok(())
     }
 
-    fn load_options<'a>(
-        &'a self,
-        settings: &'a CodeSettings,
-        trust: &'a TrustedKeys,
-    ) -> kiln_loader::LoadOptions<'a> {
-        kiln_loader::LoadOptions { settings, trust }
+    /// Calls `f` with the options the loader needs for this runtime, under signature
+    /// policy `trust`.
+    fn with_load_options<R>(
+        &self,
+        trust: &TrustedKeys,
+        f: impl FnOnce(&kiln_loader::LoadOptions<'_>) -> Result<R, ArtifactError>,
+    ) -> Result<R, Error> {
+        self.check_native()?;
+        let settings = self.code_settings();
+        let verified = match &self.config().verify_once {
+            VerifyOnce::UserCache => kiln_loader::VerifiedFiles::in_user_cache(),
+            VerifyOnce::Dir(d) => Some(kiln_loader::VerifiedFiles::new(d)),
+            VerifyOnce::Off => None,
+        };
+        let options = kiln_loader::LoadOptions {
+            settings: &settings,
+            trust,
+            verified_files: verified.as_ref(),
+        };
+        Ok(f(&options)?)
     }
 
     /// Loads the artifact at `path` under this runtime's signature policy
@@ -118,10 +132,10 @@ impl Runtime {
     /// [`Error::EngineUnavailable`] when native code cannot run on this host. Nothing is
     /// mapped executable when it fails.
     pub fn load_artifact(&self, path: impl AsRef<Path>) -> Result<CompiledModule, Error> {
-        self.check_native()?;
-        let settings = self.code_settings();
-        let options = self.load_options(&settings, self.config().trusted_keys());
-        Ok(kiln_loader::load_file(path.as_ref(), &options)?.into())
+        let path = path.as_ref();
+        Ok(self
+            .with_load_options(self.config().trusted_keys(), |o| kiln_loader::load_file(path, o))?
+            .into())
     }
 
     /// [`Runtime::load_artifact`] without a signature policy: when the runtime trusts no
@@ -142,22 +156,25 @@ impl Runtime {
         &self,
         path: impl AsRef<Path>,
     ) -> Result<CompiledModule, Error> {
-        self.check_native()?;
-        let settings = self.code_settings();
-        let options = self.load_options(&settings, self.config().trusted_keys());
-        // SAFETY: the caller vouches for the artifact (this function's contract).
-        Ok(unsafe { kiln_loader::load_file_unsigned(path.as_ref(), &options) }?.into())
+        let path = path.as_ref();
+        Ok(self
+            .with_load_options(self.config().trusted_keys(), |o| {
+                // SAFETY: the caller vouches for the artifact (this function's contract).
+                unsafe { kiln_loader::load_file_unsigned(path, o) }
+            })?
+            .into())
     }
 
     /// Loads an artifact this process's own compiler wrote (the compilation cache's entries,
     /// a recompiled artifact), with no signature policy.
     pub(crate) fn load_own_artifact(&self, path: &Path) -> Result<CompiledModule, Error> {
-        self.check_native()?;
-        let settings = self.code_settings();
-        let options = self.load_options(&settings, &NO_KEYS);
-        // SAFETY: Kiln's compiler wrote this file (into the cache directory or over the path
-        // the caller named for recompilation), and Kiln replaces such files only by rename.
-        Ok(unsafe { kiln_loader::load_file_unsigned(path, &options) }?.into())
+        Ok(self
+            .with_load_options(&NO_KEYS, |o| {
+                // SAFETY: Kiln's compiler wrote this file (into the cache directory or over the
+                // path the caller named for recompilation); Kiln replaces such files by rename.
+                unsafe { kiln_loader::load_file_unsigned(path, o) }
+            })?
+            .into())
     }
 
     /// Loads an artifact (blob or object) from memory under this runtime's signature policy
@@ -166,10 +183,9 @@ impl Runtime {
     /// # Errors
     /// As [`Runtime::load_artifact`], minus the I/O errors.
     pub fn load_artifact_bytes(&self, bytes: &[u8]) -> Result<CompiledModule, Error> {
-        self.check_native()?;
-        let settings = self.code_settings();
-        let options = self.load_options(&settings, self.config().trusted_keys());
-        Ok(kiln_loader::load_bytes(bytes, &options)?.into())
+        Ok(self
+            .with_load_options(self.config().trusted_keys(), |o| kiln_loader::load_bytes(bytes, o))?
+            .into())
     }
 
     /// [`Runtime::load_artifact_bytes`] without a signature policy (wasmtime's
@@ -185,20 +201,22 @@ impl Runtime {
         &self,
         bytes: &[u8],
     ) -> Result<CompiledModule, Error> {
-        self.check_native()?;
-        let settings = self.code_settings();
-        let options = self.load_options(&settings, self.config().trusted_keys());
-        // SAFETY: the caller vouches for the bytes (this function's contract).
-        Ok(unsafe { kiln_loader::load_bytes_unsigned(bytes, &options) }?.into())
+        Ok(self
+            .with_load_options(self.config().trusted_keys(), |o| {
+                // SAFETY: the caller vouches for the bytes (this function's contract).
+                unsafe { kiln_loader::load_bytes_unsigned(bytes, o) }
+            })?
+            .into())
     }
 
     /// Loads an artifact compiled in this process (bytes its own compiler produced).
     pub(crate) fn load_own_artifact_bytes(&self, bytes: &[u8]) -> Result<CompiledModule, Error> {
-        self.check_native()?;
-        let settings = self.code_settings();
-        let options = self.load_options(&settings, &NO_KEYS);
-        // SAFETY: Kiln's compiler produced these bytes in this process.
-        Ok(unsafe { kiln_loader::load_bytes_unsigned(bytes, &options) }?.into())
+        Ok(self
+            .with_load_options(&NO_KEYS, |o| {
+                // SAFETY: Kiln's compiler produced these bytes in this process.
+                unsafe { kiln_loader::load_bytes_unsigned(bytes, o) }
+            })?
+            .into())
     }
 
     /// Loads the artifact at `path` under this runtime's signature policy if it is usable

@@ -44,6 +44,19 @@
 //! safe functions. Loading with no policy is [`load_file_unsigned`] /
 //! [`load_bytes_unsigned`], `unsafe`: the caller vouches for where the artifact comes from.
 //!
+//! Verification is paid once per file ([`verified`]): after a load that hashed an artifact
+//! file's payload, a record keyed by the file's identity (device, inode, size,
+//! modification and change times) lets later loads of the unchanged file skip the payload
+//! hash. Everything else — the header and its checksum, the signature, the compatibility
+//! checks, the section table, the padding, the metadata, and the tables the loader reads —
+//! is checked at every load, and the header must name the digest the record holds. A file
+//! altered in any way gets a new change time, which an unprivileged process cannot set
+//! back, so it is hashed again. What this trusts, beyond the above: the record directory
+//! (the user's own cache directory: whoever can write it can make an altered file skip its
+//! hash, but can also change that user's programs), and the file system's change times
+//! (root can set the clock or edit a disk; some network and FUSE file systems report
+//! change times the server controls — turn verify-once off for artifacts on those).
+//!
 //! What the checks do not defend against: a trusted key that signs a malicious artifact
 //! (the signer is trusted to run code here), and anyone who can write the loading
 //! process's memory or its own binary.
@@ -51,6 +64,9 @@
 #![warn(missing_docs)]
 
 pub mod object;
+pub mod verified;
+
+pub use verified::{FileIdentity, VerifiedFiles};
 
 use kiln_runtime_support::artifact::{
     self, ArtifactError, ArtifactHeader, ArtifactPart, Checks, CodeSettings, DwarfSection, Section,
@@ -73,6 +89,9 @@ pub struct LoadedArtifact {
     /// The module: metadata and native code, mapped executable and registered with trap
     /// handling.
     pub module: Module,
+    /// Whether this load hashed the payload (`false`: a verify-once record showed the
+    /// unchanged file had passed that check before).
+    pub payload_hashed: bool,
     bytes: SharedBytes,
     dwarf: Arc<DwarfSection>,
 }
@@ -125,15 +144,18 @@ pub struct LoadOptions<'a> {
     /// The keys one of which must have signed the artifact. Empty: no signature policy,
     /// which only the `unsafe` loading functions accept.
     pub trust: &'a TrustedKeys,
+    /// Where the verify-once records of artifact files live ([`verified`]); `None` hashes
+    /// the payload at every load.
+    pub verified_files: Option<&'a VerifiedFiles>,
 }
 
 impl<'a> LoadOptions<'a> {
     /// The checks of [`artifact::verify`] these options ask for.
-    fn checks(&self) -> Checks<'a> {
+    fn checks(&self, verified_digest: Option<[u8; 32]>) -> Checks<'a> {
         Checks {
             settings: Some(self.settings),
             trust: (!self.trust.is_empty()).then_some(self.trust),
-            payload_digest: true,
+            verified_digest,
         }
     }
 
@@ -188,9 +210,11 @@ fn load_file_checked(
     path: &Path,
     options: &LoadOptions<'_>,
 ) -> Result<LoadedArtifact, ArtifactError> {
-    let checks = options.checks();
     let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
-    let len = file.metadata().map_err(|e| io(path, e))?.len();
+    let identity = FileIdentity::of(&file).map_err(|e| io(path, e))?;
+    let recorded = options.verified_files.and_then(|v| v.recorded(&identity));
+    let checks = options.checks(recorded);
+    let len = identity.size;
     if len == 0 {
         // Nothing to map; report what is wrong with an empty artifact.
         artifact::verify(&[], &checks)?;
@@ -204,10 +228,20 @@ fn load_file_checked(
     let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }
         .map_err(|e| io(path, e))?;
     let shared: SharedBytes = Arc::new(map);
-    if object::is_object(bytes_of(&shared)) {
-        return object::load(shared, &checks);
+    let file = Arc::new(file);
+    let loaded = if object::is_object(bytes_of(&shared)) {
+        object::load(shared, &checks)?
+    } else {
+        load(shared, &checks, CodeSource::Mapped(file.clone()))?
+    };
+    // Record a verified payload only if the file did not change while it was hashed.
+    if let Some(v) = options.verified_files
+        && loaded.payload_hashed
+        && FileIdentity::of(&file).is_ok_and(|now| now == identity)
+    {
+        v.record(&identity, &loaded.header.payload_sha256);
     }
-    load(shared, &checks, CodeSource::Mapped(Arc::new(file)))
+    Ok(loaded)
 }
 
 /// Loads the artifact (blob or object) in `bytes` under the signature policy of
@@ -244,7 +278,7 @@ fn load_bytes_checked(
     bytes: &[u8],
     options: &LoadOptions<'_>,
 ) -> Result<LoadedArtifact, ArtifactError> {
-    let checks = options.checks();
+    let checks = options.checks(None);
     if object::is_object(bytes) {
         return object::load(Arc::new(bytes.to_vec()), &checks);
     }
@@ -257,6 +291,7 @@ fn load(
     source: CodeSource,
 ) -> Result<LoadedArtifact, ArtifactError> {
     let v = artifact::verify(bytes_of(&shared), checks)?;
+    let payload_hashed = checks.must_hash(&v.header.payload_sha256);
     let s = &v.header.sections;
     let ranges = TableRanges {
         functions: s.range(Section::Functions),
@@ -264,7 +299,9 @@ fn load(
         address_map: s.range(Section::AddressMap),
         entries: s.range(Section::Entries),
     };
-    finish(&v, &shared, ranges, source)
+    let mut loaded = finish(&v, &shared, ranges, source)?;
+    loaded.payload_hashed = payload_hashed;
+    Ok(loaded)
 }
 
 fn finish(
@@ -333,6 +370,7 @@ fn finish(
         header: v.header.clone(),
         producer: meta.producer,
         module: Module { info, code: Code::Compiled(compiled) },
+        payload_hashed: true,
         bytes: shared.clone(),
         dwarf,
     })

@@ -426,7 +426,7 @@ pub fn verify<'a>(
         .transpose()
         .map_err(|e| elf_error(e.to_string()))?;
     let relocations = relocations(&elf, text_section.as_ref(), &meta, arch)?;
-    if checks.payload_digest {
+    if checks.must_hash(&header.payload_sha256) {
         verify_parts(
             &meta,
             &ObjectParts { text, relocations: &relocations, traps, address_map, metadata, data },
@@ -491,6 +491,7 @@ pub(crate) fn load(
         header: v.header.clone(),
         producer: module_meta.producer,
         module: Module { info, code: Code::Compiled(compiled) },
+        payload_hashed: checks.must_hash(&v.header.payload_sha256),
         bytes: shared.clone(),
         dwarf,
     })

@@ -221,21 +221,28 @@ pub struct Checks<'a> {
     /// The signature policy: the artifact must be signed by one of these keys. `None`
     /// checks no signature.
     pub trust: Option<&'a TrustedKeys>,
-    /// Whether to hash the payload and compare it with the header's digest. Only a caller
-    /// that knows these very bytes passed this check before may skip it (the loader's
-    /// verify-once record).
-    pub payload_digest: bool,
+    /// A payload digest these very bytes are known to match (the loader's verify-once
+    /// record of an unchanged file): when the header names it, the payload is not hashed
+    /// again. `None` hashes the payload.
+    pub verified_digest: Option<[u8; 32]>,
+}
+
+impl Checks<'_> {
+    /// Whether the payload of an artifact whose header names `digest` must be hashed.
+    pub fn must_hash(&self, digest: &[u8; 32]) -> bool {
+        self.verified_digest.as_ref() != Some(digest)
+    }
 }
 
 impl<'a> Checks<'a> {
     /// Every check, for a runtime with `settings` and no signature policy.
     pub fn all(settings: &'a CodeSettings) -> Self {
-        Self { settings: Some(settings), trust: None, payload_digest: true }
+        Self { settings: Some(settings), trust: None, verified_digest: None }
     }
 
     /// The structure and integrity only (no compatibility, no signature).
     pub fn integrity() -> Self {
-        Self { settings: None, trust: None, payload_digest: true }
+        Self { settings: None, trust: None, verified_digest: None }
     }
 }
 
@@ -254,7 +261,7 @@ pub fn verify<'a>(
     if let Some(settings) = checks.settings {
         header.check_compatible(settings)?;
     }
-    check_integrity(&header, bytes, checks.payload_digest)?;
+    check_integrity(&header, bytes, checks.must_hash(&header.payload_sha256))?;
     Ok(VerifiedArtifact { header, bytes })
 }
 

@@ -16,4 +16,5 @@ mod mixed_engines;
 mod object_load;
 mod signatures;
 mod traps;
+mod verify_once;
 mod wasi;
