@@ -16,9 +16,9 @@ use crate::config::{Engine, VerifyOnce};
 use crate::error::Error;
 use crate::module::{CompiledModule, ExportType, ImportType};
 use crate::runtime::Runtime;
+use kiln_runtime_support::artifact::source_lines::SourceLines;
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, CodeSettings, DwarfSection, MAGIC, Section, Signer,
-    TrustedKeys,
+    self, ArtifactError, ArtifactHeader, CodeSettings, MAGIC, Section, Signer, TrustedKeys,
 };
 
 /// No signature policy (for the artifacts this process's own compiler wrote).
@@ -330,15 +330,17 @@ impl CompiledModule {
         }
     }
 
-    /// The DWARF section of the artifact this module was loaded from (the module's
-    /// `.debug_*` sections; empty when it has none), verified against the header's digest
-    /// on first use; `None` for a module not loaded from an artifact.
+    /// Checks the debug info of the artifact this module was loaded from — its cold
+    /// sections: the address map and the source-line table — against the header's digest
+    /// (on the first use only, by this call or a backtrace); `None` for a module not loaded
+    /// from an artifact.
     ///
     /// # Errors
-    /// [`ArtifactError::Corrupt`] for the DWARF section when it does not match its digest
-    /// (the module still runs; its backtraces show wasm offsets without file:line).
-    pub fn artifact_dwarf(&self) -> Option<Result<&[u8], ArtifactError>> {
-        self.inner.info.dwarf.artifact_section().map(|s| s.bytes())
+    /// [`ArtifactError::Corrupt`] for [`crate::ArtifactPart::DebugInfo`] when they do not
+    /// match their digest (the module still runs; its backtraces show functions without
+    /// wasm offsets or file:line).
+    pub fn artifact_debug_info(&self) -> Option<Result<(), ArtifactError>> {
+        self.inner.info.dwarf.source_lines().map(|s| s.cold().verify())
     }
 
     /// The header of the artifact this module was loaded from, if it was (for an object,
@@ -375,10 +377,12 @@ pub struct ArtifactSummary {
     /// Whether this host and a default runtime (no interruption checks) can load it, or
     /// why not.
     pub loadable_here: Result<(), ArtifactError>,
-    /// The DWARF section's length in bytes when it matches its digest (0: the module has
-    /// no DWARF), else [`ArtifactError::Corrupt`] for the DWARF: a corrupted DWARF section
-    /// does not stop the artifact from loading, only its backtraces lose file:line.
-    pub dwarf: Result<u64, ArtifactError>,
+    /// The length in bytes of the debug info — the cold sections: address map and source
+    /// lines (an object: its `.kiln.lines`) — when it matches its digest, else
+    /// [`ArtifactError::Corrupt`] for [`crate::ArtifactPart::DebugInfo`]: corrupted debug
+    /// info does not stop the artifact from loading, only its backtraces lose wasm offsets
+    /// and file:line.
+    pub debug_info: Result<u64, ArtifactError>,
     /// The memory image instantiation maps copy-on-write from an artifact file, if the
     /// compiler wrote one (its memory, offset and length in bytes).
     pub memory_image: Option<kiln_runtime_support::artifact::memory_image::MemoryImageDecl>,
@@ -387,53 +391,72 @@ pub struct ArtifactSummary {
 }
 
 /// Describes the artifact (blob or object) in `bytes` after checking its integrity
-/// (header and payload checksums; every part digest of an object; the DWARF section's
-/// digest is reported in [`ArtifactSummary::dwarf`]), whatever target it was compiled for.
+/// (header and payload checksums; every part digest of an object; the debug info's digest
+/// is reported in [`ArtifactSummary::debug_info`]), whatever target it was compiled for.
 ///
 /// # Errors
 /// [`Error::Artifact`] when it is not an artifact or is corrupted.
 pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
     let is_object = kiln_loader::object::is_object(bytes);
-    let (header, meta, data, dwarf, code_bytes, trap_sites) = if is_object {
+    let copy: SharedBytes = Arc::new(bytes.to_vec());
+    let (header, meta, data, cold, code_bytes, traps) = if is_object {
         let v = kiln_loader::object::verify(bytes, &artifact::Checks::integrity())?;
-        let dwarf = v.wasm_dwarf(Arc::new(bytes.to_vec()));
+        let cold = v.cold(copy.clone());
         (
             v.header.clone(),
             v.metadata()?,
             v.data(),
-            dwarf,
+            cold,
             v.code_len() as u64,
-            v.traps.len() as u64,
+            Ok(v.traps.len() as u64),
         )
     } else {
         let v = artifact::verify_integrity(bytes)?;
-        let traps = v.header.sections.get(Section::TrapSites).len
-            / kiln_runtime_support::vm::TRAP_RECORD_BYTES as u64;
-        let dwarf_bytes: SharedBytes = Arc::new(v.section(Section::Dwarf).to_vec());
-        let dwarf = DwarfSection::new(
-            dwarf_bytes,
-            0..v.section(Section::Dwarf).len(),
-            v.header.dwarf_sha256,
-        );
+        let meta = v.metadata()?;
+        let s = &v.header.sections;
+        let ranges = kiln_runtime_support::vm::TableRanges {
+            functions: s.range(Section::Functions),
+            trap_sites: s.range(Section::TrapSites),
+            address_map: s.range(Section::AddressMap),
+            entries: s.range(Section::Entries),
+        };
+        let m = &meta.module;
+        let traps = kiln_runtime_support::vm::CodeTables::new(
+            copy.clone(),
+            ranges,
+            s.get(Section::Code).len as usize,
+            m.num_imported_funcs,
+            m.num_defined_funcs(),
+            m.types.len() as u32,
+            None,
+        )
+        .map(|t| t.num_trap_sites() as u64)
+        .map_err(|detail| ArtifactError::Corrupt {
+            part: kiln_runtime_support::artifact::ArtifactPart::Tables,
+            detail,
+        });
         (
             v.header.clone(),
-            v.metadata()?,
+            meta,
             v.section(Section::Data),
-            dwarf,
-            v.header.sections.get(Section::Code).len,
+            v.cold(copy.clone()),
+            s.get(Section::Code).len,
             traps,
         )
     };
-    let dwarf = Arc::new(dwarf);
+    let cold = Arc::new(cold);
+    let part = if is_object { 0 } else { 1 };
+    let lines = Arc::new(SourceLines::new(cold.clone(), part));
     let m = &artifact::metadata::join_module(
         meta.module,
         kiln_runtime_support::module::ModuleBytes::from(data),
-        dwarf.clone(),
+        lines,
     )
     .map_err(|detail| ArtifactError::Corrupt {
         part: kiln_runtime_support::artifact::ArtifactPart::Metadata,
         detail,
     })?;
+    let trap_sites = traps?;
     let default_settings = crate::reservation::code_settings(
         &crate::reservation::memory_style(
             Engine::Auto,
@@ -464,7 +487,7 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
             .iter()
             .map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) })
             .collect(),
-        dwarf: dwarf.bytes().map(|b| b.len() as u64),
+        debug_info: cold.verify().map(|()| cold.len() as u64),
         memory_image: meta.memory_image,
         signer: crate::signing::artifact_signer(bytes)?,
         header,

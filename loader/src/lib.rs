@@ -13,11 +13,13 @@
 //! ([`kiln_runtime_support::artifact::memory_image`]) and was loaded from a file keeps the
 //! file open: each instantiation maps the image copy-on-write from it into the new memory.
 //!
-//! What is read in place: the code (file-backed executable pages), the function, trap-site,
-//! address-map and entry tables, and the DWARF section (through the mapping; it is not
-//! part of the payload checksum and is verified against its own digest the first time a
-//! backtrace or [`LoadedArtifact::dwarf`] reads it, see
-//! [`kiln_runtime_support::artifact::dwarf`]), and the data section (the module's data
+//! What is read in place: the code (file-backed executable pages, not read at load), the
+//! function, trap-site, address-map and entry tables (at load only the function table's
+//! entries and the entry table are read; the trap sites when a trap is looked up), the
+//! source-line table (the address map and the source lines are the cold sections: not part
+//! of the payload digest, verified against their own the first time a backtrace or
+//! [`LoadedArtifact::verify_debug_info`] reads them, see
+//! [`kiln_runtime_support::artifact::cold`]), and the data section (the module's data
 //! segments are ranges of the mapping, [`kiln_runtime_support::module::ModuleBytes`]; passive
 //! segments, and active ones without a mapped image, are copied from there at
 //! instantiation). What is decoded: the metadata (into a [`ModuleInfo`]). When the artifact
@@ -68,8 +70,9 @@ pub mod verified;
 
 pub use verified::{FileIdentity, VerifiedFiles};
 
+use kiln_runtime_support::artifact::source_lines::SourceLines;
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, ArtifactPart, Checks, CodeSettings, DwarfSection, Section,
+    self, ArtifactError, ArtifactHeader, ArtifactPart, Checks, CodeSettings, ColdSections, Section,
     SignatureError, TrustedKeys, VerifiedArtifact, metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
@@ -93,7 +96,7 @@ pub struct LoadedArtifact {
     /// unchanged file had passed that check before).
     pub payload_hashed: bool,
     bytes: SharedBytes,
-    dwarf: Arc<DwarfSection>,
+    cold: Arc<ColdSections>,
 }
 
 impl std::fmt::Debug for LoadedArtifact {
@@ -106,14 +109,19 @@ impl std::fmt::Debug for LoadedArtifact {
 }
 
 impl LoadedArtifact {
-    /// The artifact's DWARF section: the module's `.debug_*` sections concatenated (empty
-    /// when it has none), verified against the header's digest on the first use.
+    /// Checks the artifact's cold sections — the address map and the source-line table
+    /// (an object: its `.kiln.lines`) — against the header's digest, on the first use only
+    /// (later calls, and backtraces, reuse the answer).
     ///
     /// # Errors
-    /// [`ArtifactError::Corrupt`] for [`ArtifactPart::Dwarf`] when the section does not
-    /// match its digest.
-    pub fn dwarf(&self) -> Result<&[u8], ArtifactError> {
-        self.dwarf.bytes()
+    /// [`ArtifactError::Corrupt`] for [`ArtifactPart::DebugInfo`] when they do not match.
+    pub fn verify_debug_info(&self) -> Result<(), ArtifactError> {
+        self.cold.verify()
+    }
+
+    /// The cold sections (to check them later, as [`LoadedArtifact::verify_debug_info`]).
+    pub fn debug_info(&self) -> &Arc<ColdSections> {
+        &self.cold
     }
 
     /// The whole artifact, as mapped (or copied, for [`load_bytes`]).
@@ -317,8 +325,9 @@ fn finish(
             part: ArtifactPart::Payload,
             detail: "data section out of range".into(),
         })?;
-    let dwarf = Arc::new(v.dwarf(shared.clone()));
-    let info: ModuleInfo = metadata::join_module(meta.module, data, dwarf.clone())
+    let cold = Arc::new(v.cold(shared.clone()));
+    let lines = Arc::new(SourceLines::new(cold.clone(), 1));
+    let info: ModuleInfo = metadata::join_module(meta.module, data, lines)
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
     let code = v.section(Section::Code);
@@ -326,8 +335,10 @@ fn finish(
         shared.clone(),
         ranges,
         code.len(),
+        info.num_imported_funcs,
         info.num_defined_funcs(),
         info.types.len() as u32,
+        Some(cold.clone()),
     )
     .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
 
@@ -372,6 +383,6 @@ fn finish(
         module: Module { info, code: Code::Compiled(compiled) },
         payload_hashed: true,
         bytes: shared.clone(),
-        dwarf,
+        cold,
     })
 }

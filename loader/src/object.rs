@@ -22,15 +22,16 @@ use crate::LoadedArtifact;
 use kiln_runtime_support::artifact::object_meta::ObjectMeta;
 use kiln_runtime_support::artifact::object_relocs::{self, ObjectReloc, RelocKind};
 use kiln_runtime_support::artifact::object_sections::{
-    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectParts,
-    SIGNATURE_SECTION, TRAPS_SECTION, WASM_DWARF_SECTION, decode_metadata, verify_parts,
+    ADDRESS_MAP_SECTION, DATA_SECTION, LINES_SECTION, META_SECTION, METADATA_SECTION, ObjectParts,
+    SIGNATURE_SECTION, TRAPS_SECTION, decode_metadata, verify_parts,
 };
 use kiln_runtime_support::artifact::object_tables::{
     AddressRecord, TrapRecord, code_tables, decode_address_map, decode_traps,
 };
 use kiln_runtime_support::artifact::signature::{self, SLOT_SIZE, SecretKey, Signer};
+use kiln_runtime_support::artifact::source_lines::SourceLines;
 use kiln_runtime_support::artifact::{
-    ArtifactError, ArtifactHeader, ArtifactMetadata, ArtifactPart, Checks, DwarfSection, Section,
+    ArtifactError, ArtifactHeader, ArtifactMetadata, ArtifactPart, Checks, ColdSections, Section,
     SectionTable, metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
@@ -75,14 +76,14 @@ pub struct VerifiedObject<'a> {
     relocations: Vec<ObjectReloc>,
     metadata: &'a [u8],
     data: &'a [u8],
-    wasm_dwarf: Range<usize>,
+    lines: Range<usize>,
 }
 
 impl<'a> VerifiedObject<'a> {
-    /// The module's own DWARF (`.kiln.wasmdwarf`) in `bytes`, the object this was verified
-    /// from (shared), to be checked against its digest on first use.
-    pub fn wasm_dwarf(&self, bytes: SharedBytes) -> DwarfSection {
-        DwarfSection::new(bytes, self.wasm_dwarf.clone(), self.meta.digests.dwarf)
+    /// The source-line table (`.kiln.lines`) in `bytes`, the object this was verified from
+    /// (shared), as cold sections to be checked against their digest on first use.
+    pub fn cold(&self, bytes: SharedBytes) -> ColdSections {
+        ColdSections::new(bytes, vec![self.lines.clone()], self.meta.digests.lines)
     }
 
     /// Decodes `.kiln.metadata`.
@@ -274,7 +275,7 @@ struct Layout<'a> {
     address_map: &'a [u8],
     metadata: &'a [u8],
     data: &'a [u8],
-    wasm_dwarf: Range<usize>,
+    lines: Range<usize>,
     meta_bytes: &'a [u8],
     signature: Range<usize>,
 }
@@ -303,13 +304,13 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
     let (address_map, address_map_range) = section_data(&elf, ADDRESS_MAP_SECTION)?;
     let (metadata, metadata_range) = section_data(&elf, METADATA_SECTION)?;
     let (data, data_range) = section_data(&elf, DATA_SECTION)?;
-    let (wasm_dwarf, dwarf) = section_data(&elf, WASM_DWARF_SECTION)?;
+    let (lines_bytes, lines_range) = section_data(&elf, LINES_SECTION)?;
     let (slot, (slot_at, _)) = section_data(&elf, SIGNATURE_SECTION)?;
     let slot: [u8; SLOT_SIZE] = slot
         .try_into()
         .map_err(|_| elf_error(format!("{SIGNATURE_SECTION} is not {SLOT_SIZE} bytes")))?;
     // `section_data` read the section's bytes, so its file range lies inside `bytes`.
-    let wasm_dwarf = dwarf.0 as usize..dwarf.0 as usize + wasm_dwarf.len();
+    let lines = lines_range.0 as usize..lines_range.0 as usize + lines_bytes.len();
     let mut sections = SectionTable::default();
     for (s, (offset, len)) in [
         (Section::Code, text_range),
@@ -317,7 +318,7 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
         (Section::Functions, meta_range),
         (Section::TrapSites, traps_range),
         (Section::AddressMap, address_map_range),
-        (Section::Dwarf, dwarf),
+        (Section::SourceLines, lines_range),
         (Section::Data, data_range),
     ] {
         sections.set(s, offset, len);
@@ -339,7 +340,7 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
         address_map,
         metadata,
         data,
-        wasm_dwarf,
+        lines,
         meta_bytes,
         signature: slot_at as usize..slot_at as usize + SLOT_SIZE,
     })
@@ -404,7 +405,7 @@ pub fn verify<'a>(
         address_map,
         metadata,
         data,
-        wasm_dwarf,
+        lines,
         meta_bytes,
         signature: _,
     } = read(bytes)?;
@@ -442,7 +443,7 @@ pub fn verify<'a>(
         relocations,
         metadata,
         data,
-        wasm_dwarf,
+        lines,
     })
 }
 
@@ -462,13 +463,15 @@ pub(crate) fn load(
     let v = verify(bytes_of(&shared), checks)?;
     let tables_error =
         |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail };
-    let encoded = code_tables(&v.meta, &v.traps, &v.address_map).map_err(tables_error)?;
+    let code_len =
+        u32::try_from(v.text.len()).map_err(|_| tables_error(".text exceeds 4 GiB".into()))?;
+    let encoded = code_tables(&v.meta, &v.traps, &v.address_map, code_len).map_err(tables_error)?;
     let module_meta = v.metadata()?;
-    let dwarf = Arc::new(v.wasm_dwarf(shared.clone()));
+    let cold = Arc::new(v.cold(shared.clone()));
     let info = metadata::join_module(
         module_meta.module,
         kiln_runtime_support::module::ModuleBytes::from(v.data),
-        dwarf.clone(),
+        Arc::new(SourceLines::new(cold.clone(), 0)),
     )
     .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
@@ -477,8 +480,10 @@ pub(crate) fn load(
         table_bytes,
         ranges,
         v.text.len(),
+        info.num_imported_funcs,
         info.num_defined_funcs(),
         info.types.len() as u32,
+        None,
     )
     .map_err(tables_error)?;
 
@@ -493,6 +498,6 @@ pub(crate) fn load(
         module: Module { info, code: Code::Compiled(compiled) },
         payload_hashed: checks.must_hash(&v.header.payload_sha256),
         bytes: shared.clone(),
-        dwarf,
+        cold,
     })
 }

@@ -102,13 +102,13 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
     println!("settings fingerprint: {:016x}", h.settings_fingerprint);
     println!("wasm sha256: {}", hex(&h.wasm_sha256));
     println!("payload sha256: {}", hex(&h.payload_sha256));
-    println!("dwarf sha256: {}", hex(&h.dwarf_sha256));
-    match &s.dwarf {
-        Ok(0) => println!("dwarf: none"),
-        Ok(n) => println!("dwarf: {n} bytes, checksum ok"),
-        Err(e) => {
-            println!("dwarf: the DWARF section is corrupt ({e}); backtraces show wasm offsets only")
-        }
+    println!("debug info sha256: {}", hex(&h.cold_sha256));
+    match &s.debug_info {
+        Ok(0) => println!("debug info: none"),
+        Ok(n) => println!("debug info (address map, source lines): {n} bytes, checksum ok"),
+        Err(e) => println!(
+            "debug info: corrupt ({e}); backtraces show functions without wasm offsets or source lines"
+        ),
     }
     match &s.loadable_here {
         Ok(()) => println!("loadable here: yes"),

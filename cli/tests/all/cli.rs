@@ -164,7 +164,7 @@ fn inspect_prints_the_artifact_header() {
     for needle in [
         "kind: Kiln artifact",
         "format version: 4",
-        "dwarf: none",
+        "debug info (address map, source lines): ",
         "runtime ABI version: 1",
         "loadable here: yes",
         "name: prog",
@@ -248,31 +248,37 @@ fn corrupted_artifacts_are_one_line_errors() {
 }
 
 #[test]
-fn inspect_reports_a_corrupt_dwarf_section_that_still_runs() {
-    // Custom `.debug_*` sections are the module's DWARF: they travel in the artifact's
-    // DWARF section, which is checked on first use, not at load.
-    let wat = r#"(module (@custom ".debug_str" "some strings") (@custom ".debug_info" "unit data")
-      (func (export "seven") (result i32) (i32.const 7)))"#;
-    let m = module_file("dwarfy.wasm", wat);
+fn inspect_reports_corrupt_debug_info_that_still_runs() {
+    // The address map (and the source lines) are cold sections: checked on first use,
+    // not at load.
+    let wat = r#"(module
+      (func (export "seven") (result i32) (i32.const 7))
+      (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 7) (local.get 0))))"#;
+    let m = module_file("debuggy.wasm", wat);
     let art = m.replace(".wasm", ".kiln");
     assert_eq!(kiln(&["compile", &m]).0, 0);
     let (code, out, err) = kiln(&["inspect", &art]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("dwarf: 21 bytes, checksum ok"), "{out}");
+    assert!(out.contains("debug info (address map, source lines): "), "{out}");
+    assert!(out.contains(" bytes, checksum ok"), "{out}");
     let mut bytes = std::fs::read(&art).unwrap();
-    let at = bytes
-        .windows(9)
-        .position(|w| w == b"unit data")
-        .expect("the DWARF bytes are in the artifact");
-    bytes[at] ^= 1;
+    let map =
+        kiln::ArtifactHeader::decode(&bytes).unwrap().sections.range(kiln::Section::AddressMap);
+    assert!(!map.is_empty());
+    bytes[map.start] ^= 1;
     std::fs::write(&art, &bytes).unwrap();
     let (code, out, err) = kiln(&["inspect", &art]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("dwarf: the DWARF section is corrupt (artifact is corrupted (DWARF section): DWARF checksum mismatch)"),
+        out.contains(
+            "debug info: corrupt (artifact is corrupted (debug info): debug info checksum mismatch)"
+        ),
         "{out}"
     );
     assert_eq!(kiln(&["run", &art, "--invoke", "seven"]), (0, "7\n".into(), String::new()));
+    let (code, _, err) = kiln(&["run", &art, "--invoke", "div", "0"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: wasm trap: integer divide by zero"), "{err}");
 }
 
 #[test]

@@ -19,11 +19,11 @@
 //! | 122 | 6 | zero |
 //! | 128 | 8 | guard bytes after each 4 GiB reservation (0 with explicit checks) |
 //! | 136 | 32 | SHA-256 of the source wasm |
-//! | 168 | 32 | payload digest: SHA-256 of every section but the DWARF ([`super::payload_digest`]) |
+//! | 168 | 32 | payload digest: of every section but the cold ones ([`super::payload_digest`]) |
 //! | 200 | 8 | file length in bytes |
 //! | 208 | 128 | section table: [`SECTION_COUNT`] × (offset u64, length u64), in [`Section::ALL`] order |
 //! | 336 | 32 | Kiln version that wrote it, NUL-padded (informational) |
-//! | 368 | 32 | SHA-256 of the DWARF section (checked on first use, see [`super::dwarf`]) |
+//! | 368 | 32 | cold digest: SHA-256 of the address map and the source lines (checked on first use, see [`super::cold`]) |
 //! | 400 | 96 | signature slot: signer's Ed25519 public key, then the signature over [`super::signature::CONTEXT`] and bytes 0..400; all zero when unsigned ([`super::signature`]) |
 //! | 496 | 8 | zero |
 //! | 504 | 8 | header checksum: the first 8 bytes of SHA-256 of bytes 0..504 |
@@ -143,12 +143,13 @@ pub struct ArtifactHeader {
     pub settings: CodeSettings,
     /// SHA-256 of the module binary the artifact was compiled from.
     pub wasm_sha256: [u8; 32],
-    /// The payload digest: SHA-256 of everything after the header except the DWARF section
-    /// and the padding, in 1 MiB chunks ([`super::payload_digest`]).
+    /// The payload digest: of everything after the header except the cold sections and the
+    /// padding, in 1 MiB chunks ([`super::payload_digest`]).
     pub payload_sha256: [u8; 32],
-    /// SHA-256 of the DWARF section, checked the first time the DWARF is read (see
-    /// [`super::dwarf`]), not at load.
-    pub dwarf_sha256: [u8; 32],
+    /// SHA-256 of the cold sections (the address map, then the source lines), checked the
+    /// first time either is read (see [`super::cold`]), not at load. For an object, the
+    /// digest of `.kiln.lines`.
+    pub cold_sha256: [u8; 32],
     /// Total file length in bytes.
     pub file_len: u64,
     /// Where each section lies.
@@ -221,7 +222,7 @@ impl ArtifactHeader {
             b[at + 8..at + 16].copy_from_slice(&r.len.to_le_bytes());
         }
         put_str(&mut b[336..336 + VERSION_LEN], &self.kiln_version);
-        b[368..400].copy_from_slice(&self.dwarf_sha256);
+        b[368..400].copy_from_slice(&self.cold_sha256);
         b[SIGNED_LEN..SIGNED_LEN + SLOT_SIZE].copy_from_slice(&self.signature);
         let sum = header_checksum(&b);
         b[CHECKSUM_AT..].copy_from_slice(&sum);
@@ -310,7 +311,7 @@ impl ArtifactHeader {
             file_len: u64_at(b, 200),
             sections,
             kiln_version: get_str(&b[336..336 + VERSION_LEN])?,
-            dwarf_sha256: b[368..400].try_into().expect("32 bytes"),
+            cold_sha256: b[368..400].try_into().expect("32 bytes"),
             signature: b[SIGNED_LEN..SIGNED_LEN + SLOT_SIZE].try_into().expect("slot"),
         })
     }
@@ -393,7 +394,7 @@ mod tests {
             file_len: 8192,
             sections: SectionTable::default(),
             kiln_version: "0.1.0".into(),
-            dwarf_sha256: [3; 32],
+            cold_sha256: [3; 32],
             signature: [0; SLOT_SIZE],
         }
     }

@@ -3,14 +3,13 @@
 //!
 //! An artifact is a fixed-size [`header`] followed by its [`sections`] (only the mapped ones
 //! page-aligned): linked position-independent code, the bincode [`metadata`] (encoded only
-//! in the private `codec` module), the code tables as fixed-layout little-endian arrays
-//! read in place ([`crate::vm::CodeTables`]), the module's DWARF, and the initialized-data
-//! image.
+//! in the private `codec` module), the compact code tables read in place
+//! ([`crate::vm::CodeTables`]), the [`source_lines`] table, and the initialized-data image.
 //!
 //! [`verify`] performs every check in order: magic, format version, header length and
 //! checksum, the signature (under a signature policy: [`signature`]), ABI version, target,
-//! CPU features, settings, file length, section table, payload digest (SHA-256 over every
-//! section but the DWARF, on every core for a large artifact: [`payload_digest`]; skipped
+//! CPU features, settings, file length, section table, payload digest (over every section
+//! but the cold ones, on every core for a large artifact: [`payload_digest`]; skipped
 //! only when the caller knows these very bytes passed it before) and zero padding between
 //! sections. Nothing of an artifact may be mapped executable before it returns `Ok`.
 //!
@@ -25,19 +24,19 @@
 //! run a native binary from.
 //!
 //! What is verified when: everything that is executed or steers the loader or the runtime
-//! (header, section table, code, metadata, code tables, data image) is verified before the
-//! load returns. The DWARF section is not: it is never executed and only read to put
-//! file:line on a backtrace (or by `kiln inspect`), so it carries its own SHA-256 in the
-//! header, checked once, the first time it is read ([`dwarf::DwarfSection`]). A corrupted
-//! DWARF section therefore loads; its first use answers [`ArtifactError::Corrupt`] for
-//! [`ArtifactPart::Dwarf`], and backtraces fall back to wasm offsets without source lines
-//! (never lines read from unverified bytes). This keeps the load cost independent of the
-//! size of the debug information, which for a C program built with `-g` is often larger
-//! than its code.
+//! (header, section table, code, metadata, function table, trap sites, entries, data image)
+//! is verified before the load returns. The cold sections are not: the address map and the
+//! source-line table are never executed and only read to put wasm offsets and file:line on
+//! a backtrace (or by `kiln inspect`), so they carry their own digest in the header,
+//! checked once, the first time either is read ([`cold::ColdSections`]). Corrupted cold
+//! sections therefore load; their first use answers [`ArtifactError::Corrupt`] for
+//! [`ArtifactPart::DebugInfo`], and backtraces fall back to frames without wasm offsets or
+//! source lines (never values read from unverified bytes). This keeps the load cost
+//! independent of the size of the debug information.
 
 mod codec;
+pub mod cold;
 mod cpu;
-pub mod dwarf;
 mod error;
 pub mod header;
 pub mod memory_image;
@@ -49,9 +48,10 @@ pub mod object_tables;
 pub mod payload_digest;
 pub mod sections;
 pub mod signature;
+pub mod source_lines;
 
+pub use cold::ColdSections;
 pub use cpu::CpuFeatures;
-pub use dwarf::DwarfSection;
 pub use error::{ArtifactError, ArtifactPart};
 pub use header::{
     ABI_VERSION, ArtifactHeader, BoundsMode, CodeSettings, FORMAT_VERSION, HEADER_SIZE, MAGIC,
@@ -90,9 +90,8 @@ pub struct ArtifactParts<'a> {
     pub code: &'a [u8],
     /// The code tables.
     pub tables: &'a EncodedTables,
-    /// The module's DWARF: its `.debug_*` sections concatenated (may be empty; see
-    /// [`metadata::split_module`]).
-    pub dwarf: &'a [u8],
+    /// The source-line table ([`source_lines::encode`]; empty without DWARF).
+    pub source_lines: &'a [u8],
     /// The initialized-data image.
     pub data: &'a [u8],
 }
@@ -122,7 +121,7 @@ pub fn write(p: &ArtifactParts<'_>) -> Result<Vec<u8>, String> {
         &p.tables.trap_sites,
         &p.tables.address_map,
         &p.tables.entries,
-        p.dwarf,
+        p.source_lines,
         p.data,
     ];
     let (sections, file_len) =
@@ -142,7 +141,7 @@ pub fn write(p: &ArtifactParts<'_>) -> Result<Vec<u8>, String> {
         settings: p.settings,
         wasm_sha256: p.wasm_sha256,
         payload_sha256: payload_sha256(&out, &sections),
-        dwarf_sha256: Sha256::digest(p.dwarf).into(),
+        cold_sha256: cold::cold_sha256([&p.tables.address_map[..], p.source_lines]),
         file_len,
         sections,
         kiln_version: KILN_VERSION.to_string(),
@@ -185,13 +184,15 @@ pub struct VerifiedArtifact<'a> {
 }
 
 impl<'a> VerifiedArtifact<'a> {
-    /// The DWARF section of `bytes` (the bytes this was verified from), checked on its
-    /// first use against the header's digest.
-    pub fn dwarf(&self, bytes: SharedBytes) -> DwarfSection {
-        DwarfSection::new(
+    /// The cold sections of `bytes` (the bytes this was verified from): the address map
+    /// (part 0) and the source lines (part 1), checked on first use against the header's
+    /// cold digest.
+    pub fn cold(&self, bytes: SharedBytes) -> ColdSections {
+        let s = &self.header.sections;
+        ColdSections::new(
             bytes,
-            self.header.sections.range(Section::Dwarf),
-            self.header.dwarf_sha256,
+            vec![s.range(Section::AddressMap), s.range(Section::SourceLines)],
+            self.header.cold_sha256,
         )
     }
 

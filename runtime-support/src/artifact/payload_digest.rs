@@ -1,7 +1,7 @@
 //! The payload digest: what the header's payload checksum is computed over, and how, so
 //! that verifying a large artifact uses every core.
 //!
-//! The digested stream is every section except the DWARF, concatenated in
+//! The digested stream is every section except the cold ones, concatenated in
 //! [`FILE_ORDER`] (the padding between sections is checked to be zero instead). It is cut
 //! into [`CHUNK`]-byte chunks (the last one shorter); the digest is SHA-256 of the
 //! concatenated SHA-256 digests of the chunks followed by the stream length as a
@@ -9,7 +9,7 @@
 //! the next chunk no thread has taken, when the stream is at least [`PARALLEL_MIN`] bytes (SHA-256 runs at 1.5-3 GB/s per core: a 100 MB
 //! artifact costs ~50 ms on one).
 
-use super::sections::{FILE_ORDER, Section, SectionTable};
+use super::sections::{FILE_ORDER, SectionTable};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -26,11 +26,8 @@ pub const MAX_THREADS: usize = 8;
 /// The payload digest of the artifact `bytes` laid out as `sections` (already validated
 /// against `bytes`): see the module documentation.
 pub fn payload_sha256(bytes: &[u8], sections: &SectionTable) -> [u8; 32] {
-    let parts: Vec<&[u8]> = FILE_ORDER
-        .iter()
-        .filter(|s| **s != Section::Dwarf)
-        .map(|s| &bytes[sections.range(*s)])
-        .collect();
+    let parts: Vec<&[u8]> =
+        FILE_ORDER.iter().filter(|s| !s.is_cold()).map(|s| &bytes[sections.range(*s)]).collect();
     let total: usize = parts.iter().map(|p| p.len()).sum();
     let chunks = total.div_ceil(CHUNK);
     let threads = if total < PARALLEL_MIN {
@@ -111,7 +108,7 @@ fn hash_chunks(parts: &[&[u8]], first: usize, out: &mut [[u8; 32]]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::artifact::sections::SECTION_COUNT;
+    use crate::artifact::sections::{SECTION_COUNT, Section};
 
     /// The digest computed the slow, obvious way.
     fn reference(stream: &[u8]) -> [u8; 32] {
@@ -136,13 +133,13 @@ mod tests {
             for (i, b) in bytes[r.clone()].iter_mut().enumerate() {
                 *b = (i as u8).wrapping_mul(31) ^ (s as u8);
             }
-            if s != Section::Dwarf {
+            if !s.is_cold() {
                 stream.extend_from_slice(&bytes[r]);
             }
         }
         assert!(stream.len() >= PARALLEL_MIN);
         assert_eq!(payload_sha256(&bytes, &table), reference(&stream));
-        // A one-bit change anywhere outside the DWARF changes it; inside it does not.
+        // A one-bit change anywhere outside the cold sections changes it; inside not.
         let d = payload_sha256(&bytes, &table);
         for s in [Section::Code, Section::Functions, Section::Data] {
             let mut b = bytes.clone();
@@ -150,14 +147,14 @@ mod tests {
             assert_ne!(payload_sha256(&b, &table), d, "{s:?}");
         }
         let mut b = bytes.clone();
-        b[table.range(Section::Dwarf).start] ^= 1;
+        b[table.range(Section::SourceLines).start] ^= 1;
         assert_eq!(payload_sha256(&b, &table), d);
         // A small stream: one thread, same definition.
         let (small, len) = SectionTable::layout([100, 20, 0, 8, 0, 12, 0, 5000], 4096);
         let bytes = vec![7u8; len as usize];
         let stream: Vec<u8> = FILE_ORDER
             .iter()
-            .filter(|s| **s != Section::Dwarf)
+            .filter(|s| !s.is_cold())
             .flat_map(|s| bytes[small.range(*s)].to_vec())
             .collect();
         assert_eq!(payload_sha256(&bytes, &small), reference(&stream));

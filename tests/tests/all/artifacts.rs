@@ -275,10 +275,10 @@ fn bit_flips_anywhere_are_detected() {
         };
         assert!(ok, "flip at header byte {i}: {e:?}");
     }
-    // Bytes of every non-empty section but the DWARF (which is checked on first use, see
-    // `a_corrupted_dwarf_section_loads_and_fails_on_first_use`).
+    // Bytes of every non-empty section but the cold ones (checked on first use, see
+    // `corrupted_debug_info_loads_and_fails_on_first_use`).
     let mut positions = Vec::new();
-    for s in Section::ALL.into_iter().filter(|s| *s != Section::Dwarf) {
+    for s in Section::ALL.into_iter().filter(|s| !s.is_cold()) {
         let r = h.sections.range(s);
         if !r.is_empty() {
             positions.extend([r.start, r.start + r.len() / 2, r.end - 1]);
@@ -321,56 +321,61 @@ fn divide_trap(rt: &Runtime, m: &kiln::CompiledModule) -> kiln::Trap {
 }
 
 #[test]
-fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
+fn corrupted_debug_info_loads_and_fails_on_first_use() {
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
     let h = ArtifactHeader::decode(&blob).unwrap();
-    let dwarf = h.sections.range(Section::Dwarf);
-    assert!(dwarf.len() > 1000, "clang -g DWARF travels in the DWARF section: {dwarf:?}");
+    let lines = h.sections.range(Section::SourceLines);
+    let map = h.sections.range(Section::AddressMap);
+    assert!(!lines.is_empty(), "clang -g line information travels in the source lines");
+    assert!(!map.is_empty());
     let rt = Runtime::new();
 
-    // Intact: the DWARF verifies and gives source lines.
+    // Intact: the debug info verifies and gives wasm offsets and source lines.
     let m = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
-    assert_eq!(m.artifact_dwarf().unwrap().unwrap().len(), dwarf.len());
-    assert!(divide_trap(&rt, &m).backtrace()[0].source.is_some());
-    assert_eq!(kiln::inspect_artifact(&blob).unwrap().dwarf, Ok(dwarf.len() as u64));
+    assert_eq!(m.artifact_debug_info(), Some(Ok(())));
+    let t = divide_trap(&rt, &m);
+    assert!(t.backtrace()[0].source.is_some() && t.backtrace()[0].wasm_offset.is_some(), "{t}");
+    let cold_len = (lines.len() + map.len()) as u64;
+    assert_eq!(kiln::inspect_artifact(&blob).unwrap().debug_info, Ok(cold_len));
 
-    for i in [dwarf.start, dwarf.start + dwarf.len() / 2, dwarf.end - 1] {
+    let corrupt = ArtifactError::Corrupt {
+        part: ArtifactPart::DebugInfo,
+        detail: "debug info checksum mismatch".into(),
+    };
+    for i in [map.start, map.end - 1, lines.start, lines.start + lines.len() / 2, lines.end - 1] {
         let mut b = blob.clone();
         b[i] ^= 0x20;
-        let corrupt = ArtifactError::Corrupt {
-            part: ArtifactPart::Dwarf,
-            detail: "DWARF checksum mismatch".into(),
-        };
         // From bytes and from a file: the load succeeds.
-        let path = tmp("dwarf-flip.kiln");
+        let path = tmp("debug-flip.kiln");
         std::fs::write(&path, &b).unwrap();
         for m in [
             kiln_tests::load_own_bytes(&rt, &b).unwrap(),
             kiln_tests::load_own(&rt, &path).unwrap(),
         ] {
-            // A trap first: its backtrace has wasm offsets but no source line.
+            // A trap first: its backtrace names functions, without wasm offsets or lines.
             let t = divide_trap(&rt, &m);
             assert_eq!(t.code(), kiln::TrapCode::IntegerDivideByZero);
             assert!(!t.backtrace().is_empty());
             for f in t.backtrace() {
-                assert!(f.source.is_none(), "flip at {i}: a source line from corrupted DWARF: {t}");
-                assert!(f.wasm_offset.is_some(), "{t}");
+                assert!(f.source.is_none(), "flip at {i}: a source line from corrupted bytes: {t}");
+                assert!(f.wasm_offset.is_none(), "flip at {i}: {t}");
+                assert!(f.func_name.is_some(), "{t}");
             }
             assert!(!t.to_string().contains("dwarf_traps.c"), "{t}");
             // Then the typed error, every time.
-            assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
-            assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
+            assert_eq!(m.artifact_debug_info(), Some(Err(corrupt.clone())));
+            assert_eq!(m.artifact_debug_info(), Some(Err(corrupt.clone())));
         }
         // And a first use that is not a backtrace.
         let m = kiln_tests::load_own_bytes(&rt, &b).unwrap();
-        assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
+        assert_eq!(m.artifact_debug_info(), Some(Err(corrupt.clone())));
         assert!(divide_trap(&rt, &m).backtrace()[0].source.is_none());
-        assert_eq!(kiln::inspect_artifact(&b).unwrap().dwarf, Err(corrupt));
+        assert_eq!(kiln::inspect_artifact(&b).unwrap().debug_info, Err(corrupt.clone()));
     }
 
     // A flip in any other section of the same artifact still fails the load.
-    for s in Section::ALL.into_iter().filter(|s| *s != Section::Dwarf) {
+    for s in Section::ALL.into_iter().filter(|s| !s.is_cold()) {
         let r = h.sections.range(s);
         if r.is_empty() {
             continue;
@@ -388,14 +393,11 @@ fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
             s.name()
         );
     }
-    // A sealed header with another DWARF digest: the same typed error on first use.
-    let m = kiln_tests::load_own_bytes(&rt, &reseal(&blob, |h| h.dwarf_sha256[0] ^= 1)).unwrap();
-    assert!(matches!(
-        m.artifact_dwarf(),
-        Some(Err(ArtifactError::Corrupt { part: ArtifactPart::Dwarf, .. }))
-    ));
-    // A module not loaded from an artifact has no artifact DWARF.
-    assert!(rt.compile(&wasm).unwrap().artifact_dwarf().is_none());
+    // A sealed header with another cold digest: the same typed error on first use.
+    let m = kiln_tests::load_own_bytes(&rt, &reseal(&blob, |h| h.cold_sha256[0] ^= 1)).unwrap();
+    assert_eq!(m.artifact_debug_info(), Some(Err(corrupt)));
+    // A module not loaded from an artifact has no artifact debug info.
+    assert!(rt.compile(&wasm).unwrap().artifact_debug_info().is_none());
 }
 
 #[test]
@@ -721,8 +723,8 @@ fn c_kernels_run_from_an_artifact_with_progress_reported() {
 
 #[test]
 fn a_loaded_artifact_keeps_the_modules_dwarf_source_lines() {
-    // The module's own DWARF (clang -g) travels in the artifact's DWARF section, so
-    // backtraces from loaded code still name file:line:col.
+    // What backtraces read from the module's own DWARF (clang -g) travels in the
+    // artifact's source-line table, so backtraces from loaded code still name file:line:col.
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
     let rt = Runtime::new();

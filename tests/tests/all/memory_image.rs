@@ -230,12 +230,12 @@ fn out_of_bounds_segments_fail_instantiation_as_before() {
 fn rewrite(blob: &[u8], meta: &ArtifactMetadata) -> Vec<u8> {
     let h = ArtifactHeader::decode(blob).unwrap();
     let section = |s: Section| blob[h.sections.range(s)].to_vec();
-    let tables = kiln_runtime_support::vm::EncodedTables {
-        functions: section(Section::Functions),
-        trap_sites: section(Section::TrapSites),
-        address_map: section(Section::AddressMap),
-        entries: section(Section::Entries),
-    };
+    let tables = kiln_runtime_support::vm::EncodedTables::from_parts(
+        section(Section::Functions),
+        section(Section::TrapSites),
+        section(Section::AddressMap),
+        section(Section::Entries),
+    );
     kiln_runtime_support::artifact::write(&kiln_runtime_support::artifact::ArtifactParts {
         target: h.target.clone(),
         cpu_level: h.cpu_level.clone(),
@@ -247,7 +247,7 @@ fn rewrite(blob: &[u8], meta: &ArtifactMetadata) -> Vec<u8> {
         wasm_sha256: h.wasm_sha256,
         code: &section(Section::Code),
         tables: &tables,
-        dwarf: &section(Section::Dwarf),
+        source_lines: &section(Section::SourceLines),
         data: &section(Section::Data),
     })
     .unwrap()

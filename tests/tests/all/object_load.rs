@@ -234,11 +234,11 @@ fn traps_in_object_code_carry_the_interpreters_backtrace() {
 }
 
 #[test]
-fn a_corrupted_wasm_dwarf_section_loads_and_fails_on_first_use() {
+fn corrupted_source_lines_load_and_fail_on_first_use() {
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let obj = object_of(&wasm);
-    let dwarf = section(&obj, ".kiln.wasmdwarf");
-    assert!(dwarf.len() > 1000, "clang -g DWARF travels in .kiln.wasmdwarf: {dwarf:?}");
+    let lines = section(&obj, ".kiln.lines");
+    assert!(!lines.is_empty(), "clang -g line information travels in .kiln.lines");
     let rt = Runtime::new();
     let divide = |m: &kiln::CompiledModule| {
         let inst = rt.instantiate(m, ModuleConfig::new().with_name("")).unwrap();
@@ -248,15 +248,15 @@ fn a_corrupted_wasm_dwarf_section_loads_and_fails_on_first_use() {
         }
     };
     let m = kiln_tests::load_own_bytes(&rt, &obj).unwrap();
-    assert_eq!(m.artifact_dwarf().unwrap().unwrap().len(), dwarf.len());
+    assert_eq!(m.artifact_debug_info(), Some(Ok(())));
     assert!(divide(&m).backtrace()[0].source.is_some());
-    assert_eq!(kiln::inspect_artifact(&obj).unwrap().dwarf, Ok(dwarf.len() as u64));
-    for i in [dwarf.start, dwarf.start + dwarf.len() / 2, dwarf.end - 1] {
+    assert_eq!(kiln::inspect_artifact(&obj).unwrap().debug_info, Ok(lines.len() as u64));
+    for i in [lines.start, lines.start + lines.len() / 2, lines.end - 1] {
         let mut b = obj.clone();
         b[i] ^= 0x20;
         let corrupt = ArtifactError::Corrupt {
-            part: ArtifactPart::Dwarf,
-            detail: "DWARF checksum mismatch".into(),
+            part: ArtifactPart::DebugInfo,
+            detail: "debug info checksum mismatch".into(),
         };
         let m = kiln_tests::load_own_bytes(&rt, &b).unwrap();
         let t = divide(&m);
@@ -264,8 +264,8 @@ fn a_corrupted_wasm_dwarf_section_loads_and_fails_on_first_use() {
             t.backtrace().iter().all(|f| f.source.is_none() && f.wasm_offset.is_some()),
             "flip at {i}: {t}"
         );
-        assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
-        assert_eq!(kiln::inspect_artifact(&b).unwrap().dwarf, Err(corrupt));
+        assert_eq!(m.artifact_debug_info(), Some(Err(corrupt.clone())));
+        assert_eq!(kiln::inspect_artifact(&b).unwrap().debug_info, Err(corrupt));
     }
 }
 
