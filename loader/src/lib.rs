@@ -229,12 +229,18 @@ fn load_file_checked(
     }
     let len = usize::try_from(len)
         .map_err(|_| ArtifactError::Io(format!("{}: file too large", path.display())))?;
+    let mut map_options = memmap2::MmapOptions::new();
+    map_options.len(len);
+    if recorded.is_none() {
+        // The payload will be hashed: fill the page tables in one call rather than one
+        // fault per few pages. (With a record, nothing is read but what a load needs.)
+        map_options.populate();
+    }
     // SAFETY: a read-only private mapping of a file we opened. Rust requires the bytes not
     // to change while borrowed: the file must not be modified in place while loaded (the
     // documented contract; Kiln's own writers replace artifacts by rename). It is never
     // made writable (only its code pages become read+execute, after verification).
-    let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }
-        .map_err(|e| io(path, e))?;
+    let map = unsafe { map_options.map_copy_read_only(&file) }.map_err(|e| io(path, e))?;
     let shared: SharedBytes = Arc::new(map);
     let file = Arc::new(file);
     let loaded = if object::is_object(bytes_of(&shared)) {
@@ -247,7 +253,7 @@ fn load_file_checked(
         && loaded.payload_hashed
         && FileIdentity::of(&file).is_ok_and(|now| now == identity)
     {
-        v.record(&identity, &loaded.header.payload_sha256);
+        v.record(&identity, &loaded.header.payload_digest);
     }
     Ok(loaded)
 }
@@ -299,7 +305,7 @@ fn load(
     source: CodeSource,
 ) -> Result<LoadedArtifact, ArtifactError> {
     let v = artifact::verify(bytes_of(&shared), checks)?;
-    let payload_hashed = checks.must_hash(&v.header.payload_sha256);
+    let payload_hashed = checks.must_hash(&v.header.payload_digest);
     let s = &v.header.sections;
     let ranges = TableRanges {
         functions: s.range(Section::Functions),

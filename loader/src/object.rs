@@ -19,6 +19,7 @@
 //! are reached through the VMContext), so an object has no undefined symbols to bind.
 
 use crate::LoadedArtifact;
+use kiln_runtime_support::artifact::cold::ColdHash;
 use kiln_runtime_support::artifact::object_meta::ObjectMeta;
 use kiln_runtime_support::artifact::object_relocs::{self, ObjectReloc, RelocKind};
 use kiln_runtime_support::artifact::object_sections::{
@@ -83,7 +84,12 @@ impl<'a> VerifiedObject<'a> {
     /// The source-line table (`.kiln.lines`) in `bytes`, the object this was verified from
     /// (shared), as cold sections to be checked against their digest on first use.
     pub fn cold(&self, bytes: SharedBytes) -> ColdSections {
-        ColdSections::new(bytes, vec![self.lines.clone()], self.meta.digests.lines)
+        ColdSections::new(
+            bytes,
+            vec![self.lines.clone()],
+            ColdHash::Sha256,
+            self.meta.digests.lines,
+        )
     }
 
     /// Decodes `.kiln.metadata`.
@@ -427,7 +433,7 @@ pub fn verify<'a>(
         .transpose()
         .map_err(|e| elf_error(e.to_string()))?;
     let relocations = relocations(&elf, text_section.as_ref(), &meta, arch)?;
-    if checks.must_hash(&header.payload_sha256) {
+    if checks.must_hash(&header.payload_digest) {
         verify_parts(
             &meta,
             &ObjectParts { text, relocations: &relocations, traps, address_map, metadata, data },
@@ -496,7 +502,7 @@ pub(crate) fn load(
         header: v.header.clone(),
         producer: module_meta.producer,
         module: Module { info, code: Code::Compiled(compiled) },
-        payload_hashed: checks.must_hash(&v.header.payload_sha256),
+        payload_hashed: checks.must_hash(&v.header.payload_digest),
         bytes: shared.clone(),
         cold,
     })

@@ -101,8 +101,8 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
     println!("settings: {}", h.settings);
     println!("settings fingerprint: {:016x}", h.settings_fingerprint);
     println!("wasm sha256: {}", hex(&h.wasm_sha256));
-    println!("payload sha256: {}", hex(&h.payload_sha256));
-    println!("debug info sha256: {}", hex(&h.cold_sha256));
+    println!("payload digest: {}", hex(&h.payload_digest));
+    println!("debug info digest: {}", hex(&h.cold_digest));
     match &s.debug_info {
         Ok(0) => println!("debug info: none"),
         Ok(n) => println!("debug info (address map, source lines): {n} bytes, checksum ok"),

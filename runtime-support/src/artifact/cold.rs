@@ -3,8 +3,9 @@
 //!
 //! They are never executed and never steer the loader: they are read only to put wasm
 //! offsets and file:line on a backtrace (or by `kiln inspect`). So the payload digest leaves
-//! them out, and the header carries their own SHA-256 (of the address map followed by the
-//! source lines), which [`ColdSections::verify`] checks once, the first time either is read.
+//! them out, and the header carries their own digest (BLAKE3 of the address map followed by
+//! the source lines; an object's is the SHA-256 of its `.kiln.lines` among its part
+//! digests), which [`ColdSections::verify`] checks once, the first time either is read.
 //! A mismatch makes every later use fail with [`ArtifactError::Corrupt`] naming
 //! [`ArtifactPart::DebugInfo`]; backtraces then show functions without wasm offsets or
 //! source lines (never values read from unverified bytes). This keeps the load cost
@@ -12,7 +13,6 @@
 
 use super::error::{ArtifactError, ArtifactPart};
 use crate::vm::{SharedBytes, bytes_of};
-use sha2::{Digest, Sha256};
 use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -21,7 +21,8 @@ use std::sync::OnceLock;
 pub struct ColdSections {
     bytes: SharedBytes,
     ranges: Vec<Range<usize>>,
-    sha256: [u8; 32],
+    hash: ColdHash,
+    digest: [u8; 32],
     checked: OnceLock<Result<(), ArtifactError>>,
 }
 
@@ -34,18 +35,34 @@ impl fmt::Debug for ColdSections {
     }
 }
 
-/// SHA-256 of `parts` concatenated: the digest [`ColdSections`] checks.
-pub fn cold_sha256<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> [u8; 32] {
-    let mut h = Sha256::new();
-    parts.into_iter().for_each(|p| h.update(p));
+/// The digest of a blob's cold sections: BLAKE3 of `parts` concatenated.
+pub fn cold_digest<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    parts.into_iter().for_each(|p| {
+        h.update(p);
+    });
     h.finalize().into()
+}
+
+/// How [`ColdSections`] digests its bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColdHash {
+    /// [`cold_digest`] (a blob's cold sections).
+    Blake3,
+    /// SHA-256 (an object's part digests).
+    Sha256,
 }
 
 impl ColdSections {
     /// Ranges `ranges` of `bytes` (which the section-table validation has checked lie
-    /// inside them), expected to hash to `sha256` concatenated.
-    pub fn new(bytes: SharedBytes, ranges: Vec<Range<usize>>, sha256: [u8; 32]) -> Self {
-        Self { bytes, ranges, sha256, checked: OnceLock::new() }
+    /// inside them), expected to hash to `digest` concatenated, with `hash`.
+    pub fn new(
+        bytes: SharedBytes,
+        ranges: Vec<Range<usize>>,
+        hash: ColdHash,
+        digest: [u8; 32],
+    ) -> Self {
+        Self { bytes, ranges, hash, digest, checked: OnceLock::new() }
     }
 
     /// Their total length in bytes.
@@ -66,7 +83,17 @@ impl ColdSections {
         self.checked
             .get_or_init(|| {
                 let all = bytes_of(&self.bytes);
-                if cold_sha256(self.ranges.iter().map(|r| &all[r.clone()])) == self.sha256 {
+                let parts = self.ranges.iter().map(|r| &all[r.clone()]);
+                let found = match self.hash {
+                    ColdHash::Blake3 => cold_digest(parts),
+                    ColdHash::Sha256 => {
+                        use sha2::{Digest, Sha256};
+                        let mut h = Sha256::new();
+                        parts.for_each(|p| h.update(p));
+                        h.finalize().into()
+                    }
+                };
+                if found == self.digest {
                     Ok(())
                 } else {
                     Err(ArtifactError::Corrupt {

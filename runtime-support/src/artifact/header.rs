@@ -19,11 +19,11 @@
 //! | 122 | 6 | zero |
 //! | 128 | 8 | guard bytes after each 4 GiB reservation (0 with explicit checks) |
 //! | 136 | 32 | SHA-256 of the source wasm |
-//! | 168 | 32 | payload digest: of every section but the cold ones ([`super::payload_digest`]) |
+//! | 168 | 32 | payload digest: BLAKE3 of every section but the cold ones ([`super::payload_digest`]) |
 //! | 200 | 8 | file length in bytes |
 //! | 208 | 128 | section table: [`SECTION_COUNT`] × (offset u64, length u64), in [`Section::ALL`] order |
 //! | 336 | 32 | Kiln version that wrote it, NUL-padded (informational) |
-//! | 368 | 32 | cold digest: SHA-256 of the address map and the source lines (checked on first use, see [`super::cold`]) |
+//! | 368 | 32 | cold digest: BLAKE3 of the address map and the source lines (checked on first use, see [`super::cold`]) |
 //! | 400 | 96 | signature slot: signer's Ed25519 public key, then the signature over [`super::signature::CONTEXT`] and bytes 0..400; all zero when unsigned ([`super::signature`]) |
 //! | 496 | 8 | zero |
 //! | 504 | 8 | header checksum: the first 8 bytes of SHA-256 of bytes 0..504 |
@@ -143,13 +143,14 @@ pub struct ArtifactHeader {
     pub settings: CodeSettings,
     /// SHA-256 of the module binary the artifact was compiled from.
     pub wasm_sha256: [u8; 32],
-    /// The payload digest: of everything after the header except the cold sections and the
-    /// padding, in 1 MiB chunks ([`super::payload_digest`]).
-    pub payload_sha256: [u8; 32],
-    /// SHA-256 of the cold sections (the address map, then the source lines), checked the
+    /// The payload digest: BLAKE3 of everything after the header except the cold sections
+    /// and the padding, in 1 MiB chunks ([`super::payload_digest`]); for an object, the
+    /// SHA-256 seal of `.kiln.meta`, which names every part's digest.
+    pub payload_digest: [u8; 32],
+    /// BLAKE3 of the cold sections (the address map, then the source lines), checked the
     /// first time either is read (see [`super::cold`]), not at load. For an object, the
     /// digest of `.kiln.lines`.
-    pub cold_sha256: [u8; 32],
+    pub cold_digest: [u8; 32],
     /// Total file length in bytes.
     pub file_len: u64,
     /// Where each section lies.
@@ -213,7 +214,7 @@ impl ArtifactHeader {
         b[121] = u8::from(self.settings.epoch_interruption);
         b[128..136].copy_from_slice(&self.settings.guard_bytes.to_le_bytes());
         b[136..168].copy_from_slice(&self.wasm_sha256);
-        b[168..200].copy_from_slice(&self.payload_sha256);
+        b[168..200].copy_from_slice(&self.payload_digest);
         b[200..208].copy_from_slice(&self.file_len.to_le_bytes());
         for (i, s) in Section::ALL.iter().enumerate() {
             let r = self.sections.get(*s);
@@ -222,7 +223,7 @@ impl ArtifactHeader {
             b[at + 8..at + 16].copy_from_slice(&r.len.to_le_bytes());
         }
         put_str(&mut b[336..336 + VERSION_LEN], &self.kiln_version);
-        b[368..400].copy_from_slice(&self.cold_sha256);
+        b[368..400].copy_from_slice(&self.cold_digest);
         b[SIGNED_LEN..SIGNED_LEN + SLOT_SIZE].copy_from_slice(&self.signature);
         let sum = header_checksum(&b);
         b[CHECKSUM_AT..].copy_from_slice(&sum);
@@ -307,11 +308,11 @@ impl ArtifactHeader {
                 epoch_interruption,
             },
             wasm_sha256: b[136..168].try_into().expect("32 bytes"),
-            payload_sha256: b[168..200].try_into().expect("32 bytes"),
+            payload_digest: b[168..200].try_into().expect("32 bytes"),
             file_len: u64_at(b, 200),
             sections,
             kiln_version: get_str(&b[336..336 + VERSION_LEN])?,
-            cold_sha256: b[368..400].try_into().expect("32 bytes"),
+            cold_digest: b[368..400].try_into().expect("32 bytes"),
             signature: b[SIGNED_LEN..SIGNED_LEN + SLOT_SIZE].try_into().expect("slot"),
         })
     }
@@ -390,11 +391,11 @@ mod tests {
                 epoch_interruption: false,
             },
             wasm_sha256: [1; 32],
-            payload_sha256: [2; 32],
+            payload_digest: [2; 32],
             file_len: 8192,
             sections: SectionTable::default(),
             kiln_version: "0.1.0".into(),
-            cold_sha256: [3; 32],
+            cold_digest: [3; 32],
             signature: [0; SLOT_SIZE],
         }
     }

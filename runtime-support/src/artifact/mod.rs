@@ -58,7 +58,7 @@ pub use header::{
     host_target, target_matches_host,
 };
 pub use metadata::ArtifactMetadata;
-pub use payload_digest::payload_sha256;
+pub use payload_digest::digest_payload;
 pub use sections::{SECTION_COUNT, Section, SectionRange, SectionTable};
 pub use signature::{KeyFingerprint, PublicKey, SecretKey, SignatureError, Signer, TrustedKeys};
 
@@ -140,8 +140,8 @@ pub fn write(p: &ArtifactParts<'_>) -> Result<Vec<u8>, String> {
         settings_fingerprint: p.settings_fingerprint,
         settings: p.settings,
         wasm_sha256: p.wasm_sha256,
-        payload_sha256: payload_sha256(&out, &sections),
-        cold_sha256: cold::cold_sha256([&p.tables.address_map[..], p.source_lines]),
+        payload_digest: digest_payload(&out, &sections),
+        cold_digest: cold::cold_digest([&p.tables.address_map[..], p.source_lines]),
         file_len,
         sections,
         kiln_version: KILN_VERSION.to_string(),
@@ -192,7 +192,8 @@ impl<'a> VerifiedArtifact<'a> {
         ColdSections::new(
             bytes,
             vec![s.range(Section::AddressMap), s.range(Section::SourceLines)],
-            self.header.cold_sha256,
+            cold::ColdHash::Blake3,
+            self.header.cold_digest,
         )
     }
 
@@ -262,7 +263,7 @@ pub fn verify<'a>(
     if let Some(settings) = checks.settings {
         header.check_compatible(settings)?;
     }
-    check_integrity(&header, bytes, checks.must_hash(&header.payload_sha256))?;
+    check_integrity(&header, bytes, checks.must_hash(&header.payload_digest))?;
     Ok(VerifiedArtifact { header, bytes })
 }
 
@@ -291,7 +292,7 @@ fn check_integrity(
         });
     }
     header.sections.validate(header.section_align, header.file_len)?;
-    if payload_digest && payload_sha256(bytes, &header.sections) != header.payload_sha256 {
+    if payload_digest && digest_payload(bytes, &header.sections) != header.payload_digest {
         return Err(ArtifactError::Corrupt {
             part: ArtifactPart::Payload,
             detail: "payload checksum mismatch".into(),

@@ -342,11 +342,11 @@ impl ObjectMeta {
     /// The object's facts as an [`ArtifactHeader`], so that objects and blobs are checked
     /// ([`ArtifactHeader::check_compatible`]) and described alike. For an object:
     /// `format_version` is [`META_VERSION`]; `section_align` the alignment of `.text`;
-    /// `payload_sha256` the `.kiln.meta` seal (which covers, through the part digests,
+    /// `payload_digest` the `.kiln.meta` seal (which covers, through the part digests,
     /// every byte the loader uses); `file_len` the object's length; `sections` where the
     /// ELF section holding each part lies in the file (the function and entry tables are
     /// built from the item table, so both name `.kiln.meta`; the source lines name
-    /// `.kiln.lines`); `cold_sha256` the digest of `.kiln.lines`; `signature` the
+    /// `.kiln.lines`); `cold_digest` the digest of `.kiln.lines`; `signature` the
     /// `.kiln.sig` section.
     pub fn artifact_header(
         &self,
@@ -366,8 +366,8 @@ impl ObjectMeta {
             settings_fingerprint: self.settings_fingerprint,
             settings: self.settings,
             wasm_sha256: self.wasm_sha256,
-            payload_sha256: seal,
-            cold_sha256: self.digests.lines,
+            payload_digest: seal,
+            cold_digest: self.digests.lines,
             file_len,
             sections,
             kiln_version: self.kiln_version.clone(),

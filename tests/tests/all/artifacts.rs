@@ -158,7 +158,7 @@ fn loaded_modules_link_with_other_engines_and_instances() {
 // of it is mapped executable.
 
 use kiln::{ArtifactError, ArtifactHeader, ArtifactPart, Error, Section};
-use kiln_runtime_support::artifact::{HEADER_SIZE, payload_sha256};
+use kiln_runtime_support::artifact::{HEADER_SIZE, digest_payload};
 use kiln_runtime_support::vm::code_memory::executable_mappings_on_this_thread;
 
 /// Loads `bytes` in a default runtime and returns the artifact error, asserting that no
@@ -193,8 +193,8 @@ fn reseal_section(blob: &[u8], s: Section, f: impl FnOnce(&mut [u8])) -> Vec<u8>
     let h = ArtifactHeader::decode(blob).unwrap();
     let mut out = blob.to_vec();
     f(&mut out[h.sections.range(s)]);
-    let sum = payload_sha256(&out, &h.sections);
-    reseal(&out, |h| h.payload_sha256 = sum)
+    let sum = digest_payload(&out, &h.sections);
+    reseal(&out, |h| h.payload_digest = sum)
 }
 
 fn blob() -> Vec<u8> {
@@ -394,7 +394,7 @@ fn corrupted_debug_info_loads_and_fails_on_first_use() {
         );
     }
     // A sealed header with another cold digest: the same typed error on first use.
-    let m = kiln_tests::load_own_bytes(&rt, &reseal(&blob, |h| h.cold_sha256[0] ^= 1)).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &reseal(&blob, |h| h.cold_digest[0] ^= 1)).unwrap();
     assert_eq!(m.artifact_debug_info(), Some(Err(corrupt)));
     // A module not loaded from an artifact has no artifact debug info.
     assert!(rt.compile(&wasm).unwrap().artifact_debug_info().is_none());
