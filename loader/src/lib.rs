@@ -1,9 +1,10 @@
 //! Kiln's artifact loader.
 //!
 //! Maps a `.kiln` blob written by `kiln-compiler` (memmap2, read-only and private),
-//! verifies its header and the SHA-256 of its payload before anything else is trusted
-//! ([`kiln_runtime_support::artifact::verify`]; the payload is hashed once, in place, in
-//! the mapping), checks its code tables and metadata, and only then makes the code section
+//! verifies its header, its signature (under a signature policy) and the digest of its
+//! payload before anything else is trusted ([`kiln_runtime_support::artifact::verify`]; the
+//! payload is hashed in place, in the mapping, on the first load of the file only:
+//! [`verified`]), checks its function table, entries and metadata, and only then makes the code section
 //! of that same mapping read+execute (one `mprotect`: the code is position-independent and
 //! already linked, so its pages stay clean, file-backed and shared), registers its trap
 //! tables and hands back a [`Module`] that instantiates exactly like an interpreted one

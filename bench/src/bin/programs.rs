@@ -246,26 +246,37 @@ const STARTUP: [StartupCase; 5] = [
 /// `kiln_loader::verified::RACY_MARGIN`, 100 ms, old).
 const SETTLE: Duration = Duration::from_millis(300);
 
+/// The user plus system CPU time of this process's terminated and waited-for children.
+fn children_cpu() -> Duration {
+    // SAFETY: an all-zero `rusage` is a valid value, and getrusage only writes into it.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a `rusage` this function owns.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
 /// The wall time of `cmd`, spawn to exit, with stdio discarded (no polling: the wait
-/// blocks until the process exits).
-fn time_process(mut cmd: Command) -> Result<Duration, String> {
+/// blocks until the process exits), and its CPU time (user plus system).
+fn time_process(mut cmd: Command) -> Result<(Duration, Duration), String> {
     use std::process::Stdio;
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    let cpu = children_cpu();
     let start = std::time::Instant::now();
     let status = cmd.status().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
     let took = start.elapsed();
     if !status.success() {
         return Err(format!("{cmd:?} exited with {status}"));
     }
-    Ok(took)
+    Ok((took, children_cpu().saturating_sub(cpu)))
 }
 
-/// One row of the startup table.
+/// One row of the startup table: wall and CPU times.
 struct StartupRow {
     program: &'static str,
-    wasmtime: Cell,
-    first: Cell,
-    later: Cell,
+    wasmtime: [Cell; 2],
+    first: [Cell; 2],
+    later: [Cell; 2],
     sizes: Option<(u64, u64)>,
 }
 
@@ -309,9 +320,9 @@ fn startup_table(
                 };
                 rows.push(StartupRow {
                     program: case.program,
-                    wasmtime: Cell::Error(n),
-                    first: Cell::Error(n),
-                    later: Cell::Error(n),
+                    wasmtime: [Cell::Error(n), Cell::Error(n)],
+                    first: [Cell::Error(n), Cell::Error(n)],
+                    later: [Cell::Error(n), Cell::Error(n)],
                     sizes: None,
                 });
                 continue;
@@ -346,10 +357,21 @@ fn startup_table(
                 Err(e) => failure[2] = Some(e),
             }
         }
-        let mut cell = |v: Vec<Duration>, fail: Option<String>, label: &str| match fail {
-            Some(e) => errors.add(&what(label), e),
-            None if v.is_empty() => Cell::Skipped,
-            None => Cell::Time(median(v)),
+        let mut cell = |v: Vec<(Duration, Duration)>, fail: Option<String>, label: &str| match fail
+        {
+            Some(e) => {
+                let c = errors.add(&what(label), e);
+                let n = match c {
+                    Cell::Error(n) => n,
+                    _ => 0,
+                };
+                [Cell::Error(n), Cell::Error(n)]
+            }
+            None if v.is_empty() => [Cell::Skipped, Cell::Skipped],
+            None => [
+                Cell::Time(median(v.iter().map(|t| t.0).collect())),
+                Cell::Time(median(v.iter().map(|t| t.1).collect())),
+            ],
         };
         let [fw, ff, fl] = failure;
         rows.push(StartupRow {
@@ -375,7 +397,8 @@ fn fmt_ms(c: &Cell) -> String {
 fn print_startup(rows: &[StartupRow], samples: usize) {
     println!(
         "\nstartup as whole processes, median of {samples}: `wasmtime run --allow-precompiled app.cwasm`, \
-         `kiln run app.kiln` on its first load (payload hashed and recorded) and on later loads"
+         `kiln run app.kiln` on its first load (payload hashed and recorded) and on later loads; \
+         wall time, with the ratios of CPU time (user + system) in parentheses"
     );
     println!(
         "| program | wasmtime | kiln first load | first/wasmtime | kiln later loads | later/wasmtime | .cwasm | .kiln | .kiln/.cwasm |"
@@ -389,13 +412,15 @@ fn print_startup(rows: &[StartupRow], samples: usize) {
         let size_ratio =
             r.sizes.map_or("-".into(), |(k, w)| format!("{:.3}", k as f64 / w.max(1) as f64));
         println!(
-            "| {} | {} | {} | {} | {} | {} | {wb} | {kb} | {size_ratio} |",
+            "| {} | {} | {} | {} ({}) | {} | {} ({}) | {wb} | {kb} | {size_ratio} |",
             r.program,
-            fmt_ms(&r.wasmtime),
-            fmt_ms(&r.first),
-            ratio(&r.first, &r.wasmtime),
-            fmt_ms(&r.later),
-            ratio(&r.later, &r.wasmtime),
+            fmt_ms(&r.wasmtime[0]),
+            fmt_ms(&r.first[0]),
+            ratio(&r.first[0], &r.wasmtime[0]),
+            ratio(&r.first[1], &r.wasmtime[1]),
+            fmt_ms(&r.later[0]),
+            ratio(&r.later[0], &r.wasmtime[0]),
+            ratio(&r.later[1], &r.wasmtime[1]),
         );
     }
 }

@@ -48,8 +48,8 @@ impl fmt::Display for SourceLocation {
 pub struct WasmDwarf {
     /// Byte offset in the module binary of the Code section's payload, if there is one.
     pub code_section_start: Option<usize>,
-    /// The custom sections whose name starts with `.debug_`: ranges of the module binary,
-    /// or of the artifact's DWARF section when one is attached.
+    /// The custom sections whose name starts with `.debug_`: ranges of the module binary
+    /// (empty for a module loaded from an artifact).
     pub sections: Vec<CustomSection>,
     #[serde(skip)]
     artifact: Option<Arc<SourceLines>>,

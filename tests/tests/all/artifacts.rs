@@ -788,3 +788,36 @@ fn interruption_checks_are_a_code_setting() {
     let m = rt.compile(&spin).unwrap();
     assert!(m.artifact_header().unwrap().settings.epoch_interruption);
 }
+
+#[test]
+fn garbled_compact_tables_are_refused_or_read_as_nothing() {
+    let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
+    let rt = Runtime::new();
+    // The function table and the entries steer the loader: checked at every load.
+    for s in [Section::Functions, Section::Entries] {
+        let e = refused(&rt, &reseal_section(&blob, s, |t| t.iter_mut().for_each(|b| *b = 0xff)));
+        assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Tables, .. }), "{e:?}");
+    }
+    // Garbled cold sections under a matching digest (what only a deliberate forger can
+    // make): the module loads and traps; its frames lack what the garbage cannot give.
+    let reseal_cold = |s: Section| {
+        let h = ArtifactHeader::decode(&blob).unwrap();
+        let mut out = blob.clone();
+        out[h.sections.range(s)].iter_mut().for_each(|b| *b = 0xff);
+        let digest = kiln_runtime_support::artifact::cold::cold_digest([
+            &out[h.sections.range(Section::AddressMap)],
+            &out[h.sections.range(Section::SourceLines)],
+        ]);
+        reseal(&out, |h| h.cold_digest = digest)
+    };
+    let m = kiln_tests::load_own_bytes(&rt, &reseal_cold(Section::AddressMap)).unwrap();
+    assert_eq!(m.artifact_debug_info(), Some(Ok(())));
+    let t = divide_trap(&rt, &m);
+    assert_eq!(t.code(), kiln::TrapCode::IntegerDivideByZero);
+    assert!(t.backtrace().iter().all(|f| f.wasm_offset.is_none() && f.func_name.is_some()), "{t}");
+    let m = kiln_tests::load_own_bytes(&rt, &reseal_cold(Section::SourceLines)).unwrap();
+    let t = divide_trap(&rt, &m);
+    assert!(t.backtrace()[0].wasm_offset.is_some(), "{t}");
+    assert!(t.backtrace().iter().all(|f| f.source.is_none()), "{t}");
+}
