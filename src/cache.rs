@@ -10,7 +10,8 @@
 //! written by an incompatible Kiln) or whose header does not match the key (stale) is
 //! removed and rebuilt: the cache never turns a compilable module into an error. Entries
 //! are written to a temporary file and renamed into place, so concurrent processes never
-//! see a partial entry.
+//! see a partial entry. Entries are Kiln's own compiler output, so they load without a
+//! signature, whatever the runtime's signature policy.
 
 use crate::error::Error;
 use std::collections::HashMap;
@@ -150,7 +151,7 @@ mod lookup {
                 d.join(format!("{hex}.kiln"))
             });
             if let Some(p) = path.as_ref().filter(|p| p.exists()) {
-                match rt.load_artifact(p) {
+                match rt.load_own_artifact(p) {
                     Ok(m)
                         if m.artifact_header().is_some_and(|h| {
                             h.settings_fingerprint == fingerprint && h.wasm_sha256 == wasm_sha
@@ -172,8 +173,8 @@ mod lookup {
             // A directory that cannot be written only costs the on-disk copy.
             let stored = path.filter(|p| atomic_file::write_atomically(p, &bytes).is_ok());
             let module = match stored {
-                Some(p) => rt.load_artifact(&p)?,
-                None => rt.load_artifact_bytes(&bytes)?,
+                Some(p) => rt.load_own_artifact(&p)?,
+                None => rt.load_own_artifact_bytes(&bytes)?,
             };
             lock(&self.inner.memory).insert(key, module.clone());
             Ok(module)

@@ -2,6 +2,7 @@
 
 use crate::wasi::{FSConfig, WasiConfig};
 use kiln_runtime_support::CoreFeatures;
+use kiln_runtime_support::artifact::{PublicKey, TrustedKeys};
 use std::io::{Read, Write};
 
 /// Which engine runs modules.
@@ -35,6 +36,20 @@ pub struct RuntimeConfig {
     pub(crate) interpreter_stack_slots: usize,
     pub(crate) interruption: bool,
     pub(crate) cache: Option<crate::CompilationCache>,
+    pub(crate) trusted_keys: TrustedKeys,
+    pub(crate) verify_once: VerifyOnce,
+}
+
+/// Where the records of artifact files already verified are kept
+/// ([`RuntimeConfig::with_verify_once`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum VerifyOnce {
+    /// In the user's cache directory (`kiln_loader::VerifiedFiles::in_user_cache`).
+    UserCache,
+    /// In this directory.
+    Dir(std::path::PathBuf),
+    /// Nowhere: every load hashes the payload.
+    Off,
 }
 
 impl Default for RuntimeConfig {
@@ -49,6 +64,8 @@ impl Default for RuntimeConfig {
             interpreter_stack_slots: 1 << 20,
             interruption: false,
             cache: None,
+            trusted_keys: TrustedKeys::none(),
+            verify_once: VerifyOnce::UserCache,
         }
     }
 }
@@ -145,6 +162,44 @@ impl RuntimeConfig {
     /// The compilation cache, if one is configured.
     pub fn compilation_cache(&self) -> Option<&crate::CompilationCache> {
         self.cache.as_ref()
+    }
+
+    /// Requires artifacts to be signed, and trusts `key`'s signature (call again to trust
+    /// several keys at once, e.g. while rotating keys). With at least one trusted key,
+    /// [`crate::Runtime::load_artifact`] is safe to call: an artifact loads only when one of
+    /// these keys signed it, and an unsigned, wrongly signed or altered one is refused with
+    /// [`crate::ArtifactError::Signature`] or [`crate::ArtifactError::Corrupt`] before any
+    /// of its bytes is mapped executable. Default: no key, no signature policy. The
+    /// compilation cache's own files are not subject to it (this process's compiler wrote
+    /// them).
+    pub fn with_trusted_key(mut self, key: PublicKey) -> Self {
+        self.trusted_keys.add(key);
+        self
+    }
+
+    /// The keys whose signature artifacts must carry (empty: no signature policy).
+    pub fn trusted_keys(&self) -> &TrustedKeys {
+        &self.trusted_keys
+    }
+
+    /// Verify each artifact file once (default on): the first load of a file hashes its
+    /// payload against the header's digest and records that in the user's cache directory
+    /// (`$XDG_CACHE_HOME/kiln/verified`, else `~/.cache/kiln/verified`), keyed by the
+    /// file's identity (device, inode, size, modification and change times); later loads
+    /// of the unchanged file skip the hashing. Any change to the file moves its change time
+    /// and makes the next load verify it in full again. The header, the signature and
+    /// everything else that steers the loader are checked at every load. Off: every load
+    /// hashes the payload. See `kiln_loader::verified`.
+    pub fn with_verify_once(mut self, on: bool) -> Self {
+        self.verify_once = if on { VerifyOnce::UserCache } else { VerifyOnce::Off };
+        self
+    }
+
+    /// Verify each artifact file once, keeping the records in `dir` (created if missing)
+    /// instead of the user's cache directory ([`RuntimeConfig::with_verify_once`]).
+    pub fn with_verify_once_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.verify_once = VerifyOnce::Dir(dir.into());
+        self
     }
 
     /// Size of the interpreter's value stack in 8-byte slots (default 1 Mi slots, 8 MiB);

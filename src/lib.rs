@@ -40,6 +40,7 @@ mod module;
 mod native;
 mod reservation;
 mod runtime;
+mod signing;
 mod table;
 mod typed;
 mod val;
@@ -61,7 +62,8 @@ pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
 pub use instance::{Extern, Instance};
 pub use kiln_runtime_support::CoreFeatures;
 pub use kiln_runtime_support::artifact::{
-    ArtifactHeader, BoundsMode, CodeSettings, CpuFeatures, Section,
+    ArtifactHeader, BoundsMode, CodeSettings, CpuFeatures, KeyFingerprint, PublicKey, SecretKey,
+    Section, SignatureError, Signer, TrustedKeys,
 };
 pub use kiln_runtime_support::module::SourceLocation;
 pub use kiln_runtime_support::trap::FrameInfo;
@@ -72,6 +74,7 @@ pub use kiln_runtime_support::vm::ExternRef;
 pub use memory::Memory;
 pub use module::{CompiledModule, ExportType, ImportType};
 pub use runtime::{InterruptHandle, Runtime};
+pub use signing::{artifact_signer, generate_signing_key, sign_artifact};
 pub use table::Table;
 pub use typed::{WasmList, WasmTy};
 pub use val::Val;

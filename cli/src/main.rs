@@ -1,5 +1,5 @@
-//! `kiln`: compile, run and inspect WebAssembly modules and Kiln artifacts, and run `.wast`
-//! scripts, from the command line.
+//! `kiln`: compile, run and inspect WebAssembly modules and Kiln artifacts, make signing
+//! keys, and run `.wast` scripts, from the command line.
 
 mod commands;
 mod values;
@@ -26,6 +26,8 @@ enum Command {
     Inspect(commands::inspect::InspectArgs),
     /// Run WebAssembly spec-format `.wast` scripts (files, or directories of `*.wast`).
     Wast(commands::wast::WastArgs),
+    /// Make an Ed25519 key pair (NAME.key, NAME.pub) to sign artifacts with and to trust.
+    Keygen(commands::keygen::KeygenArgs),
 }
 
 /// Restores the default action of SIGPIPE (Rust ignores it), so `kiln ... | head` ends
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Run(a) => commands::run::run(a),
         Command::Inspect(a) => commands::inspect::inspect(a),
         Command::Wast(a) => commands::wast::wast(a),
+        Command::Keygen(a) => commands::keygen::keygen(a),
     };
     match result {
         Ok(code) => code,

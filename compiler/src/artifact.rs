@@ -7,6 +7,7 @@ use crate::{compile_module_with_progress, compile_trampolines};
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::artifact::{
     self, ArtifactMetadata, ArtifactParts, BoundsMode, CodeSettings, CpuFeatures, metadata,
+    source_lines,
 };
 use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::CodeImage;
@@ -119,7 +120,8 @@ pub fn compile_artifact(
 
 /// Encodes already-linked code of `info` (compiled with `settings`) as an artifact, with
 /// the module's metadata, data image (starting with its memory image when
-/// [`crate::memory_image::build`] makes one) and own DWARF ([`metadata::split_module`]).
+/// [`crate::memory_image::build`] makes one; [`metadata::split_module`]) and source-line
+/// table ([`source_lines::encode`]).
 ///
 /// # Errors
 /// When the target triple does not fit the header or the ISA enables an unknown CPU
@@ -131,8 +133,9 @@ pub fn write_artifact(
 ) -> Result<Vec<u8>, CompileError> {
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
     let memory_image = crate::memory_image::build(info);
-    let metadata::SplitModule { module, data, dwarf, memory_image } =
+    let metadata::SplitModule { module, data, memory_image } =
         metadata::split_module(info, memory_image.as_ref());
+    let source_lines = source_lines::encode(info, image.tables.wasm_offsets());
     let meta = ArtifactMetadata { memory_image, producer: producer(), module };
     artifact::write(&ArtifactParts {
         target: settings.target.to_string(),
@@ -145,7 +148,7 @@ pub fn write_artifact(
         wasm_sha256: artifact::sha256(&info.wasm),
         code: &image.text,
         tables: &image.tables,
-        dwarf: &dwarf,
+        source_lines: &source_lines,
         data: &data,
     })
     .map_err(error)

@@ -17,33 +17,6 @@ use std::collections::HashMap;
 /// Minimum alignment of every function's first byte.
 const FUNCTION_ALIGN: u32 = 16;
 
-/// The records of `f`'s address map a backtrace can look up, as `(code start, code end,
-/// wasm offset)`: a backtrace looks up only trap sites and, for the frames of callers,
-/// the byte before a call's return address, and a lookup at offset `o` answers the last
-/// record starting at or before `o` ([`kiln_runtime_support::vm::CodeTables::wasm_location`]);
-/// so the records that answer those offsets give every backtrace exactly the full map's
-/// answer, in a fraction of its size (the loader hashes and checks every byte of it).
-fn looked_up_address_map(f: &CompiledFunction) -> Vec<(u32, u32, u32)> {
-    let map = &f.address_map;
-    let mut keep = vec![false; map.len()];
-    let queried = f
-        .trap_sites
-        .iter()
-        .map(|t| t.code_offset)
-        .chain(f.call_returns.iter().map(|r| r.saturating_sub(1)));
-    for o in queried {
-        let i = map.partition_point(|e| e.code_start <= o);
-        if i > 0 {
-            keep[i - 1] = true;
-        }
-    }
-    map.iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|(e, _)| (e.code_start, e.code_end, e.wasm_offset))
-        .collect()
-}
-
 /// Lays out `code` and `trampolines` of `info` into one text with every relocation applied,
 /// plus the tables (functions, trap sites, address map, entry points) of
 /// [`kiln_runtime_support::vm::CodeTables`].
@@ -58,43 +31,38 @@ pub fn link(
     trampolines: &Trampolines,
 ) -> Result<CodeImage, CompileError> {
     let mut image = CodeImage::default();
-    let place = |f: &CompiledFunction, kind: CodeKind, image: &mut CodeImage| -> u32 {
+    let place = |f: &CompiledFunction,
+                 kind: CodeKind,
+                 image: &mut CodeImage|
+     -> Result<u32, CompileError> {
         let start = image.text.len().next_multiple_of(f.alignment.max(FUNCTION_ALIGN) as usize);
         image.text.resize(start, 0);
         image.text.extend_from_slice(&f.code);
-        image.tables.push_function(
-            kind,
-            start as u32,
-            f.code.len() as u32,
-            f.trap_sites.iter().map(|s| (s.code_offset, s.code)),
-            looked_up_address_map(f),
-        );
-        start as u32
+        push_tables(image, kind, start as u32, f)?;
+        Ok(start as u32)
     };
     let mut func_at = HashMap::new();
     let mut a2w_at = HashMap::new();
     let mut w2a_at = HashMap::new();
-    let mut wasm_call = Vec::with_capacity(code.functions.len());
     let mut array_call = Vec::with_capacity(code.functions.len());
     let mut placed: Vec<(u32, &CompiledFunction)> = Vec::new();
     for f in &code.functions {
-        let at = place(f, CodeKind::Wasm(f.func_index), &mut image);
+        let at = place(f, CodeKind::Wasm(f.func_index), &mut image)?;
         func_at.insert(f.func_index, at);
-        wasm_call.push(at);
         placed.push((at, f));
     }
     for f in &trampolines.array_to_wasm {
-        let at = place(f, CodeKind::Trampoline, &mut image);
+        let at = place(f, CodeKind::Trampoline, &mut image)?;
         a2w_at.insert(f.func_index, at);
         placed.push((at, f));
     }
     for f in &trampolines.array_entries {
-        let at = place(f, CodeKind::Trampoline, &mut image);
+        let at = place(f, CodeKind::Trampoline, &mut image)?;
         array_call.push(at);
         placed.push((at, f));
     }
     for f in &trampolines.wasm_to_array {
-        let at = place(f, CodeKind::Trampoline, &mut image);
+        let at = place(f, CodeKind::Trampoline, &mut image)?;
         w2a_at.insert(f.func_index, at);
         placed.push((at, f));
     }
@@ -105,7 +73,7 @@ pub fn link(
             })
         })
         .collect::<Result<Vec<u32>, _>>()?;
-    image.tables.set_entries(&wasm_call, &array_call, &wasm_to_array);
+    image.tables.set_entries(image.text.len() as u32, &array_call, &wasm_to_array);
 
     for (at, f) in placed {
         for r in &f.relocations {
@@ -128,6 +96,30 @@ pub fn link(
         }
     }
     Ok(image)
+}
+
+/// Appends `f`, placed at `start`, to the image's tables: its trap sites, and the answers of
+/// its address map at them and at the byte before each call's return address (what a
+/// backtrace looks up; [`kiln_runtime_support::vm::EncodedTables::push_function`]).
+fn push_tables(
+    image: &mut CodeImage,
+    kind: CodeKind,
+    start: u32,
+    f: &CompiledFunction,
+) -> Result<(), CompileError> {
+    let map: Vec<(u32, u32, u32)> =
+        f.address_map.iter().map(|e| (e.code_start, e.code_end, e.wasm_offset)).collect();
+    image
+        .tables
+        .push_function(
+            kind,
+            start,
+            f.code.len() as u32,
+            f.trap_sites.iter().map(|s| (s.code_offset, s.code)),
+            &map,
+            f.call_returns.iter().map(|r| r.saturating_sub(1)),
+        )
+        .map_err(|e| error(format!("internal error: {e}")))
 }
 
 /// Applies relocation `r` at text offset `site`, pointing it at text offset `target`
@@ -179,26 +171,8 @@ mod tests {
         assert!(patch(&mut text, 0, &bl, 1 << 28).is_err());
     }
 
-    /// The function tables of `f` alone, with `map` as its address map.
-    fn tables(
-        f: &CompiledFunction,
-        map: Vec<(u32, u32, u32)>,
-    ) -> kiln_runtime_support::vm::CodeTables {
-        let mut t = kiln_runtime_support::vm::EncodedTables::default();
-        t.push_function(
-            CodeKind::Wasm(0),
-            0,
-            f.code.len() as u32,
-            f.trap_sites.iter().map(|s| (s.code_offset, s.code)),
-            map,
-        );
-        t.set_entries(&[0], &[0], &[]);
-        let (bytes, ranges) = t.into_shared();
-        kiln_runtime_support::vm::CodeTables::new(bytes, ranges, f.code.len(), 1, 0).unwrap()
-    }
-
     #[test]
-    fn the_kept_address_map_answers_every_backtrace_lookup_like_the_full_one() {
+    fn the_compact_address_map_answers_every_backtrace_lookup_like_the_full_one() {
         let wasm = wat::parse_str(
             r#"(module
               (import "env" "host" (func $host (param i32) (result i32)))
@@ -227,28 +201,36 @@ mod tests {
                 "{target}: calls to the import, indirect, itself and memory.grow"
             );
             assert!(!f.trap_sites.is_empty());
-            let kept = looked_up_address_map(f);
-            assert!(
-                kept.len() < f.address_map.len(),
-                "{target}: {} of {}",
-                kept.len(),
-                f.address_map.len()
-            );
-            let full =
-                f.address_map.iter().map(|e| (e.code_start, e.code_end, e.wasm_offset)).collect();
-            let (full, kept) = (tables(f, full), tables(f, kept));
+            let mut image = CodeImage { text: f.code.clone(), ..CodeImage::default() };
+            push_tables(&mut image, CodeKind::Wasm(1), 0, f).unwrap();
+            image.tables.set_entries(f.code.len() as u32, &[0], &[]);
+            let encoded = image.tables.address_map.len();
+            let (bytes, ranges) = image.tables.into_shared();
+            let t = kiln_runtime_support::vm::CodeTables::new(
+                bytes,
+                ranges,
+                f.code.len(),
+                1,
+                1,
+                0,
+                None,
+            )
+            .unwrap();
+            assert!(encoded < 12 * f.address_map.len(), "{target}: {encoded} bytes");
+            let full = |o: u32| {
+                let i = f.address_map.partition_point(|e| e.code_start <= o);
+                f.address_map[i - 1].wasm_offset
+            };
             let queried = f
                 .trap_sites
                 .iter()
                 .map(|t| t.code_offset)
                 .chain(f.call_returns.iter().map(|r| r - 1));
             for o in queried {
-                let answer = full.wasm_location(o);
-                assert!(
-                    answer.is_some_and(|(_, w)| w.is_some()),
-                    "{target}: offset {o} has a wasm offset"
-                );
-                assert_eq!(kept.wasm_location(o), answer, "{target}: offset {o}");
+                assert_eq!(t.wasm_location(o), Some((1, Some(full(o)))), "{target}: offset {o}");
+            }
+            for s in &f.trap_sites {
+                assert_eq!(t.trap_at(s.code_offset), Some(s.code), "{target}");
             }
         }
     }

@@ -1,9 +1,10 @@
 //! Kiln's artifact loader.
 //!
 //! Maps a `.kiln` blob written by `kiln-compiler` (memmap2, read-only and private),
-//! verifies its header and the SHA-256 of its payload before anything else is trusted
-//! ([`kiln_runtime_support::artifact::verify`]; the payload is hashed once, in place, in
-//! the mapping), checks its code tables and metadata, and only then makes the code section
+//! verifies its header, its signature (under a signature policy) and the digest of its
+//! payload before anything else is trusted ([`kiln_runtime_support::artifact::verify`]; the
+//! payload is hashed in place, in the mapping, on the first load of the file only:
+//! [`verified`]), checks its function table, entries and metadata, and only then makes the code section
 //! of that same mapping read+execute (one `mprotect`: the code is position-independent and
 //! already linked, so its pages stay clean, file-backed and shared), registers its trap
 //! tables and hands back a [`Module`] that instantiates exactly like an interpreted one
@@ -13,11 +14,13 @@
 //! ([`kiln_runtime_support::artifact::memory_image`]) and was loaded from a file keeps the
 //! file open: each instantiation maps the image copy-on-write from it into the new memory.
 //!
-//! What is read in place: the code (file-backed executable pages), the function, trap-site,
-//! address-map and entry tables, and the DWARF section (through the mapping; it is not
-//! part of the payload checksum and is verified against its own digest the first time a
-//! backtrace or [`LoadedArtifact::dwarf`] reads it, see
-//! [`kiln_runtime_support::artifact::dwarf`]), and the data section (the module's data
+//! What is read in place: the code (file-backed executable pages, not read at load), the
+//! function, trap-site, address-map and entry tables (at load only the function table's
+//! entries and the entry table are read; the trap sites when a trap is looked up), the
+//! source-line table (the address map and the source lines are the cold sections: not part
+//! of the payload digest, verified against their own the first time a backtrace or
+//! [`LoadedArtifact::verify_debug_info`] reads them, see
+//! [`kiln_runtime_support::artifact::cold`]), and the data section (the module's data
 //! segments are ranges of the mapping, [`kiln_runtime_support::module::ModuleBytes`]; passive
 //! segments, and active ones without a mapped image, are copied from there at
 //! instantiation). What is decoded: the metadata (into a [`ModuleInfo`]). When the artifact
@@ -29,16 +32,49 @@
 //! recognized by their magic: [`object`] verifies them as thoroughly, then copies their code,
 //! applies its relocations and maps it read+execute.
 //!
-//! Trust model: the checksums prove integrity, not authenticity (see
-//! [`kiln_runtime_support::artifact`]); load only artifacts you would run as native code.
+//! # Trust model
+//!
+//! An artifact is native code: whoever wrote it can run anything in the loading process.
+//! The checksums (header checksum, payload digest, per-part digests of an object) prove
+//! integrity — the bytes are what a Kiln compiler wrote, not truncated, bit-flipped or
+//! spliced — but not authenticity: anyone who can write an artifact can write one with
+//! valid checksums. Authenticity comes from signatures
+//! ([`kiln_runtime_support::artifact::signature`]): under a signature policy (a set of
+//! trusted Ed25519 keys in [`LoadOptions::trust`]) an artifact loads only if one of those
+//! keys signed its header (blob) or `.kiln.meta` (object), which name every other byte by
+//! its digest; an unsigned, wrongly signed or altered artifact is refused with a typed
+//! error before any byte is mapped executable. That makes [`load_file`] and [`load_bytes`]
+//! safe functions. Loading with no policy is [`load_file_unsigned`] /
+//! [`load_bytes_unsigned`], `unsafe`: the caller vouches for where the artifact comes from.
+//!
+//! Verification is paid once per file ([`verified`]): after a load that hashed an artifact
+//! file's payload, a record keyed by the file's identity (device, inode, size,
+//! modification and change times) lets later loads of the unchanged file skip the payload
+//! hash. Everything else — the header and its checksum, the signature, the compatibility
+//! checks, the section table, the padding, the metadata, and the tables the loader reads —
+//! is checked at every load, and the header must name the digest the record holds. A file
+//! altered in any way gets a new change time, which an unprivileged process cannot set
+//! back, so it is hashed again. What this trusts, beyond the above: the record directory
+//! (the user's own cache directory: whoever can write it can make an altered file skip its
+//! hash, but can also change that user's programs), and the file system's change times
+//! (root can set the clock or edit a disk; some network and FUSE file systems report
+//! change times the server controls — turn verify-once off for artifacts on those).
+//!
+//! What the checks do not defend against: a trusted key that signs a malicious artifact
+//! (the signer is trusted to run code here), and anyone who can write the loading
+//! process's memory or its own binary.
 
 #![warn(missing_docs)]
 
 pub mod object;
+pub mod verified;
 
+pub use verified::{FileIdentity, VerifiedFiles};
+
+use kiln_runtime_support::artifact::source_lines::SourceLines;
 use kiln_runtime_support::artifact::{
-    self, ArtifactError, ArtifactHeader, ArtifactPart, CodeSettings, DwarfSection, Section,
-    VerifiedArtifact, metadata,
+    self, ArtifactError, ArtifactHeader, ArtifactPart, Checks, CodeSettings, ColdSections, Section,
+    SignatureError, TrustedKeys, VerifiedArtifact, metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::module::{ModuleBytes, ModuleInfo};
@@ -57,8 +93,11 @@ pub struct LoadedArtifact {
     /// The module: metadata and native code, mapped executable and registered with trap
     /// handling.
     pub module: Module,
+    /// Whether this load hashed the payload (`false`: a verify-once record showed the
+    /// unchanged file had passed that check before).
+    pub payload_hashed: bool,
     bytes: SharedBytes,
-    dwarf: Arc<DwarfSection>,
+    cold: Arc<ColdSections>,
 }
 
 impl std::fmt::Debug for LoadedArtifact {
@@ -71,14 +110,19 @@ impl std::fmt::Debug for LoadedArtifact {
 }
 
 impl LoadedArtifact {
-    /// The artifact's DWARF section: the module's `.debug_*` sections concatenated (empty
-    /// when it has none), verified against the header's digest on the first use.
+    /// Checks the artifact's cold sections — the address map and the source-line table
+    /// (an object: its `.kiln.lines`) — against the header's digest, on the first use only
+    /// (later calls, and backtraces, reuse the answer).
     ///
     /// # Errors
-    /// [`ArtifactError::Corrupt`] for [`ArtifactPart::Dwarf`] when the section does not
-    /// match its digest.
-    pub fn dwarf(&self) -> Result<&[u8], ArtifactError> {
-        self.dwarf.bytes()
+    /// [`ArtifactError::Corrupt`] for [`ArtifactPart::DebugInfo`] when they do not match.
+    pub fn verify_debug_info(&self) -> Result<(), ArtifactError> {
+        self.cold.verify()
+    }
+
+    /// The cold sections (to check them later, as [`LoadedArtifact::verify_debug_info`]).
+    pub fn debug_info(&self) -> &Arc<ColdSections> {
+        &self.cold
     }
 
     /// The whole artifact, as mapped (or copied, for [`load_bytes`]).
@@ -100,59 +144,169 @@ enum CodeSource {
     Copy,
 }
 
+/// How the loader treats an artifact.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadOptions<'a> {
+    /// The code-generation settings of the runtime the module will run in (the artifact's
+    /// must equal them).
+    pub settings: &'a CodeSettings,
+    /// The keys one of which must have signed the artifact. Empty: no signature policy,
+    /// which only the `unsafe` loading functions accept.
+    pub trust: &'a TrustedKeys,
+    /// Where the verify-once records of artifact files live ([`verified`]); `None` hashes
+    /// the payload at every load.
+    pub verified_files: Option<&'a VerifiedFiles>,
+}
+
+impl<'a> LoadOptions<'a> {
+    /// The checks of [`artifact::verify`] these options ask for.
+    fn checks(&self, verified_digest: Option<[u8; 32]>) -> Checks<'a> {
+        Checks {
+            settings: Some(self.settings),
+            trust: (!self.trust.is_empty()).then_some(self.trust),
+            verified_digest,
+        }
+    }
+
+    /// `Ok` when a signature policy is set (what the safe loading functions need).
+    fn require_policy(&self) -> Result<(), ArtifactError> {
+        if self.trust.is_empty() {
+            return Err(ArtifactError::Signature(SignatureError::NoTrustedKeys));
+        }
+        Ok(())
+    }
+}
+
 /// Maps the artifact at `path` — a `.kiln` blob or a relocatable object, told apart by
-/// their magic — and loads it for a runtime whose generated-code settings are `expected`.
+/// their magic — and loads it under the signature policy of `options`, which must trust at
+/// least one key: the artifact must be signed by one of them, so loading it runs only code
+/// whose builder the caller trusts.
 ///
 /// The file must not be modified while it is loaded (writers replace artifacts by renaming
 /// a new file over them, which leaves a loaded one intact).
 ///
 /// # Errors
-/// [`ArtifactError::Io`] when the file cannot be opened or mapped; otherwise the first
-/// failed check of [`artifact::verify`] (of [`object::verify`] for an object), or
-/// [`ArtifactError::Corrupt`] when the metadata or tables are inconsistent. Nothing is
-/// mapped executable in any error case.
-pub fn load_file(path: &Path, expected: &CodeSettings) -> Result<LoadedArtifact, ArtifactError> {
+/// [`ArtifactError::Signature`] with [`SignatureError::NoTrustedKeys`] when `options`
+/// trusts no key; [`ArtifactError::Io`] when the file cannot be opened or mapped;
+/// otherwise the first failed check of [`artifact::verify`] (of [`object::verify`] for an
+/// object), or [`ArtifactError::Corrupt`] when the metadata or tables are inconsistent.
+/// Nothing is mapped executable in any error case.
+pub fn load_file(path: &Path, options: &LoadOptions<'_>) -> Result<LoadedArtifact, ArtifactError> {
+    options.require_policy()?;
+    load_file_checked(path, options)
+}
+
+/// [`load_file`] without requiring a signature policy: with no trusted key in `options`,
+/// an artifact loads whoever built it (its integrity and compatibility are still checked).
+///
+/// # Safety
+/// An artifact is native code that runs in this process. With no trusted key, nothing
+/// proves who wrote it: anyone who can write the file can make one that passes every
+/// check. The caller vouches that the file comes from a source it would run a native
+/// binary from (its own compiler, a build it controls). With trusted keys in `options` this
+/// is [`load_file`].
+///
+/// # Errors
+/// As [`load_file`], without [`SignatureError::NoTrustedKeys`].
+pub unsafe fn load_file_unsigned(
+    path: &Path,
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    load_file_checked(path, options)
+}
+
+fn load_file_checked(
+    path: &Path,
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
     let file = std::fs::File::open(path).map_err(|e| io(path, e))?;
-    let len = file.metadata().map_err(|e| io(path, e))?.len();
+    let identity = FileIdentity::of(&file).map_err(|e| io(path, e))?;
+    let recorded = options.verified_files.and_then(|v| v.recorded(&identity));
+    let checks = options.checks(recorded);
+    let len = identity.size;
     if len == 0 {
         // Nothing to map; report what is wrong with an empty artifact.
-        artifact::verify(&[], expected)?;
+        artifact::verify(&[], &checks)?;
     }
     let len = usize::try_from(len)
         .map_err(|_| ArtifactError::Io(format!("{}: file too large", path.display())))?;
+    let mut map_options = memmap2::MmapOptions::new();
+    map_options.len(len);
+    if recorded.is_none() {
+        // The payload will be hashed: fill the page tables in one call rather than one
+        // fault per few pages. (With a record, nothing is read but what a load needs.)
+        map_options.populate();
+    }
     // SAFETY: a read-only private mapping of a file we opened. Rust requires the bytes not
     // to change while borrowed: the file must not be modified in place while loaded (the
     // documented contract; Kiln's own writers replace artifacts by rename). It is never
     // made writable (only its code pages become read+execute, after verification).
-    let map = unsafe { memmap2::MmapOptions::new().len(len).map_copy_read_only(&file) }
-        .map_err(|e| io(path, e))?;
+    let map = unsafe { map_options.map_copy_read_only(&file) }.map_err(|e| io(path, e))?;
     let shared: SharedBytes = Arc::new(map);
-    if object::is_object(bytes_of(&shared)) {
-        return object::load(shared, expected);
+    let file = Arc::new(file);
+    let loaded = if object::is_object(bytes_of(&shared)) {
+        object::load(shared, &checks)?
+    } else {
+        load(shared, &checks, CodeSource::Mapped(file.clone()))?
+    };
+    // Record a verified payload only if the file did not change while it was hashed.
+    if let Some(v) = options.verified_files
+        && loaded.payload_hashed
+        && FileIdentity::of(&file).is_ok_and(|now| now == identity)
+    {
+        v.record(&identity, &loaded.header.payload_digest);
     }
-    load(shared, expected, CodeSource::Mapped(Arc::new(file)))
+    Ok(loaded)
 }
 
-/// Loads the artifact (blob or object) in `bytes` for a runtime whose settings are
-/// `expected`. The bytes are
-/// copied once (the tables and DWARF are then read in place from that copy) and the code is
-/// copied into fresh executable pages.
+/// Loads the artifact (blob or object) in `bytes` under the signature policy of
+/// `options` (which must trust at least one key). The bytes are copied once (the tables
+/// are then read in place from that copy) and the code is copied into fresh executable
+/// pages.
 ///
 /// # Errors
 /// As [`load_file`], minus the I/O errors.
-pub fn load_bytes(bytes: &[u8], expected: &CodeSettings) -> Result<LoadedArtifact, ArtifactError> {
+pub fn load_bytes(
+    bytes: &[u8],
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    options.require_policy()?;
+    load_bytes_checked(bytes, options)
+}
+
+/// [`load_bytes`] without requiring a signature policy.
+///
+/// # Safety
+/// As [`load_file_unsigned`]: with no trusted key, the caller vouches that the bytes come
+/// from a source it would run a native binary from.
+///
+/// # Errors
+/// As [`load_bytes`], without [`SignatureError::NoTrustedKeys`].
+pub unsafe fn load_bytes_unsigned(
+    bytes: &[u8],
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    load_bytes_checked(bytes, options)
+}
+
+fn load_bytes_checked(
+    bytes: &[u8],
+    options: &LoadOptions<'_>,
+) -> Result<LoadedArtifact, ArtifactError> {
+    let checks = options.checks(None);
     if object::is_object(bytes) {
-        return object::load(Arc::new(bytes.to_vec()), expected);
+        return object::load(Arc::new(bytes.to_vec()), &checks);
     }
-    load(Arc::new(bytes.to_vec()), expected, CodeSource::Copy)
+    load(Arc::new(bytes.to_vec()), &checks, CodeSource::Copy)
 }
 
 fn load(
     shared: SharedBytes,
-    expected: &CodeSettings,
+    checks: &Checks<'_>,
     source: CodeSource,
 ) -> Result<LoadedArtifact, ArtifactError> {
-    let v = artifact::verify(bytes_of(&shared), expected)?;
+    let v = artifact::verify(bytes_of(&shared), checks)?;
+    let payload_hashed = checks.must_hash(&v.header.payload_digest);
     let s = &v.header.sections;
     let ranges = TableRanges {
         functions: s.range(Section::Functions),
@@ -160,7 +314,9 @@ fn load(
         address_map: s.range(Section::AddressMap),
         entries: s.range(Section::Entries),
     };
-    finish(&v, &shared, ranges, source)
+    let mut loaded = finish(&v, &shared, ranges, source)?;
+    loaded.payload_hashed = payload_hashed;
+    Ok(loaded)
 }
 
 fn finish(
@@ -176,8 +332,9 @@ fn finish(
             part: ArtifactPart::Payload,
             detail: "data section out of range".into(),
         })?;
-    let dwarf = Arc::new(v.dwarf(shared.clone()));
-    let info: ModuleInfo = metadata::join_module(meta.module, data, dwarf.clone())
+    let cold = Arc::new(v.cold(shared.clone()));
+    let lines = Arc::new(SourceLines::new(cold.clone(), 1));
+    let info: ModuleInfo = metadata::join_module(meta.module, data, lines)
         .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
     let code = v.section(Section::Code);
@@ -185,8 +342,10 @@ fn finish(
         shared.clone(),
         ranges,
         code.len(),
+        info.num_imported_funcs,
         info.num_defined_funcs(),
         info.types.len() as u32,
+        Some(cold.clone()),
     )
     .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
 
@@ -229,7 +388,8 @@ fn finish(
         header: v.header.clone(),
         producer: meta.producer,
         module: Module { info, code: Code::Compiled(compiled) },
+        payload_hashed: true,
         bytes: shared.clone(),
-        dwarf,
+        cold,
     })
 }

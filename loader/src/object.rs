@@ -7,7 +7,8 @@
 //! Order of checks, every one before any byte becomes executable: the ELF identity
 //! (64-bit little-endian; a file shorter than its headers say is [`ArtifactError::Truncated`]),
 //! the ELF structure (a relocatable file the `object` crate parses), `.kiln.meta` (present,
-//! magic, version, seal), the facts against this host and runtime (ABI version, target,
+//! magic, version, seal), the signature in `.kiln.sig` over `.kiln.meta` (under a signature
+//! policy), the facts against this host and runtime (ABI version, target,
 //! CPU features, settings: the blob's checks, with the blob's errors), the ELF machine
 //! against the recorded target, the relocations (known types for the machine, targets that
 //! are code items, sites inside `.text`), and then every part against its digest. Only then
@@ -18,18 +19,21 @@
 //! are reached through the VMContext), so an object has no undefined symbols to bind.
 
 use crate::LoadedArtifact;
+use kiln_runtime_support::artifact::cold::ColdHash;
 use kiln_runtime_support::artifact::object_meta::ObjectMeta;
 use kiln_runtime_support::artifact::object_relocs::{self, ObjectReloc, RelocKind};
 use kiln_runtime_support::artifact::object_sections::{
-    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectParts, TRAPS_SECTION,
-    WASM_DWARF_SECTION, decode_metadata, verify_parts,
+    ADDRESS_MAP_SECTION, DATA_SECTION, LINES_SECTION, META_SECTION, METADATA_SECTION, ObjectParts,
+    SIGNATURE_SECTION, TRAPS_SECTION, decode_metadata, verify_parts,
 };
 use kiln_runtime_support::artifact::object_tables::{
     AddressRecord, TrapRecord, code_tables, decode_address_map, decode_traps,
 };
+use kiln_runtime_support::artifact::signature::{self, SLOT_SIZE, SecretKey, Signer};
+use kiln_runtime_support::artifact::source_lines::SourceLines;
 use kiln_runtime_support::artifact::{
-    ArtifactError, ArtifactHeader, ArtifactMetadata, ArtifactPart, CodeSettings, DwarfSection,
-    Section, SectionTable, metadata,
+    ArtifactError, ArtifactHeader, ArtifactMetadata, ArtifactPart, Checks, ColdSections, Section,
+    SectionTable, metadata,
 };
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::vm::{CodeMemory, CodeTables, CompiledModuleCode, SharedBytes, bytes_of};
@@ -73,14 +77,19 @@ pub struct VerifiedObject<'a> {
     relocations: Vec<ObjectReloc>,
     metadata: &'a [u8],
     data: &'a [u8],
-    wasm_dwarf: Range<usize>,
+    lines: Range<usize>,
 }
 
 impl<'a> VerifiedObject<'a> {
-    /// The module's own DWARF (`.kiln.wasmdwarf`) in `bytes`, the object this was verified
-    /// from (shared), to be checked against its digest on first use.
-    pub fn wasm_dwarf(&self, bytes: SharedBytes) -> DwarfSection {
-        DwarfSection::new(bytes, self.wasm_dwarf.clone(), self.meta.digests.dwarf)
+    /// The source-line table (`.kiln.lines`) in `bytes`, the object this was verified from
+    /// (shared), as cold sections to be checked against their digest on first use.
+    pub fn cold(&self, bytes: SharedBytes) -> ColdSections {
+        ColdSections::new(
+            bytes,
+            vec![self.lines.clone()],
+            ColdHash::Sha256,
+            self.meta.digests.lines,
+        )
     }
 
     /// Decodes `.kiln.metadata`.
@@ -286,7 +295,9 @@ struct Layout<'a> {
     address_map: &'a [u8],
     metadata: &'a [u8],
     data: &'a [u8],
-    wasm_dwarf: Range<usize>,
+    lines: Range<usize>,
+    meta_bytes: &'a [u8],
+    signature: Range<usize>,
 }
 
 /// Reads the ELF structure and `.kiln.meta` of the object in `bytes`, and locates its
@@ -313,9 +324,13 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
     let (address_map, address_map_range) = section_data(&elf, ADDRESS_MAP_SECTION)?;
     let (metadata, metadata_range) = section_data(&elf, METADATA_SECTION)?;
     let (data, data_range) = section_data(&elf, DATA_SECTION)?;
-    let (wasm_dwarf, dwarf) = section_data(&elf, WASM_DWARF_SECTION)?;
+    let (lines_bytes, lines_range) = section_data(&elf, LINES_SECTION)?;
+    let (slot, (slot_at, _)) = section_data(&elf, SIGNATURE_SECTION)?;
+    let slot: [u8; SLOT_SIZE] = slot
+        .try_into()
+        .map_err(|_| elf_error(format!("{SIGNATURE_SECTION} is not {SLOT_SIZE} bytes")))?;
     // `section_data` read the section's bytes, so its file range lies inside `bytes`.
-    let wasm_dwarf = dwarf.0 as usize..dwarf.0 as usize + wasm_dwarf.len();
+    let lines = lines_range.0 as usize..lines_range.0 as usize + lines_bytes.len();
     let mut sections = SectionTable::default();
     for (s, (offset, len)) in [
         (Section::Code, text_range),
@@ -323,7 +338,7 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
         (Section::Functions, meta_range),
         (Section::TrapSites, traps_range),
         (Section::AddressMap, address_map_range),
-        (Section::Dwarf, dwarf),
+        (Section::SourceLines, lines_range),
         (Section::Data, data_range),
     ] {
         sections.set(s, offset, len);
@@ -333,6 +348,7 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
         bytes.len() as u64,
         u32::try_from(text_align).unwrap_or(u32::MAX),
         sections,
+        slot,
     );
     Ok(Layout {
         elf,
@@ -344,8 +360,34 @@ fn read(bytes: &[u8]) -> Result<Layout<'_>, ArtifactError> {
         address_map,
         metadata,
         data,
-        wasm_dwarf,
+        lines,
+        meta_bytes,
+        signature: slot_at as usize..slot_at as usize + SLOT_SIZE,
     })
+}
+
+/// Who signed the object in `bytes`, and whether the signature verifies (after the checks of
+/// [`header`]).
+///
+/// # Errors
+/// As [`header`].
+pub fn signer(bytes: &[u8]) -> Result<Signer, ArtifactError> {
+    let layout = read(bytes)?;
+    Ok(signature::signer(&layout.header.signature, layout.meta_bytes))
+}
+
+/// Signs the object in `bytes` with `key` in place: fills its `.kiln.sig` section with the
+/// key's signature over `.kiln.meta`.
+///
+/// # Errors
+/// As [`header`].
+pub fn sign(bytes: &mut [u8], key: &SecretKey) -> Result<(), ArtifactError> {
+    let (slot, at) = {
+        let layout = read(bytes)?;
+        (key.sign(layout.meta_bytes), layout.signature)
+    };
+    bytes[at].copy_from_slice(&slot);
+    Ok(())
 }
 
 /// The facts of the object in `bytes` in header form, after checking only its ELF
@@ -358,19 +400,20 @@ pub fn header(bytes: &[u8]) -> Result<ArtifactHeader, ArtifactError> {
     Ok(read(bytes)?.header)
 }
 
-/// Checks the object in `bytes` (see the module docs for the order) and, when `expected`
-/// is given, that this host and a runtime with those settings can run it (for
-/// `kiln inspect`, which describes objects for any target, pass `None`).
+/// Checks the object in `bytes` (see the module docs for the order) as `checks` says: with
+/// settings, that this host and a runtime with those settings can run it (for
+/// `kiln inspect`, which describes objects for any target, pass none); with trusted keys,
+/// its signature; with the payload digest, every part against its digest.
 ///
 /// # Errors
 /// The first failed check: [`ArtifactError::BadMagic`] (not ELF, or an ELF file without
-/// `.kiln.meta`), [`ArtifactError::Truncated`], [`ArtifactError::FormatVersion`], the
-/// compatibility errors of [`ArtifactHeader::check_compatible`], or
+/// `.kiln.meta`), [`ArtifactError::Truncated`], [`ArtifactError::FormatVersion`],
+/// [`ArtifactError::Signature`], the compatibility errors of [`ArtifactHeader::check_compatible`], or
 /// [`ArtifactError::Corrupt`] naming the ELF structure, the header (`.kiln.meta`), the
 /// relocations, the payload, the tables or the metadata.
 pub fn verify<'a>(
     bytes: &'a [u8],
-    expected: Option<&CodeSettings>,
+    checks: &Checks<'_>,
 ) -> Result<VerifiedObject<'a>, ArtifactError> {
     let Layout {
         elf,
@@ -382,9 +425,14 @@ pub fn verify<'a>(
         address_map,
         metadata,
         data,
-        wasm_dwarf,
+        lines,
+        meta_bytes,
+        signature: _,
     } = read(bytes)?;
-    if let Some(expected) = expected {
+    if let Some(trust) = checks.trust {
+        trust.check(&header.signature, meta_bytes)?;
+    }
+    if let Some(expected) = checks.settings {
         header.check_compatible(expected)?;
     }
     let arch = elf.architecture();
@@ -399,10 +447,12 @@ pub fn verify<'a>(
         .transpose()
         .map_err(|e| elf_error(e.to_string()))?;
     let relocations = relocations(&elf, text_section.as_ref(), &meta, arch)?;
-    verify_parts(
-        &meta,
-        &ObjectParts { text, relocations: &relocations, traps, address_map, metadata, data },
-    )?;
+    if checks.must_hash(&header.payload_digest) {
+        verify_parts(
+            &meta,
+            &ObjectParts { text, relocations: &relocations, traps, address_map, metadata, data },
+        )?;
+    }
     let tables = |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail };
     Ok(VerifiedObject {
         traps: decode_traps(traps).map_err(tables)?,
@@ -413,12 +463,11 @@ pub fn verify<'a>(
         relocations,
         metadata,
         data,
-        wasm_dwarf,
+        lines,
     })
 }
 
-/// Loads the object in `shared` for a runtime whose settings are `expected`: verifies it
-/// ([`verify`]), builds and checks its code tables, decodes its metadata, copies `.text`
+/// Loads the object in `shared` as `checks` say: verifies it ([`verify`]), builds and checks its code tables, decodes its metadata, copies `.text`
 /// into fresh memory, applies the relocations, maps it read+execute and registers it with
 /// trap handling.
 ///
@@ -429,18 +478,20 @@ pub fn verify<'a>(
 /// executable in any error case.
 pub(crate) fn load(
     shared: SharedBytes,
-    expected: &CodeSettings,
+    checks: &Checks<'_>,
 ) -> Result<LoadedArtifact, ArtifactError> {
-    let v = verify(bytes_of(&shared), Some(expected))?;
+    let v = verify(bytes_of(&shared), checks)?;
     let tables_error =
         |detail: String| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail };
-    let encoded = code_tables(&v.meta, &v.traps, &v.address_map).map_err(tables_error)?;
+    let code_len =
+        u32::try_from(v.text.len()).map_err(|_| tables_error(".text exceeds 4 GiB".into()))?;
+    let encoded = code_tables(&v.meta, &v.traps, &v.address_map, code_len).map_err(tables_error)?;
     let module_meta = v.metadata()?;
-    let dwarf = Arc::new(v.wasm_dwarf(shared.clone()));
+    let cold = Arc::new(v.cold(shared.clone()));
     let info = metadata::join_module(
         module_meta.module,
         kiln_runtime_support::module::ModuleBytes::from(v.data),
-        dwarf.clone(),
+        Arc::new(SourceLines::new(cold.clone(), 0)),
     )
     .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Metadata, detail })?;
     let info = Arc::new(info);
@@ -449,8 +500,10 @@ pub(crate) fn load(
         table_bytes,
         ranges,
         v.text.len(),
+        info.num_imported_funcs,
         info.num_defined_funcs(),
         info.types.len() as u32,
+        None,
     )
     .map_err(tables_error)?;
 
@@ -463,7 +516,8 @@ pub(crate) fn load(
         header: v.header.clone(),
         producer: module_meta.producer,
         module: Module { info, code: Code::Compiled(compiled) },
+        payload_hashed: checks.must_hash(&v.header.payload_digest),
         bytes: shared.clone(),
-        dwarf,
+        cold,
     })
 }

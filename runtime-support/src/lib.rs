@@ -14,6 +14,7 @@ pub mod error;
 pub mod features;
 pub mod instance;
 pub mod interp;
+mod leb128;
 pub mod module;
 pub mod native_stack;
 pub mod trap;

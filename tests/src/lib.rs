@@ -275,6 +275,39 @@ fn write_atomically(out: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::rename(&tmp, out).map_err(|e| format!("cannot write {}: {e}", out.display()))
 }
 
+/// Loads the artifact at `path` in `rt` with no signature policy: for the tests' own
+/// artifacts, compiled by the test that loads them (the signature tests in
+/// `tests/all/signatures.rs` load under a policy instead).
+pub fn load_own(
+    rt: &kiln::Runtime,
+    path: impl AsRef<Path>,
+) -> Result<kiln::CompiledModule, kiln::Error> {
+    // SAFETY: the tests load only artifacts their own compiler calls wrote (or broken
+    // copies of them, which the loader must refuse).
+    unsafe { rt.load_artifact_unsigned(path) }
+}
+
+/// Loads the artifact in `bytes` in `rt` with no signature policy (see [`load_own`]).
+pub fn load_own_bytes(
+    rt: &kiln::Runtime,
+    bytes: &[u8],
+) -> Result<kiln::CompiledModule, kiln::Error> {
+    // SAFETY: as in `load_own`: the tests' own artifacts or broken copies of them.
+    unsafe { rt.load_artifact_bytes_unsigned(bytes) }
+}
+
+/// [`kiln::Runtime::load_artifact_or_wasm_unsigned`] for the tests' own artifacts (see
+/// [`load_own`]).
+pub fn load_own_or_wasm(
+    rt: &kiln::Runtime,
+    path: impl AsRef<Path>,
+    wasm: &[u8],
+    fallback: kiln::ArtifactFallback,
+) -> Result<kiln::CompiledModule, kiln::Error> {
+    // SAFETY: as in `load_own`.
+    unsafe { rt.load_artifact_or_wasm_unsigned(path, wasm, fallback) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,13 @@
 //! Real WASI programs as whole processes: native, wasmtime (precompiled), Kiln from an
-//! artifact, and the Kiln interpreter, as one table with ratios to wasmtime; plus process
-//! startup of a precompiled tiny WASI command.
+//! artifact, and the Kiln interpreter, as one table with ratios to wasmtime; plus startup of
+//! the real programs precompiled (Yosys `-V`, Flite speaking one word, Lua `-e ''`,
+//! speedtest1 at its smallest size, hello world): wasmtime, Kiln's first load of an artifact
+//! (payload hashed) and later loads (verified once), with ratios and both artifact sizes.
 //!
 //! ```text
 //! scripts/fetch-programs.sh && cargo build --release -p kiln-cli
 //! cargo run -p kiln-bench --release --bin programs [-- --samples N] [--filter NAME]
-//!     [--kiln PATH] [--no-interpreter] [--startup-samples N]
+//!     [--kiln PATH] [--no-interpreter] [--startup-samples N] [--startup-only]
 //! ```
 //!
 //! Each cell is the median wall time, spawn to exit, of N runs of the workload's whole
@@ -29,19 +31,26 @@ struct Options {
     filter: Option<String>,
     kiln: Option<PathBuf>,
     interpreter: bool,
+    startup_only: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: programs [--samples N] [--startup-samples N] [--filter NAME] [--kiln PATH] \
-         [--no-interpreter]"
+         [--no-interpreter] [--startup-only]"
     );
     std::process::exit(2);
 }
 
 fn parse_args() -> Options {
-    let mut o =
-        Options { samples: 3, startup_samples: 20, filter: None, kiln: None, interpreter: true };
+    let mut o = Options {
+        samples: 3,
+        startup_samples: 20,
+        filter: None,
+        kiln: None,
+        interpreter: true,
+        startup_only: false,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage());
@@ -56,6 +65,7 @@ fn parse_args() -> Options {
             "--filter" => o.filter = Some(value()),
             "--kiln" => o.kiln = Some(PathBuf::from(value())),
             "--no-interpreter" => o.interpreter = false,
+            "--startup-only" => o.startup_only = true,
             "--bench" => {} // passed by `cargo bench`
             _ => usage(),
         }
@@ -213,44 +223,206 @@ fn bench_workload(
     }
 }
 
-/// Startup: `hello.wasm` precompiled, run `samples` times, stdout checked.
-fn startup(
+/// One startup case: a real program with arguments that make it start, do almost nothing
+/// and exit, so the process's time is its startup (loading the precompiled module,
+/// instantiating it, running `_start` briefly).
+struct StartupCase {
+    program: &'static str,
+    args: &'static [&'static str],
+}
+
+/// The startup cases: Yosys's version, Flite speaking one word without writing audio, Lua
+/// running an empty chunk, SQLite's speedtest1 at its smallest size, and a hello world.
+const STARTUP: [StartupCase; 5] = [
+    StartupCase { program: "yosys", args: &["-V"] },
+    StartupCase { program: "flite", args: &["-t", "hello", "-o", "none"] },
+    StartupCase { program: "lua", args: &["-e", ""] },
+    StartupCase { program: "speedtest1", args: &["--memdb", "--size", "1"] },
+    StartupCase { program: "hello", args: &[] },
+];
+
+/// How long to wait after writing an artifact before its first load, so that the load may
+/// record the file as verified (Kiln records only files whose last change is at least
+/// `kiln_loader::verified::RACY_MARGIN`, 100 ms, old).
+const SETTLE: Duration = Duration::from_millis(300);
+
+/// The user plus system CPU time of this process's terminated and waited-for children.
+fn children_cpu() -> Duration {
+    // SAFETY: an all-zero `rusage` is a valid value, and getrusage only writes into it.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a `rusage` this function owns.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// The wall time of `cmd`, spawn to exit, with stdio discarded (no polling: the wait
+/// blocks until the process exits), and its CPU time (user plus system).
+fn time_process(mut cmd: Command) -> Result<(Duration, Duration), String> {
+    use std::process::Stdio;
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    let cpu = children_cpu();
+    let start = std::time::Instant::now();
+    let status = cmd.status().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let took = start.elapsed();
+    if !status.success() {
+        return Err(format!("{cmd:?} exited with {status}"));
+    }
+    Ok((took, children_cpu().saturating_sub(cpu)))
+}
+
+/// One row of the startup table: wall and CPU times.
+struct StartupRow {
+    program: &'static str,
+    wasmtime: [Cell; 2],
+    first: [Cell; 2],
+    later: [Cell; 2],
+    sizes: Option<(u64, u64)>,
+}
+
+/// Startup of the [`STARTUP`] cases as whole processes: `wasmtime run --allow-precompiled`
+/// on a `.cwasm`, and `kiln run` on a `.kiln` artifact, both for its first load (no
+/// verify-once record: the payload is hashed, then recorded) and for later loads (the
+/// record lets the load skip the hash). Each sample runs the three in turn; the records
+/// live in a scratch `XDG_CACHE_HOME`. Medians of `samples`.
+fn startup_table(
     tools: &Tools,
-    e: Engine,
     samples: usize,
     scratch: &std::path::Path,
     errors: &mut Errors,
-) -> Cell {
-    let what = format!("hello / {}", e.label());
-    let result = (|| {
-        let p = engine::prepare(e, tools, "hello", scratch, TIMEOUT)?;
-        let mut times = Vec::with_capacity(samples);
-        for _ in 0..samples {
-            let mut cmd = match e {
-                Engine::WasmtimePrecompiled => {
-                    let mut c = Command::new(tools.programs.wasmtime());
-                    c.args(["run", "--allow-precompiled"]);
-                    c
-                }
-                _ => {
-                    let mut c = Command::new(tools.kiln.as_ref().ok_or("no kiln binary")?);
-                    c.arg("run");
-                    c
-                }
-            };
-            cmd.arg(&p.module);
-            let out = engine::run_process(cmd, None, TIMEOUT)?;
-            if out.stdout != b"hello from wasi\n" {
-                return Err(format!(
-                    "unexpected stdout {:?}",
-                    String::from_utf8_lossy(&out.stdout)
-                ));
+) -> Vec<StartupRow> {
+    let xdg = scratch.join("startup-xdg");
+    let records = xdg.join("kiln").join("verified");
+    let mut rows = Vec::new();
+    for case in &STARTUP {
+        let what = |e: &str| format!("startup {} / {e}", case.program);
+        let prepared =
+            engine::prepare(Engine::WasmtimePrecompiled, tools, case.program, scratch, TIMEOUT)
+                .and_then(|w| {
+                    Ok((
+                        w,
+                        engine::prepare(
+                            Engine::KilnArtifact,
+                            tools,
+                            case.program,
+                            scratch,
+                            TIMEOUT,
+                        )?,
+                    ))
+                });
+        let (wt, art) = match prepared {
+            Ok(p) => p,
+            Err(e) => {
+                let cell = errors.add(&what("prepare"), e);
+                let n = match cell {
+                    Cell::Error(n) => n,
+                    _ => 0,
+                };
+                rows.push(StartupRow {
+                    program: case.program,
+                    wasmtime: [Cell::Error(n), Cell::Error(n)],
+                    first: [Cell::Error(n), Cell::Error(n)],
+                    later: [Cell::Error(n), Cell::Error(n)],
+                    sizes: None,
+                });
+                continue;
             }
-            times.push(out.elapsed);
+        };
+        std::thread::sleep(SETTLE);
+        let wasmtime_cmd = || {
+            let mut c = Command::new(tools.programs.wasmtime());
+            c.args(["run", "--allow-precompiled"]).arg(&wt.module).args(case.args);
+            c
+        };
+        let kiln_cmd = || -> Result<Command, String> {
+            let mut c = Command::new(tools.kiln.as_ref().ok_or("no kiln binary")?);
+            c.env("XDG_CACHE_HOME", &xdg).arg("run").arg(&art.module).args(case.args);
+            Ok(c)
+        };
+        eprintln!("startup {}: {samples} samples ...", case.program);
+        let (mut w, mut f, mut l) = (Vec::new(), Vec::new(), Vec::new());
+        let mut failure = [None, None, None];
+        for _ in 0..samples {
+            match time_process(wasmtime_cmd()) {
+                Ok(t) => w.push(t),
+                Err(e) => failure[0] = Some(e),
+            }
+            let _ = std::fs::remove_dir_all(&records);
+            match kiln_cmd().and_then(time_process) {
+                Ok(t) => f.push(t),
+                Err(e) => failure[1] = Some(e),
+            }
+            match kiln_cmd().and_then(time_process) {
+                Ok(t) => l.push(t),
+                Err(e) => failure[2] = Some(e),
+            }
         }
-        Ok(median(times))
-    })();
-    result.map_or_else(|err| errors.add(&what, err), Cell::Time)
+        let mut cell = |v: Vec<(Duration, Duration)>, fail: Option<String>, label: &str| match fail
+        {
+            Some(e) => {
+                let c = errors.add(&what(label), e);
+                let n = match c {
+                    Cell::Error(n) => n,
+                    _ => 0,
+                };
+                [Cell::Error(n), Cell::Error(n)]
+            }
+            None if v.is_empty() => [Cell::Skipped, Cell::Skipped],
+            None => [
+                Cell::Time(median(v.iter().map(|t| t.0).collect())),
+                Cell::Time(median(v.iter().map(|t| t.1).collect())),
+            ],
+        };
+        let [fw, ff, fl] = failure;
+        rows.push(StartupRow {
+            program: case.program,
+            wasmtime: cell(w, fw, "wasmtime"),
+            first: cell(f, ff, "kiln first load"),
+            later: cell(l, fl, "kiln later loads"),
+            sizes: Some((art.module_bytes, wt.module_bytes)),
+        });
+    }
+    let _ = std::fs::remove_dir_all(&xdg);
+    rows
+}
+
+/// A time with more digits than [`fmt_time`] (startup times are a few ms).
+fn fmt_ms(c: &Cell) -> String {
+    match c {
+        Cell::Time(t) => format!("{:.2} ms", t.as_secs_f64() * 1000.0),
+        other => other.show(),
+    }
+}
+
+fn print_startup(rows: &[StartupRow], samples: usize) {
+    println!(
+        "\nstartup as whole processes, median of {samples}: `wasmtime run --allow-precompiled app.cwasm`, \
+         `kiln run app.kiln` on its first load (payload hashed and recorded) and on later loads; \
+         wall time, with the ratios of CPU time (user + system) in parentheses"
+    );
+    println!(
+        "| program | wasmtime | kiln first load | first/wasmtime | kiln later loads | later/wasmtime | .cwasm | .kiln | .kiln/.cwasm |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in rows {
+        let (kb, wb) = match r.sizes {
+            Some((k, w)) => (fmt_size(k), fmt_size(w)),
+            None => ("-".into(), "-".into()),
+        };
+        let size_ratio =
+            r.sizes.map_or("-".into(), |(k, w)| format!("{:.3}", k as f64 / w.max(1) as f64));
+        println!(
+            "| {} | {} | {} | {} ({}) | {} | {} ({}) | {wb} | {kb} | {size_ratio} |",
+            r.program,
+            fmt_ms(&r.wasmtime[0]),
+            fmt_ms(&r.first[0]),
+            ratio(&r.first[0], &r.wasmtime[0]),
+            ratio(&r.first[1], &r.wasmtime[1]),
+            fmt_ms(&r.later[0]),
+            ratio(&r.later[0], &r.wasmtime[0]),
+            ratio(&r.later[1], &r.wasmtime[1]),
+        );
+    }
 }
 
 fn main() {
@@ -284,53 +456,45 @@ fn main() {
     let mut errors = Errors::default();
     let rows: Vec<Row> = Workload::ALL
         .into_iter()
+        .filter(|_| !o.startup_only)
         .filter(|w| o.filter.as_deref().is_none_or(|f| w.name().contains(f)))
         .map(|w| bench_workload(w, &tools, &o, &scratch, &mut errors))
         .collect();
-    eprintln!("startup: {} samples each ...", o.startup_samples);
-    let start_wt =
-        startup(&tools, Engine::WasmtimePrecompiled, o.startup_samples, &scratch, &mut errors);
-    let start_kiln =
-        startup(&tools, Engine::KilnArtifact, o.startup_samples, &scratch, &mut errors);
+    let startup = startup_table(&tools, o.startup_samples, &scratch, &mut errors);
 
     println!("{}", tools.programs.versions().unwrap_or_default().trim_end());
-    println!("median of {} runs, wall time of the whole process(es)\n", o.samples);
-    println!(
-        "| program | native | wasmtime | kiln artifact | kiln interp | native/wasmtime | kiln artifact/wasmtime | kiln interp/wasmtime |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for r in &rows {
+    if !rows.is_empty() {
+        println!("median of {} runs, wall time of the whole process(es)\n", o.samples);
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.name,
-            r.native.show(),
-            r.wasmtime.show(),
-            r.artifact.show(),
-            r.interp.show(),
-            ratio(&r.native, &r.wasmtime),
-            ratio(&r.artifact, &r.wasmtime),
-            ratio(&r.interp, &r.wasmtime)
+            "| program | native | wasmtime | kiln artifact | kiln interp | native/wasmtime | kiln artifact/wasmtime | kiln interp/wasmtime |"
         );
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for r in &rows {
+            println!(
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                r.name,
+                r.native.show(),
+                r.wasmtime.show(),
+                r.artifact.show(),
+                r.interp.show(),
+                ratio(&r.native, &r.wasmtime),
+                ratio(&r.artifact, &r.wasmtime),
+                ratio(&r.interp, &r.wasmtime)
+            );
+        }
+        println!("\n| program | .wasm | wasmtime compile | .cwasm | kiln compile | .kiln |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        let compile = |c: &Option<(Duration, u64)>| match c {
+            Some((t, b)) => (fmt_time(*t), fmt_size(*b)),
+            None => ("-".into(), "-".into()),
+        };
+        for r in &rows {
+            let (wt, wb) = compile(&r.wasmtime_compile);
+            let (kt, kb) = compile(&r.kiln_compile);
+            println!("| {} | {} | {wt} | {wb} | {kt} | {kb} |", r.name, fmt_size(r.wasm_bytes));
+        }
     }
-    println!("\n| program | .wasm | wasmtime compile | .cwasm | kiln compile | .kiln |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    let compile = |c: &Option<(Duration, u64)>| match c {
-        Some((t, b)) => (fmt_time(*t), fmt_size(*b)),
-        None => ("-".into(), "-".into()),
-    };
-    for r in &rows {
-        let (wt, wb) = compile(&r.wasmtime_compile);
-        let (kt, kb) = compile(&r.kiln_compile);
-        println!("| {} | {} | {wt} | {wb} | {kt} | {kb} |", r.name, fmt_size(r.wasm_bytes));
-    }
-    println!(
-        "\nstartup, precompiled hello.wasm (median of {}): wasmtime run --allow-precompiled {}, \
-         kiln run app.kiln {}, kiln/wasmtime {}",
-        o.startup_samples,
-        start_wt.show(),
-        start_kiln.show(),
-        ratio(&start_kiln, &start_wt)
-    );
+    print_startup(&startup, o.startup_samples);
     if !errors.0.is_empty() {
         println!("\nerrors:");
         for (i, e) in errors.0.iter().enumerate() {

@@ -51,11 +51,16 @@ pub struct CompileArgs {
     /// Compile interruption checks in, so `kiln run --timeout` can stop the artifact.
     #[arg(long)]
     interruptible: bool,
+    /// Sign the artifact with this secret key (NAME.key from `kiln keygen`), so runtimes
+    /// that trust NAME.pub load it.
+    #[arg(long, value_name = "KEY")]
+    sign: Option<PathBuf>,
 }
 
 /// Compiles the module and writes the artifact atomically; prints where it went.
 pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
     let wasm = super::read_module(&a.module)?;
+    let key = a.sign.as_deref().map(super::keygen::read_secret_key).transpose()?;
     if kiln::is_artifact(&wasm) {
         return Err(format!("{} is already a Kiln artifact", a.module.display()));
     }
@@ -102,9 +107,20 @@ pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
     if let Some(b) = bar.lock().unwrap_or_else(|e| e.into_inner()).take() {
         b.finish_and_clear();
     }
-    let blob = result.map_err(|e| format!("{}: {e}", a.module.display()))?;
+    let mut blob = result.map_err(|e| format!("{}: {e}", a.module.display()))?;
+    if let Some(key) = &key {
+        kiln::sign_artifact(&mut blob, key).map_err(|e| format!("signing: {e}"))?;
+    }
     kiln::write_atomically(&out, &blob)
         .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    println!("wrote {} ({} bytes)", out.display(), blob.len());
+    match &key {
+        Some(k) => println!(
+            "wrote {} ({} bytes), signed by {}",
+            out.display(),
+            blob.len(),
+            k.public_key().fingerprint()
+        ),
+        None => println!("wrote {} ({} bytes)", out.display(), blob.len()),
+    }
     Ok(ExitCode::SUCCESS)
 }

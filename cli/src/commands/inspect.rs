@@ -1,7 +1,9 @@
 //! `kiln inspect`.
 
 use clap::Args;
-use kiln::{ArtifactSummary, ExportType, ExternType, ImportType, Runtime, RuntimeConfig, Section};
+use kiln::{
+    ArtifactSummary, ExportType, ExternType, ImportType, Runtime, RuntimeConfig, Section, Signer,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,6 +12,10 @@ use std::process::ExitCode;
 pub struct InspectArgs {
     /// The module (.wasm) or artifact (.kiln blob or .o object) to describe.
     module: PathBuf,
+    /// Say whether the artifact's signature verifies against the key in this public key
+    /// file (NAME.pub); repeatable.
+    #[arg(long = "trust-key", value_name = "KEY")]
+    trust_keys: Vec<PathBuf>,
 }
 
 fn describe(t: &ExternType) -> String {
@@ -43,10 +49,17 @@ fn hex(bytes: &[u8]) -> String {
 /// Prints the module's or artifact's description.
 pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
     let bytes = super::read_module(&a.module)?;
+    let keys = a
+        .trust_keys
+        .iter()
+        .map(|k| super::keygen::read_public_key(k))
+        .collect::<Result<Vec<_>, _>>()?;
     if kiln::is_artifact(&bytes) {
         let s =
             kiln::inspect_artifact(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
         print_artifact(&a.module, bytes.len(), &s);
+        print_signer(&s.signer, &keys);
+        print_interface(&s.imports, &s.exports);
         return Ok(ExitCode::SUCCESS);
     }
     let rt = Runtime::with_config(RuntimeConfig::interpreter().with_custom_sections(true));
@@ -88,14 +101,14 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
     println!("settings: {}", h.settings);
     println!("settings fingerprint: {:016x}", h.settings_fingerprint);
     println!("wasm sha256: {}", hex(&h.wasm_sha256));
-    println!("payload sha256: {}", hex(&h.payload_sha256));
-    println!("dwarf sha256: {}", hex(&h.dwarf_sha256));
-    match &s.dwarf {
-        Ok(0) => println!("dwarf: none"),
-        Ok(n) => println!("dwarf: {n} bytes, checksum ok"),
-        Err(e) => {
-            println!("dwarf: the DWARF section is corrupt ({e}); backtraces show wasm offsets only")
-        }
+    println!("payload digest: {}", hex(&h.payload_digest));
+    println!("debug info digest: {}", hex(&h.cold_digest));
+    match &s.debug_info {
+        Ok(0) => println!("debug info: none"),
+        Ok(n) => println!("debug info (address map, source lines): {n} bytes, checksum ok"),
+        Err(e) => println!(
+            "debug info: corrupt ({e}); backtraces show functions without wasm offsets or source lines"
+        ),
     }
     match &s.loadable_here {
         Ok(()) => println!("loadable here: yes"),
@@ -121,5 +134,28 @@ fn print_artifact(path: &std::path::Path, len: usize, s: &ArtifactSummary) {
         ),
         None => println!("memory image: none (data segments are copied)"),
     }
-    print_interface(&s.imports, &s.exports);
+}
+
+/// Prints who signed the artifact and, when `keys` are given, whether it verifies against
+/// one of them (what `kiln run --trust-key` would decide).
+fn print_signer(signer: &Signer, keys: &[kiln::PublicKey]) {
+    match signer {
+        Signer::Unsigned => println!("signed by: nobody (unsigned)"),
+        Signer::Signed { key, valid } => println!(
+            "signed by: key {} (signature {})",
+            key.fingerprint(),
+            if *valid { "valid" } else { "INVALID: altered or forged" }
+        ),
+    }
+    if keys.is_empty() {
+        return;
+    }
+    let verdict = match signer {
+        Signer::Signed { key, valid: true } if keys.contains(key) => "yes".to_string(),
+        Signer::Signed { valid: true, .. } => "no (signed by a key not given)".to_string(),
+        Signer::Signed { valid: false, .. } => "no (the signature does not verify)".to_string(),
+        Signer::Unsigned => "no (unsigned)".to_string(),
+    };
+    let given: Vec<String> = keys.iter().map(|k| k.fingerprint().to_string()).collect();
+    println!("verifies against the given keys ({}): {verdict}", given.join(", "));
 }

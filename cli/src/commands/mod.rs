@@ -2,6 +2,7 @@
 
 pub mod compile;
 pub mod inspect;
+pub mod keygen;
 pub mod run;
 pub mod wast;
 

@@ -163,8 +163,8 @@ fn inspect_prints_the_artifact_header() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln artifact",
-        "format version: 3",
-        "dwarf: none",
+        "format version: 4",
+        "debug info (address map, source lines): ",
         "runtime ABI version: 1",
         "loadable here: yes",
         "name: prog",
@@ -205,7 +205,7 @@ fn compile_an_object_then_run_and_inspect_it() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln relocatable object (ELF)",
-        "format version: 3",
+        "format version: 4",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
@@ -248,31 +248,37 @@ fn corrupted_artifacts_are_one_line_errors() {
 }
 
 #[test]
-fn inspect_reports_a_corrupt_dwarf_section_that_still_runs() {
-    // Custom `.debug_*` sections are the module's DWARF: they travel in the artifact's
-    // DWARF section, which is checked on first use, not at load.
-    let wat = r#"(module (@custom ".debug_str" "some strings") (@custom ".debug_info" "unit data")
-      (func (export "seven") (result i32) (i32.const 7)))"#;
-    let m = module_file("dwarfy.wasm", wat);
+fn inspect_reports_corrupt_debug_info_that_still_runs() {
+    // The address map (and the source lines) are cold sections: checked on first use,
+    // not at load.
+    let wat = r#"(module
+      (func (export "seven") (result i32) (i32.const 7))
+      (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 7) (local.get 0))))"#;
+    let m = module_file("debuggy.wasm", wat);
     let art = m.replace(".wasm", ".kiln");
     assert_eq!(kiln(&["compile", &m]).0, 0);
     let (code, out, err) = kiln(&["inspect", &art]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("dwarf: 21 bytes, checksum ok"), "{out}");
+    assert!(out.contains("debug info (address map, source lines): "), "{out}");
+    assert!(out.contains(" bytes, checksum ok"), "{out}");
     let mut bytes = std::fs::read(&art).unwrap();
-    let at = bytes
-        .windows(9)
-        .position(|w| w == b"unit data")
-        .expect("the DWARF bytes are in the artifact");
-    bytes[at] ^= 1;
+    let map =
+        kiln::ArtifactHeader::decode(&bytes).unwrap().sections.range(kiln::Section::AddressMap);
+    assert!(!map.is_empty());
+    bytes[map.start] ^= 1;
     std::fs::write(&art, &bytes).unwrap();
     let (code, out, err) = kiln(&["inspect", &art]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("dwarf: the DWARF section is corrupt (artifact is corrupted (DWARF section): DWARF checksum mismatch)"),
+        out.contains(
+            "debug info: corrupt (artifact is corrupted (debug info): debug info checksum mismatch)"
+        ),
         "{out}"
     );
     assert_eq!(kiln(&["run", &art, "--invoke", "seven"]), (0, "7\n".into(), String::new()));
+    let (code, _, err) = kiln(&["run", &art, "--invoke", "div", "0"]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: wasm trap: integer divide by zero"), "{err}");
 }
 
 #[test]
@@ -436,4 +442,64 @@ fn max_memory_limits_growth() {
     let (code, _, err) = kiln(&["run", "--max-memory", "12XB", &m, "--invoke", "grow", "1"]);
     assert_ne!(code, 0);
     assert!(err.contains("unknown unit"), "{err}");
+}
+
+#[test]
+fn keygen_sign_and_trust_keys() {
+    let dir = temp_dir("signing");
+    let p = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let wasm = p("fib.wasm");
+    std::fs::write(&wasm, wat::parse_str(FIB).unwrap()).unwrap();
+    for name in ["release", "other"] {
+        let (code, out, err) = kiln(&["keygen", "-o", &p(name)]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("fingerprint "), "{out}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(p("release.key")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "the secret key is readable by its owner only");
+    assert_eq!(kiln(&["keygen", "-o", &p("release")]).0, 1, "keys are not overwritten");
+    let public = std::fs::read_to_string(p("release.pub")).unwrap();
+    assert!(public.starts_with("kiln-ed25519-public-key "), "{public}");
+
+    for (emit, ext) in [("blob", "kiln"), ("obj", "o")] {
+        let signed = p(&format!("signed.{ext}"));
+        let unsigned = p(&format!("unsigned.{ext}"));
+        let (code, out, err) =
+            kiln(&["compile", "--emit", emit, "--sign", &p("release.key"), &wasm, "-o", &signed]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("signed by "), "{out}");
+        assert_eq!(kiln(&["compile", "--emit", emit, &wasm, "-o", &unsigned]).0, 0);
+        let run = |artifact: &str, keys: &[&str]| {
+            let mut args = vec!["run"];
+            for k in keys {
+                args.extend(["--trust-key", k]);
+            }
+            args.extend([artifact, "--invoke", "fib", "10"]);
+            kiln(&args)
+        };
+        let (release, other) = (p("release.pub"), p("other.pub"));
+        assert_eq!(run(&signed, &[&release]), (0, "55\n".into(), String::new()));
+        assert_eq!(run(&signed, &[&other, &release]).1, "55\n", "either of two keys");
+        // Without --trust-key the named artifact runs, signed or not.
+        assert_eq!(run(&unsigned, &[]).1, "55\n");
+        let (code, _, err) = run(&unsigned, &[&release]);
+        assert_eq!((code, err.lines().count()), (1, 1), "{err}");
+        assert!(err.contains("artifact is not signed"), "{err}");
+        let (code, _, err) = run(&signed, &[&other]);
+        assert_eq!(code, 1);
+        assert!(err.contains("which is not trusted"), "{err}");
+
+        let (code, out, _) = kiln(&["inspect", "--trust-key", &release, &signed]);
+        assert_eq!(code, 0);
+        assert!(out.contains("signed by: key ") && out.contains("(signature valid)"), "{out}");
+        assert!(out.contains("verifies against the given keys") && out.contains("): yes"), "{out}");
+        let (_, out, _) = kiln(&["inspect", "--trust-key", &other, &signed]);
+        assert!(out.contains("): no (signed by a key not given)"), "{out}");
+        let (_, out, _) = kiln(&["inspect", &unsigned]);
+        assert!(out.contains("signed by: nobody (unsigned)"), "{out}");
+    }
+    let (code, _, err) = kiln(&["run", "--trust-key", &p("release.key"), &wasm]);
+    assert_eq!(code, 1);
+    assert!(err.contains("kiln-ed25519-public-key"), "a secret key is not a public key: {err}");
 }

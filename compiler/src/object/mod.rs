@@ -16,7 +16,9 @@
 //!   (the blob header's verification facts, the item table and the SHA-256 of every part the
 //!   loader uses, sealed), `.kiln.traps` (trap sites), `.kiln.addrmap` (address map),
 //!   `.kiln.metadata` (the module's metadata, as in a blob) and `.kiln.data` (the
-//!   initialized-data image), so the loader can verify, link and instantiate the object;
+//!   initialized-data image), `.kiln.lines` (the source-line table) and `.kiln.sig` (the signature slot, zero until
+//!   `kiln compile --sign` fills it), so the loader can verify, link and instantiate the
+//!   object;
 //! - DWARF (`.debug_info`, `.debug_abbrev`, `.debug_line`, `.debug_str`): see
 //!   [`dwarf`](self#dwarf) below.
 //!
@@ -47,11 +49,14 @@ use kiln_runtime_support::CompileError;
 use kiln_runtime_support::artifact::object_meta::{ItemRecord, ObjectMeta, PartDigests};
 use kiln_runtime_support::artifact::object_relocs::ObjectReloc;
 use kiln_runtime_support::artifact::object_sections::{
-    ADDRESS_MAP_SECTION, DATA_SECTION, META_SECTION, METADATA_SECTION, ObjectContents,
-    TRAPS_SECTION, WASM_DWARF_SECTION, encode_sections,
+    ADDRESS_MAP_SECTION, DATA_SECTION, LINES_SECTION, META_SECTION, METADATA_SECTION,
+    ObjectContents, SIGNATURE_SECTION, TRAPS_SECTION, encode_sections,
 };
 use kiln_runtime_support::artifact::object_tables::{AddressRecord, TrapRecord};
-use kiln_runtime_support::artifact::{ABI_VERSION, ArtifactMetadata, metadata, sha256};
+use kiln_runtime_support::artifact::signature::SLOT_SIZE;
+use kiln_runtime_support::artifact::{
+    ABI_VERSION, ArtifactMetadata, metadata, sha256, source_lines,
+};
 use kiln_runtime_support::module::ModuleInfo;
 use target_lexicon::BinaryFormat;
 
@@ -189,8 +194,8 @@ pub fn write_object(
         })
         .collect::<Result<Vec<u32>, _>>()?;
     let (cpu_level, cpu_features) = cpu_requirements(settings)?;
-    let metadata::SplitModule { module, data, dwarf: wasm_dwarf, .. } =
-        metadata::split_module(info, None);
+    let metadata::SplitModule { module, data, .. } = metadata::split_module(info, None);
+    let lines = source_lines::encode(info, address_map.iter().map(|a| a.wasm_offset));
     let text_id = obj.section_id(StandardSection::Text);
     let text = obj.section(text_id).data().to_vec();
     let sections = encode_sections(ObjectContents {
@@ -215,7 +220,7 @@ pub fn write_object(
         address_map: &address_map,
         metadata: &ArtifactMetadata { producer: producer(), module, memory_image: None },
         data: &data,
-        wasm_dwarf: &wasm_dwarf,
+        source_lines: &lines,
     })
     .map_err(error)?;
     for (name, bytes) in [
@@ -224,7 +229,9 @@ pub fn write_object(
         (ADDRESS_MAP_SECTION, sections.address_map),
         (METADATA_SECTION, sections.metadata),
         (DATA_SECTION, sections.data),
-        (WASM_DWARF_SECTION, sections.wasm_dwarf),
+        (LINES_SECTION, sections.source_lines),
+        // Unsigned: `kiln compile --sign` fills the slot in the written file.
+        (SIGNATURE_SECTION, vec![0; SLOT_SIZE]),
     ] {
         let section = obj.add_section(Vec::new(), name.into(), SectionKind::ReadOnlyData);
         obj.set_section_data(section, bytes, 8);

@@ -50,7 +50,8 @@ pub fn compile(
         Path::Artifact(emit) => {
             let opts = AotOptions { emit, interruption, ..AotOptions::default() };
             let bytes = kiln::aot::compile_artifact(wasm, &opts)?;
-            rt.load_artifact_bytes(&bytes)
+            // SAFETY: `bytes` was just written by this process's own compiler from `wasm`.
+            unsafe { rt.load_artifact_bytes_unsigned(&bytes) }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Why an artifact was refused: one variant per check, naming what differs.
 
 use super::header::CodeSettings;
+use super::signature::SignatureError;
 use std::fmt;
 
 /// Which part of an artifact failed an integrity or consistency check.
@@ -11,15 +12,15 @@ pub enum ArtifactPart {
     /// The section table in the header (sections overlap, are misaligned or lie outside
     /// the file).
     Sections,
-    /// Everything after the header but the DWARF (its SHA-256 does not match the
+    /// Everything after the header but the cold sections (its digest does not match the
     /// header's, or the padding between sections is not zero).
     Payload,
-    /// The DWARF section (its SHA-256 does not match the header's); found on first use of
-    /// the DWARF, not at load.
-    Dwarf,
+    /// The cold sections: the address map and the source-line table (their SHA-256 does
+    /// not match the header's); found on their first use, not at load.
+    DebugInfo,
     /// The metadata section (does not decode, or disagrees with the other sections).
     Metadata,
-    /// The function, trap-site, address-map or entry tables.
+    /// The function, trap-site or entry tables.
     Tables,
     /// The relocations of a relocatable object's code (unknown type, target outside the
     /// code, or out of range).
@@ -34,7 +35,7 @@ impl fmt::Display for ArtifactPart {
             ArtifactPart::Header => "header",
             ArtifactPart::Sections => "section table",
             ArtifactPart::Payload => "payload",
-            ArtifactPart::Dwarf => "DWARF section",
+            ArtifactPart::DebugInfo => "debug info",
             ArtifactPart::Metadata => "metadata",
             ArtifactPart::Tables => "code tables",
             ArtifactPart::Relocations => "relocations",
@@ -101,6 +102,9 @@ pub enum ArtifactError {
         /// What was found.
         detail: String,
     },
+    /// The artifact's signature is missing, by a key that is not trusted, or does not
+    /// verify, under a runtime that requires signatures ([`super::signature`]).
+    Signature(SignatureError),
     /// The artifact could not be read or mapped.
     Io(String),
 }
@@ -139,6 +143,7 @@ impl fmt::Display for ArtifactError {
             ArtifactError::Corrupt { part, detail } => {
                 write!(f, "artifact is corrupted ({part}): {detail}")
             }
+            ArtifactError::Signature(e) => e.fmt(f),
             ArtifactError::Io(m) => write!(f, "cannot read artifact: {m}"),
         }
     }

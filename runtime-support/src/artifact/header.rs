@@ -19,17 +19,19 @@
 //! | 122 | 6 | zero |
 //! | 128 | 8 | guard bytes after each 4 GiB reservation (0 with explicit checks) |
 //! | 136 | 32 | SHA-256 of the source wasm |
-//! | 168 | 32 | payload digest: SHA-256 of every section but the DWARF ([`super::payload_digest`]) |
+//! | 168 | 32 | payload digest: BLAKE3 of every section but the cold ones ([`super::payload_digest`]) |
 //! | 200 | 8 | file length in bytes |
 //! | 208 | 128 | section table: [`SECTION_COUNT`] × (offset u64, length u64), in [`Section::ALL`] order |
 //! | 336 | 32 | Kiln version that wrote it, NUL-padded (informational) |
-//! | 368 | 32 | SHA-256 of the DWARF section (checked on first use, see [`super::dwarf`]) |
-//! | 400 | 104 | zero |
+//! | 368 | 32 | cold digest: BLAKE3 of the address map and the source lines (checked on first use, see [`super::cold`]) |
+//! | 400 | 96 | signature slot: signer's Ed25519 public key, then the signature over [`super::signature::CONTEXT`] and bytes 0..400; all zero when unsigned ([`super::signature`]) |
+//! | 496 | 8 | zero |
 //! | 504 | 8 | header checksum: the first 8 bytes of SHA-256 of bytes 0..504 |
 
 use super::cpu::CpuFeatures;
 use super::error::{ArtifactError, ArtifactPart};
 use super::sections::{SECTION_COUNT, Section, SectionTable};
+use super::signature::SLOT_SIZE;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
@@ -37,7 +39,7 @@ use std::fmt;
 /// `\0asm` nor text; CR LF and ^Z catch text-mode transfers).
 pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// The artifact format version this Kiln writes and reads (bump on any layout change).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
@@ -47,6 +49,9 @@ pub const ABI_VERSION: u32 = 1;
 pub const HEADER_SIZE: usize = 512;
 
 const CHECKSUM_AT: usize = 504;
+/// The header bytes a signature covers: `0..SIGNED_LEN` (everything before the signature
+/// slot).
+pub const SIGNED_LEN: usize = 400;
 const TARGET_LEN: usize = 64;
 const LEVEL_LEN: usize = 16;
 const VERSION_LEN: usize = 32;
@@ -138,18 +143,23 @@ pub struct ArtifactHeader {
     pub settings: CodeSettings,
     /// SHA-256 of the module binary the artifact was compiled from.
     pub wasm_sha256: [u8; 32],
-    /// The payload digest: SHA-256 of everything after the header except the DWARF section
-    /// and the padding, in 1 MiB chunks ([`super::payload_digest`]).
-    pub payload_sha256: [u8; 32],
-    /// SHA-256 of the DWARF section, checked the first time the DWARF is read (see
-    /// [`super::dwarf`]), not at load.
-    pub dwarf_sha256: [u8; 32],
+    /// The payload digest: BLAKE3 of everything after the header except the cold sections
+    /// and the padding, in 1 MiB chunks ([`super::payload_digest`]); for an object, the
+    /// SHA-256 seal of `.kiln.meta`, which names every part's digest.
+    pub payload_digest: [u8; 32],
+    /// BLAKE3 of the cold sections (the address map, then the source lines), checked the
+    /// first time either is read (see [`super::cold`]), not at load. For an object, the
+    /// digest of `.kiln.lines`.
+    pub cold_digest: [u8; 32],
     /// Total file length in bytes.
     pub file_len: u64,
     /// Where each section lies.
     pub sections: SectionTable,
     /// The Kiln version that wrote it (at most 32 bytes; informational only).
     pub kiln_version: String,
+    /// The signature slot ([`super::signature`]): all zero when unsigned. For an object,
+    /// the contents of its `.kiln.sig` section.
+    pub signature: [u8; SLOT_SIZE],
 }
 
 fn put_str(out: &mut [u8], s: &str) {
@@ -204,7 +214,7 @@ impl ArtifactHeader {
         b[121] = u8::from(self.settings.epoch_interruption);
         b[128..136].copy_from_slice(&self.settings.guard_bytes.to_le_bytes());
         b[136..168].copy_from_slice(&self.wasm_sha256);
-        b[168..200].copy_from_slice(&self.payload_sha256);
+        b[168..200].copy_from_slice(&self.payload_digest);
         b[200..208].copy_from_slice(&self.file_len.to_le_bytes());
         for (i, s) in Section::ALL.iter().enumerate() {
             let r = self.sections.get(*s);
@@ -213,7 +223,8 @@ impl ArtifactHeader {
             b[at + 8..at + 16].copy_from_slice(&r.len.to_le_bytes());
         }
         put_str(&mut b[336..336 + VERSION_LEN], &self.kiln_version);
-        b[368..400].copy_from_slice(&self.dwarf_sha256);
+        b[368..400].copy_from_slice(&self.cold_digest);
+        b[SIGNED_LEN..SIGNED_LEN + SLOT_SIZE].copy_from_slice(&self.signature);
         let sum = header_checksum(&b);
         b[CHECKSUM_AT..].copy_from_slice(&sum);
         b
@@ -297,11 +308,12 @@ impl ArtifactHeader {
                 epoch_interruption,
             },
             wasm_sha256: b[136..168].try_into().expect("32 bytes"),
-            payload_sha256: b[168..200].try_into().expect("32 bytes"),
+            payload_digest: b[168..200].try_into().expect("32 bytes"),
             file_len: u64_at(b, 200),
             sections,
             kiln_version: get_str(&b[336..336 + VERSION_LEN])?,
-            dwarf_sha256: b[368..400].try_into().expect("32 bytes"),
+            cold_digest: b[368..400].try_into().expect("32 bytes"),
+            signature: b[SIGNED_LEN..SIGNED_LEN + SLOT_SIZE].try_into().expect("slot"),
         })
     }
 
@@ -379,11 +391,12 @@ mod tests {
                 epoch_interruption: false,
             },
             wasm_sha256: [1; 32],
-            payload_sha256: [2; 32],
+            payload_digest: [2; 32],
             file_len: 8192,
             sections: SectionTable::default(),
             kiln_version: "0.1.0".into(),
-            dwarf_sha256: [3; 32],
+            cold_digest: [3; 32],
+            signature: [0; SLOT_SIZE],
         }
     }
 

@@ -4,8 +4,8 @@
 //! the compiler read (function bodies); data segments and kept custom sections point into
 //! the artifact's data image instead of the module binary.
 
-use super::DwarfSection;
 use super::memory_image::{MemoryImageBytes, MemoryImageDecl};
+use super::source_lines::SourceLines;
 use crate::module::{
     ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex, ModuleBytes, ModuleInfo,
 };
@@ -34,17 +34,15 @@ pub struct SplitModule {
     /// segment outside it, then every kept custom section's, concatenated; the metadata's
     /// segment and custom-section ranges index it.
     pub data: Vec<u8>,
-    /// The DWARF section: the module's own `.debug_*` sections concatenated; the
-    /// metadata's [`crate::module::WasmDwarf`] ranges index it.
-    pub dwarf: Vec<u8>,
     /// Where the memory image at the start of `data` goes, if there is one.
     pub memory_image: Option<MemoryImageDecl>,
 }
 
-/// Splits `info` into the metadata to serialize, the data image (starting with the memory
-/// `image`, if given) and the DWARF section, with ranges rewritten to index them: an active
-/// segment inside the image points at its place there. Wasm offsets (address maps, the
-/// DWARF's Code-section start) keep referring to the original module binary.
+/// Splits `info` into the metadata to serialize and the data image (starting with the memory
+/// `image`, if given), with ranges rewritten to index it: an active segment inside the image
+/// points at its place there. The module's DWARF is left out: what backtraces read from it
+/// travels in the source-line table ([`super::source_lines`]). Wasm offsets (address maps)
+/// keep referring to the original module binary.
 pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> SplitModule {
     let mut m = info.clone();
     let take = |image: &mut Vec<u8>, r: &Range<usize>| {
@@ -52,7 +50,7 @@ pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> Spli
         image.extend_from_slice(&info.wasm[r.clone()]);
         start..image.len()
     };
-    let (mut data, mut dwarf) = (Vec::new(), Vec::new());
+    let mut data = Vec::new();
     if let Some(image) = image {
         data.extend_from_slice(&image.bytes);
     }
@@ -70,25 +68,23 @@ pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> Spli
     for c in &mut m.custom_sections {
         c.data = take(&mut data, &c.data);
     }
-    for c in &mut m.dwarf.sections {
-        c.data = take(&mut dwarf, &c.data);
-    }
+    m.dwarf.sections = Vec::new();
     m.bodies = Vec::new();
     m.wasm = ModuleBytes::default();
-    SplitModule { module: m, data, dwarf, memory_image: image.map(|i| i.decl) }
+    SplitModule { module: m, data, memory_image: image.map(|i| i.decl) }
 }
 
-/// Puts a decoded module back together with its data image and its DWARF section (whose
-/// bytes are verified on first use, not here), after checking every index and range in
-/// it, so that a module loaded from an artifact cannot make instantiation or a backtrace
-/// index out of bounds.
+/// Puts a decoded module back together with its data image and its source-line table
+/// (verified on first use, not here), after checking every index and range in it, so that
+/// a module loaded from an artifact cannot make instantiation or a backtrace index out of
+/// bounds.
 ///
 /// # Errors
 /// A message naming the first inconsistency.
 pub fn join_module(
     mut m: ModuleInfo,
     data: ModuleBytes,
-    dwarf: Arc<DwarfSection>,
+    lines: Arc<SourceLines>,
 ) -> Result<ModuleInfo, String> {
     let bad = |what: &str| Err(format!("metadata: {what}"));
     let nfuncs = m.functions.len();
@@ -152,10 +148,10 @@ pub fn join_module(
     if !m.custom_sections.iter().all(|c| in_data(&c.data)) {
         return bad("a custom section lies outside the data image");
     }
-    if !m.dwarf.sections.iter().all(|c| c.data.start <= c.data.end && c.data.end <= dwarf.len()) {
-        return bad("a .debug_ section lies outside the DWARF section");
+    if !m.dwarf.sections.is_empty() {
+        return bad("an artifact carries .debug_ sections");
     }
-    m.dwarf.attach(dwarf);
+    m.dwarf.attach(lines);
     m.bodies = Vec::new();
     m.wasm = data;
     Ok(m)

@@ -25,7 +25,7 @@
 //!    184   224  SHA-256 of each part, in PartDigests order: the `.text` bytes as
 //!               stored (before relocation), the relocations (object_relocs::digest),
 //!               `.kiln.traps`, `.kiln.addrmap`, `.kiln.metadata`, `.kiln.data`,
-//!               `.kiln.wasmdwarf` (checked on first use, not at load)
+//!               `.kiln.lines` (checked on first use, not at load)
 //!    408    32  Kiln version that wrote it, NUL-padded (informational)
 //!    440  16*n  item records: kind (ItemKind as u32), index, offset in .text, size in bytes
 //!     ..   4*t  per module type, the item number of its wasm-to-array trampoline
@@ -45,7 +45,7 @@ use sha2::{Digest, Sha256};
 pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
 /// Version of the `.kiln.meta`, `.kiln.traps` and `.kiln.addrmap` layouts (bump on any
 /// change); it is an object's format version.
-pub const META_VERSION: u32 = 3;
+pub const META_VERSION: u32 = 4;
 const FIXED: usize = 440;
 const RECORD: usize = 16;
 const SEAL: usize = 32;
@@ -109,10 +109,10 @@ pub struct PartDigests {
     pub metadata: [u8; 32],
     /// The `.kiln.data` section (the initialized-data image).
     pub data: [u8; 32],
-    /// The `.kiln.wasmdwarf` section (the module's own DWARF), which is checked the first
-    /// time a backtrace or `kiln inspect` reads it, not at load
-    /// ([`super::dwarf::DwarfSection`]), as a blob's DWARF section is.
-    pub dwarf: [u8; 32],
+    /// The `.kiln.lines` section (the source-line table), which is checked the first time a
+    /// backtrace or `kiln inspect` reads it, not at load ([`super::cold::ColdSections`]), as
+    /// a blob's cold sections are.
+    pub lines: [u8; 32],
 }
 
 impl PartDigests {
@@ -124,7 +124,7 @@ impl PartDigests {
             &self.address_map,
             &self.metadata,
             &self.data,
-            &self.dwarf,
+            &self.lines,
         ]
     }
 
@@ -136,7 +136,7 @@ impl PartDigests {
             &mut self.address_map,
             &mut self.metadata,
             &mut self.data,
-            &mut self.dwarf,
+            &mut self.lines,
         ]
     }
 }
@@ -342,17 +342,19 @@ impl ObjectMeta {
     /// The object's facts as an [`ArtifactHeader`], so that objects and blobs are checked
     /// ([`ArtifactHeader::check_compatible`]) and described alike. For an object:
     /// `format_version` is [`META_VERSION`]; `section_align` the alignment of `.text`;
-    /// `payload_sha256` the `.kiln.meta` seal (which covers, through the part digests,
+    /// `payload_digest` the `.kiln.meta` seal (which covers, through the part digests,
     /// every byte the loader uses); `file_len` the object's length; `sections` where the
     /// ELF section holding each part lies in the file (the function and entry tables are
-    /// built from the item table, so both name `.kiln.meta`; DWARF names `.kiln.wasmdwarf`);
-    /// `dwarf_sha256` the digest of `.kiln.wasmdwarf`.
+    /// built from the item table, so both name `.kiln.meta`; the source lines name
+    /// `.kiln.lines`); `cold_digest` the digest of `.kiln.lines`; `signature` the
+    /// `.kiln.sig` section.
     pub fn artifact_header(
         &self,
         seal: [u8; 32],
         file_len: u64,
         text_align: u32,
         sections: SectionTable,
+        signature: [u8; super::signature::SLOT_SIZE],
     ) -> ArtifactHeader {
         ArtifactHeader {
             format_version: META_VERSION,
@@ -364,11 +366,12 @@ impl ObjectMeta {
             settings_fingerprint: self.settings_fingerprint,
             settings: self.settings,
             wasm_sha256: self.wasm_sha256,
-            payload_sha256: seal,
-            dwarf_sha256: self.digests.dwarf,
+            payload_digest: seal,
+            cold_digest: self.digests.lines,
             file_len,
             sections,
             kiln_version: self.kiln_version.clone(),
+            signature,
         }
     }
 }

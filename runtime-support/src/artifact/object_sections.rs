@@ -9,9 +9,12 @@
 //!   address map, per code item;
 //! - `.kiln.metadata`: the module's [`ArtifactMetadata`], encoded as in a blob;
 //! - `.kiln.data`: the initialized-data image ([`super::metadata::split_module`]);
-//! - `.kiln.wasmdwarf`: the module's own DWARF (its `.debug_*` custom sections), which
-//!   backtraces read for file:line; like a blob's DWARF section it is checked against its
-//!   digest on first use, not at load ([`super::dwarf::DwarfSection`]).
+//! - `.kiln.sig`: the signature slot ([`super::signature`]): the signer's public key and an
+//!   Ed25519 signature over `.kiln.meta` (which names every other part by its digest), or
+//!   [`super::signature::SLOT_SIZE`] zero bytes when the object is unsigned;
+//! - `.kiln.lines`: the source-line table ([`super::source_lines`]) of the address map's
+//!   wasm offsets, which backtraces read for file:line; like a blob's cold sections it is
+//!   checked against its digest on first use, not at load ([`super::cold::ColdSections`]).
 //!
 //! The writer encodes them with [`encode_sections`]; the loader, once it has read the
 //! `.text` bytes and relocations out of the ELF file, checks every part against the seal
@@ -35,8 +38,10 @@ pub const ADDRESS_MAP_SECTION: &str = ".kiln.addrmap";
 pub const METADATA_SECTION: &str = ".kiln.metadata";
 /// Name of the initialized-data image section.
 pub const DATA_SECTION: &str = ".kiln.data";
-/// Name of the section holding the module's own DWARF.
-pub const WASM_DWARF_SECTION: &str = ".kiln.wasmdwarf";
+/// Name of the signature section.
+pub const SIGNATURE_SECTION: &str = ".kiln.sig";
+/// Name of the source-line table's section.
+pub const LINES_SECTION: &str = ".kiln.lines";
 
 /// Everything the Kiln sections of an object describe (the writer's input).
 #[derive(Debug)]
@@ -56,8 +61,8 @@ pub struct ObjectContents<'a> {
     pub metadata: &'a ArtifactMetadata,
     /// The initialized-data image.
     pub data: &'a [u8],
-    /// The module's own DWARF ([`super::metadata::SplitModule::dwarf`]).
-    pub wasm_dwarf: &'a [u8],
+    /// The source-line table ([`super::source_lines::encode`]).
+    pub source_lines: &'a [u8],
 }
 
 /// The bytes of each Kiln section, ready to add to the object.
@@ -73,8 +78,8 @@ pub struct KilnSections {
     pub metadata: Vec<u8>,
     /// `.kiln.data`.
     pub data: Vec<u8>,
-    /// `.kiln.wasmdwarf`.
-    pub wasm_dwarf: Vec<u8>,
+    /// `.kiln.lines`.
+    pub source_lines: Vec<u8>,
 }
 
 /// The parts of an object the loader uses, as read out of the ELF file.
@@ -116,7 +121,7 @@ pub fn encode_sections(c: ObjectContents<'_>) -> Result<KilnSections, String> {
         address_map: sha(&address_map),
         metadata: sha(&metadata),
         data: sha(c.data),
-        dwarf: sha(c.wasm_dwarf),
+        lines: sha(c.source_lines),
     };
     Ok(KilnSections {
         meta: meta.encode()?,
@@ -124,11 +129,11 @@ pub fn encode_sections(c: ObjectContents<'_>) -> Result<KilnSections, String> {
         address_map,
         metadata,
         data: c.data.to_vec(),
-        wasm_dwarf: c.wasm_dwarf.to_vec(),
+        source_lines: c.source_lines.to_vec(),
     })
 }
 
-/// Checks every part but `.kiln.wasmdwarf` (checked on first use) against the digests in
+/// Checks every part but `.kiln.lines` (checked on first use) against the digests in
 /// `meta` (whose seal [`ObjectMeta::decode`] checked).
 ///
 /// # Errors
@@ -197,7 +202,7 @@ mod tests {
             address_map: &addrs,
             metadata: &metadata,
             data: b"data",
-            wasm_dwarf: b"dwarf",
+            source_lines: b"lines",
         })
         .unwrap();
         let (meta, _) = ObjectMeta::decode(&s.meta).unwrap();

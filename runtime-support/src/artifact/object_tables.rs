@@ -128,20 +128,22 @@ pub fn decode_address_map(bytes: &[u8]) -> Result<Vec<AddressRecord>, String> {
         .collect())
 }
 
-/// Builds the code tables of an object's `.text` from its item table, trap sites and
-/// address map: a function record per item (offsets in `.text`), the wasm-call and
-/// array-call entry of every defined function, and the wasm-to-array trampoline of every
-/// type. [`CodeTables::new`](crate::vm::CodeTables::new) then checks the records against
+/// Builds the code tables of an object's `.text` (`code_len` bytes) from its item table,
+/// trap sites and address map: a record per function item (offsets in `.text`) and one for
+/// the trampolines, the array-call entry of every defined function, and the wasm-to-array
+/// trampoline of every type. [`CodeTables::new`](crate::vm::CodeTables::new) then checks the records against
 /// the code and the module.
 ///
 /// # Errors
 /// A message when the trap or address records are not sorted by item or name an item that
-/// does not exist, when a defined function lacks its function or array-entry item (or has
+/// does not exist, when the items are not the functions in index order then the
+/// trampolines, when a defined function lacks its function or array-entry item (or has
 /// two), or when a type's wasm-to-array entry is not a wasm-to-array item.
 pub fn code_tables(
     meta: &ObjectMeta,
     traps: &[TrapRecord],
     addrs: &[AddressRecord],
+    code_len: u32,
 ) -> Result<EncodedTables, String> {
     let n = meta.items.len() as u32;
     if traps.windows(2).any(|w| w[0].item > w[1].item) || traps.last().is_some_and(|t| t.item >= n)
@@ -186,18 +188,24 @@ pub fn code_tables(
                 ));
             }
         }
+        let map: Vec<(u32, u32, u32)> =
+            addrs[a..a_end].iter().map(|r| (r.code_start, r.code_end, r.wasm_offset)).collect();
+        // Every range of the object's full map is a point of the loaded one.
+        let points: Vec<u32> = map.iter().map(|r| r.0).collect();
         tables.push_function(
             kind,
             item.text_offset,
             item.size,
             traps[t..t_end].iter().map(|r| (r.offset, r.code)),
-            addrs[a..a_end].iter().map(|r| (r.code_start, r.code_end, r.wasm_offset)),
-        );
+            &map,
+            points,
+        )?;
         (t, a) = (t_end, a_end);
     }
     let missing = |what: &str| format!("a defined function has no {what} item");
-    let wasm_call =
-        wasm_call.into_iter().collect::<Option<Vec<u32>>>().ok_or_else(|| missing("function"))?;
+    if wasm_call.iter().any(Option::is_none) {
+        return Err(missing("function"));
+    }
     let array_call = array_call
         .into_iter()
         .collect::<Option<Vec<u32>>>()
@@ -212,7 +220,7 @@ pub fn code_tables(
             )),
         })
         .collect::<Result<Vec<u32>, String>>()?;
-    tables.set_entries(&wasm_call, &array_call, &wasm_to_array);
+    tables.set_entries(code_len, &array_call, &wasm_to_array);
     Ok(tables)
 }
 
@@ -241,25 +249,25 @@ mod tests {
         let meta = sample();
         let traps = [TrapRecord { item: 0, offset: 9, code: TrapCode::IntegerDivideByZero }];
         let addrs = [AddressRecord { item: 0, code_start: 0, code_end: 12, wasm_offset: 104 }];
-        let (bytes, ranges) = code_tables(&meta, &traps, &addrs).unwrap().into_shared();
-        let t = CodeTables::new(bytes, ranges, 80, 1, 1).unwrap();
-        assert_eq!(t.num_functions(), 4);
+        let (bytes, ranges) = code_tables(&meta, &traps, &addrs, 80).unwrap().into_shared();
+        let t = CodeTables::new(bytes, ranges, 80, 1, 1, 1, None).unwrap();
+        assert_eq!(t.num_functions(), 2, "the function and the trampolines");
         assert_eq!(t.trap_at(9), Some(TrapCode::IntegerDivideByZero));
         assert_eq!(t.wasm_location(5), Some((1, Some(104))));
         assert_eq!((t.wasm_call(0), t.array_call(0), t.wasm_to_array(0)), (0, 48, 64));
 
         let unknown = [traps[0], TrapRecord { item: 9, ..traps[0] }];
-        assert!(code_tables(&meta, &unknown, &addrs).is_err(), "unknown item");
+        assert!(code_tables(&meta, &unknown, &addrs, 80).is_err(), "unknown item");
         let unsorted = [TrapRecord { item: 1, ..traps[0] }, traps[0]];
-        assert!(code_tables(&meta, &unsorted, &addrs).is_err(), "unsorted");
+        assert!(code_tables(&meta, &unsorted, &addrs, 80).is_err(), "unsorted");
         let mut bad = meta.clone();
         bad.wasm_to_array = vec![0];
-        assert!(code_tables(&bad, &traps, &addrs).is_err(), "entry is not a trampoline");
+        assert!(code_tables(&bad, &traps, &addrs, 80).is_err(), "entry is not a trampoline");
         let mut bad = meta.clone();
         bad.items[2].kind = ItemKind::Function;
-        assert!(code_tables(&bad, &traps, &addrs).is_err(), "two function items");
+        assert!(code_tables(&bad, &traps, &addrs, 80).is_err(), "two function items");
         let mut bad = meta;
         bad.items[0].index = 0;
-        assert!(code_tables(&bad, &traps, &addrs).is_err(), "an imported function");
+        assert!(code_tables(&bad, &traps, &addrs, 80).is_err(), "an imported function");
     }
 }

@@ -4,14 +4,14 @@
 //! Only what is mapped needs a page: the code section starts on a multiple of the header's
 //! code alignment (the largest page size of the target's hosts) so it maps straight from the
 //! file, and a data image of at least [`DATA_MAP_MIN`] bytes starts on a [`PAGE`] so its
-//! pages can be mapped copy-on-write into linear memories (today's loader still copies
-//! it). Everything else (metadata and the tables, read in
-//! place, DWARF, small data images) is packed at [`SMALL_ALIGN`]. The file order is
-//! [`FILE_ORDER`]: the small sections first, right after the header, then the data, then
-//! the code, so a small module's artifact is the header, one page at most of metadata and
-//! tables, and its code. The payload checksum covers every section but the DWARF (which
-//! has its own, checked on first use: [`super::dwarf`]); the padding between sections
-//! must be zero.
+//! pages can be mapped copy-on-write into linear memories. Everything else (metadata and
+//! the tables, read in place, small data images) is packed at [`SMALL_ALIGN`]. The file
+//! order is [`FILE_ORDER`]: what a load reads first, right after the header (metadata,
+//! function table, entries), then the trap sites, the data, the cold sections, and the code
+//! last, so a small module's artifact is the header, one page at most of metadata and
+//! tables, and its code. The payload checksum covers every section but the cold ones (the
+//! address map and the source lines, which have their own digest, checked on first use:
+//! [`super::cold`]); the padding between sections must be zero.
 
 use super::error::{ArtifactError, ArtifactPart};
 use super::header::HEADER_SIZE;
@@ -40,18 +40,18 @@ pub enum Section {
     /// Module metadata (types, imports, exports, segments, names), bincode (the codec
     /// module of this format).
     Metadata,
-    /// Function records ([`crate::vm::FUNCTION_RECORD_BYTES`] each), read in place.
+    /// The function table ([`crate::vm::CodeTables`]), read in place.
     Functions,
-    /// Trap-site records, read in place.
+    /// Trap sites, read in place.
     TrapSites,
-    /// Address-map records, read in place.
+    /// The address map, read in place. Cold: outside the payload digest, verified with the
+    /// source lines against the header's cold digest on first use ([`super::cold`]).
     AddressMap,
     /// Entry-point offsets, read in place.
     Entries,
-    /// The module's own DWARF: its `.debug_*` custom sections concatenated (empty when it
-    /// has none), which the metadata's [`crate::module::WasmDwarf`] ranges index. Outside
-    /// the payload checksum; verified against its own digest on first use.
-    Dwarf,
+    /// The source-line table ([`super::source_lines`]; empty when the module has no DWARF).
+    /// Cold, like the address map.
+    SourceLines,
     /// The initialized-data image: the bytes of every data segment and kept custom
     /// section, which the metadata's ranges index.
     Data,
@@ -66,7 +66,7 @@ impl Section {
         Section::TrapSites,
         Section::AddressMap,
         Section::Entries,
-        Section::Dwarf,
+        Section::SourceLines,
         Section::Data,
     ];
 
@@ -79,9 +79,14 @@ impl Section {
             Section::TrapSites => "trap sites",
             Section::AddressMap => "address map",
             Section::Entries => "entries",
-            Section::Dwarf => "dwarf",
+            Section::SourceLines => "source lines",
             Section::Data => "data",
         }
+    }
+
+    /// Whether the section is cold: outside the payload digest, verified on first use.
+    pub fn is_cold(self) -> bool {
+        matches!(self, Section::AddressMap | Section::SourceLines)
     }
 
     fn index(self) -> usize {
@@ -105,11 +110,11 @@ impl Section {
 pub const FILE_ORDER: [Section; SECTION_COUNT] = [
     Section::Metadata,
     Section::Functions,
-    Section::TrapSites,
-    Section::AddressMap,
     Section::Entries,
-    Section::Dwarf,
+    Section::TrapSites,
     Section::Data,
+    Section::AddressMap,
+    Section::SourceLines,
     Section::Code,
 ];
 
@@ -208,8 +213,8 @@ mod tests {
         assert_eq!(t.get(Section::Metadata).offset, HEADER_SIZE as u64);
         assert_eq!(
             t.get(Section::TrapSites).offset,
-            HEADER_SIZE as u64 + 24,
-            "after 20 bytes, 8-aligned"
+            HEADER_SIZE as u64 + 24 + 16,
+            "after 20 bytes of metadata and 12 of entries, 8-aligned"
         );
         assert!(
             Section::ALL.iter().all(|s| t.get(*s).len == 0 || t.get(*s).offset % SMALL_ALIGN == 0)
@@ -225,7 +230,7 @@ mod tests {
         bad.set(Section::Data, HEADER_SIZE as u64, 10);
         assert!(bad.validate(65536, len).is_err(), "overlap");
         let mut bad = t.clone();
-        bad.set(Section::Entries, t.get(Section::Entries).offset + 4, 12);
+        bad.set(Section::Entries, t.get(Section::Entries).offset + 4, 4);
         assert!(bad.validate(65536, len).is_err(), "misaligned");
 
         let mut big = lens;

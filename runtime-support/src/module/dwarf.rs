@@ -8,7 +8,7 @@
 //! first use and kept.
 
 use super::CustomSection;
-use crate::artifact::DwarfSection;
+use crate::artifact::source_lines::SourceLines;
 use gimli::{EndianSlice, LittleEndian};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -40,19 +40,19 @@ impl fmt::Display for SourceLocation {
 
 /// Where a module's DWARF is: the Code section's start and its `.debug_*` custom sections.
 /// Decoding fills it for every module (the sections are kept as ranges of the module
-/// binary, not copied). An artifact stores the sections' bytes in its DWARF section and
-/// this (without the line table, which is rebuilt on first use) in its metadata, with
-/// ranges into that section; the loader attaches the section, whose checksum is verified
-/// the first time a location is asked for ([`crate::artifact::dwarf`]).
+/// binary, not copied). An artifact stores instead, in its source-line table
+/// ([`crate::artifact::source_lines`]), the locations of the wasm offsets its backtraces can
+/// show; the loader attaches that table (verified the first time a location is asked for)
+/// and the sections are empty.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct WasmDwarf {
     /// Byte offset in the module binary of the Code section's payload, if there is one.
     pub code_section_start: Option<usize>,
-    /// The custom sections whose name starts with `.debug_`: ranges of the module binary,
-    /// or of the artifact's DWARF section when one is attached.
+    /// The custom sections whose name starts with `.debug_`: ranges of the module binary
+    /// (empty for a module loaded from an artifact).
     pub sections: Vec<CustomSection>,
     #[serde(skip)]
-    artifact: Option<Arc<DwarfSection>>,
+    artifact: Option<Arc<SourceLines>>,
     #[serde(skip)]
     lines: OnceLock<LineTable>,
 }
@@ -76,34 +76,31 @@ impl WasmDwarf {
     }
 
     /// The source location of the instruction at byte offset `wasm_offset` of the module
-    /// binary, if the module's DWARF covers it. The DWARF is read from the attached
-    /// artifact section when there is one (after its checksum is verified, on first use),
-    /// else from `wasm` (the binary this was decoded from). Malformed DWARF is ignored (no
-    /// locations), as custom sections may not fail a module, and so is a corrupted
-    /// artifact DWARF section.
+    /// binary, if the module's DWARF covers it. For a module loaded from an artifact, from
+    /// its source-line table (after the cold sections' digest is verified, on first use);
+    /// else from the DWARF in `wasm` (the binary this was decoded from). Malformed DWARF is
+    /// ignored (no locations), as custom sections may not fail a module, and so are
+    /// corrupted cold sections.
     pub fn location(&self, wasm: &[u8], wasm_offset: u32) -> Option<SourceLocation> {
+        if let Some(lines) = &self.artifact {
+            return lines.location(wasm_offset);
+        }
         let start = self.code_section_start?;
         if !self.has_line_info() {
             return None;
         }
         let address = u64::from(wasm_offset).checked_sub(start as u64)?;
-        let bytes = match &self.artifact {
-            Some(section) => section.bytes().ok()?,
-            None => wasm,
-        };
-        self.lines.get_or_init(|| LineTable::read(self, bytes).unwrap_or_default()).lookup(address)
+        self.lines.get_or_init(|| LineTable::read(self, wasm).unwrap_or_default()).lookup(address)
     }
 
-    /// The artifact DWARF section the ranges index, when the module was loaded from an
-    /// artifact.
-    pub fn artifact_section(&self) -> Option<&Arc<DwarfSection>> {
+    /// The artifact's source-line table, when the module was loaded from an artifact.
+    pub fn source_lines(&self) -> Option<&Arc<SourceLines>> {
         self.artifact.as_ref()
     }
 
-    /// Makes the ranges index `section` (an artifact's DWARF section) instead of the
-    /// module binary.
-    pub(crate) fn attach(&mut self, section: Arc<DwarfSection>) {
-        self.artifact = Some(section);
+    /// Makes locations come from `lines` (an artifact's source-line table).
+    pub(crate) fn attach(&mut self, lines: Arc<SourceLines>) {
+        self.artifact = Some(lines);
         self.lines = OnceLock::new();
     }
 }

@@ -121,18 +121,19 @@ pub unsafe extern "C" fn enter_wasm(
         // The body returned `false` itself; its reason is already pending.
         return 0;
     };
-    let frames = backtrace(inst, &e);
+    // Frames are looked up only for a trap: an exit (`proc_exit`) has no backtrace, and
+    // looking frames up reads the cold address map (verifying its digest on first use).
     let unwind = if code == TrapCode::HostError {
         let mut u = store
             .take_pending_unwind()
             .unwrap_or_else(|| Unwind::Trap(Trap::host("call unwound without a reason")));
         if let Unwind::Trap(t) = &mut u {
-            frames.into_iter().for_each(|f| t.push_frame(f));
+            backtrace(inst, &e).into_iter().for_each(|f| t.push_frame(f));
         }
         u
     } else {
         let mut t = Trap::new(code);
-        frames.into_iter().for_each(|f| t.push_frame(f));
+        backtrace(inst, &e).into_iter().for_each(|f| t.push_frame(f));
         Unwind::Trap(t)
     };
     store.set_pending_unwind(unwind);

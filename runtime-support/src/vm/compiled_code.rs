@@ -80,8 +80,10 @@ impl CompiledModuleCode {
             bytes,
             ranges,
             image.text.len(),
+            info.num_imported_funcs,
             info.num_defined_funcs(),
             info.types.len() as u32,
+            None,
         )
         .map_err(|m| ResourceError { message: format!("invalid code image: {m}") })?;
         let memory = CodeMemory::copy(&image.text)?;

@@ -20,8 +20,8 @@ mod vmcontext;
 pub use builtin_impls::builtins_table;
 pub use code_memory::CodeMemory;
 pub use code_tables::{
-    ADDRESS_RECORD_BYTES, CodeKind, CodeTables, EncodedTables, FUNCTION_RECORD_BYTES,
-    FunctionRecord, SharedBytes, TRAP_RECORD_BYTES, TableRanges, bytes_of,
+    CodeKind, CodeTables, EncodedTables, FUNCTION_ENTRY_BYTES, FUNCTION_HEAD_BYTES, FunctionRecord,
+    SharedBytes, TableRanges, bytes_of,
 };
 pub use compiled_code::{CodeImage, CodeMeta, CompiledModuleCode};
 pub use externref::{ExternRef, ExternRefs};

@@ -73,7 +73,7 @@ fn round_trip_through_a_file_behaves_like_the_interpreter() {
     let path = tmp("prog.kiln");
     std::fs::write(&path, &blob).unwrap();
     let rt = runtime(RuntimeConfig::new());
-    let m = rt.load_artifact(&path).unwrap();
+    let m = kiln_tests::load_own(&rt, &path).unwrap();
     assert!(m.is_from_artifact() && m.is_native());
     let code = m.engine_module().compiled().unwrap();
     assert!(code.memory().is_file_backed(), "code is mapped from the file, not copied");
@@ -102,7 +102,7 @@ fn bytes_and_serialize_round_trips_match() {
     let compiled = rt.compile(&wasm).unwrap();
     assert!(!compiled.is_from_artifact());
     let blob = compiled.serialize().unwrap();
-    let loaded = rt.load_artifact_bytes(&blob).unwrap();
+    let loaded = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
     assert!(!loaded.engine_module().compiled().unwrap().memory().is_file_backed());
     assert_eq!(exercise(&rt, &loaded), expected);
     // A loaded artifact serializes to exactly its bytes.
@@ -135,13 +135,16 @@ fn loaded_modules_link_with_other_engines_and_instances() {
     )
     .unwrap();
     let rt = Runtime::new();
-    let p = rt
-        .load_artifact_bytes(&compile_artifact(&provider, &AotOptions::default()).unwrap())
-        .unwrap();
+    let p = kiln_tests::load_own_bytes(
+        &rt,
+        &compile_artifact(&provider, &AotOptions::default()).unwrap(),
+    )
+    .unwrap();
     rt.instantiate(&p, ModuleConfig::new().with_name("p")).unwrap();
     let interp = Runtime::with_config(RuntimeConfig::interpreter());
     let u =
-        rt.load_artifact_bytes(&compile_artifact(&user, &AotOptions::default()).unwrap()).unwrap();
+        kiln_tests::load_own_bytes(&rt, &compile_artifact(&user, &AotOptions::default()).unwrap())
+            .unwrap();
     let inst = rt.instantiate(&u, ModuleConfig::new().with_name("u")).unwrap();
     assert_eq!(inst.typed_func::<(), i32>("go").unwrap().call(()).unwrap(), 42);
     // The interpreted user of the loaded provider.
@@ -155,14 +158,14 @@ fn loaded_modules_link_with_other_engines_and_instances() {
 // of it is mapped executable.
 
 use kiln::{ArtifactError, ArtifactHeader, ArtifactPart, Error, Section};
-use kiln_runtime_support::artifact::{HEADER_SIZE, payload_sha256};
+use kiln_runtime_support::artifact::{HEADER_SIZE, digest_payload};
 use kiln_runtime_support::vm::code_memory::executable_mappings_on_this_thread;
 
 /// Loads `bytes` in a default runtime and returns the artifact error, asserting that no
 /// executable mapping was created on the way.
 fn refused(rt: &Runtime, bytes: &[u8]) -> ArtifactError {
     let before = executable_mappings_on_this_thread();
-    let result = rt.load_artifact_bytes(bytes);
+    let result = kiln_tests::load_own_bytes(rt, bytes);
     assert_eq!(
         executable_mappings_on_this_thread(),
         before,
@@ -190,8 +193,8 @@ fn reseal_section(blob: &[u8], s: Section, f: impl FnOnce(&mut [u8])) -> Vec<u8>
     let h = ArtifactHeader::decode(blob).unwrap();
     let mut out = blob.to_vec();
     f(&mut out[h.sections.range(s)]);
-    let sum = payload_sha256(&out, &h.sections);
-    reseal(&out, |h| h.payload_sha256 = sum)
+    let sum = digest_payload(&out, &h.sections);
+    reseal(&out, |h| h.payload_digest = sum)
 }
 
 fn blob() -> Vec<u8> {
@@ -202,7 +205,7 @@ fn blob() -> Vec<u8> {
 fn a_good_artifact_maps_code_exactly_once() {
     let rt = runtime(RuntimeConfig::new());
     let before = executable_mappings_on_this_thread();
-    let m = rt.load_artifact_bytes(&blob()).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &blob()).unwrap();
     assert_eq!(executable_mappings_on_this_thread(), before + 1, "the counter sees mappings");
     drop(m);
 }
@@ -243,7 +246,7 @@ fn truncated_artifacts_are_refused_at_every_length() {
     let path = tmp("truncated.kiln");
     std::fs::write(&path, &blob[..blob.len() / 2]).unwrap();
     let before = executable_mappings_on_this_thread();
-    let e = rt.load_artifact(&path).unwrap_err();
+    let e = kiln_tests::load_own(&rt, &path).unwrap_err();
     assert_eq!(executable_mappings_on_this_thread(), before);
     assert!(matches!(e, Error::Artifact(ArtifactError::Truncated { .. })), "{e}");
     // Trailing bytes are corruption too.
@@ -272,10 +275,10 @@ fn bit_flips_anywhere_are_detected() {
         };
         assert!(ok, "flip at header byte {i}: {e:?}");
     }
-    // Bytes of every non-empty section but the DWARF (which is checked on first use, see
-    // `a_corrupted_dwarf_section_loads_and_fails_on_first_use`).
+    // Bytes of every non-empty section but the cold ones (checked on first use, see
+    // `corrupted_debug_info_loads_and_fails_on_first_use`).
     let mut positions = Vec::new();
-    for s in Section::ALL.into_iter().filter(|s| *s != Section::Dwarf) {
+    for s in Section::ALL.into_iter().filter(|s| !s.is_cold()) {
         let r = h.sections.range(s);
         if !r.is_empty() {
             positions.extend([r.start, r.start + r.len() / 2, r.end - 1]);
@@ -318,53 +321,61 @@ fn divide_trap(rt: &Runtime, m: &kiln::CompiledModule) -> kiln::Trap {
 }
 
 #[test]
-fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
+fn corrupted_debug_info_loads_and_fails_on_first_use() {
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
     let h = ArtifactHeader::decode(&blob).unwrap();
-    let dwarf = h.sections.range(Section::Dwarf);
-    assert!(dwarf.len() > 1000, "clang -g DWARF travels in the DWARF section: {dwarf:?}");
+    let lines = h.sections.range(Section::SourceLines);
+    let map = h.sections.range(Section::AddressMap);
+    assert!(!lines.is_empty(), "clang -g line information travels in the source lines");
+    assert!(!map.is_empty());
     let rt = Runtime::new();
 
-    // Intact: the DWARF verifies and gives source lines.
-    let m = rt.load_artifact_bytes(&blob).unwrap();
-    assert_eq!(m.artifact_dwarf().unwrap().unwrap().len(), dwarf.len());
-    assert!(divide_trap(&rt, &m).backtrace()[0].source.is_some());
-    assert_eq!(kiln::inspect_artifact(&blob).unwrap().dwarf, Ok(dwarf.len() as u64));
+    // Intact: the debug info verifies and gives wasm offsets and source lines.
+    let m = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
+    assert_eq!(m.artifact_debug_info(), Some(Ok(())));
+    let t = divide_trap(&rt, &m);
+    assert!(t.backtrace()[0].source.is_some() && t.backtrace()[0].wasm_offset.is_some(), "{t}");
+    let cold_len = (lines.len() + map.len()) as u64;
+    assert_eq!(kiln::inspect_artifact(&blob).unwrap().debug_info, Ok(cold_len));
 
-    for i in [dwarf.start, dwarf.start + dwarf.len() / 2, dwarf.end - 1] {
+    let corrupt = ArtifactError::Corrupt {
+        part: ArtifactPart::DebugInfo,
+        detail: "debug info checksum mismatch".into(),
+    };
+    for i in [map.start, map.end - 1, lines.start, lines.start + lines.len() / 2, lines.end - 1] {
         let mut b = blob.clone();
         b[i] ^= 0x20;
-        let corrupt = ArtifactError::Corrupt {
-            part: ArtifactPart::Dwarf,
-            detail: "DWARF checksum mismatch".into(),
-        };
         // From bytes and from a file: the load succeeds.
-        let path = tmp("dwarf-flip.kiln");
+        let path = tmp("debug-flip.kiln");
         std::fs::write(&path, &b).unwrap();
-        for m in [rt.load_artifact_bytes(&b).unwrap(), rt.load_artifact(&path).unwrap()] {
-            // A trap first: its backtrace has wasm offsets but no source line.
+        for m in [
+            kiln_tests::load_own_bytes(&rt, &b).unwrap(),
+            kiln_tests::load_own(&rt, &path).unwrap(),
+        ] {
+            // A trap first: its backtrace names functions, without wasm offsets or lines.
             let t = divide_trap(&rt, &m);
             assert_eq!(t.code(), kiln::TrapCode::IntegerDivideByZero);
             assert!(!t.backtrace().is_empty());
             for f in t.backtrace() {
-                assert!(f.source.is_none(), "flip at {i}: a source line from corrupted DWARF: {t}");
-                assert!(f.wasm_offset.is_some(), "{t}");
+                assert!(f.source.is_none(), "flip at {i}: a source line from corrupted bytes: {t}");
+                assert!(f.wasm_offset.is_none(), "flip at {i}: {t}");
+                assert!(f.func_name.is_some(), "{t}");
             }
             assert!(!t.to_string().contains("dwarf_traps.c"), "{t}");
             // Then the typed error, every time.
-            assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
-            assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
+            assert_eq!(m.artifact_debug_info(), Some(Err(corrupt.clone())));
+            assert_eq!(m.artifact_debug_info(), Some(Err(corrupt.clone())));
         }
         // And a first use that is not a backtrace.
-        let m = rt.load_artifact_bytes(&b).unwrap();
-        assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
+        let m = kiln_tests::load_own_bytes(&rt, &b).unwrap();
+        assert_eq!(m.artifact_debug_info(), Some(Err(corrupt.clone())));
         assert!(divide_trap(&rt, &m).backtrace()[0].source.is_none());
-        assert_eq!(kiln::inspect_artifact(&b).unwrap().dwarf, Err(corrupt));
+        assert_eq!(kiln::inspect_artifact(&b).unwrap().debug_info, Err(corrupt.clone()));
     }
 
     // A flip in any other section of the same artifact still fails the load.
-    for s in Section::ALL.into_iter().filter(|s| *s != Section::Dwarf) {
+    for s in Section::ALL.into_iter().filter(|s| !s.is_cold()) {
         let r = h.sections.range(s);
         if r.is_empty() {
             continue;
@@ -382,14 +393,11 @@ fn a_corrupted_dwarf_section_loads_and_fails_on_first_use() {
             s.name()
         );
     }
-    // A sealed header with another DWARF digest: the same typed error on first use.
-    let m = rt.load_artifact_bytes(&reseal(&blob, |h| h.dwarf_sha256[0] ^= 1)).unwrap();
-    assert!(matches!(
-        m.artifact_dwarf(),
-        Some(Err(ArtifactError::Corrupt { part: ArtifactPart::Dwarf, .. }))
-    ));
-    // A module not loaded from an artifact has no artifact DWARF.
-    assert!(rt.compile(&wasm).unwrap().artifact_dwarf().is_none());
+    // A sealed header with another cold digest: the same typed error on first use.
+    let m = kiln_tests::load_own_bytes(&rt, &reseal(&blob, |h| h.cold_digest[0] ^= 1)).unwrap();
+    assert_eq!(m.artifact_debug_info(), Some(Err(corrupt)));
+    // A module not loaded from an artifact has no artifact debug info.
+    assert!(rt.compile(&wasm).unwrap().artifact_debug_info().is_none());
 }
 
 #[test]
@@ -547,25 +555,27 @@ fn load_artifact_or_wasm_applies_the_fallback() {
     let path = dir.join("prog.kiln");
 
     // Missing artifact.
-    let e = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Fail).unwrap_err();
+    let e = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Fail).unwrap_err();
     assert!(matches!(e, Error::Artifact(ArtifactError::Io(_))), "{e}");
-    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Interpret).unwrap();
+    let m = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Interpret).unwrap();
     assert!(!m.is_native());
     assert_eq!(exercise(&rt, &m)[0], "[I32(6765)]");
     assert!(!path.exists(), "Interpret writes nothing");
-    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Recompile).unwrap();
+    let m = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Recompile).unwrap();
     assert!(m.is_from_artifact() && path.exists());
     assert_eq!(exercise(&rt, &m)[1], "[I32(22)]");
 
     // Now it is there and matches: used as is, whatever the policy.
-    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Fail).unwrap();
+    let m = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Fail).unwrap();
     assert!(m.is_from_artifact());
 
     // An artifact of another module binary.
     let other_wasm = wat::parse_str(PROGRAM.replace("(i32.const 7)", "(i32.const 8)")).unwrap();
-    let e = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
+    let e =
+        kiln_tests::load_own_or_wasm(&rt, &path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
     assert!(matches!(e, Error::Artifact(ArtifactError::WasmMismatch)), "{e}");
-    let m = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Recompile).unwrap();
+    let m =
+        kiln_tests::load_own_or_wasm(&rt, &path, &other_wasm, ArtifactFallback::Recompile).unwrap();
     assert_eq!(exercise(&rt, &m)[1], "[I32(23)]", "rebuilt from the new binary");
 
     // A corrupted artifact.
@@ -573,9 +583,11 @@ fn load_artifact_or_wasm_applies_the_fallback() {
     let n = bytes.len();
     bytes[n - 1] ^= 1;
     std::fs::write(&path, &bytes).unwrap();
-    let e = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
+    let e =
+        kiln_tests::load_own_or_wasm(&rt, &path, &other_wasm, ArtifactFallback::Fail).unwrap_err();
     assert!(matches!(e, Error::Artifact(ArtifactError::Corrupt { .. })), "{e}");
-    let m = rt.load_artifact_or_wasm(&path, &other_wasm, ArtifactFallback::Interpret).unwrap();
+    let m =
+        kiln_tests::load_own_or_wasm(&rt, &path, &other_wasm, ArtifactFallback::Interpret).unwrap();
     assert!(!m.is_native());
     assert_eq!(exercise(&rt, &m)[1], "[I32(23)]");
 }
@@ -693,7 +705,7 @@ fn c_kernels_run_from_an_artifact_with_progress_reported() {
     let path = tmp("kernels.kiln");
     kiln::write_atomically(&path, &blob).unwrap();
     let rt = Runtime::new();
-    let m = rt.load_artifact(&path).unwrap();
+    let m = kiln_tests::load_own(&rt, &path).unwrap();
     let defined = m.engine_module().info.num_defined_funcs() as usize;
     assert!(defined > 5);
     assert_eq!(calls.into_inner(), defined, "one progress call per defined function");
@@ -711,12 +723,12 @@ fn c_kernels_run_from_an_artifact_with_progress_reported() {
 
 #[test]
 fn a_loaded_artifact_keeps_the_modules_dwarf_source_lines() {
-    // The module's own DWARF (clang -g) travels in the artifact's DWARF section, so
-    // backtraces from loaded code still name file:line:col.
+    // What backtraces read from the module's own DWARF (clang -g) travels in the
+    // artifact's source-line table, so backtraces from loaded code still name file:line:col.
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
     let rt = Runtime::new();
-    let m = rt.load_artifact_bytes(&blob).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
     let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
     let t = match inst.call("run_divide", &[7.into(), 0.into()]) {
         Err(Error::Trap(t)) => t,
@@ -757,7 +769,7 @@ fn interruption_checks_are_a_code_setting() {
         ArtifactError::Settings { .. }
     ));
     // Code with checks stops when interrupted.
-    let m = rt.load_artifact_bytes(&checked).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &checked).unwrap();
     let inst = rt.instantiate(&m, ModuleConfig::new()).unwrap();
     let h = rt.interrupt_handle();
     std::thread::spawn(move || {
@@ -775,4 +787,37 @@ fn interruption_checks_are_a_code_setting() {
     );
     let m = rt.compile(&spin).unwrap();
     assert!(m.artifact_header().unwrap().settings.epoch_interruption);
+}
+
+#[test]
+fn garbled_compact_tables_are_refused_or_read_as_nothing() {
+    let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let blob = compile_artifact(&wasm, &AotOptions::default()).unwrap();
+    let rt = Runtime::new();
+    // The function table and the entries steer the loader: checked at every load.
+    for s in [Section::Functions, Section::Entries] {
+        let e = refused(&rt, &reseal_section(&blob, s, |t| t.iter_mut().for_each(|b| *b = 0xff)));
+        assert!(matches!(e, ArtifactError::Corrupt { part: ArtifactPart::Tables, .. }), "{e:?}");
+    }
+    // Garbled cold sections under a matching digest (what only a deliberate forger can
+    // make): the module loads and traps; its frames lack what the garbage cannot give.
+    let reseal_cold = |s: Section| {
+        let h = ArtifactHeader::decode(&blob).unwrap();
+        let mut out = blob.clone();
+        out[h.sections.range(s)].iter_mut().for_each(|b| *b = 0xff);
+        let digest = kiln_runtime_support::artifact::cold::cold_digest([
+            &out[h.sections.range(Section::AddressMap)],
+            &out[h.sections.range(Section::SourceLines)],
+        ]);
+        reseal(&out, |h| h.cold_digest = digest)
+    };
+    let m = kiln_tests::load_own_bytes(&rt, &reseal_cold(Section::AddressMap)).unwrap();
+    assert_eq!(m.artifact_debug_info(), Some(Ok(())));
+    let t = divide_trap(&rt, &m);
+    assert_eq!(t.code(), kiln::TrapCode::IntegerDivideByZero);
+    assert!(t.backtrace().iter().all(|f| f.wasm_offset.is_none() && f.func_name.is_some()), "{t}");
+    let m = kiln_tests::load_own_bytes(&rt, &reseal_cold(Section::SourceLines)).unwrap();
+    let t = divide_trap(&rt, &m);
+    assert!(t.backtrace()[0].wasm_offset.is_some(), "{t}");
+    assert!(t.backtrace().iter().all(|f| f.source.is_none()), "{t}");
 }

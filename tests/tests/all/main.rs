@@ -15,6 +15,8 @@ mod malformed;
 mod memory_image;
 mod mixed_engines;
 mod object_load;
+mod signatures;
 mod traps;
+mod verify_once;
 mod wasi;
 mod wasi_diff;

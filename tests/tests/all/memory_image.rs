@@ -105,7 +105,7 @@ fn a_file_artifact_maps_its_image_copy_on_write() {
     let path = dir().join("big.kiln");
     std::fs::write(&path, &blob).unwrap();
     let rt = Runtime::new();
-    let m = rt.load_artifact(&path).unwrap();
+    let m = kiln_tests::load_own(&rt, &path).unwrap();
     assert_eq!(cow_mappings(&path), 0, "nothing mapped writable at load");
     let a = rt.instantiate(&m, ModuleConfig::new().with_name("a")).unwrap();
     assert_eq!(cow_mappings(&path), 1, "the image is mapped from the file");
@@ -158,8 +158,9 @@ fn every_other_path_copies_with_the_same_result() {
 
     // From bytes: no file to map from.
     let rt = Runtime::new();
-    let inst =
-        rt.instantiate(&rt.load_artifact_bytes(&blob).unwrap(), ModuleConfig::new()).unwrap();
+    let inst = rt
+        .instantiate(&kiln_tests::load_own_bytes(&rt, &blob).unwrap(), ModuleConfig::new())
+        .unwrap();
     assert_eq!(memory_of(&inst), expected);
     // Compiled in process.
     let rt = Runtime::with_config(RuntimeConfig::compiler());
@@ -177,7 +178,7 @@ fn every_other_path_copies_with_the_same_result() {
     let p = rt
         .instantiate(&rt.compile(&provider).unwrap(), ModuleConfig::new().with_name("host"))
         .unwrap();
-    rt.instantiate(&rt.load_artifact(&path).unwrap(), ModuleConfig::new()).unwrap();
+    rt.instantiate(&kiln_tests::load_own(&rt, &path).unwrap(), ModuleConfig::new()).unwrap();
     assert_eq!(cow_mappings(&path), 0);
     assert_eq!(memory_of(&p), expected);
 }
@@ -202,7 +203,9 @@ fn out_of_bounds_segments_fail_instantiation_as_before() {
     let path = dir().join("oob.kiln");
     std::fs::write(&path, &blob).unwrap();
     let rt = Runtime::new();
-    let e = rt.instantiate(&rt.load_artifact(&path).unwrap(), ModuleConfig::new()).unwrap_err();
+    let e = rt
+        .instantiate(&kiln_tests::load_own(&rt, &path).unwrap(), ModuleConfig::new())
+        .unwrap_err();
     let interp = Runtime::with_config(RuntimeConfig::interpreter());
     let e2 =
         interp.instantiate(&interp.compile(&defined).unwrap(), ModuleConfig::new()).unwrap_err();
@@ -216,7 +219,10 @@ fn out_of_bounds_segments_fail_instantiation_as_before() {
     let p = rt
         .instantiate(&rt.compile(&provider).unwrap(), ModuleConfig::new().with_name("host"))
         .unwrap();
-    assert!(rt.instantiate(&rt.load_artifact_bytes(&blob).unwrap(), ModuleConfig::new()).is_err());
+    assert!(
+        rt.instantiate(&kiln_tests::load_own_bytes(&rt, &blob).unwrap(), ModuleConfig::new())
+            .is_err()
+    );
     assert_eq!(&memory_of(&p)[..100_000], &pattern()[..100_000]);
 }
 
@@ -224,12 +230,12 @@ fn out_of_bounds_segments_fail_instantiation_as_before() {
 fn rewrite(blob: &[u8], meta: &ArtifactMetadata) -> Vec<u8> {
     let h = ArtifactHeader::decode(blob).unwrap();
     let section = |s: Section| blob[h.sections.range(s)].to_vec();
-    let tables = kiln_runtime_support::vm::EncodedTables {
-        functions: section(Section::Functions),
-        trap_sites: section(Section::TrapSites),
-        address_map: section(Section::AddressMap),
-        entries: section(Section::Entries),
-    };
+    let tables = kiln_runtime_support::vm::EncodedTables::from_parts(
+        section(Section::Functions),
+        section(Section::TrapSites),
+        section(Section::AddressMap),
+        section(Section::Entries),
+    );
     kiln_runtime_support::artifact::write(&kiln_runtime_support::artifact::ArtifactParts {
         target: h.target.clone(),
         cpu_level: h.cpu_level.clone(),
@@ -241,7 +247,7 @@ fn rewrite(blob: &[u8], meta: &ArtifactMetadata) -> Vec<u8> {
         wasm_sha256: h.wasm_sha256,
         code: &section(Section::Code),
         tables: &tables,
-        dwarf: &section(Section::Dwarf),
+        source_lines: &section(Section::SourceLines),
         data: &section(Section::Data),
     })
     .unwrap()
@@ -255,7 +261,7 @@ fn a_sealed_artifact_whose_image_does_not_fit_is_refused() {
     let path = dir().join("rewritten.kiln");
     let meta = metadata(&blob);
     std::fs::write(&path, rewrite(&blob, &meta)).unwrap();
-    rt.load_artifact(&path).expect("rewriting alone keeps it loadable");
+    kiln_tests::load_own(&rt, &path).expect("rewriting alone keeps it loadable");
     type Edit = fn(&mut MemoryImageDecl);
     let cases: [(&str, Edit); 4] = [
         ("past the memory's initial size", |d| d.offset = 19 << 16),
@@ -267,7 +273,7 @@ fn a_sealed_artifact_whose_image_does_not_fit_is_refused() {
         let mut meta = metadata(&blob);
         edit(meta.memory_image.as_mut().unwrap());
         std::fs::write(&path, rewrite(&blob, &meta)).unwrap();
-        match rt.load_artifact(&path) {
+        match kiln_tests::load_own(&rt, &path) {
             Err(Error::Artifact(kiln::ArtifactError::Corrupt {
                 part: kiln::ArtifactPart::Metadata,
                 detail,

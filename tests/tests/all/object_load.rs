@@ -99,7 +99,7 @@ fn a_wat_object_behaves_like_the_interpreter() {
     let path = tmp("prog.o");
     std::fs::write(&path, &obj).unwrap();
     let before = executable_mappings_on_this_thread();
-    let m = rt.load_artifact(&path).unwrap();
+    let m = kiln_tests::load_own(&rt, &path).unwrap();
     assert_eq!(executable_mappings_on_this_thread(), before + 1, "one executable mapping");
     assert!(m.is_from_artifact() && m.is_native());
     assert!(
@@ -117,7 +117,7 @@ fn a_wat_object_behaves_like_the_interpreter() {
 
     // From bytes, and round trips: the header names this binary and serializing gives the
     // object back, which loads again.
-    let m = rt.load_artifact_bytes(&obj).unwrap();
+    let m = kiln_tests::load_own_bytes(&rt, &obj).unwrap();
     assert_eq!(exercise(&rt, &m), expected);
     let header = m.artifact_header().unwrap();
     assert_eq!(header.wasm_sha256, sha256(&wasm));
@@ -148,9 +148,9 @@ fn objects_link_with_other_engines() {
     )
     .unwrap();
     let rt = Runtime::new();
-    let p = rt.load_artifact_bytes(&object_of(&provider)).unwrap();
+    let p = kiln_tests::load_own_bytes(&rt, &object_of(&provider)).unwrap();
     rt.instantiate(&p, ModuleConfig::new().with_name("p")).unwrap();
-    let u = rt.load_artifact_bytes(&object_of(&user)).unwrap();
+    let u = kiln_tests::load_own_bytes(&rt, &object_of(&user)).unwrap();
     let inst = rt.instantiate(&u, ModuleConfig::new().with_name("u")).unwrap();
     assert_eq!(inst.typed_func::<(), i32>("go").unwrap().call(()).unwrap(), 42);
     let interp_user = Runtime::with_config(RuntimeConfig::interpreter()).compile(&user).unwrap();
@@ -165,7 +165,8 @@ fn c_kernels_from_an_object_match_the_interpreter() {
     let path = tmp("kernels.o");
     std::fs::write(&path, &obj).unwrap();
     let rt = Runtime::new();
-    let native = rt.instantiate(&rt.load_artifact(&path).unwrap(), ModuleConfig::new()).unwrap();
+    let native =
+        rt.instantiate(&kiln_tests::load_own(&rt, &path).unwrap(), ModuleConfig::new()).unwrap();
     let irt = Runtime::with_config(RuntimeConfig::interpreter());
     let interp = irt.instantiate(&irt.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
     let cases: &[(&str, Option<u32>)] = &[
@@ -199,7 +200,10 @@ fn traps_in_object_code_carry_the_interpreters_backtrace() {
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let rt = Runtime::new();
     let native = rt
-        .instantiate(&rt.load_artifact_bytes(&object_of(&wasm)).unwrap(), ModuleConfig::new())
+        .instantiate(
+            &kiln_tests::load_own_bytes(&rt, &object_of(&wasm)).unwrap(),
+            ModuleConfig::new(),
+        )
         .unwrap();
     let irt = Runtime::with_config(RuntimeConfig::interpreter());
     let interp = irt.instantiate(&irt.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
@@ -230,11 +234,11 @@ fn traps_in_object_code_carry_the_interpreters_backtrace() {
 }
 
 #[test]
-fn a_corrupted_wasm_dwarf_section_loads_and_fails_on_first_use() {
+fn corrupted_source_lines_load_and_fail_on_first_use() {
     let wasm = kiln_tests::dwarf_traps_wasm().unwrap_or_else(|e| panic!("{e}"));
     let obj = object_of(&wasm);
-    let dwarf = section(&obj, ".kiln.wasmdwarf");
-    assert!(dwarf.len() > 1000, "clang -g DWARF travels in .kiln.wasmdwarf: {dwarf:?}");
+    let lines = section(&obj, ".kiln.lines");
+    assert!(!lines.is_empty(), "clang -g line information travels in .kiln.lines");
     let rt = Runtime::new();
     let divide = |m: &kiln::CompiledModule| {
         let inst = rt.instantiate(m, ModuleConfig::new().with_name("")).unwrap();
@@ -243,25 +247,25 @@ fn a_corrupted_wasm_dwarf_section_loads_and_fails_on_first_use() {
             other => panic!("expected a trap, got {other:?}"),
         }
     };
-    let m = rt.load_artifact_bytes(&obj).unwrap();
-    assert_eq!(m.artifact_dwarf().unwrap().unwrap().len(), dwarf.len());
+    let m = kiln_tests::load_own_bytes(&rt, &obj).unwrap();
+    assert_eq!(m.artifact_debug_info(), Some(Ok(())));
     assert!(divide(&m).backtrace()[0].source.is_some());
-    assert_eq!(kiln::inspect_artifact(&obj).unwrap().dwarf, Ok(dwarf.len() as u64));
-    for i in [dwarf.start, dwarf.start + dwarf.len() / 2, dwarf.end - 1] {
+    assert_eq!(kiln::inspect_artifact(&obj).unwrap().debug_info, Ok(lines.len() as u64));
+    for i in [lines.start, lines.start + lines.len() / 2, lines.end - 1] {
         let mut b = obj.clone();
         b[i] ^= 0x20;
         let corrupt = ArtifactError::Corrupt {
-            part: ArtifactPart::Dwarf,
-            detail: "DWARF checksum mismatch".into(),
+            part: ArtifactPart::DebugInfo,
+            detail: "debug info checksum mismatch".into(),
         };
-        let m = rt.load_artifact_bytes(&b).unwrap();
+        let m = kiln_tests::load_own_bytes(&rt, &b).unwrap();
         let t = divide(&m);
         assert!(
             t.backtrace().iter().all(|f| f.source.is_none() && f.wasm_offset.is_some()),
             "flip at {i}: {t}"
         );
-        assert_eq!(m.artifact_dwarf(), Some(Err(corrupt.clone())));
-        assert_eq!(kiln::inspect_artifact(&b).unwrap().dwarf, Err(corrupt));
+        assert_eq!(m.artifact_debug_info(), Some(Err(corrupt.clone())));
+        assert_eq!(kiln::inspect_artifact(&b).unwrap().debug_info, Err(corrupt));
     }
 }
 
@@ -271,13 +275,13 @@ fn load_artifact_or_wasm_takes_an_object() {
     let rt = runtime(RuntimeConfig::new());
     let path = tmp("fallback.o");
     std::fs::write(&path, object_of(&wasm)).unwrap();
-    let m = rt.load_artifact_or_wasm(&path, &wasm, ArtifactFallback::Fail).unwrap();
+    let m = kiln_tests::load_own_or_wasm(&rt, &path, &wasm, ArtifactFallback::Fail).unwrap();
     assert!(m.is_from_artifact());
     assert_eq!(exercise(&rt, &m)[1], "[I32(22)]");
     let other = wat::parse_str(PROGRAM.replace("(i32.const 7)", "(i32.const 8)")).unwrap();
-    let e = rt.load_artifact_or_wasm(&path, &other, ArtifactFallback::Fail).unwrap_err();
+    let e = kiln_tests::load_own_or_wasm(&rt, &path, &other, ArtifactFallback::Fail).unwrap_err();
     assert!(matches!(e, Error::Artifact(ArtifactError::WasmMismatch)), "{e}");
-    let m = rt.load_artifact_or_wasm(&path, &other, ArtifactFallback::Interpret).unwrap();
+    let m = kiln_tests::load_own_or_wasm(&rt, &path, &other, ArtifactFallback::Interpret).unwrap();
     assert!(!m.is_native());
     assert_eq!(exercise(&rt, &m)[1], "[I32(23)]");
 }
@@ -289,7 +293,7 @@ fn load_artifact_or_wasm_takes_an_object() {
 /// Loads `bytes` and returns the artifact error, asserting nothing was mapped executable.
 fn refused(rt: &Runtime, bytes: &[u8]) -> ArtifactError {
     let before = executable_mappings_on_this_thread();
-    let result = rt.load_artifact_bytes(bytes);
+    let result = kiln_tests::load_own_bytes(rt, bytes);
     assert_eq!(
         executable_mappings_on_this_thread(),
         before,
@@ -360,7 +364,7 @@ fn truncated_objects_are_refused_at_every_length() {
     let path = tmp("truncated.o");
     std::fs::write(&path, &obj[..obj.len() / 2]).unwrap();
     let before = executable_mappings_on_this_thread();
-    let e = rt.load_artifact(&path).unwrap_err();
+    let e = kiln_tests::load_own(&rt, &path).unwrap_err();
     assert_eq!(executable_mappings_on_this_thread(), before);
     assert!(matches!(e, Error::Artifact(ArtifactError::Truncated { .. })), "{e}");
 }
@@ -462,7 +466,11 @@ fn structural_damage_and_foreign_objects_get_typed_errors() {
     // Not an artifact at all, and a plain blob still goes the blob way.
     assert_eq!(refused(&rt, &wasm()), ArtifactError::BadMagic);
     assert!(
-        rt.load_artifact_bytes(&compile_artifact(&wasm(), &AotOptions::default()).unwrap()).is_ok()
+        kiln_tests::load_own_bytes(
+            &rt,
+            &compile_artifact(&wasm(), &AotOptions::default()).unwrap()
+        )
+        .is_ok()
     );
 }
 
@@ -505,7 +513,7 @@ fn incompatible_objects_name_what_differs() {
     let e = refused(&rt, &interruptible);
     assert!(e.to_string().contains("epoch interruption: on in the artifact, off here"), "{e}");
     let irt = runtime(RuntimeConfig::new().with_interruption(true));
-    let m = irt.load_artifact_bytes(&interruptible).unwrap();
+    let m = kiln_tests::load_own_bytes(&irt, &interruptible).unwrap();
     assert_eq!(exercise(&irt, &m)[0], "[I32(6765)]");
 }
 
@@ -538,8 +546,11 @@ fn relocated_text_matches_gnu_ld_on_both_architectures() {
                 &AotOptions { target: Some(target.into()), ..obj_options() },
             )
             .unwrap();
-            let v = kiln_loader::object::verify(&obj, None)
-                .unwrap_or_else(|e| panic!("{target} {name}: {e}"));
+            let v = kiln_loader::object::verify(
+                &obj,
+                &kiln_runtime_support::artifact::Checks::integrity(),
+            )
+            .unwrap_or_else(|e| panic!("{target} {name}: {e}"));
             let ours = v.linked_text().unwrap();
             let (o, elf, bin) = (
                 tmp(&format!("{name}-{target}.o")),
