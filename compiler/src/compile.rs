@@ -33,7 +33,9 @@ const THREADS: usize = 2;
 /// Compiles every defined function of `info` (see the crate docs for the ABI).
 ///
 /// # Errors
-/// When the settings do not describe a supported target or a function fails to compile.
+/// When the settings do not describe a supported target or a function fails to compile;
+/// an unsupported [`CompileError`] "SIMD is not supported yet" for a module that uses SIMD
+/// (a `v128` anywhere; the interpreter runs those).
 pub fn compile_module(
     info: &ModuleInfo,
     settings: &CompilerSettings,
@@ -52,6 +54,13 @@ pub fn compile_module_with_progress(
     settings: &CompilerSettings,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<CompiledCode, CompileError> {
+    if kiln_runtime_support::module::decode::uses_simd(&info.wasm) {
+        return Err(CompileError {
+            offset: None,
+            message: "SIMD is not supported yet".into(),
+            unsupported: true,
+        });
+    }
     let isa = settings.build_isa()?;
     let offsets = VMOffsets::new(info);
     let env =

@@ -161,6 +161,9 @@ fn features_select_what_modules_may_use() {
     std::fs::write(&simd, "(module (func (result v128) (v128.const i64x2 1 2)))\n").unwrap();
     let (code, out, _) = kiln(&["wast", "--features", "all", simd.to_str().unwrap()]);
     assert_eq!(code, 1);
+    assert!(out.contains("does not support SIMD yet"), "{out}");
+    let (code, out, _) = kiln(&["wast", "--compiler", simd.to_str().unwrap()]);
+    assert_eq!(code, 1);
     assert!(out.contains("SIMD is not supported yet"), "{out}");
 }
 

@@ -15,4 +15,5 @@ mod memory_image;
 mod mixed_engines;
 mod object_load;
 mod traps;
+mod v128_api;
 mod wasi;

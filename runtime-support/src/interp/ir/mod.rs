@@ -1,11 +1,25 @@
 //! The interpreter's instruction set.
 //!
 //! Operands are frame slots: `Slot` is the index of an 8-byte cell relative to the current
-//! frame's base. A frame holds the function's parameters and locals (slots `0..num_locals`)
-//! followed by its operand stack (one slot per stack height). Calls place the callee's
-//! frame on top of the caller's arguments, so arguments and results are never copied.
-//! Integers and floats occupy the low bits of a slot; `i32`/`f32` readers ignore the upper
-//! 32 bits. References are raw pointers or handles (0 is null).
+//! frame's base. A frame holds the function's parameters and locals (slots `0..num_locals`),
+//! its constant slots, then its operand stack (one position per stack height). Calls place
+//! the callee's frame on top of the caller's arguments, so arguments and results are never
+//! copied. Integers and floats occupy the low bits of a slot; `i32`/`f32` readers ignore the
+//! upper 32 bits. References are raw pointers or handles (0 is null).
+//!
+//! # `v128` layout
+//!
+//! A `v128` takes two consecutive slots, `s` and `s + 1`, named by the first: lane bytes
+//! 0..8 in slot `s`, 8..16 in `s + 1` (little-endian, as in memory); `s` is 8-byte aligned
+//! only, and handlers read and write the 16 bytes unaligned. Every other value takes one
+//! slot, so scalar code is laid out, and runs, exactly as without SIMD. Parameters, locals,
+//! results and operand-stack positions are numbered by their types: each takes the slots
+//! after the previous one (a function `(param v128 i32) (result i32 v128)` has its
+//! parameters in s0-s1 and s2 and returns its results in s0 and s1-s2), so a position's
+//! slot depends only on the types below it, which validation makes the same on every
+//! path. Calls, block results and branches move a `v128` with [`Op::Copy128`] where a
+//! scalar moves with [`Op::Copy`]; an instruction whose `Dst` is a `v128` writes both
+//! slots.
 //!
 //! Instruction targets (`target`) are indices into the function's instruction array while
 //! translating; [`super::exec::thread`] turns them into offsets relative to the branching
@@ -176,13 +190,16 @@ pub struct CompiledFunc {
     pub code: Box<[Instr]>,
     /// The wasm byte offset of each instruction (for backtraces), parallel to `code`.
     pub offsets: Box<[u32]>,
-    /// Parameters.
+    /// Slots of the parameters.
     pub num_params: u32,
-    /// Parameters plus declared locals.
+    /// Slots of the parameters plus the declared locals.
     pub num_locals: u32,
     /// Values of the constant slots `num_locals..num_locals + consts.len()`, written when
     /// the frame is entered.
     pub consts: Box<[u64]>,
+    /// Whether a parameter or result is a `v128` (its arguments and results then move
+    /// between [`crate::vm::ValRaw`]s and slots by type).
+    pub wide_sig: bool,
     /// Slots the frame needs: locals plus the maximum operand-stack height.
     pub frame_size: u32,
 }

@@ -512,6 +512,14 @@ macro_rules! for_each_op {
             i64_trunc_sat_f32_u = I64TruncSatF32U { dst: Dst, src: Src };
             i64_trunc_sat_f64_s = I64TruncSatF64S { dst: Dst, src: Src };
             i64_trunc_sat_f64_u = I64TruncSatF64U { dst: Dst, src: Src };
+
+            // ---- v128 (two consecutive slots each, lane 0 in the first; see the module docs) ----
+            /// `dst = src` (16 bytes).
+            copy128 = Copy128 { dst: Dst, src: Src };
+            /// `dst = cond != 0 ? a : b` (v128), with `cond` in the following `Aux`.
+            select128 = Select128 { dst: Dst, a: Src, b: Src };
+            global_get128 = GlobalGet128 { dst: Dst, global: u32 };
+            global_set128 = GlobalSet128 { src: Src, global: u32 };
         }
     };
 }

@@ -206,7 +206,7 @@ impl<'a> VisitOperator<'a> for Translator<'_> {
     }
 
     fn visit_local_get(&mut self, local_index: u32) -> Self::Output {
-        self.push(Entry::Local(local_index));
+        self.local_get(local_index);
         Ok(())
     }
 
