@@ -14,6 +14,7 @@ mod malformed;
 mod memory_image;
 mod mixed_engines;
 mod object_load;
+mod simd_kernels;
 mod traps;
 mod v128_api;
 mod wasi;

@@ -1,7 +1,8 @@
 //! Translation of validated wasm function bodies into the interpreter's slot form.
 //!
 //! One [`Translator`] per function body visits its operators once: every operator wasmparser
-//! knows is either translated ([`visit`]) or refused by its proposal ([`proposals`]), and
+//! knows is either translated ([`visit`], and [`simd`] for SIMD and relaxed SIMD) or
+//! refused by its proposal ([`proposals`]), and
 //! unreachable code is skipped ([`dead_code`]). The translator keeps a model of the operand
 //! stack ([`stack`]) and of the enclosing blocks ([`control`]) and emits [`Op`]s with
 //! absolute branch targets; the operators are translated by kind ([`blocks`], [`control`],
@@ -23,6 +24,7 @@ mod dead_code;
 mod memory;
 mod numeric;
 mod proposals;
+mod simd;
 mod stack;
 mod tables;
 mod variables;
@@ -49,8 +51,9 @@ use std::collections::HashMap;
 ///
 /// # Errors
 /// [`CompileError`] (marked unsupported) if a body uses an operator of a proposal the
-/// interpreter does not translate (SIMD and the post-2.0 proposals; the message names the
-/// proposal) or is too large for the interpreter's slot numbering.
+/// interpreter does not translate (the post-2.0 proposals other than relaxed SIMD; the
+/// message names the proposal) or is too large for the interpreter's slot numbering or
+/// constant pool.
 pub fn translate_module(
     info: &ModuleInfo,
     interruptible: bool,
@@ -99,6 +102,11 @@ struct Translator<'a> {
     /// The first slot and `v128`-ness of every local (parameters first), when some local is
     /// a `v128`; empty when every local takes one slot (local `i` is slot `i`).
     local_slots: Vec<(Slot, bool)>,
+    /// `v128` constants and `i8x16.shuffle` lane masks, by pool index
+    /// ([`CompiledFunc::v128_consts`]).
+    v128_consts: Vec<u128>,
+    /// The pool index of each value in `v128_consts`.
+    v128_index: HashMap<u128, u16>,
     /// Constants with slots of their own (`num_locals..stack_base`), by value.
     const_slots: HashMap<u64, Slot>,
     /// Values of the constant slots, in slot order.
@@ -149,6 +157,8 @@ impl<'a> Translator<'a> {
             num_params: 0,
             num_locals: 0,
             local_slots: Vec::new(),
+            v128_consts: Vec::new(),
+            v128_index: HashMap::new(),
             const_slots: HashMap::new(),
             consts: consts.to_vec(),
             stack_base: 0,
@@ -239,6 +249,7 @@ impl<'a> Translator<'a> {
             num_params: self.num_params,
             num_locals: self.num_locals,
             consts: self.consts.into_boxed_slice(),
+            v128_consts: self.v128_consts.into_boxed_slice(),
             wide_sig: ty.params().iter().chain(ty.results()).any(|&t| is_wide(t)),
             frame_size: frame_size as u32,
         };
@@ -263,5 +274,21 @@ impl<'a> Translator<'a> {
             Some(&l) => l,
             None => (index, false),
         }
+    }
+
+    /// The pool index of `v128` constant `v` (added when new).
+    ///
+    /// # Errors
+    /// When the function has more distinct constants than an instruction can index.
+    pub(super) fn v128_const(&mut self, v: u128) -> Result<u16, CompileError> {
+        if let Some(&i) = self.v128_index.get(&v) {
+            return Ok(i);
+        }
+        let i = u16::try_from(self.v128_consts.len()).map_err(|_| {
+            unsupported(self.offset, "a function with this many distinct v128 constants")
+        })?;
+        self.v128_consts.push(v);
+        self.v128_index.insert(v, i);
+        Ok(i)
     }
 }

@@ -1,4 +1,4 @@
-//! `v128` moves and globals.
+//! `v128` moves, constants and globals.
 
 use super::*;
 use crate::vm::ValRaw;
@@ -21,6 +21,17 @@ handler!(fn select128(pc, fp, mem, len, st) = Select128 { dst, a, b } {
         let v = if get(fp, slot) as u32 != 0 { get_v(fp, a) } else { get_v(fp, b) };
         set_v(fp, dst, v);
         dispatch(pc.add(2), fp, mem, len, st)
+    }
+});
+
+handler!(fn v128_const(pc, fp, mem, len, st) = V128Const { dst, index } {
+    // SAFETY: the slots lie inside the frame; `index` is an entry of the running
+    // function's constant pool (made by the translator with the instruction).
+    unsafe {
+        let func = &*(*st).func;
+        let v = *func.v128_consts.get_unchecked(index as usize);
+        set_v(fp, dst, V128::from_bits(v));
+        dispatch(pc.add(1), fp, mem, len, st)
     }
 });
 
