@@ -35,7 +35,7 @@ macro_rules! replace {
                 let mut lanes = get_v(fp, vec).$get();
                 let $x = get(fp, value);
                 lanes[lane as usize % $n] = $e;
-                set_v(fp, dst, V128::$from(lanes));
+                set_v(fp, dst, Vector::$from(lanes));
                 dispatch(pc.add(1), fp, mem, len, st)
             }
         });
@@ -64,10 +64,10 @@ macro_rules! splat {
 }
 
 splat! {
-    i8x16_splat = I8x16Splat, |x| V128::from_u8x16([x as u8; 16]);
-    i16x8_splat = I16x8Splat, |x| V128::from_u16x8([x as u16; 8]);
-    i32x4_splat = I32x4Splat, |x| V128::from_u32x4([x as u32; 4]);
-    i64x2_splat = I64x2Splat, |x| V128::from_u64x2([x; 2]);
+    i8x16_splat = I8x16Splat, |x| Vector::from_u8x16([x as u8; 16]);
+    i16x8_splat = I16x8Splat, |x| Vector::from_u16x8([x as u16; 8]);
+    i32x4_splat = I32x4Splat, |x| Vector::from_u32x4([x as u32; 4]);
+    i64x2_splat = I64x2Splat, |x| Vector::from_u64x2([x; 2]);
 }
 
 handler!(fn i8x16_shuffle(pc, fp, mem, len, st) = I8x16Shuffle { dst, a, b, lanes } {
@@ -75,13 +75,13 @@ handler!(fn i8x16_shuffle(pc, fp, mem, len, st) = I8x16Shuffle { dst, a, b, lane
     // pool (made by the translator with the instruction).
     unsafe {
         let func = &*(*st).func;
-        let m = V128::from_bits(*func.v128_consts.get_unchecked(lanes as usize));
+        let m = Vector::from_bits(*func.v128_consts.get_unchecked(lanes as usize));
         let (x, y) = (get_v(fp, a).u8x16(), get_v(fp, b).u8x16());
         let r = map(m.u8x16(), |i| {
             let i = i as usize % 32;
             if i < 16 { x[i] } else { y[i - 16] }
         });
-        set_v(fp, dst, V128::from_u8x16(r));
+        set_v(fp, dst, Vector::from_u8x16(r));
         dispatch(pc.add(1), fp, mem, len, st)
     }
 });
@@ -89,24 +89,24 @@ handler!(fn i8x16_shuffle(pc, fp, mem, len, st) = I8x16Shuffle { dst, a, b, lane
 v_binary! {
     i8x16_swizzle = I8x16Swizzle, |a, s| {
         let x = a.u8x16();
-        V128::from_u8x16(map(s.u8x16(), |i| if i < 16 { x[i as usize] } else { 0 }))
+        Vector::from_u8x16(map(s.u8x16(), |i| if i < 16 { x[i as usize] } else { 0 }))
     };
-    v128_and = V128And, |a, b| V128::from_bits(a.bits() & b.bits());
-    v128_andnot = V128AndNot, |a, b| V128::from_bits(a.bits() & !b.bits());
-    v128_or = V128Or, |a, b| V128::from_bits(a.bits() | b.bits());
-    v128_xor = V128Xor, |a, b| V128::from_bits(a.bits() ^ b.bits());
+    v128_and = V128And, |a, b| Vector::from_u64x2(zip(a.u64x2(), b.u64x2(), |x, y| x & y));
+    v128_andnot = V128AndNot, |a, b| Vector::from_u64x2(zip(a.u64x2(), b.u64x2(), |x, y| x & !y));
+    v128_or = V128Or, |a, b| Vector::from_u64x2(zip(a.u64x2(), b.u64x2(), |x, y| x | y));
+    v128_xor = V128Xor, |a, b| Vector::from_u64x2(zip(a.u64x2(), b.u64x2(), |x, y| x ^ y));
 }
 
 v_unary! {
-    v128_not = V128Not, |a| V128::from_bits(!a.bits());
+    v128_not = V128Not, |a| Vector::from_u64x2(map(a.u64x2(), |x| !x));
 }
 
 v_ternary! {
     v128_bitselect = V128Bitselect, |a, b, c| {
-        V128::from_bits((a.bits() & c.bits()) | (b.bits() & !c.bits()))
+        Vector::from_u64x2(zip3(a.u64x2(), b.u64x2(), c.u64x2(), |x, y, m| (x & m) | (y & !m)))
     };
 }
 
 v_test! {
-    v128_any_true = V128AnyTrue, |a| a.bits() != 0;
+    v128_any_true = V128AnyTrue, |a| a.any();
 }

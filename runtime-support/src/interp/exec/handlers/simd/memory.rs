@@ -29,23 +29,23 @@ macro_rules! v_load {
 
 /// The `v128` whose low 64 bits are `b` (little-endian) and high 64 bits zero.
 #[inline(always)]
-fn low64(b: [u8; 8]) -> V128 {
-    V128::from_bits(u64::from_le_bytes(b) as u128)
+fn low64(b: [u8; 8]) -> Vector {
+    Vector::from_bits(u64::from_le_bytes(b) as u128)
 }
 
 v_load! {
-    v128_load = V128Load, 16, |b| V128::from_le_bytes(b);
+    v128_load = V128Load, 16, |b| Vector::from_le_bytes(b);
     v128_load8x8_s = V128Load8x8S, 8, |b| i16x8_extend_low_i8x16_s_of(low64(b));
     v128_load8x8_u = V128Load8x8U, 8, |b| i16x8_extend_low_i8x16_u_of(low64(b));
     v128_load16x4_s = V128Load16x4S, 8, |b| i32x4_extend_low_i16x8_s_of(low64(b));
     v128_load16x4_u = V128Load16x4U, 8, |b| i32x4_extend_low_i16x8_u_of(low64(b));
     v128_load32x2_s = V128Load32x2S, 8, |b| i64x2_extend_low_i32x4_s_of(low64(b));
     v128_load32x2_u = V128Load32x2U, 8, |b| i64x2_extend_low_i32x4_u_of(low64(b));
-    v128_load8_splat = V128Load8Splat, 1, |b| V128::from_u8x16([b[0]; 16]);
-    v128_load16_splat = V128Load16Splat, 2, |b| V128::from_u16x8([u16::from_le_bytes(b); 8]);
-    v128_load32_splat = V128Load32Splat, 4, |b| V128::from_u32x4([u32::from_le_bytes(b); 4]);
-    v128_load64_splat = V128Load64Splat, 8, |b| V128::from_u64x2([u64::from_le_bytes(b); 2]);
-    v128_load32_zero = V128Load32Zero, 4, |b| V128::from_bits(u32::from_le_bytes(b) as u128);
+    v128_load8_splat = V128Load8Splat, 1, |b| Vector::from_u8x16([b[0]; 16]);
+    v128_load16_splat = V128Load16Splat, 2, |b| Vector::from_u16x8([u16::from_le_bytes(b); 8]);
+    v128_load32_splat = V128Load32Splat, 4, |b| Vector::from_u32x4([u32::from_le_bytes(b); 4]);
+    v128_load64_splat = V128Load64Splat, 8, |b| Vector::from_u64x2([u64::from_le_bytes(b); 2]);
+    v128_load32_zero = V128Load32Zero, 4, |b| Vector::from_bits(u32::from_le_bytes(b) as u128);
     v128_load64_zero = V128Load64Zero, 8, |b| low64(b);
 }
 
@@ -63,7 +63,7 @@ macro_rules! v_load_lane {
                 let x = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
                 let mut lanes = get_v(fp, vec).$get();
                 lanes[lane as usize % $n] = x;
-                set_v(fp, vec, V128::$from(lanes));
+                set_v(fp, vec, Vector::$from(lanes));
                 dispatch(pc.add(1), fp, mem, len, st)
             }
         });

@@ -3,21 +3,21 @@
 //!
 //! A `v128` operand is two consecutive slots, lane 0 in the low bytes of the first (see
 //! [`crate::interp::ir`]); handlers read and write it with [`get_v`] and [`set_v`] and
-//! compute on lane arrays ([`V128`]'s views), which the compiler turns into vector
+//! compute on lane arrays ([`Vector`]'s views), which the compiler turns into vector
 //! instructions where the host has them. Nothing here allocates or panics: lane indices are
 //! validated immediates, reduced modulo the lane count anyway.
 
 use super::*;
-use crate::v128::V128;
+use vector::Vector;
 
 /// Reads the `v128` in slots `s` and `s + 1` of frame `fp`.
 ///
 /// # Safety
 /// Both slots must lie in the frame (as [`get`]).
 #[inline(always)]
-unsafe fn get_v(fp: *mut u64, s: Slot) -> V128 {
-    // SAFETY: per the contract; slots are 8-byte aligned, so the read is unaligned.
-    V128::from_bits(unsafe { std::ptr::read_unaligned(fp.add(s as usize) as *const u128) })
+unsafe fn get_v(fp: *mut u64, s: Slot) -> Vector {
+    // SAFETY: per the contract (8-byte alignment does not matter to a byte array).
+    Vector::from_le_bytes(unsafe { std::ptr::read(fp.add(s as usize) as *const [u8; 16]) })
 }
 
 /// Writes a `v128` to slots `s` and `s + 1` of frame `fp`.
@@ -25,9 +25,9 @@ unsafe fn get_v(fp: *mut u64, s: Slot) -> V128 {
 /// # Safety
 /// As [`get_v`].
 #[inline(always)]
-unsafe fn set_v(fp: *mut u64, s: Slot, v: V128) {
+unsafe fn set_v(fp: *mut u64, s: Slot, v: Vector) {
     // SAFETY: per the contract.
-    unsafe { std::ptr::write_unaligned(fp.add(s as usize) as *mut u128, v.bits()) }
+    unsafe { std::ptr::write(fp.add(s as usize) as *mut [u8; 16], v.to_le_bytes()) }
 }
 
 /// `f` applied to each lane of `a`.
@@ -160,6 +160,7 @@ mod lanes;
 mod memory;
 mod moves;
 mod relaxed;
+mod vector;
 
 pub use convert::*;
 pub use float::*;

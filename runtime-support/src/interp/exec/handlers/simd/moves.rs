@@ -30,7 +30,7 @@ handler!(fn v128_const(pc, fp, mem, len, st) = V128Const { dst, index } {
     unsafe {
         let func = &*(*st).func;
         let v = *func.v128_consts.get_unchecked(index as usize);
-        set_v(fp, dst, V128::from_bits(v));
+        set_v(fp, dst, Vector::from_bits(v));
         dispatch(pc.add(1), fp, mem, len, st)
     }
 });
@@ -40,7 +40,7 @@ handler!(fn global_get128(pc, fp, mem, len, st) = GlobalGet128 { dst, global } {
     // the live instance, whose storage lives with its owner.
     unsafe {
         let v = (**(*st).cache.globals.add(global as usize)).get().v128();
-        set_v(fp, dst, V128::from_bits(v));
+        set_v(fp, dst, Vector::from_bits(v));
         dispatch(pc.add(1), fp, mem, len, st)
     }
 });
