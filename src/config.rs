@@ -8,7 +8,9 @@ use std::io::{Read, Write};
 /// Which engine runs modules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Engine {
-    /// The compiler when it is built in and supports the host, else the interpreter.
+    /// The compiler when it is built in and supports the host, else the interpreter; also
+    /// the interpreter for a module the compiler refuses as unsupported (one that uses SIMD,
+    /// until the compiler lowers it).
     #[default]
     Auto,
     /// Ahead-of-time compiled native code (Cranelift). Compiling fails with

@@ -70,6 +70,7 @@ pub use kiln_runtime_support::trap::FrameInfo;
 pub use kiln_runtime_support::types::{
     ExternType, FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType,
 };
+pub use kiln_runtime_support::v128::V128;
 pub use kiln_runtime_support::vm::ExternRef;
 pub use memory::Memory;
 pub use module::{CompiledModule, ExportType, ImportType};

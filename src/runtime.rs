@@ -103,14 +103,32 @@ impl Runtime {
         self.store.config().memory
     }
 
-    /// Decodes, validates and compiles a module binary for this runtime's engine.
+    /// Decodes, validates and compiles a module binary for this runtime's engine. With
+    /// [`Engine::Auto`], a module the compiler refuses as unsupported (one that uses SIMD,
+    /// until the compiler lowers it) runs on the interpreter instead.
     ///
     /// # Errors
-    /// [`Error::Compile`] (with the byte offset) for malformed or invalid modules and for
-    /// unsupported features such as SIMD; [`Error::EngineUnavailable`] when the configured
-    /// engine cannot run here.
+    /// [`Error::Compile`] (with the byte offset) for malformed or invalid modules and, with
+    /// [`Engine::Compiler`], for features the compiler does not support yet (SIMD: "SIMD is
+    /// not supported yet"); [`Error::EngineUnavailable`] when the configured engine cannot
+    /// run here.
     pub fn compile(&self, wasm: &[u8]) -> Result<CompiledModule, Error> {
         let engine = resolve_engine(self.config.engine);
+        let compiled = self.compile_resolved(wasm, engine);
+        match compiled {
+            Err(Error::Compile(e))
+                if e.unsupported
+                    && self.config.engine == Engine::Auto
+                    && engine == Engine::Compiler =>
+            {
+                self.compile_with_engine(wasm, Engine::Interpreter)
+            }
+            other => other,
+        }
+    }
+
+    /// Compiles `wasm` for `engine` (resolved), through the compilation cache when it has one.
+    fn compile_resolved(&self, wasm: &[u8], engine: Engine) -> Result<CompiledModule, Error> {
         #[cfg(feature = "compiler")]
         if let Some(cache) = &self.config.cache
             && engine == Engine::Compiler

@@ -1,10 +1,11 @@
 //! Static typing of wasm values for typed calls and host closures.
 
 use kiln_runtime_support::types::ValType;
+use kiln_runtime_support::v128::V128;
 use kiln_runtime_support::vm::ValRaw;
 
 /// A Rust type that maps to one wasm value type: `i32`, `u32` (as `i32`), `i64`, `u64`
-/// (as `i64`), `f32`, `f64`.
+/// (as `i64`), `f32`, `f64`, [`V128`] (as `v128`).
 pub trait WasmTy: Copy + 'static {
     /// The wasm type.
     const TYPE: ValType;
@@ -34,6 +35,16 @@ wasm_ty!(i64, ValType::I64, |r| r.bits() as i64, |s| s as u64);
 wasm_ty!(u64, ValType::I64, |r| r.bits(), |s| s);
 wasm_ty!(f32, ValType::F32, |r| f32::from_bits(r.bits() as u32), |s| s.to_bits() as u64);
 wasm_ty!(f64, ValType::F64, |r| f64::from_bits(r.bits()), |s| s.to_bits());
+
+impl WasmTy for V128 {
+    const TYPE: ValType = ValType::V128;
+    fn from_raw(raw: ValRaw) -> Self {
+        V128::from_bits(raw.v128())
+    }
+    fn to_raw(self) -> ValRaw {
+        ValRaw::from_v128(self.bits())
+    }
+}
 
 /// A list of wasm values as a Rust value: `()`, one [`WasmTy`], or a tuple of them.
 pub trait WasmList: Sized + 'static {

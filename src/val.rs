@@ -3,6 +3,7 @@
 use crate::error::Error;
 use crate::func::Func;
 use kiln_runtime_support::types::ValType;
+use kiln_runtime_support::v128::V128;
 use kiln_runtime_support::vm::{ExternRef, Store, VMFuncRef, ValRaw};
 use std::rc::Rc;
 
@@ -17,6 +18,8 @@ pub enum Val {
     F32(f32),
     /// An `f64`; NaN payloads are preserved bit for bit.
     F64(f64),
+    /// A `v128` (SIMD).
+    V128(V128),
     /// A `funcref`, or null.
     FuncRef(Option<Func>),
     /// An `externref`, or null.
@@ -31,6 +34,7 @@ impl Val {
             Val::I64(_) => ValType::I64,
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
         }
@@ -52,6 +56,10 @@ impl Val {
     pub fn f64(&self) -> Option<f64> {
         if let Val::F64(v) = self { Some(*v) } else { None }
     }
+    /// The `v128`, if this is one.
+    pub fn v128(&self) -> Option<V128> {
+        if let Val::V128(v) = self { Some(*v) } else { None }
+    }
 
     /// The null reference of a reference type, or zero of a numeric type.
     pub fn default_for(ty: ValType) -> Val {
@@ -60,7 +68,7 @@ impl Val {
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0.0),
             ValType::F64 => Val::F64(0.0),
-            ValType::V128 => Val::I64(0),
+            ValType::V128 => Val::V128(V128::default()),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
         }
@@ -82,6 +90,7 @@ impl Val {
             Val::I64(v) => ValRaw::from_bits(*v as u64),
             Val::F32(v) => ValRaw::from_bits(v.to_bits() as u64),
             Val::F64(v) => ValRaw::from_bits(v.to_bits()),
+            Val::V128(v) => ValRaw::from_v128(v.bits()),
             Val::FuncRef(None) | Val::ExternRef(None) => ValRaw::from_bits(0),
             Val::FuncRef(Some(f)) => ValRaw::from_bits(f.funcref as u64),
             Val::ExternRef(Some(e)) => ValRaw::from_bits(store.externref_to_raw(e) as u64),
@@ -92,7 +101,8 @@ impl Val {
         let bits = raw.bits();
         match ty {
             ValType::I32 => Val::I32(bits as u32 as i32),
-            ValType::I64 | ValType::V128 => Val::I64(bits as i64),
+            ValType::I64 => Val::I64(bits as i64),
+            ValType::V128 => Val::V128(V128::from_bits(raw.v128())),
             ValType::F32 => Val::F32(f32::from_bits(bits as u32)),
             ValType::F64 => Val::F64(f64::from_bits(bits)),
             ValType::FuncRef => Val::FuncRef(
@@ -122,5 +132,10 @@ impl From<f32> for Val {
 impl From<f64> for Val {
     fn from(v: f64) -> Val {
         Val::F64(v)
+    }
+}
+impl From<V128> for Val {
+    fn from(v: V128) -> Val {
+        Val::V128(v)
     }
 }

@@ -36,7 +36,8 @@ const THREADS: usize = 2;
 /// When the settings do not describe a supported target or a function fails to compile;
 /// an operator of a proposal the compiler does not translate (SIMD, threads, tail calls,
 /// exceptions, GC, ...) is a [`CompileError`] with `unsupported` set, naming the proposal and
-/// the operator.
+/// the operator; a module that uses SIMD anywhere (a `v128` in a type, global or body) is
+/// refused the same way, "SIMD is not supported yet" (the interpreter runs those).
 pub fn compile_module(
     info: &ModuleInfo,
     settings: &CompilerSettings,
@@ -55,6 +56,13 @@ pub fn compile_module_with_progress(
     settings: &CompilerSettings,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<CompiledCode, CompileError> {
+    if kiln_runtime_support::module::decode::uses_simd(&info.wasm) {
+        return Err(CompileError {
+            offset: None,
+            message: "SIMD is not supported yet".into(),
+            unsupported: true,
+        });
+    }
     let isa = settings.build_isa()?;
     let offsets = VMOffsets::new(info);
     let env =

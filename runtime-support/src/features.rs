@@ -2,10 +2,11 @@
 
 /// A set of WebAssembly core features a runtime accepts.
 ///
-/// [`CoreFeatures::V2`] (the default) is WebAssembly Core 2.0 without SIMD: mutable-global
-/// import/export, non-trapping float-to-int conversions, sign-extension operators,
-/// multi-value, bulk memory and reference types. [`CoreFeatures::V1`] is Core 1.0 (the MVP)
+/// [`CoreFeatures::V2`] (the default) is WebAssembly Core 2.0: mutable-global import/export,
+/// non-trapping float-to-int conversions, sign-extension operators, multi-value, bulk
+/// memory, reference types and 128-bit SIMD. [`CoreFeatures::V1`] is Core 1.0 (the MVP)
 /// plus mutable-global import/export, as the 1.0 spec suite assumes.
+/// [`CoreFeatures::RELAXED_SIMD`] (WebAssembly 3.0) is opt-in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CoreFeatures(u32);
 
@@ -22,19 +23,25 @@ impl CoreFeatures {
     pub const BULK_MEMORY: Self = Self(1 << 4);
     /// `funcref`/`externref` values, several tables, `table.get` ...
     pub const REFERENCE_TYPES: Self = Self(1 << 5);
-    /// 128-bit SIMD. Not implemented yet: modules using it are rejected with a clear error.
+    /// 128-bit SIMD: the `v128` type and its fixed-width instructions (Core 2.0). The
+    /// interpreter runs it; the compiled engine refuses modules that use it ("SIMD is not
+    /// supported yet") until the compiler lowers it.
     pub const SIMD: Self = Self(1 << 6);
+    /// Relaxed SIMD (Core 3.0): each relaxed instruction has one deterministic semantics in
+    /// Kiln, documented with the interpreter's instruction set. Needs [`Self::SIMD`].
+    pub const RELAXED_SIMD: Self = Self(1 << 7);
 
     /// WebAssembly Core 1.0 with mutable-global import/export.
     pub const V1: Self = Self::MUTABLE_GLOBAL;
-    /// WebAssembly Core 2.0 without SIMD (the default).
+    /// WebAssembly Core 2.0, SIMD included (the default).
     pub const V2: Self = Self(
         Self::MUTABLE_GLOBAL.0
             | Self::NONTRAPPING_FLOAT_TO_INT.0
             | Self::SIGN_EXTENSION.0
             | Self::MULTI_VALUE.0
             | Self::BULK_MEMORY.0
-            | Self::REFERENCE_TYPES.0,
+            | Self::REFERENCE_TYPES.0
+            | Self::SIMD.0,
     );
 
     /// Whether every feature of `other` is in `self`.
@@ -58,9 +65,6 @@ impl CoreFeatures {
     }
 
     /// The wasmparser feature set that validates exactly this Kiln feature set.
-    ///
-    /// SIMD is always enabled in the validator so that a module that uses it decodes and can
-    /// be rejected by Kiln with a "SIMD is not supported yet" error rather than a parse error.
     pub(crate) fn to_wasmparser(self) -> wasmparser::WasmFeatures {
         use wasmparser::WasmFeatures as W;
         let mut f = W::WASM1.difference(W::MUTABLE_GLOBAL);
@@ -72,6 +76,7 @@ impl CoreFeatures {
             (Self::BULK_MEMORY, W::BULK_MEMORY),
             (Self::REFERENCE_TYPES, W::REFERENCE_TYPES),
             (Self::SIMD, W::SIMD),
+            (Self::RELAXED_SIMD, W::RELAXED_SIMD),
         ];
         for (k, w) in pairs {
             if self.contains(k) {

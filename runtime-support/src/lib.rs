@@ -20,6 +20,7 @@ pub mod native_stack;
 pub mod trap;
 pub mod traphandlers;
 pub mod types;
+pub mod v128;
 pub mod vm;
 
 pub use error::{

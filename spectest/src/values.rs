@@ -1,15 +1,15 @@
 //! Converting `.wast` arguments to Kiln values, and matching Kiln results against `.wast`
 //! expected results (including the `nan:canonical` / `nan:arithmetic` patterns).
 
-use kiln::{ExternRef, Val};
+use kiln::{ExternRef, V128, Val};
 use wast::WastArg;
 use wast::WastRet;
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 
 /// Converts an invocation argument.
 ///
 /// # Errors
-/// A description of the argument when Kiln cannot represent it (e.g. `v128`).
+/// A description of the argument when Kiln cannot represent it (e.g. a GC reference).
 pub fn arg_to_val(arg: &WastArg<'_>) -> Result<Val, String> {
     let core = match arg {
         WastArg::Core(c) => c,
@@ -20,6 +20,7 @@ pub fn arg_to_val(arg: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::I64(v) => Val::I64(*v),
         WastArgCore::F32(v) => Val::F32(f32::from_bits(v.bits)),
         WastArgCore::F64(v) => Val::F64(f64::from_bits(v.bits)),
+        WastArgCore::V128(v) => Val::V128(V128::from_le_bytes(v.to_le_bytes())),
         WastArgCore::RefNull(ht) => match heap_kind(ht) {
             Some(RefKind::Func) => Val::FuncRef(None),
             Some(RefKind::Extern) => Val::ExternRef(None),
@@ -51,6 +52,7 @@ pub fn show_val(v: &Val) -> String {
         Val::I64(x) => format!("i64:{x} ({:#x})", *x as u64),
         Val::F32(x) => format!("f32:{x:?} ({:#010x})", x.to_bits()),
         Val::F64(x) => format!("f64:{x:?} ({:#018x})", x.to_bits()),
+        Val::V128(x) => format!("v128:{x}"),
         Val::FuncRef(None) => "ref.null func".to_string(),
         Val::FuncRef(Some(_)) => "ref.func <non-null>".to_string(),
         Val::ExternRef(None) => "ref.null extern".to_string(),
@@ -95,6 +97,7 @@ fn show_ret_core(r: &WastRetCore<'_>) -> String {
             "f64:{}",
             show_nan(p, |v| format!("{:?} ({:#018x})", f64::from_bits(v.bits), v.bits))
         ),
+        WastRetCore::V128(p) => format!("v128:{}", show_v128_pattern(p)),
         WastRetCore::RefNull(Some(ht)) => match heap_kind(ht) {
             Some(RefKind::Func) => "ref.null func".to_string(),
             Some(RefKind::Extern) => "ref.null extern".to_string(),
@@ -109,6 +112,42 @@ fn show_ret_core(r: &WastRetCore<'_>) -> String {
             format!("(either {})", parts.join(" "))
         }
         other => format!("{other:?}"),
+    }
+}
+
+/// Renders a `v128` pattern as its `v128.const` lanes (lane 0 first; floats with their bits).
+fn show_v128_pattern(p: &V128Pattern) -> String {
+    fn join<T>(shape: &str, lanes: &[T], show: impl Fn(&T) -> String) -> String {
+        let parts: Vec<String> = lanes.iter().map(show).collect();
+        format!("{shape} {}", parts.join(" "))
+    }
+    match p {
+        V128Pattern::I8x16(l) => join("i8x16", l, |x| x.to_string()),
+        V128Pattern::I16x8(l) => join("i16x8", l, |x| x.to_string()),
+        V128Pattern::I32x4(l) => join("i32x4", l, |x| format!("{:#010x}", *x as u32)),
+        V128Pattern::I64x2(l) => join("i64x2", l, |x| format!("{:#018x}", *x as u64)),
+        V128Pattern::F32x4(l) => join("f32x4", l, |p| show_nan(p, |v| format!("{:#010x}", v.bits))),
+        V128Pattern::F64x2(l) => join("f64x2", l, |p| show_nan(p, |v| format!("{:#018x}", v.bits))),
+    }
+}
+
+/// Whether `v` matches a `v128` pattern, lane by lane (float lanes with the NaN patterns).
+fn v128_matches(v: V128, p: &V128Pattern) -> bool {
+    match p {
+        V128Pattern::I8x16(l) => v.i8x16() == *l,
+        V128Pattern::I16x8(l) => v.i16x8() == *l,
+        V128Pattern::I32x4(l) => v.i32x4() == *l,
+        V128Pattern::I64x2(l) => v.i64x2() == *l,
+        V128Pattern::F32x4(l) => v.u32x4().iter().zip(l).all(|(&bits, p)| match p {
+            NanPattern::CanonicalNan => f32_is_canonical_nan(bits),
+            NanPattern::ArithmeticNan => f32_is_arithmetic_nan(bits),
+            NanPattern::Value(e) => e.bits == bits,
+        }),
+        V128Pattern::F64x2(l) => v.u64x2().iter().zip(l).all(|(&bits, p)| match p {
+            NanPattern::CanonicalNan => f64_is_canonical_nan(bits),
+            NanPattern::ArithmeticNan => f64_is_arithmetic_nan(bits),
+            NanPattern::Value(e) => e.bits == bits,
+        }),
     }
 }
 
@@ -166,6 +205,7 @@ fn core_matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
                 NanPattern::Value(v) => v.bits == bits,
             }
         }
+        (WastRetCore::V128(p), Val::V128(a)) => v128_matches(*a, p),
         (WastRetCore::RefNull(ht), Val::FuncRef(None)) => {
             ht.as_ref().is_none_or(|ht| heap_kind(ht) == Some(RefKind::Func))
         }

@@ -219,6 +219,25 @@ pub fn kernels_wasm() -> Result<Vec<u8>, String> {
     build_test_program("kernels.c")
 }
 
+/// The SIMD kernels (`tests/c/simd_kernels.c`, written with `wasm_simd128.h`) built as a
+/// WASI command with `-target wasm32-wasi -O3 -msimd128`, so the auto-vectoriser emits SIMD
+/// too; returns the module's bytes (also at `<cache_dir>/simd_kernels.wasm`). Its standard
+/// output is `tests/c/simd_kernels.expected` (made with wasmtime); `argv[1]` repeats the
+/// kernels that many times with the same output.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn simd_kernels_wasm() -> Result<Vec<u8>, String> {
+    let src = c_dir().join("simd_kernels.c");
+    let out = simd_kernels_path();
+    build_c_with(&src, &out, WASM32_WASI, &["-O3", "-msimd128"], &[], &[])
+}
+
+/// Where [`simd_kernels_wasm`] writes the module.
+pub fn simd_kernels_path() -> PathBuf {
+    cache_dir().join("simd_kernels.wasm")
+}
+
 /// `tests/c/dwarf_traps.c` built for [`WASM32_WASI`] with `-g`, so the module carries DWARF
 /// custom sections (`.debug_info`, `.debug_line`, ...). Exports `run_divide(a, b)`
 /// (divides by `b`), `run_load(address)` (loads an `i32` from `address`) and

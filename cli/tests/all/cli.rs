@@ -314,6 +314,28 @@ fn wasi_expected(name: &str) -> String {
     std::fs::read_to_string(kiln_tests::wasi_dir().join(format!("{name}.expected"))).unwrap()
 }
 
+/// A `-O3 -msimd128` program written with `wasm_simd128.h` (tests/c/simd_kernels.c) gives
+/// wasmtime's output (tests/c/simd_kernels.expected) under `kiln run --interpreter` and
+/// `kiln run` (the default engine runs it on the interpreter while the compiler refuses
+/// SIMD); `kiln compile` refuses it by name until the compiler lowers SIMD.
+#[test]
+fn run_a_simd_program() {
+    kiln_tests::simd_kernels_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let m = kiln_tests::simd_kernels_path();
+    let m = m.to_str().unwrap();
+    let expected =
+        std::fs::read_to_string(kiln_tests::c_dir().join("simd_kernels.expected")).unwrap();
+    for engine in [&["--interpreter"][..], &[]] {
+        let out = kiln(&[&["run"], engine, &[m, "2"]].concat());
+        assert_eq!(out, (0, expected.clone(), String::new()), "kiln run {engine:?}");
+    }
+    let dir = temp_dir("simd-compile");
+    let art = dir.join("simd_kernels.kiln");
+    let (code, _, err) = kiln(&["compile", m, "-o", art.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("SIMD is not supported yet"), "{err}");
+}
+
 #[test]
 fn run_exits_with_the_guest_exit_code() {
     let m = wasi_program("exit");

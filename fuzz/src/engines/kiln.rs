@@ -94,6 +94,7 @@ pub fn to_val(v: &V) -> Val {
         // Only null funcrefs are passed in (a function of another engine has no meaning here).
         V::FuncRef(_) => Val::FuncRef(None),
         V::ExternRef(id) => Val::ExternRef(id.map(ExternRef::new)),
+        V::V128(x) => Val::V128(kiln::V128::from(x)),
     }
 }
 
@@ -105,6 +106,7 @@ pub fn from_val(v: &Val) -> V {
         Val::F32(x) => V::F32(x.to_bits()),
         Val::F64(x) => V::F64(x.to_bits()),
         Val::FuncRef(f) => V::FuncRef(f.is_some()),
+        Val::V128(x) => V::V128(x.bits()),
         Val::ExternRef(e) => {
             V::ExternRef(e.as_ref().map(|e| e.downcast_ref::<u32>().copied().unwrap_or(u32::MAX)))
         }

@@ -90,6 +90,7 @@ fn from_val(store: &mut Store<StoreLimits>, v: &Val) -> V {
         Val::F64(b) => V::F64(*b),
         Val::FuncRef(f) => V::FuncRef(f.is_some()),
         Val::ExternRef(e) => V::ExternRef(e.as_ref().map(|e| extern_id(store, e))),
+        Val::V128(x) => V::V128(x.as_u128()),
         _ => V::I32(i32::MIN),
     }
 }
@@ -109,6 +110,7 @@ fn to_val(store: &mut Store<StoreLimits>, v: &V) -> Val {
         V::F32(b) => Val::F32(b),
         V::F64(b) => Val::F64(b),
         V::FuncRef(_) => Val::FuncRef(None),
+        V::V128(x) => Val::V128(x.into()),
         V::ExternRef(None) => Val::ExternRef(None),
         V::ExternRef(Some(id)) => {
             Val::ExternRef(Some(ExternRef::new(&mut *store, id).expect("externref allocation")))

@@ -1,8 +1,9 @@
 //! The bundled interpreter.
 //!
 //! Each function is translated once into a compact register-style form (see [`ir`]): every
-//! wasm local and operand-stack position is a numbered 8-byte slot of the function's frame,
-//! branch targets are resolved, and no LEB128 is decoded at run time. Execution keeps all
+//! wasm local and operand-stack position is a numbered 8-byte slot of the function's frame
+//! (two consecutive slots for a `v128`), branch targets are resolved, and no LEB128 is
+//! decoded at run time. Execution keeps all
 //! frames on one preallocated value stack per store, so calls allocate nothing and deep
 //! recursion ends in `call stack exhausted` rather than a native stack overflow.
 

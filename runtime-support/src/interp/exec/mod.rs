@@ -15,6 +15,7 @@
 mod backtrace;
 mod dispatch;
 mod handlers;
+mod slots;
 mod state;
 
 pub use dispatch::{Exit, Handler, thread};
@@ -91,9 +92,16 @@ fn execute(
     }
     // SAFETY: `top + frame_size <= stack_len`, checked above.
     let fp = unsafe { stack_base.add(top) };
-    for (i, v) in slots.iter().take(func.num_params as usize).enumerate() {
-        // SAFETY: i < num_params <= frame_size.
-        unsafe { *fp.add(i) = v.bits() };
+    // SAFETY: the interpreted function's type; its instance is live.
+    let ty = unsafe { (&*inst).module.info.func_type(func_index) };
+    if func.wide_sig {
+        // SAFETY: the parameters' slots are the frame's first `num_params <= frame_size`.
+        unsafe { slots::vals_to_slots(ty.params(), slots, fp) };
+    } else {
+        for (i, v) in slots.iter().take(func.num_params as usize).enumerate() {
+            // SAFETY: i < num_params <= frame_size.
+            unsafe { *fp.add(i) = v.bits() };
+        }
     }
     // SAFETY: the frame fits in the stack (checked above).
     unsafe { init_frame(func, fp) };
@@ -122,11 +130,14 @@ fn execute(
     if let Exit::Unwind = exit {
         return Err(state.unwind.take().expect("an unwinding exit records its reason"));
     }
-    // SAFETY: the interpreted function's type has this many results; they are in the frame.
-    let nresults = unsafe { (&*inst).module.info.func_type(func_index).results().len() };
-    for (i, v) in slots.iter_mut().take(nresults).enumerate() {
-        // SAFETY: i < nresults <= frame_size.
-        *v = ValRaw::from_bits(unsafe { *fp.add(i) });
+    if func.wide_sig {
+        // SAFETY: the results are in the frame's first slots (at most `frame_size`).
+        unsafe { slots::slots_to_vals(ty.results(), fp, slots) };
+    } else {
+        for (i, v) in slots.iter_mut().take(ty.results().len()).enumerate() {
+            // SAFETY: i < results <= frame_size.
+            *v = ValRaw::from_bits(unsafe { *fp.add(i) });
+        }
     }
     Ok(())
 }

@@ -976,3 +976,61 @@ fn disassembly_prints_names_and_operand_roles() {
     assert_eq!(m.i32("f", &[3]), 3 + 21);
     assert_eq!(m.i32("f", &[0]), 21, "the global keeps its value");
 }
+
+/// `v128` values take two consecutive slots: parameters, locals, results, operand-stack
+/// entries, globals, `select`, block results and call arguments move them whole, and the
+/// array-call entry converts them from and to 16-byte `ValRaw`s.
+#[test]
+fn v128_values_take_two_slots() {
+    let m = load(
+        r#"(module
+          (global $g (mut v128) (v128.const i64x2 0 0))
+          (func $id (param v128) (result v128) (local.get 0))
+          (func (export "swap") (param v128 i32) (result i32 v128) (local.get 1) (local.get 0))
+          (func (export "pick") (param v128 v128 i32) (result v128)
+            (local $t v128)
+            (local.set $t (select (local.get 0) (local.get 1) (local.get 2)))
+            (global.set $g (local.get $t))
+            (block (result v128) (br 0 (call $id (global.get $g))))))"#,
+    );
+    let swap = m.module.interp().expect("interpreted").disassemble(1).expect("swap");
+    let ops: Vec<&str> =
+        swap.lines().skip(1).map(|l| l.trim_start().split_once("  ").unwrap().1).collect();
+    // v128 parameter in s0-s1, i32 in s2; results: i32 in s0, v128 in s1-s2 (the parameters
+    // are saved first, since the results overwrite them).
+    assert_eq!(
+        ops,
+        [
+            "copy dst=s3 src=s2",
+            "copy128 dst=s4 src=s0",
+            "copy dst=s0 src=s3",
+            "copy128 dst=s1 src=s4",
+            "ret"
+        ],
+        "{swap}"
+    );
+    assert!(swap.starts_with("func[1] params=3 locals=3 frame=6"), "{swap}");
+
+    let export = |name: &str| {
+        // SAFETY: the instance is owned by `m.store`, which is alive.
+        let Some(Extern::Func(f)) = (unsafe { &*m.inst }).get_export(name) else {
+            panic!("{name} is exported")
+        };
+        f
+    };
+    let (a, b) = (0x0f0e0d0c_0b0a0908_07060504_03020100u128, u128::MAX / 3);
+    let mut slots = [ValRaw::from_v128(a), ValRaw::from_bits(0xffff_ffff_0000_002a)];
+    // SAFETY: a live funcref of the store; two slots cover its parameters and results.
+    unsafe { crate::call::invoke(&m.store, export("swap"), &mut slots) }.expect("swap runs");
+    assert_eq!((slots[0].bits() as u32, slots[1].v128()), (42, a));
+
+    for (cond, want) in [(1, a), (0, b)] {
+        let mut slots = [ValRaw::from_v128(a), ValRaw::from_v128(b), ValRaw::from_bits(cond)];
+        // SAFETY: as above.
+        unsafe { crate::call::invoke(&m.store, export("pick"), &mut slots) }.expect("pick runs");
+        assert_eq!(slots[0].v128(), want, "select with condition {cond}");
+        // SAFETY: the instance is live; global 0 is the v128 global.
+        let g = unsafe { (*(&*m.inst).globals[0]).get().v128() };
+        assert_eq!(g, want, "the global holds the selected value");
+    }
+}

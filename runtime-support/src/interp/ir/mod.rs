@@ -1,11 +1,51 @@
 //! The interpreter's instruction set.
 //!
 //! Operands are frame slots: `Slot` is the index of an 8-byte cell relative to the current
-//! frame's base. A frame holds the function's parameters and locals (slots `0..num_locals`)
-//! followed by its operand stack (one slot per stack height). Calls place the callee's
-//! frame on top of the caller's arguments, so arguments and results are never copied.
-//! Integers and floats occupy the low bits of a slot; `i32`/`f32` readers ignore the upper
-//! 32 bits. References are raw pointers or handles (0 is null).
+//! frame's base. A frame holds the function's parameters and locals (slots `0..num_locals`),
+//! its constant slots, then its operand stack (one position per stack height). Calls place
+//! the callee's frame on top of the caller's arguments, so arguments and results are never
+//! copied. Integers and floats occupy the low bits of a slot; `i32`/`f32` readers ignore the
+//! upper 32 bits. References are raw pointers or handles (0 is null).
+//!
+//! # `v128` layout
+//!
+//! A `v128` takes two consecutive slots, `s` and `s + 1`, named by the first: lane bytes
+//! 0..8 in slot `s`, 8..16 in `s + 1` (little-endian, as in memory); `s` is 8-byte aligned
+//! only, and handlers read and write the 16 bytes unaligned. Every other value takes one
+//! slot, so scalar code is laid out, and runs, exactly as without SIMD. Parameters, locals,
+//! results and operand-stack positions are numbered by their types: each takes the slots
+//! after the previous one (a function `(param v128 i32) (result i32 v128)` has its
+//! parameters in s0-s1 and s2 and returns its results in s0 and s1-s2), so a position's
+//! slot depends only on the types below it, which validation makes the same on every
+//! path. Calls, block results and branches move a `v128` with [`Op::Copy128`] where a
+//! scalar moves with [`Op::Copy`]; an instruction whose `Dst` is a `v128` writes both
+//! slots. `v128` constants and `i8x16.shuffle` lane masks live in the function's pool
+//! ([`CompiledFunc::v128_consts`]), named by a 16-bit index.
+//!
+//! # Relaxed SIMD
+//!
+//! Each relaxed-SIMD instruction has one deterministic semantics in Kiln, chosen to be
+//! what the compiled engine computes with plain Cranelift instructions on x86_64 (from
+//! the x86-64-v2 baseline up, with or without `--cpu native`) and aarch64, so that a
+//! module gives the same bits interpreted or compiled, on every host:
+//!
+//! | instruction | Kiln's semantics (interpreter instruction) | Cranelift lowering to match |
+//! |---|---|---|
+//! | `i8x16.relaxed_swizzle` | `i8x16.swizzle`: an index of 16 or more selects 0 ([`Op::I8x16Swizzle`]) | `swizzle` |
+//! | `i32x4.relaxed_trunc_f32x4_s`, `_u` | `i32x4.trunc_sat_f32x4_s`, `_u`: saturating, NaN to 0 | `fcvt_to_sint_sat`, `fcvt_to_uint_sat` |
+//! | `i32x4.relaxed_trunc_f64x2_s_zero`, `_u_zero` | `i32x4.trunc_sat_f64x2_s_zero`, `_u_zero` | as above, then narrow with zero high lanes |
+//! | `f32x4.relaxed_madd`, `f64x2.relaxed_madd` `(a, b, c)` | `a * b + c` unfused: the product rounded, then the sum rounded ([`Op::F32x4RelaxedMadd`]) | `fmul` then `fadd`, never `fma` |
+//! | `f32x4.relaxed_nmadd`, `f64x2.relaxed_nmadd` `(a, b, c)` | `(-a) * b + c` unfused | `fneg`, `fmul`, `fadd` |
+//! | `i8x16`/`i16x8`/`i32x4`/`i64x2.relaxed_laneselect` `(a, b, m)` | `v128.bitselect(a, b, m)`: bitwise ([`Op::V128Bitselect`]) | `bitselect` |
+//! | `f32x4.relaxed_min`, `f64x2.relaxed_min` `(a, b)` | per lane `a < b ? a : b` (so `b` when either is NaN or both are zeros) | `bitselect(fcmp lt a b, a, b)` (x86: `minps`/`minpd a, b`) |
+//! | `f32x4.relaxed_max`, `f64x2.relaxed_max` `(a, b)` | per lane `b < a ? a : b` | `bitselect(fcmp lt b a, a, b)` (x86: `maxps`/`maxpd a, b`) |
+//! | `i16x8.relaxed_q15mulr_s` | `i16x8.q15mulr_sat_s`: saturating ([`Op::I16x8Q15MulrSatS`]) | `sqmul_round_sat` |
+//! | `i16x8.relaxed_dot_i8x16_i7x16_s` `(a, b)` | x86 `pmaddubsw` with `a` signed and `b` unsigned: lane `i` is `sat16(a[2i]*u(b[2i]) + a[2i+1]*u(b[2i+1]))` | `x86_pmaddubsw(a, b)`; on aarch64 the same by widening multiplies and a saturating narrow |
+//! | `i32x4.relaxed_dot_i8x16_i7x16_add_s` `(a, b, c)` | the i16x8 dot above, adjacent pairs summed to i32 (exact), plus `c` (wrapping) | `x86_pmaddubsw`, `swiden_low`/`_high`, `iadd_pairwise`, `iadd` |
+//!
+//! With `b` in the i7 range (0..=127) the dot products equal the exact signed ones; the
+//! other choices agree with the deterministic instruction except for NaN, zero-sign and
+//! out-of-range inputs, where the relaxed-SIMD spec allows each of the alternatives.
 //!
 //! Instruction targets (`target`) are indices into the function's instruction array while
 //! translating; [`super::exec::thread`] turns them into offsets relative to the branching
@@ -176,13 +216,18 @@ pub struct CompiledFunc {
     pub code: Box<[Instr]>,
     /// The wasm byte offset of each instruction (for backtraces), parallel to `code`.
     pub offsets: Box<[u32]>,
-    /// Parameters.
+    /// Slots of the parameters.
     pub num_params: u32,
-    /// Parameters plus declared locals.
+    /// Slots of the parameters plus the declared locals.
     pub num_locals: u32,
     /// Values of the constant slots `num_locals..num_locals + consts.len()`, written when
     /// the frame is entered.
     pub consts: Box<[u64]>,
+    /// The `v128` constants and `i8x16.shuffle` lane masks its instructions name by index.
+    pub v128_consts: Box<[u128]>,
+    /// Whether a parameter or result is a `v128` (its arguments and results then move
+    /// between [`crate::vm::ValRaw`]s and slots by type).
+    pub wide_sig: bool,
     /// Slots the frame needs: locals plus the maximum operand-stack height.
     pub frame_size: u32,
 }

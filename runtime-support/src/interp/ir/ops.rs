@@ -512,6 +512,280 @@ macro_rules! for_each_op {
             i64_trunc_sat_f32_u = I64TruncSatF32U { dst: Dst, src: Src };
             i64_trunc_sat_f64_s = I64TruncSatF64S { dst: Dst, src: Src };
             i64_trunc_sat_f64_u = I64TruncSatF64U { dst: Dst, src: Src };
+
+            // ---- v128 (two consecutive slots each, lane 0 in the first; see the module docs) ----
+            /// `dst = src` (16 bytes).
+            copy128 = Copy128 { dst: Dst, src: Src };
+            /// `dst = cond != 0 ? a : b` (v128), with `cond` in the following `Aux`.
+            select128 = Select128 { dst: Dst, a: Src, b: Src };
+            /// `dst =` entry `index` of the function's `v128` constant pool.
+            v128_const = V128Const { dst: Dst, index: u16 };
+            global_get128 = GlobalGet128 { dst: Dst, global: u32 };
+            global_set128 = GlobalSet128 { src: Src, global: u32 };
+            // Loads: `dst = v128.load*(addr + offset)`, trapping when out of bounds.
+            v128_load = V128Load { dst: Dst, addr: Src, offset: u32 };
+            v128_load8x8_s = V128Load8x8S { dst: Dst, addr: Src, offset: u32 };
+            v128_load8x8_u = V128Load8x8U { dst: Dst, addr: Src, offset: u32 };
+            v128_load16x4_s = V128Load16x4S { dst: Dst, addr: Src, offset: u32 };
+            v128_load16x4_u = V128Load16x4U { dst: Dst, addr: Src, offset: u32 };
+            v128_load32x2_s = V128Load32x2S { dst: Dst, addr: Src, offset: u32 };
+            v128_load32x2_u = V128Load32x2U { dst: Dst, addr: Src, offset: u32 };
+            v128_load8_splat = V128Load8Splat { dst: Dst, addr: Src, offset: u32 };
+            v128_load16_splat = V128Load16Splat { dst: Dst, addr: Src, offset: u32 };
+            v128_load32_splat = V128Load32Splat { dst: Dst, addr: Src, offset: u32 };
+            v128_load64_splat = V128Load64Splat { dst: Dst, addr: Src, offset: u32 };
+            v128_load32_zero = V128Load32Zero { dst: Dst, addr: Src, offset: u32 };
+            v128_load64_zero = V128Load64Zero { dst: Dst, addr: Src, offset: u32 };
+            // Lane loads: lane `lane` of the v128 in `vec` (read and written in place) becomes the
+            // value loaded from `addr + offset`.
+            v128_load8_lane = V128Load8Lane { vec: Base, addr: Src, offset: u32, lane: u8 };
+            v128_load16_lane = V128Load16Lane { vec: Base, addr: Src, offset: u32, lane: u8 };
+            v128_load32_lane = V128Load32Lane { vec: Base, addr: Src, offset: u32, lane: u8 };
+            v128_load64_lane = V128Load64Lane { vec: Base, addr: Src, offset: u32, lane: u8 };
+            v128_store = V128Store { addr: Src, value: Src, offset: u32 };
+            // Lane stores: lane `lane` of `value` to `addr + offset`.
+            v128_store8_lane = V128Store8Lane { addr: Src, value: Src, offset: u32, lane: u8 };
+            v128_store16_lane = V128Store16Lane { addr: Src, value: Src, offset: u32, lane: u8 };
+            v128_store32_lane = V128Store32Lane { addr: Src, value: Src, offset: u32, lane: u8 };
+            v128_store64_lane = V128Store64Lane { addr: Src, value: Src, offset: u32, lane: u8 };
+            // Lanes (the float shapes' extract, replace and splat use the integer ones of their
+            // width: they move bits).
+            i8x16_extract_lane_s = I8x16ExtractLaneS { dst: Dst, src: Src, lane: u8 };
+            i8x16_extract_lane_u = I8x16ExtractLaneU { dst: Dst, src: Src, lane: u8 };
+            i16x8_extract_lane_s = I16x8ExtractLaneS { dst: Dst, src: Src, lane: u8 };
+            i16x8_extract_lane_u = I16x8ExtractLaneU { dst: Dst, src: Src, lane: u8 };
+            i32x4_extract_lane = I32x4ExtractLane { dst: Dst, src: Src, lane: u8 };
+            i64x2_extract_lane = I64x2ExtractLane { dst: Dst, src: Src, lane: u8 };
+            /// `dst = vec` with lane `lane` set to the scalar in `value`.
+            i8x16_replace_lane = I8x16ReplaceLane { dst: Dst, vec: Src, value: Src, lane: u8 };
+            i16x8_replace_lane = I16x8ReplaceLane { dst: Dst, vec: Src, value: Src, lane: u8 };
+            i32x4_replace_lane = I32x4ReplaceLane { dst: Dst, vec: Src, value: Src, lane: u8 };
+            i64x2_replace_lane = I64x2ReplaceLane { dst: Dst, vec: Src, value: Src, lane: u8 };
+            i8x16_splat = I8x16Splat { dst: Dst, src: Src };
+            i16x8_splat = I16x8Splat { dst: Dst, src: Src };
+            i32x4_splat = I32x4Splat { dst: Dst, src: Src };
+            i64x2_splat = I64x2Splat { dst: Dst, src: Src };
+            /// Byte lane `i` of `dst` is byte `m[i]` of `a ++ b`, `m` the lane mask at entry
+            /// `lanes` of the constant pool.
+            i8x16_shuffle = I8x16Shuffle { dst: Dst, a: Src, b: Src, lanes: u16 };
+            /// Also `i8x16.relaxed_swizzle` (see the relaxed semantics in the module docs).
+            i8x16_swizzle = I8x16Swizzle { dst: Dst, a: Src, b: Src };
+            // Bitwise
+            v128_not = V128Not { dst: Dst, src: Src };
+            v128_and = V128And { dst: Dst, a: Src, b: Src };
+            v128_andnot = V128AndNot { dst: Dst, a: Src, b: Src };
+            v128_or = V128Or { dst: Dst, a: Src, b: Src };
+            v128_xor = V128Xor { dst: Dst, a: Src, b: Src };
+            /// `dst = (a & c) | (b & !c)`, with `c` in the following `Aux`; also every
+            /// `relaxed_laneselect`.
+            v128_bitselect = V128Bitselect { dst: Dst, a: Src, b: Src };
+            /// `dst = (src != 0) as i32`.
+            v128_any_true = V128AnyTrue { dst: Dst, src: Src };
+            // Comparisons: all-ones lanes where the comparison holds, else zero.
+            i8x16_eq = I8x16Eq { dst: Dst, a: Src, b: Src };
+            i8x16_ne = I8x16Ne { dst: Dst, a: Src, b: Src };
+            i8x16_lt_s = I8x16LtS { dst: Dst, a: Src, b: Src };
+            i8x16_lt_u = I8x16LtU { dst: Dst, a: Src, b: Src };
+            i8x16_gt_s = I8x16GtS { dst: Dst, a: Src, b: Src };
+            i8x16_gt_u = I8x16GtU { dst: Dst, a: Src, b: Src };
+            i8x16_le_s = I8x16LeS { dst: Dst, a: Src, b: Src };
+            i8x16_le_u = I8x16LeU { dst: Dst, a: Src, b: Src };
+            i8x16_ge_s = I8x16GeS { dst: Dst, a: Src, b: Src };
+            i8x16_ge_u = I8x16GeU { dst: Dst, a: Src, b: Src };
+            i16x8_eq = I16x8Eq { dst: Dst, a: Src, b: Src };
+            i16x8_ne = I16x8Ne { dst: Dst, a: Src, b: Src };
+            i16x8_lt_s = I16x8LtS { dst: Dst, a: Src, b: Src };
+            i16x8_lt_u = I16x8LtU { dst: Dst, a: Src, b: Src };
+            i16x8_gt_s = I16x8GtS { dst: Dst, a: Src, b: Src };
+            i16x8_gt_u = I16x8GtU { dst: Dst, a: Src, b: Src };
+            i16x8_le_s = I16x8LeS { dst: Dst, a: Src, b: Src };
+            i16x8_le_u = I16x8LeU { dst: Dst, a: Src, b: Src };
+            i16x8_ge_s = I16x8GeS { dst: Dst, a: Src, b: Src };
+            i16x8_ge_u = I16x8GeU { dst: Dst, a: Src, b: Src };
+            i32x4_eq = I32x4Eq { dst: Dst, a: Src, b: Src };
+            i32x4_ne = I32x4Ne { dst: Dst, a: Src, b: Src };
+            i32x4_lt_s = I32x4LtS { dst: Dst, a: Src, b: Src };
+            i32x4_lt_u = I32x4LtU { dst: Dst, a: Src, b: Src };
+            i32x4_gt_s = I32x4GtS { dst: Dst, a: Src, b: Src };
+            i32x4_gt_u = I32x4GtU { dst: Dst, a: Src, b: Src };
+            i32x4_le_s = I32x4LeS { dst: Dst, a: Src, b: Src };
+            i32x4_le_u = I32x4LeU { dst: Dst, a: Src, b: Src };
+            i32x4_ge_s = I32x4GeS { dst: Dst, a: Src, b: Src };
+            i32x4_ge_u = I32x4GeU { dst: Dst, a: Src, b: Src };
+            i64x2_eq = I64x2Eq { dst: Dst, a: Src, b: Src };
+            i64x2_ne = I64x2Ne { dst: Dst, a: Src, b: Src };
+            i64x2_lt_s = I64x2LtS { dst: Dst, a: Src, b: Src };
+            i64x2_gt_s = I64x2GtS { dst: Dst, a: Src, b: Src };
+            i64x2_le_s = I64x2LeS { dst: Dst, a: Src, b: Src };
+            i64x2_ge_s = I64x2GeS { dst: Dst, a: Src, b: Src };
+            f32x4_eq = F32x4Eq { dst: Dst, a: Src, b: Src };
+            f32x4_ne = F32x4Ne { dst: Dst, a: Src, b: Src };
+            f32x4_lt = F32x4Lt { dst: Dst, a: Src, b: Src };
+            f32x4_gt = F32x4Gt { dst: Dst, a: Src, b: Src };
+            f32x4_le = F32x4Le { dst: Dst, a: Src, b: Src };
+            f32x4_ge = F32x4Ge { dst: Dst, a: Src, b: Src };
+            f64x2_eq = F64x2Eq { dst: Dst, a: Src, b: Src };
+            f64x2_ne = F64x2Ne { dst: Dst, a: Src, b: Src };
+            f64x2_lt = F64x2Lt { dst: Dst, a: Src, b: Src };
+            f64x2_gt = F64x2Gt { dst: Dst, a: Src, b: Src };
+            f64x2_le = F64x2Le { dst: Dst, a: Src, b: Src };
+            f64x2_ge = F64x2Ge { dst: Dst, a: Src, b: Src };
+            // Integer lanes. Shifts take the count (an i32) in `b`, modulo the lane width;
+            // `all_true` and `bitmask` write an i32.
+            i8x16_abs = I8x16Abs { dst: Dst, src: Src };
+            i8x16_neg = I8x16Neg { dst: Dst, src: Src };
+            i8x16_popcnt = I8x16Popcnt { dst: Dst, src: Src };
+            i8x16_all_true = I8x16AllTrue { dst: Dst, src: Src };
+            i8x16_bitmask = I8x16Bitmask { dst: Dst, src: Src };
+            i8x16_narrow_i16x8_s = I8x16NarrowI16x8S { dst: Dst, a: Src, b: Src };
+            i8x16_narrow_i16x8_u = I8x16NarrowI16x8U { dst: Dst, a: Src, b: Src };
+            i8x16_shl = I8x16Shl { dst: Dst, a: Src, b: Src };
+            i8x16_shr_s = I8x16ShrS { dst: Dst, a: Src, b: Src };
+            i8x16_shr_u = I8x16ShrU { dst: Dst, a: Src, b: Src };
+            i8x16_add = I8x16Add { dst: Dst, a: Src, b: Src };
+            i8x16_add_sat_s = I8x16AddSatS { dst: Dst, a: Src, b: Src };
+            i8x16_add_sat_u = I8x16AddSatU { dst: Dst, a: Src, b: Src };
+            i8x16_sub = I8x16Sub { dst: Dst, a: Src, b: Src };
+            i8x16_sub_sat_s = I8x16SubSatS { dst: Dst, a: Src, b: Src };
+            i8x16_sub_sat_u = I8x16SubSatU { dst: Dst, a: Src, b: Src };
+            i8x16_min_s = I8x16MinS { dst: Dst, a: Src, b: Src };
+            i8x16_min_u = I8x16MinU { dst: Dst, a: Src, b: Src };
+            i8x16_max_s = I8x16MaxS { dst: Dst, a: Src, b: Src };
+            i8x16_max_u = I8x16MaxU { dst: Dst, a: Src, b: Src };
+            i8x16_avgr_u = I8x16AvgrU { dst: Dst, a: Src, b: Src };
+            i16x8_extadd_pairwise_i8x16_s = I16x8ExtAddPairwiseI8x16S { dst: Dst, src: Src };
+            i16x8_extadd_pairwise_i8x16_u = I16x8ExtAddPairwiseI8x16U { dst: Dst, src: Src };
+            i16x8_abs = I16x8Abs { dst: Dst, src: Src };
+            i16x8_neg = I16x8Neg { dst: Dst, src: Src };
+            /// Also `i16x8.relaxed_q15mulr_s`.
+            i16x8_q15mulr_sat_s = I16x8Q15MulrSatS { dst: Dst, a: Src, b: Src };
+            i16x8_all_true = I16x8AllTrue { dst: Dst, src: Src };
+            i16x8_bitmask = I16x8Bitmask { dst: Dst, src: Src };
+            i16x8_narrow_i32x4_s = I16x8NarrowI32x4S { dst: Dst, a: Src, b: Src };
+            i16x8_narrow_i32x4_u = I16x8NarrowI32x4U { dst: Dst, a: Src, b: Src };
+            i16x8_extend_low_i8x16_s = I16x8ExtendLowI8x16S { dst: Dst, src: Src };
+            i16x8_extend_high_i8x16_s = I16x8ExtendHighI8x16S { dst: Dst, src: Src };
+            i16x8_extend_low_i8x16_u = I16x8ExtendLowI8x16U { dst: Dst, src: Src };
+            i16x8_extend_high_i8x16_u = I16x8ExtendHighI8x16U { dst: Dst, src: Src };
+            i16x8_shl = I16x8Shl { dst: Dst, a: Src, b: Src };
+            i16x8_shr_s = I16x8ShrS { dst: Dst, a: Src, b: Src };
+            i16x8_shr_u = I16x8ShrU { dst: Dst, a: Src, b: Src };
+            i16x8_add = I16x8Add { dst: Dst, a: Src, b: Src };
+            i16x8_add_sat_s = I16x8AddSatS { dst: Dst, a: Src, b: Src };
+            i16x8_add_sat_u = I16x8AddSatU { dst: Dst, a: Src, b: Src };
+            i16x8_sub = I16x8Sub { dst: Dst, a: Src, b: Src };
+            i16x8_sub_sat_s = I16x8SubSatS { dst: Dst, a: Src, b: Src };
+            i16x8_sub_sat_u = I16x8SubSatU { dst: Dst, a: Src, b: Src };
+            i16x8_mul = I16x8Mul { dst: Dst, a: Src, b: Src };
+            i16x8_min_s = I16x8MinS { dst: Dst, a: Src, b: Src };
+            i16x8_min_u = I16x8MinU { dst: Dst, a: Src, b: Src };
+            i16x8_max_s = I16x8MaxS { dst: Dst, a: Src, b: Src };
+            i16x8_max_u = I16x8MaxU { dst: Dst, a: Src, b: Src };
+            i16x8_avgr_u = I16x8AvgrU { dst: Dst, a: Src, b: Src };
+            i16x8_extmul_low_i8x16_s = I16x8ExtMulLowI8x16S { dst: Dst, a: Src, b: Src };
+            i16x8_extmul_high_i8x16_s = I16x8ExtMulHighI8x16S { dst: Dst, a: Src, b: Src };
+            i16x8_extmul_low_i8x16_u = I16x8ExtMulLowI8x16U { dst: Dst, a: Src, b: Src };
+            i16x8_extmul_high_i8x16_u = I16x8ExtMulHighI8x16U { dst: Dst, a: Src, b: Src };
+            i32x4_extadd_pairwise_i16x8_s = I32x4ExtAddPairwiseI16x8S { dst: Dst, src: Src };
+            i32x4_extadd_pairwise_i16x8_u = I32x4ExtAddPairwiseI16x8U { dst: Dst, src: Src };
+            i32x4_abs = I32x4Abs { dst: Dst, src: Src };
+            i32x4_neg = I32x4Neg { dst: Dst, src: Src };
+            i32x4_all_true = I32x4AllTrue { dst: Dst, src: Src };
+            i32x4_bitmask = I32x4Bitmask { dst: Dst, src: Src };
+            i32x4_extend_low_i16x8_s = I32x4ExtendLowI16x8S { dst: Dst, src: Src };
+            i32x4_extend_high_i16x8_s = I32x4ExtendHighI16x8S { dst: Dst, src: Src };
+            i32x4_extend_low_i16x8_u = I32x4ExtendLowI16x8U { dst: Dst, src: Src };
+            i32x4_extend_high_i16x8_u = I32x4ExtendHighI16x8U { dst: Dst, src: Src };
+            i32x4_shl = I32x4Shl { dst: Dst, a: Src, b: Src };
+            i32x4_shr_s = I32x4ShrS { dst: Dst, a: Src, b: Src };
+            i32x4_shr_u = I32x4ShrU { dst: Dst, a: Src, b: Src };
+            i32x4_add = I32x4Add { dst: Dst, a: Src, b: Src };
+            i32x4_sub = I32x4Sub { dst: Dst, a: Src, b: Src };
+            i32x4_mul = I32x4Mul { dst: Dst, a: Src, b: Src };
+            i32x4_min_s = I32x4MinS { dst: Dst, a: Src, b: Src };
+            i32x4_min_u = I32x4MinU { dst: Dst, a: Src, b: Src };
+            i32x4_max_s = I32x4MaxS { dst: Dst, a: Src, b: Src };
+            i32x4_max_u = I32x4MaxU { dst: Dst, a: Src, b: Src };
+            i32x4_dot_i16x8_s = I32x4DotI16x8S { dst: Dst, a: Src, b: Src };
+            i32x4_extmul_low_i16x8_s = I32x4ExtMulLowI16x8S { dst: Dst, a: Src, b: Src };
+            i32x4_extmul_high_i16x8_s = I32x4ExtMulHighI16x8S { dst: Dst, a: Src, b: Src };
+            i32x4_extmul_low_i16x8_u = I32x4ExtMulLowI16x8U { dst: Dst, a: Src, b: Src };
+            i32x4_extmul_high_i16x8_u = I32x4ExtMulHighI16x8U { dst: Dst, a: Src, b: Src };
+            i64x2_abs = I64x2Abs { dst: Dst, src: Src };
+            i64x2_neg = I64x2Neg { dst: Dst, src: Src };
+            i64x2_all_true = I64x2AllTrue { dst: Dst, src: Src };
+            i64x2_bitmask = I64x2Bitmask { dst: Dst, src: Src };
+            i64x2_extend_low_i32x4_s = I64x2ExtendLowI32x4S { dst: Dst, src: Src };
+            i64x2_extend_high_i32x4_s = I64x2ExtendHighI32x4S { dst: Dst, src: Src };
+            i64x2_extend_low_i32x4_u = I64x2ExtendLowI32x4U { dst: Dst, src: Src };
+            i64x2_extend_high_i32x4_u = I64x2ExtendHighI32x4U { dst: Dst, src: Src };
+            i64x2_shl = I64x2Shl { dst: Dst, a: Src, b: Src };
+            i64x2_shr_s = I64x2ShrS { dst: Dst, a: Src, b: Src };
+            i64x2_shr_u = I64x2ShrU { dst: Dst, a: Src, b: Src };
+            i64x2_add = I64x2Add { dst: Dst, a: Src, b: Src };
+            i64x2_sub = I64x2Sub { dst: Dst, a: Src, b: Src };
+            i64x2_mul = I64x2Mul { dst: Dst, a: Src, b: Src };
+            i64x2_extmul_low_i32x4_s = I64x2ExtMulLowI32x4S { dst: Dst, a: Src, b: Src };
+            i64x2_extmul_high_i32x4_s = I64x2ExtMulHighI32x4S { dst: Dst, a: Src, b: Src };
+            i64x2_extmul_low_i32x4_u = I64x2ExtMulLowI32x4U { dst: Dst, a: Src, b: Src };
+            i64x2_extmul_high_i32x4_u = I64x2ExtMulHighI32x4U { dst: Dst, a: Src, b: Src };
+            // Float lanes.
+            f32x4_ceil = F32x4Ceil { dst: Dst, src: Src };
+            f32x4_floor = F32x4Floor { dst: Dst, src: Src };
+            f32x4_trunc = F32x4Trunc { dst: Dst, src: Src };
+            f32x4_nearest = F32x4Nearest { dst: Dst, src: Src };
+            f32x4_abs = F32x4Abs { dst: Dst, src: Src };
+            f32x4_neg = F32x4Neg { dst: Dst, src: Src };
+            f32x4_sqrt = F32x4Sqrt { dst: Dst, src: Src };
+            f32x4_add = F32x4Add { dst: Dst, a: Src, b: Src };
+            f32x4_sub = F32x4Sub { dst: Dst, a: Src, b: Src };
+            f32x4_mul = F32x4Mul { dst: Dst, a: Src, b: Src };
+            f32x4_div = F32x4Div { dst: Dst, a: Src, b: Src };
+            f32x4_min = F32x4Min { dst: Dst, a: Src, b: Src };
+            f32x4_max = F32x4Max { dst: Dst, a: Src, b: Src };
+            f32x4_pmin = F32x4PMin { dst: Dst, a: Src, b: Src };
+            f32x4_pmax = F32x4PMax { dst: Dst, a: Src, b: Src };
+            f64x2_ceil = F64x2Ceil { dst: Dst, src: Src };
+            f64x2_floor = F64x2Floor { dst: Dst, src: Src };
+            f64x2_trunc = F64x2Trunc { dst: Dst, src: Src };
+            f64x2_nearest = F64x2Nearest { dst: Dst, src: Src };
+            f64x2_abs = F64x2Abs { dst: Dst, src: Src };
+            f64x2_neg = F64x2Neg { dst: Dst, src: Src };
+            f64x2_sqrt = F64x2Sqrt { dst: Dst, src: Src };
+            f64x2_add = F64x2Add { dst: Dst, a: Src, b: Src };
+            f64x2_sub = F64x2Sub { dst: Dst, a: Src, b: Src };
+            f64x2_mul = F64x2Mul { dst: Dst, a: Src, b: Src };
+            f64x2_div = F64x2Div { dst: Dst, a: Src, b: Src };
+            f64x2_min = F64x2Min { dst: Dst, a: Src, b: Src };
+            f64x2_max = F64x2Max { dst: Dst, a: Src, b: Src };
+            f64x2_pmin = F64x2PMin { dst: Dst, a: Src, b: Src };
+            f64x2_pmax = F64x2PMax { dst: Dst, a: Src, b: Src };
+            // Conversions (the saturating truncations are also the relaxed truncations).
+            i32x4_trunc_sat_f32x4_s = I32x4TruncSatF32x4S { dst: Dst, src: Src };
+            i32x4_trunc_sat_f32x4_u = I32x4TruncSatF32x4U { dst: Dst, src: Src };
+            f32x4_convert_i32x4_s = F32x4ConvertI32x4S { dst: Dst, src: Src };
+            f32x4_convert_i32x4_u = F32x4ConvertI32x4U { dst: Dst, src: Src };
+            i32x4_trunc_sat_f64x2_s_zero = I32x4TruncSatF64x2SZero { dst: Dst, src: Src };
+            i32x4_trunc_sat_f64x2_u_zero = I32x4TruncSatF64x2UZero { dst: Dst, src: Src };
+            f64x2_convert_low_i32x4_s = F64x2ConvertLowI32x4S { dst: Dst, src: Src };
+            f64x2_convert_low_i32x4_u = F64x2ConvertLowI32x4U { dst: Dst, src: Src };
+            f32x4_demote_f64x2_zero = F32x4DemoteF64x2Zero { dst: Dst, src: Src };
+            f64x2_promote_low_f32x4 = F64x2PromoteLowF32x4 { dst: Dst, src: Src };
+            // Relaxed SIMD with an instruction of its own (the others reuse the deterministic
+            // instruction named in the module docs' table). The ternary ones take `c` from the
+            // following `Aux`.
+            f32x4_relaxed_madd = F32x4RelaxedMadd { dst: Dst, a: Src, b: Src };
+            f32x4_relaxed_nmadd = F32x4RelaxedNmadd { dst: Dst, a: Src, b: Src };
+            f64x2_relaxed_madd = F64x2RelaxedMadd { dst: Dst, a: Src, b: Src };
+            f64x2_relaxed_nmadd = F64x2RelaxedNmadd { dst: Dst, a: Src, b: Src };
+            f32x4_relaxed_min = F32x4RelaxedMin { dst: Dst, a: Src, b: Src };
+            f32x4_relaxed_max = F32x4RelaxedMax { dst: Dst, a: Src, b: Src };
+            f64x2_relaxed_min = F64x2RelaxedMin { dst: Dst, a: Src, b: Src };
+            f64x2_relaxed_max = F64x2RelaxedMax { dst: Dst, a: Src, b: Src };
+            i16x8_relaxed_dot_i8x16_i7x16_s = I16x8RelaxedDotI8x16I7x16S { dst: Dst, a: Src, b: Src };
+            i32x4_relaxed_dot_i8x16_i7x16_add_s = I32x4RelaxedDotI8x16I7x16AddS {
+                dst: Dst, a: Src, b: Src
+            };
         }
     };
 }

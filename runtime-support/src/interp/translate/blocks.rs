@@ -32,11 +32,11 @@ impl Translator<'_> {
 
     /// `if`: a branch to the `else` part (or the end) when the condition is zero.
     pub(super) fn if_(&mut self, blockty: BlockType) {
-        let (params, _) = self.block_arity(blockty);
+        let params = self.block_types(blockty).0.len();
         // Everything that must survive on both paths is settled before the branch.
         let len = self.stack.len();
         for i in 0..len - 1 {
-            if matches!(self.stack[i], Entry::Local(_)) || i >= len - 1 - params as usize {
+            if matches!(self.stack[i], Entry::Local(_)) || i >= len - 1 - params {
                 self.materialize(i);
             }
         }
@@ -52,7 +52,7 @@ impl Translator<'_> {
     pub(super) fn else_(&mut self) {
         let reachable = !self.ctrls.last().expect("validated").unreachable;
         if reachable {
-            let n = self.ctrls.last().expect("validated").results as usize;
+            let n = self.ctrls.last().expect("validated").results.len();
             self.materialize_top(n);
             let label = self.ctrls.last().expect("validated").label;
             self.emit_branch(Op::Br { target: 0 }, label);
@@ -60,7 +60,7 @@ impl Translator<'_> {
         let c = self.ctrls.last_mut().expect("validated");
         c.kind = Kind::Else;
         c.unreachable = false;
-        let (h, p, el) = (c.height as usize, c.params as usize, c.else_label.take());
+        let (h, p, el) = (c.height as usize, c.params, c.else_label.take());
         if let Some(el) = el {
             self.bind(el);
         }
@@ -80,7 +80,7 @@ impl Translator<'_> {
             return;
         }
         if reachable {
-            self.materialize_top(c.results as usize);
+            self.materialize_top(c.results.len());
         }
         if c.kind == Kind::Loop {
             self.loop_depth -= 1;
@@ -92,6 +92,6 @@ impl Translator<'_> {
             self.bind(c.label);
         }
         self.stack.truncate(c.height as usize);
-        self.push_temps(c.results as usize);
+        self.push_temps(c.results);
     }
 }

@@ -3,7 +3,7 @@
 //! Invariants: a call's arguments are materialized into consecutive slots ending at the top
 //! of the operand stack (for `call_indirect`, followed by the element index); the callee's
 //! frame starts at the first of them (`base`), and its results are left in the same slots,
-//! where they become `Temp` entries.
+//! where they become `Temp` entries. A `v128` argument or result takes two slots.
 
 use super::Translator;
 use crate::interp::ir::Op;
@@ -12,22 +12,20 @@ impl Translator<'_> {
     /// `call` of a defined or an imported function.
     pub(super) fn call(&mut self, function_index: u32) {
         let ty = self.info.func_type(function_index);
-        let (np, nr) = (ty.params().len(), ty.results().len());
-        let base = self.take_args(np);
+        let base = self.take_args(ty.params().len());
         if self.info.is_imported_func(function_index) {
             self.emit(Op::CallImport { func: function_index, base });
         } else {
             self.emit(Op::Call { func: function_index, base });
         }
-        self.push_temps(nr);
+        self.push_temps(ty.results());
     }
 
     /// `call_indirect` through table `table_index`, expecting type `type_index`.
     pub(super) fn call_indirect(&mut self, type_index: u32, table_index: u32) {
         let ty = &self.info.types[type_index as usize];
-        let (np, nr) = (ty.params().len(), ty.results().len());
-        let base = self.take_args(np + 1);
+        let base = self.take_args(ty.params().len() + 1);
         self.emit(Op::CallIndirect { table: table_index, ty: type_index, base });
-        self.push_temps(nr);
+        self.push_temps(ty.results());
     }
 }

@@ -15,9 +15,10 @@
 
 use super::super::fuse::{fuse_compare, fuse_eqz_compare, negate_branch};
 use super::Translator;
-use super::stack::Entry;
+use super::stack::{Entry, width};
 use crate::error::CompileError;
 use crate::interp::ir::{Op, Slot};
+use crate::types::ValType;
 use wasmparser::{BlockType, BrTable};
 
 /// What kind of construct a control frame is.
@@ -37,24 +38,39 @@ pub(super) struct Label {
     pub(super) patches: Vec<u32>,
 }
 
-/// One open block, loop, `if`/`else` or the function body.
-pub(super) struct Ctrl {
+/// One open block, loop, `if`/`else` or the function body, with its parameter and result
+/// types.
+pub(super) struct Ctrl<'a> {
     pub(super) kind: Kind,
     pub(super) height: u32,
-    pub(super) params: u32,
-    pub(super) results: u32,
+    pub(super) params: &'a [ValType],
+    pub(super) results: &'a [ValType],
     pub(super) label: usize,
     pub(super) else_label: Option<usize>,
     pub(super) unreachable: bool,
 }
 
-impl Ctrl {
+impl Ctrl<'_> {
     pub(super) fn branch_arity(&self) -> u32 {
-        if self.kind == Kind::Loop { self.params } else { self.results }
+        (if self.kind == Kind::Loop { self.params } else { self.results }).len() as u32
     }
 }
 
-impl Translator<'_> {
+/// A one-value type list of `ty` (a block type's single result).
+fn single(ty: wasmparser::ValType) -> &'static [ValType] {
+    use wasmparser::ValType as W;
+    match ty {
+        W::I32 => &[ValType::I32],
+        W::I64 => &[ValType::I64],
+        W::F32 => &[ValType::F32],
+        W::F64 => &[ValType::F64],
+        W::V128 => &[ValType::V128],
+        W::Ref(r) if r.is_extern_ref() => &[ValType::ExternRef],
+        W::Ref(_) => &[ValType::FuncRef],
+    }
+}
+
+impl<'a> Translator<'a> {
     pub(super) fn new_label(&mut self) -> usize {
         self.labels.push(Label::default());
         self.labels.len() - 1
@@ -87,28 +103,29 @@ impl Translator<'_> {
         }
     }
 
-    /// Emits the function return: results to slots `0..n`, then `Return`.
+    /// Emits the function return: results to the slots from 0 up, then `Return`.
     pub(super) fn emit_return(&mut self) {
         let n = self.func_results as usize;
         let len = self.stack.len();
+        let result_slots: Slot = (len - n..len).map(|h| width(self.stack.wide(h))).sum();
         for i in len - n..len {
-            if matches!(self.stack[i], Entry::Local(x) if (x as usize) < n) {
+            if matches!(self.stack[i], Entry::Local(x) if x < result_slots) {
                 self.materialize(i);
             }
         }
-        for i in 0..n {
-            let dst = i as Slot;
-            match self.stack[len - n + i] {
-                Entry::Temp => {
-                    self.emit(Op::Copy { dst, src: self.own(len - n + i) });
-                }
+        let mut dst: Slot = 0;
+        for h in len - n..len {
+            let wide = self.stack.wide(h);
+            match self.stack[h] {
+                Entry::Temp => self.emit_copy(dst, self.own(h), wide),
                 Entry::Local(x) => {
                     if x != dst {
-                        self.emit(Op::Copy { dst, src: x });
+                        self.emit_copy(dst, x, wide);
                     }
                 }
                 Entry::Const(v) => self.emit_const(dst, v),
             }
+            dst += width(wide);
         }
         self.emit(Op::Return);
     }
@@ -202,25 +219,26 @@ impl Translator<'_> {
         self.stack.truncate(h);
     }
 
-    pub(super) fn block_arity(&self, bt: BlockType) -> (u32, u32) {
+    /// The parameter and result types of block type `bt`.
+    pub(super) fn block_types(&self, bt: BlockType) -> (&'a [ValType], &'a [ValType]) {
         match bt {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
+            BlockType::Empty => (&[], &[]),
+            BlockType::Type(t) => (&[], single(t)),
             BlockType::FuncType(t) => {
                 let ft = &self.info.types[t as usize];
-                (ft.params().len() as u32, ft.results().len() as u32)
+                (ft.params(), ft.results())
             }
         }
     }
 
     pub(super) fn push_ctrl(&mut self, kind: Kind, bt: BlockType) -> usize {
-        let (params, results) = self.block_arity(bt);
+        let (params, results) = self.block_types(bt);
         self.materialize_locals();
-        self.materialize_top(params as usize);
+        self.materialize_top(params.len());
         let label = self.new_label();
         self.ctrls.push(Ctrl {
             kind,
-            height: self.stack.len() as u32 - params,
+            height: (self.stack.len() - params.len()) as u32,
             params,
             results,
             label,
@@ -245,9 +263,9 @@ impl Translator<'_> {
         let c = &self.ctrls[self.ctrls.len() - 1 - relative_depth as usize];
         let (kind, n, h, label) = (c.kind, c.branch_arity() as usize, c.height as usize, c.label);
         // Whether the branch needs copies is decided with the condition popped.
-        let top = self.pop();
+        let (top, wide) = self.stack.pop().expect("validated: a condition");
         let direct = kind != Kind::Func && !self.needs_copy(n, h);
-        self.stack.push(top);
+        self.push_typed(top, wide);
         if direct {
             let branch = self.pop_cond(false);
             self.emit_branch(branch, label);

@@ -88,7 +88,7 @@ impl<'a> VisitOperator<'a> for DeadCode<'_, '_> {
     }
 }
 
-/// SIMD and relaxed SIMD: every operator refused.
+/// SIMD and relaxed SIMD: every operator skipped.
 impl<'a> VisitSimdOperator<'a> for DeadCode<'_, '_> {
     wasmparser::for_each_visit_simd_operator!(skip_dead_code);
 }

@@ -67,7 +67,7 @@ impl Translator<'_> {
     /// A store made by `make(addr, value, offset)`.
     pub(super) fn store(
         &mut self,
-        make: fn(Slot, Slot, u32) -> Op,
+        make: impl FnOnce(Slot, Slot, u32) -> Op,
         memarg: MemArg,
     ) -> Result<(), CompileError> {
         self.check_memarg(memarg)?;

@@ -1,7 +1,8 @@
 //! Translation of validated wasm function bodies into the interpreter's slot form.
 //!
 //! One [`Translator`] per function body visits its operators once: every operator wasmparser
-//! knows is either translated ([`visit`]) or refused by its proposal ([`proposals`]), and
+//! knows is either translated ([`visit`], and [`simd`] for SIMD and relaxed SIMD) or
+//! refused by its proposal ([`proposals`]), and
 //! unreachable code is skipped ([`dead_code`]). The translator keeps a model of the operand
 //! stack ([`stack`]) and of the enclosing blocks ([`control`]) and emits [`Op`]s with
 //! absolute branch targets; the operators are translated by kind ([`blocks`], [`control`],
@@ -23,6 +24,7 @@ mod dead_code;
 mod memory;
 mod numeric;
 mod proposals;
+mod simd;
 mod stack;
 mod tables;
 mod variables;
@@ -37,9 +39,10 @@ use super::ir::{CompiledFunc, Op, Slot};
 use super::rotate::rotate_loops;
 use crate::error::CompileError;
 use crate::module::ModuleInfo;
+use crate::types::ValType;
 use control::{Ctrl, Kind, Label};
 use dead_code::DeadCode;
-use stack::Entry;
+use stack::{Operands, is_wide, width};
 use std::collections::HashMap;
 
 /// Translates every defined function of `info`. With `interruptible`, every function entry
@@ -48,8 +51,9 @@ use std::collections::HashMap;
 ///
 /// # Errors
 /// [`CompileError`] (marked unsupported) if a body uses an operator of a proposal the
-/// interpreter does not translate (SIMD and the post-2.0 proposals; the message names the
-/// proposal) or is too large for the interpreter's slot numbering.
+/// interpreter does not translate (the post-2.0 proposals other than relaxed SIMD; the
+/// message names the proposal) or is too large for the interpreter's slot numbering or
+/// constant pool.
 pub fn translate_module(
     info: &ModuleInfo,
     interruptible: bool,
@@ -86,15 +90,23 @@ struct Translator<'a> {
     /// The wasm byte offset of each instruction, parallel to `code`.
     offsets: Vec<u32>,
     /// The operand-stack model, one entry per stack position ([`stack`]).
-    stack: Vec<Entry>,
+    stack: Operands,
     /// The open control frames, innermost last ([`control`]).
-    ctrls: Vec<Ctrl>,
+    ctrls: Vec<Ctrl<'a>>,
     /// Every label made so far, by number.
     labels: Vec<Label>,
-    /// Parameters.
+    /// Slots of the parameters.
     num_params: u32,
-    /// Parameters plus declared locals.
+    /// Slots of the parameters plus the declared locals.
     num_locals: u32,
+    /// The first slot and `v128`-ness of every local (parameters first), when some local is
+    /// a `v128`; empty when every local takes one slot (local `i` is slot `i`).
+    local_slots: Vec<(Slot, bool)>,
+    /// `v128` constants and `i8x16.shuffle` lane masks, by pool index
+    /// ([`CompiledFunc::v128_consts`]).
+    v128_consts: Vec<u128>,
+    /// The pool index of each value in `v128_consts`.
+    v128_index: HashMap<u128, u16>,
     /// Constants with slots of their own (`num_locals..stack_base`), by value.
     const_slots: HashMap<u64, Slot>,
     /// Values of the constant slots, in slot order.
@@ -105,7 +117,7 @@ struct Translator<'a> {
     loop_depth: u32,
     /// Constants materialized inside loops, in first-use order (requests for pass two).
     loop_consts: Vec<u64>,
-    /// The greatest operand-stack height so far.
+    /// The most slots the operand stack has taken so far.
     max_height: u32,
     /// The wasm byte offset of the operator being translated.
     offset: u32,
@@ -139,11 +151,14 @@ impl<'a> Translator<'a> {
             func_index,
             code: Vec::new(),
             offsets: Vec::new(),
-            stack: Vec::new(),
+            stack: Operands::default(),
             ctrls: Vec::new(),
             labels: Vec::new(),
             num_params: 0,
             num_locals: 0,
+            local_slots: Vec::new(),
+            v128_consts: Vec::new(),
+            v128_index: HashMap::new(),
             const_slots: HashMap::new(),
             consts: consts.to_vec(),
             stack_base: 0,
@@ -167,26 +182,43 @@ impl<'a> Translator<'a> {
     ) -> Result<(CompiledFunc, Vec<u64>), CompileError> {
         let err = CompileError::from_wasmparser;
         let ty = self.info.func_type(self.func_index);
-        self.num_params = ty.params().len() as u32;
-        let mut locals = self.num_params as u64;
+        let mut locals: Vec<(u32, ValType)> = ty.params().iter().map(|&t| (1, t)).collect();
         for l in body.get_locals_reader().map_err(err)? {
-            locals += l.map_err(err)?.0 as u64;
+            let (n, t) = l.map_err(err)?;
+            let t = ValType::from_wasmparser(t).unwrap_or(ValType::FuncRef);
+            locals.push((n, t));
         }
-        if locals > (u32::MAX / 4) as u64 {
+        let params = ty.params().len();
+        let slot_count = |runs: &[(u32, ValType)]| -> u64 {
+            runs.iter().map(|&(n, t)| n as u64 * width(is_wide(t)) as u64).sum()
+        };
+        let num_locals = slot_count(&locals);
+        if num_locals > (u32::MAX / 4) as u64 {
             return Err(unsupported(body.range().start as u32, "a function with this many locals"));
         }
-        self.num_locals = locals as u32;
+        self.num_params = slot_count(&locals[..params]) as u32;
+        self.num_locals = num_locals as u32;
+        if locals.iter().any(|&(_, t)| is_wide(t)) {
+            let mut next = 0;
+            for &(n, t) in &locals {
+                for _ in 0..n {
+                    self.local_slots.push((next, is_wide(t)));
+                    next += width(is_wide(t));
+                }
+            }
+        }
         for (k, v) in self.consts.iter().enumerate() {
             self.const_slots.insert(*v, self.num_locals + k as u32);
         }
         self.stack_base = self.num_locals + self.consts.len() as u32;
+        self.stack = Operands::new(self.stack_base);
         self.func_results = ty.results().len() as u32;
         let label = self.new_label();
         self.ctrls.push(Ctrl {
             kind: Kind::Func,
             height: 0,
-            params: 0,
-            results: ty.results().len() as u32,
+            params: &[],
+            results: ty.results(),
             label,
             else_label: None,
             unreachable: false,
@@ -217,6 +249,8 @@ impl<'a> Translator<'a> {
             num_params: self.num_params,
             num_locals: self.num_locals,
             consts: self.consts.into_boxed_slice(),
+            v128_consts: self.v128_consts.into_boxed_slice(),
+            wide_sig: ty.params().iter().chain(ty.results()).any(|&t| is_wide(t)),
             frame_size: frame_size as u32,
         };
         Ok((func, self.loop_consts))
@@ -232,5 +266,29 @@ impl<'a> Translator<'a> {
     pub(super) fn emit_result(&mut self, op: Op) {
         let i = self.emit(op);
         self.last_result = Some(i);
+    }
+
+    /// The first slot of local `index` and whether it is a `v128`.
+    pub(super) fn local(&self, index: u32) -> (Slot, bool) {
+        match self.local_slots.get(index as usize) {
+            Some(&l) => l,
+            None => (index, false),
+        }
+    }
+
+    /// The pool index of `v128` constant `v` (added when new).
+    ///
+    /// # Errors
+    /// When the function has more distinct constants than an instruction can index.
+    pub(super) fn v128_const(&mut self, v: u128) -> Result<u16, CompileError> {
+        if let Some(&i) = self.v128_index.get(&v) {
+            return Ok(i);
+        }
+        let i = u16::try_from(self.v128_consts.len()).map_err(|_| {
+            unsupported(self.offset, "a function with this many distinct v128 constants")
+        })?;
+        self.v128_consts.push(v);
+        self.v128_index.insert(v, i);
+        Ok(i)
     }
 }

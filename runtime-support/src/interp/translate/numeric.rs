@@ -19,7 +19,7 @@ impl Translator<'_> {
         self.emit_result(make(self.own(t), src));
     }
 
-    pub(super) fn binop(&mut self, make: fn(Slot, Slot, Slot) -> Op) {
+    pub(super) fn binop(&mut self, make: impl FnOnce(Slot, Slot, Slot) -> Op) {
         let t = self.top();
         let b = self.slot(t);
         let a = self.slot(t - 1);

@@ -18,8 +18,6 @@ use std::fmt;
 /// A WebAssembly proposal (or feature) the interpreter does not translate yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Proposal {
-    Simd,
-    RelaxedSimd,
     Threads,
     SharedEverythingThreads,
     AcquireReleaseAtomics,
@@ -39,8 +37,6 @@ pub(super) enum Proposal {
 impl fmt::Display for Proposal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Proposal::Simd => "SIMD",
-            Proposal::RelaxedSimd => "relaxed SIMD",
             Proposal::Threads => "threads (atomics and shared memory)",
             Proposal::SharedEverythingThreads => "shared-everything threads",
             Proposal::AcquireReleaseAtomics => "acquire-release atomics",
@@ -82,9 +78,9 @@ macro_rules! by_proposal {
     (reference_types, $translated:ident, $refused:ident, $($op:tt)*) => {
         $translated!($($op)*);
     };
-    (simd, $translated:ident, $refused:ident, $($op:tt)*) => { $refused!(Simd, $($op)*); };
+    (simd, $translated:ident, $refused:ident, $($op:tt)*) => { $translated!($($op)*); };
     (relaxed_simd, $translated:ident, $refused:ident, $($op:tt)*) => {
-        $refused!(RelaxedSimd, $($op)*);
+        $translated!($($op)*);
     };
     (threads, $translated:ident, $refused:ident, $($op:tt)*) => { $refused!(Threads, $($op)*); };
     (shared_everything_threads, $translated:ident, $refused:ident, $($op:tt)*) => {
@@ -144,8 +140,3 @@ macro_rules! refuse_untranslated {
 }
 
 pub(super) use {by_proposal, refusal, refuse_untranslated, visited_by_hand};
-
-/// SIMD and relaxed SIMD: every operator refused.
-impl<'a> wasmparser::VisitSimdOperator<'a> for Translator<'_> {
-    wasmparser::for_each_visit_simd_operator!(refuse_untranslated);
-}

@@ -1,17 +1,25 @@
 //! Variable and parametric operators: `local.*`, `global.*`, `drop` and `select`.
 //!
 //! Invariants: `local.get` copies nothing (the entry aliases the local, see [`super::stack`]);
+//! a `v128` local or value moves with `Copy128` where a scalar one moves with `Copy`;
 //! `local.set` and `local.tee` first preserve every entry that still aliases the local, then
 //! either retarget the instruction that just computed the value to write the local directly
 //! (when it is `last_result`, see [`super`]) or copy the value into the local.
 
 use super::Translator;
-use super::stack::Entry;
+use super::stack::{Entry, is_wide};
 use crate::interp::ir::Op;
 
 impl Translator<'_> {
+    /// `local.get` of local `local_index`: an entry aliasing it.
+    pub(super) fn local_get(&mut self, local_index: u32) {
+        let (slot, wide) = self.local(local_index);
+        self.push_typed(Entry::Local(slot), wide);
+    }
+
     /// `local.set` (or, with `tee`, `local.tee`) of local `local_index`.
     pub(super) fn local_set(&mut self, local_index: u32, tee: bool) {
+        let (local_index, wide) = self.local(local_index);
         let t = self.top();
         if self.stack[t] == Entry::Local(local_index) {
             if !tee {
@@ -40,7 +48,7 @@ impl Translator<'_> {
                 Entry::Const(v) => self.emit_const(local_index, v),
                 e => {
                     let src = if let Entry::Local(x) = e { x } else { self.own(t) };
-                    self.emit(Op::Copy { dst: local_index, src });
+                    self.emit_copy(local_index, src, wide);
                 }
             }
             if !tee {
@@ -51,9 +59,13 @@ impl Translator<'_> {
 
     /// `global.get`.
     pub(super) fn global_get(&mut self, global_index: u32) {
-        let dst = self.own(self.stack.len());
-        self.push(Entry::Temp);
-        self.emit_result(Op::GlobalGet { dst, global: global_index });
+        let ty = self.info.globals[global_index as usize].ty.content;
+        let dst = self.push_temp(ty);
+        if is_wide(ty) {
+            self.emit_result(Op::GlobalGet128 { dst, global: global_index });
+        } else {
+            self.emit_result(Op::GlobalGet { dst, global: global_index });
+        }
     }
 
     /// `global.set`.
@@ -61,7 +73,11 @@ impl Translator<'_> {
         let t = self.top();
         let src = self.slot(t);
         self.pop();
-        self.emit(Op::GlobalSet { src, global: global_index });
+        if is_wide(self.info.globals[global_index as usize].ty.content) {
+            self.emit(Op::GlobalSet128 { src, global: global_index });
+        } else {
+            self.emit(Op::GlobalSet { src, global: global_index });
+        }
     }
 
     /// `select` (typed or not): `Select` with the condition in the following `Aux`.
@@ -74,7 +90,11 @@ impl Translator<'_> {
         self.pop();
         self.stack[t - 2] = Entry::Temp;
         let dst = self.own(t - 2);
-        self.emit(Op::Select { dst, a, b });
+        if self.stack.wide(t - 2) {
+            self.emit(Op::Select128 { dst, a, b });
+        } else {
+            self.emit(Op::Select { dst, a, b });
+        }
         self.emit(Op::Aux { slot: cond });
     }
 }

@@ -1,6 +1,7 @@
 //! The operators: [`Translator`] implements wasmparser's [`VisitOperator`] with one method
 //! per operator of every proposal it translates (`mvp`, `sign_extension`,
-//! `saturating_float_to_int`, `bulk_memory`, `reference_types`), written out here: there is
+//! `saturating_float_to_int`, `bulk_memory`, `reference_types`; `simd` and `relaxed_simd`
+//! in [`super::simd`]), written out here: there is
 //! no catch-all, so an operator wasmparser adds to these groups does not compile until it is
 //! translated or refused here. The operators of every other proposal are refused by
 //! [`refuse_untranslated!`] (see [`super::proposals`]).
@@ -206,7 +207,7 @@ impl<'a> VisitOperator<'a> for Translator<'_> {
     }
 
     fn visit_local_get(&mut self, local_index: u32) -> Self::Output {
-        self.push(Entry::Local(local_index));
+        self.local_get(local_index);
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 //! entry.
 
 use super::super::backtrace::unwind;
+use super::super::slots::{slot_count, slots_to_vals, vals_to_slots};
 use super::super::state::{Frame, InstCache};
 use super::super::{init_frame, is_interp};
 use super::*;
@@ -163,7 +164,7 @@ unsafe fn call_indirect_slow(
     unsafe {
         let inst = &*(*st).cache.inst;
         let fty = &inst.module.info.types[ty as usize];
-        let index = get(fp, base + fty.params().len() as u32) as u32 as usize;
+        let index = get(fp, base + slot_count(fty.params()) as u32) as u32 as usize;
         let def = inst.tables[table as usize].def;
         let (tbase, tlen) = ((*def).base, (*def).current_elements);
         if index >= tlen {
@@ -259,7 +260,8 @@ unsafe fn enter(
 /// `args` (interpreter slots), writing its results back there.
 ///
 /// # Safety
-/// `args` must cover `max(params, results)` slots of the current frame region; `callee`
+/// `args` must cover the slots of the parameters and of the results (a `v128` takes two)
+/// in the current frame region; `callee`
 /// and `vmctx` must form a valid array-call pair for a function of type `ty`.
 #[allow(clippy::too_many_arguments)]
 unsafe fn call_out(
@@ -282,13 +284,12 @@ unsafe fn call_out(
         big = vec![ValRaw::default(); n];
         &mut big
     };
-    for (i, b) in buf.iter_mut().take(np).enumerate() {
-        // SAFETY: per the contract, `args` covers `n` slots.
-        *b = ValRaw::from_bits(unsafe { *args.add(i) });
-    }
+    // SAFETY: per the contract, `args` covers the parameters' slots.
+    unsafe { slots_to_vals(ty.params(), args, buf) };
     let saved_top = store.interp_top.get();
+    let arg_slots = slot_count(ty.params()).max(slot_count(ty.results()));
     // SAFETY: both point into the same stack allocation.
-    let top = unsafe { args.add(n).offset_from(stack_base) } as usize;
+    let top = unsafe { args.add(arg_slots).offset_from(stack_base) } as usize;
     store.interp_top.set(top);
     store.call_depth.set(depth);
     // SAFETY: per the contract; the caller's VMContext is live.
@@ -299,9 +300,7 @@ unsafe fn call_out(
             .take_pending_unwind()
             .unwrap_or_else(|| Unwind::Trap(Trap::host("call unwound without a reason"))));
     }
-    for (i, b) in buf.iter().take(nr).enumerate() {
-        // SAFETY: per the contract, `args` covers `n` slots.
-        unsafe { *args.add(i) = b.bits() };
-    }
+    // SAFETY: per the contract, `args` covers the results' slots.
+    unsafe { vals_to_slots(ty.results(), buf, args) };
     Ok(())
 }

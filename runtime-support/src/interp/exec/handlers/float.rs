@@ -5,40 +5,40 @@ use super::*;
 /// A rounding operator (`ceil`, `floor`, `trunc`, `nearest`) on f32 bits: a NaN operand
 /// gives a quiet NaN (the host's libm may pass signalling NaNs through unchanged).
 #[inline(always)]
-fn f32_round(bits: u32, f: fn(f32) -> f32) -> u32 {
+pub(super) fn f32_round(bits: u32, f: fn(f32) -> f32) -> u32 {
     let x = f32::from_bits(bits);
     if x.is_nan() { bits | 0x0040_0000 } else { f(x).to_bits() }
 }
 /// As [`f32_round`], for f64.
 #[inline(always)]
-fn f64_round(bits: u64, f: fn(f64) -> f64) -> u64 {
+pub(super) fn f64_round(bits: u64, f: fn(f64) -> f64) -> u64 {
     let x = f64::from_bits(bits);
     if x.is_nan() { bits | 0x0008_0000_0000_0000 } else { f(x).to_bits() }
 }
 
 /// Wasm `f32.min`: NaN if either is NaN, and -0 below +0.
-fn wasm_min_f32(a: f32, b: f32) -> f32 {
+pub(super) fn wasm_min_f32(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {
         return f32::from_bits(0x7fc0_0000);
     }
     if a == b { f32::from_bits(a.to_bits() | b.to_bits()) } else { a.min(b) }
 }
 /// Wasm `f32.max`: NaN if either is NaN, and +0 above -0.
-fn wasm_max_f32(a: f32, b: f32) -> f32 {
+pub(super) fn wasm_max_f32(a: f32, b: f32) -> f32 {
     if a.is_nan() || b.is_nan() {
         return f32::from_bits(0x7fc0_0000);
     }
     if a == b { f32::from_bits(a.to_bits() & b.to_bits()) } else { a.max(b) }
 }
 /// As [`wasm_min_f32`], for f64.
-fn wasm_min_f64(a: f64, b: f64) -> f64 {
+pub(super) fn wasm_min_f64(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
         return f64::from_bits(0x7ff8_0000_0000_0000);
     }
     if a == b { f64::from_bits(a.to_bits() | b.to_bits()) } else { a.min(b) }
 }
 /// As [`wasm_max_f32`], for f64.
-fn wasm_max_f64(a: f64, b: f64) -> f64 {
+pub(super) fn wasm_max_f64(a: f64, b: f64) -> f64 {
     if a.is_nan() || b.is_nan() {
         return f64::from_bits(0x7ff8_0000_0000_0000);
     }

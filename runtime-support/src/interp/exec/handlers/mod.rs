@@ -227,6 +227,7 @@ mod float;
 mod float_fused;
 mod int;
 mod memory;
+mod simd;
 mod table;
 mod variable;
 
@@ -237,5 +238,6 @@ pub use float::*;
 pub use float_fused::*;
 pub use int::*;
 pub use memory::*;
+pub use simd::*;
 pub use table::*;
 pub use variable::*;
