@@ -15,8 +15,7 @@ pub struct Proposal {
 }
 
 /// Every proposal name `--features` accepts, Core 2.0's first. The proposals without a flag
-/// fail validation. (The compiled engine refuses SIMD modules with "SIMD is not supported
-/// yet" until it lowers SIMD.)
+/// fail validation.
 pub const PROPOSALS: &[Proposal] = &[
     Proposal { name: "mutable-global", features: Some(CoreFeatures::MUTABLE_GLOBAL) },
     Proposal {

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 #[command(name = "kiln-spectest")]
 struct Args {
     /// Run on this engine (repeatable; default: each set's engines, the interpreter and the
-    /// compiler, the interpreter alone for the SIMD sets while the compiler refuses SIMD).
+    /// compiler).
     #[arg(long, value_enum)]
     engine: Vec<EngineArg>,
     /// Which spec suite sets to run.

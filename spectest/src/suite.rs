@@ -50,14 +50,11 @@ impl SpecSet {
     /// Every set, in table order.
     pub const ALL: [SpecSet; 4] = [SpecSet::V1, SpecSet::V2, SpecSet::Simd, SpecSet::RelaxedSimd];
 
-    /// The engines the set runs on by default. The SIMD sets run on the interpreter only
-    /// while the compiled engine refuses SIMD ("SIMD is not supported yet"); the compiler's
-    /// SIMD lowering adds [`Engine::Compiler`] here (and so to `cargo test` and
-    /// `kiln-spectest`'s default columns).
+    /// The engines the set runs on by default (`cargo test` and `kiln-spectest`'s default
+    /// columns): every set runs on both.
     pub fn engines(self) -> &'static [Engine] {
         match self {
-            SpecSet::V1 | SpecSet::V2 => &ENGINES,
-            SpecSet::Simd | SpecSet::RelaxedSimd => &[Engine::Interpreter],
+            SpecSet::V1 | SpecSet::V2 | SpecSet::Simd | SpecSet::RelaxedSimd => &ENGINES,
         }
     }
 

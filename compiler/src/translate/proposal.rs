@@ -14,10 +14,6 @@ use kiln_runtime_support::CompileError;
 /// A WebAssembly proposal whose operators the compiler does not translate yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Proposal {
-    /// 128-bit SIMD (`v128`).
-    Simd,
-    /// Relaxed SIMD.
-    RelaxedSimd,
     /// Threads and atomics.
     Threads,
     /// Shared-everything threads.
@@ -48,8 +44,6 @@ impl Proposal {
     /// The proposal's name, as the subject of "... is not supported yet".
     pub fn name(self) -> &'static str {
         match self {
-            Proposal::Simd => "SIMD",
-            Proposal::RelaxedSimd => "relaxed SIMD",
             Proposal::Threads => "the threads proposal",
             Proposal::SharedEverythingThreads => "the shared-everything threads proposal",
             Proposal::AcquireReleaseAtomics => "the acquire-release atomics proposal",
@@ -67,7 +61,7 @@ impl Proposal {
 }
 
 /// The error for operator `op` (wasmparser's name for it) of `proposal` at byte `offset`:
-/// `SIMD is not supported yet (operator I8x16Add)`, flagged `unsupported`.
+/// `the threads proposal is not supported yet (operator AtomicFence)`, flagged `unsupported`.
 pub(crate) fn unsupported(proposal: Proposal, op: &str, offset: usize) -> CompileError {
     CompileError {
         offset: Some(offset),
@@ -103,11 +97,11 @@ macro_rules! visit_operators {
     (@sort $mode:ident reference_types $($rest:tt)*) => {
         visit_operators!(@translated $mode $($rest)*);
     };
-    // ... and refused ones.
-    (@sort $mode:ident simd $($rest:tt)*) => { visit_operators!(@refused Simd $($rest)*); };
+    (@sort $mode:ident simd $($rest:tt)*) => { visit_operators!(@translated $mode $($rest)*); };
     (@sort $mode:ident relaxed_simd $($rest:tt)*) => {
-        visit_operators!(@refused RelaxedSimd $($rest)*);
+        visit_operators!(@translated $mode $($rest)*);
     };
+    // ... and refused ones.
     (@sort $mode:ident threads $($rest:tt)*) => { visit_operators!(@refused Threads $($rest)*); };
     (@sort $mode:ident shared_everything_threads $($rest:tt)*) => {
         visit_operators!(@refused SharedEverythingThreads $($rest)*);

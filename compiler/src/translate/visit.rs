@@ -1,7 +1,8 @@
 //! The operator visitor: one method per operator of the proposals the compiler translates
 //! (the Core 2.0 instruction set: MVP, sign extension, saturating float-to-int, bulk memory,
-//! reference types), each calling the family module that emits its code; the operators of
-//! every other proposal are refused by generated methods ([`super::proposal`]).
+//! reference types; SIMD and relaxed SIMD are visited by [`super::simd`]), each calling the
+//! family module that emits its code; the operators of every other proposal are refused by
+//! generated methods ([`super::proposal`]).
 //!
 //! Implementing wasmparser's [`VisitOperator`] makes the list exhaustive: an operator
 //! wasmparser adds has no method here and fails to compile until it is translated or
@@ -652,9 +653,4 @@ impl<'a> VisitOperator<'a> for Translator<'_, '_> {
     fn visit_i64_trunc_sat_f64_u(&mut self) -> Self::Output {
         self.unop(|b, x| b.ins().fcvt_to_uint_sat(I64, x))
     }
-}
-
-/// Every SIMD and relaxed-SIMD operator is refused.
-impl<'a> VisitSimdOperator<'a> for Translator<'_, '_> {
-    wasmparser::for_each_visit_simd_operator!(refuse_in_translation);
 }
