@@ -15,6 +15,7 @@ mod malformed;
 mod memory_image;
 mod mixed_engines;
 mod object_load;
+mod relaxed_simd;
 mod signatures;
 mod simd_kernels;
 mod traps;

@@ -1,7 +1,7 @@
 //! The SIMD kernels (tests/c/simd_kernels.c: `wasm_simd128.h` intrinsics, built with
 //! `-O3 -msimd128`) through the public API: they give wasmtime's output
 //! (tests/c/simd_kernels.expected, made with wasmtime and checked against a live wasmtime
-//! run here) on the interpreter and on the default engine, whichever engine that picks.
+//! run here) on the interpreter, on the compiled engine and on the default engine.
 
 use kiln::{CoreFeatures, Engine, ModuleConfig, Runtime, RuntimeConfig};
 use std::cell::RefCell;
@@ -73,8 +73,15 @@ fn the_interpreter_gives_wasmtimes_output() {
     assert_eq!(run(RuntimeConfig::interpreter(), &["3"]), expected(), "three rounds");
 }
 
-/// The default engine (`Engine::Auto`) runs the module on the interpreter while the
-/// compiler refuses SIMD, natively once it lowers it; the output is wasmtime's either way.
+#[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[test]
+fn the_compiled_engine_gives_wasmtimes_output() {
+    assert_eq!(run(RuntimeConfig::compiler(), &[]), expected());
+    assert_eq!(run(RuntimeConfig::compiler(), &["3"]), expected(), "three rounds");
+}
+
+/// The default engine (`Engine::Auto`) compiles the module where the compiler exists and
+/// interprets it elsewhere; the output is wasmtime's either way.
 #[test]
 fn the_default_engine_gives_wasmtimes_output() {
     assert_eq!(RuntimeConfig::new().engine(), Engine::Auto);
