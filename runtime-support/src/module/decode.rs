@@ -32,7 +32,9 @@ pub fn uses_simd(wasm: &[u8]) -> bool {
     let all_but_simd = CoreFeatures::V2
         .union(CoreFeatures::RELAXED_SIMD)
         .difference(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
+    let with_simd = all_but_simd.union(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
     Validator::new_with_features(all_but_simd.to_wasmparser()).validate_all(wasm).is_err()
+        && Validator::new_with_features(with_simd.to_wasmparser()).validate_all(wasm).is_ok()
 }
 
 fn limits(min: u64, max: Option<u64>) -> Limits {
