@@ -1,7 +1,6 @@
-//! `kiln wast`: every file of the 1.0 and 2.0 spec suites passes on both engines, and of
-//! the SIMD and relaxed-SIMD suites on the interpreter (the compiled engine refuses SIMD
-//! until it lowers it); a wrong expectation fails naming file:line, and bad arguments are
-//! clear errors.
+//! `kiln wast`: every file of the 1.0, 2.0, SIMD and relaxed-SIMD spec suites passes on
+//! both engines; a wrong expectation fails naming file:line, and bad arguments are clear
+//! errors.
 
 use crate::{kiln, temp_dir};
 use kiln_spectest::SpecSet;
@@ -80,16 +79,19 @@ fn spec_simd_passes_on_the_interpreter() {
     spec_set_passes(SpecSet::Simd, &["--interpreter"]);
 }
 
-/// The default engine (`Engine::Auto`) runs a module the compiler refuses as unsupported
-/// (SIMD, for now) on the interpreter.
 #[test]
-fn spec_simd_passes_on_the_default_engine() {
-    spec_set_passes(SpecSet::Simd, &[]);
+fn spec_simd_passes_on_the_compiler() {
+    spec_set_passes(SpecSet::Simd, &["--compiler"]);
 }
 
 #[test]
 fn spec_relaxed_simd_passes_on_the_interpreter() {
     spec_set_passes(SpecSet::RelaxedSimd, &["--interpreter"]);
+}
+
+#[test]
+fn spec_relaxed_simd_passes_on_the_compiler() {
+    spec_set_passes(SpecSet::RelaxedSimd, &["--compiler"]);
 }
 
 const ADD: &str = r#"(module
@@ -188,8 +190,7 @@ fn features_select_what_modules_may_use() {
     let (code, out, _) = kiln(&["wast", "--features", "all,tail-call", tail.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("module: compile failed: "), "{out}");
-    // SIMD: in `v2`, run by the interpreter (and the default engine); refused by name on
-    // the compiled engine until it lowers SIMD; refused as invalid without the feature.
+    // SIMD: in `v2`, run by every engine; refused as invalid without the feature.
     let simd = dir.join("simd.wast");
     std::fs::write(
         &simd,
@@ -198,13 +199,10 @@ fn features_select_what_modules_may_use() {
     )
     .unwrap();
     let simd = simd.to_str().unwrap();
-    for flags in [&["--interpreter"][..], &[]] {
+    for flags in [&["--interpreter"][..], &["--compiler"], &[]] {
         let (code, out, _) = kiln(&[&["wast"], flags, &[simd]].concat());
         assert_eq!(code, 0, "{flags:?}: {out}");
     }
-    let (code, out, _) = kiln(&["wast", "--compiler", simd]);
-    assert_eq!(code, 1);
-    assert!(out.contains("SIMD is not supported yet"), "{out}");
     let (code, out, _) = kiln(&["wast", "--interpreter", "--features", "v1", simd]);
     assert_eq!(code, 1);
     assert!(out.contains("SIMD support is not enabled"), "{out}");
