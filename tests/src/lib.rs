@@ -233,6 +233,24 @@ pub fn simd_kernels_wasm() -> Result<Vec<u8>, String> {
     build_c_with(&src, &out, WASM32_WASI, &["-O3", "-msimd128"], &[], &[])
 }
 
+/// The SIMD kernels built as a benchmark library (`-DSIMD_KERNELS_BENCH -mexec-model=reactor`,
+/// `-target wasm32-wasi -O3 -msimd128`): no imports, no `main`, and per kernel an export
+/// `bench_<kernel>: (rounds: i32) -> i32` (`dot`, `convolution`, `base64`, `utf8`,
+/// `histogram`, `reverse`; see tests/c/simd_kernels.c). Returns the module's bytes.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn simd_kernels_bench_wasm() -> Result<Vec<u8>, String> {
+    let src = c_dir().join("simd_kernels.c");
+    let out = cache_dir().join("simd_kernels_bench.wasm");
+    let flags = ["-O3", "-msimd128", "-DSIMD_KERNELS_BENCH", "-mexec-model=reactor"];
+    build_c_with(&src, &out, WASM32_WASI, &flags, &[], &[])
+}
+
+/// The kernels [`simd_kernels_bench_wasm`] exports, as `bench_<name>`.
+pub const SIMD_KERNELS: [&str; 6] =
+    ["dot", "convolution", "base64", "utf8", "histogram", "reverse"];
+
 /// Where [`simd_kernels_wasm`] writes the module.
 pub fn simd_kernels_path() -> PathBuf {
     cache_dir().join("simd_kernels.wasm")
