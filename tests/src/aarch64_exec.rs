@@ -846,6 +846,26 @@ mod tests {
     }
 
     #[test]
+    fn v128_nan_rules_go_lane_by_lane() {
+        const V: &[ValType] = &[ValType::V128];
+        let lanes = |l: [u32; 4]| {
+            l.iter().enumerate().fold(0u128, |v, (i, &x)| v | (u128::from(x) << (32 * i)))
+        };
+        let plain = Call::with_bits("f", vec![lanes([0x3f80_0000; 4])]);
+        let m = |e: u128, a: u128, rule| {
+            outcomes_match(V, V, &plain, &Outcome::Values(vec![e]), &Outcome::Values(vec![a]), rule)
+        };
+        let e = lanes([0x7fc0_0000, 1, 2, 3]);
+        let negative_nan = lanes([0xffc0_0000, 1, 2, 3]);
+        assert!(m(e, negative_nan, NanRule::ArithmeticLanes(ValType::F32)));
+        assert!(!m(e, negative_nan, NanRule::Arithmetic), "v128 is exact under the scalar rule");
+        assert!(!m(e, lanes([0x7fc0_0000, 1, 2, 4]), NanRule::ArithmeticLanes(ValType::F32)));
+        assert!(!m(e, lanes([0x7fc0_0001, 1, 2, 3]), NanRule::ArithmeticLanes(ValType::F32)));
+        // As f64x2 the first lane's 64 bits are not a NaN: compared exactly.
+        assert!(!m(e, negative_nan, NanRule::ArithmeticLanes(ValType::F64)));
+    }
+
+    #[test]
     fn c_strings_escape_everything_unusual() {
         assert_eq!(c_string("wasm_func_3_a.b$c"), "\"wasm_func_3_a.b$c\"");
         assert_eq!(c_string("a\"b\\c d\u{e9}"), "\"a\\042b\\134c\\040d\\303\\251\"");

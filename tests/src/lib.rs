@@ -56,7 +56,7 @@ pub fn cache_dir() -> PathBuf {
 
 /// 64-bit FNV-1a, written out so the cache key is stable across Rust releases (unlike
 /// `DefaultHasher`).
-fn fnv1a64(parts: &[&[u8]]) -> u64 {
+pub(crate) fn fnv1a64(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         // Length-prefix each part so ("ab","c") and ("a","bc") differ.
@@ -286,7 +286,7 @@ pub fn marked_line(file: &str, marker: &str) -> u32 {
     index as u32 + 1
 }
 
-fn unique_suffix() -> u64 {
+pub(crate) fn unique_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()

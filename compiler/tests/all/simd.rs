@@ -106,3 +106,38 @@ fn relaxed_dot_uses_pmaddubsw_only_on_x86() {
         compile_module(&info, &s).unwrap();
     }
 }
+
+/// SIMD operators whose x86 lowering gets shorter with AVX (VEX three-operand forms, no
+/// register copies) and AVX-512 (`vpmullq`, `vpabsq`, `vpopcntb`, `vcvtudq2ps`).
+const AVX_FRIENDLY: &str = r#"
+(module
+  (func (export "i64x2_mul") (param v128 v128) (result v128) (i64x2.mul (local.get 0) (local.get 1)))
+  (func (export "i64x2_abs") (param v128) (result v128) (i64x2.abs (local.get 0)))
+  (func (export "popcnt") (param v128) (result v128) (i8x16.popcnt (local.get 0)))
+  (func (export "convert_u") (param v128) (result v128) (f32x4.convert_i32x4_u (local.get 0)))
+  (func (export "axpy") (param v128 v128 v128) (result v128)
+    (f32x4.add (f32x4.mul (local.get 0) (local.get 1))
+               (f32x4.sub (local.get 2) (f32x4.mul (local.get 1) (local.get 2))))))
+"#;
+
+fn code_bytes(info: &ModuleInfo, s: &kiln_compiler::CompilerSettings) -> usize {
+    compile_module(info, s).unwrap().functions.iter().map(|f| f.code.len()).sum()
+}
+
+/// `CpuLevel::Native` (`kiln compile --cpu native`) lets Cranelift use the host's vector
+/// extensions: on an x86-64 host with AVX the SIMD code is smaller than at the x86-64-v2
+/// baseline. (On other hosts native code must still compile.)
+#[test]
+fn native_cpu_gives_shorter_simd_code_with_avx() {
+    use kiln_compiler::{CompilerSettings, CpuLevel};
+    let info = module(AVX_FRIENDLY);
+    let baseline = CompilerSettings { verify_ir: true, ..Default::default() };
+    let native = CompilerSettings { cpu: CpuLevel::Native, ..baseline.clone() };
+    let (b, n) = (code_bytes(&info, &baseline), code_bytes(&info, &native));
+    eprintln!("SIMD code bytes: baseline {b}, native {n}");
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx") {
+        assert!(n < b, "native {n} bytes, baseline {b}");
+    }
+    assert!(n > 0);
+}
