@@ -818,7 +818,7 @@ mod tests {
     fn nan_rules_follow_the_spec_suite() {
         let plain = Call::new("f", &[0x3f80_0000]);
         let nan_in = Call::new("f", &[0x7fa0_0001]);
-        let m = |call: &Call, e: u64, a: u64, rule| {
+        let m = |call: &Call, e: u128, a: u128, rule| {
             outcomes_match(F32, F32, call, &one(e), &one(a), rule)
         };
         // Exact: only the same bits.
