@@ -4,14 +4,15 @@
 //! above 127, non-uniform lane-select masks), run by the interpreter, by code compiled in
 //! process (x86-64-v2 or armv8.0 baseline) and by an artifact compiled for this CPU
 //! (`--cpu native`), which must agree bit for bit (NaN payloads aside, for the arithmetic
-//! ones). Spot checks pin the documented semantics.
+//! ones). Spot checks pin the documented semantics. The aarch64 code of the same module runs
+//! the same operands under qemu (`aarch64_exec::relaxed_simd_matches_the_interpreter`).
 
 use kiln::aot::{AotOptions, CpuTarget, compile_artifact};
 use kiln::{CoreFeatures, Engine, Instance, Runtime, RuntimeConfig, V128, Val};
 
 /// `(export name, operand count, lane shape of a float result whose NaN lanes may differ
 /// in payload)`, one function per relaxed instruction.
-const OPS: &[(&str, usize, Option<Shape>)] = &[
+pub(crate) const OPS: &[(&str, usize, Option<Shape>)] = &[
     ("i8x16.relaxed_swizzle", 2, None),
     ("i32x4.relaxed_trunc_f32x4_s", 1, None),
     ("i32x4.relaxed_trunc_f32x4_u", 1, None),
@@ -35,12 +36,13 @@ const OPS: &[(&str, usize, Option<Shape>)] = &[
 ];
 
 #[derive(Clone, Copy, Debug)]
-enum Shape {
+pub(crate) enum Shape {
     F32,
     F64,
 }
 
-fn wat() -> String {
+/// One export per relaxed instruction, named after it, taking its operands.
+pub(crate) fn wat() -> String {
     let mut m = String::from("(module\n");
     for (name, arity, _) in OPS {
         let params = "(param v128) ".repeat(*arity);
@@ -50,13 +52,13 @@ fn wat() -> String {
     m + ")"
 }
 
-fn features() -> CoreFeatures {
+pub(crate) fn features() -> CoreFeatures {
     CoreFeatures::V2.union(CoreFeatures::RELAXED_SIMD)
 }
 
 /// The operands: float lanes at every special value (each vector a rotation of the list,
 /// so every pair of specials meets in some lane), and byte patterns.
-fn inputs() -> Vec<V128> {
+pub(crate) fn inputs() -> Vec<V128> {
     let f32s = [
         0.0,
         -0.0,
@@ -150,28 +152,34 @@ fn call(inst: &Instance, name: &str, args: &[V128]) -> V128 {
     inst.call(name, &args).unwrap()[0].v128().unwrap()
 }
 
+/// The operand lists `ops` gets for an instruction of `arity` operands: every input, every
+/// pair of inputs, and for three operands every pair with a few third operands.
+pub(crate) fn operand_lists(arity: usize) -> Vec<Vec<V128>> {
+    let inputs = inputs();
+    let thirds = [inputs[0], inputs[4], inputs[20], inputs[inputs.len() - 1]];
+    let mut operands: Vec<Vec<V128>> = Vec::new();
+    for &a in &inputs {
+        if arity == 1 {
+            operands.push(vec![a]);
+            continue;
+        }
+        for &b in &inputs {
+            if arity == 2 {
+                operands.push(vec![a, b]);
+            } else {
+                operands.extend(thirds.iter().map(|&c| vec![a, b, c]));
+            }
+        }
+    }
+    operands
+}
+
 #[test]
 fn every_engine_gives_the_same_bits() {
     let engines = instances();
-    let inputs = inputs();
-    let thirds = [inputs[0], inputs[4], inputs[20], inputs[inputs.len() - 1]];
     let mut checked = 0;
     for &(name, arity, shape) in OPS {
-        let mut operands: Vec<Vec<V128>> = Vec::new();
-        for &a in &inputs {
-            if arity == 1 {
-                operands.push(vec![a]);
-                continue;
-            }
-            for &b in &inputs {
-                if arity == 2 {
-                    operands.push(vec![a, b]);
-                } else {
-                    operands.extend(thirds.iter().map(|&c| vec![a, b, c]));
-                }
-            }
-        }
-        for args in &operands {
+        for args in &operand_lists(arity) {
             let (first, reference) = (&engines[0].0, call(&engines[0].1, name, args));
             for (engine, inst) in &engines[1..] {
                 let r = call(inst, name, args);
