@@ -165,7 +165,7 @@ fn inspect_prints_the_artifact_header() {
         "kind: Kiln artifact",
         "format version: 4",
         "debug info (address map, source lines): ",
-        "runtime ABI version: 1",
+        "runtime ABI version: 2",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
