@@ -27,12 +27,12 @@ pub fn decode(wasm: &[u8], options: DecodeOptions) -> Result<ModuleInfo, Compile
 
 /// Whether a module binary that is valid with some Kiln features needs SIMD or relaxed
 /// SIMD to validate (a `v128` value, type or instruction anywhere in it). One extra
-/// validation pass, without the SIMD features.
+/// validation pass, with every feature wasmparser knows except the SIMD ones (so a module
+/// that is valid only because of another proposal is not taken for a SIMD module).
 pub fn uses_simd(wasm: &[u8]) -> bool {
-    let all_but_simd = CoreFeatures::V2
-        .union(CoreFeatures::RELAXED_SIMD)
-        .difference(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
-    Validator::new_with_features(all_but_simd.to_wasmparser()).validate_all(wasm).is_err()
+    use wasmparser::WasmFeatures as W;
+    let all_but_simd = W::all().difference(W::SIMD | W::RELAXED_SIMD);
+    Validator::new_with_features(all_but_simd).validate_all(wasm).is_err()
 }
 
 fn limits(min: u64, max: Option<u64>) -> Limits {
