@@ -159,28 +159,13 @@ unsafe fn call_indirect_slow(
     ty: u32,
     base: Slot,
 ) -> Resume {
-    // SAFETY: the current instance is live; `table`, `ty` are validated indices; the index
-    // slot lies in the frame; non-null funcref table elements point to live funcrefs.
+    // SAFETY: the current instance is live; `ty` is a validated type index; the element
+    // passed `table_funcref`'s checks.
     unsafe {
         let inst = &*(*st).cache.inst;
         let fty = &inst.module.info.types[ty as usize];
-        let index = get(fp, base + slot_count(fty.params()) as u32) as u32 as usize;
-        let def = inst.tables[table as usize].def;
-        let (tbase, tlen) = ((*def).base, (*def).current_elements);
-        if index >= tlen {
-            trap(pc, st, TrapCode::UndefinedElement);
-            return UNWIND;
-        }
-        let raw = *tbase.add(index);
-        if raw == 0 {
-            trap(pc, st, TrapCode::UninitializedElement);
-            return UNWIND;
-        }
-        let fr = *(raw as *const VMFuncRef);
-        if fr.type_id != inst.type_id(ty) {
-            trap(pc, st, TrapCode::IndirectCallTypeMismatch);
-            return UNWIND;
-        }
+        let at = base + slot_count(fty.params()) as u32;
+        let Some(fr) = table_funcref(pc, fp, st, table, ty, at) else { return UNWIND };
         call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
     }
 }
@@ -303,4 +288,255 @@ unsafe fn call_out(
     // SAFETY: per the contract, `args` covers the results' slots.
     unsafe { vals_to_slots(ty.results(), buf, args) };
     Ok(())
+}
+
+// ---- WebAssembly 3.0 calls: tail calls, typed function references ----
+
+/// Makes `callee` current in place of the running function: its arguments move from
+/// `args` to slot 0 of frame `fp`, which becomes the callee's frame (the suspended callers
+/// stay as they are, so the stack does not grow); false when the callee's frame does not
+/// fit the stack.
+///
+/// # Safety
+/// `s` is the run's state, `fp` the current frame, `args` the callee's parameter slots at
+/// or above `fp` inside the value stack.
+#[inline(always)]
+unsafe fn replace_frame(
+    s: &mut State,
+    fp: *mut u64,
+    callee: &CompiledFunc,
+    args: *mut u64,
+) -> bool {
+    // SAFETY: `fp` and `stack_end` point into (or one past) the same stack allocation; the
+    // arguments lie in the frame region and the callee's frame fits once checked.
+    unsafe {
+        let room = s.stack_end.offset_from(fp) as usize;
+        if room < callee.frame_size as usize {
+            return false;
+        }
+        std::ptr::copy(args, fp, callee.num_params as usize);
+        init_frame(callee, fp);
+    }
+    s.func = callee;
+    true
+}
+
+/// What a tail call's slow path continues with.
+enum TailResume {
+    /// Run this instruction with this frame (an interpreted callee's first instruction).
+    At(*const Instr, *mut u64),
+    /// The callee ran to completion outside the interpreter and its results are in slot
+    /// 0: return from the current function.
+    Leave,
+    /// The run unwinds.
+    Unwind,
+}
+
+/// Continues after a tail call's slow path.
+///
+/// # Safety
+/// `st` is the run's state; `r` came from one of its tail-call slow paths.
+#[inline(always)]
+unsafe fn tail_resume(r: TailResume, st: *mut State) -> Exit {
+    // SAFETY: per the contract.
+    unsafe {
+        match r {
+            TailResume::At(pc, fp) => resume(pc, fp, st),
+            TailResume::Leave => leave(st),
+            TailResume::Unwind => Exit::Unwind,
+        }
+    }
+}
+
+handler!(fn return_call(pc, fp, mem, len, st) = ReturnCall { func, base } {
+    // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
+    // slot of the current frame; the callee starts at its first instruction.
+    unsafe {
+        let s = &mut *st;
+        let callee = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        if !replace_frame(s, fp, callee, fp.add(base as usize)) {
+            return trap(pc, st, TrapCode::CallStackExhausted);
+        }
+        dispatch(callee.code.as_ptr(), fp, mem, len, st)
+    }
+});
+
+handler!(fn return_call_import(pc, fp, mem, len, st) = ReturnCallImport { func, base } {
+    // SAFETY: `func` is an imported function of the live current instance.
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let imp = *inst.func_import(func);
+        let ty = inst.module.info.func_type(func);
+        tail_resume(tail_call_any(pc, fp, st, imp.array_call, imp.vmctx, ty, base), st)
+    }
+});
+
+handler!(fn return_call_indirect(pc, fp, mem, len, st) = ReturnCallIndirect { table, ty, base } {
+    // SAFETY: as in `return_call_import`; the element passed the checks of
+    // `table_funcref`.
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let fty = &inst.module.info.types[ty as usize];
+        let Some(fr) = table_funcref(pc, fp, st, table, ty, base + slot_count(fty.params()) as u32)
+        else {
+            return Exit::Unwind;
+        };
+        tail_resume(tail_call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base), st)
+    }
+});
+
+handler!(fn call_ref(pc, fp, mem, len, st) = CallRef { ty, base } {
+    // SAFETY: as in `call_import`; validation typed the reference with `ty`.
+    unsafe {
+        let (pc, fp) = call_ref_slow(pc, fp, st, ty, base);
+        resume(pc, fp, st)
+    }
+});
+
+handler!(fn return_call_ref(pc, fp, mem, len, st) = ReturnCallRef { ty, base } {
+    // SAFETY: as in `return_call_import`; validation typed the reference with `ty`.
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let fty = &inst.module.info.types[ty as usize];
+        let raw = get(fp, base + slot_count(fty.params()) as u32);
+        if raw == 0 {
+            return trap(pc, st, TrapCode::NullFunctionReference);
+        }
+        let fr = *(raw as *const VMFuncRef);
+        tail_resume(tail_call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base), st)
+    }
+});
+
+handler!(fn ref_as_non_null(pc, fp, mem, len, st) = RefAsNonNull { src } {
+    // SAFETY: `src` lies in the frame; `pc` is not the function's last instruction.
+    unsafe {
+        if get(fp, src) == 0 {
+            return trap(pc, st, TrapCode::NullReference);
+        }
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+/// `call_ref` of module type `ty`, arguments at slot `base` and the reference after them.
+///
+/// # Safety
+/// As [`call_import_slow`].
+#[inline(never)]
+unsafe fn call_ref_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    ty: u32,
+    base: Slot,
+) -> Resume {
+    // SAFETY: the current instance is live; the reference slot lies in the frame; non-null
+    // function references point to live funcrefs of type `ty` (or a subtype).
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let fty = &inst.module.info.types[ty as usize];
+        let raw = get(fp, base + slot_count(fty.params()) as u32);
+        if raw == 0 {
+            trap(pc, st, TrapCode::NullFunctionReference);
+            return UNWIND;
+        }
+        let fr = *(raw as *const VMFuncRef);
+        call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
+    }
+}
+
+/// The funcref at the index in slot `at` of `table`, checked against the table's size,
+/// null and module type `ty` (by canonical type id, subtyping included); `None` after
+/// recording the trap.
+///
+/// # Safety
+/// As [`call_import_slow`].
+unsafe fn table_funcref(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    table: u32,
+    ty: u32,
+    at: Slot,
+) -> Option<VMFuncRef> {
+    // SAFETY: the current instance is live; `table`, `ty` are validated indices; the index
+    // slot lies in the frame; non-null funcref table elements point to live funcrefs.
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let index = get(fp, at) as u32 as usize;
+        let def = inst.tables[table as usize].def;
+        let (tbase, tlen) = ((*def).base, (*def).current_elements);
+        let code = if index >= tlen {
+            TrapCode::UndefinedElement
+        } else {
+            let raw = *tbase.add(index);
+            if raw == 0 {
+                TrapCode::UninitializedElement
+            } else {
+                let fr = *(raw as *const VMFuncRef);
+                if fr.type_id == inst.type_id(ty) {
+                    return Some(fr);
+                }
+                TrapCode::IndirectCallTypeMismatch
+            }
+        };
+        trap(pc, st, code);
+        None
+    }
+}
+
+/// Tail-calls the function `(array_call, vmctx)` of type `ty` with its arguments at slot
+/// `base`: an interpreted callee replaces the current frame; any other is called out, and
+/// the current function then returns its results.
+///
+/// # Safety
+/// As [`call_any`].
+unsafe fn tail_call_any(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    array_call: ArrayCallFn,
+    vmctx: *mut VMOpaqueContext,
+    ty: &FuncType,
+    base: Slot,
+) -> TailResume {
+    // SAFETY: as in `call_any`; the results' slots at `base` are moved down to slot 0.
+    unsafe {
+        let args = fp.add(base as usize);
+        let s = &mut *st;
+        if is_interp(array_call) {
+            let ctx = &*(vmctx as *const InterpFuncContext);
+            let switch = if ctx.instance == s.cache.inst {
+                None
+            } else {
+                Some(InstCache::new(ctx.instance))
+            };
+            let (funcs, nimp) = match &switch {
+                Some(c) => (c.funcs, c.num_imported_funcs),
+                None => (s.cache.funcs, s.cache.num_imported_funcs),
+            };
+            let callee = &*funcs.add((ctx.func_index - nimp) as usize);
+            if !replace_frame(s, fp, callee, args) {
+                trap(pc, st, TrapCode::CallStackExhausted);
+                return TailResume::Unwind;
+            }
+            if let Some(c) = switch {
+                s.cache = c;
+            }
+            return TailResume::At(callee.code.as_ptr(), fp);
+        }
+        let store = &*s.store;
+        let depth = s.base_depth + s.frames.len() + 1;
+        let res = call_out(store, s.cache.inst, array_call, vmctx, ty, args, s.stack_base, depth);
+        store.call_depth.set(s.base_depth);
+        match res {
+            Ok(()) => {
+                std::ptr::copy(args, fp, slot_count(ty.results()));
+                TailResume::Leave
+            }
+            Err(u) => {
+                unwind(pc, st, u);
+                TailResume::Unwind
+            }
+        }
+    }
 }
