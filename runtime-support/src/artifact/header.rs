@@ -44,7 +44,7 @@ pub const FORMAT_VERSION: u32 = 4;
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
 /// artifacts; bump it whenever that contract changes.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 /// Size of the fixed header in bytes.
 pub const HEADER_SIZE: usize = 512;
 
