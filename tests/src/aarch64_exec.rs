@@ -574,7 +574,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         let ty = info.globals[i].ty.content;
         // SAFETY: every global pointer of a live instance points to its storage.
         let value = unsafe { (**g).get() };
-        if matches!(ty, ValType::FuncRef | ValType::ExternRef) && value.bits() != 0 {
+        if matches!(ty, ValType::Ref(_)) && value.bits() != 0 {
             return Err(format!(
                 "global {i} holds a non-null reference, which the aarch64 driver cannot carry over"
             ));

@@ -229,7 +229,8 @@ pub fn instantiate_with_host_data(
     for t in info.num_imported_tables..info.tables.len() as u32 {
         let decl = &info.tables[t as usize];
         let init = decl.init.as_ref().map(|e| eval_const(inst, e).bits() as usize).unwrap_or(0);
-        let mut table = Box::new(Table::new(decl.ty, init)?);
+        let ty = decl.ty.canonical(&info.canonical_ids());
+        let mut table = Box::new(Table::new(ty, init)?);
         let def: *mut VMTableDefinition =
             inst.at(inst.offsets.defined_table(t - info.num_imported_tables));
         // SAFETY: the definition lives in the VMContext, which outlives the owned table.

@@ -116,12 +116,18 @@ impl ConstExpr {
                 O::F64Const { value } => ConstOp::F64(value.bits()),
                 O::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
                 O::RefNull { hty } => {
-                    let r = if hty == wasmparser::HeapType::FUNC {
-                        RefType::FuncRef
-                    } else {
-                        RefType::ExternRef
-                    };
-                    ConstOp::RefNull(r)
+                    // Null of its hierarchy's top type: null is one value per hierarchy.
+                    let r = wasmparser::RefType::new(true, hty).and_then(RefType::from_wasmparser);
+                    match r {
+                        Some(r) if r.is_func() => ConstOp::RefNull(RefType::FUNCREF),
+                        Some(_) => ConstOp::RefNull(RefType::EXTERNREF),
+                        None => {
+                            return Err(crate::CompileError::unsupported(
+                                offset,
+                                format!("unsupported heap type {hty:?}"),
+                            ));
+                        }
+                    }
                 }
                 O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
                 O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),

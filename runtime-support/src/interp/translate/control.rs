@@ -65,8 +65,8 @@ fn single(ty: wasmparser::ValType) -> &'static [ValType] {
         W::F32 => &[ValType::F32],
         W::F64 => &[ValType::F64],
         W::V128 => &[ValType::V128],
-        W::Ref(r) if r.is_extern_ref() => &[ValType::ExternRef],
-        W::Ref(_) => &[ValType::FuncRef],
+        // Only the slot width of a reference matters here: one slot, whatever its type.
+        W::Ref(_) => &[ValType::FUNCREF],
     }
 }
 
