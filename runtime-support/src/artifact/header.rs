@@ -39,7 +39,7 @@ use std::fmt;
 /// `\0asm` nor text; CR LF and ^Z catch text-mode transfers).
 pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// The artifact format version this Kiln writes and reads (bump on any layout change).
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older

@@ -321,32 +321,11 @@ unsafe fn replace_frame(
     true
 }
 
-/// What a tail call's slow path continues with.
-enum TailResume {
-    /// Run this instruction with this frame (an interpreted callee's first instruction).
-    At(*const Instr, *mut u64),
-    /// The callee ran to completion outside the interpreter and its results are in slot
-    /// 0: return from the current function.
-    Leave,
-    /// The run unwinds.
-    Unwind,
-}
-
-/// Continues after a tail call's slow path.
-///
-/// # Safety
-/// `st` is the run's state; `r` came from one of its tail-call slow paths.
-#[inline(always)]
-unsafe fn tail_resume(r: TailResume, st: *mut State) -> Exit {
-    // SAFETY: per the contract.
-    unsafe {
-        match r {
-            TailResume::At(pc, fp) => resume(pc, fp, st),
-            TailResume::Leave => leave(st),
-            TailResume::Unwind => Exit::Unwind,
-        }
-    }
-}
+/// A `return` outside every function: where a tail call continues after calling its callee
+/// out (host and compiled callees), with the callee's results already in slot 0 of the
+/// current frame, so the current function returns them. Its own stack space is constant, as
+/// every path of a tail call's slow path returns to the handler, which then dispatches.
+static LEAVE: Instr = Instr { handler: ret, op: Op::Return {} };
 
 handler!(fn return_call(pc, fp, mem, len, st) = ReturnCall { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
@@ -362,28 +341,66 @@ handler!(fn return_call(pc, fp, mem, len, st) = ReturnCall { func, base } {
 });
 
 handler!(fn return_call_import(pc, fp, mem, len, st) = ReturnCallImport { func, base } {
+    // SAFETY: `pc` is this instruction; `resume` continues where the slow path says.
+    unsafe {
+        let (pc, fp) = return_call_import_slow(pc, fp, st, func, base);
+        resume(pc, fp, st)
+    }
+});
+
+handler!(fn return_call_indirect(pc, fp, mem, len, st) = ReturnCallIndirect { table, ty, base } {
+    // SAFETY: as in `return_call_import`.
+    unsafe {
+        let (pc, fp) = return_call_indirect_slow(pc, fp, st, table, ty, base);
+        resume(pc, fp, st)
+    }
+});
+
+/// `return_call` of imported function `func` with its arguments at slot `base`.
+///
+/// # Safety
+/// As [`call_import_slow`].
+#[inline(never)]
+unsafe fn return_call_import_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    func: u32,
+    base: Slot,
+) -> Resume {
     // SAFETY: `func` is an imported function of the live current instance.
     unsafe {
         let inst = &*(*st).cache.inst;
         let imp = *inst.func_import(func);
         let ty = inst.module.info.func_type(func);
-        tail_resume(tail_call_any(pc, fp, st, imp.array_call, imp.vmctx, ty, base), st)
+        tail_call_any(pc, fp, st, imp.array_call, imp.vmctx, ty, base)
     }
-});
+}
 
-handler!(fn return_call_indirect(pc, fp, mem, len, st) = ReturnCallIndirect { table, ty, base } {
-    // SAFETY: as in `return_call_import`; the element passed the checks of
-    // `table_funcref`.
+/// `return_call_indirect` through `table` expecting module type `ty`, arguments at slot
+/// `base` and the element index after them.
+///
+/// # Safety
+/// As [`call_import_slow`].
+#[inline(never)]
+unsafe fn return_call_indirect_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    table: u32,
+    ty: u32,
+    base: Slot,
+) -> Resume {
+    // SAFETY: the current instance is live; `ty` is a validated type index; the element
+    // passed `table_funcref`'s checks.
     unsafe {
         let inst = &*(*st).cache.inst;
         let fty = &inst.module.info.types[ty as usize];
-        let Some(fr) = table_funcref(pc, fp, st, table, ty, base + slot_count(fty.params()) as u32)
-        else {
-            return Exit::Unwind;
-        };
-        tail_resume(tail_call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base), st)
+        let at = base + slot_count(fty.params()) as u32;
+        let Some(fr) = table_funcref(pc, fp, st, table, ty, at) else { return UNWIND };
+        tail_call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
     }
-});
+}
 
 handler!(fn call_ref(pc, fp, mem, len, st) = CallRef { ty, base } {
     // SAFETY: as in `call_import`; validation typed the reference with `ty`.
@@ -394,18 +411,39 @@ handler!(fn call_ref(pc, fp, mem, len, st) = CallRef { ty, base } {
 });
 
 handler!(fn return_call_ref(pc, fp, mem, len, st) = ReturnCallRef { ty, base } {
-    // SAFETY: as in `return_call_import`; validation typed the reference with `ty`.
+    // SAFETY: as in `return_call_import`.
+    unsafe {
+        let (pc, fp) = return_call_ref_slow(pc, fp, st, ty, base);
+        resume(pc, fp, st)
+    }
+});
+
+/// `return_call_ref` of module type `ty`, arguments at slot `base` and the reference after
+/// them.
+///
+/// # Safety
+/// As [`call_import_slow`].
+#[inline(never)]
+unsafe fn return_call_ref_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    ty: u32,
+    base: Slot,
+) -> Resume {
+    // SAFETY: as in `call_ref_slow`.
     unsafe {
         let inst = &*(*st).cache.inst;
         let fty = &inst.module.info.types[ty as usize];
         let raw = get(fp, base + slot_count(fty.params()) as u32);
         if raw == 0 {
-            return trap(pc, st, TrapCode::NullFunctionReference);
+            trap(pc, st, TrapCode::NullFunctionReference);
+            return UNWIND;
         }
         let fr = *(raw as *const VMFuncRef);
-        tail_resume(tail_call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base), st)
+        tail_call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
     }
-});
+}
 
 handler!(fn ref_as_non_null(pc, fp, mem, len, st) = RefAsNonNull { src } {
     // SAFETY: `src` lies in the frame; `pc` is not the function's last instruction.
@@ -445,8 +483,10 @@ unsafe fn call_ref_slow(
 }
 
 /// The funcref at the index in slot `at` of `table`, checked against the table's size,
-/// null and module type `ty` (by canonical type id, subtyping included); `None` after
-/// recording the trap.
+/// null and module type `ty` (by canonical type id); `None` after recording the trap. It is
+/// returned by address (one register), so no stack slot of a handler that calls it escapes
+/// and the handler's dispatch stays a sibling call (a tail-calling loop through
+/// `return_call_indirect` would otherwise grow the native stack).
 ///
 /// # Safety
 /// As [`call_import_slow`].
@@ -457,9 +497,11 @@ unsafe fn table_funcref(
     table: u32,
     ty: u32,
     at: Slot,
-) -> Option<VMFuncRef> {
+) -> Option<&'static VMFuncRef> {
     // SAFETY: the current instance is live; `table`, `ty` are validated indices; the index
-    // slot lies in the frame; non-null funcref table elements point to live funcrefs.
+    // slot lies in the frame; non-null funcref table elements point to live funcrefs, which
+    // outlive the run (their instances belong to the store), so the `'static` reference is
+    // only used while it is valid.
     unsafe {
         let inst = &*(*st).cache.inst;
         let index = get(fp, at) as u32 as usize;
@@ -472,7 +514,7 @@ unsafe fn table_funcref(
             if raw == 0 {
                 TrapCode::UninitializedElement
             } else {
-                let fr = *(raw as *const VMFuncRef);
+                let fr = &*(raw as *const VMFuncRef);
                 if fr.type_id == inst.type_id(ty) {
                     return Some(fr);
                 }
@@ -485,8 +527,9 @@ unsafe fn table_funcref(
 }
 
 /// Tail-calls the function `(array_call, vmctx)` of type `ty` with its arguments at slot
-/// `base`: an interpreted callee replaces the current frame; any other is called out, and
-/// the current function then returns its results.
+/// `base`: an interpreted callee replaces the current frame (continue at its first
+/// instruction); any other is called out, and the current function then returns its results
+/// (continue at [`LEAVE`]).
 ///
 /// # Safety
 /// As [`call_any`].
@@ -498,7 +541,7 @@ unsafe fn tail_call_any(
     vmctx: *mut VMOpaqueContext,
     ty: &FuncType,
     base: Slot,
-) -> TailResume {
+) -> Resume {
     // SAFETY: as in `call_any`; the results' slots at `base` are moved down to slot 0.
     unsafe {
         let args = fp.add(base as usize);
@@ -517,12 +560,12 @@ unsafe fn tail_call_any(
             let callee = &*funcs.add((ctx.func_index - nimp) as usize);
             if !replace_frame(s, fp, callee, args) {
                 trap(pc, st, TrapCode::CallStackExhausted);
-                return TailResume::Unwind;
+                return UNWIND;
             }
             if let Some(c) = switch {
                 s.cache = c;
             }
-            return TailResume::At(callee.code.as_ptr(), fp);
+            return (callee.code.as_ptr(), fp);
         }
         let store = &*s.store;
         let depth = s.base_depth + s.frames.len() + 1;
@@ -531,11 +574,11 @@ unsafe fn tail_call_any(
         match res {
             Ok(()) => {
                 std::ptr::copy(args, fp, slot_count(ty.results()));
-                TailResume::Leave
+                (&LEAVE, fp)
             }
             Err(u) => {
                 unwind(pc, st, u);
-                TailResume::Unwind
+                UNWIND
             }
         }
     }
