@@ -74,9 +74,15 @@ const COMMAND_LINE_BYTES: usize = 64 * 1024;
 /// Bytes of one wasm page.
 const PAGE: u64 = 65536;
 
-/// How modules are decoded: the features [`AotOptions::default`] compiles.
-const DECODE: DecodeOptions =
-    DecodeOptions { features: kiln::CoreFeatures::V2, keep_custom_sections: false };
+/// The features modules may use: Core 2.0 and the WebAssembly 3.0 proposals the compiler
+/// translates (tail calls, typed function references, extended constants).
+pub const FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
+    .union(kiln::CoreFeatures::TAIL_CALL)
+    .union(kiln::CoreFeatures::FUNCTION_REFERENCES)
+    .union(kiln::CoreFeatures::EXTENDED_CONST);
+
+/// How modules are decoded: with [`FEATURES`], as they are compiled.
+const DECODE: DecodeOptions = DecodeOptions { features: FEATURES, keep_custom_sections: false };
 
 /// Checks that the cross compiler, objcopy and qemu are installed.
 ///
@@ -183,6 +189,7 @@ impl Aarch64Program {
         let options = AotOptions {
             target: Some(TARGET.to_string()),
             emit: Emit::Obj,
+            features: FEATURES,
             ..AotOptions::default()
         };
         let settings = options.compiler_settings().map_err(|e| e.to_string())?;
@@ -651,7 +658,7 @@ fn bits_from_val(v: &Val) -> Result<u64, String> {
 /// A message when the module does not instantiate, an export is missing, or a call fails
 /// with something other than a trap.
 pub fn interpret(wasm: &[u8], calls: &[Call]) -> Result<Vec<Outcome>, String> {
-    let rt = kiln::Runtime::with_config(RuntimeConfig::interpreter());
+    let rt = kiln::Runtime::with_config(RuntimeConfig::interpreter().with_core_features(FEATURES));
     let inst = rt.instantiate_wasm(wasm).map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(calls.len());
     for c in calls {

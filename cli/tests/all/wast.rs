@@ -183,11 +183,28 @@ fn features_select_what_modules_may_use() {
     assert_eq!(code, 1);
     assert!(out.contains(&format!("FAIL {file}:1: module: compile failed: ")), "{out}");
     // A proposal Kiln does not implement: accepted as a name, its modules refused.
-    let tail = dir.join("tail.wast");
-    std::fs::write(&tail, "(module (func (return_call 0)))\n").unwrap();
-    let (code, out, _) = kiln(&["wast", "--features", "all,tail-call", tail.to_str().unwrap()]);
+    let threads = dir.join("threads.wast");
+    std::fs::write(&threads, "(module (func (atomic.fence)))\n").unwrap();
+    let (code, out, _) = kiln(&["wast", "--features", "all,threads", threads.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("module: compile failed: "), "{out}");
+    // Tail calls run on both engines with `tail-call` (and `all`), are invalid without.
+    let tail = dir.join("tail.wast");
+    std::fs::write(
+        &tail,
+        "(module (func (export \"f\") (result i32) (return_call 1)) (func (result i32) (i32.const 7)))\n\
+         (assert_return (invoke \"f\") (i32.const 7))\n",
+    )
+    .unwrap();
+    let tail = tail.to_str().unwrap();
+    for engine in ["--interpreter", "--compiler"] {
+        for features in ["all", "v2,tail-call"] {
+            let (code, out, _) = kiln(&["wast", engine, "--features", features, tail]);
+            assert_eq!(code, 0, "{engine} --features {features}: {out}");
+        }
+    }
+    let (code, out, _) = kiln(&["wast", "--features", "v2", tail]);
+    assert_eq!(code, 1, "{out}");
     // SIMD: in `v2`, run by the interpreter (and the default engine); refused by name on
     // the compiled engine until it lowers SIMD; refused as invalid without the feature.
     let simd = dir.join("simd.wast");
