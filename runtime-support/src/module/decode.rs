@@ -25,14 +25,14 @@ pub fn decode(wasm: &[u8], options: DecodeOptions) -> Result<ModuleInfo, Compile
     decode_with(wasm, options.features, options.keep_custom_sections)
 }
 
-/// Whether a module binary that is valid with some Kiln features needs SIMD or relaxed
-/// SIMD to validate (a `v128` value, type or instruction anywhere in it). One extra
-/// validation pass, with every feature wasmparser knows except the SIMD ones (so a module
-/// that is valid only because of another proposal is not taken for a SIMD module).
+/// Whether a module binary needs SIMD or relaxed SIMD to validate (a `v128` value, type
+/// or instruction anywhere in it): it is invalid with every feature wasmparser knows except
+/// the SIMD ones (so a module that is valid only because of another proposal is not taken
+/// for a SIMD module) and valid with them. Two extra validation passes at most.
 pub fn uses_simd(wasm: &[u8]) -> bool {
     use wasmparser::WasmFeatures as W;
-    let all_but_simd = W::all().difference(W::SIMD | W::RELAXED_SIMD);
-    Validator::new_with_features(all_but_simd).validate_all(wasm).is_err()
+    let valid = |features: W| Validator::new_with_features(features).validate_all(wasm).is_ok();
+    !valid(W::all().difference(W::SIMD | W::RELAXED_SIMD)) && valid(W::all())
 }
 
 fn limits(min: u64, max: Option<u64>) -> Limits {
