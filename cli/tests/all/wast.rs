@@ -1,6 +1,7 @@
-//! `kiln wast`: every file of the 1.0 and 2.0 spec suites passes on both engines, and of
-//! the SIMD and relaxed-SIMD suites on the interpreter (the compiled engine refuses SIMD
-//! until it lowers it); a wrong expectation fails naming file:line, and bad arguments are
+//! `kiln wast`: every file of the 1.0 and 2.0 spec suites and of the extended-const,
+//! tail-call and function-references proposals passes on both engines, and of the SIMD and
+//! relaxed-SIMD suites on the interpreter (the compiled engine refuses SIMD until it lowers
+//! it); a wrong expectation fails naming file:line, and bad arguments are
 //! clear errors.
 
 use crate::{kiln, temp_dir};
@@ -15,11 +16,19 @@ fn spec_dir(set: SpecSet) -> &'static Path {
     static V2: OnceLock<PathBuf> = OnceLock::new();
     static SIMD: OnceLock<PathBuf> = OnceLock::new();
     static RELAXED_SIMD: OnceLock<PathBuf> = OnceLock::new();
+    static EXTENDED_CONST: OnceLock<PathBuf> = OnceLock::new();
+    static TAIL_CALL: OnceLock<PathBuf> = OnceLock::new();
+    static FUNCTION_REFERENCES: OnceLock<PathBuf> = OnceLock::new();
+    static V3: OnceLock<PathBuf> = OnceLock::new();
     let cell = match set {
         SpecSet::V1 => &V1,
         SpecSet::V2 => &V2,
         SpecSet::Simd => &SIMD,
         SpecSet::RelaxedSimd => &RELAXED_SIMD,
+        SpecSet::ExtendedConst => &EXTENDED_CONST,
+        SpecSet::TailCall => &TAIL_CALL,
+        SpecSet::FunctionReferences => &FUNCTION_REFERENCES,
+        SpecSet::V3 => &V3,
     };
     cell.get_or_init(|| {
         let dir = temp_dir(&format!("wast-{}", set.dir()));
@@ -40,6 +49,10 @@ fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
         SpecSet::V2 => ("v2", 19_000),
         SpecSet::Simd => ("v2", 25_000),
         SpecSet::RelaxedSimd => ("v2,relaxed-simd", 70),
+        SpecSet::ExtendedConst => ("v2,extended-const", 280),
+        SpecSet::TailCall => ("v2,tail-call", 110),
+        SpecSet::FunctionReferences => ("v2,function-references,tail-call", 1_800),
+        SpecSet::V3 => ("all", 0),
     };
     let args = [&["wast", "--features", features], engine_flags, &[dir.to_str().unwrap()]].concat();
     let (code, out, err) = kiln(&args);
@@ -96,6 +109,14 @@ const ADD: &str = r#"(module
   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
 (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
 "#;
+
+#[test]
+fn spec_3_0_call_proposals_pass_on_both_engines() {
+    for set in [SpecSet::ExtendedConst, SpecSet::TailCall, SpecSet::FunctionReferences] {
+        spec_set_passes(set, &["--interpreter"]);
+        spec_set_passes(set, &["--compiler"]);
+    }
+}
 
 #[test]
 fn one_wrong_expected_value_fails_with_file_and_line() {

@@ -10,7 +10,7 @@ use crate::finding::{Finding, Input, set_current_input};
 use crate::rng::Rng;
 use kiln::{
     CompiledModule, Error, Extern, ExternRef, Func, Global, Instance, Memory, ModuleConfig,
-    RefType, Runtime, RuntimeConfig, Table, Val,
+    Runtime, RuntimeConfig, Table, Val,
 };
 use std::fmt::Write as _;
 
