@@ -82,8 +82,7 @@ impl Val {
     }
 
     /// The null reference of a reference type (also of a non-nullable one, which has no
-    /// default: callers check [`ValType::is_defaultable`] where it matters), or zero of a
-    /// numeric type.
+    /// default value in wasm), or zero of a numeric type.
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),

@@ -37,12 +37,6 @@ impl ValType {
         if let ValType::Ref(r) = self { Some(r) } else { None }
     }
 
-    /// Whether this type has a default value (spec 3.0 "Defaultable Types"): every type but
-    /// non-nullable references.
-    pub fn is_defaultable(self) -> bool {
-        !matches!(self, ValType::Ref(r) if !r.nullable)
-    }
-
     /// Subtyping (spec 3.0 section 3.3.4, "Value Subtyping"): numbers and vectors match
     /// only themselves, references by [`RefType::matches`]. Both types must name defined
     /// types the same way (both module indices of one module, or both canonical ids).

@@ -241,3 +241,38 @@ fn typed_function_references_on_both_engines() {
         assert!(matches!(err, kiln::Error::TypeMismatch(_)), "{engine:?}: {err:?}");
     }
 }
+
+/// An endless tail-call loop has no `loop` and no growing stack: the function-entry
+/// interruption check stops it, on both engines.
+#[test]
+fn an_endless_tail_call_loop_can_be_interrupted() {
+    let wasm = wat::parse_str(
+        r#"(module
+          (type $v (func (param i32)))
+          (table 1 funcref)
+          (elem (i32.const 0) $spin_indirect)
+          (func $spin (export "spin") (param i32) (return_call $spin (i32.add (local.get 0) (i32.const 1))))
+          (func $spin_indirect (export "spin_indirect") (param i32)
+            (return_call_indirect (type $v) (local.get 0) (i32.const 0))))"#,
+    )
+    .unwrap();
+    for engine in ENGINES {
+        for export in ["spin", "spin_indirect"] {
+            let rt = Runtime::with_config(
+                RuntimeConfig::new()
+                    .with_engine(engine)
+                    .with_core_features(CoreFeatures::V2.union(TAIL_FEATURES))
+                    .with_interruption(true),
+            );
+            let inst = rt.instantiate_wasm(&wasm).unwrap();
+            let handle = rt.interrupt_handle();
+            let stopper = std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                handle.interrupt();
+            });
+            let code = trap_code(inst.call(export, &[Val::I32(0)]));
+            assert_eq!(code, kiln::TrapCode::Interrupted, "{export} on {engine:?}");
+            stopper.join().unwrap();
+        }
+    }
+}
