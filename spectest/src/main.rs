@@ -51,6 +51,11 @@ enum SetArg {
     V2,
     Simd,
     RelaxedSimd,
+    ExtendedConst,
+    TailCall,
+    FunctionReferences,
+    /// WebAssembly 3.0 (not part of `all` until every 3.0 proposal lands).
+    WasmV3,
     All,
 }
 
@@ -74,6 +79,10 @@ fn main() -> ExitCode {
             SetArg::V2 => vec![SpecSet::V2],
             SetArg::Simd => vec![SpecSet::Simd],
             SetArg::RelaxedSimd => vec![SpecSet::RelaxedSimd],
+            SetArg::ExtendedConst => vec![SpecSet::ExtendedConst],
+            SetArg::TailCall => vec![SpecSet::TailCall],
+            SetArg::FunctionReferences => vec![SpecSet::FunctionReferences],
+            SetArg::WasmV3 => vec![SpecSet::V3],
             SetArg::All => SpecSet::ALL.to_vec(),
         };
         for &set in &sets {

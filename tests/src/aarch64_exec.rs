@@ -79,11 +79,15 @@ const COMMAND_LINE_BYTES: usize = 64 * 1024;
 const PAGE: u64 = 65536;
 
 /// The features modules are compiled, decoded and interpreted with: WebAssembly 2.0 (SIMD
-/// included) and relaxed SIMD.
-pub const FEATURES: kiln::CoreFeatures =
-    kiln::CoreFeatures::V2.union(kiln::CoreFeatures::RELAXED_SIMD);
+/// included), relaxed SIMD, and the WebAssembly 3.0 proposals the compiler translates (tail
+/// calls, typed function references, extended constants).
+pub const FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
+    .union(kiln::CoreFeatures::RELAXED_SIMD)
+    .union(kiln::CoreFeatures::TAIL_CALL)
+    .union(kiln::CoreFeatures::FUNCTION_REFERENCES)
+    .union(kiln::CoreFeatures::EXTENDED_CONST);
 
-/// How modules are decoded.
+/// How modules are decoded: with [`FEATURES`], as they are compiled.
 const DECODE: DecodeOptions = DecodeOptions { features: FEATURES, keep_custom_sections: false };
 
 /// Checks that the cross compiler, objcopy and qemu are installed.
@@ -590,7 +594,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         let ty = info.globals[i].ty.content;
         // SAFETY: every global pointer of a live instance points to its storage.
         let value = unsafe { (**g).get() };
-        if matches!(ty, ValType::FuncRef | ValType::ExternRef) && value.bits() != 0 {
+        if matches!(ty, ValType::Ref(_)) && value.bits() != 0 {
             return Err(format!(
                 "global {i} holds a non-null reference, which the aarch64 driver cannot carry over"
             ));

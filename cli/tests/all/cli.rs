@@ -163,7 +163,7 @@ fn inspect_prints_the_artifact_header() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln artifact",
-        "format version: 4",
+        "format version: 5",
         "debug info (address map, source lines): ",
         "runtime ABI version: 2",
         "loadable here: yes",

@@ -212,6 +212,33 @@ impl Translator<'_, '_> {
         Ok(())
     }
 
+    /// `br_on_null`: branches when the reference on top is null (dropping it, the branch
+    /// carries the values below it), else leaves it on the stack.
+    pub(super) fn br_on_null(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        let r = self.pop();
+        let (target, n) = self.branch_to(relative_depth);
+        let args = block_args(self.peekn(n));
+        let next = self.b.create_block();
+        self.b.ins().brif(r, next, &[], target, &args);
+        self.b.switch_to_block(next);
+        self.b.seal_block(next);
+        self.push(r);
+        Ok(())
+    }
+
+    /// `br_on_non_null`: branches with the reference on top (the branch's last value) when
+    /// it is not null, else drops it.
+    pub(super) fn br_on_non_null(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        let (target, n) = self.branch_to(relative_depth);
+        let args = block_args(self.peekn(n));
+        let r = self.pop();
+        let next = self.b.create_block();
+        self.b.ins().brif(r, target, &args, next, &[]);
+        self.b.switch_to_block(next);
+        self.b.seal_block(next);
+        Ok(())
+    }
+
     /// `br_table`.
     pub(super) fn br_table(&mut self, targets: &BrTable<'_>) -> Result<(), CompileError> {
         let index = self.pop();

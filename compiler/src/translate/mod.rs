@@ -77,7 +77,7 @@ pub(crate) fn translate_function(
 ) -> Result<Function, CompileError> {
     let module = env.module;
     let ty = module.func_type(func_index);
-    let sig = abi::wasm_signature(ty, env.frontend.default_call_conv);
+    let sig = abi::wasm_signature(ty);
     let mut func = Function::with_name_signature(UserFuncName::user(0, func_index), sig);
 
     let body_range = module.bodies[(func_index - module.num_imported_funcs) as usize].range.clone();
@@ -255,7 +255,7 @@ impl Translator<'_, '_> {
         if let Some(&s) = self.wasm_sigs.get(&ty) {
             return s;
         }
-        let sig = abi::wasm_signature(&self.env.module.types[ty as usize], self.call_conv);
+        let sig = abi::wasm_signature(&self.env.module.types[ty as usize]);
         let s = self.b.import_signature(sig);
         self.wasm_sigs.insert(ty, s);
         s

@@ -20,14 +20,10 @@ pub(crate) enum Proposal {
     SharedEverythingThreads,
     /// Acquire-release atomics.
     AcquireReleaseAtomics,
-    /// Tail calls (`return_call`).
-    TailCall,
     /// Exception handling (`try_table`, `throw`).
     Exceptions,
     /// The legacy exception-handling operators (`try`, `catch`, `delegate`).
     LegacyExceptions,
-    /// Typed function references (`call_ref`, `br_on_null`).
-    FunctionReferences,
     /// Garbage collection (structs, arrays, `i31`).
     Gc,
     /// Custom descriptors.
@@ -47,10 +43,8 @@ impl Proposal {
             Proposal::Threads => "the threads proposal",
             Proposal::SharedEverythingThreads => "the shared-everything threads proposal",
             Proposal::AcquireReleaseAtomics => "the acquire-release atomics proposal",
-            Proposal::TailCall => "the tail-call proposal",
             Proposal::Exceptions => "exception handling",
             Proposal::LegacyExceptions => "legacy exception handling",
-            Proposal::FunctionReferences => "the typed function references proposal",
             Proposal::Gc => "garbage collection (GC)",
             Proposal::CustomDescriptors => "the custom descriptors proposal",
             Proposal::StackSwitching => "stack switching",
@@ -98,6 +92,13 @@ macro_rules! visit_operators {
         visit_operators!(@translated $mode $($rest)*);
     };
     (@sort $mode:ident simd $($rest:tt)*) => { visit_operators!(@translated $mode $($rest)*); };
+    // WebAssembly 3.0: tail calls and typed function references.
+    (@sort $mode:ident tail_call $($rest:tt)*) => {
+        visit_operators!(@translated $mode $($rest)*);
+    };
+    (@sort $mode:ident function_references $($rest:tt)*) => {
+        visit_operators!(@translated $mode $($rest)*);
+    };
     (@sort $mode:ident relaxed_simd $($rest:tt)*) => {
         visit_operators!(@translated $mode $($rest)*);
     };
@@ -109,15 +110,11 @@ macro_rules! visit_operators {
     (@sort $mode:ident acquire_release_atomics $($rest:tt)*) => {
         visit_operators!(@refused AcquireReleaseAtomics $($rest)*);
     };
-    (@sort $mode:ident tail_call $($rest:tt)*) => { visit_operators!(@refused TailCall $($rest)*); };
     (@sort $mode:ident exceptions $($rest:tt)*) => {
         visit_operators!(@refused Exceptions $($rest)*);
     };
     (@sort $mode:ident legacy_exceptions $($rest:tt)*) => {
         visit_operators!(@refused LegacyExceptions $($rest)*);
-    };
-    (@sort $mode:ident function_references $($rest:tt)*) => {
-        visit_operators!(@refused FunctionReferences $($rest)*);
     };
     (@sort $mode:ident gc $($rest:tt)*) => { visit_operators!(@refused Gc $($rest)*); };
     (@sort $mode:ident custom_descriptors $($rest:tt)*) => {

@@ -33,13 +33,7 @@ fn refusal(info: &ModuleInfo) -> CompileError {
 }
 
 #[test]
-fn tail_calls_and_atomics_are_refused() {
-    // nop; nop  ->  return_call 0
-    let (info, _) = with_body("(module (func nop nop))", &[0, 0x12, 0, 0x0b]);
-    let e = refusal(&info);
-    assert!(e.unsupported);
-    assert_eq!(e.message, "the tail-call proposal is not supported yet (operator ReturnCall)");
-
+fn atomics_are_refused() {
     // nop; nop; nop  ->  atomic.fence
     let (info, _) = with_body("(module (func nop nop nop))", &[0, 0xfe, 0x03, 0, 0x0b]);
     let e = refusal(&info);
@@ -49,11 +43,12 @@ fn tail_calls_and_atomics_are_refused() {
 
 #[test]
 fn refused_operators_in_unreachable_code_are_refused_too() {
-    // unreachable; nop; nop  ->  unreachable; return_call 0
-    let (info, start) = with_body("(module (func unreachable nop nop))", &[0, 0, 0x12, 0, 0x0b]);
+    // unreachable; nop; nop; nop  ->  unreachable; atomic.fence
+    let (info, start) =
+        with_body("(module (func unreachable nop nop nop))", &[0, 0, 0xfe, 0x03, 0, 0x0b]);
     let e = refusal(&info);
     assert!(e.unsupported);
-    assert_eq!(e.message, "the tail-call proposal is not supported yet (operator ReturnCall)");
+    assert_eq!(e.message, "the threads proposal is not supported yet (operator AtomicFence)");
     assert_eq!(e.offset, Some(start + 2));
 
     // Supported operators in unreachable code still compile, SIMD ones too.

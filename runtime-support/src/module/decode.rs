@@ -227,7 +227,7 @@ fn decode_with(
                                 let f = f.map_err(err)?;
                                 items.push(ConstExpr::single(ConstOp::RefFunc(f)));
                             }
-                            (RefType::FuncRef, items)
+                            (RefType::FUNCREF, items)
                         }
                         wasmparser::ElementItems::Expressions(rt, r) => {
                             let ty = RefType::from_wasmparser(rt).ok_or_else(|| {

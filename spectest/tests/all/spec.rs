@@ -1,5 +1,5 @@
-//! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD) on each of its
-//! default engines ([`SpecSet::engines`]); fails on any failure (assertions in the skip list
+//! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD, extended-const,
+//! tail-call, function-references) on each of its default engines ([`SpecSet::engines`]); fails on any failure (assertions in the skip list
 //! are not run).
 
 use kiln_spectest::{ENGINES, RunOptions, SpecSet, report, run_suite, skip};

@@ -1295,3 +1295,77 @@ fn relaxed_simd_matches_the_interpreter() {
     assert!(calls.len() > 40_000, "{}", calls.len());
     compare("relaxed-simd", &wasm, &calls);
 }
+
+/// WebAssembly 3.0 calls on aarch64 (Cranelift's `tail` convention there): deep
+/// tail-recursive loops through `return_call`, `return_call_indirect` and
+/// `return_call_ref` (far deeper than the stack allows plain calls), `call_ref`,
+/// `br_on_null`/`br_on_non_null`, and the null traps.
+#[test]
+fn tail_calls_and_function_references_match_the_interpreter() {
+    let wasm = wat::parse_str(
+        r#"(module
+          (type $loop (func (param i64 i64) (result i64)))
+          (type $i2i (func (param i32) (result i32)))
+          (table $t 2 funcref)
+          (elem (table $t) (i32.const 0) func $even_i $odd_i)
+          (elem declare func $even_r $odd_r $inc)
+          (func $count (export "count") (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call $count (i64.sub (local.get 0) (i64.const 1))
+                                        (i64.add (local.get 1) (i64.const 1))))))
+          (func $even_i (export "indirect") (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call_indirect $t (type $loop) (i64.sub (local.get 0) (i64.const 1))
+                                          (i64.add (local.get 1) (i64.const 2)) (i32.const 1)))))
+          (func $odd_i (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call_indirect $t (type $loop) (i64.sub (local.get 0) (i64.const 1))
+                                          (i64.sub (local.get 1) (i64.const 1)) (i32.const 0)))))
+          (func $even_r (export "by_ref") (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call_ref $loop (i64.sub (local.get 0) (i64.const 1))
+                                     (i64.add (local.get 1) (i64.const 3)) (ref.func $odd_r)))))
+          (func $odd_r (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call_ref $loop (i64.sub (local.get 0) (i64.const 1))
+                                     (i64.add (local.get 1) (i64.const 1)) (ref.func $even_r)))))
+          (func $inc (type $i2i) (i32.add (local.get 0) (i32.const 1)))
+          (func $pick (param i32) (result (ref null $i2i))
+            (if (result (ref null $i2i)) (local.get 0)
+              (then (ref.func $inc)) (else (ref.null $i2i))))
+          (func (export "call_ref") (param i32 i32) (result i32)
+            (call_ref $i2i (local.get 1) (call $pick (local.get 0))))
+          (func (export "or_default") (param i32 i32) (result i32)
+            (block $null
+              (return (call_ref $i2i (local.get 1) (br_on_null $null (call $pick (local.get 0))))))
+            (i32.const -1))
+          (func (export "non_null") (param i32 i32) (result i32)
+            (local.get 1)
+            (block $found (result (ref $i2i))
+              (br_on_non_null $found (call $pick (local.get 0)))
+              (return (i32.const -2)))
+            (call_ref $i2i))
+          (func (export "as_non_null") (param i32) (result i32)
+            (drop (ref.as_non_null (call $pick (local.get 0)))) (i32.const 0)))"#,
+    )
+    .unwrap();
+    let c = Call::new;
+    let calls = vec![
+        c("count", &[0, 0]),
+        c("count", &[3_000_000, 5]),
+        c("indirect", &[1_000_001, 0]),
+        c("by_ref", &[1_000_000, 7]),
+        c("call_ref", &[1, 41]),
+        c("call_ref", &[0, 41]),
+        c("or_default", &[1, 9]),
+        c("or_default", &[0, 9]),
+        c("non_null", &[1, 9]),
+        c("non_null", &[0, 9]),
+        c("as_non_null", &[1]),
+        c("as_non_null", &[0]),
+    ];
+    let expected = compare("wasm3_calls", &wasm, &calls);
+    assert_eq!(expected[1], Outcome::Values(vec![3_000_005]));
+    assert_eq!(expected[5], Outcome::Trap(TrapCode::NullFunctionReference));
+    assert_eq!(expected[11], Outcome::Trap(TrapCode::NullReference));
+}

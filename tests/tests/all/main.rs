@@ -23,3 +23,4 @@ mod v128_api;
 mod verify_once;
 mod wasi;
 mod wasi_diff;
+mod wasm3_calls;
