@@ -12,9 +12,11 @@ use kiln_runtime_support::types::WASM_PAGE_SIZE;
 const MAX_PADDING_FACTOR: u64 = 4;
 
 /// The memory image of `info`, when every active data segment targets the same defined
-/// memory at an offset known at compile time (`i32.const`) and lies inside its initial
-/// size, and the
-/// image is worth mapping (at least [`IMAGE_MIN`] bytes, not mostly zero padding).
+/// memory at an offset known at compile time (`i32.const`, or `i64.const` for a 64-bit
+/// memory) and lies inside its initial size, and the image is worth mapping (at least
+/// [`IMAGE_MIN`] bytes, not mostly zero padding). A module whose active segments target
+/// several memories (multi-memory) gets no image: its segments are copied at
+/// instantiation.
 pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
     let mut memory = None;
     let mut placed = Vec::with_capacity(info.data.len());
@@ -26,7 +28,7 @@ pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
         if *memory.get_or_insert(*m) != *m || *m < info.num_imported_memories {
             return None;
         }
-        let at = u64::from(const_u32(offset)?);
+        let at = const_offset(offset)?;
         placed.push(Some((at, d.bytes.clone())));
     }
     let memory = memory?;
@@ -68,13 +70,13 @@ pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
     Some(MemoryImageBytes { decl: MemoryImageDecl { memory, offset, len }, bytes: image, segments })
 }
 
-/// The value of the offset expression `expr` when it is known at compile time: an
-/// `i32.const`. The only other offsets the supported features allow read an imported
-/// global (`global.get`; defined globals need the GC proposal), known only at
-/// instantiation.
-fn const_u32(expr: &ConstExpr) -> Option<u32> {
+/// The value of the offset expression `expr` when it is a constant: an `i32.const` (a
+/// 32-bit memory) or an `i64.const` (a 64-bit memory). Other offsets read a global, or
+/// compute with extended constant expressions, and are left to instantiation.
+fn const_offset(expr: &ConstExpr) -> Option<u64> {
     match expr.ops.as_slice() {
-        [ConstOp::I32(v)] => Some(*v as u32),
+        [ConstOp::I32(v)] => Some(u64::from(*v as u32)),
+        [ConstOp::I64(v)] => Some(*v as u64),
         _ => None,
     }
 }

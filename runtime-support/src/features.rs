@@ -6,7 +6,8 @@
 /// non-trapping float-to-int conversions, sign-extension operators, multi-value, bulk
 /// memory, reference types and 128-bit SIMD. [`CoreFeatures::V1`] is Core 1.0 (the MVP)
 /// plus mutable-global import/export, as the 1.0 spec suite assumes.
-/// [`CoreFeatures::RELAXED_SIMD`] (WebAssembly 3.0) is opt-in.
+/// [`CoreFeatures::RELAXED_SIMD`], [`CoreFeatures::MULTI_MEMORY`] and
+/// [`CoreFeatures::MEMORY64`] (WebAssembly 3.0) are opt-in, each on its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CoreFeatures(u32);
 
@@ -30,6 +31,13 @@ impl CoreFeatures {
     /// Relaxed SIMD (Core 3.0): each relaxed instruction has one deterministic semantics in
     /// Kiln, documented with the interpreter's instruction set. Needs [`Self::SIMD`].
     pub const RELAXED_SIMD: Self = Self(1 << 7);
+    /// Multiple memories (Core 3.0): any number of memories per module, imported and
+    /// defined, and a memory index on every memory instruction.
+    pub const MULTI_MEMORY: Self = Self(1 << 16);
+    /// 64-bit memories and tables (Core 3.0's memory64): `i64` addresses, sizes and
+    /// lengths, memories beyond 4 GiB. Compiled code checks the bounds of every access to a
+    /// 64-bit memory explicitly (32-bit memories keep their guard pages).
+    pub const MEMORY64: Self = Self(1 << 17);
 
     /// WebAssembly Core 1.0 with mutable-global import/export.
     pub const V1: Self = Self::MUTABLE_GLOBAL;
@@ -77,6 +85,8 @@ impl CoreFeatures {
             (Self::REFERENCE_TYPES, W::REFERENCE_TYPES),
             (Self::SIMD, W::SIMD),
             (Self::RELAXED_SIMD, W::RELAXED_SIMD),
+            (Self::MULTI_MEMORY, W::MULTI_MEMORY),
+            (Self::MEMORY64, W::MEMORY64),
         ];
         for (k, w) in pairs {
             if self.contains(k) {

@@ -171,8 +171,7 @@ fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeCo
         config = config.with_trusted_key(super::keygen::read_public_key(k)?);
     }
     if let Some(bytes) = a.max_memory {
-        let pages = u32::try_from(bytes / 65536).unwrap_or(u32::MAX);
-        config = config.with_memory_limit_pages(pages);
+        config = config.with_memory_limit_pages(bytes / 65536);
     }
     if let Some(dir) = &a.cache_dir {
         config =
