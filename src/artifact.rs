@@ -23,8 +23,8 @@ use kiln_runtime_support::artifact::{
 
 /// No signature policy (for the artifacts this process's own compiler wrote).
 static NO_KEYS: TrustedKeys = TrustedKeys::none();
-use kiln_runtime_support::vm::{SharedBytes, bytes_of};
 use kiln_runtime_support::types::{MemoryType, TableType};
+use kiln_runtime_support::vm::{SharedBytes, bytes_of};
 use std::path::Path;
 use std::sync::Arc;
 

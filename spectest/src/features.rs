@@ -31,8 +31,8 @@ pub const PROPOSALS: &[Proposal] = &[
     Proposal { name: "relaxed-simd", features: Some(CoreFeatures::RELAXED_SIMD) },
     Proposal { name: "tail-call", features: None },
     Proposal { name: "extended-const", features: None },
-    Proposal { name: "multi-memory", features: None },
-    Proposal { name: "memory64", features: None },
+    Proposal { name: "multi-memory", features: Some(CoreFeatures::MULTI_MEMORY) },
+    Proposal { name: "memory64", features: Some(CoreFeatures::MEMORY64) },
     Proposal { name: "exception-handling", features: None },
     Proposal { name: "function-references", features: None },
     Proposal { name: "gc", features: None },
@@ -102,7 +102,11 @@ mod tests {
     fn sets_and_proposals() {
         assert_eq!(parse("v1"), Ok(CoreFeatures::V1));
         assert_eq!(parse("v2"), Ok(CoreFeatures::V2));
-        assert_eq!(parse("all"), Ok(CoreFeatures::V2.union(CoreFeatures::RELAXED_SIMD)));
+        let all = CoreFeatures::V2
+            .union(CoreFeatures::RELAXED_SIMD)
+            .union(CoreFeatures::MULTI_MEMORY)
+            .union(CoreFeatures::MEMORY64);
+        assert_eq!(parse("all"), Ok(all));
         assert!(CoreFeatures::V2.contains(CoreFeatures::SIMD));
         assert_eq!(parse("v1, bulk-memory"), Ok(CoreFeatures::V1.union(CoreFeatures::BULK_MEMORY)));
         assert_eq!(parse("tail-call"), Ok(MVP));

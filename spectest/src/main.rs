@@ -51,6 +51,8 @@ enum SetArg {
     V2,
     Simd,
     RelaxedSimd,
+    MultiMemory,
+    Memory64,
     All,
 }
 
@@ -74,6 +76,8 @@ fn main() -> ExitCode {
             SetArg::V2 => vec![SpecSet::V2],
             SetArg::Simd => vec![SpecSet::Simd],
             SetArg::RelaxedSimd => vec![SpecSet::RelaxedSimd],
+            SetArg::MultiMemory => vec![SpecSet::MultiMemory],
+            SetArg::Memory64 => vec![SpecSet::Memory64],
             SetArg::All => SpecSet::ALL.to_vec(),
         };
         for &set in &sets {

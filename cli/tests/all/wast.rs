@@ -1,7 +1,8 @@
-//! `kiln wast`: every file of the 1.0 and 2.0 spec suites passes on both engines, and of
-//! the SIMD and relaxed-SIMD suites on the interpreter (the compiled engine refuses SIMD
-//! until it lowers it); a wrong expectation fails naming file:line, and bad arguments are
-//! clear errors.
+//! `kiln wast`: every file of the 1.0, 2.0 and multi-memory spec suites passes on both
+//! engines, of the memory64 suite on the interpreter and the default engine, and of the SIMD
+//! and relaxed-SIMD suites on the interpreter (the compiled engine refuses SIMD until it
+//! lowers it); a wrong expectation fails naming file:line, and bad arguments are clear
+//! errors.
 
 use crate::{kiln, temp_dir};
 use kiln_spectest::SpecSet;
@@ -15,11 +16,15 @@ fn spec_dir(set: SpecSet) -> &'static Path {
     static V2: OnceLock<PathBuf> = OnceLock::new();
     static SIMD: OnceLock<PathBuf> = OnceLock::new();
     static RELAXED_SIMD: OnceLock<PathBuf> = OnceLock::new();
+    static MULTI_MEMORY: OnceLock<PathBuf> = OnceLock::new();
+    static MEMORY64: OnceLock<PathBuf> = OnceLock::new();
     let cell = match set {
         SpecSet::V1 => &V1,
         SpecSet::V2 => &V2,
         SpecSet::Simd => &SIMD,
         SpecSet::RelaxedSimd => &RELAXED_SIMD,
+        SpecSet::MultiMemory => &MULTI_MEMORY,
+        SpecSet::Memory64 => &MEMORY64,
     };
     cell.get_or_init(|| {
         let dir = temp_dir(&format!("wast-{}", set.dir()));
@@ -35,11 +40,13 @@ fn spec_dir(set: SpecSet) -> &'static Path {
 /// with more than `min_passed` passed.
 fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
     let dir = spec_dir(set);
-    let (features, min_passed) = match set {
-        SpecSet::V1 => ("v1", 19_000),
-        SpecSet::V2 => ("v2", 19_000),
-        SpecSet::Simd => ("v2", 25_000),
-        SpecSet::RelaxedSimd => ("v2,relaxed-simd", 70),
+    let features = set.feature_names();
+    let min_passed = match set {
+        SpecSet::V1 | SpecSet::V2 => 19_000,
+        SpecSet::Simd => 25_000,
+        SpecSet::RelaxedSimd => 70,
+        SpecSet::MultiMemory => 900,
+        SpecSet::Memory64 => 1_600,
     };
     let args = [&["wast", "--features", features], engine_flags, &[dir.to_str().unwrap()]].concat();
     let (code, out, err) = kiln(&args);
@@ -90,6 +97,28 @@ fn spec_simd_passes_on_the_default_engine() {
 #[test]
 fn spec_relaxed_simd_passes_on_the_interpreter() {
     spec_set_passes(SpecSet::RelaxedSimd, &["--interpreter"]);
+}
+
+#[test]
+fn spec_multi_memory_passes_on_the_interpreter() {
+    spec_set_passes(SpecSet::MultiMemory, &["--interpreter"]);
+}
+
+#[test]
+fn spec_multi_memory_passes_on_the_compiler() {
+    spec_set_passes(SpecSet::MultiMemory, &["--compiler"]);
+}
+
+#[test]
+fn spec_memory64_passes_on_the_interpreter() {
+    spec_set_passes(SpecSet::Memory64, &["--interpreter"]);
+}
+
+/// The default engine compiles every file but `simd_address.wast` (SIMD, run on the
+/// interpreter while the compiler refuses SIMD).
+#[test]
+fn spec_memory64_passes_on_the_default_engine() {
+    spec_set_passes(SpecSet::Memory64, &[]);
 }
 
 const ADD: &str = r#"(module

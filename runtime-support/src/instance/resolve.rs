@@ -90,9 +90,7 @@ pub(crate) fn check_import(
     let ok = match (&actual_ty, expected) {
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
         (ExternType::Table(a), ExternType::Table(e)) => {
-            a.element == e.element
-                && a.index_type == e.index_type
-                && a.limits.matches(&e.limits)
+            a.element == e.element && a.index_type == e.index_type && a.limits.matches(&e.limits)
         }
         (ExternType::Memory(a), ExternType::Memory(e)) => {
             a.index_type == e.index_type && a.limits.matches(&e.limits)

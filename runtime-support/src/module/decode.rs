@@ -31,6 +31,8 @@ pub fn decode(wasm: &[u8], options: DecodeOptions) -> Result<ModuleInfo, Compile
 pub fn uses_simd(wasm: &[u8]) -> bool {
     let all_but_simd = CoreFeatures::V2
         .union(CoreFeatures::RELAXED_SIMD)
+        .union(CoreFeatures::MULTI_MEMORY)
+        .union(CoreFeatures::MEMORY64)
         .difference(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
     Validator::new_with_features(all_but_simd.to_wasmparser()).validate_all(wasm).is_err()
 }

@@ -64,9 +64,7 @@ fn bytes(pages: u64) -> usize {
 }
 
 fn too_large(ty: &MemoryType) -> ResourceError {
-    ResourceError {
-        message: format!("a memory of {} pages does not fit this host", ty.limits.min),
-    }
+    ResourceError { message: format!("a memory of {} pages does not fit this host", ty.limits.min) }
 }
 
 /// Maps `reserved` bytes inaccessible, then makes the first `accessible` read-write.

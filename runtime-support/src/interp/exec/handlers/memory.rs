@@ -314,7 +314,14 @@ handler!(fn memory_init_m(pc, fp, mem, len, st) = MemoryInitM { base, segment, m
 /// # Safety
 /// As [`memory_of`].
 #[inline(always)]
-unsafe fn range(st: *mut State, mem: *mut u8, len: u64, sel: MemSel, bits: u64, n: u64) -> Option<*mut u8> {
+unsafe fn range(
+    st: *mut State,
+    mem: *mut u8,
+    len: u64,
+    sel: MemSel,
+    bits: u64,
+    n: u64,
+) -> Option<*mut u8> {
     // SAFETY: per the contract.
     let (base, length) = unsafe { memory_of(st, mem, len, sel) };
     let start = index_of(sel, bits);

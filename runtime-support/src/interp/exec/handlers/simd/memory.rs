@@ -4,11 +4,11 @@
 //! memory's current length and traps `out of bounds memory access` as a whole (nothing is
 //! written then).
 
+use super::super::memory::access;
 use super::int::{
     i16x8_extend_low_i8x16_s_of, i16x8_extend_low_i8x16_u_of, i32x4_extend_low_i16x8_s_of,
     i32x4_extend_low_i16x8_u_of, i64x2_extend_low_i32x4_s_of, i64x2_extend_low_i32x4_u_of,
 };
-use super::super::memory::access;
 use super::*;
 
 /// Load handlers: `dst = f(bytes)`, `bytes` the `$n` bytes at `addr + offset`.
