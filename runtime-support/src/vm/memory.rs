@@ -247,19 +247,82 @@ impl LinearMemory {
                 .max(new_len)
                 .checked_add(self.style.guard_bytes as usize)?
                 .checked_next_multiple_of(host_page())?;
-            let ptr = map(reserved, new_len).ok()?;
-            // SAFETY: both ranges are mapped readable/writable for `len` bytes and distinct.
-            unsafe {
-                std::ptr::copy_nonoverlapping(self.ptr, ptr, self.len);
-                libc::munmap(self.ptr.cast(), self.reserved);
-            }
-            self.ptr = ptr;
-            self.reserved = reserved;
-            self.file_backed = false;
+            let to = map(reserved, 0).ok()?;
+            // SAFETY: `to` is a fresh reservation of `reserved >= new_len` bytes; nothing
+            // refers to the old pages once the memory has moved (compiled code reloads the
+            // base of a memory that may move).
+            unsafe { self.relocate(to, reserved, new_len) }?;
         }
         self.len = new_len;
         self.publish();
         Some(old)
+    }
+
+    /// Moves the memory into the fresh inaccessible reservation `to` (`reserved` bytes),
+    /// with its first `new_len` bytes accessible, and releases the old reservation. On Linux
+    /// the pages move with `mremap` (no copy, and pages never touched stay uncommitted, which
+    /// matters for a 64-bit memory of gigabytes); where that is not possible (another OS, or
+    /// accessible bytes that span mappings of different kinds, such as a memory image mapped
+    /// from a file) they are copied.
+    ///
+    /// Returns `None` when the host refuses to make the new bytes accessible; the memory
+    /// then keeps its length and contents (possibly at the new address) and `to` is
+    /// released or in use by it.
+    ///
+    /// # Safety
+    /// `to` must be a fresh `PROT_NONE` reservation of `reserved >= new_len >= self.len`
+    /// bytes that nothing else uses, and nothing may use the old pages afterwards.
+    unsafe fn relocate(&mut self, to: *mut u8, reserved: usize, new_len: usize) -> Option<()> {
+        #[cfg(target_os = "linux")]
+        if self.len > 0 {
+            // SAFETY: moves this memory's own accessible pages over the start of `to`, which
+            // the caller reserved for it (MREMAP_FIXED replaces that part of the mapping).
+            let moved = unsafe {
+                libc::mremap(
+                    self.ptr.cast(),
+                    self.len,
+                    self.len,
+                    libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                    to.cast::<libc::c_void>(),
+                )
+            };
+            if moved != libc::MAP_FAILED {
+                // SAFETY: the old reservation's remaining (inaccessible) tail is this
+                // memory's own; [to+len, to+new_len) lies in the fresh reservation.
+                let rc = unsafe {
+                    libc::munmap(self.ptr.add(self.len).cast(), self.reserved - self.len);
+                    libc::mprotect(
+                        to.add(self.len).cast(),
+                        new_len - self.len,
+                        libc::PROT_READ | libc::PROT_WRITE,
+                    )
+                };
+                self.ptr = to;
+                self.reserved = reserved;
+                if rc != 0 {
+                    self.publish();
+                    return None;
+                }
+                return Some(());
+            }
+        }
+        // SAFETY: [to, to+new_len) lies in the fresh reservation.
+        let rc = unsafe { libc::mprotect(to.cast(), new_len, libc::PROT_READ | libc::PROT_WRITE) };
+        if rc != 0 {
+            // SAFETY: the fresh reservation, which nothing refers to.
+            unsafe { libc::munmap(to.cast(), reserved) };
+            return None;
+        }
+        // SAFETY: both ranges are mapped readable/writable for `len` bytes and distinct; the
+        // old reservation is this memory's own.
+        unsafe {
+            std::ptr::copy_nonoverlapping(self.ptr, to, self.len);
+            libc::munmap(self.ptr.cast(), self.reserved);
+        }
+        self.ptr = to;
+        self.reserved = reserved;
+        self.file_backed = false;
+        Some(())
     }
 }
 
