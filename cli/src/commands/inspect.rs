@@ -67,14 +67,6 @@ fn print_interface(
     }
 }
 
-/// Every core feature Kiln implements: `inspect` describes any module Kiln can run.
-fn all_features() -> kiln::CoreFeatures {
-    kiln::CoreFeatures::V2
-        .union(kiln::CoreFeatures::RELAXED_SIMD)
-        .union(kiln::CoreFeatures::MULTI_MEMORY)
-        .union(kiln::CoreFeatures::MEMORY64)
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -101,7 +93,9 @@ pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let rt = Runtime::with_config(
-        RuntimeConfig::interpreter().with_custom_sections(true).with_core_features(all_features()),
+        RuntimeConfig::interpreter()
+            .with_custom_sections(true)
+            .with_core_features(kiln_spectest::features::all()),
     );
     let m = rt.compile(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
     let info = &m.engine_module().info;
