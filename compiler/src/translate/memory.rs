@@ -113,13 +113,13 @@ impl Translator<'_, '_> {
     }
 
     /// `v` (an `i32` or `i64` address, size or length) as the `i64` the builtins take.
-    pub(super) fn to_i64(&mut self, v: Value) -> Value {
+    pub(super) fn extend_to_i64(&mut self, v: Value) -> Value {
         if self.b.func.dfg.value_type(v) == I64 { v } else { self.b.ins().uextend(I64, v) }
     }
 
     /// A builtin's `i64` result as a value of a memory's or table's index type (`-1` stays
     /// `-1`).
-    pub(super) fn from_i64(&mut self, v: Value, wide: bool) -> Value {
+    pub(super) fn narrow_to_index(&mut self, v: Value, wide: bool) -> Value {
         if wide { v } else { self.b.ins().ireduce(I32, v) }
     }
 
@@ -171,7 +171,7 @@ impl Translator<'_, '_> {
     pub(super) fn memory_size(&mut self, mem: u32) -> Result<(), CompileError> {
         let len = self.memory_length(mem);
         let pages = self.b.ins().ushr_imm_u(len, 16);
-        let pages = self.from_i64(pages, self.memory64(mem));
+        let pages = self.narrow_to_index(pages, self.memory64(mem));
         self.push(pages);
         Ok(())
     }
@@ -179,10 +179,10 @@ impl Translator<'_, '_> {
     /// `memory.grow` (a builtin).
     pub(super) fn memory_grow(&mut self, mem: u32) -> Result<(), CompileError> {
         let delta = self.pop();
-        let delta = self.to_i64(delta);
+        let delta = self.extend_to_i64(delta);
         let m = self.i32_const(mem);
         let r = self.call_builtin(Builtin::MemoryGrow, &[m, delta]);
-        let r = self.from_i64(r[0], self.memory64(mem));
+        let r = self.narrow_to_index(r[0], self.memory64(mem));
         self.push(r);
         Ok(())
     }
@@ -190,7 +190,7 @@ impl Translator<'_, '_> {
     /// `memory.fill` (a builtin).
     pub(super) fn memory_fill(&mut self, mem: u32) -> Result<(), CompileError> {
         let [dst, val, len] = self.popn(3).try_into().expect("3 operands");
-        let (dst, len) = (self.to_i64(dst), self.to_i64(len));
+        let (dst, len) = (self.extend_to_i64(dst), self.extend_to_i64(len));
         let mem = self.i32_const(mem);
         self.call_builtin(Builtin::MemoryFill, &[mem, dst, val, len]);
         Ok(())
@@ -199,7 +199,8 @@ impl Translator<'_, '_> {
     /// `memory.copy` (a builtin).
     pub(super) fn memory_copy(&mut self, dst_mem: u32, src_mem: u32) -> Result<(), CompileError> {
         let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
-        let (dst, src, len) = (self.to_i64(dst), self.to_i64(src), self.to_i64(len));
+        let (dst, src, len) =
+            (self.extend_to_i64(dst), self.extend_to_i64(src), self.extend_to_i64(len));
         let dm = self.i32_const(dst_mem);
         let sm = self.i32_const(src_mem);
         self.call_builtin(Builtin::MemoryCopy, &[dm, sm, dst, src, len]);
@@ -209,7 +210,7 @@ impl Translator<'_, '_> {
     /// `memory.init` (a builtin).
     pub(super) fn memory_init(&mut self, data_index: u32, mem: u32) -> Result<(), CompileError> {
         let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
-        let dst = self.to_i64(dst);
+        let dst = self.extend_to_i64(dst);
         let m = self.i32_const(mem);
         let d = self.i32_const(data_index);
         self.call_builtin(Builtin::MemoryInit, &[m, d, dst, src, len]);
