@@ -34,7 +34,9 @@ pub fn uses_simd(wasm: &[u8]) -> bool {
         .union(CoreFeatures::MULTI_MEMORY)
         .union(CoreFeatures::MEMORY64)
         .difference(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
+    let with_simd = all_but_simd.union(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
     Validator::new_with_features(all_but_simd.to_wasmparser()).validate_all(wasm).is_err()
+        && Validator::new_with_features(with_simd.to_wasmparser()).validate_all(wasm).is_ok()
 }
 
 fn limits(min: u64, max: Option<u64>) -> Limits {
