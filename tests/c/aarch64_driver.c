@@ -199,33 +199,36 @@ static unsigned char *memory_def(void) { return vmctx + KILN_OFF_MEMORY; }
 static unsigned char *memory_base(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_BASE, unsigned char *); }
 static uint64_t memory_length(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t); }
 
-uint32_t kiln_builtin_memory_grow(void *ctx, uint32_t memory, uint32_t delta) {
+uint64_t kiln_builtin_memory_grow(void *ctx, uint32_t memory, uint64_t delta) {
     (void)ctx;
     (void)memory;
     uint64_t old_pages = memory_length() / KILN_PAGE_SIZE;
+    if (delta > KILN_MEMORY_MAX_PAGES - old_pages) return UINT64_MAX;
     uint64_t new_pages = old_pages + delta;
-    if (new_pages > KILN_MEMORY_MAX_PAGES) return UINT32_MAX;
-    if (delta != 0 &&
-        mprotect(memory_base() + memory_length(), (uint64_t)delta * KILN_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
-        return UINT32_MAX;
+    if (delta != 0 && mprotect(memory_base() + memory_length(), delta * KILN_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
+        return UINT64_MAX;
     FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t) = new_pages * KILN_PAGE_SIZE;
-    return (uint32_t)old_pages;
+    return old_pages;
 }
 
-uint32_t kiln_builtin_memory_fill(void *ctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t len) {
+/* Whether [start, start + len) lies inside `size` bytes or elements (64-bit operands of
+ * 64-bit memories and tables may be near 2^64, so the sum must not wrap). */
+static bool in_bounds(uint64_t start, uint64_t len, uint64_t size) { return start <= size && len <= size - start; }
+
+uint32_t kiln_builtin_memory_fill(void *ctx, uint32_t memory, uint64_t dst, uint32_t value, uint64_t len) {
     (void)ctx;
     (void)memory;
-    if ((uint64_t)dst + len > memory_length()) return 1;
+    if (!in_bounds(dst, len, memory_length())) return 1;
     memset(memory_base() + dst, (int)(value & 0xff), len);
     return KILN_BUILTIN_OK;
 }
 
-uint32_t kiln_builtin_memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst, uint32_t src,
-                                  uint32_t len) {
+uint32_t kiln_builtin_memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint64_t dst, uint64_t src,
+                                  uint64_t len) {
     (void)ctx;
     (void)dst_memory;
     (void)src_memory;
-    if ((uint64_t)dst + len > memory_length() || (uint64_t)src + len > memory_length()) return 1;
+    if (!in_bounds(dst, len, memory_length()) || !in_bounds(src, len, memory_length())) return 1;
     memmove(memory_base() + dst, memory_base() + src, len);
     return KILN_BUILTIN_OK;
 }
@@ -238,11 +241,11 @@ struct segment {
 static struct segment *data_segments, *elem_segments;
 static uint32_t num_data_segments, num_elem_segments;
 
-uint32_t kiln_builtin_memory_init(void *ctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src, uint32_t len) {
+uint32_t kiln_builtin_memory_init(void *ctx, uint32_t memory, uint32_t data, uint64_t dst, uint32_t src, uint32_t len) {
     (void)ctx;
     (void)memory;
     if (data >= num_data_segments) return 1;
-    if ((uint64_t)src + len > data_segments[data].len || (uint64_t)dst + len > memory_length()) return 1;
+    if ((uint64_t)src + len > data_segments[data].len || !in_bounds(dst, len, memory_length())) return 1;
     if (len != 0) memcpy(memory_base() + dst, (unsigned char *)data_segments[data].items + src, len);
     return KILN_BUILTIN_OK;
 }
@@ -268,26 +271,26 @@ static uintptr_t funcref(uint32_t func) {
     return func == UINT32_MAX ? 0 : (uintptr_t)(vmctx + KILN_OFF_FUNCREFS + (size_t)func * KILN_FUNCREF_SIZE);
 }
 
-uint32_t kiln_builtin_table_fill(void *ctx, uint32_t table, uint32_t dst, uintptr_t value, uint32_t len) {
+uint32_t kiln_builtin_table_fill(void *ctx, uint32_t table, uint64_t dst, uintptr_t value, uint64_t len) {
     (void)ctx;
-    if (table >= KILN_NUM_TABLES || (uint64_t)dst + len > table_length(table)) return 1;
-    for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = value;
+    if (table >= KILN_NUM_TABLES || !in_bounds(dst, len, table_length(table))) return 1;
+    for (uint64_t i = 0; i < len; i++) table_base(table)[dst + i] = value;
     return KILN_BUILTIN_OK;
 }
 
-uint32_t kiln_builtin_table_copy(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
-                                 uint32_t len) {
+uint32_t kiln_builtin_table_copy(void *ctx, uint32_t dst_table, uint32_t src_table, uint64_t dst, uint64_t src,
+                                 uint64_t len) {
     (void)ctx;
     if (dst_table >= KILN_NUM_TABLES || src_table >= KILN_NUM_TABLES) return 1;
-    if ((uint64_t)dst + len > table_length(dst_table) || (uint64_t)src + len > table_length(src_table)) return 1;
+    if (!in_bounds(dst, len, table_length(dst_table)) || !in_bounds(src, len, table_length(src_table))) return 1;
     if (len != 0) memmove(table_base(dst_table) + dst, table_base(src_table) + src, (size_t)len * sizeof(uintptr_t));
     return KILN_BUILTIN_OK;
 }
 
-uint32_t kiln_builtin_table_init(void *ctx, uint32_t table, uint32_t elem, uint32_t dst, uint32_t src, uint32_t len) {
+uint32_t kiln_builtin_table_init(void *ctx, uint32_t table, uint32_t elem, uint64_t dst, uint32_t src, uint32_t len) {
     (void)ctx;
     if (table >= KILN_NUM_TABLES || elem >= num_elem_segments) return 1;
-    if ((uint64_t)src + len > elem_segments[elem].len || (uint64_t)dst + len > table_length(table)) return 1;
+    if ((uint64_t)src + len > elem_segments[elem].len || !in_bounds(dst, len, table_length(table))) return 1;
     const uint32_t *funcs = elem_segments[elem].items;
     for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = funcref(funcs[src + i]);
     return KILN_BUILTIN_OK;
