@@ -15,13 +15,14 @@
  *
  * What it sets up, as the compiled-code ABI (compiler/src/lib.rs) expects:
  *   - a VMContext: magic, store context (stack limit, epoch deadline and counter), the
- *     builtins table, canonical type ids; the memory's { base, current_length }; defined
+ *     builtins table, canonical type ids; each memory's { base, current_length }; defined
  *     globals; tables of funcref pointers; one VMFuncRef per function;
- *   - the linear memory as a real 4 GiB + guard reservation: PROT_NONE except the current
- *     length, so guard-page bounds checks fault;
- *   - the initial memory image, globals and table elements from a state file written by
+ *   - each linear memory as a real 4 GiB + guard reservation: PROT_NONE except the current
+ *     length, so guard-page bounds checks fault (64-bit memories, whose bounds compiled
+ *     code checks explicitly, get the same reservation and never move);
+ *   - the initial memory images, globals and table elements from a state file written by
  *     the host after instantiating the module on Kiln's interpreter:
- *       u64 memory length, the memory bytes (when the module has a memory),
+ *       per memory: u64 length, the memory bytes,
  *       KILN_NUM_GLOBALS slots of KILN_GLOBAL_SIZE bytes,
  *       per table: u64 element count, then one u32 function index per element
  *       (0xffffffff for null),
@@ -194,20 +195,24 @@ uint32_t kiln_builtin_enter_wasm(void *callee_vmctx, void *caller_vmctx, ValRaw 
     return ok;
 }
 
-/* The memory builtins are only called by modules with a memory. */
-static unsigned char *memory_def(void) { return vmctx + KILN_OFF_MEMORY; }
-static unsigned char *memory_base(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_BASE, unsigned char *); }
-static uint64_t memory_length(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t); }
+/* The memory builtins are only called by modules with memories (every one defined: the
+ * driver provides no imports), each with its own reservation. */
+static const uint32_t memory_offsets[KILN_NUM_MEMORIES + 1] = KILN_MEMORY_OFFSETS;
+static const uint64_t memory_max_pages[KILN_NUM_MEMORIES + 1] = KILN_MEMORY_MAX_PAGES;
+static unsigned char *memory_def(uint32_t m) { return vmctx + memory_offsets[m]; }
+static unsigned char *memory_base(uint32_t m) { return FIELD(memory_def(m), KILN_OFF_MEMDEF_BASE, unsigned char *); }
+static uint64_t memory_length(uint32_t m) { return FIELD(memory_def(m), KILN_OFF_MEMDEF_LENGTH, uint64_t); }
 
 uint64_t kiln_builtin_memory_grow(void *ctx, uint32_t memory, uint64_t delta) {
     (void)ctx;
-    (void)memory;
-    uint64_t old_pages = memory_length() / KILN_PAGE_SIZE;
-    if (delta > KILN_MEMORY_MAX_PAGES - old_pages) return UINT64_MAX;
+    if (memory >= KILN_NUM_MEMORIES) return UINT64_MAX;
+    uint64_t old_pages = memory_length(memory) / KILN_PAGE_SIZE;
+    if (delta > memory_max_pages[memory] - old_pages) return UINT64_MAX;
     uint64_t new_pages = old_pages + delta;
-    if (delta != 0 && mprotect(memory_base() + memory_length(), delta * KILN_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
+    if (delta != 0 &&
+        mprotect(memory_base(memory) + memory_length(memory), delta * KILN_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
         return UINT64_MAX;
-    FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t) = new_pages * KILN_PAGE_SIZE;
+    FIELD(memory_def(memory), KILN_OFF_MEMDEF_LENGTH, uint64_t) = new_pages * KILN_PAGE_SIZE;
     return old_pages;
 }
 
@@ -217,19 +222,17 @@ static bool in_bounds(uint64_t start, uint64_t len, uint64_t size) { return star
 
 uint32_t kiln_builtin_memory_fill(void *ctx, uint32_t memory, uint64_t dst, uint32_t value, uint64_t len) {
     (void)ctx;
-    (void)memory;
-    if (!in_bounds(dst, len, memory_length())) return 1;
-    memset(memory_base() + dst, (int)(value & 0xff), len);
+    if (memory >= KILN_NUM_MEMORIES || !in_bounds(dst, len, memory_length(memory))) return 1;
+    memset(memory_base(memory) + dst, (int)(value & 0xff), len);
     return KILN_BUILTIN_OK;
 }
 
 uint32_t kiln_builtin_memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint64_t dst, uint64_t src,
                                   uint64_t len) {
     (void)ctx;
-    (void)dst_memory;
-    (void)src_memory;
-    if (!in_bounds(dst, len, memory_length()) || !in_bounds(src, len, memory_length())) return 1;
-    memmove(memory_base() + dst, memory_base() + src, len);
+    if (dst_memory >= KILN_NUM_MEMORIES || src_memory >= KILN_NUM_MEMORIES) return 1;
+    if (!in_bounds(dst, len, memory_length(dst_memory)) || !in_bounds(src, len, memory_length(src_memory))) return 1;
+    memmove(memory_base(dst_memory) + dst, memory_base(src_memory) + src, len);
     return KILN_BUILTIN_OK;
 }
 
@@ -243,10 +246,9 @@ static uint32_t num_data_segments, num_elem_segments;
 
 uint32_t kiln_builtin_memory_init(void *ctx, uint32_t memory, uint32_t data, uint64_t dst, uint32_t src, uint32_t len) {
     (void)ctx;
-    (void)memory;
-    if (data >= num_data_segments) return 1;
-    if ((uint64_t)src + len > data_segments[data].len || !in_bounds(dst, len, memory_length())) return 1;
-    if (len != 0) memcpy(memory_base() + dst, (unsigned char *)data_segments[data].items + src, len);
+    if (memory >= KILN_NUM_MEMORIES || data >= num_data_segments) return 1;
+    if ((uint64_t)src + len > data_segments[data].len || !in_bounds(dst, len, memory_length(memory))) return 1;
+    if (len != 0) memcpy(memory_base(memory) + dst, (unsigned char *)data_segments[data].items + src, len);
     return KILN_BUILTIN_OK;
 }
 
@@ -342,27 +344,27 @@ static void setup(const char *state_path) {
     FIELD(vmctx, KILN_OFF_BUILTINS, const struct kiln_builtins *) = &builtins;
     FIELD(vmctx, KILN_OFF_TYPE_IDS, uint32_t *) = type_ids;
 
-#if KILN_NUM_MEMORIES
-    uint64_t length;
-    read_exact(f, &length, sizeof length, "the memory length");
-    if (length % KILN_PAGE_SIZE != 0 || length > KILN_MEMORY_MAX_PAGES * (uint64_t)KILN_PAGE_SIZE) {
-        fprintf(stderr, "state file: bad memory length %" PRIu64 "\n", length);
-        exit(EXIT_USAGE);
+    for (uint32_t m = 0; m < KILN_NUM_MEMORIES; m++) {
+        uint64_t length;
+        read_exact(f, &length, sizeof length, "a memory length");
+        if (length % KILN_PAGE_SIZE != 0 || length > memory_max_pages[m] * (uint64_t)KILN_PAGE_SIZE) {
+            fprintf(stderr, "state file: bad length %" PRIu64 " of memory %" PRIu32 "\n", length, m);
+            exit(EXIT_USAGE);
+        }
+        unsigned char *base = mmap(NULL, KILN_RESERVATION_BYTES, PROT_NONE,
+                                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (base == MAP_FAILED) {
+            perror("mmap the memory reservation");
+            exit(EXIT_USAGE);
+        }
+        if (length != 0 && mprotect(base, length, PROT_READ | PROT_WRITE) != 0) {
+            perror("mprotect");
+            exit(EXIT_USAGE);
+        }
+        read_exact(f, base, length, "a memory image");
+        FIELD(memory_def(m), KILN_OFF_MEMDEF_BASE, unsigned char *) = base;
+        FIELD(memory_def(m), KILN_OFF_MEMDEF_LENGTH, uint64_t) = length;
     }
-    unsigned char *base = mmap(NULL, KILN_RESERVATION_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                               -1, 0);
-    if (base == MAP_FAILED) {
-        perror("mmap the memory reservation");
-        exit(EXIT_USAGE);
-    }
-    if (length != 0 && mprotect(base, length, PROT_READ | PROT_WRITE) != 0) {
-        perror("mprotect");
-        exit(EXIT_USAGE);
-    }
-    read_exact(f, base, length, "the memory image");
-    FIELD(vmctx + KILN_OFF_MEMORY, KILN_OFF_MEMDEF_BASE, unsigned char *) = base;
-    FIELD(vmctx + KILN_OFF_MEMORY, KILN_OFF_MEMDEF_LENGTH, uint64_t) = length;
-#endif
 
     read_exact(f, vmctx + KILN_OFF_GLOBALS, (size_t)KILN_NUM_GLOBALS * KILN_GLOBAL_SIZE, "the globals");
 
