@@ -85,7 +85,12 @@ fn main() -> ExitCode {
                 .iter()
                 .map(|&engine| {
                     let opts = RunOptions { verbose: args.verbose, ..RunOptions::new(engine) };
-                    let suite = run_suite_filtered(opts, set, accept);
+                    // Each set's default engines run the files that run on them by default;
+                    // an engine named with --engine runs every file.
+                    let default_file =
+                        |name: &str| !chosen.is_empty() || set.file_engines(name).contains(&engine);
+                    let suite =
+                        run_suite_filtered(opts, set, |name| accept(name) && default_file(name));
                     print_failures(&suite);
                     suite
                 })

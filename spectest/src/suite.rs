@@ -77,10 +77,11 @@ impl SpecSet {
         }
     }
 
-    /// The engines file `name` (`<set dir>/<name>`) of the set runs on: the set's
-    /// [`Self::engines`], or [`SpecSet::Simd`]'s for the files in [`USES_SIMD`].
+    /// The engines file `name` of the set runs on by default: the set's [`Self::engines`],
+    /// or [`SpecSet::Simd`]'s for the files in [`USES_SIMD`].
     pub fn file_engines(self, name: &str) -> &'static [Engine] {
-        if USES_SIMD.contains(&name) { SpecSet::Simd.engines() } else { self.engines() }
+        let uses_simd = USES_SIMD.iter().any(|f| *f == format!("{}/{name}", self.dir()));
+        if uses_simd { SpecSet::Simd.engines() } else { self.engines() }
     }
 
     /// The features the set's files assume, as a `--features` list ([`features::parse`]).
@@ -117,14 +118,15 @@ impl SpecSet {
     }
 }
 
-/// Runs every file of `set` that runs on `opts.engine` ([`SpecSet::file_engines`]) with it
-/// (the set's features and the skip list replace `opts.features` and `opts.skips`), each in
-/// a fresh runtime.
+/// Runs every file of `set` that runs on `opts.engine` by default ([`SpecSet::file_engines`])
+/// with it (the set's features and the skip list replace `opts.features` and `opts.skips`),
+/// each in a fresh runtime.
 pub fn run_suite(opts: RunOptions, set: SpecSet) -> SuiteReport {
-    run_suite_filtered(opts, set, |_| true)
+    run_suite_filtered(opts, set, |name| set.file_engines(name).contains(&opts.engine))
 }
 
-/// As [`run_suite`], for the files whose name `filter` accepts.
+/// Runs the files of `set` whose name `filter` accepts (whatever engines they run on by
+/// default) as [`run_suite`] does.
 pub fn run_suite_filtered(
     opts: RunOptions,
     set: SpecSet,
@@ -135,9 +137,10 @@ pub fn run_suite_filtered(
         .files()
         .into_iter()
         .filter(|(name, _)| filter(name))
-        .map(|(name, text)| (format!("{}/{name}", set.dir()), text))
-        .filter(|(name, _)| set.file_engines(name).contains(&opts.engine))
-        .map(|(name, text)| run_script_isolated(opts, name, text.to_string(), Some(FILE_TIMEOUT)))
+        .map(|(name, text)| {
+            let name = format!("{}/{name}", set.dir());
+            run_script_isolated(opts, name, text.to_string(), Some(FILE_TIMEOUT))
+        })
         .collect();
     SuiteReport { engine: opts.engine, files }
 }

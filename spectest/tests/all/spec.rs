@@ -1,4 +1,4 @@
-//! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD) on each of its
+//! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD, multi-memory, memory64) on
 //! default engines ([`SpecSet::engines`]); fails on any failure (assertions in the skip list
 //! are not run).
 
