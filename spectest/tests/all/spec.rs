@@ -1,6 +1,6 @@
-//! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD, multi-memory, memory64) on
-//! default engines ([`SpecSet::engines`]); fails on any failure (assertions in the skip list
-//! are not run).
+//! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD, multi-memory,
+//! memory64) on each of its default engines ([`SpecSet::engines`], per file
+//! [`SpecSet::file_engines`]); fails on any failure (assertions in the skip list are not run).
 
 use kiln_spectest::{ENGINES, RunOptions, SpecSet, report, run_suite, skip};
 
