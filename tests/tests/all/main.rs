@@ -12,6 +12,7 @@ mod example_host_string;
 mod fuzz_regressions;
 mod interruption;
 mod malformed;
+mod memories;
 mod memory_image;
 mod mixed_engines;
 mod object_load;
