@@ -1,5 +1,6 @@
-//! wasm-smith configurations: exactly the features Kiln supports today (WebAssembly 2.0
-//! without SIMD, [`kiln::CoreFeatures::V2`]), and wider ones for the validator target.
+//! wasm-smith configurations: exactly the features the differential target runs Kiln
+//! with ([`KILN_FEATURES`]: WebAssembly 2.0 with SIMD, tail calls, extended constants,
+//! multi-memory and memory64), and wider ones for the validator target.
 
 use crate::rng::Rng;
 use arbitrary::Unstructured;
@@ -18,29 +19,40 @@ pub struct Shape {
     pub no_traps: bool,
 }
 
-/// A configuration for Kiln's features (Core 2.0 minus SIMD), no imports, small limits.
+/// The features generated modules use and every engine of the differential target runs
+/// with. Relaxed SIMD is left out: its results are implementation-defined, and Kiln's
+/// deterministic choices need not be wasmtime's. Typed function references need wasm-smith's
+/// GC mode, which Kiln does not implement yet.
+pub const KILN_FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
+    .union(kiln::CoreFeatures::TAIL_CALL)
+    .union(kiln::CoreFeatures::EXTENDED_CONST)
+    .union(kiln::CoreFeatures::MULTI_MEMORY)
+    .union(kiln::CoreFeatures::MEMORY64);
+
+/// A configuration for [`KILN_FEATURES`], no imports, small limits.
 pub fn kiln_config(rng: &mut Rng, shape: Shape) -> Config {
     Config {
-        // Kiln's CoreFeatures::V2.
+        // KILN_FEATURES.
         bulk_memory_enabled: true,
         reference_types_enabled: true,
         multi_value_enabled: true,
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
-        simd_enabled: false,
+        simd_enabled: rng.chance(1, 2),
         relaxed_simd_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
-        tail_call_enabled: false,
+        tail_call_enabled: rng.chance(1, 2),
         exceptions_enabled: false,
         gc_enabled: false,
-        memory64_enabled: false,
+        memory64_enabled: rng.chance(1, 4),
         wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
+        extended_const_enabled: rng.chance(1, 2),
         custom_page_sizes_enabled: false,
         custom_descriptors_enabled: false,
         compact_imports_enabled: false,
-        max_memories: 1,
+        max_memories: rng.range(1, 3) as usize,
+        max_memory64_bytes: 40 * 65536,
         max_tables: rng.range(1, 4) as usize,
         // No imports: every engine instantiates the module alone.
         max_imports: 0,

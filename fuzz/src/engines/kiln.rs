@@ -32,7 +32,9 @@ pub fn config(path: Path, interruption: bool) -> RuntimeConfig {
         Path::Interpreter => RuntimeConfig::interpreter(),
         Path::Compiled | Path::Artifact(_) => RuntimeConfig::compiler(),
     };
-    base.with_memory_limit_pages(MEMORY_LIMIT_PAGES).with_interruption(interruption)
+    base.with_core_features(crate::smith::KILN_FEATURES)
+        .with_memory_limit_pages(MEMORY_LIMIT_PAGES)
+        .with_interruption(interruption)
 }
 
 /// Compiles `wasm` on `path` in `rt`.
@@ -48,7 +50,8 @@ pub fn compile(
     match path {
         Path::Interpreter | Path::Compiled => rt.compile(wasm),
         Path::Artifact(emit) => {
-            let opts = AotOptions { emit, interruption, ..AotOptions::default() };
+            let features = crate::smith::KILN_FEATURES;
+            let opts = AotOptions { emit, interruption, features, ..AotOptions::default() };
             let bytes = kiln::aot::compile_artifact(wasm, &opts)?;
             // SAFETY: `bytes` was just written by this process's own compiler from `wasm`.
             unsafe { rt.load_artifact_bytes_unsigned(&bytes) }

@@ -1,4 +1,5 @@
-//! The reference: wasmtime 48 with exactly Kiln's features (Core 2.0 without SIMD), the
+//! The reference: wasmtime 48 with exactly the features Kiln runs with
+//! ([`crate::smith::KILN_FEATURES`]), the
 //! same memory and table limits, and fuel instead of a timer.
 
 use super::{FUEL_PER_CALL, MEMORY_LIMIT_PAGES, TABLE_ELEMENT_LIMIT};
@@ -14,14 +15,14 @@ pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         let mut c = Config::new();
-        c.wasm_simd(false)
+        c.wasm_simd(true)
             .wasm_relaxed_simd(false)
-            .wasm_tail_call(false)
-            .wasm_multi_memory(false)
-            .wasm_memory64(false)
+            .wasm_tail_call(true)
+            .wasm_multi_memory(true)
+            .wasm_memory64(true)
             .wasm_function_references(false)
             .wasm_gc(false)
-            .wasm_extended_const(false)
+            .wasm_extended_const(true)
             .wasm_wide_arithmetic(false)
             .wasm_custom_page_sizes(false)
             .wasm_exceptions(false)

@@ -13,10 +13,17 @@ use kiln::{CoreFeatures, Error, Runtime, RuntimeConfig};
 use wasmparser::WasmFeatures;
 
 /// The Kiln features a case compiles under: mostly Core 2.0, sometimes 1.0, sometimes a
-/// random subset of 2.0's proposals.
+/// random subset of 2.0's proposals, sometimes 2.0 with every 3.0 proposal Kiln has.
 fn features_of(seed: u64) -> CoreFeatures {
     let mut rng = Rng::new(seed, 2);
-    match rng.below(4) {
+    match rng.below(5) {
+        4 => CoreFeatures::V2
+            .union(CoreFeatures::RELAXED_SIMD)
+            .union(CoreFeatures::TAIL_CALL)
+            .union(CoreFeatures::EXTENDED_CONST)
+            .union(CoreFeatures::FUNCTION_REFERENCES)
+            .union(CoreFeatures::MULTI_MEMORY)
+            .union(CoreFeatures::MEMORY64),
         0 => CoreFeatures::V1,
         1 => {
             let all = [
@@ -46,6 +53,13 @@ fn reference_features(f: CoreFeatures) -> WasmFeatures {
         (CoreFeatures::MULTI_VALUE, WasmFeatures::MULTI_VALUE),
         (CoreFeatures::BULK_MEMORY, WasmFeatures::BULK_MEMORY),
         (CoreFeatures::REFERENCE_TYPES, WasmFeatures::REFERENCE_TYPES),
+        (CoreFeatures::SIMD, WasmFeatures::SIMD),
+        (CoreFeatures::RELAXED_SIMD, WasmFeatures::RELAXED_SIMD),
+        (CoreFeatures::TAIL_CALL, WasmFeatures::TAIL_CALL),
+        (CoreFeatures::EXTENDED_CONST, WasmFeatures::EXTENDED_CONST),
+        (CoreFeatures::FUNCTION_REFERENCES, WasmFeatures::FUNCTION_REFERENCES),
+        (CoreFeatures::MULTI_MEMORY, WasmFeatures::MULTI_MEMORY),
+        (CoreFeatures::MEMORY64, WasmFeatures::MEMORY64),
     ];
     for (k, p) in pairs {
         if f.contains(k) {

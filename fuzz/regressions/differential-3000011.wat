@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 8)
+  (memory (;1;) 0)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 10 13)
+  (memory (;1;) 25)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 3)
+  (memory (;1;) 0 29)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 0)
+  (memory (;1;) 37 37)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 13)
+  (memory (;1;) 1)
+)

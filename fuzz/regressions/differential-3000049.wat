@@ -1,0 +1,3 @@
+(module
+  (memory (;0;) i64 0 35)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 4 39)
+  (memory (;1;) 0)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 0 16)
+  (memory (;1;) 0 18)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 0 29)
+  (memory (;1;) 0)
+)

@@ -1,0 +1,4 @@
+(module
+  (memory (;0;) 2 17)
+  (memory (;1;) 32 39)
+)

@@ -1,0 +1,3 @@
+(module
+  (table (;0;) i64 28 externref)
+)
