@@ -1,6 +1,7 @@
 //! The engines a workload runs under, each as a separate process: the native build, the
-//! wasmtime CLI (JIT or precompiled), and the `kiln` CLI's three paths (interpreted,
-//! compiled in process, precompiled artifact).
+//! wasmtime CLI (JIT or precompiled), the `kiln` CLI's three paths (interpreted, compiled in
+//! process, precompiled artifact), and the wasmi CLI (the interpreter Kiln's is compared
+//! with). Every process is waited for with `wait4`, which also reports its peak memory.
 //!
 //! Command lines (HOST is the step's work directory, preopened as the guest's `/`):
 //! ```text
@@ -12,7 +13,13 @@
 //! kiln-compiled           kiln run --dir HOST::/ ... prog.wasm ARGS...
 //! kiln-artifact           kiln compile prog.wasm -o prog.kiln        (once)
 //!                         kiln run --dir HOST::/ ... prog.kiln ARGS...
+//! wasmi                   wasmi_cli --dir . prog.wasm ARGS...    (current directory HOST)
 //! ```
+//!
+//! The wasmi CLI preopens a directory under the path it was given, so it runs in HOST with
+//! `.` preopened (the workloads name their files relative to `/`); it cannot preopen a host
+//! directory under another guest path, so steps with further directories (Yosys's `/share`)
+//! fail under it with a message saying so.
 
 use super::{Programs, Workload, scratch_dir, workload::Step};
 use std::io::Read;
@@ -36,6 +43,8 @@ pub enum Engine {
     /// `kiln compile prog.wasm -o prog.kiln` once, then `kiln run prog.kiln` in a fresh
     /// process.
     KilnArtifact,
+    /// `wasmi_cli prog.wasm` (wasmi 2, lazy translation: its default compilation mode).
+    Wasmi,
 }
 
 impl Engine {
@@ -48,6 +57,7 @@ impl Engine {
             Engine::KilnInterpreter => "kiln-interpreter",
             Engine::KilnCompiled => "kiln-compiled",
             Engine::KilnArtifact => "kiln-artifact",
+            Engine::Wasmi => "wasmi",
         }
     }
 
@@ -90,6 +100,8 @@ pub struct StepOutput {
     pub stderr: Vec<u8>,
     /// Wall time of the whole process, spawn to exit.
     pub elapsed: Duration,
+    /// The process's peak resident set size in bytes (`ru_maxrss` of `wait4`).
+    pub peak_rss: u64,
 }
 
 /// One successful run of a workload.
@@ -99,6 +111,8 @@ pub struct WorkloadRun {
     pub observed: String,
     /// Summed wall time of the workload's processes.
     pub elapsed: Duration,
+    /// The largest peak resident set size of the workload's processes, in bytes.
+    pub peak_rss: u64,
 }
 
 /// Readies `program` for `engine`: checks the file exists, and for the precompiled engines
@@ -119,6 +133,15 @@ pub fn prepare(
     let (module, compile_time) = match engine {
         Engine::Native => (p.native(program), None),
         Engine::Wasmtime | Engine::KilnInterpreter | Engine::KilnCompiled => (wasm, None),
+        Engine::Wasmi => {
+            if !p.wasmi().exists() {
+                return Err(format!(
+                    "no wasmi CLI at {} (scripts/fetch-programs.sh installs it)",
+                    p.wasmi().display()
+                ));
+            }
+            (wasm, None)
+        }
         Engine::WasmtimePrecompiled => {
             let out = out_dir.join(format!("{program}.cwasm"));
             let mut cmd = Command::new(p.wasmtime());
@@ -172,6 +195,7 @@ pub fn run_workload(
     let steps = workload.prepare(&tools.programs, &work)?;
     let mut outputs = Vec::with_capacity(steps.len());
     let mut elapsed = Duration::ZERO;
+    let mut peak_rss = 0;
     for (i, step) in steps.iter().enumerate() {
         let out = run_step(prepared, tools, step, &work, timeout).map_err(|e| {
             format!(
@@ -185,11 +209,12 @@ pub fn run_workload(
             )
         })?;
         elapsed += out.elapsed;
+        peak_rss = peak_rss.max(out.peak_rss);
         outputs.push(out);
     }
     let observed = workload.observe(&work, &outputs)?;
     let _ = std::fs::remove_dir_all(&work);
-    Ok(WorkloadRun { observed, elapsed })
+    Ok(WorkloadRun { observed, elapsed, peak_rss })
 }
 
 /// Runs one step of a workload in `work` and returns its output; writes stdout to the
@@ -229,6 +254,17 @@ pub fn run_step(
             }
             add_dirs(&mut c, step, work);
             c.arg(&prepared.module);
+            c
+        }
+        Engine::Wasmi => {
+            if let Some((_, guest)) = step.dirs.first() {
+                return Err(format!(
+                    "the wasmi CLI cannot preopen a host directory as the guest's {guest} \
+                     (it preopens each directory under its host path)"
+                ));
+            }
+            let mut c = Command::new(tools.programs.wasmi());
+            c.current_dir(work).arg("--dir").arg(".").arg(&prepared.module);
             c
         }
     };
@@ -301,18 +337,7 @@ pub fn run_process(
         let mut v = Vec::new();
         err_pipe.read_to_end(&mut v).map(|_| v)
     });
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if start.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break Err(format!("timed out after {} s", timeout.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => break Err(format!("cannot wait for the process: {e}")),
-        }
-    };
+    let exit = wait_with_usage(&mut child, start, timeout);
     let elapsed = start.elapsed();
     let stdout = out_reader.join().expect("reader thread").unwrap_or_default();
     let stderr = err_reader.join().expect("reader thread").unwrap_or_default();
@@ -320,9 +345,89 @@ pub fn run_process(
         let from = stderr.len().saturating_sub(STDERR_QUOTE);
         String::from_utf8_lossy(&stderr[from..]).into_owned()
     };
-    match status {
-        Ok(s) if s.success() => Ok(StepOutput { stdout, stderr, elapsed }),
-        Ok(s) => Err(format!("{shown} exited with {s}; stderr:\n{}", tail())),
+    match exit {
+        Ok(x) if x.status.success() => {
+            Ok(StepOutput { stdout, stderr, elapsed, peak_rss: x.peak_rss })
+        }
+        Ok(x) => Err(format!("{shown} exited with {}; stderr:\n{}", x.status, tail())),
         Err(e) => Err(format!("{shown} {e}; stderr:\n{}", tail())),
     }
+}
+
+/// How a child process ended and what it used, as `wait4` reports it.
+#[derive(Clone, Copy, Debug)]
+pub struct Exited {
+    /// Its exit status.
+    pub status: std::process::ExitStatus,
+    /// Its user plus system CPU time.
+    pub cpu: Duration,
+    /// Its peak resident set size in bytes (`ru_maxrss`, which Linux counts in KiB).
+    pub peak_rss: u64,
+}
+
+/// Waits for `child` (spawned at `start`) with `wait4`, polling every few milliseconds, and
+/// kills it once it has run longer than `timeout`.
+///
+/// # Errors
+/// When it times out (it is killed and reaped) or `wait4` fails.
+pub fn wait_with_usage(
+    child: &mut std::process::Child,
+    start: Instant,
+    timeout: Duration,
+) -> Result<Exited, String> {
+    let mut killed = false;
+    loop {
+        if let Some(exited) = wait4(child, libc::WNOHANG)? {
+            if killed {
+                return Err(format!("timed out after {} s", timeout.as_secs()));
+            }
+            return Ok(exited);
+        }
+        if !killed && start.elapsed() > timeout {
+            let _ = child.kill();
+            killed = true;
+        }
+        std::thread::sleep(Duration::from_millis(if killed { 1 } else { 5 }));
+    }
+}
+
+/// Blocks until `child` exits (no polling, so its exit is seen at once: for timing short
+/// processes) and returns what `wait4` reports.
+///
+/// # Errors
+/// When `wait4` fails.
+pub fn wait_blocking(child: &mut std::process::Child) -> Result<Exited, String> {
+    loop {
+        if let Some(exited) = wait4(child, 0)? {
+            return Ok(exited);
+        }
+    }
+}
+
+/// One `wait4` on `child` with `flags`: `None` when it has not exited yet (`WNOHANG`) or the
+/// wait was interrupted.
+fn wait4(child: &std::process::Child, flags: libc::c_int) -> Result<Option<Exited>, String> {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = libc::pid_t::try_from(child.id()).map_err(|e| format!("process id: {e}"))?;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value, and wait4 only writes into it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is this process's own unreaped child (std's `Child` never waited for it:
+    // the functions of this module are its only waiters), and both pointers are to locals.
+    let r = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+    if r == pid {
+        let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+        return Ok(Some(Exited {
+            status: std::process::ExitStatus::from_raw(status),
+            cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+            peak_rss: u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024,
+        }));
+    }
+    if r < 0 {
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(format!("cannot wait for the process: {e}"));
+        }
+    }
+    Ok(None)
 }
