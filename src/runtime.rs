@@ -165,9 +165,20 @@ impl Runtime {
                         .to_string(),
                 ));
             }
-            Engine::Auto | Engine::Interpreter => Code::Interpreted(
-                kiln_runtime_support::interp::translate_module(&info, self.config.interruption)?,
-            ),
+            Engine::Auto | Engine::Interpreter => {
+                use kiln_runtime_support::interp::{InterpModule, Translation};
+                let translation = if self.config.eager_translation {
+                    Translation::Eager
+                } else {
+                    Translation::Lazy
+                };
+                Code::Interpreted(InterpModule::new(
+                    info.clone(),
+                    self.config.features,
+                    self.config.interruption,
+                    translation,
+                )?)
+            }
         };
         let interruption = self.config.interruption;
         Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, interruption })

@@ -5,7 +5,7 @@
 use super::super::backtrace::unwind;
 use super::super::slots::{slot_count, slots_to_vals, vals_to_slots};
 use super::super::state::{Frame, InstCache};
-use super::super::{init_frame, is_interp};
+use super::super::{callee, init_frame, is_interp};
 use super::*;
 use crate::error::Unwind;
 use crate::instance::{InstanceData, InterpFuncContext};
@@ -40,12 +40,45 @@ unsafe fn push_frame(
     true
 }
 
+/// [`callee`] for a call instruction at `pc`: null after ending the run with its error.
+///
+/// # Safety
+/// As [`callee`]; `st` is the run's state and `pc` the calling instruction.
+#[cold]
+#[inline(never)]
+unsafe fn first_call(
+    pc: *const Instr,
+    st: *mut State,
+    inst: *mut InstanceData,
+    func_index: u32,
+) -> *const CompiledFunc {
+    // SAFETY: per the contract.
+    match unsafe { callee(&*inst, func_index) } {
+        Ok(f) => f,
+        Err(u) => {
+            // SAFETY: per the contract.
+            unsafe { unwind(pc, st, u) };
+            std::ptr::null()
+        }
+    }
+}
+
 handler!(fn call(pc, fp, mem, len, st) = Call { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
     // slot of the current frame; the callee starts at its first instruction.
     unsafe {
         let s = &mut *st;
-        let callee = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        let callee = match slot.get() {
+            Some(f) => f,
+            None => {
+                let f = first_call(pc, st, s.cache.inst, func);
+                if f.is_null() {
+                    return Exit::Unwind;
+                }
+                &*f
+            }
+        };
         let new_fp = fp.add(base as usize);
         if !push_frame(s, pc, fp, callee, new_fp) {
             return trap(pc, st, TrapCode::CallStackExhausted);
@@ -244,7 +277,16 @@ unsafe fn enter(
             Some(c) => (c.funcs, c.num_imported_funcs),
             None => (s.cache.funcs, s.cache.num_imported_funcs),
         };
-        let callee = &*funcs.add((index - nimp) as usize);
+        let callee = match (*funcs.add((index - nimp) as usize)).get() {
+            Some(f) => f,
+            None => {
+                let f = first_call(pc, st, inst, index);
+                if f.is_null() {
+                    return UNWIND;
+                }
+                &*f
+            }
+        };
         if !push_frame(s, pc, fp, callee, new_fp) {
             trap(pc, st, TrapCode::CallStackExhausted);
             return UNWIND;
