@@ -19,7 +19,7 @@
 #   native/{minigzip,lua,speedtest1}
 #   yosys-share/share/...        preopened as the guest's /share when running yosys
 #   wasmtime/wasmtime_cli/wasmtime
-#   wasmi/bin/wasmi_cli
+#   wasmi/bin/wasmi
 #   versions.txt                 what was fetched (package versions, wasmtime --version)
 #
 # Idempotent: each step is skipped when its output exists and its inputs (pinned versions,
@@ -89,7 +89,7 @@ fi
 # --- wasmi (crates.io) ------------------------------------------------------------------
 # Built from source by cargo (crates.io ships no binaries); --locked uses the crate's own
 # Cargo.lock, so the same version builds the same dependencies. Takes a few minutes once.
-WASMI="$OUT/wasmi/bin/wasmi_cli"
+WASMI="$OUT/wasmi/bin/wasmi"
 key=$(stamp_key "$WASMI_CRATE@$WASMI_VERSION")
 if is_fresh "$OUT/wasmi.stamp" "$key" "$WASMI"; then
     log "wasmi present: $("$WASMI" --version)"

@@ -3,15 +3,19 @@
 //! the real programs precompiled (Yosys `-V`, Flite speaking one word, Lua `-e ''`,
 //! speedtest1 at its smallest size, hello world): wasmtime, Kiln's first load of an artifact
 //! (payload hashed) and later loads (verified once), with ratios and both artifact sizes;
-//! plus Kiln's interpreter beside wasmi (its CLI, `wasmi_cli`, which fetch-programs.sh
+//! plus Kiln's interpreter beside wasmi (its CLI, crate `wasmi_cli`, which fetch-programs.sh
 //! installs): the same startup cases from the `.wasm` and the full runs, wall time and peak
-//! memory (the child's `ru_maxrss`), as ratios Kiln interpreter / wasmi in one table.
+//! memory (the child's `ru_maxrss`, as GNU time reports it), as ratios Kiln interpreter / wasmi
+//! in one table.
 //!
 //! ```text
 //! scripts/fetch-programs.sh && cargo build --release -p kiln-cli
 //! cargo run -p kiln-bench --release --bin programs [-- --samples N] [--filter NAME]
 //!     [--kiln PATH] [--no-interpreter] [--no-wasmi] [--startup-samples N] [--startup-only]
+//!     [--interpreter-only]
 //! ```
+//!
+//! `--interpreter-only` measures Kiln's interpreter and wasmi alone (the last table).
 //!
 //! Each cell is the median wall time, spawn to exit, of N runs of the workload's whole
 //! processes (minigzip has two: compress, then decompress); compiling the precompiled forms
@@ -36,12 +40,13 @@ struct Options {
     interpreter: bool,
     wasmi: bool,
     startup_only: bool,
+    interpreter_only: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: programs [--samples N] [--startup-samples N] [--filter NAME] [--kiln PATH] \
-         [--no-interpreter] [--no-wasmi] [--startup-only]"
+         [--no-interpreter] [--no-wasmi] [--startup-only] [--interpreter-only]"
     );
     std::process::exit(2);
 }
@@ -55,6 +60,7 @@ fn parse_args() -> Options {
         interpreter: true,
         wasmi: true,
         startup_only: false,
+        interpreter_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -72,6 +78,7 @@ fn parse_args() -> Options {
             "--no-interpreter" => o.interpreter = false,
             "--no-wasmi" => o.wasmi = false,
             "--startup-only" => o.startup_only = true,
+            "--interpreter-only" => o.interpreter_only = true,
             "--bench" => {} // passed by `cargo bench`
             _ => usage(),
         }
@@ -217,11 +224,16 @@ fn bench_workload(
         Err(_) => (Cell::Skipped, None),
     };
     let run = |p: &Result<Prepared, Cell>, errors: &mut Errors| run_with_peak(p, errors).0;
-    let native =
-        if w.has_native() { run(&prepare(Engine::Native, errors), errors) } else { Cell::Skipped };
-    let wt = prepare(Engine::WasmtimePrecompiled, errors);
+    let others = !o.interpreter_only;
+    let native = if others && w.has_native() {
+        run(&prepare(Engine::Native, errors), errors)
+    } else {
+        Cell::Skipped
+    };
+    let skipped = || Err(Cell::Skipped);
+    let wt = if others { prepare(Engine::WasmtimePrecompiled, errors) } else { skipped() };
     let wasmtime = run(&wt, errors);
-    let art = prepare(Engine::KilnArtifact, errors);
+    let art = if others { prepare(Engine::KilnArtifact, errors) } else { skipped() };
     let artifact = run(&art, errors);
     let interp = if o.interpreter {
         run_with_peak(&prepare(Engine::KilnInterpreter, errors), errors)
@@ -415,7 +427,7 @@ fn startup_table(
 }
 
 /// Startup of the [`STARTUP`] cases from the `.wasm` as whole processes: `kiln run
-/// --interpreter prog.wasm ARGS` and `wasmi_cli prog.wasm ARGS` (its default, lazy
+/// --interpreter prog.wasm ARGS` and `wasmi prog.wasm ARGS` (its default, lazy
 /// translation), in turn; median wall time and the largest peak memory of `samples` runs.
 fn interp_startup(tools: &Tools, samples: usize, errors: &mut Errors) -> Vec<VsWasmi> {
     let mut rows = Vec::new();
@@ -477,9 +489,12 @@ fn interp_startup(tools: &Tools, samples: usize, errors: &mut Errors) -> Vec<VsW
     rows
 }
 
-/// Runs `cmd` with stdio discarded, blocking until it exits; its wall time and peak memory.
-fn run_quiet(mut cmd: Command) -> Result<(Duration, u64), String> {
+/// Runs `cmd` under GNU time with stdio discarded, blocking until it exits; its wall time
+/// and peak memory ([`engine::peak_memory_command`]).
+fn run_quiet(cmd: Command) -> Result<(Duration, u64), String> {
     use std::process::Stdio;
+    let report = engine::peak_report_path();
+    let mut cmd = engine::peak_memory_command(&cmd, &report);
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
     let start = std::time::Instant::now();
     let mut child = cmd.spawn().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
@@ -488,7 +503,7 @@ fn run_quiet(mut cmd: Command) -> Result<(Duration, u64), String> {
     if !exited.status.success() {
         return Err(format!("{cmd:?} exited with {}", exited.status));
     }
-    Ok((took, exited.peak_rss))
+    Ok((took, engine::read_peak_report(&report)?))
 }
 
 fn print_vs_wasmi(tools: &Tools, rows: &[&VsWasmi], samples: usize, startup_samples: usize) {
@@ -500,9 +515,9 @@ fn print_vs_wasmi(tools: &Tools, rows: &[&VsWasmi], samples: usize, startup_samp
         .map_or_else(|| "version unknown".into(), |v| v.trim().to_string());
     println!(
         "\nKiln's interpreter beside wasmi ({version}), whole processes from the .wasm: \
-         `kiln run --interpreter` and `wasmi_cli` (lazy translation); wall time (median of \
+         `kiln run --interpreter` and `wasmi` (lazy translation); wall time (median of \
          {startup_samples} for startup, of {samples} for runs) and peak memory (largest \
-         ru_maxrss)"
+         ru_maxrss under GNU time)"
     );
     println!(
         "| case | kiln interp | wasmi | interp/wasmi | kiln peak | wasmi peak | peak interp/wasmi |"
@@ -600,7 +615,11 @@ fn main() {
         .filter(|w| o.filter.as_deref().is_none_or(|f| w.name().contains(f)))
         .map(|w| bench_workload(w, &tools, &o, &scratch, &mut errors))
         .collect();
-    let startup = startup_table(&tools, o.startup_samples, &scratch, &mut errors);
+    let startup = if o.interpreter_only {
+        Vec::new()
+    } else {
+        startup_table(&tools, o.startup_samples, &scratch, &mut errors)
+    };
     let interp_startup = if o.interpreter && o.wasmi {
         interp_startup(&tools, o.startup_samples, &mut errors)
     } else {
@@ -608,7 +627,7 @@ fn main() {
     };
 
     println!("{}", tools.programs.versions().unwrap_or_default().trim_end());
-    if !rows.is_empty() {
+    if !rows.is_empty() && !o.interpreter_only {
         println!("median of {} runs, wall time of the whole process(es)\n", o.samples);
         println!(
             "| program | native | wasmtime | kiln artifact | kiln interp | native/wasmtime | kiln artifact/wasmtime | kiln interp/wasmtime |"
@@ -639,7 +658,9 @@ fn main() {
             println!("| {} | {} | {wt} | {wb} | {kt} | {kb} |", r.name, fmt_size(r.wasm_bytes));
         }
     }
-    print_startup(&startup, o.startup_samples);
+    if !o.interpreter_only {
+        print_startup(&startup, o.startup_samples);
+    }
     if o.interpreter && o.wasmi {
         let vs: Vec<&VsWasmi> =
             interp_startup.iter().chain(rows.iter().map(|r| &r.vs_wasmi)).collect();

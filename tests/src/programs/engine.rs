@@ -1,7 +1,8 @@
 //! The engines a workload runs under, each as a separate process: the native build, the
 //! wasmtime CLI (JIT or precompiled), the `kiln` CLI's three paths (interpreted, compiled in
 //! process, precompiled artifact), and the wasmi CLI (the interpreter Kiln's is compared
-//! with). Every process is waited for with `wait4`, which also reports its peak memory.
+//! with). Every process runs under GNU time (`/usr/bin/time`), which reports its peak
+//! memory (see [`peak_memory_command`]).
 //!
 //! Command lines (HOST is the step's work directory, preopened as the guest's `/`):
 //! ```text
@@ -13,7 +14,7 @@
 //! kiln-compiled           kiln run --dir HOST::/ ... prog.wasm ARGS...
 //! kiln-artifact           kiln compile prog.wasm -o prog.kiln        (once)
 //!                         kiln run --dir HOST::/ ... prog.kiln ARGS...
-//! wasmi                   wasmi_cli --dir . prog.wasm ARGS...    (current directory HOST)
+//! wasmi                   wasmi --dir . prog.wasm ARGS...        (current directory HOST)
 //! ```
 //!
 //! The wasmi CLI preopens a directory under the path it was given, so it runs in HOST with
@@ -43,7 +44,7 @@ pub enum Engine {
     /// `kiln compile prog.wasm -o prog.kiln` once, then `kiln run prog.kiln` in a fresh
     /// process.
     KilnArtifact,
-    /// `wasmi_cli prog.wasm` (wasmi 2, lazy translation: its default compilation mode).
+    /// `wasmi prog.wasm` (the `wasmi_cli` crate's binary: wasmi 2, lazy translation, its default).
     Wasmi,
 }
 
@@ -100,7 +101,7 @@ pub struct StepOutput {
     pub stderr: Vec<u8>,
     /// Wall time of the whole process, spawn to exit.
     pub elapsed: Duration,
-    /// The process's peak resident set size in bytes (`ru_maxrss` of `wait4`).
+    /// The process's peak resident set size in bytes ([`peak_memory_command`]).
     pub peak_rss: u64,
 }
 
@@ -317,14 +318,16 @@ const STDERR_QUOTE: usize = 4000;
 /// When it cannot start, exits non-zero or by a signal, or times out; the message quotes
 /// the tail of stderr.
 pub fn run_process(
-    mut cmd: Command,
+    cmd: Command,
     stdin: Option<std::fs::File>,
     timeout: Duration,
 ) -> Result<StepOutput, String> {
+    let shown = abbreviate(&format!("{cmd:?}"));
+    let report = peak_report_path();
+    let mut cmd = peak_memory_command(&cmd, &report);
     cmd.stdin(stdin.map_or_else(Stdio::null, Stdio::from))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let shown = abbreviate(&format!("{cmd:?}"));
     let start = Instant::now();
     let mut child = cmd.spawn().map_err(|e| format!("cannot start {shown}: {e}"))?;
     let mut out_pipe = child.stdout.take().expect("stdout is piped");
@@ -345,13 +348,61 @@ pub fn run_process(
         let from = stderr.len().saturating_sub(STDERR_QUOTE);
         String::from_utf8_lossy(&stderr[from..]).into_owned()
     };
+    let peak = read_peak_report(&report);
     match exit {
-        Ok(x) if x.status.success() => {
-            Ok(StepOutput { stdout, stderr, elapsed, peak_rss: x.peak_rss })
-        }
+        Ok(x) if x.status.success() => Ok(StepOutput { stdout, stderr, elapsed, peak_rss: peak? }),
         Ok(x) => Err(format!("{shown} exited with {}; stderr:\n{}", x.status, tail())),
         Err(e) => Err(format!("{shown} {e}; stderr:\n{}", tail())),
     }
+}
+
+/// GNU time, which runs a command as its own child and reports that child's peak memory.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// `cmd` (program, arguments, directory and environment) run under GNU time, which writes
+/// the command's peak resident set size in KiB to `report` ([`read_peak_report`]). The
+/// peak memory `wait4` reports for a child of this process is no use: Linux carries the
+/// high-water mark of the forking process (this one, tens of MiB) over `exec` into it. GNU
+/// time is small, so the high-water mark its child inherits is a few MiB at most.
+pub fn peak_memory_command(cmd: &Command, report: &Path) -> Command {
+    let mut wrapped = Command::new(GNU_TIME);
+    wrapped.arg("-q").arg("-f").arg("%M").arg("-o").arg(report);
+    wrapped.arg(cmd.get_program()).args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => wrapped.env(k, v),
+            None => wrapped.env_remove(k),
+        };
+    }
+    wrapped
+}
+
+/// A fresh path for a [`peak_memory_command`] report, in the temporary directory.
+pub fn peak_report_path() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("kiln-peak-{}-{n}", std::process::id()))
+}
+
+/// The peak memory in bytes from a [`peak_memory_command`] report (which it removes).
+///
+/// # Errors
+/// When the report is missing (GNU time is not installed: Debian package `time`) or does
+/// not end in a number.
+pub fn read_peak_report(report: &Path) -> Result<u64, String> {
+    let text = std::fs::read_to_string(report).map_err(|e| {
+        format!("no peak-memory report from {GNU_TIME} at {}: {e}", report.display())
+    })?;
+    let _ = std::fs::remove_file(report);
+    let kib: u64 = text
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or_else(|| format!("{GNU_TIME} reported no peak memory: {text:?}"))?;
+    Ok(kib * 1024)
 }
 
 /// How a child process ended and what it used, as `wait4` reports it.
@@ -361,7 +412,8 @@ pub struct Exited {
     pub status: std::process::ExitStatus,
     /// Its user plus system CPU time.
     pub cpu: Duration,
-    /// Its peak resident set size in bytes (`ru_maxrss`, which Linux counts in KiB).
+    /// Its peak resident set size in bytes (`ru_maxrss`, which Linux counts in KiB; it
+    /// includes the forking process's, see [`peak_memory_command`]).
     pub peak_rss: u64,
 }
 

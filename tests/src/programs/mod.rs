@@ -106,10 +106,10 @@ impl Programs {
     }
 
     /// The wasmi CLI binary (`wasmi_cli` from crates.io, built by fetch-programs.sh into
-    /// `wasmi/bin/`); only the programs benchmark needs it, so [`Programs::locate`] does not
+    /// `wasmi/bin/wasmi`); only the programs benchmark needs it, so [`Programs::locate`] does not
     /// check for it.
     pub fn wasmi(&self) -> PathBuf {
-        self.root.join("wasmi").join("bin").join("wasmi_cli")
+        self.root.join("wasmi").join("bin").join("wasmi")
     }
 
     /// The wasmtime CLI binary under [`Programs::default_root`], for tests that need
