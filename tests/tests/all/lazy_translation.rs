@@ -131,3 +131,20 @@ fn untranslatable_functions_fail_the_compile_when_eager_and_trap_when_called_laz
         }
     }
 }
+
+/// `Runtime::compile_owned` (the module keeps the given binary rather than a copy) compiles
+/// what `compile` does, lazily translated on the interpreter, and refuses what it refuses.
+#[test]
+fn compile_owned_keeps_the_binary_and_translates_lazily() {
+    let rt = runtime(false);
+    let module = rt.compile_owned(wat::parse_str(MODULE).unwrap()).unwrap();
+    assert_eq!(module.translated_functions(), Some(0));
+    let a = rt.instantiate(&module, ModuleConfig::new()).unwrap();
+    assert_eq!(call(&a, "used"), 42);
+    assert_eq!(module.translated_functions(), Some(3));
+    let invalid = wat::parse_str(r#"(module (func (result i32) (i64.const 1)))"#).unwrap();
+    match (rt.compile(&invalid), rt.compile_owned(invalid)) {
+        (Err(Error::Compile(a)), Err(Error::Compile(b))) => assert_eq!(a, b),
+        other => panic!("expected two compile errors, got {other:?}"),
+    }
+}
