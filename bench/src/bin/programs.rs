@@ -480,7 +480,11 @@ fn interp_startup(tools: &Tools, samples: usize, errors: &mut Errors) -> Vec<VsW
             what: format!(
                 "{} {} (startup)",
                 case.program,
-                case.args.iter().map(|a| if a.is_empty() { "''" } else { a }).collect::<Vec<_>>().join(" ")
+                case.args
+                    .iter()
+                    .map(|a| if a.is_empty() { "''" } else { a })
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
             interp: cell(k, "kiln-interpreter"),
             wasmi: cell(w, "wasmi"),

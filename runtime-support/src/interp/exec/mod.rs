@@ -22,10 +22,10 @@ pub use dispatch::{Exit, Handler, thread};
 pub use state::State;
 
 use super::InterpModule;
+use super::ir::CompiledFunc;
 use crate::error::Unwind;
 use crate::instance::{INTERP_FUNC_MAGIC, InstanceData, InterpFuncContext};
 use crate::trap::{Trap, TrapCode};
-use super::ir::CompiledFunc;
 use crate::vm::*;
 use state::{Frame, InstCache};
 
@@ -78,9 +78,9 @@ fn execute(
     }
     // SAFETY: `inst` is live (see `array_call_entry`).
     let cache = unsafe { InstCache::new(inst) };
-    // SAFETY: `inst` is live; it runs on the interpreter, and `func_index` is one of its
-    // module's defined functions (its array-call entry is the interpreter's).
-    let func = unsafe { callee(&*inst, func_index) }?;
+    // SAFETY: `inst` is live (see `array_call_entry`); it runs on the interpreter, and
+    // `func_index` is one of its module's defined functions (its entry is the interpreter's).
+    let func = callee(unsafe { &*inst }, func_index)?;
     let top = store.interp_top.get();
     // SAFETY: the stack box is never resized; we take its bounds, not a reference.
     let (stack_base, stack_len) = unsafe {
@@ -178,18 +178,16 @@ mod tests;
 /// # Errors
 /// A trap naming the function and why the interpreter cannot translate it.
 ///
-/// # Safety
-/// `inst` runs on the interpreter and `func_index` is one of its defined functions.
+/// # Panics
+/// When `func_index` is not a defined function of `inst`'s module.
 #[cold]
 #[inline(never)]
-pub(super) unsafe fn callee(
-    inst: &InstanceData,
-    func_index: u32,
-) -> Result<&CompiledFunc, Unwind> {
+pub(super) fn callee(inst: &InstanceData, func_index: u32) -> Result<&CompiledFunc, Unwind> {
     let info = &inst.module.info;
     let module = inst.module.interp().ok_or_else(|| Trap::host("not an interpreted module"))?;
     module.func(func_index - info.num_imported_funcs).map_err(|e| {
-        let name = info.names.functions.get(&func_index).map_or(String::new(), |n| format!(" ({n})"));
+        let name =
+            info.names.functions.get(&func_index).map_or(String::new(), |n| format!(" ({n})"));
         Trap::host(format!("the interpreter cannot run function {func_index}{name}: {e}")).into()
     })
 }

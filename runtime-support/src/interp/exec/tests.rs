@@ -1,8 +1,8 @@
 //! Tests of the dispatch machinery itself (the spec suite covers the instructions).
 
 use crate::engine::{Code, Module};
-use crate::interp::{InterpModule, Translation};
 use crate::instance::{Extern, instantiate};
+use crate::interp::{InterpModule, Translation};
 use crate::module::{DecodeOptions, decode};
 use crate::vm::{Store, StoreConfig, ValRaw};
 use std::sync::Arc;

@@ -43,7 +43,8 @@ unsafe fn push_frame(
 /// [`callee`] for a call instruction at `pc`: null after ending the run with its error.
 ///
 /// # Safety
-/// As [`callee`]; `st` is the run's state and `pc` the calling instruction.
+/// `inst` is a live interpreted instance and `func_index` one of its defined functions;
+/// `st` is the run's state and `pc` the calling instruction.
 #[cold]
 #[inline(never)]
 unsafe fn first_call(
@@ -52,8 +53,8 @@ unsafe fn first_call(
     inst: *mut InstanceData,
     func_index: u32,
 ) -> *const CompiledFunc {
-    // SAFETY: per the contract.
-    match unsafe { callee(&*inst, func_index) } {
+    // SAFETY: per the contract, `inst` is a live instance.
+    match callee(unsafe { &*inst }, func_index) {
         Ok(f) => f,
         Err(u) => {
             // SAFETY: per the contract.
