@@ -36,6 +36,12 @@ impl Func {
         &self.ty
     }
 
+    /// The canonical id of the function's type.
+    pub(crate) fn type_id(&self) -> u32 {
+        // SAFETY: funcrefs handed to the API point into live, store-owned contexts.
+        unsafe { (*self.funcref).type_id.0 }
+    }
+
     /// Whether two handles name the same function reference.
     pub fn ptr_eq(&self, other: &Func) -> bool {
         self.funcref == other.funcref
@@ -49,7 +55,7 @@ impl Func {
     /// [`Error::Trap`] or [`Error::Exit`] when the call traps or the guest exits.
     pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Error> {
         let params = self.ty.params();
-        if args.len() != params.len() || args.iter().zip(params).any(|(a, p)| a.ty() != *p) {
+        if args.len() != params.len() || args.iter().zip(params).any(|(a, p)| !a.matches(*p)) {
             let given: Vec<String> = args.iter().map(|a| a.ty().to_string()).collect();
             return Err(Error::TypeMismatch(format!(
                 "function expects {}, given ({})",

@@ -42,7 +42,7 @@ impl Global {
         if !self.global.ty.mutable {
             return Err(Error::ImmutableGlobal);
         }
-        if v.ty() != self.global.ty.content {
+        if !v.matches(self.global.ty.content) {
             return Err(Error::TypeMismatch(format!(
                 "global is {}, value is {}",
                 self.global.ty.content,

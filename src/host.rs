@@ -213,7 +213,7 @@ impl<'r> HostModuleBuilder<'r> {
                 other => Unwind::Trap(Trap::host(other.to_string())),
             })?;
             for ((slot, v), t) in slots.iter_mut().zip(&results).zip(fty.results()) {
-                if v.ty() != *t {
+                if !v.matches(*t) {
                     return Err(Unwind::Trap(Trap::host(format!(
                         "host function returned {} for {t}",
                         v.ty()

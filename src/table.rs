@@ -51,7 +51,7 @@ impl Table {
 
     fn raw(&self, v: &Val) -> Result<usize, Error> {
         let ty: ValType = self.ty().element.into();
-        if v.ty() != ty {
+        if !v.matches(ty) {
             return Err(Error::TypeMismatch(format!("table holds {ty}, value is {}", v.ty())));
         }
         Ok(v.to_raw(&self.store)?.bits() as usize)

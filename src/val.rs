@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::func::Func;
-use kiln_runtime_support::types::ValType;
+use kiln_runtime_support::types::{HeapType, ValType};
 use kiln_runtime_support::v128::V128;
 use kiln_runtime_support::vm::{ExternRef, Store, VMFuncRef, ValRaw};
 use std::rc::Rc;
@@ -35,8 +35,28 @@ impl Val {
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::FuncRef,
-            Val::ExternRef(_) => ValType::ExternRef,
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
+        }
+    }
+
+    /// Whether the value has type `ty` (spec 3.0 section 4.3.1, "Values"): numbers match
+    /// their own type; null matches every nullable reference type of its hierarchy; a
+    /// function matches `func` and its own defined type (named by canonical id, as
+    /// [`Func::ty`] and the types of imports and exports name it); a host reference matches
+    /// `extern`.
+    pub fn matches(&self, ty: ValType) -> bool {
+        let ValType::Ref(r) = ty else { return self.ty() == ty };
+        match self {
+            Val::FuncRef(None) => r.nullable && r.is_func(),
+            Val::FuncRef(Some(f)) => match r.heap {
+                HeapType::Func => true,
+                HeapType::Canonical(id) => f.type_id() == id,
+                _ => false,
+            },
+            Val::ExternRef(None) => r.nullable && !r.is_func(),
+            Val::ExternRef(Some(_)) => r.heap == HeapType::Extern,
+            _ => false,
         }
     }
 
@@ -61,7 +81,8 @@ impl Val {
         if let Val::V128(v) = self { Some(*v) } else { None }
     }
 
-    /// The null reference of a reference type, or zero of a numeric type.
+    /// The null reference of a reference type (also of a non-nullable one, which has no
+    /// default value in wasm), or zero of a numeric type.
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
@@ -69,8 +90,8 @@ impl Val {
             ValType::F32 => Val::F32(0.0),
             ValType::F64 => Val::F64(0.0),
             ValType::V128 => Val::V128(V128::default()),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) if r.is_func() => Val::FuncRef(None),
+            ValType::Ref(_) => Val::ExternRef(None),
         }
     }
 
@@ -105,11 +126,11 @@ impl Val {
             ValType::V128 => Val::V128(V128::from_bits(raw.v128())),
             ValType::F32 => Val::F32(f32::from_bits(bits as u32)),
             ValType::F64 => Val::F64(f64::from_bits(bits)),
-            ValType::FuncRef => Val::FuncRef(
+            ValType::Ref(r) if r.is_func() => Val::FuncRef(
                 (bits != 0)
                     .then(|| Func::from_funcref(store.clone(), bits as usize as *mut VMFuncRef)),
             ),
-            ValType::ExternRef => Val::ExternRef(store.externref_from_raw(bits as usize)),
+            ValType::Ref(_) => Val::ExternRef(store.externref_from_raw(bits as usize)),
         }
     }
 }

@@ -38,7 +38,7 @@ pub fn parse(text: &str, ty: ValType) -> Result<Val, String> {
             };
             bits.map(|b| Val::V128(V128::from_bits(b))).ok_or_else(bad)
         }
-        ValType::FuncRef | ValType::ExternRef if text == "null" => Ok(Val::default_for(ty)),
+        ValType::Ref(_) if text == "null" => Ok(Val::default_for(ty)),
         _ => Err(format!("cannot pass a {ty} on the command line")),
     }
 }

@@ -24,14 +24,21 @@ pub fn clif_type(ty: ValType) -> ir::Type {
         ValType::F32 => types::F32,
         ValType::F64 => types::F64,
         ValType::V128 => types::I8X16,
-        ValType::FuncRef | ValType::ExternRef => POINTER,
+        ValType::Ref(_) => POINTER,
     }
 }
 
-/// The signature of a compiled wasm function:
+/// The calling convention of the wasm-call entries (compiled functions and wasm-to-array
+/// trampolines): Cranelift's `tail`, the only one whose `return_call` and
+/// `return_call_indirect` replace the caller's frame (callees pop their own stack
+/// arguments). Only compiled code calls wasm-call entries; the array-call side (the
+/// trampolines' array ends, builtins) keeps the platform's convention.
+pub const WASM_CALL_CONV: CallConv = CallConv::Tail;
+
+/// The signature of a compiled wasm function, in [`WASM_CALL_CONV`]:
 /// `(callee_vmctx, caller_vmctx, params...) -> results`.
-pub fn wasm_signature(ty: &FuncType, call_conv: CallConv) -> Signature {
-    let mut sig = Signature::new(call_conv);
+pub fn wasm_signature(ty: &FuncType) -> Signature {
+    let mut sig = Signature::new(WASM_CALL_CONV);
     sig.params.push(AbiParam::special(POINTER, ArgumentPurpose::VMContext));
     sig.params.push(AbiParam::new(POINTER));
     sig.params.extend(ty.params().iter().map(|&t| AbiParam::new(clif_type(t))));

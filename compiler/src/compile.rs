@@ -34,10 +34,9 @@ const THREADS: usize = 2;
 ///
 /// # Errors
 /// When the settings do not describe a supported target or a function fails to compile;
-/// an operator of a proposal the compiler does not translate (SIMD, threads, tail calls,
+/// an operator of a proposal the compiler does not translate (threads, tail calls,
 /// exceptions, GC, ...) is a [`CompileError`] with `unsupported` set, naming the proposal and
-/// the operator; a module that uses SIMD anywhere (a `v128` in a type, global or body) is
-/// refused the same way, "SIMD is not supported yet" (the interpreter runs those).
+/// the operator.
 pub fn compile_module(
     info: &ModuleInfo,
     settings: &CompilerSettings,
@@ -56,17 +55,9 @@ pub fn compile_module_with_progress(
     settings: &CompilerSettings,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<CompiledCode, CompileError> {
-    if kiln_runtime_support::module::decode::uses_simd(&info.wasm) {
-        return Err(CompileError {
-            offset: None,
-            message: "SIMD is not supported yet".into(),
-            unsupported: true,
-        });
-    }
     let isa = settings.build_isa()?;
     let offsets = VMOffsets::new(info);
-    let env =
-        ModuleEnv { module: info, offsets: &offsets, settings, frontend: isa.frontend_config() };
+    let env = ModuleEnv::new(info, &offsets, settings, &*isa);
     let first = info.num_imported_funcs;
     let count = info.num_defined_funcs();
     let threads = THREADS.min(count as usize).max(1);
@@ -215,8 +206,7 @@ pub fn function_ir(
 ) -> Result<String, CompileError> {
     let isa = settings.build_isa()?;
     let offsets = VMOffsets::new(info);
-    let env =
-        ModuleEnv { module: info, offsets: &offsets, settings, frontend: isa.frontend_config() };
+    let env = ModuleEnv::new(info, &offsets, settings, &*isa);
     if info.is_imported_func(func_index) || func_index as usize >= info.functions.len() {
         return Err(error(format!("function {func_index} is not a defined function")));
     }

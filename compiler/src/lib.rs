@@ -10,13 +10,14 @@
 //!
 //! # Operators
 //!
-//! The translator ([`compile_module`]) handles every operator of WebAssembly Core 2.0 without
-//! SIMD: the MVP, sign extension, saturating float-to-int conversions, multi-value, bulk
-//! memory and reference types. It visits wasmparser's operators exhaustively, so an operator
-//! of any other proposal is refused with an `unsupported`
-//! [`CompileError`](kiln_runtime_support::CompileError) naming the proposal (`SIMD is not
-//! supported yet (operator I8x16Splat)`), and an operator that a new wasmparser adds does not
-//! compile until it is translated or refused.
+//! The translator ([`compile_module`]) handles every operator of WebAssembly Core 2.0: the
+//! MVP, sign extension, saturating float-to-int conversions, multi-value, bulk memory,
+//! reference types and 128-bit SIMD, plus relaxed SIMD (with the deterministic semantics the
+//! interpreter documents, so both engines give the same bits). It visits wasmparser's
+//! operators exhaustively, so an operator of any other proposal is refused with an
+//! `unsupported` [`CompileError`](kiln_runtime_support::CompileError) naming the proposal
+//! (`the tail-call proposal is not supported yet (operator ReturnCall)`), and an operator that
+//! a new wasmparser adds does not compile until it is translated or refused.
 //!
 //! # The compiled-code ABI
 //!
@@ -27,9 +28,10 @@
 //! Every defined wasm function compiles to one function with the target's default calling
 //! convention (System V on x86_64 Linux, AAPCS64 on aarch64) and the signature
 //! `(callee_vmctx: ptr, caller_vmctx: ptr, params...) -> results`. `i32`/`i64`/`f32`/`f64`
-//! are passed as such; `funcref` and `externref` as a pointer-sized raw reference (0 is
-//! null). Several results use Cranelift's multi-value returns (registers first, the rest
-//! through an implicit return area, `enable_multi_ret_implicit_sret`). `callee_vmctx` is the
+//! are passed as such, `v128` as a Cranelift `i8x16` (a vector register); `funcref` and
+//! `externref` as a pointer-sized raw reference (0 is null). Several results use Cranelift's
+//! multi-value returns (registers first, the rest through an implicit return area,
+//! `enable_multi_ret_implicit_sret`). `callee_vmctx` is the
 //! instance's VMContext; `caller_vmctx` is the caller's (unused by the callee today; it lets
 //! host functions find the calling instance).
 //!

@@ -4,7 +4,7 @@
 use kiln_runtime_support::artifact::memory_image::{
     IMAGE_MIN, IMAGE_PAGE, MemoryImageBytes, MemoryImageDecl,
 };
-use kiln_runtime_support::module::{ConstExpr, ConstOp, DataMode, ModuleInfo};
+use kiln_runtime_support::module::{ConstExpr, DataMode, ModuleInfo};
 use kiln_runtime_support::types::WASM_PAGE_SIZE;
 
 /// The image is not written when it would be more than this many times the bytes of the
@@ -12,7 +12,8 @@ use kiln_runtime_support::types::WASM_PAGE_SIZE;
 const MAX_PADDING_FACTOR: u64 = 4;
 
 /// The memory image of `info`, when every active data segment targets the same defined
-/// memory at an offset known at compile time (`i32.const`) and lies inside its initial
+/// memory at an offset known at compile time (constants, extended-const arithmetic on them)
+/// and lies inside its initial
 /// size, and the
 /// image is worth mapping (at least [`IMAGE_MIN`] bytes, not mostly zero padding).
 pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
@@ -68,15 +69,11 @@ pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
     Some(MemoryImageBytes { decl: MemoryImageDecl { memory, offset, len }, bytes: image, segments })
 }
 
-/// The value of the offset expression `expr` when it is known at compile time: an
-/// `i32.const`. The only other offsets the supported features allow read an imported
-/// global (`global.get`; defined globals need the GC proposal), known only at
-/// instantiation.
+/// The value of the offset expression `expr` when it is known at compile time: constants
+/// and extended-const arithmetic on them. An offset that reads a global (`global.get`) is
+/// known only at instantiation.
 fn const_u32(expr: &ConstExpr) -> Option<u32> {
-    match expr.ops.as_slice() {
-        [ConstOp::I32(v)] => Some(*v as u32),
-        _ => None,
-    }
+    expr.eval(|_| None, |_| None).map(|v| v.bits() as u32)
 }
 
 #[cfg(test)]
@@ -86,8 +83,8 @@ mod tests {
     use kiln_runtime_support::module::{DecodeOptions, decode};
 
     fn info(wat: &str) -> ModuleInfo {
-        let options =
-            DecodeOptions { features: CoreFeatures::default(), keep_custom_sections: false };
+        let features = CoreFeatures::default().union(CoreFeatures::EXTENDED_CONST);
+        let options = DecodeOptions { features, keep_custom_sections: false };
         decode(&wat::parse_str(wat).unwrap(), options).unwrap()
     }
 
@@ -133,5 +130,18 @@ mod tests {
         );
         let far = format!(r#"(module (memory 100) {} (data (i32.const 6000000) "x"))"#, big("0"));
         assert!(build(&info(&far)).is_none());
+    }
+
+    #[test]
+    fn extended_const_offsets_are_folded_into_the_image() {
+        let offset = "(i32.sub (i32.mul (i32.const 1000) (i32.const 71)) (i32.const 1000))";
+        let m = info(&format!("(module (memory 4) {})", big("0").replace("(i32.const 0)", offset)));
+        let img = build(&m).unwrap();
+        assert_eq!(img.segments, vec![Some(70000)]);
+        let with_global = format!(
+            r#"(module (import "env" "g" (global $g i32)) (memory 4) {})"#,
+            big("0").replace("(i32.const 0)", "(i32.add (global.get $g) (i32.const 1))")
+        );
+        assert!(build(&info(&with_global)).is_none(), "global.get is known at instantiation");
     }
 }

@@ -127,7 +127,6 @@ fn array_to_wasm(
     info: &ModuleInfo,
     func_index: u32,
 ) -> Result<CompiledFunction, CompileError> {
-    let call_conv = isa.default_call_conv();
     let ty = info.func_type(func_index);
     let mut func = Function::with_name_signature(
         UserFuncName::user(NS_ARRAY_TO_WASM, func_index),
@@ -136,7 +135,7 @@ fn array_to_wasm(
     let mut fctx = FunctionBuilderContext::new();
     let mut b = FunctionBuilder::new(&mut func, &mut fctx);
 
-    let callee_sig = b.import_signature(abi::wasm_signature(ty, call_conv));
+    let callee_sig = b.import_signature(abi::wasm_signature(ty));
     let name =
         b.func.declare_imported_user_function(UserExternalName::new(NS_FUNCTION, func_index));
     let callee = b.import_function(ExtFuncData {
@@ -249,7 +248,7 @@ fn wasm_to_array(
     ty_index: u32,
 ) -> Result<CompiledFunction, CompileError> {
     let ty = &info.types[ty_index as usize];
-    let sig = abi::wasm_signature(ty, isa.default_call_conv());
+    let sig = abi::wasm_signature(ty);
     let mut func =
         Function::with_name_signature(UserFuncName::user(NS_WASM_TO_ARRAY, ty_index), sig);
     let mut fctx = FunctionBuilderContext::new();

@@ -25,6 +25,10 @@ pub const INTERRUPTED: ClifTrap = ClifTrap::unwrap_user(6);
 /// reason and only adds the compiled frames to its backtrace. Reported as
 /// [`TrapCode::HostError`] in trap tables.
 pub const UNWIND_PENDING: ClifTrap = ClifTrap::unwrap_user(7);
+/// `null reference`.
+pub const NULL_REFERENCE: ClifTrap = ClifTrap::unwrap_user(8);
+/// `null function reference`.
+pub const NULL_FUNCTION_REFERENCE: ClifTrap = ClifTrap::unwrap_user(9);
 /// `out of bounds memory access`.
 pub const MEMORY_OUT_OF_BOUNDS: ClifTrap = ClifTrap::HEAP_OUT_OF_BOUNDS;
 
@@ -44,6 +48,8 @@ pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
         TrapCode::CallStackExhausted => ClifTrap::STACK_OVERFLOW,
         TrapCode::Interrupted => INTERRUPTED,
         TrapCode::HostError => UNWIND_PENDING,
+        TrapCode::NullReference => NULL_REFERENCE,
+        TrapCode::NullFunctionReference => NULL_FUNCTION_REFERENCE,
         _ => return None,
     })
 }

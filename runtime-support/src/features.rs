@@ -6,7 +6,9 @@
 /// non-trapping float-to-int conversions, sign-extension operators, multi-value, bulk
 /// memory, reference types and 128-bit SIMD. [`CoreFeatures::V1`] is Core 1.0 (the MVP)
 /// plus mutable-global import/export, as the 1.0 spec suite assumes.
-/// [`CoreFeatures::RELAXED_SIMD`] (WebAssembly 3.0) is opt-in.
+/// [`CoreFeatures::RELAXED_SIMD`], [`CoreFeatures::TAIL_CALL`], [`CoreFeatures::EXTENDED_CONST`]
+/// and [`CoreFeatures::FUNCTION_REFERENCES`] (WebAssembly 3.0) are opt-in until all of 3.0
+/// lands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CoreFeatures(u32);
 
@@ -30,6 +32,19 @@ impl CoreFeatures {
     /// Relaxed SIMD (Core 3.0): each relaxed instruction has one deterministic semantics in
     /// Kiln, documented with the interpreter's instruction set. Needs [`Self::SIMD`].
     pub const RELAXED_SIMD: Self = Self(1 << 7);
+
+    // ---- WebAssembly 3.0: calls and constants ----
+    /// Tail calls (Core 3.0): `return_call`, `return_call_indirect` and, with
+    /// [`Self::FUNCTION_REFERENCES`], `return_call_ref`, in constant stack space.
+    pub const TAIL_CALL: Self = Self(1 << 12);
+    /// Extended constant expressions (Core 3.0): `i32/i64.add`, `sub`, `mul` and `global.get`
+    /// of any earlier global in initializers and segment offsets.
+    pub const EXTENDED_CONST: Self = Self(1 << 13);
+    /// Typed function references (Core 3.0): `(ref null? $t)`, `call_ref`,
+    /// `ref.as_non_null`, `br_on_null`, `br_on_non_null`, non-nullable locals, table
+    /// initializers, and the 3.0 type system's recursive type groups and function subtyping
+    /// (without GC's struct and array types). Needs [`Self::REFERENCE_TYPES`].
+    pub const FUNCTION_REFERENCES: Self = Self(1 << 14);
 
     /// WebAssembly Core 1.0 with mutable-global import/export.
     pub const V1: Self = Self::MUTABLE_GLOBAL;
@@ -77,6 +92,9 @@ impl CoreFeatures {
             (Self::REFERENCE_TYPES, W::REFERENCE_TYPES),
             (Self::SIMD, W::SIMD),
             (Self::RELAXED_SIMD, W::RELAXED_SIMD),
+            (Self::TAIL_CALL, W::TAIL_CALL),
+            (Self::EXTENDED_CONST, W::EXTENDED_CONST),
+            (Self::FUNCTION_REFERENCES, W::FUNCTION_REFERENCES),
         ];
         for (k, w) in pairs {
             if self.contains(k) {

@@ -36,6 +36,11 @@ pub enum TrapCode {
     Interrupted = 10,
     /// A host function failed; the trap's message says how.
     HostError = 11,
+    /// `ref.as_non_null` (or `br_on_non_null`'s cast) of a null reference (typed function
+    /// references).
+    NullReference = 12,
+    /// `call_ref` or `return_call_ref` of a null function reference.
+    NullFunctionReference = 13,
 }
 
 impl TrapCode {
@@ -54,13 +59,15 @@ impl TrapCode {
             TrapCode::CallStackExhausted => "call stack exhausted",
             TrapCode::Interrupted => "interrupted",
             TrapCode::HostError => "host error",
+            TrapCode::NullReference => "null reference",
+            TrapCode::NullFunctionReference => "null function reference",
         }
     }
 }
 
 impl TrapCode {
     /// Every trap code, by number (`ALL[n].to_u32() == n`).
-    pub const ALL: [TrapCode; 12] = [
+    pub const ALL: [TrapCode; 14] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -73,6 +80,8 @@ impl TrapCode {
         TrapCode::CallStackExhausted,
         TrapCode::Interrupted,
         TrapCode::HostError,
+        TrapCode::NullReference,
+        TrapCode::NullFunctionReference,
     ];
 
     /// The code's stable number in trap tables of compiled code and artifacts (its

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A value type: `i32`, `i64`, `f32`, `f64`, `v128`, `funcref` or `externref`.
+/// A value type (spec 3.0 section 2.3.3, "Value Types"): a number type, `v128`, or a
+/// reference type ([`RefType`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValType {
     /// 32-bit integer.
@@ -16,16 +17,42 @@ pub enum ValType {
     F64,
     /// 128-bit vector (SIMD).
     V128,
-    /// Nullable reference to a function.
-    FuncRef,
-    /// Nullable opaque host reference.
-    ExternRef,
+    /// A reference.
+    Ref(RefType),
 }
 
 impl ValType {
+    /// `funcref`: `(ref null func)`.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`: `(ref null extern)`.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// The reference type, if this is one.
+    pub fn as_ref(self) -> Option<RefType> {
+        if let ValType::Ref(r) = self { Some(r) } else { None }
+    }
+
+    /// Subtyping (spec 3.0 section 3.3.4, "Value Subtyping"): numbers and vectors match
+    /// only themselves, references by [`RefType::matches`]. Both types must name defined
+    /// types the same way (both module indices of one module, or both canonical ids).
+    pub fn matches(self, expected: ValType) -> bool {
+        match (self, expected) {
+            (ValType::Ref(a), ValType::Ref(e)) => a.matches(e),
+            (a, e) => a == e,
+        }
+    }
+
+    /// This type with defined types named by canonical id (`ids[i]` for module type `i`).
+    pub fn canonical(self, ids: &[u32]) -> ValType {
+        match self {
+            ValType::Ref(r) => ValType::Ref(r.canonical(ids)),
+            t => t,
+        }
     }
 
     pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<Self> {
@@ -36,7 +63,7 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) => RefType::from_wasmparser(r)?.into(),
+            W::Ref(r) => ValType::Ref(RefType::from_wasmparser(r)?),
         })
     }
 }
@@ -49,48 +76,135 @@ impl fmt::Display for ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            ValType::Ref(r) => return r.fmt(f),
         })
     }
 }
 
-/// A reference type: the element type of a table.
+/// A heap type (spec 3.0 section 2.3.2, "Heap Types"): what a reference points to. The
+/// function and extern hierarchies of WebAssembly 3.0 without GC; GC's `any`, `eq`, `i31`,
+/// `struct`, `array`, `none` and `exn` are further variants, and its struct and array types
+/// further kinds of defined types that [`HeapType::Concrete`] names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum RefType {
-    /// `funcref`.
-    FuncRef,
-    /// `externref`.
-    ExternRef,
+pub enum HeapType {
+    /// `func`: any function.
+    Func,
+    /// `nofunc`: the bottom of the function hierarchy (only null has it).
+    NoFunc,
+    /// `extern`: any host reference.
+    Extern,
+    /// `noextern`: the bottom of the extern hierarchy.
+    NoExtern,
+    /// A defined type, by type index in its module: how a module's own types, locals,
+    /// globals and tables name it.
+    Concrete(u32),
+    /// A defined type, by canonical id (`VMSharedTypeId`): how types that cross module
+    /// boundaries name it (imports, exports, function types in the type registry), so
+    /// equivalent types of different modules are equal.
+    Canonical(u32),
+}
+
+impl HeapType {
+    /// Whether this heap type is in the function hierarchy (`func`, `nofunc`, defined
+    /// function types).
+    pub fn is_func(self) -> bool {
+        !matches!(self, HeapType::Extern | HeapType::NoExtern)
+    }
+
+    /// Heap subtyping (spec 3.0 section 3.3.3): defined function types are below `func`
+    /// and above `nofunc`; a defined type matches only itself (declared supertypes need
+    /// GC's `sub` types).
+    pub fn matches(self, expected: HeapType) -> bool {
+        use HeapType as H;
+        self == expected
+            || match (self, expected) {
+                (H::NoFunc, e) => e.is_func(),
+                (H::Concrete(_) | H::Canonical(_), H::Func) => true,
+                (H::NoExtern, H::Extern) => true,
+                _ => false,
+            }
+    }
+}
+
+/// A reference type (spec 3.0 section 2.3.3): a heap type and whether null is a value of
+/// it. Also the element type of a table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RefType {
+    /// Whether the type includes null (`ref null ht`).
+    pub nullable: bool,
+    /// What the reference points to.
+    pub heap: HeapType,
 }
 
 impl RefType {
+    /// `funcref`: `(ref null func)`.
+    pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
+    /// `externref`: `(ref null extern)`.
+    pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+
+    /// Whether this is a function reference type (its values are funcrefs or null); the
+    /// others hold externrefs.
+    pub fn is_func(self) -> bool {
+        self.heap.is_func()
+    }
+
+    /// Reference subtyping (spec 3.0 section 3.3.4): `(ref null? a)` matches
+    /// `(ref null? b)` when `a` matches `b` and null is allowed wherever it is a value.
+    pub fn matches(self, expected: RefType) -> bool {
+        (!self.nullable || expected.nullable) && self.heap.matches(expected.heap)
+    }
+
+    /// This type with a module's defined types named by canonical id (`ids[i]` for module
+    /// type `i`).
+    pub fn canonical(self, ids: &[u32]) -> RefType {
+        match self.heap {
+            HeapType::Concrete(i) => RefType {
+                nullable: self.nullable,
+                heap: HeapType::Canonical(ids.get(i as usize).copied().unwrap_or(u32::MAX)),
+            },
+            _ => self,
+        }
+    }
+
     pub(crate) fn from_wasmparser(r: wasmparser::RefType) -> Option<Self> {
-        if !r.is_nullable() {
-            return None;
-        }
-        if r == wasmparser::RefType::FUNCREF {
-            Some(RefType::FuncRef)
-        } else if r == wasmparser::RefType::EXTERNREF {
-            Some(RefType::ExternRef)
-        } else {
-            None
-        }
+        use wasmparser::{AbstractHeapType as A, HeapType as W};
+        let heap = match r.heap_type() {
+            W::Abstract { shared: false, ty: A::Func } => HeapType::Func,
+            W::Abstract { shared: false, ty: A::NoFunc } => HeapType::NoFunc,
+            W::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
+            W::Abstract { shared: false, ty: A::NoExtern } => HeapType::NoExtern,
+            W::Concrete(idx) | W::Exact(idx) => HeapType::Concrete(idx.as_module_index()?),
+            _ => return None,
+        };
+        Some(RefType { nullable: r.is_nullable(), heap })
     }
 }
 
 impl From<RefType> for ValType {
     fn from(r: RefType) -> ValType {
-        match r {
-            RefType::FuncRef => ValType::FuncRef,
-            RefType::ExternRef => ValType::ExternRef,
-        }
+        ValType::Ref(r)
     }
 }
 
 impl fmt::Display for RefType {
+    /// `funcref` and `externref` by their short names, others as `(ref null? ht)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        ValType::from(*self).fmt(f)
+        match (*self, self.heap) {
+            (RefType::FUNCREF, _) => f.write_str("funcref"),
+            (RefType::EXTERNREF, _) => f.write_str("externref"),
+            (_, heap) => {
+                f.write_str(if self.nullable { "(ref null " } else { "(ref " })?;
+                match heap {
+                    HeapType::Func => f.write_str("func")?,
+                    HeapType::NoFunc => f.write_str("nofunc")?,
+                    HeapType::Extern => f.write_str("extern")?,
+                    HeapType::NoExtern => f.write_str("noextern")?,
+                    HeapType::Concrete(i) => write!(f, "{i}")?,
+                    HeapType::Canonical(i) => write!(f, "canonical {i}")?,
+                }
+                f.write_str(")")
+            }
+        }
     }
 }
 
@@ -118,6 +232,15 @@ impl FuncType {
     /// The result types, in order.
     pub fn results(&self) -> &[ValType] {
         &self.results
+    }
+
+    /// This type with a module's defined types named by canonical id (`ids[i]` for module
+    /// type `i`, see [`RefType::canonical`]).
+    pub fn canonical(&self, ids: &[u32]) -> FuncType {
+        FuncType::new(
+            self.params.iter().map(|t| t.canonical(ids)),
+            self.results.iter().map(|t| t.canonical(ids)),
+        )
     }
 }
 
@@ -166,6 +289,13 @@ pub struct MemoryType {
     pub limits: Limits,
 }
 
+impl TableType {
+    /// This type with a module's defined types named by canonical id.
+    pub fn canonical(self, ids: &[u32]) -> TableType {
+        TableType { element: self.element.canonical(ids), ..self }
+    }
+}
+
 /// A global type: content type and mutability.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GlobalType {
@@ -173,6 +303,24 @@ pub struct GlobalType {
     pub content: ValType,
     /// Whether `global.set` may change it.
     pub mutable: bool,
+}
+
+impl GlobalType {
+    /// This type with a module's defined types named by canonical id.
+    pub fn canonical(self, ids: &[u32]) -> GlobalType {
+        GlobalType { content: self.content.canonical(ids), ..self }
+    }
+
+    /// Import subtyping (spec 3.0 section 3.3.11): a constant global's content type may
+    /// be a subtype of the expected one, a mutable global's must be the same.
+    pub fn matches(&self, expected: &GlobalType) -> bool {
+        self.mutable == expected.mutable
+            && if self.mutable {
+                self.content == expected.content
+            } else {
+                self.content.matches(expected.content)
+            }
+    }
 }
 
 /// The type of an import or export.

@@ -15,8 +15,7 @@ pub struct Proposal {
 }
 
 /// Every proposal name `--features` accepts, Core 2.0's first. The proposals without a flag
-/// fail validation. (The compiled engine refuses SIMD modules with "SIMD is not supported
-/// yet" until it lowers SIMD.)
+/// fail validation.
 pub const PROPOSALS: &[Proposal] = &[
     Proposal { name: "mutable-global", features: Some(CoreFeatures::MUTABLE_GLOBAL) },
     Proposal {
@@ -29,12 +28,12 @@ pub const PROPOSALS: &[Proposal] = &[
     Proposal { name: "reference-types", features: Some(CoreFeatures::REFERENCE_TYPES) },
     Proposal { name: "simd", features: Some(CoreFeatures::SIMD) },
     Proposal { name: "relaxed-simd", features: Some(CoreFeatures::RELAXED_SIMD) },
-    Proposal { name: "tail-call", features: None },
-    Proposal { name: "extended-const", features: None },
+    Proposal { name: "tail-call", features: Some(CoreFeatures::TAIL_CALL) },
+    Proposal { name: "extended-const", features: Some(CoreFeatures::EXTENDED_CONST) },
     Proposal { name: "multi-memory", features: None },
     Proposal { name: "memory64", features: None },
     Proposal { name: "exception-handling", features: None },
-    Proposal { name: "function-references", features: None },
+    Proposal { name: "function-references", features: Some(CoreFeatures::FUNCTION_REFERENCES) },
     Proposal { name: "gc", features: None },
     Proposal { name: "threads", features: None },
     Proposal { name: "custom-page-sizes", features: None },
@@ -102,10 +101,20 @@ mod tests {
     fn sets_and_proposals() {
         assert_eq!(parse("v1"), Ok(CoreFeatures::V1));
         assert_eq!(parse("v2"), Ok(CoreFeatures::V2));
-        assert_eq!(parse("all"), Ok(CoreFeatures::V2.union(CoreFeatures::RELAXED_SIMD)));
+        let v3_so_far = [
+            CoreFeatures::RELAXED_SIMD,
+            CoreFeatures::TAIL_CALL,
+            CoreFeatures::EXTENDED_CONST,
+            CoreFeatures::FUNCTION_REFERENCES,
+        ];
+        assert_eq!(
+            parse("all"),
+            Ok(v3_so_far.into_iter().fold(CoreFeatures::V2, CoreFeatures::union))
+        );
         assert!(CoreFeatures::V2.contains(CoreFeatures::SIMD));
         assert_eq!(parse("v1, bulk-memory"), Ok(CoreFeatures::V1.union(CoreFeatures::BULK_MEMORY)));
-        assert_eq!(parse("tail-call"), Ok(MVP));
+        assert_eq!(parse("tail-call"), Ok(MVP.union(CoreFeatures::TAIL_CALL)));
+        assert_eq!(parse("gc"), Ok(MVP));
         let err = parse("v2,tail-calls").unwrap_err();
         assert_eq!(err.name, "tail-calls");
         assert!(err.to_string().starts_with("unknown feature `tail-calls` (known: v1, v2, all,"));

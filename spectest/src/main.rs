@@ -16,7 +16,7 @@ use std::process::ExitCode;
 #[command(name = "kiln-spectest")]
 struct Args {
     /// Run on this engine (repeatable; default: each set's engines, the interpreter and the
-    /// compiler, the interpreter alone for the SIMD sets while the compiler refuses SIMD).
+    /// compiler).
     #[arg(long, value_enum)]
     engine: Vec<EngineArg>,
     /// Which spec suite sets to run.
@@ -51,6 +51,11 @@ enum SetArg {
     V2,
     Simd,
     RelaxedSimd,
+    ExtendedConst,
+    TailCall,
+    FunctionReferences,
+    /// WebAssembly 3.0 (not part of `all` until every 3.0 proposal lands).
+    WasmV3,
     All,
 }
 
@@ -74,6 +79,10 @@ fn main() -> ExitCode {
             SetArg::V2 => vec![SpecSet::V2],
             SetArg::Simd => vec![SpecSet::Simd],
             SetArg::RelaxedSimd => vec![SpecSet::RelaxedSimd],
+            SetArg::ExtendedConst => vec![SpecSet::ExtendedConst],
+            SetArg::TailCall => vec![SpecSet::TailCall],
+            SetArg::FunctionReferences => vec![SpecSet::FunctionReferences],
+            SetArg::WasmV3 => vec![SpecSet::V3],
             SetArg::All => SpecSet::ALL.to_vec(),
         };
         for &set in &sets {

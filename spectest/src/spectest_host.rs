@@ -24,7 +24,7 @@ pub fn register_spectest(runtime: &Runtime) -> Result<(), Error> {
         .global("global_f64", Val::F64(666.6), false)
         .table(
             "table",
-            TableType { element: RefType::FuncRef, limits: Limits { min: 10, max: Some(20) } },
+            TableType { element: RefType::FUNCREF, limits: Limits { min: 10, max: Some(20) } },
             Val::FuncRef(None),
         )
         .memory("memory", MemoryType { limits: Limits { min: 1, max: Some(2) } })

@@ -35,10 +35,12 @@
  *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
  *
  * Usage: driver STATE CALL...   where CALL is `EXPORT[:HEX[,HEX...]]`, EXPORT the export's
- * position in KILN_EXPORTS and HEX the raw bits of each argument; or `driver STATE -`, which
+ * position in KILN_EXPORTS and HEX the raw bits of each argument (up to 128 bits: a v128 is
+ * one 32-digit number, lane 0 in the low bits); or `driver STATE -`, which
  * reads the CALLs from standard input, one a line (for call lists longer than a command
  * line may be). Calls run in order in one instance. Per call, one line on stdout:
- *   `ok HEX...`                 the results' raw bits (i32/f32 as 32 bits, i64/f64 as 64),
+ *   `ok HEX...`                 the results' raw bits (i32/f32 as 32 bits, i64/f64 as 64,
+ *                               v128 as 128),
  *   `trap ITEM OFFSET SIGNAL`   the faulting item (its position in KILN_ITEMS, which is its
  *                               position in .kiln.meta) and the PC's offset from its symbol.
  * Exit codes: 0 done, 2 bad usage or state file, 3 an unimplemented builtin was called,
@@ -81,7 +83,7 @@ struct export {
     const char *name;
     uint32_t func_index;
     uint32_t params;
-    /* Width in bits of each result (32 or 64); at most 16 results. */
+    /* Width in bits of each result (32, 64 or 128); at most 16 results. */
     uint32_t results;
     uint8_t result_bits[16];
 };
@@ -409,6 +411,25 @@ static void setup(const char *state_path) {
 
 /* ---- calls ---- */
 
+/* Parses up to 32 hex digits at `p` into `v` (the low 64 bits in `lo`); `*end` is set past
+ * them. Returns false when there are none or too many. */
+static bool parse_bits(const char *p, const char **end, ValRaw *v) {
+    unsigned __int128 bits = 0;
+    int digits = 0;
+    for (;; p++, digits++) {
+        int d;
+        if (*p >= '0' && *p <= '9') d = *p - '0';
+        else if (*p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
+        else if (*p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
+        else break;
+        bits = (bits << 4) | (unsigned)d;
+    }
+    *end = p;
+    v->lo = (uint64_t)bits;
+    v->hi = (uint64_t)(bits >> 64);
+    return digits > 0 && digits <= 32;
+}
+
 static void run_call(const char *spec) {
     char *end;
     unsigned long k = strtoul(spec, &end, 10);
@@ -422,12 +443,12 @@ static void run_call(const char *spec) {
     memset(values, 0, sizeof values);
     const char *p = *end == ':' ? end + 1 : end;
     for (uint32_t i = 0; i < x->params; i++) {
-        values[i].lo = strtoull(p, &end, 16);
-        if (end == p || (*end != ',' && *end != '\0')) {
+        const char *after;
+        if (!parse_bits(p, &after, &values[i]) || (*after != ',' && *after != '\0')) {
             fprintf(stderr, "bad arguments in `%s` (%s takes %u)\n", spec, x->name, x->params);
             exit(EXIT_USAGE);
         }
-        p = *end == ',' ? end + 1 : end;
+        p = *after == ',' ? after + 1 : after;
     }
     if (*p != '\0') {
         fprintf(stderr, "too many arguments in `%s` (%s takes %u)\n", spec, x->name, x->params);
@@ -438,6 +459,10 @@ static void run_call(const char *spec) {
     if (entry(vmctx, NULL, values, len)) {
         printf("ok");
         for (uint32_t i = 0; i < x->results; i++) {
+            if (x->result_bits[i] == 128 && values[i].hi != 0) {
+                printf(" %" PRIx64 "%016" PRIx64, values[i].hi, values[i].lo);
+                continue;
+            }
             uint64_t bits = x->result_bits[i] == 32 ? (values[i].lo & 0xffffffffu) : values[i].lo;
             printf(" %" PRIx64, bits);
         }

@@ -11,12 +11,22 @@
 // pairwise widening adds) and a byte reversal with i8x16.shuffle. `argv[1]` repeats the
 // whole set that many times (default 1, for benchmarks); only the last round prints, so
 // the output is the same for any count.
+//
+// Built with -DSIMD_KERNELS_BENCH (and -mexec-model=reactor) it is a library for the
+// benchmarks instead: no main, nothing printed, and one export per kernel,
+// `bench_<kernel>(rounds) -> i32`, running the kernel `rounds` times and returning how many
+// rounds agreed with the scalar version plus a checksum of the generator state, so engines
+// can be compared on each kernel with no WASI imports.
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wasm_simd128.h>
+
+#ifdef SIMD_KERNELS_BENCH
+#define printf(...) ((void)0)
+#endif
 
 static uint32_t rng_state = 0x2545f491u;
 
@@ -440,6 +450,22 @@ static int kernel_reverse(void) {
     return ok;
 }
 
+#ifdef SIMD_KERNELS_BENCH
+#define BENCH(name)                                                        \
+    __attribute__((export_name("bench_" #name))) int bench_##name(int rounds) { \
+        int ok = 0;                                                        \
+        rng_state = 0x2545f491u;                                           \
+        report = 0;                                                        \
+        for (int r = 0; r < rounds; r++) ok += kernel_##name();            \
+        return ok + (int)(rng_state & 0xffff) * 1000;                      \
+    }
+BENCH(dot)
+BENCH(convolution)
+BENCH(base64)
+BENCH(utf8)
+BENCH(histogram)
+BENCH(reverse)
+#else
 int main(int argc, char **argv) {
     int rounds = argc > 1 ? atoi(argv[1]) : 1;
     int ok = 1;
@@ -456,3 +482,4 @@ int main(int argc, char **argv) {
     printf("%s\n", ok ? "all kernels ok" : "SOME KERNELS FAILED");
     return ok ? 0 : 1;
 }
+#endif

@@ -28,9 +28,13 @@
 //! the object's `.kiln.traps`. [`interpret`] runs the same calls on the interpreter through
 //! the public API, and [`outcomes_match`] compares the two, NaNs by a [`NanRule`].
 //!
+//! Values cross as raw bits: `i32`/`f32` in the low 32 bits, `i64`/`f64` in the low 64,
+//! `v128` whole (128 bits, lane 0 lowest), so SIMD code runs like scalar code. Modules are
+//! compiled and interpreted with [`FEATURES`] (WebAssembly 2.0 and relaxed SIMD).
+//!
 //! Limits (each an error from [`Aarch64Program::build`], not a silent skip): modules with
 //! imports, more than one memory, reference-typed globals holding a non-null value, or
-//! exports taking or returning references or `v128`. Every builtin but `table.grow` and
+//! exports taking or returning references (those exports are not callable). Every builtin but `table.grow` and
 //! `epoch_reached` is implemented in C; a call of another (a stub) ends the run with an error
 //! naming the slot.
 
@@ -74,9 +78,17 @@ const COMMAND_LINE_BYTES: usize = 64 * 1024;
 /// Bytes of one wasm page.
 const PAGE: u64 = 65536;
 
-/// How modules are decoded: the features [`AotOptions::default`] compiles.
-const DECODE: DecodeOptions =
-    DecodeOptions { features: kiln::CoreFeatures::V2, keep_custom_sections: false };
+/// The features modules are compiled, decoded and interpreted with: WebAssembly 2.0 (SIMD
+/// included), relaxed SIMD, and the WebAssembly 3.0 proposals the compiler translates (tail
+/// calls, typed function references, extended constants).
+pub const FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
+    .union(kiln::CoreFeatures::RELAXED_SIMD)
+    .union(kiln::CoreFeatures::TAIL_CALL)
+    .union(kiln::CoreFeatures::FUNCTION_REFERENCES)
+    .union(kiln::CoreFeatures::EXTENDED_CONST);
+
+/// How modules are decoded: with [`FEATURES`], as they are compiled.
+const DECODE: DecodeOptions = DecodeOptions { features: FEATURES, keep_custom_sections: false };
 
 /// Checks that the cross compiler, objcopy and qemu are installed.
 ///
@@ -98,27 +110,33 @@ pub fn check_tools() -> Result<(), String> {
 }
 
 /// One call of an exported function: its name and its arguments as raw bits (`i32`/`f32`
-/// in the low 32 bits).
+/// in the low 32 bits, `i64`/`f64` in the low 64, `v128` whole).
 #[derive(Clone, Debug)]
 pub struct Call {
     /// The export's name.
     pub export: String,
     /// Argument bits, one per parameter.
-    pub args: Vec<u64>,
+    pub args: Vec<u128>,
 }
 
 impl Call {
-    /// A call of `export` with `args` as raw bits.
+    /// A call of `export` with scalar `args` as raw bits.
     pub fn new(export: &str, args: &[u64]) -> Self {
-        Self { export: export.to_string(), args: args.to_vec() }
+        Self::with_bits(export, args.iter().map(|&a| u128::from(a)).collect())
+    }
+
+    /// A call of `export` with `args` as raw bits of any width (`v128` arguments).
+    pub fn with_bits(export: &str, args: Vec<u128>) -> Self {
+        Self { export: export.to_string(), args }
     }
 }
 
 /// What one call did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// It returned these results, as raw bits (`i32`/`f32` zero-extended from 32 bits).
-    Values(Vec<u64>),
+    /// It returned these results, as raw bits (`i32`/`f32` zero-extended from 32 bits,
+    /// `i64`/`f64` from 64, `v128` whole).
+    Values(Vec<u128>),
     /// It trapped.
     Trap(TrapCode),
 }
@@ -163,6 +181,7 @@ fn bits_of(ty: ValType) -> Result<u32, String> {
     match ty {
         ValType::I32 | ValType::F32 => Ok(32),
         ValType::I64 | ValType::F64 => Ok(64),
+        ValType::V128 => Ok(128),
         other => Err(format!("{other:?} values cannot cross the driver's command line")),
     }
 }
@@ -183,6 +202,7 @@ impl Aarch64Program {
         let options = AotOptions {
             target: Some(TARGET.to_string()),
             emit: Emit::Obj,
+            features: FEATURES,
             ..AotOptions::default()
         };
         let settings = options.compiler_settings().map_err(|e| e.to_string())?;
@@ -333,7 +353,7 @@ impl Aarch64Program {
         let mut words = line.split_whitespace();
         match words.next() {
             Some("ok") => words
-                .map(|w| u64::from_str_radix(w, 16).map_err(|e| format!("bad result `{w}`: {e}")))
+                .map(|w| u128::from_str_radix(w, 16).map_err(|e| format!("bad result `{w}`: {e}")))
                 .collect::<Result<_, _>>()
                 .map(|v| (Outcome::Values(v), None)),
             Some("trap") => {
@@ -579,7 +599,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         let ty = info.globals[i].ty.content;
         // SAFETY: every global pointer of a live instance points to its storage.
         let value = unsafe { (**g).get() };
-        if matches!(ty, ValType::FuncRef | ValType::ExternRef) && value.bits() != 0 {
+        if matches!(ty, ValType::Ref(_)) && value.bits() != 0 {
             return Err(format!(
                 "global {i} holds a non-null reference, which the aarch64 driver cannot carry over"
             ));
@@ -630,22 +650,24 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn val_from_bits(ty: ValType, bits: u64) -> Result<Val, String> {
+fn val_from_bits(ty: ValType, bits: u128) -> Result<Val, String> {
     Ok(match ty {
         ValType::I32 => Val::I32(bits as u32 as i32),
         ValType::I64 => Val::I64(bits as i64),
         ValType::F32 => Val::F32(f32::from_bits(bits as u32)),
-        ValType::F64 => Val::F64(f64::from_bits(bits)),
+        ValType::F64 => Val::F64(f64::from_bits(bits as u64)),
+        ValType::V128 => Val::V128(kiln::V128::from_bits(bits)),
         other => return Err(format!("{other:?} arguments are not supported")),
     })
 }
 
-fn bits_from_val(v: &Val) -> Result<u64, String> {
+fn bits_from_val(v: &Val) -> Result<u128, String> {
     Ok(match v {
-        Val::I32(x) => u64::from(*x as u32),
-        Val::I64(x) => *x as u64,
-        Val::F32(x) => u64::from(x.to_bits()),
-        Val::F64(x) => x.to_bits(),
+        Val::I32(x) => u128::from(*x as u32),
+        Val::I64(x) => u128::from(*x as u64),
+        Val::F32(x) => u128::from(x.to_bits()),
+        Val::F64(x) => u128::from(x.to_bits()),
+        Val::V128(x) => x.bits(),
         other => return Err(format!("{other:?} results are not supported")),
     })
 }
@@ -656,7 +678,7 @@ fn bits_from_val(v: &Val) -> Result<u64, String> {
 /// A message when the module does not instantiate, an export is missing, or a call fails
 /// with something other than a trap.
 pub fn interpret(wasm: &[u8], calls: &[Call]) -> Result<Vec<Outcome>, String> {
-    let rt = kiln::Runtime::with_config(RuntimeConfig::interpreter());
+    let rt = kiln::Runtime::with_config(RuntimeConfig::interpreter().with_core_features(FEATURES));
     let inst = rt.instantiate_wasm(wasm).map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(calls.len());
     for c in calls {
@@ -717,13 +739,33 @@ pub enum NanRule {
     /// a NaN, aarch64 must return an arithmetic NaN (quiet bit set), and a canonical one
     /// when the interpreter's is canonical and no argument was a NaN (so no input payload
     /// could propagate). For arithmetic operators, whose NaN payloads the spec leaves
-    /// nondeterministic.
+    /// nondeterministic. `v128` values compare exactly.
     Arithmetic,
+    /// [`NanRule::Arithmetic`] for `f32`/`f64` values and for each lane of `v128` values,
+    /// read as lanes of this type (`F32` for `f32x4`, `F64` for `f64x2`).
+    ArithmeticLanes(ValType),
+}
+
+/// The float values in `bits` of type `ty` that `rule` compares by NaN class, as
+/// `(lane type, bits)`: the value itself for `f32`/`f64`, the lanes of a `v128` for an
+/// [`NanRule::ArithmeticLanes`] with float lanes, none otherwise.
+fn float_lanes(ty: ValType, bits: u128, rule: NanRule) -> Vec<(ValType, u64)> {
+    match (ty, rule) {
+        (_, NanRule::Exact) => Vec::new(),
+        (ValType::F32 | ValType::F64, _) => vec![(ty, bits as u64)],
+        (ValType::V128, NanRule::ArithmeticLanes(ValType::F32)) => {
+            (0..4).map(|i| (ValType::F32, u64::from((bits >> (32 * i)) as u32))).collect()
+        }
+        (ValType::V128, NanRule::ArithmeticLanes(ValType::F64)) => {
+            (0..2).map(|i| (ValType::F64, (bits >> (64 * i)) as u64)).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Whether aarch64's `actual` agrees with the interpreter's `expected` for `call` of a
 /// function with `params` and `results`: traps must have the same code; integer results
-/// and non-NaN float results must be bit-identical; NaN results as `rule` says.
+/// and non-NaN float results (and lanes) must be bit-identical; NaN results as `rule` says.
 pub fn outcomes_match(
     params: &[ValType],
     results: &[ValType],
@@ -738,13 +780,22 @@ pub fn outcomes_match(
     if e.len() != a.len() || e.len() != results.len() {
         return false;
     }
-    let nan_args = params.iter().zip(&call.args).any(|(t, b)| nan_kind(*t, *b).is_some());
-    results.iter().zip(e.iter().zip(a)).all(|(ty, (e, a))| match (rule, nan_kind(*ty, *e)) {
-        (NanRule::Exact, _) | (_, None) => e == a,
-        (NanRule::Arithmetic, Some(canonical)) => {
-            is_arithmetic_nan(*ty, *a)
-                && (!canonical || nan_args || nan_kind(*ty, *a) == Some(true))
+    let nan_args = params
+        .iter()
+        .zip(&call.args)
+        .flat_map(|(t, b)| float_lanes(*t, *b, rule))
+        .any(|(t, b)| nan_kind(t, b).is_some());
+    results.iter().zip(e.iter().zip(a)).all(|(ty, (e, a))| {
+        let (le, la) = (float_lanes(*ty, *e, rule), float_lanes(*ty, *a, rule));
+        if le.is_empty() {
+            return e == a;
         }
+        le.iter().zip(&la).all(|(&(t, e), &(_, a))| match nan_kind(t, e) {
+            None => e == a,
+            Some(canonical) => {
+                is_arithmetic_nan(t, a) && (!canonical || nan_args || nan_kind(t, a) == Some(true))
+            }
+        })
     })
 }
 
@@ -768,7 +819,7 @@ mod tests {
 
     const F32: &[ValType] = &[ValType::F32];
 
-    fn one(bits: u64) -> Outcome {
+    fn one(bits: u128) -> Outcome {
         Outcome::Values(vec![bits])
     }
 
@@ -776,7 +827,7 @@ mod tests {
     fn nan_rules_follow_the_spec_suite() {
         let plain = Call::new("f", &[0x3f80_0000]);
         let nan_in = Call::new("f", &[0x7fa0_0001]);
-        let m = |call: &Call, e: u64, a: u64, rule| {
+        let m = |call: &Call, e: u128, a: u128, rule| {
             outcomes_match(F32, F32, call, &one(e), &one(a), rule)
         };
         // Exact: only the same bits.
@@ -801,6 +852,26 @@ mod tests {
             NanRule::Exact
         ));
         assert!(!outcomes_match(F32, F32, &plain, &trap, &one(0), NanRule::Exact));
+    }
+
+    #[test]
+    fn v128_nan_rules_go_lane_by_lane() {
+        const V: &[ValType] = &[ValType::V128];
+        let lanes = |l: [u32; 4]| {
+            l.iter().enumerate().fold(0u128, |v, (i, &x)| v | (u128::from(x) << (32 * i)))
+        };
+        let plain = Call::with_bits("f", vec![lanes([0x3f80_0000; 4])]);
+        let m = |e: u128, a: u128, rule| {
+            outcomes_match(V, V, &plain, &Outcome::Values(vec![e]), &Outcome::Values(vec![a]), rule)
+        };
+        let e = lanes([0x7fc0_0000, 1, 2, 3]);
+        let negative_nan = lanes([0xffc0_0000, 1, 2, 3]);
+        assert!(m(e, negative_nan, NanRule::ArithmeticLanes(ValType::F32)));
+        assert!(!m(e, negative_nan, NanRule::Arithmetic), "v128 is exact under the scalar rule");
+        assert!(!m(e, lanes([0x7fc0_0000, 1, 2, 4]), NanRule::ArithmeticLanes(ValType::F32)));
+        assert!(!m(e, lanes([0x7fc0_0001, 1, 2, 3]), NanRule::ArithmeticLanes(ValType::F32)));
+        // As f64x2 the first lane's 64 bits are not a NaN: compared exactly.
+        assert!(!m(e, negative_nan, NanRule::ArithmeticLanes(ValType::F64)));
     }
 
     #[test]

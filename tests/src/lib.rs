@@ -56,7 +56,7 @@ pub fn cache_dir() -> PathBuf {
 
 /// 64-bit FNV-1a, written out so the cache key is stable across Rust releases (unlike
 /// `DefaultHasher`).
-fn fnv1a64(parts: &[&[u8]]) -> u64 {
+pub(crate) fn fnv1a64(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         // Length-prefix each part so ("ab","c") and ("a","bc") differ.
@@ -233,6 +233,24 @@ pub fn simd_kernels_wasm() -> Result<Vec<u8>, String> {
     build_c_with(&src, &out, WASM32_WASI, &["-O3", "-msimd128"], &[], &[])
 }
 
+/// The SIMD kernels built as a benchmark library (`-DSIMD_KERNELS_BENCH -mexec-model=reactor`,
+/// `-target wasm32-wasi -O3 -msimd128`): no imports, no `main`, and per kernel an export
+/// `bench_<kernel>: (rounds: i32) -> i32` (`dot`, `convolution`, `base64`, `utf8`,
+/// `histogram`, `reverse`; see tests/c/simd_kernels.c). Returns the module's bytes.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn simd_kernels_bench_wasm() -> Result<Vec<u8>, String> {
+    let src = c_dir().join("simd_kernels.c");
+    let out = cache_dir().join("simd_kernels_bench.wasm");
+    let flags = ["-O3", "-msimd128", "-DSIMD_KERNELS_BENCH", "-mexec-model=reactor"];
+    build_c_with(&src, &out, WASM32_WASI, &flags, &[], &[])
+}
+
+/// The kernels [`simd_kernels_bench_wasm`] exports, as `bench_<name>`.
+pub const SIMD_KERNELS: [&str; 6] =
+    ["dot", "convolution", "base64", "utf8", "histogram", "reverse"];
+
 /// Where [`simd_kernels_wasm`] writes the module.
 pub fn simd_kernels_path() -> PathBuf {
     cache_dir().join("simd_kernels.wasm")
@@ -268,7 +286,7 @@ pub fn marked_line(file: &str, marker: &str) -> u32 {
     index as u32 + 1
 }
 
-fn unique_suffix() -> u64 {
+pub(crate) fn unique_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()

@@ -163,9 +163,9 @@ fn inspect_prints_the_artifact_header() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln artifact",
-        "format version: 4",
+        "format version: 5",
         "debug info (address map, source lines): ",
-        "runtime ABI version: 1",
+        "runtime ABI version: 2",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
@@ -315,9 +315,9 @@ fn wasi_expected(name: &str) -> String {
 }
 
 /// A `-O3 -msimd128` program written with `wasm_simd128.h` (tests/c/simd_kernels.c) gives
-/// wasmtime's output (tests/c/simd_kernels.expected) under `kiln run --interpreter` and
-/// `kiln run` (the default engine runs it on the interpreter while the compiler refuses
-/// SIMD); `kiln compile` refuses it by name until the compiler lowers SIMD.
+/// wasmtime's output (tests/c/simd_kernels.expected) under `kiln run --interpreter`,
+/// `kiln run` (the default engine compiles it), and from artifacts
+/// `kiln compile` makes for the baseline CPU and for `--cpu native`.
 #[test]
 fn run_a_simd_program() {
     kiln_tests::simd_kernels_wasm().unwrap_or_else(|e| panic!("{e}"));
@@ -330,10 +330,14 @@ fn run_a_simd_program() {
         assert_eq!(out, (0, expected.clone(), String::new()), "kiln run {engine:?}");
     }
     let dir = temp_dir("simd-compile");
-    let art = dir.join("simd_kernels.kiln");
-    let (code, _, err) = kiln(&["compile", m, "-o", art.to_str().unwrap()]);
-    assert_eq!(code, 1);
-    assert!(err.contains("SIMD is not supported yet"), "{err}");
+    for cpu in ["baseline", "native"] {
+        let art = dir.join(format!("simd_kernels-{cpu}.kiln"));
+        let art = art.to_str().unwrap();
+        let (code, _, err) = kiln(&["compile", m, "--cpu", cpu, "-o", art]);
+        assert_eq!(code, 0, "{err}");
+        let out = kiln(&["run", art, "2"]);
+        assert_eq!(out, (0, expected.clone(), String::new()), "kiln run {art}");
+    }
 }
 
 #[test]

@@ -1,7 +1,6 @@
-//! `kiln wast`: every file of the 1.0 and 2.0 spec suites passes on both engines, and of
-//! the SIMD and relaxed-SIMD suites on the interpreter (the compiled engine refuses SIMD
-//! until it lowers it); a wrong expectation fails naming file:line, and bad arguments are
-//! clear errors.
+//! `kiln wast`: every file of the 1.0, 2.0, SIMD and relaxed-SIMD spec suites and of the
+//! extended-const, tail-call and function-references proposals passes on both engines; a
+//! wrong expectation fails naming file:line, and bad arguments are clear errors.
 
 use crate::{kiln, temp_dir};
 use kiln_spectest::SpecSet;
@@ -15,11 +14,19 @@ fn spec_dir(set: SpecSet) -> &'static Path {
     static V2: OnceLock<PathBuf> = OnceLock::new();
     static SIMD: OnceLock<PathBuf> = OnceLock::new();
     static RELAXED_SIMD: OnceLock<PathBuf> = OnceLock::new();
+    static EXTENDED_CONST: OnceLock<PathBuf> = OnceLock::new();
+    static TAIL_CALL: OnceLock<PathBuf> = OnceLock::new();
+    static FUNCTION_REFERENCES: OnceLock<PathBuf> = OnceLock::new();
+    static V3: OnceLock<PathBuf> = OnceLock::new();
     let cell = match set {
         SpecSet::V1 => &V1,
         SpecSet::V2 => &V2,
         SpecSet::Simd => &SIMD,
         SpecSet::RelaxedSimd => &RELAXED_SIMD,
+        SpecSet::ExtendedConst => &EXTENDED_CONST,
+        SpecSet::TailCall => &TAIL_CALL,
+        SpecSet::FunctionReferences => &FUNCTION_REFERENCES,
+        SpecSet::V3 => &V3,
     };
     cell.get_or_init(|| {
         let dir = temp_dir(&format!("wast-{}", set.dir()));
@@ -40,6 +47,10 @@ fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
         SpecSet::V2 => ("v2", 19_000),
         SpecSet::Simd => ("v2", 25_000),
         SpecSet::RelaxedSimd => ("v2,relaxed-simd", 70),
+        SpecSet::ExtendedConst => ("v2,extended-const", 280),
+        SpecSet::TailCall => ("v2,tail-call", 110),
+        SpecSet::FunctionReferences => ("v2,function-references,tail-call", 1_800),
+        SpecSet::V3 => ("all", 0),
     };
     let args = [&["wast", "--features", features], engine_flags, &[dir.to_str().unwrap()]].concat();
     let (code, out, err) = kiln(&args);
@@ -80,11 +91,9 @@ fn spec_simd_passes_on_the_interpreter() {
     spec_set_passes(SpecSet::Simd, &["--interpreter"]);
 }
 
-/// The default engine (`Engine::Auto`) runs a module the compiler refuses as unsupported
-/// (SIMD, for now) on the interpreter.
 #[test]
-fn spec_simd_passes_on_the_default_engine() {
-    spec_set_passes(SpecSet::Simd, &[]);
+fn spec_simd_passes_on_the_compiler() {
+    spec_set_passes(SpecSet::Simd, &["--compiler"]);
 }
 
 #[test]
@@ -92,10 +101,23 @@ fn spec_relaxed_simd_passes_on_the_interpreter() {
     spec_set_passes(SpecSet::RelaxedSimd, &["--interpreter"]);
 }
 
+#[test]
+fn spec_relaxed_simd_passes_on_the_compiler() {
+    spec_set_passes(SpecSet::RelaxedSimd, &["--compiler"]);
+}
+
 const ADD: &str = r#"(module
   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
 (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
 "#;
+
+#[test]
+fn spec_3_0_call_proposals_pass_on_both_engines() {
+    for set in [SpecSet::ExtendedConst, SpecSet::TailCall, SpecSet::FunctionReferences] {
+        spec_set_passes(set, &["--interpreter"]);
+        spec_set_passes(set, &["--compiler"]);
+    }
+}
 
 #[test]
 fn one_wrong_expected_value_fails_with_file_and_line() {
@@ -183,13 +205,29 @@ fn features_select_what_modules_may_use() {
     assert_eq!(code, 1);
     assert!(out.contains(&format!("FAIL {file}:1: module: compile failed: ")), "{out}");
     // A proposal Kiln does not implement: accepted as a name, its modules refused.
-    let tail = dir.join("tail.wast");
-    std::fs::write(&tail, "(module (func (return_call 0)))\n").unwrap();
-    let (code, out, _) = kiln(&["wast", "--features", "all,tail-call", tail.to_str().unwrap()]);
+    let threads = dir.join("threads.wast");
+    std::fs::write(&threads, "(module (func (atomic.fence)))\n").unwrap();
+    let (code, out, _) = kiln(&["wast", "--features", "all,threads", threads.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("module: compile failed: "), "{out}");
-    // SIMD: in `v2`, run by the interpreter (and the default engine); refused by name on
-    // the compiled engine until it lowers SIMD; refused as invalid without the feature.
+    // Tail calls run on both engines with `tail-call` (and `all`), are invalid without.
+    let tail = dir.join("tail.wast");
+    std::fs::write(
+        &tail,
+        "(module (func (export \"f\") (result i32) (return_call 1)) (func (result i32) (i32.const 7)))\n\
+         (assert_return (invoke \"f\") (i32.const 7))\n",
+    )
+    .unwrap();
+    let tail = tail.to_str().unwrap();
+    for engine in ["--interpreter", "--compiler"] {
+        for features in ["all", "v2,tail-call"] {
+            let (code, out, _) = kiln(&["wast", engine, "--features", features, tail]);
+            assert_eq!(code, 0, "{engine} --features {features}: {out}");
+        }
+    }
+    let (code, out, _) = kiln(&["wast", "--features", "v2", tail]);
+    assert_eq!(code, 1, "{out}");
+    // SIMD: in `v2`, run by every engine; refused as invalid without the feature.
     let simd = dir.join("simd.wast");
     std::fs::write(
         &simd,
@@ -198,13 +236,10 @@ fn features_select_what_modules_may_use() {
     )
     .unwrap();
     let simd = simd.to_str().unwrap();
-    for flags in [&["--interpreter"][..], &[]] {
+    for flags in [&["--interpreter"][..], &["--compiler"], &[]] {
         let (code, out, _) = kiln(&[&["wast"], flags, &[simd]].concat());
         assert_eq!(code, 0, "{flags:?}: {out}");
     }
-    let (code, out, _) = kiln(&["wast", "--compiler", simd]);
-    assert_eq!(code, 1);
-    assert!(out.contains("SIMD is not supported yet"), "{out}");
     let (code, out, _) = kiln(&["wast", "--interpreter", "--features", "v1", simd]);
     assert_eq!(code, 1);
     assert!(out.contains("SIMD support is not enabled"), "{out}");

@@ -1,13 +1,29 @@
 //! Calls: direct calls to defined functions (relocated `call`), calls to imported functions
-//! (through their `VMFunctionImport`), and `call_indirect` (checked through a table).
+//! (through their `VMFunctionImport`), `call_indirect` (checked through a table) and
+//! `call_ref` (through a typed function reference), each in two forms: a plain call, whose
+//! results go on the operand stack, and a tail call (`return_call`, `return_call_indirect`,
+//! `return_call_ref`), which replaces this function's frame by the callee's (Cranelift's
+//! `return_call`/`return_call_indirect`, which the `tail` calling convention of every
+//! wasm-call entry allows, see [`crate::abi::WASM_CALL_CONV`]), so a chain of tail calls
+//! runs in constant stack space.
 
 use super::Translator;
 use crate::abi::{POINTER, offsets};
 use crate::traps;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I32;
-use cranelift_codegen::ir::{Inst, InstBuilder, Value};
+use cranelift_codegen::ir::{BlockArg, FuncRef, InstBuilder, SigRef, Value};
 use kiln_runtime_support::CompileError;
+
+/// Whether a call returns here or replaces the caller's frame.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum CallKind {
+    /// `call`, `call_indirect`, `call_ref`: the results are pushed.
+    Plain,
+    /// `return_call`, `return_call_indirect`, `return_call_ref`: the callee returns to this
+    /// function's caller; what follows is unreachable.
+    Tail,
+}
 
 impl Translator<'_, '_> {
     /// `(callee_vmctx, caller_vmctx, args...)` with the popped wasm arguments.
@@ -19,18 +35,56 @@ impl Translator<'_, '_> {
         args
     }
 
-    fn push_results(&mut self, call: Inst) {
-        let results = self.b.inst_results(call).to_vec();
-        self.stack.extend(results);
+    /// Emits a direct call to `callee`; a plain call returns its results.
+    fn emit_direct(&mut self, kind: CallKind, callee: FuncRef, args: &[Value]) -> Vec<Value> {
+        match kind {
+            CallKind::Plain => {
+                let call = self.b.ins().call(callee, args);
+                self.b.inst_results(call).to_vec()
+            }
+            CallKind::Tail => {
+                self.b.ins().return_call(callee, args);
+                Vec::new()
+            }
+        }
     }
 
-    /// `call`: defined functions directly (a relocated call), imported ones through their
-    /// `VMFunctionImport`.
-    pub(super) fn call(&mut self, func: u32) -> Result<(), CompileError> {
+    /// Emits a call through code address `code`; a plain call returns its results.
+    fn emit_indirect(
+        &mut self,
+        kind: CallKind,
+        sig: SigRef,
+        code: Value,
+        args: &[Value],
+    ) -> Vec<Value> {
+        match kind {
+            CallKind::Plain => {
+                let call = self.b.ins().call_indirect(sig, code, args);
+                self.b.inst_results(call).to_vec()
+            }
+            CallKind::Tail => {
+                self.b.ins().return_call_indirect(sig, code, args);
+                Vec::new()
+            }
+        }
+    }
+
+    /// After a call: a plain call's results go on the operand stack; after a tail call the
+    /// rest of the block is unreachable.
+    fn finish_call(&mut self, kind: CallKind, results: Vec<Value>) {
+        match kind {
+            CallKind::Plain => self.stack.extend(results),
+            CallKind::Tail => self.reachable = false,
+        }
+    }
+
+    /// `call` and `return_call`: defined functions directly (a relocated call), imported
+    /// ones through their `VMFunctionImport`.
+    pub(super) fn call(&mut self, kind: CallKind, func: u32) -> Result<(), CompileError> {
         let module = self.env.module;
         let ty = module.functions[func as usize];
         let num_params = module.types[ty as usize].params().len();
-        let call = if module.is_imported_func(func) {
+        let results = if module.is_imported_func(func) {
             let off = self.env.offsets.imported_func(func) as i32;
             let flags = self.vmctx_invariant_flags();
             let code =
@@ -39,20 +93,24 @@ impl Translator<'_, '_> {
                 self.b.ins().load(POINTER, flags, self.vmctx, off + offsets::IMPORT_VMCTX);
             let sig = self.wasm_sig(ty);
             let args = self.call_args(callee_vmctx, num_params);
-            self.b.ins().call_indirect(sig, code, &args)
+            self.emit_indirect(kind, sig, code, &args)
         } else {
             let fref = self.func_ref(func);
             let args = self.call_args(self.vmctx, num_params);
-            self.b.ins().call(fref, &args)
+            self.emit_direct(kind, fref, &args)
         };
-        self.push_results(call);
+        self.finish_call(kind, results);
         Ok(())
     }
 
-    /// `call_indirect`: checks the element against the table's size, null and the expected
-    /// signature, then calls its wasm-call entry, or the wasm-to-array trampoline of the
-    /// signature when the callee has no native code.
-    pub(super) fn call_indirect(&mut self, ty: u32, table: u32) -> Result<(), CompileError> {
+    /// `call_indirect` and `return_call_indirect`: checks the element against the table's
+    /// size, null and the expected signature, then calls it ([`Self::call_funcref`]).
+    pub(super) fn call_indirect(
+        &mut self,
+        kind: CallKind,
+        ty: u32,
+        table: u32,
+    ) -> Result<(), CompileError> {
         let index = self.pop();
         let addr = self.table_element_addr(table, index, traps::UNDEFINED_ELEMENT);
         let flags = self.table_flags();
@@ -66,7 +124,25 @@ impl Translator<'_, '_> {
         let actual = self.b.ins().load(I32, vm, funcref, offsets::FUNCREF_TYPE_ID);
         let mismatch = self.b.ins().icmp(IntCC::NotEqual, expected, actual);
         self.b.ins().trapnz(mismatch, traps::INDIRECT_CALL_TYPE_MISMATCH);
+        self.call_funcref(kind, ty, funcref);
+        Ok(())
+    }
 
+    /// `call_ref` and `return_call_ref`: traps on a null reference, then calls it
+    /// ([`Self::call_funcref`]); validation guarantees its type is a subtype of `ty`.
+    pub(super) fn call_ref(&mut self, kind: CallKind, ty: u32) -> Result<(), CompileError> {
+        let funcref = self.pop();
+        self.b.ins().trapz(funcref, traps::NULL_FUNCTION_REFERENCE);
+        self.call_funcref(kind, ty, funcref);
+        Ok(())
+    }
+
+    /// Calls non-null `funcref` (a `*const VMFuncRef`) of type `ty` with the popped
+    /// arguments: its wasm-call entry when it has native code; otherwise (host and
+    /// interpreted functions) this module's wasm-to-array trampoline of the signature, with
+    /// the funcref itself as first argument (see the trampoline module).
+    fn call_funcref(&mut self, kind: CallKind, ty: u32, funcref: Value) {
+        let vm = self.vmctx_flags();
         let code = self.b.ins().load(POINTER, vm, funcref, offsets::FUNCREF_WASM_CALL);
         let sig = self.wasm_sig(ty);
         let num_params = self.env.module.types[ty as usize].params().len();
@@ -74,14 +150,13 @@ impl Translator<'_, '_> {
         let result_types: Vec<_> =
             self.b.func.dfg.signatures[sig].returns.iter().map(|r| r.value_type).collect();
 
-        // Native callee: call its wasm-call entry. No native code (host or interpreted
-        // function): call this module's wasm-to-array trampoline of the signature with the
-        // funcref itself (see the trampoline module).
         let native = self.b.create_block();
         let array = self.b.create_block();
-        let done = self.b.create_block();
-        for &t in &result_types {
-            self.b.append_block_param(done, t);
+        let done = (kind == CallKind::Plain).then(|| self.b.create_block());
+        if let Some(done) = done {
+            for &t in &result_types {
+                self.b.append_block_param(done, t);
+            }
         }
         self.b.set_cold_block(array);
         self.b.ins().brif(code, native, &[], array, &[]);
@@ -91,22 +166,27 @@ impl Translator<'_, '_> {
         let callee_vmctx = self.b.ins().load(POINTER, vm, funcref, offsets::FUNCREF_VMCTX);
         let mut args = vec![callee_vmctx, self.vmctx];
         args.extend_from_slice(&wasm_args);
-        let call = self.b.ins().call_indirect(sig, code, &args);
-        let results: Vec<_> = self.b.inst_results(call).iter().map(|&v| v.into()).collect();
-        self.b.ins().jump(done, &results);
+        let results = self.emit_indirect(kind, sig, code, &args);
+        if let Some(done) = done {
+            let results: Vec<BlockArg> = results.into_iter().map(BlockArg::Value).collect();
+            self.b.ins().jump(done, &results);
+        }
 
         self.b.switch_to_block(array);
         self.b.seal_block(array);
         let tramp = self.wasm_to_array_ref(ty);
         args[0] = funcref;
-        let call = self.b.ins().call(tramp, &args);
-        let results: Vec<_> = self.b.inst_results(call).iter().map(|&v| v.into()).collect();
-        self.b.ins().jump(done, &results);
-
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
-        let results = self.b.block_params(done).to_vec();
-        self.stack.extend(results);
-        Ok(())
+        let results = self.emit_direct(kind, tramp, &args);
+        let results = match done {
+            Some(done) => {
+                let results: Vec<BlockArg> = results.into_iter().map(BlockArg::Value).collect();
+                self.b.ins().jump(done, &results);
+                self.b.switch_to_block(done);
+                self.b.seal_block(done);
+                self.b.block_params(done).to_vec()
+            }
+            None => Vec::new(),
+        };
+        self.finish_call(kind, results);
     }
 }

@@ -2,7 +2,6 @@
 //! branches (including `br_table` with values), `return`, `unreachable`, and skipping code
 //! that cannot be reached.
 
-use super::proposal::Proposal;
 use super::{Translator, err_at};
 use crate::abi::POINTER;
 use crate::traps;
@@ -60,24 +59,15 @@ impl Frame {
 }
 
 /// The Cranelift type of a wasm value type in a function body.
-pub(crate) fn val_type(ty: wasmparser::ValType, offset: usize) -> Result<ir::Type, CompileError> {
-    Ok(match ty {
+pub(crate) fn val_type(ty: wasmparser::ValType) -> ir::Type {
+    match ty {
         wasmparser::ValType::I32 => types::I32,
         wasmparser::ValType::I64 => types::I64,
         wasmparser::ValType::F32 => types::F32,
         wasmparser::ValType::F64 => types::F64,
         wasmparser::ValType::Ref(_) => POINTER,
-        wasmparser::ValType::V128 => {
-            return Err(CompileError {
-                offset: Some(offset),
-                message: format!(
-                    "{} is not supported yet (value type v128)",
-                    Proposal::Simd.name()
-                ),
-                unsupported: true,
-            });
-        }
-    })
+        wasmparser::ValType::V128 => types::I8X16,
+    }
 }
 
 /// Block arguments from values.
@@ -105,7 +95,7 @@ impl Translator<'_, '_> {
     fn block_type(&self, bt: BlockType) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
         Ok(match bt {
             BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (vec![], vec![val_type(t, self.offset)?]),
+            BlockType::Type(t) => (vec![], vec![val_type(t)]),
             BlockType::FuncType(i) => {
                 let ft = &self.env.module.types[i as usize];
                 (
@@ -217,6 +207,33 @@ impl Translator<'_, '_> {
         let args = block_args(self.peekn(n));
         let next = self.b.create_block();
         self.b.ins().brif(cond, target, &args, next, &[]);
+        self.b.switch_to_block(next);
+        self.b.seal_block(next);
+        Ok(())
+    }
+
+    /// `br_on_null`: branches when the reference on top is null (dropping it, the branch
+    /// carries the values below it), else leaves it on the stack.
+    pub(super) fn br_on_null(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        let r = self.pop();
+        let (target, n) = self.branch_to(relative_depth);
+        let args = block_args(self.peekn(n));
+        let next = self.b.create_block();
+        self.b.ins().brif(r, next, &[], target, &args);
+        self.b.switch_to_block(next);
+        self.b.seal_block(next);
+        self.push(r);
+        Ok(())
+    }
+
+    /// `br_on_non_null`: branches with the reference on top (the branch's last value) when
+    /// it is not null, else drops it.
+    pub(super) fn br_on_non_null(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        let (target, n) = self.branch_to(relative_depth);
+        let args = block_args(self.peekn(n));
+        let r = self.pop();
+        let next = self.b.create_block();
+        self.b.ins().brif(r, target, &args, next, &[]);
         self.b.switch_to_block(next);
         self.b.seal_block(next);
         Ok(())

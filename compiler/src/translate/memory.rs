@@ -30,7 +30,7 @@ pub(super) enum Load {
 impl Translator<'_, '_> {
     /// Pops the address operand and computes the native address of an access of `size`
     /// bytes, with the flags to use for it; emits the bounds check the mode needs.
-    fn heap_addr(
+    pub(super) fn heap_addr(
         &mut self,
         memarg: &MemArg,
         size: u32,

@@ -9,7 +9,8 @@
 //! [`visit`] handles every operator of the proposals the compiler translates, one method
 //! each, calling the family modules below; operators of other proposals are refused with a
 //! typed error naming the proposal ([`proposal`]); code that cannot be reached is skipped by
-//! [`unreachable`].
+//! [`unreachable`]. SIMD operators are lowered by [`simd`], which also describes how `v128`
+//! values travel on the operand stack.
 
 mod call;
 mod control;
@@ -17,6 +18,7 @@ mod env;
 mod memory;
 mod numeric;
 mod proposal;
+mod simd;
 mod table;
 mod unreachable;
 mod variable;
@@ -29,7 +31,7 @@ use cranelift_codegen::ir::{
     self, ExtFuncData, ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, MemFlagsData,
     SigRef, SourceLoc, UserExternalName, UserFuncName, Value,
 };
-use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_codegen::isa::{CallConv, TargetFrontendConfig, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::module::ModuleInfo;
@@ -48,6 +50,23 @@ pub(crate) struct ModuleEnv<'a> {
     pub settings: &'a CompilerSettings,
     /// The target's frontend configuration (default call conv, pointer width).
     pub frontend: TargetFrontendConfig,
+    /// Whether the target has x86's `pmaddubsw` (SSSE3), Cranelift's `x86_pmaddubsw`, which
+    /// the relaxed dot products use (see [`simd`]).
+    pub x86_pmaddubsw: bool,
+}
+
+impl<'a> ModuleEnv<'a> {
+    /// The environment for compiling `module` with `isa`.
+    pub fn new(
+        module: &'a ModuleInfo,
+        offsets: &'a VMOffsets,
+        settings: &'a CompilerSettings,
+        isa: &dyn TargetIsa,
+    ) -> Self {
+        let x86_pmaddubsw = isa.triple().architecture == target_lexicon::Architecture::X86_64
+            && isa.isa_flags().iter().any(|f| f.name == "has_ssse3" && f.as_bool() == Some(true));
+        Self { module, offsets, settings, frontend: isa.frontend_config(), x86_pmaddubsw }
+    }
 }
 
 /// Translates defined function `func_index` of `env.module` into a Cranelift function.
@@ -58,7 +77,7 @@ pub(crate) fn translate_function(
 ) -> Result<Function, CompileError> {
     let module = env.module;
     let ty = module.func_type(func_index);
-    let sig = abi::wasm_signature(ty, env.frontend.default_call_conv);
+    let sig = abi::wasm_signature(ty);
     let mut func = Function::with_name_signature(UserFuncName::user(0, func_index), sig);
 
     let body_range = module.bodies[(func_index - module.num_imported_funcs) as usize].range.clone();
@@ -173,11 +192,8 @@ impl Translator<'_, '_> {
         }
         let mut locals = body.get_locals_reader().map_err(wasm_err)?;
         for _ in 0..locals.get_count() {
-            let (offset, (count, ty)) = {
-                let offset = locals.original_position();
-                (offset, locals.read().map_err(wasm_err)?)
-            };
-            let ty = control::val_type(ty, offset as usize)?;
+            let (count, ty) = locals.read().map_err(wasm_err)?;
+            let ty = control::val_type(ty);
             for _ in 0..count {
                 let var = self.b.declare_var(ty);
                 let zero = self.zero(ty);
@@ -198,24 +214,35 @@ impl Translator<'_, '_> {
         match ty {
             ir::types::F32 => self.b.ins().f32const(0.0),
             ir::types::F64 => self.b.ins().f64const(0.0),
+            _ if ty.is_vector() => self.vector_const(ty, 0),
             _ => self.b.ins().iconst(ty, 0),
         }
     }
 
-    /// Pops one operand.
+    /// Pops one operand (a `v128` in its canonical type, see [`simd`]).
     pub fn pop(&mut self) -> Value {
-        self.stack.pop().expect("operand stack underflow (module was validated)")
+        let v = self.stack.pop().expect("operand stack underflow (module was validated)");
+        self.canonical(v)
     }
 
-    /// Pops `n` operands, in push order.
+    /// Pops `n` operands, in push order (`v128`s in their canonical type).
     pub fn popn(&mut self, n: usize) -> Vec<Value> {
         let at = self.stack.len() - n;
-        self.stack.split_off(at)
+        let mut values = self.stack.split_off(at);
+        for v in &mut values {
+            *v = self.canonical(*v);
+        }
+        values
     }
 
-    /// The top `n` operands, in push order.
-    pub fn peekn(&self, n: usize) -> &[Value] {
-        &self.stack[self.stack.len() - n..]
+    /// The top `n` operands, in push order (`v128`s in their canonical type, which they
+    /// keep on the stack).
+    pub fn peekn(&mut self, n: usize) -> &[Value] {
+        let at = self.stack.len() - n;
+        for i in at..self.stack.len() {
+            self.stack[i] = self.canonical(self.stack[i]);
+        }
+        &self.stack[at..]
     }
 
     /// Pushes one operand.
@@ -228,7 +255,7 @@ impl Translator<'_, '_> {
         if let Some(&s) = self.wasm_sigs.get(&ty) {
             return s;
         }
-        let sig = abi::wasm_signature(&self.env.module.types[ty as usize], self.call_conv);
+        let sig = abi::wasm_signature(&self.env.module.types[ty as usize]);
         let s = self.b.import_signature(sig);
         self.wasm_sigs.insert(ty, s);
         s

@@ -14,24 +14,16 @@ use kiln_runtime_support::CompileError;
 /// A WebAssembly proposal whose operators the compiler does not translate yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Proposal {
-    /// 128-bit SIMD (`v128`).
-    Simd,
-    /// Relaxed SIMD.
-    RelaxedSimd,
     /// Threads and atomics.
     Threads,
     /// Shared-everything threads.
     SharedEverythingThreads,
     /// Acquire-release atomics.
     AcquireReleaseAtomics,
-    /// Tail calls (`return_call`).
-    TailCall,
     /// Exception handling (`try_table`, `throw`).
     Exceptions,
     /// The legacy exception-handling operators (`try`, `catch`, `delegate`).
     LegacyExceptions,
-    /// Typed function references (`call_ref`, `br_on_null`).
-    FunctionReferences,
     /// Garbage collection (structs, arrays, `i31`).
     Gc,
     /// Custom descriptors.
@@ -48,15 +40,11 @@ impl Proposal {
     /// The proposal's name, as the subject of "... is not supported yet".
     pub fn name(self) -> &'static str {
         match self {
-            Proposal::Simd => "SIMD",
-            Proposal::RelaxedSimd => "relaxed SIMD",
             Proposal::Threads => "the threads proposal",
             Proposal::SharedEverythingThreads => "the shared-everything threads proposal",
             Proposal::AcquireReleaseAtomics => "the acquire-release atomics proposal",
-            Proposal::TailCall => "the tail-call proposal",
             Proposal::Exceptions => "exception handling",
             Proposal::LegacyExceptions => "legacy exception handling",
-            Proposal::FunctionReferences => "the typed function references proposal",
             Proposal::Gc => "garbage collection (GC)",
             Proposal::CustomDescriptors => "the custom descriptors proposal",
             Proposal::StackSwitching => "stack switching",
@@ -67,7 +55,7 @@ impl Proposal {
 }
 
 /// The error for operator `op` (wasmparser's name for it) of `proposal` at byte `offset`:
-/// `SIMD is not supported yet (operator I8x16Add)`, flagged `unsupported`.
+/// `the threads proposal is not supported yet (operator AtomicFence)`, flagged `unsupported`.
 pub(crate) fn unsupported(proposal: Proposal, op: &str, offset: usize) -> CompileError {
     CompileError {
         offset: Some(offset),
@@ -103,11 +91,18 @@ macro_rules! visit_operators {
     (@sort $mode:ident reference_types $($rest:tt)*) => {
         visit_operators!(@translated $mode $($rest)*);
     };
-    // ... and refused ones.
-    (@sort $mode:ident simd $($rest:tt)*) => { visit_operators!(@refused Simd $($rest)*); };
-    (@sort $mode:ident relaxed_simd $($rest:tt)*) => {
-        visit_operators!(@refused RelaxedSimd $($rest)*);
+    (@sort $mode:ident simd $($rest:tt)*) => { visit_operators!(@translated $mode $($rest)*); };
+    // WebAssembly 3.0: tail calls and typed function references.
+    (@sort $mode:ident tail_call $($rest:tt)*) => {
+        visit_operators!(@translated $mode $($rest)*);
     };
+    (@sort $mode:ident function_references $($rest:tt)*) => {
+        visit_operators!(@translated $mode $($rest)*);
+    };
+    (@sort $mode:ident relaxed_simd $($rest:tt)*) => {
+        visit_operators!(@translated $mode $($rest)*);
+    };
+    // ... and refused ones.
     (@sort $mode:ident threads $($rest:tt)*) => { visit_operators!(@refused Threads $($rest)*); };
     (@sort $mode:ident shared_everything_threads $($rest:tt)*) => {
         visit_operators!(@refused SharedEverythingThreads $($rest)*);
@@ -115,15 +110,11 @@ macro_rules! visit_operators {
     (@sort $mode:ident acquire_release_atomics $($rest:tt)*) => {
         visit_operators!(@refused AcquireReleaseAtomics $($rest)*);
     };
-    (@sort $mode:ident tail_call $($rest:tt)*) => { visit_operators!(@refused TailCall $($rest)*); };
     (@sort $mode:ident exceptions $($rest:tt)*) => {
         visit_operators!(@refused Exceptions $($rest)*);
     };
     (@sort $mode:ident legacy_exceptions $($rest:tt)*) => {
         visit_operators!(@refused LegacyExceptions $($rest)*);
-    };
-    (@sort $mode:ident function_references $($rest:tt)*) => {
-        visit_operators!(@refused FunctionReferences $($rest)*);
     };
     (@sort $mode:ident gc $($rest:tt)*) => { visit_operators!(@refused Gc $($rest)*); };
     (@sort $mode:ident custom_descriptors $($rest:tt)*) => {

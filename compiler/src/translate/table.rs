@@ -1,5 +1,6 @@
 //! Tables and references: `table.get`/`set`/`size` inline, `table.grow`/`fill`/`copy`/
-//! `init` and `elem.drop` through builtins, `ref.null`/`ref.is_null`/`ref.func` inline.
+//! `init` and `elem.drop` through builtins, `ref.null`/`ref.is_null`/`ref.as_non_null`/
+//! `ref.func` inline.
 //!
 //! A reference is a pointer-sized raw value: a `*const VMFuncRef` for funcrefs, an
 //! externref handle for externrefs, 0 for null. `ref.func f` is the address of this
@@ -105,6 +106,13 @@ impl Translator<'_, '_> {
         let c = self.b.ins().icmp_imm_u(IntCC::Equal, r, 0);
         let v = self.bool_to_i32(c);
         self.push(v);
+        Ok(())
+    }
+
+    /// `ref.as_non_null`: traps with `null reference` on null, else leaves the reference.
+    pub(super) fn ref_as_non_null(&mut self) -> Result<(), CompileError> {
+        let r = *self.peekn(1).first().expect("operand stack underflow (module was validated)");
+        self.b.ins().trapz(r, traps::NULL_REFERENCE);
         Ok(())
     }
 

@@ -41,7 +41,7 @@ impl Translator<'_, '_> {
 
     /// `local.tee`.
     pub(super) fn local_tee(&mut self, index: u32) -> Result<(), CompileError> {
-        let v = *self.stack.last().expect("validated");
+        let v = self.peekn(1)[0];
         self.b.def_var(self.locals[index as usize], v);
         Ok(())
     }

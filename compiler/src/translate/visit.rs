@@ -1,13 +1,16 @@
 //! The operator visitor: one method per operator of the proposals the compiler translates
 //! (the Core 2.0 instruction set: MVP, sign extension, saturating float-to-int, bulk memory,
-//! reference types), each calling the family module that emits its code; the operators of
-//! every other proposal are refused by generated methods ([`super::proposal`]).
+//! reference types; from 3.0, tail calls and typed function references; SIMD and relaxed
+//! SIMD are visited by [`super::simd`]), each calling the family module that emits its code;
+//! the operators of every other proposal are refused by generated methods
+//! ([`super::proposal`]).
 //!
 //! Implementing wasmparser's [`VisitOperator`] makes the list exhaustive: an operator
 //! wasmparser adds has no method here and fails to compile until it is translated or
 //! refused.
 
 use super::Translator;
+use super::call::CallKind;
 use super::memory::Load;
 use super::proposal::{refuse_in_translation, visit_operators};
 use cranelift_codegen::ir::InstBuilder;
@@ -62,10 +65,33 @@ impl<'a> VisitOperator<'a> for Translator<'_, '_> {
         self.return_()
     }
     fn visit_call(&mut self, function_index: u32) -> Self::Output {
-        self.call(function_index)
+        self.call(CallKind::Plain, function_index)
     }
     fn visit_call_indirect(&mut self, type_index: u32, table_index: u32) -> Self::Output {
-        self.call_indirect(type_index, table_index)
+        self.call_indirect(CallKind::Plain, type_index, table_index)
+    }
+
+    // Tail calls and typed function references (call.rs, control.rs).
+    fn visit_return_call(&mut self, function_index: u32) -> Self::Output {
+        self.call(CallKind::Tail, function_index)
+    }
+    fn visit_return_call_indirect(&mut self, type_index: u32, table_index: u32) -> Self::Output {
+        self.call_indirect(CallKind::Tail, type_index, table_index)
+    }
+    fn visit_call_ref(&mut self, type_index: u32) -> Self::Output {
+        self.call_ref(CallKind::Plain, type_index)
+    }
+    fn visit_return_call_ref(&mut self, type_index: u32) -> Self::Output {
+        self.call_ref(CallKind::Tail, type_index)
+    }
+    fn visit_ref_as_non_null(&mut self) -> Self::Output {
+        self.ref_as_non_null()
+    }
+    fn visit_br_on_null(&mut self, relative_depth: u32) -> Self::Output {
+        self.br_on_null(relative_depth)
+    }
+    fn visit_br_on_non_null(&mut self, relative_depth: u32) -> Self::Output {
+        self.br_on_non_null(relative_depth)
     }
 
     // Parametric and variable instructions (variable.rs).
@@ -652,9 +678,4 @@ impl<'a> VisitOperator<'a> for Translator<'_, '_> {
     fn visit_i64_trunc_sat_f64_u(&mut self) -> Self::Output {
         self.unop(|b, x| b.ins().fcvt_to_uint_sat(I64, x))
     }
-}
-
-/// Every SIMD and relaxed-SIMD operator is refused.
-impl<'a> VisitSimdOperator<'a> for Translator<'_, '_> {
-    wasmparser::for_each_visit_simd_operator!(refuse_in_translation);
 }

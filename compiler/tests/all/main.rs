@@ -4,6 +4,7 @@
 mod explicit_bounds;
 mod object;
 mod refused;
+mod simd;
 mod spec_compile;
 mod unit;
 

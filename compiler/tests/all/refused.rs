@@ -33,28 +33,7 @@ fn refusal(info: &ModuleInfo) -> CompileError {
 }
 
 #[test]
-fn simd_is_refused_naming_the_proposal() {
-    // i32.const 0; drop; nop; nop  ->  i32.const 0; i8x16.splat; drop
-    let (info, start) = with_body(
-        "(module (func i32.const 0 drop nop nop))",
-        &[0, 0x41, 0, 0xfd, 0x0f, 0x1a, 0x0b],
-    );
-    let e = refusal(&info);
-    assert!(e.unsupported, "{e}");
-    // Until the compiler lowers SIMD, a module that uses it is refused as a whole, before
-    // any operator is visited (the offset is then the module's).
-    assert!(e.message.starts_with("SIMD is not supported yet"), "{e}");
-    let _ = start;
-}
-
-#[test]
-fn tail_calls_and_atomics_are_refused() {
-    // nop; nop  ->  return_call 0
-    let (info, _) = with_body("(module (func nop nop))", &[0, 0x12, 0, 0x0b]);
-    let e = refusal(&info);
-    assert!(e.unsupported);
-    assert_eq!(e.message, "the tail-call proposal is not supported yet (operator ReturnCall)");
-
+fn atomics_are_refused() {
     // nop; nop; nop  ->  atomic.fence
     let (info, _) = with_body("(module (func nop nop nop))", &[0, 0xfe, 0x03, 0, 0x0b]);
     let e = refusal(&info);
@@ -64,14 +43,18 @@ fn tail_calls_and_atomics_are_refused() {
 
 #[test]
 fn refused_operators_in_unreachable_code_are_refused_too() {
-    // unreachable; nop; nop  ->  unreachable; return_call 0
-    let (info, start) = with_body("(module (func unreachable nop nop))", &[0, 0, 0x12, 0, 0x0b]);
+    // unreachable; nop; nop; nop  ->  unreachable; atomic.fence
+    let (info, start) =
+        with_body("(module (func unreachable nop nop nop))", &[0, 0, 0xfe, 0x03, 0, 0x0b]);
     let e = refusal(&info);
     assert!(e.unsupported);
-    assert_eq!(e.message, "the tail-call proposal is not supported yet (operator ReturnCall)");
+    assert_eq!(e.message, "the threads proposal is not supported yet (operator AtomicFence)");
     assert_eq!(e.offset, Some(start + 2));
 
-    // A supported operator in unreachable code still compiles.
-    let info = module("(module (func (result i32) unreachable (block (result i32) i32.const 1)))");
+    // Supported operators in unreachable code still compile, SIMD ones too.
+    let info = module(
+        "(module (func (result i32) unreachable (block (result i32) i32.const 1)
+           i8x16.splat i8x16.popcnt drop))",
+    );
     compile_module(&info, &settings(TARGETS[0], BoundsChecks::GuardPages)).unwrap();
 }

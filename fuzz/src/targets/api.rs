@@ -10,7 +10,7 @@ use crate::finding::{Finding, Input, set_current_input};
 use crate::rng::Rng;
 use kiln::{
     CompiledModule, Error, Extern, ExternRef, Func, Global, Instance, Memory, ModuleConfig,
-    RefType, Runtime, RuntimeConfig, Table, Val,
+    Runtime, RuntimeConfig, Table, Val,
 };
 use std::fmt::Write as _;
 
@@ -84,7 +84,7 @@ impl Pool {
             kiln::ValType::I64 => Val::I64(rng.interesting_u64() as i64),
             kiln::ValType::F32 => Val::F32(f32::from_bits(rng.interesting_f32_bits())),
             kiln::ValType::F64 => Val::F64(f64::from_bits(rng.interesting_f64_bits())),
-            kiln::ValType::FuncRef => Val::FuncRef(if rng.chance(1, 4) {
+            kiln::ValType::FUNCREF => Val::FuncRef(if rng.chance(1, 4) {
                 None
             } else {
                 any(rng, &self.funcs).map(|f| f.1.clone())
@@ -221,14 +221,11 @@ impl Pool {
             9 | 10 => {
                 let Some((id, t)) = any(rng, &self.tables).cloned() else { return Ok(()) };
                 let idx = rng.below(t.size() as u64 + 2) as u32;
-                let ty = match t.ty().element {
-                    RefType::FuncRef => kiln::ValType::FuncRef,
-                    RefType::ExternRef => kiln::ValType::ExternRef,
-                };
-                let other = if ty == kiln::ValType::FuncRef {
-                    kiln::ValType::ExternRef
+                let ty = kiln::ValType::Ref(t.ty().element);
+                let other = if ty == kiln::ValType::FUNCREF {
+                    kiln::ValType::EXTERNREF
                 } else {
-                    kiln::ValType::FuncRef
+                    kiln::ValType::FUNCREF
                 };
                 let vt = if rng.chance(1, 8) { other } else { ty };
                 let v = self.value(rng, vt);

@@ -67,12 +67,12 @@ fn behaviour(rt: &Runtime, module: &kiln::CompiledModule, seed: u64) -> Result<B
         let args: Vec<V> = ft
             .params()
             .iter()
-            .map(|t| match t {
+            .map(|t| match *t {
                 kiln::ValType::I32 => V::I32(rng.interesting_u32() as i32),
                 kiln::ValType::I64 => V::I64(rng.interesting_u64() as i64),
                 kiln::ValType::F32 => V::F32(rng.interesting_f32_bits()),
                 kiln::ValType::F64 => V::F64(rng.interesting_f64_bits()),
-                kiln::ValType::ExternRef => V::ExternRef(None),
+                kiln::ValType::EXTERNREF => V::ExternRef(None),
                 _ => V::FuncRef(false),
             })
             .collect();

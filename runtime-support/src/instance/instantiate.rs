@@ -4,9 +4,8 @@
 use super::resolve::check_import;
 use super::*;
 use crate::error::{InstantiationError, LinkError, LinkErrorKind, Unwind};
-use crate::module::{ConstExpr, ConstOp, DataMode, ElementMode};
+use crate::module::{ConstExpr, DataMode, ElementMode};
 use crate::trap::TrapCode;
-use crate::types::RefType;
 
 /// Supplies the entity for each import by module and field name.
 pub trait ImportResolver {
@@ -230,7 +229,8 @@ pub fn instantiate_with_host_data(
     for t in info.num_imported_tables..info.tables.len() as u32 {
         let decl = &info.tables[t as usize];
         let init = decl.init.as_ref().map(|e| eval_const(inst, e).bits() as usize).unwrap_or(0);
-        let mut table = Box::new(Table::new(decl.ty, init)?);
+        let ty = decl.ty.canonical(&info.canonical_ids());
+        let mut table = Box::new(Table::new(ty, init)?);
         let def: *mut VMTableDefinition =
             inst.at(inst.offsets.defined_table(t - info.num_imported_tables));
         // SAFETY: the definition lives in the VMContext, which outlives the owned table.
@@ -317,34 +317,10 @@ pub fn instantiate_with_host_data(
 
 /// Evaluates a validated constant expression in the context of a (partially built) instance.
 pub(crate) fn eval_const(inst: &InstanceData, expr: &ConstExpr) -> ValRaw {
-    let mut stack: Vec<ValRaw> = Vec::with_capacity(2);
-    let bin = |stack: &mut Vec<ValRaw>, f: &dyn Fn(u64, u64) -> u64| {
-        let b = stack.pop().unwrap_or_default().bits();
-        let a = stack.pop().unwrap_or_default().bits();
-        stack.push(ValRaw::from_bits(f(a, b)));
-    };
-    for op in &expr.ops {
-        match *op {
-            ConstOp::I32(v) => stack.push(ValRaw::from_bits(v as u32 as u64)),
-            ConstOp::I64(v) => stack.push(ValRaw::from_bits(v as u64)),
-            ConstOp::F32(v) => stack.push(ValRaw::from_bits(v as u64)),
-            ConstOp::F64(v) => stack.push(ValRaw::from_bits(v)),
-            ConstOp::V128(v) => stack.push(ValRaw::from_v128(v)),
-            ConstOp::RefNull(RefType::FuncRef | RefType::ExternRef) => {
-                stack.push(ValRaw::from_bits(0))
-            }
-            ConstOp::RefFunc(f) => stack.push(ValRaw::from_bits(inst.funcref(f) as u64)),
-            ConstOp::GlobalGet(g) => {
-                // SAFETY: validation allows only globals that are already initialized.
-                stack.push(unsafe { (*inst.globals[g as usize]).get() })
-            }
-            ConstOp::I32Add => bin(&mut stack, &|a, b| (a as u32).wrapping_add(b as u32) as u64),
-            ConstOp::I32Sub => bin(&mut stack, &|a, b| (a as u32).wrapping_sub(b as u32) as u64),
-            ConstOp::I32Mul => bin(&mut stack, &|a, b| (a as u32).wrapping_mul(b as u32) as u64),
-            ConstOp::I64Add => bin(&mut stack, &|a, b| a.wrapping_add(b)),
-            ConstOp::I64Sub => bin(&mut stack, &|a, b| a.wrapping_sub(b)),
-            ConstOp::I64Mul => bin(&mut stack, &|a, b| a.wrapping_mul(b)),
-        }
-    }
-    stack.pop().unwrap_or_default()
+    expr.eval(
+        // SAFETY: validation allows only globals that are already initialized.
+        |g| Some(unsafe { (*inst.globals[g as usize]).get() }),
+        |f| Some(ValRaw::from_bits(inst.funcref(f) as u64)),
+    )
+    .unwrap_or_default()
 }

@@ -129,7 +129,9 @@ impl InstanceData {
             EntityIndex::Memory(m) => Extern::Memory(self.memories[m as usize]),
             EntityIndex::Global(g) => Extern::Global(GlobalRef {
                 def: self.globals[g as usize],
-                ty: self.module.info.globals[g as usize].ty,
+                ty: self.module.info.globals[g as usize]
+                    .ty
+                    .canonical(&self.module.info.canonical_ids()),
             }),
         }
     }

@@ -76,7 +76,10 @@ impl Extern {
     }
 }
 
-/// Checks that `actual` may satisfy an import declared as `expected`.
+/// Checks that `actual` may satisfy an import declared as `expected` (both in canonical
+/// form, [`crate::module::ModuleInfo::entity_type`]): function types are equal (without GC's
+/// declared supertypes, a defined function type matches only itself), table element types
+/// are equal, constant globals' types match by subtyping.
 pub(crate) fn check_import(
     module: &str,
     name: &str,
@@ -90,7 +93,7 @@ pub(crate) fn check_import(
             a.element == e.element && a.limits.matches(&e.limits)
         }
         (ExternType::Memory(a), ExternType::Memory(e)) => a.limits.matches(&e.limits),
-        (ExternType::Global(a), ExternType::Global(e)) => a == e,
+        (ExternType::Global(a), ExternType::Global(e)) => a.matches(e),
         _ => false,
     };
     if ok {

@@ -35,10 +35,16 @@ pub enum Translation {
 }
 
 /// The core features whose operators the interpreter translates, all of them (the proposal
-/// groups `by_proposal!` in `translate::proposals` marks translated): WebAssembly 2.0 and
-/// relaxed SIMD. A feature added to [`CoreFeatures`] belongs here once the interpreter
-/// translates its operators; until then, modules validated with it are translated eagerly.
-pub const TRANSLATED_FEATURES: CoreFeatures = CoreFeatures::V2.union(CoreFeatures::RELAXED_SIMD);
+/// groups `by_proposal!` in `translate::proposals` marks translated): WebAssembly 2.0,
+/// relaxed SIMD, tail calls, typed function references and extended constant expressions
+/// (which adds no operator). A feature added to [`CoreFeatures`] belongs here once the
+/// interpreter translates its operators; until then, modules validated with it are
+/// translated eagerly.
+pub const TRANSLATED_FEATURES: CoreFeatures = CoreFeatures::V2
+    .union(CoreFeatures::RELAXED_SIMD)
+    .union(CoreFeatures::TAIL_CALL)
+    .union(CoreFeatures::FUNCTION_REFERENCES)
+    .union(CoreFeatures::EXTENDED_CONST);
 
 /// One defined function's translation, or the translator's refusal, once made.
 pub(super) struct FuncSlot(OnceLock<Result<CompiledFunc, CompileError>>);

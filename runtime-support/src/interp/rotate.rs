@@ -110,5 +110,10 @@ fn copyable(op: Op) -> bool {
             | Op::Call { .. }
             | Op::CallImport { .. }
             | Op::CallIndirect { .. }
+            | Op::ReturnCall { .. }
+            | Op::ReturnCallImport { .. }
+            | Op::ReturnCallIndirect { .. }
+            | Op::CallRef { .. }
+            | Op::ReturnCallRef { .. }
     )
 }

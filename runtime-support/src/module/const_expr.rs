@@ -1,6 +1,7 @@
 //! Constant expressions (spec 3.3.10): global initializers, segment offsets, element items.
 
 use crate::types::RefType;
+use crate::vm::ValRaw;
 use serde::{Deserialize, Serialize};
 
 /// One instruction of a constant expression.
@@ -57,6 +58,50 @@ impl ConstExpr {
         }
     }
 
+    /// Evaluates the expression (spec 4.4.10, "Expressions"): `global` gives the value of
+    /// `global.get g`, `func` the reference of `ref.func f`; either may answer `None` when
+    /// the value is not known (e.g. at compile time), and so does the evaluation then.
+    /// Arithmetic wraps (extended-const); `ref.null` is the null reference (all-zero bits).
+    /// A malformed expression (none passes validation) evaluates to `None`.
+    pub fn eval(
+        &self,
+        mut global: impl FnMut(u32) -> Option<ValRaw>,
+        mut func: impl FnMut(u32) -> Option<ValRaw>,
+    ) -> Option<ValRaw> {
+        let mut stack: Vec<ValRaw> = Vec::with_capacity(2);
+        for op in &self.ops {
+            let v = match *op {
+                ConstOp::I32(v) => ValRaw::from_bits(v as u32 as u64),
+                ConstOp::I64(v) => ValRaw::from_bits(v as u64),
+                ConstOp::F32(v) => ValRaw::from_bits(v as u64),
+                ConstOp::F64(v) => ValRaw::from_bits(v),
+                ConstOp::V128(v) => ValRaw::from_v128(v),
+                ConstOp::RefNull(_) => ValRaw::from_bits(0),
+                ConstOp::RefFunc(f) => func(f)?,
+                ConstOp::GlobalGet(g) => global(g)?,
+                ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                    let (b, a) = (stack.pop()?.bits() as u32, stack.pop()?.bits() as u32);
+                    let r = match *op {
+                        ConstOp::I32Add => a.wrapping_add(b),
+                        ConstOp::I32Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    };
+                    ValRaw::from_bits(r as u64)
+                }
+                ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                    let (b, a) = (stack.pop()?.bits(), stack.pop()?.bits());
+                    ValRaw::from_bits(match *op {
+                        ConstOp::I64Add => a.wrapping_add(b),
+                        ConstOp::I64Sub => a.wrapping_sub(b),
+                        _ => a.wrapping_mul(b),
+                    })
+                }
+            };
+            stack.push(v);
+        }
+        stack.pop()
+    }
+
     pub(crate) fn decode(expr: &wasmparser::ConstExpr<'_>) -> Result<Self, crate::CompileError> {
         use wasmparser::Operator as O;
         let mut ops = Vec::new();
@@ -71,12 +116,18 @@ impl ConstExpr {
                 O::F64Const { value } => ConstOp::F64(value.bits()),
                 O::V128Const { value } => ConstOp::V128(u128::from_le_bytes(*value.bytes())),
                 O::RefNull { hty } => {
-                    let r = if hty == wasmparser::HeapType::FUNC {
-                        RefType::FuncRef
-                    } else {
-                        RefType::ExternRef
-                    };
-                    ConstOp::RefNull(r)
+                    // Null of its hierarchy's top type: null is one value per hierarchy.
+                    let r = wasmparser::RefType::new(true, hty).and_then(RefType::from_wasmparser);
+                    match r {
+                        Some(r) if r.is_func() => ConstOp::RefNull(RefType::FUNCREF),
+                        Some(_) => ConstOp::RefNull(RefType::EXTERNREF),
+                        None => {
+                            return Err(crate::CompileError::unsupported(
+                                offset,
+                                format!("unsupported heap type {hty:?}"),
+                            ));
+                        }
+                    }
                 }
                 O::RefFunc { function_index } => ConstOp::RefFunc(function_index),
                 O::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),

@@ -34,18 +34,6 @@ pub fn decode_bytes(wasm: ModuleBytes, options: DecodeOptions) -> Result<ModuleI
     decode_with(wasm, options.features, options.keep_custom_sections)
 }
 
-/// Whether a module binary that is valid with some Kiln features needs SIMD or relaxed
-/// SIMD to validate (a `v128` value, type or instruction anywhere in it). One extra
-/// validation pass, without the SIMD features.
-pub fn uses_simd(wasm: &[u8]) -> bool {
-    let all_but_simd = CoreFeatures::V2
-        .union(CoreFeatures::RELAXED_SIMD)
-        .difference(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
-    let with_simd = all_but_simd.union(CoreFeatures::SIMD.union(CoreFeatures::RELAXED_SIMD));
-    Validator::new_with_features(all_but_simd.to_wasmparser()).validate_all(wasm).is_err()
-        && Validator::new_with_features(with_simd.to_wasmparser()).validate_all(wasm).is_ok()
-}
-
 fn limits(min: u64, max: Option<u64>) -> Limits {
     Limits { min, max }
 }
@@ -251,7 +239,7 @@ fn decode_with(
                                 let f = f.map_err(err)?;
                                 items.push(ConstExpr::single(ConstOp::RefFunc(f)));
                             }
-                            (RefType::FuncRef, items)
+                            (RefType::FUNCREF, items)
                         }
                         wasmparser::ElementItems::Expressions(rt, r) => {
                             let ty = RefType::from_wasmparser(rt).ok_or_else(|| {

@@ -207,13 +207,18 @@ impl ModuleInfo {
         func < self.num_imported_funcs
     }
 
-    /// The type of an entity.
+    /// The type of an entity as other modules see it: defined types named by canonical id
+    /// ([`crate::types::HeapType::Canonical`]), so import matching compares types of
+    /// different modules.
     pub fn entity_type(&self, index: EntityIndex) -> ExternType {
+        let ids = self.canonical_ids();
         match index {
-            EntityIndex::Func(f) => ExternType::Func(self.func_type(f).clone()),
-            EntityIndex::Table(t) => ExternType::Table(self.tables[t as usize].ty),
+            EntityIndex::Func(f) => ExternType::Func(self.func_type(f).canonical(&ids)),
+            EntityIndex::Table(t) => ExternType::Table(self.tables[t as usize].ty.canonical(&ids)),
             EntityIndex::Memory(m) => ExternType::Memory(self.memories[m as usize]),
-            EntityIndex::Global(g) => ExternType::Global(self.globals[g as usize].ty),
+            EntityIndex::Global(g) => {
+                ExternType::Global(self.globals[g as usize].ty.canonical(&ids))
+            }
         }
     }
 
@@ -244,9 +249,24 @@ impl ModuleInfo {
     }
 
     /// The canonical id of every type of the type section, by type index
-    /// ([`crate::vm::type_registry`]), interned on the first call.
+    /// ([`crate::vm::type_registry`]), interned on the first call. A type names only types
+    /// before it (validation, without GC's recursion groups), so each is interned in its
+    /// canonical form ([`FuncType::canonical`]) with the ids of the ones before.
     pub fn shared_type_ids(&self) -> &[VMSharedTypeId] {
-        self.shared_type_ids.get_or_init(|| self.types.iter().map(type_registry::intern).collect())
+        self.shared_type_ids.get_or_init(|| {
+            let mut ids: Vec<u32> = Vec::with_capacity(self.types.len());
+            for ty in &self.types {
+                let id = type_registry::intern(&ty.canonical(&ids));
+                ids.push(id.0);
+            }
+            ids.into_iter().map(VMSharedTypeId).collect()
+        })
+    }
+
+    /// The canonical ids of the module's types as plain numbers, for
+    /// [`crate::types::ValType::canonical`] and its kin.
+    pub fn canonical_ids(&self) -> Vec<u32> {
+        self.shared_type_ids().iter().map(|id| id.0).collect()
     }
 
     /// The number of defined (not imported) functions.

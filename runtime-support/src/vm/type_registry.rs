@@ -1,5 +1,8 @@
 //! Process-wide canonical ids for function types, so `call_indirect` compares signatures
-//! across modules with one integer comparison.
+//! across modules with one integer comparison. Types are interned in canonical form: the
+//! defined types they name are [`crate::types::HeapType::Canonical`] ids, never module
+//! indices ([`crate::module::ModuleInfo::shared_type_ids`]), so structurally equivalent types
+//! of different modules get the same id (spec 3.0 section 3.2, "Type Equivalence").
 
 use super::vmcontext::VMSharedTypeId;
 use crate::types::FuncType;

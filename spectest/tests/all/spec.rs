@@ -1,6 +1,7 @@
-//! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD) on each of its
-//! default engines ([`SpecSet::engines`]); fails on any failure (assertions in the skip list
-//! are not run); the interpreter both with lazy translation (the default) and eager.
+//! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD, extended-const,
+//! tail-call, function-references) on each of its default engines ([`SpecSet::engines`]);
+//! fails on any failure (assertions in the skip list are not run); the interpreter both with
+//! lazy translation (the default) and eager.
 
 use kiln_spectest::{ENGINES, RunOptions, SpecSet, report, run_suite, skip};
 
@@ -51,27 +52,13 @@ fn spec_suite_compiler() {
     run(kiln::Engine::Compiler);
 }
 
-/// The SIMD sets: the interpreter passes them; until the compiler lowers SIMD they are not
-/// among the compiler's default sets, and the compiled engine refuses their modules with the
-/// typed unsupported error (the compiler's SIMD work turns this test around).
+/// Every set, the SIMD and relaxed-SIMD ones included, runs on both engines with an empty
+/// skip list (the two tests above then run all of them).
 #[test]
-fn simd_sets_run_on_the_interpreter_and_the_compiler_refuses_them() {
-    for set in [SpecSet::Simd, SpecSet::RelaxedSimd] {
-        assert_eq!(set.engines(), &[kiln::Engine::Interpreter]);
+fn every_set_runs_on_both_engines_with_nothing_skipped() {
+    for set in SpecSet::ALL {
+        assert_eq!(set.engines(), &ENGINES, "{}", set.dir());
         assert!(set.files().len() >= 7, "{}", set.dir());
     }
     assert!(skip::SKIPS.is_empty());
-    let suite = kiln_spectest::run_suite_filtered(
-        RunOptions::new(kiln::Engine::Compiler),
-        SpecSet::Simd,
-        |name| name == "simd_splat.wast",
-    );
-    let failures: Vec<String> = suite.failures().map(|f| f.to_string()).collect();
-    let (modules, rest): (Vec<&String>, Vec<&String>) =
-        failures.iter().partition(|f| f.contains(": module: "));
-    assert!(!modules.is_empty(), "{failures:?}");
-    for f in modules {
-        assert!(f.ends_with("compile failed: compile error: SIMD is not supported yet"), "{f}");
-    }
-    assert!(rest.iter().all(|f| f.ends_with(": no current module")), "{rest:?}");
 }

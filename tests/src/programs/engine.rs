@@ -129,8 +129,25 @@ pub fn prepare(
     out_dir: &Path,
     timeout: Duration,
 ) -> Result<Prepared, String> {
+    prepare_module(engine, tools, program, &tools.programs.wasm(program), out_dir, timeout)
+}
+
+/// As [`prepare`], for the wasm engines with the module `wasm` instead of the fetched
+/// `wasm/<program>.wasm` (another build of the program, such as
+/// [`super::simd128::simd128_wasm`]'s).
+///
+/// # Errors
+/// As [`prepare`].
+pub fn prepare_module(
+    engine: Engine,
+    tools: &Tools,
+    program: &'static str,
+    wasm: &Path,
+    out_dir: &Path,
+    timeout: Duration,
+) -> Result<Prepared, String> {
     let p = &tools.programs;
-    let wasm = p.wasm(program);
+    let wasm = wasm.to_path_buf();
     let (module, compile_time) = match engine {
         Engine::Native => (p.native(program), None),
         Engine::Wasmtime | Engine::KilnInterpreter | Engine::KilnCompiled => (wasm, None),

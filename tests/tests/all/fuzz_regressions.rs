@@ -90,14 +90,14 @@ fn host_global_and_table_refuse_a_foreign_initial_value() {
     wrong_runtime(
         a.host_module("hg").global("g", Val::FuncRef(Some(foreign.clone())), true).instantiate(),
     );
-    let ty = TableType { element: RefType::FuncRef, limits: Limits { min: 1, max: None } };
+    let ty = TableType { element: RefType::FUNCREF, limits: Limits { min: 1, max: None } };
     wrong_runtime(a.host_module("ht").table("t", ty, Val::FuncRef(Some(foreign))).instantiate());
 }
 
 #[test]
 fn host_function_returning_a_foreign_function_traps() {
     let (a, _ia, _b, foreign) = pair();
-    let ty = FuncType::new(vec![], vec![ValType::FuncRef]);
+    let ty = FuncType::new(vec![], vec![ValType::FUNCREF]);
     a.host_module("env")
         .func_untyped("leak", ty, move |_, _, out| {
             out[0] = Val::FuncRef(Some(foreign.clone()));

@@ -1,9 +1,12 @@
 //! The SIMD kernels (tests/c/simd_kernels.c: `wasm_simd128.h` intrinsics, built with
 //! `-O3 -msimd128`) through the public API: they give wasmtime's output
 //! (tests/c/simd_kernels.expected, made with wasmtime and checked against a live wasmtime
-//! run here) on the interpreter and on the default engine, whichever engine that picks.
+//! run here) on the interpreter, on the compiled engine, on the default engine, and from
+//! artifacts compiled for the baseline CPU and for this one (`--cpu native`), loaded from a
+//! file.
 
-use kiln::{CoreFeatures, Engine, ModuleConfig, Runtime, RuntimeConfig};
+use kiln::aot::{AotOptions, CpuTarget, compile_artifact};
+use kiln::{CompiledModule, CoreFeatures, Engine, ModuleConfig, Runtime, RuntimeConfig};
 use std::cell::RefCell;
 use std::io::Write;
 use std::process::Command;
@@ -35,9 +38,18 @@ fn expected() -> String {
 /// Runs the kernels (with `args` after the program name) on `config`; the module's
 /// stdout.
 fn run(config: RuntimeConfig, args: &[&str]) -> String {
+    run_module(config, |rt| rt.compile(&wasm()).unwrap(), args)
+}
+
+/// Runs the module `load` gives (in a runtime made from `config`) with `args`; its stdout.
+fn run_module(
+    config: RuntimeConfig,
+    load: impl FnOnce(&Runtime) -> CompiledModule,
+    args: &[&str],
+) -> String {
     let rt = Runtime::with_config(config);
     kiln::wasi::instantiate(&rt).unwrap();
-    let module = rt.compile(&wasm()).unwrap();
+    let module = load(&rt);
     let out = Capture::default();
     let argv = std::iter::once("simd_kernels").chain(args.iter().copied());
     rt.instantiate(&module, ModuleConfig::new().with_args(argv).with_stdout(out.clone()))
@@ -73,10 +85,38 @@ fn the_interpreter_gives_wasmtimes_output() {
     assert_eq!(run(RuntimeConfig::interpreter(), &["3"]), expected(), "three rounds");
 }
 
-/// The default engine (`Engine::Auto`) runs the module on the interpreter while the
-/// compiler refuses SIMD, natively once it lowers it; the output is wasmtime's either way.
+#[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[test]
+fn the_compiled_engine_gives_wasmtimes_output() {
+    assert_eq!(run(RuntimeConfig::compiler(), &[]), expected());
+    assert_eq!(run(RuntimeConfig::compiler(), &["3"]), expected(), "three rounds");
+}
+
+/// The default engine (`Engine::Auto`) compiles the module where the compiler exists and
+/// interprets it elsewhere; the output is wasmtime's either way.
 #[test]
 fn the_default_engine_gives_wasmtimes_output() {
     assert_eq!(RuntimeConfig::new().engine(), Engine::Auto);
     assert_eq!(run(RuntimeConfig::new(), &[]), expected());
+}
+
+/// `kiln::aot` artifacts of the kernels, for the baseline CPU and for this one, written to a
+/// file and mapped from it, give wasmtime's output.
+#[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
+#[test]
+fn artifacts_give_wasmtimes_output() {
+    let dir = std::env::temp_dir().join(format!("kiln-simd-kernels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for cpu in [CpuTarget::Baseline, CpuTarget::Native] {
+        let blob = compile_artifact(&wasm(), &AotOptions { cpu, ..Default::default() }).unwrap();
+        let path = dir.join(format!("simd_kernels-{cpu:?}.kiln"));
+        kiln::write_atomically(&path, &blob).unwrap();
+        let load = |rt: &Runtime| {
+            let m = kiln_tests::load_own(rt, &path).unwrap();
+            assert!(m.is_from_artifact() && m.is_native());
+            m
+        };
+        assert_eq!(run_module(RuntimeConfig::new(), load, &["2"]), expected(), "{cpu:?}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -1,9 +1,23 @@
-//! `v128` through the public API: [`V128`] lanes, `Val::V128`, typed and untyped calls,
-//! host functions taking and returning `V128`, `v128` globals (defined, imported,
-//! exported, initialized by `v128.const` and `global.get`), and which engine runs a module
+//! `v128` through the public API, on every engine: [`V128`] lanes, `Val::V128`, typed and
+//! untyped calls, host functions taking and returning `V128`, `v128` globals (defined,
+//! imported, exported, initialized by `v128.const` and `global.get`), compiled and
+//! interpreted modules calling each other with `v128` values, and which engine runs a module
 //! that uses SIMD.
 
 use kiln::*;
+
+/// The engines every test runs on: the interpreter everywhere, the compiler where it exists.
+fn engines() -> Vec<Engine> {
+    let mut v = vec![Engine::Interpreter];
+    if cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64"))) {
+        v.push(Engine::Compiler);
+    }
+    v
+}
+
+fn runtime_on(engine: Engine) -> Runtime {
+    Runtime::with_config(RuntimeConfig::new().with_engine(engine))
+}
 
 const MODULE: &str = r#"
 (module
@@ -73,7 +87,13 @@ fn lanes_read_and_build_little_endian() {
 
 #[test]
 fn typed_and_untyped_calls_carry_v128() {
-    let rt = Runtime::with_config(RuntimeConfig::interpreter());
+    for engine in engines() {
+        typed_and_untyped_calls_on(engine);
+    }
+}
+
+fn typed_and_untyped_calls_on(engine: Engine) {
+    let rt = runtime_on(engine);
     let inst = instance(&rt);
     let v = V128::from_u32x4([10, 20, 30, 40]);
 
@@ -107,7 +127,13 @@ fn typed_and_untyped_calls_carry_v128() {
 
 #[test]
 fn globals_hold_v128() {
-    let rt = Runtime::with_config(RuntimeConfig::interpreter());
+    for engine in engines() {
+        globals_on(engine);
+    }
+}
+
+fn globals_on(engine: Engine) {
+    let rt = runtime_on(engine);
     let inst = instance(&rt);
     let k = inst.exported_global("k").unwrap();
     assert_eq!(k.ty(), GlobalType { content: ValType::V128, mutable: false });
@@ -131,10 +157,63 @@ fn globals_hold_v128() {
     assert!(matches!(k.set(Val::V128(a)), Err(Error::ImmutableGlobal)));
 }
 
-/// SIMD is in the default features (WebAssembly 2.0). The interpreter runs SIMD modules;
-/// the compiled engine refuses them with a typed unsupported error until it lowers SIMD,
-/// and `Engine::Auto` then runs them on the interpreter. Without the feature they are
-/// invalid.
+/// A module whose exports take, return and forward `v128` values, on either engine.
+const PEER: &str = r#"
+(module
+  (import "other" "swap" (func $swap (param v128 i32) (result i32 v128)))
+  (import "other" "tab" (table 2 funcref))
+  (type $swap (func (param v128 i32) (result i32 v128)))
+  (elem (i32.const 1) $own)
+  (func $own (param v128 i32) (result i32 v128)
+    (i32.add (local.get 1) (i32.const 100))
+    (i8x16.add (local.get 0) (v128.const i8x16 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1)))
+  (func (export "swap") (param v128 i32) (result i32 v128)
+    (local.get 1) (i32x4.mul (local.get 0) (local.get 0)))
+  (func (export "via_import") (param v128 i32) (result i32 v128)
+    (call $swap (local.get 0) (local.get 1)))
+  (func (export "via_table") (param v128 i32 i32) (result i32 v128)
+    (call_indirect (type $swap) (local.get 0) (local.get 1) (local.get 2))))
+"#;
+
+/// The first module of a pair: exports `swap` and the table the second one fills.
+const FIRST: &str = r#"
+(module
+  (table (export "tab") 2 funcref)
+  (elem (i32.const 0) $swap)
+  (func $swap (export "swap") (param v128 i32) (result i32 v128)
+    (local.get 1) (f32x4.neg (local.get 0))))
+"#;
+
+/// Compiled and interpreted modules call each other with `v128` arguments and results:
+/// through imports and through a shared table, in every direction.
+#[test]
+fn engines_pass_v128_to_each_other() {
+    let v = V128::from_i32x4([1, -2, 3, -4]);
+    for first in engines() {
+        for second in engines() {
+            let rt = runtime_on(Engine::Interpreter);
+            let compile =
+                |engine, wat| runtime_on(engine).compile(&wat::parse_str(wat).unwrap()).unwrap();
+            rt.instantiate(&compile(first, FIRST), ModuleConfig::new().with_name("other")).unwrap();
+            let peer = rt.instantiate(&compile(second, PEER), ModuleConfig::new()).unwrap();
+            let swap = |name: &str, args: &[Val]| -> (i32, V128) {
+                let r =
+                    peer.call(name, args).unwrap_or_else(|e| panic!("{first:?} {second:?}: {e}"));
+                (r[0].i32().unwrap(), r[1].v128().unwrap())
+            };
+            let neg = V128::from_f32x4(v.f32x4().map(|x| -x));
+            assert_eq!(swap("swap", &[v.into(), 7.into()]), (7, V128::from_i32x4([1, 4, 9, 16])));
+            assert_eq!(swap("via_import", &[v.into(), 7.into()]), (7, neg));
+            assert_eq!(swap("via_table", &[v.into(), 7.into(), 0.into()]), (7, neg));
+            let plus_one = V128::from_i8x16(v.i8x16().map(|x| x.wrapping_add(1)));
+            assert_eq!(swap("via_table", &[v.into(), 7.into(), 1.into()]), (107, plus_one));
+        }
+    }
+}
+
+/// SIMD is in the default features (WebAssembly 2.0): both engines run SIMD modules, and the
+/// default engine compiles them natively where the compiler exists. Without the feature
+/// they are invalid.
 #[test]
 fn engines_and_features_for_simd_modules() {
     let wasm = wat::parse_str(MODULE).unwrap();
@@ -145,23 +224,15 @@ fn engines_and_features_for_simd_modules() {
     let interp = Runtime::with_config(RuntimeConfig::interpreter());
     assert!(!interp.compile(&wasm).unwrap().is_native());
 
-    #[cfg(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))]
-    {
-        match Runtime::with_config(RuntimeConfig::compiler()).compile(&wasm) {
-            Err(Error::Compile(e)) => {
-                assert!(e.unsupported, "{e}");
-                assert_eq!(e.message, "SIMD is not supported yet");
-            }
-            other => panic!("expected the compiler to refuse SIMD, got {other:?}"),
-        }
-        // A module without SIMD still compiles natively under Auto.
-        let auto = Runtime::with_config(RuntimeConfig::new());
-        let plain = wat::parse_str("(module (func (export \"f\") (result i32) i32.const 1))");
-        assert!(auto.compile(&plain.unwrap()).unwrap().is_native());
+    let native =
+        cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")));
+    if native {
+        let compiled = Runtime::with_config(RuntimeConfig::compiler()).compile(&wasm).unwrap();
+        assert!(compiled.is_native());
     }
     let auto = Runtime::with_config(RuntimeConfig::new());
     let module = auto.compile(&wasm).unwrap();
-    assert!(!module.is_native(), "Auto runs a SIMD module on the interpreter");
+    assert_eq!(module.is_native(), native, "Auto compiles a SIMD module where it can");
     let inst = instance(&auto);
     let v = V128::from_u16x8([1, 2, 3, 4, 5, 6, 7, 8]);
     assert_eq!(inst.typed_func::<V128, V128>("id").unwrap().call(v).unwrap(), v);

@@ -84,6 +84,27 @@ macro_rules! for_each_op {
             /// `Copy { dst: 0, src }` then `Return`: the single result moved into slot 0.
             ret_slot = ReturnSlot { src: Src };
 
+            // ---- WebAssembly 3.0 calls: tail calls, typed function references ----
+            /// `return_call` of defined function `func`, arguments at `base`: they move to
+            /// slot 0 and the callee's frame replaces the current one (constant stack).
+            return_call = ReturnCall { func: u32, base: Base };
+            /// `return_call` of imported function `func`, arguments at `base`: an
+            /// interpreted callee replaces the current frame; any other is called out, its
+            /// results moved to slot 0, then the current function returns.
+            return_call_import = ReturnCallImport { func: u32, base: Base };
+            /// `return_call_indirect` through `table` expecting module type `ty`; the element
+            /// index is in slot `base + params(ty)`; as `ReturnCallImport` for the callee.
+            return_call_indirect = ReturnCallIndirect { table: u32, ty: u32, base: Base };
+            /// `call_ref` of module type `ty`; the function reference is in slot
+            /// `base + params(ty)`; traps `null function reference` when it is null.
+            call_ref = CallRef { ty: u32, base: Base };
+            /// `return_call_ref` of module type `ty`: `CallRef`'s operands, `ReturnCallImport`'s
+            /// replacement of the frame.
+            return_call_ref = ReturnCallRef { ty: u32, base: Base };
+            /// `ref.as_non_null`: traps `null reference` when slot `src` is null (the value
+            /// stays where it is).
+            ref_as_non_null = RefAsNonNull { src: Src };
+
             // ---- fused pairs (made by `fuse::peephole`; 16-bit slots and immediates) ----
             /// `d1 = s1; d2 = s2`, in that order (two `Copy`s).
             copy2 = Copy2 { d1: Slot16, s1: Slot16, d2: Slot16, s2: Slot16 };

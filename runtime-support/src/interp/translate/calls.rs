@@ -29,3 +29,43 @@ impl Translator<'_> {
         self.push_temps(ty.results());
     }
 }
+
+// ---- WebAssembly 3.0 calls: tail calls, typed function references ----
+impl Translator<'_> {
+    /// `return_call` of a defined or an imported function; the rest of the block is
+    /// unreachable.
+    pub(super) fn return_call(&mut self, function_index: u32) {
+        let ty = self.info.func_type(function_index);
+        let base = self.take_args(ty.params().len());
+        if self.info.is_imported_func(function_index) {
+            self.emit(Op::ReturnCallImport { func: function_index, base });
+        } else {
+            self.emit(Op::ReturnCall { func: function_index, base });
+        }
+        self.set_unreachable();
+    }
+
+    /// `return_call_indirect` through table `table_index`, expecting type `type_index`.
+    pub(super) fn return_call_indirect(&mut self, type_index: u32, table_index: u32) {
+        let n = self.info.types[type_index as usize].params().len();
+        let base = self.take_args(n + 1);
+        self.emit(Op::ReturnCallIndirect { table: table_index, ty: type_index, base });
+        self.set_unreachable();
+    }
+
+    /// `call_ref` of a function reference of type `type_index`.
+    pub(super) fn call_ref(&mut self, type_index: u32) {
+        let ty = &self.info.types[type_index as usize];
+        let base = self.take_args(ty.params().len() + 1);
+        self.emit(Op::CallRef { ty: type_index, base });
+        self.push_temps(ty.results());
+    }
+
+    /// `return_call_ref` of a function reference of type `type_index`.
+    pub(super) fn return_call_ref(&mut self, type_index: u32) {
+        let n = self.info.types[type_index as usize].params().len();
+        let base = self.take_args(n + 1);
+        self.emit(Op::ReturnCallRef { ty: type_index, base });
+        self.set_unreachable();
+    }
+}

@@ -65,8 +65,8 @@ fn single(ty: wasmparser::ValType) -> &'static [ValType] {
         W::F32 => &[ValType::F32],
         W::F64 => &[ValType::F64],
         W::V128 => &[ValType::V128],
-        W::Ref(r) if r.is_extern_ref() => &[ValType::ExternRef],
-        W::Ref(_) => &[ValType::FuncRef],
+        // Only the slot width of a reference matters here: one slot, whatever its type.
+        W::Ref(_) => &[ValType::FUNCREF],
     }
 }
 
@@ -318,5 +318,49 @@ impl Translator<'_> {
     pub(super) fn return_(&mut self) {
         self.emit_return();
         self.set_unreachable();
+    }
+}
+
+// ---- WebAssembly 3.0: typed function references ----
+impl Translator<'_> {
+    /// Pushes an i32 temp that is 1 when the reference on top of the stack (below it) is
+    /// null, and returns the branch (from [`Self::pop_cond`]) that jumps when it is non-zero
+    /// (or zero, with `negate`).
+    fn null_test(&mut self, negate: bool) -> Op {
+        let t = self.top();
+        let r = self.slot(t);
+        let cond = self.push_temp(ValType::I32);
+        self.emit_result(Op::I64Eqz { dst: cond, src: r });
+        self.pop_cond(negate)
+    }
+
+    /// `br_on_null`: branches to the label, without the reference, when the reference on
+    /// top is null; else goes on with it.
+    pub(super) fn br_on_null(&mut self, relative_depth: u32) {
+        let when_non_null = self.null_test(true);
+        let skip = self.new_label();
+        self.emit_branch(when_non_null, skip);
+        let (e, wide) = self.stack.pop().expect("validated: a reference");
+        self.emit_br(relative_depth);
+        self.push_typed(e, wide);
+        self.bind(skip);
+    }
+
+    /// `br_on_non_null`: branches to the label, with the reference, when the reference on
+    /// top is not null; else drops it and goes on.
+    pub(super) fn br_on_non_null(&mut self, relative_depth: u32) {
+        let when_null = self.null_test(false);
+        let skip = self.new_label();
+        self.emit_branch(when_null, skip);
+        self.emit_br(relative_depth);
+        self.bind(skip);
+        self.pop();
+    }
+
+    /// `ref.as_non_null`: traps when the reference on top is null.
+    pub(super) fn ref_as_non_null(&mut self) {
+        let t = self.top();
+        let src = self.slot(t);
+        self.emit(Op::RefAsNonNull { src });
     }
 }

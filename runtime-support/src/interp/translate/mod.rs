@@ -181,7 +181,7 @@ impl<'a> Translator<'a> {
         let mut locals: Vec<(u32, ValType)> = ty.params().iter().map(|&t| (1, t)).collect();
         for l in body.get_locals_reader().map_err(err)? {
             let (n, t) = l.map_err(err)?;
-            let t = ValType::from_wasmparser(t).unwrap_or(ValType::FuncRef);
+            let t = ValType::from_wasmparser(t).unwrap_or(ValType::FUNCREF);
             locals.push((n, t));
         }
         let params = ty.params().len();

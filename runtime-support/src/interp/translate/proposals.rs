@@ -23,9 +23,7 @@ pub(super) enum Proposal {
     AcquireReleaseAtomics,
     ExceptionHandling,
     LegacyExceptionHandling,
-    TailCall,
     Gc,
-    FunctionReferences,
     CustomDescriptors,
     StackSwitching,
     WideArithmetic,
@@ -42,9 +40,7 @@ impl fmt::Display for Proposal {
             Proposal::AcquireReleaseAtomics => "acquire-release atomics",
             Proposal::ExceptionHandling => "exception handling",
             Proposal::LegacyExceptionHandling => "legacy exception handling",
-            Proposal::TailCall => "tail calls",
             Proposal::Gc => "GC",
-            Proposal::FunctionReferences => "typed function references",
             Proposal::CustomDescriptors => "custom descriptors",
             Proposal::StackSwitching => "stack switching",
             Proposal::WideArithmetic => "wide arithmetic",
@@ -95,10 +91,10 @@ macro_rules! by_proposal {
     (legacy_exceptions, $translated:ident, $refused:ident, $($op:tt)*) => {
         $refused!(LegacyExceptionHandling, $($op)*);
     };
-    (tail_call, $translated:ident, $refused:ident, $($op:tt)*) => { $refused!(TailCall, $($op)*); };
+    (tail_call, $translated:ident, $refused:ident, $($op:tt)*) => { $translated!($($op)*); };
     (gc, $translated:ident, $refused:ident, $($op:tt)*) => { $refused!(Gc, $($op)*); };
     (function_references, $translated:ident, $refused:ident, $($op:tt)*) => {
-        $refused!(FunctionReferences, $($op)*);
+        $translated!($($op)*);
     };
     (custom_descriptors, $translated:ident, $refused:ident, $($op:tt)*) => {
         $refused!(CustomDescriptors, $($op)*);

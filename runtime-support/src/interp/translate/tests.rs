@@ -28,12 +28,14 @@ const I32_CONST_1: [u8; 2] = [0x41, 0x01];
 const RETURN: u8 = 0x0f;
 const END: u8 = 0x0b;
 
-/// A tail call is refused by its proposal.
+const THREADS: &str = "the interpreter does not support threads (atomics and shared memory) yet";
+
+/// An atomic operator is refused by its proposal.
 #[test]
-fn tail_calls_are_refused_by_proposal() {
-    let e = translate(&[0x12, 0x00, END]).map(drop).expect_err("return_call is not translated");
+fn atomics_are_refused_by_proposal() {
+    let e = translate(&[0xfe, 0x03, 0x00, END]).map(drop).expect_err("atomics are not translated");
     assert!(e.unsupported, "{e}");
-    assert_eq!(e.message, "the interpreter does not support tail calls yet");
+    assert_eq!(e.message, THREADS);
 }
 
 /// Unreachable code is skipped, but an operator of a refused proposal is refused there
@@ -42,11 +44,11 @@ fn tail_calls_are_refused_by_proposal() {
 fn refusals_reach_into_unreachable_code() {
     let mut code = I32_CONST_1.to_vec();
     code.push(RETURN);
-    code.extend_from_slice(&[0x12, 0x00]); // return_call 0
+    code.extend_from_slice(&[0xfe, 0x03, 0x00]); // atomic.fence
     code.extend_from_slice(&[0x41, 0x02, END]);
-    let e = translate(&code).map(drop).expect_err("tail calls are refused in dead code as well");
-    assert_eq!(e.message, "the interpreter does not support tail calls yet");
-    assert_eq!(e.offset, Some(4), "the offset of return_call");
+    let e = translate(&code).map(drop).expect_err("atomics are refused in dead code as well");
+    assert_eq!(e.message, THREADS);
+    assert_eq!(e.offset, Some(4), "the offset of atomic.fence");
     // Dead code of the translated proposals, nested blocks included, is skipped up to the
     // end of its own block, after which code is live again.
     let code = [

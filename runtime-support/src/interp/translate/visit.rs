@@ -185,6 +185,43 @@ impl<'a> VisitOperator<'a> for Translator<'_> {
         Ok(())
     }
 
+    // ---- WebAssembly 3.0 calls: tail calls, typed function references
+
+    fn visit_return_call(&mut self, function_index: u32) -> Self::Output {
+        self.return_call(function_index);
+        Ok(())
+    }
+
+    fn visit_return_call_indirect(&mut self, type_index: u32, table_index: u32) -> Self::Output {
+        self.return_call_indirect(type_index, table_index);
+        Ok(())
+    }
+
+    fn visit_call_ref(&mut self, type_index: u32) -> Self::Output {
+        self.call_ref(type_index);
+        Ok(())
+    }
+
+    fn visit_return_call_ref(&mut self, type_index: u32) -> Self::Output {
+        self.return_call_ref(type_index);
+        Ok(())
+    }
+
+    fn visit_ref_as_non_null(&mut self) -> Self::Output {
+        self.ref_as_non_null();
+        Ok(())
+    }
+
+    fn visit_br_on_null(&mut self, relative_depth: u32) -> Self::Output {
+        self.br_on_null(relative_depth);
+        Ok(())
+    }
+
+    fn visit_br_on_non_null(&mut self, relative_depth: u32) -> Self::Output {
+        self.br_on_non_null(relative_depth);
+        Ok(())
+    }
+
     // ---- parametric and variables
 
     fn visit_drop(&mut self) -> Self::Output {

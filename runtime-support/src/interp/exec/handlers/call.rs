@@ -10,6 +10,7 @@ use super::*;
 use crate::error::Unwind;
 use crate::instance::{InstanceData, InterpFuncContext};
 use crate::interp::ir::CompiledFunc;
+use crate::interp::module::FuncSlot;
 use crate::trap::Trap;
 use crate::types::FuncType;
 use crate::vm::{ArrayCallFn, Store, VMFuncRef, VMOpaqueContext, ValRaw};
@@ -64,22 +65,37 @@ unsafe fn first_call(
     }
 }
 
+/// The translation in `slot` of interpreted function `func_index` of `inst`, made now if
+/// this is its first call; null after ending the run with the error ([`first_call`]).
+///
+/// # Safety
+/// As [`first_call`]; `slot` is the function's slot.
+#[inline(always)]
+unsafe fn translated(
+    slot: &FuncSlot,
+    pc: *const Instr,
+    st: *mut State,
+    inst: *mut InstanceData,
+    func_index: u32,
+) -> *const CompiledFunc {
+    match slot.get() {
+        Some(f) => f,
+        // SAFETY: per the contract.
+        None => unsafe { first_call(pc, st, inst, func_index) },
+    }
+}
+
 handler!(fn call(pc, fp, mem, len, st) = Call { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
     // slot of the current frame; the callee starts at its first instruction.
     unsafe {
         let s = &mut *st;
         let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
-        let callee = match slot.get() {
-            Some(f) => f,
-            None => {
-                let f = first_call(pc, st, s.cache.inst, func);
-                if f.is_null() {
-                    return Exit::Unwind;
-                }
-                &*f
-            }
-        };
+        let callee = translated(slot, pc, st, s.cache.inst, func);
+        if callee.is_null() {
+            return Exit::Unwind;
+        }
+        let callee = &*callee;
         let new_fp = fp.add(base as usize);
         if !push_frame(s, pc, fp, callee, new_fp) {
             return trap(pc, st, TrapCode::CallStackExhausted);
@@ -193,28 +209,13 @@ unsafe fn call_indirect_slow(
     ty: u32,
     base: Slot,
 ) -> Resume {
-    // SAFETY: the current instance is live; `table`, `ty` are validated indices; the index
-    // slot lies in the frame; non-null funcref table elements point to live funcrefs.
+    // SAFETY: the current instance is live; `ty` is a validated type index; the element
+    // passed `table_funcref`'s checks.
     unsafe {
         let inst = &*(*st).cache.inst;
         let fty = &inst.module.info.types[ty as usize];
-        let index = get(fp, base + slot_count(fty.params()) as u32) as u32 as usize;
-        let def = inst.tables[table as usize].def;
-        let (tbase, tlen) = ((*def).base, (*def).current_elements);
-        if index >= tlen {
-            trap(pc, st, TrapCode::UndefinedElement);
-            return UNWIND;
-        }
-        let raw = *tbase.add(index);
-        if raw == 0 {
-            trap(pc, st, TrapCode::UninitializedElement);
-            return UNWIND;
-        }
-        let fr = *(raw as *const VMFuncRef);
-        if fr.type_id != inst.type_id(ty) {
-            trap(pc, st, TrapCode::IndirectCallTypeMismatch);
-            return UNWIND;
-        }
+        let at = base + slot_count(fty.params()) as u32;
+        let Some(fr) = table_funcref(pc, fp, st, table, ty, at) else { return UNWIND };
         call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
     }
 }
@@ -278,16 +279,11 @@ unsafe fn enter(
             Some(c) => (c.funcs, c.num_imported_funcs),
             None => (s.cache.funcs, s.cache.num_imported_funcs),
         };
-        let callee = match (*funcs.add((index - nimp) as usize)).get() {
-            Some(f) => f,
-            None => {
-                let f = first_call(pc, st, inst, index);
-                if f.is_null() {
-                    return UNWIND;
-                }
-                &*f
-            }
-        };
+        let callee = translated(&*funcs.add((index - nimp) as usize), pc, st, inst, index);
+        if callee.is_null() {
+            return UNWIND;
+        }
+        let callee = &*callee;
         if !push_frame(s, pc, fp, callee, new_fp) {
             trap(pc, st, TrapCode::CallStackExhausted);
             return UNWIND;
@@ -346,4 +342,308 @@ unsafe fn call_out(
     // SAFETY: per the contract, `args` covers the results' slots.
     unsafe { vals_to_slots(ty.results(), buf, args) };
     Ok(())
+}
+
+// ---- WebAssembly 3.0 calls: tail calls, typed function references ----
+
+/// Makes `callee` current in place of the running function: its arguments move from
+/// `args` to slot 0 of frame `fp`, which becomes the callee's frame (the suspended callers
+/// stay as they are, so the stack does not grow); false when the callee's frame does not
+/// fit the stack.
+///
+/// # Safety
+/// `s` is the run's state, `fp` the current frame, `args` the callee's parameter slots at
+/// or above `fp` inside the value stack.
+#[inline(always)]
+unsafe fn replace_frame(
+    s: &mut State,
+    fp: *mut u64,
+    callee: &CompiledFunc,
+    args: *mut u64,
+) -> bool {
+    // SAFETY: `fp` and `stack_end` point into (or one past) the same stack allocation; the
+    // arguments lie in the frame region and the callee's frame fits once checked.
+    unsafe {
+        let room = s.stack_end.offset_from(fp) as usize;
+        if room < callee.frame_size as usize {
+            return false;
+        }
+        std::ptr::copy(args, fp, callee.num_params as usize);
+        init_frame(callee, fp);
+    }
+    s.func = callee;
+    true
+}
+
+/// A `return` outside every function: where a tail call continues after calling its callee
+/// out (host and compiled callees), with the callee's results already in slot 0 of the
+/// current frame, so the current function returns them. Its own stack space is constant, as
+/// every path of a tail call's slow path returns to the handler, which then dispatches.
+static LEAVE: Instr = Instr { handler: ret, op: Op::Return {} };
+
+handler!(fn return_call(pc, fp, mem, len, st) = ReturnCall { func, base } {
+    // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
+    // slot of the current frame; the callee starts at its first instruction.
+    unsafe {
+        let s = &mut *st;
+        let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        let callee = translated(slot, pc, st, s.cache.inst, func);
+        if callee.is_null() {
+            return Exit::Unwind;
+        }
+        let callee = &*callee;
+        if !replace_frame(s, fp, callee, fp.add(base as usize)) {
+            return trap(pc, st, TrapCode::CallStackExhausted);
+        }
+        dispatch(callee.code.as_ptr(), fp, mem, len, st)
+    }
+});
+
+handler!(fn return_call_import(pc, fp, mem, len, st) = ReturnCallImport { func, base } {
+    // SAFETY: `pc` is this instruction; `resume` continues where the slow path says.
+    unsafe {
+        let (pc, fp) = return_call_import_slow(pc, fp, st, func, base);
+        resume(pc, fp, st)
+    }
+});
+
+handler!(fn return_call_indirect(pc, fp, mem, len, st) = ReturnCallIndirect { table, ty, base } {
+    // SAFETY: as in `return_call_import`.
+    unsafe {
+        let (pc, fp) = return_call_indirect_slow(pc, fp, st, table, ty, base);
+        resume(pc, fp, st)
+    }
+});
+
+/// `return_call` of imported function `func` with its arguments at slot `base`.
+///
+/// # Safety
+/// As [`call_import_slow`].
+#[inline(never)]
+unsafe fn return_call_import_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    func: u32,
+    base: Slot,
+) -> Resume {
+    // SAFETY: `func` is an imported function of the live current instance.
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let imp = *inst.func_import(func);
+        let ty = inst.module.info.func_type(func);
+        tail_call_any(pc, fp, st, imp.array_call, imp.vmctx, ty, base)
+    }
+}
+
+/// `return_call_indirect` through `table` expecting module type `ty`, arguments at slot
+/// `base` and the element index after them.
+///
+/// # Safety
+/// As [`call_import_slow`].
+#[inline(never)]
+unsafe fn return_call_indirect_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    table: u32,
+    ty: u32,
+    base: Slot,
+) -> Resume {
+    // SAFETY: the current instance is live; `ty` is a validated type index; the element
+    // passed `table_funcref`'s checks.
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let fty = &inst.module.info.types[ty as usize];
+        let at = base + slot_count(fty.params()) as u32;
+        let Some(fr) = table_funcref(pc, fp, st, table, ty, at) else { return UNWIND };
+        tail_call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
+    }
+}
+
+handler!(fn call_ref(pc, fp, mem, len, st) = CallRef { ty, base } {
+    // SAFETY: as in `call_import`; validation typed the reference with `ty`.
+    unsafe {
+        let (pc, fp) = call_ref_slow(pc, fp, st, ty, base);
+        resume(pc, fp, st)
+    }
+});
+
+handler!(fn return_call_ref(pc, fp, mem, len, st) = ReturnCallRef { ty, base } {
+    // SAFETY: as in `return_call_import`.
+    unsafe {
+        let (pc, fp) = return_call_ref_slow(pc, fp, st, ty, base);
+        resume(pc, fp, st)
+    }
+});
+
+/// `return_call_ref` of module type `ty`, arguments at slot `base` and the reference after
+/// them.
+///
+/// # Safety
+/// As [`call_import_slow`].
+#[inline(never)]
+unsafe fn return_call_ref_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    ty: u32,
+    base: Slot,
+) -> Resume {
+    // SAFETY: as in `call_ref_slow`.
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let fty = &inst.module.info.types[ty as usize];
+        let raw = get(fp, base + slot_count(fty.params()) as u32);
+        if raw == 0 {
+            trap(pc, st, TrapCode::NullFunctionReference);
+            return UNWIND;
+        }
+        let fr = *(raw as *const VMFuncRef);
+        tail_call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
+    }
+}
+
+handler!(fn ref_as_non_null(pc, fp, mem, len, st) = RefAsNonNull { src } {
+    // SAFETY: `src` lies in the frame; `pc` is not the function's last instruction.
+    unsafe {
+        if get(fp, src) == 0 {
+            return trap(pc, st, TrapCode::NullReference);
+        }
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+/// `call_ref` of module type `ty`, arguments at slot `base` and the reference after them.
+///
+/// # Safety
+/// As [`call_import_slow`].
+#[inline(never)]
+unsafe fn call_ref_slow(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    ty: u32,
+    base: Slot,
+) -> Resume {
+    // SAFETY: the current instance is live; the reference slot lies in the frame; non-null
+    // function references point to live funcrefs of type `ty` (or a subtype).
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let fty = &inst.module.info.types[ty as usize];
+        let raw = get(fp, base + slot_count(fty.params()) as u32);
+        if raw == 0 {
+            trap(pc, st, TrapCode::NullFunctionReference);
+            return UNWIND;
+        }
+        let fr = *(raw as *const VMFuncRef);
+        call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
+    }
+}
+
+/// The funcref at the index in slot `at` of `table`, checked against the table's size,
+/// null and module type `ty` (by canonical type id); `None` after recording the trap. It is
+/// returned by address (one register), so no stack slot of a handler that calls it escapes
+/// and the handler's dispatch stays a sibling call (a tail-calling loop through
+/// `return_call_indirect` would otherwise grow the native stack).
+///
+/// # Safety
+/// As [`call_import_slow`].
+unsafe fn table_funcref(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    table: u32,
+    ty: u32,
+    at: Slot,
+) -> Option<&'static VMFuncRef> {
+    // SAFETY: the current instance is live; `table`, `ty` are validated indices; the index
+    // slot lies in the frame; non-null funcref table elements point to live funcrefs, which
+    // outlive the run (their instances belong to the store), so the `'static` reference is
+    // only used while it is valid.
+    unsafe {
+        let inst = &*(*st).cache.inst;
+        let index = get(fp, at) as u32 as usize;
+        let def = inst.tables[table as usize].def;
+        let (tbase, tlen) = ((*def).base, (*def).current_elements);
+        let code = if index >= tlen {
+            TrapCode::UndefinedElement
+        } else {
+            let raw = *tbase.add(index);
+            if raw == 0 {
+                TrapCode::UninitializedElement
+            } else {
+                let fr = &*(raw as *const VMFuncRef);
+                if fr.type_id == inst.type_id(ty) {
+                    return Some(fr);
+                }
+                TrapCode::IndirectCallTypeMismatch
+            }
+        };
+        trap(pc, st, code);
+        None
+    }
+}
+
+/// Tail-calls the function `(array_call, vmctx)` of type `ty` with its arguments at slot
+/// `base`: an interpreted callee replaces the current frame (continue at its first
+/// instruction); any other is called out, and the current function then returns its results
+/// (continue at [`LEAVE`]).
+///
+/// # Safety
+/// As [`call_any`].
+unsafe fn tail_call_any(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    array_call: ArrayCallFn,
+    vmctx: *mut VMOpaqueContext,
+    ty: &FuncType,
+    base: Slot,
+) -> Resume {
+    // SAFETY: as in `call_any`; the results' slots at `base` are moved down to slot 0.
+    unsafe {
+        let args = fp.add(base as usize);
+        let s = &mut *st;
+        if is_interp(array_call) {
+            let ctx = &*(vmctx as *const InterpFuncContext);
+            let switch = if ctx.instance == s.cache.inst {
+                None
+            } else {
+                Some(InstCache::new(ctx.instance))
+            };
+            let (funcs, nimp) = match &switch {
+                Some(c) => (c.funcs, c.num_imported_funcs),
+                None => (s.cache.funcs, s.cache.num_imported_funcs),
+            };
+            let slot = &*funcs.add((ctx.func_index - nimp) as usize);
+            let callee = translated(slot, pc, st, ctx.instance, ctx.func_index);
+            if callee.is_null() {
+                return UNWIND;
+            }
+            let callee = &*callee;
+            if !replace_frame(s, fp, callee, args) {
+                trap(pc, st, TrapCode::CallStackExhausted);
+                return UNWIND;
+            }
+            if let Some(c) = switch {
+                s.cache = c;
+            }
+            return (callee.code.as_ptr(), fp);
+        }
+        let store = &*s.store;
+        let depth = s.base_depth + s.frames.len() + 1;
+        let res = call_out(store, s.cache.inst, array_call, vmctx, ty, args, s.stack_base, depth);
+        store.call_depth.set(s.base_depth);
+        match res {
+            Ok(()) => {
+                std::ptr::copy(args, fp, slot_count(ty.results()));
+                (&LEAVE, fp)
+            }
+            Err(u) => {
+                unwind(pc, st, u);
+                UNWIND
+            }
+        }
+    }
 }

@@ -1,0 +1,123 @@
+//! The SIMD kernels (tests/c/simd_kernels.c, `wasm_simd128.h` intrinsics built with
+//! `-O3 -msimd128`) on four engines in one run: Kiln compiled beside wasmtime, and Kiln's
+//! interpreter beside wasmi 2.0 (its `simd` feature), printed as ratios.
+//!
+//! ```text
+//! cargo run -p kiln-bench --release --bin simd [-- --samples N] [--rounds N] [--smoke]
+//! ```
+//!
+//! Each kernel is the export `bench_<kernel>(rounds)` of the benchmark build of the kernels
+//! (`kiln_tests::simd_kernels_bench_wasm`): generated data, the SIMD version, and the
+//! scalar version it is checked against (auto-vectorised by `-O3 -msimd128`), `rounds`
+//! times. Every engine compiles and instantiates the module outside the timing (Kiln
+//! compiled in process at the default x86-64-v2 / armv8.0 baseline, wasmtime with its
+//! default configuration), is called once to warm up and check the result, then timed over
+//! N samples (default 5); the table shows the median per call. All four engines must return
+//! the same value, or the run aborts.
+
+use kiln_bench::{KilnRunner, Runner, Timing, WasmiRunner, WasmtimeRunner, Workload, fmt_ms, time};
+
+fn usage() -> ! {
+    eprintln!("usage: simd [--samples N] [--rounds N] [--smoke]");
+    std::process::exit(2);
+}
+
+/// The engines, in table order: the two compilers, then the two interpreters.
+const ENGINES: [&str; 4] = ["Kiln compiled", "wasmtime", "Kiln interpreter", "wasmi"];
+
+fn run(w: &Workload, samples: usize) -> Result<[Timing; 4], String> {
+    let wasmtime = wasmtime::Engine::default();
+    let mut runners: Vec<Box<dyn Runner>> = vec![
+        Box::new(KilnRunner::with_config(w, kiln::RuntimeConfig::compiler())?),
+        Box::new(WasmtimeRunner::new(&wasmtime, w)?),
+        Box::new(KilnRunner::new(w)?),
+        Box::new(WasmiRunner::new(w)?),
+    ];
+    let mut t = Vec::new();
+    for (r, name) in runners.iter_mut().zip(ENGINES) {
+        t.push(time(r.as_mut(), w, samples).map_err(|e| format!("{}: {name}: {e}", w.name))?);
+    }
+    if let Some((i, x)) = t.iter().enumerate().find(|(_, x)| x.result != t[0].result) {
+        return Err(format!(
+            "RESULT MISMATCH in {}: {} returned {}, {} returned {}",
+            w.name, ENGINES[0], t[0].result, ENGINES[i], x.result
+        ));
+    }
+    Ok(t.try_into().expect("four timings"))
+}
+
+fn ratio(a: &Timing, b: &Timing) -> f64 {
+    a.median.as_secs_f64() / b.median.as_secs_f64().max(1e-12)
+}
+
+fn geomean(v: impl Iterator<Item = f64>) -> f64 {
+    let (s, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x.ln(), n + 1));
+    (s / n.max(1) as f64).exp()
+}
+
+fn main() {
+    let mut samples = 5usize;
+    let mut rounds = 20i32;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut number = || args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
+        match a.as_str() {
+            "--samples" => samples = number(),
+            "--rounds" => rounds = number() as i32,
+            "--smoke" => (samples, rounds) = (1, 1),
+            "--bench" => {} // passed by `cargo bench`
+            _ => usage(),
+        }
+    }
+    let wasm = kiln_tests::simd_kernels_bench_wasm().unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    });
+    let mut rows = Vec::new();
+    for kernel in kiln_tests::SIMD_KERNELS {
+        let w = Workload {
+            name: kernel.to_string(),
+            wasm: wasm.clone(),
+            export: format!("bench_{kernel}"),
+            arg: rounds,
+            iters: 1,
+        };
+        eprintln!("running {kernel} ({rounds} rounds, {samples} samples) ...");
+        match run(&w, samples) {
+            Ok(t) => rows.push((kernel, t)),
+            Err(e) => {
+                eprintln!("\nerror: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    println!(
+        "SIMD kernels, {rounds} rounds per call ({samples} samples, median time per call; {} \
+         logical CPUs, {} build)\n",
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
+    );
+    println!(
+        "| kernel | result | {} (ms) | {} (ms) | compiled / wasmtime | {} (ms) | {} (ms) | \
+         interpreter / wasmi |",
+        ENGINES[0], ENGINES[1], ENGINES[2], ENGINES[3]
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (kernel, t) in &rows {
+        println!(
+            "| {kernel} | {} | {} | {} | {:.2} | {} | {} | {:.2} |",
+            t[0].result,
+            fmt_ms(t[0].median),
+            fmt_ms(t[1].median),
+            ratio(&t[0], &t[1]),
+            fmt_ms(t[2].median),
+            fmt_ms(t[3].median),
+            ratio(&t[2], &t[3])
+        );
+    }
+    println!(
+        "| geometric mean | | | | {:.2} | | | {:.2} |",
+        geomean(rows.iter().map(|(_, t)| ratio(&t[0], &t[1]))),
+        geomean(rows.iter().map(|(_, t)| ratio(&t[2], &t[3])))
+    );
+}
