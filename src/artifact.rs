@@ -23,6 +23,7 @@ use kiln_runtime_support::artifact::{
 
 /// No signature policy (for the artifacts this process's own compiler wrote).
 static NO_KEYS: TrustedKeys = TrustedKeys::none();
+use kiln_runtime_support::types::{MemoryType, TableType};
 use kiln_runtime_support::vm::{SharedBytes, bytes_of};
 use std::path::Path;
 use std::sync::Arc;
@@ -374,6 +375,14 @@ pub struct ArtifactSummary {
     pub imports: Vec<ImportType>,
     /// Exports, in declaration order.
     pub exports: Vec<ExportType>,
+    /// Every memory's type (index type, limits in pages), imported ones first.
+    pub memories: Vec<MemoryType>,
+    /// How many of [`ArtifactSummary::memories`] are imported.
+    pub imported_memories: u32,
+    /// Every table's type (index type, element type, limits), imported ones first.
+    pub tables: Vec<TableType>,
+    /// How many of [`ArtifactSummary::tables`] are imported.
+    pub imported_tables: u32,
     /// Whether this host and a default runtime (no interruption checks) can load it, or
     /// why not.
     pub loadable_here: Result<(), ArtifactError>,
@@ -487,6 +496,10 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
             .iter()
             .map(|e| ExportType { name: e.name.clone(), ty: m.entity_type(e.index) })
             .collect(),
+        memories: m.memories.clone(),
+        imported_memories: m.num_imported_memories,
+        tables: m.tables.iter().map(|t| t.ty).collect(),
+        imported_tables: m.num_imported_tables,
         debug_info: cold.verify().map(|()| cold.len() as u64),
         memory_image: meta.memory_image,
         signer: crate::signing::artifact_signer(bytes)?,

@@ -31,7 +31,7 @@ pub enum Engine {
 pub struct RuntimeConfig {
     pub(crate) engine: Engine,
     pub(crate) features: CoreFeatures,
-    pub(crate) memory_limit_pages: u32,
+    pub(crate) memory_limit_pages: u64,
     pub(crate) memory_capacity_from_max: bool,
     pub(crate) custom_sections: bool,
     pub(crate) max_call_depth: usize,
@@ -103,17 +103,20 @@ impl RuntimeConfig {
     }
 
     /// Selects the core features modules may use (like wazero's `WithCoreFeatures`);
-    /// default [`CoreFeatures::V2`].
+    /// default [`CoreFeatures::V2`]. Add WebAssembly 3.0 proposals one by one, e.g.
+    /// `CoreFeatures::V2.union(CoreFeatures::MULTI_MEMORY).union(CoreFeatures::MEMORY64)`.
     pub fn with_core_features(mut self, features: CoreFeatures) -> Self {
         self.features = features;
         self
     }
 
-    /// The most pages of 64 KiB any memory may have (default and cap: 65536, 4 GiB). A
-    /// module whose memory minimum is larger fails to instantiate; `memory.grow` beyond it
-    /// returns -1.
-    pub fn with_memory_limit_pages(mut self, pages: u32) -> Self {
-        self.memory_limit_pages = pages.min(65536);
+    /// The most pages of 64 KiB any memory may have (default 65536, 4 GiB). A module whose
+    /// memory minimum is larger fails to instantiate; `memory.grow` beyond it returns -1.
+    /// A 32-bit memory never has more than 65536 pages whatever the limit; a 64-bit memory
+    /// (memory64) may have up to 2^48, so a limit above 65536 lets 64-bit memories grow
+    /// beyond 4 GiB (address space and memory permitting).
+    pub fn with_memory_limit_pages(mut self, pages: u64) -> Self {
+        self.memory_limit_pages = pages.min(kiln_runtime_support::types::WASM64_MAX_PAGES);
         self
     }
 

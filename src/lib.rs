@@ -68,7 +68,8 @@ pub use kiln_runtime_support::artifact::{
 pub use kiln_runtime_support::module::SourceLocation;
 pub use kiln_runtime_support::trap::FrameInfo;
 pub use kiln_runtime_support::types::{
-    ExternType, FuncType, GlobalType, HeapType, Limits, MemoryType, RefType, TableType, ValType,
+    ExternType, FuncType, GlobalType, HeapType, IndexType, Limits, MemoryType, RefType, TableType,
+    ValType,
 };
 pub use kiln_runtime_support::v128::V128;
 pub use kiln_runtime_support::vm::ExternRef;

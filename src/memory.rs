@@ -1,5 +1,6 @@
 //! Linear memory access from the host: size, grow, bounds-checked little-endian reads and
-//! writes.
+//! writes. Offsets, sizes and page counts are `u64`, for 64-bit memories (memory64) as
+//! for 32-bit ones.
 
 use crate::error::Error;
 use kiln_runtime_support::instance::MemoryRef;
@@ -42,8 +43,8 @@ impl Memory {
     }
 
     /// Current size in pages of 64 KiB.
-    pub fn size(&self) -> u32 {
-        (self.def().1 / WASM_PAGE_SIZE) as u32
+    pub fn size(&self) -> u64 {
+        self.def().1 / WASM_PAGE_SIZE
     }
 
     /// Current size in bytes.
@@ -51,19 +52,21 @@ impl Memory {
         self.def().1
     }
 
-    /// The memory's type: current size as minimum, declared maximum.
+    /// The memory's type: current size as minimum, declared maximum, index type (`i64` for
+    /// a 64-bit memory).
     pub fn ty(&self) -> MemoryType {
         self.mem.ty()
     }
 
-    /// Grows by `delta` pages (spec `memory.grow`), returning the previous size in pages.
+    /// Grows by `delta` pages of 64 KiB (spec `memory.grow`), returning the previous size
+    /// in pages.
     ///
     /// # Errors
     /// [`Error::Resource`] when the memory would exceed its maximum or the runtime's limit.
-    pub fn grow(&self, delta: u32) -> Result<u32, Error> {
+    pub fn grow(&self, delta: u64) -> Result<u64, Error> {
         // SAFETY: the memory object is store-owned and not borrowed elsewhere during this call.
         let m = unsafe { &mut *self.mem.memory };
-        m.grow(delta as u64).map(|old| old as u32).ok_or_else(|| {
+        m.grow(delta).ok_or_else(|| {
             Error::Resource(kiln_runtime_support::ResourceError {
                 message: format!("cannot grow memory of {} pages by {delta} pages", m.size_pages()),
             })

@@ -69,7 +69,7 @@ impl Runtime {
     /// A runtime with `config`.
     pub fn with_config(config: RuntimeConfig) -> Self {
         let memory = MemoryStyle {
-            limit_pages: config.memory_limit_pages as u64,
+            limit_pages: config.memory_limit_pages,
             reserve_to_max: config.memory_capacity_from_max,
             guard_bytes: 0,
             min_reserve_bytes: 0,

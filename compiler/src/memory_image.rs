@@ -12,10 +12,11 @@ use kiln_runtime_support::types::WASM_PAGE_SIZE;
 const MAX_PADDING_FACTOR: u64 = 4;
 
 /// The memory image of `info`, when every active data segment targets the same defined
-/// memory at an offset known at compile time (constants, extended-const arithmetic on them)
-/// and lies inside its initial
-/// size, and the
-/// image is worth mapping (at least [`IMAGE_MIN`] bytes, not mostly zero padding).
+/// memory at an offset known at compile time (constants, extended-const arithmetic on them;
+/// `i64` offsets for a 64-bit memory) and lies inside its initial size, and the image is worth
+/// mapping (at least [`IMAGE_MIN`] bytes, not mostly zero padding). A module whose active
+/// segments target several memories (multi-memory) gets no image: its segments are copied at
+/// instantiation.
 pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
     let mut memory = None;
     let mut placed = Vec::with_capacity(info.data.len());
@@ -27,7 +28,7 @@ pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
         if *memory.get_or_insert(*m) != *m || *m < info.num_imported_memories {
             return None;
         }
-        let at = u64::from(const_u32(offset)?);
+        let at = const_offset(offset)?;
         placed.push(Some((at, d.bytes.clone())));
     }
     let memory = memory?;
@@ -70,10 +71,11 @@ pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
 }
 
 /// The value of the offset expression `expr` when it is known at compile time: constants
-/// and extended-const arithmetic on them. An offset that reads a global (`global.get`) is
-/// known only at instantiation.
-fn const_u32(expr: &ConstExpr) -> Option<u32> {
-    expr.eval(|_| None, |_| None).map(|v| v.bits() as u32)
+/// and extended-const arithmetic on them, as an `i32` (zero-extended) or `i64` offset as the
+/// memory's index type says (the evaluator keeps `i32` results zero-extended). An offset that
+/// reads a global (`global.get`) is known only at instantiation.
+fn const_offset(expr: &ConstExpr) -> Option<u64> {
+    expr.eval(|_| None, |_| None).map(|v| v.bits())
 }
 
 #[cfg(test)]

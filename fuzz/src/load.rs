@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The memory limit of every runtime, in 64 KiB pages.
-pub const LIMIT_PAGES: u32 = 16;
+pub const LIMIT_PAGES: u64 = 16;
 /// How long the endless loop runs before another thread interrupts it.
 pub const INTERRUPT_AFTER: Duration = Duration::from_millis(2);
 /// How much the resident set may grow between the end of the warm-up and the end, in bytes.
@@ -88,22 +88,21 @@ impl Counters {
             Ok(()) => {
                 self.passed[index].fetch_add(1, Ordering::Relaxed);
             }
-            Err(what) => self.failures.lock().unwrap().push(format!(
-                "iteration {iteration} on {engine:?}: {}: {what}",
-                CHECKS[index]
-            )),
+            Err(what) => self
+                .failures
+                .lock()
+                .unwrap()
+                .push(format!("iteration {iteration} on {engine:?}: {}: {what}", CHECKS[index])),
         }
     }
 }
 
 /// Runs the load test; returns the process exit status.
 pub fn run(threads: usize, seed: u64, iters: u64, deadline: Option<Instant>) -> i32 {
-    let compiled = cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")));
-    let engines: &[Engine] = if compiled {
-        &[Engine::Interpreter, Engine::Compiler]
-    } else {
-        &[Engine::Interpreter]
-    };
+    let compiled =
+        cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")));
+    let engines: &[Engine] =
+        if compiled { &[Engine::Interpreter, Engine::Compiler] } else { &[Engine::Interpreter] };
     let wasm = Arc::new(wat::parse_str(MODULE).expect("MODULE is valid text"));
     let too_big = Arc::new(wat::parse_str(TOO_BIG).expect("TOO_BIG is valid text"));
     let counters = Arc::new(Counters::default());

@@ -25,12 +25,16 @@
 //! - `wasi`: random WASI call sequences over a sandboxed tree: no panic, nothing outside
 //!   the mount read or changed.
 //! - `api`: random sequences of embedding-API calls across runtimes: no panic, no crash.
+//!
+//! `kiln-fuzz load [--threads N] [--minutes M]` is the limits-under-load test ([`load`]):
+//! threads with runtimes of their own reach every limit in a loop; RSS must stay flat.
 
 pub mod compare;
 pub mod driver;
 pub mod engines;
 pub mod exec;
 pub mod finding;
+pub mod load;
 pub mod mutate;
 pub mod poison;
 pub mod rng;
@@ -48,7 +52,7 @@ use std::time::{Duration, Instant};
 #[derive(Parser, Debug)]
 #[command(name = "kiln-fuzz", about = "Kiln's fuzz targets, driven by seeds")]
 struct Args {
-    /// The target: differential, validate, artifact, wasi or api (or `print FILE`).
+    /// The target: differential, validate, artifact, wasi or api (or `print FILE`, or `load`).
     target: String,
     /// The first seed; case `i` of the run uses seed `seed + i`.
     #[arg(long, default_value_t = 0)]
@@ -72,6 +76,9 @@ struct Args {
     /// one (targets with inputs: differential, validate).
     #[arg(long)]
     input: Option<String>,
+    /// For `load`: how many threads (default: the number of CPUs).
+    #[arg(long)]
+    threads: Option<usize>,
     /// For `print`: the module file to print as text.
     file: Option<String>,
 }
@@ -87,6 +94,16 @@ fn main() {
             Err(e) => eprintln!("{path}: {e}"),
         }
         return;
+    }
+    if args.target == "load" {
+        // `kiln-fuzz load`: limits under load, not a seeded fuzz target (see [`load`]).
+        let threads = args.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        });
+        let secs = args.seconds.or(args.minutes.map(|m| m * 60.0));
+        let deadline = secs.map(|s| Instant::now() + Duration::from_secs_f64(s.max(0.0)));
+        let iters = args.iters.unwrap_or(if deadline.is_some() { u64::MAX } else { 1000 });
+        std::process::exit(load::run(threads.max(1), args.seed, iters, deadline));
     }
     let Some(target) = targets::TARGETS.iter().find(|t| t.name == args.target) else {
         let names: Vec<&str> = targets::TARGETS.iter().map(|t| t.name).collect();

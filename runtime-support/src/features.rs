@@ -6,8 +6,9 @@
 /// non-trapping float-to-int conversions, sign-extension operators, multi-value, bulk
 /// memory, reference types and 128-bit SIMD. [`CoreFeatures::V1`] is Core 1.0 (the MVP)
 /// plus mutable-global import/export, as the 1.0 spec suite assumes.
-/// [`CoreFeatures::RELAXED_SIMD`], [`CoreFeatures::TAIL_CALL`], [`CoreFeatures::EXTENDED_CONST`]
-/// and [`CoreFeatures::FUNCTION_REFERENCES`] (WebAssembly 3.0) are opt-in until all of 3.0
+/// [`CoreFeatures::RELAXED_SIMD`], [`CoreFeatures::TAIL_CALL`], [`CoreFeatures::EXTENDED_CONST`],
+/// [`CoreFeatures::FUNCTION_REFERENCES`], [`CoreFeatures::MULTI_MEMORY`] and
+/// [`CoreFeatures::MEMORY64`] (WebAssembly 3.0) are opt-in, each on its own, until all of 3.0
 /// lands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CoreFeatures(u32);
@@ -32,6 +33,13 @@ impl CoreFeatures {
     /// Relaxed SIMD (Core 3.0): each relaxed instruction has one deterministic semantics in
     /// Kiln, documented with the interpreter's instruction set. Needs [`Self::SIMD`].
     pub const RELAXED_SIMD: Self = Self(1 << 7);
+    /// Multiple memories (Core 3.0): any number of memories per module, imported and
+    /// defined, and a memory index on every memory instruction.
+    pub const MULTI_MEMORY: Self = Self(1 << 16);
+    /// 64-bit memories and tables (Core 3.0's memory64): `i64` addresses, sizes and
+    /// lengths, memories beyond 4 GiB. Compiled code checks the bounds of every access to a
+    /// 64-bit memory explicitly (32-bit memories keep their guard pages).
+    pub const MEMORY64: Self = Self(1 << 17);
 
     // ---- WebAssembly 3.0: calls and constants ----
     /// Tail calls (Core 3.0): `return_call`, `return_call_indirect` and, with
@@ -95,6 +103,8 @@ impl CoreFeatures {
             (Self::TAIL_CALL, W::TAIL_CALL),
             (Self::EXTENDED_CONST, W::EXTENDED_CONST),
             (Self::FUNCTION_REFERENCES, W::FUNCTION_REFERENCES),
+            (Self::MULTI_MEMORY, W::MULTI_MEMORY),
+            (Self::MEMORY64, W::MEMORY64),
         ];
         for (k, w) in pairs {
             if self.contains(k) {

@@ -273,20 +273,95 @@ impl Limits {
     }
 }
 
-/// A table type: element type and limits in elements.
+/// A table type: element type, limits in elements and index type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TableType {
     /// The reference type stored.
     pub element: RefType,
     /// Limits, in elements.
     pub limits: Limits,
+    /// The type of its element indices (`i64` for a 64-bit table, memory64 proposal).
+    pub index_type: IndexType,
 }
 
-/// A memory type: limits in pages of 64 KiB.
+/// A memory type: limits in pages of 64 KiB, and index type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MemoryType {
     /// Limits, in pages of 64 KiB.
     pub limits: Limits,
+    /// The type of its addresses (`i64` for a 64-bit memory, memory64 proposal).
+    pub index_type: IndexType,
+}
+
+impl MemoryType {
+    /// A 32-bit memory with `limits` (in pages of 64 KiB).
+    pub fn new(limits: Limits) -> Self {
+        Self { limits, index_type: IndexType::I32 }
+    }
+
+    /// A 64-bit memory with `limits` (in pages of 64 KiB).
+    pub fn new64(limits: Limits) -> Self {
+        Self { limits, index_type: IndexType::I64 }
+    }
+
+    /// The most pages a memory of this index type can have: 65536 (4 GiB) for `i32`,
+    /// 2^48 (16 EiB, the whole 64-bit address space) for `i64`.
+    pub fn max_pages(&self) -> u64 {
+        match self.index_type {
+            IndexType::I32 => WASM32_MAX_PAGES,
+            IndexType::I64 => WASM64_MAX_PAGES,
+        }
+    }
+}
+
+impl TableType {
+    /// A 32-bit table of `element` references with `limits` (in elements).
+    pub fn new(element: RefType, limits: Limits) -> Self {
+        Self { element, limits, index_type: IndexType::I32 }
+    }
+}
+
+/// The index type of a memory or table (spec 3.0's address type, `addrtype`): the type of
+/// the addresses, sizes and lengths its instructions take and return. `i64` comes with the
+/// memory64 proposal (64-bit memories and tables).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum IndexType {
+    /// 32-bit indices (`i32`): WebAssembly 1.0 and 2.0 memories and tables.
+    #[default]
+    I32,
+    /// 64-bit indices (`i64`).
+    I64,
+}
+
+impl IndexType {
+    /// The value type of indices of this type.
+    pub fn val_type(self) -> ValType {
+        match self {
+            IndexType::I32 => ValType::I32,
+            IndexType::I64 => ValType::I64,
+        }
+    }
+
+    /// Whether this is `i64`.
+    pub fn is_64(self) -> bool {
+        self == IndexType::I64
+    }
+
+    /// The narrower of two index types: the type of the length operand of `memory.copy`
+    /// and `table.copy` between a memory or table of each.
+    pub fn min(self, other: IndexType) -> IndexType {
+        if self.is_64() && other.is_64() { IndexType::I64 } else { IndexType::I32 }
+    }
+
+    pub(crate) fn of(is_64: bool) -> Self {
+        if is_64 { IndexType::I64 } else { IndexType::I32 }
+    }
+}
+
+impl fmt::Display for IndexType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.val_type().fmt(f)
+    }
 }
 
 impl TableType {
@@ -352,3 +427,6 @@ impl ExternType {
 pub const WASM_PAGE_SIZE: u64 = 65536;
 /// The largest number of pages a 32-bit memory can have (4 GiB).
 pub const WASM32_MAX_PAGES: u64 = 65536;
+/// The largest number of pages a 64-bit memory can have (2^48: its byte size is a 64-bit
+/// number).
+pub const WASM64_MAX_PAGES: u64 = 1 << 48;

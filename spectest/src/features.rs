@@ -30,8 +30,8 @@ pub const PROPOSALS: &[Proposal] = &[
     Proposal { name: "relaxed-simd", features: Some(CoreFeatures::RELAXED_SIMD) },
     Proposal { name: "tail-call", features: Some(CoreFeatures::TAIL_CALL) },
     Proposal { name: "extended-const", features: Some(CoreFeatures::EXTENDED_CONST) },
-    Proposal { name: "multi-memory", features: None },
-    Proposal { name: "memory64", features: None },
+    Proposal { name: "multi-memory", features: Some(CoreFeatures::MULTI_MEMORY) },
+    Proposal { name: "memory64", features: Some(CoreFeatures::MEMORY64) },
     Proposal { name: "exception-handling", features: None },
     Proposal { name: "function-references", features: Some(CoreFeatures::FUNCTION_REFERENCES) },
     Proposal { name: "gc", features: None },
@@ -106,6 +106,8 @@ mod tests {
             CoreFeatures::TAIL_CALL,
             CoreFeatures::EXTENDED_CONST,
             CoreFeatures::FUNCTION_REFERENCES,
+            CoreFeatures::MULTI_MEMORY,
+            CoreFeatures::MEMORY64,
         ];
         assert_eq!(
             parse("all"),

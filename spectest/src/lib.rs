@@ -25,6 +25,4 @@ pub mod values;
 pub use report::{FileReport, SuiteReport};
 pub use runner::{RunOptions, run_script, run_script_isolated};
 pub use scripts::{ScriptPathError, collect_scripts, run_script_file};
-pub use suite::{
-    ENGINES, FILE_TIMEOUT, NEEDS_OTHER_PROPOSALS, SpecSet, run_suite, run_suite_filtered,
-};
+pub use suite::{ENGINES, FILE_TIMEOUT, SpecSet, run_suite, run_suite_filtered};

@@ -56,6 +56,8 @@ enum SetArg {
     FunctionReferences,
     /// WebAssembly 3.0 (not part of `all` until every 3.0 proposal lands).
     WasmV3,
+    MultiMemory,
+    Memory64,
     All,
 }
 
@@ -83,6 +85,8 @@ fn main() -> ExitCode {
             SetArg::TailCall => vec![SpecSet::TailCall],
             SetArg::FunctionReferences => vec![SpecSet::FunctionReferences],
             SetArg::WasmV3 => vec![SpecSet::V3],
+            SetArg::MultiMemory => vec![SpecSet::MultiMemory],
+            SetArg::Memory64 => vec![SpecSet::Memory64],
             SetArg::All => SpecSet::ALL.to_vec(),
         };
         for &set in &sets {
@@ -90,7 +94,12 @@ fn main() -> ExitCode {
                 .iter()
                 .map(|&engine| {
                     let opts = RunOptions { verbose: args.verbose, ..RunOptions::new(engine) };
-                    let suite = run_suite_filtered(opts, set, accept);
+                    // Each set's default engines run the files that run on them by default;
+                    // an engine named with --engine runs every file.
+                    let default_file =
+                        |_: &str| !chosen.is_empty() || set.engines().contains(&engine);
+                    let suite =
+                        run_suite_filtered(opts, set, |name| accept(name) && default_file(name));
                     print_failures(&suite);
                     suite
                 })

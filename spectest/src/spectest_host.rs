@@ -24,9 +24,9 @@ pub fn register_spectest(runtime: &Runtime) -> Result<(), Error> {
         .global("global_f64", Val::F64(666.6), false)
         .table(
             "table",
-            TableType { element: RefType::FUNCREF, limits: Limits { min: 10, max: Some(20) } },
+            TableType::new(RefType::FUNCREF, Limits { min: 10, max: Some(20) }),
             Val::FuncRef(None),
         )
-        .memory("memory", MemoryType { limits: Limits { min: 1, max: Some(2) } })
+        .memory("memory", MemoryType::new(Limits { min: 1, max: Some(2) }))
         .instantiate()
 }

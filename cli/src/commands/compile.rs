@@ -51,6 +51,10 @@ pub struct CompileArgs {
     /// Compile interruption checks in, so `kiln run --timeout` can stop the artifact.
     #[arg(long)]
     interruptible: bool,
+    /// The features the module may use: v1, v2, all, or a comma list of those and proposal
+    /// names (e.g. `v2,multi-memory,memory64`), as `kiln wast --features`.
+    #[arg(long, value_name = "LIST", default_value = "v2", value_parser = kiln_spectest::features::parse)]
+    features: kiln::CoreFeatures,
     /// Sign the artifact with this secret key (NAME.key from `kiln keygen`), so runtimes
     /// that trust NAME.pub load it.
     #[arg(long, value_name = "KEY")]
@@ -80,6 +84,7 @@ pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
             EmitKind::Obj => Emit::Obj,
         },
         interruption: a.interruptible,
+        features: a.features,
         ..AotOptions::default()
     };
     let show = std::io::stderr().is_terminal();

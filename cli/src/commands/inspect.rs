@@ -2,7 +2,8 @@
 
 use clap::Args;
 use kiln::{
-    ArtifactSummary, ExportType, ExternType, ImportType, Runtime, RuntimeConfig, Section, Signer,
+    ArtifactSummary, ExportType, ExternType, ImportType, MemoryType, Runtime, RuntimeConfig,
+    Section, Signer, TableType,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,20 +19,35 @@ pub struct InspectArgs {
     trust_keys: Vec<PathBuf>,
 }
 
+/// A memory type: index type (`i32`, or `i64` for a 64-bit memory), then limits in pages.
+fn describe_memory(m: &MemoryType) -> String {
+    format!("memory {} {} .. {:?} pages", m.index_type, m.limits.min, m.limits.max)
+}
+
+/// A table type: index type, element type, then limits in elements.
+fn describe_table(t: &TableType) -> String {
+    format!("table {} {} {} .. {:?}", t.index_type, t.element, t.limits.min, t.limits.max)
+}
+
 fn describe(t: &ExternType) -> String {
     match t {
         ExternType::Func(f) => format!("func {f}"),
-        ExternType::Memory(m) => format!("memory {} .. {:?} pages", m.limits.min, m.limits.max),
-        ExternType::Table(t) => {
-            format!("table {} {} .. {:?}", t.element, t.limits.min, t.limits.max)
-        }
+        ExternType::Memory(m) => describe_memory(m),
+        ExternType::Table(t) => describe_table(t),
         ExternType::Global(g) => {
             format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content)
         }
     }
 }
 
-fn print_interface(imports: &[ImportType], exports: &[ExportType]) {
+/// The module's interface, then every memory and table by index (imported ones first),
+/// each with its index type.
+fn print_interface(
+    imports: &[ImportType],
+    exports: &[ExportType],
+    (memories, imported_memories): (&[MemoryType], u32),
+    (tables, imported_tables): (&[TableType], u32),
+) {
     println!("imports ({}):", imports.len());
     for i in imports {
         println!("  {}.{}: {}", i.module, i.name, describe(&i.ty));
@@ -39,6 +55,15 @@ fn print_interface(imports: &[ImportType], exports: &[ExportType]) {
     println!("exports ({}):", exports.len());
     for e in exports {
         println!("  {}: {}", e.name, describe(&e.ty));
+    }
+    let imported = |i: usize, n: u32| if i < n as usize { " (imported)" } else { "" };
+    println!("memories ({}):", memories.len());
+    for (i, m) in memories.iter().enumerate() {
+        println!("  {i}: {}{}", describe_memory(m), imported(i, imported_memories));
+    }
+    println!("tables ({}):", tables.len());
+    for (i, t) in tables.iter().enumerate() {
+        println!("  {i}: {}{}", describe_table(t), imported(i, imported_tables));
     }
 }
 
@@ -59,10 +84,19 @@ pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
             kiln::inspect_artifact(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
         print_artifact(&a.module, bytes.len(), &s);
         print_signer(&s.signer, &keys);
-        print_interface(&s.imports, &s.exports);
+        print_interface(
+            &s.imports,
+            &s.exports,
+            (&s.memories, s.imported_memories),
+            (&s.tables, s.imported_tables),
+        );
         return Ok(ExitCode::SUCCESS);
     }
-    let rt = Runtime::with_config(RuntimeConfig::interpreter().with_custom_sections(true));
+    let rt = Runtime::with_config(
+        RuntimeConfig::interpreter()
+            .with_custom_sections(true)
+            .with_core_features(kiln_spectest::features::all()),
+    );
     let m = rt.compile(&bytes).map_err(|e| format!("{}: {e}", a.module.display()))?;
     let info = &m.engine_module().info;
     println!("module: {}", a.module.display());
@@ -75,7 +109,13 @@ pub fn inspect(a: InspectArgs) -> Result<ExitCode, String> {
         info.num_imported_funcs,
         code
     );
-    print_interface(&m.imports(), &m.exports());
+    let tables: Vec<TableType> = info.tables.iter().map(|t| t.ty).collect();
+    print_interface(
+        &m.imports(),
+        &m.exports(),
+        (&info.memories, info.num_imported_memories),
+        (&tables, info.num_imported_tables),
+    );
     let customs: Vec<_> =
         m.custom_sections().map(|(n, d)| format!("{n} ({} bytes)", d.len())).collect();
     println!(

@@ -29,6 +29,10 @@ pub struct RunArgs {
     /// Run on the interpreter (a .wasm only).
     #[arg(long)]
     interpreter: bool,
+    /// The features a .wasm may use: v1, v2, all, or a comma list of those and proposal
+    /// names (e.g. `v2,multi-memory,memory64`), as `kiln wast --features`.
+    #[arg(long, value_name = "LIST", default_value = "v2", value_parser = kiln_spectest::features::parse)]
+    features: kiln::CoreFeatures,
     /// Cache compiled modules as artifacts in this directory.
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
@@ -166,13 +170,15 @@ fn finish_with_error(e: Error, a: &RunArgs) -> Result<ExitCode, String> {
 fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeConfig, String> {
     let engine = if a.interpreter { Engine::Interpreter } else { Engine::Auto };
     let interruption = a.timeout.is_some() || interruptible_artifact;
-    let mut config = RuntimeConfig::new().with_engine(engine).with_interruption(interruption);
+    let mut config = RuntimeConfig::new()
+        .with_engine(engine)
+        .with_interruption(interruption)
+        .with_core_features(a.features);
     for k in &a.trust_keys {
         config = config.with_trusted_key(super::keygen::read_public_key(k)?);
     }
     if let Some(bytes) = a.max_memory {
-        let pages = u32::try_from(bytes / 65536).unwrap_or(u32::MAX);
-        config = config.with_memory_limit_pages(pages);
+        config = config.with_memory_limit_pages(bytes / 65536);
     }
     if let Some(dir) = &a.cache_dir {
         config =

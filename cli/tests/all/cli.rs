@@ -170,13 +170,63 @@ fn inspect_prints_the_artifact_header() {
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
         "  fib: func (i32) -> (i32)",
-        "  mem: memory 1 .. None pages",
+        "  mem: memory i32 1 .. None pages",
+        "memories (1):\n  0: memory i32 1 .. None pages\n",
+        "tables (0):\n",
         "wasm sha256: ",
     ] {
         assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
     }
     let level = if cfg!(target_arch = "x86_64") { "cpu: x86-64-v2" } else { "cpu: armv8.0-a" };
     assert!(out.contains(level), "{out}");
+}
+
+/// Two memories, one of them 64-bit, and a 64-bit table.
+const MEMORIES_PROGRAM: &str = r#"(module $memories
+  (memory (export "m32") 1)
+  (memory $m64 (export "m64") i64 2 10)
+  (table i64 3 funcref)
+  (data (memory $m64) (i64.const 0x10000) "\2a")
+  (func (export "load64") (param i64) (result i32) (i32.load8_u $m64 (local.get 0)))
+  (func (export "size64") (result i64) (memory.size $m64)))"#;
+
+#[test]
+fn multi_memory_and_memory64_compile_run_and_inspect_with_their_features() {
+    let m = module_file("memories.wasm", MEMORIES_PROGRAM);
+    let features = "v2,multi-memory,memory64";
+    // Without the features the module is invalid, on every command that runs or compiles it.
+    for args in [&["compile", &m][..], &["run", &m, "--invoke", "size64"][..]] {
+        let (code, _, err) = kiln(args);
+        assert_eq!((code, err.lines().count()), (1, 1), "{args:?}: {err}");
+    }
+    let artifact = m.replace(".wasm", ".kiln");
+    let (code, _, err) = kiln(&["compile", "--features", features, &m]);
+    assert_eq!(code, 0, "{err}");
+    for module in [&m, &artifact] {
+        let run =
+            |args: &[&str]| kiln(&[&["run", "--features", features, module][..], args].concat());
+        assert_eq!(run(&["--invoke", "size64"]), (0, "2\n".into(), String::new()), "{module}");
+        assert_eq!(run(&["--invoke", "load64", "65536"]).1, "42\n", "{module}");
+        let (code, _, err) = run(&["--invoke", "load64", "4294967296"]);
+        assert_eq!(code, 1);
+        assert!(err.starts_with("error: wasm trap: out of bounds memory access"), "{err}");
+        // `inspect` describes any module Kiln can run, memories and tables with their index
+        // types.
+        let (code, out, err) = kiln(&["inspect", module]);
+        assert_eq!(code, 0, "{err}");
+        for needle in [
+            "  m32: memory i32 1 .. None pages\n",
+            "  m64: memory i64 2 .. Some(10) pages\n",
+            "memories (2):\n  0: memory i32 1 .. None pages\n  1: memory i64 2 .. Some(10) pages\n",
+            "tables (1):\n  0: table i64 funcref 3 .. None\n",
+        ] {
+            assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
+        }
+    }
+    assert_eq!(
+        kiln(&["run", "--interpreter", "--features", features, &m, "--invoke", "size64"]).1,
+        "2\n"
+    );
 }
 
 #[test]
@@ -205,7 +255,7 @@ fn compile_an_object_then_run_and_inspect_it() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln relocatable object (ELF)",
-        "format version: 4",
+        "format version: 5",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",

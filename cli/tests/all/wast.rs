@@ -1,6 +1,7 @@
 //! `kiln wast`: every file of the 1.0, 2.0, SIMD and relaxed-SIMD spec suites and of the
-//! extended-const, tail-call and function-references proposals passes on both engines; a
-//! wrong expectation fails naming file:line, and bad arguments are clear errors.
+//! extended-const, tail-call, function-references, multi-memory and memory64 proposals passes
+//! on both engines; a wrong expectation fails naming file:line, and bad arguments are clear
+//! errors.
 
 use crate::{kiln, temp_dir};
 use kiln_spectest::SpecSet;
@@ -18,6 +19,8 @@ fn spec_dir(set: SpecSet) -> &'static Path {
     static TAIL_CALL: OnceLock<PathBuf> = OnceLock::new();
     static FUNCTION_REFERENCES: OnceLock<PathBuf> = OnceLock::new();
     static V3: OnceLock<PathBuf> = OnceLock::new();
+    static MULTI_MEMORY: OnceLock<PathBuf> = OnceLock::new();
+    static MEMORY64: OnceLock<PathBuf> = OnceLock::new();
     let cell = match set {
         SpecSet::V1 => &V1,
         SpecSet::V2 => &V2,
@@ -27,6 +30,8 @@ fn spec_dir(set: SpecSet) -> &'static Path {
         SpecSet::TailCall => &TAIL_CALL,
         SpecSet::FunctionReferences => &FUNCTION_REFERENCES,
         SpecSet::V3 => &V3,
+        SpecSet::MultiMemory => &MULTI_MEMORY,
+        SpecSet::Memory64 => &MEMORY64,
     };
     cell.get_or_init(|| {
         let dir = temp_dir(&format!("wast-{}", set.dir()));
@@ -42,15 +47,17 @@ fn spec_dir(set: SpecSet) -> &'static Path {
 /// with more than `min_passed` passed.
 fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
     let dir = spec_dir(set);
-    let (features, min_passed) = match set {
-        SpecSet::V1 => ("v1", 19_000),
-        SpecSet::V2 => ("v2", 19_000),
-        SpecSet::Simd => ("v2", 25_000),
-        SpecSet::RelaxedSimd => ("v2,relaxed-simd", 70),
-        SpecSet::ExtendedConst => ("v2,extended-const", 280),
-        SpecSet::TailCall => ("v2,tail-call", 110),
-        SpecSet::FunctionReferences => ("v2,function-references,tail-call", 1_800),
-        SpecSet::V3 => ("all", 0),
+    let features = set.feature_names();
+    let min_passed = match set {
+        SpecSet::V1 | SpecSet::V2 => 19_000,
+        SpecSet::Simd => 25_000,
+        SpecSet::RelaxedSimd => 70,
+        SpecSet::ExtendedConst => 280,
+        SpecSet::TailCall => 110,
+        SpecSet::FunctionReferences => 1_800,
+        SpecSet::V3 => 0,
+        SpecSet::MultiMemory => 900,
+        SpecSet::Memory64 => 1_600,
     };
     let args = [&["wast", "--features", features], engine_flags, &[dir.to_str().unwrap()]].concat();
     let (code, out, err) = kiln(&args);
@@ -104,6 +111,26 @@ fn spec_relaxed_simd_passes_on_the_interpreter() {
 #[test]
 fn spec_relaxed_simd_passes_on_the_compiler() {
     spec_set_passes(SpecSet::RelaxedSimd, &["--compiler"]);
+}
+
+#[test]
+fn spec_multi_memory_passes_on_the_interpreter() {
+    spec_set_passes(SpecSet::MultiMemory, &["--interpreter"]);
+}
+
+#[test]
+fn spec_multi_memory_passes_on_the_compiler() {
+    spec_set_passes(SpecSet::MultiMemory, &["--compiler"]);
+}
+
+#[test]
+fn spec_memory64_passes_on_the_interpreter() {
+    spec_set_passes(SpecSet::Memory64, &["--interpreter"]);
+}
+
+#[test]
+fn spec_memory64_passes_on_the_compiler() {
+    spec_set_passes(SpecSet::Memory64, &["--compiler"]);
 }
 
 const ADD: &str = r#"(module

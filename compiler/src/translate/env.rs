@@ -108,13 +108,15 @@ impl Translator<'_, '_> {
     /// wasm or the host) only makes more of the reservation accessible and never moves it
     /// (runtime-support `vm::memory`); imported memories come from the same runtime, so
     /// from the same reservation style. The load is then invariant and Cranelift hoists it
-    /// out of loops. With [`BoundsChecks::Explicit`] a growth may move the memory, so the
-    /// base is reloaded (alias analysis still reuses it across heap stores).
+    /// out of loops. With [`BoundsChecks::Explicit`], and for a 64-bit memory (which reserves
+    /// no more than it needs), a growth may move the memory, so the base is reloaded (alias
+    /// analysis still reuses it across heap stores).
     pub fn memory_base(&mut self, index: u32) -> Value {
         let (p, off) = self.memory_definition(index);
+        let wide = self.env.module.memories[index as usize].index_type.is_64();
         let flags = match self.env.settings.bounds_checks {
-            BoundsChecks::GuardPages => self.vmctx_invariant_flags(),
-            BoundsChecks::Explicit => self.vmctx_flags(),
+            BoundsChecks::GuardPages if !wide => self.vmctx_invariant_flags(),
+            _ => self.vmctx_flags(),
         };
         self.b.ins().load(POINTER, flags, p, off + offsets::MEMORY_BASE)
     }
@@ -138,8 +140,9 @@ impl Translator<'_, '_> {
         self.definition_addr(imported, off)
     }
 
-    /// The address of element `index` (an i32) of table `table`, after checking it against
-    /// the table's current size (trapping with `trap` when out of bounds).
+    /// The address of element `index` (an `i32`, or an `i64` of a 64-bit table) of table
+    /// `table`, after checking it against the table's current size (trapping with `trap`
+    /// when out of bounds).
     pub fn table_element_addr(
         &mut self,
         table: u32,
@@ -149,7 +152,11 @@ impl Translator<'_, '_> {
         let (p, off) = self.table_definition(table);
         let flags = self.vmctx_flags();
         let len = self.b.ins().load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
-        let index = self.b.ins().uextend(POINTER, index);
+        let index = if self.b.func.dfg.value_type(index) == POINTER {
+            index
+        } else {
+            self.b.ins().uextend(POINTER, index)
+        };
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.b.ins().trapnz(oob, trap);
         let base = self.b.ins().load(POINTER, flags, p, off + offsets::TABLE_BASE);

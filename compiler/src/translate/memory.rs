@@ -29,7 +29,8 @@ pub(super) enum Load {
 
 impl Translator<'_, '_> {
     /// Pops the address operand and computes the native address of an access of `size`
-    /// bytes, with the flags to use for it; emits the bounds check the mode needs.
+    /// bytes, with the flags to use for it; emits the bounds check the mode needs (always
+    /// an explicit one for a 64-bit memory).
     pub(super) fn heap_addr(
         &mut self,
         memarg: &MemArg,
@@ -38,6 +39,9 @@ impl Translator<'_, '_> {
         let MemArgTarget::Memory(mem) = memarg.target else {
             return Err(unsupported(Proposal::Gc, "array access", self.offset));
         };
+        if self.memory64(mem) {
+            return Ok(self.heap_addr64(mem, memarg.offset, size));
+        }
         let index = self.pop();
         let offset = memarg.offset;
         let index = self.b.ins().uextend(I64, index);
@@ -60,10 +64,63 @@ impl Translator<'_, '_> {
         };
         let base = self.memory_base(mem);
         let addr = self.b.ins().iadd(base, index);
-        Ok(match i32::try_from(offset) {
+        Ok(self.with_offset(addr, offset, flags))
+    }
+
+    /// [`Self::heap_addr`] for a 64-bit memory: `index + offset + size` is computed in 64
+    /// bits, trapping when it overflows (the access is then out of bounds anyway), and
+    /// compared with the memory's length.
+    fn heap_addr64(&mut self, mem: u32, offset: u64, size: u32) -> (Value, i32, MemFlagsData) {
+        let index = self.pop();
+        let oob = traps::MEMORY_OUT_OF_BOUNDS;
+        let end = match offset.checked_add(u64::from(size)) {
+            Some(static_end) => {
+                let k = self.b.ins().iconst(I64, static_end as i64);
+                self.b.ins().uadd_overflow_trap(index, k, oob)
+            }
+            None => {
+                let k = self.b.ins().iconst(I64, offset as i64);
+                let end = self.b.ins().uadd_overflow_trap(index, k, oob);
+                let k = self.b.ins().iconst(I64, i64::from(size));
+                self.b.ins().uadd_overflow_trap(end, k, oob)
+            }
+        };
+        let length = self.memory_length(mem);
+        let out = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, length);
+        self.b.ins().trapnz(out, oob);
+        let base = self.memory_base(mem);
+        let addr = self.b.ins().iadd(base, index);
+        let flags = self.heap_flags().with_trap_code(None);
+        self.with_offset(addr, offset, flags)
+    }
+
+    /// `addr + offset` as a base and the immediate offset of the access instruction.
+    fn with_offset(
+        &mut self,
+        addr: Value,
+        offset: u64,
+        flags: MemFlagsData,
+    ) -> (Value, i32, MemFlagsData) {
+        match i32::try_from(offset) {
             Ok(imm) => (addr, imm, flags),
             Err(_) => (self.b.ins().iadd_imm_u(addr, offset as i64), 0, flags),
-        })
+        }
+    }
+
+    /// Whether memory `mem` is a 64-bit memory (memory64).
+    pub(super) fn memory64(&self, mem: u32) -> bool {
+        self.env.module.memories[mem as usize].index_type.is_64()
+    }
+
+    /// `v` (an `i32` or `i64` address, size or length) as the `i64` the builtins take.
+    pub(super) fn extend_to_i64(&mut self, v: Value) -> Value {
+        if self.b.func.dfg.value_type(v) == I64 { v } else { self.b.ins().uextend(I64, v) }
+    }
+
+    /// A builtin's `i64` result as a value of a memory's or table's index type (`-1` stays
+    /// `-1`).
+    pub(super) fn narrow_to_index(&mut self, v: Value, wide: bool) -> Value {
+        if wide { v } else { self.b.ins().ireduce(I32, v) }
     }
 
     /// A load of type `ty`, extended per `kind`.
@@ -114,7 +171,7 @@ impl Translator<'_, '_> {
     pub(super) fn memory_size(&mut self, mem: u32) -> Result<(), CompileError> {
         let len = self.memory_length(mem);
         let pages = self.b.ins().ushr_imm_u(len, 16);
-        let pages = self.b.ins().ireduce(I32, pages);
+        let pages = self.narrow_to_index(pages, self.memory64(mem));
         self.push(pages);
         Ok(())
     }
@@ -122,15 +179,18 @@ impl Translator<'_, '_> {
     /// `memory.grow` (a builtin).
     pub(super) fn memory_grow(&mut self, mem: u32) -> Result<(), CompileError> {
         let delta = self.pop();
-        let mem = self.i32_const(mem);
-        let r = self.call_builtin(Builtin::MemoryGrow, &[mem, delta]);
-        self.push(r[0]);
+        let delta = self.extend_to_i64(delta);
+        let m = self.i32_const(mem);
+        let r = self.call_builtin(Builtin::MemoryGrow, &[m, delta]);
+        let r = self.narrow_to_index(r[0], self.memory64(mem));
+        self.push(r);
         Ok(())
     }
 
     /// `memory.fill` (a builtin).
     pub(super) fn memory_fill(&mut self, mem: u32) -> Result<(), CompileError> {
         let [dst, val, len] = self.popn(3).try_into().expect("3 operands");
+        let (dst, len) = (self.extend_to_i64(dst), self.extend_to_i64(len));
         let mem = self.i32_const(mem);
         self.call_builtin(Builtin::MemoryFill, &[mem, dst, val, len]);
         Ok(())
@@ -139,6 +199,8 @@ impl Translator<'_, '_> {
     /// `memory.copy` (a builtin).
     pub(super) fn memory_copy(&mut self, dst_mem: u32, src_mem: u32) -> Result<(), CompileError> {
         let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
+        let (dst, src, len) =
+            (self.extend_to_i64(dst), self.extend_to_i64(src), self.extend_to_i64(len));
         let dm = self.i32_const(dst_mem);
         let sm = self.i32_const(src_mem);
         self.call_builtin(Builtin::MemoryCopy, &[dm, sm, dst, src, len]);
@@ -148,6 +210,7 @@ impl Translator<'_, '_> {
     /// `memory.init` (a builtin).
     pub(super) fn memory_init(&mut self, data_index: u32, mem: u32) -> Result<(), CompileError> {
         let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
+        let dst = self.extend_to_i64(dst);
         let m = self.i32_const(mem);
         let d = self.i32_const(data_index);
         self.call_builtin(Builtin::MemoryInit, &[m, d, dst, src, len]);

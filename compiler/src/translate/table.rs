@@ -11,7 +11,6 @@ use crate::abi::{POINTER, offsets};
 use crate::traps;
 use cranelift_codegen::ir::InstBuilder;
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::types::I32;
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::vm::builtins::Builtin;
 
@@ -41,24 +40,32 @@ impl Translator<'_, '_> {
         let (p, off) = self.table_definition(table);
         let flags = self.vmctx_flags();
         let n = self.b.ins().load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
-        let n = self.b.ins().ireduce(I32, n);
+        let n = self.narrow_to_index(n, self.table64(table));
         self.push(n);
         Ok(())
+    }
+
+    /// Whether table `table` is a 64-bit table (memory64).
+    fn table64(&self, table: u32) -> bool {
+        self.env.module.tables[table as usize].ty.index_type.is_64()
     }
 
     /// `table.grow` (a builtin).
     pub(super) fn table_grow(&mut self, table: u32) -> Result<(), CompileError> {
         let delta = self.pop();
+        let delta = self.extend_to_i64(delta);
         let init = self.pop();
         let t = self.i32_const(table);
         let r = self.call_builtin(Builtin::TableGrow, &[t, init, delta]);
-        self.push(r[0]);
+        let r = self.narrow_to_index(r[0], self.table64(table));
+        self.push(r);
         Ok(())
     }
 
     /// `table.fill` (a builtin).
     pub(super) fn table_fill(&mut self, table: u32) -> Result<(), CompileError> {
         let [dst, val, len] = self.popn(3).try_into().expect("3 operands");
+        let (dst, len) = (self.extend_to_i64(dst), self.extend_to_i64(len));
         let t = self.i32_const(table);
         self.call_builtin(Builtin::TableFill, &[t, dst, val, len]);
         Ok(())
@@ -71,6 +78,8 @@ impl Translator<'_, '_> {
         src_table: u32,
     ) -> Result<(), CompileError> {
         let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
+        let (dst, src, len) =
+            (self.extend_to_i64(dst), self.extend_to_i64(src), self.extend_to_i64(len));
         let dt = self.i32_const(dst_table);
         let st = self.i32_const(src_table);
         self.call_builtin(Builtin::TableCopy, &[dt, st, dst, src, len]);
@@ -80,6 +89,7 @@ impl Translator<'_, '_> {
     /// `table.init` (a builtin).
     pub(super) fn table_init(&mut self, elem_index: u32, table: u32) -> Result<(), CompileError> {
         let [dst, src, len] = self.popn(3).try_into().expect("3 operands");
+        let dst = self.extend_to_i64(dst);
         let t = self.i32_const(table);
         let e = self.i32_const(elem_index);
         self.call_builtin(Builtin::TableInit, &[t, e, dst, src, len]);

@@ -9,7 +9,7 @@ pub mod watchdog;
 
 /// The most pages any memory may have (Kiln's `with_memory_limit_pages`, wasmtime's
 /// `StoreLimits::memory_size`): 16 MiB, so `memory.grow` fails at the same size on both.
-pub const MEMORY_LIMIT_PAGES: u32 = 256;
+pub const MEMORY_LIMIT_PAGES: u64 = 256;
 
 /// The most elements a table may have: Kiln's fixed limit
 /// (`kiln_runtime_support::vm::table::TABLE_ELEMENT_LIMIT`), mirrored in wasmtime's limits.

@@ -145,7 +145,7 @@ impl Pool {
                     } else {
                         RuntimeConfig::compiler()
                     };
-                    let c = c.with_memory_limit_pages(rng.range(1, 8) as u32);
+                    let c = c.with_memory_limit_pages(rng.range(1, 8));
                     let _ = write!(log, "new runtime {:?}", c.engine());
                     self.next_runtime += 1;
                     self.runtimes.push((self.next_runtime, Runtime::with_config(c)));
@@ -213,7 +213,7 @@ impl Pool {
                 let len = rng.below(64) as usize;
                 let _ = write!(log, "memory rw {off} {len}");
                 match rng.below(3) {
-                    0 => m.grow(rng.below(3) as u32).map(drop),
+                    0 => m.grow(rng.below(3)).map(drop),
                     1 => m.write(off, &vec![0xAB; len]),
                     _ => m.read_vec(off, len).map(drop),
                 }

@@ -39,13 +39,18 @@ use std::fmt;
 /// `\0asm` nor text; CR LF and ^Z catch text-mode transfers).
 pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// The artifact format version this Kiln writes and reads (bump on any layout change).
+///
+/// 5: memory and table types carry their index type (memory64); value types are the 3.0
+/// reference types (typed function references).
 pub const FORMAT_VERSION: u32 = 5;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
 /// artifacts; bump it whenever that contract changes. Version 2: `v128` values in
 /// signatures (Cranelift `i8x16` parameters and results), in the array-call and wasm-call
-/// trampolines (16-byte `ValRaw` slots read and written whole) and in globals; the wasm-call convention is Cranelift's `tail` (tail calls).
+/// trampolines (16-byte `ValRaw` slots read and written whole) and in globals; the wasm-call
+/// convention is Cranelift's `tail` (tail calls); the memory and table builtins take and
+/// return `i64` addresses, sizes, lengths and element indices (memory64).
 pub const ABI_VERSION: u32 = 2;
 /// Size of the fixed header in bytes.
 pub const HEADER_SIZE: usize = 512;

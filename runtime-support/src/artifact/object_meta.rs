@@ -43,9 +43,12 @@ use sha2::{Digest, Sha256};
 
 /// Magic bytes at the start of `.kiln.meta`.
 pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
-/// Version of the `.kiln.meta`, `.kiln.traps` and `.kiln.addrmap` layouts (bump on any
-/// change); it is an object's format version.
-pub const META_VERSION: u32 = 4;
+/// Version of the `.kiln.meta`, `.kiln.traps` and `.kiln.addrmap` layouts and of the
+/// module metadata an object carries (bump on any change); it is an object's format
+/// version.
+///
+/// 5: memory and table types carry their index type (memory64), as in blob format 5.
+pub const META_VERSION: u32 = 5;
 const FIXED: usize = 440;
 const RECORD: usize = 16;
 const SEAL: usize = 32;

@@ -6,6 +6,7 @@ use super::*;
 use crate::error::{InstantiationError, LinkError, LinkErrorKind, Unwind};
 use crate::module::{ConstExpr, DataMode, ElementMode};
 use crate::trap::TrapCode;
+use crate::types::IndexType;
 
 /// Supplies the entity for each import by module and field name.
 pub trait ImportResolver {
@@ -257,15 +258,16 @@ pub fn instantiate_with_host_data(
     for (i, seg) in info.elements.iter().enumerate() {
         match &seg.mode {
             ElementMode::Active { table, offset } => {
-                let start = eval_const(inst, offset).bits() as u32;
+                let index_type = info.tables[*table as usize].ty.index_type;
+                let start = index_value(index_type, eval_const(inst, offset));
                 let values: Vec<usize> =
                     seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect();
                 // SAFETY: table refs of a live instance point to live tables.
                 let t = unsafe { &mut *inst.tables[*table as usize].table };
-                let end = start as u64 + values.len() as u64;
-                if end > t.size() as u64 {
+                let end = start.checked_add(values.len() as u64);
+                let Some(end) = end.filter(|end| *end <= t.size() as u64) else {
                     return Err(Unwind::Trap(TrapCode::TableOutOfBounds.into()).into());
-                }
+                };
                 t.elements_mut()[start as usize..end as usize].copy_from_slice(&values);
                 inst.dropped_elems[i].set(true);
             }
@@ -293,14 +295,16 @@ pub fn instantiate_with_host_data(
             continue;
         }
         if let DataMode::Active { memory, offset } = &seg.mode {
-            let start = eval_const(inst, offset).bits() as u32 as usize;
+            let index_type = info.memories[*memory as usize].index_type;
+            let start = index_value(index_type, eval_const(inst, offset));
             let bytes = &info.wasm[seg.bytes.clone()];
             let m = inst.memories[*memory as usize];
             // SAFETY: memory refs of a live instance point to live definitions.
-            let (base, len) = unsafe { ((*m.def).base, (*m.def).current_length) };
-            if start.checked_add(bytes.len()).is_none_or(|end| end > len) {
+            let (base, len) = unsafe { ((*m.def).base, (*m.def).current_length as u64) };
+            if start.checked_add(bytes.len() as u64).is_none_or(|end| end > len) {
                 return Err(Unwind::Trap(TrapCode::MemoryOutOfBounds.into()).into());
             }
+            let start = start as usize;
             // SAFETY: [start, start+len) was just checked to lie inside the memory.
             unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), base.add(start), bytes.len()) };
             inst.dropped_data[i].set(true);
@@ -313,6 +317,15 @@ pub fn instantiate_with_host_data(
         unsafe { crate::call::invoke(store, inst.funcref(start), &mut [])? };
     }
     Ok(ip)
+}
+
+/// A segment offset (an `i32` or `i64` constant as the memory's or table's index type
+/// says) as a number.
+fn index_value(index_type: IndexType, v: ValRaw) -> u64 {
+    match index_type {
+        IndexType::I32 => v.bits() as u32 as u64,
+        IndexType::I64 => v.bits(),
+    }
 }
 
 /// Evaluates a validated constant expression in the context of a (partially built) instance.

@@ -18,7 +18,10 @@ impl MemoryRef {
     pub fn ty(&self) -> MemoryType {
         // SAFETY: memory refs point to store-owned memories that outlive every handle.
         let m = unsafe { &*self.memory };
-        MemoryType { limits: Limits { min: m.size_pages(), max: m.declared_max() } }
+        MemoryType {
+            limits: Limits { min: m.size_pages(), max: m.declared_max() },
+            index_type: m.index_type(),
+        }
     }
 }
 
@@ -90,9 +93,11 @@ pub(crate) fn check_import(
     let ok = match (&actual_ty, expected) {
         (ExternType::Func(a), ExternType::Func(e)) => a == e,
         (ExternType::Table(a), ExternType::Table(e)) => {
-            a.element == e.element && a.limits.matches(&e.limits)
+            a.element == e.element && a.index_type == e.index_type && a.limits.matches(&e.limits)
         }
-        (ExternType::Memory(a), ExternType::Memory(e)) => a.limits.matches(&e.limits),
+        (ExternType::Memory(a), ExternType::Memory(e)) => {
+            a.index_type == e.index_type && a.limits.matches(&e.limits)
+        }
         (ExternType::Global(a), ExternType::Global(e)) => a.matches(e),
         _ => false,
     };
@@ -111,8 +116,8 @@ pub(crate) fn check_import(
 fn describe(t: &ExternType) -> String {
     match t {
         ExternType::Func(f) => format!("func {f}"),
-        ExternType::Table(t) => format!("table {} {:?}", t.element, t.limits),
-        ExternType::Memory(m) => format!("memory {:?}", m.limits),
+        ExternType::Table(t) => format!("table {} {} {:?}", t.index_type, t.element, t.limits),
+        ExternType::Memory(m) => format!("memory {} {:?}", m.index_type, m.limits),
         ExternType::Global(g) => {
             format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content)
         }

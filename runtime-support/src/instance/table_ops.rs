@@ -2,6 +2,7 @@
 
 use super::InstanceData;
 use crate::trap::TrapCode;
+use std::ops::Range;
 
 impl InstanceData {
     /// Runs `f` on table `table`, the only borrow of it while `f` runs.
@@ -35,7 +36,8 @@ impl InstanceData {
     }
 
     /// `table.grow`: the old size, or `None` if the table cannot grow by `delta`.
-    pub fn table_grow(&self, table: u32, delta: u32, init: usize) -> Option<u32> {
+    pub fn table_grow(&self, table: u32, delta: u64, init: usize) -> Option<u32> {
+        let delta = u32::try_from(delta).ok()?;
         self.with_table(table, |t| t.grow(delta, init))
     }
 
@@ -46,17 +48,14 @@ impl InstanceData {
     pub fn table_fill(
         &self,
         table: u32,
-        start: u32,
+        start: u64,
         value: usize,
-        len: u32,
+        len: u64,
     ) -> Result<(), TrapCode> {
         self.with_table(table, |t| {
             let elems = t.elements_mut();
-            let end = start as u64 + len as u64;
-            if end > elems.len() as u64 {
-                return Err(TrapCode::TableOutOfBounds);
-            }
-            elems[start as usize..end as usize].fill(value);
+            let range = element_range(start, len, elems.len())?;
+            elems[range].fill(value);
             Ok(())
         })
     }
@@ -69,34 +68,27 @@ impl InstanceData {
         &self,
         dst_table: u32,
         src_table: u32,
-        dst: u32,
-        src: u32,
-        len: u32,
+        dst: u64,
+        src: u64,
+        len: u64,
     ) -> Result<(), TrapCode> {
-        let (d_end, s_end) = (dst as u64 + len as u64, src as u64 + len as u64);
         if dst_table == src_table {
             return self.with_table(dst_table, |t| {
                 let elems = t.elements_mut();
-                if d_end > elems.len() as u64 || s_end > elems.len() as u64 {
-                    return Err(TrapCode::TableOutOfBounds);
-                }
-                elems.copy_within(src as usize..s_end as usize, dst as usize);
+                let d = element_range(dst, len, elems.len())?;
+                let s = element_range(src, len, elems.len())?;
+                elems.copy_within(s, d.start);
                 Ok(())
             });
         }
         let src_elems = self.with_table(src_table, |t| {
             let s = t.elements();
-            if s_end > s.len() as u64 {
-                return Err(TrapCode::TableOutOfBounds);
-            }
-            Ok(s[src as usize..s_end as usize].to_vec())
+            Ok(s[element_range(src, len, s.len())?].to_vec())
         })?;
         self.with_table(dst_table, |t| {
             let d = t.elements_mut();
-            if d_end > d.len() as u64 {
-                return Err(TrapCode::TableOutOfBounds);
-            }
-            d[dst as usize..d_end as usize].copy_from_slice(&src_elems);
+            let range = element_range(dst, len, d.len())?;
+            d[range].copy_from_slice(&src_elems);
             Ok(())
         })
     }
@@ -110,7 +102,7 @@ impl InstanceData {
         &self,
         table: u32,
         segment: u32,
-        dst: u32,
+        dst: u64,
         src: u32,
         len: u32,
     ) -> Result<(), TrapCode> {
@@ -119,18 +111,23 @@ impl InstanceData {
         } else {
             &self.elem_values[segment as usize]
         };
-        let s_end = src as u64 + len as u64;
-        if s_end > seg.len() as u64 {
-            return Err(TrapCode::TableOutOfBounds);
-        }
+        let s = element_range(src.into(), len.into(), seg.len())?;
         self.with_table(table, |t| {
             let d = t.elements_mut();
-            let d_end = dst as u64 + len as u64;
-            if d_end > d.len() as u64 {
-                return Err(TrapCode::TableOutOfBounds);
-            }
-            d[dst as usize..d_end as usize].copy_from_slice(&seg[src as usize..s_end as usize]);
+            let range = element_range(dst, len.into(), d.len())?;
+            d[range].copy_from_slice(&seg[s]);
             Ok(())
         })
+    }
+}
+
+/// The elements `[start, start + len)` of a table (or segment) of `size` elements.
+///
+/// # Errors
+/// [`TrapCode::TableOutOfBounds`] when they do not all lie inside it.
+fn element_range(start: u64, len: u64, size: usize) -> Result<Range<usize>, TrapCode> {
+    match start.checked_add(len) {
+        Some(end) if end <= size as u64 => Ok(start as usize..end as usize),
+        _ => Err(TrapCode::TableOutOfBounds),
     }
 }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::error::CompileError;
 use crate::features::CoreFeatures;
-use crate::types::{Limits, ValType};
+use crate::types::{IndexType, Limits, ValType};
 use wasmparser::{Parser, Payload, Validator};
 
 /// Options for [`decode`].
@@ -50,7 +50,15 @@ fn table_type(t: &wasmparser::TableType, offset: usize) -> Result<TableType, Com
             format!("unsupported table element type {:?}", t.element_type),
         )
     })?;
-    Ok(TableType { element, limits: limits(t.initial, t.maximum) })
+    Ok(TableType {
+        element,
+        limits: limits(t.initial, t.maximum),
+        index_type: IndexType::of(t.table64),
+    })
+}
+
+fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType { limits: limits(m.initial, m.maximum), index_type: IndexType::of(m.memory64) }
 }
 
 fn decode_with(
@@ -136,7 +144,7 @@ fn decode_with(
                             EntityIndex::Table(info.tables.len() as u32 - 1)
                         }
                         wasmparser::TypeRef::Memory(m) => {
-                            info.memories.push(MemoryType { limits: limits(m.initial, m.maximum) });
+                            info.memories.push(memory_type(&m));
                             info.num_imported_memories += 1;
                             EntityIndex::Memory(info.memories.len() as u32 - 1)
                         }
@@ -182,7 +190,7 @@ fn decode_with(
             Payload::MemorySection(reader) => {
                 for m in reader {
                     let m = m.map_err(err)?;
-                    info.memories.push(MemoryType { limits: limits(m.initial, m.maximum) });
+                    info.memories.push(memory_type(&m));
                 }
             }
             Payload::GlobalSection(reader) => {

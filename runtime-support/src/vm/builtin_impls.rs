@@ -25,31 +25,32 @@ unsafe fn instance<'a>(vmctx: *mut VMContext) -> &'a InstanceData {
 }
 
 /// Bounds of memory `mem` of `inst`: `(base, length)`.
-fn memory(inst: &InstanceData, mem: u32) -> (*mut u8, usize) {
+fn memory(inst: &InstanceData, mem: u32) -> (*mut u8, u64) {
     let def = inst.memories[mem as usize].def;
     // SAFETY: memory refs of a live instance point to live definitions.
-    unsafe { ((*def).base, (*def).current_length) }
+    unsafe { ((*def).base, (*def).current_length as u64) }
 }
 
-fn in_bounds(start: u32, len: u32, size: usize) -> bool {
-    u64::from(start) + u64::from(len) <= size as u64
+/// Whether `[start, start + len)` lies inside `size` bytes or elements.
+fn in_bounds(start: u64, len: u64, size: u64) -> bool {
+    start.checked_add(len).is_some_and(|end| end <= size)
 }
 
-pub(super) unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u32) -> u32 {
+pub(super) unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64 {
     // SAFETY: compiled code passes its own live VMContext.
     let inst = unsafe { instance(vmctx) };
     let m = inst.memories[mem as usize].memory;
     // SAFETY: memory refs point to live, store-owned memories; execution in a store is
     // single-threaded, so this is the only reference while it grows.
-    unsafe { (*m).grow(u64::from(delta)) }.map_or(u32::MAX, |old| old as u32)
+    unsafe { (*m).grow(delta) }.unwrap_or(u64::MAX)
 }
 
 pub(super) unsafe extern "C" fn memory_fill(
     vmctx: *mut VMContext,
     mem: u32,
-    dst: u32,
+    dst: u64,
     val: u32,
-    len: u32,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let (base, size) = memory(unsafe { instance(vmctx) }, mem);
@@ -65,9 +66,9 @@ pub(super) unsafe extern "C" fn memory_copy(
     vmctx: *mut VMContext,
     dm: u32,
     sm: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let inst = unsafe { instance(vmctx) };
@@ -85,7 +86,7 @@ pub(super) unsafe extern "C" fn memory_init(
     vmctx: *mut VMContext,
     mem: u32,
     data: u32,
-    dst: u32,
+    dst: u64,
     src: u32,
     len: u32,
 ) -> u32 {
@@ -98,7 +99,7 @@ pub(super) unsafe extern "C" fn memory_init(
         &info.wasm[info.data[data as usize].bytes.clone()]
     };
     let (base, size) = memory(inst, mem);
-    if !in_bounds(src, len, seg.len()) || !in_bounds(dst, len, size) {
+    if !in_bounds(src.into(), len.into(), seg.len() as u64) || !in_bounds(dst, len.into(), size) {
         return TRAP;
     }
     // SAFETY: both ranges were checked; the segment is not inside linear memory.
@@ -121,18 +122,18 @@ pub(super) unsafe extern "C" fn table_grow(
     vmctx: *mut VMContext,
     table: u32,
     init: usize,
-    delta: u32,
-) -> u32 {
+    delta: u64,
+) -> u64 {
     // SAFETY: compiled code passes its own live VMContext.
-    unsafe { instance(vmctx) }.table_grow(table, delta, init).unwrap_or(u32::MAX)
+    unsafe { instance(vmctx) }.table_grow(table, delta, init).map_or(u64::MAX, u64::from)
 }
 
 pub(super) unsafe extern "C" fn table_fill(
     vmctx: *mut VMContext,
     table: u32,
-    dst: u32,
+    dst: u64,
     val: usize,
-    len: u32,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let r = unsafe { instance(vmctx) }.table_fill(table, dst, val, len);
@@ -143,9 +144,9 @@ pub(super) unsafe extern "C" fn table_copy(
     vmctx: *mut VMContext,
     dt: u32,
     st: u32,
-    dst: u32,
-    src: u32,
-    len: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
 ) -> u32 {
     // SAFETY: compiled code passes its own live VMContext.
     let r = unsafe { instance(vmctx) }.table_copy(dt, st, dst, src, len);
@@ -156,7 +157,7 @@ pub(super) unsafe extern "C" fn table_init(
     vmctx: *mut VMContext,
     table: u32,
     elem: u32,
-    dst: u32,
+    dst: u64,
     src: u32,
     len: u32,
 ) -> u32 {

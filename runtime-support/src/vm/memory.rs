@@ -4,21 +4,24 @@
 
 use super::vmcontext::VMMemoryDefinition;
 use crate::error::ResourceError;
-use crate::types::{MemoryType, WASM_PAGE_SIZE};
+use crate::types::{IndexType, MemoryType, WASM_PAGE_SIZE};
 
 /// How a memory reserves address space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemoryStyle {
-    /// Largest number of pages any memory may reach (the embedder's limit, at most 65536).
+    /// Largest number of pages any memory may reach (the embedder's limit). A 32-bit
+    /// memory is also capped at 65536 pages (4 GiB) by its index type.
     pub limit_pages: u64,
     /// Reserve address space for the maximum (or the limit) up front, so the memory never
     /// moves when it grows.
     pub reserve_to_max: bool,
-    /// Inaccessible bytes reserved after the maximum (guard region for compiled code).
+    /// Inaccessible bytes reserved after the maximum of a 32-bit memory (guard region for
+    /// compiled code). 64-bit memories have none: compiled code checks their bounds.
     pub guard_bytes: u64,
-    /// Address space reserved at least (before the guard), whatever the memory's size and
-    /// maximum: 4 GiB for compiled code that relies on guard pages instead of bounds
-    /// checks (DESIGN.md principle 4); 0 otherwise.
+    /// Address space a 32-bit memory reserves at least (before the guard), whatever its
+    /// size and maximum: 4 GiB for compiled code that relies on guard pages instead of
+    /// bounds checks (DESIGN.md principle 4); 0 otherwise. 64-bit memories reserve only
+    /// what they need (and may move when they grow).
     pub min_reserve_bytes: u64,
 }
 
@@ -42,6 +45,7 @@ pub struct LinearMemory {
     len: usize,
     max_pages: u64,
     declared_max: Option<u64>,
+    index_type: IndexType,
     style: MemoryStyle,
     def: *mut VMMemoryDefinition,
     /// Whether a memory image was mapped from a file into the accessible pages.
@@ -54,8 +58,13 @@ fn host_page() -> usize {
     if p > 0 { p as usize } else { 4096 }
 }
 
-fn round_up(v: usize, to: usize) -> usize {
-    v.div_ceil(to) * to
+/// The byte size of `pages` pages, saturating at the largest `usize`.
+fn bytes(pages: u64) -> usize {
+    usize::try_from(pages.saturating_mul(WASM_PAGE_SIZE)).unwrap_or(usize::MAX)
+}
+
+fn too_large(ty: &MemoryType) -> ResourceError {
+    ResourceError { message: format!("a memory of {} pages does not fit this host", ty.limits.min) }
 }
 
 /// Maps `reserved` bytes inaccessible, then makes the first `accessible` read-write.
@@ -97,7 +106,7 @@ impl LinearMemory {
     /// # Errors
     /// [`ResourceError`] when the minimum exceeds the limit or the host refuses the mapping.
     pub fn new(ty: &MemoryType, style: MemoryStyle) -> Result<Self, ResourceError> {
-        let limit = style.limit_pages.min(crate::types::WASM32_MAX_PAGES);
+        let limit = style.limit_pages.min(ty.max_pages());
         if ty.limits.min > limit {
             return Err(ResourceError {
                 message: format!(
@@ -106,12 +115,25 @@ impl LinearMemory {
                 ),
             });
         }
+        let style = match ty.index_type {
+            IndexType::I32 => style,
+            IndexType::I64 => MemoryStyle { guard_bytes: 0, min_reserve_bytes: 0, ..style },
+        };
         let max_pages = ty.limits.max.unwrap_or(limit).min(limit);
-        let len = (ty.limits.min * WASM_PAGE_SIZE) as usize;
-        let want = if style.reserve_to_max { (max_pages * WASM_PAGE_SIZE) as usize } else { len };
+        let len = ty
+            .limits
+            .min
+            .checked_mul(WASM_PAGE_SIZE)
+            .and_then(|b| usize::try_from(b).ok())
+            .ok_or_else(|| too_large(ty))?;
+        let want = if style.reserve_to_max { bytes(max_pages) } else { len };
         let want = want.max(style.min_reserve_bytes as usize);
-        let reserved =
-            round_up(want.max(len) + style.guard_bytes as usize, host_page()).max(host_page());
+        let reserved = want
+            .max(len)
+            .checked_add(style.guard_bytes as usize)
+            .and_then(|r| r.checked_next_multiple_of(host_page()))
+            .ok_or_else(|| too_large(ty))?
+            .max(host_page());
         let ptr = match super::reservation_pool::take(reserved, len) {
             Some(ptr) => ptr,
             None => map(reserved, len)?,
@@ -122,6 +144,7 @@ impl LinearMemory {
             len,
             max_pages,
             declared_max: ty.limits.max,
+            index_type: ty.index_type,
             style,
             def: std::ptr::null_mut(),
             file_backed: false,
@@ -182,6 +205,11 @@ impl LinearMemory {
         self.declared_max
     }
 
+    /// The memory's index type (`i64` for a 64-bit memory).
+    pub fn index_type(&self) -> IndexType {
+        self.index_type
+    }
+
     /// Address of byte 0 (changes when a growth has to move the memory).
     pub fn base(&self) -> *mut u8 {
         self.ptr
@@ -199,8 +227,8 @@ impl LinearMemory {
         if delta == 0 {
             return Some(old);
         }
-        let new_len = (new * WASM_PAGE_SIZE) as usize;
-        if new_len + self.style.guard_bytes as usize <= self.reserved {
+        let new_len = usize::try_from(new.checked_mul(WASM_PAGE_SIZE)?).ok()?;
+        if new_len.checked_add(self.style.guard_bytes as usize)? <= self.reserved {
             // SAFETY: [ptr+len, ptr+new_len) lies inside our reservation.
             let rc = unsafe {
                 libc::mprotect(
@@ -213,27 +241,88 @@ impl LinearMemory {
                 return None;
             }
         } else {
-            let reserved = round_up(
-                (new_len
-                    .max(self.len.saturating_mul(2))
-                    .min((self.max_pages * WASM_PAGE_SIZE) as usize)
-                    .max(new_len))
-                    + self.style.guard_bytes as usize,
-                host_page(),
-            );
-            let ptr = map(reserved, new_len).ok()?;
-            // SAFETY: both ranges are mapped readable/writable for `len` bytes and distinct.
-            unsafe {
-                std::ptr::copy_nonoverlapping(self.ptr, ptr, self.len);
-                libc::munmap(self.ptr.cast(), self.reserved);
-            }
-            self.ptr = ptr;
-            self.reserved = reserved;
-            self.file_backed = false;
+            let reserved = new_len
+                .max(self.len.saturating_mul(2))
+                .min(bytes(self.max_pages))
+                .max(new_len)
+                .checked_add(self.style.guard_bytes as usize)?
+                .checked_next_multiple_of(host_page())?;
+            let to = map(reserved, 0).ok()?;
+            // SAFETY: `to` is a fresh reservation of `reserved >= new_len` bytes; nothing
+            // refers to the old pages once the memory has moved (compiled code reloads the
+            // base of a memory that may move).
+            unsafe { self.relocate(to, reserved, new_len) }?;
         }
         self.len = new_len;
         self.publish();
         Some(old)
+    }
+
+    /// Moves the memory into the fresh inaccessible reservation `to` (`reserved` bytes),
+    /// with its first `new_len` bytes accessible, and releases the old reservation. On Linux
+    /// the pages move with `mremap` (no copy, and pages never touched stay uncommitted, which
+    /// matters for a 64-bit memory of gigabytes); where that is not possible (another OS, or
+    /// accessible bytes that span mappings of different kinds, such as a memory image mapped
+    /// from a file) they are copied.
+    ///
+    /// Returns `None` when the host refuses to make the new bytes accessible; the memory
+    /// then keeps its length and contents (possibly at the new address) and `to` is
+    /// released or in use by it.
+    ///
+    /// # Safety
+    /// `to` must be a fresh `PROT_NONE` reservation of `reserved >= new_len >= self.len`
+    /// bytes that nothing else uses, and nothing may use the old pages afterwards.
+    unsafe fn relocate(&mut self, to: *mut u8, reserved: usize, new_len: usize) -> Option<()> {
+        #[cfg(target_os = "linux")]
+        if self.len > 0 {
+            // SAFETY: moves this memory's own accessible pages over the start of `to`, which
+            // the caller reserved for it (MREMAP_FIXED replaces that part of the mapping).
+            let moved = unsafe {
+                libc::mremap(
+                    self.ptr.cast(),
+                    self.len,
+                    self.len,
+                    libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                    to.cast::<libc::c_void>(),
+                )
+            };
+            if moved != libc::MAP_FAILED {
+                // SAFETY: the old reservation's remaining (inaccessible) tail is this
+                // memory's own; [to+len, to+new_len) lies in the fresh reservation.
+                let rc = unsafe {
+                    libc::munmap(self.ptr.add(self.len).cast(), self.reserved - self.len);
+                    libc::mprotect(
+                        to.add(self.len).cast(),
+                        new_len - self.len,
+                        libc::PROT_READ | libc::PROT_WRITE,
+                    )
+                };
+                self.ptr = to;
+                self.reserved = reserved;
+                if rc != 0 {
+                    self.publish();
+                    return None;
+                }
+                return Some(());
+            }
+        }
+        // SAFETY: [to, to+new_len) lies in the fresh reservation.
+        let rc = unsafe { libc::mprotect(to.cast(), new_len, libc::PROT_READ | libc::PROT_WRITE) };
+        if rc != 0 {
+            // SAFETY: the fresh reservation, which nothing refers to.
+            unsafe { libc::munmap(to.cast(), reserved) };
+            return None;
+        }
+        // SAFETY: both ranges are mapped readable/writable for `len` bytes and distinct; the
+        // old reservation is this memory's own.
+        unsafe {
+            std::ptr::copy_nonoverlapping(self.ptr, to, self.len);
+            libc::munmap(self.ptr.cast(), self.reserved);
+        }
+        self.ptr = to;
+        self.reserved = reserved;
+        self.file_backed = false;
+        Some(())
     }
 }
 

@@ -126,7 +126,7 @@ mod tests {
     }
 
     fn memory(min: u64, style: MemoryStyle) -> LinearMemory {
-        LinearMemory::new(&MemoryType { limits: Limits { min, max: Some(100) } }, style).unwrap()
+        LinearMemory::new(&MemoryType::new(Limits { min, max: Some(100) }), style).unwrap()
     }
 
     #[test]

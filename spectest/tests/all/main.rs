@@ -1,7 +1,8 @@
 //! The spectest crate's integration tests, linked into one test binary: the runner's
-//! directives (`runner`), scripts on disk and `kiln-spectest --dir` (`scripts`), and the
-//! spec suite on every engine (`spec`).
+//! directives (`runner`), scripts on disk and `kiln-spectest --dir` (`scripts`), the spec
+//! suite on every engine (`spec`), and Kiln's own memory64 and table64 scripts (`memories`).
 
+mod memories;
 mod runner;
 mod scripts;
 mod spec;

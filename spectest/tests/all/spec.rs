@@ -1,7 +1,7 @@
 //! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD, extended-const,
-//! tail-call, function-references) on each of its default engines ([`SpecSet::engines`]);
-//! fails on any failure (assertions in the skip list are not run); the interpreter both with
-//! lazy translation (the default) and eager.
+//! tail-call, function-references, multi-memory, memory64) on each of its default engines
+//! ([`SpecSet::engines`]); fails on any failure (assertions in the skip list are not run);
+//! the interpreter both with lazy translation (the default) and eager.
 
 use kiln_spectest::{ENGINES, RunOptions, SpecSet, report, run_suite, skip};
 

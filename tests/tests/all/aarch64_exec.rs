@@ -872,6 +872,101 @@ fn traps_match_the_interpreter() {
     }
 }
 
+/// Multi-memory and memory64 on aarch64: loads, stores and bulk operations naming their
+/// memory, a 64-bit memory's explicit bounds checks (addresses and static offsets of 2^32 and
+/// more, sums that overflow), `memory.size`/`memory.grow` per memory, copies between a
+/// 32-bit and a 64-bit memory, and a 64-bit table's `call_indirect` and `table.size`.
+#[test]
+fn multi_memory_and_memory64_match_the_interpreter() {
+    let wasm = wat::parse_str(
+        r#"(module
+          (type $r (func (result i32)))
+          (memory $a 1)
+          (memory $b 2 3)
+          (memory $w i64 1 4)
+          (table $t i64 3 funcref)
+          (elem (table $t) (i64.const 1) func $seven)
+          (data (memory $b) (i32.const 0x1fff0) "multi-memory b..")
+          (data (memory $w) (i64.const 0xfff8) "wide mem")
+          (data $p "passive")
+          (func $seven (result i32) (i32.const 7))
+          (func (export "load_a") (param i32) (result i32) (i32.load $a (local.get 0)))
+          (func (export "load_b") (param i32) (result i64) (i64.load $b offset=8 (local.get 0)))
+          (func (export "load_w") (param i64) (result i64) (i64.load $w (local.get 0)))
+          (func (export "load_w_far") (param i64) (result i32) (i32.load8_u $w offset=0x100000000 (local.get 0)))
+          (func (export "load_w_max") (param i64) (result i32) (i32.load8_u $w offset=0xffffffffffffffff (local.get 0)))
+          (func (export "store_b") (param i32 i64) (i64.store $b (local.get 0) (local.get 1)))
+          (func (export "store_w") (param i64 i32) (i32.store16 $w offset=2 (local.get 0) (local.get 1)))
+          (func (export "size_b") (result i32) (memory.size $b))
+          (func (export "size_w") (result i64) (memory.size $w))
+          (func (export "grow_b") (param i32) (result i32) (memory.grow $b (local.get 0)))
+          (func (export "grow_w") (param i64) (result i64) (memory.grow $w (local.get 0)))
+          (func (export "fill_w") (param i64 i32 i64) (memory.fill $w (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "copy_w_to_a") (param i32 i64 i32) (memory.copy $a $w (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "copy_b_to_w") (param i64 i32 i32) (memory.copy $w $b (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "init_w") (param i64 i32 i32) (memory.init $w $p (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "call_t") (param i64) (result i32) (call_indirect $t (type $r) (local.get 0)))
+          (func (export "size_t") (result i64) (table.size $t))
+        )"#,
+    )
+    .unwrap();
+    let c = Call::new;
+    let calls = vec![
+        c("load_b", &[0x1fff0]),
+        c("load_b", &[0x1fff1]),
+        c("load_a", &[0x1fff0]),
+        c("load_w", &[0xfff8]),
+        c("load_w", &[0xfff9]),
+        c("load_w", &[1 << 32]),
+        c("load_w", &[u64::MAX]),
+        c("load_w", &[u64::MAX - 7]),
+        c("load_w_far", &[0]),
+        c("load_w_far", &[0u64.wrapping_sub(1 << 32)]),
+        c("load_w_max", &[0]),
+        c("load_w_max", &[1]),
+        c("store_b", &[0x2fff8, 0x0102_0304_0506_0708]),
+        c("store_w", &[0xfffc, 0xabcd]),
+        c("load_w", &[0xfff8]),
+        c("store_w", &[0xfffd, 0xabcd]),
+        c("size_b", &[]),
+        c("size_w", &[]),
+        c("grow_w", &[2]),
+        c("size_w", &[]),
+        c("load_w", &[0x2fff8]),
+        c("grow_w", &[2]),
+        c("grow_w", &[u64::MAX]),
+        c("grow_w", &[1 << 32]),
+        c("grow_b", &[1]),
+        c("grow_b", &[1]),
+        c("size_b", &[]),
+        c("store_b", &[0x2fff8, 0x0102_0304_0506_0708]),
+        c("load_b", &[0x2fff0]),
+        c("fill_w", &[0x2fff0, 0x5a, 16]),
+        c("load_w", &[0x2fff8]),
+        c("fill_w", &[0x2fff0, 0x5a, 17]),
+        c("fill_w", &[u64::MAX, 0x5a, 2]),
+        c("copy_w_to_a", &[8, 0xfff8, 8]),
+        c("load_a", &[8]),
+        c("load_a", &[12]),
+        c("copy_w_to_a", &[0, 1 << 32, 0]),
+        c("copy_b_to_w", &[0x100, 0x1fff0, 16]),
+        c("load_w", &[0x100]),
+        c("copy_b_to_w", &[0x2fff8, 0, 9]),
+        c("init_w", &[0x2fff9, 0, 7]),
+        c("load_w", &[0x2fff8]),
+        c("init_w", &[0x2fffa, 0, 7]),
+        c("init_w", &[u64::MAX, 0, 0]),
+        c("call_t", &[1]),
+        c("call_t", &[0]),
+        c("call_t", &[3]),
+        c("call_t", &[(1 << 32) + 1]),
+        c("size_t", &[]),
+    ];
+    let expected = compare("memories", &wasm, &calls);
+    let traps = expected.iter().filter(|o| matches!(o, Outcome::Trap(_))).count();
+    assert!(traps >= 15, "{traps} traps");
+}
+
 /// A builtin the driver does not implement ends the run with an error naming its slot,
 /// instead of running on with a wrong answer.
 #[test]

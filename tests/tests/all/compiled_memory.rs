@@ -92,5 +92,5 @@ fn host_growth_of_an_imported_memory_inside_a_loop() {
     assert_eq!(run.call(n).unwrap(), (0..n).map(|i| i & 0xff).sum::<i32>());
     let size = inst.typed_func::<(), i32>("size").unwrap();
     assert_eq!(size.call(()).unwrap(), 1 + n);
-    assert_eq!(exporter.exported_memory("mem").unwrap().size(), 1 + n as u32);
+    assert_eq!(exporter.exported_memory("mem").unwrap().size(), 1 + n as u64);
 }

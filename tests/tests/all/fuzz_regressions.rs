@@ -90,7 +90,7 @@ fn host_global_and_table_refuse_a_foreign_initial_value() {
     wrong_runtime(
         a.host_module("hg").global("g", Val::FuncRef(Some(foreign.clone())), true).instantiate(),
     );
-    let ty = TableType { element: RefType::FUNCREF, limits: Limits { min: 1, max: None } };
+    let ty = TableType::new(RefType::FUNCREF, Limits { min: 1, max: None });
     wrong_runtime(a.host_module("ht").table("t", ty, Val::FuncRef(Some(foreign))).instantiate());
 }
 

@@ -13,6 +13,7 @@ mod fuzz_regressions;
 mod interruption;
 mod lazy_translation;
 mod malformed;
+mod memories;
 mod memory_image;
 mod mixed_engines;
 mod object_load;

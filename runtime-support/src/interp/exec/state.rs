@@ -3,7 +3,7 @@
 use super::super::ir::{CompiledFunc, Instr};
 use super::super::module::FuncSlot;
 use crate::error::Unwind;
-use crate::instance::InstanceData;
+use crate::instance::{InstanceData, MemoryRef};
 use crate::vm::{Store, VMGlobalDefinition, VMMemoryDefinition};
 
 /// A suspended caller: where to resume when the callee returns.
@@ -31,6 +31,8 @@ pub struct InstCache {
     pub globals: *const *mut VMGlobalDefinition,
     /// Its memory 0, or null.
     pub mem_def: *mut VMMemoryDefinition,
+    /// Its memories, by index (for the instructions that name theirs).
+    pub memories: *const MemoryRef,
 }
 
 impl InstCache {
@@ -46,6 +48,7 @@ impl InstCache {
             num_imported_funcs: i.module.info.num_imported_funcs,
             globals: i.globals.as_ptr(),
             mem_def: i.memories.first().map(|m| m.def).unwrap_or(std::ptr::null_mut()),
+            memories: i.memories.as_ptr(),
         }
     }
 

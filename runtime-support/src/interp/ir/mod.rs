@@ -82,6 +82,16 @@ pub type Slot16 = u16;
 /// A branch target: an instruction index while translating, an offset relative to the
 /// branching instruction (`i32` bits) once threaded. At most one per instruction.
 pub type Target = u32;
+/// The memory an `*_m` memory instruction accesses (multi-memory, memory64): the memory
+/// index in the low 7 bits ([`MEM_SEL_INDEX`]), and [`MEM_SEL_64`] set when it is a 64-bit
+/// memory (its addresses, sizes and lengths are `i64`; else `i32`, of which only the low 32
+/// bits of a slot count). An immediate.
+pub type MemSel = u8;
+/// The bit of a [`MemSel`] that marks a 64-bit memory.
+pub const MEM_SEL_64: MemSel = 0x80;
+/// The bits of a [`MemSel`] that hold the memory index (so at most 128 memories are
+/// addressable; the validator allows 100).
+pub const MEM_SEL_INDEX: MemSel = 0x7f;
 
 /// `Some($f)` when `$role` is the role `$want` (`Dst` or `Target`), else `None`.
 macro_rules! operand_of_role {

@@ -338,6 +338,106 @@ macro_rules! for_each_op {
             memory_init = MemoryInit { base: Base, segment: u32 };
             data_drop = DataDrop { segment: u32 };
 
+            // ---- memories by index, and 64-bit addresses (multi-memory, memory64) ----
+            // The instructions above address a 32-bit memory 0 through the hot `mem`/`len`
+            // registers; these `*_m` forms address the memory their `memory` selector names
+            // (see `MemSel`), with an `i32` or `i64` address as its index type says. An access
+            // traps `out of bounds memory access` when `address + offset + size` exceeds the
+            // memory's length (in full precision: nothing wraps).
+            i32_load_m = I32LoadM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i64_load_m = I64LoadM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i32_load8_s_m = I32Load8SM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i32_load8_u_m = I32Load8UM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i32_load16_s_m = I32Load16SM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i32_load16_u_m = I32Load16UM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i64_load8_s_m = I64Load8SM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i64_load8_u_m = I64Load8UM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i64_load16_s_m = I64Load16SM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i64_load16_u_m = I64Load16UM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i64_load32_s_m = I64Load32SM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i64_load32_u_m = I64Load32UM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            i32_store_m = I32StoreM { addr: Src, value: Src, offset: u32, memory: MemSel };
+            i64_store_m = I64StoreM { addr: Src, value: Src, offset: u32, memory: MemSel };
+            i32_store8_m = I32Store8M { addr: Src, value: Src, offset: u32, memory: MemSel };
+            i32_store16_m = I32Store16M { addr: Src, value: Src, offset: u32, memory: MemSel };
+            /// `dst = addr + offset` (`i64`), trapping `out of bounds memory access` when the
+            /// sum does not fit 64 bits: the part of a 64-bit memory's static offset of 2^32
+            /// or more, added before the access (which then has offset 0).
+            memory_offset64 = MemoryOffset64 { dst: Dst, addr: Src, offset: Src };
+            /// `dst` = the size in pages (an `i32` or `i64` as the index type says).
+            memory_size_m = MemorySizeM { dst: Dst, memory: MemSel };
+            /// `dst` = the old size in pages, or -1 (of the index type) when it cannot grow.
+            memory_grow_m = MemoryGrowM { dst: Dst, delta: Src, memory: MemSel };
+            /// Operands (dst, value, len) in `base..base+3`.
+            memory_fill_m = MemoryFillM { base: Base, memory: MemSel };
+            /// Operands (dst, src, len) in `base..base+3`; `len` of the narrower index type.
+            memory_copy_m = MemoryCopyM { base: Base, dst_memory: MemSel, src_memory: MemSel };
+            /// Operands (dst, src, len) in `base..base+3`; `src` and `len` are `i32`.
+            memory_init_m = MemoryInitM { base: Base, segment: u32, memory: MemSel };
+            v128_load_m = V128LoadM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            v128_load8x8_s_m = V128Load8x8SM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            v128_load8x8_u_m = V128Load8x8UM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
+            v128_load16x4_s_m = V128Load16x4SM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load16x4_u_m = V128Load16x4UM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load32x2_s_m = V128Load32x2SM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load32x2_u_m = V128Load32x2UM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load8_splat_m = V128Load8SplatM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load16_splat_m = V128Load16SplatM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load32_splat_m = V128Load32SplatM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load64_splat_m = V128Load64SplatM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load32_zero_m = V128Load32ZeroM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load64_zero_m = V128Load64ZeroM {
+                dst: Dst, addr: Src, offset: u32, memory: MemSel
+            };
+            v128_load8_lane_m = V128Load8LaneM {
+                vec: Base, addr: Src, offset: u32, lane: u8, memory: MemSel
+            };
+            v128_load16_lane_m = V128Load16LaneM {
+                vec: Base, addr: Src, offset: u32, lane: u8, memory: MemSel
+            };
+            v128_load32_lane_m = V128Load32LaneM {
+                vec: Base, addr: Src, offset: u32, lane: u8, memory: MemSel
+            };
+            v128_load64_lane_m = V128Load64LaneM {
+                vec: Base, addr: Src, offset: u32, lane: u8, memory: MemSel
+            };
+            v128_store_m = V128StoreM { addr: Src, value: Src, offset: u32, memory: MemSel };
+            v128_store8_lane_m = V128Store8LaneM {
+                addr: Src, value: Src, offset: u32, lane: u8, memory: MemSel
+            };
+            v128_store16_lane_m = V128Store16LaneM {
+                addr: Src, value: Src, offset: u32, lane: u8, memory: MemSel
+            };
+            v128_store32_lane_m = V128Store32LaneM {
+                addr: Src, value: Src, offset: u32, lane: u8, memory: MemSel
+            };
+            v128_store64_lane_m = V128Store64LaneM {
+                addr: Src, value: Src, offset: u32, lane: u8, memory: MemSel
+            };
+            /// `dst = min(src, 2^32 - 1)`: an `i64` element index, size or length of a 64-bit
+            /// table as the `u32` the table instructions read. Exact: no table reaches
+            /// 2^32 - 1 elements (`vm::TABLE_ELEMENT_LIMIT`), so every such value is out of
+            /// bounds (or too large a growth) before and after.
+            table_index64 = TableIndex64 { dst: Dst, src: Src };
+
             // ---- tables ----
             table_get = TableGet { dst: Dst, index: Src, table: u32 };
             table_set = TableSet { index: Src, value: Src, table: u32 };

@@ -23,6 +23,8 @@ impl Translator<'_> {
 
     /// `call_indirect` through table `table_index`, expecting type `type_index`.
     pub(super) fn call_indirect(&mut self, type_index: u32, table_index: u32) {
+        let wide = self.info.tables[table_index as usize].ty.index_type.is_64();
+        self.table_index(wide, self.top());
         let ty = &self.info.types[type_index as usize];
         let base = self.take_args(ty.params().len() + 1);
         self.emit(Op::CallIndirect { table: table_index, ty: type_index, base });

@@ -28,8 +28,6 @@ pub(super) enum Proposal {
     StackSwitching,
     WideArithmetic,
     MemoryControl,
-    MultiMemory,
-    Memory64,
 }
 
 impl fmt::Display for Proposal {
@@ -45,8 +43,6 @@ impl fmt::Display for Proposal {
             Proposal::StackSwitching => "stack switching",
             Proposal::WideArithmetic => "wide arithmetic",
             Proposal::MemoryControl => "memory control",
-            Proposal::MultiMemory => "multiple memories",
-            Proposal::Memory64 => "64-bit memories",
         })
     }
 }

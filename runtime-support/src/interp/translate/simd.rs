@@ -11,6 +11,7 @@
 //! destination slot).
 
 use super::Translator;
+use super::memory::Target;
 use super::proposals::{by_proposal, refuse_untranslated, visited_by_hand};
 use super::stack::Entry;
 use crate::interp::ir::{Op, Slot};
@@ -88,35 +89,43 @@ macro_rules! replace_lane {
     )*};
 }
 
-/// `i32 -> v128` loads.
+/// `i32 -> v128` loads (`i64` addresses for a 64-bit memory), with their `*_m` forms.
 macro_rules! v_load {
-    ($($visit:ident => $Var:ident,)*) => {$(
+    ($($visit:ident => $Var:ident, $VarM:ident,)*) => {$(
         fn $visit(&mut self, memarg: MemArg) -> Self::Output {
-            self.check_memarg(memarg)?;
-            let offset = memarg.offset as u32;
-            self.retype(ValType::V128, |dst, addr| Op::$Var { dst, addr, offset });
+            let (target, offset) = self.memarg(memarg, self.top())?;
+            self.retype(ValType::V128, |dst, addr| match target {
+                Target::Memory0 => Op::$Var { dst, addr, offset },
+                Target::Indexed(memory) => Op::$VarM { dst, addr, offset, memory },
+            });
             Ok(())
         }
     )*};
 }
 
-/// `i32 v128 -> v128` lane loads.
+/// `i32 v128 -> v128` lane loads, with their `*_m` forms.
 macro_rules! v_load_lane {
-    ($($visit:ident => $Var:ident,)*) => {$(
+    ($($visit:ident => $Var:ident, $VarM:ident,)*) => {$(
         fn $visit(&mut self, memarg: MemArg, lane: u8) -> Self::Output {
-            self.check_memarg(memarg)?;
-            let offset = memarg.offset as u32;
-            self.load_lane(|vec, addr| Op::$Var { vec, addr, offset, lane });
+            let (target, offset) = self.memarg(memarg, self.top() - 1)?;
+            self.load_lane(|vec, addr| match target {
+                Target::Memory0 => Op::$Var { vec, addr, offset, lane },
+                Target::Indexed(memory) => Op::$VarM { vec, addr, offset, lane, memory },
+            });
             Ok(())
         }
     )*};
 }
 
-/// `i32 v128 ->` lane stores.
+/// `i32 v128 ->` lane stores, with their `*_m` forms.
 macro_rules! v_store_lane {
-    ($($visit:ident => $Var:ident,)*) => {$(
+    ($($visit:ident => $Var:ident, $VarM:ident,)*) => {$(
         fn $visit(&mut self, memarg: MemArg, lane: u8) -> Self::Output {
-            self.store(|addr, value, offset| Op::$Var { addr, value, offset, lane }, memarg)
+            self.store(
+                |addr, value, offset| Op::$Var { addr, value, offset, lane },
+                |addr, value, offset, memory| Op::$VarM { addr, value, offset, lane, memory },
+                memarg,
+            )
         }
     )*};
 }
@@ -168,37 +177,41 @@ impl<'a> VisitSimdOperator<'a> for Translator<'_> {
     // ---- memory
 
     v_load! {
-        visit_v128_load => V128Load,
-        visit_v128_load8x8_s => V128Load8x8S,
-        visit_v128_load8x8_u => V128Load8x8U,
-        visit_v128_load16x4_s => V128Load16x4S,
-        visit_v128_load16x4_u => V128Load16x4U,
-        visit_v128_load32x2_s => V128Load32x2S,
-        visit_v128_load32x2_u => V128Load32x2U,
-        visit_v128_load8_splat => V128Load8Splat,
-        visit_v128_load16_splat => V128Load16Splat,
-        visit_v128_load32_splat => V128Load32Splat,
-        visit_v128_load64_splat => V128Load64Splat,
-        visit_v128_load32_zero => V128Load32Zero,
-        visit_v128_load64_zero => V128Load64Zero,
+        visit_v128_load => V128Load, V128LoadM,
+        visit_v128_load8x8_s => V128Load8x8S, V128Load8x8SM,
+        visit_v128_load8x8_u => V128Load8x8U, V128Load8x8UM,
+        visit_v128_load16x4_s => V128Load16x4S, V128Load16x4SM,
+        visit_v128_load16x4_u => V128Load16x4U, V128Load16x4UM,
+        visit_v128_load32x2_s => V128Load32x2S, V128Load32x2SM,
+        visit_v128_load32x2_u => V128Load32x2U, V128Load32x2UM,
+        visit_v128_load8_splat => V128Load8Splat, V128Load8SplatM,
+        visit_v128_load16_splat => V128Load16Splat, V128Load16SplatM,
+        visit_v128_load32_splat => V128Load32Splat, V128Load32SplatM,
+        visit_v128_load64_splat => V128Load64Splat, V128Load64SplatM,
+        visit_v128_load32_zero => V128Load32Zero, V128Load32ZeroM,
+        visit_v128_load64_zero => V128Load64Zero, V128Load64ZeroM,
     }
 
     v_load_lane! {
-        visit_v128_load8_lane => V128Load8Lane,
-        visit_v128_load16_lane => V128Load16Lane,
-        visit_v128_load32_lane => V128Load32Lane,
-        visit_v128_load64_lane => V128Load64Lane,
+        visit_v128_load8_lane => V128Load8Lane, V128Load8LaneM,
+        visit_v128_load16_lane => V128Load16Lane, V128Load16LaneM,
+        visit_v128_load32_lane => V128Load32Lane, V128Load32LaneM,
+        visit_v128_load64_lane => V128Load64Lane, V128Load64LaneM,
     }
 
     fn visit_v128_store(&mut self, memarg: MemArg) -> Self::Output {
-        self.store(|addr, value, offset| Op::V128Store { addr, value, offset }, memarg)
+        self.store(
+            |addr, value, offset| Op::V128Store { addr, value, offset },
+            |addr, value, offset, memory| Op::V128StoreM { addr, value, offset, memory },
+            memarg,
+        )
     }
 
     v_store_lane! {
-        visit_v128_store8_lane => V128Store8Lane,
-        visit_v128_store16_lane => V128Store16Lane,
-        visit_v128_store32_lane => V128Store32Lane,
-        visit_v128_store64_lane => V128Store64Lane,
+        visit_v128_store8_lane => V128Store8Lane, V128Store8LaneM,
+        visit_v128_store16_lane => V128Store16Lane, V128Store16LaneM,
+        visit_v128_store32_lane => V128Store32Lane, V128Store32LaneM,
+        visit_v128_store64_lane => V128Store64Lane, V128Store64LaneM,
     }
 
     // ---- constants and lanes

@@ -86,22 +86,29 @@ macro_rules! rotate {
     )*};
 }
 
-/// Loads (float loads use the integer load of the same width).
+/// Loads, and their `*_m` forms for other memories (float loads use the integer load of
+/// the same width).
 macro_rules! loads {
-    ($($visit:ident => $Var:ident,)*) => {$(
+    ($($visit:ident => $Var:ident, $VarM:ident,)*) => {$(
         fn $visit(&mut self, memarg: MemArg) -> Self::Output {
-            self.load(|dst, addr, offset| Op::$Var { dst, addr, offset }, memarg)
+            self.load(
+                |dst, addr, offset| Op::$Var { dst, addr, offset },
+                |dst, addr, offset, memory| Op::$VarM { dst, addr, offset, memory },
+                memarg,
+            )
         }
     )*};
 }
 
-/// Stores, with the constant-value form `$Imm`; `narrow` stores keep only the low bits
-/// of the value, so any constant fits their immediate.
+/// Stores, with their `*_m` forms for other memories and the constant-value form `$Imm`;
+/// `narrow` stores keep only the low bits of the value, so any constant fits their
+/// immediate.
 macro_rules! stores {
-    ($($visit:ident => $Var:ident, $Imm:ident, narrow: $narrow:literal;)*) => {$(
+    ($($visit:ident => $Var:ident, $VarM:ident, $Imm:ident, narrow: $narrow:literal;)*) => {$(
         fn $visit(&mut self, memarg: MemArg) -> Self::Output {
             self.store_imm(
                 |addr, value, offset| Op::$Var { addr, value, offset },
+                |addr, value, offset, memory| Op::$VarM { addr, value, offset, memory },
                 |addr, value, offset| Op::$Imm { addr, value, offset },
                 $narrow,
                 memarg,
@@ -271,32 +278,32 @@ impl<'a> VisitOperator<'a> for Translator<'_> {
     // ---- memory
 
     loads! {
-        visit_i32_load => I32Load,
-        visit_i64_load => I64Load,
-        visit_f32_load => I32Load,
-        visit_f64_load => I64Load,
-        visit_i32_load8_s => I32Load8S,
-        visit_i32_load8_u => I32Load8U,
-        visit_i32_load16_s => I32Load16S,
-        visit_i32_load16_u => I32Load16U,
-        visit_i64_load8_s => I64Load8S,
-        visit_i64_load8_u => I64Load8U,
-        visit_i64_load16_s => I64Load16S,
-        visit_i64_load16_u => I64Load16U,
-        visit_i64_load32_s => I64Load32S,
-        visit_i64_load32_u => I64Load32U,
+        visit_i32_load => I32Load, I32LoadM,
+        visit_i64_load => I64Load, I64LoadM,
+        visit_f32_load => I32Load, I32LoadM,
+        visit_f64_load => I64Load, I64LoadM,
+        visit_i32_load8_s => I32Load8S, I32Load8SM,
+        visit_i32_load8_u => I32Load8U, I32Load8UM,
+        visit_i32_load16_s => I32Load16S, I32Load16SM,
+        visit_i32_load16_u => I32Load16U, I32Load16UM,
+        visit_i64_load8_s => I64Load8S, I64Load8SM,
+        visit_i64_load8_u => I64Load8U, I64Load8UM,
+        visit_i64_load16_s => I64Load16S, I64Load16SM,
+        visit_i64_load16_u => I64Load16U, I64Load16UM,
+        visit_i64_load32_s => I64Load32S, I64Load32SM,
+        visit_i64_load32_u => I64Load32U, I64Load32UM,
     }
 
     stores! {
-        visit_i32_store => I32Store, I32StoreImm, narrow: true;
-        visit_i64_store => I64Store, I64StoreImm, narrow: false;
-        visit_f32_store => I32Store, I32StoreImm, narrow: true;
-        visit_f64_store => I64Store, I64StoreImm, narrow: false;
-        visit_i32_store8 => I32Store8, I32Store8Imm, narrow: true;
-        visit_i32_store16 => I32Store16, I32Store16Imm, narrow: true;
-        visit_i64_store8 => I32Store8, I32Store8Imm, narrow: true;
-        visit_i64_store16 => I32Store16, I32Store16Imm, narrow: true;
-        visit_i64_store32 => I32Store, I32StoreImm, narrow: true;
+        visit_i32_store => I32Store, I32StoreM, I32StoreImm, narrow: true;
+        visit_i64_store => I64Store, I64StoreM, I64StoreImm, narrow: false;
+        visit_f32_store => I32Store, I32StoreM, I32StoreImm, narrow: true;
+        visit_f64_store => I64Store, I64StoreM, I64StoreImm, narrow: false;
+        visit_i32_store8 => I32Store8, I32Store8M, I32Store8Imm, narrow: true;
+        visit_i32_store16 => I32Store16, I32Store16M, I32Store16Imm, narrow: true;
+        visit_i64_store8 => I32Store8, I32Store8M, I32Store8Imm, narrow: true;
+        visit_i64_store16 => I32Store16, I32Store16M, I32Store16Imm, narrow: true;
+        visit_i64_store32 => I32Store, I32StoreM, I32StoreImm, narrow: true;
     }
 
     fn visit_memory_size(&mut self, mem: u32) -> Self::Output {

@@ -154,13 +154,13 @@ mod tests {
         assert!(h.contains("#define KILN_NUM_BUILTINS 12\n"));
         assert!(h.contains("#define KILN_BUILTIN_TABLE_GROW 5\n"));
         assert!(h.contains(
-            "uint32_t kiln_builtin_memory_grow(void *vmctx, uint32_t memory, uint32_t \
+            "uint64_t kiln_builtin_memory_grow(void *vmctx, uint32_t memory, uint64_t \
              delta_pages);\n"
         ));
         assert!(h.contains("    void (*data_drop)(void *vmctx, uint32_t data);\n"));
         assert!(h.contains(
-            "uint32_t kiln_builtin_table_fill(void *vmctx, uint32_t table, uint32_t dst, \
-             uintptr_t value, uint32_t len);\n"
+            "uint32_t kiln_builtin_table_fill(void *vmctx, uint32_t table, uint64_t dst, \
+             uintptr_t value, uint64_t len);\n"
         ));
         assert!(h.contains(
             "uint32_t kiln_builtin_enter_wasm(void *vmctx, void *caller_vmctx, struct \

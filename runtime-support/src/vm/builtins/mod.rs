@@ -20,8 +20,11 @@
 //! Every builtin is an `extern "C"` function (the target's default C calling convention)
 //! whose first parameter is the calling instance's `*mut VMContext`, followed by
 //! [`Builtin::params`]; it returns [`Builtin::results`]. `I32` values are passed as `u32`
-//! (wasm `i32` bit patterns), `Ptr` values are pointer-sized (raw references: a
-//! `*const VMFuncRef`, an externref handle, or 0 for null; or pointers).
+//! (wasm `i32` bit patterns), `I64` values as `u64`, `Ptr` values are pointer-sized (raw
+//! references: a `*const VMFuncRef`, an externref handle, or 0 for null; or pointers).
+//! Addresses, sizes, lengths and element indices of memories and tables are `I64` whatever
+//! the index type (memory64): compiled code zero-extends those of 32-bit memories and
+//! tables, and narrows the `-1` of a failed `memory.grow`/`table.grow` back to `i32`.
 //!
 //! # Traps
 //!
@@ -56,36 +59,37 @@ pub enum BuiltinType {
 
 declare_builtins! {
     /// `memory.grow`: `(memory, delta_pages) -> old_pages`, the old size in pages or `-1`
-    /// when the memory cannot grow. Updates the memory's `VMMemoryDefinition` in place.
-    MemoryGrow = 0 => memory_grow(memory: i32, delta_pages: i32) -> i32;
+    /// (all bits set) when the memory cannot grow. Updates the memory's
+    /// `VMMemoryDefinition` in place.
+    MemoryGrow = 0 => memory_grow(memory: i32, delta_pages: i64) -> i64;
     /// `memory.fill`: fills `[dst, dst + len)` of `memory` with the low byte of `value`.
     /// Traps `out of bounds memory access`.
-    MemoryFill = 1 => memory_fill(memory: i32, dst: i32, value: i32, len: i32)
+    MemoryFill = 1 => memory_fill(memory: i32, dst: i64, value: i32, len: i64)
         -> status(MemoryOutOfBounds);
     /// `memory.copy`: copies `len` bytes from `src` in `src_memory` to `dst` in
     /// `dst_memory` (the ranges may overlap). Traps `out of bounds memory access`.
-    MemoryCopy = 2 => memory_copy(dst_memory: i32, src_memory: i32, dst: i32, src: i32, len: i32)
+    MemoryCopy = 2 => memory_copy(dst_memory: i32, src_memory: i32, dst: i64, src: i64, len: i64)
         -> status(MemoryOutOfBounds);
     /// `memory.init`: copies `len` bytes from `src` in data segment `data` to `dst` in
     /// `memory`. Traps `out of bounds memory access`.
-    MemoryInit = 3 => memory_init(memory: i32, data: i32, dst: i32, src: i32, len: i32)
+    MemoryInit = 3 => memory_init(memory: i32, data: i32, dst: i64, src: i32, len: i32)
         -> status(MemoryOutOfBounds);
     /// `data.drop`: data segment `data` becomes empty.
     DataDrop = 4 => data_drop(data: i32);
-    /// `table.grow`: `(table, init, delta) -> old_size`, the old size or `-1`, new
-    /// elements set to `init`. Updates the table's `VMTableDefinition` in place.
-    TableGrow = 5 => table_grow(table: i32, init: reference, delta: i32) -> i32;
+    /// `table.grow`: `(table, init, delta) -> old_size`, the old size or `-1` (all bits
+    /// set), new elements set to `init`. Updates the table's `VMTableDefinition` in place.
+    TableGrow = 5 => table_grow(table: i32, init: reference, delta: i64) -> i64;
     /// `table.fill`: sets `[dst, dst + len)` of `table` to `value`.
     /// Traps `out of bounds table access`.
-    TableFill = 6 => table_fill(table: i32, dst: i32, value: reference, len: i32)
+    TableFill = 6 => table_fill(table: i32, dst: i64, value: reference, len: i64)
         -> status(TableOutOfBounds);
     /// `table.copy`: copies `len` elements from `src` in `src_table` to `dst` in
     /// `dst_table` (the ranges may overlap). Traps `out of bounds table access`.
-    TableCopy = 7 => table_copy(dst_table: i32, src_table: i32, dst: i32, src: i32, len: i32)
+    TableCopy = 7 => table_copy(dst_table: i32, src_table: i32, dst: i64, src: i64, len: i64)
         -> status(TableOutOfBounds);
     /// `table.init`: copies `len` elements from `src` in element segment `elem` to `dst`
     /// in `table`. Traps `out of bounds table access`.
-    TableInit = 8 => table_init(table: i32, elem: i32, dst: i32, src: i32, len: i32)
+    TableInit = 8 => table_init(table: i32, elem: i32, dst: i64, src: i32, len: i32)
         -> status(TableOutOfBounds);
     /// `elem.drop`: element segment `elem` becomes empty.
     ElemDrop = 9 => elem_drop(elem: i32);

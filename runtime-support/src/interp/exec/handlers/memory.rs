@@ -1,10 +1,82 @@
-//! Memory 0 handlers: loads, stores and the bulk and size operations.
+//! Memory handlers: loads, stores and the bulk and size operations, on a 32-bit memory 0
+//! through the `mem`/`len` registers, and (the `*_m` forms) on the memory a [`MemSel`]
+//! names, with `i32` or `i64` addresses.
 
+use super::super::super::ir::{MEM_SEL_64, MEM_SEL_INDEX, MemSel};
 use super::*;
 
-/// Load handlers: `dst = conv(mem[addr + offset])`, trapping when out of bounds.
+/// The base and length of memory `sel`: the registers for memory 0, else its definition.
+///
+/// # Safety
+/// `st` must be the run's state, `mem`/`len` memory 0's registers, and `sel` name a memory
+/// of the current instance (validated).
+#[inline(always)]
+pub(super) unsafe fn memory_of(
+    st: *mut State,
+    mem: *mut u8,
+    len: u64,
+    sel: MemSel,
+) -> (*mut u8, u64) {
+    let index = (sel & MEM_SEL_INDEX) as usize;
+    if index == 0 {
+        return (mem, len);
+    }
+    // SAFETY: per the contract; memory refs of a live instance point to live definitions.
+    unsafe {
+        let def = (*(*st).cache.memories.add(index)).def;
+        ((*def).base, (*def).current_length as u64)
+    }
+}
+
+/// An address, size or length operand in slot bits `bits`, as memory `sel`'s index type
+/// reads it (`i32`: the low 32 bits).
+#[inline(always)]
+pub(super) fn index_of(sel: MemSel, bits: u64) -> u64 {
+    if sel & MEM_SEL_64 != 0 { bits } else { bits as u32 as u64 }
+}
+
+/// The host address of the `size` bytes at `address + offset` in memory `sel` (`address`
+/// read from slot bits `bits`), or `None` when they do not all lie inside it.
+///
+/// # Safety
+/// As [`memory_of`].
+#[inline(always)]
+pub(super) unsafe fn access(
+    st: *mut State,
+    mem: *mut u8,
+    len: u64,
+    sel: MemSel,
+    bits: u64,
+    offset: u32,
+    size: u64,
+) -> Option<*mut u8> {
+    // SAFETY: per the contract.
+    let (base, length) = unsafe { memory_of(st, mem, len, sel) };
+    let ea = index_of(sel, bits);
+    let end = ea.checked_add(offset as u64 + size)?;
+    if end > length {
+        return None;
+    }
+    // SAFETY: `ea + offset + size <= length`: the bytes lie inside the memory.
+    Some(unsafe { base.add((ea + offset as u64) as usize) })
+}
+
+/// Load handlers: `dst = conv(mem[addr + offset])`, trapping when out of bounds; each line
+/// makes the memory-0 handler and its `*_m` form.
 macro_rules! load {
-    ($($name:ident = $var:ident, $t:ty, |$v:ident| $e:expr;)*) => {$(
+    ($($name:ident, $name_m:ident = $var:ident, $var_m:ident, $t:ty, |$v:ident| $e:expr;)*) => {$(
+        handler!(fn $name_m(pc, fp, mem, len, st) = $var_m { dst, addr, offset, memory } {
+            // SAFETY: slots lie inside the frame; `access` checks the bounds.
+            unsafe {
+                let size = size_of::<$t>() as u64;
+                let Some(p) = access(st, mem, len, memory, get(fp, addr), offset, size) else {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                };
+                let $v = <$t>::from_le(std::ptr::read_unaligned(p as *const $t));
+                set(fp, dst, $e);
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
         handler!(fn $name(pc, fp, mem, len, st) = $var { dst, addr, offset } {
             // SAFETY: slots lie inside the frame; the access is bounds-checked against
             // memory 0's current length.
@@ -21,9 +93,21 @@ macro_rules! load {
     )*};
 }
 
-/// Store handlers: `mem[addr + offset] = value as $t`, trapping when out of bounds.
+/// Store handlers: `mem[addr + offset] = value as $t`, trapping when out of bounds; each
+/// line makes the memory-0 handler and its `*_m` form.
 macro_rules! store {
-    ($($name:ident = $var:ident, $t:ty;)*) => {$(
+    ($($name:ident, $name_m:ident = $var:ident, $var_m:ident, $t:ty;)*) => {$(
+        handler!(fn $name_m(pc, fp, mem, len, st) = $var_m { addr, value, offset, memory } {
+            // SAFETY: as in `load!`.
+            unsafe {
+                let size = size_of::<$t>() as u64;
+                let Some(p) = access(st, mem, len, memory, get(fp, addr), offset, size) else {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                };
+                std::ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
+                dispatch(pc.add(1), fp, mem, len, st)
+            }
+        });
         handler!(fn $name(pc, fp, mem, len, st) = $var { addr, value, offset } {
             // SAFETY: as in `load!`.
             unsafe {
@@ -88,26 +172,37 @@ load_add! {
 }
 
 load! {
-    i32_load = I32Load, u32, |v| v as u64;
-    i64_load = I64Load, u64, |v| v;
-    i32_load8_s = I32Load8S, u8, |v| v as i8 as i32 as u32 as u64;
-    i32_load8_u = I32Load8U, u8, |v| v as u64;
-    i32_load16_s = I32Load16S, u16, |v| v as i16 as i32 as u32 as u64;
-    i32_load16_u = I32Load16U, u16, |v| v as u64;
-    i64_load8_s = I64Load8S, u8, |v| v as i8 as i64 as u64;
-    i64_load8_u = I64Load8U, u8, |v| v as u64;
-    i64_load16_s = I64Load16S, u16, |v| v as i16 as i64 as u64;
-    i64_load16_u = I64Load16U, u16, |v| v as u64;
-    i64_load32_s = I64Load32S, u32, |v| v as i32 as i64 as u64;
-    i64_load32_u = I64Load32U, u32, |v| v as u64;
+    i32_load, i32_load_m = I32Load, I32LoadM, u32, |v| v as u64;
+    i64_load, i64_load_m = I64Load, I64LoadM, u64, |v| v;
+    i32_load8_s, i32_load8_s_m = I32Load8S, I32Load8SM, u8, |v| v as i8 as i32 as u32 as u64;
+    i32_load8_u, i32_load8_u_m = I32Load8U, I32Load8UM, u8, |v| v as u64;
+    i32_load16_s, i32_load16_s_m = I32Load16S, I32Load16SM, u16, |v| v as i16 as i32 as u32 as u64;
+    i32_load16_u, i32_load16_u_m = I32Load16U, I32Load16UM, u16, |v| v as u64;
+    i64_load8_s, i64_load8_s_m = I64Load8S, I64Load8SM, u8, |v| v as i8 as i64 as u64;
+    i64_load8_u, i64_load8_u_m = I64Load8U, I64Load8UM, u8, |v| v as u64;
+    i64_load16_s, i64_load16_s_m = I64Load16S, I64Load16SM, u16, |v| v as i16 as i64 as u64;
+    i64_load16_u, i64_load16_u_m = I64Load16U, I64Load16UM, u16, |v| v as u64;
+    i64_load32_s, i64_load32_s_m = I64Load32S, I64Load32SM, u32, |v| v as i32 as i64 as u64;
+    i64_load32_u, i64_load32_u_m = I64Load32U, I64Load32UM, u32, |v| v as u64;
 }
 
 store! {
-    i32_store = I32Store, u32;
-    i64_store = I64Store, u64;
-    i32_store8 = I32Store8, u8;
-    i32_store16 = I32Store16, u16;
+    i32_store, i32_store_m = I32Store, I32StoreM, u32;
+    i64_store, i64_store_m = I64Store, I64StoreM, u64;
+    i32_store8, i32_store8_m = I32Store8, I32Store8M, u8;
+    i32_store16, i32_store16_m = I32Store16, I32Store16M, u16;
 }
+
+handler!(fn memory_offset64(pc, fp, mem, len, st) = MemoryOffset64 { dst, addr, offset } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        match get(fp, addr).checked_add(get(fp, offset)) {
+            Some(ea) => set(fp, dst, ea),
+            None => return trap(pc, st, TrapCode::MemoryOutOfBounds),
+        }
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
 
 store_imm! {
     i32_store_imm = I32StoreImm, u32;
@@ -124,29 +219,118 @@ handler!(fn memory_size(pc, fp, mem, len, st) = MemorySize { dst } {
     }
 });
 
-/// Grows the current instance's memory 0 by `delta` pages: the old size, or -1.
+/// Grows the current instance's memory `index` by `delta` pages: the old size, or `None`.
 ///
 /// # Safety
-/// `st` must be the run's state; its instance has a memory 0 (validated).
+/// `st` must be the run's state; its instance has a memory `index` (validated).
 #[inline(never)]
-unsafe fn grow(st: *mut State, delta: u64) -> u32 {
+unsafe fn grow(st: *mut State, index: usize, delta: u64) -> Option<u64> {
     // SAFETY: per the contract; memory objects are store-owned and not otherwise borrowed.
     let m = unsafe {
-        let mp = (&*(*st).cache.inst).memories[0].memory;
+        let mp = (&*(*st).cache.inst).memories[index].memory;
         &mut *mp
     };
-    m.grow(delta).map(|old| old as u32).unwrap_or(u32::MAX)
+    m.grow(delta)
 }
 
 handler!(fn memory_grow(pc, fp, mem, len, st) = MemoryGrow { dst, delta } {
     // SAFETY: as in `unary!`; the memory is reloaded since growing may move it.
     unsafe {
-        let r = grow(st, get(fp, delta) as u32 as u64);
-        set(fp, dst, r as u64);
+        let r = grow(st, 0, get(fp, delta) as u32 as u64);
+        set(fp, dst, r.map_or(u32::MAX, |old| old as u32) as u64);
         let (mem, len) = (*st).cache.memory();
         dispatch(pc.add(1), fp, mem, len, st)
     }
 });
+
+handler!(fn memory_size_m(pc, fp, mem, len, st) = MemorySizeM { dst, memory } {
+    // SAFETY: as in `unary!`; `memory` names a memory of the instance.
+    unsafe {
+        let (_, length) = memory_of(st, mem, len, memory);
+        set(fp, dst, length / crate::types::WASM_PAGE_SIZE);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn memory_grow_m(pc, fp, mem, len, st) = MemoryGrowM { dst, delta, memory } {
+    // SAFETY: as in `unary!`; memory 0's registers are reloaded since growing may move it
+    // (memory `memory` may be memory 0, or the same memory imported twice).
+    unsafe {
+        let r = grow(st, (memory & MEM_SEL_INDEX) as usize, index_of(memory, get(fp, delta)));
+        let failed = index_of(memory, u64::MAX);
+        set(fp, dst, r.unwrap_or(failed));
+        let (mem, len) = (*st).cache.memory();
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn memory_fill_m(pc, fp, mem, len, st) = MemoryFillM { base, memory } {
+    // SAFETY: operand slots lie in the frame; `access` checks the range.
+    unsafe {
+        let (d, v, n) = (get(fp, base), get(fp, base + 1) as u8, index_of(memory, get(fp, base + 2)));
+        let Some(p) = range(st, mem, len, memory, d, n) else {
+            return trap(pc, st, TrapCode::MemoryOutOfBounds);
+        };
+        std::ptr::write_bytes(p, v, n as usize);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn memory_copy_m(pc, fp, mem, len, st) = MemoryCopyM { base, dst_memory, src_memory } {
+    // SAFETY: as in `memory_fill_m`; `copy` allows the ranges to overlap.
+    unsafe {
+        let narrow = if dst_memory & src_memory & MEM_SEL_64 != 0 { MEM_SEL_64 } else { 0 };
+        let (d, s, n) = (get(fp, base), get(fp, base + 1), index_of(narrow, get(fp, base + 2)));
+        let (Some(dp), Some(sp)) = (range(st, mem, len, dst_memory, d, n), range(st, mem, len, src_memory, s, n)) else {
+            return trap(pc, st, TrapCode::MemoryOutOfBounds);
+        };
+        std::ptr::copy(sp, dp, n as usize);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn memory_init_m(pc, fp, mem, len, st) = MemoryInitM { base, segment, memory } {
+    // SAFETY: as in `memory_fill_m`; the current instance is live and `segment` validated.
+    unsafe {
+        let (d, s, n) = (get(fp, base), get(fp, base + 1) as u32 as u64, get(fp, base + 2) as u32 as u64);
+        let inst = &*(*st).cache.inst;
+        let seg = if inst.dropped_data[segment as usize].get() {
+            &[][..]
+        } else {
+            &inst.module.info.wasm[inst.module.info.data[segment as usize].bytes.clone()]
+        };
+        let dp = range(st, mem, len, memory, d, n);
+        let Some(dp) = dp.filter(|_| s + n <= seg.len() as u64) else {
+            return trap(pc, st, TrapCode::MemoryOutOfBounds);
+        };
+        std::ptr::copy_nonoverlapping(seg.as_ptr().add(s as usize), dp, n as usize);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+/// The host address of the `n` bytes at `address` (read from slot bits `bits`) in memory
+/// `sel`, or `None` when they do not all lie inside it (`n` may be 0 at the very end).
+///
+/// # Safety
+/// As [`memory_of`].
+#[inline(always)]
+unsafe fn range(
+    st: *mut State,
+    mem: *mut u8,
+    len: u64,
+    sel: MemSel,
+    bits: u64,
+    n: u64,
+) -> Option<*mut u8> {
+    // SAFETY: per the contract.
+    let (base, length) = unsafe { memory_of(st, mem, len, sel) };
+    let start = index_of(sel, bits);
+    if start.checked_add(n)? > length {
+        return None;
+    }
+    // SAFETY: `start + n <= length`.
+    Some(unsafe { base.add(start as usize) })
+}
 
 handler!(fn memory_fill(pc, fp, mem, len, st) = MemoryFill { base } {
     // SAFETY: operand slots lie in the frame; the range is checked against the memory.

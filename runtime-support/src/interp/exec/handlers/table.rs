@@ -34,7 +34,7 @@ handler!(fn table_size(pc, fp, mem, len, st) = TableSize { dst, table } {
 handler!(fn table_grow(pc, fp, mem, len, st) = TableGrow { base, table } {
     // SAFETY: as in `table_get`.
     unsafe {
-        let r = (*(*st).cache.inst).table_grow(table, get(fp, base + 1) as u32, get(fp, base) as usize);
+        let r = (*(*st).cache.inst).table_grow(table, get(fp, base + 1) as u32 as u64, get(fp, base) as usize);
         set(fp, base, r.unwrap_or(u32::MAX) as u64);
         dispatch(pc.add(1), fp, mem, len, st)
     }
@@ -44,7 +44,7 @@ handler!(fn table_fill(pc, fp, mem, len, st) = TableFill { base, table } {
     // SAFETY: as in `table_get`.
     unsafe {
         let inst = &*(*st).cache.inst;
-        if let Err(code) = inst.table_fill(table, get(fp, base) as u32, get(fp, base + 1) as usize, get(fp, base + 2) as u32) {
+        if let Err(code) = inst.table_fill(table, get(fp, base) as u32 as u64, get(fp, base + 1) as usize, get(fp, base + 2) as u32 as u64) {
             return trap(pc, st, code);
         }
         dispatch(pc.add(1), fp, mem, len, st)
@@ -55,7 +55,7 @@ handler!(fn table_copy(pc, fp, mem, len, st) = TableCopy { base, dst_table, src_
     // SAFETY: as in `table_get`.
     unsafe {
         let inst = &*(*st).cache.inst;
-        let (d, s, n) = (get(fp, base) as u32, get(fp, base + 1) as u32, get(fp, base + 2) as u32);
+        let (d, s, n) = (get(fp, base) as u32 as u64, get(fp, base + 1) as u32 as u64, get(fp, base + 2) as u32 as u64);
         if let Err(code) = inst.table_copy(dst_table, src_table, d, s, n) {
             return trap(pc, st, code);
         }
@@ -67,10 +67,18 @@ handler!(fn table_init(pc, fp, mem, len, st) = TableInit { base, table, segment 
     // SAFETY: as in `table_get`.
     unsafe {
         let inst = &*(*st).cache.inst;
-        let (d, s, n) = (get(fp, base) as u32, get(fp, base + 1) as u32, get(fp, base + 2) as u32);
+        let (d, s, n) = (get(fp, base) as u32 as u64, get(fp, base + 1) as u32, get(fp, base + 2) as u32);
         if let Err(code) = inst.table_init(table, segment, d, s, n) {
             return trap(pc, st, code);
         }
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn table_index64(pc, fp, mem, len, st) = TableIndex64 { dst, src } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        set(fp, dst, get(fp, src).min(u32::MAX as u64));
         dispatch(pc.add(1), fp, mem, len, st)
     }
 });
