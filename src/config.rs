@@ -37,6 +37,7 @@ pub struct RuntimeConfig {
     pub(crate) max_call_depth: usize,
     pub(crate) interpreter_stack_slots: usize,
     pub(crate) interruption: bool,
+    pub(crate) eager_translation: bool,
     pub(crate) cache: Option<crate::CompilationCache>,
     pub(crate) trusted_keys: TrustedKeys,
     pub(crate) verify_once: VerifyOnce,
@@ -65,6 +66,7 @@ impl Default for RuntimeConfig {
             max_call_depth: 50_000,
             interpreter_stack_slots: 1 << 20,
             interruption: false,
+            eager_translation: false,
             cache: None,
             trusted_keys: TrustedKeys::none(),
             verify_once: VerifyOnce::UserCache,
@@ -153,6 +155,28 @@ impl RuntimeConfig {
     /// Whether interruption checks are compiled in ([`RuntimeConfig::with_interruption`]).
     pub fn interruption(&self) -> bool {
         self.interruption
+    }
+
+    /// Translate every function for the interpreter when the module is compiled, rather than
+    /// each on its first call (default off: lazy, as wasmi's lazy translation). Either way
+    /// [`crate::Runtime::compile`] validates every function body, so invalid code is a
+    /// compile error even in a function never called, and so is an operator of a proposal
+    /// the interpreter does not run (modules validated with features beyond
+    /// [`kiln_runtime_support::interp::TRANSLATED_FEATURES`] are always translated eagerly).
+    /// Lazily, compiling costs validation only and a function's translation is made on its
+    /// first call and then shared by every instance; a function too large for the
+    /// interpreter (too many locals, too deep an operand stack, too many distinct `v128`
+    /// constants) then traps when first called instead of failing the compile. No effect on
+    /// the compiler engine.
+    pub fn with_eager_translation(mut self, on: bool) -> Self {
+        self.eager_translation = on;
+        self
+    }
+
+    /// Whether the interpreter translates every function at compile time
+    /// ([`RuntimeConfig::with_eager_translation`]).
+    pub fn eager_translation(&self) -> bool {
+        self.eager_translation
     }
 
     /// Caches natively compiled modules (wazero's `WithCompilationCache`): with a cache,

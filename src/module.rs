@@ -94,6 +94,14 @@ impl CompiledModule {
         self.inner.compiled().is_some()
     }
 
+    /// For a module run by the interpreter, how many of its defined functions have been
+    /// translated so far: each is translated on its first call, unless
+    /// [`crate::RuntimeConfig::with_eager_translation`] translated all of them at compile
+    /// time. `None` for a module that runs native code.
+    pub fn translated_functions(&self) -> Option<usize> {
+        self.inner.interp().map(|m| m.num_translated())
+    }
+
     /// Whether the module was loaded from an artifact.
     pub fn is_from_artifact(&self) -> bool {
         self.artifact.is_some()

@@ -127,6 +127,20 @@ impl Runtime {
         }
     }
 
+    /// As [`Runtime::compile`], taking the binary by value: on the interpreter the module
+    /// keeps `wasm` itself as its bytes (the interpreter translates functions from them on
+    /// their first calls) instead of a copy, so a large module is in memory once, not twice
+    /// while compiling. On the compiler it is the same as [`Runtime::compile`].
+    ///
+    /// # Errors
+    /// As [`Runtime::compile`].
+    pub fn compile_owned(&self, wasm: Vec<u8>) -> Result<CompiledModule, Error> {
+        match resolve_engine(self.config.engine) {
+            Engine::Interpreter => self.compile_bytes(wasm.into(), Engine::Interpreter),
+            _ => self.compile(&wasm),
+        }
+    }
+
     /// Compiles `wasm` for `engine` (resolved), through the compilation cache when it has one.
     fn compile_resolved(&self, wasm: &[u8], engine: Engine) -> Result<CompiledModule, Error> {
         #[cfg(feature = "compiler")]
@@ -145,7 +159,17 @@ impl Runtime {
         wasm: &[u8],
         engine: Engine,
     ) -> Result<CompiledModule, Error> {
-        let info = kiln_runtime_support::module::decode(
+        self.compile_bytes(wasm.into(), engine)
+    }
+
+    /// Compiles the module binary `wasm` for `engine` (resolved), keeping `wasm` as the
+    /// module's bytes.
+    fn compile_bytes(
+        &self,
+        wasm: kiln_runtime_support::module::ModuleBytes,
+        engine: Engine,
+    ) -> Result<CompiledModule, Error> {
+        let info = kiln_runtime_support::module::decode_bytes(
             wasm,
             DecodeOptions {
                 features: self.config.features,
@@ -165,9 +189,20 @@ impl Runtime {
                         .to_string(),
                 ));
             }
-            Engine::Auto | Engine::Interpreter => Code::Interpreted(
-                kiln_runtime_support::interp::translate_module(&info, self.config.interruption)?,
-            ),
+            Engine::Auto | Engine::Interpreter => {
+                use kiln_runtime_support::interp::{InterpModule, Translation};
+                let translation = if self.config.eager_translation {
+                    Translation::Eager
+                } else {
+                    Translation::Lazy
+                };
+                Code::Interpreted(InterpModule::new(
+                    info.clone(),
+                    self.config.features,
+                    self.config.interruption,
+                    translation,
+                )?)
+            }
         };
         let interruption = self.config.interruption;
         Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, interruption })

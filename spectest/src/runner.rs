@@ -21,6 +21,9 @@ pub struct RunOptions {
     pub engine: Engine,
     /// The core features the runtime accepts.
     pub features: CoreFeatures,
+    /// Translate every function for the interpreter when its module is compiled
+    /// ([`RuntimeConfig::with_eager_translation`]) instead of on its first call.
+    pub eager_translation: bool,
     /// Print every directive and its outcome as it runs.
     pub verbose: bool,
     /// Assertions not to run: [`skip::SKIPS`] for runs of the spec suite, none otherwise.
@@ -28,9 +31,15 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
-    /// Core 2.0 features on `engine`, quiet, nothing skipped.
+    /// Core 2.0 features on `engine`, lazy translation, quiet, nothing skipped.
     pub fn new(engine: Engine) -> Self {
-        Self { engine, features: CoreFeatures::V2, verbose: false, skips: &[] }
+        Self {
+            engine,
+            features: CoreFeatures::V2,
+            eager_translation: false,
+            verbose: false,
+            skips: &[],
+        }
     }
 }
 
@@ -72,7 +81,10 @@ pub fn run_script_with_progress(
         }
     };
     let runtime = Runtime::with_config(
-        RuntimeConfig::new().with_engine(opts.engine).with_core_features(opts.features),
+        RuntimeConfig::new()
+            .with_engine(opts.engine)
+            .with_core_features(opts.features)
+            .with_eager_translation(opts.eager_translation),
     );
     if let Err(e) = register_spectest(&runtime) {
         report.fail(0, "spectest", format!("cannot register the spectest host module: {e}"));

@@ -578,8 +578,13 @@ fn module_header(
 /// elements as function indices, the live data segments and passive element segments.
 fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     let info = Arc::new(decode(wasm, DECODE).map_err(|e| e.to_string())?);
-    let interp =
-        kiln_runtime_support::interp::translate_module(&info, false).map_err(|e| e.to_string())?;
+    let interp = kiln_runtime_support::interp::InterpModule::new(
+        info.clone(),
+        DECODE.features,
+        false,
+        kiln_runtime_support::interp::Translation::Lazy,
+    )
+    .map_err(|e| e.to_string())?;
     let store = Store::new(StoreConfig::default());
     let module = Arc::new(Module { info: info.clone(), code: Code::Interpreted(interp) });
     let no_imports = |_: &str, _: &str| None;

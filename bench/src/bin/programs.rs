@@ -2,13 +2,20 @@
 //! artifact, and the Kiln interpreter, as one table with ratios to wasmtime; plus startup of
 //! the real programs precompiled (Yosys `-V`, Flite speaking one word, Lua `-e ''`,
 //! speedtest1 at its smallest size, hello world): wasmtime, Kiln's first load of an artifact
-//! (payload hashed) and later loads (verified once), with ratios and both artifact sizes.
+//! (payload hashed) and later loads (verified once), with ratios and both artifact sizes;
+//! plus Kiln's interpreter beside wasmi (its CLI, crate `wasmi_cli`, which fetch-programs.sh
+//! installs): the same startup cases from the `.wasm` and the full runs, wall time and peak
+//! memory (the child's `ru_maxrss`, as GNU time reports it), as ratios Kiln interpreter / wasmi
+//! in one table.
 //!
 //! ```text
 //! scripts/fetch-programs.sh && cargo build --release -p kiln-cli
 //! cargo run -p kiln-bench --release --bin programs [-- --samples N] [--filter NAME]
-//!     [--kiln PATH] [--no-interpreter] [--startup-samples N] [--startup-only]
+//!     [--kiln PATH] [--no-interpreter] [--no-wasmi] [--startup-samples N] [--startup-only]
+//!     [--interpreter-only]
 //! ```
+//!
+//! `--interpreter-only` measures Kiln's interpreter and wasmi alone (the last table).
 //!
 //! Each cell is the median wall time, spawn to exit, of N runs of the workload's whole
 //! processes (minigzip has two: compress, then decompress); compiling the precompiled forms
@@ -31,13 +38,15 @@ struct Options {
     filter: Option<String>,
     kiln: Option<PathBuf>,
     interpreter: bool,
+    wasmi: bool,
     startup_only: bool,
+    interpreter_only: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
         "usage: programs [--samples N] [--startup-samples N] [--filter NAME] [--kiln PATH] \
-         [--no-interpreter] [--startup-only]"
+         [--no-interpreter] [--no-wasmi] [--startup-only] [--interpreter-only]"
     );
     std::process::exit(2);
 }
@@ -49,7 +58,9 @@ fn parse_args() -> Options {
         filter: None,
         kiln: None,
         interpreter: true,
+        wasmi: true,
         startup_only: false,
+        interpreter_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -65,7 +76,9 @@ fn parse_args() -> Options {
             "--filter" => o.filter = Some(value()),
             "--kiln" => o.kiln = Some(PathBuf::from(value())),
             "--no-interpreter" => o.interpreter = false,
+            "--no-wasmi" => o.wasmi = false,
             "--startup-only" => o.startup_only = true,
+            "--interpreter-only" => o.interpreter_only = true,
             "--bench" => {} // passed by `cargo bench`
             _ => usage(),
         }
@@ -81,6 +94,7 @@ fn default_kiln() -> Option<PathBuf> {
 }
 
 /// A table cell: a median time or the number of an error listed under the tables.
+#[derive(Clone, Copy)]
 enum Cell {
     Time(Duration),
     Error(usize),
@@ -146,20 +160,31 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Runs the workload `samples` times with a prepared program, checking every output.
+/// Runs the workload `samples` times with a prepared program, checking every output;
+/// returns the median wall time and the largest peak resident set size (bytes).
 fn measure(
     prepared: &Prepared,
     tools: &Tools,
     w: Workload,
     samples: usize,
-) -> Result<Duration, String> {
+) -> Result<(Duration, u64), String> {
     let mut times = Vec::with_capacity(samples);
+    let mut peak = 0;
     for _ in 0..samples {
         let run = engine::run_workload(prepared, tools, w, TIMEOUT)?;
         programs::check_golden(w, &run.observed, prepared.engine.label())?;
         times.push(run.elapsed);
+        peak = peak.max(run.peak_rss);
     }
-    Ok(median(times))
+    Ok((median(times), peak))
+}
+
+/// A row of the interpreter table: Kiln's interpreter and wasmi on one case, wall time and
+/// peak memory.
+struct VsWasmi {
+    what: String,
+    interp: (Cell, Option<u64>),
+    wasmi: (Cell, Option<u64>),
 }
 
 struct Row {
@@ -168,6 +193,7 @@ struct Row {
     wasmtime: Cell,
     artifact: Cell,
     interp: Cell,
+    vs_wasmi: VsWasmi,
     wasm_bytes: u64,
     wasmtime_compile: Option<(Duration, u64)>,
     kiln_compile: Option<(Duration, u64)>,
@@ -186,25 +212,38 @@ fn bench_workload(
         engine::prepare(e, tools, w.program(), scratch, TIMEOUT)
             .map_err(|err| errors.add(&label(e), err))
     };
-    let run = |p: &Result<Prepared, Cell>, errors: &mut Errors| match p {
+    let run_with_peak = |p: &Result<Prepared, Cell>, errors: &mut Errors| match p {
         Ok(p) => {
             eprintln!("{}: {} samples ...", label(p.engine), o.samples);
-            measure(p, tools, w, o.samples)
-                .map_or_else(|e| errors.add(&label(p.engine), e), Cell::Time)
+            match measure(p, tools, w, o.samples) {
+                Ok((t, peak)) => (Cell::Time(t), Some(peak)),
+                Err(e) => (errors.add(&label(p.engine), e), None),
+            }
         }
-        Err(Cell::Error(n)) => Cell::Error(*n),
-        Err(_) => Cell::Skipped,
+        Err(Cell::Error(n)) => (Cell::Error(*n), None),
+        Err(_) => (Cell::Skipped, None),
     };
-    let native =
-        if w.has_native() { run(&prepare(Engine::Native, errors), errors) } else { Cell::Skipped };
-    let wt = prepare(Engine::WasmtimePrecompiled, errors);
-    let wasmtime = run(&wt, errors);
-    let art = prepare(Engine::KilnArtifact, errors);
-    let artifact = run(&art, errors);
-    let interp = if o.interpreter {
-        run(&prepare(Engine::KilnInterpreter, errors), errors)
+    let run = |p: &Result<Prepared, Cell>, errors: &mut Errors| run_with_peak(p, errors).0;
+    let others = !o.interpreter_only;
+    let native = if others && w.has_native() {
+        run(&prepare(Engine::Native, errors), errors)
     } else {
         Cell::Skipped
+    };
+    let skipped = || Err(Cell::Skipped);
+    let wt = if others { prepare(Engine::WasmtimePrecompiled, errors) } else { skipped() };
+    let wasmtime = run(&wt, errors);
+    let art = if others { prepare(Engine::KilnArtifact, errors) } else { skipped() };
+    let artifact = run(&art, errors);
+    let interp = if o.interpreter {
+        run_with_peak(&prepare(Engine::KilnInterpreter, errors), errors)
+    } else {
+        (Cell::Skipped, None)
+    };
+    let wasmi = if o.interpreter && o.wasmi {
+        run_with_peak(&prepare(Engine::Wasmi, errors), errors)
+    } else {
+        (Cell::Skipped, None)
     };
     let compiled = |p: &Result<Prepared, Cell>| {
         p.as_ref().ok().and_then(|p| Some((p.compile_time?, p.module_bytes)))
@@ -214,7 +253,8 @@ fn bench_workload(
         native,
         wasmtime,
         artifact,
-        interp,
+        interp: interp.0,
+        vs_wasmi: VsWasmi { what: format!("{} (run)", w.name()), interp, wasmi },
         wasm_bytes: std::fs::metadata(tools.programs.wasm(w.program()))
             .map(|m| m.len())
             .unwrap_or(0),
@@ -386,6 +426,125 @@ fn startup_table(
     rows
 }
 
+/// Startup of the [`STARTUP`] cases from the `.wasm` as whole processes: `kiln run
+/// --interpreter prog.wasm ARGS` and `wasmi prog.wasm ARGS` (its default, lazy
+/// translation), in turn; median wall time and the largest peak memory of `samples` runs.
+fn interp_startup(tools: &Tools, samples: usize, errors: &mut Errors) -> Vec<VsWasmi> {
+    let mut rows = Vec::new();
+    for case in &STARTUP {
+        let wasm = tools.programs.wasm(case.program);
+        let kiln_cmd = || -> Result<Command, String> {
+            let mut c = Command::new(tools.kiln.as_ref().ok_or("no kiln binary")?);
+            c.args(["run", "--interpreter"]).arg(&wasm).args(case.args);
+            Ok(c)
+        };
+        let wasmi_cmd = || -> Result<Command, String> {
+            let path = tools.programs.wasmi();
+            if !path.exists() {
+                return Err(format!(
+                    "no wasmi CLI at {} (scripts/fetch-programs.sh installs it)",
+                    path.display()
+                ));
+            }
+            let mut c = Command::new(path);
+            c.arg(&wasm).args(case.args);
+            Ok(c)
+        };
+        eprintln!("interpreter startup {}: {samples} samples ...", case.program);
+        let mut runs = [(Vec::new(), 0u64, None), (Vec::new(), 0u64, None)];
+        for _ in 0..samples {
+            for (i, cmd) in [kiln_cmd(), wasmi_cmd()].into_iter().enumerate() {
+                match cmd.and_then(run_quiet) {
+                    Ok(x) => {
+                        runs[i].0.push(x.0);
+                        runs[i].1 = runs[i].1.max(x.1);
+                    }
+                    Err(e) => runs[i].2 = Some(e),
+                }
+            }
+        }
+        let [k, w] = runs.map(|(times, peak, failure)| match failure {
+            Some(e) => (Err(e), None),
+            None if times.is_empty() => (Ok(Cell::Skipped), None),
+            None => (Ok(Cell::Time(median(times))), Some(peak)),
+        });
+        let mut cell = |r: (Result<Cell, String>, Option<u64>), label: &str| {
+            (
+                r.0.unwrap_or_else(|e| {
+                    errors.add(&format!("interpreter startup {} / {label}", case.program), e)
+                }),
+                r.1,
+            )
+        };
+        rows.push(VsWasmi {
+            what: format!(
+                "{} {} (startup)",
+                case.program,
+                case.args
+                    .iter()
+                    .map(|a| if a.is_empty() { "''" } else { a })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            interp: cell(k, "kiln-interpreter"),
+            wasmi: cell(w, "wasmi"),
+        });
+    }
+    rows
+}
+
+/// Runs `cmd` under GNU time with stdio discarded, blocking until it exits; its wall time
+/// and peak memory ([`engine::peak_memory_command`]).
+fn run_quiet(cmd: Command) -> Result<(Duration, u64), String> {
+    use std::process::Stdio;
+    let report = engine::peak_report_path();
+    let mut cmd = engine::peak_memory_command(&cmd, &report);
+    cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+    let start = std::time::Instant::now();
+    let mut child = cmd.spawn().map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    let exited = engine::wait_blocking(&mut child)?;
+    let took = start.elapsed();
+    if !exited.status.success() {
+        return Err(format!("{cmd:?} exited with {}", exited.status));
+    }
+    Ok((took, engine::read_peak_report(&report)?))
+}
+
+fn print_vs_wasmi(tools: &Tools, rows: &[&VsWasmi], samples: usize, startup_samples: usize) {
+    let version = Command::new(tools.programs.wasmi())
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map_or_else(|| "version unknown".into(), |v| v.trim().to_string());
+    println!(
+        "\nKiln's interpreter beside wasmi ({version}), whole processes from the .wasm: \
+         `kiln run --interpreter` and `wasmi` (lazy translation); wall time (median of \
+         {startup_samples} for startup, of {samples} for runs) and peak memory (largest \
+         ru_maxrss under GNU time)"
+    );
+    println!(
+        "| case | kiln interp | wasmi | interp/wasmi | kiln peak | wasmi peak | peak interp/wasmi |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let peak = |p: Option<u64>| p.map_or("-".into(), fmt_size);
+    for r in rows {
+        let peak_ratio = match (r.interp.1, r.wasmi.1) {
+            (Some(k), Some(w)) if w > 0 => format!("{:.2}", k as f64 / w as f64),
+            _ => "-".into(),
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {peak_ratio} |",
+            r.what,
+            fmt_ms(&r.interp.0),
+            fmt_ms(&r.wasmi.0),
+            ratio(&r.interp.0, &r.wasmi.0),
+            peak(r.interp.1),
+            peak(r.wasmi.1),
+        );
+    }
+}
+
 /// A time with more digits than [`fmt_time`] (startup times are a few ms).
 fn fmt_ms(c: &Cell) -> String {
     match c {
@@ -460,10 +619,19 @@ fn main() {
         .filter(|w| o.filter.as_deref().is_none_or(|f| w.name().contains(f)))
         .map(|w| bench_workload(w, &tools, &o, &scratch, &mut errors))
         .collect();
-    let startup = startup_table(&tools, o.startup_samples, &scratch, &mut errors);
+    let startup = if o.interpreter_only {
+        Vec::new()
+    } else {
+        startup_table(&tools, o.startup_samples, &scratch, &mut errors)
+    };
+    let interp_startup = if o.interpreter && o.wasmi {
+        interp_startup(&tools, o.startup_samples, &mut errors)
+    } else {
+        Vec::new()
+    };
 
     println!("{}", tools.programs.versions().unwrap_or_default().trim_end());
-    if !rows.is_empty() {
+    if !rows.is_empty() && !o.interpreter_only {
         println!("median of {} runs, wall time of the whole process(es)\n", o.samples);
         println!(
             "| program | native | wasmtime | kiln artifact | kiln interp | native/wasmtime | kiln artifact/wasmtime | kiln interp/wasmtime |"
@@ -494,7 +662,14 @@ fn main() {
             println!("| {} | {} | {wt} | {wb} | {kt} | {kb} |", r.name, fmt_size(r.wasm_bytes));
         }
     }
-    print_startup(&startup, o.startup_samples);
+    if !o.interpreter_only {
+        print_startup(&startup, o.startup_samples);
+    }
+    if o.interpreter && o.wasmi {
+        let vs: Vec<&VsWasmi> =
+            interp_startup.iter().chain(rows.iter().map(|r| &r.vs_wasmi)).collect();
+        print_vs_wasmi(&tools, &vs, o.samples, o.startup_samples);
+    }
     if !errors.0.is_empty() {
         println!("\nerrors:");
         for (i, e) in errors.0.iter().enumerate() {

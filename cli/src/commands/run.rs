@@ -102,7 +102,7 @@ pub fn run(a: RunArgs) -> Result<ExitCode, String> {
             format!("{}: {e}{hint}", a.module.display())
         })?
     } else {
-        rt.compile(&super::read_module(&a.module)?)
+        rt.compile_owned(super::read_module(&a.module)?)
             .map_err(|e| format!("{}: {e}", a.module.display()))?
     };
     let config = module_config(&a)?;

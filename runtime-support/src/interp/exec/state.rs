@@ -1,6 +1,7 @@
 //! The interpreter state that does not live in registers.
 
 use super::super::ir::{CompiledFunc, Instr};
+use super::super::module::FuncSlot;
 use crate::error::Unwind;
 use crate::instance::{InstanceData, MemoryRef};
 use crate::vm::{Store, VMGlobalDefinition, VMMemoryDefinition};
@@ -22,8 +23,8 @@ pub struct Frame {
 pub struct InstCache {
     /// The instance.
     pub inst: *mut InstanceData,
-    /// Its module's translated functions (indexed by defined-function index).
-    pub funcs: *const CompiledFunc,
+    /// Its module's function slots (indexed by defined-function index).
+    pub funcs: *const FuncSlot,
     /// Its module's number of imported functions.
     pub num_imported_funcs: u32,
     /// Its globals.
@@ -40,7 +41,7 @@ impl InstCache {
     pub unsafe fn new(inst: *mut InstanceData) -> Self {
         // SAFETY: per the contract.
         let i = unsafe { &*inst };
-        let funcs = i.module.interp().map(|m| m.funcs.as_ptr()).unwrap_or(std::ptr::null());
+        let funcs = i.module.interp().map_or(std::ptr::null(), |m| m.slots());
         Self {
             inst,
             funcs,

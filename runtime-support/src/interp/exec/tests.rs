@@ -2,6 +2,7 @@
 
 use crate::engine::{Code, Module};
 use crate::instance::{Extern, instantiate};
+use crate::interp::{InterpModule, Translation};
 use crate::module::{DecodeOptions, decode};
 use crate::vm::{Store, StoreConfig, ValRaw};
 use std::sync::Arc;
@@ -30,8 +31,7 @@ fn long_loop_does_not_grow_the_native_stack() {
     let info =
         decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
             .expect("valid module");
-    let code = Code::Interpreted(super::super::translate_module(&info, false).expect("translates"));
-    let module = Arc::new(Module { info: Arc::new(info), code });
+    let module = eager(info);
     let store = Store::new(StoreConfig::default());
     let no_imports = |_: &str, _: &str| None;
     let inst = instantiate(&store, module, &no_imports, None).expect("instantiates");
@@ -43,6 +43,16 @@ fn long_loop_does_not_grow_the_native_stack() {
     // SAFETY: `f` is a live funcref of `store` taking and returning one i32.
     unsafe { crate::call::invoke(&store, f, &mut slots) }.expect("runs to completion");
     assert_eq!(slots[0].bits() as u32, ITERATIONS);
+}
+
+/// `info` with every function translated for the interpreter now.
+fn eager(info: crate::module::ModuleInfo) -> Arc<Module> {
+    let info = Arc::new(info);
+    let code = Code::Interpreted(
+        InterpModule::new(info.clone(), Default::default(), false, Translation::Eager)
+            .expect("translates"),
+    );
+    Arc::new(Module { info, code })
 }
 
 /// A module instantiated on the interpreter, for calling exports and reading its listing.
@@ -57,8 +67,7 @@ fn load(wat: &str) -> Loaded {
     let info =
         decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
             .expect("valid module");
-    let code = Code::Interpreted(super::super::translate_module(&info, false).expect("translates"));
-    let module = Arc::new(Module { info: Arc::new(info), code });
+    let module = eager(info);
     let store = Store::new(StoreConfig::default());
     let no_imports = |_: &str, _: &str| None;
     let inst = instantiate(&store, module.clone(), &no_imports, None).expect("instantiates");
@@ -94,9 +103,8 @@ impl Loaded {
     /// Asserts that the translation contains an instruction of variant `Op::<op>`.
     fn expect_op(&self, op: &str) {
         let m = self.module.interp().expect("interpreted");
-        let found = m
-            .funcs
-            .iter()
+        let found = (0..m.num_funcs() as u32)
+            .filter_map(|i| m.func(i).ok())
             .flat_map(|f| f.code.iter())
             .any(|i| format!("{:?}", i.op).split_whitespace().next() == Some(op));
         assert!(found, "no {op} in the translation:\n{}", self.listing());

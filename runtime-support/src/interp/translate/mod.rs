@@ -33,7 +33,6 @@ mod visit;
 #[cfg(test)]
 mod tests;
 
-use super::InterpModule;
 use super::fuse::peephole;
 use super::ir::{CompiledFunc, Op, Slot};
 use super::rotate::rotate_loops;
@@ -45,39 +44,36 @@ use dead_code::DeadCode;
 use stack::{Operands, is_wide, width};
 use std::collections::HashMap;
 
-/// Translates every defined function of `info`. With `interruptible`, every function entry
-/// and loop header checks the store's epoch deadline ([`Op::CheckInterrupt`]), so an
-/// embedder can stop runaway code; without it the code carries no check at all.
+/// Translates function `func_index` of `info` (a defined function). With `interruptible`,
+/// its entry and loop headers check the store's epoch deadline ([`Op::CheckInterrupt`]),
+/// so an embedder can stop runaway code; without it the code carries no check at all.
+/// [`super::InterpModule`] decides when each function is translated.
 ///
 /// # Errors
-/// [`CompileError`] (marked unsupported) if a body uses an operator of a proposal the
+/// [`CompileError`] (marked unsupported) if the body uses an operator of a proposal the
 /// interpreter does not translate (the post-2.0 proposals other than relaxed SIMD; the
 /// message names the proposal) or is too large for the interpreter's slot numbering or
 /// constant pool.
-pub fn translate_module(
+pub(super) fn translate_function(
     info: &ModuleInfo,
+    func_index: u32,
     interruptible: bool,
-) -> Result<InterpModule, CompileError> {
-    let mut funcs = Vec::with_capacity(info.bodies.len());
-    for (i, body) in info.bodies.iter().enumerate() {
-        let func_index = info.num_imported_funcs + i as u32;
-        let reader = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(
-            &info.wasm[body.range.clone()],
-            body.range.start as u64,
-        ));
-        let (func, loop_consts) =
-            Translator::new(info, func_index, &[], interruptible).translate(&reader)?;
-        // Constants used as operands inside loops get slots of their own, filled once per
-        // call, so loops do not rematerialize them: translate such functions again with
-        // those slots assigned.
-        let func = if loop_consts.is_empty() {
-            func
-        } else {
-            Translator::new(info, func_index, &loop_consts, interruptible).translate(&reader)?.0
-        };
-        funcs.push(func);
+) -> Result<CompiledFunc, CompileError> {
+    let body = &info.bodies[(func_index - info.num_imported_funcs) as usize];
+    let reader = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(
+        &info.wasm[body.range.clone()],
+        body.range.start as u64,
+    ));
+    let (func, loop_consts) =
+        Translator::new(info, func_index, &[], interruptible).translate(&reader)?;
+    // Constants used as operands inside loops get slots of their own, filled once per
+    // call, so loops do not rematerialize them: translate such functions again with those
+    // slots assigned.
+    if loop_consts.is_empty() {
+        Ok(func)
+    } else {
+        Ok(Translator::new(info, func_index, &loop_consts, interruptible).translate(&reader)?.0)
     }
-    Ok(InterpModule { funcs })
 }
 
 /// The translation state of one function body.

@@ -5,11 +5,12 @@
 use super::super::backtrace::unwind;
 use super::super::slots::{slot_count, slots_to_vals, vals_to_slots};
 use super::super::state::{Frame, InstCache};
-use super::super::{init_frame, is_interp};
+use super::super::{callee, init_frame, is_interp};
 use super::*;
 use crate::error::Unwind;
 use crate::instance::{InstanceData, InterpFuncContext};
 use crate::interp::ir::CompiledFunc;
+use crate::interp::module::FuncSlot;
 use crate::trap::Trap;
 use crate::types::FuncType;
 use crate::vm::{ArrayCallFn, Store, VMFuncRef, VMOpaqueContext, ValRaw};
@@ -40,12 +41,61 @@ unsafe fn push_frame(
     true
 }
 
+/// [`callee`] for a call instruction at `pc`: null after ending the run with its error.
+///
+/// # Safety
+/// `inst` is a live interpreted instance and `func_index` one of its defined functions;
+/// `st` is the run's state and `pc` the calling instruction.
+#[cold]
+#[inline(never)]
+unsafe fn first_call(
+    pc: *const Instr,
+    st: *mut State,
+    inst: *mut InstanceData,
+    func_index: u32,
+) -> *const CompiledFunc {
+    // SAFETY: per the contract, `inst` is a live instance.
+    match callee(unsafe { &*inst }, func_index) {
+        Ok(f) => f,
+        Err(u) => {
+            // SAFETY: per the contract.
+            unsafe { unwind(pc, st, u) };
+            std::ptr::null()
+        }
+    }
+}
+
+/// The translation in `slot` of interpreted function `func_index` of `inst`, made now if
+/// this is its first call; null after ending the run with the error ([`first_call`]).
+///
+/// # Safety
+/// As [`first_call`]; `slot` is the function's slot.
+#[inline(always)]
+unsafe fn translated(
+    slot: &FuncSlot,
+    pc: *const Instr,
+    st: *mut State,
+    inst: *mut InstanceData,
+    func_index: u32,
+) -> *const CompiledFunc {
+    match slot.get() {
+        Some(f) => f,
+        // SAFETY: per the contract.
+        None => unsafe { first_call(pc, st, inst, func_index) },
+    }
+}
+
 handler!(fn call(pc, fp, mem, len, st) = Call { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
     // slot of the current frame; the callee starts at its first instruction.
     unsafe {
         let s = &mut *st;
-        let callee = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        let callee = translated(slot, pc, st, s.cache.inst, func);
+        if callee.is_null() {
+            return Exit::Unwind;
+        }
+        let callee = &*callee;
         let new_fp = fp.add(base as usize);
         if !push_frame(s, pc, fp, callee, new_fp) {
             return trap(pc, st, TrapCode::CallStackExhausted);
@@ -229,7 +279,11 @@ unsafe fn enter(
             Some(c) => (c.funcs, c.num_imported_funcs),
             None => (s.cache.funcs, s.cache.num_imported_funcs),
         };
-        let callee = &*funcs.add((index - nimp) as usize);
+        let callee = translated(&*funcs.add((index - nimp) as usize), pc, st, inst, index);
+        if callee.is_null() {
+            return UNWIND;
+        }
+        let callee = &*callee;
         if !push_frame(s, pc, fp, callee, new_fp) {
             trap(pc, st, TrapCode::CallStackExhausted);
             return UNWIND;
@@ -332,7 +386,12 @@ handler!(fn return_call(pc, fp, mem, len, st) = ReturnCall { func, base } {
     // slot of the current frame; the callee starts at its first instruction.
     unsafe {
         let s = &mut *st;
-        let callee = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        let callee = translated(slot, pc, st, s.cache.inst, func);
+        if callee.is_null() {
+            return Exit::Unwind;
+        }
+        let callee = &*callee;
         if !replace_frame(s, fp, callee, fp.add(base as usize)) {
             return trap(pc, st, TrapCode::CallStackExhausted);
         }
@@ -557,7 +616,12 @@ unsafe fn tail_call_any(
                 Some(c) => (c.funcs, c.num_imported_funcs),
                 None => (s.cache.funcs, s.cache.num_imported_funcs),
             };
-            let callee = &*funcs.add((ctx.func_index - nimp) as usize);
+            let slot = &*funcs.add((ctx.func_index - nimp) as usize);
+            let callee = translated(slot, pc, st, ctx.instance, ctx.func_index);
+            if callee.is_null() {
+                return UNWIND;
+            }
+            let callee = &*callee;
             if !replace_frame(s, fp, callee, args) {
                 trap(pc, st, TrapCode::CallStackExhausted);
                 return UNWIND;

@@ -1,0 +1,147 @@
+//! The interpreter's form of a module: one slot per defined function, which holds the
+//! function's translation ([`CompiledFunc`]) once it is made, shared by every instance of
+//! the module (a function is translated at most once per module and kept once).
+//!
+//! When functions are translated is the [`Translation`] policy. Either way, decoding has
+//! already validated every function body (wasmparser), so invalid code is a compile-time
+//! error even in a function that is never called. What translation alone can refuse:
+//! - an operator of a proposal the interpreter does not translate. A module validated with
+//!   only [`TRANSLATED_FEATURES`] cannot contain one, so such modules may be translated
+//!   lazily; a module validated with any other feature is translated eagerly, so that the
+//!   refusal stays a compile-time error;
+//! - a function too large for the interpreter's slot numbering or constant pools (its
+//!   locals, frame or distinct `v128` constants). Lazily, that is reported when the
+//!   function is first called, as a trap; eagerly, at compile time.
+
+use super::ir::CompiledFunc;
+use super::translate::translate_function;
+use crate::error::CompileError;
+use crate::features::CoreFeatures;
+use crate::module::ModuleInfo;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+/// When the interpreter translates a module's functions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Translation {
+    /// Each function on its first call (the default): compiling a module costs its
+    /// validation only, and functions that never run are never translated. A function too
+    /// large for the interpreter traps when first called.
+    #[default]
+    Lazy,
+    /// Every function when the module is compiled, so that every translation error is a
+    /// compile-time error.
+    Eager,
+}
+
+/// The core features whose operators the interpreter translates, all of them (the proposal
+/// groups `by_proposal!` in `translate::proposals` marks translated, and the memory
+/// operands it accepts): WebAssembly 2.0, relaxed SIMD, tail calls, typed function
+/// references, extended constant expressions (which add no operator), multi-memory and
+/// memory64. A feature added to [`CoreFeatures`] belongs here once the interpreter
+/// translates its operators; until then, modules validated with it are translated eagerly.
+pub const TRANSLATED_FEATURES: CoreFeatures = CoreFeatures::V2
+    .union(CoreFeatures::RELAXED_SIMD)
+    .union(CoreFeatures::TAIL_CALL)
+    .union(CoreFeatures::FUNCTION_REFERENCES)
+    .union(CoreFeatures::EXTENDED_CONST)
+    .union(CoreFeatures::MULTI_MEMORY)
+    .union(CoreFeatures::MEMORY64);
+
+/// One defined function's translation, or the translator's refusal, once made.
+pub(super) struct FuncSlot(OnceLock<Result<CompiledFunc, CompileError>>);
+
+impl FuncSlot {
+    /// The translation, when it has been made (and succeeded).
+    #[inline(always)]
+    pub(super) fn get(&self) -> Option<&CompiledFunc> {
+        match self.0.get() {
+            Some(Ok(f)) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+/// A module's functions for the interpreter. `Send + Sync`: a function's first call on any
+/// thread translates it once (others calling it meanwhile wait for that translation).
+pub struct InterpModule {
+    info: Arc<ModuleInfo>,
+    /// One slot per defined function (function index minus imported functions).
+    funcs: Box<[FuncSlot]>,
+    /// Whether translations check the store's epoch deadline.
+    interruptible: bool,
+}
+
+impl InterpModule {
+    /// The interpreter's form of `info`, a module validated with `features`; translates
+    /// every function now when `translation` is [`Translation::Eager`] or `features` go
+    /// beyond [`TRANSLATED_FEATURES`]. With `interruptible`, every function entry and loop
+    /// header checks the store's epoch deadline, so an embedder can stop runaway code.
+    ///
+    /// # Errors
+    /// When translating now: the first function's [`CompileError`] (marked unsupported) for
+    /// an operator of a proposal the interpreter does not translate (the message names the
+    /// proposal) or a function too large for the interpreter's slot numbering or constant
+    /// pools.
+    pub fn new(
+        info: Arc<ModuleInfo>,
+        features: CoreFeatures,
+        interruptible: bool,
+        translation: Translation,
+    ) -> Result<Self, CompileError> {
+        let funcs = info.bodies.iter().map(|_| FuncSlot(OnceLock::new())).collect();
+        let module = Self { info, funcs, interruptible };
+        if translation == Translation::Eager || !TRANSLATED_FEATURES.contains(features) {
+            for defined in 0..module.funcs.len() as u32 {
+                module.func(defined).map_err(Clone::clone)?;
+            }
+        }
+        Ok(module)
+    }
+
+    /// The translation of defined function `defined` (function index minus imported
+    /// functions), made now if this is its first use.
+    ///
+    /// # Errors
+    /// The translator's refusal (see the module docs), the same on every use.
+    ///
+    /// # Panics
+    /// When `defined` is not a defined function of the module.
+    pub(super) fn func(&self, defined: u32) -> Result<&CompiledFunc, &CompileError> {
+        self.funcs[defined as usize]
+            .0
+            .get_or_init(|| {
+                translate_function(
+                    &self.info,
+                    self.info.num_imported_funcs + defined,
+                    self.interruptible,
+                )
+            })
+            .as_ref()
+    }
+
+    /// The function slots, indexed by defined-function index, for the executor's calls.
+    pub(super) fn slots(&self) -> *const FuncSlot {
+        self.funcs.as_ptr()
+    }
+
+    /// Number of defined functions.
+    pub fn num_funcs(&self) -> usize {
+        self.funcs.len()
+    }
+
+    /// Number of defined functions translated so far (successfully or not).
+    pub fn num_translated(&self) -> usize {
+        self.funcs.iter().filter(|f| f.0.get().is_some()).count()
+    }
+}
+
+impl fmt::Debug for InterpModule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InterpModule")
+            .field("funcs", &self.funcs.len())
+            .field("translated", &self.num_translated())
+            .field("interruptible", &self.interruptible)
+            .finish()
+    }
+}
