@@ -268,7 +268,12 @@ impl Translator<'_, '_> {
     }
 
     fn br_table_to(&mut self, index: Value, depths: &[u32], default: u32) {
-        // All targets take the same number of values (validation).
+        // All targets take the same number of values (validation). They are brought to
+        // their canonical types here, before the branch, so the edge blocks below share
+        // values that dominate them all (`peekn` in one edge block would otherwise cast in
+        // that block, and the next edge block would use the cast).
+        let n = self.control[self.control.len() - 1 - default as usize].branch_target().1;
+        self.peekn(n);
         let mut targets: HashMap<u32, Block> = HashMap::new();
         let mut edge = |t: &mut Self, depth: u32| -> Block {
             if let Some(&b) = targets.get(&depth) {

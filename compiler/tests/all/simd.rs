@@ -71,6 +71,30 @@ fn v128_values_go_everywhere_on_both_targets() {
     assert!(ir.contains("i64 vmctx, i64, i8x16, i32) -> i8x16, i32"), "{ir}");
 }
 
+/// `br_table` to two targets that take a `v128` which is on the operand stack as another
+/// vector type (`f32x4`): the cast to the canonical type happens once, before the branch, so
+/// the two edge blocks do not share a value defined in one of them (found by the `validate`
+/// fuzz target, seed 3203542; Cranelift's verifier: "uses value from non-dominating inst").
+#[test]
+fn br_table_edges_share_one_canonical_v128() {
+    let info = module(
+        r#"(module
+          (func (export "f") (param i32 v128) (result v128)
+            (block $a (result v128)
+              (block $b (result v128)
+                (f32x4.abs (local.get 1))
+                (local.get 0)
+                (br_table $b $a $a))
+              (i8x16.neg))))"#,
+    );
+    for target in TARGETS {
+        for bounds in [BoundsChecks::GuardPages, BoundsChecks::Explicit] {
+            compile_module(&info, &settings(target, bounds))
+                .unwrap_or_else(|e| panic!("{target}: {e}"));
+        }
+    }
+}
+
 fn relaxed_module(body: &str, params: &str) -> ModuleInfo {
     let wat = format!("(module (func (export \"f\") {params} (result v128) {body}))");
     let wasm = wat::parse_str(&wat).unwrap();
