@@ -49,6 +49,8 @@ impl Translator<'_> {
 
     /// `return_call_indirect` through table `table_index`, expecting type `type_index`.
     pub(super) fn return_call_indirect(&mut self, type_index: u32, table_index: u32) {
+        let wide = self.info.tables[table_index as usize].ty.index_type.is_64();
+        self.table_index(wide, self.top());
         let n = self.info.types[type_index as usize].params().len();
         let base = self.take_args(n + 1);
         self.emit(Op::ReturnCallIndirect { table: table_index, ty: type_index, base });

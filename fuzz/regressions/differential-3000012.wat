@@ -1,4 +1,0 @@
-(module
-  (memory (;0;) 7)
-  (memory (;1;) 1 17)
-)

@@ -1,4 +1,0 @@
-(module
-  (memory (;0;) 8)
-  (memory (;1;) 21)
-)

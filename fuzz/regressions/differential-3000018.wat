@@ -1,4 +1,0 @@
-(module
-  (memory (;0;) 10 13)
-  (memory (;1;) 25)
-)

@@ -1,4 +1,0 @@
-(module
-  (memory (;0;) 1 6)
-  (memory (;1;) 10 10)
-)

@@ -1,4 +1,0 @@
-(module
-  (memory (;0;) 13)
-  (memory (;1;) 1)
-)

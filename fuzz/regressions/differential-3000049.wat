@@ -1,3 +1,0 @@
-(module
-  (memory (;0;) i64 0 35)
-)

@@ -1,3 +1,0 @@
-(module
-  (table (;0;) i64 134 externref)
-)
