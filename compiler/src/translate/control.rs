@@ -177,10 +177,12 @@ impl Translator<'_, '_> {
         let dest = self.new_block_with(&results);
         let then_block = self.b.create_block();
         let else_block = self.b.create_block();
+        // The parameters are cast to their canonical types before the branch, so the values
+        // the else-arm starts from dominate it (a cast inside the then-arm would not).
+        let saved = self.peekn(params.len()).to_vec();
         self.b.ins().brif(cond, then_block, &[], else_block, &[]);
         self.b.switch_to_block(then_block);
         self.b.seal_block(then_block);
-        let saved = self.peekn(params.len()).to_vec();
         self.control.push(Frame {
             kind: FrameKind::If { else_block, params: saved, has_else: false },
             dest,

@@ -95,6 +95,26 @@ fn br_table_edges_share_one_canonical_v128() {
     }
 }
 
+/// An `if` whose `v128` parameter is on the operand stack as another vector type: the
+/// cast to the canonical type happens before the branch, so the else-arm does not use a
+/// value defined in the then-arm (found by the `artifact` fuzz target, seed 4033394).
+#[test]
+fn if_params_are_canonical_in_both_arms() {
+    let info = module(
+        r#"(module
+          (func (export "f") (param i32 v128) (result v128)
+            (f32x4.abs (local.get 1))
+            (local.get 0)
+            (if (param v128) (result v128)
+              (then (i16x8.neg))
+              (else (v128.not)))))"#,
+    );
+    for target in TARGETS {
+        compile_module(&info, &settings(target, BoundsChecks::GuardPages))
+            .unwrap_or_else(|e| panic!("{target}: {e}"));
+    }
+}
+
 fn relaxed_module(body: &str, params: &str) -> ModuleInfo {
     let wat = format!("(module (func (export \"f\") {params} (result v128) {body}))");
     let wasm = wat::parse_str(&wat).unwrap();
