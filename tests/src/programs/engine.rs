@@ -154,7 +154,7 @@ pub fn prepare_module(
         Engine::Wasmi => {
             if !p.wasmi().exists() {
                 return Err(format!(
-                    "no wasmi CLI at {} (scripts/fetch-programs.sh installs it)",
+                    "no wasmi CLI at {} (scripts/fetch-programs.sh --with-wasmi installs it)",
                     p.wasmi().display()
                 ));
             }
