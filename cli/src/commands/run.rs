@@ -64,6 +64,11 @@ pub struct RunArgs {
     /// on the command line runs whoever signed it, like a native binary.
     #[arg(long = "trust-key", value_name = "KEY")]
     trust_keys: Vec<PathBuf>,
+    /// Functions the module imports from a module nothing provides become functions that
+    /// trap when called (wasmtime's `-W unknown-imports-trap=y`), so a module that imports a
+    /// host function it never calls still runs. Other missing imports stay link errors.
+    #[arg(long)]
+    trap_unknown_imports: bool,
     /// Arguments for the program (after the module, optionally after `--`), or for the
     /// invoked function.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -72,6 +77,38 @@ pub struct RunArgs {
 
 /// Runs the module. The exit code is the guest's `proc_exit` code (capped at 255), 0
 /// when it returns normally, 1 on any other error or trap.
+/// `--trap-unknown-imports`: for every module name the module imports functions from that
+/// the runtime has no module for, a host module whose functions trap with
+/// `unknown import: MODULE::NAME has not been defined` when called.
+fn define_unknown_imports_as_traps(
+    rt: &Runtime,
+    module: &kiln::CompiledModule,
+) -> Result<(), Error> {
+    let mut missing: Vec<(String, Vec<(String, kiln::FuncType)>)> = Vec::new();
+    for import in module.imports() {
+        let kiln::ExternType::Func(ty) = import.ty else { continue };
+        if rt.module(&import.module).is_some() {
+            continue;
+        }
+        let field = (import.name, ty);
+        match missing.iter_mut().find(|(m, _)| *m == import.module) {
+            Some((_, fields)) => fields.push(field),
+            None => missing.push((import.module, vec![field])),
+        }
+    }
+    for (name, fields) in missing {
+        let mut host = rt.host_module(&name);
+        for (field, ty) in fields {
+            let what = format!("unknown import: `{name}::{field}` has not been defined");
+            host = host.func_untyped(&field, ty, move |_, _, _| {
+                Err(Error::Trap(kiln::Trap::host(what.clone())))
+            });
+        }
+        host.instantiate()?;
+    }
+    Ok(())
+}
+
 pub fn run(a: RunArgs) -> Result<ExitCode, String> {
     let artifact = super::is_artifact_file(&a.module)?;
     if artifact && a.interpreter {
@@ -105,6 +142,9 @@ pub fn run(a: RunArgs) -> Result<ExitCode, String> {
         rt.compile_owned(super::read_module(&a.module)?)
             .map_err(|e| format!("{}: {e}", a.module.display()))?
     };
+    if a.trap_unknown_imports {
+        define_unknown_imports_as_traps(&rt, &module).map_err(describe)?;
+    }
     let config = module_config(&a)?;
     if let Some(limit) = a.timeout {
         let handle = rt.interrupt_handle();

@@ -579,3 +579,37 @@ fn keygen_sign_and_trust_keys() {
     assert_eq!(code, 1);
     assert!(err.contains("kiln-ed25519-public-key"), "a secret key is not a public key: {err}");
 }
+
+/// `kiln run --trap-unknown-imports`: functions imported from a module nothing provides
+/// trap when called (naming the import); unused ones let the module run. Without the flag
+/// the missing import is a link error; a missing memory stays one with the flag.
+#[test]
+fn trap_unknown_imports_runs_modules_that_import_unused_host_functions() {
+    let m = module_file(
+        "unknown-imports.wasm",
+        r#"(module
+          (import "env" "unused" (func $unused (param i32) (result i32)))
+          (import "env" "also_unused" (func (param f64)))
+          (func (export "ok") (result i32) (i32.const 42))
+          (func (export "bad") (result i32) (call $unused (i32.const 1))))"#,
+    );
+    let (code, _, err) = kiln(&["run", &m, "--invoke", "ok"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("env") && err.contains("unused"), "{err}");
+    for engine in [&[][..], &["--interpreter"]] {
+        let run = |f: &str| {
+            kiln(&[&["run", "--trap-unknown-imports"], engine, &[&m, "--invoke", f]].concat())
+        };
+        assert_eq!(run("ok"), (0, "42\n".into(), String::new()), "{engine:?}");
+        let (code, _, err) = run("bad");
+        assert_eq!(code, 1, "{engine:?}");
+        assert!(err.contains("unknown import: `env::unused` has not been defined"), "{err}");
+    }
+    let memory = module_file(
+        "unknown-memory.wasm",
+        r#"(module (import "env" "mem" (memory 1)) (func (export "ok") (result i32) (i32.const 1)))"#,
+    );
+    let (code, _, err) = kiln(&["run", "--trap-unknown-imports", &memory, "--invoke", "ok"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("mem"), "{err}");
+}
