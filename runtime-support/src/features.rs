@@ -102,7 +102,11 @@ impl CoreFeatures {
             (Self::RELAXED_SIMD, W::RELAXED_SIMD),
             (Self::TAIL_CALL, W::TAIL_CALL),
             (Self::EXTENDED_CONST, W::EXTENDED_CONST),
-            (Self::FUNCTION_REFERENCES, W::FUNCTION_REFERENCES),
+            // The 3.0 type system (recursion groups, declared subtypes, `global.get` of any
+            // immutable global in constant expressions) is validated by wasmparser's GC
+            // switch; what only GC has (struct and array types, GC heap types, GC
+            // operators) is refused as unsupported when the module is decoded.
+            (Self::FUNCTION_REFERENCES, W::FUNCTION_REFERENCES.union(W::GC)),
             (Self::MULTI_MEMORY, W::MULTI_MEMORY),
             (Self::MEMORY64, W::MEMORY64),
         ];

@@ -55,6 +55,14 @@ impl ValType {
         }
     }
 
+    /// This type with each defined type named by module index `i` replaced by `f(i)`.
+    pub fn map_concrete(self, f: &impl Fn(u32) -> HeapType) -> ValType {
+        match self {
+            ValType::Ref(r) => ValType::Ref(r.map_concrete(f)),
+            t => t,
+        }
+    }
+
     pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<Self> {
         use wasmparser::ValType as W;
         Some(match ty {
@@ -112,8 +120,10 @@ impl HeapType {
     }
 
     /// Heap subtyping (spec 3.0 section 3.3.3): defined function types are below `func`
-    /// and above `nofunc`; a defined type matches only itself (declared supertypes need
-    /// GC's `sub` types).
+    /// and above `nofunc`; a defined type named by canonical id matches the types on its
+    /// chain of declared supertypes (`sub`, [`crate::vm::type_registry::is_subtype`]); two
+    /// defined types named by module index match only when equal (the validator has
+    /// already checked subtyping inside a module).
     pub fn matches(self, expected: HeapType) -> bool {
         use HeapType as H;
         self == expected
@@ -121,8 +131,21 @@ impl HeapType {
                 (H::NoFunc, e) => e.is_func(),
                 (H::Concrete(_) | H::Canonical(_), H::Func) => true,
                 (H::NoExtern, H::Extern) => true,
+                (H::Canonical(a), H::Canonical(e)) => crate::vm::type_registry::is_subtype(
+                    crate::vm::VMSharedTypeId(a),
+                    crate::vm::VMSharedTypeId(e),
+                ),
                 _ => false,
             }
+    }
+
+    /// This heap type with each defined type named by module index `i` replaced by
+    /// `f(i)`.
+    pub fn map_concrete(self, f: &impl Fn(u32) -> HeapType) -> HeapType {
+        match self {
+            HeapType::Concrete(i) => f(i),
+            h => h,
+        }
     }
 }
 
@@ -157,13 +180,14 @@ impl RefType {
     /// This type with a module's defined types named by canonical id (`ids[i]` for module
     /// type `i`).
     pub fn canonical(self, ids: &[u32]) -> RefType {
-        match self.heap {
-            HeapType::Concrete(i) => RefType {
-                nullable: self.nullable,
-                heap: HeapType::Canonical(ids.get(i as usize).copied().unwrap_or(u32::MAX)),
-            },
-            _ => self,
-        }
+        self.map_concrete(&|i| {
+            HeapType::Canonical(ids.get(i as usize).copied().unwrap_or(u32::MAX))
+        })
+    }
+
+    /// This type with each defined type named by module index `i` replaced by `f(i)`.
+    pub fn map_concrete(self, f: &impl Fn(u32) -> HeapType) -> RefType {
+        RefType { nullable: self.nullable, heap: self.heap.map_concrete(f) }
     }
 
     pub(crate) fn from_wasmparser(r: wasmparser::RefType) -> Option<Self> {
@@ -240,6 +264,14 @@ impl FuncType {
         FuncType::new(
             self.params.iter().map(|t| t.canonical(ids)),
             self.results.iter().map(|t| t.canonical(ids)),
+        )
+    }
+
+    /// This type with each defined type named by module index `i` replaced by `f(i)`.
+    pub fn map_concrete(&self, f: &impl Fn(u32) -> HeapType) -> FuncType {
+        FuncType::new(
+            self.params.iter().map(|t| t.map_concrete(f)),
+            self.results.iter().map(|t| t.map_concrete(f)),
         )
     }
 }

@@ -14,6 +14,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I32;
 use cranelift_codegen::ir::{BlockArg, FuncRef, InstBuilder, SigRef, Value};
 use kiln_runtime_support::CompileError;
+use kiln_runtime_support::vm::builtins::Builtin;
 
 /// Whether a call returns here or replaces the caller's frame.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -123,7 +124,23 @@ impl Translator<'_, '_> {
         let vm = self.vmctx_flags();
         let actual = self.b.ins().load(I32, vm, funcref, offsets::FUNCREF_TYPE_ID);
         let mismatch = self.b.ins().icmp(IntCC::NotEqual, expected, actual);
-        self.b.ins().trapnz(mismatch, traps::INDIRECT_CALL_TYPE_MISMATCH);
+        let is_final = self.env.module.type_decls.get(ty as usize).is_none_or(|d| d.is_final);
+        if is_final {
+            // No type can declare a final type its supertype: only equal ids match.
+            self.b.ins().trapnz(mismatch, traps::INDIRECT_CALL_TYPE_MISMATCH);
+        } else {
+            // Another id may still be a declared subtype: ask the runtime (cold path).
+            let slow = self.b.create_block();
+            let cont = self.b.create_block();
+            self.b.set_cold_block(slow);
+            self.b.ins().brif(mismatch, slow, &[], cont, &[]);
+            self.b.switch_to_block(slow);
+            self.b.seal_block(slow);
+            self.call_builtin(Builtin::TypeCheck, &[actual, expected]);
+            self.b.ins().jump(cont, &[]);
+            self.b.switch_to_block(cont);
+            self.b.seal_block(cont);
+        }
         self.call_funcref(kind, ty, funcref);
         Ok(())
     }

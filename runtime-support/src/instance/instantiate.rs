@@ -63,7 +63,14 @@ pub fn instantiate_with_host_data(
             name: import.name.clone(),
             detail: String::new(),
         })?;
-        check_import(&import.module, &import.name, &ext, &info.entity_type(import.index))?;
+        let expected_func = match import.index {
+            EntityIndex::Func(f) => {
+                Some(info.shared_type_ids()[info.functions[f as usize] as usize])
+            }
+            _ => None,
+        };
+        let expected = info.entity_type(import.index);
+        check_import(&import.module, &import.name, &ext, &expected, expected_func)?;
         resolved.push(ext);
     }
 

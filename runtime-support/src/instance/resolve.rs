@@ -80,25 +80,32 @@ impl Extern {
 }
 
 /// Checks that `actual` may satisfy an import declared as `expected` (both in canonical
-/// form, [`crate::module::ModuleInfo::entity_type`]): function types are equal (without GC's
-/// declared supertypes, a defined function type matches only itself), table element types
+/// form, [`crate::module::ModuleInfo::entity_type`]; spec 3.0 section 3.3.11, "External
+/// Types"): a function's type is a subtype of the import's, `expected_func` (the canonical
+/// id of the declared type, for a function import: two types with equal parameters and
+/// results may still differ in their recursion group or supertype), table element types
 /// are equal, constant globals' types match by subtyping.
 pub(crate) fn check_import(
     module: &str,
     name: &str,
     actual: &Extern,
     expected: &ExternType,
+    expected_func: Option<VMSharedTypeId>,
 ) -> Result<(), LinkError> {
     let actual_ty = actual.ty();
-    let ok = match (&actual_ty, expected) {
-        (ExternType::Func(a), ExternType::Func(e)) => a == e,
-        (ExternType::Table(a), ExternType::Table(e)) => {
+    let ok = match (&actual_ty, expected, actual) {
+        (ExternType::Func(_), ExternType::Func(_), Extern::Func(f)) => {
+            // SAFETY: funcrefs handed out point into live store-owned contexts.
+            let id = unsafe { (**f).type_id };
+            expected_func.is_some_and(|e| type_registry::is_subtype(id, e))
+        }
+        (ExternType::Table(a), ExternType::Table(e), _) => {
             a.element == e.element && a.index_type == e.index_type && a.limits.matches(&e.limits)
         }
-        (ExternType::Memory(a), ExternType::Memory(e)) => {
+        (ExternType::Memory(a), ExternType::Memory(e), _) => {
             a.index_type == e.index_type && a.limits.matches(&e.limits)
         }
-        (ExternType::Global(a), ExternType::Global(e)) => a.matches(e),
+        (ExternType::Global(a), ExternType::Global(e), _) => a.matches(e),
         _ => false,
     };
     if ok {

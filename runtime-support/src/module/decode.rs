@@ -1,5 +1,6 @@
 //! Decoding and validation with wasmparser into [`ModuleInfo`].
 
+use super::validate_body::validate_body;
 use super::*;
 use crate::error::CompileError;
 use crate::features::CoreFeatures;
@@ -74,6 +75,7 @@ fn decode_with(
     let mut info = ModuleInfo {
         wasm: bytes,
         types: Vec::new(),
+        type_decls: Vec::new(),
         imports: Vec::new(),
         functions: Vec::new(),
         tables: Vec::new(),
@@ -104,7 +106,7 @@ fn decode_with(
         match validator.payload(&payload).map_err(err)? {
             wasmparser::ValidPayload::Func(func, body) => {
                 let mut fv = func.into_validator(std::mem::take(&mut allocs));
-                fv.validate(&body).map_err(err)?;
+                validate_body(&mut fv, &body)?;
                 allocs = fv.into_allocations();
             }
             wasmparser::ValidPayload::End(_) => {}
@@ -112,20 +114,43 @@ fn decode_with(
         }
         match payload {
             Payload::TypeSection(reader) => {
-                for ft in reader.into_iter_err_on_gc_types() {
-                    let ft = ft.map_err(err)?;
-                    let offset = 0;
-                    let params = ft
-                        .params()
-                        .iter()
-                        .map(|t| val_type(*t, offset))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    let results = ft
-                        .results()
-                        .iter()
-                        .map(|t| val_type(*t, offset))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    info.types.push(FuncType::new(params, results));
+                let offset = reader.range().start as usize;
+                for group in reader {
+                    let group = group.map_err(err)?;
+                    let first = info.types.len();
+                    for sub in group.types() {
+                        let wasmparser::CompositeInnerType::Func(ft) = &sub.composite_type.inner
+                        else {
+                            return Err(CompileError::unsupported(
+                                offset,
+                                "the GC proposal's struct and array types are not supported yet",
+                            ));
+                        };
+                        if sub.composite_type.shared {
+                            return Err(CompileError::unsupported(
+                                offset,
+                                "shared types (shared-everything threads) are not supported",
+                            ));
+                        }
+                        let list = |ts: &[wasmparser::ValType]| {
+                            ts.iter().map(|t| val_type(*t, offset)).collect::<Result<Vec<_>, _>>()
+                        };
+                        info.types.push(FuncType::new(list(ft.params())?, list(ft.results())?));
+                        let supertype = match sub.supertype_idxs.first() {
+                            Some(i) => Some(i.as_module_index().ok_or_else(|| {
+                                CompileError::unsupported(offset, "unexpected supertype index")
+                            })?),
+                            None => None,
+                        };
+                        info.type_decls.push(TypeDecl {
+                            rec_group_len: 0,
+                            supertype,
+                            is_final: sub.is_final,
+                        });
+                    }
+                    if let Some(d) = info.type_decls.get_mut(first) {
+                        d.rec_group_len = (info.types.len() - first) as u32;
+                    }
                 }
             }
             Payload::ImportSection(reader) => {

@@ -6,6 +6,7 @@ mod const_expr;
 pub mod decode;
 pub mod dwarf;
 mod names;
+mod validate_body;
 
 pub use bytes::ModuleBytes;
 pub use const_expr::{ConstExpr, ConstOp};
@@ -13,7 +14,7 @@ pub use decode::{DecodeOptions, decode, decode_bytes};
 pub use dwarf::{SourceLocation, WasmDwarf};
 pub use names::Names;
 
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, RefType, TableType};
+use crate::types::{ExternType, FuncType, GlobalType, HeapType, MemoryType, RefType, TableType};
 use crate::vm::{VMSharedTypeId, type_registry};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -137,6 +138,27 @@ pub struct CustomSection {
     pub data: Range<usize>,
 }
 
+/// The 3.0 type system's facts about one defined type beyond its function type (spec 3.0
+/// section 2.3.8, "Recursive Types"): its recursion group and its declared supertype. A
+/// type declared outside any `rec` is a group of one; a type declared without `sub` is
+/// final with no supertype (the default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TypeDecl {
+    /// The number of types in the recursion group this type starts, or 0 when it is not
+    /// the first type of its group.
+    pub rec_group_len: u32,
+    /// The type index of the declared supertype (`sub $super`), if any.
+    pub supertype: Option<u32>,
+    /// Whether no type may declare this one its supertype (`final`).
+    pub is_final: bool,
+}
+
+impl Default for TypeDecl {
+    fn default() -> Self {
+        TypeDecl { rec_group_len: 1, supertype: None, is_final: true }
+    }
+}
+
 /// A decoded, validated module: types, imports, definitions, segments and names. Shared by
 /// both engines; the engine-specific code hangs off it elsewhere.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -149,6 +171,9 @@ pub struct ModuleInfo {
     pub wasm: ModuleBytes,
     /// The type section's function types, by type index.
     pub types: Vec<FuncType>,
+    /// The recursion group and declared supertype of every type, by type index (parallel
+    /// to `types`).
+    pub type_decls: Vec<TypeDecl>,
     /// Imports in declaration order.
     pub imports: Vec<Import>,
     /// The type index of every function, imported ones first (the function index space).
@@ -249,15 +274,36 @@ impl ModuleInfo {
     }
 
     /// The canonical id of every type of the type section, by type index
-    /// ([`crate::vm::type_registry`]), interned on the first call. A type names only types
-    /// before it (validation, without GC's recursion groups), so each is interned in its
-    /// canonical form ([`FuncType::canonical`]) with the ids of the ones before.
+    /// ([`crate::vm::type_registry`]), interned on the first call, a recursion group at a
+    /// time. A type names only types of its own group or of groups before it (validation),
+    /// so each group is interned in its canonical form with the ids of the groups before.
     pub fn shared_type_ids(&self) -> &[VMSharedTypeId] {
         self.shared_type_ids.get_or_init(|| {
             let mut ids: Vec<u32> = Vec::with_capacity(self.types.len());
-            for ty in &self.types {
-                let id = type_registry::intern(&ty.canonical(&ids));
-                ids.push(id.0);
+            while ids.len() < self.types.len() {
+                let start = ids.len() as u32;
+                let decl = self.type_decls.get(start as usize).copied().unwrap_or_default();
+                let len = decl.rec_group_len.max(1);
+                let end = (start + len).min(self.types.len() as u32);
+                let key = |i: u32| {
+                    if i >= start {
+                        HeapType::Concrete(i - start)
+                    } else {
+                        HeapType::Canonical(ids[i as usize])
+                    }
+                };
+                let members = (start..end)
+                    .map(|t| {
+                        let d = self.type_decls.get(t as usize).copied().unwrap_or_default();
+                        type_registry::GroupMember {
+                            ty: self.types[t as usize].map_concrete(&key),
+                            supertype: d.supertype.map(key),
+                            is_final: d.is_final,
+                        }
+                    })
+                    .collect();
+                let first = type_registry::intern_group(members).0;
+                ids.extend((0..end - start).map(|k| first + k));
             }
             ids.into_iter().map(VMSharedTypeId).collect()
         })

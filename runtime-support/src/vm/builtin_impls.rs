@@ -6,7 +6,7 @@
 //! the code both engines share (the instance's table operations, [`super::LinearMemory`]).
 
 use super::builtins::{BUILTIN_OK, BUILTINS, VMBuiltins};
-use super::vmcontext::{VMContext, VMContextHeader};
+use super::vmcontext::{VMContext, VMContextHeader, VMSharedTypeId};
 use crate::instance::InstanceData;
 
 /// The host-to-wasm entry (`Builtin::EnterWasm`), which lives with the trap handling it
@@ -175,6 +175,15 @@ pub(super) unsafe extern "C" fn epoch_reached(_vmctx: *mut VMContext) -> u32 {
     // The deadline is one past the epoch at the outermost host entry (`Store::enter_from_host`),
     // so reaching it means the embedder interrupted: trap `interrupted`.
     TRAP
+}
+
+pub(super) unsafe extern "C" fn type_check(
+    _vmctx: *mut VMContext,
+    actual: u32,
+    expected: u32,
+) -> u32 {
+    let (actual, expected) = (VMSharedTypeId(actual), VMSharedTypeId(expected));
+    if super::type_registry::is_subtype(actual, expected) { BUILTIN_OK } else { TRAP }
 }
 
 /// The address of the builtins table (`VMContextHeader::builtins`).

@@ -21,6 +21,7 @@ mod relaxed_simd;
 mod signatures;
 mod simd_kernels;
 mod traps;
+mod type_system;
 mod v128_api;
 mod verify_once;
 mod wasi;

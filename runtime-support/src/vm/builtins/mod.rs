@@ -105,6 +105,12 @@ declare_builtins! {
     /// itself.
     EnterWasm = 11 => enter_wasm(caller_vmctx: vmctx, values: values, len: len, body: array_call)
         -> i32;
+    /// The slow half of `call_indirect`'s signature check, called when the element's type
+    /// id differs from the expected one and the expected type is not final: returns
+    /// [`BUILTIN_OK`] when type `actual` is a declared subtype of type `expected` (canonical
+    /// ids, [`crate::vm::type_registry::is_subtype`]), anything else to trap `indirect call
+    /// type mismatch`.
+    TypeCheck = 12 => type_check(actual: i32, expected: i32) -> status(IndirectCallTypeMismatch);
 }
 
 #[cfg(test)]

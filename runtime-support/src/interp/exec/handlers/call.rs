@@ -574,7 +574,11 @@ unsafe fn table_funcref(
                 TrapCode::UninitializedElement
             } else {
                 let fr = &*(raw as *const VMFuncRef);
-                if fr.type_id == inst.type_id(ty) {
+                let expected = inst.type_id(ty);
+                // Equal ids are the common case; a declared subtype is the rare one.
+                if fr.type_id == expected
+                    || crate::vm::type_registry::is_subtype(fr.type_id, expected)
+                {
                     return Some(fr);
                 }
                 TrapCode::IndirectCallTypeMismatch
