@@ -218,19 +218,104 @@ impl From<TrapCode> for Trap {
     }
 }
 
+/// How many frames of a run of identical frames a backtrace prints before folding the
+/// rest into one line.
+const FOLD_AFTER: usize = 3;
+
 impl fmt::Display for Trap {
     /// Formats as `wasm trap: <message>` and, when there are frames, a `wasm backtrace:`
-    /// section with one numbered line per frame.
+    /// section with one numbered line per frame. A run of more than four identical frames
+    /// (deep recursion) prints its first three, then one line such as
+    /// `... 49,990 more frames of mod!f`, and numbering goes on after the run.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "wasm trap: {}", self.message)?;
-        if !self.backtrace.is_empty() {
-            write!(f, "\nwasm backtrace:")?;
-            for (i, frame) in self.backtrace.iter().enumerate() {
-                write!(f, "\n  {i:>3}: {frame}")?;
+        if self.backtrace.is_empty() {
+            return Ok(());
+        }
+        write!(f, "\nwasm backtrace:")?;
+        let mut i = 0;
+        while i < self.backtrace.len() {
+            let frame = &self.backtrace[i];
+            let run = self.backtrace[i..].iter().take_while(|g| *g == frame).count();
+            let shown = if run > FOLD_AFTER + 1 { FOLD_AFTER } else { run };
+            for k in i..i + shown {
+                write!(f, "\n  {k:>3}: {frame}")?;
             }
+            if shown < run {
+                let module = frame.module.as_deref().unwrap_or("<unknown>");
+                let name = match &frame.func_name {
+                    Some(n) => n.clone(),
+                    None => format!("<wasm function {}>", frame.func_index),
+                };
+                write!(
+                    f,
+                    "\n       ... {} more frames of {module}!{name}",
+                    thousands(run - shown)
+                )?;
+            }
+            i += run;
         }
         Ok(())
     }
 }
 
+/// `n` with a comma between each group of three digits (`49,990`).
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl std::error::Error for Trap {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(func_index: u32, offset: u32) -> FrameInfo {
+        FrameInfo {
+            module: Some("m".into()),
+            func_index,
+            func_name: Some(format!("f{func_index}")),
+            signature: "() -> ()".into(),
+            wasm_offset: Some(offset),
+            source: None,
+        }
+    }
+
+    #[test]
+    fn runs_of_identical_frames_are_folded() {
+        let mut t = Trap::new(TrapCode::CallStackExhausted);
+        t.push_frame(frame(1, 0x10));
+        for _ in 0..50_000 {
+            t.push_frame(frame(2, 0x20));
+        }
+        t.push_frame(frame(3, 0x30));
+        let text = t.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2 + 1 + 3 + 1 + 1, "{text}");
+        assert!(lines[3].starts_with("    1: 0x20 - m!f2"), "{text}");
+        assert!(lines[5].starts_with("    3: 0x20 - m!f2"), "{text}");
+        assert_eq!(lines[6], "       ... 49,997 more frames of m!f2");
+        assert!(lines[7].starts_with("  50001: 0x30 - m!f3"), "{text}");
+    }
+
+    #[test]
+    fn short_runs_are_printed_whole() {
+        let mut t = Trap::new(TrapCode::Unreachable);
+        for _ in 0..4 {
+            t.push_frame(frame(2, 0x20));
+        }
+        assert_eq!(t.to_string().lines().count(), 2 + 4);
+        assert!(!t.to_string().contains("more frames"));
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

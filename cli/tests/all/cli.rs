@@ -613,3 +613,27 @@ fn trap_unknown_imports_runs_modules_that_import_unused_host_functions() {
     assert_eq!(code, 1);
     assert!(err.contains("mem"), "{err}");
 }
+
+#[test]
+fn a_deep_recursion_trap_prints_a_folded_backtrace() {
+    let m = module_file(
+        "recurse.wasm",
+        r#"(module
+          (func $down (export "down") (param i32) (result i32)
+            (call $down (i32.add (local.get 0) (i32.const 1)))))"#,
+    );
+    for engine in [&[][..], &["--interpreter"]] {
+        let (code, _, err) = kiln(&[&["run"], engine, &[&m, "--invoke", "down", "0"]].concat());
+        assert_eq!(code, 1, "{engine:?}: {err}");
+        assert!(err.contains("call stack exhausted"), "{engine:?}: {err}");
+        // The innermost frame (at the call's first instruction), three frames of the run
+        // of identical ones, then one line for the rest of the run.
+        let shown = err.matches("!down (func[0]").count();
+        assert!((3..=4).contains(&shown), "{engine:?}: {err}");
+        let fold = err.lines().find(|l| l.contains("more frames of")).expect(&err);
+        let n: usize = fold.split_whitespace().nth(1).unwrap().replace(',', "").parse().unwrap();
+        assert!(n > 1000, "{engine:?}: {fold}");
+        assert!(fold.trim_end().ends_with("!down"), "{engine:?}: {fold}");
+        assert!(err.lines().count() < 20, "{engine:?}: {err}");
+    }
+}
