@@ -41,6 +41,7 @@ pub struct RuntimeConfig {
     pub(crate) cache: Option<crate::CompilationCache>,
     pub(crate) trusted_keys: TrustedKeys,
     pub(crate) verify_once: VerifyOnce,
+    pub(crate) profiling: crate::profiling::ProfilingStrategy,
 }
 
 /// Where the records of artifact files already verified are kept
@@ -70,6 +71,7 @@ impl Default for RuntimeConfig {
             cache: None,
             trusted_keys: TrustedKeys::none(),
             verify_once: VerifyOnce::UserCache,
+            profiling: crate::profiling::ProfilingStrategy::None,
         }
     }
 }
@@ -89,6 +91,15 @@ impl RuntimeConfig {
     /// The default configuration on the compiler.
     pub fn compiler() -> Self {
         Self::default().with_engine(Engine::Compiler)
+    }
+
+    /// Tells a profiler about compiled code (see [`crate::profiling`]): with
+    /// [`ProfilingStrategy::PerfMap`](crate::profiling::ProfilingStrategy::PerfMap), the
+    /// runtime turns the process's perf map on when it is created (best effort: a map that
+    /// cannot be written is left off; [`crate::profiling::enable`] reports why).
+    pub fn with_profiling(mut self, strategy: crate::profiling::ProfilingStrategy) -> Self {
+        self.profiling = strategy;
+        self
     }
 
     /// Selects the engine.

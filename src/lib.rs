@@ -38,6 +38,7 @@ mod memory;
 mod module;
 #[cfg(feature = "compiler")]
 mod native;
+pub mod profiling;
 mod reservation;
 mod runtime;
 mod signing;

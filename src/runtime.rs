@@ -68,6 +68,8 @@ impl Runtime {
 
     /// A runtime with `config`.
     pub fn with_config(config: RuntimeConfig) -> Self {
+        // Best effort by design: profiling never stops a runtime (see `with_profiling`).
+        let _ = crate::profiling::enable(config.profiling);
         let memory = MemoryStyle {
             limit_pages: config.memory_limit_pages,
             reserve_to_max: config.memory_capacity_from_max,

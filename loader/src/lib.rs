@@ -367,9 +367,13 @@ fn finish(
         None => None,
     };
     let code_range = v.header.sections.range(Section::Code);
+    // perf names code in a file mapping by the file, never by the perf map: under perf-map
+    // profiling the code is copied into anonymous pages, which perf looks up in the map.
+    let profiled = kiln_runtime_support::vm::perf_map::is_enabled();
     let memory = match source {
         CodeSource::Mapped(_)
-            if !code.is_empty()
+            if !profiled
+                && !code.is_empty()
                 && code_range
                     .start
                     .is_multiple_of(kiln_runtime_support::vm::code_memory::page_size()) =>

@@ -69,6 +69,11 @@ pub struct RunArgs {
     /// host function it never calls still runs. Other missing imports stay link errors.
     #[arg(long)]
     trap_unknown_imports: bool,
+    /// Tell a profiler about compiled code: `perfmap` writes `/tmp/perf-<pid>.map`, so
+    /// `perf record -- kiln run --profile=perfmap app.wasm` then `perf report` names the
+    /// compiled wasm functions (for `.wasm` compiled in process and for artifacts).
+    #[arg(long, value_name = "PROFILER")]
+    profile: Option<Profiler>,
     /// Arguments for the program (after the module, optionally after `--`), or for the
     /// invoked function.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -207,6 +212,13 @@ fn finish_with_error(e: Error, a: &RunArgs) -> Result<ExitCode, String> {
 
 /// The runtime configuration the flags ask for; interruption is on for `--timeout` and
 /// for an artifact compiled with interruption checks (`interruptible_artifact`).
+/// The profilers `--profile` names.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum Profiler {
+    /// Linux perf's map of JIT symbols, `/tmp/perf-<pid>.map`.
+    Perfmap,
+}
+
 fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeConfig, String> {
     let engine = if a.interpreter { Engine::Interpreter } else { Engine::Auto };
     let interruption = a.timeout.is_some() || interruptible_artifact;
@@ -223,6 +235,13 @@ fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeCo
     if let Some(dir) = &a.cache_dir {
         config =
             config.with_compilation_cache(CompilationCache::with_directory(dir).map_err(describe)?);
+    }
+    if let Some(Profiler::Perfmap) = a.profile {
+        let strategy = kiln::profiling::ProfilingStrategy::PerfMap;
+        kiln::profiling::enable(strategy).map_err(|e| {
+            format!("--profile=perfmap: {}: {e}", kiln::profiling::perf_map_path().display())
+        })?;
+        config = config.with_profiling(strategy);
     }
     Ok(config)
 }

@@ -1,6 +1,7 @@
 //! The `kiln` binary: run with --invoke, inspect, and one-line errors with non-zero exits.
 
 use crate::{kiln, temp_dir};
+use std::path::PathBuf;
 
 fn module_file(name: &str, wat: &str) -> String {
     let dir = std::env::temp_dir().join(format!("kiln-cli-test-{}", std::process::id()));
@@ -636,4 +637,65 @@ fn a_deep_recursion_trap_prints_a_folded_backtrace() {
         assert!(fold.trim_end().ends_with("!down"), "{engine:?}: {fold}");
         assert!(err.lines().count() < 20, "{engine:?}: {err}");
     }
+}
+
+/// The perf map lines of `map` naming `wasm[<module>]::<name>`, as (start, size).
+fn perf_map_symbols(map: &str, symbol: &str) -> Vec<(u64, u64)> {
+    map.lines()
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, ' ');
+            let start = u64::from_str_radix(parts.next()?, 16).ok()?;
+            let size = u64::from_str_radix(parts.next()?, 16).ok()?;
+            (parts.next()? == symbol).then_some((start, size))
+        })
+        .collect()
+}
+
+/// The perf maps in /tmp that name `symbol` and the trampolines of module `prof`.
+fn perf_maps_naming(symbol: &str) -> Vec<(PathBuf, String)> {
+    std::fs::read_dir("/tmp")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with("perf-") && n.ends_with(".map")
+        })
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let named = !perf_map_symbols(&text, symbol).is_empty()
+                && text.contains("wasm[prof]::trampolines");
+            named.then(|| (e.path(), text))
+        })
+        .collect()
+}
+
+#[test]
+fn profile_perfmap_names_compiled_functions_for_wasm_and_artifacts() {
+    let m = module_file(
+        "profiled.wasm",
+        r#"(module $prof
+          (func $hot (export "hot") (param i32) (result i32)
+            (i32.mul (local.get 0) (i32.const 3))))"#,
+    );
+    let artifact = m.replace(".wasm", ".kiln");
+    assert_eq!(kiln(&["compile", &m, "-o", &artifact]).0, 0);
+    for file in [&m, &artifact] {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_kiln"))
+            .args(["run", "--profile=perfmap", file, "--invoke", "hot", "14"])
+            .output()
+            .expect("kiln runs");
+        assert_eq!(String::from_utf8_lossy(&child.stdout), "42\n", "{file}");
+        // The child's pid is not in `Output`: find its map by the symbols it wrote.
+        let maps = perf_maps_naming("wasm[prof]::hot");
+        assert!(!maps.is_empty(), "{file}: no perf map names wasm[prof]::hot");
+        for (path, text) in maps {
+            let syms = perf_map_symbols(&text, "wasm[prof]::hot");
+            assert!(syms.iter().all(|&(start, size)| start > 0 && size > 0), "{text}");
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    // Without --profile, no map names it.
+    let (code, _, _) = kiln(&["run", &m, "--invoke", "hot", "1"]);
+    assert_eq!(code, 0);
+    assert!(perf_maps_naming("wasm[prof]::hot").is_empty());
 }

@@ -116,6 +116,7 @@ impl CompiledModuleCode {
             info,
         });
         crate::traphandlers::registry::register(meta.clone());
+        super::perf_map::record(&meta);
         Ok(Self { memory, meta, memory_image: None })
     }
 

@@ -11,6 +11,7 @@ mod interp_stack;
 mod memory;
 mod memory_image;
 mod offsets;
+pub mod perf_map;
 mod reservation_pool;
 mod store;
 mod table;
