@@ -441,6 +441,14 @@ impl ModuleConfig {
         self
     }
 
+    /// Logs the instance's WASI calls of the scopes in `logging` (wazero's host logging),
+    /// with arguments and results, to the host process's standard error; see
+    /// [`crate::wasi::HostLogging`].
+    pub fn with_host_logging(mut self, logging: crate::wasi::HostLogging) -> Self {
+        self.wasi = self.wasi.with_host_logging(logging);
+        self
+    }
+
     /// Hands the guest a listening TCP socket as a preopened file descriptor (numbered
     /// after stdio and the mounted directories, in the order added), usable with
     /// `sock_accept`. Like wasmtime's `--tcplisten`.

@@ -26,12 +26,20 @@ pub struct WasiConfig {
     pub(crate) sleep: SleepSource,
     pub(crate) rand: RandSource,
     pub(crate) listeners: Vec<TcpListener>,
+    pub(crate) logging: super::logging::HostLogging,
 }
 
 impl WasiConfig {
     /// The sandbox (see [`WasiConfig`]).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Logs this instance's WASI calls of the scopes in `logging`, with their arguments
+    /// and results, to the host process's standard error (see [`crate::HostLogging`]).
+    pub fn with_host_logging(mut self, logging: super::logging::HostLogging) -> Self {
+        self.logging = logging;
+        self
     }
 
     /// Command-line arguments (`args_get`), program name first.

@@ -18,6 +18,7 @@ pub struct WasiCtx {
     pub(crate) fds: FdTable,
     pub(crate) clocks: Clocks,
     pub(crate) rand: RandSource,
+    pub(crate) logging: super::logging::HostLogging,
 }
 
 /// What goes in an instance's host-data slot: its WASI state.
@@ -85,6 +86,10 @@ impl WasiCtx {
             fds,
             clocks: Clocks::new(config.walltime, config.nanotime, config.sleep),
             rand: config.rand,
+            logging: {
+                config.logging.activate();
+                config.logging
+            },
         })
     }
 }

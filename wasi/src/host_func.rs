@@ -145,10 +145,22 @@ macro_rules! wasi_functions {
                             $(let $arg = <$ty as $crate::host_func::Arg>::from_raw(slots[i])?; i += 1;)*
                             Ok(($($arg,)*))
                         }
+                        let logged = $crate::logging::enter(
+                            caller,
+                            $crate::MODULE_NAME,
+                            stringify!($name),
+                            &[$(stringify!($arg)),*],
+                            &[$(<$ty as $crate::host_func::Arg>::TYPE),*],
+                            slots,
+                        );
                         let args = parse(slots);
-                        $crate::host_func::wasi_kind!(
+                        let r = $crate::host_func::wasi_kind!(
                             run $kind, caller, slots, args, ($($arg,)*), $cx, $mem, $body
-                        )
+                        );
+                        if logged {
+                            $crate::logging::exit($crate::host_func::wasi_kind!(errno $kind), slots);
+                        }
+                        r
                     }
                     call
                 },
@@ -166,6 +178,12 @@ macro_rules! wasi_kind {
     };
     (results exit) => {
         &[]
+    };
+    (errno errno) => {
+        true
+    };
+    (errno exit) => {
+        false
     };
     (run errno, $caller:ident, $slots:ident, $args:ident, $pat:pat, $cx:pat_param, $mem:pat_param,
         $body:expr) => {{

@@ -57,6 +57,7 @@ mod fs_table;
 mod functions;
 mod guest_memory;
 mod host_func;
+mod logging;
 mod path;
 mod poll;
 mod preview0;
@@ -72,6 +73,7 @@ pub use errno::Errno;
 pub use fs_config::FSConfig;
 pub use functions::{FUNCTIONS, PREVIEW1};
 pub use host_func::HostFunc;
+pub use logging::{HostLogging, LogScope};
 pub use preview0::{PREVIEW0_MODULE_NAME, preview0};
 
 /// The import module name of preview1: `wasi_snapshot_preview1`.

@@ -74,6 +74,11 @@ pub struct RunArgs {
     /// compiled wasm functions (for `.wasm` compiled in process and for artifacts).
     #[arg(long, value_name = "PROFILER")]
     profile: Option<Profiler>,
+    /// Log the WASI calls of these scopes, with arguments and results, to stderr (wazero's
+    /// `--hostlogging`): a comma list of filesystem, clock, random, proc, sock, poll, or
+    /// all.
+    #[arg(long = "hostlogging", value_name = "SCOPES", value_parser = kiln::wasi::HostLogging::parse)]
+    host_logging: Option<kiln::wasi::HostLogging>,
     /// Arguments for the program (after the module, optionally after `--`), or for the
     /// invoked function.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -318,6 +323,9 @@ fn module_config(a: &RunArgs) -> Result<ModuleConfig, String> {
         fs = fs.with_read_only_dir_mount(host, guest);
     }
     config = config.with_fs_config(fs);
+    if let Some(logging) = a.host_logging {
+        config = config.with_host_logging(logging);
+    }
     for e in &a.envs {
         match e.split_once('=') {
             Some((k, v)) => config = config.with_env(k, v),

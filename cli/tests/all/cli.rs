@@ -699,3 +699,49 @@ fn profile_perfmap_names_compiled_functions_for_wasm_and_artifacts() {
     assert_eq!(code, 0);
     assert!(perf_maps_naming("wasm[prof]::hot").is_empty());
 }
+
+#[test]
+fn hostlogging_logs_the_wasi_calls_of_the_chosen_scopes() {
+    let m = module_file(
+        "logged.wasm",
+        r#"(module
+          (import "wasi_snapshot_preview1" "fd_write"
+            (func $fd_write (param i32 i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 16) "hi\n")
+          (func (export "_start")
+            (i32.store (i32.const 0) (i32.const 16))
+            (i32.store (i32.const 4) (i32.const 3))
+            (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+            ;; A bad descriptor, to log an error.
+            (drop (call $fd_write (i32.const 77) (i32.const 0) (i32.const 1) (i32.const 8)))
+            (call $exit (i32.const 3))))"#,
+    );
+    for engine in [&[][..], &["--interpreter"]] {
+        let run = |scopes: &str| {
+            kiln(&[&["run", "--hostlogging", scopes], engine, &[m.as_str()]].concat())
+        };
+        let (code, out, err) = run("filesystem");
+        assert_eq!((code, out.as_str()), (3, "hi\n"), "{engine:?}: {err}");
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "==> wasi_snapshot_preview1.fd_write(fd=1,iovs=0,n=1,out=8)",
+                "<== errno=SUCCESS",
+                "==> wasi_snapshot_preview1.fd_write(fd=77,iovs=0,n=1,out=8)",
+                "<== errno=EBADF",
+            ],
+            "{engine:?}"
+        );
+        let (code, _, err) = run("proc");
+        assert_eq!(code, 3);
+        assert_eq!(err, "==> wasi_snapshot_preview1.proc_exit(code=3)\n<== exit\n", "{engine:?}");
+        let (code, _, err) = run("clock,random");
+        assert_eq!((code, err.as_str()), (3, ""), "{engine:?}");
+    }
+    let (code, _, err) = kiln(&["run", "--hostlogging", "files", &m]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown host logging scope `files`"), "{err}");
+}
