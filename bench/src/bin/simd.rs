@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run -p kiln-bench --release --bin simd [-- --samples N] [--rounds N] [--smoke]
+//!     [--program-samples N] [--no-programs]
 //! ```
 //!
 //! Each kernel is the export `bench_<kernel>(rounds)` of the benchmark build of the kernels
@@ -14,11 +15,114 @@
 //! default configuration), is called once to warm up and check the result, then timed over
 //! N samples (default 5); the table shows the median per call. All four engines must return
 //! the same value, or the run aborts.
+//!
+//! A second table runs the real programs rebuilt with `-O3 -msimd128`
+//! (`kiln_tests::programs::simd128`: minigzip, Lua, speedtest1) as whole processes:
+//! `kiln run` of a `kiln compile` artifact beside `wasmtime run` of a `wasmtime compile`
+//! artifact, and `kiln run --interpreter` beside the wasmi CLI (when
+//! `scripts/fetch-programs.sh --with-wasmi` installed it), each the median wall time of
+//! `--program-samples` runs (default 3) with every output checked against the workload's
+//! golden file. It needs the fetched programs and the `kiln` binary beside this one
+//! (`cargo build --release -p kiln-cli`); `--no-programs` leaves it out.
 
 use kiln_bench::{KilnRunner, Runner, Timing, WasmiRunner, WasmtimeRunner, Workload, fmt_ms, time};
+use kiln_tests::programs::{self, Engine, Programs, Tools, engine, simd128};
+use std::time::Duration;
+
+/// Longest any one program process may take.
+const PROGRAM_TIMEOUT: Duration = Duration::from_secs(900);
+
+/// The program engines, in table order: the two precompiled, then the two interpreters.
+const PROGRAM_ENGINES: [Engine; 4] =
+    [Engine::KilnArtifact, Engine::WasmtimePrecompiled, Engine::KilnInterpreter, Engine::Wasmi];
+
+/// The median wall time of `samples` checked runs of `w`'s `-O3 -msimd128` build on each of
+/// [`PROGRAM_ENGINES`] (an error where the engine is unavailable or a run failed).
+fn program_row(
+    tools: &Tools,
+    w: programs::Workload,
+    samples: usize,
+) -> Result<Vec<Result<Duration, String>>, String> {
+    let wasm = simd128::simd128_wasm(&tools.programs, w)?;
+    let out = programs::scratch_dir(&format!("simd128-bench-{}", w.name()))?;
+    let mut cells = Vec::new();
+    for e in PROGRAM_ENGINES {
+        let cell = (|| {
+            let prepared =
+                engine::prepare_module(e, tools, w.program(), &wasm, &out, PROGRAM_TIMEOUT)?;
+            let mut times = Vec::new();
+            for _ in 0..samples {
+                let run = engine::run_workload(&prepared, tools, w, PROGRAM_TIMEOUT)?;
+                programs::check_golden(w, &run.observed, e.label())?;
+                times.push(run.elapsed);
+            }
+            times.sort();
+            Ok(times[times.len() / 2])
+        })();
+        cells.push(cell);
+    }
+    Ok(cells)
+}
+
+/// Prints the `-msimd128` programs table (see the module docs).
+fn programs_table(samples: usize) -> Result<(), String> {
+    let programs = Programs::locate()?;
+    let kiln = std::env::current_exe()
+        .ok()
+        .and_then(|e| Some(e.parent()?.join("kiln")))
+        .filter(|k| k.exists());
+    let tools = Tools { programs, kiln };
+    let mut errors = Vec::new();
+    let mut lines = Vec::new();
+    for w in simd128::WORKLOADS {
+        eprintln!("running {} -O3 -msimd128 ({samples} samples per engine) ...", w.name());
+        let cells = program_row(&tools, w, samples)?;
+        let mut show = |c: &Result<Duration, String>, what: Engine| match c {
+            Ok(t) => format!("{:.1}", t.as_secs_f64() * 1000.0),
+            Err(e) => {
+                errors.push(format!("{} on {}: {e}", w.name(), what.label()));
+                format!("error [{}]", errors.len())
+            }
+        };
+        let shown: Vec<String> =
+            cells.iter().zip(PROGRAM_ENGINES).map(|(c, e)| show(c, e)).collect();
+        let r = |a: usize, b: usize| match (&cells[a], &cells[b]) {
+            (Ok(a), Ok(b)) => format!("{:.2}", a.as_secs_f64() / b.as_secs_f64().max(1e-12)),
+            _ => "-".into(),
+        };
+        lines.push(format!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            w.name(),
+            shown[0],
+            shown[1],
+            r(0, 1),
+            shown[2],
+            shown[3],
+            r(2, 3)
+        ));
+    }
+    println!(
+        "\nReal programs built with -O3 -msimd128 (whole processes, median wall time of \
+         {samples} runs, outputs checked)\n"
+    );
+    println!(
+        "| program | Kiln artifact (ms) | wasmtime precompiled (ms) | Kiln / wasmtime | \
+         Kiln interpreter (ms) | wasmi (ms) | interpreter / wasmi |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for l in lines {
+        println!("{l}");
+    }
+    for (i, e) in errors.iter().enumerate() {
+        println!("\n[{}] {e}", i + 1);
+    }
+    Ok(())
+}
 
 fn usage() -> ! {
-    eprintln!("usage: simd [--samples N] [--rounds N] [--smoke]");
+    eprintln!(
+        "usage: simd [--samples N] [--rounds N] [--smoke] [--program-samples N] [--no-programs]"
+    );
     std::process::exit(2);
 }
 
@@ -58,13 +162,17 @@ fn geomean(v: impl Iterator<Item = f64>) -> f64 {
 fn main() {
     let mut samples = 5usize;
     let mut rounds = 20i32;
+    let mut program_samples = 3usize;
+    let mut with_programs = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut number = || args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage());
         match a.as_str() {
             "--samples" => samples = number(),
             "--rounds" => rounds = number() as i32,
-            "--smoke" => (samples, rounds) = (1, 1),
+            "--smoke" => (samples, rounds, program_samples) = (1, 1, 1),
+            "--program-samples" => program_samples = number().max(1),
+            "--no-programs" => with_programs = false,
             "--bench" => {} // passed by `cargo bench`
             _ => usage(),
         }
@@ -120,4 +228,8 @@ fn main() {
         geomean(rows.iter().map(|(_, t)| ratio(&t[0], &t[1]))),
         geomean(rows.iter().map(|(_, t)| ratio(&t[2], &t[3])))
     );
+    if with_programs && let Err(e) = programs_table(program_samples) {
+        eprintln!("\nerror: -msimd128 programs: {e}");
+        std::process::exit(1);
+    }
 }
