@@ -30,6 +30,7 @@ mod atomic_file;
 mod cache;
 mod config;
 mod error;
+mod exception;
 mod func;
 mod global;
 mod host;
@@ -56,6 +57,7 @@ pub use error::{
     ArtifactError, ArtifactPart, CompileError, Error, ExitError, LinkError, LinkErrorKind,
     ResourceError, Trap, TrapCode,
 };
+pub use exception::{Exception, Tag};
 pub use func::{Func, TypedFunc};
 pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};

@@ -41,8 +41,9 @@ pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// The artifact format version this Kiln writes and reads (bump on any layout change).
 ///
 /// 5: memory and table types carry their index type (memory64); value types are the 3.0
-/// reference types (typed function references).
-pub const FORMAT_VERSION: u32 = 5;
+/// reference types (typed function references). 6: the module metadata carries exception
+/// tags (the tag index space, tag imports and exports) and the `exn` heap types.
+pub const FORMAT_VERSION: u32 = 6;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
@@ -50,8 +51,9 @@ pub const FORMAT_VERSION: u32 = 5;
 /// signatures (Cranelift `i8x16` parameters and results), in the array-call and wasm-call
 /// trampolines (16-byte `ValRaw` slots read and written whole) and in globals; the wasm-call
 /// convention is Cranelift's `tail` (tail calls); the memory and table builtins take and
-/// return `i64` addresses, sizes, lengths and element indices (memory64).
-pub const ABI_VERSION: u32 = 2;
+/// return `i64` addresses, sizes, lengths and element indices (memory64). Version 3: the
+/// VMContext ends with one `*const VMTag` per tag (exception handling).
+pub const ABI_VERSION: u32 = 3;
 /// Size of the fixed header in bytes.
 pub const HEADER_SIZE: usize = 512;
 

@@ -62,6 +62,8 @@ pub enum Extern {
     Memory(MemoryRef),
     /// A global.
     Global(GlobalRef),
+    /// An exception tag (owned by the store; its address is its identity).
+    Tag(*const VMTag),
 }
 
 impl Extern {
@@ -75,12 +77,16 @@ impl Extern {
             Extern::Table(t) => ExternType::Table(t.ty()),
             Extern::Memory(m) => ExternType::Memory(m.ty()),
             Extern::Global(g) => ExternType::Global(g.ty),
+            // SAFETY: tags handed out are owned by their store, which outlives every handle.
+            Extern::Tag(t) => ExternType::Tag(
+                type_registry::lookup(unsafe { (**t).type_id }).unwrap_or_default(),
+            ),
         }
     }
 }
 
 /// Checks that `actual` may satisfy an import declared as `expected` (both in canonical
-/// form, [`crate::module::ModuleInfo::entity_type`]): function types are equal (without GC's
+/// form, [`crate::module::ModuleInfo::entity_type`]): function and tag types are equal (without GC's
 /// declared supertypes, a defined function type matches only itself), table element types
 /// are equal, constant globals' types match by subtyping.
 pub(crate) fn check_import(
@@ -99,6 +105,7 @@ pub(crate) fn check_import(
             a.index_type == e.index_type && a.limits.matches(&e.limits)
         }
         (ExternType::Global(a), ExternType::Global(e)) => a.matches(e),
+        (ExternType::Tag(a), ExternType::Tag(e)) => a == e,
         _ => false,
     };
     if ok {
@@ -121,5 +128,6 @@ fn describe(t: &ExternType) -> String {
         ExternType::Global(g) => {
             format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content)
         }
+        ExternType::Tag(t) => format!("tag {t}"),
     }
 }
