@@ -1,11 +1,11 @@
 //! The facade's error type.
 
+use kiln_runtime_support::Unwind;
 pub use kiln_runtime_support::artifact::{ArtifactError, ArtifactPart};
+use kiln_runtime_support::vm::Store;
 pub use kiln_runtime_support::{
     CompileError, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode,
 };
-use kiln_runtime_support::Unwind;
-use kiln_runtime_support::vm::Store;
 use std::fmt;
 
 /// Everything a Kiln API call can fail with.

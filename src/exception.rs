@@ -11,11 +11,11 @@
 use crate::error::Error;
 use crate::runtime::Runtime;
 use crate::val::Val;
+use kiln_runtime_support::Unwind;
 use kiln_runtime_support::error::ThrownException;
 use kiln_runtime_support::trap::FrameInfo;
 use kiln_runtime_support::types::FuncType;
 use kiln_runtime_support::vm::{Store, VMTag, ValRaw, type_registry};
-use kiln_runtime_support::Unwind;
 use std::fmt;
 use std::rc::Rc;
 
@@ -117,20 +117,30 @@ impl Exception {
         &self.backtrace
     }
 
-    /// The exception that unwound out of wasm in `store`.
+    /// The exception that unwound out of wasm in `store` (its arena entry is released
+    /// unless wasm holds a reference to it).
     pub(crate) fn from_thrown(store: &Rc<Store>, t: ThrownException) -> Exception {
-        let exns = store.exceptions.borrow();
-        let obj = exns.get(t.exn).expect("a thrown exception lives in its store");
-        let tag = Tag { store: store.clone(), tag: obj.tag };
+        let (tag, raw) = {
+            let exns = store.exceptions.borrow();
+            let obj = exns.get(t.exn).expect("a thrown exception lives in its store");
+            (obj.tag, obj.payload.clone())
+        };
+        store.exceptions.borrow_mut().release(t.exn);
+        let tag = Tag { store: store.clone(), tag };
         let ty = tag.ty();
-        let payload =
-            ty.params().iter().zip(obj.payload.iter()).map(|(ty, v)| Val::from_raw(store, *v, *ty)).collect();
+        let payload = ty
+            .params()
+            .iter()
+            .zip(raw.iter())
+            .map(|(ty, v)| Val::from_raw(store, *v, *ty))
+            .collect();
         Exception { tag, payload, backtrace: t.backtrace }
     }
 
     /// This exception, thrown by a host function called from wasm in `store`.
     pub(crate) fn into_unwind(self, store: &Store) -> Unwind {
-        let wrong = || Unwind::Trap(kiln_runtime_support::Trap::host(Error::WrongRuntime.to_string()));
+        let wrong =
+            || Unwind::Trap(kiln_runtime_support::Trap::host(Error::WrongRuntime.to_string()));
         if !std::ptr::eq(Rc::as_ptr(&self.tag.store), store) {
             return wrong();
         }

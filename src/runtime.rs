@@ -245,7 +245,9 @@ impl Runtime {
             host_data,
         )
         .map_err(|e| match e {
-            kiln_runtime_support::InstantiationError::Start(u) => Error::from_unwind(&self.store, u),
+            kiln_runtime_support::InstantiationError::Start(u) => {
+                Error::from_unwind(&self.store, u)
+            }
             e => e.into(),
         })?;
         let instance = Instance { store: self.store.clone(), data };

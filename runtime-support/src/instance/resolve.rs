@@ -78,9 +78,9 @@ impl Extern {
             Extern::Memory(m) => ExternType::Memory(m.ty()),
             Extern::Global(g) => ExternType::Global(g.ty),
             // SAFETY: tags handed out are owned by their store, which outlives every handle.
-            Extern::Tag(t) => ExternType::Tag(
-                type_registry::lookup(unsafe { (**t).type_id }).unwrap_or_default(),
-            ),
+            Extern::Tag(t) => {
+                ExternType::Tag(type_registry::lookup(unsafe { (**t).type_id }).unwrap_or_default())
+            }
         }
     }
 }

@@ -253,9 +253,7 @@ impl Store {
     pub fn tag_name(&self, tag: *const VMTag) -> Option<String> {
         use crate::module::EntityIndex;
         let instances = self.instances.borrow();
-        let of = |i: &InstanceData, index: EntityIndex| {
-            matches!(index, EntityIndex::Tag(t) if std::ptr::eq(i.tags[t as usize], tag))
-        };
+        let of = |i: &InstanceData, index: EntityIndex| matches!(index, EntityIndex::Tag(t) if std::ptr::eq(i.tags[t as usize], tag));
         let exported = instances.iter().find_map(|i| {
             let e = i.module.info.exports.iter().find(|e| of(i, e.index))?;
             Some(format!("{}.{}", i.name.as_deref().unwrap_or("<instance>"), e.name))

@@ -38,9 +38,9 @@ fn find_clause(
         if r.start <= offset && offset < r.end {
             match &r.action {
                 RegionAction::Catch(clauses) => {
-                    let hit = clauses.iter().find(|c| {
-                        c.tag.is_none_or(|t| std::ptr::eq(inst.tags[t as usize], tag))
-                    });
+                    let hit = clauses
+                        .iter()
+                        .find(|c| c.tag.is_none_or(|t| std::ptr::eq(inst.tags[t as usize], tag)));
                     if let Some(c) = hit {
                         return Some(*c);
                     }
@@ -147,7 +147,13 @@ unsafe fn land(store: &Store, inst: &InstanceData, c: &CatchClause, fp: *mut u64
 /// As [`throw`]; `tag` is a tag of the current instance and `args` covers its parameters.
 #[cold]
 #[inline(never)]
-pub unsafe fn throw_new(pc: *const Instr, fp: *mut u64, st: *mut State, tag: u32, args: u32) -> Landing {
+pub unsafe fn throw_new(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    tag: u32,
+    args: u32,
+) -> Landing {
     // SAFETY: per the contract.
     unsafe {
         let s = &*st;
@@ -188,7 +194,12 @@ pub unsafe fn throw_ref(pc: *const Instr, fp: *mut u64, st: *mut State, src: u32
 /// As [`throw`].
 #[cold]
 #[inline(never)]
-pub unsafe fn rethrow_from_call(pc: *const Instr, fp: *mut u64, st: *mut State, u: Unwind) -> Landing {
+pub unsafe fn rethrow_from_call(
+    pc: *const Instr,
+    fp: *mut u64,
+    st: *mut State,
+    u: Unwind,
+) -> Landing {
     match u {
         // SAFETY: per the contract.
         Unwind::Exception(t) => unsafe { throw(pc, fp, st, t) },

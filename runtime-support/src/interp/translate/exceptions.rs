@@ -176,11 +176,7 @@ impl Translator<'_> {
     /// that has none yet: that translation is made again).
     fn exn_slot(&mut self, depth: u32) -> Slot {
         self.exn_needed = self.exn_needed.max(depth + 1);
-        if depth < self.exn_slots {
-            self.num_locals + self.consts.len() as u32 + depth
-        } else {
-            0
-        }
+        if depth < self.exn_slots { self.num_locals + self.consts.len() as u32 + depth } else { 0 }
     }
 
     /// Legacy `try`.
