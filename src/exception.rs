@@ -72,6 +72,51 @@ impl fmt::Debug for Tag {
     }
 }
 
+/// An `exnref` (a caught exception held by wasm) seen from the host, e.g. a function's
+/// `exnref` result. Refers to the exception in its runtime, which keeps it while it lives.
+#[derive(Clone)]
+pub struct ExnRef {
+    pub(crate) store: Rc<Store>,
+    pub(crate) raw: u64,
+}
+
+impl ExnRef {
+    /// A handle of the exception behind raw reference `raw` of `store`; `None` for null or
+    /// an unknown handle. The store then keeps the exception (a reference is out).
+    pub(crate) fn from_raw(store: &Rc<Store>, raw: u64) -> Option<ExnRef> {
+        let mut exns = store.exceptions.borrow_mut();
+        exns.get(raw)?;
+        exns.expose(raw);
+        Some(ExnRef { store: store.clone(), raw })
+    }
+
+    /// The exception: its tag and payload (no backtrace).
+    pub fn exception(&self) -> Exception {
+        let exns = self.store.exceptions.borrow();
+        let obj = exns.get(self.raw).expect("an exnref handle keeps its exception");
+        let tag = Tag { store: self.store.clone(), tag: obj.tag };
+        let ty = tag.ty();
+        let payload = ty
+            .params()
+            .iter()
+            .zip(obj.payload.iter())
+            .map(|(ty, v)| Val::from_raw(&self.store, *v, *ty))
+            .collect();
+        Exception { tag, payload, backtrace: Vec::new() }
+    }
+
+    /// Whether two handles refer to the same exception.
+    pub fn ptr_eq(&self, other: &ExnRef) -> bool {
+        Rc::ptr_eq(&self.store, &other.store) && self.raw == other.raw
+    }
+}
+
+impl fmt::Debug for ExnRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ExnRef({})", self.raw)
+    }
+}
+
 /// A wasm exception: a tag and the payload values its type describes.
 #[derive(Clone, Debug)]
 pub struct Exception {

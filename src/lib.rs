@@ -57,7 +57,7 @@ pub use error::{
     ArtifactError, ArtifactPart, CompileError, Error, ExitError, LinkError, LinkErrorKind,
     ResourceError, Trap, TrapCode,
 };
-pub use exception::{Exception, Tag};
+pub use exception::{Exception, ExnRef, Tag};
 pub use func::{Func, TypedFunc};
 pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
