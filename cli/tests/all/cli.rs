@@ -163,9 +163,9 @@ fn inspect_prints_the_artifact_header() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln artifact",
-        "format version: 5",
+        "format version: 6",
         "debug info (address map, source lines): ",
-        "runtime ABI version: 2",
+        "runtime ABI version: 3",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
@@ -255,7 +255,7 @@ fn compile_an_object_then_run_and_inspect_it() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln relocatable object (ELF)",
-        "format version: 5",
+        "format version: 6",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
@@ -612,4 +612,53 @@ fn trap_unknown_imports_runs_modules_that_import_unused_host_functions() {
     let (code, _, err) = kiln(&["run", "--trap-unknown-imports", &memory, "--invoke", "ok"]);
     assert_eq!(code, 1);
     assert!(err.contains("mem"), "{err}");
+}
+
+const THROWER: &str = r#"(module $thrower
+  (import "env" "unused" (tag $other))
+  (tag $oops (export "oops") (param i32 i64))
+  (func $deep (param i32) (throw $oops (local.get 0) (i64.const -5)))
+  (func $middle (export "middle") (param i32) (call $deep (local.get 0)))
+  (func (export "caught") (param i32) (result i32)
+    (block $h (result i32 i64)
+      (try_table (catch $oops $h) (call $middle (local.get 0)))
+      (return (i32.const -1)))
+    (drop)))"#;
+
+/// An uncaught exception ends `kiln run` with exit code 1 and a message naming the tag and
+/// the payload, and the backtrace of the frames it left; one caught inside the module is
+/// invisible. `kiln inspect` lists the tags among imports and exports.
+#[test]
+fn run_prints_an_uncaught_exception_with_its_tag_and_backtrace() {
+    let m = module_file("thrower.wasm", THROWER);
+    let features = "v2,exception-handling";
+    // The tag import is satisfied by no one: only modules that import it can link it.
+    let (code, _, err) = kiln(&["run", "--features", features, &m, "--invoke", "caught", "7"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown import"), "{err}");
+    let m = module_file(
+        "thrower2.wasm",
+        &THROWER.replace("(import \"env\" \"unused\" (tag $other))\n", ""),
+    );
+    for engine in [&[][..], &["--interpreter"][..]] {
+        let run = |args: &[&str]| {
+            kiln(&[&["run", "--features", features][..], engine, &[&m], args].concat())
+        };
+        assert_eq!(run(&["--invoke", "caught", "7"]), (0, "7\n".into(), String::new()));
+        let (code, out, err) = run(&["--invoke", "middle", "42"]);
+        assert_eq!((code, out.as_str()), (1, ""), "{err}");
+        assert!(
+            err.starts_with(
+                "error: uncaught wasm exception: tag thrower.oops (i32, i64) -> () with payload (I32(42), I64(-5))"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("wasm backtrace:"), "{err}");
+        let deep = err.find("$deep").or_else(|| err.find("deep")).expect("the throwing function");
+        let middle = err.find("middle").expect("its caller");
+        assert!(deep < middle, "innermost frame first: {err}");
+    }
+    let (code, out, err) = kiln(&["inspect", &m]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("oops: tag (i32, i64) -> ()"), "{out}");
 }
