@@ -77,9 +77,10 @@ impl Extern {
             Extern::Table(t) => ExternType::Table(t.ty()),
             Extern::Memory(m) => ExternType::Memory(m.ty()),
             Extern::Global(g) => ExternType::Global(g.ty),
-            // SAFETY: tags handed out are owned by their store, which outlives every handle.
             Extern::Tag(t) => {
-                ExternType::Tag(type_registry::lookup(unsafe { (**t).type_id }).unwrap_or_default())
+                // SAFETY: tags handed out are owned by their store, which outlives every handle.
+                let id = unsafe { (**t).type_id };
+                ExternType::Tag(type_registry::lookup(id).unwrap_or_default())
             }
         }
     }

@@ -13,7 +13,7 @@
 
 use super::super::ir::{CatchClause, CompiledFunc, Instr, Op, RegionAction};
 use super::backtrace::{frame_info, unwind};
-use super::slots::{slot_count, slots_to_vals, vals_to_slots};
+use super::slots::{slots_to_vals, vals_to_slots};
 use super::state::{InstCache, State};
 use crate::error::{ThrownException, Unwind};
 use crate::instance::InstanceData;
@@ -162,7 +162,6 @@ pub unsafe fn throw_new(
         let params = inst.module.info.tag_type(tag).params();
         let mut payload = vec![ValRaw::default(); params.len()].into_boxed_slice();
         slots_to_vals(params, fp.add(args as usize), &mut payload);
-        debug_assert!(slot_count(params) <= (*s.func).frame_size as usize);
         let exn = store.exceptions.borrow_mut().alloc(inst.tags[tag as usize], payload);
         throw(pc, fp, st, ThrownException { exn, backtrace: Vec::new() })
     }

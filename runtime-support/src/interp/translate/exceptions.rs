@@ -266,12 +266,8 @@ impl Translator<'_> {
         let mut pad_labels = Vec::with_capacity(self.pads.len());
         for pad in std::mem::take(&mut self.pads) {
             self.stack = pad.stack;
-            let n_vals = self.stack.len();
             let label = match pad.target {
-                PadTarget::Branch { n, h, label } if !self.needs_copy(n, h) => {
-                    let _ = n_vals;
-                    label
-                }
+                PadTarget::Branch { n, h, label } if !self.needs_copy(n, h) => label,
                 PadTarget::Branch { n, h, label } => {
                     let start = self.new_label();
                     self.bind(start);
