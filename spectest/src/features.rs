@@ -108,6 +108,7 @@ mod tests {
             CoreFeatures::FUNCTION_REFERENCES,
             CoreFeatures::MULTI_MEMORY,
             CoreFeatures::MEMORY64,
+            CoreFeatures::EXCEPTIONS,
         ];
         assert_eq!(
             parse("all"),
