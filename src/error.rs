@@ -1,6 +1,8 @@
 //! The facade's error type.
 
+use kiln_runtime_support::Unwind;
 pub use kiln_runtime_support::artifact::{ArtifactError, ArtifactPart};
+use kiln_runtime_support::vm::Store;
 pub use kiln_runtime_support::{
     CompileError, ExitError, LinkError, LinkErrorKind, ResourceError, Trap, TrapCode,
 };
@@ -19,6 +21,9 @@ pub enum Error {
     Resource(ResourceError),
     /// Execution trapped.
     Trap(Trap),
+    /// A wasm exception no wasm frame caught (exception handling): its tag, payload and
+    /// backtrace. A host function returns this to throw an exception into wasm.
+    Exception(crate::Exception),
     /// A WASI guest called `proc_exit`.
     Exit(ExitError),
     /// An artifact could not be loaded (incompatible, corrupted or unreadable), or could not
@@ -72,6 +77,34 @@ impl Error {
         }
     }
 
+    /// The uncaught exception, if this error is one.
+    pub fn as_exception(&self) -> Option<&crate::Exception> {
+        match self {
+            Error::Exception(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// How a call into wasm of `store` that ended with `u` is reported.
+    pub(crate) fn from_unwind(store: &std::rc::Rc<Store>, u: Unwind) -> Error {
+        match u {
+            Unwind::Exception(t) => Error::Exception(crate::Exception::from_thrown(store, t)),
+            u => u.into(),
+        }
+    }
+
+    /// How a host function called from wasm of `store` that failed with this error unwinds:
+    /// traps and exits as they are, an exception thrown into wasm, anything else as a host
+    /// trap with the error's message.
+    pub(crate) fn into_unwind(self, store: &Store) -> Unwind {
+        match self {
+            Error::Trap(t) => Unwind::Trap(t),
+            Error::Exit(x) => Unwind::Exit(x),
+            Error::Exception(e) => e.into_unwind(store),
+            other => Unwind::Trap(Trap::host(other.to_string())),
+        }
+    }
+
     /// The trap, if this error is one.
     pub fn as_trap(&self) -> Option<&Trap> {
         match self {
@@ -88,6 +121,7 @@ impl fmt::Display for Error {
             Error::Link(e) => write!(f, "link error: {e}"),
             Error::Resource(e) => write!(f, "resource limit: {e}"),
             Error::Trap(e) => e.fmt(f),
+            Error::Exception(e) => e.fmt(f),
             Error::Exit(e) => e.fmt(f),
             Error::Artifact(e) => e.fmt(f),
             Error::EngineUnavailable(m) => write!(f, "engine unavailable: {m}"),
@@ -116,6 +150,7 @@ impl std::error::Error for Error {
             Error::Link(e) => Some(e),
             Error::Resource(e) => Some(e),
             Error::Trap(e) => Some(e),
+            Error::Exception(e) => Some(e),
             Error::Exit(e) => Some(e),
             Error::Artifact(e) => Some(e),
             Error::Mount { source, .. } => Some(source),
@@ -159,6 +194,11 @@ impl From<kiln_runtime_support::Unwind> for Error {
         match u {
             kiln_runtime_support::Unwind::Trap(t) => Error::Trap(t),
             kiln_runtime_support::Unwind::Exit(e) => Error::Exit(e),
+            // Without the store the exception cannot be read: callers that have it use
+            // `Error::from_unwind`.
+            kiln_runtime_support::Unwind::Exception(_) => {
+                Error::Trap(Trap::host("uncaught wasm exception"))
+            }
         }
     }
 }

@@ -69,7 +69,8 @@ impl Func {
             *s = a.to_raw(&self.store)?;
         }
         // SAFETY: the funcref belongs to this store and the arguments were type-checked.
-        unsafe { invoke(&self.store, self.funcref, &mut slots)? };
+        unsafe { invoke(&self.store, self.funcref, &mut slots) }
+            .map_err(|u| Error::from_unwind(&self.store, u))?;
         Ok(self
             .ty
             .results()
@@ -125,7 +126,8 @@ impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
         };
         params.store(slots);
         // SAFETY: the funcref belongs to this store and `P` matches its parameters.
-        unsafe { invoke(&self.func.store, self.func.funcref, slots)? };
+        unsafe { invoke(&self.func.store, self.func.funcref, slots) }
+            .map_err(|u| Error::from_unwind(&self.func.store, u))?;
         Ok(R::load(slots))
     }
 

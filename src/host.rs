@@ -60,31 +60,27 @@ pub trait HostResult: 'static {
     /// The results as wasm values.
     type List: WasmList;
     #[doc(hidden)]
-    fn into_result(self) -> Result<Self::List, Unwind>;
+    fn into_result(self, store: &Store) -> Result<Self::List, Unwind>;
 }
 
 impl<T: WasmList> HostResult for T {
     type List = T;
-    fn into_result(self) -> Result<T, Unwind> {
+    fn into_result(self, _: &Store) -> Result<T, Unwind> {
         Ok(self)
     }
 }
 
 impl<T: WasmList> HostResult for Result<T, Trap> {
     type List = T;
-    fn into_result(self) -> Result<T, Unwind> {
+    fn into_result(self, _: &Store) -> Result<T, Unwind> {
         self.map_err(Unwind::Trap)
     }
 }
 
 impl<T: WasmList> HostResult for Result<T, Error> {
     type List = T;
-    fn into_result(self) -> Result<T, Unwind> {
-        self.map_err(|e| match e {
-            Error::Trap(t) => Unwind::Trap(t),
-            Error::Exit(x) => Unwind::Exit(x),
-            other => Unwind::Trap(Trap::host(other.to_string())),
-        })
+    fn into_result(self, store: &Store) -> Result<T, Unwind> {
+        self.map_err(|e| e.into_unwind(store))
     }
 }
 
@@ -109,10 +105,10 @@ macro_rules! into_host {
         {
             fn into_host(self) -> (FuncType, HostFn) {
                 let ty = FuncType::new(vec![$($a::TYPE),*], R::List::types());
-                let f: HostFn = Box::new(move |_caller: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
+                let f: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
                     let mut i = 0;
                     $(let $a = $a::from_raw(slots[i]); i += 1;)*
-                    self($($a),*).into_result()?.store(slots);
+                    self($($a),*).into_result(ctx.store)?.store(slots);
                     Ok(())
                 });
                 (ty, f)
@@ -131,7 +127,7 @@ macro_rules! into_host {
                     let caller = Caller { store: ctx.store, instance: ctx.instance };
                     let mut i = 0;
                     $(let $a = $a::from_raw(slots[i]); i += 1;)*
-                    self(caller, $($a),*).into_result()?.store(slots);
+                    self(caller, $($a),*).into_result(ctx.store)?.store(slots);
                     Ok(())
                 });
                 (ty, f)
@@ -207,11 +203,7 @@ impl<'r> HostModuleBuilder<'r> {
             let mut results: Vec<Val> =
                 fty.results().iter().map(|t| Val::default_for(*t)).collect();
             let caller = Caller { store: ctx.store, instance: ctx.instance };
-            f(caller, &args, &mut results).map_err(|e| match e {
-                Error::Trap(t) => Unwind::Trap(t),
-                Error::Exit(x) => Unwind::Exit(x),
-                other => Unwind::Trap(Trap::host(other.to_string())),
-            })?;
+            f(caller, &args, &mut results).map_err(|e| e.into_unwind(ctx.store))?;
             for ((slot, v), t) in slots.iter_mut().zip(&results).zip(fty.results()) {
                 if !v.matches(*t) {
                     return Err(Unwind::Trap(Trap::host(format!(
@@ -282,6 +274,19 @@ impl<'r> HostModuleBuilder<'r> {
             }
             Err(e) => self.error = Some(e.into()),
         }
+        self
+    }
+
+    /// Exports `tag` (made with [`crate::Tag::new`]) under `name`, so modules can import it
+    /// (`(import "module" "name" (tag ..))`) and catch the exceptions host functions
+    /// throw with it. A tag of another runtime makes [`HostModuleBuilder::instantiate`]
+    /// fail with [`Error::WrongRuntime`].
+    pub fn tag(mut self, name: &str, tag: &crate::Tag) -> Self {
+        if !std::ptr::eq(Rc::as_ptr(&tag.store), self.store()) {
+            self.error = Some(Error::WrongRuntime);
+            return self;
+        }
+        self.exports.push((name.to_string(), RawExtern::Tag(tag.tag)));
         self
     }
 

@@ -22,6 +22,8 @@ pub enum Extern {
     Table(Table),
     /// A global.
     Global(Global),
+    /// An exception tag.
+    Tag(crate::Tag),
 }
 
 impl Extern {
@@ -31,6 +33,7 @@ impl Extern {
             RawExtern::Memory(m) => Extern::Memory(Memory { _store: store.clone(), mem: m }),
             RawExtern::Table(t) => Extern::Table(Table { store: store.clone(), table: t }),
             RawExtern::Global(g) => Extern::Global(Global { store: store.clone(), global: g }),
+            RawExtern::Tag(t) => Extern::Tag(crate::Tag { store: store.clone(), tag: t }),
         }
     }
 
@@ -41,6 +44,7 @@ impl Extern {
             Extern::Memory(m) => &m._store,
             Extern::Table(t) => &t.store,
             Extern::Global(g) => &g.store,
+            Extern::Tag(t) => &t.store,
         }
     }
 
@@ -50,6 +54,7 @@ impl Extern {
             Extern::Memory(m) => RawExtern::Memory(m.mem),
             Extern::Table(t) => RawExtern::Table(t.table),
             Extern::Global(g) => RawExtern::Global(g.global),
+            Extern::Tag(t) => RawExtern::Tag(t.tag),
         }
     }
 }
@@ -113,6 +118,14 @@ impl Instance {
         }
     }
 
+    /// The exported tag `name` (exception handling).
+    pub fn exported_tag(&self, name: &str) -> Option<crate::Tag> {
+        match self.get_export(name)? {
+            Extern::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// The exported table `name`.
     pub fn exported_table(&self, name: &str) -> Option<Table> {
         match self.get_export(name)? {
@@ -138,7 +151,8 @@ impl Instance {
     /// Calls the exported function `name` with `args`.
     ///
     /// # Errors
-    /// [`Error::NotFound`], [`Error::TypeMismatch`], [`Error::Trap`] or [`Error::Exit`].
+    /// [`Error::NotFound`], [`Error::TypeMismatch`], [`Error::Trap`], [`Error::Exception`]
+    /// or [`Error::Exit`].
     pub fn call(&self, name: &str, args: &[Val]) -> Result<Vec<Val>, Error> {
         self.exported_function(name)
             .ok_or_else(|| Error::NotFound { kind: "func", name: name.to_string() })?

@@ -30,6 +30,7 @@ mod atomic_file;
 mod cache;
 mod config;
 mod error;
+mod exception;
 mod func;
 mod global;
 mod host;
@@ -57,6 +58,7 @@ pub use error::{
     ArtifactError, ArtifactPart, CompileError, Error, ExitError, LinkError, LinkErrorKind,
     ResourceError, Trap, TrapCode,
 };
+pub use exception::{Exception, ExnRef, Tag};
 pub use func::{Func, TypedFunc};
 pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};

@@ -245,7 +245,13 @@ impl Runtime {
             &resolver,
             name.clone(),
             host_data,
-        )?;
+        )
+        .map_err(|e| match e {
+            kiln_runtime_support::InstantiationError::Start(u) => {
+                Error::from_unwind(&self.store, u)
+            }
+            e => e.into(),
+        })?;
         let instance = Instance { store: self.store.clone(), data };
         if let Some(n) = &name {
             self.register_namespace(n, Namespace::Instance(data))?;

@@ -24,6 +24,8 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// An `externref`, or null.
     ExternRef(Option<ExternRef>),
+    /// An `exnref` (a caught exception, exception handling), or null.
+    ExnRef(Option<crate::ExnRef>),
 }
 
 impl Val {
@@ -37,6 +39,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::EXNREF,
         }
     }
 
@@ -54,8 +57,10 @@ impl Val {
                 HeapType::Canonical(id) => f.type_id() == id,
                 _ => false,
             },
-            Val::ExternRef(None) => r.nullable && !r.is_func(),
+            Val::ExternRef(None) => r.nullable && !r.is_func() && !r.is_exn(),
             Val::ExternRef(Some(_)) => r.heap == HeapType::Extern,
+            Val::ExnRef(None) => r.nullable && r.is_exn(),
+            Val::ExnRef(Some(_)) => r.heap == HeapType::Exn,
             _ => false,
         }
     }
@@ -91,6 +96,7 @@ impl Val {
             ValType::F64 => Val::F64(0.0),
             ValType::V128 => Val::V128(V128::default()),
             ValType::Ref(r) if r.is_func() => Val::FuncRef(None),
+            ValType::Ref(r) if r.is_exn() => Val::ExnRef(None),
             ValType::Ref(_) => Val::ExternRef(None),
         }
     }
@@ -106,13 +112,19 @@ impl Val {
         {
             return Err(Error::WrongRuntime);
         }
+        if let Val::ExnRef(Some(e)) = self
+            && !std::ptr::eq(Rc::as_ptr(&e.store), store)
+        {
+            return Err(Error::WrongRuntime);
+        }
         Ok(match self {
             Val::I32(v) => ValRaw::from_bits(*v as u32 as u64),
             Val::I64(v) => ValRaw::from_bits(*v as u64),
             Val::F32(v) => ValRaw::from_bits(v.to_bits() as u64),
             Val::F64(v) => ValRaw::from_bits(v.to_bits()),
             Val::V128(v) => ValRaw::from_v128(v.bits()),
-            Val::FuncRef(None) | Val::ExternRef(None) => ValRaw::from_bits(0),
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => ValRaw::from_bits(0),
+            Val::ExnRef(Some(e)) => ValRaw::from_bits(e.raw),
             Val::FuncRef(Some(f)) => ValRaw::from_bits(f.funcref as u64),
             Val::ExternRef(Some(e)) => ValRaw::from_bits(store.externref_to_raw(e) as u64),
         })
@@ -130,6 +142,7 @@ impl Val {
                 (bits != 0)
                     .then(|| Func::from_funcref(store.clone(), bits as usize as *mut VMFuncRef)),
             ),
+            ValType::Ref(r) if r.is_exn() => Val::ExnRef(crate::ExnRef::from_raw(store, bits)),
             ValType::Ref(_) => Val::ExternRef(store.externref_from_raw(bits as usize)),
         }
     }

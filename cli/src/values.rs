@@ -52,7 +52,8 @@ pub fn format(v: &Val) -> String {
         Val::F32(x) => x.to_string(),
         Val::F64(x) => x.to_string(),
         Val::V128(x) => format!("{:#034x}", x.bits()),
-        Val::FuncRef(None) | Val::ExternRef(None) => "null".to_string(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => "null".to_string(),
+        Val::ExnRef(Some(_)) => "exnref".to_string(),
         Val::FuncRef(Some(_)) => "funcref".to_string(),
         Val::ExternRef(Some(_)) => "externref".to_string(),
     }

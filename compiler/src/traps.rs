@@ -29,6 +29,8 @@ pub const UNWIND_PENDING: ClifTrap = ClifTrap::unwrap_user(7);
 pub const NULL_REFERENCE: ClifTrap = ClifTrap::unwrap_user(8);
 /// `null function reference`.
 pub const NULL_FUNCTION_REFERENCE: ClifTrap = ClifTrap::unwrap_user(9);
+/// `null exception reference` (`throw_ref` of null; exception handling).
+pub const NULL_EXCEPTION_REFERENCE: ClifTrap = ClifTrap::unwrap_user(10);
 /// `out of bounds memory access`.
 pub const MEMORY_OUT_OF_BOUNDS: ClifTrap = ClifTrap::HEAP_OUT_OF_BOUNDS;
 
@@ -50,6 +52,7 @@ pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
         TrapCode::HostError => UNWIND_PENDING,
         TrapCode::NullReference => NULL_REFERENCE,
         TrapCode::NullFunctionReference => NULL_FUNCTION_REFERENCE,
+        TrapCode::NullExceptionReference => NULL_EXCEPTION_REFERENCE,
         _ => return None,
     })
 }

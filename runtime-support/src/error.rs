@@ -115,6 +115,19 @@ impl fmt::Display for ResourceError {
 
 impl std::error::Error for ResourceError {}
 
+/// A wasm exception on its way out: thrown and not caught (yet) by the frames it left.
+/// Engines hand it on like a trap, and an interpreted frame with a handler resumes the
+/// search where it comes out of a call; at the host it becomes the embedder's exception
+/// error.
+#[derive(Debug)]
+pub struct ThrownException {
+    /// The exception's raw reference in its store's arena
+    /// ([`crate::vm::Store::exceptions`]; never 0).
+    pub exn: u64,
+    /// The wasm frames it unwound through, innermost first.
+    pub backtrace: Vec<crate::trap::FrameInfo>,
+}
+
 /// How a call into wasm (or a host function) ended, when not with results.
 #[derive(Debug)]
 pub enum Unwind {
@@ -122,6 +135,8 @@ pub enum Unwind {
     Trap(Trap),
     /// WASI `proc_exit`.
     Exit(ExitError),
+    /// An exception no frame caught (exception handling).
+    Exception(ThrownException),
 }
 
 impl From<Trap> for Unwind {
@@ -147,6 +162,7 @@ impl fmt::Display for Unwind {
         match self {
             Unwind::Trap(t) => t.fmt(f),
             Unwind::Exit(e) => e.fmt(f),
+            Unwind::Exception(_) => f.write_str("uncaught wasm exception"),
         }
     }
 }

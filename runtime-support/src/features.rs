@@ -8,7 +8,7 @@
 /// plus mutable-global import/export, as the 1.0 spec suite assumes.
 /// [`CoreFeatures::RELAXED_SIMD`], [`CoreFeatures::TAIL_CALL`], [`CoreFeatures::EXTENDED_CONST`],
 /// [`CoreFeatures::FUNCTION_REFERENCES`], [`CoreFeatures::MULTI_MEMORY`] and
-/// [`CoreFeatures::MEMORY64`] (WebAssembly 3.0) are opt-in, each on its own, until all of 3.0
+/// [`CoreFeatures::MEMORY64`] and [`CoreFeatures::EXCEPTIONS`] (WebAssembly 3.0) are opt-in, each on its own, until all of 3.0
 /// lands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CoreFeatures(u32);
@@ -53,6 +53,14 @@ impl CoreFeatures {
     /// initializers, and the 3.0 type system's recursive type groups and function subtyping
     /// (without GC's struct and array types). Needs [`Self::REFERENCE_TYPES`].
     pub const FUNCTION_REFERENCES: Self = Self(1 << 14);
+
+    /// Exception handling (Core 3.0): tags (defined, imported, exported), `throw`,
+    /// `throw_ref`, `try_table` with `catch`, `catch_ref`, `catch_all`, `catch_all_ref`, and
+    /// `exnref`; also the legacy form (`try`, `catch`, `catch_all`, `delegate`, `rethrow`)
+    /// that LLVM and Emscripten still emit for `-fwasm-exceptions`. The interpreter runs
+    /// both; the compiled engine refuses them as unsupported (`Engine::Auto` then uses the
+    /// interpreter) until the compiler lowers them.
+    pub const EXCEPTIONS: Self = Self(1 << 18);
 
     /// WebAssembly Core 1.0 with mutable-global import/export.
     pub const V1: Self = Self::MUTABLE_GLOBAL;
@@ -109,6 +117,7 @@ impl CoreFeatures {
             (Self::FUNCTION_REFERENCES, W::FUNCTION_REFERENCES.union(W::GC)),
             (Self::MULTI_MEMORY, W::MULTI_MEMORY),
             (Self::MEMORY64, W::MEMORY64),
+            (Self::EXCEPTIONS, W::EXCEPTIONS.union(W::LEGACY_EXCEPTIONS)),
         ];
         for (k, w) in pairs {
             if self.contains(k) {

@@ -24,7 +24,8 @@ pub mod v128;
 pub mod vm;
 
 pub use error::{
-    CompileError, ExitError, InstantiationError, LinkError, LinkErrorKind, ResourceError, Unwind,
+    CompileError, ExitError, InstantiationError, LinkError, LinkErrorKind, ResourceError,
+    ThrownException, Unwind,
 };
 pub use features::CoreFeatures;
 pub use trap::{FrameInfo, Trap, TrapCode};

@@ -41,6 +41,8 @@ pub enum TrapCode {
     NullReference = 12,
     /// `call_ref` or `return_call_ref` of a null function reference.
     NullFunctionReference = 13,
+    /// `throw_ref` of a null exception reference (exception handling).
+    NullExceptionReference = 14,
 }
 
 impl TrapCode {
@@ -61,13 +63,14 @@ impl TrapCode {
             TrapCode::HostError => "host error",
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::NullExceptionReference => "null exception reference",
         }
     }
 }
 
 impl TrapCode {
     /// Every trap code, by number (`ALL[n].to_u32() == n`).
-    pub const ALL: [TrapCode; 14] = [
+    pub const ALL: [TrapCode; 15] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -82,6 +85,7 @@ impl TrapCode {
         TrapCode::HostError,
         TrapCode::NullReference,
         TrapCode::NullFunctionReference,
+        TrapCode::NullExceptionReference,
     ];
 
     /// The code's stable number in trap tables of compiled code and artifacts (its

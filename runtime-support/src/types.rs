@@ -26,6 +26,8 @@ impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
     /// `externref`: `(ref null extern)`.
     pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `exnref`: `(ref null exn)` (exception handling).
+    pub const EXNREF: ValType = ValType::Ref(RefType::EXNREF);
 
     /// Whether this is a reference type.
     pub fn is_ref(self) -> bool {
@@ -90,9 +92,9 @@ impl fmt::Display for ValType {
 }
 
 /// A heap type (spec 3.0 section 2.3.2, "Heap Types"): what a reference points to. The
-/// function and extern hierarchies of WebAssembly 3.0 without GC; GC's `any`, `eq`, `i31`,
-/// `struct`, `array`, `none` and `exn` are further variants, and its struct and array types
-/// further kinds of defined types that [`HeapType::Concrete`] names.
+/// function, extern and exception hierarchies of WebAssembly 3.0 without GC; GC's `any`,
+/// `eq`, `i31`, `struct`, `array` and `none` are further variants, and its struct and array
+/// types further kinds of defined types that [`HeapType::Concrete`] names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum HeapType {
     /// `func`: any function.
@@ -103,6 +105,10 @@ pub enum HeapType {
     Extern,
     /// `noextern`: the bottom of the extern hierarchy.
     NoExtern,
+    /// `exn`: a caught exception (spec 3.0 section 2.3.2; `exnref` is `(ref null exn)`).
+    Exn,
+    /// `noexn`: the bottom of the exception hierarchy.
+    NoExn,
     /// A defined type, by type index in its module: how a module's own types, locals,
     /// globals and tables name it.
     Concrete(u32),
@@ -116,7 +122,12 @@ impl HeapType {
     /// Whether this heap type is in the function hierarchy (`func`, `nofunc`, defined
     /// function types).
     pub fn is_func(self) -> bool {
-        !matches!(self, HeapType::Extern | HeapType::NoExtern)
+        !matches!(self, HeapType::Extern | HeapType::NoExtern | HeapType::Exn | HeapType::NoExn)
+    }
+
+    /// Whether this heap type is in the exception hierarchy (`exn`, `noexn`).
+    pub fn is_exn(self) -> bool {
+        matches!(self, HeapType::Exn | HeapType::NoExn)
     }
 
     /// Heap subtyping (spec 3.0 section 3.3.3): defined function types are below `func`
@@ -135,6 +146,7 @@ impl HeapType {
                     crate::vm::VMSharedTypeId(a),
                     crate::vm::VMSharedTypeId(e),
                 ),
+                (H::NoExn, H::Exn) => true,
                 _ => false,
             }
     }
@@ -164,11 +176,18 @@ impl RefType {
     pub const FUNCREF: RefType = RefType { nullable: true, heap: HeapType::Func };
     /// `externref`: `(ref null extern)`.
     pub const EXTERNREF: RefType = RefType { nullable: true, heap: HeapType::Extern };
+    /// `exnref`: `(ref null exn)`.
+    pub const EXNREF: RefType = RefType { nullable: true, heap: HeapType::Exn };
 
     /// Whether this is a function reference type (its values are funcrefs or null); the
-    /// others hold externrefs.
+    /// others hold externrefs or exnrefs ([`Self::is_exn`]).
     pub fn is_func(self) -> bool {
         self.heap.is_func()
+    }
+
+    /// Whether this is an exception reference type (its values are exnrefs or null).
+    pub fn is_exn(self) -> bool {
+        self.heap.is_exn()
     }
 
     /// Reference subtyping (spec 3.0 section 3.3.4): `(ref null? a)` matches
@@ -197,6 +216,8 @@ impl RefType {
             W::Abstract { shared: false, ty: A::NoFunc } => HeapType::NoFunc,
             W::Abstract { shared: false, ty: A::Extern } => HeapType::Extern,
             W::Abstract { shared: false, ty: A::NoExtern } => HeapType::NoExtern,
+            W::Abstract { shared: false, ty: A::Exn } => HeapType::Exn,
+            W::Abstract { shared: false, ty: A::NoExn } => HeapType::NoExn,
             W::Concrete(idx) | W::Exact(idx) => HeapType::Concrete(idx.as_module_index()?),
             _ => return None,
         };
@@ -216,6 +237,7 @@ impl fmt::Display for RefType {
         match (*self, self.heap) {
             (RefType::FUNCREF, _) => f.write_str("funcref"),
             (RefType::EXTERNREF, _) => f.write_str("externref"),
+            (RefType::EXNREF, _) => f.write_str("exnref"),
             (_, heap) => {
                 f.write_str(if self.nullable { "(ref null " } else { "(ref " })?;
                 match heap {
@@ -223,6 +245,8 @@ impl fmt::Display for RefType {
                     HeapType::NoFunc => f.write_str("nofunc")?,
                     HeapType::Extern => f.write_str("extern")?,
                     HeapType::NoExtern => f.write_str("noextern")?,
+                    HeapType::Exn => f.write_str("exn")?,
+                    HeapType::NoExn => f.write_str("noexn")?,
                     HeapType::Concrete(i) => write!(f, "{i}")?,
                     HeapType::Canonical(i) => write!(f, "canonical {i}")?,
                 }
@@ -441,16 +465,20 @@ pub enum ExternType {
     Memory(MemoryType),
     /// A global of this type.
     Global(GlobalType),
+    /// An exception tag (spec 3.0 section 2.3.9, "Tag Types"): the function type whose
+    /// parameters are its payload's types (it has no results).
+    Tag(FuncType),
 }
 
 impl ExternType {
-    /// `func`, `table`, `memory` or `global`.
+    /// `func`, `table`, `memory`, `global` or `tag`.
     pub fn kind_name(&self) -> &'static str {
         match self {
             ExternType::Func(_) => "func",
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
             ExternType::Global(_) => "global",
+            ExternType::Tag(_) => "tag",
         }
     }
 }

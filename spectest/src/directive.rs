@@ -311,6 +311,11 @@ impl<'a> Script<'a> {
                 let exec = self.invoke(&call)?;
                 self.expect_trap(exec, message)
             }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec)? {
+                Err(Error::Exception(_)) => Ok(()),
+                Ok(vals) => Err(format!("expected an exception, got {}", show_vals(&vals))),
+                Err(e) => Err(format!("expected an exception, got error: {e}")),
+            },
             WastDirective::AssertInvalid { mut module, message, .. } => {
                 self.expect_compile_error(&mut module, message, "invalid")
             }

@@ -32,7 +32,7 @@ pub const PROPOSALS: &[Proposal] = &[
     Proposal { name: "extended-const", features: Some(CoreFeatures::EXTENDED_CONST) },
     Proposal { name: "multi-memory", features: Some(CoreFeatures::MULTI_MEMORY) },
     Proposal { name: "memory64", features: Some(CoreFeatures::MEMORY64) },
-    Proposal { name: "exception-handling", features: None },
+    Proposal { name: "exception-handling", features: Some(CoreFeatures::EXCEPTIONS) },
     Proposal { name: "function-references", features: Some(CoreFeatures::FUNCTION_REFERENCES) },
     Proposal { name: "gc", features: None },
     Proposal { name: "threads", features: None },
@@ -108,6 +108,7 @@ mod tests {
             CoreFeatures::FUNCTION_REFERENCES,
             CoreFeatures::MULTI_MEMORY,
             CoreFeatures::MEMORY64,
+            CoreFeatures::EXCEPTIONS,
         ];
         assert_eq!(
             parse("all"),

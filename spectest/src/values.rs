@@ -24,6 +24,7 @@ pub fn arg_to_val(arg: &WastArg<'_>) -> Result<Val, String> {
         WastArgCore::RefNull(ht) => match heap_kind(ht) {
             Some(RefKind::Func) => Val::FuncRef(None),
             Some(RefKind::Extern) => Val::ExternRef(None),
+            Some(RefKind::Exn) => Val::ExnRef(None),
             None => return Err(format!("unsupported null reference type {ht:?}")),
         },
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(*n))),
@@ -35,12 +36,14 @@ pub fn arg_to_val(arg: &WastArg<'_>) -> Result<Val, String> {
 enum RefKind {
     Func,
     Extern,
+    Exn,
 }
 
 fn heap_kind(ht: &HeapType<'_>) -> Option<RefKind> {
     match ht {
         HeapType::Abstract { shared: false, ty: AbstractHeapType::Func } => Some(RefKind::Func),
         HeapType::Abstract { shared: false, ty: AbstractHeapType::Extern } => Some(RefKind::Extern),
+        HeapType::Abstract { shared: false, ty: AbstractHeapType::Exn } => Some(RefKind::Exn),
         _ => None,
     }
 }
@@ -60,6 +63,8 @@ pub fn show_val(v: &Val) -> String {
             Some(n) => format!("ref.extern {n}"),
             None => format!("ref.extern <foreign {e:?}>"),
         },
+        Val::ExnRef(None) => "ref.null exn".to_string(),
+        Val::ExnRef(Some(_)) => "ref.exn <non-null>".to_string(),
     }
 }
 
@@ -101,6 +106,7 @@ fn show_ret_core(r: &WastRetCore<'_>) -> String {
         WastRetCore::RefNull(Some(ht)) => match heap_kind(ht) {
             Some(RefKind::Func) => "ref.null func".to_string(),
             Some(RefKind::Extern) => "ref.null extern".to_string(),
+            Some(RefKind::Exn) => "ref.null exn".to_string(),
             None => format!("ref.null {ht:?}"),
         },
         WastRetCore::RefNull(None) => "ref.null".to_string(),
@@ -211,6 +217,9 @@ fn core_matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
         }
         (WastRetCore::RefNull(ht), Val::ExternRef(None)) => {
             ht.as_ref().is_none_or(|ht| heap_kind(ht) == Some(RefKind::Extern))
+        }
+        (WastRetCore::RefNull(ht), Val::ExnRef(None)) => {
+            ht.as_ref().is_none_or(|ht| heap_kind(ht) == Some(RefKind::Exn))
         }
         (WastRetCore::RefExtern(e), Val::ExternRef(Some(a))) => match e {
             None => true,

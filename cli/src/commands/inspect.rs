@@ -37,6 +37,7 @@ fn describe(t: &ExternType) -> String {
         ExternType::Global(g) => {
             format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content)
         }
+        ExternType::Tag(t) => format!("tag {t}"),
     }
 }
 

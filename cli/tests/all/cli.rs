@@ -745,3 +745,52 @@ fn hostlogging_logs_the_wasi_calls_of_the_chosen_scopes() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown host logging scope `files`"), "{err}");
 }
+
+const THROWER: &str = r#"(module $thrower
+  (import "env" "unused" (tag $other))
+  (tag $oops (export "oops") (param i32 i64))
+  (func $deep (param i32) (throw $oops (local.get 0) (i64.const -5)))
+  (func $middle (export "middle") (param i32) (call $deep (local.get 0)))
+  (func (export "caught") (param i32) (result i32)
+    (block $h (result i32 i64)
+      (try_table (catch $oops $h) (call $middle (local.get 0)))
+      (return (i32.const -1)))
+    (drop)))"#;
+
+/// An uncaught exception ends `kiln run` with exit code 1 and a message naming the tag and
+/// the payload, and the backtrace of the frames it left; one caught inside the module is
+/// invisible. `kiln inspect` lists the tags among imports and exports.
+#[test]
+fn run_prints_an_uncaught_exception_with_its_tag_and_backtrace() {
+    let m = module_file("thrower.wasm", THROWER);
+    let features = "v2,exception-handling";
+    // The tag import is satisfied by no one: only modules that import it can link it.
+    let (code, _, err) = kiln(&["run", "--features", features, &m, "--invoke", "caught", "7"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("unknown import"), "{err}");
+    let m = module_file(
+        "thrower2.wasm",
+        &THROWER.replace("(import \"env\" \"unused\" (tag $other))\n", ""),
+    );
+    for engine in [&[][..], &["--interpreter"][..]] {
+        let run = |args: &[&str]| {
+            kiln(&[&["run", "--features", features][..], engine, &[&m], args].concat())
+        };
+        assert_eq!(run(&["--invoke", "caught", "7"]), (0, "7\n".into(), String::new()));
+        let (code, out, err) = run(&["--invoke", "middle", "42"]);
+        assert_eq!((code, out.as_str()), (1, ""), "{err}");
+        assert!(
+            err.starts_with(
+                "error: uncaught wasm exception: tag thrower.oops (i32, i64) -> () with payload (I32(42), I64(-5))"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("wasm backtrace:"), "{err}");
+        let deep = err.find("$deep").or_else(|| err.find("deep")).expect("the throwing function");
+        let middle = err.find("middle").expect("its caller");
+        assert!(deep < middle, "innermost frame first: {err}");
+    }
+    let (code, out, err) = kiln(&["inspect", &m]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("oops: tag (i32, i64) -> ()"), "{out}");
+}

@@ -1,7 +1,8 @@
 //! `kiln wast`: every file of the 1.0, 2.0, SIMD and relaxed-SIMD spec suites and of the
 //! extended-const, tail-call, function-references, multi-memory and memory64 proposals passes
-//! on both engines; a wrong expectation fails naming file:line, and bad arguments are clear
-//! errors.
+//! on both engines, and the exception-handling sets (standard and legacy) on the interpreter
+//! and the default engine (which runs them on the interpreter); a wrong expectation fails
+//! naming file:line, and bad arguments are clear errors.
 
 use crate::{kiln, temp_dir};
 use kiln_spectest::SpecSet;
@@ -21,6 +22,8 @@ fn spec_dir(set: SpecSet) -> &'static Path {
     static V3: OnceLock<PathBuf> = OnceLock::new();
     static MULTI_MEMORY: OnceLock<PathBuf> = OnceLock::new();
     static MEMORY64: OnceLock<PathBuf> = OnceLock::new();
+    static EXCEPTIONS: OnceLock<PathBuf> = OnceLock::new();
+    static LEGACY_EXCEPTIONS: OnceLock<PathBuf> = OnceLock::new();
     let cell = match set {
         SpecSet::V1 => &V1,
         SpecSet::V2 => &V2,
@@ -32,6 +35,8 @@ fn spec_dir(set: SpecSet) -> &'static Path {
         SpecSet::V3 => &V3,
         SpecSet::MultiMemory => &MULTI_MEMORY,
         SpecSet::Memory64 => &MEMORY64,
+        SpecSet::Exceptions => &EXCEPTIONS,
+        SpecSet::LegacyExceptions => &LEGACY_EXCEPTIONS,
     };
     cell.get_or_init(|| {
         let dir = temp_dir(&format!("wast-{}", set.dir()));
@@ -58,6 +63,8 @@ fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
         SpecSet::V3 => 0,
         SpecSet::MultiMemory => 900,
         SpecSet::Memory64 => 1_600,
+        SpecSet::Exceptions => 100,
+        SpecSet::LegacyExceptions => 60,
     };
     let args = [&["wast", "--features", features], engine_flags, &[dir.to_str().unwrap()]].concat();
     let (code, out, err) = kiln(&args);
@@ -71,6 +78,18 @@ fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
     let total = out.lines().last().unwrap();
     let passed: usize = total.strip_suffix(" passed, 0 failed").unwrap().parse().unwrap();
     assert!(passed > min_passed, "{total}");
+}
+
+#[test]
+fn spec_legacy_exceptions_pass_on_the_interpreter_and_the_default_engine() {
+    spec_set_passes(SpecSet::LegacyExceptions, &["--interpreter"]);
+    spec_set_passes(SpecSet::LegacyExceptions, &[]);
+}
+
+#[test]
+fn spec_exceptions_pass_on_the_interpreter_and_the_default_engine() {
+    spec_set_passes(SpecSet::Exceptions, &["--interpreter"]);
+    spec_set_passes(SpecSet::Exceptions, &[]);
 }
 
 #[test]

@@ -113,6 +113,8 @@ pub fn from_val(v: &Val) -> V {
         Val::ExternRef(e) => {
             V::ExternRef(e.as_ref().map(|e| e.downcast_ref::<u32>().copied().unwrap_or(u32::MAX)))
         }
+        // The generator's configuration has no exception handling.
+        Val::ExnRef(e) => V::ExternRef(e.as_ref().map(|_| u32::MAX)),
     }
 }
 
@@ -147,7 +149,8 @@ impl crate::exec::Instance for KilnInstance {
                             .map(|i| t.get(i).map_or(V::I32(-1), |v| from_val(&v)))
                             .collect(),
                     ),
-                    Some(Extern::Func(_)) | None => ExportState::Func,
+                    // Tags: the generator's configuration has no exception handling.
+                    Some(Extern::Func(_) | Extern::Tag(_)) | None => ExportState::Func,
                 };
                 (name, state)
             })

@@ -44,7 +44,8 @@ pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// reference types (typed function references).
 ///
 /// 6: module types carry their recursion group and declared supertype (the 3.0 type
-/// system); ABI 3 adds the `type_check` builtin.
+/// system); the module metadata carries exception tags (the tag index space, tag imports
+/// and exports) and the `exn` heap types.
 pub const FORMAT_VERSION: u32 = 6;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
@@ -54,7 +55,8 @@ pub const FORMAT_VERSION: u32 = 6;
 /// trampolines (16-byte `ValRaw` slots read and written whole) and in globals; the wasm-call
 /// convention is Cranelift's `tail` (tail calls); the memory and table builtins take and
 /// return `i64` addresses, sizes, lengths and element indices (memory64). Version 3: the
-/// `type_check` builtin (`call_indirect` to a declared subtype).
+/// `type_check` builtin (`call_indirect` to a declared subtype); the VMContext ends with one
+/// `*const VMTag` per tag (exception handling).
 pub const ABI_VERSION: u32 = 3;
 /// Size of the fixed header in bytes.
 pub const HEADER_SIZE: usize = 512;

@@ -91,10 +91,14 @@ pub fn join_module(
     if m.functions.iter().any(|t| *t as usize >= m.types.len()) {
         return bad("a function has an unknown type");
     }
+    if m.tags.iter().any(|t| m.types.get(*t as usize).is_none_or(|ty| !ty.results().is_empty())) {
+        return bad("a tag has an unknown type or a type with results");
+    }
     if m.num_imported_funcs as usize > nfuncs
         || m.num_imported_tables as usize > m.tables.len()
         || m.num_imported_memories as usize > m.memories.len()
         || m.num_imported_globals as usize > m.globals.len()
+        || m.num_imported_tags as usize > m.tags.len()
     {
         return bad("more imports than entities");
     }
@@ -103,6 +107,7 @@ pub fn join_module(
         EntityIndex::Table(t) => (t as usize) < m.tables.len(),
         EntityIndex::Memory(x) => (x as usize) < m.memories.len(),
         EntityIndex::Global(g) => (g as usize) < m.globals.len(),
+        EntityIndex::Tag(t) => (t as usize) < m.tags.len(),
     };
     if !m.imports.iter().all(|i| in_space(&i.index))
         || !m.exports.iter().all(|e| in_space(&e.index))

@@ -49,7 +49,8 @@ pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
 ///
 /// 5: memory and table types carry their index type (memory64), as in blob format 5.
 ///
-/// 6: module types carry their recursion group and declared supertype, as in blob format 6.
+/// 6: module types carry their recursion group and declared supertype, and the module
+/// metadata carries exception tags, as in blob format 6.
 pub const META_VERSION: u32 = 6;
 const FIXED: usize = 440;
 const RECORD: usize = 16;

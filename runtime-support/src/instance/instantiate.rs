@@ -63,14 +63,15 @@ pub fn instantiate_with_host_data(
             name: import.name.clone(),
             detail: String::new(),
         })?;
-        let expected_func = match import.index {
+        let expected_type_id = match import.index {
             EntityIndex::Func(f) => {
                 Some(info.shared_type_ids()[info.functions[f as usize] as usize])
             }
+            EntityIndex::Tag(t) => Some(info.shared_type_ids()[info.tags[t as usize] as usize]),
             _ => None,
         };
         let expected = info.entity_type(import.index);
-        check_import(&import.module, &import.name, &ext, &expected, expected_func)?;
+        check_import(&import.module, &import.name, &ext, &expected, expected_type_id)?;
         resolved.push(ext);
     }
 
@@ -96,6 +97,7 @@ pub fn instantiate_with_host_data(
         memories: Vec::with_capacity(info.memories.len()),
         tables: Vec::with_capacity(info.tables.len()),
         globals: Vec::with_capacity(info.globals.len()),
+        tags: Vec::with_capacity(info.tags.len()),
         owned_memories: Vec::new(),
         owned_tables: Vec::new(),
         dropped_elems: info.elements.iter().map(|_| Cell::new(false)).collect(),
@@ -132,7 +134,7 @@ pub fn instantiate_with_host_data(
     }
 
     // 3. Imports.
-    let (mut fi, mut ti, mut mi, mut gi) = (0u32, 0u32, 0u32, 0u32);
+    let (mut fi, mut ti, mut mi, mut gi, mut tgi) = (0u32, 0u32, 0u32, 0u32, 0u32);
     for ext in &resolved {
         match *ext {
             Extern::Func(f) => {
@@ -182,11 +184,25 @@ pub fn instantiate_with_host_data(
                 inst.globals.push(g.def);
                 gi += 1;
             }
+            Extern::Tag(t) => {
+                // SAFETY: offsets as above.
+                unsafe { *inst.at::<*const VMTag>(inst.offsets.tag(tgi)) = t };
+                inst.tags.push(t);
+                tgi += 1;
+            }
         }
     }
 
-    // 4. Funcrefs of defined functions (before globals: `ref.func` initializers need them).
+    // Defined tags: each a new tag of the store (its identity is its address).
     let type_ids = info.shared_type_ids();
+    for t in info.num_imported_tags..info.tags.len() as u32 {
+        let tag = store.new_tag(type_ids[info.tags[t as usize] as usize]);
+        // SAFETY: offsets as above.
+        unsafe { *inst.at::<*const VMTag>(inst.offsets.tag(t)) = tag };
+        inst.tags.push(tag);
+    }
+
+    // 4. Funcrefs of defined functions (before globals: `ref.func` initializers need them).
     for f in info.num_imported_funcs..info.functions.len() as u32 {
         let type_id = type_ids[info.functions[f as usize] as usize];
         let fr = match module.compiled() {

@@ -45,6 +45,9 @@ pub struct InstanceData {
     pub tables: Vec<TableRef>,
     /// Every global's storage, imported ones first.
     pub globals: Vec<*mut VMGlobalDefinition>,
+    /// Every tag, imported ones first (owned by the store; imported ones are the
+    /// exporter's, so the same tag).
+    pub tags: Vec<*const VMTag>,
     owned_memories: Vec<Box<LinearMemory>>,
     owned_tables: Vec<Box<Table>>,
     /// `elem.drop` flags, by element segment index.
@@ -133,6 +136,7 @@ impl InstanceData {
                     .ty
                     .canonical(&self.module.info.canonical_ids()),
             }),
+            EntityIndex::Tag(t) => Extern::Tag(self.tags[t as usize]),
         }
     }
 

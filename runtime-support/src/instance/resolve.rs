@@ -62,6 +62,8 @@ pub enum Extern {
     Memory(MemoryRef),
     /// A global.
     Global(GlobalRef),
+    /// An exception tag (owned by the store; its address is its identity).
+    Tag(*const VMTag),
 }
 
 impl Extern {
@@ -75,29 +77,35 @@ impl Extern {
             Extern::Table(t) => ExternType::Table(t.ty()),
             Extern::Memory(m) => ExternType::Memory(m.ty()),
             Extern::Global(g) => ExternType::Global(g.ty),
+            Extern::Tag(t) => {
+                // SAFETY: tags handed out are owned by their store, which outlives every handle.
+                let id = unsafe { (**t).type_id };
+                ExternType::Tag(type_registry::lookup(id).unwrap_or_default())
+            }
         }
     }
 }
 
 /// Checks that `actual` may satisfy an import declared as `expected` (both in canonical
 /// form, [`crate::module::ModuleInfo::entity_type`]; spec 3.0 section 3.3.11, "External
-/// Types"): a function's type is a subtype of the import's, `expected_func` (the canonical
-/// id of the declared type, for a function import: two types with equal parameters and
-/// results may still differ in their recursion group or supertype), table element types
+/// Types"): a function's type is a subtype of the import's and a tag's type is the
+/// import's, by `expected_type_id` (the canonical id of the declared type, for function and
+/// tag imports: two types with equal parameters and results may still differ in their
+/// recursion group or supertype), table element types
 /// are equal, constant globals' types match by subtyping.
 pub(crate) fn check_import(
     module: &str,
     name: &str,
     actual: &Extern,
     expected: &ExternType,
-    expected_func: Option<VMSharedTypeId>,
+    expected_type_id: Option<VMSharedTypeId>,
 ) -> Result<(), LinkError> {
     let actual_ty = actual.ty();
     let ok = match (&actual_ty, expected, actual) {
         (ExternType::Func(_), ExternType::Func(_), Extern::Func(f)) => {
             // SAFETY: funcrefs handed out point into live store-owned contexts.
             let id = unsafe { (**f).type_id };
-            expected_func.is_some_and(|e| type_registry::is_subtype(id, e))
+            expected_type_id.is_some_and(|e| type_registry::is_subtype(id, e))
         }
         (ExternType::Table(a), ExternType::Table(e), _) => {
             a.element == e.element && a.index_type == e.index_type && a.limits.matches(&e.limits)
@@ -106,6 +114,10 @@ pub(crate) fn check_import(
             a.index_type == e.index_type && a.limits.matches(&e.limits)
         }
         (ExternType::Global(a), ExternType::Global(e), _) => a.matches(e),
+        (ExternType::Tag(_), ExternType::Tag(_), Extern::Tag(t)) => {
+            // SAFETY: tags handed out point into live store-owned tag records.
+            expected_type_id == Some(unsafe { (**t).type_id })
+        }
         _ => false,
     };
     if ok {
@@ -128,5 +140,6 @@ fn describe(t: &ExternType) -> String {
         ExternType::Global(g) => {
             format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content)
         }
+        ExternType::Tag(t) => format!("tag {t}"),
     }
 }

@@ -115,5 +115,8 @@ fn copyable(op: Op) -> bool {
             | Op::ReturnCallIndirect { .. }
             | Op::CallRef { .. }
             | Op::ReturnCallRef { .. }
+            | Op::Throw { .. }
+            | Op::ThrowRef { .. }
+            | Op::Landing { .. }
     )
 }

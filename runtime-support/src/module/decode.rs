@@ -21,7 +21,7 @@ pub struct DecodeOptions {
 /// # Errors
 /// [`CompileError`] with the byte offset when the binary is malformed or invalid (a feature
 /// outside `options.features` is invalid), and with `unsupported` set when it uses
-/// something Kiln does not model (e.g. exception tags).
+/// something Kiln does not model (e.g. GC's struct and array types).
 pub fn decode(wasm: &[u8], options: DecodeOptions) -> Result<ModuleInfo, CompileError> {
     decode_bytes(ModuleBytes::from(wasm), options)
 }
@@ -81,6 +81,7 @@ fn decode_with(
         tables: Vec::new(),
         memories: Vec::new(),
         globals: Vec::new(),
+        tags: Vec::new(),
         exports: Vec::new(),
         start: None,
         elements: Vec::new(),
@@ -93,6 +94,7 @@ fn decode_with(
         num_imported_tables: 0,
         num_imported_memories: 0,
         num_imported_globals: 0,
+        num_imported_tags: 0,
         export_index: OnceLock::new(),
         shared_type_ids: OnceLock::new(),
     };
@@ -182,11 +184,10 @@ fn decode_with(
                             info.num_imported_globals += 1;
                             EntityIndex::Global(info.globals.len() as u32 - 1)
                         }
-                        wasmparser::TypeRef::Tag(_) => {
-                            return Err(CompileError::unsupported(
-                                offset,
-                                "exception tags are not supported",
-                            ));
+                        wasmparser::TypeRef::Tag(t) => {
+                            info.tags.push(t.func_type_idx);
+                            info.num_imported_tags += 1;
+                            EntityIndex::Tag(info.tags.len() as u32 - 1)
                         }
                     };
                     info.imports.push(Import {
@@ -218,6 +219,11 @@ fn decode_with(
                     info.memories.push(memory_type(&m));
                 }
             }
+            Payload::TagSection(reader) => {
+                for t in reader {
+                    info.tags.push(t.map_err(err)?.func_type_idx);
+                }
+            }
             Payload::GlobalSection(reader) => {
                 let offset = reader.range().start as usize;
                 for g in reader {
@@ -240,12 +246,7 @@ fn decode_with(
                         wasmparser::ExternalKind::Table => EntityIndex::Table(e.index),
                         wasmparser::ExternalKind::Memory => EntityIndex::Memory(e.index),
                         wasmparser::ExternalKind::Global => EntityIndex::Global(e.index),
-                        wasmparser::ExternalKind::Tag => {
-                            return Err(CompileError::unsupported(
-                                0,
-                                "exception tags are not supported",
-                            ));
-                        }
+                        wasmparser::ExternalKind::Tag => EntityIndex::Tag(e.index),
                     };
                     info.exports.push(Export { name: e.name.to_string(), index });
                 }

@@ -31,6 +31,8 @@ pub enum EntityIndex {
     Memory(u32),
     /// A global index.
     Global(u32),
+    /// A tag index (exception handling).
+    Tag(u32),
 }
 
 /// An import: where it comes from and what it must be.
@@ -184,6 +186,9 @@ pub struct ModuleInfo {
     pub memories: Vec<MemoryType>,
     /// Every global, imported ones first.
     pub globals: Vec<GlobalDecl>,
+    /// The type index of every exception tag, imported ones first (the tag index space;
+    /// each a function type without results, its parameters the payload's types).
+    pub tags: Vec<u32>,
     /// Exports in declaration order.
     pub exports: Vec<Export>,
     /// The start function, if any.
@@ -211,6 +216,8 @@ pub struct ModuleInfo {
     pub num_imported_memories: u32,
     /// Number of imported globals.
     pub num_imported_globals: u32,
+    /// Number of imported tags.
+    pub num_imported_tags: u32,
     /// Positions in `exports` sorted by name, built on the first lookup (once per module,
     /// not per instance).
     #[serde(skip)]
@@ -244,7 +251,14 @@ impl ModuleInfo {
             EntityIndex::Global(g) => {
                 ExternType::Global(self.globals[g as usize].ty.canonical(&ids))
             }
+            EntityIndex::Tag(t) => ExternType::Tag(self.tag_type(t).canonical(&ids)),
         }
+    }
+
+    /// The type of tag `tag` (a function type without results; its parameters are the
+    /// payload's types), with defined types by module index.
+    pub fn tag_type(&self, tag: u32) -> &FuncType {
+        &self.types[self.tags[tag as usize] as usize]
     }
 
     /// The export named `name` (a binary search of a by-name index of the exports, built

@@ -127,8 +127,12 @@ pub unsafe extern "C" fn enter_wasm(
         let mut u = store
             .take_pending_unwind()
             .unwrap_or_else(|| Unwind::Trap(Trap::host("call unwound without a reason")));
-        if let Unwind::Trap(t) = &mut u {
-            backtrace(inst, &e).into_iter().for_each(|f| t.push_frame(f));
+        match &mut u {
+            Unwind::Trap(t) => backtrace(inst, &e).into_iter().for_each(|f| t.push_frame(f)),
+            // An exception passing through compiled frames (they have no handlers) lists
+            // them in its backtrace too.
+            Unwind::Exception(x) => x.backtrace.extend(backtrace(inst, &e)),
+            Unwind::Exit(_) => {}
         }
         u
     } else {

@@ -5,6 +5,7 @@ pub mod builtins;
 pub mod code_memory;
 mod code_tables;
 mod compiled_code;
+mod exception;
 mod externref;
 mod host_func;
 mod interp_stack;
@@ -15,6 +16,7 @@ pub mod perf_map;
 mod reservation_pool;
 mod store;
 mod table;
+mod tag;
 pub mod type_registry;
 mod vmcontext;
 
@@ -25,6 +27,7 @@ pub use code_tables::{
     SharedBytes, TableRanges, bytes_of,
 };
 pub use compiled_code::{CodeImage, CodeMeta, CompiledModuleCode};
+pub use exception::{Exceptions, ExnObject};
 pub use externref::{ExternRef, ExternRefs};
 pub use host_func::{CallerCtx, HOST_FUNC_MAGIC, HostFn, HostFuncContext};
 pub use interp_stack::InterpStack;
@@ -33,4 +36,5 @@ pub use memory_image::MemoryImage;
 pub use offsets::VMOffsets;
 pub use store::{HostMemory, HostTable, Store, StoreConfig};
 pub use table::{TABLE_ELEMENT_LIMIT, Table};
+pub use tag::VMTag;
 pub use vmcontext::*;

@@ -11,7 +11,9 @@ use std::mem::size_of;
 /// defined memories ([`VMMemoryDefinition`] each); imported functions ([`VMFunctionImport`]);
 /// imported tables (`*mut VMTableDefinition`); defined tables ([`VMTableDefinition`]);
 /// imported globals (`*mut VMGlobalDefinition`); defined globals ([`VMGlobalDefinition`],
-/// 16-byte aligned); one [`VMFuncRef`] per function (imported ones first).
+/// 16-byte aligned); one [`VMFuncRef`] per function (imported ones first); one
+/// `*const VMTag` per tag (imported ones first: an imported tag's pointer is the exporter's,
+/// so tag identity is shared, see [`super::VMTag`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VMOffsets {
     /// Imported memories.
@@ -30,6 +32,8 @@ pub struct VMOffsets {
     pub num_defined_globals: u32,
     /// All functions.
     pub num_funcs: u32,
+    /// All tags.
+    pub num_tags: u32,
     imported_memories: u32,
     defined_memories: u32,
     imported_funcs: u32,
@@ -38,6 +42,7 @@ pub struct VMOffsets {
     imported_globals: u32,
     defined_globals: u32,
     funcrefs: u32,
+    tags: u32,
     size: u32,
 }
 
@@ -71,7 +76,9 @@ impl VMOffsets {
         let defined_globals = align(imported_globals + num_imported_globals * PTR, 16);
         let funcrefs =
             defined_globals + num_defined_globals * size_of::<VMGlobalDefinition>() as u32;
-        let size = align(funcrefs + num_funcs * size_of::<VMFuncRef>() as u32, 16);
+        let num_tags = module.tags.len() as u32;
+        let tags = funcrefs + num_funcs * size_of::<VMFuncRef>() as u32;
+        let size = align(tags + num_tags * PTR, 16);
         Self {
             num_imported_memories,
             num_defined_memories,
@@ -81,6 +88,7 @@ impl VMOffsets {
             num_imported_globals,
             num_defined_globals,
             num_funcs,
+            num_tags,
             imported_memories,
             defined_memories,
             imported_funcs,
@@ -89,6 +97,7 @@ impl VMOffsets {
             imported_globals,
             defined_globals,
             funcrefs,
+            tags,
             size,
         }
     }
@@ -128,5 +137,9 @@ impl VMOffsets {
     /// Offset of the [`VMFuncRef`] of function `i` (function index space).
     pub fn funcref(&self, i: u32) -> u32 {
         self.funcrefs + i * size_of::<VMFuncRef>() as u32
+    }
+    /// Offset of the `*const VMTag` of tag `i` (tag index space).
+    pub fn tag(&self, i: u32) -> u32 {
+        self.tags + i * PTR
     }
 }

@@ -5,11 +5,13 @@
 //! A store and everything in it live on one thread; objects are freed when the store is
 //! dropped (as with wasmtime's `Store` and wazero's `Runtime.Close`).
 
+use super::exception::Exceptions;
 use super::externref::ExternRefs;
 use super::host_func::HostFuncContext;
 use super::interp_stack::InterpStack;
 use super::memory::{LinearMemory, MemoryStyle};
 use super::table::Table;
+use super::tag::VMTag;
 use super::vmcontext::*;
 use crate::error::{ResourceError, Unwind};
 use crate::instance::InstanceData;
@@ -72,6 +74,9 @@ pub struct Store {
     host_tables: RefCell<Vec<Box<HostTable>>>,
     host_globals: RefCell<Vec<Box<VMGlobalDefinition>>>,
     externrefs: RefCell<ExternRefs>,
+    tags: RefCell<Vec<Box<VMTag>>>,
+    /// Exceptions thrown in this store ([`Exceptions`]).
+    pub exceptions: RefCell<Exceptions>,
     pending: RefCell<Option<Unwind>>,
     /// Interpreter value stack (8-byte slots; reserved on demand, see
     /// [`Store::ensure_interp_stack`]) and its in-use top.
@@ -107,6 +112,8 @@ impl Store {
             host_tables: RefCell::default(),
             host_globals: RefCell::default(),
             externrefs: RefCell::default(),
+            tags: RefCell::default(),
+            exceptions: RefCell::default(),
             pending: RefCell::default(),
             epoch,
             self_ref: weak.clone(),
@@ -229,6 +236,34 @@ impl Store {
         let p: *mut VMGlobalDefinition = &mut *g;
         self.host_globals.borrow_mut().push(g);
         p
+    }
+
+    /// A new tag of canonical function type `type_id`, owned by the store; its address is
+    /// its identity ([`VMTag`]).
+    pub fn new_tag(&self, type_id: VMSharedTypeId) -> *const VMTag {
+        let t = Box::new(VMTag { type_id });
+        let p: *const VMTag = &*t;
+        self.tags.borrow_mut().push(t);
+        p
+    }
+
+    /// A name for `tag` for messages: `module.name` of an export of it (the defining
+    /// instance's name, if it has one), else of an import of it; `None` when no instance of
+    /// the store exports or imports it.
+    pub fn tag_name(&self, tag: *const VMTag) -> Option<String> {
+        use crate::module::EntityIndex;
+        let instances = self.instances.borrow();
+        let of = |i: &InstanceData, index: EntityIndex| matches!(index, EntityIndex::Tag(t) if std::ptr::eq(i.tags[t as usize], tag));
+        let exported = instances.iter().find_map(|i| {
+            let e = i.module.info.exports.iter().find(|e| of(i, e.index))?;
+            Some(format!("{}.{}", i.name.as_deref().unwrap_or("<instance>"), e.name))
+        });
+        exported.or_else(|| {
+            instances.iter().find_map(|i| {
+                let m = i.module.info.imports.iter().find(|m| of(i, m.index))?;
+                Some(format!("{}.{}", m.module, m.name))
+            })
+        })
     }
 
     /// The raw reference for an externref value (see [`ExternRefs::to_raw`]).

@@ -52,13 +52,19 @@ fn spec_suite_compiler() {
     run(kiln::Engine::Compiler);
 }
 
-/// Every set, the SIMD and relaxed-SIMD ones included, runs on both engines with an empty
-/// skip list (the two tests above then run all of them).
+/// Every set, the SIMD and relaxed-SIMD ones included, runs on both engines (the two tests
+/// above then run all of them) but the exception-handling sets, which run on the
+/// interpreter only until the compiler lowers exception handling; the skip list names only
+/// directives that need GC.
 #[test]
-fn every_set_runs_on_both_engines_with_nothing_skipped() {
+fn every_set_runs_on_both_engines_with_only_gc_skipped() {
     for set in SpecSet::ALL {
-        assert_eq!(set.engines(), &ENGINES, "{}", set.dir());
+        let expected: &[kiln::Engine] = match set {
+            SpecSet::Exceptions | SpecSet::LegacyExceptions => &[kiln::Engine::Interpreter],
+            _ => &ENGINES,
+        };
+        assert_eq!(set.engines(), expected, "{}", set.dir());
         assert!(!set.files().is_empty(), "{}", set.dir());
     }
-    assert!(skip::SKIPS.is_empty());
+    assert!(skip::SKIPS.iter().all(|s| s.reason.starts_with("GC: later issue")));
 }

@@ -9,6 +9,7 @@ mod compiled_memory;
 mod cross;
 mod dwarf_backtrace;
 mod example_host_string;
+mod exceptions;
 mod fuzz_regressions;
 mod interruption;
 mod lazy_translation;

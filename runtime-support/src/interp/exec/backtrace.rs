@@ -7,7 +7,11 @@ use crate::instance::InstanceData;
 use crate::trap::{FrameInfo, Trap, TrapCode};
 
 /// The backtrace entry of a frame of `func` in `inst` whose next instruction is `pc`.
-fn frame_info(inst: *mut InstanceData, func: *const CompiledFunc, pc: *const Instr) -> FrameInfo {
+pub fn frame_info(
+    inst: *mut InstanceData,
+    func: *const CompiledFunc,
+    pc: *const Instr,
+) -> FrameInfo {
     // SAFETY: frames refer to live instances and their translated functions.
     let (inst, func) = unsafe { (&*inst, &*func) };
     // SAFETY: `pc` points into `func.code`, just past the instruction being executed.

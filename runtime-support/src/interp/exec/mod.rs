@@ -14,6 +14,7 @@
 
 mod backtrace;
 mod dispatch;
+mod exception;
 mod handlers;
 mod slots;
 mod state;

@@ -1042,3 +1042,55 @@ fn v128_values_take_two_slots() {
         assert_eq!(g, want, "the global holds the selected value");
     }
 }
+
+/// Exceptions caught without a reference (`catch`, `catch_all`, a legacy catch that does
+/// not rethrow) are released from the store's arena; ones caught by `catch_ref` stay (wasm
+/// holds a reference).
+#[test]
+fn caught_exceptions_are_released_unless_referenced() {
+    let wat = r#"
+        (module
+          (tag $e (param i32))
+          (func $throw (param i32) (throw $e (local.get 0)))
+          (func (export "loop") (param $n i32) (result i32) (local $sum i32)
+            (loop $next
+              (block $h (result i32)
+                (try_table (catch $e $h) (call $throw (local.get $n)))
+                (i32.const 0))
+              (local.set $sum (i32.add (local.get $sum)))
+              try
+                (call $throw (i32.const 1))
+              catch_all
+              end
+              (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (local.get $sum))
+          (func (export "keep") (result i32)
+            (block $h (result i32 exnref)
+              (try_table (catch_ref $e $h) (call $throw (i32.const 5)))
+              (unreachable))
+            (drop)))
+    "#;
+    let wasm = wat::parse_str(wat).expect("valid wat");
+    let features = crate::CoreFeatures::V2.union(crate::CoreFeatures::EXCEPTIONS);
+    let info = decode(&wasm, DecodeOptions { features, keep_custom_sections: false })
+        .expect("valid module");
+    let module = eager(info);
+    let store = Store::new(StoreConfig::default());
+    let no_imports = |_: &str, _: &str| None;
+    let inst = instantiate(&store, module, &no_imports, None).expect("instantiates");
+    // SAFETY: the instance is owned by `store`, which is alive.
+    let export = |name: &str| match unsafe { &*inst }.get_export(name) {
+        Some(Extern::Func(f)) => f,
+        _ => panic!("{name} is exported"),
+    };
+    let mut slots = [ValRaw::from_bits(1000)];
+    // SAFETY: a live funcref of `store` taking and returning one i32.
+    unsafe { crate::call::invoke(&store, export("loop"), &mut slots) }.expect("runs");
+    assert_eq!(slots[0].bits() as u32, 1000 * 1001 / 2);
+    assert_eq!(store.exceptions.borrow().live(), 0);
+    let mut slots = [ValRaw::default()];
+    // SAFETY: a live funcref of `store` returning one i32.
+    unsafe { crate::call::invoke(&store, export("keep"), &mut slots) }.expect("runs");
+    assert_eq!(slots[0].bits() as u32, 5);
+    assert_eq!(store.exceptions.borrow().live(), 1);
+}

@@ -58,6 +58,10 @@ mod ops;
 
 pub(crate) use ops::for_each_op;
 
+mod handlers;
+
+pub use handlers::{CatchClause, HandlerRegion, RegionAction};
+
 use super::exec::Handler;
 use std::fmt;
 
@@ -240,6 +244,9 @@ pub struct CompiledFunc {
     pub wide_sig: bool,
     /// Slots the frame needs: locals plus the maximum operand-stack height.
     pub frame_size: u32,
+    /// The exception handler regions, innermost first (empty without `try_table` or
+    /// legacy `try`).
+    pub handlers: Box<[HandlerRegion]>,
 }
 
 /// One threaded instruction: the handler that executes it and its operands.

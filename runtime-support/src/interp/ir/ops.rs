@@ -105,6 +105,17 @@ macro_rules! for_each_op {
             /// stays where it is).
             ref_as_non_null = RefAsNonNull { src: Src };
 
+            // ---- exception handling (the handler regions are in `CompiledFunc::handlers`) ----
+            /// `throw` of module tag `tag`, its payload in the slots from `args` (a `v128`
+            /// takes two).
+            throw = Throw { tag: u32, args: Base };
+            /// `throw_ref` (and the legacy `rethrow`): throws again the exception whose
+            /// `exnref` is in slot `src`; traps `null exception reference` when it is null.
+            throw_ref = ThrowRef { src: Src };
+            /// A catch clause's entry in the table after the function's code (never
+            /// executed: the unwinder reads `target`, where the handler continues).
+            landing = Landing { target: Target };
+
             // ---- fused pairs (made by `fuse::peephole`; 16-bit slots and immediates) ----
             /// `d1 = s1; d2 = s2`, in that order (two `Copy`s).
             copy2 = Copy2 { d1: Slot16, s1: Slot16, d2: Slot16, s2: Slot16 };

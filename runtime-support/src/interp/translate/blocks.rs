@@ -82,6 +82,7 @@ impl Translator<'_> {
         if reachable {
             self.materialize_top(c.results.len());
         }
+        self.end_region(c.kind, c.region);
         if c.kind == Kind::Loop {
             self.loop_depth -= 1;
         }

@@ -29,6 +29,12 @@ pub(super) enum Kind {
     Loop,
     If,
     Else,
+    /// A `try_table` (a block to branches; its region catches).
+    TryTable,
+    /// A legacy `try`'s body.
+    Try,
+    /// A legacy `try`'s `catch` or `catch_all` block.
+    Catch,
 }
 
 /// A branch target: bound to an instruction index, or still waiting for one.
@@ -48,6 +54,10 @@ pub(super) struct Ctrl<'a> {
     pub(super) label: usize,
     pub(super) else_label: Option<usize>,
     pub(super) unreachable: bool,
+    /// The handler region of a `try_table` or legacy `try` (by opening number).
+    pub(super) region: Option<usize>,
+    /// A legacy `try`'s exception slot (see [`super::exceptions`]).
+    pub(super) exn_slot: Slot,
 }
 
 impl Ctrl<'_> {
@@ -244,6 +254,8 @@ impl<'a> Translator<'a> {
             label,
             else_label: None,
             unreachable: false,
+            region: None,
+            exn_slot: 0,
         });
         label
     }

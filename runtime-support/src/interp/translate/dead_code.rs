@@ -23,7 +23,7 @@ impl DeadCode<'_, '_> {
         self.0.refuse(proposal)
     }
 
-    /// A block, loop or `if` opened inside the dead code.
+    /// A block, loop, `if`, `try_table` or legacy `try` opened inside the dead code.
     fn open(&mut self) -> Result<(), CompileError> {
         self.0.skip_depth += 1;
         Ok(())
@@ -37,6 +37,11 @@ macro_rules! skipped {
     (If $($rest:tt)*) => {};
     (Else $($rest:tt)*) => {};
     (End $($rest:tt)*) => {};
+    (TryTable $($rest:tt)*) => {};
+    (Try $($rest:tt)*) => {};
+    (Catch $($rest:tt)*) => {};
+    (CatchAll $($rest:tt)*) => {};
+    (Delegate $($rest:tt)*) => {};
     ($op:ident $visit:ident ($($arg:ident: $argty:ty),*)) => {
         fn $visit(&mut self $(, $arg: $argty)*) -> Self::Output {
             $(let _ = $arg;)*
@@ -72,6 +77,31 @@ impl<'a> VisitOperator<'a> for DeadCode<'_, '_> {
 
     fn visit_if(&mut self, _: BlockType) -> Self::Output {
         self.open()
+    }
+
+    fn visit_try_table(&mut self, _: wasmparser::TryTable) -> Self::Output {
+        self.open()
+    }
+
+    fn visit_try(&mut self, _: BlockType) -> Self::Output {
+        self.open()
+    }
+
+    fn visit_catch(&mut self, tag_index: u32) -> Self::Output {
+        if self.0.skip_depth > 0 { Ok(()) } else { self.0.visit_catch(tag_index) }
+    }
+
+    fn visit_catch_all(&mut self) -> Self::Output {
+        if self.0.skip_depth > 0 { Ok(()) } else { self.0.visit_catch_all() }
+    }
+
+    fn visit_delegate(&mut self, relative_depth: u32) -> Self::Output {
+        if self.0.skip_depth > 0 {
+            self.0.skip_depth -= 1;
+            Ok(())
+        } else {
+            self.0.visit_delegate(relative_depth)
+        }
     }
 
     fn visit_else(&mut self) -> Self::Output {

@@ -21,6 +21,7 @@ mod blocks;
 mod calls;
 mod control;
 mod dead_code;
+mod exceptions;
 mod memory;
 mod numeric;
 mod proposals;
@@ -64,15 +65,16 @@ pub(super) fn translate_function(
         &info.wasm[body.range.clone()],
         body.range.start as u64,
     ));
-    let (func, loop_consts) =
-        Translator::new(info, func_index, &[], interruptible).translate(&reader)?;
+    let (func, loop_consts, exn_slots) =
+        Translator::new(info, func_index, &[], 0, interruptible).translate(&reader)?;
     // Constants used as operands inside loops get slots of their own, filled once per
-    // call, so loops do not rematerialize them: translate such functions again with those
-    // slots assigned.
-    if loop_consts.is_empty() {
+    // call, so loops do not rematerialize them, and legacy `try`s get exception slots:
+    // translate such functions again with those slots assigned.
+    if loop_consts.is_empty() && exn_slots == 0 {
         Ok(func)
     } else {
-        Ok(Translator::new(info, func_index, &loop_consts, interruptible).translate(&reader)?.0)
+        let t = Translator::new(info, func_index, &loop_consts, exn_slots, interruptible);
+        Ok(t.translate(&reader)?.0)
     }
 }
 
@@ -128,6 +130,18 @@ struct Translator<'a> {
     func_results: u32,
     /// Whether to emit interruption checks at the entry and at loop headers.
     interruptible: bool,
+    /// Handler regions by opening number ([`exceptions`]).
+    regions: Vec<exceptions::RegionBuild>,
+    /// Region numbers in closing order (innermost first).
+    region_order: Vec<usize>,
+    /// Landing pads to emit after the code.
+    pads: Vec<exceptions::Pad>,
+    /// Exception slots this translation has (after the constant slots).
+    exn_slots: u32,
+    /// Exception slots the body needs (the deepest nesting of legacy `try`s).
+    exn_needed: u32,
+    /// Open legacy `try` frames.
+    exn_depth: u32,
 }
 
 /// The error for a body the interpreter cannot translate (`what` it does not support).
@@ -140,6 +154,7 @@ impl<'a> Translator<'a> {
         info: &'a ModuleInfo,
         func_index: u32,
         consts: &[u64],
+        exn_slots: u32,
         interruptible: bool,
     ) -> Self {
         Self {
@@ -167,15 +182,22 @@ impl<'a> Translator<'a> {
             skip_depth: 0,
             func_results: 0,
             interruptible,
+            regions: Vec::new(),
+            region_order: Vec::new(),
+            pads: Vec::new(),
+            exn_slots,
+            exn_needed: 0,
+            exn_depth: 0,
         }
     }
 
     /// Translates the body; also returns the constants that pass one had to materialize
-    /// inside loops (empty when this translation already had constant slots).
+    /// inside loops (empty when this translation already had constant slots) and the
+    /// exception slots the body needs (0 when it has no legacy `try`).
     pub(super) fn translate(
         mut self,
         body: &wasmparser::FunctionBody<'_>,
-    ) -> Result<(CompiledFunc, Vec<u64>), CompileError> {
+    ) -> Result<(CompiledFunc, Vec<u64>, u32), CompileError> {
         let err = CompileError::from_wasmparser;
         let ty = self.info.func_type(self.func_index);
         let mut locals: Vec<(u32, ValType)> = ty.params().iter().map(|&t| (1, t)).collect();
@@ -206,7 +228,7 @@ impl<'a> Translator<'a> {
         for (k, v) in self.consts.iter().enumerate() {
             self.const_slots.insert(*v, self.num_locals + k as u32);
         }
-        self.stack_base = self.num_locals + self.consts.len() as u32;
+        self.stack_base = self.num_locals + self.consts.len() as u32 + self.exn_slots;
         self.stack = Operands::new(self.stack_base);
         self.func_results = ty.results().len() as u32;
         let label = self.new_label();
@@ -218,6 +240,8 @@ impl<'a> Translator<'a> {
             label,
             else_label: None,
             unreachable: false,
+            region: None,
+            exn_slot: 0,
         });
         let mut reader = body.get_operators_reader().map_err(err)?;
         if self.interruptible {
@@ -232,12 +256,14 @@ impl<'a> Translator<'a> {
                 reader.visit_operator(&mut self).map_err(err)??;
             }
         }
+        let mut handlers = self.finish_handlers();
         let frame_size = self.stack_base as u64 + self.max_height as u64;
         if frame_size > (u32::MAX / 4) as u64 {
             return Err(unsupported(self.offset, "a function with this large a frame"));
         }
         rotate_loops(&mut self.code, &mut self.offsets);
         peephole(&mut self.code, &mut self.offsets);
+        exceptions::fix_landings(&mut handlers, self.code.len());
         let func = CompiledFunc {
             func_index: self.func_index,
             code: super::exec::thread(self.code),
@@ -248,8 +274,9 @@ impl<'a> Translator<'a> {
             v128_consts: self.v128_consts.into_boxed_slice(),
             wide_sig: ty.params().iter().chain(ty.results()).any(|&t| is_wide(t)),
             frame_size: frame_size as u32,
+            handlers: handlers.into_boxed_slice(),
         };
-        Ok((func, self.loop_consts))
+        Ok((func, self.loop_consts, self.exn_needed))
     }
 
     pub(super) fn emit(&mut self, op: Op) -> usize {

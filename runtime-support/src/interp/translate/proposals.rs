@@ -21,8 +21,6 @@ pub(super) enum Proposal {
     Threads,
     SharedEverythingThreads,
     AcquireReleaseAtomics,
-    ExceptionHandling,
-    LegacyExceptionHandling,
     Gc,
     CustomDescriptors,
     StackSwitching,
@@ -36,8 +34,6 @@ impl fmt::Display for Proposal {
             Proposal::Threads => "threads (atomics and shared memory)",
             Proposal::SharedEverythingThreads => "shared-everything threads",
             Proposal::AcquireReleaseAtomics => "acquire-release atomics",
-            Proposal::ExceptionHandling => "exception handling",
-            Proposal::LegacyExceptionHandling => "legacy exception handling",
             Proposal::Gc => "GC",
             Proposal::CustomDescriptors => "custom descriptors",
             Proposal::StackSwitching => "stack switching",
@@ -81,11 +77,9 @@ macro_rules! by_proposal {
     (acquire_release_atomics, $translated:ident, $refused:ident, $($op:tt)*) => {
         $refused!(AcquireReleaseAtomics, $($op)*);
     };
-    (exceptions, $translated:ident, $refused:ident, $($op:tt)*) => {
-        $refused!(ExceptionHandling, $($op)*);
-    };
+    (exceptions, $translated:ident, $refused:ident, $($op:tt)*) => { $translated!($($op)*); };
     (legacy_exceptions, $translated:ident, $refused:ident, $($op:tt)*) => {
-        $refused!(LegacyExceptionHandling, $($op)*);
+        $translated!($($op)*);
     };
     (tail_call, $translated:ident, $refused:ident, $($op:tt)*) => { $translated!($($op)*); };
     (gc, $translated:ident, $refused:ident, $($op:tt)*) => { $refused!(Gc, $($op)*); };

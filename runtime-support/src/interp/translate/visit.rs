@@ -158,6 +158,47 @@ impl<'a> VisitOperator<'a> for Translator<'_> {
         Ok(())
     }
 
+    // ---- exception handling (see `super::exceptions`) ----
+    fn visit_throw(&mut self, tag_index: u32) -> Self::Output {
+        self.throw(tag_index);
+        Ok(())
+    }
+
+    fn visit_throw_ref(&mut self) -> Self::Output {
+        self.throw_ref();
+        Ok(())
+    }
+
+    fn visit_try_table(&mut self, try_table: wasmparser::TryTable) -> Self::Output {
+        self.try_table(&try_table);
+        Ok(())
+    }
+
+    fn visit_try(&mut self, blockty: BlockType) -> Self::Output {
+        self.try_(blockty);
+        Ok(())
+    }
+
+    fn visit_catch(&mut self, tag_index: u32) -> Self::Output {
+        self.catch(Some(tag_index));
+        Ok(())
+    }
+
+    fn visit_catch_all(&mut self) -> Self::Output {
+        self.catch(None);
+        Ok(())
+    }
+
+    fn visit_delegate(&mut self, relative_depth: u32) -> Self::Output {
+        self.delegate(relative_depth);
+        Ok(())
+    }
+
+    fn visit_rethrow(&mut self, relative_depth: u32) -> Self::Output {
+        self.rethrow(relative_depth);
+        Ok(())
+    }
+
     fn visit_end(&mut self) -> Self::Output {
         self.end();
         Ok(())

@@ -3,6 +3,7 @@
 //! entry.
 
 use super::super::backtrace::unwind;
+use super::super::exception::rethrow_from_call;
 use super::super::slots::{slot_count, slots_to_vals, vals_to_slots};
 use super::super::state::{Frame, InstCache};
 use super::super::{callee, init_frame, is_interp};
@@ -159,7 +160,7 @@ handler!(fn ret_slot(pc, fp, mem, len, st) = ReturnSlot { src } {
 /// # Safety
 /// `st` is the run's state; a non-null `pc` is an instruction of its current function.
 #[inline(always)]
-unsafe fn resume(pc: *const Instr, fp: *mut u64, st: *mut State) -> Exit {
+pub(super) unsafe fn resume(pc: *const Instr, fp: *mut u64, st: *mut State) -> Exit {
     if pc.is_null() {
         return Exit::Unwind;
     }
@@ -251,10 +252,7 @@ unsafe fn call_any(
         store.call_depth.set(s.base_depth);
         match res {
             Ok(()) => (pc.add(1), fp),
-            Err(u) => {
-                unwind(pc, st, u);
-                UNWIND
-            }
+            Err(u) => rethrow_from_call(pc, fp, st, u),
         }
     }
 }
@@ -644,10 +642,7 @@ unsafe fn tail_call_any(
                 std::ptr::copy(args, fp, slot_count(ty.results()));
                 (&LEAVE, fp)
             }
-            Err(u) => {
-                unwind(pc, st, u);
-                UNWIND
-            }
+            Err(u) => rethrow_from_call(pc, fp, st, u),
         }
     }
 }

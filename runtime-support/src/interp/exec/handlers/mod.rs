@@ -223,6 +223,7 @@ unsafe fn jump(pc: *const Instr, rel: u32) -> *const Instr {
 mod call;
 mod control;
 mod convert;
+mod exception;
 mod float;
 mod float_fused;
 mod int;
@@ -234,6 +235,7 @@ mod variable;
 pub use call::*;
 pub use control::*;
 pub use convert::*;
+pub use exception::*;
 pub use float::*;
 pub use float_fused::*;
 pub use int::*;
