@@ -280,11 +280,12 @@ impl ModuleConfig {
         Self::default()
     }
 
-    /// Attaches `value` to the instance's host-data slot (one value per type; a later one
-    /// of the same type replaces it), where host functions find it through
-    /// [`crate::Caller::host_data`]. The instance's WASI state is kept there too
-    /// ([`crate::wasi::WasiState`]).
-    pub fn with_host_data<T: std::any::Any>(mut self, value: T) -> Self {
+    /// Gives the instance typed state `value` (one value per type; a later one of the same
+    /// type replaces it), which host functions it calls read with
+    /// [`crate::Caller::data`]. The instance's WASI state is kept there too
+    /// ([`crate::wasi::WasiState`]). `Send`, as the runtime may move between threads; it is
+    /// only reached under the runtime's lock, so a `Cell` or `RefCell` inside is fine.
+    pub fn with_data<T: std::any::Any + Send>(mut self, value: T) -> Self {
         self.host_data.insert(value);
         self
     }
@@ -326,21 +327,21 @@ impl ModuleConfig {
     /// The guest's standard input (default: empty). The guest sees a stream of unknown
     /// type (not a terminal); [`ModuleConfig::with_stdin_fd`] hands over a host descriptor
     /// instead.
-    pub fn with_stdin(mut self, r: impl Read + 'static) -> Self {
+    pub fn with_stdin(mut self, r: impl Read + Send + 'static) -> Self {
         self.wasi = self.wasi.with_stdin(r);
         self
     }
 
     /// The guest's standard output (default: discarded), seen as a stream of unknown type
     /// (not a terminal).
-    pub fn with_stdout(mut self, w: impl Write + 'static) -> Self {
+    pub fn with_stdout(mut self, w: impl Write + Send + 'static) -> Self {
         self.wasi = self.wasi.with_stdout(w);
         self
     }
 
     /// The guest's standard error (default: discarded), seen as a stream of unknown type
     /// (not a terminal).
-    pub fn with_stderr(mut self, w: impl Write + 'static) -> Self {
+    pub fn with_stderr(mut self, w: impl Write + Send + 'static) -> Self {
         self.wasi = self.wasi.with_stderr(w);
         self
     }
@@ -384,7 +385,11 @@ impl ModuleConfig {
 
     /// The guest's wall clock is `clock`, returning ns since the Unix epoch, with
     /// `resolution` in ns (wazero's `WithWalltime`).
-    pub fn with_walltime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
+    pub fn with_walltime(
+        mut self,
+        clock: impl FnMut() -> u64 + Send + 'static,
+        resolution: u64,
+    ) -> Self {
         self.wasi = self.wasi.with_walltime(clock, resolution);
         self
     }
@@ -398,7 +403,11 @@ impl ModuleConfig {
 
     /// The guest's monotonic clock is `clock`, returning ns, with `resolution` in ns
     /// (wazero's `WithNanotime`).
-    pub fn with_nanotime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
+    pub fn with_nanotime(
+        mut self,
+        clock: impl FnMut() -> u64 + Send + 'static,
+        resolution: u64,
+    ) -> Self {
         self.wasi = self.wasi.with_nanotime(clock, resolution);
         self
     }
@@ -411,7 +420,7 @@ impl ModuleConfig {
     }
 
     /// `poll_oneoff` clock subscriptions call `sleep(ns)` (wazero's `WithNanosleep`).
-    pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + 'static) -> Self {
+    pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + Send + 'static) -> Self {
         self.wasi = self.wasi.with_nanosleep(sleep);
         self
     }
@@ -419,7 +428,7 @@ impl ModuleConfig {
     /// `random_get` reads from `source` (wazero's `WithRandSource`); a source that ends
     /// before filling a request makes `random_get` return `EIO`. Default: a fixed
     /// deterministic sequence.
-    pub fn with_rand_source(mut self, source: impl Read + 'static) -> Self {
+    pub fn with_rand_source(mut self, source: impl Read + Send + 'static) -> Self {
         self.wasi = self.wasi.with_rand_source(source);
         self
     }

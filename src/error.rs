@@ -61,6 +61,9 @@ pub enum Error {
     /// [`crate::Extern`] or an [`crate::Instance`]) was given to another runtime, which
     /// cannot keep it alive: nothing was stored or called.
     WrongRuntime,
+    /// The instance the handle belongs to was closed ([`crate::Instance::close`]): nothing
+    /// was called, read or written.
+    Closed,
 }
 
 impl Error {
@@ -105,6 +108,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidConfig(m) => write!(f, "invalid module configuration: {m}"),
             Error::WrongRuntime => f.write_str("the handle belongs to another runtime"),
+            Error::Closed => f.write_str("the instance was closed"),
         }
     }
 }

@@ -8,48 +8,57 @@ use crate::runtime::Runtime;
 use crate::typed::{WasmList, WasmTy};
 use crate::val::Val;
 use kiln_runtime_support::instance::{
-    Extern as RawExtern, GlobalRef, InstanceData, MemoryRef, TableRef,
+    Extern as RawExtern, GlobalRef, InstanceData, InstanceHandle, MemoryRef, TableRef,
 };
 use kiln_runtime_support::types::{FuncType, GlobalType, MemoryType, TableType};
 use kiln_runtime_support::vm::{CallerCtx, HostFn, HostFuncContext, LinearMemory, Store, ValRaw};
 use kiln_runtime_support::{Trap, Unwind};
-use std::rc::Rc;
+use std::sync::Arc;
 
-/// What a host function sees of the wasm instance that called it.
+/// What a host function sees of the wasm instance that called it. Lives for the call only
+/// (the runtime's lock is held meanwhile).
 pub struct Caller<'a> {
     store: &'a Store,
     instance: *mut InstanceData,
 }
 
 impl Caller<'_> {
-    fn data(&self) -> Option<&InstanceData> {
+    fn instance_data(&self) -> Option<&InstanceData> {
         // SAFETY: a non-null caller instance is live for the duration of the call.
         (!self.instance.is_null()).then(|| unsafe { &*self.instance })
     }
 
-    /// The value of type `T` in the calling instance's host-data slot (wazero's
-    /// `ModuleInstance.Sys`): what was attached to it when it was instantiated, such as its
-    /// WASI state ([`crate::wasi::WasiState`]). `None` when the host called directly or
-    /// nothing of that type is attached.
-    pub fn host_data<T: std::any::Any>(&self) -> Option<&T> {
-        self.data()?.host_data::<T>()
+    /// The calling instance's typed state of type `T`: the value given to it at
+    /// instantiation with [`crate::ModuleConfig::with_data`] (wazero's
+    /// `ModuleInstance.Sys`; each instance has its own). The WASI state
+    /// ([`crate::wasi::WasiState`]) is kept the same way. `None` when the host called
+    /// directly or nothing of that type was given. Mutable state goes in a `Cell`,
+    /// `RefCell` or `Mutex` inside `T`.
+    pub fn data<T: std::any::Any + Send>(&self) -> Option<&T> {
+        self.instance_data()?.host_data::<T>()
+    }
+
+    fn handle(&self) -> Option<InstanceHandle> {
+        self.instance_data()?;
+        // SAFETY: the caller is a live instance of this store and the lock is held.
+        Some(unsafe { InstanceHandle::new(self.store.arc(), self.instance) })
     }
 
     /// The calling instance, or `None` when the host called this function directly.
     pub fn instance(&self) -> Option<Instance> {
-        self.data().map(|_| Instance { store: self.store.rc(), data: self.instance })
+        self.handle().map(|handle| Instance { handle })
     }
 
     /// The caller's memory 0, exported or not (like wazero's `api.Module.Memory()`).
     pub fn memory(&self) -> Option<Memory> {
-        let m = *self.data()?.memories.first()?;
-        Some(Memory { _store: self.store.rc(), mem: m })
+        let m = *self.instance_data()?.memories.first()?;
+        Some(Memory { store: self.store.arc(), mem: m, owner: self.handle() })
     }
 
     /// The caller's export named `name`.
     pub fn get_export(&self, name: &str) -> Option<Extern> {
-        let e = self.data()?.get_export(name)?;
-        Some(Extern::from_raw(&self.store.rc(), e))
+        let e = self.instance_data()?.get_export(name)?;
+        Some(Extern::from_raw(&self.store.arc(), e, self.handle().as_ref()))
     }
 }
 
@@ -90,7 +99,8 @@ impl<T: WasmList> HostResult for Result<T, Error> {
 
 /// A Rust closure usable as a host function: `Fn(A1, .., An) -> R` or
 /// `Fn(Caller<'_>, A1, .., An) -> R` with up to 10 [`WasmTy`] parameters and a
-/// [`HostResult`].
+/// [`HostResult`]. The closure is `Send + Sync`: its runtime may move to, and be called
+/// from, any thread (keep per-instance state in [`Caller::data`] instead of captures).
 pub trait IntoHostFunc<Params, Results>: 'static {
     #[doc(hidden)]
     fn into_host(self) -> (FuncType, HostFn);
@@ -104,7 +114,7 @@ macro_rules! into_host {
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         impl<F, R, $($a: WasmTy,)*> IntoHostFunc<($($a,)*), R> for F
         where
-            F: Fn($($a),*) -> R + 'static,
+            F: Fn($($a),*) -> R + Send + Sync + 'static,
             R: HostResult,
         {
             fn into_host(self) -> (FuncType, HostFn) {
@@ -122,7 +132,7 @@ macro_rules! into_host {
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         impl<F, R, $($a: WasmTy,)*> IntoHostFunc<(WithCaller, $($a,)*), R> for F
         where
-            F: Fn(Caller<'_>, $($a),*) -> R + 'static,
+            F: Fn(Caller<'_>, $($a),*) -> R + Send + Sync + 'static,
             R: HostResult,
         {
             fn into_host(self) -> (FuncType, HostFn) {
@@ -173,13 +183,15 @@ impl<'r> HostModuleBuilder<'r> {
         Self { runtime, name, exports: Vec::new(), error: None }
     }
 
-    fn store(&self) -> &Store {
+    fn store(&self) -> &Arc<Store> {
         self.runtime.store()
     }
 
     /// Exports a typed Rust closure as function `name`.
     pub fn func<P, R>(mut self, name: &str, f: impl IntoHostFunc<P, R>) -> Self {
         let (ty, host) = f.into_host();
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         let ctx = HostFuncContext::create(self.store(), ty, host);
         // SAFETY: the context was just created and is owned by the store.
         let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
@@ -193,11 +205,11 @@ impl<'r> HostModuleBuilder<'r> {
         mut self,
         name: &str,
         ty: FuncType,
-        f: impl Fn(Caller<'_>, &[Val], &mut [Val]) -> Result<(), Error> + 'static,
+        f: impl Fn(Caller<'_>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
     ) -> Self {
         let fty = ty.clone();
         let host: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
-            let store = ctx.store.rc();
+            let store = ctx.store.arc();
             let args: Vec<Val> = fty
                 .params()
                 .iter()
@@ -223,6 +235,8 @@ impl<'r> HostModuleBuilder<'r> {
             }
             Ok(())
         });
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         let ctx = HostFuncContext::create(self.store(), ty, host);
         // SAFETY: the context was just created and is owned by the store.
         let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
@@ -233,6 +247,8 @@ impl<'r> HostModuleBuilder<'r> {
     /// Exports a global holding `value` (a funcref of another runtime makes
     /// [`HostModuleBuilder::instantiate`] fail with [`Error::WrongRuntime`]).
     pub fn global(mut self, name: &str, value: Val, mutable: bool) -> Self {
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         let raw = match value.to_raw(self.store()) {
             Ok(raw) => raw,
             Err(e) => {
@@ -248,6 +264,8 @@ impl<'r> HostModuleBuilder<'r> {
 
     /// Exports a new memory of type `ty` (limits in pages of 64 KiB).
     pub fn memory(mut self, name: &str, ty: MemoryType) -> Self {
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         match LinearMemory::new(&ty, self.runtime.memory_style()) {
             Ok(m) => {
                 let hm = self.store().push_host_memory(m);
@@ -265,6 +283,8 @@ impl<'r> HostModuleBuilder<'r> {
     /// another runtime makes [`HostModuleBuilder::instantiate`] fail with
     /// [`Error::WrongRuntime`]).
     pub fn table(mut self, name: &str, ty: TableType, init: Val) -> Self {
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         let raw = match init.to_raw(self.store()) {
             Ok(raw) => raw.bits() as usize,
             Err(e) => {
@@ -288,10 +308,18 @@ impl<'r> HostModuleBuilder<'r> {
     /// Exports an existing entity of this runtime (for example another instance's memory)
     /// under `name`. An entity of another runtime makes [`HostModuleBuilder::instantiate`]
     /// fail with [`Error::WrongRuntime`]: this runtime cannot keep it alive.
+    ///
+    /// The instance that owns `item` then lives as long as the runtime (a host module is
+    /// never freed, so it may be imported at any time).
     pub fn export(mut self, name: &str, item: &Extern) -> Self {
-        if !std::ptr::eq(Rc::as_ptr(item.store()), self.store()) {
+        if !Arc::ptr_eq(item.store(), self.store()) {
             self.error = Some(Error::WrongRuntime);
             return self;
+        }
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
+        if let Some(owner) = item.owner() {
+            owner.data().lifecycle.mark_escaped();
         }
         self.exports.push((name.to_string(), item.to_raw()));
         self

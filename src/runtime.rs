@@ -8,38 +8,45 @@ use crate::instance::Instance;
 use crate::module::CompiledModule;
 use crate::wasi::{WasiCtx, WasiState};
 use kiln_runtime_support::engine::{Code, Module};
-use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
+use kiln_runtime_support::instance::{Extern as RawExtern, ImportResolver, InstanceData};
 use kiln_runtime_support::module::decode::DecodeOptions;
-use kiln_runtime_support::vm::{MemoryStyle, Store, StoreConfig};
+use kiln_runtime_support::vm::{MemoryStyle, Namespace, Store, StoreConfig};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::Arc;
 
-/// What a registered name resolves imports against.
-enum Namespace {
-    /// A host module's exports.
-    Host(HashMap<String, RawExtern>),
-    /// A wasm instance: imports look its exports up in its module's by-name export index
-    /// ([`kiln_runtime_support::module::ModuleInfo::export`]), so registering builds no map
-    /// per instance.
-    Instance(*mut InstanceData),
-}
+/// Resolves imports against a store's registered names.
+struct NamespaceResolver<'a>(&'a Store);
 
-impl Namespace {
-    fn get(&self, name: &str) -> Option<RawExtern> {
-        match self {
-            Namespace::Host(exports) => exports.get(name).copied(),
-            // SAFETY: registered instances are owned by the runtime's store, which outlives
-            // its namespaces.
-            Namespace::Instance(data) => unsafe { (**data).get_export(name) },
-        }
+impl ImportResolver for NamespaceResolver<'_> {
+    fn resolve(&self, module: &str, name: &str) -> Option<RawExtern> {
+        self.0.namespaces().resolve(module, name).map(|(e, _)| e)
+    }
+
+    fn provider(&self, module: &str, name: &str) -> Option<*mut InstanceData> {
+        self.0.namespaces().resolve(module, name).and_then(|(_, p)| p)
     }
 }
 
-/// Compiles and instantiates modules. Everything instantiated in a runtime lives until the
-/// runtime is dropped. A runtime and its instances stay on the thread that created them;
-/// [`CompiledModule`]s can be shared across threads.
+/// Removes every name of `instance` from its store's namespace (for
+/// [`Instance::close`]). Call with the store lock held.
+pub(crate) fn unregister_instance(store: &Store, instance: *mut InstanceData) {
+    store.namespaces().remove_instance(instance);
+    // SAFETY: the caller's handle keeps the instance live; the lock is held. It stays live
+    // while that handle does, so this frees nothing now unless it is unreachable otherwise.
+    unsafe { store.release_instance(instance) };
+}
+
+/// Compiles and instantiates modules, and holds the namespace of named modules that
+/// imports resolve against (wazero's `Runtime`).
+///
+/// A runtime and every handle into it ([`Instance`], [`crate::Func`], [`crate::Memory`],
+/// ...) are `Send` and `Sync`: they can move to and be used from any thread. One thread at
+/// a time runs in a runtime: each call into wasm, instantiation or host access takes the
+/// runtime's lock for its duration (host functions that wasm calls run under it and may
+/// call back in), so calls from several threads into one runtime take turns. For
+/// parallelism give each thread its own runtime: a [`CompiledModule`] compiled or loaded
+/// once instantiates in any number of them at once, sharing its code.
 ///
 /// ```
 /// let rt = kiln::Runtime::new();
@@ -50,8 +57,7 @@ impl Namespace {
 /// ```
 pub struct Runtime {
     config: RuntimeConfig,
-    store: Rc<Store>,
-    namespaces: RefCell<HashMap<String, Namespace>>,
+    store: Arc<Store>,
 }
 
 impl Default for Runtime {
@@ -81,7 +87,7 @@ impl Runtime {
             max_call_depth: config.max_call_depth,
             interruption: config.interruption,
         });
-        Self { config, store, namespaces: RefCell::default() }
+        Self { config, store }
     }
 
     /// A handle that interrupts wasm running in this runtime from any thread (see
@@ -90,12 +96,19 @@ impl Runtime {
         InterruptHandle { epoch: self.store.epoch().clone() }
     }
 
+    /// How many instances the runtime holds now (named, referenced by a handle or an
+    /// importer, or kept because their function references escaped; see [`Instance`]).
+    pub fn instance_count(&self) -> usize {
+        let _guard = self.store.lock();
+        self.store.instance_count()
+    }
+
     /// The configuration this runtime was created with.
     pub fn config(&self) -> &RuntimeConfig {
         &self.config
     }
 
-    pub(crate) fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Arc<Store> {
         &self.store
     }
 
@@ -229,22 +242,22 @@ impl Runtime {
             Some(n) => Some(n.to_string()),
             None => module.name().map(str::to_string),
         };
-        if let Some(n) = name.as_ref().filter(|n| self.namespaces.borrow().contains_key(*n)) {
+        let _guard = self.store.lock();
+        if let Some(n) = name.as_ref().filter(|n| self.store.namespaces().contains(n)) {
             return Err(Error::DuplicateModuleName(n.clone()));
         }
         let ModuleConfig { wasi, start_functions, mut host_data, .. } = config;
         // The instance's WASI state goes in its host-data slot, where the WASI functions
         // find it (its start section may already call them).
         host_data.insert::<WasiState>(RefCell::new(WasiCtx::new(wasi)?));
-        let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.get(f));
         let data = kiln_runtime_support::instance::instantiate_with_host_data(
             &self.store,
             module.inner.clone(),
-            &resolver,
+            &NamespaceResolver(&self.store),
             name.clone(),
             host_data,
         )?;
-        let instance = Instance { store: self.store.clone(), data };
+        let instance = Instance::from_data(self.store.clone(), data);
         if let Some(n) = &name {
             self.register_namespace(n, Namespace::Instance(data))?;
         }
@@ -276,18 +289,21 @@ impl Runtime {
     /// [`Error::DuplicateModuleName`] if the name is taken; [`Error::WrongRuntime`] if
     /// `instance` belongs to another runtime.
     pub fn register(&self, name: &str, instance: &Instance) -> Result<(), Error> {
-        if !Rc::ptr_eq(&instance.store, &self.store) {
+        if !Arc::ptr_eq(instance.store(), &self.store) {
             return Err(Error::WrongRuntime);
         }
-        self.register_namespace(name, Namespace::Instance(instance.data))
+        if instance.is_closed() {
+            return Err(Error::Closed);
+        }
+        let _guard = self.store.lock();
+        self.register_namespace(name, Namespace::Instance(instance.handle.as_ptr()))
     }
 
     /// The instance registered as `name`, if it is a wasm instance.
     pub fn module(&self, name: &str) -> Option<Instance> {
-        match self.namespaces.borrow().get(name)? {
-            Namespace::Instance(data) => Some(Instance { store: self.store.clone(), data: *data }),
-            Namespace::Host(_) => None,
-        }
+        let _guard = self.store.lock();
+        let data = self.store.namespaces().instance(name)?;
+        Some(Instance::from_data(self.store.clone(), data))
     }
 
     /// Starts building a host module named `name`.
@@ -304,15 +320,15 @@ impl Runtime {
         name: &str,
         exports: HashMap<String, RawExtern>,
     ) -> Result<(), Error> {
+        let _guard = self.store.lock();
         self.register_namespace(name, Namespace::Host(exports))
     }
 
+    /// Registers `namespace` as `name`. Call with the store lock held.
     fn register_namespace(&self, name: &str, namespace: Namespace) -> Result<(), Error> {
-        let mut ns = self.namespaces.borrow_mut();
-        if ns.contains_key(name) {
+        if !self.store.namespaces().insert(name, namespace) {
             return Err(Error::DuplicateModuleName(name.to_string()));
         }
-        ns.insert(name.to_string(), namespace);
         Ok(())
     }
 }

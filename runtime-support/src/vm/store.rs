@@ -2,21 +2,26 @@
 //! one runtime, and of the per-store execution state (DESIGN.md: "a pointer to
 //! per-thread/store state").
 //!
-//! A store and everything in it live on one thread; objects are freed when the store is
-//! dropped (as with wasmtime's `Store` and wazero's `Runtime.Close`).
+//! A store may move between threads and be reached from several, but one thread at a time
+//! owns it: everything that reads or changes its state holds its [`StoreLock`]
+//! ([`Store::lock`]). Host objects are freed when the store is dropped (as with wasmtime's
+//! `Store` and wazero's `Runtime.Close`); an instance is freed earlier, once nothing can
+//! reach it any more (see [`Store::release_instance`]).
 
 use super::externref::ExternRefs;
 use super::host_func::HostFuncContext;
 use super::interp_stack::InterpStack;
 use super::memory::{LinearMemory, MemoryStyle};
+use super::namespace::Namespaces;
+use super::store_lock::{StoreGuard, StoreLock};
 use super::table::Table;
 use super::vmcontext::*;
 use crate::error::{ResourceError, Unwind};
 use crate::instance::InstanceData;
 use std::cell::{Cell, RefCell, UnsafeCell};
-use std::rc::{Rc, Weak};
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Weak};
 
 /// Limits and knobs a store is created with.
 #[derive(Clone, Debug)]
@@ -61,18 +66,31 @@ pub struct HostTable {
     pub table: Table,
 }
 
+/// Where a store keeps its instances: a slab of boxes (each keeps its address), slots
+/// reused after an instance is freed, and the VMContext address ranges, so that a funcref
+/// pointer can be traced to the instance whose VMContext holds it.
+#[derive(Default)]
+struct Instances {
+    slots: Vec<Option<Box<InstanceData>>>,
+    free: Vec<usize>,
+    /// VMContext start address -> (end address, slot).
+    by_address: BTreeMap<usize, (usize, usize)>,
+}
+
 /// See the module documentation.
 #[allow(clippy::vec_box)] // boxed so each object keeps its address when the Vec grows
 pub struct Store {
+    lock: StoreLock,
     ctx: UnsafeCell<VMStoreContext>,
     config: StoreConfig,
-    instances: RefCell<Vec<Box<InstanceData>>>,
+    instances: RefCell<Instances>,
     host_funcs: RefCell<Vec<Box<HostFuncContext>>>,
     host_memories: RefCell<Vec<Box<HostMemory>>>,
     host_tables: RefCell<Vec<Box<HostTable>>>,
     host_globals: RefCell<Vec<Box<VMGlobalDefinition>>>,
     externrefs: RefCell<ExternRefs>,
     pending: RefCell<Option<Unwind>>,
+    namespaces: RefCell<Namespaces>,
     /// Interpreter value stack (8-byte slots; reserved on demand, see
     /// [`Store::ensure_interp_stack`]) and its in-use top.
     pub(crate) interp_stack: UnsafeCell<InterpStack>,
@@ -84,11 +102,20 @@ pub struct Store {
     self_ref: Weak<Store>,
 }
 
+// SAFETY: every `Cell`, `RefCell` and `UnsafeCell` of a store, and the instances, memories,
+// tables and host objects it owns, are accessed only by the thread holding the store lock
+// (the public entry points of the `kiln` facade take it; wasm and the host functions it
+// calls run under it). Host functions and host data are `Send + Sync` and `Send`.
+unsafe impl Send for Store {}
+// SAFETY: as above.
+unsafe impl Sync for Store {}
+
 impl Store {
     /// A new, empty store.
-    pub fn new(config: StoreConfig) -> Rc<Store> {
+    pub fn new(config: StoreConfig) -> Arc<Store> {
         let epoch = Arc::new(AtomicU64::new(0));
-        Rc::new_cyclic(|weak: &Weak<Store>| Store {
+        Arc::new_cyclic(|weak: &Weak<Store>| Store {
+            lock: StoreLock::default(),
             ctx: UnsafeCell::new(VMStoreContext {
                 stack_limit: 0,
                 epoch_deadline: u64::MAX,
@@ -108,14 +135,27 @@ impl Store {
             host_globals: RefCell::default(),
             externrefs: RefCell::default(),
             pending: RefCell::default(),
+            namespaces: RefCell::default(),
             epoch,
             self_ref: weak.clone(),
         })
     }
 
     /// A strong handle to this store.
-    pub fn rc(&self) -> Rc<Store> {
+    pub fn arc(&self) -> Arc<Store> {
         self.self_ref.upgrade().expect("a live store is always reachable from itself")
+    }
+
+    /// Makes the current thread the store's owner until the guard drops (re-entrant; waits
+    /// while another thread owns it). Everything that reads or changes the store's state,
+    /// including calls into wasm, runs under it.
+    pub fn lock(&self) -> StoreGuard<'_> {
+        self.lock.lock()
+    }
+
+    /// Whether the current thread holds the store lock.
+    pub fn is_locked_here(&self) -> bool {
+        self.lock.is_owned_here()
     }
 
     /// The store's configuration.
@@ -183,8 +223,75 @@ impl Store {
     /// Takes ownership of an instance; returns its stable address.
     pub(crate) fn push_instance(&self, mut inst: Box<InstanceData>) -> *mut InstanceData {
         let p: *mut InstanceData = &mut *inst;
-        self.instances.borrow_mut().push(inst);
+        let mut instances = self.instances.borrow_mut();
+        let slot = instances.free.pop().unwrap_or_else(|| {
+            instances.slots.push(None);
+            instances.slots.len() - 1
+        });
+        inst.lifecycle.slot = slot;
+        let (start, end) = inst.vmctx_range();
+        instances.by_address.insert(start, (end, slot));
+        instances.slots[slot] = Some(inst);
         p
+    }
+
+    /// The instance whose VMContext holds the address `p` (a funcref of one of its
+    /// functions, defined or imported), if any: host function contexts belong to no
+    /// instance.
+    pub fn instance_holding(&self, p: *const u8) -> Option<*mut InstanceData> {
+        let instances = self.instances.borrow();
+        let (_, &(end, slot)) = instances.by_address.range(..=p as usize).next_back()?;
+        if (p as usize) >= end {
+            return None;
+        }
+        instances.slots[slot].as_deref().map(|i| i as *const InstanceData as *mut InstanceData)
+    }
+
+    /// The store's registered module names (hold the store lock while using them, and do
+    /// not hold the borrow across calls into wasm).
+    pub fn namespaces(&self) -> std::cell::RefMut<'_, Namespaces> {
+        self.namespaces.borrow_mut()
+    }
+
+    /// Number of instances the store holds now.
+    pub fn instance_count(&self) -> usize {
+        let instances = self.instances.borrow();
+        instances.slots.len() - instances.free.len()
+    }
+
+    /// Frees `instance` (its VMContext, memories, tables, host data) if nothing can reach
+    /// it any more: no handle, no name, no importer, and none of its function references
+    /// escaped (see [`crate::instance::Lifecycle`]). Freeing it may free the instances it
+    /// imported from in turn. Call with the store lock held.
+    ///
+    /// # Safety
+    /// `instance` must be an instance of this store that was not freed.
+    pub unsafe fn release_instance(&self, instance: *mut InstanceData) {
+        let mut pending = vec![instance];
+        while let Some(p) = pending.pop() {
+            // SAFETY: per the contract for the first; the providers pinned below stay live
+            // while pinned.
+            let inst = unsafe { &*p };
+            if !inst.lifecycle.unreachable() {
+                continue;
+            }
+            let boxed = {
+                let mut instances = self.instances.borrow_mut();
+                let slot = inst.lifecycle.slot;
+                let (start, _) = inst.vmctx_range();
+                instances.by_address.remove(&start);
+                instances.free.push(slot);
+                instances.slots[slot].take()
+            };
+            if let Some(boxed) = boxed {
+                for &provider in &boxed.lifecycle.providers {
+                    // SAFETY: a pinned provider stays live until its importers are freed.
+                    unsafe { (*provider).lifecycle.pins.set((*provider).lifecycle.pins.get() - 1) };
+                    pending.push(provider);
+                }
+                drop(boxed);
+            }
+        }
     }
 
     /// Takes ownership of a host function context; returns its stable address.
@@ -245,6 +352,7 @@ impl Store {
 impl Drop for Store {
     fn drop(&mut self) {
         // Instances refer to host objects and to each other; drop instances first.
-        self.instances.get_mut().clear();
+        self.namespaces.get_mut().clear();
+        self.instances.get_mut().slots.clear();
     }
 }

@@ -8,6 +8,7 @@ mod c_kernels;
 mod compiled_memory;
 mod cross;
 mod dwarf_backtrace;
+mod embedding;
 mod example_host_string;
 mod fuzz_regressions;
 mod interruption;

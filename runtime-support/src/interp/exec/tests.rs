@@ -57,7 +57,7 @@ fn eager(info: crate::module::ModuleInfo) -> Arc<Module> {
 
 /// A module instantiated on the interpreter, for calling exports and reading its listing.
 struct Loaded {
-    store: std::rc::Rc<Store>,
+    store: std::sync::Arc<Store>,
     module: Arc<Module>,
     inst: *mut crate::instance::InstanceData,
 }
