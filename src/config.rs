@@ -249,6 +249,7 @@ pub struct ModuleConfig {
     pub(crate) start_functions: Vec<String>,
     pub(crate) wasi: WasiConfig,
     pub(crate) host_data: kiln_runtime_support::instance::HostData,
+    pub(crate) imports: crate::imports::Imports,
 }
 
 impl Default for ModuleConfig {
@@ -258,6 +259,7 @@ impl Default for ModuleConfig {
             start_functions: vec!["_start".to_string()],
             wasi: WasiConfig::new(),
             host_data: Default::default(),
+            imports: Default::default(),
         }
     }
 }
@@ -287,6 +289,13 @@ impl ModuleConfig {
     /// only reached under the runtime's lock, so a `Cell` or `RefCell` inside is fine.
     pub fn with_data<T: std::any::Any + Send>(mut self, value: T) -> Self {
         self.host_data.insert(value);
+        self
+    }
+
+    /// Imports for this instantiation only, resolved before the runtime's registered
+    /// modules (see [`crate::Imports`]).
+    pub fn with_imports(mut self, imports: crate::imports::Imports) -> Self {
+        self.imports = imports;
         self
     }
 

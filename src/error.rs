@@ -75,6 +75,15 @@ impl Error {
         }
     }
 
+    /// The error a host function failed with, if it is an `E`: host functions that return
+    /// `Err` with a `Box<dyn std::error::Error + Send + Sync>` or an [`Error`] that is not a
+    /// trap or exit unwind the wasm that called them with a host-error [`Trap`] that keeps
+    /// the value ([`Trap::host_error`]); this finds it (also inside a boxed [`Error`]).
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        let host = self.as_trap()?.host_error()?;
+        host.downcast_ref::<E>().or_else(|| host.downcast_ref::<Error>()?.downcast_ref::<E>())
+    }
+
     /// The trap, if this error is one.
     pub fn as_trap(&self) -> Option<&Trap> {
         match self {

@@ -57,6 +57,21 @@ impl Func {
         Func { store, funcref, ty, owner }
     }
 
+    /// A host function of `runtime` made from a typed Rust closure: `Fn(A1, .., An) -> R`
+    /// or `Fn(Caller<'_>, A1, .., An) -> R` with up to 16 parameters of any value type
+    /// (see [`crate::IntoHostFunc`]). It can be called directly, given to
+    /// [`crate::Imports`] for one instantiation, stored in tables and passed to wasm as a
+    /// `funcref`; it lives as long as the runtime.
+    ///
+    /// ```
+    /// let rt = kiln::Runtime::new();
+    /// let add = kiln::Func::wrap(&rt, |a: i32, b: i64| a as i64 + b);
+    /// assert_eq!(add.call(&[1.into(), 2i64.into()]).unwrap()[0].i64(), Some(3));
+    /// ```
+    pub fn wrap<P, R>(runtime: &crate::Runtime, f: impl crate::IntoHostFunc<P, R>) -> Func {
+        crate::host::wrap(runtime, f)
+    }
+
     /// The function's type.
     pub fn ty(&self) -> &FuncType {
         &self.ty
@@ -155,10 +170,10 @@ impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
             big.resize(n, ValRaw::default());
             &mut big
         };
-        params.store(slots);
+        params.store(&self.func.store, slots)?;
         // SAFETY: the funcref belongs to this store and `P` matches its parameters.
         unsafe { invoke(&self.func.store, self.func.funcref, slots)? };
-        Ok(R::load(slots))
+        Ok(R::load(&self.func.store, slots))
     }
 
     /// The untyped function.

@@ -63,8 +63,10 @@ impl Caller<'_> {
 }
 
 /// What a host closure may return: nothing, one [`WasmTy`], a tuple of them, or any of
-/// these in a `Result` with [`Trap`] or [`Error`] (an [`Error::Exit`] ends the guest the
-/// way WASI `proc_exit` does).
+/// these in a `Result` with [`Trap`], [`Error`] (an [`Error::Exit`] ends the guest the way
+/// WASI `proc_exit` does) or `Box<dyn std::error::Error + Send + Sync>`. An error that is
+/// not a trap or an exit reaches the caller inside an [`Error::Trap`] of code
+/// [`crate::TrapCode::HostError`] with its type kept: [`Error::downcast_ref`] finds it.
 pub trait HostResult: 'static {
     /// The results as wasm values.
     type List: WasmList;
@@ -89,19 +91,39 @@ impl<T: WasmList> HostResult for Result<T, Trap> {
 impl<T: WasmList> HostResult for Result<T, Error> {
     type List = T;
     fn into_result(self) -> Result<T, Unwind> {
-        self.map_err(|e| match e {
-            Error::Trap(t) => Unwind::Trap(t),
-            Error::Exit(x) => Unwind::Exit(x),
-            other => Unwind::Trap(Trap::host(other.to_string())),
+        self.map_err(host_unwind)
+    }
+}
+
+impl<T: WasmList> HostResult for Result<T, Box<dyn std::error::Error + Send + Sync>> {
+    type List = T;
+    fn into_result(self) -> Result<T, Unwind> {
+        self.map_err(|e| match e.downcast::<Error>() {
+            Ok(e) => host_unwind(*e),
+            Err(e) => match e.downcast::<Trap>() {
+                Ok(t) => Unwind::Trap(*t),
+                Err(e) => Unwind::Trap(Trap::from_host_error(e)),
+            },
         })
     }
 }
 
+/// How a host function's [`Error`] unwinds the wasm that called it: traps and exits as
+/// themselves, anything else as a host-error trap carrying it.
+fn host_unwind(e: Error) -> Unwind {
+    match e {
+        Error::Trap(t) => Unwind::Trap(t),
+        Error::Exit(x) => Unwind::Exit(x),
+        other => Unwind::Trap(Trap::from_host_error(Box::new(other))),
+    }
+}
+
 /// A Rust closure usable as a host function: `Fn(A1, .., An) -> R` or
-/// `Fn(Caller<'_>, A1, .., An) -> R` with up to 10 [`WasmTy`] parameters and a
-/// [`HostResult`]. The closure is `Send + Sync`: its runtime may move to, and be called
-/// from, any thread (keep per-instance state in [`Caller::data`] instead of captures).
-pub trait IntoHostFunc<Params, Results>: 'static {
+/// `Fn(Caller<'_>, A1, .., An) -> R` with up to 16 [`WasmTy`] parameters (numbers, `v128`,
+/// `funcref` and `externref`) and a [`HostResult`]. The closure is `Send + Sync`: its
+/// runtime may move to, and be called from, any thread (keep per-instance state in
+/// [`Caller::data`] instead of captures).
+pub trait IntoHostFunc<Params, Results>: Send + Sync + 'static {
     #[doc(hidden)]
     fn into_host(self) -> (FuncType, HostFn);
 }
@@ -119,11 +141,10 @@ macro_rules! into_host {
         {
             fn into_host(self) -> (FuncType, HostFn) {
                 let ty = FuncType::new(vec![$($a::TYPE),*], R::List::types());
-                let f: HostFn = Box::new(move |_caller: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
+                let f: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
                     let mut i = 0;
-                    $(let $a = $a::from_raw(slots[i]); i += 1;)*
-                    self($($a),*).into_result()?.store(slots);
-                    Ok(())
+                    $(let $a = $a::from_raw(ctx.store, slots[i]); i += 1;)*
+                    self($($a),*).into_result()?.store(ctx.store, slots).map_err(host_unwind)
                 });
                 (ty, f)
             }
@@ -140,9 +161,8 @@ macro_rules! into_host {
                 let f: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
                     let caller = Caller { store: ctx.store, instance: ctx.instance };
                     let mut i = 0;
-                    $(let $a = $a::from_raw(slots[i]); i += 1;)*
-                    self(caller, $($a),*).into_result()?.store(slots);
-                    Ok(())
+                    $(let $a = $a::from_raw(ctx.store, slots[i]); i += 1;)*
+                    self(caller, $($a),*).into_result()?.store(ctx.store, slots).map_err(host_unwind)
                 });
                 (ty, f)
             }
@@ -160,6 +180,24 @@ into_host!(A1 A2 A3 A4 A5 A6 A7);
 into_host!(A1 A2 A3 A4 A5 A6 A7 A8);
 into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
 into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
+
+/// Creates a host function of `runtime` from a typed closure (see [`IntoHostFunc`]); the
+/// function lives as long as the runtime.
+pub(crate) fn wrap<P, R>(runtime: &Runtime, f: impl IntoHostFunc<P, R>) -> crate::func::Func {
+    let (ty, host) = f.into_host();
+    let store = runtime.store();
+    let _guard = store.lock();
+    let ctx = HostFuncContext::create(store, ty, host);
+    // SAFETY: the context was just created and is owned by the store.
+    let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
+    crate::func::Func::with_owner(store.clone(), funcref, None)
+}
 
 /// Builds a host module: named functions, globals, memories and tables that modules can
 /// import as `"<module name>" "<field>"`. Created by [`Runtime::host_module`].
@@ -219,11 +257,7 @@ impl<'r> HostModuleBuilder<'r> {
             let mut results: Vec<Val> =
                 fty.results().iter().map(|t| Val::default_for(*t)).collect();
             let caller = Caller { store: ctx.store, instance: ctx.instance };
-            f(caller, &args, &mut results).map_err(|e| match e {
-                Error::Trap(t) => Unwind::Trap(t),
-                Error::Exit(x) => Unwind::Exit(x),
-                other => Unwind::Trap(Trap::host(other.to_string())),
-            })?;
+            f(caller, &args, &mut results).map_err(host_unwind)?;
             for ((slot, v), t) in slots.iter_mut().zip(&results).zip(fty.results()) {
                 if !v.matches(*t) {
                     return Err(Unwind::Trap(Trap::host(format!(
@@ -231,7 +265,7 @@ impl<'r> HostModuleBuilder<'r> {
                         v.ty()
                     ))));
                 }
-                *slot = v.to_raw(&store).map_err(|e| Unwind::Trap(Trap::host(e.to_string())))?;
+                *slot = v.to_raw(&store).map_err(host_unwind)?;
             }
             Ok(())
         });

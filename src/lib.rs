@@ -33,6 +33,7 @@ mod error;
 mod func;
 mod global;
 mod host;
+mod imports;
 mod instance;
 mod memory;
 mod module;
@@ -59,6 +60,7 @@ pub use error::{
 pub use func::{Func, TypedFunc};
 pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
+pub use imports::Imports;
 pub use instance::{Extern, Instance};
 pub use kiln_runtime_support::CoreFeatures;
 pub use kiln_runtime_support::artifact::{

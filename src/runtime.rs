@@ -8,25 +8,12 @@ use crate::instance::Instance;
 use crate::module::CompiledModule;
 use crate::wasi::{WasiCtx, WasiState};
 use kiln_runtime_support::engine::{Code, Module};
-use kiln_runtime_support::instance::{Extern as RawExtern, ImportResolver, InstanceData};
+use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
 use kiln_runtime_support::module::decode::DecodeOptions;
 use kiln_runtime_support::vm::{MemoryStyle, Namespace, Store, StoreConfig};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// Resolves imports against a store's registered names.
-struct NamespaceResolver<'a>(&'a Store);
-
-impl ImportResolver for NamespaceResolver<'_> {
-    fn resolve(&self, module: &str, name: &str) -> Option<RawExtern> {
-        self.0.namespaces().resolve(module, name).map(|(e, _)| e)
-    }
-
-    fn provider(&self, module: &str, name: &str) -> Option<*mut InstanceData> {
-        self.0.namespaces().resolve(module, name).and_then(|(_, p)| p)
-    }
-}
 
 /// Removes every name of `instance` from its store's namespace (for
 /// [`Instance::close`]). Call with the store lock held.
@@ -226,7 +213,9 @@ impl Runtime {
     /// calls the configured start functions (default `_start`) when exported.
     ///
     /// # Errors
-    /// [`Error::Link`] for unresolved or mistyped imports, [`Error::Resource`] for memories
+    /// [`Error::Link`] for unresolved or mistyped imports, [`Error::WrongRuntime`] or
+    /// [`Error::Closed`] for an entity of [`ModuleConfig::with_imports`] of another runtime
+    /// or a closed instance, [`Error::Resource`] for memories
     /// or tables over the limits, [`Error::Trap`] when a segment is out of bounds or a start
     /// function traps, [`Error::Exit`] when it exits with a nonzero code (WASI `proc_exit(0)`
     /// is success), [`Error::DuplicateModuleName`] if the name is taken, [`Error::Mount`]
@@ -246,14 +235,15 @@ impl Runtime {
         if let Some(n) = name.as_ref().filter(|n| self.store.namespaces().contains(n)) {
             return Err(Error::DuplicateModuleName(n.clone()));
         }
-        let ModuleConfig { wasi, start_functions, mut host_data, .. } = config;
+        let ModuleConfig { wasi, start_functions, mut host_data, imports, .. } = config;
+        imports.check(&self.store)?;
         // The instance's WASI state goes in its host-data slot, where the WASI functions
         // find it (its start section may already call them).
         host_data.insert::<WasiState>(RefCell::new(WasiCtx::new(wasi)?));
         let data = kiln_runtime_support::instance::instantiate_with_host_data(
             &self.store,
             module.inner.clone(),
-            &NamespaceResolver(&self.store),
+            &crate::imports::Resolver { imports: &imports, store: &self.store },
             name.clone(),
             host_data,
         )?;

@@ -11,6 +11,7 @@ mod dwarf_backtrace;
 mod embedding;
 mod example_host_string;
 mod fuzz_regressions;
+mod host_functions;
 mod interruption;
 mod lazy_translation;
 mod malformed;
