@@ -37,6 +37,7 @@ pub struct RuntimeConfig {
     pub(crate) max_call_depth: usize,
     pub(crate) interpreter_stack_slots: usize,
     pub(crate) interruption: bool,
+    pub(crate) fuel: bool,
     pub(crate) eager_translation: bool,
     pub(crate) cache: Option<crate::CompilationCache>,
     pub(crate) trusted_keys: TrustedKeys,
@@ -66,6 +67,7 @@ impl Default for RuntimeConfig {
             max_call_depth: 50_000,
             interpreter_stack_slots: 1 << 20,
             interruption: false,
+            fuel: false,
             eager_translation: false,
             cache: None,
             trusted_keys: TrustedKeys::none(),
@@ -155,6 +157,29 @@ impl RuntimeConfig {
     /// Whether interruption checks are compiled in ([`RuntimeConfig::with_interruption`]).
     pub fn interruption(&self) -> bool {
         self.interruption
+    }
+
+    /// Compile fuel checks into every function entry and loop header, on both engines
+    /// (wasmtime's fuel): each function call and each loop iteration consumes one unit of
+    /// the runtime's fuel ([`crate::Runtime::set_fuel`], 0 at first), and running out traps
+    /// with [`crate::TrapCode::OutOfFuel`] (message `all fuel consumed`). Both engines
+    /// count the same units, so a workload consumes the same fuel on either. Default off:
+    /// code then carries no check at all. It is a code setting: an artifact compiled
+    /// without fuel (see [`crate::aot::AotOptions::fuel`]) is refused by a runtime with
+    /// fuel on, and the other way round, with [`crate::ArtifactError`]'s settings mismatch.
+    pub fn with_fuel(mut self, on: bool) -> Self {
+        self.fuel = on;
+        self
+    }
+
+    /// Whether fuel checks are compiled in ([`RuntimeConfig::with_fuel`]).
+    pub fn fuel(&self) -> bool {
+        self.fuel
+    }
+
+    /// The entry and loop-header checks code of this configuration carries.
+    pub(crate) fn checks(&self) -> kiln_runtime_support::interp::Checks {
+        kiln_runtime_support::interp::Checks { interruption: self.interruption, fuel: self.fuel }
     }
 
     /// Translate every function for the interpreter when the module is compiled, rather than

@@ -90,6 +90,28 @@ impl Runtime {
         self.store.instance_count()
     }
 
+    /// Sets the fuel left to `fuel` units (see [`RuntimeConfig::with_fuel`]; without it,
+    /// fuel is not consumed and this has no effect on execution). A host function may call
+    /// it to refuel wasm that is running.
+    pub fn set_fuel(&self, fuel: u64) {
+        let _guard = self.store.lock();
+        self.store.set_fuel(fuel);
+    }
+
+    /// The fuel left, in units (see [`RuntimeConfig::with_fuel`]).
+    pub fn fuel(&self) -> u64 {
+        let _guard = self.store.lock();
+        self.store.fuel()
+    }
+
+    /// Ends an interruption: wasm runs again until the next
+    /// [`InterruptHandle::interrupt`]. An interruption stays in force, for every later call,
+    /// until this is called, so one that arrives between two calls is not lost.
+    pub fn reset_interrupt(&self) {
+        let _guard = self.store.lock();
+        self.store.reset_deadline();
+    }
+
     /// The configuration this runtime was created with.
     pub fn config(&self) -> &RuntimeConfig {
         &self.config
@@ -180,7 +202,7 @@ impl Runtime {
         let code = match engine {
             #[cfg(feature = "compiler")]
             Engine::Compiler if crate::reservation::native_code_supported() => {
-                Code::Compiled(crate::native::compile(&info, self.config.interruption)?)
+                Code::Compiled(crate::native::compile(&info, self.config.checks())?)
             }
             Engine::Compiler => {
                 return Err(Error::EngineUnavailable(
@@ -199,13 +221,13 @@ impl Runtime {
                 Code::Interpreted(InterpModule::new(
                     info.clone(),
                     self.config.features,
-                    self.config.interruption,
+                    self.config.checks(),
                     translation,
                 )?)
             }
         };
-        let interruption = self.config.interruption;
-        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, interruption })
+        let checks = self.config.checks();
+        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, checks })
     }
 
     /// Instantiates `module`: resolves its imports against the modules registered in this
@@ -335,10 +357,11 @@ fn resolve_engine(engine: Engine) -> Engine {
     }
 }
 
-/// Stops wasm running in a [`Runtime`] from another thread (or a timer): the current
-/// outermost call, and whatever it called, ends with a trap of code
-/// [`crate::TrapCode::Interrupted`] at its next function entry or loop header. Calls started
-/// after the interruption run normally. Needs [`RuntimeConfig::with_interruption`].
+/// Stops wasm running in a [`Runtime`] from another thread (or a timer): the running call,
+/// and whatever it called, ends with a trap of code [`crate::TrapCode::Interrupted`] at its
+/// next function entry or loop header. The interruption stays in force (later calls trap
+/// too, so one that arrives between calls is not lost) until
+/// [`Runtime::reset_interrupt`]. Needs [`RuntimeConfig::with_interruption`].
 ///
 /// ```
 /// use kiln::{Runtime, RuntimeConfig, TrapCode};
@@ -352,6 +375,7 @@ fn resolve_engine(engine: Engine) -> Engine {
 /// });
 /// let err = spin.call(&[]).unwrap_err();
 /// assert_eq!(err.as_trap().unwrap().code(), TrapCode::Interrupted);
+/// rt.reset_interrupt();
 /// ```
 #[derive(Clone, Debug)]
 pub struct InterruptHandle {

@@ -29,6 +29,8 @@ pub const UNWIND_PENDING: ClifTrap = ClifTrap::unwrap_user(7);
 pub const NULL_REFERENCE: ClifTrap = ClifTrap::unwrap_user(8);
 /// `null function reference`.
 pub const NULL_FUNCTION_REFERENCE: ClifTrap = ClifTrap::unwrap_user(9);
+/// `all fuel consumed`.
+pub const OUT_OF_FUEL: ClifTrap = ClifTrap::unwrap_user(10);
 /// `out of bounds memory access`.
 pub const MEMORY_OUT_OF_BOUNDS: ClifTrap = ClifTrap::HEAP_OUT_OF_BOUNDS;
 
@@ -50,6 +52,7 @@ pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
         TrapCode::HostError => UNWIND_PENDING,
         TrapCode::NullReference => NULL_REFERENCE,
         TrapCode::NullFunctionReference => NULL_FUNCTION_REFERENCE,
+        TrapCode::OutOfFuel => OUT_OF_FUEL,
         _ => return None,
     })
 }

@@ -41,6 +41,8 @@ pub enum TrapCode {
     NullReference = 12,
     /// `call_ref` or `return_call_ref` of a null function reference.
     NullFunctionReference = 13,
+    /// The store's fuel ran out ([`crate::vm::VMStoreContext::fuel`]).
+    OutOfFuel = 14,
 }
 
 impl TrapCode {
@@ -58,6 +60,7 @@ impl TrapCode {
             TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
             TrapCode::CallStackExhausted => "call stack exhausted",
             TrapCode::Interrupted => "interrupted",
+            TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::HostError => "host error",
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
@@ -67,7 +70,7 @@ impl TrapCode {
 
 impl TrapCode {
     /// Every trap code, by number (`ALL[n].to_u32() == n`).
-    pub const ALL: [TrapCode; 14] = [
+    pub const ALL: [TrapCode; 15] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -82,6 +85,7 @@ impl TrapCode {
         TrapCode::HostError,
         TrapCode::NullReference,
         TrapCode::NullFunctionReference,
+        TrapCode::OutOfFuel,
     ];
 
     /// The code's stable number in trap tables of compiled code and artifacts (its

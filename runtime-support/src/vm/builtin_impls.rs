@@ -172,8 +172,9 @@ pub(super) unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
 }
 
 pub(super) unsafe extern "C" fn epoch_reached(_vmctx: *mut VMContext) -> u32 {
-    // The deadline is one past the epoch at the outermost host entry (`Store::enter_from_host`),
-    // so reaching it means the embedder interrupted: trap `interrupted`.
+    // The deadline is one past the epoch when the store was created or last reset
+    // (`Store::reset_deadline`), so reaching it means the embedder interrupted since: trap
+    // `interrupted`.
     TRAP
 }
 

@@ -33,9 +33,9 @@ pub struct StoreConfig {
     pub interp_stack_slots: usize,
     /// Most nested wasm calls (frames) before `call stack exhausted`.
     pub max_call_depth: usize,
-    /// Whether code of this store carries interruption checks: each outermost call from
-    /// the host then runs until the epoch counter advances past its value at the call's
-    /// start (see [`Store::epoch`]).
+    /// Whether code of this store carries interruption checks: wasm then runs until the
+    /// epoch counter reaches the deadline, one past its value when the store was created
+    /// or last reset ([`Store::reset_deadline`]); an interruption stays in force until then.
     pub interruption: bool,
 }
 
@@ -96,8 +96,6 @@ pub struct Store {
     pub(crate) interp_stack: UnsafeCell<InterpStack>,
     pub(crate) interp_top: Cell<usize>,
     pub(crate) call_depth: Cell<usize>,
-    /// Calls from the host into wasm in progress (nested through host functions).
-    host_entries: Cell<usize>,
     epoch: Arc<AtomicU64>,
     self_ref: Weak<Store>,
 }
@@ -118,15 +116,15 @@ impl Store {
             lock: StoreLock::default(),
             ctx: UnsafeCell::new(VMStoreContext {
                 stack_limit: 0,
-                epoch_deadline: u64::MAX,
+                epoch_deadline: if config.interruption { 1 } else { u64::MAX },
                 epoch_counter: Arc::as_ptr(&epoch),
                 last_wasm_entry_fp: 0,
                 store: weak.as_ptr().cast(),
+                fuel: 0,
             }),
             interp_stack: UnsafeCell::new(InterpStack::new(config.interp_stack_slots)),
             interp_top: Cell::new(0),
             call_depth: Cell::new(0),
-            host_entries: Cell::new(0),
             config,
             instances: RefCell::default(),
             host_funcs: RefCell::default(),
@@ -186,28 +184,32 @@ impl Store {
         self.ctx.get()
     }
 
+    /// Sets the fuel left (see [`VMStoreContext::fuel`]); call with the store lock held.
+    pub fn set_fuel(&self, fuel: u64) {
+        // SAFETY: the lock holder is the only thread touching the context.
+        unsafe { (*self.ctx.get()).fuel = fuel.min(i64::MAX as u64) as i64 };
+    }
+
+    /// The fuel left; call with the store lock held.
+    pub fn fuel(&self) -> u64 {
+        // SAFETY: as in `set_fuel`.
+        unsafe { (*self.ctx.get()).fuel.max(0) as u64 }
+    }
+
     /// The epoch counter that interruption checks compare with the deadline.
     pub fn epoch(&self) -> &Arc<AtomicU64> {
         &self.epoch
     }
 
-    /// Marks the start of a call from the host; the outermost one of an interruptible store
-    /// sets the epoch deadline to one past the current epoch, so an interruption that
-    /// happens from now on (and only those) stops it. Pair with [`Store::leave_from_host`].
-    pub fn enter_from_host(&self) {
-        let n = self.host_entries.get();
-        if n == 0 && self.config.interruption {
+    /// Moves the epoch deadline of an interruptible store to one past the current epoch:
+    /// interruptions so far are forgotten, later ones stop wasm again. Call with the store
+    /// lock held.
+    pub fn reset_deadline(&self) {
+        if self.config.interruption {
             let now = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
-            // SAFETY: the context is only accessed from this store's thread, and no wasm of
-            // this store runs at an outermost entry.
+            // SAFETY: the lock holder is the only thread touching the context.
             unsafe { (*self.ctx.get()).epoch_deadline = now.saturating_add(1) };
         }
-        self.host_entries.set(n + 1);
-    }
-
-    /// Marks the end of a call from the host (see [`Store::enter_from_host`]).
-    pub fn leave_from_host(&self) {
-        self.host_entries.set(self.host_entries.get().saturating_sub(1));
     }
 
     /// Records why the current call unwinds (read back by the host-to-wasm entry).

@@ -4,8 +4,7 @@
 //! drop, names reused), on both engines.
 
 use kiln::{
-    Caller, CompiledModule, Engine, Error, Func, Instance, Memory, ModuleConfig, Runtime,
-    RuntimeConfig,
+    Caller, CompiledModule, Error, Func, Instance, Memory, ModuleConfig, Runtime, RuntimeConfig,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Barrier};

@@ -10,6 +10,7 @@ mod cross;
 mod dwarf_backtrace;
 mod embedding;
 mod example_host_string;
+mod fuel;
 mod fuzz_regressions;
 mod host_functions;
 mod interruption;

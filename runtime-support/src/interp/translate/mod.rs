@@ -44,9 +44,10 @@ use dead_code::DeadCode;
 use stack::{Operands, is_wide, width};
 use std::collections::HashMap;
 
-/// Translates function `func_index` of `info` (a defined function). With `interruptible`,
-/// its entry and loop headers check the store's epoch deadline ([`Op::CheckInterrupt`]),
-/// so an embedder can stop runaway code; without it the code carries no check at all.
+/// Translates function `func_index` of `info` (a defined function). Its entry and loop
+/// headers carry `checks`: the store's epoch deadline ([`Op::CheckInterrupt`]), so an
+/// embedder can stop runaway code, and fuel ([`Op::CheckFuel`]); without them the code
+/// carries no check at all.
 /// [`super::InterpModule`] decides when each function is translated.
 ///
 /// # Errors
@@ -57,22 +58,21 @@ use std::collections::HashMap;
 pub(super) fn translate_function(
     info: &ModuleInfo,
     func_index: u32,
-    interruptible: bool,
+    checks: super::Checks,
 ) -> Result<CompiledFunc, CompileError> {
     let body = &info.bodies[(func_index - info.num_imported_funcs) as usize];
     let reader = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(
         &info.wasm[body.range.clone()],
         body.range.start as u64,
     ));
-    let (func, loop_consts) =
-        Translator::new(info, func_index, &[], interruptible).translate(&reader)?;
+    let (func, loop_consts) = Translator::new(info, func_index, &[], checks).translate(&reader)?;
     // Constants used as operands inside loops get slots of their own, filled once per
     // call, so loops do not rematerialize them: translate such functions again with those
     // slots assigned.
     if loop_consts.is_empty() {
         Ok(func)
     } else {
-        Ok(Translator::new(info, func_index, &loop_consts, interruptible).translate(&reader)?.0)
+        Ok(Translator::new(info, func_index, &loop_consts, checks).translate(&reader)?.0)
     }
 }
 
@@ -126,8 +126,8 @@ struct Translator<'a> {
     skip_depth: u32,
     /// The function's result count.
     func_results: u32,
-    /// Whether to emit interruption checks at the entry and at loop headers.
-    interruptible: bool,
+    /// The checks to emit at the entry and at loop headers.
+    checks: super::Checks,
 }
 
 /// The error for a body the interpreter cannot translate (`what` it does not support).
@@ -140,7 +140,7 @@ impl<'a> Translator<'a> {
         info: &'a ModuleInfo,
         func_index: u32,
         consts: &[u64],
-        interruptible: bool,
+        checks: super::Checks,
     ) -> Self {
         Self {
             info,
@@ -166,7 +166,7 @@ impl<'a> Translator<'a> {
             last_bind: None,
             skip_depth: 0,
             func_results: 0,
-            interruptible,
+            checks,
         }
     }
 
@@ -220,10 +220,8 @@ impl<'a> Translator<'a> {
             unreachable: false,
         });
         let mut reader = body.get_operators_reader().map_err(err)?;
-        if self.interruptible {
-            self.offset = reader.original_position() as u32;
-            self.emit(Op::CheckInterrupt);
-        }
+        self.offset = reader.original_position() as u32;
+        self.emit_checks();
         while !reader.eof() {
             self.offset = reader.original_position() as u32;
             if self.ctrls.last().is_some_and(|c| c.unreachable) {
