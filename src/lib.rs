@@ -74,7 +74,7 @@ pub use kiln_runtime_support::types::{
     ValType,
 };
 pub use kiln_runtime_support::v128::V128;
-pub use kiln_runtime_support::vm::ExternRef;
+pub use kiln_runtime_support::vm::{ExternRef, ResourceLimiter};
 pub use memory::Memory;
 pub use module::{CompiledModule, ExportType, ImportType};
 pub use runtime::{InterruptHandle, Runtime};

@@ -76,14 +76,17 @@ impl Memory {
     /// in pages.
     ///
     /// # Errors
-    /// [`Error::Resource`] when the memory would exceed its maximum or the runtime's limit;
+    /// [`Error::Resource`] when the memory would exceed its maximum or the runtime's limit,
+    /// or the runtime's [`crate::ResourceLimiter`] refuses;
     /// [`Error::Closed`] when its instance was closed.
     pub fn grow(&self, delta: u64) -> Result<u64, Error> {
         let _guard = self.store.lock();
         check_open(self.owner.as_ref())?;
         // SAFETY: the memory object is store-owned and not borrowed elsewhere during this call.
         let m = unsafe { &mut *self.mem.memory };
-        m.grow(delta).ok_or_else(|| {
+        let current = m.size_pages();
+        let allowed = self.store.memory_growing(current, current.saturating_add(delta));
+        allowed.then(|| m.grow(delta)).flatten().ok_or_else(|| {
             Error::Resource(kiln_runtime_support::ResourceError {
                 message: format!("cannot grow memory of {} pages by {delta} pages", m.size_pages()),
             })

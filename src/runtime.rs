@@ -104,6 +104,15 @@ impl Runtime {
         self.store.fuel()
     }
 
+    /// Installs `limiter`, consulted from now on before any memory or table of this
+    /// runtime grows (by wasm, by the host, or created by an instantiation) and before each
+    /// instantiation (see [`kiln_runtime_support::vm::ResourceLimiter`]); replaces an
+    /// earlier one.
+    pub fn set_resource_limiter(&self, limiter: Arc<dyn crate::ResourceLimiter>) {
+        let _guard = self.store.lock();
+        self.store.set_limiter(Some(limiter));
+    }
+
     /// Ends an interruption: wasm runs again until the next
     /// [`InterruptHandle::interrupt`]. An interruption stays in force, for every later call,
     /// until this is called, so one that arrives between two calls is not lost.

@@ -93,13 +93,16 @@ impl Table {
     /// Grows by `delta` elements set to `init`, returning the previous size.
     ///
     /// # Errors
-    /// [`Error::Resource`] past the maximum; [`Error::TypeMismatch`] for a value of another type;
+    /// [`Error::Resource`] past the maximum or when the runtime's [`crate::ResourceLimiter`]
+    /// refuses; [`Error::TypeMismatch`] for a value of another type;
     /// [`Error::WrongRuntime`] for a function of another runtime; [`Error::Closed`] when its
     /// instance was closed.
     pub fn grow(&self, delta: u32, init: Val) -> Result<u32, Error> {
         let _guard = self.store.lock();
         let raw = self.raw(&init)?;
-        self.with(|t| t.grow(delta, raw)).ok_or_else(|| {
+        let current = self.size() as u64;
+        let allowed = self.store.table_growing(current, current + delta as u64);
+        allowed.then(|| self.with(|t| t.grow(delta, raw))).flatten().ok_or_else(|| {
             Error::Resource(kiln_runtime_support::ResourceError {
                 message: format!("cannot grow table of {} elements by {delta}", self.size()),
             })

@@ -74,8 +74,14 @@ pub fn instantiate_with_host_data(
         resolved.push(ext);
     }
 
-    // 2. Allocate the VMContext and the instance record (and, for the interpreter's first
-    // module in this store, its value stack).
+    // 2. Ask the embedder's limiter, then allocate the VMContext and the instance record
+    // (and, for the interpreter's first module in this store, its value stack).
+    if !store.instantiating() {
+        return Err(crate::error::ResourceError {
+            message: "the resource limiter refused another instance".to_string(),
+        }
+        .into());
+    }
     if module.interp().is_some() {
         store.ensure_interp_stack()?;
     }
@@ -257,6 +263,13 @@ fn initialize(
 
     // 6. Memories and tables.
     for m in info.num_imported_memories..info.memories.len() as u32 {
+        let min = info.memories[m as usize].limits.min;
+        if !store.memory_growing(0, min) {
+            return Err(crate::error::ResourceError {
+                message: format!("the resource limiter refused a memory of {min} pages"),
+            }
+            .into());
+        }
         let mut mem =
             Box::new(LinearMemory::new(&info.memories[m as usize], store.config().memory)?);
         let def: *mut VMMemoryDefinition =
@@ -269,6 +282,13 @@ fn initialize(
     }
     for t in info.num_imported_tables..info.tables.len() as u32 {
         let decl = &info.tables[t as usize];
+        let min = decl.ty.limits.min;
+        if !store.table_growing(0, min) {
+            return Err(crate::error::ResourceError {
+                message: format!("the resource limiter refused a table of {min} elements"),
+            }
+            .into());
+        }
         let init = decl.init.as_ref().map(|e| eval_const(inst, e).bits() as usize).unwrap_or(0);
         let ty = decl.ty.canonical(&info.canonical_ids());
         let mut table = Box::new(Table::new(ty, init)?);

@@ -42,7 +42,12 @@ pub(super) unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, del
     let m = inst.memories[mem as usize].memory;
     // SAFETY: memory refs point to live, store-owned memories; execution in a store is
     // single-threaded, so this is the only reference while it grows.
-    unsafe { (*m).grow(delta) }.unwrap_or(u64::MAX)
+    let m = unsafe { &mut *m };
+    let current = m.size_pages();
+    if !inst.store().memory_growing(current, current.saturating_add(delta)) {
+        return u64::MAX;
+    }
+    m.grow(delta).unwrap_or(u64::MAX)
 }
 
 pub(super) unsafe extern "C" fn memory_fill(

@@ -11,6 +11,7 @@
 use super::externref::ExternRefs;
 use super::host_func::HostFuncContext;
 use super::interp_stack::InterpStack;
+use super::limiter::ResourceLimiter;
 use super::memory::{LinearMemory, MemoryStyle};
 use super::namespace::Namespaces;
 use super::store_lock::{StoreGuard, StoreLock};
@@ -91,6 +92,7 @@ pub struct Store {
     externrefs: RefCell<ExternRefs>,
     pending: RefCell<Option<Unwind>>,
     namespaces: RefCell<Namespaces>,
+    limiter: RefCell<Option<Arc<dyn ResourceLimiter>>>,
     /// Interpreter value stack (8-byte slots; reserved on demand, see
     /// [`Store::ensure_interp_stack`]) and its in-use top.
     pub(crate) interp_stack: UnsafeCell<InterpStack>,
@@ -134,6 +136,7 @@ impl Store {
             externrefs: RefCell::default(),
             pending: RefCell::default(),
             namespaces: RefCell::default(),
+            limiter: RefCell::default(),
             epoch,
             self_ref: weak.clone(),
         })
@@ -253,6 +256,33 @@ impl Store {
     /// not hold the borrow across calls into wasm).
     pub fn namespaces(&self) -> std::cell::RefMut<'_, Namespaces> {
         self.namespaces.borrow_mut()
+    }
+
+    /// Sets the limiter consulted before growth and instantiation (see
+    /// [`ResourceLimiter`]); call with the store lock held.
+    pub fn set_limiter(&self, limiter: Option<Arc<dyn ResourceLimiter>>) {
+        *self.limiter.borrow_mut() = limiter;
+    }
+
+    fn limiter(&self) -> Option<Arc<dyn ResourceLimiter>> {
+        self.limiter.borrow().clone()
+    }
+
+    /// Whether a memory of the store may grow from `current` to `desired` pages (the
+    /// limiter's answer; `true` without one or when it does not grow).
+    pub fn memory_growing(&self, current: u64, desired: u64) -> bool {
+        desired <= current || self.limiter().is_none_or(|l| l.memory_growing(current, desired))
+    }
+
+    /// Whether a table of the store may grow from `current` to `desired` elements.
+    pub fn table_growing(&self, current: u64, desired: u64) -> bool {
+        desired <= current || self.limiter().is_none_or(|l| l.table_growing(current, desired))
+    }
+
+    /// Whether another instance may be created now.
+    pub fn instantiating(&self) -> bool {
+        let n = self.instance_count();
+        self.limiter().is_none_or(|l| l.instantiating(n))
     }
 
     /// Number of instances the store holds now.

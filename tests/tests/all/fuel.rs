@@ -1,6 +1,7 @@
-//! Fuel (`RuntimeConfig::with_fuel`, `Runtime::set_fuel`/`fuel`) on both engines: one unit
+//! Limits on both engines: fuel (`RuntimeConfig::with_fuel`, `Runtime::set_fuel`/`fuel`): one unit
 //! per function entry and loop iteration, the same count on either engine, the
-//! `all fuel consumed` trap, refuelling, and the code setting in artifact headers.
+//! `all fuel consumed` trap, refuelling, the code setting in artifact headers; and the
+//! `ResourceLimiter`.
 
 use kiln::aot::{AotOptions, compile_artifact};
 use kiln::{Engine, Error, Runtime, RuntimeConfig, TrapCode};
@@ -133,4 +134,65 @@ fn artifacts_record_fuel_in_their_code_settings() {
     let compiled = with_fuel.compile(&wasm).unwrap();
     let bytes = compiled.serialize().unwrap();
     assert!(kiln::artifact_header(&bytes).unwrap().settings.fuel);
+}
+
+/// Allows memories up to 4 pages, tables up to 10 elements, and 3 instances; counts calls.
+#[derive(Default)]
+struct Limits {
+    asked: std::sync::atomic::AtomicUsize,
+}
+
+impl kiln::ResourceLimiter for Limits {
+    fn memory_growing(&self, _current: u64, desired: u64) -> bool {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        desired <= 4
+    }
+    fn table_growing(&self, _current: u64, desired: u64) -> bool {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        desired <= 10
+    }
+    fn instantiating(&self, instances: usize) -> bool {
+        instances < 3
+    }
+}
+
+const GROWS: &str = r#"
+(module
+  (memory (export "memory") 1)
+  (table (export "table") 2 funcref)
+  (func (export "grow_memory") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "grow_table") (param i32) (result i32)
+    (table.grow (ref.null func) (local.get 0))))
+"#;
+
+/// A `ResourceLimiter` is consulted on memory and table growth from wasm and from the host,
+/// on the memories and tables an instantiation creates, and on instantiation itself.
+#[test]
+fn resource_limiter_is_consulted_on_growth_and_instantiation() {
+    for engine in engines() {
+        let rt = Runtime::with_config(RuntimeConfig::new().with_engine(engine));
+        let limits = std::sync::Arc::new(Limits::default());
+        rt.set_resource_limiter(limits.clone());
+        let inst = rt.instantiate_wasm(&wat::parse_str(GROWS).unwrap()).unwrap();
+        let grow_memory = inst.typed_func::<i32, i32>("grow_memory").unwrap();
+        let grow_table = inst.typed_func::<i32, i32>("grow_table").unwrap();
+        assert_eq!(grow_memory.call(2).unwrap(), 1, "{engine:?}");
+        assert_eq!(grow_memory.call(2).unwrap(), -1, "{engine:?}: 5 pages refused");
+        assert_eq!(grow_memory.call(1).unwrap(), 3, "{engine:?}");
+        assert_eq!(grow_table.call(8).unwrap(), 2, "{engine:?}");
+        assert_eq!(grow_table.call(1).unwrap(), -1, "{engine:?}: 11 elements refused");
+        let memory = inst.exported_memory("memory").unwrap();
+        assert!(matches!(memory.grow(1), Err(Error::Resource(_))), "{engine:?}");
+        let table = inst.exported_table("table").unwrap();
+        assert!(matches!(table.grow(1, kiln::Val::FuncRef(None)), Err(Error::Resource(_))));
+        assert!(limits.asked.load(std::sync::atomic::Ordering::Relaxed) >= 8);
+        // An instance whose initial memory is over the limit is refused.
+        let big = wat::parse_str("(module (memory 5))").unwrap();
+        assert!(matches!(rt.instantiate_wasm(&big), Err(Error::Resource(_))), "{engine:?}");
+        // Three instances at most.
+        let _b = rt.instantiate_wasm(&wat::parse_str(GROWS).unwrap()).unwrap();
+        let _c = rt.instantiate_wasm(&wat::parse_str(GROWS).unwrap()).unwrap();
+        let r = rt.instantiate_wasm(&wat::parse_str(GROWS).unwrap());
+        assert!(matches!(r, Err(Error::Resource(_))), "{engine:?}");
+    }
 }
