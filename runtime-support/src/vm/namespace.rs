@@ -70,8 +70,8 @@ impl Namespaces {
     pub fn remove_instance(&mut self, instance: *mut InstanceData) {
         self.names.retain(|_, ns| match ns {
             Namespace::Instance(p) if *p == instance => {
-                // SAFETY: the instance is live while it has names.
-                unsafe { (*instance).lifecycle.remove_name() };
+                // SAFETY: a named instance is live while it has the name.
+                unsafe { (**p).lifecycle.remove_name() };
                 false
             }
             _ => true,
