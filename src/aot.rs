@@ -46,11 +46,14 @@ pub struct AotOptions {
     /// [`crate::RuntimeConfig::with_interruption`] on, and the default artifact only into
     /// runtimes with it off.
     pub interruption: bool,
+    /// Compile fuel checks in ([`crate::RuntimeConfig::with_fuel`]); the same rule as for
+    /// `interruption`: the artifact loads only into runtimes with fuel on.
+    pub fuel: bool,
 }
 
 impl Default for AotOptions {
     /// The host, baseline CPU, a blob, Core 2.0 features, no custom sections, no
-    /// interruption checks.
+    /// interruption or fuel checks.
     fn default() -> Self {
         Self {
             target: None,
@@ -59,6 +62,7 @@ impl Default for AotOptions {
             features: CoreFeatures::V2,
             custom_sections: false,
             interruption: false,
+            fuel: false,
         }
     }
 }
@@ -83,6 +87,7 @@ impl AotOptions {
             bounds_checks: BoundsChecks::GuardPages,
             guard_bytes: GUARD_BYTES,
             epoch_interruption: self.interruption,
+            fuel: self.fuel,
             verify_ir: false,
             ..base
         })

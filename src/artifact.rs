@@ -39,11 +39,14 @@ pub(crate) struct LoadedFrom {
 impl From<kiln_loader::LoadedArtifact> for CompiledModule {
     fn from(loaded: kiln_loader::LoadedArtifact) -> Self {
         let bytes = loaded.bytes().clone();
-        let interruption = loaded.header.settings.epoch_interruption;
+        let checks = kiln_runtime_support::interp::Checks {
+            interruption: loaded.header.settings.epoch_interruption,
+            fuel: loaded.header.settings.fuel,
+        };
         CompiledModule {
             inner: Arc::new(loaded.module),
             artifact: Some(LoadedFrom { bytes, header: loaded.header }),
-            interruption,
+            checks,
         }
     }
 }
@@ -85,7 +88,7 @@ impl Runtime {
     /// The settings native code must have been compiled with to run in this runtime's
     /// memories.
     pub fn code_settings(&self) -> CodeSettings {
-        crate::reservation::code_settings(&self.memory_style(), self.config().interruption)
+        crate::reservation::code_settings(&self.memory_style(), self.config().checks())
     }
 
     fn check_native(&self) -> Result<(), Error> {
@@ -290,6 +293,7 @@ impl Runtime {
             features: self.config().features,
             custom_sections: self.config().custom_sections,
             interruption: self.config().interruption,
+            fuel: self.config().fuel,
             ..crate::aot::AotOptions::default()
         };
         let bytes = crate::aot::compile_artifact(wasm, &opts)?;
@@ -321,7 +325,7 @@ impl CompiledModule {
         }
         #[cfg(feature = "compiler")]
         {
-            crate::native::serialize(&self.inner, self.interruption)
+            crate::native::serialize(&self.inner, self.checks)
         }
         #[cfg(not(feature = "compiler"))]
         {
@@ -471,7 +475,7 @@ pub fn inspect_artifact(bytes: &[u8]) -> Result<ArtifactSummary, Error> {
             Engine::Auto,
             kiln_runtime_support::vm::MemoryStyle::default(),
         ),
-        false,
+        Default::default(),
     );
     Ok(ArtifactSummary {
         is_object,

@@ -122,6 +122,7 @@ mod lookup {
                 features: rt.config().features,
                 custom_sections: rt.config().custom_sections,
                 interruption: rt.config().interruption(),
+                fuel: rt.config().fuel(),
                 ..AotOptions::default()
             };
             let settings = opts.compiler_settings()?;

@@ -37,6 +37,7 @@ pub struct RuntimeConfig {
     pub(crate) max_call_depth: usize,
     pub(crate) interpreter_stack_slots: usize,
     pub(crate) interruption: bool,
+    pub(crate) fuel: bool,
     pub(crate) eager_translation: bool,
     pub(crate) cache: Option<crate::CompilationCache>,
     pub(crate) trusted_keys: TrustedKeys,
@@ -67,6 +68,7 @@ impl Default for RuntimeConfig {
             max_call_depth: 50_000,
             interpreter_stack_slots: 1 << 20,
             interruption: false,
+            fuel: false,
             eager_translation: false,
             cache: None,
             trusted_keys: TrustedKeys::none(),
@@ -168,6 +170,29 @@ impl RuntimeConfig {
         self.interruption
     }
 
+    /// Compile fuel checks into every function entry and loop header, on both engines
+    /// (wasmtime's fuel): each function call and each loop iteration consumes one unit of
+    /// the runtime's fuel ([`crate::Runtime::set_fuel`], 0 at first), and running out traps
+    /// with [`crate::TrapCode::OutOfFuel`] (message `all fuel consumed`). Both engines
+    /// count the same units, so a workload consumes the same fuel on either. Default off:
+    /// code then carries no check at all. It is a code setting: an artifact compiled
+    /// without fuel (see [`crate::aot::AotOptions::fuel`]) is refused by a runtime with
+    /// fuel on, and the other way round, with [`crate::ArtifactError`]'s settings mismatch.
+    pub fn with_fuel(mut self, on: bool) -> Self {
+        self.fuel = on;
+        self
+    }
+
+    /// Whether fuel checks are compiled in ([`RuntimeConfig::with_fuel`]).
+    pub fn fuel(&self) -> bool {
+        self.fuel
+    }
+
+    /// The entry and loop-header checks code of this configuration carries.
+    pub(crate) fn checks(&self) -> kiln_runtime_support::interp::Checks {
+        kiln_runtime_support::interp::Checks { interruption: self.interruption, fuel: self.fuel }
+    }
+
     /// Translate every function for the interpreter when the module is compiled, rather than
     /// each on its first call (default off: lazy, as wasmi's lazy translation). Either way
     /// [`crate::Runtime::compile`] validates every function body, so invalid code is a
@@ -260,6 +285,7 @@ pub struct ModuleConfig {
     pub(crate) start_functions: Vec<String>,
     pub(crate) wasi: WasiConfig,
     pub(crate) host_data: kiln_runtime_support::instance::HostData,
+    pub(crate) imports: crate::imports::Imports,
 }
 
 impl Default for ModuleConfig {
@@ -269,6 +295,7 @@ impl Default for ModuleConfig {
             start_functions: vec!["_start".to_string()],
             wasi: WasiConfig::new(),
             host_data: Default::default(),
+            imports: Default::default(),
         }
     }
 }
@@ -291,12 +318,20 @@ impl ModuleConfig {
         Self::default()
     }
 
-    /// Attaches `value` to the instance's host-data slot (one value per type; a later one
-    /// of the same type replaces it), where host functions find it through
-    /// [`crate::Caller::host_data`]. The instance's WASI state is kept there too
-    /// ([`crate::wasi::WasiState`]).
-    pub fn with_host_data<T: std::any::Any>(mut self, value: T) -> Self {
+    /// Gives the instance typed state `value` (one value per type; a later one of the same
+    /// type replaces it), which host functions it calls read with
+    /// [`crate::Caller::data`]. The instance's WASI state is kept there too
+    /// ([`crate::wasi::WasiState`]). `Send`, as the runtime may move between threads; it is
+    /// only reached under the runtime's lock, so a `Cell` or `RefCell` inside is fine.
+    pub fn with_data<T: std::any::Any + Send>(mut self, value: T) -> Self {
         self.host_data.insert(value);
+        self
+    }
+
+    /// Imports for this instantiation only, resolved before the runtime's registered
+    /// modules (see [`crate::Imports`]).
+    pub fn with_imports(mut self, imports: crate::imports::Imports) -> Self {
+        self.imports = imports;
         self
     }
 
@@ -337,21 +372,21 @@ impl ModuleConfig {
     /// The guest's standard input (default: empty). The guest sees a stream of unknown
     /// type (not a terminal); [`ModuleConfig::with_stdin_fd`] hands over a host descriptor
     /// instead.
-    pub fn with_stdin(mut self, r: impl Read + 'static) -> Self {
+    pub fn with_stdin(mut self, r: impl Read + Send + 'static) -> Self {
         self.wasi = self.wasi.with_stdin(r);
         self
     }
 
     /// The guest's standard output (default: discarded), seen as a stream of unknown type
     /// (not a terminal).
-    pub fn with_stdout(mut self, w: impl Write + 'static) -> Self {
+    pub fn with_stdout(mut self, w: impl Write + Send + 'static) -> Self {
         self.wasi = self.wasi.with_stdout(w);
         self
     }
 
     /// The guest's standard error (default: discarded), seen as a stream of unknown type
     /// (not a terminal).
-    pub fn with_stderr(mut self, w: impl Write + 'static) -> Self {
+    pub fn with_stderr(mut self, w: impl Write + Send + 'static) -> Self {
         self.wasi = self.wasi.with_stderr(w);
         self
     }
@@ -395,7 +430,11 @@ impl ModuleConfig {
 
     /// The guest's wall clock is `clock`, returning ns since the Unix epoch, with
     /// `resolution` in ns (wazero's `WithWalltime`).
-    pub fn with_walltime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
+    pub fn with_walltime(
+        mut self,
+        clock: impl FnMut() -> u64 + Send + 'static,
+        resolution: u64,
+    ) -> Self {
         self.wasi = self.wasi.with_walltime(clock, resolution);
         self
     }
@@ -409,7 +448,11 @@ impl ModuleConfig {
 
     /// The guest's monotonic clock is `clock`, returning ns, with `resolution` in ns
     /// (wazero's `WithNanotime`).
-    pub fn with_nanotime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
+    pub fn with_nanotime(
+        mut self,
+        clock: impl FnMut() -> u64 + Send + 'static,
+        resolution: u64,
+    ) -> Self {
         self.wasi = self.wasi.with_nanotime(clock, resolution);
         self
     }
@@ -422,7 +465,7 @@ impl ModuleConfig {
     }
 
     /// `poll_oneoff` clock subscriptions call `sleep(ns)` (wazero's `WithNanosleep`).
-    pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + 'static) -> Self {
+    pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + Send + 'static) -> Self {
         self.wasi = self.wasi.with_nanosleep(sleep);
         self
     }
@@ -430,7 +473,7 @@ impl ModuleConfig {
     /// `random_get` reads from `source` (wazero's `WithRandSource`); a source that ends
     /// before filling a request makes `random_get` return `EIO`. Default: a fixed
     /// deterministic sequence.
-    pub fn with_rand_source(mut self, source: impl Read + 'static) -> Self {
+    pub fn with_rand_source(mut self, source: impl Read + Send + 'static) -> Self {
         self.wasi = self.wasi.with_rand_source(source);
         self
     }

@@ -66,6 +66,9 @@ pub enum Error {
     /// [`crate::Extern`] or an [`crate::Instance`]) was given to another runtime, which
     /// cannot keep it alive: nothing was stored or called.
     WrongRuntime,
+    /// The instance the handle belongs to was closed ([`crate::Instance::close`]): nothing
+    /// was called, read or written.
+    Closed,
 }
 
 impl Error {
@@ -86,7 +89,7 @@ impl Error {
     }
 
     /// How a call into wasm of `store` that ended with `u` is reported.
-    pub(crate) fn from_unwind(store: &std::rc::Rc<Store>, u: Unwind) -> Error {
+    pub(crate) fn from_unwind(store: &std::sync::Arc<Store>, u: Unwind) -> Error {
         match u {
             Unwind::Exception(t) => Error::Exception(crate::Exception::from_thrown(store, t)),
             u => u.into(),
@@ -94,15 +97,24 @@ impl Error {
     }
 
     /// How a host function called from wasm of `store` that failed with this error unwinds:
-    /// traps and exits as they are, an exception thrown into wasm, anything else as a host
-    /// trap with the error's message.
+    /// traps and exits as they are, an exception thrown into wasm, anything else as a
+    /// host-error trap carrying the error ([`Trap::host_error`]).
     pub(crate) fn into_unwind(self, store: &Store) -> Unwind {
         match self {
             Error::Trap(t) => Unwind::Trap(t),
             Error::Exit(x) => Unwind::Exit(x),
             Error::Exception(e) => e.into_unwind(store),
-            other => Unwind::Trap(Trap::host(other.to_string())),
+            other => Unwind::Trap(Trap::from_host_error(Box::new(other))),
         }
+    }
+
+    /// The error a host function failed with, if it is an `E`: host functions that return
+    /// `Err` with a `Box<dyn std::error::Error + Send + Sync>` or an [`Error`] that is not a
+    /// trap or exit unwind the wasm that called them with a host-error [`Trap`] that keeps
+    /// the value ([`Trap::host_error`]); this finds it (also inside a boxed [`Error`]).
+    pub fn downcast_ref<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        let host = self.as_trap()?.host_error()?;
+        host.downcast_ref::<E>().or_else(|| host.downcast_ref::<Error>()?.downcast_ref::<E>())
     }
 
     /// The trap, if this error is one.
@@ -139,6 +151,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidConfig(m) => write!(f, "invalid module configuration: {m}"),
             Error::WrongRuntime => f.write_str("the handle belongs to another runtime"),
+            Error::Closed => f.write_str("the instance was closed"),
         }
     }
 }

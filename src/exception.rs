@@ -17,7 +17,7 @@ use kiln_runtime_support::trap::FrameInfo;
 use kiln_runtime_support::types::FuncType;
 use kiln_runtime_support::vm::{Store, VMTag, ValRaw, type_registry};
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// An exception tag (spec 3.0 section 4.2.9, "Tag Instances"): what `throw` names and
 /// `catch` matches. Tags are compared by identity: an imported tag is the exporter's tag,
@@ -26,7 +26,7 @@ use std::rc::Rc;
 /// [`crate::HostModuleBuilder::tag`]). Lives as long as its [`Runtime`].
 #[derive(Clone)]
 pub struct Tag {
-    pub(crate) store: Rc<Store>,
+    pub(crate) store: Arc<Store>,
     pub(crate) tag: *const VMTag,
 }
 
@@ -39,8 +39,11 @@ impl Tag {
         if !ty.results().is_empty() {
             return Err(Error::TypeMismatch(format!("a tag type has no results, given {ty}")));
         }
-        let store = runtime.store().rc();
-        let tag = store.new_tag(type_registry::intern(&ty));
+        let store = runtime.store().arc();
+        let tag = {
+            let _guard = store.lock();
+            store.new_tag(type_registry::intern(&ty))
+        };
         Ok(Tag { store, tag })
     }
 
@@ -53,9 +56,16 @@ impl Tag {
     /// A name for messages: `module.name` of an export (or else an import) of the tag, if
     /// a module of the runtime exports or imports it.
     pub fn name(&self) -> Option<String> {
+        let _guard = self.store.lock();
         self.store.tag_name(self.tag)
     }
 }
+
+// SAFETY: the tag record is owned by the store `store` keeps alive, never moves, and is
+// only read (its type id is immutable; names are looked up under the store lock).
+unsafe impl Send for Tag {}
+// SAFETY: as above.
+unsafe impl Sync for Tag {}
 
 impl PartialEq for Tag {
     /// Tag identity (the spec's tag address).
@@ -76,14 +86,14 @@ impl fmt::Debug for Tag {
 /// `exnref` result. Refers to the exception in its runtime, which keeps it while it lives.
 #[derive(Clone)]
 pub struct ExnRef {
-    pub(crate) store: Rc<Store>,
+    pub(crate) store: Arc<Store>,
     pub(crate) raw: u64,
 }
 
 impl ExnRef {
     /// A handle of the exception behind raw reference `raw` of `store`; `None` for null or
     /// an unknown handle. The store then keeps the exception (a reference is out).
-    pub(crate) fn from_raw(store: &Rc<Store>, raw: u64) -> Option<ExnRef> {
+    pub(crate) fn from_raw(store: &Arc<Store>, raw: u64) -> Option<ExnRef> {
         let mut exns = store.exceptions.borrow_mut();
         exns.get(raw)?;
         exns.expose(raw);
@@ -92,6 +102,7 @@ impl ExnRef {
 
     /// The exception: its tag and payload (no backtrace).
     pub fn exception(&self) -> Exception {
+        let _guard = self.store.lock();
         let exns = self.store.exceptions.borrow();
         let obj = exns.get(self.raw).expect("an exnref handle keeps its exception");
         let tag = Tag { store: self.store.clone(), tag: obj.tag };
@@ -107,7 +118,7 @@ impl ExnRef {
 
     /// Whether two handles refer to the same exception.
     pub fn ptr_eq(&self, other: &ExnRef) -> bool {
-        Rc::ptr_eq(&self.store, &other.store) && self.raw == other.raw
+        Arc::ptr_eq(&self.store, &other.store) && self.raw == other.raw
     }
 }
 
@@ -164,7 +175,9 @@ impl Exception {
 
     /// The exception that unwound out of wasm in `store` (its arena entry is released
     /// unless wasm holds a reference to it).
-    pub(crate) fn from_thrown(store: &Rc<Store>, t: ThrownException) -> Exception {
+    pub(crate) fn from_thrown(store: &Arc<Store>, t: ThrownException) -> Exception {
+        // The arena is the store's state: reached under its (re-entrant) lock.
+        let _guard = store.lock();
         let (tag, raw) = {
             let exns = store.exceptions.borrow();
             let obj = exns.get(t.exn).expect("a thrown exception lives in its store");
@@ -186,9 +199,10 @@ impl Exception {
     pub(crate) fn into_unwind(self, store: &Store) -> Unwind {
         let wrong =
             || Unwind::Trap(kiln_runtime_support::Trap::host(Error::WrongRuntime.to_string()));
-        if !std::ptr::eq(Rc::as_ptr(&self.tag.store), store) {
+        if !std::ptr::eq(Arc::as_ptr(&self.tag.store), store) {
             return wrong();
         }
+        let _guard = store.lock();
         let mut payload = Vec::with_capacity(self.payload.len());
         for v in &self.payload {
             match v.to_raw(store) {

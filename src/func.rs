@@ -2,21 +2,32 @@
 //! host functions.
 
 use crate::error::Error;
+use crate::instance::check_open;
 use crate::typed::WasmList;
 use crate::val::Val;
 use kiln_runtime_support::call::invoke;
+use kiln_runtime_support::instance::InstanceHandle;
 use kiln_runtime_support::types::FuncType;
 use kiln_runtime_support::vm::{Store, VMFuncRef, ValRaw, type_registry};
 use std::marker::PhantomData;
-use std::rc::Rc;
+use std::sync::Arc;
 
-/// A function of some instance or host module.
+/// A function of some instance or host module. `Send` and `Sync`; it keeps its instance
+/// alive (see [`crate::Instance`]).
 #[derive(Clone)]
 pub struct Func {
-    pub(crate) store: Rc<Store>,
+    pub(crate) store: Arc<Store>,
     pub(crate) funcref: *mut VMFuncRef,
     ty: FuncType,
+    /// The instance whose VMContext holds the funcref (`None` for host functions).
+    pub(crate) owner: Option<InstanceHandle>,
 }
+
+// SAFETY: the funcref is only dereferenced under the store lock or for its immutable type
+// id, and `owner` keeps the memory it lives in alive.
+unsafe impl Send for Func {}
+// SAFETY: as above.
+unsafe impl Sync for Func {}
 
 impl std::fmt::Debug for Func {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -25,10 +36,40 @@ impl std::fmt::Debug for Func {
 }
 
 impl Func {
-    pub(crate) fn from_funcref(store: Rc<Store>, funcref: *mut VMFuncRef) -> Func {
+    /// The handle for `funcref`, a function reference of `store` held in some instance's
+    /// VMContext or host function context. Call with the store lock held.
+    pub(crate) fn from_funcref(store: Arc<Store>, funcref: *mut VMFuncRef) -> Func {
+        let owner = store.instance_holding(funcref.cast()).map(|p| {
+            // SAFETY: the store gives live instances; the caller holds its lock.
+            unsafe { InstanceHandle::new(store.clone(), p) }
+        });
+        Func::with_owner(store, funcref, owner)
+    }
+
+    /// The handle for `funcref`, which `owner` keeps alive.
+    pub(crate) fn with_owner(
+        store: Arc<Store>,
+        funcref: *mut VMFuncRef,
+        owner: Option<InstanceHandle>,
+    ) -> Func {
         // SAFETY: funcrefs handed to the API point into live, store-owned contexts.
         let ty = type_registry::lookup(unsafe { (*funcref).type_id }).unwrap_or_default();
-        Func { store, funcref, ty }
+        Func { store, funcref, ty, owner }
+    }
+
+    /// A host function of `runtime` made from a typed Rust closure: `Fn(A1, .., An) -> R`
+    /// or `Fn(Caller<'_>, A1, .., An) -> R` with up to 16 parameters of any value type
+    /// (see [`crate::IntoHostFunc`]). It can be called directly, given to
+    /// [`crate::Imports`] for one instantiation, stored in tables and passed to wasm as a
+    /// `funcref`; it lives as long as the runtime.
+    ///
+    /// ```
+    /// let rt = kiln::Runtime::new();
+    /// let add = kiln::Func::wrap(&rt, |a: i32, b: i64| a as i64 + b);
+    /// assert_eq!(add.call(&[1.into(), 2i64.into()]).unwrap()[0].i64(), Some(3));
+    /// ```
+    pub fn wrap<P, R>(runtime: &crate::Runtime, f: impl crate::IntoHostFunc<P, R>) -> Func {
+        crate::host::wrap(runtime, f)
     }
 
     /// The function's type.
@@ -52,6 +93,7 @@ impl Func {
     /// # Errors
     /// [`Error::TypeMismatch`] when the arguments do not match the parameter types;
     /// [`Error::WrongRuntime`] for a funcref argument of another runtime;
+    /// [`Error::Closed`] when the function's instance was closed;
     /// [`Error::Trap`] or [`Error::Exit`] when the call traps or the guest exits.
     pub fn call(&self, args: &[Val]) -> Result<Vec<Val>, Error> {
         let params = self.ty.params();
@@ -63,6 +105,8 @@ impl Func {
                 given.join(", ")
             )));
         }
+        let _guard = self.store.lock();
+        check_open(self.owner.as_ref())?;
         let n = params.len().max(self.ty.results().len());
         let mut slots = vec![ValRaw::default(); n];
         for (s, a) in slots.iter_mut().zip(args) {
@@ -113,8 +157,11 @@ impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
     /// Calls the function.
     ///
     /// # Errors
-    /// [`Error::Trap`] or [`Error::Exit`] when the call traps or the guest exits.
+    /// [`Error::Trap`] or [`Error::Exit`] when the call traps or the guest exits;
+    /// [`Error::Closed`] when the function's instance was closed.
     pub fn call(&self, params: P) -> Result<R, Error> {
+        let _guard = self.func.store.lock();
+        check_open(self.func.owner.as_ref())?;
         let n = self.func.ty.params().len().max(self.func.ty.results().len());
         let mut small = [ValRaw::default(); 8];
         let mut big = Vec::new();
@@ -124,11 +171,11 @@ impl<P: WasmList, R: WasmList> TypedFunc<P, R> {
             big.resize(n, ValRaw::default());
             &mut big
         };
-        params.store(slots);
+        params.store(&self.func.store, slots)?;
         // SAFETY: the funcref belongs to this store and `P` matches its parameters.
         unsafe { invoke(&self.func.store, self.func.funcref, slots) }
             .map_err(|u| Error::from_unwind(&self.func.store, u))?;
-        Ok(R::load(slots))
+        Ok(R::load(&self.func.store, slots))
     }
 
     /// The untyped function.

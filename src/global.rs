@@ -1,18 +1,29 @@
 //! Globals seen from the host.
 
 use crate::error::Error;
+use crate::instance::check_open;
 use crate::val::Val;
-use kiln_runtime_support::instance::GlobalRef;
+use kiln_runtime_support::instance::{GlobalRef, InstanceHandle};
 use kiln_runtime_support::types::GlobalType;
 use kiln_runtime_support::vm::Store;
-use std::rc::Rc;
+use std::sync::Arc;
 
-/// A global of an instance or host module.
+/// A global of an instance or host module. `Send` and `Sync`; each access takes the
+/// runtime's lock. It keeps its instance alive: reads work after
+/// [`crate::Instance::close`], writes fail with [`Error::Closed`].
 #[derive(Clone)]
 pub struct Global {
-    pub(crate) store: Rc<Store>,
+    pub(crate) store: Arc<Store>,
     pub(crate) global: GlobalRef,
+    /// The instance that exported it (`None` for a host global).
+    pub(crate) owner: Option<InstanceHandle>,
 }
+
+// SAFETY: the global is only reached under the store lock, and `owner` (or the store, for
+// host globals) keeps it alive.
+unsafe impl Send for Global {}
+// SAFETY: as above.
+unsafe impl Sync for Global {}
 
 impl std::fmt::Debug for Global {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -28,6 +39,7 @@ impl Global {
 
     /// The current value.
     pub fn get(&self) -> Val {
+        let _guard = self.store.lock();
         // SAFETY: global refs point to storage that lives as long as the store.
         let raw = unsafe { (*self.global.def).get() };
         Val::from_raw(&self.store, raw, self.global.ty.content)
@@ -37,8 +49,11 @@ impl Global {
     ///
     /// # Errors
     /// [`Error::ImmutableGlobal`] for an immutable global; [`Error::TypeMismatch`] for a
-    /// value of another type; [`Error::WrongRuntime`] for a function of another runtime.
+    /// value of another type; [`Error::WrongRuntime`] for a function of another runtime;
+    /// [`Error::Closed`] when its instance was closed.
     pub fn set(&self, v: Val) -> Result<(), Error> {
+        let _guard = self.store.lock();
+        check_open(self.owner.as_ref())?;
         if !self.global.ty.mutable {
             return Err(Error::ImmutableGlobal);
         }

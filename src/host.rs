@@ -8,54 +8,65 @@ use crate::runtime::Runtime;
 use crate::typed::{WasmList, WasmTy};
 use crate::val::Val;
 use kiln_runtime_support::instance::{
-    Extern as RawExtern, GlobalRef, InstanceData, MemoryRef, TableRef,
+    Extern as RawExtern, GlobalRef, InstanceData, InstanceHandle, MemoryRef, TableRef,
 };
 use kiln_runtime_support::types::{FuncType, GlobalType, MemoryType, TableType};
 use kiln_runtime_support::vm::{CallerCtx, HostFn, HostFuncContext, LinearMemory, Store, ValRaw};
 use kiln_runtime_support::{Trap, Unwind};
-use std::rc::Rc;
+use std::sync::Arc;
 
-/// What a host function sees of the wasm instance that called it.
+/// What a host function sees of the wasm instance that called it. Lives for the call only
+/// (the runtime's lock is held meanwhile).
 pub struct Caller<'a> {
     store: &'a Store,
     instance: *mut InstanceData,
 }
 
 impl Caller<'_> {
-    fn data(&self) -> Option<&InstanceData> {
+    fn instance_data(&self) -> Option<&InstanceData> {
         // SAFETY: a non-null caller instance is live for the duration of the call.
         (!self.instance.is_null()).then(|| unsafe { &*self.instance })
     }
 
-    /// The value of type `T` in the calling instance's host-data slot (wazero's
-    /// `ModuleInstance.Sys`): what was attached to it when it was instantiated, such as its
-    /// WASI state ([`crate::wasi::WasiState`]). `None` when the host called directly or
-    /// nothing of that type is attached.
-    pub fn host_data<T: std::any::Any>(&self) -> Option<&T> {
-        self.data()?.host_data::<T>()
+    /// The calling instance's typed state of type `T`: the value given to it at
+    /// instantiation with [`crate::ModuleConfig::with_data`] (wazero's
+    /// `ModuleInstance.Sys`; each instance has its own). The WASI state
+    /// ([`crate::wasi::WasiState`]) is kept the same way. `None` when the host called
+    /// directly or nothing of that type was given. Mutable state goes in a `Cell`,
+    /// `RefCell` or `Mutex` inside `T`.
+    pub fn data<T: std::any::Any + Send>(&self) -> Option<&T> {
+        self.instance_data()?.host_data::<T>()
+    }
+
+    fn handle(&self) -> Option<InstanceHandle> {
+        self.instance_data()?;
+        // SAFETY: the caller is a live instance of this store and the lock is held.
+        Some(unsafe { InstanceHandle::new(self.store.arc(), self.instance) })
     }
 
     /// The calling instance, or `None` when the host called this function directly.
     pub fn instance(&self) -> Option<Instance> {
-        self.data().map(|_| Instance { store: self.store.rc(), data: self.instance })
+        self.handle().map(|handle| Instance { handle })
     }
 
     /// The caller's memory 0, exported or not (like wazero's `api.Module.Memory()`).
     pub fn memory(&self) -> Option<Memory> {
-        let m = *self.data()?.memories.first()?;
-        Some(Memory { _store: self.store.rc(), mem: m })
+        let m = *self.instance_data()?.memories.first()?;
+        Some(Memory { store: self.store.arc(), mem: m, owner: self.handle() })
     }
 
     /// The caller's export named `name`.
     pub fn get_export(&self, name: &str) -> Option<Extern> {
-        let e = self.data()?.get_export(name)?;
-        Some(Extern::from_raw(&self.store.rc(), e))
+        let e = self.instance_data()?.get_export(name)?;
+        Some(Extern::from_raw(&self.store.arc(), e, self.handle().as_ref()))
     }
 }
 
 /// What a host closure may return: nothing, one [`WasmTy`], a tuple of them, or any of
-/// these in a `Result` with [`Trap`] or [`Error`] (an [`Error::Exit`] ends the guest the
-/// way WASI `proc_exit` does).
+/// these in a `Result` with [`Trap`], [`Error`] (an [`Error::Exit`] ends the guest the way
+/// WASI `proc_exit` does) or `Box<dyn std::error::Error + Send + Sync>`. An error that is
+/// not a trap or an exit reaches the caller inside an [`Error::Trap`] of code
+/// [`crate::TrapCode::HostError`] with its type kept: [`Error::downcast_ref`] finds it.
 pub trait HostResult: 'static {
     /// The results as wasm values.
     type List: WasmList;
@@ -84,10 +95,25 @@ impl<T: WasmList> HostResult for Result<T, Error> {
     }
 }
 
+impl<T: WasmList> HostResult for Result<T, Box<dyn std::error::Error + Send + Sync>> {
+    type List = T;
+    fn into_result(self, store: &Store) -> Result<T, Unwind> {
+        self.map_err(|e| match e.downcast::<Error>() {
+            Ok(e) => e.into_unwind(store),
+            Err(e) => match e.downcast::<Trap>() {
+                Ok(t) => Unwind::Trap(*t),
+                Err(e) => Unwind::Trap(Trap::from_host_error(e)),
+            },
+        })
+    }
+}
+
 /// A Rust closure usable as a host function: `Fn(A1, .., An) -> R` or
-/// `Fn(Caller<'_>, A1, .., An) -> R` with up to 10 [`WasmTy`] parameters and a
-/// [`HostResult`].
-pub trait IntoHostFunc<Params, Results>: 'static {
+/// `Fn(Caller<'_>, A1, .., An) -> R` with up to 16 [`WasmTy`] parameters (numbers, `v128`,
+/// `funcref` and `externref`) and a [`HostResult`]. The closure is `Send + Sync`: its
+/// runtime may move to, and be called from, any thread (keep per-instance state in
+/// [`Caller::data`] instead of captures).
+pub trait IntoHostFunc<Params, Results>: Send + Sync + 'static {
     #[doc(hidden)]
     fn into_host(self) -> (FuncType, HostFn);
 }
@@ -100,16 +126,18 @@ macro_rules! into_host {
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         impl<F, R, $($a: WasmTy,)*> IntoHostFunc<($($a,)*), R> for F
         where
-            F: Fn($($a),*) -> R + 'static,
+            F: Fn($($a),*) -> R + Send + Sync + 'static,
             R: HostResult,
         {
             fn into_host(self) -> (FuncType, HostFn) {
                 let ty = FuncType::new(vec![$($a::TYPE),*], R::List::types());
                 let f: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
                     let mut i = 0;
-                    $(let $a = $a::from_raw(slots[i]); i += 1;)*
-                    self($($a),*).into_result(ctx.store)?.store(slots);
-                    Ok(())
+                    $(let $a = $a::from_raw(ctx.store, slots[i]); i += 1;)*
+                    self($($a),*)
+                        .into_result(ctx.store)?
+                        .store(ctx.store, slots)
+                        .map_err(|e| e.into_unwind(ctx.store))
                 });
                 (ty, f)
             }
@@ -118,7 +146,7 @@ macro_rules! into_host {
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         impl<F, R, $($a: WasmTy,)*> IntoHostFunc<(WithCaller, $($a,)*), R> for F
         where
-            F: Fn(Caller<'_>, $($a),*) -> R + 'static,
+            F: Fn(Caller<'_>, $($a),*) -> R + Send + Sync + 'static,
             R: HostResult,
         {
             fn into_host(self) -> (FuncType, HostFn) {
@@ -126,9 +154,11 @@ macro_rules! into_host {
                 let f: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
                     let caller = Caller { store: ctx.store, instance: ctx.instance };
                     let mut i = 0;
-                    $(let $a = $a::from_raw(slots[i]); i += 1;)*
-                    self(caller, $($a),*).into_result(ctx.store)?.store(slots);
-                    Ok(())
+                    $(let $a = $a::from_raw(ctx.store, slots[i]); i += 1;)*
+                    self(caller, $($a),*)
+                        .into_result(ctx.store)?
+                        .store(ctx.store, slots)
+                        .map_err(|e| e.into_unwind(ctx.store))
                 });
                 (ty, f)
             }
@@ -146,6 +176,24 @@ into_host!(A1 A2 A3 A4 A5 A6 A7);
 into_host!(A1 A2 A3 A4 A5 A6 A7 A8);
 into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
 into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
+into_host!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
+
+/// Creates a host function of `runtime` from a typed closure (see [`IntoHostFunc`]); the
+/// function lives as long as the runtime.
+pub(crate) fn wrap<P, R>(runtime: &Runtime, f: impl IntoHostFunc<P, R>) -> crate::func::Func {
+    let (ty, host) = f.into_host();
+    let store = runtime.store();
+    let _guard = store.lock();
+    let ctx = HostFuncContext::create(store, ty, host);
+    // SAFETY: the context was just created and is owned by the store.
+    let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
+    crate::func::Func::with_owner(store.clone(), funcref, None)
+}
 
 /// Builds a host module: named functions, globals, memories and tables that modules can
 /// import as `"<module name>" "<field>"`. Created by [`Runtime::host_module`].
@@ -169,13 +217,15 @@ impl<'r> HostModuleBuilder<'r> {
         Self { runtime, name, exports: Vec::new(), error: None }
     }
 
-    fn store(&self) -> &Store {
+    fn store(&self) -> &Arc<Store> {
         self.runtime.store()
     }
 
     /// Exports a typed Rust closure as function `name`.
     pub fn func<P, R>(mut self, name: &str, f: impl IntoHostFunc<P, R>) -> Self {
         let (ty, host) = f.into_host();
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         let ctx = HostFuncContext::create(self.store(), ty, host);
         // SAFETY: the context was just created and is owned by the store.
         let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
@@ -189,11 +239,11 @@ impl<'r> HostModuleBuilder<'r> {
         mut self,
         name: &str,
         ty: FuncType,
-        f: impl Fn(Caller<'_>, &[Val], &mut [Val]) -> Result<(), Error> + 'static,
+        f: impl Fn(Caller<'_>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
     ) -> Self {
         let fty = ty.clone();
         let host: HostFn = Box::new(move |ctx: &mut CallerCtx<'_>, slots: &mut [ValRaw]| {
-            let store = ctx.store.rc();
+            let store = ctx.store.arc();
             let args: Vec<Val> = fty
                 .params()
                 .iter()
@@ -211,10 +261,12 @@ impl<'r> HostModuleBuilder<'r> {
                         v.ty()
                     ))));
                 }
-                *slot = v.to_raw(&store).map_err(|e| Unwind::Trap(Trap::host(e.to_string())))?;
+                *slot = v.to_raw(&store).map_err(|e| e.into_unwind(&store))?;
             }
             Ok(())
         });
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         let ctx = HostFuncContext::create(self.store(), ty, host);
         // SAFETY: the context was just created and is owned by the store.
         let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
@@ -225,6 +277,8 @@ impl<'r> HostModuleBuilder<'r> {
     /// Exports a global holding `value` (a funcref of another runtime makes
     /// [`HostModuleBuilder::instantiate`] fail with [`Error::WrongRuntime`]).
     pub fn global(mut self, name: &str, value: Val, mutable: bool) -> Self {
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         let raw = match value.to_raw(self.store()) {
             Ok(raw) => raw,
             Err(e) => {
@@ -240,6 +294,8 @@ impl<'r> HostModuleBuilder<'r> {
 
     /// Exports a new memory of type `ty` (limits in pages of 64 KiB).
     pub fn memory(mut self, name: &str, ty: MemoryType) -> Self {
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         match LinearMemory::new(&ty, self.runtime.memory_style()) {
             Ok(m) => {
                 let hm = self.store().push_host_memory(m);
@@ -257,6 +313,8 @@ impl<'r> HostModuleBuilder<'r> {
     /// another runtime makes [`HostModuleBuilder::instantiate`] fail with
     /// [`Error::WrongRuntime`]).
     pub fn table(mut self, name: &str, ty: TableType, init: Val) -> Self {
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
         let raw = match init.to_raw(self.store()) {
             Ok(raw) => raw.bits() as usize,
             Err(e) => {
@@ -282,7 +340,7 @@ impl<'r> HostModuleBuilder<'r> {
     /// throw with it. A tag of another runtime makes [`HostModuleBuilder::instantiate`]
     /// fail with [`Error::WrongRuntime`].
     pub fn tag(mut self, name: &str, tag: &crate::Tag) -> Self {
-        if !std::ptr::eq(Rc::as_ptr(&tag.store), self.store()) {
+        if !std::sync::Arc::ptr_eq(&tag.store, self.store()) {
             self.error = Some(Error::WrongRuntime);
             return self;
         }
@@ -293,10 +351,18 @@ impl<'r> HostModuleBuilder<'r> {
     /// Exports an existing entity of this runtime (for example another instance's memory)
     /// under `name`. An entity of another runtime makes [`HostModuleBuilder::instantiate`]
     /// fail with [`Error::WrongRuntime`]: this runtime cannot keep it alive.
+    ///
+    /// The instance that owns `item` then lives as long as the runtime (a host module is
+    /// never freed, so it may be imported at any time).
     pub fn export(mut self, name: &str, item: &Extern) -> Self {
-        if !std::ptr::eq(Rc::as_ptr(item.store()), self.store()) {
+        if !Arc::ptr_eq(item.store(), self.store()) {
             self.error = Some(Error::WrongRuntime);
             return self;
+        }
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
+        if let Some(owner) = item.owner() {
+            owner.data().lifecycle.mark_escaped();
         }
         self.exports.push((name.to_string(), item.to_raw()));
         self

@@ -1,4 +1,4 @@
-//! Instances of modules: their exports.
+//! Instances of modules: their exports, and closing them (wazero's `Module.Close`).
 
 use crate::error::Error;
 use crate::func::{Func, TypedFunc};
@@ -7,9 +7,9 @@ use crate::memory::Memory;
 use crate::table::Table;
 use crate::typed::WasmList;
 use crate::val::Val;
-use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
+use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData, InstanceHandle};
 use kiln_runtime_support::vm::Store;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// An exported entity.
 #[derive(Clone, Debug)]
@@ -27,24 +27,45 @@ pub enum Extern {
 }
 
 impl Extern {
-    pub(crate) fn from_raw(store: &Rc<Store>, e: RawExtern) -> Extern {
+    /// The handle for `e`, which `owner` (an instance of `store`, or `None` for host
+    /// objects) keeps alive. Call with the store lock held.
+    pub(crate) fn from_raw(
+        store: &Arc<Store>,
+        e: RawExtern,
+        owner: Option<&InstanceHandle>,
+    ) -> Extern {
+        let owner = owner.cloned();
         match e {
-            RawExtern::Func(f) => Extern::Func(Func::from_funcref(store.clone(), f)),
-            RawExtern::Memory(m) => Extern::Memory(Memory { _store: store.clone(), mem: m }),
-            RawExtern::Table(t) => Extern::Table(Table { store: store.clone(), table: t }),
-            RawExtern::Global(g) => Extern::Global(Global { store: store.clone(), global: g }),
+            RawExtern::Func(f) => Extern::Func(Func::with_owner(store.clone(), f, owner)),
+            RawExtern::Memory(m) => Extern::Memory(Memory { store: store.clone(), mem: m, owner }),
+            RawExtern::Table(t) => Extern::Table(Table { store: store.clone(), table: t, owner }),
+            RawExtern::Global(g) => {
+                Extern::Global(Global { store: store.clone(), global: g, owner })
+            }
             RawExtern::Tag(t) => Extern::Tag(crate::Tag { store: store.clone(), tag: t }),
         }
     }
 
     /// The store (runtime) the entity belongs to.
-    pub(crate) fn store(&self) -> &Rc<Store> {
+    pub(crate) fn store(&self) -> &Arc<Store> {
         match self {
             Extern::Func(f) => &f.store,
-            Extern::Memory(m) => &m._store,
+            Extern::Memory(m) => &m.store,
             Extern::Table(t) => &t.store,
             Extern::Global(g) => &g.store,
             Extern::Tag(t) => &t.store,
+        }
+    }
+
+    /// The instance that owns the entity, if an instance does.
+    pub(crate) fn owner(&self) -> Option<&InstanceHandle> {
+        match self {
+            Extern::Func(f) => f.owner.as_ref(),
+            Extern::Memory(m) => m.owner.as_ref(),
+            Extern::Table(t) => t.owner.as_ref(),
+            Extern::Global(g) => g.owner.as_ref(),
+            // Tags belong to the store, not to an instance.
+            Extern::Tag(_) => None,
         }
     }
 
@@ -59,12 +80,27 @@ impl Extern {
     }
 }
 
-/// An instantiated module (wazero's `api.Module`). Cheap to clone; lives as long as its
-/// [`crate::Runtime`].
+/// Fails with [`Error::Closed`] when `owner` was closed.
+pub(crate) fn check_open(owner: Option<&InstanceHandle>) -> Result<(), Error> {
+    match owner {
+        Some(h) if h.data().lifecycle.is_closed() => Err(Error::Closed),
+        _ => Ok(()),
+    }
+}
+
+/// An instantiated module (wazero's `api.Module`). Cheap to clone, `Send` and `Sync`.
+///
+/// An instance lives while any handle to it (this, or a [`Func`], [`Memory`], [`Table`] or
+/// [`Global`] it exported) lives, while it has a name in its runtime, or while an instance
+/// that imported from it lives; then its memories, tables and VMContext are freed. An
+/// instance whose module imports a table, a mutable reference global or a function taking
+/// references, or one whose function reference the host stored into wasm-visible state,
+/// lives as long as its runtime (it may have handed its functions to others). [`Instance::close`]
+/// ends it early: its name is free for reuse and calls through its handles fail with
+/// [`Error::Closed`].
 #[derive(Clone)]
 pub struct Instance {
-    pub(crate) store: Rc<Store>,
-    pub(crate) data: *mut InstanceData,
+    pub(crate) handle: InstanceHandle,
 }
 
 impl std::fmt::Debug for Instance {
@@ -74,9 +110,18 @@ impl std::fmt::Debug for Instance {
 }
 
 impl Instance {
+    /// A handle to `data`. Call with the store lock held.
+    pub(crate) fn from_data(store: Arc<Store>, data: *mut InstanceData) -> Instance {
+        // SAFETY: callers pass live instances of `store` and hold its lock.
+        Instance { handle: unsafe { InstanceHandle::new(store, data) } }
+    }
+
     fn data(&self) -> &InstanceData {
-        // SAFETY: instances are owned by the store this handle keeps alive.
-        unsafe { &*self.data }
+        self.handle.data()
+    }
+
+    pub(crate) fn store(&self) -> &Arc<Store> {
+        self.handle.store()
     }
 
     /// The instance's name, if it has one.
@@ -84,9 +129,31 @@ impl Instance {
         self.data().name.as_deref()
     }
 
+    /// Whether [`Instance::close`] was called on it (through any handle).
+    pub fn is_closed(&self) -> bool {
+        self.data().lifecycle.is_closed()
+    }
+
+    /// Closes the instance (wazero's `Module.Close`): removes every name it has in its
+    /// runtime, so they can be reused at once, and makes calls, reads and writes through
+    /// its handles fail with [`Error::Closed`]. Its memories, tables and VMContext are freed
+    /// when the last handle is dropped (at once if this was the last), unless an instance
+    /// that imported from it is still alive or its function references may have escaped
+    /// (see [`Instance`]). Closing twice does nothing.
+    pub fn close(&self) {
+        let _guard = self.store().lock();
+        if self.is_closed() {
+            return;
+        }
+        self.data().lifecycle.close();
+        crate::runtime::unregister_instance(self.store(), self.handle.as_ptr());
+    }
+
     /// The export named `name`.
     pub fn get_export(&self, name: &str) -> Option<Extern> {
-        self.data().get_export(name).map(|e| Extern::from_raw(&self.store, e))
+        let e = self.data().get_export(name)?;
+        let _guard = self.store().lock();
+        Some(Extern::from_raw(self.store(), e, Some(&self.handle)))
     }
 
     /// The names of all exports, in declaration order.
@@ -152,7 +219,7 @@ impl Instance {
     ///
     /// # Errors
     /// [`Error::NotFound`], [`Error::TypeMismatch`], [`Error::Trap`], [`Error::Exception`]
-    /// or [`Error::Exit`].
+    /// or [`Error::Exit`]; [`Error::Closed`] after [`Instance::close`].
     pub fn call(&self, name: &str, args: &[Val]) -> Result<Vec<Val>, Error> {
         self.exported_function(name)
             .ok_or_else(|| Error::NotFound { kind: "func", name: name.to_string() })?

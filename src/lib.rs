@@ -34,6 +34,7 @@ mod exception;
 mod func;
 mod global;
 mod host;
+mod imports;
 mod instance;
 mod memory;
 mod module;
@@ -62,6 +63,7 @@ pub use exception::{Exception, ExnRef, Tag};
 pub use func::{Func, TypedFunc};
 pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
+pub use imports::Imports;
 pub use instance::{Extern, Instance};
 pub use kiln_runtime_support::CoreFeatures;
 pub use kiln_runtime_support::artifact::{
@@ -75,7 +77,7 @@ pub use kiln_runtime_support::types::{
     ValType,
 };
 pub use kiln_runtime_support::v128::V128;
-pub use kiln_runtime_support::vm::ExternRef;
+pub use kiln_runtime_support::vm::{ExternRef, ResourceLimiter};
 pub use memory::Memory;
 pub use module::{CompiledModule, ExportType, ImportType};
 pub use runtime::{InterruptHandle, Runtime};

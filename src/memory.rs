@@ -3,17 +3,29 @@
 //! for 32-bit ones.
 
 use crate::error::Error;
-use kiln_runtime_support::instance::MemoryRef;
+use crate::instance::check_open;
+use kiln_runtime_support::instance::{InstanceHandle, MemoryRef};
 use kiln_runtime_support::types::{MemoryType, WASM_PAGE_SIZE};
 use kiln_runtime_support::vm::Store;
-use std::rc::Rc;
+use std::sync::Arc;
 
-/// A linear memory (pages of 64 KiB) of an instance or host module.
+/// A linear memory (pages of 64 KiB) of an instance or host module. `Send` and `Sync`;
+/// each access takes the runtime's lock. It keeps its instance alive, so the sizes stay
+/// readable after [`crate::Instance::close`]; reads, writes and growth then fail with
+/// [`Error::Closed`].
 #[derive(Clone)]
 pub struct Memory {
-    pub(crate) _store: Rc<Store>,
+    pub(crate) store: Arc<Store>,
     pub(crate) mem: MemoryRef,
+    /// The instance that exported it (`None` for a host memory).
+    pub(crate) owner: Option<InstanceHandle>,
 }
+
+// SAFETY: the memory is only reached under the store lock, and `owner` (or the store, for
+// host memories) keeps it alive.
+unsafe impl Send for Memory {}
+// SAFETY: as above.
+unsafe impl Sync for Memory {}
 
 impl std::fmt::Debug for Memory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -38,7 +50,8 @@ macro_rules! rw {
 
 impl Memory {
     fn def(&self) -> (*mut u8, u64) {
-        // SAFETY: memory refs point to store-owned definitions that live as long as `_store`.
+        let _guard = self.store.lock();
+        // SAFETY: memory refs point to definitions that live as long as `owner` or `store`.
         unsafe { ((*self.mem.def).base, (*self.mem.def).current_length as u64) }
     }
 
@@ -55,6 +68,7 @@ impl Memory {
     /// The memory's type: current size as minimum, declared maximum, index type (`i64` for
     /// a 64-bit memory).
     pub fn ty(&self) -> MemoryType {
+        let _guard = self.store.lock();
         self.mem.ty()
     }
 
@@ -62,11 +76,17 @@ impl Memory {
     /// in pages.
     ///
     /// # Errors
-    /// [`Error::Resource`] when the memory would exceed its maximum or the runtime's limit.
+    /// [`Error::Resource`] when the memory would exceed its maximum or the runtime's limit,
+    /// or the runtime's [`crate::ResourceLimiter`] refuses;
+    /// [`Error::Closed`] when its instance was closed.
     pub fn grow(&self, delta: u64) -> Result<u64, Error> {
+        let _guard = self.store.lock();
+        check_open(self.owner.as_ref())?;
         // SAFETY: the memory object is store-owned and not borrowed elsewhere during this call.
         let m = unsafe { &mut *self.mem.memory };
-        m.grow(delta).ok_or_else(|| {
+        let current = m.size_pages();
+        let allowed = self.store.memory_growing(current, current.saturating_add(delta));
+        allowed.then(|| m.grow(delta)).flatten().ok_or_else(|| {
             Error::Resource(kiln_runtime_support::ResourceError {
                 message: format!("cannot grow memory of {} pages by {delta} pages", m.size_pages()),
             })
@@ -87,8 +107,11 @@ impl Memory {
     /// Copies `buf.len()` bytes starting at `offset` into `buf`.
     ///
     /// # Errors
-    /// [`Error::OutOfBounds`] when the range passes the end of memory.
+    /// [`Error::OutOfBounds`] when the range passes the end of memory; [`Error::Closed`]
+    /// when its instance was closed.
     pub fn read(&self, offset: u64, buf: &mut [u8]) -> Result<(), Error> {
+        let _guard = self.store.lock();
+        check_open(self.owner.as_ref())?;
         let p = self.check(offset, buf.len())?;
         // SAFETY: the range was checked; `buf` cannot overlap guest memory it doesn't own.
         unsafe { std::ptr::copy(p, buf.as_mut_ptr(), buf.len()) };
@@ -98,8 +121,11 @@ impl Memory {
     /// Copies `bytes` into memory at `offset`.
     ///
     /// # Errors
-    /// [`Error::OutOfBounds`] when the range passes the end of memory.
+    /// [`Error::OutOfBounds`] when the range passes the end of memory; [`Error::Closed`]
+    /// when its instance was closed.
     pub fn write(&self, offset: u64, bytes: &[u8]) -> Result<(), Error> {
+        let _guard = self.store.lock();
+        check_open(self.owner.as_ref())?;
         let p = self.check(offset, bytes.len())?;
         // SAFETY: the range was checked.
         unsafe { std::ptr::copy(bytes.as_ptr(), p, bytes.len()) };

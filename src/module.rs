@@ -33,10 +33,10 @@ pub struct CompiledModule {
     /// The artifact this module was loaded from (the mapped file or a copy of the bytes)
     /// and its header.
     pub(crate) artifact: Option<crate::artifact::LoadedFrom>,
-    /// Whether native code compiled in process has interruption (epoch) checks (read when
-    /// serializing it).
+    /// The entry and loop-header checks (epoch deadline, fuel) native code compiled in
+    /// process has (read when serializing it).
     #[cfg_attr(not(feature = "compiler"), allow(dead_code))]
-    pub(crate) interruption: bool,
+    pub(crate) checks: kiln_runtime_support::interp::Checks,
 }
 
 impl std::fmt::Debug for CompiledModule {

@@ -7,16 +7,19 @@ use crate::error::Error;
 use crate::reservation::{GUARD_BYTES, guard_pages};
 use kiln_compiler::{BoundsChecks, CompilerSettings, CpuLevel};
 use kiln_runtime_support::engine::Module;
+use kiln_runtime_support::interp::Checks;
 use kiln_runtime_support::module::ModuleInfo;
 use kiln_runtime_support::vm::{CodeImage, CompiledModuleCode};
 use std::sync::Arc;
 
 /// Compiler settings for code that runs in this process's memories (see
-/// [`crate::reservation`]), at CPU level `cpu`, with epoch checks when `interruptible`.
-pub(crate) fn host_settings(cpu: CpuLevel, interruptible: bool) -> CompilerSettings {
+/// [`crate::reservation`]), at CPU level `cpu`, with the entry and loop-header `checks`
+/// (epoch deadline, fuel).
+pub(crate) fn host_settings(cpu: CpuLevel, checks: Checks) -> CompilerSettings {
     CompilerSettings {
         cpu,
-        epoch_interruption: interruptible,
+        epoch_interruption: checks.interruption,
+        fuel: checks.fuel,
         bounds_checks: if guard_pages() {
             BoundsChecks::GuardPages
         } else {
@@ -28,25 +31,22 @@ pub(crate) fn host_settings(cpu: CpuLevel, interruptible: bool) -> CompilerSetti
     }
 }
 
-/// Compiles `info` for the host (with epoch checks when `interruptible`) and loads the code.
-pub(crate) fn compile(
-    info: &Arc<ModuleInfo>,
-    interruptible: bool,
-) -> Result<CompiledModuleCode, Error> {
-    let settings = host_settings(CpuLevel::Baseline, interruptible);
+/// Compiles `info` for the host (with `checks`) and loads the code.
+pub(crate) fn compile(info: &Arc<ModuleInfo>, checks: Checks) -> Result<CompiledModuleCode, Error> {
+    let settings = host_settings(CpuLevel::Baseline, checks);
     let code = kiln_compiler::compile_module(info, &settings)?;
     let tramps = kiln_compiler::compile_trampolines(info, &settings)?;
     let image = kiln_compiler::link(info, &code, &tramps)?;
     Ok(CompiledModuleCode::load(image, info.clone())?)
 }
 
-/// Writes `module`, compiled in this process by [`compile`] with `interruptible`, as an
+/// Writes `module`, compiled in this process by [`compile`] with `checks`, as an
 /// artifact: its linked code read back from the executable mapping, its tables, and its
 /// metadata.
-pub(crate) fn serialize(module: &Module, interruptible: bool) -> Result<Vec<u8>, Error> {
+pub(crate) fn serialize(module: &Module, checks: Checks) -> Result<Vec<u8>, Error> {
     let code = module.compiled().ok_or_else(not_native)?;
     let image = CodeImage { text: code.text().to_vec(), tables: code.meta().tables.to_encoded() };
-    let settings = host_settings(CpuLevel::Baseline, interruptible);
+    let settings = host_settings(CpuLevel::Baseline, checks);
     Ok(kiln_compiler::write_artifact(&module.info, &settings, &image)?)
 }
 

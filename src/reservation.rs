@@ -35,19 +35,24 @@ pub(crate) fn memory_style(engine: Engine, mut style: MemoryStyle) -> MemoryStyl
 }
 
 /// The settings native code must have been compiled with to run in memories of `style`,
-/// in a runtime with interruption checks on or off (`interruption`).
-pub(crate) fn code_settings(style: &MemoryStyle, interruption: bool) -> CodeSettings {
+/// in a runtime with interruption and fuel checks on or off (`checks`).
+pub(crate) fn code_settings(
+    style: &MemoryStyle,
+    checks: kiln_runtime_support::interp::Checks,
+) -> CodeSettings {
     if style.guard_bytes > 0 && style.min_reserve_bytes >= 1 << 32 {
         CodeSettings {
             bounds_checks: BoundsMode::GuardPages,
             guard_bytes: style.guard_bytes,
-            epoch_interruption: interruption,
+            epoch_interruption: checks.interruption,
+            fuel: checks.fuel,
         }
     } else {
         CodeSettings {
             bounds_checks: BoundsMode::Explicit,
             guard_bytes: 0,
-            epoch_interruption: interruption,
+            epoch_interruption: checks.interruption,
+            fuel: checks.fuel,
         }
     }
 }

@@ -10,36 +10,30 @@ use crate::wasi::{WasiCtx, WasiState};
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
 use kiln_runtime_support::module::decode::DecodeOptions;
-use kiln_runtime_support::vm::{MemoryStyle, Store, StoreConfig};
+use kiln_runtime_support::vm::{MemoryStyle, Namespace, Store, StoreConfig};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::Arc;
 
-/// What a registered name resolves imports against.
-enum Namespace {
-    /// A host module's exports.
-    Host(HashMap<String, RawExtern>),
-    /// A wasm instance: imports look its exports up in its module's by-name export index
-    /// ([`kiln_runtime_support::module::ModuleInfo::export`]), so registering builds no map
-    /// per instance.
-    Instance(*mut InstanceData),
+/// Removes every name of `instance` from its store's namespace (for
+/// [`Instance::close`]). Call with the store lock held.
+pub(crate) fn unregister_instance(store: &Store, instance: *mut InstanceData) {
+    store.namespaces().remove_instance(instance);
+    // SAFETY: the caller's handle keeps the instance live; the lock is held. It stays live
+    // while that handle does, so this frees nothing now unless it is unreachable otherwise.
+    unsafe { store.release_instance(instance) };
 }
 
-impl Namespace {
-    fn get(&self, name: &str) -> Option<RawExtern> {
-        match self {
-            Namespace::Host(exports) => exports.get(name).copied(),
-            // SAFETY: registered instances are owned by the runtime's store, which outlives
-            // its namespaces.
-            Namespace::Instance(data) => unsafe { (**data).get_export(name) },
-        }
-    }
-}
-
-/// Compiles and instantiates modules. Everything instantiated in a runtime lives until the
-/// runtime is dropped. A runtime and its instances stay on the thread that created them;
-/// [`CompiledModule`]s can be shared across threads.
+/// Compiles and instantiates modules, and holds the namespace of named modules that
+/// imports resolve against (wazero's `Runtime`).
+///
+/// A runtime and every handle into it ([`Instance`], [`crate::Func`], [`crate::Memory`],
+/// ...) are `Send` and `Sync`: they can move to and be used from any thread. One thread at
+/// a time runs in a runtime: each call into wasm, instantiation or host access takes the
+/// runtime's lock for its duration (host functions that wasm calls run under it and may
+/// call back in), so calls from several threads into one runtime take turns. For
+/// parallelism give each thread its own runtime: a [`CompiledModule`] compiled or loaded
+/// once instantiates in any number of them at once, sharing its code.
 ///
 /// ```
 /// let rt = kiln::Runtime::new();
@@ -50,8 +44,7 @@ impl Namespace {
 /// ```
 pub struct Runtime {
     config: RuntimeConfig,
-    store: Rc<Store>,
-    namespaces: RefCell<HashMap<String, Namespace>>,
+    store: Arc<Store>,
 }
 
 impl Default for Runtime {
@@ -83,7 +76,7 @@ impl Runtime {
             max_call_depth: config.max_call_depth,
             interruption: config.interruption,
         });
-        Self { config, store, namespaces: RefCell::default() }
+        Self { config, store }
     }
 
     /// A handle that interrupts wasm running in this runtime from any thread (see
@@ -92,12 +85,50 @@ impl Runtime {
         InterruptHandle { epoch: self.store.epoch().clone() }
     }
 
+    /// How many instances the runtime holds now (named, referenced by a handle or an
+    /// importer, or kept because their function references escaped; see [`Instance`]).
+    pub fn instance_count(&self) -> usize {
+        let _guard = self.store.lock();
+        self.store.instance_count()
+    }
+
+    /// Sets the fuel left to `fuel` units (see [`RuntimeConfig::with_fuel`]; without it,
+    /// fuel is not consumed and this has no effect on execution). A host function may call
+    /// it to refuel wasm that is running.
+    pub fn set_fuel(&self, fuel: u64) {
+        let _guard = self.store.lock();
+        self.store.set_fuel(fuel);
+    }
+
+    /// The fuel left, in units (see [`RuntimeConfig::with_fuel`]).
+    pub fn fuel(&self) -> u64 {
+        let _guard = self.store.lock();
+        self.store.fuel()
+    }
+
+    /// Installs `limiter`, consulted from now on before any memory or table of this
+    /// runtime grows (by wasm, by the host, or created by an instantiation) and before each
+    /// instantiation (see [`kiln_runtime_support::vm::ResourceLimiter`]); replaces an
+    /// earlier one.
+    pub fn set_resource_limiter(&self, limiter: Arc<dyn crate::ResourceLimiter>) {
+        let _guard = self.store.lock();
+        self.store.set_limiter(Some(limiter));
+    }
+
+    /// Ends an interruption: wasm runs again until the next
+    /// [`InterruptHandle::interrupt`]. An interruption stays in force, for every later call,
+    /// until this is called, so one that arrives between two calls is not lost.
+    pub fn reset_interrupt(&self) {
+        let _guard = self.store.lock();
+        self.store.reset_deadline();
+    }
+
     /// The configuration this runtime was created with.
     pub fn config(&self) -> &RuntimeConfig {
         &self.config
     }
 
-    pub(crate) fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Arc<Store> {
         &self.store
     }
 
@@ -182,7 +213,7 @@ impl Runtime {
         let code = match engine {
             #[cfg(feature = "compiler")]
             Engine::Compiler if crate::reservation::native_code_supported() => {
-                Code::Compiled(crate::native::compile(&info, self.config.interruption)?)
+                Code::Compiled(crate::native::compile(&info, self.config.checks())?)
             }
             Engine::Compiler => {
                 return Err(Error::EngineUnavailable(
@@ -201,13 +232,13 @@ impl Runtime {
                 Code::Interpreted(InterpModule::new(
                     info.clone(),
                     self.config.features,
-                    self.config.interruption,
+                    self.config.checks(),
                     translation,
                 )?)
             }
         };
-        let interruption = self.config.interruption;
-        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, interruption })
+        let checks = self.config.checks();
+        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, checks })
     }
 
     /// Instantiates `module`: resolves its imports against the modules registered in this
@@ -215,7 +246,9 @@ impl Runtime {
     /// calls the configured start functions (default `_start`) when exported.
     ///
     /// # Errors
-    /// [`Error::Link`] for unresolved or mistyped imports, [`Error::Resource`] for memories
+    /// [`Error::Link`] for unresolved or mistyped imports, [`Error::WrongRuntime`] or
+    /// [`Error::Closed`] for an entity of [`ModuleConfig::with_imports`] of another runtime
+    /// or a closed instance, [`Error::Resource`] for memories
     /// or tables over the limits, [`Error::Trap`] when a segment is out of bounds or a start
     /// function traps, [`Error::Exit`] when it exits with a nonzero code (WASI `proc_exit(0)`
     /// is success), [`Error::DuplicateModuleName`] if the name is taken, [`Error::Mount`]
@@ -231,18 +264,19 @@ impl Runtime {
             Some(n) => Some(n.to_string()),
             None => module.name().map(str::to_string),
         };
-        if let Some(n) = name.as_ref().filter(|n| self.namespaces.borrow().contains_key(*n)) {
+        let _guard = self.store.lock();
+        if let Some(n) = name.as_ref().filter(|n| self.store.namespaces().contains(n)) {
             return Err(Error::DuplicateModuleName(n.clone()));
         }
-        let ModuleConfig { wasi, start_functions, mut host_data, .. } = config;
+        let ModuleConfig { wasi, start_functions, mut host_data, imports, .. } = config;
+        imports.check(&self.store)?;
         // The instance's WASI state goes in its host-data slot, where the WASI functions
         // find it (its start section may already call them).
         host_data.insert::<WasiState>(RefCell::new(WasiCtx::new(wasi)?));
-        let resolver = |m: &str, f: &str| self.namespaces.borrow().get(m).and_then(|ns| ns.get(f));
         let data = kiln_runtime_support::instance::instantiate_with_host_data(
             &self.store,
             module.inner.clone(),
-            &resolver,
+            &crate::imports::Resolver { imports: &imports, store: &self.store },
             name.clone(),
             host_data,
         )
@@ -252,7 +286,7 @@ impl Runtime {
             }
             e => e.into(),
         })?;
-        let instance = Instance { store: self.store.clone(), data };
+        let instance = Instance::from_data(self.store.clone(), data);
         if let Some(n) = &name {
             self.register_namespace(n, Namespace::Instance(data))?;
         }
@@ -284,18 +318,21 @@ impl Runtime {
     /// [`Error::DuplicateModuleName`] if the name is taken; [`Error::WrongRuntime`] if
     /// `instance` belongs to another runtime.
     pub fn register(&self, name: &str, instance: &Instance) -> Result<(), Error> {
-        if !Rc::ptr_eq(&instance.store, &self.store) {
+        if !Arc::ptr_eq(instance.store(), &self.store) {
             return Err(Error::WrongRuntime);
         }
-        self.register_namespace(name, Namespace::Instance(instance.data))
+        if instance.is_closed() {
+            return Err(Error::Closed);
+        }
+        let _guard = self.store.lock();
+        self.register_namespace(name, Namespace::Instance(instance.handle.as_ptr()))
     }
 
     /// The instance registered as `name`, if it is a wasm instance.
     pub fn module(&self, name: &str) -> Option<Instance> {
-        match self.namespaces.borrow().get(name)? {
-            Namespace::Instance(data) => Some(Instance { store: self.store.clone(), data: *data }),
-            Namespace::Host(_) => None,
-        }
+        let _guard = self.store.lock();
+        let data = self.store.namespaces().instance(name)?;
+        Some(Instance::from_data(self.store.clone(), data))
     }
 
     /// Starts building a host module named `name`.
@@ -312,15 +349,15 @@ impl Runtime {
         name: &str,
         exports: HashMap<String, RawExtern>,
     ) -> Result<(), Error> {
+        let _guard = self.store.lock();
         self.register_namespace(name, Namespace::Host(exports))
     }
 
+    /// Registers `namespace` as `name`. Call with the store lock held.
     fn register_namespace(&self, name: &str, namespace: Namespace) -> Result<(), Error> {
-        let mut ns = self.namespaces.borrow_mut();
-        if ns.contains_key(name) {
+        if !self.store.namespaces().insert(name, namespace) {
             return Err(Error::DuplicateModuleName(name.to_string()));
         }
-        ns.insert(name.to_string(), namespace);
         Ok(())
     }
 }
@@ -337,10 +374,11 @@ fn resolve_engine(engine: Engine) -> Engine {
     }
 }
 
-/// Stops wasm running in a [`Runtime`] from another thread (or a timer): the current
-/// outermost call, and whatever it called, ends with a trap of code
-/// [`crate::TrapCode::Interrupted`] at its next function entry or loop header. Calls started
-/// after the interruption run normally. Needs [`RuntimeConfig::with_interruption`].
+/// Stops wasm running in a [`Runtime`] from another thread (or a timer): the running call,
+/// and whatever it called, ends with a trap of code [`crate::TrapCode::Interrupted`] at its
+/// next function entry or loop header. The interruption stays in force (later calls trap
+/// too, so one that arrives between calls is not lost) until
+/// [`Runtime::reset_interrupt`]. Needs [`RuntimeConfig::with_interruption`].
 ///
 /// ```
 /// use kiln::{Runtime, RuntimeConfig, TrapCode};
@@ -354,6 +392,7 @@ fn resolve_engine(engine: Engine) -> Engine {
 /// });
 /// let err = spin.call(&[]).unwrap_err();
 /// assert_eq!(err.as_trap().unwrap().code(), TrapCode::Interrupted);
+/// rt.reset_interrupt();
 /// ```
 #[derive(Clone, Debug)]
 pub struct InterruptHandle {

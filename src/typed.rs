@@ -1,30 +1,40 @@
 //! Static typing of wasm values for typed calls and host closures.
 
+use crate::error::Error;
+use crate::func::Func;
 use kiln_runtime_support::types::ValType;
 use kiln_runtime_support::v128::V128;
-use kiln_runtime_support::vm::ValRaw;
+use kiln_runtime_support::vm::{ExternRef, Store, VMFuncRef, ValRaw};
 
 /// A Rust type that maps to one wasm value type: `i32`, `u32` (as `i32`), `i64`, `u64`
-/// (as `i64`), `f32`, `f64`, [`V128`] (as `v128`).
-pub trait WasmTy: Copy + 'static {
+/// (as `i64`), `f32`, `f64`, [`V128`] (as `v128`), `Option<Func>` (as `funcref`, `None`
+/// for null) and `Option<ExternRef>` (as `externref`).
+pub trait WasmTy: Sized + Send + 'static {
     /// The wasm type.
     const TYPE: ValType;
+    /// The value behind `raw`, read in `store` (with its lock held).
     #[doc(hidden)]
-    fn from_raw(raw: ValRaw) -> Self;
+    fn from_raw(store: &Store, raw: ValRaw) -> Self;
+    /// The raw value to hand to wasm of `store` (with its lock held).
+    ///
+    /// # Errors
+    /// [`Error::WrongRuntime`] for a function of another runtime.
     #[doc(hidden)]
-    fn to_raw(self) -> ValRaw;
+    fn to_raw(self, store: &Store) -> Result<ValRaw, Error>;
 }
 
 macro_rules! wasm_ty {
     ($t:ty, $vt:expr, |$r:ident| $from:expr, |$s:ident| $to:expr) => {
         impl WasmTy for $t {
             const TYPE: ValType = $vt;
-            fn from_raw($r: ValRaw) -> Self {
+            #[inline]
+            fn from_raw(_: &Store, $r: ValRaw) -> Self {
                 $from
             }
-            fn to_raw(self) -> ValRaw {
+            #[inline]
+            fn to_raw(self, _: &Store) -> Result<ValRaw, Error> {
                 let $s = self;
-                ValRaw::from_bits($to)
+                Ok(ValRaw::from_bits($to))
             }
         }
     };
@@ -38,41 +48,73 @@ wasm_ty!(f64, ValType::F64, |r| f64::from_bits(r.bits()), |s| s.to_bits());
 
 impl WasmTy for V128 {
     const TYPE: ValType = ValType::V128;
-    fn from_raw(raw: ValRaw) -> Self {
+    #[inline]
+    fn from_raw(_: &Store, raw: ValRaw) -> Self {
         V128::from_bits(raw.v128())
     }
-    fn to_raw(self) -> ValRaw {
-        ValRaw::from_v128(self.bits())
+    #[inline]
+    fn to_raw(self, _: &Store) -> Result<ValRaw, Error> {
+        Ok(ValRaw::from_v128(self.bits()))
     }
 }
 
-/// A list of wasm values as a Rust value: `()`, one [`WasmTy`], or a tuple of them.
+impl WasmTy for Option<Func> {
+    const TYPE: ValType = ValType::FUNCREF;
+    fn from_raw(store: &Store, raw: ValRaw) -> Self {
+        let p = raw.bits() as usize as *mut VMFuncRef;
+        (!p.is_null()).then(|| Func::from_funcref(store.arc(), p))
+    }
+    fn to_raw(self, store: &Store) -> Result<ValRaw, Error> {
+        crate::val::Val::FuncRef(self).to_raw(store)
+    }
+}
+
+impl WasmTy for Option<ExternRef> {
+    const TYPE: ValType = ValType::EXTERNREF;
+    fn from_raw(store: &Store, raw: ValRaw) -> Self {
+        store.externref_from_raw(raw.bits() as usize)
+    }
+    fn to_raw(self, store: &Store) -> Result<ValRaw, Error> {
+        Ok(ValRaw::from_bits(self.map_or(0, |e| store.externref_to_raw(&e)) as u64))
+    }
+}
+
+/// A list of wasm values as a Rust value: `()`, one [`WasmTy`], or a tuple of up to 16.
 pub trait WasmList: Sized + 'static {
     /// The wasm types, in order.
     fn types() -> Vec<ValType>;
     #[doc(hidden)]
-    fn load(slots: &[ValRaw]) -> Self;
+    fn load(store: &Store, slots: &[ValRaw]) -> Self;
+    /// # Errors
+    /// As [`WasmTy::to_raw`].
     #[doc(hidden)]
-    fn store(self, slots: &mut [ValRaw]);
+    fn store(self, store: &Store, slots: &mut [ValRaw]) -> Result<(), Error>;
 }
 
 impl WasmList for () {
     fn types() -> Vec<ValType> {
         Vec::new()
     }
-    fn load(_: &[ValRaw]) -> Self {}
-    fn store(self, _: &mut [ValRaw]) {}
+    #[inline]
+    fn load(_: &Store, _: &[ValRaw]) -> Self {}
+    #[inline]
+    fn store(self, _: &Store, _: &mut [ValRaw]) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 impl<T: WasmTy> WasmList for T {
     fn types() -> Vec<ValType> {
         vec![T::TYPE]
     }
-    fn load(slots: &[ValRaw]) -> Self {
-        T::from_raw(slots[0])
+    #[inline]
+    fn load(store: &Store, slots: &[ValRaw]) -> Self {
+        T::from_raw(store, slots[0])
     }
-    fn store(self, slots: &mut [ValRaw]) {
-        slots[0] = self.to_raw();
+    #[inline]
+    fn store(self, store: &Store, slots: &mut [ValRaw]) -> Result<(), Error> {
+        slots[0] = self.to_raw(store)?;
+        Ok(())
     }
 }
 
@@ -82,11 +124,14 @@ macro_rules! wasm_list_tuple {
             fn types() -> Vec<ValType> {
                 vec![$($t::TYPE),+]
             }
-            fn load(slots: &[ValRaw]) -> Self {
-                ($($t::from_raw(slots[$i]),)+)
+            #[inline]
+            fn load(store: &Store, slots: &[ValRaw]) -> Self {
+                ($($t::from_raw(store, slots[$i]),)+)
             }
-            fn store(self, slots: &mut [ValRaw]) {
-                $(slots[$i] = self.$i.to_raw();)+
+            #[inline]
+            fn store(self, store: &Store, slots: &mut [ValRaw]) -> Result<(), Error> {
+                $(slots[$i] = self.$i.to_raw(store)?;)+
+                Ok(())
             }
         }
     };
@@ -101,3 +146,9 @@ wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8);
 wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9);
+wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10);
+wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11);
+wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12);
+wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13);
+wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14);
+wasm_list_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11, M 12, N 13, O 14, P 15);

@@ -5,7 +5,7 @@ use crate::func::Func;
 use kiln_runtime_support::types::{HeapType, ValType};
 use kiln_runtime_support::v128::V128;
 use kiln_runtime_support::vm::{ExternRef, Store, VMFuncRef, ValRaw};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A WebAssembly value.
 #[derive(Clone, Debug)]
@@ -101,19 +101,24 @@ impl Val {
         }
     }
 
-    /// The raw form of this value for `store`.
+    /// The raw form of this value for `store`, to be handed to wasm. Call with the store
+    /// lock held. A function of an instance then lives as long as the store: nothing
+    /// counts where wasm keeps the reference ([`kiln_runtime_support::instance::Lifecycle`]).
     ///
     /// # Errors
     /// [`Error::WrongRuntime`] for a funcref of another store: the store does not keep the
     /// function's instance alive, so storing its pointer could outlive it.
     pub(crate) fn to_raw(&self, store: &Store) -> Result<ValRaw, Error> {
-        if let Val::FuncRef(Some(f)) = self
-            && !std::ptr::eq(Rc::as_ptr(&f.store), store)
-        {
-            return Err(Error::WrongRuntime);
+        if let Val::FuncRef(Some(f)) = self {
+            if !std::ptr::eq(Arc::as_ptr(&f.store), store) {
+                return Err(Error::WrongRuntime);
+            }
+            if let Some(owner) = &f.owner {
+                owner.data().lifecycle.mark_escaped();
+            }
         }
         if let Val::ExnRef(Some(e)) = self
-            && !std::ptr::eq(Rc::as_ptr(&e.store), store)
+            && !std::ptr::eq(std::sync::Arc::as_ptr(&e.store), store)
         {
             return Err(Error::WrongRuntime);
         }
@@ -130,7 +135,8 @@ impl Val {
         })
     }
 
-    pub(crate) fn from_raw(store: &Rc<Store>, raw: ValRaw, ty: ValType) -> Val {
+    /// The value of type `ty` behind `raw`. Call with the store lock held.
+    pub(crate) fn from_raw(store: &Arc<Store>, raw: ValRaw, ty: ValType) -> Val {
         let bits = raw.bits();
         match ty {
             ValType::I32 => Val::I32(bits as u32 as i32),

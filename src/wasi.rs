@@ -5,7 +5,7 @@
 //! [`instantiate`] registers both modules in a [`Runtime`]; modules instantiated
 //! afterwards can import their functions ([`FUNCTIONS`]). Each call acts on the WASI
 //! state of the instance that made it, built from that instance's [`crate::ModuleConfig`]
-//! when it was instantiated and kept in its host-data slot (see [`crate::Caller::host_data`]):
+//! when it was instantiated and kept with its typed state (see [`crate::Caller::data`]):
 //! args, environment, stdio, mounted directories ([`FSConfig`]), clocks, random source
 //! and preopened TCP listeners. The same host functions serve both engines.
 //!
@@ -28,15 +28,15 @@
 //!         (call $exit (i32.const 3))))
 //! "#).unwrap();
 //! let module = rt.compile(&wasm).unwrap();
-//! let out = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-//! # struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+//! let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+//! # struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
 //! # impl std::io::Write for Shared {
-//! #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.borrow_mut().extend_from_slice(b); Ok(b.len()) }
+//! #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
 //! #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
 //! # }
 //! let err = rt.instantiate(&module, ModuleConfig::new().with_stdout(Shared(out.clone()))).unwrap_err();
 //! assert!(matches!(err, kiln::Error::Exit(kiln::ExitError { code: 3 })));
-//! assert_eq!(&*out.borrow(), b"hi\n");
+//! assert_eq!(&*out.lock().unwrap(), b"hi\n");
 //! ```
 //!
 //! See the `kiln_wasi` crate docs for the errno choices and the table of deliberate

@@ -78,6 +78,8 @@ pub mod offsets {
     pub const STORE_EPOCH_DEADLINE: i32 = offset_of!(VMStoreContext, epoch_deadline) as i32;
     /// `VMStoreContext::epoch_counter`.
     pub const STORE_EPOCH_COUNTER: i32 = offset_of!(VMStoreContext, epoch_counter) as i32;
+    /// `VMStoreContext::fuel`.
+    pub const STORE_FUEL: i32 = offset_of!(VMStoreContext, fuel) as i32;
     /// `VMMemoryDefinition::base`.
     pub const MEMORY_BASE: i32 = offset_of!(VMMemoryDefinition, base) as i32;
     /// `VMMemoryDefinition::current_length`.

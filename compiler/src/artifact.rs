@@ -79,11 +79,13 @@ pub fn code_settings(settings: &CompilerSettings) -> CodeSettings {
             bounds_checks: BoundsMode::GuardPages,
             guard_bytes: settings.guard_bytes,
             epoch_interruption: settings.epoch_interruption,
+            fuel: settings.fuel,
         },
         BoundsChecks::Explicit => CodeSettings {
             bounds_checks: BoundsMode::Explicit,
             guard_bytes: 0,
             epoch_interruption: settings.epoch_interruption,
+            fuel: settings.fuel,
         },
     }
 }

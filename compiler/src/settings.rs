@@ -66,6 +66,9 @@ pub struct CompilerSettings {
     pub guard_bytes: u64,
     /// Whether to check the epoch deadline at function entry and loop headers.
     pub epoch_interruption: bool,
+    /// Whether to consume one unit of the store's fuel at function entry and loop headers
+    /// (trapping `all fuel consumed` when none is left).
+    pub fuel: bool,
     /// The optimization level.
     pub opt_level: OptLevel,
     /// Whether to run Cranelift's IR verifier on every function (slower compiles; for
@@ -89,6 +92,7 @@ impl CompilerSettings {
             bounds_checks: BoundsChecks::GuardPages,
             guard_bytes: 2 << 30,
             epoch_interruption: false,
+            fuel: false,
             opt_level: OptLevel::Speed,
             verify_ir: cfg!(debug_assertions),
         }
@@ -111,7 +115,7 @@ impl CompilerSettings {
     pub fn settings_fingerprint(&self) -> u64 {
         let mut text = format!(
             "kiln-compiler {} codegen {}; cranelift {}; target {}; cpu {:?}; bounds {:?}; \
-             guard {}; epoch {}; opt {:?}",
+             guard {}; epoch {}; fuel {}; opt {:?}",
             env!("CARGO_PKG_VERSION"),
             CODEGEN_REVISION,
             CRANELIFT_VERSION,
@@ -120,6 +124,7 @@ impl CompilerSettings {
             self.bounds_checks,
             if self.bounds_checks == BoundsChecks::GuardPages { self.guard_bytes } else { 0 },
             self.epoch_interruption,
+            self.fuel,
             self.opt_level,
         );
         if let Ok(isa) = self.build_isa() {

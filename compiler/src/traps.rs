@@ -31,6 +31,8 @@ pub const NULL_REFERENCE: ClifTrap = ClifTrap::unwrap_user(8);
 pub const NULL_FUNCTION_REFERENCE: ClifTrap = ClifTrap::unwrap_user(9);
 /// `null exception reference` (`throw_ref` of null; exception handling).
 pub const NULL_EXCEPTION_REFERENCE: ClifTrap = ClifTrap::unwrap_user(10);
+/// `all fuel consumed`.
+pub const OUT_OF_FUEL: ClifTrap = ClifTrap::unwrap_user(11);
 /// `out of bounds memory access`.
 pub const MEMORY_OUT_OF_BOUNDS: ClifTrap = ClifTrap::HEAP_OUT_OF_BOUNDS;
 
@@ -53,6 +55,7 @@ pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
         TrapCode::NullReference => NULL_REFERENCE,
         TrapCode::NullFunctionReference => NULL_FUNCTION_REFERENCE,
         TrapCode::NullExceptionReference => NULL_EXCEPTION_REFERENCE,
+        TrapCode::OutOfFuel => OUT_OF_FUEL,
         _ => return None,
     })
 }

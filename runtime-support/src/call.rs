@@ -21,11 +21,9 @@ pub unsafe fn invoke(
 ) -> Result<(), Unwind> {
     // SAFETY: per this function's contract.
     let f = unsafe { &*func };
-    store.enter_from_host();
     // SAFETY: the array-call contract: `slots` is long enough, caller is the host (null).
     let ok =
         unsafe { (f.array_call)(f.vmctx, std::ptr::null_mut(), slots.as_mut_ptr(), slots.len()) };
-    store.leave_from_host();
     if ok {
         Ok(())
     } else {

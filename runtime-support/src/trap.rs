@@ -43,6 +43,8 @@ pub enum TrapCode {
     NullFunctionReference = 13,
     /// `throw_ref` of a null exception reference (exception handling).
     NullExceptionReference = 14,
+    /// The store's fuel ran out ([`crate::vm::VMStoreContext::fuel`]).
+    OutOfFuel = 15,
 }
 
 impl TrapCode {
@@ -60,6 +62,7 @@ impl TrapCode {
             TrapCode::InvalidConversionToInteger => "invalid conversion to integer",
             TrapCode::CallStackExhausted => "call stack exhausted",
             TrapCode::Interrupted => "interrupted",
+            TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::HostError => "host error",
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
@@ -70,7 +73,7 @@ impl TrapCode {
 
 impl TrapCode {
     /// Every trap code, by number (`ALL[n].to_u32() == n`).
-    pub const ALL: [TrapCode; 15] = [
+    pub const ALL: [TrapCode; 16] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -86,6 +89,7 @@ impl TrapCode {
         TrapCode::NullReference,
         TrapCode::NullFunctionReference,
         TrapCode::NullExceptionReference,
+        TrapCode::OutOfFuel,
     ];
 
     /// The code's stable number in trap tables of compiled code and artifacts (its
@@ -176,23 +180,60 @@ impl fmt::Display for FrameInfo {
     }
 }
 
-/// A trap: the code, the spec message (or a host's message), and the wasm backtrace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The error value a host function failed with, kept with its type.
+pub type HostError = std::sync::Arc<dyn std::error::Error + Send + Sync>;
+
+/// A trap: the code, the spec message (or a host's message), and the wasm backtrace; for a
+/// host function's error, that error itself ([`Trap::host_error`]).
+#[derive(Clone, Debug)]
 pub struct Trap {
     code: TrapCode,
     message: String,
     backtrace: Vec<FrameInfo>,
+    host_error: Option<HostError>,
 }
+
+/// Traps are equal when their code, message and backtrace are (host errors are compared
+/// by their messages).
+impl PartialEq for Trap {
+    fn eq(&self, other: &Self) -> bool {
+        (self.code, &self.message, &self.backtrace)
+            == (other.code, &other.message, &other.backtrace)
+    }
+}
+impl Eq for Trap {}
 
 impl Trap {
     /// A trap with the spec's message for `code` and no backtrace yet.
     pub fn new(code: TrapCode) -> Self {
-        Self { code, message: code.message().to_string(), backtrace: Vec::new() }
+        Self { code, message: code.message().to_string(), backtrace: Vec::new(), host_error: None }
     }
 
     /// A trap raised by a host function, with its own message.
     pub fn host(message: impl Into<String>) -> Self {
-        Self { code: TrapCode::HostError, message: message.into(), backtrace: Vec::new() }
+        Self {
+            code: TrapCode::HostError,
+            message: message.into(),
+            backtrace: Vec::new(),
+            host_error: None,
+        }
+    }
+
+    /// A trap carrying the error a host function failed with: its message is the error's
+    /// `Display`, and the error stays reachable, with its type, through
+    /// [`Trap::host_error`] and `source()`.
+    pub fn from_host_error(error: Box<dyn std::error::Error + Send + Sync>) -> Self {
+        Self {
+            code: TrapCode::HostError,
+            message: error.to_string(),
+            backtrace: Vec::new(),
+            host_error: Some(error.into()),
+        }
+    }
+
+    /// The error a host function failed with, if this trap carries one.
+    pub fn host_error(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.host_error.as_deref()
     }
 
     /// What trapped.
@@ -276,7 +317,11 @@ fn thousands(n: usize) -> String {
     out
 }
 
-impl std::error::Error for Trap {}
+impl std::error::Error for Trap {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.host_error.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[cfg(test)]
 mod tests {

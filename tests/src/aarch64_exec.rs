@@ -581,7 +581,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
     let interp = kiln_runtime_support::interp::InterpModule::new(
         info.clone(),
         DECODE.features,
-        false,
+        Default::default(),
         kiln_runtime_support::interp::Translation::Lazy,
     )
     .map_err(|e| e.to_string())?;

@@ -30,7 +30,7 @@ pub(crate) enum TimeSource {
     /// The host's clock.
     System,
     /// An embedder's function returning ns, with its resolution in ns.
-    Custom(Box<dyn FnMut() -> u64>, u64),
+    Custom(Box<dyn FnMut() -> u64 + Send>, u64),
 }
 
 /// How the guest sleeps.
@@ -42,7 +42,7 @@ pub(crate) enum SleepSource {
     /// `std::thread::sleep`.
     System,
     /// An embedder's function taking ns.
-    Custom(Box<dyn FnMut(u64)>),
+    Custom(Box<dyn FnMut(u64) + Send>),
 }
 
 /// One instance's clocks.

@@ -59,19 +59,19 @@ impl WasiConfig {
     }
 
     /// Standard input from a reader, seen as a stream of unknown type (not a terminal).
-    pub fn with_stdin(mut self, r: impl Read + 'static) -> Self {
+    pub fn with_stdin(mut self, r: impl Read + Send + 'static) -> Self {
         self.stdin = Some(StdioSource::Reader(Box::new(r)));
         self
     }
 
     /// Standard output to a writer, seen as a stream of unknown type (not a terminal).
-    pub fn with_stdout(mut self, w: impl Write + 'static) -> Self {
+    pub fn with_stdout(mut self, w: impl Write + Send + 'static) -> Self {
         self.stdout = Some(StdioSource::Writer(Box::new(w)));
         self
     }
 
     /// Standard error to a writer, seen as a stream of unknown type (not a terminal).
-    pub fn with_stderr(mut self, w: impl Write + 'static) -> Self {
+    pub fn with_stderr(mut self, w: impl Write + Send + 'static) -> Self {
         self.stderr = Some(StdioSource::Writer(Box::new(w)));
         self
     }
@@ -111,7 +111,11 @@ impl WasiConfig {
     }
 
     /// A custom wall clock: `clock` returns ns since the Unix epoch; `resolution` in ns.
-    pub fn with_walltime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
+    pub fn with_walltime(
+        mut self,
+        clock: impl FnMut() -> u64 + Send + 'static,
+        resolution: u64,
+    ) -> Self {
         self.walltime = TimeSource::Custom(Box::new(clock), resolution.max(1));
         self
     }
@@ -124,7 +128,11 @@ impl WasiConfig {
     }
 
     /// A custom monotonic clock in ns, with its resolution in ns.
-    pub fn with_nanotime(mut self, clock: impl FnMut() -> u64 + 'static, resolution: u64) -> Self {
+    pub fn with_nanotime(
+        mut self,
+        clock: impl FnMut() -> u64 + Send + 'static,
+        resolution: u64,
+    ) -> Self {
         self.nanotime = TimeSource::Custom(Box::new(clock), resolution.max(1));
         self
     }
@@ -136,13 +144,13 @@ impl WasiConfig {
     }
 
     /// A custom sleeper, called with the ns to sleep.
-    pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + 'static) -> Self {
+    pub fn with_nanosleep(mut self, sleep: impl FnMut(u64) + Send + 'static) -> Self {
         self.sleep = SleepSource::Custom(Box::new(sleep));
         self
     }
 
     /// `random_get` reads from `source` (default: a fixed deterministic sequence).
-    pub fn with_rand_source(mut self, source: impl Read + 'static) -> Self {
+    pub fn with_rand_source(mut self, source: impl Read + Send + 'static) -> Self {
         self.rand = RandSource::Custom(Box::new(source));
         self
     }

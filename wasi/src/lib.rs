@@ -21,7 +21,7 @@
 //! (`kiln::wasi::instantiate`) and, when it instantiates a module, builds its [`WasiCtx`]
 //! from the `ModuleConfig` (which holds a [`WasiConfig`]) and puts it in the instance's
 //! host-data slot (`kiln_runtime_support::instance::HostData`, which the facade's `Caller`
-//! exposes as `Caller::host_data`), where the functions find it through their caller. The
+//! exposes as `Caller::data`), where the functions find it through their caller. The
 //! other direction (`kiln-wasi` on top of `kiln`, using `Caller` and `HostModuleBuilder`)
 //! would have left `ModuleConfig`'s WASI settings and `kiln::wasi` without a home in the
 //! facade, or needed the host-function API split out of the facade into a crate of its

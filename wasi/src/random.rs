@@ -14,7 +14,7 @@ pub(crate) enum RandSource {
     /// The host's CSPRNG (`getrandom(2)`).
     System,
     /// An embedder's reader.
-    Custom(Box<dyn Read>),
+    Custom(Box<dyn Read + Send>),
 }
 
 impl Default for RandSource {

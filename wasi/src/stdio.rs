@@ -15,16 +15,16 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 /// What the embedder gave for one standard stream.
 pub(crate) enum StdioSource {
     /// A reader (standard input only).
-    Reader(Box<dyn Read>),
+    Reader(Box<dyn Read + Send>),
     /// A writer (standard output or error only).
-    Writer(Box<dyn Write>),
+    Writer(Box<dyn Write + Send>),
     /// A host descriptor, read or written directly (no buffering in between).
     Host(OwnedFd),
 }
 
 enum StreamIo {
-    Reader(Box<dyn Read>),
-    Writer(Box<dyn Write>),
+    Reader(Box<dyn Read + Send>),
+    Writer(Box<dyn Write + Send>),
     Host(OwnedFd),
 }
 

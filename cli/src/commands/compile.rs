@@ -51,6 +51,9 @@ pub struct CompileArgs {
     /// Compile interruption checks in, so `kiln run --timeout` can stop the artifact.
     #[arg(long)]
     interruptible: bool,
+    /// Compile fuel checks in, so `kiln run --fuel N` can run the artifact.
+    #[arg(long)]
+    fuel: bool,
     /// The features the module may use: v1, v2, all, or a comma list of those and proposal
     /// names (e.g. `v2,multi-memory,memory64`), as `kiln wast --features`.
     #[arg(long, value_name = "LIST", default_value = "v2", value_parser = kiln_spectest::features::parse)]
@@ -84,6 +87,7 @@ pub fn compile(a: CompileArgs) -> Result<ExitCode, String> {
             EmitKind::Obj => Emit::Obj,
         },
         interruption: a.interruptible,
+        fuel: a.fuel,
         features: a.features,
         ..AotOptions::default()
     };

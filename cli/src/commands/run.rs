@@ -40,6 +40,11 @@ pub struct RunArgs {
     /// error and exit code 124. An artifact must be compiled with `kiln compile --interruptible`.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     timeout: Option<Duration>,
+    /// Give the guest N units of fuel: each function call and loop iteration consumes one,
+    /// and running out stops it with the trap `all fuel consumed` (exit code 1). An
+    /// artifact must be compiled with `kiln compile --fuel`.
+    #[arg(long, value_name = "N")]
+    fuel: Option<u64>,
     /// The most linear memory each memory of the guest may have, in bytes with an optional
     /// unit (`64MiB`, `1GiB`, `65536`); rounded down to whole 64 KiB pages.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
@@ -130,6 +135,9 @@ pub fn run(a: RunArgs) -> Result<ExitCode, String> {
     // An artifact compiled with interruption checks needs a runtime with interruption on.
     let interruptible_artifact = artifact && artifact_is_interruptible(&a.module);
     let rt = Runtime::with_config(runtime_config(&a, interruptible_artifact)?);
+    if let Some(fuel) = a.fuel {
+        rt.set_fuel(fuel);
+    }
     kiln::wasi::instantiate(&rt).map_err(describe)?;
     let module = if artifact {
         let loaded = if a.trust_keys.is_empty() {
@@ -143,6 +151,8 @@ pub fn run(a: RunArgs) -> Result<ExitCode, String> {
         loaded.map_err(|e| {
             let hint = if a.timeout.is_some() && !interruptible_artifact {
                 " (--timeout needs an artifact compiled with `kiln compile --interruptible`)"
+            } else if a.fuel.is_some() {
+                " (--fuel needs an artifact compiled with `kiln compile --fuel`)"
             } else {
                 ""
             };
@@ -230,6 +240,7 @@ fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeCo
     let mut config = RuntimeConfig::new()
         .with_engine(engine)
         .with_interruption(interruption)
+        .with_fuel(a.fuel.is_some())
         .with_core_features(a.features);
     for k in &a.trust_keys {
         config = config.with_trusted_key(super::keygen::read_public_key(k)?);

@@ -506,6 +506,49 @@ fn timeout_stops_a_guest_that_loops_forever_on_every_path() {
     assert!(err.contains("needs a unit"), "{err}");
 }
 
+/// `kiln run --fuel N` on both engines and with an artifact compiled with `--fuel`: enough
+/// fuel runs the function, too little stops it with `all fuel consumed` and exit code 1.
+#[test]
+fn fuel_limits_how_long_a_guest_runs() {
+    let m = module_file(
+        "fuel.wasm",
+        r#"(module (func (export "count") (param $n i32) (result i32) (local $i i32)
+             (block $done (loop $l
+               (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+               (local.set $i (i32.add (local.get $i) (i32.const 1)))
+               (br $l)))
+             (local.get $i)))"#,
+    );
+    let fueled = m.replace(".wasm", "-fuel.kiln");
+    assert_eq!(kiln(&["compile", "--fuel", &m, "-o", &fueled]).0, 0);
+    for (what, path, extra) in [
+        ("compiled in process", &m, None),
+        ("interpreter", &m, Some("--interpreter")),
+        ("artifact", &fueled, None),
+    ] {
+        let run = |fuel: &str, n: &str| {
+            let mut args = vec!["run", "--fuel", fuel];
+            args.extend(extra);
+            args.extend([path.as_str(), "--invoke", "count", n]);
+            kiln(&args)
+        };
+        // 1 (entry) + 11 loop headers for n = 10.
+        assert_eq!(run("12", "10").1, "10\n", "{what}");
+        let (code, out, err) = run("11", "10");
+        assert_eq!((code, out.as_str()), (1, ""), "{what}: {err}");
+        assert!(err.contains("all fuel consumed"), "{what}: {err}");
+        let (code, _, err) = run("1000", "1000000");
+        assert_eq!(code, 1, "{what}: {err}");
+    }
+    // An artifact without fuel checks cannot run under --fuel; the error says why.
+    let plain = m.replace(".wasm", "-plain.kiln");
+    assert_eq!(kiln(&["compile", &m, "-o", &plain]).0, 0);
+    let (code, _, err) = kiln(&["run", "--fuel", "100", &plain, "--invoke", "count", "1"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("fuel: off in the artifact, on here"), "{err}");
+    assert!(err.contains("kiln compile --fuel"), "{err}");
+}
+
 #[test]
 fn max_memory_limits_growth() {
     let m = module_file(

@@ -164,9 +164,7 @@ impl Translator<'_, '_> {
             base,
             dest_reachable: false,
         });
-        if self.env.settings.epoch_interruption {
-            self.epoch_check();
-        }
+        self.entry_checks();
         Ok(())
     }
 

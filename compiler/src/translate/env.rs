@@ -249,6 +249,30 @@ impl Translator<'_, '_> {
         self.b.seal_block(cont);
     }
 
+    /// The fuel check: consume one unit of the store's fuel and trap `all fuel consumed`
+    /// when it goes below zero.
+    pub fn fuel_check(&mut self) {
+        let invariant = self.vmctx_invariant_flags();
+        let store = self.b.ins().load(POINTER, invariant, self.vmctx, offsets::HEADER_STORE);
+        // No alias region: host functions and builtins read and set the fuel too.
+        let changing = MemFlagsData::trusted();
+        let fuel = self.b.ins().load(types::I64, changing, store, offsets::STORE_FUEL);
+        let left = self.b.ins().iadd_imm_s(fuel, -1);
+        self.b.ins().store(changing, left, store, offsets::STORE_FUEL);
+        let out = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, left, 0);
+        self.b.ins().trapnz(out, traps::OUT_OF_FUEL);
+    }
+
+    /// The entry and loop-header checks the settings ask for (epoch deadline, fuel).
+    pub fn entry_checks(&mut self) {
+        if self.env.settings.epoch_interruption {
+            self.epoch_check();
+        }
+        if self.env.settings.fuel {
+            self.fuel_check();
+        }
+    }
+
     /// The `i32` result of a comparison (`0` or `1`).
     pub fn bool_to_i32(&mut self, c: Value) -> Value {
         self.b.ins().uextend(types::I32, c)

@@ -201,9 +201,7 @@ impl Translator<'_, '_> {
                 self.locals.push(var);
             }
         }
-        if self.env.settings.epoch_interruption {
-            self.epoch_check();
-        }
+        self.entry_checks();
         let results: Vec<ir::Type> = results.iter().map(|&t| clif_type(t)).collect();
         self.push_function_frame(results);
         Ok(())

@@ -129,7 +129,7 @@ type Outcome = Result<Vec<u64>, TrapCode>;
 /// One instance of [`WAT`] compiled with `bounds`, in a store whose memories are reserved
 /// as that code expects.
 struct Instance {
-    store: std::rc::Rc<Store>,
+    store: std::sync::Arc<Store>,
     instance: *mut InstanceData,
 }
 

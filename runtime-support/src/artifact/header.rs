@@ -16,7 +16,8 @@
 //! | 112 | 8 | the compiler's settings fingerprint |
 //! | 120 | 1 | bounds checks: 0 guard pages, 1 explicit |
 //! | 121 | 1 | epoch interruption: 0 or 1 |
-//! | 122 | 6 | zero |
+//! | 122 | 1 | fuel checks: 0 or 1 |
+//! | 123 | 5 | zero |
 //! | 128 | 8 | guard bytes after each 4 GiB reservation (0 with explicit checks) |
 //! | 136 | 32 | SHA-256 of the source wasm |
 //! | 168 | 32 | payload digest: BLAKE3 of every section but the cold ones ([`super::payload_digest`]) |
@@ -88,6 +89,9 @@ pub struct CodeSettings {
     pub guard_bytes: u64,
     /// Whether the code checks the epoch deadline.
     pub epoch_interruption: bool,
+    /// Whether the code consumes fuel (`VMStoreContext::fuel`) at function entries and
+    /// loop headers.
+    pub fuel: bool,
 }
 
 impl CodeSettings {
@@ -110,6 +114,10 @@ impl CodeSettings {
                 on(other.epoch_interruption)
             ));
         }
+        if self.fuel != other.fuel {
+            let on = |b: bool| if b { "on" } else { "off" };
+            parts.push(format!("fuel: {} in the artifact, {} here", on(self.fuel), on(other.fuel)));
+        }
         parts.join("; ")
     }
 
@@ -122,14 +130,19 @@ impl CodeSettings {
 }
 
 impl fmt::Display for CodeSettings {
-    /// Formats as `bounds checks: ..., epoch interruption: on|off`.
+    /// Formats as `bounds checks: ..., epoch interruption: on|off`, then `, fuel: on`
+    /// when the code consumes fuel.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "bounds checks: {}, epoch interruption: {}",
             self.bounds(),
             if self.epoch_interruption { "on" } else { "off" }
-        )
+        )?;
+        if self.fuel {
+            f.write_str(", fuel: on")?;
+        }
+        Ok(())
     }
 }
 
@@ -225,6 +238,7 @@ impl ArtifactHeader {
             BoundsMode::Explicit => 1,
         };
         b[121] = u8::from(self.settings.epoch_interruption);
+        b[122] = u8::from(self.settings.fuel);
         b[128..136].copy_from_slice(&self.settings.guard_bytes.to_le_bytes());
         b[136..168].copy_from_slice(&self.wasm_sha256);
         b[168..200].copy_from_slice(&self.payload_digest);
@@ -301,6 +315,11 @@ impl ArtifactHeader {
             1 => true,
             _ => return Err(corrupt("bad epoch flag")),
         };
+        let fuel = match b[122] {
+            0 => false,
+            1 => true,
+            _ => return Err(corrupt("bad fuel flag")),
+        };
         let mut sections = SectionTable::default();
         for (i, s) in Section::ALL.iter().enumerate() {
             let at = 208 + i * 16;
@@ -319,6 +338,7 @@ impl ArtifactHeader {
                 bounds_checks,
                 guard_bytes: u64_at(b, 128),
                 epoch_interruption,
+                fuel,
             },
             wasm_sha256: b[136..168].try_into().expect("32 bytes"),
             payload_digest: b[168..200].try_into().expect("32 bytes"),
@@ -402,6 +422,7 @@ mod tests {
                 bounds_checks: BoundsMode::GuardPages,
                 guard_bytes: 2 << 30,
                 epoch_interruption: false,
+                fuel: true,
             },
             wasm_sha256: [1; 32],
             payload_digest: [2; 32],

@@ -12,6 +12,13 @@ use crate::types::IndexType;
 pub trait ImportResolver {
     /// The entity registered as `module`.`name`, if any.
     fn resolve(&self, module: &str, name: &str) -> Option<Extern>;
+
+    /// The instance of the same store that owns what [`ImportResolver::resolve`] gives
+    /// for `module`.`name`, if an instance does (not a host module): the new instance
+    /// keeps it alive (see [`super::Lifecycle`]).
+    fn provider(&self, _module: &str, _name: &str) -> Option<*mut InstanceData> {
+        None
+    }
 }
 
 impl<F: Fn(&str, &str) -> Option<Extern>> ImportResolver for F {
@@ -75,8 +82,14 @@ pub fn instantiate_with_host_data(
         resolved.push(ext);
     }
 
-    // 2. Allocate the VMContext and the instance record (and, for the interpreter's first
-    // module in this store, its value stack).
+    // 2. Ask the embedder's limiter, then allocate the VMContext and the instance record
+    // (and, for the interpreter's first module in this store, its value stack).
+    if !store.instantiating() {
+        return Err(crate::error::ResourceError {
+            message: "the resource limiter refused another instance".to_string(),
+        }
+        .into());
+    }
     if module.interp().is_some() {
         store.ensure_interp_stack()?;
     }
@@ -113,11 +126,44 @@ pub fn instantiate_with_host_data(
             .collect(),
         store,
         host_data,
+        lifecycle: Lifecycle::default(),
     });
     let ip = store.push_instance(inst);
-    // SAFETY: the store owns the instance at a stable address for its whole life; nothing
-    // else refers to it yet.
+    // SAFETY: the store owns the instance at a stable address until it is released, which
+    // only happens below on failure; nothing else refers to it yet.
     let inst = unsafe { &mut *ip };
+    // The instances it imports from stay alive while it does.
+    for import in &info.imports {
+        if let Some(p) = resolver.provider(&import.module, &import.name)
+            && !inst.lifecycle.providers.contains(&p)
+        {
+            // SAFETY: the resolver gives live instances of this store.
+            unsafe { (*p).lifecycle.pins.set((*p).lifecycle.pins.get() + 1) };
+            inst.lifecycle.providers.push(p);
+        }
+    }
+    if super::lifecycle::can_export_references(&info) {
+        inst.lifecycle.mark_escaped();
+    }
+    let result = initialize(store, &module, inst, &resolved);
+    if result.is_err() {
+        // Unless its function references may already sit in other instances' tables (spec
+        // 2.0: writes before the failure stay), nothing can reach it.
+        // SAFETY: the instance is live and no handle to it exists.
+        unsafe { store.release_instance(ip) };
+    }
+    result.map(|()| ip)
+}
+
+/// Steps 2 (the header) to 8 of instantiation, on an instance already in `store`.
+fn initialize(
+    store: &Store,
+    module: &Arc<Module>,
+    inst: &mut InstanceData,
+    resolved: &[Extern],
+) -> Result<(), InstantiationError> {
+    let info = module.info.clone();
+    let ip: *mut InstanceData = inst;
     for f in inst.interp_funcs.iter_mut() {
         f.instance = ip;
     }
@@ -135,7 +181,7 @@ pub fn instantiate_with_host_data(
 
     // 3. Imports.
     let (mut fi, mut ti, mut mi, mut gi, mut tgi) = (0u32, 0u32, 0u32, 0u32, 0u32);
-    for ext in &resolved {
+    for ext in resolved {
         match *ext {
             Extern::Func(f) => {
                 // SAFETY: `f` is a live funcref of the store; offsets as above.
@@ -240,6 +286,13 @@ pub fn instantiate_with_host_data(
 
     // 6. Memories and tables.
     for m in info.num_imported_memories..info.memories.len() as u32 {
+        let min = info.memories[m as usize].limits.min;
+        if !store.memory_growing(0, min) {
+            return Err(crate::error::ResourceError {
+                message: format!("the resource limiter refused a memory of {min} pages"),
+            }
+            .into());
+        }
         let mut mem =
             Box::new(LinearMemory::new(&info.memories[m as usize], store.config().memory)?);
         let def: *mut VMMemoryDefinition =
@@ -252,6 +305,13 @@ pub fn instantiate_with_host_data(
     }
     for t in info.num_imported_tables..info.tables.len() as u32 {
         let decl = &info.tables[t as usize];
+        let min = decl.ty.limits.min;
+        if !store.table_growing(0, min) {
+            return Err(crate::error::ResourceError {
+                message: format!("the resource limiter refused a table of {min} elements"),
+            }
+            .into());
+        }
         let init = decl.init.as_ref().map(|e| eval_const(inst, e).bits() as usize).unwrap_or(0);
         let ty = decl.ty.canonical(&info.canonical_ids());
         let mut table = Box::new(Table::new(ty, init)?);
@@ -339,7 +399,7 @@ pub fn instantiate_with_host_data(
         // SAFETY: the start function is a live function of this store taking no arguments.
         unsafe { crate::call::invoke(store, inst.funcref(start), &mut [])? };
     }
-    Ok(ip)
+    Ok(())
 }
 
 /// A segment offset (an `i32` or `i64` constant as the memory's or table's index type

@@ -1,10 +1,14 @@
 //! Instances: a module's runtime state in the VM layout (spec 4.2.5, "Module Instances").
 
+mod handle;
 mod instantiate;
+mod lifecycle;
 mod resolve;
 mod table_ops;
 
+pub use handle::InstanceHandle;
 pub use instantiate::{ImportResolver, instantiate, instantiate_with_host_data};
+pub use lifecycle::Lifecycle;
 pub use resolve::{Extern, GlobalRef, MemoryRef, TableRef};
 
 use crate::engine::Module;
@@ -30,7 +34,8 @@ pub struct InterpFuncContext {
 /// Magic at the start of every [`InterpFuncContext`]: `"intp"`.
 pub const INTERP_FUNC_MAGIC: u32 = u32::from_le_bytes(*b"intp");
 
-/// One instance's state. Owned by its [`Store`]; lives as long as the store.
+/// One instance's state. Owned by its [`Store`], which frees it once nothing can reach it
+/// ([`Lifecycle`]) or when the store is dropped.
 #[allow(clippy::vec_box)] // boxed so each object keeps its address when the Vec grows
 pub struct InstanceData {
     /// The module instantiated.
@@ -63,19 +68,29 @@ pub struct InstanceData {
     interp_funcs: Box<[InterpFuncContext]>,
     store: *const Store,
     host_data: HostData,
+    /// What keeps the instance alive.
+    pub lifecycle: Lifecycle,
 }
+
+// SAFETY: an instance is owned by its store and accessed only under the store lock (see
+// `Store`'s `Send`/`Sync` impls); its raw pointers point into that store.
+unsafe impl Send for InstanceData {}
+// SAFETY: as above.
+unsafe impl Sync for InstanceData {}
 
 /// The host-data slot of an instance: values of any types the embedder or a host module
 /// (WASI keeps each instance's state here) attached when instantiating, at most one per
-/// type, found by type (wazero's `ModuleInstance.Sys`).
+/// type, found by type (wazero's `ModuleInstance.Sys`). Values are `Send`: the instance's
+/// store may move to another thread; they are only reached under the store lock, so they
+/// need not be `Sync` (a `RefCell` or `Cell` inside is fine).
 #[derive(Default)]
 pub struct HostData {
-    values: Vec<Box<dyn Any>>,
+    values: Vec<Box<dyn Any + Send>>,
 }
 
 impl HostData {
     /// Attaches `value`, replacing a value of the same type.
-    pub fn insert<T: Any>(&mut self, value: T) {
+    pub fn insert<T: Any + Send>(&mut self, value: T) {
         self.values.retain(|v| !v.is::<T>());
         self.values.push(Box::new(value));
     }
@@ -90,6 +105,11 @@ impl InstanceData {
     /// The instance's VMContext.
     pub fn vmctx(&self) -> *mut VMContext {
         self.vmctx.cast()
+    }
+
+    /// The VMContext's address range `[start, end)`.
+    pub(crate) fn vmctx_range(&self) -> (usize, usize) {
+        (self.vmctx as usize, self.vmctx as usize + self.layout.size())
     }
 
     /// The store owning this instance.

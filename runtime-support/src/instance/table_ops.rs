@@ -38,6 +38,10 @@ impl InstanceData {
     /// `table.grow`: the old size, or `None` if the table cannot grow by `delta`.
     pub fn table_grow(&self, table: u32, delta: u64, init: usize) -> Option<u32> {
         let delta = u32::try_from(delta).ok()?;
+        let current = self.with_table(table, |t| t.size()) as u64;
+        if !self.store().table_growing(current, current + delta as u64) {
+            return None;
+        }
         self.with_table(table, |t| t.grow(delta, init))
     }
 

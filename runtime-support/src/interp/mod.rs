@@ -16,4 +16,4 @@ mod rotate;
 mod translate;
 
 pub use exec::array_call_entry;
-pub use module::{InterpModule, TRANSLATED_FEATURES, Translation};
+pub use module::{Checks, InterpModule, TRANSLATED_FEATURES, Translation};

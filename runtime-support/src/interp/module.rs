@@ -64,21 +64,32 @@ impl FuncSlot {
     }
 }
 
+/// The checks translated code carries at every function entry and loop header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Checks {
+    /// Check the store's epoch deadline ([`crate::vm::VMStoreContext::epoch_deadline`]):
+    /// trap `interrupted` once the embedder interrupted.
+    pub interruption: bool,
+    /// Consume one unit of the store's fuel ([`crate::vm::VMStoreContext::fuel`]): trap
+    /// `all fuel consumed` when none is left.
+    pub fuel: bool,
+}
+
 /// A module's functions for the interpreter. `Send + Sync`: a function's first call on any
 /// thread translates it once (others calling it meanwhile wait for that translation).
 pub struct InterpModule {
     info: Arc<ModuleInfo>,
     /// One slot per defined function (function index minus imported functions).
     funcs: Box<[FuncSlot]>,
-    /// Whether translations check the store's epoch deadline.
-    interruptible: bool,
+    /// The checks translations carry.
+    checks: Checks,
 }
 
 impl InterpModule {
     /// The interpreter's form of `info`, a module validated with `features`; translates
     /// every function now when `translation` is [`Translation::Eager`] or `features` go
-    /// beyond [`TRANSLATED_FEATURES`]. With `interruptible`, every function entry and loop
-    /// header checks the store's epoch deadline, so an embedder can stop runaway code.
+    /// beyond [`TRANSLATED_FEATURES`]. Every function entry and loop header carries `checks`
+    /// (the epoch deadline, so an embedder can stop runaway code; fuel), or none.
     ///
     /// # Errors
     /// When translating now: the first function's [`CompileError`] (marked unsupported) for
@@ -88,11 +99,11 @@ impl InterpModule {
     pub fn new(
         info: Arc<ModuleInfo>,
         features: CoreFeatures,
-        interruptible: bool,
+        checks: Checks,
         translation: Translation,
     ) -> Result<Self, CompileError> {
         let funcs = info.bodies.iter().map(|_| FuncSlot(OnceLock::new())).collect();
-        let module = Self { info, funcs, interruptible };
+        let module = Self { info, funcs, checks };
         if translation == Translation::Eager || !TRANSLATED_FEATURES.contains(features) {
             for defined in 0..module.funcs.len() as u32 {
                 module.func(defined).map_err(Clone::clone)?;
@@ -113,11 +124,7 @@ impl InterpModule {
         self.funcs[defined as usize]
             .0
             .get_or_init(|| {
-                translate_function(
-                    &self.info,
-                    self.info.num_imported_funcs + defined,
-                    self.interruptible,
-                )
+                translate_function(&self.info, self.info.num_imported_funcs + defined, self.checks)
             })
             .as_ref()
     }
@@ -143,7 +150,7 @@ impl fmt::Debug for InterpModule {
         f.debug_struct("InterpModule")
             .field("funcs", &self.funcs.len())
             .field("translated", &self.num_translated())
-            .field("interruptible", &self.interruptible)
+            .field("checks", &self.checks)
             .finish()
     }
 }

@@ -42,7 +42,12 @@ pub(super) unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, del
     let m = inst.memories[mem as usize].memory;
     // SAFETY: memory refs point to live, store-owned memories; execution in a store is
     // single-threaded, so this is the only reference while it grows.
-    unsafe { (*m).grow(delta) }.unwrap_or(u64::MAX)
+    let m = unsafe { &mut *m };
+    let current = m.size_pages();
+    if !inst.store().memory_growing(current, current.saturating_add(delta)) {
+        return u64::MAX;
+    }
+    m.grow(delta).unwrap_or(u64::MAX)
 }
 
 pub(super) unsafe extern "C" fn memory_fill(
@@ -172,8 +177,9 @@ pub(super) unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
 }
 
 pub(super) unsafe extern "C" fn epoch_reached(_vmctx: *mut VMContext) -> u32 {
-    // The deadline is one past the epoch at the outermost host entry (`Store::enter_from_host`),
-    // so reaching it means the embedder interrupted: trap `interrupted`.
+    // The deadline is one past the epoch when the store was created or last reset
+    // (`Store::reset_deadline`), so reaching it means the embedder interrupted since: trap
+    // `interrupted`.
     TRAP
 }
 

@@ -16,7 +16,9 @@ pub struct CallerCtx<'a> {
 }
 
 /// The untyped host function body: reads arguments from the slots, writes results to them.
-pub type HostFn = Box<dyn Fn(&mut CallerCtx<'_>, &mut [ValRaw]) -> Result<(), Unwind>>;
+/// `Send + Sync`: the store it belongs to may move to, and be called from, any thread.
+pub type HostFn =
+    Box<dyn Fn(&mut CallerCtx<'_>, &mut [ValRaw]) -> Result<(), Unwind> + Send + Sync>;
 
 /// Magic at the start of every host function context: `"host"`.
 pub const HOST_FUNC_MAGIC: u32 = u32::from_le_bytes(*b"host");

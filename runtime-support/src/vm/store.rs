@@ -2,23 +2,29 @@
 //! one runtime, and of the per-store execution state (DESIGN.md: "a pointer to
 //! per-thread/store state").
 //!
-//! A store and everything in it live on one thread; objects are freed when the store is
-//! dropped (as with wasmtime's `Store` and wazero's `Runtime.Close`).
+//! A store may move between threads and be reached from several, but one thread at a time
+//! owns it: everything that reads or changes its state holds its [`StoreLock`]
+//! ([`Store::lock`]). Host objects are freed when the store is dropped (as with wasmtime's
+//! `Store` and wazero's `Runtime.Close`); an instance is freed earlier, once nothing can
+//! reach it any more (see [`Store::release_instance`]).
 
 use super::exception::Exceptions;
 use super::externref::ExternRefs;
 use super::host_func::HostFuncContext;
 use super::interp_stack::InterpStack;
+use super::limiter::ResourceLimiter;
 use super::memory::{LinearMemory, MemoryStyle};
+use super::namespace::Namespaces;
+use super::store_lock::{StoreGuard, StoreLock};
 use super::table::Table;
 use super::tag::VMTag;
 use super::vmcontext::*;
 use crate::error::{ResourceError, Unwind};
 use crate::instance::InstanceData;
 use std::cell::{Cell, RefCell, UnsafeCell};
-use std::rc::{Rc, Weak};
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Weak};
 
 /// Limits and knobs a store is created with.
 #[derive(Clone, Debug)]
@@ -30,9 +36,9 @@ pub struct StoreConfig {
     pub interp_stack_slots: usize,
     /// Most nested wasm calls (frames) before `call stack exhausted`.
     pub max_call_depth: usize,
-    /// Whether code of this store carries interruption checks: each outermost call from
-    /// the host then runs until the epoch counter advances past its value at the call's
-    /// start (see [`Store::epoch`]).
+    /// Whether code of this store carries interruption checks: wasm then runs until the
+    /// epoch counter reaches the deadline, one past its value when the store was created
+    /// or last reset ([`Store::reset_deadline`]); an interruption stays in force until then.
     pub interruption: bool,
 }
 
@@ -63,12 +69,31 @@ pub struct HostTable {
     pub table: Table,
 }
 
+/// Where a store keeps its instances: a slab of boxes (each keeps its address), slots
+/// reused after an instance is freed, and the VMContext address ranges, so that a funcref
+/// pointer can be traced to the instance whose VMContext holds it.
+#[derive(Default)]
+struct Instances {
+    slots: Vec<Option<Box<InstanceData>>>,
+    free: Vec<usize>,
+    /// VMContext start address -> (end address, slot).
+    by_address: BTreeMap<usize, (usize, usize)>,
+}
+
+impl Instances {
+    /// The live instances, in slot order.
+    fn iter(&self) -> impl Iterator<Item = &InstanceData> {
+        self.slots.iter().filter_map(|s| s.as_deref())
+    }
+}
+
 /// See the module documentation.
 #[allow(clippy::vec_box)] // boxed so each object keeps its address when the Vec grows
 pub struct Store {
+    lock: StoreLock,
     ctx: UnsafeCell<VMStoreContext>,
     config: StoreConfig,
-    instances: RefCell<Vec<Box<InstanceData>>>,
+    instances: RefCell<Instances>,
     host_funcs: RefCell<Vec<Box<HostFuncContext>>>,
     host_memories: RefCell<Vec<Box<HostMemory>>>,
     host_tables: RefCell<Vec<Box<HostTable>>>,
@@ -78,33 +103,42 @@ pub struct Store {
     /// Exceptions thrown in this store ([`Exceptions`]).
     pub exceptions: RefCell<Exceptions>,
     pending: RefCell<Option<Unwind>>,
+    namespaces: RefCell<Namespaces>,
+    limiter: RefCell<Option<Arc<dyn ResourceLimiter>>>,
     /// Interpreter value stack (8-byte slots; reserved on demand, see
     /// [`Store::ensure_interp_stack`]) and its in-use top.
     pub(crate) interp_stack: UnsafeCell<InterpStack>,
     pub(crate) interp_top: Cell<usize>,
     pub(crate) call_depth: Cell<usize>,
-    /// Calls from the host into wasm in progress (nested through host functions).
-    host_entries: Cell<usize>,
     epoch: Arc<AtomicU64>,
     self_ref: Weak<Store>,
 }
 
+// SAFETY: every `Cell`, `RefCell` and `UnsafeCell` of a store, and the instances, memories,
+// tables and host objects it owns, are accessed only by the thread holding the store lock
+// (the public entry points of the `kiln` facade take it; wasm and the host functions it
+// calls run under it). Host functions and host data are `Send + Sync` and `Send`.
+unsafe impl Send for Store {}
+// SAFETY: as above.
+unsafe impl Sync for Store {}
+
 impl Store {
     /// A new, empty store.
-    pub fn new(config: StoreConfig) -> Rc<Store> {
+    pub fn new(config: StoreConfig) -> Arc<Store> {
         let epoch = Arc::new(AtomicU64::new(0));
-        Rc::new_cyclic(|weak: &Weak<Store>| Store {
+        Arc::new_cyclic(|weak: &Weak<Store>| Store {
+            lock: StoreLock::default(),
             ctx: UnsafeCell::new(VMStoreContext {
                 stack_limit: 0,
-                epoch_deadline: u64::MAX,
+                epoch_deadline: if config.interruption { 1 } else { u64::MAX },
                 epoch_counter: Arc::as_ptr(&epoch),
                 last_wasm_entry_fp: 0,
                 store: weak.as_ptr().cast(),
+                fuel: 0,
             }),
             interp_stack: UnsafeCell::new(InterpStack::new(config.interp_stack_slots)),
             interp_top: Cell::new(0),
             call_depth: Cell::new(0),
-            host_entries: Cell::new(0),
             config,
             instances: RefCell::default(),
             host_funcs: RefCell::default(),
@@ -115,14 +149,28 @@ impl Store {
             tags: RefCell::default(),
             exceptions: RefCell::default(),
             pending: RefCell::default(),
+            namespaces: RefCell::default(),
+            limiter: RefCell::default(),
             epoch,
             self_ref: weak.clone(),
         })
     }
 
     /// A strong handle to this store.
-    pub fn rc(&self) -> Rc<Store> {
+    pub fn arc(&self) -> Arc<Store> {
         self.self_ref.upgrade().expect("a live store is always reachable from itself")
+    }
+
+    /// Makes the current thread the store's owner until the guard drops (re-entrant; waits
+    /// while another thread owns it). Everything that reads or changes the store's state,
+    /// including calls into wasm, runs under it.
+    pub fn lock(&self) -> StoreGuard<'_> {
+        self.lock.lock()
+    }
+
+    /// Whether the current thread holds the store lock.
+    pub fn is_locked_here(&self) -> bool {
+        self.lock.is_owned_here()
     }
 
     /// The store's configuration.
@@ -153,28 +201,32 @@ impl Store {
         self.ctx.get()
     }
 
+    /// Sets the fuel left (see [`VMStoreContext::fuel`]); call with the store lock held.
+    pub fn set_fuel(&self, fuel: u64) {
+        // SAFETY: the lock holder is the only thread touching the context.
+        unsafe { (*self.ctx.get()).fuel = fuel.min(i64::MAX as u64) as i64 };
+    }
+
+    /// The fuel left; call with the store lock held.
+    pub fn fuel(&self) -> u64 {
+        // SAFETY: as in `set_fuel`.
+        unsafe { (*self.ctx.get()).fuel.max(0) as u64 }
+    }
+
     /// The epoch counter that interruption checks compare with the deadline.
     pub fn epoch(&self) -> &Arc<AtomicU64> {
         &self.epoch
     }
 
-    /// Marks the start of a call from the host; the outermost one of an interruptible store
-    /// sets the epoch deadline to one past the current epoch, so an interruption that
-    /// happens from now on (and only those) stops it. Pair with [`Store::leave_from_host`].
-    pub fn enter_from_host(&self) {
-        let n = self.host_entries.get();
-        if n == 0 && self.config.interruption {
+    /// Moves the epoch deadline of an interruptible store to one past the current epoch:
+    /// interruptions so far are forgotten, later ones stop wasm again. Call with the store
+    /// lock held.
+    pub fn reset_deadline(&self) {
+        if self.config.interruption {
             let now = self.epoch.load(std::sync::atomic::Ordering::Relaxed);
-            // SAFETY: the context is only accessed from this store's thread, and no wasm of
-            // this store runs at an outermost entry.
+            // SAFETY: the lock holder is the only thread touching the context.
             unsafe { (*self.ctx.get()).epoch_deadline = now.saturating_add(1) };
         }
-        self.host_entries.set(n + 1);
-    }
-
-    /// Marks the end of a call from the host (see [`Store::enter_from_host`]).
-    pub fn leave_from_host(&self) {
-        self.host_entries.set(self.host_entries.get().saturating_sub(1));
     }
 
     /// Records why the current call unwinds (read back by the host-to-wasm entry).
@@ -190,8 +242,102 @@ impl Store {
     /// Takes ownership of an instance; returns its stable address.
     pub(crate) fn push_instance(&self, mut inst: Box<InstanceData>) -> *mut InstanceData {
         let p: *mut InstanceData = &mut *inst;
-        self.instances.borrow_mut().push(inst);
+        let mut instances = self.instances.borrow_mut();
+        let slot = instances.free.pop().unwrap_or_else(|| {
+            instances.slots.push(None);
+            instances.slots.len() - 1
+        });
+        inst.lifecycle.slot = slot;
+        let (start, end) = inst.vmctx_range();
+        instances.by_address.insert(start, (end, slot));
+        instances.slots[slot] = Some(inst);
         p
+    }
+
+    /// The instance whose VMContext holds the address `p` (a funcref of one of its
+    /// functions, defined or imported), if any: host function contexts belong to no
+    /// instance.
+    pub fn instance_holding(&self, p: *const u8) -> Option<*mut InstanceData> {
+        let instances = self.instances.borrow();
+        let (_, &(end, slot)) = instances.by_address.range(..=p as usize).next_back()?;
+        if (p as usize) >= end {
+            return None;
+        }
+        instances.slots[slot].as_deref().map(|i| i as *const InstanceData as *mut InstanceData)
+    }
+
+    /// The store's registered module names (hold the store lock while using them, and do
+    /// not hold the borrow across calls into wasm).
+    pub fn namespaces(&self) -> std::cell::RefMut<'_, Namespaces> {
+        self.namespaces.borrow_mut()
+    }
+
+    /// Sets the limiter consulted before growth and instantiation (see
+    /// [`ResourceLimiter`]); call with the store lock held.
+    pub fn set_limiter(&self, limiter: Option<Arc<dyn ResourceLimiter>>) {
+        *self.limiter.borrow_mut() = limiter;
+    }
+
+    fn limiter(&self) -> Option<Arc<dyn ResourceLimiter>> {
+        self.limiter.borrow().clone()
+    }
+
+    /// Whether a memory of the store may grow from `current` to `desired` pages (the
+    /// limiter's answer; `true` without one or when it does not grow).
+    pub fn memory_growing(&self, current: u64, desired: u64) -> bool {
+        desired <= current || self.limiter().is_none_or(|l| l.memory_growing(current, desired))
+    }
+
+    /// Whether a table of the store may grow from `current` to `desired` elements.
+    pub fn table_growing(&self, current: u64, desired: u64) -> bool {
+        desired <= current || self.limiter().is_none_or(|l| l.table_growing(current, desired))
+    }
+
+    /// Whether another instance may be created now.
+    pub fn instantiating(&self) -> bool {
+        let n = self.instance_count();
+        self.limiter().is_none_or(|l| l.instantiating(n))
+    }
+
+    /// Number of instances the store holds now.
+    pub fn instance_count(&self) -> usize {
+        let instances = self.instances.borrow();
+        instances.slots.len() - instances.free.len()
+    }
+
+    /// Frees `instance` (its VMContext, memories, tables, host data) if nothing can reach
+    /// it any more: no handle, no name, no importer, and none of its function references
+    /// escaped (see [`crate::instance::Lifecycle`]). Freeing it may free the instances it
+    /// imported from in turn. Call with the store lock held.
+    ///
+    /// # Safety
+    /// `instance` must be an instance of this store that was not freed.
+    pub unsafe fn release_instance(&self, instance: *mut InstanceData) {
+        let mut pending = vec![instance];
+        while let Some(p) = pending.pop() {
+            // SAFETY: per the contract for the first; the providers pinned below stay live
+            // while pinned.
+            let inst = unsafe { &*p };
+            if !inst.lifecycle.unreachable() {
+                continue;
+            }
+            let boxed = {
+                let mut instances = self.instances.borrow_mut();
+                let slot = inst.lifecycle.slot;
+                let (start, _) = inst.vmctx_range();
+                instances.by_address.remove(&start);
+                instances.free.push(slot);
+                instances.slots[slot].take()
+            };
+            if let Some(boxed) = boxed {
+                for &provider in &boxed.lifecycle.providers {
+                    // SAFETY: a pinned provider stays live until its importers are freed.
+                    unsafe { (*provider).lifecycle.pins.set((*provider).lifecycle.pins.get() - 1) };
+                    pending.push(provider);
+                }
+                drop(boxed);
+            }
+        }
     }
 
     /// Takes ownership of a host function context; returns its stable address.
@@ -280,6 +426,7 @@ impl Store {
 impl Drop for Store {
     fn drop(&mut self) {
         // Instances refer to host objects and to each other; drop instances first.
-        self.instances.get_mut().clear();
+        self.namespaces.get_mut().clear();
+        self.instances.get_mut().slots.clear();
     }
 }

@@ -148,6 +148,10 @@ pub struct VMStoreContext {
     pub last_wasm_entry_fp: usize,
     /// The owning [`crate::vm::Store`].
     pub store: *const c_void,
+    /// Fuel left: code compiled or translated with fuel checks consumes one unit at each
+    /// function entry and loop iteration and traps `all fuel consumed` when it would go
+    /// below zero.
+    pub fuel: i64,
 }
 
 /// The fixed header at the start of every instance VMContext.

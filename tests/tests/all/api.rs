@@ -161,10 +161,10 @@ fn named_instances_link_and_names_are_unique() {
 #[test]
 fn start_functions_run_in_order() {
     let rt = rt();
-    let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let calls = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let c2 = calls.clone();
     rt.host_module("env")
-        .func("note", move |x: i32| c2.borrow_mut().push(x))
+        .func("note", move |x: i32| c2.lock().unwrap().push(x))
         .instantiate()
         .unwrap();
     let wasm = wat::parse_str(
@@ -176,10 +176,10 @@ fn start_functions_run_in_order() {
     .unwrap();
     let m = rt.compile(&wasm).unwrap();
     rt.instantiate(&m, ModuleConfig::new()).unwrap();
-    assert_eq!(*calls.borrow(), [1, 2]);
-    calls.borrow_mut().clear();
+    assert_eq!(*calls.lock().unwrap(), [1, 2]);
+    calls.lock().unwrap().clear();
     rt.instantiate(&m, ModuleConfig::new().with_start_functions(["init", "_start"])).unwrap();
-    assert_eq!(*calls.borrow(), [1, 3, 2]);
+    assert_eq!(*calls.lock().unwrap(), [1, 3, 2]);
 }
 
 #[test]
@@ -225,18 +225,18 @@ fn features_and_limits() {
 #[test]
 fn caller_reads_guest_memory_and_exports() {
     let rt = rt();
-    let seen = std::rc::Rc::new(std::cell::RefCell::new(String::new()));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
     let s2 = seen.clone();
     rt.host_module("env")
         .func("log", move |caller: Caller<'_>, ptr: u32, len: u32| -> Result<(), Error> {
             let mem = caller.memory().expect("caller has memory");
             let bytes = mem.read_vec(ptr as u64, len as usize)?;
-            s2.borrow_mut().push_str(&String::from_utf8_lossy(&bytes));
+            s2.lock().unwrap().push_str(&String::from_utf8_lossy(&bytes));
             let v = caller.get_export("answer").and_then(|e| match e {
                 Extern::Global(g) => g.get().i32(),
                 _ => None,
             });
-            s2.borrow_mut().push_str(&format!(" {}", v.unwrap_or(-1)));
+            s2.lock().unwrap().push_str(&format!(" {}", v.unwrap_or(-1)));
             Ok(())
         })
         .instantiate()
@@ -249,7 +249,7 @@ fn caller_reads_guest_memory_and_exports() {
     )
     .unwrap();
     rt.instantiate_wasm(&wasm).unwrap().call("go", &[]).unwrap();
-    assert_eq!(*seen.borrow(), "hi there 42");
+    assert_eq!(*seen.lock().unwrap(), "hi there 42");
     // A host function reading out of bounds gets an error the guest sees as a trap.
     let bad = wat::parse_str(
         r#"(module (import "env" "log" (func $log (param i32 i32))) (memory 1)
@@ -280,15 +280,15 @@ fn externrefs_round_trip() {
     assert_eq!(inst.call("isnull", &[Val::ExternRef(None)]).unwrap()[0].i32(), Some(1));
 }
 
-/// A value attached with `ModuleConfig::with_host_data` is what the instance's host
-/// functions see through `Caller::host_data`; another instance sees its own.
+/// A value given with `ModuleConfig::with_data` is what the instance's host functions see
+/// through `Caller::data`; another instance sees its own.
 #[test]
-fn host_functions_see_their_callers_host_data() {
+fn host_functions_see_their_callers_data() {
     struct Counter(std::cell::Cell<i32>);
     let rt = kiln::Runtime::new();
     rt.host_module("env")
         .func("bump", |caller: kiln::Caller<'_>| -> i32 {
-            let Some(c) = caller.host_data::<Counter>() else { return -1 };
+            let Some(c) = caller.data::<Counter>() else { return -1 };
             c.0.set(c.0.get() + 1);
             c.0.get()
         })
@@ -301,7 +301,7 @@ fn host_functions_see_their_callers_host_data() {
     .unwrap();
     let module = rt.compile(&wasm).unwrap();
     let config = |start: i32| {
-        kiln::ModuleConfig::new().with_name("").with_host_data(Counter(std::cell::Cell::new(start)))
+        kiln::ModuleConfig::new().with_name("").with_data(Counter(std::cell::Cell::new(start)))
     };
     let a = rt.instantiate(&module, config(0)).unwrap();
     let b = rt.instantiate(&module, config(100)).unwrap();

@@ -1,6 +1,6 @@
 //! Interruption (`RuntimeConfig::with_interruption` + `InterruptHandle`) on every engine:
-//! loops, recursion without loops, calls through host functions, and calls after an
-//! interruption run normally again.
+//! loops, recursion without loops, calls through host functions; an interruption stays in
+//! force (also one that arrives between calls) until `Runtime::reset_interrupt`.
 
 use kiln::{Engine, Error, Runtime, RuntimeConfig, TrapCode};
 use std::time::{Duration, Instant};
@@ -63,6 +63,7 @@ fn interrupt_stops_loops_recursion_and_host_loops_then_calls_run_again() {
             [("spin", vec![]), ("fib", vec![kiln::Val::I32(60)]), ("spin_host", vec![])]
         {
             let f = inst.exported_function(name).unwrap();
+            rt.reset_interrupt();
             let start = Instant::now();
             interrupt_after(&rt, 50);
             expect_interrupted(f.call(&args), name, engine);
@@ -72,8 +73,10 @@ fn interrupt_stops_loops_recursion_and_host_loops_then_calls_run_again() {
                 start.elapsed()
             );
         }
-        // An interruption ends one call, not the runtime: the next call completes.
+        // The interruption stays in force until reset; then calls complete again.
         let count = inst.typed_func::<i32, i32>("count").unwrap();
+        expect_interrupted(count.call(1_000_000).map(|v| vec![v.into()]), "count", engine);
+        rt.reset_interrupt();
         assert_eq!(count.call(1_000_000).unwrap(), 1_000_000, "{engine:?}");
     }
 }
@@ -90,17 +93,24 @@ fn without_interruption_config_code_has_no_checks_and_interrupt_is_a_no_op() {
     }
 }
 
+/// An interrupt that arrives while no wasm runs is not lost: the next call traps at its
+/// first check, and so does every call until the runtime is reset.
 #[test]
-fn interrupt_before_a_call_does_not_stop_that_call() {
+fn interrupt_between_calls_stops_the_next_calls_until_reset() {
     for engine in engines() {
         let rt =
             Runtime::with_config(RuntimeConfig::new().with_engine(engine).with_interruption(true));
         rt.host_module("host").func("tick", || {}).instantiate().unwrap();
         let inst = rt.instantiate_wasm(&wat::parse_str(SPIN).unwrap()).unwrap();
         let h = rt.interrupt_handle();
-        h.interrupt();
-        h.interrupt();
         let count = inst.typed_func::<i32, i32>("count").unwrap();
+        assert_eq!(count.call(100).unwrap(), 100, "{engine:?}");
+        h.interrupt();
+        h.interrupt();
+        for _ in 0..2 {
+            expect_interrupted(count.call(100).map(|v| vec![v.into()]), "count", engine);
+        }
+        rt.reset_interrupt();
         assert_eq!(count.call(100).unwrap(), 100, "{engine:?}");
     }
 }

@@ -7,18 +7,17 @@
 
 use kiln::aot::{AotOptions, CpuTarget, compile_artifact};
 use kiln::{CompiledModule, CoreFeatures, Engine, ModuleConfig, Runtime, RuntimeConfig};
-use std::cell::RefCell;
 use std::io::Write;
 use std::process::Command;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// A stdout that the test can read back.
 #[derive(Clone, Default)]
-struct Capture(Rc<RefCell<Vec<u8>>>);
+struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Capture {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
+        self.0.lock().unwrap().extend_from_slice(b);
         Ok(b.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -54,7 +53,7 @@ fn run_module(
     let argv = std::iter::once("simd_kernels").chain(args.iter().copied());
     rt.instantiate(&module, ModuleConfig::new().with_args(argv).with_stdout(out.clone()))
         .unwrap_or_else(|e| panic!("simd_kernels fails: {e}"));
-    String::from_utf8(out.0.borrow().clone()).unwrap()
+    String::from_utf8(out.0.lock().unwrap().clone()).unwrap()
 }
 
 #[test]

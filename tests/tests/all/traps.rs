@@ -165,20 +165,20 @@ fn deep_recursion_traps_on_a_small_native_stack_on(engine: Engine) {
             )
             .unwrap();
             let module = rt.compile(&wasm).unwrap();
-            let slot: std::rc::Rc<std::cell::RefCell<Option<kiln::Instance>>> = Default::default();
+            let slot: std::sync::Arc<std::sync::Mutex<Option<kiln::Instance>>> = Default::default();
             let s2 = slot.clone();
             rt.host_module("env")
                 .func("reenter", move |n: i32| -> Result<i32, Error> {
-                    let inst = s2.borrow().clone().expect("instance set");
+                    let inst = s2.lock().unwrap().clone().expect("instance set");
                     let f = inst.typed_func::<i32, i32>("down")?;
                     f.call(n)
                 })
                 .instantiate()
                 .unwrap();
             let inst = rt.instantiate(&module, ModuleConfig::new()).unwrap();
-            *slot.borrow_mut() = Some(inst.clone());
+            *slot.lock().unwrap() = Some(inst.clone());
             let r = inst.call("down", &[0.into()]);
-            *slot.borrow_mut() = None;
+            *slot.lock().unwrap() = None;
             match r {
                 Err(Error::Trap(t)) => t.code(),
                 other => panic!("expected stack exhaustion, got {other:?}"),

@@ -4,10 +4,9 @@
 //! Small wat modules cover what C cannot reach (signatures, bad pointers, no memory).
 
 use kiln::{Error, ExitError, FSConfig, ModuleConfig, Runtime, RuntimeConfig};
-use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// Both engines.
 fn engines() -> [(&'static str, RuntimeConfig); 2] {
@@ -16,11 +15,11 @@ fn engines() -> [(&'static str, RuntimeConfig); 2] {
 
 /// A `Write` whose bytes the test reads afterwards.
 #[derive(Clone, Default)]
-struct Capture(Rc<RefCell<Vec<u8>>>);
+struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Capture {
     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
+        self.0.lock().unwrap().extend_from_slice(b);
         Ok(b.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -30,7 +29,7 @@ impl Write for Capture {
 
 impl Capture {
     fn bytes(&self) -> Vec<u8> {
-        self.0.borrow().clone()
+        self.0.lock().unwrap().clone()
     }
 }
 

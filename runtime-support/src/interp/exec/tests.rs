@@ -49,7 +49,7 @@ fn long_loop_does_not_grow_the_native_stack() {
 fn eager(info: crate::module::ModuleInfo) -> Arc<Module> {
     let info = Arc::new(info);
     let code = Code::Interpreted(
-        InterpModule::new(info.clone(), Default::default(), false, Translation::Eager)
+        InterpModule::new(info.clone(), Default::default(), Default::default(), Translation::Eager)
             .expect("translates"),
     );
     Arc::new(Module { info, code })
@@ -57,7 +57,7 @@ fn eager(info: crate::module::ModuleInfo) -> Arc<Module> {
 
 /// A module instantiated on the interpreter, for calling exports and reading its listing.
 struct Loaded {
-    store: std::rc::Rc<Store>,
+    store: std::sync::Arc<Store>,
     module: Arc<Module>,
     inst: *mut crate::instance::InstanceData,
 }

@@ -22,6 +22,10 @@ macro_rules! for_each_op {
             /// translated with interruption on): traps `interrupted` when the store's epoch
             /// deadline is reached.
             check_interrupt = CheckInterrupt;
+            /// Fuel check (function entries and loop headers, only in modules translated
+            /// with fuel on): consumes one unit of the store's fuel, trapping `all fuel
+            /// consumed` when none is left.
+            check_fuel = CheckFuel;
             br = Br { target: Target };
             br_if_nez = BrIfNez { cond: Src, target: Target };
             br_if_eqz = BrIfEqz { cond: Src, target: Target };

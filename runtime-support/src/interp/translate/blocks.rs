@@ -19,14 +19,22 @@ impl Translator<'_> {
         self.push_ctrl(Kind::Block, blockty);
     }
 
-    /// `loop`: its label is bound at its head (followed by an interruption check when the
-    /// module is translated with interruption on).
+    /// `loop`: its label is bound at its head (followed by the interruption and fuel checks
+    /// the module is translated with).
     pub(super) fn loop_(&mut self, blockty: BlockType) {
         self.loop_depth += 1;
         let label = self.push_ctrl(Kind::Loop, blockty);
         self.bind(label);
-        if self.interruptible {
+        self.emit_checks();
+    }
+
+    /// The checks of a function entry or loop header (see [`super::super::Checks`]).
+    pub(super) fn emit_checks(&mut self) {
+        if self.checks.interruption {
             self.emit(Op::CheckInterrupt);
+        }
+        if self.checks.fuel {
+            self.emit(Op::CheckFuel);
         }
     }
 

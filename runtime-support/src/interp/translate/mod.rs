@@ -45,9 +45,10 @@ use dead_code::DeadCode;
 use stack::{Operands, is_wide, width};
 use std::collections::HashMap;
 
-/// Translates function `func_index` of `info` (a defined function). With `interruptible`,
-/// its entry and loop headers check the store's epoch deadline ([`Op::CheckInterrupt`]),
-/// so an embedder can stop runaway code; without it the code carries no check at all.
+/// Translates function `func_index` of `info` (a defined function). Its entry and loop
+/// headers carry `checks`: the store's epoch deadline ([`Op::CheckInterrupt`]), so an
+/// embedder can stop runaway code, and fuel ([`Op::CheckFuel`]); without them the code
+/// carries no check at all.
 /// [`super::InterpModule`] decides when each function is translated.
 ///
 /// # Errors
@@ -58,7 +59,7 @@ use std::collections::HashMap;
 pub(super) fn translate_function(
     info: &ModuleInfo,
     func_index: u32,
-    interruptible: bool,
+    checks: super::Checks,
 ) -> Result<CompiledFunc, CompileError> {
     let body = &info.bodies[(func_index - info.num_imported_funcs) as usize];
     let reader = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(
@@ -66,14 +67,14 @@ pub(super) fn translate_function(
         body.range.start as u64,
     ));
     let (func, loop_consts, exn_slots) =
-        Translator::new(info, func_index, &[], 0, interruptible).translate(&reader)?;
+        Translator::new(info, func_index, &[], 0, checks).translate(&reader)?;
     // Constants used as operands inside loops get slots of their own, filled once per
     // call, so loops do not rematerialize them, and legacy `try`s get exception slots:
     // translate such functions again with those slots assigned.
     if loop_consts.is_empty() && exn_slots == 0 {
         Ok(func)
     } else {
-        let t = Translator::new(info, func_index, &loop_consts, exn_slots, interruptible);
+        let t = Translator::new(info, func_index, &loop_consts, exn_slots, checks);
         Ok(t.translate(&reader)?.0)
     }
 }
@@ -128,8 +129,8 @@ struct Translator<'a> {
     skip_depth: u32,
     /// The function's result count.
     func_results: u32,
-    /// Whether to emit interruption checks at the entry and at loop headers.
-    interruptible: bool,
+    /// The checks to emit at the entry and at loop headers.
+    checks: super::Checks,
     /// Handler regions by opening number ([`exceptions`]).
     regions: Vec<exceptions::RegionBuild>,
     /// Region numbers in closing order (innermost first).
@@ -155,7 +156,7 @@ impl<'a> Translator<'a> {
         func_index: u32,
         consts: &[u64],
         exn_slots: u32,
-        interruptible: bool,
+        checks: super::Checks,
     ) -> Self {
         Self {
             info,
@@ -181,7 +182,7 @@ impl<'a> Translator<'a> {
             last_bind: None,
             skip_depth: 0,
             func_results: 0,
-            interruptible,
+            checks,
             regions: Vec::new(),
             region_order: Vec::new(),
             pads: Vec::new(),
@@ -244,10 +245,8 @@ impl<'a> Translator<'a> {
             exn_slot: 0,
         });
         let mut reader = body.get_operators_reader().map_err(err)?;
-        if self.interruptible {
-            self.offset = reader.original_position() as u32;
-            self.emit(Op::CheckInterrupt);
-        }
+        self.offset = reader.original_position() as u32;
+        self.emit_checks();
         while !reader.eof() {
             self.offset = reader.original_position() as u32;
             if self.ctrls.last().is_some_and(|c| c.unreachable) {

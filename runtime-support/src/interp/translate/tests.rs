@@ -21,7 +21,7 @@ fn translate(code: &[u8]) -> Result<CompiledFunc, CompileError> {
     let mut bytes = vec![0x00]; // no local declarations
     bytes.extend_from_slice(code);
     let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(&bytes, 0));
-    Translator::new(&info, 0, &[], 0, false).translate(&body).map(|(func, _, _)| func)
+    Translator::new(&info, 0, &[], 0, Default::default()).translate(&body).map(|(func, _, _)| func)
 }
 
 const I32_CONST_1: [u8; 2] = [0x41, 0x01];

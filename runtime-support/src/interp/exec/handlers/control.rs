@@ -60,6 +60,20 @@ handler!(fn check_interrupt(pc, fp, mem, len, st) = CheckInterrupt {} {
     }
 });
 
+handler!(fn check_fuel(pc, fp, mem, len, st) = CheckFuel {} {
+    // SAFETY: `st` is the running state; its store and the store's context outlive the run
+    // and only this thread (the store lock's owner) touches the context.
+    unsafe {
+        let ctx = (*(*st).store).vm_context();
+        (*ctx).fuel -= 1;
+        if (*ctx).fuel < 0 {
+            (*ctx).fuel = 0;
+            return trap(pc, st, TrapCode::OutOfFuel);
+        }
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
 handler!(fn br(pc, fp, mem, len, st) = Br { target } {
     // SAFETY: the target belongs to the current function.
     unsafe { dispatch(jump(pc, target), fp, mem, len, st) }

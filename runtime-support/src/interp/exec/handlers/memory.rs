@@ -226,10 +226,15 @@ handler!(fn memory_size(pc, fp, mem, len, st) = MemorySize { dst } {
 #[inline(never)]
 unsafe fn grow(st: *mut State, index: usize, delta: u64) -> Option<u64> {
     // SAFETY: per the contract; memory objects are store-owned and not otherwise borrowed.
-    let m = unsafe {
-        let mp = (&*(*st).cache.inst).memories[index].memory;
-        &mut *mp
+    let (inst, m) = unsafe {
+        let inst = &*(*st).cache.inst;
+        let mp = inst.memories[index].memory;
+        (inst, &mut *mp)
     };
+    let current = m.size_pages();
+    if !inst.store().memory_growing(current, current.saturating_add(delta)) {
+        return None;
+    }
     m.grow(delta)
 }
 
