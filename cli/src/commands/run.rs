@@ -74,11 +74,18 @@ pub struct RunArgs {
     /// host function it never calls still runs. Other missing imports stay link errors.
     #[arg(long)]
     trap_unknown_imports: bool,
-    /// Tell a profiler about compiled code: `perfmap` writes `/tmp/perf-<pid>.map`, so
-    /// `perf record -- kiln run --profile=perfmap app.wasm` then `perf report` names the
-    /// compiled wasm functions (for `.wasm` compiled in process and for artifacts).
+    /// Tell a profiler about compiled code (for `.wasm` compiled in process and for
+    /// artifacts): `perfmap` writes `/tmp/perf-<pid>.map`, so `perf record -- kiln run
+    /// --profile=perfmap app.wasm` then `perf report` names the compiled wasm functions;
+    /// `jitdump` writes `/tmp/jit-<pid>.dump` for `perf record -k mono`, `perf inject --jit`
+    /// and `perf report`/`perf annotate` (names, code and source lines).
     #[arg(long, value_name = "PROFILER")]
     profile: Option<Profiler>,
+    /// Register compiled code with a debugger (GDB's JIT interface): run under `gdb --args
+    /// kiln run -g app.wasm` to see wasm function names and, for modules built with `-g`,
+    /// C source lines in backtraces, and to break on wasm functions.
+    #[arg(short = 'g', long)]
+    debug_info: bool,
     /// Log the WASI calls of these scopes, with arguments and results, to stderr (wazero's
     /// `--hostlogging`): a comma list of filesystem, clock, random, proc, sock, poll, or
     /// all.
@@ -232,6 +239,8 @@ fn finish_with_error(e: Error, a: &RunArgs) -> Result<ExitCode, String> {
 enum Profiler {
     /// Linux perf's map of JIT symbols, `/tmp/perf-<pid>.map`.
     Perfmap,
+    /// perf's jitdump, `/tmp/jit-<pid>.dump`.
+    Jitdump,
 }
 
 fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeConfig, String> {
@@ -252,13 +261,16 @@ fn runtime_config(a: &RunArgs, interruptible_artifact: bool) -> Result<RuntimeCo
         config =
             config.with_compilation_cache(CompilationCache::with_directory(dir).map_err(describe)?);
     }
-    if let Some(Profiler::Perfmap) = a.profile {
-        let strategy = kiln::profiling::ProfilingStrategy::PerfMap;
-        kiln::profiling::enable(strategy).map_err(|e| {
-            format!("--profile=perfmap: {}: {e}", kiln::profiling::perf_map_path().display())
-        })?;
+    if let Some(profiler) = a.profile {
+        use kiln::profiling::{ProfilingStrategy, enable, jitdump_path, perf_map_path};
+        let (strategy, name, path) = match profiler {
+            Profiler::Perfmap => (ProfilingStrategy::PerfMap, "perfmap", perf_map_path()),
+            Profiler::Jitdump => (ProfilingStrategy::JitDump, "jitdump", jitdump_path()),
+        };
+        enable(strategy).map_err(|e| format!("--profile={name}: {}: {e}", path.display()))?;
         config = config.with_profiling(strategy);
     }
+    config = config.with_debug_info(a.debug_info);
     Ok(config)
 }
 

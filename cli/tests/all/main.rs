@@ -1,8 +1,10 @@
 //! The `kiln` binary's integration tests, linked into one test binary: the subcommands and
-//! their errors (`cli`), the real WASI programs (`real_programs`), `kiln wast` (`wast`) and
-//! the guest's view of the stdio it is given (`wasi_stdio`).
+//! their errors (`cli`), gdb and perf's jitdump on compiled code (`debugging`), the real WASI
+//! programs (`real_programs`), `kiln wast` (`wast`) and the guest's view of the stdio it is
+//! given (`wasi_stdio`).
 
 mod cli;
+mod debugging;
 mod real_programs;
 mod wasi_stdio;
 mod wast;

@@ -396,6 +396,18 @@ impl TableView<'_> {
     }
 }
 
+/// A point of the address map ([`CodeTables::points`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MapPoint {
+    /// Code offset from the record's start: a trap site's instruction, or the last byte of a
+    /// call instruction (the byte before its return address; not an instruction boundary).
+    pub code: u32,
+    /// The wasm offset of the instruction that generated it.
+    pub wasm: u32,
+    /// Whether it is a call site (else a trap site).
+    pub call: bool,
+}
+
 /// Validated, read-in-place code tables of one module.
 pub struct CodeTables {
     bytes: SharedBytes,
@@ -617,6 +629,53 @@ impl CodeTables {
         best.and_then(|(_, w)| u32::try_from(w.checked_sub(1)?).ok())
     }
 
+    /// Every point of record `f`'s address map, sorted by code offset: its trap sites and
+    /// call sites (the code a backtrace or a debugger's line table can name). Points without
+    /// a wasm offset are left out; a map that fails its digest or reads inconsistently gives
+    /// what was read before.
+    pub fn points(&self, f: &FunctionRecord) -> Vec<MapPoint> {
+        let mut out = Vec::new();
+        if self.cold.as_ref().is_some_and(|c| c.verify().is_err()) {
+            return out;
+        }
+        let view = self.view();
+        let Some(map) =
+            self.slice(&self.ranges.address_map).get(f.addrs.0 as usize..f.addrs.1 as usize)
+        else {
+            return out;
+        };
+        let w = TableView::width(f);
+        let offsets = view.traps(f).map_or(&[][..], |(o, _)| o);
+        let mut r = Reader::new(map);
+        let mut prev = 0i64;
+        let mut push = |code: u32, wasm: i64, call: bool| {
+            if let Some(wasm) = wasm.checked_sub(1).and_then(|w| u32::try_from(w).ok()) {
+                out.push(MapPoint { code, wasm, call });
+            }
+        };
+        for b in offsets.chunks_exact(w) {
+            let code = if w == 2 {
+                u32::from(u16::from_le_bytes([b[0], b[1]]))
+            } else {
+                u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+            };
+            let Some(d) = r.get_signed() else { break };
+            let Some(p) = prev.checked_add(d) else { break };
+            prev = p;
+            push(code, prev, false);
+        }
+        let mut code = 0u32;
+        while !r.is_empty() {
+            let Some(c) = r.get().and_then(|c| u32::try_from(c).ok()) else { break };
+            let Some(d) = r.get_signed() else { break };
+            let (Some(c), Some(p)) = (code.checked_add(c), prev.checked_add(d)) else { break };
+            (code, prev) = (c, p);
+            push(code, prev, true);
+        }
+        out.sort_by_key(|p| p.code);
+        out
+    }
+
     /// Number of trap sites.
     pub fn num_trap_sites(&self) -> usize {
         let view = self.view();
@@ -692,6 +751,9 @@ mod tests {
         assert_eq!(t.wasm_location(2), Some((1, None)), "before every point");
         assert_eq!(t.wasm_location(40), None, "a trampoline");
         assert_eq!(t.function_at(64), None);
+        let wasm = t.function(0).unwrap();
+        let points: Vec<_> = t.points(&wasm).iter().map(|p| (p.code, p.wasm, p.call)).collect();
+        assert_eq!(points, [(4, 104, false), (9, 104, false), (13, 90, true), (25, 120, true)]);
         assert_eq!((t.wasm_call(0), t.array_call(0), t.wasm_to_array(0)), (0, 32, 48));
         let f = t.function(1).unwrap();
         assert_eq!((f.kind, f.start, f.len), (CodeKind::Trampoline, 32, 32));

@@ -66,6 +66,9 @@ pub struct CompiledModuleCode {
     memory: CodeMemory,
     meta: Arc<CodeMeta>,
     memory_image: Option<MemoryImage>,
+    /// The code's symbol file in a debugger's JIT list, while registration is on
+    /// ([`super::gdb_jit`]); dropped (unregistered) before the code is unmapped.
+    debugger: Option<super::gdb_jit::Registration>,
 }
 
 impl CompiledModuleCode {
@@ -117,7 +120,9 @@ impl CompiledModuleCode {
         });
         crate::traphandlers::registry::register(meta.clone());
         super::perf_map::record(&meta);
-        Ok(Self { memory, meta, memory_image: None })
+        super::jitdump::record(&meta);
+        let debugger = super::gdb_jit::register(&meta);
+        Ok(Self { memory, meta, memory_image: None, debugger })
     }
 
     /// Makes instantiation map `image` into the memory it initializes instead of copying
@@ -177,6 +182,7 @@ impl CompiledModuleCode {
 
 impl Drop for CompiledModuleCode {
     fn drop(&mut self) {
+        self.debugger = None;
         crate::traphandlers::registry::unregister(self.meta.base);
     }
 }

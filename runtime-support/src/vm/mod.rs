@@ -3,12 +3,15 @@
 mod builtin_impls;
 pub mod builtins;
 pub mod code_memory;
+mod code_symbols;
 mod code_tables;
 mod compiled_code;
 mod exception;
 mod externref;
+pub mod gdb_jit;
 mod host_func;
 mod interp_stack;
+pub mod jitdump;
 mod limiter;
 mod memory;
 mod memory_image;
@@ -27,7 +30,7 @@ pub use builtin_impls::builtins_table;
 pub use code_memory::CodeMemory;
 pub use code_tables::{
     CodeKind, CodeTables, EncodedTables, FUNCTION_ENTRY_BYTES, FUNCTION_HEAD_BYTES, FunctionRecord,
-    SharedBytes, TableRanges, bytes_of,
+    MapPoint, SharedBytes, TableRanges, bytes_of,
 };
 pub use compiled_code::{CodeImage, CodeMeta, CompiledModuleCode};
 pub use exception::{Exceptions, ExnObject};

@@ -11,8 +11,9 @@
 //! process ends; a later module may reuse the addresses and appends its own lines, which
 //! perf takes over the earlier ones).
 
-use super::code_tables::CodeKind;
+use super::code_symbols;
 use super::compiled_code::CodeMeta;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::Write;
 use std::sync::Mutex;
@@ -51,25 +52,11 @@ pub(super) fn record(code: &CodeMeta) {
     if !is_enabled() {
         return;
     }
-    let info = &code.info;
-    let module = info.names.module.as_deref().unwrap_or("<module>");
+    let module = code_symbols::module_name(code);
     let mut text = String::new();
-    for i in 0..code.tables.num_functions() {
-        let Some(f) = code.tables.function(i) else { break };
-        if f.len == 0 {
-            continue;
-        }
-        let start = code.base + f.start as usize;
-        let name = match f.kind {
-            CodeKind::Wasm(index) => match info.names.functions.get(&index) {
-                Some(n) => format!("wasm[{module}]::{n}"),
-                None => format!("wasm[{module}]::func[{index}]"),
-            },
-            CodeKind::Trampoline => format!("wasm[{module}]::trampolines"),
-        };
+    for s in code_symbols::symbols(code) {
         // Names are one line each: perf splits on the first two spaces only.
-        let name = name.replace(['\n', '\r'], " ");
-        text.push_str(&format!("{start:x} {:x} {name}\n", f.len));
+        let _ = writeln!(text, "{:x} {:x} wasm[{module}]::{}", s.start, s.record.len, s.name);
     }
     let mut file = FILE.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(f) = file.as_mut()
