@@ -8,11 +8,15 @@
 //!   its 1 MiB+ data segments and WASI imports included (Kiln registers its
 //!   `wasi_snapshot_preview1` in each runtime, timed; wasmtime's imports are trapping stubs in
 //!   a `Linker` built once, untimed), without running `_start`;
+//! - the same two `on N threads`: every logical CPU runs the loop at once (Kiln: one
+//!   `CompiledModule` shared by all threads, a runtime per iteration; wasmtime: one `Engine`,
+//!   `Module` and `Linker` shared, a `Store` per iteration), timed as wall time over all
+//!   iterations of all threads, so the figure is the inverse of the throughput;
 //! - `host->wasm call`: a typed call of an exported `(i32) -> i32` function;
 //! - `wasm->host call`: a wasm loop calling an imported `(i32) -> i32` host function.
 //!
-//! Medians over many repetitions, in µs per iteration or ns per call, with the ratio
-//! Kiln / peer (below 1.0: Kiln is faster).
+//! Medians over many repetitions (the threaded rows: the median of 5 rounds), in µs per
+//! iteration or ns per call, with the ratio Kiln / peer (below 1.0: Kiln is faster).
 //!
 //! ```text
 //! cargo run -p kiln-bench --release --bin embed [-- --iters N]
@@ -104,6 +108,67 @@ fn print(rows: &[Row]) {
     }
 }
 
+/// One iteration of an instantiation workload on one engine.
+type Job = Box<dyn Fn() -> Result<(), String> + Send + Sync>;
+
+/// The median time of one call of each of `jobs`, over `iters` rounds that run them in turn.
+fn single_thread(jobs: &[Job; 3], iters: usize) -> Result<[f64; 3], String> {
+    let mut times =
+        [Vec::with_capacity(iters), Vec::with_capacity(iters), Vec::with_capacity(iters)];
+    for _ in 0..iters {
+        for (job, t) in jobs.iter().zip(&mut times) {
+            let start = Instant::now();
+            job()?;
+            t.push(start.elapsed());
+        }
+    }
+    Ok(times.map(|t| median(t).as_secs_f64() * 1e6))
+}
+
+/// Wall time per iteration, in µs, of `threads` threads each calling `job` `iters` times at
+/// once: the median of 5 rounds.
+fn all_threads(job: &Job, threads: usize, iters: usize) -> Result<f64, String> {
+    let mut rounds = Vec::new();
+    for _ in 0..5 {
+        let barrier = std::sync::Barrier::new(threads + 1);
+        let wall = std::thread::scope(|s| -> Result<Duration, String> {
+            let handles: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| -> Result<(), String> {
+                        barrier.wait();
+                        (0..iters).try_for_each(|_| job())
+                    })
+                })
+                .collect();
+            barrier.wait();
+            let start = Instant::now();
+            for h in handles {
+                h.join().map_err(|_| "a benchmark thread panicked".to_string())??;
+            }
+            Ok(start.elapsed())
+        })?;
+        rounds.push(wall / (threads * iters) as u32);
+    }
+    Ok(median(rounds).as_secs_f64() * 1e6)
+}
+
+/// The instantiation rows of `name`: single-threaded, then on all logical CPUs.
+fn instantiation_rows(name: &str, jobs: [Job; 3], iters: usize) -> Result<Vec<Row>, String> {
+    let [kiln, default, pooling] = single_thread(&jobs, iters)?;
+    let mut rows = vec![Row { name: name.into(), unit: "µs", kiln, default, pooling }];
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = (iters / threads).max(10);
+    let [k, d, p] = [0, 1, 2].map(|i| all_threads(&jobs[i], threads, per_thread));
+    rows.push(Row {
+        name: format!("{name}, on {threads} threads"),
+        unit: "µs",
+        kiln: k?,
+        default: d?,
+        pooling: p?,
+    });
+    Ok(rows)
+}
+
 fn small_rows(iters: usize) -> Result<Vec<Row>, String> {
     let wasm = wat::parse_str(SMALL).map_err(|e| e.to_string())?;
     let base = kiln_runtime();
@@ -116,34 +181,29 @@ fn small_rows(iters: usize) -> Result<Vec<Row>, String> {
     let linkers: Vec<_> = engines.iter().map(wasmtime_linker).collect();
 
     // Instantiate + call + drop.
-    let mut k = Vec::with_capacity(iters);
-    let mut w = [Vec::with_capacity(iters), Vec::with_capacity(iters)];
-    for _ in 0..iters {
-        let t = Instant::now();
+    let kiln_module = module.clone();
+    let kiln_job: Job = Box::new(move || {
         let rt = kiln_runtime();
-        let inst = rt.instantiate(&module, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
+        let inst =
+            rt.instantiate(&kiln_module, kiln::ModuleConfig::new()).map_err(|e| e.to_string())?;
         let r = inst.typed_func::<i32, i32>("inc").and_then(|f| f.call(2));
         drop(std::hint::black_box((r, inst, rt)));
-        k.push(t.elapsed());
-        for i in 0..2 {
-            let t = Instant::now();
-            let mut store = wasmtime::Store::new(&engines[i], ());
-            let inst = linkers[i].instantiate(&mut store, &wmods[i]).map_err(|e| e.to_string())?;
+        Ok(())
+    });
+    let wasmtime_job = |i: usize| -> Job {
+        let (engine, module, linker) = (engines[i].clone(), wmods[i].clone(), linkers[i].clone());
+        Box::new(move || {
+            let mut store = wasmtime::Store::new(&engine, ());
+            let inst = linker.instantiate(&mut store, &module).map_err(|e| e.to_string())?;
             let f =
                 inst.get_typed_func::<i32, i32>(&mut store, "inc").map_err(|e| e.to_string())?;
             let r = f.call(&mut store, 2).map_err(|e| e.to_string())?;
             drop(std::hint::black_box((r, inst, store)));
-            w[i].push(t.elapsed());
-        }
-    }
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let mut rows = vec![Row {
-        name: "small: instantiate+call+drop".into(),
-        unit: "µs",
-        kiln: us(median(k)),
-        default: us(median(std::mem::take(&mut w[0]))),
-        pooling: us(median(std::mem::take(&mut w[1]))),
-    }];
+            Ok(())
+        })
+    };
+    let jobs = [kiln_job, wasmtime_job(0), wasmtime_job(1)];
+    let mut rows = instantiation_rows("small: instantiate+call+drop", jobs, iters)?;
 
     // Calls, in one long-lived instance each.
     let rt = kiln_runtime();
@@ -208,7 +268,7 @@ fn small_rows(iters: usize) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-fn lua_row(iters: usize) -> Result<Row, String> {
+fn lua_rows(iters: usize) -> Result<Vec<Row>, String> {
     let dir = std::env::var_os("KILN_PROGRAMS_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::PathBuf::from(".programs"));
@@ -227,33 +287,25 @@ fn lua_row(iters: usize) -> Result<Row, String> {
         wmods.push(m);
         linkers.push(linker);
     }
-    let iters = (iters / 4).max(10);
-    let (mut k, mut w) = (Vec::new(), [Vec::new(), Vec::new()]);
-    for _ in 0..iters {
-        let t = Instant::now();
+    let kiln_job: Job = Box::new(move || {
         let rt = kiln::Runtime::with_config(kiln::RuntimeConfig::compiler());
         kiln::wasi::instantiate(&rt).map_err(|e| e.to_string())?;
         let config = kiln::ModuleConfig::new().with_start_functions(Vec::<String>::new());
         let inst = rt.instantiate(&module, config).map_err(|e| e.to_string())?;
         drop(std::hint::black_box((inst, rt)));
-        k.push(t.elapsed());
-        for i in 0..2 {
-            let t = Instant::now();
-            let mut store = wasmtime::Store::new(&engines[i], ());
-            let inst = linkers[i].instantiate(&mut store, &wmods[i]).map_err(|e| e.to_string())?;
+        Ok(())
+    });
+    let wasmtime_job = |i: usize| -> Job {
+        let (engine, module, linker) = (engines[i].clone(), wmods[i].clone(), linkers[i].clone());
+        Box::new(move || {
+            let mut store = wasmtime::Store::new(&engine, ());
+            let inst = linker.instantiate(&mut store, &module).map_err(|e| e.to_string())?;
             drop(std::hint::black_box((inst, store)));
-            w[i].push(t.elapsed());
-        }
-    }
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let [w0, w1] = w;
-    Ok(Row {
-        name: "lua: instantiate+drop".into(),
-        unit: "µs",
-        kiln: us(median(k)),
-        default: us(median(w0)),
-        pooling: us(median(w1)),
-    })
+            Ok(())
+        })
+    };
+    let jobs = [kiln_job, wasmtime_job(0), wasmtime_job(1)];
+    instantiation_rows("lua: instantiate+drop", jobs, (iters / 4).max(10))
 }
 
 fn main() {
@@ -274,9 +326,11 @@ fn main() {
             std::process::exit(1);
         }
     };
-    match lua_row(iters) {
-        Ok(row) => rows.insert(1, row),
-        Err(e) => eprintln!("embed: lua row skipped: {e}"),
+    match lua_rows(iters) {
+        Ok(lua) => {
+            rows.splice(2..2, lua);
+        }
+        Err(e) => eprintln!("embed: lua rows skipped: {e}"),
     }
     print(&rows);
 }
