@@ -1,7 +1,9 @@
 //! [`crate::Engine::Compiler`]: compiling a module with Kiln's compiler for the host. The
 //! compiler links the code itself (position-independent, every in-module reference
 //! resolved); runtime-support copies it into pages mapped read+execute. An artifact goes
-//! through the same link step and is mapped from its file instead.
+//! through the same link step and is mapped from its file instead. The data segments go
+//! into an in-memory image when the module allows one (as an artifact's do), which
+//! instantiation maps copy-on-write instead of copying the segments.
 
 use crate::error::Error;
 use crate::reservation::{GUARD_BYTES, guard_pages};
@@ -9,7 +11,7 @@ use kiln_compiler::{BoundsChecks, CompilerSettings, CpuLevel};
 use kiln_runtime_support::engine::Module;
 use kiln_runtime_support::interp::Checks;
 use kiln_runtime_support::module::ModuleInfo;
-use kiln_runtime_support::vm::{CodeImage, CompiledModuleCode};
+use kiln_runtime_support::vm::{CodeImage, CompiledModuleCode, MemoryImage};
 use std::sync::Arc;
 
 /// Compiler settings for code that runs in this process's memories (see
@@ -37,7 +39,15 @@ pub(crate) fn compile(info: &Arc<ModuleInfo>, checks: Checks) -> Result<Compiled
     let code = kiln_compiler::compile_module(info, &settings)?;
     let tramps = kiln_compiler::compile_trampolines(info, &settings)?;
     let image = kiln_compiler::link(info, &code, &tramps)?;
-    Ok(CompiledModuleCode::load(image, info.clone())?)
+    let compiled = CompiledModuleCode::load(image, info.clone())?;
+    // The data segments as an in-memory image, mapped copy-on-write at each instantiation
+    // (as an artifact's image is mapped from its file) where the module allows one.
+    let memory_image = kiln_compiler::memory_image::build(info)
+        .and_then(|image| MemoryImage::in_memory(image.decl, &image.bytes));
+    Ok(match memory_image {
+        Some(image) => compiled.with_memory_image(image),
+        None => compiled,
+    })
 }
 
 /// Writes `module`, compiled in this process by [`compile`] with `checks`, as an

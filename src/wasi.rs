@@ -67,13 +67,14 @@ fn exports<'a>(
     runtime: &Runtime,
     funcs: impl Iterator<Item = &'a HostFunc>,
 ) -> HashMap<String, RawExtern> {
-    funcs
-        .map(|f| {
-            let ty = FuncType::new(f.params.to_vec(), f.results.to_vec());
-            let ctx = HostFuncContext::create(runtime.store(), ty, Box::new(f.call));
-            // SAFETY: the context was just created and is owned by the store.
-            let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
-            (f.name.to_string(), RawExtern::Func(funcref))
-        })
-        .collect()
+    let funcs = funcs.into_iter();
+    let mut exports = HashMap::with_capacity(funcs.size_hint().0);
+    exports.extend(funcs.map(|f| {
+        let ty = FuncType::new(f.params.to_vec(), f.results.to_vec());
+        let ctx = HostFuncContext::create(runtime.store(), ty, Box::new(f.call));
+        // SAFETY: the context was just created and is owned by the store.
+        let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
+        (f.name.to_string(), RawExtern::Func(funcref))
+    }));
+    exports
 }

@@ -1,5 +1,7 @@
-//! A memory image to map copy-on-write from an artifact file into new linear memories
-//! (the format side is [`crate::artifact::memory_image`]).
+//! A memory image to map copy-on-write into new linear memories: from an artifact file (the
+//! format side is [`crate::artifact::memory_image`]), or, for a module compiled in process,
+//! from an anonymous in-memory file (`memfd_create`) holding the same bytes, so both kinds
+//! of compiled module instantiate without copying their data segments.
 
 use crate::artifact::memory_image::{IMAGE_PAGE, MemoryImageDecl};
 use crate::error::ResourceError;
@@ -24,6 +26,26 @@ impl MemoryImage {
         let aligned = file_offset.is_multiple_of(IMAGE_PAGE)
             && crate::vm::code_memory::page_size() as u64 == IMAGE_PAGE;
         aligned.then_some(Self { file, file_offset, decl })
+    }
+
+    /// The image `bytes` for `decl` in a new anonymous in-memory file (`memfd_create`), or
+    /// `None` when the host cannot make one or its page size is not [`IMAGE_PAGE`] (the
+    /// segments are then copied at each instantiation, as before).
+    pub fn in_memory(decl: MemoryImageDecl, bytes: &[u8]) -> Option<Self> {
+        use std::io::Write;
+        use std::os::fd::FromRawFd;
+        if bytes.len() as u64 != decl.len {
+            return None;
+        }
+        // SAFETY: the name is a NUL-terminated string; the flags are valid.
+        let fd = unsafe { libc::memfd_create(c"kiln-memory-image".as_ptr(), libc::MFD_CLOEXEC) };
+        if fd < 0 {
+            return None;
+        }
+        // SAFETY: `fd` is a new descriptor this call owns; the `File` closes it.
+        let mut file = unsafe { File::from_raw_fd(fd) };
+        file.write_all(bytes).ok()?;
+        Self::new(Arc::new(file), 0, decl)
     }
 
     /// Where the image goes.

@@ -47,6 +47,9 @@ struct Registry {
     groups: HashMap<Vec<GroupMember>, u32>,
     /// Every id's entry, by id.
     entries: Vec<Entry>,
+    /// The ids [`intern`] gave, by type: the same answer as `groups` for a one-type final
+    /// group, found without building its key (host modules create many functions).
+    singles: HashMap<FuncType, u32>,
 }
 
 fn registry() -> &'static Mutex<Registry> {
@@ -86,7 +89,12 @@ pub fn intern_group(members: Vec<GroupMember>) -> VMSharedTypeId {
 /// supertype, as a type section without `rec` and `sub` declares it (host functions' types).
 /// `ty` names defined types by canonical id.
 pub fn intern(ty: &FuncType) -> VMSharedTypeId {
-    intern_group(vec![GroupMember { ty: ty.clone(), supertype: None, is_final: true }])
+    if let Some(&id) = lock().singles.get(ty) {
+        return VMSharedTypeId(id);
+    }
+    let id = intern_group(vec![GroupMember { ty: ty.clone(), supertype: None, is_final: true }]);
+    lock().singles.insert(ty.clone(), id.0);
+    id
 }
 
 /// The function type behind a canonical id, its defined types named by canonical id.

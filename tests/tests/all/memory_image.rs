@@ -1,7 +1,8 @@
 //! Copy-on-write memory images (DESIGN.md principle 3): an artifact loaded from a file maps
 //! its initialized-memory image into each new linear memory instead of copying the data
-//! segments, with exactly the interpreter's memory contents and spec behaviour; every
-//! other case copies.
+//! segments, and a module compiled in process maps the same image from an in-memory file,
+//! with exactly the interpreter's memory contents and spec behaviour; every other case
+//! copies.
 
 use kiln::aot::{AotOptions, compile_artifact};
 use kiln::{Error, Instance, ModuleConfig, Runtime, RuntimeConfig};
@@ -147,6 +148,55 @@ fn a_file_artifact_maps_its_image_copy_on_write() {
     drop(m);
 }
 
+/// Private writable mappings of Kiln's in-memory images (`memfd:kiln-memory-image`) of
+/// exactly `len` bytes in this process.
+fn in_memory_image_mappings(len: u64) -> usize {
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    maps.lines()
+        .filter(|l| l.contains("/memfd:kiln-memory-image") && l.contains(" rw-p "))
+        .filter(|l| {
+            let range = l.split_whitespace().next().unwrap();
+            let (start, end) = range.split_once('-').unwrap();
+            let size =
+                u64::from_str_radix(end, 16).unwrap() - u64::from_str_radix(start, 16).unwrap();
+            size == len
+        })
+        .count()
+}
+
+#[test]
+fn a_module_compiled_in_process_maps_an_in_memory_image_copy_on_write() {
+    // 777 pages of data: an image size no other test's module has.
+    let len = 777u64 * 4096;
+    let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8 | 1).collect();
+    let wasm = wat::parse_str(format!(
+        r#"(module
+          (memory (export "mem") 60)
+          (data (i32.const 8192) "{data}")
+          (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+          (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1))))"#,
+        data = wat_bytes(&data)
+    ))
+    .unwrap();
+    let interp = Runtime::with_config(RuntimeConfig::interpreter());
+    let expected = memory_of(
+        &interp.instantiate(&interp.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap(),
+    );
+    let rt = Runtime::with_config(RuntimeConfig::compiler());
+    let m = rt.compile(&wasm).unwrap();
+    let a = rt.instantiate(&m, ModuleConfig::new().with_name("a")).unwrap();
+    assert_eq!(in_memory_image_mappings(len), 1, "the image is mapped, not copied");
+    let b = rt.instantiate(&m, ModuleConfig::new().with_name("b")).unwrap();
+    assert_eq!(in_memory_image_mappings(len), 2, "one private mapping per instance");
+    assert!(memory_of(&a) == expected && memory_of(&b) == expected);
+    call(&a, "store", &[8192, 0]).unwrap();
+    assert_eq!(call_i32(&a, "load", &[8192]), 0);
+    assert_eq!(call_i32(&b, "load", &[8192]), data[0] as i32, "the write stays in its instance");
+    drop((a, b, rt));
+    assert_eq!(in_memory_image_mappings(len), 0, "unmapped with the memories");
+    drop(m);
+}
+
 #[test]
 fn every_other_path_copies_with_the_same_result() {
     let wasm = big_module(DEFINED);
@@ -162,7 +212,7 @@ fn every_other_path_copies_with_the_same_result() {
         .instantiate(&kiln_tests::load_own_bytes(&rt, &blob).unwrap(), ModuleConfig::new())
         .unwrap();
     assert_eq!(memory_of(&inst), expected);
-    // Compiled in process.
+    // Compiled in process (mapped from an in-memory image: see the next test).
     let rt = Runtime::with_config(RuntimeConfig::compiler());
     let inst = rt.instantiate(&rt.compile(&wasm).unwrap(), ModuleConfig::new()).unwrap();
     assert_eq!(memory_of(&inst), expected);
