@@ -39,10 +39,7 @@ impl Translator<'_, '_> {
     /// Emits a direct call to `callee`; a plain call returns its results.
     fn emit_direct(&mut self, kind: CallKind, callee: FuncRef, args: &[Value]) -> Vec<Value> {
         match kind {
-            CallKind::Plain => {
-                let call = self.b.ins().call(callee, args);
-                self.b.inst_results(call).to_vec()
-            }
+            CallKind::Plain => self.emit_plain_call(Ok(callee), args),
             CallKind::Tail => {
                 self.b.ins().return_call(callee, args);
                 Vec::new()
@@ -59,10 +56,7 @@ impl Translator<'_, '_> {
         args: &[Value],
     ) -> Vec<Value> {
         match kind {
-            CallKind::Plain => {
-                let call = self.b.ins().call_indirect(sig, code, args);
-                self.b.inst_results(call).to_vec()
-            }
+            CallKind::Plain => self.emit_plain_call(Err((sig, code)), args),
             CallKind::Tail => {
                 self.b.ins().return_call_indirect(sig, code, args);
                 Vec::new()
