@@ -369,7 +369,7 @@ impl Translator<'_, '_> {
             _ => {}
         }
         if let FrameKind::TryTable(t) = &mut frame.kind {
-            let t = std::mem::replace(t, super::exceptions::TryTableClauses::default());
+            let t = std::mem::take(t);
             self.fill_try_table_landings(t);
         }
         self.stack.truncate(frame.base);

@@ -88,7 +88,7 @@ impl HandlerTable {
             if !in_code(s.ret_addr.wrapping_sub(1)) || s.ret_addr == 0 {
                 return Err(format!("handler call site {:#x} lies outside the code", s.ret_addr));
             }
-            let aligned = |o: u32| o % 8 == 0 && o < 1 << 31;
+            let aligned = |o: u32| o.is_multiple_of(8) && o < 1 << 31;
             if !aligned(s.frame_offset) || !aligned(s.vmctx_sp_offset) {
                 return Err(format!("handler call site {:#x} has bad frame offsets", s.ret_addr));
             }
