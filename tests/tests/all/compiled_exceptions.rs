@@ -337,3 +337,35 @@ fn auto_engine_compiles_exception_handling() {
     let v2 = Runtime::with_config(RuntimeConfig::new().with_engine(Engine::Compiler));
     assert!(matches!(v2.compile(&wasm), Err(Error::Compile(e)) if !e.unsupported));
 }
+
+#[test]
+fn compiled_to_interpreted_to_compiled_and_back() {
+    // A compiled thrower, an interpreted module without handlers calling it, and a compiled
+    // catcher calling the interpreted module: the exception leaves the inner compiled code
+    // through its entry, passes the interpreted frame, and comes back into compiled code
+    // through a wasm-to-array trampoline, where the unwinder finds the handler.
+    let rt = runtime(Engine::Compiler);
+    let thrower = r#"(module
+      (tag (export "e") (param i64 f32))
+      (func (export "throw") (param i64) (throw 0 (local.get 0) (f32.const 2.5))))"#;
+    let thrower = rt.instantiate(&compile(&rt, thrower, true), ModuleConfig::new().with_name("c1"));
+    thrower.unwrap();
+    let middle = r#"(module
+      (import "c1" "throw" (func $t (param i64)))
+      (func (export "pass") (param i64) (result i32)
+        (call $t (i64.mul (local.get 0) (i64.const 2))) (i32.const -1)))"#;
+    let middle = compile(&runtime(Engine::Interpreter), middle, false);
+    rt.instantiate(&middle, ModuleConfig::new().with_name("interp")).unwrap();
+    let outer = r#"(module
+      (import "c1" "e" (tag $e (param i64 f32)))
+      (import "interp" "pass" (func $pass (param i64) (result i32)))
+      (func (export "run") (param i64) (result i64)
+        (block $h (result i64 f32)
+          (try_table (catch $e $h) (drop (call $pass (local.get 0))))
+          (return (i64.const -1)))
+        (i64.trunc_f32_s) (i64.add)))"#;
+    let outer = rt.instantiate(&compile(&rt, outer, true), ModuleConfig::new()).unwrap();
+    for x in [0i64, 21, -8] {
+        assert_eq!(i64_of(outer.call("run", &[x.into()])), x * 2 + 2);
+    }
+}
