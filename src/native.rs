@@ -55,7 +55,11 @@ pub(crate) fn compile(info: &Arc<ModuleInfo>, checks: Checks) -> Result<Compiled
 /// metadata.
 pub(crate) fn serialize(module: &Module, checks: Checks) -> Result<Vec<u8>, Error> {
     let code = module.compiled().ok_or_else(not_native)?;
-    let image = CodeImage { text: code.text().to_vec(), tables: code.meta().tables.to_encoded() };
+    let image = CodeImage {
+        text: code.text().to_vec(),
+        tables: code.meta().tables.to_encoded(),
+        handlers: code.meta().handlers.clone(),
+    };
     let settings = host_settings(CpuLevel::Baseline, checks);
     Ok(kiln_compiler::write_artifact(&module.info, &settings, &image)?)
 }

@@ -138,7 +138,12 @@ pub fn write_artifact(
     let metadata::SplitModule { module, data, memory_image } =
         metadata::split_module(info, memory_image.as_ref());
     let source_lines = source_lines::encode(info, image.tables.wasm_offsets());
-    let meta = ArtifactMetadata { memory_image, producer: producer(), module };
+    let meta = ArtifactMetadata {
+        memory_image,
+        producer: producer(),
+        module,
+        handlers: image.handlers.clone(),
+    };
     artifact::write(&ArtifactParts {
         target: settings.target.to_string(),
         cpu_level,

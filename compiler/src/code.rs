@@ -2,6 +2,7 @@
 //! wasm address map.
 
 use kiln_runtime_support::TrapCode;
+use kiln_runtime_support::vm::{HandlerCallSite, HandlerClause, HandlerTable};
 
 /// The machine code of every defined function of one module.
 #[derive(Clone, Debug, Default)]
@@ -35,6 +36,47 @@ pub struct CompiledFunction {
     pub address_map: Vec<AddressMapEntry>,
     /// The return address of every call instruction (the offset just after it), sorted.
     pub call_returns: Vec<u32>,
+    /// The calls inside exception handlers (`try_call`s) and their clauses, sorted by
+    /// return address.
+    pub handlers: Vec<CallSiteHandlers>,
+}
+
+impl CompiledFunction {
+    /// Appends this function's handler call sites, placed at code offset `start`, to
+    /// `table` (whose call sites must then be sorted, see [`sort_handlers`]).
+    pub fn push_handlers(&self, start: u32, table: &mut HandlerTable) {
+        for h in &self.handlers {
+            table.call_sites.push(HandlerCallSite {
+                ret_addr: start + h.ret_addr,
+                frame_offset: h.frame_offset,
+                vmctx_sp_offset: h.vmctx_sp_offset,
+                first_clause: table.clauses.len() as u32,
+                num_clauses: h.clauses.len() as u32,
+            });
+            table.clauses.extend(
+                h.clauses.iter().map(|c| HandlerClause { tag: c.tag, landing: start + c.landing }),
+            );
+        }
+    }
+}
+
+/// Sorts a handler table's call sites by return address (the clauses stay where they are).
+pub fn sort_handlers(table: &mut HandlerTable) {
+    table.call_sites.sort_by_key(|c| c.ret_addr);
+}
+
+/// One call inside exception handlers, as Cranelift reports it (offsets relative to the
+/// function's code).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallSiteHandlers {
+    /// The call's return address.
+    pub ret_addr: u32,
+    /// The frame's size below its frame pointer at the call, in bytes.
+    pub frame_offset: u32,
+    /// Where the call site saved the VMContext, from its stack pointer, in bytes.
+    pub vmctx_sp_offset: u32,
+    /// The clauses, innermost handler first ([`HandlerClause`], offsets in the function).
+    pub clauses: Vec<HandlerClause>,
 }
 
 /// How a relocation is applied.

@@ -2,7 +2,8 @@
 //! turning Cranelift's finalized buffers into [`CompiledFunction`]s.
 
 use crate::code::{
-    AddressMapEntry, CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation, TrapSite,
+    AddressMapEntry, CallSiteHandlers, CompiledCode, CompiledFunction, RelocKind, RelocTarget,
+    Relocation, TrapSite,
 };
 use crate::settings::{CompilerSettings, error};
 use crate::translate::{ModuleEnv, translate_function};
@@ -15,7 +16,9 @@ use cranelift_codegen::{Context, FinalizedRelocTarget};
 use cranelift_frontend::FunctionBuilderContext;
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::module::ModuleInfo;
+use kiln_runtime_support::vm::HandlerClause;
 use kiln_runtime_support::vm::VMOffsets;
+use kiln_runtime_support::vm::handler_table::CATCH_ALL;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `UserExternalName` namespace of defined functions' wasm-call entries.
@@ -181,8 +184,10 @@ pub(crate) fn finish(
 
     let mut call_returns: Vec<u32> = buffer.call_sites().map(|c| c.ret_addr).collect();
     call_returns.sort_unstable();
+    let handlers = call_site_handlers(buffer, func_index)?;
 
     Ok(CompiledFunction {
+        handlers,
         call_returns,
         func_index,
         code: buffer.data().to_vec(),
@@ -195,6 +200,49 @@ pub(crate) fn finish(
         trap_sites,
         address_map,
     })
+}
+
+/// The `try_call` sites of a compiled function with their clauses: the translator puts the
+/// frame's VMContext first in every exception table (a dynamic context Cranelift saves in
+/// the frame), then the clauses, innermost handler first.
+fn call_site_handlers(
+    buffer: &cranelift_codegen::MachBufferFinalized<cranelift_codegen::Final>,
+    func_index: u32,
+) -> Result<Vec<CallSiteHandlers>, CompileError> {
+    use cranelift_codegen::{ExceptionContextLoc, FinalizedMachExceptionHandler as H};
+    let mut out = Vec::new();
+    for site in buffer.call_sites() {
+        if site.exception_handlers.is_empty() {
+            continue;
+        }
+        let bad = |what: &str| {
+            error(format!("function {func_index}: call site {:#x}: {what}", site.ret_addr))
+        };
+        let frame_offset = site.frame_offset.ok_or_else(|| bad("no frame offset"))?;
+        let mut vmctx_sp_offset = None;
+        let mut clauses = Vec::new();
+        for h in site.exception_handlers {
+            match *h {
+                H::Context(ExceptionContextLoc::SPOffset(o)) if vmctx_sp_offset.is_none() => {
+                    vmctx_sp_offset = Some(o)
+                }
+                H::Context(_) => return Err(bad("unexpected exception context")),
+                H::Tag(tag, landing) if vmctx_sp_offset.is_some() => {
+                    clauses.push(HandlerClause { tag: tag.as_u32(), landing })
+                }
+                H::Tag(..) => return Err(bad("a tag clause before the VMContext")),
+                H::Default(landing) => clauses.push(HandlerClause { tag: CATCH_ALL, landing }),
+            }
+        }
+        out.push(CallSiteHandlers {
+            ret_addr: site.ret_addr,
+            frame_offset,
+            vmctx_sp_offset: vmctx_sp_offset.unwrap_or(0),
+            clauses,
+        });
+    }
+    out.sort_by_key(|h| h.ret_addr);
+    Ok(out)
 }
 
 /// The Cranelift IR of defined function `func_index` as text, before compilation (for tests

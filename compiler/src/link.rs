@@ -39,6 +39,7 @@ pub fn link(
         image.text.resize(start, 0);
         image.text.extend_from_slice(&f.code);
         push_tables(image, kind, start as u32, f)?;
+        f.push_handlers(start as u32, &mut image.handlers);
         Ok(start as u32)
     };
     let mut func_at = HashMap::new();
@@ -74,6 +75,7 @@ pub fn link(
         })
         .collect::<Result<Vec<u32>, _>>()?;
     image.tables.set_entries(image.text.len() as u32, &array_call, &wasm_to_array);
+    crate::code::sort_handlers(&mut image.handlers);
 
     for (at, f) in placed {
         for r in &f.relocations {

@@ -19,8 +19,10 @@
 //! `(funcref: *const VMFuncRef, caller_vmctx, params...) -> results`, but its first
 //! argument is the address of a `VMFuncRef`, not a VMContext. It spills the arguments into
 //! a `ValRaw` array on its stack, calls `funcref.array_call(funcref.vmctx, caller_vmctx,
-//! values, len)`, traps with [`crate::traps::UNWIND_PENDING`] when that returns `false`,
-//! and returns the results read back from the array. Compiled code uses it for callees
+//! values, len)` and returns the results read back from the array. When the call returns
+//! `false`, it calls the [`Builtin::UnwindPending`] builtin with its frame pointer (an
+//! exception the callee ended with may be caught by a compiled frame above, where the
+//! builtin resumes), then traps with [`crate::traps::UNWIND_PENDING`]. Compiled code uses it for callees
 //! without native code (host and interpreted functions): the runtime stores it in an
 //! import's `VMFunctionImport::wasm_call` with `vmctx` = the importing instance's own
 //! `VMFuncRef` copy of the import, and `call_indirect` calls it directly (a relocation to
@@ -278,7 +280,25 @@ fn wasm_to_array(
     let call =
         b.ins().call_indirect(array_sig, array_call, &[callee_vmctx, caller_vmctx, values, len]);
     let ok = b.inst_results(call)[0];
-    b.ins().trapz(ok, traps::UNWIND_PENDING);
+    // The callee unwound: an exception may still be caught by compiled frames above
+    // (the `unwind_pending` builtin resumes there); anything else traps with the reason
+    // pending.
+    let unwound = b.create_block();
+    let returned = b.create_block();
+    b.set_cold_block(unwound);
+    b.ins().brif(ok, returned, &[], unwound, &[]);
+    b.switch_to_block(unwound);
+    b.seal_block(unwound);
+    let unwind_sig =
+        b.import_signature(abi::builtin_signature(Builtin::UnwindPending, isa.default_call_conv()));
+    let ro = MemFlagsData::trusted().with_readonly();
+    let table = b.ins().load(POINTER, ro, caller_vmctx, offsets::HEADER_BUILTINS);
+    let unwind = b.ins().load(POINTER, ro, table, Builtin::UnwindPending.offset() as i32);
+    let fp = b.ins().get_frame_pointer(POINTER);
+    b.ins().call_indirect(unwind_sig, unwind, &[caller_vmctx, fp]);
+    b.ins().trap(traps::UNWIND_PENDING);
+    b.switch_to_block(returned);
+    b.seal_block(returned);
     let results: Vec<_> = ty
         .results()
         .iter()

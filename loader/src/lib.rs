@@ -348,6 +348,9 @@ fn finish(
         Some(cold.clone()),
     )
     .map_err(|detail| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail })?;
+    meta.handlers.verify(code.len(), info.tags.len() as u32).map_err(|detail| {
+        ArtifactError::Corrupt { part: ArtifactPart::Tables, detail: format!("handlers: {detail}") }
+    })?;
 
     // Everything is verified: only now does any byte become executable.
     let image = match &meta.memory_image {
@@ -383,7 +386,7 @@ fn finish(
         _ => CodeMemory::copy(code),
     }
     .map_err(|e| ArtifactError::Io(e.message))?;
-    let mut compiled = CompiledModuleCode::from_parts(memory, tables, info.clone())
+    let mut compiled = CompiledModuleCode::from_parts(memory, tables, meta.handlers, info.clone())
         .map_err(|e| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail: e.message })?;
     if let Some(image) = image {
         compiled = compiled.with_memory_image(image);

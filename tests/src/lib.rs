@@ -345,6 +345,37 @@ pub fn load_own_or_wasm(
     unsafe { rt.load_artifact_or_wasm_unsigned(path, wasm, fallback) }
 }
 
+/// Artifact `blob` written again with metadata `meta`, sealed (valid checksums): how tests
+/// make artifacts whose digests pass but whose metadata is inconsistent.
+pub fn rewrite_artifact(
+    blob: &[u8],
+    meta: &kiln_runtime_support::artifact::ArtifactMetadata,
+) -> Vec<u8> {
+    let h = kiln_runtime_support::artifact::ArtifactHeader::decode(blob).unwrap();
+    let section = |s: kiln_runtime_support::artifact::Section| blob[h.sections.range(s)].to_vec();
+    let tables = kiln_runtime_support::vm::EncodedTables::from_parts(
+        section(kiln_runtime_support::artifact::Section::Functions),
+        section(kiln_runtime_support::artifact::Section::TrapSites),
+        section(kiln_runtime_support::artifact::Section::AddressMap),
+        section(kiln_runtime_support::artifact::Section::Entries),
+    );
+    kiln_runtime_support::artifact::write(&kiln_runtime_support::artifact::ArtifactParts {
+        target: h.target.clone(),
+        cpu_level: h.cpu_level.clone(),
+        cpu_features: h.cpu_features,
+        settings_fingerprint: h.settings_fingerprint,
+        settings: h.settings,
+        section_align: h.section_align,
+        metadata: meta,
+        wasm_sha256: h.wasm_sha256,
+        code: &section(kiln_runtime_support::artifact::Section::Code),
+        tables: &tables,
+        source_lines: &section(kiln_runtime_support::artifact::Section::SourceLines),
+        data: &section(kiln_runtime_support::artifact::Section::Data),
+    })
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

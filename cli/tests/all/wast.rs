@@ -1,8 +1,7 @@
 //! `kiln wast`: every file of the 1.0, 2.0, SIMD and relaxed-SIMD spec suites and of the
-//! extended-const, tail-call, function-references, multi-memory and memory64 proposals passes
-//! on both engines, and the exception-handling sets (standard and legacy) on the interpreter
-//! and the default engine (which runs them on the interpreter); a wrong expectation fails
-//! naming file:line, and bad arguments are clear errors.
+//! extended-const, tail-call, function-references, multi-memory, memory64 and
+//! exception-handling (standard and legacy) proposals passes on both engines; a wrong
+//! expectation fails naming file:line, and bad arguments are clear errors.
 
 use crate::{kiln, temp_dir};
 use kiln_spectest::SpecSet;
@@ -81,15 +80,15 @@ fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
 }
 
 #[test]
-fn spec_legacy_exceptions_pass_on_the_interpreter_and_the_default_engine() {
+fn spec_legacy_exceptions_pass_on_both_engines() {
     spec_set_passes(SpecSet::LegacyExceptions, &["--interpreter"]);
-    spec_set_passes(SpecSet::LegacyExceptions, &[]);
+    spec_set_passes(SpecSet::LegacyExceptions, &["--compiler"]);
 }
 
 #[test]
-fn spec_exceptions_pass_on_the_interpreter_and_the_default_engine() {
+fn spec_exceptions_pass_on_both_engines() {
     spec_set_passes(SpecSet::Exceptions, &["--interpreter"]);
-    spec_set_passes(SpecSet::Exceptions, &[]);
+    spec_set_passes(SpecSet::Exceptions, &["--compiler"]);
 }
 
 #[test]

@@ -146,6 +146,7 @@ pub fn write_object(
     let mut records = Vec::with_capacity(items.len());
     let mut traps = Vec::new();
     let mut address_map = Vec::new();
+    let mut handlers = kiln_runtime_support::vm::HandlerTable::default();
     for (i, (item, &sym)) in items.iter().zip(&symbols).enumerate() {
         let size = item.code.code.len() as u64;
         let symbol = obj.symbol_mut(sym);
@@ -159,6 +160,7 @@ pub fn write_object(
             text_offset,
             size: size as u32,
         });
+        item.code.push_handlers(text_offset, &mut handlers);
         let item_number = i as u32;
         traps.extend(item.code.trap_sites.iter().map(|t| TrapRecord {
             item: item_number,
@@ -185,6 +187,7 @@ pub fn write_object(
         }
     }
     relocations.sort_by_key(|r| r.site);
+    crate::code::sort_handlers(&mut handlers);
     let wasm_to_array = (0..info.types.len() as u32)
         .map(|ty| {
             let target = RelocTarget::WasmToArray(wasm_to_array_type(info, ty));
@@ -218,7 +221,7 @@ pub fn write_object(
         relocations: &relocations,
         traps: &traps,
         address_map: &address_map,
-        metadata: &ArtifactMetadata { producer: producer(), module, memory_image: None },
+        metadata: &ArtifactMetadata { producer: producer(), module, memory_image: None, handlers },
         data: &data,
         source_lines: &lines,
     })

@@ -39,10 +39,7 @@ impl Translator<'_, '_> {
     /// Emits a direct call to `callee`; a plain call returns its results.
     fn emit_direct(&mut self, kind: CallKind, callee: FuncRef, args: &[Value]) -> Vec<Value> {
         match kind {
-            CallKind::Plain => {
-                let call = self.b.ins().call(callee, args);
-                self.b.inst_results(call).to_vec()
-            }
+            CallKind::Plain => self.emit_plain_call(Ok(callee), args),
             CallKind::Tail => {
                 self.b.ins().return_call(callee, args);
                 Vec::new()
@@ -59,10 +56,7 @@ impl Translator<'_, '_> {
         args: &[Value],
     ) -> Vec<Value> {
         match kind {
-            CallKind::Plain => {
-                let call = self.b.ins().call_indirect(sig, code, args);
-                self.b.inst_results(call).to_vec()
-            }
+            CallKind::Plain => self.emit_plain_call(Err((sig, code)), args),
             CallKind::Tail => {
                 self.b.ins().return_call_indirect(sig, code, args);
                 Vec::new()
@@ -141,26 +135,38 @@ impl Translator<'_, '_> {
             self.b.switch_to_block(cont);
             self.b.seal_block(cont);
         }
-        self.call_funcref(kind, ty, funcref);
+        self.call_funcref(kind, ty, funcref, None);
         Ok(())
     }
 
-    /// `call_ref` and `return_call_ref`: traps on a null reference, then calls it
-    /// ([`Self::call_funcref`]); validation guarantees its type is a subtype of `ty`.
+    /// `call_ref` and `return_call_ref`: calls the reference ([`Self::call_funcref`]),
+    /// trapping `null function reference` when it is null; validation guarantees its type
+    /// is a subtype of `ty`.
     pub(super) fn call_ref(&mut self, kind: CallKind, ty: u32) -> Result<(), CompileError> {
         let funcref = self.pop();
-        self.b.ins().trapz(funcref, traps::NULL_FUNCTION_REFERENCE);
-        self.call_funcref(kind, ty, funcref);
+        self.call_funcref(kind, ty, funcref, Some(traps::NULL_FUNCTION_REFERENCE));
         Ok(())
     }
 
-    /// Calls non-null `funcref` (a `*const VMFuncRef`) of type `ty` with the popped
-    /// arguments: its wasm-call entry when it has native code; otherwise (host and
-    /// interpreted functions) this module's wasm-to-array trampoline of the signature, with
-    /// the funcref itself as first argument (see the trampoline module).
-    fn call_funcref(&mut self, kind: CallKind, ty: u32, funcref: Value) {
+    /// Calls `funcref` (a `*const VMFuncRef`) of type `ty` with the popped arguments: its
+    /// wasm-call entry when it has native code; otherwise (host and interpreted functions)
+    /// this module's wasm-to-array trampoline of the signature, with the funcref itself as
+    /// first argument (see the trampoline module). With `null_trap`, `funcref` may be null:
+    /// the first load through it is then a trap site with that code (a null pointer's page
+    /// is never mapped, so the load faults), which costs no check; without, it is not null.
+    fn call_funcref(
+        &mut self,
+        kind: CallKind,
+        ty: u32,
+        funcref: Value,
+        null_trap: Option<cranelift_codegen::ir::TrapCode>,
+    ) {
         let vm = self.vmctx_flags();
-        let code = self.b.ins().load(POINTER, vm, funcref, offsets::FUNCREF_WASM_CALL);
+        let first = match null_trap {
+            Some(code) => vm.with_trap_code(Some(code)),
+            None => vm,
+        };
+        let code = self.b.ins().load(POINTER, first, funcref, offsets::FUNCREF_WASM_CALL);
         let sig = self.wasm_sig(ty);
         let num_params = self.env.module.types[ty as usize].params().len();
         let wasm_args = self.popn(num_params);

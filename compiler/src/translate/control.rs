@@ -30,6 +30,10 @@ pub(crate) enum FrameKind {
         /// Whether an `else` was seen.
         has_else: bool,
     },
+    /// `try_table`: its clauses (exception handling).
+    TryTable(super::exceptions::TryTableClauses),
+    /// Legacy `try`, in its body or a catch block.
+    LegacyTry(super::exceptions::LegacyFrame),
 }
 
 /// One entry of the control stack.
@@ -92,7 +96,10 @@ impl Translator<'_, '_> {
         });
     }
 
-    fn block_type(&self, bt: BlockType) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
+    pub(super) fn block_type(
+        &self,
+        bt: BlockType,
+    ) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
         Ok(match bt {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(t) => (vec![], vec![val_type(t)]),
@@ -106,7 +113,7 @@ impl Translator<'_, '_> {
         })
     }
 
-    fn new_block_with(&mut self, tys: &[ir::Type]) -> Block {
+    pub(super) fn new_block_with(&mut self, tys: &[ir::Type]) -> Block {
         let b = self.b.create_block();
         for &t in tys {
             self.b.append_block_param(b, t);
@@ -121,7 +128,7 @@ impl Translator<'_, '_> {
     }
 
     /// Marks that `dest` of frame `depth` (relative) is a branch target now.
-    fn branch_to(&mut self, depth: u32) -> (Block, usize) {
+    pub(super) fn branch_to(&mut self, depth: u32) -> (Block, usize) {
         let i = self.control.len() - 1 - depth as usize;
         let frame = &mut self.control[i];
         if !matches!(frame.kind, FrameKind::Loop { .. }) {
@@ -360,6 +367,10 @@ impl Translator<'_, '_> {
             }
             FrameKind::Loop { header } => self.b.seal_block(header),
             _ => {}
+        }
+        if let FrameKind::TryTable(t) = &mut frame.kind {
+            let t = std::mem::take(t);
+            self.fill_try_table_landings(t);
         }
         self.stack.truncate(frame.base);
         if frame.dest_reachable {

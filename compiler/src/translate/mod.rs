@@ -15,6 +15,7 @@
 mod call;
 mod control;
 mod env;
+mod exceptions;
 mod memory;
 mod numeric;
 mod proposal;
@@ -116,6 +117,8 @@ pub(crate) fn translate_function(
         reachable: true,
         unreachable_depth: 0,
         offset: body_range.start,
+        body_range: body_range.clone(),
+        legacy_tries: None,
         func_refs: HashMap::new(),
         w2a_refs: HashMap::new(),
         wasm_sigs: HashMap::new(),
@@ -166,6 +169,10 @@ pub(crate) struct Translator<'a, 'f> {
     pub unreachable_depth: u32,
     /// Byte offset in the module binary of the operator being translated.
     offset: usize,
+    /// The function body's range in the module binary.
+    body_range: std::ops::Range<usize>,
+    /// The function's legacy `try`s, read ahead at the first one.
+    legacy_tries: Option<HashMap<usize, exceptions::LegacyTry>>,
     func_refs: HashMap<u32, FuncRef>,
     w2a_refs: HashMap<u32, FuncRef>,
     wasm_sigs: HashMap<u32, SigRef>,

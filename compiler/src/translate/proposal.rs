@@ -20,10 +20,6 @@ pub(crate) enum Proposal {
     SharedEverythingThreads,
     /// Acquire-release atomics.
     AcquireReleaseAtomics,
-    /// Exception handling (`try_table`, `throw`).
-    Exceptions,
-    /// The legacy exception-handling operators (`try`, `catch`, `delegate`).
-    LegacyExceptions,
     /// Garbage collection (structs, arrays, `i31`).
     Gc,
     /// Custom descriptors.
@@ -43,8 +39,6 @@ impl Proposal {
             Proposal::Threads => "the threads proposal",
             Proposal::SharedEverythingThreads => "the shared-everything threads proposal",
             Proposal::AcquireReleaseAtomics => "the acquire-release atomics proposal",
-            Proposal::Exceptions => "exception handling",
-            Proposal::LegacyExceptions => "legacy exception handling",
             Proposal::Gc => "garbage collection (GC)",
             Proposal::CustomDescriptors => "the custom descriptors proposal",
             Proposal::StackSwitching => "stack switching",
@@ -69,8 +63,8 @@ pub(crate) fn unsupported(proposal: Proposal, op: &str, offset: usize) -> Compil
 /// In both modes, every operator of a refused proposal gets a method returning
 /// [`unsupported`] at `self.offset()`. Operators of translated proposals get nothing in
 /// `translate` mode (the translator's methods are written by hand in [`super::visit`]) and,
-/// in `unreachable` mode, a method that does nothing, except the five that open or close a
-/// block, which [`super::unreachable`] writes by hand.
+/// in `unreachable` mode, a method that does nothing, except those that open or close a
+/// block (or a legacy catch block), which [`super::unreachable`] writes by hand.
 macro_rules! visit_operators {
     ($mode:ident: $( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })?
         => $visit:ident ($($ann:tt)*) )*) => {
@@ -102,6 +96,13 @@ macro_rules! visit_operators {
     (@sort $mode:ident relaxed_simd $($rest:tt)*) => {
         visit_operators!(@translated $mode $($rest)*);
     };
+    // Exception handling, standard and legacy.
+    (@sort $mode:ident exceptions $($rest:tt)*) => {
+        visit_operators!(@translated $mode $($rest)*);
+    };
+    (@sort $mode:ident legacy_exceptions $($rest:tt)*) => {
+        visit_operators!(@translated $mode $($rest)*);
+    };
     // ... and refused ones.
     (@sort $mode:ident threads $($rest:tt)*) => { visit_operators!(@refused Threads $($rest)*); };
     (@sort $mode:ident shared_everything_threads $($rest:tt)*) => {
@@ -109,12 +110,6 @@ macro_rules! visit_operators {
     };
     (@sort $mode:ident acquire_release_atomics $($rest:tt)*) => {
         visit_operators!(@refused AcquireReleaseAtomics $($rest)*);
-    };
-    (@sort $mode:ident exceptions $($rest:tt)*) => {
-        visit_operators!(@refused Exceptions $($rest)*);
-    };
-    (@sort $mode:ident legacy_exceptions $($rest:tt)*) => {
-        visit_operators!(@refused LegacyExceptions $($rest)*);
     };
     (@sort $mode:ident gc $($rest:tt)*) => { visit_operators!(@refused Gc $($rest)*); };
     (@sort $mode:ident custom_descriptors $($rest:tt)*) => {
@@ -138,6 +133,11 @@ macro_rules! visit_operators {
     (@translated unreachable If $($rest:tt)*) => {};
     (@translated unreachable Else $($rest:tt)*) => {};
     (@translated unreachable End $($rest:tt)*) => {};
+    (@translated unreachable TryTable $($rest:tt)*) => {};
+    (@translated unreachable Try $($rest:tt)*) => {};
+    (@translated unreachable Catch $($rest:tt)*) => {};
+    (@translated unreachable CatchAll $($rest:tt)*) => {};
+    (@translated unreachable Delegate $($rest:tt)*) => {};
     (@translated unreachable $op:ident $visit:ident $({ $($arg:ident: $argty:ty),* })?) => {
         fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
             $($(let _ = $arg;)*)?

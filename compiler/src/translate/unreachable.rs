@@ -5,7 +5,7 @@
 use super::Translator;
 use super::proposal::{visit_in_unreachable_code, visit_operators};
 use kiln_runtime_support::CompileError;
-use wasmparser::{BlockType, VisitOperator, VisitSimdOperator};
+use wasmparser::{BlockType, TryTable, VisitOperator, VisitSimdOperator};
 
 /// The visitor of operators in unreachable code.
 pub(super) struct Unreachable<'t, 'a, 'f>(pub &'t mut Translator<'a, 'f>);
@@ -42,6 +42,30 @@ impl<'a> VisitOperator<'a> for Unreachable<'_, '_, '_> {
 
     fn visit_if(&mut self, _: BlockType) -> Self::Output {
         self.nest()
+    }
+
+    fn visit_try_table(&mut self, _: TryTable) -> Self::Output {
+        self.nest()
+    }
+
+    fn visit_try(&mut self, _: BlockType) -> Self::Output {
+        self.nest()
+    }
+
+    /// A legacy catch block of the `try` whose body (or previous catch block) became
+    /// unreachable starts reachable code.
+    fn visit_catch(&mut self, tag_index: u32) -> Self::Output {
+        if self.0.unreachable_depth == 0 { self.0.legacy_catch(Some(tag_index)) } else { Ok(()) }
+    }
+
+    /// As [`Self::visit_catch`].
+    fn visit_catch_all(&mut self) -> Self::Output {
+        if self.0.unreachable_depth == 0 { self.0.legacy_catch(None) } else { Ok(()) }
+    }
+
+    /// A `delegate` closes a legacy `try` like an `end`.
+    fn visit_delegate(&mut self, _: u32) -> Self::Output {
+        self.visit_end()
     }
 
     /// The `else` of the `if` whose then-arm became unreachable starts reachable code.

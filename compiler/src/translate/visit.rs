@@ -78,6 +78,31 @@ impl<'a> VisitOperator<'a> for Translator<'_, '_> {
     fn visit_return_call_indirect(&mut self, type_index: u32, table_index: u32) -> Self::Output {
         self.call_indirect(CallKind::Tail, type_index, table_index)
     }
+    // Exception handling (exceptions.rs).
+    fn visit_try_table(&mut self, try_table: wasmparser::TryTable) -> Self::Output {
+        self.try_table(&try_table)
+    }
+    fn visit_throw(&mut self, tag_index: u32) -> Self::Output {
+        self.throw(tag_index)
+    }
+    fn visit_throw_ref(&mut self) -> Self::Output {
+        self.throw_ref()
+    }
+    fn visit_try(&mut self, blockty: BlockType) -> Self::Output {
+        self.legacy_try(blockty)
+    }
+    fn visit_catch(&mut self, tag_index: u32) -> Self::Output {
+        self.legacy_catch(Some(tag_index))
+    }
+    fn visit_catch_all(&mut self) -> Self::Output {
+        self.legacy_catch(None)
+    }
+    fn visit_delegate(&mut self, _relative_depth: u32) -> Self::Output {
+        self.delegate()
+    }
+    fn visit_rethrow(&mut self, relative_depth: u32) -> Self::Output {
+        self.rethrow(relative_depth)
+    }
     fn visit_call_ref(&mut self, type_index: u32) -> Self::Output {
         self.call_ref(CallKind::Plain, type_index)
     }

@@ -1,6 +1,7 @@
 //! The compiler's integration tests, linked into one test binary. Release mode:
 //! `cargo test -p kiln-compiler --release --test all`.
 
+mod exceptions;
 mod explicit_bounds;
 mod object;
 mod refused;

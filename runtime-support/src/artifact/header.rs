@@ -47,7 +47,10 @@ pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// 6: module types carry their recursion group and declared supertype (the 3.0 type
 /// system); the module metadata carries exception tags (the tag index space, tag imports
 /// and exports) and the `exn` heap types.
-pub const FORMAT_VERSION: u32 = 6;
+///
+/// 7: the metadata carries the exception-handler table of compiled code
+/// ([`crate::vm::HandlerTable`]).
+pub const FORMAT_VERSION: u32 = 7;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
@@ -57,8 +60,11 @@ pub const FORMAT_VERSION: u32 = 6;
 /// convention is Cranelift's `tail` (tail calls); the memory and table builtins take and
 /// return `i64` addresses, sizes, lengths and element indices (memory64). Version 3: the
 /// `type_check` builtin (`call_indirect` to a declared subtype); the VMContext ends with one
-/// `*const VMTag` per tag (exception handling).
-pub const ABI_VERSION: u32 = 3;
+/// `*const VMTag` per tag (exception handling). Version 4: exception handling in compiled
+/// code: the `exn_new`, `exn_catch`, `throw` and `unwind_pending` builtins, calls inside
+/// handlers as Cranelift `try_call`s whose landing pads receive the `exnref` in the first
+/// exception payload register, the module's throw trampoline.
+pub const ABI_VERSION: u32 = 4;
 /// Size of the fixed header in bytes.
 pub const HEADER_SIZE: usize = 512;
 

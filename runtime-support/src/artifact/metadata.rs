@@ -23,6 +23,9 @@ pub struct ArtifactMetadata {
     /// The memory image at the start of the data image, if the compiler wrote one
     /// ([`super::memory_image`]).
     pub memory_image: Option<MemoryImageDecl>,
+    /// The exception handlers of the code's calls (offsets in the code section), verified
+    /// by the loader before the code is used ([`crate::vm::HandlerTable::verify`]).
+    pub handlers: crate::vm::HandlerTable,
 }
 
 /// What [`split_module`] makes of a module.

@@ -188,7 +188,12 @@ mod tests {
         let options =
             DecodeOptions { features: crate::CoreFeatures::V2, keep_custom_sections: false };
         let module = crate::module::decode(b"\0asm\x01\0\0\0", options).unwrap();
-        let metadata = ArtifactMetadata { producer: "test".into(), module, memory_image: None };
+        let metadata = ArtifactMetadata {
+            producer: "test".into(),
+            module,
+            memory_image: None,
+            handlers: Default::default(),
+        };
         let relocs =
             [ObjectReloc { site: 1, kind: RelocKind::X86PcRel32, target_item: 0, addend: -4 }];
         let traps = [TrapRecord { item: 0, offset: 3, code: TrapCode::Unreachable }];

@@ -30,6 +30,7 @@ pub mod registry;
 #[cfg(target_os = "linux")]
 mod signals;
 pub mod state;
+pub mod throw;
 
 use crate::error::Unwind;
 use crate::instance::InstanceData;

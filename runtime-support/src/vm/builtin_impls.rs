@@ -196,3 +196,57 @@ pub(super) unsafe extern "C" fn type_check(
 pub fn builtins_table() -> *const VMBuiltins {
     &BUILTINS
 }
+
+pub(super) unsafe extern "C" fn exn_new(
+    vmctx: *mut VMContext,
+    tag: u32,
+    values: *mut super::ValRaw,
+) -> usize {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let n = inst.module.info.tag_type(tag).params().len();
+    // SAFETY: compiled code passes a slot per parameter of the tag's type.
+    let payload: Box<[super::ValRaw]> = unsafe { std::slice::from_raw_parts(values, n) }.into();
+    inst.store().exceptions.borrow_mut().alloc(inst.tags[tag as usize], payload) as usize
+}
+
+pub(super) unsafe extern "C" fn exn_catch(
+    vmctx: *mut VMContext,
+    exn: usize,
+    values: *mut super::ValRaw,
+    keep: u32,
+) {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let mut exns = inst.store().exceptions.borrow_mut();
+    if !values.is_null()
+        && let Some(o) = exns.get(exn as u64)
+    {
+        // SAFETY: compiled code passes a slot per parameter of the clause's tag, whose
+        // type is the exception's (the tags matched).
+        unsafe { std::ptr::copy_nonoverlapping(o.payload.as_ptr(), values, o.payload.len()) };
+    }
+    if keep == 0 {
+        exns.release(exn as u64);
+    } else {
+        exns.expose(exn as u64);
+    }
+}
+
+pub(super) unsafe extern "C" fn throw(vmctx: *mut VMContext, exn: usize, fp: usize) {
+    // SAFETY: the throw trampoline passes its live VMContext and its own frame pointer.
+    unsafe { crate::traphandlers::throw::throw(vmctx, exn as u64, fp) }
+}
+
+pub(super) unsafe extern "C" fn unwind_pending(vmctx: *mut VMContext, fp: usize) {
+    // SAFETY: a wasm-to-array trampoline passes a live VMContext and its frame pointer.
+    unsafe { crate::traphandlers::throw::unwind_pending(vmctx, fp) }
+}
+
+pub(super) unsafe extern "C" fn exn_is(vmctx: *mut VMContext, exn: usize, tag: u32) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let exns = inst.store().exceptions.borrow();
+    let hit = exns.get(exn as u64).is_some_and(|o| std::ptr::eq(o.tag, inst.tags[tag as usize]));
+    u32::from(hit)
+}

@@ -5,6 +5,7 @@
 
 use super::code_memory::CodeMemory;
 use super::code_tables::{CodeTables, EncodedTables, FunctionRecord};
+use super::handler_table::HandlerTable;
 use super::memory_image::MemoryImage;
 use super::vmcontext::ArrayCallFn;
 use crate::error::ResourceError;
@@ -21,6 +22,8 @@ pub struct CodeImage {
     pub text: Vec<u8>,
     /// Functions, trap sites, address map and entry points.
     pub tables: EncodedTables,
+    /// The exception handlers of calls inside `try_table`s and legacy `try`s.
+    pub handlers: HandlerTable,
 }
 
 /// The metadata of loaded code that trap handling reads (shared with the code registry).
@@ -34,6 +37,8 @@ pub struct CodeMeta {
     pub tables: CodeTables,
     /// The module the code belongs to (names and signatures for backtraces).
     pub info: Arc<ModuleInfo>,
+    /// The exception handlers of its calls (verified against the code and the module).
+    pub handlers: HandlerTable,
 }
 
 impl CodeMeta {
@@ -50,6 +55,43 @@ impl CodeMeta {
     /// (the signal handler calls it).
     pub fn trap_at(&self, pc: usize) -> Option<TrapCode> {
         self.tables.trap_at(self.offset(pc)?)
+    }
+
+    /// The landing pad that catches an exception of tag `tag` at the call returning to
+    /// `ret_addr` in a frame whose frame pointer is `fp`: `(pc, sp)` to resume at.
+    ///
+    /// # Safety
+    /// `fp` must be the frame pointer of the live compiled frame that called out at
+    /// `ret_addr`, so the VMContext the call site saved lies in that frame.
+    pub unsafe fn landing_for(
+        &self,
+        ret_addr: usize,
+        fp: usize,
+        tag: *const super::VMTag,
+    ) -> Option<(usize, usize)> {
+        let (site, clauses) = self.handlers.lookup(self.offset(ret_addr)?)?;
+        let sp = fp.checked_sub(site.frame_offset as usize)?;
+        let mut vmctx: Option<*mut super::VMContext> = None;
+        for c in clauses {
+            let hit = c.tag == super::handler_table::CATCH_ALL || {
+                // SAFETY: per the contract, the call site saved its VMContext at this offset
+                // (verified aligned), and a VMContext's header names its live instance.
+                let v = *vmctx.get_or_insert_with(|| unsafe {
+                    *((sp + site.vmctx_sp_offset as usize) as *const *mut super::VMContext)
+                });
+                // SAFETY: as above.
+                let inst = unsafe {
+                    &*(*(v as *const super::VMContextHeader))
+                        .instance
+                        .cast::<crate::instance::InstanceData>()
+                };
+                inst.tags.get(c.tag as usize).is_some_and(|&t| std::ptr::eq(t, tag))
+            };
+            if hit {
+                return Some((self.base + c.landing as usize, sp));
+            }
+        }
+        None
     }
 
     /// The function index and wasm offset of the wasm instruction that generated the code
@@ -90,18 +132,20 @@ impl CompiledModuleCode {
         )
         .map_err(|m| ResourceError { message: format!("invalid code image: {m}") })?;
         let memory = CodeMemory::copy(&image.text)?;
-        Self::from_parts(memory, tables, info)
+        Self::from_parts(memory, tables, image.handlers, info)
     }
 
-    /// Wraps code already mapped executable with its validated tables, and registers it
-    /// with trap handling (installing the signal handlers on first use).
+    /// Wraps code already mapped executable with its validated tables and its exception
+    /// handlers, and registers it with trap handling (installing the signal handlers on
+    /// first use).
     ///
     /// # Errors
     /// [`ResourceError`] when the tables describe more code than is mapped or another
-    /// module shape than `info`'s.
+    /// module shape than `info`'s, or the handler table fails [`HandlerTable::verify`].
     pub fn from_parts(
         memory: CodeMemory,
         tables: CodeTables,
+        handlers: HandlerTable,
         info: Arc<ModuleInfo>,
     ) -> Result<Self, ResourceError> {
         if tables.code_len() > memory.len()
@@ -111,12 +155,16 @@ impl CompiledModuleCode {
                 message: "code tables do not match the code or the module".into(),
             });
         }
+        handlers
+            .verify(tables.code_len(), info.tags.len() as u32)
+            .map_err(|m| ResourceError { message: format!("invalid handler table: {m}") })?;
         crate::traphandlers::init();
         let meta = Arc::new(CodeMeta {
             base: memory.base() as usize,
             len: tables.code_len().max(1),
             tables,
             info,
+            handlers,
         });
         crate::traphandlers::registry::register(meta.clone());
         super::perf_map::record(&meta);

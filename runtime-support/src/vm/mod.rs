@@ -9,6 +9,7 @@ mod compiled_code;
 mod exception;
 mod externref;
 pub mod gdb_jit;
+pub mod handler_table;
 mod host_func;
 mod interp_stack;
 pub mod jitdump;
@@ -35,6 +36,7 @@ pub use code_tables::{
 pub use compiled_code::{CodeImage, CodeMeta, CompiledModuleCode};
 pub use exception::{Exceptions, ExnObject};
 pub use externref::{ExternRef, ExternRefs};
+pub use handler_table::{HandlerCallSite, HandlerClause, HandlerTable};
 pub use host_func::{CallerCtx, HOST_FUNC_MAGIC, HostFn, HostFuncContext};
 pub use interp_stack::InterpStack;
 pub use limiter::ResourceLimiter;

@@ -1,5 +1,6 @@
 //! Runs every spec set ([`SpecSet::ALL`]: 1.0, 2.0, SIMD, relaxed SIMD, extended-const,
-//! tail-call, function-references, multi-memory, memory64) on each of its default engines
+//! tail-call, function-references, 3.0, multi-memory, memory64, exceptions, legacy
+//! exceptions) on each of its default engines
 //! ([`SpecSet::engines`]); fails on any failure (assertions in the skip list are not run);
 //! the interpreter both with lazy translation (the default) and eager.
 
@@ -52,19 +53,18 @@ fn spec_suite_compiler() {
     run(kiln::Engine::Compiler);
 }
 
-/// Every set, the SIMD and relaxed-SIMD ones included, runs on both engines (the two tests
-/// above then run all of them) but the exception-handling sets, which run on the
-/// interpreter only until the compiler lowers exception handling; the skip list names only
-/// directives that need GC.
+/// Every set, the SIMD, exception-handling and 3.0 ones included, runs on both engines (the
+/// two tests above then run all of them); the skip list names only `wasm-v3` directives
+/// that need GC, for both engines.
 #[test]
 fn every_set_runs_on_both_engines_with_only_gc_skipped() {
     for set in SpecSet::ALL {
-        let expected: &[kiln::Engine] = match set {
-            SpecSet::Exceptions | SpecSet::LegacyExceptions => &[kiln::Engine::Interpreter],
-            _ => &ENGINES,
-        };
-        assert_eq!(set.engines(), expected, "{}", set.dir());
+        assert_eq!(set.engines(), &ENGINES, "{}", set.dir());
         assert!(!set.files().is_empty(), "{}", set.dir());
     }
-    assert!(skip::SKIPS.iter().all(|s| s.reason.starts_with("GC: later issue")));
+    assert!(SpecSet::ALL.contains(&SpecSet::V3));
+    assert!(!skip::SKIPS.is_empty());
+    assert!(skip::SKIPS.iter().all(|s| s.reason == "GC: later issue"
+        && s.engine.is_none()
+        && s.file.starts_with("wasm-v3/")));
 }

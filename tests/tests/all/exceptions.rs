@@ -251,24 +251,3 @@ fn tags_are_exported_imported_and_compared_by_identity() {
     ));
     assert!(matches!(Exception::new(&e, vec![Val::I32(1)]), Err(Error::TypeMismatch(_))));
 }
-
-#[test]
-fn auto_engine_runs_exception_handling_on_the_interpreter_and_compiler_refuses_it() {
-    let wasm = wat::parse_str(
-        r#"(module (tag $e) (func (export "f") (result i32)
-             (block $h (try_table (catch $e $h) (throw $e))) (i32.const 1)))"#,
-    )
-    .unwrap();
-    let auto = runtime(Engine::Auto);
-    let m = auto.compile(&wasm).unwrap();
-    assert!(!m.is_native());
-    let inst = auto.instantiate(&m, ModuleConfig::new()).unwrap();
-    assert!(matches!(inst.call("f", &[]).unwrap()[..], [Val::I32(1)]));
-    match runtime(Engine::Compiler).compile(&wasm) {
-        Err(Error::Compile(e)) => assert!(e.unsupported, "{e}"),
-        other => panic!("expected an unsupported-feature error, got {other:?}"),
-    }
-    // Without the feature, the module is invalid.
-    let v2 = Runtime::with_config(RuntimeConfig::new().with_engine(Engine::Interpreter));
-    assert!(matches!(v2.compile(&wasm), Err(Error::Compile(e)) if !e.unsupported));
-}

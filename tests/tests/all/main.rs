@@ -5,6 +5,7 @@ mod aarch64_exec;
 mod api;
 mod artifacts;
 mod c_kernels;
+mod compiled_exceptions;
 mod compiled_memory;
 mod cross;
 mod dwarf_backtrace;

@@ -276,33 +276,6 @@ fn out_of_bounds_segments_fail_instantiation_as_before() {
     assert_eq!(&memory_of(&p)[..100_000], &pattern()[..100_000]);
 }
 
-/// `blob` written again with metadata `meta` (sealed: valid checksums).
-fn rewrite(blob: &[u8], meta: &ArtifactMetadata) -> Vec<u8> {
-    let h = ArtifactHeader::decode(blob).unwrap();
-    let section = |s: Section| blob[h.sections.range(s)].to_vec();
-    let tables = kiln_runtime_support::vm::EncodedTables::from_parts(
-        section(Section::Functions),
-        section(Section::TrapSites),
-        section(Section::AddressMap),
-        section(Section::Entries),
-    );
-    kiln_runtime_support::artifact::write(&kiln_runtime_support::artifact::ArtifactParts {
-        target: h.target.clone(),
-        cpu_level: h.cpu_level.clone(),
-        cpu_features: h.cpu_features,
-        settings_fingerprint: h.settings_fingerprint,
-        settings: h.settings,
-        section_align: h.section_align,
-        metadata: meta,
-        wasm_sha256: h.wasm_sha256,
-        code: &section(Section::Code),
-        tables: &tables,
-        source_lines: &section(Section::SourceLines),
-        data: &section(Section::Data),
-    })
-    .unwrap()
-}
-
 #[test]
 fn a_sealed_artifact_whose_image_does_not_fit_is_refused() {
     let wasm = big_module(DEFINED);
@@ -310,7 +283,7 @@ fn a_sealed_artifact_whose_image_does_not_fit_is_refused() {
     let rt = Runtime::new();
     let path = dir().join("rewritten.kiln");
     let meta = metadata(&blob);
-    std::fs::write(&path, rewrite(&blob, &meta)).unwrap();
+    std::fs::write(&path, kiln_tests::rewrite_artifact(&blob, &meta)).unwrap();
     kiln_tests::load_own(&rt, &path).expect("rewriting alone keeps it loadable");
     type Edit = fn(&mut MemoryImageDecl);
     let cases: [(&str, Edit); 4] = [
@@ -322,7 +295,7 @@ fn a_sealed_artifact_whose_image_does_not_fit_is_refused() {
     for (what, edit) in cases {
         let mut meta = metadata(&blob);
         edit(meta.memory_image.as_mut().unwrap());
-        std::fs::write(&path, rewrite(&blob, &meta)).unwrap();
+        std::fs::write(&path, kiln_tests::rewrite_artifact(&blob, &meta)).unwrap();
         match kiln_tests::load_own(&rt, &path) {
             Err(Error::Artifact(kiln::ArtifactError::Corrupt {
                 part: kiln::ArtifactPart::Metadata,

@@ -151,7 +151,12 @@ mod tests {
     #[test]
     fn header_declares_every_builtin_with_its_slot_and_signature() {
         let h = c_header();
-        assert!(h.contains("#define KILN_NUM_BUILTINS 13\n"));
+        assert!(h.contains("#define KILN_NUM_BUILTINS 18\n"));
+        assert!(h.contains(
+            "uintptr_t kiln_builtin_exn_new(void *vmctx, uint32_t tag, struct kiln_val_raw \
+             *values);\n"
+        ));
+        assert!(h.contains("void kiln_builtin_throw(void *vmctx, uintptr_t exn, uintptr_t fp);\n"));
         assert!(h.contains("#define KILN_BUILTIN_TABLE_GROW 5\n"));
         assert!(h.contains(
             "uint64_t kiln_builtin_memory_grow(void *vmctx, uint32_t memory, uint64_t \
