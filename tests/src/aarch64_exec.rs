@@ -599,7 +599,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         // `current_length` accessible bytes.
         let bytes = unsafe {
             let def = &*m.def;
-            std::slice::from_raw_parts(def.base, def.current_length)
+            std::slice::from_raw_parts(def.base, def.length())
         };
         out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         out.extend_from_slice(bytes);

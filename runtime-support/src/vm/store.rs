@@ -98,6 +98,8 @@ pub struct Store {
     host_memories: RefCell<Vec<Box<HostMemory>>>,
     host_tables: RefCell<Vec<Box<HostTable>>>,
     host_globals: RefCell<Vec<Box<VMGlobalDefinition>>>,
+    /// Shared memories host modules of this store export (kept alive with the store).
+    shared_memories: RefCell<Vec<super::SharedMemory>>,
     externrefs: RefCell<ExternRefs>,
     tags: RefCell<Vec<Box<VMTag>>>,
     /// Exceptions thrown in this store ([`Exceptions`]).
@@ -145,6 +147,7 @@ impl Store {
             host_memories: RefCell::default(),
             host_tables: RefCell::default(),
             host_globals: RefCell::default(),
+            shared_memories: RefCell::default(),
             externrefs: RefCell::default(),
             tags: RefCell::default(),
             exceptions: RefCell::default(),
@@ -350,7 +353,7 @@ impl Store {
     /// Takes ownership of a host memory, binding it to its definition; returns its address.
     pub fn push_host_memory(&self, memory: LinearMemory) -> *mut HostMemory {
         let mut m = Box::new(HostMemory {
-            def: Box::new(VMMemoryDefinition { base: std::ptr::null_mut(), current_length: 0 }),
+            def: Box::new(VMMemoryDefinition::new(std::ptr::null_mut(), 0)),
             memory,
         });
         let def: *mut VMMemoryDefinition = &mut *m.def;
@@ -373,6 +376,14 @@ impl Store {
         let p: *mut HostTable = &mut *t;
         self.host_tables.borrow_mut().push(t);
         p
+    }
+
+    /// Keeps `memory` alive as long as the store (a host module of the store exports it).
+    pub fn keep_shared_memory(&self, memory: super::SharedMemory) {
+        let mut kept = self.shared_memories.borrow_mut();
+        if !kept.iter().any(|m| std::ptr::eq(m.as_ptr(), memory.as_ptr())) {
+            kept.push(memory);
+        }
     }
 
     /// Takes ownership of a host global's storage; returns its stable address.
