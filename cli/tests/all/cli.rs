@@ -164,9 +164,9 @@ fn inspect_prints_the_artifact_header() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln artifact",
-        "format version: 6",
+        "format version: 7",
         "debug info (address map, source lines): ",
-        "runtime ABI version: 3",
+        "runtime ABI version: 4",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
@@ -256,7 +256,7 @@ fn compile_an_object_then_run_and_inspect_it() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln relocatable object (ELF)",
-        "format version: 6",
+        "format version: 7",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",

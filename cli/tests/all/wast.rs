@@ -1,6 +1,6 @@
 //! `kiln wast`: every file of the 1.0, 2.0, SIMD and relaxed-SIMD spec suites and of the
-//! extended-const, tail-call, function-references, multi-memory and memory64 proposals passes
-//! on both engines, and the exception-handling sets (standard and legacy) on the interpreter
+//! extended-const, tail-call, function-references, multi-memory, memory64 and threads
+//! proposals passes on both engines, and the exception-handling sets (standard and legacy) on the interpreter
 //! and the default engine (which runs them on the interpreter); a wrong expectation fails
 //! naming file:line, and bad arguments are clear errors.
 
@@ -24,6 +24,7 @@ fn spec_dir(set: SpecSet) -> &'static Path {
     static MEMORY64: OnceLock<PathBuf> = OnceLock::new();
     static EXCEPTIONS: OnceLock<PathBuf> = OnceLock::new();
     static LEGACY_EXCEPTIONS: OnceLock<PathBuf> = OnceLock::new();
+    static THREADS: OnceLock<PathBuf> = OnceLock::new();
     let cell = match set {
         SpecSet::V1 => &V1,
         SpecSet::V2 => &V2,
@@ -37,6 +38,7 @@ fn spec_dir(set: SpecSet) -> &'static Path {
         SpecSet::Memory64 => &MEMORY64,
         SpecSet::Exceptions => &EXCEPTIONS,
         SpecSet::LegacyExceptions => &LEGACY_EXCEPTIONS,
+        SpecSet::Threads => &THREADS,
     };
     cell.get_or_init(|| {
         let dir = temp_dir(&format!("wast-{}", set.dir()));
@@ -65,6 +67,7 @@ fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
         SpecSet::Memory64 => 1_600,
         SpecSet::Exceptions => 100,
         SpecSet::LegacyExceptions => 60,
+        SpecSet::Threads => 600,
     };
     let args = [&["wast", "--features", features], engine_flags, &[dir.to_str().unwrap()]].concat();
     let (code, out, err) = kiln(&args);
@@ -90,6 +93,12 @@ fn spec_legacy_exceptions_pass_on_the_interpreter_and_the_default_engine() {
 fn spec_exceptions_pass_on_the_interpreter_and_the_default_engine() {
     spec_set_passes(SpecSet::Exceptions, &["--interpreter"]);
     spec_set_passes(SpecSet::Exceptions, &[]);
+}
+
+#[test]
+fn spec_threads_pass_on_both_engines() {
+    spec_set_passes(SpecSet::Threads, &["--interpreter"]);
+    spec_set_passes(SpecSet::Threads, &["--compiler"]);
 }
 
 #[test]

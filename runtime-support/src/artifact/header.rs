@@ -47,7 +47,9 @@ pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// 6: module types carry their recursion group and declared supertype (the 3.0 type
 /// system); the module metadata carries exception tags (the tag index space, tag imports
 /// and exports) and the `exn` heap types.
-pub const FORMAT_VERSION: u32 = 6;
+///
+/// 7: memory types carry whether they are shared (threads).
+pub const FORMAT_VERSION: u32 = 7;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older
@@ -57,8 +59,12 @@ pub const FORMAT_VERSION: u32 = 6;
 /// convention is Cranelift's `tail` (tail calls); the memory and table builtins take and
 /// return `i64` addresses, sizes, lengths and element indices (memory64). Version 3: the
 /// `type_check` builtin (`call_indirect` to a declared subtype); the VMContext ends with one
-/// `*const VMTag` per tag (exception handling).
-pub const ABI_VERSION: u32 = 3;
+/// `*const VMTag` per tag (exception handling). Version 4: one `*mut VMMemoryDefinition`
+/// per memory (not only per imported one) before the defined memories, through which
+/// compiled code reaches shared memories; the builtins `memory_atomic_wait32/64` and
+/// `memory_atomic_notify` (threads); trap codes `unaligned atomic` (16) and `expected
+/// shared memory` (17).
+pub const ABI_VERSION: u32 = 4;
 /// Size of the fixed header in bytes.
 pub const HEADER_SIZE: usize = 512;
 

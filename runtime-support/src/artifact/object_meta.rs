@@ -52,7 +52,9 @@ pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
 ///
 /// 6: module types carry their recursion group and declared supertype, and the module
 /// metadata carries exception tags, as in blob format 6.
-pub const META_VERSION: u32 = 6;
+///
+/// 7: memory types carry whether they are shared (threads), as in blob format 7.
+pub const META_VERSION: u32 = 7;
 const FIXED: usize = 440;
 const RECORD: usize = 16;
 const SEAL: usize = 32;

@@ -314,7 +314,11 @@ fn initialize(
         }
         let ty = &info.memories[m as usize];
         let mref = if ty.shared {
-            let shared = SharedMemory::new(ty, store.config().memory)?;
+            let style = MemoryStyle {
+                limit_pages: store.config().memory.limit_pages,
+                ..store.config().shared_memory
+            };
+            let shared = SharedMemory::new(ty, style)?;
             let mref = MemoryRef::of_shared(&shared);
             inst.shared_memories.push(shared);
             mref

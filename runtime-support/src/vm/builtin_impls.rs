@@ -190,3 +190,44 @@ pub(super) unsafe extern "C" fn type_check(
 pub fn builtins_table() -> *const VMBuiltins {
     &BUILTINS
 }
+
+/// The result for an address compiled code has checked: the check cannot fail here, and if
+/// it did the waiter would see "not equal" (1) rather than a wrong wake-up.
+const CHECKED: u32 = 1;
+
+pub(super) unsafe extern "C" fn memory_atomic_wait32(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    expected: u32,
+    timeout: u64,
+) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let m = &inst.memories[mem as usize];
+    crate::atomics::wait(m, addr, 0, expected.into(), 4, timeout as i64).unwrap_or(CHECKED)
+}
+
+pub(super) unsafe extern "C" fn memory_atomic_wait64(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    expected: u64,
+    timeout: u64,
+) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let m = &inst.memories[mem as usize];
+    crate::atomics::wait(m, addr, 0, expected, 8, timeout as i64).unwrap_or(CHECKED)
+}
+
+pub(super) unsafe extern "C" fn memory_atomic_notify(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    count: u32,
+) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    crate::atomics::notify(&inst.memories[mem as usize], addr, 0, count).unwrap_or(0)
+}

@@ -31,6 +31,13 @@ use std::sync::{Arc, Weak};
 pub struct StoreConfig {
     /// How memories reserve address space, and the page limit.
     pub memory: MemoryStyle,
+    /// How the shared memories that modules of this store define reserve address space
+    /// (they reserve their maximum whatever this says). A shared memory may be imported by
+    /// instances of other stores, whose compiled code may rely on a larger reservation than
+    /// this store's own memories need; an import whose reservation is too small for the
+    /// importer is refused. The `kiln` facade gives every store the reservation of native
+    /// code with guard pages here, so every store can import every shared memory.
+    pub shared_memory: MemoryStyle,
     /// Size of the interpreter's value stack, in 8-byte slots (reserved when the store
     /// first instantiates a module that runs on the interpreter).
     pub interp_stack_slots: usize,
@@ -46,6 +53,7 @@ impl Default for StoreConfig {
     fn default() -> Self {
         Self {
             memory: MemoryStyle::default(),
+            shared_memory: MemoryStyle::default(),
             interp_stack_slots: 1 << 20,
             max_call_depth: 50_000,
             interruption: false,

@@ -111,6 +111,18 @@ declare_builtins! {
     /// ids, [`crate::vm::type_registry::is_subtype`]), anything else to trap `indirect call
     /// type mismatch`.
     TypeCheck = 12 => type_check(actual: i32, expected: i32) -> status(IndirectCallTypeMismatch);
+    /// `memory.atomic.wait32` on shared `memory` at effective address `addr` (compiled code
+    /// has checked its alignment and bounds, and that the memory is shared): parks the
+    /// thread while the `i32` there is `expected`, until a notify or `timeout` nanoseconds
+    /// (negative: forever); returns 0 (woken), 1 (not equal) or 2 (timed out).
+    MemoryAtomicWait32 = 13 => memory_atomic_wait32(memory: i32, addr: i64, expected: i32, timeout: i64)
+        -> i32;
+    /// `memory.atomic.wait64`: as [`Builtin::MemoryAtomicWait32`] for the `i64` at `addr`.
+    MemoryAtomicWait64 = 14 => memory_atomic_wait64(memory: i32, addr: i64, expected: i64, timeout: i64)
+        -> i32;
+    /// `memory.atomic.notify` on shared `memory` at effective address `addr` (checked as
+    /// for a wait): wakes up to `count` waiters; returns how many it woke.
+    MemoryAtomicNotify = 15 => memory_atomic_notify(memory: i32, addr: i64, count: i32) -> i32;
 }
 
 #[cfg(test)]
