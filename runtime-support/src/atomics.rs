@@ -266,8 +266,9 @@ pub unsafe fn cmpxchg(p: *mut u8, width: u8, expected: u64, replacement: u64) ->
 
 /// The byte address of an atomic access of `width` bytes at `addr + offset` in a memory of
 /// `length` bytes, checked as the threads proposal orders it: an address that is not a
-/// multiple of `width` traps `unaligned atomic`, then one whose bytes do not all lie in
-/// the memory traps `out of bounds memory access`.
+/// multiple of `width` traps `unaligned atomic` (the sum taken modulo 2^64), then one whose
+/// computation overflows or whose bytes do not all lie in the memory traps `out of bounds
+/// memory access`.
 ///
 /// # Errors
 /// The trap, as above.
@@ -278,10 +279,11 @@ pub fn effective_address(
     length: u64,
 ) -> Result<u64, crate::trap::TrapCode> {
     use crate::trap::TrapCode;
-    let ea = addr.checked_add(offset).ok_or(TrapCode::MemoryOutOfBounds)?;
-    if ea % u64::from(width) != 0 {
+    // The alignment of the wrapping sum (what compiled code checks first), then overflow.
+    if addr.wrapping_add(offset) % u64::from(width) != 0 {
         return Err(TrapCode::UnalignedAtomic);
     }
+    let ea = addr.checked_add(offset).ok_or(TrapCode::MemoryOutOfBounds)?;
     match ea.checked_add(u64::from(width)) {
         Some(end) if end <= length => Ok(ea),
         _ => Err(TrapCode::MemoryOutOfBounds),
