@@ -280,7 +280,7 @@ pub fn effective_address(
 ) -> Result<u64, crate::trap::TrapCode> {
     use crate::trap::TrapCode;
     // The alignment of the wrapping sum (what compiled code checks first), then overflow.
-    if addr.wrapping_add(offset) % u64::from(width) != 0 {
+    if !addr.wrapping_add(offset).is_multiple_of(u64::from(width)) {
         return Err(TrapCode::UnalignedAtomic);
     }
     let ea = addr.checked_add(offset).ok_or(TrapCode::MemoryOutOfBounds)?;
