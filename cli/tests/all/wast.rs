@@ -260,9 +260,26 @@ fn features_select_what_modules_may_use() {
     assert_eq!(code, 1);
     assert!(out.contains(&format!("FAIL {file}:1: module: compile failed: ")), "{out}");
     // A proposal Kiln does not implement: accepted as a name, its modules refused.
+    let wide = dir.join("wide_arithmetic.wast");
+    std::fs::write(
+        &wide,
+        "(module (func (param i64 i64 i64 i64) (result i64 i64)\n\
+           (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3))))\n",
+    )
+    .unwrap();
+    let wide = wide.to_str().unwrap();
+    let (code, out, _) = kiln(&["wast", "--features", "all,wide-arithmetic", wide]);
+    assert_eq!(code, 1);
+    assert!(out.contains("module: compile failed: "), "{out}");
+    // Threads: accepted with `threads`, refused without.
     let threads = dir.join("threads.wast");
-    std::fs::write(&threads, "(module (func (atomic.fence)))\n").unwrap();
-    let (code, out, _) = kiln(&["wast", "--features", "all,threads", threads.to_str().unwrap()]);
+    std::fs::write(&threads, "(module (memory 1 1 shared) (func (atomic.fence)))\n").unwrap();
+    let threads = threads.to_str().unwrap();
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, out, _) = kiln(&["wast", engine, "--features", "v2,threads", threads]);
+        assert_eq!(code, 0, "{engine}: {out}");
+    }
+    let (code, out, _) = kiln(&["wast", "--features", "v2", threads]);
     assert_eq!(code, 1);
     assert!(out.contains("module: compile failed: "), "{out}");
     // Tail calls run on both engines with `tail-call` (and `all`), are invalid without.
