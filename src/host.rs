@@ -292,8 +292,18 @@ impl<'r> HostModuleBuilder<'r> {
         self
     }
 
-    /// Exports a new memory of type `ty` (limits in pages of 64 KiB).
+    /// Exports a new memory of type `ty` (limits in pages of 64 KiB); a shared type
+    /// (threads proposal) makes a new [`crate::SharedMemory`].
     pub fn memory(mut self, name: &str, ty: MemoryType) -> Self {
+        if ty.shared {
+            return match crate::SharedMemory::with_type(ty) {
+                Ok(m) => self.export_shared_memory(name, &m),
+                Err(e) => {
+                    self.error = Some(e);
+                    self
+                }
+            };
+        }
         let runtime = self.runtime;
         let _guard = runtime.store().lock();
         match LinearMemory::new(&ty, self.runtime.memory_style()) {
@@ -302,7 +312,8 @@ impl<'r> HostModuleBuilder<'r> {
                 // SAFETY: the host memory is store-owned at a stable address.
                 let (def, memory) =
                     unsafe { (&mut *(*hm).def as *mut _, &mut (*hm).memory as *mut _) };
-                self.exports.push((name.to_string(), RawExtern::Memory(MemoryRef { def, memory })));
+                self.exports
+                    .push((name.to_string(), RawExtern::Memory(MemoryRef::unshared(def, memory))));
             }
             Err(e) => self.error = Some(e.into()),
         }
@@ -348,14 +359,29 @@ impl<'r> HostModuleBuilder<'r> {
         self
     }
 
+    /// Exports the shared memory `memory` (threads proposal), which may also be used by
+    /// other runtimes, under `name`; the runtime keeps it alive.
+    pub fn export_shared_memory(mut self, name: &str, memory: &crate::SharedMemory) -> Self {
+        let runtime = self.runtime;
+        let _guard = runtime.store().lock();
+        self.store().keep_shared_memory(memory.inner.clone());
+        self.exports.push((name.to_string(), RawExtern::Memory(memory.raw())));
+        self
+    }
+
     /// Exports an existing entity of this runtime (for example another instance's memory)
     /// under `name`. An entity of another runtime makes [`HostModuleBuilder::instantiate`]
-    /// fail with [`Error::WrongRuntime`]: this runtime cannot keep it alive.
+    /// fail with [`Error::WrongRuntime`]: this runtime cannot keep it alive. A shared memory
+    /// (an [`Extern::SharedMemory`], or a [`crate::Memory`] of one) is exported as by
+    /// [`HostModuleBuilder::export_shared_memory`], whichever runtime it comes from.
     ///
     /// The instance that owns `item` then lives as long as the runtime (a host module is
     /// never freed, so it may be imported at any time).
     pub fn export(mut self, name: &str, item: &Extern) -> Self {
-        if !Arc::ptr_eq(item.store(), self.store()) {
+        if let Some(shared) = item.shared_memory() {
+            return self.export_shared_memory(name, &shared);
+        }
+        if !item.store().is_some_and(|s| Arc::ptr_eq(s, self.store())) {
             self.error = Some(Error::WrongRuntime);
             return self;
         }

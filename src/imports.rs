@@ -59,14 +59,16 @@ impl Imports {
         self
     }
 
-    /// Fails unless every entity belongs to `store`.
+    /// Fails unless every entity belongs to `store` (a shared memory belongs to every
+    /// runtime).
     ///
     /// # Errors
     /// [`Error::WrongRuntime`] for an entity of another runtime; [`Error::Closed`] for one
     /// of a closed instance.
     pub(crate) fn check(&self, store: &Arc<Store>) -> Result<(), Error> {
         for item in self.items.values().flat_map(HashMap::values) {
-            if !Arc::ptr_eq(item.store(), store) {
+            let Some(item_store) = item.store() else { continue };
+            if !Arc::ptr_eq(item_store, store) {
                 return Err(Error::WrongRuntime);
             }
             crate::instance::check_open(item.owner())?;
@@ -87,6 +89,11 @@ impl From<Func> for Extern {
 impl From<Memory> for Extern {
     fn from(m: Memory) -> Extern {
         Extern::Memory(m)
+    }
+}
+impl From<crate::SharedMemory> for Extern {
+    fn from(m: crate::SharedMemory) -> Extern {
+        Extern::SharedMemory(m)
     }
 }
 impl From<Table> for Extern {
@@ -116,6 +123,9 @@ impl ImportResolver for Resolver<'_> {
 
     fn provider(&self, module: &str, name: &str) -> Option<*mut InstanceData> {
         match self.imports.get(module, name) {
+            // A shared memory keeps itself alive (the importer holds a handle to it), and
+            // may come from an instance of another runtime, which this one must not pin.
+            Some(e) if e.store().is_none() => None,
             Some(e) => e.owner().map(|h| h.as_ptr()),
             None => self.store.namespaces().resolve(module, name).and_then(|(_, p)| p),
         }

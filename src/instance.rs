@@ -24,6 +24,9 @@ pub enum Extern {
     Global(Global),
     /// An exception tag.
     Tag(crate::Tag),
+    /// A shared memory (threads proposal), which belongs to no runtime: it can be imported
+    /// by instances of any runtime.
+    SharedMemory(crate::SharedMemory),
 }
 
 impl Extern {
@@ -46,14 +49,25 @@ impl Extern {
         }
     }
 
-    /// The store (runtime) the entity belongs to.
-    pub(crate) fn store(&self) -> &Arc<Store> {
+    /// The store (runtime) the entity belongs to; `None` for a shared memory (an
+    /// [`Extern::SharedMemory`], or a [`Memory`] export of one), which any runtime may use.
+    pub(crate) fn store(&self) -> Option<&Arc<Store>> {
         match self {
-            Extern::Func(f) => &f.store,
-            Extern::Memory(m) => &m.store,
-            Extern::Table(t) => &t.store,
-            Extern::Global(g) => &g.store,
-            Extern::Tag(t) => &t.store,
+            Extern::Func(f) => Some(&f.store),
+            Extern::Memory(m) if m.mem.shared.is_null() => Some(&m.store),
+            Extern::Memory(_) | Extern::SharedMemory(_) => None,
+            Extern::Table(t) => Some(&t.store),
+            Extern::Global(g) => Some(&g.store),
+            Extern::Tag(t) => Some(&t.store),
+        }
+    }
+
+    /// A handle to the shared memory this is, if it is one.
+    pub(crate) fn shared_memory(&self) -> Option<crate::SharedMemory> {
+        match self {
+            Extern::Memory(m) => m.shared(),
+            Extern::SharedMemory(s) => Some(s.clone()),
+            _ => None,
         }
     }
 
@@ -64,8 +78,8 @@ impl Extern {
             Extern::Memory(m) => m.owner.as_ref(),
             Extern::Table(t) => t.owner.as_ref(),
             Extern::Global(g) => g.owner.as_ref(),
-            // Tags belong to the store, not to an instance.
-            Extern::Tag(_) => None,
+            // Tags belong to the store, not to an instance; a shared memory to itself.
+            Extern::Tag(_) | Extern::SharedMemory(_) => None,
         }
     }
 
@@ -76,6 +90,7 @@ impl Extern {
             Extern::Table(t) => RawExtern::Table(t.table),
             Extern::Global(g) => RawExtern::Global(g.global),
             Extern::Tag(t) => RawExtern::Tag(t.tag),
+            Extern::SharedMemory(s) => RawExtern::Memory(s.raw()),
         }
     }
 }

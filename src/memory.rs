@@ -52,7 +52,7 @@ impl Memory {
     fn def(&self) -> (*mut u8, u64) {
         let _guard = self.store.lock();
         // SAFETY: memory refs point to definitions that live as long as `owner` or `store`.
-        unsafe { ((*self.mem.def).base, (*self.mem.def).current_length as u64) }
+        unsafe { ((*self.mem.def).base, (*self.mem.def).length() as u64) }
     }
 
     /// Current size in pages of 64 KiB.
@@ -82,15 +82,20 @@ impl Memory {
     pub fn grow(&self, delta: u64) -> Result<u64, Error> {
         let _guard = self.store.lock();
         check_open(self.owner.as_ref())?;
-        // SAFETY: the memory object is store-owned and not borrowed elsewhere during this call.
-        let m = unsafe { &mut *self.mem.memory };
-        let current = m.size_pages();
-        let allowed = self.store.memory_growing(current, current.saturating_add(delta));
-        allowed.then(|| m.grow(delta)).flatten().ok_or_else(|| {
+        // SAFETY: the lock is held; the memory object is not borrowed elsewhere during this
+        // call.
+        unsafe { self.mem.grow(&self.store, delta) }.ok_or_else(|| {
             Error::Resource(kiln_runtime_support::ResourceError {
-                message: format!("cannot grow memory of {} pages by {delta} pages", m.size_pages()),
+                message: format!("cannot grow memory of {} pages by {delta} pages", self.size()),
             })
         })
+    }
+
+    /// A handle to this memory as a [`crate::SharedMemory`], usable by instances of any
+    /// runtime, if it is shared (`(memory min max shared)`, threads proposal); `None` for an
+    /// unshared memory.
+    pub fn shared(&self) -> Option<crate::SharedMemory> {
+        self.mem.shared_memory().map(|inner| crate::SharedMemory { inner })
     }
 
     fn check(&self, offset: u64, len: usize) -> Result<*mut u8, Error> {

@@ -72,9 +72,11 @@ impl Runtime {
             guard_bytes: 0,
             min_reserve_bytes: 0,
         };
+        let shared_memory = crate::reservation::memory_style(crate::Engine::Auto, memory);
         let memory = crate::reservation::memory_style(config.engine, memory);
         let store = Store::new(StoreConfig {
             memory,
+            shared_memory,
             interp_stack_slots: config.interpreter_stack_slots,
             max_call_depth: config.max_call_depth,
             interruption: config.interruption,

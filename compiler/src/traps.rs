@@ -33,6 +33,10 @@ pub const NULL_FUNCTION_REFERENCE: ClifTrap = ClifTrap::unwrap_user(9);
 pub const NULL_EXCEPTION_REFERENCE: ClifTrap = ClifTrap::unwrap_user(10);
 /// `all fuel consumed`.
 pub const OUT_OF_FUEL: ClifTrap = ClifTrap::unwrap_user(11);
+/// `unaligned atomic` (threads).
+pub const UNALIGNED_ATOMIC: ClifTrap = ClifTrap::unwrap_user(12);
+/// `expected shared memory` (`memory.atomic.wait32/64` on an unshared memory).
+pub const EXPECTED_SHARED_MEMORY: ClifTrap = ClifTrap::unwrap_user(13);
 /// `out of bounds memory access`.
 pub const MEMORY_OUT_OF_BOUNDS: ClifTrap = ClifTrap::HEAP_OUT_OF_BOUNDS;
 
@@ -56,6 +60,8 @@ pub fn to_clif(code: TrapCode) -> Option<ClifTrap> {
         TrapCode::NullFunctionReference => NULL_FUNCTION_REFERENCE,
         TrapCode::NullExceptionReference => NULL_EXCEPTION_REFERENCE,
         TrapCode::OutOfFuel => OUT_OF_FUEL,
+        TrapCode::UnalignedAtomic => UNALIGNED_ATOMIC,
+        TrapCode::ExpectedSharedMemory => EXPECTED_SHARED_MEMORY,
         _ => return None,
     })
 }

@@ -9,7 +9,7 @@
 /// [`CoreFeatures::RELAXED_SIMD`], [`CoreFeatures::TAIL_CALL`], [`CoreFeatures::EXTENDED_CONST`],
 /// [`CoreFeatures::FUNCTION_REFERENCES`], [`CoreFeatures::MULTI_MEMORY`] and
 /// [`CoreFeatures::MEMORY64`] and [`CoreFeatures::EXCEPTIONS`] (WebAssembly 3.0) are opt-in, each on its own, until all of 3.0
-/// lands.
+/// lands; so is [`CoreFeatures::THREADS`] (shared memories and atomics).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CoreFeatures(u32);
 
@@ -61,6 +61,13 @@ impl CoreFeatures {
     /// both; the compiled engine refuses them as unsupported (`Engine::Auto` then uses the
     /// interpreter) until the compiler lowers them.
     pub const EXCEPTIONS: Self = Self(1 << 18);
+
+    /// Threads (not part of 3.0): shared memories (`(memory 1 2 shared)`, which must
+    /// declare a maximum), the atomic loads, stores, read-modify-writes and
+    /// compare-exchanges, `atomic.fence`, `memory.atomic.wait32/64` and
+    /// `memory.atomic.notify`, on both engines. A shared memory never moves and can be
+    /// used by instances of runtimes on different threads (`kiln::SharedMemory`).
+    pub const THREADS: Self = Self(1 << 19);
 
     /// WebAssembly Core 1.0 with mutable-global import/export.
     pub const V1: Self = Self::MUTABLE_GLOBAL;
@@ -118,6 +125,7 @@ impl CoreFeatures {
             (Self::MULTI_MEMORY, W::MULTI_MEMORY),
             (Self::MEMORY64, W::MEMORY64),
             (Self::EXCEPTIONS, W::EXCEPTIONS.union(W::LEGACY_EXCEPTIONS)),
+            (Self::THREADS, W::THREADS),
         ];
         for (k, w) in pairs {
             if self.contains(k) {

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod artifact;
+pub mod atomics;
 pub mod call;
 pub mod engine;
 pub mod error;

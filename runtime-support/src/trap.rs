@@ -45,6 +45,11 @@ pub enum TrapCode {
     NullExceptionReference = 14,
     /// The store's fuel ran out ([`crate::vm::VMStoreContext::fuel`]).
     OutOfFuel = 15,
+    /// An atomic access (threads proposal) to an address that is not a multiple of its
+    /// size.
+    UnalignedAtomic = 16,
+    /// `memory.atomic.wait32/64` on a memory that is not shared (threads proposal).
+    ExpectedSharedMemory = 17,
 }
 
 impl TrapCode {
@@ -67,13 +72,15 @@ impl TrapCode {
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
             TrapCode::NullExceptionReference => "null exception reference",
+            TrapCode::UnalignedAtomic => "unaligned atomic",
+            TrapCode::ExpectedSharedMemory => "expected shared memory",
         }
     }
 }
 
 impl TrapCode {
     /// Every trap code, by number (`ALL[n].to_u32() == n`).
-    pub const ALL: [TrapCode; 16] = [
+    pub const ALL: [TrapCode; 18] = [
         TrapCode::Unreachable,
         TrapCode::MemoryOutOfBounds,
         TrapCode::TableOutOfBounds,
@@ -90,6 +97,8 @@ impl TrapCode {
         TrapCode::NullFunctionReference,
         TrapCode::NullExceptionReference,
         TrapCode::OutOfFuel,
+        TrapCode::UnalignedAtomic,
+        TrapCode::ExpectedSharedMemory,
     ];
 
     /// The code's stable number in trap tables of compiled code and artifacts (its

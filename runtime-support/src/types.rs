@@ -340,24 +340,40 @@ pub struct TableType {
     pub index_type: IndexType,
 }
 
-/// A memory type: limits in pages of 64 KiB, and index type.
+/// A memory type: limits in pages of 64 KiB, index type, and whether it is shared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MemoryType {
     /// Limits, in pages of 64 KiB.
     pub limits: Limits,
     /// The type of its addresses (`i64` for a 64-bit memory, memory64 proposal).
     pub index_type: IndexType,
+    /// Whether the memory is shared (threads proposal: `(memory 1 2 shared)`): usable by
+    /// several threads at once, never moved, and declared with a maximum.
+    pub shared: bool,
 }
 
 impl MemoryType {
-    /// A 32-bit memory with `limits` (in pages of 64 KiB).
+    /// A 32-bit unshared memory with `limits` (in pages of 64 KiB).
     pub fn new(limits: Limits) -> Self {
-        Self { limits, index_type: IndexType::I32 }
+        Self { limits, index_type: IndexType::I32, shared: false }
     }
 
-    /// A 64-bit memory with `limits` (in pages of 64 KiB).
+    /// A 64-bit unshared memory with `limits` (in pages of 64 KiB).
     pub fn new64(limits: Limits) -> Self {
-        Self { limits, index_type: IndexType::I64 }
+        Self { limits, index_type: IndexType::I64, shared: false }
+    }
+
+    /// A 32-bit shared memory of `min` to `max` pages of 64 KiB (threads proposal).
+    pub fn new_shared(min: u64, max: u64) -> Self {
+        Self { limits: Limits { min, max: Some(max) }, index_type: IndexType::I32, shared: true }
+    }
+
+    /// Import subtyping on memory types (spec 3.0 section 3.3.11 with the threads
+    /// proposal): same index type, same sharedness, limits that match.
+    pub fn matches(&self, expected: &MemoryType) -> bool {
+        self.index_type == expected.index_type
+            && self.shared == expected.shared
+            && self.limits.matches(&expected.limits)
     }
 
     /// The most pages a memory of this index type can have: 65536 (4 GiB) for `i32`,

@@ -35,7 +35,7 @@ pub const PROPOSALS: &[Proposal] = &[
     Proposal { name: "exception-handling", features: Some(CoreFeatures::EXCEPTIONS) },
     Proposal { name: "function-references", features: Some(CoreFeatures::FUNCTION_REFERENCES) },
     Proposal { name: "gc", features: None },
-    Proposal { name: "threads", features: None },
+    Proposal { name: "threads", features: Some(CoreFeatures::THREADS) },
     Proposal { name: "custom-page-sizes", features: None },
     Proposal { name: "wide-arithmetic", features: None },
 ];
@@ -109,6 +109,7 @@ mod tests {
             CoreFeatures::MULTI_MEMORY,
             CoreFeatures::MEMORY64,
             CoreFeatures::EXCEPTIONS,
+            CoreFeatures::THREADS,
         ];
         assert_eq!(
             parse("all"),

@@ -60,6 +60,7 @@ enum SetArg {
     Memory64,
     Exceptions,
     LegacyExceptions,
+    Threads,
     All,
 }
 
@@ -91,6 +92,7 @@ fn main() -> ExitCode {
             SetArg::Memory64 => vec![SpecSet::Memory64],
             SetArg::Exceptions => vec![SpecSet::Exceptions],
             SetArg::LegacyExceptions => vec![SpecSet::LegacyExceptions],
+            SetArg::Threads => vec![SpecSet::Threads],
             SetArg::All => SpecSet::ALL.to_vec(),
         };
         for &set in &sets {

@@ -4,7 +4,7 @@ use kiln::{Error, Limits, MemoryType, RefType, Runtime, TableType, Val};
 
 /// Registers the `spectest` module in `runtime`: the `print*` functions (which print
 /// nothing), the four immutable globals holding 666 / 666.6, a 10..20 funcref table and a
-/// 1..2 page memory.
+/// 1..2 page memory, and a 1..2 page shared memory (threads).
 ///
 /// # Errors
 /// As [`kiln::HostModuleBuilder::instantiate`].
@@ -28,5 +28,6 @@ pub fn register_spectest(runtime: &Runtime) -> Result<(), Error> {
             Val::FuncRef(None),
         )
         .memory("memory", MemoryType::new(Limits { min: 1, max: Some(2) }))
+        .memory("shared_memory", MemoryType::new_shared(1, 2))
         .instantiate()
 }

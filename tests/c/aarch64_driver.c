@@ -15,7 +15,8 @@
  *
  * What it sets up, as the compiled-code ABI (compiler/src/lib.rs) expects:
  *   - a VMContext: magic, store context (stack limit, epoch deadline and counter), the
- *     builtins table, canonical type ids; each memory's { base, current_length }; defined
+ *     builtins table, canonical type ids; each memory's { base, current_length }, and the
+ *     pointer to it that compiled code reads for a shared memory; defined
  *     globals; tables of funcref pointers; one VMFuncRef per function;
  *   - each linear memory as a real 4 GiB + guard reservation: PROT_NONE except the current
  *     length, so guard-page bounds checks fault (64-bit memories, whose bounds compiled
@@ -30,7 +31,8 @@
  *       u32 element segment count, per segment u32 length and one u32 function index per
  *       element (empty unless passive and not dropped), all little-endian;
  *   - builtins in C: memory.grow/fill/copy/init, data.drop, table.fill/copy/init,
- *     elem.drop and the host-to-wasm entry; the others (table.grow, epoch_reached, and any
+ *     elem.drop, memory.atomic.wait32/64 and notify (one thread: nothing wakes a waiter),
+ *     and the host-to-wasm entry; the others (table.grow, epoch_reached, and any
  *     new one) are stubs that print `builtin N` (the slot) and exit with EXIT_BUILTIN;
  *   - SIGILL/SIGSEGV/SIGBUS/SIGFPE handlers that find the code item (function or
  *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
@@ -58,6 +60,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -201,6 +204,7 @@ uint32_t kiln_builtin_enter_wasm(void *callee_vmctx, void *caller_vmctx, ValRaw 
  * driver provides no imports), each with its own reservation. */
 static const uint32_t memory_offsets[KILN_NUM_MEMORIES + 1] = KILN_MEMORY_OFFSETS;
 static const uint64_t memory_max_pages[KILN_NUM_MEMORIES + 1] = KILN_MEMORY_MAX_PAGES;
+static const uint32_t memory_pointer_offsets[KILN_NUM_MEMORIES + 1] = KILN_MEMORY_POINTER_OFFSETS;
 static unsigned char *memory_def(uint32_t m) { return vmctx + memory_offsets[m]; }
 static unsigned char *memory_base(uint32_t m) { return FIELD(memory_def(m), KILN_OFF_MEMDEF_BASE, unsigned char *); }
 static uint64_t memory_length(uint32_t m) { return FIELD(memory_def(m), KILN_OFF_MEMDEF_LENGTH, uint64_t); }
@@ -252,6 +256,39 @@ uint32_t kiln_builtin_memory_init(void *ctx, uint32_t memory, uint32_t data, uin
     if ((uint64_t)src + len > data_segments[data].len || !in_bounds(dst, len, memory_length(memory))) return 1;
     if (len != 0) memcpy(memory_base(memory) + dst, (unsigned char *)data_segments[data].items + src, len);
     return KILN_BUILTIN_OK;
+}
+
+/* memory.atomic.wait32/64 and notify (threads; compiled code has checked the address and
+ * that the memory is shared). The driver runs one thread, so nothing ever wakes a waiter:
+ * a wait answers "not equal" (1) or sleeps out its timeout and answers "timed out" (2); a
+ * negative timeout waits forever, as on the interpreter. A notify wakes nobody (0). */
+static uint32_t wait_for(bool equal, uint64_t timeout) {
+    if (!equal) return 1;
+    if ((int64_t)timeout < 0) for (;;) pause();
+    struct timespec t = { .tv_sec = (time_t)(timeout / 1000000000u), .tv_nsec = (long)(timeout % 1000000000u) };
+    while (nanosleep(&t, &t) != 0 && errno == EINTR) {}
+    return 2;
+}
+
+uint32_t kiln_builtin_memory_atomic_wait32(void *ctx, uint32_t memory, uint64_t addr, uint32_t expected,
+                                           uint64_t timeout) {
+    (void)ctx;
+    if (memory >= KILN_NUM_MEMORIES) return 1;
+    uint32_t v = __atomic_load_n((uint32_t *)(memory_base(memory) + addr), __ATOMIC_SEQ_CST);
+    return wait_for(v == expected, timeout);
+}
+
+uint32_t kiln_builtin_memory_atomic_wait64(void *ctx, uint32_t memory, uint64_t addr, uint64_t expected,
+                                           uint64_t timeout) {
+    (void)ctx;
+    if (memory >= KILN_NUM_MEMORIES) return 1;
+    uint64_t v = __atomic_load_n((uint64_t *)(memory_base(memory) + addr), __ATOMIC_SEQ_CST);
+    return wait_for(v == expected, timeout);
+}
+
+uint32_t kiln_builtin_memory_atomic_notify(void *ctx, uint32_t memory, uint64_t addr, uint32_t count) {
+    (void)ctx, (void)memory, (void)addr, (void)count;
+    return 0;
 }
 
 void kiln_builtin_data_drop(void *ctx, uint32_t data) {
@@ -366,6 +403,7 @@ static void setup(const char *state_path) {
         read_exact(f, base, length, "a memory image");
         FIELD(memory_def(m), KILN_OFF_MEMDEF_BASE, unsigned char *) = base;
         FIELD(memory_def(m), KILN_OFF_MEMDEF_LENGTH, uint64_t) = length;
+        FIELD(vmctx, memory_pointer_offsets[m], unsigned char *) = memory_def(m);
     }
 
     read_exact(f, vmctx + KILN_OFF_GLOBALS, (size_t)KILN_NUM_GLOBALS * KILN_GLOBAL_SIZE, "the globals");

@@ -87,7 +87,8 @@ pub const FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
     .union(kiln::CoreFeatures::FUNCTION_REFERENCES)
     .union(kiln::CoreFeatures::EXTENDED_CONST)
     .union(kiln::CoreFeatures::MULTI_MEMORY)
-    .union(kiln::CoreFeatures::MEMORY64);
+    .union(kiln::CoreFeatures::MEMORY64)
+    .union(kiln::CoreFeatures::THREADS);
 
 /// How modules are decoded: with [`FEATURES`], as they are compiled.
 const DECODE: DecodeOptions = DecodeOptions { features: FEATURES, keep_custom_sections: false };
@@ -488,6 +489,10 @@ fn module_header(
     let memory_offsets: Vec<String> =
         (0..memories).map(|m| o.defined_memory(m).to_string()).chain(["0".into()]).collect();
     def("MEMORY_OFFSETS", format!("{{{}}}", memory_offsets.join(", ")));
+    // The pointer to each memory's definition (what compiled code reads for a shared one).
+    let pointer_offsets: Vec<String> =
+        (0..memories).map(|m| o.memory_pointer(m).to_string()).chain(["0".into()]).collect();
+    def("MEMORY_POINTER_OFFSETS", format!("{{{}}}", pointer_offsets.join(", ")));
     def("OFF_MEMDEF_BASE", offset_of!(VMMemoryDefinition, base).to_string());
     def("OFF_MEMDEF_LENGTH", offset_of!(VMMemoryDefinition, current_length).to_string());
     // Within the driver's 4 GiB reservations, as the interpreter's default limit (65536
@@ -599,7 +604,7 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
         // `current_length` accessible bytes.
         let bytes = unsafe {
             let def = &*m.def;
-            std::slice::from_raw_parts(def.base, def.current_length)
+            std::slice::from_raw_parts(def.base, def.length())
         };
         out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         out.extend_from_slice(bytes);

@@ -219,6 +219,20 @@ pub fn kernels_wasm() -> Result<Vec<u8>, String> {
     build_test_program("kernels.c")
 }
 
+/// `tests/c/atomics.c` (C11 atomics) built as a WASI command with `-O2 -matomics
+/// -mbulk-memory`, so its atomics are the threads proposal's instructions; returns the
+/// module's path (`<cache_dir>/atomics.wasm`). It prints
+/// `counter=3000 swapped=1 old=42 now=7 wide=18446744073709550616 small=0`.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn atomics_wasm() -> Result<PathBuf, String> {
+    let src = c_dir().join("atomics.c");
+    let out = cache_dir().join("atomics.wasm");
+    build_c_with(&src, &out, WASM32_WASI, &["-O2", "-matomics", "-mbulk-memory"], &[], &[])?;
+    Ok(out)
+}
+
 /// The SIMD kernels (`tests/c/simd_kernels.c`, written with `wasm_simd128.h`) built as a
 /// WASI command with `-target wasm32-wasi -O3 -msimd128`, so the auto-vectoriser emits SIMD
 /// too; returns the module's bytes (also at `<cache_dir>/simd_kernels.wasm`). Its standard

@@ -24,7 +24,7 @@ impl GuestMemory {
         let m = self.mem.ok_or(Errno::EFAULT)?;
         // SAFETY: a memory ref points to a store-owned definition that lives as long as the
         // store, and the calling instance (which uses that store) is running.
-        Ok(unsafe { ((*m.def).base, (*m.def).current_length as u64) })
+        Ok(unsafe { ((*m.def).base, (*m.def).length() as u64) })
     }
 
     /// The address of `[ptr, ptr + len)`, `EFAULT` when it is not inside the memory.

@@ -19,9 +19,11 @@ pub struct InspectArgs {
     trust_keys: Vec<PathBuf>,
 }
 
-/// A memory type: index type (`i32`, or `i64` for a 64-bit memory), then limits in pages.
+/// A memory type: index type (`i32`, or `i64` for a 64-bit memory), then limits in pages,
+/// then `shared` for a shared memory (threads).
 fn describe_memory(m: &MemoryType) -> String {
-    format!("memory {} {} .. {:?} pages", m.index_type, m.limits.min, m.limits.max)
+    let shared = if m.shared { " shared" } else { "" };
+    format!("memory {} {} .. {:?} pages{shared}", m.index_type, m.limits.min, m.limits.max)
 }
 
 /// A table type: index type, element type, then limits in elements.

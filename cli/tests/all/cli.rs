@@ -391,6 +391,39 @@ fn run_a_simd_program() {
     }
 }
 
+/// A C program using C11 atomics (tests/c/atomics.c, `-matomics`) runs under `kiln run
+/// --features v2,threads` on the interpreter, the default engine and from an artifact; the
+/// default features refuse it, naming threads. `kiln inspect` marks a shared memory.
+#[test]
+fn run_a_c_program_with_atomics() {
+    let m = kiln_tests::atomics_wasm().unwrap_or_else(|e| panic!("{e}"));
+    let m = m.to_str().unwrap();
+    let expected = "counter=3000 swapped=1 old=42 now=7 wide=18446744073709550616 small=0\n";
+    let (code, _, err) = kiln(&["run", m]);
+    assert!(code != 0 && err.contains("threads"), "{err}");
+    for engine in [&["--interpreter"][..], &[]] {
+        let out = kiln(&[&["run", "--features", "v2,threads"], engine, &[m]].concat());
+        assert_eq!(out, (0, expected.to_string(), String::new()), "kiln run {engine:?}");
+    }
+    let dir = temp_dir("atomics-compile");
+    let art = dir.join("atomics.kiln");
+    let art = art.to_str().unwrap();
+    let (code, _, err) = kiln(&["compile", "--features", "v2,threads", m, "-o", art]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(kiln(&["run", art]), (0, expected.to_string(), String::new()));
+
+    let wat = dir.join("shared.wat");
+    std::fs::write(&wat, "(module (memory (export \"m\") 1 2 shared))").unwrap();
+    let shared = dir.join("shared.kiln");
+    let shared = shared.to_str().unwrap();
+    let (code, _, err) =
+        kiln(&["compile", "--features", "v2,threads", wat.to_str().unwrap(), "-o", shared]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = kiln(&["inspect", shared]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("m: memory i32 1 .. Some(2) pages shared"), "{out}");
+}
+
 #[test]
 fn run_exits_with_the_guest_exit_code() {
     let m = wasi_program("exit");

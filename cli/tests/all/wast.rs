@@ -1,5 +1,5 @@
 //! `kiln wast`: every file of the 1.0, 2.0, SIMD and relaxed-SIMD spec suites and of the
-//! extended-const, tail-call, function-references, multi-memory, memory64 and
+//! extended-const, tail-call, function-references, multi-memory, memory64, threads and
 //! exception-handling (standard and legacy) proposals passes on both engines; a wrong
 //! expectation fails naming file:line, and bad arguments are clear errors.
 
@@ -23,6 +23,7 @@ fn spec_dir(set: SpecSet) -> &'static Path {
     static MEMORY64: OnceLock<PathBuf> = OnceLock::new();
     static EXCEPTIONS: OnceLock<PathBuf> = OnceLock::new();
     static LEGACY_EXCEPTIONS: OnceLock<PathBuf> = OnceLock::new();
+    static THREADS: OnceLock<PathBuf> = OnceLock::new();
     let cell = match set {
         SpecSet::V1 => &V1,
         SpecSet::V2 => &V2,
@@ -36,6 +37,7 @@ fn spec_dir(set: SpecSet) -> &'static Path {
         SpecSet::Memory64 => &MEMORY64,
         SpecSet::Exceptions => &EXCEPTIONS,
         SpecSet::LegacyExceptions => &LEGACY_EXCEPTIONS,
+        SpecSet::Threads => &THREADS,
     };
     cell.get_or_init(|| {
         let dir = temp_dir(&format!("wast-{}", set.dir()));
@@ -64,6 +66,7 @@ fn spec_set_passes(set: SpecSet, engine_flags: &[&str]) {
         SpecSet::Memory64 => 1_600,
         SpecSet::Exceptions => 100,
         SpecSet::LegacyExceptions => 60,
+        SpecSet::Threads => 600,
     };
     let args = [&["wast", "--features", features], engine_flags, &[dir.to_str().unwrap()]].concat();
     let (code, out, err) = kiln(&args);
@@ -89,6 +92,12 @@ fn spec_legacy_exceptions_pass_on_both_engines() {
 fn spec_exceptions_pass_on_both_engines() {
     spec_set_passes(SpecSet::Exceptions, &["--interpreter"]);
     spec_set_passes(SpecSet::Exceptions, &["--compiler"]);
+}
+
+#[test]
+fn spec_threads_pass_on_both_engines() {
+    spec_set_passes(SpecSet::Threads, &["--interpreter"]);
+    spec_set_passes(SpecSet::Threads, &["--compiler"]);
 }
 
 #[test]
@@ -250,9 +259,26 @@ fn features_select_what_modules_may_use() {
     assert_eq!(code, 1);
     assert!(out.contains(&format!("FAIL {file}:1: module: compile failed: ")), "{out}");
     // A proposal Kiln does not implement: accepted as a name, its modules refused.
+    let wide = dir.join("wide_arithmetic.wast");
+    std::fs::write(
+        &wide,
+        "(module (func (param i64 i64 i64 i64) (result i64 i64)\n\
+           (i64.add128 (local.get 0) (local.get 1) (local.get 2) (local.get 3))))\n",
+    )
+    .unwrap();
+    let wide = wide.to_str().unwrap();
+    let (code, out, _) = kiln(&["wast", "--features", "all,wide-arithmetic", wide]);
+    assert_eq!(code, 1);
+    assert!(out.contains("module: compile failed: "), "{out}");
+    // Threads: accepted with `threads`, refused without.
     let threads = dir.join("threads.wast");
-    std::fs::write(&threads, "(module (func (atomic.fence)))\n").unwrap();
-    let (code, out, _) = kiln(&["wast", "--features", "all,threads", threads.to_str().unwrap()]);
+    std::fs::write(&threads, "(module (memory 1 1 shared) (func (atomic.fence)))\n").unwrap();
+    let threads = threads.to_str().unwrap();
+    for engine in ["--interpreter", "--compiler"] {
+        let (code, out, _) = kiln(&["wast", engine, "--features", "v2,threads", threads]);
+        assert_eq!(code, 0, "{engine}: {out}");
+    }
+    let (code, out, _) = kiln(&["wast", "--features", "v2", threads]);
     assert_eq!(code, 1);
     assert!(out.contains("module: compile failed: "), "{out}");
     // Tail calls run on both engines with `tail-call` (and `all`), are invalid without.

@@ -89,16 +89,18 @@ impl Translator<'_, '_> {
         }
     }
 
-    /// A pointer to memory `index`'s `VMMemoryDefinition` and the constant offset to add.
+    /// A pointer to memory `index`'s `VMMemoryDefinition` and the constant offset to add:
+    /// through the VMContext's pointer for an imported memory and for a shared one (whose
+    /// one definition, in the shared memory, every instance using it reads), in the
+    /// VMContext itself for a defined unshared memory.
     pub fn memory_definition(&mut self, index: u32) -> (Value, i32) {
         let module = self.env.module;
-        let imported = index < module.num_imported_memories;
-        let off = if imported {
-            self.env.offsets.imported_memory(index)
-        } else {
-            self.env.offsets.defined_memory(index - module.num_imported_memories)
-        };
-        self.definition_addr(imported, off)
+        if index < module.num_imported_memories || module.memories[index as usize].shared {
+            let off = self.env.offsets.memory_pointer(index);
+            return self.definition_addr(true, off);
+        }
+        let off = self.env.offsets.defined_memory(index - module.num_imported_memories);
+        self.definition_addr(false, off)
     }
 
     /// The current base address of memory `index`.
@@ -113,9 +115,11 @@ impl Translator<'_, '_> {
     /// analysis still reuses it across heap stores).
     pub fn memory_base(&mut self, index: u32) -> Value {
         let (p, off) = self.memory_definition(index);
-        let wide = self.env.module.memories[index as usize].index_type.is_64();
+        let ty = self.env.module.memories[index as usize];
         let flags = match self.env.settings.bounds_checks {
-            BoundsChecks::GuardPages if !wide => self.vmctx_invariant_flags(),
+            // A shared memory never moves (runtime-support `vm::shared_memory`).
+            _ if ty.shared => self.vmctx_invariant_flags(),
+            BoundsChecks::GuardPages if !ty.index_type.is_64() => self.vmctx_invariant_flags(),
             _ => self.vmctx_flags(),
         };
         self.b.ins().load(POINTER, flags, p, off + offsets::MEMORY_BASE)

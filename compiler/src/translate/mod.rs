@@ -12,6 +12,7 @@
 //! [`unreachable`]. SIMD operators are lowered by [`simd`], which also describes how `v128`
 //! values travel on the operand stack.
 
+mod atomics;
 mod call;
 mod control;
 mod env;

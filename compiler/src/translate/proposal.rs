@@ -14,8 +14,6 @@ use kiln_runtime_support::CompileError;
 /// A WebAssembly proposal whose operators the compiler does not translate yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Proposal {
-    /// Threads and atomics.
-    Threads,
     /// Shared-everything threads.
     SharedEverythingThreads,
     /// Acquire-release atomics.
@@ -36,7 +34,6 @@ impl Proposal {
     /// The proposal's name, as the subject of "... is not supported yet".
     pub fn name(self) -> &'static str {
         match self {
-            Proposal::Threads => "the threads proposal",
             Proposal::SharedEverythingThreads => "the shared-everything threads proposal",
             Proposal::AcquireReleaseAtomics => "the acquire-release atomics proposal",
             Proposal::Gc => "garbage collection (GC)",
@@ -49,7 +46,7 @@ impl Proposal {
 }
 
 /// The error for operator `op` (wasmparser's name for it) of `proposal` at byte `offset`:
-/// `the threads proposal is not supported yet (operator AtomicFence)`, flagged `unsupported`.
+/// `stack switching is not supported yet (operator Resume)`, flagged `unsupported`.
 pub(crate) fn unsupported(proposal: Proposal, op: &str, offset: usize) -> CompileError {
     CompileError {
         offset: Some(offset),
@@ -104,7 +101,7 @@ macro_rules! visit_operators {
         visit_operators!(@translated $mode $($rest)*);
     };
     // ... and refused ones.
-    (@sort $mode:ident threads $($rest:tt)*) => { visit_operators!(@refused Threads $($rest)*); };
+    (@sort $mode:ident threads $($rest:tt)*) => { visit_operators!(@translated $mode $($rest)*); };
     (@sort $mode:ident shared_everything_threads $($rest:tt)*) => {
         visit_operators!(@refused SharedEverythingThreads $($rest)*);
     };

@@ -1,6 +1,6 @@
 //! The operator visitor: one method per operator of the proposals the compiler translates
 //! (the Core 2.0 instruction set: MVP, sign extension, saturating float-to-int, bulk memory,
-//! reference types; from 3.0, tail calls and typed function references; SIMD and relaxed
+//! reference types; from 3.0, tail calls and typed function references; threads; SIMD and relaxed
 //! SIMD are visited by [`super::simd`]), each calling the family module that emits its code;
 //! the operators of every other proposal are refused by generated methods
 //! ([`super::proposal`]).
@@ -20,6 +20,17 @@ use kiln_runtime_support::CompileError;
 use wasmparser::{
     BlockType, BrTable, HeapType, Ieee32, Ieee64, MemArg, ValType, VisitOperator, VisitSimdOperator,
 };
+
+/// The atomic accesses, from runtime-support's
+/// [`kiln_runtime_support::for_each_atomic_access!`] listing (atomics.rs).
+macro_rules! atomic_accesses {
+    ($($visit:ident => $kind:ident $(($op:ident))?, $ty:ident, $width:literal;)*) => {$(
+        fn $visit(&mut self, memarg: MemArg) -> Self::Output {
+            let access = kiln_runtime_support::atomic_access!($kind $(($op))?, $ty, $width);
+            self.atomic_access(access, &memarg)
+        }
+    )*};
+}
 
 impl<'a> VisitOperator<'a> for Translator<'_, '_> {
     type Output = Result<(), CompileError>;
@@ -223,6 +234,23 @@ impl<'a> VisitOperator<'a> for Translator<'_, '_> {
     }
     fn visit_memory_grow(&mut self, mem: u32) -> Self::Output {
         self.memory_grow(mem)
+    }
+
+    // Threads (atomics.rs).
+    kiln_runtime_support::for_each_atomic_access!(atomic_accesses);
+    fn visit_memory_atomic_wait32(&mut self, memarg: MemArg) -> Self::Output {
+        self.memory_atomic_wait(&memarg, 4)
+    }
+    fn visit_memory_atomic_wait64(&mut self, memarg: MemArg) -> Self::Output {
+        self.memory_atomic_wait(&memarg, 8)
+    }
+    fn visit_memory_atomic_notify(&mut self, memarg: MemArg) -> Self::Output {
+        self.memory_atomic_notify(&memarg)
+    }
+    /// A sequentially consistent fence whatever the ordering (the threads proposal has
+    /// only `seq_cst`; a stronger fence than asked for is always correct).
+    fn visit_atomic_fence(&mut self, _ordering: wasmparser::Ordering) -> Self::Output {
+        self.atomic_fence()
     }
     fn visit_memory_fill(&mut self, mem: u32) -> Self::Output {
         self.memory_fill(mem)

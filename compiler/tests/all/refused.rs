@@ -32,23 +32,25 @@ fn refusal(info: &ModuleInfo) -> CompileError {
     x86_64
 }
 
+const GC: &str = "garbage collection (GC) is not supported yet (operator RefI31)";
+
 #[test]
-fn atomics_are_refused() {
-    // nop; nop; nop  ->  atomic.fence
-    let (info, _) = with_body("(module (func nop nop nop))", &[0, 0xfe, 0x03, 0, 0x0b]);
+fn gc_operators_are_refused() {
+    // nop; nop; nop  ->  ref.i31; nop
+    let (info, _) = with_body("(module (func nop nop nop))", &[0, 0xfb, 0x1c, 0x01, 0x0b]);
     let e = refusal(&info);
     assert!(e.unsupported);
-    assert_eq!(e.message, "the threads proposal is not supported yet (operator AtomicFence)");
+    assert_eq!(e.message, GC);
 }
 
 #[test]
 fn refused_operators_in_unreachable_code_are_refused_too() {
-    // unreachable; nop; nop; nop  ->  unreachable; atomic.fence
+    // unreachable; nop; nop; nop  ->  unreachable; ref.i31; nop
     let (info, start) =
-        with_body("(module (func unreachable nop nop nop))", &[0, 0, 0xfe, 0x03, 0, 0x0b]);
+        with_body("(module (func unreachable nop nop nop))", &[0, 0, 0xfb, 0x1c, 0x01, 0x0b]);
     let e = refusal(&info);
     assert!(e.unsupported);
-    assert_eq!(e.message, "the threads proposal is not supported yet (operator AtomicFence)");
+    assert_eq!(e.message, GC);
     assert_eq!(e.offset, Some(start + 2));
 
     // Supported operators in unreachable code still compile, SIMD ones too.

@@ -150,7 +150,9 @@ impl crate::exec::Instance for KilnInstance {
                             .collect(),
                     ),
                     // Tags: the generator's configuration has no exception handling.
-                    Some(Extern::Func(_) | Extern::Tag(_)) | None => ExportState::Func,
+                    Some(Extern::Func(_) | Extern::Tag(_) | Extern::SharedMemory(_)) | None => {
+                        ExportState::Func
+                    }
                 };
                 (name, state)
             })

@@ -109,7 +109,7 @@ impl Pool {
                 Some(Extern::Memory(m)) => self.memories.push((id, m)),
                 Some(Extern::Table(t)) => self.tables.push((id, t)),
                 Some(Extern::Global(g)) => self.globals.push((id, g)),
-                Some(Extern::Tag(_)) | None => {}
+                Some(Extern::Tag(_) | Extern::SharedMemory(_)) | None => {}
             }
         }
     }

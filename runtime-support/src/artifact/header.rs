@@ -48,8 +48,8 @@ pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// system); the module metadata carries exception tags (the tag index space, tag imports
 /// and exports) and the `exn` heap types.
 ///
-/// 7: the metadata carries the exception-handler table of compiled code
-/// ([`crate::vm::HandlerTable`]).
+/// 7: memory types carry whether they are shared (threads); the metadata carries the
+/// exception-handler table of compiled code ([`crate::vm::HandlerTable`]).
 pub const FORMAT_VERSION: u32 = 7;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
@@ -60,8 +60,12 @@ pub const FORMAT_VERSION: u32 = 7;
 /// convention is Cranelift's `tail` (tail calls); the memory and table builtins take and
 /// return `i64` addresses, sizes, lengths and element indices (memory64). Version 3: the
 /// `type_check` builtin (`call_indirect` to a declared subtype); the VMContext ends with one
-/// `*const VMTag` per tag (exception handling). Version 4: exception handling in compiled
-/// code: the `exn_new`, `exn_catch`, `throw` and `unwind_pending` builtins, calls inside
+/// `*const VMTag` per tag (exception handling). Version 4: one `*mut VMMemoryDefinition`
+/// per memory (not only per imported one) before the defined memories, through which
+/// compiled code reaches shared memories; the builtins `memory_atomic_wait32/64` and
+/// `memory_atomic_notify` (threads); trap codes `unaligned atomic` (16) and `expected
+/// shared memory` (17); exception handling in compiled code: the `exn_new`, `exn_catch`,
+/// `throw`, `unwind_pending` and `exn_is` builtins, calls inside
 /// handlers as Cranelift `try_call`s whose landing pads receive the `exnref` in the first
 /// exception payload register, the module's throw trampoline.
 pub const ABI_VERSION: u32 = 4;

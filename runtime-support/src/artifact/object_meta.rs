@@ -53,7 +53,8 @@ pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
 /// 6: module types carry their recursion group and declared supertype, and the module
 /// metadata carries exception tags, as in blob format 6.
 ///
-/// 7: the module metadata carries the exception-handler table, as in blob format 7.
+/// 7: memory types carry whether they are shared (threads), and the module metadata carries
+/// the exception-handler table, as in blob format 7.
 pub const META_VERSION: u32 = 7;
 const FIXED: usize = 440;
 const RECORD: usize = 16;

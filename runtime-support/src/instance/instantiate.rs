@@ -79,6 +79,23 @@ pub fn instantiate_with_host_data(
         };
         let expected = info.entity_type(import.index);
         check_import(&import.module, &import.name, &ext, &expected, expected_type_id)?;
+        // A shared memory may come from a store with another reservation style; native
+        // code that relies on guard pages must not get one reserved with less.
+        if let Extern::Memory(m) = ext
+            && let Some(shared) = m.shared_memory()
+            && module.compiled().is_some()
+            && !shared.fits_style(&store.config().memory)
+        {
+            return Err(LinkError {
+                kind: LinkErrorKind::IncompatibleImportType,
+                module: import.module.clone(),
+                name: import.name.clone(),
+                detail: "the shared memory reserves less address space than this runtime's \
+                         compiled code relies on (create it with guard pages)"
+                    .to_string(),
+            }
+            .into());
+        }
         resolved.push(ext);
     }
 
@@ -112,6 +129,7 @@ pub fn instantiate_with_host_data(
         globals: Vec::with_capacity(info.globals.len()),
         tags: Vec::with_capacity(info.tags.len()),
         owned_memories: Vec::new(),
+        shared_memories: Vec::new(),
         owned_tables: Vec::new(),
         dropped_elems: info.elements.iter().map(|_| Cell::new(false)).collect(),
         elem_values: Vec::new(),
@@ -219,6 +237,7 @@ fn initialize(
                 unsafe {
                     *inst.at::<*mut VMMemoryDefinition>(inst.offsets.imported_memory(mi)) = m.def
                 };
+                inst.shared_memories.extend(m.shared_memory());
                 inst.memories.push(m);
                 mi += 1;
             }
@@ -293,15 +312,29 @@ fn initialize(
             }
             .into());
         }
-        let mut mem =
-            Box::new(LinearMemory::new(&info.memories[m as usize], store.config().memory)?);
-        let def: *mut VMMemoryDefinition =
-            inst.at(inst.offsets.defined_memory(m - info.num_imported_memories));
-        // SAFETY: the definition lives in the VMContext, which outlives the owned memory.
-        unsafe { mem.bind(def) };
-        let memory: *mut LinearMemory = &mut *mem;
-        inst.owned_memories.push(mem);
-        inst.memories.push(MemoryRef { def, memory });
+        let ty = &info.memories[m as usize];
+        let mref = if ty.shared {
+            let style = MemoryStyle {
+                limit_pages: store.config().memory.limit_pages,
+                ..store.config().shared_memory
+            };
+            let shared = SharedMemory::new(ty, style)?;
+            let mref = MemoryRef::of_shared(&shared);
+            inst.shared_memories.push(shared);
+            mref
+        } else {
+            let mut mem = Box::new(LinearMemory::new(ty, store.config().memory)?);
+            let def: *mut VMMemoryDefinition =
+                inst.at(inst.offsets.defined_memory(m - info.num_imported_memories));
+            // SAFETY: the definition lives in the VMContext, which outlives the owned memory.
+            unsafe { mem.bind(def) };
+            let memory: *mut LinearMemory = &mut *mem;
+            inst.owned_memories.push(mem);
+            MemoryRef::unshared(def, memory)
+        };
+        // SAFETY: offsets as above.
+        unsafe { *inst.at::<*mut VMMemoryDefinition>(inst.offsets.memory_pointer(m)) = mref.def };
+        inst.memories.push(mref);
     }
     for t in info.num_imported_tables..info.tables.len() as u32 {
         let decl = &info.tables[t as usize];
@@ -363,10 +396,14 @@ fn initialize(
     // the active segments, all in bounds, leave there.
     if let Some(image) = module.compiled().and_then(|c| c.memory_image()) {
         let m = inst.memories[image.decl().memory as usize];
-        // SAFETY: memory refs of a live instance point to live memories; the image's memory
-        // is a defined memory of this instance (validated at load), which nothing else
-        // uses while it is initialized.
-        unsafe { (*m.memory).map_image(image)? };
+        match m.shared_memory() {
+            // Created above and not reachable from another thread yet.
+            Some(shared) => shared.map_image(image)?,
+            // SAFETY: memory refs of a live instance point to live memories; the image's
+            // memory is a defined memory of this instance (validated at load), which nothing
+            // else uses while it is initialized.
+            None => unsafe { (*m.memory).map_image(image)? },
+        }
         for (i, seg) in info.data.iter().enumerate() {
             if matches!(seg.mode, DataMode::Active { .. }) {
                 inst.dropped_data[i].set(true);
@@ -383,7 +420,7 @@ fn initialize(
             let bytes = &info.wasm[seg.bytes.clone()];
             let m = inst.memories[*memory as usize];
             // SAFETY: memory refs of a live instance point to live definitions.
-            let (base, len) = unsafe { ((*m.def).base, (*m.def).current_length as u64) };
+            let (base, len) = unsafe { ((*m.def).base, (*m.def).length() as u64) };
             if start.checked_add(bytes.len() as u64).is_none_or(|end| end > len) {
                 return Err(Unwind::Trap(TrapCode::MemoryOutOfBounds.into()).into());
             }

@@ -54,6 +54,9 @@ pub struct InstanceData {
     /// exporter's, so the same tag).
     pub tags: Vec<*const VMTag>,
     owned_memories: Vec<Box<LinearMemory>>,
+    /// A handle to every shared memory the instance defines or imports, which keeps it
+    /// alive while the instance lives.
+    shared_memories: Vec<SharedMemory>,
     owned_tables: Vec<Box<Table>>,
     /// `elem.drop` flags, by element segment index.
     pub dropped_elems: Box<[Cell<bool>]>,

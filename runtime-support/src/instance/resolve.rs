@@ -9,19 +9,62 @@ use crate::vm::*;
 pub struct MemoryRef {
     /// The definition wasm reads (base, length).
     pub def: *mut VMMemoryDefinition,
-    /// The owning memory object.
+    /// The owning memory object of an unshared memory (null for a shared one).
     pub memory: *mut LinearMemory,
+    /// The shared memory (threads proposal), or null for an unshared one; kept alive by a
+    /// [`SharedMemory`] handle of every instance and store that can reach this ref.
+    pub shared: *const SharedLinearMemory,
 }
 
 impl MemoryRef {
+    /// The ref of the unshared memory `memory` with definition `def`.
+    pub fn unshared(def: *mut VMMemoryDefinition, memory: *mut LinearMemory) -> Self {
+        Self { def, memory, shared: std::ptr::null() }
+    }
+
+    /// The ref of the shared memory `m`.
+    pub fn of_shared(m: &SharedMemory) -> Self {
+        Self { def: m.def(), memory: std::ptr::null_mut(), shared: m.as_ptr() }
+    }
+
+    /// A new handle to the shared memory, if this is one.
+    pub fn shared_memory(&self) -> Option<SharedMemory> {
+        // SAFETY: a non-null `shared` is kept alive by whoever holds this ref (see the field).
+        (!self.shared.is_null()).then(|| unsafe { SharedMemory::from_ptr(self.shared) })
+    }
+
     /// The memory's current type: its size as minimum, its maximum.
     pub fn ty(&self) -> MemoryType {
+        if let Some(s) = self.shared_memory() {
+            return s.ty();
+        }
         // SAFETY: memory refs point to store-owned memories that outlive every handle.
         let m = unsafe { &*self.memory };
         MemoryType {
             limits: Limits { min: m.size_pages(), max: m.declared_max() },
             index_type: m.index_type(),
+            shared: false,
         }
+    }
+
+    /// Grows the memory by `delta` pages (spec `memory.grow`) if `store`'s resource limiter
+    /// allows; returns the previous size in pages, or `None`. A shared memory's growth is
+    /// serialized with other threads'.
+    ///
+    /// # Safety
+    /// Call with `store`'s lock held; for an unshared memory, `store` owns it and nothing
+    /// else borrows the memory object during the call.
+    pub unsafe fn grow(&self, store: &Store, delta: u64) -> Option<u64> {
+        if let Some(s) = self.shared_memory() {
+            return s.grow(delta, |current, desired| store.memory_growing(current, desired));
+        }
+        // SAFETY: per the contract.
+        let m = unsafe { &mut *self.memory };
+        let current = m.size_pages();
+        if !store.memory_growing(current, current.saturating_add(delta)) {
+            return None;
+        }
+        m.grow(delta)
     }
 }
 
@@ -110,9 +153,7 @@ pub(crate) fn check_import(
         (ExternType::Table(a), ExternType::Table(e), _) => {
             a.element == e.element && a.index_type == e.index_type && a.limits.matches(&e.limits)
         }
-        (ExternType::Memory(a), ExternType::Memory(e), _) => {
-            a.index_type == e.index_type && a.limits.matches(&e.limits)
-        }
+        (ExternType::Memory(a), ExternType::Memory(e), _) => a.matches(e),
         (ExternType::Global(a), ExternType::Global(e), _) => a.matches(e),
         (ExternType::Tag(_), ExternType::Tag(_), Extern::Tag(t)) => {
             // SAFETY: tags handed out point into live store-owned tag records.
@@ -136,7 +177,12 @@ fn describe(t: &ExternType) -> String {
     match t {
         ExternType::Func(f) => format!("func {f}"),
         ExternType::Table(t) => format!("table {} {} {:?}", t.index_type, t.element, t.limits),
-        ExternType::Memory(m) => format!("memory {} {:?}", m.index_type, m.limits),
+        ExternType::Memory(m) => format!(
+            "memory {} {:?}{}",
+            m.index_type,
+            m.limits,
+            if m.shared { " shared" } else { "" }
+        ),
         ExternType::Global(g) => {
             format!("global {}{}", if g.mutable { "mut " } else { "" }, g.content)
         }

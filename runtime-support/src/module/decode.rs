@@ -59,7 +59,11 @@ fn table_type(t: &wasmparser::TableType, offset: usize) -> Result<TableType, Com
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> MemoryType {
-    MemoryType { limits: limits(m.initial, m.maximum), index_type: IndexType::of(m.memory64) }
+    MemoryType {
+        limits: limits(m.initial, m.maximum),
+        index_type: IndexType::of(m.memory64),
+        shared: m.shared,
+    }
 }
 
 fn decode_with(

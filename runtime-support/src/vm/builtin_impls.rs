@@ -28,7 +28,7 @@ unsafe fn instance<'a>(vmctx: *mut VMContext) -> &'a InstanceData {
 fn memory(inst: &InstanceData, mem: u32) -> (*mut u8, u64) {
     let def = inst.memories[mem as usize].def;
     // SAFETY: memory refs of a live instance point to live definitions.
-    unsafe { ((*def).base, (*def).current_length as u64) }
+    unsafe { ((*def).base, (*def).length() as u64) }
 }
 
 /// Whether `[start, start + len)` lies inside `size` bytes or elements.
@@ -39,15 +39,9 @@ fn in_bounds(start: u64, len: u64, size: u64) -> bool {
 pub(super) unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64 {
     // SAFETY: compiled code passes its own live VMContext.
     let inst = unsafe { instance(vmctx) };
-    let m = inst.memories[mem as usize].memory;
-    // SAFETY: memory refs point to live, store-owned memories; execution in a store is
-    // single-threaded, so this is the only reference while it grows.
-    let m = unsafe { &mut *m };
-    let current = m.size_pages();
-    if !inst.store().memory_growing(current, current.saturating_add(delta)) {
-        return u64::MAX;
-    }
-    m.grow(delta).unwrap_or(u64::MAX)
+    // SAFETY: memory refs point to live memories; execution in a store is single-threaded
+    // and holds its lock, so nothing else borrows an unshared memory while it grows.
+    unsafe { inst.memories[mem as usize].grow(inst.store(), delta) }.unwrap_or(u64::MAX)
 }
 
 pub(super) unsafe extern "C" fn memory_fill(
@@ -195,6 +189,47 @@ pub(super) unsafe extern "C" fn type_check(
 /// The address of the builtins table (`VMContextHeader::builtins`).
 pub fn builtins_table() -> *const VMBuiltins {
     &BUILTINS
+}
+
+/// The result for an address compiled code has checked: the check cannot fail here, and if
+/// it did the waiter would see "not equal" (1) rather than a wrong wake-up.
+const CHECKED: u32 = 1;
+
+pub(super) unsafe extern "C" fn memory_atomic_wait32(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    expected: u32,
+    timeout: u64,
+) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let m = &inst.memories[mem as usize];
+    crate::atomics::wait(m, addr, 0, expected.into(), 4, timeout as i64).unwrap_or(CHECKED)
+}
+
+pub(super) unsafe extern "C" fn memory_atomic_wait64(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    expected: u64,
+    timeout: u64,
+) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let m = &inst.memories[mem as usize];
+    crate::atomics::wait(m, addr, 0, expected, 8, timeout as i64).unwrap_or(CHECKED)
+}
+
+pub(super) unsafe extern "C" fn memory_atomic_notify(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    count: u32,
+) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    crate::atomics::notify(&inst.memories[mem as usize], addr, 0, count).unwrap_or(0)
 }
 
 pub(super) unsafe extern "C" fn exn_new(

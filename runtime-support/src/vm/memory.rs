@@ -178,8 +178,12 @@ impl LinearMemory {
         if !self.def.is_null() {
             // SAFETY: `bind`'s contract keeps `def` valid while bound.
             unsafe {
-                (*self.def).base = self.ptr;
-                (*self.def).current_length = self.len;
+                // Written only when it changes: a shared memory's base (which never
+                // changes) is read by other threads without synchronization.
+                if (*self.def).base != self.ptr {
+                    (*self.def).base = self.ptr;
+                }
+                (*self.def).current_length.store(self.len, std::sync::atomic::Ordering::Release);
             }
         }
     }

@@ -7,8 +7,11 @@ use std::mem::size_of;
 
 /// Byte offsets of every field of one module's VMContext.
 ///
-/// Layout, in order: [`VMContextHeader`]; imported memories (`*mut VMMemoryDefinition` each);
-/// defined memories ([`VMMemoryDefinition`] each); imported functions ([`VMFunctionImport`]);
+/// Layout, in order: [`VMContextHeader`]; one `*mut VMMemoryDefinition` per memory (imported
+/// ones first: an imported memory's is the exporter's definition, a defined unshared
+/// memory's is its inline definition below, a defined shared memory's is the shared
+/// memory's one definition, see [`super::SharedMemory`]); defined memories
+/// ([`VMMemoryDefinition`] each, used by unshared ones); imported functions ([`VMFunctionImport`]);
 /// imported tables (`*mut VMTableDefinition`); defined tables ([`VMTableDefinition`]);
 /// imported globals (`*mut VMGlobalDefinition`); defined globals ([`VMGlobalDefinition`],
 /// 16-byte aligned); one [`VMFuncRef`] per function (imported ones first); one
@@ -65,7 +68,8 @@ impl VMOffsets {
         let num_funcs = module.functions.len() as u32;
 
         let imported_memories = size_of::<VMContextHeader>() as u32;
-        let defined_memories = imported_memories + num_imported_memories * PTR;
+        let defined_memories =
+            imported_memories + (num_imported_memories + num_defined_memories) * PTR;
         let imported_funcs =
             defined_memories + num_defined_memories * size_of::<VMMemoryDefinition>() as u32;
         let imported_tables =
@@ -108,6 +112,11 @@ impl VMOffsets {
     }
     /// Offset of the `*mut VMMemoryDefinition` of imported memory `i`.
     pub fn imported_memory(&self, i: u32) -> u32 {
+        self.memory_pointer(i)
+    }
+    /// Offset of the `*mut VMMemoryDefinition` of memory `i` (memory index space): the
+    /// definition that code reading memory `i` uses.
+    pub fn memory_pointer(&self, i: u32) -> u32 {
         self.imported_memories + i * PTR
     }
     /// Offset of the [`VMMemoryDefinition`] of defined memory `i` (0-based among defined).

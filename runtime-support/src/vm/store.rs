@@ -31,6 +31,13 @@ use std::sync::{Arc, Weak};
 pub struct StoreConfig {
     /// How memories reserve address space, and the page limit.
     pub memory: MemoryStyle,
+    /// How the shared memories that modules of this store define reserve address space
+    /// (they reserve their maximum whatever this says). A shared memory may be imported by
+    /// instances of other stores, whose compiled code may rely on a larger reservation than
+    /// this store's own memories need; an import whose reservation is too small for the
+    /// importer is refused. The `kiln` facade gives every store the reservation of native
+    /// code with guard pages here, so every store can import every shared memory.
+    pub shared_memory: MemoryStyle,
     /// Size of the interpreter's value stack, in 8-byte slots (reserved when the store
     /// first instantiates a module that runs on the interpreter).
     pub interp_stack_slots: usize,
@@ -46,6 +53,7 @@ impl Default for StoreConfig {
     fn default() -> Self {
         Self {
             memory: MemoryStyle::default(),
+            shared_memory: MemoryStyle::default(),
             interp_stack_slots: 1 << 20,
             max_call_depth: 50_000,
             interruption: false,
@@ -98,6 +106,8 @@ pub struct Store {
     host_memories: RefCell<Vec<Box<HostMemory>>>,
     host_tables: RefCell<Vec<Box<HostTable>>>,
     host_globals: RefCell<Vec<Box<VMGlobalDefinition>>>,
+    /// Shared memories host modules of this store export (kept alive with the store).
+    shared_memories: RefCell<Vec<super::SharedMemory>>,
     externrefs: RefCell<ExternRefs>,
     tags: RefCell<Vec<Box<VMTag>>>,
     /// Exceptions thrown in this store ([`Exceptions`]).
@@ -145,6 +155,7 @@ impl Store {
             host_memories: RefCell::default(),
             host_tables: RefCell::default(),
             host_globals: RefCell::default(),
+            shared_memories: RefCell::default(),
             externrefs: RefCell::default(),
             tags: RefCell::default(),
             exceptions: RefCell::default(),
@@ -350,7 +361,7 @@ impl Store {
     /// Takes ownership of a host memory, binding it to its definition; returns its address.
     pub fn push_host_memory(&self, memory: LinearMemory) -> *mut HostMemory {
         let mut m = Box::new(HostMemory {
-            def: Box::new(VMMemoryDefinition { base: std::ptr::null_mut(), current_length: 0 }),
+            def: Box::new(VMMemoryDefinition::new(std::ptr::null_mut(), 0)),
             memory,
         });
         let def: *mut VMMemoryDefinition = &mut *m.def;
@@ -373,6 +384,14 @@ impl Store {
         let p: *mut HostTable = &mut *t;
         self.host_tables.borrow_mut().push(t);
         p
+    }
+
+    /// Keeps `memory` alive as long as the store (a host module of the store exports it).
+    pub fn keep_shared_memory(&self, memory: super::SharedMemory) {
+        let mut kept = self.shared_memories.borrow_mut();
+        if !kept.iter().any(|m| std::ptr::eq(m.as_ptr(), memory.as_ptr())) {
+            kept.push(memory);
+        }
     }
 
     /// Takes ownership of a host global's storage; returns its stable address.

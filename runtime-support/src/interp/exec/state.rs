@@ -59,7 +59,7 @@ impl InstCache {
             (std::ptr::null_mut(), 0)
         } else {
             // SAFETY: memory definitions of a live instance stay valid while it lives.
-            unsafe { ((*self.mem_def).base, (*self.mem_def).current_length as u64) }
+            unsafe { ((*self.mem_def).base, (*self.mem_def).length() as u64) }
         }
     }
 }

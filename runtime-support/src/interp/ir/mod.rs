@@ -60,6 +60,7 @@ pub(crate) use ops::for_each_op;
 
 mod handlers;
 
+pub use crate::atomics::RmwOp;
 pub use handlers::{CatchClause, HandlerRegion, RegionAction};
 
 use super::exec::Handler;

@@ -389,6 +389,35 @@ macro_rules! for_each_op {
             memory_copy_m = MemoryCopyM { base: Base, dst_memory: MemSel, src_memory: MemSel };
             /// Operands (dst, src, len) in `base..base+3`; `src` and `len` are `i32`.
             memory_init_m = MemoryInitM { base: Base, segment: u32, memory: MemSel };
+
+            // ---- threads: atomic accesses (`crate::atomics`), on any memory, operands in
+            // consecutive slots from `base`, the result (if any) into `base`. Each traps
+            // `unaligned atomic` when `address + offset` is not a multiple of `width`, then
+            // `out of bounds memory access`; each reloads memory 0's registers first, so a
+            // thread sees another's growth of a shared memory 0 at its next atomic access.
+            /// `*.atomic.load*`: the `width`-byte value at `address + offset` (address in
+            /// `base`), zero-extended.
+            atomic_load = AtomicLoad { base: Base, offset: u32, memory: MemSel, width: u8 };
+            /// `*.atomic.store*`: (address, value) in `base..base+2`.
+            atomic_store = AtomicStore { base: Base, offset: u32, memory: MemSel, width: u8 };
+            /// `*.atomic.rmw*.<op>`: (address, operand) in `base..base+2`; the old value.
+            atomic_rmw = AtomicRmw {
+                base: Base, offset: u32, memory: MemSel, width: u8, op: RmwOp
+            };
+            /// `*.atomic.rmw*.cmpxchg*`: (address, expected, replacement) in `base..base+3`;
+            /// the old value.
+            atomic_cmpxchg = AtomicCmpxchg { base: Base, offset: u32, memory: MemSel, width: u8 };
+            /// `memory.atomic.wait32/64` (`width` 4/8): (address, expected, timeout in ns)
+            /// in `base..base+3`; the `i32` result (0 woken, 1 not equal, 2 timed out).
+            /// Traps `expected shared memory` on an unshared memory.
+            memory_atomic_wait = MemoryAtomicWait {
+                base: Base, offset: u32, memory: MemSel, width: u8
+            };
+            /// `memory.atomic.notify`: (address, count) in `base..base+2`; the number of
+            /// waiters woken.
+            memory_atomic_notify = MemoryAtomicNotify { base: Base, offset: u32, memory: MemSel };
+            /// `atomic.fence`: a sequentially consistent fence.
+            atomic_fence = AtomicFence;
             v128_load_m = V128LoadM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
             v128_load8x8_s_m = V128Load8x8SM { dst: Dst, addr: Src, offset: u32, memory: MemSel };
             v128_load8x8_u_m = V128Load8x8UM { dst: Dst, addr: Src, offset: u32, memory: MemSel };

@@ -17,6 +17,7 @@
 //! bound since, so that it may still be rewritten: retargeted into a local, or fused with
 //! the branch or load that consumes its result.
 
+mod atomics;
 mod blocks;
 mod calls;
 mod control;

@@ -18,7 +18,6 @@ use std::fmt;
 /// A WebAssembly proposal (or feature) the interpreter does not translate yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Proposal {
-    Threads,
     SharedEverythingThreads,
     AcquireReleaseAtomics,
     Gc,
@@ -31,7 +30,6 @@ pub(super) enum Proposal {
 impl fmt::Display for Proposal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Proposal::Threads => "threads (atomics and shared memory)",
             Proposal::SharedEverythingThreads => "shared-everything threads",
             Proposal::AcquireReleaseAtomics => "acquire-release atomics",
             Proposal::Gc => "GC",
@@ -70,7 +68,7 @@ macro_rules! by_proposal {
     (relaxed_simd, $translated:ident, $refused:ident, $($op:tt)*) => {
         $translated!($($op)*);
     };
-    (threads, $translated:ident, $refused:ident, $($op:tt)*) => { $refused!(Threads, $($op)*); };
+    (threads, $translated:ident, $refused:ident, $($op:tt)*) => { $translated!($($op)*); };
     (shared_everything_threads, $translated:ident, $refused:ident, $($op:tt)*) => {
         $refused!(SharedEverythingThreads, $($op)*);
     };

@@ -28,14 +28,25 @@ const I32_CONST_1: [u8; 2] = [0x41, 0x01];
 const RETURN: u8 = 0x0f;
 const END: u8 = 0x0b;
 
-const THREADS: &str = "the interpreter does not support threads (atomics and shared memory) yet";
+const GC: &str = "the interpreter does not support GC yet";
+/// `ref.i31` (GC).
+const REF_I31: [u8; 2] = [0xfb, 0x1c];
 
-/// An atomic operator is refused by its proposal.
+/// A GC operator is refused by its proposal.
 #[test]
-fn atomics_are_refused_by_proposal() {
-    let e = translate(&[0xfe, 0x03, 0x00, END]).map(drop).expect_err("atomics are not translated");
+fn gc_operators_are_refused_by_proposal() {
+    let code = [I32_CONST_1.as_slice(), &REF_I31, &[END]].concat();
+    let e = translate(&code).map(drop).expect_err("GC is not translated");
     assert!(e.unsupported, "{e}");
-    assert_eq!(e.message, THREADS);
+    assert_eq!(e.message, GC);
+}
+
+/// `atomic.fence` is translated (threads).
+#[test]
+fn atomic_fence_is_translated() {
+    let code = [[0xfe, 0x03, 0x00].as_slice(), &I32_CONST_1, &[END]].concat();
+    let func = translate(&code).expect("atomic.fence translates");
+    assert!(func.code.iter().any(|i| matches!(i.op, Op::AtomicFence)));
 }
 
 /// Unreachable code is skipped, but an operator of a refused proposal is refused there
@@ -44,11 +55,11 @@ fn atomics_are_refused_by_proposal() {
 fn refusals_reach_into_unreachable_code() {
     let mut code = I32_CONST_1.to_vec();
     code.push(RETURN);
-    code.extend_from_slice(&[0xfe, 0x03, 0x00]); // atomic.fence
+    code.extend_from_slice(&REF_I31);
     code.extend_from_slice(&[0x41, 0x02, END]);
-    let e = translate(&code).map(drop).expect_err("atomics are refused in dead code as well");
-    assert_eq!(e.message, THREADS);
-    assert_eq!(e.offset, Some(4), "the offset of atomic.fence");
+    let e = translate(&code).map(drop).expect_err("GC is refused in dead code as well");
+    assert_eq!(e.message, GC);
+    assert_eq!(e.offset, Some(4), "the offset of ref.i31");
     // Dead code of the translated proposals, nested blocks included, is skipped up to the
     // end of its own block, after which code is live again.
     let code = [

@@ -1,6 +1,7 @@
 //! The operators: [`Translator`] implements wasmparser's [`VisitOperator`] with one method
 //! per operator of every proposal it translates (`mvp`, `sign_extension`,
-//! `saturating_float_to_int`, `bulk_memory`, `reference_types`; `simd` and `relaxed_simd`
+//! `saturating_float_to_int`, `bulk_memory`, `reference_types`, `threads` (its atomic
+//! accesses generated from [`crate::for_each_atomic_access!`]); `simd` and `relaxed_simd`
 //! in [`super::simd`]), written out here: there is
 //! no catch-all, so an operator wasmparser adds to these groups does not compile until it is
 //! translated or refused here. The operators of every other proposal are refused by
@@ -25,6 +26,15 @@ use crate::interp::ir::Op;
 use wasmparser::{
     BlockType, BrTable, HeapType, Ieee32, Ieee64, MemArg, ValType, VisitOperator, VisitSimdOperator,
 };
+
+/// The atomic accesses, from [`crate::for_each_atomic_access!`]'s listing.
+macro_rules! atomic_accesses {
+    ($($visit:ident => $kind:ident $(($op:ident))?, $ty:ident, $width:literal;)*) => {$(
+        fn $visit(&mut self, memarg: MemArg) -> Self::Output {
+            self.atomic_access(crate::atomic_access!($kind $(($op))?, $ty, $width), memarg)
+        }
+    )*};
+}
 
 /// Operators that leave every value as it is in the slot representation.
 macro_rules! bit_preserving {
@@ -353,6 +363,29 @@ impl<'a> VisitOperator<'a> for Translator<'_> {
 
     fn visit_memory_grow(&mut self, mem: u32) -> Self::Output {
         self.memory_grow(mem)
+    }
+
+    // ---- threads
+
+    crate::for_each_atomic_access!(atomic_accesses);
+
+    fn visit_memory_atomic_wait32(&mut self, memarg: MemArg) -> Self::Output {
+        self.memory_atomic_wait(memarg, 4)
+    }
+
+    fn visit_memory_atomic_wait64(&mut self, memarg: MemArg) -> Self::Output {
+        self.memory_atomic_wait(memarg, 8)
+    }
+
+    fn visit_memory_atomic_notify(&mut self, memarg: MemArg) -> Self::Output {
+        self.memory_atomic_notify(memarg)
+    }
+
+    /// A sequentially consistent fence whatever the ordering (the threads proposal has only
+    /// `seq_cst`; a stronger fence than asked for is always correct).
+    fn visit_atomic_fence(&mut self, _ordering: wasmparser::Ordering) -> Self::Output {
+        self.emit(Op::AtomicFence);
+        Ok(())
     }
 
     fn visit_memory_init(&mut self, data_index: u32, mem: u32) -> Self::Output {

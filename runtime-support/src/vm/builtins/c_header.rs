@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn header_declares_every_builtin_with_its_slot_and_signature() {
         let h = c_header();
-        assert!(h.contains("#define KILN_NUM_BUILTINS 18\n"));
+        assert!(h.contains("#define KILN_NUM_BUILTINS 21\n"));
         assert!(h.contains(
             "uintptr_t kiln_builtin_exn_new(void *vmctx, uint32_t tag, struct kiln_val_raw \
              *values);\n"
@@ -172,6 +172,10 @@ mod tests {
              kiln_val_raw *values, size_t len, kiln_array_call_fn body);\n"
         ));
         assert!(h.contains("    .epoch_reached = kiln_builtin_epoch_reached, \\\n"));
+        assert!(h.contains(
+            "uint32_t kiln_builtin_memory_atomic_wait64(void *vmctx, uint32_t memory, uint64_t \
+             addr, uint64_t expected, uint64_t timeout);\n"
+        ));
         assert_eq!(h.matches("_Static_assert").count(), Builtin::COUNT);
         assert!(h.contains(
             "__attribute__((weak)) void kiln_builtin_elem_drop(void *vmctx, uint32_t elem) { \

@@ -111,30 +111,42 @@ declare_builtins! {
     /// ids, [`crate::vm::type_registry::is_subtype`]), anything else to trap `indirect call
     /// type mismatch`.
     TypeCheck = 12 => type_check(actual: i32, expected: i32) -> status(IndirectCallTypeMismatch);
+    /// `memory.atomic.wait32` on shared `memory` at effective address `addr` (compiled code
+    /// has checked its alignment and bounds, and that the memory is shared): parks the
+    /// thread while the `i32` there is `expected`, until a notify or `timeout` nanoseconds
+    /// (negative: forever); returns 0 (woken), 1 (not equal) or 2 (timed out).
+    MemoryAtomicWait32 = 13 => memory_atomic_wait32(memory: i32, addr: i64, expected: i32, timeout: i64)
+        -> i32;
+    /// `memory.atomic.wait64`: as [`Builtin::MemoryAtomicWait32`] for the `i64` at `addr`.
+    MemoryAtomicWait64 = 14 => memory_atomic_wait64(memory: i32, addr: i64, expected: i64, timeout: i64)
+        -> i32;
+    /// `memory.atomic.notify` on shared `memory` at effective address `addr` (checked as
+    /// for a wait): wakes up to `count` waiters; returns how many it woke.
+    MemoryAtomicNotify = 15 => memory_atomic_notify(memory: i32, addr: i64, count: i32) -> i32;
     /// Exception handling, `throw`: a new exception of module tag `tag` whose payload is
     /// `values[..n]`, `n` the number of the tag type's parameters (16-byte slots, value in
     /// the low bytes). Returns its raw `exnref` (never 0).
-    ExnNew = 13 => exn_new(tag: i32, values: values) -> reference;
+    ExnNew = 16 => exn_new(tag: i32, values: values) -> reference;
     /// Exception handling, a catch clause's landing pad: copies the payload of exception
     /// `exn` into `values[..n]` when `values` is not null, then releases the exception when
     /// `keep` is 0 (`catch`, `catch_all`: no reference to it remains) or marks it referenced
     /// otherwise (`catch_ref`, `catch_all_ref`, a legacy `catch` that a `rethrow` names).
-    ExnCatch = 14 => exn_catch(exn: reference, values: values, keep: i32);
+    ExnCatch = 17 => exn_catch(exn: reference, values: values, keep: i32);
     /// Exception handling, `throw` and `throw_ref` of non-null `exn` once the throwing
     /// function's own handlers did not catch it, called with the function's frame pointer
     /// `fp`: looks for a handler in the compiled frames from the function's caller up to the
     /// innermost host-to-wasm entry and resumes at its landing pad (never returning); when
     /// none catches, records the exception as the store's pending unwind and returns (the
     /// function then traps, and the entry hands the exception on).
-    Throw = 15 => throw(exn: reference, fp: reference);
+    Throw = 18 => throw(exn: reference, fp: reference);
     /// Exception handling, after an array call from compiled code returned `false`: when
     /// the store's pending unwind is an exception, looks for a handler from the frame of
     /// the wasm-to-array trampoline at `fp` up, as [`Builtin::Throw`] does, and resumes
     /// there (never returning); otherwise returns (the trampoline then traps).
-    UnwindPending = 16 => unwind_pending(fp: reference);
+    UnwindPending = 19 => unwind_pending(fp: reference);
     /// Exception handling, a `throw` inside a handler of the same function: returns 1 when
     /// exception `exn`'s tag is module tag `tag` (the same tag instance), 0 otherwise.
-    ExnIs = 17 => exn_is(exn: reference, tag: i32) -> i32;
+    ExnIs = 20 => exn_is(exn: reference, tag: i32) -> i32;
 }
 
 #[cfg(test)]

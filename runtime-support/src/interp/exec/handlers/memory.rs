@@ -24,7 +24,7 @@ pub(super) unsafe fn memory_of(
     // SAFETY: per the contract; memory refs of a live instance point to live definitions.
     unsafe {
         let def = (*(*st).cache.memories.add(index)).def;
-        ((*def).base, (*def).current_length as u64)
+        ((*def).base, (*def).length() as u64)
     }
 }
 
@@ -225,17 +225,12 @@ handler!(fn memory_size(pc, fp, mem, len, st) = MemorySize { dst } {
 /// `st` must be the run's state; its instance has a memory `index` (validated).
 #[inline(never)]
 unsafe fn grow(st: *mut State, index: usize, delta: u64) -> Option<u64> {
-    // SAFETY: per the contract; memory objects are store-owned and not otherwise borrowed.
-    let (inst, m) = unsafe {
+    // SAFETY: per the contract; the run holds the store lock, and memory objects are not
+    // otherwise borrowed during the call.
+    unsafe {
         let inst = &*(*st).cache.inst;
-        let mp = inst.memories[index].memory;
-        (inst, &mut *mp)
-    };
-    let current = m.size_pages();
-    if !inst.store().memory_growing(current, current.saturating_add(delta)) {
-        return None;
+        inst.memories[index].grow(inst.store(), delta)
     }
-    m.grow(delta)
 }
 
 handler!(fn memory_grow(pc, fp, mem, len, st) = MemoryGrow { dst, delta } {

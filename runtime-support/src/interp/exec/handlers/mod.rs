@@ -220,6 +220,7 @@ unsafe fn jump(pc: *const Instr, rel: u32) -> *const Instr {
     unsafe { pc.offset(rel as i32 as isize) }
 }
 
+mod atomic;
 mod call;
 mod control;
 mod convert;
@@ -232,6 +233,7 @@ mod simd;
 mod table;
 mod variable;
 
+pub use atomic::*;
 pub use call::*;
 pub use control::*;
 pub use convert::*;
