@@ -93,7 +93,7 @@ impl SpecSet {
     }
 
     /// Every set, in table order.
-    pub const ALL: [SpecSet; 12] = [
+    pub const ALL: [SpecSet; 13] = [
         SpecSet::V1,
         SpecSet::V2,
         SpecSet::Simd,
