@@ -38,7 +38,7 @@ pub struct AotOptions {
     pub cpu: CpuTarget,
     /// What to produce.
     pub emit: Emit,
-    /// The core features the module may use (default [`CoreFeatures::V2`]).
+    /// The core features the module may use (default [`CoreFeatures::V3`]).
     pub features: CoreFeatures,
     /// Keep custom sections (other than `name`) in the artifact's data image.
     pub custom_sections: bool,
@@ -59,7 +59,7 @@ impl Default for AotOptions {
             target: None,
             cpu: CpuTarget::Baseline,
             emit: Emit::Blob,
-            features: CoreFeatures::V2,
+            features: CoreFeatures::V3,
             custom_sections: false,
             interruption: false,
             fuel: false,

@@ -62,7 +62,7 @@ impl Default for RuntimeConfig {
     fn default() -> Self {
         Self {
             engine: Engine::Auto,
-            features: CoreFeatures::V2,
+            features: CoreFeatures::V3,
             memory_limit_pages: 65536,
             memory_capacity_from_max: false,
             custom_sections: false,
@@ -131,7 +131,8 @@ impl RuntimeConfig {
     }
 
     /// Selects the core features modules may use (like wazero's `WithCoreFeatures`);
-    /// default [`CoreFeatures::V2`]. Add WebAssembly 3.0 proposals one by one, e.g.
+    /// default [`CoreFeatures::V3`]. Take proposals out, or start from an earlier version and
+    /// add them one by one, e.g.
     /// `CoreFeatures::V2.union(CoreFeatures::MULTI_MEMORY).union(CoreFeatures::MEMORY64)`.
     pub fn with_core_features(mut self, features: CoreFeatures) -> Self {
         self.features = features;

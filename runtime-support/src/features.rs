@@ -2,14 +2,15 @@
 
 /// A set of WebAssembly core features a runtime accepts.
 ///
-/// [`CoreFeatures::V2`] (the default) is WebAssembly Core 2.0: mutable-global import/export,
-/// non-trapping float-to-int conversions, sign-extension operators, multi-value, bulk
-/// memory, reference types and 128-bit SIMD. [`CoreFeatures::V1`] is Core 1.0 (the MVP)
-/// plus mutable-global import/export, as the 1.0 spec suite assumes.
-/// [`CoreFeatures::RELAXED_SIMD`], [`CoreFeatures::TAIL_CALL`], [`CoreFeatures::EXTENDED_CONST`],
-/// [`CoreFeatures::FUNCTION_REFERENCES`], [`CoreFeatures::MULTI_MEMORY`] and
-/// [`CoreFeatures::MEMORY64`] and [`CoreFeatures::EXCEPTIONS`] (WebAssembly 3.0) are opt-in, each on its own, until all of 3.0
-/// lands; so is [`CoreFeatures::THREADS`] (shared memories and atomics).
+/// [`CoreFeatures::V3`] (the default) is WebAssembly Core 3.0 without garbage collection,
+/// plus threads: [`CoreFeatures::V2`] and relaxed SIMD, tail calls, extended constant
+/// expressions, typed function references, multi-memory, memory64, exception handling and
+/// shared memories with atomics. [`CoreFeatures::V2`] is WebAssembly Core 2.0:
+/// mutable-global import/export, non-trapping float-to-int conversions, sign-extension
+/// operators, multi-value, bulk memory, reference types and 128-bit SIMD.
+/// [`CoreFeatures::V1`] is Core 1.0 (the MVP) plus mutable-global import/export, as the 1.0
+/// spec suite assumes. Each proposal has its own switch, to add to `V1`/`V2` or take out of
+/// `V3` ([`CoreFeatures::union`], [`CoreFeatures::difference`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct CoreFeatures(u32);
 
@@ -71,7 +72,7 @@ impl CoreFeatures {
 
     /// WebAssembly Core 1.0 with mutable-global import/export.
     pub const V1: Self = Self::MUTABLE_GLOBAL;
-    /// WebAssembly Core 2.0, SIMD included (the default).
+    /// WebAssembly Core 2.0, SIMD included.
     pub const V2: Self = Self(
         Self::MUTABLE_GLOBAL.0
             | Self::NONTRAPPING_FLOAT_TO_INT.0
@@ -80,6 +81,19 @@ impl CoreFeatures {
             | Self::BULK_MEMORY.0
             | Self::REFERENCE_TYPES.0
             | Self::SIMD.0,
+    );
+    /// WebAssembly Core 3.0 without garbage collection, plus threads (the default): every
+    /// feature above. GC's struct and array types and operators are refused as unsupported.
+    pub const V3: Self = Self(
+        Self::V2.0
+            | Self::RELAXED_SIMD.0
+            | Self::TAIL_CALL.0
+            | Self::EXTENDED_CONST.0
+            | Self::FUNCTION_REFERENCES.0
+            | Self::MULTI_MEMORY.0
+            | Self::MEMORY64.0
+            | Self::EXCEPTIONS.0
+            | Self::THREADS.0,
     );
 
     /// Whether every feature of `other` is in `self`.
@@ -138,6 +152,6 @@ impl CoreFeatures {
 
 impl Default for CoreFeatures {
     fn default() -> Self {
-        Self::V2
+        Self::V3
     }
 }

@@ -63,14 +63,14 @@ impl std::fmt::Display for UnknownFeature {
             write!(f, "unknown feature `{}`", self.name)?;
         }
         let names: Vec<&str> = PROPOSALS.iter().map(|p| p.name).collect();
-        write!(f, " (known: v1, v2, all, {})", names.join(", "))
+        write!(f, " (known: v1, v2, v3, all, {})", names.join(", "))
     }
 }
 
 impl std::error::Error for UnknownFeature {}
 
 /// Parses a comma-separated list of set names (`v1`: [`CoreFeatures::V1`], `v2`:
-/// [`CoreFeatures::V2`], `all`: [`all`]) and [`PROPOSALS`] names into the union of their
+/// [`CoreFeatures::V2`], `v3`: [`CoreFeatures::V3`], `all`: [`all`]) and [`PROPOSALS`] names into the union of their
 /// features; e.g. `v1,bulk-memory`. Names of proposals Kiln has no flag for add nothing.
 ///
 /// # Errors
@@ -82,6 +82,7 @@ pub fn parse(list: &str) -> Result<CoreFeatures, UnknownFeature> {
         let named = match item {
             "v1" => CoreFeatures::V1,
             "v2" => CoreFeatures::V2,
+            "v3" => CoreFeatures::V3,
             "all" => all(),
             name => match PROPOSALS.iter().find(|p| p.name == name) {
                 Some(p) => p.features.unwrap_or(MVP),
@@ -116,12 +117,16 @@ mod tests {
             Ok(v3_so_far.into_iter().fold(CoreFeatures::V2, CoreFeatures::union))
         );
         assert!(CoreFeatures::V2.contains(CoreFeatures::SIMD));
+        assert_eq!(parse("v3"), parse("all"), "every flag Kiln has is in 3.0 or threads");
+        assert_eq!(parse("v3"), Ok(CoreFeatures::default()));
         assert_eq!(parse("v1, bulk-memory"), Ok(CoreFeatures::V1.union(CoreFeatures::BULK_MEMORY)));
         assert_eq!(parse("tail-call"), Ok(MVP.union(CoreFeatures::TAIL_CALL)));
         assert_eq!(parse("gc"), Ok(MVP));
         let err = parse("v2,tail-calls").unwrap_err();
         assert_eq!(err.name, "tail-calls");
-        assert!(err.to_string().starts_with("unknown feature `tail-calls` (known: v1, v2, all,"));
+        assert!(
+            err.to_string().starts_with("unknown feature `tail-calls` (known: v1, v2, v3, all,")
+        );
         assert_eq!(parse("v2,").unwrap_err().name, "");
     }
 
@@ -129,7 +134,7 @@ mod tests {
     fn names_are_unique() {
         for (i, p) in PROPOSALS.iter().enumerate() {
             assert!(PROPOSALS[i + 1..].iter().all(|q| q.name != p.name), "{}", p.name);
-            assert!(!["v1", "v2", "all"].contains(&p.name));
+            assert!(!["v1", "v2", "v3", "all"].contains(&p.name));
         }
     }
 }

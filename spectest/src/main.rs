@@ -26,8 +26,8 @@ struct Args {
     /// suite (repeatable); the skip list does not apply.
     #[arg(long, value_name = "PATH")]
     dir: Vec<PathBuf>,
-    /// Features for `--dir` runs: v1, v2, all, or a comma list of proposal names.
-    #[arg(long, value_name = "LIST", default_value = "v2", value_parser = features::parse, requires = "dir")]
+    /// Features for `--dir` runs: v1, v2, v3, all, or a comma list of proposal names.
+    #[arg(long, value_name = "LIST", default_value = "v3", value_parser = features::parse, requires = "dir")]
     features: kiln::CoreFeatures,
     /// Run only the files whose name contains this text.
     #[arg(long, value_name = "SUBSTR")]

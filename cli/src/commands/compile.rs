@@ -54,9 +54,9 @@ pub struct CompileArgs {
     /// Compile fuel checks in, so `kiln run --fuel N` can run the artifact.
     #[arg(long)]
     fuel: bool,
-    /// The features the module may use: v1, v2, all, or a comma list of those and proposal
+    /// The features the module may use: v1, v2, v3, all, or a comma list of those and proposal
     /// names (e.g. `v2,multi-memory,memory64`), as `kiln wast --features`.
-    #[arg(long, value_name = "LIST", default_value = "v2", value_parser = kiln_spectest::features::parse)]
+    #[arg(long, value_name = "LIST", default_value = "v3", value_parser = kiln_spectest::features::parse)]
     features: kiln::CoreFeatures,
     /// Sign the artifact with this secret key (NAME.key from `kiln keygen`), so runtimes
     /// that trust NAME.pub load it.

@@ -29,9 +29,9 @@ pub struct RunArgs {
     /// Run on the interpreter (a .wasm only).
     #[arg(long)]
     interpreter: bool,
-    /// The features a .wasm may use: v1, v2, all, or a comma list of those and proposal
+    /// The features a .wasm may use: v1, v2, v3, all, or a comma list of those and proposal
     /// names (e.g. `v2,multi-memory,memory64`), as `kiln wast --features`.
-    #[arg(long, value_name = "LIST", default_value = "v2", value_parser = kiln_spectest::features::parse)]
+    #[arg(long, value_name = "LIST", default_value = "v3", value_parser = kiln_spectest::features::parse)]
     features: kiln::CoreFeatures,
     /// Cache compiled modules as artifacts in this directory.
     #[arg(long, value_name = "DIR")]

@@ -21,10 +21,10 @@ pub struct WastArgs {
     /// engine is the compiler where it is available, else the interpreter.
     #[arg(long)]
     compiler: bool,
-    /// The features modules may use: v1, v2, all (every feature Kiln has a flag for), or a
+    /// The features modules may use: v1, v2, v3 (the default), all (every feature Kiln has a flag for), or a
     /// comma list of those and proposal names (e.g. `v1,bulk-memory`). Names of proposals
     /// Kiln does not implement yet are accepted; modules using them are refused as usual.
-    #[arg(long, value_name = "LIST", default_value = "v2", value_parser = features::parse)]
+    #[arg(long, value_name = "LIST", default_value = "v3", value_parser = features::parse)]
     features: CoreFeatures,
     /// Print every directive and its outcome as it runs.
     #[arg(short, long)]

@@ -38,17 +38,11 @@ pub enum Translation {
 /// groups `by_proposal!` in `translate::proposals` marks translated, and the memory
 /// operands it accepts): WebAssembly 2.0, relaxed SIMD, tail calls, typed function
 /// references, extended constant expressions (which add no operator), multi-memory,
-/// memory64, and exception handling (standard and legacy). A feature added to
+/// memory64, exception handling (standard and legacy) and threads: [`CoreFeatures::V3`]. A
+/// feature added to
 /// [`CoreFeatures`] belongs here once the interpreter translates its operators; until then,
 /// modules validated with it are translated eagerly.
-pub const TRANSLATED_FEATURES: CoreFeatures = CoreFeatures::V2
-    .union(CoreFeatures::RELAXED_SIMD)
-    .union(CoreFeatures::TAIL_CALL)
-    .union(CoreFeatures::FUNCTION_REFERENCES)
-    .union(CoreFeatures::EXTENDED_CONST)
-    .union(CoreFeatures::MULTI_MEMORY)
-    .union(CoreFeatures::MEMORY64)
-    .union(CoreFeatures::EXCEPTIONS);
+pub const TRANSLATED_FEATURES: CoreFeatures = CoreFeatures::V3;
 
 /// One defined function's translation, or the translator's refusal, once made.
 pub(super) struct FuncSlot(OnceLock<Result<CompiledFunc, CompileError>>);
