@@ -58,9 +58,8 @@ impl CoreFeatures {
     /// Exception handling (Core 3.0): tags (defined, imported, exported), `throw`,
     /// `throw_ref`, `try_table` with `catch`, `catch_ref`, `catch_all`, `catch_all_ref`, and
     /// `exnref`; also the legacy form (`try`, `catch`, `catch_all`, `delegate`, `rethrow`)
-    /// that LLVM and Emscripten still emit for `-fwasm-exceptions`. The interpreter runs
-    /// both; the compiled engine refuses them as unsupported (`Engine::Auto` then uses the
-    /// interpreter) until the compiler lowers them.
+    /// that LLVM and Emscripten still emit for `-fwasm-exceptions`. Both engines run both
+    /// forms; compiled handlers cost nothing on the non-throwing path.
     pub const EXCEPTIONS: Self = Self(1 << 18);
 
     /// Threads (not part of 3.0): shared memories (`(memory 1 2 shared)`, which must

@@ -391,19 +391,22 @@ fn run_a_simd_program() {
     }
 }
 
-/// A C program using C11 atomics (tests/c/atomics.c, `-matomics`) runs under `kiln run
-/// --features v2,threads` on the interpreter, the default engine and from an artifact; the
-/// default features refuse it, naming threads. `kiln inspect` marks a shared memory.
+/// A C program using C11 atomics (tests/c/atomics.c, `-matomics`) runs under `kiln run`
+/// (the default features, v3, include threads) and `--features v2,threads` on the
+/// interpreter, the default engine and from an artifact; `--features v2` refuses it, naming
+/// threads. `kiln inspect` marks a shared memory.
 #[test]
 fn run_a_c_program_with_atomics() {
     let m = kiln_tests::atomics_wasm().unwrap_or_else(|e| panic!("{e}"));
     let m = m.to_str().unwrap();
     let expected = "counter=3000 swapped=1 old=42 now=7 wide=18446744073709550616 small=0\n";
-    let (code, _, err) = kiln(&["run", m]);
+    let (code, _, err) = kiln(&["run", "--features", "v2", m]);
     assert!(code != 0 && err.contains("threads"), "{err}");
     for engine in [&["--interpreter"][..], &[]] {
         let out = kiln(&[&["run", "--features", "v2,threads"], engine, &[m]].concat());
         assert_eq!(out, (0, expected.to_string(), String::new()), "kiln run {engine:?}");
+        let out = kiln(&[&["run"], engine, &[m]].concat());
+        assert_eq!(out, (0, expected.to_string(), String::new()), "kiln run {engine:?} (v3)");
     }
     let dir = temp_dir("atomics-compile");
     let art = dir.join("atomics.kiln");
