@@ -195,8 +195,12 @@ const MEMORIES_PROGRAM: &str = r#"(module $memories
 fn multi_memory_and_memory64_compile_run_and_inspect_with_their_features() {
     let m = module_file("memories.wasm", MEMORIES_PROGRAM);
     let features = "v2,multi-memory,memory64";
-    // Without the features the module is invalid, on every command that runs or compiles it.
-    for args in [&["compile", &m][..], &["run", &m, "--invoke", "size64"][..]] {
+    // Without the features (2.0) the module is invalid, on every command that runs or
+    // compiles it.
+    for args in [
+        &["compile", "--features", "v2", &m][..],
+        &["run", "--features", "v2", &m, "--invoke", "size64"][..],
+    ] {
         let (code, _, err) = kiln(args);
         assert_eq!((code, err.lines().count()), (1, 1), "{args:?}: {err}");
     }

@@ -326,7 +326,7 @@ fn bad_arguments_are_clear_errors() {
     assert_eq!((code, err), (1, format!("error: {} holds no .wast files\n", empty.display())));
     let (code, _, err) = kiln(&["wast", "--features", "v2,tail-calls", empty.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("unknown feature `tail-calls` (known: v1, v2, all, "), "{err}");
+    assert!(err.contains("unknown feature `tail-calls` (known: v1, v2, v3, all, "), "{err}");
     let (code, _, err) = kiln(&["wast"]);
     assert_eq!(code, 2);
     assert!(err.contains("<FILE|DIR>"), "{err}");

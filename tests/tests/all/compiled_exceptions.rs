@@ -334,7 +334,9 @@ fn auto_engine_compiles_exception_handling() {
     let inst = auto.instantiate(&m, ModuleConfig::new()).unwrap();
     assert!(matches!(inst.call("f", &[]).unwrap()[..], [Val::I32(1)]));
     // Without the feature, the module is invalid (not unsupported).
-    let v2 = Runtime::with_config(RuntimeConfig::new().with_engine(Engine::Compiler));
+    let v2 = Runtime::with_config(
+        RuntimeConfig::new().with_engine(Engine::Compiler).with_core_features(CoreFeatures::V2),
+    );
     assert!(matches!(v2.compile(&wasm), Err(Error::Compile(e)) if !e.unsupported));
 }
 
