@@ -1,0 +1,4 @@
+(module
+  (rec)
+  (data (;0;) "+\ce")
+)

@@ -1,0 +1,3 @@
+(module
+  (table (;0;) 5 102555 nullexternref)
+)
