@@ -7,14 +7,14 @@ use crate::settings::error;
 use ::object::write::{Object, Relocation as ObjRelocation, SectionId as ObjSectionId, SymbolId};
 use ::object::{RelocationEncoding, RelocationFlags, RelocationKind, SectionKind};
 use gimli::write::{
-    Address, AttributeValue, DirectoryId, DwarfUnit, EndianVec, FileId, LineProgram, LineString,
-    RelocateWriter, Relocation, RelocationTarget, Sections, Writer,
+    Address, AttributeValue, DwarfUnit, EndianVec, LineProgram, LineString, RelocateWriter,
+    Relocation, RelocationTarget, Sections, Writer,
 };
 use gimli::{Encoding, Format, LineEncoding, LittleEndian, SectionId};
 use kiln_runtime_support::CompileError;
 use kiln_runtime_support::artifact::object_meta::ItemKind;
 use kiln_runtime_support::artifact::object_meta::ItemRecord;
-use kiln_runtime_support::module::ModuleInfo;
+use kiln_runtime_support::module::{LineFiles, ModuleInfo};
 use std::collections::HashMap;
 
 /// A section's bytes and the relocations gimli asked for.
@@ -34,32 +34,6 @@ impl RelocateWriter for RelocWriter {
     }
     fn relocate(&mut self, relocation: Relocation) {
         self.relocs.push(relocation);
-    }
-}
-
-/// The line program's files, by path.
-struct Files {
-    fallback: FileId,
-    by_path: HashMap<String, FileId>,
-}
-
-impl Files {
-    fn get(&mut self, program: &mut LineProgram, path: &str) -> FileId {
-        if let Some(&id) = self.by_path.get(path) {
-            return id;
-        }
-        let (dir, name) = match path.rfind('/') {
-            Some(i) if i + 1 < path.len() => (&path[..i.max(1)], &path[i + 1..]),
-            _ => ("", path),
-        };
-        let dir: DirectoryId = if dir.is_empty() {
-            program.default_directory()
-        } else {
-            program.add_directory(LineString::String(dir.as_bytes().to_vec()))
-        };
-        let id = program.add_file(LineString::String(name.as_bytes().to_vec()), dir, None);
-        self.by_path.insert(path.to_string(), id);
-        id
     }
 }
 
@@ -90,7 +64,7 @@ pub(super) fn write_dwarf(
         program.default_directory(),
         None,
     );
-    let mut files = Files { fallback, by_path: HashMap::new() };
+    let mut files = LineFiles::default();
     let has_dwarf = info.dwarf.has_line_info();
 
     for (i, item) in items.iter().enumerate() {
@@ -116,7 +90,7 @@ pub(super) fn write_dwarf(
                 Some(l) => {
                     (files.get(&mut program, &l.file), u64::from(l.line), u64::from(l.column))
                 }
-                None => (files.fallback, u64::from(wasm_offset), 0),
+                None => (fallback, u64::from(wasm_offset), 0),
             };
             if last == Some((file, line, column)) {
                 continue;

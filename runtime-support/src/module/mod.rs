@@ -5,6 +5,7 @@ mod bytes;
 mod const_expr;
 pub mod decode;
 pub mod dwarf;
+mod line_files;
 mod names;
 mod validate_body;
 
@@ -12,6 +13,7 @@ pub use bytes::ModuleBytes;
 pub use const_expr::{ConstExpr, ConstOp};
 pub use decode::{DecodeOptions, decode, decode_bytes};
 pub use dwarf::{SourceLocation, WasmDwarf};
+pub use line_files::LineFiles;
 pub use names::Names;
 
 use crate::types::{ExternType, FuncType, GlobalType, HeapType, MemoryType, RefType, TableType};

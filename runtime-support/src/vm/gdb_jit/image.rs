@@ -14,14 +14,13 @@
 use super::super::code_symbols::{self, CodeSymbol};
 use super::super::code_tables::{CodeKind, MapPoint};
 use super::super::compiled_code::CodeMeta;
-use crate::module::SourceLocation;
+use crate::module::{LineFiles, SourceLocation};
 use gimli::write::{
-    Address, AttributeValue, DwarfUnit, EndianVec, FileId, LineProgram, LineString, Sections,
+    Address, AttributeValue, DwarfUnit, EndianVec, LineProgram, LineString, Sections,
 };
 use gimli::{Encoding, Format, LineEncoding, LittleEndian};
 use object::elf;
 use object::write::elf::{FileHeader, SectionHeader, Sym, Writer};
-use std::collections::HashMap;
 
 /// The symbol file of `code`, or `None` when it cannot be written (DWARF or ELF limits).
 pub(in crate::vm) fn build(code: &CodeMeta) -> Option<Vec<u8>> {
@@ -56,7 +55,7 @@ fn dwarf_sections(
     );
     let dir = program.default_directory();
     let fallback = program.add_file(LineString::String(wasm_file.as_bytes().to_vec()), dir, None);
-    let mut files: HashMap<String, FileId> = HashMap::new();
+    let mut files = LineFiles::default();
     for (s, rows) in symbols.iter().zip(lines) {
         let CodeKind::Wasm(_) = s.record.kind else { continue };
         program.begin_sequence(Some(Address::Constant(s.start as u64)));
@@ -71,20 +70,7 @@ fn dwarf_sections(
         // The function's first bytes (its prologue) take the first located point's line.
         let first = rows.first().map(|(p, loc)| (MapPoint { code: 0, call: false, ..*p }, loc));
         for (point, loc) in first.into_iter().chain(rows.iter().map(|(p, l)| (*p, l))) {
-            let file = *files.entry(loc.file.clone()).or_insert_with(|| {
-                let (dir, name) = match loc.file.rfind('/') {
-                    Some(i) if i + 1 < loc.file.len() => {
-                        (&loc.file[..i.max(1)], &loc.file[i + 1..])
-                    }
-                    _ => ("", loc.file.as_str()),
-                };
-                let dir = if dir.is_empty() {
-                    program.default_directory()
-                } else {
-                    program.add_directory(LineString::String(dir.as_bytes().to_vec()))
-                };
-                program.add_file(LineString::String(name.as_bytes().to_vec()), dir, None)
-            });
+            let file = files.get(&mut program, &loc.file);
             let row = (file, u64::from(loc.line), u64::from(loc.column), !point.call);
             if last == Some(row) {
                 continue;
