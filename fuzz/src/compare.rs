@@ -43,6 +43,9 @@ pub fn outcome_matches(k: &Outcome, r: &Outcome) -> bool {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| value_matches(x, y))
         }
         (Outcome::Trap(a), Outcome::Trap(b)) => a.same_as(*b),
+        (Outcome::Exception(a), Outcome::Exception(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| value_matches(x, y))
+        }
         (Outcome::Error(_), Outcome::Error(_)) => true,
         _ => false,
     }

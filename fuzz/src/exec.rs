@@ -20,12 +20,14 @@ pub enum V {
     FuncRef(bool),
     /// An externref: null, or the id the fuzzer wrapped.
     ExternRef(Option<u32>),
-    /// A `v128`'s bits (lane 0 in the low bits). Compared bit for bit: the generators do
-    /// not make SIMD modules yet, so no NaN lanes need the spec's NaN rules.
+    /// A `v128`'s bits (lane 0 in the low bits). Compared bit for bit: the differential
+    /// target's modules canonicalize NaNs, lanes included.
     V128(u128),
+    /// An exnref: whether it is non-null.
+    ExnRef(bool),
 }
 
-/// The value types the differential target generates arguments for (Core 2.0 minus SIMD).
+/// The value types the differential target generates arguments for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ty {
     /// `i32`
@@ -40,6 +42,10 @@ pub enum Ty {
     FuncRef,
     /// `externref`
     ExternRef,
+    /// `exnref` (only null is passed in)
+    ExnRef,
+    /// `v128`
+    V128,
 }
 
 /// The spec's trap kinds, as both Kiln ([`kiln::TrapCode`]) and wasmtime
@@ -65,6 +71,14 @@ pub enum TrapKind {
     IntegerOverflow,
     /// `invalid conversion to integer`
     InvalidConversionToInteger,
+    /// `unaligned atomic` (threads)
+    UnalignedAtomic,
+    /// `expected shared memory` (a wait on an unshared memory; wasmtime: `atomic wait on
+    /// non-shared memory`)
+    ExpectedSharedMemory,
+    /// A null reference where one is not allowed (`throw_ref` of a null exnref, and the
+    /// typed-reference instructions)
+    NullReference,
     /// Anything else (with the engine's text).
     Other(&'static str),
 }
@@ -89,6 +103,11 @@ impl TrapKind {
             C::IntegerDivideByZero => TrapKind::IntegerDivideByZero,
             C::IntegerOverflow => TrapKind::IntegerOverflow,
             C::InvalidConversionToInteger => TrapKind::InvalidConversionToInteger,
+            C::UnalignedAtomic => TrapKind::UnalignedAtomic,
+            C::ExpectedSharedMemory => TrapKind::ExpectedSharedMemory,
+            C::NullReference | C::NullFunctionReference | C::NullExceptionReference => {
+                TrapKind::NullReference
+            }
             // Resource exhaustion: the engines' limits differ, so these end the comparison.
             C::CallStackExhausted | C::Interrupted => return None,
             C::HostError => TrapKind::Other("host error"),
@@ -101,7 +120,10 @@ impl TrapKind {
         use wasmtime::Trap as T;
         Some(match trap {
             T::UnreachableCodeReached => TrapKind::Unreachable,
-            T::MemoryOutOfBounds | T::HeapMisaligned => TrapKind::MemoryOutOfBounds,
+            T::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+            T::HeapMisaligned => TrapKind::UnalignedAtomic,
+            T::AtomicWaitNonSharedMemory => TrapKind::ExpectedSharedMemory,
+            T::NullReference => TrapKind::NullReference,
             T::TableOutOfBounds => TrapKind::TableOutOfBounds,
             T::IndirectCallToNull => TrapKind::UninitializedElement,
             T::BadSignature => TrapKind::IndirectCallTypeMismatch,
@@ -121,6 +143,9 @@ pub enum Outcome {
     Ok(Vec<V>),
     /// Trapped.
     Trap(TrapKind),
+    /// An exception no handler caught reached the caller, with its payload (tags are not
+    /// compared: an unexported tag has no identity both engines can name).
+    Exception(Vec<V>),
     /// Hit a resource limit whose position differs between engines (call stack, fuel,
     /// timeout, memory or table limits at instantiation): the case ends uncompared.
     Exhausted(String),
@@ -133,6 +158,7 @@ impl fmt::Display for Outcome {
         match self {
             Outcome::Ok(v) => write!(f, "ok {v:?}"),
             Outcome::Trap(t) => write!(f, "trap {t:?}"),
+            Outcome::Exception(v) => write!(f, "uncaught exception {v:?}"),
             Outcome::Exhausted(m) => write!(f, "exhausted ({m})"),
             Outcome::Error(m) => write!(f, "error ({m})"),
         }

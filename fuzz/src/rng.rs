@@ -76,6 +76,20 @@ impl Rng {
         }
     }
 
+    /// A `v128`'s bits: four `i32` or `f32` lanes, or two `i64` or `f64` lanes, each
+    /// interesting on its own (so shuffles and lane-wise operations see edge values).
+    pub fn interesting_v128(&mut self) -> u128 {
+        match self.below(4) {
+            0 => (0..4).fold(0, |v, i| v | u128::from(self.interesting_u32()) << (32 * i)),
+            1 => (0..4).fold(0, |v, i| v | u128::from(self.interesting_f32_bits()) << (32 * i)),
+            2 => u128::from(self.interesting_u64()) | u128::from(self.interesting_u64()) << 64,
+            _ => {
+                u128::from(self.interesting_f64_bits())
+                    | u128::from(self.interesting_f64_bits()) << 64
+            }
+        }
+    }
+
     /// `f32` bits: ordinary numbers, the special values, and NaNs with random payloads.
     pub fn interesting_f32_bits(&mut self) -> u32 {
         match self.below(6) {

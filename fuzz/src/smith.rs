@@ -1,6 +1,7 @@
 //! wasm-smith configurations: exactly the features the differential target runs Kiln
-//! with ([`KILN_FEATURES`]: WebAssembly 2.0 with SIMD, tail calls, extended constants,
-//! multi-memory and memory64), and wider ones for the validator target.
+//! with ([`KILN_FEATURES`]: WebAssembly 2.0 with SIMD, relaxed SIMD, tail calls, extended
+//! constants, multi-memory, memory64, exception handling and threads), and wider ones for
+//! the validator target.
 
 use crate::rng::Rng;
 use arbitrary::Unstructured;
@@ -20,17 +21,24 @@ pub struct Shape {
 }
 
 /// The features generated modules use and every engine of the differential target runs
-/// with. Relaxed SIMD is left out: its results are implementation-defined, and Kiln's
-/// deterministic choices need not be wasmtime's. Typed function references need wasm-smith's
-/// GC mode, which Kiln does not implement yet.
+/// with. Relaxed SIMD is in, but its results are implementation-defined: a module that uses
+/// it is compared among Kiln's engines only (which must agree bit for bit), not with
+/// wasmtime. Typed function references are out: wasm-smith generates them only in its GC
+/// mode, whose struct and array types Kiln does not implement yet (the spec suite covers
+/// them). Threads are in without `memory.atomic.wait32/64` (a single-threaded caller that
+/// waits on a shared memory may block forever): modules that use them are not run.
 pub const KILN_FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
+    .union(kiln::CoreFeatures::RELAXED_SIMD)
     .union(kiln::CoreFeatures::TAIL_CALL)
     .union(kiln::CoreFeatures::EXTENDED_CONST)
     .union(kiln::CoreFeatures::MULTI_MEMORY)
-    .union(kiln::CoreFeatures::MEMORY64);
+    .union(kiln::CoreFeatures::MEMORY64)
+    .union(kiln::CoreFeatures::EXCEPTIONS)
+    .union(kiln::CoreFeatures::THREADS);
 
 /// A configuration for [`KILN_FEATURES`], no imports, small limits.
 pub fn kiln_config(rng: &mut Rng, shape: Shape) -> Config {
+    let simd = rng.chance(1, 2);
     Config {
         // KILN_FEATURES.
         bulk_memory_enabled: true,
@@ -38,12 +46,12 @@ pub fn kiln_config(rng: &mut Rng, shape: Shape) -> Config {
         multi_value_enabled: true,
         saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
-        simd_enabled: rng.chance(1, 2),
-        relaxed_simd_enabled: false,
-        threads_enabled: false,
+        simd_enabled: simd,
+        relaxed_simd_enabled: simd && rng.chance(1, 4),
+        threads_enabled: rng.chance(1, 4),
         shared_everything_threads_enabled: false,
         tail_call_enabled: rng.chance(1, 2),
-        exceptions_enabled: false,
+        exceptions_enabled: rng.chance(1, 3),
         gc_enabled: false,
         memory64_enabled: rng.chance(1, 4),
         wide_arithmetic_enabled: false,
@@ -98,4 +106,40 @@ pub fn wide_config(rng: &mut Rng) -> Config {
         allow_invalid_funcs: rng.chance(1, 4),
         ..Config::default()
     }
+}
+
+/// What a generated module uses that changes how it can be compared.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Uses {
+    /// A relaxed SIMD instruction: results are implementation-defined, so wasmtime is not
+    /// the reference (Kiln's engines must still agree with each other).
+    pub relaxed_simd: bool,
+    /// `memory.atomic.wait32/64`: a single caller may block forever on a shared memory.
+    pub atomic_wait: bool,
+}
+
+/// Scans a valid module for what [`Uses`] records. Relaxed SIMD is found by validating
+/// without the proposal (what fails then is exactly a relaxed instruction).
+pub fn uses(wasm: &[u8]) -> Uses {
+    use wasmparser::{Operator, Parser, Payload, Validator, WasmFeatures};
+    let mut u = Uses::default();
+    let all = WasmFeatures::all();
+    u.relaxed_simd = Validator::new_with_features(all).validate_all(wasm).is_ok()
+        && Validator::new_with_features(all.difference(WasmFeatures::RELAXED_SIMD))
+            .validate_all(wasm)
+            .is_err();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let Ok(Payload::CodeSectionEntry(body)) = payload else { continue };
+        let Ok(mut ops) = body.get_operators_reader() else { continue };
+        while let Ok(op) = ops.read() {
+            if matches!(
+                op,
+                Operator::MemoryAtomicWait32 { .. } | Operator::MemoryAtomicWait64 { .. }
+            ) {
+                u.atomic_wait = true;
+                return u;
+            }
+        }
+    }
+    u
 }

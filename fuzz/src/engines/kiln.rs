@@ -83,6 +83,7 @@ fn error_outcome(e: Error) -> Outcome {
             None => Outcome::Exhausted(t.to_string()),
         },
         Error::Resource(r) => Outcome::Exhausted(format!("resource: {r}")),
+        Error::Exception(x) => Outcome::Exception(x.payload().iter().map(from_val).collect()),
         e => Outcome::Error(e.to_string()),
     }
 }
@@ -97,6 +98,7 @@ pub fn to_val(v: &V) -> Val {
         // Only null funcrefs are passed in (a function of another engine has no meaning here).
         V::FuncRef(_) => Val::FuncRef(None),
         V::ExternRef(id) => Val::ExternRef(id.map(ExternRef::new)),
+        V::ExnRef(_) => Val::ExnRef(None),
         V::V128(x) => Val::V128(kiln::V128::from(x)),
     }
 }
@@ -113,8 +115,7 @@ pub fn from_val(v: &Val) -> V {
         Val::ExternRef(e) => {
             V::ExternRef(e.as_ref().map(|e| e.downcast_ref::<u32>().copied().unwrap_or(u32::MAX)))
         }
-        // The generator's configuration has no exception handling.
-        Val::ExnRef(e) => V::ExternRef(e.as_ref().map(|_| u32::MAX)),
+        Val::ExnRef(e) => V::ExnRef(e.is_some()),
     }
 }
 
@@ -149,10 +150,13 @@ impl crate::exec::Instance for KilnInstance {
                             .map(|i| t.get(i).map_or(V::I32(-1), |v| from_val(&v)))
                             .collect(),
                     ),
-                    // Tags: the generator's configuration has no exception handling.
-                    Some(Extern::Func(_) | Extern::Tag(_) | Extern::SharedMemory(_)) | None => {
-                        ExportState::Func
+                    Some(Extern::SharedMemory(m)) => {
+                        let mut bytes = vec![0; m.data_size() as usize];
+                        m.read(0, &mut bytes)
+                            .map_or(ExportState::Func, |()| ExportState::Memory(bytes))
                     }
+                    // Functions and tags: compared by presence.
+                    Some(Extern::Func(_) | Extern::Tag(_)) | None => ExportState::Func,
                 };
                 (name, state)
             })

@@ -1,6 +1,8 @@
 //! The reference: wasmtime 48 with exactly the features Kiln runs with
 //! ([`crate::smith::KILN_FEATURES`]), the
-//! same memory and table limits, and fuel instead of a timer.
+//! same memory and table limits, and fuel instead of a timer. Its relaxed SIMD is the
+//! deterministic one; a module using relaxed SIMD is not compared with it anyway
+//! ([`crate::smith::Uses`]).
 
 use super::{FUEL_PER_CALL, MEMORY_LIMIT_PAGES, TABLE_ELEMENT_LIMIT};
 use crate::exec::{ExportState, Outcome, TrapKind, V};
@@ -16,7 +18,10 @@ pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
         let mut c = Config::new();
         c.wasm_simd(true)
-            .wasm_relaxed_simd(false)
+            .wasm_relaxed_simd(true)
+            .relaxed_simd_deterministic(true)
+            .wasm_threads(true)
+            .shared_memory(true)
             .wasm_tail_call(true)
             .wasm_multi_memory(true)
             .wasm_memory64(true)
@@ -25,7 +30,7 @@ pub fn engine() -> &'static Engine {
             .wasm_extended_const(true)
             .wasm_wide_arithmetic(false)
             .wasm_custom_page_sizes(false)
-            .wasm_exceptions(false)
+            .wasm_exceptions(true)
             .wasm_bulk_memory(true)
             .wasm_reference_types(true)
             .wasm_multi_value(true)
@@ -65,11 +70,24 @@ pub fn instantiate(wasm: &[u8], bounded: bool) -> Result<WasmtimeInstance, Outco
     let mut store = new_store(fuel);
     match Instance::new(&mut store, &module, &[]) {
         Ok(instance) => Ok(WasmtimeInstance { store, instance, fuel }),
-        Err(e) => Err(error_outcome(e)),
+        Err(e) => Err(error_outcome(&mut store, e)),
     }
 }
 
-fn error_outcome(e: wasmtime::Error) -> Outcome {
+fn error_outcome(store: &mut Store<StoreLimits>, e: wasmtime::Error) -> Outcome {
+    if e.is::<wasmtime::ThrownException>() {
+        let Some(exn) = store.take_pending_exception() else {
+            return Outcome::Error("thrown exception without a pending exception".into());
+        };
+        let n = exn.tag(&mut *store).map(|t| t.ty(&*store).ty().params().len()).unwrap_or_default();
+        let payload = (0..n)
+            .map(|i| match exn.field(&mut *store, i) {
+                Ok(v) => from_val(store, &v),
+                Err(_) => V::I32(i32::MIN),
+            })
+            .collect();
+        return Outcome::Exception(payload);
+    }
     if let Some(t) = e.downcast_ref::<Trap>() {
         return match TrapKind::from_wasmtime(*t) {
             Some(k) => Outcome::Trap(k),
@@ -92,6 +110,7 @@ fn from_val(store: &mut Store<StoreLimits>, v: &Val) -> V {
         Val::FuncRef(f) => V::FuncRef(f.is_some()),
         Val::ExternRef(e) => V::ExternRef(e.as_ref().map(|e| extern_id(store, e))),
         Val::V128(x) => V::V128(x.as_u128()),
+        Val::ExnRef(e) => V::ExnRef(e.is_some()),
         _ => V::I32(i32::MIN),
     }
 }
@@ -111,6 +130,7 @@ fn to_val(store: &mut Store<StoreLimits>, v: &V) -> Val {
         V::F32(b) => Val::F32(b),
         V::F64(b) => Val::F64(b),
         V::FuncRef(_) => Val::FuncRef(None),
+        V::ExnRef(_) => Val::ExnRef(None),
         V::V128(x) => Val::V128(x.into()),
         V::ExternRef(None) => Val::ExternRef(None),
         V::ExternRef(Some(id)) => {
@@ -130,7 +150,7 @@ impl crate::exec::Instance for WasmtimeInstance {
         self.store.set_fuel(self.fuel).expect("fuel is enabled");
         match f.call(&mut self.store, &args, &mut results) {
             Ok(()) => Outcome::Ok(results.iter().map(|r| from_val(&mut self.store, r)).collect()),
-            Err(e) => error_outcome(e),
+            Err(e) => error_outcome(&mut self.store, e),
         }
     }
 
@@ -145,6 +165,11 @@ impl crate::exec::Instance for WasmtimeInstance {
             .map(|(name, ext)| {
                 let state = match ext {
                     Extern::Memory(m) => ExportState::Memory(m.data(&self.store).to_vec()),
+                    Extern::SharedMemory(m) => ExportState::Memory(
+                        // SAFETY: no wasm runs on another thread while the state is read
+                        // (the differential target calls from this thread only).
+                        m.data().iter().map(|b| unsafe { *b.get() }).collect(),
+                    ),
                     Extern::Global(g) => {
                         let v = g.get(&mut self.store);
                         ExportState::Global(from_val(&mut self.store, &v))
@@ -157,6 +182,7 @@ impl crate::exec::Instance for WasmtimeInstance {
                                 Some(Ref::Extern(e)) => {
                                     V::ExternRef(e.as_ref().map(|e| extern_id(&mut self.store, e)))
                                 }
+                                Some(Ref::Exn(e)) => V::ExnRef(e.is_some()),
                                 _ => V::I32(-1),
                             })
                             .collect();
@@ -186,7 +212,16 @@ impl WasmtimeInstance {
                         wasmtime::ValType::I64 => Ty::I64,
                         wasmtime::ValType::F32 => Ty::F32,
                         wasmtime::ValType::F64 => Ty::F64,
+                        wasmtime::ValType::V128 => Ty::V128,
                         wasmtime::ValType::Ref(r) if r.heap_type().is_extern() => Ty::ExternRef,
+                        wasmtime::ValType::Ref(r)
+                            if matches!(
+                                r.heap_type(),
+                                wasmtime::HeapType::Exn | wasmtime::HeapType::NoExn
+                            ) =>
+                        {
+                            Ty::ExnRef
+                        }
                         _ => Ty::FuncRef,
                     })
                     .collect();

@@ -72,7 +72,9 @@ fn behaviour(rt: &Runtime, module: &kiln::CompiledModule, seed: u64) -> Result<B
                 kiln::ValType::I64 => V::I64(rng.interesting_u64() as i64),
                 kiln::ValType::F32 => V::F32(rng.interesting_f32_bits()),
                 kiln::ValType::F64 => V::F64(rng.interesting_f64_bits()),
+                kiln::ValType::V128 => V::V128(rng.interesting_v128()),
                 kiln::ValType::EXTERNREF => V::ExternRef(None),
+                kiln::ValType::EXNREF => V::ExnRef(false),
                 _ => V::FuncRef(false),
             })
             .collect();
