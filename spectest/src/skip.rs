@@ -1,6 +1,8 @@
 //! Assertions the spec-suite runs do not execute, each with the reason. Only for genuine
-//! limitations (e.g. a feature an engine does not have yet), never to hide a bug. Runs of
-//! other scripts (`kiln wast`, `kiln-spectest --dir`) skip nothing.
+//! limitations (e.g. a feature an engine does not have yet), never to hide a bug.
+//! `kiln wast` applies the same list to the spec suite's own files, found by the end of
+//! their path (`.../wasm-v3/ref_null.wast`), and prints each skipped file's reason; its
+//! `--no-skip-list` runs everything. `kiln-spectest --dir` skips nothing.
 
 use kiln::Engine;
 
@@ -86,12 +88,31 @@ pub const SKIPS: &[Skip] = &[
     gc("wasm-v3/type-rec.wast", 216),
 ];
 
-/// The entry of `skips` for `file:line` on `engine`, if any.
+/// Whether `file` (a `<set dir>/<name>` of the suite, or a path ending in one) is the file
+/// `skip` names.
+fn names(skip: &Skip, file: &str) -> bool {
+    file.strip_suffix(skip.file).is_some_and(|dir| dir.is_empty() || dir.ends_with('/'))
+}
+
+/// The entry of `skips` for `file:line` on `engine`, if any. `file` is `<set dir>/<name>`
+/// or a path that ends in it.
 pub fn lookup(
     skips: &'static [Skip],
     file: &str,
     line: usize,
     engine: Engine,
 ) -> Option<&'static Skip> {
-    skips.iter().find(|s| s.file == file && s.line == line && s.engine.is_none_or(|e| e == engine))
+    skips.iter().find(|s| s.line == line && s.engine.is_none_or(|e| e == engine) && names(s, file))
+}
+
+/// The distinct reasons of the entries of `skips` for `file` (as in [`lookup`]) on
+/// `engine`, in list order.
+pub fn reasons(skips: &'static [Skip], file: &str, engine: Engine) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for s in skips.iter().filter(|s| s.engine.is_none_or(|e| e == engine) && names(s, file)) {
+        if !out.contains(&s.reason) {
+            out.push(s.reason);
+        }
+    }
+    out
 }
