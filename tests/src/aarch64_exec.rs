@@ -507,7 +507,8 @@ fn module_header(
     def("PAGE_SIZE", PAGE.to_string());
     def("RESERVATION_BYTES", format!("{reservation}ull"));
     def("NUM_GLOBALS", o.num_defined_globals.to_string());
-    def("OFF_GLOBALS", o.defined_global(0).to_string());
+    let globals = if o.num_defined_globals > 0 { o.defined_global(0) } else { 0 };
+    def("OFF_GLOBALS", globals.to_string());
     def("GLOBAL_SIZE", size_of::<VMGlobalDefinition>().to_string());
     def("NUM_TABLES", o.num_defined_tables.to_string());
     let tables: Vec<String> = (0..o.num_defined_tables)

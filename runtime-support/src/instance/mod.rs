@@ -127,7 +127,13 @@ impl InstanceData {
     }
 
     fn at<T>(&self, offset: u32) -> *mut T {
-        // SAFETY: offsets come from `self.offsets` and lie within the VMContext allocation.
+        debug_assert!(
+            offset as usize + size_of::<T>() <= self.offsets.size() as usize,
+            "VMContext field at {offset} of {} bytes",
+            self.offsets.size()
+        );
+        // SAFETY: offsets come from `self.offsets` and lie within the VMContext allocation
+        // (debug-asserted above and per region by the `VMOffsets` accessors).
         unsafe { self.vmctx.add(offset as usize).cast() }
     }
 

@@ -240,8 +240,13 @@ pub(super) unsafe extern "C" fn exn_new(
     // SAFETY: compiled code passes its own live VMContext.
     let inst = unsafe { instance(vmctx) };
     let n = inst.module.info.tag_type(tag).params().len();
-    // SAFETY: compiled code passes a slot per parameter of the tag's type.
-    let payload: Box<[super::ValRaw]> = unsafe { std::slice::from_raw_parts(values, n) }.into();
+    // A tag without parameters gets no slots: `values` may then be null (no slice of it).
+    let payload: Box<[super::ValRaw]> = if n == 0 {
+        Box::default()
+    } else {
+        // SAFETY: compiled code passes a slot per parameter of the tag's type (n > 0).
+        unsafe { std::slice::from_raw_parts(values, n) }.into()
+    };
     inst.store().exceptions.borrow_mut().alloc(inst.tags[tag as usize], payload) as usize
 }
 

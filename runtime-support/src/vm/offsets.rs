@@ -7,6 +7,9 @@ use std::mem::size_of;
 
 /// Byte offsets of every field of one module's VMContext.
 ///
+/// Each accessor takes an index into its own region and debug-asserts that it lies inside
+/// it (an index past the region would name another field, or memory past the VMContext).
+///
 /// Layout, in order: [`VMContextHeader`]; one `*mut VMMemoryDefinition` per memory (imported
 /// ones first: an imported memory's is the exporter's definition, a defined unshared
 /// memory's is its inline definition below, a defined shared memory's is the shared
@@ -112,43 +115,53 @@ impl VMOffsets {
     }
     /// Offset of the `*mut VMMemoryDefinition` of imported memory `i`.
     pub fn imported_memory(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_imported_memories, "imported memory {i}");
         self.memory_pointer(i)
     }
     /// Offset of the `*mut VMMemoryDefinition` of memory `i` (memory index space): the
     /// definition that code reading memory `i` uses.
     pub fn memory_pointer(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_imported_memories + self.num_defined_memories, "memory {i}");
         self.imported_memories + i * PTR
     }
     /// Offset of the [`VMMemoryDefinition`] of defined memory `i` (0-based among defined).
     pub fn defined_memory(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_defined_memories, "defined memory {i}");
         self.defined_memories + i * size_of::<VMMemoryDefinition>() as u32
     }
     /// Offset of the [`VMFunctionImport`] of imported function `i`.
     pub fn imported_func(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_imported_funcs, "imported function {i}");
         self.imported_funcs + i * size_of::<VMFunctionImport>() as u32
     }
     /// Offset of the `*mut VMTableDefinition` of imported table `i`.
     pub fn imported_table(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_imported_tables, "imported table {i}");
         self.imported_tables + i * PTR
     }
     /// Offset of the [`VMTableDefinition`] of defined table `i`.
     pub fn defined_table(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_defined_tables, "defined table {i}");
         self.defined_tables + i * size_of::<VMTableDefinition>() as u32
     }
     /// Offset of the `*mut VMGlobalDefinition` of imported global `i`.
     pub fn imported_global(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_imported_globals, "imported global {i}");
         self.imported_globals + i * PTR
     }
     /// Offset of the [`VMGlobalDefinition`] of defined global `i`.
     pub fn defined_global(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_defined_globals, "defined global {i}");
         self.defined_globals + i * size_of::<VMGlobalDefinition>() as u32
     }
     /// Offset of the [`VMFuncRef`] of function `i` (function index space).
     pub fn funcref(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_funcs, "function {i}");
         self.funcrefs + i * size_of::<VMFuncRef>() as u32
     }
     /// Offset of the `*const VMTag` of tag `i` (tag index space).
     pub fn tag(&self, i: u32) -> u32 {
+        debug_assert!(i < self.num_tags, "tag {i}");
         self.tags + i * PTR
     }
 }
