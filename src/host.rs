@@ -293,8 +293,17 @@ impl<'r> HostModuleBuilder<'r> {
     }
 
     /// Exports a new memory of type `ty` (limits in pages of 64 KiB); a shared type
-    /// (threads proposal) makes a new [`crate::SharedMemory`].
+    /// (threads proposal) makes a new [`crate::SharedMemory`]. The runtime's
+    /// [`crate::ResourceLimiter`] is asked first, as for a memory an instance creates: a
+    /// refusal makes [`HostModuleBuilder::instantiate`] fail with [`Error::Resource`].
     pub fn memory(mut self, name: &str, ty: MemoryType) -> Self {
+        let min = ty.limits.min;
+        if !self.runtime.store().memory_growing(0, min) {
+            self.error = Some(Error::Resource(crate::ResourceError {
+                message: format!("the resource limiter refused a memory of {min} pages"),
+            }));
+            return self;
+        }
         if ty.shared {
             return match crate::SharedMemory::with_type(ty) {
                 Ok(m) => self.export_shared_memory(name, &m),
@@ -322,8 +331,16 @@ impl<'r> HostModuleBuilder<'r> {
 
     /// Exports a new table of type `ty` with every element set to `init` (a funcref of
     /// another runtime makes [`HostModuleBuilder::instantiate`] fail with
-    /// [`Error::WrongRuntime`]).
+    /// [`Error::WrongRuntime`]). The runtime's [`crate::ResourceLimiter`] is asked first,
+    /// as for a table an instance creates: a refusal is [`Error::Resource`].
     pub fn table(mut self, name: &str, ty: TableType, init: Val) -> Self {
+        let min = ty.limits.min;
+        if !self.runtime.store().table_growing(0, min) {
+            self.error = Some(Error::Resource(crate::ResourceError {
+                message: format!("the resource limiter refused a table of {min} elements"),
+            }));
+            return self;
+        }
         let runtime = self.runtime;
         let _guard = runtime.store().lock();
         let raw = match init.to_raw(self.store()) {

@@ -196,3 +196,62 @@ fn resource_limiter_is_consulted_on_growth_and_instantiation() {
         assert!(matches!(r, Err(Error::Resource(_))), "{engine:?}");
     }
 }
+
+/// The memories and tables a host module creates are asked for like an instance's: within
+/// the limits they are made and grow under the limiter from wasm; over them the host
+/// module's instantiation is a resource error naming what was refused.
+#[test]
+fn resource_limiter_is_consulted_on_host_module_memories_and_tables() {
+    use kiln::{IndexType, Limits as Sizes, MemoryType, RefType, TableType};
+    let memory = |min, max| MemoryType {
+        limits: Sizes { min, max: Some(max) },
+        index_type: IndexType::I32,
+        shared: false,
+    };
+    let table = |min| TableType {
+        element: RefType::FUNCREF,
+        limits: Sizes { min, max: None },
+        index_type: IndexType::I32,
+    };
+    for engine in engines() {
+        let rt = Runtime::with_config(RuntimeConfig::new().with_engine(engine));
+        let limits = std::sync::Arc::new(Limits::default());
+        rt.set_resource_limiter(limits.clone());
+        rt.host_module("env")
+            .memory("memory", memory(2, 8))
+            .table("table", table(3), kiln::Val::FuncRef(None))
+            .instantiate()
+            .unwrap();
+        let importer = wat::parse_str(
+            r#"(module
+                 (import "env" "memory" (memory 1))
+                 (import "env" "table" (table 1 funcref))
+                 (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+        )
+        .unwrap();
+        let inst = rt.instantiate_wasm(&importer).unwrap();
+        let grow = inst.typed_func::<i32, i32>("grow").unwrap();
+        assert_eq!(grow.call(2).unwrap(), 2, "{engine:?}");
+        assert_eq!(grow.call(1).unwrap(), -1, "{engine:?}: 5 pages refused by the limiter");
+        let asked = limits.asked.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(asked >= 4, "{engine:?}: asked {asked} times");
+
+        let r = rt.host_module("big_memory").memory("memory", memory(5, 8)).instantiate();
+        match r {
+            Err(Error::Resource(e)) => {
+                assert!(e.to_string().contains("memory of 5 pages"), "{engine:?}: {e}")
+            }
+            other => panic!("{engine:?}: {other:?}"),
+        }
+        let r = rt
+            .host_module("big_table")
+            .table("table", table(11), kiln::Val::FuncRef(None))
+            .instantiate();
+        match r {
+            Err(Error::Resource(e)) => {
+                assert!(e.to_string().contains("table of 11 elements"), "{engine:?}: {e}")
+            }
+            other => panic!("{engine:?}: {other:?}"),
+        }
+    }
+}
