@@ -42,8 +42,8 @@
  *     the exception-handling builtins (exceptions in an arena, `throw` as an unwinder of
  *     the frame-pointer chain that resumes at a landing pad, as runtime-support's
  *     traphandlers/throw.rs does), and the host-to-wasm entry; the others (table.grow,
- *     epoch_reached, and any new one) are stubs that print `builtin N` (the slot) and
- *     exit with EXIT_BUILTIN;
+ *     epoch_reached, type_check, and any new one) are stubs that print `builtin N` (the
+ *     slot) and exit with EXIT_BUILTIN;
  *   - SIGILL/SIGSEGV/SIGBUS/SIGFPE handlers that find the code item (function or
  *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
  *

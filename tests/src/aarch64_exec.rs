@@ -39,8 +39,8 @@
 //!
 //! Limits (each an error from [`Aarch64Program::build`], not a silent skip): modules with
 //! imports, reference-typed globals holding a non-null value, or exports taking or returning
-//! references (those exports are not callable). Every builtin but `table.grow` and
-//! `epoch_reached` is implemented in C; a call of another (a stub) ends the run with an error
+//! references (those exports are not callable). Every builtin but `table.grow`,
+//! `epoch_reached` and `type_check` is implemented in C; a call of another (a stub) ends the run with an error
 //! naming the slot. Uncaught exceptions' payloads must be numeric to be compared.
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};

@@ -1,8 +1,10 @@
 //! Kiln's aarch64 code, executed: modules compiled with `kiln::aot` for
 //! `aarch64-unknown-linux-gnu` (`--emit obj`), linked with a C driver and run under
 //! `qemu-aarch64` (see `kiln_tests::aarch64_exec`), must give the interpreter's results on
-//! this host — values bit for bit (NaNs by the spec suite's canonical/arithmetic rules) and
-//! the same trap codes, the aarch64 ones found through the object's `.kiln.traps`.
+//! this host — values bit for bit (NaNs by the spec suite's canonical/arithmetic rules),
+//! the same trap codes, the aarch64 ones found through the object's `.kiln.traps`, and the
+//! same uncaught exceptions (tag and payload), thrown and caught by the driver's unwinder
+//! from the object's handler table.
 //!
 //! `aarch64-linux-gnu-gcc`, `aarch64-linux-gnu-objcopy` and `qemu-aarch64` come from
 //! `scripts/setup-deps.sh`; when one is missing these tests FAIL and say so.
