@@ -1637,6 +1637,10 @@ fn exception_handling_matches_the_interpreter() {
     for v in [5, 10, 11, 0xffff_ffff] {
         calls.push(c("catch_ref", &[v]));
     }
+    // Exceptions a reference was taken to stay in the arena: past its first 64 entries.
+    for n in 0..80 {
+        calls.push(c("keep_then_throw", &[n % 7]));
+    }
     calls.extend([
         Call::with_bits(
             "multi",
