@@ -29,11 +29,21 @@
  *       (0xffffffff for null),
  *       u32 data segment count, per segment u32 length and its bytes (empty when dropped),
  *       u32 element segment count, per segment u32 length and one u32 function index per
- *       element (empty unless passive and not dropped), all little-endian;
+ *       element (empty unless passive and not dropped),
+ *       u32 tag count, per tag u32 identity (equal for the same tag instance) and u32
+ *       number of payload values,
+ *       the handler table (runtime-support's vm::handler_table, offsets in the module's
+ *       .text): u32 call-site count, per call site u32 return-address offset, frame
+ *       offset, saved-VMContext offset, first clause and clause count (sorted by return
+ *       address); u32 clause count, per clause u32 tag (KILN_CATCH_ALL: any) and u32
+ *       landing-pad offset, all little-endian;
  *   - builtins in C: memory.grow/fill/copy/init, data.drop, table.fill/copy/init,
  *     elem.drop, memory.atomic.wait32/64 and notify (one thread: nothing wakes a waiter),
- *     and the host-to-wasm entry; the others (table.grow, epoch_reached, and any
- *     new one) are stubs that print `builtin N` (the slot) and exit with EXIT_BUILTIN;
+ *     the exception-handling builtins (exceptions in an arena, `throw` as an unwinder of
+ *     the frame-pointer chain that resumes at a landing pad, as runtime-support's
+ *     traphandlers/throw.rs does), and the host-to-wasm entry; the others (table.grow,
+ *     epoch_reached, type_check, and any new one) are stubs that print `builtin N` (the
+ *     slot) and exit with EXIT_BUILTIN;
  *   - SIGILL/SIGSEGV/SIGBUS/SIGFPE handlers that find the code item (function or
  *     trampoline symbol) holding the faulting PC and unwind to the entry with siglongjmp.
  *
@@ -45,7 +55,12 @@
  *   `ok HEX...`                 the results' raw bits (i32/f32 as 32 bits, i64/f64 as 64,
  *                               v128 as 128),
  *   `trap ITEM OFFSET SIGNAL`   the faulting item (its position in KILN_ITEMS, which is its
- *                               position in .kiln.meta) and the PC's offset from its symbol.
+ *                               position in .kiln.meta) and the PC's offset from its symbol;
+ *   `exception ITEM OFFSET SIGNAL TAG HEX...`
+ *                               an exception no compiled frame caught: the trap that ended
+ *                               the call as above (the unwind-pending trap site), the tag's
+ *                               module index and the payload's raw bits, each value's whole
+ *                               16-byte slot (the host masks them to the value types).
  * Exit codes: 0 done, 2 bad usage or state file, 3 an unimplemented builtin was called,
  * 4 a fault outside the module's code or outside a call.
  */
@@ -120,6 +135,8 @@ static uint32_t type_ids[KILN_NUM_TYPES + 1];
 struct entry {
     sigjmp_buf env;
     struct entry *prev;
+    /* The entry's frame pointer: the unwinder stops below it. */
+    uintptr_t fp;
 };
 static struct entry *volatile current_entry;
 static volatile int trap_item = -1;
@@ -188,6 +205,7 @@ uint32_t kiln_builtin_enter_wasm(void *callee_vmctx, void *caller_vmctx, ValRaw 
     uintptr_t saved_limit = FIELD(store_ctx, KILN_OFF_STORE_STACK_LIMIT, uintptr_t);
     FIELD(store_ctx, KILN_OFF_STORE_STACK_LIMIT, uintptr_t) = (uintptr_t)__builtin_frame_address(0) - STACK_BUDGET;
     e.prev = current_entry;
+    e.fp = (uintptr_t)__builtin_frame_address(0);
     current_entry = &e;
     uint32_t ok;
     if (sigsetjmp(e.env, 1) == 0) {
@@ -337,6 +355,200 @@ uint32_t kiln_builtin_table_init(void *ctx, uint32_t table, uint32_t elem, uint6
     return KILN_BUILTIN_OK;
 }
 
+/* ---- exception handling ---- */
+
+/* The module's tags (from the state file): tags are compared by identity, as the runtime
+ * compares VMTag addresses. */
+struct tag {
+    uint32_t identity;
+    uint32_t params;
+};
+static struct tag *tags;
+static uint32_t num_tags;
+
+/* The handler table (from the state file; offsets in the module's .text). */
+struct call_site {
+    uint32_t ret_addr, frame_offset, vmctx_sp_offset, first_clause, num_clauses;
+};
+struct clause {
+    uint32_t tag, landing;
+};
+static struct call_site *call_sites;
+static uint32_t num_call_sites;
+static struct clause *clauses;
+static uint32_t num_clauses;
+
+/* The exceptions arena: a raw exnref is the slot index plus one (0 is null). A caught
+ * exception no reference to it remains of is released; an exposed one lives on. */
+struct exception {
+    bool live, exposed;
+    uint32_t tag;
+    ValRaw *payload;
+};
+static struct exception *exceptions;
+static uint32_t num_exception_slots, exception_capacity;
+static uint32_t *free_exceptions;
+static uint32_t num_free_exceptions;
+
+/* The exception no compiled frame caught, which ends the current call (0: none). */
+static uintptr_t pending_exception;
+
+static struct exception *exception_of(uintptr_t exn) {
+    if (exn == 0 || exn > num_exception_slots || !exceptions[exn - 1].live) return NULL;
+    return &exceptions[exn - 1];
+}
+
+static void fatal(const char *what) {
+    printf("fatal: %s\n", what);
+    fflush(stdout);
+    _exit(EXIT_FATAL);
+}
+
+static void release_exception(uintptr_t exn) {
+    struct exception *e = exception_of(exn);
+    if (e == NULL || e->exposed) return;
+    free(e->payload);
+    e->payload = NULL;
+    e->live = false;
+    free_exceptions[num_free_exceptions++] = (uint32_t)(exn - 1);
+}
+
+uintptr_t kiln_builtin_exn_new(void *ctx, uint32_t tag, ValRaw *values) {
+    (void)ctx;
+    if (tag >= num_tags) fatal("exn_new of a tag the module does not have");
+    uint32_t n = tags[tag].params;
+    ValRaw *payload = malloc(n ? n * sizeof *payload : 1);
+    if (payload == NULL) fatal("out of memory for an exception");
+    if (n != 0) memcpy(payload, values, n * sizeof *payload);
+    uint32_t i;
+    if (num_free_exceptions != 0) {
+        i = free_exceptions[--num_free_exceptions];
+    } else {
+        if (num_exception_slots == exception_capacity) {
+            exception_capacity = exception_capacity ? 2 * exception_capacity : 64;
+            exceptions = realloc(exceptions, exception_capacity * sizeof *exceptions);
+            free_exceptions = realloc(free_exceptions, exception_capacity * sizeof *free_exceptions);
+            if (exceptions == NULL || free_exceptions == NULL) fatal("out of memory for exceptions");
+        }
+        i = num_exception_slots++;
+    }
+    exceptions[i] = (struct exception){.live = true, .exposed = false, .tag = tag, .payload = payload};
+    return (uintptr_t)i + 1;
+}
+
+void kiln_builtin_exn_catch(void *ctx, uintptr_t exn, ValRaw *values, uint32_t keep) {
+    (void)ctx;
+    struct exception *e = exception_of(exn);
+    if (e == NULL) fatal("exn_catch of an exception that does not exist");
+    if (values != NULL) memcpy(values, e->payload, tags[e->tag].params * sizeof *values);
+    if (keep == 0) release_exception(exn);
+    else e->exposed = true;
+}
+
+uint32_t kiln_builtin_exn_is(void *ctx, uintptr_t exn, uint32_t tag) {
+    (void)ctx;
+    struct exception *e = exception_of(exn);
+    return e != NULL && tag < num_tags && tags[e->tag].identity == tags[tag].identity;
+}
+
+/* Where an exception is caught: the landing pad and the frame to run it in. */
+struct landing {
+    uintptr_t pc, sp, fp;
+};
+
+static uintptr_t text_start(void) { return KILN_TEXT_START; }
+
+/* The call site whose return address is `ret`, if it has handlers (binary search). */
+static const struct call_site *call_site_at(uintptr_t ret) {
+    if (ret < text_start() || ret - text_start() > UINT32_MAX) return NULL;
+    uint32_t offset = (uint32_t)(ret - text_start());
+    uint32_t lo = 0, hi = num_call_sites;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (call_sites[mid].ret_addr == offset) return &call_sites[mid];
+        if (call_sites[mid].ret_addr < offset) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
+/* The first compiled frame from the caller of the frame at `fp` up to the innermost entry
+ * whose handlers catch an exception of module tag `tag`: each frame record is
+ * { caller's FP, return address }, and the return address is looked up in the handler
+ * table; the first clause of the call site that names the tag (or catches all) wins. */
+static bool find_landing(uint32_t tag, uintptr_t fp, struct landing *out) {
+    if (current_entry == NULL) return false;
+    uintptr_t stop = current_entry->fp;
+    while (fp != 0 && fp < stop && fp % 16 == 0) {
+        uintptr_t caller_fp = ((const uintptr_t *)fp)[0];
+        uintptr_t ret = ((const uintptr_t *)fp)[1];
+        if (caller_fp <= fp) return false;
+        const struct call_site *site = call_site_at(ret);
+        if (site != NULL) {
+            uintptr_t sp = caller_fp - site->frame_offset;
+            for (uint32_t i = 0; i < site->num_clauses; i++) {
+                const struct clause *c = &clauses[site->first_clause + i];
+                bool hit = c->tag == KILN_CATCH_ALL;
+                if (!hit) {
+                    /* The runtime resolves the clause's tag through the instance of the
+                     * VMContext the call site saved; the driver has one instance. */
+                    if (FIELD(sp, site->vmctx_sp_offset, unsigned char *) != vmctx)
+                        fatal("a call site's saved VMContext is not the instance's");
+                    hit = tags[c->tag].identity == tags[tag].identity;
+                }
+                if (hit) {
+                    *out = (struct landing){.pc = text_start() + c->landing, .sp = sp, .fp = caller_fp};
+                    return true;
+                }
+            }
+        }
+        fp = caller_fp;
+    }
+    return false;
+}
+
+/* Continues at `pc` with stack pointer `sp`, frame pointer `fp` and `exn` in the first
+ * exception payload register of Cranelift's try_call ABI (x0), the second (x1) zero. */
+__attribute__((noreturn)) void kiln_driver_resume(uintptr_t pc, uintptr_t sp, uintptr_t fp, uintptr_t exn);
+__asm__(".text\n"
+        ".p2align 4\n"
+        ".globl kiln_driver_resume\n"
+        ".type kiln_driver_resume, %function\n"
+        "kiln_driver_resume:\n"
+        "    mov x16, x0\n"
+        "    mov sp, x1\n"
+        "    mov x29, x2\n"
+        "    mov x0, x3\n"
+        "    mov x1, xzr\n"
+        "    br x16\n"
+        ".size kiln_driver_resume, . - kiln_driver_resume\n");
+
+/* `throw` once the throwing function's own handlers did not catch `exn`: resumes at the
+ * landing pad of the first compiled frame above `fp` that catches it, else makes it the
+ * pending exception and returns (the function then traps, ending the call). */
+void kiln_builtin_throw(void *ctx, uintptr_t exn, uintptr_t fp) {
+    (void)ctx;
+    struct exception *e = exception_of(exn);
+    if (e == NULL) fatal("throw of an exception that does not exist");
+    struct landing l;
+    if (find_landing(e->tag, fp, &l)) kiln_driver_resume(l.pc, l.sp, l.fp, exn);
+    pending_exception = exn;
+}
+
+/* After an array call from compiled code returned false (a wasm-to-array trampoline):
+ * the pending exception, if any, continues at the first compiled frame above `fp` that
+ * catches it. */
+void kiln_builtin_unwind_pending(void *ctx, uintptr_t fp) {
+    (void)ctx;
+    struct exception *e = exception_of(pending_exception);
+    struct landing l;
+    if (e != NULL && find_landing(e->tag, fp, &l)) {
+        uintptr_t exn = pending_exception;
+        pending_exception = 0;
+        kiln_driver_resume(l.pc, l.sp, l.fp, exn);
+    }
+}
+
 /* ---- setup ---- */
 
 static void read_exact(FILE *f, void *buf, size_t n, const char *what) {
@@ -359,6 +571,36 @@ static struct segment *read_segments(FILE *f, uint32_t *count, size_t item_size,
         read_exact(f, segments[i].items, bytes, what);
     }
     return segments;
+}
+
+static void *read_array(FILE *f, uint32_t *count, size_t item_size, const char *what) {
+    read_exact(f, count, sizeof *count, what);
+    void *items = calloc(*count ? *count : 1, item_size);
+    if (items == NULL) exit(EXIT_USAGE);
+    read_exact(f, items, (size_t)*count * item_size, what);
+    return items;
+}
+
+static void bad_state(const char *what, uint32_t i) {
+    fprintf(stderr, "state file: %s %u\n", what, i);
+    exit(EXIT_USAGE);
+}
+
+/* The tags and the handler table, checked so the unwinder indexes only what exists. */
+static void read_exception_handling(FILE *f) {
+    tags = read_array(f, &num_tags, sizeof *tags, "the tags");
+    call_sites = read_array(f, &num_call_sites, sizeof *call_sites, "the handler call sites");
+    clauses = read_array(f, &num_clauses, sizeof *clauses, "the handler clauses");
+    for (uint32_t i = 0; i < num_tags; i++)
+        if (tags[i].params > 1u << 20) bad_state("too many payload values of tag", i);
+    for (uint32_t i = 0; i < num_call_sites; i++) {
+        const struct call_site *c = &call_sites[i];
+        if (i > 0 && call_sites[i - 1].ret_addr >= c->ret_addr) bad_state("unsorted call site", i);
+        if (c->first_clause > num_clauses || c->num_clauses > num_clauses - c->first_clause)
+            bad_state("clauses out of range at call site", i);
+    }
+    for (uint32_t i = 0; i < num_clauses; i++)
+        if (clauses[i].tag != KILN_CATCH_ALL && clauses[i].tag >= num_tags) bad_state("unknown tag in clause", i);
 }
 
 static void setup(const char *state_path) {
@@ -445,6 +687,7 @@ static void setup(const char *state_path) {
             }
         }
     }
+    read_exception_handling(f);
     if (fgetc(f) != EOF) {
         fprintf(stderr, "state file: trailing bytes\n");
         exit(EXIT_USAGE);
@@ -499,6 +742,7 @@ static void run_call(const char *spec) {
     }
     kiln_array_call_fn entry = (kiln_array_call_fn)(const void *)FUNCS[x->func_index].array_entry;
     trap_item = -1;
+    pending_exception = 0;
     if (entry(vmctx, NULL, values, len)) {
         printf("ok");
         for (uint32_t i = 0; i < x->results; i++) {
@@ -510,6 +754,15 @@ static void run_call(const char *spec) {
             printf(" %" PRIx64, bits);
         }
         printf("\n");
+    } else if (trap_item >= 0 && pending_exception != 0) {
+        struct exception *e = exception_of(pending_exception);
+        if (e == NULL) fatal("the pending exception does not exist");
+        printf("exception %d %u %d %u", trap_item, trap_offset, trap_signal, e->tag);
+        for (uint32_t i = 0; i < tags[e->tag].params; i++)
+            printf(" %" PRIx64 "%016" PRIx64, e->payload[i].hi, e->payload[i].lo);
+        printf("\n");
+        release_exception(pending_exception);
+        pending_exception = 0;
     } else if (trap_item >= 0) {
         printf("trap %d %u %d\n", trap_item, trap_offset, trap_signal);
     } else {

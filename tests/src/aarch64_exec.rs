@@ -21,36 +21,44 @@
 //!    `kiln_builtins.h` defines for the builtins the driver does not implement;
 //! 5. instantiates the module on the host interpreter (before anything runs) and writes
 //!    its initial memory images, global values and table elements to the state file the
-//!    driver loads.
+//!    driver loads, with the module's tags (identities from the instance, payload counts)
+//!    and the object's handler table, decoded from its `.kiln.metadata` with
+//!    [`decode_metadata`] and checked with [`HandlerTable::verify`], for the driver's
+//!    exception-handling builtins and unwinder.
 //!
 //! [`Aarch64Program::run`] runs the driver under `qemu-aarch64` with a list of calls and
 //! turns each reported fault (code item + offset from its symbol) into a trap code through
-//! the object's `.kiln.traps`. [`interpret`] runs the same calls on the interpreter through
-//! the public API, and [`outcomes_match`] compares the two, NaNs by a [`NanRule`].
+//! the object's `.kiln.traps`, and each uncaught exception (which ends the call at the
+//! unwind-pending trap site) into an [`Outcome::Exception`]. [`interpret`] runs the same
+//! calls on the interpreter through the public API, and [`outcomes_match`] compares the
+//! two, NaNs by a [`NanRule`].
 //!
 //! Values cross as raw bits: `i32`/`f32` in the low 32 bits, `i64`/`f64` in the low 64,
 //! `v128` whole (128 bits, lane 0 lowest), so SIMD code runs like scalar code. Modules are
-//! compiled and interpreted with [`FEATURES`] (WebAssembly 2.0 and relaxed SIMD).
+//! compiled and interpreted with [`FEATURES`].
 //!
 //! Limits (each an error from [`Aarch64Program::build`], not a silent skip): modules with
 //! imports, reference-typed globals holding a non-null value, or exports taking or returning
-//! references (those exports are not callable). Every builtin but `table.grow` and
-//! `epoch_reached` is implemented in C; a call of another (a stub) ends the run with an error
-//! naming the slot.
+//! references (those exports are not callable). Every builtin but `table.grow`,
+//! `epoch_reached` and `type_check` is implemented in C; a call of another (a stub) ends the run with an error
+//! naming the slot. Uncaught exceptions' payloads must be numeric to be compared.
 
 use kiln::aot::{AotOptions, Emit, compile_artifact};
 use kiln::{Error, RuntimeConfig, Val, ValType};
 use kiln_runtime_support::TrapCode;
 use kiln_runtime_support::artifact::object_meta::{ItemKind, ItemRecord, ObjectMeta};
-use kiln_runtime_support::artifact::object_sections::{META_SECTION, TRAPS_SECTION};
+use kiln_runtime_support::artifact::object_sections::{
+    META_SECTION, METADATA_SECTION, TRAPS_SECTION, decode_metadata,
+};
 use kiln_runtime_support::artifact::object_tables::{TrapRecord, decode_traps};
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{InstanceData, instantiate};
 use kiln_runtime_support::module::{DecodeOptions, EntityIndex, ModuleInfo, decode};
 use kiln_runtime_support::vm::builtins::c_header;
+use kiln_runtime_support::vm::handler_table::CATCH_ALL;
 use kiln_runtime_support::vm::{
-    Store, StoreConfig, VMCONTEXT_MAGIC, VMContextHeader, VMFuncRef, VMGlobalDefinition,
-    VMMemoryDefinition, VMOffsets, VMStoreContext, VMTableDefinition,
+    HandlerTable, Store, StoreConfig, VMCONTEXT_MAGIC, VMContextHeader, VMFuncRef,
+    VMGlobalDefinition, VMMemoryDefinition, VMOffsets, VMStoreContext, VMTableDefinition,
 };
 use object::read::elf::ElfFile64;
 use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
@@ -79,8 +87,9 @@ const COMMAND_LINE_BYTES: usize = 64 * 1024;
 const PAGE: u64 = 65536;
 
 /// The features modules are compiled, decoded and interpreted with: WebAssembly 2.0 (SIMD
-/// included), relaxed SIMD, and the WebAssembly 3.0 proposals the compiler translates (tail
-/// calls, typed function references, extended constants, multiple and 64-bit memories).
+/// included), relaxed SIMD, threads, and the WebAssembly 3.0 proposals the compiler
+/// translates (tail calls, typed function references, extended constants, multiple and
+/// 64-bit memories, exception handling with its legacy instructions).
 pub const FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
     .union(kiln::CoreFeatures::RELAXED_SIMD)
     .union(kiln::CoreFeatures::TAIL_CALL)
@@ -88,7 +97,8 @@ pub const FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
     .union(kiln::CoreFeatures::EXTENDED_CONST)
     .union(kiln::CoreFeatures::MULTI_MEMORY)
     .union(kiln::CoreFeatures::MEMORY64)
-    .union(kiln::CoreFeatures::THREADS);
+    .union(kiln::CoreFeatures::THREADS)
+    .union(kiln::CoreFeatures::EXCEPTIONS);
 
 /// How modules are decoded: with [`FEATURES`], as they are compiled.
 const DECODE: DecodeOptions = DecodeOptions { features: FEATURES, keep_custom_sections: false };
@@ -142,6 +152,16 @@ pub enum Outcome {
     Values(Vec<u128>),
     /// It trapped.
     Trap(TrapCode),
+    /// It ended with an exception no wasm frame caught (the interpreter's
+    /// [`Error::Exception`]).
+    Exception {
+        /// The tag's module index when the module exports that tag (how the interpreter's
+        /// tag is identified through the public API), `None` for a tag it does not export.
+        tag: Option<u32>,
+        /// The payload values as raw bits, each as wide as its type (as in
+        /// [`Outcome::Values`]).
+        payload: Vec<u128>,
+    },
 }
 
 /// An exported function the driver can call.
@@ -163,6 +183,8 @@ pub struct Aarch64Program {
     exports: Vec<ExportSig>,
     items: Items,
     traps: Vec<TrapRecord>,
+    /// Per module tag: its parameter types, and whether the module exports it.
+    tags: Vec<(Vec<ValType>, bool)>,
 }
 
 /// Runs `cmd`, failing with its output when it does not succeed.
@@ -214,7 +236,7 @@ impl Aarch64Program {
         let info = decode(wasm, DECODE).map_err(|e| format!("{name}: {e}"))?;
         check_limits(&info)?;
 
-        let (items, traps) = read_object(&object)?;
+        let (items, traps, handlers) = read_object(&object)?;
         let object_path = dir.join("module.o");
         write(&object_path, &object)?;
         let symbols_path = dir.join("symbols.txt");
@@ -257,8 +279,14 @@ impl Aarch64Program {
         )?;
 
         let state = dir.join("state.bin");
-        write(&state, &initial_state(wasm)?)?;
-        Ok(Self { name: name.to_string(), exe, state, exports, items, traps })
+        write(&state, &initial_state(wasm, &handlers)?)?;
+        let tags = (0..info.tags.len() as u32)
+            .map(|t| {
+                let exported = info.exports.iter().any(|e| e.index == EntityIndex::Tag(t));
+                (info.tag_type(t).params().to_vec(), exported)
+            })
+            .collect();
+        Ok(Self { name: name.to_string(), exe, state, exports, items, traps, tags })
     }
 
     /// Runs `calls` in order in one instance of the module under qemu-aarch64.
@@ -366,17 +394,62 @@ impl Aarch64Program {
                 let [item, offset, signal] = nums[..] else {
                     return Err(format!("bad trap line `{line}`"));
                 };
-                let symbol = self.items.get(item as usize).map_or("?", |(_, s)| s.as_str());
-                self.traps
+                let code = self.trap_code(item, offset, signal)?;
+                Ok((Outcome::Trap(code), Some(signal as i32)))
+            }
+            Some("exception") => {
+                let words: Vec<&str> = words.collect();
+                let bad = || format!("bad exception line `{line}`");
+                let num = |w: &str| w.parse::<u32>().map_err(|_| bad());
+                let [item, offset, signal, tag, payload @ ..] = &words[..] else {
+                    return Err(bad());
+                };
+                let (item, offset, signal, tag) =
+                    (num(item)?, num(offset)?, num(signal)?, num(tag)?);
+                // The call ended as the runtime's does: the throwing function (or a
+                // wasm-to-array trampoline) trapped with the exception pending.
+                let code = self.trap_code(item, offset, signal)?;
+                if code != TrapCode::HostError {
+                    return Err(format!(
+                        "{}: an uncaught exception ended the call at a `{code}` trap site, not \
+                         the unwind-pending one",
+                        self.name
+                    ));
+                }
+                let (types, exported) = self.tags.get(tag as usize).ok_or_else(bad)?;
+                if payload.len() != types.len() {
+                    return Err(bad());
+                }
+                let payload = payload
                     .iter()
-                    .find(|t| t.item == item && t.offset == offset)
-                    .map(|t| (Outcome::Trap(t.code), Some(signal as i32)))
-                    .ok_or_else(|| {
-                        format!("{}: signal {signal} at {symbol}+{offset:#x}, which is not a trap site in .kiln.traps", self.name)
+                    .zip(types)
+                    .map(|(w, t)| {
+                        let bits = u128::from_str_radix(w, 16).map_err(|_| bad())?;
+                        Ok(match bits_of(*t)? {
+                            128 => bits,
+                            b => bits & ((1u128 << b) - 1),
+                        })
                     })
+                    .collect::<Result<_, String>>()?;
+                Ok((Outcome::Exception { tag: exported.then_some(tag), payload }, None))
             }
             _ => Err(format!("{}: unexpected driver output `{line}`", self.name)),
         }
+    }
+
+    /// The trap code of the trap site `offset` bytes into item `item` (a fault the driver
+    /// reported with `signal`).
+    fn trap_code(&self, item: u32, offset: u32, signal: u32) -> Result<TrapCode, String> {
+        let symbol = self.items.get(item as usize).map_or("?", |(_, s)| s.as_str());
+        self.traps.iter().find(|t| t.item == item && t.offset == offset).map(|t| t.code).ok_or_else(
+            || {
+                format!(
+                    "{}: signal {signal} at {symbol}+{offset:#x}, which is not a trap site in \
+                     .kiln.traps",
+                    self.name
+                )
+            },
+        )
     }
 }
 
@@ -397,8 +470,9 @@ fn check_limits(info: &ModuleInfo) -> Result<(), String> {
 /// An object's code items (`.kiln.meta` records, in order) with their symbol names.
 type Items = Vec<(ItemRecord, String)>;
 
-/// The item table (with symbol names) and trap sites of an aarch64 object.
-fn read_object(bytes: &[u8]) -> Result<(Items, Vec<TrapRecord>), String> {
+/// The item table (with symbol names), trap sites and exception-handler table of an
+/// aarch64 object (the handler table checked against its code and tags).
+fn read_object(bytes: &[u8]) -> Result<(Items, Vec<TrapRecord>, HandlerTable), String> {
     let elf = ElfFile64::<object::Endianness>::parse(bytes).map_err(|e| format!("object: {e}"))?;
     let section = |name: &str| -> Result<&[u8], String> {
         elf.section_by_name(name)
@@ -407,7 +481,14 @@ fn read_object(bytes: &[u8]) -> Result<(Items, Vec<TrapRecord>), String> {
     };
     let (meta, _seal) = ObjectMeta::decode(section(META_SECTION)?).map_err(|e| e.to_string())?;
     let traps = decode_traps(section(TRAPS_SECTION)?).map_err(|e| e.to_string())?;
-    let text = elf.section_by_name(".text").ok_or("object has no .text")?.index();
+    let metadata = decode_metadata(section(METADATA_SECTION)?).map_err(|e| e.to_string())?;
+    let text = elf.section_by_name(".text").ok_or("object has no .text")?;
+    let text_len = text.size() as usize;
+    let text = text.index();
+    metadata
+        .handlers
+        .verify(text_len, metadata.module.tags.len() as u32)
+        .map_err(|e| format!("the object's handler table: {e}"))?;
     let mut items = Vec::with_capacity(meta.items.len());
     for r in meta.items {
         let symbol = elf
@@ -421,7 +502,7 @@ fn read_object(bytes: &[u8]) -> Result<(Items, Vec<TrapRecord>), String> {
             .ok_or_else(|| format!("no symbol for item {r:?}"))?;
         items.push((r, symbol.name().map_err(|e| e.to_string())?.to_string()));
     }
-    Ok((items, traps))
+    Ok((items, traps, metadata.handlers))
 }
 
 fn exports(info: &ModuleInfo) -> Result<Vec<ExportSig>, String> {
@@ -532,6 +613,16 @@ fn module_header(
         .collect();
     def("NUM_TYPES", info.types.len().to_string());
     def("TYPE_IDS", format!("{{{}}}", ids.join(", ")));
+    def("CATCH_ALL", format!("{CATCH_ALL:#x}u"));
+    // Where the module's `.text` starts in the linked driver (the handler table's offsets
+    // count from it): an item's address less its offset in `.text`.
+    def(
+        "TEXT_START",
+        match items.first() {
+            Some((r, _)) => format!("((uintptr_t)kiln_item_0 - {}u)", r.text_offset),
+            None => "((uintptr_t)0)".into(),
+        },
+    );
 
     // Item symbols, named through asm labels (symbols may hold `.` and `$`).
     for (i, (_, symbol)) in items.iter().enumerate() {
@@ -581,8 +672,10 @@ fn module_header(
 
 /// Instantiates `wasm` on the host interpreter and encodes its initial state as the driver
 /// reads it (tests/c/aarch64_driver.c): per memory its length and bytes, defined globals, table
-/// elements as function indices, the live data segments and passive element segments.
-fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
+/// elements as function indices, the live data segments and passive element segments, the
+/// tags (identity: the first module tag index of the same tag instance; payload count) and
+/// the object's `handlers`.
+fn initial_state(wasm: &[u8], handlers: &HandlerTable) -> Result<Vec<u8>, String> {
     let info = Arc::new(decode(wasm, DECODE).map_err(|e| e.to_string())?);
     let interp = kiln_runtime_support::interp::InterpModule::new(
         info.clone(),
@@ -662,6 +755,25 @@ fn initial_state(wasm: &[u8]) -> Result<Vec<u8>, String> {
             out.extend_from_slice(&func_index(raw)?.to_le_bytes());
         }
     }
+    let u32s = |out: &mut Vec<u8>, values: &[u32]| {
+        values.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes()))
+    };
+    u32s(&mut out, &[inst.tags.len() as u32]);
+    for (t, &tag) in inst.tags.iter().enumerate() {
+        let identity = inst.tags.iter().position(|&u| std::ptr::eq(u, tag)).unwrap_or(t);
+        u32s(&mut out, &[identity as u32, info.tag_type(t as u32).params().len() as u32]);
+    }
+    u32s(&mut out, &[handlers.call_sites.len() as u32]);
+    for c in &handlers.call_sites {
+        u32s(
+            &mut out,
+            &[c.ret_addr, c.frame_offset, c.vmctx_sp_offset, c.first_clause, c.num_clauses],
+        );
+    }
+    u32s(&mut out, &[handlers.clauses.len() as u32]);
+    for c in &handlers.clauses {
+        u32s(&mut out, &[c.tag, c.landing]);
+    }
     Ok(out)
 }
 
@@ -691,10 +803,20 @@ fn bits_from_val(v: &Val) -> Result<u128, String> {
 ///
 /// # Errors
 /// A message when the module does not instantiate, an export is missing, or a call fails
-/// with something other than a trap.
+/// with something other than a trap or an exception with a numeric payload.
 pub fn interpret(wasm: &[u8], calls: &[Call]) -> Result<Vec<Outcome>, String> {
     let rt = kiln::Runtime::with_config(RuntimeConfig::interpreter().with_core_features(FEATURES));
     let inst = rt.instantiate_wasm(wasm).map_err(|e| e.to_string())?;
+    // The module's exported tags, by module tag index, to name an exception's tag.
+    let info = decode(wasm, DECODE).map_err(|e| e.to_string())?;
+    let exported_tags: Vec<(u32, kiln::Tag)> = info
+        .exports
+        .iter()
+        .filter_map(|e| match e.index {
+            EntityIndex::Tag(t) => Some((t, inst.exported_tag(&e.name)?)),
+            _ => None,
+        })
+        .collect();
     let mut out = Vec::with_capacity(calls.len());
     for c in calls {
         let f =
@@ -714,6 +836,15 @@ pub fn interpret(wasm: &[u8], calls: &[Call]) -> Result<Vec<Outcome>, String> {
                 Outcome::Values(results.iter().map(bits_from_val).collect::<Result<_, _>>()?)
             }
             Err(Error::Trap(t)) => Outcome::Trap(t.code()),
+            Err(Error::Exception(e)) => Outcome::Exception {
+                tag: exported_tags.iter().find(|(_, t)| t == e.tag()).map(|(i, _)| *i),
+                payload: e
+                    .payload()
+                    .iter()
+                    .map(bits_from_val)
+                    .collect::<Result<_, _>>()
+                    .map_err(|m| format!("`{}`: exception payload: {m}", c.export))?,
+            },
             Err(e) => return Err(format!("`{}`: {e}", c.export)),
         });
     }
@@ -779,8 +910,9 @@ fn float_lanes(ty: ValType, bits: u128, rule: NanRule) -> Vec<(ValType, u64)> {
 }
 
 /// Whether aarch64's `actual` agrees with the interpreter's `expected` for `call` of a
-/// function with `params` and `results`: traps must have the same code; integer results
-/// and non-NaN float results (and lanes) must be bit-identical; NaN results as `rule` says.
+/// function with `params` and `results`: traps must have the same code, exceptions the
+/// same tag and payload bits; integer results and non-NaN float results (and lanes) must
+/// be bit-identical; NaN results as `rule` says.
 pub fn outcomes_match(
     params: &[ValType],
     results: &[ValType],
