@@ -36,6 +36,7 @@ mod global;
 mod host;
 mod imports;
 mod instance;
+pub mod listener;
 mod memory;
 mod module;
 #[cfg(feature = "compiler")]
@@ -66,6 +67,9 @@ pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
 pub use imports::Imports;
 pub use instance::{Extern, Instance};
+pub use listener::{
+    Abort, FunctionDefinition, FunctionListener, FunctionListenerFactory, StackIterator,
+};
 pub use kiln_runtime_support::CoreFeatures;
 pub use kiln_runtime_support::artifact::{
     ArtifactHeader, BoundsMode, CodeSettings, CpuFeatures, KeyFingerprint, PublicKey, SecretKey,
