@@ -67,9 +67,6 @@ pub use global::Global;
 pub use host::{Caller, HostModuleBuilder, HostResult, IntoHostFunc, WithCaller};
 pub use imports::Imports;
 pub use instance::{Extern, Instance};
-pub use listener::{
-    Abort, FunctionDefinition, FunctionListener, FunctionListenerFactory, StackIterator,
-};
 pub use kiln_runtime_support::CoreFeatures;
 pub use kiln_runtime_support::artifact::{
     ArtifactHeader, BoundsMode, CodeSettings, CpuFeatures, KeyFingerprint, PublicKey, SecretKey,
@@ -83,6 +80,9 @@ pub use kiln_runtime_support::types::{
 };
 pub use kiln_runtime_support::v128::V128;
 pub use kiln_runtime_support::vm::{ExternRef, ResourceLimiter};
+pub use listener::{
+    Abort, FunctionDefinition, FunctionListener, FunctionListenerFactory, StackIterator,
+};
 pub use memory::Memory;
 pub use module::{CompiledModule, ExportType, ImportType};
 pub use runtime::{InterruptHandle, Runtime};

@@ -110,7 +110,10 @@ impl HostData {
 impl InstanceData {
     /// The listener hooks of function `func_index` (a defined function), if it is listened.
     #[inline]
-    pub fn listener(&self, func_index: u32) -> Option<&Arc<dyn crate::vm::listener::FunctionHooks>> {
+    pub fn listener(
+        &self,
+        func_index: u32,
+    ) -> Option<&Arc<dyn crate::vm::listener::FunctionHooks>> {
         let defined = func_index.checked_sub(self.module.info.num_imported_funcs)?;
         self.listeners.get(defined as usize)?.as_ref()
     }

@@ -33,9 +33,9 @@ pub mod state;
 pub mod throw;
 
 use crate::error::Unwind;
-use crate::vm::listener::AbortCause;
 use crate::instance::InstanceData;
 use crate::trap::{FrameInfo, Trap, TrapCode};
+use crate::vm::listener::AbortCause;
 use crate::vm::{ArrayCallFn, Store, VMContext, VMContextHeader, VMOpaqueContext, ValRaw};
 use state::EntryState;
 

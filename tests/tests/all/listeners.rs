@@ -1,0 +1,347 @@
+//! Function listeners (`RuntimeConfig::with_function_listener_factory`, `kiln::listener`)
+//! on both engines: the same module run on the interpreter, compiled in process and loaded
+//! from an artifact records the same events (`before` with parameters and the listened
+//! stack, `after` with results, `abort` for frames unwound by a trap, a host error or an
+//! exception), equal to the list written here; code compiled without a factory carries
+//! no listener hook; the artifact setting is checked when loading.
+
+use kiln::aot::{AotOptions, compile_artifact};
+use kiln::{
+    Abort, Engine, Error, FunctionDefinition, FunctionListener, FunctionListenerFactory,
+    ModuleConfig, Runtime, RuntimeConfig, StackIterator, Trap, Val,
+};
+use std::sync::{Arc, Mutex};
+
+const MODULE: &str = r#"
+(module $lm
+  (import "host" "call_leaf" (func $call_leaf (param i32) (result i32)))
+  (import "host" "fail" (func $fail))
+  (tag $e (param i32))
+  (func $leaf (export "leaf") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func $fac (export "fac") (param i64) (result i64)
+    (if (result i64) (i64.le_u (local.get 0) (i64.const 1))
+      (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+  (func $boom (param i32) (result i32) unreachable)
+  (func $mid (param i32) (result i32) (call $boom (i32.add (local.get 0) (i32.const 1))))
+  (func $trap (export "trap") (param i32) (result i32) (call $mid (local.get 0)))
+  (func $thrower (param i32) (throw $e (local.get 0)))
+  (func $through (param i32) (call $thrower (i32.mul (local.get 0) (i32.const 2))))
+  (func $catch (export "catch") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $through (local.get 0)))
+      (i32.const -1)))
+  (func $escape (export "escape") (param i32) (call $through (local.get 0)))
+  (func $via_host (export "via_host") (param i32) (result i32)
+    (i32.add (call $call_leaf (local.get 0)) (i32.const 100)))
+  (func $host_error (export "host_error") (call $fail))
+  (func $tail (export "tail") (param i32) (result i32) (return_call $leaf (local.get 0)))
+  (func $unlisted (export "unlisted") (param i32) (result i32) (call $leaf (local.get 0))))
+"#;
+
+/// Every call the test makes, in order, each followed by the events it must record.
+const EXPECTED: &[&str] = &[
+    "leaf(1)",
+    "> leaf(1) [leaf]",
+    "< leaf -> (2)",
+    "fac(3)",
+    "> fac(3) [fac]",
+    "> fac(2) [fac<fac]",
+    "> fac(1) [fac<fac<fac]",
+    "< fac -> (1)",
+    "< fac -> (2)",
+    "< fac -> (6)",
+    "trap(5)",
+    "> trap(5) [trap]",
+    "> mid(5) [mid<trap]",
+    "> boom(6) [boom<mid<trap]",
+    "! boom: trap Unreachable",
+    "! mid: trap Unreachable",
+    "! trap: trap Unreachable",
+    "catch(4)",
+    "> catch(4) [catch]",
+    "> through(4) [through<catch]",
+    "> thrower(8) [thrower<through<catch]",
+    "! thrower: exception",
+    "! through: exception",
+    "< catch -> (8)",
+    "escape(3)",
+    "> escape(3) [escape]",
+    "> through(3) [through<escape]",
+    "> thrower(6) [thrower<through<escape]",
+    "! thrower: exception",
+    "! through: exception",
+    "! escape: exception",
+    "via_host(7)",
+    "> via_host(7) [via_host]",
+    "> leaf(7) [leaf<via_host]",
+    "< leaf -> (8)",
+    "< via_host -> (108)",
+    "host_error()",
+    "> host_error() [host_error]",
+    "! host_error: trap HostError",
+    "tail(9)",
+    "> tail(9) [tail]",
+    "> leaf(9) [leaf<tail]",
+    "< leaf -> (10)",
+    "< tail -> (10)",
+    "unlisted(1)",
+    "> leaf(1) [leaf]",
+    "< leaf -> (2)",
+];
+
+fn vals(v: &[Val]) -> String {
+    let parts: Vec<String> = v
+        .iter()
+        .map(|v| match v {
+            Val::I32(x) => x.to_string(),
+            Val::I64(x) => x.to_string(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    parts.join(", ")
+}
+
+fn name(def: &FunctionDefinition) -> &str {
+    def.name().unwrap_or("?")
+}
+
+/// Records every event as a line.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<String>>);
+
+impl Recorder {
+    fn push(&self, line: String) {
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+impl FunctionListener for Recorder {
+    fn before(&self, def: &FunctionDefinition, params: &[Val], stack: &mut StackIterator<'_>) {
+        assert_eq!(def.module_name(), Some("lm"));
+        assert_eq!(def.func_type().params().len(), params.len());
+        let frames: Vec<&str> = stack.map(name).collect();
+        self.push(format!("> {}({}) [{}]", name(def), vals(params), frames.join("<")));
+    }
+
+    fn after(&self, def: &FunctionDefinition, results: &[Val]) {
+        self.push(format!("< {} -> ({})", name(def), vals(results)));
+    }
+
+    fn abort(&self, def: &FunctionDefinition, reason: &Abort<'_>) {
+        let why = match reason {
+            Abort::Trap(t) => format!("trap {:?}", t.code()),
+            Abort::Exit(code) => format!("exit {code}"),
+            Abort::Exception => "exception".to_string(),
+            other => format!("{other:?}"),
+        };
+        self.push(format!("! {}: {why}", name(def)));
+    }
+}
+
+/// Listens to every function but `unlisted`, and records which functions it was asked
+/// about.
+struct Factory(Arc<Recorder>, Mutex<Vec<u32>>);
+
+impl FunctionListenerFactory for Factory {
+    fn new_listener(&self, def: &FunctionDefinition) -> Option<Arc<dyn FunctionListener>> {
+        self.1.lock().unwrap().push(def.index());
+        if def.name() == Some("unlisted") { None } else { Some(self.0.clone()) }
+    }
+}
+
+fn native() -> bool {
+    cfg!(all(target_os = "linux", any(target_arch = "x86_64", target_arch = "aarch64")))
+}
+
+/// A runtime of `engine` listening with a fresh recorder, with the host module.
+fn runtime(engine: Engine) -> (Runtime, Arc<Recorder>, Arc<Factory>) {
+    let recorder = Arc::new(Recorder::default());
+    let factory = Arc::new(Factory(recorder.clone(), Mutex::default()));
+    let config =
+        RuntimeConfig::new().with_engine(engine).with_function_listener_factory(factory.clone());
+    let rt = Runtime::with_config(config);
+    rt.host_module("host")
+        .func("call_leaf", |caller: kiln::Caller<'_>, x: i32| -> i32 {
+            let Some(kiln::Extern::Func(leaf)) = caller.get_export("leaf") else {
+                panic!("leaf is exported")
+            };
+            leaf.call(&[x.into()]).unwrap()[0].i32().unwrap()
+        })
+        .func("fail", || -> Result<(), Trap> { Err(Trap::host("host refuses")) })
+        .instantiate()
+        .unwrap();
+    (rt, recorder, factory)
+}
+
+/// Makes every call of [`EXPECTED`] and returns the recorded lines.
+fn run(rt: &Runtime, module: &kiln::CompiledModule, recorder: &Recorder) -> Vec<String> {
+    let inst = rt.instantiate(module, ModuleConfig::new()).unwrap();
+    let calls: &[(&str, &[Val])] = &[
+        ("leaf", &[Val::I32(1)]),
+        ("fac", &[Val::I64(3)]),
+        ("trap", &[Val::I32(5)]),
+        ("catch", &[Val::I32(4)]),
+        ("escape", &[Val::I32(3)]),
+        ("via_host", &[Val::I32(7)]),
+        ("host_error", &[]),
+        ("tail", &[Val::I32(9)]),
+        ("unlisted", &[Val::I32(1)]),
+    ];
+    for (f, args) in calls {
+        recorder.push(format!("{f}({})", vals(args)));
+        let r = inst.call(f, args);
+        match *f {
+            "trap" | "host_error" => assert!(matches!(r, Err(Error::Trap(_))), "{f}: {r:?}"),
+            "escape" => assert!(matches!(r, Err(Error::Exception(_))), "{f}: {r:?}"),
+            "fac" => assert_eq!(r.unwrap()[0].i64(), Some(6)),
+            "catch" => assert_eq!(r.unwrap()[0].i32(), Some(8)),
+            _ => drop(r.unwrap()),
+        }
+    }
+    std::mem::take(&mut *recorder.0.lock().unwrap())
+}
+
+#[test]
+fn listeners_record_the_same_events_on_every_engine() {
+    let wasm = wat::parse_str(MODULE).unwrap();
+    let mut runs = Vec::new();
+
+    let (rt, rec, factory) = runtime(Engine::Interpreter);
+    let module = rt.compile(&wasm).unwrap();
+    runs.push(("interpreter", run(&rt, &module, &rec)));
+    // Asked once per defined function (indices after the two imports).
+    assert_eq!(*factory.1.lock().unwrap(), (2..15).collect::<Vec<u32>>());
+
+    if native() {
+        let (rt, rec, _) = runtime(Engine::Compiler);
+        let module = rt.compile(&wasm).unwrap();
+        runs.push(("compiled", run(&rt, &module, &rec)));
+
+        let artifact =
+            compile_artifact(&wasm, &AotOptions { listeners: true, ..AotOptions::default() })
+                .unwrap();
+        let (rt, rec, _) = runtime(Engine::Compiler);
+        // SAFETY: compiled by this process just now.
+        let module = unsafe { rt.load_artifact_bytes_unsigned(&artifact) }.unwrap();
+        runs.push(("artifact", run(&rt, &module, &rec)));
+    }
+    for (engine, events) in &runs {
+        assert_eq!(events, EXPECTED, "{engine}");
+    }
+}
+
+/// A runtime with a factory that listens to nothing, and one without a factory: the same
+/// results.
+#[test]
+fn unlistened_functions_run_alike() {
+    struct Nobody;
+    impl FunctionListenerFactory for Nobody {
+        fn new_listener(&self, _: &FunctionDefinition) -> Option<Arc<dyn FunctionListener>> {
+            None
+        }
+    }
+    let wasm = wat::parse_str(
+        r#"(module (func $f (export "f") (param i64) (result i64)
+             (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 0))
+               (else (i64.add (local.get 0) (call $f (i64.sub (local.get 0) (i64.const 1))))))))"#,
+    )
+    .unwrap();
+    let mut engines = vec![Engine::Interpreter];
+    if native() {
+        engines.push(Engine::Compiler);
+    }
+    for engine in engines {
+        for config in [
+            RuntimeConfig::new().with_engine(engine),
+            RuntimeConfig::new()
+                .with_engine(engine)
+                .with_function_listener_factory(Arc::new(Nobody)),
+        ] {
+            let rt = Runtime::with_config(config);
+            let f = rt.instantiate_wasm(&wasm).unwrap().typed_func::<i64, i64>("f").unwrap();
+            assert_eq!(f.call(100).unwrap(), 5050, "{engine:?}");
+        }
+    }
+}
+
+/// Without a factory the code carries no listener hook: the interpreter's translation has
+/// no listener instruction and the compiler's IR calls no listener builtin; with one, both
+/// have a hook at the entry and before the return.
+#[test]
+fn code_without_listeners_has_no_hooks() {
+    use kiln_runtime_support::interp::{Checks, InterpModule, Translation};
+    use kiln_runtime_support::module::decode::DecodeOptions;
+    use kiln_runtime_support::vm::builtins::Builtin;
+    let wasm = wat::parse_str(
+        r#"(module (func (export "f") (param i32) (result i32)
+             (i32.add (local.get 0) (i32.const 1))))"#,
+    )
+    .unwrap();
+    let info = Arc::new(
+        kiln_runtime_support::module::decode(
+            &wasm,
+            DecodeOptions { features: kiln::CoreFeatures::V3, keep_custom_sections: false },
+        )
+        .unwrap(),
+    );
+    for listeners in [false, true] {
+        let checks = Checks { listeners, ..Checks::default() };
+        let module =
+            InterpModule::new(info.clone(), kiln::CoreFeatures::V3, checks, Translation::Eager)
+                .unwrap();
+        let listing = module.disassemble(0).unwrap();
+        let hooks =
+            listing.matches("listener_before").count() + listing.matches("listener_after").count();
+        assert_eq!(hooks, if listeners { 2 } else { 0 }, "{listing}");
+
+        let settings =
+            AotOptions { listeners, ..AotOptions::default() }.compiler_settings().unwrap();
+        let ir = kiln_compiler::function_ir(&info, &settings, 0).unwrap();
+        // Builtins are called through the builtins table; the function makes no other call.
+        let calls = ir.matches("call_indirect").count();
+        assert_eq!(calls, if listeners { 2 } else { 0 }, "{ir}");
+        for b in [Builtin::ListenerBefore, Builtin::ListenerAfter] {
+            let load = format!("+{}", b.offset());
+            assert_eq!(ir.contains(&load), listeners, "{b:?} in\n{ir}");
+        }
+    }
+}
+
+/// Listener hooks are a code setting: an artifact compiled without them is refused by a
+/// runtime with a factory, one compiled with them by a runtime without, naming the
+/// difference.
+#[test]
+fn artifacts_record_listeners_in_their_code_settings() {
+    if !native() {
+        return;
+    }
+    let wasm = wat::parse_str(MODULE).unwrap();
+    let plain = compile_artifact(&wasm, &AotOptions::default()).unwrap();
+    let hooked =
+        compile_artifact(&wasm, &AotOptions { listeners: true, ..AotOptions::default() }).unwrap();
+    assert!(kiln::artifact_header(&hooked).unwrap().settings.listeners);
+    assert!(!kiln::artifact_header(&plain).unwrap().settings.listeners);
+    let (listening, _, _) = runtime(Engine::Compiler);
+    // SAFETY: compiled by this process just now.
+    let refused = unsafe { listening.load_artifact_bytes_unsigned(&plain) }.unwrap_err();
+    assert!(
+        matches!(refused, Error::Artifact(kiln::ArtifactError::Settings { .. })),
+        "{refused:?}"
+    );
+    assert!(
+        refused.to_string().contains("function listeners: off in the artifact, on here"),
+        "{refused}"
+    );
+    let without = Runtime::with_config(RuntimeConfig::compiler());
+    // SAFETY: compiled by this process just now.
+    let refused = unsafe { without.load_artifact_bytes_unsigned(&hooked) }.unwrap_err();
+    assert!(
+        refused.to_string().contains("function listeners: on in the artifact, off here"),
+        "{refused}"
+    );
+    // A module compiled in process with listeners serializes with the setting.
+    let compiled = listening.compile(&wasm).unwrap();
+    let bytes = compiled.serialize().unwrap();
+    assert!(kiln::artifact_header(&bytes).unwrap().settings.listeners);
+}
