@@ -345,3 +345,97 @@ fn artifacts_record_listeners_in_their_code_settings() {
     let bytes = compiled.serialize().unwrap();
     assert!(kiln::artifact_header(&bytes).unwrap().settings.listeners);
 }
+
+/// Counts events: calls entered, returned and aborted (by reason), and checks that each
+/// `before` sees one more listened frame than there are frames running.
+#[derive(Default)]
+struct Counter {
+    running: std::sync::atomic::AtomicUsize,
+    entered: std::sync::atomic::AtomicUsize,
+    returned: std::sync::atomic::AtomicUsize,
+    reasons: Mutex<std::collections::BTreeMap<String, usize>>,
+}
+
+impl FunctionListener for Counter {
+    fn before(&self, _: &FunctionDefinition, _: &[Val], stack: &mut StackIterator<'_>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let running = self.running.fetch_add(1, Relaxed);
+        assert_eq!(stack.len(), running + 1);
+        self.entered.fetch_add(1, Relaxed);
+    }
+
+    fn after(&self, _: &FunctionDefinition, _: &[Val]) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.running.fetch_sub(1, Relaxed);
+        self.returned.fetch_add(1, Relaxed);
+    }
+
+    fn abort(&self, _: &FunctionDefinition, reason: &Abort<'_>) {
+        self.running.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        let key = match reason {
+            Abort::Trap(t) => format!("trap {:?}", t.code()),
+            Abort::Exit(code) => format!("exit {code}"),
+            other => format!("{other:?}"),
+        };
+        *self.reasons.lock().unwrap().entry(key).or_default() += 1;
+    }
+}
+
+struct CountAll(Arc<Counter>);
+
+impl FunctionListenerFactory for CountAll {
+    fn new_listener(&self, _: &FunctionDefinition) -> Option<Arc<dyn FunctionListener>> {
+        Some(self.0.clone())
+    }
+}
+
+/// Unbounded recursion until `call stack exhausted`: every listened frame entered is
+/// aborted, innermost first, with that trap; the runtime is usable afterwards. A WASI
+/// `proc_exit` aborts the frames with the exit code.
+#[test]
+fn exhausted_stacks_and_exits_abort_every_frame() {
+    let wasm = wat::parse_str(
+        r#"(module $deep
+             (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+             (func $down (export "down") (param i32) (result i32)
+               (i32.add (call $down (i32.add (local.get 0) (i32.const 1))) (i32.const 1)))
+             (func $quit (export "quit") (param i32) (call $exit (local.get 0)))
+             (func (export "quit_nested") (param i32) (call $quit (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut engines = vec![Engine::Interpreter];
+    if native() {
+        engines.push(Engine::Compiler);
+    }
+    for engine in engines {
+        let counter = Arc::new(Counter::default());
+        let rt = Runtime::with_config(
+            RuntimeConfig::new()
+                .with_engine(engine)
+                .with_function_listener_factory(Arc::new(CountAll(counter.clone()))),
+        );
+        kiln::wasi::instantiate(&rt).unwrap();
+        let inst = rt.instantiate_wasm(&wasm).unwrap();
+        use std::sync::atomic::Ordering::Relaxed;
+        match inst.call("down", &[Val::I32(0)]) {
+            Err(Error::Trap(t)) => assert_eq!(t.code(), kiln::TrapCode::CallStackExhausted),
+            other => panic!("{engine:?}: {other:?}"),
+        }
+        let entered = counter.entered.load(Relaxed);
+        assert!(entered > 1000, "{engine:?}: {entered}");
+        assert_eq!(counter.returned.load(Relaxed), 0);
+        assert_eq!(counter.running.load(Relaxed), 0);
+        assert_eq!(
+            *counter.reasons.lock().unwrap(),
+            [("trap CallStackExhausted".to_string(), entered)].into(),
+            "{engine:?}"
+        );
+        counter.reasons.lock().unwrap().clear();
+        match inst.call("quit_nested", &[Val::I32(3)]) {
+            Err(Error::Exit(e)) => assert_eq!(e.code, 3),
+            other => panic!("{engine:?}: {other:?}"),
+        }
+        assert_eq!(*counter.reasons.lock().unwrap(), [("exit 3".to_string(), 2)].into());
+        assert_eq!(counter.running.load(Relaxed), 0);
+    }
+}
