@@ -221,6 +221,9 @@ impl Translator<'_, '_> {
             let slot = self.listener_values(&params);
             let func = self.i32_const(self.func_index);
             let depth = self.call_builtin(Builtin::ListenerBefore, &[func, slot])[0];
+            // All bits set: the listener panicked, its trap is pending.
+            let failed = self.b.ins().icmp_imm_s(ir::condcodes::IntCC::Equal, depth, -1);
+            self.b.ins().trapnz(failed, crate::traps::UNWIND_PENDING);
             let var = self.b.declare_var(ir::types::I64);
             self.b.def_var(var, depth);
             self.listener_depth = Some(var);

@@ -289,12 +289,19 @@ pub(super) unsafe extern "C" fn exn_is(vmctx: *mut VMContext, exn: usize, tag: u
 /// The listener hook of defined function `func` of the instance behind `vmctx`, reading
 /// its parameters (`entering`) or results from `values`.
 ///
+/// Returns `false`, with the trap pending, when the hook panicked.
+///
 /// # Safety
 /// `vmctx` is a live VMContext; `values` holds a slot per parameter or result of `func`.
-unsafe fn listen(vmctx: *mut VMContext, func: u32, values: *mut super::ValRaw, entering: bool) {
+unsafe fn listen(
+    vmctx: *mut VMContext,
+    func: u32,
+    values: *mut super::ValRaw,
+    entering: bool,
+) -> bool {
     // SAFETY: compiled code passes its own live VMContext.
     let inst = unsafe { instance(vmctx) };
-    let Some(hooks) = inst.listener(func) else { return };
+    let Some(hooks) = inst.listener(func) else { return true };
     let ty = inst.module.info.func_type(func);
     let n = if entering { ty.params().len() } else { ty.results().len() };
     let vals = if n == 0 {
@@ -303,10 +310,14 @@ unsafe fn listen(vmctx: *mut VMContext, func: u32, values: *mut super::ValRaw, e
         // SAFETY: per the contract, `values` holds `n` slots.
         unsafe { std::slice::from_raw_parts(values, n) }
     };
-    if entering {
-        inst.store().listen_before(hooks, vals);
-    } else {
-        inst.store().listen_after(vals);
+    let store = inst.store();
+    let done = if entering { store.listen_before(hooks, vals) } else { store.listen_after(vals) };
+    match done {
+        Ok(()) => true,
+        Err(u) => {
+            store.set_pending_unwind(u);
+            false
+        }
     }
 }
 
@@ -316,7 +327,9 @@ pub(super) unsafe extern "C" fn listener_before(
     values: *mut super::ValRaw,
 ) -> u64 {
     // SAFETY: compiled code passes its own live VMContext and a slot per parameter.
-    unsafe { listen(vmctx, func, values, true) };
+    if !unsafe { listen(vmctx, func, values, true) } {
+        return u64::MAX;
+    }
     // SAFETY: as above.
     unsafe { instance(vmctx) }.store().listened_depth() as u64
 }
@@ -325,9 +338,9 @@ pub(super) unsafe extern "C" fn listener_after(
     vmctx: *mut VMContext,
     func: u32,
     values: *mut super::ValRaw,
-) {
+) -> u32 {
     // SAFETY: compiled code passes its own live VMContext and a slot per result.
-    unsafe { listen(vmctx, func, values, false) }
+    if unsafe { listen(vmctx, func, values, false) } { BUILTIN_OK } else { 1 }
 }
 
 pub(super) unsafe extern "C" fn listener_unwind(vmctx: *mut VMContext, depth: u64) {

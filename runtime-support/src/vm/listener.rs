@@ -36,7 +36,9 @@ pub enum AbortCause<'a> {
 
 /// The hooks of one listened function (the `kiln` facade adapts its public
 /// `FunctionListener` to this). Called on the thread running the wasm, under the store
-/// lock; a hook must not call wasm of the same store.
+/// lock; a hook must not call wasm of the same store. A hook that panics in `before` or
+/// `after` traps the wasm that called it (a host-error trap, `function listener panicked:
+/// ...`); a panic in `abort` is caught and ignored (the frames are being unwound already).
 pub trait FunctionHooks: Send + Sync {
     /// The function was entered with `params` (one slot per parameter). `stack` is the
     /// store's listened frames, outermost first, this one last.
@@ -80,17 +82,31 @@ impl Store {
     }
 
     /// Enters a listened frame: pushes it and calls its `before` hook with `params`.
-    pub fn listen_before(&self, hooks: &Arc<dyn FunctionHooks>, params: &[ValRaw]) {
+    ///
+    /// # Errors
+    /// The trap to raise when the hook panics (the frame stays entered, so the trap
+    /// aborts it).
+    pub fn listen_before(
+        &self,
+        hooks: &Arc<dyn FunctionHooks>,
+        params: &[ValRaw],
+    ) -> Result<(), Unwind> {
         self.listened.borrow_mut().push(hooks.clone());
-        let stack = self.listened.borrow();
-        hooks.before(self, params, &stack);
+        caught(|| {
+            let stack = self.listened.borrow();
+            hooks.before(self, params, &stack);
+        })
     }
 
     /// Leaves the innermost listened frame normally: pops it and calls its `after` hook.
-    pub fn listen_after(&self, results: &[ValRaw]) {
+    ///
+    /// # Errors
+    /// The trap to raise when the hook panics.
+    pub fn listen_after(&self, results: &[ValRaw]) -> Result<(), Unwind> {
         let top = self.listened.borrow_mut().pop();
-        if let Some(hooks) = top {
-            hooks.after(self, results);
+        match top {
+            Some(hooks) => caught(|| hooks.after(self, results)),
+            None => Ok(()),
         }
     }
 
@@ -105,8 +121,21 @@ impl Store {
                 stack.pop()
             };
             if let Some(hooks) = top {
-                hooks.abort(self, cause);
+                // Ignored: the frames are being unwound for `cause` already.
+                let _ = caught(|| hooks.abort(self, cause));
             }
         }
     }
+}
+
+/// Runs a hook, turning its panic into the trap it raises.
+fn caught(hook: impl FnOnce()) -> Result<(), Unwind> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(hook)).map_err(|panic| {
+        let msg = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Unwind::Trap(crate::Trap::host(format!("function listener panicked: {msg}")))
+    })
 }

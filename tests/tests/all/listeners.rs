@@ -439,3 +439,60 @@ fn exhausted_stacks_and_exits_abort_every_frame() {
         assert_eq!(counter.running.load(Relaxed), 0);
     }
 }
+
+/// A listener that panics in `before` or `after` traps the wasm that called it (on both
+/// engines) instead of taking the host down; the runtime runs on afterwards.
+#[test]
+fn a_panicking_listener_traps() {
+    struct Panicky(bool);
+    impl FunctionListener for Panicky {
+        fn before(&self, def: &FunctionDefinition, _: &[Val], _: &mut StackIterator<'_>) {
+            if self.0 && def.name() == Some("inner") {
+                panic!("before {}", def.name().unwrap());
+            }
+        }
+        fn after(&self, def: &FunctionDefinition, _: &[Val]) {
+            if !self.0 && def.name() == Some("inner") {
+                panic!("after {}", def.name().unwrap());
+            }
+        }
+    }
+    struct Factory(bool);
+    impl FunctionListenerFactory for Factory {
+        fn new_listener(&self, _: &FunctionDefinition) -> Option<Arc<dyn FunctionListener>> {
+            Some(Arc::new(Panicky(self.0)))
+        }
+    }
+    let wasm = wat::parse_str(
+        r#"(module (func $inner (result i32) (i32.const 7))
+             (func (export "outer") (result i32) (call $inner))
+             (func (export "other") (result i32) (i32.const 1)))"#,
+    )
+    .unwrap();
+    let mut engines = vec![Engine::Interpreter];
+    if native() {
+        engines.push(Engine::Compiler);
+    }
+    for engine in engines {
+        for in_before in [true, false] {
+            let rt = Runtime::with_config(
+                RuntimeConfig::new()
+                    .with_engine(engine)
+                    .with_function_listener_factory(Arc::new(Factory(in_before))),
+            );
+            let inst = rt.instantiate_wasm(&wasm).unwrap();
+            let which = if in_before { "before inner" } else { "after inner" };
+            match inst.call("outer", &[]) {
+                Err(Error::Trap(t)) => {
+                    assert_eq!(t.code(), kiln::TrapCode::HostError, "{engine:?}");
+                    assert!(
+                        t.to_string().contains(&format!("function listener panicked: {which}")),
+                        "{engine:?}: {t}"
+                    );
+                }
+                other => panic!("{engine:?}: {other:?}"),
+            }
+            assert_eq!(inst.call("other", &[]).unwrap()[0].i32(), Some(1), "{engine:?}");
+        }
+    }
+}

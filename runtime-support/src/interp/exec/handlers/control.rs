@@ -78,28 +78,27 @@ handler!(fn check_fuel(pc, fp, mem, len, st) = CheckFuel {} {
 /// `after` with its results on exit (see [`crate::vm::listener`]); nothing when the
 /// function is not listened.
 ///
+/// # Errors
+/// The trap to raise when the listener panicked.
+///
 /// # Safety
 /// `st` is the running state and `fp` the current function's frame, holding its parameters
 /// (`entering`) or results from slot 0 up.
 #[inline(never)]
-unsafe fn listen(st: *mut State, fp: *mut u64, entering: bool) {
+unsafe fn listen(st: *mut State, fp: *mut u64, entering: bool) -> Result<(), crate::error::Unwind> {
     // SAFETY: per the contract; the running instance, its store and the translation are
     // live for the whole run.
     unsafe {
         let s = &*st;
         let inst = &*s.cache.inst;
         let func_index = (*s.func).func_index;
-        let Some(hooks) = inst.listener(func_index) else { return };
+        let Some(hooks) = inst.listener(func_index) else { return Ok(()) };
         let ty = inst.module.info.func_type(func_index);
         let types = if entering { ty.params() } else { ty.results() };
         let mut vals = vec![crate::vm::ValRaw::default(); types.len()];
         crate::interp::exec::slots::slots_to_vals(types, fp, &mut vals);
         let store = &*s.store;
-        if entering {
-            store.listen_before(hooks, &vals);
-        } else {
-            store.listen_after(&vals);
-        }
+        if entering { store.listen_before(hooks, &vals) } else { store.listen_after(&vals) }
     }
 }
 
@@ -107,7 +106,9 @@ handler!(fn listener_before(pc, fp, mem, len, st) = ListenerBefore {} {
     // SAFETY: `st` is the running state and `fp` the frame the function was entered with;
     // memory 0 is reloaded, as a listener may have grown it.
     unsafe {
-        listen(st, fp, true);
+        if let Err(u) = listen(st, fp, true) {
+            return super::super::backtrace::unwind(pc, st, u);
+        }
         let (mem, len) = (*st).cache.memory();
         dispatch(pc.add(1), fp, mem, len, st)
     }
@@ -116,7 +117,9 @@ handler!(fn listener_before(pc, fp, mem, len, st) = ListenerBefore {} {
 handler!(fn listener_after(pc, fp, mem, len, st) = ListenerAfter {} {
     // SAFETY: as for `listener_before`; the results are in the slots from 0 up.
     unsafe {
-        listen(st, fp, false);
+        if let Err(u) = listen(st, fp, false) {
+            return super::super::backtrace::unwind(pc, st, u);
+        }
         let (mem, len) = (*st).cache.memory();
         dispatch(pc.add(1), fp, mem, len, st)
     }
