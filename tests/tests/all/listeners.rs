@@ -118,7 +118,7 @@ impl Recorder {
 
 impl FunctionListener for Recorder {
     fn before(&self, def: &FunctionDefinition, params: &[Val], stack: &mut StackIterator<'_>) {
-        assert_eq!(def.module_name(), Some("lm"));
+        assert!(def.module_name().is_some());
         assert_eq!(def.func_type().params().len(), params.len());
         let frames: Vec<&str> = stack.map(name).collect();
         self.push(format!("> {}({}) [{}]", name(def), vals(params), frames.join("<")));
@@ -141,11 +141,11 @@ impl FunctionListener for Recorder {
 
 /// Listens to every function but `unlisted`, and records which functions it was asked
 /// about.
-struct Factory(Arc<Recorder>, Mutex<Vec<u32>>);
+struct Factory(Arc<Recorder>, Mutex<Vec<String>>);
 
 impl FunctionListenerFactory for Factory {
     fn new_listener(&self, def: &FunctionDefinition) -> Option<Arc<dyn FunctionListener>> {
-        self.1.lock().unwrap().push(def.index());
+        self.1.lock().unwrap().push(format!("{} {}", def.index(), def.debug_name()));
         if def.name() == Some("unlisted") { None } else { Some(self.0.clone()) }
     }
 }
@@ -211,7 +211,24 @@ fn listeners_record_the_same_events_on_every_engine() {
     let module = rt.compile(&wasm).unwrap();
     runs.push(("interpreter", run(&rt, &module, &rec)));
     // Asked once per defined function (indices after the two imports).
-    assert_eq!(*factory.1.lock().unwrap(), (2..15).collect::<Vec<u32>>());
+    let names = [
+        "leaf",
+        "fac",
+        "boom",
+        "mid",
+        "trap",
+        "thrower",
+        "through",
+        "catch",
+        "escape",
+        "via_host",
+        "host_error",
+        "tail",
+        "unlisted",
+    ];
+    let expected: Vec<String> =
+        names.iter().enumerate().map(|(i, n)| format!("{} lm.{n}", i + 2)).collect();
+    assert_eq!(*factory.1.lock().unwrap(), expected);
 
     if native() {
         let (rt, rec, _) = runtime(Engine::Compiler);
@@ -495,4 +512,74 @@ fn a_panicking_listener_traps() {
             assert_eq!(inst.call("other", &[]).unwrap()[0].i32(), Some(1), "{engine:?}");
         }
     }
+}
+
+/// Exceptions crossing engines in one runtime: listened frames of the engine the exception
+/// leaves are aborted when it leaves them, the catching engine's frames go on.
+#[test]
+fn exceptions_crossing_engines_abort_the_frames_they_leave() {
+    if !native() {
+        return;
+    }
+    let recorder = Arc::new(Recorder::default());
+    let factory: Arc<dyn FunctionListenerFactory> =
+        Arc::new(Factory(recorder.clone(), Mutex::default()));
+    let interp = Runtime::with_config(
+        RuntimeConfig::interpreter().with_function_listener_factory(factory.clone()),
+    );
+    let rt =
+        Runtime::with_config(RuntimeConfig::compiler().with_function_listener_factory(factory));
+    let compile_interp = |src: &str| interp.compile(&wat::parse_str(src).unwrap()).unwrap();
+    // Interpreted: the tag and a thrower.
+    let a = compile_interp(
+        r#"(module $lm (tag $e (export "e") (param i32))
+             (func $thrower (export "thrower") (param i32) (throw $e (local.get 0))))"#,
+    );
+    rt.instantiate(&a, ModuleConfig::new().with_name("a")).unwrap();
+    // Compiled: calls the thrower; one function catches.
+    let b = rt
+        .compile(
+            &wat::parse_str(
+                r#"(module $lm (import "a" "e" (tag $e (param i32)))
+                     (import "a" "thrower" (func $thrower (param i32)))
+                     (func $c_through (export "c_through") (param i32) (call $thrower (local.get 0)))
+                     (func $c_catch (export "c_catch") (param i32) (result i32)
+                       (block $h (result i32)
+                         (try_table (catch $e $h) (call $c_through (local.get 0)))
+                         (i32.const -1))))"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    let b = rt.instantiate(&b, ModuleConfig::new().with_name("b")).unwrap();
+    // Interpreted: catches what the compiled function lets through.
+    let c = compile_interp(
+        r#"(module $lm (import "a" "e" (tag $e (param i32)))
+             (import "b" "c_through" (func $c_through (param i32)))
+             (func $i_catch (export "i_catch") (param i32) (result i32)
+               (block $h (result i32)
+                 (try_table (catch $e $h) (call $c_through (local.get 0)))
+                 (i32.const -1))))"#,
+    );
+    let c = rt.instantiate(&c, ModuleConfig::new().with_name("c")).unwrap();
+    assert_eq!(c.call("i_catch", &[Val::I32(5)]).unwrap()[0].i32(), Some(5));
+    assert_eq!(b.call("c_catch", &[Val::I32(6)]).unwrap()[0].i32(), Some(6));
+    let events = std::mem::take(&mut *recorder.0.lock().unwrap());
+    assert_eq!(
+        events,
+        [
+            "> i_catch(5) [i_catch]",
+            "> c_through(5) [c_through<i_catch]",
+            "> thrower(5) [thrower<c_through<i_catch]",
+            "! thrower: exception",
+            "! c_through: exception",
+            "< i_catch -> (5)",
+            "> c_catch(6) [c_catch]",
+            "> c_through(6) [c_through<c_catch]",
+            "> thrower(6) [thrower<c_through<c_catch]",
+            "! thrower: exception",
+            "! c_through: exception",
+            "< c_catch -> (6)",
+        ]
+    );
 }
