@@ -30,7 +30,10 @@
 //! other way round, with [`crate::ArtifactError::Settings`] naming the setting.
 //!
 //! Listeners run on the thread running the wasm, under the runtime's lock: they may read
-//! the runtime's state but must not call wasm of the same runtime (that panics).
+//! the runtime's state but must not call wasm of the same runtime (a listened function so
+//! called traps with a host error, `a function listener called wasm of its own runtime`).
+//! A listener that panics in `before` or `after` traps the wasm that called it
+//! (`function listener panicked: ...`); a panic in `abort` is ignored.
 //!
 //! ```
 //! use kiln::{FunctionDefinition, FunctionListener, FunctionListenerFactory, StackIterator, Val};

@@ -36,7 +36,8 @@ pub enum AbortCause<'a> {
 
 /// The hooks of one listened function (the `kiln` facade adapts its public
 /// `FunctionListener` to this). Called on the thread running the wasm, under the store
-/// lock; a hook must not call wasm of the same store. A hook that panics in `before` or
+/// lock; a hook must not call wasm of the same store (such a call traps: a host-error trap,
+/// `a function listener called wasm of its own runtime`). A hook that panics in `before` or
 /// `after` traps the wasm that called it (a host-error trap, `function listener panicked:
 /// ...`); a panic in `abort` is caught and ignored (the frames are being unwound already).
 pub trait FunctionHooks: Send + Sync {
@@ -91,7 +92,7 @@ impl Store {
         hooks: &Arc<dyn FunctionHooks>,
         params: &[ValRaw],
     ) -> Result<(), Unwind> {
-        self.listened.borrow_mut().push(hooks.clone());
+        self.listened.try_borrow_mut().map_err(|_| reentered())?.push(hooks.clone());
         caught(|| {
             let stack = self.listened.borrow();
             hooks.before(self, params, &stack);
@@ -103,7 +104,7 @@ impl Store {
     /// # Errors
     /// The trap to raise when the hook panics.
     pub fn listen_after(&self, results: &[ValRaw]) -> Result<(), Unwind> {
-        let top = self.listened.borrow_mut().pop();
+        let top = self.listened.try_borrow_mut().map_err(|_| reentered())?.pop();
         match top {
             Some(hooks) => caught(|| hooks.after(self, results)),
             None => Ok(()),
@@ -113,12 +114,11 @@ impl Store {
     /// Aborts the listened frames above `depth`, innermost first, for `cause`.
     pub fn abort_listened(&self, depth: usize, cause: AbortCause<'_>) {
         loop {
-            let top = {
-                let mut stack = self.listened.borrow_mut();
-                if stack.len() <= depth {
-                    return;
-                }
-                stack.pop()
+            // A store whose stack is borrowed (wasm called from inside a listener) entered
+            // no frame above `depth` (see `reentered`).
+            let top = match self.listened.try_borrow_mut() {
+                Ok(mut stack) if stack.len() > depth => stack.pop(),
+                _ => return,
             };
             if let Some(hooks) = top {
                 // Ignored: the frames are being unwound for `cause` already.
@@ -138,4 +138,10 @@ fn caught(hook: impl FnOnce()) -> Result<(), Unwind> {
             .unwrap_or_else(|| "no message".to_string());
         Unwind::Trap(crate::Trap::host(format!("function listener panicked: {msg}")))
     })
+}
+
+/// The trap of wasm called from inside a listener of its own store: the listened stack is
+/// in use, so the call enters no listened frame.
+fn reentered() -> Unwind {
+    Unwind::Trap(crate::Trap::host("a function listener called wasm of its own runtime"))
 }

@@ -583,3 +583,51 @@ fn exceptions_crossing_engines_abort_the_frames_they_leave() {
         ]
     );
 }
+
+/// A listener that calls wasm of its own runtime gets a trap from that call (on both
+/// engines), not a crash.
+#[test]
+fn a_listener_calling_its_own_runtime_gets_a_trap() {
+    struct Reenter(Mutex<Option<kiln::Func>>, Mutex<Vec<String>>);
+    impl FunctionListener for Reenter {
+        fn before(&self, def: &FunctionDefinition, _: &[Val], _: &mut StackIterator<'_>) {
+            if def.name() == Some("outer")
+                && let Some(f) = self.0.lock().unwrap().clone()
+            {
+                let r = f.call(&[]);
+                self.1.lock().unwrap().push(format!("{:?}", r.map_err(|e| e.to_string())));
+            }
+        }
+        fn after(&self, _: &FunctionDefinition, _: &[Val]) {}
+    }
+    struct Factory(Arc<Reenter>);
+    impl FunctionListenerFactory for Factory {
+        fn new_listener(&self, _: &FunctionDefinition) -> Option<Arc<dyn FunctionListener>> {
+            Some(self.0.clone())
+        }
+    }
+    let wasm = wat::parse_str(
+        r#"(module (func $inner (export "inner") (result i32) (i32.const 7))
+             (func $outer (export "outer") (result i32) (call $inner)))"#,
+    )
+    .unwrap();
+    let mut engines = vec![Engine::Interpreter];
+    if native() {
+        engines.push(Engine::Compiler);
+    }
+    for engine in engines {
+        let listener = Arc::new(Reenter(Mutex::default(), Mutex::default()));
+        let rt = Runtime::with_config(
+            RuntimeConfig::new()
+                .with_engine(engine)
+                .with_function_listener_factory(Arc::new(Factory(listener.clone()))),
+        );
+        let inst = rt.instantiate_wasm(&wasm).unwrap();
+        *listener.0.lock().unwrap() = inst.exported_function("inner");
+        assert_eq!(inst.call("outer", &[]).unwrap()[0].i32(), Some(7), "{engine:?}");
+        let seen = listener.1.lock().unwrap().clone();
+        assert_eq!(seen.len(), 1, "{engine:?}");
+        assert!(seen[0].contains("a function listener called wasm of its own runtime"), "{seen:?}");
+        assert_eq!(inst.call("inner", &[]).unwrap()[0].i32(), Some(7), "{engine:?}");
+    }
+}
