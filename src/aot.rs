@@ -49,6 +49,11 @@ pub struct AotOptions {
     /// Compile fuel checks in ([`crate::RuntimeConfig::with_fuel`]); the same rule as for
     /// `interruption`: the artifact loads only into runtimes with fuel on.
     pub fuel: bool,
+    /// Compile function listener hooks in (see [`crate::listener`]); the artifact then
+    /// loads only into runtimes with a listener factory
+    /// ([`crate::RuntimeConfig::with_function_listener_factory`]), and the default
+    /// artifact only into runtimes without one.
+    pub listeners: bool,
 }
 
 impl Default for AotOptions {
@@ -63,6 +68,7 @@ impl Default for AotOptions {
             custom_sections: false,
             interruption: false,
             fuel: false,
+            listeners: false,
         }
     }
 }
@@ -88,6 +94,7 @@ impl AotOptions {
             guard_bytes: GUARD_BYTES,
             epoch_interruption: self.interruption,
             fuel: self.fuel,
+            listeners: self.listeners,
             verify_ir: false,
             ..base
         })

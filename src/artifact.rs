@@ -42,6 +42,7 @@ impl From<kiln_loader::LoadedArtifact> for CompiledModule {
         let checks = kiln_runtime_support::interp::Checks {
             interruption: loaded.header.settings.epoch_interruption,
             fuel: loaded.header.settings.fuel,
+            listeners: loaded.header.settings.listeners,
         };
         CompiledModule {
             inner: Arc::new(loaded.module),

@@ -123,6 +123,7 @@ mod lookup {
                 custom_sections: rt.config().custom_sections,
                 interruption: rt.config().interruption(),
                 fuel: rt.config().fuel(),
+                listeners: rt.config().function_listeners(),
                 ..AotOptions::default()
             };
             let settings = opts.compiler_settings()?;

@@ -4,6 +4,7 @@ use crate::wasi::{FSConfig, WasiConfig};
 use kiln_runtime_support::CoreFeatures;
 use kiln_runtime_support::artifact::{PublicKey, TrustedKeys};
 use std::io::{Read, Write};
+use std::sync::Arc;
 
 /// Which engine runs modules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -44,6 +45,19 @@ pub struct RuntimeConfig {
     pub(crate) verify_once: VerifyOnce,
     pub(crate) profiling: crate::profiling::ProfilingStrategy,
     pub(crate) debug_info: bool,
+    pub(crate) listener_factory: ListenerFactorySlot,
+}
+
+/// The function listener factory of a configuration (`Debug` without showing it).
+#[derive(Clone, Default)]
+pub(crate) struct ListenerFactorySlot(
+    pub(crate) Option<Arc<dyn crate::listener::FunctionListenerFactory>>,
+);
+
+impl std::fmt::Debug for ListenerFactorySlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+    }
 }
 
 /// Where the records of artifact files already verified are kept
@@ -76,6 +90,7 @@ impl Default for RuntimeConfig {
             verify_once: VerifyOnce::UserCache,
             profiling: crate::profiling::ProfilingStrategy::None,
             debug_info: false,
+            listener_factory: ListenerFactorySlot::default(),
         }
     }
 }
@@ -204,9 +219,36 @@ impl RuntimeConfig {
         self.fuel
     }
 
+    /// Listens to function calls on both engines (wazero's
+    /// `experimental.WithFunctionListenerFactory`): `factory` is asked once per defined
+    /// function of every instance the runtime creates, and the listeners it returns see
+    /// each call's parameters, results and call stack, and the frames unwound by traps,
+    /// exits and exceptions (see [`crate::listener`]). Default: none, and then code
+    /// carries no listener hook at all. It is a code setting: a module compiled by a
+    /// runtime without a factory is not listened; an artifact compiled without listener
+    /// hooks (see [`crate::aot::AotOptions::listeners`]) is refused by a runtime with a
+    /// factory, and the other way round, with [`crate::ArtifactError`]'s settings mismatch.
+    pub fn with_function_listener_factory(
+        mut self,
+        factory: Arc<dyn crate::listener::FunctionListenerFactory>,
+    ) -> Self {
+        self.listener_factory = ListenerFactorySlot(Some(factory));
+        self
+    }
+
+    /// Whether a function listener factory is configured
+    /// ([`RuntimeConfig::with_function_listener_factory`]), so code carries listener hooks.
+    pub fn function_listeners(&self) -> bool {
+        self.listener_factory.0.is_some()
+    }
+
     /// The entry and loop-header checks code of this configuration carries.
     pub(crate) fn checks(&self) -> kiln_runtime_support::interp::Checks {
-        kiln_runtime_support::interp::Checks { interruption: self.interruption, fuel: self.fuel }
+        kiln_runtime_support::interp::Checks {
+            interruption: self.interruption,
+            fuel: self.fuel,
+            listeners: self.function_listeners(),
+        }
     }
 
     /// Translate every function for the interpreter when the module is compiled, rather than

@@ -36,6 +36,7 @@ mod global;
 mod host;
 mod imports;
 mod instance;
+pub mod listener;
 mod memory;
 mod module;
 #[cfg(feature = "compiler")]
@@ -79,6 +80,9 @@ pub use kiln_runtime_support::types::{
 };
 pub use kiln_runtime_support::v128::V128;
 pub use kiln_runtime_support::vm::{ExternRef, ResourceLimiter};
+pub use listener::{
+    Abort, FunctionDefinition, FunctionListener, FunctionListenerFactory, StackIterator,
+};
 pub use memory::Memory;
 pub use module::{CompiledModule, ExportType, ImportType};
 pub use runtime::{InterruptHandle, Runtime};

@@ -22,6 +22,7 @@ pub(crate) fn host_settings(cpu: CpuLevel, checks: Checks) -> CompilerSettings {
         cpu,
         epoch_interruption: checks.interruption,
         fuel: checks.fuel,
+        listeners: checks.listeners,
         bounds_checks: if guard_pages() {
             BoundsChecks::GuardPages
         } else {

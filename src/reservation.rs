@@ -46,6 +46,7 @@ pub(crate) fn code_settings(
             guard_bytes: style.guard_bytes,
             epoch_interruption: checks.interruption,
             fuel: checks.fuel,
+            listeners: checks.listeners,
         }
     } else {
         CodeSettings {
@@ -53,6 +54,7 @@ pub(crate) fn code_settings(
             guard_bytes: 0,
             epoch_interruption: checks.interruption,
             fuel: checks.fuel,
+            listeners: checks.listeners,
         }
     }
 }

@@ -81,6 +81,9 @@ impl Runtime {
             max_call_depth: config.max_call_depth,
             interruption: config.interruption,
         });
+        if let Some(factory) = &config.listener_factory.0 {
+            store.set_listener_factory(Some(Arc::new(crate::listener::Factory(factory.clone()))));
+        }
         Self { config, store }
     }
 

@@ -80,12 +80,14 @@ pub fn code_settings(settings: &CompilerSettings) -> CodeSettings {
             guard_bytes: settings.guard_bytes,
             epoch_interruption: settings.epoch_interruption,
             fuel: settings.fuel,
+            listeners: settings.listeners,
         },
         BoundsChecks::Explicit => CodeSettings {
             bounds_checks: BoundsMode::Explicit,
             guard_bytes: 0,
             epoch_interruption: settings.epoch_interruption,
             fuel: settings.fuel,
+            listeners: settings.listeners,
         },
     }
 }

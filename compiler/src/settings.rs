@@ -69,6 +69,10 @@ pub struct CompilerSettings {
     /// Whether to consume one unit of the store's fuel at function entry and loop headers
     /// (trapping `all fuel consumed` when none is left).
     pub fuel: bool,
+    /// Whether to call the function listener builtins at every function entry and before
+    /// every return, and to make tail calls as a call and a return
+    /// (`kiln_runtime_support::vm::listener`).
+    pub listeners: bool,
     /// The optimization level.
     pub opt_level: OptLevel,
     /// Whether to run Cranelift's IR verifier on every function (slower compiles; for
@@ -93,6 +97,7 @@ impl CompilerSettings {
             guard_bytes: 2 << 30,
             epoch_interruption: false,
             fuel: false,
+            listeners: false,
             opt_level: OptLevel::Speed,
             verify_ir: cfg!(debug_assertions),
         }
@@ -115,7 +120,7 @@ impl CompilerSettings {
     pub fn settings_fingerprint(&self) -> u64 {
         let mut text = format!(
             "kiln-compiler {} codegen {}; cranelift {}; target {}; cpu {:?}; bounds {:?}; \
-             guard {}; epoch {}; fuel {}; opt {:?}",
+             guard {}; epoch {}; fuel {}; listeners {}; opt {:?}",
             env!("CARGO_PKG_VERSION"),
             CODEGEN_REVISION,
             CRANELIFT_VERSION,
@@ -125,6 +130,7 @@ impl CompilerSettings {
             if self.bounds_checks == BoundsChecks::GuardPages { self.guard_bytes } else { 0 },
             self.epoch_interruption,
             self.fuel,
+            self.listeners,
             self.opt_level,
         );
         if let Ok(isa) = self.build_isa() {

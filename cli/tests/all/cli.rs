@@ -166,7 +166,7 @@ fn inspect_prints_the_artifact_header() {
         "kind: Kiln artifact",
         "format version: 7",
         "debug info (address map, source lines): ",
-        "runtime ABI version: 4",
+        "runtime ABI version: 5",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",

@@ -269,6 +269,7 @@ impl Translator<'_, '_> {
     pub(super) fn return_(&mut self) -> Result<(), CompileError> {
         let n = self.control[0].num_results;
         let results = self.peekn(n).to_vec();
+        self.listener_after(&results);
         self.b.ins().return_(&results);
         self.reachable = false;
         Ok(())
@@ -380,6 +381,7 @@ impl Translator<'_, '_> {
             self.reachable = true;
             if let FrameKind::Function = frame.kind {
                 let results = self.b.block_params(frame.dest).to_vec();
+                self.listener_after(&results);
                 self.b.ins().return_(&results);
                 self.reachable = false;
             }

@@ -235,6 +235,10 @@ impl Translator<'_, '_> {
             Some(t) => self.env.module.tag_type(t).params().to_vec(),
             None => Vec::new(),
         };
+        if let Some(depth) = self.listener_depth {
+            let depth = self.b.use_var(depth);
+            self.call_builtin(Builtin::ListenerUnwind, &[depth]);
+        }
         let slot = self.payload_slot(params.len());
         let keep = self.i32_const(u32::from(keep));
         self.call_builtin(Builtin::ExnCatch, &[exn, slot, keep]);

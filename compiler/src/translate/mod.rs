@@ -124,6 +124,8 @@ pub(crate) fn translate_function(
         w2a_refs: HashMap::new(),
         wasm_sigs: HashMap::new(),
         builtin_sigs: HashMap::new(),
+        func_index,
+        listener_depth: None,
     };
     t.b.set_srcloc(SourceLoc::new(body_range.start as u32));
     t.prologue(ty.params(), ty.results(), &body)?;
@@ -178,6 +180,11 @@ pub(crate) struct Translator<'a, 'f> {
     w2a_refs: HashMap<u32, FuncRef>,
     wasm_sigs: HashMap<u32, SigRef>,
     builtin_sigs: HashMap<Builtin, SigRef>,
+    /// The function's index in the module.
+    pub func_index: u32,
+    /// With listeners: the store's listened-frame depth once this function was entered
+    /// ([`Builtin::ListenerBefore`]), which its catch landing pads unwind to.
+    pub listener_depth: Option<Variable>,
 }
 
 impl Translator<'_, '_> {
@@ -209,10 +216,49 @@ impl Translator<'_, '_> {
                 self.locals.push(var);
             }
         }
+        if self.env.settings.listeners {
+            let params = args[2..].to_vec();
+            let slot = self.listener_values(&params);
+            let func = self.i32_const(self.func_index);
+            let depth = self.call_builtin(Builtin::ListenerBefore, &[func, slot])[0];
+            // All bits set: the listener panicked, its trap is pending.
+            let failed = self.b.ins().icmp_imm_s(ir::condcodes::IntCC::Equal, depth, -1);
+            self.b.ins().trapnz(failed, crate::traps::UNWIND_PENDING);
+            let var = self.b.declare_var(ir::types::I64);
+            self.b.def_var(var, depth);
+            self.listener_depth = Some(var);
+        }
         self.entry_checks();
         let results: Vec<ir::Type> = results.iter().map(|&t| clif_type(t)).collect();
         self.push_function_frame(results);
         Ok(())
+    }
+
+    /// `values` spilled to a fresh stack area of 16-byte `ValRaw` slots (value in the low
+    /// bytes), for a listener builtin; its address (null for none).
+    fn listener_values(&mut self, values: &[Value]) -> Value {
+        if values.is_empty() {
+            return self.b.ins().iconst(abi::POINTER, 0);
+        }
+        let ss = self.b.create_sized_stack_slot(ir::StackSlotData::new(
+            ir::StackSlotKind::ExplicitSlot,
+            values.len() as u32 * 16,
+            4,
+        ));
+        let addr = self.b.ins().stack_addr(abi::POINTER, ss, 0);
+        for (i, &v) in values.iter().enumerate() {
+            self.b.ins().store(MemFlagsData::trusted(), v, addr, i as i32 * 16);
+        }
+        addr
+    }
+
+    /// With listeners, before a return of `results`: the [`Builtin::ListenerAfter`] hook.
+    pub fn listener_after(&mut self, results: &[Value]) {
+        if self.env.settings.listeners {
+            let slot = self.listener_values(results);
+            let func = self.i32_const(self.func_index);
+            self.call_builtin(Builtin::ListenerAfter, &[func, slot]);
+        }
     }
 
     /// A zero (or null) of type `ty`.

@@ -83,10 +83,20 @@ impl<'a> VisitOperator<'a> for Translator<'_, '_> {
     }
 
     // Tail calls and typed function references (call.rs, control.rs).
+    // With listeners, a tail call is a call and a return, so that this frame ends with
+    // its `after` hook (see `kiln_runtime_support::vm::listener`).
     fn visit_return_call(&mut self, function_index: u32) -> Self::Output {
+        if self.env.settings.listeners {
+            self.call(CallKind::Plain, function_index)?;
+            return self.return_();
+        }
         self.call(CallKind::Tail, function_index)
     }
     fn visit_return_call_indirect(&mut self, type_index: u32, table_index: u32) -> Self::Output {
+        if self.env.settings.listeners {
+            self.call_indirect(CallKind::Plain, type_index, table_index)?;
+            return self.return_();
+        }
         self.call_indirect(CallKind::Tail, type_index, table_index)
     }
     // Exception handling (exceptions.rs).
@@ -118,6 +128,10 @@ impl<'a> VisitOperator<'a> for Translator<'_, '_> {
         self.call_ref(CallKind::Plain, type_index)
     }
     fn visit_return_call_ref(&mut self, type_index: u32) -> Self::Output {
+        if self.env.settings.listeners {
+            self.call_ref(CallKind::Plain, type_index)?;
+            return self.return_();
+        }
         self.call_ref(CallKind::Tail, type_index)
     }
     fn visit_ref_as_non_null(&mut self) -> Self::Output {

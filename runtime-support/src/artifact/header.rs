@@ -17,7 +17,8 @@
 //! | 120 | 1 | bounds checks: 0 guard pages, 1 explicit |
 //! | 121 | 1 | epoch interruption: 0 or 1 |
 //! | 122 | 1 | fuel checks: 0 or 1 |
-//! | 123 | 5 | zero |
+//! | 123 | 1 | function listener hooks: 0 or 1 |
+//! | 124 | 4 | zero |
 //! | 128 | 8 | guard bytes after each 4 GiB reservation (0 with explicit checks) |
 //! | 136 | 32 | SHA-256 of the source wasm |
 //! | 168 | 32 | payload digest: BLAKE3 of every section but the cold ones ([`super::payload_digest`]) |
@@ -67,8 +68,10 @@ pub const FORMAT_VERSION: u32 = 7;
 /// shared memory` (17); exception handling in compiled code: the `exn_new`, `exn_catch`,
 /// `throw`, `unwind_pending` and `exn_is` builtins, calls inside
 /// handlers as Cranelift `try_call`s whose landing pads receive the `exnref` in the first
-/// exception payload register, the module's throw trampoline.
-pub const ABI_VERSION: u32 = 4;
+/// exception payload register, the module's throw trampoline. Version 5: the function
+/// listener builtins `listener_before`, `listener_after` and `listener_unwind`
+/// ([`crate::vm::listener`]).
+pub const ABI_VERSION: u32 = 5;
 /// Size of the fixed header in bytes.
 pub const HEADER_SIZE: usize = 512;
 
@@ -102,6 +105,9 @@ pub struct CodeSettings {
     /// Whether the code consumes fuel (`VMStoreContext::fuel`) at function entries and
     /// loop headers.
     pub fuel: bool,
+    /// Whether the code calls the function listener hooks at function entries and returns
+    /// ([`crate::vm::listener`]).
+    pub listeners: bool,
 }
 
 impl CodeSettings {
@@ -128,6 +134,14 @@ impl CodeSettings {
             let on = |b: bool| if b { "on" } else { "off" };
             parts.push(format!("fuel: {} in the artifact, {} here", on(self.fuel), on(other.fuel)));
         }
+        if self.listeners != other.listeners {
+            let on = |b: bool| if b { "on" } else { "off" };
+            parts.push(format!(
+                "function listeners: {} in the artifact, {} here",
+                on(self.listeners),
+                on(other.listeners)
+            ));
+        }
         parts.join("; ")
     }
 
@@ -141,7 +155,7 @@ impl CodeSettings {
 
 impl fmt::Display for CodeSettings {
     /// Formats as `bounds checks: ..., epoch interruption: on|off`, then `, fuel: on`
-    /// when the code consumes fuel.
+    /// when the code consumes fuel and `, function listeners: on` when it calls them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -151,6 +165,9 @@ impl fmt::Display for CodeSettings {
         )?;
         if self.fuel {
             f.write_str(", fuel: on")?;
+        }
+        if self.listeners {
+            f.write_str(", function listeners: on")?;
         }
         Ok(())
     }
@@ -249,6 +266,7 @@ impl ArtifactHeader {
         };
         b[121] = u8::from(self.settings.epoch_interruption);
         b[122] = u8::from(self.settings.fuel);
+        b[123] = u8::from(self.settings.listeners);
         b[128..136].copy_from_slice(&self.settings.guard_bytes.to_le_bytes());
         b[136..168].copy_from_slice(&self.wasm_sha256);
         b[168..200].copy_from_slice(&self.payload_digest);
@@ -330,6 +348,11 @@ impl ArtifactHeader {
             1 => true,
             _ => return Err(corrupt("bad fuel flag")),
         };
+        let listeners = match b[123] {
+            0 => false,
+            1 => true,
+            _ => return Err(corrupt("bad listeners flag")),
+        };
         let mut sections = SectionTable::default();
         for (i, s) in Section::ALL.iter().enumerate() {
             let at = 208 + i * 16;
@@ -349,6 +372,7 @@ impl ArtifactHeader {
                 guard_bytes: u64_at(b, 128),
                 epoch_interruption,
                 fuel,
+                listeners,
             },
             wasm_sha256: b[136..168].try_into().expect("32 bytes"),
             payload_digest: b[168..200].try_into().expect("32 bytes"),
@@ -433,6 +457,7 @@ mod tests {
                 guard_bytes: 2 << 30,
                 epoch_interruption: false,
                 fuel: true,
+                listeners: true,
             },
             wasm_sha256: [1; 32],
             payload_digest: [2; 32],

@@ -20,7 +20,8 @@
 //!    136     1  bounds checks: 0 guard pages, 1 explicit
 //!    137     1  epoch interruption: 0 or 1
 //!    138     1  fuel checks: 0 or 1
-//!    139     5  zero
+//!    139     1  function listener hooks: 0 or 1
+//!    140     4  zero
 //!    144     8  guard bytes after each 4 GiB reservation
 //!    152    32  SHA-256 of the source wasm
 //!    184   224  SHA-256 of each part, in PartDigests order: the `.text` bytes as
@@ -244,6 +245,7 @@ impl ObjectMeta {
         };
         b[137] = u8::from(self.settings.epoch_interruption);
         b[138] = u8::from(self.settings.fuel);
+        b[139] = u8::from(self.settings.listeners);
         b[144..152].copy_from_slice(&self.settings.guard_bytes.to_le_bytes());
         b[152..184].copy_from_slice(&self.wasm_sha256);
         for (i, d) in self.digests.all().into_iter().enumerate() {
@@ -314,6 +316,11 @@ impl ObjectMeta {
             1 => true,
             _ => return Err(corrupt("bad fuel flag")),
         };
+        let listeners = match b[139] {
+            0 => false,
+            1 => true,
+            _ => return Err(corrupt("bad listeners flag")),
+        };
         let mut digests = PartDigests::default();
         for (i, d) in digests.all_mut().into_iter().enumerate() {
             d.copy_from_slice(&b[184 + 32 * i..216 + 32 * i]);
@@ -344,6 +351,7 @@ impl ObjectMeta {
                 guard_bytes: u64_at(b, 144),
                 epoch_interruption,
                 fuel,
+                listeners,
             },
             wasm_sha256: b[152..184].try_into().expect("32 bytes"),
             digests,
@@ -407,6 +415,7 @@ pub(super) fn sample() -> ObjectMeta {
             guard_bytes: 2 << 30,
             epoch_interruption: true,
             fuel: true,
+            listeners: true,
         },
         wasm_sha256: [7; 32],
         digests: PartDigests { text: [1; 32], data: [6; 32], ..PartDigests::default() },

@@ -119,6 +119,13 @@ pub fn instantiate_with_host_data(
         std::alloc::handle_alloc_error(layout);
     }
     let num_defined = if module.interp().is_some() { info.num_defined_funcs() } else { 0 };
+    let name = name.or_else(|| info.names.module.clone());
+    let listeners = match store.listener_factory() {
+        Some(factory) => (0..info.num_defined_funcs())
+            .map(|i| factory.hooks(name.as_deref(), &info, info.num_imported_funcs + i))
+            .collect(),
+        None => Box::default(),
+    };
     let inst = Box::new(InstanceData {
         module: module.clone(),
         offsets,
@@ -134,7 +141,7 @@ pub fn instantiate_with_host_data(
         dropped_elems: info.elements.iter().map(|_| Cell::new(false)).collect(),
         elem_values: Vec::new(),
         dropped_data: info.data.iter().map(|_| Cell::new(false)).collect(),
-        name: name.or_else(|| info.names.module.clone()),
+        name,
         interp_funcs: (0..num_defined)
             .map(|i| InterpFuncContext {
                 magic: INTERP_FUNC_MAGIC,
@@ -144,6 +151,7 @@ pub fn instantiate_with_host_data(
             .collect(),
         store,
         host_data,
+        listeners,
         lifecycle: Lifecycle::default(),
     });
     let ip = store.push_instance(inst);

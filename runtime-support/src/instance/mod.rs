@@ -71,6 +71,9 @@ pub struct InstanceData {
     interp_funcs: Box<[InterpFuncContext]>,
     store: *const Store,
     host_data: HostData,
+    /// The listener hooks of each defined function, by defined-function index (empty when
+    /// the store has no listener factory; see [`crate::vm::listener`]).
+    listeners: Box<[Option<Arc<dyn crate::vm::listener::FunctionHooks>>]>,
     /// What keeps the instance alive.
     pub lifecycle: Lifecycle,
 }
@@ -105,6 +108,16 @@ impl HostData {
 }
 
 impl InstanceData {
+    /// The listener hooks of function `func_index` (a defined function), if it is listened.
+    #[inline]
+    pub fn listener(
+        &self,
+        func_index: u32,
+    ) -> Option<&Arc<dyn crate::vm::listener::FunctionHooks>> {
+        let defined = func_index.checked_sub(self.module.info.num_imported_funcs)?;
+        self.listeners.get(defined as usize)?.as_ref()
+    }
+
     /// The instance's VMContext.
     pub fn vmctx(&self) -> *mut VMContext {
         self.vmctx.cast()

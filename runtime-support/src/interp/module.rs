@@ -67,6 +67,9 @@ pub struct Checks {
     /// Consume one unit of the store's fuel ([`crate::vm::VMStoreContext::fuel`]): trap
     /// `all fuel consumed` when none is left.
     pub fuel: bool,
+    /// Call the function listener hooks at every function entry and return
+    /// ([`crate::vm::listener`]); tail calls are made as a call and a return.
+    pub listeners: bool,
 }
 
 /// A module's functions for the interpreter. `Send + Sync`: a function's first call on any
@@ -121,6 +124,11 @@ impl InterpModule {
                 translate_function(&self.info, self.info.num_imported_funcs + defined, self.checks)
             })
             .as_ref()
+    }
+
+    /// The checks the module's translations carry.
+    pub fn checks(&self) -> Checks {
+        self.checks
     }
 
     /// The function slots, indexed by defined-function index, for the executor's calls.

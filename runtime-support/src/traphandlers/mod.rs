@@ -35,6 +35,7 @@ pub mod throw;
 use crate::error::Unwind;
 use crate::instance::InstanceData;
 use crate::trap::{FrameInfo, Trap, TrapCode};
+use crate::vm::listener::AbortCause;
 use crate::vm::{ArrayCallFn, Store, VMContext, VMContextHeader, VMOpaqueContext, ValRaw};
 use state::EntryState;
 
@@ -80,6 +81,7 @@ pub unsafe extern "C" fn enter_wasm(
     }
     #[cfg(target_os = "linux")]
     signals::ensure_alt_stack();
+    let listened_depth = store.listened_depth();
     let (pcs, cap) = state::pc_buffer();
     let mut e = EntryState {
         regs: Default::default(),
@@ -120,6 +122,12 @@ pub unsafe extern "C" fn enter_wasm(
     }
     let Some(code) = e.trap else {
         // The body returned `false` itself; its reason is already pending.
+        if store.listened_depth() > listened_depth
+            && let Some(unwind) = store.take_pending_unwind()
+        {
+            store.abort_listened(listened_depth, AbortCause::Unwind(&unwind));
+            store.set_pending_unwind(unwind);
+        }
         return 0;
     };
     // Frames are looked up only for a trap: an exit (`proc_exit`) has no backtrace, and
@@ -141,6 +149,7 @@ pub unsafe extern "C" fn enter_wasm(
         backtrace(inst, &e).into_iter().for_each(|f| t.push_frame(f));
         Unwind::Trap(t)
     };
+    store.abort_listened(listened_depth, AbortCause::Unwind(&unwind));
     store.set_pending_unwind(unwind);
     0
 }

@@ -290,3 +290,66 @@ pub(super) unsafe extern "C" fn exn_is(vmctx: *mut VMContext, exn: usize, tag: u
     let hit = exns.get(exn as u64).is_some_and(|o| std::ptr::eq(o.tag, inst.tags[tag as usize]));
     u32::from(hit)
 }
+
+/// The listener hook of defined function `func` of the instance behind `vmctx`, reading
+/// its parameters (`entering`) or results from `values`.
+///
+/// Returns `false`, with the trap pending, when the hook panicked.
+///
+/// # Safety
+/// `vmctx` is a live VMContext; `values` holds a slot per parameter or result of `func`.
+unsafe fn listen(
+    vmctx: *mut VMContext,
+    func: u32,
+    values: *mut super::ValRaw,
+    entering: bool,
+) -> bool {
+    // SAFETY: compiled code passes its own live VMContext.
+    let inst = unsafe { instance(vmctx) };
+    let Some(hooks) = inst.listener(func) else { return true };
+    let ty = inst.module.info.func_type(func);
+    let n = if entering { ty.params().len() } else { ty.results().len() };
+    let vals = if n == 0 {
+        &[][..]
+    } else {
+        // SAFETY: per the contract, `values` holds `n` slots.
+        unsafe { std::slice::from_raw_parts(values, n) }
+    };
+    let store = inst.store();
+    let done = if entering { store.listen_before(hooks, vals) } else { store.listen_after(vals) };
+    match done {
+        Ok(()) => true,
+        Err(u) => {
+            store.set_pending_unwind(u);
+            false
+        }
+    }
+}
+
+pub(super) unsafe extern "C" fn listener_before(
+    vmctx: *mut VMContext,
+    func: u32,
+    values: *mut super::ValRaw,
+) -> u64 {
+    // SAFETY: compiled code passes its own live VMContext and a slot per parameter.
+    if !unsafe { listen(vmctx, func, values, true) } {
+        return u64::MAX;
+    }
+    // SAFETY: as above.
+    unsafe { instance(vmctx) }.store().listened_depth() as u64
+}
+
+pub(super) unsafe extern "C" fn listener_after(
+    vmctx: *mut VMContext,
+    func: u32,
+    values: *mut super::ValRaw,
+) -> u32 {
+    // SAFETY: compiled code passes its own live VMContext and a slot per result.
+    if unsafe { listen(vmctx, func, values, false) } { BUILTIN_OK } else { 1 }
+}
+
+pub(super) unsafe extern "C" fn listener_unwind(vmctx: *mut VMContext, depth: u64) {
+    // SAFETY: compiled code passes its own live VMContext.
+    let store = unsafe { instance(vmctx) }.store();
+    store.abort_listened(depth as usize, super::listener::AbortCause::ExceptionCaught);
+}

@@ -14,6 +14,7 @@ mod host_func;
 mod interp_stack;
 pub mod jitdump;
 mod limiter;
+pub mod listener;
 mod memory;
 mod memory_image;
 mod namespace;

@@ -115,6 +115,10 @@ pub struct Store {
     pending: RefCell<Option<Unwind>>,
     namespaces: RefCell<Namespaces>,
     limiter: RefCell<Option<Arc<dyn ResourceLimiter>>>,
+    /// Gives new instances' functions their listener hooks ([`super::listener`]).
+    pub(super) listener_factory: RefCell<Option<Arc<dyn super::listener::ListenerFactory>>>,
+    /// The listened frames running, outermost first ([`super::listener`]).
+    pub(super) listened: RefCell<Vec<Arc<dyn super::listener::FunctionHooks>>>,
     /// Interpreter value stack (8-byte slots; reserved on demand, see
     /// [`Store::ensure_interp_stack`]) and its in-use top.
     pub(crate) interp_stack: UnsafeCell<InterpStack>,
@@ -162,6 +166,8 @@ impl Store {
             pending: RefCell::default(),
             namespaces: RefCell::default(),
             limiter: RefCell::default(),
+            listener_factory: RefCell::default(),
+            listened: RefCell::default(),
             epoch,
             self_ref: weak.clone(),
         })

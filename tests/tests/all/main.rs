@@ -17,6 +17,7 @@ mod fuzz_regressions;
 mod host_functions;
 mod interruption;
 mod lazy_translation;
+mod listeners;
 mod malformed;
 mod memories;
 mod memory_image;

@@ -17,6 +17,7 @@ use super::slots::{slots_to_vals, vals_to_slots};
 use super::state::{InstCache, State};
 use crate::error::{ThrownException, Unwind};
 use crate::instance::InstanceData;
+use crate::vm::listener::AbortCause;
 use crate::vm::{Store, ValRaw};
 
 /// Where to continue after an exception: a landing and its frame, or null (the run ends
@@ -79,6 +80,9 @@ pub unsafe fn throw(
             (*pc).op,
             Op::ReturnCallImport { .. } | Op::ReturnCallIndirect { .. } | Op::ReturnCallRef { .. }
         );
+        // Listened frames this search has dropped, aborted once a frame catches (when none
+        // does, the run's end aborts them with the exception).
+        let mut dropped_listened = 0;
         loop {
             let func = &*s.func;
             if !skip && !func.handlers.is_empty() {
@@ -90,6 +94,10 @@ pub unsafe fn throw(
                     None => std::ptr::null(),
                 };
                 if let Some(c) = find_clause(func, offset, inst, tag) {
+                    if dropped_listened > 0 {
+                        let depth = store.listened_depth() - dropped_listened;
+                        store.abort_listened(depth, AbortCause::ExceptionCaught);
+                    }
                     land(store, inst, &c, fp, thrown.exn);
                     let entry = func.code.as_ptr().add(c.landing as usize);
                     let Op::Landing { target } = (*entry).op else {
@@ -99,6 +107,9 @@ pub unsafe fn throw(
                 }
             }
             skip = false;
+            if listened(&*s.cache.inst, func) {
+                dropped_listened += 1;
+            }
             thrown.backtrace.push(frame_info(s.cache.inst, s.func, pc.add(1)));
             match s.frames.pop() {
                 Some(f) => {
@@ -116,6 +127,13 @@ pub unsafe fn throw(
             }
         }
     }
+}
+
+/// Whether a frame of `func` in `inst` entered the store's listened stack (its module was
+/// translated with listeners and the instance listens to it; see [`crate::vm::listener`]).
+fn listened(inst: &InstanceData, func: &CompiledFunc) -> bool {
+    inst.module.interp().is_some_and(|m| m.checks().listeners)
+        && inst.listener(func.func_index).is_some()
 }
 
 /// Writes what clause `c` receives of exception `exn` into frame `fp`: the payload and the

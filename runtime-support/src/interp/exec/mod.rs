@@ -27,6 +27,7 @@ use super::ir::CompiledFunc;
 use crate::error::Unwind;
 use crate::instance::{INTERP_FUNC_MAGIC, InstanceData, InterpFuncContext};
 use crate::trap::{Trap, TrapCode};
+use crate::vm::listener::AbortCause;
 use crate::vm::*;
 use state::{Frame, InstCache};
 
@@ -89,6 +90,7 @@ fn execute(
         (s.as_mut_ptr(), s.len())
     };
     let base_depth = store.call_depth.get();
+    let listened_depth = store.listened_depth();
     let max_depth = store.config().max_call_depth;
     if top + func.frame_size as usize > stack_len || base_depth >= max_depth {
         return Err(TrapCode::CallStackExhausted.into());
@@ -131,7 +133,9 @@ fn execute(
     store.interp_top.set(top);
     store.call_depth.set(base_depth);
     if let Exit::Unwind = exit {
-        return Err(state.unwind.take().expect("an unwinding exit records its reason"));
+        let unwind = state.unwind.take().expect("an unwinding exit records its reason");
+        store.abort_listened(listened_depth, AbortCause::Unwind(&unwind));
+        return Err(unwind);
     }
     if func.wide_sig {
         // SAFETY: the results are in the frame's first slots (at most `frame_size`).

@@ -26,6 +26,15 @@ macro_rules! for_each_op {
             /// with fuel on): consumes one unit of the store's fuel, trapping `all fuel
             /// consumed` when none is left.
             check_fuel = CheckFuel;
+            /// Listener entry hook (first instruction of every function of a module
+            /// translated with listeners on): when the instance's function is listened,
+            /// pushes its frame on the store's listened stack and calls its `before` hook
+            /// with the parameters (slots from 0 up).
+            listener_before = ListenerBefore;
+            /// Listener exit hook (before every `Return` of a module translated with
+            /// listeners on): when the function is listened, pops its frame and calls its
+            /// `after` hook with the results (already in the slots from 0 up).
+            listener_after = ListenerAfter;
             br = Br { target: Target };
             br_if_nez = BrIfNez { cond: Src, target: Target };
             br_if_eqz = BrIfEqz { cond: Src, target: Target };

@@ -33,10 +33,16 @@ impl Translator<'_> {
 }
 
 // ---- WebAssembly 3.0 calls: tail calls, typed function references ----
+// With listeners on, a tail call is a call and a return, so that the caller's frame ends
+// with its `after` hook (see `crate::vm::listener`).
 impl Translator<'_> {
     /// `return_call` of a defined or an imported function; the rest of the block is
     /// unreachable.
     pub(super) fn return_call(&mut self, function_index: u32) {
+        if self.checks.listeners {
+            self.call(function_index);
+            return self.return_();
+        }
         let ty = self.info.func_type(function_index);
         let base = self.take_args(ty.params().len());
         if self.info.is_imported_func(function_index) {
@@ -49,6 +55,10 @@ impl Translator<'_> {
 
     /// `return_call_indirect` through table `table_index`, expecting type `type_index`.
     pub(super) fn return_call_indirect(&mut self, type_index: u32, table_index: u32) {
+        if self.checks.listeners {
+            self.call_indirect(type_index, table_index);
+            return self.return_();
+        }
         let wide = self.info.tables[table_index as usize].ty.index_type.is_64();
         self.table_index(wide, self.top());
         let n = self.info.types[type_index as usize].params().len();
@@ -67,6 +77,10 @@ impl Translator<'_> {
 
     /// `return_call_ref` of a function reference of type `type_index`.
     pub(super) fn return_call_ref(&mut self, type_index: u32) {
+        if self.checks.listeners {
+            self.call_ref(type_index);
+            return self.return_();
+        }
         let n = self.info.types[type_index as usize].params().len();
         let base = self.take_args(n + 1);
         self.emit(Op::ReturnCallRef { ty: type_index, base });

@@ -137,6 +137,9 @@ impl<'a> Translator<'a> {
             }
             dst += width(wide);
         }
+        if self.checks.listeners {
+            self.emit(Op::ListenerAfter);
+        }
         self.emit(Op::Return);
     }
 

@@ -247,6 +247,9 @@ impl<'a> Translator<'a> {
         });
         let mut reader = body.get_operators_reader().map_err(err)?;
         self.offset = reader.original_position() as u32;
+        if self.checks.listeners {
+            self.emit(Op::ListenerBefore);
+        }
         self.emit_checks();
         while !reader.eof() {
             self.offset = reader.original_position() as u32;

@@ -147,6 +147,23 @@ declare_builtins! {
     /// Exception handling, a `throw` inside a handler of the same function: returns 1 when
     /// exception `exn`'s tag is module tag `tag` (the same tag instance), 0 otherwise.
     ExnIs = 20 => exn_is(exn: reference, tag: i32) -> i32;
+    /// Function listeners (only in code compiled with listeners), at the entry of defined
+    /// function `func` with its parameters in `values[..n]` (16-byte slots, value in the
+    /// low bytes): when the instance listens to `func`, pushes its frame on the store's
+    /// listened stack and calls its `before` hook. Returns the listened stack's depth after
+    /// that, which a function with exception handlers keeps for
+    /// [`Builtin::ListenerUnwind`], or all bits set when the hook panicked: compiled code
+    /// then traps with the panic's host-error trap pending.
+    ListenerBefore = 21 => listener_before(func: i32, values: values) -> i64;
+    /// Function listeners, before every return of defined function `func` with its results
+    /// in `values[..n]`: when the instance listens to `func`, pops its frame and calls its
+    /// `after` hook. Returns [`BUILTIN_OK`], or anything else, with the trap pending, when
+    /// the hook panicked.
+    ListenerAfter = 22 => listener_after(func: i32, values: values) -> status(HostError);
+    /// Function listeners, at a catch clause's landing pad: aborts the listened frames
+    /// above `depth` (the catching function's [`Builtin::ListenerBefore`] result), which
+    /// the exception unwound, innermost first.
+    ListenerUnwind = 23 => listener_unwind(depth: i64);
 }
 
 #[cfg(test)]

@@ -74,6 +74,65 @@ handler!(fn check_fuel(pc, fp, mem, len, st) = CheckFuel {} {
     }
 });
 
+/// The listener hook of the running function: `before` with its parameters on entry,
+/// `after` with its results on exit (see [`crate::vm::listener`]); nothing when the
+/// function is not listened. Returns `false` when the listener panicked: the run then
+/// unwinds with the trap this records. (Out of line and returning a plain `bool`, so the
+/// handlers that call it hold no value with a destructor and keep their dispatch a tail
+/// call.)
+///
+/// # Safety
+/// `st` is the running state, `pc` the hook instruction and `fp` the current function's
+/// frame, holding its parameters (`entering`) or results from slot 0 up.
+#[inline(never)]
+unsafe fn listen(pc: *const Instr, st: *mut State, fp: *mut u64, entering: bool) -> bool {
+    // SAFETY: per the contract; the running instance, its store and the translation are
+    // live for the whole run.
+    unsafe {
+        let s = &*st;
+        let inst = &*s.cache.inst;
+        let func_index = (*s.func).func_index;
+        let Some(hooks) = inst.listener(func_index) else { return true };
+        let ty = inst.module.info.func_type(func_index);
+        let types = if entering { ty.params() } else { ty.results() };
+        let mut vals = vec![crate::vm::ValRaw::default(); types.len()];
+        crate::interp::exec::slots::slots_to_vals(types, fp, &mut vals);
+        let store = &*s.store;
+        let done =
+            if entering { store.listen_before(hooks, &vals) } else { store.listen_after(&vals) };
+        match done {
+            Ok(()) => true,
+            Err(u) => {
+                super::super::backtrace::unwind(pc, st, u);
+                false
+            }
+        }
+    }
+}
+
+handler!(fn listener_before(pc, fp, mem, len, st) = ListenerBefore {} {
+    // SAFETY: `st` is the running state and `fp` the frame the function was entered with;
+    // memory 0 is reloaded, as a listener may have grown it.
+    unsafe {
+        if !listen(pc, st, fp, true) {
+            return Exit::Unwind;
+        }
+        let (mem, len) = (*st).cache.memory();
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn listener_after(pc, fp, mem, len, st) = ListenerAfter {} {
+    // SAFETY: as for `listener_before`; the results are in the slots from 0 up.
+    unsafe {
+        if !listen(pc, st, fp, false) {
+            return Exit::Unwind;
+        }
+        let (mem, len) = (*st).cache.memory();
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
 handler!(fn br(pc, fp, mem, len, st) = Br { target } {
     // SAFETY: the target belongs to the current function.
     unsafe { dispatch(jump(pc, target), fp, mem, len, st) }
