@@ -33,6 +33,8 @@ impl std::fmt::Debug for Memory {
     }
 }
 
+/// Typed little-endian accessors (`read_u32`/`write_u32` ...) over a type's `read` and
+/// `write`; shared by [`Memory`] and [`crate::SharedMemory`].
 macro_rules! rw {
     ($read:ident, $write:ident, $t:ty, $doc:literal) => {
         #[doc = concat!("Reads ", $doc, " at byte `offset` (little-endian).\n\n# Errors\n[`Error::OutOfBounds`] past the end of memory.")]
@@ -47,6 +49,7 @@ macro_rules! rw {
         }
     };
 }
+pub(crate) use rw;
 
 impl Memory {
     fn def(&self) -> (*mut u8, u64) {

@@ -2,6 +2,7 @@
 //! instances of several runtimes on several threads, as wasmtime's `SharedMemory`.
 
 use crate::error::Error;
+use crate::memory::rw;
 use kiln_runtime_support::instance::MemoryRef;
 use kiln_runtime_support::types::{MemoryType, WASM_PAGE_SIZE};
 use kiln_runtime_support::vm::{self, MemoryStyle};
@@ -22,21 +23,6 @@ use kiln_runtime_support::vm::{self, MemoryStyle};
 #[derive(Clone, Debug)]
 pub struct SharedMemory {
     pub(crate) inner: vm::SharedMemory,
-}
-
-macro_rules! rw {
-    ($read:ident, $write:ident, $t:ty, $doc:literal) => {
-        #[doc = concat!("Reads ", $doc, " at byte `offset` (little-endian).\n\n# Errors\n[`Error::OutOfBounds`] past the end of memory.")]
-        pub fn $read(&self, offset: u64) -> Result<$t, Error> {
-            let mut b = [0u8; std::mem::size_of::<$t>()];
-            self.read(offset, &mut b)?;
-            Ok(<$t>::from_le_bytes(b))
-        }
-        #[doc = concat!("Writes ", $doc, " at byte `offset` (little-endian).\n\n# Errors\n[`Error::OutOfBounds`] past the end of memory.")]
-        pub fn $write(&self, offset: u64, v: $t) -> Result<(), Error> {
-            self.write(offset, &v.to_le_bytes())
-        }
-    };
 }
 
 impl SharedMemory {

@@ -130,6 +130,44 @@ pub struct Workload {
     pub iters: u32,
 }
 
+/// The options the kernel benchmarks (`interp`, `aot`, `calls3`) share.
+#[derive(Clone, Debug)]
+pub struct KernelArgs {
+    /// Timed samples per workload (`--samples N`, default 5).
+    pub samples: usize,
+    /// Only workloads whose name contains this (`--filter SUBSTRING`).
+    pub filter: Option<String>,
+    /// `--smoke`: the small workload sizes.
+    pub scale: Scale,
+}
+
+impl KernelArgs {
+    /// Parses the process's arguments (`--bench`, which `cargo bench` passes, is ignored);
+    /// anything else prints `usage: <bin> [--samples N] [--filter SUBSTRING] [--smoke]`
+    /// and exits with status 2.
+    pub fn parse(bin: &str) -> Self {
+        let usage = || -> ! {
+            eprintln!("usage: {bin} [--samples N] [--filter SUBSTRING] [--smoke]");
+            std::process::exit(2);
+        };
+        let mut parsed = KernelArgs { samples: 5, filter: None, scale: Scale::Full };
+        let mut args = std::env::args().skip(1);
+        while let Some(a) = args.next() {
+            match a.as_str() {
+                "--samples" => {
+                    parsed.samples =
+                        args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
+                }
+                "--filter" => parsed.filter = Some(args.next().unwrap_or_else(|| usage())),
+                "--smoke" => parsed.scale = Scale::Smoke,
+                "--bench" => {}
+                _ => usage(),
+            }
+        }
+        parsed
+    }
+}
+
 /// Size of the workloads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scale {

@@ -18,15 +18,12 @@
 //!
 //! Every engine must return the same checksum, or the run aborts.
 
-use kiln_bench::{Runner, Scale, Timing, WasmtimeRunner, Workload, fmt_ms, time, workloads};
+use kiln_bench::{
+    KernelArgs, Runner, Scale, Timing, WasmtimeRunner, Workload, fmt_ms, time, workloads,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn usage() -> ! {
-    eprintln!("usage: aot [--samples N] [--filter SUBSTRING] [--smoke]");
-    std::process::exit(2);
-}
 
 /// Median of `n` timings of `f`.
 fn median_of(
@@ -183,21 +180,7 @@ fn module_name(w: &Workload) -> String {
 }
 
 fn main() {
-    let mut samples = 5usize;
-    let mut filter: Option<String> = None;
-    let mut scale = Scale::Full;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--samples" => {
-                samples = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
-            }
-            "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
-            "--smoke" => scale = Scale::Smoke,
-            "--bench" => {}
-            _ => usage(),
-        }
-    }
+    let KernelArgs { samples, filter, scale } = KernelArgs::parse("aot");
     if let Err(e) = run(samples, filter.as_deref(), scale) {
         eprintln!("error: {e}");
         std::process::exit(1);

@@ -13,7 +13,7 @@
 //! time over wasmtime's (below 1: Kiln is faster). The engines must return the same
 //! checksum, or the run aborts.
 
-use kiln_bench::{KilnRunner, Scale, Timing, WasmtimeRunner, Workload, fmt_ms, time};
+use kiln_bench::{KernelArgs, KilnRunner, Scale, Timing, WasmtimeRunner, Workload, fmt_ms, time};
 
 /// `run(n)`: `n` times, throws `$e` 10 frames down and catches it at the top; the sum of
 /// the payloads.
@@ -106,11 +106,6 @@ fn workloads(scale: Scale) -> Result<Vec<Workload>, String> {
     ])
 }
 
-fn usage() -> ! {
-    eprintln!("usage: calls3 [--samples N] [--filter SUBSTRING] [--smoke]");
-    std::process::exit(2);
-}
-
 /// Kiln compiled and wasmtime on `w`.
 fn run(engine: &wasmtime::Engine, w: &Workload, samples: usize) -> Result<[Timing; 2], String> {
     let features = kiln::CoreFeatures::V2
@@ -132,21 +127,7 @@ fn run(engine: &wasmtime::Engine, w: &Workload, samples: usize) -> Result<[Timin
 }
 
 fn main() {
-    let mut samples = 5usize;
-    let mut filter: Option<String> = None;
-    let mut scale = Scale::Full;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--samples" => {
-                samples = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
-            }
-            "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
-            "--smoke" => scale = Scale::Smoke,
-            "--bench" => {} // passed by `cargo bench`
-            _ => usage(),
-        }
-    }
+    let KernelArgs { samples, filter, scale } = KernelArgs::parse("calls3");
     let mut config = wasmtime::Config::new();
     config.wasm_exceptions(true).wasm_tail_call(true).wasm_function_references(true);
     let engine = match wasmtime::Engine::new(&config) {

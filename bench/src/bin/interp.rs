@@ -8,29 +8,10 @@
 //! once to warm up and check its result, then timed over N samples (default 5); the table
 //! shows the median per call. The engines must return the same checksum, or the run aborts.
 
-use kiln_bench::{Scale, run_workload, table, workloads};
-
-fn usage() -> ! {
-    eprintln!("usage: interp [--samples N] [--filter SUBSTRING] [--smoke]");
-    std::process::exit(2);
-}
+use kiln_bench::{KernelArgs, run_workload, table, workloads};
 
 fn main() {
-    let mut samples = 5usize;
-    let mut filter: Option<String> = None;
-    let mut scale = Scale::Full;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--samples" => {
-                samples = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| usage())
-            }
-            "--filter" => filter = Some(args.next().unwrap_or_else(|| usage())),
-            "--smoke" => scale = Scale::Smoke,
-            "--bench" => {} // passed by `cargo bench`
-            _ => usage(),
-        }
-    }
+    let KernelArgs { samples, filter, scale } = KernelArgs::parse("interp");
     if cfg!(debug_assertions) {
         eprintln!(
             "warning: this is a debug build; use `cargo run -p kiln-bench --release --bin interp`"

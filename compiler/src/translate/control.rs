@@ -139,10 +139,20 @@ impl Translator<'_, '_> {
 
     /// `block`.
     pub(super) fn block(&mut self, blockty: BlockType) -> Result<(), CompileError> {
+        self.open_frame(blockty, FrameKind::Block)
+    }
+
+    /// Pushes a frame of kind `kind` for a block of type `blockty` (`block`, and the
+    /// exception-handling blocks `try_table` and `try`).
+    pub(super) fn open_frame(
+        &mut self,
+        blockty: BlockType,
+        kind: FrameKind,
+    ) -> Result<(), CompileError> {
         let (params, results) = self.block_type(blockty)?;
         let dest = self.new_block_with(&results);
         self.control.push(Frame {
-            kind: FrameKind::Block,
+            kind,
             dest,
             num_params: params.len(),
             num_results: results.len(),

@@ -285,21 +285,6 @@ impl Translator<'_, '_> {
         }
     }
 
-    /// Pushes a frame of kind `kind` for a block of type `blockty`.
-    fn open_frame(&mut self, blockty: BlockType, kind: FrameKind) -> Result<(), CompileError> {
-        let (params, results) = self.block_type(blockty)?;
-        let dest = self.new_block_with(&results);
-        self.control.push(Frame {
-            kind,
-            dest,
-            num_params: params.len(),
-            num_results: results.len(),
-            base: self.stack.len() - params.len(),
-            dest_reachable: false,
-        });
-        Ok(())
-    }
-
     /// The legacy `try`s of the function, by the offset of their `try` operator.
     fn scan_legacy_tries(&self) -> Result<HashMap<usize, LegacyTry>, CompileError> {
         let range = self.body_range.clone();
