@@ -39,15 +39,10 @@ pub(crate) struct LoadedFrom {
 impl From<kiln_loader::LoadedArtifact> for CompiledModule {
     fn from(loaded: kiln_loader::LoadedArtifact) -> Self {
         let bytes = loaded.bytes().clone();
-        let checks = kiln_runtime_support::interp::Checks {
-            interruption: loaded.header.settings.epoch_interruption,
-            fuel: loaded.header.settings.fuel,
-            listeners: loaded.header.settings.listeners,
-        };
         CompiledModule {
             inner: Arc::new(loaded.module),
+            settings: loaded.header.settings,
             artifact: Some(LoadedFrom { bytes, header: loaded.header }),
-            checks,
         }
     }
 }
@@ -326,7 +321,7 @@ impl CompiledModule {
         }
         #[cfg(feature = "compiler")]
         {
-            crate::native::serialize(&self.inner, self.checks)
+            crate::native::serialize(&self.inner, self.checks())
         }
         #[cfg(not(feature = "compiler"))]
         {

@@ -1,6 +1,7 @@
 //! The facade's error type.
 
 use kiln_runtime_support::Unwind;
+use kiln_runtime_support::artifact::CodeSettings;
 pub use kiln_runtime_support::artifact::{ArtifactError, ArtifactPart};
 use kiln_runtime_support::vm::Store;
 pub use kiln_runtime_support::{
@@ -69,6 +70,18 @@ pub enum Error {
     /// The instance the handle belongs to was closed ([`crate::Instance::close`]): nothing
     /// was called, read or written.
     Closed,
+    /// The module's code was made for a runtime with other code settings than this one's
+    /// (a [`crate::CompiledModule`] compiled or loaded by a runtime with other fuel, epoch
+    /// interruption or function-listener settings, or native code with a memory that
+    /// leaves bounds checks to guard pages this runtime's memories do not have): nothing
+    /// was instantiated.
+    IncompatibleModule {
+        /// The settings the module's code was made with (where its bounds checks do not
+        /// depend on the memories, this runtime's bounds checks).
+        found: CodeSettings,
+        /// What this runtime needs.
+        expected: CodeSettings,
+    },
 }
 
 impl Error {
@@ -152,6 +165,11 @@ impl fmt::Display for Error {
             Error::InvalidConfig(m) => write!(f, "invalid module configuration: {m}"),
             Error::WrongRuntime => f.write_str("the handle belongs to another runtime"),
             Error::Closed => f.write_str("the instance was closed"),
+            Error::IncompatibleModule { found, expected } => write!(
+                f,
+                "the module was compiled for a runtime with other settings: {}",
+                found.describe_difference(expected, "the module")
+            ),
         }
     }
 }

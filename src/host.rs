@@ -422,6 +422,6 @@ impl<'r> HostModuleBuilder<'r> {
         if let Some(e) = self.error {
             return Err(e);
         }
-        self.runtime.register_host(&self.name, self.exports.into_iter().collect())
+        self.runtime.register_host(&self.name, self.exports)
     }
 }

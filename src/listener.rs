@@ -16,7 +16,16 @@
 //!   aborted innermost first, each exactly once.
 //!
 //! Every listened call thus gets `before` and then exactly one of `after` or `abort`, in
-//! stack order. Host functions are not listened (only functions a module defines).
+//! stack order.
+//!
+//! Host functions are listened too (wazero listens its Go functions): the factory is asked
+//! about each function of a host module ([`crate::HostModuleBuilder`], and the WASI
+//! modules) when the module is registered, with a definition whose
+//! [`FunctionDefinition::is_host`] is true, whose index is the function's position in its
+//! host module (from 0, in the order they were added) and whose name is its export name.
+//! A listened host function's frame is in the [`StackIterator`] like a wasm function's; a
+//! host function made by [`crate::Func::wrap`] and used outside a host module is not
+//! listened.
 //!
 //! Cost: listening is a code setting. A runtime without a factory translates and compiles
 //! code with no hook at all. With a factory, every function's code calls a hook at its
@@ -24,10 +33,11 @@
 //! such code a tail call (`return_call`, `return_call_indirect`, `return_call_ref`) is
 //! made as a call followed by a return, so that the caller's frame ends with `after` (the
 //! price: tail-recursive loops use stack while listened, and may trap `call stack
-//! exhausted`). A module compiled by a runtime without a factory is not listened when
-//! instantiated in one with a factory; an artifact compiled without listener hooks (see
-//! [`crate::aot::AotOptions::listeners`]) is refused by a runtime with a factory, and the
-//! other way round, with [`crate::ArtifactError::Settings`] naming the setting.
+//! exhausted`). A module compiled by a runtime without a factory cannot be instantiated
+//! in one with a factory, nor the other way round ([`crate::Error::IncompatibleModule`]);
+//! an artifact compiled without listener hooks (see [`crate::aot::AotOptions::listeners`])
+//! is refused by a runtime with a factory when it is loaded, and the other way round, with
+//! [`crate::ArtifactError::Settings`] naming the setting.
 //!
 //! Listeners run on the thread running the wasm, under the runtime's lock: they may read
 //! the runtime's state but must not call wasm of the same runtime (a listened function so
@@ -80,15 +90,17 @@ use kiln_runtime_support::vm::{Store, ValRaw};
 use std::any::Any;
 use std::sync::Arc;
 
-/// A function a module defines, as a listener sees it: the instance's module name, the
-/// function's index in the module's function index space (imports first), its name from
-/// the name section, and its type.
+/// A function as a listener sees it. For a function a module defines: the instance's
+/// module name, the function's index in the module's function index space (imports
+/// first), its name from the name section, and its type. For a host function: the host
+/// module's name, the function's position in it, its export name, and its type.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FunctionDefinition {
     module_name: Option<String>,
     index: u32,
     name: Option<String>,
     ty: FuncType,
+    host: bool,
 }
 
 impl FunctionDefinition {
@@ -99,14 +111,21 @@ impl FunctionDefinition {
     }
 
     /// The function's index in its module's function index space (imported functions
-    /// first).
+    /// first); for a host function, its position in its host module (from 0).
     pub fn index(&self) -> u32 {
         self.index
     }
 
-    /// The function's name from the module's name section, if any.
+    /// The function's name from the module's name section, if any; a host function's
+    /// export name.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+
+    /// Whether this is a host function (of a [`crate::HostModuleBuilder`] module or of
+    /// WASI) rather than a function a wasm module defines.
+    pub fn is_host(&self) -> bool {
+        self.host
     }
 
     /// The function's type.
@@ -162,8 +181,7 @@ pub trait FunctionListener: Send + Sync {
 }
 
 /// The listened frames running when a listened function is entered, innermost first
-/// (wazero's `experimental.StackIterator`); frames of unlisted functions and host
-/// functions are not in it.
+/// (wazero's `experimental.StackIterator`); frames of unlisted functions are not in it.
 pub struct StackIterator<'a> {
     frames: std::iter::Rev<std::slice::Iter<'a, Arc<dyn FunctionHooks>>>,
 }
@@ -242,6 +260,25 @@ impl ListenerFactory for Factory {
             index: func_index,
             name: module.names.functions.get(&func_index).cloned(),
             ty: module.func_type(func_index).clone(),
+            host: false,
+        };
+        let listener = self.0.new_listener(&def)?;
+        Some(Arc::new(Hooks { def, listener }))
+    }
+
+    fn host_hooks(
+        &self,
+        module_name: &str,
+        index: u32,
+        name: &str,
+        ty: &FuncType,
+    ) -> Option<Arc<dyn FunctionHooks>> {
+        let def = FunctionDefinition {
+            module_name: Some(module_name.to_string()),
+            index,
+            name: Some(name.to_string()),
+            ty: ty.clone(),
+            host: true,
         };
         let listener = self.0.new_listener(&def)?;
         Some(Arc::new(Hooks { def, listener }))

@@ -1,6 +1,9 @@
 //! Compiled modules: decoded, validated and ready to instantiate any number of times.
 
+use crate::error::Error;
+use kiln_runtime_support::artifact::{BoundsMode, CodeSettings};
 use kiln_runtime_support::engine::Module;
+use kiln_runtime_support::interp::Checks;
 use kiln_runtime_support::types::ExternType;
 use std::sync::Arc;
 
@@ -33,10 +36,11 @@ pub struct CompiledModule {
     /// The artifact this module was loaded from (the mapped file or a copy of the bytes)
     /// and its header.
     pub(crate) artifact: Option<crate::artifact::LoadedFrom>,
-    /// The entry and loop-header checks (epoch deadline, fuel) native code compiled in
-    /// process has (read when serializing it).
-    #[cfg_attr(not(feature = "compiler"), allow(dead_code))]
-    pub(crate) checks: kiln_runtime_support::interp::Checks,
+    /// The code settings the module's code was made with: its entry and loop-header checks
+    /// (epoch deadline, fuel, listener hooks) on either engine, and, for native code, the
+    /// bounds checks it relies on. A runtime instantiates it only when they match its own
+    /// ([`CompiledModule::check_settings`]).
+    pub(crate) settings: CodeSettings,
 }
 
 impl std::fmt::Debug for CompiledModule {
@@ -49,6 +53,41 @@ impl std::fmt::Debug for CompiledModule {
 }
 
 impl CompiledModule {
+    /// The entry and loop-header checks the module's code carries.
+    #[cfg_attr(not(feature = "compiler"), allow(dead_code))]
+    pub(crate) fn checks(&self) -> Checks {
+        Checks {
+            interruption: self.settings.epoch_interruption,
+            fuel: self.settings.fuel,
+            listeners: self.settings.listeners,
+        }
+    }
+
+    /// Checks that a runtime whose code must have `here` settings can run this module: the
+    /// same checks (code without fuel checks in a runtime with fuel would not be metered,
+    /// code without listener hooks not listened), and, for native code that accesses a
+    /// memory and leaves bounds checks to guard pages, memories with those guard pages
+    /// (code with explicit bounds checks, code without memories and interpreted code run
+    /// in any runtime).
+    ///
+    /// # Errors
+    /// [`Error::IncompatibleModule`] naming what differs.
+    pub(crate) fn check_settings(&self, here: &CodeSettings) -> Result<(), Error> {
+        let mut found = self.settings;
+        if self.inner.compiled().is_none()
+            || self.inner.info.memories.is_empty()
+            || found.bounds_checks == BoundsMode::Explicit
+        {
+            found.bounds_checks = here.bounds_checks;
+            found.guard_bytes = here.guard_bytes;
+        }
+        if found == *here {
+            Ok(())
+        } else {
+            Err(Error::IncompatibleModule { found, expected: *here })
+        }
+    }
+
     /// The module's name from its name section, if any.
     pub fn name(&self) -> Option<&str> {
         self.inner.info.names.module.as_deref()

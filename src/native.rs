@@ -34,6 +34,11 @@ pub(crate) fn host_settings(cpu: CpuLevel, checks: Checks) -> CompilerSettings {
     }
 }
 
+/// The settings a runtime must match to run code [`compile`] makes with `checks`.
+pub(crate) fn code_settings(checks: Checks) -> kiln_runtime_support::artifact::CodeSettings {
+    kiln_compiler::artifact::code_settings(&host_settings(CpuLevel::Baseline, checks))
+}
+
 /// Compiles `info` for the host (with `checks`) and loads the code.
 pub(crate) fn compile(info: &Arc<ModuleInfo>, checks: Checks) -> Result<CompiledModuleCode, Error> {
     let settings = host_settings(CpuLevel::Baseline, checks);

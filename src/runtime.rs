@@ -10,9 +10,8 @@ use crate::wasi::{WasiCtx, WasiState};
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
 use kiln_runtime_support::module::decode::DecodeOptions;
-use kiln_runtime_support::vm::{MemoryStyle, Namespace, Store, StoreConfig};
+use kiln_runtime_support::vm::{HostFuncContext, MemoryStyle, Namespace, Store, StoreConfig};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Removes every name of `instance` from its store's namespace (for
@@ -218,10 +217,14 @@ impl Runtime {
             },
         )?;
         let info = Arc::new(info);
+        let checks = self.config.checks();
+        // What interpreted code carries; native code's bounds checks are set below.
+        let mut settings = crate::reservation::code_settings(&self.memory_style(), checks);
         let code = match engine {
             #[cfg(feature = "compiler")]
             Engine::Compiler if crate::reservation::native_code_supported() => {
-                Code::Compiled(crate::native::compile(&info, self.config.checks())?)
+                settings = crate::native::code_settings(checks);
+                Code::Compiled(crate::native::compile(&info, checks)?)
             }
             Engine::Compiler => {
                 return Err(Error::EngineUnavailable(
@@ -240,13 +243,12 @@ impl Runtime {
                 Code::Interpreted(InterpModule::new(
                     info.clone(),
                     self.config.features,
-                    self.config.checks(),
+                    checks,
                     translation,
                 )?)
             }
         };
-        let checks = self.config.checks();
-        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, checks })
+        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, settings })
     }
 
     /// Instantiates `module`: resolves its imports against the modules registered in this
@@ -261,7 +263,9 @@ impl Runtime {
     /// function traps, [`Error::Exit`] when it exits with a nonzero code (WASI `proc_exit(0)`
     /// is success), [`Error::DuplicateModuleName`] if the name is taken, [`Error::Mount`]
     /// when a mounted directory cannot be opened, [`Error::InvalidConfig`] for args or
-    /// environment a WASI guest cannot be given.
+    /// environment a WASI guest cannot be given, [`Error::IncompatibleModule`] for a module
+    /// compiled or loaded by a runtime with other code settings (fuel, epoch interruption,
+    /// function listeners, or guard pages this runtime's memories lack).
     pub fn instantiate(
         &self,
         module: &CompiledModule,
@@ -272,6 +276,7 @@ impl Runtime {
             Some(n) => Some(n.to_string()),
             None => module.name().map(str::to_string),
         };
+        module.check_settings(&self.code_settings())?;
         let _guard = self.store.lock();
         if let Some(n) = name.as_ref().filter(|n| self.store.namespaces().contains(n)) {
             return Err(Error::DuplicateModuleName(n.clone()));
@@ -360,13 +365,37 @@ impl Runtime {
     ///
     /// # Errors
     /// [`Error::DuplicateModuleName`] if the name is taken.
+    /// Registers the host module `name` with `exports` (in the order they were added; a
+    /// later export of a name replaces an earlier one). With a listener factory, its host
+    /// functions are given their listeners ([`crate::listener`]).
     pub(crate) fn register_host(
         &self,
         name: &str,
-        exports: HashMap<String, RawExtern>,
+        exports: Vec<(String, RawExtern)>,
     ) -> Result<(), Error> {
         let _guard = self.store.lock();
-        self.register_namespace(name, Namespace::Host(exports))
+        if self.store.namespaces().contains(name) {
+            return Err(Error::DuplicateModuleName(name.to_string()));
+        }
+        if let Some(factory) = self.store.listener_factory() {
+            let funcs = exports.iter().filter_map(|(field, e)| match e {
+                RawExtern::Func(f) => Some((field, *f)),
+                _ => None,
+            });
+            for (index, (field, funcref)) in funcs.enumerate() {
+                // SAFETY: exported funcrefs of this store are live while it is.
+                let Some(host) = (unsafe { HostFuncContext::of_funcref(funcref) }) else {
+                    continue;
+                };
+                if host.is_listened() {
+                    continue;
+                }
+                if let Some(hooks) = factory.host_hooks(name, index as u32, field, &host.ty) {
+                    host.listen(hooks);
+                }
+            }
+        }
+        self.register_namespace(name, Namespace::Host(exports.into_iter().collect()))
     }
 
     /// Registers `namespace` as `name`. Call with the store lock held.

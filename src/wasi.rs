@@ -49,7 +49,6 @@ use crate::runtime::Runtime;
 use kiln_runtime_support::instance::Extern as RawExtern;
 use kiln_runtime_support::types::FuncType;
 use kiln_runtime_support::vm::HostFuncContext;
-use std::collections::HashMap;
 
 /// Registers the `wasi_snapshot_preview1` host module ([`PREVIEW1`]) and the
 /// `wasi_unstable` one ([`preview0`]) in `runtime`, so that modules instantiated later
@@ -62,19 +61,18 @@ pub fn instantiate(runtime: &Runtime) -> Result<(), Error> {
     runtime.register_host(PREVIEW0_MODULE_NAME, exports(runtime, preview0()))
 }
 
-/// The host functions of `funcs` created in `runtime`'s store, by name.
+/// The host functions of `funcs` created in `runtime`'s store, with their names, in order.
 fn exports<'a>(
     runtime: &Runtime,
     funcs: impl Iterator<Item = &'a HostFunc>,
-) -> HashMap<String, RawExtern> {
-    let funcs = funcs.into_iter();
-    let mut exports = HashMap::with_capacity(funcs.size_hint().0);
-    exports.extend(funcs.map(|f| {
-        let ty = FuncType::new(f.params.to_vec(), f.results.to_vec());
-        let ctx = HostFuncContext::create(runtime.store(), ty, Box::new(f.call));
-        // SAFETY: the context was just created and is owned by the store.
-        let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
-        (f.name.to_string(), RawExtern::Func(funcref))
-    }));
-    exports
+) -> Vec<(String, RawExtern)> {
+    funcs
+        .map(|f| {
+            let ty = FuncType::new(f.params.to_vec(), f.results.to_vec());
+            let ctx = HostFuncContext::create(runtime.store(), ty, Box::new(f.call));
+            // SAFETY: the context was just created and is owned by the store.
+            let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
+            (f.name.to_string(), RawExtern::Func(funcref))
+        })
+        .collect()
 }

@@ -135,7 +135,7 @@ impl fmt::Display for ArtifactError {
             ArtifactError::Settings { found, expected } => write!(
                 f,
                 "artifact was compiled with other code settings: {}",
-                found.describe_difference(expected)
+                found.describe_difference(expected, "the artifact")
             ),
             ArtifactError::WasmMismatch => {
                 f.write_str("artifact was compiled from a different module binary")

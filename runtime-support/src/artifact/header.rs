@@ -111,13 +111,14 @@ pub struct CodeSettings {
 }
 
 impl CodeSettings {
-    /// `"bounds checks: guard pages (2 GiB guard) vs explicit"`-style text naming each
-    /// field that differs from `other`.
-    pub fn describe_difference(&self, other: &CodeSettings) -> String {
+    /// `"fuel: off in the artifact, on here"`-style text naming each field that differs
+    /// from `other`, where these settings are those of `holder` (`"the artifact"`, `"the
+    /// module"`).
+    pub fn describe_difference(&self, other: &CodeSettings, holder: &str) -> String {
         let mut parts = Vec::new();
         if self.bounds_checks != other.bounds_checks || self.guard_bytes != other.guard_bytes {
             parts.push(format!(
-                "bounds checks: {} in the artifact, {} here",
+                "bounds checks: {} in {holder}, {} here",
                 self.bounds(),
                 other.bounds()
             ));
@@ -125,19 +126,19 @@ impl CodeSettings {
         if self.epoch_interruption != other.epoch_interruption {
             let on = |b: bool| if b { "on" } else { "off" };
             parts.push(format!(
-                "epoch interruption: {} in the artifact, {} here",
+                "epoch interruption: {} in {holder}, {} here",
                 on(self.epoch_interruption),
                 on(other.epoch_interruption)
             ));
         }
         if self.fuel != other.fuel {
             let on = |b: bool| if b { "on" } else { "off" };
-            parts.push(format!("fuel: {} in the artifact, {} here", on(self.fuel), on(other.fuel)));
+            parts.push(format!("fuel: {} in {holder}, {} here", on(self.fuel), on(other.fuel)));
         }
         if self.listeners != other.listeners {
             let on = |b: bool| if b { "on" } else { "off" };
             parts.push(format!(
-                "function listeners: {} in the artifact, {} here",
+                "function listeners: {} in {holder}, {} here",
                 on(self.listeners),
                 on(other.listeners)
             ));

@@ -1,11 +1,17 @@
 //! Host functions: Rust closures callable from wasm through the array-call convention.
+//!
+//! Every call of a host function, from either engine or from the host, goes through
+//! [`host_array_call`]; a host function of a host module in a store with a listener
+//! factory is listened there ([`HostFuncContext::listen`], [`super::listener`]).
 
+use super::listener::{AbortCause, FunctionHooks};
 use super::store::Store;
 use super::type_registry;
 use super::vmcontext::*;
 use crate::error::Unwind;
 use crate::instance::InstanceData;
 use crate::types::FuncType;
+use std::sync::{Arc, OnceLock};
 
 /// What a host function sees of its caller.
 pub struct CallerCtx<'a> {
@@ -33,6 +39,9 @@ pub struct HostFuncContext {
     pub ty: FuncType,
     store: *const Store,
     func: HostFn,
+    /// Its listener hooks, set once when a host module exporting it is registered in a
+    /// store with a listener factory.
+    hooks: OnceLock<Arc<dyn FunctionHooks>>,
 }
 
 impl HostFuncContext {
@@ -50,11 +59,41 @@ impl HostFuncContext {
             ty,
             store,
             func,
+            hooks: OnceLock::new(),
         });
         let p = store.push_host_func(ctx);
         // SAFETY: `p` is the live, store-owned context just pushed.
         unsafe { (*p).funcref.vmctx = p.cast() };
         p
+    }
+
+    /// The host function behind `funcref`, if it is one (a funcref made by
+    /// [`HostFuncContext::create`]).
+    ///
+    /// # Safety
+    /// `funcref` must point to a live funcref.
+    pub unsafe fn of_funcref<'a>(funcref: *const VMFuncRef) -> Option<&'a HostFuncContext> {
+        // SAFETY: per this function's contract.
+        let f = unsafe { &*funcref };
+        if !std::ptr::fn_addr_eq(f.array_call, host_array_call as ArrayCallFn) {
+            return None;
+        }
+        // SAFETY: a funcref whose array-call entry is `host_array_call` is the `funcref`
+        // field of a store-owned context, and its `vmctx` points to that context.
+        let ctx = unsafe { &*(f.vmctx as *const HostFuncContext) };
+        debug_assert_eq!(ctx.magic, HOST_FUNC_MAGIC);
+        Some(ctx)
+    }
+
+    /// Listens to this function with `hooks` from now on; a function already listened
+    /// keeps its first hooks (returns `false`).
+    pub fn listen(&self, hooks: Arc<dyn FunctionHooks>) -> bool {
+        self.hooks.set(hooks).is_ok()
+    }
+
+    /// Whether the function is listened.
+    pub fn is_listened(&self) -> bool {
+        self.hooks.get().is_some()
     }
 }
 
@@ -83,23 +122,36 @@ unsafe extern "C" fn host_array_call(
     // SAFETY: per this function's contract.
     let slots = unsafe { std::slice::from_raw_parts_mut(args, len) };
     let mut caller = CallerCtx { store, instance };
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (ctx.func)(&mut caller, slots)));
-    match result {
-        Ok(Ok(())) => true,
-        Ok(Err(u)) => {
-            store.set_pending_unwind(u);
-            false
-        }
-        Err(panic) => {
+    let hooks = ctx.hooks.get();
+    let depth = if hooks.is_some() { store.listened_depth() } else { 0 };
+    let mut result = match hooks {
+        Some(h) => store.listen_before(h, &slots[..ctx.ty.params().len()]),
+        None => Ok(()),
+    };
+    if result.is_ok() {
+        result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            (ctx.func)(&mut caller, slots)
+        }))
+        .unwrap_or_else(|panic| {
             let msg = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "host function panicked".to_string());
-            store.set_pending_unwind(Unwind::Trap(crate::Trap::host(format!(
-                "host function panicked: {msg}"
-            ))));
+            Err(Unwind::Trap(crate::Trap::host(format!("host function panicked: {msg}"))))
+        });
+    }
+    if hooks.is_some() {
+        result = result.and_then(|()| store.listen_after(&slots[..ctx.ty.results().len()]));
+        if let Err(u) = &result {
+            // The host frame ends here, before the frames that called it.
+            store.abort_listened(depth, AbortCause::Unwind(u));
+        }
+    }
+    match result {
+        Ok(()) => true,
+        Err(u) => {
+            store.set_pending_unwind(u);
             false
         }
     }

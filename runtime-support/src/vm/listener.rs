@@ -11,6 +11,9 @@
 //! none ([`crate::instance::InstanceData::listener`]); an entry hook finding none costs a
 //! table load and a branch.
 //!
+//! Host functions are listened in their one entry, `host_array_call`
+//! ([`super::host_func`]), with hooks a host module's registration gives them.
+//!
 //! The store keeps one entry per listened frame running ([`Store::listened_depth`]). A
 //! frame that does not return is aborted, innermost first: when an exception is caught,
 //! the catching frame aborts the listened frames above it (the interpreter as it drops
@@ -62,6 +65,17 @@ pub trait ListenerFactory: Send + Sync {
         instance_name: Option<&str>,
         module: &ModuleInfo,
         func_index: u32,
+    ) -> Option<Arc<dyn FunctionHooks>>;
+
+    /// The hooks of host function `name` of type `ty`, the `index`th function (from 0, in
+    /// the order they were added) of the host module `module_name`, or `None` when it is
+    /// not listened.
+    fn host_hooks(
+        &self,
+        module_name: &str,
+        index: u32,
+        name: &str,
+        ty: &crate::types::FuncType,
     ) -> Option<Arc<dyn FunctionHooks>>;
 }
 

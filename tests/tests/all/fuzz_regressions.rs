@@ -236,3 +236,63 @@ fn differential_3012794_return_call_indirect_through_a_64_bit_table() {
         }
     }
 }
+
+/// An atomic access to a 64-bit memory with a static offset of 2^32 or more, whose address
+/// is both misaligned and past 2^64 once the offset is added: the interpreter added the
+/// large offset first, trapping `out of bounds memory access` on the overflow, where
+/// compiled code and wasmtime trap `unaligned atomic` (alignment is checked first, on the
+/// sum modulo 2^64). Found by `differential` (seeds 20008195, 20108744, 20112169,
+/// 1020047315, 1020074991). Every atomic operator, every width, on every engine.
+#[test]
+fn differential_1020074991_atomics_check_alignment_before_a_large_offset_overflows() {
+    const OFFSET: u64 = 12236025617927918023;
+    let wat = format!(
+        r#"(module
+          (memory i64 1 1 shared)
+          (func (export "load8") (param i64) (result i32) (i32.atomic.load8_u offset={OFFSET} (local.get 0)))
+          (func (export "load32") (param i64) (result i32) (i32.atomic.load offset={OFFSET} (local.get 0)))
+          (func (export "load64") (param i64) (result i64) (i64.atomic.load offset={OFFSET} (local.get 0)))
+          (func (export "store16") (param i64) (i32.atomic.store16 offset={OFFSET} (local.get 0) (i32.const 1)))
+          (func (export "rmw32") (param i64) (result i32) (i32.atomic.rmw.add offset={OFFSET} (local.get 0) (i32.const 1)))
+          (func (export "cmpxchg64") (param i64) (result i64)
+            (i64.atomic.rmw.cmpxchg offset={OFFSET} (local.get 0) (i64.const 0) (i64.const 1)))
+          (func (export "notify") (param i64) (result i32) (memory.atomic.notify offset={OFFSET} (local.get 0) (i32.const 1)))
+          (func (export "wait32") (param i64) (result i32)
+            (memory.atomic.wait32 offset={OFFSET} (local.get 0) (i32.const 1) (i64.const 0))))"#
+    );
+    let features = kiln::CoreFeatures::V3;
+    // (export, width in bytes)
+    let ops = [
+        ("load8", 1u64),
+        ("load32", 4),
+        ("load64", 8),
+        ("store16", 2),
+        ("rmw32", 4),
+        ("cmpxchg64", 8),
+        ("notify", 4),
+        ("wait32", 4),
+    ];
+    for engine in [kiln::Engine::Interpreter, kiln::Engine::Compiler] {
+        let rt = Runtime::with_config(
+            RuntimeConfig::new().with_engine(engine).with_core_features(features),
+        );
+        let inst = rt.instantiate_wasm(&wat::parse_str(&wat).unwrap()).unwrap();
+        for (export, width) in ops {
+            // Every residue modulo 8; the sum passes 2^64 for each.
+            for addr in (0..8).map(|k| u64::MAX - k) {
+                let sum = addr.wrapping_add(OFFSET);
+                let expected = if sum % width != 0 {
+                    kiln::TrapCode::UnalignedAtomic
+                } else {
+                    kiln::TrapCode::MemoryOutOfBounds
+                };
+                match inst.call(export, &[Val::I64(addr as i64)]) {
+                    Err(Error::Trap(t)) => {
+                        assert_eq!(t.code(), expected, "{engine:?} {export}({addr:#x})")
+                    }
+                    other => panic!("{engine:?} {export}({addr:#x}): {other:?}"),
+                }
+            }
+        }
+    }
+}

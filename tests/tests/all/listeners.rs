@@ -2,8 +2,9 @@
 //! on both engines: the same module run on the interpreter, compiled in process and loaded
 //! from an artifact records the same events (`before` with parameters and the listened
 //! stack, `after` with results, `abort` for frames unwound by a trap, a host error or an
-//! exception), equal to the list written here; code compiled without a factory carries
-//! no listener hook; the artifact setting is checked when loading.
+//! exception), equal to the list written here, host functions included; code compiled
+//! without a factory carries no listener hook; the setting is checked when an artifact is
+//! loaded and when a module is instantiated.
 
 use kiln::aot::{AotOptions, compile_artifact};
 use kiln::{
@@ -74,11 +75,15 @@ const EXPECTED: &[&str] = &[
     "! escape: exception",
     "via_host(7)",
     "> via_host(7) [via_host]",
-    "> leaf(7) [leaf<via_host]",
+    "> call_leaf(7) [call_leaf<via_host]",
+    "> leaf(7) [leaf<call_leaf<via_host]",
     "< leaf -> (8)",
+    "< call_leaf -> (8)",
     "< via_host -> (108)",
     "host_error()",
     "> host_error() [host_error]",
+    "> fail() [fail<host_error]",
+    "! fail: trap HostError",
     "! host_error: trap HostError",
     "tail(9)",
     "> tail(9) [tail]",
@@ -145,7 +150,8 @@ struct Factory(Arc<Recorder>, Mutex<Vec<String>>);
 
 impl FunctionListenerFactory for Factory {
     fn new_listener(&self, def: &FunctionDefinition) -> Option<Arc<dyn FunctionListener>> {
-        self.1.lock().unwrap().push(format!("{} {}", def.index(), def.debug_name()));
+        let kind = if def.is_host() { "host" } else { "wasm" };
+        self.1.lock().unwrap().push(format!("{} {} {kind}", def.index(), def.debug_name()));
         if def.name() == Some("unlisted") { None } else { Some(self.0.clone()) }
     }
 }
@@ -210,7 +216,8 @@ fn listeners_record_the_same_events_on_every_engine() {
     let (rt, rec, factory) = runtime(Engine::Interpreter);
     let module = rt.compile(&wasm).unwrap();
     runs.push(("interpreter", run(&rt, &module, &rec)));
-    // Asked once per defined function (indices after the two imports).
+    // Asked once per host function when the host module was registered (by position),
+    // then once per defined function (indices after the two imports).
     let names = [
         "leaf",
         "fac",
@@ -226,8 +233,8 @@ fn listeners_record_the_same_events_on_every_engine() {
         "tail",
         "unlisted",
     ];
-    let expected: Vec<String> =
-        names.iter().enumerate().map(|(i, n)| format!("{} lm.{n}", i + 2)).collect();
+    let mut expected = vec!["0 host.call_leaf host".to_string(), "1 host.fail host".to_string()];
+    expected.extend(names.iter().enumerate().map(|(i, n)| format!("{} lm.{n} wasm", i + 2)));
     assert_eq!(*factory.1.lock().unwrap(), expected);
 
     if native() {
@@ -452,7 +459,8 @@ fn exhausted_stacks_and_exits_abort_every_frame() {
             Err(Error::Exit(e)) => assert_eq!(e.code, 3),
             other => panic!("{engine:?}: {other:?}"),
         }
-        assert_eq!(*counter.reasons.lock().unwrap(), [("exit 3".to_string(), 2)].into());
+        // `proc_exit`, a listened host function, and the two wasm frames.
+        assert_eq!(*counter.reasons.lock().unwrap(), [("exit 3".to_string(), 3)].into());
         assert_eq!(counter.running.load(Relaxed), 0);
     }
 }
@@ -629,5 +637,113 @@ fn a_listener_calling_its_own_runtime_gets_a_trap() {
         assert_eq!(seen.len(), 1, "{engine:?}");
         assert!(seen[0].contains("a function listener called wasm of its own runtime"), "{seen:?}");
         assert_eq!(inst.call("inner", &[]).unwrap()[0].i32(), Some(7), "{engine:?}");
+    }
+}
+
+/// Host functions of host modules and of WASI are listened, with host definitions, on both
+/// engines; a host function that is called directly from the host is listened too, and one
+/// made by `Func::wrap` outside a host module is not.
+#[test]
+fn host_functions_are_listened() {
+    let wasm = wat::parse_str(
+        r#"(module $app
+             (import "wasi_snapshot_preview1" "fd_write"
+               (func $fd_write (param i32 i32 i32 i32) (result i32)))
+             (import "env" "twice" (func $twice (param i64) (result i64)))
+             (memory (export "memory") 1)
+             (data (i32.const 16) "hi\n")
+             (func $main (export "main") (result i64)
+               ;; one iovec at 0: 3 bytes at 16; the count written goes to 8
+               (i32.store (i32.const 0) (i32.const 16))
+               (i32.store (i32.const 4) (i32.const 3))
+               (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+               (call $twice (i64.load32_u (i32.const 8)))))"#,
+    )
+    .unwrap();
+    let mut engines = vec![Engine::Interpreter];
+    if native() {
+        engines.push(Engine::Compiler);
+    }
+    for engine in engines {
+        let recorder = Arc::new(Recorder::default());
+        let factory = Arc::new(Factory(recorder.clone(), Mutex::default()));
+        let rt = Runtime::with_config(
+            RuntimeConfig::new()
+                .with_engine(engine)
+                .with_function_listener_factory(factory.clone()),
+        );
+        kiln::wasi::instantiate(&rt).unwrap();
+        let twice = kiln::Func::wrap(&rt, |x: i64| x * 2);
+        let wrapped = kiln::Func::wrap(&rt, |x: i64| x + 1);
+        rt.host_module("env")
+            .export("twice", &kiln::Extern::Func(twice.clone()))
+            .func("unlisted", |x: i64| x)
+            .instantiate()
+            .unwrap();
+        let asked = factory.1.lock().unwrap().clone();
+        assert!(asked.contains(&"0 wasi_snapshot_preview1.args_get host".to_string()), "{asked:?}");
+        assert!(asked.iter().any(|a| a.ends_with(" wasi_snapshot_preview1.fd_write host")));
+        assert!(asked.iter().any(|a| a.ends_with(" wasi_unstable.fd_write host")));
+        assert!(
+            asked.ends_with(&["0 env.twice host".to_string(), "1 env.unlisted host".to_string()])
+        );
+
+        let inst = rt
+            .instantiate(&rt.compile(&wasm).unwrap(), ModuleConfig::new().with_stdout(Vec::new()))
+            .unwrap();
+        assert_eq!(inst.call("main", &[]).unwrap()[0].i64(), Some(6), "{engine:?}");
+        assert_eq!(
+            std::mem::take(&mut *recorder.0.lock().unwrap()),
+            [
+                "> main() [main]",
+                "> fd_write(1, 0, 1, 8) [fd_write<main]",
+                "< fd_write -> (0)",
+                "> twice(3) [twice<main]",
+                "< twice -> (6)",
+                "< main -> (6)",
+            ],
+            "{engine:?}"
+        );
+        // Called from the host: listened alone; `Func::wrap` outside a host module: not.
+        assert_eq!(twice.call(&[Val::I64(5)]).unwrap()[0].i64(), Some(10));
+        assert_eq!(wrapped.call(&[Val::I64(5)]).unwrap()[0].i64(), Some(6));
+        assert_eq!(
+            std::mem::take(&mut *recorder.0.lock().unwrap()),
+            ["> twice(5) [twice]", "< twice -> (10)"],
+            "{engine:?}"
+        );
+    }
+}
+
+/// Listener hooks are a code setting of in-process modules too: a module compiled by a
+/// runtime without a factory is refused by one with a factory, and the other way round, on
+/// both engines, with `Error::IncompatibleModule` naming the setting.
+#[test]
+fn modules_compiled_without_listeners_are_refused_by_listening_runtimes() {
+    let wasm =
+        wat::parse_str(r#"(module $m (func $f (export "f") (result i32) (i32.const 1)))"#).unwrap();
+    let mut engines = vec![Engine::Interpreter];
+    if native() {
+        engines.push(Engine::Compiler);
+    }
+    for engine in engines {
+        let (listening, recorder, _) = runtime(engine);
+        let plain = Runtime::with_config(RuntimeConfig::new().with_engine(engine));
+        let unhooked = plain.compile(&wasm).unwrap();
+        let hooked = listening.compile(&wasm).unwrap();
+        for (rt, module, text) in [
+            (&listening, &unhooked, "function listeners: off in the module, on here"),
+            (&plain, &hooked, "function listeners: on in the module, off here"),
+        ] {
+            match rt.instantiate(module, ModuleConfig::new()) {
+                Err(e @ Error::IncompatibleModule { .. }) => {
+                    assert!(e.to_string().contains(text), "{engine:?}: {e}")
+                }
+                other => panic!("{engine:?}: {other:?}"),
+            }
+        }
+        let inst = listening.instantiate(&hooked, ModuleConfig::new()).unwrap();
+        assert_eq!(inst.call("f", &[]).unwrap()[0].i32(), Some(1));
+        assert_eq!(recorder.0.lock().unwrap().len(), 2, "{engine:?}");
     }
 }

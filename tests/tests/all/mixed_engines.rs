@@ -104,3 +104,59 @@ fn traps_in_interpreted_callees_propagate_through_compiled_frames() {
         other => panic!("expected a trap, got {other:?}"),
     }
 }
+
+/// A module's code runs only in runtimes whose code settings it was made with: native code
+/// with a memory that leaves bounds checks to guard pages is refused by an interpreter runtime (whose
+/// memories have none: before this check a load 64 KiB past the end of a one-page memory
+/// read zero there instead of trapping), and code without fuel or interruption checks by a
+/// runtime metering fuel or interrupting. Interpreted modules run in compiler runtimes, as
+/// above.
+#[test]
+fn modules_instantiate_only_in_runtimes_with_their_code_settings() {
+    let wasm = wat::parse_str(
+        r#"(module (memory 1)
+             (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#,
+    )
+    .unwrap();
+    let refused = |rt: &Runtime, module: &kiln::CompiledModule, text: &str| match rt
+        .instantiate(module, ModuleConfig::new())
+    {
+        Err(e @ Error::IncompatibleModule { .. }) => {
+            assert!(e.to_string().contains(text), "{e}")
+        }
+        other => panic!("{text}: {other:?}"),
+    };
+    let interp = Runtime::with_config(RuntimeConfig::new().with_engine(Engine::Interpreter));
+    let fueled = Runtime::with_config(RuntimeConfig::new().with_fuel(true));
+    let interrupting = Runtime::with_config(RuntimeConfig::new().with_interruption(true));
+    let compiled = compiler_runtime().compile(&wasm).unwrap();
+    let header = kiln::artifact_header(&compiled.serialize().unwrap()).unwrap();
+    if header.settings.bounds_checks == kiln::BoundsMode::GuardPages {
+        refused(&interp, &compiled, "bounds checks: guard pages (");
+        refused(&interp, &compiled, "in the module, explicit here");
+    } else {
+        // Code with explicit bounds checks runs in any memory.
+        interp.instantiate(&compiled, ModuleConfig::new()).unwrap();
+    }
+    refused(&fueled, &compiled, "fuel: off in the module, on here");
+    refused(&interrupting, &compiled, "epoch interruption: off in the module, on here");
+    // Native code without a memory runs anywhere its checks match.
+    let memoryless = compiler_runtime()
+        .compile(
+            &wat::parse_str(r#"(module (func (export "f") (result i32) (i32.const 5)))"#).unwrap(),
+        )
+        .unwrap();
+    let inst = interp.instantiate(&memoryless, ModuleConfig::new()).unwrap();
+    assert_eq!(i32_of(inst.call("f", &[])), 5);
+    let interpreted = interp.compile(&wasm).unwrap();
+    refused(&fueled, &interpreted, "fuel: off in the module, on here");
+    // Where the settings match, the out-of-bounds load traps on both.
+    for (rt, module) in [(&compiler_runtime(), &compiled), (&interp, &interpreted)] {
+        let inst = rt.instantiate(module, ModuleConfig::new()).unwrap();
+        assert_eq!(i32_of(inst.call("peek", &[0xfffc.into()])), 0);
+        match inst.call("peek", &[0x20000.into()]) {
+            Err(Error::Trap(t)) => assert_eq!(t.code(), TrapCode::MemoryOutOfBounds),
+            other => panic!("{other:?}"),
+        }
+    }
+}

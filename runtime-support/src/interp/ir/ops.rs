@@ -404,6 +404,12 @@ macro_rules! for_each_op {
             // `unaligned atomic` when `address + offset` is not a multiple of `width`, then
             // `out of bounds memory access`; each reloads memory 0's registers first, so a
             // thread sees another's growth of a shared memory 0 at its next atomic access.
+            /// `dst = addr + offset` (`i64`) for an atomic access of `width` bytes, checked
+            /// in the atomics' order: `unaligned atomic` when the sum (modulo 2^64) is not a
+            /// multiple of `width`, then `out of bounds memory access` when it does not fit
+            /// 64 bits: the part of a 64-bit memory's static offset of 2^32 or more (the
+            /// access then has offset 0).
+            atomic_offset64 = AtomicOffset64 { dst: Dst, addr: Src, offset: Src, width: u8 };
             /// `*.atomic.load*`: the `width`-byte value at `address + offset` (address in
             /// `base`), zero-extended.
             atomic_load = AtomicLoad { base: Base, offset: u32, memory: MemSel, width: u8 };

@@ -15,15 +15,16 @@ use crate::types::ValType;
 use wasmparser::MemArg;
 
 impl Translator<'_> {
-    /// Resolves `memarg` of an atomic operator with `operands` operands (the address the
-    /// first): the memory selector and the static offset.
+    /// Resolves `memarg` of an atomic operator of `width` bytes with `operands` operands
+    /// (the address the first): the memory selector and the static offset.
     fn atomic_memarg(
         &mut self,
         memarg: MemArg,
         operands: usize,
+        width: u8,
     ) -> Result<(MemSel, u32), CompileError> {
         let addr = self.stack.len() - operands;
-        let (target, offset) = self.memarg(memarg, addr)?;
+        let (target, offset) = self.memarg_of(memarg, addr, Some(width))?;
         let sel = match target {
             Target::Memory0 => 0,
             Target::Indexed(sel) => sel,
@@ -42,7 +43,7 @@ impl Translator<'_> {
             AtomicKind::Store | AtomicKind::Rmw(_) => 2,
             AtomicKind::Cmpxchg => 3,
         };
-        let (memory, offset) = self.atomic_memarg(memarg, operands)?;
+        let (memory, offset) = self.atomic_memarg(memarg, operands, access.width)?;
         let base = self.take_args(operands);
         let width = access.width;
         self.emit(match access.kind {
@@ -63,7 +64,7 @@ impl Translator<'_> {
         memarg: MemArg,
         width: u8,
     ) -> Result<(), CompileError> {
-        let (memory, offset) = self.atomic_memarg(memarg, 3)?;
+        let (memory, offset) = self.atomic_memarg(memarg, 3, width)?;
         let base = self.take_args(3);
         self.emit(Op::MemoryAtomicWait { base, offset, memory, width });
         self.push_temp(ValType::I32);
@@ -72,7 +73,7 @@ impl Translator<'_> {
 
     /// `memory.atomic.notify`.
     pub(super) fn memory_atomic_notify(&mut self, memarg: MemArg) -> Result<(), CompileError> {
-        let (memory, offset) = self.atomic_memarg(memarg, 2)?;
+        let (memory, offset) = self.atomic_memarg(memarg, 2, 4)?;
         let base = self.take_args(2);
         self.emit(Op::MemoryAtomicNotify { base, offset, memory });
         self.push_temp(ValType::I32);

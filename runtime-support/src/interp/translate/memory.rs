@@ -170,6 +170,18 @@ impl Translator<'_> {
         memarg: MemArg,
         addr: usize,
     ) -> Result<(Target, u32), CompileError> {
+        self.memarg_of(memarg, addr, None)
+    }
+
+    /// [`Translator::memarg`] for an access of `atomic_width` bytes when it is atomic: a
+    /// large offset is then added by [`Op::AtomicOffset64`], which checks the alignment
+    /// before the overflow, as the access does.
+    pub(super) fn memarg_of(
+        &mut self,
+        memarg: MemArg,
+        addr: usize,
+        atomic_width: Option<u8>,
+    ) -> Result<(Target, u32), CompileError> {
         let target = self.target(memarg)?;
         if let Ok(offset) = u32::try_from(memarg.offset) {
             return Ok((target, offset));
@@ -179,7 +191,11 @@ impl Translator<'_> {
         self.emit_const(k, memarg.offset);
         self.pop();
         self.stack[addr] = Entry::Temp;
-        self.emit(Op::MemoryOffset64 { dst: self.own(addr), addr: src, offset: k });
+        let dst = self.own(addr);
+        self.emit(match atomic_width {
+            Some(width) => Op::AtomicOffset64 { dst, addr: src, offset: k, width },
+            None => Op::MemoryOffset64 { dst, addr: src, offset: k },
+        });
         Ok((target, 0))
     }
 

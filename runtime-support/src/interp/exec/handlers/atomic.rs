@@ -44,6 +44,18 @@ unsafe fn next(pc: *const Instr, fp: *mut u64, st: *mut State) -> Exit {
     }
 }
 
+handler!(fn atomic_offset64(pc, fp, mem, len, st) = AtomicOffset64 { dst, addr, offset, width } {
+    // SAFETY: operand slots lie in the frame.
+    unsafe {
+        // Alignment, then overflow; the access itself checks the bounds.
+        match atomics::effective_address(get(fp, addr), get(fp, offset), width, u64::MAX) {
+            Ok(ea) => set(fp, dst, ea),
+            Err(code) => return trap(pc, st, code),
+        }
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
 handler!(fn atomic_load(pc, fp, mem, len, st) = AtomicLoad { base, offset, memory, width } {
     // SAFETY: operand slots lie in the frame; `atomic_addr` checks alignment and bounds.
     unsafe {
