@@ -228,6 +228,18 @@ impl Trap {
         }
     }
 
+    /// The trap of a panic caught in host code: a [`TrapCode::HostError`] trap whose message
+    /// is `"<what> panicked: <the panic's message>"` (`no message` when the payload is not
+    /// a string), e.g. `what` = `"host function"`.
+    pub fn host_panic(what: &str, payload: &(dyn std::any::Any + Send)) -> Self {
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Self::host(format!("{what} panicked: {msg}"))
+    }
+
     /// A trap carrying the error a host function failed with: its message is the error's
     /// `Display`, and the error stays reachable, with its type, through
     /// [`Trap::host_error`] and `source()`.

@@ -133,12 +133,7 @@ unsafe extern "C" fn host_array_call(
             (ctx.func)(&mut caller, slots)
         }))
         .unwrap_or_else(|panic| {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "host function panicked".to_string());
-            Err(Unwind::Trap(crate::Trap::host(format!("host function panicked: {msg}"))))
+            Err(Unwind::Trap(crate::Trap::host_panic("host function", &*panic)))
         });
     }
     if hooks.is_some() {

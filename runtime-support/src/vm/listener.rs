@@ -144,14 +144,8 @@ impl Store {
 
 /// Runs a hook, turning its panic into the trap it raises.
 fn caught(hook: impl FnOnce()) -> Result<(), Unwind> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(hook)).map_err(|panic| {
-        let msg = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_string());
-        Unwind::Trap(crate::Trap::host(format!("function listener panicked: {msg}")))
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(hook))
+        .map_err(|panic| Unwind::Trap(crate::Trap::host_panic("function listener", &*panic)))
 }
 
 /// The trap of wasm called from inside a listener of its own store: the listened stack is
