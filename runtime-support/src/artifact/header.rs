@@ -123,25 +123,16 @@ impl CodeSettings {
                 other.bounds()
             ));
         }
-        if self.epoch_interruption != other.epoch_interruption {
-            let on = |b: bool| if b { "on" } else { "off" };
-            parts.push(format!(
-                "epoch interruption: {} in {holder}, {} here",
-                on(self.epoch_interruption),
-                on(other.epoch_interruption)
-            ));
-        }
-        if self.fuel != other.fuel {
-            let on = |b: bool| if b { "on" } else { "off" };
-            parts.push(format!("fuel: {} in {holder}, {} here", on(self.fuel), on(other.fuel)));
-        }
-        if self.listeners != other.listeners {
-            let on = |b: bool| if b { "on" } else { "off" };
-            parts.push(format!(
-                "function listeners: {} in {holder}, {} here",
-                on(self.listeners),
-                on(other.listeners)
-            ));
+        let on = |b: bool| if b { "on" } else { "off" };
+        let switches = [
+            ("epoch interruption", self.epoch_interruption, other.epoch_interruption),
+            ("fuel", self.fuel, other.fuel),
+            ("function listeners", self.listeners, other.listeners),
+        ];
+        for (name, found, here) in switches {
+            if found != here {
+                parts.push(format!("{name}: {} in {holder}, {} here", on(found), on(here)));
+            }
         }
         parts.join("; ")
     }
