@@ -355,6 +355,7 @@ fn check_typed(e: &Error) -> Result<(), String> {
         | Error::ImmutableGlobal
         | Error::NotFound { .. }
         | Error::DuplicateModuleName(_)
+        | Error::IncompatibleModule { .. }
         | Error::WrongRuntime => Ok(()),
         e => Err(format!("untyped-error: {e:?}")),
     }
