@@ -117,7 +117,7 @@ impl ImportResolver for Resolver<'_> {
     fn resolve(&self, module: &str, name: &str) -> Option<RawExtern> {
         match self.imports.get(module, name) {
             Some(e) => Some(e.to_raw()),
-            None => self.store.namespaces().resolve(module, name).map(|(e, _)| e),
+            None => self.store.namespaces().resolve(self.store, module, name).map(|(e, _)| e),
         }
     }
 
@@ -127,7 +127,7 @@ impl ImportResolver for Resolver<'_> {
             // may come from an instance of another runtime, which this one must not pin.
             Some(e) if e.store().is_none() => None,
             Some(e) => e.owner().map(|h| h.as_ptr()),
-            None => self.store.namespaces().resolve(module, name).and_then(|(_, p)| p),
+            None => self.store.namespaces().resolve(self.store, module, name).and_then(|(_, p)| p),
         }
     }
 }

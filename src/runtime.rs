@@ -10,7 +10,9 @@ use crate::wasi::{WasiCtx, WasiState};
 use kiln_runtime_support::engine::{Code, Module};
 use kiln_runtime_support::instance::{Extern as RawExtern, InstanceData};
 use kiln_runtime_support::module::decode::DecodeOptions;
-use kiln_runtime_support::vm::{HostFuncContext, MemoryStyle, Namespace, Store, StoreConfig};
+use kiln_runtime_support::vm::{
+    HostFuncContext, HostModuleDecl, MemoryStyle, Namespace, Store, StoreConfig,
+};
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -396,6 +398,32 @@ impl Runtime {
             }
         }
         self.register_namespace(name, Namespace::Host(exports.into_iter().collect()))
+    }
+
+    /// Registers the host module `decl`, declared once per process, as `name`: its
+    /// functions are created in this runtime when an import first names them. With a
+    /// listener factory, which is asked about every function at registration, they are all
+    /// created now ([`Self::register_host`]).
+    ///
+    /// # Errors
+    /// [`Error::DuplicateModuleName`] if the name is taken.
+    pub(crate) fn register_declared(
+        &self,
+        name: &str,
+        decl: &Arc<HostModuleDecl>,
+    ) -> Result<(), Error> {
+        if self.store.listener_factory().is_some() {
+            if self.has_module(name) {
+                return Err(Error::DuplicateModuleName(name.to_string()));
+            }
+            let exports = (0..decl.len() as u32)
+                .map(|i| (decl.name(i).to_string(), RawExtern::Func(decl.create(&self.store, i))))
+                .collect();
+            return self.register_host(name, exports);
+        }
+        let _guard = self.store.lock();
+        let made = vec![std::ptr::null_mut(); decl.len()];
+        self.register_namespace(name, Namespace::Declared(decl.clone(), made))
     }
 
     /// Registers `namespace` as `name`. Call with the store lock held.

@@ -46,33 +46,28 @@ pub use kiln_wasi::*;
 
 use crate::error::Error;
 use crate::runtime::Runtime;
-use kiln_runtime_support::instance::Extern as RawExtern;
 use kiln_runtime_support::types::FuncType;
-use kiln_runtime_support::vm::HostFuncContext;
+use kiln_runtime_support::vm::HostModuleDecl;
+use std::sync::{Arc, OnceLock};
 
 /// Registers the `wasi_snapshot_preview1` host module ([`PREVIEW1`]) and the
 /// `wasi_unstable` one ([`preview0`]) in `runtime`, so that modules instantiated later
-/// can import their functions.
+/// can import their functions. Both are declared once per process; a runtime creates each
+/// function the first time an import names it (so a runtime that registers WASI and
+/// instantiates a module importing a dozen of its functions pays for a dozen).
 ///
 /// # Errors
 /// [`Error::DuplicateModuleName`] if a module of either name is already registered.
 pub fn instantiate(runtime: &Runtime) -> Result<(), Error> {
-    runtime.register_host(MODULE_NAME, exports(runtime, PREVIEW1.iter()))?;
-    runtime.register_host(PREVIEW0_MODULE_NAME, exports(runtime, preview0()))
+    static DECLS: OnceLock<[Arc<HostModuleDecl>; 2]> = OnceLock::new();
+    let [p1, p0] = DECLS.get_or_init(|| [declare(PREVIEW1.iter()), declare(preview0())]);
+    runtime.register_declared(MODULE_NAME, p1)?;
+    runtime.register_declared(PREVIEW0_MODULE_NAME, p0)
 }
 
-/// The host functions of `funcs` created in `runtime`'s store, with their names, in order.
-fn exports<'a>(
-    runtime: &Runtime,
-    funcs: impl Iterator<Item = &'a HostFunc>,
-) -> Vec<(String, RawExtern)> {
-    funcs
-        .map(|f| {
-            let ty = FuncType::new(f.params.to_vec(), f.results.to_vec());
-            let ctx = HostFuncContext::create(runtime.store(), ty, Box::new(f.call));
-            // SAFETY: the context was just created and is owned by the store.
-            let funcref = unsafe { &mut (*ctx).funcref as *mut _ };
-            (f.name.to_string(), RawExtern::Func(funcref))
-        })
-        .collect()
+/// The host module declaration of `funcs`, in order.
+fn declare<'a>(funcs: impl Iterator<Item = &'a HostFunc>) -> Arc<HostModuleDecl> {
+    Arc::new(HostModuleDecl::new(funcs.map(|f| {
+        (f.name.to_string(), FuncType::new(f.params.to_vec(), f.results.to_vec()), f.call)
+    })))
 }

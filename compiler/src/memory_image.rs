@@ -14,7 +14,7 @@ const MAX_PADDING_FACTOR: u64 = 4;
 /// The memory image of `info`, when every active data segment targets the same defined
 /// memory at an offset known at compile time (constants, extended-const arithmetic on them;
 /// `i64` offsets for a 64-bit memory) and lies inside its initial size, and the image is worth
-/// mapping (at least [`IMAGE_MIN`] bytes, not mostly zero padding). A module whose active
+/// mapping (segments of at least [`IMAGE_MIN`] bytes, not mostly zero padding). A module whose active
 /// segments target several memories (multi-memory) gets no image: its segments are copied at
 /// instantiation.
 pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
@@ -53,7 +53,7 @@ pub fn build(info: &ModuleInfo) -> Option<MemoryImageBytes> {
     }
     let offset = lo - lo % IMAGE_PAGE;
     let len = hi.next_multiple_of(IMAGE_PAGE) - offset;
-    if len < IMAGE_MIN || len > total.saturating_mul(MAX_PADDING_FACTOR) + IMAGE_MIN {
+    if total < IMAGE_MIN || len > total.saturating_mul(MAX_PADDING_FACTOR) + IMAGE_MIN {
         return None;
     }
     let mut image = vec![0u8; usize::try_from(len).ok()?];

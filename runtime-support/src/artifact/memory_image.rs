@@ -20,8 +20,7 @@
 //!
 //! The image's pages between segments that hold only zeros are kept in the file (one
 //! contiguous mapping costs one system call); images that would be mostly such padding,
-//! or smaller than [`IMAGE_MIN`] bytes (where one copy is cheaper than a mapping), are not
-//! written.
+//! or smaller than [`IMAGE_MIN`] bytes, are not written.
 
 use crate::module::{DataMode, ModuleInfo};
 use crate::types::WASM_PAGE_SIZE;
@@ -31,8 +30,9 @@ use serde::{Deserialize, Serialize};
 /// the file are multiples of it (the host page size it can be mapped on).
 pub const IMAGE_PAGE: u64 = 4096;
 
-/// Smallest image the compiler writes, in bytes (16 pages, [`super::sections::DATA_MAP_MIN`]:
-/// below it, copying the segments costs less than a mapping).
+/// Smallest image the compiler writes, in bytes (one page,
+/// [`super::sections::DATA_MAP_MIN`]); only a module whose segments hold less than a page of
+/// bytes copies them.
 pub const IMAGE_MIN: u64 = super::sections::DATA_MAP_MIN;
 
 /// Where an artifact's memory image goes: the first `len` bytes of its data section are the

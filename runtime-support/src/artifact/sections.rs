@@ -24,10 +24,11 @@ pub const PAGE: u64 = 4096;
 /// data image), in bytes.
 pub const SMALL_ALIGN: u64 = 8;
 
-/// Size from which the writer puts the data image on a page of its own, in bytes (16
-/// pages): a smaller image is copied into each instance's memory, which costs less than
-/// mapping it.
-pub const DATA_MAP_MIN: u64 = 16 * PAGE;
+/// Size from which the writer puts the data section on a page of its own, in bytes (one
+/// page): the smallest memory image, which is mapped from there. Mapping even a small image
+/// costs less than copying it into each instance's fresh memory, where every page copied
+/// is a page fault (Lua's 8-page image: measured by the `embed` bench).
+pub const DATA_MAP_MIN: u64 = PAGE;
 
 /// Number of sections (every artifact has all of them; unused ones are empty).
 pub const SECTION_COUNT: usize = 8;

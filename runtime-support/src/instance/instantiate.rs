@@ -77,8 +77,8 @@ pub fn instantiate_with_host_data(
             EntityIndex::Tag(t) => Some(info.shared_type_ids()[info.tags[t as usize] as usize]),
             _ => None,
         };
-        let expected = info.entity_type(import.index);
-        check_import(&import.module, &import.name, &ext, &expected, expected_type_id)?;
+        let expected = || info.entity_type(import.index);
+        check_import(&import.module, &import.name, &ext, import.index, expected, expected_type_id)?;
         // A shared memory may come from a store with another reservation style; native
         // code that relies on guard pages must not get one reserved with less.
         if let Extern::Memory(m) = ext
@@ -276,27 +276,34 @@ fn initialize(
     }
 
     // 4. Funcrefs of defined functions (before globals: `ref.func` initializers need them).
-    for f in info.num_imported_funcs..info.functions.len() as u32 {
-        let type_id = type_ids[info.functions[f as usize] as usize];
-        let fr = match module.compiled() {
-            Some(code) => {
-                let d = f - info.num_imported_funcs;
-                VMFuncRef {
-                    array_call: code.array_call(d),
-                    wasm_call: code.wasm_call(d),
-                    type_id,
+    let defined_types = &info.functions[info.num_imported_funcs as usize..];
+    match module.compiled() {
+        Some(code) => {
+            for (d, ((array_call, wasm_call), ty)) in code.entries().zip(defined_types).enumerate()
+            {
+                let fr = VMFuncRef {
+                    array_call,
+                    wasm_call,
+                    type_id: type_ids[*ty as usize],
                     vmctx: inst.vmctx.cast(),
-                }
+                };
+                // SAFETY: offsets as above.
+                unsafe { *inst.funcref(info.num_imported_funcs + d as u32) = fr };
             }
-            None => VMFuncRef {
-                array_call: crate::interp::array_call_entry,
-                wasm_call: std::ptr::null(),
-                type_id,
-                vmctx: inst.interp_func_ctx(f).cast(),
-            },
-        };
-        // SAFETY: offsets as above.
-        unsafe { *inst.funcref(f) = fr };
+        }
+        None => {
+            for (d, ty) in defined_types.iter().enumerate() {
+                let f = info.num_imported_funcs + d as u32;
+                let fr = VMFuncRef {
+                    array_call: crate::interp::array_call_entry,
+                    wasm_call: std::ptr::null(),
+                    type_id: type_ids[*ty as usize],
+                    vmctx: inst.interp_func_ctx(f).cast(),
+                };
+                // SAFETY: offsets as above.
+                unsafe { *inst.funcref(f) = fr };
+            }
+        }
     }
 
     // 5. Globals, in order (an initializer may read imported and earlier globals).
@@ -331,7 +338,9 @@ fn initialize(
             inst.shared_memories.push(shared);
             mref
         } else {
-            let mut mem = Box::new(LinearMemory::new(ty, store.config().memory)?);
+            let image = module.compiled().and_then(|c| c.memory_image());
+            let image = image.filter(|i| i.decl().memory == m).map(|i| i.id());
+            let mut mem = Box::new(LinearMemory::for_image(ty, store.config().memory, image)?);
             let def: *mut VMMemoryDefinition =
                 inst.at(inst.offsets.defined_memory(m - info.num_imported_memories));
             // SAFETY: the definition lives in the VMContext, which outlives the owned memory.
@@ -384,15 +393,17 @@ fn initialize(
             ElementMode::Active { table, offset } => {
                 let index_type = info.tables[*table as usize].ty.index_type;
                 let start = index_value(index_type, eval_const(inst, offset));
-                let values: Vec<usize> =
-                    seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect();
-                // SAFETY: table refs of a live instance point to live tables.
+                // SAFETY: table refs of a live instance point to live tables; evaluating
+                // the items below reads globals and funcrefs, never this table.
                 let t = unsafe { &mut *inst.tables[*table as usize].table };
-                let end = start.checked_add(values.len() as u64);
+                let end = start.checked_add(seg.items.len() as u64);
                 let Some(end) = end.filter(|end| *end <= t.size() as u64) else {
                     return Err(Unwind::Trap(TrapCode::TableOutOfBounds.into()).into());
                 };
-                t.elements_mut()[start as usize..end as usize].copy_from_slice(&values);
+                let slots = &mut t.elements_mut()[start as usize..end as usize];
+                for (slot, e) in slots.iter_mut().zip(&seg.items) {
+                    *slot = eval_const(inst, e).bits() as usize;
+                }
                 inst.dropped_elems[i].set(true);
             }
             ElementMode::Declared => inst.dropped_elems[i].set(true),

@@ -10,8 +10,8 @@
 //! the host stored into wasm-visible state ([`Lifecycle::mark_escaped`]).
 
 use super::InstanceData;
-use crate::module::ModuleInfo;
-use crate::types::{ExternType, ValType};
+use crate::module::{EntityIndex, ModuleInfo};
+use crate::types::ValType;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -85,10 +85,13 @@ impl Lifecycle {
 pub(crate) fn can_export_references(info: &ModuleInfo) -> bool {
     let ref_payload = |ty: u32| info.types[ty as usize].params().iter().any(|p| p.is_ref());
     info.tags.iter().any(|&ty| ref_payload(ty))
-        || info.imports.iter().any(|import| match info.entity_type(import.index) {
-            ExternType::Table(_) => true,
-            ExternType::Global(g) => g.mutable && g.content.is_ref(),
-            ExternType::Func(f) => f.params().iter().any(|p: &ValType| p.is_ref()),
-            ExternType::Memory(_) | ExternType::Tag(_) => false,
+        || info.imports.iter().any(|import| match import.index {
+            EntityIndex::Table(_) => true,
+            EntityIndex::Global(g) => {
+                let ty = &info.globals[g as usize].ty;
+                ty.mutable && ty.content.is_ref()
+            }
+            EntityIndex::Func(f) => info.func_type(f).params().iter().any(|p: &ValType| p.is_ref()),
+            EntityIndex::Memory(_) | EntityIndex::Tag(_) => false,
         })
 }

@@ -1,6 +1,7 @@
 //! Resolved imports and exports, and import matching (spec 4.5.2, "Import Subtyping").
 
 use crate::error::{LinkError, LinkErrorKind};
+use crate::module::EntityIndex;
 use crate::types::{ExternType, GlobalType, Limits, MemoryType, TableType};
 use crate::vm::*;
 
@@ -129,7 +130,7 @@ impl Extern {
     }
 }
 
-/// Checks that `actual` may satisfy an import declared as `expected` (both in canonical
+/// Checks that `actual` may satisfy the import of entity `index` declared as `expected` (both in canonical
 /// form, [`crate::module::ModuleInfo::entity_type`]; spec 3.0 section 3.3.11, "External
 /// Types"): a function's type is a subtype of the import's and a tag's type is the
 /// import's, by `expected_type_id` (the canonical id of the declared type, for function and
@@ -140,9 +141,18 @@ pub(crate) fn check_import(
     module: &str,
     name: &str,
     actual: &Extern,
-    expected: &ExternType,
+    index: EntityIndex,
+    expected: impl FnOnce() -> ExternType,
     expected_type_id: Option<VMSharedTypeId>,
 ) -> Result<(), LinkError> {
+    // A function matches by its type id alone: no type is built on this path.
+    if let (Extern::Func(f), EntityIndex::Func(_), Some(e)) = (actual, index, expected_type_id)
+        // SAFETY: funcrefs handed out point into live store-owned contexts.
+        && type_registry::is_subtype(unsafe { (**f).type_id }, e)
+    {
+        return Ok(());
+    }
+    let expected = &expected();
     let actual_ty = actual.ty();
     let ok = match (&actual_ty, expected, actual) {
         (ExternType::Func(_), ExternType::Func(_), Extern::Func(f)) => {

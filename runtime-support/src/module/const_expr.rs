@@ -68,17 +68,14 @@ impl ConstExpr {
         mut global: impl FnMut(u32) -> Option<ValRaw>,
         mut func: impl FnMut(u32) -> Option<ValRaw>,
     ) -> Option<ValRaw> {
+        // Almost every expression is one instruction (segment items and offsets, most
+        // global initializers): no stack for those.
+        if let [op] = self.ops.as_slice() {
+            return Self::operand(op, &mut global, &mut func)?;
+        }
         let mut stack: Vec<ValRaw> = Vec::with_capacity(2);
         for op in &self.ops {
             let v = match *op {
-                ConstOp::I32(v) => ValRaw::from_bits(v as u32 as u64),
-                ConstOp::I64(v) => ValRaw::from_bits(v as u64),
-                ConstOp::F32(v) => ValRaw::from_bits(v as u64),
-                ConstOp::F64(v) => ValRaw::from_bits(v),
-                ConstOp::V128(v) => ValRaw::from_v128(v),
-                ConstOp::RefNull(_) => ValRaw::from_bits(0),
-                ConstOp::RefFunc(f) => func(f)?,
-                ConstOp::GlobalGet(g) => global(g)?,
                 ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                     let (b, a) = (stack.pop()?.bits() as u32, stack.pop()?.bits() as u32);
                     let r = match *op {
@@ -96,10 +93,36 @@ impl ConstExpr {
                         _ => a.wrapping_mul(b),
                     })
                 }
+                ref op => Self::operand(op, &mut global, &mut func)??,
             };
             stack.push(v);
         }
         stack.pop()
+    }
+
+    /// The value an instruction that takes no operands pushes (`Some(None)` when `global`
+    /// or `func` does not know it); `None` for arithmetic, which takes two.
+    fn operand(
+        op: &ConstOp,
+        global: &mut impl FnMut(u32) -> Option<ValRaw>,
+        func: &mut impl FnMut(u32) -> Option<ValRaw>,
+    ) -> Option<Option<ValRaw>> {
+        Some(Some(match *op {
+            ConstOp::I32(v) => ValRaw::from_bits(v as u32 as u64),
+            ConstOp::I64(v) => ValRaw::from_bits(v as u64),
+            ConstOp::F32(v) => ValRaw::from_bits(v as u64),
+            ConstOp::F64(v) => ValRaw::from_bits(v),
+            ConstOp::V128(v) => ValRaw::from_v128(v),
+            ConstOp::RefNull(_) => ValRaw::from_bits(0),
+            ConstOp::RefFunc(f) => return Some(func(f)),
+            ConstOp::GlobalGet(g) => return Some(global(g)),
+            ConstOp::I32Add
+            | ConstOp::I32Sub
+            | ConstOp::I32Mul
+            | ConstOp::I64Add
+            | ConstOp::I64Sub
+            | ConstOp::I64Mul => return None,
+        }))
     }
 
     pub(crate) fn decode(expr: &wasmparser::ConstExpr<'_>) -> Result<Self, crate::CompileError> {

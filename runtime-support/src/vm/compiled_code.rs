@@ -108,6 +108,9 @@ pub struct CompiledModuleCode {
     memory: CodeMemory,
     meta: Arc<CodeMeta>,
     memory_image: Option<MemoryImage>,
+    /// Every defined function's array-call and wasm-call entry, as code offsets, decoded
+    /// from the tables on the first instantiation ([`Self::entries`]).
+    entries: std::sync::OnceLock<Box<[[u32; 2]]>>,
     /// The code's symbol file in a debugger's JIT list, while registration is on
     /// ([`super::gdb_jit`]); dropped (unregistered) before the code is unmapped.
     debugger: Option<super::gdb_jit::Registration>,
@@ -170,7 +173,7 @@ impl CompiledModuleCode {
         super::perf_map::record(&meta);
         super::jitdump::record(&meta);
         let debugger = super::gdb_jit::register(&meta);
-        Ok(Self { memory, meta, memory_image: None, debugger })
+        Ok(Self { memory, meta, memory_image: None, entries: Default::default(), debugger })
     }
 
     /// Makes instantiation map `image` into the memory it initializes instead of copying
@@ -207,6 +210,22 @@ impl CompiledModuleCode {
     /// The wasm-call entry of defined function `defined_index`.
     pub fn wasm_call(&self, defined_index: u32) -> *const u8 {
         self.addr(self.meta.tables.wasm_call(defined_index))
+    }
+
+    /// The array-call and wasm-call entries of every defined function, in order: what
+    /// instantiation writes into each funcref. Decoded once, on first use.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (ArrayCallFn, *const u8)> + '_ {
+        let offsets = self.entries.get_or_init(|| {
+            let t = &self.meta.tables;
+            (0..t.module_shape().0).map(|d| [t.array_call(d), t.wasm_call(d)]).collect()
+        });
+        offsets.iter().map(|&[array, wasm]| {
+            // SAFETY: as in `array_call`: an array-call entry of the image.
+            (
+                unsafe { std::mem::transmute::<*const u8, ArrayCallFn>(self.addr(array)) },
+                self.addr(wasm),
+            )
+        })
     }
 
     /// The array-call entry of defined function `defined_index`.

@@ -48,6 +48,18 @@ impl HostFuncContext {
     /// Creates a host function in `store` and returns its stable address.
     pub fn create(store: &Store, ty: FuncType, func: HostFn) -> *mut HostFuncContext {
         let type_id = type_registry::intern(&ty);
+        Self::create_with_type_id(store, ty, type_id, func)
+    }
+
+    /// [`Self::create`] for a type already interned as `type_id`
+    /// ([`type_registry::intern`] of `ty`).
+    pub fn create_with_type_id(
+        store: &Store,
+        ty: FuncType,
+        type_id: VMSharedTypeId,
+        func: HostFn,
+    ) -> *mut HostFuncContext {
+        debug_assert_eq!(type_id, type_registry::intern(&ty));
         let ctx = Box::new(HostFuncContext {
             magic: HOST_FUNC_MAGIC,
             funcref: VMFuncRef {

@@ -2,6 +2,7 @@
 //! read-write, the rest inaccessible. Reservations are reused through
 //! [`super::reservation_pool`].
 
+use super::reservation_pool::MappedImage;
 use super::vmcontext::VMMemoryDefinition;
 use crate::error::ResourceError;
 use crate::types::{IndexType, MemoryType, WASM_PAGE_SIZE};
@@ -48,8 +49,8 @@ pub struct LinearMemory {
     index_type: IndexType,
     style: MemoryStyle,
     def: *mut VMMemoryDefinition,
-    /// Whether a memory image was mapped from a file into the accessible pages.
-    file_backed: bool,
+    /// The memory image mapped from a file into the accessible pages, if any.
+    image: Option<MappedImage>,
 }
 
 fn host_page() -> usize {
@@ -106,6 +107,20 @@ impl LinearMemory {
     /// # Errors
     /// [`ResourceError`] when the minimum exceeds the limit or the host refuses the mapping.
     pub fn new(ty: &MemoryType, style: MemoryStyle) -> Result<Self, ResourceError> {
+        Self::for_image(ty, style, None)
+    }
+
+    /// [`Self::new`] for a memory that [`Self::map_image`] will give the memory image of
+    /// id `image` ([`super::MemoryImage::id`]): a kept reservation that still holds that
+    /// image is preferred, and mapping it again is then skipped.
+    ///
+    /// # Errors
+    /// As [`Self::new`].
+    pub fn for_image(
+        ty: &MemoryType,
+        style: MemoryStyle,
+        image: Option<u64>,
+    ) -> Result<Self, ResourceError> {
         let limit = style.limit_pages.min(ty.max_pages());
         if ty.limits.min > limit {
             return Err(ResourceError {
@@ -134,9 +149,9 @@ impl LinearMemory {
             .and_then(|r| r.checked_next_multiple_of(host_page()))
             .ok_or_else(|| too_large(ty))?
             .max(host_page());
-        let ptr = match super::reservation_pool::take(reserved, len) {
-            Some(ptr) => ptr,
-            None => map(reserved, len)?,
+        let (ptr, image) = match super::reservation_pool::take(reserved, len, image) {
+            Some(taken) => taken,
+            None => (map(reserved, len)?, None),
         };
         Ok(Self {
             ptr,
@@ -147,7 +162,7 @@ impl LinearMemory {
             index_type: ty.index_type,
             style,
             def: std::ptr::null_mut(),
-            file_backed: false,
+            image,
         })
     }
 
@@ -158,10 +173,19 @@ impl LinearMemory {
     /// [`ResourceError`] when the image does not fit the memory or the host refuses the
     /// mapping (the memory must then not be used: its pages there may be inaccessible).
     pub fn map_image(&mut self, image: &super::MemoryImage) -> Result<(), ResourceError> {
-        self.file_backed = true;
+        let decl = image.decl();
+        let mapped =
+            MappedImage { id: image.id(), offset: decl.offset as usize, len: decl.len as usize };
+        if self.image == Some(mapped) {
+            // A kept reservation that already holds the image, reset to it.
+            return Ok(());
+        }
+        debug_assert!(self.image.is_none(), "a new memory holds no other image");
         // SAFETY: `ptr..ptr+len` is this memory's read+write range, which `&mut self`
         // borrows exclusively.
-        unsafe { image.map_into(self.ptr, self.len) }
+        unsafe { image.map_into(self.ptr, self.len)? };
+        self.image = Some(mapped);
+        Ok(())
     }
 
     /// Binds this memory to `def` and writes its current base and length there.
@@ -325,7 +349,7 @@ impl LinearMemory {
         }
         self.ptr = to;
         self.reserved = reserved;
-        self.file_backed = false;
+        self.image = None;
         Some(())
     }
 }
@@ -333,8 +357,6 @@ impl LinearMemory {
 impl Drop for LinearMemory {
     fn drop(&mut self) {
         // SAFETY: we own the reservation; nothing refers to it once the memory is dropped.
-        unsafe {
-            super::reservation_pool::give(self.ptr, self.reserved, self.len, self.file_backed)
-        };
+        unsafe { super::reservation_pool::give(self.ptr, self.reserved, self.len, self.image) };
     }
 }

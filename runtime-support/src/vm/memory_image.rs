@@ -8,10 +8,14 @@ use crate::error::ResourceError;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// An initialized-memory image in an open artifact file, ready to map into instances.
 #[derive(Debug)]
 pub struct MemoryImage {
+    /// Process-unique, never reused: what kept reservations that hold the image name it by
+    /// (`super::reservation_pool`).
+    id: u64,
     file: Arc<File>,
     file_offset: u64,
     decl: MemoryImageDecl,
@@ -25,7 +29,13 @@ impl MemoryImage {
     pub fn new(file: Arc<File>, file_offset: u64, decl: MemoryImageDecl) -> Option<Self> {
         let aligned = file_offset.is_multiple_of(IMAGE_PAGE)
             && crate::vm::code_memory::page_size() as u64 == IMAGE_PAGE;
-        aligned.then_some(Self { file, file_offset, decl })
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        aligned.then(|| Self {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            file,
+            file_offset,
+            decl,
+        })
     }
 
     /// The image `bytes` for `decl` in a new anonymous in-memory file (`memfd_create`), or
@@ -51,6 +61,11 @@ impl MemoryImage {
     /// Where the image goes.
     pub fn decl(&self) -> &MemoryImageDecl {
         &self.decl
+    }
+
+    /// The image's process-unique id.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// Maps the image read+write, private (copy-on-write), over bytes
@@ -98,5 +113,11 @@ impl MemoryImage {
             });
         }
         Ok(())
+    }
+}
+
+impl Drop for MemoryImage {
+    fn drop(&mut self) {
+        super::reservation_pool::forget_image(self.id);
     }
 }

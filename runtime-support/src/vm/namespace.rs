@@ -1,13 +1,20 @@
 //! The names a store's modules are registered under (wazero's module names): what imports
 //! resolve against.
 
+use super::host_module_decl::HostModuleDecl;
+use super::store::Store;
+use super::vmcontext::VMFuncRef;
 use crate::instance::{Extern, InstanceData};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What a registered name resolves imports against.
 pub enum Namespace {
     /// A host module's exports.
     Host(HashMap<String, Extern>),
+    /// A host module declared once per process: its functions are created in the store
+    /// the first time an import names them, and kept (null until then).
+    Declared(Arc<HostModuleDecl>, Vec<*mut VMFuncRef>),
     /// A wasm instance: imports look its exports up in its module's by-name export index
     /// ([`crate::module::ModuleInfo::export`]), so registering builds no map per instance.
     Instance(*mut InstanceData),
@@ -40,14 +47,24 @@ impl Namespaces {
     }
 
     /// What `module`.`field` resolves to, and the instance that owns it (`None` for a host
-    /// module's entity).
+    /// module's entity). A declared host module's function is created in `store`, which
+    /// owns these names, the first time it is named.
     pub fn resolve(
-        &self,
+        &mut self,
+        store: &Store,
         module: &str,
         field: &str,
     ) -> Option<(Extern, Option<*mut InstanceData>)> {
-        match self.names.get(module)? {
+        match self.names.get_mut(module)? {
             Namespace::Host(exports) => exports.get(field).map(|e| (*e, None)),
+            Namespace::Declared(decl, made) => {
+                let i = decl.index_of(field)?;
+                let f = &mut made[i as usize];
+                if f.is_null() {
+                    *f = decl.create(store, i);
+                }
+                Some((Extern::Func(*f), None))
+            }
             // SAFETY: a named instance is live while it has the name.
             Namespace::Instance(p) => unsafe { (**p).get_export(field) }.map(|e| (e, Some(*p))),
         }
@@ -57,7 +74,7 @@ impl Namespaces {
     pub fn instance(&self, name: &str) -> Option<*mut InstanceData> {
         match self.names.get(name)? {
             Namespace::Instance(p) => Some(*p),
-            Namespace::Host(_) => None,
+            Namespace::Host(_) | Namespace::Declared(..) => None,
         }
     }
 

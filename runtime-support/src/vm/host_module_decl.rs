@@ -1,0 +1,88 @@
+//! A host module declared once per process and shared by every store that registers it
+//! (WASI's two modules): its functions' names, types (interned once) and bodies. A store
+//! that registers it creates a function ([`HostFuncContext`]) only when an import first
+//! names it, so registering costs no allocation per function, and a module importing a
+//! dozen of WASI's 46 functions creates a dozen.
+//!
+//! Invariant: a store creates each function of a declaration at most once, so every import
+//! of the same name in one store resolves to the same funcref (the identity `ref.func`
+//! comparisons and tables see).
+
+use super::host_func::{CallerCtx, HostFn, HostFuncContext};
+use super::store::Store;
+use super::type_registry;
+use super::vmcontext::{VMFuncRef, VMSharedTypeId, ValRaw};
+use crate::error::Unwind;
+use crate::types::FuncType;
+use std::collections::HashMap;
+
+/// The body of a declared host function: a plain function, shared by every store.
+pub type HostFnPtr = fn(&mut CallerCtx<'_>, &mut [ValRaw]) -> Result<(), Unwind>;
+
+/// One function of a [`HostModuleDecl`].
+struct FuncDecl {
+    name: String,
+    ty: FuncType,
+    type_id: VMSharedTypeId,
+    call: HostFnPtr,
+}
+
+/// A host module's functions, declared once (see the module docs).
+pub struct HostModuleDecl {
+    funcs: Vec<FuncDecl>,
+    by_name: HashMap<String, u32>,
+}
+
+impl HostModuleDecl {
+    /// Declares the functions `funcs` (name, type, body), in export order; a later function
+    /// of a name replaces an earlier one for imports.
+    pub fn new(funcs: impl IntoIterator<Item = (String, FuncType, HostFnPtr)>) -> Self {
+        let funcs: Vec<FuncDecl> = funcs
+            .into_iter()
+            .map(|(name, ty, call)| FuncDecl {
+                type_id: type_registry::intern(&ty),
+                name,
+                ty,
+                call,
+            })
+            .collect();
+        let by_name = funcs.iter().enumerate().map(|(i, f)| (f.name.clone(), i as u32)).collect();
+        Self { funcs, by_name }
+    }
+
+    /// The number of functions declared.
+    pub fn len(&self) -> usize {
+        self.funcs.len()
+    }
+
+    /// Whether no function is declared.
+    pub fn is_empty(&self) -> bool {
+        self.funcs.is_empty()
+    }
+
+    /// The position of the function exported as `name`.
+    pub fn index_of(&self, name: &str) -> Option<u32> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The export name of function `index`.
+    ///
+    /// # Panics
+    /// If `index` is not below [`Self::len`].
+    pub fn name(&self, index: u32) -> &str {
+        &self.funcs[index as usize].name
+    }
+
+    /// Creates function `index` in `store` and returns its funcref, owned by the store.
+    ///
+    /// # Panics
+    /// If `index` is not below [`Self::len`].
+    pub fn create(&self, store: &Store, index: u32) -> *mut VMFuncRef {
+        let f = &self.funcs[index as usize];
+        let call = f.call;
+        let body: HostFn = Box::new(call);
+        let ctx = HostFuncContext::create_with_type_id(store, f.ty.clone(), f.type_id, body);
+        // SAFETY: the context was just created and is owned by the store.
+        unsafe { &raw mut (*ctx).funcref }
+    }
+}
