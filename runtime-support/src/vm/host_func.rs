@@ -35,8 +35,8 @@ pub struct HostFuncContext {
     magic: u32,
     /// This function's funcref (its `vmctx` points back here).
     pub funcref: VMFuncRef,
-    /// Its type.
-    pub ty: FuncType,
+    /// Its type (shared with the declaration it was created from, if any).
+    pub ty: Arc<FuncType>,
     store: *const Store,
     func: HostFn,
     /// Its listener hooks, set once when a host module exporting it is registered in a
@@ -48,14 +48,14 @@ impl HostFuncContext {
     /// Creates a host function in `store` and returns its stable address.
     pub fn create(store: &Store, ty: FuncType, func: HostFn) -> *mut HostFuncContext {
         let type_id = type_registry::intern(&ty);
-        Self::create_with_type_id(store, ty, type_id, func)
+        Self::create_with_type_id(store, Arc::new(ty), type_id, func)
     }
 
     /// [`Self::create`] for a type already interned as `type_id`
     /// ([`type_registry::intern`] of `ty`).
     pub fn create_with_type_id(
         store: &Store,
-        ty: FuncType,
+        ty: Arc<FuncType>,
         type_id: VMSharedTypeId,
         func: HostFn,
     ) -> *mut HostFuncContext {

@@ -14,7 +14,8 @@ use super::type_registry;
 use super::vmcontext::{VMFuncRef, VMSharedTypeId, ValRaw};
 use crate::error::Unwind;
 use crate::types::FuncType;
-use std::collections::HashMap;
+use foldhash::HashMap;
+use std::sync::Arc;
 
 /// The body of a declared host function: a plain function, shared by every store.
 pub type HostFnPtr = fn(&mut CallerCtx<'_>, &mut [ValRaw]) -> Result<(), Unwind>;
@@ -22,7 +23,7 @@ pub type HostFnPtr = fn(&mut CallerCtx<'_>, &mut [ValRaw]) -> Result<(), Unwind>
 /// One function of a [`HostModuleDecl`].
 struct FuncDecl {
     name: String,
-    ty: FuncType,
+    ty: Arc<FuncType>,
     type_id: VMSharedTypeId,
     call: HostFnPtr,
 }
@@ -42,7 +43,7 @@ impl HostModuleDecl {
             .map(|(name, ty, call)| FuncDecl {
                 type_id: type_registry::intern(&ty),
                 name,
-                ty,
+                ty: Arc::new(ty),
                 call,
             })
             .collect();

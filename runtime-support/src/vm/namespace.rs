@@ -5,7 +5,7 @@ use super::host_module_decl::HostModuleDecl;
 use super::store::Store;
 use super::vmcontext::VMFuncRef;
 use crate::instance::{Extern, InstanceData};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 /// What a registered name resolves imports against.
