@@ -209,7 +209,7 @@ mod tests {
 
     #[test]
     fn layout_packs_small_sections_and_aligns_what_is_mapped() {
-        let lens = [100, 20, 0, 8, 0, 12, 0, 5000];
+        let lens = [100, 20, 0, 8, 0, 12, 0, 3000];
         let (t, len) = SectionTable::layout(lens, 65536);
         assert_eq!(t.get(Section::Metadata).offset, HEADER_SIZE as u64);
         assert_eq!(
