@@ -114,20 +114,13 @@ pub(crate) struct Resolver<'a> {
 }
 
 impl ImportResolver for Resolver<'_> {
-    fn resolve(&self, module: &str, name: &str) -> Option<RawExtern> {
-        match self.imports.get(module, name) {
-            Some(e) => Some(e.to_raw()),
-            None => self.store.namespaces().resolve(self.store, module, name).map(|(e, _)| e),
-        }
-    }
-
-    fn provider(&self, module: &str, name: &str) -> Option<*mut InstanceData> {
+    fn resolve(&self, module: &str, name: &str) -> Option<(RawExtern, Option<*mut InstanceData>)> {
         match self.imports.get(module, name) {
             // A shared memory keeps itself alive (the importer holds a handle to it), and
             // may come from an instance of another runtime, which this one must not pin.
-            Some(e) if e.store().is_none() => None,
-            Some(e) => e.owner().map(|h| h.as_ptr()),
-            None => self.store.namespaces().resolve(self.store, module, name).and_then(|(_, p)| p),
+            Some(e) if e.store().is_none() => Some((e.to_raw(), None)),
+            Some(e) => Some((e.to_raw(), e.owner().map(|h| h.as_ptr()))),
+            None => self.store.namespaces().resolve(self.store, module, name),
         }
     }
 }

@@ -10,20 +10,16 @@ use crate::types::IndexType;
 
 /// Supplies the entity for each import by module and field name.
 pub trait ImportResolver {
-    /// The entity registered as `module`.`name`, if any.
-    fn resolve(&self, module: &str, name: &str) -> Option<Extern>;
-
-    /// The instance of the same store that owns what [`ImportResolver::resolve`] gives
-    /// for `module`.`name`, if an instance does (not a host module): the new instance
-    /// keeps it alive (see [`super::Lifecycle`]).
-    fn provider(&self, _module: &str, _name: &str) -> Option<*mut InstanceData> {
-        None
-    }
+    /// The entity registered as `module`.`name`, if any, and the instance of the same
+    /// store that owns it, if an instance does (not a host module): the new instance keeps
+    /// that one alive (see [`super::Lifecycle`]).
+    fn resolve(&self, module: &str, name: &str) -> Option<(Extern, Option<*mut InstanceData>)>;
 }
 
+/// A resolver of entities no instance of the store owns.
 impl<F: Fn(&str, &str) -> Option<Extern>> ImportResolver for F {
-    fn resolve(&self, module: &str, name: &str) -> Option<Extern> {
-        self(module, name)
+    fn resolve(&self, module: &str, name: &str) -> Option<(Extern, Option<*mut InstanceData>)> {
+        self(module, name).map(|e| (e, None))
     }
 }
 
@@ -63,13 +59,15 @@ pub fn instantiate_with_host_data(
     let info = module.info.clone();
     // 1. Resolve and check every import before allocating anything.
     let mut resolved = Vec::with_capacity(info.imports.len());
+    let mut providers = Vec::new();
     for import in &info.imports {
-        let ext = resolver.resolve(&import.module, &import.name).ok_or_else(|| LinkError {
-            kind: LinkErrorKind::UnknownImport,
-            module: import.module.clone(),
-            name: import.name.clone(),
-            detail: String::new(),
-        })?;
+        let (ext, provider) =
+            resolver.resolve(&import.module, &import.name).ok_or_else(|| LinkError {
+                kind: LinkErrorKind::UnknownImport,
+                module: import.module.clone(),
+                name: import.name.clone(),
+                detail: String::new(),
+            })?;
         let expected_type_id = match import.index {
             EntityIndex::Func(f) => {
                 Some(info.shared_type_ids()[info.functions[f as usize] as usize])
@@ -97,6 +95,7 @@ pub fn instantiate_with_host_data(
             .into());
         }
         resolved.push(ext);
+        providers.extend(provider);
     }
 
     // 2. Ask the embedder's limiter, then allocate the VMContext and the instance record
@@ -159,10 +158,8 @@ pub fn instantiate_with_host_data(
     // only happens below on failure; nothing else refers to it yet.
     let inst = unsafe { &mut *ip };
     // The instances it imports from stay alive while it does.
-    for import in &info.imports {
-        if let Some(p) = resolver.provider(&import.module, &import.name)
-            && !inst.lifecycle.providers.contains(&p)
-        {
+    for p in providers {
+        if !inst.lifecycle.providers.contains(&p) {
             // SAFETY: the resolver gives live instances of this store.
             unsafe { (*p).lifecycle.pins.set((*p).lifecycle.pins.get() + 1) };
             inst.lifecycle.providers.push(p);
@@ -402,7 +399,10 @@ fn initialize(
                 };
                 let slots = &mut t.elements_mut()[start as usize..end as usize];
                 for (slot, e) in slots.iter_mut().zip(&seg.items) {
-                    *slot = eval_const(inst, e).bits() as usize;
+                    *slot = match e.as_ref_func() {
+                        Some(f) => inst.funcref(f) as usize,
+                        None => eval_const(inst, e).bits() as usize,
+                    };
                 }
                 inst.dropped_elems[i].set(true);
             }

@@ -87,3 +87,46 @@ impl HostModuleDecl {
         unsafe { &raw mut (*ctx).funcref }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instance::Extern;
+    use crate::types::ValType;
+    use crate::vm::{Namespace, Namespaces, StoreConfig};
+
+    fn nothing(_: &mut CallerCtx<'_>, _: &mut [ValRaw]) -> Result<(), Unwind> {
+        Ok(())
+    }
+
+    #[test]
+    fn a_store_creates_each_declared_function_once_on_first_use() {
+        let ty = FuncType::new([ValType::I32], []);
+        let decl = Arc::new(HostModuleDecl::new([
+            ("f".to_string(), ty.clone(), nothing as HostFnPtr),
+            ("g".to_string(), ty, nothing as HostFnPtr),
+        ]));
+        let func =
+            |ns: &mut Namespaces, store: &Store, field: &str| match ns.resolve(store, "m", field) {
+                Some((Extern::Func(f), None)) => Some(f),
+                None => None,
+                _ => panic!("a declared host module resolves to functions it owns"),
+            };
+        let stores = [Store::new(StoreConfig::default()), Store::new(StoreConfig::default())];
+        let mut made = Vec::new();
+        for store in &stores {
+            let mut ns = Namespaces::default();
+            let slots = vec![std::ptr::null_mut(); 2];
+            assert!(ns.insert("m", Namespace::Declared(decl.clone(), slots)));
+            let f = func(&mut ns, store, "f").unwrap();
+            assert_eq!(func(&mut ns, store, "f"), Some(f), "the same function every time");
+            let g = func(&mut ns, store, "g").unwrap();
+            assert_ne!(f, g);
+            assert_eq!(func(&mut ns, store, "h"), None);
+            // SAFETY: the funcref is the store's, which is live.
+            assert_eq!(unsafe { (*f).type_id }, type_registry::intern(&decl.funcs[0].ty));
+            made.push(f);
+        }
+        assert_ne!(made[0], made[1], "each store creates its own");
+    }
+}

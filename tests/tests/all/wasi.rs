@@ -634,3 +634,59 @@ fn proc_exit_from_wat_and_host_call_without_instance() {
         assert!(matches!(err, Error::Exit(ExitError { code: 9 })), "{engine}: {err}");
     }
 }
+
+/// WASI's functions are declared once per process and created in a runtime when an import
+/// first names one (one function per name and runtime: `HostModuleDecl`'s unit test):
+/// imports of the same function by several instances and runtimes all work, and unknown
+/// and mistyped imports fail as they did when all were created at registration.
+#[test]
+fn wasi_functions_created_on_first_import_link_as_before() {
+    // Calls the import on fd 99, which is not open.
+    let importer = |field: &str| {
+        wat::parse_str(format!(
+            r#"(module
+              (import "wasi_snapshot_preview1" "{field}"
+                (func $f (param i32 i32 i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (func (export "call") (result i32)
+                (call $f (i32.const 99) (i32.const 0) (i32.const 0) (i32.const 0))))"#
+        ))
+        .unwrap()
+    };
+    let ebadf = |rt: &Runtime, field: &str| {
+        let m = rt.compile(&importer(field)).unwrap();
+        let i = rt.instantiate(&m, ModuleConfig::new()).unwrap();
+        i.typed_func::<(), i32>("call").unwrap().call(()).unwrap()
+    };
+    for (engine, config) in engines() {
+        let rt = Runtime::with_config(config.clone());
+        kiln::wasi::instantiate(&rt).unwrap();
+        assert!(rt.has_module("wasi_snapshot_preview1") && rt.has_module("wasi_unstable"));
+        let other = Runtime::with_config(config.clone());
+        kiln::wasi::instantiate(&other).unwrap();
+        for (rt, field) in
+            [(&rt, "fd_write"), (&rt, "fd_write"), (&rt, "fd_read"), (&other, "fd_write")]
+        {
+            assert_eq!(ebadf(rt, field), 8, "{engine}: {field}: EBADF");
+        }
+
+        match rt
+            .instantiate(&rt.compile(&importer("no_such_function")).unwrap(), ModuleConfig::new())
+        {
+            Err(Error::Link(e)) => {
+                assert_eq!(e.kind, kiln::LinkErrorKind::UnknownImport, "{engine}");
+                assert_eq!(e.name, "no_such_function");
+            }
+            r => panic!("{engine}: {:?}", r.map(|_| ())),
+        }
+        // fd_close takes one parameter, not four.
+        match rt.instantiate(&rt.compile(&importer("fd_close")).unwrap(), ModuleConfig::new()) {
+            Err(Error::Link(e)) => {
+                assert_eq!(e.kind, kiln::LinkErrorKind::IncompatibleImportType, "{engine}");
+                assert!(e.detail.contains("(i32) -> (i32)"), "{engine}: {}", e.detail);
+            }
+            r => panic!("{engine}: {:?}", r.map(|_| ())),
+        }
+        assert!(matches!(kiln::wasi::instantiate(&rt), Err(Error::DuplicateModuleName(_))));
+    }
+}
