@@ -176,20 +176,28 @@ mod tests {
     use super::super::memory::{LinearMemory, MemoryStyle};
     use crate::types::{Limits, MemoryType, WASM_PAGE_SIZE};
 
-    /// The permissions (`rw-p`, `---p`, ...) of the mapping holding `addr`.
-    fn perms(addr: usize) -> String {
+    /// The permissions (`rw-p`, `---p`, ...) and the name (empty for an anonymous one) of
+    /// the mapping holding `addr`.
+    fn mapping(addr: usize) -> (String, String) {
         let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
         for l in maps.lines() {
-            let mut f = l.split_whitespace();
-            let (range, perms) = (f.next().unwrap(), f.next().unwrap());
-            let (a, b) = range.split_once('-').unwrap();
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let (a, b) = f[0].split_once('-').unwrap();
             let (a, b) =
                 (usize::from_str_radix(a, 16).unwrap(), usize::from_str_radix(b, 16).unwrap());
             if (a..b).contains(&addr) {
-                return perms.to_string();
+                return (f[1].to_string(), f.get(5).copied().unwrap_or("").to_string());
             }
         }
         panic!("{addr:#x} is not mapped");
+    }
+
+    fn perms(addr: usize) -> String {
+        mapping(addr).0
+    }
+
+    fn mapped_name(addr: usize) -> String {
+        mapping(addr).1
     }
 
     fn memory(min: u64, style: MemoryStyle) -> LinearMemory {
@@ -231,21 +239,6 @@ mod tests {
         assert!(unsafe { std::slice::from_raw_parts(m.base(), 6 * page) }.iter().all(|b| *b == 0));
         assert_eq!(m.grow(1), Some(6));
         assert_eq!(perms(ptr as usize + 6 * page), "rw-p");
-    }
-
-    /// The name of the mapping holding `addr` (empty for an anonymous one).
-    fn mapped_name(addr: usize) -> String {
-        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
-        for l in maps.lines() {
-            let f: Vec<&str> = l.split_whitespace().collect();
-            let (a, b) = f[0].split_once('-').unwrap();
-            let (a, b) =
-                (usize::from_str_radix(a, 16).unwrap(), usize::from_str_radix(b, 16).unwrap());
-            if (a..b).contains(&addr) {
-                return f.get(5).copied().unwrap_or("").to_string();
-            }
-        }
-        panic!("{addr:#x} is not mapped");
     }
 
     #[test]
