@@ -422,8 +422,7 @@ impl Runtime {
             return self.register_host(name, exports);
         }
         let _guard = self.store.lock();
-        let made = vec![std::ptr::null_mut(); decl.len()];
-        self.register_namespace(name, Namespace::Declared(decl.clone(), made))
+        self.register_namespace(name, Namespace::declared(decl.clone()))
     }
 
     /// Registers `namespace` as `name`. Call with the store lock held.

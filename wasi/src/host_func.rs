@@ -5,9 +5,8 @@
 use super::ctx::{WasiCtx, WasiState};
 use super::errno::{Errno, WasiResult};
 use super::guest_memory::GuestMemory;
-use kiln_runtime_support::Unwind;
 use kiln_runtime_support::types::ValType;
-use kiln_runtime_support::vm::{CallerCtx, ValRaw};
+use kiln_runtime_support::vm::{CallerCtx, HostFnPtr, ValRaw};
 
 /// One host function of a WASI module: its name, its wasm signature and its body, an
 /// array-call body (arguments in `slots[..params]`, results written to `slots[..results]`).
@@ -19,7 +18,7 @@ pub struct HostFunc {
     /// Result types (`[i32]`, the errno, for all but `proc_exit`).
     pub results: &'static [ValType],
     /// The body.
-    pub call: fn(&mut CallerCtx<'_>, &mut [ValRaw]) -> Result<(), Unwind>,
+    pub call: HostFnPtr,
 }
 
 impl std::fmt::Debug for HostFunc {

@@ -399,10 +399,7 @@ fn initialize(
                 };
                 let slots = &mut t.elements_mut()[start as usize..end as usize];
                 for (slot, e) in slots.iter_mut().zip(&seg.items) {
-                    *slot = match e.as_ref_func() {
-                        Some(f) => inst.funcref(f) as usize,
-                        None => eval_const(inst, e).bits() as usize,
-                    };
+                    *slot = eval_const(inst, e).bits() as usize;
                 }
                 inst.dropped_elems[i].set(true);
             }

@@ -130,8 +130,9 @@ impl Extern {
     }
 }
 
-/// Checks that `actual` may satisfy the import of entity `index` declared as `expected` (both in canonical
-/// form, [`crate::module::ModuleInfo::entity_type`]; spec 3.0 section 3.3.11, "External
+/// Checks that `actual` may satisfy the import of entity `index` declared as `expected`
+/// (both in canonical form, [`crate::module::ModuleInfo::entity_type`]; `expected` is built
+/// only when the function fast path does not decide; spec 3.0 section 3.3.11, "External
 /// Types"): a function's type is a subtype of the import's and a tag's type is the
 /// import's, by `expected_type_id` (the canonical id of the declared type, for function and
 /// tag imports: two types with equal parameters and results may still differ in their

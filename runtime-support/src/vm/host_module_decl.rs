@@ -116,8 +116,7 @@ mod tests {
         let mut made = Vec::new();
         for store in &stores {
             let mut ns = Namespaces::default();
-            let slots = vec![std::ptr::null_mut(); 2];
-            assert!(ns.insert("m", Namespace::Declared(decl.clone(), slots)));
+            assert!(ns.insert("m", Namespace::declared(decl.clone())));
             let f = func(&mut ns, store, "f").unwrap();
             assert_eq!(func(&mut ns, store, "f"), Some(f), "the same function every time");
             let g = func(&mut ns, store, "g").unwrap();

@@ -13,11 +13,20 @@ pub enum Namespace {
     /// A host module's exports.
     Host(HashMap<String, Extern>),
     /// A host module declared once per process: its functions are created in the store
-    /// the first time an import names them, and kept (null until then).
-    Declared(Arc<HostModuleDecl>, Vec<*mut VMFuncRef>),
+    /// the first time an import names them, and kept, one slot per declared function (null
+    /// until then). Made by [`Namespace::declared`].
+    Declared(Arc<HostModuleDecl>, Box<[*mut VMFuncRef]>),
     /// A wasm instance: imports look its exports up in its module's by-name export index
     /// ([`crate::module::ModuleInfo::export`]), so registering builds no map per instance.
     Instance(*mut InstanceData),
+}
+
+impl Namespace {
+    /// The namespace of the declared host module `decl`, none of its functions created yet.
+    pub fn declared(decl: Arc<HostModuleDecl>) -> Self {
+        let made = vec![std::ptr::null_mut(); decl.len()].into_boxed_slice();
+        Namespace::Declared(decl, made)
+    }
 }
 
 /// A store's registered names. Instances named here are kept alive by their names
