@@ -51,7 +51,10 @@ pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 ///
 /// 7: memory types carry whether they are shared (threads); the metadata carries the
 /// exception-handler table of compiled code ([`crate::vm::HandlerTable`]).
-pub const FORMAT_VERSION: u32 = 7;
+///
+/// 8: element segments carry their items as function indices where every item is
+/// `ref.func` ([`crate::module::ElementItems`]).
+pub const FORMAT_VERSION: u32 = 8;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older

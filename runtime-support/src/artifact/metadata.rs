@@ -7,7 +7,7 @@
 use super::memory_image::{MemoryImageBytes, MemoryImageDecl};
 use super::source_lines::SourceLines;
 use crate::module::{
-    ConstExpr, ConstOp, DataMode, ElementMode, EntityIndex, ModuleBytes, ModuleInfo,
+    ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, EntityIndex, ModuleBytes, ModuleInfo,
 };
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -130,7 +130,11 @@ pub fn join_module(
     let globals_ok = m.globals.iter().all(|g| g.init.as_ref().is_none_or(expr_ok));
     let tables_ok = m.tables.iter().all(|t| t.init.as_ref().is_none_or(expr_ok));
     let elems_ok = m.elements.iter().all(|e| {
-        e.items.iter().all(expr_ok)
+        let items_ok = match &e.items {
+            ElementItems::Functions(funcs) => funcs.iter().all(|f| (*f as usize) < nfuncs),
+            ElementItems::Expressions(exprs) => exprs.iter().all(expr_ok),
+        };
+        items_ok
             && match &e.mode {
                 ElementMode::Active { table, offset } => {
                     (*table as usize) < m.tables.len() && expr_ok(offset)

@@ -56,7 +56,10 @@ pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
 ///
 /// 7: memory types carry whether they are shared (threads), and the module metadata carries
 /// the exception-handler table, as in blob format 7.
-pub const META_VERSION: u32 = 7;
+///
+/// 8: element segments carry function indices where every item is `ref.func`, as in blob
+/// format 8.
+pub const META_VERSION: u32 = 8;
 const FIXED: usize = 440;
 const RECORD: usize = 16;
 const SEAL: usize = 32;

@@ -4,7 +4,7 @@
 use super::resolve::check_import;
 use super::*;
 use crate::error::{InstantiationError, LinkError, LinkErrorKind, Unwind};
-use crate::module::{ConstExpr, DataMode, ElementMode};
+use crate::module::{ConstExpr, DataMode, ElementItems, ElementMode};
 use crate::trap::TrapCode;
 use crate::types::IndexType;
 
@@ -276,16 +276,20 @@ fn initialize(
     let defined_types = &info.functions[info.num_imported_funcs as usize..];
     match module.compiled() {
         Some(code) => {
-            for (d, ((array_call, wasm_call), ty)) in code.entries().zip(defined_types).enumerate()
-            {
-                let fr = VMFuncRef {
-                    array_call,
-                    wasm_call,
-                    type_id: type_ids[*ty as usize],
-                    vmctx: inst.vmctx.cast(),
-                };
-                // SAFETY: offsets as above.
-                unsafe { *inst.funcref(info.num_imported_funcs + d as u32) = fr };
+            let template =
+                code.funcrefs(|| defined_types.iter().map(|ty| type_ids[*ty as usize]).collect());
+            let n = template.len();
+            if n > 0 {
+                let first = inst.funcref(info.num_imported_funcs);
+                // SAFETY: the defined functions' funcrefs are `n` consecutive slots of the
+                // VMContext from `first` (offsets as above), which the template does not
+                // overlap; each gets its `vmctx` after the copy.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(template.as_ptr(), first, n);
+                    for d in 0..n {
+                        (*first.add(d)).vmctx = inst.vmctx.cast();
+                    }
+                }
             }
         }
         None => {
@@ -377,7 +381,9 @@ fn initialize(
         .iter()
         .map(|seg| match seg.mode {
             ElementMode::Passive => {
-                seg.items.iter().map(|e| eval_const(inst, e).bits() as usize).collect()
+                let mut values = vec![0; seg.items.len()].into_boxed_slice();
+                write_items(inst, &seg.items, &mut values);
+                values
             }
             _ => Box::default(),
         })
@@ -397,10 +403,7 @@ fn initialize(
                 let Some(end) = end.filter(|end| *end <= t.size() as u64) else {
                     return Err(Unwind::Trap(TrapCode::TableOutOfBounds.into()).into());
                 };
-                let slots = &mut t.elements_mut()[start as usize..end as usize];
-                for (slot, e) in slots.iter_mut().zip(&seg.items) {
-                    *slot = eval_const(inst, e).bits() as usize;
-                }
+                write_items(inst, &seg.items, &mut t.elements_mut()[start as usize..end as usize]);
                 inst.dropped_elems[i].set(true);
             }
             ElementMode::Declared => inst.dropped_elems[i].set(true),
@@ -461,6 +464,22 @@ fn index_value(index_type: IndexType, v: ValRaw) -> u64 {
     match index_type {
         IndexType::I32 => v.bits() as u32 as u64,
         IndexType::I64 => v.bits(),
+    }
+}
+
+/// Writes the values of an element segment's `items` (as many as `out` holds) to `out`.
+fn write_items(inst: &InstanceData, items: &ElementItems, out: &mut [usize]) {
+    match items {
+        ElementItems::Functions(funcs) => {
+            for (slot, f) in out.iter_mut().zip(funcs) {
+                *slot = inst.funcref(*f) as usize;
+            }
+        }
+        ElementItems::Expressions(exprs) => {
+            for (slot, e) in out.iter_mut().zip(exprs) {
+                *slot = eval_const(inst, e).bits() as usize;
+            }
+        }
     }
 }
 

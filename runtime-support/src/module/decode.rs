@@ -272,12 +272,8 @@ fn decode_with(
                     };
                     let (ty, items) = match e.items {
                         wasmparser::ElementItems::Functions(r) => {
-                            let mut items = Vec::new();
-                            for f in r {
-                                let f = f.map_err(err)?;
-                                items.push(ConstExpr::single(ConstOp::RefFunc(f)));
-                            }
-                            (RefType::FUNCREF, items)
+                            let funcs = r.into_iter().collect::<Result<_, _>>().map_err(err)?;
+                            (RefType::FUNCREF, ElementItems::Functions(funcs))
                         }
                         wasmparser::ElementItems::Expressions(rt, r) => {
                             let ty = RefType::from_wasmparser(rt).ok_or_else(|| {
@@ -286,11 +282,16 @@ fn decode_with(
                                     format!("unsupported element type {rt:?}"),
                                 )
                             })?;
-                            let mut items = Vec::new();
+                            let mut exprs = Vec::new();
                             for ex in r {
-                                let ex = ConstExpr::decode(&ex.map_err(err)?)?;
-                                items.push(ex);
+                                exprs.push(ConstExpr::decode(&ex.map_err(err)?)?);
                             }
+                            let funcs: Option<Box<[u32]>> =
+                                exprs.iter().map(ConstExpr::as_ref_func).collect();
+                            let items = match funcs {
+                                Some(funcs) => ElementItems::Functions(funcs),
+                                None => ElementItems::Expressions(exprs),
+                            };
                             (ty, items)
                         }
                     };
@@ -342,4 +343,35 @@ fn decode_with(
         }
     }
     Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn element_items_of_functions_decode_as_indices_in_both_binary_forms() {
+        let wasm = wat::parse_str(
+            r#"(module (table 4 funcref) (func $a) (func $b)
+                 (elem (i32.const 0) func $a $b)
+                 (elem (i32.const 2) funcref (ref.func $b) (ref.func $a))
+                 (elem (i32.const 2) funcref (ref.null func) (ref.func $a))
+                 (elem declare func $b))"#,
+        )
+        .unwrap();
+        let options = DecodeOptions { features: Default::default(), keep_custom_sections: false };
+        let info = decode(&wasm, options).unwrap();
+        let items: Vec<_> = info.elements.iter().map(|e| &e.items).collect();
+        assert_eq!(*items[0], ElementItems::Functions([0, 1].into()));
+        assert_eq!(*items[1], ElementItems::Functions([1, 0].into()), "expressions, all ref.func");
+        match items[2] {
+            ElementItems::Expressions(e) => {
+                assert_eq!(e.len(), 2);
+                assert_eq!(e[1].as_ref_func(), Some(0));
+                assert_eq!(e[0].as_ref_func(), None, "ref.null stays an expression");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(*items[3], ElementItems::Functions([1].into()));
+    }
 }

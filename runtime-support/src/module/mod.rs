@@ -99,8 +99,34 @@ pub struct ElementSegment {
     pub mode: ElementMode,
     /// The reference type of its items.
     pub ty: RefType,
-    /// The items, each a constant expression (usually `ref.func f` or `ref.null`).
-    pub items: Vec<ConstExpr>,
+    /// The items.
+    pub items: ElementItems,
+}
+
+/// The items of an element segment (spec 5.5.12: the binary format has both forms).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ElementItems {
+    /// Function indices, each item `ref.func f`: the form toolchains emit, written to a
+    /// table at instantiation without evaluating an expression. Expressions that are all
+    /// `ref.func` are decoded to this form too.
+    Functions(Box<[u32]>),
+    /// Constant expressions of the segment's type.
+    Expressions(Vec<ConstExpr>),
+}
+
+impl ElementItems {
+    /// The number of items.
+    pub fn len(&self) -> usize {
+        match self {
+            ElementItems::Functions(f) => f.len(),
+            ElementItems::Expressions(e) => e.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// How a data segment is used (spec 2.5.8).

@@ -7,7 +7,7 @@ use super::code_memory::CodeMemory;
 use super::code_tables::{CodeTables, EncodedTables, FunctionRecord};
 use super::handler_table::HandlerTable;
 use super::memory_image::MemoryImage;
-use super::vmcontext::ArrayCallFn;
+use super::vmcontext::{ArrayCallFn, VMFuncRef, VMSharedTypeId};
 use crate::error::ResourceError;
 use crate::module::ModuleInfo;
 use crate::trap::TrapCode;
@@ -101,6 +101,22 @@ impl CodeMeta {
     }
 }
 
+/// Funcrefs of a module's defined functions without their `vmctx`
+/// ([`CompiledModuleCode::funcrefs`]).
+struct FuncRefTemplate(Box<[VMFuncRef]>);
+
+impl std::fmt::Debug for FuncRefTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FuncRefTemplate({} funcrefs)", self.0.len())
+    }
+}
+
+// SAFETY: the pointers are entries of the module's code, which is immutable while mapped
+// and outlives the template (both belong to the `CompiledModuleCode`); `vmctx` is null.
+unsafe impl Send for FuncRefTemplate {}
+// SAFETY: as above; the template is never written after it is built.
+unsafe impl Sync for FuncRefTemplate {}
+
 /// A module's loaded native code; unregistered from trap handling and unmapped when
 /// dropped.
 #[derive(Debug)]
@@ -108,9 +124,9 @@ pub struct CompiledModuleCode {
     memory: CodeMemory,
     meta: Arc<CodeMeta>,
     memory_image: Option<MemoryImage>,
-    /// Every defined function's array-call and wasm-call entry, as code offsets, decoded
-    /// from the tables on the first instantiation ([`Self::entries`]).
-    entries: std::sync::OnceLock<Box<[[u32; 2]]>>,
+    /// Every defined function's funcref without its `vmctx`, built from the tables on the
+    /// first instantiation ([`Self::funcrefs`]).
+    funcrefs: std::sync::OnceLock<FuncRefTemplate>,
     /// The code's symbol file in a debugger's JIT list, while registration is on
     /// ([`super::gdb_jit`]); dropped (unregistered) before the code is unmapped.
     debugger: Option<super::gdb_jit::Registration>,
@@ -173,7 +189,7 @@ impl CompiledModuleCode {
         super::perf_map::record(&meta);
         super::jitdump::record(&meta);
         let debugger = super::gdb_jit::register(&meta);
-        Ok(Self { memory, meta, memory_image: None, entries: Default::default(), debugger })
+        Ok(Self { memory, meta, memory_image: None, funcrefs: Default::default(), debugger })
     }
 
     /// Makes instantiation map `image` into the memory it initializes instead of copying
@@ -212,20 +228,27 @@ impl CompiledModuleCode {
         self.addr(self.meta.tables.wasm_call(defined_index))
     }
 
-    /// The array-call and wasm-call entries of every defined function, in order: what
-    /// instantiation writes into each funcref. Decoded once, on first use.
-    pub fn entries(&self) -> impl ExactSizeIterator<Item = (ArrayCallFn, *const u8)> + '_ {
-        let offsets = self.entries.get_or_init(|| {
-            let t = &self.meta.tables;
-            (0..t.module_shape().0).map(|d| [t.array_call(d), t.wasm_call(d)]).collect()
-        });
-        offsets.iter().map(|&[array, wasm]| {
-            // SAFETY: as in `array_call`: an array-call entry of the image.
-            (
-                unsafe { std::mem::transmute::<*const u8, ArrayCallFn>(self.addr(array)) },
-                self.addr(wasm),
-            )
-        })
+    /// Every defined function's funcref, in order, with a null `vmctx`: what instantiation
+    /// copies into the VMContext before it sets each `vmctx`. `type_ids` gives the
+    /// defined functions' signature ids; it is asked once, on the first call (a module's
+    /// ids never change).
+    pub fn funcrefs(&self, type_ids: impl FnOnce() -> Vec<VMSharedTypeId>) -> &[VMFuncRef] {
+        &self
+            .funcrefs
+            .get_or_init(|| {
+                let t = &self.meta.tables;
+                let refs = (0..t.module_shape().0)
+                    .zip(type_ids())
+                    .map(|(d, type_id)| VMFuncRef {
+                        array_call: self.array_call(d),
+                        wasm_call: self.addr(t.wasm_call(d)),
+                        type_id,
+                        vmctx: std::ptr::null_mut(),
+                    })
+                    .collect();
+                FuncRefTemplate(refs)
+            })
+            .0
     }
 
     /// The array-call entry of defined function `defined_index`.

@@ -4,6 +4,7 @@
 //! [`host_array_call`]; a host function of a host module in a store with a listener
 //! factory is listened there ([`HostFuncContext::listen`], [`super::listener`]).
 
+use super::host_module_decl::HostFnPtr;
 use super::listener::{AbortCause, FunctionHooks};
 use super::store::Store;
 use super::type_registry;
@@ -26,6 +27,15 @@ pub struct CallerCtx<'a> {
 pub type HostFn =
     Box<dyn Fn(&mut CallerCtx<'_>, &mut [ValRaw]) -> Result<(), Unwind> + Send + Sync>;
 
+/// A host function's body.
+pub enum HostBody {
+    /// A closure, owned by the function.
+    Closure(HostFn),
+    /// A plain function, shared by every store (a declared host module's,
+    /// [`super::HostModuleDecl`]): creating the function allocates nothing for it.
+    Fn(HostFnPtr),
+}
+
 /// Magic at the start of every host function context: `"host"`.
 pub const HOST_FUNC_MAGIC: u32 = u32::from_le_bytes(*b"host");
 
@@ -38,7 +48,7 @@ pub struct HostFuncContext {
     /// Its type (shared with the declaration it was created from, if any).
     pub ty: Arc<FuncType>,
     store: *const Store,
-    func: HostFn,
+    func: HostBody,
     /// Its listener hooks, set once when a host module exporting it is registered in a
     /// store with a listener factory.
     hooks: OnceLock<Arc<dyn FunctionHooks>>,
@@ -48,7 +58,7 @@ impl HostFuncContext {
     /// Creates a host function in `store` and returns its stable address.
     pub fn create(store: &Store, ty: FuncType, func: HostFn) -> *mut HostFuncContext {
         let type_id = type_registry::intern(&ty);
-        Self::create_with_type_id(store, Arc::new(ty), type_id, func)
+        Self::create_with_type_id(store, Arc::new(ty), type_id, HostBody::Closure(func))
     }
 
     /// [`Self::create`] for a type already interned as `type_id`
@@ -57,10 +67,38 @@ impl HostFuncContext {
         store: &Store,
         ty: Arc<FuncType>,
         type_id: VMSharedTypeId,
-        func: HostFn,
+        func: HostBody,
     ) -> *mut HostFuncContext {
+        let p = store.push_host_func(Box::new(Self::new(store, ty, type_id, func)));
+        // SAFETY: `p` is the live, store-owned context just pushed.
+        unsafe { (*p).funcref.vmctx = p.cast() };
+        p
+    }
+
+    /// Writes a new host function context to `slot`, its funcref pointing back to it.
+    ///
+    /// # Safety
+    /// `slot` must be valid for writes of a `HostFuncContext`, hold none (nothing is
+    /// dropped), not be referenced, and stay at its address, owned by `store`'s lifetime,
+    /// until the context is dropped in place.
+    pub(super) unsafe fn write_to(
+        slot: *mut HostFuncContext,
+        store: &Store,
+        ty: Arc<FuncType>,
+        type_id: VMSharedTypeId,
+        func: HostBody,
+    ) {
+        // SAFETY: per this function's contract.
+        unsafe {
+            slot.write(Self::new(store, ty, type_id, func));
+            (*slot).funcref.vmctx = slot.cast();
+        }
+    }
+
+    /// A context with a funcref whose `vmctx` is not set yet.
+    fn new(store: &Store, ty: Arc<FuncType>, type_id: VMSharedTypeId, func: HostBody) -> Self {
         debug_assert_eq!(type_id, type_registry::intern(&ty));
-        let ctx = Box::new(HostFuncContext {
+        HostFuncContext {
             magic: HOST_FUNC_MAGIC,
             funcref: VMFuncRef {
                 array_call: host_array_call,
@@ -72,15 +110,11 @@ impl HostFuncContext {
             store,
             func,
             hooks: OnceLock::new(),
-        });
-        let p = store.push_host_func(ctx);
-        // SAFETY: `p` is the live, store-owned context just pushed.
-        unsafe { (*p).funcref.vmctx = p.cast() };
-        p
+        }
     }
 
-    /// The host function behind `funcref`, if it is one (a funcref made by
-    /// [`HostFuncContext::create`]).
+    /// The host function behind `funcref`, if it is one (the funcref of a host function's
+    /// context).
     ///
     /// # Safety
     /// `funcref` must point to a live funcref.
@@ -112,7 +146,7 @@ impl HostFuncContext {
 /// The array-call entry of every host function.
 ///
 /// # Safety
-/// `callee` must be a [`HostFuncContext`] created by [`HostFuncContext::create`];
+/// `callee` must be a live [`HostFuncContext`];
 /// `args` must point to `len` slots, `len >= max(params, results)`.
 unsafe extern "C" fn host_array_call(
     callee: *mut VMOpaqueContext,
@@ -141,8 +175,9 @@ unsafe extern "C" fn host_array_call(
         None => Ok(()),
     };
     if result.is_ok() {
-        result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            (ctx.func)(&mut caller, slots)
+        result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &ctx.func {
+            HostBody::Closure(f) => f(&mut caller, slots),
+            HostBody::Fn(f) => f(&mut caller, slots),
         }))
         .unwrap_or_else(|panic| {
             Err(Unwind::Trap(crate::Trap::host_panic("host function", &*panic)))

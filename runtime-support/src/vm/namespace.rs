@@ -1,9 +1,8 @@
 //! The names a store's modules are registered under (wazero's module names): what imports
 //! resolve against.
 
-use super::host_module_decl::HostModuleDecl;
+use super::host_module_decl::{DeclaredFuncs, HostModuleDecl};
 use super::store::Store;
-use super::vmcontext::VMFuncRef;
 use crate::instance::{Extern, InstanceData};
 use foldhash::HashMap;
 use std::sync::Arc;
@@ -13,9 +12,8 @@ pub enum Namespace {
     /// A host module's exports.
     Host(HashMap<String, Extern>),
     /// A host module declared once per process: its functions are created in the store
-    /// the first time an import names them, and kept, one slot per declared function (null
-    /// until then). Made by [`Namespace::declared`].
-    Declared(Arc<HostModuleDecl>, Box<[*mut VMFuncRef]>),
+    /// the first time an import names them, and kept. Made by [`Namespace::declared`].
+    Declared(DeclaredFuncs),
     /// A wasm instance: imports look its exports up in its module's by-name export index
     /// ([`crate::module::ModuleInfo::export`]), so registering builds no map per instance.
     Instance(*mut InstanceData),
@@ -24,8 +22,7 @@ pub enum Namespace {
 impl Namespace {
     /// The namespace of the declared host module `decl`, none of its functions created yet.
     pub fn declared(decl: Arc<HostModuleDecl>) -> Self {
-        let made = vec![std::ptr::null_mut(); decl.len()].into_boxed_slice();
-        Namespace::Declared(decl, made)
+        Namespace::Declared(DeclaredFuncs::new(decl))
     }
 }
 
@@ -66,13 +63,8 @@ impl Namespaces {
     ) -> Option<(Extern, Option<*mut InstanceData>)> {
         match self.names.get_mut(module)? {
             Namespace::Host(exports) => exports.get(field).map(|e| (*e, None)),
-            Namespace::Declared(decl, made) => {
-                let i = decl.index_of(field)?;
-                let f = &mut made[i as usize];
-                if f.is_null() {
-                    *f = decl.create(store, i);
-                }
-                Some((Extern::Func(*f), None))
+            Namespace::Declared(funcs) => {
+                funcs.get_or_create(store, field).map(|f| (Extern::Func(f), None))
             }
             // SAFETY: a named instance is live while it has the name.
             Namespace::Instance(p) => unsafe { (**p).get_export(field) }.map(|e| (e, Some(*p))),
@@ -83,13 +75,8 @@ impl Namespaces {
     pub fn instance(&self, name: &str) -> Option<*mut InstanceData> {
         match self.names.get(name)? {
             Namespace::Instance(p) => Some(*p),
-            Namespace::Host(_) | Namespace::Declared(..) => None,
+            Namespace::Host(_) | Namespace::Declared(_) => None,
         }
-    }
-
-    /// Forgets every name (when the store is dropped).
-    pub(crate) fn clear(&mut self) {
-        self.names.clear();
     }
 
     /// Removes every name of `instance`.

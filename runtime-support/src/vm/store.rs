@@ -450,8 +450,10 @@ impl Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
-        // Instances refer to host objects and to each other; drop instances first.
-        self.namespaces.get_mut().clear();
+        // Instances refer to host objects (declared host functions live in the names) and
+        // to each other; drop instances first.
+        let names = std::mem::take(self.namespaces.get_mut());
         self.instances.get_mut().slots.clear();
+        drop(names);
     }
 }
