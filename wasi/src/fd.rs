@@ -297,8 +297,8 @@ pub(crate) fn prestat_get(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32
 }
 
 /// `fd_prestat_dir_name(fd, path, path_len)`: writes the mount's guest path (no NUL).
-/// `ENAMETOOLONG` when `path_len` is too small, `ENOTDIR` on a file, `EBADF` on anything
-/// else that is not a preopen.
+/// `ENAMETOOLONG` when `path_len` is too small, `ENOTDIR` on any open descriptor that is
+/// not a preopen (as wasmtime answers), `EBADF` when `fd` is not open.
 pub(crate) fn prestat_dir_name(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -313,11 +313,11 @@ pub(crate) fn prestat_dir_name(
     mem.write(path, name.as_bytes())
 }
 
-fn preopen_name(e: &mut Entry, on_file: Errno) -> WasiResult<String> {
+/// A preopen's guest path; `otherwise` for any other descriptor.
+fn preopen_name(e: &mut Entry, otherwise: Errno) -> WasiResult<String> {
     match &e.desc {
         Desc::Dir(DirDesc { preopen: Some(p), .. }) => Ok(p.clone()),
-        Desc::File(_) => Err(on_file),
-        _ => Err(Errno::EBADF),
+        _ => Err(otherwise),
     }
 }
 

@@ -39,7 +39,7 @@
 //! short: a pointer outside memory is `EFAULT` (checked before anything changes where the
 //! function can); a path leaving its mount is `EPERM`; changing a read-only mount is
 //! `EROFS`; writing to a descriptor not open for writing is `EBADF`; `proc_raise` is
-//! `ENOSYS`. Rights are reported (by kind and access mode), never enforced.
+//! `ENOTSUP`. Rights are reported (by kind and access mode), never enforced.
 //!
 #![doc = include_str!("differences.md")]
 #![warn(missing_docs)]

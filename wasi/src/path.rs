@@ -17,6 +17,10 @@
 //!   `path_link` asked to follow symbolic links.
 //! - `ENOTSUP`: `path_open` with the `dsync`, `rsync` or `sync` fdflags.
 //! - `EILSEQ`: a path that is not UTF-8.
+//!
+//! The directory descriptors are checked first (`EBADF`, `ENOTDIR`, `EROFS`), then the
+//! paths, as wasmtime checks them; `path_filestat_set_times` checks its time flags before
+//! both, as wasmtime does.
 
 use super::abi::{Abi, LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
 use super::ctx::WasiCtx;
@@ -71,8 +75,8 @@ pub(crate) fn create_directory(
     p: u32,
     len: u32,
 ) -> WasiResult {
-    let p = path(mem, p, len)?;
     let d = writable_dir_of(cx, fd)?;
+    let p = path(mem, p, len)?;
     Ok(d.dir.create_dir(p)?)
 }
 
@@ -89,9 +93,9 @@ pub(crate) fn filestat_get(
     out: u32,
     abi: Abi,
 ) -> WasiResult {
+    let d = dir_of(cx, fd)?;
     let p = path(mem, p, len)?;
     mem.check(out, abi.filestat_size() as u64)?;
-    let d = dir_of(cx, fd)?;
     let m = if follows(flags)? { d.dir.metadata(p)? } else { d.dir.symlink_metadata(p)? };
     Filestat::from_metadata(&m).write(mem, out, abi)
 }
@@ -111,9 +115,9 @@ pub(crate) fn filestat_set_times(
     mtim: u64,
     fst: u16,
 ) -> WasiResult {
-    let p = path(mem, p, len)?;
     let (a, m) = decode_times(atim, mtim, fst)?;
     let d = writable_dir_of(cx, fd)?;
+    let p = path(mem, p, len)?;
     if follows(flags)? {
         Ok(d.dir.set_times(p, a.to_spec(), m.to_spec())?)
     } else {
@@ -136,10 +140,10 @@ pub(crate) fn link(
     new: u32,
     new_len: u32,
 ) -> WasiResult {
-    let old = path(mem, old, old_len)?;
-    let new = path(mem, new, new_len)?;
     let src = writable_dir_of(cx, old_fd)?;
     let dst = writable_dir_of(cx, new_fd)?;
+    let old = path(mem, old, old_len)?;
+    let new = path(mem, new, new_len)?;
     if follows(old_flags)? {
         return Err(Errno::EINVAL);
     }
@@ -186,6 +190,7 @@ pub(crate) fn open(
     fdf: u16,
     out: u32,
 ) -> WasiResult {
+    let d = dir_of(cx, fd)?;
     let p = path(mem, p, len)?;
     mem.check(out, 4)?;
     if of & !oflags::ALL != 0 || fdf & !fdflags::ALL != 0 {
@@ -204,7 +209,6 @@ pub(crate) fn open(
     if fdf & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
         return Err(Errno::ENOTSUP);
     }
-    let d = dir_of(cx, fd)?;
     // The access mode, as wasmtime derives it: write with `fd_write`, read with `fd_read`
     // or when not writing; creating or truncating opens for writing too.
     let asked_write = base & rights::FD_WRITE != 0;
@@ -289,10 +293,10 @@ pub(crate) fn readlink(
     out: u32,
 ) -> WasiResult {
     use std::os::unix::ffi::OsStrExt;
+    let d = dir_of(cx, fd)?;
     let p = path(mem, p, len)?;
     mem.check(buf, u64::from(buf_len))?;
     mem.check(out, 4)?;
-    let d = dir_of(cx, fd)?;
     let target = d.dir.read_link_contents(p)?;
     if target.is_absolute() {
         return Err(Errno::EPERM);
@@ -312,8 +316,8 @@ pub(crate) fn remove_directory(
     p: u32,
     len: u32,
 ) -> WasiResult {
-    let p = path(mem, p, len)?;
     let d = writable_dir_of(cx, fd)?;
+    let p = path(mem, p, len)?;
     Ok(d.dir.remove_dir(p)?)
 }
 
@@ -331,10 +335,10 @@ pub(crate) fn rename(
     new: u32,
     new_len: u32,
 ) -> WasiResult {
-    let old = path(mem, old, old_len)?;
-    let new = path(mem, new, new_len)?;
     let src = writable_dir_of(cx, fd)?;
     let dst = writable_dir_of(cx, new_fd)?;
+    let old = path(mem, old, old_len)?;
+    let new = path(mem, new, new_len)?;
     if new.ends_with('/')
         && let Ok(m) = src.dir.symlink_metadata(old.trim_end_matches('/'))
         && !m.is_dir()
@@ -358,9 +362,9 @@ pub(crate) fn symlink(
     new: u32,
     new_len: u32,
 ) -> WasiResult {
+    let d = writable_dir_of(cx, fd)?;
     let old = path(mem, old, old_len)?;
     let new = path(mem, new, new_len)?;
-    let d = writable_dir_of(cx, fd)?;
     Ok(d.dir.symlink(old, new)?)
 }
 
@@ -373,7 +377,7 @@ pub(crate) fn unlink_file(
     p: u32,
     len: u32,
 ) -> WasiResult {
-    let p = path(mem, p, len)?;
     let d = writable_dir_of(cx, fd)?;
+    let p = path(mem, p, len)?;
     Ok(d.dir.remove_file(p)?)
 }

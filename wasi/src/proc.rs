@@ -10,12 +10,13 @@ pub(crate) fn exit(code: u32) -> Unwind {
     Unwind::Exit(ExitError { code })
 }
 
-/// `proc_raise(sig)`: always `ENOSYS`. Preview1 lets a host refuse it, and Kiln does:
+/// `proc_raise(sig)`: always `ENOTSUP`, as wasmtime answers. Preview1 lets a host refuse it,
+/// and Kiln does:
 /// delivering a host signal to the whole runtime process on a guest's request would break
 /// the sandbox, and there is no per-instance signal model to emulate (wasi-libc's `raise`
 /// does not call it either: it ends the program itself for fatal signals).
 pub(crate) fn raise(_sig: u8) -> WasiResult {
-    Err(Errno::ENOSYS)
+    Err(Errno::ENOTSUP)
 }
 
 /// `sched_yield()`: yields the host thread.

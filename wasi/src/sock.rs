@@ -113,13 +113,13 @@ pub(crate) fn send(
 /// `sock_shutdown(fd, how)`: shuts down reading (`rd`), writing (`wr`) or both.
 /// `EINVAL` when `how` is neither.
 pub(crate) fn shutdown(cx: &mut WasiCtx, fd: u32, how: u8) -> WasiResult {
+    let e = cx.fds.get(fd)?;
+    let Desc::Socket(s) = &e.desc else { return Err(Errno::ENOTSOCK) };
     let how = match how {
         sock::SHUT_RD => Shutdown::Read,
         sock::SHUT_WR => Shutdown::Write,
         h if h == sock::SHUT_RD | sock::SHUT_WR => Shutdown::Both,
         _ => return Err(Errno::EINVAL),
     };
-    let e = cx.fds.get(fd)?;
-    let Desc::Socket(s) = &e.desc else { return Err(Errno::ENOTSOCK) };
     Ok(s.shutdown(how)?)
 }

@@ -296,3 +296,71 @@ fn differential_1020074991_atomics_check_alignment_before_a_large_offset_overflo
         }
     }
 }
+
+/// Found by `wasi` (its first cases compared with the wasmtime CLI, seeds 0..3000): where a
+/// call had two things wrong, Kiln answered for a different one than wasmtime, and two
+/// calls answered otherwise. Each row is wasmtime's answer (wasmtime 49's preview1), on both
+/// engines: descriptors are checked before paths, `path_filestat_set_times` checks its time
+/// flags first, `sock_shutdown` its descriptor before `how`, `fd_prestat_dir_name` on an
+/// open descriptor that is not a preopen is `ENOTDIR`, and `proc_raise` is `ENOTSUP`.
+#[test]
+fn wasi_reference_errno_of_calls_with_two_faults() {
+    const EBADF: i32 = 8;
+    const EINVAL: i32 = 28;
+    const ENOENT: i32 = 44;
+    const ENOTDIR: i32 = 54;
+    const ENOTSOCK: i32 = 57;
+    const ENOTSUP: i32 = 58;
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_prestat_dir_name"
+        (func $dir_name (param i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "path_create_directory"
+        (func $mkdir (param i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "path_filestat_set_times"
+        (func $set_times (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "sock_shutdown" (func $shutdown (param i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "\ff\fe" "a.txt")
+      (func (export "raise") (param i32) (result i32) (call $raise (local.get 0)))
+      (func (export "dir_name") (param i32) (result i32)
+        (call $dir_name (local.get 0) (i32.const 100) (i32.const 100)))
+      (func (export "mkdir") (param i32 i32 i32) (result i32)
+        (call $mkdir (local.get 0) (local.get 1) (local.get 2)))
+      (func (export "set_times") (param i32 i32) (result i32)
+        (call $set_times (local.get 0) (i32.const 0) (i32.const 18) (i32.const 5)
+          (i64.const 0) (i64.const 0) (local.get 1)))
+      (func (export "shutdown") (param i32 i32) (result i32)
+        (call $shutdown (local.get 0) (local.get 1))))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let dir = std::env::temp_dir().join(format!("kiln-wasi-reference-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), b"a").unwrap();
+    for config in [RuntimeConfig::interpreter(), RuntimeConfig::compiler()] {
+        let rt = Runtime::with_config(config);
+        kiln::wasi::instantiate(&rt).unwrap();
+        let cfg = ModuleConfig::new()
+            .with_start_functions(Vec::<String>::new())
+            .with_fs_config(FSConfig::new().with_dir_mount(&dir, "/"));
+        let inst = rt.instantiate(&rt.compile(&wasm).unwrap(), cfg).unwrap();
+        let call = |f: &str, args: &[i32]| -> i32 {
+            let args: Vec<Val> = args.iter().map(|&a| Val::I32(a)).collect();
+            inst.call(f, &args).unwrap()[0].i32().unwrap()
+        };
+        assert_eq!(call("raise", &[15]), ENOTSUP);
+        // Stdin is open but no preopen; 99 is not open.
+        assert_eq!(call("dir_name", &[0]), ENOTDIR);
+        assert_eq!(call("dir_name", &[99]), EBADF);
+        // A path that is not UTF-8, and an empty one, on stdin: the descriptor answers.
+        assert_eq!(call("mkdir", &[0, 16, 2]), EBADF);
+        assert_eq!(call("mkdir", &[0, 16, 0]), EBADF);
+        assert_eq!(call("mkdir", &[3, 16, 0]), ENOENT);
+        // `mtim` with `mtim_now` (4 | 8) on stdin: the flags answer.
+        assert_eq!(call("set_times", &[0, 12]), EINVAL);
+        assert_eq!(call("set_times", &[0, 0]), EBADF);
+        // `how` 0 (neither `rd` nor `wr`) on a closed descriptor and on stdin.
+        assert_eq!(call("shutdown", &[10, 0]), EBADF);
+        assert_eq!(call("shutdown", &[0, 0]), ENOTSOCK);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

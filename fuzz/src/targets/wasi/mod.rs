@@ -15,9 +15,11 @@
 //! modes, modification times, contents); the host's stdio descriptors stay open.
 //!
 //! Sizes given to `fd_allocate` and `fd_filestat_set_size` are capped at 16 MiB so a case
-//! cannot fill the disk. Results are not compared with wasmtime: that needs wasmtime-wasi
-//! (a large dependency tree) and a WASI context configured identically (preopen numbering,
-//! clocks, random source); see fuzz/LOG.md.
+//! cannot fill the disk.
+//!
+//! One case in three is instead compared with wasmtime ([`reference`]): the same kind of
+//! call sequence, generated with only deterministic inputs, becomes a program that runs
+//! under Kiln and under the wasmtime CLI over two copies of the tree.
 
 use crate::finding::{Finding, Input, set_current_input};
 use crate::rng::Rng;
@@ -25,6 +27,8 @@ use kiln::{Error, FSConfig, ModuleConfig, Runtime, RuntimeConfig, Val};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+mod reference;
 
 /// Each function and the roles of its parameters: `f` descriptor, `p` path pointer
 /// (followed by its length `l`), `b` buffer pointer (followed by `l`), `i` iovec array
@@ -123,26 +127,39 @@ const PATHS: &[&[u8]] = &[
     b"//a.txt",
 ];
 
-/// The guest module: every WASI import, a wrapper export for each, memory.
-fn guest_wat() -> String {
-    let ty = |roles: &str| -> String {
-        roles.chars().map(|r| if "LRT".contains(r) { " i64" } else { " i32" }).collect()
-    };
-    let mut w = String::from("(module\n");
+/// The wasm type of a parameter of `roles` (see [`FUNCTIONS`]).
+fn param_types(roles: &str) -> String {
+    if roles.is_empty() {
+        return String::new();
+    }
+    let tys: String =
+        roles.chars().map(|r| if "LRT".contains(r) { " i64" } else { " i32" }).collect();
+    format!(" (param{tys})")
+}
+
+/// The result clause of `name`'s import.
+fn result_type(name: &str) -> &'static str {
+    if name == "proc_exit" { "" } else { " (result i32)" }
+}
+
+/// An import of every function of [`FUNCTIONS`], as `$NAME`.
+fn write_imports(w: &mut String) {
     for (name, roles) in FUNCTIONS {
-        let res = if name == "proc_exit" { "" } else { " (result i32)" };
-        let params =
-            if roles.is_empty() { String::new() } else { format!(" (param{})", ty(roles)) };
+        let (params, res) = (param_types(roles), result_type(name));
         let _ = writeln!(
             w,
             "  (import \"wasi_snapshot_preview1\" \"{name}\" (func ${name}{params}{res}))"
         );
     }
+}
+
+/// The guest module: every WASI import, a wrapper export for each, memory.
+fn guest_wat() -> String {
+    let mut w = String::from("(module\n");
+    write_imports(&mut w);
     let _ = writeln!(w, "  (memory (export \"memory\") {MEMORY_PAGES})");
     for (name, roles) in FUNCTIONS {
-        let res = if name == "proc_exit" { "" } else { " (result i32)" };
-        let params =
-            if roles.is_empty() { String::new() } else { format!(" (param{})", ty(roles)) };
+        let (params, res) = (param_types(roles), result_type(name));
         let gets: String = (0..roles.len()).map(|i| format!(" local.get {i}")).collect();
         let _ = writeln!(w, "  (func (export \"w_{name}\"){params}{res}{gets} call ${name})");
     }
@@ -192,9 +209,10 @@ fn files_with_secret(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// Builds the tree under a fresh `ROOT`.
-fn make_tree(seed: u64) -> std::io::Result<PathBuf> {
-    let root = std::env::temp_dir().join(format!("kiln-fuzz-wasi-{}-{seed}", std::process::id()));
+/// Builds the tree under a fresh `ROOT` (its name ends with `tag`).
+fn make_tree(seed: u64, tag: &str) -> std::io::Result<PathBuf> {
+    let root =
+        std::env::temp_dir().join(format!("kiln-fuzz-wasi-{}-{seed}{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let (mount, ro, outside) = (root.join("mount"), root.join("ro"), root.join("outside"));
     for d in [&mount, &ro, &outside, &mount.join("d")] {
@@ -216,9 +234,40 @@ fn make_tree(seed: u64) -> std::io::Result<PathBuf> {
     Ok(root)
 }
 
+/// The guest's first [`MEMORY_PAGES`]: random bytes, the [`PATHS`] (each NUL-terminated)
+/// at [`STRINGS_AT`], and [`IOVEC_COUNT`] iovecs at [`IOVECS_AT`] into the buffers.
+fn memory_image(rng: &mut Rng) -> Vec<u8> {
+    let mut image = rng.bytes((MEMORY_PAGES * 65536) as usize);
+    let mut at = STRINGS_AT as usize;
+    for p in PATHS {
+        image[at..at + p.len()].copy_from_slice(p);
+        image[at + p.len()] = 0;
+        at += p.len() + 1;
+    }
+    for i in 0..IOVEC_COUNT as usize {
+        let buf = BUFFERS_AT as u64 + rng.below(MEMORY_PAGES * 65536 - BUFFERS_AT as u64 - 4096);
+        let len = if rng.chance(1, 16) { rng.next_u64() as u32 } else { rng.below(4096) as u32 };
+        let b = IOVECS_AT as usize + 8 * i;
+        image[b..b + 4].copy_from_slice(&(buf as u32).to_le_bytes());
+        image[b + 4..b + 8].copy_from_slice(&len.to_le_bytes());
+    }
+    image
+}
+
+/// Chooses the calls' arguments.
 struct Guest {
     rng: Rng,
     fds: Vec<u32>,
+    /// Only deterministic inputs, for a case compared with wasmtime ([`reference`]): no
+    /// pointer into memory a call may have filled with something that differs between
+    /// runtimes (clock values, inode numbers, random bytes, directory entries in host
+    /// order), which would make the two runs' later inputs differ; wild pointers lie
+    /// outside memory; descriptor 1 (stdout carries the report) is never named; buffers of
+    /// `random_get` and `fd_readdir` lie in a scratch page no call reads; a call's result
+    /// pointers do not overlap (which result a runtime writes last is not specified).
+    reference: bool,
+    /// Under `reference`: how many result pointers the current call has been given.
+    outs: u32,
 }
 
 impl Guest {
@@ -226,10 +275,51 @@ impl Guest {
         OUT_AREA + 8 * self.rng.below(120) as u32
     }
 
-    fn arg_i32(&mut self, role: char, pending_len: &mut Option<u32>) -> u32 {
+    fn arg_i32(&mut self, name: &str, role: char, pending_len: &mut Option<u32>) -> u32 {
+        if self.reference {
+            return self.reference_arg_i32(name, role, pending_len);
+        }
         if self.rng.chance(1, 10) {
             return self.rng.interesting_u32();
         }
+        self.plausible_i32(role, pending_len)
+    }
+
+    /// [`Guest::arg_i32`] under [`Guest::reference`].
+    fn reference_arg_i32(&mut self, name: &str, role: char, pending_len: &mut Option<u32>) -> u32 {
+        let pointer = "pbio".contains(role);
+        if self.rng.chance(1, 10) {
+            if pointer {
+                pending_len.take();
+                return *self.rng.pick(&reference::WILD_POINTERS);
+            }
+            let v = self.rng.interesting_u32();
+            return if role == 'f' && v == 1 { 2 } else { v };
+        }
+        match role {
+            'b' if name == "random_get" || name == "fd_readdir" => {
+                let len = self.rng.range(0, 4096) as u32;
+                *pending_len = Some(len);
+                reference::SCRATCH_AT + self.rng.below(reference::SCRATCH_LEN as u64) as u32
+            }
+            'f' => match self.plausible_i32(role, pending_len) {
+                1 => 2,
+                fd => fd,
+            },
+            'o' => {
+                self.outs += 1;
+                OUT_AREA + 480 * (self.outs - 1) + 8 * self.rng.below(60) as u32
+            }
+            'i' => {
+                let at = self.plausible_i32(role, pending_len);
+                *pending_len = Some(self.rng.below(2) as u32);
+                at
+            }
+            _ => self.plausible_i32(role, pending_len),
+        }
+    }
+
+    fn plausible_i32(&mut self, role: char, pending_len: &mut Option<u32>) -> u32 {
         match role {
             'f' => {
                 if self.rng.chance(4, 5) {
@@ -302,7 +392,10 @@ impl Guest {
 /// `escape` (something outside the mounts changed), `stdio-closed`, or `setup` when the
 /// guest could not be instantiated.
 pub fn run(seed: u64) -> Result<(), Finding> {
-    let root = make_tree(seed).map_err(|e| Finding::new(format!("setup: tree: {e}"), None))?;
+    if Rng::new(seed, 2).chance(1, 3) {
+        return reference::run(seed);
+    }
+    let root = make_tree(seed, "").map_err(|e| Finding::new(format!("setup: tree: {e}"), None))?;
     let result = run_in(&root, seed);
     let _ = std::fs::remove_dir_all(&root);
     result
@@ -337,24 +430,9 @@ fn run_in(root: &Path, seed: u64) -> Result<(), Finding> {
         .map_err(|e| Finding::new(format!("setup: instantiate: {e}"), None))?;
     let mem = inst.exported_memory("memory").expect("guest exports memory");
 
-    // Guest memory: path strings, iovecs into the buffers, random buffers.
-    let mut image = rng.bytes((MEMORY_PAGES * 65536) as usize);
-    let mut at = STRINGS_AT as usize;
-    for p in PATHS {
-        image[at..at + p.len()].copy_from_slice(p);
-        image[at + p.len()] = 0;
-        at += p.len() + 1;
-    }
-    for i in 0..IOVEC_COUNT as usize {
-        let buf = BUFFERS_AT as u64 + rng.below(MEMORY_PAGES * 65536 - BUFFERS_AT as u64 - 4096);
-        let len = if rng.chance(1, 16) { rng.next_u64() as u32 } else { rng.below(4096) as u32 };
-        let b = IOVECS_AT as usize + 8 * i;
-        image[b..b + 4].copy_from_slice(&(buf as u32).to_le_bytes());
-        image[b + 4..b + 8].copy_from_slice(&len.to_le_bytes());
-    }
-    mem.write(0, &image).expect("memory is 2 pages");
+    mem.write(0, &memory_image(&mut rng)).expect("memory is 2 pages");
 
-    let mut guest = Guest { rng, fds: vec![0, 1, 2, 3, 4] };
+    let mut guest = Guest { rng, fds: vec![0, 1, 2, 3, 4], reference: false, outs: 0 };
     let mut log = String::new();
     let steps = guest.rng.range(1, 40);
     for _ in 0..steps {
@@ -366,7 +444,7 @@ fn run_in(root: &Path, seed: u64) -> Result<(), Finding> {
             if "LRT".contains(r) {
                 args.push(Val::I64(guest.arg_i64(r, name) as i64));
             } else {
-                let v = guest.arg_i32(r, &mut pending);
+                let v = guest.arg_i32(name, r, &mut pending);
                 if r == 'o' {
                     out_ptr = Some(v);
                 }
