@@ -41,6 +41,7 @@ pub mod rng;
 pub mod smith;
 pub mod stats;
 pub mod targets;
+pub mod typed_refs;
 
 use clap::Parser;
 

@@ -25,7 +25,7 @@ pub fn engine() -> &'static Engine {
             .wasm_tail_call(true)
             .wasm_multi_memory(true)
             .wasm_memory64(true)
-            .wasm_function_references(false)
+            .wasm_function_references(true)
             .wasm_gc(false)
             .wasm_extended_const(true)
             .wasm_wide_arithmetic(false)

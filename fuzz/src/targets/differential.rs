@@ -1,4 +1,5 @@
-//! `differential`: a wasm-smith module with exactly Kiln's features runs on Kiln's
+//! `differential`: a wasm-smith module with exactly Kiln's features (or, one case in five,
+//! a module of typed function references from [`crate::typed_refs`]) runs on Kiln's
 //! interpreter, on Kiln's compiler in process, on Kiln's compiler through an artifact
 //! (blob or object, reloaded from its bytes), and on wasmtime. Its exports are called on
 //! generated arguments; after instantiation and after every call the outcomes (results,
@@ -54,10 +55,16 @@ fn shape_of(seed: u64) -> Shape {
 /// A finding when the engines disagree, or Kiln rejects a module wasmtime accepts.
 pub fn run(seed: u64) -> Result<(), Finding> {
     let shape = shape_of(seed);
-    let mut rng = Rng::new(seed, 3);
-    let config = kiln_config(&mut rng, shape);
-    let len = rng.range(64, 16 * 1024) as usize;
-    let Some(wasm) = generate(&mut rng, config, len, shape) else { return Ok(()) };
+    let wasm = if Rng::new(seed, 4).chance(1, 5) {
+        crate::stats::note("typed function references");
+        crate::typed_refs::generate(&mut Rng::new(seed, 5))
+    } else {
+        let mut rng = Rng::new(seed, 3);
+        let config = kiln_config(&mut rng, shape);
+        let len = rng.range(64, 16 * 1024) as usize;
+        let Some(wasm) = generate(&mut rng, config, len, shape) else { return Ok(()) };
+        wasm
+    };
     set_current_input(&wasm, "wasm");
     check(&wasm, seed, shape).map_err(|m| Finding::new(m, Some(Input { bytes: wasm, ext: "wasm" })))
 }
