@@ -297,7 +297,8 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
 }
 
 /// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
-/// indexing), an i32 or f64 load added to an accumulator, an f64 add/sub/mul whose result
+/// indexing), a shift and mask (a bit field) or a mask and shift (a scaled index), an i32
+/// or f64 load added to an accumulator, an f64 add/sub/mul whose result
 /// is stored, the copy of a single result and `Return`, or
 /// an f64 add/sub/mul feeding another ([`fuse_float_chain`]).
 fn fuse_pair(first: Op, second: Op) -> Option<Op> {
@@ -334,6 +335,28 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
                 shift: shift as u8 & 31,
                 dst: s16(dst)?,
                 imm,
+            }
+        }
+        (Op::I32ShrUImm { dst: t, a, imm: shift }, Op::I32AndImm { dst, a: x, imm: mask })
+            if x == t =>
+        {
+            Op::I32ShrUAndImm {
+                t: s16(t)?,
+                a: s16(a)?,
+                shift: shift as u8 & 31,
+                dst: s16(dst)?,
+                mask,
+            }
+        }
+        (Op::I32AndImm { dst: t, a, imm: mask }, Op::I32ShlImm { dst, a: x, imm: shift })
+            if x == t =>
+        {
+            Op::I32AndShlImm {
+                t: s16(t)?,
+                a: s16(a)?,
+                mask,
+                dst: s16(dst)?,
+                shift: shift as u8 & 31,
             }
         }
         (Op::I32Load { dst: t, addr, offset }, Op::I32Add { dst, a, b })

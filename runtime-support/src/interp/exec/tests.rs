@@ -386,6 +386,33 @@ fn fused_eqz_compare_and_trap_offsets() {
     );
 }
 
+/// Fused bit fields and scaled indexes (an instruction decoder's `(i >> 7) & 0xff` and a
+/// jump table's `(i & 127) << 2`): `I32ShrUAndImm` and `I32AndShlImm`, the intermediate
+/// kept (read again through `local.tee`), shift counts taken modulo 32.
+#[test]
+fn fused_bit_fields_and_scaled_indexes() {
+    let m = load(
+        r#"(module
+          (func (export "field") (param $i i32) (result i32) (local $t i32)
+            (i32.xor
+              (i32.and (local.tee $t (i32.shr_u (local.get $i) (i32.const 39))) (i32.const 255))
+              (i32.mul (local.get $t) (i32.const 3))))
+          (func (export "scaled") (param $i i32) (result i32) (local $t i32)
+            (i32.xor
+              (i32.shl (local.tee $t (i32.and (local.get $i) (i32.const -129))) (i32.const 2))
+              (i32.mul (local.get $t) (i32.const 5)))))"#,
+    );
+    for op in ["I32ShrUAndImm", "I32AndShlImm"] {
+        m.expect_op(op);
+    }
+    for i in [0i32, 1, 0x7f, 0x80, 0x1234_5678, -1, i32::MIN, 0x0fff_ff80] {
+        let t = (i as u32) >> 7;
+        assert_eq!(m.i32("field", &[i]), ((t & 255) ^ t.wrapping_mul(3)) as i32, "field {i}");
+        let t = i & -129;
+        assert_eq!(m.i32("scaled", &[i]), (t << 2) ^ t.wrapping_mul(5), "scaled {i}");
+    }
+}
+
 /// Fused address arithmetic and accumulating loads: `I32ShlAddImm` (both results kept),
 /// `I32LoadAcc` / `I32Load8UAcc` (accumulator on either side, wrapping), and
 /// out-of-bounds accumulating loads that trap with the load's wasm offset.

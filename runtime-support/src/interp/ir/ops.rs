@@ -140,6 +140,16 @@ macro_rules! for_each_op {
             i32_shl_add_imm = I32ShlAddImm {
                 t: Slot16, a: Slot16, shift: u8, dst: Slot16, imm: i32
             };
+            /// `t = a >> shift` (i32, unsigned; `shift` below 32); `dst = t & mask`: a bit
+            /// field, as instruction decoders read them.
+            i32_shr_u_and_imm = I32ShrUAndImm {
+                t: Slot16, a: Slot16, shift: u8, dst: Slot16, mask: i32
+            };
+            /// `t = a & mask; dst = t << shift` (i32; `shift` below 32): a masked index scaled
+            /// to a table's entry size.
+            i32_and_shl_imm = I32AndShlImm {
+                t: Slot16, a: Slot16, mask: i32, dst: Slot16, shift: u8
+            };
             /// `t = i32.load(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
             i32_load_acc = I32LoadAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
             /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.

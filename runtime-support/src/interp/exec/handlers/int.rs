@@ -140,6 +140,26 @@ handler!(fn i32_add_imm2(pc, fp, mem, len, st) = I32AddImm2 { d1, a1, i1, d2, a2
     }
 });
 
+handler!(fn i32_shr_u_and_imm(pc, fp, mem, len, st) = I32ShrUAndImm { t, a, shift, dst, mask } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        let v = (get(fp, a as Slot) as u32) >> shift;
+        set(fp, t as Slot, v as u64);
+        set(fp, dst as Slot, (v & mask as u32) as u64);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
+handler!(fn i32_and_shl_imm(pc, fp, mem, len, st) = I32AndShlImm { t, a, mask, dst, shift } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        let v = get(fp, a as Slot) as u32 & mask as u32;
+        set(fp, t as Slot, v as u64);
+        set(fp, dst as Slot, (v << shift) as u64);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
 handler!(fn i32_shl_add_imm(pc, fp, mem, len, st) = I32ShlAddImm { t, a, shift, dst, imm } {
     // SAFETY: as in `unary!`.
     unsafe {
