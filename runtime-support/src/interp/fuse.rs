@@ -298,7 +298,7 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
 
 /// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
 /// indexing), a shift and mask (a bit field) or a mask and shift (a scaled index), an i32
-/// or f64 load added to an accumulator, an f64 add/sub/mul whose result
+/// or f64 load added to an accumulator, an i32 load plus a constant, an f64 add/sub/mul whose result
 /// is stored, the copy of a single result and `Return`, or
 /// an f64 add/sub/mul feeding another ([`fuse_float_chain`]).
 fn fuse_pair(first: Op, second: Op) -> Option<Op> {
@@ -358,6 +358,9 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
                 dst: s16(dst)?,
                 shift: shift as u8 & 31,
             }
+        }
+        (Op::I32Load { dst: t, addr, offset }, Op::I32AddImm { dst, a, imm }) if a == t => {
+            Op::I32LoadThenAddImm { t: s16(t)?, addr: s16(addr)?, dst: s16(dst)?, offset, imm }
         }
         (Op::I32Load { dst: t, addr, offset }, Op::I32Add { dst, a, b })
             if accumulates(dst, a, b, t) =>

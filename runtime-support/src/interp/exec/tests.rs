@@ -386,9 +386,10 @@ fn fused_eqz_compare_and_trap_offsets() {
     );
 }
 
-/// Fused bit fields and scaled indexes (an instruction decoder's `(i >> 7) & 0xff` and a
-/// jump table's `(i & 127) << 2`): `I32ShrUAndImm` and `I32AndShlImm`, the intermediate
-/// kept (read again through `local.tee`), shift counts taken modulo 32.
+/// Fused bit fields, scaled indexes and loaded entries (an instruction decoder's
+/// `(i >> 7) & 0xff`, a jump table's `(i & 127) << 2` and `table[k] - 2`): `I32ShrUAndImm`,
+/// `I32AndShlImm` and `I32LoadThenAddImm`, the intermediate kept (read again through
+/// `local.tee`), shift counts taken modulo 32, the load's trap at its own offset.
 #[test]
 fn fused_bit_fields_and_scaled_indexes() {
     let m = load(
@@ -397,14 +398,31 @@ fn fused_bit_fields_and_scaled_indexes() {
             (i32.xor
               (i32.and (local.tee $t (i32.shr_u (local.get $i) (i32.const 39))) (i32.const 255))
               (i32.mul (local.get $t) (i32.const 3))))
+          (memory 1)
+          (data (i32.const 0) "\01\01\02\03\ff\ff\ff\ff")
+          (func (export "entry") (param $p i32) (result i32) (local $t i32)
+            (i32.xor
+              (i32.add (local.tee $t (i32.load (local.get $p))) (i32.const -2))
+              (i32.mul (local.get $t) (i32.const 7))))
           (func (export "scaled") (param $i i32) (result i32) (local $t i32)
             (i32.xor
               (i32.shl (local.tee $t (i32.and (local.get $i) (i32.const -129))) (i32.const 2))
               (i32.mul (local.get $t) (i32.const 5)))))"#,
     );
-    for op in ["I32ShrUAndImm", "I32AndShlImm"] {
+    for op in ["I32ShrUAndImm", "I32AndShlImm", "I32LoadThenAddImm"] {
         m.expect_op(op);
     }
+    // A jump table's entry minus a constant (both results kept); out of bounds traps with
+    // the load's offset.
+    for (at, want) in [(0, 0x0302_0101u32 as i32 - 2), (4, (-1i32).wrapping_sub(2))] {
+        assert_eq!(m.i32("entry", &[at]), want ^ (want + 2).wrapping_mul(7), "entry {at}");
+    }
+    let Err(crate::error::Unwind::Trap(t)) = m.call("entry", &[65534]) else {
+        panic!("expected a trap")
+    };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
+    let off = t.backtrace()[0].wasm_offset.expect("an offset");
+    assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load");
     for i in [0i32, 1, 0x7f, 0x80, 0x1234_5678, -1, i32::MIN, 0x0fff_ff80] {
         let t = (i as u32) >> 7;
         assert_eq!(m.i32("field", &[i]), ((t & 255) ^ t.wrapping_mul(3)) as i32, "field {i}");

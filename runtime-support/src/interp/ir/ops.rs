@@ -152,6 +152,10 @@ macro_rules! for_each_op {
             };
             /// `t = i32.load(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
             i32_load_acc = I32LoadAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
+            /// `t = i32.load(addr + offset); dst = t + imm` (i32, wrapping); traps as the load.
+            i32_load_then_add_imm = I32LoadThenAddImm {
+                t: Slot16, addr: Slot16, dst: Slot16, offset: u32, imm: i32
+            };
             /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
             i32_load8_u_acc = I32Load8UAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
             /// `t = f64.load(addr + offset); acc = acc + t` (f64); traps as the load.

@@ -406,6 +406,20 @@ load_acc! {
     i32_load8_u_acc = I32Load8UAcc, u8;
 }
 
+handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st) = I32LoadThenAddImm { t, addr, dst, offset, imm } {
+    // SAFETY: as in `load!`.
+    unsafe {
+        let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
+        if ea + 4 > len {
+            return trap(pc, st, TrapCode::MemoryOutOfBounds);
+        }
+        let v = u32::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u32));
+        set(fp, t as Slot, v as u64);
+        set(fp, dst as Slot, v.wrapping_add(imm as u32) as u64);
+        dispatch(pc.add(1), fp, mem, len, st)
+    }
+});
+
 handler!(fn f64_load_acc(pc, fp, mem, len, st) = F64LoadAcc { t, addr, acc, offset } {
     // SAFETY: as in `load!`.
     unsafe {
