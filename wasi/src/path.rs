@@ -19,7 +19,8 @@
 //! - `EILSEQ`: a path that is not UTF-8.
 //!
 //! The directory descriptors are checked first (`EBADF`, `ENOTDIR`, `EROFS`), then the
-//! paths, as wasmtime checks them; `path_filestat_set_times` checks its time flags before
+//! paths, as wasmtime checks them (in `path_link` and `path_rename`, a path that leaves its
+//! mount is `EPERM` before an empty path or a trailing slash on a file in the other); `path_filestat_set_times` checks its time flags before
 //! both, as wasmtime does.
 
 use super::abi::{Abi, LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
@@ -143,12 +144,24 @@ pub(crate) fn link(
     let src = writable_dir_of(cx, old_fd)?;
     let dst = writable_dir_of(cx, new_fd)?;
     let old = path(mem, old, old_len)?;
-    let new = path(mem, new, new_len)?;
+    let new = path(mem, new, new_len).map_err(|e| escape_first(e, &[(src, &old)]))?;
     if follows(old_flags)? {
         return Err(Errno::EINVAL);
     }
-    not_dir_with_slash(&src.dir, &old)?;
+    not_dir_with_slash(&src.dir, &old).map_err(|e| escape_first(e, &[(dst, &new)]))?;
     Ok(src.dir.hard_link(old, &dst.dir, new)?)
+}
+
+/// Whether `p` resolves outside `d`'s mount: cap-std refuses it (`EPERM`).
+fn leaves_mount(d: &DirDesc, p: &str) -> bool {
+    d.dir.symlink_metadata(p).is_err_and(|e| Errno::from(e) == Errno::EPERM)
+}
+
+/// `e`, a fault Kiln finds in the spelling of a path (empty, a trailing slash on a file),
+/// unless one of the call's other `paths` leaves its mount: then `EPERM`, as wasmtime
+/// answers (it resolves every path of the call before it looks at that fault).
+fn escape_first(e: Errno, paths: &[(&DirDesc, &str)]) -> Errno {
+    if paths.iter().any(|(d, p)| leaves_mount(d, p)) { Errno::EPERM } else { e }
 }
 
 /// `ENOTDIR` when `p` ends in `/` but names something that exists and is not a directory
@@ -338,14 +351,17 @@ pub(crate) fn rename(
     let src = writable_dir_of(cx, fd)?;
     let dst = writable_dir_of(cx, new_fd)?;
     let old = path(mem, old, old_len)?;
-    let new = path(mem, new, new_len)?;
-    if new.ends_with('/')
-        && let Ok(m) = src.dir.symlink_metadata(old.trim_end_matches('/'))
-        && !m.is_dir()
-    {
-        return Err(Errno::ENOTDIR);
-    }
-    not_dir_with_slash(&src.dir, &old)?;
+    let new = path(mem, new, new_len).map_err(|e| escape_first(e, &[(src, &old)]))?;
+    let slashes = || {
+        if new.ends_with('/')
+            && let Ok(m) = src.dir.symlink_metadata(old.trim_end_matches('/'))
+            && !m.is_dir()
+        {
+            return Err(Errno::ENOTDIR);
+        }
+        not_dir_with_slash(&src.dir, &old)
+    };
+    slashes().map_err(|e| escape_first(e, &[(src, &old), (dst, &new)]))?;
     Ok(src.dir.rename(old, &dst.dir, new)?)
 }
 

@@ -302,7 +302,9 @@ fn differential_1020074991_atomics_check_alignment_before_a_large_offset_overflo
 /// calls answered otherwise. Each row is wasmtime's answer (wasmtime 49's preview1), on both
 /// engines: descriptors are checked before paths, `path_filestat_set_times` checks its time
 /// flags first, `sock_shutdown` its descriptor before `how`, `fd_prestat_dir_name` on an
-/// open descriptor that is not a preopen is `ENOTDIR`, and `proc_raise` is `ENOTSUP`.
+/// open descriptor that is not a preopen is `ENOTDIR`, `proc_raise` is `ENOTSUP`, and in
+/// `path_rename` and `path_link` a path leaving the mount is `EPERM` before the other's
+/// spelling faults.
 #[test]
 fn wasi_reference_errno_of_calls_with_two_faults() {
     const EBADF: i32 = 8;
@@ -311,6 +313,7 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
     const ENOTDIR: i32 = 54;
     const ENOTSOCK: i32 = 57;
     const ENOTSUP: i32 = 58;
+    const EPERM: i32 = 63;
     let wat = r#"(module
       (import "wasi_snapshot_preview1" "proc_raise" (func $raise (param i32) (result i32)))
       (import "wasi_snapshot_preview1" "fd_prestat_dir_name"
@@ -320,8 +323,13 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
       (import "wasi_snapshot_preview1" "path_filestat_set_times"
         (func $set_times (param i32 i32 i32 i32 i64 i64 i32) (result i32)))
       (import "wasi_snapshot_preview1" "sock_shutdown" (func $shutdown (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "path_rename"
+        (func $rename (param i32 i32 i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "path_link"
+        (func $link (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
       (memory (export "memory") 1)
       (data (i32.const 16) "\ff\fe" "a.txt")
+      (data (i32.const 32) "a.txt/" ".." "../a.txt")
       (func (export "raise") (param i32) (result i32) (call $raise (local.get 0)))
       (func (export "dir_name") (param i32) (result i32)
         (call $dir_name (local.get 0) (i32.const 100) (i32.const 100)))
@@ -331,7 +339,13 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         (call $set_times (local.get 0) (i32.const 0) (i32.const 18) (i32.const 5)
           (i64.const 0) (i64.const 0) (local.get 1)))
       (func (export "shutdown") (param i32 i32) (result i32)
-        (call $shutdown (local.get 0) (local.get 1))))"#;
+        (call $shutdown (local.get 0) (local.get 1)))
+      (func (export "rename") (param i32 i32 i32 i32) (result i32)
+        (call $rename (i32.const 3) (local.get 0) (local.get 1) (i32.const 3) (local.get 2)
+          (local.get 3)))
+      (func (export "link") (param i32 i32 i32 i32) (result i32)
+        (call $link (i32.const 3) (i32.const 0) (local.get 0) (local.get 1) (i32.const 3)
+          (local.get 2) (local.get 3))))"#;
     let wasm = wat::parse_str(wat).unwrap();
     let dir = std::env::temp_dir().join(format!("kiln-wasi-reference-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -361,6 +375,12 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         // `how` 0 (neither `rd` nor `wr`) on a closed descriptor and on stdin.
         assert_eq!(call("shutdown", &[10, 0]), EBADF);
         assert_eq!(call("shutdown", &[0, 0]), ENOTSOCK);
+        // Found by `wasi` at seeds 60004270 and 60005776: a path that leaves the mount is
+        // EPERM before a trailing slash on a file ("a.txt/") or an empty path in the other.
+        assert_eq!(call("rename", &[32, 6, 38, 2]), EPERM);
+        assert_eq!(call("rename", &[32, 6, 18, 5]), ENOTDIR);
+        assert_eq!(call("link", &[40, 8, 18, 0]), EPERM);
+        assert_eq!(call("link", &[18, 5, 18, 0]), ENOENT);
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
