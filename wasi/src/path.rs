@@ -19,8 +19,11 @@
 //! - `EILSEQ`: a path that is not UTF-8.
 //!
 //! The directory descriptors are checked first (`EBADF`, `ENOTDIR`, `EROFS`), then the
-//! paths, as wasmtime checks them (in `path_link` and `path_rename`, a path that leaves its
-//! mount is `EPERM` before an empty path or a trailing slash on a file in the other); `path_filestat_set_times` checks its time flags before
+//! paths, as wasmtime checks them: a call's path strings are all read (`EFAULT`, `EILSEQ`)
+//! before any is found empty (`ENOENT`), `path_open` reads its path before it looks up the
+//! descriptor, `path_symlink` refuses an absolute target before it looks at the new path,
+//! and in `path_link` and `path_rename` a path that leaves its mount is `EPERM` before an
+//! empty path or a trailing slash on a file in the other; `path_filestat_set_times` checks its time flags before
 //! both, as wasmtime does.
 
 use super::abi::{Abi, LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
@@ -61,7 +64,11 @@ fn follows(lookupflags: u32) -> WasiResult<bool> {
 }
 
 fn path(mem: &GuestMemory, ptr: u32, len: u32) -> WasiResult<String> {
-    let p = mem.read_path(ptr, len)?;
+    nonempty(mem.read_path(ptr, len)?)
+}
+
+/// `p`, or `ENOENT` when it is empty.
+fn nonempty(p: String) -> WasiResult<String> {
     if p.is_empty() {
         return Err(Errno::ENOENT);
     }
@@ -143,8 +150,9 @@ pub(crate) fn link(
 ) -> WasiResult {
     let src = writable_dir_of(cx, old_fd)?;
     let dst = writable_dir_of(cx, new_fd)?;
-    let old = path(mem, old, old_len)?;
-    let new = path(mem, new, new_len).map_err(|e| escape_first(e, &[(src, &old)]))?;
+    let (old, new) = (mem.read_path(old, old_len)?, mem.read_path(new, new_len)?);
+    let old = nonempty(old)?;
+    let new = nonempty(new).map_err(|e| escape_first(e, &[(src, &old)]))?;
     if follows(old_flags)? {
         return Err(Errno::EINVAL);
     }
@@ -203,8 +211,10 @@ pub(crate) fn open(
     fdf: u16,
     out: u32,
 ) -> WasiResult {
+    // wasmtime reads `path_open`'s path before it looks up the descriptor.
+    let p = mem.read_path(p, len)?;
     let d = dir_of(cx, fd)?;
-    let p = path(mem, p, len)?;
+    let p = nonempty(p)?;
     mem.check(out, 4)?;
     if of & !oflags::ALL != 0 || fdf & !fdflags::ALL != 0 {
         return Err(Errno::EINVAL);
@@ -350,8 +360,9 @@ pub(crate) fn rename(
 ) -> WasiResult {
     let src = writable_dir_of(cx, fd)?;
     let dst = writable_dir_of(cx, new_fd)?;
-    let old = path(mem, old, old_len)?;
-    let new = path(mem, new, new_len).map_err(|e| escape_first(e, &[(src, &old)]))?;
+    let (old, new) = (mem.read_path(old, old_len)?, mem.read_path(new, new_len)?);
+    let old = nonempty(old)?;
+    let new = nonempty(new).map_err(|e| escape_first(e, &[(src, &old)]))?;
     let slashes = || {
         if new.ends_with('/')
             && let Ok(m) = src.dir.symlink_metadata(old.trim_end_matches('/'))
@@ -379,9 +390,12 @@ pub(crate) fn symlink(
     new_len: u32,
 ) -> WasiResult {
     let d = writable_dir_of(cx, fd)?;
-    let old = path(mem, old, old_len)?;
-    let new = path(mem, new, new_len)?;
-    Ok(d.dir.symlink(old, new)?)
+    let (old, new) = (mem.read_path(old, old_len)?, mem.read_path(new, new_len)?);
+    let old = nonempty(old)?;
+    if old.starts_with('/') {
+        return Err(Errno::EPERM);
+    }
+    Ok(d.dir.symlink(old, nonempty(new)?)?)
 }
 
 /// `path_unlink_file(fd, path, path_len)`: `unlink` (a symbolic link itself, not its

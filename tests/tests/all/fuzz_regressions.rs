@@ -304,10 +304,12 @@ fn differential_1020074991_atomics_check_alignment_before_a_large_offset_overflo
 /// flags first, `sock_shutdown` its descriptor before `how`, `fd_prestat_dir_name` on an
 /// open descriptor that is not a preopen is `ENOTDIR`, `proc_raise` is `ENOTSUP`, and in
 /// `path_rename` and `path_link` a path leaving the mount is `EPERM` before the other's
-/// spelling faults.
+/// spelling faults (every path string read before any is found empty; `path_open` reads its
+/// path before its descriptor; an absolute `path_symlink` target is refused first).
 #[test]
 fn wasi_reference_errno_of_calls_with_two_faults() {
     const EBADF: i32 = 8;
+    const EILSEQ: i32 = 25;
     const EINVAL: i32 = 28;
     const ENOENT: i32 = 44;
     const ENOTDIR: i32 = 54;
@@ -327,9 +329,13 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         (func $rename (param i32 i32 i32 i32 i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "path_link"
         (func $link (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "path_symlink"
+        (func $symlink (param i32 i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "path_open"
+        (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
       (memory (export "memory") 1)
       (data (i32.const 16) "\ff\fe" "a.txt")
-      (data (i32.const 32) "a.txt/" ".." "../a.txt")
+      (data (i32.const 32) "a.txt/" ".." "../a.txt" "/etc")
       (func (export "raise") (param i32) (result i32) (call $raise (local.get 0)))
       (func (export "dir_name") (param i32) (result i32)
         (call $dir_name (local.get 0) (i32.const 100) (i32.const 100)))
@@ -345,7 +351,12 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
           (local.get 3)))
       (func (export "link") (param i32 i32 i32 i32) (result i32)
         (call $link (i32.const 3) (i32.const 0) (local.get 0) (local.get 1) (i32.const 3)
-          (local.get 2) (local.get 3))))"#;
+          (local.get 2) (local.get 3)))
+      (func (export "symlink") (param i32 i32 i32 i32) (result i32)
+        (call $symlink (local.get 0) (local.get 1) (i32.const 3) (local.get 2) (local.get 3)))
+      (func (export "open") (param i32 i32 i32) (result i32)
+        (call $open (local.get 0) (i32.const 0) (local.get 1) (local.get 2) (i32.const 0)
+          (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 100))))"#;
     let wasm = wat::parse_str(wat).unwrap();
     let dir = std::env::temp_dir().join(format!("kiln-wasi-reference-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -381,6 +392,13 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         assert_eq!(call("rename", &[32, 6, 18, 5]), ENOTDIR);
         assert_eq!(call("link", &[40, 8, 18, 0]), EPERM);
         assert_eq!(call("link", &[18, 5, 18, 0]), ENOENT);
+        // Seeds 60009298, 60012099, 1060007569: every path string is read (`EILSEQ`) before
+        // one is found empty; an absolute symlink target is refused before the new path is
+        // looked at; `path_open` reads its path before it looks up the descriptor.
+        assert_eq!(call("link", &[18, 0, 16, 2]), EILSEQ);
+        assert_eq!(call("symlink", &[48, 4, 18, 0]), EPERM);
+        assert_eq!(call("open", &[32, 16, 2]), EILSEQ);
+        assert_eq!(call("open", &[32, 18, 5]), EBADF);
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
