@@ -386,6 +386,49 @@ fn fused_eqz_compare_and_trap_offsets() {
     );
 }
 
+/// Loads from a computed address with the add fused in (`I32Load8UAdd`, `I32Load16UAdd`
+/// and their constant forms): the sum wraps at 2^32, the load zero-extends, and an access
+/// out of bounds traps with the load's wasm offset.
+#[test]
+fn fused_address_adds_of_narrow_loads() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (data (i32.const 0) "\01\02\03\04")
+          (data (i32.const 65534) "\aa\bb")
+          (func (export "u8") (param i32 i32) (result i32)
+            (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+          (func (export "u16") (param i32 i32) (result i32)
+            (i32.load16_u (i32.add (local.get 0) (local.get 1))))
+          (func (export "u8i") (param i32) (result i32)
+            (i32.load8_u (i32.add (local.get 0) (i32.const 3))))
+          (func (export "u16i") (param i32) (result i32)
+            (i32.load16_u (i32.add (local.get 0) (i32.const -2)))))"#,
+    );
+    for op in ["I32Load8UAdd", "I32Load16UAdd", "I32Load8UAddImm", "I32Load16UAddImm"] {
+        m.expect_op(op);
+    }
+    assert_eq!(m.i32("u8", &[1, 2]), 4);
+    assert_eq!(m.i32("u8", &[-1, 4]), 4, "the sum wraps");
+    assert_eq!(m.i32("u8", &[65535, 0]), 0xbb, "zero-extended");
+    assert_eq!(m.i32("u16", &[0, 1]), 0x0302);
+    assert_eq!(m.i32("u16", &[65534, 0]), 0xbbaa);
+    assert_eq!(m.i32("u8i", &[0]), 4);
+    assert_eq!(m.i32("u16i", &[2]), 0x0201);
+    assert_eq!(m.i32("u16i", &[0x1_0000]), 0xbbaa);
+    for (f, args, opcode) in
+        [("u16", vec![65535, 0], 0x2f), ("u8", vec![65536, 0], 0x2d), ("u16i", vec![0], 0x2f)]
+    {
+        let args: Vec<u64> = args.into_iter().map(|a: u32| a as u64).collect();
+        let Err(crate::error::Unwind::Trap(t)) = m.call(f, &args) else {
+            panic!("{f}: expected a trap")
+        };
+        assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds, "{f}");
+        let off = t.backtrace()[0].wasm_offset.expect("an offset");
+        assert_eq!(m.module.info.wasm[off as usize], opcode, "{f}: the load traps");
+    }
+}
+
 /// Fused bit fields, scaled indexes and loaded entries (an instruction decoder's
 /// `(i >> 7) & 0xff`, a jump table's `(i & 127) << 2` and `table[k] - 2`): `I32ShrUAndImm`,
 /// `I32AndShlImm` and `I32LoadThenAddImm`, the intermediate kept (read again through

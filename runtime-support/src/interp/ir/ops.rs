@@ -347,6 +347,14 @@ macro_rules! for_each_op {
             i32_load_add_imm = I32LoadAddImm { dst: Dst, a: Src, imm: i32 };
             /// `i64.load` (offset 0) from the 32-bit wrapping sum `a + imm`.
             i64_load_add_imm = I64LoadAddImm { dst: Dst, a: Src, imm: i32 };
+            /// `i32.load8_u` (offset 0) from the 32-bit wrapping sum `a + b`.
+            i32_load8_u_add = I32Load8UAdd { dst: Dst, a: Src, b: Src };
+            /// `i32.load16_u` (offset 0) from the 32-bit wrapping sum `a + b`.
+            i32_load16_u_add = I32Load16UAdd { dst: Dst, a: Src, b: Src };
+            /// `i32.load8_u` (offset 0) from the 32-bit wrapping sum `a + imm`.
+            i32_load8_u_add_imm = I32Load8UAddImm { dst: Dst, a: Src, imm: i32 };
+            /// `i32.load16_u` (offset 0) from the 32-bit wrapping sum `a + imm`.
+            i32_load16_u_add_imm = I32Load16UAddImm { dst: Dst, a: Src, imm: i32 };
             i32_load8_s = I32Load8S { dst: Dst, addr: Src, offset: u32 };
             i32_load8_u = I32Load8U { dst: Dst, addr: Src, offset: u32 };
             i32_load16_s = I32Load16S { dst: Dst, addr: Src, offset: u32 };

@@ -29,7 +29,7 @@ pub(super) enum Target {
 impl Translator<'_> {
     /// A load made by `make(dst, addr, offset)`; at offset 0, right after the `i32.add` (or
     /// constant add) that computed the address into the top entry, a fused add-and-load
-    /// (`i32.load` and `i64.load` only) replaces both.
+    /// (`i32.load`, `i64.load`, `i32.load8_u` and `i32.load16_u`) replaces both.
     pub(super) fn load(
         &mut self,
         make: fn(Slot, Slot, u32) -> Op,
@@ -50,23 +50,32 @@ impl Translator<'_> {
         {
             // The address was just computed by an add into this temp: fuse it.
             let own = self.own(t);
-            let wide = match make(0, 0, 0) {
-                Op::I32Load { .. } => Some(false),
-                Op::I64Load { .. } => Some(true),
+            // The fused forms of this load: from `a + b`, from `a + imm`.
+            type Fused = (fn(Slot, Slot, Slot) -> Op, fn(Slot, Slot, i32) -> Op);
+            let forms: Option<Fused> = match make(0, 0, 0) {
+                Op::I32Load { .. } => Some((
+                    |dst, a, b| Op::I32LoadAdd { dst, a, b },
+                    |dst, a, imm| Op::I32LoadAddImm { dst, a, imm },
+                )),
+                Op::I64Load { .. } => Some((
+                    |dst, a, b| Op::I64LoadAdd { dst, a, b },
+                    |dst, a, imm| Op::I64LoadAddImm { dst, a, imm },
+                )),
+                Op::I32Load8U { .. } => Some((
+                    |dst, a, b| Op::I32Load8UAdd { dst, a, b },
+                    |dst, a, imm| Op::I32Load8UAddImm { dst, a, imm },
+                )),
+                Op::I32Load16U { .. } => Some((
+                    |dst, a, b| Op::I32Load16UAdd { dst, a, b },
+                    |dst, a, imm| Op::I32Load16UAddImm { dst, a, imm },
+                )),
                 _ => None,
             };
-            let fused = match (*self.code.last().expect("last_result names an instruction"), wide) {
-                (Op::I32Add { dst, a, b }, Some(false)) if dst == own => {
-                    Some(Op::I32LoadAdd { dst, a, b })
-                }
-                (Op::I32Add { dst, a, b }, Some(true)) if dst == own => {
-                    Some(Op::I64LoadAdd { dst, a, b })
-                }
-                (Op::I32AddImm { dst, a, imm }, Some(false)) if dst == own => {
-                    Some(Op::I32LoadAddImm { dst, a, imm })
-                }
-                (Op::I32AddImm { dst, a, imm }, Some(true)) if dst == own => {
-                    Some(Op::I64LoadAddImm { dst, a, imm })
+            let last = *self.code.last().expect("last_result names an instruction");
+            let fused = match (last, forms) {
+                (Op::I32Add { dst, a, b }, Some((add, _))) if dst == own => Some(add(dst, a, b)),
+                (Op::I32AddImm { dst, a, imm }, Some((_, add_imm))) if dst == own => {
+                    Some(add_imm(dst, a, imm))
                 }
                 _ => None,
             };

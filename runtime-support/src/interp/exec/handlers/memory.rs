@@ -169,6 +169,10 @@ load_add! {
     i64_load_add = I64LoadAdd { b: slot }, u64;
     i32_load_add_imm = I32LoadAddImm { imm: imm }, u32;
     i64_load_add_imm = I64LoadAddImm { imm: imm }, u64;
+    i32_load8_u_add = I32Load8UAdd { b: slot }, u8;
+    i32_load16_u_add = I32Load16UAdd { b: slot }, u16;
+    i32_load8_u_add_imm = I32Load8UAddImm { imm: imm }, u8;
+    i32_load16_u_add_imm = I32Load16UAddImm { imm: imm }, u16;
 }
 
 load! {
