@@ -21,7 +21,8 @@
 //! The directory descriptors are checked first (`EBADF`, `ENOTDIR`, `EROFS`), then the
 //! paths, as wasmtime checks them: a call's path strings are all read (`EFAULT`, `EILSEQ`)
 //! before any is found empty (`ENOENT`), `path_open` reads its path before it looks up the
-//! descriptor, `path_symlink` refuses an absolute target before it looks at the new path,
+//! descriptor, `path_symlink` refuses an absolute target, then resolves the new path
+//! (`EPERM` when it leaves the mount) before it finds the target empty,
 //! and in `path_link` and `path_rename` a path that leaves its mount is `EPERM` before an
 //! empty path or a trailing slash on a file in the other; `path_filestat_set_times` checks its time flags before
 //! both, as wasmtime does.
@@ -391,11 +392,13 @@ pub(crate) fn symlink(
 ) -> WasiResult {
     let d = writable_dir_of(cx, fd)?;
     let (old, new) = (mem.read_path(old, old_len)?, mem.read_path(new, new_len)?);
-    let old = nonempty(old)?;
     if old.starts_with('/') {
         return Err(Errno::EPERM);
     }
-    Ok(d.dir.symlink(old, nonempty(new)?)?)
+    // The new path is resolved before the target is looked at.
+    let new = nonempty(new)?;
+    let old = nonempty(old).map_err(|e| escape_first(e, &[(d, &new)]))?;
+    Ok(d.dir.symlink(old, new)?)
 }
 
 /// `path_unlink_file(fd, path, path_len)`: `unlink` (a symbolic link itself, not its

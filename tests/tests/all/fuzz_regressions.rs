@@ -397,6 +397,9 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         // looked at; `path_open` reads its path before it looks up the descriptor.
         assert_eq!(call("link", &[18, 0, 16, 2]), EILSEQ);
         assert_eq!(call("symlink", &[48, 4, 18, 0]), EPERM);
+        // Seed 60029329: an empty target, a new path that leaves the mount.
+        assert_eq!(call("symlink", &[18, 0, 38, 2]), EPERM);
+        assert_eq!(call("symlink", &[18, 0, 18, 5]), ENOENT);
         assert_eq!(call("open", &[32, 16, 2]), EILSEQ);
         assert_eq!(call("open", &[32, 18, 5]), EBADF);
     }
