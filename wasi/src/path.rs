@@ -18,14 +18,16 @@
 //! - `ENOTSUP`: `path_open` with the `dsync`, `rsync` or `sync` fdflags.
 //! - `EILSEQ`: a path that is not UTF-8.
 //!
-//! The directory descriptors are checked first (`EBADF`, `ENOTDIR`, `EROFS`), then the
-//! paths, as wasmtime checks them: a call's path strings are all read (`EFAULT`, `EILSEQ`)
-//! before any is found empty (`ENOENT`), `path_open` reads its path before it looks up the
-//! descriptor, `path_symlink` refuses an absolute target, then resolves the new path
-//! (`EPERM` when it leaves the mount) before it finds the target empty,
-//! and in `path_link` and `path_rename` a path that leaves its mount is `EPERM` before an
-//! empty path or a trailing slash on a file in the other; `path_filestat_set_times` checks its time flags before
-//! both, as wasmtime does.
+//! The order of checks is wasmtime's:
+//! - the directory descriptors first (`EBADF`, `ENOTDIR`, `EROFS`), then the paths;
+//!   `path_open` reads its path before it looks up the descriptor, and
+//!   `path_filestat_set_times` checks its time flags before both;
+//! - a call's path strings are all read (`EFAULT`, `EILSEQ`) before any is found empty
+//!   (`ENOENT`);
+//! - in `path_link` and `path_rename`, a path that leaves its mount is `EPERM` before an
+//!   empty path or a trailing slash on a file in the other;
+//! - `path_symlink` refuses an absolute target, then resolves the new path (`EPERM` when it
+//!   leaves the mount) before it finds the target empty.
 
 use super::abi::{Abi, LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
 use super::ctx::WasiCtx;
