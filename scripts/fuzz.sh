@@ -30,9 +30,9 @@ done
 [ ${#targets[@]} -gt 0 ] || targets=(differential validate artifact wasi api)
 
 # The `wasi` target compares with the wasmtime CLI.
-if printf '%s\n' "${targets[@]}" | grep -qx wasi; then
-    scripts/fetch-wasmtime.sh
-fi
+for t in "${targets[@]}"; do
+    if [ "$t" = wasi ]; then scripts/fetch-wasmtime.sh; fi
+done
 echo "fuzz.sh: cargo build --release -p kiln-fuzz" >&2
 cargo build --release -p kiln-fuzz
 bin=target/release/kiln-fuzz
