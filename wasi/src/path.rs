@@ -23,7 +23,7 @@
 //!   `path_open` reads its path before it looks up the descriptor, and
 //!   `path_filestat_set_times` checks its time flags before both;
 //! - a call's path strings are all read (`EFAULT`, `EILSEQ`) before any is found empty
-//!   (`ENOENT`);
+//!   (`ENOENT`), and `path_link` refuses `symlink_follow` (`EINVAL`) in between;
 //! - in `path_link` and `path_rename`, a path that leaves its mount is `EPERM` before an
 //!   empty path or a trailing slash on a file in the other;
 //! - `path_symlink` refuses an absolute target, then resolves the new path (`EPERM` when it
@@ -154,11 +154,11 @@ pub(crate) fn link(
     let src = writable_dir_of(cx, old_fd)?;
     let dst = writable_dir_of(cx, new_fd)?;
     let (old, new) = (mem.read_path(old, old_len)?, mem.read_path(new, new_len)?);
-    let old = nonempty(old)?;
-    let new = nonempty(new).map_err(|e| escape_first(e, &[(src, &old)]))?;
     if follows(old_flags)? {
         return Err(Errno::EINVAL);
     }
+    let old = nonempty(old)?;
+    let new = nonempty(new).map_err(|e| escape_first(e, &[(src, &old)]))?;
     not_dir_with_slash(&src.dir, &old).map_err(|e| escape_first(e, &[(dst, &new)]))?;
     Ok(src.dir.hard_link(old, &dst.dir, new)?)
 }

@@ -352,6 +352,9 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
       (func (export "link") (param i32 i32 i32 i32) (result i32)
         (call $link (i32.const 3) (i32.const 0) (local.get 0) (local.get 1) (i32.const 3)
           (local.get 2) (local.get 3)))
+      (func (export "link_follow") (param i32 i32 i32 i32) (result i32)
+        (call $link (i32.const 3) (i32.const 1) (local.get 0) (local.get 1) (i32.const 3)
+          (local.get 2) (local.get 3)))
       (func (export "symlink") (param i32 i32 i32 i32) (result i32)
         (call $symlink (local.get 0) (local.get 1) (i32.const 3) (local.get 2) (local.get 3)))
       (func (export "open") (param i32 i32 i32) (result i32)
@@ -396,6 +399,8 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         // one is found empty; an absolute symlink target is refused before the new path is
         // looked at; `path_open` reads its path before it looks up the descriptor.
         assert_eq!(call("link", &[18, 0, 16, 2]), EILSEQ);
+        // Seed 1070000351: `symlink_follow` is refused before an empty path is.
+        assert_eq!(call("link_follow", &[18, 5, 18, 0]), EINVAL);
         assert_eq!(call("symlink", &[48, 4, 18, 0]), EPERM);
         // Seed 60029329: an empty target, a new path that leaves the mount.
         assert_eq!(call("symlink", &[18, 0, 38, 2]), EPERM);
