@@ -27,7 +27,7 @@
 //! - in `path_link` and `path_rename`, a path that leaves its mount is `EPERM` before an
 //!   empty path or a trailing slash on a file in the other;
 //! - `path_symlink` refuses an absolute target, then resolves the new path (`EPERM` when it
-//!   leaves the mount) before it finds the target empty.
+//!   leaves the mount, `ENOTDIR`, `ELOOP`) before it finds the target empty.
 
 use super::abi::{Abi, LOOKUP_SYMLINK_FOLLOW, fdflags, oflags, rights};
 use super::ctx::WasiCtx;
@@ -397,9 +397,14 @@ pub(crate) fn symlink(
     if old.starts_with('/') {
         return Err(Errno::EPERM);
     }
-    // The new path is resolved before the target is looked at.
+    // The new path is resolved before the target is looked at: with an empty target, a
+    // new path that cannot be resolved answers for it.
     let new = nonempty(new)?;
-    let old = nonempty(old).map_err(|e| escape_first(e, &[(d, &new)]))?;
+    let unresolvable = |e| match d.dir.symlink_metadata(&new).map_err(Errno::from) {
+        Err(r @ (Errno::EPERM | Errno::ENOTDIR | Errno::ELOOP)) => r,
+        _ => not_dir_with_slash(&d.dir, &new).err().unwrap_or(e),
+    };
+    let old = nonempty(old).map_err(unresolvable)?;
     Ok(d.dir.symlink(old, new)?)
 }
 

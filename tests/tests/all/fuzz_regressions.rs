@@ -405,6 +405,8 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         // Seed 60029329: an empty target, a new path that leaves the mount.
         assert_eq!(call("symlink", &[18, 0, 38, 2]), EPERM);
         assert_eq!(call("symlink", &[18, 0, 18, 5]), ENOENT);
+        // Seed 1070024090: an empty target, a new path with a slash after a file.
+        assert_eq!(call("symlink", &[18, 0, 32, 6]), ENOTDIR);
         assert_eq!(call("open", &[32, 16, 2]), EILSEQ);
         assert_eq!(call("open", &[32, 18, 5]), EBADF);
     }
