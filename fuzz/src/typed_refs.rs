@@ -49,7 +49,7 @@ struct Gen<'a> {
     params: &'static [Ty],
     /// Whether the current function has its non-nullable local `$nn` (set first thing).
     has_nn_local: bool,
-    /// Labels in scope (for fresh names).
+    /// How many block labels have been named (each new one is `$l<count>`).
     labels: u32,
     /// The function being generated: `ref.func` prefers later functions, so that most call
     /// chains end (cycles still form through the table and the global).
