@@ -1,6 +1,6 @@
 //! Decoding and validation with wasmparser into [`ModuleInfo`].
 
-use super::validate_body::validate_body;
+use super::validate_body::Bodies;
 use super::*;
 use crate::error::CompileError;
 use crate::features::CoreFeatures;
@@ -71,7 +71,6 @@ fn decode_with(
     features: CoreFeatures,
     keep_custom: bool,
 ) -> Result<ModuleInfo, CompileError> {
-    let err = CompileError::from_wasmparser;
     let mut validator = Validator::new_with_features(features.to_wasmparser());
     // The parser reads `shared` while `info` owns `bytes` (both the same bytes).
     let shared = bytes.clone();
@@ -102,7 +101,25 @@ fn decode_with(
         export_index: OnceLock::new(),
         shared_type_ids: OnceLock::new(),
     };
-    let mut allocs = wasmparser::FuncValidatorAllocations::default();
+    let mut bodies = Bodies::default();
+    let read = read_payloads(wasm, features, keep_custom, &mut validator, &mut bodies, &mut info);
+    // A queued body's error comes first: its body precedes whatever `read` failed on.
+    bodies.finish()?;
+    read?;
+    Ok(info)
+}
+
+/// Reads and validates every payload of `wasm` into `info`, handing function bodies to
+/// `bodies`.
+fn read_payloads<'a>(
+    wasm: &'a [u8],
+    features: CoreFeatures,
+    keep_custom: bool,
+    validator: &mut Validator,
+    bodies: &mut Bodies<'a>,
+    info: &mut ModuleInfo,
+) -> Result<(), CompileError> {
+    let err = CompileError::from_wasmparser;
     // Parse with the validator's features: wasmparser's default (all features) would,
     // e.g., read memory limits as 64-bit LEB128s and accept overlong 32-bit encodings.
     let mut parser = Parser::new(0);
@@ -110,11 +127,7 @@ fn decode_with(
     for payload in parser.parse_all(wasm) {
         let payload = payload.map_err(err)?;
         match validator.payload(&payload).map_err(err)? {
-            wasmparser::ValidPayload::Func(func, body) => {
-                let mut fv = func.into_validator(std::mem::take(&mut allocs));
-                validate_body(&mut fv, &body)?;
-                allocs = fv.into_allocations();
-            }
+            wasmparser::ValidPayload::Func(func, body) => bodies.add(func, body)?,
             wasmparser::ValidPayload::End(_) => {}
             _ => {}
         }
@@ -314,8 +327,9 @@ fn decode_with(
                     info.data.push(DataSegment { mode, bytes: start..start + d.data.len() });
                 }
             }
-            Payload::CodeSectionStart { unchecked_range, .. } => {
+            Payload::CodeSectionStart { unchecked_range, size, .. } => {
                 info.dwarf.code_section_start = Some(unchecked_range.start as usize);
+                bodies.code_section(size);
             }
             Payload::CodeSectionEntry(body) => {
                 let r = body.range();
@@ -342,7 +356,7 @@ fn decode_with(
             _ => {}
         }
     }
-    Ok(info)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -373,5 +387,58 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(*items[3], ElementItems::Functions([1].into()));
+    }
+
+    /// A module of `funcs` functions of about 10 KiB each (over [`PARALLEL_MIN`] in all),
+    /// where the functions in `invalid` add with nothing on the stack.
+    fn large_module(funcs: usize, invalid: &[usize]) -> Vec<u8> {
+        use std::fmt::Write;
+        let mut wat = String::from("(module");
+        for f in 0..funcs {
+            wat.push_str(" (func");
+            for _ in 0..10_000 {
+                wat.push_str(" nop");
+            }
+            if invalid.contains(&f) {
+                wat.push_str(" i32.add drop");
+            }
+            write!(wat, ") (export \"f{f}\" (func {f}))").unwrap();
+        }
+        wat.push(')');
+        let wasm = wat::parse_str(&wat).unwrap();
+        assert!(wasm.len() > super::super::validate_body::PARALLEL_MIN as usize);
+        wasm
+    }
+
+    fn decode_default(wasm: &[u8]) -> Result<ModuleInfo, CompileError> {
+        decode(wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
+    }
+
+    #[test]
+    fn a_large_code_section_reports_its_first_invalid_body() {
+        let valid = decode_default(&large_module(80, &[])).unwrap();
+        assert_eq!(valid.bodies.len(), 80);
+        let e = decode_default(&large_module(80, &[71, 9, 40])).unwrap_err();
+        assert!(e.message.contains("type mismatch"), "{e:?}");
+        // Functions 0 to 8 are the same in both modules, so function 9 starts where it
+        // does in the valid one; its add follows 10,000 nops and adds 2 bytes.
+        let body = &valid.bodies[9].range;
+        let offset = e.offset.unwrap();
+        assert!(offset > body.start + 10_000 && offset <= body.end + 2, "{offset} in {body:?}");
+    }
+
+    #[test]
+    fn a_large_code_section_reports_a_body_before_a_later_malformed_section() {
+        let mut wasm = large_module(70, &[55]);
+        // A data section (id 11) of one byte: an unterminated LEB128 count.
+        wasm.extend_from_slice(&[11, 1, 0xff]);
+        let e = decode_default(&wasm).unwrap_err();
+        assert!(e.message.contains("type mismatch"), "{e:?}");
+        let valid = large_module(70, &[]);
+        let mut tail = valid.clone();
+        tail.extend_from_slice(&[11, 1, 0xff]);
+        let e = decode_default(&tail).unwrap_err();
+        assert!(!e.message.contains("type mismatch"), "the malformed section itself: {e:?}");
+        assert!(e.offset.unwrap() >= valid.len(), "{e:?}");
     }
 }
