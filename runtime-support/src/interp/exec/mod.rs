@@ -199,23 +199,43 @@ pub(super) fn callee(inst: &InstanceData, func_index: u32) -> Result<&CompiledFu
 
 /// Zeroes `func`'s declared locals and writes its constant slots in the frame at `fp`.
 ///
+/// Most functions have a few of each (or none), so short runs are written with plain
+/// stores: a call to `memset` or `memcpy` costs more than the stores themselves, and
+/// `fib`-like callees would pay it on every call.
+///
 /// # Safety
 /// `fp..fp + func.frame_size` must lie inside the value stack.
 #[inline(always)]
 pub(super) unsafe fn init_frame(func: &super::ir::CompiledFunc, fp: *mut u64) {
-    // SAFETY: [num_params, num_locals + consts) lies inside the frame per the contract.
+    let zeroed = (func.num_locals - func.num_params) as usize;
+    // SAFETY: [num_params, num_locals + consts) lies inside the frame per the contract, and
+    // `u64` arrays have the alignment of `u64`.
     unsafe {
-        std::ptr::write_bytes(
-            fp.add(func.num_params as usize),
-            0,
-            (func.num_locals - func.num_params) as usize,
-        );
-        if !func.consts.is_empty() {
-            std::ptr::copy_nonoverlapping(
-                func.consts.as_ptr(),
-                fp.add(func.num_locals as usize),
-                func.consts.len(),
-            );
+        let locals = fp.add(func.num_params as usize);
+        if zeroed > 8 {
+            std::ptr::write_bytes(locals, 0, zeroed);
+        } else {
+            let (rest, n) = if zeroed > 4 {
+                locals.cast::<[u64; 4]>().write([0; 4]);
+                (locals.add(4), zeroed - 4)
+            } else {
+                (locals, zeroed)
+            };
+            match n {
+                0 => {}
+                1 => rest.write(0),
+                2 => rest.cast::<[u64; 2]>().write([0; 2]),
+                3 => rest.cast::<[u64; 3]>().write([0; 3]),
+                _ => rest.cast::<[u64; 4]>().write([0; 4]),
+            }
+        }
+        let consts = fp.add(func.num_locals as usize);
+        match *func.consts {
+            [] => {}
+            [a] => consts.write(a),
+            [a, b] => consts.cast::<[u64; 2]>().write([a, b]),
+            [a, b, c] => consts.cast::<[u64; 3]>().write([a, b, c]),
+            ref all => std::ptr::copy_nonoverlapping(all.as_ptr(), consts, all.len()),
         }
     }
 }

@@ -1182,3 +1182,39 @@ fn caught_exceptions_are_released_unless_referenced() {
     assert_eq!(slots[0].bits() as u32, 5);
     assert_eq!(store.exceptions.borrow().live(), 1);
 }
+
+/// A callee's declared locals start at zero on every call path of `call`: few locals (the
+/// fast path zeroes 8 slots), more than 8 (the general path), and constant slots, each run
+/// where an earlier callee left other values in the same stack slots.
+#[test]
+fn callee_locals_start_at_zero_over_a_dirty_stack() {
+    let m = load(
+        r#"(module
+          (func $dirty (param i64) (result i64)
+            (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+            (local.set 1 (local.get 0)) (local.set 2 (local.get 0)) (local.set 3 (local.get 0))
+            (local.set 4 (local.get 0)) (local.set 5 (local.get 0)) (local.set 6 (local.get 0))
+            (local.set 7 (local.get 0)) (local.set 8 (local.get 0)) (local.set 9 (local.get 0))
+            (local.set 10 (local.get 0)) (local.set 11 (local.get 0)) (local.set 12 (local.get 0))
+            (i64.add (local.get 1) (local.get 12)))
+          (func $few (param i64) (result i64) (local i64 i64 i64 i64 i64 i64 i64 i64)
+            (i64.add (local.get 0)
+              (i64.or (i64.or (i64.or (local.get 1) (local.get 2)) (i64.or (local.get 3) (local.get 4)))
+                      (i64.or (i64.or (local.get 5) (local.get 6)) (i64.or (local.get 7) (local.get 8))))))
+          (func $many (param i64) (result i64) (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+            (i64.add (local.get 0) (i64.or (local.get 1) (local.get 10))))
+          (func $consts (param i64) (result i64) (local i64)
+            (i64.add (i64.add (local.get 1) (i64.const 0x1234567890))
+                     (i64.mul (local.get 0) (i64.const 0x2345678901))))
+          (func (export "run") (result i32)
+            (drop (call $dirty (i64.const -1)))
+            (if (i64.ne (call $few (i64.const 7)) (i64.const 7)) (then (return (i32.const 1))))
+            (drop (call $dirty (i64.const -1)))
+            (if (i64.ne (call $many (i64.const 7)) (i64.const 7)) (then (return (i32.const 2))))
+            (drop (call $dirty (i64.const -1)))
+            (if (i64.ne (call $consts (i64.const 1)) (i64.const 0x3579be0191))
+              (then (return (i32.const 3))))
+            (i32.const 0)))"#,
+    );
+    assert_eq!(m.i32("run", &[]), 0);
+}

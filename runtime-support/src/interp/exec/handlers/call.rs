@@ -88,8 +88,53 @@ unsafe fn translated(
 
 handler!(fn call(pc, fp, mem, len, st) = Call { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
-    // slot of the current frame; the callee starts at its first instruction.
+    // slot of the current frame; the callee starts at its first instruction. The fast path
+    // zeroes 8 slots above the arguments, inside the stack (checked) and above every live
+    // frame, and writes the frame record within the frame stack's capacity (checked).
     unsafe {
+        let s = &mut *st;
+        let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        // The common case (a translated callee with at most 8 locals besides its parameters
+        // and no constant slots, stack and frame records to spare) in straight-line code,
+        // so that this handler needs no stack frame of its own; everything else in
+        // `call_general`, a sibling call.
+        if let Some(callee) = slot.get() {
+            let new_fp = fp.add(base as usize);
+            let room = s.stack_end.offset_from(new_fp) as usize;
+            if room >= (callee.frame_size as usize).max(callee.num_params as usize + 8)
+                && callee.num_locals - callee.num_params <= 8
+                && callee.consts.is_empty()
+                && s.frames.len() + 1 < s.depth_limit
+                && s.frames.len() < s.frames.capacity()
+            {
+                new_fp.add(callee.num_params as usize).cast::<[u64; 8]>().write([0; 8]);
+                let frame = Frame { pc: pc.add(1), fp, func: s.func, inst: s.cache.inst };
+                s.frames.as_mut_ptr().add(s.frames.len()).write(frame);
+                s.frames.set_len(s.frames.len() + 1);
+                s.func = callee;
+                return dispatch(callee.code.as_ptr(), new_fp, mem, len, st);
+            }
+        }
+        call_general(pc, fp, mem, len, st)
+    }
+});
+
+/// A `call` of a defined function in every case: translates the callee on its first call,
+/// grows the frame stack, traps when the stack or the depth limit is exhausted.
+///
+/// # Safety
+/// As the `call` handler, whose instruction is at `pc`.
+#[inline(never)]
+unsafe fn call_general(
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: u64,
+    st: *mut State,
+) -> Exit {
+    // SAFETY: per the contract.
+    unsafe {
+        let Op::Call { func, base } = (*pc).op else { std::hint::unreachable_unchecked() };
         let s = &mut *st;
         let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
         let callee = translated(slot, pc, st, s.cache.inst, func);
@@ -103,7 +148,7 @@ handler!(fn call(pc, fp, mem, len, st) = Call { func, base } {
         }
         dispatch(callee.code.as_ptr(), new_fp, mem, len, st)
     }
-});
+}
 
 handler!(fn call_import(pc, fp, mem, len, st) = CallImport { func, base } {
     // SAFETY: `pc` is this instruction; `resume` continues where `call_import_slow` says.
