@@ -74,6 +74,42 @@ pub unsafe fn dispatch(
     Exit::Continue
 }
 
+/// As [`dispatch`], with `pc`'s handler already loaded (`handler` must be it).
+///
+/// # Safety
+/// As [`dispatch`].
+#[cfg(kiln_tail_dispatch)]
+#[inline(always)]
+pub unsafe fn dispatch_with(
+    handler: Handler,
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: u64,
+    st: *mut State,
+) -> Exit {
+    // SAFETY: per the contract.
+    unsafe { handler(pc, fp, mem, mem_len, st) }
+}
+
+/// As [`dispatch`], with `pc`'s handler already loaded (the trampoline loads it again).
+///
+/// # Safety
+/// As [`dispatch`].
+#[cfg(not(kiln_tail_dispatch))]
+#[inline(always)]
+pub unsafe fn dispatch_with(
+    _handler: Handler,
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: u64,
+    st: *mut State,
+) -> Exit {
+    // SAFETY: per the contract.
+    unsafe { dispatch(pc, fp, mem, mem_len, st) }
+}
+
 /// Runs from `pc` until the entry frame returns or the run unwinds.
 ///
 /// # Safety
@@ -115,8 +151,12 @@ pub unsafe fn run(
 
 /// Pairs each instruction of a translated function with its handler and makes branch
 /// targets relative to the branching instruction.
+///
+/// A `BrTable`'s entries are never executed themselves: each gets its target's handler, so
+/// that `br_table` loads the next handler beside the target instead of from it.
 pub fn thread(code: Vec<Op>) -> Box<[Instr]> {
-    code.into_iter()
+    let mut code: Box<[Instr]> = code
+        .into_iter()
         .enumerate()
         .map(|(i, mut op)| {
             if let Some(t) = op.target_mut() {
@@ -124,7 +164,16 @@ pub fn thread(code: Vec<Op>) -> Box<[Instr]> {
             }
             Instr { handler: handler_for(&op), op }
         })
-        .collect()
+        .collect();
+    for i in 0..code.len() {
+        if let Op::BrTable { len, .. } = code[i].op {
+            for e in i + 1..=i + 1 + len as usize {
+                let Op::Br { target } = code[e].op else { unreachable!("a br_table entry") };
+                code[e].handler = code[(e as i64 + target as i32 as i64) as usize].handler;
+            }
+        }
+    }
+    code
 }
 
 /// Generates [`handler_for`] from the declaration in [`for_each_op!`].

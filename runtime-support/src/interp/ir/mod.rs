@@ -253,7 +253,8 @@ pub struct CompiledFunc {
 /// One threaded instruction: the handler that executes it and its operands.
 #[derive(Clone, Copy, Debug)]
 pub struct Instr {
-    /// Executes `op` (always the handler of `op`'s variant).
+    /// Executes `op` (always the handler of `op`'s variant), except in a `BrTable`'s
+    /// entries, which are never executed: there it is the entry's target's handler.
     pub handler: Handler,
     /// The instruction; a branch's `target` is relative to this instruction.
     pub op: Op,

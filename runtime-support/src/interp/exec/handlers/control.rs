@@ -216,11 +216,12 @@ handler!(fn br_if_eqz(pc, fp, mem, len, st) = BrIfEqz { cond, target } {
 
 handler!(fn br_table(pc, fp, mem, len, st) = BrTable { index, len: entries } {
     // SAFETY: `entries + 1` `Br` instructions follow a `BrTable`; their targets are relative
-    // to themselves and belong to the current function.
+    // to themselves and belong to the current function, and each carries its target's
+    // handler (see `thread`).
     unsafe {
         let entry = pc.add(1 + (get(fp, index) as u32).min(entries) as usize);
         let Op::Br { target } = (*entry).op else { std::hint::unreachable_unchecked() };
-        dispatch(jump(entry, target), fp, mem, len, st)
+        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st)
     }
 });
 

@@ -8,7 +8,7 @@
 
 use super::super::ir::{Instr, Op, Slot};
 use super::backtrace::trap;
-use super::dispatch::{Exit, dispatch};
+use super::dispatch::{Exit, dispatch, dispatch_with};
 use super::state::State;
 use crate::trap::TrapCode;
 
