@@ -9,6 +9,7 @@
 //! recursion ends in `call stack exhausted` rather than a native stack overflow.
 
 mod exec;
+mod forward;
 mod fuse;
 mod ir;
 mod module;

@@ -10,8 +10,14 @@ use super::handlers;
 /// # Safety
 /// `pc` must be an instruction of the state's current function whose handler this is, `fp`
 /// its frame, and `mem`/`mem_len` the current instance's memory 0.
-pub type Handler =
-    unsafe fn(pc: *const Instr, fp: *mut u64, mem: *mut u8, mem_len: u64, st: *mut State) -> Exit;
+pub type Handler = unsafe fn(
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    mem_len: u64,
+    st: *mut State,
+    reg: u64,
+) -> Exit;
 
 /// How a run of handlers ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +43,7 @@ pub struct Regs {
     pub mem: *mut u8,
     /// Memory 0's length in bytes.
     pub len: u64,
+    pub reg: u64,
 }
 
 /// Continues with the instruction at `pc`: a tail call of its handler.
@@ -51,9 +58,10 @@ pub unsafe fn dispatch(
     mem: *mut u8,
     mem_len: u64,
     st: *mut State,
+    reg: u64,
 ) -> Exit {
     // SAFETY: per the contract.
-    unsafe { ((*pc).handler)(pc, fp, mem, mem_len, st) }
+    unsafe { ((*pc).handler)(pc, fp, mem, mem_len, st, reg) }
 }
 
 /// Continues with the instruction at `pc`: hands the registers back to the trampoline.
@@ -68,9 +76,10 @@ pub unsafe fn dispatch(
     mem: *mut u8,
     mem_len: u64,
     st: *mut State,
+    reg: u64,
 ) -> Exit {
     // SAFETY: per the contract, `st` is the run's state.
-    unsafe { (*st).regs = Regs { pc, fp, mem, len: mem_len } };
+    unsafe { (*st).regs = Regs { pc, fp, mem, len: mem_len, reg } };
     Exit::Continue
 }
 
@@ -87,9 +96,10 @@ pub unsafe fn dispatch_with(
     mem: *mut u8,
     mem_len: u64,
     st: *mut State,
+    reg: u64,
 ) -> Exit {
     // SAFETY: per the contract.
-    unsafe { handler(pc, fp, mem, mem_len, st) }
+    unsafe { handler(pc, fp, mem, mem_len, st, reg) }
 }
 
 /// As [`dispatch`], with `pc`'s handler already loaded (the trampoline loads it again).
@@ -105,9 +115,10 @@ pub unsafe fn dispatch_with(
     mem: *mut u8,
     mem_len: u64,
     st: *mut State,
+    reg: u64,
 ) -> Exit {
     // SAFETY: per the contract.
-    unsafe { dispatch(pc, fp, mem, mem_len, st) }
+    unsafe { dispatch(pc, fp, mem, mem_len, st, reg) }
 }
 
 /// Runs from `pc` until the entry frame returns or the run unwinds.
@@ -121,9 +132,10 @@ pub unsafe fn run(
     mem: *mut u8,
     mem_len: u64,
     st: *mut State,
+    reg: u64,
 ) -> Exit {
     // SAFETY: per the contract.
-    unsafe { dispatch(pc, fp, mem, mem_len, st) }
+    unsafe { dispatch(pc, fp, mem, mem_len, st, reg) }
 }
 
 /// Runs from `pc` until the entry frame returns or the run unwinds.
@@ -137,11 +149,12 @@ pub unsafe fn run(
     mem: *mut u8,
     mem_len: u64,
     st: *mut State,
+    reg: u64,
 ) -> Exit {
-    let mut r = Regs { pc, fp, mem, len: mem_len };
+    let mut r = Regs { pc, fp, mem, len: mem_len, reg };
     loop {
         // SAFETY: each handler leaves valid registers for the next one in `regs`.
-        match unsafe { ((*r.pc).handler)(r.pc, r.fp, r.mem, r.len, st) } {
+        match unsafe { ((*r.pc).handler)(r.pc, r.fp, r.mem, r.len, st, r.reg) } {
             // SAFETY: `st` is the run's state.
             Exit::Continue => r = unsafe { (*st).regs },
             exit => return exit,
@@ -166,7 +179,7 @@ pub fn thread(code: Vec<Op>) -> Box<[Instr]> {
         })
         .collect();
     for i in 0..code.len() {
-        if let Op::BrTable { len, .. } = code[i].op {
+        if let Op::BrTable { len, .. } | Op::BrTableR { len } = code[i].op {
             for e in i + 1..=i + 1 + len as usize {
                 let Op::Br { target } = code[e].op else { unreachable!("a br_table entry") };
                 code[e].handler = code[(e as i64 + target as i32 as i64) as usize].handler;

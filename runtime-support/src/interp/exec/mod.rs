@@ -126,7 +126,7 @@ fn execute(
         regs: dispatch::Regs { pc: func.code.as_ptr(), fp, mem, len: mem_len },
     };
     // SAFETY: the frame is set up for `func` inside the store's stack; the state describes it.
-    let exit = unsafe { dispatch::run(func.code.as_ptr(), fp, mem, mem_len, &mut state) };
+    let exit = unsafe { dispatch::run(func.code.as_ptr(), fp, mem, mem_len, &mut state, 0) };
     let mut frames = std::mem::take(&mut state.frames);
     frames.clear();
     FRAME_POOL.with(|p| p.borrow_mut().push(frames));

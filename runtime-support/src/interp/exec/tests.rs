@@ -957,7 +957,8 @@ fn rotated_loops() {
             (local.get $k)))"#,
     );
     let listing = m.listing();
-    assert_eq!(listing.matches(" i32_load ").count(), 2, "walk's head is copied:\n{listing}");
+    let loads = listing.matches(" i32_load ").count() + listing.matches(" i32_load_r ").count();
+    assert_eq!(loads, 2, "walk's head is copied:\n{listing}");
     for n in [0, 1, 2, 3, 7, 27, 97, 871] {
         let (mut x, mut steps) = (n as u32, 0);
         while x > 1 {
@@ -1217,4 +1218,131 @@ fn callee_locals_start_at_zero_over_a_dirty_stack() {
             (i32.const 0)))"#,
     );
     assert_eq!(m.i32("run", &[]), 0);
+}
+
+/// Operand forwarding (`interp::forward`): consumers of their predecessor's result read it
+/// from the register, give the results of the plain forms, trap at their own offsets, and
+/// an instruction that a branch targets keeps reading its slot.
+#[test]
+fn forwarded_operands() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (data (i32.const 0) "\07\f3\10\00\2a\00\00\00\ff\ff\ff\ff")
+          ;; A decoder's step: load an instruction, cut a bit field, index a table.
+          (func (export "decode") (param $p i32) (result i32)
+            (i32.load8_u offset=4
+              (i32.shl (i32.and (i32.shr_u (i32.load (local.get $p)) (i32.const 4)) (i32.const 1))
+                       (i32.const 2))))
+          (func (export "fields") (param $p i32) (result i32)
+            (i32.add (i32.and (i32.shr_u (i32.load8_u (local.get $p)) (i32.const 1)) (i32.const 3))
+                     (i32.add (i32.load8_u offset=1 (local.get $p)) (i32.const 100))))
+          (func (export "wide") (param $p i32) (result i64)
+            (i64.add (i64.load32_u (i32.add (local.get $p) (i32.const 4)))
+                     (i64.load (i32.and (local.get $p) (i32.const 8)))))
+          (func (export "cmp") (param $x i32) (param $n i32) (result i32) (local $r i32)
+            (block $a (br_if $a (i32.lt_u (i32.mul (local.get $x) (local.get $x)) (local.get $n)))
+              (local.set $r (i32.or (local.get $r) (i32.const 1))))
+            (block $b (br_if $b (i32.gt_s (local.get $n) (i32.mul (local.get $x) (local.get $x))))
+              (local.set $r (i32.or (local.get $r) (i32.const 2))))
+            (block $c (br_if $c (i32.ge_s (i32.add (local.get $x) (local.get $n)) (i32.const 5)))
+              (local.set $r (i32.or (local.get $r) (i32.const 4))))
+            (block $d (br_if $d (i32.eq (local.get $n) (i32.sub (local.get $x) (i32.const 3))))
+              (local.set $r (i32.or (local.get $r) (i32.const 8))))
+            (local.get $r))
+          (func (export "stores") (param $p i32) (param $x i32) (result i64)
+            (i32.store8 offset=16 (local.get $p) (i32.add (local.get $x) (i32.const 1)))
+            (i32.store offset=20 (local.get $p) (i32.mul (local.get $x) (local.get $x)))
+            (i64.store offset=24 (local.get $p) (i64.load (i32.const 0)))
+            (i64.add (i64.add (i64.load8_u offset=16 (local.get $p))
+                              (i64.load32_u offset=20 (local.get $p)))
+                     (i64.load offset=24 (local.get $p))))
+          (func (export "masked") (param $p i32) (result i32)
+            (i32.load (i32.and (local.get $p) (i32.const 4))))
+          (func (export "switch") (param $x i32) (result i32)
+            (block $c (block $b (block $a
+              (br_table $a $b $c (i32.and (i32.add (local.get $x) (i32.const 1)) (i32.const 3))))
+              (return (i32.const 10)))
+              (return (i32.const 20)))
+            (i32.const 30))
+          (func (export "test") (param $x i32) (result i32)
+            (if (result i32) (i32.eqz (i32.and (local.get $x) (i32.const 6)))
+              (then (i32.const 1)) (else (i32.const 2))))
+          ;; The loop's first instruction reads `$x`, written just before the loop: as a
+          ;; branch target it must read the slot (the register then holds `$t`).
+          (func (export "loop_head") (param $n i32) (result i32) (local $x i32) (local $s i32) (local $t i32)
+            (local.set $x (i32.add (local.get $n) (i32.const 0)))
+            (loop $l
+              (local.set $s (i32.add (local.get $s) (local.get $x)))
+              (local.set $x (i32.sub (local.get $x) (i32.const 1)))
+              (local.set $t (i32.mul (local.get $x) (i32.const 7)))
+              (br_if $l (local.get $x)))
+            (i32.add (local.get $s) (local.get $t))))"#,
+    );
+    let listing = m.listing();
+    for op in [
+        "i32_load_r",
+        "i32_load8_u_r",
+        "i64_load32_u_r",
+        "i64_load_r",
+        "i32_add_r",
+        "i32_add_imm_r",
+        "i32_and_imm_r",
+        "i32_shl_imm_r",
+        "i32_shr_u_and_imm_r",
+        "br_table_r",
+        "br_if_nez_r",
+        "br_i32_lt_u_r",
+        "br_i32_lt_s_r",
+        "br_i32_ge_s_imm_r",
+        "br_i32_eq_r",
+        "i32_store8_r",
+        "i32_store_r",
+        "i64_store_r",
+    ] {
+        assert!(listing.contains(&format!(" {op} ")), "{op} in\n{listing}");
+    }
+    let mem = [7u8, 0xf3, 0x10, 0, 0x2a, 0, 0, 0, 0xff, 0xff, 0xff, 0xff];
+    let byte = |i: usize| mem.get(i).copied().unwrap_or(0) as u32;
+    let word = |i: usize| (0..4).fold(0u32, |w, k| w | byte(i + k) << (8 * k));
+    for p in 0..8 {
+        let index = (((word(p) >> 4) & 1) << 2) as usize;
+        assert_eq!(m.i32("decode", &[p as i32]) as u32, byte(index + 4), "decode {p}");
+        let fields = ((byte(p) >> 1) & 3) + byte(p + 1) + 100;
+        assert_eq!(m.i32("fields", &[p as i32]) as u32, fields, "fields {p}");
+        assert_eq!(m.i32("masked", &[p as i32]) as u32, word(p & 4), "masked {p}");
+    }
+    let dword = |i: usize| (0..8).fold(0u64, |w, k| w | (byte(i + k) as u64) << (8 * k));
+    let wide = m.call("wide", &[0]).ok().unwrap();
+    assert_eq!(wide, word(4) as u64 + dword(0));
+    for x in 0..8 {
+        let want = [10, 20, 30, 30][((x + 1) & 3) as usize];
+        assert_eq!(m.i32("switch", &[x]), want, "switch {x}");
+        assert_eq!(m.i32("test", &[x]), if x & 6 == 0 { 1 } else { 2 }, "test {x}");
+    }
+    for n in [1, 2, 5, 10] {
+        assert_eq!(m.i32("loop_head", &[n]), n * (n + 1) / 2, "loop_head {n}");
+    }
+    for x in [-70000i32, -3, 0, 1, 2, 3, 4, 9, 46341, 70000] {
+        for n in [-5, 0, 1, 4, 5, 9, 10, 100, i32::MIN, i32::MAX] {
+            let sq = x.wrapping_mul(x);
+            // Each bit is set when its branch is not taken.
+            let want = ((sq as u32) >= n as u32) as i32
+                | ((n <= sq) as i32) << 1
+                | ((x.wrapping_add(n) < 5) as i32) << 2
+                | ((n != x.wrapping_sub(3)) as i32) << 3;
+            assert_eq!(m.i32("cmp", &[x, n]), want, "cmp {x} {n}");
+        }
+    }
+    for (p, x) in [(0u64, 0i32), (1, 255), (2, 70000), (3, -1)] {
+        let want = ((x.wrapping_add(1) as u8) as u64)
+            .wrapping_add(x.wrapping_mul(x) as u32 as u64)
+            .wrapping_add(dword(0));
+        assert_eq!(m.call("stores", &[p, x as u32 as u64]).ok().unwrap(), want, "stores {p} {x}");
+    }
+    // A forwarded load traps at its own wasm offset, out of bounds.
+    let Err(crate::error::Unwind::Trap(t)) = m.call("decode", &[65534]) else {
+        panic!("expected a trap")
+    };
+    assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
 }

@@ -150,6 +150,63 @@ macro_rules! for_each_op {
             i32_and_shl_imm = I32AndShlImm {
                 t: Slot16, a: Slot16, mask: i32, dst: Slot16, shift: u8
             };
+            // Forwarded operands (`interp::forward`): the operand named in the comment is
+            // the result of the instruction just before, taken from the register the
+            // handlers pass along instead of from its slot.
+            /// `dst = i32.load(r + offset)`.
+            i32_load_r = I32LoadR { dst: Dst, offset: u32 };
+            /// `dst = i64.load(r + offset)`.
+            i64_load_r = I64LoadR { dst: Dst, offset: u32 };
+            /// `dst = i32.load8_u(r + offset)`.
+            i32_load8_u_r = I32Load8UR { dst: Dst, offset: u32 };
+            /// `dst = i64.load32_u(r + offset)`.
+            i64_load32_u_r = I64Load32UR { dst: Dst, offset: u32 };
+            /// `dst = r + b` (i32).
+            i32_add_r = I32AddR { dst: Dst, b: Src };
+            /// `dst = r + imm` (i32).
+            i32_add_imm_r = I32AddImmR { dst: Dst, imm: i32 };
+            /// `dst = r & imm` (i32).
+            i32_and_imm_r = I32AndImmR { dst: Dst, imm: i32 };
+            /// `dst = r >> imm` (i32, unsigned).
+            i32_shr_u_imm_r = I32ShrUImmR { dst: Dst, imm: i32 };
+            /// `dst = r << imm` (i32).
+            i32_shl_imm_r = I32ShlImmR { dst: Dst, imm: i32 };
+            /// `t = r >> shift; dst = t & mask` (as `I32ShrUAndImm`).
+            i32_shr_u_and_imm_r = I32ShrUAndImmR { t: Slot16, shift: u8, dst: Slot16, mask: i32 };
+            /// `br_if` on `r != 0`.
+            br_if_nez_r = BrIfNezR { target: Target };
+            /// `br_if` on `r == 0`.
+            br_if_eqz_r = BrIfEqzR { target: Target };
+            /// `br_table` on index `r`; followed by `len + 1` `Br` instructions as `BrTable`.
+            br_table_r = BrTableR { len: u32 };
+            /// `i32.store(addr + offset, r)`.
+            i32_store_r = I32StoreR { addr: Src, offset: u32 };
+            /// `i64.store(addr + offset, r)`.
+            i64_store_r = I64StoreR { addr: Src, offset: u32 };
+            /// `i32.store8(addr + offset, r)`.
+            i32_store8_r = I32Store8R { addr: Src, offset: u32 };
+            // Compare-and-branch on `r <op> b` (i32).
+            br_i32_eq_r = BrI32EqR { b: Src, target: Target };
+            br_i32_ne_r = BrI32NeR { b: Src, target: Target };
+            br_i32_lt_s_r = BrI32LtSR { b: Src, target: Target };
+            br_i32_lt_u_r = BrI32LtUR { b: Src, target: Target };
+            br_i32_gt_s_r = BrI32GtSR { b: Src, target: Target };
+            br_i32_gt_u_r = BrI32GtUR { b: Src, target: Target };
+            br_i32_le_s_r = BrI32LeSR { b: Src, target: Target };
+            br_i32_le_u_r = BrI32LeUR { b: Src, target: Target };
+            br_i32_ge_s_r = BrI32GeSR { b: Src, target: Target };
+            br_i32_ge_u_r = BrI32GeUR { b: Src, target: Target };
+            // Compare-and-branch on `r <op> imm` (i32).
+            br_i32_eq_imm_r = BrI32EqImmR { imm: i32, target: Target };
+            br_i32_ne_imm_r = BrI32NeImmR { imm: i32, target: Target };
+            br_i32_lt_s_imm_r = BrI32LtSImmR { imm: i32, target: Target };
+            br_i32_lt_u_imm_r = BrI32LtUImmR { imm: i32, target: Target };
+            br_i32_gt_s_imm_r = BrI32GtSImmR { imm: i32, target: Target };
+            br_i32_gt_u_imm_r = BrI32GtUImmR { imm: i32, target: Target };
+            br_i32_le_s_imm_r = BrI32LeSImmR { imm: i32, target: Target };
+            br_i32_le_u_imm_r = BrI32LeUImmR { imm: i32, target: Target };
+            br_i32_ge_s_imm_r = BrI32GeSImmR { imm: i32, target: Target };
+            br_i32_ge_u_imm_r = BrI32GeUImmR { imm: i32, target: Target };
             /// `t = i32.load(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
             i32_load_acc = I32LoadAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
             /// `t = i32.load(addr + offset); dst = t + imm` (i32, wrapping); traps as the load.

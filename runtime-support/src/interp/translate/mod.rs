@@ -35,6 +35,7 @@ mod visit;
 #[cfg(test)]
 mod tests;
 
+use super::forward::forward_results;
 use super::fuse::peephole;
 use super::ir::{CompiledFunc, Op, Slot};
 use super::rotate::rotate_loops;
@@ -266,6 +267,7 @@ impl<'a> Translator<'a> {
         }
         rotate_loops(&mut self.code, &mut self.offsets);
         peephole(&mut self.code, &mut self.offsets);
+        forward_results(&mut self.code);
         exceptions::fix_landings(&mut handlers, self.code.len());
         let func = CompiledFunc {
             func_index: self.func_index,

@@ -40,11 +40,11 @@ unsafe fn next(pc: *const Instr, fp: *mut u64, st: *mut State) -> Exit {
     // SAFETY: per the contract.
     unsafe {
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 }
 
-handler!(fn atomic_offset64(pc, fp, mem, len, st) = AtomicOffset64 { dst, addr, offset, width } {
+handler!(fn atomic_offset64(pc, fp, mem, len, st, reg) = AtomicOffset64 { dst, addr, offset, width } {
     // SAFETY: operand slots lie in the frame.
     unsafe {
         // Alignment, then overflow; the access itself checks the bounds.
@@ -52,11 +52,11 @@ handler!(fn atomic_offset64(pc, fp, mem, len, st) = AtomicOffset64 { dst, addr, 
             Ok(ea) => set(fp, dst, ea),
             Err(code) => return trap(pc, st, code),
         }
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn atomic_load(pc, fp, mem, len, st) = AtomicLoad { base, offset, memory, width } {
+handler!(fn atomic_load(pc, fp, mem, len, st, reg) = AtomicLoad { base, offset, memory, width } {
     // SAFETY: operand slots lie in the frame; `atomic_addr` checks alignment and bounds.
     unsafe {
         match atomic_addr(st, memory, get(fp, base), offset, width) {
@@ -67,7 +67,7 @@ handler!(fn atomic_load(pc, fp, mem, len, st) = AtomicLoad { base, offset, memor
     }
 });
 
-handler!(fn atomic_store(pc, fp, mem, len, st) = AtomicStore { base, offset, memory, width } {
+handler!(fn atomic_store(pc, fp, mem, len, st, reg) = AtomicStore { base, offset, memory, width } {
     // SAFETY: as in `atomic_load`.
     unsafe {
         match atomic_addr(st, memory, get(fp, base), offset, width) {
@@ -78,7 +78,7 @@ handler!(fn atomic_store(pc, fp, mem, len, st) = AtomicStore { base, offset, mem
     }
 });
 
-handler!(fn atomic_rmw(pc, fp, mem, len, st) = AtomicRmw { base, offset, memory, width, op } {
+handler!(fn atomic_rmw(pc, fp, mem, len, st, reg) = AtomicRmw { base, offset, memory, width, op } {
     // SAFETY: as in `atomic_load`.
     unsafe {
         match atomic_addr(st, memory, get(fp, base), offset, width) {
@@ -89,7 +89,7 @@ handler!(fn atomic_rmw(pc, fp, mem, len, st) = AtomicRmw { base, offset, memory,
     }
 });
 
-handler!(fn atomic_cmpxchg(pc, fp, mem, len, st) = AtomicCmpxchg { base, offset, memory, width } {
+handler!(fn atomic_cmpxchg(pc, fp, mem, len, st, reg) = AtomicCmpxchg { base, offset, memory, width } {
     // SAFETY: as in `atomic_load`.
     unsafe {
         match atomic_addr(st, memory, get(fp, base), offset, width) {
@@ -103,7 +103,7 @@ handler!(fn atomic_cmpxchg(pc, fp, mem, len, st) = AtomicCmpxchg { base, offset,
     }
 });
 
-handler!(fn memory_atomic_wait(pc, fp, mem, len, st) = MemoryAtomicWait { base, offset, memory, width } {
+handler!(fn memory_atomic_wait(pc, fp, mem, len, st, reg) = MemoryAtomicWait { base, offset, memory, width } {
     // SAFETY: operand slots lie in the frame; `memory` names a memory of the instance,
     // whose refs point to live memories.
     unsafe {
@@ -118,7 +118,7 @@ handler!(fn memory_atomic_wait(pc, fp, mem, len, st) = MemoryAtomicWait { base, 
     }
 });
 
-handler!(fn memory_atomic_notify(pc, fp, mem, len, st) = MemoryAtomicNotify { base, offset, memory } {
+handler!(fn memory_atomic_notify(pc, fp, mem, len, st, reg) = MemoryAtomicNotify { base, offset, memory } {
     // SAFETY: as in `memory_atomic_wait`.
     unsafe {
         let m = &*(*st).cache.memories.add((memory & MEM_SEL_INDEX) as usize);
@@ -131,7 +131,7 @@ handler!(fn memory_atomic_notify(pc, fp, mem, len, st) = MemoryAtomicNotify { ba
     }
 });
 
-handler!(fn atomic_fence(pc, fp, mem, len, st) = AtomicFence {} {
+handler!(fn atomic_fence(pc, fp, mem, len, st, reg) = AtomicFence {} {
     std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst);
     // SAFETY: as a handler's tail.
     unsafe { next(pc, fp, st) }

@@ -86,7 +86,7 @@ unsafe fn translated(
     }
 }
 
-handler!(fn call(pc, fp, mem, len, st) = Call { func, base } {
+handler!(fn call(pc, fp, mem, len, st, reg) = Call { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
     // slot of the current frame; the callee starts at its first instruction. The fast path
     // zeroes 8 slots above the arguments, inside the stack (checked) and above every live
@@ -112,10 +112,10 @@ handler!(fn call(pc, fp, mem, len, st) = Call { func, base } {
                 s.frames.as_mut_ptr().add(s.frames.len()).write(frame);
                 s.frames.set_len(s.frames.len() + 1);
                 s.func = callee;
-                return dispatch(callee.code.as_ptr(), new_fp, mem, len, st);
+                return dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0);
             }
         }
-        call_general(pc, fp, mem, len, st)
+        call_general(pc, fp, mem, len, st, reg)
     }
 });
 
@@ -131,6 +131,7 @@ unsafe fn call_general(
     mem: *mut u8,
     len: u64,
     st: *mut State,
+    _reg: u64,
 ) -> Exit {
     // SAFETY: per the contract.
     unsafe {
@@ -146,11 +147,11 @@ unsafe fn call_general(
         if !push_frame(s, pc, fp, callee, new_fp) {
             return trap(pc, st, TrapCode::CallStackExhausted);
         }
-        dispatch(callee.code.as_ptr(), new_fp, mem, len, st)
+        dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0)
     }
 }
 
-handler!(fn call_import(pc, fp, mem, len, st) = CallImport { func, base } {
+handler!(fn call_import(pc, fp, mem, len, st, reg) = CallImport { func, base } {
     // SAFETY: `pc` is this instruction; `resume` continues where `call_import_slow` says.
     unsafe {
         let (pc, fp) = call_import_slow(pc, fp, st, func, base);
@@ -158,7 +159,7 @@ handler!(fn call_import(pc, fp, mem, len, st) = CallImport { func, base } {
     }
 });
 
-handler!(fn call_indirect(pc, fp, mem, len, st) = CallIndirect { table, ty, base } {
+handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, ty, base } {
     // SAFETY: as in `call_import`.
     unsafe {
         let (pc, fp) = call_indirect_slow(pc, fp, st, table, ty, base);
@@ -182,16 +183,16 @@ unsafe fn leave(st: *mut State) -> Exit {
             s.cache = InstCache::new(f.inst);
         }
         let (mem, len) = s.cache.memory();
-        dispatch(f.pc, f.fp, mem, len, st)
+        dispatch(f.pc, f.fp, mem, len, st, 0)
     }
 }
 
-handler!(fn ret(pc, fp, mem, len, st) = Return {} {
+handler!(fn ret(pc, fp, mem, len, st, reg) = Return {} {
     // SAFETY: `st` is the running state.
     unsafe { leave(st) }
 });
 
-handler!(fn ret_slot(pc, fp, mem, len, st) = ReturnSlot { src } {
+handler!(fn ret_slot(pc, fp, mem, len, st, reg) = ReturnSlot { src } {
     // SAFETY: `src` and slot 0 lie in the frame; `st` is the running state.
     unsafe {
         set(fp, 0, get(fp, src));
@@ -212,7 +213,7 @@ pub(super) unsafe fn resume(pc: *const Instr, fp: *mut u64, st: *mut State) -> E
     // SAFETY: per the contract.
     unsafe {
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc, fp, mem, len, st)
+        dispatch(pc, fp, mem, len, st, 0)
     }
 }
 
@@ -424,7 +425,7 @@ unsafe fn replace_frame(
 /// every path of a tail call's slow path returns to the handler, which then dispatches.
 static LEAVE: Instr = Instr { handler: ret, op: Op::Return {} };
 
-handler!(fn return_call(pc, fp, mem, len, st) = ReturnCall { func, base } {
+handler!(fn return_call(pc, fp, mem, len, st, reg) = ReturnCall { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
     // slot of the current frame; the callee starts at its first instruction.
     unsafe {
@@ -438,11 +439,11 @@ handler!(fn return_call(pc, fp, mem, len, st) = ReturnCall { func, base } {
         if !replace_frame(s, fp, callee, fp.add(base as usize)) {
             return trap(pc, st, TrapCode::CallStackExhausted);
         }
-        dispatch(callee.code.as_ptr(), fp, mem, len, st)
+        dispatch(callee.code.as_ptr(), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn return_call_import(pc, fp, mem, len, st) = ReturnCallImport { func, base } {
+handler!(fn return_call_import(pc, fp, mem, len, st, reg) = ReturnCallImport { func, base } {
     // SAFETY: `pc` is this instruction; `resume` continues where the slow path says.
     unsafe {
         let (pc, fp) = return_call_import_slow(pc, fp, st, func, base);
@@ -450,7 +451,7 @@ handler!(fn return_call_import(pc, fp, mem, len, st) = ReturnCallImport { func, 
     }
 });
 
-handler!(fn return_call_indirect(pc, fp, mem, len, st) = ReturnCallIndirect { table, ty, base } {
+handler!(fn return_call_indirect(pc, fp, mem, len, st, reg) = ReturnCallIndirect { table, ty, base } {
     // SAFETY: as in `return_call_import`.
     unsafe {
         let (pc, fp) = return_call_indirect_slow(pc, fp, st, table, ty, base);
@@ -504,7 +505,7 @@ unsafe fn return_call_indirect_slow(
     }
 }
 
-handler!(fn call_ref(pc, fp, mem, len, st) = CallRef { ty, base } {
+handler!(fn call_ref(pc, fp, mem, len, st, reg) = CallRef { ty, base } {
     // SAFETY: as in `call_import`; validation typed the reference with `ty`.
     unsafe {
         let (pc, fp) = call_ref_slow(pc, fp, st, ty, base);
@@ -512,7 +513,7 @@ handler!(fn call_ref(pc, fp, mem, len, st) = CallRef { ty, base } {
     }
 });
 
-handler!(fn return_call_ref(pc, fp, mem, len, st) = ReturnCallRef { ty, base } {
+handler!(fn return_call_ref(pc, fp, mem, len, st, reg) = ReturnCallRef { ty, base } {
     // SAFETY: as in `return_call_import`.
     unsafe {
         let (pc, fp) = return_call_ref_slow(pc, fp, st, ty, base);
@@ -547,13 +548,13 @@ unsafe fn return_call_ref_slow(
     }
 }
 
-handler!(fn ref_as_non_null(pc, fp, mem, len, st) = RefAsNonNull { src } {
+handler!(fn ref_as_non_null(pc, fp, mem, len, st, reg) = RefAsNonNull { src } {
     // SAFETY: `src` lies in the frame; `pc` is not the function's last instruction.
     unsafe {
         if get(fp, src) == 0 {
             return trap(pc, st, TrapCode::NullReference);
         }
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 

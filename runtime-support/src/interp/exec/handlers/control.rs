@@ -9,16 +9,16 @@ use super::*;
 /// Fused compare-and-branch handlers: jump to `target` when `f(a, b)` holds.
 macro_rules! branch {
     ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { a, b, target } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { a, b, target } {
             // SAFETY: translated slots lie inside the frame; the target and the next
             // instruction belong to the current function.
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(get(fp, b));
                 if $e {
-                    dispatch(jump(pc, target), fp, mem, len, st)
+                    dispatch(jump(pc, target), fp, mem, len, st, reg)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st)
+                    dispatch(pc.add(1), fp, mem, len, st, reg)
                 }
             }
         });
@@ -28,27 +28,27 @@ macro_rules! branch {
 /// As [`branch!`] with an immediate right operand.
 macro_rules! branch_imm {
     ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { a, imm, target } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { a, imm, target } {
             // SAFETY: as in `branch!`.
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(imm as i64 as u64);
                 if $e {
-                    dispatch(jump(pc, target), fp, mem, len, st)
+                    dispatch(jump(pc, target), fp, mem, len, st, reg)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st)
+                    dispatch(pc.add(1), fp, mem, len, st, reg)
                 }
             }
         });
     )*};
 }
 
-handler!(fn unreachable(pc, fp, mem, len, st) = Unreachable {} {
+handler!(fn unreachable(pc, fp, mem, len, st, reg) = Unreachable {} {
     // SAFETY: `pc` and `st` are the running instruction and state.
     unsafe { trap(pc, st, TrapCode::Unreachable) }
 });
 
-handler!(fn check_interrupt(pc, fp, mem, len, st) = CheckInterrupt {} {
+handler!(fn check_interrupt(pc, fp, mem, len, st, reg) = CheckInterrupt {} {
     // SAFETY: `st` is the running state; its store and the store's context outlive the run,
     // and the epoch counter is owned by the store for its whole life.
     unsafe {
@@ -56,11 +56,11 @@ handler!(fn check_interrupt(pc, fp, mem, len, st) = CheckInterrupt {} {
         if (*(*ctx).epoch_counter).load(std::sync::atomic::Ordering::Relaxed) >= (*ctx).epoch_deadline {
             return trap(pc, st, TrapCode::Interrupted);
         }
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn check_fuel(pc, fp, mem, len, st) = CheckFuel {} {
+handler!(fn check_fuel(pc, fp, mem, len, st, reg) = CheckFuel {} {
     // SAFETY: `st` is the running state; its store and the store's context outlive the run
     // and only this thread (the store lock's owner) touches the context.
     unsafe {
@@ -70,7 +70,7 @@ handler!(fn check_fuel(pc, fp, mem, len, st) = CheckFuel {} {
             (*ctx).fuel = 0;
             return trap(pc, st, TrapCode::OutOfFuel);
         }
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
@@ -110,7 +110,7 @@ unsafe fn listen(pc: *const Instr, st: *mut State, fp: *mut u64, entering: bool)
     }
 }
 
-handler!(fn listener_before(pc, fp, mem, len, st) = ListenerBefore {} {
+handler!(fn listener_before(pc, fp, mem, len, st, reg) = ListenerBefore {} {
     // SAFETY: `st` is the running state and `fp` the frame the function was entered with;
     // memory 0 is reloaded, as a listener may have grown it.
     unsafe {
@@ -118,29 +118,29 @@ handler!(fn listener_before(pc, fp, mem, len, st) = ListenerBefore {} {
             return Exit::Unwind;
         }
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn listener_after(pc, fp, mem, len, st) = ListenerAfter {} {
+handler!(fn listener_after(pc, fp, mem, len, st, reg) = ListenerAfter {} {
     // SAFETY: as for `listener_before`; the results are in the slots from 0 up.
     unsafe {
         if !listen(pc, st, fp, false) {
             return Exit::Unwind;
         }
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn br(pc, fp, mem, len, st) = Br { target } {
+handler!(fn br(pc, fp, mem, len, st, reg) = Br { target } {
     // SAFETY: the target belongs to the current function.
-    unsafe { dispatch(jump(pc, target), fp, mem, len, st) }
+    unsafe { dispatch(jump(pc, target), fp, mem, len, st, reg) }
 });
 
-handler!(fn aux(pc, fp, mem, len, st) = Aux { slot } {
+handler!(fn aux(pc, fp, mem, len, st, reg) = Aux { slot } {
     // SAFETY: the owner of an `Aux` skips it; were one reached, the next instruction exists.
-    unsafe { dispatch(pc.add(1), fp, mem, len, st) }
+    unsafe { dispatch(pc.add(1), fp, mem, len, st, reg) }
 });
 
 branch! {
@@ -192,53 +192,53 @@ branch! {
     br_f64_not_ge = BrF64NotGe, |x: f64, y: f64| !(x >= y);
 }
 
-handler!(fn br_if_nez(pc, fp, mem, len, st) = BrIfNez { cond, target } {
+handler!(fn br_if_nez(pc, fp, mem, len, st, reg) = BrIfNez { cond, target } {
     // SAFETY: as in `branch!`.
     unsafe {
         if get(fp, cond) as u32 != 0 {
-            dispatch(jump(pc, target), fp, mem, len, st)
+            dispatch(jump(pc, target), fp, mem, len, st, reg)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st)
+            dispatch(pc.add(1), fp, mem, len, st, reg)
         }
     }
 });
 
-handler!(fn br_if_eqz(pc, fp, mem, len, st) = BrIfEqz { cond, target } {
+handler!(fn br_if_eqz(pc, fp, mem, len, st, reg) = BrIfEqz { cond, target } {
     // SAFETY: as in `branch!`.
     unsafe {
         if get(fp, cond) as u32 == 0 {
-            dispatch(jump(pc, target), fp, mem, len, st)
+            dispatch(jump(pc, target), fp, mem, len, st, reg)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st)
+            dispatch(pc.add(1), fp, mem, len, st, reg)
         }
     }
 });
 
-handler!(fn br_table(pc, fp, mem, len, st) = BrTable { index, len: entries } {
+handler!(fn br_table(pc, fp, mem, len, st, reg) = BrTable { index, len: entries } {
     // SAFETY: `entries + 1` `Br` instructions follow a `BrTable`; their targets are relative
     // to themselves and belong to the current function, and each carries its target's
     // handler (see `thread`).
     unsafe {
         let entry = pc.add(1 + (get(fp, index) as u32).min(entries) as usize);
         let Op::Br { target } = (*entry).op else { std::hint::unreachable_unchecked() };
-        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st)
+        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn copy(pc, fp, mem, len, st) = Copy { dst, src } {
+handler!(fn copy(pc, fp, mem, len, st, reg) = Copy { dst, src } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, get(fp, src));
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn copy2(pc, fp, mem, len, st) = Copy2 { d1, s1, d2, s2 } {
+handler!(fn copy2(pc, fp, mem, len, st, reg) = Copy2 { d1, s1, d2, s2 } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, d1 as Slot, get(fp, s1 as Slot));
         set(fp, d2 as Slot, get(fp, s2 as Slot));
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
@@ -246,15 +246,15 @@ handler!(fn copy2(pc, fp, mem, len, st) = Copy2 { d1, s1, d2, s2 } {
 /// holds for the new value `v`.
 macro_rules! add_branch {
     ($($name:ident = $var:ident { $($f:ident),* }, |$v:ident, $fp:ident| $add:expr, $test:expr;)*) => {$(
-        handler!(fn $name(pc, $fp, mem, len, st) = $var { x, $($f,)* target } {
+        handler!(fn $name(pc, $fp, mem, len, st, reg) = $var { x, $($f,)* target } {
             // SAFETY: as in `branch!`.
             unsafe {
                 let $v = (get($fp, x as Slot) as u32).wrapping_add($add);
                 set($fp, x as Slot, $v as u64);
                 if $test {
-                    dispatch(jump(pc, target), $fp, mem, len, st)
+                    dispatch(jump(pc, target), $fp, mem, len, st, reg)
                 } else {
-                    dispatch(pc.add(1), $fp, mem, len, st)
+                    dispatch(pc.add(1), $fp, mem, len, st, reg)
                 }
             }
         });
@@ -272,29 +272,29 @@ add_branch! {
     i32_add_imm_br_nez = I32AddImmBrNez { imm }, |v, fp| imm as i32 as u32, v != 0;
 }
 
-handler!(fn const32(pc, fp, mem, len, st) = Const32 { dst, value } {
+handler!(fn const32(pc, fp, mem, len, st, reg) = Const32 { dst, value } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, value as u64);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn const64(pc, fp, mem, len, st) = Const64 { dst, value } {
+handler!(fn const64(pc, fp, mem, len, st, reg) = Const64 { dst, value } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, value);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn select(pc, fp, mem, len, st) = Select { dst, a, b } {
+handler!(fn select(pc, fp, mem, len, st, reg) = Select { dst, a, b } {
     // SAFETY: a `Select` is always followed by its `Aux` (then by at least a `Return`);
     // the slots lie inside the frame.
     unsafe {
         let Op::Aux { slot } = (*pc.add(1)).op else { std::hint::unreachable_unchecked() };
         let v = if get(fp, slot) as u32 != 0 { get(fp, a) } else { get(fp, b) };
         set(fp, dst, v);
-        dispatch(pc.add(2), fp, mem, len, st)
+        dispatch(pc.add(2), fp, mem, len, st, reg)
     }
 });

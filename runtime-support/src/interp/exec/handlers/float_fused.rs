@@ -12,7 +12,7 @@ use super::*;
 /// is written (so `c` may be `t`).
 macro_rules! chain {
     ($($name:ident = $var:ident, |$x:ident, $y:ident| $first:expr, |$t:ident, $c:ident| $second:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { t, a, b, c, dst } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { t, a, b, c, dst } {
             // SAFETY: translated slots lie inside the current frame; `pc` is not the last
             // instruction (every function ends in `Return`).
             unsafe {
@@ -22,7 +22,7 @@ macro_rules! chain {
                 set(fp, t as Slot, $t.bits());
                 let $c = f64::of(get(fp, c as Slot));
                 set(fp, dst as Slot, ($second).bits());
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -32,7 +32,7 @@ macro_rules! chain {
 /// read after `d` is written.
 macro_rules! chain_mul {
     ($($name:ident = $var:ident, |$x:ident, $y:ident| $first:expr, |$t:ident, $c:ident| $second:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { t, a, b, c, d, e, f } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { t, a, b, c, d, e, f } {
             // SAFETY: as in `chain!`.
             unsafe {
                 let $x = f64::of(get(fp, a as Slot));
@@ -44,7 +44,7 @@ macro_rules! chain_mul {
                 set(fp, d as Slot, v.bits());
                 let w = v * f64::of(get(fp, f as Slot));
                 set(fp, e as Slot, w.bits());
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -54,7 +54,7 @@ macro_rules! chain_mul {
 /// `test(t, c)` holds, with `c` read after `t` is written.
 macro_rules! op_branch {
     ($($name:ident = $var:ident, |$x:ident, $y:ident| $first:expr, |$t:ident, $c:ident| $test:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { t, a, b, c, target } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { t, a, b, c, target } {
             // SAFETY: translated slots lie inside the frame; the target and the next
             // instruction belong to the current function.
             unsafe {
@@ -64,9 +64,9 @@ macro_rules! op_branch {
                 set(fp, t as Slot, $t.bits());
                 let $c = f64::of(get(fp, c as Slot));
                 if $test {
-                    dispatch(jump(pc, target), fp, mem, len, st)
+                    dispatch(jump(pc, target), fp, mem, len, st, reg)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st)
+                    dispatch(pc.add(1), fp, mem, len, st, reg)
                 }
             }
         });

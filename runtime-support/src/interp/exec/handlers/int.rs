@@ -131,41 +131,43 @@ binary_imm! {
     i64_rotl_imm = I64RotlImm, |x: u64, y: u64| x.rotate_left(y as u32);
 }
 
-handler!(fn i32_add_imm2(pc, fp, mem, len, st) = I32AddImm2 { d1, a1, i1, d2, a2, i2 } {
+handler!(fn i32_add_imm2(pc, fp, mem, len, st, reg) = I32AddImm2 { d1, a1, i1, d2, a2, i2 } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, d1 as Slot, (get(fp, a1 as Slot) as u32).wrapping_add(i1 as i32 as u32) as u64);
         set(fp, d2 as Slot, (get(fp, a2 as Slot) as u32).wrapping_add(i2 as i32 as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn i32_shr_u_and_imm(pc, fp, mem, len, st) = I32ShrUAndImm { t, a, shift, dst, mask } {
+handler!(fn i32_shr_u_and_imm(pc, fp, mem, len, st, reg) = I32ShrUAndImm { t, a, shift, dst, mask } {
     // SAFETY: as in `unary!`.
     unsafe {
         let v = (get(fp, a as Slot) as u32) >> shift;
         set(fp, t as Slot, v as u64);
-        set(fp, dst as Slot, (v & mask as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st)
+        let r = (v & mask as u32) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
     }
 });
 
-handler!(fn i32_and_shl_imm(pc, fp, mem, len, st) = I32AndShlImm { t, a, mask, dst, shift } {
+handler!(fn i32_and_shl_imm(pc, fp, mem, len, st, reg) = I32AndShlImm { t, a, mask, dst, shift } {
     // SAFETY: as in `unary!`.
     unsafe {
         let v = get(fp, a as Slot) as u32 & mask as u32;
         set(fp, t as Slot, v as u64);
-        set(fp, dst as Slot, (v << shift) as u64);
-        dispatch(pc.add(1), fp, mem, len, st)
+        let r = (v << shift) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
     }
 });
 
-handler!(fn i32_shl_add_imm(pc, fp, mem, len, st) = I32ShlAddImm { t, a, shift, dst, imm } {
+handler!(fn i32_shl_add_imm(pc, fp, mem, len, st, reg) = I32ShlAddImm { t, a, shift, dst, imm } {
     // SAFETY: as in `unary!`.
     unsafe {
         let v = (get(fp, a as Slot) as u32) << shift;
         set(fp, t as Slot, v as u64);
         set(fp, dst as Slot, v.wrapping_add(imm as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });

@@ -65,7 +65,7 @@ pub(super) unsafe fn access(
 /// makes the memory-0 handler and its `*_m` form.
 macro_rules! load {
     ($($name:ident, $name_m:ident = $var:ident, $var_m:ident, $t:ty, |$v:ident| $e:expr;)*) => {$(
-        handler!(fn $name_m(pc, fp, mem, len, st) = $var_m { dst, addr, offset, memory } {
+        handler!(fn $name_m(pc, fp, mem, len, st, reg) = $var_m { dst, addr, offset, memory } {
             // SAFETY: slots lie inside the frame; `access` checks the bounds.
             unsafe {
                 let size = size_of::<$t>() as u64;
@@ -74,10 +74,10 @@ macro_rules! load {
                 };
                 let $v = <$t>::from_le(std::ptr::read_unaligned(p as *const $t));
                 set(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, addr, offset } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, addr, offset } {
             // SAFETY: slots lie inside the frame; the access is bounds-checked against
             // memory 0's current length.
             unsafe {
@@ -86,8 +86,9 @@ macro_rules! load {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 }
                 let $v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
-                set(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st)
+                let v = $e;
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -97,7 +98,7 @@ macro_rules! load {
 /// line makes the memory-0 handler and its `*_m` form.
 macro_rules! store {
     ($($name:ident, $name_m:ident = $var:ident, $var_m:ident, $t:ty;)*) => {$(
-        handler!(fn $name_m(pc, fp, mem, len, st) = $var_m { addr, value, offset, memory } {
+        handler!(fn $name_m(pc, fp, mem, len, st, reg) = $var_m { addr, value, offset, memory } {
             // SAFETY: as in `load!`.
             unsafe {
                 let size = size_of::<$t>() as u64;
@@ -105,10 +106,10 @@ macro_rules! store {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 };
                 std::ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
-        handler!(fn $name(pc, fp, mem, len, st) = $var { addr, value, offset } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset } {
             // SAFETY: as in `load!`.
             unsafe {
                 let ea = get(fp, addr) as u32 as u64 + offset as u64;
@@ -117,7 +118,7 @@ macro_rules! store {
                 }
                 let v = (get(fp, value) as $t).to_le();
                 std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, v);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -126,7 +127,7 @@ macro_rules! store {
 /// Handlers storing a constant: `mem[addr + offset] = value as $t`.
 macro_rules! store_imm {
     ($($name:ident = $var:ident, $t:ty;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { addr, value, offset } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset } {
             // SAFETY: as in `load!`.
             unsafe {
                 let ea = get(fp, addr) as u32 as u64 + offset as u64;
@@ -135,7 +136,7 @@ macro_rules! store_imm {
                 }
                 let v = (value as i64 as $t).to_le();
                 std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, v);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -145,7 +146,7 @@ macro_rules! store_imm {
 /// immediate), the add fused into the load.
 macro_rules! load_add {
     ($($name:ident = $var:ident { $b:ident: $mode:ident }, $t:ty;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, $b } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, $b } {
             // SAFETY: slots lie inside the frame; the access is bounds-checked against
             // memory 0's current length.
             unsafe {
@@ -156,7 +157,7 @@ macro_rules! load_add {
                 }
                 let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
                 set(fp, dst, v as u64);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -197,14 +198,14 @@ store! {
     i32_store16, i32_store16_m = I32Store16, I32Store16M, u16;
 }
 
-handler!(fn memory_offset64(pc, fp, mem, len, st) = MemoryOffset64 { dst, addr, offset } {
+handler!(fn memory_offset64(pc, fp, mem, len, st, reg) = MemoryOffset64 { dst, addr, offset } {
     // SAFETY: as in `unary!`.
     unsafe {
         match get(fp, addr).checked_add(get(fp, offset)) {
             Some(ea) => set(fp, dst, ea),
             None => return trap(pc, st, TrapCode::MemoryOutOfBounds),
         }
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
@@ -215,11 +216,11 @@ store_imm! {
     i32_store16_imm = I32Store16Imm, u16;
 }
 
-handler!(fn memory_size(pc, fp, mem, len, st) = MemorySize { dst } {
+handler!(fn memory_size(pc, fp, mem, len, st, reg) = MemorySize { dst } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, len / crate::types::WASM_PAGE_SIZE);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
@@ -237,26 +238,26 @@ unsafe fn grow(st: *mut State, index: usize, delta: u64) -> Option<u64> {
     }
 }
 
-handler!(fn memory_grow(pc, fp, mem, len, st) = MemoryGrow { dst, delta } {
+handler!(fn memory_grow(pc, fp, mem, len, st, reg) = MemoryGrow { dst, delta } {
     // SAFETY: as in `unary!`; the memory is reloaded since growing may move it.
     unsafe {
         let r = grow(st, 0, get(fp, delta) as u32 as u64);
         set(fp, dst, r.map_or(u32::MAX, |old| old as u32) as u64);
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn memory_size_m(pc, fp, mem, len, st) = MemorySizeM { dst, memory } {
+handler!(fn memory_size_m(pc, fp, mem, len, st, reg) = MemorySizeM { dst, memory } {
     // SAFETY: as in `unary!`; `memory` names a memory of the instance.
     unsafe {
         let (_, length) = memory_of(st, mem, len, memory);
         set(fp, dst, length / crate::types::WASM_PAGE_SIZE);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn memory_grow_m(pc, fp, mem, len, st) = MemoryGrowM { dst, delta, memory } {
+handler!(fn memory_grow_m(pc, fp, mem, len, st, reg) = MemoryGrowM { dst, delta, memory } {
     // SAFETY: as in `unary!`; memory 0's registers are reloaded since growing may move it
     // (memory `memory` may be memory 0, or the same memory imported twice).
     unsafe {
@@ -264,11 +265,11 @@ handler!(fn memory_grow_m(pc, fp, mem, len, st) = MemoryGrowM { dst, delta, memo
         let failed = index_of(memory, u64::MAX);
         set(fp, dst, r.unwrap_or(failed));
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn memory_fill_m(pc, fp, mem, len, st) = MemoryFillM { base, memory } {
+handler!(fn memory_fill_m(pc, fp, mem, len, st, reg) = MemoryFillM { base, memory } {
     // SAFETY: operand slots lie in the frame; `access` checks the range.
     unsafe {
         let (d, v, n) = (get(fp, base), get(fp, base + 1) as u8, index_of(memory, get(fp, base + 2)));
@@ -276,11 +277,11 @@ handler!(fn memory_fill_m(pc, fp, mem, len, st) = MemoryFillM { base, memory } {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::write_bytes(p, v, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn memory_copy_m(pc, fp, mem, len, st) = MemoryCopyM { base, dst_memory, src_memory } {
+handler!(fn memory_copy_m(pc, fp, mem, len, st, reg) = MemoryCopyM { base, dst_memory, src_memory } {
     // SAFETY: as in `memory_fill_m`; `copy` allows the ranges to overlap.
     unsafe {
         let narrow = if dst_memory & src_memory & MEM_SEL_64 != 0 { MEM_SEL_64 } else { 0 };
@@ -289,11 +290,11 @@ handler!(fn memory_copy_m(pc, fp, mem, len, st) = MemoryCopyM { base, dst_memory
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::copy(sp, dp, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn memory_init_m(pc, fp, mem, len, st) = MemoryInitM { base, segment, memory } {
+handler!(fn memory_init_m(pc, fp, mem, len, st, reg) = MemoryInitM { base, segment, memory } {
     // SAFETY: as in `memory_fill_m`; the current instance is live and `segment` validated.
     unsafe {
         let (d, s, n) = (get(fp, base), get(fp, base + 1) as u32 as u64, get(fp, base + 2) as u32 as u64);
@@ -308,7 +309,7 @@ handler!(fn memory_init_m(pc, fp, mem, len, st) = MemoryInitM { base, segment, m
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::copy_nonoverlapping(seg.as_ptr().add(s as usize), dp, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
@@ -336,7 +337,7 @@ unsafe fn range(
     Some(unsafe { base.add(start as usize) })
 }
 
-handler!(fn memory_fill(pc, fp, mem, len, st) = MemoryFill { base } {
+handler!(fn memory_fill(pc, fp, mem, len, st, reg) = MemoryFill { base } {
     // SAFETY: operand slots lie in the frame; the range is checked against the memory.
     unsafe {
         let (d, v, n) = (get(fp, base) as u32 as u64, get(fp, base + 1) as u8, get(fp, base + 2) as u32 as u64);
@@ -344,11 +345,11 @@ handler!(fn memory_fill(pc, fp, mem, len, st) = MemoryFill { base } {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::write_bytes(mem.add(d as usize), v, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn memory_copy(pc, fp, mem, len, st) = MemoryCopy { base } {
+handler!(fn memory_copy(pc, fp, mem, len, st, reg) = MemoryCopy { base } {
     // SAFETY: as in `memory_fill`.
     unsafe {
         let (d, s, n) = (get(fp, base) as u32 as u64, get(fp, base + 1) as u32 as u64, get(fp, base + 2) as u32 as u64);
@@ -356,11 +357,11 @@ handler!(fn memory_copy(pc, fp, mem, len, st) = MemoryCopy { base } {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn memory_init(pc, fp, mem, len, st) = MemoryInit { base, segment } {
+handler!(fn memory_init(pc, fp, mem, len, st, reg) = MemoryInit { base, segment } {
     // SAFETY: as in `memory_fill`; the current instance is live and `segment` validated.
     unsafe {
         let (d, s, n) = (get(fp, base) as u32 as u64, get(fp, base + 1) as u32 as u64, get(fp, base + 2) as u32 as u64);
@@ -374,22 +375,22 @@ handler!(fn memory_init(pc, fp, mem, len, st) = MemoryInit { base, segment } {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::copy_nonoverlapping(seg.as_ptr().add(s as usize), mem.add(d as usize), n as usize);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn data_drop(pc, fp, mem, len, st) = DataDrop { segment } {
+handler!(fn data_drop(pc, fp, mem, len, st, reg) = DataDrop { segment } {
     // SAFETY: the current instance is live and `segment` validated.
     unsafe {
         (*(*st).cache.inst).dropped_data[segment as usize].set(true);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
 /// Loads added to an accumulator: `t = conv(mem[addr + offset]); acc = acc + t` (i32).
 macro_rules! load_acc {
     ($($name:ident = $var:ident, $t:ty;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { t, addr, acc, offset } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { t, addr, acc, offset } {
             // SAFETY: as in `load!`.
             unsafe {
                 let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
@@ -399,7 +400,7 @@ macro_rules! load_acc {
                 let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t)) as u32;
                 set(fp, t as Slot, v as u64);
                 set(fp, acc as Slot, (get(fp, acc as Slot) as u32).wrapping_add(v) as u64);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -410,7 +411,7 @@ load_acc! {
     i32_load8_u_acc = I32Load8UAcc, u8;
 }
 
-handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st) = I32LoadThenAddImm { t, addr, dst, offset, imm } {
+handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st, reg) = I32LoadThenAddImm { t, addr, dst, offset, imm } {
     // SAFETY: as in `load!`.
     unsafe {
         let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
@@ -420,11 +421,11 @@ handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st) = I32LoadThenAddImm { t,
         let v = u32::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u32));
         set(fp, t as Slot, v as u64);
         set(fp, dst as Slot, v.wrapping_add(imm as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn f64_load_acc(pc, fp, mem, len, st) = F64LoadAcc { t, addr, acc, offset } {
+handler!(fn f64_load_acc(pc, fp, mem, len, st, reg) = F64LoadAcc { t, addr, acc, offset } {
     // SAFETY: as in `load!`.
     unsafe {
         let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
@@ -434,7 +435,7 @@ handler!(fn f64_load_acc(pc, fp, mem, len, st) = F64LoadAcc { t, addr, acc, offs
         let v = u64::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u64));
         set(fp, t as Slot, v);
         set(fp, acc as Slot, (f64::of(get(fp, acc as Slot)) + f64::of(v)).bits());
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
@@ -442,7 +443,7 @@ handler!(fn f64_load_acc(pc, fp, mem, len, st) = F64LoadAcc { t, addr, acc, offs
 /// (8 bytes), `addr` read after `dst` is written.
 macro_rules! op_store {
     ($($name:ident = $var:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b, addr, offset } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, b, addr, offset } {
             // SAFETY: as in `load!`.
             unsafe {
                 let $x = f64::of(get(fp, a as Slot));
@@ -454,7 +455,7 @@ macro_rules! op_store {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 }
                 std::ptr::write_unaligned(mem.add(ea as usize) as *mut u64, v.to_le());
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -470,7 +471,7 @@ op_store! {
 /// then jump to `target` when `t <op> b`.
 macro_rules! load_branch {
     ($($name:ident = $var:ident, |$x:ident, $y:ident| $test:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { t, addr, b, offset, target } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { t, addr, b, offset, target } {
             // SAFETY: as in `load!`; the target belongs to the current function.
             unsafe {
                 let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
@@ -481,9 +482,9 @@ macro_rules! load_branch {
                 set(fp, t as Slot, $x as u32 as u64);
                 let $y = get(fp, b as Slot) as i32;
                 if $test {
-                    dispatch(jump(pc, target), fp, mem, len, st)
+                    dispatch(jump(pc, target), fp, mem, len, st, reg)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st)
+                    dispatch(pc.add(1), fp, mem, len, st, reg)
                 }
             }
         });

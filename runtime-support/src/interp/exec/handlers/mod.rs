@@ -14,10 +14,10 @@ use crate::trap::TrapCode;
 
 /// Defines handler `$name` for `Op::$var`, binding its fields and naming the hot state.
 macro_rules! handler {
-    ($(#[$m:meta])* fn $name:ident($pc:ident, $fp:ident, $mem:ident, $len:ident, $st:ident) = $var:ident { $($f:ident $(: $bind:ident)?),* } $body:block) => {
+    ($(#[$m:meta])* fn $name:ident($pc:ident, $fp:ident, $mem:ident, $len:ident, $st:ident, $reg:ident) = $var:ident { $($f:ident $(: $bind:ident)?),* } $body:block) => {
         $(#[$m])*
         #[allow(unused_variables)]
-        pub unsafe fn $name($pc: *const Instr, $fp: *mut u64, $mem: *mut u8, $len: u64, $st: *mut State) -> Exit {
+        pub unsafe fn $name($pc: *const Instr, $fp: *mut u64, $mem: *mut u8, $len: u64, $st: *mut State, $reg: u64) -> Exit {
             let Op::$var { $($f $(: $bind)?),* } = (
                 // SAFETY: `thread` pairs every handler only with instructions of its variant.
                 unsafe { (*$pc).op }
@@ -33,13 +33,14 @@ macro_rules! handler {
 /// Handlers computing `dst = f(src)`.
 macro_rules! unary {
     ($($name:ident = $var:ident, |$x:ident: $t:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, src } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, src } {
             // SAFETY: translated slots lie inside the current frame; `pc` is not the last
             // instruction (every function ends in `Return`).
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, src));
-                set(fp, dst, Bits::bits($e));
-                dispatch(pc.add(1), fp, mem, len, st)
+                let v = Bits::bits($e);
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -48,15 +49,16 @@ macro_rules! unary {
 /// Handlers computing `dst = f(src)` or trapping.
 macro_rules! unary_try {
     ($($name:ident = $var:ident, |$x:ident: $t:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, src } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, src } {
             // SAFETY: as in `unary!`.
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, src));
-                match $e {
-                    Ok(v) => set(fp, dst, Bits::bits(v)),
+                let v = match $e {
+                    Ok(v) => Bits::bits(v),
                     Err(code) => return trap(pc, st, code),
-                }
-                dispatch(pc.add(1), fp, mem, len, st)
+                };
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -65,13 +67,14 @@ macro_rules! unary_try {
 /// Handlers computing `dst = f(a, b)`.
 macro_rules! binary {
     ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, b } {
             // SAFETY: as in `unary!`.
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(get(fp, b));
-                set(fp, dst, Bits::bits($e));
-                dispatch(pc.add(1), fp, mem, len, st)
+                let v = Bits::bits($e);
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -80,16 +83,17 @@ macro_rules! binary {
 /// Handlers computing `dst = f(a, b)` or trapping.
 macro_rules! binary_try {
     ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, b } {
             // SAFETY: as in `unary!`.
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(get(fp, b));
-                match $e {
-                    Ok(v) => set(fp, dst, Bits::bits(v)),
+                let v = match $e {
+                    Ok(v) => Bits::bits(v),
                     Err(code) => return trap(pc, st, code),
-                }
-                dispatch(pc.add(1), fp, mem, len, st)
+                };
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -98,13 +102,14 @@ macro_rules! binary_try {
 /// Handlers computing `dst = f(a, imm)`; the immediate is sign-extended to 64 bits first.
 macro_rules! binary_imm {
     ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident: $u:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, imm } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, imm } {
             // SAFETY: as in `unary!`.
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(imm as i64 as u64);
-                set(fp, dst, Bits::bits($e));
-                dispatch(pc.add(1), fp, mem, len, st)
+                let v = Bits::bits($e);
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -227,6 +232,7 @@ mod convert;
 mod exception;
 mod float;
 mod float_fused;
+mod forwarded;
 mod int;
 mod memory;
 mod simd;
@@ -240,6 +246,7 @@ pub use convert::*;
 pub use exception::*;
 pub use float::*;
 pub use float_fused::*;
+pub use forwarded::*;
 pub use int::*;
 pub use memory::*;
 pub use simd::*;

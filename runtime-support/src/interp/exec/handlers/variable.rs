@@ -3,27 +3,27 @@
 use super::*;
 use crate::vm::ValRaw;
 
-handler!(fn global_get(pc, fp, mem, len, st) = GlobalGet { dst, global } {
+handler!(fn global_get(pc, fp, mem, len, st, reg) = GlobalGet { dst, global } {
     // SAFETY: the slot lies in the frame; `global` is a validated index of the live
     // instance, whose global storage lives with its owner.
     unsafe {
         set(fp, dst, (**(*st).cache.globals.add(global as usize)).get().bits());
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn global_set(pc, fp, mem, len, st) = GlobalSet { src, global } {
+handler!(fn global_set(pc, fp, mem, len, st, reg) = GlobalSet { src, global } {
     // SAFETY: as in `global_get`.
     unsafe {
         (**(*st).cache.globals.add(global as usize)).set(ValRaw::from_bits(get(fp, src)));
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn ref_func(pc, fp, mem, len, st) = RefFunc { dst, func } {
+handler!(fn ref_func(pc, fp, mem, len, st, reg) = RefFunc { dst, func } {
     // SAFETY: the slot lies in the frame; the current instance is live; `func` validated.
     unsafe {
         set(fp, dst, (*(*st).cache.inst).funcref(func) as u64);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });

@@ -5,13 +5,13 @@ use super::*;
 /// Lane extraction handlers: `dst = f(src, lane)` (a scalar).
 macro_rules! extract {
     ($($name:ident = $var:ident, |$x:ident, $l:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, src, lane } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, src, lane } {
             // SAFETY: as in `v_unary!`.
             unsafe {
                 let $x = get_v(fp, src);
                 let $l = lane as usize;
                 set(fp, dst, Bits::bits($e));
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -29,14 +29,14 @@ extract! {
 /// Lane replacement handlers: `dst = vec` with lane `lane` set to `f(value)`.
 macro_rules! replace {
     ($($name:ident = $var:ident, $get:ident, $from:ident, $n:literal, |$x:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, vec, value, lane } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, vec, value, lane } {
             // SAFETY: as in `v_unary!`.
             unsafe {
                 let mut lanes = get_v(fp, vec).$get();
                 let $x = get(fp, value);
                 lanes[lane as usize % $n] = $e;
                 set_v(fp, dst, Vector::$from(lanes));
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -52,12 +52,12 @@ replace! {
 /// Splat handlers: every lane of `dst` is `f(src)` (a scalar).
 macro_rules! splat {
     ($($name:ident = $var:ident, |$x:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, src } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, src } {
             // SAFETY: as in `v_unary!`.
             unsafe {
                 let $x = get(fp, src);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -70,7 +70,7 @@ splat! {
     i64x2_splat = I64x2Splat, |x| Vector::from_u64x2([x; 2]);
 }
 
-handler!(fn i8x16_shuffle(pc, fp, mem, len, st) = I8x16Shuffle { dst, a, b, lanes } {
+handler!(fn i8x16_shuffle(pc, fp, mem, len, st, reg) = I8x16Shuffle { dst, a, b, lanes } {
     // SAFETY: as in `v_unary!`; `lanes` is an entry of the running function's constant
     // pool (made by the translator with the instruction).
     unsafe {
@@ -82,7 +82,7 @@ handler!(fn i8x16_shuffle(pc, fp, mem, len, st) = I8x16Shuffle { dst, a, b, lane
             if i < 16 { x[i] } else { y[i - 16] }
         });
         set_v(fp, dst, Vector::from_u8x16(r));
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 

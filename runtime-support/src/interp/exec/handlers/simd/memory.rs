@@ -14,7 +14,7 @@ use super::*;
 /// Load handlers: `dst = f(bytes)`, `bytes` the `$n` bytes at `addr + offset`.
 macro_rules! v_load {
     ($($name:ident, $name_m:ident = $var:ident, $var_m:ident, $n:literal, |$b:ident| $e:expr;)*) => {$(
-        handler!(fn $name_m(pc, fp, mem, len, st) = $var_m { dst, addr, offset, memory } {
+        handler!(fn $name_m(pc, fp, mem, len, st, reg) = $var_m { dst, addr, offset, memory } {
             // SAFETY: slots lie inside the frame; `access` checks the bounds.
             unsafe {
                 let Some(p) = access(st, mem, len, memory, get(fp, addr), offset, $n) else {
@@ -22,10 +22,10 @@ macro_rules! v_load {
                 };
                 let $b = std::ptr::read_unaligned(p as *const [u8; $n]);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, addr, offset } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, addr, offset } {
             // SAFETY: slots lie inside the frame; the access is bounds-checked against
             // memory 0's current length.
             unsafe {
@@ -35,7 +35,7 @@ macro_rules! v_load {
                 }
                 let $b = std::ptr::read_unaligned(mem.add(ea as usize) as *const [u8; $n]);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -78,7 +78,7 @@ v_load! {
 /// `addr + offset`.
 macro_rules! v_load_lane {
     ($($name:ident, $name_m:ident = $var:ident, $var_m:ident, $t:ty, $get:ident, $from:ident, $n:literal;)*) => {$(
-        handler!(fn $name_m(pc, fp, mem, len, st) = $var_m { vec, addr, offset, lane, memory } {
+        handler!(fn $name_m(pc, fp, mem, len, st, reg) = $var_m { vec, addr, offset, lane, memory } {
             // SAFETY: as in `v_load!`.
             unsafe {
                 let size = size_of::<$t>() as u64;
@@ -89,10 +89,10 @@ macro_rules! v_load_lane {
                 let mut lanes = get_v(fp, vec).$get();
                 lanes[lane as usize % $n] = x;
                 set_v(fp, vec, Vector::$from(lanes));
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
-        handler!(fn $name(pc, fp, mem, len, st) = $var { vec, addr, offset, lane } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { vec, addr, offset, lane } {
             // SAFETY: as in `v_load!`.
             unsafe {
                 let ea = get(fp, addr) as u32 as u64 + offset as u64;
@@ -103,7 +103,7 @@ macro_rules! v_load_lane {
                 let mut lanes = get_v(fp, vec).$get();
                 lanes[lane as usize % $n] = x;
                 set_v(fp, vec, Vector::$from(lanes));
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -116,18 +116,18 @@ v_load_lane! {
     v128_load64_lane, v128_load64_lane_m = V128Load64Lane, V128Load64LaneM, u64, u64x2, from_u64x2, 2;
 }
 
-handler!(fn v128_store_m(pc, fp, mem, len, st) = V128StoreM { addr, value, offset, memory } {
+handler!(fn v128_store_m(pc, fp, mem, len, st, reg) = V128StoreM { addr, value, offset, memory } {
     // SAFETY: as in `v_load!`.
     unsafe {
         let Some(p) = access(st, mem, len, memory, get(fp, addr), offset, 16) else {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::write_unaligned(p as *mut [u8; 16], get_v(fp, value).to_le_bytes());
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
-handler!(fn v128_store(pc, fp, mem, len, st) = V128Store { addr, value, offset } {
+handler!(fn v128_store(pc, fp, mem, len, st, reg) = V128Store { addr, value, offset } {
     // SAFETY: as in `v_load!`.
     unsafe {
         let ea = get(fp, addr) as u32 as u64 + offset as u64;
@@ -136,14 +136,14 @@ handler!(fn v128_store(pc, fp, mem, len, st) = V128Store { addr, value, offset }
         }
         let bytes = get_v(fp, value).to_le_bytes();
         std::ptr::write_unaligned(mem.add(ea as usize) as *mut [u8; 16], bytes);
-        dispatch(pc.add(1), fp, mem, len, st)
+        dispatch(pc.add(1), fp, mem, len, st, reg)
     }
 });
 
 /// Lane store handlers: lane `lane` of `value` to `addr + offset`.
 macro_rules! v_store_lane {
     ($($name:ident, $name_m:ident = $var:ident, $var_m:ident, $t:ty, $get:ident, $n:literal;)*) => {$(
-        handler!(fn $name_m(pc, fp, mem, len, st) = $var_m { addr, value, offset, lane, memory } {
+        handler!(fn $name_m(pc, fp, mem, len, st, reg) = $var_m { addr, value, offset, lane, memory } {
             // SAFETY: as in `v_load!`.
             unsafe {
                 let size = size_of::<$t>() as u64;
@@ -152,10 +152,10 @@ macro_rules! v_store_lane {
                 };
                 let x = get_v(fp, value).$get()[lane as usize % $n].to_le();
                 std::ptr::write_unaligned(p as *mut $t, x);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
-        handler!(fn $name(pc, fp, mem, len, st) = $var { addr, value, offset, lane } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset, lane } {
             // SAFETY: as in `v_load!`.
             unsafe {
                 let ea = get(fp, addr) as u32 as u64 + offset as u64;
@@ -164,7 +164,7 @@ macro_rules! v_store_lane {
                 }
                 let x = get_v(fp, value).$get()[lane as usize % $n].to_le();
                 std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, x);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};

@@ -78,13 +78,13 @@ fn mask<T: Mask>(c: bool) -> T {
 /// Handlers computing `dst = f(src)` on `v128`s.
 macro_rules! v_unary {
     ($($name:ident = $var:ident, |$x:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, src } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, src } {
             // SAFETY: translated slots (two for a v128) lie inside the current frame; `pc`
             // is not the last instruction (every function ends in `Return`).
             unsafe {
                 let $x = get_v(fp, src);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -93,13 +93,13 @@ macro_rules! v_unary {
 /// Handlers computing `dst = f(a, b)` on `v128`s.
 macro_rules! v_binary {
     ($($name:ident = $var:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, b } {
             // SAFETY: as in `v_unary!`.
             unsafe {
                 let $x = get_v(fp, a);
                 let $y = get_v(fp, b);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -108,7 +108,7 @@ macro_rules! v_binary {
 /// Handlers computing `dst = f(a, b, c)` on `v128`s, `c` named by the following `Aux`.
 macro_rules! v_ternary {
     ($($name:ident = $var:ident, |$x:ident, $y:ident, $z:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, b } {
             // SAFETY: as in `v_unary!`; the instruction is always followed by its `Aux` (then
             // by at least a `Return`).
             unsafe {
@@ -117,7 +117,7 @@ macro_rules! v_ternary {
                 let $y = get_v(fp, b);
                 let $z = get_v(fp, slot);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(2), fp, mem, len, st)
+                dispatch(pc.add(2), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -126,12 +126,12 @@ macro_rules! v_ternary {
 /// Handlers computing a scalar `dst = f(src)` of a `v128` (an i32 in the low bits).
 macro_rules! v_test {
     ($($name:ident = $var:ident, |$x:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, src } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, src } {
             // SAFETY: as in `v_unary!`.
             unsafe {
                 let $x = get_v(fp, src);
                 set(fp, dst, Bits::bits($e));
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};
@@ -140,13 +140,13 @@ macro_rules! v_test {
 /// Shift handlers: `dst = f(a, n)`, `n` the i32 count in slot `b`.
 macro_rules! v_shift {
     ($($name:ident = $var:ident, |$x:ident, $n:ident| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st) = $var { dst, a, b } {
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, b } {
             // SAFETY: as in `v_unary!`.
             unsafe {
                 let $x = get_v(fp, a);
                 let $n = get(fp, b) as u32;
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st)
+                dispatch(pc.add(1), fp, mem, len, st, reg)
             }
         });
     )*};

@@ -1,0 +1,174 @@
+//! Handlers of forwarded operands (see `interp::forward`): one operand is the result of
+//! the instruction just before, passed along in the `reg` register instead of read back
+//! from its slot. Each still writes its own result to its slot and passes it on in `reg`.
+
+use super::*;
+
+/// Loads from memory 0 at `reg + offset`: `dst = conv(value)`.
+macro_rules! load_r {
+    ($($name:ident = $var:ident, $t:ty, |$v:ident| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, offset } {
+            // SAFETY: `dst` lies inside the frame; the access is bounds-checked against
+            // memory 0's current length.
+            unsafe {
+                let ea = reg as u32 as u64 + offset as u64;
+                if ea + size_of::<$t>() as u64 > len {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                }
+                let $v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
+                let v = $e;
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
+            }
+        });
+    )*};
+}
+
+load_r! {
+    i32_load_r = I32LoadR, u32, |v| v as u64;
+    i64_load_r = I64LoadR, u64, |v| v;
+    i32_load8_u_r = I32Load8UR, u8, |v| v as u64;
+    i64_load32_u_r = I64Load32UR, u32, |v| v as u64;
+}
+
+/// i32 operations of `reg` and an immediate: `dst = f(reg, imm)`.
+macro_rules! binary_imm_r {
+    ($($name:ident = $var:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, imm } {
+            // SAFETY: `dst` lies inside the frame.
+            unsafe {
+                let ($x, $y) = (reg as u32, imm as u32);
+                let v = $e as u64;
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
+            }
+        });
+    )*};
+}
+
+binary_imm_r! {
+    i32_add_imm_r = I32AddImmR, |a, b| a.wrapping_add(b);
+    i32_and_imm_r = I32AndImmR, |a, b| a & b;
+    i32_shr_u_imm_r = I32ShrUImmR, |a, b| a.wrapping_shr(b);
+    i32_shl_imm_r = I32ShlImmR, |a, b| a.wrapping_shl(b);
+}
+
+handler!(fn i32_add_r(pc, fp, mem, len, st, reg) = I32AddR { dst, b } {
+    // SAFETY: `dst` and `b` lie inside the frame.
+    unsafe {
+        let v = (reg as u32).wrapping_add(get(fp, b) as u32) as u64;
+        set(fp, dst, v);
+        dispatch(pc.add(1), fp, mem, len, st, v)
+    }
+});
+
+handler!(fn i32_shr_u_and_imm_r(pc, fp, mem, len, st, reg) = I32ShrUAndImmR { t, shift, dst, mask } {
+    // SAFETY: `t` and `dst` lie inside the frame.
+    unsafe {
+        let v = (reg as u32) >> shift;
+        set(fp, t as Slot, v as u64);
+        let r = (v & mask as u32) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
+    }
+});
+
+handler!(fn br_if_nez_r(pc, fp, mem, len, st, reg) = BrIfNezR { target } {
+    // SAFETY: branch targets lie inside the current function.
+    unsafe {
+        if reg as u32 != 0 {
+            dispatch(jump(pc, target), fp, mem, len, st, reg)
+        } else {
+            dispatch(pc.add(1), fp, mem, len, st, reg)
+        }
+    }
+});
+
+handler!(fn br_if_eqz_r(pc, fp, mem, len, st, reg) = BrIfEqzR { target } {
+    // SAFETY: branch targets lie inside the current function.
+    unsafe {
+        if reg as u32 == 0 {
+            dispatch(jump(pc, target), fp, mem, len, st, reg)
+        } else {
+            dispatch(pc.add(1), fp, mem, len, st, reg)
+        }
+    }
+});
+
+handler!(fn br_table_r(pc, fp, mem, len, st, reg) = BrTableR { len: entries } {
+    // SAFETY: as in `br_table`.
+    unsafe {
+        let entry = pc.add(1 + (reg as u32).min(entries) as usize);
+        let Op::Br { target } = (*entry).op else { std::hint::unreachable_unchecked() };
+        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st, reg)
+    }
+});
+
+/// Stores of `reg` to memory 0 at `addr + offset`.
+macro_rules! store_r {
+    ($($name:ident = $var:ident, $t:ty;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, offset } {
+            // SAFETY: `addr` lies inside the frame; the access is bounds-checked against
+            // memory 0's current length.
+            unsafe {
+                let ea = get(fp, addr) as u32 as u64 + offset as u64;
+                if ea + size_of::<$t>() as u64 > len {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                }
+                std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, (reg as $t).to_le());
+                dispatch(pc.add(1), fp, mem, len, st, reg)
+            }
+        });
+    )*};
+}
+
+store_r! {
+    i32_store_r = I32StoreR, u32;
+    i64_store_r = I64StoreR, u64;
+    i32_store8_r = I32Store8R, u8;
+}
+
+/// Compare-and-branch handlers on `reg` and a slot (`b: slot`) or the immediate
+/// (`imm: imm`): jump to `target` when `f(reg, operand)` holds.
+macro_rules! branch_r {
+    ($($name:ident = $var:ident { $field:ident: $kind:ident }, |$x:ident: $t:ty, $y:ident| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { $field, target } {
+            // SAFETY: slots lie inside the frame; the target and the next instruction
+            // belong to the current function.
+            unsafe {
+                let $x = reg as $t;
+                let $y = branch_r!(@operand fp, $field, $kind) as $t;
+                if $e {
+                    dispatch(jump(pc, target), fp, mem, len, st, reg)
+                } else {
+                    dispatch(pc.add(1), fp, mem, len, st, reg)
+                }
+            }
+        });
+    )*};
+    (@operand $fp:ident, $f:ident, slot) => { get($fp, $f) };
+    (@operand $fp:ident, $f:ident, imm) => { $f };
+}
+
+branch_r! {
+    br_i32_eq_r = BrI32EqR { b: slot }, |x: u32, y| x == y;
+    br_i32_ne_r = BrI32NeR { b: slot }, |x: u32, y| x != y;
+    br_i32_lt_s_r = BrI32LtSR { b: slot }, |x: i32, y| x < y;
+    br_i32_lt_u_r = BrI32LtUR { b: slot }, |x: u32, y| x < y;
+    br_i32_gt_s_r = BrI32GtSR { b: slot }, |x: i32, y| x > y;
+    br_i32_gt_u_r = BrI32GtUR { b: slot }, |x: u32, y| x > y;
+    br_i32_le_s_r = BrI32LeSR { b: slot }, |x: i32, y| x <= y;
+    br_i32_le_u_r = BrI32LeUR { b: slot }, |x: u32, y| x <= y;
+    br_i32_ge_s_r = BrI32GeSR { b: slot }, |x: i32, y| x >= y;
+    br_i32_ge_u_r = BrI32GeUR { b: slot }, |x: u32, y| x >= y;
+    br_i32_eq_imm_r = BrI32EqImmR { imm: imm }, |x: u32, y| x == y;
+    br_i32_ne_imm_r = BrI32NeImmR { imm: imm }, |x: u32, y| x != y;
+    br_i32_lt_s_imm_r = BrI32LtSImmR { imm: imm }, |x: i32, y| x < y;
+    br_i32_lt_u_imm_r = BrI32LtUImmR { imm: imm }, |x: u32, y| x < y;
+    br_i32_gt_s_imm_r = BrI32GtSImmR { imm: imm }, |x: i32, y| x > y;
+    br_i32_gt_u_imm_r = BrI32GtUImmR { imm: imm }, |x: u32, y| x > y;
+    br_i32_le_s_imm_r = BrI32LeSImmR { imm: imm }, |x: i32, y| x <= y;
+    br_i32_le_u_imm_r = BrI32LeUImmR { imm: imm }, |x: u32, y| x <= y;
+    br_i32_ge_s_imm_r = BrI32GeSImmR { imm: imm }, |x: i32, y| x >= y;
+    br_i32_ge_u_imm_r = BrI32GeUImmR { imm: imm }, |x: u32, y| x >= y;
+}

@@ -1,0 +1,184 @@
+//! Operand forwarding: an instruction whose operand is the result of the instruction just
+//! before it takes that operand from a register instead of reading it back from its slot.
+//!
+//! Handlers pass a register, `reg`, along with the hot state. The producers listed in
+//! [`result_slot`] (the integer and load handler families, and every forwarded form) put
+//! their result in it as well as in their `dst` slot; the others pass it on unchanged. A
+//! consumer of [`forwarded`] form reads `reg` where its plain form reads the slot. Reading
+//! the slot back costs a store-to-load forwarding delay on the critical path of every
+//! dependent pair, which is most of what decoder loops (Lua's, a compressor's) execute.
+//!
+//! The pass runs last, on absolute branch targets, and rewrites a consumer only when no
+//! branch targets it, so it is reached only from its producer; the slot is written too,
+//! so the rewrite is correct whatever reads the slot later. Instructions keep their
+//! positions and wasm offsets.
+
+use super::ir::{Op, Slot};
+
+/// Rewrites each instruction of `code` whose operand is its predecessor's result (and that
+/// no branch targets) to its forwarded form.
+pub fn forward_results(code: &mut [Op]) {
+    let mut targeted = vec![false; code.len() + 1];
+    for op in code.iter_mut() {
+        if let Some(t) = op.target_mut() {
+            targeted[*t as usize] = true;
+        }
+    }
+    for i in 1..code.len() {
+        if targeted[i] {
+            continue;
+        }
+        if let Some(d) = result_slot(code[i - 1])
+            && let Some(op) = forwarded(code[i], d)
+        {
+            code[i] = op;
+        }
+    }
+}
+
+/// The slot whose value `op`'s handler also leaves in `reg`, if it does.
+fn result_slot(op: Op) -> Option<Slot> {
+    Some(match op {
+        Op::I32Eqz { dst, .. }
+        | Op::I32Clz { dst, .. }
+        | Op::I32Ctz { dst, .. }
+        | Op::I32Popcnt { dst, .. }
+        | Op::I32Extend8S { dst, .. }
+        | Op::I32Extend16S { dst, .. }
+        | Op::I32Eq { dst, .. }
+        | Op::I32Ne { dst, .. }
+        | Op::I32LtS { dst, .. }
+        | Op::I32LtU { dst, .. }
+        | Op::I32GtS { dst, .. }
+        | Op::I32GtU { dst, .. }
+        | Op::I32LeS { dst, .. }
+        | Op::I32LeU { dst, .. }
+        | Op::I32GeS { dst, .. }
+        | Op::I32GeU { dst, .. }
+        | Op::I32Add { dst, .. }
+        | Op::I32Sub { dst, .. }
+        | Op::I32Mul { dst, .. }
+        | Op::I32And { dst, .. }
+        | Op::I32Or { dst, .. }
+        | Op::I32Xor { dst, .. }
+        | Op::I32Shl { dst, .. }
+        | Op::I32ShrS { dst, .. }
+        | Op::I32ShrU { dst, .. }
+        | Op::I32Rotl { dst, .. }
+        | Op::I32Rotr { dst, .. }
+        | Op::I32EqImm { dst, .. }
+        | Op::I32NeImm { dst, .. }
+        | Op::I32LtSImm { dst, .. }
+        | Op::I32LtUImm { dst, .. }
+        | Op::I32GtSImm { dst, .. }
+        | Op::I32GtUImm { dst, .. }
+        | Op::I32LeSImm { dst, .. }
+        | Op::I32LeUImm { dst, .. }
+        | Op::I32GeSImm { dst, .. }
+        | Op::I32GeUImm { dst, .. }
+        | Op::I32AddImm { dst, .. }
+        | Op::I32MulImm { dst, .. }
+        | Op::I32AndImm { dst, .. }
+        | Op::I32OrImm { dst, .. }
+        | Op::I32XorImm { dst, .. }
+        | Op::I32ShlImm { dst, .. }
+        | Op::I32ShrSImm { dst, .. }
+        | Op::I32ShrUImm { dst, .. }
+        | Op::I32RotlImm { dst, .. }
+        | Op::I64Eqz { dst, .. }
+        | Op::I64Eq { dst, .. }
+        | Op::I64Ne { dst, .. }
+        | Op::I64LtU { dst, .. }
+        | Op::I64LtS { dst, .. }
+        | Op::I64GtU { dst, .. }
+        | Op::I64GtS { dst, .. }
+        | Op::I64LeU { dst, .. }
+        | Op::I64LeS { dst, .. }
+        | Op::I64GeU { dst, .. }
+        | Op::I64GeS { dst, .. }
+        | Op::I32Load { dst, .. }
+        | Op::I32Load8S { dst, .. }
+        | Op::I32Load8U { dst, .. }
+        | Op::I32Load16S { dst, .. }
+        | Op::I32Load16U { dst, .. }
+        | Op::I64Load { dst, .. }
+        | Op::I64Load32U { dst, .. }
+        | Op::I32LoadR { dst, .. }
+        | Op::I64LoadR { dst, .. }
+        | Op::I32Load8UR { dst, .. }
+        | Op::I64Load32UR { dst, .. }
+        | Op::I32AddR { dst, .. }
+        | Op::I32AddImmR { dst, .. }
+        | Op::I32AndImmR { dst, .. }
+        | Op::I32ShrUImmR { dst, .. }
+        | Op::I32ShlImmR { dst, .. } => dst,
+        Op::I32ShrUAndImm { dst, .. }
+        | Op::I32AndShlImm { dst, .. }
+        | Op::I32ShrUAndImmR { dst, .. } => dst as Slot,
+        _ => return None,
+    })
+}
+
+/// `op` with its operand in slot `d` taken from `reg` instead, if it has such a form.
+fn forwarded(op: Op, d: Slot) -> Option<Op> {
+    Some(match op {
+        Op::I32Load { dst, addr, offset } if addr == d => Op::I32LoadR { dst, offset },
+        Op::I64Load { dst, addr, offset } if addr == d => Op::I64LoadR { dst, offset },
+        Op::I32Load8U { dst, addr, offset } if addr == d => Op::I32Load8UR { dst, offset },
+        Op::I64Load32U { dst, addr, offset } if addr == d => Op::I64Load32UR { dst, offset },
+        Op::I32Add { dst, a, b } if a == d => Op::I32AddR { dst, b },
+        Op::I32Add { dst, a, b } if b == d => Op::I32AddR { dst, b: a },
+        Op::I32AddImm { dst, a, imm } if a == d => Op::I32AddImmR { dst, imm },
+        Op::I32AndImm { dst, a, imm } if a == d => Op::I32AndImmR { dst, imm },
+        Op::I32ShrUImm { dst, a, imm } if a == d => Op::I32ShrUImmR { dst, imm },
+        Op::I32ShlImm { dst, a, imm } if a == d => Op::I32ShlImmR { dst, imm },
+        Op::I32ShrUAndImm { t, a, shift, dst, mask } if a as Slot == d => {
+            Op::I32ShrUAndImmR { t, shift, dst, mask }
+        }
+        Op::BrIfNez { cond, target } if cond == d => Op::BrIfNezR { target },
+        Op::BrIfEqz { cond, target } if cond == d => Op::BrIfEqzR { target },
+        Op::BrTable { index, len } if index == d => Op::BrTableR { len },
+        Op::I32Store { addr, value, offset } if value == d => Op::I32StoreR { addr, offset },
+        Op::I64Store { addr, value, offset } if value == d => Op::I64StoreR { addr, offset },
+        Op::I32Store8 { addr, value, offset } if value == d => Op::I32Store8R { addr, offset },
+        _ => return forwarded_branch(op, d),
+    })
+}
+
+/// A compare-and-branch `op` with its operand in slot `d` taken from `reg` (as the left
+/// operand: a right one swaps sides, which turns `<` into `>`).
+fn forwarded_branch(op: Op, d: Slot) -> Option<Op> {
+    Some(match op {
+        Op::BrI32Eq { a, b, target } if a == d => Op::BrI32EqR { b, target },
+        Op::BrI32Eq { a, b, target } if b == d => Op::BrI32EqR { b: a, target },
+        Op::BrI32Ne { a, b, target } if a == d => Op::BrI32NeR { b, target },
+        Op::BrI32Ne { a, b, target } if b == d => Op::BrI32NeR { b: a, target },
+        Op::BrI32LtS { a, b, target } if a == d => Op::BrI32LtSR { b, target },
+        Op::BrI32LtS { a, b, target } if b == d => Op::BrI32GtSR { b: a, target },
+        Op::BrI32LtU { a, b, target } if a == d => Op::BrI32LtUR { b, target },
+        Op::BrI32LtU { a, b, target } if b == d => Op::BrI32GtUR { b: a, target },
+        Op::BrI32GtS { a, b, target } if a == d => Op::BrI32GtSR { b, target },
+        Op::BrI32GtS { a, b, target } if b == d => Op::BrI32LtSR { b: a, target },
+        Op::BrI32GtU { a, b, target } if a == d => Op::BrI32GtUR { b, target },
+        Op::BrI32GtU { a, b, target } if b == d => Op::BrI32LtUR { b: a, target },
+        Op::BrI32LeS { a, b, target } if a == d => Op::BrI32LeSR { b, target },
+        Op::BrI32LeS { a, b, target } if b == d => Op::BrI32GeSR { b: a, target },
+        Op::BrI32LeU { a, b, target } if a == d => Op::BrI32LeUR { b, target },
+        Op::BrI32LeU { a, b, target } if b == d => Op::BrI32GeUR { b: a, target },
+        Op::BrI32GeS { a, b, target } if a == d => Op::BrI32GeSR { b, target },
+        Op::BrI32GeS { a, b, target } if b == d => Op::BrI32LeSR { b: a, target },
+        Op::BrI32GeU { a, b, target } if a == d => Op::BrI32GeUR { b, target },
+        Op::BrI32GeU { a, b, target } if b == d => Op::BrI32LeUR { b: a, target },
+        Op::BrI32EqImm { a, imm, target } if a == d => Op::BrI32EqImmR { imm, target },
+        Op::BrI32NeImm { a, imm, target } if a == d => Op::BrI32NeImmR { imm, target },
+        Op::BrI32LtSImm { a, imm, target } if a == d => Op::BrI32LtSImmR { imm, target },
+        Op::BrI32LtUImm { a, imm, target } if a == d => Op::BrI32LtUImmR { imm, target },
+        Op::BrI32GtSImm { a, imm, target } if a == d => Op::BrI32GtSImmR { imm, target },
+        Op::BrI32GtUImm { a, imm, target } if a == d => Op::BrI32GtUImmR { imm, target },
+        Op::BrI32LeSImm { a, imm, target } if a == d => Op::BrI32LeSImmR { imm, target },
+        Op::BrI32LeUImm { a, imm, target } if a == d => Op::BrI32LeUImmR { imm, target },
+        Op::BrI32GeSImm { a, imm, target } if a == d => Op::BrI32GeSImmR { imm, target },
+        Op::BrI32GeUImm { a, imm, target } if a == d => Op::BrI32GeUImmR { imm, target },
+        _ => return None,
+    })
+}
