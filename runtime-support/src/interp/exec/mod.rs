@@ -123,7 +123,7 @@ fn execute(
         base_depth,
         unwind: None,
         #[cfg(not(kiln_tail_dispatch))]
-        regs: dispatch::Regs { pc: func.code.as_ptr(), fp, mem, len: mem_len },
+        regs: dispatch::Regs { pc: func.code.as_ptr(), fp, mem, len: mem_len, reg: 0 },
     };
     // SAFETY: the frame is set up for `func` inside the store's stack; the state describes it.
     let exit = unsafe { dispatch::run(func.code.as_ptr(), fp, mem, mem_len, &mut state, 0) };
