@@ -1,5 +1,5 @@
 //! Prints the interpreter's translation of a benchmark workload, one instruction per line:
-//! `dis <fib|sieve|matmul|kernels> [function-name filter]`.
+//! `dis <fib|sieve|matmul|kernels|FILE.wasm> [function-name filter]`.
 
 use std::process::ExitCode;
 
@@ -12,7 +12,11 @@ fn main() -> ExitCode {
         "sieve" => wat::parse_str(kiln_bench::SIEVE_WAT).map_err(|e| e.to_string()),
         "matmul" => wat::parse_str(kiln_bench::MATMUL_WAT).map_err(|e| e.to_string()),
         "kernels" => kiln_tests::kernels_wasm(),
-        _ => Err("usage: dis <fib|sieve|matmul|kernels> [function-name filter]".to_string()),
+        path if path.ends_with(".wasm") => std::fs::read(path).map_err(|e| format!("{path}: {e}")),
+        _ => {
+            Err("usage: dis <fib|sieve|matmul|kernels|FILE.wasm> [function-name filter]"
+                .to_string())
+        }
     };
     let result = wasm.and_then(|wasm| {
         let rt = kiln::Runtime::with_config(kiln::RuntimeConfig::interpreter());

@@ -2,7 +2,8 @@
 //! before it takes that operand from a register instead of reading it back from its slot.
 //!
 //! Handlers pass a register, `reg`, along with the hot state. The producers listed in
-//! [`result_slot`] (the integer and load handler families, and every forwarded form) put
+//! [`result_slot`] (the integer and load handler families, `global.get`, copies, some
+//! fused instructions, and every forwarded form) put
 //! their result in it as well as in their `dst` slot; the others pass it on unchanged. A
 //! consumer of [`forwarded`] form reads `reg` where its plain form reads the slot. Reading
 //! the slot back costs a store-to-load forwarding delay on the critical path of every
@@ -111,10 +112,14 @@ fn result_slot(op: Op) -> Option<Slot> {
         | Op::I32AddImmR { dst, .. }
         | Op::I32AndImmR { dst, .. }
         | Op::I32ShrUImmR { dst, .. }
-        | Op::I32ShlImmR { dst, .. } => dst,
+        | Op::I32ShlImmR { dst, .. }
+        | Op::GlobalGet { dst, .. }
+        | Op::Copy { dst, .. } => dst,
         Op::I32ShrUAndImm { dst, .. }
         | Op::I32AndShlImm { dst, .. }
-        | Op::I32ShrUAndImmR { dst, .. } => dst as Slot,
+        | Op::I32LoadThenAddImm { dst, .. }
+        | Op::I32ShrUAndImmR { dst, .. }
+        | Op::I32LoadThenAddImmR { dst, .. } => dst as Slot,
         _ => return None,
     })
 }
@@ -134,6 +139,9 @@ fn forwarded(op: Op, d: Slot) -> Option<Op> {
         Op::I32ShlImm { dst, a, imm } if a == d => Op::I32ShlImmR { dst, imm },
         Op::I32ShrUAndImm { t, a, shift, dst, mask } if a as Slot == d => {
             Op::I32ShrUAndImmR { t, shift, dst, mask }
+        }
+        Op::I32LoadThenAddImm { t, addr, dst, offset, imm } if addr as Slot == d => {
+            Op::I32LoadThenAddImmR { t, dst, offset, imm }
         }
         Op::BrIfNez { cond, target } if cond == d => Op::BrIfNezR { target },
         Op::BrIfEqz { cond, target } if cond == d => Op::BrIfEqzR { target },

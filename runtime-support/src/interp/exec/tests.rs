@@ -1065,7 +1065,7 @@ fn disassembly_prints_names_and_operand_roles() {
             "i32_mul_imm dst=s1 a=s0 imm=7",
             "global_set src=s1 global=0",
             "global_get dst=s2 global=0",
-            "i32_add dst=s1 a=s0 b=s2",
+            "i32_add_r dst=s1 b=s0",
             "ret_slot src=s1",
         ],
         "{listing}"
@@ -1257,6 +1257,15 @@ fn forwarded_operands() {
             (i64.add (i64.add (i64.load8_u offset=16 (local.get $p))
                               (i64.load32_u offset=20 (local.get $p)))
                      (i64.load offset=24 (local.get $p))))
+          ;; Lua's dispatch: a jump table's entry, indexed by a masked and scaled opcode.
+          (func (export "jump") (param $x i32) (result i32)
+            (block $c (block $b (block $a
+              (br_table $a $b $c
+                (i32.add (i32.load (i32.shl (i32.and (local.get $x) (i32.const 1)) (i32.const 2)))
+                         (i32.const -42))))
+              (return (i32.const 10)))
+              (return (i32.const 20)))
+            (i32.const 30))
           (func (export "masked") (param $p i32) (result i32)
             (i32.load (i32.and (local.get $p) (i32.const 4))))
           (func (export "switch") (param $x i32) (result i32)
@@ -1319,6 +1328,7 @@ fn forwarded_operands() {
         let want = [10, 20, 30, 30][((x + 1) & 3) as usize];
         assert_eq!(m.i32("switch", &[x]), want, "switch {x}");
         assert_eq!(m.i32("test", &[x]), if x & 6 == 0 { 1 } else { 2 }, "test {x}");
+        assert_eq!(m.i32("jump", &[x]), if x & 1 == 1 { 10 } else { 30 }, "jump {x}");
     }
     for n in [1, 2, 5, 10] {
         assert_eq!(m.i32("loop_head", &[n]), n * (n + 1) / 2, "loop_head {n}");

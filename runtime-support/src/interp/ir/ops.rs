@@ -179,6 +179,10 @@ macro_rules! for_each_op {
             br_if_eqz_r = BrIfEqzR { target: Target };
             /// `br_table` on index `r`; followed by `len + 1` `Br` instructions as `BrTable`.
             br_table_r = BrTableR { len: u32 };
+            /// `t = i32.load(r + offset); dst = t + imm` (as `I32LoadThenAddImm`).
+            i32_load_then_add_imm_r = I32LoadThenAddImmR {
+                t: Slot16, dst: Slot16, offset: u32, imm: i32
+            };
             /// `i32.store(addr + offset, r)`.
             i32_store_r = I32StoreR { addr: Src, offset: u32 };
             /// `i64.store(addr + offset, r)`.

@@ -228,8 +228,9 @@ handler!(fn br_table(pc, fp, mem, len, st, reg) = BrTable { index, len: entries 
 handler!(fn copy(pc, fp, mem, len, st, reg) = Copy { dst, src } {
     // SAFETY: as in `unary!`.
     unsafe {
-        set(fp, dst, get(fp, src));
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        let v = get(fp, src);
+        set(fp, dst, v);
+        dispatch(pc.add(1), fp, mem, len, st, v)
     }
 });
 

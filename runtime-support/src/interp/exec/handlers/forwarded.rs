@@ -31,6 +31,22 @@ load_r! {
     i64_load32_u_r = I64Load32UR, u32, |v| v as u64;
 }
 
+handler!(fn i32_load_then_add_imm_r(pc, fp, mem, len, st, reg) = I32LoadThenAddImmR { t, dst, offset, imm } {
+    // SAFETY: `t` and `dst` lie inside the frame; the access is bounds-checked against
+    // memory 0's current length.
+    unsafe {
+        let ea = reg as u32 as u64 + offset as u64;
+        if ea + 4 > len {
+            return trap(pc, st, TrapCode::MemoryOutOfBounds);
+        }
+        let v = u32::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u32));
+        set(fp, t as Slot, v as u64);
+        let r = v.wrapping_add(imm as u32) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
+    }
+});
+
 /// i32 operations of `reg` and an immediate: `dst = f(reg, imm)`.
 macro_rules! binary_imm_r {
     ($($name:ident = $var:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(

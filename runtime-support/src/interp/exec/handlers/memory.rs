@@ -420,8 +420,9 @@ handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st, reg) = I32LoadThenAddImm
         }
         let v = u32::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u32));
         set(fp, t as Slot, v as u64);
-        set(fp, dst as Slot, v.wrapping_add(imm as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        let r = v.wrapping_add(imm as u32) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
     }
 });
 

@@ -7,8 +7,9 @@ handler!(fn global_get(pc, fp, mem, len, st, reg) = GlobalGet { dst, global } {
     // SAFETY: the slot lies in the frame; `global` is a validated index of the live
     // instance, whose global storage lives with its owner.
     unsafe {
-        set(fp, dst, (**(*st).cache.globals.add(global as usize)).get().bits());
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        let v = (**(*st).cache.globals.add(global as usize)).get().bits();
+        set(fp, dst, v);
+        dispatch(pc.add(1), fp, mem, len, st, v)
     }
 });
 
