@@ -113,6 +113,18 @@ fn result_slot(op: Op) -> Option<Slot> {
         | Op::I32AndImmR { dst, .. }
         | Op::I32ShrUImmR { dst, .. }
         | Op::I32ShlImmR { dst, .. }
+        | Op::I32SubR { dst, .. }
+        | Op::I32MulR { dst, .. }
+        | Op::I32AndR { dst, .. }
+        | Op::I32OrR { dst, .. }
+        | Op::I32XorR { dst, .. }
+        | Op::I32ShlR { dst, .. }
+        | Op::I32ShrUR { dst, .. }
+        | Op::I32ShrSR { dst, .. }
+        | Op::I32OrImmR { dst, .. }
+        | Op::I32XorImmR { dst, .. }
+        | Op::I32MulImmR { dst, .. }
+        | Op::I32ShrSImmR { dst, .. }
         | Op::GlobalGet { dst, .. }
         | Op::Copy { dst, .. } => dst,
         Op::I32ShrUAndImm { dst, .. }
@@ -133,6 +145,22 @@ fn forwarded(op: Op, d: Slot) -> Option<Op> {
         Op::I64Load32U { dst, addr, offset } if addr == d => Op::I64Load32UR { dst, offset },
         Op::I32Add { dst, a, b } if a == d => Op::I32AddR { dst, b },
         Op::I32Add { dst, a, b } if b == d => Op::I32AddR { dst, b: a },
+        Op::I32Sub { dst, a, b } if a == d => Op::I32SubR { dst, b },
+        Op::I32Mul { dst, a, b } if a == d => Op::I32MulR { dst, b },
+        Op::I32Mul { dst, a, b } if b == d => Op::I32MulR { dst, b: a },
+        Op::I32And { dst, a, b } if a == d => Op::I32AndR { dst, b },
+        Op::I32And { dst, a, b } if b == d => Op::I32AndR { dst, b: a },
+        Op::I32Or { dst, a, b } if a == d => Op::I32OrR { dst, b },
+        Op::I32Or { dst, a, b } if b == d => Op::I32OrR { dst, b: a },
+        Op::I32Xor { dst, a, b } if a == d => Op::I32XorR { dst, b },
+        Op::I32Xor { dst, a, b } if b == d => Op::I32XorR { dst, b: a },
+        Op::I32Shl { dst, a, b } if a == d => Op::I32ShlR { dst, b },
+        Op::I32ShrU { dst, a, b } if a == d => Op::I32ShrUR { dst, b },
+        Op::I32ShrS { dst, a, b } if a == d => Op::I32ShrSR { dst, b },
+        Op::I32OrImm { dst, a, imm } if a == d => Op::I32OrImmR { dst, imm },
+        Op::I32XorImm { dst, a, imm } if a == d => Op::I32XorImmR { dst, imm },
+        Op::I32MulImm { dst, a, imm } if a == d => Op::I32MulImmR { dst, imm },
+        Op::I32ShrSImm { dst, a, imm } if a == d => Op::I32ShrSImmR { dst, imm },
         Op::I32AddImm { dst, a, imm } if a == d => Op::I32AddImmR { dst, imm },
         Op::I32AndImm { dst, a, imm } if a == d => Op::I32AndImmR { dst, imm },
         Op::I32ShrUImm { dst, a, imm } if a == d => Op::I32ShrUImmR { dst, imm },

@@ -1266,6 +1266,29 @@ fn forwarded_operands() {
               (return (i32.const 10)))
               (return (i32.const 20)))
             (i32.const 30))
+          ;; Each operator's left (or, commuted, right) operand is its predecessor's result.
+          (func (export "chain") (param $x i32) (param $y i32) (result i32)
+            (i32.shr_s
+              (i32.mul
+                (i32.xor
+                  (i32.or
+                    (i32.shr_s
+                      (i32.shr_u
+                        (i32.shl
+                          (i32.xor
+                            (i32.or (local.get $x)
+                              (i32.and
+                                (i32.mul (local.get $y)
+                                  (i32.sub (i32.add (local.get $x) (local.get $y)) (local.get $y)))
+                                (local.get $x)))
+                            (local.get $y))
+                          (local.get $y))
+                        (local.get $x))
+                      (local.get $y))
+                    (i32.const 0x100))
+                  (i32.const -0x55))
+                (i32.const 0x1001))
+              (i32.const 3)))
           (func (export "masked") (param $p i32) (result i32)
             (i32.load (i32.and (local.get $p) (i32.const 4))))
           (func (export "switch") (param $x i32) (result i32)
@@ -1343,6 +1366,13 @@ fn forwarded_operands() {
                 | ((n != x.wrapping_sub(3)) as i32) << 3;
             assert_eq!(m.i32("cmp", &[x, n]), want, "cmp {x} {n}");
         }
+    }
+    for (x, y) in [(0i32, 0i32), (1, 2), (-7, 3), (123456, -9), (i32::MIN, 31), (0x7f, 33)] {
+        let t = x.wrapping_add(y).wrapping_sub(y);
+        let t = x | (y.wrapping_mul(t) & x);
+        let t = ((t ^ y).wrapping_shl(y as u32) as u32).wrapping_shr(x as u32) as i32;
+        let t = ((t.wrapping_shr(y as u32) | 0x100) ^ -0x55).wrapping_mul(0x1001) >> 3;
+        assert_eq!(m.i32("chain", &[x, y]), t, "chain {x} {y}");
     }
     for (p, x) in [(0u64, 0i32), (1, 255), (2, 70000), (3, -1)] {
         let want = ((x.wrapping_add(1) as u8) as u64)

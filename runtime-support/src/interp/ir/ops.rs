@@ -183,6 +183,30 @@ macro_rules! for_each_op {
             i32_load_then_add_imm_r = I32LoadThenAddImmR {
                 t: Slot16, dst: Slot16, offset: u32, imm: i32
             };
+            /// `dst = r sub b` (i32).
+            i32_sub_r = I32SubR { dst: Dst, b: Src };
+            /// `dst = r mul b` (i32).
+            i32_mul_r = I32MulR { dst: Dst, b: Src };
+            /// `dst = r and b` (i32).
+            i32_and_r = I32AndR { dst: Dst, b: Src };
+            /// `dst = r or b` (i32).
+            i32_or_r = I32OrR { dst: Dst, b: Src };
+            /// `dst = r xor b` (i32).
+            i32_xor_r = I32XorR { dst: Dst, b: Src };
+            /// `dst = r shl b` (i32).
+            i32_shl_r = I32ShlR { dst: Dst, b: Src };
+            /// `dst = r shr_u b` (i32).
+            i32_shr_u_r = I32ShrUR { dst: Dst, b: Src };
+            /// `dst = r shr_s b` (i32).
+            i32_shr_s_r = I32ShrSR { dst: Dst, b: Src };
+            /// `dst = r or imm` (i32).
+            i32_or_imm_r = I32OrImmR { dst: Dst, imm: i32 };
+            /// `dst = r xor imm` (i32).
+            i32_xor_imm_r = I32XorImmR { dst: Dst, imm: i32 };
+            /// `dst = r mul imm` (i32).
+            i32_mul_imm_r = I32MulImmR { dst: Dst, imm: i32 };
+            /// `dst = r shr_s imm` (i32).
+            i32_shr_s_imm_r = I32ShrSImmR { dst: Dst, imm: i32 };
             /// `i32.store(addr + offset, r)`.
             i32_store_r = I32StoreR { addr: Src, offset: u32 };
             /// `i64.store(addr + offset, r)`.

@@ -63,20 +63,42 @@ macro_rules! binary_imm_r {
 }
 
 binary_imm_r! {
+    i32_or_imm_r = I32OrImmR, |a, b| a | b;
+    i32_xor_imm_r = I32XorImmR, |a, b| a ^ b;
+    i32_mul_imm_r = I32MulImmR, |a, b| a.wrapping_mul(b);
+    i32_shr_s_imm_r = I32ShrSImmR, |a, b| (a as i32).wrapping_shr(b) as u32;
     i32_add_imm_r = I32AddImmR, |a, b| a.wrapping_add(b);
     i32_and_imm_r = I32AndImmR, |a, b| a & b;
     i32_shr_u_imm_r = I32ShrUImmR, |a, b| a.wrapping_shr(b);
     i32_shl_imm_r = I32ShlImmR, |a, b| a.wrapping_shl(b);
 }
 
-handler!(fn i32_add_r(pc, fp, mem, len, st, reg) = I32AddR { dst, b } {
-    // SAFETY: `dst` and `b` lie inside the frame.
-    unsafe {
-        let v = (reg as u32).wrapping_add(get(fp, b) as u32) as u64;
-        set(fp, dst, v);
-        dispatch(pc.add(1), fp, mem, len, st, v)
-    }
-});
+/// i32 operations of `reg` and a slot: `dst = f(reg, b)`.
+macro_rules! binary_r {
+    ($($name:ident = $var:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, b } {
+            // SAFETY: `dst` and `b` lie inside the frame.
+            unsafe {
+                let ($x, $y) = (reg as u32, get(fp, b) as u32);
+                let v = $e as u64;
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
+            }
+        });
+    )*};
+}
+
+binary_r! {
+    i32_add_r = I32AddR, |a, b| a.wrapping_add(b);
+    i32_sub_r = I32SubR, |a, b| a.wrapping_sub(b);
+    i32_mul_r = I32MulR, |a, b| a.wrapping_mul(b);
+    i32_and_r = I32AndR, |a, b| a & b;
+    i32_or_r = I32OrR, |a, b| a | b;
+    i32_xor_r = I32XorR, |a, b| a ^ b;
+    i32_shl_r = I32ShlR, |a, b| a.wrapping_shl(b);
+    i32_shr_u_r = I32ShrUR, |a, b| a.wrapping_shr(b);
+    i32_shr_s_r = I32ShrSR, |a, b| (a as i32).wrapping_shr(b) as u32;
+}
 
 handler!(fn i32_shr_u_and_imm_r(pc, fp, mem, len, st, reg) = I32ShrUAndImmR { t, shift, dst, mask } {
     // SAFETY: `t` and `dst` lie inside the frame.
