@@ -86,6 +86,29 @@ fn result_slot(op: Op) -> Option<Slot> {
         | Op::I32ShrSImm { dst, .. }
         | Op::I32ShrUImm { dst, .. }
         | Op::I32RotlImm { dst, .. }
+        | Op::I32DivS { dst, .. }
+        | Op::I32DivU { dst, .. }
+        | Op::I32RemS { dst, .. }
+        | Op::I32RemU { dst, .. }
+        | Op::I64Add { dst, .. }
+        | Op::I64Sub { dst, .. }
+        | Op::I64Mul { dst, .. }
+        | Op::I64And { dst, .. }
+        | Op::I64Or { dst, .. }
+        | Op::I64Xor { dst, .. }
+        | Op::I64Shl { dst, .. }
+        | Op::I64ShrS { dst, .. }
+        | Op::I64ShrU { dst, .. }
+        | Op::I64AddImm { dst, .. }
+        | Op::I64AndImm { dst, .. }
+        | Op::I64OrImm { dst, .. }
+        | Op::I64ShlImm { dst, .. }
+        | Op::I64ShrUImm { dst, .. }
+        | Op::I64ExtendI32S { dst, .. }
+        | Op::I64ExtendI32U { dst, .. }
+        | Op::I64Load8U { dst, .. }
+        | Op::I64Load16U { dst, .. }
+        | Op::I64Load32S { dst, .. }
         | Op::I64Eqz { dst, .. }
         | Op::I64Eq { dst, .. }
         | Op::I64Ne { dst, .. }

@@ -1254,9 +1254,12 @@ fn forwarded_operands() {
             (i32.store8 offset=16 (local.get $p) (i32.add (local.get $x) (i32.const 1)))
             (i32.store offset=20 (local.get $p) (i32.mul (local.get $x) (local.get $x)))
             (i64.store offset=24 (local.get $p) (i64.load (i32.const 0)))
-            (i64.add (i64.add (i64.load8_u offset=16 (local.get $p))
-                              (i64.load32_u offset=20 (local.get $p)))
-                     (i64.load offset=24 (local.get $p))))
+            (i64.store offset=32 (local.get $p)
+              (i64.extend_i32_u (i32.add (i32.rem_u (local.get $x) (i32.const 7)) (i32.const 1))))
+            (i64.add (i64.load offset=32 (local.get $p))
+              (i64.add (i64.add (i64.load8_u offset=16 (local.get $p))
+                                (i64.load32_u offset=20 (local.get $p)))
+                       (i64.load offset=24 (local.get $p)))))
           ;; Lua's dispatch: a jump table's entry, indexed by a masked and scaled opcode.
           (func (export "jump") (param $x i32) (result i32)
             (block $c (block $b (block $a
@@ -1377,7 +1380,8 @@ fn forwarded_operands() {
     for (p, x) in [(0u64, 0i32), (1, 255), (2, 70000), (3, -1)] {
         let want = ((x.wrapping_add(1) as u8) as u64)
             .wrapping_add(x.wrapping_mul(x) as u32 as u64)
-            .wrapping_add(dword(0));
+            .wrapping_add(dword(0))
+            .wrapping_add((x as u32 % 7 + 1) as u64);
         assert_eq!(m.call("stores", &[p, x as u32 as u64]).ok().unwrap(), want, "stores {p} {x}");
     }
     // A forwarded load traps at its own wasm offset, out of bounds.
