@@ -148,6 +148,17 @@ fn result_slot(op: Op) -> Option<Slot> {
         | Op::I32XorImmR { dst, .. }
         | Op::I32MulImmR { dst, .. }
         | Op::I32ShrSImmR { dst, .. }
+        | Op::I64AddR { dst, .. }
+        | Op::I64SubR { dst, .. }
+        | Op::I64AndR { dst, .. }
+        | Op::I64OrR { dst, .. }
+        | Op::I64XorR { dst, .. }
+        | Op::I64ShlR { dst, .. }
+        | Op::I64ShrUR { dst, .. }
+        | Op::I64AddImmR { dst, .. }
+        | Op::I64AndImmR { dst, .. }
+        | Op::I64ShlImmR { dst, .. }
+        | Op::I64ShrUImmR { dst, .. }
         | Op::GlobalGet { dst, .. }
         | Op::Copy { dst, .. } => dst,
         Op::I32ShrUAndImm { dst, .. }
@@ -184,6 +195,21 @@ fn forwarded(op: Op, d: Slot) -> Option<Op> {
         Op::I32XorImm { dst, a, imm } if a == d => Op::I32XorImmR { dst, imm },
         Op::I32MulImm { dst, a, imm } if a == d => Op::I32MulImmR { dst, imm },
         Op::I32ShrSImm { dst, a, imm } if a == d => Op::I32ShrSImmR { dst, imm },
+        Op::I64Add { dst, a, b } if a == d => Op::I64AddR { dst, b },
+        Op::I64Add { dst, a, b } if b == d => Op::I64AddR { dst, b: a },
+        Op::I64Sub { dst, a, b } if a == d => Op::I64SubR { dst, b },
+        Op::I64And { dst, a, b } if a == d => Op::I64AndR { dst, b },
+        Op::I64And { dst, a, b } if b == d => Op::I64AndR { dst, b: a },
+        Op::I64Or { dst, a, b } if a == d => Op::I64OrR { dst, b },
+        Op::I64Or { dst, a, b } if b == d => Op::I64OrR { dst, b: a },
+        Op::I64Xor { dst, a, b } if a == d => Op::I64XorR { dst, b },
+        Op::I64Xor { dst, a, b } if b == d => Op::I64XorR { dst, b: a },
+        Op::I64Shl { dst, a, b } if a == d => Op::I64ShlR { dst, b },
+        Op::I64ShrU { dst, a, b } if a == d => Op::I64ShrUR { dst, b },
+        Op::I64AddImm { dst, a, imm } if a == d => Op::I64AddImmR { dst, imm },
+        Op::I64AndImm { dst, a, imm } if a == d => Op::I64AndImmR { dst, imm },
+        Op::I64ShlImm { dst, a, imm } if a == d => Op::I64ShlImmR { dst, imm },
+        Op::I64ShrUImm { dst, a, imm } if a == d => Op::I64ShrUImmR { dst, imm },
         Op::I32AddImm { dst, a, imm } if a == d => Op::I32AddImmR { dst, imm },
         Op::I32AndImm { dst, a, imm } if a == d => Op::I32AndImmR { dst, imm },
         Op::I32ShrUImm { dst, a, imm } if a == d => Op::I32ShrUImmR { dst, imm },

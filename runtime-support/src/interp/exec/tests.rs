@@ -1292,6 +1292,24 @@ fn forwarded_operands() {
                   (i32.const -0x55))
                 (i32.const 0x1001))
               (i32.const 3)))
+          (func (export "chain64") (param $x i64) (param $y i64) (result i64)
+            (i64.shr_u
+              (i64.shl
+                (i64.and
+                  (i64.add
+                    (i64.shr_u
+                      (i64.shl
+                        (i64.xor
+                          (i64.or (local.get $x)
+                            (i64.and (local.get $y)
+                              (i64.sub (i64.add (local.get $x) (local.get $y)) (local.get $y))))
+                          (local.get $y))
+                        (local.get $y))
+                      (local.get $x))
+                    (i64.const -0x1234))
+                  (i64.const 0x7fff_ffff_fff0))
+                (i64.const 3))
+              (i64.const 1)))
           (func (export "masked") (param $p i32) (result i32)
             (i32.load (i32.and (local.get $p) (i32.const 4))))
           (func (export "switch") (param $x i32) (result i32)
@@ -1376,6 +1394,13 @@ fn forwarded_operands() {
         let t = ((t ^ y).wrapping_shl(y as u32) as u32).wrapping_shr(x as u32) as i32;
         let t = ((t.wrapping_shr(y as u32) | 0x100) ^ -0x55).wrapping_mul(0x1001) >> 3;
         assert_eq!(m.i32("chain", &[x, y]), t, "chain {x} {y}");
+    }
+    for (x, y) in [(0u64, 0u64), (1, 2), (u64::MAX - 6, 3), (1 << 40, 65), (0x1234_5678_9abc, 7)] {
+        let t = x.wrapping_add(y).wrapping_sub(y);
+        let t = (x | (y & t)) ^ y;
+        let t = t.wrapping_shl(y as u32).wrapping_shr(x as u32);
+        let t = (t.wrapping_add(-0x1234i64 as u64) & 0x7fff_ffff_fff0).wrapping_shl(3) >> 1;
+        assert_eq!(m.call("chain64", &[x, y]).ok().unwrap(), t, "chain64 {x} {y}");
     }
     for (p, x) in [(0u64, 0i32), (1, 255), (2, 70000), (3, -1)] {
         let want = ((x.wrapping_add(1) as u8) as u64)

@@ -207,6 +207,28 @@ macro_rules! for_each_op {
             i32_mul_imm_r = I32MulImmR { dst: Dst, imm: i32 };
             /// `dst = r shr_s imm` (i32).
             i32_shr_s_imm_r = I32ShrSImmR { dst: Dst, imm: i32 };
+            /// `dst = r add b` (i64).
+            i64_add_r = I64AddR { dst: Dst, b: Src };
+            /// `dst = r sub b` (i64).
+            i64_sub_r = I64SubR { dst: Dst, b: Src };
+            /// `dst = r and b` (i64).
+            i64_and_r = I64AndR { dst: Dst, b: Src };
+            /// `dst = r or b` (i64).
+            i64_or_r = I64OrR { dst: Dst, b: Src };
+            /// `dst = r xor b` (i64).
+            i64_xor_r = I64XorR { dst: Dst, b: Src };
+            /// `dst = r shl b` (i64).
+            i64_shl_r = I64ShlR { dst: Dst, b: Src };
+            /// `dst = r shr_u b` (i64).
+            i64_shr_u_r = I64ShrUR { dst: Dst, b: Src };
+            /// `dst = r add imm` (i64, `imm` sign-extended).
+            i64_add_imm_r = I64AddImmR { dst: Dst, imm: i32 };
+            /// `dst = r and imm` (i64, `imm` sign-extended).
+            i64_and_imm_r = I64AndImmR { dst: Dst, imm: i32 };
+            /// `dst = r shl imm` (i64, `imm` sign-extended).
+            i64_shl_imm_r = I64ShlImmR { dst: Dst, imm: i32 };
+            /// `dst = r shr_u imm` (i64, `imm` sign-extended).
+            i64_shr_u_imm_r = I64ShrUImmR { dst: Dst, imm: i32 };
             /// `i32.store(addr + offset, r)`.
             i32_store_r = I32StoreR { addr: Src, offset: u32 };
             /// `i64.store(addr + offset, r)`.
