@@ -4,7 +4,10 @@
 //! Handlers pass a register, `reg`, along with the hot state. The producers listed in
 //! [`result_slot`] (the integer and load handler families, `global.get`, copies, some
 //! fused instructions, and every forwarded form) put
-//! their result in it as well as in their `dst` slot; the others pass it on unchanged. A
+//! their result in it as well as in their `dst` slot. The others pass 0: only the
+//! instruction right after a producer reads the register, so it is dead after them, and a
+//! handler that needs no register for it has one more for its own work (the fused float
+//! handlers would otherwise save and restore registers). A
 //! consumer of [`forwarded`] form reads `reg` where its plain form reads the slot. Reading
 //! the slot back costs a store-to-load forwarding delay on the critical path of every
 //! dependent pair, which is most of what decoder loops (Lua's, a compressor's) execute.

@@ -115,7 +115,7 @@ handler!(fn call(pc, fp, mem, len, st, reg) = Call { func, base } {
                 return dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0);
             }
         }
-        call_general(pc, fp, mem, len, st, reg)
+        call_general(pc, fp, mem, len, st, 0)
     }
 });
 
@@ -439,7 +439,7 @@ handler!(fn return_call(pc, fp, mem, len, st, reg) = ReturnCall { func, base } {
         if !replace_frame(s, fp, callee, fp.add(base as usize)) {
             return trap(pc, st, TrapCode::CallStackExhausted);
         }
-        dispatch(callee.code.as_ptr(), fp, mem, len, st, reg)
+        dispatch(callee.code.as_ptr(), fp, mem, len, st, 0)
     }
 });
 
@@ -554,7 +554,7 @@ handler!(fn ref_as_non_null(pc, fp, mem, len, st, reg) = RefAsNonNull { src } {
         if get(fp, src) == 0 {
             return trap(pc, st, TrapCode::NullReference);
         }
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 

@@ -16,9 +16,9 @@ macro_rules! branch {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(get(fp, b));
                 if $e {
-                    dispatch(jump(pc, target), fp, mem, len, st, reg)
+                    dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, reg)
+                    dispatch(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });
@@ -34,9 +34,9 @@ macro_rules! branch_imm {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(imm as i64 as u64);
                 if $e {
-                    dispatch(jump(pc, target), fp, mem, len, st, reg)
+                    dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, reg)
+                    dispatch(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });
@@ -56,7 +56,7 @@ handler!(fn check_interrupt(pc, fp, mem, len, st, reg) = CheckInterrupt {} {
         if (*(*ctx).epoch_counter).load(std::sync::atomic::Ordering::Relaxed) >= (*ctx).epoch_deadline {
             return trap(pc, st, TrapCode::Interrupted);
         }
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -70,7 +70,7 @@ handler!(fn check_fuel(pc, fp, mem, len, st, reg) = CheckFuel {} {
             (*ctx).fuel = 0;
             return trap(pc, st, TrapCode::OutOfFuel);
         }
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -118,7 +118,7 @@ handler!(fn listener_before(pc, fp, mem, len, st, reg) = ListenerBefore {} {
             return Exit::Unwind;
         }
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -129,18 +129,18 @@ handler!(fn listener_after(pc, fp, mem, len, st, reg) = ListenerAfter {} {
             return Exit::Unwind;
         }
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
 handler!(fn br(pc, fp, mem, len, st, reg) = Br { target } {
     // SAFETY: the target belongs to the current function.
-    unsafe { dispatch(jump(pc, target), fp, mem, len, st, reg) }
+    unsafe { dispatch(jump(pc, target), fp, mem, len, st, 0) }
 });
 
 handler!(fn aux(pc, fp, mem, len, st, reg) = Aux { slot } {
     // SAFETY: the owner of an `Aux` skips it; were one reached, the next instruction exists.
-    unsafe { dispatch(pc.add(1), fp, mem, len, st, reg) }
+    unsafe { dispatch(pc.add(1), fp, mem, len, st, 0) }
 });
 
 branch! {
@@ -196,9 +196,9 @@ handler!(fn br_if_nez(pc, fp, mem, len, st, reg) = BrIfNez { cond, target } {
     // SAFETY: as in `branch!`.
     unsafe {
         if get(fp, cond) as u32 != 0 {
-            dispatch(jump(pc, target), fp, mem, len, st, reg)
+            dispatch(jump(pc, target), fp, mem, len, st, 0)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st, reg)
+            dispatch(pc.add(1), fp, mem, len, st, 0)
         }
     }
 });
@@ -207,9 +207,9 @@ handler!(fn br_if_eqz(pc, fp, mem, len, st, reg) = BrIfEqz { cond, target } {
     // SAFETY: as in `branch!`.
     unsafe {
         if get(fp, cond) as u32 == 0 {
-            dispatch(jump(pc, target), fp, mem, len, st, reg)
+            dispatch(jump(pc, target), fp, mem, len, st, 0)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st, reg)
+            dispatch(pc.add(1), fp, mem, len, st, 0)
         }
     }
 });
@@ -221,7 +221,7 @@ handler!(fn br_table(pc, fp, mem, len, st, reg) = BrTable { index, len: entries 
     unsafe {
         let entry = pc.add(1 + (get(fp, index) as u32).min(entries) as usize);
         let Op::Br { target } = (*entry).op else { std::hint::unreachable_unchecked() };
-        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st, reg)
+        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st, 0)
     }
 });
 
@@ -239,7 +239,7 @@ handler!(fn copy2(pc, fp, mem, len, st, reg) = Copy2 { d1, s1, d2, s2 } {
     unsafe {
         set(fp, d1 as Slot, get(fp, s1 as Slot));
         set(fp, d2 as Slot, get(fp, s2 as Slot));
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -253,9 +253,9 @@ macro_rules! add_branch {
                 let $v = (get($fp, x as Slot) as u32).wrapping_add($add);
                 set($fp, x as Slot, $v as u64);
                 if $test {
-                    dispatch(jump(pc, target), $fp, mem, len, st, reg)
+                    dispatch(jump(pc, target), $fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), $fp, mem, len, st, reg)
+                    dispatch(pc.add(1), $fp, mem, len, st, 0)
                 }
             }
         });
@@ -277,7 +277,7 @@ handler!(fn const32(pc, fp, mem, len, st, reg) = Const32 { dst, value } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, value as u64);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -285,7 +285,7 @@ handler!(fn const64(pc, fp, mem, len, st, reg) = Const64 { dst, value } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, value);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -296,6 +296,6 @@ handler!(fn select(pc, fp, mem, len, st, reg) = Select { dst, a, b } {
         let Op::Aux { slot } = (*pc.add(1)).op else { std::hint::unreachable_unchecked() };
         let v = if get(fp, slot) as u32 != 0 { get(fp, a) } else { get(fp, b) };
         set(fp, dst, v);
-        dispatch(pc.add(2), fp, mem, len, st, reg)
+        dispatch(pc.add(2), fp, mem, len, st, 0)
     }
 });

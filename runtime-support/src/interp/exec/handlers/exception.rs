@@ -25,5 +25,5 @@ handler!(fn landing(pc, fp, mem, len, st, reg) = Landing { target } {
     // Never reached by execution (the table follows the function's last instruction); the
     // unwinder reads `target`. Behaves as `br` all the same.
     // SAFETY: `target` is a threaded branch offset inside the function's code.
-    unsafe { dispatch(pc.offset(target as i32 as isize), fp, mem, len, st, reg) }
+    unsafe { dispatch(pc.offset(target as i32 as isize), fp, mem, len, st, 0) }
 });

@@ -126,9 +126,9 @@ handler!(fn br_if_nez_r(pc, fp, mem, len, st, reg) = BrIfNezR { target } {
     // SAFETY: branch targets lie inside the current function.
     unsafe {
         if reg as u32 != 0 {
-            dispatch(jump(pc, target), fp, mem, len, st, reg)
+            dispatch(jump(pc, target), fp, mem, len, st, 0)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st, reg)
+            dispatch(pc.add(1), fp, mem, len, st, 0)
         }
     }
 });
@@ -137,9 +137,9 @@ handler!(fn br_if_eqz_r(pc, fp, mem, len, st, reg) = BrIfEqzR { target } {
     // SAFETY: branch targets lie inside the current function.
     unsafe {
         if reg as u32 == 0 {
-            dispatch(jump(pc, target), fp, mem, len, st, reg)
+            dispatch(jump(pc, target), fp, mem, len, st, 0)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st, reg)
+            dispatch(pc.add(1), fp, mem, len, st, 0)
         }
     }
 });
@@ -149,7 +149,7 @@ handler!(fn br_table_r(pc, fp, mem, len, st, reg) = BrTableR { len: entries } {
     unsafe {
         let entry = pc.add(1 + (reg as u32).min(entries) as usize);
         let Op::Br { target } = (*entry).op else { std::hint::unreachable_unchecked() };
-        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st, reg)
+        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st, 0)
     }
 });
 
@@ -165,7 +165,7 @@ macro_rules! store_r {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 }
                 std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, (reg as $t).to_le());
-                dispatch(pc.add(1), fp, mem, len, st, reg)
+                dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -188,9 +188,9 @@ macro_rules! branch_r {
                 let $x = reg as $t;
                 let $y = branch_r!(@operand fp, $field, $kind) as $t;
                 if $e {
-                    dispatch(jump(pc, target), fp, mem, len, st, reg)
+                    dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, reg)
+                    dispatch(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });

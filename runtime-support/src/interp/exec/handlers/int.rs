@@ -136,7 +136,7 @@ handler!(fn i32_add_imm2(pc, fp, mem, len, st, reg) = I32AddImm2 { d1, a1, i1, d
     unsafe {
         set(fp, d1 as Slot, (get(fp, a1 as Slot) as u32).wrapping_add(i1 as i32 as u32) as u64);
         set(fp, d2 as Slot, (get(fp, a2 as Slot) as u32).wrapping_add(i2 as i32 as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -168,6 +168,6 @@ handler!(fn i32_shl_add_imm(pc, fp, mem, len, st, reg) = I32ShlAddImm { t, a, sh
         let v = (get(fp, a as Slot) as u32) << shift;
         set(fp, t as Slot, v as u64);
         set(fp, dst as Slot, v.wrapping_add(imm as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });

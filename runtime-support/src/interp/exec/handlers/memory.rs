@@ -74,7 +74,7 @@ macro_rules! load {
                 };
                 let $v = <$t>::from_le(std::ptr::read_unaligned(p as *const $t));
                 set(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st, reg)
+                dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, addr, offset } {
@@ -106,7 +106,7 @@ macro_rules! store {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 };
                 std::ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
-                dispatch(pc.add(1), fp, mem, len, st, reg)
+                dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset } {
@@ -118,7 +118,7 @@ macro_rules! store {
                 }
                 let v = (get(fp, value) as $t).to_le();
                 std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, v);
-                dispatch(pc.add(1), fp, mem, len, st, reg)
+                dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -136,7 +136,7 @@ macro_rules! store_imm {
                 }
                 let v = (value as i64 as $t).to_le();
                 std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, v);
-                dispatch(pc.add(1), fp, mem, len, st, reg)
+                dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -157,7 +157,7 @@ macro_rules! load_add {
                 }
                 let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
                 set(fp, dst, v as u64);
-                dispatch(pc.add(1), fp, mem, len, st, reg)
+                dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -205,7 +205,7 @@ handler!(fn memory_offset64(pc, fp, mem, len, st, reg) = MemoryOffset64 { dst, a
             Some(ea) => set(fp, dst, ea),
             None => return trap(pc, st, TrapCode::MemoryOutOfBounds),
         }
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -220,7 +220,7 @@ handler!(fn memory_size(pc, fp, mem, len, st, reg) = MemorySize { dst } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, len / crate::types::WASM_PAGE_SIZE);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -244,7 +244,7 @@ handler!(fn memory_grow(pc, fp, mem, len, st, reg) = MemoryGrow { dst, delta } {
         let r = grow(st, 0, get(fp, delta) as u32 as u64);
         set(fp, dst, r.map_or(u32::MAX, |old| old as u32) as u64);
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -253,7 +253,7 @@ handler!(fn memory_size_m(pc, fp, mem, len, st, reg) = MemorySizeM { dst, memory
     unsafe {
         let (_, length) = memory_of(st, mem, len, memory);
         set(fp, dst, length / crate::types::WASM_PAGE_SIZE);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -265,7 +265,7 @@ handler!(fn memory_grow_m(pc, fp, mem, len, st, reg) = MemoryGrowM { dst, delta,
         let failed = index_of(memory, u64::MAX);
         set(fp, dst, r.unwrap_or(failed));
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -277,7 +277,7 @@ handler!(fn memory_fill_m(pc, fp, mem, len, st, reg) = MemoryFillM { base, memor
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::write_bytes(p, v, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -290,7 +290,7 @@ handler!(fn memory_copy_m(pc, fp, mem, len, st, reg) = MemoryCopyM { base, dst_m
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::copy(sp, dp, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -309,7 +309,7 @@ handler!(fn memory_init_m(pc, fp, mem, len, st, reg) = MemoryInitM { base, segme
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::copy_nonoverlapping(seg.as_ptr().add(s as usize), dp, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -345,7 +345,7 @@ handler!(fn memory_fill(pc, fp, mem, len, st, reg) = MemoryFill { base } {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::write_bytes(mem.add(d as usize), v, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -357,7 +357,7 @@ handler!(fn memory_copy(pc, fp, mem, len, st, reg) = MemoryCopy { base } {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -375,7 +375,7 @@ handler!(fn memory_init(pc, fp, mem, len, st, reg) = MemoryInit { base, segment 
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::copy_nonoverlapping(seg.as_ptr().add(s as usize), mem.add(d as usize), n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -383,7 +383,7 @@ handler!(fn data_drop(pc, fp, mem, len, st, reg) = DataDrop { segment } {
     // SAFETY: the current instance is live and `segment` validated.
     unsafe {
         (*(*st).cache.inst).dropped_data[segment as usize].set(true);
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -400,7 +400,7 @@ macro_rules! load_acc {
                 let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t)) as u32;
                 set(fp, t as Slot, v as u64);
                 set(fp, acc as Slot, (get(fp, acc as Slot) as u32).wrapping_add(v) as u64);
-                dispatch(pc.add(1), fp, mem, len, st, reg)
+                dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -436,7 +436,7 @@ handler!(fn f64_load_acc(pc, fp, mem, len, st, reg) = F64LoadAcc { t, addr, acc,
         let v = u64::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u64));
         set(fp, t as Slot, v);
         set(fp, acc as Slot, (f64::of(get(fp, acc as Slot)) + f64::of(v)).bits());
-        dispatch(pc.add(1), fp, mem, len, st, reg)
+        dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -456,7 +456,7 @@ macro_rules! op_store {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 }
                 std::ptr::write_unaligned(mem.add(ea as usize) as *mut u64, v.to_le());
-                dispatch(pc.add(1), fp, mem, len, st, reg)
+                dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -483,9 +483,9 @@ macro_rules! load_branch {
                 set(fp, t as Slot, $x as u32 as u64);
                 let $y = get(fp, b as Slot) as i32;
                 if $test {
-                    dispatch(jump(pc, target), fp, mem, len, st, reg)
+                    dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, reg)
+                    dispatch(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });

@@ -38,9 +38,9 @@ macro_rules! unary {
             // instruction (every function ends in `Return`).
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, src));
-                let v = Bits::bits($e);
-                set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                let r = $e;
+                set(fp, dst, Bits::bits(r));
+                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -53,12 +53,12 @@ macro_rules! unary_try {
             // SAFETY: as in `unary!`.
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, src));
-                let v = match $e {
-                    Ok(v) => Bits::bits(v),
+                let r = match $e {
+                    Ok(r) => r,
                     Err(code) => return trap(pc, st, code),
                 };
-                set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                set(fp, dst, Bits::bits(r));
+                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -72,9 +72,9 @@ macro_rules! binary {
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(get(fp, b));
-                let v = Bits::bits($e);
-                set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                let r = $e;
+                set(fp, dst, Bits::bits(r));
+                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -88,12 +88,12 @@ macro_rules! binary_try {
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(get(fp, b));
-                let v = match $e {
-                    Ok(v) => Bits::bits(v),
+                let r = match $e {
+                    Ok(r) => r,
                     Err(code) => return trap(pc, st, code),
                 };
-                set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                set(fp, dst, Bits::bits(r));
+                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -107,9 +107,9 @@ macro_rules! binary_imm {
             unsafe {
                 let $x = <$t as Bits>::of(get(fp, a));
                 let $y = <$u as Bits>::of(imm as i64 as u64);
-                let v = Bits::bits($e);
-                set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                let r = $e;
+                set(fp, dst, Bits::bits(r));
+                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -121,6 +121,14 @@ pub trait Bits: Copy {
     fn of(v: u64) -> Self;
     /// The slot bits of the value (i32/f32 zero-extended).
     fn bits(self) -> u64;
+    /// The value register after an instruction with this result (`interp::forward`): the
+    /// bits of an integer result; 0 after a float one, which stays in a float register
+    /// (moving it to an integer register and storing it from there would delay the float
+    /// load that reads it back), as no instruction reads the register after a float result.
+    #[inline(always)]
+    fn forward(self) -> u64 {
+        self.bits()
+    }
 }
 
 impl Bits for u32 {
@@ -172,6 +180,10 @@ impl Bits for f32 {
     fn bits(self) -> u64 {
         self.to_bits() as u64
     }
+    #[inline(always)]
+    fn forward(self) -> u64 {
+        0
+    }
 }
 impl Bits for f64 {
     #[inline(always)]
@@ -181,6 +193,10 @@ impl Bits for f64 {
     #[inline(always)]
     fn bits(self) -> u64 {
         self.to_bits()
+    }
+    #[inline(always)]
+    fn forward(self) -> u64 {
+        0
     }
 }
 impl Bits for bool {
