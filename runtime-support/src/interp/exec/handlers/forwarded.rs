@@ -47,43 +47,25 @@ handler!(fn i32_load_then_add_imm_r(pc, fp, mem, len, st, reg) = I32LoadThenAddI
     }
 });
 
-/// Operations of `reg` and an immediate (sign-extended): `dst = f(reg, imm)`.
-macro_rules! binary_imm_r {
-    ($($name:ident = $var:ident, |$x:ident, $y:ident: $t:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, imm } {
-            // SAFETY: `dst` lies inside the frame.
-            unsafe {
-                let ($x, $y) = (reg as $t, imm as i64 as $t);
-                let v = $e as u64;
-                set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
-            }
-        });
-    )*};
+/// The bits of a forwarded instruction's other operand: slot `$f` of the frame (`slot`), or
+/// immediate `$f` sign-extended (`imm`).
+macro_rules! operand {
+    ($fp:ident, $f:ident, slot) => {
+        get($fp, $f)
+    };
+    ($fp:ident, $f:ident, imm) => {
+        $f as i64 as u64
+    };
 }
 
-binary_imm_r! {
-    i64_add_imm_r = I64AddImmR, |a, b: u64| a.wrapping_add(b);
-    i64_and_imm_r = I64AndImmR, |a, b: u64| a & b;
-    i64_shl_imm_r = I64ShlImmR, |a, b: u64| a.wrapping_shl(b as u32);
-    i64_shr_u_imm_r = I64ShrUImmR, |a, b: u64| a.wrapping_shr(b as u32);
-    i32_or_imm_r = I32OrImmR, |a, b: u32| a | b;
-    i32_xor_imm_r = I32XorImmR, |a, b: u32| a ^ b;
-    i32_mul_imm_r = I32MulImmR, |a, b: u32| a.wrapping_mul(b);
-    i32_shr_s_imm_r = I32ShrSImmR, |a, b: u32| (a as i32).wrapping_shr(b) as u32;
-    i32_add_imm_r = I32AddImmR, |a, b: u32| a.wrapping_add(b);
-    i32_and_imm_r = I32AndImmR, |a, b: u32| a & b;
-    i32_shr_u_imm_r = I32ShrUImmR, |a, b: u32| a.wrapping_shr(b);
-    i32_shl_imm_r = I32ShlImmR, |a, b: u32| a.wrapping_shl(b);
-}
-
-/// Operations of `reg` and a slot: `dst = f(reg, b)`.
+/// Operations of `reg` and a slot (`b: slot`) or an immediate (`imm: imm`):
+/// `dst = f(reg, operand)`.
 macro_rules! binary_r {
-    ($($name:ident = $var:ident, |$x:ident, $y:ident: $t:ty| $e:expr;)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, b } {
-            // SAFETY: `dst` and `b` lie inside the frame.
+    ($($name:ident = $var:ident { $field:ident: $kind:ident }, |$x:ident, $y:ident: $t:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, $field } {
+            // SAFETY: `dst` (and a slot operand) lie inside the frame.
             unsafe {
-                let ($x, $y) = (reg as $t, get(fp, b) as $t);
+                let ($x, $y) = (reg as $t, operand!(fp, $field, $kind) as $t);
                 let v = $e as u64;
                 set(fp, dst, v);
                 dispatch(pc.add(1), fp, mem, len, st, v)
@@ -93,22 +75,34 @@ macro_rules! binary_r {
 }
 
 binary_r! {
-    i64_add_r = I64AddR, |a, b: u64| a.wrapping_add(b);
-    i64_sub_r = I64SubR, |a, b: u64| a.wrapping_sub(b);
-    i64_and_r = I64AndR, |a, b: u64| a & b;
-    i64_or_r = I64OrR, |a, b: u64| a | b;
-    i64_xor_r = I64XorR, |a, b: u64| a ^ b;
-    i64_shl_r = I64ShlR, |a, b: u64| a.wrapping_shl(b as u32);
-    i64_shr_u_r = I64ShrUR, |a, b: u64| a.wrapping_shr(b as u32);
-    i32_add_r = I32AddR, |a, b: u32| a.wrapping_add(b);
-    i32_sub_r = I32SubR, |a, b: u32| a.wrapping_sub(b);
-    i32_mul_r = I32MulR, |a, b: u32| a.wrapping_mul(b);
-    i32_and_r = I32AndR, |a, b: u32| a & b;
-    i32_or_r = I32OrR, |a, b: u32| a | b;
-    i32_xor_r = I32XorR, |a, b: u32| a ^ b;
-    i32_shl_r = I32ShlR, |a, b: u32| a.wrapping_shl(b);
-    i32_shr_u_r = I32ShrUR, |a, b: u32| a.wrapping_shr(b);
-    i32_shr_s_r = I32ShrSR, |a, b: u32| (a as i32).wrapping_shr(b) as u32;
+    i64_add_r = I64AddR { b: slot }, |a, b: u64| a.wrapping_add(b);
+    i64_sub_r = I64SubR { b: slot }, |a, b: u64| a.wrapping_sub(b);
+    i64_and_r = I64AndR { b: slot }, |a, b: u64| a & b;
+    i64_or_r = I64OrR { b: slot }, |a, b: u64| a | b;
+    i64_xor_r = I64XorR { b: slot }, |a, b: u64| a ^ b;
+    i64_shl_r = I64ShlR { b: slot }, |a, b: u64| a.wrapping_shl(b as u32);
+    i64_shr_u_r = I64ShrUR { b: slot }, |a, b: u64| a.wrapping_shr(b as u32);
+    i32_add_r = I32AddR { b: slot }, |a, b: u32| a.wrapping_add(b);
+    i32_sub_r = I32SubR { b: slot }, |a, b: u32| a.wrapping_sub(b);
+    i32_mul_r = I32MulR { b: slot }, |a, b: u32| a.wrapping_mul(b);
+    i32_and_r = I32AndR { b: slot }, |a, b: u32| a & b;
+    i32_or_r = I32OrR { b: slot }, |a, b: u32| a | b;
+    i32_xor_r = I32XorR { b: slot }, |a, b: u32| a ^ b;
+    i32_shl_r = I32ShlR { b: slot }, |a, b: u32| a.wrapping_shl(b);
+    i32_shr_u_r = I32ShrUR { b: slot }, |a, b: u32| a.wrapping_shr(b);
+    i32_shr_s_r = I32ShrSR { b: slot }, |a, b: u32| (a as i32).wrapping_shr(b) as u32;
+    i64_add_imm_r = I64AddImmR { imm: imm }, |a, b: u64| a.wrapping_add(b);
+    i64_and_imm_r = I64AndImmR { imm: imm }, |a, b: u64| a & b;
+    i64_shl_imm_r = I64ShlImmR { imm: imm }, |a, b: u64| a.wrapping_shl(b as u32);
+    i64_shr_u_imm_r = I64ShrUImmR { imm: imm }, |a, b: u64| a.wrapping_shr(b as u32);
+    i32_or_imm_r = I32OrImmR { imm: imm }, |a, b: u32| a | b;
+    i32_xor_imm_r = I32XorImmR { imm: imm }, |a, b: u32| a ^ b;
+    i32_mul_imm_r = I32MulImmR { imm: imm }, |a, b: u32| a.wrapping_mul(b);
+    i32_shr_s_imm_r = I32ShrSImmR { imm: imm }, |a, b: u32| (a as i32).wrapping_shr(b) as u32;
+    i32_add_imm_r = I32AddImmR { imm: imm }, |a, b: u32| a.wrapping_add(b);
+    i32_and_imm_r = I32AndImmR { imm: imm }, |a, b: u32| a & b;
+    i32_shr_u_imm_r = I32ShrUImmR { imm: imm }, |a, b: u32| a.wrapping_shr(b);
+    i32_shl_imm_r = I32ShlImmR { imm: imm }, |a, b: u32| a.wrapping_shl(b);
 }
 
 handler!(fn i32_shr_u_and_imm_r(pc, fp, mem, len, st, reg) = I32ShrUAndImmR { t, shift, dst, mask } {
@@ -186,7 +180,7 @@ macro_rules! branch_r {
             // belong to the current function.
             unsafe {
                 let $x = reg as $t;
-                let $y = branch_r!(@operand fp, $field, $kind) as $t;
+                let $y = operand!(fp, $field, $kind) as $t;
                 if $e {
                     dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
@@ -195,8 +189,6 @@ macro_rules! branch_r {
             }
         });
     )*};
-    (@operand $fp:ident, $f:ident, slot) => { get($fp, $f) };
-    (@operand $fp:ident, $f:ident, imm) => { $f };
 }
 
 branch_r! {
