@@ -90,7 +90,11 @@ impl<'a> Bodies<'a> {
             Work { chunks, next: AtomicUsize::new(0), first_invalid: AtomicUsize::new(usize::MAX) };
         let helpers = threads().min(work.chunks.len()).saturating_sub(1);
         let errors: Vec<(usize, CompileError)> = std::thread::scope(|scope| {
-            let spawned: Vec<_> = (0..helpers).map(|_| scope.spawn(|| work.run())).collect();
+            // A helper that cannot be started (a thread limit) leaves its share to the
+            // others: this thread takes chunks until none are left.
+            let spawned: Vec<_> = (0..helpers)
+                .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, || work.run()).ok())
+                .collect();
             let mine = work.run();
             let theirs = spawned.into_iter().map(|h| h.join().unwrap_or_else(|p| resume_unwind(p)));
             theirs.chain([mine]).flatten().collect()
