@@ -1,9 +1,9 @@
 //! Operand forwarding: an instruction whose operand is the result of the instruction just
 //! before it takes that operand from a register instead of reading it back from its slot.
 //!
-//! Handlers pass a register, `reg`, along with the hot state. The producers listed in
-//! [`result_slot`] (the integer and load handler families, `global.get`, copies, some
-//! fused instructions, and every forwarded form) put
+//! Handlers pass a register, `reg`, along with the hot state. The producers, whose result
+//! operand has the role `Out` (or `Out16`) in `for_each_op!` (the integer and load handler
+//! families, `global.get`, copies, some fused instructions, and every forwarded form), put
 //! their result in it as well as in their `dst` slot. The others pass 0: only the
 //! instruction right after a producer reads the register, so it is dead after them, and a
 //! handler that needs no register for it has one more for its own work (the fused float
@@ -32,145 +32,12 @@ pub fn forward_results(code: &mut [Op]) {
         if targeted[i] {
             continue;
         }
-        if let Some(d) = result_slot(code[i - 1])
+        if let Some(d) = code[i - 1].forwarded_result()
             && let Some(op) = forwarded(code[i], d)
         {
             code[i] = op;
         }
     }
-}
-
-/// The slot whose value `op`'s handler also leaves in `reg`, if it does.
-fn result_slot(op: Op) -> Option<Slot> {
-    Some(match op {
-        Op::I32Eqz { dst, .. }
-        | Op::I32Clz { dst, .. }
-        | Op::I32Ctz { dst, .. }
-        | Op::I32Popcnt { dst, .. }
-        | Op::I32Extend8S { dst, .. }
-        | Op::I32Extend16S { dst, .. }
-        | Op::I32Eq { dst, .. }
-        | Op::I32Ne { dst, .. }
-        | Op::I32LtS { dst, .. }
-        | Op::I32LtU { dst, .. }
-        | Op::I32GtS { dst, .. }
-        | Op::I32GtU { dst, .. }
-        | Op::I32LeS { dst, .. }
-        | Op::I32LeU { dst, .. }
-        | Op::I32GeS { dst, .. }
-        | Op::I32GeU { dst, .. }
-        | Op::I32Add { dst, .. }
-        | Op::I32Sub { dst, .. }
-        | Op::I32Mul { dst, .. }
-        | Op::I32And { dst, .. }
-        | Op::I32Or { dst, .. }
-        | Op::I32Xor { dst, .. }
-        | Op::I32Shl { dst, .. }
-        | Op::I32ShrS { dst, .. }
-        | Op::I32ShrU { dst, .. }
-        | Op::I32Rotl { dst, .. }
-        | Op::I32Rotr { dst, .. }
-        | Op::I32EqImm { dst, .. }
-        | Op::I32NeImm { dst, .. }
-        | Op::I32LtSImm { dst, .. }
-        | Op::I32LtUImm { dst, .. }
-        | Op::I32GtSImm { dst, .. }
-        | Op::I32GtUImm { dst, .. }
-        | Op::I32LeSImm { dst, .. }
-        | Op::I32LeUImm { dst, .. }
-        | Op::I32GeSImm { dst, .. }
-        | Op::I32GeUImm { dst, .. }
-        | Op::I32AddImm { dst, .. }
-        | Op::I32MulImm { dst, .. }
-        | Op::I32AndImm { dst, .. }
-        | Op::I32OrImm { dst, .. }
-        | Op::I32XorImm { dst, .. }
-        | Op::I32ShlImm { dst, .. }
-        | Op::I32ShrSImm { dst, .. }
-        | Op::I32ShrUImm { dst, .. }
-        | Op::I32RotlImm { dst, .. }
-        | Op::I32DivS { dst, .. }
-        | Op::I32DivU { dst, .. }
-        | Op::I32RemS { dst, .. }
-        | Op::I32RemU { dst, .. }
-        | Op::I64Add { dst, .. }
-        | Op::I64Sub { dst, .. }
-        | Op::I64Mul { dst, .. }
-        | Op::I64And { dst, .. }
-        | Op::I64Or { dst, .. }
-        | Op::I64Xor { dst, .. }
-        | Op::I64Shl { dst, .. }
-        | Op::I64ShrS { dst, .. }
-        | Op::I64ShrU { dst, .. }
-        | Op::I64AddImm { dst, .. }
-        | Op::I64AndImm { dst, .. }
-        | Op::I64OrImm { dst, .. }
-        | Op::I64ShlImm { dst, .. }
-        | Op::I64ShrUImm { dst, .. }
-        | Op::I64ExtendI32S { dst, .. }
-        | Op::I64ExtendI32U { dst, .. }
-        | Op::I64Load8U { dst, .. }
-        | Op::I64Load16U { dst, .. }
-        | Op::I64Load32S { dst, .. }
-        | Op::I64Eqz { dst, .. }
-        | Op::I64Eq { dst, .. }
-        | Op::I64Ne { dst, .. }
-        | Op::I64LtU { dst, .. }
-        | Op::I64LtS { dst, .. }
-        | Op::I64GtU { dst, .. }
-        | Op::I64GtS { dst, .. }
-        | Op::I64LeU { dst, .. }
-        | Op::I64LeS { dst, .. }
-        | Op::I64GeU { dst, .. }
-        | Op::I64GeS { dst, .. }
-        | Op::I32Load { dst, .. }
-        | Op::I32Load8S { dst, .. }
-        | Op::I32Load8U { dst, .. }
-        | Op::I32Load16S { dst, .. }
-        | Op::I32Load16U { dst, .. }
-        | Op::I64Load { dst, .. }
-        | Op::I64Load32U { dst, .. }
-        | Op::I32LoadR { dst, .. }
-        | Op::I64LoadR { dst, .. }
-        | Op::I32Load8UR { dst, .. }
-        | Op::I64Load32UR { dst, .. }
-        | Op::I32AddR { dst, .. }
-        | Op::I32AddImmR { dst, .. }
-        | Op::I32AndImmR { dst, .. }
-        | Op::I32ShrUImmR { dst, .. }
-        | Op::I32ShlImmR { dst, .. }
-        | Op::I32SubR { dst, .. }
-        | Op::I32MulR { dst, .. }
-        | Op::I32AndR { dst, .. }
-        | Op::I32OrR { dst, .. }
-        | Op::I32XorR { dst, .. }
-        | Op::I32ShlR { dst, .. }
-        | Op::I32ShrUR { dst, .. }
-        | Op::I32ShrSR { dst, .. }
-        | Op::I32OrImmR { dst, .. }
-        | Op::I32XorImmR { dst, .. }
-        | Op::I32MulImmR { dst, .. }
-        | Op::I32ShrSImmR { dst, .. }
-        | Op::I64AddR { dst, .. }
-        | Op::I64SubR { dst, .. }
-        | Op::I64AndR { dst, .. }
-        | Op::I64OrR { dst, .. }
-        | Op::I64XorR { dst, .. }
-        | Op::I64ShlR { dst, .. }
-        | Op::I64ShrUR { dst, .. }
-        | Op::I64AddImmR { dst, .. }
-        | Op::I64AndImmR { dst, .. }
-        | Op::I64ShlImmR { dst, .. }
-        | Op::I64ShrUImmR { dst, .. }
-        | Op::GlobalGet { dst, .. }
-        | Op::Copy { dst, .. } => dst,
-        Op::I32ShrUAndImm { dst, .. }
-        | Op::I32AndShlImm { dst, .. }
-        | Op::I32LoadThenAddImm { dst, .. }
-        | Op::I32ShrUAndImmR { dst, .. }
-        | Op::I32LoadThenAddImmR { dst, .. } => dst as Slot,
-        _ => return None,
-    })
 }
 
 /// `op` with its operand in slot `d` taken from `reg` instead, if it has such a form.

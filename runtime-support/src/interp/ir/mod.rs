@@ -76,6 +76,10 @@ pub type Slot = u32;
 /// the translator can retarget the result straight into a local). At most one per
 /// instruction.
 pub type Dst = Slot;
+/// A [`Dst`] whose value the handler also leaves in the value register it passes on, so
+/// the next instruction may take it from there (`interp::forward`; what
+/// [`Op::forwarded_result`] returns).
+pub type Out = Slot;
 /// A slot an instruction reads.
 pub type Src = Slot;
 /// The first of a run of consecutive slots holding an instruction's operands (and, where
@@ -84,6 +88,8 @@ pub type Base = Slot;
 /// A slot of a fused instruction in 16 bits, read or written as that instruction's doc
 /// says (fused instructions are made after translation, so nothing retargets them).
 pub type Slot16 = u16;
+/// A [`Slot16`] result that the handler also leaves in the value register, as [`Out`].
+pub type Out16 = u16;
 /// A branch target: an instruction index while translating, an offset relative to the
 /// branching instruction (`i32` bits) once threaded. At most one per instruction.
 pub type Target = u32;
@@ -98,10 +104,20 @@ pub const MEM_SEL_64: MemSel = 0x80;
 /// addressable; the validator allows 100).
 pub const MEM_SEL_INDEX: MemSel = 0x7f;
 
-/// `Some($f)` when `$role` is the role `$want` (`Dst` or `Target`), else `None`.
+/// `Some($f)` (as a [`Slot`] for slot roles) when `$role` is the role `$want` (`Dst`,
+/// `Out` or `Target`), else `None`. An `Out` is a `Dst`; an `Out16` is an `Out` only.
 macro_rules! operand_of_role {
     (Dst, Dst, $f:expr) => {
         Some($f)
+    };
+    (Dst, Out, $f:expr) => {
+        Some($f)
+    };
+    (Out, Out, $f:expr) => {
+        Some(*$f)
+    };
+    (Out, Out16, $f:expr) => {
+        Some(*$f as Slot)
     };
     (Target, Target, $f:expr) => {
         Some($f)
@@ -115,6 +131,15 @@ macro_rules! operand_of_role {
 /// 1 when `$role` is the role `$want`, else 0.
 macro_rules! count_role {
     (Dst, Dst) => {
+        1
+    };
+    (Dst, Out) => {
+        1
+    };
+    (Out, Out) => {
+        1
+    };
+    (Out, Out16) => {
         1
     };
     (Target, Target) => {
@@ -143,6 +168,12 @@ macro_rules! write_operand {
     ($f:expr, Slot16, $name:ident, $v:expr) => {
         write!($f, " {}=s{}", stringify!($name), $v)
     };
+    ($f:expr, Out, $name:ident, $v:expr) => {
+        write!($f, " {}=s{}", stringify!($name), $v)
+    };
+    ($f:expr, Out16, $name:ident, $v:expr) => {
+        write!($f, " {}=s{}", stringify!($name), $v)
+    };
     ($f:expr, $imm:ident, $name:ident, $v:expr) => {
         write!($f, " {}={}", stringify!($name), $v)
     };
@@ -165,6 +196,7 @@ macro_rules! define_op {
         $(
             const _: () = assert!(0 $($(+ count_role!(Dst, $role))*)? < 2);
             const _: () = assert!(0 $($(+ count_role!(Target, $role))*)? < 2);
+            const _: () = assert!(0 $($(+ count_role!(Out, $role))*)? < 2);
         )*
 
         impl Op {
@@ -202,6 +234,16 @@ macro_rules! define_op {
             /// The slot this instruction writes as its single result, if it has one.
             pub fn dst(mut self) -> Option<Dst> {
                 self.dst_mut().copied()
+            }
+
+            /// The slot whose value this instruction's handler also leaves in the value
+            /// register (its [`Out`] or [`Out16`] operand), if it does.
+            pub fn forwarded_result(&self) -> Option<Slot> {
+                match self {
+                    $( Op::$Var { $($($field),*)? } => {
+                        None $($(.or(operand_of_role!(Out, $role, $field)))*)?
+                    } )*
+                }
             }
         }
 

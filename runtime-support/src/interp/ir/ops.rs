@@ -3,13 +3,16 @@
 //! [`for_each_op!`] lists every instruction, one line each: its handler's name (snake case,
 //! also the name the disassembly prints), its [`Op`](super::Op) variant, and its operands
 //! with their roles (see the role types in [`super`]: [`Dst`](super::Dst),
-//! [`Src`](super::Src), [`Base`](super::Base), [`Slot16`](super::Slot16),
-//! [`Target`](super::Target); any other type is an immediate). Everything else is
-//! generated from it: the `Op` enum, its operand accessors, names and `Display`
-//! ([`super`]), and the handler table (`exec::dispatch`), which names
+//! [`Out`](super::Out), [`Src`](super::Src), [`Base`](super::Base),
+//! [`Slot16`](super::Slot16), [`Out16`](super::Out16), [`Target`](super::Target); any other
+//! type is an immediate). Everything else is generated from it: the `Op` enum, its operand
+//! accessors, names and `Display` ([`super`]), the producers that operand forwarding
+//! (`interp::forward`) keys on, and the handler table (`exec::dispatch`), which names
 //! `handlers::<name>` for every line, so an instruction without a handler does not compile.
 //!
-//! Adding an instruction: one line here, and its handler in `exec::handlers`.
+//! Adding an instruction: one line here, and its handler in `exec::handlers`. A result
+//! declared `Out` (or `Out16`) is a promise that the handler passes that result on as its
+//! value register (`dispatch(.., r)`); a plain `Dst` handler passes 0.
 
 /// Calls macro `$m` with the whole instruction set: for each instruction, its doc
 /// comments, then `name = Variant { operand: Role, ... };` (no braces without operands).
@@ -143,36 +146,36 @@ macro_rules! for_each_op {
             /// `t = a >> shift` (i32, unsigned; `shift` below 32); `dst = t & mask`: a bit
             /// field, as instruction decoders read them.
             i32_shr_u_and_imm = I32ShrUAndImm {
-                t: Slot16, a: Slot16, shift: u8, dst: Slot16, mask: i32
+                t: Slot16, a: Slot16, shift: u8, dst: Out16, mask: i32
             };
             /// `t = a & mask; dst = t << shift` (i32; `shift` below 32): a masked index scaled
             /// to a table's entry size.
             i32_and_shl_imm = I32AndShlImm {
-                t: Slot16, a: Slot16, mask: i32, dst: Slot16, shift: u8
+                t: Slot16, a: Slot16, mask: i32, dst: Out16, shift: u8
             };
             // Forwarded operands (`interp::forward`): the operand named in the comment is
             // the result of the instruction just before, taken from the register the
             // handlers pass along instead of from its slot.
             /// `dst = i32.load(r + offset)`.
-            i32_load_r = I32LoadR { dst: Dst, offset: u32 };
+            i32_load_r = I32LoadR { dst: Out, offset: u32 };
             /// `dst = i64.load(r + offset)`.
-            i64_load_r = I64LoadR { dst: Dst, offset: u32 };
+            i64_load_r = I64LoadR { dst: Out, offset: u32 };
             /// `dst = i32.load8_u(r + offset)`.
-            i32_load8_u_r = I32Load8UR { dst: Dst, offset: u32 };
+            i32_load8_u_r = I32Load8UR { dst: Out, offset: u32 };
             /// `dst = i64.load32_u(r + offset)`.
-            i64_load32_u_r = I64Load32UR { dst: Dst, offset: u32 };
+            i64_load32_u_r = I64Load32UR { dst: Out, offset: u32 };
             /// `dst = r + b` (i32).
-            i32_add_r = I32AddR { dst: Dst, b: Src };
+            i32_add_r = I32AddR { dst: Out, b: Src };
             /// `dst = r + imm` (i32).
-            i32_add_imm_r = I32AddImmR { dst: Dst, imm: i32 };
+            i32_add_imm_r = I32AddImmR { dst: Out, imm: i32 };
             /// `dst = r & imm` (i32).
-            i32_and_imm_r = I32AndImmR { dst: Dst, imm: i32 };
+            i32_and_imm_r = I32AndImmR { dst: Out, imm: i32 };
             /// `dst = r >> imm` (i32, unsigned).
-            i32_shr_u_imm_r = I32ShrUImmR { dst: Dst, imm: i32 };
+            i32_shr_u_imm_r = I32ShrUImmR { dst: Out, imm: i32 };
             /// `dst = r << imm` (i32).
-            i32_shl_imm_r = I32ShlImmR { dst: Dst, imm: i32 };
+            i32_shl_imm_r = I32ShlImmR { dst: Out, imm: i32 };
             /// `t = r >> shift; dst = t & mask` (as `I32ShrUAndImm`).
-            i32_shr_u_and_imm_r = I32ShrUAndImmR { t: Slot16, shift: u8, dst: Slot16, mask: i32 };
+            i32_shr_u_and_imm_r = I32ShrUAndImmR { t: Slot16, shift: u8, dst: Out16, mask: i32 };
             /// `br_if` on `r != 0`.
             br_if_nez_r = BrIfNezR { target: Target };
             /// `br_if` on `r == 0`.
@@ -181,54 +184,54 @@ macro_rules! for_each_op {
             br_table_r = BrTableR { len: u32 };
             /// `t = i32.load(r + offset); dst = t + imm` (as `I32LoadThenAddImm`).
             i32_load_then_add_imm_r = I32LoadThenAddImmR {
-                t: Slot16, dst: Slot16, offset: u32, imm: i32
+                t: Slot16, dst: Out16, offset: u32, imm: i32
             };
             /// `dst = r sub b` (i32).
-            i32_sub_r = I32SubR { dst: Dst, b: Src };
+            i32_sub_r = I32SubR { dst: Out, b: Src };
             /// `dst = r mul b` (i32).
-            i32_mul_r = I32MulR { dst: Dst, b: Src };
+            i32_mul_r = I32MulR { dst: Out, b: Src };
             /// `dst = r and b` (i32).
-            i32_and_r = I32AndR { dst: Dst, b: Src };
+            i32_and_r = I32AndR { dst: Out, b: Src };
             /// `dst = r or b` (i32).
-            i32_or_r = I32OrR { dst: Dst, b: Src };
+            i32_or_r = I32OrR { dst: Out, b: Src };
             /// `dst = r xor b` (i32).
-            i32_xor_r = I32XorR { dst: Dst, b: Src };
+            i32_xor_r = I32XorR { dst: Out, b: Src };
             /// `dst = r shl b` (i32).
-            i32_shl_r = I32ShlR { dst: Dst, b: Src };
+            i32_shl_r = I32ShlR { dst: Out, b: Src };
             /// `dst = r shr_u b` (i32).
-            i32_shr_u_r = I32ShrUR { dst: Dst, b: Src };
+            i32_shr_u_r = I32ShrUR { dst: Out, b: Src };
             /// `dst = r shr_s b` (i32).
-            i32_shr_s_r = I32ShrSR { dst: Dst, b: Src };
+            i32_shr_s_r = I32ShrSR { dst: Out, b: Src };
             /// `dst = r or imm` (i32).
-            i32_or_imm_r = I32OrImmR { dst: Dst, imm: i32 };
+            i32_or_imm_r = I32OrImmR { dst: Out, imm: i32 };
             /// `dst = r xor imm` (i32).
-            i32_xor_imm_r = I32XorImmR { dst: Dst, imm: i32 };
+            i32_xor_imm_r = I32XorImmR { dst: Out, imm: i32 };
             /// `dst = r mul imm` (i32).
-            i32_mul_imm_r = I32MulImmR { dst: Dst, imm: i32 };
+            i32_mul_imm_r = I32MulImmR { dst: Out, imm: i32 };
             /// `dst = r shr_s imm` (i32).
-            i32_shr_s_imm_r = I32ShrSImmR { dst: Dst, imm: i32 };
+            i32_shr_s_imm_r = I32ShrSImmR { dst: Out, imm: i32 };
             /// `dst = r add b` (i64).
-            i64_add_r = I64AddR { dst: Dst, b: Src };
+            i64_add_r = I64AddR { dst: Out, b: Src };
             /// `dst = r sub b` (i64).
-            i64_sub_r = I64SubR { dst: Dst, b: Src };
+            i64_sub_r = I64SubR { dst: Out, b: Src };
             /// `dst = r and b` (i64).
-            i64_and_r = I64AndR { dst: Dst, b: Src };
+            i64_and_r = I64AndR { dst: Out, b: Src };
             /// `dst = r or b` (i64).
-            i64_or_r = I64OrR { dst: Dst, b: Src };
+            i64_or_r = I64OrR { dst: Out, b: Src };
             /// `dst = r xor b` (i64).
-            i64_xor_r = I64XorR { dst: Dst, b: Src };
+            i64_xor_r = I64XorR { dst: Out, b: Src };
             /// `dst = r shl b` (i64).
-            i64_shl_r = I64ShlR { dst: Dst, b: Src };
+            i64_shl_r = I64ShlR { dst: Out, b: Src };
             /// `dst = r shr_u b` (i64).
-            i64_shr_u_r = I64ShrUR { dst: Dst, b: Src };
+            i64_shr_u_r = I64ShrUR { dst: Out, b: Src };
             /// `dst = r add imm` (i64, `imm` sign-extended).
-            i64_add_imm_r = I64AddImmR { dst: Dst, imm: i32 };
+            i64_add_imm_r = I64AddImmR { dst: Out, imm: i32 };
             /// `dst = r and imm` (i64, `imm` sign-extended).
-            i64_and_imm_r = I64AndImmR { dst: Dst, imm: i32 };
+            i64_and_imm_r = I64AndImmR { dst: Out, imm: i32 };
             /// `dst = r shl imm` (i64, `imm` sign-extended).
-            i64_shl_imm_r = I64ShlImmR { dst: Dst, imm: i32 };
+            i64_shl_imm_r = I64ShlImmR { dst: Out, imm: i32 };
             /// `dst = r shr_u imm` (i64, `imm` sign-extended).
-            i64_shr_u_imm_r = I64ShrUImmR { dst: Dst, imm: i32 };
+            i64_shr_u_imm_r = I64ShrUImmR { dst: Out, imm: i32 };
             /// `i32.store(addr + offset, r)`.
             i32_store_r = I32StoreR { addr: Src, offset: u32 };
             /// `i64.store(addr + offset, r)`.
@@ -261,7 +264,7 @@ macro_rules! for_each_op {
             i32_load_acc = I32LoadAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
             /// `t = i32.load(addr + offset); dst = t + imm` (i32, wrapping); traps as the load.
             i32_load_then_add_imm = I32LoadThenAddImm {
-                t: Slot16, addr: Slot16, dst: Slot16, offset: u32, imm: i32
+                t: Slot16, addr: Slot16, dst: Out16, offset: u32, imm: i32
             };
             /// `t = i32.load8_u(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
             i32_load8_u_acc = I32Load8UAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
@@ -432,20 +435,20 @@ macro_rules! for_each_op {
             };
 
             // ---- moves and constants ----
-            copy = Copy { dst: Dst, src: Src };
+            copy = Copy { dst: Out, src: Src };
             const32 = Const32 { dst: Dst, value: u32 };
             const64 = Const64 { dst: Dst, value: u64 };
             /// `dst = cond != 0 ? a : b`, with `cond` in the following `Aux`.
             select = Select { dst: Dst, a: Src, b: Src };
 
             // ---- variables and references ----
-            global_get = GlobalGet { dst: Dst, global: u32 };
+            global_get = GlobalGet { dst: Out, global: u32 };
             global_set = GlobalSet { src: Src, global: u32 };
             ref_func = RefFunc { dst: Dst, func: u32 };
 
             // ---- memory 0 ----
-            i32_load = I32Load { dst: Dst, addr: Src, offset: u32 };
-            i64_load = I64Load { dst: Dst, addr: Src, offset: u32 };
+            i32_load = I32Load { dst: Out, addr: Src, offset: u32 };
+            i64_load = I64Load { dst: Out, addr: Src, offset: u32 };
             /// `i32.load` (offset 0) from the 32-bit wrapping sum `a + b`.
             i32_load_add = I32LoadAdd { dst: Dst, a: Src, b: Src };
             /// `i64.load` (offset 0) from the 32-bit wrapping sum `a + b`.
@@ -462,16 +465,16 @@ macro_rules! for_each_op {
             i32_load8_u_add_imm = I32Load8UAddImm { dst: Dst, a: Src, imm: i32 };
             /// `i32.load16_u` (offset 0) from the 32-bit wrapping sum `a + imm`.
             i32_load16_u_add_imm = I32Load16UAddImm { dst: Dst, a: Src, imm: i32 };
-            i32_load8_s = I32Load8S { dst: Dst, addr: Src, offset: u32 };
-            i32_load8_u = I32Load8U { dst: Dst, addr: Src, offset: u32 };
-            i32_load16_s = I32Load16S { dst: Dst, addr: Src, offset: u32 };
-            i32_load16_u = I32Load16U { dst: Dst, addr: Src, offset: u32 };
+            i32_load8_s = I32Load8S { dst: Out, addr: Src, offset: u32 };
+            i32_load8_u = I32Load8U { dst: Out, addr: Src, offset: u32 };
+            i32_load16_s = I32Load16S { dst: Out, addr: Src, offset: u32 };
+            i32_load16_u = I32Load16U { dst: Out, addr: Src, offset: u32 };
             i64_load8_s = I64Load8S { dst: Dst, addr: Src, offset: u32 };
-            i64_load8_u = I64Load8U { dst: Dst, addr: Src, offset: u32 };
+            i64_load8_u = I64Load8U { dst: Out, addr: Src, offset: u32 };
             i64_load16_s = I64Load16S { dst: Dst, addr: Src, offset: u32 };
-            i64_load16_u = I64Load16U { dst: Dst, addr: Src, offset: u32 };
-            i64_load32_s = I64Load32S { dst: Dst, addr: Src, offset: u32 };
-            i64_load32_u = I64Load32U { dst: Dst, addr: Src, offset: u32 };
+            i64_load16_u = I64Load16U { dst: Out, addr: Src, offset: u32 };
+            i64_load32_s = I64Load32S { dst: Out, addr: Src, offset: u32 };
+            i64_load32_u = I64Load32U { dst: Out, addr: Src, offset: u32 };
             i32_store = I32Store { addr: Src, value: Src, offset: u32 };
             i64_store = I64Store { addr: Src, value: Src, offset: u32 };
             i32_store8 = I32Store8 { addr: Src, value: Src, offset: u32 };
@@ -641,85 +644,85 @@ macro_rules! for_each_op {
             elem_drop = ElemDrop { segment: u32 };
 
             // ---- i32 ----
-            i32_eqz = I32Eqz { dst: Dst, src: Src };
-            i32_eq = I32Eq { dst: Dst, a: Src, b: Src };
-            i32_ne = I32Ne { dst: Dst, a: Src, b: Src };
-            i32_lt_s = I32LtS { dst: Dst, a: Src, b: Src };
-            i32_lt_u = I32LtU { dst: Dst, a: Src, b: Src };
-            i32_gt_s = I32GtS { dst: Dst, a: Src, b: Src };
-            i32_gt_u = I32GtU { dst: Dst, a: Src, b: Src };
-            i32_le_s = I32LeS { dst: Dst, a: Src, b: Src };
-            i32_le_u = I32LeU { dst: Dst, a: Src, b: Src };
-            i32_ge_s = I32GeS { dst: Dst, a: Src, b: Src };
-            i32_ge_u = I32GeU { dst: Dst, a: Src, b: Src };
-            i32_clz = I32Clz { dst: Dst, src: Src };
-            i32_ctz = I32Ctz { dst: Dst, src: Src };
-            i32_popcnt = I32Popcnt { dst: Dst, src: Src };
-            i32_add = I32Add { dst: Dst, a: Src, b: Src };
-            i32_sub = I32Sub { dst: Dst, a: Src, b: Src };
-            i32_mul = I32Mul { dst: Dst, a: Src, b: Src };
-            i32_div_s = I32DivS { dst: Dst, a: Src, b: Src };
-            i32_div_u = I32DivU { dst: Dst, a: Src, b: Src };
-            i32_rem_s = I32RemS { dst: Dst, a: Src, b: Src };
-            i32_rem_u = I32RemU { dst: Dst, a: Src, b: Src };
-            i32_and = I32And { dst: Dst, a: Src, b: Src };
-            i32_or = I32Or { dst: Dst, a: Src, b: Src };
-            i32_xor = I32Xor { dst: Dst, a: Src, b: Src };
-            i32_shl = I32Shl { dst: Dst, a: Src, b: Src };
-            i32_shr_s = I32ShrS { dst: Dst, a: Src, b: Src };
-            i32_shr_u = I32ShrU { dst: Dst, a: Src, b: Src };
-            i32_rotl = I32Rotl { dst: Dst, a: Src, b: Src };
-            i32_rotr = I32Rotr { dst: Dst, a: Src, b: Src };
+            i32_eqz = I32Eqz { dst: Out, src: Src };
+            i32_eq = I32Eq { dst: Out, a: Src, b: Src };
+            i32_ne = I32Ne { dst: Out, a: Src, b: Src };
+            i32_lt_s = I32LtS { dst: Out, a: Src, b: Src };
+            i32_lt_u = I32LtU { dst: Out, a: Src, b: Src };
+            i32_gt_s = I32GtS { dst: Out, a: Src, b: Src };
+            i32_gt_u = I32GtU { dst: Out, a: Src, b: Src };
+            i32_le_s = I32LeS { dst: Out, a: Src, b: Src };
+            i32_le_u = I32LeU { dst: Out, a: Src, b: Src };
+            i32_ge_s = I32GeS { dst: Out, a: Src, b: Src };
+            i32_ge_u = I32GeU { dst: Out, a: Src, b: Src };
+            i32_clz = I32Clz { dst: Out, src: Src };
+            i32_ctz = I32Ctz { dst: Out, src: Src };
+            i32_popcnt = I32Popcnt { dst: Out, src: Src };
+            i32_add = I32Add { dst: Out, a: Src, b: Src };
+            i32_sub = I32Sub { dst: Out, a: Src, b: Src };
+            i32_mul = I32Mul { dst: Out, a: Src, b: Src };
+            i32_div_s = I32DivS { dst: Out, a: Src, b: Src };
+            i32_div_u = I32DivU { dst: Out, a: Src, b: Src };
+            i32_rem_s = I32RemS { dst: Out, a: Src, b: Src };
+            i32_rem_u = I32RemU { dst: Out, a: Src, b: Src };
+            i32_and = I32And { dst: Out, a: Src, b: Src };
+            i32_or = I32Or { dst: Out, a: Src, b: Src };
+            i32_xor = I32Xor { dst: Out, a: Src, b: Src };
+            i32_shl = I32Shl { dst: Out, a: Src, b: Src };
+            i32_shr_s = I32ShrS { dst: Out, a: Src, b: Src };
+            i32_shr_u = I32ShrU { dst: Out, a: Src, b: Src };
+            i32_rotl = I32Rotl { dst: Out, a: Src, b: Src };
+            i32_rotr = I32Rotr { dst: Out, a: Src, b: Src };
             // i32 with an immediate right operand
-            i32_eq_imm = I32EqImm { dst: Dst, a: Src, imm: i32 };
-            i32_ne_imm = I32NeImm { dst: Dst, a: Src, imm: i32 };
-            i32_lt_s_imm = I32LtSImm { dst: Dst, a: Src, imm: i32 };
-            i32_lt_u_imm = I32LtUImm { dst: Dst, a: Src, imm: i32 };
-            i32_gt_s_imm = I32GtSImm { dst: Dst, a: Src, imm: i32 };
-            i32_gt_u_imm = I32GtUImm { dst: Dst, a: Src, imm: i32 };
-            i32_le_s_imm = I32LeSImm { dst: Dst, a: Src, imm: i32 };
-            i32_le_u_imm = I32LeUImm { dst: Dst, a: Src, imm: i32 };
-            i32_ge_s_imm = I32GeSImm { dst: Dst, a: Src, imm: i32 };
-            i32_ge_u_imm = I32GeUImm { dst: Dst, a: Src, imm: i32 };
-            i32_add_imm = I32AddImm { dst: Dst, a: Src, imm: i32 };
-            i32_mul_imm = I32MulImm { dst: Dst, a: Src, imm: i32 };
-            i32_and_imm = I32AndImm { dst: Dst, a: Src, imm: i32 };
-            i32_or_imm = I32OrImm { dst: Dst, a: Src, imm: i32 };
-            i32_xor_imm = I32XorImm { dst: Dst, a: Src, imm: i32 };
-            i32_shl_imm = I32ShlImm { dst: Dst, a: Src, imm: i32 };
-            i32_shr_s_imm = I32ShrSImm { dst: Dst, a: Src, imm: i32 };
-            i32_shr_u_imm = I32ShrUImm { dst: Dst, a: Src, imm: i32 };
+            i32_eq_imm = I32EqImm { dst: Out, a: Src, imm: i32 };
+            i32_ne_imm = I32NeImm { dst: Out, a: Src, imm: i32 };
+            i32_lt_s_imm = I32LtSImm { dst: Out, a: Src, imm: i32 };
+            i32_lt_u_imm = I32LtUImm { dst: Out, a: Src, imm: i32 };
+            i32_gt_s_imm = I32GtSImm { dst: Out, a: Src, imm: i32 };
+            i32_gt_u_imm = I32GtUImm { dst: Out, a: Src, imm: i32 };
+            i32_le_s_imm = I32LeSImm { dst: Out, a: Src, imm: i32 };
+            i32_le_u_imm = I32LeUImm { dst: Out, a: Src, imm: i32 };
+            i32_ge_s_imm = I32GeSImm { dst: Out, a: Src, imm: i32 };
+            i32_ge_u_imm = I32GeUImm { dst: Out, a: Src, imm: i32 };
+            i32_add_imm = I32AddImm { dst: Out, a: Src, imm: i32 };
+            i32_mul_imm = I32MulImm { dst: Out, a: Src, imm: i32 };
+            i32_and_imm = I32AndImm { dst: Out, a: Src, imm: i32 };
+            i32_or_imm = I32OrImm { dst: Out, a: Src, imm: i32 };
+            i32_xor_imm = I32XorImm { dst: Out, a: Src, imm: i32 };
+            i32_shl_imm = I32ShlImm { dst: Out, a: Src, imm: i32 };
+            i32_shr_s_imm = I32ShrSImm { dst: Out, a: Src, imm: i32 };
+            i32_shr_u_imm = I32ShrUImm { dst: Out, a: Src, imm: i32 };
             /// Rotate left by a constant (`rotr` by `c` becomes `rotl` by `32 - c`).
-            i32_rotl_imm = I32RotlImm { dst: Dst, a: Src, imm: i32 };
+            i32_rotl_imm = I32RotlImm { dst: Out, a: Src, imm: i32 };
 
             // ---- i64 ----
-            i64_eqz = I64Eqz { dst: Dst, src: Src };
-            i64_eq = I64Eq { dst: Dst, a: Src, b: Src };
-            i64_ne = I64Ne { dst: Dst, a: Src, b: Src };
-            i64_lt_s = I64LtS { dst: Dst, a: Src, b: Src };
-            i64_lt_u = I64LtU { dst: Dst, a: Src, b: Src };
-            i64_gt_s = I64GtS { dst: Dst, a: Src, b: Src };
-            i64_gt_u = I64GtU { dst: Dst, a: Src, b: Src };
-            i64_le_s = I64LeS { dst: Dst, a: Src, b: Src };
-            i64_le_u = I64LeU { dst: Dst, a: Src, b: Src };
-            i64_ge_s = I64GeS { dst: Dst, a: Src, b: Src };
-            i64_ge_u = I64GeU { dst: Dst, a: Src, b: Src };
+            i64_eqz = I64Eqz { dst: Out, src: Src };
+            i64_eq = I64Eq { dst: Out, a: Src, b: Src };
+            i64_ne = I64Ne { dst: Out, a: Src, b: Src };
+            i64_lt_s = I64LtS { dst: Out, a: Src, b: Src };
+            i64_lt_u = I64LtU { dst: Out, a: Src, b: Src };
+            i64_gt_s = I64GtS { dst: Out, a: Src, b: Src };
+            i64_gt_u = I64GtU { dst: Out, a: Src, b: Src };
+            i64_le_s = I64LeS { dst: Out, a: Src, b: Src };
+            i64_le_u = I64LeU { dst: Out, a: Src, b: Src };
+            i64_ge_s = I64GeS { dst: Out, a: Src, b: Src };
+            i64_ge_u = I64GeU { dst: Out, a: Src, b: Src };
             i64_clz = I64Clz { dst: Dst, src: Src };
             i64_ctz = I64Ctz { dst: Dst, src: Src };
             i64_popcnt = I64Popcnt { dst: Dst, src: Src };
-            i64_add = I64Add { dst: Dst, a: Src, b: Src };
-            i64_sub = I64Sub { dst: Dst, a: Src, b: Src };
-            i64_mul = I64Mul { dst: Dst, a: Src, b: Src };
+            i64_add = I64Add { dst: Out, a: Src, b: Src };
+            i64_sub = I64Sub { dst: Out, a: Src, b: Src };
+            i64_mul = I64Mul { dst: Out, a: Src, b: Src };
             i64_div_s = I64DivS { dst: Dst, a: Src, b: Src };
             i64_div_u = I64DivU { dst: Dst, a: Src, b: Src };
             i64_rem_s = I64RemS { dst: Dst, a: Src, b: Src };
             i64_rem_u = I64RemU { dst: Dst, a: Src, b: Src };
-            i64_and = I64And { dst: Dst, a: Src, b: Src };
-            i64_or = I64Or { dst: Dst, a: Src, b: Src };
-            i64_xor = I64Xor { dst: Dst, a: Src, b: Src };
-            i64_shl = I64Shl { dst: Dst, a: Src, b: Src };
-            i64_shr_s = I64ShrS { dst: Dst, a: Src, b: Src };
-            i64_shr_u = I64ShrU { dst: Dst, a: Src, b: Src };
+            i64_and = I64And { dst: Out, a: Src, b: Src };
+            i64_or = I64Or { dst: Out, a: Src, b: Src };
+            i64_xor = I64Xor { dst: Out, a: Src, b: Src };
+            i64_shl = I64Shl { dst: Out, a: Src, b: Src };
+            i64_shr_s = I64ShrS { dst: Out, a: Src, b: Src };
+            i64_shr_u = I64ShrU { dst: Out, a: Src, b: Src };
             i64_rotl = I64Rotl { dst: Dst, a: Src, b: Src };
             i64_rotr = I64Rotr { dst: Dst, a: Src, b: Src };
             i64_eq_imm = I64EqImm { dst: Dst, a: Src, imm: i32 };
@@ -732,14 +735,14 @@ macro_rules! for_each_op {
             i64_le_u_imm = I64LeUImm { dst: Dst, a: Src, imm: i32 };
             i64_ge_s_imm = I64GeSImm { dst: Dst, a: Src, imm: i32 };
             i64_ge_u_imm = I64GeUImm { dst: Dst, a: Src, imm: i32 };
-            i64_add_imm = I64AddImm { dst: Dst, a: Src, imm: i32 };
+            i64_add_imm = I64AddImm { dst: Out, a: Src, imm: i32 };
             i64_mul_imm = I64MulImm { dst: Dst, a: Src, imm: i32 };
-            i64_and_imm = I64AndImm { dst: Dst, a: Src, imm: i32 };
-            i64_or_imm = I64OrImm { dst: Dst, a: Src, imm: i32 };
+            i64_and_imm = I64AndImm { dst: Out, a: Src, imm: i32 };
+            i64_or_imm = I64OrImm { dst: Out, a: Src, imm: i32 };
             i64_xor_imm = I64XorImm { dst: Dst, a: Src, imm: i32 };
-            i64_shl_imm = I64ShlImm { dst: Dst, a: Src, imm: i32 };
+            i64_shl_imm = I64ShlImm { dst: Out, a: Src, imm: i32 };
             i64_shr_s_imm = I64ShrSImm { dst: Dst, a: Src, imm: i32 };
-            i64_shr_u_imm = I64ShrUImm { dst: Dst, a: Src, imm: i32 };
+            i64_shr_u_imm = I64ShrUImm { dst: Out, a: Src, imm: i32 };
             /// Rotate left by a constant (`rotr` by `c` becomes `rotl` by `64 - c`).
             i64_rotl_imm = I64RotlImm { dst: Dst, a: Src, imm: i32 };
 
@@ -792,8 +795,8 @@ macro_rules! for_each_op {
             i32_trunc_f32_u = I32TruncF32U { dst: Dst, src: Src };
             i32_trunc_f64_s = I32TruncF64S { dst: Dst, src: Src };
             i32_trunc_f64_u = I32TruncF64U { dst: Dst, src: Src };
-            i64_extend_i32_s = I64ExtendI32S { dst: Dst, src: Src };
-            i64_extend_i32_u = I64ExtendI32U { dst: Dst, src: Src };
+            i64_extend_i32_s = I64ExtendI32S { dst: Out, src: Src };
+            i64_extend_i32_u = I64ExtendI32U { dst: Out, src: Src };
             i64_trunc_f32_s = I64TruncF32S { dst: Dst, src: Src };
             i64_trunc_f32_u = I64TruncF32U { dst: Dst, src: Src };
             i64_trunc_f64_s = I64TruncF64S { dst: Dst, src: Src };
@@ -808,8 +811,8 @@ macro_rules! for_each_op {
             f64_convert_i64_s = F64ConvertI64S { dst: Dst, src: Src };
             f64_convert_i64_u = F64ConvertI64U { dst: Dst, src: Src };
             f64_promote_f32 = F64PromoteF32 { dst: Dst, src: Src };
-            i32_extend8_s = I32Extend8S { dst: Dst, src: Src };
-            i32_extend16_s = I32Extend16S { dst: Dst, src: Src };
+            i32_extend8_s = I32Extend8S { dst: Out, src: Src };
+            i32_extend16_s = I32Extend16S { dst: Out, src: Src };
             i64_extend8_s = I64Extend8S { dst: Dst, src: Src };
             i64_extend16_s = I64Extend16S { dst: Dst, src: Src };
             i64_extend32_s = I64Extend32S { dst: Dst, src: Src };
