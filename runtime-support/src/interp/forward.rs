@@ -23,9 +23,12 @@ use super::ir::{Op, Slot};
 /// no branch targets) to its forwarded form.
 pub fn forward_results(code: &mut [Op]) {
     let mut targeted = vec![false; code.len() + 1];
-    for op in code.iter_mut() {
-        if let Some(t) = op.target_mut() {
-            targeted[*t as usize] = true;
+    for op in code.iter() {
+        // A `BrTableAt` reads its table; it does not jump to it.
+        if let Some(t) = op.target()
+            && !matches!(op, Op::BrTableAt { .. })
+        {
+            targeted[t as usize] = true;
         }
     }
     for i in 1..code.len() {
@@ -93,6 +96,7 @@ fn forwarded(op: Op, d: Slot) -> Option<Op> {
         Op::BrIfNez { cond, target } if cond == d => Op::BrIfNezR { target },
         Op::BrIfEqz { cond, target } if cond == d => Op::BrIfEqzR { target },
         Op::BrTable { index, len } if index == d => Op::BrTableR { len },
+        Op::BrTableAt { index, len, table } if index == d => Op::BrTableAtR { len, table },
         Op::I32Store { addr, value, offset } if value == d => Op::I32StoreR { addr, offset },
         Op::I64Store { addr, value, offset } if value == d => Op::I64StoreR { addr, offset },
         Op::I32Store8 { addr, value, offset } if value == d => Op::I32Store8R { addr, offset },

@@ -14,6 +14,7 @@ mod fuse;
 mod ir;
 mod module;
 mod rotate;
+mod tail_dup;
 mod translate;
 
 pub use exec::array_call_entry;

@@ -97,7 +97,7 @@ fn rotated_head(code: &[Op], h: usize, j: usize) -> Option<Vec<usize>> {
 /// Whether `op` may run from a copy: it neither ends the straight-line run unconditionally
 /// nor reads the instructions after it (`Select`'s `Aux`, `BrTable`'s entries), and it is
 /// no call (kept single so that call sites stay unique).
-fn copyable(op: Op) -> bool {
+pub(super) fn copyable(op: Op) -> bool {
     !matches!(
         op,
         Op::Br { .. }

@@ -1415,3 +1415,74 @@ fn forwarded_operands() {
     };
     assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds);
 }
+
+/// Tail duplication of switch dispatch (`interp::tail_dup`): a bytecode interpreter whose
+/// cases end in a `br` to the fetch-and-decode code, reached straight from the loop head
+/// or through a second `br`, with a bounds check on the way, runs its programs as the
+/// plain `br_table` does, through copies that read the original table (every case, the
+/// default for an out-of-range opcode, the trap of a fetch past the end of memory), with
+/// the index in a slot (`run`) or forwarded from the instruction before (`run_r`).
+#[test]
+fn duplicated_dispatch() {
+    const RUN: &str = r#"
+          (func (export "NAME") (param $pc i32) (param $acc i32) (result i32)
+            (local $op i32) (local $arg i32) (local $steps i32)
+            (block $halt
+              (loop $fetch
+                (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+                (br_if $halt (i32.gt_u (local.get $steps) (i32.const 1000)))
+                (local.set $op (OP))
+                (local.set $arg (i32.load8_u offset=1 (local.get $pc)))
+                (block $next
+                  (block $other (block $jnz (block $shr (block $sub (block $mul (block $add
+                    (br_table $halt $add $mul $sub $shr $jnz $other (INDEX)))
+                    (local.set $acc (i32.add (local.get $acc) (local.get $arg)))
+                    (br $next))
+                    (local.set $acc (i32.mul (local.get $acc) (local.get $arg)))
+                    (br $next))
+                    (local.set $acc (i32.sub (local.get $acc) (local.get $arg)))
+                    (br $next))
+                    (local.set $acc (i32.shr_u (local.get $acc) (local.get $arg)))
+                    (br $next))
+                    (if (local.get $acc) (then (local.set $pc (local.get $arg)) (br $fetch)))
+                    (br $next))
+                  (local.set $acc (i32.xor (local.get $acc) (i32.const 0x5a5a))))
+                (local.set $pc (i32.add (local.get $pc) (i32.const 2)))
+                (br $fetch)))
+            (i32.add (i32.mul (local.get $steps) (i32.const 0x10000)) (local.get $acc)))"#;
+    let load_op = "i32.load8_u (local.get $pc)";
+    let masked = format!("i32.and ({load_op}) (i32.const 15)");
+    let run = RUN.replace("NAME", "run").replace("OP", &masked).replace("INDEX", "local.get $op");
+    let run_r = RUN
+        .replace("NAME", "run_r")
+        .replace("OP", load_op)
+        .replace("INDEX", "i32.and (local.get $op) (i32.const 15)");
+    // ops: 0 halt, 1 acc += arg, 2 acc *= arg, 3 acc -= arg, 4 acc >>= arg (unsigned),
+    // 5 jump to arg when acc != 0, any other: acc ^= 0x5a5a (the default).
+    let m = load(&format!(
+        r#"(module (memory 1)
+          (data (i32.const 0) "\01\07\02\03\04\01\03\02\09\00\00\00"
+                              "\01\05\03\01\05\0e\00\00\05\14")
+          {run} {run_r})"#
+    ));
+    m.expect_op("BrTableAt");
+    m.expect_op("BrTableAtR");
+    for f in ["run", "run_r"] {
+        // At 0: ((acc + 7) * 3 >> 1) - 2, the default case, halt: 6 steps.
+        for acc in [0, 1, 5, 1000] {
+            let want = ((((acc + 7) * 3) as u32 >> 1) as i32 - 2) ^ 0x5a5a;
+            assert_eq!(m.i32(f, &[0, acc]), 6 * 0x10000 + want, "{f} 0 {acc}");
+        }
+        // At 12: acc + 5, then acc - 1 and a jump back while acc != 0, halt.
+        for acc in [0, 3, 10] {
+            let steps = 1 + 2 * (acc + 5) + 1;
+            assert_eq!(m.i32(f, &[12, acc]), steps * 0x10000, "{f} 12 {acc}");
+        }
+        // At 20 a jump to itself: the step limit ends it; a fetch past memory traps.
+        assert_eq!(m.i32(f, &[20, 1]), 1001 * 0x10000 + 1, "{f} 20");
+        let Err(crate::error::Unwind::Trap(t)) = m.call(f, &[65535, 0]) else {
+            panic!("{f}: expected a trap")
+        };
+        assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds, "{f}");
+    }
+}

@@ -43,6 +43,10 @@ macro_rules! for_each_op {
             br_if_eqz = BrIfEqz { cond: Src, target: Target };
             /// Followed by `len + 1` `Br` instructions: the targets, default last.
             br_table = BrTable { index: Src, len: u32 };
+            /// `br_table` on index `index` through the `len + 1` entries of the `BrTable` at
+            /// `table`, which this instruction reads but does not branch to: the end of a
+            /// copied dispatch sequence (`interp::tail_dup`).
+            br_table_at = BrTableAt { index: Src, len: u32, table: Target };
             // Fused i32 compare-and-branch: jump to `target` when `a <op> b` holds.
             br_i32_eq = BrI32Eq { a: Src, b: Src, target: Target };
             br_i32_ne = BrI32Ne { a: Src, b: Src, target: Target };
@@ -182,6 +186,8 @@ macro_rules! for_each_op {
             br_if_eqz_r = BrIfEqzR { target: Target };
             /// `br_table` on index `r`; followed by `len + 1` `Br` instructions as `BrTable`.
             br_table_r = BrTableR { len: u32 };
+            /// `br_table_at` on index `r`.
+            br_table_at_r = BrTableAtR { len: u32, table: Target };
             /// `t = i32.load(r + offset); dst = t + imm` (as `I32LoadThenAddImm`).
             i32_load_then_add_imm_r = I32LoadThenAddImmR {
                 t: Slot16, dst: Out16, offset: u32, imm: i32

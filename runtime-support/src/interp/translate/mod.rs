@@ -7,7 +7,8 @@
 //! stack ([`stack`]) and of the enclosing blocks ([`control`]) and emits [`Op`]s with
 //! absolute branch targets; the operators are translated by kind ([`blocks`], [`control`],
 //! [`variables`], [`calls`], [`memory`], [`tables`], [`numeric`]), choosing between slot,
-//! immediate and fused forms. Loop rotation and the peephole pass then rewrite the code,
+//! immediate and fused forms. Loop rotation, tail duplication of switch dispatch, the peephole
+//! pass and operand forwarding then rewrite the code,
 //! and [`super::exec::thread`] pairs each instruction with its handler.
 //!
 //! Invariants shared by the parts: the code emitted so far is correct for every path that
@@ -39,6 +40,7 @@ use super::forward::forward_results;
 use super::fuse::peephole;
 use super::ir::{CompiledFunc, Op, Slot};
 use super::rotate::rotate_loops;
+use super::tail_dup::duplicate_dispatch;
 use crate::error::CompileError;
 use crate::module::ModuleInfo;
 use crate::types::ValType;
@@ -266,6 +268,7 @@ impl<'a> Translator<'a> {
             return Err(unsupported(self.offset, "a function with this large a frame"));
         }
         rotate_loops(&mut self.code, &mut self.offsets);
+        duplicate_dispatch(&mut self.code, &mut self.offsets);
         peephole(&mut self.code, &mut self.offsets);
         forward_results(&mut self.code);
         exceptions::fix_landings(&mut handlers, self.code.len());

@@ -225,6 +225,17 @@ handler!(fn br_table(pc, fp, mem, len, st, reg) = BrTable { index, len: entries 
     }
 });
 
+handler!(fn br_table_at(pc, fp, mem, len, st, reg) = BrTableAt { index, len: entries, table } {
+    // SAFETY: `table` is the `BrTable` of the same function whose copied dispatch sequence
+    // this instruction ends (`tail_dup`), with its `entries` (`len`) and their handlers as in
+    // `br_table`.
+    unsafe {
+        let entry = jump(pc, table).add(1 + (get(fp, index) as u32).min(entries) as usize);
+        let Op::Br { target } = (*entry).op else { std::hint::unreachable_unchecked() };
+        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st, 0)
+    }
+});
+
 handler!(fn copy(pc, fp, mem, len, st, reg) = Copy { dst, src } {
     // SAFETY: as in `unary!`.
     unsafe {

@@ -147,6 +147,15 @@ handler!(fn br_table_r(pc, fp, mem, len, st, reg) = BrTableR { len: entries } {
     }
 });
 
+handler!(fn br_table_at_r(pc, fp, mem, len, st, reg) = BrTableAtR { len: entries, table } {
+    // SAFETY: as in `br_table_at`.
+    unsafe {
+        let entry = jump(pc, table).add(1 + (reg as u32).min(entries) as usize);
+        let Op::Br { target } = (*entry).op else { std::hint::unreachable_unchecked() };
+        dispatch_with((*entry).handler, jump(entry, target), fp, mem, len, st, 0)
+    }
+});
+
 /// Stores of `reg` to memory 0 at `addr + offset`.
 macro_rules! store_r {
     ($($name:ident = $var:ident, $t:ty;)*) => {$(
