@@ -8,7 +8,9 @@
 //! ```
 //!
 //! The parent restarts a child that died after the seed it was running, and kills one
-//! that printed nothing for [`HANG_SECS`].
+//! that printed nothing for [`HANG_SECS`] seconds of its own watching while the child was
+//! not stopped: the parent counts the seconds it polls, so a run paused with `SIGSTOP`
+//! (the parent with it, or the child alone) and continued is not taken for a hang.
 
 use crate::finding::{Finding, Input, kind_of, take_current_input};
 use crate::targets::Target;
@@ -20,7 +22,8 @@ use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-/// A case that runs this long without finishing is a hang.
+/// A case that runs this long without finishing is a hang (seconds the parent watched
+/// while the child was not stopped).
 pub const HANG_SECS: u64 = 180;
 
 const TAG: &str = "@kiln-fuzz";
@@ -166,6 +169,16 @@ pub fn run_here(
     (execs, findings)
 }
 
+/// Whether process `pid` is stopped (by a signal or a tracer), from its state in
+/// `/proc/PID/stat` (the field after the parenthesised command name); false when unknown.
+fn stopped(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next())
+            .is_some_and(|state| matches!(state, 'T' | 't'))
+    })
+}
+
 /// Runs seeds `seed..` in child processes until `iters` cases have run or `deadline`
 /// passes, restarting after crashes and hangs. Returns (executions, findings).
 pub fn supervise(target: &Target, seed: u64, iters: u64, deadline: Option<Instant>) -> (u64, u64) {
@@ -200,9 +213,11 @@ pub fn supervise(target: &Target, seed: u64, iters: u64, deadline: Option<Instan
         });
         let mut running: Option<u64> = None;
         let mut hung = false;
+        let mut quiet_secs = 0;
         loop {
-            match rx.recv_timeout(Duration::from_secs(HANG_SECS)) {
+            match rx.recv_timeout(Duration::from_secs(1)) {
                 Ok(line) => {
+                    quiet_secs = 0;
                     let Some(rest) = line.strip_prefix(TAG) else { continue };
                     let mut parts = rest.trim().splitn(3, ' ');
                     match (parts.next(), parts.next().and_then(|s| s.parse::<u64>().ok())) {
@@ -222,9 +237,14 @@ pub fn supervise(target: &Target, seed: u64, iters: u64, deadline: Option<Instan
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    hung = true;
-                    let _ = child.kill();
-                    break;
+                    if !stopped(child.id()) {
+                        quiet_secs += 1;
+                    }
+                    if quiet_secs >= HANG_SECS {
+                        hung = true;
+                        let _ = child.kill();
+                        break;
+                    }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
