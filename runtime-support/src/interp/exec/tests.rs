@@ -1486,3 +1486,49 @@ fn duplicated_dispatch() {
         assert_eq!(t.code(), crate::trap::TrapCode::MemoryOutOfBounds, "{f}");
     }
 }
+
+/// `call_indirect`: its inline path (a translated callee of this instance with few locals)
+/// and its general one (first calls, more than 8 locals) give the same results, with the
+/// element index after `v128` arguments (two slots each), and every trap: out of bounds,
+/// null element, type mismatch, call stack exhausted.
+#[test]
+fn call_indirect_paths() {
+    let m = load(
+        r#"(module
+          (type $f (func (param i64 v128 i32) (result i64)))
+          (type $g (func (param i32) (result i32)))
+          (table 5 funcref)
+          (elem (i32.const 0) $few $many $other $deep)
+          ;; x + lane 1 of v + y
+          (func $few (type $f)
+            (i64.add (i64.add (local.get 0) (i64x2.extract_lane 1 (local.get 1)))
+                     (i64.extend_i32_u (local.get 2))))
+          ;; the same through 10 locals
+          (func $many (type $f) (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+            (local.set 3 (local.get 0))
+            (local.set 12 (i64x2.extract_lane 1 (local.get 1)))
+            (i64.add (i64.add (local.get 3) (local.get 12)) (i64.extend_i32_u (local.get 2))))
+          (func $other (type $g) (local.get 0))
+          ;; recursion through the table without end
+          (func $deep (type $f)
+            (call_indirect (type $f) (local.get 0) (local.get 1) (local.get 2) (i32.const 3)))
+          (func (export "call") (param $x i64) (param $y i32) (param $e i32) (result i64)
+            (call_indirect (type $f)
+              (local.get $x) (v128.const i64x2 5 1000) (local.get $y) (local.get $e))))"#,
+    );
+    for e in [0u64, 1] {
+        for _ in 0..3 {
+            assert_eq!(m.call("call", &[40, 2, e]).ok(), Some(1042), "element {e}");
+        }
+    }
+    let trap_of = |e: u64| match m.call("call", &[1, 2, e]) {
+        Err(crate::error::Unwind::Trap(t)) => t.code(),
+        other => panic!("element {e}: expected a trap, got {other:?}"),
+    };
+    use crate::trap::TrapCode;
+    assert_eq!(trap_of(2), TrapCode::IndirectCallTypeMismatch);
+    assert_eq!(trap_of(3), TrapCode::CallStackExhausted);
+    assert_eq!(trap_of(4), TrapCode::UninitializedElement);
+    assert_eq!(trap_of(5), TrapCode::UndefinedElement);
+    assert_eq!(m.call("call", &[1, 2, 0]).ok(), Some(1003), "after the traps");
+}

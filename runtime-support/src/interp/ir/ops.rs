@@ -96,9 +96,11 @@ macro_rules! for_each_op {
             call = Call { func: u32, base: Base };
             /// Call imported function `func` with arguments (and results) at `base`.
             call_import = CallImport { func: u32, base: Base };
-            /// Call through `table` expecting module type `ty`; the element index is in slot
-            /// `base + params(ty)`.
-            call_indirect = CallIndirect { table: u32, ty: u32, base: Base };
+            /// Call through `table` expecting module type `ty`, its arguments in the `args`
+            /// slots from `base` (a `v128` takes two) and the element index in slot
+            /// `base + args`. (16 bits hold any table index and argument slot count: the
+            /// validator allows 100 tables and 1,000 parameters.)
+            call_indirect = CallIndirect { table: u16, args: u16, ty: u32, base: Base };
             /// Extra operand of the preceding instruction.
             aux = Aux { slot: Src };
             /// `Copy { dst: 0, src }` then `Return`: the single result moved into slot 0.

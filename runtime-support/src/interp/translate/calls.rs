@@ -6,6 +6,7 @@
 //! where they become `Temp` entries. A `v128` argument or result takes two slots.
 
 use super::Translator;
+use super::stack::is_wide;
 use crate::interp::ir::Op;
 
 impl Translator<'_> {
@@ -27,7 +28,10 @@ impl Translator<'_> {
         self.table_index(wide, self.top());
         let ty = &self.info.types[type_index as usize];
         let base = self.take_args(ty.params().len() + 1);
-        self.emit(Op::CallIndirect { table: table_index, ty: type_index, base });
+        let args = ty.params().iter().map(|&t| if is_wide(t) { 2 } else { 1 }).sum::<usize>();
+        // Validation bounds both (100 tables, 1,000 parameters).
+        let (table, args) = (table_index as u16, args as u16);
+        self.emit(Op::CallIndirect { table, args, ty: type_index, base });
         self.push_temps(ty.results());
     }
 }

@@ -86,32 +86,55 @@ unsafe fn translated(
     }
 }
 
+/// Pushes the frame of `callee`, a translated function of the current instance, at
+/// `new_fp` in the common case: at most 8 locals besides its parameters, no constant slots,
+/// stack and frame records to spare. Straight-line code, so that the calling handlers
+/// need no stack frame of their own; false (nothing done) in every other case, which the
+/// caller leaves to its general path.
+///
+/// # Safety
+/// `s` is the run's state, `pc` the calling instruction of the current function, `fp` its
+/// frame, and `new_fp` a slot of that frame. The 8 slots zeroed above the arguments lie
+/// inside the stack (checked) and above every live frame; the frame record is written
+/// within the frame stack's capacity (checked).
+#[inline(always)]
+unsafe fn push_frame_fast(
+    s: &mut State,
+    pc: *const Instr,
+    fp: *mut u64,
+    callee: &CompiledFunc,
+    new_fp: *mut u64,
+) -> bool {
+    // SAFETY: per the contract.
+    unsafe {
+        let room = s.stack_end.offset_from(new_fp) as usize;
+        if room < (callee.frame_size as usize).max(callee.num_params as usize + 8)
+            || callee.num_locals - callee.num_params > 8
+            || !callee.consts.is_empty()
+            || s.frames.len() + 1 >= s.depth_limit
+            || s.frames.len() >= s.frames.capacity()
+        {
+            return false;
+        }
+        new_fp.add(callee.num_params as usize).cast::<[u64; 8]>().write([0; 8]);
+        let frame = Frame { pc: pc.add(1), fp, func: s.func, inst: s.cache.inst };
+        s.frames.as_mut_ptr().add(s.frames.len()).write(frame);
+        s.frames.set_len(s.frames.len() + 1);
+        s.func = callee;
+        true
+    }
+}
+
 handler!(fn call(pc, fp, mem, len, st, reg) = Call { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
-    // slot of the current frame; the callee starts at its first instruction. The fast path
-    // zeroes 8 slots above the arguments, inside the stack (checked) and above every live
-    // frame, and writes the frame record within the frame stack's capacity (checked).
+    // slot of the current frame; the callee starts at its first instruction.
     unsafe {
         let s = &mut *st;
         let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
-        // The common case (a translated callee with at most 8 locals besides its parameters
-        // and no constant slots, stack and frame records to spare) in straight-line code,
-        // so that this handler needs no stack frame of its own; everything else in
-        // `call_general`, a sibling call.
+        // The common case inline, everything else in `call_general`, a sibling call.
         if let Some(callee) = slot.get() {
             let new_fp = fp.add(base as usize);
-            let room = s.stack_end.offset_from(new_fp) as usize;
-            if room >= (callee.frame_size as usize).max(callee.num_params as usize + 8)
-                && callee.num_locals - callee.num_params <= 8
-                && callee.consts.is_empty()
-                && s.frames.len() + 1 < s.depth_limit
-                && s.frames.len() < s.frames.capacity()
-            {
-                new_fp.add(callee.num_params as usize).cast::<[u64; 8]>().write([0; 8]);
-                let frame = Frame { pc: pc.add(1), fp, func: s.func, inst: s.cache.inst };
-                s.frames.as_mut_ptr().add(s.frames.len()).write(frame);
-                s.frames.set_len(s.frames.len() + 1);
-                s.func = callee;
+            if push_frame_fast(s, pc, fp, callee, new_fp) {
                 return dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0);
             }
         }
@@ -159,13 +182,64 @@ handler!(fn call_import(pc, fp, mem, len, st, reg) = CallImport { func, base } {
     }
 });
 
-handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, ty, base } {
-    // SAFETY: as in `call_import`.
+handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, args, ty, base } {
+    // SAFETY: the current instance is live; `table` and `ty` are validated indices; the
+    // index slot lies in the frame; a non-null element of a funcref table points to a live
+    // funcref, whose context is an `InterpFuncContext` when its array-call entry is the
+    // interpreter's; a function of the current instance indexes its function slots.
     unsafe {
-        let (pc, fp) = call_indirect_slow(pc, fp, st, table, ty, base);
-        resume(pc, fp, st)
+        let s = &mut *st;
+        let inst = &*s.cache.inst;
+        // The common case inline: an element of exactly type `ty` that is a translated
+        // function of this instance, entered as `call` enters one. Everything else (traps,
+        // subtypes, other instances, host functions, first calls) in
+        // `call_indirect_general`, a sibling call.
+        let index = get(fp, base + args as Slot) as u32 as usize;
+        let def = inst.tables[table as usize].def;
+        if index < (*def).current_elements {
+            let raw = *(*def).base.add(index);
+            if raw != 0 {
+                let fr = &*(raw as *const VMFuncRef);
+                if fr.type_id == inst.type_id(ty) && is_interp(fr.array_call) {
+                    let ctx = &*(fr.vmctx as *const InterpFuncContext);
+                    if ctx.instance == s.cache.inst {
+                        let at = (ctx.func_index - s.cache.num_imported_funcs) as usize;
+                        if let Some(callee) = (*s.cache.funcs.add(at)).get() {
+                            let new_fp = fp.add(base as usize);
+                            if push_frame_fast(s, pc, fp, callee, new_fp) {
+                                return dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        call_indirect_general(pc, fp, mem, len, st, 0)
     }
 });
+
+/// A `call_indirect` in every case ([`call_indirect_slow`], then [`resume`]).
+///
+/// # Safety
+/// As the `call_indirect` handler, whose instruction is at `pc`.
+#[inline(never)]
+unsafe fn call_indirect_general(
+    pc: *const Instr,
+    fp: *mut u64,
+    _mem: *mut u8,
+    _len: u64,
+    st: *mut State,
+    _reg: u64,
+) -> Exit {
+    // SAFETY: per the contract.
+    unsafe {
+        let Op::CallIndirect { table, ty, base, .. } = (*pc).op else {
+            std::hint::unreachable_unchecked()
+        };
+        let (pc, fp) = call_indirect_slow(pc, fp, st, table as u32, ty, base);
+        resume(pc, fp, st)
+    }
+}
 
 /// Returns to the suspended caller, or ends the run when there is none.
 ///
