@@ -66,36 +66,42 @@ pub fn compile_module_with_progress(
     let threads = THREADS.min(count as usize).max(1);
     let done = AtomicUsize::new(0);
 
-    let results: Vec<Vec<Result<CompiledFunction, CompileError>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let env = &env;
-                let isa = &*isa;
-                let done = &done;
-                s.spawn(move || {
-                    let mut fctx = FunctionBuilderContext::new();
-                    let mut ctx = Context::new();
-                    (0..count)
-                        .filter(|i| *i as usize % threads == t)
-                        .map(|i| {
-                            let r = compile_function(env, isa, first + i, &mut fctx, &mut ctx);
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1, count as usize);
-                            r
-                        })
-                        .collect()
-                })
-            })
+    // Each thread, the calling one too, takes the next function not yet taken; a helper
+    // thread that cannot be started leaves its share to the others.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let (mut fctx, mut ctx) = (FunctionBuilderContext::new(), Context::new());
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= count as usize {
+                return out;
+            }
+            let r = compile_function(&env, &*isa, first + i as u32, &mut fctx, &mut ctx);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, count as usize);
+            out.push((i, r));
+        }
+    };
+    let mut results: Vec<Option<Result<CompiledFunction, CompileError>>> =
+        (0..count).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, &work).ok())
             .collect();
-        handles.into_iter().map(|h| h.join().expect("compile thread panicked")).collect()
+        let mut all = work();
+        for h in helpers {
+            // A panic while compiling is a bug in the compiler; re-raise it.
+            all.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        for (i, r) in all {
+            results[i] = Some(r);
+        }
     });
-
-    // Interleave back into function order.
-    let mut iters: Vec<_> = results.into_iter().map(Vec::into_iter).collect();
-    let mut functions = Vec::with_capacity(count as usize);
-    for i in 0..count as usize {
-        let f = iters[i % threads].next().expect("one result per function")?;
-        functions.push(f);
-    }
+    // The first error in function order, as a sequential compile would report it.
+    let functions = results
+        .into_iter()
+        .map(|r| r.expect("every function is taken by one thread"))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(CompiledCode { functions })
 }
 

@@ -73,7 +73,10 @@ fn hash_in_parallel(parts: &[&[u8]], chunks: usize, threads: usize) -> Vec<[u8; 
     };
     let mut digests = vec![[0u8; 32]; chunks];
     std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // A helper thread that cannot be started leaves its share to the others.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .collect();
         let mut all = work();
         for h in helpers {
             // A panic while hashing is a bug in the hasher; re-raise it.
