@@ -2,15 +2,16 @@
 //! is ignored, as the spec allows.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Names from the name section.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Names {
     /// The module's name, if given.
     pub module: Option<String>,
-    /// Function names by function index.
-    pub functions: HashMap<u32, String>,
+    /// Function names by function index (ordered, so that an artifact's metadata, which
+    /// holds them, is the same bytes at every compile of a module).
+    pub functions: BTreeMap<u32, String>,
 }
 
 impl Names {

@@ -911,3 +911,21 @@ fn a_simd_module_round_trips_through_an_artifact() {
     let m = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
     assert_eq!(exercise_simd(&rt, &m), expected);
 }
+
+/// Compiling a module twice gives the same bytes, blob and object alike (reproducible
+/// artifacts: a build that precompiles can be checked and cached by content). The module
+/// names many functions in its name section, whose order an unordered map would shuffle.
+#[test]
+fn compiling_twice_gives_the_same_bytes() {
+    let funcs: String = (0..64)
+        .map(|i| format!("(func $f{i} (export \"f{i}\") (param i32) (result i32) (i32.add (local.get 0) (i32.const {i})))"))
+        .collect();
+    let wasm = wat::parse_str(format!("(module (memory 1) {funcs})")).unwrap();
+    for emit in [kiln::aot::Emit::Blob, kiln::aot::Emit::Obj] {
+        let options = AotOptions { emit, ..AotOptions::default() };
+        let first = compile_artifact(&wasm, &options).unwrap();
+        for _ in 0..3 {
+            assert!(compile_artifact(&wasm, &options).unwrap() == first, "{emit:?} differs");
+        }
+    }
+}
