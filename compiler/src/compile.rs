@@ -86,7 +86,7 @@ pub fn compile_module_with_progress(
         (0..count).map(|_| None).collect();
     std::thread::scope(|s| {
         let helpers: Vec<_> = (1..threads)
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, &work).ok())
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok())
             .collect();
         let mut all = work();
         for h in helpers {
