@@ -14,6 +14,7 @@ mod fuse;
 mod ir;
 mod module;
 mod rotate;
+mod splice;
 mod tail_dup;
 mod translate;
 

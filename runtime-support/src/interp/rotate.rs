@@ -10,6 +10,7 @@
 //! (backtraces are unchanged).
 
 use super::ir::Op;
+use super::splice::{splice, table_entries};
 
 /// Most instructions copied per rotated back edge.
 const MAX_COPY: usize = 8;
@@ -18,60 +19,25 @@ const MAX_COPY: usize = 8;
 /// edge is a `Br` and whose head, within [`MAX_COPY`] instructions of straight-line code or
 /// conditional branches, has a conditional branch to inside the loop.
 pub fn rotate_loops(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
-    let n = code.len();
     // `Br`s that are `BrTable` entries stay where they are.
-    let mut table_entry = vec![false; n];
-    for (i, op) in code.iter().enumerate() {
-        if let Op::BrTable { len, .. } = *op {
-            for e in table_entry.iter_mut().skip(i + 1).take(len as usize + 1) {
-                *e = true;
-            }
-        }
-    }
-    let mut copies: Vec<Option<Vec<usize>>> = vec![None; n];
+    let table_entry = table_entries(code);
+    let mut runs: Vec<Option<Vec<(Op, u32)>>> = vec![None; code.len()];
     let mut any = false;
-    for j in 0..n {
+    for j in 0..code.len() {
         if let Op::Br { target } = code[j]
             && !table_entry[j]
             && (target as usize) <= j
+            && let Some(prefix) = rotated_head(code, target as usize, j)
         {
-            copies[j] = rotated_head(code, target as usize, j);
-            any |= copies[j].is_some();
+            let after = *prefix.last().expect("a prefix ends in a branch") as u32 + 1;
+            let copy = prefix.iter().map(|&p| (code[p], offsets[p]));
+            runs[j] = Some(copy.chain([(Op::Br { target: after }, offsets[j])]).collect());
+            any = true;
         }
     }
-    if !any {
-        return;
+    if any {
+        splice(code, offsets, runs);
     }
-    // Emit, with branch targets still old indices, then renumber them.
-    let mut out = Vec::with_capacity(n + 8);
-    let mut out_offsets = Vec::with_capacity(n + 8);
-    let mut map = vec![0u32; n + 1];
-    for i in 0..n {
-        map[i] = out.len() as u32;
-        match &copies[i] {
-            Some(prefix) => {
-                for &p in prefix {
-                    out.push(code[p]);
-                    out_offsets.push(offsets[p]);
-                }
-                let after = *prefix.last().expect("a prefix ends in a branch") as u32 + 1;
-                out.push(Op::Br { target: after });
-                out_offsets.push(offsets[i]);
-            }
-            None => {
-                out.push(code[i]);
-                out_offsets.push(offsets[i]);
-            }
-        }
-    }
-    map[n] = out.len() as u32;
-    for op in &mut out {
-        if let Some(t) = op.target_mut() {
-            *t = map[*t as usize];
-        }
-    }
-    *code = out;
-    *offsets = out_offsets;
 }
 
 /// The indices of the head of the loop `h..=j` (back edge `Br` at `j`) to copy in place of

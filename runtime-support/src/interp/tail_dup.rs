@@ -16,6 +16,7 @@
 
 use super::ir::Op;
 use super::rotate::copyable;
+use super::splice::{splice, table_entries};
 
 /// Most instructions copied per duplicated dispatch (not counting the `Br`s followed).
 const MAX_COPY: usize = 12;
@@ -28,62 +29,28 @@ pub fn duplicate_dispatch(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     if !code.iter().any(|op| matches!(op, Op::BrTable { .. })) {
         return;
     }
-    let n = code.len();
-    let mut table_entry = vec![false; n];
-    for (i, op) in code.iter().enumerate() {
-        if let Op::BrTable { len, .. } = *op {
-            for e in table_entry.iter_mut().skip(i + 1).take(len as usize + 1) {
-                *e = true;
-            }
-        }
-    }
-    let mut copies: Vec<Option<Vec<usize>>> = vec![None; n];
+    let table_entry = table_entries(code);
+    let mut runs: Vec<Option<Vec<(Op, u32)>>> = vec![None; code.len()];
     let mut any = false;
-    for j in 0..n {
+    for j in 0..code.len() {
         if let Op::Br { target } = code[j]
             && !table_entry[j]
+            && let Some(run) = dispatch_run(code, target as usize)
         {
-            copies[j] = dispatch_run(code, target as usize);
-            any |= copies[j].is_some();
+            // The copy's `BrTableAt` names the old `BrTable`, renumbered with the rest.
+            let (&table, body) = run.split_last().expect("a run ends in its table");
+            let Op::BrTable { index, len } = code[table] else {
+                unreachable!("a dispatch run ends in a BrTable")
+            };
+            let copy = body.iter().map(|&p| (code[p], offsets[p]));
+            let at = Op::BrTableAt { index, len, table: table as u32 };
+            runs[j] = Some(copy.chain([(at, offsets[table])]).collect());
+            any = true;
         }
     }
-    if !any {
-        return;
+    if any {
+        splice(code, offsets, runs);
     }
-    // Emit, with branch targets still old indices (a copy's `BrTableAt` names the old
-    // `BrTable`), then renumber them.
-    let mut out = Vec::with_capacity(n + 16);
-    let mut out_offsets = Vec::with_capacity(n + 16);
-    let mut map = vec![0u32; n + 1];
-    for i in 0..n {
-        map[i] = out.len() as u32;
-        match &copies[i] {
-            Some(run) => {
-                let (&table, body) = run.split_last().expect("a run ends in its table");
-                for &p in body {
-                    out.push(code[p]);
-                    out_offsets.push(offsets[p]);
-                }
-                let Op::BrTable { index, len } = code[table] else {
-                    unreachable!("a dispatch run ends in a BrTable")
-                };
-                out.push(Op::BrTableAt { index, len, table: table as u32 });
-                out_offsets.push(offsets[table]);
-            }
-            None => {
-                out.push(code[i]);
-                out_offsets.push(offsets[i]);
-            }
-        }
-    }
-    map[n] = out.len() as u32;
-    for op in &mut out {
-        if let Some(t) = op.target_mut() {
-            *t = map[*t as usize];
-        }
-    }
-    *code = out;
-    *offsets = out_offsets;
 }
 
 /// The instructions executed from `start` up to and including the first `BrTable` (its

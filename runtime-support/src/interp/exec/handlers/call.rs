@@ -190,26 +190,20 @@ handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, arg
     unsafe {
         let s = &mut *st;
         let inst = &*s.cache.inst;
-        // The common case inline: an element of exactly type `ty` that is a translated
-        // function of this instance, entered as `call` enters one. Everything else (traps,
-        // subtypes, other instances, host functions, first calls) in
-        // `call_indirect_general`, a sibling call.
+        // The common case inline: an element of type `ty` that is a translated function of
+        // this instance, entered as `call` enters one. Everything else (traps, other
+        // instances, host functions, first calls) in `call_indirect_general`, a sibling call.
         let index = get(fp, base + args as Slot) as u32 as usize;
-        let def = inst.tables[table as usize].def;
-        if index < (*def).current_elements {
-            let raw = *(*def).base.add(index);
-            if raw != 0 {
-                let fr = &*(raw as *const VMFuncRef);
-                if fr.type_id == inst.type_id(ty) && is_interp(fr.array_call) {
-                    let ctx = &*(fr.vmctx as *const InterpFuncContext);
-                    if ctx.instance == s.cache.inst {
-                        let at = (ctx.func_index - s.cache.num_imported_funcs) as usize;
-                        if let Some(callee) = (*s.cache.funcs.add(at)).get() {
-                            let new_fp = fp.add(base as usize);
-                            if push_frame_fast(s, pc, fp, callee, new_fp) {
-                                return dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0);
-                            }
-                        }
+        if let Ok(fr) = table_element(inst, table as u32, ty, index)
+            && is_interp(fr.array_call)
+        {
+            let ctx = &*(fr.vmctx as *const InterpFuncContext);
+            if ctx.instance == s.cache.inst {
+                let at = (ctx.func_index - s.cache.num_imported_funcs) as usize;
+                if let Some(callee) = (*s.cache.funcs.add(at)).get() {
+                    let new_fp = fp.add(base as usize);
+                    if push_frame_fast(s, pc, fp, callee, new_fp) {
+                        return dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0);
                     }
                 }
             }
@@ -676,34 +670,51 @@ unsafe fn table_funcref(
     at: Slot,
 ) -> Option<&'static VMFuncRef> {
     // SAFETY: the current instance is live; `table`, `ty` are validated indices; the index
-    // slot lies in the frame; non-null funcref table elements point to live funcrefs, which
-    // outlive the run (their instances belong to the store), so the `'static` reference is
-    // only used while it is valid.
+    // slot lies in the frame.
     unsafe {
         let inst = &*(*st).cache.inst;
-        let index = get(fp, at) as u32 as usize;
-        let def = inst.tables[table as usize].def;
-        let (tbase, tlen) = ((*def).base, (*def).current_elements);
-        let code = if index >= tlen {
-            TrapCode::UndefinedElement
-        } else {
-            let raw = *tbase.add(index);
-            if raw == 0 {
-                TrapCode::UninitializedElement
-            } else {
-                let fr = &*(raw as *const VMFuncRef);
-                let expected = inst.type_id(ty);
-                // Equal ids are the common case; a declared subtype is the rare one.
-                if fr.type_id == expected
-                    || crate::vm::type_registry::is_subtype(fr.type_id, expected)
-                {
-                    return Some(fr);
-                }
-                TrapCode::IndirectCallTypeMismatch
+        match table_element(inst, table, ty, get(fp, at) as u32 as usize) {
+            Ok(fr) => Some(fr),
+            Err(code) => {
+                trap(pc, st, code);
+                None
             }
-        };
-        trap(pc, st, code);
-        None
+        }
+    }
+}
+
+/// Element `index` of funcref table `table` of `inst`, checked for a call expecting module
+/// type `ty`: the trap of a call through it otherwise.
+///
+/// # Safety
+/// `table` and `ty` are validated indices of `inst`'s module. Non-null funcref table
+/// elements point to live funcrefs, which outlive the run (their instances belong to the
+/// store), so the `'static` reference is only used while it is valid.
+#[inline(always)]
+unsafe fn table_element(
+    inst: &InstanceData,
+    table: u32,
+    ty: u32,
+    index: usize,
+) -> Result<&'static VMFuncRef, TrapCode> {
+    // SAFETY: per the contract.
+    unsafe {
+        let def = inst.tables[table as usize].def;
+        if index >= (*def).current_elements {
+            return Err(TrapCode::UndefinedElement);
+        }
+        let raw = *(*def).base.add(index);
+        if raw == 0 {
+            return Err(TrapCode::UninitializedElement);
+        }
+        let fr = &*(raw as *const VMFuncRef);
+        let expected = inst.type_id(ty);
+        // Equal ids are the common case; a declared subtype is the rare one.
+        if fr.type_id == expected || crate::vm::type_registry::is_subtype(fr.type_id, expected) {
+            Ok(fr)
+        } else {
+            Err(TrapCode::IndirectCallTypeMismatch)
+        }
     }
 }
 
