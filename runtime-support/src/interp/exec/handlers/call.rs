@@ -212,7 +212,8 @@ handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, arg
     }
 });
 
-/// A `call_indirect` in every case ([`call_indirect_slow`], then [`resume`]).
+/// A `call_indirect` in every case: the element's checks ([`table_funcref`]), then
+/// [`call_any`] and [`resume`].
 ///
 /// # Safety
 /// As the `call_indirect` handler, whose instruction is at `pc`.
@@ -225,12 +226,18 @@ unsafe fn call_indirect_general(
     st: *mut State,
     _reg: u64,
 ) -> Exit {
-    // SAFETY: per the contract.
+    // SAFETY: per the contract; the current instance is live and `ty` a validated type
+    // index; the element passed `table_funcref`'s checks.
     unsafe {
-        let Op::CallIndirect { table, ty, base, .. } = (*pc).op else {
+        let Op::CallIndirect { table, args, ty, base } = (*pc).op else {
             std::hint::unreachable_unchecked()
         };
-        let (pc, fp) = call_indirect_slow(pc, fp, st, table as u32, ty, base);
+        let inst = &*(*st).cache.inst;
+        let fty = &inst.module.info.types[ty as usize];
+        let (pc, fp) = match table_funcref(pc, fp, st, table as u32, ty, base + args as Slot) {
+            Some(fr) => call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base),
+            None => UNWIND,
+        };
         resume(pc, fp, st)
     }
 }
@@ -307,31 +314,6 @@ unsafe fn call_import_slow(
         let inst = &*(*st).cache.inst;
         let imp = *inst.func_import(func);
         call_any(pc, fp, st, imp.array_call, imp.vmctx, inst.module.info.func_type(func), base)
-    }
-}
-
-/// `call_indirect` through `table` expecting module type `ty`, arguments at slot `base`
-/// and the element index after them.
-///
-/// # Safety
-/// As [`call_import_slow`].
-#[inline(never)]
-unsafe fn call_indirect_slow(
-    pc: *const Instr,
-    fp: *mut u64,
-    st: *mut State,
-    table: u32,
-    ty: u32,
-    base: Slot,
-) -> Resume {
-    // SAFETY: the current instance is live; `ty` is a validated type index; the element
-    // passed `table_funcref`'s checks.
-    unsafe {
-        let inst = &*(*st).cache.inst;
-        let fty = &inst.module.info.types[ty as usize];
-        let at = base + slot_count(fty.params()) as u32;
-        let Some(fr) = table_funcref(pc, fp, st, table, ty, at) else { return UNWIND };
-        call_any(pc, fp, st, fr.array_call, fr.vmctx, fty, base)
     }
 }
 
