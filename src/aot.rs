@@ -3,20 +3,11 @@
 
 use crate::error::Error;
 use crate::reservation::GUARD_BYTES;
-use kiln_compiler::{BoundsChecks, CompilerSettings, CpuLevel};
+use kiln_compiler::{BoundsChecks, CompilerSettings};
 use kiln_runtime_support::CoreFeatures;
 use kiln_runtime_support::module::decode::DecodeOptions;
 
-/// Which CPU features the code may use.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CpuTarget {
-    /// A named baseline that runs on every CPU of the architecture: x86-64-v2 or armv8.0-a.
-    #[default]
-    Baseline,
-    /// Everything this host's CPU has (only for the host target); the artifact refuses to
-    /// load on a CPU that lacks one of them.
-    Native,
-}
+pub use crate::config::CpuTarget;
 
 /// What to produce.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -86,10 +77,7 @@ impl AotOptions {
             None => CompilerSettings::default(),
         };
         Ok(CompilerSettings {
-            cpu: match self.cpu {
-                CpuTarget::Baseline => CpuLevel::Baseline,
-                CpuTarget::Native => CpuLevel::Native,
-            },
+            cpu: crate::native::cpu_level(self.cpu),
             bounds_checks: BoundsChecks::GuardPages,
             guard_bytes: GUARD_BYTES,
             epoch_interruption: self.interruption,

@@ -42,6 +42,11 @@ impl From<kiln_loader::LoadedArtifact> for CompiledModule {
         CompiledModule {
             inner: Arc::new(loaded.module),
             settings: loaded.header.settings,
+            cpu: if loaded.header.cpu_level == "native" {
+                crate::CpuTarget::Native
+            } else {
+                crate::CpuTarget::Baseline
+            },
             artifact: Some(LoadedFrom { bytes, header: loaded.header }),
         }
     }
@@ -321,7 +326,7 @@ impl CompiledModule {
         }
         #[cfg(feature = "compiler")]
         {
-            crate::native::serialize(&self.inner, self.checks())
+            crate::native::serialize(&self.inner, self.cpu, self.checks())
         }
         #[cfg(not(feature = "compiler"))]
         {

@@ -31,6 +31,7 @@ pub enum Engine {
 #[derive(Clone, Debug)]
 pub struct RuntimeConfig {
     pub(crate) engine: Engine,
+    pub(crate) cpu: CpuTarget,
     pub(crate) features: CoreFeatures,
     pub(crate) memory_limit_pages: u64,
     pub(crate) memory_capacity_from_max: bool,
@@ -72,10 +73,24 @@ pub(crate) enum VerifyOnce {
     Off,
 }
 
+/// Which CPU features compiled code may use ([`RuntimeConfig::with_cpu`],
+/// [`crate::aot::AotOptions::cpu`], `kiln compile --cpu`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CpuTarget {
+    /// A named baseline that runs on every CPU of the architecture: x86-64-v2 or armv8.0-a.
+    /// The default of `kiln compile` and [`crate::aot`], whose artifacts are shipped.
+    #[default]
+    Baseline,
+    /// Everything this host's CPU has (only for the host target); an artifact of such code
+    /// refuses to load on a CPU that lacks one of them.
+    Native,
+}
+
 impl Default for RuntimeConfig {
     fn default() -> Self {
         Self {
             engine: Engine::Auto,
+            cpu: CpuTarget::Native,
             features: CoreFeatures::V3,
             memory_limit_pages: 65536,
             memory_capacity_from_max: false,
@@ -143,6 +158,26 @@ impl RuntimeConfig {
     /// The engine selected.
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// The CPU features the code this runtime compiles may use (wasmtime's `Config::target`
+    /// and Cranelift's ISA flags): [`CpuTarget::Native`] by default, every feature of this
+    /// host's CPU (AVX2, BMI, FMA, ... on x86_64), as wasmtime's and wazero's compilers do.
+    /// Choose [`CpuTarget::Baseline`] (x86-64-v2, armv8.0-a) when the modules'
+    /// [`CompiledModule::serialize`](crate::CompiledModule::serialize)d artifacts are to
+    /// load on other machines: a native artifact records its CPU features in its header and
+    /// is refused ([`Error::Artifact`](crate::Error::Artifact)) on a CPU that lacks one.
+    /// Only the compiler reads this: artifacts keep the level they were compiled for
+    /// (`kiln compile --cpu`, [`crate::aot::AotOptions::cpu`]), and the local
+    /// [`CompilationCache`](crate::CompilationCache) always compiles for this host.
+    pub fn with_cpu(mut self, cpu: CpuTarget) -> Self {
+        self.cpu = cpu;
+        self
+    }
+
+    /// The CPU features compiled code may use ([`RuntimeConfig::with_cpu`]).
+    pub fn cpu(&self) -> CpuTarget {
+        self.cpu
     }
 
     /// Selects the core features modules may use (like wazero's `WithCoreFeatures`);

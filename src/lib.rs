@@ -56,7 +56,7 @@ pub use artifact::{
 };
 pub use atomic_file::write_atomically;
 pub use cache::{CacheStats, CompilationCache};
-pub use config::{Engine, ModuleConfig, RuntimeConfig};
+pub use config::{CpuTarget, Engine, ModuleConfig, RuntimeConfig};
 pub use error::{
     ArtifactError, ArtifactPart, CompileError, Error, ExitError, LinkError, LinkErrorKind,
     ResourceError, Trap, TrapCode,

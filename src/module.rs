@@ -41,6 +41,9 @@ pub struct CompiledModule {
     /// bounds checks it relies on. A runtime instantiates it only when they match its own
     /// ([`CompiledModule::check_settings`]).
     pub(crate) settings: CodeSettings,
+    /// The CPU features native code may use (interpreted code: the runtime's setting,
+    /// unused).
+    pub(crate) cpu: crate::CpuTarget,
 }
 
 impl std::fmt::Debug for CompiledModule {

@@ -5,6 +5,7 @@
 //! into an in-memory image when the module allows one (as an artifact's do), which
 //! instantiation maps copy-on-write instead of copying the segments.
 
+use crate::CpuTarget;
 use crate::error::Error;
 use crate::reservation::{GUARD_BYTES, guard_pages};
 use kiln_compiler::{BoundsChecks, CompilerSettings, CpuLevel};
@@ -39,9 +40,22 @@ pub(crate) fn code_settings(checks: Checks) -> kiln_runtime_support::artifact::C
     kiln_compiler::artifact::code_settings(&host_settings(CpuLevel::Baseline, checks))
 }
 
-/// Compiles `info` for the host (with `checks`) and loads the code.
-pub(crate) fn compile(info: &Arc<ModuleInfo>, checks: Checks) -> Result<CompiledModuleCode, Error> {
-    let settings = host_settings(CpuLevel::Baseline, checks);
+/// The compiler's CPU level for `cpu`.
+pub(crate) fn cpu_level(cpu: CpuTarget) -> CpuLevel {
+    match cpu {
+        CpuTarget::Baseline => CpuLevel::Baseline,
+        CpuTarget::Native => CpuLevel::Native,
+    }
+}
+
+/// Compiles `info` for the host (with `checks`, for the CPU features of `cpu`) and loads
+/// the code.
+pub(crate) fn compile(
+    info: &Arc<ModuleInfo>,
+    cpu: CpuTarget,
+    checks: Checks,
+) -> Result<CompiledModuleCode, Error> {
+    let settings = host_settings(cpu_level(cpu), checks);
     let code = kiln_compiler::compile_module(info, &settings)?;
     let tramps = kiln_compiler::compile_trampolines(info, &settings)?;
     let image = kiln_compiler::link(info, &code, &tramps)?;
@@ -56,17 +70,17 @@ pub(crate) fn compile(info: &Arc<ModuleInfo>, checks: Checks) -> Result<Compiled
     })
 }
 
-/// Writes `module`, compiled in this process by [`compile`] with `checks`, as an
+/// Writes `module`, compiled in this process by [`compile`] for `cpu` with `checks`, as an
 /// artifact: its linked code read back from the executable mapping, its tables, and its
 /// metadata.
-pub(crate) fn serialize(module: &Module, checks: Checks) -> Result<Vec<u8>, Error> {
+pub(crate) fn serialize(module: &Module, cpu: CpuTarget, checks: Checks) -> Result<Vec<u8>, Error> {
     let code = module.compiled().ok_or_else(not_native)?;
     let image = CodeImage {
         text: code.text().to_vec(),
         tables: code.meta().tables.to_encoded(),
         handlers: code.meta().handlers.clone(),
     };
-    let settings = host_settings(CpuLevel::Baseline, checks);
+    let settings = host_settings(cpu_level(cpu), checks);
     Ok(kiln_compiler::write_artifact(&module.info, &settings, &image)?)
 }
 

@@ -226,7 +226,7 @@ impl Runtime {
             #[cfg(feature = "compiler")]
             Engine::Compiler if crate::reservation::native_code_supported() => {
                 settings = crate::native::code_settings(checks);
-                Code::Compiled(crate::native::compile(&info, checks)?)
+                Code::Compiled(crate::native::compile(&info, self.config.cpu, checks)?)
             }
             Engine::Compiler => {
                 return Err(Error::EngineUnavailable(
@@ -250,7 +250,12 @@ impl Runtime {
                 )?)
             }
         };
-        Ok(CompiledModule { inner: Arc::new(Module { info, code }), artifact: None, settings })
+        Ok(CompiledModule {
+            inner: Arc::new(Module { info, code }),
+            artifact: None,
+            settings,
+            cpu: self.config.cpu,
+        })
     }
 
     /// Instantiates `module`: resolves its imports against the modules registered in this

@@ -19,8 +19,8 @@
 //!
 //! Each cell is the median wall time, spawn to exit, of N runs of the workload's whole
 //! processes (minigzip has two: compress, then decompress); compiling the precompiled forms
-//! (`wasmtime compile`, `kiln compile`) happens once, outside the timing, and has its own
-//! table. Every run's output is checked against the workload's golden file; a failing or
+//! (`wasmtime compile`, `kiln compile --cpu native`: both for this host's CPU features)
+//! happens once, outside the timing, and has its own table. Every run's output is checked against the workload's golden file; a failing or
 //! wrong run turns its cell into a numbered error, listed under the tables, and the other
 //! cells still run. Workloads and command lines: kiln_tests::programs.
 
@@ -233,7 +233,7 @@ fn bench_workload(
     let skipped = || Err(Cell::Skipped);
     let wt = if others { prepare(Engine::WasmtimePrecompiled, errors) } else { skipped() };
     let wasmtime = run(&wt, errors);
-    let art = if others { prepare(Engine::KilnArtifact, errors) } else { skipped() };
+    let art = if others { prepare(Engine::KilnArtifactNative, errors) } else { skipped() };
     let artifact = run(&art, errors);
     let interp = if o.interpreter {
         run_with_peak(&prepare(Engine::KilnInterpreter, errors), errors)
@@ -342,7 +342,7 @@ fn startup_table(
                     Ok((
                         w,
                         engine::prepare(
-                            Engine::KilnArtifact,
+                            Engine::KilnArtifactNative,
                             tools,
                             case.program,
                             scratch,

@@ -11,15 +11,16 @@
 //! (`kiln_tests::simd_kernels_bench_wasm`): generated data, the SIMD version, and the
 //! scalar version it is checked against (auto-vectorised by `-O3 -msimd128`), `rounds`
 //! times. Every engine compiles and instantiates the module outside the timing (Kiln
-//! compiled in process at the default x86-64-v2 / armv8.0 baseline, wasmtime with its
-//! default configuration), is called once to warm up and check the result, then timed over
-//! N samples (default 5); the table shows the median per call. All four engines must return
-//! the same value, or the run aborts.
+//! compiled in process for this host's CPU features, as wasmtime's default configuration
+//! compiles; a fifth column, Kiln at the x86-64-v2 / armv8.0 baseline that `kiln compile`
+//! targets by default, shows what portable code costs), is called once to warm up and check
+//! the result, then timed over N samples (default 5); the table shows the median per call.
+//! All engines must return the same value, or the run aborts.
 //!
 //! A second table runs the real programs rebuilt with `-O3 -msimd128`
 //! (`kiln_tests::programs::simd128`: minigzip, Lua, speedtest1) as whole processes:
-//! `kiln run` of a `kiln compile` artifact beside `wasmtime run` of a `wasmtime compile`
-//! artifact, and `kiln run --interpreter` beside the wasmi CLI (when
+//! `kiln run` of a `kiln compile --cpu native` artifact beside `wasmtime run` of a
+//! `wasmtime compile` artifact (both for this host's CPU), and `kiln run --interpreter` beside the wasmi CLI (when
 //! `scripts/fetch-programs.sh --with-wasmi` installed it), each the median wall time of
 //! `--program-samples` runs (default 3) with every output checked against the workload's
 //! golden file. It needs the fetched programs and the `kiln` binary beside this one
@@ -33,8 +34,12 @@ use std::time::Duration;
 const PROGRAM_TIMEOUT: Duration = Duration::from_secs(900);
 
 /// The program engines, in table order: the two precompiled, then the two interpreters.
-const PROGRAM_ENGINES: [Engine; 4] =
-    [Engine::KilnArtifact, Engine::WasmtimePrecompiled, Engine::KilnInterpreter, Engine::Wasmi];
+const PROGRAM_ENGINES: [Engine; 4] = [
+    Engine::KilnArtifactNative,
+    Engine::WasmtimePrecompiled,
+    Engine::KilnInterpreter,
+    Engine::Wasmi,
+];
 
 /// The median wall time of `samples` checked runs of `w`'s `-O3 -msimd128` build on each of
 /// [`PROGRAM_ENGINES`] (an error where the engine is unavailable or a run failed).
@@ -127,15 +132,19 @@ fn usage() -> ! {
 }
 
 /// The engines, in table order: the two compilers, then the two interpreters.
-const ENGINES: [&str; 4] = ["Kiln compiled", "wasmtime", "Kiln interpreter", "wasmi"];
+/// Then Kiln compiled for the baseline CPU.
+const ENGINES: [&str; 5] =
+    ["Kiln compiled", "wasmtime", "Kiln interpreter", "wasmi", "Kiln baseline"];
 
-fn run(w: &Workload, samples: usize) -> Result<[Timing; 4], String> {
+fn run(w: &Workload, samples: usize) -> Result<[Timing; 5], String> {
     let wasmtime = wasmtime::Engine::default();
+    let baseline = kiln::RuntimeConfig::compiler().with_cpu(kiln::CpuTarget::Baseline);
     let mut runners: Vec<Box<dyn Runner>> = vec![
         Box::new(KilnRunner::with_config(w, kiln::RuntimeConfig::compiler())?),
         Box::new(WasmtimeRunner::new(&wasmtime, w)?),
         Box::new(KilnRunner::new(w)?),
         Box::new(WasmiRunner::new(w)?),
+        Box::new(KilnRunner::with_config(w, baseline)?),
     ];
     let mut t = Vec::new();
     for (r, name) in runners.iter_mut().zip(ENGINES) {
@@ -147,7 +156,7 @@ fn run(w: &Workload, samples: usize) -> Result<[Timing; 4], String> {
             w.name, ENGINES[0], t[0].result, ENGINES[i], x.result
         ));
     }
-    Ok(t.try_into().expect("four timings"))
+    Ok(t.try_into().expect("five timings"))
 }
 
 fn ratio(a: &Timing, b: &Timing) -> f64 {
@@ -206,26 +215,28 @@ fn main() {
         if cfg!(debug_assertions) { "debug" } else { "release" }
     );
     println!(
-        "| kernel | result | {} (ms) | {} (ms) | compiled / wasmtime | {} (ms) | {} (ms) | \
-         interpreter / wasmi |",
-        ENGINES[0], ENGINES[1], ENGINES[2], ENGINES[3]
+        "| kernel | result | {} (ms) | {} (ms) | compiled / wasmtime | {} / wasmtime | {} \
+         (ms) | {} (ms) | interpreter / wasmi |",
+        ENGINES[0], ENGINES[1], ENGINES[4], ENGINES[2], ENGINES[3]
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (kernel, t) in &rows {
         println!(
-            "| {kernel} | {} | {} | {} | {:.2} | {} | {} | {:.2} |",
+            "| {kernel} | {} | {} | {} | {:.2} | {:.2} | {} | {} | {:.2} |",
             t[0].result,
             fmt_ms(t[0].median),
             fmt_ms(t[1].median),
             ratio(&t[0], &t[1]),
+            ratio(&t[4], &t[1]),
             fmt_ms(t[2].median),
             fmt_ms(t[3].median),
             ratio(&t[2], &t[3])
         );
     }
     println!(
-        "| geometric mean | | | | {:.2} | | | {:.2} |",
+        "| geometric mean | | | | {:.2} | {:.2} | | | {:.2} |",
         geomean(rows.iter().map(|(_, t)| ratio(&t[0], &t[1]))),
+        geomean(rows.iter().map(|(_, t)| ratio(&t[4], &t[1]))),
         geomean(rows.iter().map(|(_, t)| ratio(&t[2], &t[3])))
     );
     if with_programs && let Err(e) = programs_table(program_samples) {

@@ -44,6 +44,9 @@ pub enum Engine {
     /// `kiln compile prog.wasm -o prog.kiln` once, then `kiln run prog.kiln` in a fresh
     /// process.
     KilnArtifact,
+    /// `kiln compile --cpu native prog.wasm -o prog.kiln` once (every feature of this CPU,
+    /// as `wasmtime compile` targets it), then `kiln run prog.kiln` in a fresh process.
+    KilnArtifactNative,
     /// `wasmi prog.wasm` (the `wasmi_cli` crate's binary: wasmi 2, lazy translation, its default).
     Wasmi,
 }
@@ -58,12 +61,19 @@ impl Engine {
             Engine::KilnInterpreter => "kiln-interpreter",
             Engine::KilnCompiled => "kiln-compiled",
             Engine::KilnArtifact => "kiln-artifact",
+            Engine::KilnArtifactNative => "kiln-artifact-native",
             Engine::Wasmi => "wasmi",
         }
     }
 
     fn is_kiln(self) -> bool {
-        matches!(self, Engine::KilnInterpreter | Engine::KilnCompiled | Engine::KilnArtifact)
+        matches!(
+            self,
+            Engine::KilnInterpreter
+                | Engine::KilnCompiled
+                | Engine::KilnArtifact
+                | Engine::KilnArtifactNative
+        )
     }
 }
 
@@ -167,10 +177,15 @@ pub fn prepare_module(
             let took = run_compile(cmd, &format!("wasmtime compile {program}"), timeout)?;
             (out, Some(took))
         }
-        Engine::KilnArtifact => {
-            let out = out_dir.join(format!("{program}.kiln"));
+        Engine::KilnArtifact | Engine::KilnArtifactNative => {
+            let native = engine == Engine::KilnArtifactNative;
+            let out =
+                out_dir.join(format!("{program}{}.kiln", if native { ".native" } else { "" }));
             let mut cmd = Command::new(kiln_binary(tools)?);
             cmd.arg("compile").arg(&wasm).arg("-o").arg(&out);
+            if native {
+                cmd.args(["--cpu", "native"]);
+            }
             let took = run_compile(cmd, &format!("kiln compile {program}"), timeout)?;
             (out, Some(took))
         }
@@ -264,7 +279,10 @@ pub fn run_step(
             c.arg(&prepared.module);
             c
         }
-        Engine::KilnInterpreter | Engine::KilnCompiled | Engine::KilnArtifact => {
+        Engine::KilnInterpreter
+        | Engine::KilnCompiled
+        | Engine::KilnArtifact
+        | Engine::KilnArtifactNative => {
             let mut c = Command::new(kiln_binary(tools)?);
             c.arg("run");
             if prepared.engine == Engine::KilnInterpreter {

@@ -117,6 +117,28 @@ fn bytes_and_serialize_round_trips_match() {
     ));
 }
 
+/// A runtime compiles for this host's CPU by default, as wasmtime does, and for the
+/// baseline when told to; `serialize` records the level the code was compiled for, so an
+/// artifact of host-specific code says so in its header (and is refused by CPUs that lack
+/// a feature), while a baseline one loads anywhere.
+#[test]
+fn serialize_records_the_cpu_level_the_runtime_compiled_for() {
+    use kiln::CpuTarget;
+    let wasm = wasm();
+    let interp = runtime(RuntimeConfig::interpreter());
+    let expected = exercise(&interp, &interp.compile(&wasm).unwrap());
+    assert_eq!(RuntimeConfig::new().cpu(), CpuTarget::Native);
+    let baseline = if cfg!(target_arch = "x86_64") { "x86-64-v2" } else { "armv8.0-a" };
+    for (cpu, level) in [(CpuTarget::Native, "native"), (CpuTarget::Baseline, baseline)] {
+        let rt = runtime(RuntimeConfig::compiler().with_cpu(cpu));
+        let compiled = rt.compile(&wasm).unwrap();
+        assert_eq!(exercise(&rt, &compiled), expected, "{cpu:?}");
+        let loaded = kiln_tests::load_own_bytes(&rt, &compiled.serialize().unwrap()).unwrap();
+        assert_eq!(loaded.artifact_header().unwrap().cpu_level, level);
+        assert_eq!(exercise(&rt, &loaded), expected, "{cpu:?} from its artifact");
+    }
+}
+
 #[test]
 fn loaded_modules_link_with_other_engines_and_instances() {
     // A loaded artifact exports a function and a memory that an interpreted module

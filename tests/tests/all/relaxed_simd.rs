@@ -2,7 +2,7 @@
 //! that reach every case where the relaxed-SIMD spec allows several results (NaNs, signed
 //! zeros, out-of-range conversions, swizzle indices of 16 and more, dot products with bytes
 //! above 127, non-uniform lane-select masks), run by the interpreter, by code compiled in
-//! process (x86-64-v2 or armv8.0 baseline) and by an artifact compiled for this CPU
+//! process at the x86-64-v2 or armv8.0 baseline (`RuntimeConfig::with_cpu`) and by an artifact compiled for this CPU
 //! (`--cpu native`), which must agree bit for bit (NaN payloads aside, for the arithmetic
 //! ones). Spot checks pin the documented semantics. The aarch64 code of the same module runs
 //! the same operands under qemu (`aarch64_exec::relaxed_simd_matches_the_interpreter`).
@@ -126,7 +126,10 @@ fn instances() -> Vec<(&'static str, Instance)> {
     let wasm = wat::parse_str(wat()).unwrap();
     let runtime = |engine| {
         Runtime::with_config(
-            RuntimeConfig::new().with_engine(engine).with_core_features(features()),
+            RuntimeConfig::new()
+                .with_engine(engine)
+                .with_cpu(CpuTarget::Baseline)
+                .with_core_features(features()),
         )
     };
     let instantiate = |rt: &Runtime, m| rt.instantiate(&m, kiln::ModuleConfig::new()).unwrap();
