@@ -12,9 +12,12 @@ use kiln::{Error, Extern, ExternRef, ModuleConfig, Runtime, RuntimeConfig, Val};
 pub enum Path {
     /// The bundled interpreter.
     Interpreter,
-    /// Compiled natively in process (`Runtime::compile` on the compiler engine).
+    /// Compiled natively in process (`Runtime::compile` on the compiler engine), for this
+    /// host's CPU features (the runtime's default `CpuTarget::Native`: AVX, BMI, ... where
+    /// the host has them).
     Compiled,
-    /// Compiled to an artifact of this kind, then loaded from its bytes.
+    /// Compiled to an artifact of this kind for the baseline CPU (x86-64-v2, armv8.0-a),
+    /// then loaded from its bytes: with [`Path::Compiled`], both instruction selections.
     Artifact(Emit),
 }
 
