@@ -111,8 +111,9 @@ impl Default for RuntimeConfig {
 }
 
 impl RuntimeConfig {
-    /// The default configuration: [`Engine::Auto`], Core 2.0 features, 65536-page (4 GiB)
-    /// memory limit.
+    /// The default configuration: [`Engine::Auto`], WebAssembly 3.0 without GC, plus
+    /// threads ([`CoreFeatures::V3`]), compiled code for this host's CPU
+    /// ([`CpuTarget::Native`]), a 65536-page (4 GiB) memory limit.
     pub fn new() -> Self {
         Self::default()
     }
