@@ -90,6 +90,9 @@ fn forwarded(op: Op, d: Slot) -> Option<Op> {
         Op::I32ShrUAndImm { t, a, shift, dst, mask } if a as Slot == d => {
             Op::I32ShrUAndImmR { t, shift, dst, mask }
         }
+        Op::I32ShrUAndAdd { t, a, shift, mask, dst, b } if a as Slot == d => {
+            Op::I32ShrUAndAddR { t, shift, mask, dst, b }
+        }
         Op::I32LoadThenAddImm { t, addr, dst, offset, imm } if addr as Slot == d => {
             Op::I32LoadThenAddImmR { t, dst, offset, imm }
         }

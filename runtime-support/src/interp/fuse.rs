@@ -145,14 +145,14 @@ pub fn fuse_eqz_compare(compare: Op, negate: bool) -> Option<Op> {
 /// the signed comparison of the loaded value that branches; an f64 add/sub/mul and the
 /// float compare-and-branch testing its result), then the other pairs of
 /// [`fuse_pair`], then f64 chains with the multiplication reading their result
-/// ([`fuse_chain_mul`]). Branch fusion goes first so that a loop's last add joins its
+/// ([`fuse_chain_mul`]) and bit fields with the add reading theirs ([`fuse_field_add`]). Branch fusion goes first so that a loop's last add joins its
 /// branch rather than a neighbouring add.
 pub fn peephole(code: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     merge_pairs(code, offsets, |a, b| {
         fuse_loop_end(a, b).or_else(|| fuse_load_branch(a, b)).or_else(|| fuse_float_branch(a, b))
     });
     merge_pairs(code, offsets, fuse_pair);
-    merge_pairs(code, offsets, fuse_chain_mul);
+    merge_pairs(code, offsets, |a, b| fuse_chain_mul(a, b).or_else(|| fuse_field_add(a, b)));
 }
 
 /// One left-to-right pass merging each pair `(code[i], code[i + 1])` that `merge` accepts,
@@ -525,6 +525,24 @@ fn fuse_float_branch(first: Op, second: Op) -> Option<Op> {
         (FloatOp::Mul, NotLe) => Op::F64MulBrNotLe { t, a, b, c, target },
         (FloatOp::Mul, NotGe) => Op::F64MulBrNotGe { t, a, b, c, target },
     })
+}
+
+/// A bit field whose two results share a slot (`I32ShrUAndImm` with `t == dst`) and the
+/// i32 add that reads it (on either side; the add commutes): one `I32ShrUAndAdd`.
+fn fuse_field_add(first: Op, second: Op) -> Option<Op> {
+    let Op::I32ShrUAndImm { t, a, shift, dst: field, mask } = first else { return None };
+    let Op::I32Add { dst, a: x, b: y } = second else { return None };
+    if t != field {
+        return None;
+    }
+    let b = if x == t as Slot {
+        y
+    } else if y == t as Slot {
+        x
+    } else {
+        return None;
+    };
+    Some(Op::I32ShrUAndAdd { t, a, shift, mask, dst: s16(dst)?, b: s16(b)? })
 }
 
 /// An f64 chain (see [`fuse_float_chain`]) and the f64 multiplication that reads its

@@ -1532,3 +1532,38 @@ fn call_indirect_paths() {
     assert_eq!(trap_of(5), TrapCode::UndefinedElement);
     assert_eq!(m.call("call", &[1, 2, 0]).ok(), Some(1003), "after the traps");
 }
+
+/// A bit field added to a base (`base + ((i >> 7) & 0xff) * 16`, as a bytecode interpreter
+/// finds an operand's register) is one `I32ShrUAndAdd` (`I32ShrUAndAddR` when the field's
+/// source was just computed), with the add on either side and shift counts modulo 32; a
+/// field kept in a local and added to itself is computed the same way unfused.
+#[test]
+fn fused_field_plus_base() {
+    let m = load(
+        r#"(module
+          (func (export "reg") (param $i i32) (param $base i32) (result i32) (local $f i32)
+            (i32.add (local.get $base)
+              (i32.and (i32.shr_u (local.get $i) (i32.const 35)) (i32.const 0xff0))))
+          (func (export "reg_r") (param $p i32) (param $base i32) (result i32)
+            (i32.add
+              (i32.and (i32.shr_u (i32.mul (local.get $p) (i32.const 3)) (i32.const 3))
+                       (i32.const 0xff0))
+              (local.get $base)))
+          (func (export "kept") (param $i i32) (result i32) (local $f i32)
+            (local.set $f (i32.and (i32.shr_u (local.get $i) (i32.const 8)) (i32.const 0xff)))
+            (i32.xor (i32.add (local.get $f) (local.get $f)) (i32.mul (local.get $f) (i32.const 1000)))))"#,
+    );
+    m.expect_op("I32ShrUAndAdd");
+    m.expect_op("I32ShrUAndAddR");
+    for i in [0i32, 1, 0x7f, 0x80, 0x1234_5678, -1, i32::MIN, 0x0fff_ff80] {
+        for base in [0i32, 16, -16, i32::MAX] {
+            let u = i as u32;
+            let want = base.wrapping_add(((u >> 3) & 0xff0) as i32);
+            assert_eq!(m.i32("reg", &[i, base]), want, "reg {i:#x} {base}");
+            let want = base.wrapping_add((((u.wrapping_mul(3)) >> 3) & 0xff0) as i32);
+            assert_eq!(m.i32("reg_r", &[i, base]), want, "reg_r {i:#x} {base}");
+        }
+        let f = ((i as u32 >> 8) & 0xff) as i32;
+        assert_eq!(m.i32("kept", &[i]), (f + f) ^ (f * 1000), "kept {i:#x}");
+    }
+}

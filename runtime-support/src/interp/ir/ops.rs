@@ -159,6 +159,13 @@ macro_rules! for_each_op {
             i32_and_shl_imm = I32AndShlImm {
                 t: Slot16, a: Slot16, mask: i32, dst: Out16, shift: u8
             };
+            /// `t = (a >> shift) & mask; dst = t + b` (i32; `shift` below 32): a bit field
+            /// added to a base, as a bytecode interpreter finds an operand's register
+            /// (`base + GETARG_B(i)`): an `I32ShrUAndImm` whose two results share `t`, and
+            /// the add that reads it.
+            i32_shr_u_and_add = I32ShrUAndAdd {
+                t: Slot16, a: Slot16, shift: u8, mask: i32, dst: Out16, b: Slot16
+            };
             // Forwarded operands (`interp::forward`): the operand named in the comment is
             // the result of the instruction just before, taken from the register the
             // handlers pass along instead of from its slot.
@@ -182,6 +189,10 @@ macro_rules! for_each_op {
             i32_shl_imm_r = I32ShlImmR { dst: Out, imm: i32 };
             /// `t = r >> shift; dst = t & mask` (as `I32ShrUAndImm`).
             i32_shr_u_and_imm_r = I32ShrUAndImmR { t: Slot16, shift: u8, dst: Out16, mask: i32 };
+            /// `t = (r >> shift) & mask; dst = t + b` (as `I32ShrUAndAdd`).
+            i32_shr_u_and_add_r = I32ShrUAndAddR {
+                t: Slot16, shift: u8, mask: i32, dst: Out16, b: Slot16
+            };
             /// `br_if` on `r != 0`.
             br_if_nez_r = BrIfNezR { target: Target };
             /// `br_if` on `r == 0`.

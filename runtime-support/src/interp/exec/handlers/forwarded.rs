@@ -116,6 +116,18 @@ handler!(fn i32_shr_u_and_imm_r(pc, fp, mem, len, st, reg) = I32ShrUAndImmR { t,
     }
 });
 
+handler!(fn i32_shr_u_and_add_r(pc, fp, mem, len, st, reg) = I32ShrUAndAddR { t, shift, mask, dst, b } {
+    // SAFETY: `t`, `b` and `dst` lie inside the frame.
+    unsafe {
+        let v = ((reg as u32) >> shift) & mask as u32;
+        set(fp, t as Slot, v as u64);
+        // `b` is read after `t` is written, as the add reads it (it may be `t`).
+        let r = v.wrapping_add(get(fp, b as Slot) as u32) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
+    }
+});
+
 handler!(fn br_if_nez_r(pc, fp, mem, len, st, reg) = BrIfNezR { target } {
     // SAFETY: branch targets lie inside the current function.
     unsafe {

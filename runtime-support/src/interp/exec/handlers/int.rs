@@ -151,6 +151,18 @@ handler!(fn i32_shr_u_and_imm(pc, fp, mem, len, st, reg) = I32ShrUAndImm { t, a,
     }
 });
 
+handler!(fn i32_shr_u_and_add(pc, fp, mem, len, st, reg) = I32ShrUAndAdd { t, a, shift, mask, dst, b } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        let v = ((get(fp, a as Slot) as u32) >> shift) & mask as u32;
+        set(fp, t as Slot, v as u64);
+        // `b` is read after `t` is written, as the add reads it (it may be `t`).
+        let r = v.wrapping_add(get(fp, b as Slot) as u32) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
+    }
+});
+
 handler!(fn i32_and_shl_imm(pc, fp, mem, len, st, reg) = I32AndShlImm { t, a, mask, dst, shift } {
     // SAFETY: as in `unary!`.
     unsafe {
