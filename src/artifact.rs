@@ -59,7 +59,10 @@ pub enum ArtifactFallback {
     /// Run the module binary on the interpreter.
     Interpret,
     /// Compile the module binary natively for this host and replace the artifact file
-    /// with the result (atomically), then load that.
+    /// with the result (atomically), then load that. The new file is compiled as `kiln
+    /// compile` compiles by default, for the baseline CPU ([`crate::CpuTarget::Baseline`],
+    /// whatever [`crate::RuntimeConfig::with_cpu`] says), so a file shipped beside an
+    /// application stays loadable on any machine it is copied to.
     Recompile,
     /// Return the artifact's error.
     Fail,
