@@ -158,8 +158,10 @@ pub(crate) fn link(
         return Err(Errno::EINVAL);
     }
     let old = nonempty(old)?;
-    let new = nonempty(new).map_err(|e| escape_first(e, &[(src, &old)]))?;
-    not_dir_with_slash(&src.dir, &old).map_err(|e| escape_first(e, &[(dst, &new)]))?;
+    // wasmtime opens the old path's parent with the path's trailing slash, so a slash after
+    // a file answers before anything about the new path.
+    not_dir_with_slash(&src.dir, &old)?;
+    let new = nonempty(new).map_err(|e| resolution_first(e, &[(src, &old)]))?;
     Ok(src.dir.hard_link(old, &dst.dir, new)?)
 }
 
@@ -170,9 +172,28 @@ fn leaves_mount(d: &DirDesc, p: &str) -> bool {
 
 /// `e`, a fault Kiln finds in the spelling of a path (empty, a trailing slash on a file),
 /// unless one of the call's other `paths` leaves its mount: then `EPERM`, as wasmtime
-/// answers (it resolves every path of the call before it looks at that fault).
+/// answers (it checks every path of the call for that before anything else).
 fn escape_first(e: Errno, paths: &[(&DirDesc, &str)]) -> Errno {
     if paths.iter().any(|(d, p)| leaves_mount(d, p)) { Errno::EPERM } else { e }
+}
+
+/// As [`escape_first`], and then the first of `paths` whose parent directory does not
+/// resolve answers for `e` (`ENOENT` when it is missing, `ENOTDIR` when it is a file): the
+/// order in which wasmtime's `path_rename` meets faults, opening both parents before it
+/// looks at the last components.
+fn resolution_first(e: Errno, paths: &[(&DirDesc, &str)]) -> Errno {
+    escape_first(paths.iter().find_map(|(d, p)| parent_fault(d, p)).unwrap_or(e), paths)
+}
+
+/// What opening the parent directory of `p` under `d` answers, if it fails.
+fn parent_fault(d: &DirDesc, p: &str) -> Option<Errno> {
+    let last = p.trim_end_matches('/');
+    let parent = &last[..last.rfind('/')?];
+    match d.dir.metadata(if parent.is_empty() { "/" } else { parent }) {
+        Err(e) => Some(Errno::from(e)),
+        Ok(m) if !m.is_dir() => Some(Errno::ENOTDIR),
+        Ok(_) => None,
+    }
 }
 
 /// `ENOTDIR` when `p` ends in `/` but names something that exists and is not a directory
@@ -365,7 +386,7 @@ pub(crate) fn rename(
     let dst = writable_dir_of(cx, new_fd)?;
     let (old, new) = (mem.read_path(old, old_len)?, mem.read_path(new, new_len)?);
     let old = nonempty(old)?;
-    let new = nonempty(new).map_err(|e| escape_first(e, &[(src, &old)]))?;
+    let new = nonempty(new).map_err(|e| resolution_first(e, &[(src, &old)]))?;
     let slashes = || {
         if new.ends_with('/')
             && let Ok(m) = src.dir.symlink_metadata(old.trim_end_matches('/'))
@@ -375,7 +396,7 @@ pub(crate) fn rename(
         }
         not_dir_with_slash(&src.dir, &old)
     };
-    slashes().map_err(|e| escape_first(e, &[(src, &old), (dst, &new)]))?;
+    slashes().map_err(|e| resolution_first(e, &[(src, &old), (dst, &new)]))?;
     Ok(src.dir.rename(old, &dst.dir, new)?)
 }
 

@@ -305,7 +305,9 @@ fn differential_1020074991_atomics_check_alignment_before_a_large_offset_overflo
 /// open descriptor that is not a preopen is `ENOTDIR`, `proc_raise` is `ENOTSUP`, and in
 /// `path_rename` and `path_link` a path leaving the mount is `EPERM` before the other's
 /// spelling faults (every path string read before any is found empty; `path_open` reads its
-/// path before its descriptor; an absolute `path_symlink` target is refused first).
+/// path before its descriptor; an absolute `path_symlink` target is refused first);
+/// `path_rename` resolves both parents before either last component, `path_link` checks
+/// the old path's trailing slash first.
 #[test]
 fn wasi_reference_errno_of_calls_with_two_faults() {
     const EBADF: i32 = 8;
@@ -335,7 +337,7 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
       (memory (export "memory") 1)
       (data (i32.const 16) "\ff\fe" "a.txt")
-      (data (i32.const 32) "a.txt/" ".." "../a.txt" "/etc")
+      (data (i32.const 32) "a.txt/" ".." "../a.txt" "/etc" "nope/x")
       (func (export "raise") (param i32) (result i32) (call $raise (local.get 0)))
       (func (export "dir_name") (param i32) (result i32)
         (call $dir_name (local.get 0) (i32.const 100) (i32.const 100)))
@@ -409,6 +411,14 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         assert_eq!(call("symlink", &[18, 0, 32, 6]), ENOTDIR);
         assert_eq!(call("open", &[32, 16, 2]), EILSEQ);
         assert_eq!(call("open", &[32, 18, 5]), EBADF);
+        // Seed 1097064599: `path_rename` opens both parents (the new one's is missing)
+        // before it finds the slash after a file in the old path; `path_link` meets that
+        // slash first, before the new path's escape or emptiness (a grid of 9 x 9 paths
+        // through both calls now answers as wasmtime 49 does).
+        assert_eq!(call("rename", &[32, 6, 52, 6]), ENOENT);
+        assert_eq!(call("link", &[32, 6, 52, 6]), ENOTDIR);
+        assert_eq!(call("link", &[32, 6, 38, 2]), ENOTDIR);
+        assert_eq!(call("link", &[32, 6, 18, 0]), ENOTDIR);
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
