@@ -4,13 +4,20 @@
 //! Every workload is a module exporting `run: (i32) -> i32` that computes a checksum of
 //! work sized by its argument; both engines must return the same checksum.
 //!
-//! Run with `cargo run -p kiln-bench --release --bin interp` (see [`BenchOptions`]).
+//! Run with `cargo run -p kiln-bench --release --bin interp` (see [`KernelArgs`]); wasmi
+//! runs in a process of its own, the `wasmi-kernel` binary ([`time_in_wasmi_process`]).
 
 #![warn(missing_docs)]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+mod timing;
+mod wasmi_process;
+mod wasmi_runner;
 mod wasmtime_runner;
+pub use timing::{Runner, Timing, Workload, time};
+pub use wasmi_process::{time_in_wasmi_process, wasmi_kernel_exe};
+pub use wasmi_runner::WasmiRunner;
 pub use wasmtime_runner::WasmtimeRunner;
 
 /// Recursive Fibonacci: `run(n)` = fib(n). Call-heavy.
@@ -115,21 +122,6 @@ pub const MATMUL_WAT: &str = r#"
     (i32.trunc_sat_f64_s (local.get $sum))))
 "#;
 
-/// One benchmark: a module exporting `export: (i32) -> i32`, called with `arg`.
-#[derive(Clone, Debug)]
-pub struct Workload {
-    /// Short name for the table.
-    pub name: String,
-    /// The module binary.
-    pub wasm: Vec<u8>,
-    /// The exported function to call.
-    pub export: String,
-    /// Its argument (the work size).
-    pub arg: i32,
-    /// Calls per timed sample.
-    pub iters: u32,
-}
-
 /// The options the kernel benchmarks (`interp`, `aot`, `calls3`) share.
 #[derive(Clone, Debug)]
 pub struct KernelArgs {
@@ -229,15 +221,6 @@ pub fn workloads(scale: Scale) -> Result<Vec<Workload>, String> {
     Ok(w)
 }
 
-/// A workload loaded into one engine, ready to call.
-pub trait Runner {
-    /// Calls the workload's function once.
-    ///
-    /// # Errors
-    /// The engine's error, as text.
-    fn call(&mut self, arg: i32) -> Result<i32, String>;
-}
-
 /// Kiln (the interpreter by default) running one workload.
 pub struct KilnRunner {
     // The instance and function borrow the runtime's store; keep the runtime alive.
@@ -274,76 +257,6 @@ impl Runner for KilnRunner {
     }
 }
 
-/// wasmi running one workload.
-pub struct WasmiRunner {
-    store: wasmi::Store<()>,
-    func: wasmi::TypedFunc<i32, i32>,
-}
-
-impl WasmiRunner {
-    /// Compiles and instantiates `w` on wasmi (default configuration).
-    ///
-    /// # Errors
-    /// Compilation, instantiation or export lookup failures, as text.
-    pub fn new(w: &Workload) -> Result<Self, String> {
-        let engine = wasmi::Engine::default();
-        let module = wasmi::Module::new(&engine, &w.wasm).map_err(|e| e.to_string())?;
-        let mut store = wasmi::Store::new(&engine, ());
-        let linker = wasmi::Linker::<()>::new(&engine);
-        let instance =
-            linker.instantiate_and_start(&mut store, &module).map_err(|e| e.to_string())?;
-        let func =
-            instance.get_typed_func::<i32, i32>(&store, &w.export).map_err(|e| e.to_string())?;
-        Ok(Self { store, func })
-    }
-}
-
-impl Runner for WasmiRunner {
-    fn call(&mut self, arg: i32) -> Result<i32, String> {
-        self.func.call(&mut self.store, arg).map_err(|e| e.to_string())
-    }
-}
-
-/// The timing of one workload on one engine.
-#[derive(Clone, Debug)]
-pub struct Timing {
-    /// Median time per call over the samples.
-    pub median: Duration,
-    /// Fastest sample, per call.
-    pub min: Duration,
-    /// Slowest sample, per call.
-    pub max: Duration,
-    /// The checksum returned.
-    pub result: i32,
-}
-
-/// Calls the workload once untimed (warm-up, result check), then takes `samples` timed
-/// samples of `w.iters` calls each.
-///
-/// # Errors
-/// When a call fails, or returns different checksums on different calls.
-pub fn time(runner: &mut dyn Runner, w: &Workload, samples: usize) -> Result<Timing, String> {
-    let result = runner.call(w.arg)?;
-    let mut per_call = Vec::with_capacity(samples);
-    for _ in 0..samples.max(1) {
-        let start = Instant::now();
-        for _ in 0..w.iters {
-            let r = std::hint::black_box(runner.call(std::hint::black_box(w.arg))?);
-            if r != result {
-                return Err(format!("{}: returned {r} after {result}", w.name));
-            }
-        }
-        per_call.push(start.elapsed() / w.iters.max(1));
-    }
-    per_call.sort();
-    Ok(Timing {
-        median: per_call[per_call.len() / 2],
-        min: per_call[0],
-        max: per_call[per_call.len() - 1],
-        result,
-    })
-}
-
 /// One row of the table.
 #[derive(Clone, Debug)]
 pub struct Row {
@@ -371,9 +284,8 @@ impl Row {
 /// When either engine fails, or when their checksums differ.
 pub fn run_workload(w: &Workload, samples: usize) -> Result<Row, String> {
     let mut kiln = KilnRunner::new(w).map_err(|e| format!("{}: kiln: {e}", w.name))?;
-    let mut wasmi = WasmiRunner::new(w).map_err(|e| format!("{}: wasmi: {e}", w.name))?;
     let tk = time(&mut kiln, w, samples).map_err(|e| format!("{}: kiln: {e}", w.name))?;
-    let tw = time(&mut wasmi, w, samples).map_err(|e| format!("{}: wasmi: {e}", w.name))?;
+    let tw = time_in_wasmi_process(w, samples).map_err(|e| format!("{}: wasmi: {e}", w.name))?;
     if tk.result != tw.result {
         return Err(format!(
             "RESULT MISMATCH in {} ({}({})): kiln returned {} ({:#x}), wasmi returned {} ({:#x})",
@@ -413,16 +325,25 @@ pub fn table(rows: &[Row]) -> String {
 mod tests {
     use super::*;
 
+    /// Kiln's interpreter on `w` beside wasmi in this process: both checksums.
+    fn both(w: &Workload) -> (i32, i32) {
+        let mut kiln = KilnRunner::new(w).unwrap_or_else(|e| panic!("{}: kiln: {e}", w.name));
+        let mut wasmi = WasmiRunner::new(w).unwrap_or_else(|e| panic!("{}: wasmi: {e}", w.name));
+        let tk = time(&mut kiln, w, 1).unwrap_or_else(|e| panic!("{}: kiln: {e}", w.name));
+        let tw = time(&mut wasmi, w, 1).unwrap_or_else(|e| panic!("{}: wasmi: {e}", w.name));
+        (tk.result, tw.result)
+    }
+
     /// Every workload, at smoke size, runs on both engines and they agree.
     #[test]
     fn smoke_workloads_agree_between_engines() {
         let ws = workloads(Scale::Smoke).unwrap_or_else(|e| panic!("{e}"));
         for w in &ws {
-            let row = run_workload(w, 1).unwrap_or_else(|e| panic!("{e}"));
-            assert_eq!(row.kiln.result, row.wasmi.result);
+            let (kiln, wasmi) = both(w);
+            assert_eq!(kiln, wasmi, "{}", w.name);
         }
         // Known answers.
-        assert_eq!(run_workload(&ws[0], 1).unwrap().kiln.result, 610, "fib(15)");
-        assert_eq!(run_workload(&ws[1], 1).unwrap().kiln.result, 168, "primes below 1000");
+        assert_eq!(both(&ws[0]).0, 610, "fib(15)");
+        assert_eq!(both(&ws[1]).0, 168, "primes below 1000");
     }
 }

@@ -1,6 +1,8 @@
-//! Kiln's interpreter beside wasmi on CPU-bound workloads.
+//! Kiln's interpreter beside wasmi on CPU-bound workloads; wasmi runs in a process of its
+//! own, the `wasmi-kernel` binary (see `kiln_bench::time_in_wasmi_process`).
 //!
 //! ```text
+//! cargo build -p kiln-bench --release --bin wasmi-kernel   # once
 //! cargo run -p kiln-bench --release --bin interp [-- --samples N] [--filter NAME] [--smoke]
 //! ```
 //!

@@ -1,8 +1,10 @@
 //! The SIMD kernels (tests/c/simd_kernels.c, `wasm_simd128.h` intrinsics built with
 //! `-O3 -msimd128`) on four engines in one run: Kiln compiled beside wasmtime, and Kiln's
-//! interpreter beside wasmi 2.0 (its `simd` feature), printed as ratios.
+//! interpreter beside wasmi 2.0 (its `simd` feature, run in a process of its own by the
+//! `wasmi-kernel` binary: see `kiln_bench::time_in_wasmi_process`), printed as ratios.
 //!
 //! ```text
+//! cargo build -p kiln-bench --release --bin wasmi-kernel   # once
 //! cargo run -p kiln-bench --release --bin simd [-- --samples N] [--rounds N] [--smoke]
 //!     [--program-samples N] [--no-programs]
 //! ```
@@ -26,7 +28,9 @@
 //! golden file. It needs the fetched programs and the `kiln` binary beside this one
 //! (`cargo build --release -p kiln-cli`); `--no-programs` leaves it out.
 
-use kiln_bench::{KilnRunner, Runner, Timing, WasmiRunner, WasmtimeRunner, Workload, fmt_ms, time};
+use kiln_bench::{
+    KilnRunner, Runner, Timing, WasmtimeRunner, Workload, fmt_ms, time, time_in_wasmi_process,
+};
 use kiln_tests::programs::{self, Engine, Programs, Tools, engine, simd128};
 use std::time::Duration;
 
@@ -139,16 +143,21 @@ const ENGINES: [&str; 5] =
 fn run(w: &Workload, samples: usize) -> Result<[Timing; 5], String> {
     let wasmtime = wasmtime::Engine::default();
     let baseline = kiln::RuntimeConfig::compiler().with_cpu(kiln::CpuTarget::Baseline);
-    let mut runners: Vec<Box<dyn Runner>> = vec![
-        Box::new(KilnRunner::with_config(w, kiln::RuntimeConfig::compiler())?),
-        Box::new(WasmtimeRunner::new(&wasmtime, w)?),
-        Box::new(KilnRunner::new(w)?),
-        Box::new(WasmiRunner::new(w)?),
-        Box::new(KilnRunner::with_config(w, baseline)?),
+    // wasmi runs in a process of its own (`kiln_bench::time_in_wasmi_process`).
+    let mut runners: [Option<Box<dyn Runner>>; 5] = [
+        Some(Box::new(KilnRunner::with_config(w, kiln::RuntimeConfig::compiler())?)),
+        Some(Box::new(WasmtimeRunner::new(&wasmtime, w)?)),
+        Some(Box::new(KilnRunner::new(w)?)),
+        None,
+        Some(Box::new(KilnRunner::with_config(w, baseline)?)),
     ];
     let mut t = Vec::new();
     for (r, name) in runners.iter_mut().zip(ENGINES) {
-        t.push(time(r.as_mut(), w, samples).map_err(|e| format!("{}: {name}: {e}", w.name))?);
+        let timing = match r {
+            Some(r) => time(r.as_mut(), w, samples),
+            None => time_in_wasmi_process(w, samples),
+        };
+        t.push(timing.map_err(|e| format!("{}: {name}: {e}", w.name))?);
     }
     if let Some((i, x)) = t.iter().enumerate().find(|(_, x)| x.result != t[0].result) {
         return Err(format!(
