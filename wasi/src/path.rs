@@ -13,7 +13,7 @@
 //!   naming something that is not a directory.
 //! - `EBADF`: the descriptor is a stdio stream or socket.
 //! - `ENOENT`: an empty path.
-//! - `EINVAL`: unknown `oflags` bits; `oflags::directory` with `creat` or `trunc`;
+//! - `EINVAL`: unknown `oflags` bits; `oflags::directory` with `creat`, `excl` or `trunc`;
 //!   `path_link` asked to follow symbolic links.
 //! - `ENOTSUP`: `path_open` with the `dsync`, `rsync` or `sync` fdflags.
 //! - `EILSEQ`: a path that is not UTF-8.
@@ -24,6 +24,10 @@
 //!   `path_filestat_set_times` checks its time flags before both;
 //! - a call's path strings are all read (`EFAULT`, `EILSEQ`) before any is found empty
 //!   (`ENOENT`), and `path_link` refuses `symlink_follow` (`EINVAL`) in between;
+//!   `path_open` checks all its flags (`EROFS`, `ENOTSUP`, `EINVAL`) before the path;
+//! - in `path_rename`, a last component `.` or `..` in either path is the host's `EBUSY`
+//!   before a trailing slash on a file in the other (`rename(2)` looks at the kinds of the
+//!   last components before it looks them up);
 //! - in `path_link` and `path_rename`, a path that leaves its mount is `EPERM` before an
 //!   empty path or a trailing slash on a file in the other;
 //! - `path_symlink` refuses an absolute target, then resolves the new path (`EPERM` when it
@@ -196,6 +200,11 @@ fn parent_fault(d: &DirDesc, p: &str) -> Option<Errno> {
     }
 }
 
+/// Whether the last component of `p` (trailing slashes aside) is `.` or `..`.
+fn dot_last(p: &str) -> bool {
+    matches!(p.trim_end_matches('/').rsplit('/').next(), Some("." | ".."))
+}
+
 /// `ENOTDIR` when `p` ends in `/` but names something that exists and is not a directory
 /// (nor a symbolic link to one), as `rename(2)` and `link(2)` answer; cap-std resolves
 /// such a path to the file itself.
@@ -216,11 +225,11 @@ fn not_dir_with_slash(dir: &cap_std::fs::Dir, p: &str) -> WasiResult {
 /// `fd_write` (or `creat`, or `trunc`), read access with `fd_read` or when not asked to
 /// write. The other rights asked for are ignored (rights are not enforced); the new
 /// descriptor reports the rights of its access mode. Without `symlink_follow` a final
-/// symbolic link is not followed (`ELOOP`). `EINVAL` for `directory` with `creat` or
-/// `trunc`; `ENOTSUP` for the `dsync`, `rsync` and `sync` fdflags; `EROFS` on a
-/// read-only mount when asked to create, truncate or write; `EISDIR` when opening a
-/// directory for writing; `ENOTDIR` with `oflags::directory` on a non-directory;
-/// `EEXIST` with `creat|excl` on an existing path.
+/// symbolic link is not followed (`ELOOP`). In wasmtime's order: `EROFS` on a read-only
+/// mount when asked to create, truncate or write; `ENOTSUP` for the `dsync`, `rsync` and
+/// `sync` fdflags; `EINVAL` for `directory` with `creat`, `excl` or `trunc`; then the path
+/// (`ENOENT` when empty); `EISDIR` when opening a directory for writing; `ENOTDIR` with
+/// `oflags::directory` on a non-directory; `EEXIST` with `creat|excl` on an existing path.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn open(
     cx: &mut WasiCtx,
@@ -238,7 +247,6 @@ pub(crate) fn open(
     // wasmtime reads `path_open`'s path before it looks up the descriptor.
     let p = mem.read_path(p, len)?;
     let d = dir_of(cx, fd)?;
-    let p = nonempty(p)?;
     mem.check(out, 4)?;
     if of & !oflags::ALL != 0 || fdf & !fdflags::ALL != 0 {
         return Err(Errno::EINVAL);
@@ -249,13 +257,9 @@ pub(crate) fn open(
     {
         return Err(Errno::EINVAL);
     }
+    // Then wasmtime's order: the mount's permission, the sync flags, the flags that make no
+    // sense with `directory`, and only then the path itself (empty: `ENOENT`).
     let (creat, trunc) = (of & oflags::CREAT != 0, of & oflags::TRUNC != 0);
-    if of & oflags::DIRECTORY != 0 && (creat || trunc) {
-        return Err(Errno::EINVAL);
-    }
-    if fdf & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
-        return Err(Errno::ENOTSUP);
-    }
     // The access mode, as wasmtime derives it: write with `fd_write`, read with `fd_read`
     // or when not writing; creating or truncating opens for writing too.
     let asked_write = base & rights::FD_WRITE != 0;
@@ -264,6 +268,13 @@ pub(crate) fn open(
     if d.read_only && writing {
         return Err(Errno::EROFS);
     }
+    if fdf & (fdflags::DSYNC | fdflags::RSYNC | fdflags::SYNC) != 0 {
+        return Err(Errno::ENOTSUP);
+    }
+    if of & oflags::DIRECTORY != 0 && of & (oflags::CREAT | oflags::EXCL | oflags::TRUNC) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let p = nonempty(p)?;
     let follow = if dirflags & LOOKUP_SYMLINK_FOLLOW != 0 {
         FollowSymlinks::Yes
     } else {
@@ -388,6 +399,9 @@ pub(crate) fn rename(
     let old = nonempty(old)?;
     let new = nonempty(new).map_err(|e| resolution_first(e, &[(src, &old)]))?;
     let slashes = || {
+        if dot_last(&old) || dot_last(&new) {
+            return Ok(()); // the host's `EBUSY` (or its own answer for `..`)
+        }
         if new.ends_with('/')
             && let Ok(m) = src.dir.symlink_metadata(old.trim_end_matches('/'))
             && !m.is_dir()

@@ -307,10 +307,13 @@ fn differential_1020074991_atomics_check_alignment_before_a_large_offset_overflo
 /// spelling faults (every path string read before any is found empty; `path_open` reads its
 /// path before its descriptor; an absolute `path_symlink` target is refused first);
 /// `path_rename` resolves both parents before either last component, `path_link` checks
-/// the old path's trailing slash first.
+/// the old path's trailing slash first; `path_rename` with a last component `.` is `EBUSY`
+/// before a trailing slash on a file; `path_open` checks the sync fdflags (`ENOTSUP`), then
+/// `directory` with `creat`, `excl` or `trunc` (`EINVAL`), then the path.
 #[test]
 fn wasi_reference_errno_of_calls_with_two_faults() {
     const EBADF: i32 = 8;
+    const EBUSY: i32 = 10;
     const EILSEQ: i32 = 25;
     const EINVAL: i32 = 28;
     const ENOENT: i32 = 44;
@@ -338,6 +341,7 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
       (memory (export "memory") 1)
       (data (i32.const 16) "\ff\fe" "a.txt")
       (data (i32.const 32) "a.txt/" ".." "../a.txt" "/etc" "nope/x")
+      (data (i32.const 64) "./")
       (func (export "raise") (param i32) (result i32) (call $raise (local.get 0)))
       (func (export "dir_name") (param i32) (result i32)
         (call $dir_name (local.get 0) (i32.const 100) (i32.const 100)))
@@ -361,7 +365,10 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         (call $symlink (local.get 0) (local.get 1) (i32.const 3) (local.get 2) (local.get 3)))
       (func (export "open") (param i32 i32 i32) (result i32)
         (call $open (local.get 0) (i32.const 0) (local.get 1) (local.get 2) (i32.const 0)
-          (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 100))))"#;
+          (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 100)))
+      (func (export "open_flags") (param i32 i32 i32 i32) (result i32)
+        (call $open (i32.const 3) (i32.const 0) (local.get 0) (local.get 1) (local.get 2)
+          (i64.const 0) (i64.const 0) (local.get 3) (i32.const 100))))"#;
     let wasm = wat::parse_str(wat).unwrap();
     let dir = std::env::temp_dir().join(format!("kiln-wasi-reference-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -419,6 +426,22 @@ fn wasi_reference_errno_of_calls_with_two_faults() {
         assert_eq!(call("link", &[32, 6, 52, 6]), ENOTDIR);
         assert_eq!(call("link", &[32, 6, 38, 2]), ENOTDIR);
         assert_eq!(call("link", &[32, 6, 18, 0]), ENOTDIR);
+        // Seed 210035393: a last component `.` in either path of `path_rename` is the
+        // host's EBUSY before a slash after a file (`rename(2)` looks at the kinds of the
+        // last components first); a grid of 13 x 13 paths through `path_rename` and
+        // `path_link` answers as wasmtime 49 does.
+        assert_eq!(call("rename", &[32, 6, 64, 1]), EBUSY);
+        assert_eq!(call("rename", &[18, 5, 64, 2]), EBUSY);
+        // Seed 210043908: an empty path with the `dsync` fdflag is ENOTSUP, and `path_open`
+        // checks every flag before the path: the sync fdflags, then `directory` with
+        // `creat` (1), `excl` (4) or `trunc` (8) (a grid of 1,134 cases of path, oflags,
+        // fdflags and rights answers as wasmtime 49 does).
+        assert_eq!(call("open_flags", &[18, 0, 0, 2]), ENOTSUP);
+        assert_eq!(call("open_flags", &[18, 0, 2 | 1, 0]), EINVAL);
+        assert_eq!(call("open_flags", &[18, 5, 2 | 4, 0]), EINVAL);
+        assert_eq!(call("open_flags", &[64, 1, 2 | 4, 0]), EINVAL);
+        assert_eq!(call("open_flags", &[18, 5, 2 | 1, 16]), ENOTSUP);
+        assert_eq!(call("open_flags", &[18, 0, 2 | 8, 8]), ENOTSUP);
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
