@@ -27,6 +27,7 @@ const PROGRAMS: &[(&str, &[&[&str]])] = &[
     ("misc", &[&[], &["two words", "--flag", "ünïcödé"]]),
     ("badflags", &[&["0"], &["1"], &["2"], &["3"], &["4"], &["5"], &["6"], &["7"], &["8"]]),
     ("stdio", &[&[]]),
+    ("grid", &[&[]]),
 ];
 
 /// The programs that also run as `wasi_unstable` (preview0) modules: their imports renamed
