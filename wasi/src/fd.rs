@@ -167,8 +167,8 @@ pub(crate) fn filestat_get(
 }
 
 /// `fd_filestat_set_size(fd, size)`: truncates or extends a file. `EROFS` on a read-only
-/// mount, `EINVAL` when not open for writing, `EBADF` on anything but a file, `EFBIG` past
-/// `i64::MAX`.
+/// mount, `EINVAL` when not open for writing, `EBADF` on anything but a file, `EINVAL` past
+/// `i64::MAX` (a negative `off_t`, as wasmtime answers).
 pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiResult {
     let f = file_of(cx.fds.get(fd)?, Errno::EBADF)?;
     if f.read_only_mount {
@@ -178,7 +178,7 @@ pub(crate) fn filestat_set_size(cx: &mut WasiCtx, fd: u32, size: u64) -> WasiRes
         return Err(Errno::EINVAL);
     }
     if size > i64::MAX as u64 {
-        return Err(Errno::EFBIG);
+        return Err(Errno::EINVAL);
     }
     Ok(f.file.set_len(size)?)
 }
@@ -214,7 +214,8 @@ pub(crate) fn filestat_set_times(
 
 /// `fd_pread(fd, iovs, iovs_len, offset, nread_ptr)`: reads at `offset` without moving
 /// the file position. `EBADF` when not open for reading (stdout, a directory), `ESPIPE`
-/// on stdin or a socket, `EINVAL` for an offset past `i64::MAX`.
+/// on stdin or a socket, `EINVAL` for an offset past `i64::MAX` (on a file, before its
+/// access mode, as wasmtime checks).
 pub(crate) fn pread(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -228,14 +229,13 @@ pub(crate) fn pread(
     mem.check(out, 4)?;
     let e = cx.fds.get(fd)?;
     let f = match &mut e.desc {
+        // wasmtime converts the offset before it looks at the file's access mode.
+        Desc::File(_) if offset > i64::MAX as u64 => return Err(Errno::EINVAL),
         Desc::File(f) if f.readable => f,
         Desc::Stream(s) if s.input => return Err(Errno::ESPIPE),
         Desc::Socket(_) => return Err(Errno::ESPIPE),
         _ => return Err(Errno::EBADF),
     };
-    if offset > i64::MAX as u64 {
-        return Err(Errno::EINVAL);
-    }
     let mut buf = vec![0u8; iovecs_len(&iovs).min(MAX_IO)];
     let mut got = 0;
     while got < buf.len() {
@@ -252,7 +252,8 @@ pub(crate) fn pread(
 /// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten_ptr)`: writes at `offset` without
 /// moving the file position (at the end on a file opened with `append`, as `pwrite(2)`
 /// does on Linux). `EBADF` when not open for writing (stdin, a directory), `ESPIPE` on
-/// stdout, stderr or a socket, `EINVAL` for an offset past `i64::MAX`.
+/// stdout, stderr or a socket, `EINVAL` for an offset past `i64::MAX` (on a file, before
+/// its access mode, as wasmtime checks).
 pub(crate) fn pwrite(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -267,14 +268,13 @@ pub(crate) fn pwrite(
     let data = mem.gather(&iovs, MAX_IO)?;
     let e = cx.fds.get(fd)?;
     let f = match &mut e.desc {
+        // wasmtime converts the offset before it looks at the file's access mode.
+        Desc::File(_) if offset > i64::MAX as u64 => return Err(Errno::EINVAL),
         Desc::File(f) if f.writable => f,
         Desc::Stream(s) if !s.input => return Err(Errno::ESPIPE),
         Desc::Socket(_) => return Err(Errno::ESPIPE),
         _ => return Err(Errno::EBADF),
     };
-    if offset > i64::MAX as u64 {
-        return Err(Errno::EINVAL);
-    }
     let mut done = 0;
     while done < data.len() {
         match rustix::io::pwrite(&f.file, &data[done..], offset + done as u64)? {

@@ -61,6 +61,10 @@ static void exercise(const char *what, __wasi_fd_t fd) {
     stat_fd(L("filestat"), fd);
     read_some(L("read"), fd);
     pread_at(L("pread 2"), fd, 2);
+    /* Offsets and sizes past i64::MAX: EINVAL on a file before its access mode. */
+    pread_at(L("pread past i64 max"), fd, UINT64_MAX);
+    pwrite_at(L("pwrite past i64 max"), fd, "x", UINT64_MAX);
+    E(L("set_size past i64 max"), __wasi_fd_filestat_set_size(fd, UINT64_MAX));
     seek(L("seek set 3"), fd, 3, __WASI_WHENCE_SET);
     seek(L("seek cur 2"), fd, 2, __WASI_WHENCE_CUR);
     seek(L("seek cur -1"), fd, -1, __WASI_WHENCE_CUR);
