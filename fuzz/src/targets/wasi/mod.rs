@@ -15,7 +15,7 @@
 //! modes, modification times, contents); the host's stdio descriptors stay open.
 //!
 //! Sizes given to `fd_allocate` and `fd_filestat_set_size` are capped at 16 MiB so a case
-//! cannot fill the disk.
+//! cannot fill the disk (sizes past `i64::MAX`, which make nothing, are kept).
 //!
 //! One case in three is instead compared with wasmtime ([`reference`]): the same kind of
 //! call sequence, generated with only deterministic inputs, becomes a program that runs
@@ -384,7 +384,12 @@ impl Guest {
                 _ => self.rng.interesting_u64(),
             }
         };
-        if role == 'L' && (name == "fd_allocate" || name == "fd_filestat_set_size") {
+        // Sizes that would make a file are capped; those past `i64::MAX` (a negative
+        // `off_t`, refused before anything is made) are kept.
+        if role == 'L'
+            && (name == "fd_allocate" || name == "fd_filestat_set_size")
+            && v <= i64::MAX as u64
+        {
             v % SIZE_CAP
         } else {
             v
