@@ -345,6 +345,12 @@ pub(crate) fn read(
         Desc::File(f) if !f.readable => return Err(Errno::EBADF),
         _ if want == 0 => 0,
         Desc::Stream(s) => s.read(&mut buf)?,
+        Desc::File(FileDesc { file, parked: Some(p), .. }) => {
+            let at = i64::try_from(*p).map_err(|_| Errno::EINVAL)? as u64;
+            let n = rustix::io::pread(&*file, &mut buf, at)?;
+            *p = at + n as u64;
+            n
+        }
         Desc::File(f) => read_retrying(&mut f.file, &mut buf)?,
         Desc::Socket(s) => read_retrying(s, &mut buf)?,
     };
@@ -378,12 +384,22 @@ pub(crate) fn write(
     mem.check(out, 4)?;
     let data = mem.gather(&iovs, MAX_IO)?;
     let e = cx.fds.get(fd)?;
+    let append = e.flags & fdflags::APPEND != 0;
     let n = match &mut e.desc {
         Desc::Stream(s) if s.input => return Err(Errno::EBADF),
         Desc::Dir(_) => return Err(Errno::EBADF),
         Desc::Listener(_) => return Err(Errno::ENOTCONN),
         Desc::File(f) if !f.writable => return Err(Errno::EBADF),
+        // At a parked position (not appending): `pwrite` there, as wasmtime writes.
+        Desc::File(FileDesc { file, parked: Some(p), .. }) if !append => {
+            let at = i64::try_from(*p).map_err(|_| Errno::EINVAL)? as u64;
+            let n = rustix::io::pwrite(&*file, &data, at)?;
+            *p = at + n as u64;
+            n
+        }
         Desc::File(f) => {
+            // Appending moves the host's position to the end: the guest's too.
+            f.parked = None;
             f.file.write_all(&data)?;
             data.len()
         }
@@ -465,8 +481,10 @@ pub(crate) fn renumber(cx: &mut WasiCtx, fd: u32, to: u32) -> WasiResult {
 }
 
 /// `fd_seek(fd, offset, whence, newoffset_ptr)`: moves a file's position and writes
-/// the new one. `EINVAL` for an unknown whence, then `ESPIPE` on a stream or socket,
-/// `EBADF` on a directory, then `EINVAL` for a position before 0.
+/// the new one: any position from 0 to `u64::MAX`, as wasmtime allows (one the host cannot
+/// take is kept here: [`FileDesc::parked`]). `EINVAL` for an unknown whence, then `ESPIPE`
+/// on a stream or socket, `EBADF` on a directory, then `EINVAL` for a position before 0 or
+/// past `u64::MAX`.
 pub(crate) fn seek(
     cx: &mut WasiCtx,
     mem: &GuestMemory,
@@ -480,14 +498,38 @@ pub(crate) fn seek(
         return Err(Errno::EINVAL);
     }
     let f = file_of(cx.fds.get(fd)?, Errno::ESPIPE)?;
-    let from = match wh {
+    let base = match wh {
         whence::SET if offset < 0 => return Err(Errno::EINVAL),
-        whence::SET => SeekFrom::Start(offset as u64),
-        whence::CUR => SeekFrom::Current(offset),
-        _ => SeekFrom::End(offset),
+        whence::SET => 0,
+        whence::CUR => position(f)?,
+        _ => f.file.metadata()?.len(),
     };
-    let pos = f.file.seek(from)?;
+    let target = base.checked_add_signed(offset).ok_or(Errno::EINVAL)?;
+    f.parked = None;
+    let refused = |f: &mut FileDesc| {
+        f.parked = Some(target);
+        Ok(target)
+    };
+    let pos = if target > i64::MAX as u64 {
+        refused(f)
+    } else {
+        match f.file.seek(SeekFrom::Start(target)) {
+            Ok(p) => Ok(p),
+            Err(e) => match Errno::from(e) {
+                Errno::EINVAL => refused(f),
+                e => Err(e),
+            },
+        }
+    }?;
     mem.write_u64(out, pos)
+}
+
+/// The guest's position in `f`: the parked one ([`FileDesc::parked`]) or the host's.
+fn position(f: &mut FileDesc) -> WasiResult<u64> {
+    match f.parked {
+        Some(p) => Ok(p),
+        None => Ok(f.file.stream_position()?),
+    }
 }
 
 /// `fd_tell(fd, offset_ptr)`: a file's position. `ESPIPE` on a stream or socket,
@@ -495,6 +537,6 @@ pub(crate) fn seek(
 pub(crate) fn tell(cx: &mut WasiCtx, mem: &GuestMemory, fd: u32, out: u32) -> WasiResult {
     mem.check(out, 8)?;
     let f = file_of(cx.fds.get(fd)?, Errno::ESPIPE)?;
-    let pos = f.file.stream_position()?;
+    let pos = position(f)?;
     mem.write_u64(out, pos)
 }

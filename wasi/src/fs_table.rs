@@ -13,6 +13,12 @@ pub(crate) struct FileDesc {
     pub writable: bool,
     /// Opened through a read-only mount: nothing may change it.
     pub read_only_mount: bool,
+    /// The guest's file position when the host could not take it: `fd_seek` may set any
+    /// position up to `u64::MAX` (wasmtime keeps positions itself), but the host refuses
+    /// positions past its largest file size (16 TiB on ext4) and past `i64::MAX`. While
+    /// parked, `fd_read` and `fd_write` work at this position (`pread`/`pwrite`: 0 bytes
+    /// read, `EFBIG` written; `EINVAL` past `i64::MAX`); `None`: the host's position.
+    pub parked: Option<u64>,
 }
 
 /// One directory entry as `fd_readdir` reports it.

@@ -322,6 +322,7 @@ pub(crate) fn open(
                 readable: reading,
                 writable: writing,
                 read_only_mount: read_only,
+                parked: None,
             });
             let mut e = Entry::new(desc);
             e.flags = fdf;

@@ -135,6 +135,23 @@ int main(void) {
     exercise("stdout", 1);
     exercise("closed", 99);
 
+    /* Positions the host cannot take (past 16 TiB on ext4, past i64::MAX anywhere) are the
+     * runtime's to keep, as wasmtime keeps them: a read there gives 0 bytes, a read or write
+     * past i64::MAX is EINVAL. Nothing is written at a far position that a host could take. */
+    __wasi_fd_t far = 0;
+    E("open far", __wasi_path_open(SANDBOX, 0, "file.txt", 0, R | W, 0, 0, &far));
+    seek("far: seek set 2^62", far, 1LL << 62, __WASI_WHENCE_SET);
+    tell("far: tell", far);
+    read_some("far: read", far);
+    seek("far: seek cur i64 max", far, INT64_MAX, __WASI_WHENCE_CUR);
+    tell("far: tell past i64 max", far);
+    read_some("far: read past i64 max", far);
+    write_str("far: write past i64 max", far, "x");
+    seek("far: seek cur past u64 max", far, INT64_MAX, __WASI_WHENCE_CUR);
+    seek("far: seek end -1", far, -1, __WASI_WHENCE_END);
+    read_some("far: read at end - 1", far);
+    E("close far", __wasi_fd_close(far));
+
     /* Renumbering. */
     __wasi_fd_t a = 0, b = 0;
     E("open a", __wasi_path_open(SANDBOX, 0, "file.txt", 0, R, 0, 0, &a));
