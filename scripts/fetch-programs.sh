@@ -106,7 +106,10 @@ else
     need cargo "install the Rust toolchain (the wasmi CLI is built from crates.io)"
     log "installing $WASMI_CRATE $WASMI_VERSION into $OUT/wasmi (cargo install) ..."
     rm -rf "$OUT/wasmi"
-    cargo install --quiet --locked --version "$WASMI_VERSION" --root "$OUT/wasmi" \
+    # Built as `cargo install` builds it anywhere: without this workspace's rustflags
+    # (.cargo/config.toml aligns functions for Kiln's interpreter), which an empty
+    # CARGO_ENCODED_RUSTFLAGS replaces.
+    CARGO_ENCODED_RUSTFLAGS= cargo install --quiet --locked --version "$WASMI_VERSION" --root "$OUT/wasmi" \
         --target-dir "$OUT/build/wasmi-target" "$WASMI_CRATE"
     rm -rf "$OUT/build/wasmi-target"
     "$WASMI" --version >/dev/null || die "wasmi_cli $WASMI_VERSION does not run"
