@@ -1,6 +1,7 @@
 /* Arguments outside the values witx defines (unknown flag bits, whence, advice, clock
- * ids, rights). Each run makes one call, chosen by argv[1], because wasmtime stops the
- * guest (a trap) on such values where Kiln answers EINVAL. */
+ * ids, rights), and a result pointer that is not aligned to its type. Each run makes one
+ * call, chosen by argv[1], because wasmtime stops the guest (a trap) on such values where
+ * Kiln answers EINVAL (or, for the pointer, writes the result). */
 #include "diff.h"
 #include <stdlib.h>
 
@@ -19,6 +20,11 @@ int main(int argc, char **argv) {
     case 6: E("unknown clock", __wasi_clock_time_get(4, 1, &t)); break;
     case 7: E("unknown fstflags", __wasi_fd_filestat_set_times(SANDBOX, 0, 0, 0x10)); break;
     case 8: E("unknown fdstat flags", __wasi_fd_fdstat_set_flags(1, 0x20)); break;
+    case 9: {
+        static _Alignas(8) uint8_t buf[32];
+        E("misaligned out-pointer", __wasi_fd_fdstat_get(SANDBOX, (__wasi_fdstat_t *)(buf + 4)));
+        break;
+    }
     default: return 1;
     }
     return 0;
