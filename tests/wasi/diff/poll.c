@@ -23,7 +23,8 @@ static __wasi_subscription_t fd_sub(__wasi_userdata_t ud, __wasi_eventtype_t typ
     return s;
 }
 
-/* Polls and prints each event (sorted by userdata), with or without nbytes. */
+/* Polls and prints each event (sorted by userdata), with nbytes and flags: for fd events
+ * when show_nbytes is 1, for every event when it is 2. */
 static void poll(const char *label, __wasi_subscription_t *subs, int n, int show_nbytes) {
     __wasi_event_t ev[8];
     __wasi_size_t got = 0;
@@ -43,7 +44,7 @@ static void poll(const char *label, __wasi_subscription_t *subs, int n, int show
     for (unsigned i = 0; i < got; i++) {
         printf(" [ud %llu type %d err %s", (unsigned long long)ev[i].userdata, ev[i].type,
                en(ev[i].error));
-        if (show_nbytes && ev[i].type != __WASI_EVENTTYPE_CLOCK)
+        if (show_nbytes == 2 || (show_nbytes && ev[i].type != __WASI_EVENTTYPE_CLOCK))
             printf(" nbytes %llu flags %d", (unsigned long long)ev[i].fd_readwrite.nbytes,
                    ev[i].fd_readwrite.flags);
         printf("]");
@@ -97,6 +98,25 @@ int main(void) {
     poll("directory", s, 1, 0);
     s[0] = fd_sub(15, __WASI_EVENTTYPE_FD_WRITE, 1);
     poll("stdout writable", s, 1, 0);
+    poll("stdout writable, nbytes", s, 1, 1);
+    /* A clock event's unused nbytes (wasmtime: 1 relative, 0 absolute), clock flags witx
+     * does not define, absolute CPU time, and stdio polled the wrong way: the whole call. */
+    s[0] = clock_sub(20, __WASI_CLOCKID_MONOTONIC, 1000, 0);
+    poll("relative clock, nbytes", s, 1, 2);
+    s[0] = clock_sub(21, __WASI_CLOCKID_MONOTONIC, 0, __WASI_SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME);
+    poll("absolute clock, nbytes", s, 1, 2);
+    s[0] = clock_sub(22, __WASI_CLOCKID_MONOTONIC, 1000, 2);
+    poll("clock flag 2", s, 1, 0);
+    s[0] = clock_sub(23, __WASI_CLOCKID_PROCESS_CPUTIME_ID, 0, __WASI_SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME);
+    poll("absolute process cputime", s, 1, 0);
+    s[0] = clock_sub(24, __WASI_CLOCKID_THREAD_CPUTIME_ID, 0, __WASI_SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME);
+    poll("absolute thread cputime", s, 1, 0);
+    s[0] = fd_sub(25, __WASI_EVENTTYPE_FD_READ, 1);
+    poll("stdout read", s, 1, 0);
+    s[0] = fd_sub(26, __WASI_EVENTTYPE_FD_READ, 2);
+    poll("stderr read", s, 1, 0);
+    s[0] = fd_sub(27, __WASI_EVENTTYPE_FD_WRITE, 0);
+    poll("stdin write", s, 1, 0);
 
     /* stdin is a pipe whose data comes later: a short clock fires first, then a poll
      * without a clock waits for the data. */
@@ -107,7 +127,7 @@ int main(void) {
     poll("stdin waits for data", s, 1, 0);
     read_some("read stdin", 0);
     s[0] = fd_sub(19, __WASI_EVENTTYPE_FD_READ, 0);
-    poll("stdin at end of input", s, 1, 0);
+    poll("stdin at end of input", s, 1, 1);
     read_some("read stdin at end", 0);
     return 0;
 }
