@@ -5,8 +5,9 @@
 //! Errno choices: `ENOTSOCK` for a descriptor that is not a socket of the right kind
 //! (`sock_accept` on a connection, `sock_recv`/`sock_send`/`sock_shutdown` on a
 //! listener or a file), `EAGAIN` when a non-blocking socket has nothing to accept or
-//! receive, `EINVAL` for unknown flag bits; `ENOTCONN` for `sock_shutdown` on a
-//! connection already shut down.
+//! receive, `EINVAL` for unknown flag bits (`sock_accept`'s and `sock_send`'s after the
+//! descriptor, as wasmtime checks); `ENOTCONN` for `sock_shutdown` on a connection already
+//! shut down.
 
 use super::abi::{fdflags, sock};
 use super::ctx::WasiCtx;
@@ -25,11 +26,13 @@ pub(crate) fn accept(
     out: u32,
 ) -> WasiResult {
     mem.check(out, 4)?;
+    let e = cx.fds.get(fd)?;
+    let Desc::Listener(l) = &e.desc else { return Err(Errno::ENOTSOCK) };
+    // The descriptor first, as wasmtime checks (flags that are fdflags but not
+    // `nonblock` on a file are `ENOTSOCK` there too).
     if flags & !fdflags::NONBLOCK != 0 {
         return Err(Errno::EINVAL);
     }
-    let e = cx.fds.get(fd)?;
-    let Desc::Listener(l) = &e.desc else { return Err(Errno::ENOTSOCK) };
     let (stream, _) = l.accept()?;
     stream.set_nonblocking(flags & fdflags::NONBLOCK != 0)?;
     let mut entry = Entry::new(Desc::Socket(stream));
@@ -92,14 +95,15 @@ pub(crate) fn send(
     si: u16,
     out: u32,
 ) -> WasiResult {
-    if si != 0 {
-        return Err(Errno::EINVAL);
-    }
     let iovs = mem.iovecs(iovs, n)?;
     mem.check(out, 4)?;
     let data = mem.gather(&iovs, MAX_IO)?;
     let e = cx.fds.get(fd)?;
     let Desc::Socket(s) = &e.desc else { return Err(Errno::ENOTSOCK) };
+    // After the descriptor, as wasmtime checks.
+    if si != 0 {
+        return Err(Errno::EINVAL);
+    }
     let sent = loop {
         match rustix::net::send(s, &data, rustix::net::SendFlags::NOSIGNAL) {
             Ok(n) => break n,

@@ -70,6 +70,11 @@ int main(int argc, char **argv) {
         E(l, __wasi_sock_send(fd, &ciov, 1, 0, &got));
         snprintf(l, sizeof l, "sock_shutdown %s", what);
         E(l, __wasi_sock_shutdown(fd, __WASI_SDFLAGS_RD));
+        /* Flags a socket would refuse: the descriptor answers first. */
+        snprintf(l, sizeof l, "sock_accept %s with append", what);
+        E(l, __wasi_sock_accept(fd, __WASI_FDFLAGS_APPEND, &nfd));
+        snprintf(l, sizeof l, "sock_send %s with si_flags 1", what);
+        E(l, __wasi_sock_send(fd, &ciov, 1, 1, &got));
     }
     E("sock_accept closed", ({ __wasi_fd_t x; __wasi_sock_accept(99, 0, &x); }));
     return 0;
