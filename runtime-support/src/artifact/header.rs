@@ -114,6 +114,51 @@ pub struct CodeSettings {
 }
 
 impl CodeSettings {
+    /// The size in bytes of [`Self::to_bytes`]: the record both the blob header (at 120)
+    /// and an object's `.kiln.meta` (at 136) hold.
+    pub const ENCODED_LEN: usize = 16;
+
+    /// The settings as stored: byte 0 the bounds checks (0 guard pages, 1 explicit), bytes
+    /// 1, 2 and 3 epoch interruption, fuel and function listener hooks (0 or 1), 4..8 zero,
+    /// 8..16 the guard bytes (little-endian).
+    pub fn to_bytes(&self) -> [u8; Self::ENCODED_LEN] {
+        let mut b = [0; Self::ENCODED_LEN];
+        b[0] = match self.bounds_checks {
+            BoundsMode::GuardPages => 0,
+            BoundsMode::Explicit => 1,
+        };
+        b[1] = u8::from(self.epoch_interruption);
+        b[2] = u8::from(self.fuel);
+        b[3] = u8::from(self.listeners);
+        b[8..].copy_from_slice(&self.guard_bytes.to_le_bytes());
+        b
+    }
+
+    /// Reads [`Self::to_bytes`]'s record.
+    ///
+    /// # Errors
+    /// The field whose byte is out of range, as text for [`ArtifactError::Corrupt`]
+    /// (`"unknown bounds-check mode"`, `"bad epoch flag"`, `"bad fuel flag"`, `"bad
+    /// listeners flag"`).
+    pub fn from_bytes(b: &[u8; Self::ENCODED_LEN]) -> Result<Self, &'static str> {
+        let flag = |byte: u8, what: &'static str| match byte {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(what),
+        };
+        Ok(CodeSettings {
+            bounds_checks: match b[0] {
+                0 => BoundsMode::GuardPages,
+                1 => BoundsMode::Explicit,
+                _ => return Err("unknown bounds-check mode"),
+            },
+            epoch_interruption: flag(b[1], "bad epoch flag")?,
+            fuel: flag(b[2], "bad fuel flag")?,
+            listeners: flag(b[3], "bad listeners flag")?,
+            guard_bytes: u64::from_le_bytes(b[8..].try_into().expect("8 bytes")),
+        })
+    }
+
     /// `"fuel: off in the artifact, on here"`-style text naming each field that differs
     /// from `other`, where these settings are those of `holder` (`"the artifact"`, `"the
     /// module"`).
@@ -255,14 +300,7 @@ impl ArtifactHeader {
         put_str(&mut b[88..88 + LEVEL_LEN], &self.cpu_level);
         b[104..112].copy_from_slice(&self.cpu_features.0.to_le_bytes());
         b[112..120].copy_from_slice(&self.settings_fingerprint.to_le_bytes());
-        b[120] = match self.settings.bounds_checks {
-            BoundsMode::GuardPages => 0,
-            BoundsMode::Explicit => 1,
-        };
-        b[121] = u8::from(self.settings.epoch_interruption);
-        b[122] = u8::from(self.settings.fuel);
-        b[123] = u8::from(self.settings.listeners);
-        b[128..136].copy_from_slice(&self.settings.guard_bytes.to_le_bytes());
+        b[120..136].copy_from_slice(&self.settings.to_bytes());
         b[136..168].copy_from_slice(&self.wasm_sha256);
         b[168..200].copy_from_slice(&self.payload_digest);
         b[200..208].copy_from_slice(&self.file_len.to_le_bytes());
@@ -328,26 +366,8 @@ impl ArtifactHeader {
         if u32_at(b, 12) as usize != HEADER_SIZE {
             return Err(corrupt("unexpected header size"));
         }
-        let bounds_checks = match b[120] {
-            0 => BoundsMode::GuardPages,
-            1 => BoundsMode::Explicit,
-            _ => return Err(corrupt("unknown bounds-check mode")),
-        };
-        let epoch_interruption = match b[121] {
-            0 => false,
-            1 => true,
-            _ => return Err(corrupt("bad epoch flag")),
-        };
-        let fuel = match b[122] {
-            0 => false,
-            1 => true,
-            _ => return Err(corrupt("bad fuel flag")),
-        };
-        let listeners = match b[123] {
-            0 => false,
-            1 => true,
-            _ => return Err(corrupt("bad listeners flag")),
-        };
+        let settings =
+            CodeSettings::from_bytes(b[120..136].try_into().expect("16 bytes")).map_err(corrupt)?;
         let mut sections = SectionTable::default();
         for (i, s) in Section::ALL.iter().enumerate() {
             let at = 208 + i * 16;
@@ -362,13 +382,7 @@ impl ArtifactHeader {
             cpu_level: get_str(&b[88..88 + LEVEL_LEN])?,
             cpu_features: CpuFeatures(u64_at(b, 104)),
             settings_fingerprint: u64_at(b, 112),
-            settings: CodeSettings {
-                bounds_checks,
-                guard_bytes: u64_at(b, 128),
-                epoch_interruption,
-                fuel,
-                listeners,
-            },
+            settings,
             wasm_sha256: b[136..168].try_into().expect("32 bytes"),
             payload_digest: b[168..200].try_into().expect("32 bytes"),
             file_len: u64_at(b, 200),

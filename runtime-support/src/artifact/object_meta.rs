@@ -39,7 +39,7 @@
 
 use super::cpu::CpuFeatures;
 use super::error::{ArtifactError, ArtifactPart};
-use super::header::{ArtifactHeader, BoundsMode, CodeSettings};
+use super::header::{ArtifactHeader, CodeSettings};
 use super::sections::SectionTable;
 use sha2::{Digest, Sha256};
 
@@ -242,14 +242,7 @@ impl ObjectMeta {
         put_str(&mut b[48..48 + TARGET_LEN], &self.target);
         put_str(&mut b[112..112 + LEVEL_LEN], &self.cpu_level);
         b[128..136].copy_from_slice(&self.cpu_features.0.to_le_bytes());
-        b[136] = match self.settings.bounds_checks {
-            BoundsMode::GuardPages => 0,
-            BoundsMode::Explicit => 1,
-        };
-        b[137] = u8::from(self.settings.epoch_interruption);
-        b[138] = u8::from(self.settings.fuel);
-        b[139] = u8::from(self.settings.listeners);
-        b[144..152].copy_from_slice(&self.settings.guard_bytes.to_le_bytes());
+        b[136..152].copy_from_slice(&self.settings.to_bytes());
         b[152..184].copy_from_slice(&self.wasm_sha256);
         for (i, d) in self.digests.all().into_iter().enumerate() {
             b[184 + 32 * i..216 + 32 * i].copy_from_slice(d);
@@ -304,26 +297,8 @@ impl ObjectMeta {
             return Err(corrupt("checksum mismatch"));
         }
         let b = body;
-        let bounds_checks = match b[136] {
-            0 => BoundsMode::GuardPages,
-            1 => BoundsMode::Explicit,
-            _ => return Err(corrupt("unknown bounds-check mode")),
-        };
-        let epoch_interruption = match b[137] {
-            0 => false,
-            1 => true,
-            _ => return Err(corrupt("bad epoch flag")),
-        };
-        let fuel = match b[138] {
-            0 => false,
-            1 => true,
-            _ => return Err(corrupt("bad fuel flag")),
-        };
-        let listeners = match b[139] {
-            0 => false,
-            1 => true,
-            _ => return Err(corrupt("bad listeners flag")),
-        };
+        let settings =
+            CodeSettings::from_bytes(b[136..152].try_into().expect("16 bytes")).map_err(corrupt)?;
         let mut digests = PartDigests::default();
         for (i, d) in digests.all_mut().into_iter().enumerate() {
             d.copy_from_slice(&b[184 + 32 * i..216 + 32 * i]);
@@ -349,13 +324,7 @@ impl ObjectMeta {
             cpu_level: get_str(&b[112..112 + LEVEL_LEN])?,
             cpu_features: CpuFeatures(u64_at(b, 128)),
             settings_fingerprint: u64_at(b, 40),
-            settings: CodeSettings {
-                bounds_checks,
-                guard_bytes: u64_at(b, 144),
-                epoch_interruption,
-                fuel,
-                listeners,
-            },
+            settings,
             wasm_sha256: b[152..184].try_into().expect("32 bytes"),
             digests,
             kiln_version: get_str(&b[408..408 + VERSION_LEN])?,
@@ -414,7 +383,7 @@ pub(super) fn sample() -> ObjectMeta {
         cpu_features: CpuFeatures(0b101),
         settings_fingerprint: 0x1234,
         settings: CodeSettings {
-            bounds_checks: BoundsMode::GuardPages,
+            bounds_checks: super::header::BoundsMode::GuardPages,
             guard_bytes: 2 << 30,
             epoch_interruption: true,
             fuel: true,
