@@ -76,21 +76,13 @@ handler!(fn i8x16_shuffle(pc, fp, mem, len, st, reg) = I8x16Shuffle { dst, a, b,
     unsafe {
         let func = &*(*st).func;
         let m = Vector::from_bits(*func.v128_consts.get_unchecked(lanes as usize));
-        let (x, y) = (get_v(fp, a).u8x16(), get_v(fp, b).u8x16());
-        let r = map(m.u8x16(), |i| {
-            let i = i as usize % 32;
-            if i < 16 { x[i] } else { y[i - 16] }
-        });
-        set_v(fp, dst, Vector::from_u8x16(r));
+        set_v(fp, dst, get_v(fp, a).shuffle(get_v(fp, b), m));
         dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
 v_binary! {
-    i8x16_swizzle = I8x16Swizzle, |a, s| {
-        let x = a.u8x16();
-        Vector::from_u8x16(map(s.u8x16(), |i| if i < 16 { x[i as usize] } else { 0 }))
-    };
+    i8x16_swizzle = I8x16Swizzle, |a, s| a.swizzle(s);
     v128_and = V128And, |a, b| Vector::from_u64x2(zip(a.u64x2(), b.u64x2(), |x, y| x & y));
     v128_andnot = V128AndNot, |a, b| Vector::from_u64x2(zip(a.u64x2(), b.u64x2(), |x, y| x & !y));
     v128_or = V128Or, |a, b| Vector::from_u64x2(zip(a.u64x2(), b.u64x2(), |x, y| x | y));

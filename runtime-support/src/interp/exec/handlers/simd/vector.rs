@@ -83,4 +83,90 @@ impl Vector {
     pub(super) fn any(self) -> bool {
         self.u64x2().iter().any(|&x| x != 0)
     }
+
+    /// `i8x16.swizzle`: byte `i` of the result is byte `s[i]` of `self`, or 0 where
+    /// `s[i] >= 16`.
+    #[inline(always)]
+    pub(super) fn swizzle(self, s: Vector) -> Vector {
+        #[cfg(all(target_arch = "x86_64", target_feature = "ssse3"))]
+        {
+            use std::arch::x86_64::*;
+            // SAFETY: SSSE3 is enabled at compile time; the loads and store are of 16-byte
+            // arrays, unaligned forms.
+            unsafe {
+                let x = _mm_loadu_si128(self.0.as_ptr() as *const __m128i);
+                let s = _mm_loadu_si128(s.0.as_ptr() as *const __m128i);
+                // An index of 16 or more saturates to a byte with its top bit set, which
+                // `pshufb` turns into 0; below 16 the low four bits are the index.
+                let r = _mm_shuffle_epi8(x, _mm_adds_epu8(s, _mm_set1_epi8(0x70)));
+                let mut out = Vector::default();
+                _mm_storeu_si128(out.0.as_mut_ptr() as *mut __m128i, r);
+                out
+            }
+        }
+        #[cfg(target_arch = "aarch64")]
+        {
+            use std::arch::aarch64::*;
+            // SAFETY: NEON is part of the aarch64 baseline; the loads and store are of
+            // 16-byte arrays. `tbl` gives 0 for an index of 16 or more, as swizzle does.
+            unsafe {
+                let r = vqtbl1q_u8(vld1q_u8(self.0.as_ptr()), vld1q_u8(s.0.as_ptr()));
+                let mut out = Vector::default();
+                vst1q_u8(out.0.as_mut_ptr(), r);
+                out
+            }
+        }
+        #[cfg(not(any(
+            all(target_arch = "x86_64", target_feature = "ssse3"),
+            target_arch = "aarch64"
+        )))]
+        {
+            Vector(s.0.map(|i| if i < 16 { self.0[i as usize] } else { 0 }))
+        }
+    }
+
+    /// `i8x16.shuffle`: byte `i` of the result is byte `m[i]` of the 32 bytes of `self`
+    /// then `y` (`m`'s bytes are below 32: the validator checks the lane immediates).
+    #[inline(always)]
+    pub(super) fn shuffle(self, y: Vector, m: Vector) -> Vector {
+        #[cfg(all(target_arch = "x86_64", target_feature = "ssse3"))]
+        {
+            use std::arch::x86_64::*;
+            // SAFETY: as in `swizzle`.
+            unsafe {
+                let x = _mm_loadu_si128(self.0.as_ptr() as *const __m128i);
+                let y = _mm_loadu_si128(y.0.as_ptr() as *const __m128i);
+                let m = _mm_loadu_si128(m.0.as_ptr() as *const __m128i);
+                // Indices 16..32 saturate to bytes with the top bit set (0 from `x`);
+                // minus 16, indices 0..16 wrap to bytes with the top bit set (0 from `y`).
+                let from_x = _mm_shuffle_epi8(x, _mm_adds_epu8(m, _mm_set1_epi8(0x70)));
+                let from_y = _mm_shuffle_epi8(y, _mm_sub_epi8(m, _mm_set1_epi8(16)));
+                let mut out = Vector::default();
+                _mm_storeu_si128(out.0.as_mut_ptr() as *mut __m128i, _mm_or_si128(from_x, from_y));
+                out
+            }
+        }
+        #[cfg(target_arch = "aarch64")]
+        {
+            use std::arch::aarch64::*;
+            // SAFETY: as in `swizzle`; `tbl` of a register pair indexes its 32 bytes.
+            unsafe {
+                let t = uint8x16x2_t(vld1q_u8(self.0.as_ptr()), vld1q_u8(y.0.as_ptr()));
+                let r = vqtbl2q_u8(t, vld1q_u8(m.0.as_ptr()));
+                let mut out = Vector::default();
+                vst1q_u8(out.0.as_mut_ptr(), r);
+                out
+            }
+        }
+        #[cfg(not(any(
+            all(target_arch = "x86_64", target_feature = "ssse3"),
+            target_arch = "aarch64"
+        )))]
+        {
+            let mut both = [0u8; 32];
+            both[..16].copy_from_slice(&self.0);
+            both[16..].copy_from_slice(&y.0);
+            Vector(m.0.map(|i| both[(i & 31) as usize]))
+        }
+    }
 }
