@@ -103,6 +103,25 @@ fn forwarded(op: Op, d: Slot) -> Option<Op> {
         Op::I32Store { addr, value, offset } if value == d => Op::I32StoreR { addr, offset },
         Op::I64Store { addr, value, offset } if value == d => Op::I64StoreR { addr, offset },
         Op::I32Store8 { addr, value, offset } if value == d => Op::I32Store8R { addr, offset },
+        Op::I32Store16 { addr, value, offset } if value == d => Op::I32Store16R { addr, offset },
+        Op::I32Load8S { dst, addr, offset } if addr == d => Op::I32Load8SR { dst, offset },
+        Op::I32Load16S { dst, addr, offset } if addr == d => Op::I32Load16SR { dst, offset },
+        Op::I32Load16U { dst, addr, offset } if addr == d => Op::I32Load16UR { dst, offset },
+        Op::I32StoreImm { addr, value, offset } if addr == d => Op::I32StoreImmR { value, offset },
+        Op::I32Store8Imm { addr, value, offset } if addr == d => {
+            Op::I32Store8ImmR { value, offset }
+        }
+        Op::I32Store16Imm { addr, value, offset } if addr == d => {
+            Op::I32Store16ImmR { value, offset }
+        }
+        Op::GlobalSet { src, global } if src == d => Op::GlobalSetR { global },
+        Op::I32Sub { dst, a, b } if b == d => Op::I32RsubR { dst, a },
+        Op::I32DivU { dst, a, b } if a == d => Op::I32DivUR { dst, b },
+        Op::I32RemU { dst, a, b } if a == d => Op::I32RemUR { dst, b },
+        Op::I64ExtendI32U { dst, src } if src == d => Op::I64ExtendI32UR { dst },
+        Op::I64Eqz { dst, src } if src == d => Op::I64EqzR { dst },
+        Op::F32ConvertI32S { dst, src } if src == d => Op::F32ConvertI32SR { dst },
+        Op::F64ConvertI32S { dst, src } if src == d => Op::F64ConvertI32SR { dst },
         _ => return forwarded_branch(op, d),
     })
 }

@@ -1567,3 +1567,100 @@ fn fused_field_plus_base() {
         assert_eq!(m.i32("kept", &[i]), (f + f) ^ (f * 1000), "kept {i:#x}");
     }
 }
+
+/// The forwarded forms of loads of narrow values, stores of a forwarded value or to a
+/// forwarded address, `global.set`, a subtraction's right operand, unsigned division and
+/// remainder (with their trap), extension, `i64.eqz` and int-to-float conversions: each
+/// present in the translation and computing what the plain instruction computes.
+#[test]
+fn forwarded_operands_of_more_instructions() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (global $g (mut i32) (i32.const 0))
+          (data (i32.const 0) "\07\f3\10\80\2a\00\00\80\ff\fe\ff\7f")
+          (func (export "loads") (param $p i32) (result i32)
+            (i32.add
+              (i32.add
+                (i32.load8_s (i32.and (local.get $p) (i32.const 7)))
+                (i32.mul (i32.load16_s (i32.and (local.get $p) (i32.const 6))) (i32.const 1000)))
+              (i32.mul (i32.load16_u (i32.xor (local.get $p) (i32.const 1))) (i32.const 7))))
+          (func (export "stores") (param $p i32) (param $v i32)
+            (i32.store16 offset=16 (local.get $p) (i32.add (local.get $v) (i32.const 1)))
+            (i32.store offset=20 (i32.and (local.get $p) (i32.const 0xfff0)) (i32.const 0x12345678))
+            (i32.store8 offset=24 (i32.and (local.get $p) (i32.const 0xfff0)) (i32.const -3))
+            (i32.store16 offset=26 (i32.and (local.get $p) (i32.const 0xfff0)) (i32.const 0x4321)))
+          (func (export "peek") (param $a i32) (result i64)
+            (i64.load (local.get $a)))
+          (func (export "global") (param $x i32) (result i32)
+            (global.set $g (i32.add (local.get $x) (i32.const 3)))
+            (global.get $g))
+          (func (export "rsub") (param $a i32) (param $b i32) (result i32)
+            (i32.sub (local.get $a) (i32.add (local.get $b) (i32.const 5))))
+          (func (export "divrem") (param $a i32) (param $b i32) (result i32)
+            (i32.add
+              (i32.mul (i32.div_u (i32.add (local.get $a) (i32.const 1)) (local.get $b)) (i32.const 1000))
+              (i32.rem_u (i32.add (local.get $a) (i32.const 2)) (local.get $b))))
+          (func (export "ext") (param $x i32) (result i64)
+            (i64.extend_i32_u (i32.add (local.get $x) (i32.const 1))))
+          (func (export "eqz") (param $x i64) (result i32)
+            (i64.eqz (i64.add (local.get $x) (i64.const 1))))
+          (func (export "conv") (param $x i32) (result f64)
+            (f64.add
+              (f64.convert_i32_s (i32.add (local.get $x) (i32.const 1)))
+              (f64.promote_f32 (f32.convert_i32_s (i32.add (local.get $x) (i32.const 2)))))))"#,
+    );
+    for op in [
+        "I32Load8SR",
+        "I32Load16SR",
+        "I32Load16UR",
+        "I32Store16R",
+        "I32StoreImmR",
+        "I32Store8ImmR",
+        "I32Store16ImmR",
+        "GlobalSetR",
+        "I32RsubR",
+        "I32DivUR",
+        "I32RemUR",
+        "I64ExtendI32UR",
+        "I64EqzR",
+        "F32ConvertI32SR",
+        "F64ConvertI32SR",
+    ] {
+        m.expect_op(op);
+    }
+    let mem = [7u8, 0xf3, 0x10, 0x80, 0x2a, 0, 0, 0x80, 0xff, 0xfe, 0xff, 0x7f];
+    let byte = |i: usize| mem.get(i).copied().unwrap_or(0);
+    let half = |i: usize| u16::from_le_bytes([byte(i), byte(i + 1)]);
+    for p in 0..12i32 {
+        let want = (byte((p & 7) as usize) as i8 as i32)
+            .wrapping_add((half((p & 6) as usize) as i16 as i32).wrapping_mul(1000))
+            .wrapping_add((half((p ^ 1) as usize) as i32).wrapping_mul(7));
+        assert_eq!(m.i32("loads", &[p]), want, "loads {p}");
+    }
+    m.call("stores", &[0x40, 0xfffe]).ok().unwrap();
+    assert_eq!(m.call("peek", &[0x50]).ok().unwrap() & 0xffff, 0xffff);
+    let stored = m.call("peek", &[0x54]).ok().unwrap();
+    assert_eq!(stored, 0x4321_00fd_1234_5678, "{stored:#x}");
+    for x in [0i32, 1, -3, i32::MAX] {
+        assert_eq!(m.i32("global", &[x]), x.wrapping_add(3), "global {x}");
+        assert_eq!(m.i32("rsub", &[x, 7]), x.wrapping_sub(12), "rsub {x}");
+        assert_eq!(m.i32("rsub", &[7, x]), 7i32.wrapping_sub(x.wrapping_add(5)), "rsub' {x}");
+        let ext = m.call("ext", &[x as u32 as u64]).ok().unwrap();
+        assert_eq!(ext, x.wrapping_add(1) as u32 as u64, "ext {x}");
+        let conv = f64::from_bits(m.call("conv", &[x as u32 as u64]).ok().unwrap());
+        let want = x.wrapping_add(1) as f64 + x.wrapping_add(2) as f32 as f64;
+        assert_eq!(conv, want, "conv {x}");
+    }
+    for (a, b) in [(0u32, 1u32), (99, 7), (u32::MAX, 10), (5, u32::MAX)] {
+        let want = (a.wrapping_add(1) / b).wrapping_mul(1000).wrapping_add(a.wrapping_add(2) % b);
+        assert_eq!(m.i32("divrem", &[a as i32, b as i32]) as u32, want, "divrem {a} {b}");
+    }
+    let Err(crate::error::Unwind::Trap(t)) = m.call("divrem", &[3, 0]) else {
+        panic!("expected a trap")
+    };
+    assert_eq!(t.code(), crate::trap::TrapCode::IntegerDivideByZero);
+    for (x, want) in [(u64::MAX, 1), (0, 0), (1 << 40, 0)] {
+        assert_eq!(m.call("eqz", &[x]).ok().unwrap(), want, "eqz {x}");
+    }
+}

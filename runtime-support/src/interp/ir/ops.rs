@@ -257,6 +257,36 @@ macro_rules! for_each_op {
             i64_store_r = I64StoreR { addr: Src, offset: u32 };
             /// `i32.store8(addr + offset, r)`.
             i32_store8_r = I32Store8R { addr: Src, offset: u32 };
+            /// `i32.store16(addr + offset, r)`.
+            i32_store16_r = I32Store16R { addr: Src, offset: u32 };
+            /// `dst = i32.load8_s(r + offset)`.
+            i32_load8_s_r = I32Load8SR { dst: Out, offset: u32 };
+            /// `dst = i32.load16_s(r + offset)`.
+            i32_load16_s_r = I32Load16SR { dst: Out, offset: u32 };
+            /// `dst = i32.load16_u(r + offset)`.
+            i32_load16_u_r = I32Load16UR { dst: Out, offset: u32 };
+            /// `i32.store(r + offset, value)`: the address forwarded, a constant stored.
+            i32_store_imm_r = I32StoreImmR { value: i32, offset: u32 };
+            /// `i32.store8(r + offset, value)`.
+            i32_store8_imm_r = I32Store8ImmR { value: i32, offset: u32 };
+            /// `i32.store16(r + offset, value)`.
+            i32_store16_imm_r = I32Store16ImmR { value: i32, offset: u32 };
+            /// `global.set global r`.
+            global_set_r = GlobalSetR { global: u32 };
+            /// `dst = a - r` (i32): the forwarded value is the right operand.
+            i32_rsub_r = I32RsubR { dst: Out, a: Src };
+            /// `dst = r div_u b` (i32), trapping on a zero divisor.
+            i32_div_u_r = I32DivUR { dst: Out, b: Src };
+            /// `dst = r rem_u b` (i32), trapping on a zero divisor.
+            i32_rem_u_r = I32RemUR { dst: Out, b: Src };
+            /// `dst = i64.extend_i32_u(r)`.
+            i64_extend_i32_u_r = I64ExtendI32UR { dst: Out };
+            /// `dst = i64.eqz(r)`.
+            i64_eqz_r = I64EqzR { dst: Out };
+            /// `dst = f32.convert_i32_s(r)`.
+            f32_convert_i32_s_r = F32ConvertI32SR { dst: Dst };
+            /// `dst = f64.convert_i32_s(r)`.
+            f64_convert_i32_s_r = F64ConvertI32SR { dst: Dst };
             // Compare-and-branch on `r <op> b` (i32).
             br_i32_eq_r = BrI32EqR { b: Src, target: Target };
             br_i32_ne_r = BrI32NeR { b: Src, target: Target };

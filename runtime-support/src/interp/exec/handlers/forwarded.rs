@@ -29,6 +29,9 @@ load_r! {
     i64_load_r = I64LoadR, u64, |v| v;
     i32_load8_u_r = I32Load8UR, u8, |v| v as u64;
     i64_load32_u_r = I64Load32UR, u32, |v| v as u64;
+    i32_load8_s_r = I32Load8SR, u8, |v| v as i8 as i32 as u32 as u64;
+    i32_load16_s_r = I32Load16SR, u16, |v| v as i16 as i32 as u32 as u64;
+    i32_load16_u_r = I32Load16UR, u16, |v| v as u64;
 }
 
 handler!(fn i32_load_then_add_imm_r(pc, fp, mem, len, st, reg) = I32LoadThenAddImmR { t, dst, offset, imm } {
@@ -103,7 +106,86 @@ binary_r! {
     i32_and_imm_r = I32AndImmR { imm: imm }, |a, b: u32| a & b;
     i32_shr_u_imm_r = I32ShrUImmR { imm: imm }, |a, b: u32| a.wrapping_shr(b);
     i32_shl_imm_r = I32ShlImmR { imm: imm }, |a, b: u32| a.wrapping_shl(b);
+    i32_rsub_r = I32RsubR { a: slot }, |r, a: u32| a.wrapping_sub(r);
 }
+
+/// Operations of `reg` and a slot `b` that may trap: `dst = f(reg, b)`.
+macro_rules! binary_r_try {
+    ($($name:ident = $var:ident, |$x:ident, $y:ident: $t:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, b } {
+            // SAFETY: `dst` and `b` lie inside the frame.
+            unsafe {
+                let ($x, $y) = (reg as $t, get(fp, b) as $t);
+                let v = match $e {
+                    Ok(v) => v as u64,
+                    Err(code) => return trap(pc, st, code),
+                };
+                set(fp, dst, v);
+                dispatch(pc.add(1), fp, mem, len, st, v)
+            }
+        });
+    )*};
+}
+
+binary_r_try! {
+    i32_div_u_r = I32DivUR, |a, b: u32| a.checked_div(b).ok_or(TrapCode::IntegerDivideByZero);
+    i32_rem_u_r = I32RemUR, |a, b: u32| a.checked_rem(b).ok_or(TrapCode::IntegerDivideByZero);
+}
+
+/// Operations of `reg` alone: `dst = f(reg)`, passed on as the result type's
+/// [`Bits::forward`] says.
+macro_rules! unary_r {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst } {
+            // SAFETY: `dst` lies inside the frame.
+            unsafe {
+                let $x = <$t as Bits>::of(reg);
+                let r = $e;
+                set(fp, dst, Bits::bits(r));
+                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
+            }
+        });
+    )*};
+}
+
+unary_r! {
+    i64_extend_i32_u_r = I64ExtendI32UR, |x: u32| x as u64;
+    i64_eqz_r = I64EqzR, |x: u64| x == 0;
+    f32_convert_i32_s_r = F32ConvertI32SR, |x: i32| x as f32;
+    f64_convert_i32_s_r = F64ConvertI32SR, |x: i32| x as f64;
+}
+
+/// Stores of a constant to memory 0 at `reg + offset` (the address forwarded).
+macro_rules! store_imm_r {
+    ($($name:ident = $var:ident, $t:ty;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { value, offset } {
+            // SAFETY: the access is bounds-checked against memory 0's current length.
+            unsafe {
+                let ea = reg as u32 as u64 + offset as u64;
+                if ea + size_of::<$t>() as u64 > len {
+                    return trap(pc, st, TrapCode::MemoryOutOfBounds);
+                }
+                let v = (value as i64 as $t).to_le();
+                std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, v);
+                dispatch(pc.add(1), fp, mem, len, st, 0)
+            }
+        });
+    )*};
+}
+
+store_imm_r! {
+    i32_store_imm_r = I32StoreImmR, u32;
+    i32_store8_imm_r = I32Store8ImmR, u8;
+    i32_store16_imm_r = I32Store16ImmR, u16;
+}
+
+handler!(fn global_set_r(pc, fp, mem, len, st, reg) = GlobalSetR { global } {
+    // SAFETY: the current instance is live and `global` is one of its globals (validated).
+    unsafe {
+        (**(*st).cache.globals.add(global as usize)).set(crate::vm::ValRaw::from_bits(reg));
+        dispatch(pc.add(1), fp, mem, len, st, 0)
+    }
+});
 
 handler!(fn i32_shr_u_and_imm_r(pc, fp, mem, len, st, reg) = I32ShrUAndImmR { t, shift, dst, mask } {
     // SAFETY: `t` and `dst` lie inside the frame.
@@ -190,6 +272,7 @@ store_r! {
     i32_store_r = I32StoreR, u32;
     i64_store_r = I64StoreR, u64;
     i32_store8_r = I32Store8R, u8;
+    i32_store16_r = I32Store16R, u16;
 }
 
 /// Compare-and-branch handlers on `reg` and a slot (`b: slot`) or the immediate
