@@ -1063,7 +1063,7 @@ fn disassembly_prints_names_and_operand_roles() {
         [
             "br_if_eqz cond=s0 target=@3",
             "i32_mul_imm dst=s1 a=s0 imm=7",
-            "global_set src=s1 global=0",
+            "global_set_r global=0",
             "global_get dst=s2 global=0",
             "i32_add_r dst=s1 b=s0",
             "ret_slot src=s1",
