@@ -11,11 +11,10 @@ macro_rules! load_r {
             // SAFETY: `dst` lies inside the frame; the access is bounds-checked against
             // memory 0's current length.
             unsafe {
-                let ea = reg as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, reg as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let $v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
+                };
+                let $v = <$t>::from_le(std::ptr::read_unaligned(p));
                 let v = $e;
                 set(fp, dst, v);
                 dispatch(pc.add(1), fp, mem, len, st, v)
@@ -161,12 +160,10 @@ macro_rules! store_imm_r {
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { value, offset } {
             // SAFETY: the access is bounds-checked against memory 0's current length.
             unsafe {
-                let ea = reg as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, reg as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let v = (value as i64 as $t).to_le();
-                std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, v);
+                };
+                std::ptr::write_unaligned(p, (value as i64 as $t).to_le());
                 dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
@@ -257,11 +254,10 @@ macro_rules! store_r {
             // SAFETY: `addr` lies inside the frame; the access is bounds-checked against
             // memory 0's current length.
             unsafe {
-                let ea = get(fp, addr) as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, get(fp, addr) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, (reg as $t).to_le());
+                };
+                std::ptr::write_unaligned(p, (reg as $t).to_le());
                 dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });

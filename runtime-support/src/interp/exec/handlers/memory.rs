@@ -61,6 +61,20 @@ pub(super) unsafe fn access(
     Some(unsafe { base.add((ea + offset as u64) as usize) })
 }
 
+/// The host address of the `size_of::<T>()` bytes at `address + offset` of memory 0
+/// (`mem`, `len` bytes: the handlers' registers), or `None` when they do not all lie
+/// inside it. Every memory-0 load and store handler, plain or forwarded, checks through it.
+#[inline(always)]
+pub(super) fn in_memory0<T>(mem: *mut u8, len: u64, address: u32, offset: u32) -> Option<*mut T> {
+    let ea = address as u64 + offset as u64;
+    if ea + size_of::<T>() as u64 > len {
+        return None;
+    }
+    // `ea + size <= len`: the bytes lie inside the memory (the address is computed without
+    // `unsafe`; the handlers dereference it).
+    Some(mem.wrapping_add(ea as usize) as *mut T)
+}
+
 /// Load handlers: `dst = conv(mem[addr + offset])`, trapping when out of bounds; each line
 /// makes the memory-0 handler and its `*_m` form.
 macro_rules! load {
@@ -81,11 +95,10 @@ macro_rules! load {
             // SAFETY: slots lie inside the frame; the access is bounds-checked against
             // memory 0's current length.
             unsafe {
-                let ea = get(fp, addr) as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, get(fp, addr) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let $v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
+                };
+                let $v = <$t>::from_le(std::ptr::read_unaligned(p));
                 let v = $e;
                 set(fp, dst, v);
                 dispatch(pc.add(1), fp, mem, len, st, v)
@@ -112,12 +125,10 @@ macro_rules! store {
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset } {
             // SAFETY: as in `load!`.
             unsafe {
-                let ea = get(fp, addr) as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, get(fp, addr) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let v = (get(fp, value) as $t).to_le();
-                std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, v);
+                };
+                std::ptr::write_unaligned(p, (get(fp, value) as $t).to_le());
                 dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
@@ -130,12 +141,10 @@ macro_rules! store_imm {
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset } {
             // SAFETY: as in `load!`.
             unsafe {
-                let ea = get(fp, addr) as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, get(fp, addr) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let v = (value as i64 as $t).to_le();
-                std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, v);
+                };
+                std::ptr::write_unaligned(p, (value as i64 as $t).to_le());
                 dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
