@@ -121,8 +121,19 @@ impl Vector {
             target_arch = "aarch64"
         )))]
         {
-            Vector(s.0.map(|i| if i < 16 { self.0[i as usize] } else { 0 }))
+            self.swizzle_portable(s)
         }
+    }
+
+    /// [`Vector::swizzle`] without vector instructions (the path of hosts with neither
+    /// SSSE3 nor NEON; the tests hold the others to it).
+    #[cfg(any(
+        test,
+        not(any(all(target_arch = "x86_64", target_feature = "ssse3"), target_arch = "aarch64"))
+    ))]
+    #[inline(always)]
+    fn swizzle_portable(self, s: Vector) -> Vector {
+        Vector(s.0.map(|i| if i < 16 { self.0[i as usize] } else { 0 }))
     }
 
     /// `i8x16.shuffle`: byte `i` of the result is byte `m[i]` of the 32 bytes of `self`
@@ -163,10 +174,62 @@ impl Vector {
             target_arch = "aarch64"
         )))]
         {
-            let mut both = [0u8; 32];
-            both[..16].copy_from_slice(&self.0);
-            both[16..].copy_from_slice(&y.0);
-            Vector(m.0.map(|i| both[(i & 31) as usize]))
+            self.shuffle_portable(y, m)
         }
+    }
+
+    /// [`Vector::shuffle`] without vector instructions (as [`Vector::swizzle_portable`]).
+    #[cfg(any(
+        test,
+        not(any(all(target_arch = "x86_64", target_feature = "ssse3"), target_arch = "aarch64"))
+    ))]
+    #[inline(always)]
+    fn shuffle_portable(self, y: Vector, m: Vector) -> Vector {
+        let mut both = [0u8; 32];
+        both[..16].copy_from_slice(&self.0);
+        both[16..].copy_from_slice(&y.0);
+        Vector(m.0.map(|i| both[(i & 31) as usize]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Vector;
+
+    /// The host's `swizzle` and `shuffle` give the bytes the portable paths give, for
+    /// every index class: each byte of either input, and (swizzle) 16, 127, 128 and 255.
+    #[test]
+    fn shuffle_and_swizzle_match_the_portable_paths() {
+        let x = Vector(std::array::from_fn(|i| 0x10 + i as u8));
+        let y = Vector(std::array::from_fn(|i| 0xa0 + i as u8));
+        let mut seed = 0x9e37_79b9_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed
+        };
+        for round in 0..64 {
+            let lanes: [u8; 16] = std::array::from_fn(|i| match round {
+                0 => i as u8,
+                1 => 16 + i as u8,
+                2 => 31 - i as u8,
+                _ => (next() % 32) as u8,
+            });
+            let m = Vector(lanes);
+            assert_eq!(x.shuffle(y, m), x.shuffle_portable(y, m), "shuffle {lanes:?}");
+            let s: [u8; 16] = std::array::from_fn(|i| match (round + i) % 8 {
+                0 => 16,
+                1 => 127,
+                2 => 128,
+                3 => 255,
+                _ => (next() % 20) as u8,
+            });
+            let s = Vector(s);
+            assert_eq!(x.swizzle(s), x.swizzle_portable(s), "swizzle {s:?}");
+        }
+        let identity = Vector(std::array::from_fn(|i| i as u8));
+        assert_eq!(x.shuffle(y, identity), x);
+        assert_eq!(x.swizzle(Vector([200; 16])), Vector([0; 16]));
     }
 }
