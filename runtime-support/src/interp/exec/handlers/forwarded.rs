@@ -37,11 +37,10 @@ handler!(fn i32_load_then_add_imm_r(pc, fp, mem, len, st, reg) = I32LoadThenAddI
     // SAFETY: `t` and `dst` lie inside the frame; the access is bounds-checked against
     // memory 0's current length.
     unsafe {
-        let ea = reg as u32 as u64 + offset as u64;
-        if ea + 4 > len {
+        let Some(p) = in_memory0::<u32>(mem, len, reg as u32, offset) else {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
-        }
-        let v = u32::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u32));
+        };
+        let v = u32::from_le(std::ptr::read_unaligned(p));
         set(fp, t as Slot, v as u64);
         let r = v.wrapping_add(imm as u32) as u64;
         set(fp, dst as Slot, r);

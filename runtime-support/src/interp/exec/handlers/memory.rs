@@ -63,7 +63,8 @@ pub(super) unsafe fn access(
 
 /// The host address of the `size_of::<T>()` bytes at `address + offset` of memory 0
 /// (`mem`, `len` bytes: the handlers' registers), or `None` when they do not all lie
-/// inside it. Every memory-0 load and store handler, plain or forwarded, checks through it.
+/// inside it. Every handler that loads or stores a scalar or `v128` in memory 0 (plain,
+/// forwarded or fused) checks through it; bulk operations check their ranges themselves.
 #[inline(always)]
 pub(super) fn in_memory0<T>(mem: *mut u8, len: u64, address: u32, offset: u32) -> Option<*mut T> {
     let ea = address as u64 + offset as u64;
@@ -160,11 +161,11 @@ macro_rules! load_add {
             // memory 0's current length.
             unsafe {
                 let addend = load_add!(@addend $mode, fp, $b);
-                let ea = (get(fp, a) as u32).wrapping_add(addend) as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let address = (get(fp, a) as u32).wrapping_add(addend);
+                let Some(p) = in_memory0::<$t>(mem, len, address, 0) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
+                };
+                let v = <$t>::from_le(std::ptr::read_unaligned(p));
                 set(fp, dst, v as u64);
                 dispatch(pc.add(1), fp, mem, len, st, 0)
             }
@@ -402,11 +403,10 @@ macro_rules! load_acc {
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { t, addr, acc, offset } {
             // SAFETY: as in `load!`.
             unsafe {
-                let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, get(fp, addr as Slot) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let v = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t)) as u32;
+                };
+                let v = <$t>::from_le(std::ptr::read_unaligned(p)) as u32;
                 set(fp, t as Slot, v as u64);
                 set(fp, acc as Slot, (get(fp, acc as Slot) as u32).wrapping_add(v) as u64);
                 dispatch(pc.add(1), fp, mem, len, st, 0)
@@ -423,11 +423,10 @@ load_acc! {
 handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st, reg) = I32LoadThenAddImm { t, addr, dst, offset, imm } {
     // SAFETY: as in `load!`.
     unsafe {
-        let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
-        if ea + 4 > len {
+        let Some(p) = in_memory0::<u32>(mem, len, get(fp, addr as Slot) as u32, offset) else {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
-        }
-        let v = u32::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u32));
+        };
+        let v = u32::from_le(std::ptr::read_unaligned(p));
         set(fp, t as Slot, v as u64);
         let r = v.wrapping_add(imm as u32) as u64;
         set(fp, dst as Slot, r);
@@ -438,11 +437,10 @@ handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st, reg) = I32LoadThenAddImm
 handler!(fn f64_load_acc(pc, fp, mem, len, st, reg) = F64LoadAcc { t, addr, acc, offset } {
     // SAFETY: as in `load!`.
     unsafe {
-        let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
-        if ea + 8 > len {
+        let Some(p) = in_memory0::<u64>(mem, len, get(fp, addr as Slot) as u32, offset) else {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
-        }
-        let v = u64::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u64));
+        };
+        let v = u64::from_le(std::ptr::read_unaligned(p));
         set(fp, t as Slot, v);
         set(fp, acc as Slot, (f64::of(get(fp, acc as Slot)) + f64::of(v)).bits());
         dispatch(pc.add(1), fp, mem, len, st, 0)
@@ -460,11 +458,10 @@ macro_rules! op_store {
                 let $y = f64::of(get(fp, b as Slot));
                 let v = Bits::bits($e);
                 set(fp, dst as Slot, v);
-                let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
-                if ea + 8 > len {
+                let Some(p) = in_memory0::<u64>(mem, len, get(fp, addr as Slot) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                std::ptr::write_unaligned(mem.add(ea as usize) as *mut u64, v.to_le());
+                };
+                std::ptr::write_unaligned(p, v.to_le());
                 dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
@@ -484,11 +481,10 @@ macro_rules! load_branch {
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { t, addr, b, offset, target } {
             // SAFETY: as in `load!`; the target belongs to the current function.
             unsafe {
-                let ea = get(fp, addr as Slot) as u32 as u64 + offset as u64;
-                if ea + 4 > len {
+                let Some(p) = in_memory0::<u32>(mem, len, get(fp, addr as Slot) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let $x = u32::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const u32)) as i32;
+                };
+                let $x = u32::from_le(std::ptr::read_unaligned(p)) as i32;
                 set(fp, t as Slot, $x as u32 as u64);
                 let $y = get(fp, b as Slot) as i32;
                 if $test {

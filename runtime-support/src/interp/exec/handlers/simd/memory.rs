@@ -29,11 +29,10 @@ macro_rules! v_load {
             // SAFETY: slots lie inside the frame; the access is bounds-checked against
             // memory 0's current length.
             unsafe {
-                let ea = get(fp, addr) as u32 as u64 + offset as u64;
-                if ea + $n > len {
+                let Some(p) = in_memory0::<[u8; $n]>(mem, len, get(fp, addr) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let $b = std::ptr::read_unaligned(mem.add(ea as usize) as *const [u8; $n]);
+                };
+                let $b = std::ptr::read_unaligned(p);
                 set_v(fp, dst, $e);
                 dispatch(pc.add(1), fp, mem, len, st, 0)
             }
@@ -95,11 +94,10 @@ macro_rules! v_load_lane {
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { vec, addr, offset, lane } {
             // SAFETY: as in `v_load!`.
             unsafe {
-                let ea = get(fp, addr) as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, get(fp, addr) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
-                let x = <$t>::from_le(std::ptr::read_unaligned(mem.add(ea as usize) as *const $t));
+                };
+                let x = <$t>::from_le(std::ptr::read_unaligned(p));
                 let mut lanes = get_v(fp, vec).$get();
                 lanes[lane as usize % $n] = x;
                 set_v(fp, vec, Vector::$from(lanes));
@@ -130,12 +128,11 @@ handler!(fn v128_store_m(pc, fp, mem, len, st, reg) = V128StoreM { addr, value, 
 handler!(fn v128_store(pc, fp, mem, len, st, reg) = V128Store { addr, value, offset } {
     // SAFETY: as in `v_load!`.
     unsafe {
-        let ea = get(fp, addr) as u32 as u64 + offset as u64;
-        if ea + 16 > len {
+        let Some(p) = in_memory0::<[u8; 16]>(mem, len, get(fp, addr) as u32, offset) else {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
-        }
+        };
         let bytes = get_v(fp, value).to_le_bytes();
-        std::ptr::write_unaligned(mem.add(ea as usize) as *mut [u8; 16], bytes);
+        std::ptr::write_unaligned(p, bytes);
         dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
@@ -158,12 +155,11 @@ macro_rules! v_store_lane {
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset, lane } {
             // SAFETY: as in `v_load!`.
             unsafe {
-                let ea = get(fp, addr) as u32 as u64 + offset as u64;
-                if ea + size_of::<$t>() as u64 > len {
+                let Some(p) = in_memory0::<$t>(mem, len, get(fp, addr) as u32, offset) else {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
-                }
+                };
                 let x = get_v(fp, value).$get()[lane as usize % $n].to_le();
-                std::ptr::write_unaligned(mem.add(ea as usize) as *mut $t, x);
+                std::ptr::write_unaligned(p, x);
                 dispatch(pc.add(1), fp, mem, len, st, 0)
             }
         });
