@@ -159,6 +159,19 @@ macro_rules! for_each_op {
             i32_and_shl_imm = I32AndShlImm {
                 t: Slot16, a: Slot16, mask: i32, dst: Out16, shift: u8
             };
+            /// `t = a << shl; dst = t >> shr` (i32, signed; shifts below 32): a signed bit
+            /// field, or a sign extension where `shl == shr` (`(x << 16) >> 16` in code
+            /// built without the sign-extension operators).
+            i32_shl_shr_s_imm = I32ShlShrSImm { t: Slot16, a: Slot16, shl: u8, dst: Out16, shr: u8 };
+            /// `t = a << shl; dst = t >> shr` (i32, unsigned; shifts below 32): an unsigned
+            /// bit field.
+            i32_shl_shr_u_imm = I32ShlShrUImm { t: Slot16, a: Slot16, shl: u8, dst: Out16, shr: u8 };
+            /// `d1 = a1 + i1` (i32, wrapping), then `dst = i32.load(addr + offset)` with
+            /// `addr` another slot than `d1`: a pointer bump beside an unrelated load; traps
+            /// as the load (after `d1` is written).
+            i32_add_imm_load = I32AddImmLoad {
+                d1: Slot16, a1: Slot16, i1: i16, dst: Out16, addr: Slot16, offset: u32
+            };
             /// `t = (a >> shift) & mask; dst = t + b` (i32; `shift` below 32): a bit field
             /// added to a base, as a bytecode interpreter finds an operand's register
             /// (`base + GETARG_B(i)`): an `I32ShrUAndImm` whose two results share `t`, and
@@ -709,6 +722,8 @@ macro_rules! for_each_op {
             i32_popcnt = I32Popcnt { dst: Out, src: Src };
             i32_add = I32Add { dst: Out, a: Src, b: Src };
             i32_sub = I32Sub { dst: Out, a: Src, b: Src };
+            /// `dst = imm - a` (i32, wrapping): `i32.sub` from a constant (`0 - x` negates).
+            i32_rsub_imm = I32RsubImm { dst: Out, a: Src, imm: i32 };
             i32_mul = I32Mul { dst: Out, a: Src, b: Src };
             i32_div_s = I32DivS { dst: Out, a: Src, b: Src };
             i32_div_u = I32DivU { dst: Out, a: Src, b: Src };
@@ -761,6 +776,9 @@ macro_rules! for_each_op {
             i64_popcnt = I64Popcnt { dst: Dst, src: Src };
             i64_add = I64Add { dst: Out, a: Src, b: Src };
             i64_sub = I64Sub { dst: Out, a: Src, b: Src };
+            /// `dst = imm - a` (i64, wrapping; `imm` sign-extended): `i64.sub` from a
+            /// constant that fits 32 bits.
+            i64_rsub_imm = I64RsubImm { dst: Out, a: Src, imm: i32 };
             i64_mul = I64Mul { dst: Out, a: Src, b: Src };
             i64_div_s = I64DivS { dst: Dst, a: Src, b: Src };
             i64_div_u = I64DivU { dst: Dst, a: Src, b: Src };

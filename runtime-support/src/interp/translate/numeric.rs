@@ -106,9 +106,31 @@ impl Translator<'_> {
         }
     }
 
-    /// `i32.sub`: by a constant, an add of its negation (with an immediate).
+    /// A subtraction from a constant: when the left operand is a constant `c` with an
+    /// immediate `imm(c)` and the right one is not, pops both (leaving the result entry),
+    /// emits `make(dst, right, imm)` and returns true; otherwise does nothing.
+    fn rsub_imm(&mut self, imm: fn(u64) -> Option<i32>, make: fn(Slot, Slot, i32) -> Op) -> bool {
+        let t = self.top();
+        let (Entry::Const(c), false) =
+            (self.stack[t - 1], matches!(self.stack[t], Entry::Const(_)))
+        else {
+            return false;
+        };
+        let Some(imm) = imm(c) else { return false };
+        let a = self.slot(t);
+        self.pop();
+        self.stack[t - 1] = Entry::Temp;
+        self.emit_result(make(self.own(t - 1), a, imm));
+        true
+    }
+
+    /// `i32.sub`: by a constant, an add of its negation (with an immediate); from a
+    /// constant, a reverse subtraction with an immediate.
     pub(super) fn i32_sub(&mut self) {
         let t = self.top();
+        if self.rsub_imm(|c| Some(c as u32 as i32), |dst, a, imm| Op::I32RsubImm { dst, a, imm }) {
+            return;
+        }
         if let (Entry::Const(c), false) =
             (self.stack[t], matches!(self.stack[t - 1], Entry::Const(_)))
         {
@@ -123,8 +145,13 @@ impl Translator<'_> {
         }
     }
 
-    /// `i64.sub`: by a constant other than `i64::MIN`, an add of its negation.
+    /// `i64.sub`: by a constant other than `i64::MIN`, an add of its negation; from a
+    /// constant that fits 32 bits, a reverse subtraction with an immediate.
     pub(super) fn i64_sub(&mut self) {
+        let fits = |c: u64| i32::try_from(c as i64).ok();
+        if self.rsub_imm(fits, |dst, a, imm| Op::I64RsubImm { dst, a, imm }) {
+            return;
+        }
         let t = self.top();
         match (self.stack[t], self.stack[t - 1]) {
             (Entry::Const(c), a) if !matches!(a, Entry::Const(_)) && c as i64 != i64::MIN => {

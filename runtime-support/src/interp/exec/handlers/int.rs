@@ -102,6 +102,7 @@ binary_imm! {
     i32_ge_s_imm = I32GeSImm, |x: i32, y: i32| x >= y;
     i32_ge_u_imm = I32GeUImm, |x: u32, y: u32| x >= y;
     i32_add_imm = I32AddImm, |x: u32, y: u32| x.wrapping_add(y);
+    i32_rsub_imm = I32RsubImm, |x: u32, y: u32| y.wrapping_sub(x);
     i32_mul_imm = I32MulImm, |x: u32, y: u32| x.wrapping_mul(y);
     i32_and_imm = I32AndImm, |x: u32, y: u32| x & y;
     i32_or_imm = I32OrImm, |x: u32, y: u32| x | y;
@@ -121,6 +122,7 @@ binary_imm! {
     i64_ge_s_imm = I64GeSImm, |x: i64, y: i64| x >= y;
     i64_ge_u_imm = I64GeUImm, |x: u64, y: u64| x >= y;
     i64_add_imm = I64AddImm, |x: u64, y: u64| x.wrapping_add(y);
+    i64_rsub_imm = I64RsubImm, |x: u64, y: u64| y.wrapping_sub(x);
     i64_mul_imm = I64MulImm, |x: u64, y: u64| x.wrapping_mul(y);
     i64_and_imm = I64AndImm, |x: u64, y: u64| x & y;
     i64_or_imm = I64OrImm, |x: u64, y: u64| x | y;
@@ -183,3 +185,25 @@ handler!(fn i32_shl_add_imm(pc, fp, mem, len, st, reg) = I32ShlAddImm { t, a, sh
         dispatch(pc.add(1), fp, mem, len, st, 0)
     }
 });
+
+/// Handlers computing `t = a << shl; dst = t >> shr` (i32), the right shift as `$t` (signed
+/// or unsigned).
+macro_rules! shl_shr {
+    ($($name:ident = $var:ident, $t:ty;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { t, a, shl, dst, shr } {
+            // SAFETY: as in `unary!`.
+            unsafe {
+                let v = (get(fp, a as Slot) as u32) << shl;
+                set(fp, t as Slot, v as u64);
+                let r = ((v as $t) >> shr) as u32 as u64;
+                set(fp, dst as Slot, r);
+                dispatch(pc.add(1), fp, mem, len, st, r)
+            }
+        });
+    )*};
+}
+
+shl_shr! {
+    i32_shl_shr_s_imm = I32ShlShrSImm, i32;
+    i32_shl_shr_u_imm = I32ShlShrUImm, u32;
+}
