@@ -72,6 +72,9 @@ pub(super) fn copyable(op: Op) -> bool {
             | Op::ReturnSlot { .. }
             | Op::Unreachable
             | Op::Select { .. }
+            | Op::SelectImmA { .. }
+            | Op::SelectImmB { .. }
+            | Op::SelectImm2 { .. }
             | Op::Aux { .. }
             | Op::Call { .. }
             | Op::CallImport { .. }

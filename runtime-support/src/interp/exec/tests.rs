@@ -1723,3 +1723,40 @@ fn subtractions_from_constants_shift_pairs_and_adds_beside_loads() {
     let off = t.backtrace()[0].wasm_offset.expect("an offset");
     assert_eq!(m.module.info.wasm[off as usize], 0x28, "the trapping instruction is i32.load");
 }
+
+/// `select` of constants (`SelectImmA`, `SelectImmB`, `SelectImm2`; i64 constants of 32
+/// bits too, wider ones through a slot) and a `select` retargeted into the local a
+/// `local.set` writes (no `Copy` after it).
+#[test]
+fn selects_of_constants_and_retargeted_selects() {
+    let m = load(
+        r#"(module
+          (func (export "a") (param $c i32) (param $x i32) (result i32)
+            (select (i32.const -128) (local.get $x) (local.get $c)))
+          (func (export "b") (param $c i32) (param $x i32) (result i32)
+            (select (local.get $x) (i32.const 7) (local.get $c)))
+          (func (export "both") (param $c i32) (result i32) (local $r i32)
+            (local.set $r (select (i32.const 9) (i32.const 8) (i32.lt_s (local.get $c) (i32.const 5))))
+            (i32.add (local.get $r) (local.get $c)))
+          (func (export "wide") (param $c i32) (result i64)
+            (i64.add (select (i64.const 0xffffffff) (i64.const -1) (local.get $c))
+                     (select (i64.const 0x100000000) (i64.const 3) (local.get $c)))))"#,
+    );
+    for op in ["SelectImmA", "SelectImmB", "SelectImm2"] {
+        m.expect_op(op);
+    }
+    let listing = m.listing();
+    let both = listing.split("func[2]").nth(1).and_then(|s| s.split("func[3]").next());
+    assert!(both.is_some_and(|f| !f.contains("copy")), "the select writes $r:\n{listing}");
+    for c in [0i32, 1, -1, 4, 5, 6] {
+        for x in [0i32, 3, -9] {
+            let pick = |t: i32, f: i32| if c != 0 { t } else { f };
+            assert_eq!(m.i32("a", &[c, x]), pick(-128, x), "a {c} {x}");
+            assert_eq!(m.i32("b", &[c, x]), pick(x, 7), "b {c} {x}");
+        }
+        assert_eq!(m.i32("both", &[c]), if c < 5 { 9 } else { 8 } + c, "both {c}");
+        let wide = m.call("wide", &[c as u32 as u64]).ok().unwrap() as i64;
+        let want = if c != 0 { 0xffff_ffffi64 + 0x1_0000_0000 } else { -1 + 3 };
+        assert_eq!(wide, want, "wide {c}");
+    }
+}
