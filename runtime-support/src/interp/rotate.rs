@@ -72,9 +72,6 @@ pub(super) fn copyable(op: Op) -> bool {
             | Op::ReturnSlot { .. }
             | Op::Unreachable
             | Op::Select { .. }
-            | Op::SelectImmA { .. }
-            | Op::SelectImmB { .. }
-            | Op::SelectImm2 { .. }
             | Op::Aux { .. }
             | Op::Call { .. }
             | Op::CallImport { .. }

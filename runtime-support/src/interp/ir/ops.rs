@@ -502,13 +502,6 @@ macro_rules! for_each_op {
             const64 = Const64 { dst: Dst, value: u64 };
             /// `dst = cond != 0 ? a : b`, with `cond` in the following `Aux`.
             select = Select { dst: Dst, a: Src, b: Src };
-            /// `dst = cond != 0 ? imm : b` (`imm` zero-extended), with `cond` in the
-            /// following `Aux`: a `select` of a constant.
-            select_imm_a = SelectImmA { dst: Dst, imm: u32, b: Src };
-            /// `dst = cond != 0 ? a : imm`, as `SelectImmA`.
-            select_imm_b = SelectImmB { dst: Dst, a: Src, imm: u32 };
-            /// `dst = cond != 0 ? a : b` of two immediates, as `SelectImmA`.
-            select_imm2 = SelectImm2 { dst: Dst, a: u32, b: u32 };
 
             // ---- variables and references ----
             global_get = GlobalGet { dst: Out, global: u32 };

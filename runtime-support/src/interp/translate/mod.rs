@@ -13,11 +13,10 @@
 //!
 //! Invariants shared by the parts: the code emitted so far is correct for every path that
 //! reaches the current position, given that each operand-stack entry's value is where its
-//! [`stack::Entry`] says. `last_result` names the last instruction (or a select, followed
-//! only by its `Aux`) only while that instruction computed the top entry into the entry's
-//! own slot and nothing else was emitted or bound since, so that it may still be
-//! rewritten: retargeted into a local, or fused with the branch or load that consumes its
-//! result (the last instruction only).
+//! [`stack::Entry`] says. `last_result` names the last instruction only while that
+//! instruction computed the top entry into the entry's own slot and nothing was emitted or
+//! bound since, so that it may still be rewritten: retargeted into a local, or fused with
+//! the branch or load that consumes its result.
 
 mod atomics;
 mod blocks;

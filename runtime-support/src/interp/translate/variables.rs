@@ -29,18 +29,12 @@ impl Translator<'_> {
         }
         let before = self.code.len();
         self.preserve_local(local_index, t);
-        let len = self.code.len();
-        let retarget = len == before
+        let retarget = self.code.len() == before
             && self.stack[t] == Entry::Temp
-            && match self.last_result {
-                Some(i) if i + 1 == len => true,
-                // A select, followed by its `Aux`.
-                Some(i) if i + 2 == len => matches!(self.code[len - 1], Op::Aux { .. }),
-                _ => false,
-            };
-        if let (true, Some(i)) = (retarget, self.last_result) {
+            && self.last_result == Some(self.code.len() - 1);
+        if retarget {
             let own = self.own(t);
-            let dst = self.code[i].dst_mut().expect("last_result has a dst");
+            let dst = self.code.last_mut().and_then(Op::dst_mut).expect("last_result has a dst");
             debug_assert_eq!(*dst, own);
             *dst = local_index;
             self.last_result = None;
@@ -87,32 +81,20 @@ impl Translator<'_> {
     }
 
     /// `select` (typed or not): `Select` with the condition in the following `Aux`.
-    /// A scalar operand that is a constant of 32 bits or fewer becomes an immediate
-    /// (`SelectImmA`, `SelectImmB`, `SelectImm2`). The `Select` stays `last_result`, so a
-    /// `local.set` that follows retargets it.
     pub(super) fn select(&mut self) {
         let t = self.top();
-        let wide = self.stack.wide(t - 2);
-        let imm = |e: Entry| match e {
-            Entry::Const(v) if !wide => u32::try_from(v).ok(),
-            _ => None,
-        };
-        let (ia, ib) = (imm(self.stack[t - 2]), imm(self.stack[t - 1]));
         let cond = self.slot(t);
-        let b = if ib.is_none() { self.slot(t - 1) } else { 0 };
-        let a = if ia.is_none() { self.slot(t - 2) } else { 0 };
+        let b = self.slot(t - 1);
+        let a = self.slot(t - 2);
         self.pop();
         self.pop();
         self.stack[t - 2] = Entry::Temp;
         let dst = self.own(t - 2);
-        let select = self.emit(match (wide, ia, ib) {
-            (true, ..) => Op::Select128 { dst, a, b },
-            (false, Some(a), Some(b)) => Op::SelectImm2 { dst, a, b },
-            (false, Some(imm), None) => Op::SelectImmA { dst, imm, b },
-            (false, None, Some(imm)) => Op::SelectImmB { dst, a, imm },
-            (false, None, None) => Op::Select { dst, a, b },
-        });
+        if self.stack.wide(t - 2) {
+            self.emit(Op::Select128 { dst, a, b });
+        } else {
+            self.emit(Op::Select { dst, a, b });
+        }
         self.emit(Op::Aux { slot: cond });
-        self.last_result = Some(select);
     }
 }

@@ -300,27 +300,13 @@ handler!(fn const64(pc, fp, mem, len, st, reg) = Const64 { dst, value } {
     }
 });
 
-/// `select` handlers: `dst = cond != 0 ? a : b`, `cond` in the following `Aux`, each
-/// operand read as the line says (a slot or an immediate).
-macro_rules! select {
-    ($($name:ident = $var:ident { $x:ident, $y:ident }, |$fp:ident| ($a:expr, $b:expr);)*) => {$(
-        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, $x, $y } {
-            // SAFETY: a select is always followed by its `Aux` (then by at least a
-            // `Return`); the slots lie inside the frame.
-            unsafe {
-                let Op::Aux { slot } = (*pc.add(1)).op else { std::hint::unreachable_unchecked() };
-                let $fp = fp;
-                let v = if get(fp, slot) as u32 != 0 { $a } else { $b };
-                set(fp, dst, v);
-                dispatch(pc.add(2), fp, mem, len, st, 0)
-            }
-        });
-    )*};
-}
-
-select! {
-    select = Select { a, b }, |fp| (get(fp, a), get(fp, b));
-    select_imm_a = SelectImmA { imm, b }, |fp| (imm as u64, get(fp, b));
-    select_imm_b = SelectImmB { a, imm }, |fp| (get(fp, a), imm as u64);
-    select_imm2 = SelectImm2 { a, b }, |fp| (a as u64, b as u64);
-}
+handler!(fn select(pc, fp, mem, len, st, reg) = Select { dst, a, b } {
+    // SAFETY: a `Select` is always followed by its `Aux` (then by at least a `Return`);
+    // the slots lie inside the frame.
+    unsafe {
+        let Op::Aux { slot } = (*pc.add(1)).op else { std::hint::unreachable_unchecked() };
+        let v = if get(fp, slot) as u32 != 0 { get(fp, a) } else { get(fp, b) };
+        set(fp, dst, v);
+        dispatch(pc.add(2), fp, mem, len, st, 0)
+    }
+});
