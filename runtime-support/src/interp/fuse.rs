@@ -298,7 +298,7 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
 
 /// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
 /// indexing), a shift and mask (a bit field), two shifts (a bit field or a sign
-/// extension), a mask and shift (a scaled index), a constant add beside a load, an i32
+/// extension), a mask and shift (a scaled index), an i32
 /// or f64 load added to an accumulator, an i32 load plus a constant, an f64 add/sub/mul
 /// whose result is stored, the copy of a single result and `Return`, or an f64
 /// add/sub/mul feeding another ([`fuse_float_chain`]).
@@ -371,19 +371,6 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
         {
             let (shl, shr) = (shl as u8 & 31, shr as u8 & 31);
             Op::I32ShlShrUImm { t: s16(t)?, a: s16(a)?, shl, dst: s16(dst)?, shr }
-        }
-        // A load that does not read the add's result (one that does is forwarded instead).
-        (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::I32Load { dst, addr, offset })
-            if addr != d1 =>
-        {
-            Op::I32AddImmLoad {
-                d1: s16(d1)?,
-                a1: s16(a1)?,
-                i1: i16_of(i1)?,
-                dst: s16(dst)?,
-                addr: s16(addr)?,
-                offset,
-            }
         }
         (Op::I32Load { dst: t, addr, offset }, Op::I32AddImm { dst, a, imm }) if a == t => {
             Op::I32LoadThenAddImm { t: s16(t)?, addr: s16(addr)?, dst: s16(dst)?, offset, imm }

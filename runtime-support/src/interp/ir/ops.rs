@@ -166,12 +166,6 @@ macro_rules! for_each_op {
             /// `t = a << shl; dst = t >> shr` (i32, unsigned; shifts below 32): an unsigned
             /// bit field.
             i32_shl_shr_u_imm = I32ShlShrUImm { t: Slot16, a: Slot16, shl: u8, dst: Out16, shr: u8 };
-            /// `d1 = a1 + i1` (i32, wrapping), then `dst = i32.load(addr + offset)` with
-            /// `addr` another slot than `d1`: a pointer bump beside an unrelated load; traps
-            /// as the load (after `d1` is written).
-            i32_add_imm_load = I32AddImmLoad {
-                d1: Slot16, a1: Slot16, i1: i16, dst: Out16, addr: Slot16, offset: u32
-            };
             /// `t = (a >> shift) & mask; dst = t + b` (i32; `shift` below 32): a bit field
             /// added to a base, as a bytecode interpreter finds an operand's register
             /// (`base + GETARG_B(i)`): an `I32ShrUAndImm` whose two results share `t`, and

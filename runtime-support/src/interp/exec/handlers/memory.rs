@@ -434,19 +434,6 @@ handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st, reg) = I32LoadThenAddImm
     }
 });
 
-handler!(fn i32_add_imm_load(pc, fp, mem, len, st, reg) = I32AddImmLoad { d1, a1, i1, dst, addr, offset } {
-    // SAFETY: as in `load!`.
-    unsafe {
-        set(fp, d1 as Slot, (get(fp, a1 as Slot) as u32).wrapping_add(i1 as i32 as u32) as u64);
-        let Some(p) = in_memory0::<u32>(mem, len, get(fp, addr as Slot) as u32, offset) else {
-            return trap(pc, st, TrapCode::MemoryOutOfBounds);
-        };
-        let r = u32::from_le(std::ptr::read_unaligned(p)) as u64;
-        set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
-    }
-});
-
 handler!(fn f64_load_acc(pc, fp, mem, len, st, reg) = F64LoadAcc { t, addr, acc, offset } {
     // SAFETY: as in `load!`.
     unsafe {
