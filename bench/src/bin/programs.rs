@@ -20,7 +20,10 @@
 //! Each cell is the median wall time, spawn to exit, of N runs of the workload's whole
 //! processes (minigzip has two: compress, then decompress); compiling the precompiled forms
 //! (`wasmtime compile`, `kiln compile --cpu native`: both for this host's CPU features)
-//! happens once, outside the timing, and has its own table. Every run's output is checked against the workload's golden file; a failing or
+//! happens once, outside the timing, and has its own table. The engines a ratio compares
+//! (wasmtime and Kiln's artifact; Kiln's interpreter and wasmi) run in turn, one run of each
+//! per round, so that a slow spell of the host weighs on both sides of the ratio. Every
+//! run's output is checked against the workload's golden file; a failing or
 //! wrong run turns its cell into a numbered error, listed under the tables, and the other
 //! cells still run. Workloads and command lines: kiln_tests::programs.
 
@@ -160,23 +163,58 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Runs the workload `samples` times with a prepared program, checking every output;
-/// returns the median wall time and the largest peak resident set size (bytes).
-fn measure(
-    prepared: &Prepared,
+/// Runs the workload `samples` times on each prepared engine of `engines`, in turn (one
+/// run of each, then the next round), so that the engines a table compares see the same
+/// machine: a slow spell of a shared host slows every one of them, not only the one that
+/// happened to run then. Checks every output. For each engine, the median wall time and the
+/// largest peak resident set size (bytes), or the cell of the failure (an engine that
+/// fails is not run again).
+fn measure_in_turn(
+    engines: &[&Result<Prepared, Cell>],
     tools: &Tools,
     w: Workload,
     samples: usize,
-) -> Result<(Duration, u64), String> {
-    let mut times = Vec::with_capacity(samples);
-    let mut peak = 0;
-    for _ in 0..samples {
-        let run = engine::run_workload(prepared, tools, w, TIMEOUT)?;
-        programs::check_golden(w, &run.observed, prepared.engine.label())?;
-        times.push(run.elapsed);
-        peak = peak.max(run.peak_rss);
+    errors: &mut Errors,
+) -> Vec<(Cell, Option<u64>)> {
+    let label = |p: &Prepared| format!("{} / {}", w.name(), p.engine.label());
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(samples); engines.len()];
+    let mut peaks = vec![0u64; engines.len()];
+    let mut failed: Vec<Option<Cell>> = engines
+        .iter()
+        .map(|p| match p {
+            Ok(_) => None,
+            Err(Cell::Error(n)) => Some(Cell::Error(*n)),
+            Err(_) => Some(Cell::Skipped),
+        })
+        .collect();
+    let names: Vec<String> = engines.iter().filter_map(|p| p.as_ref().ok()).map(label).collect();
+    if !names.is_empty() {
+        eprintln!("{}: {samples} samples each, in turn ...", names.join(", "));
     }
-    Ok((median(times), peak))
+    for _ in 0..samples {
+        for (i, p) in engines.iter().enumerate() {
+            let (Ok(p), None) = (p, &failed[i]) else { continue };
+            let outcome = engine::run_workload(p, tools, w, TIMEOUT).and_then(|run| {
+                programs::check_golden(w, &run.observed, p.engine.label()).map(|()| run)
+            });
+            match outcome {
+                Ok(run) => {
+                    times[i].push(run.elapsed);
+                    peaks[i] = peaks[i].max(run.peak_rss);
+                }
+                Err(e) => failed[i] = Some(errors.add(&label(p), e)),
+            }
+        }
+    }
+    failed
+        .into_iter()
+        .zip(times)
+        .zip(peaks)
+        .map(|((failed, times), peak)| match failed {
+            Some(cell) => (cell, None),
+            None => (Cell::Time(median(times)), Some(peak)),
+        })
+        .collect()
 }
 
 /// A row of the interpreter table: Kiln's interpreter and wasmi on one case, wall time and
@@ -212,47 +250,30 @@ fn bench_workload(
         engine::prepare(e, tools, w.program(), scratch, TIMEOUT)
             .map_err(|err| errors.add(&label(e), err))
     };
-    let run_with_peak = |p: &Result<Prepared, Cell>, errors: &mut Errors| match p {
-        Ok(p) => {
-            eprintln!("{}: {} samples ...", label(p.engine), o.samples);
-            match measure(p, tools, w, o.samples) {
-                Ok((t, peak)) => (Cell::Time(t), Some(peak)),
-                Err(e) => (errors.add(&label(p.engine), e), None),
-            }
-        }
-        Err(Cell::Error(n)) => (Cell::Error(*n), None),
-        Err(_) => (Cell::Skipped, None),
-    };
-    let run = |p: &Result<Prepared, Cell>, errors: &mut Errors| run_with_peak(p, errors).0;
     let others = !o.interpreter_only;
-    let native = if others && w.has_native() {
-        run(&prepare(Engine::Native, errors), errors)
-    } else {
-        Cell::Skipped
-    };
     let skipped = || Err(Cell::Skipped);
+    let native = if others && w.has_native() { prepare(Engine::Native, errors) } else { skipped() };
+    let [native] = <[_; 1]>::try_from(measure_in_turn(&[&native], tools, w, o.samples, errors))
+        .unwrap_or_else(|_| unreachable!("one result per engine"));
+    // The compiled pair and the interpreted pair each run in turn.
     let wt = if others { prepare(Engine::WasmtimePrecompiled, errors) } else { skipped() };
-    let wasmtime = run(&wt, errors);
     let art = if others { prepare(Engine::KilnArtifactNative, errors) } else { skipped() };
-    let artifact = run(&art, errors);
-    let interp = if o.interpreter {
-        run_with_peak(&prepare(Engine::KilnInterpreter, errors), errors)
-    } else {
-        (Cell::Skipped, None)
-    };
-    let wasmi = if o.interpreter && o.wasmi {
-        run_with_peak(&prepare(Engine::Wasmi, errors), errors)
-    } else {
-        (Cell::Skipped, None)
-    };
+    let [wasmtime, artifact] =
+        <[_; 2]>::try_from(measure_in_turn(&[&wt, &art], tools, w, o.samples, errors))
+            .unwrap_or_else(|_| unreachable!("one result per engine"));
+    let ki = if o.interpreter { prepare(Engine::KilnInterpreter, errors) } else { skipped() };
+    let wi = if o.interpreter && o.wasmi { prepare(Engine::Wasmi, errors) } else { skipped() };
+    let [interp, wasmi] =
+        <[_; 2]>::try_from(measure_in_turn(&[&ki, &wi], tools, w, o.samples, errors))
+            .unwrap_or_else(|_| unreachable!("one result per engine"));
     let compiled = |p: &Result<Prepared, Cell>| {
         p.as_ref().ok().and_then(|p| Some((p.compile_time?, p.module_bytes)))
     };
     Row {
         name: w.name(),
-        native,
-        wasmtime,
-        artifact,
+        native: native.0,
+        wasmtime: wasmtime.0,
+        artifact: artifact.0,
         interp: interp.0,
         vs_wasmi: VsWasmi { what: format!("{} (run)", w.name()), interp, wasmi },
         wasm_bytes: std::fs::metadata(tools.programs.wasm(w.program()))
@@ -520,7 +541,7 @@ fn print_vs_wasmi(tools: &Tools, rows: &[&VsWasmi], samples: usize, startup_samp
     println!(
         "\nKiln's interpreter beside wasmi ({version}), whole processes from the .wasm: \
          `kiln run --interpreter` and `wasmi` (lazy translation); wall time (median of \
-         {startup_samples} for startup, of {samples} for runs) and peak memory (largest \
+         {startup_samples} for startup, of {samples} for runs, the two in turn) and peak memory (largest \
          ru_maxrss under GNU time)"
     );
     println!(
