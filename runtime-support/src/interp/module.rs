@@ -13,12 +13,13 @@
 //!   locals, frame or distinct `v128` constants). Lazily, that is reported when the
 //!   function is first called, as a trap; eagerly, at compile time.
 
-use super::ir::CompiledFunc;
+use super::ir::{CompiledFunc, Instr};
 use super::translate::translate_function;
 use crate::error::CompileError;
 use crate::features::CoreFeatures;
 use crate::module::ModuleInfo;
 use std::fmt;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 /// When the interpreter translates a module's functions.
@@ -58,6 +59,43 @@ impl FuncSlot {
     }
 }
 
+/// What the interpreter's `call` and `call_indirect` read to enter a defined function in
+/// the common case, one per function in a dense array beside the slots (32 bytes, two to a
+/// cache line; a [`FuncSlot`] takes 112, and a call used to touch its callee's): published
+/// once the function is translated, when it qualifies (at most 8 locals besides its
+/// parameters, no constant slots). The other fields are written before `func`, which is
+/// stored with release ordering; readers load `func` with acquire ordering first.
+#[repr(align(32))]
+#[derive(Default)]
+pub(super) struct CallTarget {
+    /// The translation, once made and when it qualifies; null otherwise.
+    pub func: AtomicPtr<CompiledFunc>,
+    /// Its first instruction.
+    pub code: AtomicPtr<Instr>,
+    /// The slots its frame needs from its base: the larger of its frame size and its
+    /// parameter slots plus the 8 local slots the calling handler zeroes.
+    pub room: AtomicU32,
+    /// Its parameter slots (the zeroed locals start there).
+    pub params: AtomicU32,
+}
+
+impl CallTarget {
+    /// Publishes `f`, the translation of this target's function, if it qualifies and is
+    /// not published yet (racing publishers store the same values).
+    fn publish(&self, f: &CompiledFunc) {
+        if !self.func.load(Ordering::Acquire).is_null()
+            || f.num_locals - f.num_params > 8
+            || !f.consts.is_empty()
+        {
+            return;
+        }
+        self.code.store(f.code.as_ptr().cast_mut(), Ordering::Relaxed);
+        self.room.store(f.frame_size.max(f.num_params + 8), Ordering::Relaxed);
+        self.params.store(f.num_params, Ordering::Relaxed);
+        self.func.store(std::ptr::from_ref(f).cast_mut(), Ordering::Release);
+    }
+}
+
 /// The checks translated code carries at every function entry and loop header.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Checks {
@@ -78,6 +116,8 @@ pub struct InterpModule {
     info: Arc<ModuleInfo>,
     /// One slot per defined function (function index minus imported functions).
     funcs: Box<[FuncSlot]>,
+    /// The call target of each defined function, as `funcs`.
+    targets: Box<[CallTarget]>,
     /// The checks translations carry.
     checks: Checks,
 }
@@ -100,7 +140,8 @@ impl InterpModule {
         translation: Translation,
     ) -> Result<Self, CompileError> {
         let funcs = info.bodies.iter().map(|_| FuncSlot(OnceLock::new())).collect();
-        let module = Self { info, funcs, checks };
+        let targets = info.bodies.iter().map(|_| CallTarget::default()).collect();
+        let module = Self { info, funcs, targets, checks };
         if translation == Translation::Eager || !TRANSLATED_FEATURES.contains(features) {
             for defined in 0..module.funcs.len() as u32 {
                 module.func(defined).map_err(Clone::clone)?;
@@ -118,12 +159,14 @@ impl InterpModule {
     /// # Panics
     /// When `defined` is not a defined function of the module.
     pub(super) fn func(&self, defined: u32) -> Result<&CompiledFunc, &CompileError> {
-        self.funcs[defined as usize]
+        let f = self.funcs[defined as usize]
             .0
             .get_or_init(|| {
                 translate_function(&self.info, self.info.num_imported_funcs + defined, self.checks)
             })
-            .as_ref()
+            .as_ref()?;
+        self.targets[defined as usize].publish(f);
+        Ok(f)
     }
 
     /// The checks the module's translations carry.
@@ -134,6 +177,11 @@ impl InterpModule {
     /// The function slots, indexed by defined-function index, for the executor's calls.
     pub(super) fn slots(&self) -> *const FuncSlot {
         self.funcs.as_ptr()
+    }
+
+    /// The call targets, indexed by defined-function index, for the executor's calls.
+    pub(super) fn call_targets(&self) -> *const CallTarget {
+        self.targets.as_ptr()
     }
 
     /// Number of defined functions.

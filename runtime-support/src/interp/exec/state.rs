@@ -1,7 +1,7 @@
 //! The interpreter state that does not live in registers.
 
 use super::super::ir::{CompiledFunc, Instr};
-use super::super::module::FuncSlot;
+use super::super::module::{CallTarget, FuncSlot};
 use crate::error::Unwind;
 use crate::instance::{InstanceData, MemoryRef};
 use crate::vm::{Store, VMGlobalDefinition, VMMemoryDefinition};
@@ -25,6 +25,8 @@ pub struct InstCache {
     pub inst: *mut InstanceData,
     /// Its module's function slots (indexed by defined-function index).
     pub funcs: *const FuncSlot,
+    /// Its module's call targets (as `funcs`).
+    pub targets: *const CallTarget,
     /// Its module's number of imported functions.
     pub num_imported_funcs: u32,
     /// Its globals.
@@ -42,9 +44,11 @@ impl InstCache {
         // SAFETY: per the contract.
         let i = unsafe { &*inst };
         let funcs = i.module.interp().map_or(std::ptr::null(), |m| m.slots());
+        let targets = i.module.interp().map_or(std::ptr::null(), |m| m.call_targets());
         Self {
             inst,
             funcs,
+            targets,
             num_imported_funcs: i.module.info.num_imported_funcs,
             globals: i.globals.as_ptr(),
             mem_def: i.memories.first().map(|m| m.def).unwrap_or(std::ptr::null_mut()),

@@ -11,10 +11,11 @@ use super::*;
 use crate::error::Unwind;
 use crate::instance::{InstanceData, InterpFuncContext};
 use crate::interp::ir::CompiledFunc;
-use crate::interp::module::FuncSlot;
+use crate::interp::module::{CallTarget, FuncSlot};
 use crate::trap::Trap;
 use crate::types::FuncType;
 use crate::vm::{ArrayCallFn, Store, VMFuncRef, VMOpaqueContext, ValRaw};
+use std::sync::atomic::Ordering;
 
 /// Suspends the caller (at the instruction after `pc`, frame `fp`) and makes `callee`, with
 /// its frame at `new_fp`, current; false when the stack or the depth limit is exhausted.
@@ -86,37 +87,37 @@ unsafe fn translated(
     }
 }
 
-/// Pushes the frame of `callee`, a translated function of the current instance, at
-/// `new_fp` in the common case: at most 8 locals besides its parameters, no constant slots,
-/// stack and frame records to spare. Straight-line code, so that the calling handlers
-/// need no stack frame of their own; false (nothing done) in every other case, which the
-/// caller leaves to its general path.
+/// Pushes the frame of the function of call target `t` (a function of the current
+/// instance whose translation `t` publishes: at most 8 locals besides its parameters, no
+/// constant slots) at `new_fp` when stack and frame records are to spare, and makes it
+/// current. Straight-line code, so that the calling handlers need no stack frame of their
+/// own; false (nothing done) otherwise, which the caller leaves to its general path.
 ///
 /// # Safety
 /// `s` is the run's state, `pc` the calling instruction of the current function, `fp` its
-/// frame, and `new_fp` a slot of that frame. The 8 slots zeroed above the arguments lie
-/// inside the stack (checked) and above every live frame; the frame record is written
-/// within the frame stack's capacity (checked).
+/// frame, `new_fp` a slot of that frame, and `callee` the non-null `func` of `t`, loaded with
+/// acquire ordering. The 8 slots zeroed above the arguments lie inside the stack (checked)
+/// and above every live frame; the frame record is written within the frame stack's
+/// capacity (checked).
 #[inline(always)]
 unsafe fn push_frame_fast(
     s: &mut State,
     pc: *const Instr,
     fp: *mut u64,
-    callee: &CompiledFunc,
+    t: &CallTarget,
+    callee: *const CompiledFunc,
     new_fp: *mut u64,
 ) -> bool {
     // SAFETY: per the contract.
     unsafe {
         let room = s.stack_end.offset_from(new_fp) as usize;
-        if room < (callee.frame_size as usize).max(callee.num_params as usize + 8)
-            || callee.num_locals - callee.num_params > 8
-            || !callee.consts.is_empty()
+        if room < t.room.load(Ordering::Relaxed) as usize
             || s.frames.len() + 1 >= s.depth_limit
             || s.frames.len() >= s.frames.capacity()
         {
             return false;
         }
-        new_fp.add(callee.num_params as usize).cast::<[u64; 8]>().write([0; 8]);
+        new_fp.add(t.params.load(Ordering::Relaxed) as usize).cast::<[u64; 8]>().write([0; 8]);
         let frame = Frame { pc: pc.add(1), fp, func: s.func, inst: s.cache.inst };
         s.frames.as_mut_ptr().add(s.frames.len()).write(frame);
         s.frames.set_len(s.frames.len() + 1);
@@ -126,16 +127,18 @@ unsafe fn push_frame_fast(
 }
 
 handler!(fn call(pc, fp, mem, len, st, reg) = Call { func, base } {
-    // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
-    // slot of the current frame; the callee starts at its first instruction.
+    // SAFETY: `func` is a defined function of the current (interpreted) module, so it
+    // indexes the module's call targets, whose published `func` is its translation and
+    // `code` that translation's first instruction; `base` is a slot of the current frame.
     unsafe {
         let s = &mut *st;
-        let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
+        let t = &*s.cache.targets.add((func - s.cache.num_imported_funcs) as usize);
         // The common case inline, everything else in `call_general`, a sibling call.
-        if let Some(callee) = slot.get() {
+        let callee = t.func.load(Ordering::Acquire);
+        if !callee.is_null() {
             let new_fp = fp.add(base as usize);
-            if push_frame_fast(s, pc, fp, callee, new_fp) {
-                return dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0);
+            if push_frame_fast(s, pc, fp, t, callee, new_fp) {
+                return dispatch(t.code.load(Ordering::Relaxed), new_fp, mem, len, st, 0);
             }
         }
         call_general(pc, fp, mem, len, st, 0)
@@ -186,7 +189,8 @@ handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, arg
     // SAFETY: the current instance is live; `table` and `ty` are validated indices; the
     // index slot lies in the frame; a non-null element of a funcref table points to a live
     // funcref, whose context is an `InterpFuncContext` when its array-call entry is the
-    // interpreter's; a function of the current instance indexes its function slots.
+    // interpreter's; a function of the current instance indexes its call targets, whose
+    // published `func` is its translation.
     unsafe {
         let s = &mut *st;
         let inst = &*s.cache.inst;
@@ -199,11 +203,12 @@ handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, arg
         {
             let ctx = &*(fr.vmctx as *const InterpFuncContext);
             if ctx.instance == s.cache.inst {
-                let at = (ctx.func_index - s.cache.num_imported_funcs) as usize;
-                if let Some(callee) = (*s.cache.funcs.add(at)).get() {
+                let t = &*s.cache.targets.add((ctx.func_index - s.cache.num_imported_funcs) as usize);
+                let callee = t.func.load(Ordering::Acquire);
+                if !callee.is_null() {
                     let new_fp = fp.add(base as usize);
-                    if push_frame_fast(s, pc, fp, callee, new_fp) {
-                        return dispatch(callee.code.as_ptr(), new_fp, mem, len, st, 0);
+                    if push_frame_fast(s, pc, fp, t, callee, new_fp) {
+                        return dispatch(t.code.load(Ordering::Relaxed), new_fp, mem, len, st, 0);
                     }
                 }
             }
