@@ -24,7 +24,8 @@
 //! `kiln run` of a `kiln compile --cpu native` artifact beside `wasmtime run` of a
 //! `wasmtime compile` artifact (both for this host's CPU), and `kiln run --interpreter` beside the wasmi CLI (when
 //! `scripts/fetch-programs.sh --with-wasmi` installed it), each the median wall time of
-//! `--program-samples` runs (default 3) with every output checked against the workload's
+//! `--program-samples` runs (default 3, the four engines in turn) with every output checked
+//! against the workload's
 //! golden file. It needs the fetched programs and the `kiln` binary beside this one
 //! (`cargo build --release -p kiln-cli`); `--no-programs` leaves it out.
 
@@ -46,7 +47,9 @@ const PROGRAM_ENGINES: [Engine; 4] = [
 ];
 
 /// The median wall time of `samples` checked runs of `w`'s `-O3 -msimd128` build on each of
-/// [`PROGRAM_ENGINES`] (an error where the engine is unavailable or a run failed).
+/// [`PROGRAM_ENGINES`] (an error where the engine is unavailable or a run failed). The
+/// engines run in turn, one run of each per round, so that a slow spell of a shared host
+/// weighs on both sides of each ratio; an engine that fails is not run again.
 fn program_row(
     tools: &Tools,
     w: programs::Workload,
@@ -54,23 +57,33 @@ fn program_row(
 ) -> Result<Vec<Result<Duration, String>>, String> {
     let wasm = simd128::simd128_wasm(&tools.programs, w)?;
     let out = programs::scratch_dir(&format!("simd128-bench-{}", w.name()))?;
-    let mut cells = Vec::new();
-    for e in PROGRAM_ENGINES {
-        let cell = (|| {
-            let prepared =
-                engine::prepare_module(e, tools, w.program(), &wasm, &out, PROGRAM_TIMEOUT)?;
-            let mut times = Vec::new();
-            for _ in 0..samples {
-                let run = engine::run_workload(&prepared, tools, w, PROGRAM_TIMEOUT)?;
-                programs::check_golden(w, &run.observed, e.label())?;
-                times.push(run.elapsed);
+    let prepared: Vec<Result<_, String>> = PROGRAM_ENGINES
+        .iter()
+        .map(|&e| engine::prepare_module(e, tools, w.program(), &wasm, &out, PROGRAM_TIMEOUT))
+        .collect();
+    let mut times: Vec<Result<Vec<Duration>, String>> =
+        prepared.iter().map(|p| p.as_ref().map(|_| Vec::new()).map_err(Clone::clone)).collect();
+    for _ in 0..samples {
+        for (p, t) in prepared.iter().zip(&mut times) {
+            let (Ok(p), Ok(times)) = (p, &mut *t) else { continue };
+            let run = engine::run_workload(p, tools, w, PROGRAM_TIMEOUT).and_then(|run| {
+                programs::check_golden(w, &run.observed, p.engine.label()).map(|()| run)
+            });
+            match run {
+                Ok(run) => times.push(run.elapsed),
+                Err(e) => *t = Err(e),
             }
-            times.sort();
-            Ok(times[times.len() / 2])
-        })();
-        cells.push(cell);
+        }
     }
-    Ok(cells)
+    Ok(times
+        .into_iter()
+        .map(|t| {
+            t.map(|mut t| {
+                t.sort();
+                t[t.len() / 2]
+            })
+        })
+        .collect())
 }
 
 /// Prints the `-msimd128` programs table (see the module docs).
@@ -84,7 +97,7 @@ fn programs_table(samples: usize) -> Result<(), String> {
     let mut errors = Vec::new();
     let mut lines = Vec::new();
     for w in simd128::WORKLOADS {
-        eprintln!("running {} -O3 -msimd128 ({samples} samples per engine) ...", w.name());
+        eprintln!("running {} -O3 -msimd128 ({samples} samples per engine, in turn) ...", w.name());
         let cells = program_row(&tools, w, samples)?;
         let mut show = |c: &Result<Duration, String>, what: Engine| match c {
             Ok(t) => format!("{:.1}", t.as_secs_f64() * 1000.0),
@@ -112,7 +125,7 @@ fn programs_table(samples: usize) -> Result<(), String> {
     }
     println!(
         "\nReal programs built with -O3 -msimd128 (whole processes, median wall time of \
-         {samples} runs, outputs checked)\n"
+         {samples} runs, the engines in turn, outputs checked)\n"
     );
     println!(
         "| program | Kiln artifact (ms) | wasmtime precompiled (ms) | Kiln / wasmtime | \
