@@ -25,9 +25,8 @@
 //! `wasmtime compile` artifact (both for this host's CPU), and `kiln run --interpreter` beside the wasmi CLI (when
 //! `scripts/fetch-programs.sh --with-wasmi` installed it), each the median wall time of
 //! `--program-samples` runs (default 3, the four engines in turn) with every output checked
-//! against the workload's
-//! golden file. It needs the fetched programs and the `kiln` binary beside this one
-//! (`cargo build --release -p kiln-cli`); `--no-programs` leaves it out.
+//! against the workload's golden file. It needs the fetched programs and the `kiln` binary
+//! beside this one (`cargo build --release -p kiln-cli`); `--no-programs` leaves it out.
 
 use kiln_bench::{
     KilnRunner, Runner, Timing, WasmtimeRunner, Workload, fmt_ms, time, time_in_wasmi_process,
