@@ -297,11 +297,10 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
 }
 
 /// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
-/// indexing), a shift and mask (a bit field), two shifts (a bit field or a sign
-/// extension), a mask and shift (a scaled index), an i32
-/// or f64 load added to an accumulator, an i32 load plus a constant, an f64 add/sub/mul
-/// whose result is stored, the copy of a single result and `Return`, or an f64
-/// add/sub/mul feeding another ([`fuse_float_chain`]).
+/// indexing), a shift and mask (a bit field), two shifts (a bit field or a sign extension),
+/// a mask and shift (a scaled index), an i32 or f64 load added to an accumulator, an i32
+/// load plus a constant, an f64 add/sub/mul whose result is stored, the copy of a single
+/// result and `Return`, or an f64 add/sub/mul feeding another ([`fuse_float_chain`]).
 fn fuse_pair(first: Op, second: Op) -> Option<Op> {
     Some(match (first, second) {
         (Op::Copy { dst: d1, src: s1 }, Op::Copy { dst: d2, src: s2 }) => {
