@@ -11,10 +11,12 @@
 
 use std::time::Duration;
 
+mod in_turn;
 mod timing;
 mod wasmi_process;
 mod wasmi_runner;
 mod wasmtime_runner;
+pub use in_turn::in_turn;
 pub use timing::{Runner, Timing, Workload, time};
 pub use wasmi_process::{time_in_wasmi_process, wasmi_kernel_exe};
 pub use wasmi_runner::WasmiRunner;

@@ -163,58 +163,37 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Runs the workload `samples` times on each prepared engine of `engines`, in turn (one
-/// run of each, then the next round), so that the engines a table compares see the same
-/// machine: a slow spell of a shared host slows every one of them, not only the one that
-/// happened to run then. Checks every output. For each engine, the median wall time and the
-/// largest peak resident set size (bytes), or the cell of the failure (an engine that
-/// fails is not run again).
-fn measure_in_turn(
-    engines: &[&Result<Prepared, Cell>],
+/// Runs the workload `samples` times on each prepared engine of `engines`, in turn
+/// ([`kiln_bench::in_turn`]), checking every output. For each engine, the median wall time
+/// and the largest peak resident set size (bytes), or the cell of its preparation's or its
+/// first run's failure.
+fn measure_in_turn<const N: usize>(
+    engines: [&Result<Prepared, Cell>; N],
     tools: &Tools,
     w: Workload,
     samples: usize,
     errors: &mut Errors,
-) -> Vec<(Cell, Option<u64>)> {
+) -> [(Cell, Option<u64>); N] {
     let label = |p: &Prepared| format!("{} / {}", w.name(), p.engine.label());
-    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(samples); engines.len()];
-    let mut peaks = vec![0u64; engines.len()];
-    let mut failed: Vec<Option<Cell>> = engines
-        .iter()
-        .map(|p| match p {
-            Ok(_) => None,
-            Err(Cell::Error(n)) => Some(Cell::Error(*n)),
-            Err(_) => Some(Cell::Skipped),
-        })
-        .collect();
-    let names: Vec<String> = engines.iter().filter_map(|p| p.as_ref().ok()).map(label).collect();
+    let prepared = engines.map(|p| p.as_ref().ok());
+    let names: Vec<String> = prepared.iter().flatten().map(|p| label(p)).collect();
     if !names.is_empty() {
         eprintln!("{}: {samples} samples each, in turn ...", names.join(", "));
     }
-    for _ in 0..samples {
-        for (i, p) in engines.iter().enumerate() {
-            let (Ok(p), None) = (p, &failed[i]) else { continue };
-            let outcome = engine::run_workload(p, tools, w, TIMEOUT).and_then(|run| {
-                programs::check_golden(w, &run.observed, p.engine.label()).map(|()| run)
-            });
-            match outcome {
-                Ok(run) => {
-                    times[i].push(run.elapsed);
-                    peaks[i] = peaks[i].max(run.peak_rss);
-                }
-                Err(e) => failed[i] = Some(errors.add(&label(p), e)),
-            }
+    let results = kiln_bench::in_turn(&prepared, samples, |p| {
+        let run = engine::run_workload(p, tools, w, TIMEOUT)?;
+        programs::check_golden(w, &run.observed, p.engine.label())?;
+        Ok((run.elapsed, run.peak_rss))
+    });
+    let mut cells = engines.into_iter().zip(results).map(|(e, r)| match (e, r) {
+        (Err(Cell::Error(n)), _) => (Cell::Error(*n), None),
+        (Ok(p), Some(Err(err))) => (errors.add(&label(p), err), None),
+        (Ok(_), Some(Ok(runs))) => {
+            (Cell::Time(median(runs.iter().map(|r| r.0).collect())), runs.iter().map(|r| r.1).max())
         }
-    }
-    failed
-        .into_iter()
-        .zip(times)
-        .zip(peaks)
-        .map(|((failed, times), peak)| match failed {
-            Some(cell) => (cell, None),
-            None => (Cell::Time(median(times)), Some(peak)),
-        })
-        .collect()
+        _ => (Cell::Skipped, None),
+    });
+    std::array::from_fn(|_| cells.next().expect("one result per engine"))
 }
 
 /// A row of the interpreter table: Kiln's interpreter and wasmi on one case, wall time and
@@ -253,19 +232,14 @@ fn bench_workload(
     let others = !o.interpreter_only;
     let skipped = || Err(Cell::Skipped);
     let native = if others && w.has_native() { prepare(Engine::Native, errors) } else { skipped() };
-    let [native] = <[_; 1]>::try_from(measure_in_turn(&[&native], tools, w, o.samples, errors))
-        .unwrap_or_else(|_| unreachable!("one result per engine"));
+    let [native] = measure_in_turn([&native], tools, w, o.samples, errors);
     // The compiled pair and the interpreted pair each run in turn.
     let wt = if others { prepare(Engine::WasmtimePrecompiled, errors) } else { skipped() };
     let art = if others { prepare(Engine::KilnArtifactNative, errors) } else { skipped() };
-    let [wasmtime, artifact] =
-        <[_; 2]>::try_from(measure_in_turn(&[&wt, &art], tools, w, o.samples, errors))
-            .unwrap_or_else(|_| unreachable!("one result per engine"));
+    let [wasmtime, artifact] = measure_in_turn([&wt, &art], tools, w, o.samples, errors);
     let ki = if o.interpreter { prepare(Engine::KilnInterpreter, errors) } else { skipped() };
     let wi = if o.interpreter && o.wasmi { prepare(Engine::Wasmi, errors) } else { skipped() };
-    let [interp, wasmi] =
-        <[_; 2]>::try_from(measure_in_turn(&[&ki, &wi], tools, w, o.samples, errors))
-            .unwrap_or_else(|_| unreachable!("one result per engine"));
+    let [interp, wasmi] = measure_in_turn([&ki, &wi], tools, w, o.samples, errors);
     let compiled = |p: &Result<Prepared, Cell>| {
         p.as_ref().ok().and_then(|p| Some((p.compile_time?, p.module_bytes)))
     };

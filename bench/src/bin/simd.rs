@@ -60,27 +60,19 @@ fn program_row(
         .iter()
         .map(|&e| engine::prepare_module(e, tools, w.program(), &wasm, &out, PROGRAM_TIMEOUT))
         .collect();
-    let mut times: Vec<Result<Vec<Duration>, String>> =
-        prepared.iter().map(|p| p.as_ref().map(|_| Vec::new()).map_err(Clone::clone)).collect();
-    for _ in 0..samples {
-        for (p, t) in prepared.iter().zip(&mut times) {
-            let (Ok(p), Ok(times)) = (p, &mut *t) else { continue };
-            let run = engine::run_workload(p, tools, w, PROGRAM_TIMEOUT).and_then(|run| {
-                programs::check_golden(w, &run.observed, p.engine.label()).map(|()| run)
-            });
-            match run {
-                Ok(run) => times.push(run.elapsed),
-                Err(e) => *t = Err(e),
-            }
-        }
-    }
-    Ok(times
+    let ready: Vec<_> = prepared.iter().map(|p| p.as_ref().ok()).collect();
+    let results = kiln_bench::in_turn(&ready, samples, |p| {
+        let run = engine::run_workload(p, tools, w, PROGRAM_TIMEOUT)?;
+        programs::check_golden(w, &run.observed, p.engine.label())?;
+        Ok(run.elapsed)
+    });
+    Ok(prepared
         .into_iter()
-        .map(|t| {
-            t.map(|mut t| {
-                t.sort();
-                t[t.len() / 2]
-            })
+        .zip(results)
+        .map(|(p, r)| {
+            let mut times = p.and_then(|_| r.expect("a prepared engine has results"))?;
+            times.sort();
+            Ok(times[times.len() / 2])
         })
         .collect())
 }
