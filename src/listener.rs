@@ -258,7 +258,7 @@ impl ListenerFactory for Factory {
         let def = FunctionDefinition {
             module_name: instance_name.map(str::to_string),
             index: func_index,
-            name: module.names.functions.get(&func_index).cloned(),
+            name: module.func_name(func_index).map(str::to_string),
             ty: module.func_type(func_index).clone(),
             host: false,
         };

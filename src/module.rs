@@ -127,7 +127,7 @@ impl CompiledModule {
 
     /// The name-section name of function `index`, if present.
     pub fn function_name(&self, index: u32) -> Option<&str> {
-        self.inner.info.names.functions.get(&index).map(String::as_str)
+        self.inner.info.func_name(index)
     }
 
     /// Whether the module runs native code (compiled in process or loaded from an

@@ -160,7 +160,7 @@ impl FrameInfo {
         FrameInfo {
             module,
             func_index,
-            func_name: info.names.functions.get(&func_index).cloned(),
+            func_name: info.func_name(func_index).map(str::to_string),
             signature: info.func_type(func_index).to_string(),
             wasm_offset,
             source: wasm_offset.and_then(|o| info.source_location(o)),

@@ -128,7 +128,7 @@ pub(super) fn write_dwarf(
     }
     for (i, item) in items.iter().enumerate() {
         let wasm_name = match item.kind {
-            ItemKind::Function => info.names.functions.get(&item.index).cloned(),
+            ItemKind::Function => info.func_name(item.index).map(str::to_string),
             _ => None,
         };
         let sub = dwarf.unit.add(root, gimli::DW_TAG_subprogram);

@@ -94,7 +94,7 @@ pub(crate) fn resolve(
 /// by `_` (so symbols are unique by their index and safe for every assembler and linker).
 pub fn function_symbol(info: &ModuleInfo, func_index: u32) -> String {
     let mut symbol = format!("wasm_func_{func_index}");
-    if let Some(name) = info.names.functions.get(&func_index)
+    if let Some(name) = info.func_name(func_index)
         && !name.is_empty()
     {
         symbol.push('_');

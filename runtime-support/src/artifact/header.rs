@@ -54,7 +54,10 @@ pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 ///
 /// 8: element segments carry their items as function indices where every item is
 /// `ref.func` ([`crate::module::ElementItems`]).
-pub const FORMAT_VERSION: u32 = 8;
+///
+/// 9: function names are records into the name section, which the data image carries
+/// ([`crate::module::FunctionNames`]), instead of strings in the metadata.
+pub const FORMAT_VERSION: u32 = 9;
 /// The runtime ABI version: the contract between compiled code and the runtime
 /// (VMContext layout, builtins table, calling conventions, trap-code numbers, code tables).
 /// Kept apart from the crate version so a release that keeps the ABI loads older

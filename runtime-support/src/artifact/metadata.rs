@@ -1,8 +1,9 @@
 //! The metadata section: what instantiation needs besides the code (types, imports,
 //! exports, globals, tables, memories, segments, names), so an artifact instantiates
 //! without its .wasm. It is the module's [`ModuleInfo`] minus what only the interpreter and
-//! the compiler read (function bodies); data segments and kept custom sections point into
-//! the artifact's data image instead of the module binary.
+//! the compiler read (function bodies); data segments, kept custom sections and the name
+//! section (whose function names are read in place) point into the artifact's data image
+//! instead of the module binary.
 
 use super::memory_image::{MemoryImageBytes, MemoryImageDecl};
 use super::source_lines::SourceLines;
@@ -34,8 +35,9 @@ pub struct SplitModule {
     /// The metadata to serialize.
     pub module: ModuleInfo,
     /// The data image: the memory image if there is one, then the bytes of every data
-    /// segment outside it, then every kept custom section's, concatenated; the metadata's
-    /// segment and custom-section ranges index it.
+    /// segment outside it, then every kept custom section's, then the name section's,
+    /// concatenated; the metadata's segment, custom-section and name-section ranges index
+    /// it.
     pub data: Vec<u8>,
     /// Where the memory image at the start of `data` goes, if there is one.
     pub memory_image: Option<MemoryImageDecl>,
@@ -71,6 +73,7 @@ pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> Spli
     for c in &mut m.custom_sections {
         c.data = take(&mut data, &c.data);
     }
+    m.names.functions.section = take(&mut data, &info.names.functions.section);
     m.dwarf.sections = Vec::new();
     m.bodies = Vec::new();
     m.wasm = ModuleBytes::default();
@@ -159,6 +162,10 @@ pub fn join_module(
     }
     if !m.custom_sections.iter().all(|c| in_data(&c.data)) {
         return bad("a custom section lies outside the data image");
+    }
+    let names = &m.names.functions;
+    if !in_data(&names.section) || !names.is_well_formed(names.section.len()) {
+        return bad("the function names lie outside their section or are out of order");
     }
     if !m.dwarf.sections.is_empty() {
         return bad("an artifact carries .debug_ sections");

@@ -14,7 +14,7 @@ pub use const_expr::{ConstExpr, ConstOp};
 pub use decode::{DecodeOptions, decode, decode_bytes};
 pub use dwarf::{SourceLocation, WasmDwarf};
 pub use line_files::LineFiles;
-pub use names::Names;
+pub use names::{FunctionName, FunctionNames, Names};
 
 use crate::types::{ExternType, FuncType, GlobalType, HeapType, MemoryType, RefType, TableType};
 use crate::vm::{VMSharedTypeId, type_registry};
@@ -257,6 +257,17 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// The name section's name of function `func`, if it has one (read from the module's
+    /// bytes: see [`FunctionNames`]).
+    pub fn func_name(&self, func: u32) -> Option<&str> {
+        self.names.functions.get(&self.wasm, func)
+    }
+
+    /// Every function name of the name section, by ascending function index.
+    pub fn func_names(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.names.functions.iter(&self.wasm)
+    }
+
     /// The type of function `func`.
     pub fn func_type(&self, func: u32) -> &FuncType {
         &self.types[self.functions[func as usize] as usize]

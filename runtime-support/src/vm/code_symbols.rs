@@ -36,7 +36,7 @@ pub(super) fn symbols(code: &CodeMeta) -> Vec<CodeSymbol> {
         .filter(|f| f.len > 0)
         .map(|record| {
             let name = match record.kind {
-                CodeKind::Wasm(index) => match info.names.functions.get(&index) {
+                CodeKind::Wasm(index) => match info.func_name(index) {
                     Some(n) => n.replace(['\n', '\r', '\0'], " "),
                     None => format!("func[{index}]"),
                 },

@@ -557,6 +557,65 @@ fn swapped_payloads_and_inconsistent_sections_are_corruption() {
     assert_eq!(refused(&rt, &wasm()), ArtifactError::BadMagic);
 }
 
+/// Function names are read in place from the name section (the module binary's, or the copy
+/// an artifact's data image carries): every engine gives the same names, in backtraces and
+/// through `function_name`, and an artifact whose name records point outside their section,
+/// whose section lies outside the data image, or whose records are out of order is refused.
+#[test]
+fn function_names_travel_in_the_data_image_and_are_checked_at_load() {
+    let wasm = wasm();
+    let names = |m: &kiln::CompiledModule| -> Vec<Option<String>> {
+        (0..8).map(|i| m.function_name(i).map(str::to_string)).collect()
+    };
+    let interp = runtime(RuntimeConfig::interpreter());
+    let from_wasm = interp.compile(&wasm).unwrap();
+    let expected = names(&from_wasm);
+    assert_eq!(expected[1].as_deref(), Some("fib"));
+    assert_eq!(expected[5].as_deref(), Some("inner"));
+    assert_eq!(expected[4], None, "an unnamed function");
+    let trap = |rt: &Runtime, m: &kiln::CompiledModule| -> String {
+        let inst = rt.instantiate(m, ModuleConfig::new().with_name("")).unwrap();
+        match inst.exported_function("divide").unwrap().call(&[Val::I32(0)]) {
+            Err(Error::Trap(t)) => {
+                format!("{:?}", t.backtrace().iter().map(|f| &f.func_name).collect::<Vec<_>>())
+            }
+            other => panic!("expected a trap, got {other:?}"),
+        }
+    };
+    let expected_trap = trap(&interp, &from_wasm);
+    assert!(expected_trap.contains("inner"), "{expected_trap}");
+
+    let rt = runtime(RuntimeConfig::new());
+    let blob = blob();
+    let loaded = kiln_tests::load_own_bytes(&rt, &blob).unwrap();
+    assert_eq!(names(&loaded), expected);
+    assert_eq!(names(&rt.compile(&wasm).unwrap()), expected);
+    assert_eq!(trap(&rt, &loaded), expected_trap);
+
+    let meta = kiln_runtime_support::artifact::verify_integrity(&blob).unwrap().metadata().unwrap();
+    let section = meta.module.names.functions.section.clone();
+    assert!(!section.is_empty() && meta.module.names.functions.len() >= 4);
+    type Edit = fn(&mut kiln_runtime_support::module::FunctionNames);
+    let cases: [(&str, Edit); 3] = [
+        ("a name past its section", |n| n.entries[0].len = 1 << 20),
+        ("the section past the data image", |n| n.section.end += 1 << 20),
+        ("records out of order", |n| n.entries.swap(0, 1)),
+    ];
+    for (what, edit) in cases {
+        let mut bad = meta.clone();
+        edit(&mut bad.module.names.functions);
+        match kiln_tests::load_own_bytes(&rt, &kiln_tests::rewrite_artifact(&blob, &bad)) {
+            Err(Error::Artifact(ArtifactError::Corrupt {
+                part: ArtifactPart::Metadata,
+                detail,
+            })) => {
+                assert!(detail.contains("function names"), "{what}: {detail}")
+            }
+            other => panic!("{what}: expected corrupt metadata, got {:?}", other.map(|_| ())),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Fallback policy and the compilation cache.
 

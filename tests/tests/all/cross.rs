@@ -158,7 +158,7 @@ fn trap_address(bytes: &[u8], func: u32, code: TrapCode) -> u64 {
 fn addr2line_maps_object_code_to_c_source_lines() {
     let wasm = dwarf_traps();
     let info = module(&wasm);
-    let func = |n: &str| *info.names.functions.iter().find(|(_, v)| v.as_str() == n).unwrap().0;
+    let func = |n: &str| info.func_names().find(|(_, v)| *v == n).unwrap().0;
     let cases = [
         ("divide", TrapCode::IntegerDivideByZero, "divide"),
         ("load_at", TrapCode::MemoryOutOfBounds, "load"),

@@ -191,8 +191,7 @@ pub(super) fn callee(inst: &InstanceData, func_index: u32) -> Result<&CompiledFu
     let info = &inst.module.info;
     let module = inst.module.interp().ok_or_else(|| Trap::host("not an interpreted module"))?;
     module.func(func_index - info.num_imported_funcs).map_err(|e| {
-        let name =
-            info.names.functions.get(&func_index).map_or(String::new(), |n| format!(" ({n})"));
+        let name = info.func_name(func_index).map_or(String::new(), |n| format!(" ({n})"));
         Trap::host(format!("the interpreter cannot run function {func_index}{name}: {e}")).into()
     })
 }
