@@ -164,7 +164,7 @@ fn inspect_prints_the_artifact_header() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln artifact",
-        "format version: 8",
+        "format version: 9",
         "debug info (address map, source lines): ",
         "runtime ABI version: 5",
         "loadable here: yes",
@@ -260,7 +260,7 @@ fn compile_an_object_then_run_and_inspect_it() {
     assert_eq!(code, 0, "{err}");
     for needle in [
         "kind: Kiln relocatable object (ELF)",
-        "format version: 8",
+        "format version: 9",
         "loadable here: yes",
         "name: prog",
         "functions: 4 defined, 0 imported; code ",
