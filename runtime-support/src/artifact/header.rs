@@ -55,7 +55,7 @@ pub const MAGIC: [u8; 8] = *b"\0KILN\r\n\x1a";
 /// 8: element segments carry their items as function indices where every item is
 /// `ref.func` ([`crate::module::ElementItems`]).
 ///
-/// 9: function names are records into the name section, which the data image carries
+/// 9: function names are records into the data image, which carries the names
 /// ([`crate::module::FunctionNames`]), instead of strings in the metadata.
 pub const FORMAT_VERSION: u32 = 9;
 /// The runtime ABI version: the contract between compiled code and the runtime

@@ -1,9 +1,9 @@
 //! The metadata section: what instantiation needs besides the code (types, imports,
 //! exports, globals, tables, memories, segments, names), so an artifact instantiates
 //! without its .wasm. It is the module's [`ModuleInfo`] minus what only the interpreter and
-//! the compiler read (function bodies); data segments, kept custom sections and the name
-//! section (whose function names are read in place) point into the artifact's data image
-//! instead of the module binary.
+//! the compiler read (function bodies); data segments, kept custom sections and function
+//! names (read in place) point into the artifact's data image instead of the module
+//! binary.
 
 use super::memory_image::{MemoryImageBytes, MemoryImageDecl};
 use super::source_lines::SourceLines;
@@ -35,9 +35,8 @@ pub struct SplitModule {
     /// The metadata to serialize.
     pub module: ModuleInfo,
     /// The data image: the memory image if there is one, then the bytes of every data
-    /// segment outside it, then every kept custom section's, then the name section's,
-    /// concatenated; the metadata's segment, custom-section and name-section ranges index
-    /// it.
+    /// segment outside it, then every kept custom section's, then the function names,
+    /// concatenated; the metadata's segment, custom-section and name ranges index it.
     pub data: Vec<u8>,
     /// Where the memory image at the start of `data` goes, if there is one.
     pub memory_image: Option<MemoryImageDecl>,
@@ -73,7 +72,7 @@ pub fn split_module(info: &ModuleInfo, image: Option<&MemoryImageBytes>) -> Spli
     for c in &mut m.custom_sections {
         c.data = take(&mut data, &c.data);
     }
-    m.names.functions.section = take(&mut data, &info.names.functions.section);
+    m.names.functions = info.names.functions.append_to(&info.wasm, &mut data);
     m.dwarf.sections = Vec::new();
     m.bodies = Vec::new();
     m.wasm = ModuleBytes::default();

@@ -60,8 +60,8 @@ pub const META_MAGIC: [u8; 8] = *b"KILNOBJ\0";
 /// 8: element segments carry function indices where every item is `ref.func`, as in blob
 /// format 8.
 ///
-/// 9: function names are records into the name section, which the data image carries, as
-/// in blob format 9.
+/// 9: function names are records into the data image, which carries the names, as in blob
+/// format 9.
 pub const META_VERSION: u32 = 9;
 const FIXED: usize = 440;
 const RECORD: usize = 16;

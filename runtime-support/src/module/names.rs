@@ -3,8 +3,8 @@
 //!
 //! Function names stay where they are: a module keeps an index of where each one lies in its
 //! bytes ([`ModuleInfo::wasm`](super::ModuleInfo::wasm): the name section of the module
-//! binary, or of an artifact's data image, which carries the section), 12 bytes per name, and
-//! reads a name only when asked. A module with tens of thousands of long names (C++ or Rust
+//! binary, or an artifact's data image, which carries the function names), 12 bytes per
+//! name, and reads a name only when asked. A module with tens of thousands of long names (C++ or Rust
 //! programs: CPython's WASI build has 89,000 of them, 13.7 MB) so loads without copying them
 //! into strings, and pays for the pages of those it looks up.
 
@@ -23,7 +23,9 @@ pub struct Names {
 /// Where each function's name lies in a module's bytes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FunctionNames {
-    /// The name section's bytes, as a range of the module's bytes.
+    /// The bytes the records index, as a range of the module's bytes: the name section of
+    /// a module binary; in an artifact's data image, the function names alone, one after
+    /// the other ([`FunctionNames::append_to`]).
     pub section: Range<usize>,
     /// One record per named function, by ascending function index.
     pub entries: Box<[FunctionName]>,
@@ -66,6 +68,26 @@ impl FunctionNames {
     /// Whether no function has a name.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Appends the function names (read from `bytes`, as [`FunctionNames::get`]) to `image`,
+    /// one after the other, and returns the records that index them there: what an
+    /// artifact's data image carries, without the rest of the name section (local and label
+    /// names, which only debuggers read).
+    pub fn append_to(&self, bytes: &[u8], image: &mut Vec<u8>) -> FunctionNames {
+        let base = image.len();
+        let mut entries = Vec::with_capacity(self.entries.len());
+        for (index, name) in self.iter(bytes) {
+            // The names come from one section of a module, so they total less than 4 GiB.
+            let (Ok(start), Ok(len)) =
+                (u32::try_from(image.len() - base), u32::try_from(name.len()))
+            else {
+                break;
+            };
+            image.extend_from_slice(name.as_bytes());
+            entries.push(FunctionName { index, start, len });
+        }
+        FunctionNames { section: base..image.len(), entries: entries.into() }
     }
 
     /// Whether every record lies inside a section of `section_len` bytes, in ascending
@@ -155,6 +177,13 @@ mod tests {
         swapped.entries.swap(0, 1);
         assert!(!swapped.is_well_formed(names.section.len()));
         assert!(!names.is_well_formed(names.entries[2].start as usize + 3));
+        // What an artifact carries: the names alone, after what its image already holds.
+        let mut image = vec![7; 5];
+        let carried = names.append_to(&bytes, &mut image);
+        assert_eq!(&image[5..], b"zerotwofive");
+        assert_eq!(carried.section, 5..image.len());
+        assert!(carried.is_well_formed(carried.section.len()));
+        assert_eq!(carried.iter(&image).collect::<Vec<_>>(), all);
     }
 
     #[test]
