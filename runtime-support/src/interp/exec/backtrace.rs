@@ -16,7 +16,7 @@ pub fn frame_info(
     let (inst, func) = unsafe { (&*inst, &*func) };
     // SAFETY: `pc` points into `func.code`, just past the instruction being executed.
     let index = unsafe { pc.offset_from(func.code.as_ptr()) } as usize;
-    let wasm_offset = func.offsets.get(index.saturating_sub(1)).copied();
+    let wasm_offset = func.offsets.get(index.saturating_sub(1));
     FrameInfo::new(&inst.module.info, inst.name.clone(), func.func_index, wasm_offset)
 }
 

@@ -87,7 +87,7 @@ pub unsafe fn throw(
             let func = &*s.func;
             if !skip && !func.handlers.is_empty() {
                 let index = pc.offset_from(func.code.as_ptr()) as usize;
-                let offset = func.offsets[index];
+                let offset = func.offsets.get(index).expect("an instruction of the function");
                 let inst = &*s.cache.inst;
                 let tag = match store.exceptions.borrow().get(thrown.exn) {
                     Some(o) => o.tag,

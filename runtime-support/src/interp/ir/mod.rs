@@ -271,8 +271,9 @@ pub struct CompiledFunc {
     pub func_index: u32,
     /// The instructions, each paired with its handler (branch targets relative).
     pub code: Box<[Instr]>,
-    /// The wasm byte offset of each instruction (for backtraces), parallel to `code`.
-    pub offsets: Box<[u32]>,
+    /// The wasm byte offset of each instruction (for backtraces and exception handlers),
+    /// parallel to `code`.
+    pub offsets: InstrOffsets,
     /// Slots of the parameters.
     pub num_params: u32,
     /// Slots of the parameters plus the declared locals.
@@ -292,6 +293,51 @@ pub struct CompiledFunc {
     pub handlers: Box<[HandlerRegion]>,
 }
 
+/// The wasm byte offset of each instruction of a translated function: as 16-bit distances
+/// from the function's first offset when they all fit (2 bytes per instruction, for every
+/// function body under 64 KiB), else as they are (4 bytes).
+#[derive(Debug)]
+pub enum InstrOffsets {
+    /// `base + distance` for each instruction.
+    Near { base: u32, distances: Box<[u16]> },
+    /// Each offset as it is.
+    Far(Box<[u32]>),
+}
+
+impl InstrOffsets {
+    /// The offsets `offsets`, in the smaller form that holds them.
+    pub fn new(offsets: Vec<u32>) -> Self {
+        let base = offsets.iter().copied().min().unwrap_or(0);
+        let distances: Option<Box<[u16]>> =
+            offsets.iter().map(|&o| u16::try_from(o - base).ok()).collect();
+        match distances {
+            Some(distances) => InstrOffsets::Near { base, distances },
+            None => InstrOffsets::Far(offsets.into_boxed_slice()),
+        }
+    }
+
+    /// The offset of instruction `index`, if the function has one.
+    pub fn get(&self, index: usize) -> Option<u32> {
+        match self {
+            InstrOffsets::Near { base, distances } => Some(base + *distances.get(index)? as u32),
+            InstrOffsets::Far(offsets) => offsets.get(index).copied(),
+        }
+    }
+
+    /// Every offset, in instruction order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// How many instructions there are.
+    pub fn len(&self) -> usize {
+        match self {
+            InstrOffsets::Near { distances, .. } => distances.len(),
+            InstrOffsets::Far(offsets) => offsets.len(),
+        }
+    }
+}
+
 /// One threaded instruction: the handler that executes it and its operands.
 #[derive(Clone, Copy, Debug)]
 pub struct Instr {
@@ -304,3 +350,21 @@ pub struct Instr {
 
 const _: () = assert!(std::mem::size_of::<Op>() == 16);
 const _: () = assert!(std::mem::size_of::<Instr>() == 24);
+
+#[cfg(test)]
+mod tests {
+    use super::InstrOffsets;
+
+    #[test]
+    fn offsets_are_kept_in_the_smaller_form_that_holds_them() {
+        let near = InstrOffsets::new(vec![1000, 1003, 1001, 1000 + 65535]);
+        assert!(matches!(near, InstrOffsets::Near { base: 1000, .. }));
+        assert_eq!(near.iter().collect::<Vec<_>>(), [1000, 1003, 1001, 66535]);
+        assert_eq!((near.get(3), near.get(4), near.len()), (Some(66535), None, 4));
+        let far = InstrOffsets::new(vec![70000, 5, 70000 + 65536]);
+        assert!(matches!(far, InstrOffsets::Far(_)));
+        assert_eq!(far.iter().collect::<Vec<_>>(), [70000, 5, 135536]);
+        assert_eq!(far.get(1), Some(5));
+        assert_eq!(InstrOffsets::new(Vec::new()).len(), 0);
+    }
+}

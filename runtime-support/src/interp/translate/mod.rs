@@ -38,7 +38,7 @@ mod tests;
 
 use super::forward::forward_results;
 use super::fuse::peephole;
-use super::ir::{CompiledFunc, Op, Slot};
+use super::ir::{CompiledFunc, InstrOffsets, Op, Slot};
 use super::rotate::rotate_loops;
 use super::tail_dup::duplicate_dispatch;
 use crate::error::CompileError;
@@ -275,7 +275,7 @@ impl<'a> Translator<'a> {
         let func = CompiledFunc {
             func_index: self.func_index,
             code: super::exec::thread(self.code),
-            offsets: self.offsets.into_boxed_slice(),
+            offsets: InstrOffsets::new(self.offsets),
             num_params: self.num_params,
             num_locals: self.num_locals,
             consts: self.consts.into_boxed_slice(),
