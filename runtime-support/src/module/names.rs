@@ -4,9 +4,9 @@
 //! Function names stay where they are: a module keeps an index of where each one lies in its
 //! bytes ([`ModuleInfo::wasm`](super::ModuleInfo::wasm): the name section of the module
 //! binary, or an artifact's data image, which carries the function names), 12 bytes per
-//! name, and reads a name only when asked. A module with tens of thousands of long names (C++ or Rust
-//! programs: CPython's WASI build has 89,000 of them, 13.7 MB) so loads without copying them
-//! into strings, and pays for the pages of those it looks up.
+//! name, and reads a name only when asked. A large program's names (CPython's WASI build
+//! has 89,000 of them, 13.7 MB) so cost no copy into strings at load, only the pages of
+//! those looked up.
 
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
