@@ -48,16 +48,20 @@ impl FunctionNames {
     /// the section (never for a decoded module; an artifact's records are checked at load).
     pub fn get<'a>(&self, bytes: &'a [u8], index: u32) -> Option<&'a str> {
         let at = self.entries.binary_search_by_key(&index, |e| e.index).ok()?;
-        let e = self.entries[at];
-        let section = bytes.get(self.section.clone())?;
-        let name = section.get(e.start as usize..e.start as usize + e.len as usize)?;
-        std::str::from_utf8(name).ok()
+        self.name(bytes, self.entries[at])
     }
 
     /// Every function name, by ascending function index (records that do not name valid
     /// UTF-8 in `bytes` left out).
     pub fn iter<'a>(&'a self, bytes: &'a [u8]) -> impl Iterator<Item = (u32, &'a str)> + 'a {
-        self.entries.iter().filter_map(move |e| Some((e.index, self.get(bytes, e.index)?)))
+        self.entries.iter().filter_map(move |&e| Some((e.index, self.name(bytes, e)?)))
+    }
+
+    /// The name record `e` gives in `bytes`, if it names valid UTF-8 inside the section.
+    fn name<'a>(&self, bytes: &'a [u8], e: FunctionName) -> Option<&'a str> {
+        let section = bytes.get(self.section.clone())?;
+        let name = section.get(e.start as usize..e.start as usize + e.len as usize)?;
+        std::str::from_utf8(name).ok()
     }
 
     /// How many functions have a name.

@@ -294,12 +294,17 @@ pub struct CompiledFunc {
 }
 
 /// The wasm byte offset of each instruction of a translated function: as 16-bit distances
-/// from the function's first offset when they all fit (2 bytes per instruction, for every
+/// from the function's lowest offset when they all fit (2 bytes per instruction, for every
 /// function body under 64 KiB), else as they are (4 bytes).
 #[derive(Debug)]
 pub enum InstrOffsets {
     /// `base + distance` for each instruction.
-    Near { base: u32, distances: Box<[u16]> },
+    Near {
+        /// The lowest offset of the function's instructions.
+        base: u32,
+        /// Each instruction's offset minus `base`.
+        distances: Box<[u16]>,
+    },
     /// Each offset as it is.
     Far(Box<[u32]>),
 }
