@@ -93,8 +93,8 @@ pub fn build_c(src: &Path, out: &Path, target: &str, extra: &[&str]) -> Result<V
     build_c_with(src, out, target, BASE_FLAGS, &[], extra)
 }
 
-/// Compiles `src` with `base` flags then `extra`; `headers` are hashed into the cache key
-/// (files the source includes).
+/// Compiles `src` with `base` flags then `extra` (`zig c++` for a `.cpp` file, else `zig
+/// cc`); `headers` are hashed into the cache key (files the source includes).
 fn build_c_with(
     src: &Path,
     out: &Path,
@@ -134,8 +134,10 @@ fn build_c_with(
     std::fs::create_dir_all(&tmp_dir)
         .map_err(|e| format!("cannot create {}: {e}", tmp_dir.display()))?;
     let tmp = tmp_dir.join(format!("{stem}.wasm"));
+    // A C++ source goes through the C++ driver, which links libc++.
+    let driver = if src.extension().is_some_and(|e| e == "cpp") { "c++" } else { "cc" };
     let mut cmd = Command::new("python3");
-    cmd.args(["-m", "ziglang", "cc", "-target", target])
+    cmd.args(["-m", "ziglang", driver, "-target", target])
         .args(base)
         .args(extra)
         .arg(src)
@@ -152,7 +154,7 @@ fn build_c_with(
             return Err(missing_zig_message(stderr.trim()));
         }
         return Err(format!(
-            "`python3 -m ziglang cc` failed for {} ({}):\n{}{}",
+            "`python3 -m ziglang {driver}` failed for {} ({}):\n{}{}",
             src.display(),
             output.status,
             String::from_utf8_lossy(&output.stdout),
@@ -230,6 +232,22 @@ pub fn atomics_wasm() -> Result<PathBuf, String> {
     let src = c_dir().join("atomics.c");
     let out = cache_dir().join("atomics.wasm");
     build_c_with(&src, &out, WASM32_WASI, &["-O2", "-matomics", "-mbulk-memory"], &[], &[])?;
+    Ok(out)
+}
+
+/// `tests/c/cpp_stdlib.cpp`, a C++ program over libc++ (virtual calls, `std::function`,
+/// containers, `std::regex`, iostreams, float formatting), built as a WASI command with
+/// `python3 -m ziglang c++ -target wasm32-wasi -fno-exceptions` and `opt` (`-O2`, `-O0`,
+/// ...); returns the module's path (`<cache_dir>/cpp_stdlib<opt>.wasm`). Its standard
+/// output is `tests/c/cpp_stdlib.expected` (made with wasmtime) at every optimization
+/// level; `argv[1]` scales the work.
+///
+/// # Errors
+/// As [`build_c`].
+pub fn cpp_stdlib_wasm(opt: &str) -> Result<PathBuf, String> {
+    let src = c_dir().join("cpp_stdlib.cpp");
+    let out = cache_dir().join(format!("cpp_stdlib{opt}.wasm"));
+    build_c_with(&src, &out, WASM32_WASI, &[opt, "-fno-exceptions"], &[], &[])?;
     Ok(out)
 }
 

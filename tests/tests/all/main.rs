@@ -7,6 +7,7 @@ mod artifacts;
 mod c_kernels;
 mod compiled_exceptions;
 mod compiled_memory;
+mod cpp_stdlib;
 mod cross;
 mod dwarf_backtrace;
 mod embedding;
