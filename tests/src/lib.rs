@@ -13,6 +13,7 @@
 
 pub mod aarch64_exec;
 pub mod programs;
+pub mod wasi_command;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -7,25 +7,10 @@
 //! scale (output not in the golden file) the engines agree with each other.
 
 use kiln::aot::{AotOptions, compile_artifact};
-use kiln::{CompiledModule, ModuleConfig, Runtime, RuntimeConfig};
-use std::io::Write;
+use kiln::{CompiledModule, Runtime, RuntimeConfig};
+use kiln_tests::wasi_command::run_command;
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
-
-/// A stdout that the test can read back.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The program built at optimization level `opt` (`-O2`, `-O0`).
 fn path(opt: &str) -> PathBuf {
@@ -48,14 +33,8 @@ fn run_module(
     load: impl FnOnce(&Runtime) -> CompiledModule,
     args: &[&str],
 ) -> String {
-    let rt = Runtime::with_config(config);
-    kiln::wasi::instantiate(&rt).unwrap();
-    let module = load(&rt);
-    let out = Capture::default();
-    let argv = std::iter::once("cpp_stdlib").chain(args.iter().copied());
-    rt.instantiate(&module, ModuleConfig::new().with_args(argv).with_stdout(out.clone()))
-        .unwrap_or_else(|e| panic!("cpp_stdlib fails: {e}"));
-    String::from_utf8(out.0.lock().unwrap().clone()).unwrap()
+    let argv: Vec<&str> = std::iter::once("cpp_stdlib").chain(args.iter().copied()).collect();
+    run_command(config, load, &argv)
 }
 
 fn run(config: RuntimeConfig, opt: &str, args: &[&str]) -> String {

@@ -6,24 +6,9 @@
 //! file.
 
 use kiln::aot::{AotOptions, CpuTarget, compile_artifact};
-use kiln::{CompiledModule, CoreFeatures, Engine, ModuleConfig, Runtime, RuntimeConfig};
-use std::io::Write;
+use kiln::{CompiledModule, CoreFeatures, Engine, Runtime, RuntimeConfig};
+use kiln_tests::wasi_command::run_command;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
-
-/// A stdout that the test can read back.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn wasm() -> Vec<u8> {
     kiln_tests::simd_kernels_wasm().unwrap_or_else(|e| panic!("{e}"))
@@ -46,14 +31,8 @@ fn run_module(
     load: impl FnOnce(&Runtime) -> CompiledModule,
     args: &[&str],
 ) -> String {
-    let rt = Runtime::with_config(config);
-    kiln::wasi::instantiate(&rt).unwrap();
-    let module = load(&rt);
-    let out = Capture::default();
-    let argv = std::iter::once("simd_kernels").chain(args.iter().copied());
-    rt.instantiate(&module, ModuleConfig::new().with_args(argv).with_stdout(out.clone()))
-        .unwrap_or_else(|e| panic!("simd_kernels fails: {e}"));
-    String::from_utf8(out.0.lock().unwrap().clone()).unwrap()
+    let argv: Vec<&str> = std::iter::once("simd_kernels").chain(args.iter().copied()).collect();
+    run_command(config, load, &argv)
 }
 
 #[test]

@@ -4,33 +4,13 @@
 //! Small wat modules cover what C cannot reach (signatures, bad pointers, no memory).
 
 use kiln::{Error, ExitError, FSConfig, ModuleConfig, Runtime, RuntimeConfig};
+use kiln_tests::wasi_command::Capture;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 /// Both engines.
 fn engines() -> [(&'static str, RuntimeConfig); 2] {
     [("interpreter", RuntimeConfig::interpreter()), ("compiler", RuntimeConfig::compiler())]
-}
-
-/// A `Write` whose bytes the test reads afterwards.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn bytes(&self) -> Vec<u8> {
-        self.0.lock().unwrap().clone()
-    }
 }
 
 /// A directory under the system temp dir, removed when dropped.
