@@ -1,5 +1,5 @@
 //! Prints the interpreter's translation of a benchmark workload, one instruction per line:
-//! `dis <fib|sieve|matmul|kernels|FILE.wasm> [function-name filter]`.
+//! `dis <fib|sieve|matmul|kernels|FILE.wasm|FILE.wat> [function-name filter]`.
 
 use std::process::ExitCode;
 
@@ -13,10 +13,9 @@ fn main() -> ExitCode {
         "matmul" => wat::parse_str(kiln_bench::MATMUL_WAT).map_err(|e| e.to_string()),
         "kernels" => kiln_tests::kernels_wasm(),
         path if path.ends_with(".wasm") => std::fs::read(path).map_err(|e| format!("{path}: {e}")),
-        _ => {
-            Err("usage: dis <fib|sieve|matmul|kernels|FILE.wasm> [function-name filter]"
-                .to_string())
-        }
+        path if path.ends_with(".wat") => wat::parse_file(path).map_err(|e| format!("{path}: {e}")),
+        _ => Err("usage: dis <fib|sieve|matmul|kernels|FILE.wasm|FILE.wat> [function-name filter]"
+            .to_string()),
     };
     let result = wasm.and_then(|wasm| {
         let rt = kiln::Runtime::with_config(kiln::RuntimeConfig::interpreter());

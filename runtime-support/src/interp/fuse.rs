@@ -85,6 +85,48 @@ pub fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
     })
 }
 
+/// The `select` of slot `a` or `b` into `dst` fused with the i32 comparison `compare` that
+/// computed its condition: `None` if `compare` is no i32 comparison, or a slot the fused
+/// form keeps in 16 bits does not fit. Comparisons without a form of their own select with
+/// `a` and `b` swapped (`x >= y ? a : b` is `x < y ? b : a`) or their operands mirrored
+/// (`x > y` is `y < x`).
+pub fn fuse_select(compare: Op, dst: Slot, a: Slot, b: Slot) -> Option<Op> {
+    let (a, b) = (s16(a)?, s16(b)?);
+    let (c, d) = (b, a); // swapped
+    Some(match compare {
+        Op::I32Eqz { src, .. } => Op::SelectI32EqImm { dst, a, b, x: s16(src)?, imm: 0 },
+        Op::I32Eq { a: x, b: y, .. } => Op::SelectI32Eq { dst, a, b, x: s16(x)?, y: s16(y)? },
+        Op::I32Ne { a: x, b: y, .. } => Op::SelectI32Eq { dst, a: c, b: d, x: s16(x)?, y: s16(y)? },
+        Op::I32LtS { a: x, b: y, .. } => Op::SelectI32LtS { dst, a, b, x: s16(x)?, y: s16(y)? },
+        Op::I32GtS { a: x, b: y, .. } => Op::SelectI32LtS { dst, a, b, x: s16(y)?, y: s16(x)? },
+        Op::I32GeS { a: x, b: y, .. } => {
+            Op::SelectI32LtS { dst, a: c, b: d, x: s16(x)?, y: s16(y)? }
+        }
+        Op::I32LeS { a: x, b: y, .. } => {
+            Op::SelectI32LtS { dst, a: c, b: d, x: s16(y)?, y: s16(x)? }
+        }
+        Op::I32LtU { a: x, b: y, .. } => Op::SelectI32LtU { dst, a, b, x: s16(x)?, y: s16(y)? },
+        Op::I32GtU { a: x, b: y, .. } => Op::SelectI32LtU { dst, a, b, x: s16(y)?, y: s16(x)? },
+        Op::I32GeU { a: x, b: y, .. } => {
+            Op::SelectI32LtU { dst, a: c, b: d, x: s16(x)?, y: s16(y)? }
+        }
+        Op::I32LeU { a: x, b: y, .. } => {
+            Op::SelectI32LtU { dst, a: c, b: d, x: s16(y)?, y: s16(x)? }
+        }
+        Op::I32EqImm { a: x, imm, .. } => Op::SelectI32EqImm { dst, a, b, x: s16(x)?, imm },
+        Op::I32NeImm { a: x, imm, .. } => Op::SelectI32EqImm { dst, a: c, b: d, x: s16(x)?, imm },
+        Op::I32LtSImm { a: x, imm, .. } => Op::SelectI32LtSImm { dst, a, b, x: s16(x)?, imm },
+        Op::I32GeSImm { a: x, imm, .. } => Op::SelectI32LtSImm { dst, a: c, b: d, x: s16(x)?, imm },
+        Op::I32GtSImm { a: x, imm, .. } => Op::SelectI32GtSImm { dst, a, b, x: s16(x)?, imm },
+        Op::I32LeSImm { a: x, imm, .. } => Op::SelectI32GtSImm { dst, a: c, b: d, x: s16(x)?, imm },
+        Op::I32LtUImm { a: x, imm, .. } => Op::SelectI32LtUImm { dst, a, b, x: s16(x)?, imm },
+        Op::I32GeUImm { a: x, imm, .. } => Op::SelectI32LtUImm { dst, a: c, b: d, x: s16(x)?, imm },
+        Op::I32GtUImm { a: x, imm, .. } => Op::SelectI32GtUImm { dst, a, b, x: s16(x)?, imm },
+        Op::I32LeUImm { a: x, imm, .. } => Op::SelectI32GtUImm { dst, a: c, b: d, x: s16(x)?, imm },
+        _ => return None,
+    })
+}
+
 /// The conditional branch that jumps exactly when `op` (a conditional branch) does not.
 pub fn negate_branch(op: Op) -> Option<Op> {
     Some(match op {

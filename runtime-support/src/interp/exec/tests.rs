@@ -386,6 +386,83 @@ fn fused_eqz_compare_and_trap_offsets() {
     );
 }
 
+/// `select` fused with the i32 comparison computing its condition (`SelectI32*`): every
+/// comparison, with a slot and with a constant on the right, against Rust's comparisons,
+/// including the forms that swap `a` and `b` or mirror the operands; constants as the
+/// selected values (written between the comparison and the select); a select whose result
+/// goes to a local that is also its operand; and an i64 and an f64 selected.
+#[test]
+fn fused_compare_selects() {
+    type Compare = fn(i32, i32) -> bool;
+    const CMPS: [(&str, Compare); 10] = [
+        ("eq", |x, y| x == y),
+        ("ne", |x, y| x != y),
+        ("lt_s", |x, y| x < y),
+        ("lt_u", |x, y| (x as u32) < (y as u32)),
+        ("gt_s", |x, y| x > y),
+        ("gt_u", |x, y| (x as u32) > (y as u32)),
+        ("le_s", |x, y| x <= y),
+        ("le_u", |x, y| (x as u32) <= (y as u32)),
+        ("ge_s", |x, y| x >= y),
+        ("ge_u", |x, y| (x as u32) >= (y as u32)),
+    ];
+    const IMMS: [i32; 4] = [0, 7, -7, i32::MIN];
+    let mut wat = String::from("(module\n");
+    for (name, _) in CMPS {
+        wat.push_str(&format!(
+            "(func (export \"{name}\") (param i32 i32 i64 i64) (result i64)
+               (select (local.get 2) (local.get 3) (i32.{name} (local.get 0) (local.get 1))))
+             (func (export \"{name}_consts\") (param i32 i32) (result i32)
+               (select (i32.const 100) (i32.const 200) (i32.{name} (local.get 0) (local.get 1))))\n"
+        ));
+        for (k, imm) in IMMS.iter().enumerate() {
+            wat.push_str(&format!(
+                "(func (export \"{name}_imm{k}\") (param i32 f64 f64) (result f64)
+                   (select (local.get 1) (local.get 2) (i32.{name} (local.get 0) (i32.const {imm}))))\n"
+            ));
+        }
+    }
+    wat.push_str(
+        "(func (export \"eqz\") (param i32 i32 i32) (result i32)
+           (select (local.get 1) (local.get 2) (i32.eqz (local.get 0))))
+         (func (export \"into_operand\") (param i32 i32) (result i32) (local i32)
+           (local.set 2 (i32.const 9))
+           (local.set 2 (select (local.get 2) (local.get 1) (i32.lt_s (local.get 0) (local.get 2))))
+           (local.get 2)))",
+    );
+    let m = load(&wat);
+    for op in ["SelectI32Eq", "SelectI32LtS", "SelectI32LtU", "SelectI32EqImm"] {
+        m.expect_op(op);
+    }
+    for op in ["SelectI32LtSImm", "SelectI32GtSImm", "SelectI32LtUImm", "SelectI32GtUImm"] {
+        m.expect_op(op);
+    }
+    assert!(!m.listing().contains(" select "), "every select fused:\n{}", m.listing());
+    let values = [0, 1, -1, 7, -7, 8, i32::MAX, i32::MIN];
+    let (a, b) = (0x1111_2222_3333_4444u64, 0x5555_6666_7777_8888u64);
+    for (name, f) in CMPS {
+        for x in values {
+            for y in values {
+                let args = [x as u32 as u64, y as u32 as u64, a, b];
+                let want = if f(x, y) { a } else { b };
+                assert_eq!(m.call(name, &args).unwrap(), want, "{name} {x} {y}");
+                let want = if f(x, y) { 100 } else { 200 };
+                assert_eq!(m.i32(&format!("{name}_consts"), &[x, y]), want, "{name} {x} {y}");
+            }
+            for (k, imm) in IMMS.iter().enumerate() {
+                let (fa, fb) = (1.5f64.to_bits(), (-2.25f64).to_bits());
+                let want = if f(x, *imm) { fa } else { fb };
+                let got = m.call(&format!("{name}_imm{k}"), &[x as u32 as u64, fa, fb]).unwrap();
+                assert_eq!(got, want, "{name} {x} {imm}");
+            }
+        }
+    }
+    for x in values {
+        assert_eq!(m.i32("eqz", &[x, 3, 4]), if x == 0 { 3 } else { 4 }, "eqz {x}");
+        assert_eq!(m.i32("into_operand", &[x, 42]), if x < 9 { 9 } else { 42 }, "{x}");
+    }
+}
+
 /// Loads from a computed address with the add fused in (`I32Load8UAdd`, `I32Load16UAdd`
 /// and their constant forms): the sum wraps at 2^32, the load zero-extends, and an access
 /// out of bounds traps with the load's wasm offset.

@@ -496,6 +496,19 @@ macro_rules! for_each_op {
             const64 = Const64 { dst: Dst, value: u64 };
             /// `dst = cond != 0 ? a : b`, with `cond` in the following `Aux`.
             select = Select { dst: Dst, a: Src, b: Src };
+            // `select` fused with the i32 comparison that computed its condition (made while
+            // translating, when the condition is the comparison just emitted, a temporary
+            // nothing else reads): `dst = x <op> y ? a : b` (scalar values; `y` a slot or, in
+            // `*_imm` forms, the immediate `imm`). The other comparisons are these with
+            // `a` and `b` swapped or `x` and `y` mirrored.
+            select_i32_eq = SelectI32Eq { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
+            select_i32_lt_s = SelectI32LtS { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
+            select_i32_lt_u = SelectI32LtU { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
+            select_i32_eq_imm = SelectI32EqImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
+            select_i32_lt_s_imm = SelectI32LtSImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
+            select_i32_gt_s_imm = SelectI32GtSImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
+            select_i32_lt_u_imm = SelectI32LtUImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
+            select_i32_gt_u_imm = SelectI32GtUImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
 
             // ---- variables and references ----
             global_get = GlobalGet { dst: Out, global: u32 };

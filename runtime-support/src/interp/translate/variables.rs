@@ -8,6 +8,7 @@
 
 use super::Translator;
 use super::stack::{Entry, is_wide};
+use crate::interp::fuse::fuse_select;
 use crate::interp::ir::Op;
 
 impl Translator<'_> {
@@ -80,9 +81,16 @@ impl Translator<'_> {
         }
     }
 
-    /// `select` (typed or not): `Select` with the condition in the following `Aux`.
+    /// `select` (typed or not): `Select` with the condition in the following `Aux`, or
+    /// one fused compare-and-select instruction in place of the i32 comparison just
+    /// emitted when that computed the condition.
     pub(super) fn select(&mut self) {
         let t = self.top();
+        let wide = self.stack.wide(t - 2);
+        // The comparison is taken out before `a` and `b` are read: reading a constant may
+        // write it to its stack slot, which the comparison does not read (its operands were
+        // above `b` on the stack, or locals), so it moves after those writes unchanged.
+        let compare = if wide { None } else { self.take_select_compare(t) };
         let cond = self.slot(t);
         let b = self.slot(t - 1);
         let a = self.slot(t - 2);
@@ -90,11 +98,36 @@ impl Translator<'_> {
         self.pop();
         self.stack[t - 2] = Entry::Temp;
         let dst = self.own(t - 2);
-        if self.stack.wide(t - 2) {
+        if let Some((compare, offset)) = compare {
+            if let Some(fused) = fuse_select(compare, dst, a, b) {
+                self.emit_result(fused);
+                return;
+            }
+            // A slot the fused form cannot hold: the comparison, then a plain select.
+            self.code.push(compare);
+            self.offsets.push(offset);
+        }
+        if wide {
             self.emit(Op::Select128 { dst, a, b });
         } else {
             self.emit(Op::Select { dst, a, b });
         }
         self.emit(Op::Aux { slot: cond });
+    }
+
+    /// Removes and returns (with its wasm offset) the instruction just emitted when it is an
+    /// i32 comparison that computed the condition at stack position `t` into its temporary
+    /// (which the select consumes, so nothing else reads the comparison's result).
+    fn take_select_compare(&mut self, t: usize) -> Option<(Op, u32)> {
+        if self.stack[t] != Entry::Temp || self.last_result != Some(self.code.len() - 1) {
+            return None;
+        }
+        let last = *self.code.last()?;
+        if last.dst() != Some(self.own(t)) || fuse_select(last, 0, 0, 0).is_none() {
+            return None;
+        }
+        self.code.pop();
+        self.last_result = None;
+        Some((last, self.offsets.pop()?))
     }
 }

@@ -310,3 +310,50 @@ handler!(fn select(pc, fp, mem, len, st, reg) = Select { dst, a, b } {
         dispatch(pc.add(2), fp, mem, len, st, 0)
     }
 });
+
+/// `select` fused with its i32 comparison: `dst = f(x, y) ? a : b`, choosing the slot to
+/// read (a conditional move) rather than branching.
+macro_rules! select_compare {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, b, x, y } {
+            // SAFETY: translated slots lie inside the frame.
+            unsafe {
+                let $x = get(fp, x as Slot) as $t;
+                let $y = get(fp, y as Slot) as $t;
+                let from = if $e { a } else { b };
+                set(fp, dst, get(fp, from as Slot));
+                dispatch(pc.add(1), fp, mem, len, st, 0)
+            }
+        });
+    )*};
+}
+
+/// As [`select_compare!`] with an immediate right operand.
+macro_rules! select_compare_imm {
+    ($($name:ident = $var:ident, |$x:ident: $t:ty, $y:ident| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, a, b, x, imm } {
+            // SAFETY: translated slots lie inside the frame.
+            unsafe {
+                let $x = get(fp, x as Slot) as $t;
+                let $y = imm as $t;
+                let from = if $e { a } else { b };
+                set(fp, dst, get(fp, from as Slot));
+                dispatch(pc.add(1), fp, mem, len, st, 0)
+            }
+        });
+    )*};
+}
+
+select_compare! {
+    select_i32_eq = SelectI32Eq, |x: u32, y| x == y;
+    select_i32_lt_s = SelectI32LtS, |x: i32, y| x < y;
+    select_i32_lt_u = SelectI32LtU, |x: u32, y| x < y;
+}
+
+select_compare_imm! {
+    select_i32_eq_imm = SelectI32EqImm, |x: u32, y| x == y;
+    select_i32_lt_s_imm = SelectI32LtSImm, |x: i32, y| x < y;
+    select_i32_gt_s_imm = SelectI32GtSImm, |x: i32, y| x > y;
+    select_i32_lt_u_imm = SelectI32LtUImm, |x: u32, y| x < y;
+    select_i32_gt_u_imm = SelectI32GtUImm, |x: u32, y| x > y;
+}
