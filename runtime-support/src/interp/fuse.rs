@@ -86,7 +86,8 @@ pub fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
 }
 
 /// The `select` of slot `a` or `b` into `dst` fused with the i32 comparison `compare` that
-/// computed its condition: `None` if `compare` is no i32 comparison, or a slot the fused
+/// computed its condition (or the `and` of a bit mask, whose result is the condition as a
+/// whole, not only its low bit: `select` tests for non-zero): `None` if `compare` is neither, or a slot the fused
 /// form keeps in 16 bits does not fit. Comparisons without a form of their own select with
 /// `a` and `b` swapped (`x >= y ? a : b` is `x < y ? b : a`) or their operands mirrored
 /// (`x > y` is `y < x`).
@@ -114,6 +115,8 @@ pub fn fuse_select(compare: Op, dst: Slot, a: Slot, b: Slot) -> Option<Op> {
             Op::SelectI32LtU { dst, a: c, b: d, x: s16(y)?, y: s16(x)? }
         }
         Op::I32EqImm { a: x, imm, .. } => Op::SelectI32EqImm { dst, a, b, x: s16(x)?, imm },
+        Op::I32And { a: x, b: y, .. } => Op::SelectI32And { dst, a, b, x: s16(x)?, y: s16(y)? },
+        Op::I32AndImm { a: x, imm, .. } => Op::SelectI32AndImm { dst, a, b, x: s16(x)?, imm },
         Op::I32NeImm { a: x, imm, .. } => Op::SelectI32EqImm { dst, a: c, b: d, x: s16(x)?, imm },
         Op::I32LtSImm { a: x, imm, .. } => Op::SelectI32LtSImm { dst, a, b, x: s16(x)?, imm },
         Op::I32GeSImm { a: x, imm, .. } => Op::SelectI32LtSImm { dst, a: c, b: d, x: s16(x)?, imm },

@@ -387,14 +387,15 @@ fn fused_eqz_compare_and_trap_offsets() {
 }
 
 /// `select` fused with the i32 comparison computing its condition (`SelectI32*`): every
-/// comparison, with a slot and with a constant on the right, against Rust's comparisons,
+/// comparison and a bit-mask `and`, with a slot and with a constant on the right, against
+/// Rust's comparisons,
 /// including the forms that swap `a` and `b` or mirror the operands; constants as the
 /// selected values (written between the comparison and the select); a select whose result
 /// goes to a local that is also its operand; and an i64 and an f64 selected.
 #[test]
 fn fused_compare_selects() {
     type Compare = fn(i32, i32) -> bool;
-    const CMPS: [(&str, Compare); 10] = [
+    const CMPS: [(&str, Compare); 11] = [
         ("eq", |x, y| x == y),
         ("ne", |x, y| x != y),
         ("lt_s", |x, y| x < y),
@@ -405,6 +406,7 @@ fn fused_compare_selects() {
         ("le_u", |x, y| (x as u32) <= (y as u32)),
         ("ge_s", |x, y| x >= y),
         ("ge_u", |x, y| (x as u32) >= (y as u32)),
+        ("and", |x, y| x & y != 0),
     ];
     const IMMS: [i32; 4] = [0, 7, -7, i32::MIN];
     let mut wat = String::from("(module\n");
@@ -431,7 +433,7 @@ fn fused_compare_selects() {
            (local.get 2)))",
     );
     let m = load(&wat);
-    for op in ["SelectI32Eq", "SelectI32LtS", "SelectI32LtU", "SelectI32EqImm"] {
+    for op in ["SelectI32Eq", "SelectI32LtS", "SelectI32LtU", "SelectI32And", "SelectI32AndImm"] {
         m.expect_op(op);
     }
     for op in ["SelectI32LtSImm", "SelectI32GtSImm", "SelectI32LtUImm", "SelectI32GtUImm"] {

@@ -500,10 +500,13 @@ macro_rules! for_each_op {
             // translating, when the condition is the comparison just emitted, a temporary
             // nothing else reads): `dst = x <op> y ? a : b` (scalar values; `y` a slot or, in
             // `*_imm` forms, the immediate `imm`). The other comparisons are these with
-            // `a` and `b` swapped or `x` and `y` mirrored.
+            // `a` and `b` swapped or `x` and `y` mirrored. The `and` forms test a bit mask:
+            // `dst = x & y != 0 ? a : b`.
             select_i32_eq = SelectI32Eq { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
             select_i32_lt_s = SelectI32LtS { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
             select_i32_lt_u = SelectI32LtU { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
+            select_i32_and = SelectI32And { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
+            select_i32_and_imm = SelectI32AndImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
             select_i32_eq_imm = SelectI32EqImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
             select_i32_lt_s_imm = SelectI32LtSImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
             select_i32_gt_s_imm = SelectI32GtSImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };

@@ -346,12 +346,14 @@ macro_rules! select_compare_imm {
 
 select_compare! {
     select_i32_eq = SelectI32Eq, |x: u32, y| x == y;
+    select_i32_and = SelectI32And, |x: u32, y| x & y != 0;
     select_i32_lt_s = SelectI32LtS, |x: i32, y| x < y;
     select_i32_lt_u = SelectI32LtU, |x: u32, y| x < y;
 }
 
 select_compare_imm! {
     select_i32_eq_imm = SelectI32EqImm, |x: u32, y| x == y;
+    select_i32_and_imm = SelectI32AndImm, |x: u32, y| x & y != 0;
     select_i32_lt_s_imm = SelectI32LtSImm, |x: i32, y| x < y;
     select_i32_gt_s_imm = SelectI32GtSImm, |x: i32, y| x > y;
     select_i32_lt_u_imm = SelectI32LtUImm, |x: u32, y| x < y;
