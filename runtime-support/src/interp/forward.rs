@@ -160,6 +160,12 @@ fn forwarded_branch(op: Op, d: Slot) -> Option<Op> {
         Op::BrI32LeUImm { a, imm, target } if a == d => Op::BrI32LeUImmR { imm, target },
         Op::BrI32GeSImm { a, imm, target } if a == d => Op::BrI32GeSImmR { imm, target },
         Op::BrI32GeUImm { a, imm, target } if a == d => Op::BrI32GeUImmR { imm, target },
+        Op::BrI32AndNez { a, b, target } if a == d => Op::BrI32AndNezR { b, target },
+        Op::BrI32AndNez { a, b, target } if b == d => Op::BrI32AndNezR { b: a, target },
+        Op::BrI32AndEqz { a, b, target } if a == d => Op::BrI32AndEqzR { b, target },
+        Op::BrI32AndEqz { a, b, target } if b == d => Op::BrI32AndEqzR { b: a, target },
+        Op::BrI32AndImmNez { a, imm, target } if a == d => Op::BrI32AndImmNezR { imm, target },
+        Op::BrI32AndImmEqz { a, imm, target } if a == d => Op::BrI32AndImmEqzR { imm, target },
         _ => return None,
     })
 }

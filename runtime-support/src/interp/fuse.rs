@@ -12,7 +12,8 @@ use super::ir::{Op, Slot};
 
 /// The fused branch for a comparison `op` that computed a branch condition: it jumps when
 /// the condition holds (or, with `negate`, when it does not). `None` if `op` is no i32
-/// or float comparison.
+/// or float comparison. An i32 `and` counts as one (a bit test: the branch tests the
+/// whole result for non-zero, as `br_if` does).
 pub fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
     Some(match (op, negate) {
         (Op::I32Eqz { src, .. }, false) => Op::BrIfEqz { cond: src, target: 0 },
@@ -57,6 +58,10 @@ pub fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
         (Op::I32GeU { a, b, .. }, true) => Op::BrI32LtU { a, b, target: 0 },
         (Op::I32GeUImm { a, imm, .. }, false) => Op::BrI32GeUImm { a, imm, target: 0 },
         (Op::I32GeUImm { a, imm, .. }, true) => Op::BrI32LtUImm { a, imm, target: 0 },
+        (Op::I32And { a, b, .. }, false) => Op::BrI32AndNez { a, b, target: 0 },
+        (Op::I32And { a, b, .. }, true) => Op::BrI32AndEqz { a, b, target: 0 },
+        (Op::I32AndImm { a, imm, .. }, false) => Op::BrI32AndImmNez { a, imm, target: 0 },
+        (Op::I32AndImm { a, imm, .. }, true) => Op::BrI32AndImmEqz { a, imm, target: 0 },
         (Op::F32Eq { a, b, .. }, false) => Op::BrF32Eq { a, b, target: 0 },
         (Op::F32Eq { a, b, .. }, true) => Op::BrF32Ne { a, b, target: 0 },
         (Op::F32Ne { a, b, .. }, false) => Op::BrF32Ne { a, b, target: 0 },
@@ -155,6 +160,10 @@ pub fn negate_branch(op: Op) -> Option<Op> {
         Op::BrI32GeSImm { a, imm, .. } => Op::BrI32LtSImm { a, imm, target: 0 },
         Op::BrI32GeU { a, b, .. } => Op::BrI32LtU { a, b, target: 0 },
         Op::BrI32GeUImm { a, imm, .. } => Op::BrI32LtUImm { a, imm, target: 0 },
+        Op::BrI32AndNez { a, b, .. } => Op::BrI32AndEqz { a, b, target: 0 },
+        Op::BrI32AndEqz { a, b, .. } => Op::BrI32AndNez { a, b, target: 0 },
+        Op::BrI32AndImmNez { a, imm, .. } => Op::BrI32AndImmEqz { a, imm, target: 0 },
+        Op::BrI32AndImmEqz { a, imm, .. } => Op::BrI32AndImmNez { a, imm, target: 0 },
         Op::BrF32Eq { a, b, .. } => Op::BrF32Ne { a, b, target: 0 },
         Op::BrF32Ne { a, b, .. } => Op::BrF32Eq { a, b, target: 0 },
         Op::BrF32Lt { a, b, .. } => Op::BrF32NotLt { a, b, target: 0 },
@@ -179,8 +188,8 @@ pub fn negate_branch(op: Op) -> Option<Op> {
     })
 }
 
-/// The branch that tests `i32.eqz(c)` for a comparison `c` whose only reader is that
-/// `eqz`: the comparison's branch with the sense flipped (see [`fuse_compare`]).
+/// The branch that tests `i32.eqz(c)` for a comparison `c` (or bit test) whose only reader
+/// is that `eqz`: the comparison's branch with the sense flipped (see [`fuse_compare`]).
 pub fn fuse_eqz_compare(compare: Op, negate: bool) -> Option<Op> {
     fuse_compare(compare, !negate)
 }

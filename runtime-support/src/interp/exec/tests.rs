@@ -465,6 +465,75 @@ fn fused_compare_selects() {
     }
 }
 
+/// Branches on a bit test (`BrI32And*`): `br_if` and `if` on `i32.and` of two slots and of a
+/// slot and a constant, and on `i32.eqz` of it, each also with the tested value just loaded
+/// (the forwarded `*R` forms), against Rust's `&`.
+#[test]
+fn fused_bit_test_branches() {
+    let m = load(
+        r#"(module
+          (memory 1)
+          (func (export "nez") (param i32 i32) (result i32)
+            (block $b (br_if $b (i32.and (local.get 0) (local.get 1))) (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "eqz") (param i32 i32) (result i32)
+            (block $b (br_if $b (i32.eqz (i32.and (local.get 0) (local.get 1))))
+              (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "imm_if") (param i32) (result i32)
+            (if (result i32) (i32.and (local.get 0) (i32.const 0x8000))
+              (then (i32.const 1)) (else (i32.const 0))))
+          (func (export "imm_nez") (param i32) (result i32)
+            (block $b (br_if $b (i32.and (local.get 0) (i32.const 6))) (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "imm_eqz") (param i32) (result i32)
+            (block $b (br_if $b (i32.eqz (i32.and (local.get 0) (i32.const 6))))
+              (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "loaded_nez") (param i32 i32) (result i32)
+            (i32.store (i32.const 16) (local.get 0))
+            (block $b (br_if $b (i32.and (i32.load (i32.const 16)) (local.get 1)))
+              (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "loaded_eqz") (param i32 i32) (result i32)
+            (i32.store (i32.const 16) (local.get 0))
+            (block $b (br_if $b (i32.eqz (i32.and (local.get 1) (i32.load (i32.const 16)))))
+              (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "loaded_imm_nez") (param i32) (result i32)
+            (i32.store (i32.const 16) (local.get 0))
+            (block $b (br_if $b (i32.and (i32.load (i32.const 16)) (i32.const 0x80000001)))
+              (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "loaded_imm_eqz") (param i32) (result i32)
+            (i32.store (i32.const 16) (local.get 0))
+            (if (result i32) (i32.and (i32.load (i32.const 16)) (i32.const 0x70))
+              (then (i32.const 1)) (else (i32.const 0)))))"#,
+    );
+    for op in ["BrI32AndNez", "BrI32AndEqz", "BrI32AndImmNez", "BrI32AndImmEqz"] {
+        m.expect_op(op);
+    }
+    for op in ["BrI32AndNezR", "BrI32AndEqzR", "BrI32AndImmNezR", "BrI32AndImmEqzR"] {
+        m.expect_op(op);
+    }
+    let values = [0, 1, 2, 6, 0x70, 0x8000, -1, i32::MIN, 0x7fff_fffe];
+    for x in values {
+        for y in values {
+            let t = (x & y != 0) as i32;
+            assert_eq!(m.i32("nez", &[x, y]), t, "nez {x} {y}");
+            assert_eq!(m.i32("eqz", &[x, y]), 1 - t, "eqz {x} {y}");
+            assert_eq!(m.i32("loaded_nez", &[x, y]), t, "loaded_nez {x} {y}");
+            assert_eq!(m.i32("loaded_eqz", &[x, y]), 1 - t, "loaded_eqz {x} {y}");
+        }
+        assert_eq!(m.i32("imm_if", &[x]), (x & 0x8000 != 0) as i32, "imm_if {x}");
+        assert_eq!(m.i32("imm_nez", &[x]), (x & 6 != 0) as i32, "imm_nez {x}");
+        assert_eq!(m.i32("imm_eqz", &[x]), (x & 6 == 0) as i32, "imm_eqz {x}");
+        let want = (x & 0x8000_0001u32 as i32 != 0) as i32;
+        assert_eq!(m.i32("loaded_imm_nez", &[x]), want, "loaded_imm_nez {x}");
+        assert_eq!(m.i32("loaded_imm_eqz", &[x]), (x & 0x70 != 0) as i32, "loaded_imm_eqz {x}");
+    }
+}
+
 /// Loads from a computed address with the add fused in (`I32Load8UAdd`, `I32Load16UAdd`
 /// and their constant forms): the sum wraps at 2^32, the load zero-extends, and an access
 /// out of bounds traps with the load's wasm offset.

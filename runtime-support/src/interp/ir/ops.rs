@@ -68,6 +68,12 @@ macro_rules! for_each_op {
             br_i32_le_u_imm = BrI32LeUImm { a: Src, imm: i32, target: Target };
             br_i32_ge_s_imm = BrI32GeSImm { a: Src, imm: i32, target: Target };
             br_i32_ge_u_imm = BrI32GeUImm { a: Src, imm: i32, target: Target };
+            // Fused bit test and branch: jump to `target` when `a & b` (or `a & imm`) is non-zero
+            // (`nez`) or zero (`eqz`).
+            br_i32_and_nez = BrI32AndNez { a: Src, b: Src, target: Target };
+            br_i32_and_eqz = BrI32AndEqz { a: Src, b: Src, target: Target };
+            br_i32_and_imm_nez = BrI32AndImmNez { a: Src, imm: i32, target: Target };
+            br_i32_and_imm_eqz = BrI32AndImmEqz { a: Src, imm: i32, target: Target };
             // Fused float compare-and-branch: jump when the comparison holds (`Not*`: when it
             // does not, NaN operands included).
             br_f32_eq = BrF32Eq { a: Src, b: Src, target: Target };
@@ -316,6 +322,11 @@ macro_rules! for_each_op {
             br_i32_le_u_imm_r = BrI32LeUImmR { imm: i32, target: Target };
             br_i32_ge_s_imm_r = BrI32GeSImmR { imm: i32, target: Target };
             br_i32_ge_u_imm_r = BrI32GeUImmR { imm: i32, target: Target };
+            // Bit test and branch on `r & b` (or `r & imm`) being non-zero or zero.
+            br_i32_and_nez_r = BrI32AndNezR { b: Src, target: Target };
+            br_i32_and_eqz_r = BrI32AndEqzR { b: Src, target: Target };
+            br_i32_and_imm_nez_r = BrI32AndImmNezR { imm: i32, target: Target };
+            br_i32_and_imm_eqz_r = BrI32AndImmEqzR { imm: i32, target: Target };
             /// `t = i32.load(addr + offset); acc = acc + t` (i32, wrapping); traps as the load.
             i32_load_acc = I32LoadAcc { t: Slot16, addr: Slot16, acc: Slot16, offset: u32 };
             /// `t = i32.load(addr + offset); dst = t + imm` (i32, wrapping); traps as the load.

@@ -145,6 +145,8 @@ handler!(fn aux(pc, fp, mem, len, st, reg) = Aux { slot } {
 
 branch! {
     br_i32_eq = BrI32Eq, |x: u32, y: u32| x == y;
+    br_i32_and_nez = BrI32AndNez, |x: u32, y: u32| x & y != 0;
+    br_i32_and_eqz = BrI32AndEqz, |x: u32, y: u32| x & y == 0;
     br_i32_ne = BrI32Ne, |x: u32, y: u32| x != y;
     br_i32_lt_s = BrI32LtS, |x: i32, y: i32| x < y;
     br_i32_lt_u = BrI32LtU, |x: u32, y: u32| x < y;
@@ -167,6 +169,8 @@ branch_imm! {
     br_i32_le_u_imm = BrI32LeUImm, |x: u32, y: u32| x <= y;
     br_i32_ge_s_imm = BrI32GeSImm, |x: i32, y: i32| x >= y;
     br_i32_ge_u_imm = BrI32GeUImm, |x: u32, y: u32| x >= y;
+    br_i32_and_imm_nez = BrI32AndImmNez, |x: u32, y: u32| x & y != 0;
+    br_i32_and_imm_eqz = BrI32AndImmEqz, |x: u32, y: u32| x & y == 0;
 }
 
 branch! {

@@ -311,4 +311,8 @@ branch_r! {
     br_i32_le_u_imm_r = BrI32LeUImmR { imm: imm }, |x: u32, y| x <= y;
     br_i32_ge_s_imm_r = BrI32GeSImmR { imm: imm }, |x: i32, y| x >= y;
     br_i32_ge_u_imm_r = BrI32GeUImmR { imm: imm }, |x: u32, y| x >= y;
+    br_i32_and_nez_r = BrI32AndNezR { b: slot }, |x: u32, y| x & y != 0;
+    br_i32_and_eqz_r = BrI32AndEqzR { b: slot }, |x: u32, y| x & y == 0;
+    br_i32_and_imm_nez_r = BrI32AndImmNezR { imm: imm }, |x: u32, y| x & y != 0;
+    br_i32_and_imm_eqz_r = BrI32AndImmEqzR { imm: imm }, |x: u32, y| x & y == 0;
 }
