@@ -252,11 +252,17 @@ fn merge_pairs(code: &mut Vec<Op>, offsets: &mut Vec<u32>, merge: fn(Op, Op) -> 
     *offsets = out_offsets;
 }
 
-/// Whether `op` (an instruction that fusion may put second in a pair) can trap.
+/// Whether `op` (an instruction that fusion may put second in a pair) can trap (or, a
+/// call, throw or appear in a backtrace: the pair keeps the call's wasm offset).
 fn may_trap(op: Op) -> bool {
     matches!(
         op,
-        Op::I32Load { .. } | Op::I64Load { .. } | Op::I32Load8U { .. } | Op::I64Store { .. }
+        Op::I32Load { .. }
+            | Op::I64Load { .. }
+            | Op::I32Load8U { .. }
+            | Op::I64Store { .. }
+            | Op::Call { .. }
+            | Op::CallIndirect { .. }
     )
 }
 
@@ -350,7 +356,7 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
     })
 }
 
-/// Two copies, two constant adds (or one and a copy of its result), a shift and add (array
+/// Two copies, a copy and the call after it, two constant adds (or one and a copy of its result), a shift and add (array
 /// indexing), a shift and mask (a bit field), two shifts (a bit field or a sign extension),
 /// a mask and shift (a scaled index), an i32 or f64 load added to an accumulator, an i32
 /// load plus a constant, an f64 add/sub/mul whose result is stored, the copy of a single
@@ -359,6 +365,14 @@ fn fuse_pair(first: Op, second: Op) -> Option<Op> {
     Some(match (first, second) {
         (Op::Copy { dst: d1, src: s1 }, Op::Copy { dst: d2, src: s2 }) => {
             Op::Copy2 { d1: s16(d1)?, s1: s16(s1)?, d2: s16(d2)?, s2: s16(s2)? }
+        }
+        // The last argument copied into place and the call.
+        (Op::Copy { dst, src }, Op::Call { func, base }) => {
+            Op::CallCopy { func, base, dst: s16(dst)?, src: s16(src)? }
+        }
+        (Op::Copy { dst, src }, Op::CallIndirect { table, args, ty, base }) => {
+            let ty = u16::try_from(ty).ok()?;
+            Op::CallIndirectCopy { table, args, ty, base, dst: s16(dst)?, src: s16(src)? }
         }
         (Op::I32AddImm { dst: d1, a: a1, imm: i1 }, Op::I32AddImm { dst: d2, a: a2, imm: i2 }) => {
             Op::I32AddImm2 {

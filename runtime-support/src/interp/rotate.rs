@@ -74,6 +74,8 @@ pub(super) fn copyable(op: Op) -> bool {
             | Op::Select { .. }
             | Op::Aux { .. }
             | Op::Call { .. }
+            | Op::CallCopy { .. }
+            | Op::CallIndirectCopy { .. }
             | Op::CallImport { .. }
             | Op::CallIndirect { .. }
             | Op::ReturnCall { .. }

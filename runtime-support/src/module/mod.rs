@@ -326,6 +326,12 @@ impl ModuleInfo {
         self.dwarf.location(&self.wasm, wasm_offset)
     }
 
+    /// [`Self::shared_type_ids`] when they are interned already (always, once the module is
+    /// instantiated), without interning them: for fast paths that must not call out.
+    pub fn shared_type_ids_if_interned(&self) -> Option<&[VMSharedTypeId]> {
+        self.shared_type_ids.get().map(|ids| &**ids)
+    }
+
     /// The canonical id of every type of the type section, by type index
     /// ([`crate::vm::type_registry`]), interned on the first call, a recursion group at a
     /// time. A type names only types of its own group or of groups before it (validation),

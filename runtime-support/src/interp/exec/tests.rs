@@ -1469,6 +1469,9 @@ fn forwarded_operands() {
           (func (export "test") (param $x i32) (result i32)
             (if (result i32) (i32.eqz (i32.and (local.get $x) (i32.const 6)))
               (then (i32.const 1)) (else (i32.const 2))))
+          (func (export "sum_test") (param $x i32) (result i32)
+            (block $b (br_if $b (i32.add (local.get $x) (i32.const 1))) (return (i32.const 5)))
+            (i32.const 7))
           ;; The loop's first instruction reads `$x`, written just before the loop: as a
           ;; branch target it must read the slot (the register then holds `$t`).
           (func (export "loop_head") (param $n i32) (result i32) (local $x i32) (local $s i32) (local $t i32)
@@ -1520,6 +1523,7 @@ fn forwarded_operands() {
         let want = [10, 20, 30, 30][((x + 1) & 3) as usize];
         assert_eq!(m.i32("switch", &[x]), want, "switch {x}");
         assert_eq!(m.i32("test", &[x]), if x & 6 == 0 { 1 } else { 2 }, "test {x}");
+        assert_eq!(m.i32("sum_test", &[x - 4]), if x == 3 { 5 } else { 7 }, "sum_test {x}");
         assert_eq!(m.i32("jump", &[x]), if x & 1 == 1 { 10 } else { 30 }, "jump {x}");
     }
     for n in [1, 2, 5, 10] {
@@ -1635,10 +1639,11 @@ fn duplicated_dispatch() {
     }
 }
 
-/// `call_indirect`: its inline path (a translated callee of this instance with few locals)
-/// and its general one (first calls, more than 8 locals) give the same results, with the
-/// element index after `v128` arguments (two slots each), and every trap: out of bounds,
-/// null element, type mismatch, call stack exhausted.
+/// `call_indirect` (here `CallIndirectCopy`, the copy of its index merged in): its inline
+/// path (a translated callee of this instance with few locals) and its general one (first
+/// calls, more than 8 locals) give the same results, with the element index after `v128`
+/// arguments (two slots each), and every trap: out of bounds, null element, type mismatch,
+/// call stack exhausted.
 #[test]
 fn call_indirect_paths() {
     let m = load(
@@ -1664,6 +1669,8 @@ fn call_indirect_paths() {
             (call_indirect (type $f)
               (local.get $x) (v128.const i64x2 5 1000) (local.get $y) (local.get $e))))"#,
     );
+    // The last argument (the element index) is copied in by the call itself.
+    m.expect_op("CallIndirectCopy");
     for e in [0u64, 1] {
         for _ in 0..3 {
             assert_eq!(m.call("call", &[40, 2, e]).ok(), Some(1042), "element {e}");
@@ -1679,6 +1686,59 @@ fn call_indirect_paths() {
     assert_eq!(trap_of(4), TrapCode::UninitializedElement);
     assert_eq!(trap_of(5), TrapCode::UndefinedElement);
     assert_eq!(m.call("call", &[1, 2, 0]).ok(), Some(1003), "after the traps");
+}
+
+/// A `call` whose last argument is copied in by the call itself (`CallCopy`): its inline
+/// path, its general one (the first call translates the callee; a callee with more than 8
+/// locals), a trap out of recursion whose backtrace names the calls' wasm offsets, and an
+/// exception thrown by the callee and caught around the call (regions are found by the
+/// call's offset).
+#[test]
+fn calls_with_a_copied_argument() {
+    let m = load(
+        r#"(module
+          (tag $e (param i32))
+          (func $few (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1)))
+          (func $many (param i32 i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32 i32 i32)
+            (local.set 10 (local.get 1))
+            (i32.sub (local.get 0) (local.get 10)))
+          (func $deep (param i32 i32) (result i32)
+            (call $deep (i32.const 1) (local.get 1)))
+          (func $thrower (param i32 i32) (result i32) (throw $e (local.get 1)))
+          (func (export "few") (param i32 i32) (result i32)
+            (call $few (i32.mul (local.get 0) (i32.const 10)) (local.get 1)))
+          (func (export "many") (param i32 i32) (result i32)
+            (call $many (i32.mul (local.get 0) (i32.const 10)) (local.get 1)))
+          (func (export "deep") (param i32) (result i32)
+            (call $deep (i32.const 1) (local.get 0)))
+          (func (export "caught") (param i32) (result i32)
+            (block $h (result i32)
+              (try_table (catch $e $h)
+                (drop (call $thrower (i32.const 1) (local.get 0))))
+              (i32.const -1))))"#,
+    );
+    m.expect_op("CallCopy");
+    for (x, y) in [(4i32, 2i32), (0, 7), (-3, i32::MIN)] {
+        for _ in 0..3 {
+            let want = x.wrapping_mul(10).wrapping_sub(y);
+            assert_eq!(m.i32("few", &[x, y]), want, "few {x} {y}");
+            assert_eq!(m.i32("many", &[x, y]), want, "many {x} {y}");
+        }
+    }
+    let Err(crate::error::Unwind::Trap(t)) = m.call("deep", &[5]) else {
+        panic!("expected a trap")
+    };
+    assert_eq!(t.code(), crate::trap::TrapCode::CallStackExhausted);
+    // Every frame of the backtrace below the innermost is at a `call` (opcode 0x10).
+    let frames = t.backtrace();
+    assert!(frames.len() > 2, "{frames:?}");
+    for f in &frames[1..] {
+        let off = f.wasm_offset.expect("an offset");
+        assert_eq!(m.module.info.wasm[off as usize], 0x10, "offset {off:#x} is a call");
+    }
+    for v in [0, 9, -9] {
+        assert_eq!(m.i32("caught", &[v]), v, "caught {v}");
+    }
 }
 
 /// A bit field added to a base (`base + ((i >> 7) & 0xff) * 16`, as a bytecode interpreter

@@ -107,6 +107,13 @@ macro_rules! for_each_op {
             /// `base + args`. (16 bits hold any table index and argument slot count: the
             /// validator allows 100 tables and 1,000 parameters.)
             call_indirect = CallIndirect { table: u16, args: u16, ty: u32, base: Base };
+            /// `dst = src` (a copy into an argument slot, merged with the call after it),
+            /// then `Call`.
+            call_copy = CallCopy { func: u32, base: Base, dst: Slot16, src: Slot16 };
+            /// `dst = src`, then `CallIndirect` (as `CallCopy`; the type index in 16 bits).
+            call_indirect_copy = CallIndirectCopy {
+                table: u16, args: u16, ty: u16, base: Base, dst: Slot16, src: Slot16
+            };
             /// Extra operand of the preceding instruction.
             aux = Aux { slot: Src };
             /// `Copy { dst: 0, src }` then `Return`: the single result moved into slot 0.

@@ -127,9 +127,36 @@ unsafe fn push_frame_fast(
 }
 
 handler!(fn call(pc, fp, mem, len, st, reg) = Call { func, base } {
-    // SAFETY: `func` is a defined function of the current (interpreted) module, so it
-    // indexes the module's call targets, whose published `func` is its translation and
-    // `code` that translation's first instruction; `base` is a slot of the current frame.
+    // SAFETY: per the handler contract.
+    unsafe { call_defined(pc, fp, mem, len, st, func, base) }
+});
+
+handler!(fn call_copy(pc, fp, mem, len, st, reg) = CallCopy { func, base, dst, src } {
+    // SAFETY: per the handler contract; both slots lie in the frame.
+    unsafe {
+        set(fp, dst as Slot, get(fp, src as Slot));
+        call_defined(pc, fp, mem, len, st, func, base)
+    }
+});
+
+/// The `call` (or `call_copy`, after its copy) at `pc` of defined function `func` with its
+/// frame at slot `base`.
+///
+/// # Safety
+/// As a handler; `func` is a defined function of the current (interpreted) module, so it
+/// indexes the module's call targets, whose published `func` is its translation and `code`
+/// that translation's first instruction; `base` is a slot of the current frame.
+#[inline(always)]
+unsafe fn call_defined(
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: u64,
+    st: *mut State,
+    func: u32,
+    base: Slot,
+) -> Exit {
+    // SAFETY: per the contract.
     unsafe {
         let s = &mut *st;
         let t = &*s.cache.targets.add((func - s.cache.num_imported_funcs) as usize);
@@ -143,13 +170,14 @@ handler!(fn call(pc, fp, mem, len, st, reg) = Call { func, base } {
         }
         call_general(pc, fp, mem, len, st, 0)
     }
-});
+}
 
 /// A `call` of a defined function in every case: translates the callee on its first call,
 /// grows the frame stack, traps when the stack or the depth limit is exhausted.
 ///
 /// # Safety
-/// As the `call` handler, whose instruction is at `pc`.
+/// As the `call` handler, whose instruction (a `Call`, or a `CallCopy` whose copy is done)
+/// is at `pc`.
 #[inline(never)]
 unsafe fn call_general(
     pc: *const Instr,
@@ -161,7 +189,10 @@ unsafe fn call_general(
 ) -> Exit {
     // SAFETY: per the contract.
     unsafe {
-        let Op::Call { func, base } = (*pc).op else { std::hint::unreachable_unchecked() };
+        let (func, base) = match (*pc).op {
+            Op::Call { func, base } | Op::CallCopy { func, base, .. } => (func, base),
+            _ => std::hint::unreachable_unchecked(),
+        };
         let s = &mut *st;
         let slot = &*s.cache.funcs.add((func - s.cache.num_imported_funcs) as usize);
         let callee = translated(slot, pc, st, s.cache.inst, func);
@@ -186,8 +217,39 @@ handler!(fn call_import(pc, fp, mem, len, st, reg) = CallImport { func, base } {
 });
 
 handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, args, ty, base } {
-    // SAFETY: the current instance is live; `table` and `ty` are validated indices; the
-    // index slot lies in the frame; a non-null element of a funcref table points to a live
+    // SAFETY: per the handler contract.
+    unsafe { call_indirect_from(pc, fp, mem, len, st, table, args, ty, base) }
+});
+
+handler!(fn call_indirect_copy(pc, fp, mem, len, st, reg) = CallIndirectCopy { table, args, ty, base, dst, src } {
+    // SAFETY: per the handler contract; both slots lie in the frame.
+    unsafe {
+        set(fp, dst as Slot, get(fp, src as Slot));
+        call_indirect_from(pc, fp, mem, len, st, table, args, ty as u32, base)
+    }
+});
+
+/// The `call_indirect` (or `call_indirect_copy`, after its copy) at `pc` through `table`
+/// expecting type `ty`, with `args` argument slots from `base` and the element index after
+/// them.
+///
+/// # Safety
+/// As a handler; the current instance is live; `table` and `ty` are validated indices; the
+/// index slot lies in the frame.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn call_indirect_from(
+    pc: *const Instr,
+    fp: *mut u64,
+    mem: *mut u8,
+    len: u64,
+    st: *mut State,
+    table: u16,
+    args: u16,
+    ty: u32,
+    base: Slot,
+) -> Exit {
+    // SAFETY: per the contract; a non-null element of a funcref table points to a live
     // funcref, whose context is an `InterpFuncContext` when its array-call entry is the
     // interpreter's; a function of the current instance indexes its call targets, whose
     // published `func` is its translation.
@@ -198,12 +260,13 @@ handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, arg
         // this instance, entered as `call` enters one. Everything else (traps, other
         // instances, host functions, first calls) in `call_indirect_general`, a sibling call.
         let index = get(fp, base + args as Slot) as u32 as usize;
-        if let Ok(fr) = table_element(inst, table as u32, ty, index)
+        if let Some(fr) = table_element_exact(inst, table as u32, ty, index)
             && is_interp(fr.array_call)
         {
             let ctx = &*(fr.vmctx as *const InterpFuncContext);
             if ctx.instance == s.cache.inst {
-                let t = &*s.cache.targets.add((ctx.func_index - s.cache.num_imported_funcs) as usize);
+                let t =
+                    &*s.cache.targets.add((ctx.func_index - s.cache.num_imported_funcs) as usize);
                 let callee = t.func.load(Ordering::Acquire);
                 if !callee.is_null() {
                     let new_fp = fp.add(base as usize);
@@ -215,13 +278,14 @@ handler!(fn call_indirect(pc, fp, mem, len, st, reg) = CallIndirect { table, arg
         }
         call_indirect_general(pc, fp, mem, len, st, 0)
     }
-});
+}
 
 /// A `call_indirect` in every case: the element's checks ([`table_funcref`]), then
 /// [`call_any`] and [`resume`].
 ///
 /// # Safety
-/// As the `call_indirect` handler, whose instruction is at `pc`.
+/// As the `call_indirect` handler, whose instruction (a `CallIndirect`, or a
+/// `CallIndirectCopy` whose copy is done) is at `pc`.
 #[inline(never)]
 unsafe fn call_indirect_general(
     pc: *const Instr,
@@ -234,8 +298,10 @@ unsafe fn call_indirect_general(
     // SAFETY: per the contract; the current instance is live and `ty` a validated type
     // index; the element passed `table_funcref`'s checks.
     unsafe {
-        let Op::CallIndirect { table, args, ty, base } = (*pc).op else {
-            std::hint::unreachable_unchecked()
+        let (table, args, ty, base) = match (*pc).op {
+            Op::CallIndirect { table, args, ty, base } => (table, args, ty, base),
+            Op::CallIndirectCopy { table, args, ty, base, .. } => (table, args, ty as u32, base),
+            _ => std::hint::unreachable_unchecked(),
         };
         let inst = &*(*st).cache.inst;
         let fty = &inst.module.info.types[ty as usize];
@@ -667,6 +733,36 @@ unsafe fn table_funcref(
                 None
             }
         }
+    }
+}
+
+/// Element `index` of funcref table `table` of `inst` when it is a function of exactly type
+/// `ty` (the common case of `call_indirect`); `None` for everything else (out of bounds,
+/// null, a subtype, a mismatch), which [`table_element`] then sorts out. Calls nothing, so
+/// that the handler's fast path needs no stack frame of its own.
+///
+/// # Safety
+/// As [`table_element`].
+#[inline(always)]
+unsafe fn table_element_exact(
+    inst: &InstanceData,
+    table: u32,
+    ty: u32,
+    index: usize,
+) -> Option<&'static VMFuncRef> {
+    // SAFETY: per the contract.
+    unsafe {
+        let def = inst.tables.get_unchecked(table as usize).def;
+        if index >= (*def).current_elements {
+            return None;
+        }
+        let raw = *(*def).base.add(index);
+        if raw == 0 {
+            return None;
+        }
+        let fr = &*(raw as *const VMFuncRef);
+        let ids = inst.module.info.shared_type_ids_if_interned()?;
+        (fr.type_id == *ids.get_unchecked(ty as usize)).then_some(fr)
     }
 }
 
