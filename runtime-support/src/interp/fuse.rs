@@ -91,11 +91,11 @@ pub fn fuse_compare(op: Op, negate: bool) -> Option<Op> {
 }
 
 /// The `select` of slot `a` or `b` into `dst` fused with the i32 comparison `compare` that
-/// computed its condition (or the `and` of a bit mask, whose result is the condition as a
-/// whole, not only its low bit: `select` tests for non-zero): `None` if `compare` is neither, or a slot the fused
-/// form keeps in 16 bits does not fit. Comparisons without a form of their own select with
-/// `a` and `b` swapped (`x >= y ? a : b` is `x < y ? b : a`) or their operands mirrored
-/// (`x > y` is `y < x`).
+/// computed its condition (or the `and` of a bit mask, whose whole result is the condition:
+/// `select` tests for non-zero): `None` if `compare` is neither, or a slot the fused form
+/// keeps in 16 bits does not fit. Comparisons without a form of their own select with `a`
+/// and `b` swapped (`x >= y ? a : b` is `x < y ? b : a`) or their operands mirrored (`x > y`
+/// is `y < x`).
 pub fn fuse_select(compare: Op, dst: Slot, a: Slot, b: Slot) -> Option<Op> {
     let (a, b) = (s16(a)?, s16(b)?);
     let (c, d) = (b, a); // swapped
@@ -356,7 +356,8 @@ fn fuse_load_branch(first: Op, second: Op) -> Option<Op> {
     })
 }
 
-/// Two copies, a copy and the call after it, two constant adds (or one and a copy of its result), a shift and add (array
+/// Two copies, a copy and the call after it, two constant adds (or one and a copy of its
+/// result), a shift and add (array
 /// indexing), a shift and mask (a bit field), two shifts (a bit field or a sign extension),
 /// a mask and shift (a scaled index), an i32 or f64 load added to an accumulator, an i32
 /// load plus a constant, an f64 add/sub/mul whose result is stored, the copy of a single

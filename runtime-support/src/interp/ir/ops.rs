@@ -524,12 +524,24 @@ macro_rules! for_each_op {
             select_i32_lt_s = SelectI32LtS { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
             select_i32_lt_u = SelectI32LtU { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
             select_i32_and = SelectI32And { dst: Dst, a: Slot16, b: Slot16, x: Slot16, y: Slot16 };
-            select_i32_and_imm = SelectI32AndImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
-            select_i32_eq_imm = SelectI32EqImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
-            select_i32_lt_s_imm = SelectI32LtSImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
-            select_i32_gt_s_imm = SelectI32GtSImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
-            select_i32_lt_u_imm = SelectI32LtUImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
-            select_i32_gt_u_imm = SelectI32GtUImm { dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32 };
+            select_i32_and_imm = SelectI32AndImm {
+                dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32
+            };
+            select_i32_eq_imm = SelectI32EqImm {
+                dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32
+            };
+            select_i32_lt_s_imm = SelectI32LtSImm {
+                dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32
+            };
+            select_i32_gt_s_imm = SelectI32GtSImm {
+                dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32
+            };
+            select_i32_lt_u_imm = SelectI32LtUImm {
+                dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32
+            };
+            select_i32_gt_u_imm = SelectI32GtUImm {
+                dst: Dst, a: Slot16, b: Slot16, x: Slot16, imm: i32
+            };
 
             // ---- variables and references ----
             global_get = GlobalGet { dst: Out, global: u32 };

@@ -145,8 +145,6 @@ handler!(fn aux(pc, fp, mem, len, st, reg) = Aux { slot } {
 
 branch! {
     br_i32_eq = BrI32Eq, |x: u32, y: u32| x == y;
-    br_i32_and_nez = BrI32AndNez, |x: u32, y: u32| x & y != 0;
-    br_i32_and_eqz = BrI32AndEqz, |x: u32, y: u32| x & y == 0;
     br_i32_ne = BrI32Ne, |x: u32, y: u32| x != y;
     br_i32_lt_s = BrI32LtS, |x: i32, y: i32| x < y;
     br_i32_lt_u = BrI32LtU, |x: u32, y: u32| x < y;
@@ -156,6 +154,8 @@ branch! {
     br_i32_le_u = BrI32LeU, |x: u32, y: u32| x <= y;
     br_i32_ge_s = BrI32GeS, |x: i32, y: i32| x >= y;
     br_i32_ge_u = BrI32GeU, |x: u32, y: u32| x >= y;
+    br_i32_and_nez = BrI32AndNez, |x: u32, y: u32| x & y != 0;
+    br_i32_and_eqz = BrI32AndEqz, |x: u32, y: u32| x & y == 0;
 }
 
 branch_imm! {
