@@ -736,6 +736,32 @@ unsafe fn table_funcref(
     }
 }
 
+/// Element `index` of funcref table `table` of `inst`, or the trap of reading it (out of
+/// bounds, null). Calls nothing.
+///
+/// # Safety
+/// As [`table_element`].
+#[inline(always)]
+unsafe fn funcref_at(
+    inst: &InstanceData,
+    table: u32,
+    index: usize,
+) -> Result<&'static VMFuncRef, TrapCode> {
+    // SAFETY: per the contract, `table` is a validated table index of the instance, whose
+    // definition is live; `index` is checked against its current length.
+    unsafe {
+        let def = inst.tables.get_unchecked(table as usize).def;
+        if index >= (*def).current_elements {
+            return Err(TrapCode::UndefinedElement);
+        }
+        let raw = *(*def).base.add(index);
+        if raw == 0 {
+            return Err(TrapCode::UninitializedElement);
+        }
+        Ok(&*(raw as *const VMFuncRef))
+    }
+}
+
 /// Element `index` of funcref table `table` of `inst` when it is a function of exactly type
 /// `ty` (the common case of `call_indirect`); `None` for everything else (out of bounds,
 /// null, a subtype, a mismatch), which [`table_element`] then sorts out. Calls nothing, so
@@ -750,17 +776,9 @@ unsafe fn table_element_exact(
     ty: u32,
     index: usize,
 ) -> Option<&'static VMFuncRef> {
-    // SAFETY: per the contract.
+    // SAFETY: per the contract; `ty` is a validated type index, so it indexes the ids.
     unsafe {
-        let def = inst.tables.get_unchecked(table as usize).def;
-        if index >= (*def).current_elements {
-            return None;
-        }
-        let raw = *(*def).base.add(index);
-        if raw == 0 {
-            return None;
-        }
-        let fr = &*(raw as *const VMFuncRef);
+        let fr = funcref_at(inst, table, index).ok()?;
         let ids = inst.module.info.shared_type_ids_if_interned()?;
         (fr.type_id == *ids.get_unchecked(ty as usize)).then_some(fr)
     }
@@ -781,23 +799,13 @@ unsafe fn table_element(
     index: usize,
 ) -> Result<&'static VMFuncRef, TrapCode> {
     // SAFETY: per the contract.
-    unsafe {
-        let def = inst.tables[table as usize].def;
-        if index >= (*def).current_elements {
-            return Err(TrapCode::UndefinedElement);
-        }
-        let raw = *(*def).base.add(index);
-        if raw == 0 {
-            return Err(TrapCode::UninitializedElement);
-        }
-        let fr = &*(raw as *const VMFuncRef);
-        let expected = inst.type_id(ty);
-        // Equal ids are the common case; a declared subtype is the rare one.
-        if fr.type_id == expected || crate::vm::type_registry::is_subtype(fr.type_id, expected) {
-            Ok(fr)
-        } else {
-            Err(TrapCode::IndirectCallTypeMismatch)
-        }
+    let fr = unsafe { funcref_at(inst, table, index) }?;
+    let expected = inst.type_id(ty);
+    // Equal ids are the common case; a declared subtype is the rare one.
+    if fr.type_id == expected || crate::vm::type_registry::is_subtype(fr.type_id, expected) {
+        Ok(fr)
+    } else {
+        Err(TrapCode::IndirectCallTypeMismatch)
     }
 }
 
