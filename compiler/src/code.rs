@@ -26,8 +26,14 @@ pub struct CompiledFunction {
     pub func_index: u32,
     /// The machine code.
     pub code: Vec<u8>,
-    /// Required alignment of the code's start, in bytes.
+    /// Preferred alignment of the code's start, in bytes (at least `required_alignment`).
     pub alignment: u32,
+    /// Alignment the code requires (that of its constants), in bytes.
+    pub required_alignment: u32,
+    /// The header and latch blocks of its innermost loops, as code ranges `[start, end)`,
+    /// which the linker keeps within 64-byte lines where it can
+    /// ([`crate::loop_layout`]).
+    pub loop_blocks: Vec<(u32, u32)>,
     /// Places to patch with the address of another function of the module.
     pub relocations: Vec<Relocation>,
     /// Instructions that may trap, sorted by offset.

@@ -129,7 +129,13 @@ pub(crate) fn finish(
     ctx.compile(isa, &mut ControlPlane::default()).map_err(|e| {
         error(format!("function {func_index}: code generation failed: {:?}", e.inner))
     })?;
-    let buffer = &ctx.compiled_code().expect("just compiled").buffer;
+    let compiled = ctx.compiled_code().expect("just compiled");
+    let buffer = &compiled.buffer;
+    let loop_blocks = crate::loop_layout::loop_blocks(
+        &compiled.bb_starts,
+        &compiled.bb_edges,
+        buffer.data().len() as u32,
+    );
     let func: &Function = &ctx.func;
 
     let mut relocations = Vec::new();
@@ -202,6 +208,8 @@ pub(crate) fn finish(
         // loops sit across fetch and uop-cache boundaries, which moves run times by several
         // percent from one build to the next when only the minimum is kept.
         alignment: buffer.alignment.max(isa.function_alignment().preferred),
+        required_alignment: buffer.alignment,
+        loop_blocks,
         relocations,
         trap_sites,
         address_map,

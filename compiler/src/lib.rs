@@ -135,6 +135,7 @@ pub mod artifact;
 mod code;
 mod compile;
 mod link;
+mod loop_layout;
 pub mod memory_image;
 pub mod object;
 mod settings;

@@ -6,6 +6,7 @@
 //! placement, which every page size satisfies).
 
 use crate::code::{CompiledCode, CompiledFunction, RelocKind, RelocTarget, Relocation};
+use crate::loop_layout;
 use crate::settings::error;
 use crate::trampoline::{Trampolines, wasm_to_array_type};
 use kiln_runtime_support::CompileError;
@@ -35,7 +36,12 @@ pub fn link(
                  kind: CodeKind,
                  image: &mut CodeImage|
      -> Result<u32, CompileError> {
-        let start = image.text.len().next_multiple_of(f.alignment.max(FUNCTION_ALIGN) as usize);
+        let start = loop_layout::start(
+            image.text.len(),
+            f.required_alignment.max(FUNCTION_ALIGN),
+            f.alignment,
+            &f.loop_blocks,
+        );
         image.text.resize(start, 0);
         image.text.extend_from_slice(&f.code);
         push_tables(image, kind, start as u32, f)?;

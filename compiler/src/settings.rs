@@ -16,7 +16,10 @@ use target_lexicon::{Architecture, Triple};
 /// Revision 2: alias regions for heap, VMContext, table and global accesses; the memory
 /// base is a hoistable invariant load in guard-page mode; functions start at the target's
 /// preferred alignment.
-const CODEGEN_REVISION: u32 = 2;
+///
+/// Revision 3: functions with loops start where their innermost loops' header and latch
+/// blocks stay within 64-byte lines (`loop_layout`).
+const CODEGEN_REVISION: u32 = 3;
 
 /// How compiled loads and stores stay inside linear memory (DESIGN.md principle 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -166,6 +169,8 @@ impl CompilerSettings {
         set(&mut flags, "enable_probestack", "false")?;
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
         set(&mut flags, "unwind_info", "false")?;
+        // Block offsets and edges of the machine code, to find loops (`loop_layout`).
+        set(&mut flags, "machine_code_cfg_info", "true")?;
         // Not PIC in Cranelift's sense (no GOT): every symbol compiled code refers to is
         // colocated code of the same module, reached PC-relatively (`call rel32`, `lea
         // [rip+rel32]`, `bl`, `adrp`+`add`), so the code is position-independent anyway.
