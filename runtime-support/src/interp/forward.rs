@@ -118,6 +118,10 @@ fn forwarded(op: Op, d: Slot) -> Option<Op> {
         Op::I32Sub { dst, a, b } if b == d => Op::I32RsubR { dst, a },
         Op::I32DivU { dst, a, b } if a == d => Op::I32DivUR { dst, b },
         Op::I32RemU { dst, a, b } if a == d => Op::I32RemUR { dst, b },
+        Op::I32DivUConst { dst, a, m, shift } if a == d => Op::I32DivUConstR { dst, m, shift },
+        Op::I32RemUConst { dst, a, m, d: divisor, shift } if a as Slot == d => {
+            Op::I32RemUConstR { dst, m, d: divisor, shift }
+        }
         Op::I64ExtendI32U { dst, src } if src == d => Op::I64ExtendI32UR { dst },
         Op::I64Eqz { dst, src } if src == d => Op::I64EqzR { dst },
         Op::F32ConvertI32S { dst, src } if src == d => Op::F32ConvertI32SR { dst },

@@ -8,6 +8,7 @@
 //! frames on one preallocated value stack per store, so calls allocate nothing and deep
 //! recursion ends in `call stack exhausted` rather than a native stack overflow.
 
+mod const_divisor;
 mod exec;
 mod forward;
 mod fuse;

@@ -1908,3 +1908,62 @@ fn subtractions_from_constants_and_shift_pairs() {
         assert_eq!(m.i32("ufield", &[x]), ((x as u32) << 4 >> 28) as i32, "ufield {x}");
     }
 }
+
+/// `i32.div_u` and `i32.rem_u` by constants run as multiplies (`I32DivUConst`,
+/// `I32RemUConst` and their forwarded forms), with the division's results for edge and
+/// pseudo-random dividends and divisors from 1 to the largest; a divisor of 0 stays a
+/// division that traps, and a constant dividend (both operands constant) is left alone.
+#[test]
+fn division_by_constants() {
+    let divisors = [1u32, 2, 3, 6, 7, 10, 60, 641, 2001, 65_535, 86_400, 1 << 31, u32::MAX];
+    let funcs: String = divisors
+        .iter()
+        .map(|d| {
+            let d = *d as i32;
+            format!(
+                r#"(func (export "div{d}") (param $x i32) (result i32)
+                     (i32.div_u (local.get $x) (i32.const {d})))
+                   (func (export "rem{d}") (param $x i32) (result i32)
+                     (i32.rem_u (local.get $x) (i32.const {d})))
+                   (func (export "div_r{d}") (param $x i32) (result i32)
+                     (i32.div_u (i32.xor (local.get $x) (i32.const 0x5a5a)) (i32.const {d})))
+                   (func (export "rem_r{d}") (param $x i32) (result i32)
+                     (local $t i32)
+                     (local.set $t (i32.rem_u (i32.xor (local.get $x) (i32.const 0x5a5a))
+                                              (i32.const {d})))
+                     (local.get $t))"#
+            )
+        })
+        .collect();
+    let m = load(&format!(
+        r#"(module {funcs}
+          (func (export "by_zero") (param $x i32) (result i32)
+            (i32.rem_u (local.get $x) (i32.const 0)))
+          (func (export "constant") (result i32)
+            (i32.div_u (i32.const 100) (i32.const 7))))"#
+    ));
+    for op in ["I32DivUConst", "I32RemUConst", "I32DivUConstR", "I32RemUConstR", "I32RemU"] {
+        m.expect_op(op);
+    }
+    let mut seed = 0x2545_f491_u32;
+    let mut xs = vec![0u32, 1, 5, 9, 10, 11, 0x7fff_ffff, 0x8000_0000, u32::MAX - 1, u32::MAX];
+    for _ in 0..40 {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        xs.push(seed);
+    }
+    for d in divisors {
+        let name = |f: &str| format!("{f}{}", d as i32);
+        for &x in &xs {
+            let y = x ^ 0x5a5a;
+            assert_eq!(m.i32(&name("div"), &[x as i32]) as u32, x / d, "{x} / {d}");
+            assert_eq!(m.i32(&name("rem"), &[x as i32]) as u32, x % d, "{x} % {d}");
+            assert_eq!(m.i32(&name("div_r"), &[x as i32]) as u32, y / d, "{y} / {d}");
+            assert_eq!(m.i32(&name("rem_r"), &[x as i32]) as u32, y % d, "{y} % {d}");
+        }
+    }
+    let trap = m.call("by_zero", &[5]).expect_err("traps");
+    assert!(format!("{trap:?}").contains("IntegerDivideByZero"), "{trap:?}");
+    assert_eq!(m.i32("constant", &[]), 14);
+}

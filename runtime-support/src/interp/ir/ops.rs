@@ -299,6 +299,10 @@ macro_rules! for_each_op {
             i32_div_u_r = I32DivUR { dst: Out, b: Src };
             /// `dst = r rem_u b` (i32), trapping on a zero divisor.
             i32_rem_u_r = I32RemUR { dst: Out, b: Src };
+            /// `dst = r div_u d` (i32) for a constant `d`, as `i32_div_u_const`.
+            i32_div_u_const_r = I32DivUConstR { dst: Out, m: u32, shift: u8 };
+            /// `dst = r rem_u d` (i32) for a constant `d`, as `i32_rem_u_const`.
+            i32_rem_u_const_r = I32RemUConstR { dst: Out16, m: u32, d: u32, shift: u8 };
             /// `dst = i64.extend_i32_u(r)`.
             i64_extend_i32_u_r = I64ExtendI32UR { dst: Out };
             /// `dst = i64.eqz(r)`.
@@ -798,6 +802,12 @@ macro_rules! for_each_op {
             i32_shr_u_imm = I32ShrUImm { dst: Out, a: Src, imm: i32 };
             /// Rotate left by a constant (`rotr` by `c` becomes `rotl` by `32 - c`).
             i32_rotl_imm = I32RotlImm { dst: Out, a: Src, imm: i32 };
+            /// `dst = a div_u d` (i32) for a constant `d` other than 0, as a multiply:
+            /// `(m, shift)` is [`const_divisor::magic`](crate::interp::const_divisor::magic)`(d)`.
+            i32_div_u_const = I32DivUConst { dst: Out, a: Src, m: u32, shift: u8 };
+            /// `dst = a rem_u d` (i32) for a constant `d` other than 0: `a - (a div_u d) * d`,
+            /// the quotient as in `i32_div_u_const` (16-bit slots).
+            i32_rem_u_const = I32RemUConst { dst: Out16, a: Slot16, m: u32, d: u32, shift: u8 };
 
             // ---- i64 ----
             i64_eqz = I64Eqz { dst: Out, src: Src };

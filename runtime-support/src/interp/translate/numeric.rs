@@ -9,6 +9,7 @@
 
 use super::Translator;
 use super::stack::Entry;
+use crate::interp::const_divisor;
 use crate::interp::ir::{Op, Slot};
 
 impl Translator<'_> {
@@ -52,6 +53,42 @@ impl Translator<'_> {
             }
             None => self.binop(make),
         }
+    }
+
+    /// `i32.div_u` (`rem` false) or `i32.rem_u`: by a constant other than 0, the multiply
+    /// of [`crate::interp::const_divisor`] (`I32DivUConst`, or `I32RemUConst` when its slots
+    /// fit 16 bits); else the division instruction.
+    pub(super) fn div_rem_u32(&mut self, rem: bool) {
+        let t = self.top();
+        if let (ea, Entry::Const(c)) = (self.stack[t - 1], self.stack[t])
+            && !matches!(ea, Entry::Const(_))
+            && c as u32 != 0
+        {
+            let a = self.slot(t - 1);
+            let dst = self.own(t - 1);
+            let (m, shift) = const_divisor::magic(c as u32);
+            match (rem, u16::try_from(dst), u16::try_from(a)) {
+                (false, ..) => {
+                    self.pop();
+                    self.stack[t - 1] = Entry::Temp;
+                    self.emit_result(Op::I32DivUConst { dst, a, m, shift });
+                    return;
+                }
+                // Its 16-bit result is no `Dst` a `local.set` could retarget: not a result.
+                (true, Ok(dst), Ok(a)) => {
+                    self.pop();
+                    self.stack[t - 1] = Entry::Temp;
+                    self.emit(Op::I32RemUConst { dst, a, m, d: c as u32, shift });
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.binop(if rem {
+            |dst, a, b| Op::I32RemU { dst, a, b }
+        } else {
+            |dst, a, b| Op::I32DivU { dst, a, b }
+        });
     }
 
     /// A rotate of `bits`-bit values: by a constant amount it becomes `imm` (a left rotate by

@@ -538,6 +538,16 @@ impl<'a> VisitOperator<'a> for Translator<'_> {
         visit_i64_shr_u => I64ShrU, I64ShrUImm, commutes: false;
     }
 
+    fn visit_i32_div_u(&mut self) -> Self::Output {
+        self.div_rem_u32(false);
+        Ok(())
+    }
+
+    fn visit_i32_rem_u(&mut self) -> Self::Output {
+        self.div_rem_u32(true);
+        Ok(())
+    }
+
     rotate! {
         visit_i32_rotl => I32Rotl, I32RotlImm, 32, right: false;
         visit_i32_rotr => I32Rotr, I32RotlImm, 32, right: true;
@@ -547,9 +557,7 @@ impl<'a> VisitOperator<'a> for Translator<'_> {
 
     binary! {
         visit_i32_div_s => I32DivS,
-        visit_i32_div_u => I32DivU,
         visit_i32_rem_s => I32RemS,
-        visit_i32_rem_u => I32RemU,
         visit_i64_div_s => I64DivS,
         visit_i64_div_u => I64DivU,
         visit_i64_rem_s => I64RemS,

@@ -130,6 +130,25 @@ binary_r_try! {
     i32_rem_u_r = I32RemUR, |a, b: u32| a.checked_rem(b).ok_or(TrapCode::IntegerDivideByZero);
 }
 
+handler!(fn i32_div_u_const_r(pc, fp, mem, len, st, reg) = I32DivUConstR { dst, m, shift } {
+    // SAFETY: `dst` lies inside the frame.
+    unsafe {
+        let r = const_divisor::quotient(reg as u32, m, shift) as u64;
+        set(fp, dst, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
+    }
+});
+
+handler!(fn i32_rem_u_const_r(pc, fp, mem, len, st, reg) = I32RemUConstR { dst, m, d, shift } {
+    // SAFETY: `dst` lies inside the frame.
+    unsafe {
+        let x = reg as u32;
+        let r = x.wrapping_sub(const_divisor::quotient(x, m, shift).wrapping_mul(d)) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
+    }
+});
+
 /// Operations of `reg` alone: `dst = f(reg)`, passed on as the result type's
 /// [`Bits::forward`] says.
 macro_rules! unary_r {

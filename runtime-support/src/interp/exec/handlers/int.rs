@@ -133,6 +133,25 @@ binary_imm! {
     i64_rotl_imm = I64RotlImm, |x: u64, y: u64| x.rotate_left(y as u32);
 }
 
+handler!(fn i32_div_u_const(pc, fp, mem, len, st, reg) = I32DivUConst { dst, a, m, shift } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        let r = const_divisor::quotient(get(fp, a) as u32, m, shift) as u64;
+        set(fp, dst, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
+    }
+});
+
+handler!(fn i32_rem_u_const(pc, fp, mem, len, st, reg) = I32RemUConst { dst, a, m, d, shift } {
+    // SAFETY: as in `unary!`.
+    unsafe {
+        let x = get(fp, a as Slot) as u32;
+        let r = x.wrapping_sub(const_divisor::quotient(x, m, shift).wrapping_mul(d)) as u64;
+        set(fp, dst as Slot, r);
+        dispatch(pc.add(1), fp, mem, len, st, r)
+    }
+});
+
 handler!(fn i32_add_imm2(pc, fp, mem, len, st, reg) = I32AddImm2 { d1, a1, i1, d2, a2, i2 } {
     // SAFETY: as in `unary!`.
     unsafe {

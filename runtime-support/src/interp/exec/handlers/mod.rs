@@ -10,6 +10,7 @@ use super::super::ir::{Instr, Op, Slot};
 use super::backtrace::trap;
 use super::dispatch::{Exit, dispatch, dispatch_with};
 use super::state::State;
+use crate::interp::const_divisor;
 use crate::trap::TrapCode;
 
 /// Defines handler `$name` for `Op::$var`, binding its fields and naming the hot state.
