@@ -74,7 +74,8 @@ impl Translator<'_> {
                     self.emit_result(Op::I32DivUConst { dst, a, m, shift });
                     return;
                 }
-                // Its 16-bit result is no `Dst` a `local.set` could retarget: not a result.
+                // `emit`, not `emit_result`: a 16-bit `dst` is no `Dst` that a following
+                // `local.set` could retarget.
                 (true, Ok(dst), Ok(a)) => {
                     self.pop();
                     self.stack[t - 1] = Entry::Temp;
