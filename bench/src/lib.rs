@@ -17,7 +17,7 @@ mod wasmi_process;
 mod wasmi_runner;
 mod wasmtime_runner;
 pub use in_turn::in_turn;
-pub use timing::{Runner, Timing, Workload, time};
+pub use timing::{Runner, Timing, WARM_UP, Workload, time, time_interleaved};
 pub use wasmi_process::{time_in_wasmi_process, wasmi_kernel_exe};
 pub use wasmi_runner::WasmiRunner;
 pub use wasmtime_runner::WasmtimeRunner;

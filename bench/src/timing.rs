@@ -41,29 +41,79 @@ pub struct Timing {
     pub result: i32,
 }
 
-/// Calls the workload once untimed (warm-up, result check), then takes `samples` timed
-/// samples of `w.iters` calls each.
-///
-/// # Errors
-/// When a call fails, or returns different checksums on different calls.
-pub fn time(runner: &mut dyn Runner, w: &Workload, samples: usize) -> Result<Timing, String> {
+/// How long a workload is called untimed before its samples are taken. On the VMs here a
+/// core that was idle runs slower for a few hundred milliseconds: samples taken at once
+/// after compiling read up to 1.9x the steady time (the utf8 SIMD kernel compiled by Kiln:
+/// 12-16 ms a call averaged over its first 40 calls, 11.8 ms after them).
+pub const WARM_UP: Duration = Duration::from_millis(300);
+
+/// Calls the workload untimed for at least [`WARM_UP`] (at least once); its checksum.
+fn warm_up(runner: &mut dyn Runner, w: &Workload) -> Result<i32, String> {
+    let started = Instant::now();
     let result = runner.call(w.arg)?;
-    let mut per_call = Vec::with_capacity(samples);
-    for _ in 0..samples.max(1) {
-        let start = Instant::now();
-        for _ in 0..w.iters {
-            let r = std::hint::black_box(runner.call(std::hint::black_box(w.arg))?);
-            if r != result {
-                return Err(format!("{}: returned {r} after {result}", w.name));
-            }
-        }
-        per_call.push(start.elapsed() / w.iters.max(1));
+    while started.elapsed() < WARM_UP {
+        check(w, runner.call(w.arg)?, result)?;
     }
+    Ok(result)
+}
+
+fn check(w: &Workload, r: i32, result: i32) -> Result<(), String> {
+    if r == result { Ok(()) } else { Err(format!("{}: returned {r} after {result}", w.name)) }
+}
+
+/// One timed sample: `w.iters` calls, the time per call.
+fn sample(runner: &mut dyn Runner, w: &Workload, result: i32) -> Result<Duration, String> {
+    let start = Instant::now();
+    for _ in 0..w.iters {
+        let r = std::hint::black_box(runner.call(std::hint::black_box(w.arg))?);
+        check(w, r, result)?;
+    }
+    Ok(start.elapsed() / w.iters.max(1))
+}
+
+fn summary(mut per_call: Vec<Duration>, result: i32) -> Timing {
     per_call.sort();
-    Ok(Timing {
+    Timing {
         median: per_call[per_call.len() / 2],
         min: per_call[0],
         max: per_call[per_call.len() - 1],
         result,
-    })
+    }
+}
+
+/// Warms the workload up ([`WARM_UP`]), then takes `samples` timed samples of `w.iters`
+/// calls each.
+///
+/// # Errors
+/// When a call fails, or returns different checksums on different calls.
+pub fn time(runner: &mut dyn Runner, w: &Workload, samples: usize) -> Result<Timing, String> {
+    let result = warm_up(runner, w)?;
+    let per_call =
+        (0..samples.max(1)).map(|_| sample(runner, w, result)).collect::<Result<_, _>>()?;
+    Ok(summary(per_call, result))
+}
+
+/// [`time`] for several engines side by side: each is warmed up, then the samples are taken
+/// in rounds, one per engine in turn, so that a slow spell of the machine (seconds long on
+/// these VMs, up to 1.4x) falls on every engine alike instead of on whichever engine's
+/// samples it met.
+///
+/// # Errors
+/// As [`time`]; the engine's index names it.
+pub fn time_interleaved(
+    runners: &mut [&mut dyn Runner],
+    w: &Workload,
+    samples: usize,
+) -> Result<Vec<Timing>, (usize, String)> {
+    let mut results = Vec::with_capacity(runners.len());
+    for (i, r) in runners.iter_mut().enumerate() {
+        results.push(warm_up(*r, w).map_err(|e| (i, e))?);
+    }
+    let mut per_call = vec![Vec::with_capacity(samples.max(1)); runners.len()];
+    for _ in 0..samples.max(1) {
+        for (i, r) in runners.iter_mut().enumerate() {
+            per_call[i].push(sample(*r, w, results[i]).map_err(|e| (i, e))?);
+        }
+    }
+    Ok(per_call.into_iter().zip(results).map(|(p, r)| summary(p, r)).collect())
 }

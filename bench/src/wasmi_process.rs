@@ -34,7 +34,7 @@ pub fn wasmi_kernel_exe() -> Result<PathBuf, String> {
 }
 
 /// Times `w` on wasmi in a `wasmi-kernel` process, as [`crate::time`] does in process:
-/// one untimed call, then `samples` samples of `w.iters` calls.
+/// warmed up for [`crate::WARM_UP`], then `samples` samples of `w.iters` calls.
 ///
 /// # Errors
 /// When `wasmi-kernel` is missing or fails (its message), or its output is not the

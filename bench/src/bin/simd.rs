@@ -15,8 +15,10 @@
 //! times. Every engine compiles and instantiates the module outside the timing (Kiln
 //! compiled in process for this host's CPU features, as wasmtime's default configuration
 //! compiles; a fifth column, Kiln at the x86-64-v2 / armv8.0 baseline that `kiln compile`
-//! targets by default, shows what portable code costs), is called once to warm up and check
-//! the result, then timed over N samples (default 5); the table shows the median per call.
+//! targets by default, shows what portable code costs), is warmed up (called untimed for
+//! `kiln_bench::WARM_UP`, its results checked), then timed over N samples (default 5), taken
+//! in rounds across the four in-process engines (`time_interleaved`) so that the machine's
+//! slow spells fall on all of them alike; the table shows the median per call.
 //! All engines must return the same value, or the run aborts.
 //!
 //! A second table runs the real programs rebuilt with `-O3 -msimd128`
@@ -29,7 +31,8 @@
 //! beside this one (`cargo build --release -p kiln-cli`); `--no-programs` leaves it out.
 
 use kiln_bench::{
-    KilnRunner, Runner, Timing, WasmtimeRunner, Workload, fmt_ms, time, time_in_wasmi_process,
+    KilnRunner, Runner, Timing, WasmtimeRunner, Workload, fmt_ms, time_in_wasmi_process,
+    time_interleaved,
 };
 use kiln_tests::programs::{self, Engine, Programs, Tools, engine, simd128};
 use std::time::Duration;
@@ -147,21 +150,22 @@ const ENGINES: [&str; 5] =
 fn run(w: &Workload, samples: usize) -> Result<[Timing; 5], String> {
     let wasmtime = wasmtime::Engine::default();
     let baseline = kiln::RuntimeConfig::compiler().with_cpu(kiln::CpuTarget::Baseline);
-    // wasmi runs in a process of its own (`kiln_bench::time_in_wasmi_process`).
-    let mut runners: [Option<Box<dyn Runner>>; 5] = [
-        Some(Box::new(KilnRunner::with_config(w, kiln::RuntimeConfig::compiler())?)),
-        Some(Box::new(WasmtimeRunner::new(&wasmtime, w)?)),
-        Some(Box::new(KilnRunner::new(w)?)),
-        None,
-        Some(Box::new(KilnRunner::with_config(w, baseline)?)),
-    ];
-    let mut t = Vec::new();
-    for (r, name) in runners.iter_mut().zip(ENGINES) {
-        let timing = match r {
-            Some(r) => time(r.as_mut(), w, samples),
-            None => time_in_wasmi_process(w, samples),
-        };
-        t.push(timing.map_err(|e| format!("{}: {name}: {e}", w.name))?);
+    let mut compiled = KilnRunner::with_config(w, kiln::RuntimeConfig::compiler())?;
+    let mut wasmtime = WasmtimeRunner::new(&wasmtime, w)?;
+    let mut interpreter = KilnRunner::new(w)?;
+    let mut baseline = KilnRunner::with_config(w, baseline)?;
+    // The in-process engines' samples in rounds (`time_interleaved`); wasmi runs in a
+    // process of its own (`kiln_bench::time_in_wasmi_process`).
+    let in_process: [(&mut dyn Runner, usize); 4] =
+        [(&mut compiled, 0), (&mut wasmtime, 1), (&mut interpreter, 2), (&mut baseline, 4)];
+    let (mut runners, slots): (Vec<&mut dyn Runner>, Vec<usize>) = in_process.into_iter().unzip();
+    let timed = time_interleaved(&mut runners, w, samples)
+        .map_err(|(i, e)| format!("{}: {}: {e}", w.name, ENGINES[slots[i]]))?;
+    let wasmi = time_in_wasmi_process(w, samples)
+        .map_err(|e| format!("{}: {}: {e}", w.name, ENGINES[3]))?;
+    let mut t: Vec<Timing> = vec![wasmi.clone(); 5];
+    for (timing, slot) in timed.into_iter().zip(slots) {
+        t[slot] = timing;
     }
     if let Some((i, x)) = t.iter().enumerate().find(|(_, x)| x.result != t[0].result) {
         return Err(format!(

@@ -7,6 +7,8 @@
 //!
 //! prints `RESULT MEDIAN_NS MIN_NS MAX_NS`, the times per call.
 
+// `time_interleaved` is for engines that share a process; this one runs alone.
+#[allow(dead_code)]
 #[path = "../timing.rs"]
 mod timing;
 #[path = "../wasmi_runner.rs"]
