@@ -148,12 +148,12 @@ const ENGINES: [&str; 5] =
     ["Kiln compiled", "wasmtime", "Kiln interpreter", "wasmi", "Kiln baseline"];
 
 fn run(w: &Workload, samples: usize) -> Result<[Timing; 5], String> {
-    let wasmtime = wasmtime::Engine::default();
-    let baseline = kiln::RuntimeConfig::compiler().with_cpu(kiln::CpuTarget::Baseline);
+    let engine = wasmtime::Engine::default();
+    let baseline_cpu = kiln::RuntimeConfig::compiler().with_cpu(kiln::CpuTarget::Baseline);
     let mut compiled = KilnRunner::with_config(w, kiln::RuntimeConfig::compiler())?;
-    let mut wasmtime = WasmtimeRunner::new(&wasmtime, w)?;
+    let mut wasmtime = WasmtimeRunner::new(&engine, w)?;
     let mut interpreter = KilnRunner::new(w)?;
-    let mut baseline = KilnRunner::with_config(w, baseline)?;
+    let mut baseline = KilnRunner::with_config(w, baseline_cpu)?;
     // The in-process engines' samples in rounds (`time_interleaved`); wasmi runs in a
     // process of its own (`kiln_bench::time_in_wasmi_process`).
     let in_process: [(&mut dyn Runner, usize); 4] =
