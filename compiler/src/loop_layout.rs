@@ -42,7 +42,7 @@ pub fn loop_blocks(bb_starts: &[u32], bb_edges: &[(u32, u32)], code_len: u32) ->
     let span_end = |latches: &Vec<u32>| latches.iter().map(|&l| block_end(l)).max().unwrap_or(0);
     let mut out = Vec::new();
     for (&header, latches) in &loops {
-        let end = span_end(latches);
+        let end = span_end(latches).max(header + 1);
         let encloses_another = loops.range(header + 1..end).next().is_some();
         if encloses_another {
             continue;

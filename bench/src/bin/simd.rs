@@ -156,24 +156,24 @@ fn run(w: &Workload, samples: usize) -> Result<[Timing; 5], String> {
     let mut baseline = KilnRunner::with_config(w, baseline_cpu)?;
     // The in-process engines' samples in rounds (`time_interleaved`); wasmi runs in a
     // process of its own (`kiln_bench::time_in_wasmi_process`).
-    let in_process: [(&mut dyn Runner, usize); 4] =
-        [(&mut compiled, 0), (&mut wasmtime, 1), (&mut interpreter, 2), (&mut baseline, 4)];
-    let (mut runners, slots): (Vec<&mut dyn Runner>, Vec<usize>) = in_process.into_iter().unzip();
+    // Their columns in `ENGINES`.
+    const IN_PROCESS: [usize; 4] = [0, 1, 2, 4];
+    let mut runners: [&mut dyn Runner; 4] =
+        [&mut compiled, &mut wasmtime, &mut interpreter, &mut baseline];
     let timed = time_interleaved(&mut runners, w, samples)
-        .map_err(|(i, e)| format!("{}: {}: {e}", w.name, ENGINES[slots[i]]))?;
+        .map_err(|(i, e)| format!("{}: {}: {e}", w.name, ENGINES[IN_PROCESS[i]]))?;
     let wasmi = time_in_wasmi_process(w, samples)
         .map_err(|e| format!("{}: {}: {e}", w.name, ENGINES[3]))?;
-    let mut t: Vec<Timing> = vec![wasmi.clone(); 5];
-    for (timing, slot) in timed.into_iter().zip(slots) {
-        t[slot] = timing;
-    }
+    let [compiled, wasmtime, interpreter, baseline]: [Timing; 4] =
+        timed.try_into().expect("one timing per runner");
+    let t = [compiled, wasmtime, interpreter, wasmi, baseline];
     if let Some((i, x)) = t.iter().enumerate().find(|(_, x)| x.result != t[0].result) {
         return Err(format!(
             "RESULT MISMATCH in {}: {} returned {}, {} returned {}",
             w.name, ENGINES[0], t[0].result, ENGINES[i], x.result
         ));
     }
-    Ok(t.try_into().expect("five timings"))
+    Ok(t)
 }
 
 fn ratio(a: &Timing, b: &Timing) -> f64 {

@@ -29,6 +29,12 @@ pub fn quotient(x: u32, m: u32, shift: u8) -> u32 {
     ((((x as u64 * m as u64) >> 32) + x as u64) >> shift) as u32
 }
 
+/// `x % d` for the `(m, shift)` that [`magic`] gives for `d`: `x - (x / d) * d`.
+#[inline(always)]
+pub fn remainder(x: u32, m: u32, d: u32, shift: u8) -> u32 {
+    x.wrapping_sub(quotient(x, m, shift).wrapping_mul(d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{magic, quotient};

@@ -67,22 +67,22 @@ impl Translator<'_> {
             let a = self.slot(t - 1);
             let dst = self.own(t - 1);
             let (m, shift) = const_divisor::magic(c as u32);
-            match (rem, u16::try_from(dst), u16::try_from(a)) {
-                (false, ..) => {
-                    self.pop();
-                    self.stack[t - 1] = Entry::Temp;
-                    self.emit_result(Op::I32DivUConst { dst, a, m, shift });
-                    return;
+            let op = match (rem, u16::try_from(dst), u16::try_from(a)) {
+                (false, ..) => Some(Op::I32DivUConst { dst, a, m, shift }),
+                (true, Ok(dst), Ok(a)) => Some(Op::I32RemUConst { dst, a, m, d: c as u32, shift }),
+                _ => None,
+            };
+            if let Some(op) = op {
+                self.pop();
+                self.stack[t - 1] = Entry::Temp;
+                // The remainder is `emit`ted, not `emit_result`ed: its 16-bit `dst` is no
+                // `Dst` that a following `local.set` could retarget.
+                if rem {
+                    self.emit(op);
+                } else {
+                    self.emit_result(op);
                 }
-                // `emit`, not `emit_result`: a 16-bit `dst` is no `Dst` that a following
-                // `local.set` could retarget.
-                (true, Ok(dst), Ok(a)) => {
-                    self.pop();
-                    self.stack[t - 1] = Entry::Temp;
-                    self.emit(Op::I32RemUConst { dst, a, m, d: c as u32, shift });
-                    return;
-                }
-                _ => {}
+                return;
             }
         }
         self.binop(if rem {

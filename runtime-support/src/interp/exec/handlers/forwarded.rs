@@ -143,7 +143,7 @@ handler!(fn i32_rem_u_const_r(pc, fp, mem, len, st, reg) = I32RemUConstR { dst, 
     // SAFETY: `dst` lies inside the frame.
     unsafe {
         let x = reg as u32;
-        let r = x.wrapping_sub(const_divisor::quotient(x, m, shift).wrapping_mul(d)) as u64;
+        let r = const_divisor::remainder(x, m, d, shift) as u64;
         set(fp, dst as Slot, r);
         dispatch(pc.add(1), fp, mem, len, st, r)
     }

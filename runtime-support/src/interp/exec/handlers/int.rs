@@ -146,7 +146,7 @@ handler!(fn i32_rem_u_const(pc, fp, mem, len, st, reg) = I32RemUConst { dst, a, 
     // SAFETY: as in `unary!`.
     unsafe {
         let x = get(fp, a as Slot) as u32;
-        let r = x.wrapping_sub(const_divisor::quotient(x, m, shift).wrapping_mul(d)) as u64;
+        let r = const_divisor::remainder(x, m, d, shift) as u64;
         set(fp, dst as Slot, r);
         dispatch(pc.add(1), fp, mem, len, st, r)
     }
