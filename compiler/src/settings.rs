@@ -19,7 +19,10 @@ use target_lexicon::{Architecture, Triple};
 ///
 /// Revision 3: functions with loops start where their innermost loops' header and latch
 /// blocks stay within 64-byte lines (`loop_layout`).
-const CODEGEN_REVISION: u32 = 3;
+///
+/// Revision 4: a memory access's static offset is an `iadd` of its address, not the load's
+/// or store's immediate (`Translator::with_offset`).
+const CODEGEN_REVISION: u32 = 4;
 
 /// How compiled loads and stores stay inside linear memory (DESIGN.md principle 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

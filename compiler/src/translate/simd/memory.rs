@@ -34,15 +34,15 @@ impl Translator<'_, '_> {
         memarg: &MemArg,
         kind: LoadExtend,
     ) -> Result<(), CompileError> {
-        let (addr, off, flags) = self.heap_addr(memarg, 8)?;
+        let (addr, flags) = self.heap_addr(memarg, 8)?;
         let ins = self.b.ins();
         let v = match kind {
-            LoadExtend::S8x8 => ins.sload8x8(flags, addr, off),
-            LoadExtend::U8x8 => ins.uload8x8(flags, addr, off),
-            LoadExtend::S16x4 => ins.sload16x4(flags, addr, off),
-            LoadExtend::U16x4 => ins.uload16x4(flags, addr, off),
-            LoadExtend::S32x2 => ins.sload32x2(flags, addr, off),
-            LoadExtend::U32x2 => ins.uload32x2(flags, addr, off),
+            LoadExtend::S8x8 => ins.sload8x8(flags, addr, 0),
+            LoadExtend::U8x8 => ins.uload8x8(flags, addr, 0),
+            LoadExtend::S16x4 => ins.sload16x4(flags, addr, 0),
+            LoadExtend::U16x4 => ins.uload16x4(flags, addr, 0),
+            LoadExtend::S32x2 => ins.sload32x2(flags, addr, 0),
+            LoadExtend::U32x2 => ins.uload32x2(flags, addr, 0),
         };
         self.push(v);
         Ok(())
@@ -55,8 +55,8 @@ impl Translator<'_, '_> {
         ty: ir::Type,
     ) -> Result<(), CompileError> {
         let lane = ty.lane_type();
-        let (addr, off, flags) = self.heap_addr(memarg, lane.bytes())?;
-        let x = self.b.ins().load(lane, flags, addr, off);
+        let (addr, flags) = self.heap_addr(memarg, lane.bytes())?;
+        let x = self.b.ins().load(lane, flags, addr, 0);
         let v = self.b.ins().splat(ty, x);
         self.push(v);
         Ok(())
@@ -69,8 +69,8 @@ impl Translator<'_, '_> {
         ty: ir::Type,
     ) -> Result<(), CompileError> {
         let lane = ty.lane_type();
-        let (addr, off, flags) = self.heap_addr(memarg, lane.bytes())?;
-        let x = self.b.ins().load(lane, flags, addr, off);
+        let (addr, flags) = self.heap_addr(memarg, lane.bytes())?;
+        let x = self.b.ins().load(lane, flags, addr, 0);
         let v = self.b.ins().scalar_to_vector(ty, x);
         self.push(v);
         Ok(())
@@ -84,8 +84,8 @@ impl Translator<'_, '_> {
         lane: u8,
     ) -> Result<(), CompileError> {
         let v = self.pop_as(ty);
-        let (addr, off, flags) = self.heap_addr(memarg, ty.lane_type().bytes())?;
-        let x = self.b.ins().load(ty.lane_type(), flags, addr, off);
+        let (addr, flags) = self.heap_addr(memarg, ty.lane_type().bytes())?;
+        let x = self.b.ins().load(ty.lane_type(), flags, addr, 0);
         let r = self.b.ins().insertlane(v, x, lane);
         self.push(r);
         Ok(())
@@ -99,9 +99,9 @@ impl Translator<'_, '_> {
         lane: u8,
     ) -> Result<(), CompileError> {
         let v = self.pop_as(ty);
-        let (addr, off, flags) = self.heap_addr(memarg, ty.lane_type().bytes())?;
+        let (addr, flags) = self.heap_addr(memarg, ty.lane_type().bytes())?;
         let x = self.b.ins().extractlane(v, lane);
-        self.b.ins().store(flags, x, addr, off);
+        self.b.ins().store(flags, x, addr, 0);
         Ok(())
     }
 }
