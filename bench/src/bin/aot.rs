@@ -14,12 +14,14 @@
 //!   store (Kiln: `Runtime::with_config` + `Runtime::load_artifact` + `instantiate`;
 //!   wasmtime: `Store::new` + `Module::deserialize_file` + `Instance::new`), median of many.
 //! - run: median per call of each workload (as in the `interp` benchmark) on Kiln compiled
-//!   (loaded from the artifact), Kiln interpreted, and wasmtime.
+//!   (loaded from the artifact), Kiln interpreted, and wasmtime, their samples taken in
+//!   rounds across the three (`kiln_bench::time_interleaved`).
 //!
 //! Every engine must return the same checksum, or the run aborts.
 
 use kiln_bench::{
-    KernelArgs, Runner, Scale, Timing, WasmtimeRunner, Workload, fmt_ms, time, workloads,
+    KernelArgs, Runner, Scale, Timing, WasmtimeRunner, Workload, fmt_ms, time_interleaved,
+    workloads,
 };
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -160,11 +162,14 @@ fn run_row(
     let module = unsafe { wasmtime::Module::deserialize_file(engine, &art.wasmtime) }
         .map_err(|e| e.to_string())?;
     let mut wt = WasmtimeRunner::instantiate(engine, &module, &w.export)?;
-    let t = [
-        time(&mut kc, w, samples).map_err(|e| format!("kiln compiled: {e}"))?,
-        time(&mut ki, w, samples).map_err(|e| format!("kiln interp: {e}"))?,
-        time(&mut wt, w, samples).map_err(|e| format!("wasmtime: {e}"))?,
-    ];
+    // Samples in rounds across the three engines, so that a slow spell of the machine falls
+    // on all of them alike (`time_interleaved`).
+    const NAMES: [&str; 3] = ["kiln compiled", "kiln interp", "wasmtime"];
+    let mut runners: [&mut dyn Runner; 3] = [&mut kc, &mut ki, &mut wt];
+    let t: [Timing; 3] = time_interleaved(&mut runners, w, samples)
+        .map_err(|(i, e)| format!("{}: {e}", NAMES[i]))?
+        .try_into()
+        .expect("one timing per runner");
     if t[0].result != t[2].result || t[1].result != t[2].result {
         return Err(format!(
             "RESULT MISMATCH in {}: kiln compiled {}, kiln interp {}, wasmtime {}",
