@@ -99,7 +99,8 @@ impl Translator<'_, '_> {
     }
 
     /// `call_indirect` and `return_call_indirect`: checks the element against the table's
-    /// size, null and the expected signature, then calls it ([`Self::call_funcref`]).
+    /// size, null (the load of its type id is the trap site) and the expected signature,
+    /// then calls it ([`Self::call_funcref`]).
     pub(super) fn call_indirect(
         &mut self,
         kind: CallKind,
@@ -110,12 +111,12 @@ impl Translator<'_, '_> {
         let addr = self.table_element_addr(table, index, traps::UNDEFINED_ELEMENT);
         let flags = self.table_flags();
         let funcref = self.b.ins().load(POINTER, flags, addr, 0);
-        self.b.ins().trapz(funcref, traps::UNINITIALIZED_ELEMENT);
 
         let flags = self.vmctx_invariant_flags();
         let type_ids = self.b.ins().load(POINTER, flags, self.vmctx, offsets::HEADER_TYPE_IDS);
         let expected = self.b.ins().load(I32, flags, type_ids, (ty * 4) as i32);
-        let vm = self.vmctx_flags();
+        // A null element faults on this first load through it (as in `call_funcref`).
+        let vm = self.vmctx_flags().with_trap_code(Some(traps::UNINITIALIZED_ELEMENT));
         let actual = self.b.ins().load(I32, vm, funcref, offsets::FUNCREF_TYPE_ID);
         let mismatch = self.b.ins().icmp(IntCC::NotEqual, expected, actual);
         let is_final = self.env.module.type_decls.get(ty as usize).is_none_or(|d| d.is_final);

@@ -147,6 +147,13 @@ impl Translator<'_, '_> {
     /// The address of element `index` (an `i32`, or an `i64` of a 64-bit table) of table
     /// `table`, after checking it against the table's current size (trapping with `trap`
     /// when out of bounds).
+    ///
+    /// A table whose type fixes its size (maximum equal to minimum; for an import, the
+    /// import's type, which the table linked to it must match) never grows, and its
+    /// elements never move (runtime-support `vm::table`): the check is then against that
+    /// constant, and the base is an invariant load that Cranelift may hoist, as wasmtime
+    /// does for such tables. Toolchains emit one for the functions whose address is taken
+    /// (`(table N N funcref)`), which every `call_indirect` goes through.
     pub fn table_element_addr(
         &mut self,
         table: u32,
@@ -154,12 +161,19 @@ impl Translator<'_, '_> {
         trap: cranelift_codegen::ir::TrapCode,
     ) -> Value {
         let (p, off) = self.table_definition(table);
-        let flags = self.vmctx_flags();
-        let len = self.b.ins().load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS);
+        let limits = self.env.module.tables[table as usize].ty.limits;
+        let fixed = (limits.max == Some(limits.min)).then_some(limits.min);
         let index = if self.b.func.dfg.value_type(index) == POINTER {
             index
         } else {
             self.b.ins().uextend(POINTER, index)
+        };
+        let (len, flags) = match fixed {
+            Some(n) => (self.b.ins().iconst(POINTER, n as i64), self.vmctx_invariant_flags()),
+            None => {
+                let flags = self.vmctx_flags();
+                (self.b.ins().load(POINTER, flags, p, off + offsets::TABLE_ELEMENTS), flags)
+            }
         };
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
         self.b.ins().trapnz(oob, trap);

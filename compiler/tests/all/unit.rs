@@ -64,6 +64,32 @@ fn large_offsets_are_checked_even_with_guard_pages() {
 }
 
 #[test]
+fn fixed_size_table_is_checked_against_a_constant() {
+    // A table whose type fixes its size: the index is compared with the size as a
+    // constant, the element base is a hoistable invariant load, and a null element is
+    // caught by the fault of the load of its type id (a trap site), not by a check.
+    let call = r#"(type $t (func (result i32)))
+        (func (param i32) (result i32) (call_indirect (type $t) (local.get 0))))"#;
+    for target in TARGETS {
+        let mut invariant_loads = Vec::new();
+        for (table, fixed) in [("(table 5 5 funcref)", true), ("(table 5 funcref)", false)] {
+            let wat = format!("(module {table} {call}");
+            let ir =
+                function_ir(&module(&wat), &settings(target, BoundsChecks::GuardPages), 0).unwrap();
+            assert_eq!(ir.contains("iconst.i64 5"), fixed, "{table} on {target}: {ir}");
+            assert!(!ir.contains("trapz"), "{table} on {target}: {ir}");
+            invariant_loads.push(ir.matches("readonly can_move").count());
+            let (_, code) = compile(&wat, target, BoundsChecks::GuardPages);
+            let traps = trap_codes(&code, 0);
+            assert!(traps.contains(&TrapCode::UninitializedElement), "{target}: {traps:?}");
+            assert!(traps.contains(&TrapCode::UndefinedElement), "{target}: {traps:?}");
+        }
+        // The fixed table's base is one more invariant load.
+        assert_eq!(invariant_loads[0], invariant_loads[1] + 1, "{target}");
+    }
+}
+
+#[test]
 fn direct_call_has_a_relocation() {
     let wat = r#"(module
         (import "env" "f" (func (param i32) (result i32)))

@@ -48,14 +48,18 @@ const TRAPS: &str = r#"
 #[test]
 fn trap_codes_and_spec_messages() {
     for engine in engines() {
-        println!("engine: {engine:?}");
-        trap_codes_and_spec_messages_on(engine);
+        // A growable table, and one whose type fixes its size (the compiler checks indices
+        // against a constant then, and a null element faults on its first load).
+        for table in ["(table 2 funcref)", "(table 2 2 funcref)"] {
+            println!("engine: {engine:?}, {table}");
+            trap_codes_and_spec_messages_on(engine, table);
+        }
     }
 }
 
-fn trap_codes_and_spec_messages_on(engine: Engine) {
+fn trap_codes_and_spec_messages_on(engine: Engine, table: &str) {
     let rt = runtime_on(engine);
-    let wasm = wat::parse_str(TRAPS).unwrap();
+    let wasm = wat::parse_str(TRAPS.replace("(table 2 funcref)", table)).unwrap();
     let inst = rt.instantiate_wasm(&wasm).unwrap();
     // Export, arguments, trap, message, and the opcode of the trapping instruction the
     // innermost frame's wasm offset points at (`None`: stack exhaustion, which traps on
@@ -211,4 +215,67 @@ fn host_errors_propagate_as_traps_with_wasm_frames_on(engine: Engine) {
     assert_eq!(t.code(), TrapCode::HostError);
     assert_eq!(t.message(), "host said no");
     assert_eq!(t.backtrace()[0].func_name.as_deref(), Some("caller"));
+}
+
+#[test]
+fn fixed_size_tables_check_indices_and_null_elements() {
+    for engine in engines() {
+        println!("engine: {engine:?}");
+        fixed_size_tables_check_indices_and_null_elements_on(engine);
+    }
+}
+
+/// A table whose type fixes its size, defined in one module and imported (with that type)
+/// by another, which calls through it, writes it and tries to grow it.
+fn fixed_size_tables_check_indices_and_null_elements_on(engine: Engine) {
+    let rt = runtime_on(engine);
+    let owner = wat::parse_str(
+        r#"(module
+          (table (export "t") 3 3 funcref)
+          (func $seven (result i32) i32.const 7)
+          (func $eight (result i32) i32.const 8)
+          (elem (i32.const 0) $seven)
+          (elem declare func $eight)
+          (func (export "set2") (table.set (i32.const 2) (ref.func $eight))))"#,
+    )
+    .unwrap();
+    let user = wat::parse_str(
+        r#"(module
+          (import "owner" "t" (table 3 3 funcref))
+          (type $v2i (func (result i32)))
+          (func (export "call") (param i32) (result i32) (call_indirect (type $v2i) (local.get 0)))
+          (func (export "size") (result i32) table.size 0)
+          (func (export "grow") (param i32) (result i32)
+            (table.grow 0 (ref.null func) (local.get 0)))
+          (func (export "is_null") (param i32) (result i32) (ref.is_null (table.get 0 (local.get 0)))))"#,
+    )
+    .unwrap();
+    let owner = rt
+        .instantiate(&rt.compile(&owner).unwrap(), ModuleConfig::new().with_name("owner"))
+        .unwrap();
+    let user =
+        rt.instantiate(&rt.compile(&user).unwrap(), ModuleConfig::new().with_name("user")).unwrap();
+    let i32_of = |r: Result<Vec<kiln::Val>, Error>| match r.unwrap().as_slice() {
+        [kiln::Val::I32(v)] => *v,
+        other => panic!("expected one i32, got {other:?}"),
+    };
+    assert_eq!(i32_of(user.call("call", &[0.into()])), 7);
+    for (index, code) in [
+        (1, TrapCode::UninitializedElement),
+        (2, TrapCode::UninitializedElement),
+        (3, TrapCode::UndefinedElement),
+        (-1, TrapCode::UndefinedElement),
+    ] {
+        assert_eq!(trap_of(user.call("call", &[index.into()])).code(), code, "index {index}");
+    }
+    assert_eq!(trap_of(user.call("is_null", &[3.into()])).code(), TrapCode::TableOutOfBounds);
+    // The owner fills element 2; the user sees it through the same (unmoved) elements.
+    owner.call("set2", &[]).unwrap();
+    assert_eq!(i32_of(user.call("call", &[2.into()])), 8);
+    assert_eq!(i32_of(user.call("is_null", &[1.into()])), 1);
+    // Growing fails, except by nothing; the size stays 3.
+    assert_eq!(i32_of(user.call("grow", &[1.into()])), -1);
+    assert_eq!(i32_of(user.call("grow", &[0.into()])), 3);
+    assert_eq!(i32_of(user.call("size", &[])), 3);
+    assert_eq!(i32_of(user.call("call", &[0.into()])), 7);
 }
