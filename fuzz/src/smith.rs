@@ -41,6 +41,7 @@ pub const KILN_FEATURES: kiln::CoreFeatures = kiln::CoreFeatures::V2
 /// A configuration for [`KILN_FEATURES`], no imports, small limits.
 pub fn kiln_config(rng: &mut Rng, shape: Shape) -> Config {
     let simd = rng.chance(1, 2);
+    let small_tables = rng.chance(1, 3);
     Config {
         // KILN_FEATURES.
         bulk_memory_enabled: true,
@@ -71,7 +72,11 @@ pub fn kiln_config(rng: &mut Rng, shape: Shape) -> Config {
         min_exports: 1,
         export_everything: rng.chance(3, 4),
         max_memory32_bytes: 40 * 65536,
-        max_table_elements: 1000,
+        // Small tables with a maximum in a third of the modules: a table whose maximum
+        // equals its minimum (compiled with a constant bound) is then common, and so are
+        // indices just past the end.
+        max_table_elements: if small_tables { rng.range(1, 4) } else { 1000 },
+        table_max_size_required: small_tables,
         max_instructions: rng.range(10, 400) as usize,
         max_nesting_depth: rng.range(2, 12) as usize,
         canonicalize_nans: shape.canonical_nans,
