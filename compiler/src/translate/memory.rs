@@ -29,8 +29,8 @@ pub(super) enum Load {
 
 impl Translator<'_, '_> {
     /// Pops the address operand and computes the native address of an access of `size`
-    /// bytes (offset included, see [`Self::with_offset`]), with the flags to use for it; emits the bounds check the mode needs (always
-    /// an explicit one for a 64-bit memory).
+    /// bytes (offset included, see [`Self::with_offset`]), with the flags to use for it;
+    /// emits the bounds check the mode needs (always an explicit one for a 64-bit memory).
     pub(super) fn heap_addr(
         &mut self,
         memarg: &MemArg,
