@@ -8,6 +8,11 @@ use crate::types::TableType;
 pub const TABLE_ELEMENT_LIMIT: u64 = 10_000_000;
 
 /// One table. Owns its elements; keeps the [`VMTableDefinition`] it is bound to up to date.
+///
+/// Invariant compiled code relies on: a table whose type fixes its size (maximum equal to
+/// minimum) never reallocates its elements (`grow` by 0 reserves nothing), so its base and
+/// length in the definition never change after `bind` (the compiler's
+/// `table_element_addr`).
 #[derive(Debug)]
 pub struct Table {
     elements: Vec<usize>,
