@@ -17,8 +17,10 @@ mod wasmi_process;
 mod wasmi_runner;
 mod wasmtime_runner;
 pub use in_turn::in_turn;
-pub use timing::{Runner, Timing, WARM_UP, Workload, time, time_interleaved};
-pub use wasmi_process::{time_in_wasmi_process, wasmi_kernel_exe};
+pub use timing::{
+    Runner, Timing, WARM_UP, Workload, combine, time, time_interleaved, time_interleaved_with,
+};
+pub use wasmi_process::{time_in_wasmi_process, time_interleaved_with_wasmi, wasmi_kernel_exe};
 pub use wasmi_runner::WasmiRunner;
 pub use wasmtime_runner::WasmtimeRunner;
 
@@ -286,8 +288,9 @@ impl Row {
 /// When either engine fails, or when their checksums differ.
 pub fn run_workload(w: &Workload, samples: usize) -> Result<Row, String> {
     let mut kiln = KilnRunner::new(w).map_err(|e| format!("{}: kiln: {e}", w.name))?;
-    let tk = time(&mut kiln, w, samples).map_err(|e| format!("{}: kiln: {e}", w.name))?;
-    let tw = time_in_wasmi_process(w, samples).map_err(|e| format!("{}: wasmi: {e}", w.name))?;
+    let (tk, tw) = time_interleaved_with_wasmi(&mut [&mut kiln], w, samples)
+        .map_err(|(i, e)| format!("{}: {}: {e}", w.name, ["kiln", "wasmi"][i]))?;
+    let [tk]: [Timing; 1] = tk.try_into().expect("one timing per runner");
     if tk.result != tw.result {
         return Err(format!(
             "RESULT MISMATCH in {} ({}({})): kiln returned {} ({:#x}), wasmi returned {} ({:#x})",

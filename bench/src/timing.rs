@@ -105,6 +105,20 @@ pub fn time_interleaved(
     w: &Workload,
     samples: usize,
 ) -> Result<Vec<Timing>, (usize, String)> {
+    time_interleaved_with(runners, w, samples, &mut || Ok(()))
+}
+
+/// [`time_interleaved`], calling `each_round` at the end of every round: where an engine
+/// that does not run in this process takes its sample of the round.
+///
+/// # Errors
+/// As [`time_interleaved`]; an error of `each_round` has the index `runners.len()`.
+pub fn time_interleaved_with(
+    runners: &mut [&mut dyn Runner],
+    w: &Workload,
+    samples: usize,
+    each_round: &mut dyn FnMut() -> Result<(), String>,
+) -> Result<Vec<Timing>, (usize, String)> {
     let mut results = Vec::with_capacity(runners.len());
     for (i, r) in runners.iter_mut().enumerate() {
         results.push(warm_up(*r, w).map_err(|e| (i, e))?);
@@ -114,6 +128,20 @@ pub fn time_interleaved(
         for (i, r) in runners.iter_mut().enumerate() {
             per_call[i].push(sample(*r, w, results[i]).map_err(|e| (i, e))?);
         }
+        each_round().map_err(|e| (runners.len(), e))?;
     }
     Ok(per_call.into_iter().zip(results).map(|(p, r)| summary(p, r)).collect())
+}
+
+/// The timing of several samples taken apart (each a [`Timing`] of one sample): their
+/// median, fastest and slowest.
+///
+/// # Errors
+/// When there are none, or their checksums differ.
+pub fn combine(samples: &[Timing]) -> Result<Timing, String> {
+    let first = samples.first().ok_or("no samples")?;
+    if let Some(t) = samples.iter().find(|t| t.result != first.result) {
+        return Err(format!("returned {} in one sample and {} in another", t.result, first.result));
+    }
+    Ok(summary(samples.iter().map(|t| t.median).collect(), first.result))
 }

@@ -10,7 +10,8 @@
 //! The protocol: `wasmi-kernel FILE EXPORT ARG ITERS SAMPLES` runs [`crate::time`] on the
 //! module in FILE and prints one line, `RESULT MEDIAN_NS MIN_NS MAX_NS`.
 
-use crate::{Timing, Workload};
+use crate::timing::{combine, time_interleaved_with};
+use crate::{Runner, Timing, Workload};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -75,4 +76,25 @@ pub fn time_in_wasmi_process(w: &Workload, samples: usize) -> Result<Timing, Str
         min: ns(min)?,
         max: ns(max)?,
     })
+}
+
+/// `runners` timed in rounds ([`crate::time_interleaved`]) with wasmi in the same rounds: at
+/// the end of each, a `wasmi-kernel` process warms up and takes one sample
+/// ([`time_in_wasmi_process`]), so that a slow spell of the machine weighs on wasmi's
+/// column as on the others. The in-process engines' timings, then wasmi's.
+///
+/// # Errors
+/// As [`crate::time_interleaved`]; wasmi's errors have the index `runners.len()`.
+pub fn time_interleaved_with_wasmi(
+    runners: &mut [&mut dyn Runner],
+    w: &Workload,
+    samples: usize,
+) -> Result<(Vec<Timing>, Timing), (usize, String)> {
+    let mut wasmi = Vec::with_capacity(samples);
+    let timed = time_interleaved_with(runners, w, samples, &mut || {
+        wasmi.push(time_in_wasmi_process(w, 1)?);
+        Ok(())
+    })?;
+    let wasmi = combine(&wasmi).map_err(|e| (runners.len(), e))?;
+    Ok((timed, wasmi))
 }

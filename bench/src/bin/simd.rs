@@ -17,8 +17,9 @@
 //! compiles; a fifth column, Kiln at the x86-64-v2 / armv8.0 baseline that `kiln compile`
 //! targets by default, shows what portable code costs), is warmed up (called untimed for
 //! `kiln_bench::WARM_UP`, its results checked), then timed over N samples (default 5), taken
-//! in rounds across the four in-process engines (`time_interleaved`) so that the machine's
-//! slow spells fall on all of them alike; the table shows the median per call.
+//! in rounds across the engines, wasmi's sample of each round in a `wasmi-kernel` process of
+//! its own (`time_interleaved_with_wasmi`), so that the machine's slow spells fall on all of
+//! them alike; the table shows the median per call.
 //! All engines must return the same value, or the run aborts.
 //!
 //! A second table runs the real programs rebuilt with `-O3 -msimd128`
@@ -31,8 +32,7 @@
 //! beside this one (`cargo build --release -p kiln-cli`); `--no-programs` leaves it out.
 
 use kiln_bench::{
-    KilnRunner, Runner, Timing, WasmtimeRunner, Workload, fmt_ms, time_in_wasmi_process,
-    time_interleaved,
+    KilnRunner, Runner, Timing, WasmtimeRunner, Workload, fmt_ms, time_interleaved_with_wasmi,
 };
 use kiln_tests::programs::{self, Engine, Programs, Tools, engine, simd128};
 use std::time::Duration;
@@ -154,16 +154,13 @@ fn run(w: &Workload, samples: usize) -> Result<[Timing; 5], String> {
     let mut wasmtime = WasmtimeRunner::new(&engine, w)?;
     let mut interpreter = KilnRunner::new(w)?;
     let mut baseline = KilnRunner::with_config(w, baseline_cpu)?;
-    // The in-process engines' samples in rounds (`time_interleaved`); wasmi runs in a
-    // process of its own (`kiln_bench::time_in_wasmi_process`).
-    // Their columns in `ENGINES`.
-    const IN_PROCESS: [usize; 4] = [0, 1, 2, 4];
+    // The samples in rounds (`time_interleaved_with_wasmi`): the in-process engines', then
+    // one of wasmi in a process of its own. Their columns in `ENGINES`.
+    const COLUMNS: [usize; 5] = [0, 1, 2, 4, 3];
     let mut runners: [&mut dyn Runner; 4] =
         [&mut compiled, &mut wasmtime, &mut interpreter, &mut baseline];
-    let timed = time_interleaved(&mut runners, w, samples)
-        .map_err(|(i, e)| format!("{}: {}: {e}", w.name, ENGINES[IN_PROCESS[i]]))?;
-    let wasmi = time_in_wasmi_process(w, samples)
-        .map_err(|e| format!("{}: {}: {e}", w.name, ENGINES[3]))?;
+    let (timed, wasmi) = time_interleaved_with_wasmi(&mut runners, w, samples)
+        .map_err(|(i, e)| format!("{}: {}: {e}", w.name, ENGINES[COLUMNS[i]]))?;
     let [compiled, wasmtime, interpreter, baseline]: [Timing; 4] =
         timed.try_into().expect("one timing per runner");
     let t = [compiled, wasmtime, interpreter, wasmi, baseline];
