@@ -17,9 +17,7 @@ mod wasmi_process;
 mod wasmi_runner;
 mod wasmtime_runner;
 pub use in_turn::in_turn;
-pub use timing::{
-    Runner, Timing, WARM_UP, Workload, combine, time, time_interleaved, time_interleaved_with,
-};
+pub use timing::{Runner, Timing, WARM_UP, Workload, time, time_interleaved};
 pub use wasmi_process::{time_in_wasmi_process, time_interleaved_with_wasmi, wasmi_kernel_exe};
 pub use wasmi_runner::WasmiRunner;
 pub use wasmtime_runner::WasmtimeRunner;

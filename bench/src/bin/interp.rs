@@ -9,7 +9,8 @@
 //! Each workload is compiled and instantiated once per engine outside the timing, called
 //! untimed for `kiln_bench::WARM_UP` with its result checked, then timed over N samples
 //! (default 5), taken in rounds with wasmi's (`kiln_bench::time_interleaved_with_wasmi`);
-//! the table shows the median per call. The engines must return the same checksum, or the run aborts.
+//! the table shows the median per call. The engines must return the same checksum, or the
+//! run aborts.
 
 use kiln_bench::{KernelArgs, run_workload, table, workloads};
 

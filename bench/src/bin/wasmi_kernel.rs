@@ -7,7 +7,7 @@
 //!
 //! prints `RESULT MEDIAN_NS MIN_NS MAX_NS`, the times per call.
 
-// `time_interleaved` is for engines that share a process; this one runs alone.
+// Only `time` is used here: the rest of timing.rs times several engines of one benchmark.
 #[allow(dead_code)]
 #[path = "../timing.rs"]
 mod timing;

@@ -59,7 +59,9 @@ fn trap_codes_and_spec_messages() {
 
 fn trap_codes_and_spec_messages_on(engine: Engine, table: &str) {
     let rt = runtime_on(engine);
-    let wasm = wat::parse_str(TRAPS.replace("(table 2 funcref)", table)).unwrap();
+    const GROWABLE: &str = "(table 2 funcref)";
+    assert!(TRAPS.contains(GROWABLE), "TRAPS declares its table as {GROWABLE}");
+    let wasm = wat::parse_str(TRAPS.replace(GROWABLE, table)).unwrap();
     let inst = rt.instantiate_wasm(&wasm).unwrap();
     // Export, arguments, trap, message, and the opcode of the trapping instruction the
     // innermost frame's wasm offset points at (`None`: stack exhaustion, which traps on
