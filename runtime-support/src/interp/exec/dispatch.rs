@@ -3,6 +3,7 @@
 use super::super::ir::{Instr, Op, for_each_op};
 use super::State;
 use super::handlers;
+use super::specialize::specialized;
 
 /// An instruction handler: executes the instruction at `pc` with the current frame at `fp`
 /// and memory 0 at `mem` (`mem_len` bytes), then continues with the next one.
@@ -44,6 +45,42 @@ pub struct Regs {
     /// Memory 0's length in bytes.
     pub len: u64,
     pub reg: u64,
+}
+
+/// How a handler continues with the instruction after it (for a `br`, with its target):
+/// every handler is generic over it. [`Indirect`] loads the next instruction's handler;
+/// a specialized handler (`specialize`) calls the one handler its successor has, directly.
+pub trait Next {
+    /// Continues with the instruction at `pc`, as [`dispatch`] does.
+    ///
+    /// # Safety
+    /// As [`Handler`]; and `pc`'s handler must be the one this continuation calls.
+    unsafe fn next(
+        pc: *const Instr,
+        fp: *mut u64,
+        mem: *mut u8,
+        mem_len: u64,
+        st: *mut State,
+        reg: u64,
+    ) -> Exit;
+}
+
+/// The continuation that loads the next instruction's handler from it ([`dispatch`]).
+pub struct Indirect;
+
+impl Next for Indirect {
+    #[inline(always)]
+    unsafe fn next(
+        pc: *const Instr,
+        fp: *mut u64,
+        mem: *mut u8,
+        mem_len: u64,
+        st: *mut State,
+        reg: u64,
+    ) -> Exit {
+        // SAFETY: per the contract.
+        unsafe { dispatch(pc, fp, mem, mem_len, st, reg) }
+    }
 }
 
 /// Continues with the instruction at `pc`: a tail call of its handler.
@@ -163,7 +200,8 @@ pub unsafe fn run(
 }
 
 /// Pairs each instruction of a translated function with its handler and makes branch
-/// targets relative to the branching instruction.
+/// targets relative to the branching instruction. An instruction whose kind and
+/// successor's kind `specialize` lists gets the handler specialized for that successor.
 ///
 /// A `BrTable`'s entries are never executed themselves: each gets its target's handler, so
 /// that `br_table` loads the next handler beside the target instead of from it.
@@ -178,6 +216,17 @@ pub fn thread(code: Vec<Op>) -> Box<[Instr]> {
             Instr { handler: handler_for(&op), op }
         })
         .collect();
+    // A specialized handler runs its instruction and then its successor's handler, which
+    // it names: only where the successor (a `br`'s target) is that instruction.
+    for i in 0..code.len().saturating_sub(1) {
+        let next = match code[i].op {
+            Op::Br { target } => (i as i64 + target as i32 as i64) as usize,
+            _ => i + 1,
+        };
+        if let Some(h) = specialized(&code[i].op, &code[next].op) {
+            code[i].handler = h;
+        }
+    }
     for i in 0..code.len() {
         if let Op::BrTable { len, .. } | Op::BrTableR { len } = code[i].op {
             for e in i + 1..=i + 1 + len as usize {
@@ -199,7 +248,7 @@ macro_rules! define_handler_for {
         /// (a declared instruction without a handler does not compile).
         fn handler_for(op: &Op) -> Handler {
             match op {
-                $( Op::$Var { .. } => handlers::$name, )*
+                $( Op::$Var { .. } => handlers::$name::<Indirect>, )*
             }
         }
     };

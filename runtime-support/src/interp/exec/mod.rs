@@ -17,6 +17,7 @@ mod dispatch;
 mod exception;
 mod handlers;
 mod slots;
+mod specialize;
 mod state;
 
 pub use dispatch::{Exit, Handler, thread};

@@ -52,7 +52,7 @@ handler!(fn atomic_offset64(pc, fp, mem, len, st, reg) = AtomicOffset64 { dst, a
             Ok(ea) => set(fp, dst, ea),
             Err(code) => return trap(pc, st, code),
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 

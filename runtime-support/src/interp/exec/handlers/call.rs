@@ -544,7 +544,7 @@ unsafe fn replace_frame(
 /// out (host and compiled callees), with the callee's results already in slot 0 of the
 /// current frame, so the current function returns them. Its own stack space is constant, as
 /// every path of a tail call's slow path returns to the handler, which then dispatches.
-static LEAVE: Instr = Instr { handler: ret, op: Op::Return {} };
+static LEAVE: Instr = Instr { handler: ret::<Indirect>, op: Op::Return {} };
 
 handler!(fn return_call(pc, fp, mem, len, st, reg) = ReturnCall { func, base } {
     // SAFETY: `func` is a defined function of the current (interpreted) module; `base` is a
@@ -675,7 +675,7 @@ handler!(fn ref_as_non_null(pc, fp, mem, len, st, reg) = RefAsNonNull { src } {
         if get(fp, src) == 0 {
             return trap(pc, st, TrapCode::NullReference);
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 

@@ -18,7 +18,7 @@ macro_rules! branch {
                 if $e {
                     dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, 0)
+                    N::next(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });
@@ -36,7 +36,7 @@ macro_rules! branch_imm {
                 if $e {
                     dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, 0)
+                    N::next(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });
@@ -56,7 +56,7 @@ handler!(fn check_interrupt(pc, fp, mem, len, st, reg) = CheckInterrupt {} {
         if (*(*ctx).epoch_counter).load(std::sync::atomic::Ordering::Relaxed) >= (*ctx).epoch_deadline {
             return trap(pc, st, TrapCode::Interrupted);
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -70,7 +70,7 @@ handler!(fn check_fuel(pc, fp, mem, len, st, reg) = CheckFuel {} {
             (*ctx).fuel = 0;
             return trap(pc, st, TrapCode::OutOfFuel);
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -118,7 +118,7 @@ handler!(fn listener_before(pc, fp, mem, len, st, reg) = ListenerBefore {} {
             return Exit::Unwind;
         }
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -129,18 +129,19 @@ handler!(fn listener_after(pc, fp, mem, len, st, reg) = ListenerAfter {} {
             return Exit::Unwind;
         }
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
 handler!(fn br(pc, fp, mem, len, st, reg) = Br { target } {
-    // SAFETY: the target belongs to the current function.
-    unsafe { dispatch(jump(pc, target), fp, mem, len, st, 0) }
+    // SAFETY: the target belongs to the current function (`N` is its continuation: a
+    // `br`'s only successor is its target).
+    unsafe { N::next(jump(pc, target), fp, mem, len, st, 0) }
 });
 
 handler!(fn aux(pc, fp, mem, len, st, reg) = Aux { slot } {
     // SAFETY: the owner of an `Aux` skips it; were one reached, the next instruction exists.
-    unsafe { dispatch(pc.add(1), fp, mem, len, st, 0) }
+    unsafe { N::next(pc.add(1), fp, mem, len, st, 0) }
 });
 
 branch! {
@@ -202,7 +203,7 @@ handler!(fn br_if_nez(pc, fp, mem, len, st, reg) = BrIfNez { cond, target } {
         if get(fp, cond) as u32 != 0 {
             dispatch(jump(pc, target), fp, mem, len, st, 0)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st, 0)
+            N::next(pc.add(1), fp, mem, len, st, 0)
         }
     }
 });
@@ -213,7 +214,7 @@ handler!(fn br_if_eqz(pc, fp, mem, len, st, reg) = BrIfEqz { cond, target } {
         if get(fp, cond) as u32 == 0 {
             dispatch(jump(pc, target), fp, mem, len, st, 0)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st, 0)
+            N::next(pc.add(1), fp, mem, len, st, 0)
         }
     }
 });
@@ -245,7 +246,7 @@ handler!(fn copy(pc, fp, mem, len, st, reg) = Copy { dst, src } {
     unsafe {
         let v = get(fp, src);
         set(fp, dst, v);
-        dispatch(pc.add(1), fp, mem, len, st, v)
+        N::next(pc.add(1), fp, mem, len, st, v)
     }
 });
 
@@ -254,7 +255,7 @@ handler!(fn copy2(pc, fp, mem, len, st, reg) = Copy2 { d1, s1, d2, s2 } {
     unsafe {
         set(fp, d1 as Slot, get(fp, s1 as Slot));
         set(fp, d2 as Slot, get(fp, s2 as Slot));
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -270,7 +271,7 @@ macro_rules! add_branch {
                 if $test {
                     dispatch(jump(pc, target), $fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), $fp, mem, len, st, 0)
+                    N::next(pc.add(1), $fp, mem, len, st, 0)
                 }
             }
         });
@@ -292,7 +293,7 @@ handler!(fn const32(pc, fp, mem, len, st, reg) = Const32 { dst, value } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, value as u64);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -300,7 +301,7 @@ handler!(fn const64(pc, fp, mem, len, st, reg) = Const64 { dst, value } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, value);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -326,7 +327,7 @@ macro_rules! select_compare {
                 let $y = get(fp, y as Slot) as $t;
                 let from = if $e { a } else { b };
                 set(fp, dst, get(fp, from as Slot));
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -342,7 +343,7 @@ macro_rules! select_compare_imm {
                 let $y = imm as $t;
                 let from = if $e { a } else { b };
                 set(fp, dst, get(fp, from as Slot));
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};

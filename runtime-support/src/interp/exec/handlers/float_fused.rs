@@ -22,7 +22,7 @@ macro_rules! chain {
                 set(fp, t as Slot, $t.bits());
                 let $c = f64::of(get(fp, c as Slot));
                 set(fp, dst as Slot, ($second).bits());
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -44,7 +44,7 @@ macro_rules! chain_mul {
                 set(fp, d as Slot, v.bits());
                 let w = v * f64::of(get(fp, f as Slot));
                 set(fp, e as Slot, w.bits());
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -66,7 +66,7 @@ macro_rules! op_branch {
                 if $test {
                     dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, 0)
+                    N::next(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });

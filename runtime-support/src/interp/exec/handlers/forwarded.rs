@@ -17,7 +17,7 @@ macro_rules! load_r {
                 let $v = <$t>::from_le(std::ptr::read_unaligned(p));
                 let v = $e;
                 set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                N::next(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -44,7 +44,7 @@ handler!(fn i32_load_then_add_imm_r(pc, fp, mem, len, st, reg) = I32LoadThenAddI
         set(fp, t as Slot, v as u64);
         let r = v.wrapping_add(imm as u32) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -69,7 +69,7 @@ macro_rules! binary_r {
                 let ($x, $y) = (reg as $t, operand!(fp, $field, $kind) as $t);
                 let v = $e as u64;
                 set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                N::next(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -119,7 +119,7 @@ macro_rules! binary_r_try {
                     Err(code) => return trap(pc, st, code),
                 };
                 set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                N::next(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -135,7 +135,7 @@ handler!(fn i32_div_u_const_r(pc, fp, mem, len, st, reg) = I32DivUConstR { dst, 
     unsafe {
         let r = const_divisor::quotient(reg as u32, m, shift) as u64;
         set(fp, dst, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -145,7 +145,7 @@ handler!(fn i32_rem_u_const_r(pc, fp, mem, len, st, reg) = I32RemUConstR { dst, 
         let x = reg as u32;
         let r = const_divisor::remainder(x, m, d, shift) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -159,7 +159,7 @@ macro_rules! unary_r {
                 let $x = <$t as Bits>::of(reg);
                 let r = $e;
                 set(fp, dst, Bits::bits(r));
-                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
+                N::next(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -182,7 +182,7 @@ macro_rules! store_imm_r {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 };
                 std::ptr::write_unaligned(p, (value as i64 as $t).to_le());
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -198,7 +198,7 @@ handler!(fn global_set_r(pc, fp, mem, len, st, reg) = GlobalSetR { global } {
     // SAFETY: the current instance is live and `global` is one of its globals (validated).
     unsafe {
         (**(*st).cache.globals.add(global as usize)).set(crate::vm::ValRaw::from_bits(reg));
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -209,7 +209,7 @@ handler!(fn i32_shr_u_and_imm_r(pc, fp, mem, len, st, reg) = I32ShrUAndImmR { t,
         set(fp, t as Slot, v as u64);
         let r = (v & mask as u32) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -221,7 +221,7 @@ handler!(fn i32_shr_u_and_add_r(pc, fp, mem, len, st, reg) = I32ShrUAndAddR { t,
         // `b` is read after `t` is written, as the add reads it (it may be `t`).
         let r = v.wrapping_add(get(fp, b as Slot) as u32) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -231,7 +231,7 @@ handler!(fn br_if_nez_r(pc, fp, mem, len, st, reg) = BrIfNezR { target } {
         if reg as u32 != 0 {
             dispatch(jump(pc, target), fp, mem, len, st, 0)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st, 0)
+            N::next(pc.add(1), fp, mem, len, st, 0)
         }
     }
 });
@@ -242,7 +242,7 @@ handler!(fn br_if_eqz_r(pc, fp, mem, len, st, reg) = BrIfEqzR { target } {
         if reg as u32 == 0 {
             dispatch(jump(pc, target), fp, mem, len, st, 0)
         } else {
-            dispatch(pc.add(1), fp, mem, len, st, 0)
+            N::next(pc.add(1), fp, mem, len, st, 0)
         }
     }
 });
@@ -276,7 +276,7 @@ macro_rules! store_r {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 };
                 std::ptr::write_unaligned(p, (reg as $t).to_le());
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -302,7 +302,7 @@ macro_rules! branch_r {
                 if $e {
                     dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, 0)
+                    N::next(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });

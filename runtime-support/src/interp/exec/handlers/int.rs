@@ -138,7 +138,7 @@ handler!(fn i32_div_u_const(pc, fp, mem, len, st, reg) = I32DivUConst { dst, a, 
     unsafe {
         let r = const_divisor::quotient(get(fp, a) as u32, m, shift) as u64;
         set(fp, dst, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -148,7 +148,7 @@ handler!(fn i32_rem_u_const(pc, fp, mem, len, st, reg) = I32RemUConst { dst, a, 
         let x = get(fp, a as Slot) as u32;
         let r = const_divisor::remainder(x, m, d, shift) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -157,7 +157,7 @@ handler!(fn i32_add_imm2(pc, fp, mem, len, st, reg) = I32AddImm2 { d1, a1, i1, d
     unsafe {
         set(fp, d1 as Slot, (get(fp, a1 as Slot) as u32).wrapping_add(i1 as i32 as u32) as u64);
         set(fp, d2 as Slot, (get(fp, a2 as Slot) as u32).wrapping_add(i2 as i32 as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -168,7 +168,7 @@ handler!(fn i32_shr_u_and_imm(pc, fp, mem, len, st, reg) = I32ShrUAndImm { t, a,
         set(fp, t as Slot, v as u64);
         let r = (v & mask as u32) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -180,7 +180,7 @@ handler!(fn i32_shr_u_and_add(pc, fp, mem, len, st, reg) = I32ShrUAndAdd { t, a,
         // `b` is read after `t` is written, as the add reads it (it may be `t`).
         let r = v.wrapping_add(get(fp, b as Slot) as u32) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -191,7 +191,7 @@ handler!(fn i32_and_shl_imm(pc, fp, mem, len, st, reg) = I32AndShlImm { t, a, ma
         set(fp, t as Slot, v as u64);
         let r = (v << shift) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -201,7 +201,7 @@ handler!(fn i32_shl_add_imm(pc, fp, mem, len, st, reg) = I32ShlAddImm { t, a, sh
         let v = (get(fp, a as Slot) as u32) << shift;
         set(fp, t as Slot, v as u64);
         set(fp, dst as Slot, v.wrapping_add(imm as u32) as u64);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -216,7 +216,7 @@ macro_rules! shl_shr {
                 set(fp, t as Slot, v as u64);
                 let r = ((v as $t) >> shr) as u32 as u64;
                 set(fp, dst as Slot, r);
-                dispatch(pc.add(1), fp, mem, len, st, r)
+                N::next(pc.add(1), fp, mem, len, st, r)
             }
         });
     )*};

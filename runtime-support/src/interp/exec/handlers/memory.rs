@@ -89,7 +89,7 @@ macro_rules! load {
                 };
                 let $v = <$t>::from_le(std::ptr::read_unaligned(p as *const $t));
                 set(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, addr, offset } {
@@ -102,7 +102,7 @@ macro_rules! load {
                 let $v = <$t>::from_le(std::ptr::read_unaligned(p));
                 let v = $e;
                 set(fp, dst, v);
-                dispatch(pc.add(1), fp, mem, len, st, v)
+                N::next(pc.add(1), fp, mem, len, st, v)
             }
         });
     )*};
@@ -120,7 +120,7 @@ macro_rules! store {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 };
                 std::ptr::write_unaligned(p as *mut $t, (get(fp, value) as $t).to_le());
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset } {
@@ -130,7 +130,7 @@ macro_rules! store {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 };
                 std::ptr::write_unaligned(p, (get(fp, value) as $t).to_le());
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -146,7 +146,7 @@ macro_rules! store_imm {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 };
                 std::ptr::write_unaligned(p, (value as i64 as $t).to_le());
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -167,7 +167,7 @@ macro_rules! load_add {
                 };
                 let v = <$t>::from_le(std::ptr::read_unaligned(p));
                 set(fp, dst, v as u64);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -215,7 +215,7 @@ handler!(fn memory_offset64(pc, fp, mem, len, st, reg) = MemoryOffset64 { dst, a
             Some(ea) => set(fp, dst, ea),
             None => return trap(pc, st, TrapCode::MemoryOutOfBounds),
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -230,7 +230,7 @@ handler!(fn memory_size(pc, fp, mem, len, st, reg) = MemorySize { dst } {
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, len / crate::types::WASM_PAGE_SIZE);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -254,7 +254,7 @@ handler!(fn memory_grow(pc, fp, mem, len, st, reg) = MemoryGrow { dst, delta } {
         let r = grow(st, 0, get(fp, delta) as u32 as u64);
         set(fp, dst, r.map_or(u32::MAX, |old| old as u32) as u64);
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -263,7 +263,7 @@ handler!(fn memory_size_m(pc, fp, mem, len, st, reg) = MemorySizeM { dst, memory
     unsafe {
         let (_, length) = memory_of(st, mem, len, memory);
         set(fp, dst, length / crate::types::WASM_PAGE_SIZE);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -275,7 +275,7 @@ handler!(fn memory_grow_m(pc, fp, mem, len, st, reg) = MemoryGrowM { dst, delta,
         let failed = index_of(memory, u64::MAX);
         set(fp, dst, r.unwrap_or(failed));
         let (mem, len) = (*st).cache.memory();
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -287,7 +287,7 @@ handler!(fn memory_fill_m(pc, fp, mem, len, st, reg) = MemoryFillM { base, memor
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::write_bytes(p, v, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -300,7 +300,7 @@ handler!(fn memory_copy_m(pc, fp, mem, len, st, reg) = MemoryCopyM { base, dst_m
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::copy(sp, dp, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -319,7 +319,7 @@ handler!(fn memory_init_m(pc, fp, mem, len, st, reg) = MemoryInitM { base, segme
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::copy_nonoverlapping(seg.as_ptr().add(s as usize), dp, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -355,7 +355,7 @@ handler!(fn memory_fill(pc, fp, mem, len, st, reg) = MemoryFill { base } {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::write_bytes(mem.add(d as usize), v, n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -367,7 +367,7 @@ handler!(fn memory_copy(pc, fp, mem, len, st, reg) = MemoryCopy { base } {
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::copy(mem.add(s as usize), mem.add(d as usize), n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -385,7 +385,7 @@ handler!(fn memory_init(pc, fp, mem, len, st, reg) = MemoryInit { base, segment 
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         }
         std::ptr::copy_nonoverlapping(seg.as_ptr().add(s as usize), mem.add(d as usize), n as usize);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -393,7 +393,7 @@ handler!(fn data_drop(pc, fp, mem, len, st, reg) = DataDrop { segment } {
     // SAFETY: the current instance is live and `segment` validated.
     unsafe {
         (*(*st).cache.inst).dropped_data[segment as usize].set(true);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -409,7 +409,7 @@ macro_rules! load_acc {
                 let v = <$t>::from_le(std::ptr::read_unaligned(p)) as u32;
                 set(fp, t as Slot, v as u64);
                 set(fp, acc as Slot, (get(fp, acc as Slot) as u32).wrapping_add(v) as u64);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -430,7 +430,7 @@ handler!(fn i32_load_then_add_imm(pc, fp, mem, len, st, reg) = I32LoadThenAddImm
         set(fp, t as Slot, v as u64);
         let r = v.wrapping_add(imm as u32) as u64;
         set(fp, dst as Slot, r);
-        dispatch(pc.add(1), fp, mem, len, st, r)
+        N::next(pc.add(1), fp, mem, len, st, r)
     }
 });
 
@@ -443,7 +443,7 @@ handler!(fn f64_load_acc(pc, fp, mem, len, st, reg) = F64LoadAcc { t, addr, acc,
         let v = u64::from_le(std::ptr::read_unaligned(p));
         set(fp, t as Slot, v);
         set(fp, acc as Slot, (f64::of(get(fp, acc as Slot)) + f64::of(v)).bits());
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -462,7 +462,7 @@ macro_rules! op_store {
                     return trap(pc, st, TrapCode::MemoryOutOfBounds);
                 };
                 std::ptr::write_unaligned(p, v.to_le());
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -490,7 +490,7 @@ macro_rules! load_branch {
                 if $test {
                     dispatch(jump(pc, target), fp, mem, len, st, 0)
                 } else {
-                    dispatch(pc.add(1), fp, mem, len, st, 0)
+                    N::next(pc.add(1), fp, mem, len, st, 0)
                 }
             }
         });

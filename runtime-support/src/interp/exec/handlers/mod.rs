@@ -8,7 +8,7 @@
 
 use super::super::ir::{Instr, Op, Slot};
 use super::backtrace::trap;
-use super::dispatch::{Exit, dispatch, dispatch_with};
+use super::dispatch::{Exit, Indirect, Next, dispatch, dispatch_with};
 use super::state::State;
 use crate::interp::const_divisor;
 use crate::trap::TrapCode;
@@ -18,7 +18,7 @@ macro_rules! handler {
     ($(#[$m:meta])* fn $name:ident($pc:ident, $fp:ident, $mem:ident, $len:ident, $st:ident, $reg:ident) = $var:ident { $($f:ident $(: $bind:ident)?),* } $body:block) => {
         $(#[$m])*
         #[allow(unused_variables)]
-        pub unsafe fn $name($pc: *const Instr, $fp: *mut u64, $mem: *mut u8, $len: u64, $st: *mut State, $reg: u64) -> Exit {
+        pub unsafe fn $name<N: Next>($pc: *const Instr, $fp: *mut u64, $mem: *mut u8, $len: u64, $st: *mut State, $reg: u64) -> Exit {
             let Op::$var { $($f $(: $bind)?),* } = (
                 // SAFETY: `thread` pairs every handler only with instructions of its variant.
                 unsafe { (*$pc).op }
@@ -41,7 +41,7 @@ macro_rules! unary {
                 let $x = <$t as Bits>::of(get(fp, src));
                 let r = $e;
                 set(fp, dst, Bits::bits(r));
-                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
+                N::next(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -59,7 +59,7 @@ macro_rules! unary_try {
                     Err(code) => return trap(pc, st, code),
                 };
                 set(fp, dst, Bits::bits(r));
-                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
+                N::next(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -75,7 +75,7 @@ macro_rules! binary {
                 let $y = <$u as Bits>::of(get(fp, b));
                 let r = $e;
                 set(fp, dst, Bits::bits(r));
-                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
+                N::next(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -94,7 +94,7 @@ macro_rules! binary_try {
                     Err(code) => return trap(pc, st, code),
                 };
                 set(fp, dst, Bits::bits(r));
-                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
+                N::next(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};
@@ -110,7 +110,7 @@ macro_rules! binary_imm {
                 let $y = <$u as Bits>::of(imm as i64 as u64);
                 let r = $e;
                 set(fp, dst, Bits::bits(r));
-                dispatch(pc.add(1), fp, mem, len, st, Bits::forward(r))
+                N::next(pc.add(1), fp, mem, len, st, Bits::forward(r))
             }
         });
     )*};

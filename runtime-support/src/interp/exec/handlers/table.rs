@@ -9,7 +9,7 @@ handler!(fn table_get(pc, fp, mem, len, st, reg) = TableGet { dst, index, table 
             Ok(v) => set(fp, dst, v as u64),
             Err(code) => return trap(pc, st, code),
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -19,7 +19,7 @@ handler!(fn table_set(pc, fp, mem, len, st, reg) = TableSet { index, value, tabl
         if let Err(code) = (*(*st).cache.inst).table_set(table, get(fp, index) as u32, get(fp, value) as usize) {
             return trap(pc, st, code);
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -27,7 +27,7 @@ handler!(fn table_size(pc, fp, mem, len, st, reg) = TableSize { dst, table } {
     // SAFETY: as in `table_get`; the instance's table definitions are valid.
     unsafe {
         set(fp, dst, (*(&(*(*st).cache.inst).tables)[table as usize].def).current_elements as u64);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -36,7 +36,7 @@ handler!(fn table_grow(pc, fp, mem, len, st, reg) = TableGrow { base, table } {
     unsafe {
         let r = (*(*st).cache.inst).table_grow(table, get(fp, base + 1) as u32 as u64, get(fp, base) as usize);
         set(fp, base, r.unwrap_or(u32::MAX) as u64);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -47,7 +47,7 @@ handler!(fn table_fill(pc, fp, mem, len, st, reg) = TableFill { base, table } {
         if let Err(code) = inst.table_fill(table, get(fp, base) as u32 as u64, get(fp, base + 1) as usize, get(fp, base + 2) as u32 as u64) {
             return trap(pc, st, code);
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -59,7 +59,7 @@ handler!(fn table_copy(pc, fp, mem, len, st, reg) = TableCopy { base, dst_table,
         if let Err(code) = inst.table_copy(dst_table, src_table, d, s, n) {
             return trap(pc, st, code);
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -71,7 +71,7 @@ handler!(fn table_init(pc, fp, mem, len, st, reg) = TableInit { base, table, seg
         if let Err(code) = inst.table_init(table, segment, d, s, n) {
             return trap(pc, st, code);
         }
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -79,7 +79,7 @@ handler!(fn table_index64(pc, fp, mem, len, st, reg) = TableIndex64 { dst, src }
     // SAFETY: as in `unary!`.
     unsafe {
         set(fp, dst, get(fp, src).min(u32::MAX as u64));
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -87,6 +87,6 @@ handler!(fn elem_drop(pc, fp, mem, len, st, reg) = ElemDrop { segment } {
     // SAFETY: the current instance is live and `segment` validated.
     unsafe {
         (*(*st).cache.inst).dropped_elems[segment as usize].set(true);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });

@@ -9,7 +9,7 @@ handler!(fn global_get(pc, fp, mem, len, st, reg) = GlobalGet { dst, global } {
     unsafe {
         let v = (**(*st).cache.globals.add(global as usize)).get().bits();
         set(fp, dst, v);
-        dispatch(pc.add(1), fp, mem, len, st, v)
+        N::next(pc.add(1), fp, mem, len, st, v)
     }
 });
 
@@ -17,7 +17,7 @@ handler!(fn global_set(pc, fp, mem, len, st, reg) = GlobalSet { src, global } {
     // SAFETY: as in `global_get`.
     unsafe {
         (**(*st).cache.globals.add(global as usize)).set(ValRaw::from_bits(get(fp, src)));
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -25,6 +25,6 @@ handler!(fn ref_func(pc, fp, mem, len, st, reg) = RefFunc { dst, func } {
     // SAFETY: the slot lies in the frame; the current instance is live; `func` validated.
     unsafe {
         set(fp, dst, (*(*st).cache.inst).funcref(func) as u64);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });

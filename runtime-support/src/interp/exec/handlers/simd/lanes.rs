@@ -11,7 +11,7 @@ macro_rules! extract {
                 let $x = get_v(fp, src);
                 let $l = lane as usize;
                 set(fp, dst, Bits::bits($e));
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -36,7 +36,7 @@ macro_rules! replace {
                 let $x = get(fp, value);
                 lanes[lane as usize % $n] = $e;
                 set_v(fp, dst, Vector::$from(lanes));
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -57,7 +57,7 @@ macro_rules! splat {
             unsafe {
                 let $x = get(fp, src);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -77,7 +77,7 @@ handler!(fn i8x16_shuffle(pc, fp, mem, len, st, reg) = I8x16Shuffle { dst, a, b,
         let func = &*(*st).func;
         let m = Vector::from_bits(*func.v128_consts.get_unchecked(lanes as usize));
         set_v(fp, dst, get_v(fp, a).shuffle(get_v(fp, b), m));
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 

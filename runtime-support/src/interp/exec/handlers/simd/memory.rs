@@ -22,7 +22,7 @@ macro_rules! v_load {
                 };
                 let $b = std::ptr::read_unaligned(p as *const [u8; $n]);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { dst, addr, offset } {
@@ -34,7 +34,7 @@ macro_rules! v_load {
                 };
                 let $b = std::ptr::read_unaligned(p);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -88,7 +88,7 @@ macro_rules! v_load_lane {
                 let mut lanes = get_v(fp, vec).$get();
                 lanes[lane as usize % $n] = x;
                 set_v(fp, vec, Vector::$from(lanes));
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { vec, addr, offset, lane } {
@@ -101,7 +101,7 @@ macro_rules! v_load_lane {
                 let mut lanes = get_v(fp, vec).$get();
                 lanes[lane as usize % $n] = x;
                 set_v(fp, vec, Vector::$from(lanes));
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -121,7 +121,7 @@ handler!(fn v128_store_m(pc, fp, mem, len, st, reg) = V128StoreM { addr, value, 
             return trap(pc, st, TrapCode::MemoryOutOfBounds);
         };
         std::ptr::write_unaligned(p as *mut [u8; 16], get_v(fp, value).to_le_bytes());
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -133,7 +133,7 @@ handler!(fn v128_store(pc, fp, mem, len, st, reg) = V128Store { addr, value, off
         };
         let bytes = get_v(fp, value).to_le_bytes();
         std::ptr::write_unaligned(p, bytes);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -149,7 +149,7 @@ macro_rules! v_store_lane {
                 };
                 let x = get_v(fp, value).$get()[lane as usize % $n].to_le();
                 std::ptr::write_unaligned(p as *mut $t, x);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
         handler!(fn $name(pc, fp, mem, len, st, reg) = $var { addr, value, offset, lane } {
@@ -160,7 +160,7 @@ macro_rules! v_store_lane {
                 };
                 let x = get_v(fp, value).$get()[lane as usize % $n].to_le();
                 std::ptr::write_unaligned(p, x);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};

@@ -84,7 +84,7 @@ macro_rules! v_unary {
             unsafe {
                 let $x = get_v(fp, src);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -99,7 +99,7 @@ macro_rules! v_binary {
                 let $x = get_v(fp, a);
                 let $y = get_v(fp, b);
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -131,7 +131,7 @@ macro_rules! v_test {
             unsafe {
                 let $x = get_v(fp, src);
                 set(fp, dst, Bits::bits($e));
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};
@@ -146,7 +146,7 @@ macro_rules! v_shift {
                 let $x = get_v(fp, a);
                 let $n = get(fp, b) as u32;
                 set_v(fp, dst, $e);
-                dispatch(pc.add(1), fp, mem, len, st, 0)
+                N::next(pc.add(1), fp, mem, len, st, 0)
             }
         });
     )*};

@@ -9,7 +9,7 @@ handler!(fn copy128(pc, fp, mem, len, st, reg) = Copy128 { dst, src } {
     // before it is written, so the slots may overlap.
     unsafe {
         set_v(fp, dst, get_v(fp, src));
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -31,7 +31,7 @@ handler!(fn v128_const(pc, fp, mem, len, st, reg) = V128Const { dst, index } {
         let func = &*(*st).func;
         let v = *func.v128_consts.get_unchecked(index as usize);
         set_v(fp, dst, Vector::from_bits(v));
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -41,7 +41,7 @@ handler!(fn global_get128(pc, fp, mem, len, st, reg) = GlobalGet128 { dst, globa
     unsafe {
         let v = (**(*st).cache.globals.add(global as usize)).get().v128();
         set_v(fp, dst, Vector::from_bits(v));
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
 
@@ -50,6 +50,6 @@ handler!(fn global_set128(pc, fp, mem, len, st, reg) = GlobalSet128 { src, globa
     unsafe {
         let v = ValRaw::from_v128(get_v(fp, src).bits());
         (**(*st).cache.globals.add(global as usize)).set(v);
-        dispatch(pc.add(1), fp, mem, len, st, 0)
+        N::next(pc.add(1), fp, mem, len, st, 0)
     }
 });
