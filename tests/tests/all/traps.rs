@@ -281,3 +281,56 @@ fn fixed_size_tables_check_indices_and_null_elements_on(engine: Engine) {
     assert_eq!(i32_of(user.call("size", &[])), 3);
     assert_eq!(i32_of(user.call("call", &[0.into()])), 7);
 }
+
+/// Pairs the interpreter runs as one specialized handler (a constant before a load, a
+/// `br` to a load, a load before a store) compute what the two instructions do, and a trap
+/// in either names the instruction that trapped.
+#[test]
+fn traps_inside_specialized_pairs_name_their_instruction() {
+    for engine in engines() {
+        println!("engine: {engine:?}");
+        traps_inside_specialized_pairs_name_their_instruction_on(engine);
+    }
+}
+
+fn traps_inside_specialized_pairs_name_their_instruction_on(engine: Engine) {
+    let wat = r#"
+        (module
+          (memory 1)
+          (data (i32.const 0) "\2a\00\00\00")
+          (func (export "const_then_load") (param i32) (result i32) (local i32)
+            (local.set 1 (i32.const 7))
+            (i32.add (local.get 1) (i32.load (local.get 0))))
+          (func (export "br_then_load") (param i32 i32) (result i32) (local i32)
+            (if (local.get 1)
+              (then (local.set 2 (i32.const 1)))
+              (else (local.set 2 (i32.const 2))))
+            (i32.add (local.get 2) (i32.load (local.get 0))))
+          (func (export "load_then_store") (param i32 i32) (result i32)
+            (i32.store (local.get 1) (i32.load (local.get 0)))
+            (i32.load (local.get 1))))
+    "#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let inst = runtime_on(engine).instantiate_wasm(&wasm).unwrap();
+    let i32s = |v: Vec<kiln::Val>| v.iter().map(|x| x.i32().expect("an i32")).collect::<Vec<_>>();
+    assert_eq!(i32s(inst.call("const_then_load", &[0.into()]).unwrap()), [49]);
+    assert_eq!(i32s(inst.call("br_then_load", &[0.into(), 1.into()]).unwrap()), [43]);
+    assert_eq!(i32s(inst.call("br_then_load", &[0.into(), 0.into()]).unwrap()), [44]);
+    assert_eq!(i32s(inst.call("load_then_store", &[0.into(), 8.into()]).unwrap()), [42]);
+    const LOAD: u8 = 0x28;
+    const STORE: u8 = 0x36;
+    let cases: &[(&str, Vec<kiln::Val>, u8)] = &[
+        ("const_then_load", vec![65536.into()], LOAD),
+        ("br_then_load", vec![65536.into(), 1.into()], LOAD),
+        ("br_then_load", vec![65536.into(), 0.into()], LOAD),
+        ("load_then_store", vec![65536.into(), 0.into()], LOAD),
+        ("load_then_store", vec![0.into(), 65534.into()], STORE),
+    ];
+    for (name, args, opcode) in cases {
+        let t = trap_of(inst.call(name, args));
+        assert_eq!(t.code(), TrapCode::MemoryOutOfBounds, "{name}: {t}");
+        let frame = t.backtrace().first().unwrap_or_else(|| panic!("{name}: no backtrace: {t}"));
+        let offset = frame.wasm_offset.unwrap_or_else(|| panic!("{name}: no wasm offset: {t}"));
+        assert_eq!(wasm[offset as usize], *opcode, "{name} {args:?}: opcode at {offset:#x}: {t}");
+    }
+}

@@ -45,6 +45,58 @@ fn long_loop_does_not_grow_the_native_stack() {
     assert_eq!(slots[0].bits() as u32, ITERATIONS);
 }
 
+/// A loop of the instructions C code executes most (loads and stores of every width,
+/// constants set before branches, adds, shifts, masks, compare-and-branch, `if`/`else`,
+/// a call), which `specialize` runs as pairs, runs in constant native stack: each pair's
+/// handler still hands over by a tail call. A million passes overflow a test thread's
+/// 2 MiB stack if each takes more than 2 bytes of it (a call that is no tail call takes
+/// at least its 8-byte return address).
+#[test]
+fn specialized_pairs_do_not_grow_the_native_stack() {
+    let wat = r#"
+        (module
+          (memory 1)
+          (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+          (func (export "mix") (param $n i32) (result i32)
+            (local $acc i32) (local $p i32) (local $t i32)
+            (loop $next
+              (local.set $p (i32.and (i32.shl (local.get $n) (i32.const 2)) (i32.const 1020)))
+              (local.set $t (i32.const 7))
+              (local.set $acc (i32.add (local.get $acc) (i32.load (local.get $p))))
+              (local.set $acc (i32.add (local.get $acc) (i32.load8_u offset=1 (local.get $p))))
+              (local.set $acc (i32.xor (local.get $acc) (i32.load16_u (local.get $p))))
+              (local.set $acc (i32.add (local.get $acc) (i32.load8_s (local.get $p))))
+              (i32.store (local.get $p) (i32.add (local.get $acc) (local.get $t)))
+              (i32.store8 (i32.add (local.get $p) (i32.const 2)) (local.get $acc))
+              (i32.store16 offset=4 (local.get $p) (local.get $acc))
+              (if (i32.lt_s (local.get $acc) (i32.const 0))
+                (then (local.set $t (i32.const 1)))
+                (else (local.set $t (i32.const 2))))
+              (local.set $acc (i32.shr_u (i32.add (local.get $acc) (local.get $t)) (i32.const 1)))
+              (local.set $acc (call $inc (local.get $acc)))
+              (i64.store offset=2048 (i32.const 0)
+                (i64.add (i64.load offset=2048 (i32.const 0)) (i64.const 1)))
+              (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (i32.wrap_i64 (i64.load offset=2048 (i32.const 0)))))
+    "#;
+    const PASSES: u32 = 1_000_000;
+    let wasm = wat::parse_str(wat).expect("valid wat");
+    let info =
+        decode(&wasm, DecodeOptions { features: Default::default(), keep_custom_sections: false })
+            .expect("valid module");
+    let store = Store::new(StoreConfig::default());
+    let no_imports = |_: &str, _: &str| None;
+    let inst = instantiate(&store, eager(info), &no_imports, None).expect("instantiates");
+    // SAFETY: the instance is owned by `store`, which is alive.
+    let Some(Extern::Func(f)) = (unsafe { &*inst }).get_export("mix") else {
+        panic!("mix is exported")
+    };
+    let mut slots = [ValRaw::from_bits(PASSES as u64)];
+    // SAFETY: `f` is a live funcref of `store` taking and returning one i32.
+    unsafe { crate::call::invoke(&store, f, &mut slots) }.expect("runs to completion");
+    assert_eq!(slots[0].bits() as u32, PASSES, "the loop's own pass counter");
+}
+
 /// `info` with every function translated for the interpreter now.
 fn eager(info: crate::module::ModuleInfo) -> Arc<Module> {
     let info = Arc::new(info);
@@ -1966,4 +2018,54 @@ fn division_by_constants() {
     let trap = m.call("by_zero", &[5]).expect_err("traps");
     assert!(format!("{trap:?}").contains("IntegerDivideByZero"), "{trap:?}");
     assert_eq!(m.i32("constant", &[]), 14);
+}
+
+/// `thread` gives an instruction the handler specialized for its successor when
+/// `specialize` lists the pair (for a `br`, the successor is its target), and the plain
+/// handler otherwise; a `br_table` entry still carries its target's handler.
+#[test]
+fn thread_specializes_listed_pairs_only() {
+    use super::super::ir::Op;
+    use super::dispatch::{Indirect, thread};
+    use super::handlers;
+    use super::specialize::specialized;
+    let code = vec![
+        /* 0 */ Op::Const32 { dst: 0, value: 1 },
+        /* 1 */ Op::I32AddImm { dst: 0, a: 0, imm: 1 },
+        /* 2 */ Op::Br { target: 5 },
+        /* 3 */ Op::F64Add { dst: 0, a: 0, b: 0 },
+        /* 4 */ Op::Const32 { dst: 1, value: 2 },
+        /* 5 */ Op::F64Add { dst: 0, a: 0, b: 0 },
+        /* 6 */ Op::Return,
+    ];
+    let threaded = thread(code.clone());
+    let plain = |i: usize| {
+        let h: super::Handler = match code[i] {
+            Op::Const32 { .. } => handlers::const32::<Indirect>,
+            Op::I32AddImm { .. } => handlers::i32_add_imm::<Indirect>,
+            Op::Br { .. } => handlers::br::<Indirect>,
+            Op::F64Add { .. } => handlers::f64_add::<Indirect>,
+            Op::Return => handlers::ret::<Indirect>,
+            _ => unreachable!(),
+        };
+        h as usize
+    };
+    let special =
+        |i: usize, next: usize| specialized(&code[i], &code[next]).expect("a listed pair") as usize;
+    let got = |i: usize| threaded[i].handler as usize;
+    // Listed pairs: a constant before an add, an add before a `br`, a `br` (to an f64 add,
+    // which no list has) keeps its plain handler.
+    assert_eq!(got(0), special(0, 1));
+    assert_ne!(got(0), plain(0));
+    assert_eq!(got(1), special(1, 2));
+    assert!(specialized(&code[2], &code[5]).is_none(), "f64.add is no listed successor");
+    assert_eq!(got(2), plain(2));
+    // Not a prefix; a prefix before a successor no list has.
+    assert_eq!(got(3), plain(3));
+    assert_eq!(got(4), plain(4));
+    assert_eq!(got(6), plain(6));
+    // A `br` to a listed successor is specialized for its target, not the next instruction.
+    let jump = vec![Op::Br { target: 2 }, Op::F64Add { dst: 0, a: 0, b: 0 }, Op::Return];
+    let threaded = thread(jump.clone());
+    assert_eq!(threaded[0].handler as usize, specialized(&jump[0], &jump[2]).unwrap() as usize);
 }

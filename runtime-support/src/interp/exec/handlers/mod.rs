@@ -14,6 +14,9 @@ use crate::interp::const_divisor;
 use crate::trap::TrapCode;
 
 /// Defines handler `$name` for `Op::$var`, binding its fields and naming the hot state.
+/// The handler is generic over `N`, how it continues with the instruction after it
+/// (`N::next(pc.add(1), ..)`; a `br` with its target): [`Indirect`] in the handler table,
+/// a successor's own handler in the specialized forms (`exec::specialize`).
 macro_rules! handler {
     ($(#[$m:meta])* fn $name:ident($pc:ident, $fp:ident, $mem:ident, $len:ident, $st:ident, $reg:ident) = $var:ident { $($f:ident $(: $bind:ident)?),* } $body:block) => {
         $(#[$m])*
