@@ -308,7 +308,15 @@ fn traps_inside_specialized_pairs_name_their_instruction_on(engine: Engine) {
             (i32.add (local.get 2) (i32.load (local.get 0))))
           (func (export "load_then_store") (param i32 i32) (result i32)
             (i32.store (local.get 1) (i32.load (local.get 0)))
-            (i32.load (local.get 1))))
+            (i32.load (local.get 1)))
+          ;; A loop that traps in a later iteration, in the first half of a specialized pair
+          ;; (the load, then the xor), which the branch back jumps to.
+          (func (export "xor_words") (param $p i32) (param $end i32) (result i32) (local $s i32)
+            (loop $l
+              (local.set $s (i32.xor (local.get $s) (i32.load (local.get $p))))
+              (br_if $l (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 4)))
+                                  (local.get $end))))
+            (local.get $s)))
     "#;
     let wasm = wat::parse_str(wat).unwrap();
     let inst = runtime_on(engine).instantiate_wasm(&wasm).unwrap();
@@ -317,6 +325,7 @@ fn traps_inside_specialized_pairs_name_their_instruction_on(engine: Engine) {
     assert_eq!(i32s(inst.call("br_then_load", &[0.into(), 1.into()]).unwrap()), [43]);
     assert_eq!(i32s(inst.call("br_then_load", &[0.into(), 0.into()]).unwrap()), [44]);
     assert_eq!(i32s(inst.call("load_then_store", &[0.into(), 8.into()]).unwrap()), [42]);
+    assert_eq!(i32s(inst.call("xor_words", &[0.into(), 8.into()]).unwrap()), [42]);
     const LOAD: u8 = 0x28;
     const STORE: u8 = 0x36;
     let cases: &[(&str, Vec<kiln::Val>, u8)] = &[
@@ -325,6 +334,7 @@ fn traps_inside_specialized_pairs_name_their_instruction_on(engine: Engine) {
         ("br_then_load", vec![65536.into(), 0.into()], LOAD),
         ("load_then_store", vec![65536.into(), 0.into()], LOAD),
         ("load_then_store", vec![0.into(), 65534.into()], STORE),
+        ("xor_words", vec![65520.into(), 65540.into()], LOAD),
     ];
     for (name, args, opcode) in cases {
         let t = trap_of(inst.call(name, args));

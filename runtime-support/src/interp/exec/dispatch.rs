@@ -98,6 +98,11 @@ pub unsafe fn dispatch(
     reg: u64,
 ) -> Exit {
     // SAFETY: per the contract.
+    #[cfg(kiln_interp_profile)]
+    unsafe {
+        super::profile::count(pc)
+    };
+    // SAFETY: per the contract.
     unsafe { ((*pc).handler)(pc, fp, mem, mem_len, st, reg) }
 }
 
@@ -135,6 +140,11 @@ pub unsafe fn dispatch_with(
     st: *mut State,
     reg: u64,
 ) -> Exit {
+    // SAFETY: per the contract.
+    #[cfg(kiln_interp_profile)]
+    unsafe {
+        super::profile::count(pc)
+    };
     // SAFETY: per the contract.
     unsafe { handler(pc, fp, mem, mem_len, st, reg) }
 }
@@ -219,6 +229,11 @@ pub fn thread(code: Vec<Op>) -> Box<[Instr]> {
     // A specialized handler runs its instruction and then its successor's handler, which
     // it names: only where the successor (a `br`'s target) is that instruction.
     for i in 0..code.len().saturating_sub(1) {
+        // A profiling build counts every instruction in `dispatch`, so it hands over no
+        // other way.
+        if cfg!(kiln_interp_profile) {
+            break;
+        }
         let next = match code[i].op {
             Op::Br { target } => (i as i64 + target as i32 as i64) as usize,
             _ => i + 1,

@@ -16,6 +16,8 @@ mod backtrace;
 mod dispatch;
 mod exception;
 mod handlers;
+#[cfg(kiln_interp_profile)]
+mod profile;
 mod slots;
 mod specialize;
 mod state;
@@ -128,6 +130,10 @@ fn execute(
     };
     // SAFETY: the frame is set up for `func` inside the store's stack; the state describes it.
     let exit = unsafe { dispatch::run(func.code.as_ptr(), fp, mem, mem_len, &mut state, 0) };
+    #[cfg(kiln_interp_profile)]
+    if base_depth == 0 {
+        profile::write();
+    }
     let mut frames = std::mem::take(&mut state.frames);
     frames.clear();
     FRAME_POOL.with(|p| p.borrow_mut().push(frames));

@@ -57,6 +57,33 @@ fn bitmask<const N: usize>(negative: [bool; N]) -> u32 {
     negative.iter().enumerate().fold(0, |m, (i, &n)| m | (n as u32) << i)
 }
 
+/// `i8x16.bitmask` and `i16x8.bitmask` without a loop over the lanes (which LLVM turns into
+/// dozens of shifts and blends): in each 64-bit half, the lanes' top bits are moved to the
+/// bottom of their lanes (`bit`: lane `k`'s at bit `lane_bits * k`), and one multiply by
+/// `gather` adds a copy of each at bit `64 - lanes + k`, where the top `lanes` bits of the
+/// product read lane `k`'s in bit `k`. No two of the multiply's partial products meet there
+/// or below (their positions are all different), so nothing carries.
+#[inline(always)]
+fn bitmask_by_multiply(a: Vector, lane_bits: u32, gather: u64) -> u32 {
+    let lanes = 64 / lane_bits;
+    let ones = u64::MAX / ((1 << lane_bits) - 1); // 1 at the bottom of every lane
+    let half = |h: u64| ((h >> (lane_bits - 1) & ones).wrapping_mul(gather) >> (64 - lanes)) as u32;
+    let [lo, hi] = a.u64x2();
+    half(lo) | half(hi) << lanes
+}
+
+/// `i8x16.bitmask` (see [`bitmask_by_multiply`]: lane `k`'s bit `8k` moves to `56 + k`).
+#[inline(always)]
+fn i8x16_bitmask_of(a: Vector) -> u32 {
+    bitmask_by_multiply(a, 8, 0x0102_0408_1020_4080)
+}
+
+/// `i16x8.bitmask` (see [`bitmask_by_multiply`]: lane `k`'s bit `16k` moves to `60 + k`).
+#[inline(always)]
+fn i16x8_bitmask_of(a: Vector) -> u32 {
+    bitmask_by_multiply(a, 16, 0x1000_2000_4000_8000)
+}
+
 v_binary! {
     i8x16_eq = I8x16Eq, |a, b| Vector::from_i8x16(zip(a.i8x16(), b.i8x16(), |x, y| mask(x == y)));
     i8x16_ne = I8x16Ne, |a, b| Vector::from_i8x16(zip(a.i8x16(), b.i8x16(), |x, y| mask(x != y)));
@@ -233,8 +260,32 @@ v_test! {
     i16x8_all_true = I16x8AllTrue, |a| a.u16x8().iter().all(|&x| x != 0);
     i32x4_all_true = I32x4AllTrue, |a| a.u32x4().iter().all(|&x| x != 0);
     i64x2_all_true = I64x2AllTrue, |a| a.u64x2().iter().all(|&x| x != 0);
-    i8x16_bitmask = I8x16Bitmask, |a| bitmask(map(a.i8x16(), |x| x < 0));
-    i16x8_bitmask = I16x8Bitmask, |a| bitmask(map(a.i16x8(), |x| x < 0));
+    i8x16_bitmask = I8x16Bitmask, |a| i8x16_bitmask_of(a);
+    i16x8_bitmask = I16x8Bitmask, |a| i16x8_bitmask_of(a);
     i32x4_bitmask = I32x4Bitmask, |a| bitmask(map(a.i32x4(), |x| x < 0));
     i64x2_bitmask = I64x2Bitmask, |a| bitmask(map(a.i64x2(), |x| x < 0));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every pattern of sixteen top bits, under pseudo-random low bits: the multiply gives
+    /// what testing each lane gives.
+    #[test]
+    fn bitmask_by_multiply_matches_the_lanes() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for pattern in 0..=u16::MAX as u32 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let bytes: [u8; 16] = std::array::from_fn(|i| {
+                let low = (seed.rotate_left(i as u32 * 7) as u8) & 0x7f;
+                if pattern >> i & 1 == 1 { low | 0x80 } else { low }
+            });
+            let v = Vector::from_u8x16(bytes);
+            assert_eq!(i8x16_bitmask_of(v), bitmask(map(v.i8x16(), |x| x < 0)), "{bytes:02x?}");
+            assert_eq!(i16x8_bitmask_of(v), bitmask(map(v.i16x8(), |x| x < 0)), "{bytes:02x?}");
+        }
+    }
 }
