@@ -14,7 +14,8 @@
 //! The lists are the scalar instructions executed most often, as counted over the real
 //! programs the tests build (SQLite's speedtest1, Lua, Flite, zlib's minigzip) and two of
 //! the SIMD kernels (dot product, UTF-8 validation), each program weighing the same, plus
-//! the three that decode Lua's instructions before its `br_table`: the prefixes (which
+//! the three that decode Lua's instructions before its `br_table`, and the i64 compare-and-
+//! branches of Lua's table indexing with the load before them: the prefixes (which
 //! instructions get specialized handlers) cover 72% of the instructions they execute, the
 //! successors they are specialized for (the prefixes and the other successors) 92%. Each pair is a function in the binary (about 170 bytes), so the
 //! lists are kept to those counts; an instruction or pair not listed keeps its plain handler.
@@ -102,6 +103,7 @@ specialize! {
         i32_rsub_imm = I32RsubImm, i32_sub = I32Sub, f32_mul = F32Mul,
         f32_convert_i32_s_r = F32ConvertI32SR, i32_shr_u_and_add_r = I32ShrUAndAddR,
         i32_and_shl_imm = I32AndShlImm, i32_load_then_add_imm_r = I32LoadThenAddImmR,
+        i64_load32_u_r = I64Load32UR,
     ],
     other_successors: [
         br_table_at_r = BrTableAtR, i32_load_then_add_imm = I32LoadThenAddImm,
@@ -122,6 +124,7 @@ specialize! {
         i32_shr_u_imm = I32ShrUImm, i32_store8_imm_r = I32Store8ImmR, i32_mul_imm_r = I32MulImmR,
         i32_load16_u_add = I32Load16UAdd, i32_store_imm = I32StoreImm, i32_load16_s = I32Load16S,
         i32_shr_s_imm_r = I32ShrSImmR, br_i32_ge_u_r = BrI32GeUR, br_i32_gt_u_r = BrI32GtUR,
-        i32_shl_add_imm = I32ShlAddImm,
+        i32_shl_add_imm = I32ShlAddImm, br_i64_ge_u = BrI64GeU, br_i64_nez = BrI64Nez,
+        br_i64_eq_imm = BrI64EqImm,
     ],
 }

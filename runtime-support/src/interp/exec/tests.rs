@@ -2069,3 +2069,95 @@ fn thread_specializes_listed_pairs_only() {
     let threaded = thread(jump.clone());
     assert_eq!(threaded[0].handler as usize, specialized(&jump[0], &jump[2]).unwrap() as usize);
 }
+
+/// Branches on i64 comparisons (`BrI64*`): `br_if` on each comparison of two slots and of a
+/// slot and a constant, `if` on it (the negated branch), `br_if` on its `i32.eqz`, `br_if` on
+/// `i64.eqz` and its `i32.eqz`, and a loop whose i64 exit test is rotated to its end, against
+/// Rust's comparisons.
+#[test]
+fn fused_i64_compare_branches() {
+    type Cmp = fn(i64, i64) -> bool;
+    let cmps: [(&str, &str, Cmp); 10] = [
+        ("eq", "Eq", |x, y| x == y),
+        ("ne", "Ne", |x, y| x != y),
+        ("lt_s", "LtS", |x, y| x < y),
+        ("lt_u", "LtU", |x, y| (x as u64) < y as u64),
+        ("gt_s", "GtS", |x, y| x > y),
+        ("gt_u", "GtU", |x, y| x as u64 > y as u64),
+        ("le_s", "LeS", |x, y| x <= y),
+        ("le_u", "LeU", |x, y| x as u64 <= y as u64),
+        ("ge_s", "GeS", |x, y| x >= y),
+        ("ge_u", "GeU", |x, y| x as u64 >= y as u64),
+    ];
+    const IMM: i64 = -5;
+    let mut wat = String::from(
+        r#"(module
+          (func (export "br_eqz") (param i64 i64) (result i32)
+            (block $b (br_if $b (i64.eqz (local.get 0))) (return (i32.const 0))) (i32.const 1))
+          (func (export "br_nez") (param i64 i64) (result i32)
+            (block $b (br_if $b (i32.eqz (i64.eqz (local.get 0)))) (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "count_up") (param i64 i64) (result i32) (local $n i32)
+            (block $exit
+              (loop $l
+                (br_if $exit (i64.ge_u (local.get 0) (local.get 1)))
+                (local.set 0 (i64.add (local.get 0) (i64.const 1)))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                (br $l)))
+            (local.get $n))"#,
+    );
+    for (name, _, _) in &cmps {
+        wat += &format!(
+            r#"
+          (func (export "br_{name}") (param i64 i64) (result i32)
+            (block $b (br_if $b (i64.{name} (local.get 0) (local.get 1))) (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "if_{name}") (param i64 i64) (result i32)
+            (if (result i32) (i64.{name} (local.get 0) (local.get 1))
+              (then (i32.const 1)) (else (i32.const 0))))
+          (func (export "eqz_{name}") (param i64 i64) (result i32)
+            (block $b (br_if $b (i32.eqz (i64.{name} (local.get 0) (local.get 1))))
+              (return (i32.const 1)))
+            (i32.const 0))
+          (func (export "imm_{name}") (param i64 i64) (result i32)
+            (block $b (br_if $b (i64.{name} (local.get 0) (i64.const {IMM})))
+              (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "imm_if_{name}") (param i64 i64) (result i32)
+            (if (result i32) (i64.{name} (local.get 0) (i64.const {IMM}))
+              (then (i32.const 1)) (else (i32.const 0))))"#
+        );
+    }
+    wat.push(')');
+    let m = load(&wat);
+    m.expect_op("BrI64Eqz");
+    m.expect_op("BrI64Nez");
+    for (_, op, _) in &cmps {
+        m.expect_op(&format!("BrI64{op}"));
+        m.expect_op(&format!("BrI64{op}Imm"));
+    }
+    let values = [0, 1, 5, -1, -4, -5, -6, i64::MIN, i64::MAX, 0xffff_ffff, 0x1_0000_0000];
+    let call = |name: &str, x: i64, y: i64| {
+        let r = m.call(name, &[x as u64, y as u64]);
+        r.unwrap_or_else(|e| panic!("{name}({x}, {y}): {e:?}")) as u32
+    };
+    for x in values {
+        assert_eq!(call("br_eqz", x, 0), (x == 0) as u32, "br_eqz {x}");
+        assert_eq!(call("br_nez", x, 0), (x != 0) as u32, "br_nez {x}");
+        for (name, _, f) in &cmps {
+            for y in values {
+                let want = f(x, y) as u32;
+                assert_eq!(call(&format!("br_{name}"), x, y), want, "br_{name} {x} {y}");
+                assert_eq!(call(&format!("if_{name}"), x, y), want, "if_{name} {x} {y}");
+                assert_eq!(call(&format!("eqz_{name}"), x, y), want, "eqz_{name} {x} {y}");
+            }
+            let want = f(x, IMM) as u32;
+            assert_eq!(call(&format!("imm_{name}"), x, 0), want, "imm_{name} {x}");
+            assert_eq!(call(&format!("imm_if_{name}"), x, 0), want, "imm_if_{name} {x}");
+        }
+    }
+    for (from, to) in [(0, 10), (10, 0), (u64::MAX - 3, u64::MAX), (5, 5)] {
+        let want = to.saturating_sub(from) as u32;
+        assert_eq!(call("count_up", from as i64, to as i64), want, "count_up {from} {to}");
+    }
+}

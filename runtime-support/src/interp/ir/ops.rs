@@ -68,6 +68,30 @@ macro_rules! for_each_op {
             br_i32_le_u_imm = BrI32LeUImm { a: Src, imm: i32, target: Target };
             br_i32_ge_s_imm = BrI32GeSImm { a: Src, imm: i32, target: Target };
             br_i32_ge_u_imm = BrI32GeUImm { a: Src, imm: i32, target: Target };
+            // Fused i64 compare-and-branch: jump to `target` when the comparison holds
+            // (`eqz`/`nez`: when `cond` is zero or not; `imm`: the right operand, sign-extended).
+            br_i64_eqz = BrI64Eqz { cond: Src, target: Target };
+            br_i64_nez = BrI64Nez { cond: Src, target: Target };
+            br_i64_eq = BrI64Eq { a: Src, b: Src, target: Target };
+            br_i64_ne = BrI64Ne { a: Src, b: Src, target: Target };
+            br_i64_lt_s = BrI64LtS { a: Src, b: Src, target: Target };
+            br_i64_lt_u = BrI64LtU { a: Src, b: Src, target: Target };
+            br_i64_gt_s = BrI64GtS { a: Src, b: Src, target: Target };
+            br_i64_gt_u = BrI64GtU { a: Src, b: Src, target: Target };
+            br_i64_le_s = BrI64LeS { a: Src, b: Src, target: Target };
+            br_i64_le_u = BrI64LeU { a: Src, b: Src, target: Target };
+            br_i64_ge_s = BrI64GeS { a: Src, b: Src, target: Target };
+            br_i64_ge_u = BrI64GeU { a: Src, b: Src, target: Target };
+            br_i64_eq_imm = BrI64EqImm { a: Src, imm: i32, target: Target };
+            br_i64_ne_imm = BrI64NeImm { a: Src, imm: i32, target: Target };
+            br_i64_lt_s_imm = BrI64LtSImm { a: Src, imm: i32, target: Target };
+            br_i64_lt_u_imm = BrI64LtUImm { a: Src, imm: i32, target: Target };
+            br_i64_gt_s_imm = BrI64GtSImm { a: Src, imm: i32, target: Target };
+            br_i64_gt_u_imm = BrI64GtUImm { a: Src, imm: i32, target: Target };
+            br_i64_le_s_imm = BrI64LeSImm { a: Src, imm: i32, target: Target };
+            br_i64_le_u_imm = BrI64LeUImm { a: Src, imm: i32, target: Target };
+            br_i64_ge_s_imm = BrI64GeSImm { a: Src, imm: i32, target: Target };
+            br_i64_ge_u_imm = BrI64GeUImm { a: Src, imm: i32, target: Target };
             // Fused bit test and branch: jump to `target` when `a & b` (or `a & imm`) is non-zero
             // (`nez`) or zero (`eqz`).
             br_i32_and_nez = BrI32AndNez { a: Src, b: Src, target: Target };

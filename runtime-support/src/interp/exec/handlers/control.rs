@@ -197,6 +197,54 @@ branch! {
     br_f64_not_ge = BrF64NotGe, |x: f64, y: f64| !(x >= y);
 }
 
+branch! {
+    br_i64_eq = BrI64Eq, |x: u64, y: u64| x == y;
+    br_i64_ne = BrI64Ne, |x: u64, y: u64| x != y;
+    br_i64_lt_s = BrI64LtS, |x: i64, y: i64| x < y;
+    br_i64_lt_u = BrI64LtU, |x: u64, y: u64| x < y;
+    br_i64_gt_s = BrI64GtS, |x: i64, y: i64| x > y;
+    br_i64_gt_u = BrI64GtU, |x: u64, y: u64| x > y;
+    br_i64_le_s = BrI64LeS, |x: i64, y: i64| x <= y;
+    br_i64_le_u = BrI64LeU, |x: u64, y: u64| x <= y;
+    br_i64_ge_s = BrI64GeS, |x: i64, y: i64| x >= y;
+    br_i64_ge_u = BrI64GeU, |x: u64, y: u64| x >= y;
+}
+
+branch_imm! {
+    br_i64_eq_imm = BrI64EqImm, |x: u64, y: u64| x == y;
+    br_i64_ne_imm = BrI64NeImm, |x: u64, y: u64| x != y;
+    br_i64_lt_s_imm = BrI64LtSImm, |x: i64, y: i64| x < y;
+    br_i64_lt_u_imm = BrI64LtUImm, |x: u64, y: u64| x < y;
+    br_i64_gt_s_imm = BrI64GtSImm, |x: i64, y: i64| x > y;
+    br_i64_gt_u_imm = BrI64GtUImm, |x: u64, y: u64| x > y;
+    br_i64_le_s_imm = BrI64LeSImm, |x: i64, y: i64| x <= y;
+    br_i64_le_u_imm = BrI64LeUImm, |x: u64, y: u64| x <= y;
+    br_i64_ge_s_imm = BrI64GeSImm, |x: i64, y: i64| x >= y;
+    br_i64_ge_u_imm = BrI64GeUImm, |x: u64, y: u64| x >= y;
+}
+
+handler!(fn br_i64_eqz(pc, fp, mem, len, st, reg) = BrI64Eqz { cond, target } {
+    // SAFETY: as in `branch!`.
+    unsafe {
+        if get(fp, cond) == 0 {
+            dispatch(jump(pc, target), fp, mem, len, st, 0)
+        } else {
+            N::next(pc.add(1), fp, mem, len, st, 0)
+        }
+    }
+});
+
+handler!(fn br_i64_nez(pc, fp, mem, len, st, reg) = BrI64Nez { cond, target } {
+    // SAFETY: as in `branch!`.
+    unsafe {
+        if get(fp, cond) != 0 {
+            dispatch(jump(pc, target), fp, mem, len, st, 0)
+        } else {
+            N::next(pc.add(1), fp, mem, len, st, 0)
+        }
+    }
+});
+
 handler!(fn br_if_nez(pc, fp, mem, len, st, reg) = BrIfNez { cond, target } {
     // SAFETY: as in `branch!`.
     unsafe {
