@@ -223,49 +223,30 @@ branch_imm! {
     br_i64_ge_u_imm = BrI64GeUImm, |x: u64, y: u64| x >= y;
 }
 
-handler!(fn br_i64_eqz(pc, fp, mem, len, st, reg) = BrI64Eqz { cond, target } {
-    // SAFETY: as in `branch!`.
-    unsafe {
-        if get(fp, cond) == 0 {
-            dispatch(jump(pc, target), fp, mem, len, st, 0)
-        } else {
-            N::next(pc.add(1), fp, mem, len, st, 0)
-        }
-    }
-});
+/// Branches on one slot: jump to `target` when `f(cond)` holds (`$t`: the slot read as an
+/// i32 or an i64).
+macro_rules! branch_cond {
+    ($($name:ident = $var:ident, |$c:ident: $t:ty| $e:expr;)*) => {$(
+        handler!(fn $name(pc, fp, mem, len, st, reg) = $var { cond, target } {
+            // SAFETY: as in `branch!`.
+            unsafe {
+                let $c = <$t as Bits>::of(get(fp, cond));
+                if $e {
+                    dispatch(jump(pc, target), fp, mem, len, st, 0)
+                } else {
+                    N::next(pc.add(1), fp, mem, len, st, 0)
+                }
+            }
+        });
+    )*};
+}
 
-handler!(fn br_i64_nez(pc, fp, mem, len, st, reg) = BrI64Nez { cond, target } {
-    // SAFETY: as in `branch!`.
-    unsafe {
-        if get(fp, cond) != 0 {
-            dispatch(jump(pc, target), fp, mem, len, st, 0)
-        } else {
-            N::next(pc.add(1), fp, mem, len, st, 0)
-        }
-    }
-});
-
-handler!(fn br_if_nez(pc, fp, mem, len, st, reg) = BrIfNez { cond, target } {
-    // SAFETY: as in `branch!`.
-    unsafe {
-        if get(fp, cond) as u32 != 0 {
-            dispatch(jump(pc, target), fp, mem, len, st, 0)
-        } else {
-            N::next(pc.add(1), fp, mem, len, st, 0)
-        }
-    }
-});
-
-handler!(fn br_if_eqz(pc, fp, mem, len, st, reg) = BrIfEqz { cond, target } {
-    // SAFETY: as in `branch!`.
-    unsafe {
-        if get(fp, cond) as u32 == 0 {
-            dispatch(jump(pc, target), fp, mem, len, st, 0)
-        } else {
-            N::next(pc.add(1), fp, mem, len, st, 0)
-        }
-    }
-});
+branch_cond! {
+    br_if_nez = BrIfNez, |c: u32| c != 0;
+    br_if_eqz = BrIfEqz, |c: u32| c == 0;
+    br_i64_nez = BrI64Nez, |c: u64| c != 0;
+    br_i64_eqz = BrI64Eqz, |c: u64| c == 0;
+}
 
 handler!(fn br_table(pc, fp, mem, len, st, reg) = BrTable { index, len: entries } {
     // SAFETY: `entries + 1` `Br` instructions follow a `BrTable`; their targets are relative
