@@ -3,7 +3,8 @@
 //! `build.rs`; never in a release).
 //!
 //! Such a build threads no specialized pairs, so every instruction goes through
-//! [`super::dispatch::dispatch`], which counts it: by kind, by (previous kind, kind) pair,
+//! [`super::dispatch::dispatch`], which counts it (in builds with `cfg(kiln_tail_dispatch)`,
+//! optimized ones on x86_64 and aarch64; the trampoline loop of other builds counts nothing): by kind, by (previous kind, kind) pair,
 //! by address, and the jumps back (to a lower address: loops) by the kind that jumped and
 //! the kind jumped to. When an outermost interpreted call returns, the profile so far is
 //! written to the file named by `KILN_INTERP_PROFILE_OUT` (default `kiln-interp-profile.txt`
