@@ -227,13 +227,10 @@ pub fn thread(code: Vec<Op>) -> Box<[Instr]> {
         })
         .collect();
     // A specialized handler runs its instruction and then its successor's handler, which
-    // it names: only where the successor (a `br`'s target) is that instruction.
-    for i in 0..code.len().saturating_sub(1) {
-        // A profiling build counts every instruction in `dispatch`, so it hands over no
-        // other way.
-        if cfg!(kiln_interp_profile) {
-            break;
-        }
+    // it names: only where the successor (a `br`'s target) is that instruction. A profiling
+    // build counts every instruction in `dispatch`, so it hands over no other way.
+    let specialize = if cfg!(kiln_interp_profile) { 0 } else { code.len().saturating_sub(1) };
+    for i in 0..specialize {
         let next = match code[i].op {
             Op::Br { target } => (i as i64 + target as i32 as i64) as usize,
             _ => i + 1,

@@ -4,13 +4,14 @@
 //!
 //! Such a build threads no specialized pairs, so every instruction goes through
 //! [`super::dispatch::dispatch`], which counts it (in builds with `cfg(kiln_tail_dispatch)`,
-//! optimized ones on x86_64 and aarch64; the trampoline loop of other builds counts nothing): by kind, by (previous kind, kind) pair,
-//! by address, and the jumps back (to a lower address: loops) by the kind that jumped and
-//! the kind jumped to. When an outermost interpreted call returns, the profile so far is
-//! written to the file named by `KILN_INTERP_PROFILE_OUT` (default `kiln-interp-profile.txt`
-//! in the working directory): the most executed kinds and pairs, and the hottest
-//! instructions in address order (so that a loop's instructions read as a block), each with
-//! its count and disassembly.
+//! optimized ones on x86_64 and aarch64; the trampoline loop of other builds counts
+//! nothing): by kind, by (previous kind, kind) pair, by address, and the jumps back (to a
+//! lower address: loops) by the kind that jumped and the kind jumped to. When an outermost
+//! interpreted call returns, the profile so far is written to the file named by
+//! `KILN_INTERP_PROFILE_OUT` (default `kiln-interp-profile.txt` in the working directory):
+//! the most executed kinds and pairs, the jumps back, and the hottest instructions in
+//! address order (so that a loop's instructions read as a block), each with its count and
+//! disassembly.
 
 use super::super::ir::{Instr, Op};
 use std::cell::RefCell;
@@ -84,7 +85,7 @@ fn report(p: &Profile) -> String {
     for ((a, b), n) in back.iter().take(60) {
         let _ = writeln!(out, "{:6.2}% {n:>14} {a} -> {b}", pct(**n));
     }
-    out.push_str("\n## hottest instructions, in address order (a gap of more than one instruction is marked)\n");
+    out.push_str("\n## hottest instructions, in address order (`...` marks a gap)\n");
     let mut pcs: Vec<_> = p.pcs.iter().collect();
     pcs.sort_by_key(|e| std::cmp::Reverse(e.1.0));
     pcs.truncate(300);

@@ -17,8 +17,9 @@
 //! the three that decode Lua's instructions before its `br_table`, and the i64 compare-and-
 //! branches of Lua's table indexing with the load before them: the prefixes (which
 //! instructions get specialized handlers) cover 72% of the instructions they execute, the
-//! successors they are specialized for (the prefixes and the other successors) 92%. Each pair is a function in the binary (about 170 bytes), so the
-//! lists are kept to those counts; an instruction or pair not listed keeps its plain handler.
+//! successors they are specialized for (the prefixes and the other successors) 92%. Each
+//! pair is a function in the binary (about 170 bytes), so the lists are kept to those
+//! counts; an instruction or pair not listed keeps its plain handler.
 //!
 //! Handlers hand over by tail calls, which the compiler makes only when nothing of the
 //! handler's frame outlives the call. A `v128` handler works on 16-byte temporaries in its
